@@ -1,0 +1,4 @@
+//! ttx: a tabletop exercise simulator for the terminal.
+
+pub mod engine;
+pub mod scenario;

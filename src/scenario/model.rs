@@ -1,0 +1,215 @@
+//! A scenario that passed validation. Every reference is an index that is known to be valid, so
+//! the engine never re-checks a name; the ids are kept for display and reports.
+
+use std::collections::HashMap;
+
+/// Scenario time: whole seconds since the exercise started.
+pub type Secs = u64;
+
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub usize);
+    };
+}
+
+index_type!(
+    /// A team's position in `Scenario::teams`.
+    TeamIx
+);
+index_type!(
+    /// An action's position in `Scenario::actions`.
+    ActionIx
+);
+index_type!(
+    /// An inject's position in `Scenario::injects` (file order).
+    InjectIx
+);
+index_type!(
+    /// An objective's position in `Scenario::objectives`.
+    ObjectiveIx
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub title: String,
+    pub summary: Option<String>,
+    /// Scenario seconds per wall-clock second.
+    pub speed: f64,
+    /// The scenario time at which the exercise ends; `None`: when nothing automatic remains.
+    pub end: Option<Secs>,
+    pub seed: u64,
+    /// Share of credit for a done-but-late expectation, in 0..=1.
+    pub late_credit: f64,
+    pub objectives: Vec<Objective>,
+    pub teams: Vec<Team>,
+    pub actions: Vec<Action>,
+    pub injects: Vec<Inject>,
+    pub index: Index,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objective {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The teams that may take it; `None`: every team.
+    pub teams: Option<Vec<TeamIx>>,
+    /// The fields that may be supplied, in the order the file lists them.
+    pub fields: Vec<String>,
+    pub message: Option<MessageSpec>,
+}
+
+impl Action {
+    pub fn allows(&self, team: TeamIx) -> bool {
+        self.teams.as_ref().is_none_or(|teams| teams.contains(&team))
+    }
+
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageSpec {
+    pub to: Recipients,
+    pub reply: Option<ReplySpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recipients {
+    /// Every team but the sender.
+    Others,
+    /// These teams (the sender excluded if listed).
+    Teams(Vec<TeamIx>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplySpec {
+    pub action: ActionIx,
+    pub within: Secs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inject {
+    pub id: String,
+    pub when: Trigger,
+    pub to: Vec<TeamIx>,
+    pub title: String,
+    pub body: String,
+    pub from: Option<String>,
+    pub expect: Vec<Expectation>,
+    pub delay: Secs,
+    pub jitter: Secs,
+    /// Probability in 0..=1 that the inject fires at all.
+    pub chance: f64,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    At(Secs),
+    Released(InjectIx),
+    Met(ExpectationRef),
+    Missed(ExpectationRef),
+    Taken {
+        action: ActionIx,
+        team: Option<TeamIx>,
+    },
+    Manual,
+}
+
+/// `INJECT.ACTION` or `INJECT.ACTION@TEAM` in a trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExpectationRef {
+    pub inject: InjectIx,
+    /// Position in the inject's `expect` list.
+    pub expectation: usize,
+    /// `None`: any team's copy.
+    pub team: Option<TeamIx>,
+}
+
+/// What an inject expects of its teams; each team of `by` gets its own copy when it is released.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    pub action: ActionIx,
+    pub within: Secs,
+    /// Never empty; defaults to the inject's `to`.
+    pub by: Vec<TeamIx>,
+    /// Required fields as positions in the action's `fields`, ascending (the action's order).
+    pub fields: Vec<usize>,
+    pub weight: f64,
+    pub objective: Option<ObjectiveIx>,
+}
+
+/// Lookups by id, and the reverse edges of the triggers, built once at load.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Index {
+    pub teams: HashMap<String, TeamIx>,
+    pub actions: HashMap<String, ActionIx>,
+    pub injects: HashMap<String, InjectIx>,
+    pub objectives: HashMap<String, ObjectiveIx>,
+}
+
+impl Scenario {
+    /// Builds the id lookups; the loader calls it once the lists are final.
+    pub fn build_index(&mut self) {
+        fn map<T, I>(items: &[T], id: impl Fn(&T) -> &str, ix: impl Fn(usize) -> I) -> HashMap<String, I> {
+            items.iter().enumerate().map(|(i, item)| (id(item).to_string(), ix(i))).collect()
+        }
+        self.index = Index {
+            teams: map(&self.teams, |t| &t.id, TeamIx),
+            actions: map(&self.actions, |a| &a.id, ActionIx),
+            injects: map(&self.injects, |i| &i.id, InjectIx),
+            objectives: map(&self.objectives, |o| &o.id, ObjectiveIx),
+        };
+    }
+
+    pub fn team_ix(&self, id: &str) -> Option<TeamIx> {
+        self.index.teams.get(id).copied()
+    }
+    pub fn action_ix(&self, id: &str) -> Option<ActionIx> {
+        self.index.actions.get(id).copied()
+    }
+    pub fn inject_ix(&self, id: &str) -> Option<InjectIx> {
+        self.index.injects.get(id).copied()
+    }
+    pub fn objective_ix(&self, id: &str) -> Option<ObjectiveIx> {
+        self.index.objectives.get(id).copied()
+    }
+
+    pub fn team(&self, ix: TeamIx) -> &Team {
+        &self.teams[ix.0]
+    }
+    pub fn action(&self, ix: ActionIx) -> &Action {
+        &self.actions[ix.0]
+    }
+    pub fn inject(&self, ix: InjectIx) -> &Inject {
+        &self.injects[ix.0]
+    }
+    pub fn objective(&self, ix: ObjectiveIx) -> &Objective {
+        &self.objectives[ix.0]
+    }
+
+    /// The teams a message-action taken by `sender` reaches: never the sender itself.
+    pub fn recipients(&self, spec: &MessageSpec, sender: TeamIx) -> Vec<TeamIx> {
+        match &spec.to {
+            Recipients::Others => (0..self.teams.len()).map(TeamIx).filter(|t| *t != sender).collect(),
+            Recipients::Teams(teams) => teams.iter().copied().filter(|t| *t != sender).collect(),
+        }
+    }
+}
