@@ -1,0 +1,101 @@
+//! What is due and when: a priority queue of releases and deadlines, so that advancing the clock
+//! costs the items that fall due, not a scan of every inject.
+//!
+//! Items are never removed when they stop mattering (an inject released by hand, an expectation
+//! done before its deadline); the exercise checks each one as it comes due and drops the stale
+//! ones. That keeps the agenda a cache of the state, so a replay rebuilds it by applying events.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::engine::event::ExpectationIx;
+use crate::scenario::{InjectIx, Secs};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Due {
+    /// An `At` trigger fires (its chance and jitter are drawn then).
+    Fire(InjectIx),
+    /// A scheduled inject is released.
+    Release(InjectIx),
+    Deadline(ExpectationIx),
+}
+
+impl Due {
+    /// At one instant, releases come before deadlines (the spec's "one instant, in order").
+    fn phase(&self) -> u8 {
+        match self {
+            Due::Fire(_) | Due::Release(_) => 0,
+            Due::Deadline(_) => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    at: Secs,
+    phase: u8,
+    /// Insertion order breaks ties, so equal items come out in the order they were planned.
+    seq: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Agenda {
+    heap: BinaryHeap<Reverse<(Key, Due)>>,
+    next_seq: u64,
+}
+
+/// How far a pass over the agenda may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Horizon {
+    /// Everything before `T` and the releases at `T`; deadlines at `T` wait.
+    ReleasesAt(Secs),
+    /// Everything at or before `T`.
+    Through(Secs),
+    Everything,
+}
+
+impl Agenda {
+    pub fn push(&mut self, at: Secs, due: Due) {
+        let key = Key {
+            at,
+            phase: due.phase(),
+            seq: self.next_seq,
+        };
+        self.next_seq += 1;
+        self.heap.push(Reverse((key, due)));
+    }
+
+    pub fn peek(&self) -> Option<(Secs, Due)> {
+        self.heap.peek().map(|Reverse((key, due))| (key.at, *due))
+    }
+
+    /// The next item within the horizon, taken off the agenda.
+    pub fn pop_within(&mut self, horizon: Horizon) -> Option<(Secs, Due)> {
+        let (at, due) = self.peek()?;
+        let within = match horizon {
+            Horizon::ReleasesAt(t) => at < t || (at == t && due.phase() == 0),
+            Horizon::Through(t) => at <= t,
+            Horizon::Everything => true,
+        };
+        if within {
+            self.heap.pop();
+            Some((at, due))
+        } else {
+            None
+        }
+    }
+
+    /// Drops stale items from the top, so that `peek` shows what really comes next.
+    pub fn prune(&mut self, is_live: impl Fn(Due) -> bool) {
+        while let Some((_, due)) = self.peek() {
+            if is_live(due) {
+                break;
+            }
+            self.heap.pop();
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}

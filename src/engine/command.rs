@@ -1,0 +1,63 @@
+//! What someone wants the exercise to do, and why it may be refused.
+
+use crate::engine::event::Response;
+use crate::engine::NoteKind;
+use crate::scenario::{InjectIx, Secs, TeamIx};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Scenario time is now `T`: everything due before `T` happens, and the releases due at `T`.
+    /// Deadlines at `T` wait until time moves on, so an answer at `T` still counts as on time.
+    AdvanceTo(Secs),
+    Start,
+    Pause,
+    Resume,
+    SetSpeed(f64),
+    Respond(Response),
+    /// The facilitator releases an inject by hand, now.
+    Release(InjectIx),
+    Note {
+        team: Option<TeamIx>,
+        kind: NoteKind,
+        text: String,
+    },
+    /// End now: everything due now happens first.
+    End,
+    /// End at the planned end, or once nothing automatic remains when there is none.
+    RunOut,
+}
+
+/// Why a command changed nothing.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the exercise has ended")]
+    Ended,
+    #[error("scenario time cannot go back from {now}s to {to}s")]
+    TimeGoesBack { now: Secs, to: Secs },
+    #[error("team `{team}` may not take action `{action}`")]
+    ActionNotAllowed { team: String, action: String },
+    #[error("action `{action}` has no field `{field}` (its fields: {known})")]
+    UnknownField {
+        action: String,
+        field: String,
+        known: String,
+    },
+    #[error("field `{field}` is given twice")]
+    FieldTwice { field: String },
+    #[error("there is no message {n} (messages sent so far: {sent})")]
+    UnknownMessage { n: u64, sent: u64 },
+    #[error("inject `{inject}` is already released")]
+    AlreadyReleased { inject: String },
+    #[error("the clock is already started")]
+    AlreadyStarted,
+    #[error("the clock has not been started")]
+    NotStarted,
+    #[error("the clock is already paused")]
+    AlreadyPaused,
+    #[error("the clock is already running")]
+    AlreadyRunning,
+    #[error("speed must be a positive number, not {0}")]
+    BadSpeed(f64),
+    #[error("an observation needs some text")]
+    EmptyNote,
+}

@@ -1,0 +1,105 @@
+//! What happened: the engine's output, the journal's content, and the only way state changes.
+
+use crate::engine::NoteKind;
+use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
+
+/// A copy of an expectation for one team: its position in `Exercise::expectations`, in the order
+/// the copies were created (deterministic, so a replay gives the same numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExpectationIx(pub usize);
+
+/// What a response says it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answers {
+    Inject(InjectIx),
+    /// A hotline message, by its number (from 1).
+    Message(u64),
+}
+
+/// A team's answer, as submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub team: TeamIx,
+    pub action: ActionIx,
+    /// Field name → text, in the order given.
+    pub fields: Vec<(String, String)>,
+    pub note: Option<String>,
+    pub answers: Option<Answers>,
+}
+
+/// How a response was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Satisfied(ExpectationIx),
+    /// Matched no expectation: reported, not scored (a decision at a decision point is one).
+    Unexpected,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The clock was started for the first time.
+    Started { at: Secs },
+    Paused { at: Secs },
+    Resumed { at: Secs },
+    SpeedChanged { at: Secs, speed: f64 },
+    /// An inject's trigger fired and its chance draw passed: it is released at `release_at`.
+    Scheduled {
+        at: Secs,
+        inject: InjectIx,
+        chance_draw: f64,
+        jitter_s: Secs,
+        release_at: Secs,
+    },
+    /// An inject's trigger fired and its chance draw failed.
+    Skipped {
+        at: Secs,
+        inject: InjectIx,
+        chance_draw: f64,
+    },
+    Released {
+        at: Secs,
+        inject: InjectIx,
+        by_hand: bool,
+    },
+    /// A deadline passed with its expectation not done.
+    DeadlinePassed { at: Secs, expectation: ExpectationIx },
+    Responded {
+        at: Secs,
+        response: Response,
+        outcome: Outcome,
+    },
+    /// A hotline message, sent by the response just before it.
+    MessageSent {
+        at: Secs,
+        n: u64,
+        from: TeamIx,
+        action: ActionIx,
+        to: Vec<TeamIx>,
+    },
+    Noted {
+        at: Secs,
+        team: Option<TeamIx>,
+        kind: NoteKind,
+        text: String,
+    },
+    Ended { at: Secs },
+}
+
+impl Event {
+    pub fn at(&self) -> Secs {
+        match self {
+            Event::Started { at }
+            | Event::Paused { at }
+            | Event::Resumed { at }
+            | Event::SpeedChanged { at, .. }
+            | Event::Scheduled { at, .. }
+            | Event::Skipped { at, .. }
+            | Event::Released { at, .. }
+            | Event::DeadlinePassed { at, .. }
+            | Event::Responded { at, .. }
+            | Event::MessageSent { at, .. }
+            | Event::Noted { at, .. }
+            | Event::Ended { at } => *at,
+        }
+    }
+}

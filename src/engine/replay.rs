@@ -1,0 +1,140 @@
+//! Rebuilding an exercise from recorded events. A journal comes from disk and may have been
+//! damaged or edited, so each event is checked against the state before it is folded in.
+
+use std::sync::Arc;
+
+use crate::engine::{Event, Exercise, InjectState, Outcome, Settings};
+use crate::scenario::Scenario;
+
+/// A recorded event that does not fit the exercise as replayed so far.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct Inconsistency(pub String);
+
+impl Exercise {
+    pub fn replay<'a>(
+        scenario: Arc<Scenario>,
+        settings: Settings,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<Exercise, Inconsistency> {
+        let mut exercise = Exercise::new(scenario, settings);
+        for event in events {
+            exercise.apply_recorded(event)?;
+        }
+        Ok(exercise)
+    }
+
+    /// Folds in a recorded event after checking that it could have happened here.
+    pub fn apply_recorded(&mut self, event: &Event) -> Result<(), Inconsistency> {
+        self.check(event).map_err(Inconsistency)?;
+        self.apply(event);
+        Ok(())
+    }
+
+    fn check(&self, event: &Event) -> Result<(), String> {
+        let at = event.at();
+        if at < self.now {
+            return Err(format!("time goes back from {}s to {at}s", self.now));
+        }
+        if self.ended_at.is_some() && !matches!(event, Event::Noted { .. }) {
+            return Err("an event after the end of the exercise".into());
+        }
+        let inject_state = |inject: crate::scenario::InjectIx| {
+            self.injects
+                .get(inject.0)
+                .copied()
+                .ok_or_else(|| format!("no inject number {}", inject.0))
+        };
+        match event {
+            Event::Started { .. } if self.started => Err("the clock is started twice".into()),
+            Event::Paused { .. } if !self.running => Err("a pause while the clock is stopped".into()),
+            Event::Resumed { .. } if !self.started || self.running => {
+                Err("a resume while the clock is not paused".into())
+            }
+            Event::SpeedChanged { speed, .. } if !(speed.is_finite() && *speed > 0.0) => {
+                Err(format!("speed {speed} is not a positive number"))
+            }
+            Event::Scheduled {
+                inject,
+                chance_draw,
+                release_at,
+                ..
+            } => {
+                if inject_state(*inject)? != InjectState::Waiting {
+                    return Err(format!("inject `{}` fires twice", self.scenario.inject(*inject).id));
+                }
+                if !(0.0..1.0).contains(chance_draw) || *release_at < at {
+                    return Err("a release scheduled with an impossible draw or time".into());
+                }
+                Ok(())
+            }
+            Event::Skipped { inject, chance_draw, .. } => {
+                if inject_state(*inject)? != InjectState::Waiting {
+                    return Err(format!("inject `{}` fires twice", self.scenario.inject(*inject).id));
+                }
+                if !(0.0..1.0).contains(chance_draw) {
+                    return Err("a skip with an impossible draw".into());
+                }
+                Ok(())
+            }
+            Event::Released { inject, by_hand, .. } => match inject_state(*inject)? {
+                InjectState::Released { .. } => Err(format!(
+                    "inject `{}` is released twice",
+                    self.scenario.inject(*inject).id
+                )),
+                InjectState::Scheduled { release_at, .. } if !by_hand && release_at != at => Err(format!(
+                    "inject `{}` is released at {at}s but was scheduled for {release_at}s",
+                    self.scenario.inject(*inject).id
+                )),
+                InjectState::Waiting | InjectState::Skipped { .. } if !by_hand => Err(format!(
+                    "inject `{}` is released without being scheduled",
+                    self.scenario.inject(*inject).id
+                )),
+                _ => Ok(()),
+            },
+            Event::DeadlinePassed { expectation, .. } => {
+                let e = self
+                    .expectations
+                    .get(expectation.0)
+                    .ok_or_else(|| format!("no expectation number {}", expectation.0))?;
+                if e.done.is_some() || e.deadline_passed || e.due_at != at {
+                    return Err(format!("a deadline of `{}` that cannot pass at {at}s", self.expectation_id(*expectation)));
+                }
+                Ok(())
+            }
+            Event::Responded { response, outcome, .. } => {
+                let judged = self.judge(response).map_err(|refusal| refusal.to_string())?;
+                if judged != *outcome {
+                    let name = |o: &Outcome| match o {
+                        Outcome::Satisfied(ix) => format!("satisfies `{}`", self.expectation_id(*ix)),
+                        Outcome::Unexpected => "is unexpected".to_string(),
+                    };
+                    return Err(format!(
+                        "the journal says the response {}, but the scenario's rules say it {}",
+                        name(outcome),
+                        name(&judged)
+                    ));
+                }
+                Ok(())
+            }
+            Event::MessageSent { n, from, action, to, .. } => {
+                let last = self.responses.last().map(|r| &r.response);
+                let spec = self.scenario.action(*action).message.as_ref();
+                match (last, spec) {
+                    (Some(r), Some(spec))
+                        if r.team == *from
+                            && r.action == *action
+                            && *n == self.messages.len() as u64 + 1
+                            && *to == self.scenario.recipients(spec, *from) =>
+                    {
+                        Ok(())
+                    }
+                    _ => Err(format!("message {n} does not follow from the response before it")),
+                }
+            }
+            Event::Noted { text, .. } if text.trim().is_empty() => Err("an observation with no text".into()),
+            Event::Ended { .. } => Ok(()),
+            _ => Ok(()),
+        }
+    }
+}
