@@ -1,7 +1,7 @@
 //! What someone wants the exercise to do, and why it may be refused.
 
-use crate::engine::event::Response;
 use crate::engine::NoteKind;
+use crate::engine::event::Response;
 use crate::scenario::{InjectIx, Secs, TeamIx};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -38,10 +38,19 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The clock was started for the first time.
-    Started { at: Secs },
-    Paused { at: Secs },
-    Resumed { at: Secs },
-    SpeedChanged { at: Secs, speed: f64 },
+    Started {
+        at: Secs,
+    },
+    Paused {
+        at: Secs,
+    },
+    Resumed {
+        at: Secs,
+    },
+    SpeedChanged {
+        at: Secs,
+        speed: f64,
+    },
     /// An inject's trigger fired and its chance draw passed: it is released at `release_at`.
     Scheduled {
         at: Secs,
@@ -62,7 +71,10 @@ pub enum Event {
         by_hand: bool,
     },
     /// A deadline passed with its expectation not done.
-    DeadlinePassed { at: Secs, expectation: ExpectationIx },
+    DeadlinePassed {
+        at: Secs,
+        expectation: ExpectationIx,
+    },
     Responded {
         at: Secs,
         response: Response,
@@ -82,7 +94,9 @@ pub enum Event {
         kind: NoteKind,
         text: String,
     },
-    Ended { at: Secs },
+    Ended {
+        at: Secs,
+    },
 }
 
 impl Event {

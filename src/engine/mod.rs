@@ -62,10 +62,18 @@ pub enum InjectState {
     /// Its trigger has not fired (a `Manual` inject stays here until released by hand).
     Waiting,
     /// Its trigger fired and the chance draw passed; released at `release_at`.
-    Scheduled { fired_at: Secs, release_at: Secs },
-    Released { at: Secs, by_hand: bool },
+    Scheduled {
+        fired_at: Secs,
+        release_at: Secs,
+    },
+    Released {
+        at: Secs,
+        by_hand: bool,
+    },
     /// Its trigger fired and the chance draw failed.
-    Skipped { at: Secs },
+    Skipped {
+        at: Secs,
+    },
 }
 
 /// Where an expectation copy comes from.
@@ -265,7 +273,9 @@ impl Exercise {
         let action = &self.scenario.action(e.action).id;
         let team = &self.scenario.team(e.team).id;
         match e.source {
-            Source::Inject(inject, _) => format!("{}.{action}@{team}", self.scenario.inject(inject).id),
+            Source::Inject(inject, _) => {
+                format!("{}.{action}@{team}", self.scenario.inject(inject).id)
+            }
             Source::Message(n) => format!("msg-{n}.{action}@{team}"),
         }
     }
@@ -337,7 +347,13 @@ impl Exercise {
                 if !(speed.is_finite() && speed > 0.0) {
                     return Err(Refusal::BadSpeed(speed));
                 }
-                self.record(Event::SpeedChanged { at: self.now, speed }, &mut events);
+                self.record(
+                    Event::SpeedChanged {
+                        at: self.now,
+                        speed,
+                    },
+                    &mut events,
+                );
             }
             Command::Respond(response) => {
                 self.refuse_if_ended()?;
@@ -351,7 +367,14 @@ impl Exercise {
                     to: self.scenario.recipients(spec, response.team),
                 });
                 let at = self.now;
-                self.record(Event::Responded { at, response, outcome }, &mut events);
+                self.record(
+                    Event::Responded {
+                        at,
+                        response,
+                        outcome,
+                    },
+                    &mut events,
+                );
                 if let Some(message) = message {
                     self.record(message, &mut events);
                 }
@@ -365,7 +388,14 @@ impl Exercise {
                     });
                 }
                 let at = self.now;
-                self.record(Event::Released { at, inject, by_hand: true }, &mut events);
+                self.record(
+                    Event::Released {
+                        at,
+                        inject,
+                        by_hand: true,
+                    },
+                    &mut events,
+                );
                 self.settle(Horizon::ReleasesAt(self.now), &mut events);
             }
             Command::Note { team, kind, text } => {
@@ -374,7 +404,15 @@ impl Exercise {
                     return Err(Refusal::EmptyNote);
                 }
                 let at = self.now;
-                self.record(Event::Noted { at, team, kind, text }, &mut events);
+                self.record(
+                    Event::Noted {
+                        at,
+                        team,
+                        kind,
+                        text,
+                    },
+                    &mut events,
+                );
             }
             Command::End => {
                 self.refuse_if_ended()?;
@@ -430,8 +468,13 @@ impl Exercise {
                     },
                 });
             }
-            if response.fields[..i].iter().any(|(earlier, _)| earlier == field) {
-                return Err(Refusal::FieldTwice { field: field.clone() });
+            if response.fields[..i]
+                .iter()
+                .any(|(earlier, _)| earlier == field)
+            {
+                return Err(Refusal::FieldTwice {
+                    field: field.clone(),
+                });
             }
         }
         let not_done = |ix: &ExpectationIx| {
@@ -446,7 +489,9 @@ impl Exercise {
                     None => Outcome::Unexpected,
                 });
             }
-            Some(Answers::Inject(inject)) => self.by_inject[inject.0].iter().copied().find(not_done),
+            Some(Answers::Inject(inject)) => {
+                self.by_inject[inject.0].iter().copied().find(not_done)
+            }
             Some(Answers::Message(n)) => match self.message(n) {
                 Some(message) => message.replies.iter().copied().find(not_done),
                 None => {
@@ -473,16 +518,23 @@ impl Exercise {
                 break;
             };
             let event = match due {
-                Due::Fire(inject) if self.injects[inject.0] == InjectState::Waiting => self.decide_fire(inject, at),
+                Due::Fire(inject) if self.injects[inject.0] == InjectState::Waiting => {
+                    self.decide_fire(inject, at)
+                }
                 Due::Release(inject) => match self.injects[inject.0] {
-                    InjectState::Scheduled { release_at, .. } if release_at == at => Event::Released {
-                        at,
-                        inject,
-                        by_hand: false,
-                    },
+                    InjectState::Scheduled { release_at, .. } if release_at == at => {
+                        Event::Released {
+                            at,
+                            inject,
+                            by_hand: false,
+                        }
+                    }
                     _ => continue,
                 },
-                Due::Deadline(ix) if self.is_live_deadline(ix) => Event::DeadlinePassed { at, expectation: ix },
+                Due::Deadline(ix) if self.is_live_deadline(ix) => Event::DeadlinePassed {
+                    at,
+                    expectation: ix,
+                },
                 _ => continue,
             };
             self.record(event, events);
@@ -546,7 +598,11 @@ impl Exercise {
                 self.fired.retain(|i| i != inject);
                 self.injects[inject.0] = InjectState::Skipped { at: *at };
             }
-            Event::Released { at, inject, by_hand } => self.release(*inject, *at, *by_hand),
+            Event::Released {
+                at,
+                inject,
+                by_hand,
+            } => self.release(*inject, *at, *by_hand),
             Event::DeadlinePassed { expectation, .. } => {
                 let e = &mut self.expectations[expectation.0];
                 e.deadline_passed = true;
@@ -555,7 +611,11 @@ impl Exercise {
                     self.fire_all(self.waiters.missed(inject, k, team));
                 }
             }
-            Event::Responded { at, response, outcome } => {
+            Event::Responded {
+                at,
+                response,
+                outcome,
+            } => {
                 let index = self.responses.len();
                 if let Outcome::Satisfied(ix) = outcome {
                     self.satisfy(*ix, *at, index, response);
@@ -574,12 +634,18 @@ impl Exercise {
                 action,
                 to,
             } => {
-                let reply = self.scenario.action(*action).message.as_ref().and_then(|m| m.reply.clone());
+                let reply = self
+                    .scenario
+                    .action(*action)
+                    .message
+                    .as_ref()
+                    .and_then(|m| m.reply.clone());
                 let replies = match reply {
                     Some(reply) => to
                         .iter()
                         .map(|team| {
-                            let fields = (0..self.scenario.action(reply.action).fields.len()).collect();
+                            let fields =
+                                (0..self.scenario.action(reply.action).fields.len()).collect();
                             self.create_expectation(Expectation {
                                 source: Source::Message(*n),
                                 team: *team,
@@ -606,7 +672,12 @@ impl Exercise {
                     replies,
                 });
             }
-            Event::Noted { at, team, kind, text } => self.notes.push(Note {
+            Event::Noted {
+                at,
+                team,
+                kind,
+                text,
+            } => self.notes.push(Note {
                 at: *at,
                 team: *team,
                 kind: *kind,
@@ -666,7 +737,12 @@ impl Exercise {
                 .iter()
                 .any(|(name, text)| *name == action.fields[field] && !text.trim().is_empty())
         };
-        let missing = e.required.iter().copied().filter(|f| !supplied(*f)).collect();
+        let missing = e
+            .required
+            .iter()
+            .copied()
+            .filter(|f| !supplied(*f))
+            .collect();
         e.done = Some(Done {
             at,
             response: response_index,

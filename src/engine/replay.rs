@@ -47,7 +47,9 @@ impl Exercise {
         };
         match event {
             Event::Started { .. } if self.started => Err("the clock is started twice".into()),
-            Event::Paused { .. } if !self.running => Err("a pause while the clock is stopped".into()),
+            Event::Paused { .. } if !self.running => {
+                Err("a pause while the clock is stopped".into())
+            }
             Event::Resumed { .. } if !self.started || self.running => {
                 Err("a resume while the clock is not paused".into())
             }
@@ -61,31 +63,45 @@ impl Exercise {
                 ..
             } => {
                 if inject_state(*inject)? != InjectState::Waiting {
-                    return Err(format!("inject `{}` fires twice", self.scenario.inject(*inject).id));
+                    return Err(format!(
+                        "inject `{}` fires twice",
+                        self.scenario.inject(*inject).id
+                    ));
                 }
                 if !(0.0..1.0).contains(chance_draw) || *release_at < at {
                     return Err("a release scheduled with an impossible draw or time".into());
                 }
                 Ok(())
             }
-            Event::Skipped { inject, chance_draw, .. } => {
+            Event::Skipped {
+                inject,
+                chance_draw,
+                ..
+            } => {
                 if inject_state(*inject)? != InjectState::Waiting {
-                    return Err(format!("inject `{}` fires twice", self.scenario.inject(*inject).id));
+                    return Err(format!(
+                        "inject `{}` fires twice",
+                        self.scenario.inject(*inject).id
+                    ));
                 }
                 if !(0.0..1.0).contains(chance_draw) {
                     return Err("a skip with an impossible draw".into());
                 }
                 Ok(())
             }
-            Event::Released { inject, by_hand, .. } => match inject_state(*inject)? {
+            Event::Released {
+                inject, by_hand, ..
+            } => match inject_state(*inject)? {
                 InjectState::Released { .. } => Err(format!(
                     "inject `{}` is released twice",
                     self.scenario.inject(*inject).id
                 )),
-                InjectState::Scheduled { release_at, .. } if !by_hand && release_at != at => Err(format!(
-                    "inject `{}` is released at {at}s but was scheduled for {release_at}s",
-                    self.scenario.inject(*inject).id
-                )),
+                InjectState::Scheduled { release_at, .. } if !by_hand && release_at != at => {
+                    Err(format!(
+                        "inject `{}` is released at {at}s but was scheduled for {release_at}s",
+                        self.scenario.inject(*inject).id
+                    ))
+                }
                 InjectState::Waiting | InjectState::Skipped { .. } if !by_hand => Err(format!(
                     "inject `{}` is released without being scheduled",
                     self.scenario.inject(*inject).id
@@ -98,15 +114,24 @@ impl Exercise {
                     .get(expectation.0)
                     .ok_or_else(|| format!("no expectation number {}", expectation.0))?;
                 if e.done.is_some() || e.deadline_passed || e.due_at != at {
-                    return Err(format!("a deadline of `{}` that cannot pass at {at}s", self.expectation_id(*expectation)));
+                    return Err(format!(
+                        "a deadline of `{}` that cannot pass at {at}s",
+                        self.expectation_id(*expectation)
+                    ));
                 }
                 Ok(())
             }
-            Event::Responded { response, outcome, .. } => {
-                let judged = self.judge(response).map_err(|refusal| refusal.to_string())?;
+            Event::Responded {
+                response, outcome, ..
+            } => {
+                let judged = self
+                    .judge(response)
+                    .map_err(|refusal| refusal.to_string())?;
                 if judged != *outcome {
                     let name = |o: &Outcome| match o {
-                        Outcome::Satisfied(ix) => format!("satisfies `{}`", self.expectation_id(*ix)),
+                        Outcome::Satisfied(ix) => {
+                            format!("satisfies `{}`", self.expectation_id(*ix))
+                        }
                         Outcome::Unexpected => "is unexpected".to_string(),
                     };
                     return Err(format!(
@@ -117,7 +142,13 @@ impl Exercise {
                 }
                 Ok(())
             }
-            Event::MessageSent { n, from, action, to, .. } => {
+            Event::MessageSent {
+                n,
+                from,
+                action,
+                to,
+                ..
+            } => {
                 let last = self.responses.last().map(|r| &r.response);
                 let spec = self.scenario.action(*action).message.as_ref();
                 match (last, spec) {
@@ -129,10 +160,14 @@ impl Exercise {
                     {
                         Ok(())
                     }
-                    _ => Err(format!("message {n} does not follow from the response before it")),
+                    _ => Err(format!(
+                        "message {n} does not follow from the response before it"
+                    )),
                 }
             }
-            Event::Noted { text, .. } if text.trim().is_empty() => Err("an observation with no text".into()),
+            Event::Noted { text, .. } if text.trim().is_empty() => {
+                Err("an observation with no text".into())
+            }
             Event::Ended { .. } => Ok(()),
             _ => Ok(()),
         }

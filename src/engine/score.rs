@@ -42,7 +42,11 @@ pub struct Score {
 impl Score {
     /// The share of the weight earned; 0 with no weight.
     pub fn value(&self) -> f64 {
-        if self.weight > 0.0 { self.credit / self.weight } else { 0.0 }
+        if self.weight > 0.0 {
+            self.credit / self.weight
+        } else {
+            0.0
+        }
     }
 }
 

@@ -33,7 +33,11 @@ impl Waiters {
                     .entry((on.inject, on.expectation))
                     .or_default()
                     .push((waiter, on.team)),
-                Trigger::Taken { action, team } => waiters.taken.entry(*action).or_default().push((waiter, *team)),
+                Trigger::Taken { action, team } => waiters
+                    .taken
+                    .entry(*action)
+                    .or_default()
+                    .push((waiter, *team)),
                 Trigger::At(_) | Trigger::Manual => {}
             }
         }
