@@ -329,10 +329,8 @@ impl App {
                     error: None,
                 })));
             }
-            Action::OpenEnd => {
-                if !self.refuse_if_ended() {
-                    self.dialog = Some(Dialog::Confirm(ConfirmKind::End));
-                }
+            Action::OpenEnd if !self.refuse_if_ended() => {
+                self.dialog = Some(Dialog::Confirm(ConfirmKind::End));
             }
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => self.navigate(action),
             Action::Respond => self.open_respond(),

@@ -42,7 +42,8 @@ pub fn render(frame: &mut Frame, body: Rect, app: &App) {
 fn release(frame: &mut Frame, body: Rect, app: &App, selected: usize) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let area = centred(body, 76, body.height);
+    let wanted = scenario.injects.len() as u16 + 5;
+    let area = centred(body, 76, wanted.min(body.height));
     let inner = popup(frame, area, "Release an inject by hand, now", Color::Yellow);
     let [list, help] = inner.layout(&Layout::vertical([
         Constraint::Min(1),
@@ -328,7 +329,7 @@ fn response_form(
     } else {
         1
     };
-    let wanted = 2 + 1 + heights.iter().sum::<u16>() + note_height + 1 + 1 + 3 + 2;
+    let wanted = 2 + 2 + heights.iter().sum::<u16>() + note_height + 2 + 5;
     let area = centred(body, 76, wanted.min(body.height));
     let inner = popup(
         frame,
@@ -352,8 +353,9 @@ fn response_form(
         rows[0],
     );
     let hint = match &required {
+        None => "(no open expectation of this action: it will count as unexpected)",
+        Some(_) if action.fields.is_empty() => "",
         Some(_) => "* required",
-        None => "(no expectation open for this action: it will count as unexpected)",
     };
     frame.render_widget(
         Paragraph::new(Line::from(hint.fg(Color::DarkGray))),

@@ -89,11 +89,11 @@ pub struct Binding {
     pub key: Key,
     pub action: Action,
     pub help: &'static str,
-    /// Shown in the screen's footer (the main keys); every binding is in the help overlay.
-    pub footer: bool,
+    /// The label in the screen's footer (the main keys); empty: only in the help overlay.
+    pub footer: &'static str,
 }
 
-const fn b(key: Key, action: Action, help: &'static str, footer: bool) -> Binding {
+const fn b(key: Key, action: Action, help: &'static str, footer: &'static str) -> Binding {
     Binding {
         key,
         action,
@@ -110,24 +110,24 @@ const GLOBAL: &[Binding] = &[
         K::Char(' '),
         A::StartPause,
         "start, pause, resume the clock",
-        true,
+        "start/pause",
     ),
     b(
         K::Tab,
         A::NextView,
         "next view: console → teams → report",
-        true,
+        "next view",
     ),
-    b(K::BackTab, A::PrevView, "previous view", false),
-    b(K::Char('?'), A::Help, "help: every key", true),
-    b(K::Esc, A::Back, "close, back", false),
-    b(K::Char('q'), A::Quit, "quit (asks while running)", true),
+    b(K::BackTab, A::PrevView, "previous view", ""),
+    b(K::Char('?'), A::Help, "help: every key", "help"),
+    b(K::Esc, A::Back, "close, back", ""),
+    b(K::Char('q'), A::Quit, "quit (asks while running)", "quit"),
 ];
 
 const BRIEFING: &[Binding] = &[
-    b(K::Enter, A::NextView, "go to the console", false),
-    b(K::Down, A::Down, "scroll down", false),
-    b(K::Up, A::Up, "scroll up", false),
+    b(K::Enter, A::NextView, "go to the console", ""),
+    b(K::Down, A::Down, "scroll down", ""),
+    b(K::Up, A::Up, "scroll up", ""),
 ];
 
 const CONSOLE: &[Binding] = &[
@@ -135,28 +135,33 @@ const CONSOLE: &[Binding] = &[
         K::Char('r'),
         A::OpenRelease,
         "release an inject by hand",
-        true,
+        "release",
     ),
-    b(K::Char('o'), A::OpenNote, "add an observation", true),
-    b(K::Char('+'), A::Faster, "faster", true),
-    b(K::Char('='), A::Faster, "faster", false),
-    b(K::Char('-'), A::Slower, "slower", true),
+    b(
+        K::Char('o'),
+        A::OpenNote,
+        "add an observation",
+        "observation",
+    ),
+    b(K::Char('+'), A::Faster, "faster", "faster"),
+    b(K::Char('='), A::Faster, "faster", ""),
+    b(K::Char('-'), A::Slower, "slower", "slower"),
     b(
         K::Char('n'),
         A::JumpNext,
         "jump to the next scheduled event",
-        true,
+        "jump",
     ),
     b(
         K::Char('E'),
         A::OpenEnd,
         "end the exercise (asks first)",
-        true,
+        "end",
     ),
-    b(K::Down, A::Down, "next inject", false),
-    b(K::Up, A::Up, "previous inject", false),
-    b(K::PageDown, A::PageDown, "page down", false),
-    b(K::PageUp, A::PageUp, "page up", false),
+    b(K::Down, A::Down, "next inject", ""),
+    b(K::Up, A::Up, "previous inject", ""),
+    b(K::PageDown, A::PageDown, "page down", ""),
+    b(K::PageUp, A::PageUp, "page up", ""),
 ];
 
 const TEAM: &[Binding] = &[
@@ -164,40 +169,40 @@ const TEAM: &[Binding] = &[
         K::Char('r'),
         A::Respond,
         "respond (to the selected item)",
-        true,
+        "respond",
     ),
-    b(K::Enter, A::Respond, "respond", false),
-    b(K::Down, A::Down, "next inbox item", false),
-    b(K::Up, A::Up, "previous inbox item", false),
-    b(K::PageDown, A::PageDown, "scroll the text down", false),
-    b(K::PageUp, A::PageUp, "scroll the text up", false),
+    b(K::Enter, A::Respond, "respond", ""),
+    b(K::Down, A::Down, "next inbox item", ""),
+    b(K::Up, A::Up, "previous inbox item", ""),
+    b(K::PageDown, A::PageDown, "scroll the text down", ""),
+    b(K::PageUp, A::PageUp, "scroll the text up", ""),
     b(
         K::Char('x'),
         A::ToggleExpected,
-        "facilitator: show/hide expected actions",
-        true,
+        "show/hide expected actions (facilitator)",
+        "show expected",
     ),
-    b(
-        K::Char('o'),
-        A::OpenNote,
-        "observation about this team",
-        false,
-    ),
+    b(K::Char('o'), A::OpenNote, "observation about this team", ""),
 ];
 
 const REPORT: &[Binding] = &[
-    b(K::Char('e'), A::Export, "export JSON + Markdown", true),
-    b(K::Char('o'), A::OpenNote, "add an observation", true),
-    b(K::Down, A::Down, "scroll down", false),
-    b(K::Up, A::Up, "scroll up", false),
-    b(K::PageDown, A::PageDown, "page down", false),
-    b(K::PageUp, A::PageUp, "page up", false),
+    b(K::Char('e'), A::Export, "export JSON + Markdown", "export"),
+    b(
+        K::Char('o'),
+        A::OpenNote,
+        "add an observation",
+        "observation",
+    ),
+    b(K::Down, A::Down, "scroll down", ""),
+    b(K::Up, A::Up, "scroll up", ""),
+    b(K::PageDown, A::PageDown, "page down", ""),
+    b(K::PageUp, A::PageUp, "page up", ""),
 ];
 
 const HELP: &[Binding] = &[
-    b(K::Esc, A::Back, "close help", true),
-    b(K::Char('?'), A::Back, "close help", false),
-    b(K::Char('q'), A::Back, "close help", false),
+    b(K::Esc, A::Back, "close help", "close"),
+    b(K::Char('?'), A::Back, "close help", ""),
+    b(K::Char('q'), A::Back, "close help", ""),
 ];
 
 const RELEASE_PICKER: &[Binding] = &[
@@ -205,63 +210,73 @@ const RELEASE_PICKER: &[Binding] = &[
         K::Enter,
         A::Confirm,
         "release the selected inject now",
-        true,
+        "release",
     ),
-    b(K::Down, A::Down, "next", false),
-    b(K::Up, A::Up, "previous", false),
-    b(K::PageDown, A::PageDown, "page down", false),
-    b(K::PageUp, A::PageUp, "page up", false),
-    b(K::Esc, A::Back, "cancel", true),
+    b(K::Down, A::Down, "next", ""),
+    b(K::Up, A::Up, "previous", ""),
+    b(K::PageDown, A::PageDown, "page down", ""),
+    b(K::PageUp, A::PageUp, "page up", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 
 const NOTE: &[Binding] = &[
-    b(K::Enter, A::Confirm, "next field; save on the text", true),
-    b(K::Ctrl('s'), A::Submit, "save", true),
-    b(K::Tab, A::NextField, "next field", true),
-    b(K::BackTab, A::PrevField, "previous field", false),
-    b(K::Down, A::NextField, "next field", false),
-    b(K::Up, A::PrevField, "previous field", false),
-    b(K::Left, A::Left, "change kind or team", false),
-    b(K::Right, A::Right, "change kind or team", false),
-    b(K::Ctrl('j'), A::Newline, "new line in the text", false),
-    b(K::Esc, A::Back, "cancel", true),
+    b(
+        K::Enter,
+        A::Confirm,
+        "next field; save on the text",
+        "next/save",
+    ),
+    b(K::Ctrl('s'), A::Submit, "save", "save"),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::NextField, "next field", ""),
+    b(K::Up, A::PrevField, "previous field", ""),
+    b(K::Left, A::Left, "change kind or team", ""),
+    b(K::Right, A::Right, "change kind or team", ""),
+    b(K::Ctrl('j'), A::Newline, "new line in the text", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 
 const CONFIRM: &[Binding] = &[
-    b(K::Char('y'), A::Yes, "yes", true),
-    b(K::Enter, A::Yes, "yes", false),
-    b(K::Char('n'), A::No, "no", true),
-    b(K::Esc, A::No, "no", false),
+    b(K::Char('y'), A::Yes, "yes", "yes"),
+    b(K::Enter, A::Yes, "yes", ""),
+    b(K::Char('n'), A::No, "no", "no"),
+    b(K::Esc, A::No, "no", ""),
 ];
 
 const ACTION_PICKER: &[Binding] = &[
-    b(K::Enter, A::Confirm, "take the selected action", true),
-    b(K::Down, A::Down, "next action", false),
-    b(K::Up, A::Up, "previous action", false),
-    b(K::Esc, A::Back, "cancel", true),
+    b(K::Enter, A::Confirm, "take the selected action", "choose"),
+    b(K::Down, A::Down, "next action", ""),
+    b(K::Up, A::Up, "previous action", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 
 const RESPONSE_FORM: &[Binding] = &[
-    b(K::Enter, A::Confirm, "next field; submit on [Submit]", true),
-    b(K::Ctrl('s'), A::Submit, "submit", true),
-    b(K::Tab, A::NextField, "next field", true),
-    b(K::BackTab, A::PrevField, "previous field", false),
-    b(K::Down, A::NextField, "next field", false),
-    b(K::Up, A::PrevField, "previous field", false),
-    b(K::Left, A::Left, "what it answers: previous", false),
-    b(K::Right, A::Right, "what it answers: next", false),
-    b(K::Ctrl('j'), A::Newline, "new line in a field", false),
-    b(K::Esc, A::Back, "back to the action list", true),
+    b(
+        K::Enter,
+        A::Confirm,
+        "next field; submit on [Submit]",
+        "next",
+    ),
+    b(K::Ctrl('s'), A::Submit, "submit", "submit"),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::NextField, "next field", ""),
+    b(K::Up, A::PrevField, "previous field", ""),
+    b(K::Left, A::Left, "what it answers: previous", ""),
+    b(K::Right, A::Right, "what it answers: next", ""),
+    b(K::Ctrl('j'), A::Newline, "new line in a field", ""),
+    b(K::Esc, A::Back, "back to the action list", "back"),
 ];
 
 const RECORD_ERROR: &[Binding] = &[
-    b(K::Enter, A::Retry, "try recording again", true),
-    b(K::Char('r'), A::Retry, "try recording again", false),
+    b(K::Enter, A::Retry, "try recording again", "retry"),
+    b(K::Char('r'), A::Retry, "try recording again", ""),
     b(
         K::Char('q'),
         A::Quit,
         "quit (the journal keeps what was written)",
-        true,
+        "quit",
     ),
 ];
 
@@ -323,21 +338,13 @@ pub fn footer(context: Context) -> Vec<(String, &'static str)> {
     let mut items = Vec::new();
     for layer in layers(context) {
         for binding in bindings(layer) {
-            if binding.footer && !seen.contains(&binding.action) {
+            if !binding.footer.is_empty() && !seen.contains(&binding.action) {
                 seen.push(binding.action);
-                items.push((binding.key.to_string(), short_help(binding.help)));
+                items.push((binding.key.to_string(), binding.footer));
             }
         }
     }
     items
-}
-
-/// The first words of a help text, for the footer.
-fn short_help(help: &'static str) -> &'static str {
-    match help.find([':', '(', ';', ',']) {
-        Some(end) => help[..end].trim_end(),
-        None => help,
-    }
 }
 
 #[cfg(test)]

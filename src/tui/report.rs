@@ -118,7 +118,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Some(l) => (l, true),
             None => (exercise.now().saturating_sub(e.released_at_s), false),
         };
-        let cells = |secs: u64| ((secs as f64 / scale as f64) * BAR as f64).round() as usize;
+        let cells = |secs: u64| ((secs as f64 / scale as f64) * BAR as f64).ceil() as usize;
         let filled = cells(latency).min(BAR);
         let mark = cells(allowed).min(BAR);
         let bar: String = (0..=BAR)

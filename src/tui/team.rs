@@ -19,7 +19,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::app::{App, InboxKey};
 use super::text::clock;
 use super::ui::{countdown, urgency};
-use crate::engine::{ExpectationIx, Source};
+use crate::engine::Source;
 use crate::scenario::TeamIx;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
@@ -279,17 +279,16 @@ fn owed_lines(app: &App, team: TeamIx) -> Vec<Line<'static>> {
         return vec![Line::from("Nothing owed.".fg(Color::DarkGray))];
     }
     open.into_iter()
-        .map(|(ix, e)| {
+        .map(|(_, e)| {
             let left = e.due_at as i64 - now;
             let what = match e.source {
                 Source::Message(n) => format!("reply to #{n}"),
                 Source::Inject(inject, _) => scenario.inject(inject).id.clone(),
             };
-            let _ = ExpectationIx(ix);
             Line::from(vec![
                 Span::raw(format!(
-                    "{:<34.34} ",
-                    format!("{} ({what})", scenario.action(e.action).name)
+                    "{:<40.40} ",
+                    format!("{:.26} ({what})", scenario.action(e.action).name)
                 )),
                 Span::styled(countdown(left), urgency(left, e.due_at - e.released_at)),
             ])
