@@ -1,5 +1,6 @@
 //! ttx: a tabletop exercise simulator for the terminal.
 
 pub mod engine;
+pub mod play;
 pub mod report;
 pub mod scenario;
