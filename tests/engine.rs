@@ -127,7 +127,7 @@ fn manual_inject_waits_for_the_facilitator() {
     release(&mut x, "m").unwrap();
     assert_eq!(released_at(&x, "m"), Some(100));
     assert_eq!(release(&mut x, "m"), Err(Refusal::AlreadyReleased { inject: "m".into() }));
-    at(&mut x, 400);
+    at(&mut x, 401);
     assert_eq!(expectation(&x, "m.ack@us").0, Status::Overdue, "deadline runs from the actual release");
 }
 
@@ -160,9 +160,10 @@ fn chance_zero_skips_and_its_waiters_never_fire() {
            (id: "b", when: Released("a"), to: ["us"], title: "B", body: "b"),
            (id: "c", when: Missed("a.ack"), to: ["us"], title: "C", body: "b")"#,
     );
-    let mut x = start(&s);
-    let events = x.execute(Command::RunOut).unwrap();
+    let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let events = x.execute(Command::Start).unwrap();
     assert!(events.iter().any(|e| matches!(e, Event::Skipped { at: 0, .. })));
+    x.execute(Command::RunOut).unwrap();
     let report = Report::of(&x);
     assert!(report.injects[0].skipped);
     assert_eq!(report.injects[0].released_at_s, None);
@@ -175,8 +176,10 @@ fn chance_zero_skips_and_its_waiters_never_fire() {
 fn jitter_is_drawn_from_the_seed_and_recorded() {
     let s = scenario("seed: 42,", r#"(id: "a", when: At("1m"), jitter: "10m", to: ["us"], title: "A", body: "b")"#);
     let run = || {
-        let mut x = start(&s);
-        x.execute(Command::RunOut).unwrap()
+        let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+        let mut events = x.execute(Command::Start).unwrap();
+        events.extend(x.execute(Command::RunOut).unwrap());
+        events
     };
     let events = run();
     let (jitter, release_at) = events
@@ -490,8 +493,8 @@ fn replaying_the_events_rebuilds_the_same_exercise() {
         r#"(id: "a", when: At("0m"), jitter: "5m", to: ["us", "cn"], title: "A", body: "b", expect: [(action: "ack", within: "10m"), (action: "rfa", within: "1h")]),
            (id: "nag", when: Missed("a.ack@cn"), to: ["cn"], title: "N", body: "b", expect: [(action: "ack", within: "5m")])"#,
     );
-    let mut x = start(&s);
-    let mut events = vec![Event::Started { at: 0 }];
+    let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let mut events = x.execute(Command::Start).unwrap();
     events.extend(at(&mut x, 400));
     events.extend(respond(&mut x, "us", "ack", &[]).unwrap());
     events.extend(respond(&mut x, "us", "rfa", &[("summary", "s")]).unwrap());

@@ -323,6 +323,8 @@ impl Exercise {
                     return Err(Refusal::AlreadyStarted);
                 }
                 self.record(Event::Started { at: self.now }, &mut events);
+                // What is due at the start happens as the clock starts.
+                self.settle(Horizon::ReleasesAt(self.now), &mut events);
             }
             Command::Pause => {
                 self.refuse_if_ended()?;
