@@ -192,6 +192,9 @@ impl Loader<'_> {
         }
 
         let objective_ids = self.ids("objective", "objectives", objectives_read, raw_objectives.iter().map(|o| &o.id));
+        // With no teams or no injects (already reported), a reference to one is not reported again.
+        let teams_read = teams_read && !raw_teams.is_empty();
+        let injects_read = injects_read && !raw_injects.is_empty();
         let team_ids = self.ids("team", "teams", teams_read, raw_teams.iter().map(|t| &t.id));
         let action_ids = self.ids("action", "actions", actions_read, raw_actions.iter().map(|a| &a.id));
         let inject_ids = self.ids("inject", "injects", injects_read, raw_injects.iter().map(|i| &i.id));
@@ -455,10 +458,9 @@ impl Loader<'_> {
                     format!("{what} id \"{}\" may only contain a-z, 0-9, `-` and `_`", id.value.escape_debug())
                 };
                 self.errors.push(id.at, message);
-                if !ids.map.contains_key(&id.value) {
-                    ids.map.insert(id.value.clone(), ix);
-                    ids.order.push(id.value.clone());
-                }
+                // A reference may mean this item under a corrected id: no second error for it.
+                ids.complete = false;
+                ids.map.entry(id.value.clone()).or_insert(ix);
             } else if let Some(first) = ids.map.get(&id.value) {
                 let first_at = items.get(*first).and_then(|f| f.as_ref()).map_or(0, |f| f.at);
                 let (line, col) = self.map.line_col(first_at);
@@ -797,7 +799,9 @@ impl Loader<'_> {
         let raw = &raw_injects[inject];
         let Some(position) = raw.expect.iter().position(|e| e.action.as_ref().is_some_and(|a| a.value == action_name))
         else {
-            if raw.expect_complete && raw.expect.iter().all(|e| e.action.is_some()) {
+            // An expectation whose action had an error may be the one meant: no second error.
+            let all_known = raw.expect.iter().all(|e| e.action.as_ref().is_some_and(|a| refs.actions.get(&a.value).is_some()));
+            if raw.expect_complete && all_known {
                 let expected = list_names(raw.expect.iter().filter_map(|e| e.action.as_ref().map(|a| a.value.as_str())));
                 let message =
                     format!("inject `{inject_name}` has no expectation of action `{action_name}` (it expects: {expected})");
