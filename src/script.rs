@@ -56,7 +56,11 @@ const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)` or `End(..
 pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
     if source.len() > MAX_SOURCE_BYTES {
-        let message = format!("file too large: {} bytes, the limit is {} MiB", source.len(), MAX_SOURCE_BYTES >> 20);
+        let message = format!(
+            "file too large: {} bytes, the limit is {} MiB",
+            source.len(),
+            MAX_SOURCE_BYTES >> 20
+        );
         return Err(vec![map.diagnostic(0, message)]);
     }
     let tree = ron_tree::parse(source).map_err(|e| vec![map.diagnostic(e.at, e.message)])?;
@@ -70,7 +74,9 @@ pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> 
 
 fn read_script(errors: &mut Errors, map: &SourceMap, tree: &Value) -> Option<Script> {
     let f = errors.fields(tree, "Script", "the script", &["seed", "steps"], &["steps"])?;
-    let seed = f.optional("seed").and_then(|v| errors.whole_number(v, "seed"));
+    let seed = f
+        .optional("seed")
+        .and_then(|v| errors.whole_number(v, "seed"));
     let values = errors.list(f.required("steps")?, "steps")?;
     // Each step read, with the offsets of its `at` value and of the step.
     let mut read = Vec::with_capacity(values.len());
@@ -85,8 +91,15 @@ fn read_script(errors: &mut Errors, map: &SourceMap, tree: &Value) -> Option<Scr
         errors.push(*step_offset, "a script has at most one `End`");
     }
     if let Some(end) = end {
-        for (step, at_offset, _) in read.iter().filter(|(step, ..)| step.kind != StepKind::End && step.at > end) {
-            let message = format!("step at {} comes after the script's `End` at {}", format_secs(step.at), format_secs(end));
+        for (step, at_offset, _) in read
+            .iter()
+            .filter(|(step, ..)| step.kind != StepKind::End && step.at > end)
+        {
+            let message = format!(
+                "step at {} comes after the script's `End` at {}",
+                format_secs(step.at),
+                format_secs(end)
+            );
             errors.push(*at_offset, message);
         }
     }
@@ -95,23 +108,39 @@ fn read_script(errors: &mut Errors, map: &SourceMap, tree: &Value) -> Option<Scr
 }
 
 /// One step, and the offset of its `at` value.
-fn read_step(errors: &mut Errors, value: &Value, number: usize, map: &SourceMap) -> Option<(Step, usize)> {
+fn read_step(
+    errors: &mut Errors,
+    value: &Value,
+    number: usize,
+    map: &SourceMap,
+) -> Option<(Step, usize)> {
     let name = match &value.kind {
-        Kind::Struct { name: Some(name), .. } => name.as_str(),
+        Kind::Struct {
+            name: Some(name), ..
+        } => name.as_str(),
         other => {
-            errors.push(value.at, format!("expected a step: {STEP_FORMS}, found {}", other.describe()));
+            errors.push(
+                value.at,
+                format!("expected a step: {STEP_FORMS}, found {}", other.describe()),
+            );
             return None;
         }
     };
     let (allowed, required): (&[&str], &[&str]) = match name {
-        "Respond" => {
-            (&["at", "team", "action", "fields", "note", "inject", "message"], &["at", "team", "action"])
-        }
+        "Respond" => (
+            &[
+                "at", "team", "action", "fields", "note", "inject", "message",
+            ],
+            &["at", "team", "action"],
+        ),
         "Release" => (&["at", "inject"], &["at", "inject"]),
         "Note" => (&["at", "team", "kind", "text"], &["at", "kind", "text"]),
         "End" => (&["at"], &["at"]),
         other => {
-            errors.push(value.at, format!("unknown step `{other}`: expected {STEP_FORMS}"));
+            errors.push(
+                value.at,
+                format!("unknown step `{other}`: expected {STEP_FORMS}"),
+            );
             return None;
         }
     };
@@ -124,23 +153,49 @@ fn read_step(errors: &mut Errors, value: &Value, number: usize, map: &SourceMap)
         "Respond" => {
             let team = string(errors, &f, "team");
             let action = string(errors, &f, "action");
-            let fields = f.optional("fields").map_or(Some(Vec::new()), |v| response_fields(errors, v));
+            let fields = f
+                .optional("fields")
+                .map_or(Some(Vec::new()), |v| response_fields(errors, v));
             let note = optional_string(errors, &f, "note");
             let inject = optional_string(errors, &f, "inject");
-            let message = f.optional("message").map_or(Some(None), |v| message_number(errors, v).map(Some));
-            StepKind::Respond { team: team?, action: action?, fields: fields?, note: note?, inject: inject?, message: message? }
+            let message = f
+                .optional("message")
+                .map_or(Some(None), |v| message_number(errors, v).map(Some));
+            StepKind::Respond {
+                team: team?,
+                action: action?,
+                fields: fields?,
+                note: note?,
+                inject: inject?,
+                message: message?,
+            }
         }
-        "Release" => StepKind::Release { inject: string(errors, &f, "inject")? },
+        "Release" => StepKind::Release {
+            inject: string(errors, &f, "inject")?,
+        },
         "Note" => {
             let team = optional_string(errors, &f, "team");
             let kind = f.required("kind").and_then(|v| note_kind(errors, v));
             let text = string(errors, &f, "text");
-            StepKind::Note { team: team?, kind: kind?, text: text? }
+            StepKind::Note {
+                team: team?,
+                kind: kind?,
+                text: text?,
+            }
         }
         _ => StepKind::End,
     };
     let (line, col) = map.line_col(value.at);
-    Some((Step { number, line, col, at: at?, kind }, at_value?.at))
+    Some((
+        Step {
+            number,
+            line,
+            col,
+            at: at?,
+            kind,
+        },
+        at_value?.at,
+    ))
 }
 
 fn string(errors: &mut Errors, f: &Fields, name: &str) -> Option<String> {
@@ -170,7 +225,13 @@ fn note_kind(errors: &mut Errors, v: &Value) -> Option<NoteKind> {
         Kind::Unit(n) if n == "Strength" => Some(NoteKind::Strength),
         Kind::Unit(n) if n == "Improvement" => Some(NoteKind::Improvement),
         other => {
-            errors.push(v.at, format!("`kind`: expected `Strength` or `Improvement`, found {}", other.describe()));
+            errors.push(
+                v.at,
+                format!(
+                    "`kind`: expected `Strength` or `Improvement`, found {}",
+                    other.describe()
+                ),
+            );
             None
         }
     }
@@ -179,13 +240,21 @@ fn note_kind(errors: &mut Errors, v: &Value) -> Option<NoteKind> {
 /// `{"field": "text", ...}`, in the file's order; a field given twice is an error.
 fn response_fields(errors: &mut Errors, v: &Value) -> Option<Vec<(String, String)>> {
     let Kind::Map(entries) = &v.kind else {
-        errors.push(v.at, format!("`fields`: expected a map `{{\"field\": \"text\"}}`, found {}", v.kind.describe()));
+        errors.push(
+            v.at,
+            format!(
+                "`fields`: expected a map `{{\"field\": \"text\"}}`, found {}",
+                v.kind.describe()
+            ),
+        );
         return None;
     };
     let mut fields: Vec<(String, String)> = Vec::with_capacity(entries.len());
     let mut readable = true;
     for (key, text) in entries {
-        let (Some(name), Some(text)) = (errors.string(key, "fields"), errors.string(text, "fields")) else {
+        let (Some(name), Some(text)) =
+            (errors.string(key, "fields"), errors.string(text, "fields"))
+        else {
             readable = false;
             continue;
         };
@@ -208,7 +277,10 @@ mod tests {
     fn errors(source: &str) -> Vec<String> {
         match load_script("script.ron", source) {
             Ok(_) => Vec::new(),
-            Err(ds) => ds.iter().map(|d| format!("{}:{}: {}", d.line, d.col, d.message)).collect(),
+            Err(ds) => ds
+                .iter()
+                .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+                .collect(),
         }
     }
 
@@ -218,7 +290,10 @@ mod tests {
         assert_eq!(script.seed, None);
         assert_eq!(script.steps.len(), 13);
         let first = &script.steps[0];
-        assert_eq!((first.number, first.line, first.col, first.at), (1, 3, 9, 300));
+        assert_eq!(
+            (first.number, first.line, first.col, first.at),
+            (1, 3, 9, 300)
+        );
         let report = &script.steps[4];
         assert_eq!(report.at, 3600);
         assert_eq!(
@@ -227,7 +302,10 @@ mod tests {
                 team: "soc".into(),
                 action: "report".into(),
                 fields: vec![
-                    ("summary".into(), "Credential phishing, fake password expiry".into()),
+                    (
+                        "summary".into(),
+                        "Credential phishing, fake password expiry".into()
+                    ),
                     ("indicators".into(), " ".into())
                 ],
                 note: None,
@@ -235,7 +313,12 @@ mod tests {
                 message: None,
             }
         );
-        assert_eq!(script.steps[8].kind, StepKind::Release { inject: "press".into() });
+        assert_eq!(
+            script.steps[8].kind,
+            StepKind::Release {
+                inject: "press".into()
+            }
+        );
         assert_eq!(
             script.steps[10].kind,
             StepKind::Note {
@@ -244,8 +327,21 @@ mod tests {
                 text: "The report to the CERT lacked indicators".into()
             }
         );
-        assert!(matches!(&script.steps[11].kind, StepKind::Respond { message: Some(1), .. }));
-        assert_eq!((script.steps[12].number, script.steps[12].at, &script.steps[12].kind), (13, 14_400, &StepKind::End));
+        assert!(matches!(
+            &script.steps[11].kind,
+            StepKind::Respond {
+                message: Some(1),
+                ..
+            }
+        ));
+        assert_eq!(
+            (
+                script.steps[12].number,
+                script.steps[12].at,
+                &script.steps[12].kind
+            ),
+            (13, 14_400, &StepKind::End)
+        );
     }
 
     #[test]
@@ -285,11 +381,17 @@ mod tests {
     #[test]
     fn a_step_later_than_end_is_an_error_wherever_it_is_written() {
         let source = r#"Script(steps: [Release(at: "5h", inject: "x"), End(at: "4h"), Release(at: "4h", inject: "y")])"#;
-        assert_eq!(errors(source), vec!["1:28: step at 5h comes after the script's `End` at 4h".to_string()]);
+        assert_eq!(
+            errors(source),
+            vec!["1:28: step at 5h comes after the script's `End` at 4h".to_string()]
+        );
     }
 
     #[test]
     fn syntax_error_is_positioned() {
-        assert_eq!(errors("Script(steps: [End(at: \"1h\")"), vec!["1:29: expected `,` or `]`, found end of file"]);
+        assert_eq!(
+            errors("Script(steps: [End(at: \"1h\")"),
+            vec!["1:29: expected `,` or `]`, found end of file"]
+        );
     }
 }

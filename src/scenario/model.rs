@@ -76,7 +76,9 @@ pub struct Action {
 
 impl Action {
     pub fn allows(&self, team: TeamIx) -> bool {
-        self.teams.as_ref().is_none_or(|teams| teams.contains(&team))
+        self.teams
+            .as_ref()
+            .is_none_or(|teams| teams.contains(&team))
     }
 
     pub fn field_index(&self, name: &str) -> Option<usize> {
@@ -168,8 +170,16 @@ pub struct Index {
 impl Scenario {
     /// Builds the id lookups; the loader calls it once the lists are final.
     pub fn build_index(&mut self) {
-        fn map<T, I>(items: &[T], id: impl Fn(&T) -> &str, ix: impl Fn(usize) -> I) -> HashMap<String, I> {
-            items.iter().enumerate().map(|(i, item)| (id(item).to_string(), ix(i))).collect()
+        fn map<T, I>(
+            items: &[T],
+            id: impl Fn(&T) -> &str,
+            ix: impl Fn(usize) -> I,
+        ) -> HashMap<String, I> {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (id(item).to_string(), ix(i)))
+                .collect()
         }
         self.index = Index {
             teams: map(&self.teams, |t| &t.id, TeamIx),
@@ -208,7 +218,10 @@ impl Scenario {
     /// The teams a message-action taken by `sender` reaches: never the sender itself.
     pub fn recipients(&self, spec: &MessageSpec, sender: TeamIx) -> Vec<TeamIx> {
         match &spec.to {
-            Recipients::Others => (0..self.teams.len()).map(TeamIx).filter(|t| *t != sender).collect(),
+            Recipients::Others => (0..self.teams.len())
+                .map(TeamIx)
+                .filter(|t| *t != sender)
+                .collect(),
             Recipients::Teams(teams) => teams.iter().copied().filter(|t| *t != sender).collect(),
         }
     }
