@@ -4,3 +4,4 @@ pub mod engine;
 pub mod play;
 pub mod report;
 pub mod scenario;
+pub mod script;
