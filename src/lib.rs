@@ -1,5 +1,8 @@
 //! ttx: a tabletop exercise simulator for the terminal.
 
 pub mod engine;
+pub mod journal;
 pub mod report;
 pub mod scenario;
+#[cfg(test)]
+mod testing;
