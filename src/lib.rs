@@ -2,6 +2,7 @@
 
 pub mod engine;
 pub mod journal;
+pub mod play;
 pub mod report;
 pub mod scenario;
 #[cfg(test)]

@@ -324,11 +324,13 @@ impl Exercise {
                 match self.settings.planned_end {
                     Some(end) if to > end => {
                         self.settle(Horizon::Through(end), &mut events);
-                        self.record(Event::Ended { at: end }, &mut events);
+                        self.record(Event::Ended { at: end.max(self.now) }, &mut events);
                     }
-                    _ => self.settle(Horizon::ReleasesAt(to), &mut events),
+                    _ => {
+                        self.settle(Horizon::ReleasesAt(to), &mut events);
+                        self.now = to;
+                    }
                 }
-                self.now = self.now.max(to);
             }
             Command::Start => {
                 self.refuse_if_ended()?;
@@ -336,6 +338,8 @@ impl Exercise {
                     return Err(Refusal::AlreadyStarted);
                 }
                 self.record(Event::Started { at: self.now }, &mut events);
+                // What is due at the start happens as the clock starts.
+                self.settle(Horizon::ReleasesAt(self.now), &mut events);
             }
             Command::Pause => {
                 self.refuse_if_ended()?;
