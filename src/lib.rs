@@ -5,5 +5,6 @@ pub mod journal;
 pub mod play;
 pub mod report;
 pub mod scenario;
+pub mod script;
 #[cfg(test)]
 mod testing;
