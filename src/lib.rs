@@ -1,7 +1,10 @@
 //! ttx: a tabletop exercise simulator for the terminal.
 
 pub mod engine;
+pub mod journal;
 pub mod play;
 pub mod report;
 pub mod scenario;
 pub mod script;
+#[cfg(test)]
+mod testing;
