@@ -18,11 +18,19 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     /// `FILE:LINE:COL: message`, then the line with a caret under the column.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)?;
+        writeln!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.col, self.message
+        )?;
         writeln!(f, "{:>5} | {}", self.line, self.source_line)?;
         // Tabs stay tabs so that the caret lines up however wide the terminal draws them.
-        let pad: String =
-            self.source_line.chars().take(self.col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let pad: String = self
+            .source_line
+            .chars()
+            .take(self.col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
         write!(f, "{:>5} | {pad}^", "")
     }
 }
@@ -37,14 +45,23 @@ pub struct SourceMap<'a> {
 
 impl<'a> SourceMap<'a> {
     pub fn new(file: &'a str, source: &'a str) -> Self {
-        let line_starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        SourceMap { file, source, line_starts }
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceMap {
+            file,
+            source,
+            line_starts,
+        }
     }
 
     /// The 1-based line and column of a byte offset (clamped to the source).
     pub fn line_col(&self, at: usize) -> (usize, usize) {
         let at = at.min(self.source.len());
-        let line = self.line_starts.partition_point(|start| *start <= at).max(1);
+        let line = self
+            .line_starts
+            .partition_point(|start| *start <= at)
+            .max(1);
         let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
         let col = match self.source.get(start..at) {
             Some(before) => before.chars().count() + 1,
@@ -57,14 +74,28 @@ impl<'a> SourceMap<'a> {
         let (line, col) = self.line_col(at);
         let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
         let text = self.source.get(start..).unwrap_or_default();
-        let source_line = text.split('\n').next().unwrap_or_default().trim_end_matches('\r').to_string();
-        Diagnostic { file: self.file.to_string(), line, col, message: message.into(), source_line }
+        let source_line = text
+            .split('\n')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('\r')
+            .to_string();
+        Diagnostic {
+            file: self.file.to_string(),
+            line,
+            col,
+            message: message.into(),
+            source_line,
+        }
     }
 
     /// Diagnostics for (offset, message) pairs, sorted by position (stable for equal positions).
     pub fn diagnostics(&self, mut errors: Vec<(usize, String)>) -> Vec<Diagnostic> {
         errors.sort_by_key(|(at, _)| *at);
-        errors.into_iter().map(|(at, message)| self.diagnostic(at, message)).collect()
+        errors
+            .into_iter()
+            .map(|(at, message)| self.diagnostic(at, message))
+            .collect()
     }
 }
 

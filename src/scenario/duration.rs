@@ -13,7 +13,12 @@ const FORMS: &str = "whole numbers with units d, h, m, s, largest first, each at
 
 /// Parses a scenario duration into whole seconds; the error says what is accepted.
 pub fn parse_duration(text: &str) -> Result<Secs, String> {
-    let malformed = || format!("malformed duration \"{}\": expected {FORMS}", text.escape_debug());
+    let malformed = || {
+        format!(
+            "malformed duration \"{}\": expected {FORMS}",
+            text.escape_debug()
+        )
+    };
     let mut rest = text.trim();
     if rest.is_empty() {
         return Err(malformed());
@@ -29,18 +34,27 @@ pub fn parse_duration(text: &str) -> Result<Secs, String> {
         let (number, after) = rest.split_at(digits);
         let mut chars = after.chars();
         let unit = chars.next().ok_or_else(malformed)?;
-        let position = UNITS[next_unit..].iter().position(|(u, _)| *u == unit).ok_or_else(malformed)?;
+        let position = UNITS[next_unit..]
+            .iter()
+            .position(|(u, _)| *u == unit)
+            .ok_or_else(malformed)?;
         let (_, unit_secs) = UNITS[next_unit + position];
         next_unit += position + 1;
         let value: Secs = number.parse().map_err(|_| too_long(text))?;
-        total = value.checked_mul(unit_secs).and_then(|s| total.checked_add(s)).ok_or_else(|| too_long(text))?;
+        total = value
+            .checked_mul(unit_secs)
+            .and_then(|s| total.checked_add(s))
+            .ok_or_else(|| too_long(text))?;
         rest = chars.as_str().trim_start();
     }
     Ok(total)
 }
 
 fn too_long(text: &str) -> String {
-    format!("duration \"{}\" is too long to count in seconds", text.escape_debug())
+    format!(
+        "duration \"{}\" is too long to count in seconds",
+        text.escape_debug()
+    )
 }
 
 /// The canonical compact form of a duration: `5400` → `"1h30m"`, `0` → `"0s"`.
@@ -83,9 +97,10 @@ mod tests {
 
     #[test]
     fn rejects_everything_else() {
-        for text in
-            ["", " ", "3ms", "30m1h", "1h1h", "-5m", "5", "m", "1.5h", "1 month", "1w", "1H", "1h30", "+1m", "1h,30m"]
-        {
+        for text in [
+            "", " ", "3ms", "30m1h", "1h1h", "-5m", "5", "m", "1.5h", "1 month", "1w", "1H",
+            "1h30", "+1m", "1h,30m",
+        ] {
             let e = parse_duration(text).unwrap_err();
             assert!(e.starts_with("malformed duration"), "{text}: {e}");
             assert!(e.contains("\"1h30m\""), "{e}");
@@ -94,8 +109,16 @@ mod tests {
 
     #[test]
     fn rejects_overflow() {
-        assert!(parse_duration("213503982334602d").unwrap_err().contains("too long"));
-        assert!(parse_duration("99999999999999999999999s").unwrap_err().contains("too long"));
+        assert!(
+            parse_duration("213503982334602d")
+                .unwrap_err()
+                .contains("too long")
+        );
+        assert!(
+            parse_duration("99999999999999999999999s")
+                .unwrap_err()
+                .contains("too long")
+        );
         assert_eq!(parse_duration("18446744073709551615s"), Ok(u64::MAX));
     }
 

@@ -18,26 +18,44 @@ pub const MAX_SOURCE_BYTES: usize = 16 << 20;
 pub const MAX_TEAMS: usize = 8;
 pub const MAX_INJECTS: usize = 100_000;
 
-const SCENARIO_FIELDS: &[&str] =
-    &["title", "summary", "speed", "end", "seed", "late_credit", "objectives", "teams", "actions", "injects"];
+const SCENARIO_FIELDS: &[&str] = &[
+    "title",
+    "summary",
+    "speed",
+    "end",
+    "seed",
+    "late_credit",
+    "objectives",
+    "teams",
+    "actions",
+    "injects",
+];
 const OBJECTIVE_FIELDS: &[&str] = &["id", "name"];
 const TEAM_FIELDS: &[&str] = &["id", "name", "summary"];
 const ACTION_FIELDS: &[&str] = &["id", "name", "description", "teams", "fields", "message"];
 const MESSAGE_FIELDS: &[&str] = &["to", "reply"];
 const REPLY_FIELDS: &[&str] = &["action", "within"];
-const INJECT_FIELDS: &[&str] =
-    &["id", "when", "to", "title", "body", "from", "expect", "delay", "jitter", "chance", "notes"];
+const INJECT_FIELDS: &[&str] = &[
+    "id", "when", "to", "title", "body", "from", "expect", "delay", "jitter", "chance", "notes",
+];
 const EXPECTATION_FIELDS: &[&str] = &["action", "within", "by", "fields", "weight", "objective"];
 
 /// Reads and validates a scenario; `file` is only used to name the file in diagnostics.
 pub fn load_scenario(file: &str, source: &str) -> Result<Scenario, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
     if source.len() > MAX_SOURCE_BYTES {
-        let message = format!("file too large: {} bytes, the limit is {} MiB", source.len(), MAX_SOURCE_BYTES >> 20);
+        let message = format!(
+            "file too large: {} bytes, the limit is {} MiB",
+            source.len(),
+            MAX_SOURCE_BYTES >> 20
+        );
         return Err(vec![map.diagnostic(0, message)]);
     }
     let tree = ron_tree::parse(source).map_err(|e| vec![map.diagnostic(e.at, e.message)])?;
-    let mut loader = Loader { errors: Errors::default(), map: &map };
+    let mut loader = Loader {
+        errors: Errors::default(),
+        map: &map,
+    };
     let scenario = loader.scenario(&tree);
     match scenario {
         Some(scenario) if loader.errors.is_empty() => Ok(scenario),
@@ -150,51 +168,105 @@ struct Loader<'m> {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_'))
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_'))
 }
 
 impl Loader<'_> {
     fn scenario(&mut self, tree: &Value) -> Option<Scenario> {
         let required = ["title", "teams", "injects"];
-        let f = self.errors.fields(tree, "Scenario", "the scenario", SCENARIO_FIELDS, &required)?;
+        let f = self
+            .errors
+            .fields(tree, "Scenario", "the scenario", SCENARIO_FIELDS, &required)?;
         let title = self.string_field(&f, "title");
         let summary = self.optional_string(&f, "summary");
-        let speed = f.optional("speed").and_then(|v| self.positive(v, "speed")).unwrap_or(1.0);
-        let end = f.optional("end").and_then(|v| self.errors.duration(v, "end"));
-        let seed = f.optional("seed").and_then(|v| self.errors.whole_number(v, "seed")).unwrap_or(0);
-        let late_credit = f.optional("late_credit").and_then(|v| self.share(v, "late_credit")).unwrap_or(0.5);
+        let speed = f
+            .optional("speed")
+            .and_then(|v| self.positive(v, "speed"))
+            .unwrap_or(1.0);
+        let end = f
+            .optional("end")
+            .and_then(|v| self.errors.duration(v, "end"));
+        let seed = f
+            .optional("seed")
+            .and_then(|v| self.errors.whole_number(v, "seed"))
+            .unwrap_or(0);
+        let late_credit = f
+            .optional("late_credit")
+            .and_then(|v| self.share(v, "late_credit"))
+            .unwrap_or(0.5);
 
         let (objective_values, objectives_read) = self.items(&f, "objectives");
-        let raw_objectives: Vec<RawObjective> = objective_values.iter().map(|v| self.raw_objective(v)).collect();
+        let raw_objectives: Vec<RawObjective> = objective_values
+            .iter()
+            .map(|v| self.raw_objective(v))
+            .collect();
         let (team_values, teams_read) = self.items(&f, "teams");
         let raw_teams: Vec<RawTeam> = team_values.iter().map(|v| self.raw_team(v)).collect();
         let (action_values, actions_read) = self.items(&f, "actions");
-        let raw_actions: Vec<RawAction> = action_values.iter().map(|v| self.raw_action(v)).collect();
+        let raw_actions: Vec<RawAction> =
+            action_values.iter().map(|v| self.raw_action(v)).collect();
         let (inject_values, injects_read) = self.items(&f, "injects");
-        if let Some(list) = f.optional("injects").filter(|_| inject_values.len() > MAX_INJECTS) {
-            let message = format!("too many injects: {}, the limit is {MAX_INJECTS}", inject_values.len());
+        if let Some(list) = f
+            .optional("injects")
+            .filter(|_| inject_values.len() > MAX_INJECTS)
+        {
+            let message = format!(
+                "too many injects: {}, the limit is {MAX_INJECTS}",
+                inject_values.len()
+            );
             self.errors.push(list.at, message);
             return None;
         }
-        let raw_injects: Vec<RawInject> = inject_values.iter().map(|v| self.raw_inject(v)).collect();
+        let raw_injects: Vec<RawInject> =
+            inject_values.iter().map(|v| self.raw_inject(v)).collect();
 
-        if let Some(list) = f.optional("teams").filter(|_| teams_read) {
-            if raw_teams.is_empty() {
-                self.errors.push(list.at, format!("no teams: a scenario has 1 to {MAX_TEAMS} teams"));
-            }
+        if let Some(list) = f
+            .optional("teams")
+            .filter(|_| teams_read && raw_teams.is_empty())
+        {
+            let message = format!("no teams: a scenario has 1 to {MAX_TEAMS} teams");
+            self.errors.push(list.at, message);
         }
         if let Some(extra) = team_values.get(MAX_TEAMS) {
-            let message = format!("too many teams: {}, a scenario has 1 to {MAX_TEAMS} teams", team_values.len());
+            let message = format!(
+                "too many teams: {}, a scenario has 1 to {MAX_TEAMS} teams",
+                team_values.len()
+            );
             self.errors.push(extra.at, message);
         }
-        if let Some(list) = f.optional("injects").filter(|_| injects_read && raw_injects.is_empty()) {
-            self.errors.push(list.at, "no injects: a scenario needs at least one inject");
+        if let Some(list) = f
+            .optional("injects")
+            .filter(|_| injects_read && raw_injects.is_empty())
+        {
+            self.errors
+                .push(list.at, "no injects: a scenario needs at least one inject");
         }
 
-        let objective_ids = self.ids("objective", "objectives", objectives_read, raw_objectives.iter().map(|o| &o.id));
+        let objective_ids = self.ids(
+            "objective",
+            "objectives",
+            objectives_read,
+            raw_objectives.iter().map(|o| &o.id),
+        );
+        // With no teams or no injects (already reported), a reference to one is not reported again.
+        let teams_read = teams_read && !raw_teams.is_empty();
+        let injects_read = injects_read && !raw_injects.is_empty();
         let team_ids = self.ids("team", "teams", teams_read, raw_teams.iter().map(|t| &t.id));
-        let action_ids = self.ids("action", "actions", actions_read, raw_actions.iter().map(|a| &a.id));
-        let inject_ids = self.ids("inject", "injects", injects_read, raw_injects.iter().map(|i| &i.id));
+        let action_ids = self.ids(
+            "action",
+            "actions",
+            actions_read,
+            raw_actions.iter().map(|a| &a.id),
+        );
+        let inject_ids = self.ids(
+            "inject",
+            "injects",
+            injects_read,
+            raw_injects.iter().map(|i| &i.id),
+        );
 
         let mut scenario = Scenario {
             title,
@@ -205,24 +277,43 @@ impl Loader<'_> {
             late_credit,
             objectives: raw_objectives
                 .into_iter()
-                .map(|o| Objective { id: o.id.map(|s| s.value).unwrap_or_default(), name: o.name })
+                .map(|o| Objective {
+                    id: o.id.map(|s| s.value).unwrap_or_default(),
+                    name: o.name,
+                })
                 .collect(),
             teams: raw_teams
                 .into_iter()
-                .map(|t| Team { id: t.id.map(|s| s.value).unwrap_or_default(), name: t.name, summary: t.summary })
+                .map(|t| Team {
+                    id: t.id.map(|s| s.value).unwrap_or_default(),
+                    name: t.name,
+                    summary: t.summary,
+                })
                 .collect(),
             actions: Vec::new(),
             injects: Vec::new(),
             index: Index::default(),
         };
-        let refs = Refs { teams: &team_ids, actions: &action_ids, injects: &inject_ids, objectives: &objective_ids };
+        let refs = Refs {
+            teams: &team_ids,
+            actions: &action_ids,
+            injects: &inject_ids,
+            objectives: &objective_ids,
+        };
         // Whether each action's `teams` is fully known, so that "may take" can be checked.
         let (actions, actions_known): (Vec<Action>, Vec<bool>) =
             raw_actions.iter().map(|a| self.action(a, &refs)).unzip();
         scenario.actions = actions;
         self.check_replies(&scenario, &raw_actions, &actions_known, &refs);
-        let checker = Checker { actions: &scenario.actions, actions_known: &actions_known, teams: &scenario.teams };
-        scenario.injects = raw_injects.iter().map(|i| self.inject(i, &refs, &checker)).collect();
+        let checker = Checker {
+            actions: &scenario.actions,
+            actions_known: &actions_known,
+            teams: &scenario.teams,
+        };
+        scenario.injects = raw_injects
+            .iter()
+            .map(|i| self.inject(i, &refs, &checker))
+            .collect();
         let waits_on: Vec<Option<usize>> = raw_injects
             .iter()
             .enumerate()
@@ -247,7 +338,9 @@ impl Loader<'_> {
     }
 
     fn string_field(&mut self, f: &Fields, name: &str) -> String {
-        f.required(name).and_then(|v| self.errors.string(v, name)).unwrap_or_default()
+        f.required(name)
+            .and_then(|v| self.errors.string(v, name))
+            .unwrap_or_default()
     }
 
     fn optional_string(&mut self, f: &Fields, name: &str) -> Option<String> {
@@ -255,14 +348,18 @@ impl Loader<'_> {
     }
 
     fn id(&mut self, f: &Fields) -> Option<Spanned<String>> {
-        f.required("id").and_then(|v| self.errors.spanned_string(v, "id"))
+        f.required("id")
+            .and_then(|v| self.errors.spanned_string(v, "id"))
     }
 
     fn optional_list(&mut self, f: &Fields, name: &str) -> Read<Spanned<Vec<Spanned<String>>>> {
         match f.optional(name) {
             None => Read::Absent,
             Some(v) => match self.errors.string_list(v, name) {
-                Some(list) => Read::Given(Spanned { value: list, at: v.at }),
+                Some(list) => Read::Given(Spanned {
+                    value: list,
+                    at: v.at,
+                }),
                 None => Read::Bad,
             },
         }
@@ -273,7 +370,8 @@ impl Loader<'_> {
         if x > 0.0 {
             return Some(x);
         }
-        self.errors.push(v.at, format!("`{name}` must be greater than 0, found {x}"));
+        self.errors
+            .push(v.at, format!("`{name}` must be greater than 0, found {x}"));
         None
     }
 
@@ -282,46 +380,92 @@ impl Loader<'_> {
         if (0.0..=1.0).contains(&x) {
             return Some(x);
         }
-        self.errors.push(v.at, format!("`{name}` must be between 0 and 1, found {x}"));
+        self.errors
+            .push(v.at, format!("`{name}` must be between 0 and 1, found {x}"));
         None
     }
 
     fn raw_objective(&mut self, v: &Value) -> RawObjective {
-        let Some(f) = self.errors.fields(v, "Objective", "an objective", OBJECTIVE_FIELDS, &["id", "name"]) else {
-            return RawObjective { id: None, name: String::new() };
+        let Some(f) = self.errors.fields(
+            v,
+            "Objective",
+            "an objective",
+            OBJECTIVE_FIELDS,
+            &["id", "name"],
+        ) else {
+            return RawObjective {
+                id: None,
+                name: String::new(),
+            };
         };
-        RawObjective { id: self.id(&f), name: self.string_field(&f, "name") }
+        RawObjective {
+            id: self.id(&f),
+            name: self.string_field(&f, "name"),
+        }
     }
 
     fn raw_team(&mut self, v: &Value) -> RawTeam {
-        let Some(f) = self.errors.fields(v, "Team", "a team", TEAM_FIELDS, &["id", "name"]) else {
-            return RawTeam { id: None, name: String::new(), summary: None };
+        let Some(f) = self
+            .errors
+            .fields(v, "Team", "a team", TEAM_FIELDS, &["id", "name"])
+        else {
+            return RawTeam {
+                id: None,
+                name: String::new(),
+                summary: None,
+            };
         };
-        RawTeam { id: self.id(&f), name: self.string_field(&f, "name"), summary: self.optional_string(&f, "summary") }
+        RawTeam {
+            id: self.id(&f),
+            name: self.string_field(&f, "name"),
+            summary: self.optional_string(&f, "summary"),
+        }
     }
 
     fn raw_action(&mut self, v: &Value) -> RawAction {
-        let Some(f) = self.errors.fields(v, "Action", "an action", ACTION_FIELDS, &["id", "name"]) else {
+        let Some(f) = self
+            .errors
+            .fields(v, "Action", "an action", ACTION_FIELDS, &["id", "name"])
+        else {
             let teams = Read::Bad;
-            return RawAction { id: None, name: String::new(), description: None, teams, fields: Vec::new(), message: None };
+            return RawAction {
+                id: None,
+                name: String::new(),
+                description: None,
+                teams,
+                fields: Vec::new(),
+                message: None,
+            };
         };
         RawAction {
             id: self.id(&f),
             name: self.string_field(&f, "name"),
             description: self.optional_string(&f, "description"),
             teams: self.optional_list(&f, "teams"),
-            fields: f.optional("fields").and_then(|v| self.errors.string_list(v, "fields")).unwrap_or_default(),
+            fields: f
+                .optional("fields")
+                .and_then(|v| self.errors.string_list(v, "fields"))
+                .unwrap_or_default(),
             message: f.optional("message").and_then(|v| self.raw_message(v)),
         }
     }
 
     fn raw_message(&mut self, v: &Value) -> Option<RawMessage> {
-        let f = self.errors.fields(v, "Message", "a message", MESSAGE_FIELDS, &["to"])?;
+        let f = self
+            .errors
+            .fields(v, "Message", "a message", MESSAGE_FIELDS, &["to"])?;
         let to = f.required("to").and_then(|v| self.recipients(v));
         let reply = f.optional("reply").and_then(|v| {
-            let f = self.errors.fields(v, "Reply", "a reply", REPLY_FIELDS, REPLY_FIELDS)?;
-            let action = f.required("action").and_then(|v| self.errors.spanned_string(v, "action"));
-            let within = f.required("within").and_then(|v| self.errors.duration(v, "within")).unwrap_or(0);
+            let f = self
+                .errors
+                .fields(v, "Reply", "a reply", REPLY_FIELDS, REPLY_FIELDS)?;
+            let action = f
+                .required("action")
+                .and_then(|v| self.errors.spanned_string(v, "action"));
+            let within = f
+                .required("within")
+                .and_then(|v| self.errors.duration(v, "within"))
+                .unwrap_or(0);
             Some(RawReply { action, within })
         });
         Some(RawMessage { to, reply })
@@ -330,11 +474,18 @@ impl Loader<'_> {
     fn recipients(&mut self, v: &Value) -> Option<RawRecipients> {
         match &v.kind {
             Kind::Unit(n) if n == "Others" => Some(RawRecipients::Others),
-            Kind::Tuple { name: Some(n), items } if n == "Teams" && items.len() == 1 => {
-                self.errors.string_list(&items[0], "to").map(RawRecipients::Teams)
-            }
+            Kind::Tuple {
+                name: Some(n),
+                items,
+            } if n == "Teams" && items.len() == 1 => self
+                .errors
+                .string_list(&items[0], "to")
+                .map(RawRecipients::Teams),
             other => {
-                let message = format!("`to`: expected `Others` or `Teams([...])`, found {}", other.describe());
+                let message = format!(
+                    "`to`: expected `Others` or `Teams([...])`, found {}",
+                    other.describe()
+                );
                 self.errors.push(v.at, message);
                 None
             }
@@ -343,7 +494,10 @@ impl Loader<'_> {
 
     fn raw_inject(&mut self, v: &Value) -> RawInject {
         let required = ["id", "when", "to", "title", "body"];
-        let Some(f) = self.errors.fields(v, "Inject", "an inject", INJECT_FIELDS, &required) else {
+        let Some(f) = self
+            .errors
+            .fields(v, "Inject", "an inject", INJECT_FIELDS, &required)
+        else {
             return RawInject {
                 id: None,
                 when: None,
@@ -360,7 +514,9 @@ impl Loader<'_> {
             };
         };
         let id = self.id(&f);
-        let when = f.required("when").and_then(|v| self.raw_trigger(v).map(|t| Spanned { value: t, at: v.at }));
+        let when = f
+            .required("when")
+            .and_then(|v| self.raw_trigger(v).map(|t| Spanned { value: t, at: v.at }));
         let to = match self.optional_list(&f, "to") {
             Read::Given(to) => Some(to),
             _ => None,
@@ -382,9 +538,18 @@ impl Loader<'_> {
             from: self.optional_string(&f, "from"),
             expect,
             expect_complete,
-            delay: f.optional("delay").and_then(|v| self.errors.duration(v, "delay")).unwrap_or(0),
-            jitter: f.optional("jitter").and_then(|v| self.errors.duration(v, "jitter")).unwrap_or(0),
-            chance: f.optional("chance").and_then(|v| self.share(v, "chance")).unwrap_or(1.0),
+            delay: f
+                .optional("delay")
+                .and_then(|v| self.errors.duration(v, "delay"))
+                .unwrap_or(0),
+            jitter: f
+                .optional("jitter")
+                .and_then(|v| self.errors.duration(v, "jitter"))
+                .unwrap_or(0),
+            chance: f
+                .optional("chance")
+                .and_then(|v| self.share(v, "chance"))
+                .unwrap_or(1.0),
             notes: self.optional_string(&f, "notes"),
         }
     }
@@ -394,41 +559,75 @@ impl Loader<'_> {
                              `Missed(\"inject.action\")`, `Taken(\"action\")` or `Manual`";
         match &v.kind {
             Kind::Unit(n) if n == "Manual" => Some(RawTrigger::Manual),
-            Kind::Tuple { name: Some(n), items } if items.len() == 1 => {
+            Kind::Tuple {
+                name: Some(n),
+                items,
+            } if items.len() == 1 => {
                 let arg = &items[0];
                 match n.as_str() {
                     "At" => self.errors.duration(arg, "when").map(RawTrigger::At),
-                    "Released" => self.errors.spanned_string(arg, "when").map(RawTrigger::Released),
+                    "Released" => self
+                        .errors
+                        .spanned_string(arg, "when")
+                        .map(RawTrigger::Released),
                     "Met" => self.errors.spanned_string(arg, "when").map(RawTrigger::Met),
-                    "Missed" => self.errors.spanned_string(arg, "when").map(RawTrigger::Missed),
-                    "Taken" => self.errors.spanned_string(arg, "when").map(RawTrigger::Taken),
+                    "Missed" => self
+                        .errors
+                        .spanned_string(arg, "when")
+                        .map(RawTrigger::Missed),
+                    "Taken" => self
+                        .errors
+                        .spanned_string(arg, "when")
+                        .map(RawTrigger::Taken),
                     _ => {
-                        self.errors.push(v.at, format!("`when`: unknown trigger `{n}`, expected {FORMS}"));
+                        self.errors.push(
+                            v.at,
+                            format!("`when`: unknown trigger `{n}`, expected {FORMS}"),
+                        );
                         None
                     }
                 }
             }
             other => {
-                self.errors.push(v.at, format!("`when`: expected {FORMS}, found {}", other.describe()));
+                self.errors.push(
+                    v.at,
+                    format!("`when`: expected {FORMS}, found {}", other.describe()),
+                );
                 None
             }
         }
     }
 
     fn raw_expectation(&mut self, v: &Value) -> Option<RawExpectation> {
-        let f = self.errors.fields(v, "Expectation", "an expectation", EXPECTATION_FIELDS, &["action", "within"])?;
+        let f = self.errors.fields(
+            v,
+            "Expectation",
+            "an expectation",
+            EXPECTATION_FIELDS,
+            &["action", "within"],
+        )?;
         let fields = match self.optional_list(&f, "fields") {
             Read::Absent => Read::Absent,
             Read::Bad => Read::Bad,
             Read::Given(list) => Read::Given(list.value),
         };
         Some(RawExpectation {
-            action: f.required("action").and_then(|v| self.errors.spanned_string(v, "action")),
-            within: f.required("within").and_then(|v| self.errors.duration(v, "within")).unwrap_or(0),
+            action: f
+                .required("action")
+                .and_then(|v| self.errors.spanned_string(v, "action")),
+            within: f
+                .required("within")
+                .and_then(|v| self.errors.duration(v, "within"))
+                .unwrap_or(0),
             by: self.optional_list(&f, "by"),
             fields,
-            weight: f.optional("weight").and_then(|v| self.positive(v, "weight")).unwrap_or(1.0),
-            objective: f.optional("objective").and_then(|v| self.errors.spanned_string(v, "objective")),
+            weight: f
+                .optional("weight")
+                .and_then(|v| self.positive(v, "weight"))
+                .unwrap_or(1.0),
+            objective: f
+                .optional("objective")
+                .and_then(|v| self.errors.spanned_string(v, "objective")),
         })
     }
 
@@ -442,7 +641,13 @@ impl Loader<'_> {
         items: impl Iterator<Item = &'r Option<Spanned<String>>>,
     ) -> Ids {
         let items: Vec<_> = items.collect();
-        let mut ids = Ids { what, plural, map: HashMap::new(), order: Vec::new(), complete: list_read };
+        let mut ids = Ids {
+            what,
+            plural,
+            map: HashMap::new(),
+            order: Vec::new(),
+            complete: list_read,
+        };
         for (ix, id) in items.iter().enumerate() {
             let Some(id) = id else {
                 ids.complete = false;
@@ -452,17 +657,25 @@ impl Loader<'_> {
                 let message = if id.value.is_empty() {
                     format!("empty {what} id: an id is made of a-z, 0-9, `-` and `_`")
                 } else {
-                    format!("{what} id \"{}\" may only contain a-z, 0-9, `-` and `_`", id.value.escape_debug())
+                    format!(
+                        "{what} id \"{}\" may only contain a-z, 0-9, `-` and `_`",
+                        id.value.escape_debug()
+                    )
                 };
                 self.errors.push(id.at, message);
-                if !ids.map.contains_key(&id.value) {
-                    ids.map.insert(id.value.clone(), ix);
-                    ids.order.push(id.value.clone());
-                }
+                // A reference may mean this item under a corrected id: no second error for it.
+                ids.complete = false;
+                ids.map.entry(id.value.clone()).or_insert(ix);
             } else if let Some(first) = ids.map.get(&id.value) {
-                let first_at = items.get(*first).and_then(|f| f.as_ref()).map_or(0, |f| f.at);
+                let first_at = items
+                    .get(*first)
+                    .and_then(|f| f.as_ref())
+                    .map_or(0, |f| f.at);
                 let (line, col) = self.map.line_col(first_at);
-                let message = format!("duplicate {what} id `{}` (first defined at {line}:{col})", id.value);
+                let message = format!(
+                    "duplicate {what} id `{}` (first defined at {line}:{col})",
+                    id.value
+                );
                 self.errors.push(id.at, message);
             } else {
                 ids.map.insert(id.value.clone(), ix);
@@ -476,7 +689,13 @@ impl Loader<'_> {
     fn resolve(&mut self, ids: &Ids, name: &Spanned<String>) -> Option<usize> {
         let found = ids.get(&name.value);
         if found.is_none() && ids.complete {
-            let message = format!("unknown {} `{}` ({}: {})", ids.what, name.value, ids.plural, ids.known());
+            let message = format!(
+                "unknown {} `{}` ({}: {})",
+                ids.what,
+                name.value,
+                ids.plural,
+                ids.known()
+            );
             self.errors.push(name.at, message);
         }
         found
@@ -489,7 +708,8 @@ impl Loader<'_> {
         for name in names {
             match self.resolve(ids, name) {
                 Some(ix) if teams.contains(&TeamIx(ix)) => {
-                    self.errors.push(name.at, format!("team `{}` is listed twice", name.value));
+                    self.errors
+                        .push(name.at, format!("team `{}` is listed twice", name.value));
                 }
                 Some(ix) => teams.push(TeamIx(ix)),
                 None => all_known = false,
@@ -518,7 +738,8 @@ impl Loader<'_> {
         let mut fields: Vec<String> = Vec::with_capacity(raw.fields.len());
         for field in &raw.fields {
             if fields.contains(&field.value) {
-                self.errors.push(field.at, format!("field `{}` is listed twice", field.value));
+                self.errors
+                    .push(field.at, format!("field `{}` is listed twice", field.value));
             } else {
                 fields.push(field.value.clone());
             }
@@ -532,7 +753,12 @@ impl Loader<'_> {
             },
             reply: m.reply.as_ref().map(|r| ReplySpec {
                 // Placeholder on error: the model is discarded then.
-                action: ActionIx(r.action.as_ref().and_then(|a| self.resolve(refs.actions, a)).unwrap_or(0)),
+                action: ActionIx(
+                    r.action
+                        .as_ref()
+                        .and_then(|a| self.resolve(refs.actions, a))
+                        .unwrap_or(0),
+                ),
                 within: r.within,
             }),
         });
@@ -548,19 +774,37 @@ impl Loader<'_> {
     }
 
     /// Every team that may take a message-action must reach only receivers that may take the reply.
-    fn check_replies(&mut self, scenario: &Scenario, raw_actions: &[RawAction], actions_known: &[bool], refs: &Refs) {
+    fn check_replies(
+        &mut self,
+        scenario: &Scenario,
+        raw_actions: &[RawAction],
+        actions_known: &[bool],
+        refs: &Refs,
+    ) {
         let team_count = scenario.teams.len();
         for (ix, (action, raw)) in scenario.actions.iter().zip(raw_actions).enumerate() {
-            let (Some(spec), Some(raw_message)) = (&action.message, &raw.message) else { continue };
-            let (Some(reply), Some(raw_reply)) = (&spec.reply, &raw_message.reply) else { continue };
-            let Some(reply_name) = &raw_reply.action else { continue };
+            let (Some(spec), Some(raw_message)) = (&action.message, &raw.message) else {
+                continue;
+            };
+            let (Some(reply), Some(raw_reply)) = (&spec.reply, &raw_message.reply) else {
+                continue;
+            };
+            let Some(reply_name) = &raw_reply.action else {
+                continue;
+            };
             let recipients_known = match &raw_message.to {
                 Some(RawRecipients::Others) => true,
-                Some(RawRecipients::Teams(names)) => matches!(&spec.to, Recipients::Teams(t) if t.len() == names.len()),
+                Some(RawRecipients::Teams(names)) => {
+                    matches!(&spec.to, Recipients::Teams(t) if t.len() == names.len())
+                }
                 None => false,
             };
             let reply_known = refs.actions.get(&reply_name.value) == Some(reply.action.0);
-            if !actions_known[ix] || !recipients_known || !reply_known || !actions_known[reply.action.0] {
+            if !actions_known[ix]
+                || !recipients_known
+                || !reply_known
+                || !actions_known[reply.action.0]
+            {
                 continue;
             }
             let reply_action = scenario.action(reply.action);
@@ -589,7 +833,8 @@ impl Loader<'_> {
     fn inject(&mut self, raw: &RawInject, refs: &Refs, checker: &Checker) -> Inject {
         let to = raw.to.as_ref().and_then(|to| {
             if to.value.is_empty() {
-                self.errors.push(to.at, "`to` is empty: an inject goes to at least one team");
+                self.errors
+                    .push(to.at, "`to` is empty: an inject goes to at least one team");
             }
             self.resolve_teams(refs.teams, &to.value)
         });
@@ -631,7 +876,11 @@ impl Loader<'_> {
                 (Read::Absent, Some((ix, _))) => (0..checker.actions[ix.0].fields.len()).collect(),
                 _ => Vec::new(),
             };
-            let objective = e.objective.as_ref().and_then(|o| self.resolve(refs.objectives, o)).map(ObjectiveIx);
+            let objective = e
+                .objective
+                .as_ref()
+                .and_then(|o| self.resolve(refs.objectives, o))
+                .map(ObjectiveIx);
             expect.push(Expectation {
                 // Placeholder on error: the model is discarded then.
                 action: action.map_or(ActionIx(0), |(ix, _)| ix),
@@ -668,7 +917,9 @@ impl Loader<'_> {
         refs: &Refs,
         checker: &Checker,
     ) -> Vec<TeamIx> {
-        let may_take = action.filter(|(ix, _)| checker.actions_known[ix.0]).map(|(ix, _)| &checker.actions[ix.0]);
+        let may_take = action
+            .filter(|(ix, _)| checker.actions_known[ix.0])
+            .map(|(ix, _)| &checker.actions[ix.0]);
         match &e.by {
             Read::Given(by) => {
                 if by.value.is_empty() {
@@ -677,15 +928,21 @@ impl Loader<'_> {
                 }
                 let mut teams = Vec::with_capacity(by.value.len());
                 for name in &by.value {
-                    let Some(team) = self.resolve(refs.teams, name).map(TeamIx) else { continue };
+                    let Some(team) = self.resolve(refs.teams, name).map(TeamIx) else {
+                        continue;
+                    };
                     if teams.contains(&team) {
-                        self.errors.push(name.at, format!("team `{}` is listed twice", name.value));
+                        self.errors
+                            .push(name.at, format!("team `{}` is listed twice", name.value));
                         continue;
                     }
                     teams.push(team);
                     if let Some(to) = to.filter(|to| !to.contains(&team)) {
                         let to_names = list_names(to.iter().map(|t| checker.team_id(*t)));
-                        let message = format!("team `{}` in `by` is not among the inject's `to` (to: {to_names})", name.value);
+                        let message = format!(
+                            "team `{}` in `by` is not among the inject's `to` (to: {to_names})",
+                            name.value
+                        );
                         self.errors.push(name.at, message);
                     } else if let Some(action) = may_take.filter(|a| !a.allows(team)) {
                         let message = format!(
@@ -758,7 +1015,9 @@ impl Loader<'_> {
                 if team_name.is_some() && team.is_none() {
                     return None;
                 }
-                if let Some(team) = team.filter(|t| actions_known[action] && !scenario.actions[action].allows(TeamIx(*t))) {
+                if let Some(team) = team.filter(|t| {
+                    actions_known[action] && !scenario.actions[action].allows(TeamIx(*t))
+                }) {
                     let message = format!(
                         "team `{}` may not take action `{}` (its teams: {})",
                         scenario.team(TeamIx(team)).id,
@@ -767,7 +1026,13 @@ impl Loader<'_> {
                     );
                     self.errors.push(name.at, message);
                 }
-                (Trigger::Taken { action: ActionIx(action), team: team.map(TeamIx) }, None)
+                (
+                    Trigger::Taken {
+                        action: ActionIx(action),
+                        team: team.map(TeamIx),
+                    },
+                    None,
+                )
             }
         };
         scenario.injects[ix].when = trigger;
@@ -783,8 +1048,10 @@ impl Loader<'_> {
         refs: &Refs,
     ) -> Option<ExpectationRef> {
         let (reference, team_name) = split_team(name);
-        let Some((inject_name, action_name)) =
-            reference.value.split_once('.').filter(|(i, a)| !i.is_empty() && !a.is_empty())
+        let Some((inject_name, action_name)) = reference
+            .value
+            .split_once('.')
+            .filter(|(i, a)| !i.is_empty() && !a.is_empty())
         else {
             let message = format!(
                 "`when`: expected \"INJECT.ACTION\" or \"INJECT.ACTION@TEAM\", found \"{}\"",
@@ -793,14 +1060,34 @@ impl Loader<'_> {
             self.errors.push(name.at, message);
             return None;
         };
-        let inject = self.resolve(refs.injects, &Spanned { value: inject_name.to_string(), at: name.at })?;
+        let inject = self.resolve(
+            refs.injects,
+            &Spanned {
+                value: inject_name.to_string(),
+                at: name.at,
+            },
+        )?;
         let raw = &raw_injects[inject];
-        let Some(position) = raw.expect.iter().position(|e| e.action.as_ref().is_some_and(|a| a.value == action_name))
+        let Some(position) = raw
+            .expect
+            .iter()
+            .position(|e| e.action.as_ref().is_some_and(|a| a.value == action_name))
         else {
-            if raw.expect_complete && raw.expect.iter().all(|e| e.action.is_some()) {
-                let expected = list_names(raw.expect.iter().filter_map(|e| e.action.as_ref().map(|a| a.value.as_str())));
-                let message =
-                    format!("inject `{inject_name}` has no expectation of action `{action_name}` (it expects: {expected})");
+            // An expectation whose action had an error may be the one meant: no second error.
+            let all_known = raw.expect.iter().all(|e| {
+                e.action
+                    .as_ref()
+                    .is_some_and(|a| refs.actions.get(&a.value).is_some())
+            });
+            if raw.expect_complete && all_known {
+                let expected = list_names(
+                    raw.expect
+                        .iter()
+                        .filter_map(|e| e.action.as_ref().map(|a| a.value.as_str())),
+                );
+                let message = format!(
+                    "inject `{inject_name}` has no expectation of action `{action_name}` (it expects: {expected})"
+                );
                 self.errors.push(name.at, message);
             }
             return None;
@@ -821,11 +1108,20 @@ impl Loader<'_> {
                 Some(team)
             }
         };
-        Some(ExpectationRef { inject: InjectIx(inject), expectation: position, team })
+        Some(ExpectationRef {
+            inject: InjectIx(inject),
+            expectation: position,
+            team,
+        })
     }
 
     /// Each inject of a trigger cycle is reported at its `when`.
-    fn check_cycles(&mut self, raw_injects: &[RawInject], scenario: &Scenario, waits_on: &[Option<usize>]) {
+    fn check_cycles(
+        &mut self,
+        raw_injects: &[RawInject],
+        scenario: &Scenario,
+        waits_on: &[Option<usize>],
+    ) {
         // Every inject waits on at most one other, so following the edges finds each cycle once.
         const NEW: u8 = 0;
         const ON_PATH: u8 = 1;
@@ -840,14 +1136,21 @@ impl Loader<'_> {
                 node = waits_on[n];
             }
             if let Some(n) = node.filter(|n| state.get(*n) == Some(&ON_PATH)) {
-                let cycle = path.iter().position(|p| *p == n).map_or(&path[..0], |from| &path[from..]);
+                let cycle = path
+                    .iter()
+                    .position(|p| *p == n)
+                    .map_or(&path[..0], |from| &path[from..]);
                 for (k, member) in cycle.iter().enumerate() {
                     let order = cycle[k..].iter().chain(&cycle[..=k]);
-                    let names: Vec<&str> = order.map(|i| scenario.injects[*i].id.as_str()).collect();
+                    let names: Vec<&str> =
+                        order.map(|i| scenario.injects[*i].id.as_str()).collect();
                     let message = if cycle.len() == 1 {
                         format!("inject `{}` waits on itself", names[0])
                     } else {
-                        format!("injects wait on each other in a cycle: {}", names.join(" → "))
+                        format!(
+                            "injects wait on each other in a cycle: {}",
+                            names.join(" → ")
+                        )
                     };
                     if let Some(when) = &raw_injects[*member].when {
                         self.errors.push(when.at, message);
@@ -901,8 +1204,14 @@ fn team_names(scenario: &Scenario, action: &Action) -> String {
 fn split_team(name: &Spanned<String>) -> (Spanned<String>, Option<Spanned<String>>) {
     match name.value.split_once('@') {
         Some((head, team)) => (
-            Spanned { value: head.to_string(), at: name.at },
-            Some(Spanned { value: team.to_string(), at: name.at }),
+            Spanned {
+                value: head.to_string(),
+                at: name.at,
+            },
+            Some(Spanned {
+                value: team.to_string(),
+                at: name.at,
+            }),
         ),
         None => (name.clone(), None),
     }

@@ -27,19 +27,26 @@ impl<'v> Fields<'v> {
     /// A field that was written; `Some(x)` reads as `x`, and `None` stays `None` so that a
     /// required field given as `None` gets a type error rather than passing silently.
     pub fn required(&self, name: &str) -> Option<&'v Value> {
-        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| unwrap_some(v))
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| unwrap_some(v))
     }
 
     /// An optional field: absent, or written as `None`, is `None`.
     pub fn optional(&self, name: &str) -> Option<&'v Value> {
-        self.required(name).filter(|v| !matches!(&v.kind, Kind::Unit(n) if n == "None"))
+        self.required(name)
+            .filter(|v| !matches!(&v.kind, Kind::Unit(n) if n == "None"))
     }
 }
 
 /// `Some(x)` is `x`: RON's `implicit_some` is always on, and an explicit `Some` is accepted too.
 fn unwrap_some(value: &Value) -> &Value {
     match &value.kind {
-        Kind::Tuple { name: Some(n), items } if n == "Some" && items.len() == 1 => &items[0],
+        Kind::Tuple {
+            name: Some(n),
+            items,
+        } if n == "Some" && items.len() == 1 => &items[0],
         _ => value,
     }
 }
@@ -54,7 +61,11 @@ pub fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     if names.len() <= SHOWN {
         return names.join(", ");
     }
-    format!("{}, ... ({} in all)", names[..SHOWN].join(", "), names.len())
+    format!(
+        "{}, ... ({} in all)",
+        names[..SHOWN].join(", "),
+        names.len()
+    )
 }
 
 impl Errors {
@@ -67,7 +78,13 @@ impl Errors {
     }
 
     fn wrong_type(&mut self, value: &Value, field: &str, expected: &str) {
-        self.push(value.at, format!("`{field}`: expected {expected}, found {}", value.kind.describe()));
+        self.push(
+            value.at,
+            format!(
+                "`{field}`: expected {expected}, found {}",
+                value.kind.describe()
+            ),
+        );
     }
 
     /// The fields of a struct written `Name(...)` or `(...)`: reports a wrong name, unknown or
@@ -81,19 +98,36 @@ impl Errors {
         allowed: &[&str],
         required: &[&str],
     ) -> Option<Fields<'v>> {
-        let Kind::Struct { name: written, fields } = &value.kind else {
-            self.push(value.at, format!("expected {what} `{name}(...)`, found {}", value.kind.describe()));
+        let Kind::Struct {
+            name: written,
+            fields,
+        } = &value.kind
+        else {
+            self.push(
+                value.at,
+                format!(
+                    "expected {what} `{name}(...)`, found {}",
+                    value.kind.describe()
+                ),
+            );
             return None;
         };
         if let Some(written) = written.as_deref().filter(|w| *w != name) {
-            self.push(value.at, format!("expected {what} `{name}(...)` or `(...)`, found `{written}(...)`"));
+            self.push(
+                value.at,
+                format!("expected {what} `{name}(...)` or `(...)`, found `{written}(...)`"),
+            );
         }
         let mut seen: Vec<(&str, &Value)> = Vec::with_capacity(fields.len());
         for field in fields {
             if !allowed.contains(&field.name.as_str()) {
                 self.push(
                     field.at,
-                    format!("unknown field `{}` in {what} (fields: {})", field.name, allowed.join(", ")),
+                    format!(
+                        "unknown field `{}` in {what} (fields: {})",
+                        field.name,
+                        allowed.join(", ")
+                    ),
                 );
             } else if seen.iter().any(|(n, _)| *n == field.name) {
                 self.push(field.at, format!("field `{}` is given twice", field.name));
@@ -101,10 +135,16 @@ impl Errors {
                 seen.push((&field.name, &field.value));
             }
         }
-        for missing in required.iter().filter(|r| !seen.iter().any(|(n, _)| n == *r)) {
+        for missing in required
+            .iter()
+            .filter(|r| !seen.iter().any(|(n, _)| n == *r))
+        {
             self.push(value.at, format!("missing field `{missing}` in {what}"));
         }
-        Some(Fields { at: value.at, fields: seen })
+        Some(Fields {
+            at: value.at,
+            fields: seen,
+        })
     }
 
     pub fn string(&mut self, value: &Value, field: &str) -> Option<String> {
@@ -118,7 +158,10 @@ impl Errors {
     }
 
     pub fn spanned_string(&mut self, value: &Value, field: &str) -> Option<Spanned<String>> {
-        self.string(value, field).map(|s| Spanned { value: s, at: value.at })
+        self.string(value, field).map(|s| Spanned {
+            value: s,
+            at: value.at,
+        })
     }
 
     /// A number; integers are accepted where a number is (`weight: 2`).
@@ -138,7 +181,13 @@ impl Errors {
             Kind::Int(i) => match u64::try_from(i) {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    self.push(value.at, format!("`{field}`: expected a whole number from 0 to {}, found {i}", u64::MAX));
+                    self.push(
+                        value.at,
+                        format!(
+                            "`{field}`: expected a whole number from 0 to {}, found {i}",
+                            u64::MAX
+                        ),
+                    );
                     None
                 }
             },
@@ -151,7 +200,9 @@ impl Errors {
 
     pub fn duration(&mut self, value: &Value, field: &str) -> Option<Secs> {
         let text = self.string(value, field)?;
-        parse_duration(&text).map_err(|e| self.push(value.at, format!("`{field}`: {e}"))).ok()
+        parse_duration(&text)
+            .map_err(|e| self.push(value.at, format!("`{field}`: {e}")))
+            .ok()
     }
 
     pub fn list<'v>(&mut self, value: &'v Value, field: &str) -> Option<&'v [Value]> {
@@ -167,7 +218,10 @@ impl Errors {
     /// A list of strings; `None` when the list or any item is unreadable (each reported).
     pub fn string_list(&mut self, value: &Value, field: &str) -> Option<Vec<Spanned<String>>> {
         let items = self.list(value, field)?;
-        let read: Vec<_> = items.iter().map(|item| self.spanned_string(item, field)).collect();
+        let read: Vec<_> = items
+            .iter()
+            .map(|item| self.spanned_string(item, field))
+            .collect();
         read.into_iter().collect()
     }
 }
@@ -181,8 +235,13 @@ mod tests {
     fn some_and_none_read_as_optional() {
         let v = parse("(a: Some(\"x\"), b: None)").unwrap();
         let mut errors = Errors::default();
-        let f = errors.fields(&v, "T", "a test", &["a", "b"], &["a"]).unwrap();
-        assert_eq!(f.optional("a").map(|v| &v.kind), Some(&Kind::Str("x".into())));
+        let f = errors
+            .fields(&v, "T", "a test", &["a", "b"], &["a"])
+            .unwrap();
+        assert_eq!(
+            f.optional("a").map(|v| &v.kind),
+            Some(&Kind::Str("x".into()))
+        );
         assert!(f.optional("b").is_none());
         assert!(f.required("b").is_some());
         assert!(errors.is_empty());
@@ -196,7 +255,10 @@ mod tests {
         assert_eq!(
             errors.0,
             vec![
-                (0, "expected a test `T(...)` or `(...)`, found `Wrong(...)`".to_string()),
+                (
+                    0,
+                    "expected a test `T(...)` or `(...)`, found `Wrong(...)`".to_string()
+                ),
                 (12, "field `a` is given twice".to_string()),
                 (18, "unknown field `c` in a test (fields: a, b)".to_string()),
                 (0, "missing field `b` in a test".to_string()),

@@ -27,9 +27,15 @@ pub enum Kind {
     List(Vec<Value>),
     Map(Vec<(Value, Value)>),
     /// `Name(field: value, ...)` or `(field: value, ...)`; `()` is a struct without fields.
-    Struct { name: Option<String>, fields: Vec<Field> },
+    Struct {
+        name: Option<String>,
+        fields: Vec<Field>,
+    },
     /// `Name(value, ...)` or `(value, ...)`: an enum variant with values, such as `At("0m")`.
-    Tuple { name: Option<String>, items: Vec<Value> },
+    Tuple {
+        name: Option<String>,
+        items: Vec<Value>,
+    },
     /// A bare identifier: a unit variant such as `Manual` or `None`.
     Unit(String),
 }
@@ -52,7 +58,9 @@ impl Kind {
             Kind::Str(_) => "a string".into(),
             Kind::List(_) => "a list".into(),
             Kind::Map(_) => "a map".into(),
-            Kind::Struct { name: Some(n), .. } | Kind::Tuple { name: Some(n), .. } => format!("`{n}(...)`"),
+            Kind::Struct { name: Some(n), .. } | Kind::Tuple { name: Some(n), .. } => {
+                format!("`{n}(...)`")
+            }
             Kind::Struct { name: None, .. } => "a struct `(...)`".into(),
             Kind::Tuple { name: None, .. } => "a tuple `(...)`".into(),
             Kind::Unit(n) => format!("`{n}`"),
@@ -68,7 +76,11 @@ pub struct SyntaxError {
 
 /// Reads a whole RON document: an optional `#![enable(...)]` header, then one value.
 pub fn parse(source: &str) -> Result<Value, SyntaxError> {
-    let mut p = Parser { src: source, pos: 0, depth: 0 };
+    let mut p = Parser {
+        src: source,
+        pos: 0,
+        depth: 0,
+    };
     p.skip_trivia()?;
     while p.peek() == Some(b'#') {
         p.header()?;
@@ -106,11 +118,16 @@ impl Parser<'_> {
     }
 
     fn peek_char(&self) -> Option<char> {
-        self.src.get(self.pos..).and_then(|rest| rest.chars().next())
+        self.src
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
     }
 
     fn error(&self, message: String) -> SyntaxError {
-        SyntaxError { at: self.pos, message }
+        SyntaxError {
+            at: self.pos,
+            message,
+        }
     }
 
     /// What sits at the current position, for "expected X, found Y".
@@ -121,7 +138,11 @@ impl Parser<'_> {
             Some(b) if b.is_ascii_digit() => "a number".into(),
             Some(b) if is_ident_start(b) => {
                 let rest = self.src.get(self.pos..).unwrap_or("");
-                let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').take(40).collect();
+                let word: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .take(40)
+                    .collect();
                 format!("`{word}`")
             }
             Some(_) => match self.peek_char() {
@@ -169,7 +190,10 @@ impl Parser<'_> {
                 }
                 (Some(_), _) => self.pos += 1,
                 (None, _) => {
-                    return Err(SyntaxError { at: start, message: "unterminated block comment `/* ... */`".into() });
+                    return Err(SyntaxError {
+                        at: start,
+                        message: "unterminated block comment `/* ... */`".into(),
+                    });
                 }
             }
         }
@@ -177,7 +201,11 @@ impl Parser<'_> {
 
     /// `#![enable(implicit_some, ...)]`: accepted and ignored, the loader behaves as if enabled.
     fn header(&mut self) -> Result<(), SyntaxError> {
-        for (byte, what) in [(b'#', "`#`"), (b'!', "`!` in `#![enable(...)]`"), (b'[', "`[` in `#![enable(...)]`")] {
+        for (byte, what) in [
+            (b'#', "`#`"),
+            (b'!', "`!` in `#![enable(...)]`"),
+            (b'[', "`[` in `#![enable(...)]`"),
+        ] {
             if self.peek() != Some(byte) {
                 return Err(self.error(format!("expected {what}, found {}", self.found())));
             }
@@ -211,7 +239,9 @@ impl Parser<'_> {
         let at = self.pos;
         let kind = match self.peek() {
             Some(b'"') => Kind::Str(self.string()?),
-            Some(b'r') if matches!(self.peek_at(1), Some(b'"' | b'#')) => Kind::Str(self.raw_string()?),
+            Some(b'r') if matches!(self.peek_at(1), Some(b'"' | b'#')) => {
+                Kind::Str(self.raw_string()?)
+            }
             Some(b'[') => self.list()?,
             Some(b'{') => self.map()?,
             Some(b'(') => self.parens(None)?,
@@ -223,7 +253,11 @@ impl Parser<'_> {
                     "false" => Kind::Bool(false),
                     _ => {
                         self.skip_trivia()?;
-                        if self.peek() == Some(b'(') { self.parens(Some(name))? } else { Kind::Unit(name) }
+                        if self.peek() == Some(b'(') {
+                            self.parens(Some(name))?
+                        } else {
+                            Kind::Unit(name)
+                        }
                     }
                 }
             }
@@ -238,7 +272,10 @@ impl Parser<'_> {
             self.pos += 1;
         }
         // Only ASCII bytes were passed, so both ends are char boundaries.
-        self.src.get(start..self.pos).unwrap_or_default().to_string()
+        self.src
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .to_string()
     }
 
     fn list(&mut self) -> Result<Kind, SyntaxError> {
@@ -281,7 +318,9 @@ impl Parser<'_> {
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => break,
-                _ => return Err(self.error(format!("expected `,` or `}}`, found {}", self.found()))),
+                _ => {
+                    return Err(self.error(format!("expected `,` or `}}`, found {}", self.found())));
+                }
             }
         }
         self.pos += 1;
@@ -294,14 +333,20 @@ impl Parser<'_> {
         self.enter()?;
         self.pos += 1;
         self.skip_trivia()?;
-        let kind = if self.at_field_name()? { self.struct_fields(name)? } else { self.tuple_items(name)? };
+        let kind = if self.at_field_name()? {
+            self.struct_fields(name)?
+        } else {
+            self.tuple_items(name)?
+        };
         self.depth -= 1;
         Ok(kind)
     }
 
     /// Looks ahead, without consuming, for `ident :` (but not `ident ::`).
     fn at_field_name(&mut self) -> Result<bool, SyntaxError> {
-        if !self.peek().is_some_and(is_ident_start) || (self.peek() == Some(b'r') && self.peek_at(1) == Some(b'#')) {
+        if !self.peek().is_some_and(is_ident_start)
+            || (self.peek() == Some(b'r') && self.peek_at(1) == Some(b'#'))
+        {
             return Ok(false);
         }
         let start = self.pos;
@@ -320,14 +365,21 @@ impl Parser<'_> {
                 break;
             }
             if !self.peek().is_some_and(is_ident_start) {
-                return Err(self.error(format!("expected a field name or `)`, found {}", self.found())));
+                return Err(self.error(format!(
+                    "expected a field name or `)`, found {}",
+                    self.found()
+                )));
             }
             let at = self.pos;
             let field = self.ident();
             self.skip_trivia()?;
             self.expect(b':', &format!("`:` after field `{field}`"))?;
             let value = self.value()?;
-            fields.push(Field { name: field, at, value });
+            fields.push(Field {
+                name: field,
+                at,
+                value,
+            });
             self.skip_trivia()?;
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -356,7 +408,10 @@ impl Parser<'_> {
         }
         self.pos += 1;
         if items.is_empty() {
-            return Ok(Kind::Struct { name, fields: Vec::new() });
+            return Ok(Kind::Struct {
+                name,
+                fields: Vec::new(),
+            });
         }
         Ok(Kind::Tuple { name, items })
     }
@@ -391,19 +446,33 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             if !digits(self) {
-                return Err(self.error(format!("expected the digits of an exponent, found {}", self.found())));
+                return Err(self.error(format!(
+                    "expected the digits of an exponent, found {}",
+                    self.found()
+                )));
             }
         }
         // Only ASCII bytes were passed, so the slice is on char boundaries.
-        let text: String = self.src.get(start..self.pos).unwrap_or_default().chars().filter(|c| *c != '_').collect();
-        let out_of_range = || SyntaxError { at: start, message: format!("number `{text}` is out of range") };
+        let text: String = self
+            .src
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| *c != '_')
+            .collect();
+        let out_of_range = || SyntaxError {
+            at: start,
+            message: format!("number `{text}` is out of range"),
+        };
         if float {
             match text.parse::<f64>() {
                 Ok(x) if x.is_finite() => Ok(Kind::Float(x)),
                 _ => Err(out_of_range()),
             }
         } else {
-            text.parse::<i128>().map(Kind::Int).map_err(|_| out_of_range())
+            text.parse::<i128>()
+                .map(Kind::Int)
+                .map_err(|_| out_of_range())
         }
     }
 
@@ -413,7 +482,10 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let Some(c) = self.peek_char() else {
-                return Err(SyntaxError { at: start, message: "unterminated string: missing the closing `\"`".into() });
+                return Err(SyntaxError {
+                    at: start,
+                    message: "unterminated string: missing the closing `\"`".into(),
+                });
             };
             self.pos += c.len_utf8();
             match c {
@@ -422,7 +494,10 @@ impl Parser<'_> {
                 c => out.push(c),
             }
             if out.len() > MAX_STRING_BYTES {
-                return Err(SyntaxError { at: start, message: format!("string longer than {MAX_STRING_BYTES} bytes") });
+                return Err(SyntaxError {
+                    at: start,
+                    message: format!("string longer than {MAX_STRING_BYTES} bytes"),
+                });
             }
         }
     }
@@ -454,7 +529,11 @@ impl Parser<'_> {
                 }
                 let hex = self.src.get(from..self.pos).unwrap_or_default();
                 let closed = !braces || self.peek() == Some(b'}');
-                let right_length = if braces { !hex.is_empty() } else { hex.len() == 4 };
+                let right_length = if braces {
+                    !hex.is_empty()
+                } else {
+                    hex.len() == 4
+                };
                 if !closed || !right_length {
                     return Err(bad("malformed unicode escape: expected `\\u{XXXX}`".into()));
                 }
@@ -466,7 +545,12 @@ impl Parser<'_> {
                     .and_then(char::from_u32)
                     .ok_or_else(|| bad(format!("`\\u{{{hex}}}` is not a unicode character")))?
             }
-            other => return Err(bad(format!("unknown escape `\\{}` in a string", other.escape_debug()))),
+            other => {
+                return Err(bad(format!(
+                    "unknown escape `\\{}` in a string",
+                    other.escape_debug()
+                )));
+            }
         })
     }
 
@@ -483,10 +567,16 @@ impl Parser<'_> {
         let terminator = format!("\"{}", "#".repeat(hashes));
         let rest = self.src.get(self.pos..).unwrap_or_default();
         let Some(len) = rest.find(&terminator) else {
-            return Err(SyntaxError { at: start, message: format!("unterminated raw string: missing the closing `{terminator}`") });
+            return Err(SyntaxError {
+                at: start,
+                message: format!("unterminated raw string: missing the closing `{terminator}`"),
+            });
         };
         if len > MAX_STRING_BYTES {
-            return Err(SyntaxError { at: start, message: format!("string longer than {MAX_STRING_BYTES} bytes") });
+            return Err(SyntaxError {
+                at: start,
+                message: format!("string longer than {MAX_STRING_BYTES} bytes"),
+            });
         }
         let text = rest.get(..len).unwrap_or_default().to_string();
         self.pos += len + terminator.len();
@@ -499,7 +589,9 @@ mod tests {
     use super::*;
 
     fn kind(src: &str) -> Kind {
-        parse(src).map(|v| v.kind).unwrap_or_else(|e| panic!("{src}: {e:?}"))
+        parse(src)
+            .map(|v| v.kind)
+            .unwrap_or_else(|e| panic!("{src}: {e:?}"))
     }
 
     fn err(src: &str) -> SyntaxError {
@@ -512,7 +604,9 @@ mod tests {
     #[test]
     fn reads_named_struct_with_offsets() {
         let v = parse("Scenario(\n  title: \"x\", // comment\n  n: -1.5,\n)").unwrap();
-        let Kind::Struct { name, fields } = v.kind else { panic!() };
+        let Kind::Struct { name, fields } = v.kind else {
+            panic!()
+        };
         assert_eq!(name.as_deref(), Some("Scenario"));
         assert_eq!(fields[0].name, "title");
         assert_eq!(fields[0].at, 12);
@@ -523,12 +617,18 @@ mod tests {
     #[test]
     fn reads_variants_lists_maps() {
         assert_eq!(kind("Manual"), Kind::Unit("Manual".into()));
-        let Kind::Tuple { name, items } = kind("At(\"0m\")") else { panic!() };
+        let Kind::Tuple { name, items } = kind("At(\"0m\")") else {
+            panic!()
+        };
         assert_eq!(name.as_deref(), Some("At"));
         assert_eq!(items[0].kind, Kind::Str("0m".into()));
-        let Kind::List(items) = kind("[1, 2,]") else { panic!() };
+        let Kind::List(items) = kind("[1, 2,]") else {
+            panic!()
+        };
         assert_eq!(items.len(), 2);
-        let Kind::Map(entries) = kind("{\"k\": \"v\", }") else { panic!() };
+        let Kind::Map(entries) = kind("{\"k\": \"v\", }") else {
+            panic!()
+        };
         assert_eq!(entries[0].1.kind, Kind::Str("v".into()));
         assert_eq!(kind("true"), Kind::Bool(true));
         assert_eq!(kind("-7"), Kind::Int(-7));
@@ -542,20 +642,36 @@ mod tests {
         assert_eq!(kind(r###"r#"say "hi""#"###), Kind::Str("say \"hi\"".into()));
         assert_eq!(kind("r\"raw\\n\""), Kind::Str("raw\\n".into()));
         assert_eq!(kind("/* a /* nested */ comment */ 1 // end"), Kind::Int(1));
-        assert_eq!(kind("#![enable(implicit_some)]\n#![enable(unwrap_newtypes)] 2"), Kind::Int(2));
+        assert_eq!(
+            kind("#![enable(implicit_some)]\n#![enable(unwrap_newtypes)] 2"),
+            Kind::Int(2)
+        );
     }
 
     #[test]
     fn syntax_errors_have_positions() {
         let e = err("(a: 1 b: 2)");
-        assert_eq!((e.at, e.message.as_str()), (6, "expected `,` or `)`, found `b`"));
+        assert_eq!(
+            (e.at, e.message.as_str()),
+            (6, "expected `,` or `)`, found `b`")
+        );
         let e = err("[1, 2");
-        assert_eq!((e.at, e.message.as_str()), (5, "expected `,` or `]`, found end of file"));
+        assert_eq!(
+            (e.at, e.message.as_str()),
+            (5, "expected `,` or `]`, found end of file")
+        );
         assert_eq!(err("\"abc").at, 0);
-        assert_eq!(err("/* open").message, "unterminated block comment `/* ... */`");
+        assert_eq!(
+            err("/* open").message,
+            "unterminated block comment `/* ... */`"
+        );
         assert_eq!(err("\"\\q\"").message, "unknown escape `\\q` in a string");
         assert_eq!(err("1 2").message, "expected end of file, found a number");
-        assert_eq!(err("99999999999999999999999999999999999999999").message.contains("out of range"), true);
+        assert!(
+            err("99999999999999999999999999999999999999999")
+                .message
+                .contains("out of range")
+        );
     }
 
     #[test]
@@ -568,7 +684,26 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for src in ["", "é", "\"é", "r#", "r#\"", "\\", "#", "#!", "(a:", "(a", "{1", "-", ".", "1e", "\"\\u{110000}\"", "\"\\u{", "x(", "/"] {
+        for src in [
+            "",
+            "é",
+            "\"é",
+            "r#",
+            "r#\"",
+            "\\",
+            "#",
+            "#!",
+            "(a:",
+            "(a",
+            "{1",
+            "-",
+            ".",
+            "1e",
+            "\"\\u{110000}\"",
+            "\"\\u{",
+            "x(",
+            "/",
+        ] {
             let _ = parse(src);
         }
     }
