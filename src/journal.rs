@@ -207,7 +207,7 @@ pub enum JournalError {
 }
 
 /// Turns a scenario's source text into a scenario (the scenario loader, or a test's stand-in).
-pub type Loader<'a> = &'a dyn Fn(&str, &str) -> Result<Scenario, String>;
+pub(crate) type Loader<'a> = &'a dyn Fn(&str, &str) -> Result<Scenario, String>;
 
 // ---- writing ----
 
@@ -264,9 +264,20 @@ impl JournalWriter {
         })
     }
 
-    /// Reopens an interrupted exercise's journal to continue it: reads and replays it, removes a
-    /// cut-off last line (see the module documentation), and appends from there.
-    pub fn open_for_append_with(
+    /// Reopens an interrupted exercise's journal to continue it: takes its lock, reads and
+    /// replays it, removes a cut-off last line (see the module documentation), and returns the
+    /// writer with the exercise as the journal leaves it. Nothing already written is rewritten.
+    pub fn resume(path: &Path) -> Result<(JournalWriter, LoadedJournal), JournalError> {
+        Self::open_for_append_with(path, &load_scenario_text)
+    }
+
+    /// `resume` for a caller that has already read the journal with `read_journal`: the same
+    /// checks and repair, the exercise read a second time under the lock, then dropped.
+    pub fn open_for_append(path: &Path) -> Result<JournalWriter, JournalError> {
+        Self::resume(path).map(|(writer, _)| writer)
+    }
+
+    pub(crate) fn open_for_append_with(
         path: &Path,
         load: Loader<'_>,
     ) -> Result<(JournalWriter, LoadedJournal), JournalError> {
@@ -372,8 +383,27 @@ fn open_error(path: &Path, source: io::Error) -> JournalError {
 
 // ---- reading ----
 
+/// Reads and replays a journal (see the module documentation for what is checked). It takes no
+/// lock: reading the journal of a running exercise is fine, and may end on a cut-off line.
+pub fn read_journal(path: &Path) -> Result<LoadedJournal, JournalError> {
+    read_journal_with(path, &load_scenario_text)
+}
+
+fn load_scenario_text(file: &str, source: &str) -> Result<Scenario, String> {
+    crate::scenario::load_scenario(file, source).map_err(|diagnostics| {
+        diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
 /// Reads and replays a journal, loading its embedded scenario with `load`.
-pub fn read_journal_with(path: &Path, load: Loader<'_>) -> Result<LoadedJournal, JournalError> {
+pub(crate) fn read_journal_with(
+    path: &Path,
+    load: Loader<'_>,
+) -> Result<LoadedJournal, JournalError> {
     let file = File::open(path).map_err(|source| open_error(path, source))?;
     read_from(&file, path, load).map(|(loaded, _)| loaded)
 }
@@ -1259,6 +1289,48 @@ mod tests {
             let error = read(&path).unwrap_err().to_string();
             assert!(error.starts_with(&start), "{error:?} for {bytes:?}");
         }
+    }
+
+    #[test]
+    fn the_real_loader_reads_the_embedded_scenario() {
+        let source = include_str!("../tests/fixtures/phishing-example/scenario.ron");
+        let scenario = Arc::new(crate::scenario::load_scenario("scenario.ron", source).unwrap());
+        let settings = Settings::of(&scenario);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let header = Header::new("scenario.ron", source, &scenario, settings);
+        let mut writer = JournalWriter::create(&path, &header).unwrap();
+        let mut exercise = Exercise::new(scenario, settings);
+        let events = play(
+            &mut writer,
+            &mut exercise,
+            vec![
+                Command::Start,
+                Command::AdvanceTo(300),
+                respond(0, 0, &[], None),
+            ],
+        );
+        drop(writer);
+        let loaded = read_journal(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        assert!(loaded.interrupted);
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        let mut exercise = loaded.exercise;
+        play(&mut writer, &mut exercise, vec![Command::End]);
+        drop(writer);
+        assert!(!read_journal(&path).unwrap().interrupted);
+
+        // A source that no longer loads (edited along with its hash) names the scenario's line.
+        let broken = source.replacen("title:", "titel:", 1);
+        edit_line(&path, 1, |l| {
+            let mut header: Header = serde_json::from_str(l).unwrap();
+            header.scenario_sha256 = sha256_hex(&broken);
+            header.scenario_source = broken.clone();
+            serde_json::to_string(&header).unwrap()
+        });
+        let error = read_journal(&path).unwrap_err();
+        assert!(matches!(error, JournalError::Scenario { .. }), "{error}");
+        assert!(error.to_string().contains("scenario.ron:"), "{error}");
     }
 
     proptest::proptest! {
