@@ -144,8 +144,8 @@ fn validate_reports_every_error_with_its_line_and_exits_1() {
     let err = stderr(&output);
     let file = bad.display().to_string();
     assert!(err.contains(&format!("{file}:6:28:")), "malformed duration at its value: {err}");
-    assert!(err.contains(&format!("{file}:7:42:")), "unknown team at its value: {err}");
-    assert!(err.contains(&format!("{file}:7:71:")), "unknown field at its name: {err}");
+    assert!(err.contains(&format!("{file}:7:40:")), "unknown team at its value: {err}");
+    assert!(err.contains(&format!("{file}:7:70:")), "unknown field at its name: {err}");
     assert!(err.contains(r#"(id: "b", when: At("0m"), to: ["xx"]"#), "the offending line is shown: {err}");
     assert!(!err.contains("panicked"));
 }
@@ -184,18 +184,26 @@ fn a_rejected_step_exits_1_and_names_it() {
 fn a_step_after_the_end_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("script.ron");
-    fs::write(
-        &script,
-        r#"Script(steps: [End(at: "1h"), Note(at: "2h", kind: Strength, text: "late")])"#,
-    )
-    .unwrap();
-    let output = ttx()
-        .args(["run", "tests/fixtures/phishing-example/scenario.ron", "--script"])
-        .arg(&script)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("step 2 (Note at 2h): the exercise has already ended at 1h"), "{}", stderr(&output));
+    for (steps, message) in [
+        (
+            r#"End(at: "1h"), Note(at: "2h", kind: Strength, text: "late")"#,
+            ":1:40: step at 2h comes after the script's `End` at 1h",
+        ),
+        // Without an `End`, the scenario's own end (4h) closes the exercise.
+        (
+            r#"Respond(at: "5h", team: "soc", action: "ack")"#,
+            ":1:16: step 1 (Respond at 5h): the exercise has already ended at 4h",
+        ),
+    ] {
+        fs::write(&script, format!("Script(steps: [{steps}])")).unwrap();
+        let output = ttx()
+            .args(["run", "tests/fixtures/phishing-example/scenario.ron", "--script"])
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert!(stderr(&output).contains(message), "{}", stderr(&output));
+    }
 }
 
 #[test]
