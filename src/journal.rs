@@ -920,8 +920,7 @@ mod tests {
     use super::*;
     use crate::engine::Command;
     use crate::report::Report;
-    use crate::scenario::{ActionIx, InjectIx};
-    use crate::testing::phishing;
+    use crate::testing::{first_half, phishing, respond, second_half};
 
     /// Until the scenario loader lands, the journal embeds a stand-in text and the tests load
     /// the hand-built scenario.
@@ -929,72 +928,6 @@ mod tests {
 
     fn load(_file: &str, _source: &str) -> Result<Scenario, String> {
         Ok(phishing())
-    }
-
-    fn respond(
-        team: usize,
-        action: usize,
-        fields: &[(&str, &str)],
-        answers: Option<Answers>,
-    ) -> Command {
-        Command::Respond(Response {
-            team: TeamIx(team),
-            action: ActionIx(action),
-            fields: fields
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect(),
-            note: None,
-            answers,
-        })
-    }
-
-    /// A run that produces every kind of event but `ended`.
-    fn first_half() -> Vec<Command> {
-        vec![
-            Command::Start,
-            Command::AdvanceTo(300),
-            respond(0, 0, &[], None),
-            Command::AdvanceTo(1500),
-            respond(0, 1, &[], None),
-            Command::Pause,
-            Command::Resume,
-            Command::SetSpeed(2.5),
-            Command::AdvanceTo(3600),
-            respond(
-                0,
-                2,
-                &[("summary", "Fake password mail"), ("indicators", " ")],
-                Some(Answers::Inject(InjectIx(0))),
-            ),
-            Command::Release(InjectIx(4)),
-            Command::Note {
-                team: Some(TeamIx(0)),
-                kind: NoteKind::Strength,
-                text: "Blocked the domain <fast> & well".into(),
-            },
-        ]
-    }
-
-    fn second_half() -> Vec<Command> {
-        vec![
-            Command::AdvanceTo(5000),
-            respond(1, 4, &[], None),
-            respond(
-                1,
-                3,
-                &[("advice", "Reset passwords")],
-                Some(Answers::Message(1)),
-            ),
-            respond(1, 0, &[], None),
-            respond(1, 0, &[], None),
-            Command::Note {
-                team: None,
-                kind: NoteKind::Improvement,
-                text: "The report lacked indicators".into(),
-            },
-            Command::End,
-        ]
     }
 
     fn header_for(exercise: &Exercise) -> Header {

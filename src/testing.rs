@@ -1,5 +1,6 @@
 //! Small scenarios built by hand for unit tests.
 
+use crate::engine::{Answers, Command, NoteKind, Response};
 use crate::scenario::*;
 
 fn team(id: &str, name: &str) -> Team {
@@ -160,4 +161,81 @@ pub fn phishing() -> Scenario {
     };
     scenario.build_index();
     scenario
+}
+
+pub fn respond(
+    team: usize,
+    action: usize,
+    fields: &[(&str, &str)],
+    answers: Option<Answers>,
+) -> Command {
+    Command::Respond(Response {
+        team: TeamIx(team),
+        action: ActionIx(action),
+        fields: fields
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+        note: None,
+        answers,
+    })
+}
+
+/// A run that produces every kind of event but `ended`.
+pub fn first_half() -> Vec<Command> {
+    vec![
+        Command::Start,
+        Command::AdvanceTo(300),
+        respond(0, 0, &[], None),
+        Command::AdvanceTo(1500),
+        respond(0, 1, &[], None),
+        Command::Pause,
+        Command::Resume,
+        Command::SetSpeed(2.5),
+        Command::AdvanceTo(3600),
+        respond(
+            0,
+            2,
+            &[("summary", "Fake password mail"), ("indicators", " ")],
+            Some(Answers::Inject(InjectIx(0))),
+        ),
+        Command::Release(InjectIx(4)),
+        Command::Note {
+            team: Some(TeamIx(0)),
+            kind: NoteKind::Strength,
+            text: "Blocked the domain <fast> & well".into(),
+        },
+    ]
+}
+
+pub fn second_half() -> Vec<Command> {
+    vec![
+        Command::AdvanceTo(5000),
+        respond(1, 4, &[], None),
+        respond(
+            1,
+            3,
+            &[("advice", "Reset passwords")],
+            Some(Answers::Message(1)),
+        ),
+        respond(1, 0, &[], None),
+        respond(1, 0, &[], None),
+        Command::Note {
+            team: None,
+            kind: NoteKind::Improvement,
+            text: "The report lacked indicators".into(),
+        },
+        Command::End,
+    ]
+}
+
+/// The whole run of `first_half` and `second_half` on `phishing`, ended.
+pub fn played() -> crate::engine::Exercise {
+    let scenario = std::sync::Arc::new(phishing());
+    let settings = crate::engine::Settings::of(&scenario);
+    let mut exercise = crate::engine::Exercise::new(scenario, settings);
+    for command in first_half().into_iter().chain(second_half()) {
+        exercise.execute(command).expect("the test run is accepted");
+    }
+    exercise
 }
