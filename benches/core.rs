@@ -61,8 +61,15 @@ pub fn big_script() -> String {
     let mut s = String::from("Script(steps: [\n");
     for i in 0..INJECTS {
         let at = i * 60 + if i % 7 == 0 { 2400 } else { 120 };
-        let _ = writeln!(s, r#"    Respond(at: "{at}s", team: "red", action: "ack"),"#);
-        let _ = writeln!(s, r#"    Respond(at: "{}s", team: "blue", action: "ack"),"#, at + 30);
+        let _ = writeln!(
+            s,
+            r#"    Respond(at: "{at}s", team: "red", action: "ack"),"#
+        );
+        let _ = writeln!(
+            s,
+            r#"    Respond(at: "{}s", team: "blue", action: "ack"),"#,
+            at + 30
+        );
     }
     s.push_str("])\n");
     s
@@ -75,7 +82,11 @@ fn main() {
         std::fs::create_dir_all(&dir).expect("create the output directory");
         std::fs::write(dir.join("big.ron"), big_scenario()).expect("write big.ron");
         std::fs::write(dir.join("big-script.ron"), big_script()).expect("write big-script.ron");
-        println!("wrote {}/big.ron and {}/big-script.ron", dir.display(), dir.display());
+        println!(
+            "wrote {}/big.ron and {}/big-script.ron",
+            dir.display(),
+            dir.display()
+        );
         return;
     }
     divan::main();
@@ -105,7 +116,8 @@ fn replay_and_report(bencher: Bencher) {
     let (exercise, events) = play(Arc::clone(&scenario), &script, "big-script.ron").expect("plays");
     let settings = settings_for(&scenario, &script);
     bencher.bench(|| {
-        let replayed = Exercise::replay(Arc::clone(&scenario), settings, black_box(&events)).expect("replays");
+        let replayed =
+            Exercise::replay(Arc::clone(&scenario), settings, black_box(&events)).expect("replays");
         debug_assert_eq!(replayed.expectations().len(), exercise.expectations().len());
         Report::of(&replayed).to_json().len()
     });

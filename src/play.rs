@@ -32,7 +32,11 @@ pub fn settings_for(scenario: &Scenario, script: &Script) -> Settings {
 }
 
 /// Plays a script to the end of the exercise and returns it with every event, in order.
-pub fn play(scenario: Arc<Scenario>, script: &Script, script_file: &str) -> Result<(Exercise, Vec<Event>), StepError> {
+pub fn play(
+    scenario: Arc<Scenario>,
+    script: &Script,
+    script_file: &str,
+) -> Result<(Exercise, Vec<Event>), StepError> {
     let settings = settings_for(&scenario, script);
     let mut exercise = Exercise::new(Arc::clone(&scenario), settings);
     let mut events = Vec::new();
@@ -48,7 +52,9 @@ pub fn play(scenario: Arc<Scenario>, script: &Script, script_file: &str) -> Resu
         at: format_secs(step.at),
         reason,
     };
-    let mut run = |exercise: &mut Exercise, command: Command| exercise.execute(command).map(|e| events.extend(e));
+    let mut run = |exercise: &mut Exercise, command: Command| {
+        exercise.execute(command).map(|e| events.extend(e))
+    };
     // A fresh exercise always accepts Start; scripted journals then look like live ones.
     let _ = run(&mut exercise, Command::Start);
     for step in steps {
@@ -85,9 +91,12 @@ fn step_name(kind: &StepKind) -> &'static str {
 /// Resolves a step's names against the scenario.
 fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
     let team = |id: &str| {
-        scenario
-            .team_ix(id)
-            .ok_or_else(|| format!("unknown team `{id}` (teams: {})", ids(scenario.teams.iter().map(|t| &t.id))))
+        scenario.team_ix(id).ok_or_else(|| {
+            format!(
+                "unknown team `{id}` (teams: {})",
+                ids(scenario.teams.iter().map(|t| &t.id))
+            )
+        })
     };
     let inject = |id: &str| {
         scenario
@@ -103,9 +112,13 @@ fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
             inject: answered_inject,
             message,
         } => {
-            let action = scenario.action_ix(action).ok_or_else(|| format!("unknown action `{action}`"))?;
+            let action = scenario
+                .action_ix(action)
+                .ok_or_else(|| format!("unknown action `{action}`"))?;
             let answers = match (answered_inject, message) {
-                (Some(_), Some(_)) => return Err("a response answers an inject or a message, not both".into()),
+                (Some(_), Some(_)) => {
+                    return Err("a response answers an inject or a message, not both".into());
+                }
                 (Some(id), None) => Some(Answers::Inject(inject(id)?)),
                 (None, Some(n)) => Some(Answers::Message(*n)),
                 (None, None) => None,
@@ -119,7 +132,11 @@ fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
             })
         }
         StepKind::Release { inject: id } => Command::Release(inject(id)?),
-        StepKind::Note { team: team_id, kind, text } => Command::Note {
+        StepKind::Note {
+            team: team_id,
+            kind,
+            text,
+        } => Command::Note {
             team: team_id.as_deref().map(team).transpose()?,
             kind: *kind,
             text: text.clone(),

@@ -22,17 +22,30 @@ fn stderr(output: &std::process::Output) -> String {
 /// Every scenario with a fixture script: its report must be exactly the fixture's, which was
 /// worked out by hand from the spec's rules (`expected.md` beside it).
 const FIXTURES: [(&str, &str); 4] = [
-    ("tests/fixtures/phishing-example/scenario.ron", "tests/fixtures/phishing-example"),
+    (
+        "tests/fixtures/phishing-example/scenario.ron",
+        "tests/fixtures/phishing-example",
+    ),
     ("scenarios/tutorial.ron", "tests/fixtures/tutorial"),
     ("scenarios/ransomware.ron", "tests/fixtures/ransomware"),
-    ("scenarios/cross-border-breach.ron", "tests/fixtures/cross-border-breach"),
+    (
+        "scenarios/cross-border-breach.ron",
+        "tests/fixtures/cross-border-breach",
+    ),
 ];
 
 #[test]
 fn scripted_play_gives_the_fixture_reports_exactly() {
     for (scenario, dir) in FIXTURES {
         let output = ttx()
-            .args(["run", scenario, "--script", &format!("{dir}/script.ron"), "--format", "json"])
+            .args([
+                "run",
+                scenario,
+                "--script",
+                &format!("{dir}/script.ron"),
+                "--format",
+                "json",
+            ])
             .output()
             .unwrap();
         assert!(output.status.success(), "{scenario}: {}", stderr(&output));
@@ -53,16 +66,26 @@ fn the_worked_example_report_is_byte_for_byte_the_spec() {
         .output()
         .unwrap();
     let expected = fs::read_to_string("tests/fixtures/phishing-example/report.json").unwrap();
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim_end(), expected.trim_end());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim_end(),
+        expected.trim_end()
+    );
 }
 
 #[test]
 fn report_of_the_journal_is_the_report_of_the_run() {
     let dir = tempfile::tempdir().unwrap();
     for (scenario, fixture) in FIXTURES {
-        let journal = dir.path().join(format!("{}.jsonl", fixture.replace('/', "-")));
+        let journal = dir
+            .path()
+            .join(format!("{}.jsonl", fixture.replace('/', "-")));
         let run = ttx()
-            .args(["run", scenario, "--script", &format!("{fixture}/script.ron")])
+            .args([
+                "run",
+                scenario,
+                "--script",
+                &format!("{fixture}/script.ron"),
+            ])
             .arg("--journal")
             .arg(&journal)
             .output()
@@ -70,12 +93,27 @@ fn report_of_the_journal_is_the_report_of_the_run() {
         assert!(run.status.success(), "{}", stderr(&run));
         for format in ["json", "md", "html"] {
             let from_run = ttx()
-                .args(["run", scenario, "--script", &format!("{fixture}/script.ron"), "--format", format])
+                .args([
+                    "run",
+                    scenario,
+                    "--script",
+                    &format!("{fixture}/script.ron"),
+                    "--format",
+                    format,
+                ])
                 .output()
                 .unwrap();
-            let from_journal = ttx().arg("report").arg(&journal).args(["--format", format]).output().unwrap();
+            let from_journal = ttx()
+                .arg("report")
+                .arg(&journal)
+                .args(["--format", format])
+                .output()
+                .unwrap();
             assert!(from_journal.status.success(), "{}", stderr(&from_journal));
-            assert_eq!(from_run.stdout, from_journal.stdout, "{scenario} as {format}");
+            assert_eq!(
+                from_run.stdout, from_journal.stdout,
+                "{scenario} as {format}"
+            );
         }
     }
 }
@@ -86,13 +124,29 @@ fn report_writes_to_a_file_with_o() {
     let journal = dir.path().join("j.jsonl");
     let out = dir.path().join("report.md");
     ttx()
-        .args(["run", "scenarios/tutorial.ron", "--script", "tests/fixtures/tutorial/script.ron", "--journal"])
+        .args([
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
         .arg(&journal)
         .assert()
         .success();
-    ttx().arg("report").arg(&journal).args(["--format", "md", "-o"]).arg(&out).assert().success().stdout("");
+    ttx()
+        .arg("report")
+        .arg(&journal)
+        .args(["--format", "md", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
     let markdown = fs::read_to_string(&out).unwrap();
-    assert!(markdown.contains("Strengths") && markdown.contains("lost.wipe@it"), "{markdown}");
+    assert!(
+        markdown.contains("Strengths") && markdown.contains("lost.wipe@it"),
+        "{markdown}"
+    );
 }
 
 #[test]
@@ -100,25 +154,44 @@ fn run_writes_the_report_file_and_markdown() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("aar.md");
     ttx()
-        .args(["run", "scenarios/ransomware.ron", "--script", "tests/fixtures/ransomware/script.ron"])
+        .args([
+            "run",
+            "scenarios/ransomware.ron",
+            "--script",
+            "tests/fixtures/ransomware/script.ron",
+        ])
         .args(["--format", "md", "--report"])
         .arg(&out)
         .assert()
         .success()
         .stdout("");
-    assert!(fs::read_to_string(&out).unwrap().contains("Areas for improvement"));
+    assert!(
+        fs::read_to_string(&out)
+            .unwrap()
+            .contains("Areas for improvement")
+    );
 }
 
 #[test]
 fn validate_prints_ok_with_counts() {
     let output = ttx()
-        .args(["validate", "scenarios/tutorial.ron", "scenarios/cross-border-breach.ron"])
+        .args([
+            "validate",
+            "scenarios/tutorial.ron",
+            "scenarios/cross-border-breach.ron",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("ok: scenarios/tutorial.ron (5 injects, 2 teams)"), "{stdout}");
-    assert!(stdout.contains("ok: scenarios/cross-border-breach.ron (20 injects, 2 teams)"), "{stdout}");
+    assert!(
+        stdout.contains("ok: scenarios/tutorial.ron (5 injects, 2 teams)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ok: scenarios/cross-border-breach.ron (20 injects, 2 teams)"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -143,16 +216,31 @@ fn validate_reports_every_error_with_its_line_and_exits_1() {
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     let file = bad.display().to_string();
-    assert!(err.contains(&format!("{file}:6:28:")), "malformed duration at its value: {err}");
-    assert!(err.contains(&format!("{file}:7:40:")), "unknown team at its value: {err}");
-    assert!(err.contains(&format!("{file}:7:70:")), "unknown field at its name: {err}");
-    assert!(err.contains(r#"(id: "b", when: At("0m"), to: ["xx"]"#), "the offending line is shown: {err}");
+    assert!(
+        err.contains(&format!("{file}:6:28:")),
+        "malformed duration at its value: {err}"
+    );
+    assert!(
+        err.contains(&format!("{file}:7:40:")),
+        "unknown team at its value: {err}"
+    );
+    assert!(
+        err.contains(&format!("{file}:7:70:")),
+        "unknown field at its name: {err}"
+    );
+    assert!(
+        err.contains(r#"(id: "b", when: At("0m"), to: ["xx"]"#),
+        "the offending line is shown: {err}"
+    );
     assert!(!err.contains("panicked"));
 }
 
 #[test]
 fn validate_of_a_missing_file_exits_1() {
-    let output = ttx().args(["validate", "no/such/file.ron"]).output().unwrap();
+    let output = ttx()
+        .args(["validate", "no/such/file.ron"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("no/such/file.ron"));
 }
@@ -170,13 +258,20 @@ fn a_rejected_step_exits_1_and_names_it() {
     )
     .unwrap();
     let output = ttx()
-        .args(["run", "tests/fixtures/phishing-example/scenario.ron", "--script"])
+        .args([
+            "run",
+            "tests/fixtures/phishing-example/scenario.ron",
+            "--script",
+        ])
         .arg(&script)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
-    assert!(err.contains(":3:5: step 2 (Respond at 10m): team `cert` may not take action `block`"), "{err}");
+    assert!(
+        err.contains(":3:5: step 2 (Respond at 10m): team `cert` may not take action `block`"),
+        "{err}"
+    );
     assert!(output.stdout.is_empty(), "no report for a failed play");
 }
 
@@ -197,7 +292,11 @@ fn a_step_after_the_end_is_an_error() {
     ] {
         fs::write(&script, format!("Script(steps: [{steps}])")).unwrap();
         let output = ttx()
-            .args(["run", "tests/fixtures/phishing-example/scenario.ron", "--script"])
+            .args([
+                "run",
+                "tests/fixtures/phishing-example/scenario.ron",
+                "--script",
+            ])
             .arg(&script)
             .output()
             .unwrap();
@@ -210,22 +309,48 @@ fn a_step_after_the_end_is_an_error() {
 fn unknown_names_in_a_script_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
     for (step, message) in [
-        (r#"Respond(at: "1m", team: "nobody", action: "ack")"#, "unknown team `nobody` (teams: soc, cert)"),
-        (r#"Respond(at: "1m", team: "soc", action: "dance")"#, "unknown action `dance`"),
-        (r#"Respond(at: "1m", team: "soc", action: "ack", inject: "ghost")"#, "unknown inject `ghost`"),
-        (r#"Respond(at: "1m", team: "soc", action: "ack", message: 4)"#, "there is no message 4"),
-        (r#"Respond(at: "1m", team: "soc", action: "report", fields: {"motive": "x"})"#, "action `report` has no field `motive`"),
-        (r#"Release(at: "1m", inject: "mail-wave")"#, "inject `mail-wave` is already released"),
+        (
+            r#"Respond(at: "1m", team: "nobody", action: "ack")"#,
+            "unknown team `nobody` (teams: soc, cert)",
+        ),
+        (
+            r#"Respond(at: "1m", team: "soc", action: "dance")"#,
+            "unknown action `dance`",
+        ),
+        (
+            r#"Respond(at: "1m", team: "soc", action: "ack", inject: "ghost")"#,
+            "unknown inject `ghost`",
+        ),
+        (
+            r#"Respond(at: "1m", team: "soc", action: "ack", message: 4)"#,
+            "there is no message 4",
+        ),
+        (
+            r#"Respond(at: "1m", team: "soc", action: "report", fields: {"motive": "x"})"#,
+            "action `report` has no field `motive`",
+        ),
+        (
+            r#"Release(at: "1m", inject: "mail-wave")"#,
+            "inject `mail-wave` is already released",
+        ),
     ] {
         let script = dir.path().join("s.ron");
         fs::write(&script, format!("Script(steps: [{step}])")).unwrap();
         let output = ttx()
-            .args(["run", "tests/fixtures/phishing-example/scenario.ron", "--script"])
+            .args([
+                "run",
+                "tests/fixtures/phishing-example/scenario.ron",
+                "--script",
+            ])
             .arg(&script)
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(1), "{step}");
-        assert!(stderr(&output).contains(message), "{step}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(message),
+            "{step}: {}",
+            stderr(&output)
+        );
     }
 }
 
@@ -233,14 +358,26 @@ fn unknown_names_in_a_script_are_rejected() {
 fn a_malformed_script_exits_1_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("s.ron");
-    fs::write(&script, "Script(steps: [Respond(at: \"1m\", team: \"soc\" action: \"ack\")])").unwrap();
+    fs::write(
+        &script,
+        "Script(steps: [Respond(at: \"1m\", team: \"soc\" action: \"ack\")])",
+    )
+    .unwrap();
     let output = ttx()
-        .args(["run", "tests/fixtures/phishing-example/scenario.ron", "--script"])
+        .args([
+            "run",
+            "tests/fixtures/phishing-example/scenario.ron",
+            "--script",
+        ])
         .arg(&script)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains(&format!("{}:1:", script.display())), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!("{}:1:", script.display())),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -250,11 +387,23 @@ fn usage_errors_exit_2() {
         vec!["validate"],
         vec!["run"],
         vec!["run", "scenarios/tutorial.ron", "--format", "json"],
-        vec!["run", "scenarios/tutorial.ron", "--script", "x.ron", "--format", "pdf"],
+        vec![
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "x.ron",
+            "--format",
+            "pdf",
+        ],
         vec!["report"],
     ] {
         let output = ttx().args(&args).output().unwrap();
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
     }
 }
 
@@ -271,7 +420,13 @@ fn a_damaged_journal_exits_1_naming_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.jsonl");
     ttx()
-        .args(["run", "scenarios/tutorial.ron", "--script", "tests/fixtures/tutorial/script.ron", "--journal"])
+        .args([
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
         .arg(&journal)
         .assert()
         .success();
@@ -290,7 +445,13 @@ fn an_existing_journal_is_never_overwritten() {
     let journal = dir.path().join("j.jsonl");
     fs::write(&journal, "precious\n").unwrap();
     let output = ttx()
-        .args(["run", "scenarios/tutorial.ron", "--script", "tests/fixtures/tutorial/script.ron", "--journal"])
+        .args([
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
         .arg(&journal)
         .output()
         .unwrap();

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use ttx::engine::{Answers, Command, Event, Exercise, InjectState, NoteKind, Outcome, Refusal, Response, Settings, Status};
+use ttx::engine::{
+    Answers, Command, Event, Exercise, InjectState, NoteKind, Outcome, Refusal, Response, Settings,
+    Status,
+};
 use ttx::report::Report;
 use ttx::scenario::{Scenario, Secs, load_scenario};
 
@@ -30,7 +33,14 @@ fn scenario(extra: &str, injects: &str) -> Arc<Scenario> {
     );
     match load_scenario("test.ron", &source) {
         Ok(scenario) => Arc::new(scenario),
-        Err(diagnostics) => panic!("{}", diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")),
+        Err(diagnostics) => panic!(
+            "{}",
+            diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     }
 }
 
@@ -44,7 +54,12 @@ fn at(exercise: &mut Exercise, t: Secs) -> Vec<Event> {
     exercise.execute(Command::AdvanceTo(t)).unwrap()
 }
 
-fn respond(exercise: &mut Exercise, team: &str, action: &str, fields: &[(&str, &str)]) -> Result<Vec<Event>, Refusal> {
+fn respond(
+    exercise: &mut Exercise,
+    team: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Result<Vec<Event>, Refusal> {
     respond_to(exercise, team, action, fields, None)
 }
 
@@ -59,7 +74,10 @@ fn respond_to(
     exercise.execute(Command::Respond(Response {
         team: scenario.team_ix(team).unwrap(),
         action: scenario.action_ix(action).unwrap(),
-        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         note: None,
         answers,
     }))
@@ -89,11 +107,20 @@ fn expectation(exercise: &Exercise, id: &str) -> (Status, f64, Option<Secs>) {
 
 #[test]
 fn at_trigger_releases_at_its_time_plus_delay() {
-    let s = scenario("", r#"(id: "a", when: At("10m"), delay: "5m", to: ["us"], title: "A", body: "b")"#);
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("10m"), delay: "5m", to: ["us"], title: "A", body: "b")"#,
+    );
     let mut x = start(&s);
     at(&mut x, 899);
     assert_eq!(released_at(&x, "a"), None);
-    assert!(matches!(x.inject_state(s.inject_ix("a").unwrap()), InjectState::Scheduled { fired_at: 600, release_at: 900 }));
+    assert!(matches!(
+        x.inject_state(s.inject_ix("a").unwrap()),
+        InjectState::Scheduled {
+            fired_at: 600,
+            release_at: 900
+        }
+    ));
     at(&mut x, 900);
     assert_eq!(released_at(&x, "a"), Some(900));
 }
@@ -116,19 +143,32 @@ fn released_trigger_chains_at_the_same_instant_with_zero_delay() {
 
 #[test]
 fn manual_inject_waits_for_the_facilitator() {
-    let s = scenario("", r#"(id: "m", when: Manual, to: ["us"], title: "M", body: "b", expect: [(action: "ack", within: "5m")])"#);
+    let s = scenario(
+        "",
+        r#"(id: "m", when: Manual, to: ["us"], title: "M", body: "b", expect: [(action: "ack", within: "5m")])"#,
+    );
     let mut x = start(&s);
     x.execute(Command::RunOut).unwrap();
     assert_eq!(released_at(&x, "m"), None);
-    assert!(x.expectations().is_empty(), "an unreleased inject adds no expectations");
+    assert!(
+        x.expectations().is_empty(),
+        "an unreleased inject adds no expectations"
+    );
 
     let mut x = start(&s);
     at(&mut x, 100);
     release(&mut x, "m").unwrap();
     assert_eq!(released_at(&x, "m"), Some(100));
-    assert_eq!(release(&mut x, "m"), Err(Refusal::AlreadyReleased { inject: "m".into() }));
+    assert_eq!(
+        release(&mut x, "m"),
+        Err(Refusal::AlreadyReleased { inject: "m".into() })
+    );
     at(&mut x, 401);
-    assert_eq!(expectation(&x, "m.ack@us").0, Status::Overdue, "deadline runs from the actual release");
+    assert_eq!(
+        expectation(&x, "m.ack@us").0,
+        Status::Overdue,
+        "deadline runs from the actual release"
+    );
 }
 
 #[test]
@@ -143,7 +183,11 @@ fn hand_release_ignores_delay_and_cancels_the_scheduled_release() {
     at(&mut x, 300);
     release(&mut x, "a").unwrap();
     assert_eq!(released_at(&x, "a"), Some(300));
-    assert_eq!(released_at(&x, "b"), Some(300), "triggers that wait on a hand release fire");
+    assert_eq!(
+        released_at(&x, "b"),
+        Some(300),
+        "triggers that wait on a hand release fire"
+    );
     let events = at(&mut x, 7200);
     assert!(
         !events.iter().any(|e| matches!(e, Event::Released { .. })),
@@ -162,19 +206,29 @@ fn chance_zero_skips_and_its_waiters_never_fire() {
     );
     let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
     let events = x.execute(Command::Start).unwrap();
-    assert!(events.iter().any(|e| matches!(e, Event::Skipped { at: 0, .. })));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Skipped { at: 0, .. }))
+    );
     x.execute(Command::RunOut).unwrap();
     let report = Report::of(&x);
     assert!(report.injects[0].skipped);
     assert_eq!(report.injects[0].released_at_s, None);
     assert!(!report.injects[1].skipped && report.injects[1].released_at_s.is_none());
-    assert!(report.teams.iter().all(|t| t.expectations.is_empty()), "a skipped inject adds nothing to any score");
+    assert!(
+        report.teams.iter().all(|t| t.expectations.is_empty()),
+        "a skipped inject adds nothing to any score"
+    );
     assert_eq!(report.teams[0].score, 0.0);
 }
 
 #[test]
 fn jitter_is_drawn_from_the_seed_and_recorded() {
-    let s = scenario("seed: 42,", r#"(id: "a", when: At("1m"), jitter: "10m", to: ["us"], title: "A", body: "b")"#);
+    let s = scenario(
+        "seed: 42,",
+        r#"(id: "a", when: At("1m"), jitter: "10m", to: ["us"], title: "A", body: "b")"#,
+    );
     let run = || {
         let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
         let mut events = x.execute(Command::Start).unwrap();
@@ -185,7 +239,11 @@ fn jitter_is_drawn_from_the_seed_and_recorded() {
     let (jitter, release_at) = events
         .iter()
         .find_map(|e| match e {
-            Event::Scheduled { jitter_s, release_at, .. } => Some((*jitter_s, *release_at)),
+            Event::Scheduled {
+                jitter_s,
+                release_at,
+                ..
+            } => Some((*jitter_s, *release_at)),
             _ => None,
         })
         .unwrap();
@@ -218,7 +276,11 @@ fn missed_fires_at_the_deadline_itself_and_the_contingency_has_its_own_expectati
     );
     let mut x = start(&s);
     at(&mut x, 600);
-    assert_eq!(released_at(&x, "nag"), None, "deadlines at T wait for the answers at T");
+    assert_eq!(
+        released_at(&x, "nag"),
+        None,
+        "deadlines at T wait for the answers at T"
+    );
     at(&mut x, 601);
     assert_eq!(released_at(&x, "nag"), Some(600));
     // The late ack goes to the earliest deadline: the original, now overdue.
@@ -243,7 +305,11 @@ fn contingency_of_a_missed_contingency_is_missed_at_the_end() {
     assert_eq!(x.ended_at(), Some(3600));
     assert_eq!(released_at(&x, "nag"), Some(600));
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Missed);
-    assert_eq!(expectation(&x, "nag.ack@us").0, Status::Missed, "due at the end time itself, then missed");
+    assert_eq!(
+        expectation(&x, "nag.ack@us").0,
+        Status::Missed,
+        "due at the end time itself, then missed"
+    );
 }
 
 #[test]
@@ -260,19 +326,41 @@ fn statuses_and_credit_follow_the_table() {
     let mut x = start(&s);
     at(&mut x, 60);
     // Earliest deadline first: b.rfa (5m) takes this one, with one of three fields.
-    respond(&mut x, "us", "rfa", &[("summary", "s"), ("indicators", " \t"), ("contact", "")]).unwrap();
-    assert_eq!(expectation(&x, "b.rfa@us"), (Status::Incomplete, 2.0 / 3.0, Some(60)));
-    respond(&mut x, "us", "rfa", &[("summary", "s"), ("indicators", "ip")]).unwrap();
+    respond(
+        &mut x,
+        "us",
+        "rfa",
+        &[("summary", "s"), ("indicators", " \t"), ("contact", "")],
+    )
+    .unwrap();
+    assert_eq!(
+        expectation(&x, "b.rfa@us"),
+        (Status::Incomplete, 2.0 / 3.0, Some(60))
+    );
+    respond(
+        &mut x,
+        "us",
+        "rfa",
+        &[("summary", "s"), ("indicators", "ip")],
+    )
+    .unwrap();
     assert_eq!(expectation(&x, "a.rfa@us"), (Status::Met, 2.0, Some(60)));
     at(&mut x, 700);
     respond(&mut x, "us", "preserve", &[]).unwrap();
-    assert_eq!(expectation(&x, "a.preserve@us"), (Status::Late, 3.0 * 0.25, Some(700)));
+    assert_eq!(
+        expectation(&x, "a.preserve@us"),
+        (Status::Late, 3.0 * 0.25, Some(700))
+    );
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Overdue);
     x.execute(Command::End).unwrap();
     assert_eq!(expectation(&x, "a.ack@us"), (Status::Missed, 0.0, None));
     let us = &Report::of(&x).teams[0];
     assert_eq!(us.weight, 11.0);
-    assert_eq!(us.credit, 2.0 + 0.75 + 0.0 + 2.0 / 3.0, "summed in report order");
+    assert_eq!(
+        us.credit,
+        2.0 + 0.75 + 0.0 + 2.0 / 3.0,
+        "summed in report order"
+    );
     assert_eq!(us.score, us.credit / 11.0);
 }
 
@@ -284,7 +372,13 @@ fn late_with_missing_fields_lists_them_and_scales_credit() {
     );
     let mut x = start(&s);
     at(&mut x, 900);
-    respond(&mut x, "us", "rfa", &[("contact", "desk"), ("summary", "x")]).unwrap();
+    respond(
+        &mut x,
+        "us",
+        "rfa",
+        &[("contact", "desk"), ("summary", "x")],
+    )
+    .unwrap();
     x.execute(Command::End).unwrap();
     let e = &Report::of(&x).teams[0].expectations[0];
     assert_eq!(e.status, "late");
@@ -339,16 +433,57 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
     );
     let mut x = start(&s);
     at(&mut x, 600);
-    let events = respond(&mut x, "us", "rfa", &[("summary", "s"), ("indicators", "i"), ("contact", "c")]).unwrap();
-    assert!(events.iter().any(|e| matches!(e, Event::MessageSent { n: 1, .. })));
-    assert_eq!(x.messages()[0].to, vec![s.team_ix("cn").unwrap()], "the sender never receives its own message");
+    let events = respond(
+        &mut x,
+        "us",
+        "rfa",
+        &[("summary", "s"), ("indicators", "i"), ("contact", "c")],
+    )
+    .unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::MessageSent { n: 1, .. }))
+    );
+    assert_eq!(
+        x.messages()[0].to,
+        vec![s.team_ix("cn").unwrap()],
+        "the sender never receives its own message"
+    );
     at(&mut x, 1200);
     // A reply by the sender itself names a message it owes nothing on: unexpected.
-    let own = respond_to(&mut x, "us", "rfa-reply", &[("findings", "f")], Some(Answers::Message(1))).unwrap();
-    assert!(matches!(own[0], Event::Responded { outcome: Outcome::Unexpected, .. }));
-    respond_to(&mut x, "cn", "rfa-reply", &[("findings", "f")], Some(Answers::Message(1))).unwrap();
-    assert_eq!(expectation(&x, "msg-1.rfa-reply@cn"), (Status::Met, 1.0, Some(1200)));
-    assert_eq!(x.messages().len(), 3, "every message-action sends a message");
+    let own = respond_to(
+        &mut x,
+        "us",
+        "rfa-reply",
+        &[("findings", "f")],
+        Some(Answers::Message(1)),
+    )
+    .unwrap();
+    assert!(matches!(
+        own[0],
+        Event::Responded {
+            outcome: Outcome::Unexpected,
+            ..
+        }
+    ));
+    respond_to(
+        &mut x,
+        "cn",
+        "rfa-reply",
+        &[("findings", "f")],
+        Some(Answers::Message(1)),
+    )
+    .unwrap();
+    assert_eq!(
+        expectation(&x, "msg-1.rfa-reply@cn"),
+        (Status::Met, 1.0, Some(1200))
+    );
+    assert_eq!(
+        x.messages().len(),
+        3,
+        "every message-action sends a message"
+    );
     assert_eq!(
         respond_to(&mut x, "cn", "rfa-reply", &[], Some(Answers::Message(9))),
         Err(Refusal::UnknownMessage { n: 9, sent: 3 })
@@ -376,11 +511,23 @@ fn a_response_naming_an_inject_satisfies_only_that_one() {
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
     // Named again: b is done, so this is unexpected rather than a match for a.
     let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
-    assert!(matches!(events[0], Event::Responded { outcome: Outcome::Unexpected, .. }));
+    assert!(matches!(
+        events[0],
+        Event::Responded {
+            outcome: Outcome::Unexpected,
+            ..
+        }
+    ));
     // An inject not yet released: unexpected.
     let c = s.inject_ix("c").unwrap();
     let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(c))).unwrap();
-    assert!(matches!(events[0], Event::Responded { outcome: Outcome::Unexpected, .. }));
+    assert!(matches!(
+        events[0],
+        Event::Responded {
+            outcome: Outcome::Unexpected,
+            ..
+        }
+    ));
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
 }
 
@@ -396,22 +543,39 @@ fn ties_go_to_the_earlier_release_then_file_order() {
     at(&mut x, 600);
     respond(&mut x, "us", "ack", &[]).unwrap();
     respond(&mut x, "us", "ack", &[]).unwrap();
-    assert_eq!(expectation(&x, "late-file.ack@us").0, Status::Met, "released at 0, first in file");
-    assert_eq!(expectation(&x, "y.ack@us").0, Status::Met, "released at 0 beats x released at 10m");
+    assert_eq!(
+        expectation(&x, "late-file.ack@us").0,
+        Status::Met,
+        "released at 0, first in file"
+    );
+    assert_eq!(
+        expectation(&x, "y.ack@us").0,
+        Status::Met,
+        "released at 0 beats x released at 10m"
+    );
     assert_eq!(expectation(&x, "x.ack@us").0, Status::Open);
 }
 
 #[test]
 fn refusals_change_nothing() {
-    let s = scenario("", r#"(id: "a", when: At("0m"), to: ["us", "cn"], title: "A", body: "b", expect: [(action: "ack", within: "10m")])"#);
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us", "cn"], title: "A", body: "b", expect: [(action: "ack", within: "10m")])"#,
+    );
     let mut x = start(&s);
     at(&mut x, 0);
     let before = Report::of(&x);
     assert_eq!(
         respond(&mut x, "cn", "preserve", &[]),
-        Err(Refusal::ActionNotAllowed { team: "cn".into(), action: "preserve".into() })
+        Err(Refusal::ActionNotAllowed {
+            team: "cn".into(),
+            action: "preserve".into()
+        })
     );
-    assert!(matches!(respond(&mut x, "us", "rfa", &[("motive", "x")]), Err(Refusal::UnknownField { .. })));
+    assert!(matches!(
+        respond(&mut x, "us", "rfa", &[("motive", "x")]),
+        Err(Refusal::UnknownField { .. })
+    ));
     assert!(matches!(
         respond(&mut x, "us", "rfa", &[("summary", "x"), ("summary", "y")]),
         Err(Refusal::FieldTwice { .. })
@@ -424,7 +588,14 @@ fn refusals_change_nothing() {
     assert_eq!(Report::of(&x), before);
     x.execute(Command::End).unwrap();
     assert_eq!(respond(&mut x, "us", "ack", &[]), Err(Refusal::Ended));
-    assert!(x.execute(Command::Note { team: None, kind: NoteKind::Strength, text: "hot wash".into() }).is_ok());
+    assert!(
+        x.execute(Command::Note {
+            team: None,
+            kind: NoteKind::Strength,
+            text: "hot wash".into()
+        })
+        .is_ok()
+    );
 }
 
 #[test]
@@ -437,12 +608,23 @@ fn taken_fires_on_every_accepted_response_expected_or_not_and_per_team() {
     let mut x = start(&s);
     at(&mut x, 100);
     respond(&mut x, "us", "decide", &[]).unwrap();
-    assert_eq!(released_at(&x, "any"), Some(100), "released at the same instant");
-    assert_eq!(x.inject_state(s.inject_ix("by-cn").unwrap()), InjectState::Waiting);
+    assert_eq!(
+        released_at(&x, "any"),
+        Some(100),
+        "released at the same instant"
+    );
+    assert_eq!(
+        x.inject_state(s.inject_ix("by-cn").unwrap()),
+        InjectState::Waiting
+    );
     respond(&mut x, "cn", "decide", &[]).unwrap();
     at(&mut x, 160);
     assert_eq!(released_at(&x, "by-cn"), Some(160));
-    assert_eq!(Report::of(&x).unexpected.len(), 2, "a decision is an unexpected action");
+    assert_eq!(
+        Report::of(&x).unexpected.len(),
+        2,
+        "a decision is an unexpected action"
+    );
 }
 
 #[test]
@@ -460,7 +642,10 @@ fn without_an_end_the_exercise_ends_once_nothing_automatic_remains() {
 
 #[test]
 fn the_planned_end_stops_the_clock_and_refuses_later_commands() {
-    let s = scenario(r#"end: "1h","#, r#"(id: "a", when: At("2h"), to: ["us"], title: "A", body: "b")"#);
+    let s = scenario(
+        r#"end: "1h","#,
+        r#"(id: "a", when: At("2h"), to: ["us"], title: "A", body: "b")"#,
+    );
     let mut x = start(&s);
     at(&mut x, 3600);
     assert_eq!(x.ended_at(), None, "answers at the end time still count");
@@ -472,7 +657,10 @@ fn the_planned_end_stops_the_clock_and_refuses_later_commands() {
 
 #[test]
 fn pause_resume_and_speed_are_recorded_but_change_no_judgement() {
-    let s = scenario("", r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b")"#);
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b")"#,
+    );
     let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
     assert_eq!(x.execute(Command::Pause), Err(Refusal::NotStarted));
     x.execute(Command::Start).unwrap();
@@ -481,7 +669,10 @@ fn pause_resume_and_speed_are_recorded_but_change_no_judgement() {
     assert!(!x.is_running());
     x.execute(Command::SetSpeed(60.0)).unwrap();
     assert_eq!(x.speed(), 60.0);
-    assert_eq!(x.execute(Command::SetSpeed(0.0)), Err(Refusal::BadSpeed(0.0)));
+    assert_eq!(
+        x.execute(Command::SetSpeed(0.0)),
+        Err(Refusal::BadSpeed(0.0))
+    );
     x.execute(Command::Resume).unwrap();
     assert!(x.is_running());
 }
@@ -506,6 +697,10 @@ fn replaying_the_events_rebuilds_the_same_exercise() {
 
     // A doctored journal is refused, not folded in.
     let mut doctored = events.clone();
-    doctored.push(Event::Released { at: 2000, inject: s.inject_ix("a").unwrap(), by_hand: true });
+    doctored.push(Event::Released {
+        at: 2000,
+        inject: s.inject_ix("a").unwrap(),
+        by_hand: true,
+    });
     assert!(Exercise::replay(Arc::clone(&s), x.settings(), &doctored).is_err());
 }

@@ -127,16 +127,26 @@ fn play(seed: u64, steps: &[(u64, Step)]) -> (Exercise, Vec<Event>) {
         ..Settings::of(&scenario)
     };
     let mut exercise = Exercise::new(Arc::clone(&scenario), settings);
-    let mut events = exercise.execute(Command::Start).expect("a new exercise starts");
+    let mut events = exercise
+        .execute(Command::Start)
+        .expect("a new exercise starts");
     let mut now = 0;
     for (wait, step) in steps {
         now += wait;
-        events.extend(exercise.execute(Command::AdvanceTo(now)).expect("time moves forward"));
+        events.extend(
+            exercise
+                .execute(Command::AdvanceTo(now))
+                .expect("time moves forward"),
+        );
         if let Ok(more) = exercise.execute(command(&scenario, step)) {
             events.extend(more);
         }
     }
-    events.extend(exercise.execute(Command::RunOut).expect("an exercise can always run out"));
+    events.extend(
+        exercise
+            .execute(Command::RunOut)
+            .expect("an exercise can always run out"),
+    );
     (exercise, events)
 }
 

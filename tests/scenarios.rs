@@ -6,14 +6,24 @@ fn check(path: &str) -> (usize, usize) {
     let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     match load_scenario(path, &source) {
         Ok(scenario) => (scenario.injects.len(), scenario.teams.len()),
-        Err(diagnostics) => panic!("{}", diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")),
+        Err(diagnostics) => panic!(
+            "{}",
+            diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     }
 }
 
 #[test]
 fn the_built_in_scenario_is_the_model_case() {
     let (injects, teams) = check("scenarios/cross-border-breach.ron");
-    assert!(injects >= 15, "the model case has at least 15 injects, not {injects}");
+    assert!(
+        injects >= 15,
+        "the model case has at least 15 injects, not {injects}"
+    );
     assert_eq!(teams, 2);
 }
 

@@ -324,7 +324,12 @@ impl Exercise {
                 match self.settings.planned_end {
                     Some(end) if to > end => {
                         self.settle(Horizon::Through(end), &mut events);
-                        self.record(Event::Ended { at: end.max(self.now) }, &mut events);
+                        self.record(
+                            Event::Ended {
+                                at: end.max(self.now),
+                            },
+                            &mut events,
+                        );
                     }
                     _ => {
                         self.settle(Horizon::ReleasesAt(to), &mut events);
