@@ -2,6 +2,11 @@
 
 pub mod clock;
 pub mod engine;
+pub mod journal;
+pub mod play;
 pub mod report;
 pub mod scenario;
+pub mod script;
+#[cfg(test)]
+mod testing;
 pub mod tui;

@@ -158,6 +158,9 @@ pub struct Exercise {
     /// The expectation copies of each inject, in creation order.
     by_inject: Vec<Vec<ExpectationIx>>,
     expectations: Vec<Expectation>,
+    /// The copies of each report id (`detect.ack@us`), in creation order; an id names more than
+    /// one copy only where an inject expects the same action twice of a team.
+    by_id: HashMap<String, Vec<ExpectationIx>>,
     /// Not-done expectations per team and action, in matching order.
     open: HashMap<(TeamIx, ActionIx), BTreeSet<MatchKey>>,
     responses: Vec<ResponseRecord>,
@@ -188,6 +191,7 @@ impl Exercise {
             injects: vec![InjectState::Waiting; count],
             by_inject: vec![Vec::new(); count],
             expectations: Vec::new(),
+            by_id: HashMap::new(),
             open: HashMap::new(),
             responses: Vec::new(),
             messages: Vec::new(),
@@ -280,6 +284,17 @@ impl Exercise {
         }
     }
 
+    /// The copies that `expectation_id` names `id`, in creation order (usually one; none for an
+    /// unknown id).
+    pub fn expectations_by_id(&self, id: &str) -> &[ExpectationIx] {
+        self.by_id.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first copy named `id`.
+    pub fn expectation_by_id(&self, id: &str) -> Option<ExpectationIx> {
+        self.expectations_by_id(id).first().copied()
+    }
+
     /// A team's expectations in report order: by release time, then inject order (and the order
     /// of `expect` within an inject), then message number.
     pub fn expectations_of_team(&self, team: TeamIx) -> Vec<ExpectationIx> {
@@ -309,11 +324,18 @@ impl Exercise {
                 match self.settings.planned_end {
                     Some(end) if to > end => {
                         self.settle(Horizon::Through(end), &mut events);
-                        self.record(Event::Ended { at: end }, &mut events);
+                        self.record(
+                            Event::Ended {
+                                at: end.max(self.now),
+                            },
+                            &mut events,
+                        );
                     }
-                    _ => self.settle(Horizon::ReleasesAt(to), &mut events),
+                    _ => {
+                        self.settle(Horizon::ReleasesAt(to), &mut events);
+                        self.now = to;
+                    }
                 }
-                self.now = self.now.max(to);
             }
             Command::Start => {
                 self.refuse_if_ended()?;
@@ -321,6 +343,8 @@ impl Exercise {
                     return Err(Refusal::AlreadyStarted);
                 }
                 self.record(Event::Started { at: self.now }, &mut events);
+                // What is due at the start happens as the clock starts.
+                self.settle(Horizon::ReleasesAt(self.now), &mut events);
             }
             Command::Pause => {
                 self.refuse_if_ended()?;
@@ -724,6 +748,8 @@ impl Exercise {
             .or_default()
             .insert(match_key(&expectation, ix));
         self.expectations.push(expectation);
+        let id = self.expectation_id(ix);
+        self.by_id.entry(id).or_default().push(ix);
         ix
     }
 

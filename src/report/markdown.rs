@@ -1,6 +1,123 @@
+//! The after-action report as Markdown (CommonMark with GitHub tables).
+
+use std::fmt::Write as _;
+
 use crate::report::Report;
+use crate::report::people::{self, Table};
 use crate::scenario::Scenario;
 
-pub fn to_markdown(_report: &Report, _scenario: &Scenario) -> String {
-    String::new()
+pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
+    let aar = people::build(report, scenario);
+    let mut out = String::new();
+    let _ = writeln!(out, "# After-Action Report: {}\n", text(&aar.title));
+    table(&mut out, &aar.overview);
+    out.push_str("## Scores\n\n");
+    table(&mut out, &aar.summary);
+    for team in &aar.teams {
+        let _ = writeln!(out, "## {}\n", text(&team.heading));
+        let _ = writeln!(out, "{}\n", text(&team.score));
+        if !team.objectives.rows.is_empty() {
+            out.push_str("### Objectives\n\n");
+            table(&mut out, &team.objectives);
+        }
+        out.push_str("### Expectations\n\n");
+        table(&mut out, &team.expectations);
+    }
+    out.push_str("## Timeline\n\n");
+    table(&mut out, &aar.timeline);
+    out.push_str("## Strengths\n\n");
+    list(&mut out, &aar.strengths);
+    out.push_str("## Areas for improvement\n\n");
+    list(&mut out, &aar.improvements);
+    out.push_str("## Improvement plan\n\n");
+    table(&mut out, &aar.plan);
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+fn table(out: &mut String, table: &Table) {
+    if table.rows.is_empty() {
+        out.push_str("None.\n\n");
+        return;
+    }
+    let row = |cells: &mut dyn Iterator<Item = String>| {
+        let cells: Vec<String> = cells.collect();
+        format!("| {} |\n", cells.join(" | "))
+    };
+    out.push_str(&row(&mut table.head.iter().map(|h| text(h))));
+    out.push_str(&row(&mut table.head.iter().map(|_| "---".to_string())));
+    for cells in &table.rows {
+        out.push_str(&row(&mut cells.iter().map(|c| text(c))));
+    }
+    out.push('\n');
+}
+
+fn list(out: &mut String, items: &[String]) {
+    if items.is_empty() {
+        out.push_str("None recorded.\n\n");
+        return;
+    }
+    for item in items {
+        let _ = writeln!(out, "- {}", text(item));
+    }
+    out.push('\n');
+}
+
+/// Scenario text is untrusted: it must stay text in a table cell or a heading, never become
+/// markup, a link or raw HTML. Line breaks become spaces.
+fn text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '&' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{phishing, played};
+
+    #[test]
+    fn the_report_of_a_small_exercise() {
+        let exercise = played();
+        let markdown = to_markdown(&Report::of(&exercise), exercise.scenario());
+        insta::assert_snapshot!(markdown);
+    }
+
+    #[test]
+    fn an_interrupted_exercise_says_so() {
+        let scenario = std::sync::Arc::new(phishing());
+        let mut exercise =
+            crate::engine::Exercise::new(scenario, crate::engine::Settings::of(&phishing()));
+        for command in crate::testing::first_half() {
+            exercise.execute(command).unwrap();
+        }
+        let markdown = to_markdown(&Report::of(&exercise), exercise.scenario());
+        assert!(markdown.contains("| Outcome | Interrupted: the exercise did not end"));
+        assert!(markdown.contains("| open |"), "{markdown}");
+    }
+
+    #[test]
+    fn scenario_text_stays_text() {
+        let mut scenario = phishing();
+        scenario.title = "<script>alert(1)</script> | [x](http://e.vil) *b*".into();
+        let exercise = played();
+        let mut report = Report::of(&exercise);
+        report.title = scenario.title.clone();
+        let markdown = to_markdown(&report, &scenario);
+        assert!(markdown.starts_with(
+            "# After-Action Report: \\<script\\>alert(1)\\</script\\> \\| \\[x\\](http://e.vil) \\*b\\*\n"
+        ), "{markdown}");
+        assert!(!markdown.contains("<script>"));
+    }
 }

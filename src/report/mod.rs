@@ -3,6 +3,7 @@
 
 mod html;
 mod markdown;
+mod people;
 
 use serde::Serialize;
 
@@ -65,6 +66,13 @@ pub struct InjectReport {
     pub released_at_s: Option<Secs>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub skipped: bool,
+    /// When its chance draw failed (for the timeline of the Markdown and HTML reports; not a JSON
+    /// key).
+    #[serde(skip)]
+    pub skipped_at_s: Option<Secs>,
+    /// Released by the facilitator rather than by its trigger (not a JSON key).
+    #[serde(skip)]
+    pub by_hand: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,6 +127,11 @@ impl Report {
                     _ => None,
                 },
                 skipped: matches!(state, InjectState::Skipped { .. }),
+                skipped_at_s: match state {
+                    InjectState::Skipped { at } => Some(*at),
+                    _ => None,
+                },
+                by_hand: matches!(state, InjectState::Released { by_hand: true, .. }),
             })
             .collect();
         let messages = exercise

@@ -8,6 +8,7 @@ pub mod app;
 mod briefing;
 mod console;
 mod dialogs;
+mod journal;
 pub mod key;
 pub mod keymap;
 mod report;

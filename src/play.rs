@@ -1,0 +1,150 @@
+//! Headless play: a script's steps applied in time order on a virtual clock, exactly as a live
+//! run would apply them.
+
+use std::sync::Arc;
+
+use crate::engine::{Answers, Command, Event, Exercise, Response, Settings};
+use crate::scenario::{Scenario, Secs, format_secs};
+use crate::script::{Script, Step, StepKind};
+
+/// A step the exercise would not take, named by its number and place in the script file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}:{col}: step {number} ({what} at {at}): {reason}")]
+pub struct StepError {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub number: usize,
+    pub what: &'static str,
+    pub at: String,
+    pub reason: String,
+}
+
+/// The settings a script plays with: its seed overrides the scenario's, and its `End` step
+/// overrides the scenario's `end`.
+pub fn settings_for(scenario: &Scenario, script: &Script) -> Settings {
+    let has_end = script.steps.iter().any(|s| matches!(s.kind, StepKind::End));
+    Settings {
+        seed: script.seed.unwrap_or(scenario.seed),
+        planned_end: if has_end { None } else { scenario.end },
+        speed: scenario.speed,
+    }
+}
+
+/// Plays a script to the end of the exercise and returns it with every event, in order.
+pub fn play(
+    scenario: Arc<Scenario>,
+    script: &Script,
+    script_file: &str,
+) -> Result<(Exercise, Vec<Event>), StepError> {
+    let settings = settings_for(&scenario, script);
+    let mut exercise = Exercise::new(Arc::clone(&scenario), settings);
+    let mut events = Vec::new();
+    let mut steps: Vec<&Step> = script.steps.iter().collect();
+    // Stable: steps at the same time keep their file order.
+    steps.sort_by_key(|step| step.at);
+    let fail = |step: &Step, reason: String| StepError {
+        file: script_file.to_string(),
+        line: step.line,
+        col: step.col,
+        number: step.number,
+        what: step_name(&step.kind),
+        at: format_secs(step.at),
+        reason,
+    };
+    let mut run = |exercise: &mut Exercise, command: Command| {
+        exercise.execute(command).map(|e| events.extend(e))
+    };
+    // A fresh exercise always accepts Start; scripted journals then look like live ones.
+    let _ = run(&mut exercise, Command::Start);
+    for step in steps {
+        if let Some(ended) = exercise.ended_at() {
+            return Err(fail(step, ended_already(ended)));
+        }
+        run(&mut exercise, Command::AdvanceTo(step.at)).map_err(|r| fail(step, r.to_string()))?;
+        if let Some(ended) = exercise.ended_at() {
+            return Err(fail(step, ended_already(ended)));
+        }
+        let command = command_for(&scenario, step).map_err(|reason| fail(step, reason))?;
+        run(&mut exercise, command).map_err(|r| fail(step, r.to_string()))?;
+    }
+    if exercise.ended_at().is_none() {
+        // Cannot be refused: the exercise has not ended.
+        let _ = run(&mut exercise, Command::RunOut);
+    }
+    Ok((exercise, events))
+}
+
+fn ended_already(ended: Secs) -> String {
+    format!("the exercise has already ended at {}", format_secs(ended))
+}
+
+fn step_name(kind: &StepKind) -> &'static str {
+    match kind {
+        StepKind::Respond { .. } => "Respond",
+        StepKind::Release { .. } => "Release",
+        StepKind::Note { .. } => "Note",
+        StepKind::End => "End",
+    }
+}
+
+/// Resolves a step's names against the scenario.
+fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
+    let team = |id: &str| {
+        scenario.team_ix(id).ok_or_else(|| {
+            format!(
+                "unknown team `{id}` (teams: {})",
+                ids(scenario.teams.iter().map(|t| &t.id))
+            )
+        })
+    };
+    let inject = |id: &str| {
+        scenario
+            .inject_ix(id)
+            .ok_or_else(|| format!("unknown inject `{id}`"))
+    };
+    Ok(match &step.kind {
+        StepKind::Respond {
+            team: team_id,
+            action,
+            fields,
+            note,
+            inject: answered_inject,
+            message,
+        } => {
+            let action = scenario
+                .action_ix(action)
+                .ok_or_else(|| format!("unknown action `{action}`"))?;
+            let answers = match (answered_inject, message) {
+                (Some(_), Some(_)) => {
+                    return Err("a response answers an inject or a message, not both".into());
+                }
+                (Some(id), None) => Some(Answers::Inject(inject(id)?)),
+                (None, Some(n)) => Some(Answers::Message(*n)),
+                (None, None) => None,
+            };
+            Command::Respond(Response {
+                team: team(team_id)?,
+                action,
+                fields: fields.clone(),
+                note: note.clone(),
+                answers,
+            })
+        }
+        StepKind::Release { inject: id } => Command::Release(inject(id)?),
+        StepKind::Note {
+            team: team_id,
+            kind,
+            text,
+        } => Command::Note {
+            team: team_id.as_deref().map(team).transpose()?,
+            kind: *kind,
+            text: text.clone(),
+        },
+        StepKind::End => Command::End,
+    })
+}
+
+fn ids<'a>(ids: impl Iterator<Item = &'a String>) -> String {
+    ids.map(String::as_str).collect::<Vec<_>>().join(", ")
+}

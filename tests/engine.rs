@@ -1,0 +1,706 @@
+//! The engine's rules, one by one, on small scenarios: every trigger, status and credit rule,
+//! with the edge cases the spec calls out.
+
+use std::sync::Arc;
+
+use ttx::engine::{
+    Answers, Command, Event, Exercise, InjectState, NoteKind, Outcome, Refusal, Response, Settings,
+    Status,
+};
+use ttx::report::Report;
+use ttx::scenario::{Scenario, Secs, load_scenario};
+
+const ACTIONS: &str = r#"
+    actions: [
+        (id: "ack", name: "Acknowledge"),
+        (id: "preserve", name: "Preserve evidence", teams: ["us"]),
+        (id: "rfa", name: "Request assistance", fields: ["summary", "indicators", "contact"],
+         message: (to: Others, reply: (action: "rfa-reply", within: "1h"))),
+        (id: "rfa-reply", name: "Reply", fields: ["findings"], message: (to: Others)),
+        (id: "decide", name: "Decide"),
+    ],
+"#;
+
+/// A two-team scenario (`us`, `cn`) with the actions above and these injects.
+fn scenario(extra: &str, injects: &str) -> Arc<Scenario> {
+    let source = format!(
+        r#"Scenario(title: "Test", {extra}
+            objectives: [(id: "coord", name: "Coordinate")],
+            teams: [(id: "us", name: "US"), (id: "cn", name: "CN")],
+            {ACTIONS}
+            injects: [{injects}],
+        )"#
+    );
+    match load_scenario("test.ron", &source) {
+        Ok(scenario) => Arc::new(scenario),
+        Err(diagnostics) => panic!(
+            "{}",
+            diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+fn start(scenario: &Arc<Scenario>) -> Exercise {
+    let mut exercise = Exercise::new(Arc::clone(scenario), Settings::of(scenario));
+    exercise.execute(Command::Start).unwrap();
+    exercise
+}
+
+fn at(exercise: &mut Exercise, t: Secs) -> Vec<Event> {
+    exercise.execute(Command::AdvanceTo(t)).unwrap()
+}
+
+fn respond(
+    exercise: &mut Exercise,
+    team: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Result<Vec<Event>, Refusal> {
+    respond_to(exercise, team, action, fields, None)
+}
+
+fn respond_to(
+    exercise: &mut Exercise,
+    team: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+    answers: Option<Answers>,
+) -> Result<Vec<Event>, Refusal> {
+    let scenario = Arc::clone(exercise.scenario());
+    exercise.execute(Command::Respond(Response {
+        team: scenario.team_ix(team).unwrap(),
+        action: scenario.action_ix(action).unwrap(),
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        note: None,
+        answers,
+    }))
+}
+
+fn release(exercise: &mut Exercise, inject: &str) -> Result<Vec<Event>, Refusal> {
+    let ix = exercise.scenario().inject_ix(inject).unwrap();
+    exercise.execute(Command::Release(ix))
+}
+
+fn released_at(exercise: &Exercise, inject: &str) -> Option<Secs> {
+    match exercise.inject_state(exercise.scenario().inject_ix(inject).unwrap()) {
+        InjectState::Released { at, .. } => Some(at),
+        _ => None,
+    }
+}
+
+/// (status, credit, done_at) of the expectation with this report id.
+fn expectation(exercise: &Exercise, id: &str) -> (Status, f64, Option<Secs>) {
+    let ix = (0..exercise.expectations().len())
+        .map(ttx::engine::ExpectationIx)
+        .find(|ix| exercise.expectation_id(*ix) == id)
+        .unwrap_or_else(|| panic!("no expectation {id}"));
+    let done = exercise.expectation(ix).done.as_ref().map(|d| d.at);
+    (exercise.status(ix), exercise.credit(ix), done)
+}
+
+#[test]
+fn at_trigger_releases_at_its_time_plus_delay() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("10m"), delay: "5m", to: ["us"], title: "A", body: "b")"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 899);
+    assert_eq!(released_at(&x, "a"), None);
+    assert!(matches!(
+        x.inject_state(s.inject_ix("a").unwrap()),
+        InjectState::Scheduled {
+            fired_at: 600,
+            release_at: 900
+        }
+    ));
+    at(&mut x, 900);
+    assert_eq!(released_at(&x, "a"), Some(900));
+}
+
+#[test]
+fn released_trigger_chains_at_the_same_instant_with_zero_delay() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("1m"), to: ["us"], title: "A", body: "b"),
+           (id: "b", when: Released("a"), to: ["cn"], title: "B", body: "b"),
+           (id: "c", when: Released("b"), delay: "2m", to: ["cn"], title: "C", body: "b")"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 60);
+    assert_eq!(released_at(&x, "b"), Some(60));
+    assert_eq!(released_at(&x, "c"), None);
+    at(&mut x, 180);
+    assert_eq!(released_at(&x, "c"), Some(180));
+}
+
+#[test]
+fn manual_inject_waits_for_the_facilitator() {
+    let s = scenario(
+        "",
+        r#"(id: "m", when: Manual, to: ["us"], title: "M", body: "b", expect: [(action: "ack", within: "5m")])"#,
+    );
+    let mut x = start(&s);
+    x.execute(Command::RunOut).unwrap();
+    assert_eq!(released_at(&x, "m"), None);
+    assert!(
+        x.expectations().is_empty(),
+        "an unreleased inject adds no expectations"
+    );
+
+    let mut x = start(&s);
+    at(&mut x, 100);
+    release(&mut x, "m").unwrap();
+    assert_eq!(released_at(&x, "m"), Some(100));
+    assert_eq!(
+        release(&mut x, "m"),
+        Err(Refusal::AlreadyReleased { inject: "m".into() })
+    );
+    at(&mut x, 401);
+    assert_eq!(
+        expectation(&x, "m.ack@us").0,
+        Status::Overdue,
+        "deadline runs from the actual release"
+    );
+}
+
+#[test]
+fn hand_release_ignores_delay_and_cancels_the_scheduled_release() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), delay: "1h", jitter: "10m", chance: 1.0, to: ["us"], title: "A", body: "b",
+            expect: [(action: "ack", within: "10m")]),
+           (id: "b", when: Released("a"), to: ["cn"], title: "B", body: "b")"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 300);
+    release(&mut x, "a").unwrap();
+    assert_eq!(released_at(&x, "a"), Some(300));
+    assert_eq!(
+        released_at(&x, "b"),
+        Some(300),
+        "triggers that wait on a hand release fire"
+    );
+    let events = at(&mut x, 7200);
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Released { .. })),
+        "the cancelled scheduled release never happens: {events:?}"
+    );
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Overdue);
+}
+
+#[test]
+fn chance_zero_skips_and_its_waiters_never_fire() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), chance: 0.0, to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "1m")]),
+           (id: "b", when: Released("a"), to: ["us"], title: "B", body: "b"),
+           (id: "c", when: Missed("a.ack"), to: ["us"], title: "C", body: "b")"#,
+    );
+    let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let events = x.execute(Command::Start).unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Skipped { at: 0, .. }))
+    );
+    x.execute(Command::RunOut).unwrap();
+    let report = Report::of(&x);
+    assert!(report.injects[0].skipped);
+    assert_eq!(report.injects[0].released_at_s, None);
+    assert!(!report.injects[1].skipped && report.injects[1].released_at_s.is_none());
+    assert!(
+        report.teams.iter().all(|t| t.expectations.is_empty()),
+        "a skipped inject adds nothing to any score"
+    );
+    assert_eq!(report.teams[0].score, 0.0);
+}
+
+#[test]
+fn jitter_is_drawn_from_the_seed_and_recorded() {
+    let s = scenario(
+        "seed: 42,",
+        r#"(id: "a", when: At("1m"), jitter: "10m", to: ["us"], title: "A", body: "b")"#,
+    );
+    let run = || {
+        let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+        let mut events = x.execute(Command::Start).unwrap();
+        events.extend(x.execute(Command::RunOut).unwrap());
+        events
+    };
+    let events = run();
+    let (jitter, release_at) = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Scheduled {
+                jitter_s,
+                release_at,
+                ..
+            } => Some((*jitter_s, *release_at)),
+            _ => None,
+        })
+        .unwrap();
+    assert!(jitter <= 600);
+    assert_eq!(release_at, 60 + jitter);
+    assert_eq!(events, run(), "the same seed gives the same events");
+}
+
+#[test]
+fn answer_exactly_at_the_deadline_is_on_time_and_missed_does_not_fire() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "nag", when: Missed("a.ack"), to: ["us"], title: "N", body: "b")"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 600);
+    respond(&mut x, "us", "ack", &[]).unwrap();
+    x.execute(Command::RunOut).unwrap();
+    assert_eq!(expectation(&x, "a.ack@us"), (Status::Met, 1.0, Some(600)));
+    assert_eq!(released_at(&x, "nag"), None);
+}
+
+#[test]
+fn missed_fires_at_the_deadline_itself_and_the_contingency_has_its_own_expectations() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "nag", when: Missed("a.ack"), to: ["us"], title: "N", body: "b", expect: [(action: "ack", within: "5m")])"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 600);
+    assert_eq!(
+        released_at(&x, "nag"),
+        None,
+        "deadlines at T wait for the answers at T"
+    );
+    at(&mut x, 601);
+    assert_eq!(released_at(&x, "nag"), Some(600));
+    // The late ack goes to the earliest deadline: the original, now overdue.
+    respond(&mut x, "us", "ack", &[]).unwrap();
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Late);
+    assert_eq!(expectation(&x, "nag.ack@us").0, Status::Open);
+    respond(&mut x, "us", "ack", &[]).unwrap();
+    x.execute(Command::End).unwrap();
+    assert_eq!(expectation(&x, "a.ack@us"), (Status::Late, 0.5, Some(601)));
+    assert_eq!(expectation(&x, "nag.ack@us"), (Status::Met, 1.0, Some(601)));
+}
+
+#[test]
+fn contingency_of_a_missed_contingency_is_missed_at_the_end() {
+    let s = scenario(
+        r#"end: "1h","#,
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "nag", when: Missed("a.ack"), to: ["us"], title: "N", body: "b", expect: [(action: "ack", within: "50m")])"#,
+    );
+    let mut x = start(&s);
+    x.execute(Command::RunOut).unwrap();
+    assert_eq!(x.ended_at(), Some(3600));
+    assert_eq!(released_at(&x, "nag"), Some(600));
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Missed);
+    assert_eq!(
+        expectation(&x, "nag.ack@us").0,
+        Status::Missed,
+        "due at the end time itself, then missed"
+    );
+}
+
+#[test]
+fn statuses_and_credit_follow_the_table() {
+    let s = scenario(
+        "late_credit: 0.25,",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [
+            (action: "rfa", within: "10m", weight: 2.0, fields: ["summary", "indicators"]),
+            (action: "preserve", within: "10m", weight: 3.0),
+            (action: "ack", within: "10m", weight: 4.0),
+           ]),
+           (id: "b", when: At("0m"), to: ["us"], title: "B", body: "b", expect: [(action: "rfa", within: "5m", weight: 2.0)])"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 60);
+    // Earliest deadline first: b.rfa (5m) takes this one, with one of three fields.
+    respond(
+        &mut x,
+        "us",
+        "rfa",
+        &[("summary", "s"), ("indicators", " \t"), ("contact", "")],
+    )
+    .unwrap();
+    assert_eq!(
+        expectation(&x, "b.rfa@us"),
+        (Status::Incomplete, 2.0 / 3.0, Some(60))
+    );
+    respond(
+        &mut x,
+        "us",
+        "rfa",
+        &[("summary", "s"), ("indicators", "ip")],
+    )
+    .unwrap();
+    assert_eq!(expectation(&x, "a.rfa@us"), (Status::Met, 2.0, Some(60)));
+    at(&mut x, 700);
+    respond(&mut x, "us", "preserve", &[]).unwrap();
+    assert_eq!(
+        expectation(&x, "a.preserve@us"),
+        (Status::Late, 3.0 * 0.25, Some(700))
+    );
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Overdue);
+    x.execute(Command::End).unwrap();
+    assert_eq!(expectation(&x, "a.ack@us"), (Status::Missed, 0.0, None));
+    let us = &Report::of(&x).teams[0];
+    assert_eq!(us.weight, 11.0);
+    assert_eq!(
+        us.credit,
+        2.0 + 0.75 + 0.0 + 2.0 / 3.0,
+        "summed in report order"
+    );
+    assert_eq!(us.score, us.credit / 11.0);
+}
+
+#[test]
+fn late_with_missing_fields_lists_them_and_scales_credit() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "rfa", within: "10m")])"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 900);
+    respond(
+        &mut x,
+        "us",
+        "rfa",
+        &[("contact", "desk"), ("summary", "x")],
+    )
+    .unwrap();
+    x.execute(Command::End).unwrap();
+    let e = &Report::of(&x).teams[0].expectations[0];
+    assert_eq!(e.status, "late");
+    assert_eq!(e.missing_fields, vec!["indicators"]);
+    assert_eq!(e.credit, 1.0 * 0.5 * 2.0 / 3.0);
+    assert_eq!(e.latency_s, Some(900));
+}
+
+#[test]
+fn inject_to_several_teams_gives_each_a_copy_and_met_fires_on_the_first() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us", "cn"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "first", when: Met("a.ack"), to: ["us"], title: "F", body: "b"),
+           (id: "cn-done", when: Met("a.ack@cn"), to: ["us"], title: "C", body: "b"),
+           (id: "us-missed", when: Missed("a.ack@us"), to: ["us"], title: "U", body: "b"),
+           (id: "any-missed", when: Missed("a.ack"), to: ["cn"], title: "Y", body: "b")"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 60);
+    respond(&mut x, "us", "ack", &[]).unwrap();
+    assert_eq!(released_at(&x, "first"), Some(60));
+    assert_eq!(released_at(&x, "cn-done"), None);
+    at(&mut x, 120);
+    respond(&mut x, "cn", "ack", &[]).unwrap();
+    assert_eq!(released_at(&x, "cn-done"), Some(120));
+    x.execute(Command::RunOut).unwrap();
+    assert_eq!(released_at(&x, "us-missed"), None);
+    assert_eq!(released_at(&x, "any-missed"), None);
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Met);
+    assert_eq!(expectation(&x, "a.ack@cn").0, Status::Met);
+}
+
+#[test]
+fn missed_without_team_fires_when_any_copy_is_not_done() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us", "cn"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "any-missed", when: Missed("a.ack"), to: ["cn"], title: "Y", body: "b")"#,
+    );
+    let mut x = start(&s);
+    respond(&mut x, "us", "ack", &[]).unwrap();
+    x.execute(Command::RunOut).unwrap();
+    assert_eq!(released_at(&x, "any-missed"), Some(600));
+}
+
+#[test]
+fn hotline_message_obliges_a_reply_that_can_be_named() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "rfa", within: "30m", objective: "coord")])"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 600);
+    let events = respond(
+        &mut x,
+        "us",
+        "rfa",
+        &[("summary", "s"), ("indicators", "i"), ("contact", "c")],
+    )
+    .unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::MessageSent { n: 1, .. }))
+    );
+    assert_eq!(
+        x.messages()[0].to,
+        vec![s.team_ix("cn").unwrap()],
+        "the sender never receives its own message"
+    );
+    at(&mut x, 1200);
+    // A reply by the sender itself names a message it owes nothing on: unexpected.
+    let own = respond_to(
+        &mut x,
+        "us",
+        "rfa-reply",
+        &[("findings", "f")],
+        Some(Answers::Message(1)),
+    )
+    .unwrap();
+    assert!(matches!(
+        own[0],
+        Event::Responded {
+            outcome: Outcome::Unexpected,
+            ..
+        }
+    ));
+    respond_to(
+        &mut x,
+        "cn",
+        "rfa-reply",
+        &[("findings", "f")],
+        Some(Answers::Message(1)),
+    )
+    .unwrap();
+    assert_eq!(
+        expectation(&x, "msg-1.rfa-reply@cn"),
+        (Status::Met, 1.0, Some(1200))
+    );
+    assert_eq!(
+        x.messages().len(),
+        3,
+        "every message-action sends a message"
+    );
+    assert_eq!(
+        respond_to(&mut x, "cn", "rfa-reply", &[], Some(Answers::Message(9))),
+        Err(Refusal::UnknownMessage { n: 9, sent: 3 })
+    );
+    x.execute(Command::End).unwrap();
+    let report = Report::of(&x);
+    assert_eq!(report.teams[1].expectations[0].message, Some(1));
+    assert_eq!(report.teams[1].expectations[0].inject, None);
+    assert_eq!(report.teams[0].objectives[0].id, "coord");
+    assert!(report.teams[1].objectives.is_empty());
+}
+
+#[test]
+fn a_response_naming_an_inject_satisfies_only_that_one() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "b", when: At("0m"), to: ["us"], title: "B", body: "b", expect: [(action: "ack", within: "1h")]),
+           (id: "c", when: Manual, to: ["us"], title: "C", body: "b", expect: [(action: "ack", within: "1h")])"#,
+    );
+    let mut x = start(&s);
+    let b = s.inject_ix("b").unwrap();
+    respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
+    assert_eq!(expectation(&x, "b.ack@us").0, Status::Met);
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
+    // Named again: b is done, so this is unexpected rather than a match for a.
+    let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
+    assert!(matches!(
+        events[0],
+        Event::Responded {
+            outcome: Outcome::Unexpected,
+            ..
+        }
+    ));
+    // An inject not yet released: unexpected.
+    let c = s.inject_ix("c").unwrap();
+    let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(c))).unwrap();
+    assert!(matches!(
+        events[0],
+        Event::Responded {
+            outcome: Outcome::Unexpected,
+            ..
+        }
+    ));
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
+}
+
+#[test]
+fn ties_go_to_the_earlier_release_then_file_order() {
+    let s = scenario(
+        "",
+        r#"(id: "late-file", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "20m")]),
+           (id: "x", when: At("10m"), to: ["us"], title: "X", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "y", when: At("0m"), to: ["us"], title: "Y", body: "b", expect: [(action: "ack", within: "20m")])"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 600);
+    respond(&mut x, "us", "ack", &[]).unwrap();
+    respond(&mut x, "us", "ack", &[]).unwrap();
+    assert_eq!(
+        expectation(&x, "late-file.ack@us").0,
+        Status::Met,
+        "released at 0, first in file"
+    );
+    assert_eq!(
+        expectation(&x, "y.ack@us").0,
+        Status::Met,
+        "released at 0 beats x released at 10m"
+    );
+    assert_eq!(expectation(&x, "x.ack@us").0, Status::Open);
+}
+
+#[test]
+fn refusals_change_nothing() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us", "cn"], title: "A", body: "b", expect: [(action: "ack", within: "10m")])"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 0);
+    let before = Report::of(&x);
+    assert_eq!(
+        respond(&mut x, "cn", "preserve", &[]),
+        Err(Refusal::ActionNotAllowed {
+            team: "cn".into(),
+            action: "preserve".into()
+        })
+    );
+    assert!(matches!(
+        respond(&mut x, "us", "rfa", &[("motive", "x")]),
+        Err(Refusal::UnknownField { .. })
+    ));
+    assert!(matches!(
+        respond(&mut x, "us", "rfa", &[("summary", "x"), ("summary", "y")]),
+        Err(Refusal::FieldTwice { .. })
+    ));
+    assert_eq!(
+        x.execute(Command::AdvanceTo(0)).map(|e| e.len()),
+        Ok(0),
+        "advancing to now is a no-op"
+    );
+    assert_eq!(Report::of(&x), before);
+    x.execute(Command::End).unwrap();
+    assert_eq!(respond(&mut x, "us", "ack", &[]), Err(Refusal::Ended));
+    assert!(
+        x.execute(Command::Note {
+            team: None,
+            kind: NoteKind::Strength,
+            text: "hot wash".into()
+        })
+        .is_ok()
+    );
+}
+
+#[test]
+fn taken_fires_on_every_accepted_response_expected_or_not_and_per_team() {
+    let s = scenario(
+        "",
+        r#"(id: "any", when: Taken("decide"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "5m")]),
+           (id: "by-cn", when: Taken("decide@cn"), delay: "1m", to: ["cn"], title: "B", body: "b")"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 100);
+    respond(&mut x, "us", "decide", &[]).unwrap();
+    assert_eq!(
+        released_at(&x, "any"),
+        Some(100),
+        "released at the same instant"
+    );
+    assert_eq!(
+        x.inject_state(s.inject_ix("by-cn").unwrap()),
+        InjectState::Waiting
+    );
+    respond(&mut x, "cn", "decide", &[]).unwrap();
+    at(&mut x, 160);
+    assert_eq!(released_at(&x, "by-cn"), Some(160));
+    assert_eq!(
+        Report::of(&x).unexpected.len(),
+        2,
+        "a decision is an unexpected action"
+    );
+}
+
+#[test]
+fn without_an_end_the_exercise_ends_once_nothing_automatic_remains() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("1h"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "30m")])"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 60);
+    x.execute(Command::RunOut).unwrap();
+    assert_eq!(x.ended_at(), Some(5400), "after the last deadline");
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Missed);
+}
+
+#[test]
+fn the_planned_end_stops_the_clock_and_refuses_later_commands() {
+    let s = scenario(
+        r#"end: "1h","#,
+        r#"(id: "a", when: At("2h"), to: ["us"], title: "A", body: "b")"#,
+    );
+    let mut x = start(&s);
+    at(&mut x, 3600);
+    assert_eq!(x.ended_at(), None, "answers at the end time still count");
+    at(&mut x, 4000);
+    assert_eq!(x.ended_at(), Some(3600));
+    assert_eq!(released_at(&x, "a"), None);
+    assert_eq!(x.execute(Command::AdvanceTo(5000)), Err(Refusal::Ended));
+}
+
+#[test]
+fn pause_resume_and_speed_are_recorded_but_change_no_judgement() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b")"#,
+    );
+    let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    assert_eq!(x.execute(Command::Pause), Err(Refusal::NotStarted));
+    x.execute(Command::Start).unwrap();
+    assert_eq!(x.execute(Command::Resume), Err(Refusal::AlreadyRunning));
+    x.execute(Command::Pause).unwrap();
+    assert!(!x.is_running());
+    x.execute(Command::SetSpeed(60.0)).unwrap();
+    assert_eq!(x.speed(), 60.0);
+    assert_eq!(
+        x.execute(Command::SetSpeed(0.0)),
+        Err(Refusal::BadSpeed(0.0))
+    );
+    x.execute(Command::Resume).unwrap();
+    assert!(x.is_running());
+}
+
+#[test]
+fn replaying_the_events_rebuilds_the_same_exercise() {
+    let s = scenario(
+        "seed: 3,",
+        r#"(id: "a", when: At("0m"), jitter: "5m", to: ["us", "cn"], title: "A", body: "b", expect: [(action: "ack", within: "10m"), (action: "rfa", within: "1h")]),
+           (id: "nag", when: Missed("a.ack@cn"), to: ["cn"], title: "N", body: "b", expect: [(action: "ack", within: "5m")])"#,
+    );
+    let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let mut events = x.execute(Command::Start).unwrap();
+    events.extend(at(&mut x, 400));
+    events.extend(respond(&mut x, "us", "ack", &[]).unwrap());
+    events.extend(respond(&mut x, "us", "rfa", &[("summary", "s")]).unwrap());
+    events.extend(at(&mut x, 2000));
+    events.extend(respond(&mut x, "cn", "rfa-reply", &[("findings", "f")]).unwrap());
+    let replayed = Exercise::replay(Arc::clone(&s), x.settings(), &events).unwrap();
+    assert_eq!(Report::of(&replayed), Report::of(&x));
+    assert_eq!(replayed.next_due_at(), x.next_due_at());
+
+    // A doctored journal is refused, not folded in.
+    let mut doctored = events.clone();
+    doctored.push(Event::Released {
+        at: 2000,
+        inject: s.inject_ix("a").unwrap(),
+        by_hand: true,
+    });
+    assert!(Exercise::replay(Arc::clone(&s), x.settings(), &doctored).is_err());
+}

@@ -1,0 +1,483 @@
+//! Loading scenario and script files: the worked example, and one test per kind of mistake.
+
+use ttx::scenario::*;
+
+const EXAMPLE: &str = include_str!("fixtures/phishing-example/scenario.ron");
+
+fn example() -> Scenario {
+    match load_scenario("scenario.ron", EXAMPLE) {
+        Ok(s) => s,
+        Err(diagnostics) => panic!(
+            "{}",
+            diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+#[test]
+fn example_loads_into_the_expected_model() {
+    let s = example();
+    assert_eq!(s.title, "Phishing wave");
+    assert_eq!(
+        (s.speed, s.end, s.seed, s.late_credit),
+        (1.0, Some(4 * 3600), 0, 0.5)
+    );
+    assert_eq!(s.teams.len(), 2);
+    assert_eq!(s.actions.len(), 6);
+    assert_eq!(s.injects.len(), 6);
+    let heads_up = s.inject(s.inject_ix("cert-heads-up").unwrap());
+    assert_eq!(heads_up.when, Trigger::Released(InjectIx(0)));
+    assert_eq!(heads_up.delay, 1200);
+    assert_eq!(heads_up.to, vec![TeamIx(1)]);
+    let wave = s.inject(InjectIx(0));
+    assert_eq!(wave.when, Trigger::At(0));
+    assert_eq!(wave.from.as_deref(), Some("Mail gateway"));
+    let report = &wave.expect[2];
+    assert_eq!(report.action, s.action_ix("report").unwrap());
+    assert_eq!(report.fields, vec![0, 1]);
+    assert_eq!(report.by, vec![TeamIx(0)]);
+    assert_eq!(report.objective, s.objective_ix("report"));
+    assert_eq!(report.within, 3600);
+    assert_eq!(wave.expect[1].weight, 2.0);
+    assert_eq!(wave.expect[0].fields, Vec::<usize>::new());
+    let no_report = s.inject(s.inject_ix("no-report").unwrap());
+    assert_eq!(
+        no_report.when,
+        Trigger::Missed(ExpectationRef {
+            inject: InjectIx(0),
+            expectation: 2,
+            team: Some(TeamIx(0))
+        })
+    );
+    assert_eq!(no_report.expect[0].fields, vec![0, 1, 2]);
+    let takedown = s.inject(s.inject_ix("takedown-request").unwrap());
+    assert_eq!(
+        takedown.when,
+        Trigger::Met(ExpectationRef {
+            inject: InjectIx(0),
+            expectation: 1,
+            team: None
+        })
+    );
+    let warning = s.inject(s.inject_ix("public-warning").unwrap());
+    assert_eq!(
+        warning.when,
+        Trigger::Taken {
+            action: s.action_ix("warn-public").unwrap(),
+            team: None
+        }
+    );
+    let press = s.inject(s.inject_ix("press").unwrap());
+    assert_eq!(
+        (press.when.clone(), press.notes.is_some(), press.chance),
+        (Trigger::Manual, true, 1.0)
+    );
+    let report_action = s.action(s.action_ix("report").unwrap());
+    assert_eq!(report_action.teams, Some(vec![TeamIx(0)]));
+    let spec = report_action.message.as_ref().unwrap();
+    assert_eq!(spec.to, Recipients::Others);
+    assert_eq!(
+        spec.reply,
+        Some(ReplySpec {
+            action: s.action_ix("advise").unwrap(),
+            within: 7200
+        })
+    );
+    assert_eq!(s.action(s.action_ix("ack").unwrap()).teams, None);
+    assert_eq!(s.team_ix("cert"), Some(TeamIx(1)));
+}
+
+/// A small valid scenario; tests replace one piece of it to make one mistake.
+const BASE: &str = r#"Scenario(
+    title: "Base",
+    objectives: [(id: "obj", name: "Objective")],
+    teams: [
+        (id: "us", name: "Us"),
+        (id: "cn", name: "China"),
+    ],
+    actions: [
+        (id: "ack", name: "Acknowledge"),
+        (id: "rfa", name: "Request", teams: ["us"], fields: ["summary", "contact"],
+         message: (to: Others, reply: (action: "reply", within: "1h"))),
+        (id: "reply", name: "Reply", teams: ["cn"], fields: ["findings"]),
+    ],
+    injects: [
+        (id: "start", when: At("0m"), to: ["us"], title: "T", body: "B",
+         expect: [(action: "ack", within: "5m"), (action: "rfa", within: "1h", objective: "obj")]),
+        (id: "next", when: Met("start.ack"), to: ["us", "cn"], title: "T", body: "B",
+         expect: [(action: "ack", within: "5m")]),
+    ],
+)"#;
+
+/// The errors of BASE with `from` replaced by `to`, as `LINE:COL: message`.
+fn errors_with(from: &str, to: &str) -> Vec<String> {
+    assert!(BASE.contains(from), "{from}");
+    let source = BASE.replacen(from, to, 1);
+    match load_scenario("s.ron", &source) {
+        Ok(_) => vec![],
+        Err(diagnostics) => diagnostics
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect(),
+    }
+}
+
+#[test]
+fn base_is_valid() {
+    assert_eq!(errors_with("Base", "Base"), Vec::<String>::new());
+}
+
+fn check(from: &str, to: &str, expected: &[&str]) {
+    assert_eq!(
+        errors_with(from, to),
+        expected,
+        "replacing {from:?} with {to:?}"
+    );
+}
+
+const RFA_EXPECTATION: &str = r#"(action: "rfa", within: "1h", objective: "obj")"#;
+const GRAMMAR: &str = "expected whole numbers with units d, h, m, s, largest first, each at most once, \
+                       such as \"90s\", \"15m\", \"1h30m\", \"1h 30m\", \"2d\" or \"0m\"";
+
+#[test]
+fn unknown_and_missing_fields() {
+    check(
+        "title: \"Base\",",
+        "title: \"Base\", titel: 1,",
+        &[
+            "2:20: unknown field `titel` in the scenario (fields: title, summary, speed, end, seed, late_credit, \
+           objectives, teams, actions, injects)",
+        ],
+    );
+    check(
+        "title: \"Base\",",
+        "",
+        &["1:1: missing field `title` in the scenario"],
+    );
+    check(
+        r#"(id: "obj", name: "Objective")"#,
+        r#"(id: "obj")"#,
+        &["3:18: missing field `name` in an objective"],
+    );
+}
+
+#[test]
+fn wrong_types() {
+    check(
+        r#"(id: "us", name: "Us")"#,
+        r#"(id: 5, name: "Us")"#,
+        &["5:14: `id`: expected a string, found an integer"],
+    );
+    check(
+        "when: At(\"0m\")",
+        "when: At(5)",
+        &["15:32: `when`: expected a string, found an integer"],
+    );
+    check(
+        "when: At(\"0m\")",
+        "when: Sometime",
+        &[
+            "15:29: `when`: expected `At(\"1h\")`, `Released(\"inject\")`, `Met(\"inject.action\")`, \
+           `Missed(\"inject.action\")`, `Taken(\"action\")` or `Manual`, found `Sometime`",
+        ],
+    );
+    check(
+        "message: (to: Others,",
+        "message: (to: Everyone,",
+        &["11:24: `to`: expected `Others` or `Teams([...])`, found `Everyone`"],
+    );
+}
+
+#[test]
+fn bad_and_duplicate_ids() {
+    check(
+        r#"(id: "ack", name: "Acknowledge")"#,
+        r#"(id: "Ack!", name: "Acknowledge")"#,
+        &[
+            "9:14: action id \"Ack!\" may only contain a-z, 0-9, `-` and `_`",
+            // The references to `ack` may mean it: no second error.
+        ],
+    );
+    check(
+        r#"(id: "obj", name"#,
+        r#"(id: "", name"#,
+        &["3:23: empty objective id: an id is made of a-z, 0-9, `-` and `_`"],
+    );
+    check(
+        r#"(id: "next", when"#,
+        r#"(id: "start", when"#,
+        &["17:14: duplicate inject id `start` (first defined at 15:14)"],
+    );
+}
+
+#[test]
+fn unknown_references() {
+    check(
+        r#"to: ["us"], title"#,
+        r#"to: ["xx"], title"#,
+        &["15:44: unknown team `xx` (teams: us, cn)"],
+    );
+    check(
+        r#"(action: "ack", within: "5m"), (action: "rfa""#,
+        r#"(action: "ackk", within: "5m"), (action: "rfa""#,
+        // The trigger `Met("start.ack")` may mean the misspelt expectation: no second error.
+        &["16:28: unknown action `ackk` (actions: ack, rfa, reply)"],
+    );
+    check(
+        r#"objective: "obj""#,
+        r#"objective: "nope""#,
+        &["16:91: unknown objective `nope` (objectives: obj)"],
+    );
+    check(
+        r#"when: Met("start.ack")"#,
+        r#"when: Released("nope")"#,
+        &["17:37: unknown inject `nope` (injects: start, next)"],
+    );
+    check(
+        "message: (to: Others,",
+        r#"message: (to: Teams(["us", "zz"]),"#,
+        &["11:37: unknown team `zz` (teams: us, cn)"],
+    );
+}
+
+#[test]
+fn expectation_fields_must_be_the_actions() {
+    check(
+        RFA_EXPECTATION,
+        r#"(action: "rfa", within: "1h", fields: ["summary", "bogus"])"#,
+        &["16:100: action `rfa` has no field `bogus` (fields: summary, contact)"],
+    );
+}
+
+#[test]
+fn one_expectation_per_action_per_inject() {
+    check(
+        RFA_EXPECTATION,
+        r#"(action: "ack", within: "1h")"#,
+        &[
+            "16:59: inject `start` already expects action `ack`: one expectation per action per inject",
+        ],
+    );
+}
+
+#[test]
+fn by_teams_must_be_in_to_and_allowed() {
+    let next = "(action: \"ack\", within: \"5m\")]),\n    ],";
+    check(
+        next,
+        "(action: \"rfa\", within: \"5m\", by: [\"cn\"])]),\n    ],",
+        &["18:54: team `cn` may not take action `rfa` (its teams: us)"],
+    );
+    check(
+        RFA_EXPECTATION,
+        r#"(action: "ack", within: "1h", by: ["cn"]), (action: "block", within: "1m")"#,
+        &[
+            "16:59: inject `start` already expects action `ack`: one expectation per action per inject",
+            "16:85: team `cn` in `by` is not among the inject's `to` (to: us)",
+            "16:102: unknown action `block` (actions: ack, rfa, reply)",
+        ],
+    );
+    // With `by` left out it is the inject's `to`: reported at the expectation's action.
+    check(
+        next,
+        "(action: \"rfa\", within: \"5m\")]),\n    ],",
+        &[
+            "18:28: team(s) cn of the inject's `to` may not take action `rfa` (its teams: us); \
+           name the teams that must do it in `by`",
+        ],
+    );
+}
+
+#[test]
+fn message_receivers_must_be_able_to_reply() {
+    check(
+        r#"teams: ["cn"], fields: ["findings"]"#,
+        r#"teams: ["us"], fields: ["findings"]"#,
+        &[
+            "11:48: team(s) cn receive `rfa` messages but may not take the reply action `reply` (its teams: us)",
+        ],
+    );
+}
+
+#[test]
+fn team_and_inject_counts() {
+    check(
+        r#"to: ["us"], title"#,
+        r#"to: [], title"#,
+        &["15:43: `to` is empty: an inject goes to at least one team"],
+    );
+    let teams = (0..7)
+        .map(|i| format!("(id: \"t{i}\", name: \"T\"),"))
+        .collect::<String>();
+    let errors = errors_with(
+        r#"(id: "us", name: "Us"),"#,
+        &format!(r#"(id: "us", name: "Us"),{teams}"#),
+    );
+    assert_eq!(
+        errors[0],
+        "6:9: too many teams: 9, a scenario has 1 to 8 teams"
+    );
+    // No teams: the references to teams are not reported again.
+    check(
+        "(id: \"us\", name: \"Us\"),\n        (id: \"cn\", name: \"China\"),",
+        "",
+        &["4:12: no teams: a scenario has 1 to 8 teams"],
+    );
+    check(
+        "injects: [",
+        "injects: [], old: [",
+        &[
+            "14:14: no injects: a scenario needs at least one inject",
+            "14:18: unknown field `old` in the scenario (fields: title, summary, speed, end, seed, late_credit, \
+             objectives, teams, actions, injects)",
+        ],
+    );
+}
+
+#[test]
+fn numbers_out_of_range_and_bad_durations() {
+    check(
+        "title: \"Base\",",
+        "title: \"Base\", speed: 0, late_credit: 1.5, seed: -1, end: \"1x\",",
+        &[
+            "2:27: `speed` must be greater than 0, found 0",
+            "2:43: `late_credit` must be between 0 and 1, found 1.5",
+            "2:54: `seed`: expected a whole number from 0 to 18446744073709551615, found -1",
+            &format!("2:63: `end`: malformed duration \"1x\": {GRAMMAR}"),
+        ],
+    );
+    check(
+        "within: \"5m\")]),\n    ],",
+        "within: \"5m\", weight: -1.0)], chance: 2.0, delay: \"1ms\"),\n    ],",
+        &[
+            "18:57: `weight` must be greater than 0, found -1",
+            "18:73: `chance` must be between 0 and 1, found 2",
+            &format!("18:85: `delay`: malformed duration \"1ms\": {GRAMMAR}"),
+        ],
+    );
+}
+
+#[test]
+fn trigger_references() {
+    let met = r#"Met("start.ack")"#;
+    check(
+        met,
+        r#"Met("start.block")"#,
+        &["17:32: inject `start` has no expectation of action `block` (it expects: ack, rfa)"],
+    );
+    check(
+        met,
+        r#"Met("start.ack@cn")"#,
+        &["17:32: team `cn` does not owe `start.ack` (by: us)"],
+    );
+    check(
+        met,
+        r#"Missed("startack")"#,
+        &[
+            "17:35: `when`: expected \"INJECT.ACTION\" or \"INJECT.ACTION@TEAM\", found \"startack\"",
+        ],
+    );
+    check(
+        met,
+        r#"Taken("reply@us")"#,
+        &["17:34: team `us` may not take action `reply` (its teams: cn)"],
+    );
+    check(
+        met,
+        r#"Taken("zap@xx")"#,
+        &[
+            "17:34: unknown action `zap` (actions: ack, rfa, reply)",
+            "17:34: unknown team `xx` (teams: us, cn)",
+        ],
+    );
+    assert_eq!(errors_with(met, r#"Taken("rfa@us")"#), Vec::<String>::new());
+    assert_eq!(
+        errors_with(met, r#"Missed("start.rfa@us")"#),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn trigger_cycles_are_reported_at_each_when() {
+    check(
+        r#"Met("start.ack")"#,
+        r#"Released("next")"#,
+        &["17:28: inject `next` waits on itself"],
+    );
+    check(
+        r#"when: At("0m")"#,
+        r#"when: Met("next.ack")"#,
+        &[
+            "15:29: injects wait on each other in a cycle: start → next → start",
+            "17:28: injects wait on each other in a cycle: next → start → next",
+        ],
+    );
+}
+
+#[test]
+fn several_errors_in_one_run_sorted_by_position() {
+    let source = BASE
+        .replacen(r#"to: ["us"], title"#, r#"to: ["xx"], title"#, 1)
+        .replacen("title: \"Base\",", "title: \"Base\", speed: -2.0,", 1)
+        .replacen(r#"objective: "obj""#, r#"objective: "nope", weight: 0"#, 1);
+    let diagnostics = load_scenario("s.ron", &source).unwrap_err();
+    let positions: Vec<(usize, usize)> = diagnostics.iter().map(|d| (d.line, d.col)).collect();
+    assert_eq!(positions, vec![(2, 27), (15, 44), (16, 91), (16, 107)]);
+    assert!(diagnostics.iter().all(|d| d.file == "s.ron"));
+}
+
+#[test]
+fn syntax_error_is_one_positioned_error() {
+    let diagnostics = load_scenario(
+        "s.ron",
+        &BASE.replacen("title: \"Base\",", "title: \"Base\" summary: \"x\",", 1),
+    )
+    .unwrap_err();
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        diagnostics[0].to_string(),
+        "s.ron:2:19: expected `,` or `)`, found `summary`\n    \
+         2 |     title: \"Base\" summary: \"x\",\n      \
+         |                   ^"
+    );
+}
+
+#[test]
+fn optional_fields_accept_some_none_and_a_header() {
+    let source = format!(
+        "#![enable(implicit_some)]\n{}",
+        BASE.replacen(
+            "title: \"Base\",",
+            "title: \"Base\", summary: Some(\"s\"), end: None, seed: Some(3),",
+            1
+        )
+    );
+    let s = load_scenario("s.ron", &source).unwrap();
+    assert_eq!((s.summary.as_deref(), s.end, s.seed), (Some("s"), None, 3));
+}
+
+#[test]
+fn limits() {
+    let huge = " ".repeat(16 * 1024 * 1024 + 1);
+    let diagnostics = load_scenario("big.ron", &huge).unwrap_err();
+    assert_eq!(diagnostics.len(), 1);
+    assert!(
+        diagnostics[0].message.starts_with("file too large"),
+        "{}",
+        diagnostics[0].message
+    );
+
+    let inject = r#"(id: "i", when: Manual, to: ["us"], title: "T", body: "B"),"#;
+    let many = inject.repeat(100_001);
+    let source = BASE.replacen("injects: [", &format!("injects: [{many}"), 1);
+    let diagnostics = load_scenario("many.ron", &source).unwrap_err();
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        diagnostics[0].message,
+        "too many injects: 100003, the limit is 100000"
+    );
+}

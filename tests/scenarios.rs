@@ -1,0 +1,39 @@
+//! Every scenario shipped in `scenarios/` loads without a single diagnostic.
+
+use ttx::scenario::load_scenario;
+
+fn check(path: &str) -> (usize, usize) {
+    let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    match load_scenario(path, &source) {
+        Ok(scenario) => (scenario.injects.len(), scenario.teams.len()),
+        Err(diagnostics) => panic!(
+            "{}",
+            diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+#[test]
+fn the_built_in_scenario_is_the_model_case() {
+    let (injects, teams) = check("scenarios/cross-border-breach.ron");
+    assert!(
+        injects >= 15,
+        "the model case has at least 15 injects, not {injects}"
+    );
+    assert_eq!(teams, 2);
+}
+
+#[test]
+fn the_ransomware_scenario_has_four_teams() {
+    let (_, teams) = check("scenarios/ransomware.ron");
+    assert!(teams >= 4);
+}
+
+#[test]
+fn the_tutorial_has_five_injects() {
+    assert_eq!(check("scenarios/tutorial.ron").0, 5);
+}
