@@ -170,10 +170,10 @@ fn a_whole_exercise_with_synthetic_keys() {
 
     // Export: both files, their paths on screen.
     h.press('e');
-    let json = dir.path().join("phishing-wave-report.json");
+    let json = dir.path().join("test-report.json");
     assert!(json.exists());
-    assert!(dir.path().join("phishing-wave-report.md").exists());
-    assert!(h.screen(120, 30).contains("phishing-wave-report.json"));
+    assert!(dir.path().join("test-report.md").exists());
+    assert!(h.screen(120, 30).contains("test-report.json"));
 
     // The recorded events tell the whole story, and replay to the same report.
     let events = h.recorder.events();

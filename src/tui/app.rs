@@ -882,7 +882,7 @@ impl App {
                         note,
                         answers: choices,
                         answer,
-                        focus: if spec.fields.is_empty() { 0 } else { 1 },
+                        focus: 1,
                         error: None,
                     }));
                 }
@@ -1075,7 +1075,13 @@ impl App {
     fn export(&mut self) {
         let report = Report::of(&self.exercise);
         let scenario = self.exercise.scenario();
-        let stem = slug(&scenario.title);
+        // Named after the journal, so that each exercise keeps its own report.
+        let stem = std::path::Path::new(&self.journal_location)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| slug(&scenario.title));
         let result = (|| -> std::io::Result<Vec<PathBuf>> {
             std::fs::create_dir_all(&self.report_dir)?;
             let mut written = Vec::new();

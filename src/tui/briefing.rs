@@ -1,13 +1,13 @@
 //! The briefing: what the exercise is about, before the clock starts.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::app::{App, speed_str};
-use super::text::{clock, short};
+use super::text::clock;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let exercise = app.exercise();
@@ -38,27 +38,37 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::from(format!("  • {}", objective.name)));
         }
     }
-    lines.push(Line::from(""));
+    let mut start: Vec<Line> = Vec::new();
     let settings = exercise.settings();
-    lines.push(Line::from(format!(
-        "Speed ×{} (scenario seconds per real second) · {} injects · seed {} · ends {}",
+    start.push(Line::from(format!(
+        "Speed ×{} · {} injects · seed {} · ends {}",
         speed_str(exercise.speed()),
         scenario.injects.len(),
         settings.seed,
         match settings.planned_end {
-            Some(end) => format!("at {} ({})", clock(end), short(end)),
+            Some(end) => format!("at T+{}", clock(end)),
             None => "when nothing more is due, or by hand".to_string(),
         }
     )));
-    lines.push(Line::from(format!("Journal: {}", app.journal_location)));
-    lines.push(Line::from(""));
-    lines.push(Line::from(vec![
+    start.push(Line::from(format!("Journal: {}", app.journal_location)));
+    start.push(Line::from(vec![
         Span::raw("Press "),
         Span::styled(" space ", Style::new().reversed()),
         Span::raw(" to start the clock, "),
         Span::styled(" tab ", Style::new().reversed()),
         Span::raw(" to look at the console first."),
     ]));
+    let [top, bottom] = area.layout(&Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(6),
+    ]));
+    frame.render_widget(
+        Paragraph::new(start)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" Start ")),
+        bottom,
+    );
+    let area = top;
     let block = Block::default().borders(Borders::ALL).title(" Briefing ");
     frame.render_widget(
         Paragraph::new(lines)

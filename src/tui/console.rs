@@ -28,8 +28,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(6),
     ]));
     let [events, teams] = middle.layout(&Layout::horizontal([
-        Constraint::Percentage(58),
-        Constraint::Percentage(42),
+        Constraint::Percentage(62),
+        Constraint::Percentage(38),
     ]));
     let next = next_inject(app);
     render_status(frame, status, app, next);

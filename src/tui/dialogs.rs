@@ -346,7 +346,7 @@ fn response_form(
     let rows = Layout::vertical(constraints).split(inner);
     frame.render_widget(
         field_line(
-            "Answers",
+            "In reply to",
             answers_text(app, form.answers.get(form.answer).copied().flatten()),
             form.focus == 0,
         ),

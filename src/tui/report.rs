@@ -63,15 +63,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     lines.push(Line::from(""));
 
+    let expectations: Vec<_> = report.teams.iter().flat_map(|t| &t.expectations).collect();
+    let id_width = expectations
+        .iter()
+        .map(|e| e.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .clamp(2, (area.width as usize).saturating_sub(64).max(16));
     lines.push(heading("Expectations"));
     lines.push(Line::from(
         format!(
-            "  {:<24} {:>8} {:>8} {:>8} {:>7} {:<10} {:>6} missing",
+            "  {:<id_width$} {:>8} {:>8} {:>8} {:>7} {:<10} {:>6} missing",
             "id", "released", "due", "done", "latency", "status", "credit"
         )
         .bold(),
     ));
-    let expectations: Vec<_> = report.teams.iter().flat_map(|t| &t.expectations).collect();
     for e in &expectations {
         let color = match e.status {
             "met" => Color::Green,
@@ -81,7 +87,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         };
         lines.push(Line::from(vec![
             Span::raw(format!(
-                "  {:<24.24} {:>8} {:>8} {:>8} {:>7} ",
+                "  {:<id_width$.id_width$} {:>8} {:>8} {:>8} {:>7} ",
                 e.id,
                 clock(e.released_at_s),
                 clock(e.due_at_s),
@@ -136,7 +142,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Color::DarkGray
         };
         lines.push(Line::from(vec![
-            Span::raw(format!("  {:<24.24} ", e.id)),
+            Span::raw(format!("  {:<id_width$.id_width$} ", e.id)),
             Span::styled(bar, Style::new().fg(color)),
             Span::raw(format!(
                 " {}{} of {}",

@@ -287,8 +287,8 @@ fn owed_lines(app: &App, team: TeamIx) -> Vec<Line<'static>> {
             };
             Line::from(vec![
                 Span::raw(format!(
-                    "{:<40.40} ",
-                    format!("{:.26} ({what})", scenario.action(e.action).name)
+                    "{:<52.52} ",
+                    format!("{:.38} ({what})", scenario.action(e.action).name)
                 )),
                 Span::styled(countdown(left), urgency(left, e.due_at - e.released_at)),
             ])
