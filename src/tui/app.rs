@@ -205,13 +205,14 @@ impl App {
         self.clock.is_running() && self.exercise.ended_at().is_none() && self.record_error.is_none()
     }
 
-    /// The wall time until the clock reaches the next scenario second: when a tick is worth it.
+    /// The wall time until the clock reaches the next scenario second (a tick is worth it
+    /// then), but never more than four ticks a second: the clock shows seconds.
     pub fn next_tick_in(&self, wall: Duration) -> Duration {
         let next = self.clock.exact(wall).floor() as Secs + 1;
         self.clock
             .wall_until(wall, next)
             .unwrap_or(Duration::from_millis(250))
-            .clamp(Duration::from_millis(20), Duration::from_millis(250))
+            .clamp(Duration::from_millis(250), Duration::from_secs(1))
     }
 
     /// A clock tick at wall time `wall`; true when there is something new to draw.

@@ -147,16 +147,22 @@ fn help(frame: &mut Frame, body: Rect, app: &App) {
     let mut lines = Vec::new();
     for layer in keymap::layers(under) {
         lines.push(Line::from(layer.title().bold().underlined()));
-        let mut seen: Vec<(String, &str)> = Vec::new();
+        // Keys with the same help share a line: `+ =  faster`.
+        let mut rows: Vec<(String, &str)> = Vec::new();
         for binding in keymap::bindings(layer) {
             let key = binding.key.to_string();
-            if seen.iter().any(|(k, h)| *k == key && *h == binding.help) {
-                continue;
+            match rows.iter_mut().find(|(_, help)| *help == binding.help) {
+                Some((keys, _)) => {
+                    keys.push(' ');
+                    keys.push_str(&key);
+                }
+                None => rows.push((key, binding.help)),
             }
-            seen.push((key.clone(), binding.help));
+        }
+        for (keys, help) in rows {
             lines.push(Line::from(vec![
-                Span::styled(format!("{key:>10}"), Style::new().fg(Color::Cyan).bold()),
-                Span::raw(format!("  {}", binding.help)),
+                Span::styled(format!("{keys:>12}"), Style::new().fg(Color::Cyan).bold()),
+                Span::raw(format!("  {help}")),
             ]));
         }
         lines.push(Line::from(""));
