@@ -383,3 +383,13 @@ fn any_key_at_any_moment_is_safe() {
         }
     }
 }
+
+#[test]
+fn everything_fits_at_80_by_24() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(dir.path().to_path_buf());
+    h.press(' ').wait(1300);
+    insta::assert_snapshot!("console_80x24", h.screen(80, 24));
+    h.press('E').press('y');
+    insta::assert_snapshot!("report_80x24", h.screen(80, 24));
+}

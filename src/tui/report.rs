@@ -70,11 +70,28 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .max()
         .unwrap_or(2)
         .clamp(2, (area.width as usize).saturating_sub(64).max(16));
+    // On a narrow screen, times as hh:mm to leave room for the ids.
+    let narrow = area.width < 100;
+    let tw = if narrow { 5 } else { 8 };
+    let time = |secs: u64| {
+        if narrow {
+            format!("{:02}:{:02}", secs / 3600, secs / 60 % 60)
+        } else {
+            clock(secs)
+        }
+    };
+    let id_width = if narrow { id_width + 9 } else { id_width };
     lines.push(heading("Expectations"));
     lines.push(Line::from(
         format!(
-            "  {:<id_width$} {:>8} {:>8} {:>8} {:>7} {:<10} {:>6} missing",
-            "id", "released", "due", "done", "latency", "status", "credit"
+            "  {:<id_width$} {:>tw$} {:>tw$} {:>tw$} {:>7} {:<10} {:>6} missing",
+            "id",
+            if narrow { "rel." } else { "released" },
+            "due",
+            "done",
+            "latency",
+            "status",
+            "credit"
         )
         .bold(),
     ));
@@ -87,11 +104,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         };
         lines.push(Line::from(vec![
             Span::raw(format!(
-                "  {:<id_width$.id_width$} {:>8} {:>8} {:>8} {:>7} ",
+                "  {:<id_width$.id_width$} {:>tw$} {:>tw$} {:>tw$} {:>7} ",
                 e.id,
-                clock(e.released_at_s),
-                clock(e.due_at_s),
-                e.done_at_s.map(clock).unwrap_or_else(|| "—".into()),
+                time(e.released_at_s),
+                time(e.due_at_s),
+                e.done_at_s.map(time).unwrap_or_else(|| "—".into()),
                 e.latency_s.map(short).unwrap_or_else(|| "—".into()),
             )),
             Span::styled(format!("{:<10}", e.status), Style::new().fg(color)),
