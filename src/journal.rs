@@ -34,6 +34,7 @@
 //! {"at_s":3600,"event":"message","n":1,"from":"soc","action":"report","to":["cert"]}
 //! {"at_s":9900,"event":"note","team":null,"kind":"improvement","text":"The report lacked indicators"}
 //! {"at_s":14400,"event":"ended"}
+//! {"at_s":7260,"event":"clock"}
 //! ```
 //!
 //! - `scheduled` and `skipped` carry the random draws that decided them (`chance_draw` in
@@ -43,6 +44,8 @@
 //!   the expectation it satisfied (`INJECT.ACTION@TEAM` or `msg-N.ACTION@TEAM`), or `null` for an
 //!   unexpected action. A `message` line follows the response that sent it.
 //! - `note`: `team` is `null` for an observation about the whole exercise.
+//! - `clock`: scenario time reached `at_s` with nothing else happening; a live run writes one
+//!   now and then, so a resume reopens where the room was.
 //! - An exercise without an `ended` line was interrupted; `ttx resume` continues it.
 //!
 //! # Reading
@@ -648,6 +651,7 @@ enum Kind {
         text: String,
     },
     Ended,
+    Clock,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -771,6 +775,7 @@ impl Record {
                 text: text.clone(),
             },
             Event::Ended { .. } => Kind::Ended,
+            Event::Clock { .. } => Kind::Clock,
         };
         Record {
             at_s: event.at(),
@@ -898,6 +903,7 @@ impl Record {
                 text: text.clone(),
             },
             Kind::Ended => Event::Ended { at },
+            Kind::Clock => Event::Clock { at },
         })
     }
 }
