@@ -1,5 +1,6 @@
 //! ttx: a tabletop exercise simulator for the terminal.
 
+pub mod clock;
 pub mod engine;
 pub mod journal;
 pub mod play;
@@ -8,3 +9,4 @@ pub mod scenario;
 pub mod script;
 #[cfg(test)]
 mod testing;
+pub mod tui;

@@ -1,0 +1,230 @@
+//! The facilitator console.
+//!
+//! ```text
+//! ┌ Clock ─────────────────────────────────────────────────────────┐
+//! ├ Events (MSEL) ──────────────────────┬ Teams ───────────────────┤
+//! │ ▶ id   when   status   title        │ team: score, open        │
+//! │                                     │ expectations, countdowns │
+//! ├ Log ────────────────────────────────┴──────────────────────────┤
+//! └────────────────────────────────────────────────────────────────┘
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+
+use super::app::App;
+use super::text::{clock, state, trigger};
+use super::ui::{countdown, urgency};
+use crate::engine::InjectState;
+use crate::scenario::{InjectIx, TeamIx, Trigger};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let [status, middle, log] = area.layout(&Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(6),
+        Constraint::Length(6),
+    ]));
+    let [events, teams] = middle.layout(&Layout::horizontal([
+        Constraint::Percentage(58),
+        Constraint::Percentage(42),
+    ]));
+    let next = next_inject(app);
+    render_status(frame, status, app, next);
+    render_events(frame, events, app, next);
+    render_teams(frame, teams, app);
+    render_log(frame, log, app);
+}
+
+/// The inject that will be released next by itself, if any.
+fn next_inject(app: &App) -> Option<(InjectIx, u64)> {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let mut best: Option<(InjectIx, u64)> = None;
+    for (i, s) in exercise.inject_states().iter().enumerate() {
+        let at = match (s, &scenario.injects[i].when) {
+            (InjectState::Scheduled { release_at, .. }, _) => *release_at,
+            (InjectState::Waiting, Trigger::At(at)) => *at,
+            _ => continue,
+        };
+        if best.is_none_or(|(_, b)| at < b) {
+            best = Some((InjectIx(i), at));
+        }
+    }
+    best
+}
+
+fn render_status(frame: &mut Frame, area: Rect, app: &App, next: Option<(InjectIx, u64)>) {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let now = exercise.now();
+    let next_due = match exercise.next_due_at() {
+        _ if exercise.ended_at().is_some() => "ended".to_string(),
+        Some(at) => format!(
+            "next event {} ({})",
+            clock(at),
+            countdown(at as i64 - now as i64)
+        ),
+        None if exercise.is_settled() => "nothing automatic remains: E ends".to_string(),
+        None => "—".to_string(),
+    };
+    let next_inject = next
+        .map(|(i, at)| format!(" · next inject {} at {}", scenario.inject(i).id, clock(at)))
+        .unwrap_or_default();
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!("T+{}", clock(now)), Style::new().bold()),
+            Span::raw(format!("  {next_due}{next_inject}")),
+        ]),
+        Line::from(format!(
+            "Released {} of {} injects · {} responses · {} hotline messages · {} observations · journal {}",
+            exercise.released_count(),
+            scenario.injects.len(),
+            exercise.responses().len(),
+            exercise.messages().len(),
+            exercise.notes().len(),
+            app.journal_location
+        )),
+    ];
+    let block = Block::default().borders(Borders::TOP).title(" Clock ");
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn render_events(frame: &mut Frame, area: Rect, app: &App, next: Option<(InjectIx, u64)>) {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Events (MSEL) ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height.saturating_sub(1).max(1) as usize;
+    let count = scenario.injects.len();
+    let selected = app.console.selected.min(count.saturating_sub(1));
+    // Pages of `height` rows: the selected row is always visible; only visible rows are built.
+    let first = selected / height * height;
+    let rows = (first..count.min(first + height)).map(|i| {
+        let inject = &scenario.injects[i];
+        let s = exercise.inject_state(InjectIx(i));
+        let mark = if next.is_some_and(|(n, _)| n.0 == i) {
+            "▶"
+        } else {
+            " "
+        };
+        let style = match s {
+            InjectState::Released { .. } => Style::new().fg(Color::Green),
+            InjectState::Skipped { .. } => Style::new().fg(Color::DarkGray),
+            InjectState::Scheduled { .. } => Style::new().fg(Color::Yellow),
+            InjectState::Waiting => Style::new(),
+        };
+        let style = if i == selected {
+            style.add_modifier(Modifier::REVERSED)
+        } else {
+            style
+        };
+        Row::new(vec![
+            mark.to_string(),
+            inject.id.clone(),
+            trigger(scenario, &inject.when),
+            state(s),
+            inject.title.clone(),
+        ])
+        .style(style)
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(14),
+            Constraint::Length(16),
+            Constraint::Length(19),
+            Constraint::Min(10),
+        ],
+    )
+    .header(Row::new(vec!["", "inject", "trigger", "status", "title"]).bold());
+    frame.render_widget(table, inner);
+}
+
+fn render_teams(frame: &mut Frame, area: Rect, app: &App) {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let now = exercise.now() as i64;
+    let teams = scenario.teams.len().max(1);
+    let constraints = vec![Constraint::Ratio(1, teams as u32); teams];
+    let areas = Layout::vertical(constraints).split(area);
+    for (t, team_area) in areas.iter().enumerate() {
+        let team = TeamIx(t);
+        let score = exercise.team_score(team);
+        let title = format!(
+            " {} · score {:.0}% ({:.2}/{:.2}) ",
+            scenario.team(team).id,
+            score.value() * 100.0,
+            score.credit,
+            score.weight
+        );
+        let block = Block::default().borders(Borders::ALL).title(title);
+        let inner = block.inner(*team_area);
+        frame.render_widget(block, *team_area);
+        let mut open: Vec<_> = exercise
+            .expectations()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.team == team && e.done.is_none())
+            .collect();
+        open.sort_by_key(|(_, e)| e.due_at);
+        let mut lines: Vec<Line> = open
+            .iter()
+            .take(inner.height as usize)
+            .map(|(ix, e)| {
+                let left = e.due_at as i64 - now;
+                let id = exercise.expectation_id(crate::engine::ExpectationIx(*ix));
+                let id = id
+                    .rsplit_once('@')
+                    .map_or(id.clone(), |(a, _)| a.to_string());
+                Line::from(vec![
+                    Span::raw(format!("{id:<22.22} ")),
+                    Span::styled(countdown(left), urgency(left, e.due_at - e.released_at)),
+                ])
+            })
+            .collect();
+        if open.len() > inner.height as usize && !lines.is_empty() {
+            let more = open.len() - inner.height as usize + 1;
+            lines.pop();
+            lines.push(Line::from(format!("… {more} more open").italic()));
+        }
+        if lines.is_empty() {
+            let done = exercise
+                .expectations()
+                .iter()
+                .enumerate()
+                .filter(|(ix, e)| {
+                    e.team == team && exercise.status(crate::engine::ExpectationIx(*ix)).is_done()
+                })
+                .count();
+            lines.push(Line::from(
+                format!("nothing open · {done} done").fg(Color::DarkGray),
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn render_log(frame: &mut Frame, area: Rect, app: &App) {
+    let block = Block::default().borders(Borders::ALL).title(" Log ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let log = app.log();
+    let start = log.len().saturating_sub(inner.height as usize);
+    let lines: Vec<Line> = log[start..]
+        .iter()
+        .map(|(at, text)| {
+            Line::from(vec![
+                Span::styled(format!("{} ", clock(*at)), Style::new().fg(Color::DarkGray)),
+                Span::raw(text.clone()),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

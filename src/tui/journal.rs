@@ -1,0 +1,16 @@
+//! The journal as the app's recorder: every accepted command's events, synced to disk, before
+//! the screen shows them.
+
+use super::Recorder;
+use crate::engine::{Event, Exercise};
+use crate::journal::JournalWriter;
+
+impl Recorder for JournalWriter {
+    fn record(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), String> {
+        self.append(exercise, events).map_err(|e| e.to_string())
+    }
+
+    fn location(&self) -> String {
+        self.path().display().to_string()
+    }
+}

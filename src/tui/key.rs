@@ -1,0 +1,84 @@
+//! Our own key type: everything below the input layer works with it, so keys may later come from
+//! another source (raw bytes over the network) than crossterm.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Alt(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Delete,
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    F(u8),
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Char(' ') => write!(f, "space"),
+            Key::Char(c) => write!(f, "{c}"),
+            Key::Ctrl(c) => write!(f, "ctrl-{c}"),
+            Key::Alt(c) => write!(f, "alt-{c}"),
+            Key::Enter => write!(f, "enter"),
+            Key::Esc => write!(f, "esc"),
+            Key::Tab => write!(f, "tab"),
+            Key::BackTab => write!(f, "shift-tab"),
+            Key::Backspace => write!(f, "backspace"),
+            Key::Delete => write!(f, "del"),
+            Key::Up => write!(f, "↑"),
+            Key::Down => write!(f, "↓"),
+            Key::Left => write!(f, "←"),
+            Key::Right => write!(f, "→"),
+            Key::Home => write!(f, "home"),
+            Key::End => write!(f, "end"),
+            Key::PageUp => write!(f, "pgup"),
+            Key::PageDown => write!(f, "pgdn"),
+            Key::F(n) => write!(f, "F{n}"),
+        }
+    }
+}
+
+/// Crossterm's key event as ours; `None` for keys we do not use (and key releases).
+pub fn from_crossterm(event: &ratatui::crossterm::event::KeyEvent) -> Option<Key> {
+    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = event.modifiers.contains(KeyModifiers::ALT);
+    Some(match event.code {
+        KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
+        KeyCode::Char(c) if alt => Key::Alt(c),
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Tab if event.modifiers.contains(KeyModifiers::SHIFT) => Key::BackTab,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::Delete => Key::Delete,
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::F(n) => Key::F(n),
+        _ => return None,
+    })
+}

@@ -1,0 +1,402 @@
+//! The key bindings as data: looked up to turn a key into an action, and rendered as the help
+//! overlay and every screen's footer, so the help can never drift from the bindings.
+
+use super::key::Key;
+
+/// What the user wants, whatever the key that asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    StartPause,
+    NextView,
+    PrevView,
+    Help,
+    Back,
+    Quit,
+    Faster,
+    Slower,
+    JumpNext,
+    OpenRelease,
+    OpenNote,
+    OpenEnd,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Respond,
+    ToggleExpected,
+    Export,
+    /// Dialogs.
+    Confirm,
+    Submit,
+    NextField,
+    PrevField,
+    Left,
+    Right,
+    Newline,
+    Yes,
+    No,
+    Retry,
+    /// A key typed into the focused text field.
+    Input(Key),
+}
+
+/// Where a key is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Global,
+    Briefing,
+    Console,
+    Team,
+    Report,
+    Help,
+    ReleasePicker,
+    Note,
+    Confirm,
+    ActionPicker,
+    ResponseForm,
+    RecordError,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Briefing => "Briefing",
+            Context::Console => "Facilitator console",
+            Context::Team => "Team view",
+            Context::Report => "After-action report",
+            Context::Help => "Help",
+            Context::ReleasePicker => "Release by hand",
+            Context::Note => "Observation",
+            Context::Confirm => "Confirmation",
+            Context::ActionPicker => "Choose an action",
+            Context::ResponseForm => "Response form",
+            Context::RecordError => "Journal error",
+        }
+    }
+
+    /// Whether keys with no binding are typed into a text field.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Context::Note | Context::ActionPicker | Context::ResponseForm
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub key: Key,
+    pub action: Action,
+    pub help: &'static str,
+    /// The label in the screen's footer (the main keys); empty: only in the help overlay.
+    pub footer: &'static str,
+}
+
+const fn b(key: Key, action: Action, help: &'static str, footer: &'static str) -> Binding {
+    Binding {
+        key,
+        action,
+        help,
+        footer,
+    }
+}
+
+use Action as A;
+use Key as K;
+
+const GLOBAL: &[Binding] = &[
+    b(
+        K::Char(' '),
+        A::StartPause,
+        "start, pause, resume the clock",
+        "start/pause",
+    ),
+    b(
+        K::Tab,
+        A::NextView,
+        "next view: console → teams → report",
+        "next view",
+    ),
+    b(K::BackTab, A::PrevView, "previous view", ""),
+    b(K::Char('?'), A::Help, "help: every key", "help"),
+    b(K::Esc, A::Back, "close, back", ""),
+    b(K::Char('q'), A::Quit, "quit (asks while running)", "quit"),
+];
+
+const BRIEFING: &[Binding] = &[
+    b(K::Enter, A::NextView, "go to the console", ""),
+    b(K::Down, A::Down, "scroll down", ""),
+    b(K::Up, A::Up, "scroll up", ""),
+];
+
+const CONSOLE: &[Binding] = &[
+    b(
+        K::Char('r'),
+        A::OpenRelease,
+        "release an inject by hand",
+        "release",
+    ),
+    b(
+        K::Char('o'),
+        A::OpenNote,
+        "add an observation",
+        "observation",
+    ),
+    b(K::Char('+'), A::Faster, "faster", "faster"),
+    b(K::Char('='), A::Faster, "faster", ""),
+    b(K::Char('-'), A::Slower, "slower", "slower"),
+    b(
+        K::Char('n'),
+        A::JumpNext,
+        "jump to the next scheduled event",
+        "jump",
+    ),
+    b(
+        K::Char('E'),
+        A::OpenEnd,
+        "end the exercise (asks first)",
+        "end",
+    ),
+    b(K::Down, A::Down, "next inject", ""),
+    b(K::Up, A::Up, "previous inject", ""),
+    b(K::PageDown, A::PageDown, "page down", ""),
+    b(K::PageUp, A::PageUp, "page up", ""),
+];
+
+const TEAM: &[Binding] = &[
+    b(
+        K::Char('r'),
+        A::Respond,
+        "respond (to the selected item)",
+        "respond",
+    ),
+    b(K::Enter, A::Respond, "respond", ""),
+    b(K::Down, A::Down, "next inbox item", ""),
+    b(K::Up, A::Up, "previous inbox item", ""),
+    b(K::PageDown, A::PageDown, "scroll the text down", ""),
+    b(K::PageUp, A::PageUp, "scroll the text up", ""),
+    b(
+        K::Char('x'),
+        A::ToggleExpected,
+        "show/hide expected actions (facilitator)",
+        "show expected",
+    ),
+    b(K::Char('o'), A::OpenNote, "observation about this team", ""),
+];
+
+const REPORT: &[Binding] = &[
+    b(K::Char('e'), A::Export, "export JSON + Markdown", "export"),
+    b(
+        K::Char('o'),
+        A::OpenNote,
+        "add an observation",
+        "observation",
+    ),
+    b(K::Down, A::Down, "scroll down", ""),
+    b(K::Up, A::Up, "scroll up", ""),
+    b(K::PageDown, A::PageDown, "page down", ""),
+    b(K::PageUp, A::PageUp, "page up", ""),
+];
+
+const HELP: &[Binding] = &[
+    b(K::Esc, A::Back, "close help", "close"),
+    b(K::Char('?'), A::Back, "close help", ""),
+    b(K::Char('q'), A::Back, "close help", ""),
+];
+
+const RELEASE_PICKER: &[Binding] = &[
+    b(
+        K::Enter,
+        A::Confirm,
+        "release the selected inject now",
+        "release",
+    ),
+    b(K::Down, A::Down, "next", ""),
+    b(K::Up, A::Up, "previous", ""),
+    b(K::PageDown, A::PageDown, "page down", ""),
+    b(K::PageUp, A::PageUp, "page up", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const NOTE: &[Binding] = &[
+    b(
+        K::Enter,
+        A::Confirm,
+        "next field; save on the text",
+        "next/save",
+    ),
+    b(K::Ctrl('s'), A::Submit, "save", "save"),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::NextField, "next field", ""),
+    b(K::Up, A::PrevField, "previous field", ""),
+    b(K::Left, A::Left, "change kind or team", ""),
+    b(K::Right, A::Right, "change kind or team", ""),
+    b(K::Ctrl('j'), A::Newline, "new line in the text", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const CONFIRM: &[Binding] = &[
+    b(K::Char('y'), A::Yes, "yes", "yes"),
+    b(K::Enter, A::Yes, "yes", ""),
+    b(K::Char('n'), A::No, "no", "no"),
+    b(K::Esc, A::No, "no", ""),
+];
+
+const ACTION_PICKER: &[Binding] = &[
+    b(K::Enter, A::Confirm, "take the selected action", "choose"),
+    b(K::Down, A::Down, "next action", ""),
+    b(K::Up, A::Up, "previous action", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const RESPONSE_FORM: &[Binding] = &[
+    b(
+        K::Enter,
+        A::Confirm,
+        "next field; submit on [Submit]",
+        "next",
+    ),
+    b(K::Ctrl('s'), A::Submit, "submit", "submit"),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::NextField, "next field", ""),
+    b(K::Up, A::PrevField, "previous field", ""),
+    b(K::Left, A::Left, "what it answers: previous", ""),
+    b(K::Right, A::Right, "what it answers: next", ""),
+    b(K::Ctrl('j'), A::Newline, "new line in a field", ""),
+    b(K::Esc, A::Back, "back to the action list", "back"),
+];
+
+const RECORD_ERROR: &[Binding] = &[
+    b(K::Enter, A::Retry, "try recording again", "retry"),
+    b(K::Char('r'), A::Retry, "try recording again", ""),
+    b(
+        K::Char('q'),
+        A::Quit,
+        "quit (the journal keeps what was written)",
+        "quit",
+    ),
+];
+
+pub fn bindings(context: Context) -> &'static [Binding] {
+    match context {
+        Context::Global => GLOBAL,
+        Context::Briefing => BRIEFING,
+        Context::Console => CONSOLE,
+        Context::Team => TEAM,
+        Context::Report => REPORT,
+        Context::Help => HELP,
+        Context::ReleasePicker => RELEASE_PICKER,
+        Context::Note => NOTE,
+        Context::Confirm => CONFIRM,
+        Context::ActionPicker => ACTION_PICKER,
+        Context::ResponseForm => RESPONSE_FORM,
+        Context::RecordError => RECORD_ERROR,
+    }
+}
+
+/// Whether a context is a modal layer: only its own keys apply.
+fn is_modal(context: Context) -> bool {
+    !matches!(
+        context,
+        Context::Global | Context::Briefing | Context::Console | Context::Team | Context::Report
+    )
+}
+
+/// The action a key asks for in `context`: the context's own bindings first, then (for screens)
+/// the global ones; in a text field an unbound key is typed.
+pub fn lookup(context: Context, key: Key) -> Option<Action> {
+    let find = |ctx: Context| {
+        bindings(ctx)
+            .iter()
+            .find(|binding| binding.key == key)
+            .map(|binding| binding.action)
+    };
+    if let Some(action) = find(context) {
+        return Some(action);
+    }
+    if is_modal(context) {
+        return context.takes_text().then_some(Action::Input(key));
+    }
+    find(Context::Global)
+}
+
+/// The contexts whose keys apply in `context`, for the help overlay.
+pub fn layers(context: Context) -> Vec<Context> {
+    if is_modal(context) {
+        vec![context]
+    } else {
+        vec![context, Context::Global]
+    }
+}
+
+/// The footer line of a context: its main keys, then the global ones.
+pub fn footer(context: Context) -> Vec<(String, &'static str)> {
+    let mut seen: Vec<Action> = Vec::new();
+    let mut items = Vec::new();
+    for layer in layers(context) {
+        for binding in bindings(layer) {
+            if !binding.footer.is_empty() && !seen.contains(&binding.action) {
+                seen.push(binding.action);
+                items.push((binding.key.to_string(), binding.footer));
+            }
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_keys_are_bound_on_every_screen() {
+        for ctx in [
+            Context::Briefing,
+            Context::Console,
+            Context::Team,
+            Context::Report,
+        ] {
+            assert_eq!(lookup(ctx, Key::Char(' ')), Some(Action::StartPause));
+            assert_eq!(lookup(ctx, Key::Tab), Some(Action::NextView));
+            assert_eq!(lookup(ctx, Key::BackTab), Some(Action::PrevView));
+            assert_eq!(lookup(ctx, Key::Char('?')), Some(Action::Help));
+            assert_eq!(lookup(ctx, Key::Esc), Some(Action::Back));
+            assert_eq!(lookup(ctx, Key::Char('q')), Some(Action::Quit));
+        }
+    }
+
+    #[test]
+    fn text_fields_take_unbound_keys() {
+        assert_eq!(
+            lookup(Context::Note, Key::Char('q')),
+            Some(Action::Input(Key::Char('q')))
+        );
+        assert_eq!(lookup(Context::Confirm, Key::Char('z')), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_layer() {
+        for ctx in [
+            Context::Global,
+            Context::Briefing,
+            Context::Console,
+            Context::Team,
+            Context::Report,
+            Context::Help,
+            Context::ReleasePicker,
+            Context::Note,
+            Context::Confirm,
+            Context::ActionPicker,
+            Context::ResponseForm,
+            Context::RecordError,
+        ] {
+            let keys: Vec<Key> = bindings(ctx).iter().map(|b| b.key).collect();
+            for (i, key) in keys.iter().enumerate() {
+                assert!(!keys[..i].contains(key), "{key} twice in {ctx:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The after-action screen: scores, the expectations table, latency against allowed time,
+//! observations, and the export.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::app::App;
+use super::text::{clock, short};
+use crate::engine::NoteKind;
+use crate::report::Report;
+
+const BAR: usize = 30;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let exercise = app.exercise();
+    let report = Report::of(exercise);
+    let mut lines: Vec<Line> = Vec::new();
+    let heading = |text: &str| Line::from(text.to_string().bold().fg(Color::Cyan));
+    lines.push(Line::from(match report.ended_at_s {
+        Some(at) => format!("Ended at T+{}.", clock(at)),
+        None => format!(
+            "Still running (T+{}): open and overdue are not final.",
+            clock(exercise.now())
+        ),
+    }));
+    match (&app.report.exported[..], &app.report.export_error) {
+        (_, Some(error)) => lines.push(Line::from(error.clone().fg(Color::Red))),
+        ([], None) => lines.push(Line::from(vec![
+            Span::raw("Press "),
+            Span::styled(" e ", Style::new().reversed()),
+            Span::raw(" to export the report (JSON + Markdown)."),
+        ])),
+        (paths, None) => {
+            for path in paths {
+                lines.push(Line::from(
+                    format!("Written: {}", path.display()).fg(Color::Green),
+                ));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+
+    lines.push(heading("Scores"));
+    for team in &report.teams {
+        let objectives: Vec<String> = team
+            .objectives
+            .iter()
+            .map(|o| format!("{} {:.0}%", o.id, o.score * 100.0))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<8}", team.id), Style::new().bold()),
+            Span::raw(format!(
+                "{:>5.1}%  ({:.2} of {:.2})  ",
+                team.score * 100.0,
+                team.credit,
+                team.weight
+            )),
+            Span::raw(objectives.join(" · ")),
+        ]));
+    }
+    lines.push(Line::from(""));
+
+    lines.push(heading("Expectations"));
+    lines.push(Line::from(
+        format!(
+            "  {:<24} {:>8} {:>8} {:>8} {:>7} {:<10} {:>6} missing",
+            "id", "released", "due", "done", "latency", "status", "credit"
+        )
+        .bold(),
+    ));
+    let expectations: Vec<_> = report.teams.iter().flat_map(|t| &t.expectations).collect();
+    for e in &expectations {
+        let color = match e.status {
+            "met" => Color::Green,
+            "incomplete" | "late" => Color::Yellow,
+            "missed" | "overdue" => Color::Red,
+            _ => Color::Reset,
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "  {:<24.24} {:>8} {:>8} {:>8} {:>7} ",
+                e.id,
+                clock(e.released_at_s),
+                clock(e.due_at_s),
+                e.done_at_s.map(clock).unwrap_or_else(|| "—".into()),
+                e.latency_s.map(short).unwrap_or_else(|| "—".into()),
+            )),
+            Span::styled(format!("{:<10}", e.status), Style::new().fg(color)),
+            Span::raw(format!(" {:>6.2} {}", e.credit, e.missing_fields.join(","))),
+        ]));
+    }
+    if expectations.is_empty() {
+        lines.push(Line::from("  none yet".fg(Color::DarkGray)));
+    }
+    lines.push(Line::from(""));
+
+    lines.push(heading(
+        "Latency against allowed time (│ marks the deadline)",
+    ));
+    let scale = expectations
+        .iter()
+        .map(|e| {
+            let allowed = e.due_at_s - e.released_at_s;
+            let latency = e
+                .latency_s
+                .unwrap_or_else(|| exercise.now().saturating_sub(e.released_at_s));
+            allowed.max(latency)
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    for e in &expectations {
+        let allowed = e.due_at_s - e.released_at_s;
+        let (latency, done) = match e.latency_s {
+            Some(l) => (l, true),
+            None => (exercise.now().saturating_sub(e.released_at_s), false),
+        };
+        let cells = |secs: u64| ((secs as f64 / scale as f64) * BAR as f64).ceil() as usize;
+        let filled = cells(latency).min(BAR);
+        let mark = cells(allowed).min(BAR);
+        let bar: String = (0..=BAR)
+            .map(|i| match i {
+                i if i == mark => '│',
+                i if i < filled => '█',
+                _ => '·',
+            })
+            .collect();
+        let color = if latency > allowed {
+            Color::Red
+        } else if done {
+            Color::Green
+        } else {
+            Color::DarkGray
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {:<24.24} ", e.id)),
+            Span::styled(bar, Style::new().fg(color)),
+            Span::raw(format!(
+                " {}{} of {}",
+                short(latency),
+                if done { "" } else { " (not done)" },
+                short(allowed)
+            )),
+        ]));
+    }
+    lines.push(Line::from(""));
+
+    lines.push(heading("Observations"));
+    for (kind, title) in [
+        (NoteKind::Strength, "Strengths"),
+        (NoteKind::Improvement, "Areas for improvement"),
+    ] {
+        lines.push(Line::from(format!("  {title}").bold()));
+        let notes: Vec<_> = report.notes.iter().filter(|n| n.kind == kind).collect();
+        if notes.is_empty() {
+            lines.push(Line::from("    none".fg(Color::DarkGray)));
+        }
+        for note in notes {
+            lines.push(Line::from(format!(
+                "    T+{} [{}] {}",
+                clock(note.at_s),
+                note.team.as_deref().unwrap_or("all"),
+                note.text.replace('\n', " / ")
+            )));
+        }
+    }
+    if !report.unexpected.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(heading("Unexpected actions (not scored)"));
+        for u in &report.unexpected {
+            lines.push(Line::from(format!(
+                "  T+{} {} {}",
+                clock(u.at_s),
+                u.team,
+                u.action
+            )));
+        }
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" After-action report · {} ", report.title));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((app.report.scroll, 0)),
+        area,
+    );
+}

@@ -1,0 +1,297 @@
+//! A team's view: its inbox, the selected item's full text, what it owes, what its last
+//! response did. Never another team's injects; expected actions only if the facilitator shows
+//! them.
+//!
+//! ```text
+//! ┌ Inbox ──────────┬ Selected item (scrollable) ──────────────────┐
+//! │ ● 00:12 title   │                                              │
+//! │   00:05 ✉ #1    ├ Replies owed · expected actions ─────────────┤
+//! │                 ├ Last response ───────────────────────────────┤
+//! └─────────────────┴──────────────────────────────────────────────┘
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::app::{App, InboxKey};
+use super::text::clock;
+use super::ui::{countdown, urgency};
+use crate::engine::Source;
+use crate::scenario::TeamIx;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let ui = &app.teams[team.0];
+    let [title, main] = area.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ]));
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                format!(" {} ", scenario.team(team).name),
+                Style::new().bold().fg(Color::Cyan),
+            ),
+            Span::raw(format!("({})", scenario.team(team).id)),
+        ])),
+        title,
+    );
+    let [inbox_area, right] = main.layout(&Layout::horizontal([
+        Constraint::Length(30),
+        Constraint::Min(0),
+    ]));
+    let inbox = app.inbox(team);
+    render_inbox(frame, inbox_area, app, team, &inbox);
+
+    let owed = owed_lines(app, team);
+    let outcome = &ui.outcome;
+    let owed_height = (owed.len() as u16 + 2).clamp(3, 8);
+    let outcome_height = if outcome.is_empty() { 0 } else { 5 };
+    let [detail, owed_area, outcome_area] = right.layout(&Layout::vertical([
+        Constraint::Min(5),
+        Constraint::Length(owed_height),
+        Constraint::Length(outcome_height),
+    ]));
+    render_detail(frame, detail, app, team);
+    let owed_title = if ui.show_expected {
+        " Owed: replies and expected actions (shown by the facilitator) "
+    } else {
+        " Replies owed "
+    };
+    frame.render_widget(
+        Paragraph::new(owed).block(Block::default().borders(Borders::ALL).title(owed_title)),
+        owed_area,
+    );
+    if !outcome.is_empty() {
+        let lines: Vec<Line> = outcome.iter().map(|l| Line::from(l.clone())).collect();
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(Style::new().fg(Color::Green))
+                    .title(" Your last response "),
+            ),
+            outcome_area,
+        );
+    }
+}
+
+fn render_inbox(frame: &mut Frame, area: Rect, app: &App, team: TeamIx, inbox: &[(InboxKey, u64)]) {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let ui = &app.teams[team.0];
+    let unread = inbox.iter().filter(|(k, _)| !ui.read.contains(k)).count();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" Inbox ({} · {unread} new) ", inbox.len()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inbox.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Nothing yet. Injects and hotline messages for this team appear here.")
+                .wrap(Wrap { trim: true })
+                .fg(Color::DarkGray),
+            inner,
+        );
+        return;
+    }
+    let height = inner.height.max(1) as usize;
+    let selected = ui
+        .selected
+        .and_then(|key| inbox.iter().position(|(k, _)| *k == key))
+        .unwrap_or(0);
+    let first = selected / height * height;
+    let lines: Vec<Line> = inbox
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, (key, at))| {
+            let mark = if ui.read.contains(key) { " " } else { "●" };
+            let title = match key {
+                InboxKey::Inject(inject) => scenario.inject(*inject).title.clone(),
+                InboxKey::Message(n) => {
+                    let m = exercise.message(*n);
+                    format!(
+                        "✉ #{n} from {}",
+                        m.map(|m| scenario.team(m.from).id.as_str()).unwrap_or("?")
+                    )
+                }
+            };
+            let clock = clock(*at);
+            let text = format!("{mark} {} {title}", &clock[..5]);
+            let mut style = Style::new();
+            if !ui.read.contains(key) {
+                style = style.bold();
+            }
+            if i == selected {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            Line::styled(text, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let ui = &app.teams[team.0];
+    let mut lines: Vec<Line> = Vec::new();
+    let title = match ui.selected {
+        None => {
+            lines.push(Line::from(if exercise.is_started() {
+                "Waiting for the first inject."
+            } else {
+                "The exercise has not started yet."
+            }));
+            " — ".to_string()
+        }
+        Some(InboxKey::Inject(inject)) => {
+            let spec = scenario.inject(inject);
+            if let Some(from) = &spec.from {
+                lines.push(Line::from(vec!["From: ".bold(), Span::raw(from.clone())]));
+            }
+            if let crate::engine::InjectState::Released { at, .. } = exercise.inject_state(inject) {
+                lines.push(Line::from(vec![
+                    "Received: ".bold(),
+                    Span::raw(format!("T+{}", clock(at))),
+                ]));
+            }
+            lines.push(Line::from(""));
+            for paragraph in spec.body.lines() {
+                lines.push(Line::from(paragraph.to_string()));
+            }
+            if ui.show_expected {
+                lines.push(Line::from(""));
+                lines.push(Line::from(
+                    "Expected of you (shown by the facilitator):".italic(),
+                ));
+                for &ix in exercise.expectations_of_inject(inject) {
+                    let e = exercise.expectation(ix);
+                    if e.team == team {
+                        lines.push(Line::from(format!(
+                            "  • {} by {} — {}",
+                            scenario.action(e.action).name,
+                            clock(e.due_at),
+                            exercise.status(ix).as_str()
+                        )));
+                    }
+                }
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from("r: respond to this inject".fg(Color::DarkGray)));
+            format!(" {} ", spec.title)
+        }
+        Some(InboxKey::Message(n)) => match exercise.message(n) {
+            None => " ? ".to_string(),
+            Some(message) => {
+                let action = scenario.action(message.action);
+                let record = &exercise.responses()[message.response];
+                lines.push(Line::from(vec![
+                    "From: ".bold(),
+                    Span::raw(scenario.team(message.from).name.clone()),
+                ]));
+                lines.push(Line::from(vec![
+                    "Sent: ".bold(),
+                    Span::raw(format!("T+{}", clock(message.sent_at))),
+                ]));
+                lines.push(Line::from(""));
+                for (name, text) in &record.response.fields {
+                    let mut first = true;
+                    for line in text.lines() {
+                        if first {
+                            lines.push(Line::from(vec![
+                                Span::styled(format!("{name}: "), Style::new().fg(Color::Cyan)),
+                                Span::raw(line.to_string()),
+                            ]));
+                            first = false;
+                        } else {
+                            lines.push(Line::from(format!("  {line}")));
+                        }
+                    }
+                    if first {
+                        lines.push(Line::from(vec![
+                            Span::styled(format!("{name}: "), Style::new().fg(Color::Cyan)),
+                            "(blank)".fg(Color::DarkGray),
+                        ]));
+                    }
+                }
+                if let Some(note) = &record.response.note {
+                    lines.push(Line::from(vec!["Note: ".italic(), Span::raw(note.clone())]));
+                }
+                for &ix in &message.replies {
+                    let e = exercise.expectation(ix);
+                    if e.team == team {
+                        lines.push(Line::from(""));
+                        let left = e.due_at as i64 - exercise.now() as i64;
+                        let status = exercise.status(ix);
+                        let owed = if status.is_done() || e.done.is_some() {
+                            Span::raw(format!("replied ({})", status.as_str()))
+                        } else {
+                            Span::styled(countdown(left), urgency(left, e.due_at - e.released_at))
+                        };
+                        lines.push(Line::from(vec![
+                            Span::raw(format!(
+                                "You owe \"{}\" by T+{}: ",
+                                scenario.action(e.action).name,
+                                clock(e.due_at)
+                            )),
+                            owed,
+                        ]));
+                    }
+                }
+                lines.push(Line::from(""));
+                lines.push(Line::from("r: reply to this message".fg(Color::DarkGray)));
+                format!(" Hotline #{} · {} ", message.n, action.name)
+            }
+        },
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((ui.scroll, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        area,
+    );
+}
+
+/// The team's obligations that it knows of: replies owed to hotline messages, and, if the
+/// facilitator shows them, its open expected actions.
+fn owed_lines(app: &App, team: TeamIx) -> Vec<Line<'static>> {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let show_expected = app.teams[team.0].show_expected;
+    let now = exercise.now() as i64;
+    let mut open: Vec<(usize, &crate::engine::Expectation)> = exercise
+        .expectations()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.team == team && e.done.is_none())
+        .filter(|(_, e)| show_expected || matches!(e.source, Source::Message(_)))
+        .collect();
+    open.sort_by_key(|(_, e)| e.due_at);
+    if open.is_empty() {
+        return vec![Line::from("Nothing owed.".fg(Color::DarkGray))];
+    }
+    open.into_iter()
+        .map(|(_, e)| {
+            let left = e.due_at as i64 - now;
+            let what = match e.source {
+                Source::Message(n) => format!("reply to #{n}"),
+                Source::Inject(inject, _) => scenario.inject(inject).id.clone(),
+            };
+            Line::from(vec![
+                Span::raw(format!(
+                    "{:<40.40} ",
+                    format!("{:.26} ({what})", scenario.action(e.action).name)
+                )),
+                Span::styled(countdown(left), urgency(left, e.due_at - e.released_at)),
+            ])
+        })
+        .collect()
+}

@@ -1,0 +1,385 @@
+//! The terminal app driven with synthetic keys and a virtual wall clock: every screen
+//! snapshotted in fixed states, and a whole exercise played through, then the recorded events
+//! and the report checked.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ttx::engine::{Event, Exercise, NoteKind, Outcome};
+use ttx::report::Report;
+use ttx::scenario::InjectIx;
+use ttx::tui::app::View;
+use ttx::tui::testing::{MemoryRecorder, exercise, phishing};
+use ttx::tui::{App, Key};
+
+struct Harness {
+    app: App,
+    recorder: MemoryRecorder,
+    wall: Duration,
+}
+
+impl Harness {
+    fn new(report_dir: PathBuf) -> Self {
+        let recorder = MemoryRecorder::default();
+        let app = App::new(exercise(phishing()), Box::new(recorder.clone()), report_dir);
+        Harness {
+            app,
+            recorder,
+            wall: Duration::ZERO,
+        }
+    }
+
+    fn key(&mut self, key: Key) -> &mut Self {
+        self.app.handle_key(key, self.wall);
+        self
+    }
+
+    fn press(&mut self, c: char) -> &mut Self {
+        self.key(Key::Char(c))
+    }
+
+    fn type_text(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(Key::Char(c));
+        }
+        self
+    }
+
+    /// Lets `secs` wall seconds pass, with a tick every quarter second.
+    fn wait(&mut self, secs: u64) -> &mut Self {
+        for _ in 0..secs * 4 {
+            self.wall += Duration::from_millis(250);
+            self.app.tick(self.wall);
+        }
+        self
+    }
+
+    fn screen(&self, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| ttx::tui::ui::draw(frame, &self.app))
+            .unwrap();
+        terminal.backend().to_string()
+    }
+
+    fn now(&self) -> u64 {
+        self.app.exercise().now()
+    }
+}
+
+fn tmp() -> PathBuf {
+    std::env::temp_dir().join(format!("ttx-tui-test-{}", std::process::id()))
+}
+
+#[test]
+fn a_whole_exercise_with_synthetic_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(dir.path().to_path_buf());
+    assert_eq!(h.app.view(), View::Briefing);
+    insta::assert_snapshot!("briefing", h.screen(80, 24));
+
+    // Start; a minute passes; the first inject is out.
+    h.press(' ').wait(60);
+    assert_eq!(h.app.view(), View::Console);
+    assert_eq!(h.now(), 60);
+    insta::assert_snapshot!("console_running", h.screen(100, 30));
+
+    // The SOC acknowledges.
+    h.key(Key::Tab);
+    assert!(matches!(h.app.view(), View::Team(t) if t.0 == 0));
+    insta::assert_snapshot!("team_soc_inbox", h.screen(80, 24));
+    h.press('r').type_text("ack").key(Key::Enter);
+    insta::assert_snapshot!("response_form_ack", h.screen(80, 24));
+    h.key(Key::Ctrl('s'));
+    let outcome = h.app.team_outcome(ttx::scenario::TeamIx(0)).join(" ");
+    assert!(outcome.contains("mail-wave.ack@soc"), "{outcome}");
+    assert!(outcome.contains("on time"), "{outcome}");
+
+    // Two minutes later it reports to the CERT, with the impact left blank.
+    h.wait(120);
+    h.press('r');
+    insta::assert_snapshot!("action_picker", h.screen(80, 24));
+    h.type_text("report").key(Key::Enter);
+    h.type_text("Fake password-expiry mail").key(Key::Enter);
+    h.type_text("evil.example").key(Key::Enter);
+    insta::assert_snapshot!("response_form_report", h.screen(80, 24));
+    h.key(Key::Enter).key(Key::Enter).key(Key::Enter);
+    let outcome = h.app.team_outcome(ttx::scenario::TeamIx(0)).join(" ");
+    assert!(outcome.contains("mail-wave.report@soc"), "{outcome}");
+    assert!(outcome.contains("Hotline message #1"), "{outcome}");
+    insta::assert_snapshot!("team_soc_outcome", h.screen(80, 24));
+
+    // The CERT sees the message at once, with the reply it owes, and answers it.
+    h.key(Key::Tab);
+    insta::assert_snapshot!("team_cert_hotline", h.screen(80, 24));
+    h.press('r').type_text("advise").key(Key::Enter);
+    h.type_text("Reset the passwords of everyone who clicked");
+    h.key(Key::Ctrl('s'));
+    let outcome = h.app.team_outcome(ttx::scenario::TeamIx(1)).join(" ");
+    assert!(outcome.contains("msg-1.advise@cert"), "{outcome}");
+    // The SOC got the advice as a hotline message too.
+    h.key(Key::BackTab);
+    assert!(h.screen(80, 24).contains("#2 from cert"));
+
+    // Pause; a long wait; a hand release happens at the paused time exactly.
+    h.key(Key::Esc);
+    assert_eq!(h.app.view(), View::Console);
+    h.wait(1);
+    h.press(' ');
+    let paused_at = h.now();
+    h.wait(600);
+    assert_eq!(h.now(), paused_at);
+    h.press('r');
+    for _ in 0..5 {
+        h.key(Key::Down);
+    }
+    insta::assert_snapshot!("release_picker", h.screen(80, 24));
+    h.key(Key::Enter);
+    assert!(matches!(
+        h.app.exercise().inject_state(InjectIx(5)),
+        ttx::engine::InjectState::Released { at, by_hand: true } if at == paused_at
+    ));
+    h.press(' ').wait(10);
+    assert_eq!(h.now(), paused_at + 10);
+
+    // Faster, then an observation about the CERT.
+    h.press('+');
+    assert_eq!(h.app.exercise().speed(), 2.0);
+    h.wait(5);
+    assert_eq!(h.now(), paused_at + 20);
+    h.press('o');
+    h.key(Key::Tab)
+        .key(Key::Right)
+        .key(Key::Tab)
+        .key(Key::Right)
+        .key(Key::Right);
+    h.key(Key::Tab).type_text("Slow to acknowledge the banks");
+    insta::assert_snapshot!("observation", h.screen(80, 24));
+    h.key(Key::Enter);
+
+    // End, with the confirmation; the after-action screen follows.
+    h.press('E');
+    insta::assert_snapshot!("confirm_end", h.screen(80, 24));
+    h.press('y');
+    assert_eq!(h.app.view(), View::Report);
+    let end = h.now();
+    insta::assert_snapshot!("report", h.screen(100, 60));
+
+    // Export: both files, their paths on screen.
+    h.press('e');
+    let json = dir.path().join("phishing-wave-report.json");
+    assert!(json.exists());
+    assert!(dir.path().join("phishing-wave-report.md").exists());
+    assert!(h.screen(120, 30).contains("phishing-wave-report.json"));
+
+    // The recorded events tell the whole story, and replay to the same report.
+    let events = h.recorder.events();
+    assert!(matches!(events.first(), Some(Event::Started { at: 0 })));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Released { inject: InjectIx(5), by_hand: true, at } if *at == paused_at
+    )));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Paused { at } if *at == paused_at))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Resumed { at } if *at == paused_at))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::SpeedChanged { .. }))
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(
+                e,
+                Event::Responded {
+                    outcome: Outcome::Satisfied(_),
+                    ..
+                }
+            ))
+            .count(),
+        3
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::MessageSent { .. }))
+            .count(),
+        2
+    );
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Noted { kind: NoteKind::Improvement, team: Some(t), .. } if t.0 == 1
+    )));
+    assert!(matches!(events.last(), Some(Event::Ended { at }) if *at == end));
+
+    let report = Report::of(h.app.exercise());
+    let replayed = Exercise::replay(
+        Arc::clone(h.app.exercise().scenario()),
+        h.app.exercise().settings(),
+        &events,
+    )
+    .unwrap();
+    assert_eq!(Report::of(&replayed), report);
+    let soc = &report.teams[0];
+    let status = |id: &str| {
+        soc.expectations
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.status)
+            .unwrap()
+    };
+    assert_eq!(status("mail-wave.ack@soc"), "met");
+    assert_eq!(status("mail-wave.block@soc"), "missed");
+    assert_eq!(status("mail-wave.report@soc"), "met");
+    let cert = &report.teams[1];
+    assert_eq!(cert.expectations[0].id, "msg-1.advise@cert");
+    assert_eq!(cert.expectations[0].status, "met");
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(exported["ended_at_s"], end);
+
+    // Quitting after the end asks nothing.
+    h.press('q');
+    assert!(h.app.should_quit());
+}
+
+#[test]
+fn quitting_while_running_asks_first() {
+    let mut h = Harness::new(tmp());
+    h.press(' ').wait(3).press('q');
+    assert!(!h.app.should_quit());
+    insta::assert_snapshot!("confirm_quit", h.screen(80, 24));
+    h.press('n');
+    assert!(!h.app.should_quit());
+    h.press('q').press('y');
+    assert!(h.app.should_quit());
+}
+
+#[test]
+fn help_overlay_is_built_from_the_keymap() {
+    let mut h = Harness::new(tmp());
+    h.press(' ').press('?');
+    let screen = h.screen(80, 40);
+    insta::assert_snapshot!("help_console", screen);
+    assert!(screen.contains("Everywhere"));
+    h.key(Key::Esc);
+    assert!(!h.screen(80, 40).contains("Everywhere"));
+}
+
+#[test]
+fn a_small_terminal_gets_a_clear_message() {
+    let h = Harness::new(tmp());
+    let screen = h.screen(60, 20);
+    insta::assert_snapshot!("too_small", screen);
+}
+
+#[test]
+fn a_team_view_never_shows_another_teams_injects() {
+    let mut h = Harness::new(tmp());
+    // mail-wave goes to soc at 0; cert-heads-up to cert at 20m.
+    h.press(' ').wait(1300);
+    h.key(Key::Tab).key(Key::Tab);
+    let cert = h.screen(100, 30);
+    assert!(cert.contains("Other sectors see the same lures"));
+    assert!(cert.contains("Inbox (1 "), "only its own inject");
+    assert!(
+        !cert.contains("Acknowledge"),
+        "expected actions hidden by default"
+    );
+    // The facilitator shows the expected actions.
+    h.press('x');
+    assert!(h.screen(100, 30).contains("Acknowledge"));
+}
+
+#[test]
+fn recording_failure_stops_the_clock_until_it_succeeds() {
+    let mut h = Harness::new(tmp());
+    h.press(' ').wait(5);
+    *h.recorder.fail.lock().unwrap() = Some("disk full".into());
+    // The next release (cert-heads-up at 20m) cannot be recorded.
+    h.wait(1200);
+    let stopped = h.now();
+    assert!(!h.app.wants_ticks());
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("disk full"));
+    insta::assert_snapshot!("record_error", screen);
+    // Keys do nothing but retry or quit.
+    h.press(' ').press('r');
+    assert_eq!(h.now(), stopped);
+    *h.recorder.fail.lock().unwrap() = None;
+    h.key(Key::Enter);
+    assert!(!h.screen(80, 24).contains("disk full"));
+    assert!(
+        !h.app.exercise().is_running(),
+        "paused, and the pause recorded"
+    );
+    assert!(matches!(
+        h.recorder.events().last(),
+        Some(Event::Paused { .. })
+    ));
+}
+
+#[test]
+fn any_key_at_any_moment_is_safe() {
+    let keys = [
+        Key::Char(' '),
+        Key::Tab,
+        Key::BackTab,
+        Key::Char('?'),
+        Key::Esc,
+        Key::Char('r'),
+        Key::Char('o'),
+        Key::Char('E'),
+        Key::Char('n'),
+        Key::Char('+'),
+        Key::Char('-'),
+        Key::Char('x'),
+        Key::Char('e'),
+        Key::Char('y'),
+        Key::Enter,
+        Key::Up,
+        Key::Down,
+        Key::Left,
+        Key::Right,
+        Key::PageUp,
+        Key::PageDown,
+        Key::Backspace,
+        Key::Ctrl('s'),
+        Key::Ctrl('j'),
+        Key::Char('a'),
+        Key::Home,
+        Key::F(5),
+    ];
+    // A deterministic pseudo-random walk over the keys, drawing after each, at two sizes.
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(dir.path().to_path_buf());
+    let mut state: u64 = 7;
+    for step in 0..3000 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let key = keys[(state >> 33) as usize % keys.len()];
+        if key == Key::Char('q') {
+            continue;
+        }
+        h.key(key);
+        if step % 7 == 0 {
+            h.wait(1);
+        }
+        let _ = h.screen(80, 24);
+        if step % 50 == 0 {
+            let _ = h.screen(40, 10);
+        }
+    }
+}
