@@ -34,6 +34,7 @@
 //! {"at_s":3600,"event":"message","n":1,"from":"soc","action":"report","to":["cert"]}
 //! {"at_s":9900,"event":"note","team":null,"kind":"improvement","text":"The report lacked indicators"}
 //! {"at_s":14400,"event":"ended"}
+//! {"at_s":7260,"event":"clock"}
 //! ```
 //!
 //! - `scheduled` and `skipped` carry the random draws that decided them (`chance_draw` in
@@ -43,6 +44,8 @@
 //!   the expectation it satisfied (`INJECT.ACTION@TEAM` or `msg-N.ACTION@TEAM`), or `null` for an
 //!   unexpected action. A `message` line follows the response that sent it.
 //! - `note`: `team` is `null` for an observation about the whole exercise.
+//! - `clock`: scenario time reached `at_s` with nothing else happening; a live run writes one
+//!   now and then, so a resume reopens where the room was.
 //! - An exercise without an `ended` line was interrupted; `ttx resume` continues it.
 //!
 //! # Reading
@@ -200,10 +203,6 @@ pub enum JournalError {
         line: u64,
         message: String,
     },
-    #[error(
-        "journal {path}: an earlier write failed, so this writer takes no more events; `ttx resume {path}` continues from what reached the disk"
-    )]
-    Broken { path: String },
 }
 
 /// Turns a scenario's source text into a scenario (the scenario loader, or a test's stand-in).
@@ -216,7 +215,9 @@ pub(crate) type Loader<'a> = &'a dyn Fn(&str, &str) -> Result<Scenario, String>;
 pub struct JournalWriter {
     file: File,
     path: PathBuf,
-    broken: bool,
+    /// After a failed write, the length the journal had before it: a part of a line may have
+    /// reached the disk, so the next append cuts it off first.
+    torn_at: Option<u64>,
 }
 
 impl JournalWriter {
@@ -260,7 +261,7 @@ impl JournalWriter {
         Ok(JournalWriter {
             file,
             path: path.to_path_buf(),
-            broken: false,
+            torn_at: None,
         })
     }
 
@@ -269,12 +270,6 @@ impl JournalWriter {
     /// writer with the exercise as the journal leaves it. Nothing already written is rewritten.
     pub fn resume(path: &Path) -> Result<(JournalWriter, LoadedJournal), JournalError> {
         Self::open_for_append_with(path, &load_scenario_text)
-    }
-
-    /// `resume` for a caller that has already read the journal with `read_journal`: the same
-    /// checks and repair, the exercise read a second time under the lock, then dropped.
-    pub fn open_for_append(path: &Path) -> Result<JournalWriter, JournalError> {
-        Self::resume(path).map(|(writer, _)| writer)
     }
 
     pub(crate) fn open_for_append_with(
@@ -304,21 +299,28 @@ impl JournalWriter {
         let writer = JournalWriter {
             file,
             path: path.to_path_buf(),
-            broken: false,
+            torn_at: None,
         };
         Ok((writer, loaded))
     }
 
     /// Records events that `exercise.execute` has just applied, then fsyncs once.
     pub fn append(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), JournalError> {
-        if self.broken {
-            return Err(JournalError::Broken {
-                path: show(&self.path),
-            });
-        }
         if events.is_empty() {
             return Ok(());
         }
+        if let Some(len) = self.torn_at {
+            self.file
+                .set_len(len)
+                .and_then(|()| self.file.sync_data())
+                .map_err(|source| io_error(&self.path, "repair", source))?;
+            self.torn_at = None;
+        }
+        let before = self
+            .file
+            .metadata()
+            .map_err(|source| io_error(&self.path, "write to", source))?
+            .len();
         let mut buf = Vec::new();
         for event in events {
             let record = Record::of(event, exercise);
@@ -331,9 +333,9 @@ impl JournalWriter {
             .write_all(&buf)
             .and_then(|()| self.file.sync_data());
         if let Err(source) = written {
-            // A part of a line may have reached the disk: appending more would bury it in the
-            // middle of the journal. Resuming repairs the end.
-            self.broken = true;
+            // The caller keeps the events and may try again once the disk is fixed; whatever
+            // part of them reached the disk is cut off first, so no torn line stays behind.
+            self.torn_at = Some(before);
             return Err(io_error(&self.path, "write to", source));
         }
         Ok(())
@@ -648,6 +650,7 @@ enum Kind {
         text: String,
     },
     Ended,
+    Clock,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -771,6 +774,7 @@ impl Record {
                 text: text.clone(),
             },
             Event::Ended { .. } => Kind::Ended,
+            Event::Clock { .. } => Kind::Clock,
         };
         Record {
             at_s: event.at(),
@@ -898,6 +902,7 @@ impl Record {
                 text: text.clone(),
             },
             Kind::Ended => Event::Ended { at },
+            Kind::Clock => Event::Clock { at },
         })
     }
 }
@@ -1137,6 +1142,28 @@ mod tests {
         drop(writer);
         // The lock goes with the writer.
         JournalWriter::open_for_append_with(&path, &load).unwrap();
+    }
+
+    #[test]
+    fn after_a_failed_write_the_next_append_cuts_the_torn_line_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let scenario = Arc::new(phishing());
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&path, &header_for(&exercise)).unwrap();
+        let intact = std::fs::metadata(&path).unwrap().len();
+        // What a write that failed half-way (a full disk) leaves behind.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"at_s\":0,\"eve")
+            .unwrap();
+        writer.torn_at = Some(intact);
+        let events = play(&mut writer, &mut exercise, first_half());
+        let loaded = read(&path).unwrap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        assert_eq!(loaded.events, events);
     }
 
     #[test]

@@ -21,7 +21,11 @@ const BUILT_IN: &str = include_str!("../scenarios/cross-border-breach.ron");
 const STARTER: &str = include_str!("../templates/starter.ron");
 
 #[derive(Parser)]
-#[command(name = "ttx", version, about = "A tabletop exercise simulator for the terminal")]
+#[command(
+    name = "ttx",
+    version,
+    about = "A tabletop exercise simulator for the terminal"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -111,10 +115,20 @@ impl<E: std::fmt::Display> From<E> for Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => live(Path::new(BUILT_IN_NAME), BUILT_IN.to_string(), None, None, None),
+        None => live(
+            Path::new(BUILT_IN_NAME),
+            BUILT_IN.to_string(),
+            None,
+            None,
+            None,
+        ),
         Some(Cmd::Run(args)) => run(args),
         Some(Cmd::Resume { journal }) => resume(&journal),
-        Some(Cmd::Report { journal, format, output }) => report(&journal, format.into(), output.as_deref()),
+        Some(Cmd::Report {
+            journal,
+            format,
+            output,
+        }) => report(&journal, format.into(), output.as_deref()),
         Some(Cmd::Validate { scenarios }) => validate(&scenarios),
         Some(Cmd::New { file }) => new(file.as_deref()),
     };
@@ -132,12 +146,19 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    fs::read_to_string(path).map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))
+    fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))
 }
 
 fn scenario_from(path: &Path, source: &str) -> Result<Scenario, Failure> {
     load_scenario(&path.display().to_string(), source).map_err(|diagnostics| {
-        Failure::Input(diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))
+        Failure::Input(
+            diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     })
 }
 
@@ -147,11 +168,19 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         Some(script) => {
             if args.speed.is_some() || args.seed.is_some() {
                 return Err(Failure::Usage(
-                    "--speed and --seed are for the terminal app; a script sets its own seed".into(),
+                    "--speed and --seed are for the terminal app; a script sets its own seed"
+                        .into(),
                 ));
             }
             let format = args.format.unwrap_or(FormatArg::Json).into();
-            play(&args.scenario, &source, &script, args.journal.as_deref(), args.report.as_deref(), format)
+            play(
+                &args.scenario,
+                &source,
+                &script,
+                args.journal.as_deref(),
+                args.report.as_deref(),
+                format,
+            )
         }
         None => live(&args.scenario, source, args.speed, args.seed, args.journal),
     }
@@ -168,12 +197,23 @@ fn play(
     let scenario = Arc::new(scenario_from(scenario_path, source)?);
     let script_file = script_path.display().to_string();
     let script = load_script(&script_file, &read(script_path)?).map_err(|diagnostics| {
-        Failure::Input(diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))
+        Failure::Input(
+            diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     })?;
     let (exercise, events) = ttx::play::play(Arc::clone(&scenario), &script, &script_file)?;
     if let Some(journal) = journal {
         let settings = ttx::play::settings_for(&scenario, &script);
-        let header = Header::new(&scenario_path.display().to_string(), source, &scenario, settings);
+        let header = Header::new(
+            &scenario_path.display().to_string(),
+            source,
+            &scenario,
+            settings,
+        );
         // Headless play has no screen to keep in step: one write and one sync at the end.
         let mut writer = JournalWriter::create(journal, &header)?;
         writer.append(&exercise, &events)?;
@@ -181,10 +221,16 @@ fn play(
     write_report(&Report::of(&exercise), &scenario, format, report)
 }
 
-fn write_report(report: &Report, scenario: &Scenario, format: Format, output: Option<&Path>) -> Result<(), Failure> {
+fn write_report(
+    report: &Report,
+    scenario: &Scenario,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<(), Failure> {
     let text = report.render(scenario, format);
     match output {
-        Some(path) => fs::write(path, text).map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display()))),
+        Some(path) => fs::write(path, text)
+            .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display()))),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;
@@ -204,7 +250,12 @@ fn report(journal: &Path, format: Format, output: Option<&Path>) -> Result<(), F
             journal.display()
         );
     }
-    write_report(&Report::of(&loaded.exercise), &loaded.scenario, format, output)
+    write_report(
+        &Report::of(&loaded.exercise),
+        &loaded.scenario,
+        format,
+        output,
+    )
 }
 
 fn validate(paths: &[PathBuf]) -> Result<(), Failure> {
@@ -224,7 +275,11 @@ fn validate(paths: &[PathBuf]) -> Result<(), Failure> {
             }
         }
     }
-    if failed { Err(Failure::Input(String::new())) } else { Ok(()) }
+    if failed {
+        Err(Failure::Input(String::new()))
+    } else {
+        Ok(())
+    }
 }
 
 fn new(file: Option<&Path>) -> Result<(), Failure> {
@@ -234,11 +289,22 @@ fn new(file: Option<&Path>) -> Result<(), Failure> {
             Ok(())
         }
         Some(path) => {
-            let mut out = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
-                Failure::Input(format!("{}: cannot create: {e} (ttx new never overwrites a file)", path.display()))
-            })?;
+            let mut out = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| {
+                    Failure::Input(format!(
+                        "{}: cannot create: {e} (ttx new never overwrites a file)",
+                        path.display()
+                    ))
+                })?;
             out.write_all(STARTER.as_bytes())?;
-            eprintln!("wrote {}; check it with: ttx validate {}", path.display(), path.display());
+            eprintln!(
+                "wrote {}; check it with: ttx validate {}",
+                path.display(),
+                path.display()
+            );
             Ok(())
         }
     }
@@ -253,7 +319,9 @@ fn live(
 ) -> Result<(), Failure> {
     let scenario = Arc::new(scenario_from(scenario_path, &source)?);
     if let Some(speed) = speed.filter(|s| !(s.is_finite() && *s > 0.0)) {
-        return Err(Failure::Usage(format!("--speed must be a positive number, not {speed}")));
+        return Err(Failure::Usage(format!(
+            "--speed must be a positive number, not {speed}"
+        )));
     }
     let defaults = Settings::of(&scenario);
     let settings = Settings {
@@ -265,14 +333,20 @@ fn live(
         Some(path) => path,
         None => default_journal_path(scenario_path)?,
     };
-    let header = Header::new(&scenario_path.display().to_string(), &source, &scenario, settings);
+    let header = Header::new(
+        &scenario_path.display().to_string(),
+        &source,
+        &scenario,
+        settings,
+    );
     let writer = JournalWriter::create(&journal, &header)?;
     let exercise = Exercise::new(scenario, settings);
     open_app(exercise, writer, &journal)
 }
 
 fn resume(journal: &Path) -> Result<(), Failure> {
-    let loaded = read_journal(journal)?;
+    // Read under the writer's lock, so no other ttx can write between reading and appending.
+    let (mut writer, loaded) = JournalWriter::resume(journal)?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }
@@ -283,7 +357,6 @@ fn resume(journal: &Path) -> Result<(), Failure> {
             journal.display()
         )));
     }
-    let mut writer = JournalWriter::open_for_append(journal)?;
     let mut exercise = loaded.exercise;
     // The room was interrupted: reopen paused, and say so in the journal.
     if exercise.is_running() {
@@ -295,14 +368,19 @@ fn resume(journal: &Path) -> Result<(), Failure> {
 
 fn open_app(exercise: Exercise, writer: JournalWriter, journal: &Path) -> Result<(), Failure> {
     let report_dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
-    ttx::tui::run_live(exercise, Box::new(writer), report_dir).map_err(|e| Failure::Input(e.to_string()))
+    ttx::tui::run_live(exercise, Box::new(writer), report_dir)
+        .map_err(|e| Failure::Input(e.to_string()))
 }
 
 /// `./exercises/<scenario>-<UTC date and time>.jsonl`, creating `./exercises` if needed.
 fn default_journal_path(scenario_path: &Path) -> Result<PathBuf, Failure> {
     let dir = PathBuf::from("exercises");
-    fs::create_dir_all(&dir).map_err(|e| Failure::Input(format!("{}: cannot create: {e}", dir.display())))?;
-    let stem = scenario_path.file_stem().and_then(|s| s.to_str()).unwrap_or("exercise");
+    fs::create_dir_all(&dir)
+        .map_err(|e| Failure::Input(format!("{}: cannot create: {e}", dir.display())))?;
+    let stem = scenario_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("exercise");
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

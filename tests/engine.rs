@@ -704,3 +704,26 @@ fn replaying_the_events_rebuilds_the_same_exercise() {
     });
     assert!(Exercise::replay(Arc::clone(&s), x.settings(), &doctored).is_err());
 }
+
+#[test]
+fn a_checkpoint_records_quiet_time_so_a_replay_reopens_there() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("2h"), to: ["us"], title: "A", body: "b")"#,
+    );
+    let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let mut events = x.execute(Command::Start).unwrap();
+    assert!(
+        x.execute(Command::Checkpoint).unwrap().is_empty(),
+        "nothing to record at 0"
+    );
+    events.extend(at(&mut x, 1800));
+    events.extend(x.execute(Command::Checkpoint).unwrap());
+    assert_eq!(events.last(), Some(&Event::Clock { at: 1800 }));
+    assert!(
+        x.execute(Command::Checkpoint).unwrap().is_empty(),
+        "recorded once"
+    );
+    let replayed = Exercise::replay(Arc::clone(&s), x.settings(), &events).unwrap();
+    assert_eq!(replayed.now(), 1800);
+}

@@ -25,6 +25,8 @@ pub enum Command {
     End,
     /// End at the planned end, or once nothing automatic remains when there is none.
     RunOut,
+    /// Record the current scenario time if nothing has been recorded at it yet.
+    Checkpoint,
 }
 
 /// Why a command changed nothing.

@@ -97,6 +97,11 @@ pub enum Event {
     Ended {
         at: Secs,
     },
+    /// Scenario time reached `at` with nothing else happening: a live run records it now and
+    /// then, so that a resume reopens where the room was, not at the last eventful moment.
+    Clock {
+        at: Secs,
+    },
 }
 
 impl Event {
@@ -113,7 +118,8 @@ impl Event {
             | Event::Responded { at, .. }
             | Event::MessageSent { at, .. }
             | Event::Noted { at, .. }
-            | Event::Ended { at } => *at,
+            | Event::Ended { at }
+            | Event::Clock { at } => *at,
         }
     }
 }

@@ -150,6 +150,8 @@ pub struct Exercise {
     settings: Settings,
     waiters: Waiters,
     now: Secs,
+    /// The time of the last event; `now` runs ahead of it while nothing happens.
+    recorded_until: Secs,
     started: bool,
     running: bool,
     speed: f64,
@@ -184,6 +186,7 @@ impl Exercise {
             waiters: Waiters::of(&scenario),
             settings,
             now: 0,
+            recorded_until: 0,
             started: false,
             running: false,
             speed: settings.speed,
@@ -444,6 +447,13 @@ impl Exercise {
                 let at = self.now;
                 self.record(Event::Ended { at }, &mut events);
             }
+            Command::Checkpoint => {
+                self.refuse_if_ended()?;
+                if self.now > self.recorded_until {
+                    let at = self.now;
+                    self.record(Event::Clock { at }, &mut events);
+                }
+            }
             Command::RunOut => {
                 self.refuse_if_ended()?;
                 let (horizon, end) = match self.settings.planned_end {
@@ -597,6 +607,7 @@ impl Exercise {
     /// checked first by `replay`.
     fn apply(&mut self, event: &Event) {
         self.now = self.now.max(event.at());
+        self.recorded_until = event.at();
         match event {
             Event::Started { .. } => {
                 self.started = true;
@@ -711,6 +722,7 @@ impl Exercise {
                 self.ended_at = Some(*at);
                 self.running = false;
             }
+            Event::Clock { .. } => {}
         }
         let (injects, expectations) = (&self.injects, &self.expectations);
         self.agenda.prune(|due| is_live(injects, expectations, due));

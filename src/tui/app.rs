@@ -619,7 +619,7 @@ impl App {
                 Event::Paused { .. } => "paused".to_string(),
                 Event::Resumed { .. } => "resumed".to_string(),
                 Event::SpeedChanged { speed, .. } => format!("speed ×{}", speed_str(*speed)),
-                Event::Scheduled { .. } => continue,
+                Event::Scheduled { .. } | Event::Clock { .. } => continue,
                 Event::Skipped { inject, .. } => {
                     format!("skipped {} (chance)", scenario.inject(*inject).id)
                 }

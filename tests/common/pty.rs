@@ -1,0 +1,133 @@
+//! The real `ttx` binary in a pseudo-terminal, read through a vt100 parser as a person would see
+//! it.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+
+pub struct App {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    // Kept open for the child's lifetime: dropping it hangs up the terminal.
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl App {
+    /// Starts `ttx ARGS` in `cwd` on a 100×30 terminal.
+    pub fn start(args: &[&str], cwd: &Path) -> App {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_ttx"));
+        command.args(args);
+        command.cwd(cwd);
+        command.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(command).expect("ttx starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("a reader");
+        let writer = pty.master.take_writer().expect("a writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(ROWS).expect("rows"),
+            std::num::NonZeroU16::new(COLS).expect("columns"),
+            0,
+        )));
+        let feed = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().expect("the parser").process(&buf[..n]);
+            }
+        });
+        App {
+            parser,
+            writer,
+            child,
+            _master: pty.master,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.parser.lock().expect("the parser").screen().contents()
+    }
+
+    /// Waits up to 20 s for `what` to be on the screen, and returns the screen.
+    pub fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.text();
+            if text.contains(what) {
+                return text;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "`{what}` never appeared; the screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Types bytes, then gives the app a moment to draw.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer
+            .write_all(bytes)
+            .expect("the terminal takes input");
+        self.writer.flush().expect("the terminal takes input");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Kills the process without warning (SIGKILL), as a crash or a closed laptop would.
+    pub fn kill(&mut self) {
+        let pid = self.child.process_id().expect("a running process");
+        let killed = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        self.wait_for_status();
+    }
+
+    /// Waits for the app to quit by itself, successfully, with the terminal restored.
+    pub fn wait_for_exit(&mut self) {
+        let status = self.wait_for_status();
+        assert!(status.success(), "{status:?}; the screen:\n{}", self.text());
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            !self
+                .parser
+                .lock()
+                .expect("the parser")
+                .screen()
+                .alternate_screen(),
+            "the terminal is left on the alternate screen"
+        );
+    }
+
+    fn wait_for_status(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the process can be waited on") {
+                return status;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the app did not quit"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

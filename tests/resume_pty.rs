@@ -1,0 +1,169 @@
+//! Nothing lost: a live run is killed with SIGKILL after answers were recorded, resumed with
+//! `ttx resume`, and finished; its report must equal the report of an uninterrupted run of the
+//! same answers at the same scenario times.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use common::pty::App;
+use serde_json::Value;
+
+const SCENARIO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/phishing-example/scenario.ron"
+);
+
+fn ttx(args: &[&str], journal: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(args)
+        .arg(journal)
+        .output()
+        .unwrap()
+}
+
+/// The journal's answers, hand releases and notes as a script, ending when the journal ends.
+fn script_of(journal: &str) -> String {
+    let mut steps = String::new();
+    for line in journal.lines().skip(1) {
+        let event: Value = serde_json::from_str(line).unwrap();
+        let at = event["at_s"].as_u64().unwrap();
+        match event["event"].as_str().unwrap() {
+            "response" => {
+                let mut step = format!(
+                    r#"Respond(at: "{at}s", team: "{}", action: "{}""#,
+                    event["team"].as_str().unwrap(),
+                    event["action"].as_str().unwrap()
+                );
+                if let Some(fields) = event["fields"].as_object().filter(|f| !f.is_empty()) {
+                    let fields: Vec<String> = fields
+                        .iter()
+                        .map(|(k, v)| format!("{k:?}: {:?}", v.as_str().unwrap()))
+                        .collect();
+                    let _ = write!(step, ", fields: {{{}}}", fields.join(", "));
+                }
+                if let Some(inject) = event["answers"]["inject"].as_str() {
+                    let _ = write!(step, r#", inject: "{inject}""#);
+                }
+                if let Some(n) = event["answers"]["message"].as_u64() {
+                    let _ = write!(step, ", message: {n}");
+                }
+                let _ = writeln!(steps, "{step}),");
+            }
+            "released" if event["by_hand"] == true => {
+                let _ = writeln!(
+                    steps,
+                    r#"Release(at: "{at}s", inject: "{}"),"#,
+                    event["inject"].as_str().unwrap()
+                );
+            }
+            "ended" => {
+                let _ = writeln!(steps, r#"End(at: "{at}s"),"#);
+            }
+            _ => {}
+        }
+    }
+    format!("Script(steps: [\n{steps}])\n")
+}
+
+#[test]
+fn a_killed_run_resumes_with_nothing_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("live.jsonl");
+    let journal_arg = journal.to_str().unwrap();
+
+    // A live run at 60× answers an inject, then the process is killed without warning.
+    let mut app = App::start(
+        &["run", SCENARIO, "--speed", "60", "--journal", journal_arg],
+        dir.path(),
+    );
+    app.wait_for("NOT STARTED");
+    app.send(b" ");
+    app.wait_for("RUNNING");
+    app.send(b"\t");
+    app.wait_for("Hundreds of staff");
+    app.send(b"r");
+    app.wait_for("choose an action");
+    app.send(b"ack");
+    app.send(b"\r");
+    app.wait_for("Submit");
+    app.send(b"\x13");
+    app.wait_for("satisfied mail-wave.ack@soc");
+    std::thread::sleep(Duration::from_millis(1500));
+    app.kill();
+
+    let before = fs::read_to_string(&journal).unwrap();
+    assert!(
+        before.contains(r#""satisfies":"mail-wave.ack@soc""#),
+        "{before}"
+    );
+    let interrupted = ttx(&["report"], &journal);
+    assert!(interrupted.status.success());
+    assert!(String::from_utf8_lossy(&interrupted.stderr).contains("interrupted"));
+    let report: Value = serde_json::from_slice(&interrupted.stdout).unwrap();
+    assert_eq!(report["ended_at_s"], Value::Null);
+    assert_eq!(report["teams"][0]["expectations"][0]["status"], "met");
+
+    // Resume: paused where the journal ends, the answer intact; block the sender, then end.
+    let mut app = App::start(&["resume", journal_arg], dir.path());
+    app.wait_for("PAUSED");
+    app.send(b" ");
+    app.wait_for("RUNNING");
+    app.send(b"\t");
+    app.wait_for("Hundreds of staff");
+    app.send(b"r");
+    app.wait_for("choose an action");
+    app.send(b"block");
+    app.send(b"\r");
+    app.wait_for("Submit");
+    app.send(b"\x13");
+    app.wait_for("mail-wave.block@soc");
+    app.send(b"\x1b");
+    for _ in 0..4 {
+        if app.text().contains("Events (MSEL)") {
+            break;
+        }
+        app.send(b"\t");
+    }
+    app.wait_for("Events (MSEL)");
+    app.send(b"E");
+    app.wait_for("End the exercise");
+    app.send(b"y");
+    app.wait_for("After-action");
+    app.send(b"q");
+    app.wait_for_exit();
+
+    let after = fs::read_to_string(&journal).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "resuming never rewrites what was written"
+    );
+    assert!(after.contains(r#""event":"ended""#));
+    let resumed = ttx(&["report"], &journal);
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+
+    // The same answers at the same times, played without interruption.
+    let script = dir.path().join("same.ron");
+    fs::write(&script, script_of(&after)).unwrap();
+    let uninterrupted = std::process::Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["run", SCENARIO, "--script"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        uninterrupted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&uninterrupted.stderr)
+    );
+    let resumed: Value = serde_json::from_slice(&resumed.stdout).unwrap();
+    let uninterrupted: Value = serde_json::from_slice(&uninterrupted.stdout).unwrap();
+    assert_eq!(resumed, uninterrupted);
+    assert_eq!(resumed["teams"][0]["expectations"][0]["status"], "met");
+}
