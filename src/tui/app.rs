@@ -21,6 +21,9 @@ use crate::engine::{
 use crate::report::{Format, Report};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 
+/// How often (wall time) a running clock's time is recorded when nothing else happens.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
+
 /// Speeds the facilitator steps through with `+` and `-`.
 pub const SPEEDS: &[f64] = &[
     0.5, 1.0, 2.0, 4.0, 6.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0,
@@ -124,6 +127,8 @@ pub struct App {
     clock: Clock,
     wall: Duration,
     report_dir: PathBuf,
+    /// Wall time of the last clock checkpoint written to the journal.
+    last_checkpoint: Duration,
     pub(crate) view: View,
     pub(crate) dialog: Option<Dialog>,
     pub(crate) help: bool,
@@ -160,6 +165,7 @@ impl App {
             clock,
             wall: Duration::ZERO,
             report_dir,
+            last_checkpoint: Duration::ZERO,
             view,
             dialog: None,
             help: false,
@@ -223,6 +229,9 @@ impl App {
         }
         let before = (self.exercise.now(), self.log.len());
         self.advance();
+        if self.wall.saturating_sub(self.last_checkpoint) >= CHECKPOINT_EVERY {
+            self.checkpoint();
+        }
         self.sync_views();
         before != (self.exercise.now(), self.log.len())
     }
@@ -520,6 +529,17 @@ impl App {
         }
     }
 
+    /// Records the clock's time if nothing else did, so a resume reopens where the room was.
+    fn checkpoint(&mut self) {
+        self.last_checkpoint = self.wall;
+        if self.exercise.ended_at().is_none() && self.record_error.is_none() {
+            self.advance();
+            if let Ok(events) = self.exercise.execute(Command::Checkpoint) {
+                self.record(events);
+            }
+        }
+    }
+
     /// Brings the engine to the clock's time. Every command goes through here first, so a
     /// command right after a pause happens at the paused time.
     fn advance(&mut self) {
@@ -773,7 +793,10 @@ impl App {
             Action::Yes => {
                 self.dialog = None;
                 match kind {
-                    ConfirmKind::Quit => self.quit = true,
+                    ConfirmKind::Quit => {
+                        self.checkpoint();
+                        self.quit = true;
+                    }
                     ConfirmKind::End => {
                         if self.exec(Command::End).is_ok() {
                             self.flash = Some("Exercise ended. The after-action report:".into());

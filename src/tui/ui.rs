@@ -73,7 +73,9 @@ fn too_small(frame: &mut Frame, area: Rect) {
 
 fn header_line(app: &App) -> Line<'static> {
     let exercise = app.exercise();
-    let (state, color) = if exercise.ended_at().is_some() {
+    let (state, color) = if app.record_error.is_some() {
+        ("STOPPED: JOURNAL", Color::Red)
+    } else if exercise.ended_at().is_some() {
         ("ENDED", Color::Magenta)
     } else if exercise.is_running() {
         ("RUNNING", Color::Green)
