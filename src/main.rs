@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use ttx::engine::{Command as EngineCommand, Exercise, Settings};
 use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::report::{Format, Report};
-use ttx::scenario::{Scenario, load_scenario};
+use ttx::scenario::{Diagnostic, Scenario, load_scenario};
 use ttx::script::load_script;
 
 /// The built-in scenario that `ttx` with no arguments opens.
@@ -150,16 +150,19 @@ fn read(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))
 }
 
+/// Every diagnostic of a file, one after the other.
+fn diagnostics(diagnostics: &[Diagnostic]) -> Failure {
+    Failure::Input(
+        diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 fn scenario_from(path: &Path, source: &str) -> Result<Scenario, Failure> {
-    load_scenario(&path.display().to_string(), source).map_err(|diagnostics| {
-        Failure::Input(
-            diagnostics
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })
+    load_scenario(&path.display().to_string(), source).map_err(|d| diagnostics(&d))
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
@@ -196,15 +199,7 @@ fn play(
 ) -> Result<(), Failure> {
     let scenario = Arc::new(scenario_from(scenario_path, source)?);
     let script_file = script_path.display().to_string();
-    let script = load_script(&script_file, &read(script_path)?).map_err(|diagnostics| {
-        Failure::Input(
-            diagnostics
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })?;
+    let script = load_script(&script_file, &read(script_path)?).map_err(|d| diagnostics(&d))?;
     let (exercise, events) = ttx::play::play(Arc::clone(&scenario), &script, &script_file)?;
     if let Some(journal) = journal {
         let settings = ttx::play::settings_for(&scenario, &script);
