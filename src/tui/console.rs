@@ -128,7 +128,7 @@ fn render_events(frame: &mut Frame, area: Rect, app: &App, next: Option<(InjectI
             mark.to_string(),
             inject.id.clone(),
             trigger(scenario, &inject.when),
-            state(s),
+            state(s, &inject.when),
             inject.title.clone(),
         ])
         .style(style)

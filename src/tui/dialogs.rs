@@ -65,7 +65,12 @@ fn release(frame: &mut Frame, body: Rect, app: &App, selected: usize) {
                 style = style.add_modifier(Modifier::REVERSED);
             }
             Line::styled(
-                format!("{:<14.14} {:<20.20} {}", inject.id, state(s), inject.title),
+                format!(
+                    "{:<14.14} {:<20.20} {}",
+                    inject.id,
+                    state(s, &inject.when),
+                    inject.title
+                ),
                 style,
             )
         })

@@ -48,10 +48,16 @@ pub fn trigger(scenario: &Scenario, when: &Trigger) -> String {
     }
 }
 
-/// An inject's state, briefly.
-pub fn state(state: InjectState) -> String {
+/// An inject's state, briefly: one waiting for its time is pending, one waiting for something
+/// to happen is waiting, and a manual one waits for the facilitator.
+pub fn state(state: InjectState, when: &Trigger) -> String {
     match state {
-        InjectState::Waiting => "pending".to_string(),
+        InjectState::Waiting => match when {
+            Trigger::At(_) => "pending",
+            Trigger::Manual => "by hand",
+            _ => "waiting",
+        }
+        .to_string(),
         InjectState::Scheduled { release_at, .. } => format!("due {}", clock(release_at)),
         InjectState::Released { at, by_hand: false } => format!("released {}", clock(at)),
         InjectState::Released { at, by_hand: true } => format!("released {} ✋", clock(at)),
