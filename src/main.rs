@@ -336,7 +336,7 @@ fn live(
     );
     let writer = JournalWriter::create(&journal, &header)?;
     let exercise = Exercise::new(scenario, settings);
-    open_app(exercise, writer, &journal)
+    open_app(exercise, &[], writer, &journal)
 }
 
 fn resume(journal: &Path) -> Result<(), Failure> {
@@ -352,18 +352,24 @@ fn resume(journal: &Path) -> Result<(), Failure> {
             journal.display()
         )));
     }
-    let mut exercise = loaded.exercise;
+    let (mut exercise, mut history) = (loaded.exercise, loaded.events);
     // The room was interrupted: reopen paused, and say so in the journal.
     if exercise.is_running() {
         let events = exercise.execute(EngineCommand::Pause)?;
         writer.append(&exercise, &events)?;
+        history.extend(events);
     }
-    open_app(exercise, writer, journal)
+    open_app(exercise, &history, writer, journal)
 }
 
-fn open_app(exercise: Exercise, writer: JournalWriter, journal: &Path) -> Result<(), Failure> {
+fn open_app(
+    exercise: Exercise,
+    history: &[ttx::engine::Event],
+    writer: JournalWriter,
+    journal: &Path,
+) -> Result<(), Failure> {
     let report_dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
-    ttx::tui::run_live(exercise, Box::new(writer), report_dir)
+    ttx::tui::run_live(exercise, history, Box::new(writer), report_dir)
         .map_err(|e| Failure::Input(e.to_string()))
 }
 

@@ -110,6 +110,7 @@ fn a_killed_run_resumes_with_nothing_lost() {
     // Resume: paused where the journal ends, the answer intact; block the sender, then end.
     let mut app = App::start(&["resume", journal_arg], dir.path());
     app.wait_for("PAUSED");
+    app.wait_for("soc ack: met mail-wave.ack@soc");
     app.send(b" ");
     app.wait_for("RUNNING");
     app.send(b"\t");

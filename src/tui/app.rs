@@ -630,7 +630,7 @@ impl App {
         }
     }
 
-    fn log_events(&mut self, events: &[Event]) {
+    pub(crate) fn log_events(&mut self, events: &[Event]) {
         let scenario = std::sync::Arc::clone(self.exercise.scenario());
         let team = |t: TeamIx| scenario.team(t).id.clone();
         for event in events {
