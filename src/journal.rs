@@ -414,8 +414,13 @@ pub(crate) fn read_journal_with(
 /// Reads and replays a journal held in memory; `name` stands for its path in error messages.
 /// The same checks as `read_journal` (a fuzzing and testing entry point).
 pub fn read_journal_from(bytes: &[u8], name: &str) -> Result<LoadedJournal, JournalError> {
-    read_lines(bytes, bytes.len() as u64, Path::new(name), &load_scenario_text)
-        .map(|(loaded, _)| loaded)
+    read_lines(
+        bytes,
+        bytes.len() as u64,
+        Path::new(name),
+        &load_scenario_text,
+    )
+    .map(|(loaded, _)| loaded)
 }
 
 /// How a journal ends.
