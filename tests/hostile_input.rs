@@ -225,3 +225,47 @@ fn many_errors_on_one_long_line_stay_quick_and_small() {
 }
 
 // ---- inputs the fuzzers found ----
+
+#[test]
+fn many_steps_on_one_long_line_load_quickly() {
+    // Each step's line and column is looked up: without checkpoints that recounted the line.
+    let step = "Release(at: \"1h\", inject: \"é\"),";
+    let source = format!("Script(steps: [{}])", step.repeat(200_000));
+    let start = Instant::now();
+    let script = load_script("long.ron", &source).unwrap();
+    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
+    assert_eq!(script.steps.len(), 200_000);
+    let last = &script.steps[199_999];
+    assert_eq!(last.line, 1);
+    assert_eq!(last.col, 16 + 199_999 * step.chars().count());
+}
+
+#[test]
+fn many_unknown_references_to_a_long_list_stay_quick() {
+    // Each unknown reference lists the known ids: built only for the errors that are kept.
+    let actions: String = (0..50_000)
+        .map(|i| format!("(id: \"a{i}\", name: \"A\"),"))
+        .collect();
+    let injects: String = (0..50_000)
+        .map(|i| {
+            format!(
+                "(id: \"i{i}\", when: Taken(\"nope\"), to: [\"t\"], title: \"t\", body: \"b\"),"
+            )
+        })
+        .collect();
+    let source = format!(
+        "Scenario(title: \"t\", teams: [(id: \"t\", name: \"T\")], actions: [{actions}], injects: [{injects}])"
+    );
+    let errors = scenario_errors(&source);
+    assert_eq!(errors.len(), 101, "{:?}", &errors[..3]);
+    assert!(
+        errors[0].contains("unknown action `nope` (actions: a0, a1,"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[100].contains("49900 more errors not shown (only the first 100 are)"),
+        "{}",
+        errors[100]
+    );
+}
