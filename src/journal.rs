@@ -410,6 +410,18 @@ pub(crate) fn read_journal_with(
     read_from(&file, path, load).map(|(loaded, _)| loaded)
 }
 
+/// Reads and replays a journal held in memory; `name` stands for its path in error messages.
+/// The same checks as `read_journal` (a fuzzing and testing entry point).
+pub fn read_journal_from(bytes: &[u8], name: &str) -> Result<LoadedJournal, JournalError> {
+    read_lines(
+        bytes,
+        bytes.len() as u64,
+        Path::new(name),
+        &load_scenario_text,
+    )
+    .map(|(loaded, _)| loaded)
+}
+
 /// How a journal ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tail {
@@ -426,11 +438,21 @@ fn read_from(
     path: &Path,
     load: Loader<'_>,
 ) -> Result<(LoadedJournal, Tail), JournalError> {
-    let shown = show(path);
     let size = file
         .metadata()
         .map_err(|source| io_error(path, "read", source))?
         .len();
+    read_lines(file, size, path, load)
+}
+
+/// Reads and replays the journal's lines from `input`, which holds `size` bytes.
+fn read_lines(
+    input: impl Read,
+    size: u64,
+    path: &Path,
+    load: Loader<'_>,
+) -> Result<(LoadedJournal, Tail), JournalError> {
+    let shown = show(path);
     if size > MAX_JOURNAL_BYTES {
         return Err(JournalError::TooBig { path: shown, size });
     }
@@ -439,7 +461,7 @@ fn read_from(
         line,
         message,
     };
-    let mut reader = BufReader::new(file.take(MAX_JOURNAL_BYTES));
+    let mut reader = BufReader::new(input.take(MAX_JOURNAL_BYTES));
     let mut buf = Vec::new();
     let mut number = 0u64;
     let mut offset = 0u64;

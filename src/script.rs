@@ -68,7 +68,7 @@ pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> 
     let script = read_script(&mut errors, &map, &tree);
     match script {
         Some(script) if errors.is_empty() => Ok(script),
-        _ => Err(map.diagnostics(errors.0)),
+        _ => Err(errors.into_diagnostics(&map)),
     }
 }
 

@@ -59,7 +59,7 @@ pub fn load_scenario(file: &str, source: &str) -> Result<Scenario, Vec<Diagnosti
     let scenario = loader.scenario(&tree);
     match scenario {
         Some(scenario) if loader.errors.is_empty() => Ok(scenario),
-        _ => Err(map.diagnostics(loader.errors.0)),
+        _ => Err(loader.errors.into_diagnostics(&map)),
     }
 }
 
@@ -671,12 +671,14 @@ impl Loader<'_> {
                     .get(*first)
                     .and_then(|f| f.as_ref())
                     .map_or(0, |f| f.at);
-                let (line, col) = self.map.line_col(first_at);
-                let message = format!(
-                    "duplicate {what} id `{}` (first defined at {line}:{col})",
-                    id.value
-                );
-                self.errors.push(id.at, message);
+                let map = self.map;
+                self.errors.push_with(id.at, || {
+                    let (line, col) = map.line_col(first_at);
+                    format!(
+                        "duplicate {what} id `{}` (first defined at {line}:{col})",
+                        id.value
+                    )
+                });
             } else {
                 ids.map.insert(id.value.clone(), ix);
                 ids.order.push(id.value.clone());
@@ -689,14 +691,15 @@ impl Loader<'_> {
     fn resolve(&mut self, ids: &Ids, name: &Spanned<String>) -> Option<usize> {
         let found = ids.get(&name.value);
         if found.is_none() && ids.complete {
-            let message = format!(
-                "unknown {} `{}` ({}: {})",
-                ids.what,
-                name.value,
-                ids.plural,
-                ids.known()
-            );
-            self.errors.push(name.at, message);
+            self.errors.push_with(name.at, || {
+                format!(
+                    "unknown {} `{}` ({}: {})",
+                    ids.what,
+                    name.value,
+                    ids.plural,
+                    ids.known()
+                )
+            });
         }
         found
     }

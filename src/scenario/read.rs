@@ -1,6 +1,7 @@
 //! Typed reading of the spanned RON tree, collecting every error with its offset instead of
 //! stopping at the first: shared by the scenario and the script loaders.
 
+use super::diagnostic::{Diagnostic, SourceMap};
 use super::duration::parse_duration;
 use super::model::Secs;
 use super::ron_tree::{Kind, Value};
@@ -12,9 +13,14 @@ pub struct Spanned<T> {
     pub at: usize,
 }
 
-/// The errors found so far, as (byte offset, message).
+/// At most this many errors are kept and shown: a hostile file with millions of mistakes must
+/// not take millions of messages' memory, nor time to render each with its line.
+pub const MAX_ERRORS: usize = 100;
+
+/// The errors found so far, as (byte offset, message): the first `MAX_ERRORS`, then a count of
+/// the ones dropped.
 #[derive(Debug, Default)]
-pub struct Errors(pub Vec<(usize, String)>);
+pub struct Errors(pub Vec<(usize, String)>, pub usize);
 
 /// The fields of one struct, checked against what that struct allows.
 pub struct Fields<'v> {
@@ -54,23 +60,54 @@ fn unwrap_some(value: &Value) -> &Value {
 /// Lists names for an error message, eliding the middle of a long list.
 pub fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     const SHOWN: usize = 12;
-    let names: Vec<&str> = names.into_iter().collect();
-    if names.is_empty() {
+    let mut names = names.into_iter();
+    let shown: Vec<&str> = names.by_ref().take(SHOWN).collect();
+    let rest = names.count();
+    if shown.is_empty() {
         return "none".into();
     }
-    if names.len() <= SHOWN {
-        return names.join(", ");
+    if rest == 0 {
+        return shown.join(", ");
     }
-    format!(
-        "{}, ... ({} in all)",
-        names[..SHOWN].join(", "),
-        names.len()
-    )
+    format!("{}, ... ({} in all)", shown.join(", "), SHOWN + rest)
 }
 
 impl Errors {
     pub fn push(&mut self, at: usize, message: impl Into<String>) {
-        self.0.push((at, message.into()));
+        if self.is_full() {
+            self.1 += 1;
+        } else {
+            self.0.push((at, message.into()));
+        }
+    }
+
+    /// Pushes an error whose message is costly to build (it lists names or finds a line):
+    /// built only when it will be kept.
+    pub fn push_with(&mut self, at: usize, message: impl FnOnce() -> String) {
+        if self.is_full() {
+            self.1 += 1;
+        } else {
+            self.0.push((at, message()));
+        }
+    }
+
+    /// `MAX_ERRORS` are kept: later ones are only counted.
+    pub fn is_full(&self) -> bool {
+        self.0.len() >= MAX_ERRORS
+    }
+
+    /// The errors as diagnostics in file order, and a last one counting those not kept.
+    pub fn into_diagnostics(self, map: &SourceMap) -> Vec<Diagnostic> {
+        let Errors(errors, dropped) = self;
+        let last = errors.iter().map(|(at, _)| *at).max().unwrap_or(0);
+        let mut diagnostics = map.diagnostics(errors);
+        if dropped > 0 {
+            diagnostics.push(map.diagnostic(
+                last,
+                format!("{dropped} more errors not shown (only the first {MAX_ERRORS} are)"),
+            ));
+        }
+        diagnostics
     }
 
     pub fn is_empty(&self) -> bool {
