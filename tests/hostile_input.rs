@@ -269,3 +269,19 @@ fn many_unknown_references_to_a_long_list_stay_quick() {
         errors[100]
     );
 }
+
+#[test]
+fn a_file_of_millions_of_values_is_refused_before_it_grows() {
+    let source = format!(
+        "Scenario(title: \"t\", teams: [{}])",
+        "1,".repeat(4_000_000)
+    );
+    let start = Instant::now();
+    let errors = ttx::scenario::load_scenario("many.ron", &source).unwrap_err();
+    assert!(
+        errors[0].message.contains("more than 3000000 values"),
+        "{}",
+        errors[0]
+    );
+    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
+}

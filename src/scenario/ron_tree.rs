@@ -10,6 +10,9 @@
 pub const MAX_DEPTH: usize = 64;
 /// The longest string a file may hold; an inject's body is a few paragraphs.
 pub const MAX_STRING_BYTES: usize = 1 << 20;
+/// How many values a file may hold: ample for the largest scenario the loader accepts, and a
+/// bound on the tree's memory (a 16 MiB file of `1,1,1,…` would otherwise build 8 million).
+pub const MAX_VALUES: usize = 3_000_000;
 
 /// A value and the byte offset in the source where it starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +83,7 @@ pub fn parse(source: &str) -> Result<Value, SyntaxError> {
         src: source,
         pos: 0,
         depth: 0,
+        values: 0,
     };
     p.skip_trivia()?;
     while p.peek() == Some(b'#') {
@@ -98,6 +102,7 @@ struct Parser<'a> {
     src: &'a str,
     pos: usize,
     depth: usize,
+    values: usize,
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -236,6 +241,12 @@ impl Parser<'_> {
 
     fn value(&mut self) -> Result<Value, SyntaxError> {
         self.skip_trivia()?;
+        self.values += 1;
+        if self.values > MAX_VALUES {
+            return Err(self.error(format!(
+                "more than {MAX_VALUES} values: a file this large is not supported"
+            )));
+        }
         let at = self.pos;
         let kind = match self.peek() {
             Some(b'"') => Kind::Str(self.string()?),
