@@ -205,9 +205,6 @@ pub enum JournalError {
     },
 }
 
-/// Turns a scenario's source text into a scenario (the scenario loader, or a test's stand-in).
-pub(crate) type Loader<'a> = &'a dyn Fn(&str, &str) -> Result<Scenario, String>;
-
 // ---- writing ----
 
 /// Appends events to a journal and holds its lock while it lives.
@@ -269,20 +266,13 @@ impl JournalWriter {
     /// replays it, removes a cut-off last line (see the module documentation), and returns the
     /// writer with the exercise as the journal leaves it. Nothing already written is rewritten.
     pub fn resume(path: &Path) -> Result<(JournalWriter, LoadedJournal), JournalError> {
-        Self::open_for_append_with(path, &load_scenario_text)
-    }
-
-    pub(crate) fn open_for_append_with(
-        path: &Path,
-        load: Loader<'_>,
-    ) -> Result<(JournalWriter, LoadedJournal), JournalError> {
         let file = OpenOptions::new()
             .read(true)
             .append(true)
             .open(path)
             .map_err(|source| open_error(path, source))?;
         lock(&file, path)?;
-        let (mut loaded, tail) = read_from(&file, path, load)?;
+        let (mut loaded, tail) = read_from(&file, path)?;
         let repaired = match tail {
             Tail::Clean => Ok(()),
             Tail::NoNewline => (&file).write_all(b"\n"),
@@ -388,38 +378,14 @@ fn open_error(path: &Path, source: io::Error) -> JournalError {
 /// Reads and replays a journal (see the module documentation for what is checked). It takes no
 /// lock: reading the journal of a running exercise is fine, and may end on a cut-off line.
 pub fn read_journal(path: &Path) -> Result<LoadedJournal, JournalError> {
-    read_journal_with(path, &load_scenario_text)
-}
-
-fn load_scenario_text(file: &str, source: &str) -> Result<Scenario, String> {
-    crate::scenario::load_scenario(file, source).map_err(|diagnostics| {
-        diagnostics
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
-}
-
-/// Reads and replays a journal, loading its embedded scenario with `load`.
-pub(crate) fn read_journal_with(
-    path: &Path,
-    load: Loader<'_>,
-) -> Result<LoadedJournal, JournalError> {
     let file = File::open(path).map_err(|source| open_error(path, source))?;
-    read_from(&file, path, load).map(|(loaded, _)| loaded)
+    read_from(&file, path).map(|(loaded, _)| loaded)
 }
 
 /// Reads and replays a journal held in memory; `name` stands for its path in error messages.
 /// The same checks as `read_journal` (a fuzzing and testing entry point).
 pub fn read_journal_from(bytes: &[u8], name: &str) -> Result<LoadedJournal, JournalError> {
-    read_lines(
-        bytes,
-        bytes.len() as u64,
-        Path::new(name),
-        &load_scenario_text,
-    )
-    .map(|(loaded, _)| loaded)
+    read_lines(bytes, bytes.len() as u64, Path::new(name)).map(|(loaded, _)| loaded)
 }
 
 /// How a journal ends.
@@ -433,16 +399,12 @@ enum Tail {
     CutOff { keep: u64, line: u64 },
 }
 
-fn read_from(
-    file: &File,
-    path: &Path,
-    load: Loader<'_>,
-) -> Result<(LoadedJournal, Tail), JournalError> {
+fn read_from(file: &File, path: &Path) -> Result<(LoadedJournal, Tail), JournalError> {
     let size = file
         .metadata()
         .map_err(|source| io_error(path, "read", source))?
         .len();
-    read_lines(file, size, path, load)
+    read_lines(file, size, path)
 }
 
 /// Reads and replays the journal's lines from `input`, which holds `size` bytes.
@@ -450,7 +412,6 @@ fn read_lines(
     input: impl Read,
     size: u64,
     path: &Path,
-    load: Loader<'_>,
 ) -> Result<(LoadedJournal, Tail), JournalError> {
     let shown = show(path);
     if size > MAX_JOURNAL_BYTES {
@@ -518,7 +479,7 @@ fn read_lines(
         match &mut state {
             None => {
                 let header = parse_header(content, &shown)?;
-                let scenario = load_checked(&header, &shown, load)?;
+                let scenario = load_checked(&header, &shown)?;
                 let exercise = Exercise::new(Arc::new(scenario), header.settings());
                 state = Some((header, exercise));
             }
@@ -599,7 +560,7 @@ fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
     Ok(header)
 }
 
-fn load_checked(header: &Header, path: &str, load: Loader<'_>) -> Result<Scenario, JournalError> {
+fn load_checked(header: &Header, path: &str) -> Result<Scenario, JournalError> {
     let computed = sha256_hex(&header.scenario_source);
     if !computed.eq_ignore_ascii_case(&header.scenario_sha256) {
         return Err(JournalError::ShaMismatch {
@@ -608,12 +569,16 @@ fn load_checked(header: &Header, path: &str, load: Loader<'_>) -> Result<Scenari
             computed,
         });
     }
-    load(&header.scenario_file, &header.scenario_source).map_err(|diagnostics| {
-        JournalError::Scenario {
+    crate::scenario::load_scenario(&header.scenario_file, &header.scenario_source).map_err(
+        |diagnostics| JournalError::Scenario {
             path: path.to_string(),
-            diagnostics,
-        }
-    })
+            diagnostics: diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        },
+    )
 }
 
 // ---- the lines ----
@@ -949,13 +914,7 @@ mod tests {
     use crate::report::Report;
     use crate::testing::{first_half, phishing, respond, second_half};
 
-    /// Until the scenario loader lands, the journal embeds a stand-in text and the tests load
-    /// the hand-built scenario.
-    const SOURCE: &str = "Scenario(title: \"Phishing wave\")\n";
-
-    fn load(_file: &str, _source: &str) -> Result<Scenario, String> {
-        Ok(phishing())
-    }
+    use crate::testing::PHISHING as SOURCE;
 
     fn header_for(exercise: &Exercise) -> Header {
         Header::new(
@@ -995,7 +954,7 @@ mod tests {
     }
 
     fn read(path: &Path) -> Result<LoadedJournal, JournalError> {
-        read_journal_with(path, &load)
+        read_journal(path)
     }
 
     fn edit_line(path: &Path, number: usize, edit: impl Fn(&str) -> String) {
@@ -1142,9 +1101,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run.jsonl");
         write(&path, first_half());
-        edit_line(&path, 1, |l| {
-            l.replace("Phishing wave\\\")", "Phishing wav\\\")")
-        });
+        // The embedded source changes; its recorded hash does not.
+        edit_line(&path, 1, |l| l.replace("National CERT", "National CERX"));
         let error = read(&path).unwrap_err();
         assert!(matches!(error, JournalError::ShaMismatch { .. }), "{error}");
     }
@@ -1156,14 +1114,14 @@ mod tests {
         let scenario = Arc::new(phishing());
         let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
         let writer = JournalWriter::create(&path, &header_for(&exercise)).unwrap();
-        let error = JournalWriter::open_for_append_with(&path, &load).unwrap_err();
+        let error = JournalWriter::resume(&path).unwrap_err();
         assert!(matches!(error, JournalError::InUse { .. }), "{error}");
         assert!(error.to_string().contains("in use by another ttx process"));
         let error = JournalWriter::create(&path, &header_for(&exercise)).unwrap_err();
         assert!(matches!(error, JournalError::Exists { .. }), "{error}");
         drop(writer);
         // The lock goes with the writer.
-        JournalWriter::open_for_append_with(&path, &load).unwrap();
+        JournalWriter::resume(&path).unwrap();
     }
 
     #[test]
@@ -1208,7 +1166,7 @@ mod tests {
         file.write_all(br#"{"at_s":3700,"ev"#).unwrap();
         drop(file);
 
-        let (mut writer, loaded) = JournalWriter::open_for_append_with(&path, &load).unwrap();
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
         assert!(loaded.interrupted);
         assert_eq!(loaded.warnings.len(), 1);
         assert!(loaded.warnings[0].contains("removed it to continue"));
@@ -1235,7 +1193,7 @@ mod tests {
         write(&path, first_half());
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.trim_end()).unwrap();
-        let (mut writer, loaded) = JournalWriter::open_for_append_with(&path, &load).unwrap();
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
         let mut exercise = loaded.exercise;
         play(&mut writer, &mut exercise, second_half());
         drop(writer);
