@@ -3,9 +3,8 @@
 
 use crate::engine::NoteKind;
 use crate::scenario::diagnostic::{Diagnostic, SourceMap};
-use crate::scenario::load::MAX_SOURCE_BYTES;
-use crate::scenario::read::{Errors, Fields};
-use crate::scenario::ron_tree::{self, Kind, Value};
+use crate::scenario::read::{Errors, Fields, parse_file};
+use crate::scenario::ron_tree::{Kind, Value};
 use crate::scenario::{Secs, format_secs};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,15 +54,7 @@ const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)` or `End(..
 /// Reads a script; `file` is only used to name the file in diagnostics.
 pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    if source.len() > MAX_SOURCE_BYTES {
-        let message = format!(
-            "file too large: {} bytes, the limit is {} MiB",
-            source.len(),
-            MAX_SOURCE_BYTES >> 20
-        );
-        return Err(vec![map.diagnostic(0, message)]);
-    }
-    let tree = ron_tree::parse(source).map_err(|e| vec![map.diagnostic(e.at, e.message)])?;
+    let tree = parse_file(&map, source)?;
     let mut errors = Errors::default();
     let script = read_script(&mut errors, &map, &tree);
     match script {

@@ -10,11 +10,8 @@ use std::collections::HashMap;
 
 use super::diagnostic::{Diagnostic, SourceMap};
 use super::model::*;
-use super::read::{Errors, Fields, Spanned, list_names};
-use super::ron_tree::{self, Kind, Value};
-
-/// Larger files are refused before they are read.
-pub const MAX_SOURCE_BYTES: usize = 16 << 20;
+use super::read::{Errors, Fields, Spanned, list_names, parse_file};
+use super::ron_tree::{Kind, Value};
 pub const MAX_TEAMS: usize = 8;
 pub const MAX_INJECTS: usize = 100_000;
 
@@ -43,15 +40,7 @@ const EXPECTATION_FIELDS: &[&str] = &["action", "within", "by", "fields", "weigh
 /// Reads and validates a scenario; `file` is only used to name the file in diagnostics.
 pub fn load_scenario(file: &str, source: &str) -> Result<Scenario, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    if source.len() > MAX_SOURCE_BYTES {
-        let message = format!(
-            "file too large: {} bytes, the limit is {} MiB",
-            source.len(),
-            MAX_SOURCE_BYTES >> 20
-        );
-        return Err(vec![map.diagnostic(0, message)]);
-    }
-    let tree = ron_tree::parse(source).map_err(|e| vec![map.diagnostic(e.at, e.message)])?;
+    let tree = parse_file(&map, source)?;
     let mut loader = Loader {
         errors: Errors::default(),
         map: &map,

@@ -6,6 +6,23 @@ use super::duration::parse_duration;
 use super::model::Secs;
 use super::ron_tree::{Kind, Value};
 
+/// The largest scenario or script file that is read at all.
+pub const MAX_SOURCE_BYTES: usize = 16 << 20;
+
+/// Reads a file's text into the spanned tree: a file over the size limit or with a syntax error
+/// gets its one diagnostic.
+pub fn parse_file(map: &SourceMap, source: &str) -> Result<Value, Vec<Diagnostic>> {
+    if source.len() > MAX_SOURCE_BYTES {
+        let message = format!(
+            "file too large: {} bytes, the limit is {} MiB",
+            source.len(),
+            MAX_SOURCE_BYTES >> 20
+        );
+        return Err(vec![map.diagnostic(0, message)]);
+    }
+    super::ron_tree::parse(source).map_err(|e| vec![map.diagnostic(e.at, e.message)])
+}
+
 /// A value read from the file with the offset where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spanned<T> {
