@@ -1,6 +1,8 @@
 //! The engine's rules, one by one, on small scenarios: every trigger, status and credit rule,
 //! with the edge cases the spec calls out.
 
+mod common;
+
 use std::sync::Arc;
 
 use ttx::engine::{
@@ -8,7 +10,7 @@ use ttx::engine::{
     Status,
 };
 use ttx::report::Report;
-use ttx::scenario::{Scenario, Secs, load_scenario};
+use ttx::scenario::{Scenario, Secs};
 
 const ACTIONS: &str = r#"
     actions: [
@@ -31,17 +33,7 @@ fn scenario(extra: &str, injects: &str) -> Arc<Scenario> {
             injects: [{injects}],
         )"#
     );
-    match load_scenario("test.ron", &source) {
-        Ok(scenario) => Arc::new(scenario),
-        Err(diagnostics) => panic!(
-            "{}",
-            diagnostics
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-    }
+    Arc::new(common::load("test.ron", &source))
 }
 
 fn start(scenario: &Arc<Scenario>) -> Exercise {

@@ -1,21 +1,13 @@
 //! Loading scenario and script files: the worked example, and one test per kind of mistake.
 
+mod common;
+
 use ttx::scenario::*;
 
 const EXAMPLE: &str = include_str!("fixtures/phishing-example/scenario.ron");
 
 fn example() -> Scenario {
-    match load_scenario("scenario.ron", EXAMPLE) {
-        Ok(s) => s,
-        Err(diagnostics) => panic!(
-            "{}",
-            diagnostics
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-    }
+    common::load("scenario.ron", EXAMPLE)
 }
 
 #[test]

@@ -1,20 +1,11 @@
 //! Every scenario shipped in `scenarios/` loads without a single diagnostic.
 
-use ttx::scenario::load_scenario;
+mod common;
 
 fn check(path: &str) -> (usize, usize) {
     let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    match load_scenario(path, &source) {
-        Ok(scenario) => (scenario.injects.len(), scenario.teams.len()),
-        Err(diagnostics) => panic!(
-            "{}",
-            diagnostics
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-    }
+    let scenario = common::load(path, &source);
+    (scenario.injects.len(), scenario.teams.len())
 }
 
 #[test]
