@@ -85,12 +85,7 @@ fn a_killed_run_resumes_with_nothing_lost() {
     app.wait_for("RUNNING");
     app.send(b"\t");
     app.wait_for("Hundreds of staff");
-    app.send(b"r");
-    app.wait_for("choose an action");
-    app.send(b"ack");
-    app.send(b"\r");
-    app.wait_for("Submit");
-    app.send(b"\x13");
+    app.respond("ack");
     app.wait_for("satisfied mail-wave.ack@soc");
     std::thread::sleep(Duration::from_millis(1500));
     app.kill();
@@ -115,12 +110,7 @@ fn a_killed_run_resumes_with_nothing_lost() {
     app.wait_for("RUNNING");
     app.send(b"\t");
     app.wait_for("Hundreds of staff");
-    app.send(b"r");
-    app.wait_for("choose an action");
-    app.send(b"block");
-    app.send(b"\r");
-    app.wait_for("Submit");
-    app.send(b"\x13");
+    app.respond("block");
     app.wait_for("mail-wave.block@soc");
     app.send(b"\x1b");
     for _ in 0..4 {

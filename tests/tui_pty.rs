@@ -21,12 +21,7 @@ fn start_answer_an_inject_and_quit() {
     app.wait_for("RUNNING");
     app.send(b"\t");
     app.wait_for("Hundreds of staff");
-    app.send(b"r");
-    app.wait_for("choose an action");
-    app.send(b"ack");
-    app.send(b"\r");
-    app.wait_for("Submit");
-    app.send(b"\x13"); // ctrl-s
+    app.respond("ack");
     let text = app.wait_for("satisfied mail-wave.ack@soc");
     assert!(text.contains("on time"), "{text}");
     app.send(b"q");

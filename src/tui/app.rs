@@ -252,6 +252,12 @@ impl App {
         if self.help {
             return Context::Help;
         }
+        self.screen_context()
+    }
+
+    /// The context of the screen itself: its open dialog, or its view (what the help overlay
+    /// explains).
+    pub fn screen_context(&self) -> Context {
         match &self.dialog {
             Some(Dialog::Release { .. }) => Context::ReleasePicker,
             Some(Dialog::Note(_)) => Context::Note,

@@ -9,25 +9,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
 use super::app::{App, ConfirmKind, Dialog, NoteForm, ResponseDialog, ResponseForm, Stage};
-use super::keymap::Context;
 use super::text::{clock, short, state};
 use super::ui::{centred, popup};
 use crate::engine::{Answers, NoteKind, Source};
 use crate::scenario::InjectIx;
-
-/// The context of the open dialog (for the help overlay).
-pub fn context(app: &App) -> Context {
-    match &app.dialog {
-        Some(Dialog::Release { .. }) => Context::ReleasePicker,
-        Some(Dialog::Note(_)) => Context::Note,
-        Some(Dialog::Confirm(_)) => Context::Confirm,
-        Some(Dialog::Respond(d)) => match d.stage {
-            Stage::Pick { .. } => Context::ActionPicker,
-            Stage::Form(_) => Context::ResponseForm,
-        },
-        None => Context::Console,
-    }
-}
 
 pub fn render(frame: &mut Frame, body: Rect, app: &App) {
     match &app.dialog {

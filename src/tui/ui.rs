@@ -138,14 +138,8 @@ pub fn popup(frame: &mut Frame, area: Rect, title: &str, color: Color) -> Rect {
 }
 
 fn help(frame: &mut Frame, body: Rect, app: &App) {
-    // The help of the screen under the overlay: its context with the overlay closed.
-    let under = match (&app.dialog, app.view) {
-        (Some(_), _) => dialogs::context(app),
-        (None, View::Briefing) => Context::Briefing,
-        (None, View::Console) => Context::Console,
-        (None, View::Team(_)) => Context::Team,
-        (None, View::Report) => Context::Report,
-    };
+    // The help of the screen under the overlay.
+    let under = app.screen_context();
     let mut lines = Vec::new();
     for layer in keymap::layers(under) {
         lines.push(Line::from(layer.title().bold().underlined()));

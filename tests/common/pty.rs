@@ -90,6 +90,16 @@ impl App {
         std::thread::sleep(Duration::from_millis(150));
     }
 
+    /// In a team's view: picks `action` for the selected inject and submits it with no fields.
+    pub fn respond(&mut self, action: &str) {
+        self.send(b"r");
+        self.wait_for("choose an action");
+        self.send(action.as_bytes());
+        self.send(b"\r");
+        self.wait_for("Submit");
+        self.send(b"\x13"); // ctrl-s
+    }
+
     /// Kills the process without warning (SIGKILL), as a crash or a closed laptop would.
     pub fn kill(&mut self) {
         let pid = self.child.process_id().expect("a running process");
