@@ -1273,6 +1273,43 @@ mod tests {
         assert!(error.to_string().contains("scenario.ron:"), "{error}");
     }
 
+    /// A crash can stop the writer at any byte. Wherever the journal is cut after its header,
+    /// it reads back to the events before the cut, and a resume continues from there.
+    #[test]
+    fn a_journal_cut_at_any_byte_reads_back_and_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = dir.path().join("whole.jsonl");
+        let (_, events) = write(&whole, whole_run());
+        let bytes = std::fs::read(&whole).unwrap();
+        let header_end = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+        let cut = dir.path().join("cut.jsonl");
+        for end in header_end..=bytes.len() {
+            std::fs::write(&cut, &bytes[..end]).unwrap();
+            let loaded = read(&cut).unwrap_or_else(|e| panic!("cut at {end}: {e}"));
+            let complete = bytes[header_end..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            assert!(
+                loaded.events.len() >= complete && events.starts_with(&loaded.events),
+                "cut at {end}: read {} events",
+                loaded.events.len()
+            );
+            let (mut writer, resumed) = JournalWriter::resume(&cut).unwrap();
+            assert_eq!(resumed.events, loaded.events, "cut at {end}");
+            let mut exercise = resumed.exercise;
+            if exercise.ended_at().is_none() {
+                play(&mut writer, &mut exercise, vec![Command::End]);
+            }
+            drop(writer);
+            let reread = read(&cut).unwrap_or_else(|e| panic!("cut at {end}, resumed: {e}"));
+            assert!(
+                reread.warnings.is_empty() && !reread.interrupted,
+                "cut at {end}"
+            );
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         #[test]

@@ -484,3 +484,75 @@ fn every_shipped_scenario_validates() {
     ttx().arg("validate").args(&files).assert().success();
     assert!(Path::new("scenarios/cross-border-breach.ron").exists());
 }
+
+#[test]
+fn the_app_refuses_to_start_when_its_journal_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("no-such-dir").join("j.jsonl");
+    let output = ttx()
+        .args(["run", "scenarios/tutorial.ron", "--journal"])
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("no-such-dir"), "{err}");
+    assert!(!journal.exists());
+}
+
+#[test]
+fn a_journal_from_a_newer_ttx_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    ttx()
+        .args([
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
+        .arg(&journal)
+        .assert()
+        .success();
+    let text =
+        fs::read_to_string(&journal)
+            .unwrap()
+            .replacen("\"ttx_journal\":1", "\"ttx_journal\":7", 1);
+    fs::write(&journal, text).unwrap();
+    for command in ["report", "resume"] {
+        let output = ttx().arg(command).arg(&journal).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        assert!(
+            stderr(&output).contains("newer ttx"),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_finished_exercise_is_not_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    ttx()
+        .args([
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
+        .arg(&journal)
+        .assert()
+        .success();
+    let before = fs::read(&journal).unwrap();
+    let output = ttx().arg("resume").arg(&journal).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("finished exercise"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read(&journal).unwrap(), before);
+}
