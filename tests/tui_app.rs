@@ -34,7 +34,28 @@ impl Harness {
 
     fn key(&mut self, key: Key) -> &mut Self {
         self.app.handle_key(key, self.wall);
+        self.assert_recorded();
         self
+    }
+
+    /// Whatever the screen could show now is in the journal: replaying what was recorded gives
+    /// the exercise the app holds.
+    fn assert_recorded(&self) {
+        if self.recorder.fail.lock().unwrap().is_some() {
+            return;
+        }
+        let exercise = self.app.exercise();
+        let replayed = ttx::engine::Exercise::replay(
+            std::sync::Arc::clone(exercise.scenario()),
+            exercise.settings(),
+            &self.recorder.events(),
+        )
+        .unwrap();
+        assert_eq!(
+            ttx::report::Report::of(&replayed),
+            ttx::report::Report::of(exercise)
+        );
+        assert_eq!(replayed.is_running(), exercise.is_running());
     }
 
     fn press(&mut self, c: char) -> &mut Self {
@@ -53,6 +74,7 @@ impl Harness {
         for _ in 0..secs * 4 {
             self.wall += Duration::from_millis(250);
             self.app.tick(self.wall);
+            self.assert_recorded();
         }
         self
     }
