@@ -415,3 +415,28 @@ fn everything_fits_at_80_by_24() {
     h.press('E').press('y');
     insta::assert_snapshot!("report_80x24", h.screen(80, 24));
 }
+
+#[test]
+fn the_action_filter_puts_the_best_match_first() {
+    let scenario = ttx::scenario::load_scenario(
+        "cross-border-breach.ron",
+        include_str!("../scenarios/cross-border-breach.ron"),
+    )
+    .unwrap();
+    let brevia = scenario.team_ix("brevia").unwrap();
+    let app = App::new(
+        exercise(scenario),
+        Box::new(MemoryRecorder::default()),
+        tmp(),
+    );
+    let ids = |filter: &str| -> Vec<String> {
+        app.actions_for(brevia, filter)
+            .into_iter()
+            .map(|a| app.exercise().scenario().action(a).id.clone())
+            .collect()
+    };
+    // `rfa` mentions replies in its description; the reply action itself comes first.
+    assert_eq!(ids("reply")[0], "rfa-reply");
+    assert_eq!(ids("rfa")[..2], ["rfa", "rfa-reply"]);
+    assert!(ids("zzz").is_empty());
+}
