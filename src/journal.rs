@@ -79,9 +79,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use crate::engine::{
-    Answers, Event, Exercise, ExpectationIx, NoteKind, Outcome, Response, Settings,
-};
+use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Settings};
 use crate::scenario::{Scenario, Secs, TeamIx};
 
 /// The journal format this ttx writes and reads.
@@ -821,21 +819,12 @@ impl Record {
                 inject: inject(i)?,
                 by_hand: *by_hand,
             },
-            Kind::Deadline { expectation } => {
-                let copies = exercise.expectations_by_id(expectation);
-                // Where an id names several copies, the one whose deadline is this one.
-                let live = copies.iter().copied().find(|ix| {
-                    let e = exercise.expectation(*ix);
-                    e.done.is_none() && !e.deadline_passed && e.due_at == at
-                });
-                let ix = live
-                    .or_else(|| copies.first().copied())
-                    .ok_or_else(|| unknown_expectation(expectation))?;
-                Event::DeadlinePassed {
-                    at,
-                    expectation: ix,
-                }
-            }
+            Kind::Deadline { expectation } => Event::DeadlinePassed {
+                at,
+                expectation: exercise
+                    .expectation_by_id(expectation)
+                    .ok_or_else(|| unknown_expectation(expectation))?,
+            },
             Kind::Response {
                 team: t,
                 action: a,
@@ -847,7 +836,9 @@ impl Record {
                 let outcome = match satisfies {
                     None => Outcome::Unexpected,
                     Some(id) => Outcome::Satisfied(
-                        first_open(exercise, id).ok_or_else(|| unknown_expectation(id))?,
+                        exercise
+                            .expectation_by_id(id)
+                            .ok_or_else(|| unknown_expectation(id))?,
                     ),
                 };
                 Event::Responded {
@@ -892,19 +883,6 @@ impl Record {
             Kind::Clock => Event::Clock { at },
         })
     }
-}
-
-/// The copy named `id` that a response would satisfy: the first not done in matching order
-/// (earliest deadline, then creation); the first copy if all are done (the replay then refuses
-/// the line).
-fn first_open(exercise: &Exercise, id: &str) -> Option<ExpectationIx> {
-    let copies = exercise.expectations_by_id(id);
-    copies
-        .iter()
-        .copied()
-        .filter(|ix| exercise.expectation(*ix).done.is_none())
-        .min_by_key(|ix| (exercise.expectation(*ix).due_at, *ix))
-        .or_else(|| copies.first().copied())
 }
 
 #[cfg(test)]

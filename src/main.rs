@@ -104,6 +104,8 @@ enum Failure {
     Input(String),
     /// Flags that do not fit together: 2.
     Usage(String),
+    /// A bad input whose messages were already printed: 1.
+    Reported,
 }
 
 impl<E: std::fmt::Display> From<E> for Failure {
@@ -142,6 +144,7 @@ fn main() -> ExitCode {
             eprintln!("error: {}", message.trim_end());
             ExitCode::from(2)
         }
+        Err(Failure::Reported) => ExitCode::from(1),
     }
 }
 
@@ -266,12 +269,13 @@ fn validate(paths: &[PathBuf]) -> Result<(), Failure> {
             ),
             Err(Failure::Input(message) | Failure::Usage(message)) => {
                 failed = true;
-                eprintln!("{message}");
+                eprintln!("{}", message.trim_end());
             }
+            Err(Failure::Reported) => failed = true,
         }
     }
     if failed {
-        Err(Failure::Input(String::new()))
+        Err(Failure::Reported)
     } else {
         Ok(())
     }

@@ -440,3 +440,27 @@ fn the_action_filter_puts_the_best_match_first() {
     assert_eq!(ids("rfa")[..2], ["rfa", "rfa-reply"]);
     assert!(ids("zzz").is_empty());
 }
+
+#[test]
+fn a_command_that_cannot_be_recorded_does_not_move_the_clock() {
+    let mut h = Harness::new(tmp());
+    *h.recorder.fail.lock().unwrap() = Some("disk full".into());
+    // Starting cannot be recorded: the clock must not run behind the error.
+    h.press(' ').wait(600);
+    assert_eq!(h.now(), 0);
+    assert!(h.screen(80, 24).contains("disk full"));
+    *h.recorder.fail.lock().unwrap() = None;
+    h.key(Key::Enter);
+    assert_eq!(
+        h.now(),
+        0,
+        "no time passed for the room while nothing was recorded"
+    );
+    let events = h.recorder.events();
+    assert!(matches!(events.first(), Some(Event::Started { at: 0 })));
+    assert!(
+        matches!(events.last(), Some(Event::Paused { at: 0 })),
+        "{events:?}"
+    );
+    assert!(!h.app.wants_ticks());
+}

@@ -160,9 +160,9 @@ pub struct Exercise {
     /// The expectation copies of each inject, in creation order.
     by_inject: Vec<Vec<ExpectationIx>>,
     expectations: Vec<Expectation>,
-    /// The copies of each report id (`detect.ack@us`), in creation order; an id names more than
-    /// one copy only where an inject expects the same action twice of a team.
-    by_id: HashMap<String, Vec<ExpectationIx>>,
+    /// Each copy by its report id (`detect.ack@us`). An id names one copy: the loader refuses
+    /// an inject that expects one action twice, and a team listed twice in `by`.
+    by_id: HashMap<String, ExpectationIx>,
     /// Not-done expectations per team and action, in matching order.
     open: HashMap<(TeamIx, ActionIx), BTreeSet<MatchKey>>,
     responses: Vec<ResponseRecord>,
@@ -287,15 +287,9 @@ impl Exercise {
         }
     }
 
-    /// The copies that `expectation_id` names `id`, in creation order (usually one; none for an
-    /// unknown id).
-    pub fn expectations_by_id(&self, id: &str) -> &[ExpectationIx] {
-        self.by_id.get(id).map_or(&[], Vec::as_slice)
-    }
-
-    /// The first copy named `id`.
+    /// The copy that `expectation_id` names `id`.
     pub fn expectation_by_id(&self, id: &str) -> Option<ExpectationIx> {
-        self.expectations_by_id(id).first().copied()
+        self.by_id.get(id).copied()
     }
 
     /// A team's expectations in report order: by release time, then inject order (and the order
@@ -761,7 +755,7 @@ impl Exercise {
             .insert(match_key(&expectation, ix));
         self.expectations.push(expectation);
         let id = self.expectation_id(ix);
-        self.by_id.entry(id).or_default().push(ix);
+        self.by_id.insert(id, ix);
         ix
     }
 

@@ -168,7 +168,6 @@ impl Exercise {
             Event::Noted { text, .. } if text.trim().is_empty() => {
                 Err("an observation with no text".into())
             }
-            Event::Ended { .. } => Ok(()),
             _ => Ok(()),
         }
     }

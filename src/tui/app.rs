@@ -214,7 +214,7 @@ impl App {
     /// The wall time until the clock reaches the next scenario second (a tick is worth it
     /// then), but never more than four ticks a second: the clock shows seconds.
     pub fn next_tick_in(&self, wall: Duration) -> Duration {
-        let next = self.clock.exact(wall).floor() as Secs + 1;
+        let next = (self.clock.exact(wall).floor() as Secs).saturating_add(1);
         self.clock
             .wall_until(wall, next)
             .unwrap_or(Duration::from_millis(250))
@@ -528,7 +528,7 @@ impl App {
             return;
         };
         // A deadline at `now` passes once time moves on.
-        let target = next.max(now + 1);
+        let target = next.max(now.saturating_add(1));
         if self.exec(Command::AdvanceTo(target)).is_ok() {
             self.clock.jump_to(self.wall, target);
             self.flash = Some(format!("Jumped to {}.", super::text::clock(target)));
@@ -539,10 +539,8 @@ impl App {
     fn checkpoint(&mut self) {
         self.last_checkpoint = self.wall;
         if self.exercise.ended_at().is_none() && self.record_error.is_none() {
-            self.advance();
-            if let Ok(events) = self.exercise.execute(Command::Checkpoint) {
-                self.record(events);
-            }
+            // A failure to record is on screen and stops the clock.
+            let _ = self.exec(Command::Checkpoint);
         }
     }
 
@@ -555,7 +553,10 @@ impl App {
         let to = self.clock.now(self.wall);
         if to > self.exercise.now() {
             match self.exercise.execute(Command::AdvanceTo(to)) {
-                Ok(events) => self.record(events),
+                // A failure is on screen and stops the clock; nothing more to do here.
+                Ok(events) => {
+                    let _ = self.record(events);
+                }
                 Err(refusal) => self.flash = Some(refusal.to_string()),
             }
         }
@@ -575,7 +576,9 @@ impl App {
         }
         match self.exercise.execute(command) {
             Ok(events) => {
-                self.record(events.clone());
+                // A command whose events did not reach the journal has not happened for the
+                // room: the caller must not move the clock or say it was done.
+                self.record(events.clone())?;
                 Ok(events)
             }
             Err(refusal) => {
@@ -586,25 +589,27 @@ impl App {
         }
     }
 
-    fn record(&mut self, events: Vec<Event>) {
+    /// Writes events to the journal. On failure the clock stops, the events wait for a retry,
+    /// and every command is refused until the journal takes them.
+    fn record(&mut self, events: Vec<Event>) -> Result<(), String> {
         if events.is_empty() {
-            return;
+            return Ok(());
         }
         self.log_events(&events);
         if let Err(error) = self.recorder.record(&self.exercise, &events) {
             self.clock.pause(self.wall);
-            self.record_error = Some(error);
+            self.record_error = Some(error.clone());
             self.pending = events;
             self.dialog = None;
             self.help = false;
+            return Err(error);
         }
         if self.exercise.ended_at().is_some() {
             self.clock.pause(self.wall);
-            if self.record_error.is_none() {
-                self.view = View::Report;
-                self.dialog = None;
-            }
+            self.view = View::Report;
+            self.dialog = None;
         }
+        Ok(())
     }
 
     fn retry_recording(&mut self) {
