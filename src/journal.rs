@@ -1273,9 +1273,15 @@ mod tests {
                 "cut at {end}: read {} events",
                 loaded.events.len()
             );
-            let (mut writer, resumed) = JournalWriter::resume(&cut).unwrap();
+            let (mut writer, resumed) =
+                JournalWriter::resume(&cut).unwrap_or_else(|e| panic!("cut at {end}: {e}"));
             assert_eq!(resumed.events, loaded.events, "cut at {end}");
             let mut exercise = resumed.exercise;
+            let rest = exercise.complete_interrupted();
+            writer.append(&exercise, &rest).unwrap();
+            if !exercise.is_started() {
+                play(&mut writer, &mut exercise, vec![Command::Start]);
+            }
             if exercise.ended_at().is_none() {
                 play(&mut writer, &mut exercise, vec![Command::End]);
             }

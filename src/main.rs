@@ -357,6 +357,10 @@ fn resume(journal: &Path) -> Result<(), Failure> {
         )));
     }
     let (mut exercise, mut history) = (loaded.exercise, loaded.events);
+    // A crash between the lines of one command left it half recorded: finish it first.
+    let completed = exercise.complete_interrupted();
+    writer.append(&exercise, &completed)?;
+    history.extend(completed);
     // The room was interrupted: reopen paused, and say so in the journal.
     if exercise.is_running() {
         let events = exercise.execute(EngineCommand::Pause)?;

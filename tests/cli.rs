@@ -233,7 +233,10 @@ fn validate_reports_every_error_with_its_line_and_exits_1() {
         "the offending line is shown: {err}"
     );
     assert!(!err.contains("panicked"));
-    assert!(err.ends_with("^\n"), "no stray blank line after the last error: {err:?}");
+    assert!(
+        err.ends_with("^\n"),
+        "no stray blank line after the last error: {err:?}"
+    );
 }
 
 #[test]

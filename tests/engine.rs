@@ -719,3 +719,78 @@ fn a_checkpoint_records_quiet_time_so_a_replay_reopens_there() {
     let replayed = Exercise::replay(Arc::clone(&s), x.settings(), &events).unwrap();
     assert_eq!(replayed.now(), 1800);
 }
+
+/// Doctored journals: each edit below makes a sequence of events the rules could not have
+/// produced, and each is refused when replayed.
+#[test]
+fn a_replay_refuses_what_the_rules_could_not_have_produced() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "rfa", within: "10m")]),
+           (id: "never", when: At("1m"), chance: 0.0, to: ["us"], title: "N", body: "b"),
+           (id: "later", when: At("1h"), to: ["cn"], title: "L", body: "b"),
+           (id: "nag", when: Missed("a.rfa"), to: ["us"], title: "G", body: "b")"#,
+    );
+    let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let mut events = x.execute(Command::Start).unwrap();
+    events.extend(at(&mut x, 120));
+    events.extend(respond(&mut x, "cn", "rfa", &[("summary", "s")]).unwrap());
+    events.extend(at(&mut x, 4000));
+    events.extend(x.execute(Command::End).unwrap());
+    let settings = x.settings();
+    let replays = |events: &[Event]| Exercise::replay(Arc::clone(&s), settings, events);
+    assert!(replays(&events).is_ok());
+    let position = |wanted: &dyn Fn(&Event) -> bool| events.iter().position(wanted).unwrap();
+    let never = s.inject_ix("never").unwrap();
+
+    // The chance-0 inject "fires" with a draw its chance forbids.
+    let mut forged = events.clone();
+    let skip = position(&|e| matches!(e, Event::Skipped { inject, .. } if *inject == never));
+    forged[skip] = Event::Scheduled {
+        at: 60,
+        inject: never,
+        chance_draw: 0.99,
+        jitter_s: 0,
+        release_at: 60,
+    };
+    assert!(replays(&forged).is_err());
+
+    // A message sent twice by one response.
+    let mut doubled = events.clone();
+    let message = position(&|e| matches!(e, Event::MessageSent { .. }));
+    let mut copy = doubled[message].clone();
+    if let Event::MessageSent { n, .. } = &mut copy {
+        *n = 2;
+    }
+    doubled.insert(message + 1, copy);
+    assert!(replays(&doubled).is_err());
+
+    // The missed deadline and the contingency it released, deleted.
+    let trimmed: Vec<Event> = events
+        .iter()
+        .filter(|e| !matches!(e, Event::DeadlinePassed { .. }))
+        .filter(|e| !matches!(e, Event::Scheduled { inject, .. } | Event::Released { inject, .. } if *inject == s.inject_ix("nag").unwrap()))
+        .cloned()
+        .collect();
+    assert!(replays(&trimmed).is_err());
+
+    // An `At("1h")` inject scheduled at the start.
+    let mut early = events.clone();
+    let later = s.inject_ix("later").unwrap();
+    let fire = position(&|e| matches!(e, Event::Scheduled { inject, .. } if *inject == later));
+    let moved = early.remove(fire);
+    let Event::Scheduled { chance_draw, .. } = moved else {
+        unreachable!()
+    };
+    early.insert(
+        1,
+        Event::Scheduled {
+            at: 0,
+            inject: later,
+            chance_draw,
+            jitter_s: 0,
+            release_at: 0,
+        },
+    );
+    assert!(replays(&early).is_err());
+}

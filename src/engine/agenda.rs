@@ -22,7 +22,7 @@ pub enum Due {
 
 impl Due {
     /// At one instant, releases come before deadlines (the spec's "one instant, in order").
-    fn phase(&self) -> u8 {
+    pub(super) fn phase(&self) -> u8 {
         match self {
             Due::Fire(_) | Due::Release(_) => 0,
             Due::Deadline(_) => 1,

@@ -311,6 +311,11 @@ impl Exercise {
     /// Checks a command and, if accepted, applies the events it causes and returns them.
     /// A refused command changes nothing.
     pub fn execute(&mut self, command: Command) -> Result<Vec<Event>, Refusal> {
+        // Nothing happens in an exercise before its clock starts; what is due at the start
+        // happens as it starts, so no command can come before it.
+        if !self.started && command != Command::Start {
+            return Err(Refusal::NotStarted);
+        }
         let mut events = Vec::new();
         match command {
             Command::AdvanceTo(to) => {
@@ -379,14 +384,6 @@ impl Exercise {
             Command::Respond(response) => {
                 self.refuse_if_ended()?;
                 let outcome = self.judge(&response)?;
-                let action = self.scenario.action(response.action);
-                let message = action.message.as_ref().map(|spec| Event::MessageSent {
-                    at: self.now,
-                    n: self.messages.len() as u64 + 1,
-                    from: response.team,
-                    action: response.action,
-                    to: self.scenario.recipients(spec, response.team),
-                });
                 let at = self.now;
                 self.record(
                     Event::Responded {
@@ -396,9 +393,6 @@ impl Exercise {
                     },
                     &mut events,
                 );
-                if let Some(message) = message {
-                    self.record(message, &mut events);
-                }
                 self.settle(Horizon::ReleasesAt(self.now), &mut events);
             }
             Command::Release(inject) => {
@@ -537,6 +531,11 @@ impl Exercise {
     /// draws of the triggers they fire.
     fn settle(&mut self, horizon: Horizon, events: &mut Vec<Event>) {
         loop {
+            // A response's message goes first, then the triggers it fired, then the agenda.
+            if let Some(message) = self.unsent_message() {
+                self.record(message, events);
+                continue;
+            }
             if let Some(&inject) = self.fired.front() {
                 let event = self.decide_fire(inject, self.now);
                 self.record(event, events);
@@ -567,6 +566,38 @@ impl Exercise {
             };
             self.record(event, events);
         }
+    }
+
+    /// The message the last response must send and has not sent yet.
+    fn unsent_message(&self) -> Option<Event> {
+        let index = self.responses.len().checked_sub(1)?;
+        let last = &self.responses[index];
+        let spec = self
+            .scenario
+            .action(last.response.action)
+            .message
+            .as_ref()?;
+        if self.messages.last().is_some_and(|m| m.response == index) {
+            return None;
+        }
+        Some(Event::MessageSent {
+            at: last.at,
+            n: self.messages.len() as u64 + 1,
+            from: last.response.team,
+            action: last.response.action,
+            to: self.scenario.recipients(spec, last.response.team),
+        })
+    }
+
+    /// Decides what a command cut short by a crash (its journal lines only partly written)
+    /// still owed: the message of its response, the draws of the triggers it fired, the
+    /// releases due at once. A resume records these before anything else.
+    pub fn complete_interrupted(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        if self.started && self.ended_at.is_none() {
+            self.settle(Horizon::ReleasesAt(self.now), &mut events);
+        }
+        events
     }
 
     /// A trigger fired at `at`: draw its chance, then its jitter.

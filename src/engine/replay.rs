@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::engine::agenda::Due;
 use crate::engine::{Event, Exercise, InjectState, Outcome, Settings};
 use crate::scenario::Scenario;
 
@@ -39,6 +40,10 @@ impl Exercise {
         if self.ended_at.is_some() && !matches!(event, Event::Noted { .. }) {
             return Err("an event after the end of the exercise".into());
         }
+        if !self.started && !matches!(event, Event::Started { .. }) {
+            return Err("an event before the clock was started".into());
+        }
+        self.check_order(event)?;
         let inject_state = |inject: crate::scenario::InjectIx| {
             self.injects
                 .get(inject.0)
@@ -59,6 +64,7 @@ impl Exercise {
             Event::Scheduled {
                 inject,
                 chance_draw,
+                jitter_s,
                 release_at,
                 ..
             } => {
@@ -68,8 +74,18 @@ impl Exercise {
                         self.scenario.inject(*inject).id
                     ));
                 }
-                if !(0.0..1.0).contains(chance_draw) || *release_at < at {
-                    return Err("a release scheduled with an impossible draw or time".into());
+                let spec = self.scenario.inject(*inject);
+                let due = at.saturating_add(spec.delay).saturating_add(*jitter_s);
+                if !(0.0..1.0).contains(chance_draw)
+                    || *chance_draw >= spec.chance
+                    || *jitter_s > spec.jitter
+                    || *release_at != due
+                {
+                    return Err(format!(
+                        "inject `{}` is scheduled with a draw or a time its chance, delay and \
+                         jitter do not allow",
+                        spec.id
+                    ));
                 }
                 Ok(())
             }
@@ -84,8 +100,12 @@ impl Exercise {
                         self.scenario.inject(*inject).id
                     ));
                 }
-                if !(0.0..1.0).contains(chance_draw) {
-                    return Err("a skip with an impossible draw".into());
+                let spec = self.scenario.inject(*inject);
+                if !(0.0..1.0).contains(chance_draw) || *chance_draw < spec.chance {
+                    return Err(format!(
+                        "inject `{}` is skipped with a draw its chance does not allow",
+                        spec.id
+                    ));
                 }
                 Ok(())
             }
@@ -169,6 +189,80 @@ impl Exercise {
                 Err("an observation with no text".into())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Whether this event is the one the rules make next: a response's message right after it,
+    /// then the draws of the triggers that fired, then whatever the agenda holds before the
+    /// event's time (and the releases at it). A journal that skips a deadline, invents a release
+    /// or reorders an instant is refused here.
+    fn check_order(&self, event: &Event) -> Result<(), String> {
+        let at = event.at();
+        if let Some(message) = self.unsent_message() {
+            return match event {
+                Event::MessageSent { .. } => Ok(()),
+                _ => Err(format!(
+                    "the message of the response at {}s is missing",
+                    message.at()
+                )),
+            };
+        }
+        if let Some(&front) = self.fired.front() {
+            return match event {
+                Event::Scheduled { inject, .. } | Event::Skipped { inject, .. }
+                    if *inject == front =>
+                {
+                    Ok(())
+                }
+                _ => Err(format!(
+                    "the draw of inject `{}`, whose trigger fired, is missing",
+                    self.scenario.inject(front).id
+                )),
+            };
+        }
+        let next = self.agenda.peek();
+        let automatic = match event {
+            Event::Scheduled { inject, .. } | Event::Skipped { inject, .. } => {
+                Some(Due::Fire(*inject))
+            }
+            Event::Released {
+                inject,
+                by_hand: false,
+                ..
+            } => Some(Due::Release(*inject)),
+            Event::DeadlinePassed { expectation, .. } => Some(Due::Deadline(*expectation)),
+            Event::MessageSent { .. } => {
+                return Err("a message that no response sent".into());
+            }
+            _ => None,
+        };
+        match (automatic, next) {
+            (Some(due), Some((t, top))) if t == at && top == due => Ok(()),
+            (Some(_), _) => Err("an automatic event that the agenda does not hold next".into()),
+            // The start is recorded first; what is due at it follows.
+            (None, _) if matches!(event, Event::Started { .. }) => Ok(()),
+            (None, Some((t, top))) if t < at || (t == at && top.phase() == 0) => Err(format!(
+                "{} due at {t}s is missing before this event",
+                self.describe_due(top)
+            )),
+            (None, Some((t, _))) if t <= at && matches!(event, Event::Ended { .. }) => Err(
+                format!("the exercise ends at {at}s before what is due at {t}s has happened"),
+            ),
+            (None, _) => Ok(()),
+        }
+    }
+
+    fn describe_due(&self, due: Due) -> String {
+        match due {
+            Due::Fire(inject) => format!(
+                "the trigger of inject `{}`",
+                self.scenario.inject(inject).id
+            ),
+            Due::Release(inject) => format!(
+                "the release of inject `{}`",
+                self.scenario.inject(inject).id
+            ),
+            Due::Deadline(ix) => format!("the deadline of `{}`", self.expectation_id(ix)),
         }
     }
 }
