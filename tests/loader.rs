@@ -473,3 +473,32 @@ fn limits() {
         "too many injects: 100003, the limit is 100000"
     );
 }
+
+/// Every cut and every one-character deletion of the example: an error or a model, never a panic.
+#[test]
+fn damaged_files_never_panic() {
+    let script = include_str!("fixtures/phishing-example/script.ron");
+    for source in [EXAMPLE, script] {
+        for (cut, _) in source.char_indices() {
+            let _ = load_scenario("s.ron", &source[..cut]);
+            let _ = ttx::script::load_script("s.ron", &source[..cut]);
+            let mut deleted = source.to_string();
+            deleted.remove(cut);
+            let _ = load_scenario("s.ron", &deleted);
+            let _ = ttx::script::load_script("s.ron", &deleted);
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(source in "\\PC{0,200}") {
+        let _ = load_scenario("s.ron", &source);
+        let _ = ttx::script::load_script("s.ron", &source);
+    }
+
+    #[test]
+    fn ron_like_text_never_panics(source in "[()\\[\\]{}:,\"a-z0-9 .@#!r/*\\\\-]{0,120}") {
+        let _ = load_scenario("s.ron", &source);
+    }
+}

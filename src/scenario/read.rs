@@ -41,8 +41,6 @@ pub struct Errors(pub Vec<(usize, String)>, pub usize);
 
 /// The fields of one struct, checked against what that struct allows.
 pub struct Fields<'v> {
-    /// Where the struct starts: missing fields are reported here.
-    pub at: usize,
     fields: Vec<(&'v str, &'v Value)>,
 }
 
@@ -195,10 +193,7 @@ impl Errors {
         {
             self.push(value.at, format!("missing field `{missing}` in {what}"));
         }
-        Some(Fields {
-            at: value.at,
-            fields: seen,
-        })
+        Some(Fields { fields: seen })
     }
 
     pub fn string(&mut self, value: &Value, field: &str) -> Option<String> {
