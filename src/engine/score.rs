@@ -76,11 +76,7 @@ impl Exercise {
     }
 
     pub fn team_score(&self, team: TeamIx) -> Score {
-        self.score_where(team, |_| true)
-    }
-
-    pub fn objective_score(&self, team: TeamIx, objective: ObjectiveIx) -> Score {
-        self.score_where(team, |e| e.objective == Some(objective))
+        self.score_of(&self.expectations_of_team(team), |_| true)
     }
 
     /// The objectives that have at least one of the team's expectations, in scenario order.
@@ -96,10 +92,16 @@ impl Exercise {
         objectives
     }
 
-    fn score_where(&self, team: TeamIx, include: impl Fn(&Expectation) -> bool) -> Score {
-        // Summed in report order, so the figures match a hand calculation down to the last bit.
-        self.expectations_of_team(team)
-            .into_iter()
+    /// The score of the expectations of `list` that `include` keeps. Give a team's list in
+    /// report order (`expectations_of_team`): summed in that order, the figures match a hand
+    /// calculation down to the last bit.
+    pub fn score_of(
+        &self,
+        list: &[ExpectationIx],
+        include: impl Fn(&Expectation) -> bool,
+    ) -> Score {
+        list.iter()
+            .copied()
             .filter(|ix| include(self.expectation(*ix)))
             .fold(Score::default(), |score, ix| Score {
                 credit: score.credit + self.credit(ix),

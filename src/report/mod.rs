@@ -195,11 +195,12 @@ impl Report {
 
 fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
     let scenario = exercise.scenario();
-    let score = exercise.team_score(team);
-    let expectations = exercise
-        .expectations_of_team(team)
-        .into_iter()
-        .map(|ix| {
+    // One sorted list serves the team's rows, its score and its objective scores.
+    let list = exercise.expectations_of_team(team);
+    let score = exercise.score_of(&list, |_| true);
+    let expectations = list
+        .iter()
+        .map(|&ix| {
             let e = exercise.expectation(ix);
             let action = scenario.action(e.action);
             let done_at = e.done.as_ref().map(|d| d.at);
@@ -241,7 +242,9 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
             .into_iter()
             .map(|objective| ObjectiveScore {
                 id: scenario.objective(objective).id.clone(),
-                score: exercise.objective_score(team, objective).value(),
+                score: exercise
+                    .score_of(&list, |e| e.objective == Some(objective))
+                    .value(),
             })
             .collect(),
         expectations,
