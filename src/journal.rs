@@ -1260,8 +1260,8 @@ mod tests {
         let (_, events) = write(&whole, whole_run());
         let bytes = std::fs::read(&whole).unwrap();
         let header_end = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
-        let cut = dir.path().join("cut.jsonl");
         for end in header_end..=bytes.len() {
+            let cut = dir.path().join(format!("cut-{end}.jsonl"));
             std::fs::write(&cut, &bytes[..end]).unwrap();
             let loaded = read(&cut).unwrap_or_else(|e| panic!("cut at {end}: {e}"));
             let complete = bytes[header_end..end]
