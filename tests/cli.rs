@@ -19,6 +19,23 @@ fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Plays the tutorial's script with a journal in `dir`, and returns the journal's path.
+fn tutorial_journal(dir: &Path) -> std::path::PathBuf {
+    let journal = dir.join("j.jsonl");
+    ttx()
+        .args([
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
+        .arg(&journal)
+        .assert()
+        .success();
+    journal
+}
+
 /// Every scenario with a fixture script: its report must be exactly the fixture's, which was
 /// worked out by hand from the spec's rules (`expected.md` beside it).
 const FIXTURES: [(&str, &str); 4] = [
@@ -121,19 +138,8 @@ fn report_of_the_journal_is_the_report_of_the_run() {
 #[test]
 fn report_writes_to_a_file_with_o() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("j.jsonl");
+    let journal = tutorial_journal(dir.path());
     let out = dir.path().join("report.md");
-    ttx()
-        .args([
-            "run",
-            "scenarios/tutorial.ron",
-            "--script",
-            "tests/fixtures/tutorial/script.ron",
-            "--journal",
-        ])
-        .arg(&journal)
-        .assert()
-        .success();
     ttx()
         .arg("report")
         .arg(&journal)
@@ -422,18 +428,7 @@ fn help_and_version_work_for_every_command() {
 #[test]
 fn a_damaged_journal_exits_1_naming_the_line() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("j.jsonl");
-    ttx()
-        .args([
-            "run",
-            "scenarios/tutorial.ron",
-            "--script",
-            "tests/fixtures/tutorial/script.ron",
-            "--journal",
-        ])
-        .arg(&journal)
-        .assert()
-        .success();
+    let journal = tutorial_journal(dir.path());
     let text = fs::read_to_string(&journal).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines[3] = "{not json";
@@ -507,18 +502,7 @@ fn the_app_refuses_to_start_when_its_journal_cannot_be_written() {
 #[test]
 fn a_journal_from_a_newer_ttx_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("j.jsonl");
-    ttx()
-        .args([
-            "run",
-            "scenarios/tutorial.ron",
-            "--script",
-            "tests/fixtures/tutorial/script.ron",
-            "--journal",
-        ])
-        .arg(&journal)
-        .assert()
-        .success();
+    let journal = tutorial_journal(dir.path());
     let text =
         fs::read_to_string(&journal)
             .unwrap()
@@ -538,18 +522,7 @@ fn a_journal_from_a_newer_ttx_is_refused() {
 #[test]
 fn a_finished_exercise_is_not_resumed() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("j.jsonl");
-    ttx()
-        .args([
-            "run",
-            "scenarios/tutorial.ron",
-            "--script",
-            "tests/fixtures/tutorial/script.ron",
-            "--journal",
-        ])
-        .arg(&journal)
-        .assert()
-        .success();
+    let journal = tutorial_journal(dir.path());
     let before = fs::read(&journal).unwrap();
     let output = ttx().arg("resume").arg(&journal).output().unwrap();
     assert_eq!(output.status.code(), Some(1));

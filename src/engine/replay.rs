@@ -50,6 +50,14 @@ impl Exercise {
                 .copied()
                 .ok_or_else(|| format!("no inject number {}", inject.0))
         };
+        if let Event::Scheduled { inject, .. } | Event::Skipped { inject, .. } = event
+            && inject_state(*inject)? != InjectState::Waiting
+        {
+            return Err(format!(
+                "inject `{}` fires twice",
+                self.scenario.inject(*inject).id
+            ));
+        }
         match event {
             Event::Started { .. } if self.started => Err("the clock is started twice".into()),
             Event::Paused { .. } if !self.running => {
@@ -68,12 +76,6 @@ impl Exercise {
                 release_at,
                 ..
             } => {
-                if inject_state(*inject)? != InjectState::Waiting {
-                    return Err(format!(
-                        "inject `{}` fires twice",
-                        self.scenario.inject(*inject).id
-                    ));
-                }
                 let spec = self.scenario.inject(*inject);
                 let due = at.saturating_add(spec.delay).saturating_add(*jitter_s);
                 if !(0.0..1.0).contains(chance_draw)
@@ -94,12 +96,6 @@ impl Exercise {
                 chance_draw,
                 ..
             } => {
-                if inject_state(*inject)? != InjectState::Waiting {
-                    return Err(format!(
-                        "inject `{}` fires twice",
-                        self.scenario.inject(*inject).id
-                    ));
-                }
                 let spec = self.scenario.inject(*inject);
                 if !(0.0..1.0).contains(chance_draw) || *chance_draw < spec.chance {
                     return Err(format!(

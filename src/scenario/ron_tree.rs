@@ -289,24 +289,36 @@ impl Parser<'_> {
             .to_string()
     }
 
-    fn list(&mut self) -> Result<Kind, SyntaxError> {
-        self.enter()?;
-        self.pos += 1;
+    /// Values separated by commas (a trailing one allowed) up to `close`, which it consumes.
+    fn items(&mut self, close: u8) -> Result<Vec<Value>, SyntaxError> {
         let mut items = Vec::new();
         loop {
             self.skip_trivia()?;
-            if self.peek() == Some(b']') {
+            if self.peek() == Some(close) {
                 break;
             }
             items.push(self.value()?);
             self.skip_trivia()?;
             match self.peek() {
                 Some(b',') => self.pos += 1,
-                Some(b']') => break,
-                _ => return Err(self.error(format!("expected `,` or `]`, found {}", self.found()))),
+                Some(c) if c == close => break,
+                _ => {
+                    return Err(self.error(format!(
+                        "expected `,` or `{}`, found {}",
+                        close as char,
+                        self.found()
+                    )));
+                }
             }
         }
         self.pos += 1;
+        Ok(items)
+    }
+
+    fn list(&mut self) -> Result<Kind, SyntaxError> {
+        self.enter()?;
+        self.pos += 1;
+        let items = self.items(b']')?;
         self.depth -= 1;
         Ok(Kind::List(items))
     }
@@ -403,21 +415,7 @@ impl Parser<'_> {
     }
 
     fn tuple_items(&mut self, name: Option<String>) -> Result<Kind, SyntaxError> {
-        let mut items = Vec::new();
-        loop {
-            self.skip_trivia()?;
-            if self.peek() == Some(b')') {
-                break;
-            }
-            items.push(self.value()?);
-            self.skip_trivia()?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b')') => break,
-                _ => return Err(self.error(format!("expected `,` or `)`, found {}", self.found()))),
-            }
-        }
-        self.pos += 1;
+        let items = self.items(b')')?;
         if items.is_empty() {
             return Ok(Kind::Struct {
                 name,
