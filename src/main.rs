@@ -24,7 +24,9 @@ const STARTER: &str = include_str!("../templates/starter.ron");
 #[command(
     name = "ttx",
     version,
-    about = "A tabletop exercise simulator for the terminal"
+    about = "A tabletop exercise simulator for the terminal",
+    after_help = "Without a command, ttx opens the terminal app on its built-in scenario \
+                  (a cross-border breach between two countries' agencies)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +44,7 @@ enum Cmd {
     },
     /// Write the after-action report of a finished or interrupted exercise.
     Report {
+        /// The exercise's journal (JSON Lines).
         journal: PathBuf,
         #[arg(long, value_enum, default_value_t = FormatArg::Json)]
         format: FormatArg,
@@ -51,15 +54,20 @@ enum Cmd {
     },
     /// Check scenario files and print every error with its line.
     Validate {
+        /// Scenario files (RON).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
     /// Write a commented starter scenario (to stdout without FILE).
-    New { file: Option<PathBuf> },
+    New {
+        /// Where to write it; never overwritten.
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
 struct RunArgs {
+    /// The scenario file (RON).
     scenario: PathBuf,
     /// Scenario seconds per wall-clock second (overrides the scenario's speed).
     #[arg(long)]
