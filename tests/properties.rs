@@ -32,6 +32,9 @@ const SCENARIO: &str = r#"Scenario(
         (id: "i4", when: Taken("go@b"), jitter: "3m", to: ["a"], title: "t", body: "b", expect: [(action: "go", within: "2m")]),
         (id: "i5", when: Manual, to: ["a", "b", "c"], title: "t", body: "b", expect: [(action: "ack", within: "1m", objective: "o1")]),
         (id: "i6", when: At("1h"), chance: 0.7, to: ["b"], title: "t", body: "b", expect: [(action: "req", within: "10m")]),
+        (id: "i7", when: At("10m"), to: ["a"], title: "t", body: "b", expect: [(action: "ack", within: "0s")]),
+        (id: "i8", when: Missed("i7.ack"), to: ["b"], title: "t", body: "b", expect: [(action: "go", within: "0s")]),
+        (id: "i9", when: Released("i8"), to: ["c"], title: "t", body: "b", expect: [(action: "ack", within: "1m")]),
     ],
 )"#;
 
@@ -52,6 +55,8 @@ enum Step {
     Note(Option<usize>),
     Pause,
     Resume,
+    Checkpoint,
+    End,
 }
 
 fn step() -> impl Strategy<Value = (u64, Step)> {
@@ -73,8 +78,13 @@ fn step() -> impl Strategy<Value = (u64, Step)> {
         1 => prop::option::of(0..3usize).prop_map(Step::Note),
         1 => Just(Step::Pause),
         1 => Just(Step::Resume),
+        1 => Just(Step::Checkpoint),
+        1 => Just(Step::End),
     ];
-    (0..1500u64, step)
+    // Many steps share a second with the one before: one instant, in order, is where the
+    // rules are subtle.
+    let wait = prop_oneof![2 => Just(0u64), 1 => 0..90u64, 2 => 0..1500u64];
+    (wait, step)
 }
 
 fn command(scenario: &Scenario, step: &Step) -> Command {
@@ -116,14 +126,18 @@ fn command(scenario: &Scenario, step: &Step) -> Command {
         },
         Step::Pause => Command::Pause,
         Step::Resume => Command::Resume,
+        Step::Checkpoint => Command::Checkpoint,
+        Step::End => Command::End,
     }
 }
 
-/// Plays the steps; returns the exercise and every event it recorded.
-fn play(seed: u64, steps: &[(u64, Step)]) -> (Exercise, Vec<Event>) {
+/// Plays the steps, with the planned end given; returns the exercise and every event it
+/// recorded.
+fn play(seed: u64, planned_end: Option<u64>, steps: &[(u64, Step)]) -> (Exercise, Vec<Event>) {
     let scenario = scenario();
     let settings = Settings {
         seed,
+        planned_end,
         ..Settings::of(&scenario)
     };
     let mut exercise = Exercise::new(Arc::clone(&scenario), settings);
@@ -132,21 +146,26 @@ fn play(seed: u64, steps: &[(u64, Step)]) -> (Exercise, Vec<Event>) {
         .expect("a new exercise starts");
     let mut now = 0;
     for (wait, step) in steps {
+        if exercise.ended_at().is_some() {
+            break;
+        }
         now += wait;
         events.extend(
             exercise
                 .execute(Command::AdvanceTo(now))
-                .expect("time moves forward"),
+                .expect("time moves forward until the end"),
         );
         if let Ok(more) = exercise.execute(command(&scenario, step)) {
             events.extend(more);
         }
     }
-    events.extend(
-        exercise
-            .execute(Command::RunOut)
-            .expect("an exercise can always run out"),
-    );
+    if exercise.ended_at().is_none() {
+        events.extend(
+            exercise
+                .execute(Command::RunOut)
+                .expect("an exercise can always run out"),
+        );
+    }
     (exercise, events)
 }
 
@@ -154,8 +173,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
-    fn replaying_the_journal_gives_the_identical_report(seed in any::<u64>(), steps in prop::collection::vec(step(), 0..40)) {
-        let (exercise, events) = play(seed, &steps);
+    fn replaying_the_journal_gives_the_identical_report(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
+        let (exercise, events) = play(seed, end, &steps);
         let replayed = Exercise::replay(scenario(), exercise.settings(), &events);
         prop_assert!(replayed.is_ok(), "{:?}", replayed.err());
         let replayed = replayed.unwrap();
@@ -163,8 +182,8 @@ proptest! {
     }
 
     #[test]
-    fn every_score_is_within_bounds(seed in any::<u64>(), steps in prop::collection::vec(step(), 0..40)) {
-        let (exercise, _) = play(seed, &steps);
+    fn every_score_is_within_bounds(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
+        let (exercise, _) = play(seed, end, &steps);
         let report = Report::of(&exercise);
         prop_assert!(report.ended_at_s.is_some());
         for team in &report.teams {
@@ -181,15 +200,15 @@ proptest! {
     }
 
     #[test]
-    fn the_same_seed_gives_the_same_journal(seed in any::<u64>(), steps in prop::collection::vec(step(), 0..30)) {
-        let (_, first) = play(seed, &steps);
-        let (_, second) = play(seed, &steps);
+    fn the_same_seed_gives_the_same_journal(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..30)) {
+        let (_, first) = play(seed, end, &steps);
+        let (_, second) = play(seed, end, &steps);
         prop_assert_eq!(first, second);
     }
 
     #[test]
-    fn events_never_go_back_in_time(seed in any::<u64>(), steps in prop::collection::vec(step(), 0..30)) {
-        let (_, events) = play(seed, &steps);
+    fn events_never_go_back_in_time(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..30)) {
+        let (_, events) = play(seed, end, &steps);
         prop_assert!(events.windows(2).all(|w| w[0].at() <= w[1].at()));
     }
 }
