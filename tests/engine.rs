@@ -794,3 +794,53 @@ fn a_replay_refuses_what_the_rules_could_not_have_produced() {
     );
     assert!(replays(&early).is_err());
 }
+
+#[test]
+fn a_replay_refuses_events_moved_in_time() {
+    let s = scenario(
+        r#"end: "1h","#,
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "rfa", within: "10m")]),
+           (id: "b", when: Taken("rfa"), delay: "5m", to: ["cn"], title: "B", body: "b")"#,
+    );
+    let mut x = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let mut events = x.execute(Command::Start).unwrap();
+    events.extend(at(&mut x, 60));
+    events.extend(respond(&mut x, "us", "rfa", &[("summary", "s")]).unwrap());
+    events.extend(x.execute(Command::RunOut).unwrap());
+    let settings = x.settings();
+    let replays = |events: &[Event]| Exercise::replay(Arc::clone(&s), settings, events);
+    assert!(replays(&events).is_ok());
+    let retimed = |pick: &dyn Fn(&Event) -> bool, shift: u64| {
+        let mut moved = events.clone();
+        let i = moved.iter().position(|e| pick(e)).unwrap();
+        match &mut moved[i] {
+            Event::MessageSent { at, .. } | Event::Scheduled { at, .. } | Event::Ended { at } => {
+                *at += shift
+            }
+            _ => unreachable!(),
+        }
+        moved
+    };
+    // The message leaves later than the response that sent it.
+    assert!(replays(&retimed(&|e| matches!(e, Event::MessageSent { .. }), 500)).is_err());
+    // The trigger's draw is recorded later than the trigger fired.
+    let b = s.inject_ix("b").unwrap();
+    assert!(
+        replays(&retimed(
+            &|e| matches!(e, Event::Scheduled { inject, .. } if *inject == b),
+            100
+        ))
+        .is_err()
+    );
+    // The exercise ends after its planned end.
+    assert!(replays(&retimed(&|e| matches!(e, Event::Ended { .. }), 60)).is_err());
+    // An observation after the end, at a later time.
+    let mut late_note = events.clone();
+    late_note.push(Event::Noted {
+        at: 4000,
+        team: None,
+        kind: NoteKind::Strength,
+        text: "x".into(),
+    });
+    assert!(replays(&late_note).is_err());
+}

@@ -204,6 +204,14 @@ fn bad_and_duplicate_ids() {
         r#"(id: "start", when"#,
         &["17:14: duplicate inject id `start` (first defined at 15:14)"],
     );
+    // Its expectations' ids would be those of a hotline message's replies.
+    check(
+        r#"(id: "next", when"#,
+        r#"(id: "msg-12", when"#,
+        &[
+            "17:14: inject id `msg-12` is reserved: the replies a hotline message obliges are named `msg-N.ACTION@TEAM`",
+        ],
+    );
 }
 
 #[test]

@@ -464,3 +464,24 @@ fn a_command_that_cannot_be_recorded_does_not_move_the_clock() {
     );
     assert!(!h.app.wants_ticks());
 }
+
+#[test]
+fn after_a_retry_the_clock_follows_what_was_recorded() {
+    let mut h = Harness::new(tmp());
+    h.press(' ').wait(5).press(' ');
+    assert_eq!(h.now(), 5);
+    // A jump and a speed change that could not be recorded at first.
+    *h.recorder.fail.lock().unwrap() = Some("disk full".into());
+    h.press('n');
+    *h.recorder.fail.lock().unwrap() = None;
+    h.key(Key::Enter);
+    assert_eq!(h.now(), 600, "the jump happened once recorded");
+    *h.recorder.fail.lock().unwrap() = Some("disk full".into());
+    h.press('+');
+    *h.recorder.fail.lock().unwrap() = None;
+    h.key(Key::Enter);
+    assert_eq!(h.app.exercise().speed(), 2.0);
+    // Resumed, ten wall seconds are twenty scenario seconds, from where the journal is.
+    h.press(' ').wait(10);
+    assert_eq!(h.now(), 620);
+}

@@ -786,7 +786,8 @@ impl Exercise {
             .insert(match_key(&expectation, ix));
         self.expectations.push(expectation);
         let id = self.expectation_id(ix);
-        self.by_id.insert(id, ix);
+        let earlier = self.by_id.insert(id, ix);
+        debug_assert!(earlier.is_none(), "two expectation copies share an id");
         ix
     }
 

@@ -37,8 +37,17 @@ impl Exercise {
         if at < self.now {
             return Err(format!("time goes back from {}s to {at}s", self.now));
         }
-        if self.ended_at.is_some() && !matches!(event, Event::Noted { .. }) {
-            return Err("an event after the end of the exercise".into());
+        if let Some(end) = self.ended_at {
+            // Only observations follow the end, and at its time.
+            if !matches!(event, Event::Noted { .. }) || at != end {
+                return Err("an event after the end of the exercise".into());
+            }
+        }
+        if self.settings.planned_end.is_some_and(|end| at > end) {
+            return Err(format!("an event at {at}s, after the planned end"));
+        }
+        if matches!(event, Event::Clock { .. }) && at <= self.recorded_until {
+            return Err("a clock line that records no time passing".into());
         }
         if !self.started && !matches!(event, Event::Started { .. }) {
             return Err("an event before the clock was started".into());
@@ -196,7 +205,7 @@ impl Exercise {
         let at = event.at();
         if let Some(message) = self.unsent_message() {
             return match event {
-                Event::MessageSent { .. } => Ok(()),
+                Event::MessageSent { .. } if at == message.at() => Ok(()),
                 _ => Err(format!(
                     "the message of the response at {}s is missing",
                     message.at()
@@ -205,8 +214,9 @@ impl Exercise {
         }
         if let Some(&front) = self.fired.front() {
             return match event {
+                // A trigger's draw happens when it fires: now.
                 Event::Scheduled { inject, .. } | Event::Skipped { inject, .. }
-                    if *inject == front =>
+                    if *inject == front && at == self.now =>
                 {
                     Ok(())
                 }

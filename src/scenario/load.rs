@@ -156,6 +156,13 @@ struct Loader<'m> {
     map: &'m SourceMap<'m>,
 }
 
+/// `msg-` and a number: the name of a hotline message, which an inject may not take, or its
+/// expectations' ids would be those of the message's replies.
+fn names_a_message(id: &str) -> bool {
+    id.strip_prefix("msg-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -669,6 +676,16 @@ impl Loader<'_> {
                     )
                 });
             } else {
+                if what == "inject" && names_a_message(&id.value) {
+                    self.errors.push(
+                        id.at,
+                        format!(
+                            "inject id `{}` is reserved: the replies a hotline message obliges are \
+                             named `msg-N.ACTION@TEAM`",
+                            id.value
+                        ),
+                    );
+                }
                 ids.map.insert(id.value.clone(), ix);
                 ids.order.push(id.value.clone());
             }

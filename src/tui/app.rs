@@ -617,11 +617,21 @@ impl App {
         match self.recorder.record(&self.exercise, &events) {
             Ok(()) => {
                 self.record_error = None;
+                // The command that failed to record has now happened: the clock takes its
+                // speed and time (a speed change, a jump), paused.
+                self.clock.set_speed(self.wall, self.exercise.speed());
+                self.clock.jump_to(self.wall, self.exercise.now());
                 if self.exercise.ended_at().is_some() {
                     self.view = View::Report;
-                } else if self.exercise.is_running() {
+                    self.flash = Some("Journal written. The exercise has ended.".into());
+                    return;
+                }
+                if self.exercise.is_running() {
                     // The clock stopped when recording failed: say so in the journal too.
                     let _ = self.exec(Command::Pause);
+                }
+                if self.exercise.is_started() && self.view == View::Briefing {
+                    self.view = View::Console;
                 }
                 self.flash = Some("Journal written. Press space to resume.".into());
             }
