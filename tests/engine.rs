@@ -812,7 +812,7 @@ fn a_replay_refuses_events_moved_in_time() {
     assert!(replays(&events).is_ok());
     let retimed = |pick: &dyn Fn(&Event) -> bool, shift: u64| {
         let mut moved = events.clone();
-        let i = moved.iter().position(|e| pick(e)).unwrap();
+        let i = moved.iter().position(pick).unwrap();
         match &mut moved[i] {
             Event::MessageSent { at, .. } | Event::Scheduled { at, .. } | Event::Ended { at } => {
                 *at += shift
