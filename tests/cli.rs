@@ -19,6 +19,22 @@ fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Plays `script` (the file's text) against the spec's worked example, the script written as
+/// `s.ron` in `dir`.
+fn play_example(dir: &Path, script: &str) -> std::process::Output {
+    let path = dir.join("s.ron");
+    fs::write(&path, script).unwrap();
+    ttx()
+        .args([
+            "run",
+            "tests/fixtures/phishing-example/scenario.ron",
+            "--script",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap()
+}
+
 /// Plays the tutorial's script with a journal in `dir`, and returns the journal's path.
 fn tutorial_journal(dir: &Path) -> std::path::PathBuf {
     let journal = dir.join("j.jsonl");
@@ -258,24 +274,13 @@ fn validate_of_a_missing_file_exits_1() {
 #[test]
 fn a_rejected_step_exits_1_and_names_it() {
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("script.ron");
-    fs::write(
-        &script,
+    let output = play_example(
+        dir.path(),
         r#"Script(steps: [
     Respond(at: "5m", team: "soc", action: "ack"),
     Respond(at: "10m", team: "cert", action: "block"),
 ])"#,
-    )
-    .unwrap();
-    let output = ttx()
-        .args([
-            "run",
-            "tests/fixtures/phishing-example/scenario.ron",
-            "--script",
-        ])
-        .arg(&script)
-        .output()
-        .unwrap();
+    );
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(
@@ -288,7 +293,6 @@ fn a_rejected_step_exits_1_and_names_it() {
 #[test]
 fn a_step_after_the_end_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("script.ron");
     for (steps, message) in [
         (
             r#"End(at: "1h"), Note(at: "2h", kind: Strength, text: "late")"#,
@@ -300,16 +304,7 @@ fn a_step_after_the_end_is_an_error() {
             ":1:16: step 1 (Respond at 5h): the exercise has already ended at 4h",
         ),
     ] {
-        fs::write(&script, format!("Script(steps: [{steps}])")).unwrap();
-        let output = ttx()
-            .args([
-                "run",
-                "tests/fixtures/phishing-example/scenario.ron",
-                "--script",
-            ])
-            .arg(&script)
-            .output()
-            .unwrap();
+        let output = play_example(dir.path(), &format!("Script(steps: [{steps}])"));
         assert_eq!(output.status.code(), Some(1));
         assert!(stderr(&output).contains(message), "{}", stderr(&output));
     }
@@ -344,17 +339,7 @@ fn unknown_names_in_a_script_are_rejected() {
             "inject `mail-wave` is already released",
         ),
     ] {
-        let script = dir.path().join("s.ron");
-        fs::write(&script, format!("Script(steps: [{step}])")).unwrap();
-        let output = ttx()
-            .args([
-                "run",
-                "tests/fixtures/phishing-example/scenario.ron",
-                "--script",
-            ])
-            .arg(&script)
-            .output()
-            .unwrap();
+        let output = play_example(dir.path(), &format!("Script(steps: [{step}])"));
         assert_eq!(output.status.code(), Some(1), "{step}");
         assert!(
             stderr(&output).contains(message),
@@ -367,24 +352,13 @@ fn unknown_names_in_a_script_are_rejected() {
 #[test]
 fn a_malformed_script_exits_1_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("s.ron");
-    fs::write(
-        &script,
+    let output = play_example(
+        dir.path(),
         "Script(steps: [Respond(at: \"1m\", team: \"soc\" action: \"ack\")])",
-    )
-    .unwrap();
-    let output = ttx()
-        .args([
-            "run",
-            "tests/fixtures/phishing-example/scenario.ron",
-            "--script",
-        ])
-        .arg(&script)
-        .output()
-        .unwrap();
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains(&format!("{}:1:", script.display())),
+        stderr(&output).contains(&format!("{}:1:", dir.path().join("s.ron").display())),
         "{}",
         stderr(&output)
     );
