@@ -81,10 +81,7 @@ fn a_killed_run_resumes_with_nothing_lost() {
         dir.path(),
     );
     app.wait_for("NOT STARTED");
-    app.send(b" ");
-    app.wait_for("RUNNING");
-    app.send(b"\t");
-    app.wait_for("Hundreds of staff");
+    app.run_clock_on_first_team("Hundreds of staff");
     app.respond("ack");
     app.wait_for("satisfied mail-wave.ack@soc");
     std::thread::sleep(Duration::from_millis(1500));
@@ -106,10 +103,7 @@ fn a_killed_run_resumes_with_nothing_lost() {
     let mut app = App::start(&["resume", journal_arg], dir.path());
     app.wait_for("PAUSED");
     app.wait_for("soc ack: met mail-wave.ack@soc");
-    app.send(b" ");
-    app.wait_for("RUNNING");
-    app.send(b"\t");
-    app.wait_for("Hundreds of staff");
+    app.run_clock_on_first_team("Hundreds of staff");
     app.respond("block");
     app.wait_for("mail-wave.block@soc");
     app.send(b"\x1b");

@@ -17,10 +17,7 @@ fn start_answer_an_inject_and_quit() {
         dir.path(),
     );
     app.wait_for("NOT STARTED");
-    app.send(b" ");
-    app.wait_for("RUNNING");
-    app.send(b"\t");
-    app.wait_for("Hundreds of staff");
+    app.run_clock_on_first_team("Hundreds of staff");
     app.respond("ack");
     let text = app.wait_for("satisfied mail-wave.ack@soc");
     assert!(text.contains("on time"), "{text}");

@@ -90,6 +90,14 @@ impl App {
         std::thread::sleep(Duration::from_millis(150));
     }
 
+    /// Runs the clock, then opens the first team's view and waits for `inbox` to show there.
+    pub fn run_clock_on_first_team(&mut self, inbox: &str) {
+        self.send(b" ");
+        self.wait_for("RUNNING");
+        self.send(b"\t");
+        self.wait_for(inbox);
+    }
+
     /// In a team's view: picks `action` for the selected inject and submits it with no fields.
     pub fn respond(&mut self, action: &str) {
         self.send(b"r");
