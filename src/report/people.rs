@@ -28,11 +28,6 @@ pub(super) struct Aar {
     pub plan: Table,
 }
 
-/// Scenario time as people read it: `1h30m`, `0s`.
-pub(super) fn time(secs: Secs) -> String {
-    format_secs(secs)
-}
-
 /// A share as a percentage: `81.3%`, `100%`.
 pub(super) fn percent(share: f64) -> String {
     number((share * 1000.0).round() / 10.0) + "%"
@@ -72,7 +67,7 @@ fn action_name(scenario: &Scenario, id: &str) -> String {
 
 pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
     let outcome = match report.ended_at_s {
-        Some(at) => format!("Ended at {} scenario time", time(at)),
+        Some(at) => format!("Ended at {} scenario time", format_secs(at)),
         None => "Interrupted: the exercise did not end; expectations are shown as they stood \
                  (open, overdue)"
             .to_string(),
@@ -162,10 +157,10 @@ fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
             .map(|e| {
                 vec![
                     e.id.clone(),
-                    time(e.released_at_s),
-                    time(e.due_at_s),
-                    e.done_at_s.map_or_else(dash, time),
-                    e.latency_s.map_or_else(dash, time),
+                    format_secs(e.released_at_s),
+                    format_secs(e.due_at_s),
+                    e.done_at_s.map_or_else(dash, format_secs),
+                    e.latency_s.map_or_else(dash, format_secs),
                     e.status.to_string(),
                     format!("{} / {}", number(e.credit), number(e.weight)),
                     e.missing_fields.join(", "),
@@ -260,7 +255,7 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
         head: &["Time", "Event"],
         rows: entries
             .into_iter()
-            .map(|(at, text)| vec![time(at), text])
+            .map(|(at, text)| vec![format_secs(at), text])
             .collect(),
     }
 }
@@ -275,7 +270,7 @@ fn notes(report: &Report, scenario: &Scenario, kind: crate::engine::NoteKind) ->
                 Some(team) => team_name(scenario, team),
                 None => "All teams".into(),
             };
-            format!("{} — {who}: {}", time(n.at_s), n.text)
+            format!("{} — {who}: {}", format_secs(n.at_s), n.text)
         })
         .collect()
 }
@@ -288,12 +283,12 @@ fn shortfall(e: &ExpectationReport, scenario: &Scenario) -> Option<String> {
         (None, None) => String::new(),
     };
     let problem = match e.status {
-        "missed" => format!("missed: not done (due {})", time(e.due_at_s)),
-        "overdue" => format!("overdue: not done (due {})", time(e.due_at_s)),
+        "missed" => format!("missed: not done (due {})", format_secs(e.due_at_s)),
+        "overdue" => format!("overdue: not done (due {})", format_secs(e.due_at_s)),
         "late" => format!(
             "late: done at {}, due {}",
-            e.done_at_s.map_or_else(|| "—".into(), time),
-            time(e.due_at_s)
+            e.done_at_s.map_or_else(|| "—".into(), format_secs),
+            format_secs(e.due_at_s)
         ),
         "incomplete" => format!("incomplete: missing {}", e.missing_fields.join(", ")),
         _ => return None,
