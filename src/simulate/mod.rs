@@ -7,7 +7,7 @@
 //! summary (`summary`), printed as text, JSON or HTML. Any run can be written as a script
 //! (`emit`) and opened in the app.
 
-mod emit;
+pub mod emit;
 mod html;
 pub mod profile;
 pub mod run;
