@@ -1,6 +1,8 @@
 //! The after-action report: its own serde types, built from an exercise and never mutating it.
 //! JSON keys are a contract (`cli.md`); Markdown and HTML render the same content for people.
 
+pub mod debrief;
+pub mod evaluation;
 mod html;
 mod markdown;
 mod people;
@@ -8,7 +10,9 @@ mod people;
 use serde::Serialize;
 
 use crate::engine::{Answers, Exercise, InjectState, NoteKind, Outcome, ResponseRecord, Source};
-use crate::scenario::{Scenario, Secs, TeamIx};
+use crate::report::debrief::{Debrief, PlanField, format_wall};
+use crate::report::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
+use crate::scenario::{ObjectiveIx, Scenario, Secs, TeamIx};
 
 pub use html::to_html;
 pub use markdown::to_markdown;
@@ -27,6 +31,66 @@ pub struct Report {
     /// Every accepted response in the order made (format 2; see `Report::format_2`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<ResponseReport>>,
+    /// The exercise's metadata from the scenario (evaluation.md).
+    pub exercise: ExerciseReport,
+    /// Per objective, each team with scored critical tasks and then the joint row.
+    pub ratings: Vec<RatingReport>,
+    pub improvement_plan: Vec<PlanItemReport>,
+    pub executive_summary: Option<String>,
+    /// When the exercise really started and ended (RFC 3339, UTC); `None` when the journal did
+    /// not record it.
+    pub started_wall: Option<String>,
+    pub ended_wall: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExerciseReport {
+    pub sponsor: Option<String>,
+    pub location: Option<String>,
+    pub mission_areas: Vec<String>,
+    pub handling: Option<String>,
+    pub contact: Option<String>,
+    pub scope: Option<String>,
+}
+
+/// An objective's rating for a team (`team: None`: jointly): ttx's suggestion and the
+/// evaluator's final word.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatingReport {
+    pub objective: String,
+    pub team: Option<String>,
+    pub suggested: Option<Rating>,
+    /// `None` while no evaluator has rated it.
+    pub rating: Option<Rating>,
+    pub reason: Option<String>,
+    pub analysis: Option<String>,
+    pub at_wall: Option<String>,
+    /// The evaluator who gave the final rating.
+    pub by: Option<String>,
+    /// What the suggestion rests on: "2 of 3 tasks met; … late by 3h10m".
+    pub evidence: Option<String>,
+    /// The objective's score over the scored critical tasks.
+    pub score: Option<f64>,
+}
+
+/// An area for improvement and its corrective action (HSEEP's improvement plan matrix).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanItemReport {
+    /// Stable id for edits: `OBJECTIVE/ACTION@TEAM`, `note-N` or `added-N`.
+    pub id: String,
+    pub objective: Option<String>,
+    pub team: Option<String>,
+    /// The objective's core capability.
+    pub capability: Option<String>,
+    pub issue: String,
+    /// Expectation ids (strings) and indices in `notes` (numbers).
+    pub evidence: Vec<serde_json::Value>,
+    pub corrective_action: Option<String>,
+    pub capability_element: Option<String>,
+    pub responsible: Option<String>,
+    pub poc: Option<String>,
+    pub start: Option<String>,
+    pub completion: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,6 +140,9 @@ pub struct ExpectationReport {
     /// People's name for what it asks (not a JSON key).
     #[serde(skip)]
     pub title: String,
+    /// The objective it is a critical task of (not a JSON key).
+    #[serde(skip)]
+    pub objective: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -158,7 +225,13 @@ pub enum Format {
 }
 
 impl Report {
+    /// The report of an exercise with nothing written in the debrief.
     pub fn of(exercise: &Exercise) -> Report {
+        Report::evaluated(exercise, &Debrief::default())
+    }
+
+    /// The report with the debrief's ratings, summary, plan edits and wall-clock dates.
+    pub fn evaluated(exercise: &Exercise, debrief: &Debrief) -> Report {
         let scenario = exercise.scenario();
         let team_id = |team: TeamIx| scenario.team(team).id.clone();
         let action_id = |action| scenario.action(action).id.clone();
@@ -246,7 +319,18 @@ impl Report {
             unexpected,
             notes,
             responses,
+            exercise: exercise_report(scenario),
+            ratings: ratings(exercise, debrief),
+            improvement_plan: improvement_plan(exercise, debrief),
+            executive_summary: debrief.executive_summary.clone(),
+            started_wall: debrief.started_wall.map(format_wall),
+            ended_wall: debrief.ended_wall.map(format_wall),
         }
+    }
+
+    /// A draft: some objective is not rated yet.
+    pub fn is_draft(&self) -> bool {
+        self.ratings.iter().any(|r| r.rating.is_none())
     }
 
     /// Whether the report carries format 2's keys: when the scenario uses a rule of format 2 or
@@ -348,6 +432,7 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
                 ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
                 response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
                 title: exercise.expectation_title(ix),
+                objective: e.objective.map(|o| scenario.objective(o).id.clone()),
             }
         })
         .collect();
@@ -369,4 +454,130 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
             .collect(),
         expectations,
     }
+}
+
+fn exercise_report(scenario: &Scenario) -> ExerciseReport {
+    let info = &scenario.exercise;
+    ExerciseReport {
+        sponsor: info.sponsor.clone(),
+        location: info.location.clone(),
+        mission_areas: info.mission_areas.clone(),
+        handling: info.handling.clone(),
+        contact: info.contact.clone(),
+        scope: info.scope.clone(),
+    }
+}
+
+/// The rows to rate: per objective, each team with a scored critical task or a rating, then
+/// the joint row (always, so an objective judged by observation alone is rated too).
+fn ratings(exercise: &Exercise, debrief: &Debrief) -> Vec<RatingReport> {
+    let scenario = exercise.scenario();
+    let mut rows = Vec::new();
+    for objective in (0..scenario.objectives.len()).map(ObjectiveIx) {
+        let objective_id = &scenario.objective(objective).id;
+        let teams = (0..scenario.teams.len()).map(|t| Some(TeamIx(t)));
+        for team in teams.chain(std::iter::once(None)) {
+            let team_id = team.map(|t| scenario.team(t).id.as_str());
+            let suggestion = suggest(exercise, objective, team);
+            let given = debrief.rating_of(objective_id, team_id);
+            if team.is_some() && suggestion.is_none() && given.is_none() {
+                continue;
+            }
+            rows.push(RatingReport {
+                objective: objective_id.clone(),
+                team: team_id.map(str::to_string),
+                suggested: suggestion.as_ref().map(|s| s.rating),
+                rating: given.map(|g| g.rated.rating),
+                reason: given.and_then(|g| g.rated.reason.clone()),
+                analysis: given.and_then(|g| g.rated.analysis.clone()),
+                at_wall: given.and_then(|g| g.at_wall).map(format_wall),
+                by: given.and_then(|g| g.rated.by.clone()),
+                evidence: suggestion.as_ref().map(|s| s.evidence.clone()),
+                score: suggestion.map(|s| s.score),
+            });
+        }
+    }
+    rows
+}
+
+/// ttx's draft plan with the debrief's additions, edits and drops applied. An organisation
+/// responsible is drafted from the team's organisations (or its name); the rest is for people.
+fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemReport> {
+    let scenario = exercise.scenario();
+    let objective_id = |o: Option<ObjectiveIx>| o.map(|o| scenario.objective(o).id.clone());
+    let capability = |id: Option<&str>| {
+        id.and_then(|id| scenario.objective_ix(id))
+            .and_then(|o| scenario.objective(o).capability.clone())
+    };
+    let responsible = |team: Option<&str>| {
+        team.and_then(|id| scenario.team_ix(id)).map(|t| {
+            let team = scenario.team(t);
+            if team.organisations.is_empty() {
+                team.name.clone()
+            } else {
+                team.organisations.join(", ")
+            }
+        })
+    };
+    let drafted = draft_plan(exercise).into_iter().map(|item| {
+        let objective = objective_id(item.objective);
+        let team = item.team.map(|t| scenario.team(t).id.clone());
+        PlanItemReport {
+            issue: draft_issue(exercise, &item),
+            capability: capability(objective.as_deref()),
+            responsible: responsible(team.as_deref()),
+            evidence: item
+                .evidence
+                .iter()
+                .map(|e| match *e {
+                    Evidence::Task(ix) => exercise.expectation_id(ix).into(),
+                    Evidence::Note(n) => n.into(),
+                })
+                .collect(),
+            id: item.id,
+            objective,
+            team,
+            corrective_action: None,
+            capability_element: None,
+            poc: None,
+            start: None,
+            completion: None,
+        }
+    });
+    let added = debrief.added.iter().map(|a| PlanItemReport {
+        id: a.item.clone(),
+        capability: capability(a.objective.as_deref()),
+        responsible: responsible(a.team.as_deref()),
+        objective: a.objective.clone(),
+        team: a.team.clone(),
+        issue: a.issue.clone(),
+        evidence: Vec::new(),
+        corrective_action: None,
+        capability_element: None,
+        poc: None,
+        start: None,
+        completion: None,
+    });
+    drafted
+        .chain(added)
+        .filter(|item| !debrief.dropped.contains(&item.id))
+        .map(|mut item| {
+            for field in PlanField::ALL {
+                let Some(value) = debrief.edited(&item.id, field) else {
+                    continue;
+                };
+                let value = Some(value.to_string()).filter(|v| !v.trim().is_empty());
+                match field {
+                    PlanField::Issue => item.issue = value.unwrap_or_default(),
+                    PlanField::CorrectiveAction => item.corrective_action = value,
+                    PlanField::CapabilityElement => item.capability_element = value,
+                    PlanField::Responsible => item.responsible = value,
+                    PlanField::Poc => item.poc = value,
+                    PlanField::Start => item.start = value,
+                    PlanField::Completion => item.completion = value,
+                }
+            }
+            item
+        })
+        .collect()
 }

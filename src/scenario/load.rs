@@ -294,11 +294,15 @@ impl Loader<'_> {
             end,
             seed,
             late_credit,
+            exercise: ExerciseInfo::default(),
+            ratings: RatingThresholds::default(),
             objectives: raw_objectives
                 .into_iter()
                 .map(|o| Objective {
                     id: o.id.map(|s| s.value).unwrap_or_default(),
                     name: o.name,
+                    capability: None,
+                    target: None,
                 })
                 .collect(),
             teams: raw_teams
@@ -307,6 +311,7 @@ impl Loader<'_> {
                     id: t.id.map(|s| s.value).unwrap_or_default(),
                     name: t.name,
                     summary: t.summary,
+                    organisations: Vec::new(),
                 })
                 .collect(),
             actions: Vec::new(),

@@ -42,6 +42,10 @@ pub struct Scenario {
     pub seed: u64,
     /// Share of credit for a done-but-late expectation, in 0..=1.
     pub late_credit: f64,
+    /// What the after-action report says about the exercise (all optional).
+    pub exercise: ExerciseInfo,
+    /// The thresholds of the suggested HSEEP rating.
+    pub ratings: RatingThresholds,
     pub objectives: Vec<Objective>,
     pub teams: Vec<Team>,
     pub actions: Vec<Action>,
@@ -53,6 +57,10 @@ pub struct Scenario {
 pub struct Objective {
     pub id: String,
     pub name: String,
+    /// The core capability it exercises (free text, e.g. "Operational Coordination").
+    pub capability: Option<String>,
+    /// What performing it well means, in the evaluators' words.
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +68,39 @@ pub struct Team {
     pub id: String,
     pub name: String,
     pub summary: Option<String>,
+    /// The organisations it stands for (the report's participants appendix).
+    pub organisations: Vec<String>,
+}
+
+/// The exercise's metadata for the after-action report's cover and overview.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExerciseInfo {
+    pub sponsor: Option<String>,
+    pub location: Option<String>,
+    pub mission_areas: Vec<String>,
+    /// The handling marking printed on every page (e.g. "TLP:AMBER").
+    pub handling: Option<String>,
+    pub contact: Option<String>,
+    pub scope: Option<String>,
+}
+
+/// A suggested rating is P at a score of at least `performed`, S at `some`, M at `major`, else
+/// U (HSEEP's four ratings; see the report's rating definitions).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RatingThresholds {
+    pub performed: f64,
+    pub some: f64,
+    pub major: f64,
+}
+
+impl Default for RatingThresholds {
+    fn default() -> Self {
+        RatingThresholds {
+            performed: 0.9,
+            some: 0.7,
+            major: 0.4,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,364 @@
+//! The debrief (HSEEP's hot wash): what evaluators write after, or during, the exercise —
+//! ratings with their analyses, the executive summary, and edits of the improvement plan — and
+//! the wall-clock dates the journal recorded. Each is a journal event; replaying them in order
+//! rebuilds this record, which never changes what happened in the exercise.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::engine::Exercise;
+use crate::report::evaluation::{Rating, draft_plan, suggest};
+
+/// A rating of an objective, for one team or (`team: None`) jointly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rated {
+    pub objective: String,
+    pub team: Option<String>,
+    pub rating: Rating,
+    /// Why the rating differs from the suggestion (required then).
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub analysis: Option<String>,
+    /// The evaluator: the seat's user, or `facilitator` at the console.
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
+/// The executive summary, replacing any earlier text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub text: String,
+}
+
+/// An area for improvement added by hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanAdded {
+    /// Its id, `added-N`, given by the writer (the next free number).
+    pub item: String,
+    pub objective: Option<String>,
+    pub team: Option<String>,
+    pub issue: String,
+}
+
+/// One field of an improvement-plan item set (an empty value clears it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanEdited {
+    pub item: String,
+    pub field: PlanField,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanDropped {
+    pub item: String,
+}
+
+/// The fields of an improvement-plan item a person edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanField {
+    Issue,
+    CorrectiveAction,
+    CapabilityElement,
+    Responsible,
+    Poc,
+    Start,
+    Completion,
+}
+
+impl PlanField {
+    pub const ALL: [PlanField; 7] = [
+        PlanField::Issue,
+        PlanField::CorrectiveAction,
+        PlanField::CapabilityElement,
+        PlanField::Responsible,
+        PlanField::Poc,
+        PlanField::Start,
+        PlanField::Completion,
+    ];
+
+    /// People's name, as in HSEEP's improvement plan matrix.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanField::Issue => "Issue / area for improvement",
+            PlanField::CorrectiveAction => "Corrective action",
+            PlanField::CapabilityElement => "Capability element",
+            PlanField::Responsible => "Primary responsible organisation",
+            PlanField::Poc => "Point of contact",
+            PlanField::Start => "Start date",
+            PlanField::Completion => "Completion date",
+        }
+    }
+}
+
+/// HSEEP's capability elements, the only values of `capability_element`.
+pub const CAPABILITY_ELEMENTS: [&str; 5] = [
+    "Planning",
+    "Organization",
+    "Equipment",
+    "Training",
+    "Exercises",
+];
+
+/// One debrief event, as the journal records it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DebriefEvent {
+    Rated(Rated),
+    Summary(Summary),
+    PlanAdded(PlanAdded),
+    PlanEdited(PlanEdited),
+    PlanDropped(PlanDropped),
+}
+
+/// A rating as given, with when (wall clock) it was given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GivenRating {
+    pub rated: Rated,
+    pub at_wall: Option<OffsetDateTime>,
+}
+
+/// Everything written in the debrief so far, and the journal's wall-clock dates.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Debrief {
+    /// When the exercise really started and ended; `None` for a journal that did not record
+    /// it (format 1 and 2, a scripted run).
+    pub started_wall: Option<OffsetDateTime>,
+    pub ended_wall: Option<OffsetDateTime>,
+    /// Every rating in the order given; the last one for an objective and team is final.
+    pub ratings: Vec<GivenRating>,
+    pub executive_summary: Option<String>,
+    pub added: Vec<PlanAdded>,
+    /// Every edit in order; the last one of an item's field wins.
+    pub edits: Vec<PlanEdited>,
+    pub dropped: Vec<String>,
+}
+
+impl Debrief {
+    /// Applies one event after checking it against the exercise: known objective, team and
+    /// item ids, a reason for a rating that differs from the suggestion, a capability element
+    /// of HSEEP's five. A refused event changes nothing.
+    pub fn apply(
+        &mut self,
+        exercise: &Exercise,
+        event: DebriefEvent,
+        at_wall: Option<OffsetDateTime>,
+    ) -> Result<(), String> {
+        let scenario = exercise.scenario();
+        let known_team = |team: &Option<String>| match team {
+            Some(id) if scenario.team_ix(id).is_none() => Err(format!("unknown team `{id}`")),
+            _ => Ok(()),
+        };
+        match event {
+            DebriefEvent::Rated(rated) => {
+                let objective = scenario
+                    .objective_ix(&rated.objective)
+                    .ok_or_else(|| format!("unknown objective `{}`", rated.objective))?;
+                known_team(&rated.team)?;
+                let team = rated.team.as_deref().and_then(|id| scenario.team_ix(id));
+                let suggested = suggest(exercise, objective, team).map(|s| s.rating);
+                let has_reason = rated
+                    .reason
+                    .as_deref()
+                    .is_some_and(|r| !r.trim().is_empty());
+                if let Some(suggested) = suggested
+                    && suggested != rated.rating
+                    && !has_reason
+                {
+                    return Err(format!(
+                        "rating {} differs from the suggested {}: give a reason",
+                        rated.rating.code(),
+                        suggested.code()
+                    ));
+                }
+                self.ratings.push(GivenRating { rated, at_wall });
+            }
+            DebriefEvent::Summary(summary) => {
+                self.executive_summary = Some(summary.text).filter(|text| !text.trim().is_empty());
+            }
+            DebriefEvent::PlanAdded(added) => {
+                if let Some(id) = &added.objective
+                    && scenario.objective_ix(id).is_none()
+                {
+                    return Err(format!("unknown objective `{id}`"));
+                }
+                known_team(&added.team)?;
+                if added.issue.trim().is_empty() {
+                    return Err("an added improvement item needs its issue".into());
+                }
+                if self.item_exists(exercise, &added.item) {
+                    return Err(format!("improvement item `{}` already exists", added.item));
+                }
+                self.added.push(added);
+            }
+            DebriefEvent::PlanEdited(edit) => {
+                if !self.item_exists(exercise, &edit.item) {
+                    return Err(format!("no improvement item `{}`", edit.item));
+                }
+                let mut edit = edit;
+                if edit.field == PlanField::CapabilityElement && !edit.value.trim().is_empty() {
+                    let element = CAPABILITY_ELEMENTS
+                        .iter()
+                        .find(|e| e.eq_ignore_ascii_case(edit.value.trim()))
+                        .ok_or_else(|| {
+                            format!(
+                                "capability element `{}` is not one of {}",
+                                edit.value,
+                                CAPABILITY_ELEMENTS.join(", ")
+                            )
+                        })?;
+                    edit.value = (*element).to_string();
+                }
+                self.edits.push(edit);
+            }
+            DebriefEvent::PlanDropped(drop) => {
+                if !self.item_exists(exercise, &drop.item) {
+                    return Err(format!("no improvement item `{}`", drop.item));
+                }
+                self.dropped.push(drop.item);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether an item (drafted or added, and not dropped) has this id.
+    pub fn item_exists(&self, exercise: &Exercise, id: &str) -> bool {
+        !self.dropped.iter().any(|d| d == id)
+            && (self.added.iter().any(|a| a.item == id)
+                || draft_plan(exercise).iter().any(|d| d.id == id))
+    }
+
+    /// The id for the next item added by hand.
+    pub fn next_added_id(&self) -> String {
+        format!("added-{}", self.added.len() + 1)
+    }
+
+    /// The final rating of an objective for a team (or jointly).
+    pub fn rating_of(&self, objective: &str, team: Option<&str>) -> Option<&GivenRating> {
+        self.ratings
+            .iter()
+            .rev()
+            .find(|g| g.rated.objective == objective && g.rated.team.as_deref() == team)
+    }
+
+    /// The value a field of an item was last given, if edited; `Some("")` when cleared.
+    pub fn edited(&self, item: &str, field: PlanField) -> Option<&str> {
+        self.edits
+            .iter()
+            .rev()
+            .find(|e| e.item == item && e.field == field)
+            .map(|e| e.value.as_str())
+    }
+}
+
+/// A wall-clock time as the journal and the JSON report write it: RFC 3339, UTC, whole seconds.
+pub fn format_wall(at: OffsetDateTime) -> String {
+    let at = at
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(at);
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Reads a wall-clock time written by `format_wall` (any RFC 3339 time is accepted).
+pub fn parse_wall(text: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("`{text}` is not an RFC 3339 time: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::played;
+
+    fn rated(
+        objective: &str,
+        team: Option<&str>,
+        rating: Rating,
+        reason: Option<&str>,
+    ) -> DebriefEvent {
+        DebriefEvent::Rated(Rated {
+            objective: objective.into(),
+            team: team.map(Into::into),
+            rating,
+            reason: reason.map(Into::into),
+            analysis: None,
+            by: Some("facilitator".into()),
+        })
+    }
+
+    #[test]
+    fn a_rating_other_than_the_suggestion_needs_a_reason() {
+        let exercise = played();
+        let mut debrief = Debrief::default();
+        let suggested = suggest(
+            &exercise,
+            exercise.scenario().objective_ix("contain").unwrap(),
+            None,
+        )
+        .unwrap()
+        .rating;
+        let other = if suggested == Rating::U {
+            Rating::M
+        } else {
+            Rating::U
+        };
+        let error = debrief
+            .apply(&exercise, rated("contain", None, other, Some("  ")), None)
+            .unwrap_err();
+        assert!(error.contains("give a reason"), "{error}");
+        assert!(debrief.ratings.is_empty());
+        debrief
+            .apply(&exercise, rated("contain", None, suggested, None), None)
+            .unwrap();
+        debrief
+            .apply(
+                &exercise,
+                rated("contain", None, other, Some("Slow in practice")),
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            debrief.rating_of("contain", None).unwrap().rated.rating,
+            other
+        );
+    }
+
+    #[test]
+    fn unknown_ids_and_elements_are_refused() {
+        let exercise = played();
+        let mut debrief = Debrief::default();
+        let cases = [
+            rated("nope", None, Rating::P, None),
+            rated("contain", Some("nobody"), Rating::P, Some("x")),
+            DebriefEvent::PlanEdited(PlanEdited {
+                item: "nothing".into(),
+                field: PlanField::Poc,
+                value: "x".into(),
+            }),
+            DebriefEvent::PlanEdited(PlanEdited {
+                item: "note-1".into(),
+                field: PlanField::CapabilityElement,
+                value: "Luck".into(),
+            }),
+            DebriefEvent::PlanDropped(PlanDropped {
+                item: "added-1".into(),
+            }),
+        ];
+        for event in cases {
+            assert!(
+                debrief.apply(&exercise, event.clone(), None).is_err(),
+                "{event:?}"
+            );
+        }
+        assert_eq!(debrief, Debrief::default());
+    }
+
+    #[test]
+    fn wall_times_round_trip() {
+        let at = parse_wall("2026-11-28T22:13:29Z").unwrap();
+        assert_eq!(format_wall(at), "2026-11-28T22:13:29Z");
+        assert!(parse_wall("yesterday").is_err());
+    }
+}

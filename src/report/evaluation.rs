@@ -1,0 +1,341 @@
+//! HSEEP evaluation from the measured evidence: the rating ttx suggests for an objective (per
+//! team and jointly) and the improvement plan's draft items. Pure: computed from the exercise as
+//! it stands, never stored; the evaluator's own ratings and edits are the debrief's.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Exercise, ExpectationIx, NoteKind, Status};
+use crate::scenario::{ObjectiveIx, TeamIx, format_secs};
+
+/// HSEEP's four ratings of a core capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rating {
+    P,
+    S,
+    M,
+    U,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 4] = [Rating::P, Rating::S, Rating::M, Rating::U];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Rating::P => "P",
+            Rating::S => "S",
+            Rating::M => "M",
+            Rating::U => "U",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rating::P => "Performed without Challenges",
+            Rating::S => "Performed with Some Challenges",
+            Rating::M => "Performed with Major Challenges",
+            Rating::U => "Unable to be Performed",
+        }
+    }
+
+    /// HSEEP's definition (Exercise Evaluation Guide), shown on screen and in the appendix.
+    pub fn definition(self) -> &'static str {
+        match self {
+            Rating::P => {
+                "The targets and critical tasks associated with the core capability were \
+                 completed in a manner that achieved the objective(s) and did not negatively \
+                 impact the performance of other activities. Performance of this activity did not \
+                 contribute to additional health and/or safety risks for the public or for \
+                 emergency workers, and it was conducted in accordance with applicable plans, \
+                 policies, procedures, regulations, and laws."
+            }
+            Rating::S => {
+                "The same as P; however, opportunities to enhance effectiveness and/or \
+                 efficiency were identified."
+            }
+            Rating::M => {
+                "The targets and critical tasks were completed in a manner that achieved the \
+                 objective(s), but some or all of the following were observed: demonstrated \
+                 performance had a negative impact on the performance of other activities; \
+                 contributed to additional health and/or safety risks for the public or for \
+                 emergency workers; and/or was not conducted in accordance with applicable \
+                 plans, policies, procedures, regulations, and laws."
+            }
+            Rating::U => {
+                "The targets and critical tasks associated with the core capability were not \
+                 performed in a manner that achieved the objective(s)."
+            }
+        }
+    }
+
+    /// A rating from its code, `P`, `S`, `M` or `U` (either case).
+    pub fn parse(code: &str) -> Option<Rating> {
+        Rating::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(code.trim()))
+    }
+}
+
+/// ttx's suggested rating and the evidence it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub rating: Rating,
+    pub score: f64,
+    /// "2 of 3 tasks met; msg-1.rfa-reply@cn late by 3h10m, missing contact".
+    pub evidence: String,
+}
+
+/// The critical tasks of an objective: the expectations linked to it, of one team or (`None`)
+/// of every team, in the report's order (team, then release).
+pub fn critical_tasks(
+    exercise: &Exercise,
+    objective: ObjectiveIx,
+    team: Option<TeamIx>,
+) -> Vec<ExpectationIx> {
+    let teams: Vec<TeamIx> = match team {
+        Some(team) => vec![team],
+        None => (0..exercise.scenario().teams.len()).map(TeamIx).collect(),
+    };
+    teams
+        .into_iter()
+        .flat_map(|t| exercise.expectations_of_team(t))
+        .filter(|ix| exercise.expectation(*ix).objective == Some(objective))
+        .collect()
+}
+
+/// The suggestion rule of evaluation.md: the objective's score over its scored critical tasks
+/// against the scenario's thresholds, and never P when a task was missed, late or incomplete.
+/// `None` when no critical task is scored (none linked, or none due yet).
+pub fn suggest(
+    exercise: &Exercise,
+    objective: ObjectiveIx,
+    team: Option<TeamIx>,
+) -> Option<Suggestion> {
+    let tasks: Vec<ExpectationIx> = critical_tasks(exercise, objective, team)
+        .into_iter()
+        .filter(|ix| exercise.status(*ix).is_scored())
+        .collect();
+    let score = exercise.score_of(&tasks, |_| true).value()?;
+    let thresholds = exercise.scenario().ratings;
+    let shortfalls: Vec<String> = tasks
+        .iter()
+        .filter_map(|ix| shortfall(exercise, *ix))
+        .collect();
+    let rating = if score >= thresholds.performed {
+        // A shortfall costs the P however high the score.
+        if shortfalls.is_empty() {
+            Rating::P
+        } else {
+            Rating::S
+        }
+    } else if score >= thresholds.some {
+        Rating::S
+    } else if score >= thresholds.major {
+        Rating::M
+    } else {
+        Rating::U
+    };
+    let met = tasks.len() - shortfalls.len();
+    let mut evidence = format!("{met} of {} tasks met", tasks.len());
+    for item in shortfalls {
+        evidence.push_str("; ");
+        evidence.push_str(&item);
+    }
+    Some(Suggestion {
+        rating,
+        score,
+        evidence,
+    })
+}
+
+/// What went wrong with a task, in the evidence's short form; `None` when it was met (or is not
+/// scored).
+fn shortfall(exercise: &Exercise, ix: ExpectationIx) -> Option<String> {
+    let e = exercise.expectation(ix);
+    let id = exercise.expectation_id(ix);
+    let missing = || -> Vec<String> {
+        match (&e.done, e.action) {
+            (Some(done), Some(action)) => {
+                let fields = &exercise.scenario().action(action).fields;
+                done.missing.iter().map(|f| fields[*f].clone()).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    let late_by = || e.done.as_ref().map_or(0, |d| d.at.saturating_sub(e.due_at));
+    match exercise.status(ix) {
+        Status::Missed => Some(format!("{id} missed")),
+        Status::Late => {
+            let missing = missing();
+            let mut text = format!("{id} late by {}", format_secs(late_by()));
+            if !missing.is_empty() {
+                text.push_str(&format!(", missing {}", missing.join(", ")));
+            }
+            Some(text)
+        }
+        Status::Incomplete => Some(format!("{id} incomplete, missing {}", missing().join(", "))),
+        _ => None,
+    }
+}
+
+/// A piece of evidence behind an improvement-plan item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    Task(ExpectationIx),
+    /// An "improvement" observation, by its index in the exercise's notes.
+    Note(usize),
+}
+
+/// An area for improvement as ttx drafts it, before the facilitator's edits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftItem {
+    /// Stable across replays: `OBJECTIVE/ACTION@TEAM` for shortfalls (`-` for no objective),
+    /// `note-N` for an observation.
+    pub id: String,
+    pub objective: Option<ObjectiveIx>,
+    pub team: Option<TeamIx>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The draft plan: each missed, late or incomplete task and each "improvement" observation,
+/// with the same action missed by the same team under the same objective merged into one item.
+/// Items are grouped by objective in the scenario's order; observations come last.
+pub fn draft_plan(exercise: &Exercise) -> Vec<DraftItem> {
+    let scenario = exercise.scenario();
+    let mut items: Vec<DraftItem> = Vec::new();
+    let objectives = (0..scenario.objectives.len())
+        .map(|o| Some(ObjectiveIx(o)))
+        .chain(std::iter::once(None));
+    for objective in objectives {
+        for team in (0..scenario.teams.len()).map(TeamIx) {
+            for ix in exercise.expectations_of_team(team) {
+                let e = exercise.expectation(ix);
+                if e.objective != objective || shortfall(exercise, ix).is_none() {
+                    continue;
+                }
+                let action = match (e.is_decision(), e.action) {
+                    (false, Some(action)) => scenario.action(action).id.as_str(),
+                    _ => "decision",
+                };
+                let objective_id = objective.map_or("-", |o| scenario.objective(o).id.as_str());
+                let id = format!("{objective_id}/{action}@{}", scenario.team(team).id);
+                match items.iter_mut().find(|item| item.id == id) {
+                    Some(item) => item.evidence.push(Evidence::Task(ix)),
+                    None => items.push(DraftItem {
+                        id,
+                        objective,
+                        team: Some(team),
+                        evidence: vec![Evidence::Task(ix)],
+                    }),
+                }
+            }
+        }
+    }
+    for (n, note) in exercise.notes().iter().enumerate() {
+        if note.kind == NoteKind::Improvement {
+            items.push(DraftItem {
+                id: format!("note-{n}"),
+                objective: None,
+                team: note.team,
+                evidence: vec![Evidence::Note(n)],
+            });
+        }
+    }
+    items
+}
+
+/// The draft item's issue in plain words: what was expected and what went wrong, each time.
+pub fn draft_issue(exercise: &Exercise, item: &DraftItem) -> String {
+    let scenario = exercise.scenario();
+    let mut parts = Vec::new();
+    for evidence in &item.evidence {
+        match *evidence {
+            Evidence::Note(n) => {
+                if let Some(note) = exercise.notes().get(n) {
+                    parts.push(note.text.clone());
+                }
+            }
+            Evidence::Task(ix) => {
+                let e = exercise.expectation(ix);
+                let what = match (e.is_decision(), e.action) {
+                    (false, Some(action)) => scenario.action(action).name.clone(),
+                    _ => exercise.expectation_title(ix),
+                };
+                let problem = shortfall(exercise, ix).unwrap_or_default();
+                let team = scenario.team(e.team).name.as_str();
+                parts.push(format!("{what} ({team}): {problem}"));
+            }
+        }
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Command, Settings};
+    use crate::testing::{phishing, played, respond};
+    use std::sync::Arc;
+
+    fn objective(exercise: &Exercise, id: &str) -> ObjectiveIx {
+        exercise.scenario().objective_ix(id).unwrap()
+    }
+
+    #[test]
+    fn the_rule_maps_scores_to_ratings_by_the_thresholds() {
+        // One critical task of weight 1 for `contain`, met, late or missed, gives every band.
+        let scenario = Arc::new(phishing());
+        let cases = [
+            (Some(300), Rating::P),  // met: score 1
+            (Some(2400), Rating::M), // late: late credit 0.5 by default, ≥ 0.4
+            (None, Rating::U),       // missed: 0
+        ];
+        for (block_at, expected) in cases {
+            let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+            exercise.execute(Command::Start).unwrap();
+            if let Some(at) = block_at {
+                exercise.execute(Command::AdvanceTo(at)).unwrap();
+                exercise.execute(respond(0, 1, &[], None)).unwrap();
+            }
+            exercise.execute(Command::AdvanceTo(3600)).unwrap();
+            exercise.execute(Command::End).unwrap();
+            let contain = objective(&exercise, "contain");
+            let suggestion = suggest(&exercise, contain, None).unwrap();
+            assert_eq!(suggestion.rating, expected, "{block_at:?}: {suggestion:?}");
+        }
+    }
+
+    #[test]
+    fn never_p_when_a_task_fell_short() {
+        // A score of 0.95 would be P; one late task among many caps it at S.
+        let mut scenario = phishing();
+        scenario.ratings.performed = 0.5;
+        let scenario = Arc::new(scenario);
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        exercise.execute(Command::Start).unwrap();
+        exercise.execute(Command::AdvanceTo(2400)).unwrap();
+        exercise.execute(respond(0, 1, &[], None)).unwrap();
+        exercise.execute(Command::AdvanceTo(3600)).unwrap();
+        exercise.execute(Command::End).unwrap();
+        let suggestion = suggest(&exercise, objective(&exercise, "contain"), None).unwrap();
+        assert_eq!(suggestion.rating, Rating::S, "{suggestion:?}");
+        assert_eq!(
+            suggestion.evidence,
+            "0 of 1 tasks met; mail-wave.block@soc late by 10m"
+        );
+    }
+
+    #[test]
+    fn no_suggestion_without_a_scored_task() {
+        let exercise = played();
+        let report = objective(&exercise, "report");
+        // The CERT has no task under `report`; the SOC has one.
+        assert!(suggest(&exercise, report, Some(TeamIx(1))).is_none());
+        assert!(suggest(&exercise, report, Some(TeamIx(0))).is_some());
+    }
+
+    #[test]
+    fn ratings_parse_from_their_codes() {
+        assert_eq!(Rating::parse(" s "), Some(Rating::S));
+        assert_eq!(Rating::parse("X"), None);
+    }
+}
