@@ -5,15 +5,46 @@ use std::fmt::Write as _;
 
 use crate::report::Report;
 use crate::report::people::{self, Table};
+use crate::report::svg;
 use crate::scenario::Scenario;
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;\
-padding:0 1rem;color:#222;line-height:1.4}\
-table{border-collapse:collapse;margin:0 0 1.5rem}\
-th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}\
-thead th{background:#eee}\
+const STYLE: &str = "\
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;margin:0 auto;\
+padding:1rem;color:#1a1a1a;line-height:1.45;font-size:15px}\
+h1{font-size:1.7rem;margin:.5rem 0}h2{border-bottom:2px solid #1f3b63;color:#1f3b63;\
+padding-bottom:.2rem;margin-top:2rem}h3{color:#1f3b63}\
+.marking{text-align:center;font-weight:bold;letter-spacing:.05em;color:#8a4b00;margin:.25rem 0}\
+.draft{border:2px solid #a00;color:#a00;padding:.4rem .6rem;font-weight:bold;display:inline-block}\
+.cover{border-bottom:3px solid #1f3b63;padding-bottom:1rem}\
+.scroll{overflow-x:auto;margin:0 0 1.2rem}\
+table{border-collapse:collapse;width:100%}\
+th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top}\
+thead th{background:#e8edf4}table.overview th{width:14rem;background:#f4f6f9}\
 td.missed,td.overdue{color:#a00;font-weight:bold}td.late,td.incomplete{color:#a60}\
-td.met{color:#070}";
+td.met{color:#070}\
+svg.chart{width:100%;height:auto;max-width:900px;display:block;margin:.5rem 0 1rem;\
+font-size:12px}\
+svg .grid{stroke:#ddd}svg .tick{fill:#555;text-anchor:middle;font-size:11px}\
+svg .lane{stroke:#999}svg .label{text-anchor:end;fill:#222}\
+svg .head{text-anchor:middle;font-weight:bold;fill:#222}\
+svg .cell{text-anchor:middle;font-weight:bold;fill:#111}\
+svg .inject{fill:#1f5fbf}svg .deadline{stroke:#c00;stroke-width:2}\
+svg .met{fill:#2e8b3a}svg .short{fill:#e69500}svg .missed{fill:#c62828}\
+svg .open{fill:#9aa}svg .unexpected{fill:#888}svg .standard{stroke:#000;stroke-width:2.5}\
+svg .legend text{fill:#333}\
+svg .r-p{fill:#4caf50}svg .r-s{fill:#c5e1a5}svg .r-m{fill:#ffb74d}svg .r-u{fill:#e57373}\
+svg .r-none{fill:#eee}svg .suggested{fill-opacity:.35}\
+.print-marking{display:none}\
+@media (max-width:40rem){body{font-size:14px;padding:.5rem}\
+table.overview th{width:auto}}\
+@media print{body{max-width:none;font-size:10.5pt;padding:0}\
+@page{margin:18mm 14mm}\
+.print-marking{display:block;position:fixed;left:0;right:0;text-align:center;\
+font-weight:bold;color:#8a4b00;font-size:9pt}\
+.print-marking.top{top:-12mm}.print-marking.bottom{bottom:-12mm}\
+h2{break-before:page}h2,h3{break-after:avoid}\
+tr,svg.chart,li{break-inside:avoid}thead{display:table-header-group}\
+.scroll{overflow:visible}a{color:inherit}}";
 
 pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     let aar = people::build(report, scenario);
@@ -22,30 +53,91 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
     );
+    if let Some(handling) = &aar.handling {
+        // Fixed in print: the browser repeats it at the top and bottom of every page.
+        let marking = escape(handling);
+        let _ = writeln!(
+            out,
+            "<div class=\"print-marking top\">{marking}</div>\n\
+             <div class=\"print-marking bottom\">{marking}</div>\n\
+             <p class=\"marking\">{marking}</p>"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<header class=\"cover\">\n<h1>{title}</h1>\n<p>{}</p>",
+        escape(&aar.dates)
+    );
+    if aar.draft {
+        out.push_str("<p class=\"draft\">Draft: not every objective has been rated yet.</p>\n");
+    }
+    out.push_str("</header>\n");
+    section(&mut out, "Exercise Overview");
     overview(&mut out, &aar.overview);
-    section(&mut out, "Scores");
+    section(&mut out, "Executive Summary");
+    match &aar.executive_summary {
+        Some(summary) => {
+            for paragraph in summary.split("\n\n") {
+                let _ = writeln!(out, "<p>{}</p>", escape(paragraph));
+            }
+        }
+        None => out.push_str("<p>Not written yet.</p>\n"),
+    }
+    out.push_str("<h3>Major strengths</h3>\n");
+    list(&mut out, &aar.top_strengths);
+    out.push_str("<h3>Primary areas for improvement</h3>\n");
+    list(&mut out, &aar.top_improvements);
+    section(&mut out, "Analysis of Core Capabilities");
+    out.push_str(&svg::ratings(report, scenario));
+    table(&mut out, &aar.matrix, None);
+    if let Some(chart) = svg::latencies(report, scenario) {
+        out.push_str("<h3>Critical tasks: latency against the time standard</h3>\n");
+        out.push_str(&chart);
+    }
+    for objective in &aar.objectives {
+        let _ = writeln!(out, "<section>\n<h3>{}</h3>", escape(&objective.heading));
+        for fact in &objective.facts {
+            let _ = writeln!(out, "<p>{}</p>", escape(fact));
+        }
+        out.push_str("<h4>Ratings</h4>\n");
+        list(&mut out, &objective.ratings);
+        out.push_str("<h4>Critical tasks</h4>\n");
+        table(&mut out, &objective.tasks, Some(6));
+        out.push_str("<h4>Strengths</h4>\n");
+        list(&mut out, &objective.strengths);
+        out.push_str("<h4>Areas for improvement</h4>\n");
+        list(&mut out, &objective.improvements);
+        out.push_str("</section>\n");
+    }
+    out.push_str("<h3>Scores by team</h3>\n");
     table(&mut out, &aar.summary, None);
     for team in &aar.teams {
-        let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&team.heading));
+        let _ = writeln!(out, "<section>\n<h4>{}</h4>", escape(&team.heading));
         let _ = writeln!(out, "<p>{}</p>", escape(&team.score));
         if !team.objectives.rows.is_empty() {
-            out.push_str("<h3>Objectives</h3>\n");
             table(&mut out, &team.objectives, None);
         }
-        out.push_str("<h3>Expectations</h3>\n");
         table(&mut out, &team.expectations, Some(5));
         out.push_str("</section>\n");
     }
-    section(&mut out, "Timeline");
-    table(&mut out, &aar.timeline, None);
-    section(&mut out, "Strengths");
+    out.push_str("<h3>Observations: strengths</h3>\n");
     list(&mut out, &aar.strengths);
-    section(&mut out, "Areas for improvement");
+    out.push_str("<h3>Observations: areas for improvement</h3>\n");
     list(&mut out, &aar.improvements);
-    section(&mut out, "Improvement plan");
+    section(&mut out, "What was exchanged");
+    table(&mut out, &aar.exchanged, None);
+    section(&mut out, "Timeline");
+    out.push_str(&svg::timeline(report, scenario));
+    table(&mut out, &aar.timeline, None);
+    section(&mut out, "Appendix A: Improvement Plan");
     table(&mut out, &aar.plan, None);
+    section(&mut out, "Appendix B: Exercise Participants");
+    table(&mut out, &aar.participants, None);
+    section(&mut out, "Appendix C: Rating Definitions");
+    table(&mut out, &aar.definitions, None);
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -74,9 +166,9 @@ fn table(out: &mut String, table: &Table, status: Option<usize>) {
         out.push_str("<p>None.</p>\n");
         return;
     }
-    out.push_str("<table>\n<thead>\n<tr>");
-    for head in table.head {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(head));
+    out.push_str("<div class=\"scroll\"><table>\n<thead>\n<tr>");
+    for head in &table.head {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(head.as_str()));
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
     for row in &table.rows {
@@ -90,7 +182,7 @@ fn table(out: &mut String, table: &Table, status: Option<usize>) {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table></div>\n");
 }
 
 fn list(out: &mut String, items: &[String]) {
@@ -106,7 +198,7 @@ fn list(out: &mut String, items: &[String]) {
 }
 
 /// Scenario text is untrusted: text only, in element content and in attribute values.
-fn escape(raw: &str) -> String {
+pub(super) fn escape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {

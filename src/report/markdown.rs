@@ -9,31 +9,76 @@ use crate::scenario::Scenario;
 pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     let aar = people::build(report, scenario);
     let mut out = String::new();
+    if let Some(handling) = &aar.handling {
+        let _ = writeln!(out, "**{}**\n", text(handling));
+    }
     let _ = writeln!(out, "# After-Action Report: {}\n", text(&aar.title));
+    let _ = writeln!(out, "{}\n", text(&aar.dates));
+    if aar.draft {
+        out.push_str("**Draft:** not every objective has been rated yet.\n\n");
+    }
+    out.push_str("## Exercise Overview\n\n");
     table(&mut out, &aar.overview);
-    out.push_str("## Scores\n\n");
+    out.push_str("## Executive Summary\n\n");
+    match &aar.executive_summary {
+        Some(summary) => {
+            for paragraph in summary.split("\n\n") {
+                let _ = writeln!(out, "{}\n", text(paragraph));
+            }
+        }
+        None => out.push_str("Not written yet.\n\n"),
+    }
+    out.push_str("### Major strengths\n\n");
+    list(&mut out, &aar.top_strengths);
+    out.push_str("### Primary areas for improvement\n\n");
+    list(&mut out, &aar.top_improvements);
+    out.push_str("## Analysis of Core Capabilities\n\n");
+    table(&mut out, &aar.matrix);
+    for objective in &aar.objectives {
+        let _ = writeln!(out, "### {}\n", text(&objective.heading));
+        list_or_skip(&mut out, &objective.facts);
+        out.push_str("**Ratings**\n\n");
+        list(&mut out, &objective.ratings);
+        out.push_str("**Critical tasks**\n\n");
+        table(&mut out, &objective.tasks);
+        out.push_str("**Strengths**\n\n");
+        list(&mut out, &objective.strengths);
+        out.push_str("**Areas for improvement**\n\n");
+        list(&mut out, &objective.improvements);
+    }
+    out.push_str("### Scores by team\n\n");
     table(&mut out, &aar.summary);
     for team in &aar.teams {
-        let _ = writeln!(out, "## {}\n", text(&team.heading));
+        let _ = writeln!(out, "#### {}\n", text(&team.heading));
         let _ = writeln!(out, "{}\n", text(&team.score));
         if !team.objectives.rows.is_empty() {
-            out.push_str("### Objectives\n\n");
             table(&mut out, &team.objectives);
         }
-        out.push_str("### Expectations\n\n");
         table(&mut out, &team.expectations);
     }
+    out.push_str("### Observations: strengths\n\n");
+    list(&mut out, &aar.strengths);
+    out.push_str("### Observations: areas for improvement\n\n");
+    list(&mut out, &aar.improvements);
+    out.push_str("## What was exchanged\n\n");
+    table(&mut out, &aar.exchanged);
     out.push_str("## Timeline\n\n");
     table(&mut out, &aar.timeline);
-    out.push_str("## Strengths\n\n");
-    list(&mut out, &aar.strengths);
-    out.push_str("## Areas for improvement\n\n");
-    list(&mut out, &aar.improvements);
-    out.push_str("## Improvement plan\n\n");
+    out.push_str("## Appendix A: Improvement Plan\n\n");
     table(&mut out, &aar.plan);
+    out.push_str("## Appendix B: Exercise Participants\n\n");
+    table(&mut out, &aar.participants);
+    out.push_str("## Appendix C: Rating Definitions\n\n");
+    table(&mut out, &aar.definitions);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+fn list_or_skip(out: &mut String, items: &[String]) {
+    if !items.is_empty() {
+        list(out, items);
+    }
 }
 
 fn table(out: &mut String, table: &Table) {

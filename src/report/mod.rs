@@ -6,6 +6,7 @@ pub mod evaluation;
 mod html;
 mod markdown;
 mod people;
+mod svg;
 
 use serde::Serialize;
 

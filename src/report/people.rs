@@ -1,12 +1,21 @@
-//! The after-action report for people (HSEEP's AAR), shared by the Markdown and HTML renderings:
-//! sections of plain text and tables, escaped by each renderer, never here.
+//! The after-action report for people (HSEEP's AAR/IP), shared by the Markdown and HTML
+//! renderings: sections of plain text and tables in HSEEP's order and names, escaped by each
+//! renderer, never here.
 
-use crate::report::{ExpectationReport, Report, TeamReport};
+use time::OffsetDateTime;
+
+use crate::report::debrief::parse_wall;
+use crate::report::evaluation::Rating;
+use crate::report::{ExpectationReport, RatingReport, Report, TeamReport};
 use crate::scenario::{Scenario, Secs, format_secs};
 
 pub(super) struct Table {
-    pub head: &'static [&'static str],
+    pub head: Vec<String>,
     pub rows: Vec<Vec<String>>,
+}
+
+fn head(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
 }
 
 pub(super) struct TeamPart {
@@ -17,15 +26,41 @@ pub(super) struct TeamPart {
     pub expectations: Table,
 }
 
-pub(super) struct Aar {
-    pub title: String,
-    pub overview: Table,
-    pub summary: Table,
-    pub teams: Vec<TeamPart>,
-    pub timeline: Table,
+/// One objective's analysis: its ratings, critical tasks, strengths and areas for improvement.
+pub(super) struct ObjectivePart {
+    pub heading: String,
+    /// "Core capability: …", "Target: …".
+    pub facts: Vec<String>,
+    /// One line per rating row: who, the rating, the suggestion and its evidence, the analysis.
+    pub ratings: Vec<String>,
+    pub tasks: Table,
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
+}
+
+pub(super) struct Aar {
+    pub title: String,
+    pub handling: Option<String>,
+    /// Some rating is missing: the report says "draft" on its cover.
+    pub draft: bool,
+    /// The cover's dates line.
+    pub dates: String,
+    pub overview: Table,
+    pub executive_summary: Option<String>,
+    pub top_strengths: Vec<String>,
+    pub top_improvements: Vec<String>,
+    /// Objective × capability × rating per team and jointly.
+    pub matrix: Table,
+    pub objectives: Vec<ObjectivePart>,
+    pub teams: Vec<TeamPart>,
+    pub summary: Table,
+    pub strengths: Vec<String>,
+    pub improvements: Vec<String>,
+    pub exchanged: Table,
+    pub timeline: Table,
     pub plan: Table,
+    pub participants: Table,
+    pub definitions: Table,
 }
 
 /// A share as a percentage: `81.3%`, `100%`; "not scored" for none.
@@ -75,29 +110,84 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
                  (open, overdue)"
             .to_string(),
     };
-    let overview = Table {
-        head: &["", ""],
-        rows: vec![
-            vec!["Exercise".into(), report.title.clone()],
-            vec!["Outcome".into(), outcome],
-            vec!["Teams".into(), report.teams.len().to_string()],
-            vec![
-                "Injects released".into(),
-                format!(
-                    "{} of {}",
-                    report
-                        .injects
-                        .iter()
-                        .filter(|i| i.released_at_s.is_some())
-                        .count(),
-                    report.injects.len()
-                ),
-            ],
-            vec!["Seed".into(), report.seed.to_string()],
-        ],
-    };
+    let info = &report.exercise;
+    let dates = dates(report);
+    let mut overview = vec![
+        vec!["Exercise name".into(), report.title.clone()],
+        vec!["Exercise dates".into(), dates.clone()],
+        vec!["Outcome".into(), outcome],
+    ];
+    let optional = [
+        ("Scope", info.scope.clone()),
+        (
+            "Mission areas",
+            Some(info.mission_areas.join(", ")).filter(|m| !m.is_empty()),
+        ),
+        ("Core capabilities", {
+            let mut caps: Vec<String> = Vec::new();
+            for o in &scenario.objectives {
+                if let Some(c) = &o.capability
+                    && !caps.contains(c)
+                {
+                    caps.push(c.clone());
+                }
+            }
+            Some(caps.join(", ")).filter(|c| !c.is_empty())
+        }),
+        (
+            "Objectives",
+            Some(
+                scenario
+                    .objectives
+                    .iter()
+                    .map(|o| o.name.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+            .filter(|o| !o.is_empty()),
+        ),
+        ("Scenario", scenario.summary.clone()),
+        ("Sponsor", info.sponsor.clone()),
+        ("Location", info.location.clone()),
+        (
+            "Participating organisations",
+            Some(
+                scenario
+                    .teams
+                    .iter()
+                    .map(|t| {
+                        if t.organisations.is_empty() {
+                            t.name.clone()
+                        } else {
+                            format!("{} ({})", t.name, t.organisations.join(", "))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        ),
+        ("Point of contact", info.contact.clone()),
+    ];
+    for (name, value) in optional {
+        if let Some(value) = value {
+            overview.push(vec![name.into(), value]);
+        }
+    }
+    overview.push(vec![
+        "Injects released".into(),
+        format!(
+            "{} of {}",
+            report
+                .injects
+                .iter()
+                .filter(|i| i.released_at_s.is_some())
+                .count(),
+            report.injects.len()
+        ),
+    ]);
+    overview.push(vec!["Seed".into(), report.seed.to_string()]);
     let summary = Table {
-        head: &["Team", "Score", "Credit", "Weight"],
+        head: head(&["Team", "Score", "Credit", "Weight"]),
         rows: report
             .teams
             .iter()
@@ -111,25 +201,365 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
             })
             .collect(),
     };
+    let strengths = notes(report, scenario, crate::engine::NoteKind::Strength);
+    let improvements = notes(report, scenario, crate::engine::NoteKind::Improvement);
+    let mut top_strengths: Vec<String> = report
+        .notes
+        .iter()
+        .filter(|n| n.kind == crate::engine::NoteKind::Strength)
+        .map(|n| n.text.clone())
+        .collect();
+    for r in &report.ratings {
+        if r.team.is_none() && r.rating.or(r.suggested) == Some(Rating::P) {
+            top_strengths.push(format!(
+                "{}: {}",
+                objective_name(scenario, &r.objective),
+                r.evidence.clone().unwrap_or_default()
+            ));
+        }
+    }
+    top_strengths.truncate(3);
+    let top_improvements = report
+        .improvement_plan
+        .iter()
+        .take(3)
+        .map(|item| item.issue.clone())
+        .collect();
     Aar {
         title: report.title.clone(),
-        overview,
-        summary,
+        handling: info.handling.clone(),
+        draft: report.is_draft(),
+        dates,
+        overview: Table {
+            head: head(&["", ""]),
+            rows: overview,
+        },
+        executive_summary: report.executive_summary.clone(),
+        top_strengths,
+        top_improvements,
+        matrix: matrix(report, scenario),
+        objectives: scenario
+            .objectives
+            .iter()
+            .map(|o| objective_part(report, scenario, &o.id))
+            .collect(),
         teams: report
             .teams
             .iter()
             .map(|t| team_part(t, scenario))
             .collect(),
+        summary,
+        strengths,
+        improvements,
+        exchanged: exchanged(report, scenario),
         timeline: timeline(report, scenario),
-        strengths: notes(report, scenario, crate::engine::NoteKind::Strength),
-        improvements: notes(report, scenario, crate::engine::NoteKind::Improvement),
         plan: plan(report, scenario),
+        participants: participants(report, scenario),
+        definitions: Table {
+            head: head(&[
+                "Code",
+                "Rating",
+                "Definition (HSEEP Exercise Evaluation Guide)",
+            ]),
+            rows: Rating::ALL
+                .iter()
+                .map(|r| vec![r.code().into(), r.name().into(), r.definition().into()])
+                .collect(),
+        },
+    }
+}
+
+/// The wall-clock date of a journal time, as people write it: "28 November 2026, 22:13 UTC".
+fn wall(text: &str) -> Option<OffsetDateTime> {
+    parse_wall(text).ok()
+}
+
+fn human_date(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[day padding:none] [month repr:long] [year], [hour]:[minute] UTC"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
+fn dates(report: &Report) -> String {
+    let scenario_time = report
+        .ended_at_s
+        .map(|at| format!("{} of scenario time", format_secs(at)));
+    let started = report.started_wall.as_deref().and_then(wall);
+    let ended = report.ended_wall.as_deref().and_then(wall);
+    let wall_text = match (started, ended) {
+        (Some(s), Some(e)) => {
+            let secs = (e - s).whole_seconds().max(0);
+            format!(
+                "{} to {} ({} wall clock)",
+                human_date(s),
+                human_date(e),
+                format_secs(Secs::try_from(secs).unwrap_or(0))
+            )
+        }
+        (Some(s), None) => format!("Started {} (not ended)", human_date(s)),
+        _ => "Dates unknown: the journal did not record the wall clock".into(),
+    };
+    match scenario_time {
+        Some(t) => format!("{wall_text}; {t}"),
+        None => wall_text,
+    }
+}
+
+fn objective_name(scenario: &Scenario, id: &str) -> String {
+    match scenario.objective_ix(id) {
+        Some(ix) => scenario.objective(ix).name.clone(),
+        None => id.to_string(),
+    }
+}
+
+/// "S (suggested M)", "— (suggested P)", "not rated".
+fn rating_cell(r: &RatingReport) -> String {
+    let suggested = r.suggested.map(|s| format!("suggested {}", s.code()));
+    match (r.rating, suggested) {
+        (Some(rating), Some(s)) => format!("{} ({s})", rating.code()),
+        (Some(rating), None) => rating.code().to_string(),
+        (None, Some(s)) => format!("not rated ({s})"),
+        (None, None) => "not rated".into(),
+    }
+}
+
+fn who(r: &RatingReport, scenario: &Scenario) -> String {
+    match &r.team {
+        Some(team) => team_name(scenario, team),
+        None => "Jointly".into(),
+    }
+}
+
+fn matrix(report: &Report, scenario: &Scenario) -> Table {
+    let mut names = vec!["Objective".to_string(), "Core capability".to_string()];
+    names.extend(scenario.teams.iter().map(|t| t.name.clone()));
+    names.push("Jointly".into());
+    let rows = scenario
+        .objectives
+        .iter()
+        .map(|o| {
+            let cell = |team: Option<&str>| {
+                report
+                    .ratings
+                    .iter()
+                    .find(|r| r.objective == o.id && r.team.as_deref() == team)
+                    .map_or_else(|| "—".to_string(), rating_cell)
+            };
+            let mut row = vec![
+                o.name.clone(),
+                o.capability.clone().unwrap_or_else(|| "—".into()),
+            ];
+            row.extend(scenario.teams.iter().map(|t| cell(Some(&t.id))));
+            row.push(cell(None));
+            row
+        })
+        .collect();
+    Table { head: names, rows }
+}
+
+fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePart {
+    let mut facts = Vec::new();
+    if let Some(ix) = scenario.objective_ix(id) {
+        let objective = scenario.objective(ix);
+        if let Some(capability) = &objective.capability {
+            facts.push(format!("Core capability: {capability}"));
+        }
+        if let Some(target) = &objective.target {
+            facts.push(format!("Target: {target}"));
+        }
+    }
+    let ratings = report
+        .ratings
+        .iter()
+        .filter(|r| r.objective == id)
+        .map(|r| {
+            let mut line = format!("{}: {}", who(r, scenario), rating_cell(r));
+            if let Some(evidence) = &r.evidence {
+                line.push_str(&format!(" — evidence: {evidence}"));
+            }
+            if let Some(reason) = &r.reason {
+                line.push_str(&format!(" — reason: {reason}"));
+            }
+            if let Some(by) = &r.by {
+                line.push_str(&format!(" — rated by {by}"));
+                if let Some(at) = r.at_wall.as_deref().and_then(wall) {
+                    line.push_str(&format!(", {}", human_date(at)));
+                }
+            }
+            if let Some(analysis) = &r.analysis {
+                line.push_str(&format!(". Analysis: {analysis}"));
+            }
+            line
+        })
+        .collect();
+    let dash = || "—".to_string();
+    let tasks: Vec<&ExpectationReport> = report
+        .teams
+        .iter()
+        .flat_map(|t| &t.expectations)
+        .filter(|e| e.objective.as_deref() == Some(id))
+        .collect();
+    let strengths = tasks
+        .iter()
+        .filter(|e| e.status == "met")
+        .map(|e| {
+            format!(
+                "{} ({}) met in {} against a standard of {}",
+                task_name(e, scenario),
+                team_name(scenario, &e.team),
+                e.latency_s.map_or_else(dash, format_secs),
+                format_secs(e.due_at_s.saturating_sub(e.released_at_s))
+            )
+        })
+        .collect();
+    let improvements = report
+        .improvement_plan
+        .iter()
+        .filter(|item| item.objective.as_deref() == Some(id))
+        .map(|item| item.issue.clone())
+        .collect();
+    ObjectivePart {
+        heading: objective_name(scenario, id),
+        facts,
+        ratings,
+        tasks: Table {
+            head: head(&[
+                "Critical task",
+                "Team",
+                "Released",
+                "Deadline",
+                "Done",
+                "Latency / standard",
+                "Status",
+                "Missing",
+            ]),
+            rows: tasks
+                .iter()
+                .map(|e| {
+                    vec![
+                        format!("{} ({})", task_name(e, scenario), e.id),
+                        team_name(scenario, &e.team),
+                        format_secs(e.released_at_s),
+                        format_secs(e.due_at_s),
+                        e.done_at_s.map_or_else(dash, format_secs),
+                        format!(
+                            "{} / {}",
+                            e.latency_s.map_or_else(dash, format_secs),
+                            format_secs(e.due_at_s.saturating_sub(e.released_at_s))
+                        ),
+                        e.status.to_string(),
+                        e.missing_fields.join(", "),
+                    ]
+                })
+                .collect(),
+        },
+        strengths,
+        improvements,
+    }
+}
+
+/// People's name for a task: the action's name, or the decision's title.
+pub(super) fn task_name(e: &ExpectationReport, scenario: &Scenario) -> String {
+    match &e.action {
+        Some(action) if e.choices.is_none() => action_name(scenario, action),
+        _ => e.title.clone(),
+    }
+}
+
+/// Every message, threaded: a reply follows what it answers, indented by "↳".
+fn exchanged(report: &Report, scenario: &Scenario) -> Table {
+    let parent = |m: &crate::report::MessageReport| -> Option<u64> {
+        m.in_reply_to.flatten().or_else(|| {
+            m.response
+                .and_then(|n| report.responses.as_ref()?.get(n))
+                .and_then(|r| r.message)
+        })
+    };
+    let mut order: Vec<(usize, &crate::report::MessageReport)> = Vec::new();
+    fn visit<'a>(
+        report: &'a Report,
+        parent: &dyn Fn(&crate::report::MessageReport) -> Option<u64>,
+        of: Option<u64>,
+        depth: usize,
+        order: &mut Vec<(usize, &'a crate::report::MessageReport)>,
+    ) {
+        for m in &report.messages {
+            let p = parent(m).filter(|p| report.messages.iter().any(|o| o.n == *p));
+            if p == of && !order.iter().any(|(_, seen)| seen.n == m.n) && depth < 32 {
+                order.push((depth, m));
+                visit(report, parent, Some(m.n), depth + 1, order);
+            }
+        }
+    }
+    visit(report, &parent, None, 0, &mut order);
+    let rows = order
+        .into_iter()
+        .map(|(depth, m)| {
+            let what = match (&m.action, &m.text) {
+                (Some(action), _) => action_name(scenario, action),
+                (None, _) => "Free message".into(),
+            };
+            let content = match (&m.text, m.response) {
+                (Some(text), _) => text.clone(),
+                (None, Some(n)) => report
+                    .responses
+                    .as_ref()
+                    .and_then(|r| r.get(n))
+                    .map(|r| {
+                        r.fields
+                            .iter()
+                            .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default()))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default(),
+                (None, None) => String::new(),
+            };
+            vec![
+                format!("{}{}", "↳ ".repeat(depth), m.n),
+                format_secs(m.sent_at_s),
+                format!(
+                    "{} → {}",
+                    team_name(scenario, &m.from),
+                    m.to.iter()
+                        .map(|t| team_name(scenario, t))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                what,
+                content,
+            ]
+        })
+        .collect();
+    Table {
+        head: head(&["No.", "Sent", "From → to", "What", "Content"]),
+        rows,
+    }
+}
+
+fn participants(report: &Report, scenario: &Scenario) -> Table {
+    Table {
+        head: head(&["Team", "Organisations"]),
+        rows: report
+            .teams
+            .iter()
+            .map(|t| {
+                let organisations = scenario
+                    .team_ix(&t.id)
+                    .map(|ix| scenario.team(ix).organisations.join(", "))
+                    .unwrap_or_default();
+                vec![format!("{} ({})", t.name, t.id), organisations]
+            })
+            .collect(),
     }
 }
 
 fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
     let objectives = Table {
-        head: &["Objective", "Score"],
+        head: head(&["Objective", "Score"]),
         rows: team
             .objectives
             .iter()
@@ -144,7 +574,7 @@ fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
     };
     let dash = || "—".to_string();
     let expectations = Table {
-        head: &[
+        head: head(&[
             "Expectation",
             "Released",
             "Due",
@@ -153,7 +583,7 @@ fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
             "Status",
             "Credit / weight",
             "Missing fields",
-        ],
+        ]),
         rows: team
             .expectations
             .iter()
@@ -261,7 +691,7 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
         entries.push((at, "The exercise ended".into()));
     }
     Table {
-        head: &["Time", "Event"],
+        head: head(&["Time", "Event"]),
         rows: entries
             .into_iter()
             .map(|(at, text)| vec![format_secs(at), text])
@@ -284,54 +714,43 @@ fn notes(report: &Report, scenario: &Scenario, kind: crate::engine::NoteKind) ->
         .collect()
 }
 
-fn shortfall(e: &ExpectationReport, scenario: &Scenario) -> Option<String> {
-    let what = match &e.action {
-        Some(action) if e.choices.is_none() => action_name(scenario, action),
-        _ => e.title.clone(),
-    };
-    let source = match (&e.inject, e.message) {
-        (Some(inject), _) => format!("inject “{}”", inject_title(scenario, inject)),
-        (None, Some(n)) => format!("message {n}"),
-        (None, None) => String::new(),
-    };
-    let problem = match e.status {
-        "missed" => format!("missed: not done (due {})", format_secs(e.due_at_s)),
-        "overdue" => format!("overdue: not done (due {})", format_secs(e.due_at_s)),
-        "late" => format!(
-            "late: done at {}, due {}",
-            e.done_at_s.map_or_else(|| "—".into(), format_secs),
-            format_secs(e.due_at_s)
-        ),
-        "incomplete" => format!("incomplete: missing {}", e.missing_fields.join(", ")),
-        _ => return None,
-    };
-    Some(format!("{what} for {source} ({}) — {problem}", e.id))
-}
-
 fn plan(report: &Report, scenario: &Scenario) -> Table {
-    let mut rows = Vec::new();
-    for n in &report.notes {
-        if n.kind == crate::engine::NoteKind::Improvement {
-            let (team, owner) = match &n.team {
-                Some(team) => (team_name(scenario, team), team_name(scenario, team)),
-                None => ("All teams".into(), "Exercise planning team".into()),
-            };
-            rows.push((n.text.clone(), team, owner));
-        }
-    }
-    for team in &report.teams {
-        for e in &team.expectations {
-            if let Some(what) = shortfall(e, scenario) {
-                rows.push((what, team.name.clone(), team.name.clone()));
-            }
-        }
-    }
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
     Table {
-        head: &["No.", "Issue", "Team", "Suggested owner"],
-        rows: rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, (what, team, owner))| vec![(i + 1).to_string(), what, team, owner])
+        head: head(&[
+            "Core capability",
+            "Issue / area for improvement",
+            "Corrective action",
+            "Capability element",
+            "Primary responsible organisation",
+            "Point of contact",
+            "Start date",
+            "Completion date",
+        ]),
+        rows: report
+            .improvement_plan
+            .iter()
+            .map(|item| {
+                let capability = item
+                    .capability
+                    .clone()
+                    .or_else(|| {
+                        item.objective
+                            .as_deref()
+                            .map(|o| objective_name(scenario, o))
+                    })
+                    .unwrap_or_else(|| "General".into());
+                vec![
+                    capability,
+                    format!("{} [{}]", item.issue, item.id),
+                    text(&item.corrective_action),
+                    text(&item.capability_element),
+                    text(&item.responsible),
+                    text(&item.poc),
+                    text(&item.start),
+                    text(&item.completion),
+                ]
+            })
             .collect(),
     }
 }
