@@ -32,6 +32,10 @@ pub struct Report {
     /// Every accepted response in the order made (format 2; see `Report::format_2`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<ResponseReport>>,
+    /// Every response, whatever the format, for the people's renderings (not a JSON key: a
+    /// format-1 report keeps format 1's keys).
+    #[serde(skip)]
+    pub sent: Vec<ResponseReport>,
     /// The exercise's metadata from the scenario (evaluation.md).
     pub exercise: ExerciseReport,
     /// Per objective, each team with scored critical tasks and then the joint row.
@@ -292,14 +296,13 @@ impl Report {
                 response: format_2.then_some(n),
             })
             .collect();
-        let responses = format_2.then(|| {
-            exercise
-                .responses()
-                .iter()
-                .enumerate()
-                .map(|(n, r)| response_report(exercise, n, r))
-                .collect()
-        });
+        let sent: Vec<ResponseReport> = exercise
+            .responses()
+            .iter()
+            .enumerate()
+            .map(|(n, r)| response_report(exercise, n, r))
+            .collect();
+        let responses = format_2.then(|| sent.clone());
         let notes = exercise
             .notes()
             .iter()
@@ -320,6 +323,7 @@ impl Report {
             unexpected,
             notes,
             responses,
+            sent,
             exercise: exercise_report(scenario),
             ratings: ratings(exercise, debrief),
             improvement_plan: improvement_plan(exercise, debrief),

@@ -474,7 +474,7 @@ fn exchanged(report: &Report, scenario: &Scenario) -> Table {
     let parent = |m: &crate::report::MessageReport| -> Option<u64> {
         m.in_reply_to.flatten().or_else(|| {
             m.response
-                .and_then(|n| report.responses.as_ref()?.get(n))
+                .and_then(|n| report.sent.get(n))
                 .and_then(|r| r.message)
         })
     };
@@ -505,9 +505,8 @@ fn exchanged(report: &Report, scenario: &Scenario) -> Table {
             let content = match (&m.text, m.response) {
                 (Some(text), _) => text.clone(),
                 (None, Some(n)) => report
-                    .responses
-                    .as_ref()
-                    .and_then(|r| r.get(n))
+                    .sent
+                    .get(n)
                     .map(|r| {
                         r.fields
                             .iter()

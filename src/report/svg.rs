@@ -11,7 +11,7 @@ use crate::report::{ExpectationReport, Report};
 use crate::scenario::{Scenario, Secs, format_secs};
 
 const WIDTH: f64 = 900.0;
-const LABEL: f64 = 190.0;
+const LABEL: f64 = 230.0;
 const PLOT: f64 = WIDTH - LABEL - 20.0;
 
 /// A label cut to fit its column.
@@ -230,7 +230,7 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
              <title>{}: {} against {} ({})</title></rect>",
             LABEL - 8.0,
             y + row * 0.65,
-            escape(&short(&label, 30)),
+            escape(&short(&label, 32)),
             y + 3.0,
             (x(taken(e)) - LABEL).max(1.0),
             row - 8.0,
