@@ -797,3 +797,14 @@ fn a_finished_exercise_is_not_resumed() {
     );
     assert_eq!(fs::read(&journal).unwrap(), before);
 }
+
+#[test]
+fn simulate_reads_its_inputs_with_a_bound() {
+    let output = ttx().args(["simulate", "/dev/zero"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("file too large"),
+        "{}",
+        stderr(&output)
+    );
+}
