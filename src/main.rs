@@ -58,11 +58,16 @@ enum Cmd {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
-    /// Write a commented starter scenario (to stdout without FILE).
+    /// Write a commented starter scenario, or a copy of a library exercise (to stdout without FILE).
     New {
         /// Where to write it; never overwritten.
         file: Option<PathBuf>,
+        /// Copy this exercise of the library instead of the starter (see `ttx scenarios`).
+        #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(ttx::library::names()))]
+        from: Option<String>,
     },
+    /// List the library of ready-made exercises (title, teams, length, themes).
+    Scenarios,
 }
 
 #[derive(clap::Args)]
@@ -140,7 +145,12 @@ fn main() -> ExitCode {
             output,
         }) => report(&journal, format.into(), output.as_deref()),
         Some(Cmd::Validate { scenarios }) => validate(&scenarios),
-        Some(Cmd::New { file }) => new(file.as_deref()),
+        Some(Cmd::New { file, from }) => ttx::library::text_for_new(from.as_deref(), STARTER)
+            .map_err(Failure::Usage)
+            .and_then(|text| new(file.as_deref(), text)),
+        Some(Cmd::Scenarios) => ttx::library::listings()
+            .map(|l| print!("{}", ttx::library::render(&l)))
+            .map_err(Failure::Input),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -289,10 +299,10 @@ fn validate(paths: &[PathBuf]) -> Result<(), Failure> {
     }
 }
 
-fn new(file: Option<&Path>) -> Result<(), Failure> {
+fn new(file: Option<&Path>, text: &str) -> Result<(), Failure> {
     match file {
         None => {
-            print!("{STARTER}");
+            print!("{text}");
             Ok(())
         }
         Some(path) => {
@@ -306,7 +316,7 @@ fn new(file: Option<&Path>) -> Result<(), Failure> {
                         path.display()
                     ))
                 })?;
-            out.write_all(STARTER.as_bytes())?;
+            out.write_all(text.as_bytes())?;
             eprintln!(
                 "wrote {}; check it with: ttx validate {}",
                 path.display(),
