@@ -3,7 +3,11 @@
 
 mod common;
 
+use std::sync::Arc;
+
+use ttx::report::{Format, Report};
 use ttx::scenario::Trigger;
+use ttx::script::load_script;
 
 fn check(path: &str) -> (usize, usize) {
     let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -115,5 +119,34 @@ fn each_library_exercise_has_what_a_realistic_exercise_needs() {
                 "{name}: every objective keeps its {objective} (in a comment until the loader reads it)"
             );
         }
+    }
+}
+
+#[test]
+fn each_library_script_gives_its_fixture_report_exactly() {
+    for name in LIBRARY {
+        let path = format!("scenarios/{name}.ron");
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let scenario = Arc::new(common::load(&path, &source));
+        let script_path = format!("tests/fixtures/{name}/script.ron");
+        let script_source = std::fs::read_to_string(&script_path).unwrap();
+        let script = load_script(&script_path, &script_source).unwrap_or_else(|d| {
+            panic!(
+                "{}",
+                d.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
+        let (exercise, _) = ttx::play::play(Arc::clone(&scenario), &script, &script_path)
+            .unwrap_or_else(|e| panic!("{script_path}: {e}"));
+        let report = Report::of(&exercise).render(&scenario, Format::Json);
+        let expected =
+            std::fs::read_to_string(format!("tests/fixtures/{name}/report.json")).unwrap();
+        let parse = |text: &str| -> serde_json::Value {
+            serde_json::from_str(text).expect("the report is JSON")
+        };
+        assert_eq!(parse(&report), parse(&expected), "{name}");
     }
 }
