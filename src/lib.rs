@@ -8,6 +8,7 @@ pub mod play;
 pub mod report;
 pub mod scenario;
 pub mod script;
+pub mod simulate;
 #[cfg(test)]
 mod testing;
 pub mod tui;

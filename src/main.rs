@@ -58,6 +58,8 @@ enum Cmd {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
+    Simulate(ttx::simulate::SimulateArgs),
     /// Write a commented starter scenario, or a copy of a library exercise (to stdout without FILE).
     New {
         /// Where to write it; never overwritten.
@@ -151,6 +153,8 @@ fn main() -> ExitCode {
         Some(Cmd::Scenarios) => ttx::library::listings()
             .map(|l| print!("{}", ttx::library::render(&l)))
             .map_err(Failure::Input),
+        Some(Cmd::Simulate(args)) => ttx::simulate::command(args, (BUILT_IN_NAME, BUILT_IN))
+            .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
