@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod engine;
 pub mod journal;
+pub mod msel;
 pub mod play;
 pub mod report;
 pub mod scenario;

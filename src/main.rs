@@ -63,6 +63,11 @@ enum Cmd {
         /// Where to write it; never overwritten.
         file: Option<PathBuf>,
     },
+    /// A scenario as a Master Scenario Events List (CSV, XLSX), and MSELs into scenarios.
+    Msel {
+        #[command(subcommand)]
+        command: ttx::msel::cli::MselCommand,
+    },
 }
 
 #[derive(clap::Args)]
@@ -141,6 +146,8 @@ fn main() -> ExitCode {
         }) => report(&journal, format.into(), output.as_deref()),
         Some(Cmd::Validate { scenarios }) => validate(&scenarios),
         Some(Cmd::New { file }) => new(file.as_deref()),
+        Some(Cmd::Msel { command }) => ttx::msel::cli::run(command)
+            .map_err(|message| message.map_or(Failure::Reported, Failure::Input)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
