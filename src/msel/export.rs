@@ -31,7 +31,7 @@ fn expectation_name(scenario: &Scenario, r: &ExpectationRef) -> String {
     let what = inject
         .expect
         .get(r.expectation)
-        .map(|e| scenario.action(e.action).id.clone())
+        .map(|e| e.name(scenario))
         .unwrap_or_default();
     let team = r
         .team
@@ -67,19 +67,29 @@ fn expected_lines(scenario: &Scenario, inject: &Inject) -> Vec<String> {
         .expect
         .iter()
         .map(|e| {
-            let action = scenario.action(e.action);
-            let all_fields = e.fields.len() == action.fields.len();
+            let names = e
+                .choices()
+                .iter()
+                .map(|a| {
+                    let action = scenario.action(*a);
+                    (action.name.clone(), Some(action.id.clone()))
+                })
+                .collect();
+            // A decision requires the fields of the action chosen; an action, those listed.
+            let fields = e.action().map(|a| scenario.action(a)).and_then(|action| {
+                (e.fields.len() != action.fields.len())
+                    .then(|| e.fields.iter().map(|f| action.fields[*f].clone()).collect())
+            });
             ExpectText {
-                names: vec![(action.name.clone(), Some(action.id.clone()))],
-                decision: false,
+                names,
+                decision: e.is_decision(),
                 by: if e.by == inject.to {
                     Vec::new()
                 } else {
                     e.by.iter().map(|t| scenario.team(*t).id.clone()).collect()
                 },
                 within: Some(e.within),
-                fields: (!all_fields)
-                    .then(|| e.fields.iter().map(|f| action.fields[*f].clone()).collect()),
+                fields,
                 weight: (e.weight != 1.0).then_some(e.weight),
                 objective: e.objective.map(|o| scenario.objective(o).id.clone()),
             }
@@ -164,14 +174,30 @@ fn message_text(scenario: &Scenario, spec: &crate::scenario::MessageSpec) -> Str
             .collect::<Vec<_>>()
             .join(", "),
     };
-    match &spec.reply {
-        None => format!("to: {to}"),
-        Some(reply) => format!(
-            "to: {to}; reply: {} within {}",
-            scenario.action(reply.action).id,
-            format_secs(reply.within)
-        ),
+    let Some(reply) = &spec.reply else {
+        return format!("to: {to}");
+    };
+    let action = scenario.action(reply.action);
+    let mut text = format!(
+        "to: {to}; reply: {} within {}",
+        action.id,
+        format_secs(reply.within)
+    );
+    if reply.fields.len() != action.fields.len() {
+        let fields: Vec<&str> = reply
+            .fields
+            .iter()
+            .map(|f| action.fields[*f].as_str())
+            .collect();
+        text.push_str(&format!("; fields: {}", fields.join(", ")));
     }
+    if reply.weight != 1.0 {
+        text.push_str(&format!("; weight: {}", reply.weight));
+    }
+    if let Some(o) = reply.objective {
+        text.push_str(&format!("; objective: {}", scenario.objective(o).id));
+    }
+    text
 }
 
 fn write_sheet(
@@ -248,6 +274,7 @@ pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
                     .as_ref()
                     .map(|m| message_text(scenario, m))
                     .unwrap_or_default(),
+                if a.ahead { "yes" } else { "" }.to_string(),
             ]
         })
         .collect();
@@ -257,8 +284,16 @@ pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
         .map_err(failed)?;
     write_sheet(
         sheet,
-        &["Id", "Name", "Description", "Teams", "Fields", "Message"],
-        &[16.0, 36.0, 48.0, 16.0, 24.0, 40.0],
+        &[
+            "Id",
+            "Name",
+            "Description",
+            "Teams",
+            "Fields",
+            "Message",
+            "Ahead",
+        ],
+        &[16.0, 36.0, 48.0, 16.0, 24.0, 40.0, 8.0],
         &actions,
     )
     .map_err(failed)?;

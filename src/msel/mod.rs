@@ -27,8 +27,6 @@ pub use export::{export_csv, export_xlsx};
 
 /// The largest file read, in bytes: the same bound as a scenario file.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
-/// Whether the scenario model has decisions (`decide: [...]`), which T3SF's polls become.
-pub const DECISIONS: bool = false;
 /// The most rows read from one sheet (the loader's bound on injects).
 pub const MAX_ROWS: usize = 100_000;
 /// The most columns read from one sheet.
@@ -197,6 +195,10 @@ fn detect(book: &table::Book) -> Result<Source, String> {
 pub fn slug(name: &str) -> Option<String> {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
+        // `Don't` → `dont`, not `don-t`.
+        if matches!(c, '\'' | '’') {
+            continue;
+        }
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -222,6 +224,7 @@ mod tests {
         );
         assert_eq!(slug("PR/Comm").as_deref(), Some("pr-comm"));
         assert_eq!(slug("  SOC — BASE4 ").as_deref(), Some("soc-base4"));
+        assert_eq!(slug("Don’t pay it").as_deref(), Some("dont-pay-it"));
         assert_eq!(slug("¿¡!"), None);
     }
 }

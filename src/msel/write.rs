@@ -42,6 +42,7 @@ struct ActionOut {
     message: Option<String>,
     /// From the `Actions` sheet: its fields are as listed there, not gathered from expectations.
     listed: bool,
+    ahead: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -160,6 +161,7 @@ impl Resolver {
             fields: Vec::new(),
             message: None,
             listed: false,
+            ahead: false,
         });
         id
     }
@@ -301,26 +303,46 @@ fn message_ron(text: &str) -> Result<String, String> {
         let teams: Vec<String> = to.split(',').map(|t| ron_string(t.trim())).collect();
         format!("Teams([{}])", teams.join(", "))
     };
-    match parts.next() {
-        None => Ok(format!("(to: {to})")),
-        Some(reply) => {
-            let (action, within) = reply
-                .strip_prefix("reply:")
-                .and_then(|r| r.trim().split_once(" within "))
-                .ok_or_else(|| {
-                    format!(
-                        "\"{}\": expected \"reply: ACTION within 24h\"",
-                        reply.escape_debug()
-                    )
-                })?;
-            let within = parse_duration(within.trim())?;
-            Ok(format!(
-                "(to: {to}, reply: (action: {}, within: {}))",
-                ron_string(action.trim()),
-                ron_string(&format_secs(within))
-            ))
+    let Some(reply) = parts.next() else {
+        return Ok(format!("(to: {to})"));
+    };
+    let (action, within) = reply
+        .strip_prefix("reply:")
+        .and_then(|r| r.trim().split_once(" within "))
+        .ok_or_else(|| {
+            format!(
+                "\"{}\": expected \"reply: ACTION within 24h\"",
+                reply.escape_debug()
+            )
+        })?;
+    let within = parse_duration(within.trim())?;
+    let mut reply = format!(
+        "action: {}, within: {}",
+        ron_string(action.trim()),
+        ron_string(&format_secs(within))
+    );
+    for part in parts {
+        match part.split_once(':').map(|(k, v)| (k.trim(), v.trim())) {
+            Some(("fields", v)) => {
+                let fields: Vec<String> = v.split(',').map(|f| f.trim().to_string()).collect();
+                reply.push_str(&format!(", fields: {}", ron_list(&fields)));
+            }
+            Some(("weight", v)) => {
+                let weight: f64 = v
+                    .parse()
+                    .map_err(|_| format!("weight \"{v}\" is not a number"))?;
+                reply.push_str(&format!(", weight: {weight:?}"));
+            }
+            Some(("objective", v)) => reply.push_str(&format!(", objective: {}", ron_string(v))),
+            _ => {
+                return Err(format!(
+                    "\"{}\": expected \"fields:\", \"weight:\" or \"objective:\"",
+                    part.escape_debug()
+                ));
+            }
         }
     }
+    Ok(format!("(to: {to}, reply: ({reply}))"))
 }
 
 /// ttx's own `Actions` sheet: the catalogue as it was.
@@ -361,6 +383,7 @@ fn listed_actions(table: &Table, problems: &mut Vec<Problem>) -> Vec<ActionOut> 
             fields: list("Fields", '\n').unwrap_or_default(),
             message,
             listed: true,
+            ahead: side_cell(table, row, "Ahead").is_some_and(|a| a.eq_ignore_ascii_case("yes")),
         });
     }
     actions
@@ -468,7 +491,7 @@ pub fn scenario(
                 Err(e) => row_problems.push(Problem::new(draft.row, column(Role::Expected), e)),
             }
         }
-        let mut notes = draft.notes.clone();
+        let notes = &draft.notes;
         if !draft.poll.is_empty() {
             polls += 1;
             let names: Vec<(String, Option<String>)> =
@@ -479,17 +502,18 @@ pub fn scenario(
                 ..ExpectText::default()
             };
             match resolver.expectation(&poll, &to, draft.weight) {
-                Ok(e) => {
-                    if super::DECISIONS {
-                        expect.push(e);
-                    } else {
-                        notes.push(format!(
-                            "Poll: {} (actions {})",
-                            draft.poll.join(" | "),
+                Ok(e) if expect.iter().any(|other| other.decision) => {
+                    row_problems.push(Problem::new(
+                        draft.row,
+                        column(Role::Poll),
+                        format!(
+                            "the inject already has a decision; a second one (between {}) is \
+                             not allowed",
                             e.actions.join(", ")
-                        ));
-                    }
+                        ),
+                    ));
                 }
+                Ok(e) => expect.push(e),
                 Err(e) => row_problems.push(Problem::new(draft.row, column(Role::Poll), e)),
             }
         }
@@ -544,10 +568,9 @@ pub fn scenario(
     }
     drop_waiting(&mut injects, &resolver, &column(Role::Trigger), problems);
     let mut header_notes = origin.notes.clone();
-    if polls > 0 && !super::DECISIONS {
+    if polls > 0 {
         header_notes.push(format!(
-            "{polls} polls became a pair of actions each, named in the inject's notes: add the \
-             expectations you want."
+            "{polls} polls became decisions (`decide`) between actions made from their options."
         ));
     }
     let guessed: usize = injects
@@ -790,6 +813,9 @@ fn render(
         }
         if let Some(m) = &action.message {
             fields.push(format!("message: {m}"));
+        }
+        if action.ahead {
+            fields.push("ahead: true".to_string());
         }
         line(&mut out, &format!("        ({}),", fields.join(", ")));
     }
