@@ -13,7 +13,7 @@ use super::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS};
 pub const DELTA_SECONDS: &str = "DeltaSeconds";
 
 pub const ALIASES: Aliases = &[
-    (Role::Number, &["control number", "event number", "#"]),
+    (Role::Number, &["event number", "#"]),
     (
         Role::Time,
         &[
@@ -76,6 +76,20 @@ pub fn table(file: &str, msel: &Value) -> Result<Table, String> {
             "{file}: more than {MAX_ROWS} scenario events; an MSEL is read up to {MAX_ROWS} rows"
         ));
     }
+    // `To Org` lists teams by short name: each becomes `Name (id)`, its id made from the short
+    // name.
+    let teams: Vec<(String, String)> = json_list(json_get(msel, "Teams"))
+        .iter()
+        .filter_map(|team| {
+            let short = json_get(team, "ShortName")?.as_str()?.trim().to_string();
+            let name = json_get(team, "Name")?.as_str()?.trim().to_string();
+            let id = super::slug(&short)?;
+            Some((short, format!("{name} ({id})")))
+        })
+        .collect();
+    let to_column = headers
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("to org"));
     let mut rows = Vec::with_capacity(events.len());
     for (index, event) in events.iter().enumerate() {
         let number = index + 1;
@@ -100,6 +114,20 @@ pub fn table(file: &str, msel: &Value) -> Result<Table, String> {
                         headers[column + 1]
                     ));
                 }
+                let text = if Some(column + 1) == to_column {
+                    text.split(',')
+                        .map(|entry| {
+                            let entry = entry.trim();
+                            teams
+                                .iter()
+                                .find(|(short, _)| short == entry)
+                                .map_or(entry, |(_, named)| named.as_str())
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                } else {
+                    text.to_string()
+                };
                 cells[column + 1] = Cell::text(text);
             }
         }

@@ -1,5 +1,5 @@
-//! A scenario as an MSEL with HSEEP's columns: CSV (RFC 4180, UTF-8) or XLSX with `Teams` and
-//! `Actions` sheets. What import reads back is exactly what these write.
+//! A scenario as an MSEL with HSEEP's columns: CSV (RFC 4180, UTF-8) or XLSX with `Teams`,
+//! `Objectives` and `Actions` sheets. What import reads back is exactly what these write.
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
@@ -75,11 +75,13 @@ fn expected_lines(scenario: &Scenario, inject: &Inject) -> Vec<String> {
                     (action.name.clone(), Some(action.id.clone()))
                 })
                 .collect();
-            // A decision requires the fields of the action chosen; an action, those listed.
-            let fields = e.action().map(|a| scenario.action(a)).and_then(|action| {
-                (e.fields.len() != action.fields.len())
-                    .then(|| e.fields.iter().map(|f| action.fields[*f].clone()).collect())
-            });
+            // A decision requires the fields of the action chosen; an action, those listed
+            // (written even when they are all, since a CSV has no catalogue to find them in).
+            let fields = e
+                .action()
+                .map(|a| scenario.action(a))
+                .filter(|action| !action.fields.is_empty())
+                .map(|action| e.fields.iter().map(|f| action.fields[*f].clone()).collect());
             ExpectText {
                 names,
                 decision: e.is_decision(),
@@ -224,7 +226,7 @@ fn write_sheet(
     Ok(())
 }
 
-/// The MSEL as an XLSX workbook: the `MSEL` sheet, then `Teams` and `Actions`. Every cell is
+/// The MSEL as an XLSX workbook: the `MSEL` sheet, then `Teams`, `Objectives` and `Actions`. Every cell is
 /// written as text, never as a formula.
 pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
     let failed = |e: XlsxError| format!("cannot write the XLSX: {e}");
@@ -251,6 +253,16 @@ pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
         &teams,
     )
     .map_err(failed)?;
+    let objectives: Vec<Vec<String>> = scenario
+        .objectives
+        .iter()
+        .map(|o| vec![o.id.clone(), o.name.clone()])
+        .collect();
+    let sheet = workbook
+        .add_worksheet()
+        .set_name("Objectives")
+        .map_err(failed)?;
+    write_sheet(sheet, &["Id", "Name"], &[16.0, 60.0], &objectives).map_err(failed)?;
     let actions: Vec<Vec<String>> = scenario
         .actions
         .iter()

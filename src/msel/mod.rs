@@ -204,7 +204,12 @@ pub fn slug(name: &str) -> Option<String> {
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
         }
-        if out.len() >= 40 {
+        if out.len() > 40 {
+            // Cut at the last whole word.
+            match out.rfind('-').filter(|at| *at >= 12) {
+                Some(at) => out.truncate(at),
+                None => out.truncate(40),
+            }
             break;
         }
     }
@@ -225,6 +230,10 @@ mod tests {
         assert_eq!(slug("PR/Comm").as_deref(), Some("pr-comm"));
         assert_eq!(slug("  SOC — BASE4 ").as_deref(), Some("soc-base4"));
         assert_eq!(slug("Don’t pay it").as_deref(), Some("dont-pay-it"));
+        assert_eq!(
+            slug("Isolate the historian from the plant network").as_deref(),
+            Some("isolate-the-historian-from-the-plant")
+        );
         assert_eq!(slug("¿¡!"), None);
     }
 }

@@ -86,8 +86,9 @@ pub struct Book {
     pub file: String,
     /// The MSEL itself.
     pub main: Table,
-    /// ttx's own XLSX export: the `Teams` and `Actions` sheets.
+    /// ttx's own XLSX export: the `Teams`, `Objectives` and `Actions` sheets.
     pub teams: Option<Table>,
+    pub objectives: Option<Table>,
     pub actions: Option<Table>,
     /// The format a JSON file's shape gives away.
     pub json_source: Option<Source>,
@@ -118,6 +119,7 @@ pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
         file: file.to_string(),
         main,
         teams: None,
+        objectives: None,
         actions: None,
         json_source,
     };
@@ -497,11 +499,13 @@ fn read_xlsx(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Stri
         }
     };
     let teams = side("Teams")?;
+    let objectives = side("Objectives")?;
     let actions = side("Actions")?;
     Ok(Book {
         file: file.to_string(),
         main: main_table,
         teams,
+        objectives,
         actions,
         json_source: None,
     })
@@ -526,6 +530,7 @@ fn read_ods(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
         file: file.to_string(),
         main: grid.table(),
         teams: None,
+        objectives: None,
         actions: None,
         json_source: None,
     })

@@ -72,7 +72,8 @@ struct InjectOut {
     notes: Option<String>,
 }
 
-/// Finds an id among named things: by id, by name, by the id made from the name.
+/// Finds a named thing from how the MSEL writes it: `Name (id)` by its id; a bare `Name` by the
+/// id made from it (which export leaves out), then as an id, then by its name.
 fn find<'a, T>(
     items: &'a [T],
     text: &str,
@@ -80,13 +81,15 @@ fn find<'a, T>(
     name: impl Fn(&T) -> &str,
 ) -> Option<&'a T> {
     let (bare, given) = split_named(text);
+    if let Some(given) = given {
+        return items.iter().find(|i| id(i) == given);
+    }
     let made = slug(bare);
     items
         .iter()
-        .find(|i| given == Some(id(i)))
-        .or_else(|| items.iter().find(|i| id(i) == text.trim()))
+        .find(|i| made.as_deref() == Some(id(i)))
+        .or_else(|| items.iter().find(|i| id(i) == bare))
         .or_else(|| items.iter().find(|i| name(i) == bare))
-        .or_else(|| items.iter().find(|i| made.as_deref() == Some(id(i))))
 }
 
 /// `base`, or `base-2`, `base-3`... whichever is not taken.
@@ -245,21 +248,23 @@ impl Resolver {
     }
 }
 
-/// A side sheet's cell by header name.
+/// A side sheet's cell by header name, as written (ids are trimmed where they are used).
 fn side_cell<'r>(table: &Table, row: &'r Row, header: &str) -> Option<&'r str> {
     let column = table
         .headers
         .iter()
         .position(|h| h.trim().eq_ignore_ascii_case(header))?;
-    row.cell(column).map(|c| c.text.trim())
+    row.cell(column).map(|c| c.text.as_str())
 }
 
 /// ttx's own `Teams` sheet.
 fn listed_teams(table: &Table, problems: &mut Vec<Problem>) -> Vec<TeamOut> {
     let mut teams: Vec<TeamOut> = Vec::new();
     for row in &table.rows {
-        let (Some(id), Some(name)) = (side_cell(table, row, "Id"), side_cell(table, row, "Name"))
-        else {
+        let (Some(id), Some(name)) = (
+            side_cell(table, row, "Id").map(str::trim),
+            side_cell(table, row, "Name"),
+        ) else {
             problems.push(Problem::new(
                 row.number,
                 "Id (sheet Teams)",
@@ -282,6 +287,27 @@ fn listed_teams(table: &Table, problems: &mut Vec<Problem>) -> Vec<TeamOut> {
         });
     }
     teams
+}
+
+/// ttx's own `Objectives` sheet.
+fn listed_objectives(table: &Table, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    let mut objectives: Vec<(String, String)> = Vec::new();
+    for row in &table.rows {
+        match (
+            side_cell(table, row, "Id").map(str::trim),
+            side_cell(table, row, "Name"),
+        ) {
+            (Some(id), Some(name)) if !objectives.iter().any(|(o, _)| o == id) => {
+                objectives.push((id.to_string(), name.to_string()));
+            }
+            _ => problems.push(Problem::new(
+                row.number,
+                "Id (sheet Objectives)",
+                "an objective needs an id, listed once, and a name",
+            )),
+        }
+    }
+    objectives
 }
 
 /// `to: others` or `to: us, cn`, then `; reply: ACTION within 24h`: RON for `message`.
@@ -349,8 +375,10 @@ fn message_ron(text: &str) -> Result<String, String> {
 fn listed_actions(table: &Table, problems: &mut Vec<Problem>) -> Vec<ActionOut> {
     let mut actions: Vec<ActionOut> = Vec::new();
     for row in &table.rows {
-        let (Some(id), Some(name)) = (side_cell(table, row, "Id"), side_cell(table, row, "Name"))
-        else {
+        let (Some(id), Some(name)) = (
+            side_cell(table, row, "Id").map(str::trim),
+            side_cell(table, row, "Name"),
+        ) else {
             problems.push(Problem::new(
                 row.number,
                 "Id (sheet Actions)",
@@ -383,7 +411,8 @@ fn listed_actions(table: &Table, problems: &mut Vec<Problem>) -> Vec<ActionOut> 
             fields: list("Fields", '\n').unwrap_or_default(),
             message,
             listed: true,
-            ahead: side_cell(table, row, "Ahead").is_some_and(|a| a.eq_ignore_ascii_case("yes")),
+            ahead: side_cell(table, row, "Ahead")
+                .is_some_and(|a| a.trim().eq_ignore_ascii_case("yes")),
         });
     }
     actions
@@ -451,7 +480,11 @@ pub fn scenario(
             .as_ref()
             .map(|t| listed_actions(t, problems))
             .unwrap_or_default(),
-        objectives: Vec::new(),
+        objectives: book
+            .objectives
+            .as_ref()
+            .map(|t| listed_objectives(t, problems))
+            .unwrap_or_default(),
         within,
     };
     let mut injects: Vec<InjectOut> = Vec::new();
