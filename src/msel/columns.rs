@@ -200,13 +200,13 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
     };
     if layout.column(Role::To).is_none() {
         return Err(format!(
-            "no column names the receiving teams (for a {}, one of: {}); name it with --map",
-            source.name(),
+            "no column holds the receiving teams (expected one named {}); name it with --map",
             aliases(source)
                 .iter()
                 .find(|(r, _)| *r == Role::To)
                 .map(|(_, names)| names.join(", "))
                 .unwrap_or_default()
+                .replace(", ", " or ")
         ));
     }
     Ok(layout)

@@ -122,9 +122,11 @@ pub struct Imported {
 /// in [`Imported::problems`], the others are in the scenario.
 pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Imported, String> {
     let book = table::read(file, bytes, options.sheet.as_deref())?;
-    let source = match options.from {
-        Some(source) => source,
-        None => detect(&book)?,
+    let source = match (options.from, &options.map) {
+        (Some(source), _) => source,
+        // A map names the columns itself; the times are then read as HSEEP's.
+        (None, Some(_)) => Source::Hseep,
+        (None, None) => detect(&book)?,
     };
     let layout = columns::layout(&book.main, source, options.map.as_ref())
         .map_err(|e| format!("{file}: {e}"))?;

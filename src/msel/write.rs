@@ -619,6 +619,9 @@ pub fn scenario(
     }
     // The loader has the last word; an inject it refuses is left out, and its row reported.
     for _ in 0..=injects.len() {
+        if injects.is_empty() {
+            break;
+        }
         let (ron, spans) = render(&resolver, &injects, origin, &header_notes);
         let name = format!("{} (as imported)", origin.file);
         match load_scenario(&name, &ron) {
@@ -665,10 +668,13 @@ pub fn scenario(
             }
         }
     }
-    Err(format!(
+    problems.sort_by_key(|p| p.row);
+    let mut lines: Vec<String> = problems.iter().map(|p| p.render(origin.file)).collect();
+    lines.push(format!(
         "{}: no row could be read into an inject",
         origin.file
-    ))
+    ));
+    Err(lines.join("\n"))
 }
 
 /// Leaves out, until none is left, every inject whose trigger names an inject, expectation,
