@@ -509,6 +509,36 @@ fn a_plain_hseep_sheet_gets_its_actions_and_a_marked_default_time() {
 }
 
 #[test]
+fn an_ods_sheet_imports() {
+    let (code, stderr, scenario) = import(&fixture("hseep.ods"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(scenario.injects.len(), 2);
+    let to: Vec<&str> = scenario.injects[1]
+        .to
+        .iter()
+        .map(|t| scenario.team(*t).id.as_str())
+        .collect();
+    assert_eq!(to, ["soc", "legal"]);
+    assert_eq!(scenario.injects[0].expect[0].within, 900);
+    assert_eq!(format!("{:?}", scenario.injects[1].when), "At(2700)");
+}
+
+#[test]
+fn a_sheet_of_too_many_rows_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "long.csv",
+        "To,Inject\n".to_string() + &"a,b\n".repeat(100_001),
+    );
+    let stderr = refused(&csv, &[]);
+    assert!(
+        stderr.contains("more than 100000 rows; an MSEL is read up to 100000 rows"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn import_writes_to_stdout_without_output() {
     let output = ttx()
         .args(["msel", "import", &fixture("t3sf_MSEL_EXAMPLE.json")])
