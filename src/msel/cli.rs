@@ -183,7 +183,8 @@ fn import_file(
         imported.injects,
         imported.teams,
         if unread > 0 {
-            format!("; {unread} rows could not be read (above)")
+            let s = if unread == 1 { "" } else { "s" };
+            format!("; {unread} row{s} could not be read (above)")
         } else {
             String::new()
         }

@@ -603,7 +603,8 @@ pub fn scenario(
     let mut header_notes = origin.notes.clone();
     if polls > 0 {
         header_notes.push(format!(
-            "{polls} polls became decisions (`decide`) between actions made from their options."
+            "{polls} poll{} became decisions (`decide`) between actions made from their options.",
+            if polls == 1 { "" } else { "s" }
         ));
     }
     let guessed: usize = injects
@@ -612,8 +613,9 @@ pub fn scenario(
         .sum();
     if guessed > 0 {
         header_notes.push(format!(
-            "{guessed} expected actions had no time standard in the MSEL: each has within: \"{}\" \
-             (--within) marked `TODO: check`.",
+            "{guessed} expected action{} had no time standard in the MSEL: each has within: \
+             \"{}\" (--within) marked `TODO: check`.",
+            if guessed == 1 { "" } else { "s" },
             format_secs(within)
         ));
     }
@@ -794,10 +796,6 @@ fn render(
     for note in header_notes {
         line(&mut out, &format!("// - {}", note.replace('\n', " ")));
     }
-    line(
-        &mut out,
-        "// - what the MSEL had no field for is in each inject's notes.",
-    );
     line(&mut out, "Scenario(");
     let stem = std::path::Path::new(origin.file)
         .file_stem()
