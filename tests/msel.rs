@@ -380,6 +380,12 @@ fn files_that_cannot_be_read_are_refused_with_a_reason() {
         (write(d, "big.csv", vec![b'a'; (16 << 20) + 1]), vec![], "an MSEL is read up to 16777216 bytes".into()),
         (write(d, "noteam.csv", "Subject,Inject\na,b\n"), vec!["--from", "hseep"], "no column holds the receiving teams (expected one named to or recipient or recipients or player or players or responder or audience); name it with --map".into()),
     ];
+    let bomb = PathBuf::from(fixture("bomb.xlsx"));
+    let cases = cases.into_iter().chain([(
+        bomb,
+        vec![],
+        "the spreadsheet unpacks to more than 134217728 bytes".to_string(),
+    )]);
     for (file, args, message) in cases {
         let stderr = refused(&file, &args);
         assert!(

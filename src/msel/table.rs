@@ -4,7 +4,7 @@
 //! last computed (calamine's cached values); nothing is ever evaluated.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{Cursor, Read as _};
 
 use calamine::{Data, DataRef, Ods, Reader, Xlsx};
 use serde_json::Value;
@@ -327,11 +327,12 @@ fn read_json(file: &str, bytes: &[u8]) -> Result<(Table, Source), String> {
     ))
 }
 
-/// A ZIP that would unpack to too much, or hold too many files, is refused before a sheet is
-/// read.
+/// A ZIP that unpacks to too much, or holds too many files, is refused before a sheet is read.
+/// The sizes are counted by unpacking, not taken from the ZIP's own word, which a forged file
+/// can make small.
 fn check_zip(file: &str, bytes: &[u8]) -> Result<(), String> {
-    let damaged = |e: zip::result::ZipError| format!("{file}: not a readable spreadsheet: {e}");
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let damaged = |e: &dyn std::fmt::Display| format!("{file}: not a readable spreadsheet: {e}");
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
     if archive.len() > 10_000 {
         return Err(format!(
             "{file}: not a spreadsheet: it holds {} files",
@@ -340,14 +341,15 @@ fn check_zip(file: &str, bytes: &[u8]) -> Result<(), String> {
     }
     let mut total: u64 = 0;
     for index in 0..archive.len() {
-        let entry = archive.by_index_raw(index).map_err(damaged)?;
-        total = total.saturating_add(entry.size());
-    }
-    if total > MAX_UNPACKED_BYTES {
-        return Err(format!(
-            "{file}: the spreadsheet unpacks to {total} bytes; an MSEL is read up to \
-             {MAX_UNPACKED_BYTES}"
-        ));
+        let entry = archive.by_index(index).map_err(|e| damaged(&e))?;
+        let mut limited = entry.take(MAX_UNPACKED_BYTES - total + 1);
+        total += std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| damaged(&e))?;
+        if total > MAX_UNPACKED_BYTES {
+            return Err(format!(
+                "{file}: the spreadsheet unpacks to more than {MAX_UNPACKED_BYTES} bytes; an \
+                 MSEL is read up to that"
+            ));
+        }
     }
     Ok(())
 }

@@ -29,6 +29,8 @@ struct TeamOut {
     id: String,
     name: String,
     summary: Option<String>,
+    /// From the `Teams` sheet: kept even when no inject goes to it.
+    listed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +139,7 @@ impl Resolver {
             id: id.clone(),
             name: name.to_string(),
             summary: None,
+            listed: false,
         });
         Ok(id)
     }
@@ -284,6 +287,7 @@ fn listed_teams(table: &Table, problems: &mut Vec<Problem>) -> Vec<TeamOut> {
             id: id.to_string(),
             name: name.to_string(),
             summary: side_cell(table, row, "Summary").map(str::to_string),
+            listed: true,
         });
     }
     teams
@@ -600,6 +604,7 @@ pub fn scenario(
         }
     }
     drop_waiting(&mut injects, &resolver, &column(Role::Trigger), problems);
+    prune(&mut resolver, &injects);
     let mut header_notes = origin.notes.clone();
     if polls > 0 {
         header_notes.push(format!(
@@ -664,6 +669,7 @@ pub fn scenario(
                     !refused.contains(&(ix - 1))
                 });
                 drop_waiting(&mut injects, &resolver, &column(Role::Trigger), problems);
+                prune(&mut resolver, &injects);
                 if injects.is_empty() {
                     break;
                 }
@@ -677,6 +683,31 @@ pub fn scenario(
         origin.file
     ));
     Err(lines.join("\n"))
+}
+
+/// Leaves out the teams and actions that only rows left out named (those of ttx's own side
+/// sheets stay, as they were listed).
+fn prune(resolver: &mut Resolver, injects: &[InjectOut]) {
+    let named = |what: &str, of: &TriggerWords| match of {
+        TriggerWords::Taken(a) | TriggerWords::Met(a) | TriggerWords::Missed(a) => {
+            a.split(['@', '.']).any(|part| part == what)
+        }
+        _ => false,
+    };
+    resolver.teams.retain(|t| {
+        t.listed
+            || injects
+                .iter()
+                .any(|i| i.to.contains(&t.id) || named(&t.id, &i.trigger.trigger))
+    });
+    // Only the `Actions` sheet gives messages, so a reply action is always a listed one.
+    resolver.actions.retain(|a| {
+        a.listed
+            || injects.iter().any(|i| {
+                i.expect.iter().any(|e| e.actions.contains(&a.id))
+                    || named(&a.id, &i.trigger.trigger)
+            })
+    });
 }
 
 /// Leaves out, until none is left, every inject whose trigger names an inject, expectation,
