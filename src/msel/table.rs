@@ -383,6 +383,10 @@ fn number_text(value: f64) -> String {
 
 /// The text an Excel date or time shows, in ISO form: `2024-06-26 09:00` or `09:00`.
 fn serial_text(serial: f64) -> String {
+    // Excel's dates end at 9999-12-31; anything else is shown as the number it is.
+    if !(0.0..=2_958_465.0).contains(&serial) {
+        return number_text(serial);
+    }
     let minutes = (serial.fract() * 1440.0).round() as i64;
     let clock = format!("{:02}:{:02}", minutes / 60 % 24, minutes % 60);
     if serial < 1.0 {

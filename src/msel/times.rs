@@ -103,6 +103,11 @@ pub fn scenario_time(cell: &Cell) -> Result<RowTime, String> {
     ))
 }
 
+/// A date a spreadsheet can hold: years 1 to 9999, so that no sum of seconds overflows.
+fn plausible(year: i64, month: i64, day: i64) -> bool {
+    (1..=9999).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
 /// `2024-06-26 09:00` (or with `T`): what ttx shows for a spreadsheet date.
 fn iso_date_time(text: &str) -> Option<RowTime> {
     let (date, time) = text.split_once([' ', 'T']).unwrap_or((text, "00:00"));
@@ -110,7 +115,7 @@ fn iso_date_time(text: &str) -> Option<RowTime> {
     let year = parts.next()?.parse::<i64>().ok()?;
     let month = parts.next()?.parse::<i64>().ok()?;
     let day = parts.next()?.parse::<i64>().ok()?;
-    if parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if parts.next().is_some() || !plausible(year, month, day) {
         return None;
     }
     let secs = clock(time.trim_end_matches('Z'))?;
@@ -202,7 +207,7 @@ fn european_date_time(text: &str) -> Option<RowTime> {
     let day = parts.next()?.parse::<i64>().ok()?;
     let month = parts.next()?.parse::<i64>().ok()?;
     let year = parts.next()?.parse::<i64>().ok()?;
-    if parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if parts.next().is_some() || !plausible(year, month, day) {
         return None;
     }
     let secs = clock(time)?;
@@ -250,7 +255,7 @@ pub fn resolve(times: &[Option<RowTime>]) -> (Vec<Option<i64>>, i64) {
         .map(|t| {
             t.map(|t| match t {
                 RowTime::Offset(s) => s,
-                RowTime::Absolute(a) => a - earliest_absolute.unwrap_or(a),
+                RowTime::Absolute(a) => a.saturating_sub(earliest_absolute.unwrap_or(a)),
                 RowTime::Weekday(day, secs) => {
                     let day = i64::from(day);
                     if last_day.is_some_and(|last| day < last) {
@@ -258,15 +263,18 @@ pub fn resolve(times: &[Option<RowTime>]) -> (Vec<Option<i64>>, i64) {
                     }
                     last_day = Some(day);
                     let (first_day, first_secs) = *first_weekday.get_or_insert((day, secs));
-                    (week * 7 + day - first_day) * 86_400 + secs - first_secs
+                    ((week * 7 + day - first_day) * 86_400 + secs).saturating_sub(first_secs)
                 }
             })
         })
         .collect();
     let shift = offsets.iter().flatten().min().copied().unwrap_or(0).min(0);
     (
-        offsets.into_iter().map(|o| o.map(|o| o - shift)).collect(),
-        -shift,
+        offsets
+            .into_iter()
+            .map(|o| o.map(|o| o.saturating_sub(shift)))
+            .collect(),
+        shift.saturating_neg(),
     )
 }
 
@@ -336,6 +344,16 @@ mod tests {
     fn negative_offsets_move_everything_later() {
         let times = [Some(RowTime::Offset(-60)), Some(RowTime::Offset(0)), None];
         assert_eq!(resolve(&times), (vec![Some(0), Some(60), None], 60));
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let far = openbas_timing(&text("J+100000000000000")).ok();
+        let before = openbas_timing(&text("J-100000000000000")).ok();
+        let (times, _) = resolve(&[far, before]);
+        assert_eq!(times[1], Some(0));
+        assert!(openbas_timing(&text("01/01/99999999999999999 09h00")).is_err());
+        assert!(scenario_time(&text("99999999999999-01-01 00:00")).is_err());
     }
 
     #[test]
