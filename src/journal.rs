@@ -110,13 +110,20 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
 
 use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Settings};
+use crate::report::debrief::{
+    Debrief, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, Summary, format_wall,
+    parse_wall,
+};
 use crate::scenario::{Scenario, Secs, TeamIx};
 
 /// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
-/// free messages (`said`) and responses that stand ready (`ready`).
-pub const FORMAT: u64 = 2;
+/// free messages (`said`) and responses that stand ready (`ready`); format 3 the wall clock
+/// (`wall`) and the debrief's lines (`rated`, `summary`, `plan_added`, `plan_edited`,
+/// `plan_dropped`).
+pub const FORMAT: u64 = 3;
 /// A journal larger than this is refused.
 pub const MAX_JOURNAL_BYTES: u64 = 512 * 1024 * 1024;
 /// A line longer than this (without its `\n`) is refused.
@@ -186,6 +193,9 @@ pub struct LoadedJournal {
     pub warnings: Vec<String>,
     /// The journal has no `ended` event: the exercise stopped without ending.
     pub interrupted: bool,
+    /// The debrief written so far and the wall-clock dates (empty for a format-1 or -2
+    /// journal).
+    pub debrief: Debrief,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -267,6 +277,8 @@ pub struct JournalWriter {
     /// A failed write could not be cut off at once: the next append, or dropping the writer,
     /// cuts the journal back to `len` first.
     torn: bool,
+    /// Stamps each line with the wall-clock time (`None`: a scripted run on a virtual clock).
+    wall_clock: Option<fn() -> OffsetDateTime>,
     /// Test seam: the next write stops after this many bytes and fails, as on a full disk.
     #[cfg(test)]
     fail_after: Option<usize>,
@@ -322,6 +334,7 @@ impl JournalWriter {
             identity,
             chain: Some(chain),
             torn: false,
+            wall_clock: Some(OffsetDateTime::now_utc),
             #[cfg(test)]
             fail_after: None,
         })
@@ -386,6 +399,7 @@ impl JournalWriter {
             identity,
             chain,
             torn: false,
+            wall_clock: Some(OffsetDateTime::now_utc),
             #[cfg(test)]
             fail_after: None,
         };
@@ -397,7 +411,47 @@ impl JournalWriter {
     /// even that fails, before the next append and when the writer is dropped), so the journal
     /// holds exactly what the screen was told was recorded.
     pub fn append(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), JournalError> {
-        if events.is_empty() {
+        let wall = self.wall_clock.map(|now| format_wall(now()));
+        let records: Vec<Record> = events
+            .iter()
+            .map(|event| Record {
+                wall: wall.clone(),
+                ..Record::of(event, exercise)
+            })
+            .collect();
+        self.write_records(&records)
+    }
+
+    /// Records a debrief event (a rating, the summary, an improvement-plan edit) that
+    /// `Debrief::apply` has just accepted, then fsyncs.
+    pub fn append_debrief(
+        &mut self,
+        exercise: &Exercise,
+        event: &DebriefEvent,
+    ) -> Result<(), JournalError> {
+        let record = Record {
+            at_s: exercise.now(),
+            wall: self.wall_clock.map(|now| format_wall(now())),
+            kind: Kind::of_debrief(event.clone()),
+        };
+        self.write_records(&[record])
+    }
+
+    /// Writes no wall-clock time from now on: a scripted run on a virtual clock has none, so
+    /// its journal's report is the run's report exactly.
+    pub fn without_wall_clock(mut self) -> Self {
+        self.wall_clock = None;
+        self
+    }
+
+    /// Takes the wall clock from `now` instead of the system's (for tests).
+    pub fn with_wall_clock(mut self, now: fn() -> OffsetDateTime) -> Self {
+        self.wall_clock = Some(now);
+        self
+    }
+
+    fn write_records(&mut self, records: &[Record]) -> Result<(), JournalError> {
+        if records.is_empty() {
             return Ok(());
         }
         if self.torn {
@@ -407,10 +461,9 @@ impl JournalWriter {
         self.check_intact()?;
         let mut buf = Vec::new();
         let mut chain = self.chain.clone();
-        for event in events {
-            let record = Record::of(event, exercise);
+        for record in records {
             let json =
-                serde_json::to_vec(&record).map_err(|e| io_error(&self.path, "write", e.into()))?;
+                serde_json::to_vec(record).map_err(|e| io_error(&self.path, "write", e.into()))?;
             match &chain {
                 Some(prev) => {
                     let (line, next) = chained(prev, json);
@@ -678,6 +731,7 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
     let mut blank: Option<(u64, u64)> = None;
     let mut events = Vec::new();
     let mut warnings = Vec::new();
+    let mut debrief = Debrief::default();
     loop {
         buf.clear();
         let read = (&mut reader)
@@ -786,12 +840,27 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                 };
                 let record: Record = serde_json::from_slice(&object)
                     .map_err(|e| line_error(number, json_message(&e)))?;
+                let wall = match &record.wall {
+                    Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
+                    None => None,
+                };
+                if let Some(event) = record.kind.debrief() {
+                    debrief
+                        .apply(exercise, event, wall)
+                        .map_err(|m| line_error(number, m))?;
+                    continue;
+                }
                 let event = record
                     .to_event(exercise)
                     .map_err(|m| line_error(number, m))?;
                 exercise
                     .apply_recorded(&event)
                     .map_err(|e| line_error(number, e.0))?;
+                match event {
+                    Event::Started { .. } => debrief.started_wall = wall,
+                    Event::Ended { .. } => debrief.ended_wall = wall,
+                    _ => {}
+                }
                 events.push(event);
             }
         }
@@ -809,6 +878,7 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
         exercise,
         events,
         warnings,
+        debrief,
     };
     Ok((loaded, tail, chain))
 }
@@ -893,6 +963,10 @@ fn load_checked(header: &Header, path: &str) -> Result<Scenario, JournalError> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Record {
     at_s: Secs,
+    /// When it was written, by the wall clock (RFC 3339, UTC; format 3, absent in a scripted
+    /// run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wall: Option<String>,
     #[serde(flatten)]
     kind: Kind,
 }
@@ -954,6 +1028,35 @@ enum Kind {
     },
     Ended,
     Clock,
+    Rated(Rated),
+    Summary(Summary),
+    PlanAdded(PlanAdded),
+    PlanEdited(PlanEdited),
+    PlanDropped(PlanDropped),
+}
+
+impl Kind {
+    fn of_debrief(event: DebriefEvent) -> Kind {
+        match event {
+            DebriefEvent::Rated(e) => Kind::Rated(e),
+            DebriefEvent::Summary(e) => Kind::Summary(e),
+            DebriefEvent::PlanAdded(e) => Kind::PlanAdded(e),
+            DebriefEvent::PlanEdited(e) => Kind::PlanEdited(e),
+            DebriefEvent::PlanDropped(e) => Kind::PlanDropped(e),
+        }
+    }
+
+    /// The debrief event this line records, if it is one.
+    fn debrief(&self) -> Option<DebriefEvent> {
+        Some(match self {
+            Kind::Rated(e) => DebriefEvent::Rated(e.clone()),
+            Kind::Summary(e) => DebriefEvent::Summary(e.clone()),
+            Kind::PlanAdded(e) => DebriefEvent::PlanAdded(e.clone()),
+            Kind::PlanEdited(e) => DebriefEvent::PlanEdited(e.clone()),
+            Kind::PlanDropped(e) => DebriefEvent::PlanDropped(e.clone()),
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1096,6 +1199,7 @@ impl Record {
         };
         Record {
             at_s: event.at(),
+            wall: None,
             kind,
         }
     }
@@ -1233,6 +1337,13 @@ impl Record {
             },
             Kind::Ended => Event::Ended { at },
             Kind::Clock => Event::Clock { at },
+            Kind::Rated(_)
+            | Kind::Summary(_)
+            | Kind::PlanAdded(_)
+            | Kind::PlanEdited(_)
+            | Kind::PlanDropped(_) => {
+                return Err("a debrief line is not an event of the exercise".into());
+            }
         })
     }
 }
@@ -1272,7 +1383,10 @@ mod tests {
     fn write(path: &Path, commands: Vec<Command>) -> (Exercise, Vec<Event>) {
         let scenario = Arc::new(phishing());
         let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
-        let mut writer = JournalWriter::create(path, &header_for(&exercise)).unwrap();
+        // No wall clock: the lines are compared as text.
+        let mut writer = JournalWriter::create(path, &header_for(&exercise))
+            .unwrap()
+            .without_wall_clock();
         let events = play(&mut writer, &mut exercise, commands);
         (exercise, events)
     }
@@ -1324,6 +1438,146 @@ mod tests {
             out.push('\n');
         }
         out
+    }
+
+    fn fixed_wall() -> OffsetDateTime {
+        parse_wall("2026-11-28T09:00:00Z").unwrap()
+    }
+
+    /// Debrief events written after the end come back from the journal, in order, with the
+    /// wall-clock dates; the report of the replay is the report of the live record.
+    #[test]
+    fn the_debrief_replays_from_the_journal() {
+        use crate::report::debrief::PlanField;
+        use crate::report::evaluation::Rating;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("debrief.jsonl");
+        let scenario = Arc::new(phishing());
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&path, &header_for(&exercise))
+            .unwrap()
+            .with_wall_clock(fixed_wall);
+        play(
+            &mut writer,
+            &mut exercise,
+            first_half().into_iter().chain(second_half()).collect(),
+        );
+        let rated = |objective: &str, team: Option<&str>, rating, reason: Option<&str>| {
+            DebriefEvent::Rated(Rated {
+                objective: objective.into(),
+                team: team.map(Into::into),
+                rating,
+                reason: reason.map(Into::into),
+                analysis: Some("Blocked late".into()),
+                by: Some("facilitator".into()),
+            })
+        };
+        let edit = |item: &str, field, value: &str| {
+            DebriefEvent::PlanEdited(PlanEdited {
+                item: item.into(),
+                field,
+                value: value.into(),
+            })
+        };
+        let events = [
+            rated("contain", Some("soc"), Rating::P, None),
+            rated("contain", None, Rating::S, Some("The block held")),
+            DebriefEvent::Summary(Summary {
+                text: "Two teams, one wave.".into(),
+            }),
+            edit(
+                "note-1",
+                PlanField::CorrectiveAction,
+                "Add indicators to the form",
+            ),
+            edit("note-1", PlanField::CapabilityElement, "planning"),
+            DebriefEvent::PlanAdded(PlanAdded {
+                item: "added-1".into(),
+                objective: Some("report".into()),
+                team: None,
+                issue: "No shared glossary".into(),
+            }),
+            DebriefEvent::PlanDropped(PlanDropped {
+                item: "report/report@soc".into(),
+            }),
+        ];
+        let mut live = Debrief::default();
+        for event in events {
+            live.apply(&exercise, event.clone(), Some(fixed_wall()))
+                .unwrap();
+            writer.append_debrief(&exercise, &event).unwrap();
+        }
+        drop(writer);
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.debrief.started_wall, Some(fixed_wall()));
+        assert_eq!(loaded.debrief.ended_wall, Some(fixed_wall()));
+        live.started_wall = Some(fixed_wall());
+        live.ended_wall = Some(fixed_wall());
+        assert_eq!(loaded.debrief, live);
+        let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
+        let joint = report
+            .ratings
+            .iter()
+            .find(|r| r.objective == "contain" && r.team.is_none())
+            .unwrap();
+        assert_eq!(joint.rating, Some(Rating::S));
+        assert_eq!(joint.reason.as_deref(), Some("The block held"));
+        assert_eq!(joint.at_wall.as_deref(), Some("2026-11-28T09:00:00Z"));
+        assert_eq!(
+            report.executive_summary.as_deref(),
+            Some("Two teams, one wave.")
+        );
+        let note = report
+            .improvement_plan
+            .iter()
+            .find(|i| i.id == "note-1")
+            .unwrap();
+        assert_eq!(note.capability_element.as_deref(), Some("Planning"));
+        assert!(report.improvement_plan.iter().any(|i| i.id == "added-1"));
+        assert!(
+            !report
+                .improvement_plan
+                .iter()
+                .any(|i| i.id == "report/report@soc")
+        );
+        assert_eq!(report.started_wall.as_deref(), Some("2026-11-28T09:00:00Z"));
+    }
+
+    /// A debrief line the exercise refuses (a rating against the evidence without a reason) is
+    /// an error naming its line, never skipped.
+    #[test]
+    fn a_refused_debrief_line_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.jsonl");
+        let (_, _) = write(&path, whole_run());
+        let header = std::fs::read_to_string(&path).unwrap();
+        let mut text: String = header.lines().next().unwrap().to_string();
+        text.push('\n');
+        // The journal without its chain: rebuild it line by line without the digests.
+        let unchained: Vec<String> = header
+            .lines()
+            .skip(1)
+            .map(|l| match l.rfind(",\"chain\":") {
+                Some(at) => format!("{}}}", &l[..at]),
+                None => l.to_string(),
+            })
+            .collect();
+        let head = match text.rfind(",\"chain\":") {
+            Some(at) => format!("{}}}\n", &text[..at]),
+            None => text,
+        };
+        let mut all = head + &unchained.join("\n") + "\n";
+        all.push_str(
+            r#"{"at_s":14400,"event":"rated","objective":"contain","team":null,"rating":"U"}"#,
+        );
+        all.push('\n');
+        let lines = all.lines().count();
+        std::fs::write(&path, all).unwrap();
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(":{lines}: rating U differs")),
+            "{error}"
+        );
     }
 
     #[test]
@@ -1444,13 +1698,13 @@ mod tests {
         let path = dir.path().join("run.jsonl");
         write(&path, first_half());
         edit_line(&path, 1, |l| {
-            l.replace("\"ttx_journal\":2", "\"ttx_journal\":3")
+            l.replace("\"ttx_journal\":3", "\"ttx_journal\":4")
         });
         let error = read(&path).unwrap_err().to_string();
         assert_eq!(
             error,
             format!(
-                "{}: written by a newer ttx (format 3); this ttx reads format 2: read it with a newer ttx",
+                "{}: written by a newer ttx (format 4); this ttx reads format 3: read it with a newer ttx",
                 path.display()
             )
         );

@@ -80,6 +80,12 @@ enum Cmd {
         #[command(subcommand)]
         command: ttx::msel::cli::MselCommand,
     },
+    /// The debrief at the console: rate objectives, write the executive summary, edit the
+    /// improvement plan; each entry is added to the journal.
+    Debrief {
+        #[command(subcommand)]
+        command: ttx::debrief_cli::DebriefCommand,
+    },
 }
 
 #[derive(clap::Args)]
@@ -194,6 +200,7 @@ fn main() -> ExitCode {
             .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
         Some(Cmd::Msel { command }) => ttx::msel::cli::run(command)
             .map_err(|message| message.map_or(Failure::Reported, Failure::Input)),
+        Some(Cmd::Debrief { command }) => ttx::debrief_cli::run(command).map_err(Failure::Input),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -308,7 +315,7 @@ fn play(
             settings,
         );
         // Headless play has no screen to keep in step: one write and one sync at the end.
-        let mut writer = JournalWriter::create(journal, &header)?;
+        let mut writer = JournalWriter::create(journal, &header)?.without_wall_clock();
         if let Err(error) = writer.append(&exercise, &events) {
             // Half a journal would look like an interrupted live exercise; the script can
             // always be played again.
@@ -364,7 +371,7 @@ fn report(
         );
     }
     write_report(
-        &Report::of(&loaded.exercise),
+        &Report::evaluated(&loaded.exercise, &loaded.debrief),
         &loaded.scenario,
         format,
         output,

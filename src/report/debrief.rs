@@ -55,7 +55,7 @@ pub struct PlanDropped {
 }
 
 /// The fields of an improvement-plan item a person edits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanField {
     Issue,

@@ -188,7 +188,7 @@ pub enum Evidence {
 /// An area for improvement as ttx drafts it, before the facilitator's edits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftItem {
-    /// Stable across replays: `OBJECTIVE/ACTION@TEAM` for shortfalls (`-` for no objective),
+    /// Stable across replays: `OBJECTIVE/ACTION@TEAM` for shortfalls (`general` for no objective),
     /// `note-N` for an observation.
     pub id: String,
     pub objective: Option<ObjectiveIx>,
@@ -216,7 +216,8 @@ pub fn draft_plan(exercise: &Exercise) -> Vec<DraftItem> {
                     (false, Some(action)) => scenario.action(action).id.as_str(),
                     _ => "decision",
                 };
-                let objective_id = objective.map_or("-", |o| scenario.objective(o).id.as_str());
+                let objective_id =
+                    objective.map_or("general", |o| scenario.objective(o).id.as_str());
                 let id = format!("{objective_id}/{action}@{}", scenario.team(team).id);
                 match items.iter_mut().find(|item| item.id == id) {
                     Some(item) => item.evidence.push(Evidence::Task(ix)),
