@@ -3,10 +3,12 @@
 //! Each inject draws from its own ChaCha8 stream (seed = the exercise's seed, stream = the
 //! inject's position in the file), so one inject's draw never depends on the order in which
 //! other injects fired. Only `next_u64` is used, whose output ChaCha8 fixes for good, so a seed
-//! gives the same exercise with every version of ttx and on every machine.
+//! gives the same exercise with every version of ttx and on every machine. The generator is
+//! `chacha20`'s `ChaCha8Rng`, which replaced the unmaintained `rand_chacha` with identical
+//! output (the golden test below holds values recorded before the change).
 
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
+use chacha20::ChaCha8Rng;
+use chacha20::rand_core::{Rng, SeedableRng};
 
 use crate::scenario::{InjectIx, Secs};
 
