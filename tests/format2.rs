@@ -372,3 +372,30 @@ fn a_format_1_journal_is_replayed_by_format_1_rules() {
     assert_eq!(loaded.events, events);
     assert_eq!(Report::of(&loaded.exercise), Report::of(&x));
 }
+
+/// The first complaint, on the built-in scenario: a complete request for assistance sent
+/// before the inject that asks for it counts, and the "why has Brevia not been asked?"
+/// contingency does not fire.
+#[test]
+fn an_early_request_for_assistance_counts_in_the_built_in_scenario() {
+    let source = include_str!("../scenarios/cross-border-breach.ron");
+    let scenario = Arc::new(common::load("cross-border-breach.ron", source));
+    let mut x = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+    x.execute(Command::Start).unwrap();
+    x.execute(Command::AdvanceTo(3600)).unwrap();
+    let fields = ["summary", "indicators", "legal_basis", "contact", "urgency"]
+        .map(|f| (f.to_string(), "given".to_string()));
+    let mut rfa = response(&x, "aldera", "rfa", None);
+    rfa.fields = fields.to_vec();
+    x.execute(Command::Respond(rfa)).unwrap();
+    x.execute(Command::AdvanceTo(8 * 3600)).unwrap();
+    let ix = x.expectation_by_id("breach-confirmed.rfa@aldera").unwrap();
+    assert_eq!(x.status(ix), Status::Met);
+    assert!(x.expectation(ix).done.as_ref().unwrap().ahead);
+    let not_sent = scenario.inject_ix("rfa-not-sent").unwrap();
+    assert_eq!(
+        x.inject_state(not_sent),
+        ttx::engine::InjectState::Waiting,
+        "the contingency does not fire for a request already sent"
+    );
+}
