@@ -461,7 +461,7 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
         "the sender never receives its own message"
     );
     at(&mut x, 1200);
-    // The sender did not receive its own message, so it may not name it (rule 7).
+    // The sender names a message it did not receive: refused (Precise rule 7).
     assert_eq!(
         respond_to(
             &mut x,
@@ -505,7 +505,7 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
 }
 
 #[test]
-fn a_response_naming_an_inject_satisfies_it_and_falls_back_once_it_is_done() {
+fn a_response_naming_an_inject_without_a_candidate_counts_for_the_earliest() {
     let s = scenario(
         "",
         r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
@@ -517,10 +517,7 @@ fn a_response_naming_an_inject_satisfies_it_and_falls_back_once_it_is_done() {
     respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
     assert_eq!(expectation(&x, "b.ack@us").0, Status::Met);
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
-    // Named again: b has no candidate left, so the answer counts for a (rule 7's fallback).
-    respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
-    assert_eq!(expectation(&x, "a.ack@us").0, Status::Met);
-    // An inject not yet released may not be named.
+    // An inject not yet released cannot be named: refused (Precise rule 7).
     let c = s.inject_ix("c").unwrap();
     assert_eq!(
         respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(c))),
@@ -529,6 +526,18 @@ fn a_response_naming_an_inject_satisfies_it_and_falls_back_once_it_is_done() {
             inject: "c".into()
         })
     );
+    // Named again: b is done, so the answer counts for the earliest due, a (rule 7).
+    respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Met);
+    // Nothing left to count for: unexpected.
+    let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
+    assert!(matches!(
+        events[0],
+        Event::Responded {
+            outcome: Outcome::Unexpected,
+            ..
+        }
+    ));
 }
 
 #[test]
