@@ -151,6 +151,31 @@ fn teams_that_never_answer_fire_every_contingency_in_every_run() {
 }
 
 #[test]
+fn a_deadline_shorter_than_the_teams_response_time_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let slow = dir.path().join("slow.ron");
+    fs::write(
+        &slow,
+        r#"Profile(default: (respond: 1.0, median: "3h", p90: "4h"))"#,
+    )
+    .unwrap();
+    let json = simulate_json(&[DRILL, "--profile", slow.to_str().unwrap(), "--runs", "100"]);
+    let ack = find(&json["expectations"], "detect.ack@us");
+    assert_eq!(
+        (share(&ack["late"]), &ack["flag"]),
+        (1.0, &Value::from("rarely on time"))
+    );
+    let warnings = json["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("`detect.ack@us` is done on time in only 0%")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
 fn a_coin_toss_inject_is_released_in_about_half_of_the_runs() {
     let json = simulate_json(&[DRILL, "--runs", "2000", "--seed", "5"]);
     let coin = find(&json["injects"], "coin");

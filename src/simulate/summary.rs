@@ -12,7 +12,8 @@ use crate::simulate::tally::{
 
 /// A contingency that fires in at least this share of the runs is flagged.
 const NEARLY_ALWAYS: f64 = 0.95;
-/// An expectation done on time in fewer than this share of its copies is flagged.
+/// An expectation answered in most of its copies but on time in fewer than this share of them
+/// is flagged.
 const RARELY_ON_TIME: f64 = 0.1;
 /// ... provided it exists in at least this share of the runs.
 const OFTEN_ENOUGH: f64 = 0.05;
@@ -234,6 +235,9 @@ impl Summary {
                 let copies: u64 = t.statuses.iter().sum();
                 let on_time =
                     t.statuses[Tallied::Met as usize] + t.statuses[Tallied::Incomplete as usize];
+                // Only answers that come, but late, say the deadline is the problem; teams that
+                // do not answer at all say nothing about it.
+                let done = on_time + t.statuses[Tallied::Late as usize];
                 let flag = if share(t.due_after_end, runs) > 0.5 {
                     warnings.push(format!(
                         "`{}` is still running when the exercise ends in {} of runs: its deadline \
@@ -243,6 +247,7 @@ impl Summary {
                     ));
                     Some(FLAG_NOT_DUE)
                 } else if share(copies, runs) >= OFTEN_ENOUGH
+                    && share(done, copies) >= 0.5
                     && share(on_time, copies) < RARELY_ON_TIME
                 {
                     warnings.push(format!(

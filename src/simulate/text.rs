@@ -9,17 +9,22 @@ fn percent(share: f64) -> String {
     format!("{:>3.0}%", share * 100.0)
 }
 
+/// A time for reading: to the minute from an hour on, where seconds are noise (the JSON keeps
+/// them).
+fn rough(secs: Secs) -> String {
+    if secs >= 3600 {
+        format_secs((secs + 30) / 60 * 60)
+    } else {
+        format_secs(secs)
+    }
+}
+
 fn spread(p: &Percentiles) -> String {
-    format!(
-        "{} / {} / {}",
-        format_secs(p.p10),
-        format_secs(p.p50),
-        format_secs(p.p90)
-    )
+    format!("{} / {} / {}", rough(p.p10), rough(p.p50), rough(p.p90))
 }
 
 fn latency(s: Option<Secs>) -> String {
-    s.map_or("-".to_string(), format_secs)
+    s.map_or("-".to_string(), rough)
 }
 
 fn score(s: &ScoreSummary) -> String {
@@ -60,7 +65,7 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
             let _ = writeln!(
                 out,
                 "  planned end {}: still busy at the end in {} of runs; last activity {}",
-                format_secs(end),
+                rough(end),
                 percent(summary.ends.by_end).trim(),
                 spread(&summary.last_activity_s)
             );
