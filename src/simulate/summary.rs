@@ -238,12 +238,13 @@ impl Summary {
                 // Only answers that come, but late, say the deadline is the problem; teams that
                 // do not answer at all say nothing about it.
                 let done = on_time + t.statuses[Tallied::Late as usize];
-                let flag = if share(t.due_after_end, runs) > 0.5 {
+                let not_due = share(t.statuses[Tallied::NotDue as usize], runs);
+                let flag = if not_due > 0.5 {
                     warnings.push(format!(
                         "`{}` is still running when the exercise ends in {} of runs: its deadline \
                          falls after the usual end, so it can only be not due",
                         row.id,
-                        percent(share(t.due_after_end, runs))
+                        percent(not_due)
                     ));
                     Some(FLAG_NOT_DUE)
                 } else if share(copies, runs) >= OFTEN_ENOUGH
