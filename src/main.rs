@@ -65,11 +65,16 @@ enum Cmd {
     },
     /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
     Simulate(ttx::simulate::SimulateArgs),
-    /// Write a commented starter scenario (to stdout without FILE).
+    /// Write a commented starter scenario, or a copy of a library exercise (to stdout without FILE).
     New {
         /// Where to write it; never overwritten.
         file: Option<PathBuf>,
+        /// Copy this exercise of the library instead of the starter (see `ttx scenarios`).
+        #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(ttx::library::names()))]
+        from: Option<String>,
     },
+    /// List the library of ready-made exercises (title, teams, length, themes).
+    Scenarios,
 }
 
 #[derive(clap::Args)]
@@ -174,7 +179,12 @@ fn main() -> ExitCode {
             force,
         }) => report(&journal, format.into(), output.as_deref(), force),
         Some(Cmd::Validate { scenarios }) => validate(&scenarios),
-        Some(Cmd::New { file }) => new(file.as_deref()),
+        Some(Cmd::New { file, from }) => ttx::library::text_for_new(from.as_deref(), STARTER)
+            .map_err(Failure::Usage)
+            .and_then(|text| new(file.as_deref(), text)),
+        Some(Cmd::Scenarios) => ttx::library::listings()
+            .map_err(Failure::Input)
+            .and_then(|l| print(&ttx::library::render(&l))),
         Some(Cmd::Simulate(args)) => ttx::simulate::command(args, (BUILT_IN_NAME, BUILT_IN))
             .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
     };
@@ -378,9 +388,9 @@ fn validate(paths: &[PathBuf]) -> Result<(), Failure> {
     }
 }
 
-fn new(file: Option<&Path>) -> Result<(), Failure> {
+fn new(file: Option<&Path>, text: &str) -> Result<(), Failure> {
     match file {
-        None => print(STARTER),
+        None => print(text),
         Some(path) => {
             let mut out = fs::OpenOptions::new()
                 .write(true)
@@ -392,7 +402,7 @@ fn new(file: Option<&Path>) -> Result<(), Failure> {
                         path.display()
                     ))
                 })?;
-            out.write_all(STARTER.as_bytes())
+            out.write_all(text.as_bytes())
                 .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
             eprintln!(
                 "wrote {}; check it with: ttx validate {}",
