@@ -306,6 +306,22 @@ fn every_run_replays_as_its_emitted_script() {
 }
 
 #[test]
+fn every_library_scenario_replays_as_its_emitted_scripts() {
+    let mut library: Vec<_> = fs::read_dir("scenarios")
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    library.sort();
+    assert!(library.len() >= 3, "{library:?}");
+    for path in library {
+        let path = path.to_str().unwrap();
+        let scenario = scenario(path);
+        emitted_scripts_replay_exactly(path, &Profile::built_in(&scenario), 15);
+    }
+}
+
+#[test]
 fn emit_script_plays_with_ttx_run_to_that_runs_report() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("run-17.ron");

@@ -162,6 +162,16 @@ fn score_summary(s: &ScoreTally) -> Option<ScoreSummary> {
     })
 }
 
+/// A time for reading: to the minute from an hour on, where seconds are noise (the JSON's
+/// figures keep them).
+pub fn rough(secs: Secs) -> String {
+    if secs >= 3600 {
+        format_secs(secs.saturating_add(30) / 60 * 60)
+    } else {
+        format_secs(secs)
+    }
+}
+
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
@@ -327,9 +337,9 @@ impl Summary {
             warnings.push(format!(
                 "the exercise's length varies by more than half its median: {} in one run of ten, \
                  {} at the median, {} in one run of ten at the other end",
-                format_secs(duration_s.p10),
-                format_secs(duration_s.p50),
-                format_secs(duration_s.p90)
+                rough(duration_s.p10),
+                rough(duration_s.p50),
+                rough(duration_s.p90)
             ));
         }
         let ran_out = share(runs - tally.cut_by_end, runs);
@@ -339,9 +349,9 @@ impl Summary {
                 warnings.push(format!(
                     "nothing happens after {} in nine runs of ten: the planned end at {} leaves \
                      {} with nothing to do",
-                    format_secs(last_activity_s.p90),
-                    format_secs(end),
-                    format_secs(idle)
+                    rough(last_activity_s.p90),
+                    rough(end),
+                    rough(idle)
                 ));
             }
         }

@@ -2,21 +2,11 @@
 
 use std::fmt::Write;
 
-use crate::scenario::{Scenario, Secs, format_secs};
-use crate::simulate::summary::{Percentiles, ScoreSummary, Summary};
+use crate::scenario::{Scenario, Secs};
+use crate::simulate::summary::{Percentiles, ScoreSummary, Summary, rough};
 
 fn percent(share: f64) -> String {
     format!("{:>3.0}%", share * 100.0)
-}
-
-/// A time for reading: to the minute from an hour on, where seconds are noise (the JSON keeps
-/// them).
-fn rough(secs: Secs) -> String {
-    if secs >= 3600 {
-        format_secs((secs + 30) / 60 * 60)
-    } else {
-        format_secs(secs)
-    }
 }
 
 fn spread(p: &Percentiles) -> String {
