@@ -409,9 +409,19 @@ fn read_decision(
                 text: id.to_string(),
                 at: key.at,
             };
-            named(errors, &inject, "inject", scenario.inject_ix(id), || {
+            let found = named(errors, &inject, "inject", scenario.inject_ix(id), || {
                 list_names(scenario.injects.iter().map(|i| i.id.as_str()))
-            })
+            });
+            match found {
+                Some(ix) if decision_of(scenario, ix).is_none() => {
+                    errors.push(
+                        key.at,
+                        format!("inject `{id}` has no decision (`decide: [...]`)"),
+                    );
+                    None
+                }
+                found => found,
+            }
         }
         None => {
             errors.push(
@@ -462,6 +472,21 @@ fn read_decision(
                 None
             }
         });
+        let choices = inject.and_then(|i| decision_of(scenario, i)).unwrap_or(&[]);
+        let action_ix = action_ix.filter(|a| {
+            let known = inject.is_none() || choices.contains(a);
+            if !known {
+                errors.push_with(action.at, || {
+                    format!(
+                        "`{}` is not a choice of `{}` (choices: {})",
+                        scenario.action(*a).id,
+                        key.text,
+                        list_names(choices.iter().map(|c| scenario.action(*c).id.as_str()))
+                    )
+                });
+            }
+            known
+        });
         match (action_ix, weight) {
             (Some(a), Some(w)) => weights.push((a, w)),
             _ => good = false,
@@ -474,6 +499,16 @@ fn read_decision(
     Some((inject?, good.then_some(weights)?))
 }
 
+/// The choices of an inject's decision, if it has one.
+pub fn decision_of(scenario: &Scenario, inject: InjectIx) -> Option<&[ActionIx]> {
+    scenario
+        .inject(inject)
+        .expect
+        .iter()
+        .find(|e| e.is_decision())
+        .map(|e| e.choices())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,11 +517,14 @@ mod tests {
     const SCENARIO: &str = r#"Scenario(
     title: "t",
     teams: [(id: "us", name: "Us"), (id: "cn", name: "Cn")],
-    actions: [(id: "ack", name: "Ack"), (id: "rfa", name: "Rfa", fields: ["a", "b"])],
+    actions: [(id: "ack", name: "Ack"), (id: "rfa", name: "Rfa", fields: ["a", "b"]),
+              (id: "go", name: "Go"), (id: "stop", name: "Stop")],
     injects: [
         (id: "detect", when: At("0m"), to: ["us", "cn"], title: "t", body: "b",
          expect: [(action: "ack", within: "1h")]),
         (id: "press", when: Manual, to: ["us"], title: "t", body: "b"),
+        (id: "jit", when: At("1h"), to: ["us"], title: "t", body: "b",
+         expect: [(decide: ["go", "stop"], within: "1h")]),
     ],
 )"#;
 
@@ -563,12 +601,36 @@ mod tests {
                 "4:22: `median` and `p90` must both be shares (\"50%\") or both durations (\"20m\")",
                 "4:58: `p90` must not be shorter than `median`",
                 "5:17: `detect`: a decision is named `INJECT.decision`, such as `jit.decision`",
-                "5:41: unknown inject `nope` (known: detect, press)",
-                "5:59: unknown action `zzz` (known: ack, rfa)",
+                "5:41: unknown inject `nope` (known: detect, press, jit)",
+                "5:59: unknown action `zzz` (known: ack, rfa, go, stop)",
                 "5:66: a choice's weight is a number from 0 up, not -1",
                 "6:14: inject `detect` is not `Manual`: its trigger releases it, so `manual` cannot",
                 "7:5: unknown field `extra` in the profile (fields: default, teams, actions, decisions, manual)",
             ]
+        );
+    }
+
+    #[test]
+    fn decisions_name_an_inject_with_a_decision_and_its_choices() {
+        let source = r#"Profile(decisions: {
+    "jit.decision": {"go": 3, "ack": 1},
+    "press.decision": {"go": 1},
+    "jit.decision": {"go": 0},
+})"#;
+        assert_eq!(
+            errors(source),
+            vec![
+                "2:31: `ack` is not a choice of `jit.decision` (choices: go, stop)",
+                "3:5: inject `press` has no decision (`decide: [...]`)",
+                "4:5: `jit.decision` is given twice in `decisions`",
+            ]
+        );
+        let good = r#"Profile(decisions: {"jit.decision": {"go": 3, "stop": 1}})"#;
+        let scenario = scenario();
+        let profile = load_profile("p.ron", good, &scenario).unwrap();
+        assert_eq!(
+            profile.decisions[2],
+            vec![(ActionIx(2), 3.0), (ActionIx(3), 1.0)]
         );
     }
 
