@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod engine;
+pub mod files;
 pub mod journal;
 pub mod library;
 pub mod play;

@@ -862,3 +862,107 @@ fn a_replay_refuses_events_moved_in_time() {
     });
     assert!(replays(&late_note).is_err());
 }
+
+/// The draw a seed gives an inject decides it: a journal cannot make a skipped inject fire, nor
+/// keep its draws under another seed.
+#[test]
+fn a_replay_refuses_draws_the_seed_does_not_give() {
+    let s = scenario(
+        "",
+        r#"(id: "coin", when: At("1m"), chance: 0.5, jitter: "5m", to: ["us"], title: "C", body: "b")"#,
+    );
+    // A seed under which the coin inject is skipped.
+    let seed = (0..100)
+        .find(|seed| {
+            let settings = Settings {
+                seed: *seed,
+                ..Settings::of(&s)
+            };
+            let mut x = Exercise::new(Arc::clone(&s), settings);
+            x.execute(Command::Start).unwrap();
+            at(&mut x, 120)
+                .iter()
+                .any(|e| matches!(e, Event::Skipped { .. }))
+        })
+        .unwrap();
+    let settings = Settings {
+        seed,
+        ..Settings::of(&s)
+    };
+    let mut x = Exercise::new(Arc::clone(&s), settings);
+    let mut events = x.execute(Command::Start).unwrap();
+    events.extend(at(&mut x, 1200));
+    events.extend(x.execute(Command::End).unwrap());
+    let replays = |settings: Settings, events: &[Event]| {
+        Exercise::replay(Arc::clone(&s), settings, events).map_err(|e| e.to_string())
+    };
+    assert!(replays(settings, &events).is_ok());
+
+    // Rewritten as scheduled and released, with a draw its chance allows.
+    let skip = events
+        .iter()
+        .position(|e| matches!(e, Event::Skipped { .. }))
+        .unwrap();
+    let coin = s.inject_ix("coin").unwrap();
+    let mut forged = events.clone();
+    forged[skip] = Event::Scheduled {
+        at: 60,
+        inject: coin,
+        chance_draw: 0.25,
+        jitter_s: 0,
+        release_at: 60,
+    };
+    forged.insert(
+        skip + 1,
+        Event::Released {
+            at: 60,
+            inject: coin,
+            by_hand: false,
+        },
+    );
+    let error = replays(settings, &forged).unwrap_err();
+    assert!(
+        error.contains(&format!("seed {seed} does not give")),
+        "{error}"
+    );
+
+    // The same journal under another seed (the header's seed changed).
+    let other = Settings {
+        seed: seed + 1,
+        ..settings
+    };
+    let error = replays(other, &events).unwrap_err();
+    assert!(error.contains("the header's seed was edited"), "{error}");
+}
+
+/// A journal that ends with a deadline and its contingency reopens at the deadline's second: an
+/// answer given then is late, as the released contingency says, not "met with 0 s to spare".
+/// The same holds for a forged journal that moves a late answer back to that second.
+#[test]
+fn an_answer_after_its_deadline_passed_stays_late_even_at_the_deadline_second() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "nag", when: Missed("a.ack"), to: ["us"], title: "G", body: "b")"#,
+    );
+    let mut live = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let mut events = live.execute(Command::Start).unwrap();
+    events.extend(at(&mut live, 601));
+    assert!(
+        matches!(events.last(), Some(Event::Released { at: 600, .. })),
+        "{events:?}"
+    );
+    // The room was interrupted here; the journal reopens at 600.
+    let mut resumed = Exercise::replay(Arc::clone(&s), live.settings(), &events).unwrap();
+    assert_eq!(resumed.now(), 600);
+    let mut answer = respond(&mut resumed, "us", "ack", &[]).unwrap();
+    let (status, _, done) = expectation(&resumed, "a.ack@us");
+    assert_eq!((status, done), (Status::Late, Some(600)));
+    assert_eq!(released_at(&resumed, "nag"), Some(600));
+
+    // Replayed from its journal, the verdict is the same.
+    events.append(&mut answer);
+    let replayed = Exercise::replay(Arc::clone(&s), live.settings(), &events).unwrap();
+    assert_eq!(expectation(&replayed, "a.ack@us").0, Status::Late);
+    assert_eq!(Report::of(&replayed), Report::of(&resumed));
+}

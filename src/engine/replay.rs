@@ -85,6 +85,7 @@ impl Exercise {
                 release_at,
                 ..
             } => {
+                self.check_draw(*inject, *chance_draw, Some(*jitter_s))?;
                 let spec = self.scenario.inject(*inject);
                 let due = at.saturating_add(spec.delay).saturating_add(*jitter_s);
                 if !(0.0..1.0).contains(chance_draw)
@@ -105,6 +106,7 @@ impl Exercise {
                 chance_draw,
                 ..
             } => {
+                self.check_draw(*inject, *chance_draw, None)?;
                 let spec = self.scenario.inject(*inject);
                 if !(0.0..1.0).contains(chance_draw) || *chance_draw < spec.chance {
                     return Err(format!(
@@ -216,6 +218,26 @@ impl Exercise {
             }
             _ => Ok(()),
         }
+    }
+
+    /// A recorded draw must be the one the exercise's seed gives: a journal whose draws were
+    /// edited (a skipped inject made to fire) or whose header's seed was changed is refused.
+    fn check_draw(
+        &self,
+        inject: crate::scenario::InjectIx,
+        chance_draw: f64,
+        jitter_s: Option<crate::scenario::Secs>,
+    ) -> Result<(), String> {
+        let spec = self.scenario.inject(inject);
+        let drawn = super::draw(self.settings.seed, inject, spec.jitter);
+        if chance_draw != drawn.chance || jitter_s.is_some_and(|j| j != drawn.jitter_s) {
+            return Err(format!(
+                "inject `{}` has a draw that seed {} does not give (it gives chance {} and \
+                 jitter {} s): the draw or the header's seed was edited",
+                spec.id, self.settings.seed, drawn.chance, drawn.jitter_s
+            ));
+        }
+        Ok(())
     }
 
     /// Whether this event is the one the rules make next: a response's message right after it,

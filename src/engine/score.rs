@@ -58,7 +58,9 @@ impl Exercise {
     pub fn status(&self, ix: ExpectationIx) -> Status {
         let e = self.expectation(ix);
         match &e.done {
-            Some(done) if done.at > e.due_at => Status::Late,
+            // Done at its due second but after its deadline had passed (an answer given right
+            // after a resume there): the deadline's verdict, and its contingency, stand.
+            Some(done) if done.at > e.due_at || e.deadline_passed => Status::Late,
             Some(done) if done.missing.is_empty() => Status::Met,
             Some(_) => Status::Incomplete,
             None => match self.ended_at() {

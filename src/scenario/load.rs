@@ -203,7 +203,13 @@ impl Loader<'_> {
         let summary = self.optional_string(&f, "summary");
         let speed = f
             .optional("speed")
-            .and_then(|v| self.positive(v, "speed"))
+            .and_then(|v| {
+                let speed = self.positive(v, "speed")?;
+                // A speed the clock cannot run at is refused here, not when the clock starts.
+                crate::clock::check_speed(speed)
+                    .map_err(|reason| self.errors.push(v.at, format!("`speed`: {reason}")))
+                    .ok()
+            })
             .unwrap_or(1.0);
         let end = f
             .optional("end")

@@ -1142,6 +1142,7 @@ impl App {
             format!(" Required fields left blank: {}.", missing.join(", "))
         };
         let timing = match self.exercise.status(ix) {
+            Status::Late if at <= e.due_at => "late: its deadline had already passed".into(),
             Status::Late => format!("late by {}", short(at.saturating_sub(e.due_at))),
             _ => format!("on time, {} to spare", short(e.due_at.saturating_sub(at))),
         };
