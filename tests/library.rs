@@ -110,9 +110,7 @@ fn every_rehearsal_profile_fits_its_exercise() {
     // one the scenario does not have would be refused with exit 1.
     let rehearsed: Vec<_> = ttx::library::LIBRARY
         .iter()
-        .filter(|entry| {
-            std::path::Path::new(&format!("scenarios/rehearsal/{}.ron", entry.name)).exists()
-        })
+        .filter(|entry| std::path::Path::new(&format!("profiles/{}.ron", entry.name)).exists())
         .collect();
     assert_eq!(
         rehearsed.len(),
@@ -122,10 +120,7 @@ fn every_rehearsal_profile_fits_its_exercise() {
     for entry in rehearsed {
         let output = ttx()
             .args(["simulate", &format!("scenarios/{}.ron", entry.name)])
-            .args([
-                "--profile",
-                &format!("scenarios/rehearsal/{}.ron", entry.name),
-            ])
+            .args(["--profile", &format!("profiles/{}.ron", entry.name)])
             .args(["--runs", "20", "--format", "json"])
             .output()
             .unwrap();
