@@ -111,7 +111,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Settings};
+use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Rules, Settings};
 use crate::scenario::{Scenario, Secs, TeamIx};
 
 /// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
@@ -754,7 +754,13 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                     None => None,
                 };
                 let scenario = load_checked(&header, &shown)?;
-                let exercise = Exercise::new(Arc::new(scenario), header.settings());
+                // A journal is replayed by the rules of the ttx that wrote it.
+                let rules = if header.ttx_journal < 2 {
+                    Rules::Format1
+                } else {
+                    Rules::Format2
+                };
+                let exercise = Exercise::with_rules(Arc::new(scenario), header.settings(), rules);
                 state = Some((header, exercise));
             }
             Some((_, exercise)) => {

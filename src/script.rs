@@ -162,9 +162,9 @@ fn read_step(
                 .map_or(Some(Vec::new()), |v| response_fields(errors, v));
             let note = optional_string(errors, &f, "note");
             let inject = optional_string(errors, &f, "inject");
-            let message = f
-                .optional("message")
-                .map_or(Some(None), |v| message_number(errors, v).map(Some));
+            let message = f.optional("message").map_or(Some(None), |v| {
+                message_number(errors, v, "message").map(Some)
+            });
             StepKind::Respond {
                 team: team?,
                 action: action?,
@@ -185,9 +185,9 @@ fn read_step(
                     .map(|list| Some(list.into_iter().map(|s| s.value).collect()))
             });
             let text = string(errors, &f, "text");
-            let in_reply_to = f
-                .optional("in_reply_to")
-                .map_or(Some(None), |v| message_number(errors, v).map(Some));
+            let in_reply_to = f.optional("in_reply_to").map_or(Some(None), |v| {
+                message_number(errors, v, "in_reply_to").map(Some)
+            });
             StepKind::Say {
                 team: team?,
                 to: to?,
@@ -232,10 +232,10 @@ fn optional_string(errors: &mut Errors, f: &Fields, name: &str) -> Option<Option
     }
 }
 
-fn message_number(errors: &mut Errors, v: &Value) -> Option<u64> {
-    match errors.whole_number(v, "message")? {
+fn message_number(errors: &mut Errors, v: &Value, field: &str) -> Option<u64> {
+    match errors.whole_number(v, field)? {
         0 => {
-            errors.push(v.at, "`message`: messages are numbered from 1");
+            errors.push(v.at, format!("`{field}`: messages are numbered from 1"));
             None
         }
         n => Some(n),
@@ -304,6 +304,44 @@ mod tests {
                 .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_say_step_is_a_free_message() {
+        let script = load_script(
+            "s.ron",
+            r#"Script(steps: [
+                Say(at: "2h5m", team: "b", to: ["a"], text: "Received", in_reply_to: 1),
+                Say(at: "3h", team: "a", text: "To everyone else"),
+            ])"#,
+        )
+        .unwrap();
+        assert_eq!(
+            script.steps[0].kind,
+            StepKind::Say {
+                team: "b".into(),
+                to: Some(vec!["a".into()]),
+                text: "Received".into(),
+                in_reply_to: Some(1),
+            }
+        );
+        assert!(matches!(
+            &script.steps[1].kind,
+            StepKind::Say {
+                to: None,
+                in_reply_to: None,
+                ..
+            }
+        ));
+        assert_eq!(
+            errors(
+                r#"Script(steps: [Say(at: "1m", team: "a", text: "x", in_reply_to: 0, tone: 1)])"#
+            ),
+            vec![
+                "1:65: `in_reply_to`: messages are numbered from 1",
+                "1:68: unknown field `tone` in a `Say` step (fields: at, team, to, text, in_reply_to)",
+            ]
+        );
     }
 
     #[test]

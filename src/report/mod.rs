@@ -24,9 +24,29 @@ pub struct Report {
     pub messages: Vec<MessageReport>,
     pub unexpected: Vec<UnexpectedReport>,
     pub notes: Vec<NoteReport>,
-    /// Every accepted response in the order made (format 2; see `Report::format_2`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responses: Option<Vec<ResponseReport>>,
+    /// Every accepted response in the order made; a JSON key since format 2 (see
+    /// `Report::format_2`), always shown to people.
+    #[serde(skip_serializing_if = "Responses::not_in_json")]
+    pub responses: Responses,
+}
+
+/// The responses, and whether the JSON has them (format 1's report keeps its keys exactly).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Responses {
+    pub in_json: bool,
+    pub list: Vec<ResponseReport>,
+}
+
+impl Responses {
+    fn not_in_json(&self) -> bool {
+        !self.in_json
+    }
+}
+
+impl Serialize for Responses {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.list.serialize(serializer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -218,14 +238,15 @@ impl Report {
                 response: format_2.then_some(n),
             })
             .collect();
-        let responses = format_2.then(|| {
-            exercise
+        let responses = Responses {
+            in_json: format_2,
+            list: exercise
                 .responses()
                 .iter()
                 .enumerate()
                 .map(|(n, r)| response_report(exercise, n, r))
-                .collect()
-        });
+                .collect(),
+        };
         let notes = exercise
             .notes()
             .iter()

@@ -9,8 +9,8 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
+use chacha20::ChaCha8Rng;
+use chacha20::rand_core::{Rng, SeedableRng};
 use rand_distr::{Bernoulli, Distribution, LogNormal};
 
 use crate::engine::{Answers, Command, Event, Exercise, ExpectationIx, Response, Settings, Source};
@@ -174,7 +174,9 @@ impl Room<'_> {
     fn fork(&self) -> Self {
         Room {
             profile: self.profile,
-            rng: self.rng.clone(),
+            // `chacha20`'s generator is not `Clone` (a cipher's state is not copied by accident):
+            // its state is copied through the crate's own serialised form.
+            rng: ChaCha8Rng::deserialize_state(&self.rng.serialize_state()),
             plans: Plans {
                 queue: self.plans.queue.clone(),
                 commands: self.plans.commands.clone(),

@@ -158,9 +158,12 @@ fn render_teams(frame: &mut Frame, area: Rect, app: &App) {
         let team = TeamIx(t);
         let score = exercise.team_score(team);
         let title = format!(
-            " {} · score {:.0}% ({:.2}/{:.2}) ",
+            " {} · score {} ({:.2}/{:.2}) ",
             scenario.team(team).id,
-            score.value().unwrap_or(0.0) * 100.0,
+            // Nothing scored yet (open expectations are not): no percentage to show.
+            score
+                .value()
+                .map_or_else(|| "—".to_string(), |v| format!("{:.0}%", v * 100.0)),
             score.credit,
             score.weight
         );

@@ -154,7 +154,8 @@ fn confirm(frame: &mut Frame, body: Rect, app: &App, kind: ConfirmKind) {
                     "End now, at T+{}? Everything due now happens first;",
                     clock(exercise.now())
                 )),
-                Line::from("every expectation not done becomes missed. This cannot be undone."),
+                Line::from("an expectation past its deadline becomes missed; one still"),
+                Line::from("to come is not due, not scored. This cannot be undone."),
             ],
         ),
         ConfirmKind::Quit => (

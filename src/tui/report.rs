@@ -53,8 +53,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<8}", team.id), Style::new().bold()),
             Span::raw(format!(
-                "{:>5.1}%  ({:.2} of {:.2})  ",
-                team.score.unwrap_or(0.0) * 100.0,
+                "{:>6}  ({:.2} of {:.2})  ",
+                team.score
+                    .map_or_else(|| "—".to_string(), |s| format!("{:.1}%", s * 100.0)),
                 team.credit,
                 team.weight
             )),
