@@ -5,6 +5,7 @@ pub mod engine;
 pub mod files;
 pub mod journal;
 pub mod library;
+pub mod msel;
 pub mod play;
 pub mod report;
 pub mod scenario;

@@ -75,6 +75,11 @@ enum Cmd {
     },
     /// List the library of ready-made exercises (title, teams, length, themes).
     Scenarios,
+    /// A scenario as a Master Scenario Events List (CSV, XLSX), and MSELs into scenarios.
+    Msel {
+        #[command(subcommand)]
+        command: ttx::msel::cli::MselCommand,
+    },
 }
 
 #[derive(clap::Args)]
@@ -187,6 +192,8 @@ fn main() -> ExitCode {
             .and_then(|listings| print(&ttx::library::render(&listings))),
         Some(Cmd::Simulate(args)) => ttx::simulate::command(args, (BUILT_IN_NAME, BUILT_IN))
             .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
+        Some(Cmd::Msel { command }) => ttx::msel::cli::run(command)
+            .map_err(|message| message.map_or(Failure::Reported, Failure::Input)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,210 @@
+//! One MSEL row as the parts of an inject, still in the MSEL's words (team names, action names,
+//! trigger words); [`super::write`] resolves them into a scenario.
+
+use super::Problem;
+use super::Source;
+use super::columns::{Layout, Role};
+use super::table::{Row, Table};
+use super::text::{ExpectText, TriggerText};
+use super::times::{self, RowTime};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowDraft {
+    pub row: usize,
+    pub id: Option<String>,
+    /// Seconds from the start, from the time column (after moving every time so none is
+    /// negative).
+    pub time: Option<u64>,
+    pub trigger: Option<TriggerText>,
+    /// Each receiving team as written: `Name` or `Name (id)`.
+    pub to: Vec<String>,
+    pub from: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub expected: Vec<ExpectText>,
+    /// `Name` or `Name (id)`.
+    pub objectives: Vec<String>,
+    /// A T3SF poll's options.
+    pub poll: Vec<String>,
+    /// The weight of every expectation that names none (OpenBAS's score / 100).
+    pub weight: Option<f64>,
+    pub notes: Vec<String>,
+}
+
+/// Everything the rows say, and what could not be read. The third part is what the written file
+/// should say at its top (times moved, columns kept in the notes).
+pub fn rows(
+    table: &Table,
+    layout: &Layout,
+    source: Source,
+) -> (Vec<RowDraft>, Vec<Problem>, Vec<String>) {
+    let rows_read: Vec<&Row> = if layout.headerless {
+        table.header_row.iter().chain(table.rows.iter()).collect()
+    } else {
+        table.rows.iter().collect()
+    };
+    let mut problems = Vec::new();
+    let mut drafts = Vec::new();
+    let mut row_times = Vec::new();
+    for row in &rows_read {
+        let before = problems.len();
+        let (draft, time) = row_draft(row, layout, source, &mut problems);
+        if problems.len() == before {
+            drafts.push(draft);
+            row_times.push(time);
+        }
+    }
+    let (resolved, shift) = times::resolve(&row_times);
+    for (draft, time) in drafts.iter_mut().zip(resolved) {
+        draft.time = time.and_then(|t| u64::try_from(t).ok());
+    }
+    let mut notes = Vec::new();
+    if shift > 0 {
+        notes.push(format!(
+            "The MSEL's times start {} before its zero; every time was moved {} later so that \
+             the earliest is at the start.",
+            crate::scenario::format_secs(shift.unsigned_abs()),
+            crate::scenario::format_secs(shift.unsigned_abs())
+        ));
+    }
+    let used = |column: usize| {
+        rows_read
+            .iter()
+            .any(|r| r.cells.get(column).is_some_and(|c| !c.is_blank()))
+    };
+    let kept: Vec<&str> = (0..layout.names.len())
+        .filter(|c| layout.roles[*c].is_none() && used(*c))
+        .map(|c| layout.names[c].as_str())
+        .collect();
+    if !kept.is_empty() {
+        notes.push(format!(
+            "Columns with no place in a scenario are kept in each inject's notes: {}.",
+            kept.join(", ")
+        ));
+    }
+    (drafts, problems, notes)
+}
+
+fn time_of(source: Source, cell: &super::table::Cell) -> Result<RowTime, String> {
+    match source {
+        Source::Hseep => times::scenario_time(cell),
+        Source::T3sf => times::t3sf_date(cell),
+        Source::Openbas => times::openbas_timing(cell),
+        Source::Blueprint => times::blueprint_time(cell),
+    }
+}
+
+/// Recipients in one cell: one a line, or separated by `;` (and by `,` in Blueprint, whose
+/// `To Org` lists team short names).
+fn recipients(text: &str, source: Source) -> Vec<String> {
+    let separators: &[char] = if source == Source::Blueprint {
+        &['\n', ';', ',']
+    } else {
+        &['\n', ';']
+    };
+    text.split(separators)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn row_draft(
+    row: &Row,
+    layout: &Layout,
+    source: Source,
+    problems: &mut Vec<Problem>,
+) -> (RowDraft, Option<RowTime>) {
+    let mut draft = RowDraft {
+        row: row.number,
+        ..RowDraft::default()
+    };
+    let mut time = None;
+    let mut kept_notes = Vec::new();
+    for (column, cell) in row.cells.iter().enumerate() {
+        if cell.is_blank() {
+            continue;
+        }
+        let name = &layout.names[column];
+        let mut problem = |message: String| problems.push(Problem::new(row.number, name, message));
+        let text = cell.text.as_str();
+        let trimmed = text.trim();
+        match layout.roles.get(column).copied().flatten() {
+            Some(Role::Id) => draft.id = Some(trimmed.to_string()),
+            Some(Role::Number) => {}
+            Some(Role::Time) => match time_of(source, cell) {
+                Ok(t) => time = Some(t),
+                Err(e) => problem(e),
+            },
+            Some(Role::Trigger) => match TriggerText::parse(trimmed) {
+                Ok(t) => draft.trigger = Some(t),
+                Err(e) => problem(e),
+            },
+            Some(Role::From) => draft.from = Some(trimmed.to_string()),
+            Some(Role::To) => draft.to = recipients(text, source),
+            Some(Role::Subject) => draft.title = Some(trimmed.to_string()),
+            Some(Role::Body) => draft.body = Some(text.to_string()),
+            Some(Role::Expected) => {
+                for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    match ExpectText::parse(line) {
+                        Ok(e) => draft.expected.push(e),
+                        Err(e) => problem(e),
+                    }
+                }
+            }
+            Some(Role::Objective) => {
+                draft.objectives = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            Some(Role::Notes) => kept_notes.insert(0, text.to_string()),
+            Some(Role::Poll) => {
+                let options: Vec<String> = trimmed
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                if options.len() < 2 {
+                    problem(format!(
+                        "a poll needs two or more options separated by `|`, not \"{}\"",
+                        trimmed.escape_debug()
+                    ));
+                }
+                draft.poll = options;
+            }
+            Some(Role::Score) => match trimmed.parse::<f64>() {
+                Ok(score) if score.is_finite() && score > 0.0 => draft.weight = Some(score / 100.0),
+                _ => problem(format!(
+                    "score \"{}\" is not a number above 0",
+                    trimmed.escape_debug()
+                )),
+            },
+            Some(Role::Kind) => {
+                kept_notes.push(format!("{name}: {trimmed}"));
+                draft.title.get_or_insert_with(|| trimmed.to_string());
+            }
+            None => kept_notes.push(format!("{name}: {text}")),
+        }
+    }
+    // A subject column that comes after the inject type still names the inject.
+    if let Some(subject) = layout
+        .column(Role::Subject)
+        .and_then(|c| row.cell(c))
+        .map(|c| c.text.trim().to_string())
+    {
+        draft.title = Some(subject);
+    }
+    if draft.to.is_empty() {
+        problems.push(Problem::new(
+            row.number,
+            layout.name(Role::To),
+            "no receiving team: every inject goes to at least one team",
+        ));
+    }
+    draft.notes = kept_notes;
+    (draft, time)
+}

@@ -1,0 +1,313 @@
+//! A scenario as an MSEL with HSEEP's columns: CSV (RFC 4180, UTF-8) or XLSX with `Teams`,
+//! `Objectives` and `Actions` sheets. What import reads back is exactly what these write.
+
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use super::text::{ExpectText, TriggerText, TriggerWords, escape_csv_cell, named};
+use crate::scenario::{ExpectationRef, Inject, Recipients, Scenario, Trigger, format_secs};
+
+/// The MSEL's columns, in order.
+pub const COLUMNS: [&str; 11] = [
+    "#",
+    "Scenario time",
+    "Trigger",
+    "From",
+    "To",
+    "Subject",
+    "Inject",
+    "Expected action",
+    "Objective",
+    "Notes",
+    "Id",
+];
+
+/// Column widths in the XLSX, in characters.
+const WIDTHS: [f64; 11] = [
+    5.0, 12.0, 24.0, 20.0, 24.0, 32.0, 60.0, 48.0, 28.0, 36.0, 16.0,
+];
+
+fn expectation_name(scenario: &Scenario, r: &ExpectationRef) -> String {
+    let inject = scenario.inject(r.inject);
+    let what = inject
+        .expect
+        .get(r.expectation)
+        .map(|e| e.name(scenario))
+        .unwrap_or_default();
+    let team = r
+        .team
+        .map(|t| format!("@{}", scenario.team(t).id))
+        .unwrap_or_default();
+    format!("{}.{what}{team}", inject.id)
+}
+
+fn trigger_text(scenario: &Scenario, inject: &Inject) -> TriggerText {
+    let trigger = match &inject.when {
+        Trigger::At(t) => TriggerWords::At(*t),
+        Trigger::Released(ix) => TriggerWords::After(scenario.inject(*ix).id.clone()),
+        Trigger::Met(r) => TriggerWords::Met(expectation_name(scenario, r)),
+        Trigger::Missed(r) => TriggerWords::Missed(expectation_name(scenario, r)),
+        Trigger::Taken { action, team } => TriggerWords::Taken(format!(
+            "{}{}",
+            scenario.action(*action).id,
+            team.map(|t| format!("@{}", scenario.team(t).id))
+                .unwrap_or_default()
+        )),
+        Trigger::Manual => TriggerWords::ByHand,
+    };
+    TriggerText {
+        trigger,
+        delay: inject.delay,
+        jitter: inject.jitter,
+        chance: inject.chance,
+    }
+}
+
+fn expected_lines(scenario: &Scenario, inject: &Inject) -> Vec<String> {
+    inject
+        .expect
+        .iter()
+        .map(|e| {
+            let names = e
+                .choices()
+                .iter()
+                .map(|a| {
+                    let action = scenario.action(*a);
+                    (action.name.clone(), Some(action.id.clone()))
+                })
+                .collect();
+            // A decision requires the fields of the action chosen; an action, those listed
+            // (written even when they are all, since a CSV has no catalogue to find them in).
+            let fields = e
+                .action()
+                .map(|a| scenario.action(a))
+                .filter(|action| !action.fields.is_empty())
+                .map(|action| e.fields.iter().map(|f| action.fields[*f].clone()).collect());
+            ExpectText {
+                names,
+                decision: e.is_decision(),
+                by: if e.by == inject.to {
+                    Vec::new()
+                } else {
+                    e.by.iter().map(|t| scenario.team(*t).id.clone()).collect()
+                },
+                within: Some(e.within),
+                fields,
+                weight: (e.weight != 1.0).then_some(e.weight),
+                objective: e.objective.map(|o| scenario.objective(o).id.clone()),
+            }
+            .render()
+        })
+        .collect()
+}
+
+fn objective_lines(scenario: &Scenario, inject: &Inject) -> Vec<String> {
+    let mut seen = Vec::new();
+    for o in inject.expect.iter().filter_map(|e| e.objective) {
+        if !seen.contains(&o) {
+            seen.push(o);
+        }
+    }
+    seen.iter()
+        .map(|o| {
+            let objective = scenario.objective(*o);
+            named(&objective.name, &objective.id)
+        })
+        .collect()
+}
+
+/// One row per inject, in file order, as text cells under [`COLUMNS`].
+pub fn rows(scenario: &Scenario) -> Vec<[String; 11]> {
+    scenario
+        .injects
+        .iter()
+        .enumerate()
+        .map(|(n, inject)| {
+            let time = match inject.when {
+                Trigger::At(t) => format!("+{}", format_secs(t)),
+                _ => String::new(),
+            };
+            let to: Vec<String> = inject
+                .to
+                .iter()
+                .map(|t| {
+                    let team = scenario.team(*t);
+                    named(&team.name, &team.id)
+                })
+                .collect();
+            [
+                (n + 1).to_string(),
+                time,
+                trigger_text(scenario, inject).render(),
+                inject.from.clone().unwrap_or_default(),
+                to.join("\n"),
+                inject.title.clone(),
+                inject.body.clone(),
+                expected_lines(scenario, inject).join("\n"),
+                objective_lines(scenario, inject).join("\n"),
+                inject.notes.clone().unwrap_or_default(),
+                inject.id.clone(),
+            ]
+        })
+        .collect()
+}
+
+/// The MSEL as CSV: RFC 4180, UTF-8, a header row; a cell that a spreadsheet program would run
+/// as a formula is written with a leading `'`.
+pub fn export_csv(scenario: &Scenario) -> Result<Vec<u8>, String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| format!("cannot write the CSV: {e}");
+    writer.write_record(COLUMNS).map_err(failed)?;
+    for row in rows(scenario) {
+        writer
+            .write_record(row.iter().map(|cell| escape_csv_cell(cell)))
+            .map_err(failed)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| format!("cannot write the CSV: {e}"))
+}
+
+fn message_text(scenario: &Scenario, spec: &crate::scenario::MessageSpec) -> String {
+    let to = match &spec.to {
+        Recipients::Others => "others".to_string(),
+        Recipients::Teams(teams) => teams
+            .iter()
+            .map(|t| scenario.team(*t).id.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let Some(reply) = &spec.reply else {
+        return format!("to: {to}");
+    };
+    let action = scenario.action(reply.action);
+    let mut text = format!(
+        "to: {to}; reply: {} within {}",
+        action.id,
+        format_secs(reply.within)
+    );
+    if reply.fields.len() != action.fields.len() {
+        let fields: Vec<&str> = reply
+            .fields
+            .iter()
+            .map(|f| action.fields[*f].as_str())
+            .collect();
+        text.push_str(&format!("; fields: {}", fields.join(", ")));
+    }
+    if reply.weight != 1.0 {
+        text.push_str(&format!("; weight: {}", reply.weight));
+    }
+    if let Some(o) = reply.objective {
+        text.push_str(&format!("; objective: {}", scenario.objective(o).id));
+    }
+    text
+}
+
+fn write_sheet(
+    sheet: &mut Worksheet,
+    headers: &[&str],
+    widths: &[f64],
+    rows: &[Vec<String>],
+) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold().set_text_wrap();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (c, (header, width)) in headers.iter().zip(widths).enumerate() {
+        let c = c as u16;
+        sheet.write_string_with_format(0, c, *header, &bold)?;
+        sheet.set_column_width(c, *width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string_with_format(r as u32 + 1, c as u16, cell, &wrap)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The MSEL as an XLSX workbook: the `MSEL` sheet, then `Teams`, `Objectives` and `Actions`. Every cell is
+/// written as text, never as a formula.
+pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
+    let failed = |e: XlsxError| format!("cannot write the XLSX: {e}");
+    let mut workbook = Workbook::new();
+    let msel: Vec<Vec<String>> = rows(scenario).into_iter().map(Vec::from).collect();
+    let sheet = workbook.add_worksheet().set_name("MSEL").map_err(failed)?;
+    write_sheet(sheet, &COLUMNS, &WIDTHS, &msel).map_err(failed)?;
+    let teams: Vec<Vec<String>> = scenario
+        .teams
+        .iter()
+        .map(|t| {
+            vec![
+                t.id.clone(),
+                t.name.clone(),
+                t.summary.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let sheet = workbook.add_worksheet().set_name("Teams").map_err(failed)?;
+    write_sheet(
+        sheet,
+        &["Id", "Name", "Summary"],
+        &[16.0, 40.0, 60.0],
+        &teams,
+    )
+    .map_err(failed)?;
+    let objectives: Vec<Vec<String>> = scenario
+        .objectives
+        .iter()
+        .map(|o| vec![o.id.clone(), o.name.clone()])
+        .collect();
+    let sheet = workbook
+        .add_worksheet()
+        .set_name("Objectives")
+        .map_err(failed)?;
+    write_sheet(sheet, &["Id", "Name"], &[16.0, 60.0], &objectives).map_err(failed)?;
+    let actions: Vec<Vec<String>> = scenario
+        .actions
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.clone(),
+                a.name.clone(),
+                a.description.clone().unwrap_or_default(),
+                a.teams
+                    .as_ref()
+                    .map(|teams| {
+                        teams
+                            .iter()
+                            .map(|t| scenario.team(*t).id.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default(),
+                a.fields.join("\n"),
+                a.message
+                    .as_ref()
+                    .map(|m| message_text(scenario, m))
+                    .unwrap_or_default(),
+                if a.ahead { "yes" } else { "" }.to_string(),
+            ]
+        })
+        .collect();
+    let sheet = workbook
+        .add_worksheet()
+        .set_name("Actions")
+        .map_err(failed)?;
+    write_sheet(
+        sheet,
+        &[
+            "Id",
+            "Name",
+            "Description",
+            "Teams",
+            "Fields",
+            "Message",
+            "Ahead",
+        ],
+        &[16.0, 36.0, 48.0, 16.0, 24.0, 40.0, 8.0],
+        &actions,
+    )
+    .map_err(failed)?;
+    workbook.save_to_buffer().map_err(failed)
+}

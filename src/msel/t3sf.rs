@@ -1,0 +1,16 @@
+//! T3SF's MSEL (Base4Security's Technical Tabletop Exercises Simulation Framework), JSON or
+//! XLSX: `#`, `Real Time`, `Date`, `Subject`, `From`, `Player`, `Script`, `Photo`,
+//! `Picture Name`, `Profile`, `Poll`. Its `Date` (`Monday 9:30 AM`) is the scenario's clock;
+//! `Real Time` is when T3SF last ran it and, like the pictures, is kept in the notes.
+
+use super::columns::{Aliases, Role};
+
+pub const ALIASES: Aliases = &[
+    (Role::Number, &["#"]),
+    (Role::Time, &["date"]),
+    (Role::Subject, &["subject"]),
+    (Role::From, &["from"]),
+    (Role::To, &["player"]),
+    (Role::Body, &["script"]),
+    (Role::Poll, &["poll"]),
+];

@@ -1,0 +1,348 @@
+//! The words an MSEL cell holds for what RON writes as structure: `Name (id)`, triggers
+//! (`when detect.rfa is met, delay 5m`) and expected actions (`Acknowledge (ack); within: 5m`),
+//! both ways; and CSV injection's guard.
+
+use crate::scenario::{format_secs, parse_duration};
+
+/// A cell that a spreadsheet program would run as a formula starts with one of these (OWASP's
+/// list: `=`, `+`, `-`, `@`, and tab and carriage return, which some programs skip first).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Leading `'`s, then a formula start: the form a guarded cell takes.
+fn guarded_form(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A CSV cell as written: one with a formula start (or already a `'` before one) gets a leading
+/// `'`, so that a spreadsheet program shows it as text instead of running it.
+pub fn escape_csv_cell(text: &str) -> String {
+    if guarded_form(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The reverse of [`escape_csv_cell`]: one `'` before a formula start is dropped.
+pub fn unescape_csv_cell(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if guarded_form(rest) => rest,
+        _ => text,
+    }
+}
+
+/// A RON string literal.
+pub fn ron_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_'))
+}
+
+/// `Name (id)`, or just `Name` when the id is the one made from the name.
+pub fn named(name: &str, id: &str) -> String {
+    if super::slug(name).as_deref() == Some(id) {
+        name.to_string()
+    } else {
+        format!("{name} ({id})")
+    }
+}
+
+/// `Name (id)` → (`Name`, `Some(id)`); anything else is all name.
+pub fn split_named(text: &str) -> (&str, Option<&str>) {
+    let text = text.trim();
+    if let Some(open) = text.strip_suffix(')').and_then(|t| t.rfind(" (")) {
+        let id = &text[open + 2..text.len() - 1];
+        if valid_id(id) {
+            return (text[..open].trim_end(), Some(id));
+        }
+    }
+    (text, None)
+}
+
+/// What fires an inject, in the MSEL's words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TriggerWords {
+    At(u64),
+    After(String),
+    Met(String),
+    Missed(String),
+    Taken(String),
+    ByHand,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriggerText {
+    pub trigger: TriggerWords,
+    pub delay: u64,
+    pub jitter: u64,
+    pub chance: f64,
+}
+
+impl TriggerText {
+    pub fn render(&self) -> String {
+        let mut out = match &self.trigger {
+            TriggerWords::At(t) => format!("at +{}", format_secs(*t)),
+            TriggerWords::After(id) => format!("after {id}"),
+            TriggerWords::Met(x) => format!("when {x} is met"),
+            TriggerWords::Missed(x) => format!("when {x} is missed"),
+            TriggerWords::Taken(a) => format!("when {a} is taken"),
+            TriggerWords::ByHand => "by hand".to_string(),
+        };
+        if self.delay > 0 {
+            out.push_str(&format!(", delay {}", format_secs(self.delay)));
+        }
+        if self.jitter > 0 {
+            out.push_str(&format!(", jitter {}", format_secs(self.jitter)));
+        }
+        if self.chance != 1.0 {
+            out.push_str(&format!(", chance {}", self.chance));
+        }
+        out
+    }
+
+    pub fn parse(text: &str) -> Result<TriggerText, String> {
+        let mut parts = text.split(',').map(str::trim);
+        let head = parts.next().unwrap_or_default();
+        let words: Vec<&str> = head.split_whitespace().collect();
+        let expected = || {
+            format!(
+                "\"{}\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when \
+                 INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when ACTION is \
+                 taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\"",
+                text.escape_debug()
+            )
+        };
+        let trigger = match words.as_slice() {
+            ["at", time] => TriggerWords::At(parse_duration(time.trim_start_matches('+'))?),
+            ["after", id] => TriggerWords::After(id.to_string()),
+            ["when", x, "is", "met"] => TriggerWords::Met(x.to_string()),
+            ["when", x, "is", "missed"] => TriggerWords::Missed(x.to_string()),
+            ["when", a, "is", "taken"] => TriggerWords::Taken(a.to_string()),
+            ["by", "hand"] => TriggerWords::ByHand,
+            _ => return Err(expected()),
+        };
+        let mut out = TriggerText {
+            trigger,
+            delay: 0,
+            jitter: 0,
+            chance: 1.0,
+        };
+        for part in parts {
+            match part.split_once(' ').map(|(k, v)| (k, v.trim())) {
+                Some(("delay", d)) => out.delay = parse_duration(d)?,
+                Some(("jitter", d)) => out.jitter = parse_duration(d)?,
+                Some(("chance", p)) => {
+                    out.chance = p
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|p| (0.0..=1.0).contains(p))
+                        .ok_or_else(|| format!("chance \"{p}\" is not a number in 0..=1"))?
+                }
+                _ => return Err(expected()),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One expected action of a cell: `Name (id); by: us, cn; within: 2h; fields: a, b;
+/// weight: 2; objective: coord`. Only the name is needed; what is left out takes its default.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExpectText {
+    /// The action's name, or the choices of a decision.
+    pub names: Vec<(String, Option<String>)>,
+    pub decision: bool,
+    pub by: Vec<String>,
+    pub within: Option<u64>,
+    /// `None`: not written (every field of the action).
+    pub fields: Option<Vec<String>>,
+    pub weight: Option<f64>,
+    pub objective: Option<String>,
+}
+
+impl ExpectText {
+    pub fn render(&self) -> String {
+        let names: Vec<String> = self
+            .names
+            .iter()
+            .map(|(name, id)| match id {
+                Some(id) => named(name, id),
+                None => name.clone(),
+            })
+            .collect();
+        let mut out = if self.decision {
+            format!("decide: {}", names.join(" | "))
+        } else {
+            names.join(" | ")
+        };
+        if !self.by.is_empty() {
+            out.push_str(&format!("; by: {}", self.by.join(", ")));
+        }
+        if let Some(within) = self.within {
+            out.push_str(&format!("; within: {}", format_secs(within)));
+        }
+        if let Some(fields) = &self.fields {
+            out.push_str(&format!("; fields: {}", fields.join(", ")));
+        }
+        if let Some(weight) = self.weight {
+            out.push_str(&format!("; weight: {weight}"));
+        }
+        if let Some(objective) = &self.objective {
+            out.push_str(&format!("; objective: {objective}"));
+        }
+        out
+    }
+
+    pub fn parse(line: &str) -> Result<ExpectText, String> {
+        let mut parts = line.split("; ");
+        let head = parts.next().unwrap_or_default().trim();
+        let (decision, head) = match head.strip_prefix("decide:") {
+            Some(rest) => (true, rest.trim()),
+            None => (false, head),
+        };
+        let names = if decision {
+            head.split(" | ").collect()
+        } else {
+            vec![head]
+        };
+        let mut out = ExpectText {
+            names: names
+                .into_iter()
+                .map(|n| {
+                    let (name, id) = split_named(n);
+                    (name.to_string(), id.map(str::to_string))
+                })
+                .collect(),
+            decision,
+            ..ExpectText::default()
+        };
+        if out.names.iter().any(|(n, _)| n.is_empty()) {
+            return Err(format!("\"{}\" names no action", line.escape_debug()));
+        }
+        let list = |v: &str| -> Vec<String> {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        for part in parts {
+            let Some((key, value)) = part.split_once(':') else {
+                return Err(format!(
+                    "\"{}\" in an expected action: expected \"by:\", \"within:\", \"fields:\", \
+                     \"weight:\" or \"objective:\"",
+                    part.escape_debug()
+                ));
+            };
+            let value = value.trim();
+            match key.trim() {
+                "by" => out.by = list(value),
+                "within" => out.within = Some(parse_duration(value)?),
+                "fields" => out.fields = Some(list(value)),
+                "weight" => {
+                    out.weight = Some(
+                        value
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|w| w.is_finite() && *w > 0.0)
+                            .ok_or_else(|| format!("weight \"{value}\" is not a number above 0"))?,
+                    )
+                }
+                "objective" => out.objective = Some(value.to_string()),
+                other => {
+                    return Err(format!(
+                        "\"{}:\" in an expected action: expected \"by:\", \"within:\", \
+                         \"fields:\", \"weight:\" or \"objective:\"",
+                        other.escape_debug()
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starts_get_a_quote_and_lose_it_again() {
+        for text in ["=1+1", "+1h30m", "-x", "@SUM(A1)", "'=x", "''+y", "\tz"] {
+            let written = escape_csv_cell(text);
+            assert!(written.starts_with('\''), "{text}");
+            assert_eq!(unescape_csv_cell(&written), text);
+        }
+        for text in ["plain", "'quoted", "1+1"] {
+            assert_eq!(escape_csv_cell(text), text);
+            assert_eq!(unescape_csv_cell(text), text);
+        }
+    }
+
+    #[test]
+    fn ron_strings_escape_what_they_must() {
+        assert_eq!(ron_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u{1}\"");
+    }
+
+    #[test]
+    fn names_carry_an_id_only_when_it_differs() {
+        assert_eq!(named("Acknowledge", "acknowledge"), "Acknowledge");
+        assert_eq!(
+            named("Acknowledge receipt", "ack"),
+            "Acknowledge receipt (ack)"
+        );
+        assert_eq!(
+            split_named("Acknowledge receipt (ack)"),
+            ("Acknowledge receipt", Some("ack"))
+        );
+        assert_eq!(split_named("Call (CISA)"), ("Call (CISA)", None));
+    }
+
+    #[test]
+    fn triggers_round_trip() {
+        for text in [
+            "at +1h30m",
+            "after detect",
+            "when detect.rfa is met, delay 5m",
+            "when detect.rfa@us is missed, jitter 10m, chance 0.5",
+            "when pay-ransom is taken",
+            "by hand",
+        ] {
+            assert_eq!(TriggerText::parse(text).unwrap().render(), text);
+        }
+        assert!(TriggerText::parse("soon").is_err());
+    }
+
+    #[test]
+    fn expected_actions_round_trip() {
+        for text in [
+            "Acknowledge receipt (ack); within: 5m",
+            "Send a request (rfa); by: us; within: 2h; fields: summary, contact; weight: 2; \
+             objective: coord",
+            "decide: Pay (pay-up) | Refuse; within: 1h",
+        ] {
+            assert_eq!(ExpectText::parse(text).unwrap().render(), text);
+        }
+        let plain = ExpectText::parse("Notify the CISO").unwrap();
+        assert_eq!(plain.names, [("Notify the CISO".to_string(), None)]);
+        assert_eq!(plain.within, None);
+    }
+}

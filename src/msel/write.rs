@@ -1,0 +1,960 @@
+//! The rows of an MSEL resolved into teams, actions, objectives and injects, written as a
+//! commented RON scenario, and loaded to check it. A row with any problem is left out (and
+//! reported); so is one that waits on a row left out.
+
+use std::collections::{HashMap, HashSet};
+
+use super::draft::RowDraft;
+use super::table::{Book, Row, Table};
+use super::text::{ExpectText, TriggerText, TriggerWords, ron_string, split_named};
+use super::{Problem, Source, slug};
+use crate::scenario::load::MAX_TEAMS;
+use crate::scenario::{Secs, format_secs, load_scenario, parse_duration};
+
+/// Where the scenario came from, for the comment at its top.
+pub struct Origin<'a> {
+    pub file: &'a str,
+    pub source: Source,
+    pub notes: Vec<String>,
+}
+
+pub struct Written {
+    pub ron: String,
+    pub injects: usize,
+    pub teams: usize,
+}
+
+#[derive(Debug, Clone)]
+struct TeamOut {
+    id: String,
+    name: String,
+    summary: Option<String>,
+    /// From the `Teams` sheet: kept even when no inject goes to it.
+    listed: bool,
+}
+
+#[derive(Debug, Clone)]
+struct ActionOut {
+    id: String,
+    name: String,
+    description: Option<String>,
+    teams: Option<Vec<String>>,
+    fields: Vec<String>,
+    /// RON text of the `message` field.
+    message: Option<String>,
+    /// From the `Actions` sheet: its fields are as listed there, not gathered from expectations.
+    listed: bool,
+    ahead: bool,
+}
+
+#[derive(Debug, Clone)]
+struct ExpectOut {
+    /// One action, or the choices of a decision.
+    actions: Vec<String>,
+    decision: bool,
+    within: Secs,
+    /// The MSEL gave no time standard: `--within` was used.
+    guessed: bool,
+    by: Option<Vec<String>>,
+    fields: Option<Vec<String>>,
+    weight: Option<f64>,
+    objective: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct InjectOut {
+    row: usize,
+    id: String,
+    trigger: TriggerText,
+    to: Vec<String>,
+    title: String,
+    body: String,
+    from: Option<String>,
+    expect: Vec<ExpectOut>,
+    notes: Option<String>,
+}
+
+/// Finds a named thing from how the MSEL writes it: `Name (id)` by its id; a bare `Name` by the
+/// id made from it (which export leaves out), then as an id, then by its name.
+fn find<'a, T>(
+    items: &'a [T],
+    text: &str,
+    id: impl Fn(&T) -> &str,
+    name: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    let (bare, given) = split_named(text);
+    if let Some(given) = given {
+        return items.iter().find(|i| id(i) == given);
+    }
+    let made = slug(bare);
+    items
+        .iter()
+        .find(|i| made.as_deref() == Some(id(i)))
+        .or_else(|| items.iter().find(|i| id(i) == bare))
+        .or_else(|| items.iter().find(|i| name(i) == bare))
+}
+
+/// `base`, or `base-2`, `base-3`... whichever is not taken.
+fn unique(base: &str, taken: &HashSet<String>) -> String {
+    if !taken.contains(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken.contains(id))
+        .unwrap_or_default()
+}
+
+/// An id from what the MSEL says: the id given if valid, else one made from the name.
+fn id_from(given: Option<&str>, name: &str, fallback: &str) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| slug(name))
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+struct Resolver {
+    teams: Vec<TeamOut>,
+    actions: Vec<ActionOut>,
+    objectives: Vec<(String, String)>,
+    within: Secs,
+}
+
+impl Resolver {
+    fn team(&mut self, text: &str) -> Result<String, String> {
+        if let Some(team) = find(&self.teams, text, |t| &t.id, |t| &t.name) {
+            return Ok(team.id.clone());
+        }
+        if self.teams.len() >= MAX_TEAMS {
+            return Err(format!(
+                "\"{}\" would be a team beyond the {MAX_TEAMS} that an exercise may have",
+                text.escape_debug()
+            ));
+        }
+        let (name, given) = split_named(text);
+        let taken = self.teams.iter().map(|t| t.id.clone()).collect();
+        let fallback = format!("team-{}", self.teams.len() + 1);
+        let id = unique(&id_from(given, name, &fallback), &taken);
+        self.teams.push(TeamOut {
+            id: id.clone(),
+            name: name.to_string(),
+            summary: None,
+            listed: false,
+        });
+        Ok(id)
+    }
+
+    fn action(&mut self, name: &str, given: Option<&str>) -> String {
+        let text = match given {
+            Some(id) => format!("{name} ({id})"),
+            None => name.to_string(),
+        };
+        if let Some(action) = find(&self.actions, &text, |a| &a.id, |a| &a.name) {
+            return action.id.clone();
+        }
+        let taken = self.actions.iter().map(|a| a.id.clone()).collect();
+        let fallback = format!("action-{}", self.actions.len() + 1);
+        let mut id = unique(&id_from(given, name, &fallback), &taken);
+        // A decision is named INJECT.decision, so no action may take that id.
+        if id == "decision" {
+            id = unique("decision-action", &taken);
+        }
+        self.actions.push(ActionOut {
+            id: id.clone(),
+            name: name.to_string(),
+            description: None,
+            teams: None,
+            fields: Vec::new(),
+            message: None,
+            listed: false,
+            ahead: false,
+        });
+        id
+    }
+
+    fn objective(&mut self, text: &str) -> String {
+        let (name, given) = split_named(text);
+        if let Some((id, _)) = self
+            .objectives
+            .iter()
+            .find(|(id, n)| given == Some(id) || id == text.trim() || n == name)
+        {
+            return id.clone();
+        }
+        let taken = self.objectives.iter().map(|(id, _)| id.clone()).collect();
+        let fallback = format!("objective-{}", self.objectives.len() + 1);
+        let id = unique(&id_from(given, name, &fallback), &taken);
+        self.objectives.push((id.clone(), name.to_string()));
+        id
+    }
+
+    fn expectation(
+        &mut self,
+        text: &ExpectText,
+        to: &[String],
+        default_weight: Option<f64>,
+    ) -> Result<ExpectOut, String> {
+        let actions: Vec<String> = text
+            .names
+            .iter()
+            .map(|(name, id)| self.action(name, id.as_deref()))
+            .collect();
+        if let Some(fields) = &text.fields {
+            for action_id in &actions {
+                let Some(action) = self.actions.iter_mut().find(|a| &a.id == action_id) else {
+                    continue;
+                };
+                for field in fields {
+                    if !action.fields.contains(field) {
+                        if action.listed {
+                            return Err(format!(
+                                "action \"{}\" has no field \"{}\" (its fields: {})",
+                                action.id,
+                                field.escape_debug(),
+                                action.fields.join(", ")
+                            ));
+                        }
+                        action.fields.push(field.clone());
+                    }
+                }
+            }
+        }
+        let by = if text.by.is_empty() {
+            None
+        } else {
+            let mut by = Vec::new();
+            for team in &text.by {
+                let found = find(&self.teams, team, |t| &t.id, |t| &t.name)
+                    .map(|t| t.id.clone())
+                    .filter(|id| to.contains(id))
+                    .ok_or_else(|| {
+                        format!(
+                            "\"{}\" in by: is not one of the inject's receiving teams",
+                            team.escape_debug()
+                        )
+                    })?;
+                by.push(found);
+            }
+            Some(by)
+        };
+        let objective = text.objective.as_deref().map(|o| self.objective(o));
+        Ok(ExpectOut {
+            actions,
+            decision: text.decision,
+            within: text.within.unwrap_or(self.within),
+            guessed: text.within.is_none(),
+            by,
+            fields: text.fields.clone(),
+            weight: text.weight.or(default_weight),
+            objective,
+        })
+    }
+}
+
+/// A side sheet's cell by header name, as written (ids are trimmed where they are used).
+fn side_cell<'r>(table: &Table, row: &'r Row, header: &str) -> Option<&'r str> {
+    let column = table
+        .headers
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(header))?;
+    row.cell(column).map(|c| c.text.as_str())
+}
+
+/// ttx's own `Teams` sheet.
+fn listed_teams(table: &Table, problems: &mut Vec<Problem>) -> Vec<TeamOut> {
+    let mut teams: Vec<TeamOut> = Vec::new();
+    for row in &table.rows {
+        let (Some(id), Some(name)) = (
+            side_cell(table, row, "Id").map(str::trim),
+            side_cell(table, row, "Name"),
+        ) else {
+            problems.push(Problem::new(
+                row.number,
+                "Id (sheet Teams)",
+                "a team needs an id and a name",
+            ));
+            continue;
+        };
+        if teams.iter().any(|t| t.id == id) || teams.len() >= MAX_TEAMS {
+            problems.push(Problem::new(
+                row.number,
+                "Id (sheet Teams)",
+                format!("team \"{id}\" is listed twice, or beyond the {MAX_TEAMS} allowed"),
+            ));
+            continue;
+        }
+        teams.push(TeamOut {
+            id: id.to_string(),
+            name: name.to_string(),
+            summary: side_cell(table, row, "Summary").map(str::to_string),
+            listed: true,
+        });
+    }
+    teams
+}
+
+/// ttx's own `Objectives` sheet.
+fn listed_objectives(table: &Table, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    let mut objectives: Vec<(String, String)> = Vec::new();
+    for row in &table.rows {
+        match (
+            side_cell(table, row, "Id").map(str::trim),
+            side_cell(table, row, "Name"),
+        ) {
+            (Some(id), Some(name)) if !objectives.iter().any(|(o, _)| o == id) => {
+                objectives.push((id.to_string(), name.to_string()));
+            }
+            _ => problems.push(Problem::new(
+                row.number,
+                "Id (sheet Objectives)",
+                "an objective needs an id, listed once, and a name",
+            )),
+        }
+    }
+    objectives
+}
+
+/// `to: others` or `to: us, cn`, then `; reply: ACTION within 24h`: RON for `message`.
+fn message_ron(text: &str) -> Result<String, String> {
+    let mut parts = text.split(';').map(str::trim);
+    let to = parts
+        .next()
+        .and_then(|p| p.strip_prefix("to:"))
+        .map(str::trim)
+        .ok_or_else(|| {
+            format!(
+                "\"{}\": expected \"to: others\" or \"to: TEAM, TEAM\"",
+                text.escape_debug()
+            )
+        })?;
+    let to = if to == "others" {
+        "Others".to_string()
+    } else {
+        let teams: Vec<String> = to.split(',').map(|t| ron_string(t.trim())).collect();
+        format!("Teams([{}])", teams.join(", "))
+    };
+    let Some(reply) = parts.next() else {
+        return Ok(format!("(to: {to})"));
+    };
+    let (action, within) = reply
+        .strip_prefix("reply:")
+        .and_then(|r| r.trim().split_once(" within "))
+        .ok_or_else(|| {
+            format!(
+                "\"{}\": expected \"reply: ACTION within 24h\"",
+                reply.escape_debug()
+            )
+        })?;
+    let within = parse_duration(within.trim())?;
+    let mut reply = format!(
+        "action: {}, within: {}",
+        ron_string(action.trim()),
+        ron_string(&format_secs(within))
+    );
+    for part in parts {
+        match part.split_once(':').map(|(k, v)| (k.trim(), v.trim())) {
+            Some(("fields", v)) => {
+                let fields: Vec<String> = v.split(',').map(|f| f.trim().to_string()).collect();
+                reply.push_str(&format!(", fields: {}", ron_list(&fields)));
+            }
+            Some(("weight", v)) => {
+                let weight: f64 = v
+                    .parse()
+                    .map_err(|_| format!("weight \"{v}\" is not a number"))?;
+                reply.push_str(&format!(", weight: {weight:?}"));
+            }
+            Some(("objective", v)) => reply.push_str(&format!(", objective: {}", ron_string(v))),
+            _ => {
+                return Err(format!(
+                    "\"{}\": expected \"fields:\", \"weight:\" or \"objective:\"",
+                    part.escape_debug()
+                ));
+            }
+        }
+    }
+    Ok(format!("(to: {to}, reply: ({reply}))"))
+}
+
+/// ttx's own `Actions` sheet: the catalogue as it was.
+fn listed_actions(table: &Table, problems: &mut Vec<Problem>) -> Vec<ActionOut> {
+    let mut actions: Vec<ActionOut> = Vec::new();
+    for row in &table.rows {
+        let (Some(id), Some(name)) = (
+            side_cell(table, row, "Id").map(str::trim),
+            side_cell(table, row, "Name"),
+        ) else {
+            problems.push(Problem::new(
+                row.number,
+                "Id (sheet Actions)",
+                "an action needs an id and a name",
+            ));
+            continue;
+        };
+        let message = match side_cell(table, row, "Message").map(message_ron) {
+            Some(Ok(m)) => Some(m),
+            Some(Err(e)) => {
+                problems.push(Problem::new(row.number, "Message (sheet Actions)", e));
+                continue;
+            }
+            None => None,
+        };
+        let list = |header: &str, separator: char| {
+            side_cell(table, row, header).map(|t| {
+                t.split(separator)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+        };
+        actions.push(ActionOut {
+            id: id.to_string(),
+            name: name.to_string(),
+            description: side_cell(table, row, "Description").map(str::to_string),
+            teams: list("Teams", ','),
+            fields: list("Fields", '\n').unwrap_or_default(),
+            message,
+            listed: true,
+            ahead: side_cell(table, row, "Ahead")
+                .is_some_and(|a| a.trim().eq_ignore_ascii_case("yes")),
+        });
+    }
+    actions
+}
+
+/// The inject's id: the one given, else one made from its title.
+fn inject_id(draft: &RowDraft, title: &str, taken: &HashSet<String>) -> String {
+    let base = draft
+        .id
+        .as_deref()
+        .and_then(|id| {
+            if split_named(&format!("x ({id})")).1.is_some() {
+                Some(id.to_string())
+            } else {
+                slug(id)
+            }
+        })
+        .or_else(|| slug(title))
+        .unwrap_or_else(|| format!("row-{}", draft.row));
+    // `msg-N` names a hotline message.
+    let base = if base
+        .strip_prefix("msg-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        format!("inject-{base}")
+    } else {
+        base
+    };
+    unique(&base, taken)
+}
+
+/// The first line of a body, cut to a title's length.
+fn title_from(body: &str) -> String {
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let mut title: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        title.push('…');
+    }
+    title
+}
+
+/// Every row resolved, the RON written and loaded to check it.
+pub fn scenario(
+    drafts: Vec<RowDraft>,
+    book: &Book,
+    layout_names: &super::columns::Layout,
+    within: Secs,
+    origin: &Origin,
+    problems: &mut Vec<Problem>,
+) -> Result<Written, String> {
+    use super::columns::Role;
+    let column = |role: Role| layout_names.name(role);
+    let mut resolver = Resolver {
+        teams: book
+            .teams
+            .as_ref()
+            .map(|t| listed_teams(t, problems))
+            .unwrap_or_default(),
+        actions: book
+            .actions
+            .as_ref()
+            .map(|t| listed_actions(t, problems))
+            .unwrap_or_default(),
+        objectives: book
+            .objectives
+            .as_ref()
+            .map(|t| listed_objectives(t, problems))
+            .unwrap_or_default(),
+        within,
+    };
+    let mut injects: Vec<InjectOut> = Vec::new();
+    let mut taken_ids: HashSet<String> = HashSet::new();
+    let mut polls = 0;
+    for draft in drafts {
+        let mut row_problems = Vec::new();
+        let mut to = Vec::new();
+        for team in &draft.to {
+            match resolver.team(team) {
+                Ok(id) if !to.contains(&id) => to.push(id),
+                Ok(_) => {}
+                Err(e) => row_problems.push(Problem::new(draft.row, column(Role::To), e)),
+            }
+        }
+        for objective in &draft.objectives {
+            resolver.objective(objective);
+        }
+        let mut expect: Vec<ExpectOut> = Vec::new();
+        for text in &draft.expected {
+            match resolver.expectation(text, &to, draft.weight) {
+                Ok(e) => {
+                    let repeated = e
+                        .actions
+                        .iter()
+                        .find(|a| expect.iter().any(|other| other.actions.contains(a)));
+                    if let Some(a) = repeated {
+                        row_problems.push(Problem::new(
+                            draft.row,
+                            column(Role::Expected),
+                            format!("action \"{a}\" is expected twice of one inject"),
+                        ));
+                    } else {
+                        expect.push(e);
+                    }
+                }
+                Err(e) => row_problems.push(Problem::new(draft.row, column(Role::Expected), e)),
+            }
+        }
+        let notes = &draft.notes;
+        if !draft.poll.is_empty() {
+            polls += 1;
+            let names: Vec<(String, Option<String>)> =
+                draft.poll.iter().map(|o| (o.clone(), None)).collect();
+            let poll = ExpectText {
+                names,
+                decision: true,
+                ..ExpectText::default()
+            };
+            match resolver.expectation(&poll, &to, draft.weight) {
+                Ok(e) if expect.iter().any(|other| other.decision) => {
+                    row_problems.push(Problem::new(
+                        draft.row,
+                        column(Role::Poll),
+                        format!(
+                            "the inject already has a decision; a second one (between {}) is \
+                             not allowed",
+                            e.actions.join(", ")
+                        ),
+                    ));
+                }
+                Ok(e) => expect.push(e),
+                Err(e) => row_problems.push(Problem::new(draft.row, column(Role::Poll), e)),
+            }
+        }
+        if !row_problems.is_empty() {
+            problems.extend(row_problems);
+            continue;
+        }
+        let body = draft.body.clone().unwrap_or_default();
+        let title = draft
+            .title
+            .clone()
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| {
+                let t = title_from(&body);
+                if t.is_empty() {
+                    format!("Row {}", draft.row)
+                } else {
+                    t
+                }
+            });
+        let id = inject_id(&draft, &title, &taken_ids);
+        taken_ids.insert(id.clone());
+        let trigger = draft.trigger.clone().unwrap_or(TriggerText {
+            trigger: match draft.time {
+                Some(t) => TriggerWords::At(t),
+                None => TriggerWords::ByHand,
+            },
+            delay: 0,
+            jitter: 0,
+            chance: 1.0,
+        });
+        injects.push(InjectOut {
+            row: draft.row,
+            id,
+            trigger,
+            to,
+            title,
+            body,
+            from: draft.from.clone(),
+            expect,
+            notes: (!notes.is_empty()).then(|| notes.join("\n")),
+        });
+    }
+    // Actions that only a trigger names (`when pay-ransom is taken`) join the catalogue.
+    for inject in &injects {
+        if let TriggerWords::Taken(what) = &inject.trigger.trigger {
+            let action = what.split('@').next().unwrap_or_default();
+            if !action.is_empty() && !resolver.actions.iter().any(|a| a.id == action) {
+                resolver.action(action, Some(action));
+            }
+        }
+    }
+    drop_waiting(&mut injects, &resolver, &column(Role::Trigger), problems);
+    prune(&mut resolver, &injects);
+    let mut header_notes = origin.notes.clone();
+    if polls > 0 {
+        header_notes.push(format!(
+            "{polls} poll{} became decisions (`decide`) between actions made from their options.",
+            if polls == 1 { "" } else { "s" }
+        ));
+    }
+    let guessed: usize = injects
+        .iter()
+        .map(|i| i.expect.iter().filter(|e| e.guessed).count())
+        .sum();
+    if guessed > 0 {
+        header_notes.push(format!(
+            "{guessed} expected action{} had no time standard in the MSEL: each has within: \
+             \"{}\" (--within) marked `TODO: check`.",
+            if guessed == 1 { "" } else { "s" },
+            format_secs(within)
+        ));
+    }
+    // The loader has the last word; an inject it refuses is left out, and its row reported.
+    for _ in 0..=injects.len() {
+        if injects.is_empty() {
+            break;
+        }
+        let (ron, spans) = render(&resolver, &injects, origin, &header_notes);
+        let name = format!("{} (as imported)", origin.file);
+        match load_scenario(&name, &ron) {
+            Ok(scenario) => {
+                return Ok(Written {
+                    ron,
+                    injects: scenario.injects.len(),
+                    teams: scenario.teams.len(),
+                });
+            }
+            Err(diagnostics) => {
+                let mut refused = HashSet::new();
+                for d in diagnostics {
+                    let Some((ix, _)) = spans
+                        .iter()
+                        .enumerate()
+                        .find(|(_, (from, to))| (*from..*to).contains(&d.line))
+                    else {
+                        return Err(format!(
+                            "the scenario made from {} does not load: {}",
+                            origin.file, d
+                        ));
+                    };
+                    let line = d.source_line.trim_start();
+                    let role = if line.starts_with("when") {
+                        Role::Trigger
+                    } else if line.starts_with("to") {
+                        Role::To
+                    } else {
+                        Role::Expected
+                    };
+                    problems.push(Problem::new(injects[ix].row, column(role), d.message));
+                    refused.insert(ix);
+                }
+                let mut ix = 0;
+                injects.retain(|_| {
+                    ix += 1;
+                    !refused.contains(&(ix - 1))
+                });
+                drop_waiting(&mut injects, &resolver, &column(Role::Trigger), problems);
+                prune(&mut resolver, &injects);
+                if injects.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.row);
+    let mut lines: Vec<String> = problems.iter().map(|p| p.render(origin.file)).collect();
+    lines.push(format!(
+        "{}: no row could be read into an inject",
+        origin.file
+    ));
+    Err(lines.join("\n"))
+}
+
+/// Leaves out the teams and actions that only rows left out named (those of ttx's own side
+/// sheets stay, as they were listed).
+fn prune(resolver: &mut Resolver, injects: &[InjectOut]) {
+    let named = |what: &str, of: &TriggerWords| match of {
+        TriggerWords::Taken(a) | TriggerWords::Met(a) | TriggerWords::Missed(a) => {
+            a.split(['@', '.']).any(|part| part == what)
+        }
+        _ => false,
+    };
+    resolver.teams.retain(|t| {
+        t.listed
+            || injects
+                .iter()
+                .any(|i| i.to.contains(&t.id) || named(&t.id, &i.trigger.trigger))
+    });
+    // Only the `Actions` sheet gives messages, so a reply action is always a listed one.
+    resolver.actions.retain(|a| {
+        a.listed
+            || injects.iter().any(|i| {
+                i.expect.iter().any(|e| e.actions.contains(&a.id))
+                    || named(&a.id, &i.trigger.trigger)
+            })
+    });
+}
+
+/// Leaves out, until none is left, every inject whose trigger names an inject, expectation,
+/// action or team that is not in the scenario.
+fn drop_waiting(
+    injects: &mut Vec<InjectOut>,
+    resolver: &Resolver,
+    column: &str,
+    problems: &mut Vec<Problem>,
+) {
+    loop {
+        let ids: HashMap<&str, &InjectOut> = injects.iter().map(|i| (i.id.as_str(), i)).collect();
+        let team_known =
+            |team: Option<&str>| team.is_none_or(|t| resolver.teams.iter().any(|x| x.id == t));
+        let expectation_known = |what: &str| {
+            let (what, team) = match what.split_once('@') {
+                Some((w, t)) => (w, Some(t)),
+                None => (what, None),
+            };
+            let Some((inject, action)) = what.split_once('.') else {
+                return false;
+            };
+            ids.get(inject).is_some_and(|i| {
+                i.expect.iter().any(|e| {
+                    if action == "decision" {
+                        e.decision
+                    } else {
+                        !e.decision && e.actions.iter().any(|a| a == action)
+                    }
+                })
+            }) && team_known(team)
+        };
+        let mut missing = Vec::new();
+        for (ix, inject) in injects.iter().enumerate() {
+            let problem = match &inject.trigger.trigger {
+                TriggerWords::After(id) if !ids.contains_key(id.as_str()) => Some(format!(
+                    "waits on inject \"{id}\", which is not in the scenario"
+                )),
+                TriggerWords::Met(x) | TriggerWords::Missed(x) if !expectation_known(x) => Some(
+                    format!("waits on expectation \"{x}\", which is not in the scenario"),
+                ),
+                TriggerWords::Taken(a) => {
+                    let (action, team) = match a.split_once('@') {
+                        Some((a, t)) => (a, Some(t)),
+                        None => (a.as_str(), None),
+                    };
+                    let known = resolver.actions.iter().any(|x| x.id == action) && team_known(team);
+                    (!known)
+                        .then(|| format!("waits on action \"{a}\", which is not in the scenario"))
+                }
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                problems.push(Problem::new(inject.row, column, problem));
+                missing.push(ix);
+            }
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let mut ix = 0;
+        injects.retain(|_| {
+            ix += 1;
+            !missing.contains(&(ix - 1))
+        });
+    }
+}
+
+/// The number of the line that the next text written to `out` starts, counting only what was
+/// added since the last call (`counted`: bytes counted, and the line they end on).
+fn line_number(out: &str, counted: &mut (usize, usize)) -> usize {
+    counted.1 += out[counted.0..].matches('\n').count();
+    counted.0 = out.len();
+    counted.1
+}
+
+fn ron_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|i| ron_string(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn trigger_ron(trigger: &TriggerWords) -> String {
+    match trigger {
+        TriggerWords::At(t) => format!("At({})", ron_string(&format_secs(*t))),
+        TriggerWords::After(id) => format!("Released({})", ron_string(id)),
+        TriggerWords::Met(x) => format!("Met({})", ron_string(x)),
+        TriggerWords::Missed(x) => format!("Missed({})", ron_string(x)),
+        TriggerWords::Taken(a) => format!("Taken({})", ron_string(a)),
+        TriggerWords::ByHand => "Manual".to_string(),
+    }
+}
+
+/// The RON text, and the lines (from, to) each inject takes.
+fn render(
+    resolver: &Resolver,
+    injects: &[InjectOut],
+    origin: &Origin,
+    header_notes: &[String],
+) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::new();
+    let line = |out: &mut String, text: &str| {
+        out.push_str(text);
+        out.push('\n');
+    };
+    line(
+        &mut out,
+        &format!(
+            "// Imported by `ttx msel import` from {} ({}).",
+            origin.file.replace('\n', " "),
+            origin.source.name()
+        ),
+    );
+    line(
+        &mut out,
+        "// Check it with `ttx validate`, and read it through before you run it:",
+    );
+    for note in header_notes {
+        line(&mut out, &format!("// - {}", note.replace('\n', " ")));
+    }
+    line(&mut out, "Scenario(");
+    let stem = std::path::Path::new(origin.file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("Imported MSEL");
+    line(&mut out, &format!("    title: {},", ron_string(stem)));
+    if !resolver.objectives.is_empty() {
+        line(&mut out, "    objectives: [");
+        for (id, name) in &resolver.objectives {
+            line(
+                &mut out,
+                &format!(
+                    "        (id: {}, name: {}),",
+                    ron_string(id),
+                    ron_string(name)
+                ),
+            );
+        }
+        line(&mut out, "    ],");
+    }
+    line(&mut out, "    teams: [");
+    for team in &resolver.teams {
+        let summary = team
+            .summary
+            .as_deref()
+            .map(|s| format!(", summary: {}", ron_string(s)))
+            .unwrap_or_default();
+        line(
+            &mut out,
+            &format!(
+                "        (id: {}, name: {}{summary}),",
+                ron_string(&team.id),
+                ron_string(&team.name)
+            ),
+        );
+    }
+    line(&mut out, "    ],");
+    line(&mut out, "    actions: [");
+    for action in &resolver.actions {
+        let mut fields = vec![
+            format!("id: {}", ron_string(&action.id)),
+            format!("name: {}", ron_string(&action.name)),
+        ];
+        if let Some(d) = &action.description {
+            fields.push(format!("description: {}", ron_string(d)));
+        }
+        if let Some(teams) = &action.teams {
+            fields.push(format!("teams: {}", ron_list(teams)));
+        }
+        if !action.fields.is_empty() {
+            fields.push(format!("fields: {}", ron_list(&action.fields)));
+        }
+        if let Some(m) = &action.message {
+            fields.push(format!("message: {m}"));
+        }
+        if action.ahead {
+            fields.push("ahead: true".to_string());
+        }
+        line(&mut out, &format!("        ({}),", fields.join(", ")));
+    }
+    line(&mut out, "    ],");
+    line(&mut out, "    injects: [");
+    let mut spans = Vec::new();
+    let mut counted = (0, 1);
+    for inject in injects {
+        let start = line_number(&out, &mut counted);
+        line(&mut out, &format!("        ( // row {}", inject.row));
+        let field = |out: &mut String, name: &str, value: String| {
+            out.push_str(&format!("            {name}: {value},\n"));
+        };
+        field(&mut out, "id", ron_string(&inject.id));
+        field(&mut out, "when", trigger_ron(&inject.trigger.trigger));
+        field(&mut out, "to", ron_list(&inject.to));
+        field(&mut out, "title", ron_string(&inject.title));
+        field(&mut out, "body", ron_string(&inject.body));
+        if let Some(from) = &inject.from {
+            field(&mut out, "from", ron_string(from));
+        }
+        if !inject.expect.is_empty() {
+            line(&mut out, "            expect: [");
+            for e in &inject.expect {
+                let mut parts = vec![if e.decision {
+                    format!("decide: {}", ron_list(&e.actions))
+                } else {
+                    format!("action: {}", ron_string(&e.actions[0]))
+                }];
+                parts.push(format!("within: {}", ron_string(&format_secs(e.within))));
+                if let Some(by) = &e.by {
+                    parts.push(format!("by: {}", ron_list(by)));
+                }
+                if let Some(fields) = e.fields.as_ref().filter(|_| !e.decision) {
+                    parts.push(format!("fields: {}", ron_list(fields)));
+                }
+                if let Some(w) = e.weight {
+                    parts.push(format!("weight: {w:?}"));
+                }
+                if let Some(o) = &e.objective {
+                    parts.push(format!("objective: {}", ron_string(o)));
+                }
+                let todo = if e.guessed {
+                    "  // TODO: check: the MSEL gives no time standard"
+                } else {
+                    ""
+                };
+                line(
+                    &mut out,
+                    &format!("                ({}),{todo}", parts.join(", ")),
+                );
+            }
+            line(&mut out, "            ],");
+        }
+        let t = &inject.trigger;
+        if t.delay > 0 {
+            field(&mut out, "delay", ron_string(&format_secs(t.delay)));
+        }
+        if t.jitter > 0 {
+            field(&mut out, "jitter", ron_string(&format_secs(t.jitter)));
+        }
+        if t.chance != 1.0 {
+            field(&mut out, "chance", format!("{:?}", t.chance));
+        }
+        if let Some(notes) = &inject.notes {
+            field(&mut out, "notes", ron_string(notes));
+        }
+        line(&mut out, "        ),");
+        spans.push((start, line_number(&out, &mut counted)));
+    }
+    line(&mut out, "    ],");
+    line(&mut out, ")");
+    (out, spans)
+}

@@ -1,0 +1,556 @@
+//! `ttx msel export` and `ttx msel import` as a user runs them: the real MSELs of T3SF, OpenBAS
+//! and Blueprint, the round trip, hostile spreadsheets, and every error message.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rust_xlsxwriter::{Formula, Workbook};
+use ttx::scenario::{Expected, Scenario, load_scenario};
+
+fn ttx() -> Command {
+    Command::cargo_bin("ttx").expect("the ttx binary is built")
+}
+
+const FIXTURES: &str = "tests/fixtures/msel";
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+/// Runs `ttx msel import FILE -o OUT` and returns (exit code, stderr, the scenario written).
+fn import(file: &str, args: &[&str]) -> (i32, String, Scenario) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("imported.ron");
+    let output = ttx()
+        .args(["msel", "import", file, "-o"])
+        .arg(&out)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = fs::read_to_string(&out).expect("the scenario is written");
+    let scenario = load_scenario("imported.ron", &text).unwrap_or_else(|d| {
+        panic!(
+            "{}",
+            d.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    // What the loader accepts, `ttx validate` accepts too.
+    ttx().arg("validate").arg(&out).assert().success();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stderr).unwrap(),
+        scenario,
+    )
+}
+
+/// Runs `ttx msel import` on a file that must be refused whole; returns stderr.
+fn refused(file: &Path, args: &[&str]) -> String {
+    let output = ttx()
+        .args(["msel", "import"])
+        .arg(file)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(output.stdout.is_empty());
+    String::from_utf8(output.stderr).unwrap()
+}
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn t3sf_json_and_xlsx_import_with_polls_as_decisions() {
+    for file in ["t3sf_MSEL_EXAMPLE.json", "t3sf_MSEL.xlsx"] {
+        let (code, stderr, scenario) = import(&fixture(file), &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stderr.contains("(T3SF MSEL): 12 injects, 6 teams"),
+            "{stderr}"
+        );
+        let names: Vec<&str> = scenario.teams.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Information Security",
+                "SRE",
+                "Data Governance",
+                "Legal",
+                "PR/Comm",
+                "People"
+            ]
+        );
+        assert_eq!(scenario.teams[0].id, "information-security");
+        // Times count from the first row's `Monday 9:30 AM`.
+        let at: Vec<String> = scenario
+            .injects
+            .iter()
+            .map(|i| format!("{:?}", i.when))
+            .collect();
+        assert_eq!(at[0], "At(0)");
+        assert_eq!(at[1], "At(600)");
+        assert_eq!(at[4], "At(5400)");
+        let mit = &scenario.injects[3];
+        assert_eq!(mit.title, "MIT vs GPL");
+        let Expected::Decision(choices) = &mit.expect[0].what else {
+            panic!("the poll is a decision: {:?}", mit.expect)
+        };
+        let ids: Vec<&str> = choices
+            .iter()
+            .map(|a| scenario.action(*a).id.as_str())
+            .collect();
+        assert_eq!(ids, ["mit", "gpl"]);
+        // The 30-minute default, since T3SF gives no time standard.
+        assert_eq!(mit.expect[0].within, 1800);
+        let notes = scenario.injects[0].notes.as_deref().unwrap();
+        assert!(notes.contains("Picture Name: S3_Bucket.png"), "{notes}");
+        assert!(notes.contains("Profile: https://"), "{notes}");
+    }
+}
+
+#[test]
+fn openbas_test_files_import_and_report_the_rows_they_cannot_read() {
+    let (code, stderr, scenario) = import(&fixture("openbas_test_file_1.xlsx"), &[]);
+    assert_eq!(code, 1);
+    let file = fixture("openbas_test_file_1.xlsx");
+    assert!(
+        stderr.contains(&format!(
+            "{file}:3:D (team): no receiving team: every inject goes to at least one team"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(scenario.injects.len(), 2);
+    // J-60 and J-30: moved 60 days later together.
+    assert_eq!(
+        format!(
+            "{:?} {:?}",
+            scenario.injects[0].when, scenario.injects[1].when
+        ),
+        "At(0) At(2592000)"
+    );
+    assert_eq!(scenario.injects[0].title, "Send an SMS");
+    assert_eq!(scenario.injects[1].title, "subject");
+    assert_eq!(scenario.injects[0].expect[0].weight, 1.0);
+
+    let (code, _, scenario) = import(&fixture("openbas_test_file_3.xlsx"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(scenario.injects.len(), 3);
+
+    // `J-1`, `J 09h00`, `J+1 09h00`: a clock time on a relative day, all moved a day later.
+    let (_, stderr, scenario) = import(&fixture("openbas_test_file_4.xlsx"), &[]);
+    assert!(!stderr.contains("is not an OpenBAS timing"), "{stderr}");
+    let at: Vec<String> = scenario
+        .injects
+        .iter()
+        .map(|i| format!("{:?}", i.when))
+        .collect();
+    assert_eq!(at, ["At(0)", "At(118800)", "At(205200)"]);
+}
+
+#[test]
+fn a_blueprint_json_msel_imports_with_delta_seconds_and_team_short_names() {
+    let (code, stderr, scenario) = import(&fixture("blueprint_msel.json"), &["--within", "1h"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("Crucible Blueprint MSEL"), "{stderr}");
+    let teams: Vec<(&str, &str)> = scenario
+        .teams
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.as_str()))
+        .collect();
+    assert_eq!(
+        teams,
+        [
+            ("ot", "Operational Technology"),
+            ("it", "Information Technology"),
+            ("public-information-officer", "Public Information Officer")
+        ]
+    );
+    assert_eq!(format!("{:?}", scenario.injects[2].when), "At(5400)");
+    assert_eq!(scenario.injects[0].expect.len(), 2);
+    assert_eq!(scenario.injects[0].expect[0].within, 3600);
+    let notes = scenario.injects[0].notes.as_deref().unwrap();
+    assert!(notes.contains("Control Number: 1.1"), "{notes}");
+}
+
+#[test]
+fn export_to_csv_and_xlsx_then_import_gives_the_scenario_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/cross-border-breach.ron";
+    let original = load_scenario("s", &fs::read_to_string(scenario).unwrap()).unwrap();
+    for ext in ["csv", "xlsx"] {
+        let msel = dir.path().join(format!("msel.{ext}"));
+        ttx()
+            .args(["msel", "export", scenario, "-o"])
+            .arg(&msel)
+            .assert()
+            .success()
+            .stderr(format!("wrote {}: 20 injects, 2 teams\n", msel.display()));
+        let (code, stderr, back) = import(&msel.display().to_string(), &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            ttx::msel::export::rows(&back),
+            ttx::msel::export::rows(&original)
+        );
+    }
+}
+
+#[test]
+fn export_writes_csv_to_stdout_with_formula_starts_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(
+        dir.path(),
+        "s.ron",
+        r#"Scenario(title: "T", teams: [(id: "a", name: "A")], actions: [(id: "ack", name: "Ack")],
+        injects: [(id: "i", when: At("1h30m"), to: ["a"], title: "=HYPERLINK(\"http://x\")",
+        body: "@SUM(1)", expect: [(action: "ack", within: "5m")])])"#,
+    );
+    let output = ttx()
+        .args(["msel", "export"])
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text,
+        "#,Scenario time,Trigger,From,To,Subject,Inject,Expected action,Objective,Notes,Id\n\
+         1,'+1h30m,at +1h30m,,A,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
+         Ack; within: 5m,,,i\n"
+    );
+}
+
+#[test]
+fn export_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    ttx()
+        .args(["msel", "export", "scenarios/tutorial.ron", "-o"])
+        .arg(dir.path().join("msel.txt"))
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "{}: an MSEL is written as FILE.csv or FILE.xlsx\n",
+            dir.path().join("msel.txt").display()
+        ));
+    let missing = dir.path().join("none.ron");
+    let stderr = String::from_utf8(
+        ttx()
+            .args(["msel", "export"])
+            .arg(&missing)
+            .output()
+            .unwrap()
+            .stderr,
+    )
+    .unwrap();
+    assert!(
+        stderr.starts_with(&format!("{}: cannot read:", missing.display())),
+        "{stderr}"
+    );
+    let bad = write(dir.path(), "bad.ron", "Scenario(title: 1)");
+    let output = ttx().args(["msel", "export"]).arg(&bad).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("bad.ron:1:")
+    );
+}
+
+/// Every problem of every row at once, as FILE:ROW:COLUMN, and the rows that could be read are
+/// still written.
+#[test]
+fn bad_rows_are_reported_with_their_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "msel.csv",
+        "Scenario time,To,Subject,Inject,Expected action,Trigger\n\
+         +0m,SOC,Alert,Body,Acknowledge; within: 5m,\n\
+         soon,SOC,Bad time,Body,,\n\
+         +1h,,No team,Body,,\n\
+         +1h,SOC,Bad line,Body,Ack; when: 5m,\n\
+         +1h,SOC,Twice,Body,\"Ack\nAck\",\n\
+         ,SOC,Bad trigger,Body,,whenever\n\
+         ,SOC,Waits,Body,,after nowhere\n\
+         ,SOC,Waits on a bad row,Body,,when bad-time.ack is met\n\
+         +2h,SOC,Fine,Body,Ack; within: forever,\n",
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = csv.display().to_string();
+    let expected = [
+        format!(
+            "{f}:3:Scenario time: \"soon\" is not a scenario time: expected \"+1h30m\", \"01:30\" or a date and time"
+        ),
+        format!("{f}:4:To: no receiving team: every inject goes to at least one team"),
+        format!(
+            "{f}:5:Expected action: \"when:\" in an expected action: expected \"by:\", \"within:\", \"fields:\", \"weight:\" or \"objective:\""
+        ),
+        format!("{f}:6:Expected action: action \"ack\" is expected twice of one inject"),
+        format!(
+            "{f}:7:Trigger: \"whenever\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when ACTION is taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\""
+        ),
+        format!("{f}:8:Trigger: waits on inject \"nowhere\", which is not in the scenario"),
+        format!(
+            "{f}:9:Trigger: waits on expectation \"bad-time.ack\", which is not in the scenario"
+        ),
+        format!(
+            "{f}:10:Expected action: malformed duration \"forever\": expected whole numbers with units d, h, m, s, largest first, each at most once, such as \"90s\", \"15m\", \"1h30m\", \"1h 30m\", \"2d\" or \"0m\""
+        ),
+    ];
+    for line in &expected {
+        assert!(
+            stderr.contains(line.as_str()),
+            "missing {line}\nin\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.ends_with("1 injects, 1 teams; 8 rows could not be read (above)\n"),
+        "{stderr}"
+    );
+    assert_eq!(scenario.injects.len(), 1);
+    assert_eq!(scenario.injects[0].title, "Alert");
+}
+
+#[test]
+fn more_than_eight_teams_and_bad_polls_and_scores_are_row_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("Date,Player,Subject,Script,Poll\n");
+    for n in 1..=9 {
+        text.push_str(&format!("Monday 9:{n:02} AM,Team {n},S{n},Body,\n"));
+    }
+    text.push_str("Monday 10:00 AM,Team 1,Poll,Body,Only one\n");
+    let csv = write(dir.path(), "t3sf.csv", text);
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = csv.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "{f}:10:Player: \"Team 9\" would be a team beyond the 8 that an exercise may have"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{f}:11:Poll: a poll needs two or more options separated by `|`, not \"Only one\""
+        )),
+        "{stderr}"
+    );
+    assert_eq!(scenario.teams.len(), 8);
+
+    let openbas = write(
+        dir.path(),
+        "openbas.csv",
+        "Inject type,Timing,Team,Title,Expectation,Score\nSend a mail,J+1 H+2 M-5,Blue,Phish,Report,lots\n",
+    );
+    let stderr = refused_rows(&openbas);
+    assert!(
+        stderr.contains(":2:Score: score \"lots\" is not a number above 0"),
+        "{stderr}"
+    );
+}
+
+/// A file whose every row is bad: nothing to write, exit 1.
+fn refused_rows(file: &Path) -> String {
+    refused(file, &[])
+}
+
+#[test]
+fn files_that_cannot_be_read_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cases: Vec<(PathBuf, Vec<&str>, String)> = vec![
+        (write(d, "msel.txt", "x"), vec![], "unknown kind of file: an MSEL is read from .csv, .xlsx, .ods or .json".into()),
+        (write(d, "odd.csv", "Colour,Size\nred,big\n"), vec![], "the columns (\"Colour\", \"Size\") are not those of an HSEEP, T3SF, OpenBAS or Blueprint MSEL; name them with --map MAP.ron (see docs/msel.md) or choose a format with --from".into()),
+        (write(d, "damaged.xlsx", b"PK\x03\x04 not really a zip"), vec![], "not a readable spreadsheet:".into()),
+        (write(d, "damaged.ods", b"PK\x05\x06"), vec![], "not a readable spreadsheet:".into()),
+        (write(d, "latin1.csv", b"To,Inject\nS\xe9curit\xe9,x\n"), vec![], ":2:A: not UTF-8 text: save the CSV as UTF-8".into()),
+        (write(d, "broken.json", "[{\"Player\": "), vec![], "not readable as JSON: EOF while parsing".into()),
+        (write(d, "object.json", "{\"a\": 1}"), vec![], "a JSON MSEL is a list of injects (T3SF) or a Blueprint MSEL with \"ScenarioEvents\"".into()),
+        (write(d, "entry.json", "[1]"), vec![], "entry 1 is not an object of column names and values".into()),
+        (write(d, "sheet.csv", "To,Inject\na,b\n"), vec!["--sheet", "MSEL"], "--sheet is for XLSX and ODS files, not CSV".into()),
+        (write(d, "within.csv", "To,Inject\na,b\n"), vec!["--within", "0m"], "--within \"0m\" is not a duration above 0, such as \"30m\"".into()),
+        (write(d, "wide.csv", format!("To,Inject{}\n", ",x".repeat(300))), vec![], "more than 256 columns; an MSEL is read up to 256 columns".into()),
+        (write(d, "big.csv", vec![b'a'; (16 << 20) + 1]), vec![], "an MSEL is read up to 16777216 bytes".into()),
+        (write(d, "noteam.csv", "Subject,Inject\na,b\n"), vec!["--from", "hseep"], "no column holds the receiving teams (expected one named to or recipient or recipients or player or players or responder or audience); name it with --map".into()),
+    ];
+    let bomb = PathBuf::from(fixture("bomb.xlsx"));
+    let cases = cases.into_iter().chain([(
+        bomb,
+        vec![],
+        "the spreadsheet unpacks to more than 134217728 bytes".to_string(),
+    )]);
+    for (file, args, message) in cases {
+        let stderr = refused(&file, &args);
+        assert!(
+            stderr.contains(&message),
+            "{}: expected {message}\ngot {stderr}",
+            file.display()
+        );
+    }
+    let xlsx = d.join("msel.xlsx");
+    ttx()
+        .args(["msel", "export", "scenarios/tutorial.ron", "-o"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let stderr = refused(&xlsx, &["--sheet", "Nope"]);
+    assert!(
+        stderr.contains("no sheet named \"Nope\"; its sheets: MSEL, Teams, Objectives, Actions"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_map_names_the_columns_of_an_unknown_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "odd.csv",
+        "When,Audience,Headline,Text,Colour\n+10m,Blue team,Phish,Click here,red\n",
+    );
+    let map = write(
+        dir.path(),
+        "map.ron",
+        "(time: \"When\", to: \"Audience\", subject: \"Headline\", body: \"D\")",
+    );
+    let (code, stderr, scenario) = import(
+        &csv.display().to_string(),
+        &["--map", &map.display().to_string()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(scenario.teams[0].id, "blue-team");
+    assert_eq!(scenario.injects[0].body, "Click here");
+    assert_eq!(scenario.injects[0].notes.as_deref(), Some("Colour: red"));
+    assert_eq!(format!("{:?}", scenario.injects[0].when), "At(600)");
+
+    let bad = write(dir.path(), "bad.ron", "(tme: \"When\")");
+    let stderr = refused(&csv, &["--map", &bad.display().to_string()]);
+    assert!(stderr.contains("bad.ron:1:"), "{stderr}");
+    let missing = write(dir.path(), "missing.ron", "(to: \"Recipients\")");
+    let stderr = refused(&csv, &["--map", &missing.display().to_string()]);
+    assert!(
+        stderr.contains("the map names a column \"Recipients\" that the sheet does not have; its columns: When, Audience, Headline, Text, Colour"),
+        "{stderr}"
+    );
+}
+
+/// A formula is read as the value the spreadsheet program computed last, never evaluated.
+#[test]
+fn formulas_are_read_as_their_cached_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("formulas.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, header) in ["Scenario time", "To", "Subject", "Inject"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *header).unwrap();
+    }
+    sheet.write_string(1, 0, "+5m").unwrap();
+    sheet.write_string(1, 1, "Blue").unwrap();
+    sheet
+        .write_formula(
+            1,
+            2,
+            Formula::new("=CONCAT(\"Ransom\",\" note\")").set_result("Cached note"),
+        )
+        .unwrap();
+    sheet
+        .write_formula(
+            1,
+            3,
+            Formula::new("=WEBSERVICE(\"http://127.0.0.1:9/\")").set_result("kept"),
+        )
+        .unwrap();
+    workbook.save(&path).unwrap();
+    let (code, stderr, scenario) = import(&path.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(scenario.injects[0].title, "Cached note");
+    assert_eq!(scenario.injects[0].body, "kept");
+}
+
+#[test]
+fn a_plain_hseep_sheet_gets_its_actions_and_a_marked_default_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "hseep.csv",
+        "Event #,Scenario Time,From,To,Message,Expected Player Action,Objective,Notes\n\
+         1,00:00,SOC,IT; Legal,Phishing reported,\"Notify the CISO\nOpen a ticket\",Detection,Start here\n\
+         2,01:30,CEO,IT,Status?,Notify the CISO,,\n",
+    );
+    let dir_out = tempfile::tempdir().unwrap();
+    let out = dir_out.path().join("s.ron");
+    ttx()
+        .args(["msel", "import"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(&out)
+        .args(["--within", "1h"])
+        .assert()
+        .success();
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(text.contains(
+        "(action: \"notify-the-ciso\", within: \"1h\"),  // TODO: check: the MSEL gives no time standard"
+    ), "{text}");
+    assert!(
+        text.starts_with("// Imported by `ttx msel import` from"),
+        "{text}"
+    );
+    let scenario = load_scenario("s", &text).unwrap();
+    assert_eq!(scenario.teams.len(), 2);
+    assert_eq!(scenario.actions.len(), 2);
+    assert_eq!(scenario.objectives[0].name, "Detection");
+    assert_eq!(format!("{:?}", scenario.injects[1].when), "At(5400)");
+    assert_eq!(scenario.injects[0].title, "Phishing reported");
+    assert_eq!(scenario.injects[0].notes.as_deref(), Some("Start here"));
+}
+
+#[test]
+fn an_ods_sheet_imports() {
+    let (code, stderr, scenario) = import(&fixture("hseep.ods"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(scenario.injects.len(), 2);
+    let to: Vec<&str> = scenario.injects[1]
+        .to
+        .iter()
+        .map(|t| scenario.team(*t).id.as_str())
+        .collect();
+    assert_eq!(to, ["soc", "legal"]);
+    assert_eq!(scenario.injects[0].expect[0].within, 900);
+    assert_eq!(format!("{:?}", scenario.injects[1].when), "At(2700)");
+}
+
+#[test]
+fn a_sheet_of_too_many_rows_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "long.csv",
+        "To,Inject\n".to_string() + &"a,b\n".repeat(100_001),
+    );
+    let stderr = refused(&csv, &[]);
+    assert!(
+        stderr.contains("more than 100000 rows; an MSEL is read up to 100000 rows"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn import_writes_to_stdout_without_output() {
+    let output = ttx()
+        .args(["msel", "import", &fixture("t3sf_MSEL_EXAMPLE.json")])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(load_scenario("stdout", &text).is_ok());
+}
