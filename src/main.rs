@@ -189,7 +189,7 @@ fn main() -> ExitCode {
             .and_then(|text| new(file.as_deref(), text)),
         Some(Cmd::Scenarios) => ttx::library::listings()
             .map_err(Failure::Input)
-            .and_then(|l| print(&ttx::library::render(&l))),
+            .and_then(|listings| print(&ttx::library::render(&listings))),
         Some(Cmd::Simulate(args)) => ttx::simulate::command(args, (BUILT_IN_NAME, BUILT_IN))
             .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
         Some(Cmd::Msel { command }) => ttx::msel::cli::run(command)
