@@ -5,6 +5,7 @@ pub mod engine;
 pub mod journal;
 pub mod play;
 pub mod report;
+pub mod ron_file;
 pub mod scenario;
 pub mod script;
 #[cfg(test)]

@@ -285,3 +285,61 @@ fn a_file_of_millions_of_values_is_refused_before_it_grows() {
     );
     assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
 }
+
+// ---- trigger cycles (issue 10, item 11) ----
+
+/// `n` injects, each released by the next, the last by the first: one cycle of `n`.
+fn cycle_of(n: usize) -> String {
+    let injects: String = (0..n)
+        .map(|i| {
+            format!(
+                "(id: \"i{i}\", when: Released(\"i{}\"), to: [\"t\"], title: \"t\", body: \"b\"),\n",
+                (i + 1) % n
+            )
+        })
+        .collect();
+    format!("Scenario(title: \"t\", teams: [(id: \"t\", name: \"T\")], injects: [{injects}])")
+}
+
+#[test]
+fn a_long_trigger_cycle_is_reported_once_and_short_quickly() {
+    // Before linear reporting, naming the whole cycle in each member's error took minutes.
+    let errors = scenario_errors(&cycle_of(30_000));
+    assert_eq!(errors.len(), 1, "{:?}", &errors[..errors.len().min(3)]);
+    assert!(
+        errors[0].starts_with(
+            "hostile.ron:1:80: injects wait on each other in a cycle of 30000 injects: \
+             i0 → i1 → i2 → … → i29998 → i29999 → i0"
+        ),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].len() < 1000, "{} bytes", errors[0].len());
+}
+
+#[test]
+fn many_short_cycles_are_each_reported_once() {
+    // 15,000 pairs waiting on each other: the first 100 errors and a count, each short.
+    let injects: String = (0..30_000)
+        .map(|i| {
+            format!(
+                "(id: \"i{i}\", when: Released(\"i{}\"), to: [\"t\"], title: \"t\", body: \"b\"),",
+                i ^ 1
+            )
+        })
+        .collect();
+    let source =
+        format!("Scenario(title: \"t\", teams: [(id: \"t\", name: \"T\")], injects: [{injects}])");
+    let errors = scenario_errors(&source);
+    assert_eq!(errors.len(), 101);
+    assert!(
+        errors[0].contains("in a cycle: i0 → i1 → i0"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[100].contains("14900 more errors not shown"),
+        "{}",
+        errors[100]
+    );
+}
