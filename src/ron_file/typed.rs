@@ -106,6 +106,18 @@ impl<T> Got<T> {
         matches!(self, Got::Bad)
     }
 
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Got::Absent)
+    }
+
+    pub fn as_ref(&self) -> Got<&T> {
+        match self {
+            Got::Absent => Got::Absent,
+            Got::Bad => Got::Bad,
+            Got::Given(value) => Got::Given(value),
+        }
+    }
+
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Got<U> {
         match self {
             Got::Absent => Got::Absent,

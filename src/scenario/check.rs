@@ -205,7 +205,7 @@ pub fn warnings(
                      before the scenario's `end` ({}), so it is never missed",
                     inject.id,
                     owner.id,
-                    scenario.action(expectation.action).id,
+                    expectation.name(scenario),
                     end_text()
                 );
                 warnings.push(when.span, message);
@@ -255,7 +255,7 @@ fn at_deadlines(
                 "the deadline of `{}.{}` is {} (released at {}, within {}), after the \
                  scenario's `end` ({}): it can only ever be `not_due`",
                 inject.id,
-                scenario.action(expectation.action).id,
+                expectation.name(scenario),
                 format_secs(due),
                 format_secs(released),
                 format_secs(expectation.within),

@@ -47,6 +47,7 @@ record! {
         teams: Names = Optional,
         fields: Vec<Spanned<String>> = Optional,
         message: RawMessage = Optional,
+        ahead: bool = Optional,
     }
 }
 
@@ -61,6 +62,9 @@ record! {
     pub struct RawReply as "Reply", "a reply" {
         action: Spanned<String> = Required,
         within: Duration = Required,
+        weight: Positive = Optional,
+        objective: Spanned<String> = Optional,
+        fields: Vec<Spanned<String>> = Optional,
     }
 }
 
@@ -82,10 +86,13 @@ record! {
 
 record! {
     pub struct RawExpectation as "Expectation", "an expectation" {
-        action: Spanned<String> = Required,
+        /// Exactly one of `action` and `decide` (checked when resolving).
+        action: Spanned<String> = Optional,
+        /// A decision's choices.
+        decide: Names = Optional,
         within: Spanned<Duration> = Required,
         by: Names = Optional,
-        fields: Vec<Spanned<String>> = Optional,
+        fields: Names = Optional,
         weight: Positive = Optional,
         objective: Spanned<String> = Optional,
     }

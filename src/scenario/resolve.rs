@@ -174,6 +174,7 @@ impl Resolver<'_> {
         let (actions, actions_known): (Vec<Action>, Vec<bool>) =
             raw_actions.iter().map(|a| self.action(*a, &refs)).unzip();
         scenario.actions = actions;
+        self.reply_fields(&mut scenario.actions, &raw_actions, &refs);
         scenario.injects = raw_injects
             .iter()
             .map(|i| self.inject(*i, &refs, &scenario, &actions_known))
@@ -329,8 +330,20 @@ impl Resolver<'_> {
                         .unwrap_or(0),
                 ),
                 within: r.within.clone().or_default().0,
+                weight: r.weight.clone().map(|w| w.0).or(1.0),
+                objective: r
+                    .objective
+                    .given()
+                    .and_then(|o| self.resolve(&refs.objectives, o))
+                    .map(ObjectiveIx),
+                // Set by `reply_fields` once every action is built: the reply action may come later.
+                fields: Vec::new(),
             }),
         });
+        if let Some(id) = raw.id.given().filter(|id| id.value == DECISION) {
+            let message = "action id `decision` is reserved: a decision's expectation is named `INJECT.decision`";
+            self.errors.push(id.span, message);
+        }
         let action = Action {
             id: id_of(Some(&raw.id)),
             name: raw.name.clone().or_default(),
@@ -338,8 +351,65 @@ impl Resolver<'_> {
             teams,
             fields,
             message,
+            ahead: raw.ahead.clone().or(false),
         };
         (action, known)
+    }
+
+    /// The required fields of each reply: those given, each a field of the reply action, or all.
+    fn reply_fields(
+        &mut self,
+        actions: &mut [Action],
+        raw_actions: &[Option<&RawAction>],
+        refs: &Refs,
+    ) {
+        for ix in 0..actions.len() {
+            let Some(raw_reply) = raw_actions[ix]
+                .and_then(|a| a.message.given())
+                .and_then(|m| m.reply.given())
+            else {
+                continue;
+            };
+            // Only a reply action that resolved is looked into.
+            let Some(reply_action) = raw_reply
+                .action
+                .given()
+                .and_then(|a| refs.actions.get(&a.value))
+            else {
+                continue;
+            };
+            let fields = match &raw_reply.fields {
+                Got::Given(names) => self.field_positions(&actions[reply_action], names),
+                Got::Absent => (0..actions[reply_action].fields.len()).collect(),
+                Got::Bad => Vec::new(),
+            };
+            if let Some(reply) = actions[ix].message.as_mut().and_then(|m| m.reply.as_mut()) {
+                reply.fields = fields;
+            }
+        }
+    }
+
+    /// Field names as positions in the action's fields, ascending; each unknown one reported.
+    fn field_positions(&mut self, action: &Action, names: &[Spanned<String>]) -> Vec<usize> {
+        let mut positions: Vec<usize> = names
+            .iter()
+            .filter_map(|name| {
+                let position = action.field_index(&name.value);
+                if position.is_none() {
+                    let message = format!(
+                        "action `{}` has no field `{}` (fields: {})",
+                        action.id,
+                        name.value.escape_debug(),
+                        list_names(action.fields.iter().map(String::as_str))
+                    );
+                    self.errors.push(name.span, message);
+                }
+                position
+            })
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        positions
     }
 
     fn inject(
@@ -369,44 +439,37 @@ impl Resolver<'_> {
             .unwrap_or_default();
         let mut expect = Vec::with_capacity(written.len());
         for (n, e) in written.iter().enumerate() {
-            let action = e.action.given().and_then(|a| {
-                if written[..n]
-                    .iter()
-                    .any(|earlier| earlier.action.given().is_some_and(|x| x.value == a.value))
-                {
-                    let message = format!(
-                        "inject `{inject_id}` already expects action `{}`: one expectation per action per inject",
-                        a.value
-                    );
-                    self.errors.push(a.span, message);
+            let decide = self.action_or_decide(e);
+            let (what, actions) = match decide {
+                Got::Given(choices) => self.decision(inject_id, &written, n, choices, refs),
+                Got::Bad => (None, Vec::new()),
+                Got::Absent => {
+                    let action = e.action.given().and_then(|a| {
+                        if written[..n].iter().any(|earlier| {
+                            earlier.action.given().is_some_and(|x| x.value == a.value)
+                        }) {
+                            let message = format!(
+                                "inject `{inject_id}` already expects action `{}`: one expectation per action per inject",
+                                a.value
+                            );
+                            self.errors.push(a.span, message);
+                        }
+                        self.resolve(&refs.actions, a).map(|ix| (ActionIx(ix), a))
+                    });
+                    (
+                        action.map(|(ix, _)| Expected::Action(ix)),
+                        action.into_iter().collect(),
+                    )
                 }
-                self.resolve(&refs.actions, a).map(|ix| (ActionIx(ix), a))
-            });
-            let by = self.by(e, to.as_deref(), action, refs, scenario, actions_known);
-            let fields = match (&e.fields, action) {
-                (Got::Given(names), Some((ix, _))) => {
-                    let action = &scenario.actions[ix.0];
-                    let mut positions: Vec<usize> = names
-                        .iter()
-                        .filter_map(|name| {
-                            let position = action.field_index(&name.value);
-                            if position.is_none() {
-                                let message = format!(
-                                    "action `{}` has no field `{}` (fields: {})",
-                                    action.id,
-                                    name.value.escape_debug(),
-                                    list_names(action.fields.iter().map(String::as_str))
-                                );
-                                self.errors.push(name.span, message);
-                            }
-                            position
-                        })
-                        .collect();
-                    positions.sort_unstable();
-                    positions.dedup();
-                    positions
+            };
+            let by = self.by(e, to.as_deref(), &actions, refs, scenario, actions_known);
+            let fields = match (&e.fields, &what) {
+                (Got::Given(names), Some(Expected::Action(ix))) => {
+                    self.field_positions(&scenario.actions[ix.0], &names.value)
                 }
-                (Got::Absent, Some((ix, _))) => (0..scenario.actions[ix.0].fields.len()).collect(),
+                (Got::Absent, Some(Expected::Action(ix))) => {
+                    (0..scenario.actions[ix.0].fields.len()).collect()
+                }
                 _ => Vec::new(),
             };
             let objective = e
@@ -416,7 +479,7 @@ impl Resolver<'_> {
                 .map(ObjectiveIx);
             expect.push(Expectation {
                 // Placeholder on error: the model is discarded then.
-                action: action.map_or(ActionIx(0), |(ix, _)| ix),
+                what: what.unwrap_or(Expected::Action(ActionIx(0))),
                 within: e.within.given().map_or(0, |w| w.value.0),
                 by,
                 fields,
@@ -440,20 +503,110 @@ impl Resolver<'_> {
         }
     }
 
+    /// An expectation names exactly one of `action` and `decide`: its `decide` as read (`Bad`
+    /// when the expectation has both, so that the one mistake is reported once). A decision
+    /// takes no `fields` and at least two choices.
+    fn action_or_decide<'e>(&mut self, e: &'e RawExpectation) -> Got<&'e Names> {
+        let decide = match (&e.action, &e.decide) {
+            (Got::Absent, Got::Absent) => {
+                self.errors.push(
+                    e.span.start,
+                    "missing field `action` in an expectation (or `decide` for a decision)",
+                );
+                return Got::Bad;
+            }
+            (Got::Given(_) | Got::Bad, Got::Given(_) | Got::Bad) => {
+                let at = e.action.given().map_or(e.span.start, |a| a.span.start);
+                self.errors.push(
+                    at,
+                    "an expectation has either `action` or `decide`, not both",
+                );
+                return Got::Bad;
+            }
+            (_, decide) => decide,
+        };
+        let Got::Given(choices) = decide else {
+            return decide.as_ref();
+        };
+        if let Got::Given(fields) = &e.fields {
+            self.errors.push(
+                fields.span.start,
+                "a decision takes no `fields`: the required fields are all fields of the action chosen",
+            );
+        }
+        if choices.value.len() < 2 {
+            self.errors.push(
+                choices.span,
+                "`decide` lists the choices of a decision: at least two actions",
+            );
+        }
+        Got::Given(choices)
+    }
+
+    /// The choices of an inject's decision (its `n`th expectation), each a known action listed
+    /// once and not also expected on its own; the inject has no other decision.
+    fn decision<'r>(
+        &mut self,
+        inject_id: &str,
+        written: &[&RawExpectation],
+        n: usize,
+        choices: &'r Names,
+        refs: &Refs,
+    ) -> (Option<Expected>, Vec<(ActionIx, &'r Spanned<String>)>) {
+        if written[..n]
+            .iter()
+            .any(|earlier| earlier.action.is_absent() && earlier.decide.given().is_some())
+        {
+            let message = format!(
+                "inject `{inject_id}` already has a decision: at most one `decide` per inject"
+            );
+            self.errors.push(choices.span.start, message);
+        }
+        let mut resolved: Vec<(ActionIx, &Spanned<String>)> = Vec::new();
+        let mut all_known = true;
+        for (k, choice) in choices.value.iter().enumerate() {
+            if choices.value[..k].iter().any(|c| c.value == choice.value) {
+                let message = format!("action `{}` is listed twice in `decide`", choice.value);
+                self.errors.push(choice.span, message);
+                continue;
+            }
+            if written
+                .iter()
+                .any(|e| e.action.given().is_some_and(|a| a.value == choice.value))
+            {
+                let message = format!(
+                    "inject `{inject_id}` expects action `{}` both on its own and as a choice of \
+                     its decision: one response would have to satisfy both",
+                    choice.value
+                );
+                self.errors.push(choice.span, message);
+            }
+            match self.resolve(&refs.actions, choice) {
+                Some(ix) => resolved.push((ActionIx(ix), choice)),
+                None => all_known = false,
+            }
+        }
+        let what = (all_known && resolved.len() >= 2)
+            .then(|| Expected::Decision(resolved.iter().map(|(ix, _)| *ix).collect()));
+        (what, resolved)
+    }
+
     /// The teams that owe an expectation: `by`, which must be among `to`, or else `to`; each must
-    /// be allowed to take the action.
+    /// be allowed to take the action (for a decision, every one of its choices).
     fn by(
         &mut self,
         e: &RawExpectation,
         to: Option<&[TeamIx]>,
-        action: Option<(ActionIx, &Spanned<String>)>,
+        actions: &[(ActionIx, &Spanned<String>)],
         refs: &Refs,
         scenario: &Scenario,
         actions_known: &[bool],
     ) -> Vec<TeamIx> {
-        let may_take = action
+        let known: Vec<(&Action, &Spanned<String>)> = actions
+            .iter()
             .filter(|(ix, _)| actions_known[ix.0])
-            .map(|(ix, _)| &scenario.actions[ix.0]);
+            .map(|(ix, name)| (&scenario.actions[ix.0], *name))
+            .collect();
         match &e.by {
             Got::Given(by) => {
                 if by.value.is_empty() {
@@ -478,7 +631,7 @@ impl Resolver<'_> {
                             name.value
                         );
                         self.errors.push(name.span, message);
-                    } else if let Some(action) = may_take.filter(|a| !a.allows(team)) {
+                    } else if let Some((action, _)) = known.iter().find(|(a, _)| !a.allows(team)) {
                         let message = format!(
                             "team `{}` may not take action `{}` (its teams: {})",
                             name.value,
@@ -492,7 +645,7 @@ impl Resolver<'_> {
             }
             Got::Absent => {
                 let to = to.unwrap_or_default();
-                if let (Some(action), Some((_, action_name))) = (may_take, action) {
+                for (action, action_name) in &known {
                     let refused: Vec<&str> = to
                         .iter()
                         .filter(|t| !action.allows(**t))
@@ -596,6 +749,15 @@ impl Resolver<'_> {
             self.errors.push(name.span, message);
             return None;
         };
+        if names_a_message(inject_name) {
+            let message = format!(
+                "a trigger cannot wait on a message's reply (`{}`): messages are numbered as \
+                 the exercise runs; wait on the inject or action that leads to it",
+                name.value.escape_debug()
+            );
+            self.errors.push(name.span, message);
+            return None;
+        }
         let inject = self.resolve(
             &refs.injects,
             &Spanned {
@@ -609,24 +771,24 @@ impl Resolver<'_> {
             .given()
             .map(|e| e.readable().collect())
             .unwrap_or_default();
-        let Some(position) = written
-            .iter()
-            .position(|e| e.action.given().is_some_and(|a| a.value == action_name))
-        else {
+        let Some(position) = written.iter().position(|e| match e.decide {
+            Got::Absent => e.action.given().is_some_and(|a| a.value == action_name),
+            _ => action_name == DECISION,
+        }) else {
             // An expectation whose action had an error may be the one meant: no second error.
             let complete = !raw.expect.is_bad()
                 && raw.expect.given().is_none_or(|e| e.complete())
                 && written.iter().all(|e| {
-                    e.action
-                        .given()
-                        .is_some_and(|a| refs.actions.get(&a.value).is_some())
+                    !e.decide.is_absent()
+                        || e.action
+                            .given()
+                            .is_some_and(|a| refs.actions.get(&a.value).is_some())
                 });
             if complete {
-                let expected = list_names(
-                    written
-                        .iter()
-                        .filter_map(|e| e.action.given().map(|a| a.value.as_str())),
-                );
+                let expected = list_names(written.iter().filter_map(|e| match &e.decide {
+                    Got::Absent => e.action.given().map(|a| a.value.as_str()),
+                    _ => Some(DECISION),
+                }));
                 let message = format!(
                     "inject `{inject_name}` has no expectation of action `{}` (it expects: {expected})",
                     action_name.escape_debug()
@@ -674,6 +836,7 @@ fn placeholder_action() -> Action {
         teams: None,
         fields: Vec::new(),
         message: None,
+        ahead: false,
     }
 }
 
