@@ -8,6 +8,7 @@ pub mod report;
 pub mod ron_file;
 pub mod scenario;
 pub mod script;
+pub mod simulate;
 #[cfg(test)]
 mod testing;
 pub mod tui;
