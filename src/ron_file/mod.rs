@@ -9,5 +9,6 @@ pub use diagnostic::{Diagnostic, Severity, SourceMap};
 pub use parse::{Field, Kind, Span, Value};
 pub(crate) use typed::record;
 pub use typed::{
-    Each, Errors, FromValue, Got, Positive, Presence, Share, Spanned, list_names, parse_file,
+    Each, Errors, Fields, FromValue, Got, Positive, Presence, Share, Spanned, list_names,
+    parse_file,
 };

@@ -226,6 +226,12 @@ impl<'v> Fields<'v> {
             .map(|(_, v)| unwrap_some(v))
     }
 
+    /// An optional field as written: absent, or written `None`, is `None`.
+    pub fn get_optional(&self, name: &str) -> Option<&'v Value> {
+        self.get(name)
+            .filter(|v| !matches!(&v.kind, Kind::Unit(n) if n == "None"))
+    }
+
     /// Reads a field: an optional field written `None` is absent, while a required one written
     /// `None` gets a type error rather than passing silently.
     pub fn read<T: FromValue>(

@@ -384,7 +384,7 @@ impl Summary {
 /// `INJECT.ACTION` or `INJECT.ACTION@TEAM`, as a trigger names it.
 fn expectation_name(scenario: &Scenario, on: &ExpectationRef) -> String {
     let inject = scenario.inject(on.inject);
-    let action = &scenario.action(inject.expect[on.expectation].action).id;
+    let action = inject.expect[on.expectation].name(scenario);
     match on.team {
         Some(team) => format!("{}.{action}@{}", inject.id, scenario.team(team).id),
         None => format!("{}.{action}", inject.id),

@@ -221,14 +221,18 @@ impl Layout {
         for (i, inject) in scenario.injects.iter().enumerate() {
             let i = InjectIx(i);
             for (k, expectation) in inject.expect.iter().enumerate() {
-                let name = format!("{}.{}", inject.id, scenario.action(expectation.action).id);
+                let name = format!("{}.{}", inject.id, expectation.name(scenario));
                 for team in &expectation.by {
                     let row =
                         layout.push(format!("{name}@{}", scenario.team(*team).id), true, Some(i));
                     layout.of_inject.insert((i, k, *team), row);
                 }
                 for sender in &expectation.by {
-                    for recipient in replies_to(expectation.action, *sender) {
+                    let recipients = expectation
+                        .choices()
+                        .iter()
+                        .flat_map(|action| replies_to(*action, *sender));
+                    for recipient in recipients {
                         if !layout.attached.contains_key(&(i, k, recipient)) {
                             let id = format!("reply:{name}@{}", scenario.team(recipient).id);
                             let row = layout.push(id, false, Some(i));
