@@ -57,6 +57,9 @@ enum Cmd {
         /// Scenario files (RON).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Treat warnings as errors: a file with any is not ok (exit 1).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
     Simulate(ttx::simulate::SimulateArgs),
@@ -141,7 +144,10 @@ fn main() -> ExitCode {
             format,
             output,
         }) => report(&journal, format.into(), output.as_deref()),
-        Some(Cmd::Validate { scenarios }) => validate(&scenarios),
+        Some(Cmd::Validate {
+            scenarios,
+            deny_warnings,
+        }) => validate(&scenarios, deny_warnings),
         Some(Cmd::New { file }) => new(file.as_deref()),
         Some(Cmd::Simulate(args)) => ttx::simulate::command(args, (BUILT_IN_NAME, BUILT_IN))
             .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
@@ -161,8 +167,9 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))
+    let bytes = fs::read(path)
+        .map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))?;
+    ttx::ron_file::text_of(bytes).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
 }
 
 /// Every diagnostic of a file, one after the other.
@@ -268,17 +275,34 @@ fn report(journal: &Path, format: Format, output: Option<&Path>) -> Result<(), F
     )
 }
 
-fn validate(paths: &[PathBuf]) -> Result<(), Failure> {
+fn validate(paths: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
     let mut failed = false;
     for path in paths {
-        let outcome = read(path).and_then(|source| scenario_from(path, &source));
+        let outcome = read(path).and_then(|source| {
+            ttx::scenario::validate_scenario(&path.display().to_string(), &source)
+                .map_err(|d| diagnostics(&d))
+        });
         match outcome {
-            Ok(scenario) => println!(
-                "ok: {} ({} injects, {} teams)",
-                path.display(),
-                scenario.injects.len(),
-                scenario.teams.len()
-            ),
+            Ok(validated) => {
+                for warning in &validated.warnings {
+                    eprintln!("{warning}");
+                }
+                if deny_warnings && !validated.warnings.is_empty() {
+                    failed = true;
+                    eprintln!(
+                        "{}: {} warning(s), refused with --deny-warnings",
+                        path.display(),
+                        validated.warnings.len()
+                    );
+                    continue;
+                }
+                println!(
+                    "ok: {} ({} injects, {} teams)",
+                    path.display(),
+                    validated.scenario.injects.len(),
+                    validated.scenario.teams.len()
+                )
+            }
             Err(Failure::Input(message) | Failure::Usage(message)) => {
                 failed = true;
                 eprintln!("{}", message.trim_end());

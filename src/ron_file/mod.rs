@@ -10,5 +10,5 @@ pub use parse::{Field, Kind, Span, Value};
 pub(crate) use typed::record;
 pub use typed::{
     Each, Errors, Fields, FromValue, Got, Positive, Presence, Share, Spanned, list_names,
-    parse_file,
+    parse_file, text_of,
 };

@@ -11,6 +11,42 @@ use super::parse::{Kind, Span, Value};
 /// The largest scenario or script file that is read at all.
 pub const MAX_SOURCE_BYTES: usize = 16 << 20;
 
+/// A file's bytes as text: UTF-8, with or without a byte-order mark. A UTF-16 file (as some
+/// Windows editors save) is named as such, and any other file that is not UTF-8 gets the line
+/// and column of its first bad byte.
+pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = match bytes.as_slice() {
+        [0xFF, 0xFE, ..] => Some("UTF-16 (little-endian, with a byte-order mark)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 (big-endian, with a byte-order mark)"),
+        [a, 0, ..] if *a != 0 => Some("UTF-16 (little-endian)"),
+        [0, b, ..] if *b != 0 => Some("UTF-16 (big-endian)"),
+        _ => None,
+    };
+    match (String::from_utf8(bytes), utf16) {
+        (Ok(text), None) => Ok(text),
+        (_, Some(encoding)) => Err(format!(
+            "the file is {encoding} text; ttx reads UTF-8: save it as UTF-8"
+        )),
+        (Err(e), None) => {
+            let good = e.utf8_error().valid_up_to();
+            let before = e.as_bytes().get(..good).unwrap_or_default();
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |n| n + 1);
+            let col = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default())
+                .chars()
+                .count()
+                + 1;
+            Err(format!(
+                "not UTF-8 text: a byte at line {line}, column {col} is not UTF-8; save the file \
+                 as UTF-8"
+            ))
+        }
+    }
+}
+
 /// Reads a file's text into the spanned tree: a file over the size limit or with a syntax error
 /// gets its one diagnostic. A UTF-8 byte-order mark at the start is skipped (editors on Windows
 /// write one); positions still count from the file's first byte.

@@ -157,9 +157,13 @@ pub fn warnings(
         let Some(when) = raw.when.given() else {
             continue;
         };
+        // The inject waited on is itself never released (or always skipped).
+        let target_never = |target: InjectIx| {
+            earliest[target.0] == Earliest::Never || never_drawn(scenario.inject(target))
+        };
         let released = |target: InjectIx| -> String {
             let target = scenario.inject(target);
-            if target.chance == 0.0 {
+            if never_drawn(target) {
                 format!("`{}` has `chance: 0` and is never released", target.id)
             } else {
                 format!("`{}` is never released", target.id)
@@ -181,7 +185,7 @@ pub fn warnings(
                 at_deadlines(warnings, scenario, inject, raw, *t, end);
             }
             (_, Earliest::At(_), _) => {}
-            (Trigger::Released(target), Earliest::Never, _) => {
+            (Trigger::Released(target), Earliest::Never, _) if target_never(*target) => {
                 let why = released(*target);
                 warnings.push(
                     when.span,
@@ -189,7 +193,7 @@ pub fn warnings(
                 );
             }
             (Trigger::Met(target) | Trigger::Missed(target), Earliest::Never, _)
-                if earliest[target.inject.0] == Earliest::Never =>
+                if target_never(target.inject) =>
             {
                 let why = released(target.inject);
                 warnings.push(
@@ -266,6 +270,12 @@ fn at_deadlines(
     }
 }
 
+/// An inject whose `chance` is 0 is skipped whenever its trigger fires, so what waits on it never
+/// follows; a `Manual` inject is released by hand, which ignores `chance`.
+fn never_drawn(inject: &Inject) -> bool {
+    inject.chance == 0.0 && inject.when != Trigger::Manual
+}
+
 fn may_be_taken(scenario: &Scenario, action: ActionIx, team: Option<TeamIx>) -> bool {
     let action = scenario.action(action);
     match team {
@@ -307,7 +317,7 @@ fn earliest_releases(scenario: &Scenario, waits_on: &[Option<usize>]) -> Vec<Ear
 fn earliest_of(scenario: &Scenario, ix: usize, settled: &[Option<Earliest>]) -> Earliest {
     let inject = &scenario.injects[ix];
     let of = |target: InjectIx| -> Earliest {
-        if scenario.inject(target).chance == 0.0 {
+        if never_drawn(scenario.inject(target)) {
             return Earliest::Never;
         }
         settled
