@@ -343,3 +343,46 @@ fn many_short_cycles_are_each_reported_once() {
         errors[100]
     );
 }
+
+// ---- what a journal can hold (issue 12, item 1) ----
+
+/// The tutorial with a comment of control characters (six bytes each once escaped in the
+/// journal's first line) and letters, so that the line would take exactly `needed` bytes.
+fn tutorial_needing(needed: usize) -> String {
+    let escaped = |text: &str| serde_json::to_string(text).unwrap().len() - 2;
+    let scenario = load_scenario("t.ron", TUTORIAL).unwrap();
+    let base = format!("{TUTORIAL}// \n");
+    let fixed =
+        escaped(&base) + escaped(&scenario.title) + ttx::scenario::load::JOURNAL_HEADER_ROOM;
+    let room = needed - fixed;
+    format!(
+        "{TUTORIAL}// {}{}\n",
+        "\u{1}".repeat(room / 6),
+        "a".repeat(room % 6)
+    )
+}
+
+#[test]
+fn a_scenario_is_accepted_only_if_its_journal_can_be_read_back() {
+    let limit = ttx::journal::MAX_LINE_BYTES;
+    let at_limit = tutorial_needing(limit);
+    let scenario = load_scenario("t.ron", &at_limit).expect("at the limit: accepted");
+    let header = ttx::journal::Header::new(
+        "t.ron",
+        &at_limit,
+        &scenario,
+        ttx::engine::Settings::of(&scenario),
+    );
+    let mut line = serde_json::to_vec(&header).unwrap();
+    assert!(line.len() <= limit, "{} bytes", line.len());
+    line.push(b'\n');
+    assert!(read_journal_from(&line, "t.jsonl").is_ok());
+
+    let errors = scenario_errors(&tutorial_needing(limit + 1));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("scenario too large for its journal"),
+        "{}",
+        errors[0]
+    );
+}

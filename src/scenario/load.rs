@@ -18,7 +18,7 @@ pub const MAX_INJECTS: usize = 100_000;
 
 /// Room kept in a journal's first line for everything but the scenario's source and title
 /// (file name, digest, seed, speed, keys): far more than they take.
-const JOURNAL_HEADER_ROOM: usize = 64 * 1024;
+pub const JOURNAL_HEADER_ROOM: usize = 64 * 1024;
 
 /// A scenario that loaded, and what `validate` warns about in it.
 #[derive(Debug)]
