@@ -9,7 +9,7 @@
 //! journal stays readable after the scenario file changes or disappears:
 //!
 //! ```json
-//! {"ttx_journal":1,"title":"Phishing wave","scenario_file":"phishing.ron","scenario_sha256":"9f86d0…","scenario_source":"Scenario(\n    title: …)\n","seed":7,"speed":6.0,"planned_end_s":14400}
+//! {"ttx_journal":2,"title":"Phishing wave","scenario_file":"phishing.ron","scenario_sha256":"9f86d0…","scenario_source":"Scenario(\n    title: …)\n","seed":7,"speed":6.0,"planned_end_s":14400}
 //! ```
 //!
 //! `scenario_sha256` is the lowercase hex SHA-256 of `scenario_source` (UTF-8 bytes); a journal
@@ -48,6 +48,28 @@
 //!   now and then, so a resume reopens where the room was.
 //! - An exercise without an `ended` line was interrupted; `ttx resume` continues it.
 //!
+//! # The hash chain
+//!
+//! Every line, the header included, ends with a `chain` key, written last:
+//!
+//! ```json
+//! {"at_s":0,"event":"started","chain":"3f1a…(64 hex digits)"}
+//! ```
+//!
+//! Its value is the lowercase hex SHA-256 of the previous line's `chain` value (the empty string
+//! for the header) followed by the line's bytes as they were before the key was added (the line
+//! without `,"chain":"…"` before its closing brace). So each line carries a digest of all the
+//! lines before it and of itself: changing any byte of a line's content, the header's seed
+//! included, or removing or inserting a line, is detected at the first line that no longer
+//! matches, and named by its number. The chain detects edits, not forgery: it has no secret, so
+//! someone who edits a journal and recomputes every digest after the edit is not detected by
+//! it (replay still refuses what the rules and the seed could not have produced). Lines taken off
+//! the end look like an exercise interrupted there.
+//!
+//! A journal whose header has no `chain` was written by a ttx before the chain; it is read
+//! without it, and a resume continues it without it. A line with a `chain` under a header
+//! without one is refused (the header was edited).
+//!
 //! # Reading
 //!
 //! Every line is checked against the exercise as replayed so far; a line that does not parse,
@@ -55,18 +77,28 @@
 //! line (`journal.jsonl:14: …`), never skipped. The one exception is a last line without its
 //! `\n` that is not valid JSON: a crash cut it off while it was being written, so it was never
 //! shown to anyone; it is ignored with a warning. A journal over 512 MiB or a line over 16 MiB is
-//! refused.
+//! refused, before it is read. What editors add is accepted: a UTF-8 byte-order mark, whitespace
+//! at the end of a line, blank lines at the end of the file; a blank line between events is an
+//! error naming it. A speed outside what the clock runs at (`clock::check_speed`) is refused.
 //!
 //! # Writing
 //!
-//! A journal is created, never overwritten. Each `append` writes its events and then fsyncs the
-//! file once; creation also fsyncs the directory. The writer holds an advisory lock on the file
-//! for its lifetime, so two ttx processes never write the same journal; the operating system
-//! drops the lock when a process dies, so a crash never leaves a stale lock behind.
+//! A journal is created, never overwritten, and opened for append, so every write lands at its
+//! end. Each `append` writes its events and then fsyncs the file once; creation also fsyncs the
+//! directory. The writer holds an advisory lock on the file for its lifetime, so two ttx
+//! processes never write the same journal; the operating system drops the lock when a process
+//! dies, so a crash never leaves a stale lock behind.
+//!
+//! A write that fails (a full disk) is cut off at once, so the journal holds exactly what the
+//! screen was told was recorded; if even that fails, it is cut off before the next append and
+//! when the writer is dropped. Before each append the writer checks that the file is still the
+//! one it wrote, with the length it left: a journal deleted, replaced, cut short or written by
+//! another program is an error, which stops the clock as a failed write does.
 //!
 //! On resume, a cut-off last line is removed (only the bytes after the last `\n`, which were
-//! never part of the exercise), and a last line that is complete but lost its `\n` gets one; the
-//! journal then reads cleanly again, and nothing before is rewritten.
+//! never part of the exercise), blank lines at the end are removed, and a last line that is
+//! complete but lost its `\n` gets one; the journal then reads cleanly again, and nothing
+//! before is rewritten.
 
 use std::fmt::Write as _;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -82,8 +114,9 @@ use sha2::{Digest, Sha256};
 use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Settings};
 use crate::scenario::{Scenario, Secs, TeamIx};
 
-/// The journal format this ttx writes and reads.
-pub const FORMAT: u64 = 1;
+/// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
+/// free messages (`said`) and responses that stand ready (`ready`).
+pub const FORMAT: u64 = 2;
 /// A journal larger than this is refused.
 pub const MAX_JOURNAL_BYTES: u64 = 512 * 1024 * 1024;
 /// A line longer than this (without its `\n`) is refused.
@@ -130,9 +163,12 @@ impl Header {
 
 /// Lowercase hex SHA-256 of a text.
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for byte in digest.iter() {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
         let _ = write!(hex, "{byte:02x}");
     }
     hex
@@ -168,6 +204,14 @@ pub enum JournalError {
         "journal {path} already exists; ttx never overwrites a journal: choose another file, or continue it with `ttx resume {path}`"
     )]
     Exists { path: String },
+    #[error(
+        "{path} is a directory; a journal is a file: give a file name, such as {path}/exercise.jsonl"
+    )]
+    IsDirectory { path: String },
+    #[error(
+        "journal {path} {what} while the exercise ran, so it no longer holds this exercise; ttx stopped the clock and records nothing more: quit, and keep a copy of the file as it is"
+    )]
+    Changed { path: String, what: String },
     #[error("journal {path} does not exist; check the path")]
     NotFound { path: String },
     #[error(
@@ -208,18 +252,34 @@ pub enum JournalError {
 /// Appends events to a journal and holds its lock while it lives.
 #[derive(Debug)]
 pub struct JournalWriter {
+    /// Opened for append: every write lands at the end of the file whatever happened before, so
+    /// a write that failed half-way and was cut off never leaves a hole.
     file: File,
     path: PathBuf,
-    /// After a failed write, the length the journal had before it: a part of a line may have
-    /// reached the disk, so the next append cuts it off first.
-    torn_at: Option<u64>,
+    /// The journal's length as this writer left it: every byte before is a complete line. A
+    /// different length on disk means someone else cut or wrote the file.
+    len: u64,
+    /// The file as opened, to notice it deleted or replaced while the exercise runs.
+    identity: Identity,
+    /// The hash-chain digest of the last line written; `None` for a journal begun by a ttx
+    /// without the chain, which is continued without it.
+    chain: Option<String>,
+    /// A failed write could not be cut off at once: the next append, or dropping the writer,
+    /// cuts the journal back to `len` first.
+    torn: bool,
+    /// Test seam: the next write stops after this many bytes and fails, as on a full disk.
+    #[cfg(test)]
+    fail_after: Option<usize>,
 }
 
 impl JournalWriter {
-    /// Creates a new journal and writes its header; refuses an existing file or a missing
-    /// directory.
+    /// Creates a new journal and writes its header; refuses an existing file, a directory or a
+    /// missing directory.
     pub fn create(path: &Path, header: &Header) -> Result<JournalWriter, JournalError> {
         let shown = show(path);
+        if path.is_dir() {
+            return Err(JournalError::IsDirectory { path: shown });
+        }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
@@ -231,7 +291,7 @@ impl JournalWriter {
             });
         }
         let file = OpenOptions::new()
-            .write(true)
+            .append(true)
             .create_new(true)
             .open(path)
             .map_err(|source| match source.kind() {
@@ -241,7 +301,8 @@ impl JournalWriter {
                 _ => io_error(path, "create", source),
             })?;
         lock(&file, path)?;
-        let mut line = serde_json::to_vec(header).map_err(|e| io_error(path, "write", e.into()))?;
+        let json = serde_json::to_vec(header).map_err(|e| io_error(path, "write", e.into()))?;
+        let (mut line, chain) = chained("", json);
         line.push(b'\n');
         let written = (&file)
             .write_all(&line)
@@ -253,24 +314,54 @@ impl JournalWriter {
             let _ = std::fs::remove_file(path);
             return Err(io_error(path, "write", source));
         }
+        let identity = Identity::of(&file).map_err(|source| io_error(path, "create", source))?;
         Ok(JournalWriter {
             file,
             path: path.to_path_buf(),
-            torn_at: None,
+            len: line.len() as u64,
+            identity,
+            chain: Some(chain),
+            torn: false,
+            #[cfg(test)]
+            fail_after: None,
         })
+    }
+
+    /// Creates a new journal named `STEM.jsonl` in `dir`, or `STEM-2.jsonl`, `STEM-3.jsonl`…
+    /// when that exists: two exercises started in the same second each get their own.
+    pub fn create_unique(
+        dir: &Path,
+        stem: &str,
+        header: &Header,
+    ) -> Result<JournalWriter, JournalError> {
+        let mut last = None;
+        for n in 1..=1000 {
+            let name = match n {
+                1 => format!("{stem}.jsonl"),
+                _ => format!("{stem}-{n}.jsonl"),
+            };
+            match JournalWriter::create(&dir.join(name), header) {
+                Err(error @ JournalError::Exists { .. }) => last = Some(error),
+                other => return other,
+            }
+        }
+        Err(last.unwrap_or(JournalError::Exists { path: show(dir) }))
     }
 
     /// Reopens an interrupted exercise's journal to continue it: takes its lock, reads and
     /// replays it, removes a cut-off last line (see the module documentation), and returns the
     /// writer with the exercise as the journal leaves it. Nothing already written is rewritten.
     pub fn resume(path: &Path) -> Result<(JournalWriter, LoadedJournal), JournalError> {
+        if path.is_dir() {
+            return Err(JournalError::IsDirectory { path: show(path) });
+        }
         let file = OpenOptions::new()
             .read(true)
             .append(true)
             .open(path)
             .map_err(|source| open_error(path, source))?;
         lock(&file, path)?;
-        let (mut loaded, tail) = read_from(&file, path)?;
+        let (mut loaded, tail, chain) = read_from(&file, path)?;
         let repaired = match tail {
             Tail::Clean => Ok(()),
             Tail::NoNewline => (&file).write_all(b"\n"),
@@ -280,58 +371,205 @@ impl JournalWriter {
                 )];
                 file.set_len(keep)
             }
+            // Blank lines at the end would sit between lines once more are appended.
+            Tail::Blank { keep } => file.set_len(keep),
         };
-        repaired
+        let repaired = repaired
             .and_then(|()| file.sync_all())
-            .map_err(|source| io_error(path, "repair the end of", source))?;
+            .and_then(|()| Ok((file.metadata()?.len(), Identity::of(&file)?)));
+        let (len, identity) =
+            repaired.map_err(|source| io_error(path, "repair the end of", source))?;
         let writer = JournalWriter {
             file,
             path: path.to_path_buf(),
-            torn_at: None,
+            len,
+            identity,
+            chain,
+            torn: false,
+            #[cfg(test)]
+            fail_after: None,
         };
         Ok((writer, loaded))
     }
 
-    /// Records events that `exercise.execute` has just applied, then fsyncs once.
+    /// Records events that `exercise.execute` has just applied, then fsyncs once. On failure
+    /// nothing of them stays in the journal: what reached the disk is cut off at once (or, if
+    /// even that fails, before the next append and when the writer is dropped), so the journal
+    /// holds exactly what the screen was told was recorded.
     pub fn append(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), JournalError> {
         if events.is_empty() {
             return Ok(());
         }
-        if let Some(len) = self.torn_at {
-            self.file
-                .set_len(len)
-                .and_then(|()| self.file.sync_data())
+        if self.torn {
+            self.cut_back()
                 .map_err(|source| io_error(&self.path, "repair", source))?;
-            self.torn_at = None;
         }
-        let before = self
-            .file
-            .metadata()
-            .map_err(|source| io_error(&self.path, "write to", source))?
-            .len();
+        self.check_intact()?;
         let mut buf = Vec::new();
+        let mut chain = self.chain.clone();
         for event in events {
             let record = Record::of(event, exercise);
-            serde_json::to_writer(&mut buf, &record)
-                .map_err(|e| io_error(&self.path, "write", e.into()))?;
+            let json =
+                serde_json::to_vec(&record).map_err(|e| io_error(&self.path, "write", e.into()))?;
+            match &chain {
+                Some(prev) => {
+                    let (line, next) = chained(prev, json);
+                    buf.extend_from_slice(&line);
+                    chain = Some(next);
+                }
+                None => buf.extend_from_slice(&json),
+            }
             buf.push(b'\n');
         }
-        let written = self
-            .file
-            .write_all(&buf)
-            .and_then(|()| self.file.sync_data());
-        if let Err(source) = written {
-            // The caller keeps the events and may try again once the disk is fixed; whatever
-            // part of them reached the disk is cut off first, so no torn line stays behind.
-            self.torn_at = Some(before);
+        if let Err(source) = self.write_through(&buf) {
+            // The caller keeps the events and may try again once the disk is fixed.
+            self.torn = self.cut_back().is_err();
             return Err(io_error(&self.path, "write to", source));
         }
+        self.len += buf.len() as u64;
+        self.chain = chain;
         Ok(())
+    }
+
+    fn write_through(&mut self, buf: &[u8]) -> io::Result<()> {
+        #[cfg(test)]
+        if let Some(n) = self.fail_after.take() {
+            self.file.write_all(&buf[..n.min(buf.len())])?;
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "No space left on device (a test's full disk)",
+            ));
+        }
+        self.file.write_all(buf)?;
+        self.file.sync_data()
+    }
+
+    /// Cuts the journal back to its last recorded line.
+    fn cut_back(&mut self) -> io::Result<()> {
+        self.file.set_len(self.len)?;
+        self.file.sync_data()?;
+        self.torn = false;
+        Ok(())
+    }
+
+    /// Refuses to write to a journal that is no longer the one this writer wrote: deleted,
+    /// replaced by another file, cut short or written by someone else.
+    fn check_intact(&self) -> Result<(), JournalError> {
+        let changed = |what: String| JournalError::Changed {
+            path: show(&self.path),
+            what,
+        };
+        let meta = self
+            .file
+            .metadata()
+            .map_err(|source| io_error(&self.path, "check", source))?;
+        match std::fs::metadata(&self.path) {
+            Ok(other) if Identity::from_metadata(&other) != self.identity => {
+                return Err(changed("was replaced by another file".into()));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(changed("was deleted or moved away".into()));
+            }
+            _ if Identity::links(&meta) == Some(0) => {
+                return Err(changed("was deleted".into()));
+            }
+            _ => {}
+        }
+        match meta.len() {
+            len if len < self.len => Err(changed(format!(
+                "was cut short (it has {len} bytes; ttx had written {})",
+                self.len
+            ))),
+            len if len > self.len => Err(changed(format!(
+                "was written to by another program (it has {len} bytes; ttx had written {})",
+                self.len
+            ))),
+            _ => Ok(()),
+        }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+impl Drop for JournalWriter {
+    fn drop(&mut self) {
+        if self.torn {
+            // Last chance to leave only recorded lines behind; nobody is left to tell.
+            let _ = self.cut_back();
+        }
+    }
+}
+
+/// Which file a journal is: device and inode where the system has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Identity(Option<(u64, u64)>);
+
+impl Identity {
+    fn of(file: &File) -> io::Result<Identity> {
+        Ok(Identity::from_metadata(&file.metadata()?))
+    }
+
+    #[cfg(unix)]
+    fn from_metadata(meta: &std::fs::Metadata) -> Identity {
+        use std::os::unix::fs::MetadataExt;
+        Identity(Some((meta.dev(), meta.ino())))
+    }
+
+    #[cfg(not(unix))]
+    fn from_metadata(_meta: &std::fs::Metadata) -> Identity {
+        Identity(None)
+    }
+
+    /// How many names the file has (0: deleted while open).
+    #[cfg(unix)]
+    fn links(meta: &std::fs::Metadata) -> Option<u64> {
+        use std::os::unix::fs::MetadataExt;
+        Some(meta.nlink())
+    }
+
+    #[cfg(not(unix))]
+    fn links(_meta: &std::fs::Metadata) -> Option<u64> {
+        None
+    }
+}
+
+/// The key that ends every line of a chained journal: `,"chain":"<64 hex digits>"}`.
+const CHAIN_KEY: &[u8] = b",\"chain\":\"";
+const CHAIN_SUFFIX_LEN: usize = CHAIN_KEY.len() + 64 + 2;
+
+/// A line's JSON object with its hash-chain digest added as its last key: the SHA-256 of the
+/// previous line's digest (empty for the header) followed by the object as it was before the
+/// key was added. Returns the line and its digest.
+fn chained(prev: &str, mut json: Vec<u8>) -> (Vec<u8>, String) {
+    let digest = chain_digest(prev, &json);
+    json.pop(); // the closing brace, put back after the digest
+    json.extend_from_slice(CHAIN_KEY);
+    json.extend_from_slice(digest.as_bytes());
+    json.extend_from_slice(b"\"}");
+    (json, digest)
+}
+
+fn chain_digest(prev: &str, json: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(prev.as_bytes());
+    hasher.update(json);
+    hex(&hasher.finalize())
+}
+
+/// A line split into its object without the digest, and the digest, when it ends with one.
+fn split_chain(content: &[u8]) -> Option<(Vec<u8>, &str)> {
+    let at = content.len().checked_sub(CHAIN_SUFFIX_LEN)?;
+    let (body, suffix) = content.split_at(at);
+    let digest = suffix.strip_prefix(CHAIN_KEY)?.strip_suffix(b"\"}")?;
+    let digest = std::str::from_utf8(digest).ok()?;
+    if !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut object = body.to_vec();
+    object.push(b'}');
+    Some((object, digest))
 }
 
 fn lock(file: &File, path: &Path) -> Result<(), JournalError> {
@@ -376,14 +614,17 @@ fn open_error(path: &Path, source: io::Error) -> JournalError {
 /// Reads and replays a journal (see the module documentation for what is checked). It takes no
 /// lock: reading the journal of a running exercise is fine, and may end on a cut-off line.
 pub fn read_journal(path: &Path) -> Result<LoadedJournal, JournalError> {
+    if path.is_dir() {
+        return Err(JournalError::IsDirectory { path: show(path) });
+    }
     let file = File::open(path).map_err(|source| open_error(path, source))?;
-    read_from(&file, path).map(|(loaded, _)| loaded)
+    read_from(&file, path).map(|(loaded, _, _)| loaded)
 }
 
 /// Reads and replays a journal held in memory; `name` stands for its path in error messages.
 /// The same checks as `read_journal` (a fuzzing and testing entry point).
 pub fn read_journal_from(bytes: &[u8], name: &str) -> Result<LoadedJournal, JournalError> {
-    read_lines(bytes, bytes.len() as u64, Path::new(name)).map(|(loaded, _)| loaded)
+    read_lines(bytes, bytes.len() as u64, Path::new(name)).map(|(loaded, _, _)| loaded)
 }
 
 /// How a journal ends.
@@ -395,22 +636,27 @@ enum Tail {
     NoNewline,
     /// A last line cut off by a crash, ignored; `keep` bytes come before it.
     CutOff { keep: u64, line: u64 },
+    /// Blank lines (whitespace only) after the last line, ignored; `keep` bytes come before.
+    Blank { keep: u64 },
 }
 
-fn read_from(file: &File, path: &Path) -> Result<(LoadedJournal, Tail), JournalError> {
-    let size = file
-        .metadata()
-        .map_err(|source| io_error(path, "read", source))?
-        .len();
+/// A journal read back: the exercise, how the file ends, and the hash-chain digest of its last
+/// line (`None` for a journal without the chain).
+type ReadBack = (LoadedJournal, Tail, Option<String>);
+
+fn read_from(file: &File, path: &Path) -> Result<ReadBack, JournalError> {
+    let size = crate::files::check_size(file, path, MAX_JOURNAL_BYTES).map_err(|e| match e {
+        crate::files::ReadError::Io { source, .. } => io_error(path, "read", source),
+        _ => JournalError::TooBig {
+            path: show(path),
+            size: file.metadata().map_or(0, |m| m.len()),
+        },
+    })?;
     read_lines(file, size, path)
 }
 
 /// Reads and replays the journal's lines from `input`, which holds `size` bytes.
-fn read_lines(
-    input: impl Read,
-    size: u64,
-    path: &Path,
-) -> Result<(LoadedJournal, Tail), JournalError> {
+fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, JournalError> {
     let shown = show(path);
     if size > MAX_JOURNAL_BYTES {
         return Err(JournalError::TooBig { path: shown, size });
@@ -426,6 +672,10 @@ fn read_lines(
     let mut offset = 0u64;
     let mut tail = Tail::Clean;
     let mut state: Option<(Header, Exercise)> = None;
+    // The digest of the last line read, in a journal that has the chain.
+    let mut chain: Option<String> = None;
+    // The first of the blank lines read since the last line with content, and where it starts.
+    let mut blank: Option<(u64, u64)> = None;
     let mut events = Vec::new();
     let mut warnings = Vec::new();
     loop {
@@ -443,8 +693,9 @@ fn read_lines(
         if terminated {
             content = &content[..content.len() - 1];
         }
-        if let Some(stripped) = content.strip_suffix(b"\r") {
-            content = stripped;
+        if number == 1 {
+            // A byte-order mark, as some editors write: not part of the header.
+            content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
         }
         if content.len() > MAX_LINE_BYTES {
             return Err(line_error(
@@ -452,6 +703,20 @@ fn read_lines(
                 format!(
                     "the line is longer than {MAX_LINE_BYTES} bytes (16 MiB); this is not a ttx journal, or it is damaged"
                 ),
+            ));
+        }
+        // Trailing whitespace (a `\r`, spaces an editor left) is not part of the line.
+        content = content.trim_ascii_end();
+        if state.is_some() && content.is_empty() {
+            blank.get_or_insert((number, offset));
+            offset += read as u64;
+            continue;
+        }
+        if let Some((line, _)) = blank {
+            return Err(line_error(
+                line,
+                "a blank line between events; a journal has one event on every line (was it edited?)"
+                    .into(),
             ));
         }
         if !terminated {
@@ -477,12 +742,49 @@ fn read_lines(
         match &mut state {
             None => {
                 let header = parse_header(content, &shown)?;
+                // The header's own digest starts the chain; a header without one is from a ttx
+                // before the chain, whose lines are read without it.
+                chain = match split_chain(content) {
+                    Some((object, digest)) => {
+                        if chain_digest("", &object) != digest {
+                            return Err(line_error(1, edited("the header")));
+                        }
+                        Some(digest.to_string())
+                    }
+                    None => None,
+                };
                 let scenario = load_checked(&header, &shown)?;
                 let exercise = Exercise::new(Arc::new(scenario), header.settings());
                 state = Some((header, exercise));
             }
             Some((_, exercise)) => {
-                let record: Record = serde_json::from_slice(content)
+                let object = match (&chain, split_chain(content)) {
+                    (Some(prev), Some((object, digest))) => {
+                        if chain_digest(prev, &object) != digest {
+                            return Err(line_error(number, edited("the line")));
+                        }
+                        chain = Some(digest.to_string());
+                        object
+                    }
+                    (Some(_), None) => {
+                        return Err(line_error(
+                            number,
+                            "the line has no hash-chain digest (`chain`) though every line of \
+                             this journal has one: it was edited or added after the exercise"
+                                .into(),
+                        ));
+                    }
+                    (None, Some(_)) => {
+                        return Err(line_error(
+                            number,
+                            "the line has a hash-chain digest (`chain`) but the header has \
+                             none: the header was edited after the exercise"
+                                .into(),
+                        ));
+                    }
+                    (None, None) => content.to_vec(),
+                };
+                let record: Record = serde_json::from_slice(&object)
                     .map_err(|e| line_error(number, json_message(&e)))?;
                 let event = record
                     .to_event(exercise)
@@ -497,6 +799,9 @@ fn read_lines(
     let Some((header, exercise)) = state else {
         return Err(JournalError::Empty { path: shown });
     };
+    if let (Some((_, keep)), Tail::Clean) = (blank, tail) {
+        tail = Tail::Blank { keep };
+    }
     let loaded = LoadedJournal {
         scenario: Arc::clone(exercise.scenario()),
         interrupted: exercise.ended_at().is_none(),
@@ -505,7 +810,14 @@ fn read_lines(
         events,
         warnings,
     };
-    Ok((loaded, tail))
+    Ok((loaded, tail, chain))
+}
+
+fn edited(what: &str) -> String {
+    format!(
+        "{what} was changed after it was written: it does not match the journal's hash chain \
+         (each line carries a digest of the line before it and of itself)"
+    )
 }
 
 /// serde_json's message without its position inside the one-line object.
@@ -549,12 +861,8 @@ fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
     }
     let header: Header = serde_json::from_value(value)
         .map_err(|e| line_error(format!("a damaged journal header: {e}")))?;
-    if !(header.speed.is_finite() && header.speed > 0.0) {
-        return Err(line_error(format!(
-            "the header's speed {} is not a positive number",
-            header.speed
-        )));
-    }
+    crate::clock::check_speed(header.speed)
+        .map_err(|reason| line_error(format!("the header's {reason}")))?;
     Ok(header)
 }
 
@@ -622,6 +930,16 @@ enum Kind {
         note: Option<String>,
         answers: Option<AnswersLine>,
         satisfies: Option<String>,
+        /// Done ahead of time: it satisfied nothing and stands ready (format 2).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        ready: bool,
+    },
+    Said {
+        n: u64,
+        from: String,
+        to: Vec<String>,
+        text: String,
+        in_reply_to: Option<u64>,
     },
     Message {
         n: u64,
@@ -733,8 +1051,23 @@ impl Record {
                 }),
                 satisfies: match outcome {
                     Outcome::Satisfied(ix) => Some(exercise.expectation_id(*ix)),
-                    Outcome::Unexpected => None,
+                    Outcome::Ready | Outcome::Unexpected => None,
                 },
+                ready: *outcome == Outcome::Ready,
+            },
+            Event::Said {
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+                ..
+            } => Kind::Said {
+                n: *n,
+                from: team(*from),
+                to: to.iter().map(|t| team(*t)).collect(),
+                text: text.clone(),
+                in_reply_to: *in_reply_to,
             },
             Event::MessageSent {
                 n,
@@ -793,7 +1126,10 @@ impl Record {
             Kind::Started => Event::Started { at },
             Kind::Paused => Event::Paused { at },
             Kind::Resumed => Event::Resumed { at },
-            Kind::Speed { speed } => Event::SpeedChanged { at, speed: *speed },
+            Kind::Speed { speed } => Event::SpeedChanged {
+                at,
+                speed: crate::clock::check_speed(*speed)?,
+            },
             Kind::Scheduled {
                 inject: i,
                 chance_draw,
@@ -832,8 +1168,10 @@ impl Record {
                 note,
                 answers,
                 satisfies,
+                ready,
             } => {
                 let outcome = match satisfies {
+                    None if *ready => Outcome::Ready,
                     None => Outcome::Unexpected,
                     Some(id) => Outcome::Satisfied(
                         exercise
@@ -868,6 +1206,20 @@ impl Record {
                 from: team(from)?,
                 action: action(a)?,
                 to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
+            },
+            Kind::Said {
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+            } => Event::Said {
+                at,
+                n: *n,
+                from: team(from)?,
+                to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
+                text: text.clone(),
+                in_reply_to: *in_reply_to,
             },
             Kind::Note {
                 team: t,
@@ -935,7 +1287,16 @@ mod tests {
         read_journal(path)
     }
 
+    /// Edits a line as a forger who recomputes the hash chain would: what is left to catch the
+    /// edit is the replay.
     fn edit_line(path: &Path, number: usize, edit: impl Fn(&str) -> String) {
+        edit_raw(path, number, edit);
+        let text = std::fs::read_to_string(path).unwrap();
+        std::fs::write(path, rechain(&text)).unwrap();
+    }
+
+    /// Edits a line and leaves the chain as it was.
+    fn edit_raw(path: &Path, number: usize, edit: impl Fn(&str) -> String) {
         let text = std::fs::read_to_string(path).unwrap();
         let lines: Vec<String> = text
             .lines()
@@ -943,6 +1304,26 @@ mod tests {
             .map(|(i, l)| if i + 1 == number { edit(l) } else { l.into() })
             .collect();
         std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
+
+    /// The journal's lines with the chain recomputed; a line that is not a JSON object is kept
+    /// as it is.
+    fn rechain(text: &str) -> String {
+        let mut prev = String::new();
+        let mut out = String::new();
+        for line in text.lines() {
+            let object = split_chain(line.as_bytes())
+                .map_or_else(|| line.as_bytes().to_vec(), |(object, _)| object);
+            if object.starts_with(b"{") && object.ends_with(b"}") {
+                let (line, digest) = chained(&prev, object);
+                out.push_str(std::str::from_utf8(&line).unwrap());
+                prev = digest;
+            } else {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        out
     }
 
     #[test]
@@ -975,13 +1356,14 @@ mod tests {
             let tag = format!("\"event\":\"{kind}\"");
             assert!(text.contains(&tag), "no {kind} line in\n{text}");
         }
-        // Fields keep the order given; lines start with their time.
+        // Fields keep the order given; lines start with their time and end with their digest.
         assert!(text.contains(
-            r#"{"at_s":3600,"event":"response","team":"soc","action":"report","fields":{"summary":"Fake password mail","indicators":" "},"note":null,"answers":{"inject":"mail-wave"},"satisfies":"mail-wave.report@soc"}"#
+            r#"{"at_s":3600,"event":"response","team":"soc","action":"report","fields":{"summary":"Fake password mail","indicators":" "},"note":null,"answers":{"inject":"mail-wave"},"satisfies":"mail-wave.report@soc","chain":""#
         ), "{text}");
         assert!(text.contains(
-            r#"{"at_s":2100,"event":"deadline","expectation":"cert-heads-up.ack@cert"}"#
+            r#"{"at_s":2100,"event":"deadline","expectation":"cert-heads-up.ack@cert","chain":""#
         ));
+        assert!(text.lines().all(|l| split_chain(l.as_bytes()).is_some()));
     }
 
     #[test]
@@ -1062,13 +1444,13 @@ mod tests {
         let path = dir.path().join("run.jsonl");
         write(&path, first_half());
         edit_line(&path, 1, |l| {
-            l.replace("\"ttx_journal\":1", "\"ttx_journal\":2")
+            l.replace("\"ttx_journal\":2", "\"ttx_journal\":3")
         });
         let error = read(&path).unwrap_err().to_string();
         assert_eq!(
             error,
             format!(
-                "{}: written by a newer ttx (format 2); this ttx reads format 1: read it with a newer ttx",
+                "{}: written by a newer ttx (format 3); this ttx reads format 2: read it with a newer ttx",
                 path.display()
             )
         );
@@ -1102,26 +1484,282 @@ mod tests {
         JournalWriter::resume(&path).unwrap();
     }
 
+    /// A fresh exercise recorded from its first command, with the writer that holds it.
+    fn fresh(path: &Path) -> (JournalWriter, Exercise) {
+        let scenario = Arc::new(phishing());
+        let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let writer = JournalWriter::create(path, &header_for(&exercise)).unwrap();
+        (writer, exercise)
+    }
+
+    /// The first half up to the response that sends a message (two lines in one write).
+    fn up_to_the_report(writer: &mut JournalWriter, exercise: &mut Exercise) -> Command {
+        let mut commands = first_half();
+        let report = commands.remove(9);
+        assert!(matches!(report, Command::Respond(_)));
+        play(writer, exercise, commands[..9].to_vec());
+        report
+    }
+
     #[test]
-    fn after_a_failed_write_the_next_append_cuts_the_torn_line_first() {
+    fn a_full_disk_during_a_fresh_run_leaves_no_hole() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run.jsonl");
-        let scenario = Arc::new(phishing());
-        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
-        let mut writer = JournalWriter::create(&path, &header_for(&exercise)).unwrap();
-        let intact = std::fs::metadata(&path).unwrap().len();
-        // What a write that failed half-way (a full disk) leaves behind.
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .unwrap()
-            .write_all(b"{\"at_s\":0,\"eve")
-            .unwrap();
-        writer.torn_at = Some(intact);
-        let events = play(&mut writer, &mut exercise, first_half());
+        let (mut writer, mut exercise) = fresh(&path);
+        let report = up_to_the_report(&mut writer, &mut exercise);
+        let events = exercise.execute(report).unwrap();
+        // The disk fills up 30 bytes into the write: those bytes reach the file.
+        writer.fail_after = Some(30);
+        let error = writer.append(&exercise, &events).unwrap_err();
+        assert!(error.to_string().contains("No space left"), "{error}");
+        let after_failure = read(&path).unwrap();
+        assert!(
+            after_failure.warnings.is_empty(),
+            "{:?}",
+            after_failure.warnings
+        );
+        // Room again: the retry lands right after the last recorded line.
+        writer.append(&exercise, &events).unwrap();
+        play(&mut writer, &mut exercise, vec![Command::End]);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!bytes.contains(&0), "a hole of NUL bytes in the journal");
         let loaded = read(&path).unwrap();
+        assert!(!loaded.interrupted);
+        assert_eq!(Report::of(&loaded.exercise), Report::of(&exercise));
+    }
+
+    #[test]
+    fn a_write_that_failed_is_not_in_the_journal_even_after_quitting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (mut writer, mut exercise) = fresh(&path);
+        let report = up_to_the_report(&mut writer, &mut exercise);
+        let recorded = read(&path).unwrap().events;
+        let events = exercise.execute(report).unwrap();
+        assert!(events.len() >= 2, "{events:?}");
+        let first_line = serde_json::to_vec(&Record::of(&events[0], &exercise))
+            .unwrap()
+            .len()
+            + CHAIN_SUFFIX_LEN
+            + 1;
+        // The response's whole line reaches the disk, then the disk is full.
+        writer.fail_after = Some(first_line + 5);
+        assert!(writer.append(&exercise, &events).is_err());
+        // The screen said the response failed; the facilitator quits.
+        drop(writer);
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, recorded, "the failed response was kept");
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    #[test]
+    fn a_journal_deleted_cut_or_replaced_while_running_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        type Damage = fn(&Path);
+        let damages: [(Damage, &str); 4] = [
+            (|p| std::fs::remove_file(p).unwrap(), "was deleted"),
+            (
+                |p| {
+                    let file = OpenOptions::new().write(true).open(p).unwrap();
+                    file.set_len(10).unwrap();
+                },
+                "was cut short",
+            ),
+            (
+                |p| {
+                    let mut file = OpenOptions::new().append(true).open(p).unwrap();
+                    file.write_all(b"{}\n").unwrap();
+                },
+                "was written to by another program",
+            ),
+            (
+                |p| {
+                    let other = p.with_extension("new");
+                    std::fs::write(&other, std::fs::read(p).unwrap()).unwrap();
+                    std::fs::rename(&other, p).unwrap();
+                },
+                "was replaced by another file",
+            ),
+        ];
+        for (damage, said) in damages {
+            let _ = std::fs::remove_file(&path);
+            let (mut writer, mut exercise) = fresh(&path);
+            play(&mut writer, &mut exercise, vec![Command::Start]);
+            damage(&path);
+            let events = exercise.execute(Command::Pause).unwrap();
+            let error = writer.append(&exercise, &events).unwrap_err();
+            assert!(matches!(error, JournalError::Changed { .. }), "{error}");
+            assert!(error.to_string().contains(said), "{error}");
+            assert!(error.to_string().contains("stopped the clock"), "{error}");
+        }
+    }
+
+    #[test]
+    fn any_edit_of_a_finished_journal_is_named_by_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, whole_run());
+        let original = std::fs::read_to_string(&path).unwrap();
+        let count = original.lines().count();
+        let shown = path.display().to_string();
+        for number in 1..=count {
+            std::fs::write(&path, &original).unwrap();
+            // One digit of the line's own content changes (the header's seed, a line's time).
+            edit_raw(&path, number, |l| {
+                let end = l.len() - CHAIN_SUFFIX_LEN;
+                let at = match number {
+                    1 => l.find("\"seed\":").unwrap() + 7,
+                    _ => l[..end].find(|c: char| c.is_ascii_digit()).unwrap(),
+                };
+                let digit = l.as_bytes()[at];
+                let other = if digit == b'9' {
+                    '8'
+                } else {
+                    (digit + 1) as char
+                };
+                format!("{}{other}{}", &l[..at], &l[at + 1..])
+            });
+            let error = read(&path).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("{shown}:{number}: "))
+                    && error.contains("changed after it was written"),
+                "line {number}: {error}"
+            );
+        }
+        // A line taken out is named by the line that now stands in its place.
+        std::fs::write(&path, &original).unwrap();
+        let mut lines: Vec<&str> = original.lines().collect();
+        lines.remove(4);
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let error = read(&path).unwrap_err().to_string();
+        assert!(error.starts_with(&format!("{shown}:5: ")), "{error}");
+    }
+
+    #[test]
+    fn a_journal_without_the_chain_still_reads_but_not_half_of_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (_, events) = write(&path, first_half());
+        let chained = std::fs::read_to_string(&path).unwrap();
+        let unchained: Vec<String> = chained
+            .lines()
+            .map(|l| {
+                let (object, _) = split_chain(l.as_bytes()).unwrap();
+                String::from_utf8(object).unwrap()
+            })
+            .collect();
+        // As a ttx before the chain wrote it.
+        std::fs::write(&path, unchained.join("\n") + "\n").unwrap();
+        let loaded = read(&path).unwrap();
         assert_eq!(loaded.events, events);
+        // Resuming it continues without the chain, and it still reads.
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        assert!(writer.chain.is_none());
+        let mut exercise = loaded.exercise;
+        play(&mut writer, &mut exercise, vec![Command::End]);
+        drop(writer);
+        assert!(!read(&path).unwrap().interrupted);
+        assert!(!std::fs::read_to_string(&path).unwrap().contains("chain"));
+        // The chain taken off the header alone is an edit.
+        let mut lines: Vec<&str> = chained.lines().collect();
+        lines[0] = &unchained[0];
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(":2: the line has a hash-chain digest"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_trailing_whitespace_are_accepted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (_, events) = write(&path, first_half());
+        let text = std::fs::read_to_string(&path).unwrap();
+        // What an editor may leave: a BOM, spaces and `\r` at line ends, blank lines at the end.
+        let edited = format!(
+            "\u{feff}{}\n  \n\n",
+            text.lines()
+                .map(|l| format!("{l} \r"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        std::fs::write(&path, &edited).unwrap();
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        // A resume removes the blank lines at the end before it appends.
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        let mut exercise = loaded.exercise;
+        play(&mut writer, &mut exercise, vec![Command::End]);
+        drop(writer);
+        assert!(!read(&path).unwrap().interrupted);
+    }
+
+    #[test]
+    fn a_blank_line_between_events_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, first_half());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(3, "");
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let error = read(&path).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "{}:4: a blank line between events; a journal has one event on every line (was it edited?)",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_speed_out_of_bounds_is_refused_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, first_half());
+        edit_line(&path, 1, |l| l.replace("\"speed\":1.0", "\"speed\":1e-20"));
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(":1: the header's speed 1e-20 is out of range"),
+            "{error}"
+        );
+        write_fresh(&path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = text
+            .lines()
+            .position(|l| l.contains("\"speed\":2.5"))
+            .unwrap()
+            + 1;
+        edit_line(&path, line, |l| {
+            l.replace("\"speed\":2.5", "\"speed\":1e308")
+        });
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(":{line}: speed 1e308 is out of range")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn journal_names_are_files_and_default_names_never_collide() {
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = Arc::new(phishing());
+        let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let header = header_for(&exercise);
+        let error = JournalWriter::create(dir.path(), &header).unwrap_err();
+        assert!(matches!(error, JournalError::IsDirectory { .. }), "{error}");
+        assert!(!error.to_string().contains("ttx resume"), "{error}");
+        let error = read_journal(dir.path()).unwrap_err();
+        assert!(matches!(error, JournalError::IsDirectory { .. }), "{error}");
+        let first = JournalWriter::create_unique(dir.path(), "run", &header).unwrap();
+        let second = JournalWriter::create_unique(dir.path(), "run", &header).unwrap();
+        assert_eq!(first.path(), dir.path().join("run.jsonl"));
+        assert_eq!(second.path(), dir.path().join("run-2.jsonl"));
     }
 
     #[test]

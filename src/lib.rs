@@ -2,7 +2,9 @@
 
 pub mod clock;
 pub mod engine;
+pub mod files;
 pub mod journal;
+pub mod library;
 pub mod play;
 pub mod report;
 pub mod ron_file;

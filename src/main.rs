@@ -2,15 +2,17 @@
 //! (0 success, 1 a bad input reported on stderr, 2 a usage error).
 
 use std::fs;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use ttx::engine::{Command as EngineCommand, Exercise, Settings};
-use ttx::journal::{Header, JournalWriter, read_journal};
+use ttx::engine::{Command as EngineCommand, Exercise, Refusal, Settings};
+use ttx::files::{MAX_INPUT_BYTES, ReadError, WriteError, check_output, write_output};
+use ttx::journal::{Header, JournalError, JournalWriter, read_journal};
+use ttx::play::StepError;
 use ttx::report::{Format, Report};
 use ttx::scenario::{Diagnostic, Scenario, load_scenario};
 use ttx::script::load_script;
@@ -48,9 +50,12 @@ enum Cmd {
         journal: PathBuf,
         #[arg(long, value_enum, default_value_t = FormatArg::Json)]
         format: FormatArg,
-        /// Write to this file instead of stdout.
+        /// Write to this file instead of stdout (never over an existing file without --force).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// With -o: replace an existing file (never the journal itself).
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// Check scenario files and print every error with its line.
     Validate {
@@ -63,17 +68,22 @@ enum Cmd {
     },
     /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
     Simulate(ttx::simulate::SimulateArgs),
-    /// Write a commented starter scenario (to stdout without FILE).
+    /// Write a commented starter scenario, or a copy of a library exercise (to stdout without FILE).
     New {
         /// Where to write it; never overwritten.
         file: Option<PathBuf>,
+        /// Copy this exercise of the library instead of the starter (see `ttx scenarios`).
+        #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(ttx::library::names()))]
+        from: Option<String>,
     },
+    /// List the library of ready-made exercises (title, teams, length, themes).
+    Scenarios,
 }
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// The scenario file (RON).
-    scenario: PathBuf,
+    /// The scenario file (RON); without it, the built-in scenario.
+    scenario: Option<PathBuf>,
     /// Scenario seconds per wall-clock second (overrides the scenario's speed).
     #[arg(long)]
     speed: Option<f64>,
@@ -86,9 +96,13 @@ struct RunArgs {
     /// Play this script headless on a virtual clock and write the report.
     #[arg(long)]
     script: Option<PathBuf>,
-    /// With --script: write the report to this file instead of stdout.
+    /// With --script: write the report to this file instead of stdout (never over an existing
+    /// file without --force).
     #[arg(long, requires = "script")]
     report: Option<PathBuf>,
+    /// With --report: replace an existing file (never the scenario, the script or the journal).
+    #[arg(long, requires = "report")]
+    force: bool,
     /// With --script: the report's format.
     #[arg(long, value_enum, requires = "script")]
     format: Option<FormatArg>,
@@ -111,19 +125,41 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// Why a command failed; each kind has its exit code.
+/// Why a command failed; each kind has its exit code (`Failure::code`).
+#[derive(Debug, thiserror::Error)]
 enum Failure {
-    /// A bad input (scenario, script, journal) or a file that cannot be read or written: 1.
+    /// A bad input (scenario, script) whose diagnostics are the message.
+    #[error("{0}")]
     Input(String),
-    /// Flags that do not fit together: 2.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Step(#[from] StepError),
+    /// The engine refused what a resume had to record (a journal it could not continue).
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    /// The terminal app could not run or stopped on an error.
+    #[error("{0}")]
+    App(String),
+    /// Flags that do not fit together.
+    #[error("error: {0}")]
     Usage(String),
-    /// A bad input whose messages were already printed: 1.
+    /// A bad input whose messages were already printed.
+    #[error("")]
     Reported,
 }
 
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(error: E) -> Failure {
-        Failure::Input(error.to_string())
+impl Failure {
+    /// 2 for a command line that contradicts itself, 1 for everything else.
+    fn code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) | Failure::Write(WriteError::IsInput { .. }) => 2,
+            _ => 1,
+        }
     }
 }
 
@@ -143,33 +179,51 @@ fn main() -> ExitCode {
             journal,
             format,
             output,
-        }) => report(&journal, format.into(), output.as_deref()),
+            force,
+        }) => report(&journal, format.into(), output.as_deref(), force),
         Some(Cmd::Validate {
             scenarios,
             deny_warnings,
         }) => validate(&scenarios, deny_warnings),
-        Some(Cmd::New { file }) => new(file.as_deref()),
+        Some(Cmd::New { file, from }) => ttx::library::text_for_new(from.as_deref(), STARTER)
+            .map_err(Failure::Usage)
+            .and_then(|text| new(file.as_deref(), text)),
+        Some(Cmd::Scenarios) => ttx::library::listings()
+            .map_err(Failure::Input)
+            .and_then(|l| print(&ttx::library::render(&l))),
         Some(Cmd::Simulate(args)) => ttx::simulate::command(args, (BUILT_IN_NAME, BUILT_IN))
             .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Input(message)) => {
-            eprintln!("{}", message.trim_end());
-            ExitCode::from(1)
+        Err(failure) => {
+            if !matches!(failure, Failure::Reported) {
+                eprintln!("{}", failure.to_string().trim_end());
+            }
+            ExitCode::from(failure.code())
         }
-        Err(Failure::Usage(message)) => {
-            eprintln!("error: {}", message.trim_end());
-            ExitCode::from(2)
-        }
-        Err(Failure::Reported) => ExitCode::from(1),
     }
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    let bytes = fs::read(path)
-        .map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))?;
+    // A byte-order mark is accepted and UTF-16 named (issue 10, item 13).
+    let bytes = ttx::files::read_bounded(path, MAX_INPUT_BYTES)?;
     ttx::ron_file::text_of(bytes).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
+}
+
+/// Writes to stdout. A reader that has gone (`ttx validate … | head -1`) is not an error: what
+/// it did not read was not wanted, and the command goes on quietly.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::App(format!(
+            "cannot write to the standard output: {e}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Every diagnostic of a file, one after the other.
@@ -188,7 +242,10 @@ fn scenario_from(path: &Path, source: &str) -> Result<Scenario, Failure> {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
-    let source = read(&args.scenario)?;
+    let (scenario_path, source) = match &args.scenario {
+        Some(path) => (path.clone(), read(path)?),
+        None => (PathBuf::from(BUILT_IN_NAME), BUILT_IN.to_string()),
+    };
     match args.script {
         Some(script) => {
             if args.speed.is_some() || args.seed.is_some() {
@@ -198,27 +255,47 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                 ));
             }
             let format = args.format.unwrap_or(FormatArg::Json).into();
+            let output = args.report.as_deref().map(|path| Output {
+                path,
+                force: args.force,
+            });
             play(
-                &args.scenario,
+                args.scenario.as_deref().map(|_| scenario_path.as_path()),
                 &source,
                 &script,
                 args.journal.as_deref(),
-                args.report.as_deref(),
+                output,
                 format,
             )
         }
-        None => live(&args.scenario, source, args.speed, args.seed, args.journal),
+        None => live(&scenario_path, source, args.speed, args.seed, args.journal),
     }
 }
 
+/// A file to write a report to, and whether it may replace an existing one.
+#[derive(Clone, Copy)]
+struct Output<'a> {
+    path: &'a Path,
+    force: bool,
+}
+
+/// `scenario_file` is `None` for the built-in scenario.
 fn play(
-    scenario_path: &Path,
+    scenario_file: Option<&Path>,
     source: &str,
     script_path: &Path,
     journal: Option<&Path>,
-    report: Option<&Path>,
+    report: Option<Output>,
     format: Format,
 ) -> Result<(), Failure> {
+    let scenario_path = scenario_file.unwrap_or(Path::new(BUILT_IN_NAME));
+    if let Some(output) = report {
+        // Before any work: a report that would replace an input or the journal is refused.
+        let mut inputs = vec![(script_path, "the script")];
+        inputs.extend(scenario_file.map(|path| (path, "the scenario")));
+        inputs.extend(journal.map(|path| (path, "the journal this run writes")));
+        check_output(output.path, &inputs, output.force)?;
+    }
     let scenario = Arc::new(scenario_from(scenario_path, source)?);
     let script_file = script_path.display().to_string();
     let script = load_script(&script_file, &read(script_path)?).map_err(|d| diagnostics(&d))?;
@@ -233,7 +310,19 @@ fn play(
         );
         // Headless play has no screen to keep in step: one write and one sync at the end.
         let mut writer = JournalWriter::create(journal, &header)?;
-        writer.append(&exercise, &events)?;
+        if let Err(error) = writer.append(&exercise, &events) {
+            // Half a journal would look like an interrupted live exercise; the script can
+            // always be played again.
+            drop(writer);
+            let removed = match fs::remove_file(journal) {
+                Ok(()) => "removed the incomplete journal",
+                Err(_) => "the incomplete journal could not be removed: delete it",
+            };
+            return Err(Failure::App(format!(
+                "{error}\nthe headless run is not recorded: {removed}; play the script again once \
+                 the disk has room"
+            )));
+        }
     }
     write_report(&Report::of(&exercise), &scenario, format, report)
 }
@@ -242,21 +331,29 @@ fn write_report(
     report: &Report,
     scenario: &Scenario,
     format: Format,
-    output: Option<&Path>,
+    output: Option<Output>,
 ) -> Result<(), Failure> {
     let text = report.render(scenario, format);
     match output {
-        Some(path) => fs::write(path, text)
-            .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display()))),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            Ok(stdout.flush()?)
-        }
+        Some(output) => Ok(write_output(output.path, text.as_bytes(), output.force)?),
+        None => print(&text),
     }
 }
 
-fn report(journal: &Path, format: Format, output: Option<&Path>) -> Result<(), Failure> {
+fn report(
+    journal: &Path,
+    format: Format,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<(), Failure> {
+    let output = output.map(|path| Output { path, force });
+    if let Some(output) = output {
+        check_output(
+            output.path,
+            &[(journal, "the journal being read")],
+            output.force,
+        )?;
+    }
     let loaded = read_journal(journal)?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
@@ -296,18 +393,17 @@ fn validate(paths: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
                     );
                     continue;
                 }
-                println!(
-                    "ok: {} ({} injects, {} teams)",
+                print(&format!(
+                    "ok: {} ({} injects, {} teams)\n",
                     path.display(),
                     validated.scenario.injects.len(),
                     validated.scenario.teams.len()
-                )
+                ))?
             }
-            Err(Failure::Input(message) | Failure::Usage(message)) => {
+            Err(failure) => {
                 failed = true;
-                eprintln!("{}", message.trim_end());
+                eprintln!("{}", failure.to_string().trim_end());
             }
-            Err(Failure::Reported) => failed = true,
         }
     }
     if failed {
@@ -317,12 +413,9 @@ fn validate(paths: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
     }
 }
 
-fn new(file: Option<&Path>) -> Result<(), Failure> {
+fn new(file: Option<&Path>, text: &str) -> Result<(), Failure> {
     match file {
-        None => {
-            print!("{STARTER}");
-            Ok(())
-        }
+        None => print(text),
         Some(path) => {
             let mut out = fs::OpenOptions::new()
                 .write(true)
@@ -334,7 +427,8 @@ fn new(file: Option<&Path>) -> Result<(), Failure> {
                         path.display()
                     ))
                 })?;
-            out.write_all(STARTER.as_bytes())?;
+            out.write_all(text.as_bytes())
+                .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
             eprintln!(
                 "wrote {}; check it with: ttx validate {}",
                 path.display(),
@@ -353,20 +447,16 @@ fn live(
     journal: Option<PathBuf>,
 ) -> Result<(), Failure> {
     let scenario = Arc::new(scenario_from(scenario_path, &source)?);
-    if let Some(speed) = speed.filter(|s| !(s.is_finite() && *s > 0.0)) {
-        return Err(Failure::Usage(format!(
-            "--speed must be a positive number, not {speed}"
-        )));
+    if let Some(speed) = speed {
+        ttx::clock::check_speed(speed)
+            .map_err(|reason| Failure::Usage(format!("--speed: {reason}")))?;
     }
+    require_terminal()?;
     let defaults = Settings::of(&scenario);
     let settings = Settings {
         seed: seed.unwrap_or(defaults.seed),
         speed: speed.unwrap_or(defaults.speed),
         ..defaults
-    };
-    let journal = match journal {
-        Some(path) => path,
-        None => default_journal_path(scenario_path)?,
     };
     let header = Header::new(
         &scenario_path.display().to_string(),
@@ -374,9 +464,29 @@ fn live(
         &scenario,
         settings,
     );
-    let writer = JournalWriter::create(&journal, &header)?;
+    let writer = match journal {
+        Some(path) => JournalWriter::create(&path, &header)?,
+        None => {
+            let (dir, stem) = default_journal(scenario_path)?;
+            JournalWriter::create_unique(&dir, &stem, &header)?
+        }
+    };
+    let journal = writer.path().to_path_buf();
     let exercise = Exercise::new(scenario, settings);
     open_app(exercise, &[], writer, &journal)
+}
+
+/// The app needs a terminal to draw on and to read keys from; without one, say so before
+/// anything is created.
+fn require_terminal() -> Result<(), Failure> {
+    let keys = std::io::stdin().is_terminal() || fs::File::open("/dev/tty").is_ok();
+    if std::io::stdout().is_terminal() && keys {
+        Ok(())
+    } else {
+        Err(Failure::App(
+            "ttx needs an interactive terminal (use --script for headless play)".into(),
+        ))
+    }
 }
 
 fn resume(journal: &Path) -> Result<(), Failure> {
@@ -386,12 +496,13 @@ fn resume(journal: &Path) -> Result<(), Failure> {
         eprintln!("warning: {warning}");
     }
     if !loaded.interrupted {
-        return Err(Failure::Input(format!(
+        return Err(Failure::App(format!(
             "{} is a finished exercise; see its report with: ttx report {}",
             journal.display(),
             journal.display()
         )));
     }
+    require_terminal()?;
     let (mut exercise, mut history) = (loaded.exercise, loaded.events);
     // A crash between the lines of one command left it half recorded: finish it first.
     let completed = exercise.complete_interrupted();
@@ -414,14 +525,15 @@ fn open_app(
 ) -> Result<(), Failure> {
     let report_dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
     ttx::tui::run_live(exercise, history, Box::new(writer), report_dir)
-        .map_err(|e| Failure::Input(e.to_string()))
+        .map_err(|e| Failure::App(e.to_string()))
 }
 
-/// `./exercises/<scenario>-<UTC date and time>.jsonl`, creating `./exercises` if needed.
-fn default_journal_path(scenario_path: &Path) -> Result<PathBuf, Failure> {
+/// `./exercises/` and `<scenario>-<UTC date and time>`, the name of a new journal there
+/// (`-2`, `-3`… are added when it exists), creating `./exercises` if needed.
+fn default_journal(scenario_path: &Path) -> Result<(PathBuf, String), Failure> {
     let dir = PathBuf::from("exercises");
     fs::create_dir_all(&dir)
-        .map_err(|e| Failure::Input(format!("{}: cannot create: {e}", dir.display())))?;
+        .map_err(|e| Failure::App(format!("{}: cannot create: {e}", dir.display())))?;
     let stem = scenario_path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -429,7 +541,7 @@ fn default_journal_path(scenario_path: &Path) -> Result<PathBuf, Failure> {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    Ok(dir.join(format!("{stem}-{}.jsonl", utc_stamp(secs))))
+    Ok((dir, format!("{stem}-{}", utc_stamp(secs))))
 }
 
 /// `YYYYMMDD-HHMMSS` in UTC, from days-since-epoch by the civil calendar algorithm.

@@ -47,10 +47,19 @@ pub enum StepKind {
         kind: NoteKind,
         text: String,
     },
+    /// A free hotline message.
+    Say {
+        team: String,
+        /// `None`: every other team.
+        to: Option<Vec<String>>,
+        text: String,
+        /// The message it answers.
+        in_reply_to: Option<u64>,
+    },
     End,
 }
 
-const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)` or `End(...)`";
+const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`";
 
 record! {
     struct RawScript as "Script", "the script" {
@@ -84,6 +93,16 @@ record! {
         team: String = Optional,
         kind: NoteKind = Required,
         text: String = Required,
+    }
+}
+
+record! {
+    struct RawSay as "Say", "a `Say` step" {
+        at: Spanned<Duration> = Required,
+        team: String = Required,
+        to: Vec<String> = Optional,
+        text: String = Required,
+        in_reply_to: MessageNumber = Optional,
     }
 }
 
@@ -205,6 +224,16 @@ impl FromValue for ReadStep {
                 };
                 (step.at, kind)
             }
+            "Say" => {
+                let step = RawSay::from_value(value, "", errors)?;
+                let kind = StepKind::Say {
+                    team: step.team.into_given()?,
+                    to: optional(step.to)?,
+                    text: step.text.into_given()?,
+                    in_reply_to: optional(step.in_reply_to)?.map(|m| m.0),
+                };
+                (step.at, kind)
+            }
             "End" => (RawEnd::from_value(value, "", errors)?.at, StepKind::End),
             other => {
                 errors.push(
@@ -250,7 +279,10 @@ impl FromValue for MessageNumber {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         match u64::from_value(value, field, errors)? {
             0 => {
-                errors.push(value.span(), "`message`: messages are numbered from 1");
+                errors.push(
+                    value.span(),
+                    format!("`{field}`: messages are numbered from 1"),
+                );
                 None
             }
             n => Some(MessageNumber(n)),
@@ -411,7 +443,7 @@ mod tests {
             errors(source),
             vec![
                 format!("4:21: `at`: malformed duration \"5x\": {grammar}"),
-                "5:9: unknown step `Jump`: expected `Respond(...)`, `Release(...)`, `Note(...)` or `End(...)`".into(),
+                "5:9: unknown step `Jump`: expected `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`".into(),
                 "6:30: `kind`: expected `Strength` or `Improvement`, found `Great`".into(),
                 "7:71: field `f` is given twice".into(),
                 "7:91: `message`: messages are numbered from 1".into(),
@@ -419,7 +451,7 @@ mod tests {
                     .into(),
                 "8:9: missing field `inject` in a `Release` step".into(),
                 "10:9: a script has at most one `End`".into(),
-                "11:9: expected a step: `Respond(...)`, `Release(...)`, `Note(...)` or `End(...)`, found a string".into(),
+                "11:9: expected a step: `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`, found a string".into(),
             ]
         );
     }

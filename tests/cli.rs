@@ -369,8 +369,8 @@ fn usage_errors_exit_2() {
     for args in [
         vec!["frobnicate"],
         vec!["validate"],
-        vec!["run"],
         vec!["run", "scenarios/tutorial.ron", "--format", "json"],
+        vec!["run", "--report", "r.json"],
         vec![
             "run",
             "scenarios/tutorial.ron",
@@ -459,18 +459,308 @@ fn every_shipped_scenario_validates() {
 }
 
 #[test]
-fn the_app_refuses_to_start_when_its_journal_cannot_be_written() {
+fn without_a_terminal_the_app_says_so_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("no-such-dir").join("j.jsonl");
-    let output = ttx()
-        .args(["run", "scenarios/tutorial.ron", "--journal"])
+    let journal = dir.path().join("j.jsonl");
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron");
+    let runs: [&[&str]; 3] = [
+        &["run", scenario, "--journal", "j.jsonl"],
+        &["run", "--journal", "j.jsonl"],
+        &[],
+    ];
+    for args in runs {
+        let output = ttx().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            "ttx needs an interactive terminal (use --script for headless play)\n"
+        );
+        assert!(!journal.exists(), "{args:?} left a journal");
+        assert!(!dir.path().join("exercises").exists(), "{args:?}");
+    }
+    // Resume reads, but writes nothing, before it knows it can open the app.
+    let finished = tutorial_journal(dir.path());
+    let text = fs::read_to_string(&finished).unwrap();
+    let cut: Vec<&str> = text.lines().collect();
+    fs::write(&finished, cut[..cut.len() - 1].join("\n") + "\n").unwrap();
+    let before = fs::read(&finished).unwrap();
+    let output = ttx().arg("resume").arg(&finished).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("interactive terminal"));
+    assert_eq!(fs::read(&finished).unwrap(), before);
+}
+
+#[test]
+fn run_without_a_scenario_plays_the_built_in_one_with_every_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let report = dir.path().join("r.json");
+    ttx()
+        .args([
+            "run",
+            "--script",
+            "tests/fixtures/cross-border-breach/script.ron",
+            "--format",
+            "json",
+            "--journal",
+        ])
         .arg(&journal)
+        .arg("--report")
+        .arg(&report)
+        .assert()
+        .success();
+    let expected: Value =
+        json(&fs::read("tests/fixtures/cross-border-breach/report.json").unwrap());
+    assert_eq!(json(&fs::read(&report).unwrap()), expected);
+    ttx().arg("report").arg(&journal).assert().success();
+}
+
+/// A pipe whose reader has already gone, as `| head -0` leaves it.
+fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = tutorial_journal(dir.path());
+    let journal = journal.to_str().unwrap();
+    let commands: [&[&str]; 5] = [
+        &[
+            "validate",
+            "scenarios/tutorial.ron",
+            "scenarios/ransomware.ron",
+        ],
+        &["report", journal],
+        &["report", journal, "--format", "md"],
+        &["new"],
+        &[
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+        ],
+    ];
+    for args in commands {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ttx"))
+            .args(args)
+            .stdout(closed_pipe())
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stderr(&output), "", "{args:?}");
+    }
+    // A closed pipe does not hide a bad input.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["validate", "scenarios/tutorial.ron", "Cargo.toml"])
+        .stdout(closed_pipe())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn an_output_never_replaces_an_input_a_journal_or_without_force_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = tutorial_journal(dir.path());
+    let kept = fs::read(&journal).unwrap();
+    // The journal being read, even with --force.
+    for force in [&[][..], &["--force"][..]] {
+        let output = ttx()
+            .arg("report")
+            .arg(&journal)
+            .arg("-o")
+            .arg(&journal)
+            .args(force)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("is the journal being read"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(fs::read(&journal).unwrap(), kept);
+    // An existing file: only with --force.
+    let existing = dir.path().join("report.md");
+    fs::write(&existing, "notes of the day").unwrap();
+    let output = ttx()
+        .arg("report")
+        .arg(&journal)
+        .arg("-o")
+        .arg(&existing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("--force"), "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&existing).unwrap(), "notes of the day");
+    ttx()
+        .arg("report")
+        .arg(&journal)
+        .arg("-o")
+        .arg(&existing)
+        .arg("--force")
+        .assert()
+        .success();
+    assert!(fs::read_to_string(&existing).unwrap().starts_with('{'));
+
+    // Headless play: the report is never the journal, the scenario or the script.
+    let scenario = dir.path().join("tutorial.ron");
+    fs::copy("scenarios/tutorial.ron", &scenario).unwrap();
+    let script = dir.path().join("script.ron");
+    fs::copy("tests/fixtures/tutorial/script.ron", &script).unwrap();
+    let new_journal = dir.path().join("new.jsonl");
+    for (report, what) in [
+        (&new_journal, "the journal this run writes"),
+        (&scenario, "the scenario"),
+        (&script, "the script"),
+    ] {
+        let output = ttx()
+            .arg("run")
+            .arg(&scenario)
+            .arg("--script")
+            .arg(&script)
+            .arg("--journal")
+            .arg(&new_journal)
+            .arg("--report")
+            .arg(report)
+            .arg("--force")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{what}: {}", stderr(&output));
+        assert!(stderr(&output).contains(what), "{}", stderr(&output));
+        assert!(!new_journal.exists(), "{what}: a journal was written");
+    }
+    assert_eq!(
+        fs::read(&scenario).unwrap(),
+        fs::read("scenarios/tutorial.ron").unwrap()
+    );
+}
+
+#[test]
+fn a_journal_directory_is_not_taken_for_a_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = ttx()
+        .args([
+            "run",
+            "scenarios/tutorial.ron",
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
+        .arg(dir.path())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
-    assert!(err.contains("no-such-dir"), "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+    assert!(!err.contains("ttx resume"), "{err}");
+}
+
+#[test]
+fn inputs_are_read_with_a_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let sparse = dir.path().join("sparse.ron");
+    fs::File::create(&sparse).unwrap().set_len(3 << 30).unwrap();
+    for file in [Path::new("/dev/zero"), sparse.as_path()] {
+        let started = std::time::Instant::now();
+        let output = ttx().arg("validate").arg(file).output().unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{file:?}"
+        );
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr(&output).contains("file too large"),
+            "{}",
+            stderr(&output)
+        );
+        let output = ttx()
+            .args(["run", "scenarios/tutorial.ron", "--script"])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr(&output).contains("file too large"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_speed_the_clock_cannot_run_at_is_refused_at_once() {
+    for speed in ["1e-20", "1e308", "0", "-1", "NaN", "inf"] {
+        let output = ttx()
+            .args(["run", "scenarios/tutorial.ron", &format!("--speed={speed}")])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{speed}");
+        assert!(
+            stderr(&output).contains("out of range"),
+            "{speed}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).len() < 200, "{}", stderr(&output));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("fast.ron");
+    let source = fs::read_to_string("scenarios/tutorial.ron").unwrap();
+    fs::write(
+        &scenario,
+        source.replacen("Scenario(", "Scenario(\n    speed: 1e308,", 1),
+    )
+    .unwrap();
+    let output = ttx().arg("validate").arg(&scenario).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("`speed`: speed 1e308 is out of range"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// A disk that fills up under a headless run: `ulimit -f` makes writes past a size fail half-way,
+/// as a full disk does.
+#[cfg(unix)]
+#[test]
+fn headless_play_on_a_full_disk_says_so_and_leaves_no_half_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("full.jsonl");
+    let whole = tutorial_journal(dir.path());
+    let header = fs::read_to_string(&whole)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .len();
+    // Room for the header and a few lines, in the shell's 512-byte blocks.
+    let blocks = header / 512 + 2;
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" run scenarios/tutorial.ron \
+             --script tests/fixtures/tutorial/script.ron --journal \"$1\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_ttx"))
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("cannot write to journal"), "{err}");
+    assert!(err.contains("removed the incomplete journal"), "{err}");
     assert!(!journal.exists());
+    assert!(output.stdout.is_empty(), "a report of an unrecorded run");
 }
 
 #[test]
@@ -480,7 +770,7 @@ fn a_journal_from_a_newer_ttx_is_refused() {
     let text =
         fs::read_to_string(&journal)
             .unwrap()
-            .replacen("\"ttx_journal\":1", "\"ttx_journal\":7", 1);
+            .replacen("\"ttx_journal\":2", "\"ttx_journal\":7", 1);
     fs::write(&journal, text).unwrap();
     for command in ["report", "resume"] {
         let output = ttx().arg(command).arg(&journal).output().unwrap();
@@ -506,6 +796,17 @@ fn a_finished_exercise_is_not_resumed() {
         stderr(&output)
     );
     assert_eq!(fs::read(&journal).unwrap(), before);
+}
+
+#[test]
+fn simulate_reads_its_inputs_with_a_bound() {
+    let output = ttx().args(["simulate", "/dev/zero"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("file too large"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// A scenario with one warning: an inject at the scenario's end.

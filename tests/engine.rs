@@ -88,7 +88,7 @@ fn released_at(exercise: &Exercise, inject: &str) -> Option<Secs> {
 }
 
 /// (status, credit, done_at) of the expectation with this report id.
-fn expectation(exercise: &Exercise, id: &str) -> (Status, f64, Option<Secs>) {
+fn expectation(exercise: &Exercise, id: &str) -> (Status, Option<f64>, Option<Secs>) {
     let ix = (0..exercise.expectations().len())
         .map(ttx::engine::ExpectationIx)
         .find(|ix| exercise.expectation_id(*ix) == id)
@@ -212,7 +212,10 @@ fn chance_zero_skips_and_its_waiters_never_fire() {
         report.teams.iter().all(|t| t.expectations.is_empty()),
         "a skipped inject adds nothing to any score"
     );
-    assert_eq!(report.teams[0].score, 0.0);
+    assert_eq!(
+        report.teams[0].score, None,
+        "no scored expectation: no score"
+    );
 }
 
 #[test]
@@ -255,7 +258,10 @@ fn answer_exactly_at_the_deadline_is_on_time_and_missed_does_not_fire() {
     at(&mut x, 600);
     respond(&mut x, "us", "ack", &[]).unwrap();
     x.execute(Command::RunOut).unwrap();
-    assert_eq!(expectation(&x, "a.ack@us"), (Status::Met, 1.0, Some(600)));
+    assert_eq!(
+        expectation(&x, "a.ack@us"),
+        (Status::Met, Some(1.0), Some(600))
+    );
     assert_eq!(released_at(&x, "nag"), None);
 }
 
@@ -281,8 +287,14 @@ fn missed_fires_at_the_deadline_itself_and_the_contingency_has_its_own_expectati
     assert_eq!(expectation(&x, "nag.ack@us").0, Status::Open);
     respond(&mut x, "us", "ack", &[]).unwrap();
     x.execute(Command::End).unwrap();
-    assert_eq!(expectation(&x, "a.ack@us"), (Status::Late, 0.5, Some(601)));
-    assert_eq!(expectation(&x, "nag.ack@us"), (Status::Met, 1.0, Some(601)));
+    assert_eq!(
+        expectation(&x, "a.ack@us"),
+        (Status::Late, Some(0.5), Some(601))
+    );
+    assert_eq!(
+        expectation(&x, "nag.ack@us"),
+        (Status::Met, Some(1.0), Some(601))
+    );
 }
 
 #[test]
@@ -327,7 +339,7 @@ fn statuses_and_credit_follow_the_table() {
     .unwrap();
     assert_eq!(
         expectation(&x, "b.rfa@us"),
-        (Status::Incomplete, 2.0 / 3.0, Some(60))
+        (Status::Incomplete, Some(2.0 / 3.0), Some(60))
     );
     respond(
         &mut x,
@@ -336,16 +348,22 @@ fn statuses_and_credit_follow_the_table() {
         &[("summary", "s"), ("indicators", "ip")],
     )
     .unwrap();
-    assert_eq!(expectation(&x, "a.rfa@us"), (Status::Met, 2.0, Some(60)));
+    assert_eq!(
+        expectation(&x, "a.rfa@us"),
+        (Status::Met, Some(2.0), Some(60))
+    );
     at(&mut x, 700);
     respond(&mut x, "us", "preserve", &[]).unwrap();
     assert_eq!(
         expectation(&x, "a.preserve@us"),
-        (Status::Late, 3.0 * 0.25, Some(700))
+        (Status::Late, Some(3.0 * 0.25), Some(700))
     );
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Overdue);
     x.execute(Command::End).unwrap();
-    assert_eq!(expectation(&x, "a.ack@us"), (Status::Missed, 0.0, None));
+    assert_eq!(
+        expectation(&x, "a.ack@us"),
+        (Status::Missed, Some(0.0), None)
+    );
     let us = &Report::of(&x).teams[0];
     assert_eq!(us.weight, 11.0);
     assert_eq!(
@@ -353,7 +371,7 @@ fn statuses_and_credit_follow_the_table() {
         2.0 + 0.75 + 0.0 + 2.0 / 3.0,
         "summed in report order"
     );
-    assert_eq!(us.score, us.credit / 11.0);
+    assert_eq!(us.score, Some(us.credit / 11.0));
 }
 
 #[test]
@@ -375,7 +393,7 @@ fn late_with_missing_fields_lists_them_and_scales_credit() {
     let e = &Report::of(&x).teams[0].expectations[0];
     assert_eq!(e.status, "late");
     assert_eq!(e.missing_fields, vec!["indicators"]);
-    assert_eq!(e.credit, 1.0 * 0.5 * 2.0 / 3.0);
+    assert_eq!(e.credit, Some(1.0 * 0.5 * 2.0 / 3.0));
     assert_eq!(e.latency_s, Some(900));
 }
 
@@ -469,7 +487,7 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
     .unwrap();
     assert_eq!(
         expectation(&x, "msg-1.rfa-reply@cn"),
-        (Status::Met, 1.0, Some(1200))
+        (Status::Met, Some(1.0), Some(1200))
     );
     assert_eq!(
         x.messages().len(),
@@ -843,4 +861,108 @@ fn a_replay_refuses_events_moved_in_time() {
         text: "x".into(),
     });
     assert!(replays(&late_note).is_err());
+}
+
+/// The draw a seed gives an inject decides it: a journal cannot make a skipped inject fire, nor
+/// keep its draws under another seed.
+#[test]
+fn a_replay_refuses_draws_the_seed_does_not_give() {
+    let s = scenario(
+        "",
+        r#"(id: "coin", when: At("1m"), chance: 0.5, jitter: "5m", to: ["us"], title: "C", body: "b")"#,
+    );
+    // A seed under which the coin inject is skipped.
+    let seed = (0..100)
+        .find(|seed| {
+            let settings = Settings {
+                seed: *seed,
+                ..Settings::of(&s)
+            };
+            let mut x = Exercise::new(Arc::clone(&s), settings);
+            x.execute(Command::Start).unwrap();
+            at(&mut x, 120)
+                .iter()
+                .any(|e| matches!(e, Event::Skipped { .. }))
+        })
+        .unwrap();
+    let settings = Settings {
+        seed,
+        ..Settings::of(&s)
+    };
+    let mut x = Exercise::new(Arc::clone(&s), settings);
+    let mut events = x.execute(Command::Start).unwrap();
+    events.extend(at(&mut x, 1200));
+    events.extend(x.execute(Command::End).unwrap());
+    let replays = |settings: Settings, events: &[Event]| {
+        Exercise::replay(Arc::clone(&s), settings, events).map_err(|e| e.to_string())
+    };
+    assert!(replays(settings, &events).is_ok());
+
+    // Rewritten as scheduled and released, with a draw its chance allows.
+    let skip = events
+        .iter()
+        .position(|e| matches!(e, Event::Skipped { .. }))
+        .unwrap();
+    let coin = s.inject_ix("coin").unwrap();
+    let mut forged = events.clone();
+    forged[skip] = Event::Scheduled {
+        at: 60,
+        inject: coin,
+        chance_draw: 0.25,
+        jitter_s: 0,
+        release_at: 60,
+    };
+    forged.insert(
+        skip + 1,
+        Event::Released {
+            at: 60,
+            inject: coin,
+            by_hand: false,
+        },
+    );
+    let error = replays(settings, &forged).unwrap_err();
+    assert!(
+        error.contains(&format!("seed {seed} does not give")),
+        "{error}"
+    );
+
+    // The same journal under another seed (the header's seed changed).
+    let other = Settings {
+        seed: seed + 1,
+        ..settings
+    };
+    let error = replays(other, &events).unwrap_err();
+    assert!(error.contains("the header's seed was edited"), "{error}");
+}
+
+/// A journal that ends with a deadline and its contingency reopens at the deadline's second: an
+/// answer given then is late, as the released contingency says, not "met with 0 s to spare".
+/// The same holds for a forged journal that moves a late answer back to that second.
+#[test]
+fn an_answer_after_its_deadline_passed_stays_late_even_at_the_deadline_second() {
+    let s = scenario(
+        "",
+        r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
+           (id: "nag", when: Missed("a.ack"), to: ["us"], title: "G", body: "b")"#,
+    );
+    let mut live = Exercise::new(Arc::clone(&s), Settings::of(&s));
+    let mut events = live.execute(Command::Start).unwrap();
+    events.extend(at(&mut live, 601));
+    assert!(
+        matches!(events.last(), Some(Event::Released { at: 600, .. })),
+        "{events:?}"
+    );
+    // The room was interrupted here; the journal reopens at 600.
+    let mut resumed = Exercise::replay(Arc::clone(&s), live.settings(), &events).unwrap();
+    assert_eq!(resumed.now(), 600);
+    let mut answer = respond(&mut resumed, "us", "ack", &[]).unwrap();
+    let (status, _, done) = expectation(&resumed, "a.ack@us");
+    assert_eq!((status, done), (Status::Late, Some(600)));
+    assert_eq!(released_at(&resumed, "nag"), Some(600));
+
+    // Replayed from its journal, the verdict is the same.
+    events.append(&mut answer);
+    let replayed = Exercise::replay(Arc::clone(&s), live.settings(), &events).unwrap();
+    assert_eq!(expectation(&replayed, "a.ack@us").0, Status::Late);
+    assert_eq!(Report::of(&replayed), Report::of(&resumed));
 }

@@ -28,3 +28,18 @@ fn start_answer_an_inject_and_quit() {
     let written = std::fs::read_to_string(&journal).unwrap();
     assert!(written.contains("\"ack\""), "{written}");
 }
+
+#[test]
+fn the_app_refuses_to_start_when_its_journal_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("no-such-dir").join("j.jsonl");
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron");
+    let mut app = App::start(
+        &["run", scenario, "--journal", journal.to_str().unwrap()],
+        dir.path(),
+    );
+    let status = app.wait_for_status();
+    assert_eq!(status.exit_code(), 1);
+    app.wait_for("no-such-dir");
+    assert!(!journal.exists());
+}

@@ -85,6 +85,7 @@ impl Exercise {
                 release_at,
                 ..
             } => {
+                self.check_draw(*inject, *chance_draw, Some(*jitter_s))?;
                 let spec = self.scenario.inject(*inject);
                 let due = at.saturating_add(spec.delay).saturating_add(*jitter_s);
                 if !(0.0..1.0).contains(chance_draw)
@@ -105,6 +106,7 @@ impl Exercise {
                 chance_draw,
                 ..
             } => {
+                self.check_draw(*inject, *chance_draw, None)?;
                 let spec = self.scenario.inject(*inject);
                 if !(0.0..1.0).contains(chance_draw) || *chance_draw < spec.chance {
                     return Err(format!(
@@ -157,6 +159,7 @@ impl Exercise {
                         Outcome::Satisfied(ix) => {
                             format!("satisfies `{}`", self.expectation_id(*ix))
                         }
+                        Outcome::Ready => "stands ready (done ahead of time)".to_string(),
                         Outcome::Unexpected => "is unexpected".to_string(),
                     };
                     return Err(format!(
@@ -190,11 +193,51 @@ impl Exercise {
                     )),
                 }
             }
+            Event::Said {
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+                ..
+            } => {
+                let expected = self
+                    .say(*from, Some(to.clone()), text.clone(), *in_reply_to)
+                    .map_err(|refusal| refusal.to_string())?;
+                match expected {
+                    Event::Said {
+                        n: number,
+                        to: sorted,
+                        ..
+                    } if number == *n && sorted == *to => Ok(()),
+                    _ => Err(format!("message {n} is numbered or addressed out of order")),
+                }
+            }
             Event::Noted { text, .. } if text.trim().is_empty() => {
                 Err("an observation with no text".into())
             }
             _ => Ok(()),
         }
+    }
+
+    /// A recorded draw must be the one the exercise's seed gives: a journal whose draws were
+    /// edited (a skipped inject made to fire) or whose header's seed was changed is refused.
+    fn check_draw(
+        &self,
+        inject: crate::scenario::InjectIx,
+        chance_draw: f64,
+        jitter_s: Option<crate::scenario::Secs>,
+    ) -> Result<(), String> {
+        let spec = self.scenario.inject(inject);
+        let drawn = super::draw(self.settings.seed, inject, spec.jitter);
+        if chance_draw != drawn.chance || jitter_s.is_some_and(|j| j != drawn.jitter_s) {
+            return Err(format!(
+                "inject `{}` has a draw that seed {} does not give (it gives chance {} and \
+                 jitter {} s): the draw or the header's seed was edited",
+                spec.id, self.settings.seed, drawn.chance, drawn.jitter_s
+            ));
+        }
+        Ok(())
     }
 
     /// Whether this event is the one the rules make next: a response's message right after it,
@@ -212,7 +255,20 @@ impl Exercise {
                 )),
             };
         }
-        if let Some(&front) = self.fired.front() {
+        if let Some(inject) = self.releasing {
+            return match event {
+                Event::Released {
+                    inject: released,
+                    by_hand: false,
+                    ..
+                } if *released == inject && at == self.now => Ok(()),
+                _ => Err(format!(
+                    "the release of inject `{}`, scheduled with no delay, is missing",
+                    self.scenario.inject(inject).id
+                )),
+            };
+        }
+        if let Some(&front) = self.fired.last() {
             return match event {
                 // A trigger's draw happens when it fires: now.
                 Event::Scheduled { inject, .. } | Event::Skipped { inject, .. }

@@ -28,9 +28,12 @@ pub(super) struct Aar {
     pub plan: Table,
 }
 
-/// A share as a percentage: `81.3%`, `100%`.
-pub(super) fn percent(share: f64) -> String {
-    number((share * 1000.0).round() / 10.0) + "%"
+/// A share as a percentage: `81.3%`, `100%`; "not scored" for none.
+pub(super) fn percent(share: Option<f64>) -> String {
+    match share {
+        Some(share) => number((share * 1000.0).round() / 10.0) + "%",
+        None => "not scored".into(),
+    }
 }
 
 /// A number without trailing zeros: `3.25`, `4`.
@@ -162,7 +165,10 @@ fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
                     e.done_at_s.map_or_else(dash, format_secs),
                     e.latency_s.map_or_else(dash, format_secs),
                     e.status.to_string(),
-                    format!("{} / {}", number(e.credit), number(e.weight)),
+                    match e.credit {
+                        Some(credit) => format!("{} / {}", number(credit), number(e.weight)),
+                        None => format!("not scored / {}", number(e.weight)),
+                    },
                     e.missing_fields.join(", "),
                 ]
             })
@@ -215,13 +221,16 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
         }
     }
     for m in &report.messages {
+        let what = match (&m.action, &m.text) {
+            (Some(action), _) => format!("{} ({action})", action_name(scenario, action)),
+            (None, Some(text)) => format!("free message “{text}”"),
+            (None, None) => "free message".into(),
+        };
         entries.push((
             m.sent_at_s,
             format!(
-                "Message {}: {} ({}) from {} → {}",
+                "Message {}: {what} from {} → {}",
                 m.n,
-                action_name(scenario, &m.action),
-                m.action,
                 m.from,
                 m.to.join(", ")
             ),
@@ -276,7 +285,10 @@ fn notes(report: &Report, scenario: &Scenario, kind: crate::engine::NoteKind) ->
 }
 
 fn shortfall(e: &ExpectationReport, scenario: &Scenario) -> Option<String> {
-    let what = action_name(scenario, &e.action);
+    let what = match &e.action {
+        Some(action) if e.choices.is_none() => action_name(scenario, action),
+        _ => e.title.clone(),
+    };
     let source = match (&e.inject, e.message) {
         (Some(inject), _) => format!("inject “{}”", inject_title(scenario, inject)),
         (None, Some(n)) => format!("message {n}"),

@@ -13,7 +13,7 @@ record! {
     pub struct RawScenario as "Scenario", "the scenario" {
         title: String = Required,
         summary: String = Optional,
-        speed: Positive = Optional,
+        speed: Spanned<Positive> = Optional,
         end: Spanned<Duration> = Optional,
         seed: u64 = Optional,
         late_credit: Share = Optional,

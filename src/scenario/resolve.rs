@@ -148,7 +148,7 @@ impl Resolver<'_> {
         let mut scenario = Scenario {
             title: raw.title.clone().or_default(),
             summary: raw.summary.clone().into_given(),
-            speed: raw.speed.clone().map(|s| s.0).or(1.0),
+            speed: self.speed(&raw.speed),
             end: raw.end.given().map(|e| e.value.0),
             seed: raw.seed.clone().or(0),
             late_credit: raw.late_credit.clone().map(|s| s.0).or(0.5),
@@ -188,6 +188,20 @@ impl Resolver<'_> {
             actions_known,
             waits_on,
         })
+    }
+
+    /// The scenario's speed; one the clock cannot run at is refused here, not when it starts.
+    fn speed(&mut self, speed: &Got<Spanned<crate::ron_file::Positive>>) -> f64 {
+        let Got::Given(speed) = speed else {
+            return 1.0;
+        };
+        match crate::clock::check_speed(speed.value.0) {
+            Ok(speed) => speed,
+            Err(reason) => {
+                self.errors.push(speed.span, format!("`speed`: {reason}"));
+                1.0
+            }
+        }
     }
 
     fn ids<'r>(

@@ -81,8 +81,9 @@ fn diagnostics(diagnostics: &[Diagnostic]) -> Failure {
     )
 }
 
+/// A scenario or a profile, read with the same bound as every input (`files::read_text`).
 fn read(path: &Path) -> Result<String, Failure> {
-    fs::read_to_string(path).map_err(|e| Failure(format!("{}: cannot read: {e}", path.display())))
+    crate::files::read_text(path, crate::files::MAX_INPUT_BYTES).map_err(|e| Failure(e.to_string()))
 }
 
 /// `ttx simulate`: `built_in` is the scenario used without a SCENARIO, as (name, source).

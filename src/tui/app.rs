@@ -690,10 +690,21 @@ impl App {
                             self.exercise.status(*ix).as_str(),
                             self.exercise.expectation_id(*ix)
                         ),
+                        Outcome::Ready => {
+                            format!("{} {action}: ready (done ahead)", team(response.team))
+                        }
                         Outcome::Unexpected => {
                             format!("{} {action}: unexpected", team(response.team))
                         }
                     }
+                }
+                Event::Said { n, from, to, .. } => {
+                    let to: Vec<String> = to.iter().map(|t| team(*t)).collect();
+                    format!(
+                        "hotline #{n} {} → {} (free message)",
+                        team(*from),
+                        to.join(", ")
+                    )
                 }
                 Event::MessageSent { n, from, to, .. } => {
                     let to: Vec<String> = to.iter().map(|t| team(*t)).collect();
@@ -1067,6 +1078,10 @@ impl App {
                         Outcome::Satisfied(ix) => {
                             lines.push(self.describe_done(*ix, *at, action));
                         }
+                        Outcome::Ready => lines.push(format!(
+                            "\"{action}\" was done ahead of time: it will count when it is \
+                             asked for."
+                        )),
                         Outcome::Unexpected => lines.push(format!(
                             "\"{action}\" matched no expected action: it is kept as an \
                              unexpected action (in the report, not scored)."
@@ -1111,18 +1126,23 @@ impl App {
             Source::Inject(inject, _) => format!("inject \"{}\"", scenario.inject(inject).title),
             Source::Message(n) => format!("hotline message #{n}"),
         };
-        let spec = scenario.action(e.action);
-        let missing: Vec<&str> = e
-            .done
-            .iter()
-            .flat_map(|d| d.missing.iter().map(|f| spec.fields[*f].as_str()))
-            .collect();
+        let missing: Vec<&str> = match (&e.done, e.action) {
+            (Some(done), Some(action)) => {
+                let spec = scenario.action(action);
+                done.missing
+                    .iter()
+                    .map(|f| spec.fields[*f].as_str())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         let blank = if missing.is_empty() {
             String::new()
         } else {
             format!(" Required fields left blank: {}.", missing.join(", "))
         };
         let timing = match self.exercise.status(ix) {
+            Status::Late if at <= e.due_at => "late: its deadline had already passed".into(),
             Status::Late => format!("late by {}", short(at.saturating_sub(e.due_at))),
             _ => format!("on time, {} to spare", short(e.due_at.saturating_sub(at))),
         };

@@ -279,7 +279,7 @@ fn required_fields(app: &App, dialog: &ResponseDialog, form: &ResponseForm) -> O
     exercise
         .expectations()
         .iter()
-        .filter(|e| e.team == dialog.team && e.action == form.action && e.done.is_none())
+        .filter(|e| e.team == dialog.team && e.accepts(form.action) && e.done.is_none())
         .filter(|e| match (answers, e.source) {
             (None, _) => true,
             (Some(Answers::Inject(i)), Source::Inject(j, _)) => i == j,

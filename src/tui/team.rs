@@ -176,7 +176,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                     if e.team == team {
                         lines.push(Line::from(format!(
                             "  • {} by {} — {}",
-                            scenario.action(e.action).name,
+                            exercise.expectation_title(ix),
                             clock(e.due_at),
                             exercise.status(ix).as_str()
                         )));
@@ -190,8 +190,11 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
         Some(InboxKey::Message(n)) => match exercise.message(n) {
             None => " ? ".to_string(),
             Some(message) => {
-                let action = scenario.action(message.action);
-                let record = &exercise.responses()[message.response];
+                let title = message
+                    .action
+                    .map_or("Hotline message", |a| scenario.action(a).name.as_str());
+                let response = message.response.map(|r| &exercise.responses()[r].response);
+                let fields: &[(String, String)] = response.map_or(&[], |r| &r.fields);
                 lines.push(Line::from(vec![
                     "From: ".bold(),
                     Span::raw(scenario.team(message.from).name.clone()),
@@ -201,7 +204,10 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                     Span::raw(format!("T+{}", clock(message.sent_at))),
                 ]));
                 lines.push(Line::from(""));
-                for (name, text) in &record.response.fields {
+                if let Some(text) = &message.text {
+                    lines.push(Line::from(text.clone()));
+                }
+                for (name, text) in fields {
                     let mut first = true;
                     for line in text.lines() {
                         if first {
@@ -221,7 +227,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                         ]));
                     }
                 }
-                if let Some(note) = &record.response.note {
+                if let Some(note) = response.and_then(|r| r.note.as_ref()) {
                     lines.push(Line::from(vec!["Note: ".italic(), Span::raw(note.clone())]));
                 }
                 for &ix in &message.replies {
@@ -238,7 +244,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                         lines.push(Line::from(vec![
                             Span::raw(format!(
                                 "You owe \"{}\" by T+{}: ",
-                                scenario.action(e.action).name,
+                                exercise.expectation_title(ix),
                                 clock(e.due_at)
                             )),
                             owed,
@@ -247,7 +253,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                 }
                 lines.push(Line::from(""));
                 lines.push(Line::from("r: reply to this message".fg(Color::DarkGray)));
-                format!(" Hotline #{} · {} ", message.n, action.name)
+                format!(" Hotline #{} · {title} ", message.n)
             }
         },
     };
@@ -279,7 +285,8 @@ fn owed_lines(app: &App, team: TeamIx) -> Vec<Line<'static>> {
         return vec![Line::from("Nothing owed.".fg(Color::DarkGray))];
     }
     open.into_iter()
-        .map(|(_, e)| {
+        .map(|(i, e)| {
+            let ix = crate::engine::ExpectationIx(i);
             let left = e.due_at as i64 - now;
             let what = match e.source {
                 Source::Message(n) => format!("reply to #{n}"),
@@ -288,7 +295,7 @@ fn owed_lines(app: &App, team: TeamIx) -> Vec<Line<'static>> {
             Line::from(vec![
                 Span::raw(format!(
                     "{:<52.52} ",
-                    format!("{:.38} ({what})", scenario.action(e.action).name)
+                    format!("{:.38} ({what})", exercise.expectation_title(ix))
                 )),
                 Span::styled(countdown(left), urgency(left, e.due_at - e.released_at)),
             ])

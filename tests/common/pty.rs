@@ -135,7 +135,8 @@ impl App {
         );
     }
 
-    fn wait_for_status(&mut self) -> portable_pty::ExitStatus {
+    /// Waits for the app to quit by itself, and returns how.
+    pub fn wait_for_status(&mut self) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("the process can be waited on") {

@@ -1,0 +1,105 @@
+//! The scenario library from the command line: `ttx scenarios` lists it, `ttx new --from NAME`
+//! copies one exactly as shipped.
+
+use std::fs;
+
+use assert_cmd::Command;
+
+fn ttx() -> Command {
+    Command::cargo_bin("ttx").expect("the ttx binary is built")
+}
+
+#[test]
+fn scenarios_lists_every_exercise_with_title_teams_length_and_themes() {
+    let output = ttx().arg("scenarios").output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    for entry in &ttx::library::LIBRARY {
+        assert!(
+            text.contains(&format!("{}\n", entry.name)),
+            "{} missing:\n{text}",
+            entry.name
+        );
+    }
+    assert!(text.contains("Payday DDoS: a bank, its two providers and the CERT"));
+    assert!(text.contains("teams: bank, isp-a, isp-b, cert · 18 injects · 12h (3h of play)"));
+    assert!(text.contains("themes: DDoS extortion, bank, internet providers"));
+    assert!(text.contains("ttx new --from NAME FILE"));
+}
+
+#[test]
+fn new_from_copies_the_exercise_byte_for_byte_and_it_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["water-utility", "cross-border-breach"] {
+        let file = dir.path().join(format!("{name}-copy.ron"));
+        ttx()
+            .args(["new", "--from", name])
+            .arg(&file)
+            .assert()
+            .success();
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            fs::read_to_string(format!("scenarios/{name}.ron")).unwrap()
+        );
+        ttx().arg("validate").arg(&file).assert().success();
+    }
+}
+
+#[test]
+fn new_from_without_a_file_prints_the_exercise() {
+    let output = ttx()
+        .args(["new", "--from", "cloud-keys"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        fs::read_to_string("scenarios/cloud-keys.ron").unwrap()
+    );
+}
+
+#[test]
+fn new_from_an_unknown_name_is_a_usage_error_that_lists_the_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.ron");
+    let output = ttx()
+        .args(["new", "--from", "bank"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bank-ddos") && stderr.contains("election-night"),
+        "{stderr}"
+    );
+    assert!(!file.exists(), "nothing is written for a bad name");
+}
+
+#[test]
+fn new_from_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.ron");
+    fs::write(&file, "my own work").unwrap();
+    let output = ttx()
+        .args(["new", "--from", "election-night"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(fs::read_to_string(&file).unwrap(), "my own work");
+}
+
+#[test]
+fn the_bare_command_still_defaults_to_the_cross_border_breach() {
+    // `ttx` opens the app on its built-in scenario; the library's first entry is the same file.
+    assert_eq!(ttx::library::LIBRARY[0].name, "cross-border-breach");
+    assert_eq!(
+        ttx::library::LIBRARY[0].source,
+        fs::read_to_string("scenarios/cross-border-breach.ron").unwrap()
+    );
+}
