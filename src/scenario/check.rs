@@ -363,6 +363,11 @@ fn earliest_of(scenario: &Scenario, ix: usize, settled: &[Option<Earliest>]) -> 
 /// Bidirectional controls reorder how a line reads on the screen, so that what the facilitator
 /// sees is not what the file says; ttx shows them escaped, and `validate` warns, once per line.
 fn bidi_controls(warnings: &mut Errors, source: &str) {
+    // Every bidirectional control is encoded from a 0xD8 or a 0xE2 byte: most files have
+    // neither, and a byte scan is much cheaper than decoding every character.
+    if !source.bytes().any(|b| b == 0xD8 || b == 0xE2) {
+        return;
+    }
     let mut line = 0;
     let mut warned_line = None;
     for (at, c) in source.char_indices() {
