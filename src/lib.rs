@@ -8,6 +8,7 @@ pub mod library;
 pub mod msel;
 pub mod play;
 pub mod report;
+pub mod ron_file;
 pub mod scenario;
 pub mod script;
 pub mod simulate;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ttx::engine::{Command as EngineCommand, Exercise, Refusal, Settings};
-use ttx::files::{MAX_INPUT_BYTES, ReadError, WriteError, check_output, read_text, write_output};
+use ttx::files::{MAX_INPUT_BYTES, ReadError, WriteError, check_output, write_output};
 use ttx::journal::{Header, JournalError, JournalWriter, read_journal};
 use ttx::play::StepError;
 use ttx::report::{Format, Report};
@@ -62,6 +62,9 @@ enum Cmd {
         /// Scenario files (RON).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Treat warnings as errors: a file with any is not ok (exit 1).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
     Simulate(ttx::simulate::SimulateArgs),
@@ -183,7 +186,10 @@ fn main() -> ExitCode {
             output,
             force,
         }) => report(&journal, format.into(), output.as_deref(), force),
-        Some(Cmd::Validate { scenarios }) => validate(&scenarios),
+        Some(Cmd::Validate {
+            scenarios,
+            deny_warnings,
+        }) => validate(&scenarios, deny_warnings),
         Some(Cmd::New { file, from }) => ttx::library::text_for_new(from.as_deref(), STARTER)
             .map_err(Failure::Usage)
             .and_then(|text| new(file.as_deref(), text)),
@@ -207,7 +213,9 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    Ok(read_text(path, MAX_INPUT_BYTES)?)
+    // A byte-order mark is accepted and UTF-16 named (issue 10, item 13).
+    let bytes = ttx::files::read_bounded(path, MAX_INPUT_BYTES)?;
+    ttx::ron_file::text_of(bytes).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
 }
 
 /// Writes to stdout. A reader that has gone (`ttx validate … | head -1`) is not an error: what
@@ -371,17 +379,34 @@ fn report(
     )
 }
 
-fn validate(paths: &[PathBuf]) -> Result<(), Failure> {
+fn validate(paths: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
     let mut failed = false;
     for path in paths {
-        let outcome = read(path).and_then(|source| scenario_from(path, &source));
+        let outcome = read(path).and_then(|source| {
+            ttx::scenario::validate_scenario(&path.display().to_string(), &source)
+                .map_err(|d| diagnostics(&d))
+        });
         match outcome {
-            Ok(scenario) => print(&format!(
-                "ok: {} ({} injects, {} teams)\n",
-                path.display(),
-                scenario.injects.len(),
-                scenario.teams.len()
-            ))?,
+            Ok(validated) => {
+                for warning in &validated.warnings {
+                    eprintln!("{warning}");
+                }
+                if deny_warnings && !validated.warnings.is_empty() {
+                    failed = true;
+                    eprintln!(
+                        "{}: {} warning(s), refused with --deny-warnings",
+                        path.display(),
+                        validated.warnings.len()
+                    );
+                    continue;
+                }
+                print(&format!(
+                    "ok: {} ({} injects, {} teams)\n",
+                    path.display(),
+                    validated.scenario.injects.len(),
+                    validated.scenario.teams.len()
+                ))?
+            }
             Err(failure) => {
                 failed = true;
                 eprintln!("{}", failure.to_string().trim_end());

@@ -3,9 +3,11 @@
 //! loader's positioned diagnostics, then resolved against the scenario once, so that a run looks
 //! every behaviour up by team and action without a name in sight.
 
-use crate::scenario::diagnostic::{Diagnostic, SourceMap};
-use crate::scenario::read::{Errors, Fields, list_names, parse_file};
-use crate::scenario::ron_tree::{Kind, Value};
+use crate::ron_file::Presence::Optional;
+use crate::ron_file::{
+    Diagnostic, Errors, Fields, FromValue, Kind, Presence, SourceMap, Value, list_names, parse_file,
+};
+use crate::scenario::duration::Duration;
 use crate::scenario::{ActionIx, InjectIx, Scenario, Secs, TeamIx, Trigger, parse_duration};
 
 /// The standard normal distribution's 90th percentile, Φ⁻¹(0.9): a log-normal time whose median
@@ -156,8 +158,20 @@ impl Profile {
     }
 }
 
-const PROFILE_FIELDS: &[&str] = &["default", "teams", "actions", "decisions", "manual"];
-const BEHAVIOUR_FIELDS: &[&str] = &["respond", "median", "p90", "blank_field", "ahead"];
+const PROFILE_FIELDS: &[(&str, Presence)] = &[
+    ("default", Optional),
+    ("teams", Optional),
+    ("actions", Optional),
+    ("decisions", Optional),
+    ("manual", Optional),
+];
+const BEHAVIOUR_FIELDS: &[(&str, Presence)] = &[
+    ("respond", Optional),
+    ("median", Optional),
+    ("p90", Optional),
+    ("blank_field", Optional),
+    ("ahead", Optional),
+];
 
 /// Reads a profile file and checks its names against the scenario; `file` names the file in
 /// diagnostics, which are positioned like a scenario's.
@@ -182,9 +196,9 @@ fn read_profile(
     scenario: &Scenario,
     file: &str,
 ) -> Option<Profile> {
-    let f = errors.fields(tree, "Profile", "the profile", PROFILE_FIELDS, &[])?;
+    let f = errors.fields(tree, "Profile", "the profile", PROFILE_FIELDS)?;
     let default = f
-        .optional("default")
+        .get_optional("default")
         .map_or(Some(Layer::default()), |v| read_layer(errors, v));
     let teams = keyed(errors, &f, "teams", |errors, key, value| {
         let team = named(errors, key, "team", scenario.team_ix(&key.text), || {
@@ -217,7 +231,7 @@ fn read_profile(
             );
             return None;
         }
-        Some((inject, errors.duration(value, "manual")?))
+        Some((inject, Duration::from_value(value, "manual", errors)?.0))
     });
     Some(Profile::resolve(
         file.to_string(),
@@ -244,7 +258,7 @@ fn keyed<T>(
     field: &str,
     mut read: impl FnMut(&mut Errors, &Key, &Value) -> Option<T>,
 ) -> Option<Vec<T>> {
-    let Some(value) = f.optional(field) else {
+    let Some(value) = f.get_optional(field) else {
         return Some(Vec::new());
     };
     let Kind::Map(entries) = &value.kind else {
@@ -261,7 +275,7 @@ fn keyed<T>(
     let mut good = true;
     let mut seen: Vec<String> = Vec::new();
     for (key, value) in entries {
-        let Some(text) = errors.string(key, field) else {
+        let Some(text) = String::from_value(key, field, errors) else {
             good = false;
             continue;
         };
@@ -296,7 +310,7 @@ fn named<I>(
 }
 
 fn read_layer(errors: &mut Errors, value: &Value) -> Option<Layer> {
-    let f = errors.fields(value, "Behaviour", "a behaviour", BEHAVIOUR_FIELDS, &[])?;
+    let f = errors.fields(value, "Behaviour", "a behaviour", BEHAVIOUR_FIELDS)?;
     let respond = optional(errors, &f, "respond", probability);
     let blank_field = optional(errors, &f, "blank_field", probability);
     let ahead = optional(errors, &f, "ahead", probability);
@@ -352,14 +366,14 @@ fn optional<T>(
     name: &str,
     read: impl FnOnce(&mut Errors, &Value, &str) -> Option<T>,
 ) -> Option<Option<T>> {
-    match f.optional(name) {
+    match f.get_optional(name) {
         None => Some(None),
         Some(v) => read(errors, v, name).map(Some),
     }
 }
 
 fn probability(errors: &mut Errors, value: &Value, name: &str) -> Option<f64> {
-    let p = errors.number(value, name)?;
+    let p = f64::from_value(value, name, errors)?;
     if (0.0..=1.0).contains(&p) {
         Some(p)
     } else {
@@ -373,7 +387,7 @@ fn probability(errors: &mut Errors, value: &Value, name: &str) -> Option<f64> {
 
 /// `"50%"` (a share of the deadline) or a duration such as `"20m"`.
 fn time(errors: &mut Errors, value: &Value, name: &str) -> Option<Time> {
-    let text = errors.string(value, name)?;
+    let text = String::from_value(value, name, errors)?;
     let read = match text.trim().strip_suffix('%') {
         Some(number) => number
             .trim()
@@ -448,7 +462,7 @@ fn read_decision(
     let mut weights = Vec::with_capacity(entries.len());
     let mut good = true;
     for (action, weight) in entries {
-        let action_ix = errors.string(action, "decisions").and_then(|id| {
+        let action_ix = String::from_value(action, "decisions", errors).and_then(|id| {
             let key = Key {
                 text: id,
                 at: action.at,
@@ -461,7 +475,7 @@ fn read_decision(
                 || list_names(scenario.actions.iter().map(|a| a.id.as_str())),
             )
         });
-        let weight = errors.number(weight, "decisions").and_then(|w| {
+        let weight = f64::from_value(weight, "decisions", errors).and_then(|w| {
             if w.is_finite() && w >= 0.0 {
                 Some(w)
             } else {
