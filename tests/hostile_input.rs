@@ -1,20 +1,16 @@
-//! Hostile input: every file ttx reads (scenario, script, journal) gives a clear error quickly,
-//! never a panic, a stack overflow or an out-of-memory. The limits are tested here, and every
-//! input the fuzz targets in `fuzz/` found crashing is kept as a regression test.
-
-use std::time::{Duration, Instant};
+//! Hostile input: every file ttx reads (scenario, script, journal) gives a clear error, never a
+//! panic, a stack overflow or an out-of-memory. The limits are tested here, and every input the
+//! fuzz targets in `fuzz/` found crashing is kept as a regression test. How quickly the largest
+//! of these inputs are handled is measured by `cargo bench --bench core` (`hostile_*`), not
+//! timed here: a wall-clock limit in a test fails on a busy machine and proves nothing on an idle
+//! one.
 
 use ttx::journal::{JournalError, read_journal, read_journal_from};
 use ttx::scenario::load_scenario;
 use ttx::script::load_script;
 
-/// Generous for a debug build on a busy machine; a regression is typically seconds or a crash.
-const QUICK: Duration = Duration::from_secs(10);
-
 fn scenario_errors(source: &str) -> Vec<String> {
-    let start = Instant::now();
     let result = load_scenario("hostile.ron", source);
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
     match result {
         Ok(_) => panic!("loaded"),
         Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
@@ -22,9 +18,7 @@ fn scenario_errors(source: &str) -> Vec<String> {
 }
 
 fn script_errors(source: &str) -> Vec<String> {
-    let start = Instant::now();
     let result = load_script("hostile.ron", source);
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
     match result {
         Ok(_) => panic!("loaded"),
         Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
@@ -32,9 +26,7 @@ fn script_errors(source: &str) -> Vec<String> {
 }
 
 fn journal_error(bytes: &[u8]) -> String {
-    let start = Instant::now();
     let result = read_journal_from(bytes, "hostile.jsonl");
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
     match result {
         Ok(_) => panic!("read"),
         Err(e) => e.to_string(),
@@ -156,9 +148,7 @@ fn a_journal_over_512_mib_is_refused_before_it_is_read() {
     let file = std::fs::File::create(&path).unwrap();
     // Sparse: no disk space is used.
     file.set_len(513 << 20).unwrap();
-    let start = Instant::now();
     let error = read_journal(&path).unwrap_err();
-    assert!(start.elapsed() < QUICK);
     assert!(matches!(error, JournalError::TooBig { .. }), "{error}");
     assert!(error.to_string().contains("over the limit"), "{error}");
 }
@@ -231,9 +221,7 @@ fn many_steps_on_one_long_line_load_quickly() {
     // Each step's line and column is looked up: without checkpoints that recounted the line.
     let step = "Release(at: \"1h\", inject: \"é\"),";
     let source = format!("Script(steps: [{}])", step.repeat(200_000));
-    let start = Instant::now();
     let script = load_script("long.ron", &source).unwrap();
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
     assert_eq!(script.steps.len(), 200_000);
     let last = &script.steps[199_999];
     assert_eq!(last.line, 1);
@@ -276,14 +264,12 @@ fn a_file_of_millions_of_values_is_refused_before_it_grows() {
         "Scenario(title: \"t\", teams: [{}])",
         "1,".repeat(4_000_000)
     );
-    let start = Instant::now();
     let errors = ttx::scenario::load_scenario("many.ron", &source).unwrap_err();
     assert!(
         errors[0].message.contains("more than 3000000 values"),
         "{}",
         errors[0]
     );
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
 }
 
 // ---- trigger cycles (issue 10, item 11) ----
