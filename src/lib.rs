@@ -7,6 +7,8 @@ pub mod play;
 pub mod report;
 pub mod scenario;
 pub mod script;
+pub mod session;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod tui;
