@@ -7,6 +7,7 @@ pub mod play;
 pub mod report;
 pub mod scenario;
 pub mod script;
+pub mod serve;
 pub mod session;
 #[cfg(test)]
 mod testing;

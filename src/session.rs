@@ -435,6 +435,12 @@ impl Session {
         }
     }
 
+    /// A line about the server (where it listens, the host key) for the console's log.
+    pub fn note_server(&mut self, line: String) {
+        self.log.push((self.exercise.now(), line));
+        self.version += 1;
+    }
+
     fn note_seat(&mut self, line: String) {
         self.log
             .push((self.exercise.now(), format!("seat: {line}")));

@@ -38,22 +38,22 @@ enum Input {
     Resize,
 }
 
-/// Runs the app on the real terminal until the facilitator quits. The terminal is restored on
-/// return, on error and on panic. `history` is what the journal already holds (on resume), so
+/// Runs the app on the real terminal until the facilitator quits; whether the exercise ended.
+/// The terminal is restored on return, on error and on panic. `history` is what the journal already holds (on resume), so
 /// the exercise log shows it.
 pub fn run_live(
     exercise: Exercise,
     history: &[Event],
     recorder: Box<dyn Recorder>,
     report_dir: PathBuf,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<bool, Box<dyn std::error::Error>> {
     let mut app = App::new(exercise, recorder, report_dir);
     app.session.log_events(history);
     // Raw mode, the alternate screen, and a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
-    result
+    result.map(|()| app.exercise().ended_at().is_some())
 }
 
 fn event_loop(
