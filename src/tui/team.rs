@@ -55,7 +55,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     let owed = owed_lines(app, team);
     let outcome = app.session.team_outcome(team);
     let owed_height = (owed.len() as u16 + 2).clamp(3, 8);
-    let outcome_height = if outcome.is_empty() { 0 } else { 5 };
+    // Room for every line of the outcome as wrapped, up to half the pane.
+    let inner_width = right.width.saturating_sub(2).max(1) as usize;
+    let wrapped: usize = outcome
+        .iter()
+        .map(|l| l.chars().count().div_ceil(inner_width).max(1))
+        .sum();
+    let outcome_height = if outcome.is_empty() {
+        0
+    } else {
+        (wrapped as u16 + 2).clamp(3, right.height / 2)
+    };
     let [detail, owed_area, outcome_area] = right.layout(&Layout::vertical([
         Constraint::Min(5),
         Constraint::Length(owed_height),
