@@ -9,6 +9,7 @@ pub mod scenario;
 pub mod script;
 pub mod serve;
 pub mod session;
+pub mod simulate;
 #[cfg(test)]
 mod testing;
 pub mod text;

@@ -87,6 +87,8 @@ enum Cmd {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
+    Simulate(ttx::simulate::SimulateArgs),
     /// Write a commented starter scenario (to stdout without FILE).
     New {
         /// Where to write it; never overwritten.
@@ -205,6 +207,8 @@ fn main() -> ExitCode {
         }) => report(&journal, format.into(), output.as_deref()),
         Some(Cmd::Validate { scenarios }) => validate(&scenarios),
         Some(Cmd::New { file }) => new(file.as_deref()),
+        Some(Cmd::Simulate(args)) => ttx::simulate::command(args, (BUILT_IN_NAME, BUILT_IN))
+            .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

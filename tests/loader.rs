@@ -29,7 +29,10 @@ fn example_loads_into_the_expected_model() {
     assert_eq!(wave.when, Trigger::At(0));
     assert_eq!(wave.from.as_deref(), Some("Mail gateway"));
     let report = &wave.expect[2];
-    assert_eq!(report.action, s.action_ix("report").unwrap());
+    assert_eq!(
+        report.what,
+        Expected::Action(s.action_ix("report").unwrap())
+    );
     assert_eq!(report.fields, vec![0, 1]);
     assert_eq!(report.by, vec![TeamIx(0)]);
     assert_eq!(report.objective, s.objective_ix("report"));
@@ -76,7 +79,10 @@ fn example_loads_into_the_expected_model() {
         spec.reply,
         Some(ReplySpec {
             action: s.action_ix("advise").unwrap(),
-            within: 7200
+            within: 7200,
+            weight: 1.0,
+            objective: None,
+            fields: vec![0],
         })
     );
     assert_eq!(s.action(s.action_ix("ack").unwrap()).teams, None);
@@ -509,4 +515,169 @@ proptest::proptest! {
     fn ron_like_text_never_panics(source in "[()\\[\\]{}:,\"a-z0-9 .@#!r/*\\\\-]{0,120}") {
         let _ = load_scenario("s.ron", &source);
     }
+}
+
+// ---- Format 2: decisions, `ahead`, weighted replies ----
+
+const FORMAT_2: &str = r#"Scenario(
+    title: "Format 2",
+    objectives: [(id: "obj", name: "Objective")],
+    teams: [(id: "a", name: "A"), (id: "b", name: "B")],
+    actions: [
+        (id: "ack", name: "Acknowledge"),
+        (id: "open-case", name: "Open a case", ahead: true),
+        (id: "go", name: "Go"),
+        (id: "stop", name: "Stop", teams: ["a"]),
+        (id: "rfa", name: "Request", teams: ["a"], fields: ["summary", "contact"],
+         message: (to: Others, reply: (action: "reply", within: "6h", weight: 2.0, objective: "obj",
+                                       fields: ["contact"]))),
+        (id: "reply", name: "Reply", teams: ["b"], fields: ["findings", "contact"]),
+    ],
+    injects: [
+        (id: "start", when: At("0m"), to: ["a"], title: "T", body: "B",
+         expect: [(action: "ack", within: "5m"), (decide: ["go", "stop"], within: "1h", objective: "obj")]),
+        (id: "chosen", when: Met("start.decision"), to: ["a"], title: "T", body: "B"),
+    ],
+)"#;
+
+fn format_2_errors_with(from: &str, to: &str) -> Vec<String> {
+    assert!(FORMAT_2.contains(from), "{from}");
+    match load_scenario("s.ron", &FORMAT_2.replacen(from, to, 1)) {
+        Ok(_) => vec![],
+        Err(diagnostics) => diagnostics
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect(),
+    }
+}
+
+#[test]
+fn format_2_fields_load_into_the_model() {
+    let s = common::load("s.ron", FORMAT_2);
+    let action = |id| s.action_ix(id).unwrap();
+    assert!(s.action(action("open-case")).ahead);
+    assert!(!s.action(action("ack")).ahead);
+    let start = s.inject(InjectIx(0));
+    assert_eq!(
+        start.expect[1].what,
+        Expected::Decision(vec![action("go"), action("stop")])
+    );
+    assert_eq!(start.expect[1].fields, Vec::<usize>::new());
+    assert_eq!(start.expect[1].name(&s), "decision");
+    assert!(start.expect[1].accepts(action("stop")));
+    assert!(!start.expect[1].accepts(action("ack")));
+    assert_eq!(
+        s.inject(InjectIx(1)).when,
+        Trigger::Met(ExpectationRef {
+            inject: InjectIx(0),
+            expectation: 1,
+            team: None
+        })
+    );
+    let reply = s
+        .action(action("rfa"))
+        .message
+        .clone()
+        .unwrap()
+        .reply
+        .unwrap();
+    assert_eq!(
+        reply,
+        ReplySpec {
+            action: action("reply"),
+            within: 6 * 3600,
+            weight: 2.0,
+            objective: s.objective_ix("obj"),
+            fields: vec![1],
+        }
+    );
+}
+
+#[test]
+fn format_2_mistakes() {
+    let check = |from: &str, to: &str, expected: &[&str]| {
+        assert_eq!(
+            format_2_errors_with(from, to),
+            expected,
+            "replacing {from:?} with {to:?}"
+        );
+    };
+    check(
+        r#"(decide: ["go", "stop"]"#,
+        r#"(decide: ["go"]"#,
+        &["17:59: `decide` lists the choices of a decision: at least two actions"],
+    );
+    check(
+        r#"(decide: ["go", "stop"]"#,
+        r#"(decide: ["go", "went"]"#,
+        &["17:66: unknown action `went` (actions: ack, open-case, go, stop, rfa, reply)"],
+    );
+    check(
+        r#"(decide: ["go", "stop"]"#,
+        r#"(decide: ["go", "stop", "go"]"#,
+        &["17:74: action `go` is listed twice in `decide`"],
+    );
+    check(
+        r#"to: ["a"], title: "T", body: "B",
+         expect: [(action: "ack""#,
+        r#"to: ["a", "b"], title: "T", body: "B",
+         expect: [(action: "ack""#,
+        &[
+            "17:66: team(s) b of the inject's `to` may not take action `stop` (its teams: a); name the teams that must do it in `by`",
+        ],
+    );
+    check(
+        r#"(action: "ack", within: "5m")"#,
+        r#"(decide: ["ack", "go"], within: "5m")"#,
+        &["17:67: inject `start` already has a decision: at most one `decide` per inject"],
+    );
+    check(
+        r#"(action: "ack", within: "5m")"#,
+        r#"(action: "go", within: "5m")"#,
+        &[
+            "17:59: inject `start` expects action `go` both on its own and as a choice of its decision: one response would have to satisfy both",
+        ],
+    );
+    check(
+        r#"(id: "go", name: "Go")"#,
+        r#"(id: "decision", name: "Go")"#,
+        &[
+            "8:14: action id `decision` is reserved: a decision's expectation is named `INJECT.decision`",
+            "17:60: unknown action `go` (actions: ack, open-case, decision, stop, rfa, reply)",
+        ],
+    );
+    check(
+        r#"fields: ["contact"]))),"#,
+        r#"fields: ["contact", "phone"]))),"#,
+        &["12:60: action `reply` has no field `phone` (fields: findings, contact)"],
+    );
+    check(
+        r#"when: Met("start.decision")"#,
+        r#"when: Met("msg-1.reply@b")"#,
+        &[
+            "18:34: a trigger cannot wait on a message's reply (`msg-1.reply@b`): messages are numbered as the exercise runs; wait on the inject or action that leads to it",
+        ],
+    );
+    check(
+        r#"(decide: ["go", "stop"], within: "1h""#,
+        r#"(decide: ["go", "stop"], within: "1h", fields: ["x"]"#,
+        &[
+            "17:97: a decision takes no `fields`: the required fields are all fields of the action chosen",
+        ],
+    );
+    check(
+        r#"(action: "ack", within: "5m")"#,
+        r#"(action: "ack", decide: ["go", "stop"], within: "5m")"#,
+        &["17:28: an expectation has either `action` or `decide`, not both"],
+    );
+    check(
+        r#"(action: "ack", within: "5m")"#,
+        r#"(within: "5m")"#,
+        &["17:19: missing field `action` in an expectation (or `decide` for a decision)"],
+    );
+    check(
+        r#"ahead: true"#,
+        r#"ahead: "yes""#,
+        &["7:55: `ahead`: expected `true` or `false`, found a string"],
+    );
 }

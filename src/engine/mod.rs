@@ -705,17 +705,15 @@ impl Exercise {
                     Some(reply) => to
                         .iter()
                         .map(|team| {
-                            let fields =
-                                (0..self.scenario.action(reply.action).fields.len()).collect();
                             self.create_expectation(Expectation {
                                 source: Source::Message(*n),
                                 team: *team,
                                 action: reply.action,
                                 released_at: *at,
                                 due_at: at.saturating_add(reply.within),
-                                weight: 1.0,
-                                objective: None,
-                                required: fields,
+                                weight: reply.weight,
+                                objective: reply.objective,
+                                required: reply.fields.clone(),
                                 done: None,
                                 deadline_passed: false,
                             })
@@ -759,11 +757,15 @@ impl Exercise {
         self.fired.retain(|i| *i != inject);
         let scenario = Arc::clone(&self.scenario);
         for (k, expectation) in scenario.inject(inject).expect.iter().enumerate() {
+            // Decisions are judged from the next commit on; until then they create no copy.
+            let Some(action) = expectation.action() else {
+                continue;
+            };
             for team in &expectation.by {
                 let ix = self.create_expectation(Expectation {
                     source: Source::Inject(inject, k),
                     team: *team,
-                    action: expectation.action,
+                    action,
                     released_at: at,
                     due_at: at.saturating_add(expectation.within),
                     weight: expectation.weight,

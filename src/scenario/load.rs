@@ -29,13 +29,29 @@ const SCENARIO_FIELDS: &[&str] = &[
 ];
 const OBJECTIVE_FIELDS: &[&str] = &["id", "name"];
 const TEAM_FIELDS: &[&str] = &["id", "name", "summary"];
-const ACTION_FIELDS: &[&str] = &["id", "name", "description", "teams", "fields", "message"];
+const ACTION_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "teams",
+    "fields",
+    "message",
+    "ahead",
+];
 const MESSAGE_FIELDS: &[&str] = &["to", "reply"];
-const REPLY_FIELDS: &[&str] = &["action", "within"];
+const REPLY_FIELDS: &[&str] = &["action", "within", "weight", "objective", "fields"];
 const INJECT_FIELDS: &[&str] = &[
     "id", "when", "to", "title", "body", "from", "expect", "delay", "jitter", "chance", "notes",
 ];
-const EXPECTATION_FIELDS: &[&str] = &["action", "within", "by", "fields", "weight", "objective"];
+const EXPECTATION_FIELDS: &[&str] = &[
+    "action",
+    "decide",
+    "within",
+    "by",
+    "fields",
+    "weight",
+    "objective",
+];
 
 /// Reads and validates a scenario; `file` is only used to name the file in diagnostics.
 pub fn load_scenario(file: &str, source: &str) -> Result<Scenario, Vec<Diagnostic>> {
@@ -78,6 +94,7 @@ struct RawAction {
     teams: Read<Spanned<Vec<Spanned<String>>>>,
     fields: Vec<Spanned<String>>,
     message: Option<RawMessage>,
+    ahead: bool,
 }
 
 struct RawMessage {
@@ -93,6 +110,9 @@ enum RawRecipients {
 struct RawReply {
     action: Option<Spanned<String>>,
     within: Secs,
+    weight: f64,
+    objective: Option<Spanned<String>>,
+    fields: Read<Vec<Spanned<String>>>,
 }
 
 struct RawInject {
@@ -121,7 +141,10 @@ enum RawTrigger {
 }
 
 struct RawExpectation {
+    /// `None` for a decision, or when unreadable.
     action: Option<Spanned<String>>,
+    /// A decision's choices; `Read::Absent` for a single action.
+    decide: Read<Spanned<Vec<Spanned<String>>>>,
     within: Secs,
     by: Read<Spanned<Vec<Spanned<String>>>>,
     fields: Read<Vec<Spanned<String>>>,
@@ -300,6 +323,7 @@ impl Loader<'_> {
         let (actions, actions_known): (Vec<Action>, Vec<bool>) =
             raw_actions.iter().map(|a| self.action(a, &refs)).unzip();
         scenario.actions = actions;
+        self.reply_fields(&mut scenario.actions, &raw_actions, &refs);
         self.check_replies(&scenario, &raw_actions, &actions_known, &refs);
         let checker = Checker {
             actions: &scenario.actions,
@@ -431,6 +455,7 @@ impl Loader<'_> {
                 teams,
                 fields: Vec::new(),
                 message: None,
+                ahead: false,
             };
         };
         RawAction {
@@ -443,6 +468,10 @@ impl Loader<'_> {
                 .and_then(|v| self.errors.string_list(v, "fields"))
                 .unwrap_or_default(),
             message: f.optional("message").and_then(|v| self.raw_message(v)),
+            ahead: f
+                .optional("ahead")
+                .and_then(|v| self.errors.boolean(v, "ahead"))
+                .unwrap_or(false),
         }
     }
 
@@ -452,9 +481,9 @@ impl Loader<'_> {
             .fields(v, "Message", "a message", MESSAGE_FIELDS, &["to"])?;
         let to = f.required("to").and_then(|v| self.recipients(v));
         let reply = f.optional("reply").and_then(|v| {
-            let f = self
-                .errors
-                .fields(v, "Reply", "a reply", REPLY_FIELDS, REPLY_FIELDS)?;
+            let f =
+                self.errors
+                    .fields(v, "Reply", "a reply", REPLY_FIELDS, &["action", "within"])?;
             let action = f
                 .required("action")
                 .and_then(|v| self.errors.spanned_string(v, "action"));
@@ -462,7 +491,25 @@ impl Loader<'_> {
                 .required("within")
                 .and_then(|v| self.errors.duration(v, "within"))
                 .unwrap_or(0);
-            Some(RawReply { action, within })
+            let weight = f
+                .optional("weight")
+                .and_then(|v| self.positive(v, "weight"))
+                .unwrap_or(1.0);
+            let objective = f
+                .optional("objective")
+                .and_then(|v| self.errors.spanned_string(v, "objective"));
+            let fields = match self.optional_list(&f, "fields") {
+                Read::Absent => Read::Absent,
+                Read::Bad => Read::Bad,
+                Read::Given(list) => Read::Given(list.value),
+            };
+            Some(RawReply {
+                action,
+                within,
+                weight,
+                objective,
+                fields,
+            })
         });
         Some(RawMessage { to, reply })
     }
@@ -600,17 +647,47 @@ impl Loader<'_> {
             "Expectation",
             "an expectation",
             EXPECTATION_FIELDS,
-            &["action", "within"],
+            &["within"],
         )?;
         let fields = match self.optional_list(&f, "fields") {
             Read::Absent => Read::Absent,
             Read::Bad => Read::Bad,
             Read::Given(list) => Read::Given(list.value),
         };
+        let mut decide = self.optional_list(&f, "decide");
+        let action = f.optional("action");
+        match (action, &decide) {
+            (None, Read::Absent) => self.errors.push(
+                v.at,
+                "missing field `action` in an expectation (or `decide` for a decision)",
+            ),
+            (Some(a), Read::Given(_) | Read::Bad) => {
+                self.errors.push(
+                    a.at,
+                    "an expectation has either `action` or `decide`, not both",
+                );
+                // Read as the action alone, so that the one mistake is reported once.
+                decide = Read::Bad;
+            }
+            _ => {}
+        }
+        if let (Read::Given(_), Some(given)) = (&decide, f.optional("fields")) {
+            self.errors.push(
+                given.at,
+                "a decision takes no `fields`: the required fields are all fields of the action chosen",
+            );
+        }
+        if let Read::Given(d) = &decide
+            && d.value.len() < 2
+        {
+            self.errors.push(
+                d.at,
+                "`decide` lists the choices of a decision: at least two actions",
+            );
+        }
         Some(RawExpectation {
-            action: f
-                .required("action")
-                .and_then(|v| self.errors.spanned_string(v, "action")),
+            action: action.and_then(|v| self.errors.spanned_string(v, "action")),
+            decide,
             within: f
                 .required("within")
                 .and_then(|v| self.errors.duration(v, "within"))
@@ -769,8 +846,20 @@ impl Loader<'_> {
                         .unwrap_or(0),
                 ),
                 within: r.within,
+                weight: r.weight,
+                objective: r
+                    .objective
+                    .as_ref()
+                    .and_then(|o| self.resolve(refs.objectives, o))
+                    .map(ObjectiveIx),
+                // Set by `reply_fields` once every action is built: the reply action may come later.
+                fields: Vec::new(),
             }),
         });
+        if let Some(id) = raw.id.as_ref().filter(|id| id.value == DECISION) {
+            let message = "action id `decision` is reserved: a decision's expectation is named `INJECT.decision`";
+            self.errors.push(id.at, message);
+        }
         let action = Action {
             id: raw.id.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
             name: raw.name.clone(),
@@ -778,8 +867,61 @@ impl Loader<'_> {
             teams,
             fields,
             message,
+            ahead: raw.ahead,
         };
         (action, known)
+    }
+
+    /// The required fields of each reply: those given, each a field of the reply action, or all.
+    fn reply_fields(&mut self, actions: &mut [Action], raw_actions: &[RawAction], refs: &Refs) {
+        for ix in 0..actions.len() {
+            let Some(raw_reply) = raw_actions[ix]
+                .message
+                .as_ref()
+                .and_then(|m| m.reply.as_ref())
+            else {
+                continue;
+            };
+            // Only a reply action that resolved is looked into.
+            let Some(reply_action) = raw_reply
+                .action
+                .as_ref()
+                .and_then(|a| refs.actions.get(&a.value))
+            else {
+                continue;
+            };
+            let fields = match &raw_reply.fields {
+                Read::Given(names) => self.field_positions(&actions[reply_action], names),
+                Read::Absent => (0..actions[reply_action].fields.len()).collect(),
+                Read::Bad => Vec::new(),
+            };
+            if let Some(reply) = actions[ix].message.as_mut().and_then(|m| m.reply.as_mut()) {
+                reply.fields = fields;
+            }
+        }
+    }
+
+    /// Field names as positions in the action's fields, ascending; each unknown one reported.
+    fn field_positions(&mut self, action: &Action, names: &[Spanned<String>]) -> Vec<usize> {
+        let mut positions: Vec<usize> = names
+            .iter()
+            .filter_map(|name| {
+                let position = action.field_index(&name.value);
+                if position.is_none() {
+                    let message = format!(
+                        "action `{}` has no field `{}` (fields: {})",
+                        action.id,
+                        name.value,
+                        list_names(action.fields.iter().map(String::as_str))
+                    );
+                    self.errors.push(name.at, message);
+                }
+                position
+            })
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        positions
     }
 
     /// Every team that may take a message-action must reach only receivers that may take the reply.
@@ -850,39 +992,32 @@ impl Loader<'_> {
         let inject_id = raw.id.as_ref().map(|s| s.value.as_str()).unwrap_or("?");
         let mut expect = Vec::with_capacity(raw.expect.len());
         for (n, e) in raw.expect.iter().enumerate() {
-            let action = e.action.as_ref().and_then(|a| {
-                if raw.expect[..n].iter().any(|earlier| earlier.action.as_ref().is_some_and(|x| x.value == a.value)) {
-                    let message =
-                        format!("inject `{inject_id}` already expects action `{}`: one expectation per action per inject", a.value);
-                    self.errors.push(a.at, message);
+            let (what, actions) = match &e.decide {
+                Read::Given(choices) => self.decision(raw, n, choices, refs),
+                Read::Bad => (None, Vec::new()),
+                Read::Absent => {
+                    let action = e.action.as_ref().and_then(|a| {
+                        if raw.expect[..n].iter().any(|earlier| earlier.action.as_ref().is_some_and(|x| x.value == a.value)) {
+                            let message =
+                                format!("inject `{inject_id}` already expects action `{}`: one expectation per action per inject", a.value);
+                            self.errors.push(a.at, message);
+                        }
+                        self.resolve(refs.actions, a).map(|ix| (ActionIx(ix), a))
+                    });
+                    (
+                        action.map(|(ix, _)| Expected::Action(ix)),
+                        action.into_iter().collect(),
+                    )
                 }
-                self.resolve(refs.actions, a).map(|ix| (ActionIx(ix), a))
-            });
-            let by = self.by(e, to.as_deref(), action, refs, checker);
-            let fields = match (&e.fields, action) {
-                (Read::Given(names), Some((ix, _))) => {
-                    let action = &checker.actions[ix.0];
-                    let mut positions: Vec<usize> = names
-                        .iter()
-                        .filter_map(|name| {
-                            let position = action.field_index(&name.value);
-                            if position.is_none() {
-                                let message = format!(
-                                    "action `{}` has no field `{}` (fields: {})",
-                                    action.id,
-                                    name.value,
-                                    list_names(action.fields.iter().map(String::as_str))
-                                );
-                                self.errors.push(name.at, message);
-                            }
-                            position
-                        })
-                        .collect();
-                    positions.sort_unstable();
-                    positions.dedup();
-                    positions
+            };
+            let by = self.by(e, to.as_deref(), &actions, refs, checker);
+            let fields = match (&e.fields, &what) {
+                (Read::Given(names), Some(Expected::Action(ix))) => {
+                    self.field_positions(&checker.actions[ix.0], names)
                 }
-                (Read::Absent, Some((ix, _))) => (0..checker.actions[ix.0].fields.len()).collect(),
+                (Read::Absent, Some(Expected::Action(ix))) => {
+                    (0..checker.actions[ix.0].fields.len()).collect()
+                }
                 _ => Vec::new(),
             };
             let objective = e
@@ -892,7 +1027,7 @@ impl Loader<'_> {
                 .map(ObjectiveIx);
             expect.push(Expectation {
                 // Placeholder on error: the model is discarded then.
-                action: action.map_or(ActionIx(0), |(ix, _)| ix),
+                what: what.unwrap_or(Expected::Action(ActionIx(0))),
                 within: e.within,
                 by,
                 fields,
@@ -916,19 +1051,70 @@ impl Loader<'_> {
         }
     }
 
+    /// The choices of an inject's decision (its `n`th expectation), each a known action listed
+    /// once and not also expected on its own; the inject has no other decision.
+    fn decision<'r>(
+        &mut self,
+        raw: &RawInject,
+        n: usize,
+        choices: &'r Spanned<Vec<Spanned<String>>>,
+        refs: &Refs,
+    ) -> (Option<Expected>, Vec<(ActionIx, &'r Spanned<String>)>) {
+        let inject_id = raw.id.as_ref().map(|s| s.value.as_str()).unwrap_or("?");
+        if raw.expect[..n]
+            .iter()
+            .any(|earlier| matches!(earlier.decide, Read::Given(_)))
+        {
+            let message = format!(
+                "inject `{inject_id}` already has a decision: at most one `decide` per inject"
+            );
+            self.errors.push(choices.at, message);
+        }
+        let mut resolved: Vec<(ActionIx, &Spanned<String>)> = Vec::new();
+        let mut all_known = true;
+        for (k, choice) in choices.value.iter().enumerate() {
+            if choices.value[..k].iter().any(|c| c.value == choice.value) {
+                let message = format!("action `{}` is listed twice in `decide`", choice.value);
+                self.errors.push(choice.at, message);
+                continue;
+            }
+            if raw
+                .expect
+                .iter()
+                .any(|e| e.action.as_ref().is_some_and(|a| a.value == choice.value))
+            {
+                let message = format!(
+                    "inject `{inject_id}` expects action `{}` both on its own and as a choice of \
+                     its decision: one response would have to satisfy both",
+                    choice.value
+                );
+                self.errors.push(choice.at, message);
+            }
+            match self.resolve(refs.actions, choice) {
+                Some(ix) => resolved.push((ActionIx(ix), choice)),
+                None => all_known = false,
+            }
+        }
+        let what = (all_known && resolved.len() >= 2)
+            .then(|| Expected::Decision(resolved.iter().map(|(ix, _)| *ix).collect()));
+        (what, resolved)
+    }
+
     /// The teams that owe an expectation: `by`, which must be among `to`, or else `to`; each must
-    /// be allowed to take the action.
+    /// be allowed to take the action (for a decision, every one of its choices).
     fn by(
         &mut self,
         e: &RawExpectation,
         to: Option<&[TeamIx]>,
-        action: Option<(ActionIx, &Spanned<String>)>,
+        actions: &[(ActionIx, &Spanned<String>)],
         refs: &Refs,
         checker: &Checker,
     ) -> Vec<TeamIx> {
-        let may_take = action
+        let known: Vec<(&Action, &Spanned<String>)> = actions
+            .iter()
             .filter(|(ix, _)| checker.actions_known[ix.0])
-            .map(|(ix, _)| &checker.actions[ix.0]);
+            .map(|(ix, name)| (&checker.actions[ix.0], *name))
+            .collect();
         match &e.by {
             Read::Given(by) => {
                 if by.value.is_empty() {
@@ -953,7 +1139,7 @@ impl Loader<'_> {
                             name.value
                         );
                         self.errors.push(name.at, message);
-                    } else if let Some(action) = may_take.filter(|a| !a.allows(team)) {
+                    } else if let Some((action, _)) = known.iter().find(|(a, _)| !a.allows(team)) {
                         let message = format!(
                             "team `{}` may not take action `{}` (its teams: {})",
                             name.value,
@@ -967,7 +1153,7 @@ impl Loader<'_> {
             }
             Read::Absent => {
                 let to = to.unwrap_or_default();
-                if let (Some(action), Some((_, action_name))) = (may_take, action) {
+                for (action, action_name) in &known {
                     let refused: Vec<&str> = to
                         .iter()
                         .filter(|t| !action.allows(**t))
@@ -1069,6 +1255,15 @@ impl Loader<'_> {
             self.errors.push(name.at, message);
             return None;
         };
+        if names_a_message(inject_name) {
+            let message = format!(
+                "a trigger cannot wait on a message's reply (`{}`): messages are numbered as \
+                 the exercise runs; wait on the inject or action that leads to it",
+                name.value
+            );
+            self.errors.push(name.at, message);
+            return None;
+        }
         let inject = self.resolve(
             refs.injects,
             &Spanned {
@@ -1077,23 +1272,22 @@ impl Loader<'_> {
             },
         )?;
         let raw = &raw_injects[inject];
-        let Some(position) = raw
-            .expect
-            .iter()
-            .position(|e| e.action.as_ref().is_some_and(|a| a.value == action_name))
-        else {
+        let Some(position) = raw.expect.iter().position(|e| match &e.decide {
+            Read::Absent => e.action.as_ref().is_some_and(|a| a.value == action_name),
+            _ => action_name == DECISION,
+        }) else {
             // An expectation whose action had an error may be the one meant: no second error.
             let all_known = raw.expect.iter().all(|e| {
-                e.action
-                    .as_ref()
-                    .is_some_and(|a| refs.actions.get(&a.value).is_some())
+                !matches!(e.decide, Read::Absent)
+                    || e.action
+                        .as_ref()
+                        .is_some_and(|a| refs.actions.get(&a.value).is_some())
             });
             if raw.expect_complete && all_known {
-                let expected = list_names(
-                    raw.expect
-                        .iter()
-                        .filter_map(|e| e.action.as_ref().map(|a| a.value.as_str())),
-                );
+                let expected = list_names(raw.expect.iter().filter_map(|e| match &e.decide {
+                    Read::Absent => e.action.as_ref().map(|a| a.value.as_str()),
+                    _ => Some(DECISION),
+                }));
                 let message = format!(
                     "inject `{inject_name}` has no expectation of action `{action_name}` (it expects: {expected})"
                 );

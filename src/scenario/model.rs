@@ -72,6 +72,9 @@ pub struct Action {
     /// The fields that may be supplied, in the order the file lists them.
     pub fields: Vec<String>,
     pub message: Option<MessageSpec>,
+    /// Taken before anyone asks for it, it still counts: it stands ready and satisfies the
+    /// team's next expectation of it when that is created.
+    pub ahead: bool,
 }
 
 impl Action {
@@ -100,10 +103,15 @@ pub enum Recipients {
     Teams(Vec<TeamIx>),
 }
 
+/// The reply a message obliges each receiving team to take; judged like an inject's expectation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplySpec {
     pub action: ActionIx,
     pub within: Secs,
+    pub weight: f64,
+    pub objective: Option<ObjectiveIx>,
+    /// Required fields as positions in the reply action's `fields`, ascending; default all.
+    pub fields: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,14 +156,62 @@ pub struct ExpectationRef {
 /// What an inject expects of its teams; each team of `by` gets its own copy when it is released.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
-    pub action: ActionIx,
+    pub what: Expected,
     pub within: Secs,
     /// Never empty; defaults to the inject's `to`.
     pub by: Vec<TeamIx>,
     /// Required fields as positions in the action's `fields`, ascending (the action's order).
+    /// Empty for a decision: there the required fields are all fields of the action chosen.
     pub fields: Vec<usize>,
     pub weight: f64,
     pub objective: Option<ObjectiveIx>,
+}
+
+/// What satisfies an expectation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// `action: "ack"`: this action.
+    Action(ActionIx),
+    /// `decide: ["propose-jit", "decline-jit"]`: any one of two or more distinct actions.
+    Decision(Vec<ActionIx>),
+}
+
+/// The name a decision takes in expectation ids: `INJECT.decision`.
+pub const DECISION: &str = "decision";
+
+impl Expectation {
+    /// Whether a response of this action satisfies it.
+    pub fn accepts(&self, action: ActionIx) -> bool {
+        self.choices().contains(&action)
+    }
+
+    /// The actions that satisfy it: one, or a decision's choices in file order.
+    pub fn choices(&self) -> &[ActionIx] {
+        match &self.what {
+            Expected::Action(action) => std::slice::from_ref(action),
+            Expected::Decision(choices) => choices,
+        }
+    }
+
+    /// The action expected; `None` for a decision.
+    pub fn action(&self) -> Option<ActionIx> {
+        match self.what {
+            Expected::Action(action) => Some(action),
+            Expected::Decision(_) => None,
+        }
+    }
+
+    pub fn is_decision(&self) -> bool {
+        matches!(self.what, Expected::Decision(_))
+    }
+
+    /// The second part of its id: the action's id, or `decision`.
+    pub fn name<'s>(&self, scenario: &'s Scenario) -> &'s str {
+        match self.what {
+            Expected::Action(action) => &scenario.action(action).id,
+            Expected::Decision(_) => DECISION,
+        }
+    }
 }
 
 /// Lookups by id, and the reverse edges of the triggers, built once at load.

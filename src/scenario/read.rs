@@ -247,6 +247,16 @@ impl Errors {
         }
     }
 
+    pub fn boolean(&mut self, value: &Value, field: &str) -> Option<bool> {
+        match value.kind {
+            Kind::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(value, field, "`true` or `false`");
+                None
+            }
+        }
+    }
+
     pub fn duration(&mut self, value: &Value, field: &str) -> Option<Secs> {
         let text = self.string(value, field)?;
         parse_duration(&text)

@@ -12,7 +12,7 @@ pub fn trigger(scenario: &Scenario, when: &Trigger) -> String {
         let action = inject
             .expect
             .get(r.expectation)
-            .map(|e| scenario.action(e.action).id.as_str())
+            .map(|e| e.name(scenario))
             .unwrap_or("?");
         let team = r
             .team

@@ -1,0 +1,300 @@
+//! The summary as one self-contained HTML page: the warnings, then charts drawn as inline SVG
+//! (each team's score and the duration as histograms, each inject's release share and time
+//! range as bars), then the tables. No script, no network.
+
+use std::fmt::Write;
+
+use crate::scenario::{Scenario, Secs, format_secs};
+use crate::simulate::summary::{Bins, Summary};
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;\
+padding:0 1rem;color:#222}h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}\
+table{border-collapse:collapse;font-size:.9rem}td,th{padding:.2rem .5rem;border-bottom:1px solid #ddd;\
+text-align:right}td:first-child,th:first-child{text-align:left}.warn{color:#a30}\
+.flag{color:#a30;font-size:.8rem}svg{max-width:100%;height:auto}\
+svg text{font-size:11px;fill:#333}.bar{fill:#4a7ab5}.range{stroke:#4a7ab5;stroke-width:3}\
+.median{fill:#123}.end{stroke:#a30;stroke-dasharray:4 3}";
+
+fn escape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+pub fn render(summary: &Summary, scenario: &Scenario) -> String {
+    let mut out = String::new();
+    let title = escape(&scenario.title);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Simulation: {title}</title><style>{STYLE}</style></head><body>\n"
+    );
+    let _ = writeln!(
+        out,
+        "<h1>Simulation: {title}</h1><p>{} runs, seed {}, profile {}.</p>",
+        summary.runs,
+        summary.seed,
+        escape(&summary.profile)
+    );
+    let _ = writeln!(out, "<h2>Warnings</h2>");
+    if summary.warnings.is_empty() {
+        let _ = writeln!(out, "<p>None.</p>");
+    } else {
+        let _ = writeln!(out, "<ul>");
+        for w in &summary.warnings {
+            let _ = writeln!(out, "<li class=\"warn\">{}</li>", escape(w));
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    if !summary.notes.is_empty() {
+        let _ = writeln!(out, "<ul>");
+        for n in &summary.notes {
+            let _ = writeln!(out, "<li>{}</li>", escape(n));
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+
+    let d = &summary.duration_s;
+    let _ = writeln!(
+        out,
+        "<h2>Duration</h2><p>p10 {}, median {}, p90 {} of scenario time; still busy at the \
+         planned end in {} of runs.</p>",
+        format_secs(d.p10),
+        format_secs(d.p50),
+        format_secs(d.p90),
+        percent(summary.ends.by_end)
+    );
+    histogram(&mut out, &summary.charts.duration, format_secs);
+
+    let _ = writeln!(out, "<h2>Scores</h2>");
+    for (team, bins) in summary.teams.iter().zip(&summary.charts.team_scores) {
+        let name = scenario
+            .teams
+            .iter()
+            .find(|t| t.id == team.id)
+            .map_or(team.id.as_str(), |t| t.name.as_str());
+        let _ = write!(
+            out,
+            "<h3>{} <small>({})</small></h3>",
+            escape(name),
+            escape(&team.id)
+        );
+        match (&team.score, bins) {
+            (Some(s), Some(bins)) => {
+                let _ = writeln!(
+                    out,
+                    "<p>mean {:.2}, p10 {:.2}, median {:.2}, p90 {:.2}</p>",
+                    s.mean, s.p10, s.p50, s.p90
+                );
+                histogram(&mut out, bins, |v| format!("{:.2}", v as f64 / 1000.0));
+            }
+            _ => {
+                let _ = writeln!(out, "<p>Nothing scored in any run.</p>");
+            }
+        }
+        if !team.objectives.is_empty() {
+            let _ = writeln!(
+                out,
+                "<table><tr><th>objective</th><th>mean</th><th>p10</th><th>p50</th><th>p90</th>\
+                 <th>P</th><th>S</th><th>M</th><th>U</th></tr>"
+            );
+            for o in &team.objectives {
+                let name = scenario
+                    .objectives
+                    .iter()
+                    .find(|x| x.id == o.id)
+                    .map_or(o.id.as_str(), |x| x.name.as_str());
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td>\
+                     <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(name),
+                    o.score.mean,
+                    o.score.p10,
+                    o.score.p50,
+                    o.score.p90,
+                    percent(o.ratings.P),
+                    percent(o.ratings.S),
+                    percent(o.ratings.M),
+                    percent(o.ratings.U)
+                );
+            }
+            let _ = writeln!(out, "</table>");
+        }
+    }
+
+    let _ = writeln!(out, "<h2>Injects</h2>");
+    release_bars(&mut out, summary, scenario);
+
+    let _ = writeln!(
+        out,
+        "<h2>Expectations</h2><table><tr><th>expectation</th><th>met</th><th>incomplete</th>\
+         <th>late</th><th>missed</th><th>not due</th><th>latency p50</th></tr>"
+    );
+    for e in &summary.expectations {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&e.id),
+            flag(e.flag),
+            percent(e.met),
+            percent(e.incomplete),
+            percent(e.late),
+            percent(e.missed),
+            percent(e.not_due),
+            e.latency_p50_s.map_or("-".to_string(), format_secs)
+        );
+    }
+    let _ = writeln!(out, "</table>");
+    if !summary.contingencies.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2>Contingencies</h2><table><tr><th>inject</th><th>fired</th></tr>"
+        );
+        for c in &summary.contingencies {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                escape(&c.id),
+                percent(c.fired)
+            );
+        }
+        let _ = writeln!(out, "</table>");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+fn flag(flag: Option<&str>) -> String {
+    flag.map_or(String::new(), |f| {
+        format!(" <span class=\"flag\">{}</span>", escape(f))
+    })
+}
+
+/// Bars of equal width, the tallest at full height, the range labelled below.
+fn histogram(out: &mut String, bins: &Bins, label: impl Fn(u64) -> String) {
+    const W: f64 = 600.0;
+    const H: f64 = 120.0;
+    let tallest = bins.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = bins.counts.len().max(1) as f64;
+    let width = W / n;
+    let _ = write!(
+        out,
+        "<svg viewBox=\"0 0 {W} {}\" role=\"img\" aria-label=\"histogram\">",
+        H + 20.0
+    );
+    for (i, count) in bins.counts.iter().enumerate() {
+        let h = *count as f64 / tallest * H;
+        let _ = write!(
+            out,
+            "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\">\
+             <title>{count} runs</title></rect>",
+            i as f64 * width + 1.0,
+            H - h,
+            (width - 2.0).max(1.0)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"0\" y=\"{}\">{}</text><text x=\"{W}\" y=\"{}\" text-anchor=\"end\">{}</text></svg>",
+        H + 15.0,
+        escape(&label(bins.low)),
+        H + 15.0,
+        escape(&label(bins.high))
+    );
+}
+
+/// One row per inject: the share of runs that released it, and its release time from p10 to
+/// p90 (median marked) on the scenario clock, with the planned end dashed.
+fn release_bars(out: &mut String, summary: &Summary, scenario: &Scenario) {
+    const LABEL: f64 = 170.0;
+    const SHARE: f64 = 120.0;
+    const LANE: f64 = 400.0;
+    const ROW: f64 = 18.0;
+    let horizon: Secs = summary
+        .injects
+        .iter()
+        .filter_map(|i| i.release_s.map(|r| r.p90))
+        .chain(scenario.end)
+        .chain([summary.duration_s.p90])
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let x = |t: Secs| LABEL + SHARE + 10.0 + t as f64 / horizon as f64 * LANE;
+    let height = ROW * (summary.injects.len() as f64 + 1.5);
+    let _ = write!(
+        out,
+        "<svg viewBox=\"0 0 {} {height}\" role=\"img\" aria-label=\"inject releases\">",
+        LABEL + SHARE + LANE + 20.0
+    );
+    let _ = write!(
+        out,
+        "<text x=\"{LABEL}\" y=\"12\">released</text><text x=\"{}\" y=\"12\">release time \
+         (0 to {})</text>",
+        x(0),
+        escape(&format_secs(horizon))
+    );
+    for (row, inject) in summary.injects.iter().enumerate() {
+        let y = ROW * (row as f64 + 1.0);
+        let _ = write!(
+            out,
+            "<text x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar\" x=\"{LABEL}\" y=\"{:.1}\" \
+             width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
+            y + 12.0,
+            escape(&inject.id),
+            y + 3.0,
+            inject.released * SHARE,
+            ROW - 6.0,
+            percent(inject.released)
+        );
+        if let Some(r) = inject.release_s {
+            let _ = write!(
+                out,
+                "<line class=\"range\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
+                 <circle class=\"median\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{} / {} / {}\
+                 </title></circle>",
+                x(r.p10),
+                x(r.p90).max(x(r.p10) + 1.0),
+                y + 9.0,
+                y + 9.0,
+                x(r.p50),
+                y + 9.0,
+                format_secs(r.p10),
+                format_secs(r.p50),
+                format_secs(r.p90)
+            );
+        } else if let Some(f) = inject.flag {
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" class=\"flag\">{}</text>",
+                x(0),
+                y + 12.0,
+                escape(f)
+            );
+        }
+    }
+    if let Some(end) = scenario.end {
+        let _ = write!(
+            out,
+            "<line class=\"end\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{ROW}\" y2=\"{height}\"/>",
+            x(end),
+            x(end)
+        );
+    }
+    let _ = writeln!(out, "</svg>");
+}

@@ -1,0 +1,590 @@
+//! The simulated teams' profile: how likely they answer, how fast, how carefully, and when the
+//! simulated facilitator releases `Manual` injects. Read from a RON file with the scenario
+//! loader's positioned diagnostics, then resolved against the scenario once, so that a run looks
+//! every behaviour up by team and action without a name in sight.
+
+use crate::scenario::diagnostic::{Diagnostic, SourceMap};
+use crate::scenario::read::{Errors, Fields, list_names, parse_file};
+use crate::scenario::ron_tree::{Kind, Value};
+use crate::scenario::{ActionIx, InjectIx, Scenario, Secs, TeamIx, Trigger, parse_duration};
+
+/// The standard normal distribution's 90th percentile, Φ⁻¹(0.9): a log-normal time whose median
+/// is m and whose 90th percentile is q has σ = ln(q / m) / Z90.
+const Z90: f64 = 1.281_551_565_544_600_4;
+
+/// What the built-in profile is called in summaries and in the JSON's `profile`.
+pub const BUILT_IN: &str = "built-in";
+
+/// A response time, as a share of the expectation's `within` or as a duration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Time {
+    /// `"50%"` is 0.5.
+    Share(f64),
+    Duration(Secs),
+}
+
+/// One layer of the profile as written: any field may be left to the layer below.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Layer {
+    respond: Option<f64>,
+    /// `median` and `p90` are given together (checked when read), so that layers never mix a
+    /// share with a duration.
+    times: Option<(Time, Time)>,
+    blank_field: Option<f64>,
+    ahead: Option<f64>,
+}
+
+impl Layer {
+    /// This layer over `below`: what it gives wins.
+    fn over(&self, below: &Behaviour) -> Behaviour {
+        Behaviour {
+            respond: self.respond.unwrap_or(below.respond),
+            times: self.times.unwrap_or(below.times),
+            blank_field: self.blank_field.unwrap_or(below.blank_field),
+            ahead: self.ahead.unwrap_or(below.ahead),
+        }
+    }
+}
+
+/// How a team behaves for one action, every field known.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Behaviour {
+    /// The probability that the team answers an expectation at all.
+    pub respond: f64,
+    /// The median and the 90th percentile of the response time.
+    pub times: (Time, Time),
+    /// The probability that each required field is left blank.
+    pub blank_field: f64,
+    /// The probability that the team takes an `ahead` action before it is asked.
+    pub ahead: f64,
+}
+
+impl Behaviour {
+    /// The built-in "typical team": answers nine times in ten, in half the time allowed at the
+    /// median, late one time in five or so.
+    pub const TYPICAL: Behaviour = Behaviour {
+        respond: 0.9,
+        times: (Time::Share(0.5), Time::Share(1.2)),
+        blank_field: 0.1,
+        ahead: 0.2,
+    };
+
+    /// The log-normal response time's parameters (ln of the median, σ), in seconds for an
+    /// expectation allowing `within`. `None` when the median is zero: the answer is immediate.
+    pub fn log_normal(&self, within: Secs) -> Option<(f64, f64)> {
+        let secs = |t: Time| match t {
+            Time::Share(share) => share * within as f64,
+            Time::Duration(secs) => secs as f64,
+        };
+        let (median, p90) = (secs(self.times.0), secs(self.times.1));
+        (median > 0.0).then(|| (median.ln(), (p90 / median).ln().max(0.0) / Z90))
+    }
+}
+
+/// A profile resolved against one scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// `built-in`, or the file it was read from.
+    pub name: String,
+    /// Per team, then per action.
+    behaviours: Vec<Vec<Behaviour>>,
+    /// Per inject: the weights of a decision's choices, as written (default: equal).
+    pub decisions: Vec<Vec<(ActionIx, f64)>>,
+    /// When the simulated facilitator releases `Manual` injects, in file order of the profile.
+    pub manual: Vec<(InjectIx, Secs)>,
+}
+
+impl Profile {
+    /// The built-in "typical team" for every team and action; no `Manual` inject is released.
+    pub fn built_in(scenario: &Scenario) -> Profile {
+        Profile::resolve(
+            BUILT_IN.to_string(),
+            scenario,
+            &Layer::default(),
+            &[],
+            &[],
+            Vec::new(),
+            Vec::new(),
+        )
+    }
+
+    fn resolve(
+        name: String,
+        scenario: &Scenario,
+        default: &Layer,
+        teams: &[(TeamIx, Layer)],
+        actions: &[(ActionIx, Layer)],
+        decisions: Vec<(InjectIx, Vec<(ActionIx, f64)>)>,
+        manual: Vec<(InjectIx, Secs)>,
+    ) -> Profile {
+        let base = default.over(&Behaviour::TYPICAL);
+        let behaviours = (0..scenario.teams.len())
+            .map(|t| {
+                let team = teams
+                    .iter()
+                    .find(|(ix, _)| ix.0 == t)
+                    .map_or(base, |(_, layer)| layer.over(&base));
+                (0..scenario.actions.len())
+                    .map(|a| {
+                        actions
+                            .iter()
+                            .find(|(ix, _)| ix.0 == a)
+                            .map_or(team, |(_, layer)| layer.over(&team))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut by_inject = vec![Vec::new(); scenario.injects.len()];
+        for (inject, weights) in decisions {
+            by_inject[inject.0] = weights;
+        }
+        Profile {
+            name,
+            behaviours,
+            decisions: by_inject,
+            manual,
+        }
+    }
+
+    /// How `team` behaves when it is expected to take `action`.
+    pub fn behaviour(&self, team: TeamIx, action: ActionIx) -> &Behaviour {
+        &self.behaviours[team.0][action.0]
+    }
+
+    pub fn is_built_in(&self) -> bool {
+        self.name == BUILT_IN
+    }
+}
+
+const PROFILE_FIELDS: &[&str] = &["default", "teams", "actions", "decisions", "manual"];
+const BEHAVIOUR_FIELDS: &[&str] = &["respond", "median", "p90", "blank_field", "ahead"];
+
+/// Reads a profile file and checks its names against the scenario; `file` names the file in
+/// diagnostics, which are positioned like a scenario's.
+pub fn load_profile(
+    file: &str,
+    source: &str,
+    scenario: &Scenario,
+) -> Result<Profile, Vec<Diagnostic>> {
+    let map = SourceMap::new(file, source);
+    let tree = parse_file(&map, source)?;
+    let mut errors = Errors::default();
+    let profile = read_profile(&mut errors, &tree, scenario, file);
+    match profile {
+        Some(profile) if errors.is_empty() => Ok(profile),
+        _ => Err(errors.into_diagnostics(&map)),
+    }
+}
+
+fn read_profile(
+    errors: &mut Errors,
+    tree: &Value,
+    scenario: &Scenario,
+    file: &str,
+) -> Option<Profile> {
+    let f = errors.fields(tree, "Profile", "the profile", PROFILE_FIELDS, &[])?;
+    let default = f
+        .optional("default")
+        .map_or(Some(Layer::default()), |v| read_layer(errors, v));
+    let teams = keyed(errors, &f, "teams", |errors, key, value| {
+        let team = named(errors, key, "team", scenario.team_ix(&key.text), || {
+            list_names(scenario.teams.iter().map(|t| t.id.as_str()))
+        });
+        let layer = read_layer(errors, value);
+        Some((team?, layer?))
+    });
+    let actions = keyed(errors, &f, "actions", |errors, key, value| {
+        let action = named(errors, key, "action", scenario.action_ix(&key.text), || {
+            list_names(scenario.actions.iter().map(|a| a.id.as_str()))
+        });
+        let layer = read_layer(errors, value);
+        Some((action?, layer?))
+    });
+    let decisions = keyed(errors, &f, "decisions", |errors, key, value| {
+        read_decision(errors, key, value, scenario)
+    });
+    let manual = keyed(errors, &f, "manual", |errors, key, value| {
+        let inject = named(errors, key, "inject", scenario.inject_ix(&key.text), || {
+            list_names(scenario.injects.iter().map(|i| i.id.as_str()))
+        })?;
+        if scenario.inject(inject).when != Trigger::Manual {
+            errors.push(
+                key.at,
+                format!(
+                    "inject `{}` is not `Manual`: its trigger releases it, so `manual` cannot",
+                    key.text
+                ),
+            );
+            return None;
+        }
+        Some((inject, errors.duration(value, "manual")?))
+    });
+    Some(Profile::resolve(
+        file.to_string(),
+        scenario,
+        &default?,
+        &teams?,
+        &actions?,
+        decisions?,
+        manual?,
+    ))
+}
+
+/// A map key as written.
+struct Key {
+    text: String,
+    at: usize,
+}
+
+/// A map field `{"key": value, ...}` read entry by entry; `None` if any entry was bad (each is
+/// reported). Absent, it is empty.
+fn keyed<T>(
+    errors: &mut Errors,
+    f: &Fields,
+    field: &str,
+    mut read: impl FnMut(&mut Errors, &Key, &Value) -> Option<T>,
+) -> Option<Vec<T>> {
+    let Some(value) = f.optional(field) else {
+        return Some(Vec::new());
+    };
+    let Kind::Map(entries) = &value.kind else {
+        errors.push(
+            value.at,
+            format!(
+                "`{field}`: expected a map `{{\"id\": ...}}`, found {}",
+                value.kind.describe()
+            ),
+        );
+        return None;
+    };
+    let mut read_all = Vec::with_capacity(entries.len());
+    let mut good = true;
+    let mut seen: Vec<String> = Vec::new();
+    for (key, value) in entries {
+        let Some(text) = errors.string(key, field) else {
+            good = false;
+            continue;
+        };
+        if seen.contains(&text) {
+            errors.push(key.at, format!("`{text}` is given twice in `{field}`"));
+            good = false;
+            continue;
+        }
+        seen.push(text.clone());
+        match read(errors, &Key { text, at: key.at }, value) {
+            Some(item) => read_all.push(item),
+            None => good = false,
+        }
+    }
+    good.then_some(read_all)
+}
+
+/// The index a key names, or an error listing what it could name.
+fn named<I>(
+    errors: &mut Errors,
+    key: &Key,
+    what: &str,
+    found: Option<I>,
+    known: impl FnOnce() -> String,
+) -> Option<I> {
+    if found.is_none() {
+        errors.push_with(key.at, || {
+            format!("unknown {what} `{}` (known: {})", key.text, known())
+        });
+    }
+    found
+}
+
+fn read_layer(errors: &mut Errors, value: &Value) -> Option<Layer> {
+    let f = errors.fields(value, "Behaviour", "a behaviour", BEHAVIOUR_FIELDS, &[])?;
+    let respond = optional(errors, &f, "respond", probability);
+    let blank_field = optional(errors, &f, "blank_field", probability);
+    let ahead = optional(errors, &f, "ahead", probability);
+    let median = optional(errors, &f, "median", time);
+    let p90 = optional(errors, &f, "p90", time);
+    let times = match (median?, p90?) {
+        (None, None) => None,
+        (Some(median), Some(p90)) => Some(check_times(errors, value, median, p90)?),
+        (Some(_), None) | (None, Some(_)) => {
+            errors.push(
+                value.at,
+                "give `median` and `p90` together: they shape one response time",
+            );
+            return None;
+        }
+    };
+    Some(Layer {
+        respond: respond?,
+        times,
+        blank_field: blank_field?,
+        ahead: ahead?,
+    })
+}
+
+fn check_times(
+    errors: &mut Errors,
+    value: &Value,
+    median: Time,
+    p90: Time,
+) -> Option<(Time, Time)> {
+    let ordered = match (median, p90) {
+        (Time::Share(m), Time::Share(q)) => m <= q,
+        (Time::Duration(m), Time::Duration(q)) => m <= q,
+        _ => {
+            errors.push(
+                value.at,
+                "`median` and `p90` must both be shares (\"50%\") or both durations (\"20m\")",
+            );
+            return None;
+        }
+    };
+    if !ordered {
+        errors.push(value.at, "`p90` must not be shorter than `median`");
+        return None;
+    }
+    Some((median, p90))
+}
+
+/// Outer `None`: written but bad (reported).
+fn optional<T>(
+    errors: &mut Errors,
+    f: &Fields,
+    name: &str,
+    read: impl FnOnce(&mut Errors, &Value, &str) -> Option<T>,
+) -> Option<Option<T>> {
+    match f.optional(name) {
+        None => Some(None),
+        Some(v) => read(errors, v, name).map(Some),
+    }
+}
+
+fn probability(errors: &mut Errors, value: &Value, name: &str) -> Option<f64> {
+    let p = errors.number(value, name)?;
+    if (0.0..=1.0).contains(&p) {
+        Some(p)
+    } else {
+        errors.push(
+            value.at,
+            format!("`{name}`: a probability from 0 to 1, not {p}"),
+        );
+        None
+    }
+}
+
+/// `"50%"` (a share of the deadline) or a duration such as `"20m"`.
+fn time(errors: &mut Errors, value: &Value, name: &str) -> Option<Time> {
+    let text = errors.string(value, name)?;
+    let read = match text.trim().strip_suffix('%') {
+        Some(number) => number
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|p| p.is_finite() && *p >= 0.0)
+            .map(|p| Time::Share(p / 100.0)),
+        None => parse_duration(&text).ok().map(Time::Duration),
+    };
+    if read.is_none() {
+        errors.push(
+            value.at,
+            format!(
+                "`{name}`: expected a share of the deadline such as \"50%\" or a duration such \
+                 as \"20m\", found \"{}\"",
+                text.escape_debug()
+            ),
+        );
+    }
+    read
+}
+
+/// `"INJECT.decision": {"action": weight, ...}`.
+fn read_decision(
+    errors: &mut Errors,
+    key: &Key,
+    value: &Value,
+    scenario: &Scenario,
+) -> Option<(InjectIx, Vec<(ActionIx, f64)>)> {
+    let inject = match key.text.strip_suffix(".decision") {
+        Some(id) => {
+            let inject = Key {
+                text: id.to_string(),
+                at: key.at,
+            };
+            named(errors, &inject, "inject", scenario.inject_ix(id), || {
+                list_names(scenario.injects.iter().map(|i| i.id.as_str()))
+            })
+        }
+        None => {
+            errors.push(
+                key.at,
+                format!(
+                    "`{}`: a decision is named `INJECT.decision`, such as `jit.decision`",
+                    key.text
+                ),
+            );
+            None
+        }
+    };
+    let Kind::Map(entries) = &value.kind else {
+        errors.push(
+            value.at,
+            format!(
+                "expected the weights of the choices, such as {{\"propose-jit\": 0.7, \
+                 \"decline-jit\": 0.3}}, found {}",
+                value.kind.describe()
+            ),
+        );
+        return None;
+    };
+    let mut weights = Vec::with_capacity(entries.len());
+    let mut good = true;
+    for (action, weight) in entries {
+        let action_ix = errors.string(action, "decisions").and_then(|id| {
+            let key = Key {
+                text: id,
+                at: action.at,
+            };
+            named(
+                errors,
+                &key,
+                "action",
+                scenario.action_ix(&key.text),
+                || list_names(scenario.actions.iter().map(|a| a.id.as_str())),
+            )
+        });
+        let weight = errors.number(weight, "decisions").and_then(|w| {
+            if w.is_finite() && w >= 0.0 {
+                Some(w)
+            } else {
+                errors.push(
+                    weight.at,
+                    format!("a choice's weight is a number from 0 up, not {w}"),
+                );
+                None
+            }
+        });
+        match (action_ix, weight) {
+            (Some(a), Some(w)) => weights.push((a, w)),
+            _ => good = false,
+        }
+    }
+    if good && weights.iter().all(|(_, w)| *w == 0.0) {
+        errors.push(value.at, "at least one choice needs a weight above 0");
+        good = false;
+    }
+    Some((inject?, good.then_some(weights)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_scenario;
+
+    const SCENARIO: &str = r#"Scenario(
+    title: "t",
+    teams: [(id: "us", name: "Us"), (id: "cn", name: "Cn")],
+    actions: [(id: "ack", name: "Ack"), (id: "rfa", name: "Rfa", fields: ["a", "b"])],
+    injects: [
+        (id: "detect", when: At("0m"), to: ["us", "cn"], title: "t", body: "b",
+         expect: [(action: "ack", within: "1h")]),
+        (id: "press", when: Manual, to: ["us"], title: "t", body: "b"),
+    ],
+)"#;
+
+    fn scenario() -> Scenario {
+        load_scenario("s.ron", SCENARIO).unwrap()
+    }
+
+    fn errors(source: &str) -> Vec<String> {
+        match load_profile("p.ron", source, &scenario()) {
+            Ok(_) => Vec::new(),
+            Err(ds) => ds
+                .iter()
+                .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn layers_resolve_default_then_team_then_action() {
+        let source = r#"Profile(
+    default: (respond: 0.5, median: "10m", p90: "20m"),
+    teams: {"cn": (respond: 0.8, median: "70%", p90: "150%")},
+    actions: {"rfa": (blank_field: 0.25)},
+    manual: {"press": "30h"},
+)"#;
+        let scenario = scenario();
+        let profile = load_profile("p.ron", source, &scenario).unwrap();
+        let (us, cn) = (TeamIx(0), TeamIx(1));
+        let (ack, rfa) = (ActionIx(0), ActionIx(1));
+        let us_ack = profile.behaviour(us, ack);
+        assert_eq!(us_ack.respond, 0.5);
+        assert_eq!(us_ack.times, (Time::Duration(600), Time::Duration(1200)));
+        assert_eq!(us_ack.blank_field, Behaviour::TYPICAL.blank_field);
+        let cn_rfa = profile.behaviour(cn, rfa);
+        assert_eq!(cn_rfa.respond, 0.8);
+        assert_eq!(cn_rfa.times, (Time::Share(0.7), Time::Share(1.5)));
+        assert_eq!(cn_rfa.blank_field, 0.25);
+        assert_eq!(profile.manual, vec![(InjectIx(1), 30 * 3600)]);
+        assert_eq!(profile.name, "p.ron");
+    }
+
+    #[test]
+    fn log_normal_has_the_median_and_p90_asked_for() {
+        let b = Behaviour {
+            times: (Time::Share(0.5), Time::Share(1.0)),
+            ..Behaviour::TYPICAL
+        };
+        let (mu, sigma) = b.log_normal(3600).unwrap();
+        assert!((mu.exp() - 1800.0).abs() < 1e-6);
+        assert!(((mu + Z90 * sigma).exp() - 3600.0).abs() < 1e-6);
+        let instant = Behaviour {
+            times: (Time::Share(0.0), Time::Share(0.0)),
+            ..b
+        };
+        assert_eq!(instant.log_normal(3600), None);
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_its_line() {
+        let source = r#"Profile(
+    default: (respond: 1.5, median: "fast"),
+    teams: {"xx": (respond: 0.5)},
+    actions: {"ack": (median: "50%", p90: "10m"), "rfa": (median: "2h", p90: "1h")},
+    decisions: {"detect": {"ack": 1.0}, "nope.decision": {"zzz": -1}},
+    manual: {"detect": "1h"},
+    extra: 1,
+)"#;
+        assert_eq!(
+            errors(source),
+            vec![
+                "2:24: `respond`: a probability from 0 to 1, not 1.5",
+                "2:37: `median`: expected a share of the deadline such as \"50%\" or a duration such as \"20m\", found \"fast\"",
+                "3:13: unknown team `xx` (known: us, cn)",
+                "4:22: `median` and `p90` must both be shares (\"50%\") or both durations (\"20m\")",
+                "4:58: `p90` must not be shorter than `median`",
+                "5:17: `detect`: a decision is named `INJECT.decision`, such as `jit.decision`",
+                "5:41: unknown inject `nope` (known: detect, press)",
+                "5:59: unknown action `zzz` (known: ack, rfa)",
+                "5:66: a choice's weight is a number from 0 up, not -1",
+                "6:14: inject `detect` is not `Manual`: its trigger releases it, so `manual` cannot",
+                "7:5: unknown field `extra` in the profile (fields: default, teams, actions, decisions, manual)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_median_is_refused() {
+        assert_eq!(
+            errors(r#"Profile(default: (median: "50%"))"#),
+            vec!["1:18: give `median` and `p90` together: they shape one response time"]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_positioned() {
+        assert_eq!(
+            errors("Profile(default: (respond: 0.5)"),
+            vec!["1:32: expected `,` or `)`, found end of file"]
+        );
+    }
+}

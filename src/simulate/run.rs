@@ -1,0 +1,270 @@
+//! One simulated exercise: the engine, driven by simulated teams exactly as a script drives it.
+//!
+//! The teams see each expectation as it is created and decide, by the profile, whether and when
+//! to answer it; the clock then moves from one thing to the next (a planned answer, or whatever
+//! the engine has due). Every command given is kept, so that the run can be written out as a
+//! script that `ttx run --script` plays to the same report.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{Rng, SeedableRng};
+use rand_distr::{Bernoulli, Distribution, LogNormal};
+
+use crate::engine::{Answers, Command, Event, Exercise, ExpectationIx, Response, Settings, Source};
+use crate::scenario::{Scenario, Secs};
+use crate::simulate::profile::Profile;
+
+/// What every simulated answer writes in a field it does not leave blank.
+const FIELD_TEXT: &str = "simulated";
+
+/// The seeds of run `run`: the engine's seed (jitter and chance, as `ttx run --seed` takes it)
+/// and the stream that the simulated teams draw from. Both come from one ChaCha8 stream per run,
+/// so every run is reproducible alone and independent of the others.
+pub fn seeds(base: u64, run: u64) -> (u64, ChaCha8Rng) {
+    let mut rng = ChaCha8Rng::seed_from_u64(base);
+    rng.set_stream(run);
+    let engine_seed = rng.next_u64();
+    (engine_seed, rng)
+}
+
+/// A simulated exercise, ended.
+pub struct SimulatedRun {
+    pub exercise: Exercise,
+    /// The engine's seed this run played with.
+    pub seed: u64,
+    /// Every command the teams and the facilitator gave, with its scenario time, in order.
+    pub steps: Vec<(Secs, Command)>,
+    /// The scenario's `end` came while something was still to happen; otherwise the exercise had
+    /// run out of things to do before it (or, without an `end`, when it stopped).
+    pub cut_by_end: bool,
+    /// When the last release, deadline or answer happened.
+    pub last_activity: Secs,
+}
+
+/// An answer or a release the simulated room will make, in time order (then planning order).
+struct Plans {
+    queue: BinaryHeap<Reverse<(Secs, u64)>>,
+    commands: Vec<Option<(Command, Option<ExpectationIx>)>>,
+}
+
+impl Plans {
+    fn push(&mut self, at: Secs, command: Command, answers: Option<ExpectationIx>) {
+        let seq = self.commands.len() as u64;
+        self.commands.push(Some((command, answers)));
+        self.queue.push(Reverse((at, seq)));
+    }
+
+    fn next_at(&self) -> Option<Secs> {
+        self.queue.peek().map(|Reverse((at, _))| *at)
+    }
+
+    fn pop(&mut self) -> Option<(Secs, Command, Option<ExpectationIx>)> {
+        let Reverse((at, seq)) = self.queue.pop()?;
+        let (command, answers) = self.commands[seq as usize].take()?;
+        Some((at, command, answers))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+}
+
+struct Room<'p> {
+    profile: &'p Profile,
+    rng: ChaCha8Rng,
+    plans: Plans,
+    /// Expectations seen so far (they are numbered in creation order).
+    seen: usize,
+    last_activity: Secs,
+}
+
+/// Plays run `run` of a simulation seeded by `base`; `record` keeps the commands for a script.
+pub fn simulate(
+    scenario: &Arc<Scenario>,
+    profile: &Profile,
+    base: u64,
+    run: u64,
+    record: bool,
+) -> SimulatedRun {
+    let (seed, rng) = seeds(base, run);
+    let settings = Settings {
+        seed,
+        ..Settings::of(scenario)
+    };
+    let mut exercise = Exercise::new(Arc::clone(scenario), settings);
+    let mut room = Room {
+        profile,
+        rng,
+        plans: Plans {
+            queue: BinaryHeap::new(),
+            commands: Vec::new(),
+        },
+        seen: 0,
+        last_activity: 0,
+    };
+    for (inject, at) in &profile.manual {
+        room.plans.push(*at, Command::Release(*inject), None);
+    }
+    let mut steps = Vec::new();
+    room.execute(&mut exercise, Command::Start);
+    let cut_by_end = loop {
+        let now = exercise.now();
+        let next_step = room.plans.next_at();
+        let next_due = exercise.next_due_at();
+        let Some(next) = next_step.into_iter().chain(next_due).min() else {
+            break false;
+        };
+        if next_step == Some(now) {
+            if let Some((at, command, answers)) = room.plans.pop() {
+                // An answer whose expectation is already done would only be unexpected.
+                if answers.is_none_or(|ix| exercise.expectation(ix).done.is_none()) {
+                    if record {
+                        steps.push((at, command.clone()));
+                    }
+                    room.execute(&mut exercise, command);
+                }
+            }
+            continue;
+        }
+        let target = if next > now {
+            next
+        } else if settings.planned_end.is_none() && room.plans.is_empty() {
+            // Only a deadline waits at `now` (deadlines at T pass once time moves on), and it may
+            // be the last thing to happen: then the run-out below passes it at `now` itself, as
+            // scripted play would, rather than a second later. Try the second on a copy.
+            let mut probe = exercise.clone();
+            let mut probe_room = room.fork();
+            probe_room.execute(&mut probe, Command::AdvanceTo(now + 1));
+            if probe_room.plans.is_empty() && probe.next_due_at().is_none() {
+                break false;
+            }
+            exercise = probe;
+            room = probe_room;
+            continue;
+        } else {
+            // Only a deadline waits at `now`: step a second on to let it pass.
+            now + 1
+        };
+        if let Some(end) = settings.planned_end.filter(|end| target > *end) {
+            // Something still to happen after the end means the end cut the exercise short.
+            break next > end;
+        }
+        room.execute(&mut exercise, Command::AdvanceTo(target));
+        if exercise.ended_at().is_some() {
+            break true;
+        }
+    };
+    if exercise.ended_at().is_none() {
+        room.execute(&mut exercise, Command::RunOut);
+    }
+    SimulatedRun {
+        exercise,
+        seed,
+        steps,
+        cut_by_end,
+        last_activity: room.last_activity,
+    }
+}
+
+impl Room<'_> {
+    /// A copy to try a step on: the same draws to come, the same plans.
+    fn fork(&self) -> Self {
+        Room {
+            profile: self.profile,
+            rng: self.rng.clone(),
+            plans: Plans {
+                queue: self.plans.queue.clone(),
+                commands: self.plans.commands.clone(),
+            },
+            seen: self.seen,
+            last_activity: self.last_activity,
+        }
+    }
+
+    /// Gives the exercise a command, then lets the teams see what it created.
+    fn execute(&mut self, exercise: &mut Exercise, command: Command) {
+        // Every command the room gives is valid by construction (teams answer with actions they
+        // were asked for, manual injects are released once, the clock only moves forward), so a
+        // refusal would change nothing and there is nothing to undo.
+        if let Ok(events) = exercise.execute(command) {
+            self.note_activity(&events);
+        }
+        self.observe(exercise);
+    }
+
+    fn note_activity(&mut self, events: &[Event]) {
+        for event in events {
+            if let Event::Released { at, .. }
+            | Event::DeadlinePassed { at, .. }
+            | Event::Responded { at, .. } = event
+            {
+                self.last_activity = self.last_activity.max(*at);
+            }
+        }
+    }
+
+    /// Each new expectation: will the team answer it, when, and how completely?
+    fn observe(&mut self, exercise: &Exercise) {
+        let now = exercise.now();
+        let scenario = Arc::clone(exercise.scenario());
+        while self.seen < exercise.expectations().len() {
+            let ix = ExpectationIx(self.seen);
+            self.seen += 1;
+            let e = exercise.expectation(ix);
+            if e.done.is_some() || exercise.ended_at().is_some() {
+                continue;
+            }
+            let behaviour = *self.profile.behaviour(e.team, e.action);
+            if !draw(&mut self.rng, behaviour.respond) {
+                continue;
+            }
+            let within = e.due_at - e.released_at;
+            let latency = match behaviour.log_normal(within) {
+                // The parameters are finite by construction; a degenerate σ of 0 is a constant.
+                Some((mu, sigma)) => LogNormal::new(mu, sigma)
+                    .map_or(0.0, |d| d.sample(&mut self.rng))
+                    .round() as Secs,
+                None => 0,
+            };
+            let action = scenario.action(e.action);
+            let fields = action
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(f, name)| {
+                    let blank =
+                        e.required.contains(&f) && draw(&mut self.rng, behaviour.blank_field);
+                    let text = if blank { "" } else { FIELD_TEXT };
+                    (name.clone(), text.to_string())
+                })
+                .collect();
+            let answers = match e.source {
+                Source::Inject(inject, _) => Answers::Inject(inject),
+                Source::Message(n) => Answers::Message(n),
+            };
+            let response = Response {
+                team: e.team,
+                action: e.action,
+                fields,
+                note: None,
+                answers: Some(answers),
+            };
+            let at = e.released_at.saturating_add(latency).max(now);
+            self.plans.push(at, Command::Respond(response), Some(ix));
+        }
+    }
+}
+
+/// True with probability `p` (0 and 1 draw nothing, so a certain profile wastes no randomness).
+fn draw(rng: &mut ChaCha8Rng, p: f64) -> bool {
+    if p <= 0.0 {
+        false
+    } else if p >= 1.0 {
+        true
+    } else {
+        Bernoulli::new(p).is_ok_and(|b| b.sample(rng))
+    }
+}

@@ -1,0 +1,438 @@
+//! What a simulation found, as the JSON of `--format json` (simulate.md fixes its keys) and the
+//! source of the text and HTML pages; with the headline warnings a facilitator reads first.
+
+use serde::Serialize;
+
+use crate::scenario::{ExpectationRef, Scenario, Secs, Trigger, format_secs};
+use crate::simulate::profile::Profile;
+use crate::simulate::tally::{
+    Distribution, Layout, SCORE_SCALE, ScoreTally, Tallied, Tally, contingencies,
+    scored_objectives, share,
+};
+
+/// A contingency that fires in at least this share of the runs is flagged.
+const NEARLY_ALWAYS: f64 = 0.95;
+/// An expectation done on time in fewer than this share of its copies is flagged.
+const RARELY_ON_TIME: f64 = 0.1;
+/// ... provided it exists in at least this share of the runs.
+const OFTEN_ENOUGH: f64 = 0.05;
+
+pub const FLAG_NEVER_RELEASED: &str = "never released";
+pub const FLAG_MANUAL: &str = "manual, not in the profile";
+pub const FLAG_NOT_DUE: &str = "not due in most runs";
+pub const FLAG_RARELY_ON_TIME: &str = "rarely on time";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub runs: u64,
+    pub seed: u64,
+    pub profile: String,
+    pub duration_s: Percentiles,
+    /// How the runs ended: the scenario's `end` cut them short, or they ran out of things to do.
+    pub ends: Ends,
+    /// When the last release, deadline or answer happened.
+    pub last_activity_s: Percentiles,
+    pub injects: Vec<InjectSummary>,
+    pub expectations: Vec<ExpectationSummary>,
+    pub contingencies: Vec<ContingencySummary>,
+    pub teams: Vec<TeamSummary>,
+    pub warnings: Vec<String>,
+    /// Facts worth knowing that are not mistakes (manual injects left out, the built-in profile).
+    pub notes: Vec<String>,
+    /// What the HTML page draws; not a JSON key.
+    #[serde(skip)]
+    pub charts: Charts,
+}
+
+/// Histograms for the HTML page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Charts {
+    /// Scenario seconds.
+    pub duration: Bins,
+    /// Per team, scores in thousandths; `None` for a team never scored.
+    pub team_scores: Vec<Option<Bins>>,
+}
+
+/// Counts in equal bins from `low` to `high`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bins {
+    pub low: u64,
+    pub high: u64,
+    pub counts: Vec<u64>,
+}
+
+/// How many bars a histogram has.
+const BINS: usize = 20;
+
+fn bins(d: &Distribution, low: u64, high: u64) -> Bins {
+    Bins {
+        low,
+        high,
+        counts: d.bins(low, high, BINS),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Percentiles {
+    pub p10: Secs,
+    pub p50: Secs,
+    pub p90: Secs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Ends {
+    pub by_end: f64,
+    pub ran_out: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InjectSummary {
+    pub id: String,
+    pub released: f64,
+    pub release_s: Option<Percentiles>,
+    pub flag: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectationSummary {
+    pub id: String,
+    pub met: f64,
+    pub incomplete: f64,
+    pub late: f64,
+    pub missed: f64,
+    pub not_due: f64,
+    pub latency_p50_s: Option<Secs>,
+    pub flag: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContingencySummary {
+    pub id: String,
+    pub fired: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamSummary {
+    pub id: String,
+    pub score: Option<ScoreSummary>,
+    pub objectives: Vec<ObjectiveSummary>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ScoreSummary {
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveSummary {
+    pub id: String,
+    pub score: ScoreSummary,
+    pub ratings: Ratings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(non_snake_case)] // HSEEP's rating codes are the JSON keys.
+pub struct Ratings {
+    pub P: f64,
+    pub S: f64,
+    pub M: f64,
+    pub U: f64,
+}
+
+fn percentiles(d: &Distribution) -> Option<Percentiles> {
+    Some(Percentiles {
+        p10: d.quantile(0.1)?,
+        p50: d.quantile(0.5)?,
+        p90: d.quantile(0.9)?,
+    })
+}
+
+fn score_summary(s: &ScoreTally) -> Option<ScoreSummary> {
+    let d = &s.distribution;
+    let at = |q| d.quantile(q).map(|v| v as f64 / SCORE_SCALE);
+    Some(ScoreSummary {
+        mean: s.mean()?,
+        p10: at(0.1)?,
+        p50: at(0.5)?,
+        p90: at(0.9)?,
+    })
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+impl Summary {
+    pub fn of(
+        scenario: &Scenario,
+        profile: &Profile,
+        layout: &Layout,
+        tally: &Tally,
+        seed: u64,
+    ) -> Summary {
+        let runs = tally.runs;
+        let mut warnings = Vec::new();
+        let mut notes = Vec::new();
+        if profile.is_built_in() {
+            notes.push(
+                "simulated with the built-in \"typical team\" profile (answers 90% of what is \
+                 asked, in half the time allowed at the median; 10% of required fields blank); \
+                 give your own with --profile"
+                    .to_string(),
+            );
+        }
+        let zero = Percentiles {
+            p10: 0,
+            p50: 0,
+            p90: 0,
+        };
+        let injects = scenario
+            .injects
+            .iter()
+            .zip(&tally.injects)
+            .enumerate()
+            .map(|(i, (inject, t))| {
+                let manual_left_out =
+                    inject.when == Trigger::Manual && !profile.manual.iter().any(|(m, _)| m.0 == i);
+                let flag = match () {
+                    _ if t.released > 0 => None,
+                    _ if manual_left_out => Some(FLAG_MANUAL),
+                    _ => {
+                        warnings.push(format!(
+                            "inject `{}` was never released in {runs} runs: {}",
+                            inject.id,
+                            why_never(scenario, i, t.fired > 0)
+                        ));
+                        Some(FLAG_NEVER_RELEASED)
+                    }
+                };
+                if manual_left_out {
+                    notes.push(format!(
+                        "manual inject `{}` is never released in this simulation: list it under \
+                         `manual` in a profile to say when the facilitator would release it",
+                        inject.id
+                    ));
+                }
+                InjectSummary {
+                    id: inject.id.clone(),
+                    released: share(t.released, runs),
+                    release_s: percentiles(&t.release_at),
+                    flag,
+                }
+            })
+            .collect();
+        let expectations = layout
+            .rows
+            .iter()
+            .zip(&tally.rows)
+            .filter(|(row, t)| row.always_listed || t.statuses.iter().sum::<u64>() > 0)
+            .map(|(row, t)| {
+                let of = |status: Tallied| share(t.statuses[status as usize], runs);
+                let copies: u64 = t.statuses.iter().sum();
+                let on_time =
+                    t.statuses[Tallied::Met as usize] + t.statuses[Tallied::Incomplete as usize];
+                let flag = if share(t.due_after_end, runs) > 0.5 {
+                    warnings.push(format!(
+                        "`{}` is still running when the exercise ends in {} of runs: its deadline \
+                         falls after the usual end, so it can only be not due",
+                        row.id,
+                        percent(share(t.due_after_end, runs))
+                    ));
+                    Some(FLAG_NOT_DUE)
+                } else if share(copies, runs) >= OFTEN_ENOUGH
+                    && share(on_time, copies) < RARELY_ON_TIME
+                {
+                    warnings.push(format!(
+                        "`{}` is done on time in only {} of the runs where it is due, even by the \
+                         profile's team: is its deadline feasible?",
+                        row.id,
+                        percent(share(on_time, copies))
+                    ));
+                    Some(FLAG_RARELY_ON_TIME)
+                } else {
+                    None
+                };
+                ExpectationSummary {
+                    id: row.id.clone(),
+                    met: of(Tallied::Met),
+                    incomplete: of(Tallied::Incomplete),
+                    late: of(Tallied::Late),
+                    missed: of(Tallied::Missed),
+                    not_due: of(Tallied::NotDue),
+                    latency_p50_s: t.latency.quantile(0.5),
+                    flag,
+                }
+            })
+            .collect();
+        let contingencies = contingencies(scenario)
+            .into_iter()
+            .map(|i| {
+                let fired = share(tally.injects[i.0].fired, runs);
+                let inject = scenario.inject(i);
+                if runs > 0 && fired >= NEARLY_ALWAYS {
+                    let on = match &inject.when {
+                        Trigger::Missed(on) => expectation_name(scenario, on),
+                        _ => String::new(),
+                    };
+                    warnings.push(format!(
+                        "contingency `{}` fires in {} of runs: `{on}` is almost never done in \
+                         time; is that the plan?",
+                        inject.id,
+                        percent(fired)
+                    ));
+                }
+                ContingencySummary {
+                    id: inject.id.clone(),
+                    fired,
+                }
+            })
+            .collect();
+        let teams = scenario
+            .teams
+            .iter()
+            .zip(&tally.teams)
+            .map(|(team, t)| TeamSummary {
+                id: team.id.clone(),
+                score: score_summary(&t.score),
+                objectives: scored_objectives(t)
+                    .filter_map(|(objective, o)| {
+                        let n = o.score.distribution.count();
+                        let r = |k: usize| share(o.ratings[k], n);
+                        Some(ObjectiveSummary {
+                            id: scenario.objective(objective).id.clone(),
+                            score: score_summary(&o.score)?,
+                            ratings: Ratings {
+                                P: r(0),
+                                S: r(1),
+                                M: r(2),
+                                U: r(3),
+                            },
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let duration_s = percentiles(&tally.duration).unwrap_or(zero);
+        let last_activity_s = percentiles(&tally.last_activity).unwrap_or(zero);
+        if duration_s.p90 - duration_s.p10 > duration_s.p50 / 2 {
+            warnings.push(format!(
+                "the exercise's length varies by more than half its median: {} in one run of ten, \
+                 {} at the median, {} in one run of ten at the other end",
+                format_secs(duration_s.p10),
+                format_secs(duration_s.p50),
+                format_secs(duration_s.p90)
+            ));
+        }
+        let ran_out = share(runs - tally.cut_by_end, runs);
+        if let Some(end) = scenario.end {
+            let idle = end.saturating_sub(last_activity_s.p90);
+            if runs > 0 && ran_out > 0.5 && idle > end / 10 {
+                warnings.push(format!(
+                    "nothing happens after {} in nine runs of ten: the planned end at {} leaves \
+                     {} with nothing to do",
+                    format_secs(last_activity_s.p90),
+                    format_secs(end),
+                    format_secs(idle)
+                ));
+            }
+        }
+        let charts = Charts {
+            duration: match (tally.duration.min(), tally.duration.max()) {
+                (Some(low), Some(high)) => bins(&tally.duration, low, high),
+                _ => Bins::default(),
+            },
+            team_scores: tally
+                .teams
+                .iter()
+                .map(|t| {
+                    let d = &t.score.distribution;
+                    (d.count() > 0).then(|| bins(d, 0, SCORE_SCALE as u64))
+                })
+                .collect(),
+        };
+        Summary {
+            runs,
+            seed,
+            profile: profile.name.clone(),
+            duration_s,
+            ends: Ends {
+                by_end: share(tally.cut_by_end, runs),
+                ran_out: if runs == 0 { 0.0 } else { ran_out },
+            },
+            last_activity_s,
+            injects,
+            expectations,
+            contingencies,
+            teams,
+            warnings,
+            notes,
+            charts,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        // Plain numbers, strings and lists: serialising cannot fail.
+        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        json.push('\n');
+        json
+    }
+}
+
+/// `INJECT.ACTION` or `INJECT.ACTION@TEAM`, as a trigger names it.
+fn expectation_name(scenario: &Scenario, on: &ExpectationRef) -> String {
+    let inject = scenario.inject(on.inject);
+    let action = inject.expect[on.expectation].name(scenario);
+    match on.team {
+        Some(team) => format!("{}.{action}@{}", inject.id, scenario.team(team).id),
+        None => format!("{}.{action}", inject.id),
+    }
+}
+
+/// Why an inject never came out, in the words of its trigger.
+fn why_never(scenario: &Scenario, inject: usize, fired: bool) -> String {
+    let spec = &scenario.injects[inject];
+    if fired {
+        return format!(
+            "its trigger fired, but its chance ({}) failed every time",
+            spec.chance
+        );
+    }
+    match &spec.when {
+        Trigger::At(at) => match scenario.end {
+            Some(end) if *at > end => format!(
+                "it is due at {}, after the end at {}",
+                format_secs(*at),
+                format_secs(end)
+            ),
+            _ => format!(
+                "it is due at {}, after every run had ended",
+                format_secs(*at)
+            ),
+        },
+        Trigger::Released(on) => format!(
+            "it waits on the release of `{}`, which never happened",
+            scenario.inject(*on).id
+        ),
+        Trigger::Met(on) => format!(
+            "it waits on `{}` being done, which never happened",
+            expectation_name(scenario, on)
+        ),
+        Trigger::Missed(on) => format!(
+            "it waits on `{}` being missed, which never happened",
+            expectation_name(scenario, on)
+        ),
+        Trigger::Taken { action, team } => format!(
+            "it waits on {} taking `{}`, and simulated teams only take what an inject or a \
+             message asks of them",
+            team.map_or("a team".to_string(), |t| format!(
+                "team `{}`",
+                scenario.team(t).id
+            )),
+            scenario.action(*action).id
+        ),
+        Trigger::Manual => "it is `Manual` and the facilitator never released it".to_string(),
+    }
+}

@@ -1,0 +1,483 @@
+//! Streaming aggregation: each run is folded into counts and histograms as soon as it ends, so
+//! memory stays flat however many runs are asked for. Tallies of separate runs merge in any order
+//! to the same result (integer counts and fixed-point sums only), so a parallel simulation gives
+//! the same figures as a sequential one.
+
+use std::collections::HashMap;
+
+use hdrhistogram::Histogram;
+
+use crate::engine::{Exercise, ExpectationIx, InjectState, Outcome, Source, Status};
+use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Scenario, TeamIx, Trigger};
+use crate::simulate::run::SimulatedRun;
+
+/// Three significant figures: times to within 0.1 % (exact up to 2048 s), scores to 0.001.
+const SIGNIFICANT_FIGURES: u8 = 3;
+/// Scores are recorded in thousandths.
+pub const SCORE_SCALE: f64 = 1000.0;
+/// Fixed-point unit of the score sums: integer addition is associative, floating-point is not.
+const SUM_SCALE: f64 = (1u64 << 40) as f64;
+
+/// HSEEP's suggested-rating thresholds (evaluation.md): at least 0.9 is P, 0.7 S, 0.4 M, else U;
+/// never P when a critical task was missed, late or incomplete.
+const RATING_THRESHOLDS: [f64; 3] = [0.9, 0.7, 0.4];
+
+/// A distribution of whole numbers, with its exact extremes.
+#[derive(Debug, Clone)]
+pub struct Distribution {
+    histogram: Histogram<u64>,
+    min: u64,
+    max: u64,
+}
+
+impl Default for Distribution {
+    fn default() -> Self {
+        Distribution {
+            // Auto-resizing from a tiny range: creating one costs next to nothing.
+            histogram: Histogram::new(SIGNIFICANT_FIGURES)
+                .unwrap_or_else(|_| unreachable!("3 significant figures is a valid precision")),
+            min: u64::MAX,
+            max: 0,
+        }
+    }
+}
+
+impl Distribution {
+    fn record(&mut self, value: u64) {
+        // Auto-resizing covers every time a scenario can reach in practice (2^62 seconds); beyond
+        // that the value is clamped into the histogram (the exact extremes still see it).
+        if self.histogram.record(value).is_err() {
+            self.histogram.saturating_record(value);
+        }
+        self.min = self.min.min(value);
+        self.max = self.max.max(value);
+    }
+
+    fn merge(&mut self, other: &Distribution) {
+        // Both auto-resize, so adding cannot run out of range.
+        let _ = self.histogram.add(&other.histogram);
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.histogram.len()
+    }
+
+    /// The value at quantile `q` (0 to 1): the lowest value of its histogram bucket, kept within
+    /// the exact extremes, so a constant is reported exactly. `None` when nothing was recorded.
+    pub fn quantile(&self, q: f64) -> Option<u64> {
+        (self.count() > 0).then(|| {
+            let value = self.histogram.value_at_quantile(q);
+            self.histogram
+                .lowest_equivalent(value)
+                .clamp(self.min, self.max)
+        })
+    }
+
+    pub fn min(&self) -> Option<u64> {
+        (self.count() > 0).then_some(self.min)
+    }
+
+    pub fn max(&self) -> Option<u64> {
+        (self.count() > 0).then_some(self.max)
+    }
+
+    /// Counts in `bins` equal bins from `low` to `high` (inclusive), for a chart.
+    pub fn bins(&self, low: u64, high: u64, bins: usize) -> Vec<u64> {
+        let width = (high.saturating_sub(low) / bins as u64).max(1);
+        (0..bins as u64)
+            .map(|b| {
+                let from = low + b * width;
+                let to = if b + 1 == bins as u64 {
+                    high.max(from)
+                } else {
+                    from + width - 1
+                };
+                self.histogram.count_between(from, to)
+            })
+            .collect()
+    }
+}
+
+/// Scores from 0 to 1: their distribution and their exact mean.
+#[derive(Debug, Clone, Default)]
+pub struct ScoreTally {
+    pub distribution: Distribution,
+    sum: u128,
+}
+
+impl ScoreTally {
+    fn record(&mut self, score: f64) {
+        let score = score.clamp(0.0, 1.0);
+        self.distribution
+            .record((score * SCORE_SCALE).round() as u64);
+        self.sum += (score * SUM_SCALE).round() as u128;
+    }
+
+    fn merge(&mut self, other: &ScoreTally) {
+        self.distribution.merge(&other.distribution);
+        self.sum += other.sum;
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        let n = self.distribution.count();
+        (n > 0).then(|| self.sum as f64 / SUM_SCALE / n as f64)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InjectTally {
+    pub released: u64,
+    /// Its trigger fired (scheduled, released or skipped by its chance).
+    pub fired: u64,
+    pub release_at: Distribution,
+}
+
+/// The statuses of an expectation row, in the report's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tallied {
+    Met,
+    Incomplete,
+    Late,
+    Missed,
+    NotDue,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RowTally {
+    /// Copies by status, in `Tallied` order.
+    pub statuses: [u64; 5],
+    pub latency: Distribution,
+    /// Copies not done whose deadline had not passed when the exercise ended.
+    pub due_after_end: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ObjectiveTally {
+    pub score: ScoreTally,
+    /// Suggested ratings P, S, M, U.
+    pub ratings: [u64; 4],
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TeamTally {
+    pub score: ScoreTally,
+    /// By objective, in scenario order.
+    pub objectives: Vec<ObjectiveTally>,
+}
+
+/// Everything kept of the runs.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    pub runs: u64,
+    pub duration: Distribution,
+    pub last_activity: Distribution,
+    pub cut_by_end: u64,
+    pub injects: Vec<InjectTally>,
+    pub rows: Vec<RowTally>,
+    pub teams: Vec<TeamTally>,
+}
+
+/// An expectation row of the summary: one inject expectation's copy for one team, or the
+/// replies to the messages that one such expectation's answers sent, or the replies to messages
+/// sent otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub id: String,
+    /// Listed even when it never existed (an inject expectation); replies only when they did.
+    pub always_listed: bool,
+    /// The inject it belongs to, for inject expectations.
+    pub inject: Option<InjectIx>,
+}
+
+/// The rows of a scenario and how a run's expectation copies map onto them, computed once.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub rows: Vec<Row>,
+    of_inject: HashMap<(InjectIx, usize, TeamIx), usize>,
+    /// Replies to messages sent by an answer to an inject expectation, by that expectation and
+    /// the replying team.
+    attached: HashMap<(InjectIx, usize, TeamIx), usize>,
+    /// Replies to other messages, by the message's action and the replying team.
+    unattached: HashMap<(ActionIx, TeamIx), usize>,
+}
+
+impl Layout {
+    pub fn of(scenario: &Scenario) -> Layout {
+        let mut layout = Layout {
+            rows: Vec::new(),
+            of_inject: HashMap::new(),
+            attached: HashMap::new(),
+            unattached: HashMap::new(),
+        };
+        let replies_to = |action: ActionIx, sender: TeamIx| -> Vec<TeamIx> {
+            let spec = scenario.action(action).message.as_ref();
+            match spec {
+                Some(spec) if spec.reply.is_some() => scenario.recipients(spec, sender),
+                _ => Vec::new(),
+            }
+        };
+        for (i, inject) in scenario.injects.iter().enumerate() {
+            let i = InjectIx(i);
+            for (k, expectation) in inject.expect.iter().enumerate() {
+                let name = format!("{}.{}", inject.id, expectation.name(scenario));
+                for team in &expectation.by {
+                    let row =
+                        layout.push(format!("{name}@{}", scenario.team(*team).id), true, Some(i));
+                    layout.of_inject.insert((i, k, *team), row);
+                }
+                for sender in &expectation.by {
+                    for recipient in expectation
+                        .action()
+                        .map_or_else(Vec::new, |action| replies_to(action, *sender))
+                    {
+                        if !layout.attached.contains_key(&(i, k, recipient)) {
+                            let id = format!("reply:{name}@{}", scenario.team(recipient).id);
+                            let row = layout.push(id, false, Some(i));
+                            layout.attached.insert((i, k, recipient), row);
+                        }
+                    }
+                }
+            }
+        }
+        for (a, action) in scenario.actions.iter().enumerate() {
+            let a = ActionIx(a);
+            for sender in (0..scenario.teams.len()).map(TeamIx) {
+                if !action.allows(sender) {
+                    continue;
+                }
+                for recipient in replies_to(a, sender) {
+                    if !layout.unattached.contains_key(&(a, recipient)) {
+                        let id = format!("reply:{}@{}", action.id, scenario.team(recipient).id);
+                        let row = layout.push(id, false, None);
+                        layout.unattached.insert((a, recipient), row);
+                    }
+                }
+            }
+        }
+        layout
+    }
+
+    fn push(&mut self, id: String, always_listed: bool, inject: Option<InjectIx>) -> usize {
+        self.rows.push(Row {
+            id,
+            always_listed,
+            inject,
+        });
+        self.rows.len() - 1
+    }
+
+    /// The row an expectation copy of a finished run counts in.
+    fn row_of(&self, exercise: &Exercise, ix: ExpectationIx) -> Option<usize> {
+        let e = exercise.expectation(ix);
+        match e.source {
+            Source::Inject(inject, k) => self.of_inject.get(&(inject, k, e.team)).copied(),
+            Source::Message(n) => {
+                let message = exercise.message(n)?;
+                let sender = exercise.responses().get(message.response)?;
+                let answered = match sender.outcome {
+                    Outcome::Satisfied(answered) => Some(exercise.expectation(answered).source),
+                    Outcome::Unexpected => None,
+                };
+                match answered {
+                    Some(Source::Inject(inject, k)) => {
+                        self.attached.get(&(inject, k, e.team)).copied()
+                    }
+                    _ => self.unattached.get(&(message.action, e.team)).copied(),
+                }
+            }
+        }
+    }
+}
+
+impl Tally {
+    pub fn new(scenario: &Scenario, layout: &Layout) -> Tally {
+        Tally {
+            runs: 0,
+            duration: Distribution::default(),
+            last_activity: Distribution::default(),
+            cut_by_end: 0,
+            injects: vec![InjectTally::default(); scenario.injects.len()],
+            rows: vec![RowTally::default(); layout.rows.len()],
+            teams: vec![
+                TeamTally {
+                    score: ScoreTally::default(),
+                    objectives: vec![ObjectiveTally::default(); scenario.objectives.len()],
+                };
+                scenario.teams.len()
+            ],
+        }
+    }
+
+    /// Folds one finished run in.
+    pub fn add(&mut self, layout: &Layout, run: &SimulatedRun) {
+        let exercise = &run.exercise;
+        let scenario = exercise.scenario();
+        self.runs += 1;
+        let ended_at = exercise.ended_at().unwrap_or(exercise.now());
+        self.duration.record(ended_at);
+        self.last_activity.record(run.last_activity);
+        self.cut_by_end += u64::from(run.cut_by_end);
+        for (tally, state) in self.injects.iter_mut().zip(exercise.inject_states()) {
+            match state {
+                InjectState::Waiting => {}
+                InjectState::Scheduled { .. } | InjectState::Skipped { .. } => tally.fired += 1,
+                InjectState::Released { at, by_hand } => {
+                    tally.released += 1;
+                    tally.fired += u64::from(!by_hand);
+                    tally.release_at.record(*at);
+                }
+            }
+        }
+        for ix in (0..exercise.expectations().len()).map(ExpectationIx) {
+            let Some(row) = layout.row_of(exercise, ix) else {
+                continue;
+            };
+            let e = exercise.expectation(ix);
+            let tally = &mut self.rows[row];
+            let status = match exercise.status(ix) {
+                Status::Met => Tallied::Met,
+                Status::Incomplete => Tallied::Incomplete,
+                Status::Late => Tallied::Late,
+                Status::Missed | Status::Open | Status::Overdue => Tallied::Missed,
+            };
+            tally.statuses[status as usize] += 1;
+            if let Some(done) = &e.done {
+                tally.latency.record(done.at.saturating_sub(e.released_at));
+            } else if e.due_at > ended_at {
+                tally.due_after_end += 1;
+            }
+        }
+        for (t, tally) in self.teams.iter_mut().enumerate() {
+            let team = TeamIx(t);
+            let list = exercise.expectations_of_team(team);
+            let score = exercise.score_of(&list, |_| true);
+            if score.weight > 0.0 {
+                tally.score.record(score.value());
+            }
+            for objective in exercise.objectives_of_team(team) {
+                let of = |e: &crate::engine::Expectation| e.objective == Some(objective);
+                let score = exercise.score_of(&list, of);
+                if score.weight <= 0.0 {
+                    continue;
+                }
+                let challenged = list.iter().any(|ix| {
+                    of(exercise.expectation(*ix))
+                        && matches!(
+                            exercise.status(*ix),
+                            Status::Missed | Status::Late | Status::Incomplete
+                        )
+                });
+                let objective_tally = &mut tally.objectives[objective.0];
+                objective_tally.score.record(score.value());
+                objective_tally.ratings[rating(score.value(), challenged)] += 1;
+            }
+        }
+        // The scenario is the same for every run; only its length matters here.
+        debug_assert_eq!(self.injects.len(), scenario.injects.len());
+    }
+
+    pub fn merge(mut self, other: Tally) -> Tally {
+        self.runs += other.runs;
+        self.duration.merge(&other.duration);
+        self.last_activity.merge(&other.last_activity);
+        self.cut_by_end += other.cut_by_end;
+        for (mine, theirs) in self.injects.iter_mut().zip(&other.injects) {
+            mine.released += theirs.released;
+            mine.fired += theirs.fired;
+            mine.release_at.merge(&theirs.release_at);
+        }
+        for (mine, theirs) in self.rows.iter_mut().zip(&other.rows) {
+            for (m, t) in mine.statuses.iter_mut().zip(theirs.statuses) {
+                *m += t;
+            }
+            mine.latency.merge(&theirs.latency);
+            mine.due_after_end += theirs.due_after_end;
+        }
+        for (mine, theirs) in self.teams.iter_mut().zip(&other.teams) {
+            mine.score.merge(&theirs.score);
+            for (m, t) in mine.objectives.iter_mut().zip(&theirs.objectives) {
+                m.score.merge(&t.score);
+                for (mr, tr) in m.ratings.iter_mut().zip(t.ratings) {
+                    *mr += tr;
+                }
+            }
+        }
+        self
+    }
+}
+
+/// The suggested rating's position in P, S, M, U.
+fn rating(score: f64, challenged: bool) -> usize {
+    let level = RATING_THRESHOLDS
+        .iter()
+        .position(|threshold| score >= *threshold)
+        .unwrap_or(RATING_THRESHOLDS.len());
+    if level == 0 && challenged { 1 } else { level }
+}
+
+/// The injects whose trigger is `Missed(...)`: the scenario's contingencies.
+pub fn contingencies(scenario: &Scenario) -> Vec<InjectIx> {
+    (0..scenario.injects.len())
+        .map(InjectIx)
+        .filter(|i| matches!(scenario.inject(*i).when, Trigger::Missed(_)))
+        .collect()
+}
+
+/// The objectives of a team's tally that were scored at least once, with their index.
+pub fn scored_objectives(team: &TeamTally) -> impl Iterator<Item = (ObjectiveIx, &ObjectiveTally)> {
+    team.objectives
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.score.distribution.count() > 0)
+        .map(|(i, o)| (ObjectiveIx(i), o))
+}
+
+/// A count as a share of the runs.
+pub fn share(count: u64, runs: u64) -> f64 {
+    if runs == 0 {
+        0.0
+    } else {
+        count as f64 / runs as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratings_follow_the_thresholds_and_never_p_with_a_challenge() {
+        assert_eq!(rating(1.0, false), 0);
+        assert_eq!(rating(0.95, true), 1);
+        assert_eq!(rating(0.75, false), 1);
+        assert_eq!(rating(0.5, true), 2);
+        assert_eq!(rating(0.1, false), 3);
+    }
+
+    #[test]
+    fn a_constant_distribution_is_reported_exactly() {
+        let mut d = Distribution::default();
+        for _ in 0..10 {
+            d.record(28_815);
+        }
+        assert_eq!(d.quantile(0.1), Some(28_815));
+        assert_eq!(d.quantile(0.9), Some(28_815));
+        assert_eq!(Distribution::default().quantile(0.5), None);
+    }
+
+    #[test]
+    fn merged_tallies_do_not_depend_on_order() {
+        let (mut a, mut b) = (ScoreTally::default(), ScoreTally::default());
+        for i in 0..100 {
+            a.record(f64::from(i) / 97.0);
+            b.record(f64::from(i) / 89.0);
+        }
+        let (mut ab, mut ba) = (a.clone(), b.clone());
+        ab.merge(&b);
+        ba.merge(&a);
+        assert_eq!(ab.mean(), ba.mean());
+        assert_eq!(ab.distribution.quantile(0.5), ba.distribution.quantile(0.5));
+    }
+}

@@ -1,0 +1,162 @@
+//! The summary a facilitator reads in a terminal: the warnings first, then the figures.
+
+use std::fmt::Write;
+
+use crate::scenario::{Scenario, Secs, format_secs};
+use crate::simulate::summary::{Percentiles, ScoreSummary, Summary};
+
+fn percent(share: f64) -> String {
+    format!("{:>3.0}%", share * 100.0)
+}
+
+fn spread(p: &Percentiles) -> String {
+    format!(
+        "{} / {} / {}",
+        format_secs(p.p10),
+        format_secs(p.p50),
+        format_secs(p.p90)
+    )
+}
+
+fn latency(s: Option<Secs>) -> String {
+    s.map_or("-".to_string(), format_secs)
+}
+
+fn score(s: &ScoreSummary) -> String {
+    format!(
+        "mean {:.2}  p10 {:.2}  p50 {:.2}  p90 {:.2}",
+        s.mean, s.p10, s.p50, s.p90
+    )
+}
+
+pub fn render(summary: &Summary, scenario: &Scenario) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "{}: {} simulated runs (seed {}, profile {})",
+        scenario.title, summary.runs, summary.seed, summary.profile
+    );
+    out.push('\n');
+    if summary.warnings.is_empty() {
+        let _ = writeln!(out, "No warnings.");
+    } else {
+        let _ = writeln!(out, "Warnings:");
+        for warning in &summary.warnings {
+            let _ = writeln!(out, "  ! {warning}");
+        }
+    }
+    for note in &summary.notes {
+        let _ = writeln!(out, "  - {note}");
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "Duration (p10 / p50 / p90): {}",
+        spread(&summary.duration_s)
+    );
+    match scenario.end {
+        Some(end) => {
+            let _ = writeln!(
+                out,
+                "  planned end {}: still busy at the end in {} of runs; last activity {}",
+                format_secs(end),
+                percent(summary.ends.by_end).trim(),
+                spread(&summary.last_activity_s)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  no planned end: each run ends when nothing more can happen"
+            );
+        }
+    }
+    out.push('\n');
+    let id_width = summary
+        .injects
+        .iter()
+        .map(|i| i.id.len())
+        .chain(summary.expectations.iter().map(|e| e.id.len()))
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    let _ = writeln!(
+        out,
+        "Injects            {:w$}  released  release time p10 / p50 / p90",
+        "",
+        w = id_width.saturating_sub(7)
+    );
+    for inject in &summary.injects {
+        let _ = writeln!(
+            out,
+            "  {:w$}  {:>8}  {}{}",
+            inject.id,
+            percent(inject.released),
+            inject.release_s.as_ref().map_or("-".to_string(), spread),
+            inject.flag.map_or(String::new(), |f| format!("  [{f}]")),
+            w = id_width + 12
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "Expectations {:w$}   met  incompl  late  missed  not due  latency p50",
+        "",
+        w = id_width + 1
+    );
+    for e in &summary.expectations {
+        let _ = writeln!(
+            out,
+            "  {:w$}  {} {:>8} {:>5} {:>7} {:>8}  {:>11}{}",
+            e.id,
+            percent(e.met),
+            percent(e.incomplete),
+            percent(e.late),
+            percent(e.missed),
+            percent(e.not_due),
+            latency(e.latency_p50_s),
+            e.flag.map_or(String::new(), |f| format!("  [{f}]")),
+            w = id_width + 12
+        );
+    }
+    if !summary.contingencies.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "Contingencies (Missed triggers)   fired");
+        for c in &summary.contingencies {
+            let _ = writeln!(
+                out,
+                "  {:w$}  {}",
+                c.id,
+                percent(c.fired),
+                w = id_width + 12
+            );
+        }
+    }
+    out.push('\n');
+    let _ = writeln!(out, "Teams");
+    for team in &summary.teams {
+        match &team.score {
+            Some(s) => {
+                let _ = writeln!(out, "  {}: score {}", team.id, score(s));
+            }
+            None => {
+                let _ = writeln!(out, "  {}: nothing scored", team.id);
+            }
+        }
+        for o in &team.objectives {
+            let r = &o.ratings;
+            let _ = writeln!(
+                out,
+                "    {}: {}  rated P {} S {} M {} U {}",
+                o.id,
+                score(&o.score),
+                percent(r.P).trim(),
+                percent(r.S).trim(),
+                percent(r.M).trim(),
+                percent(r.U).trim()
+            );
+        }
+    }
+    out
+}

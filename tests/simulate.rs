@@ -1,0 +1,336 @@
+//! `ttx simulate` end to end: profiles at the extremes give the figures the rules require, a
+//! coin-toss inject comes out about half the time, any run opens as a script that plays to that
+//! run's report, the same seed gives the same summary, and bad input gets positioned errors.
+
+use std::fs;
+use std::sync::Arc;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+use ttx::play::play;
+use ttx::report::Report;
+use ttx::scenario::{Scenario, load_scenario};
+use ttx::script::load_script;
+use ttx::simulate::{Profile, emit, load_profile, simulate, summarise};
+
+const DRILL: &str = "tests/fixtures/simulate/drill.ron";
+const OPEN_ENDED: &str = "tests/fixtures/simulate/open-ended.ron";
+const BUILT_IN: &str = "scenarios/cross-border-breach.ron";
+const EARLY: &str = "tests/fixtures/simulate/early.ron";
+const SILENT: &str = "tests/fixtures/simulate/silent.ron";
+
+fn ttx() -> Command {
+    Command::cargo_bin("ttx").expect("the ttx binary is built")
+}
+
+fn scenario(path: &str) -> Arc<Scenario> {
+    Arc::new(load_scenario(path, &fs::read_to_string(path).unwrap()).unwrap())
+}
+
+fn profile(path: &str, scenario: &Scenario) -> Profile {
+    load_profile(path, &fs::read_to_string(path).unwrap(), scenario).unwrap()
+}
+
+fn simulate_json(args: &[&str]) -> Value {
+    let output = ttx()
+        .arg("simulate")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the summary is JSON")
+}
+
+fn share(v: &Value) -> f64 {
+    v.as_f64().expect("a share is a number")
+}
+
+fn find<'v>(list: &'v Value, id: &str) -> &'v Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("{id} is listed"))
+}
+
+#[test]
+fn teams_that_always_answer_early_meet_everything_in_every_run() {
+    let json = simulate_json(&[DRILL, "--profile", EARLY, "--runs", "300"]);
+    assert_eq!(json["runs"], 300);
+    assert_eq!(json["profile"], EARLY);
+    for e in json["expectations"].as_array().unwrap() {
+        let id = e["id"].as_str().unwrap();
+        let existed = share(&e["met"])
+            + share(&e["incomplete"])
+            + share(&e["late"])
+            + share(&e["missed"])
+            + share(&e["not_due"]);
+        assert_eq!(
+            share(&e["incomplete"]) + share(&e["late"]) + share(&e["missed"]),
+            0.0,
+            "{id}"
+        );
+        if id.starts_with("detect.") || id.starts_with("reply:") || id.starts_with("press.") {
+            assert_eq!(share(&e["met"]), 1.0, "{id}: {e}");
+        }
+        assert!(existed <= 1.0, "{id}");
+    }
+    for c in json["contingencies"].as_array().unwrap() {
+        assert_eq!(share(&c["fired"]), 0.0, "{c}");
+    }
+    let press = find(&json["injects"], "press");
+    assert_eq!(share(&press["released"]), 1.0);
+    assert_eq!(press["release_s"]["p50"], 4 * 3600);
+    for team in json["teams"].as_array().unwrap() {
+        let score = &team["score"];
+        assert_eq!(
+            (share(&score["mean"]), share(&score["p10"])),
+            (1.0, 1.0),
+            "{team}"
+        );
+        for objective in team["objectives"].as_array().unwrap() {
+            assert_eq!(share(&objective["ratings"]["P"]), 1.0, "{objective}");
+        }
+    }
+}
+
+#[test]
+fn teams_that_never_answer_fire_every_contingency_in_every_run() {
+    let json = simulate_json(&[DRILL, "--profile", SILENT, "--runs", "300"]);
+    let contingencies = json["contingencies"].as_array().unwrap();
+    assert_eq!(contingencies.len(), 2);
+    for c in contingencies {
+        assert_eq!(share(&c["fired"]), 1.0, "{c}");
+    }
+    assert_eq!(
+        share(&find(&json["expectations"], "detect.ack@us")["missed"]),
+        1.0
+    );
+    // Nobody answers, so nothing that waits on an answer ever comes out, and the summary says so
+    // first.
+    let follow_up = find(&json["injects"], "follow-up");
+    assert_eq!(
+        (share(&follow_up["released"]), &follow_up["flag"]),
+        (0.0, &Value::from("never released"))
+    );
+    let warnings: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("inject `follow-up` was never released in 300 runs")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("contingency `nudge-us` fires in 100% of runs")),
+        "{warnings:?}"
+    );
+    for team in json["teams"].as_array().unwrap() {
+        assert_eq!(share(&team["score"]["p90"]), 0.0, "{team}");
+    }
+    // `late` comes an hour before the end and allows two: never answered, it is still running.
+    let late = find(&json["expectations"], "late.ack@cn");
+    assert_eq!(late["flag"], "not due in most runs");
+    assert!(
+        warnings.iter().any(|w| w
+            .starts_with("`late.ack@cn` is still running when the exercise ends in 100% of runs")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_coin_toss_inject_is_released_in_about_half_of_the_runs() {
+    let json = simulate_json(&[DRILL, "--runs", "2000", "--seed", "5"]);
+    let coin = find(&json["injects"], "coin");
+    let released = share(&coin["released"]);
+    // 2,000 fair coin tosses land within 0.45..0.55 with a probability above 0.99999.
+    assert!(
+        (0.45..=0.55).contains(&released),
+        "released in {released} of runs"
+    );
+    let times = &coin["release_s"];
+    assert!(
+        times["p10"].as_u64().unwrap() >= 7200 && times["p90"].as_u64().unwrap() <= 7200 + 1800,
+        "{times}"
+    );
+    assert_eq!(json["profile"], "built-in");
+    assert!(
+        json["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("manual inject `press`"))
+    );
+}
+
+/// Every run of a simulation, written as a script and played by the scripted player, gives the
+/// report of the run itself.
+fn emitted_scripts_replay_exactly(path: &str, profile: &Profile, runs: u64) {
+    let scenario = scenario(path);
+    for number in 0..runs {
+        let run = simulate(&scenario, profile, 99, number, true);
+        let text = emit::script(&scenario, &run, number, "a test");
+        let script = load_script("emitted.ron", &text).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
+        let (played, _) = play(Arc::clone(&scenario), &script, "emitted.ron")
+            .unwrap_or_else(|e| panic!("{text}\n{e}"));
+        assert_eq!(
+            Report::of(&played).to_json(),
+            Report::of(&run.exercise).to_json(),
+            "{path}, run {number}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_run_replays_as_its_emitted_script() {
+    for path in [DRILL, OPEN_ENDED, BUILT_IN] {
+        let scenario = scenario(path);
+        emitted_scripts_replay_exactly(path, &Profile::built_in(&scenario), 60);
+        emitted_scripts_replay_exactly(path, &profile(SILENT, &scenario), 10);
+    }
+    let drill = scenario(DRILL);
+    emitted_scripts_replay_exactly(DRILL, &profile(EARLY, &drill), 20);
+}
+
+#[test]
+fn emit_script_plays_with_ttx_run_to_that_runs_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("run-17.ron");
+    ttx()
+        .args([
+            "simulate",
+            DRILL,
+            "--seed",
+            "4",
+            "--emit-script",
+            "17",
+            "-o",
+        ])
+        .arg(&script)
+        .assert()
+        .success();
+    let played = ttx()
+        .args(["run", DRILL, "--script"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        played.status.success(),
+        "{}",
+        String::from_utf8_lossy(&played.stderr)
+    );
+    let scenario = scenario(DRILL);
+    let run = simulate(&scenario, &Profile::built_in(&scenario), 4, 17, false);
+    assert_eq!(
+        String::from_utf8(played.stdout).unwrap(),
+        Report::of(&run.exercise).to_json()
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_summary() {
+    let args = [DRILL, "--runs", "700", "--seed", "42"];
+    let first = simulate_json(&args);
+    assert_eq!(first, simulate_json(&args));
+    assert_eq!(first["seed"], 42);
+    assert_ne!(
+        first,
+        simulate_json(&[DRILL, "--runs", "700", "--seed", "43"])
+    );
+}
+
+#[test]
+fn parallel_and_sequential_tallies_agree() {
+    let scenario = scenario(DRILL);
+    let profile = Profile::built_in(&scenario);
+    let parallel = summarise(&scenario, &profile, 8, 500, false);
+    let single = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| summarise(&scenario, &profile, 8, 500, false));
+    assert_eq!(parallel.to_json(), single.to_json());
+}
+
+#[test]
+fn bad_profiles_get_positioned_errors_and_exit_1() {
+    let output = ttx()
+        .args([
+            "simulate",
+            DRILL,
+            "--profile",
+            "tests/fixtures/simulate/bad.ron",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "tests/fixtures/simulate/bad.ron:2:24: `respond`: a probability from 0 to 1, not 2"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "tests/fixtures/simulate/bad.ron:3:13: unknown team `nobody` (known: us, cn)"
+        ),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn bad_scenarios_and_run_numbers_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ron");
+    fs::write(&bad, "Scenario(title: 1)").unwrap();
+    let output = ttx().arg("simulate").arg(&bad).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("bad.ron:1:17: `title`: expected a string")
+    );
+    let output = ttx()
+        .args(["simulate", DRILL, "--runs", "10", "--emit-script", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("runs are numbered from 0 to 9"));
+}
+
+#[test]
+fn the_built_in_scenario_is_simulated_by_default_as_text_and_html() {
+    let output = ttx().args(["simulate", "--runs", "50"]).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("Cross-border breach: requests for assistance: 50 simulated runs"),
+        "{text}"
+    );
+    assert!(text.contains("built-in \"typical team\" profile"), "{text}");
+    let output = ttx()
+        .args(["simulate", DRILL, "--runs", "50", "--format", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(output.stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // Self-contained: the charts are inline SVG, nothing is fetched.
+    assert!(
+        html.matches("<svg").count() >= 4,
+        "duration, two teams' scores, releases"
+    );
+    assert!(!html.contains("src=") && !html.contains("href="));
+}
