@@ -9,7 +9,7 @@
 //! journal stays readable after the scenario file changes or disappears:
 //!
 //! ```json
-//! {"ttx_journal":1,"title":"Phishing wave","scenario_file":"phishing.ron","scenario_sha256":"9f86d0…","scenario_source":"Scenario(\n    title: …)\n","seed":7,"speed":6.0,"planned_end_s":14400}
+//! {"ttx_journal":2,"title":"Phishing wave","scenario_file":"phishing.ron","scenario_sha256":"9f86d0…","scenario_source":"Scenario(\n    title: …)\n","seed":7,"speed":6.0,"planned_end_s":14400}
 //! ```
 //!
 //! `scenario_sha256` is the lowercase hex SHA-256 of `scenario_source` (UTF-8 bytes); a journal
@@ -82,8 +82,9 @@ use sha2::{Digest, Sha256};
 use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Settings};
 use crate::scenario::{Scenario, Secs, TeamIx};
 
-/// The journal format this ttx writes and reads.
-pub const FORMAT: u64 = 1;
+/// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
+/// free messages (`said`) and responses that stand ready (`ready`).
+pub const FORMAT: u64 = 2;
 /// A journal larger than this is refused.
 pub const MAX_JOURNAL_BYTES: u64 = 512 * 1024 * 1024;
 /// A line longer than this (without its `\n`) is refused.
@@ -622,6 +623,16 @@ enum Kind {
         note: Option<String>,
         answers: Option<AnswersLine>,
         satisfies: Option<String>,
+        /// Done ahead of time: it satisfied nothing and stands ready (format 2).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        ready: bool,
+    },
+    Said {
+        n: u64,
+        from: String,
+        to: Vec<String>,
+        text: String,
+        in_reply_to: Option<u64>,
     },
     Message {
         n: u64,
@@ -733,8 +744,23 @@ impl Record {
                 }),
                 satisfies: match outcome {
                     Outcome::Satisfied(ix) => Some(exercise.expectation_id(*ix)),
-                    Outcome::Unexpected => None,
+                    Outcome::Ready | Outcome::Unexpected => None,
                 },
+                ready: *outcome == Outcome::Ready,
+            },
+            Event::Said {
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+                ..
+            } => Kind::Said {
+                n: *n,
+                from: team(*from),
+                to: to.iter().map(|t| team(*t)).collect(),
+                text: text.clone(),
+                in_reply_to: *in_reply_to,
             },
             Event::MessageSent {
                 n,
@@ -832,8 +858,10 @@ impl Record {
                 note,
                 answers,
                 satisfies,
+                ready,
             } => {
                 let outcome = match satisfies {
+                    None if *ready => Outcome::Ready,
                     None => Outcome::Unexpected,
                     Some(id) => Outcome::Satisfied(
                         exercise
@@ -868,6 +896,20 @@ impl Record {
                 from: team(from)?,
                 action: action(a)?,
                 to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
+            },
+            Kind::Said {
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+            } => Event::Said {
+                at,
+                n: *n,
+                from: team(from)?,
+                to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
+                text: text.clone(),
+                in_reply_to: *in_reply_to,
             },
             Kind::Note {
                 team: t,
@@ -1062,13 +1104,13 @@ mod tests {
         let path = dir.path().join("run.jsonl");
         write(&path, first_half());
         edit_line(&path, 1, |l| {
-            l.replace("\"ttx_journal\":1", "\"ttx_journal\":2")
+            l.replace("\"ttx_journal\":2", "\"ttx_journal\":3")
         });
         let error = read(&path).unwrap_err().to_string();
         assert_eq!(
             error,
             format!(
-                "{}: written by a newer ttx (format 2); this ttx reads format 1: read it with a newer ttx",
+                "{}: written by a newer ttx (format 3); this ttx reads format 2: read it with a newer ttx",
                 path.display()
             )
         );

@@ -84,6 +84,7 @@ fn step_name(kind: &StepKind) -> &'static str {
         StepKind::Respond { .. } => "Respond",
         StepKind::Release { .. } => "Release",
         StepKind::Note { .. } => "Note",
+        StepKind::Say { .. } => "Say",
         StepKind::End => "End",
     }
 }
@@ -140,6 +141,20 @@ fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
             team: team_id.as_deref().map(team).transpose()?,
             kind: *kind,
             text: text.clone(),
+        },
+        StepKind::Say {
+            team: team_id,
+            to,
+            text,
+            in_reply_to,
+        } => Command::Say {
+            team: team(team_id)?,
+            to: match to {
+                None => None,
+                Some(to) => Some(to.iter().map(|t| team(t)).collect::<Result<_, _>>()?),
+            },
+            text: text.clone(),
+            in_reply_to: *in_reply_to,
         },
         StepKind::End => Command::End,
     })

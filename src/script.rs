@@ -46,10 +46,19 @@ pub enum StepKind {
         kind: NoteKind,
         text: String,
     },
+    /// A free hotline message.
+    Say {
+        team: String,
+        /// `None`: every other team.
+        to: Option<Vec<String>>,
+        text: String,
+        /// The message it answers.
+        in_reply_to: Option<u64>,
+    },
     End,
 }
 
-const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)` or `End(...)`";
+const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`";
 
 /// Reads a script; `file` is only used to name the file in diagnostics.
 pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
@@ -126,6 +135,10 @@ fn read_step(
         ),
         "Release" => (&["at", "inject"], &["at", "inject"]),
         "Note" => (&["at", "team", "kind", "text"], &["at", "kind", "text"]),
+        "Say" => (
+            &["at", "team", "to", "text", "in_reply_to"],
+            &["at", "team", "text"],
+        ),
         "End" => (&["at"], &["at"]),
         other => {
             errors.push(
@@ -164,6 +177,24 @@ fn read_step(
         "Release" => StepKind::Release {
             inject: string(errors, &f, "inject")?,
         },
+        "Say" => {
+            let team = string(errors, &f, "team");
+            let to = f.optional("to").map_or(Some(None), |v| {
+                errors
+                    .string_list(v, "to")
+                    .map(|list| Some(list.into_iter().map(|s| s.value).collect()))
+            });
+            let text = string(errors, &f, "text");
+            let in_reply_to = f
+                .optional("in_reply_to")
+                .map_or(Some(None), |v| message_number(errors, v).map(Some));
+            StepKind::Say {
+                team: team?,
+                to: to?,
+                text: text?,
+                in_reply_to: in_reply_to?,
+            }
+        }
         "Note" => {
             let team = optional_string(errors, &f, "team");
             let kind = f.required("kind").and_then(|v| note_kind(errors, v));
@@ -356,7 +387,7 @@ mod tests {
             errors(source),
             vec![
                 format!("4:21: `at`: malformed duration \"5x\": {grammar}"),
-                "5:9: unknown step `Jump`: expected `Respond(...)`, `Release(...)`, `Note(...)` or `End(...)`".into(),
+                "5:9: unknown step `Jump`: expected `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`".into(),
                 "6:30: `kind`: expected `Strength` or `Improvement`, found `Great`".into(),
                 "7:71: field `f` is given twice".into(),
                 "7:91: `message`: messages are numbered from 1".into(),
@@ -364,7 +395,7 @@ mod tests {
                     .into(),
                 "8:9: missing field `inject` in a `Release` step".into(),
                 "10:9: a script has at most one `End`".into(),
-                "11:9: expected a step: `Respond(...)`, `Release(...)`, `Note(...)` or `End(...)`, found a string".into(),
+                "11:9: expected a step: `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`, found a string".into(),
             ]
         );
     }

@@ -41,6 +41,15 @@ pub struct SeatInfo {
     pub last_key: Duration,
 }
 
+/// How to join a served exercise: shown only to the facilitator.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Serving {
+    pub address: String,
+    pub fingerprint: String,
+    /// (user, join code) of every seat that has one.
+    pub codes: Vec<(String, String)>,
+}
+
 pub struct Session {
     exercise: Exercise,
     recorder: Box<dyn Recorder>,
@@ -59,6 +68,7 @@ pub struct Session {
     /// The facilitator let the teams see the after-action report.
     report_released: bool,
     seats: Vec<SeatInfo>,
+    serving: Option<Serving>,
     /// Counts every change a seat may show, so seats know when to redraw.
     version: u64,
 }
@@ -82,6 +92,7 @@ impl Session {
             outcomes,
             report_released: false,
             seats: Vec::new(),
+            serving: None,
             version: 0,
         };
         if session.exercise.is_running() {
@@ -377,6 +388,31 @@ impl Session {
         Ok("Response recorded.".into())
     }
 
+    /// A free hotline message (`Command::Say`).
+    pub fn say(&mut self, command: Command) -> Result<String, String> {
+        self.refuse_if_ended()?;
+        let events = self.exec(command)?;
+        Ok(
+            match events.iter().find_map(|e| match e {
+                Event::Said { n, .. } => Some(*n),
+                _ => None,
+            }) {
+                Some(n) => format!("Hotline message #{n} sent."),
+                None => "Message sent.".into(),
+            },
+        )
+    }
+
+    /// Where the server listens and how to join, for the facilitator's seats panel.
+    pub fn set_serving(&mut self, serving: Serving) {
+        self.serving = Some(serving);
+        self.version += 1;
+    }
+
+    pub fn serving(&self) -> Option<&Serving> {
+        self.serving.as_ref()
+    }
+
     /// Ends the exercise at the time the facilitator was shown (`at`), not at the time the
     /// clock reached while the confirmation was open.
     pub fn end(&mut self, at: Secs) -> Result<String, String> {
@@ -535,10 +571,21 @@ impl Session {
                         self.exercise.status(*ix).as_str(),
                         self.exercise.expectation_id(*ix)
                     ),
+                    Outcome::Ready => {
+                        format!("{} {action}: ready (done ahead)", team(response.team))
+                    }
                     Outcome::Unexpected => {
                         format!("{} {action}: unexpected", team(response.team))
                     }
                 }
+            }
+            Event::Said { n, from, to, .. } => {
+                let to: Vec<String> = to.iter().map(|t| team(*t)).collect();
+                format!(
+                    "hotline #{n} {} → {} (free message)",
+                    team(*from),
+                    to.join(", ")
+                )
             }
             Event::MessageSent { n, from, to, .. } => {
                 let to: Vec<String> = to.iter().map(|t| team(*t)).collect();
@@ -572,6 +619,10 @@ impl Session {
                         Outcome::Satisfied(ix) => {
                             lines.push(self.describe_done(*ix, *at, action));
                         }
+                        Outcome::Ready => lines.push(format!(
+                            "\"{action}\" was done ahead of time: it will count when it is \
+                             asked for."
+                        )),
                         Outcome::Unexpected => lines.push(format!(
                             "\"{action}\" matched no expected action: it is kept as an \
                              unexpected action (in the report, not scored)."
@@ -616,12 +667,16 @@ impl Session {
             Source::Inject(inject, _) => format!("inject \"{}\"", scenario.inject(inject).title),
             Source::Message(n) => format!("hotline message #{n}"),
         };
-        let spec = scenario.action(e.action);
-        let missing: Vec<&str> = e
-            .done
-            .iter()
-            .flat_map(|d| d.missing.iter().map(|f| spec.fields[*f].as_str()))
-            .collect();
+        let missing: Vec<&str> = match (&e.done, e.action) {
+            (Some(done), Some(action)) => {
+                let spec = scenario.action(action);
+                done.missing
+                    .iter()
+                    .map(|f| spec.fields[*f].as_str())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         let blank = if missing.is_empty() {
             String::new()
         } else {

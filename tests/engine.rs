@@ -88,7 +88,7 @@ fn released_at(exercise: &Exercise, inject: &str) -> Option<Secs> {
 }
 
 /// (status, credit, done_at) of the expectation with this report id.
-fn expectation(exercise: &Exercise, id: &str) -> (Status, f64, Option<Secs>) {
+fn expectation(exercise: &Exercise, id: &str) -> (Status, Option<f64>, Option<Secs>) {
     let ix = (0..exercise.expectations().len())
         .map(ttx::engine::ExpectationIx)
         .find(|ix| exercise.expectation_id(*ix) == id)
@@ -212,7 +212,10 @@ fn chance_zero_skips_and_its_waiters_never_fire() {
         report.teams.iter().all(|t| t.expectations.is_empty()),
         "a skipped inject adds nothing to any score"
     );
-    assert_eq!(report.teams[0].score, 0.0);
+    assert_eq!(
+        report.teams[0].score, None,
+        "no scored expectation: no score"
+    );
 }
 
 #[test]
@@ -255,7 +258,10 @@ fn answer_exactly_at_the_deadline_is_on_time_and_missed_does_not_fire() {
     at(&mut x, 600);
     respond(&mut x, "us", "ack", &[]).unwrap();
     x.execute(Command::RunOut).unwrap();
-    assert_eq!(expectation(&x, "a.ack@us"), (Status::Met, 1.0, Some(600)));
+    assert_eq!(
+        expectation(&x, "a.ack@us"),
+        (Status::Met, Some(1.0), Some(600))
+    );
     assert_eq!(released_at(&x, "nag"), None);
 }
 
@@ -281,8 +287,14 @@ fn missed_fires_at_the_deadline_itself_and_the_contingency_has_its_own_expectati
     assert_eq!(expectation(&x, "nag.ack@us").0, Status::Open);
     respond(&mut x, "us", "ack", &[]).unwrap();
     x.execute(Command::End).unwrap();
-    assert_eq!(expectation(&x, "a.ack@us"), (Status::Late, 0.5, Some(601)));
-    assert_eq!(expectation(&x, "nag.ack@us"), (Status::Met, 1.0, Some(601)));
+    assert_eq!(
+        expectation(&x, "a.ack@us"),
+        (Status::Late, Some(0.5), Some(601))
+    );
+    assert_eq!(
+        expectation(&x, "nag.ack@us"),
+        (Status::Met, Some(1.0), Some(601))
+    );
 }
 
 #[test]
@@ -327,7 +339,7 @@ fn statuses_and_credit_follow_the_table() {
     .unwrap();
     assert_eq!(
         expectation(&x, "b.rfa@us"),
-        (Status::Incomplete, 2.0 / 3.0, Some(60))
+        (Status::Incomplete, Some(2.0 / 3.0), Some(60))
     );
     respond(
         &mut x,
@@ -336,16 +348,22 @@ fn statuses_and_credit_follow_the_table() {
         &[("summary", "s"), ("indicators", "ip")],
     )
     .unwrap();
-    assert_eq!(expectation(&x, "a.rfa@us"), (Status::Met, 2.0, Some(60)));
+    assert_eq!(
+        expectation(&x, "a.rfa@us"),
+        (Status::Met, Some(2.0), Some(60))
+    );
     at(&mut x, 700);
     respond(&mut x, "us", "preserve", &[]).unwrap();
     assert_eq!(
         expectation(&x, "a.preserve@us"),
-        (Status::Late, 3.0 * 0.25, Some(700))
+        (Status::Late, Some(3.0 * 0.25), Some(700))
     );
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Overdue);
     x.execute(Command::End).unwrap();
-    assert_eq!(expectation(&x, "a.ack@us"), (Status::Missed, 0.0, None));
+    assert_eq!(
+        expectation(&x, "a.ack@us"),
+        (Status::Missed, Some(0.0), None)
+    );
     let us = &Report::of(&x).teams[0];
     assert_eq!(us.weight, 11.0);
     assert_eq!(
@@ -353,7 +371,7 @@ fn statuses_and_credit_follow_the_table() {
         2.0 + 0.75 + 0.0 + 2.0 / 3.0,
         "summed in report order"
     );
-    assert_eq!(us.score, us.credit / 11.0);
+    assert_eq!(us.score, Some(us.credit / 11.0));
 }
 
 #[test]
@@ -375,7 +393,7 @@ fn late_with_missing_fields_lists_them_and_scales_credit() {
     let e = &Report::of(&x).teams[0].expectations[0];
     assert_eq!(e.status, "late");
     assert_eq!(e.missing_fields, vec!["indicators"]);
-    assert_eq!(e.credit, 1.0 * 0.5 * 2.0 / 3.0);
+    assert_eq!(e.credit, Some(1.0 * 0.5 * 2.0 / 3.0));
     assert_eq!(e.latency_s, Some(900));
 }
 
@@ -443,22 +461,20 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
         "the sender never receives its own message"
     );
     at(&mut x, 1200);
-    // A reply by the sender itself names a message it owes nothing on: unexpected.
-    let own = respond_to(
-        &mut x,
-        "us",
-        "rfa-reply",
-        &[("findings", "f")],
-        Some(Answers::Message(1)),
-    )
-    .unwrap();
-    assert!(matches!(
-        own[0],
-        Event::Responded {
-            outcome: Outcome::Unexpected,
-            ..
-        }
-    ));
+    // The sender names a message it did not receive: refused (Precise rule 7).
+    assert_eq!(
+        respond_to(
+            &mut x,
+            "us",
+            "rfa-reply",
+            &[("findings", "f")],
+            Some(Answers::Message(1)),
+        ),
+        Err(Refusal::MessageNotReceived {
+            team: "us".into(),
+            n: 1
+        })
+    );
     respond_to(
         &mut x,
         "cn",
@@ -469,16 +485,16 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
     .unwrap();
     assert_eq!(
         expectation(&x, "msg-1.rfa-reply@cn"),
-        (Status::Met, 1.0, Some(1200))
+        (Status::Met, Some(1.0), Some(1200))
     );
     assert_eq!(
         x.messages().len(),
-        3,
-        "every message-action sends a message"
+        2,
+        "every accepted message-action sends a message"
     );
     assert_eq!(
         respond_to(&mut x, "cn", "rfa-reply", &[], Some(Answers::Message(9))),
-        Err(Refusal::UnknownMessage { n: 9, sent: 3 })
+        Err(Refusal::UnknownMessage { n: 9, sent: 2 })
     );
     x.execute(Command::End).unwrap();
     let report = Report::of(&x);
@@ -489,7 +505,7 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
 }
 
 #[test]
-fn a_response_naming_an_inject_satisfies_only_that_one() {
+fn a_response_naming_an_inject_without_a_candidate_counts_for_the_earliest() {
     let s = scenario(
         "",
         r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
@@ -501,7 +517,19 @@ fn a_response_naming_an_inject_satisfies_only_that_one() {
     respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
     assert_eq!(expectation(&x, "b.ack@us").0, Status::Met);
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
-    // Named again: b is done, so this is unexpected rather than a match for a.
+    // An inject not yet released cannot be named: refused (Precise rule 7).
+    let c = s.inject_ix("c").unwrap();
+    assert_eq!(
+        respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(c))),
+        Err(Refusal::InjectNotReceived {
+            team: "us".into(),
+            inject: "c".into()
+        })
+    );
+    // Named again: b is done, so the answer counts for the earliest due, a (rule 7).
+    respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Met);
+    // Nothing left to count for: unexpected.
     let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
     assert!(matches!(
         events[0],
@@ -510,17 +538,6 @@ fn a_response_naming_an_inject_satisfies_only_that_one() {
             ..
         }
     ));
-    // An inject not yet released: unexpected.
-    let c = s.inject_ix("c").unwrap();
-    let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(c))).unwrap();
-    assert!(matches!(
-        events[0],
-        Event::Responded {
-            outcome: Outcome::Unexpected,
-            ..
-        }
-    ));
-    assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
 }
 
 #[test]

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use ttx::engine::{Answers, Command, Event, Exercise, NoteKind, Response, Settings};
+use ttx::engine::{
+    Answers, Command, Event, Exercise, NoteKind, Outcome, Refusal, Response, Settings, Status,
+};
+use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::report::Report;
 use ttx::scenario::{ActionIx, InjectIx, Scenario, TeamIx, load_scenario};
 
@@ -17,9 +20,12 @@ const SCENARIO: &str = r#"Scenario(
     actions: [
         (id: "ack", name: "Ack"),
         (id: "req", name: "Request", fields: ["x", "y", "z"], teams: ["a", "b"],
-         message: (to: Others, reply: (action: "rep", within: "20m"))),
-        (id: "rep", name: "Reply", fields: ["f"], message: (to: Teams(["a"]))),
+         message: (to: Others, reply: (action: "rep", within: "20m", weight: 1.5, objective: "o2", fields: ["f"]))),
+        (id: "rep", name: "Reply", fields: ["f", "g"], message: (to: Teams(["a"]))),
         (id: "go", name: "Decide"),
+        (id: "prep", name: "Prepare", ahead: true, fields: ["how"]),
+        (id: "yes", name: "Yes"),
+        (id: "no", name: "No", fields: ["why"]),
     ],
     injects: [
         (id: "i0", when: At("0m"), to: ["a", "b"], title: "t", body: "b",
@@ -35,6 +41,11 @@ const SCENARIO: &str = r#"Scenario(
         (id: "i7", when: At("10m"), to: ["a"], title: "t", body: "b", expect: [(action: "ack", within: "0s")]),
         (id: "i8", when: Missed("i7.ack"), to: ["b"], title: "t", body: "b", expect: [(action: "go", within: "0s")]),
         (id: "i9", when: Released("i8"), to: ["c"], title: "t", body: "b", expect: [(action: "ack", within: "1m")]),
+        (id: "i10", when: At("20m"), to: ["a", "b"], title: "t", body: "b",
+         expect: [(action: "prep", within: "10m", objective: "o1"), (decide: ["yes", "no", "go"], within: "15m", weight: 2.0)]),
+        (id: "i11", when: Taken("yes"), to: ["c"], title: "t", body: "b", expect: [(action: "prep", within: "5m")]),
+        (id: "i12", when: Met("i10.decision@b"), to: ["a"], title: "t", body: "b", expect: [(action: "prep", within: "30m")]),
+        (id: "i13", when: Missed("i10.prep"), delay: "1m", to: ["c"], title: "t", body: "b", expect: [(decide: ["yes", "no"], within: "2h")]),
     ],
 )"#;
 
@@ -52,6 +63,11 @@ enum Step {
         answers: Option<(bool, usize)>,
     },
     Release(usize),
+    Say {
+        team: usize,
+        to: Option<Vec<usize>>,
+        in_reply_to: Option<u64>,
+    },
     Note(Option<usize>),
     Pause,
     Resume,
@@ -62,7 +78,7 @@ enum Step {
 fn step() -> impl Strategy<Value = (u64, Step)> {
     let respond = (
         0..3usize,
-        0..4usize,
+        0..7usize,
         prop::collection::vec((0..4usize, any::<bool>()), 0..4),
         prop::option::of((any::<bool>(), 0..8usize)),
     )
@@ -74,7 +90,9 @@ fn step() -> impl Strategy<Value = (u64, Step)> {
         });
     let step = prop_oneof![
         6 => respond,
-        1 => (0..7usize).prop_map(Step::Release),
+        1 => (0..14usize).prop_map(Step::Release),
+        1 => (0..3usize, prop::option::of(prop::collection::vec(0..3usize, 0..3)), prop::option::of(0..6u64))
+            .prop_map(|(team, to, in_reply_to)| Step::Say { team, to, in_reply_to }),
         1 => prop::option::of(0..3usize).prop_map(Step::Note),
         1 => Just(Step::Pause),
         1 => Just(Step::Resume),
@@ -119,6 +137,18 @@ fn command(scenario: &Scenario, step: &Step) -> Command {
             })
         }
         Step::Release(inject) => Command::Release(InjectIx(*inject)),
+        Step::Say {
+            team,
+            to,
+            in_reply_to,
+        } => Command::Say {
+            team: TeamIx(*team),
+            to: to
+                .as_ref()
+                .map(|to| to.iter().map(|t| TeamIx(*t)).collect()),
+            text: "over".into(),
+            in_reply_to: *in_reply_to,
+        },
         Step::Note(team) => Command::Note {
             team: team.map(TeamIx),
             kind: NoteKind::Improvement,
@@ -155,7 +185,37 @@ fn play(seed: u64, planned_end: Option<u64>, steps: &[(u64, Step)]) -> (Exercise
                 .execute(Command::AdvanceTo(now))
                 .expect("time moves forward until the end"),
         );
-        if let Ok(more) = exercise.execute(command(&scenario, step)) {
+        let command = command(&scenario, step);
+        // The dry run of matching agrees with the judgement, refusal included.
+        let dry_run = match &command {
+            Command::Respond(r) if exercise.ended_at().is_none() => {
+                Some(exercise.would_satisfy(r.team, r.action, r.answers))
+            }
+            _ => None,
+        };
+        let result = exercise.execute(command);
+        if let Some(dry_run) = dry_run {
+            let judged = match &result {
+                Ok(more) => more.iter().find_map(|e| match e {
+                    Event::Responded { outcome, .. } => Some(match outcome {
+                        Outcome::Satisfied(ix) => Ok(Some(*ix)),
+                        Outcome::Ready | Outcome::Unexpected => Ok(None),
+                    }),
+                    _ => None,
+                }),
+                // The dry run does not look at fields.
+                Err(Refusal::UnknownField { .. } | Refusal::FieldTwice { .. }) => {
+                    Some(dry_run.clone())
+                }
+                Err(refusal) => Some(Err(refusal.clone())),
+            };
+            assert_eq!(
+                judged,
+                Some(dry_run),
+                "would_satisfy disagrees with the judgement"
+            );
+        }
+        if let Ok(more) = result {
             events.extend(more);
         }
     }
@@ -187,16 +247,74 @@ proptest! {
         let report = Report::of(&exercise);
         prop_assert!(report.ended_at_s.is_some());
         for team in &report.teams {
-            prop_assert!((0.0..=1.0).contains(&team.score), "{} scored {}", team.id, team.score);
+            let in_bounds = |score: Option<f64>| score.is_none_or(|s| (0.0..=1.0).contains(&s));
+            prop_assert!(in_bounds(team.score), "{} scored {:?}", team.id, team.score);
+            prop_assert_eq!(team.score.is_none(), team.weight == 0.0);
             for objective in &team.objectives {
-                prop_assert!((0.0..=1.0).contains(&objective.score));
+                prop_assert!(objective.score.is_some() && in_bounds(objective.score));
             }
             for e in &team.expectations {
-                prop_assert!(e.credit >= 0.0 && e.credit <= e.weight, "{} has credit {} of {}", e.id, e.credit, e.weight);
+                match e.credit {
+                    Some(credit) => prop_assert!(credit >= 0.0 && credit <= e.weight, "{} has credit {} of {}", e.id, credit, e.weight),
+                    None => prop_assert_eq!(e.status, "not_due"),
+                }
                 prop_assert!(!["open", "overdue"].contains(&e.status), "nothing stays open after the end");
                 prop_assert_eq!(e.done_at_s.is_some(), ["met", "incomplete", "late"].contains(&e.status));
             }
         }
+    }
+
+    #[test]
+    fn format_2_rules_hold(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
+        let (x, _) = play(seed, end, &steps);
+        let ended = x.ended_at().expect("every play ends");
+        let mut used = std::collections::HashSet::new();
+        for (i, e) in x.expectations().iter().enumerate() {
+            let ix = ttx::engine::ExpectationIx(i);
+            let status = x.status(ix);
+            // not_due: only a deadline after the end; missed: only one at or before it.
+            prop_assert_eq!(status == Status::NotDue, e.done.is_none() && e.due_at > ended);
+            if let Some(done) = &e.done {
+                // One response satisfies at most one expectation.
+                prop_assert!(used.insert(done.response), "response {} used twice", done.response);
+                let record = &x.responses()[done.response];
+                prop_assert_eq!(record.satisfied, Some(ix));
+                prop_assert!(e.accepts(record.response.action));
+                if e.is_decision() {
+                    prop_assert_eq!(e.action, Some(record.response.action));
+                }
+                // Done ahead: before the release, latency 0, never late.
+                prop_assert_eq!(done.ahead, record.outcome == Outcome::Ready);
+                if done.ahead {
+                    prop_assert!(done.at <= e.released_at);
+                    prop_assert_eq!(e.latency(), Some(0));
+                    prop_assert!(matches!(status, Status::Met | Status::Incomplete));
+                }
+            } else if e.is_decision() {
+                prop_assert_eq!(e.action, None);
+            }
+        }
+        // A ready response never used is still there at the end, and reported as unexpected.
+        let report = Report::of(&x);
+        let unused_ready = x.responses().iter().filter(|r| r.outcome == Outcome::Ready && r.satisfied.is_none()).count();
+        prop_assert_eq!(unused_ready, x.ready_responses().len());
+        prop_assert_eq!(report.unexpected.iter().filter(|u| u.ahead == Some(true)).count(), unused_ready);
+    }
+
+    #[test]
+    fn the_json_journal_gives_back_every_event(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
+        let (exercise, events) = play(seed, end, &steps);
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("run.jsonl");
+        let header = Header::new("properties.ron", SCENARIO, exercise.scenario(), exercise.settings());
+        let mut writer = JournalWriter::create(&path, &header).expect("the journal is created");
+        writer.append(&exercise, &events).expect("the events are written");
+        let loaded = read_journal(&path);
+        prop_assert!(loaded.is_ok(), "{:?}", loaded.err().map(|e| e.to_string()));
+        let loaded = loaded.unwrap();
+        // Event → journal line → event is the identity.
+        prop_assert_eq!(&loaded.events, &events);
+        prop_assert_eq!(Report::of(&loaded.exercise), Report::of(&exercise));
     }
 
     #[test]

@@ -347,6 +347,14 @@ fn teams_play_at_their_own_seats_and_see_only_their_own() {
     // A team cannot run the clock.
     cert.send(b" ");
     cert.wait_for("Only the facilitator");
+
+    // A free hotline message back, in reply to soc's report.
+    cert.send(b"m");
+    cert.wait_for("hotline message");
+    cert.send(b"thanks, we are on it");
+    cert.send(b"\x13");
+    cert.wait_for("Hotline message #2 sent");
+    soc.wait_for("#2 from cert");
 }
 
 #[test]
@@ -412,9 +420,12 @@ fn after_a_crash_resume_serve_brings_every_team_back() {
     facilitator.exit();
 
     let (_server, address) = setup.serve(true);
-    let soc = setup.join("soc", "soc", &address);
-    soc.wait_for(SOC_SECRET);
+    let mut soc = setup.join("soc", "soc", &address);
+    // Its report is there as a sent message (the newest item), its inject below it.
+    soc.wait_for("→ #1 to cert");
     soc.wait_for("PAUSED");
+    soc.send(b"\x1b[B");
+    soc.wait_for(SOC_SECRET);
     let cert = setup.join("cert", "cert", &address);
     cert.wait_for("#1 from soc");
     assert!(!cert.received().contains(SOC_SECRET));

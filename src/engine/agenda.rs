@@ -34,6 +34,8 @@ impl Due {
 struct Key {
     at: Secs,
     phase: u8,
+    /// Releases due at one instant happen in inject file order (Precise rule 16).
+    inject: usize,
     /// Insertion order breaks ties, so equal items come out in the order they were planned.
     seq: u64,
 }
@@ -59,6 +61,10 @@ impl Agenda {
         let key = Key {
             at,
             phase: due.phase(),
+            inject: match due {
+                Due::Fire(inject) | Due::Release(inject) => inject.0,
+                Due::Deadline(_) => 0,
+            },
             seq: self.next_seq,
         };
         self.next_seq += 1;

@@ -14,6 +14,13 @@ pub enum Command {
     Resume,
     SetSpeed(f64),
     Respond(Response),
+    /// A free hotline message from `team`; `to`: `None` for every other team.
+    Say {
+        team: TeamIx,
+        to: Option<Vec<TeamIx>>,
+        text: String,
+        in_reply_to: Option<u64>,
+    },
     /// The facilitator releases an inject by hand, now.
     Release(InjectIx),
     Note {
@@ -48,6 +55,16 @@ pub enum Refusal {
     FieldTwice { field: String },
     #[error("there is no message {n} (messages sent so far: {sent})")]
     UnknownMessage { n: u64, sent: u64 },
+    #[error("team `{team}` has not received inject `{inject}`")]
+    InjectNotReceived { team: String, inject: String },
+    #[error("team `{team}` has not received message {n}")]
+    MessageNotReceived { team: String, n: u64 },
+    #[error("a hotline message needs some text")]
+    EmptyMessage,
+    #[error("a hotline message needs a receiving team other than the sender `{team}`")]
+    NoReceivers { team: String },
+    #[error("team `{team}` cannot send a hotline message to itself")]
+    MessageToSelf { team: String },
     #[error("inject `{inject}` is already released")]
     AlreadyReleased { inject: String },
     #[error("the clock is already started")]

@@ -31,7 +31,10 @@ pub struct Response {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Satisfied(ExpectationIx),
-    /// Matched no expectation: reported, not scored (a decision at a decision point is one).
+    /// Matched no expectation, and its action has `ahead: true`: it stands ready to satisfy the
+    /// team's next expectation of it when that is created.
+    Ready,
+    /// Matched no expectation: reported, not scored.
     Unexpected,
 }
 
@@ -80,6 +83,15 @@ pub enum Event {
         response: Response,
         outcome: Outcome,
     },
+    /// A free hotline message: numbered with the others, it obliges and satisfies nothing.
+    Said {
+        at: Secs,
+        n: u64,
+        from: TeamIx,
+        to: Vec<TeamIx>,
+        text: String,
+        in_reply_to: Option<u64>,
+    },
     /// A hotline message, sent by the response just before it.
     MessageSent {
         at: Secs,
@@ -117,6 +129,7 @@ impl Event {
             | Event::DeadlinePassed { at, .. }
             | Event::Responded { at, .. }
             | Event::MessageSent { at, .. }
+            | Event::Said { at, .. }
             | Event::Noted { at, .. }
             | Event::Ended { at }
             | Event::Clock { at } => *at,

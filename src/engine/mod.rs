@@ -15,7 +15,7 @@ mod replay;
 mod score;
 mod triggers;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -91,25 +91,65 @@ pub enum Source {
 pub struct Expectation {
     pub source: Source,
     pub team: TeamIx,
-    pub action: ActionIx,
+    /// The action expected; for a decision, the action chosen (`None` until one is).
+    pub action: Option<ActionIx>,
+    /// A decision's choices in file order; empty for an expectation of one action.
+    pub choices: Vec<ActionIx>,
     pub released_at: Secs,
     pub due_at: Secs,
     pub weight: f64,
     pub objective: Option<ObjectiveIx>,
-    /// Positions in the action's fields, ascending.
+    /// Positions in the action's fields, ascending; a decision's are those of the action chosen,
+    /// set when it is chosen.
     pub required: Vec<usize>,
     pub done: Option<Done>,
     /// The deadline passed with it not done (it may still be done late).
     pub deadline_passed: bool,
 }
 
+impl Expectation {
+    /// Whether a response of this action satisfies it.
+    pub fn accepts(&self, action: ActionIx) -> bool {
+        if self.choices.is_empty() {
+            self.action == Some(action)
+        } else {
+            self.choices.contains(&action)
+        }
+    }
+
+    pub fn is_decision(&self) -> bool {
+        !self.choices.is_empty()
+    }
+
+    /// The actions that satisfy it.
+    pub fn accepted(&self) -> &[ActionIx] {
+        if self.choices.is_empty() {
+            self.action.as_slice()
+        } else {
+            &self.choices
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Done {
+    /// When the response was made: before the release for one done ahead.
     pub at: Secs,
     /// Position in `Exercise::responses`.
     pub response: usize,
     /// Required fields left blank, as positions in the action's fields, ascending.
     pub missing: Vec<usize>,
+    /// Satisfied by a response that stood ready (done ahead of time).
+    pub ahead: bool,
+}
+
+impl Expectation {
+    /// Done-time minus release time; 0 for a copy done ahead of time.
+    pub fn latency(&self) -> Option<Secs> {
+        self.done
+            .as_ref()
+            .map(|d| d.at.saturating_sub(self.released_at))
+    }
 }
 
 /// A response that was accepted, with how it was judged.
@@ -117,20 +157,37 @@ pub struct Done {
 pub struct ResponseRecord {
     pub at: Secs,
     pub response: Response,
+    /// How it was judged when it was made.
     pub outcome: Outcome,
+    /// The expectation it satisfied, then or later (a ready response used by a release).
+    pub satisfied: Option<ExpectationIx>,
+}
+
+impl ResponseRecord {
+    /// It satisfied nothing when it was made and stood ready, used later or not.
+    pub fn ahead(&self) -> bool {
+        self.outcome == Outcome::Ready
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub n: u64,
     pub from: TeamIx,
-    pub action: ActionIx,
+    /// `None` for a free message.
+    pub action: Option<ActionIx>,
+    /// In scenario file order.
     pub to: Vec<TeamIx>,
     pub sent_at: Secs,
-    /// The response that sent it (its fields are the message's content).
-    pub response: usize,
+    /// The response that sent it (its fields are the message's content); `None` for a free
+    /// message.
+    pub response: Option<usize>,
     /// The reply expectations it created, one per receiving team.
     pub replies: Vec<ExpectationIx>,
+    /// The message it answers.
+    pub in_reply_to: Option<u64>,
+    /// A free message's text.
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -167,11 +224,21 @@ pub struct Exercise {
     /// Not-done expectations per team and action, in matching order.
     open: HashMap<(TeamIx, ActionIx), BTreeSet<MatchKey>>,
     responses: Vec<ResponseRecord>,
+    /// Responses standing ready (done ahead of time), in the order made.
+    ready: Vec<usize>,
     messages: Vec<Message>,
+    /// The last response that sent its message.
+    last_sender: Option<usize>,
     notes: Vec<Note>,
     agenda: Agenda,
-    /// Injects whose trigger fired and whose draw is still to be decided, in firing order.
-    fired: VecDeque<InjectIx>,
+    /// Injects whose trigger fired and whose draw is still to be decided: a stack whose top is
+    /// drawn next, so each release is carried through (depth first) before its siblings.
+    fired: Vec<InjectIx>,
+    /// The injects fired by the event being applied, pushed onto `fired` in file order once
+    /// the event is folded in.
+    batch: Vec<InjectIx>,
+    /// An inject scheduled with no delay: released right after its draw.
+    releasing: Option<InjectIx>,
 }
 
 impl Exercise {
@@ -198,10 +265,14 @@ impl Exercise {
             by_id: HashMap::new(),
             open: HashMap::new(),
             responses: Vec::new(),
+            ready: Vec::new(),
             messages: Vec::new(),
+            last_sender: None,
             notes: Vec::new(),
             agenda,
-            fired: VecDeque::new(),
+            fired: Vec::new(),
+            batch: Vec::new(),
+            releasing: None,
             scenario,
         }
     }
@@ -264,7 +335,12 @@ impl Exercise {
 
     /// Nothing automatic remains: no trigger to draw, no release or live deadline to come.
     pub fn is_settled(&self) -> bool {
-        self.fired.is_empty() && self.agenda.is_empty()
+        self.fired.is_empty() && self.releasing.is_none() && self.agenda.is_empty()
+    }
+
+    /// Responses standing ready (done ahead of time, not yet used), in the order made.
+    pub fn ready_responses(&self) -> &[usize] {
+        &self.ready
     }
 
     /// How many injects have been released.
@@ -275,16 +351,38 @@ impl Exercise {
             .count()
     }
 
-    /// The report's id of an expectation copy: `detect.ack@us`, `msg-1.rfa-reply@cn`.
+    /// The report's id of an expectation copy: `detect.ack@us`, `msg-1.rfa-reply@cn`,
+    /// `jit.decision@us`.
     pub fn expectation_id(&self, ix: ExpectationIx) -> String {
         let e = &self.expectations[ix.0];
-        let action = &self.scenario.action(e.action).id;
         let team = &self.scenario.team(e.team).id;
         match e.source {
-            Source::Inject(inject, _) => {
-                format!("{}.{action}@{team}", self.scenario.inject(inject).id)
+            Source::Inject(inject, k) => {
+                let inject = self.scenario.inject(inject);
+                let name = inject.expect[k].name(&self.scenario);
+                format!("{}.{name}@{team}", inject.id)
             }
-            Source::Message(n) => format!("msg-{n}.{action}@{team}"),
+            Source::Message(n) => {
+                let action = e
+                    .action
+                    .map_or("?", |a| self.scenario.action(a).id.as_str());
+                format!("msg-{n}.{action}@{team}")
+            }
+        }
+    }
+
+    /// What an expectation asks for, in people's words: the action's name, or for a decision
+    /// "Decide: A / B" (with the choice once made).
+    pub fn expectation_title(&self, ix: ExpectationIx) -> String {
+        let e = &self.expectations[ix.0];
+        let name = |a: ActionIx| self.scenario.action(a).name.as_str();
+        if !e.is_decision() {
+            return e.action.map_or_else(String::new, |a| name(a).to_string());
+        }
+        let choices: Vec<&str> = e.choices.iter().map(|a| name(*a)).collect();
+        match e.action {
+            Some(chosen) => format!("Decide: {} — chose {}", choices.join(" / "), name(chosen)),
+            None => format!("Decide: {}", choices.join(" / ")),
         }
     }
 
@@ -396,6 +494,16 @@ impl Exercise {
                 );
                 self.settle(Horizon::ReleasesAt(self.now), &mut events);
             }
+            Command::Say {
+                team,
+                to,
+                text,
+                in_reply_to,
+            } => {
+                self.refuse_if_ended()?;
+                let event = self.say(team, to, text, in_reply_to)?;
+                self.record(event, &mut events);
+            }
             Command::Release(inject) => {
                 self.refuse_if_ended()?;
                 if let InjectState::Released { .. } = self.injects[inject.0] {
@@ -500,32 +608,150 @@ impl Exercise {
                 });
             }
         }
-        let not_done = |ix: &ExpectationIx| {
+        let named = self.named_candidate(response.team, response.action, response.answers)?;
+        Ok(
+            match named.or_else(|| self.earliest_candidate(response.team, response.action)) {
+                Some(ix) => Outcome::Satisfied(ix),
+                None if action.ahead => Outcome::Ready,
+                None => Outcome::Unexpected,
+            },
+        )
+    }
+
+    /// The named item's candidate for this team and action (Precise rule 22), or `None` when it
+    /// has none; refused when the item is not one the team received (rule 7).
+    fn named_candidate(
+        &self,
+        team: TeamIx,
+        action: ActionIx,
+        answers: Option<Answers>,
+    ) -> Result<Option<ExpectationIx>, Refusal> {
+        let candidate = |ix: &ExpectationIx| {
             let e = &self.expectations[ix.0];
-            e.done.is_none() && e.team == response.team && e.action == response.action
+            e.done.is_none() && e.team == team && e.accepts(action)
         };
-        let named = match response.answers {
-            None => {
-                let open = self.open.get(&(response.team, response.action));
-                return Ok(match open.and_then(|set| set.first()) {
-                    Some(&(.., ix)) => Outcome::Satisfied(ix),
-                    None => Outcome::Unexpected,
-                });
-            }
+        Ok(match answers {
+            None => None,
             Some(Answers::Inject(inject)) => {
-                self.by_inject[inject.0].iter().copied().find(not_done)
-            }
-            Some(Answers::Message(n)) => match self.message(n) {
-                Some(message) => message.replies.iter().copied().find(not_done),
-                None => {
-                    return Err(Refusal::UnknownMessage {
-                        n,
-                        sent: self.messages.len() as u64,
+                let received = matches!(self.injects[inject.0], InjectState::Released { .. })
+                    && self.scenario.inject(inject).to.contains(&team);
+                if !received {
+                    return Err(Refusal::InjectNotReceived {
+                        team: self.scenario.team(team).id.clone(),
+                        inject: self.scenario.inject(inject).id.clone(),
                     });
                 }
-            },
+                self.by_inject[inject.0].iter().copied().find(candidate)
+            }
+            Some(Answers::Message(n)) => {
+                let message = self.message(n).ok_or(Refusal::UnknownMessage {
+                    n,
+                    sent: self.messages.len() as u64,
+                })?;
+                if !message.to.contains(&team) {
+                    return Err(Refusal::MessageNotReceived {
+                        team: self.scenario.team(team).id.clone(),
+                        n,
+                    });
+                }
+                message.replies.iter().copied().find(candidate)
+            }
+        })
+    }
+
+    /// The team's not-done expectation for this action (or a decision listing it) with the
+    /// earliest deadline (ties: Precise rules 8 and 24).
+    fn earliest_candidate(&self, team: TeamIx, action: ActionIx) -> Option<ExpectationIx> {
+        let open = self.open.get(&(team, action))?;
+        open.first().map(|&(.., ix)| ix)
+    }
+
+    /// A dry run of matching: the expectation a response of `action` by `team`, naming
+    /// `answers`, would satisfy now; `Ok(None)` when it would stand ready or be unexpected, and
+    /// the refusal when the team may not take the action or may not name that item (fields are
+    /// not looked at). The screens ask this instead of copying the rule.
+    pub fn would_satisfy(
+        &self,
+        team: TeamIx,
+        action: ActionIx,
+        answers: Option<Answers>,
+    ) -> Result<Option<ExpectationIx>, Refusal> {
+        let spec = self.scenario.action(action);
+        if !spec.allows(team) {
+            return Err(Refusal::ActionNotAllowed {
+                team: self.scenario.team(team).id.clone(),
+                action: spec.id.clone(),
+            });
+        }
+        let named = self.named_candidate(team, action, answers)?;
+        Ok(named.or_else(|| self.earliest_candidate(team, action)))
+    }
+
+    /// A team's expectations not yet done (open or overdue), in matching order: earliest
+    /// deadline first.
+    pub fn open_expectations(&self, team: TeamIx) -> Vec<ExpectationIx> {
+        let mut keys: Vec<MatchKey> = self
+            .open
+            .iter()
+            .filter(|((t, _), _)| *t == team)
+            .flat_map(|(_, set)| set.iter().copied())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter().map(|(.., ix)| ix).collect()
+    }
+
+    /// The messages a team has received, by number.
+    pub fn messages_to(&self, team: TeamIx) -> impl Iterator<Item = &Message> {
+        self.messages.iter().filter(move |m| m.to.contains(&team))
+    }
+
+    /// Checks a free hotline message (Precise rule 21) and gives its event.
+    fn say(
+        &self,
+        team: TeamIx,
+        to: Option<Vec<TeamIx>>,
+        text: String,
+        in_reply_to: Option<u64>,
+    ) -> Result<Event, Refusal> {
+        let team_id = || self.scenario.team(team).id.clone();
+        let mut to = match to {
+            None => (0..self.scenario.teams.len())
+                .map(TeamIx)
+                .filter(|t| *t != team)
+                .collect(),
+            Some(to) => {
+                if to.contains(&team) {
+                    return Err(Refusal::MessageToSelf { team: team_id() });
+                }
+                to
+            }
         };
-        Ok(named.map_or(Outcome::Unexpected, Outcome::Satisfied))
+        to.sort_unstable();
+        to.dedup();
+        if to.is_empty() {
+            return Err(Refusal::NoReceivers { team: team_id() });
+        }
+        if text.trim().is_empty() {
+            return Err(Refusal::EmptyMessage);
+        }
+        if let Some(n) = in_reply_to {
+            let message = self.message(n).ok_or(Refusal::UnknownMessage {
+                n,
+                sent: self.messages.len() as u64,
+            })?;
+            if !message.to.contains(&team) {
+                return Err(Refusal::MessageNotReceived { team: team_id(), n });
+            }
+        }
+        Ok(Event::Said {
+            at: self.now,
+            n: self.messages.len() as u64 + 1,
+            from: team,
+            to,
+            text,
+            in_reply_to,
+        })
     }
 
     /// Makes happen, in order, everything the agenda holds within the horizon, with the
@@ -537,7 +763,19 @@ impl Exercise {
                 self.record(message, events);
                 continue;
             }
-            if let Some(&inject) = self.fired.front() {
+            if let Some(inject) = self.releasing {
+                let at = self.now;
+                self.record(
+                    Event::Released {
+                        at,
+                        inject,
+                        by_hand: false,
+                    },
+                    events,
+                );
+                continue;
+            }
+            if let Some(&inject) = self.fired.last() {
                 let event = self.decide_fire(inject, self.now);
                 self.record(event, events);
                 continue;
@@ -578,7 +816,7 @@ impl Exercise {
             .action(last.response.action)
             .message
             .as_ref()?;
-        if self.messages.last().is_some_and(|m| m.response == index) {
+        if self.last_sender == Some(index) {
             return None;
         }
         Some(Event::MessageSent {
@@ -653,7 +891,12 @@ impl Exercise {
                     fired_at: *at,
                     release_at: *release_at,
                 };
-                self.agenda.push(*release_at, Due::Release(*inject));
+                if release_at == at {
+                    // No delay: carried through right after its draw (Precise rule 16).
+                    self.releasing = Some(*inject);
+                } else {
+                    self.agenda.push(*release_at, Due::Release(*inject));
+                }
             }
             Event::Skipped { at, inject, .. } => {
                 self.fired.retain(|i| i != inject);
@@ -678,16 +921,41 @@ impl Exercise {
                 outcome,
             } => {
                 let index = self.responses.len();
-                if let Outcome::Satisfied(ix) = outcome {
-                    self.satisfy(*ix, *at, index, response);
+                let mut satisfied = None;
+                match outcome {
+                    Outcome::Satisfied(ix) => {
+                        satisfied = Some(*ix);
+                        self.satisfy(*ix, *at, index, response, false);
+                    }
+                    Outcome::Ready => self.ready.push(index),
+                    Outcome::Unexpected => {}
                 }
                 self.fire_all(self.waiters.taken(response.action, response.team));
                 self.responses.push(ResponseRecord {
                     at: *at,
                     response: response.clone(),
                     outcome: *outcome,
+                    satisfied,
                 });
             }
+            Event::Said {
+                at,
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+            } => self.messages.push(Message {
+                n: *n,
+                from: *from,
+                action: None,
+                to: to.clone(),
+                sent_at: *at,
+                response: None,
+                replies: Vec::new(),
+                in_reply_to: *in_reply_to,
+                text: Some(text.clone()),
+            }),
             Event::MessageSent {
                 at,
                 n,
@@ -701,6 +969,32 @@ impl Exercise {
                     .message
                     .as_ref()
                     .and_then(|m| m.reply.clone());
+                let response = self.responses.len().saturating_sub(1);
+                self.last_sender = Some(response);
+                // Precise rule 20: the message named, else the message whose reply it satisfied.
+                let in_reply_to = self.responses.get(response).and_then(|r| {
+                    match (r.response.answers, r.satisfied) {
+                        (Some(Answers::Message(n)), _) => Some(n),
+                        (Some(Answers::Inject(_)), _) | (None, None) => None,
+                        (None, Some(ix)) => match self.expectations[ix.0].source {
+                            Source::Message(n) => Some(n),
+                            Source::Inject(..) => None,
+                        },
+                    }
+                });
+                // The message is listed before its replies are created: a ready response used
+                // by one of them looks the message up.
+                self.messages.push(Message {
+                    n: *n,
+                    from: *from,
+                    action: Some(*action),
+                    to: to.clone(),
+                    sent_at: *at,
+                    response: Some(response),
+                    replies: Vec::new(),
+                    in_reply_to,
+                    text: None,
+                });
                 let replies = match reply {
                     Some(reply) => to
                         .iter()
@@ -708,7 +1002,8 @@ impl Exercise {
                             self.create_expectation(Expectation {
                                 source: Source::Message(*n),
                                 team: *team,
-                                action: reply.action,
+                                action: Some(reply.action),
+                                choices: Vec::new(),
                                 released_at: *at,
                                 due_at: at.saturating_add(reply.within),
                                 weight: reply.weight,
@@ -721,15 +1016,9 @@ impl Exercise {
                         .collect(),
                     None => Vec::new(),
                 };
-                self.messages.push(Message {
-                    n: *n,
-                    from: *from,
-                    action: *action,
-                    to: to.clone(),
-                    sent_at: *at,
-                    response: self.responses.len().saturating_sub(1),
-                    replies,
-                });
+                if let Some(message) = self.messages.last_mut() {
+                    message.replies = replies;
+                }
             }
             Event::Noted {
                 at,
@@ -748,6 +1037,7 @@ impl Exercise {
             }
             Event::Clock { .. } => {}
         }
+        self.push_fired();
         let (injects, expectations) = (&self.injects, &self.expectations);
         self.agenda.prune(|due| is_live(injects, expectations, due));
     }
@@ -755,17 +1045,21 @@ impl Exercise {
     fn release(&mut self, inject: InjectIx, at: Secs, by_hand: bool) {
         self.injects[inject.0] = InjectState::Released { at, by_hand };
         self.fired.retain(|i| *i != inject);
+        if self.releasing == Some(inject) {
+            self.releasing = None;
+        }
         let scenario = Arc::clone(&self.scenario);
         for (k, expectation) in scenario.inject(inject).expect.iter().enumerate() {
-            // Decisions are judged from the next commit on; until then they create no copy.
-            let Some(action) = expectation.action() else {
-                continue;
+            let choices = match &expectation.what {
+                crate::scenario::Expected::Action(_) => Vec::new(),
+                crate::scenario::Expected::Decision(choices) => choices.clone(),
             };
             for team in &expectation.by {
                 let ix = self.create_expectation(Expectation {
                     source: Source::Inject(inject, k),
                     team: *team,
-                    action,
+                    action: expectation.action(),
+                    choices: choices.clone(),
                     released_at: at,
                     due_at: at.saturating_add(expectation.within),
                     weight: expectation.weight,
@@ -775,6 +1069,7 @@ impl Exercise {
                     deadline_passed: false,
                 });
                 self.by_inject[inject.0].push(ix);
+                self.use_ready_response(ix);
             }
         }
         self.fire_all(self.waiters.released(inject));
@@ -783,10 +1078,13 @@ impl Exercise {
     fn create_expectation(&mut self, expectation: Expectation) -> ExpectationIx {
         let ix = ExpectationIx(self.expectations.len());
         self.agenda.push(expectation.due_at, Due::Deadline(ix));
-        self.open
-            .entry((expectation.team, expectation.action))
-            .or_default()
-            .insert(match_key(&expectation, ix));
+        let key = match_key(&expectation, ix);
+        for action in expectation.accepted() {
+            self.open
+                .entry((expectation.team, *action))
+                .or_default()
+                .insert(key);
+        }
         self.expectations.push(expectation);
         let id = self.expectation_id(ix);
         let earlier = self.by_id.insert(id, ix);
@@ -794,10 +1092,38 @@ impl Exercise {
         ix
     }
 
-    fn satisfy(&mut self, ix: ExpectationIx, at: Secs, response_index: usize, response: &Response) {
+    /// Done ahead of time: the team's earliest ready response for a copy just created
+    /// satisfies it now, and is used up (Precise rule 18).
+    fn use_ready_response(&mut self, ix: ExpectationIx) {
+        let e = &self.expectations[ix.0];
+        let Some(position) = self.ready.iter().position(|&r| {
+            let response = &self.responses[r].response;
+            response.team == e.team && e.accepts(response.action)
+        }) else {
+            return;
+        };
+        let r = self.ready.remove(position);
+        self.responses[r].satisfied = Some(ix);
+        let (at, response) = (self.responses[r].at, self.responses[r].response.clone());
+        self.satisfy(ix, at, r, &response, true);
+    }
+
+    fn satisfy(
+        &mut self,
+        ix: ExpectationIx,
+        at: Secs,
+        response_index: usize,
+        response: &Response,
+        ahead: bool,
+    ) {
         let scenario = Arc::clone(&self.scenario);
         let action = scenario.action(response.action);
         let e = &mut self.expectations[ix.0];
+        if e.is_decision() {
+            // A decision requires every field of the action chosen.
+            e.action = Some(response.action);
+            e.required = (0..action.fields.len()).collect();
+        }
         let supplied = |field: usize| {
             response
                 .fields
@@ -814,22 +1140,37 @@ impl Exercise {
             at,
             response: response_index,
             missing,
+            ahead,
         });
         let key = match_key(e, ix);
         let (source, team) = (e.source, e.team);
-        if let Some(set) = self.open.get_mut(&(team, response.action)) {
-            set.remove(&key);
+        for accepted in self.expectations[ix.0].accepted() {
+            if let Some(set) = self.open.get_mut(&(team, *accepted)) {
+                set.remove(&key);
+            }
         }
         if let Source::Inject(inject, k) = source {
             self.fire_all(self.waiters.met(inject, k, team));
         }
     }
 
-    /// Queues the draws of triggers that just fired, for injects still waiting on them.
+    /// Notes the triggers that just fired; `push_fired` queues their draws.
     fn fire_all(&mut self, injects: Vec<InjectIx>) {
-        for inject in injects {
+        self.batch.extend(injects);
+    }
+
+    /// Queues the draws of the triggers one event fired, for injects still waiting on them:
+    /// on top of the stack, first in file order on top (Precise rule 16).
+    fn push_fired(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.sort_unstable();
+        batch.dedup();
+        for inject in batch.into_iter().rev() {
             if self.injects[inject.0] == InjectState::Waiting && !self.fired.contains(&inject) {
-                self.fired.push_back(inject);
+                self.fired.push(inject);
             }
         }
     }

@@ -1,12 +1,13 @@
 //! Questions the screens ask the engine, so that no screen re-derives its rules: a team's inbox,
-//! its open expectations, the next release, the expectation a response would satisfy.
+//! what it has done, the next release. (The engine itself answers which expectations are open
+//! and which one a response would satisfy.)
 
-use super::{Answers, Exercise, ExpectationIx, InjectState, Source};
-use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx, Trigger};
+use super::{Answers, Exercise, ExpectationIx, InjectState};
+use crate::scenario::{InjectIx, Secs, TeamIx, Trigger};
 
 impl Exercise {
-    /// What a team has received, newest first: the injects released to it and the hotline
-    /// messages sent to it, each with the time it arrived. Nothing of another team's.
+    /// What a team has received and sent, newest first: the injects released to it and the
+    /// hotline messages sent to it or by it, each with its time. Nothing of another team's.
     pub fn inbox(&self, team: TeamIx) -> Vec<(Answers, Secs)> {
         let scenario = self.scenario();
         let mut items: Vec<(Answers, Secs)> = scenario
@@ -21,7 +22,7 @@ impl Exercise {
             .chain(
                 self.messages()
                     .iter()
-                    .filter(|m| m.to.contains(&team))
+                    .filter(|m| m.to.contains(&team) || m.from == team)
                     .map(|m| (Answers::Message(m.n), m.sent_at)),
             )
             .collect();
@@ -33,19 +34,6 @@ impl Exercise {
             std::cmp::Reverse((*at, order))
         });
         items
-    }
-
-    /// A team's expectations not yet done, the earliest due first.
-    pub fn open_expectations(&self, team: TeamIx) -> Vec<ExpectationIx> {
-        let mut open: Vec<ExpectationIx> = (0..self.expectations().len())
-            .map(ExpectationIx)
-            .filter(|ix| {
-                let e = self.expectation(*ix);
-                e.team == team && e.done.is_none()
-            })
-            .collect();
-        open.sort_by_key(|ix| self.expectation(*ix).due_at);
-        open
     }
 
     /// How many of a team's expectations are done.
@@ -71,31 +59,5 @@ impl Exercise {
             }
         }
         best
-    }
-
-    /// The open expectation a response of `team` taking `action` would satisfy, if it says it
-    /// answers `answers` (or nothing in particular: the earliest due).
-    pub fn expectation_for(
-        &self,
-        team: TeamIx,
-        action: ActionIx,
-        answers: Option<Answers>,
-    ) -> Option<ExpectationIx> {
-        (0..self.expectations().len())
-            .map(ExpectationIx)
-            .filter(|ix| {
-                let e = self.expectation(*ix);
-                e.team == team && e.action == action && e.done.is_none()
-            })
-            .filter(|ix| match (answers, self.expectation(*ix).source) {
-                (None, _) => true,
-                (Some(Answers::Inject(i)), Source::Inject(j, _)) => i == j,
-                (Some(Answers::Message(n)), Source::Message(m)) => n == m,
-                _ => false,
-            })
-            .min_by_key(|ix| {
-                let e = self.expectation(*ix);
-                (e.due_at, e.released_at, e.source)
-            })
     }
 }

@@ -157,6 +157,7 @@ impl Exercise {
                         Outcome::Satisfied(ix) => {
                             format!("satisfies `{}`", self.expectation_id(*ix))
                         }
+                        Outcome::Ready => "stands ready (done ahead of time)".to_string(),
                         Outcome::Unexpected => "is unexpected".to_string(),
                     };
                     return Err(format!(
@@ -190,6 +191,26 @@ impl Exercise {
                     )),
                 }
             }
+            Event::Said {
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+                ..
+            } => {
+                let expected = self
+                    .say(*from, Some(to.clone()), text.clone(), *in_reply_to)
+                    .map_err(|refusal| refusal.to_string())?;
+                match expected {
+                    Event::Said {
+                        n: number,
+                        to: sorted,
+                        ..
+                    } if number == *n && sorted == *to => Ok(()),
+                    _ => Err(format!("message {n} is numbered or addressed out of order")),
+                }
+            }
             Event::Noted { text, .. } if text.trim().is_empty() => {
                 Err("an observation with no text".into())
             }
@@ -212,7 +233,20 @@ impl Exercise {
                 )),
             };
         }
-        if let Some(&front) = self.fired.front() {
+        if let Some(inject) = self.releasing {
+            return match event {
+                Event::Released {
+                    inject: released,
+                    by_hand: false,
+                    ..
+                } if *released == inject && at == self.now => Ok(()),
+                _ => Err(format!(
+                    "the release of inject `{}`, scheduled with no delay, is missing",
+                    self.scenario.inject(inject).id
+                )),
+            };
+        }
+        if let Some(&front) = self.fired.last() {
             return match event {
                 // A trigger's draw happens when it fires: now.
                 Event::Scheduled { inject, .. } | Event::Skipped { inject, .. }

@@ -13,6 +13,8 @@ pub enum Status {
     Incomplete,
     Late,
     Missed,
+    /// Not done when the exercise ended, its deadline still to come: not scored.
+    NotDue,
 }
 
 impl Status {
@@ -24,11 +26,17 @@ impl Status {
             Status::Incomplete => "incomplete",
             Status::Late => "late",
             Status::Missed => "missed",
+            Status::NotDue => "not_due",
         }
     }
 
     pub fn is_done(self) -> bool {
         matches!(self, Status::Met | Status::Incomplete | Status::Late)
+    }
+
+    /// Whether it counts in a score: done, or missed at the end.
+    pub fn is_scored(self) -> bool {
+        self.is_done() || self == Status::Missed
     }
 }
 
@@ -40,13 +48,9 @@ pub struct Score {
 }
 
 impl Score {
-    /// The share of the weight earned; 0 with no weight.
-    pub fn value(&self) -> f64 {
-        if self.weight > 0.0 {
-            self.credit / self.weight
-        } else {
-            0.0
-        }
+    /// The share of the weight earned; `None` with nothing scored.
+    pub fn value(&self) -> Option<f64> {
+        (self.weight > 0.0).then(|| self.credit / self.weight)
     }
 }
 
@@ -57,21 +61,26 @@ impl Exercise {
             Some(done) if done.at > e.due_at => Status::Late,
             Some(done) if done.missing.is_empty() => Status::Met,
             Some(_) => Status::Incomplete,
-            None if self.ended_at().is_some() => Status::Missed,
-            None if e.deadline_passed => Status::Overdue,
-            None => Status::Open,
+            None => match self.ended_at() {
+                Some(end) if e.deadline_passed || e.due_at <= end => Status::Missed,
+                Some(_) => Status::NotDue,
+                None if e.deadline_passed => Status::Overdue,
+                None => Status::Open,
+            },
         }
     }
 
-    /// The credit an expectation earned; 0 while it is not done.
-    pub fn credit(&self, ix: ExpectationIx) -> f64 {
+    /// The credit an expectation earned: `None` while it is not scored (open, overdue,
+    /// not due), 0 when missed.
+    pub fn credit(&self, ix: ExpectationIx) -> Option<f64> {
         let e = self.expectation(ix);
         let w = e.weight;
         match self.status(ix) {
-            Status::Met => w,
-            Status::Incomplete => w * supplied(e) / required(e),
-            Status::Late => w * self.scenario().late_credit * supplied(e) / required(e),
-            Status::Open | Status::Overdue | Status::Missed => 0.0,
+            Status::Met => Some(w),
+            Status::Incomplete => Some(w * supplied(e) / required(e)),
+            Status::Late => Some(w * self.scenario().late_credit * supplied(e) / required(e)),
+            Status::Missed => Some(0.0),
+            Status::Open | Status::Overdue | Status::NotDue => None,
         }
     }
 
@@ -79,21 +88,21 @@ impl Exercise {
         self.score_of(&self.expectations_of_team(team), |_| true)
     }
 
-    /// The objectives that have at least one of the team's expectations, in scenario order.
+    /// The objectives that have at least one of the team's scored expectations, in scenario
+    /// order.
     pub fn objectives_of_team(&self, team: TeamIx) -> Vec<ObjectiveIx> {
-        let mut objectives: Vec<ObjectiveIx> = self
-            .expectations()
-            .iter()
-            .filter(|e| e.team == team)
-            .filter_map(|e| e.objective)
+        let mut objectives: Vec<ObjectiveIx> = (0..self.expectations().len())
+            .map(ExpectationIx)
+            .filter(|ix| self.expectation(*ix).team == team && self.status(*ix).is_scored())
+            .filter_map(|ix| self.expectation(ix).objective)
             .collect();
         objectives.sort();
         objectives.dedup();
         objectives
     }
 
-    /// The score of the expectations of `list` that `include` keeps. Give a team's list in
-    /// report order (`expectations_of_team`): summed in that order, the figures match a hand
+    /// The score of the scored expectations of `list` that `include` keeps. Give a team's list
+    /// in report order (`expectations_of_team`): summed in that order, the figures match a hand
     /// calculation down to the last bit.
     pub fn score_of(
         &self,
@@ -103,8 +112,9 @@ impl Exercise {
         list.iter()
             .copied()
             .filter(|ix| include(self.expectation(*ix)))
-            .fold(Score::default(), |score, ix| Score {
-                credit: score.credit + self.credit(ix),
+            .filter_map(|ix| Some((ix, self.credit(ix)?)))
+            .fold(Score::default(), |score, (ix, credit)| Score {
+                credit: score.credit + credit,
                 weight: score.weight + self.expectation(ix).weight,
             })
     }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::report::Report;
-use crate::report::people::{self, Table};
+use crate::report::people::{self, Item, Table};
 use crate::scenario::Scenario;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;\
@@ -38,6 +38,14 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         table(&mut out, &team.expectations, Some(5));
         out.push_str("</section>\n");
     }
+    if !aar.decisions.rows.is_empty() {
+        section(&mut out, "Decisions");
+        table(&mut out, &aar.decisions, Some(6));
+    }
+    section(&mut out, "Hotline messages");
+    items(&mut out, &aar.hotline);
+    section(&mut out, "Responses");
+    items(&mut out, &aar.responses);
     section(&mut out, "Timeline");
     table(&mut out, &aar.timeline, None);
     section(&mut out, "Strengths");
@@ -91,6 +99,31 @@ fn table(out: &mut String, table: &Table, status: Option<usize>) {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// Nested lists: each item, its details under it, then the items answering it.
+fn items(out: &mut String, list: &[Item]) {
+    if list.is_empty() {
+        out.push_str("<p>None.</p>\n");
+        return;
+    }
+    out.push_str("<ul>\n");
+    for item in list {
+        let _ = write!(out, "<li>{}", escape(&item.text));
+        if !item.details.is_empty() {
+            out.push_str("\n<ul class=\"details\">\n");
+            for detail in &item.details {
+                let _ = writeln!(out, "<li>{}</li>", escape(detail));
+            }
+            out.push_str("</ul>\n");
+        }
+        if !item.replies.is_empty() {
+            out.push('\n');
+            items(out, &item.replies);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ul>\n");
 }
 
 fn list(out: &mut String, items: &[String]) {

@@ -7,7 +7,7 @@ mod people;
 
 use serde::Serialize;
 
-use crate::engine::{Exercise, InjectState, NoteKind, Outcome, Source};
+use crate::engine::{Answers, Exercise, InjectState, NoteKind, Outcome, ResponseRecord, Source};
 use crate::scenario::{Scenario, Secs, TeamIx};
 
 pub use html::to_html;
@@ -24,13 +24,37 @@ pub struct Report {
     pub messages: Vec<MessageReport>,
     pub unexpected: Vec<UnexpectedReport>,
     pub notes: Vec<NoteReport>,
+    /// Every accepted response in the order made; a JSON key since format 2 (see
+    /// `Report::format_2`), always shown to people.
+    #[serde(skip_serializing_if = "Responses::not_in_json")]
+    pub responses: Responses,
+}
+
+/// The responses, and whether the JSON has them (format 1's report keeps its keys exactly).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Responses {
+    pub in_json: bool,
+    pub list: Vec<ResponseReport>,
+}
+
+impl Responses {
+    fn not_in_json(&self) -> bool {
+        !self.in_json
+    }
+}
+
+impl Serialize for Responses {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.list.serialize(serializer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TeamReport {
     pub id: String,
     pub name: String,
-    pub score: f64,
+    /// `None` with no scored expectation.
+    pub score: Option<f64>,
     pub credit: f64,
     pub weight: f64,
     pub objectives: Vec<ObjectiveScore>,
@@ -40,7 +64,7 @@ pub struct TeamReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ObjectiveScore {
     pub id: String,
-    pub score: f64,
+    pub score: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,7 +72,11 @@ pub struct ExpectationReport {
     pub id: String,
     pub inject: Option<String>,
     pub message: Option<u64>,
-    pub action: String,
+    /// The action expected; for a decision, the action chosen (`None` until chosen).
+    pub action: Option<String>,
+    /// A decision's choices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<String>>,
     pub team: String,
     pub released_at_s: Secs,
     pub due_at_s: Secs,
@@ -57,7 +85,17 @@ pub struct ExpectationReport {
     pub status: &'static str,
     pub missing_fields: Vec<String>,
     pub weight: f64,
-    pub credit: f64,
+    /// `None` while not scored (open, overdue, not due).
+    pub credit: Option<f64>,
+    /// Done by a response made before it was asked for (format 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ahead: Option<bool>,
+    /// The index in `responses` of the response that satisfied it (format 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<Option<usize>>,
+    /// People's name for what it asks (not a JSON key).
+    #[serde(skip)]
+    pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,10 +116,20 @@ pub struct InjectReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MessageReport {
     pub n: u64,
-    pub action: String,
+    /// `None` for a free message.
+    pub action: Option<String>,
     pub from: String,
     pub to: Vec<String>,
     pub sent_at_s: Secs,
+    /// The message it answers (format 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<Option<u64>>,
+    /// A free message's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The response that sent it, by index (not a JSON key: its fields are the content).
+    #[serde(skip)]
+    pub response: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,6 +137,28 @@ pub struct UnexpectedReport {
     pub team: String,
     pub action: String,
     pub at_s: Secs,
+    /// It stood ready to the end (format 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ahead: Option<bool>,
+    /// Its index in `responses` (format 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<usize>,
+}
+
+/// One accepted response, with what it supplied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseReport {
+    pub n: usize,
+    pub at_s: Secs,
+    pub team: String,
+    pub action: String,
+    /// What was supplied, in the action's field order, blanks included.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub note: Option<String>,
+    pub inject: Option<String>,
+    pub message: Option<u64>,
+    pub satisfied: Option<String>,
+    pub ahead: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -134,27 +204,49 @@ impl Report {
                 by_hand: matches!(state, InjectState::Released { by_hand: true, .. }),
             })
             .collect();
+        let format_2 = Report::format_2(exercise);
         let messages = exercise
             .messages()
             .iter()
             .map(|m| MessageReport {
                 n: m.n,
-                action: action_id(m.action),
+                action: m.action.map(action_id),
                 from: team_id(m.from),
                 to: m.to.iter().map(|t| team_id(*t)).collect(),
                 sent_at_s: m.sent_at,
+                in_reply_to: format_2.then_some(m.in_reply_to),
+                text: m.text.clone(),
+                response: m.response,
             })
             .collect();
+        let ended = exercise.ended_at().is_some();
         let unexpected = exercise
             .responses()
             .iter()
-            .filter(|r| r.outcome == Outcome::Unexpected)
-            .map(|r| UnexpectedReport {
+            .enumerate()
+            .filter(|(_, r)| match r.outcome {
+                Outcome::Unexpected => true,
+                // A ready response is unexpected only once the exercise has ended unused.
+                Outcome::Ready => ended && r.satisfied.is_none(),
+                Outcome::Satisfied(_) => false,
+            })
+            .map(|(n, r)| UnexpectedReport {
                 team: team_id(r.response.team),
                 action: action_id(r.response.action),
                 at_s: r.at,
+                ahead: format_2.then_some(r.ahead()),
+                response: format_2.then_some(n),
             })
             .collect();
+        let responses = Responses {
+            in_json: format_2,
+            list: exercise
+                .responses()
+                .iter()
+                .enumerate()
+                .map(|(n, r)| response_report(exercise, n, r))
+                .collect(),
+        };
         let notes = exercise
             .notes()
             .iter()
@@ -174,7 +266,14 @@ impl Report {
             messages,
             unexpected,
             notes,
+            responses,
         }
+    }
+
+    /// Whether the report carries format 2's keys: when the scenario uses a rule of format 2 or
+    /// a team sent a free message. A format-1 exercise's report keeps format 1's keys exactly.
+    pub fn format_2(exercise: &Exercise) -> bool {
+        exercise.scenario().uses_format_2() || exercise.messages().iter().any(|m| m.text.is_some())
     }
 
     pub fn render(&self, scenario: &Scenario, format: Format) -> String {
@@ -193,8 +292,38 @@ impl Report {
     }
 }
 
+fn response_report(exercise: &Exercise, n: usize, r: &ResponseRecord) -> ResponseReport {
+    let scenario = exercise.scenario();
+    let action = scenario.action(r.response.action);
+    let mut fields = serde_json::Map::new();
+    for name in &action.fields {
+        if let Some((_, text)) = r.response.fields.iter().find(|(given, _)| given == name) {
+            fields.insert(name.clone(), serde_json::Value::String(text.clone()));
+        }
+    }
+    ResponseReport {
+        n,
+        at_s: r.at,
+        team: scenario.team(r.response.team).id.clone(),
+        action: action.id.clone(),
+        fields,
+        note: r.response.note.clone(),
+        inject: match r.response.answers {
+            Some(Answers::Inject(inject)) => Some(scenario.inject(inject).id.clone()),
+            _ => None,
+        },
+        message: match r.response.answers {
+            Some(Answers::Message(n)) => Some(n),
+            _ => None,
+        },
+        satisfied: r.satisfied.map(|ix| exercise.expectation_id(ix)),
+        ahead: r.ahead(),
+    }
+}
+
 fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
     let scenario = exercise.scenario();
+    let format_2 = Report::format_2(exercise);
     // One sorted list serves the team's rows, its score and its objective scores.
     let list = exercise.expectations_of_team(team);
     let score = exercise.score_of(&list, |_| true);
@@ -202,7 +331,7 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
         .iter()
         .map(|&ix| {
             let e = exercise.expectation(ix);
-            let action = scenario.action(e.action);
+            let action = e.action.map(|a| scenario.action(a));
             let done_at = e.done.as_ref().map(|d| d.at);
             ExpectationReport {
                 id: exercise.expectation_id(ix),
@@ -214,20 +343,32 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
                     Source::Inject(..) => None,
                     Source::Message(n) => Some(n),
                 },
-                action: action.id.clone(),
+                action: action.map(|a| a.id.clone()),
+                choices: e.is_decision().then(|| {
+                    e.choices
+                        .iter()
+                        .map(|a| scenario.action(*a).id.clone())
+                        .collect()
+                }),
                 team: scenario.team(team).id.clone(),
                 released_at_s: e.released_at,
                 due_at_s: e.due_at,
                 done_at_s: done_at,
-                latency_s: done_at.map(|at| at - e.released_at),
+                latency_s: e.latency(),
                 status: exercise.status(ix).as_str(),
-                missing_fields: e
-                    .done
-                    .iter()
-                    .flat_map(|d| d.missing.iter().map(|f| action.fields[*f].clone()))
-                    .collect(),
+                missing_fields: match (&e.done, action) {
+                    (Some(done), Some(action)) => done
+                        .missing
+                        .iter()
+                        .map(|f| action.fields[*f].clone())
+                        .collect(),
+                    _ => Vec::new(),
+                },
                 weight: e.weight,
                 credit: exercise.credit(ix),
+                ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
+                response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
+                title: exercise.expectation_title(ix),
             }
         })
         .collect();

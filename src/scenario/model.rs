@@ -271,6 +271,25 @@ impl Scenario {
         &self.objectives[ix.0]
     }
 
+    /// Whether the file uses a rule of format 2: a decision, an action done ahead of time, or a
+    /// reply with its own weight, objective or fields. The report of a format-1 scenario keeps
+    /// format 1's keys, so that its reports stay as they were.
+    pub fn uses_format_2(&self) -> bool {
+        let reply_is_plain = |action: &Action| {
+            let Some(reply) = action.message.as_ref().and_then(|m| m.reply.as_ref()) else {
+                return true;
+            };
+            reply.weight == 1.0
+                && reply.objective.is_none()
+                && reply.fields.len() == self.action(reply.action).fields.len()
+        };
+        self.actions.iter().any(|a| a.ahead || !reply_is_plain(a))
+            || self
+                .injects
+                .iter()
+                .any(|i| i.expect.iter().any(Expectation::is_decision))
+    }
+
     /// The teams a message-action taken by `sender` reaches: never the sender itself.
     pub fn recipients(&self, spec: &MessageSpec, sender: TeamIx) -> Vec<TeamIx> {
         match &spec.to {

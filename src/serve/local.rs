@@ -20,7 +20,7 @@ const POLL: Duration = Duration::from_millis(100);
 pub fn run(shared: Arc<Shared>, address: SocketAddr, fingerprint: &str) -> Result<(), String> {
     let mut seat = Seat::new(Role::Local, &shared.lock());
     seat.flash = Some(format!(
-        "Serving on {address} · host key {fingerprint} · join codes in the log and with ?"
+        "Serving on {address} · host key {fingerprint} · s: seats and join codes"
     ));
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let result = event_loop(&mut terminal, &shared, &mut seat);

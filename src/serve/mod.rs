@@ -180,10 +180,20 @@ async fn run(
         ..Default::default()
     });
     let intro = introduction(&shared, address, &fingerprint);
+    let codes = shared
+        .roster
+        .seats
+        .iter()
+        .filter_map(|seat| seat.code.clone().map(|code| (seat.user.clone(), code)))
+        .collect();
     shared.with_session(|s| {
-        for line in &intro {
-            s.note_server(line.clone());
-        }
+        s.note_server(intro[0].clone());
+        s.note_server(intro[1].clone());
+        s.set_serving(crate::session::Serving {
+            address: address.to_string(),
+            fingerprint: fingerprint.clone(),
+            codes,
+        });
     });
     if options.headless {
         for line in &intro {

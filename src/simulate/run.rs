@@ -217,7 +217,11 @@ impl Room<'_> {
             if e.done.is_some() || exercise.ended_at().is_some() {
                 continue;
             }
-            let behaviour = *self.profile.behaviour(e.team, e.action);
+            // A decision is answered with its first choice.
+            let Some(chosen) = e.action.or_else(|| e.choices.first().copied()) else {
+                continue;
+            };
+            let behaviour = *self.profile.behaviour(e.team, chosen);
             if !draw(&mut self.rng, behaviour.respond) {
                 continue;
             }
@@ -229,7 +233,7 @@ impl Room<'_> {
                     .round() as Secs,
                 None => 0,
             };
-            let action = scenario.action(e.action);
+            let action = scenario.action(chosen);
             let fields = action
                 .fields
                 .iter()
@@ -247,7 +251,7 @@ impl Room<'_> {
             };
             let response = Response {
                 team: e.team,
-                action: e.action,
+                action: chosen,
                 fields,
                 note: None,
                 answers: Some(answers),

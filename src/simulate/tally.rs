@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use hdrhistogram::Histogram;
 
-use crate::engine::{Exercise, ExpectationIx, InjectState, Outcome, Source, Status};
+use crate::engine::{Exercise, ExpectationIx, InjectState, Source, Status};
 use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Scenario, TeamIx, Trigger};
 use crate::simulate::run::SimulatedRun;
 
@@ -228,10 +228,11 @@ impl Layout {
                     layout.of_inject.insert((i, k, *team), row);
                 }
                 for sender in &expectation.by {
-                    for recipient in expectation
-                        .action()
-                        .map_or_else(Vec::new, |action| replies_to(action, *sender))
-                    {
+                    let recipients = expectation
+                        .choices()
+                        .iter()
+                        .flat_map(|action| replies_to(*action, *sender));
+                    for recipient in recipients {
                         if !layout.attached.contains_key(&(i, k, recipient)) {
                             let id = format!("reply:{name}@{}", scenario.team(recipient).id);
                             let row = layout.push(id, false, Some(i));
@@ -275,16 +276,15 @@ impl Layout {
             Source::Inject(inject, k) => self.of_inject.get(&(inject, k, e.team)).copied(),
             Source::Message(n) => {
                 let message = exercise.message(n)?;
-                let sender = exercise.responses().get(message.response)?;
-                let answered = match sender.outcome {
-                    Outcome::Satisfied(answered) => Some(exercise.expectation(answered).source),
-                    Outcome::Unexpected => None,
-                };
+                let sender = exercise.responses().get(message.response?)?;
+                let answered = sender
+                    .satisfied
+                    .map(|answered| exercise.expectation(answered).source);
                 match answered {
                     Some(Source::Inject(inject, k)) => {
                         self.attached.get(&(inject, k, e.team)).copied()
                     }
-                    _ => self.unattached.get(&(message.action, e.team)).copied(),
+                    _ => self.unattached.get(&(message.action?, e.team)).copied(),
                 }
             }
         }
@@ -340,7 +340,8 @@ impl Tally {
                 Status::Met => Tallied::Met,
                 Status::Incomplete => Tallied::Incomplete,
                 Status::Late => Tallied::Late,
-                Status::Missed | Status::Open | Status::Overdue => Tallied::Missed,
+                // Not done; `due_after_end` below counts those whose deadline was still to come.
+                Status::Missed | Status::NotDue | Status::Open | Status::Overdue => Tallied::Missed,
             };
             tally.statuses[status as usize] += 1;
             if let Some(done) = &e.done {
@@ -353,15 +354,14 @@ impl Tally {
             let team = TeamIx(t);
             let list = exercise.expectations_of_team(team);
             let score = exercise.score_of(&list, |_| true);
-            if score.weight > 0.0 {
-                tally.score.record(score.value());
+            if let Some(value) = score.value() {
+                tally.score.record(value);
             }
             for objective in exercise.objectives_of_team(team) {
                 let of = |e: &crate::engine::Expectation| e.objective == Some(objective);
-                let score = exercise.score_of(&list, of);
-                if score.weight <= 0.0 {
+                let Some(score) = exercise.score_of(&list, of).value() else {
                     continue;
-                }
+                };
                 let challenged = list.iter().any(|ix| {
                     of(exercise.expectation(*ix))
                         && matches!(
@@ -370,8 +370,8 @@ impl Tally {
                         )
                 });
                 let objective_tally = &mut tally.objectives[objective.0];
-                objective_tally.score.record(score.value());
-                objective_tally.ratings[rating(score.value(), challenged)] += 1;
+                objective_tally.score.record(score);
+                objective_tally.ratings[rating(score, challenged)] += 1;
             }
         }
         // The scenario is the same for every run; only its length matters here.

@@ -142,7 +142,7 @@ fn render_teams(frame: &mut Frame, area: Rect, app: &Shown) {
         let title = format!(
             " {} · score {:.0}% ({:.2}/{:.2}) ",
             scenario.team(team).id,
-            score.value() * 100.0,
+            score.value().unwrap_or(0.0) * 100.0,
             score.credit,
             score.weight
         );

@@ -22,6 +22,8 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
         Some(Dialog::Note(form)) => form.render(frame, body, scenario),
         Some(Dialog::Confirm(kind)) => confirm(frame, body, app, *kind),
         Some(Dialog::Inject(inject)) => inject_detail(frame, body, app, *inject),
+        Some(Dialog::Message(form)) => form.render(frame, body, exercise),
+        Some(Dialog::Seats) => seats(frame, body, app),
         Some(Dialog::Respond(dialog)) => match &dialog.stage {
             Stage::Pick(picker) => {
                 let actions = app.session.actions_for(dialog.team, &picker.filter());
@@ -126,5 +128,57 @@ fn inject_detail(frame: &mut Frame, body: Rect, app: &Shown, ix: InjectIx) {
         &format!("{} · {}", inject.id, inject.title),
         Color::Cyan,
     );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The facilitator's view of the server: where it listens, the host key to read out, each
+/// seat's join code, and who is connected (since when, idle for how long).
+fn seats(frame: &mut Frame, body: Rect, app: &Shown) {
+    let session = app.session;
+    let mut lines = Vec::new();
+    match session.serving() {
+        None => lines.push(Line::from(
+            "Not served: this is ttx run. `ttx serve` lets teams join over SSH.",
+        )),
+        Some(serving) => {
+            lines.push(Line::from(vec![
+                "Listening: ".bold(),
+                Span::raw(serving.address.clone()),
+            ]));
+            lines.push(Line::from(vec![
+                "Host key: ".bold(),
+                Span::raw(serving.fingerprint.clone()),
+            ]));
+            lines.push(Line::from(""));
+            lines.push(Line::from("Join codes (typed as the ssh password)".bold()));
+            if serving.codes.is_empty() {
+                lines.push(Line::from("  none: seats join with their keys"));
+            }
+            for (user, code) in &serving.codes {
+                lines.push(Line::from(format!("  {user:<14} {code}")));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        format!("Connected ({})", session.seats().len()).bold(),
+    ));
+    let wall = session.wall();
+    for seat in session.seats() {
+        lines.push(Line::from(format!(
+            "  {:<14} {:<16} {:<22} for {:<8} idle {}",
+            seat.user,
+            seat.role,
+            seat.address,
+            crate::text::short(wall.saturating_sub(seat.since).as_secs()),
+            crate::text::short(wall.saturating_sub(seat.last_key).as_secs()),
+        )));
+    }
+    let area = centred(
+        body,
+        body.width.saturating_sub(4).clamp(76, 110),
+        body.height,
+    );
+    let inner = popup(frame, area, "Seats", Color::Cyan);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

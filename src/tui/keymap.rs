@@ -31,6 +31,10 @@ pub enum Action {
     OpenInject,
     LogBack,
     LogForward,
+    /// A team writes a free hotline message.
+    OpenMessage,
+    /// The facilitator's list of seats, join codes and the host key.
+    ShowSeats,
     /// Dialogs.
     Confirm,
     Submit,
@@ -62,6 +66,8 @@ pub enum Context {
     ResponseForm,
     RecordError,
     InjectDetail,
+    MessageForm,
+    Seats,
 }
 
 impl Context {
@@ -80,6 +86,8 @@ impl Context {
             Context::ResponseForm => "Response form",
             Context::RecordError => "Journal error",
             Context::InjectDetail => "Inject",
+            Context::MessageForm => "Hotline message",
+            Context::Seats => "Seats",
         }
     }
 
@@ -87,7 +95,11 @@ impl Context {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Context::Note | Context::ActionPicker | Context::ResponseForm | Context::ReleasePicker
+            Context::Note
+                | Context::ActionPicker
+                | Context::ResponseForm
+                | Context::ReleasePicker
+                | Context::MessageForm
         )
     }
 }
@@ -169,6 +181,12 @@ const CONSOLE: &[Binding] = &[
     b(K::Enter, A::OpenInject, "open the selected inject", "open"),
     b(K::Down, A::Down, "next inject", ""),
     b(K::Up, A::Up, "previous inject", ""),
+    b(
+        K::Char('s'),
+        A::ShowSeats,
+        "seats, join codes, host key",
+        "",
+    ),
     b(K::Char('['), A::LogBack, "scroll the log back", ""),
     b(K::Char(']'), A::LogForward, "scroll the log forward", ""),
     b(K::PageDown, A::PageDown, "page down", ""),
@@ -183,6 +201,12 @@ const TEAM: &[Binding] = &[
         "respond",
     ),
     b(K::Enter, A::Respond, "respond", ""),
+    b(
+        K::Char('m'),
+        A::OpenMessage,
+        "send a hotline message",
+        "message",
+    ),
     b(K::Down, A::Down, "next inbox item", ""),
     b(K::Up, A::Up, "previous inbox item", ""),
     b(K::PageDown, A::PageDown, "scroll the text down", ""),
@@ -286,6 +310,24 @@ const RESPONSE_FORM: &[Binding] = &[
     b(K::Esc, A::Back, "back to the action list", "back"),
 ];
 
+const MESSAGE_FORM: &[Binding] = &[
+    b(K::Ctrl('s'), A::Submit, "send", "send"),
+    b(K::Enter, A::Confirm, "next field; send on the text", ""),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::NextField, "next field", ""),
+    b(K::Up, A::PrevField, "previous field", ""),
+    b(K::Left, A::Left, "change recipient or thread", ""),
+    b(K::Right, A::Right, "change recipient or thread", ""),
+    b(K::Ctrl('j'), A::Newline, "new line", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const SEATS: &[Binding] = &[
+    b(K::Esc, A::Back, "close", "close"),
+    b(K::Enter, A::Back, "close", ""),
+];
+
 const INJECT_DETAIL: &[Binding] = &[
     b(K::Esc, A::Back, "close", "close"),
     b(K::Enter, A::Back, "close", ""),
@@ -317,6 +359,8 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::ResponseForm => RESPONSE_FORM,
         Context::RecordError => RECORD_ERROR,
         Context::InjectDetail => INJECT_DETAIL,
+        Context::MessageForm => MESSAGE_FORM,
+        Context::Seats => SEATS,
     }
 }
 
@@ -427,6 +471,8 @@ mod tests {
             Context::ResponseForm,
             Context::RecordError,
             Context::InjectDetail,
+            Context::MessageForm,
+            Context::Seats,
         ] {
             let keys: Vec<Key> = bindings(ctx).iter().map(|b| b.key).collect();
             for (i, key) in keys.iter().enumerate() {

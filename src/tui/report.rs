@@ -50,13 +50,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         let objectives: Vec<String> = team
             .objectives
             .iter()
-            .map(|o| format!("{} {:.0}%", o.id, o.score * 100.0))
+            .map(|o| format!("{} {:.0}%", o.id, o.score.unwrap_or(0.0) * 100.0))
             .collect();
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<8}", team.id), Style::new().bold()),
             Span::raw(format!(
                 "{:>5.1}%  ({:.2} of {:.2})  ",
-                team.score * 100.0,
+                team.score.unwrap_or(0.0) * 100.0,
                 team.credit,
                 team.weight
             )),
@@ -114,7 +114,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
                 e.latency_s.map(short).unwrap_or_else(|| "—".into()),
             )),
             Span::styled(format!("{:<10}", e.status), Style::new().fg(color)),
-            Span::raw(format!(" {:>6.2} {}", e.credit, e.missing_fields.join(","))),
+            Span::raw(format!(
+                " {:>6} {}",
+                e.credit.map_or("—".into(), |c| format!("{c:.2}")),
+                e.missing_fields.join(",")
+            )),
         ]));
     }
     if expectations.is_empty() {

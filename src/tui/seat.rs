@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use super::forms::message::{MessageDone, MessageForm};
 use super::forms::move_in;
 use super::forms::note::{NoteDone, NoteForm};
 use super::forms::picker::{ActionPicker, Picked};
@@ -50,11 +51,12 @@ impl Role {
                 | Action::Retry
                 | Action::ReleaseReport
                 | Action::OpenInject
+                | Action::ShowSeats
         );
         match self {
             Role::Local | Role::Facilitator => true,
             Role::Observer => {
-                !facilitating && action != Action::Respond && action != Action::OpenInject
+                !facilitating && !matches!(action, Action::Respond | Action::OpenMessage)
             }
             Role::Team(_) => !facilitating,
         }
@@ -146,6 +148,9 @@ pub enum Dialog {
     Respond(Box<ResponseDialog>),
     /// An inject opened from the console: everything about it.
     Inject(InjectIx),
+    Message(Box<MessageForm>),
+    /// Who is connected, the join codes, the host key.
+    Seats,
 }
 
 pub struct Seat {
@@ -224,6 +229,8 @@ impl Seat {
             Some(Dialog::Note(_)) => Context::Note,
             Some(Dialog::Confirm(_)) => Context::Confirm,
             Some(Dialog::Inject(_)) => Context::InjectDetail,
+            Some(Dialog::Message(_)) => Context::MessageForm,
+            Some(Dialog::Seats) => Context::Seats,
             Some(Dialog::Respond(d)) => match d.stage {
                 Stage::Pick(_) => Context::ActionPicker,
                 Stage::Form(_) => Context::ResponseForm,
@@ -259,7 +266,8 @@ impl Seat {
             Context::ReleasePicker => self.update_release(session, action),
             Context::Note => self.update_note(session, action),
             Context::Confirm => self.update_confirm(session, action),
-            Context::InjectDetail => self.dialog = None,
+            Context::InjectDetail | Context::Seats => self.dialog = None,
+            Context::MessageForm => self.update_message(session, action),
             Context::ActionPicker | Context::ResponseForm => self.update_respond(session, action),
             Context::Briefing | Context::Console | Context::Team | Context::Report => {
                 self.update_screen(session, action)
@@ -352,6 +360,8 @@ impl Seat {
                 self.navigate(session, action)
             }
             Action::Respond => self.open_respond(session),
+            Action::OpenMessage => self.open_message(session),
+            Action::ShowSeats => self.dialog = Some(Dialog::Seats),
             Action::ToggleExpected => {
                 if let View::Team(team) = self.view {
                     let ui = &mut self.teams[team.0];
@@ -572,6 +582,42 @@ impl Seat {
             stage: Stage::Pick(Box::default()),
             draft: None,
         })));
+    }
+
+    fn open_message(&mut self, session: &Session) {
+        let View::Team(team) = self.view else {
+            return;
+        };
+        let exercise = session.exercise();
+        if exercise.ended_at().is_some() || !exercise.is_started() {
+            self.flash = Some("The hotline is open while the exercise runs.".into());
+            return;
+        }
+        let replying = match self.teams[team.0].selected {
+            Some(InboxKey::Message(n)) => Some(n),
+            _ => None,
+        };
+        self.dialog = Some(Dialog::Message(Box::new(MessageForm::new(
+            exercise, team, replying,
+        ))));
+    }
+
+    fn update_message(&mut self, session: &mut Session, action: Action) {
+        let teams = session.exercise().scenario().teams.len();
+        let Some(Dialog::Message(form)) = &mut self.dialog else {
+            return;
+        };
+        match form.update(action, teams) {
+            None => {}
+            Some(MessageDone::Cancel) => self.dialog = None,
+            Some(MessageDone::Send(command)) => match session.say(command) {
+                Ok(message) => {
+                    self.dialog = None;
+                    self.flash = Some(message);
+                }
+                Err(reason) => form.refused(reason),
+            },
+        }
     }
 
     fn update_respond(&mut self, session: &mut Session, action: Action) {

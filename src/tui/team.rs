@@ -135,13 +135,15 @@ fn render_inbox(
             let mark = if ui.read.contains(key) { " " } else { "●" };
             let title = match key {
                 InboxKey::Inject(inject) => scenario.inject(*inject).title.clone(),
-                InboxKey::Message(n) => {
-                    let m = exercise.message(*n);
-                    format!(
-                        "✉ #{n} from {}",
-                        m.map(|m| scenario.team(m.from).id.as_str()).unwrap_or("?")
-                    )
-                }
+                InboxKey::Message(n) => match exercise.message(*n) {
+                    Some(m) if m.from == team => {
+                        let to: Vec<&str> =
+                            m.to.iter().map(|t| scenario.team(*t).id.as_str()).collect();
+                        format!("→ #{n} to {}", to.join(", "))
+                    }
+                    Some(m) => format!("✉ #{n} from {}", scenario.team(m.from).id),
+                    None => format!("✉ #{n}"),
+                },
             };
             let clock = clock(*at);
             let text = format!("{mark} {} {title}", &clock[..5]);
@@ -197,7 +199,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                     if e.team == team {
                         lines.push(Line::from(format!(
                             "  • {} by {} — {}",
-                            scenario.action(e.action).name,
+                            exercise.expectation_title(ix),
                             clock(e.due_at),
                             exercise.status(ix).as_str()
                         )));
@@ -213,18 +215,50 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
         Some(InboxKey::Message(n)) => match exercise.message(n) {
             None => " ? ".to_string(),
             Some(message) => {
-                let action = scenario.action(message.action);
-                let record = &exercise.responses()[message.response];
+                let title = message
+                    .action
+                    .map_or("Hotline message", |a| scenario.action(a).name.as_str());
+                let response = message.response.map(|r| &exercise.responses()[r].response);
+                let fields: &[(String, String)] = response.map_or(&[], |r| &r.fields);
                 lines.push(Line::from(vec![
                     "From: ".bold(),
                     Span::raw(scenario.team(message.from).name.clone()),
                 ]));
+                let to: Vec<&str> = message
+                    .to
+                    .iter()
+                    .map(|t| scenario.team(*t).name.as_str())
+                    .collect();
+                lines.push(Line::from(vec!["To: ".bold(), Span::raw(to.join(", "))]));
                 lines.push(Line::from(vec![
                     "Sent: ".bold(),
                     Span::raw(format!("T+{}", clock(message.sent_at))),
                 ]));
+                // The thread: what it answers, and what answered it.
+                if let Some(earlier) = message.in_reply_to {
+                    lines.push(Line::from(vec![
+                        "In reply to: ".bold(),
+                        Span::raw(format!("#{earlier}")),
+                    ]));
+                }
+                let answers: Vec<String> = exercise
+                    .messages()
+                    .iter()
+                    .filter(|m| m.in_reply_to == Some(message.n))
+                    .filter(|m| m.from == team || m.to.contains(&team))
+                    .map(|m| format!("#{} from {}", m.n, scenario.team(m.from).id))
+                    .collect();
+                if !answers.is_empty() {
+                    lines.push(Line::from(vec![
+                        "Answered by: ".bold(),
+                        Span::raw(answers.join(", ")),
+                    ]));
+                }
                 lines.push(Line::from(""));
-                for (name, text) in &record.response.fields {
+                if let Some(text) = &message.text {
+                    lines.push(Line::from(text.clone()));
+                }
+                for (name, text) in fields {
                     let mut first = true;
                     for line in text.lines() {
                         if first {
@@ -244,7 +278,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                         ]));
                     }
                 }
-                if let Some(note) = &record.response.note {
+                if let Some(note) = response.and_then(|r| r.note.as_ref()) {
                     lines.push(Line::from(vec!["Note: ".italic(), Span::raw(note.clone())]));
                 }
                 for &ix in &message.replies {
@@ -261,7 +295,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                         lines.push(Line::from(vec![
                             Span::raw(format!(
                                 "You owe \"{}\" by T+{}: ",
-                                scenario.action(e.action).name,
+                                exercise.expectation_title(ix),
                                 clock(e.due_at)
                             )),
                             owed,
@@ -273,7 +307,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                     hint(Context::Team, Action::Respond, "reply to this message")
                         .fg(Color::DarkGray),
                 ));
-                format!(" Hotline #{} · {} ", message.n, action.name)
+                format!(" Hotline #{} · {title} ", message.n)
             }
         },
     };
@@ -293,17 +327,19 @@ fn owed_lines(app: &Shown, team: TeamIx) -> Vec<Line<'static>> {
     let scenario = exercise.scenario();
     let show_expected = app.seat.teams[team.0].show_expected;
     let now = exercise.now() as i64;
-    let open: Vec<&crate::engine::Expectation> = exercise
+    let open: Vec<crate::engine::ExpectationIx> = exercise
         .open_expectations(team)
         .into_iter()
-        .map(|ix| exercise.expectation(ix))
-        .filter(|e| show_expected || matches!(e.source, Source::Message(_)))
+        .filter(|ix| {
+            show_expected || matches!(exercise.expectation(*ix).source, Source::Message(_))
+        })
         .collect();
     if open.is_empty() {
         return vec![Line::from("Nothing owed.".fg(Color::DarkGray))];
     }
     open.into_iter()
-        .map(|e| {
+        .map(|ix| {
+            let e = exercise.expectation(ix);
             let left = e.due_at as i64 - now;
             let what = match e.source {
                 Source::Message(n) => format!("reply to #{n}"),
@@ -312,7 +348,7 @@ fn owed_lines(app: &Shown, team: TeamIx) -> Vec<Line<'static>> {
             Line::from(vec![
                 Span::raw(format!(
                     "{:<52.52} ",
-                    format!("{:.38} ({what})", scenario.action(e.action).name)
+                    format!("{:.38} ({what})", exercise.expectation_title(ix))
                 )),
                 Span::styled(countdown(left), urgency(left, e.due_at - e.released_at)),
             ])

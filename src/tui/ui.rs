@@ -17,6 +17,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::App;
 use super::keymap::{self, Action};
+
 use super::seat::{Shown, View};
 use super::text::{clock, speed_str};
 use super::widgets::{centred, popup};
@@ -117,7 +118,8 @@ fn header_line(app: &Shown) -> Line<'static> {
 }
 
 /// The main keys of what the seat shows now, from the keymap, less what its role may not do.
-/// When the line is too narrow, the screen's last keys give way, never help and quit.
+/// When the line is too narrow, the screen's own last keys give way; the keys that work
+/// everywhere (the clock, views, help, quit) stay.
 fn footer(app: &Shown, width: u16) -> Line<'static> {
     let mut spans = Vec::new();
     let context = app.seat.context(app.session);
@@ -132,9 +134,10 @@ fn footer(app: &Shown, width: u16) -> Line<'static> {
             .sum::<usize>()
     };
     while wide(&items) > width as usize {
+        let global = keymap::bindings(keymap::Context::Global);
         let Some(last) = items
             .iter()
-            .rposition(|(_, action, _)| !matches!(action, Action::Help | Action::Quit))
+            .rposition(|(_, action, _)| !global.iter().any(|b| b.action == *action))
         else {
             break;
         };

@@ -1,6 +1,7 @@
 //! Forms as components: each owns its state and a `Focus`, takes actions in `update` and gives
 //! back what it wants done (a command, a cancel) or nothing, and draws itself in `render`.
 
+pub mod message;
 pub mod note;
 pub mod picker;
 pub mod release;

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
 use super::{text_area, text_of, type_into};
-use crate::engine::{Answers, Exercise, Response};
+use crate::engine::{Answers, Exercise, Response, Source};
 use crate::scenario::{ActionIx, TeamIx};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
@@ -54,10 +54,25 @@ impl ResponseForm {
     ) -> Self {
         let spec = exercise.scenario().action(action);
         let answers: Vec<Option<Answers>> = std::iter::once(None)
-            .chain(exercise.inbox(team).into_iter().map(|(a, _)| Some(a)))
+            .chain(
+                exercise
+                    .inbox(team)
+                    .into_iter()
+                    .filter(|(a, _)| match a {
+                        // A team answers what it received, not what it sent.
+                        Answers::Message(n) => exercise.message(*n).is_some_and(|m| m.from != team),
+                        Answers::Inject(_) => true,
+                    })
+                    .map(|(a, _)| Some(a)),
+            )
             .collect();
-        let fits =
-            answering.is_some() && exercise.expectation_for(team, action, answering).is_some();
+        // The selected item is the default only if it has a candidate for this action.
+        let fits = answering.is_some()
+            && exercise
+                .would_satisfy(team, action, answering)
+                .is_ok_and(|ix| {
+                    ix.is_some_and(|ix| named_by(exercise.expectation(ix).source, answering))
+                });
         let answer = if fits {
             answers.iter().position(|c| *c == answering).unwrap_or(0)
         } else {
@@ -190,7 +205,9 @@ impl ResponseForm {
     /// which), or none when it would satisfy nothing.
     fn required(&self, exercise: &Exercise) -> Vec<usize> {
         exercise
-            .expectation_for(self.team, self.action, self.answers())
+            .would_satisfy(self.team, self.action, self.answers())
+            .ok()
+            .flatten()
             .map(|ix| exercise.expectation(ix).required.clone())
             .unwrap_or_default()
     }
@@ -213,7 +230,10 @@ impl ResponseForm {
     pub fn render(&self, frame: &mut Frame, body: Rect, exercise: &Exercise) {
         let scenario = exercise.scenario();
         let action = scenario.action(self.action);
-        let satisfies = exercise.expectation_for(self.team, self.action, self.answers());
+        let satisfies = exercise
+            .would_satisfy(self.team, self.action, self.answers())
+            .ok()
+            .flatten();
         let required = self.required(exercise);
         let n = self.fields.len();
         // A field shows everything typed (up to 6 lines), and two lines when it has the focus,
@@ -347,5 +367,14 @@ impl ResponseForm {
             .fg(Color::DarkGray),
         ));
         frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), rows[n + 5]);
+    }
+}
+
+/// Whether an expectation comes from the item a response names.
+fn named_by(source: Source, answers: Option<Answers>) -> bool {
+    match (answers, source) {
+        (Some(Answers::Inject(i)), Source::Inject(j, _)) => i == j,
+        (Some(Answers::Message(n)), Source::Message(m)) => n == m,
+        _ => false,
     }
 }
