@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::keymap::{Action, Context};
-use super::seat::Shown;
+use super::seat::{Role, Shown};
 use super::text::{clock, short};
 use super::widgets::key_span;
 use crate::engine::NoteKind;
@@ -18,7 +18,16 @@ const BAR: usize = 30;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let exercise = app.exercise();
-    let report = Report::of(exercise);
+    let mut report = Report::of(exercise);
+    // A team seat sees its own results only: no other team's scores, actions or observations.
+    if let Role::Team(t) = app.seat.role {
+        let id = exercise.scenario().team(t).id.clone();
+        report.teams.retain(|r| r.id == id);
+        report
+            .notes
+            .retain(|n| n.team.as_deref() == Some(id.as_str()));
+        report.unexpected.retain(|u| u.team == id);
+    }
     let mut lines: Vec<Line> = Vec::new();
     let heading = |text: &str| Line::from(text.to_string().bold().fg(Color::Cyan));
     lines.push(Line::from(match report.ended_at_s {
@@ -30,6 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     }));
     match (&app.seat.report.exported[..], &app.seat.report.export_error) {
         (_, Some(error)) => lines.push(Line::from(error.clone().fg(Color::Red))),
+        ([], None) if !app.seat.role.allows(Action::Export) => {}
         ([], None) => lines.push(Line::from(vec![
             Span::raw("Press "),
             key_span(Context::Report, Action::Export),

@@ -17,9 +17,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::keymap::{Action, Context};
-use super::seat::{InboxKey, Shown};
+use super::seat::{InboxKey, Role, Shown};
 use super::text::clock;
-use super::widgets::{countdown, hint, urgency};
+use super::widgets::{self, countdown, hint, urgency};
 use crate::engine::Source;
 use crate::scenario::TeamIx;
 
@@ -31,16 +31,26 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
         Constraint::Length(1),
         Constraint::Min(0),
     ]));
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(
-                format!(" {} ", scenario.team(team).name),
-                Style::new().bold().fg(Color::Cyan),
-            ),
-            Span::raw(format!("({})", scenario.team(team).id)),
-        ])),
-        title,
-    );
+    let mut heading = vec![
+        Span::styled(
+            format!(" {} ", scenario.team(team).name),
+            Style::new().bold().fg(Color::Cyan),
+        ),
+        Span::raw(format!("({})", scenario.team(team).id)),
+    ];
+    if exercise.ended_at().is_some() {
+        heading.push(Span::styled(
+            "  The exercise has ended.",
+            Style::new().bold().fg(Color::Magenta),
+        ));
+        if app.session.report_released() && matches!(app.seat.role, Role::Team(_)) {
+            heading.push(Span::raw(format!(
+                " Your results: {}",
+                widgets::key(Context::Team, Action::NextView)
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(heading)), title);
     let [inbox_area, right] = main.layout(&Layout::horizontal([
         Constraint::Length(30),
         Constraint::Min(0),

@@ -18,9 +18,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::App;
 use super::keymap::{self, Action};
 
-use super::seat::{Shown, View};
+use super::seat::{ConfirmKind, Dialog, Shown, View};
 use super::text::{clock, speed_str};
-use super::widgets::{centred, popup};
+use super::widgets::{self, centred, popup};
 use super::{briefing, console, dialogs, report, team};
 
 /// The smallest terminal on which everything is usable.
@@ -43,7 +43,7 @@ pub fn draw_seat(frame: &mut Frame, app: Shown) {
     let app = &app;
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area);
+        too_small(frame, area, app);
         return;
     }
     let [header, body, message, footer_area] = area.layout(&Layout::vertical([
@@ -75,15 +75,32 @@ pub fn draw_seat(frame: &mut Frame, app: Shown) {
     }
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
-    let text = vec![
+/// Below the minimum size: what to do, and the one question that may be open (a quit or an end
+/// to confirm), so that no key leads to a dialog that cannot be seen.
+fn too_small(frame: &mut Frame, area: Rect, app: &Shown) {
+    let mut text = vec![
         Line::from("Terminal too small".bold()),
         Line::from(format!(
             "{}×{} here; ttx needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
             area.width, area.height
         )),
-        Line::from("Enlarge the window (the exercise goes on), or press q to quit."),
+        Line::from(format!(
+            "Enlarge the window (the exercise goes on), or press {} to quit.",
+            widgets::key(keymap::Context::Console, Action::Quit)
+        )),
     ];
+    if let Some(Dialog::Confirm(kind)) = &app.seat.dialog {
+        let question = match kind {
+            ConfirmKind::Quit => "Quit while the exercise runs?",
+            ConfirmKind::End(_) => "End the exercise now?",
+        };
+        text.push(Line::from(""));
+        text.push(Line::from(format!(
+            "{question} {}: yes · {}: no",
+            widgets::key(keymap::Context::Confirm, Action::Yes),
+            widgets::key(keymap::Context::Confirm, Action::No)
+        )));
+    }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
