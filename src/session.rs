@@ -22,7 +22,7 @@ pub const SPEEDS: &[f64] = &[
 ];
 
 /// Where accepted commands' events go before any seat shows them (the journal, in the CLI).
-pub trait Recorder: Send {
+pub trait Recorder: Send + Sync {
     /// Writes `events` (already applied to `exercise`) durably; an error stops the clock.
     fn record(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), String>;
     /// Where the record is, for the screen (e.g. the journal's path).

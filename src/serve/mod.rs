@@ -7,7 +7,7 @@
 //!                    journal, clock)          (watch)
 //! ```
 //!
-//! One `Session` behind a mutex owns the exercise, clock and journal; every seat's keys run
+//! One `Session` behind a read-write lock owns the exercise, clock and journal; every seat's keys run
 //! through it, and after every change it publishes its version on a `watch` channel (latest value
 //! only). Each seat's render task wakes on a new version (or its own resize), draws its own view
 //! into a frame of bytes and sends it; while a slow client's frame is in flight, newer versions
@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use russh::keys::HashAlg;
@@ -48,7 +48,7 @@ pub struct Options {
 
 /// What every connection shares: the session, its change signal, the roster.
 pub struct Shared {
-    session: Mutex<Session>,
+    session: RwLock<Session>,
     changes: watch::Sender<u64>,
     /// Tells every seat to say goodbye and close.
     closing: watch::Sender<Option<String>>,
@@ -63,7 +63,7 @@ impl Shared {
         Shared {
             changes: watch::Sender::new(session.version()),
             closing: watch::Sender::new(None),
-            session: Mutex::new(session),
+            session: RwLock::new(session),
             origin: Instant::now(),
             roster,
             failures: Mutex::new(HashMap::new()),
@@ -71,11 +71,18 @@ impl Shared {
         }
     }
 
-    /// The session, locked. A seat that panicked while holding it leaves the exercise as the
-    /// last command left it, which is consistent: go on with it.
-    fn lock(&self) -> MutexGuard<'_, Session> {
+    /// The session, to read (many seats draw at once). A seat that panicked while holding it
+    /// leaves the exercise as the last command left it, which is consistent: go on with it.
+    fn lock(&self) -> RwLockReadGuard<'_, Session> {
         self.session
-            .lock()
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The session, to change: one seat at a time.
+    fn write(&self) -> RwLockWriteGuard<'_, Session> {
+        self.session
+            .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -86,7 +93,7 @@ impl Shared {
     /// Runs `f` on the session and tells every seat if anything changed.
     fn with_session<R>(&self, f: impl FnOnce(&mut Session) -> R) -> R {
         let (result, version) = {
-            let mut session = self.lock();
+            let mut session = self.write();
             let result = f(&mut session);
             (result, session.version())
         };
