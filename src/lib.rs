@@ -11,7 +11,10 @@ pub mod report;
 pub mod ron_file;
 pub mod scenario;
 pub mod script;
+pub mod serve;
+pub mod session;
 pub mod simulate;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod tui;

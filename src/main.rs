@@ -43,6 +43,35 @@ enum Cmd {
     Resume {
         /// The journal of the interrupted exercise.
         journal: PathBuf,
+        /// Serve it again over SSH, as `ttx serve` did.
+        #[arg(long)]
+        serve: bool,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Run an exercise with the facilitator console here and an SSH server for the teams' seats.
+    Serve {
+        /// The scenario file (RON); the built-in scenario without it.
+        scenario: Option<PathBuf>,
+        /// Scenario seconds per wall-clock second (overrides the scenario's speed).
+        #[arg(long)]
+        speed: Option<f64>,
+        /// Seed for jitter and chance (overrides the scenario's seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The journal to write (default: a new file under ./exercises/).
+        #[arg(long)]
+        journal: Option<PathBuf>,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Write a starter roster for a scenario: a seat per team, a facilitator, an observer.
+    Roster {
+        /// The scenario file (RON).
+        scenario: PathBuf,
+        /// Where to write it (default: stdout); never overwritten.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
     },
     /// Write the after-action report of a finished or interrupted exercise.
     Report {
@@ -113,6 +142,24 @@ struct RunArgs {
     format: Option<FormatArg>,
 }
 
+/// How `ttx serve` and `ttx resume --serve` serve the seats.
+#[derive(clap::Args)]
+struct ServerArgs {
+    /// The address to listen on; another than loopback is your explicit choice.
+    #[arg(long, default_value = "127.0.0.1:2222")]
+    listen: String,
+    /// Who may join as what (default: a join code per team, shown on the console).
+    #[arg(long)]
+    roster: Option<PathBuf>,
+    /// The server's host key, created the first time (default: beside the journal).
+    #[arg(long)]
+    host_key: Option<PathBuf>,
+    /// No console here: print the address, fingerprint and codes, run until the exercise ends
+    /// or SIGINT/SIGTERM.
+    #[arg(long)]
+    headless: bool,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Json,
@@ -179,7 +226,24 @@ fn main() -> ExitCode {
             None,
         ),
         Some(Cmd::Run(args)) => run(args),
-        Some(Cmd::Resume { journal }) => resume(&journal),
+        Some(Cmd::Resume {
+            journal,
+            serve: false,
+            ..
+        }) => resume(&journal),
+        Some(Cmd::Resume {
+            journal,
+            serve: true,
+            server,
+        }) => serve::resume(&journal, server),
+        Some(Cmd::Serve {
+            scenario,
+            speed,
+            seed,
+            journal,
+            server,
+        }) => serve::start(scenario, speed, seed, journal, server),
+        Some(Cmd::Roster { scenario, output }) => serve::roster(&scenario, output.as_deref()),
         Some(Cmd::Report {
             journal,
             format,
@@ -453,6 +517,18 @@ fn live(
     seed: Option<u64>,
     journal: Option<PathBuf>,
 ) -> Result<(), Failure> {
+    let (exercise, writer, journal) = begin(scenario_path, source, speed, seed, journal)?;
+    open_app(exercise, &[], writer, &journal)
+}
+
+/// A new exercise and its journal.
+fn begin(
+    scenario_path: &Path,
+    source: String,
+    speed: Option<f64>,
+    seed: Option<u64>,
+    journal: Option<PathBuf>,
+) -> Result<(Exercise, JournalWriter, PathBuf), Failure> {
     let scenario = Arc::new(scenario_from(scenario_path, &source)?);
     if let Some(speed) = speed {
         ttx::clock::check_speed(speed)
@@ -480,7 +556,7 @@ fn live(
     };
     let journal = writer.path().to_path_buf();
     let exercise = Exercise::new(scenario, settings);
-    open_app(exercise, &[], writer, &journal)
+    Ok((exercise, writer, journal))
 }
 
 /// The app needs a terminal to draw on and to read keys from; without one, say so before
@@ -497,6 +573,12 @@ fn require_terminal() -> Result<(), Failure> {
 }
 
 fn resume(journal: &Path) -> Result<(), Failure> {
+    let (exercise, history, writer) = reopen(journal)?;
+    open_app(exercise, &history, writer, journal)
+}
+
+/// An interrupted exercise read back from its journal, paused, ready to go on.
+fn reopen(journal: &Path) -> Result<(Exercise, Vec<ttx::engine::Event>, JournalWriter), Failure> {
     // Read under the writer's lock, so no other ttx can write between reading and appending.
     let (mut writer, loaded) = JournalWriter::resume(journal)?;
     for warning in &loaded.warnings {
@@ -521,7 +603,7 @@ fn resume(journal: &Path) -> Result<(), Failure> {
         writer.append(&exercise, &events)?;
         history.extend(events);
     }
-    open_app(exercise, &history, writer, journal)
+    Ok((exercise, history, writer))
 }
 
 fn open_app(
@@ -531,8 +613,20 @@ fn open_app(
     journal: &Path,
 ) -> Result<(), Failure> {
     let report_dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
-    ttx::tui::run_live(exercise, history, Box::new(writer), report_dir)
-        .map_err(|e| Failure::App(e.to_string()))
+    let ended = ttx::tui::run_live(exercise, history, Box::new(writer), report_dir)
+        .map_err(|e| Failure::App(e.to_string()))?;
+    after_quit(journal, ended);
+    Ok(())
+}
+
+/// Where the exercise is kept, and how to go on with it, on the shell after the app closed.
+fn after_quit(journal: &Path, ended: bool) {
+    eprintln!("journal: {}", journal.display());
+    if ended {
+        eprintln!("report: ttx report {} --format md", journal.display());
+    } else {
+        eprintln!("continue: ttx resume {}", journal.display());
+    }
 }
 
 /// `./exercises/` and `<scenario>-<UTC date and time>`, the name of a new journal there
@@ -570,6 +664,97 @@ fn utc_stamp(unix_secs: u64) -> String {
         rem / 60 % 60,
         rem % 60
     )
+}
+
+/// `ttx serve`, `ttx resume --serve` and `ttx roster`: reading the flags, then the server.
+mod serve {
+    use super::*;
+    use ttx::serve::Options;
+    use ttx::serve::roster::Roster;
+
+    pub fn start(
+        scenario: Option<PathBuf>,
+        speed: Option<f64>,
+        seed: Option<u64>,
+        journal: Option<PathBuf>,
+        server: ServerArgs,
+    ) -> Result<(), Failure> {
+        let (path, source) = match scenario {
+            Some(path) => {
+                let source = read(&path)?;
+                (path, source)
+            }
+            None => (PathBuf::from(BUILT_IN_NAME), BUILT_IN.to_string()),
+        };
+        let (exercise, writer, journal) = begin(&path, source, speed, seed, journal)?;
+        run(exercise, &[], writer, &journal, server)
+    }
+
+    pub fn resume(journal: &Path, server: ServerArgs) -> Result<(), Failure> {
+        let (exercise, history, writer) = reopen(journal)?;
+        run(exercise, &history, writer, journal, server)
+    }
+
+    fn run(
+        exercise: Exercise,
+        history: &[ttx::engine::Event],
+        writer: JournalWriter,
+        journal: &Path,
+        server: ServerArgs,
+    ) -> Result<(), Failure> {
+        let listen = server.listen.parse().map_err(|_| {
+            Failure::Usage(format!(
+                "--listen takes an address and port such as 127.0.0.1:2222, not {}",
+                server.listen
+            ))
+        })?;
+        let dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
+        let options = Options {
+            listen,
+            roster: server.roster,
+            host_key: server
+                .host_key
+                .unwrap_or_else(|| dir.join("ttx_host_ed25519")),
+            headless: server.headless,
+        };
+        let ended = ttx::serve::serve(exercise, history, Box::new(writer), dir, options)
+            .map_err(Failure::Input)?;
+        if !ended {
+            eprintln!("continue: ttx resume {} --serve", journal.display());
+        }
+        Ok(())
+    }
+
+    pub fn roster(scenario_path: &Path, output: Option<&Path>) -> Result<(), Failure> {
+        let source = read(scenario_path)?;
+        let scenario = scenario_from(scenario_path, &source)?;
+        let text = Roster::generated(&scenario, true)
+            .map_err(Failure::Input)?
+            .to_ron(&scenario);
+        match output {
+            None => print(&text)?,
+            Some(path) => {
+                let mut out = fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)
+                    .map_err(|e| {
+                        Failure::Input(format!(
+                            "{}: cannot create: {e} (ttx roster never overwrites a file)",
+                            path.display()
+                        ))
+                    })?;
+                out.write_all(text.as_bytes()).map_err(|e| {
+                    Failure::Input(format!("{}: cannot write: {e}", path.display()))
+                })?;
+                eprintln!(
+                    "wrote {}: add each seat's public keys, or hand out its code",
+                    path.display()
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -8,15 +8,18 @@ pub mod app;
 mod briefing;
 mod console;
 mod dialogs;
+pub mod forms;
 mod journal;
 pub mod key;
 pub mod keymap;
 mod report;
+pub mod seat;
 mod team;
 #[doc(hidden)]
 pub mod testing;
 pub mod text;
 pub mod ui;
+pub mod widgets;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -25,39 +28,32 @@ use std::time::Instant;
 use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 
 use crate::engine::{Event, Exercise};
+pub use crate::session::Recorder;
 pub use app::App;
 pub use key::Key;
 pub use keymap::Action;
-
-/// Where accepted commands' events go before the screen shows them (the journal, in the CLI).
-pub trait Recorder {
-    /// Writes `events` (already applied to `exercise`) durably; an error stops the clock.
-    fn record(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), String>;
-    /// Where the record is, for the screen (e.g. the journal's path).
-    fn location(&self) -> String;
-}
 
 enum Input {
     Key(Key),
     Resize,
 }
 
-/// Runs the app on the real terminal until the facilitator quits. The terminal is restored on
-/// return, on error and on panic. `history` is what the journal already holds (on resume), so
+/// Runs the app on the real terminal until the facilitator quits; whether the exercise ended.
+/// The terminal is restored on return, on error and on panic. `history` is what the journal already holds (on resume), so
 /// the exercise log shows it.
 pub fn run_live(
     exercise: Exercise,
     history: &[Event],
     recorder: Box<dyn Recorder>,
     report_dir: PathBuf,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<bool, Box<dyn std::error::Error>> {
     let mut app = App::new(exercise, recorder, report_dir);
-    app.log_events(history);
+    app.session.log_events(history);
     // Raw mode, the alternate screen, and a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
-    result
+    result.map(|()| app.exercise().ended_at().is_some())
 }
 
 fn event_loop(
