@@ -8,7 +8,9 @@ pub mod play;
 pub mod report;
 pub mod scenario;
 pub mod script;
+pub mod session;
 pub mod simulate;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod tui;

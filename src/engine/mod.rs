@@ -10,6 +10,7 @@ mod agenda;
 mod command;
 mod draw;
 mod event;
+mod queries;
 mod replay;
 mod score;
 mod triggers;

@@ -25,6 +25,12 @@ pub enum Action {
     Respond,
     ToggleExpected,
     Export,
+    /// Let the teams see their results in the report.
+    ReleaseReport,
+    /// Open the selected inject from the console.
+    OpenInject,
+    LogBack,
+    LogForward,
     /// Dialogs.
     Confirm,
     Submit,
@@ -55,6 +61,7 @@ pub enum Context {
     ActionPicker,
     ResponseForm,
     RecordError,
+    InjectDetail,
 }
 
 impl Context {
@@ -72,6 +79,7 @@ impl Context {
             Context::ActionPicker => "Choose an action",
             Context::ResponseForm => "Response form",
             Context::RecordError => "Journal error",
+            Context::InjectDetail => "Inject",
         }
     }
 
@@ -79,7 +87,7 @@ impl Context {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Context::Note | Context::ActionPicker | Context::ResponseForm
+            Context::Note | Context::ActionPicker | Context::ResponseForm | Context::ReleasePicker
         )
     }
 }
@@ -158,8 +166,11 @@ const CONSOLE: &[Binding] = &[
         "end the exercise (asks first)",
         "end",
     ),
+    b(K::Enter, A::OpenInject, "open the selected inject", "open"),
     b(K::Down, A::Down, "next inject", ""),
     b(K::Up, A::Up, "previous inject", ""),
+    b(K::Char('['), A::LogBack, "scroll the log back", ""),
+    b(K::Char(']'), A::LogForward, "scroll the log forward", ""),
     b(K::PageDown, A::PageDown, "page down", ""),
     b(K::PageUp, A::PageUp, "page up", ""),
 ];
@@ -187,6 +198,12 @@ const TEAM: &[Binding] = &[
 
 const REPORT: &[Binding] = &[
     b(K::Char('e'), A::Export, "export JSON + Markdown", "export"),
+    b(
+        K::Char('t'),
+        A::ReleaseReport,
+        "let the teams see their results",
+        "show teams",
+    ),
     b(
         K::Char('o'),
         A::OpenNote,
@@ -269,6 +286,11 @@ const RESPONSE_FORM: &[Binding] = &[
     b(K::Esc, A::Back, "back to the action list", "back"),
 ];
 
+const INJECT_DETAIL: &[Binding] = &[
+    b(K::Esc, A::Back, "close", "close"),
+    b(K::Enter, A::Back, "close", ""),
+];
+
 const RECORD_ERROR: &[Binding] = &[
     b(K::Enter, A::Retry, "try recording again", "retry"),
     b(K::Char('r'), A::Retry, "try recording again", ""),
@@ -294,6 +316,7 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::ActionPicker => ACTION_PICKER,
         Context::ResponseForm => RESPONSE_FORM,
         Context::RecordError => RECORD_ERROR,
+        Context::InjectDetail => INJECT_DETAIL,
     }
 }
 
@@ -323,6 +346,17 @@ pub fn lookup(context: Context, key: Key) -> Option<Action> {
     find(Context::Global)
 }
 
+/// The first key bound to `action` in `context` (or, on a screen, globally): what a hint on
+/// screen names.
+pub fn key_for(context: Context, action: Action) -> Option<Key> {
+    layers(context).into_iter().find_map(|layer| {
+        bindings(layer)
+            .iter()
+            .find(|binding| binding.action == action)
+            .map(|binding| binding.key)
+    })
+}
+
 /// The contexts whose keys apply in `context`, for the help overlay.
 pub fn layers(context: Context) -> Vec<Context> {
     if is_modal(context) {
@@ -333,14 +367,14 @@ pub fn layers(context: Context) -> Vec<Context> {
 }
 
 /// The footer line of a context: its main keys, then the global ones.
-pub fn footer(context: Context) -> Vec<(String, &'static str)> {
+pub fn footer(context: Context) -> Vec<(String, Action, &'static str)> {
     let mut seen: Vec<Action> = Vec::new();
     let mut items = Vec::new();
     for layer in layers(context) {
         for binding in bindings(layer) {
             if !binding.footer.is_empty() && !seen.contains(&binding.action) {
                 seen.push(binding.action);
-                items.push((binding.key.to_string(), binding.footer));
+                items.push((binding.key.to_string(), binding.action, binding.footer));
             }
         }
     }
@@ -392,6 +426,7 @@ mod tests {
             Context::ActionPicker,
             Context::ResponseForm,
             Context::RecordError,
+            Context::InjectDetail,
         ] {
             let keys: Vec<Key> = bindings(ctx).iter().map(|b| b.key).collect();
             for (i, key) in keys.iter().enumerate() {

@@ -8,15 +8,18 @@ pub mod app;
 mod briefing;
 mod console;
 mod dialogs;
+pub mod forms;
 mod journal;
 pub mod key;
 pub mod keymap;
 mod report;
+pub mod seat;
 mod team;
 #[doc(hidden)]
 pub mod testing;
 pub mod text;
 pub mod ui;
+pub mod widgets;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -25,17 +28,10 @@ use std::time::Instant;
 use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 
 use crate::engine::{Event, Exercise};
+pub use crate::session::Recorder;
 pub use app::App;
 pub use key::Key;
 pub use keymap::Action;
-
-/// Where accepted commands' events go before the screen shows them (the journal, in the CLI).
-pub trait Recorder {
-    /// Writes `events` (already applied to `exercise`) durably; an error stops the clock.
-    fn record(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), String>;
-    /// Where the record is, for the screen (e.g. the journal's path).
-    fn location(&self) -> String;
-}
 
 enum Input {
     Key(Key),
@@ -52,7 +48,7 @@ pub fn run_live(
     report_dir: PathBuf,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut app = App::new(exercise, recorder, report_dir);
-    app.log_events(history);
+    app.session.log_events(history);
     // Raw mode, the alternate screen, and a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;
     let result = event_loop(&mut terminal, &mut app);

@@ -7,14 +7,16 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::app::App;
+use super::keymap::{Action, Context};
+use super::seat::Shown;
 use super::text::{clock, short};
+use super::widgets::key_span;
 use crate::engine::NoteKind;
 use crate::report::Report;
 
 const BAR: usize = 30;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let exercise = app.exercise();
     let report = Report::of(exercise);
     let mut lines: Vec<Line> = Vec::new();
@@ -26,11 +28,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             clock(exercise.now())
         ),
     }));
-    match (&app.report.exported[..], &app.report.export_error) {
+    match (&app.seat.report.exported[..], &app.seat.report.export_error) {
         (_, Some(error)) => lines.push(Line::from(error.clone().fg(Color::Red))),
         ([], None) => lines.push(Line::from(vec![
             Span::raw("Press "),
-            Span::styled(" e ", Style::new().reversed()),
+            key_span(Context::Report, Action::Export),
             Span::raw(" to export the report (JSON + Markdown)."),
         ])),
         (paths, None) => {
@@ -208,7 +210,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .scroll((app.report.scroll, 0)),
+            .scroll((app.seat.report.scroll, 0)),
         area,
     );
 }

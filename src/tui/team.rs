@@ -16,16 +16,17 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::app::{App, InboxKey};
+use super::keymap::{Action, Context};
+use super::seat::{InboxKey, Shown};
 use super::text::clock;
-use super::ui::{countdown, urgency};
+use super::widgets::{countdown, hint, urgency};
 use crate::engine::Source;
 use crate::scenario::TeamIx;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
+pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let ui = &app.teams[team.0];
+    let ui = &app.seat.teams[team.0];
     let [title, main] = area.layout(&Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -44,11 +45,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
         Constraint::Length(30),
         Constraint::Min(0),
     ]));
-    let inbox = app.inbox(team);
+    let inbox: Vec<(InboxKey, u64)> = exercise
+        .inbox(team)
+        .into_iter()
+        .map(|(key, at)| (key.into(), at))
+        .collect();
     render_inbox(frame, inbox_area, app, team, &inbox);
 
     let owed = owed_lines(app, team);
-    let outcome = &ui.outcome;
+    let outcome = app.session.team_outcome(team);
     let owed_height = (owed.len() as u16 + 2).clamp(3, 8);
     let outcome_height = if outcome.is_empty() { 0 } else { 5 };
     let [detail, owed_area, outcome_area] = right.layout(&Layout::vertical([
@@ -80,10 +85,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
     }
 }
 
-fn render_inbox(frame: &mut Frame, area: Rect, app: &App, team: TeamIx, inbox: &[(InboxKey, u64)]) {
+fn render_inbox(
+    frame: &mut Frame,
+    area: Rect,
+    app: &Shown,
+    team: TeamIx,
+    inbox: &[(InboxKey, u64)],
+) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let ui = &app.teams[team.0];
+    let ui = &app.seat.teams[team.0];
     let unread = inbox.iter().filter(|(k, _)| !ui.read.contains(k)).count();
     let block = Block::default()
         .borders(Borders::ALL)
@@ -137,10 +148,10 @@ fn render_inbox(frame: &mut Frame, area: Rect, app: &App, team: TeamIx, inbox: &
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
+fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let ui = &app.teams[team.0];
+    let ui = &app.seat.teams[team.0];
     let mut lines: Vec<Line> = Vec::new();
     let title = match ui.selected {
         None => {
@@ -184,7 +195,9 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                 }
             }
             lines.push(Line::from(""));
-            lines.push(Line::from("r: respond to this inject".fg(Color::DarkGray)));
+            lines.push(Line::from(
+                hint(Context::Team, Action::Respond, "respond to this inject").fg(Color::DarkGray),
+            ));
             format!(" {} ", spec.title)
         }
         Some(InboxKey::Message(n)) => match exercise.message(n) {
@@ -246,7 +259,10 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                     }
                 }
                 lines.push(Line::from(""));
-                lines.push(Line::from("r: reply to this message".fg(Color::DarkGray)));
+                lines.push(Line::from(
+                    hint(Context::Team, Action::Respond, "reply to this message")
+                        .fg(Color::DarkGray),
+                ));
                 format!(" Hotline #{} · {} ", message.n, action.name)
             }
         },
@@ -262,24 +278,22 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
 
 /// The team's obligations that it knows of: replies owed to hotline messages, and, if the
 /// facilitator shows them, its open expected actions.
-fn owed_lines(app: &App, team: TeamIx) -> Vec<Line<'static>> {
+fn owed_lines(app: &Shown, team: TeamIx) -> Vec<Line<'static>> {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let show_expected = app.teams[team.0].show_expected;
+    let show_expected = app.seat.teams[team.0].show_expected;
     let now = exercise.now() as i64;
-    let mut open: Vec<(usize, &crate::engine::Expectation)> = exercise
-        .expectations()
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.team == team && e.done.is_none())
-        .filter(|(_, e)| show_expected || matches!(e.source, Source::Message(_)))
+    let open: Vec<&crate::engine::Expectation> = exercise
+        .open_expectations(team)
+        .into_iter()
+        .map(|ix| exercise.expectation(ix))
+        .filter(|e| show_expected || matches!(e.source, Source::Message(_)))
         .collect();
-    open.sort_by_key(|(_, e)| e.due_at);
     if open.is_empty() {
         return vec![Line::from("Nothing owed.".fg(Color::DarkGray))];
     }
     open.into_iter()
-        .map(|(_, e)| {
+        .map(|e| {
             let left = e.due_at as i64 - now;
             let what = match e.source {
                 Source::Message(n) => format!("reply to #{n}"),
