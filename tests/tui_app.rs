@@ -514,3 +514,32 @@ fn while_the_journal_error_is_up_the_log_shows_only_what_the_journal_holds() {
     h.key(Key::Enter);
     assert!(paused(&h), "{:?}", h.app.log());
 }
+
+/// A scenario's or a team's text never reaches a terminal as control sequences or as
+/// bidirectional controls that reorder what is read.
+#[test]
+fn no_control_or_bidi_character_reaches_the_terminal() {
+    let source = include_str!("fixtures/phishing-example/scenario.ron").replacen(
+        "title: \"",
+        "title: \"\\u{202E}evil\\u{1b}]0;pwned\\u{7} ",
+        1,
+    );
+    let scenario = ttx::scenario::load_scenario("s.ron", &source).unwrap();
+    assert!(scenario.title.contains('\u{202E}'), "{}", scenario.title);
+    let recorder = MemoryRecorder::default();
+    let app = App::new(exercise(scenario), Box::new(recorder), tmp());
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|frame| ttx::tui::ui::draw(frame, &app))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let hidden = |c: char| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c);
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|cell| !cell.symbol().contains(hidden)),
+        "a control character in a cell"
+    );
+    assert!(terminal.backend().to_string().contains("evil"));
+}
