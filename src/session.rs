@@ -2,7 +2,8 @@
 //! executed, whichever seat asked for it (the local terminal, an SSH channel), and the only place
 //! where events are recorded. Nothing here knows about terminals: seats draw from it.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::clock::Clock;
@@ -314,13 +315,14 @@ impl Session {
             return Ok(());
         }
         self.version += 1;
-        self.log_events(&events);
         if let Err(error) = self.recorder.record(&self.exercise, &events) {
             self.clock.pause(self.wall);
             self.record_error = Some(error.clone());
             self.pending = events;
             return Err(error);
         }
+        // The log shows what the journal holds: only now that it holds these.
+        self.log_events(&events);
         if self.exercise.ended_at().is_some() {
             self.clock.pause(self.wall);
         }
@@ -334,6 +336,7 @@ impl Session {
         match self.recorder.record(&self.exercise, &events) {
             Ok(()) => {
                 self.record_error = None;
+                self.log_events(&events);
                 // The command that failed to record has now happened: the clock takes its
                 // speed and time (a speed change, a jump), paused.
                 self.clock.set_speed(self.wall, self.exercise.speed());
@@ -711,8 +714,8 @@ impl Session {
             std::fs::create_dir_all(&self.report_dir)?;
             let mut written = Vec::new();
             for (format, ext) in [(Format::Json, "json"), (Format::Markdown, "md")] {
-                let path = self.report_dir.join(format!("{stem}-report.{ext}"));
-                std::fs::write(&path, report.render(scenario, format))?;
+                let (path, mut file) = new_file(&self.report_dir, &format!("{stem}-report"), ext)?;
+                file.write_all(report.render(scenario, format).as_bytes())?;
                 written.push(path);
             }
             Ok(written)
@@ -723,6 +726,29 @@ impl Session {
                 self.report_dir.display()
             )
         })
+    }
+}
+
+/// A new file `STEM.EXT` in `dir`, or `STEM-2.EXT`, `STEM-3.EXT`… when that name is taken: an
+/// export never replaces an earlier one. Created exclusively, which never follows a symbolic
+/// link (a link planted under the name counts as taken), so nothing is written outside `dir`.
+fn new_file(dir: &Path, stem: &str, ext: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut n = 1;
+    loop {
+        let name = match n {
+            1 => format!("{stem}.{ext}"),
+            _ => format!("{stem}-{n}.{ext}"),
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(e),
+        }
     }
 }
 

@@ -66,6 +66,23 @@ impl App {
         changed
     }
 
+    /// The process was told to stop (a signal): the time the clock reached goes to the journal,
+    /// so a resume reopens there.
+    pub fn checkpoint_for_exit(&mut self, wall: Duration) {
+        self.session.set_wall(wall);
+        self.session.checkpoint();
+    }
+
+    /// The process is about to be suspended (Ctrl-Z): the room's time must not run while nobody
+    /// sees the clock, so a running clock is paused, and recorded as paused.
+    pub fn pause_for_suspend(&mut self, wall: Duration) {
+        self.session.set_wall(wall);
+        if self.session.exercise().is_running() && self.session.start_pause().is_ok() {
+            self.seat.flash =
+                Some("Paused while ttx was suspended (Ctrl-Z). Press space to resume.".into());
+        }
+    }
+
     /// A key pressed at wall time `wall`.
     pub fn handle_key(&mut self, key: Key, wall: Duration) {
         self.seat.handle_key(&mut self.session, key, wall);

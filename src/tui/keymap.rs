@@ -142,6 +142,7 @@ const GLOBAL: &[Binding] = &[
     b(K::Char('?'), A::Help, "help: every key", "help"),
     b(K::Esc, A::Back, "close, back", ""),
     b(K::Char('q'), A::Quit, "quit (asks while running)", "quit"),
+    b(K::Ctrl('c'), A::Quit, "quit, as q does", ""),
 ];
 
 const BRIEFING: &[Binding] = &[
@@ -341,6 +342,12 @@ const RECORD_ERROR: &[Binding] = &[
         A::Quit,
         "quit (the journal keeps what was written)",
         "quit",
+    ),
+    b(
+        K::Ctrl('c'),
+        A::Quit,
+        "quit (the journal keeps what was written)",
+        "",
     ),
 ];
 

@@ -40,6 +40,27 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 /// Draws what one seat shows, whether on the local terminal or an SSH channel.
 pub fn draw_seat(frame: &mut Frame, app: Shown) {
+    draw_screen(frame, app);
+    make_visible(frame.buffer_mut());
+}
+
+/// The screen boundary: whatever a scenario's author or a team wrote, no cell sends a control
+/// character (an escape sequence that could retitle or repaint another seat's terminal) or a
+/// bidirectional control (which reorders what the facilitator reads) to a terminal; each is
+/// shown as a visible `�` instead.
+fn make_visible(buffer: &mut ratatui::buffer::Buffer) {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().contains(hidden) {
+            cell.set_symbol("\u{FFFD}");
+        }
+    }
+}
+
+fn draw_screen(frame: &mut Frame, app: Shown) {
     let app = &app;
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
