@@ -517,24 +517,28 @@ fn live(
     seed: Option<u64>,
     journal: Option<PathBuf>,
 ) -> Result<(), Failure> {
-    let (exercise, writer, journal) = begin(scenario_path, source, speed, seed, journal)?;
+    let (exercise, writer, journal) = begin(scenario_path, source, speed, seed, journal, true)?;
     open_app(exercise, &[], writer, &journal)
 }
 
-/// A new exercise and its journal.
+/// A new exercise and its journal; `on_terminal`: it will be drawn on this terminal, so there
+/// must be one (a headless server has none).
 fn begin(
     scenario_path: &Path,
     source: String,
     speed: Option<f64>,
     seed: Option<u64>,
     journal: Option<PathBuf>,
+    on_terminal: bool,
 ) -> Result<(Exercise, JournalWriter, PathBuf), Failure> {
     let scenario = Arc::new(scenario_from(scenario_path, &source)?);
     if let Some(speed) = speed {
         ttx::clock::check_speed(speed)
             .map_err(|reason| Failure::Usage(format!("--speed: {reason}")))?;
     }
-    require_terminal()?;
+    if on_terminal {
+        require_terminal()?;
+    }
     let defaults = Settings::of(&scenario);
     let settings = Settings {
         seed: seed.unwrap_or(defaults.seed),
@@ -573,12 +577,16 @@ fn require_terminal() -> Result<(), Failure> {
 }
 
 fn resume(journal: &Path) -> Result<(), Failure> {
-    let (exercise, history, writer) = reopen(journal)?;
+    let (exercise, history, writer) = reopen(journal, true)?;
     open_app(exercise, &history, writer, journal)
 }
 
 /// An interrupted exercise read back from its journal, paused, ready to go on.
-fn reopen(journal: &Path) -> Result<(Exercise, Vec<ttx::engine::Event>, JournalWriter), Failure> {
+/// `on_terminal` as for `begin`.
+fn reopen(
+    journal: &Path,
+    on_terminal: bool,
+) -> Result<(Exercise, Vec<ttx::engine::Event>, JournalWriter), Failure> {
     // Read under the writer's lock, so no other ttx can write between reading and appending.
     let (mut writer, loaded) = JournalWriter::resume(journal)?;
     for warning in &loaded.warnings {
@@ -591,7 +599,9 @@ fn reopen(journal: &Path) -> Result<(Exercise, Vec<ttx::engine::Event>, JournalW
             journal.display()
         )));
     }
-    require_terminal()?;
+    if on_terminal {
+        require_terminal()?;
+    }
     let (mut exercise, mut history) = (loaded.exercise, loaded.events);
     // A crash between the lines of one command left it half recorded: finish it first.
     let completed = exercise.complete_interrupted();
@@ -686,12 +696,13 @@ mod serve {
             }
             None => (PathBuf::from(BUILT_IN_NAME), BUILT_IN.to_string()),
         };
-        let (exercise, writer, journal) = begin(&path, source, speed, seed, journal)?;
+        let on_terminal = !server.headless;
+        let (exercise, writer, journal) = begin(&path, source, speed, seed, journal, on_terminal)?;
         run(exercise, &[], writer, &journal, server)
     }
 
     pub fn resume(journal: &Path, server: ServerArgs) -> Result<(), Failure> {
-        let (exercise, history, writer) = reopen(journal)?;
+        let (exercise, history, writer) = reopen(journal, !server.headless)?;
         run(exercise, &history, writer, journal, server)
     }
 
