@@ -122,3 +122,31 @@ fn replay_and_report(bencher: Bencher) {
         Report::of(&replayed).to_json().len()
     });
 }
+
+/// Hostile inputs (tests/hostile_input.rs checks what they give; this measures how fast): a
+/// script of 200,000 steps on one line, whose positions were once recounted per step.
+#[divan::bench(sample_count = 10)]
+fn hostile_long_line_script(bencher: Bencher) {
+    let step = "Release(at: \"1h\", inject: \"e\"),";
+    let source = format!("Script(steps: [{}])", step.repeat(200_000));
+    bencher.bench(|| load_script("long.ron", black_box(&source)).is_ok());
+}
+
+/// 50,000 unknown references to a list of 50,000 actions, each error listing the known ids.
+#[divan::bench(sample_count = 10)]
+fn hostile_unknown_references(bencher: Bencher) {
+    let actions: String = (0..50_000)
+        .map(|i| format!("(id: \"a{i}\", name: \"A\"),"))
+        .collect();
+    let injects: String = (0..50_000)
+        .map(|i| {
+            format!(
+                "(id: \"i{i}\", when: Taken(\"nope\"), to: [\"t\"], title: \"t\", body: \"b\"),"
+            )
+        })
+        .collect();
+    let source = format!(
+        "Scenario(title: \"t\", teams: [(id: \"t\", name: \"T\")], actions: [{actions}], injects: [{injects}])"
+    );
+    bencher.bench(|| load_scenario("hostile.ron", black_box(&source)).is_err());
+}

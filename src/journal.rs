@@ -112,7 +112,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Settings};
+use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Rules, Settings};
 use crate::report::debrief::{
     Debrief, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, Summary, format_wall,
     parse_wall,
@@ -808,7 +808,13 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                     None => None,
                 };
                 let scenario = load_checked(&header, &shown)?;
-                let exercise = Exercise::new(Arc::new(scenario), header.settings());
+                // A journal is replayed by the rules of the ttx that wrote it.
+                let rules = if header.ttx_journal < 2 {
+                    Rules::Format1
+                } else {
+                    Rules::Format2
+                };
+                let exercise = Exercise::with_rules(Arc::new(scenario), header.settings(), rules);
                 state = Some((header, exercise));
             }
             Some((_, exercise)) => {

@@ -9,9 +9,13 @@ pub mod library;
 pub mod msel;
 pub mod play;
 pub mod report;
+pub mod ron_file;
 pub mod scenario;
 pub mod script;
+pub mod serve;
+pub mod session;
 pub mod simulate;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod tui;

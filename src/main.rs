@@ -10,7 +10,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ttx::engine::{Command as EngineCommand, Exercise, Refusal, Settings};
-use ttx::files::{MAX_INPUT_BYTES, ReadError, WriteError, check_output, read_text, write_output};
+use ttx::files::{MAX_INPUT_BYTES, ReadError, WriteError, check_output, write_output};
 use ttx::journal::{Header, JournalError, JournalWriter, read_journal};
 use ttx::play::StepError;
 use ttx::report::{Format, Report};
@@ -43,6 +43,35 @@ enum Cmd {
     Resume {
         /// The journal of the interrupted exercise.
         journal: PathBuf,
+        /// Serve it again over SSH, as `ttx serve` did.
+        #[arg(long)]
+        serve: bool,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Run an exercise with the facilitator console here and an SSH server for the teams' seats.
+    Serve {
+        /// The scenario file (RON); the built-in scenario without it.
+        scenario: Option<PathBuf>,
+        /// Scenario seconds per wall-clock second (overrides the scenario's speed).
+        #[arg(long)]
+        speed: Option<f64>,
+        /// Seed for jitter and chance (overrides the scenario's seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The journal to write (default: a new file under ./exercises/).
+        #[arg(long)]
+        journal: Option<PathBuf>,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Write a starter roster for a scenario: a seat per team, a facilitator, an observer.
+    Roster {
+        /// The scenario file (RON).
+        scenario: PathBuf,
+        /// Where to write it (default: stdout); never overwritten.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
     },
     /// Write the after-action report of a finished or interrupted exercise.
     Report {
@@ -62,6 +91,9 @@ enum Cmd {
         /// Scenario files (RON).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Treat warnings as errors: a file with any is not ok (exit 1).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
     Simulate(ttx::simulate::SimulateArgs),
@@ -114,6 +146,24 @@ struct RunArgs {
     /// With --script: the report's format.
     #[arg(long, value_enum, requires = "script")]
     format: Option<FormatArg>,
+}
+
+/// How `ttx serve` and `ttx resume --serve` serve the seats.
+#[derive(clap::Args)]
+struct ServerArgs {
+    /// The address to listen on; another than loopback is your explicit choice.
+    #[arg(long, default_value = "127.0.0.1:2222")]
+    listen: String,
+    /// Who may join as what (default: a join code per team, shown on the console).
+    #[arg(long)]
+    roster: Option<PathBuf>,
+    /// The server's host key, created the first time (default: beside the journal).
+    #[arg(long)]
+    host_key: Option<PathBuf>,
+    /// No console here: print the address, fingerprint and codes, run until the exercise ends
+    /// or SIGINT/SIGTERM.
+    #[arg(long)]
+    headless: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -182,20 +232,40 @@ fn main() -> ExitCode {
             None,
         ),
         Some(Cmd::Run(args)) => run(args),
-        Some(Cmd::Resume { journal }) => resume(&journal),
+        Some(Cmd::Resume {
+            journal,
+            serve: false,
+            ..
+        }) => resume(&journal),
+        Some(Cmd::Resume {
+            journal,
+            serve: true,
+            server,
+        }) => serve::resume(&journal, server),
+        Some(Cmd::Serve {
+            scenario,
+            speed,
+            seed,
+            journal,
+            server,
+        }) => serve::start(scenario, speed, seed, journal, server),
+        Some(Cmd::Roster { scenario, output }) => serve::roster(&scenario, output.as_deref()),
         Some(Cmd::Report {
             journal,
             format,
             output,
             force,
         }) => report(&journal, format.into(), output.as_deref(), force),
-        Some(Cmd::Validate { scenarios }) => validate(&scenarios),
+        Some(Cmd::Validate {
+            scenarios,
+            deny_warnings,
+        }) => validate(&scenarios, deny_warnings),
         Some(Cmd::New { file, from }) => ttx::library::text_for_new(from.as_deref(), STARTER)
             .map_err(Failure::Usage)
             .and_then(|text| new(file.as_deref(), text)),
         Some(Cmd::Scenarios) => ttx::library::listings()
             .map_err(Failure::Input)
-            .and_then(|l| print(&ttx::library::render(&l))),
+            .and_then(|listings| print(&ttx::library::render(&listings))),
         Some(Cmd::Simulate(args)) => ttx::simulate::command(args, (BUILT_IN_NAME, BUILT_IN))
             .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
         Some(Cmd::Msel { command }) => ttx::msel::cli::run(command)
@@ -214,7 +284,9 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    Ok(read_text(path, MAX_INPUT_BYTES)?)
+    // A byte-order mark is accepted and UTF-16 named (issue 10, item 13).
+    let bytes = ttx::files::read_bounded(path, MAX_INPUT_BYTES)?;
+    ttx::ron_file::text_of(bytes).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
 }
 
 /// Writes to stdout. A reader that has gone (`ttx validate … | head -1`) is not an error: what
@@ -378,17 +450,34 @@ fn report(
     )
 }
 
-fn validate(paths: &[PathBuf]) -> Result<(), Failure> {
+fn validate(paths: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
     let mut failed = false;
     for path in paths {
-        let outcome = read(path).and_then(|source| scenario_from(path, &source));
+        let outcome = read(path).and_then(|source| {
+            ttx::scenario::validate_scenario(&path.display().to_string(), &source)
+                .map_err(|d| diagnostics(&d))
+        });
         match outcome {
-            Ok(scenario) => print(&format!(
-                "ok: {} ({} injects, {} teams)\n",
-                path.display(),
-                scenario.injects.len(),
-                scenario.teams.len()
-            ))?,
+            Ok(validated) => {
+                for warning in &validated.warnings {
+                    eprintln!("{warning}");
+                }
+                if deny_warnings && !validated.warnings.is_empty() {
+                    failed = true;
+                    eprintln!(
+                        "{}: {} warning(s), refused with --deny-warnings",
+                        path.display(),
+                        validated.warnings.len()
+                    );
+                    continue;
+                }
+                print(&format!(
+                    "ok: {} ({} injects, {} teams)\n",
+                    path.display(),
+                    validated.scenario.injects.len(),
+                    validated.scenario.teams.len()
+                ))?
+            }
             Err(failure) => {
                 failed = true;
                 eprintln!("{}", failure.to_string().trim_end());
@@ -435,12 +524,28 @@ fn live(
     seed: Option<u64>,
     journal: Option<PathBuf>,
 ) -> Result<(), Failure> {
+    let (exercise, writer, journal) = begin(scenario_path, source, speed, seed, journal, true)?;
+    open_app(exercise, &[], writer, &journal)
+}
+
+/// A new exercise and its journal; `on_terminal`: it will be drawn on this terminal, so there
+/// must be one (a headless server has none).
+fn begin(
+    scenario_path: &Path,
+    source: String,
+    speed: Option<f64>,
+    seed: Option<u64>,
+    journal: Option<PathBuf>,
+    on_terminal: bool,
+) -> Result<(Exercise, JournalWriter, PathBuf), Failure> {
     let scenario = Arc::new(scenario_from(scenario_path, &source)?);
     if let Some(speed) = speed {
         ttx::clock::check_speed(speed)
             .map_err(|reason| Failure::Usage(format!("--speed: {reason}")))?;
     }
-    require_terminal()?;
+    if on_terminal {
+        require_terminal()?;
+    }
     let defaults = Settings::of(&scenario);
     let settings = Settings {
         seed: seed.unwrap_or(defaults.seed),
@@ -462,7 +567,7 @@ fn live(
     };
     let journal = writer.path().to_path_buf();
     let exercise = Exercise::new(scenario, settings);
-    open_app(exercise, &[], writer, &journal)
+    Ok((exercise, writer, journal))
 }
 
 /// The app needs a terminal to draw on and to read keys from; without one, say so before
@@ -479,6 +584,16 @@ fn require_terminal() -> Result<(), Failure> {
 }
 
 fn resume(journal: &Path) -> Result<(), Failure> {
+    let (exercise, history, writer) = reopen(journal, true)?;
+    open_app(exercise, &history, writer, journal)
+}
+
+/// An interrupted exercise read back from its journal, paused, ready to go on.
+/// `on_terminal` as for `begin`.
+fn reopen(
+    journal: &Path,
+    on_terminal: bool,
+) -> Result<(Exercise, Vec<ttx::engine::Event>, JournalWriter), Failure> {
     // Read under the writer's lock, so no other ttx can write between reading and appending.
     let (mut writer, loaded) = JournalWriter::resume(journal)?;
     for warning in &loaded.warnings {
@@ -491,7 +606,9 @@ fn resume(journal: &Path) -> Result<(), Failure> {
             journal.display()
         )));
     }
-    require_terminal()?;
+    if on_terminal {
+        require_terminal()?;
+    }
     let (mut exercise, mut history) = (loaded.exercise, loaded.events);
     // A crash between the lines of one command left it half recorded: finish it first.
     let completed = exercise.complete_interrupted();
@@ -503,7 +620,7 @@ fn resume(journal: &Path) -> Result<(), Failure> {
         writer.append(&exercise, &events)?;
         history.extend(events);
     }
-    open_app(exercise, &history, writer, journal)
+    Ok((exercise, history, writer))
 }
 
 fn open_app(
@@ -513,8 +630,20 @@ fn open_app(
     journal: &Path,
 ) -> Result<(), Failure> {
     let report_dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
-    ttx::tui::run_live(exercise, history, Box::new(writer), report_dir)
-        .map_err(|e| Failure::App(e.to_string()))
+    let ended = ttx::tui::run_live(exercise, history, Box::new(writer), report_dir)
+        .map_err(|e| Failure::App(e.to_string()))?;
+    after_quit(journal, ended);
+    Ok(())
+}
+
+/// Where the exercise is kept, and how to go on with it, on the shell after the app closed.
+fn after_quit(journal: &Path, ended: bool) {
+    eprintln!("journal: {}", journal.display());
+    if ended {
+        eprintln!("report: ttx report {} --format md", journal.display());
+    } else {
+        eprintln!("continue: ttx resume {}", journal.display());
+    }
 }
 
 /// `./exercises/` and `<scenario>-<UTC date and time>`, the name of a new journal there
@@ -552,6 +681,98 @@ fn utc_stamp(unix_secs: u64) -> String {
         rem / 60 % 60,
         rem % 60
     )
+}
+
+/// `ttx serve`, `ttx resume --serve` and `ttx roster`: reading the flags, then the server.
+mod serve {
+    use super::*;
+    use ttx::serve::Options;
+    use ttx::serve::roster::Roster;
+
+    pub fn start(
+        scenario: Option<PathBuf>,
+        speed: Option<f64>,
+        seed: Option<u64>,
+        journal: Option<PathBuf>,
+        server: ServerArgs,
+    ) -> Result<(), Failure> {
+        let (path, source) = match scenario {
+            Some(path) => {
+                let source = read(&path)?;
+                (path, source)
+            }
+            None => (PathBuf::from(BUILT_IN_NAME), BUILT_IN.to_string()),
+        };
+        let on_terminal = !server.headless;
+        let (exercise, writer, journal) = begin(&path, source, speed, seed, journal, on_terminal)?;
+        run(exercise, &[], writer, &journal, server)
+    }
+
+    pub fn resume(journal: &Path, server: ServerArgs) -> Result<(), Failure> {
+        let (exercise, history, writer) = reopen(journal, !server.headless)?;
+        run(exercise, &history, writer, journal, server)
+    }
+
+    fn run(
+        exercise: Exercise,
+        history: &[ttx::engine::Event],
+        writer: JournalWriter,
+        journal: &Path,
+        server: ServerArgs,
+    ) -> Result<(), Failure> {
+        let listen = server.listen.parse().map_err(|_| {
+            Failure::Usage(format!(
+                "--listen takes an address and port such as 127.0.0.1:2222, not {}",
+                server.listen
+            ))
+        })?;
+        let dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
+        let options = Options {
+            listen,
+            roster: server.roster,
+            host_key: server
+                .host_key
+                .unwrap_or_else(|| dir.join("ttx_host_ed25519")),
+            headless: server.headless,
+        };
+        let ended = ttx::serve::serve(exercise, history, Box::new(writer), dir, options)
+            .map_err(Failure::Input)?;
+        if !ended {
+            eprintln!("continue: ttx resume {} --serve", journal.display());
+        }
+        Ok(())
+    }
+
+    pub fn roster(scenario_path: &Path, output: Option<&Path>) -> Result<(), Failure> {
+        let source = read(scenario_path)?;
+        let scenario = scenario_from(scenario_path, &source)?;
+        let text = Roster::generated(&scenario, true)
+            .map_err(Failure::Input)?
+            .to_ron(&scenario);
+        match output {
+            None => print(&text)?,
+            Some(path) => {
+                let mut out = fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)
+                    .map_err(|e| {
+                        Failure::Input(format!(
+                            "{}: cannot create: {e} (ttx roster never overwrites a file)",
+                            path.display()
+                        ))
+                    })?;
+                out.write_all(text.as_bytes()).map_err(|e| {
+                    Failure::Input(format!("{}: cannot write: {e}", path.display()))
+                })?;
+                eprintln!(
+                    "wrote {}: add each seat's public keys, or hand out its code",
+                    path.display()
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! script is played, so this checks syntax and shape.
 
 use crate::engine::NoteKind;
-use crate::scenario::diagnostic::{Diagnostic, SourceMap};
-use crate::scenario::read::{Errors, Fields, parse_file};
-use crate::scenario::ron_tree::{Kind, Value};
+use crate::ron_file::{
+    Diagnostic, Each, Errors, FromValue, Got, Kind, SourceMap, Spanned, Value, parse_file, record,
+};
+use crate::scenario::duration::Duration;
 use crate::scenario::{Secs, format_secs};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +61,57 @@ pub enum StepKind {
 
 const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`";
 
+record! {
+    struct RawScript as "Script", "the script" {
+        seed: u64 = Optional,
+        steps: Each<ReadStep> = Required,
+    }
+}
+
+record! {
+    struct RawRespond as "Respond", "a `Respond` step" {
+        at: Spanned<Duration> = Required,
+        team: String = Required,
+        action: String = Required,
+        fields: ResponseFields = Optional,
+        note: String = Optional,
+        inject: String = Optional,
+        message: MessageNumber = Optional,
+    }
+}
+
+record! {
+    struct RawRelease as "Release", "a `Release` step" {
+        at: Spanned<Duration> = Required,
+        inject: String = Required,
+    }
+}
+
+record! {
+    struct RawNote as "Note", "a `Note` step" {
+        at: Spanned<Duration> = Required,
+        team: String = Optional,
+        kind: NoteKind = Required,
+        text: String = Required,
+    }
+}
+
+record! {
+    struct RawSay as "Say", "a `Say` step" {
+        at: Spanned<Duration> = Required,
+        team: String = Required,
+        to: Vec<String> = Optional,
+        text: String = Required,
+        in_reply_to: MessageNumber = Optional,
+    }
+}
+
+record! {
+    struct RawEnd as "End", "an `End` step" {
+        at: Spanned<Duration> = Required,
+    }
+}
+
 /// Reads a script; `file` is only used to name the file in diagnostics.
 pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
@@ -73,221 +125,225 @@ pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> 
 }
 
 fn read_script(errors: &mut Errors, map: &SourceMap, tree: &Value) -> Option<Script> {
-    let f = errors.fields(tree, "Script", "the script", &["seed", "steps"], &["steps"])?;
-    let seed = f
-        .optional("seed")
-        .and_then(|v| errors.whole_number(v, "seed"));
-    let values = errors.list(f.required("steps")?, "steps")?;
-    // Each step read, with the offsets of its `at` value and of the step.
-    let mut read = Vec::with_capacity(values.len());
-    for (n, value) in values.iter().enumerate() {
-        if let Some((step, at_offset)) = read_step(errors, value, n + 1, map) {
-            read.push((step, at_offset, value.at));
-        }
-    }
-    let mut ends = read.iter().filter(|(step, ..)| step.kind == StepKind::End);
-    let end = ends.next().map(|(step, ..)| step.at);
-    for (_, _, step_offset) in ends {
-        errors.push(*step_offset, "a script has at most one `End`");
+    let raw = RawScript::from_value(tree, "", errors)?;
+    let seed = raw.seed.into_given();
+    let Got::Given(steps) = raw.steps else {
+        return None;
+    };
+    // Each step read, numbered in file order.
+    let read: Vec<(usize, ReadStep)> = steps
+        .0
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, step)| step.into_given().map(|step| (n + 1, step)))
+        .collect();
+    let mut ends = read.iter().filter(|(_, step)| step.kind == StepKind::End);
+    let end = ends.next().map(|(_, step)| step.at.value);
+    for (_, step) in ends {
+        errors.push(step.start, "a script has at most one `End`");
     }
     if let Some(end) = end {
-        for (step, at_offset, _) in read
+        for (_, step) in read
             .iter()
-            .filter(|(step, ..)| step.kind != StepKind::End && step.at > end)
+            .filter(|(_, step)| step.kind != StepKind::End && step.at.value > end)
         {
             let message = format!(
                 "step at {} comes after the script's `End` at {}",
-                format_secs(step.at),
+                format_secs(step.at.value),
                 format_secs(end)
             );
-            errors.push(*at_offset, message);
+            errors.push(step.at.span, message);
         }
     }
-    let steps = read.into_iter().map(|(step, ..)| step).collect();
+    let steps = read
+        .into_iter()
+        .map(|(number, step)| {
+            let (line, col) = map.line_col(step.start);
+            Step {
+                number,
+                line,
+                col,
+                at: step.at.value,
+                kind: step.kind,
+            }
+        })
+        .collect();
     Some(Script { seed, steps })
 }
 
-/// One step, and the offset of its `at` value.
-fn read_step(
-    errors: &mut Errors,
-    value: &Value,
-    number: usize,
-    map: &SourceMap,
-) -> Option<(Step, usize)> {
-    let name = match &value.kind {
-        Kind::Struct {
-            name: Some(name), ..
-        } => name.as_str(),
-        other => {
-            errors.push(
-                value.at,
-                format!("expected a step: {STEP_FORMS}, found {}", other.describe()),
-            );
-            return None;
-        }
-    };
-    let (allowed, required): (&[&str], &[&str]) = match name {
-        "Respond" => (
-            &[
-                "at", "team", "action", "fields", "note", "inject", "message",
-            ],
-            &["at", "team", "action"],
-        ),
-        "Release" => (&["at", "inject"], &["at", "inject"]),
-        "Note" => (&["at", "team", "kind", "text"], &["at", "kind", "text"]),
-        "Say" => (
-            &["at", "team", "to", "text", "in_reply_to"],
-            &["at", "team", "text"],
-        ),
-        "End" => (&["at"], &["at"]),
-        other => {
-            errors.push(
-                value.at,
-                format!("unknown step `{other}`: expected {STEP_FORMS}"),
-            );
-            return None;
-        }
-    };
-    let what = format!("a `{name}` step");
-    let f = errors.fields(value, name, &what, allowed, required)?;
-    let at_value = f.required("at");
-    let at = at_value.and_then(|v| errors.duration(v, "at"));
-    // Every field is read before any is given up on, so that each mistake is reported.
-    let kind = match name {
-        "Respond" => {
-            let team = string(errors, &f, "team");
-            let action = string(errors, &f, "action");
-            let fields = f
-                .optional("fields")
-                .map_or(Some(Vec::new()), |v| response_fields(errors, v));
-            let note = optional_string(errors, &f, "note");
-            let inject = optional_string(errors, &f, "inject");
-            let message = f
-                .optional("message")
-                .map_or(Some(None), |v| message_number(errors, v).map(Some));
-            StepKind::Respond {
-                team: team?,
-                action: action?,
-                fields: fields?,
-                note: note?,
-                inject: inject?,
-                message: message?,
+/// A step as read: what it does, its `at` with its span, and where the step starts.
+#[derive(Debug, Clone, PartialEq)]
+struct ReadStep {
+    at: Spanned<Secs>,
+    kind: StepKind,
+    start: usize,
+}
+
+/// A step is read by the record its name selects; `None` when any of its fields is unreadable
+/// (each mistake reported).
+impl FromValue for ReadStep {
+    fn from_value(value: &Value, _field: &str, errors: &mut Errors) -> Option<Self> {
+        let name = match &value.kind {
+            Kind::Struct {
+                name: Some(name), ..
+            } => name.as_str(),
+            other => {
+                errors.push(
+                    value.span(),
+                    format!("expected a step: {STEP_FORMS}, found {}", other.describe()),
+                );
+                return None;
             }
-        }
-        "Release" => StepKind::Release {
-            inject: string(errors, &f, "inject")?,
-        },
-        "Say" => {
-            let team = string(errors, &f, "team");
-            let to = f.optional("to").map_or(Some(None), |v| {
-                errors
-                    .string_list(v, "to")
-                    .map(|list| Some(list.into_iter().map(|s| s.value).collect()))
-            });
-            let text = string(errors, &f, "text");
-            let in_reply_to = f
-                .optional("in_reply_to")
-                .map_or(Some(None), |v| message_number(errors, v).map(Some));
-            StepKind::Say {
-                team: team?,
-                to: to?,
-                text: text?,
-                in_reply_to: in_reply_to?,
+        };
+        let (at, kind) = match name {
+            "Respond" => {
+                let step = RawRespond::from_value(value, "", errors)?;
+                let kind = StepKind::Respond {
+                    team: step.team.into_given()?,
+                    action: step.action.into_given()?,
+                    fields: given_or(step.fields, ResponseFields::default())?.0,
+                    note: optional(step.note)?,
+                    inject: optional(step.inject)?,
+                    message: optional(step.message)?.map(|m| m.0),
+                };
+                (step.at, kind)
             }
-        }
-        "Note" => {
-            let team = optional_string(errors, &f, "team");
-            let kind = f.required("kind").and_then(|v| note_kind(errors, v));
-            let text = string(errors, &f, "text");
-            StepKind::Note {
-                team: team?,
-                kind: kind?,
-                text: text?,
+            "Release" => {
+                let step = RawRelease::from_value(value, "", errors)?;
+                let kind = StepKind::Release {
+                    inject: step.inject.into_given()?,
+                };
+                (step.at, kind)
             }
-        }
-        _ => StepKind::End,
-    };
-    let (line, col) = map.line_col(value.at);
-    Some((
-        Step {
-            number,
-            line,
-            col,
-            at: at?,
+            "Note" => {
+                let step = RawNote::from_value(value, "", errors)?;
+                let kind = StepKind::Note {
+                    team: optional(step.team)?,
+                    kind: step.kind.into_given()?,
+                    text: step.text.into_given()?,
+                };
+                (step.at, kind)
+            }
+            "Say" => {
+                let step = RawSay::from_value(value, "", errors)?;
+                let kind = StepKind::Say {
+                    team: step.team.into_given()?,
+                    to: optional(step.to)?,
+                    text: step.text.into_given()?,
+                    in_reply_to: optional(step.in_reply_to)?.map(|m| m.0),
+                };
+                (step.at, kind)
+            }
+            "End" => (RawEnd::from_value(value, "", errors)?.at, StepKind::End),
+            other => {
+                errors.push(
+                    value.span(),
+                    format!(
+                        "unknown step `{}`: expected {STEP_FORMS}",
+                        other.escape_debug()
+                    ),
+                );
+                return None;
+            }
+        };
+        let at = at.into_given()?;
+        Some(ReadStep {
+            at: Spanned {
+                value: at.value.0,
+                span: at.span,
+            },
             kind,
-        },
-        at_value?.at,
-    ))
-}
-
-fn string(errors: &mut Errors, f: &Fields, name: &str) -> Option<String> {
-    errors.string(f.required(name)?, name)
-}
-
-/// Outer `None` when the field was written but unreadable (already reported).
-fn optional_string(errors: &mut Errors, f: &Fields, name: &str) -> Option<Option<String>> {
-    match f.optional(name) {
-        None => Some(None),
-        Some(v) => errors.string(v, name).map(Some),
+            start: value.at,
+        })
     }
 }
 
-fn message_number(errors: &mut Errors, v: &Value) -> Option<u64> {
-    match errors.whole_number(v, "message")? {
-        0 => {
-            errors.push(v.at, "`message`: messages are numbered from 1");
-            None
+/// An optional field: `Some(None)` when absent, `None` when unreadable (already reported).
+fn optional<T>(field: Got<T>) -> Option<Option<T>> {
+    match field {
+        Got::Absent => Some(None),
+        Got::Bad => None,
+        Got::Given(value) => Some(Some(value)),
+    }
+}
+
+fn given_or<T>(field: Got<T>, default: T) -> Option<T> {
+    optional(field).map(|value| value.unwrap_or(default))
+}
+
+/// `message: N`, the number of the hotline message a response answers.
+#[derive(Debug, Clone, PartialEq)]
+struct MessageNumber(u64);
+
+impl FromValue for MessageNumber {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        match u64::from_value(value, field, errors)? {
+            0 => {
+                errors.push(
+                    value.span(),
+                    format!("`{field}`: messages are numbered from 1"),
+                );
+                None
+            }
+            n => Some(MessageNumber(n)),
         }
-        n => Some(n),
     }
 }
 
-fn note_kind(errors: &mut Errors, v: &Value) -> Option<NoteKind> {
-    match &v.kind {
-        Kind::Unit(n) if n == "Strength" => Some(NoteKind::Strength),
-        Kind::Unit(n) if n == "Improvement" => Some(NoteKind::Improvement),
-        other => {
-            errors.push(
-                v.at,
-                format!(
-                    "`kind`: expected `Strength` or `Improvement`, found {}",
-                    other.describe()
-                ),
-            );
-            None
+impl FromValue for NoteKind {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        match &value.kind {
+            Kind::Unit(n) if n == "Strength" => Some(NoteKind::Strength),
+            Kind::Unit(n) if n == "Improvement" => Some(NoteKind::Improvement),
+            other => {
+                errors.push(
+                    value.span(),
+                    format!(
+                        "`{field}`: expected `Strength` or `Improvement`, found {}",
+                        other.describe()
+                    ),
+                );
+                None
+            }
         }
     }
 }
 
 /// `{"field": "text", ...}`, in the file's order; a field given twice is an error.
-fn response_fields(errors: &mut Errors, v: &Value) -> Option<Vec<(String, String)>> {
-    let Kind::Map(entries) = &v.kind else {
-        errors.push(
-            v.at,
-            format!(
-                "`fields`: expected a map `{{\"field\": \"text\"}}`, found {}",
-                v.kind.describe()
-            ),
-        );
-        return None;
-    };
-    let mut fields: Vec<(String, String)> = Vec::with_capacity(entries.len());
-    let mut readable = true;
-    for (key, text) in entries {
-        let (Some(name), Some(text)) =
-            (errors.string(key, "fields"), errors.string(text, "fields"))
-        else {
-            readable = false;
-            continue;
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ResponseFields(Vec<(String, String)>);
+
+impl FromValue for ResponseFields {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        let Kind::Map(entries) = &value.kind else {
+            errors.push(
+                value.span(),
+                format!(
+                    "`{field}`: expected a map `{{\"field\": \"text\"}}`, found {}",
+                    value.kind.describe()
+                ),
+            );
+            return None;
         };
-        if fields.iter().any(|(n, _)| *n == name) {
-            errors.push(key.at, format!("field `{name}` is given twice"));
-            readable = false;
-        } else {
-            fields.push((name, text));
+        let mut fields: Vec<(String, String)> = Vec::with_capacity(entries.len());
+        let mut readable = true;
+        for (key, text) in entries {
+            let (Some(name), Some(text)) = (
+                String::from_value(key, field, errors),
+                String::from_value(text, field, errors),
+            ) else {
+                readable = false;
+                continue;
+            };
+            if fields.iter().any(|(n, _)| *n == name) {
+                errors.push(key.span(), format!("field `{name}` is given twice"));
+                readable = false;
+            } else {
+                fields.push((name, text));
+            }
         }
+        readable.then_some(ResponseFields(fields))
     }
-    readable.then_some(fields)
 }
 
 #[cfg(test)]

@@ -808,3 +808,100 @@ fn simulate_reads_its_inputs_with_a_bound() {
         stderr(&output)
     );
 }
+
+/// A scenario with one warning: an inject at the scenario's end.
+const WARNED: &str = r#"Scenario(
+    title: "Warned",
+    end: "1h",
+    teams: [(id: "us", name: "US")],
+    injects: [(id: "a", when: At("1h"), to: ["us"], title: "A", body: "b")],
+)
+"#;
+
+#[test]
+fn validate_prints_warnings_with_their_line_and_still_says_ok() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("warned.ron");
+    fs::write(&file, WARNED).unwrap();
+    let output = ttx().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let err = stderr(&output);
+    let name = file.display().to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{name}:5:31: warning: inject `a` is released at 1h, at or after the scenario's `end` \
+             (1h): no team can act on it\n    5 |     injects: [(id: \"a\", when: At(\"1h\"),"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.trim_end().ends_with("^^^^^^^^"),
+        "the trigger is underlined: {err}"
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains(&format!("ok: {name} (1 injects, 1 teams)"))
+    );
+
+    let denied = ttx()
+        .args(["validate", "--deny-warnings"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(denied.stdout.is_empty());
+    assert!(stderr(&denied).contains("1 warning(s), refused with --deny-warnings"));
+}
+
+/// Issue 10, item 13: a byte-order mark is accepted; UTF-16 is named.
+#[test]
+fn validate_accepts_a_byte_order_mark_and_names_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fs::read_to_string("scenarios/tutorial.ron").unwrap();
+    let bom = dir.path().join("bom.ron");
+    fs::write(&bom, format!("\u{FEFF}{source}")).unwrap();
+    ttx().arg("validate").arg(&bom).assert().success();
+    let utf16 = dir.path().join("utf16.ron");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(source.encode_utf16().flat_map(u16::to_le_bytes));
+    fs::write(&utf16, bytes).unwrap();
+    let output = ttx().arg("validate").arg(&utf16).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .contains("is UTF-16 (little-endian, with a byte-order mark) text; ttx reads UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+    let latin1 = dir.path().join("latin1.ron");
+    fs::write(&latin1, b"Scenario(\n  title: \"caf\xe9\")").unwrap();
+    let output = ttx().arg("validate").arg(&latin1).output().unwrap();
+    assert!(
+        stderr(&output).contains("line 2, column 14 is not UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Issue 10, item 12: a scenario's escape sequences never reach the terminal from `validate`.
+#[test]
+fn validate_shows_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("evil.ron");
+    fs::write(
+        &file,
+        "Scenario(title: 1, // \u{1b}[2K\rok: evil.ron\u{1b}]0;pwned\u{7}\n)\n",
+    )
+    .unwrap();
+    let output = ttx().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\r') && !err.contains('\u{7}'),
+        "{err:?}"
+    );
+    assert!(
+        err.contains("\\u{1b}[2K\\u{d}ok: evil.ron\\u{1b}]0;pwned\\u{7}"),
+        "{err}"
+    );
+}

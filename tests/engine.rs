@@ -461,22 +461,20 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
         "the sender never receives its own message"
     );
     at(&mut x, 1200);
-    // A reply by the sender itself names a message it owes nothing on: unexpected.
-    let own = respond_to(
-        &mut x,
-        "us",
-        "rfa-reply",
-        &[("findings", "f")],
-        Some(Answers::Message(1)),
-    )
-    .unwrap();
-    assert!(matches!(
-        own[0],
-        Event::Responded {
-            outcome: Outcome::Unexpected,
-            ..
-        }
-    ));
+    // The sender names a message it did not receive: refused (Precise rule 7).
+    assert_eq!(
+        respond_to(
+            &mut x,
+            "us",
+            "rfa-reply",
+            &[("findings", "f")],
+            Some(Answers::Message(1)),
+        ),
+        Err(Refusal::MessageNotReceived {
+            team: "us".into(),
+            n: 1
+        })
+    );
     respond_to(
         &mut x,
         "cn",
@@ -491,12 +489,12 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
     );
     assert_eq!(
         x.messages().len(),
-        3,
-        "every message-action sends a message"
+        2,
+        "every accepted message-action sends a message"
     );
     assert_eq!(
         respond_to(&mut x, "cn", "rfa-reply", &[], Some(Answers::Message(9))),
-        Err(Refusal::UnknownMessage { n: 9, sent: 3 })
+        Err(Refusal::UnknownMessage { n: 9, sent: 2 })
     );
     x.execute(Command::End).unwrap();
     let report = Report::of(&x);
@@ -507,7 +505,7 @@ fn hotline_message_obliges_a_reply_that_can_be_named() {
 }
 
 #[test]
-fn a_response_naming_an_inject_satisfies_only_that_one() {
+fn a_response_naming_an_inject_without_a_candidate_counts_for_the_earliest() {
     let s = scenario(
         "",
         r#"(id: "a", when: At("0m"), to: ["us"], title: "A", body: "b", expect: [(action: "ack", within: "10m")]),
@@ -519,7 +517,19 @@ fn a_response_naming_an_inject_satisfies_only_that_one() {
     respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
     assert_eq!(expectation(&x, "b.ack@us").0, Status::Met);
     assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
-    // Named again: b is done, so this is unexpected rather than a match for a.
+    // An inject not yet released cannot be named: refused (Precise rule 7).
+    let c = s.inject_ix("c").unwrap();
+    assert_eq!(
+        respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(c))),
+        Err(Refusal::InjectNotReceived {
+            team: "us".into(),
+            inject: "c".into()
+        })
+    );
+    // Named again: b is done, so the answer counts for the earliest due, a (rule 7).
+    respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
+    assert_eq!(expectation(&x, "a.ack@us").0, Status::Met);
+    // Nothing left to count for: unexpected.
     let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(b))).unwrap();
     assert!(matches!(
         events[0],
@@ -528,17 +538,6 @@ fn a_response_naming_an_inject_satisfies_only_that_one() {
             ..
         }
     ));
-    // An inject not yet released: unexpected.
-    let c = s.inject_ix("c").unwrap();
-    let events = respond_to(&mut x, "us", "ack", &[], Some(Answers::Inject(c))).unwrap();
-    assert!(matches!(
-        events[0],
-        Event::Responded {
-            outcome: Outcome::Unexpected,
-            ..
-        }
-    ));
-    assert_eq!(expectation(&x, "a.ack@us").0, Status::Open);
 }
 
 #[test]

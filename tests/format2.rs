@@ -339,3 +339,63 @@ fn a_decision_is_met_by_any_of_its_choices_and_records_the_choice() {
         x.expectation_title(ix)
     );
 }
+
+/// A format-1 journal is replayed by format 1's rules: a response that named an item with no
+/// candidate stayed unexpected then, and must stay so when the journal is read back.
+#[test]
+fn a_format_1_journal_is_replayed_by_format_1_rules() {
+    let source = include_str!("fixtures/phishing-example/scenario.ron");
+    let scenario = Arc::new(common::load("scenario.ron", source));
+    let settings = Settings::of(&scenario);
+    let mut x = Exercise::with_rules(Arc::clone(&scenario), settings, ttx::engine::Rules::Format1);
+    let mut events = x.execute(Command::Start).unwrap();
+    let wave = Some(Answers::Inject(scenario.inject_ix("mail-wave").unwrap()));
+    for _ in 0..2 {
+        let mut ack = response(&x, "soc", "ack", wave);
+        ack.answers = wave;
+        events.extend(x.execute(Command::Respond(ack)).unwrap());
+    }
+    let last = x.responses().last().unwrap();
+    assert_eq!(
+        last.outcome,
+        Outcome::Unexpected,
+        "format 1 does not fall back"
+    );
+    events.extend(x.execute(Command::End).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.jsonl");
+    let mut header = Header::new("scenario.ron", source, &scenario, settings);
+    header.ttx_journal = 1;
+    let mut writer = JournalWriter::create(&path, &header).unwrap();
+    writer.append(&x, &events).unwrap();
+    let loaded = read_journal(&path).expect("the format-1 journal reads");
+    assert_eq!(loaded.events, events);
+    assert_eq!(Report::of(&loaded.exercise), Report::of(&x));
+}
+
+/// The first complaint, on the built-in scenario: a complete request for assistance sent
+/// before the inject that asks for it counts, and the "why has Brevia not been asked?"
+/// contingency does not fire.
+#[test]
+fn an_early_request_for_assistance_counts_in_the_built_in_scenario() {
+    let source = include_str!("../scenarios/cross-border-breach.ron");
+    let scenario = Arc::new(common::load("cross-border-breach.ron", source));
+    let mut x = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+    x.execute(Command::Start).unwrap();
+    x.execute(Command::AdvanceTo(3600)).unwrap();
+    let fields = ["summary", "indicators", "legal_basis", "contact", "urgency"]
+        .map(|f| (f.to_string(), "given".to_string()));
+    let mut rfa = response(&x, "aldera", "rfa", None);
+    rfa.fields = fields.to_vec();
+    x.execute(Command::Respond(rfa)).unwrap();
+    x.execute(Command::AdvanceTo(8 * 3600)).unwrap();
+    let ix = x.expectation_by_id("breach-confirmed.rfa@aldera").unwrap();
+    assert_eq!(x.status(ix), Status::Met);
+    assert!(x.expectation(ix).done.as_ref().unwrap().ahead);
+    let not_sent = scenario.inject_ix("rfa-not-sent").unwrap();
+    assert_eq!(
+        x.inject_state(not_sent),
+        ttx::engine::InjectState::Waiting,
+        "the contingency does not fire for a request already sent"
+    );
+}

@@ -1,20 +1,16 @@
-//! Hostile input: every file ttx reads (scenario, script, journal) gives a clear error quickly,
-//! never a panic, a stack overflow or an out-of-memory. The limits are tested here, and every
-//! input the fuzz targets in `fuzz/` found crashing is kept as a regression test.
-
-use std::time::{Duration, Instant};
+//! Hostile input: every file ttx reads (scenario, script, journal) gives a clear error, never a
+//! panic, a stack overflow or an out-of-memory. The limits are tested here, and every input the
+//! fuzz targets in `fuzz/` found crashing is kept as a regression test. How quickly the largest
+//! of these inputs are handled is measured by `cargo bench --bench core` (`hostile_*`), not
+//! timed here: a wall-clock limit in a test fails on a busy machine and proves nothing on an idle
+//! one.
 
 use ttx::journal::{JournalError, read_journal, read_journal_from};
 use ttx::scenario::load_scenario;
 use ttx::script::load_script;
 
-/// Generous for a debug build on a busy machine; a regression is typically seconds or a crash.
-const QUICK: Duration = Duration::from_secs(10);
-
 fn scenario_errors(source: &str) -> Vec<String> {
-    let start = Instant::now();
     let result = load_scenario("hostile.ron", source);
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
     match result {
         Ok(_) => panic!("loaded"),
         Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
@@ -22,9 +18,7 @@ fn scenario_errors(source: &str) -> Vec<String> {
 }
 
 fn script_errors(source: &str) -> Vec<String> {
-    let start = Instant::now();
     let result = load_script("hostile.ron", source);
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
     match result {
         Ok(_) => panic!("loaded"),
         Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
@@ -32,9 +26,7 @@ fn script_errors(source: &str) -> Vec<String> {
 }
 
 fn journal_error(bytes: &[u8]) -> String {
-    let start = Instant::now();
     let result = read_journal_from(bytes, "hostile.jsonl");
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
     match result {
         Ok(_) => panic!("read"),
         Err(e) => e.to_string(),
@@ -156,9 +148,7 @@ fn a_journal_over_512_mib_is_refused_before_it_is_read() {
     let file = std::fs::File::create(&path).unwrap();
     // Sparse: no disk space is used.
     file.set_len(513 << 20).unwrap();
-    let start = Instant::now();
     let error = read_journal(&path).unwrap_err();
-    assert!(start.elapsed() < QUICK);
     assert!(matches!(error, JournalError::TooBig { .. }), "{error}");
     assert!(error.to_string().contains("over the limit"), "{error}");
 }
@@ -231,9 +221,7 @@ fn many_steps_on_one_long_line_load_quickly() {
     // Each step's line and column is looked up: without checkpoints that recounted the line.
     let step = "Release(at: \"1h\", inject: \"é\"),";
     let source = format!("Script(steps: [{}])", step.repeat(200_000));
-    let start = Instant::now();
     let script = load_script("long.ron", &source).unwrap();
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
     assert_eq!(script.steps.len(), 200_000);
     let last = &script.steps[199_999];
     assert_eq!(last.line, 1);
@@ -276,12 +264,111 @@ fn a_file_of_millions_of_values_is_refused_before_it_grows() {
         "Scenario(title: \"t\", teams: [{}])",
         "1,".repeat(4_000_000)
     );
-    let start = Instant::now();
     let errors = ttx::scenario::load_scenario("many.ron", &source).unwrap_err();
     assert!(
         errors[0].message.contains("more than 3000000 values"),
         "{}",
         errors[0]
     );
-    assert!(start.elapsed() < QUICK, "took {:?}", start.elapsed());
+}
+
+// ---- trigger cycles (issue 10, item 11) ----
+
+/// `n` injects, each released by the next, the last by the first: one cycle of `n`.
+fn cycle_of(n: usize) -> String {
+    let injects: String = (0..n)
+        .map(|i| {
+            format!(
+                "(id: \"i{i}\", when: Released(\"i{}\"), to: [\"t\"], title: \"t\", body: \"b\"),\n",
+                (i + 1) % n
+            )
+        })
+        .collect();
+    format!("Scenario(title: \"t\", teams: [(id: \"t\", name: \"T\")], injects: [{injects}])")
+}
+
+#[test]
+fn a_long_trigger_cycle_is_reported_once_and_short_quickly() {
+    // Before linear reporting, naming the whole cycle in each member's error took minutes.
+    let errors = scenario_errors(&cycle_of(30_000));
+    assert_eq!(errors.len(), 1, "{:?}", &errors[..errors.len().min(3)]);
+    assert!(
+        errors[0].starts_with(
+            "hostile.ron:1:80: injects wait on each other in a cycle of 30000 injects: \
+             i0 → i1 → i2 → … → i29998 → i29999 → i0"
+        ),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].len() < 1000, "{} bytes", errors[0].len());
+}
+
+#[test]
+fn many_short_cycles_are_each_reported_once() {
+    // 15,000 pairs waiting on each other: the first 100 errors and a count, each short.
+    let injects: String = (0..30_000)
+        .map(|i| {
+            format!(
+                "(id: \"i{i}\", when: Released(\"i{}\"), to: [\"t\"], title: \"t\", body: \"b\"),",
+                i ^ 1
+            )
+        })
+        .collect();
+    let source =
+        format!("Scenario(title: \"t\", teams: [(id: \"t\", name: \"T\")], injects: [{injects}])");
+    let errors = scenario_errors(&source);
+    assert_eq!(errors.len(), 101);
+    assert!(
+        errors[0].contains("in a cycle: i0 → i1 → i0"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[100].contains("14900 more errors not shown"),
+        "{}",
+        errors[100]
+    );
+}
+
+// ---- what a journal can hold (issue 12, item 1) ----
+
+/// The tutorial with a comment of control characters (six bytes each once escaped in the
+/// journal's first line) and letters, so that the line would take exactly `needed` bytes.
+fn tutorial_needing(needed: usize) -> String {
+    let escaped = |text: &str| serde_json::to_string(text).unwrap().len() - 2;
+    let scenario = load_scenario("t.ron", TUTORIAL).unwrap();
+    let base = format!("{TUTORIAL}// \n");
+    let fixed =
+        escaped(&base) + escaped(&scenario.title) + ttx::scenario::load::JOURNAL_HEADER_ROOM;
+    let room = needed - fixed;
+    format!(
+        "{TUTORIAL}// {}{}\n",
+        "\u{1}".repeat(room / 6),
+        "a".repeat(room % 6)
+    )
+}
+
+#[test]
+fn a_scenario_is_accepted_only_if_its_journal_can_be_read_back() {
+    let limit = ttx::journal::MAX_LINE_BYTES;
+    let at_limit = tutorial_needing(limit);
+    let scenario = load_scenario("t.ron", &at_limit).expect("at the limit: accepted");
+    let header = ttx::journal::Header::new(
+        "t.ron",
+        &at_limit,
+        &scenario,
+        ttx::engine::Settings::of(&scenario),
+    );
+    let mut line = serde_json::to_vec(&header).unwrap();
+    assert!(line.len() <= limit, "{} bytes", line.len());
+    line.push(b'\n');
+    assert!(read_journal_from(&line, "t.jsonl").is_ok());
+
+    let errors = scenario_errors(&tutorial_needing(limit + 1));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("scenario too large for its journal"),
+        "{}",
+        errors[0]
+    );
 }

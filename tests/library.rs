@@ -103,3 +103,34 @@ fn the_bare_command_still_defaults_to_the_cross_border_breach() {
         fs::read_to_string("scenarios/cross-border-breach.ron").unwrap()
     );
 }
+
+#[test]
+fn every_rehearsal_profile_fits_its_exercise() {
+    // The profiles name each decision's choices and each manual inject: a profile that named
+    // one the scenario does not have would be refused with exit 1.
+    let rehearsed: Vec<_> = ttx::library::LIBRARY
+        .iter()
+        .filter(|entry| std::path::Path::new(&format!("profiles/{}.ron", entry.name)).exists())
+        .collect();
+    assert_eq!(
+        rehearsed.len(),
+        7,
+        "the seven exercises about cooperation have a profile"
+    );
+    for entry in rehearsed {
+        let output = ttx()
+            .args(["simulate", &format!("scenarios/{}.ron", entry.name)])
+            .args(["--profile", &format!("profiles/{}.ron", entry.name)])
+            .args(["--runs", "20", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            entry.name,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(summary["runs"], 20, "{}", entry.name);
+    }
+}

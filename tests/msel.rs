@@ -377,7 +377,7 @@ fn files_that_cannot_be_read_are_refused_with_a_reason() {
         (write(d, "sheet.csv", "To,Inject\na,b\n"), vec!["--sheet", "MSEL"], "--sheet is for XLSX and ODS files, not CSV".into()),
         (write(d, "within.csv", "To,Inject\na,b\n"), vec!["--within", "0m"], "--within \"0m\" is not a duration above 0, such as \"30m\"".into()),
         (write(d, "wide.csv", format!("To,Inject{}\n", ",x".repeat(300))), vec![], "more than 256 columns; an MSEL is read up to 256 columns".into()),
-        (write(d, "big.csv", vec![b'a'; (16 << 20) + 1]), vec![], "an MSEL is read up to 16777216 bytes".into()),
+        (write(d, "big.csv", vec![b'a'; (16 << 20) + 1]), vec![], "big.csv: file too large: 16777217 bytes, the limit is 16 MiB".into()),
         (write(d, "noteam.csv", "Subject,Inject\na,b\n"), vec!["--from", "hseep"], "no column holds the receiving teams (expected one named to or recipient or recipients or player or players or responder or audience); name it with --map".into()),
     ];
     let bomb = PathBuf::from(fixture("bomb.xlsx"));
@@ -541,6 +541,43 @@ fn a_sheet_of_too_many_rows_is_refused() {
     assert!(
         stderr.contains("more than 100000 rows; an MSEL is read up to 100000 rows"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn outputs_are_never_overwritten_without_force_nor_ever_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let msel = dir.path().join("msel.csv");
+    let export = |extra: &[&str]| {
+        ttx()
+            .args(["msel", "export", "scenarios/tutorial.ron", "-o"])
+            .arg(&msel)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(export(&[]).status.success());
+    let again = export(&[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        String::from_utf8(again.stderr)
+            .unwrap()
+            .contains("already exists; ttx never overwrites a file: choose another name, or add --force to replace it")
+    );
+    assert!(export(&["--force"]).status.success());
+    let output = ttx()
+        .args(["msel", "import"])
+        .arg(&msel)
+        .arg("-o")
+        .arg(&msel)
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("is the MSEL being read; ttx never writes over it (not even with --force)")
     );
 }
 

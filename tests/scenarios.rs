@@ -150,3 +150,19 @@ fn each_library_script_gives_its_fixture_report_exactly() {
         assert_eq!(parse(&report), parse(&expected), "{name}");
     }
 }
+
+#[test]
+fn every_shipped_scenario_validates_without_warnings() {
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.push("templates/starter.ron".into());
+    for path in paths {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let validated =
+            ttx::scenario::validate_scenario(&path.display().to_string(), &source).unwrap();
+        let shown: Vec<String> = validated.warnings.iter().map(|w| w.to_string()).collect();
+        assert!(shown.is_empty(), "{}", shown.join("\n"));
+    }
+}

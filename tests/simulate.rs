@@ -17,6 +17,8 @@ use ttx::simulate::{Profile, emit, load_profile, simulate, summarise};
 const DRILL: &str = "tests/fixtures/simulate/drill.ron";
 const OPEN_ENDED: &str = "tests/fixtures/simulate/open-ended.ron";
 const BUILT_IN: &str = "scenarios/cross-border-breach.ron";
+/// Format 2: decisions, actions done ahead of time, expectations not due at the end.
+const EXAMPLE_2: &str = "tests/fixtures/example-2/scenario.ron";
 const EARLY: &str = "tests/fixtures/simulate/early.ron";
 const SILENT: &str = "tests/fixtures/simulate/silent.ron";
 
@@ -151,6 +153,105 @@ fn teams_that_never_answer_fire_every_contingency_in_every_run() {
 }
 
 #[test]
+fn a_deadline_shorter_than_the_teams_response_time_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let slow = dir.path().join("slow.ron");
+    fs::write(
+        &slow,
+        r#"Profile(default: (respond: 1.0, median: "3h", p90: "4h"))"#,
+    )
+    .unwrap();
+    let json = simulate_json(&[DRILL, "--profile", slow.to_str().unwrap(), "--runs", "100"]);
+    let ack = find(&json["expectations"], "detect.ack@us");
+    assert_eq!(
+        (share(&ack["late"]), &ack["flag"]),
+        (1.0, &Value::from("rarely on time"))
+    );
+    let warnings = json["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("`detect.ack@us` is done on time in only 0%")),
+        "{warnings:?}"
+    );
+}
+
+fn with_profile(dir: &tempfile::TempDir, profile: &str, scenario: &str, runs: &str) -> Value {
+    let path = dir.path().join("profile.ron");
+    fs::write(&path, profile).unwrap();
+    simulate_json(&[
+        scenario,
+        "--profile",
+        path.to_str().unwrap(),
+        "--runs",
+        runs,
+    ])
+}
+
+#[test]
+fn decisions_follow_the_profiles_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let always = r#"Profile(default: (respond: 1.0), decisions: {"jit.decision": {"propose-jit": 1.0, "decline-jit": 0.0}})"#;
+    let json = with_profile(&dir, always, EXAMPLE_2, "200");
+    assert_eq!(share(&find(&json["injects"], "jit-go")["released"]), 1.0);
+    let never =
+        r#"Profile(default: (respond: 1.0), decisions: {"jit.decision": {"decline-jit": 2}})"#;
+    let json = with_profile(&dir, never, EXAMPLE_2, "200");
+    assert_eq!(find(&json["injects"], "jit-go")["flag"], "never released");
+    // Without weights each choice is as likely: the joint team meets unless both decline.
+    let json = simulate_json(&[EXAMPLE_2, "--runs", "2000", "--seed", "1"]);
+    let decided = share(&find(&json["expectations"], "jit.decision@a")["met"]);
+    let released = share(&find(&json["injects"], "jit-go")["released"]);
+    assert!(decided > 0.5, "{decided}");
+    assert!((0.55..0.85).contains(&released), "{released}");
+}
+
+#[test]
+fn teams_that_act_ahead_meet_an_expectation_the_moment_it_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let ahead = r#"Profile(default: (respond: 1.0, ahead: 1.0, median: "5%", p90: "10%", blank_field: 0.0))"#;
+    let json = with_profile(&dir, ahead, EXAMPLE_2, "100");
+    // `servers` comes at 1h; Brevia preserves and opens its case within minutes of the start.
+    for id in ["servers.preserve@b", "servers.open-case@b"] {
+        let e = find(&json["expectations"], id);
+        assert_eq!(
+            (share(&e["met"]), &e["latency_p50_s"]),
+            (1.0, &Value::from(0)),
+            "{e}"
+        );
+    }
+    // Aldera is asked at the start, before it could act: it answers as asked.
+    let e = find(&json["expectations"], "breach.preserve@a");
+    assert!(e["latency_p50_s"].as_u64().unwrap() > 0, "{e}");
+    let never = r#"Profile(default: (respond: 1.0, ahead: 0.0, median: "5%", p90: "10%"))"#;
+    let json = with_profile(&dir, never, EXAMPLE_2, "100");
+    let e = find(&json["expectations"], "servers.preserve@b");
+    assert!(e["latency_p50_s"].as_u64().unwrap() > 0, "{e}");
+}
+
+#[test]
+fn expectations_still_running_at_the_end_are_not_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let silent = r#"Profile(default: (respond: 0.0))"#;
+    let json = with_profile(&dir, silent, EXAMPLE_2, "50");
+    // `late-news` comes at 8h with 4h to answer; the exercise ends at 12h, exactly then.
+    let e = find(&json["expectations"], "late-news.ack@a");
+    assert_eq!(
+        share(&e["missed"]),
+        1.0,
+        "a deadline at the end passes: {e}"
+    );
+    let json = with_profile(&dir, silent, DRILL, "50");
+    let e = find(&json["expectations"], "late.ack@cn");
+    assert_eq!(
+        (share(&e["not_due"]), share(&e["missed"])),
+        (1.0, 0.0),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_coin_toss_inject_is_released_in_about_half_of_the_runs() {
     let json = simulate_json(&[DRILL, "--runs", "2000", "--seed", "5"]);
     let coin = find(&json["injects"], "coin");
@@ -195,13 +296,29 @@ fn emitted_scripts_replay_exactly(path: &str, profile: &Profile, runs: u64) {
 
 #[test]
 fn every_run_replays_as_its_emitted_script() {
-    for path in [DRILL, OPEN_ENDED, BUILT_IN] {
+    for path in [DRILL, OPEN_ENDED, BUILT_IN, EXAMPLE_2] {
         let scenario = scenario(path);
         emitted_scripts_replay_exactly(path, &Profile::built_in(&scenario), 60);
         emitted_scripts_replay_exactly(path, &profile(SILENT, &scenario), 10);
     }
     let drill = scenario(DRILL);
     emitted_scripts_replay_exactly(DRILL, &profile(EARLY, &drill), 20);
+}
+
+#[test]
+fn every_library_scenario_replays_as_its_emitted_scripts() {
+    let mut library: Vec<_> = fs::read_dir("scenarios")
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    library.sort();
+    assert!(library.len() >= 3, "{library:?}");
+    for path in library {
+        let path = path.to_str().unwrap();
+        let scenario = scenario(path);
+        emitted_scripts_replay_exactly(path, &Profile::built_in(&scenario), 15);
+    }
 }
 
 #[test]

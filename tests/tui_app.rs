@@ -196,6 +196,20 @@ fn a_whole_exercise_with_synthetic_keys() {
     assert!(json.exists());
     assert!(dir.path().join("test-report.md").exists());
     assert!(h.screen(120, 30).contains("test-report.json"));
+    // A second export keeps the first; a link planted under the next name is not followed.
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("elsewhere.md");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&target, dir.path().join("test-report-2.md")).unwrap();
+    let first = std::fs::read(&json).unwrap();
+    h.press('e');
+    assert_eq!(std::fs::read(&json).unwrap(), first);
+    assert!(dir.path().join("test-report-2.json").exists());
+    assert!(
+        !target.exists(),
+        "the export followed a link out of its folder"
+    );
+    assert!(h.screen(120, 30).contains("test-report-3.md"));
 
     // The recorded events tell the whole story, and replay to the same report.
     let events = h.recorder.events();
@@ -262,7 +276,8 @@ fn a_whole_exercise_with_synthetic_keys() {
             .unwrap()
     };
     assert_eq!(status("mail-wave.ack@soc"), "met");
-    assert_eq!(status("mail-wave.block@soc"), "missed");
+    // Ended before its deadline: not due, not a failure (format 2).
+    assert_eq!(status("mail-wave.block@soc"), "not_due");
     assert_eq!(status("mail-wave.report@soc"), "met");
     let cert = &report.teams[1];
     assert_eq!(cert.expectations[0].id, "msg-1.advise@cert");
@@ -484,4 +499,48 @@ fn after_a_retry_the_clock_follows_what_was_recorded() {
     // Resumed, ten wall seconds are twenty scenario seconds, from where the journal is.
     h.press(' ').wait(10);
     assert_eq!(h.now(), 620);
+}
+
+#[test]
+fn while_the_journal_error_is_up_the_log_shows_only_what_the_journal_holds() {
+    let mut h = Harness::new(tmp());
+    h.press(' ').wait(2);
+    *h.recorder.fail.lock().unwrap() = Some("disk full".into());
+    // The pause cannot be recorded: it has not happened for the log either.
+    h.press(' ');
+    assert!(h.screen(80, 24).contains("disk full"));
+    let paused = |h: &Harness| h.app.log().iter().any(|(_, line)| line == "paused");
+    assert!(!paused(&h), "{:?}", h.app.log());
+    *h.recorder.fail.lock().unwrap() = None;
+    h.key(Key::Enter);
+    assert!(paused(&h), "{:?}", h.app.log());
+}
+
+/// A scenario's or a team's text never reaches a terminal as control sequences or as
+/// bidirectional controls that reorder what is read.
+#[test]
+fn no_control_or_bidi_character_reaches_the_terminal() {
+    let source = include_str!("fixtures/phishing-example/scenario.ron").replacen(
+        "title: \"",
+        "title: \"\\u{202E}evil\\u{1b}]0;pwned\\u{7} ",
+        1,
+    );
+    let scenario = ttx::scenario::load_scenario("s.ron", &source).unwrap();
+    assert!(scenario.title.contains('\u{202E}'), "{}", scenario.title);
+    let recorder = MemoryRecorder::default();
+    let app = App::new(exercise(scenario), Box::new(recorder), tmp());
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|frame| ttx::tui::ui::draw(frame, &app))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let hidden = |c: char| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c);
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|cell| !cell.symbol().contains(hidden)),
+        "a control character in a cell"
+    );
+    assert!(terminal.backend().to_string().contains("evil"));
 }

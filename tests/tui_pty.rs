@@ -43,3 +43,98 @@ fn the_app_refuses_to_start_when_its_journal_cannot_be_written() {
     app.wait_for("no-such-dir");
     assert!(!journal.exists());
 }
+
+fn journal_lines(journal: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(journal)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_signal_restores_the_terminal_and_records_the_clock() {
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron");
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j.jsonl");
+        let mut app = App::start(
+            &[
+                "run",
+                scenario,
+                "--speed",
+                "60",
+                "--journal",
+                journal.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        app.wait_for("NOT STARTED");
+        app.send(b" ");
+        app.wait_for("RUNNING");
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        app.signal(signal);
+        let status = app.wait_for_status();
+        assert_eq!(status.exit_code(), 1, "{signal}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(app.terminal_restored(), "{signal}: {}", app.text());
+        assert!(
+            app.text().contains("ttx resume"),
+            "{signal}: {}",
+            app.text()
+        );
+        let lines = journal_lines(&journal);
+        let last = lines.last().unwrap();
+        assert!(last.contains("\"event\":\"clock\""), "{signal}: {last}");
+        assert!(
+            !last.contains("\"at_s\":0,"),
+            "{signal}: no time recorded: {last}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_asks_to_quit_as_q_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron");
+    let mut app = App::start(&["run", scenario, "--journal", "j.jsonl"], dir.path());
+    app.wait_for("NOT STARTED");
+    app.send(b" ");
+    app.wait_for("RUNNING");
+    app.send(b"\x03");
+    app.wait_for("Quit while the exercise runs?");
+    app.send(b"y");
+    app.wait_for_exit();
+}
+
+#[test]
+fn ctrl_z_pauses_the_clock_until_continued() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron");
+    let mut app = App::start(
+        &["run", scenario, "--journal", journal.to_str().unwrap()],
+        dir.path(),
+    );
+    app.wait_for("NOT STARTED");
+    app.send(b" ");
+    app.wait_for("RUNNING");
+    app.send(b"\x1a");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        app.terminal_restored(),
+        "suspended with the terminal in raw mode"
+    );
+    let lines = journal_lines(&journal);
+    assert!(
+        lines.last().unwrap().contains("\"event\":\"paused\""),
+        "{lines:?}"
+    );
+    app.signal("CONT");
+    app.wait_for("Paused while ttx was suspended");
+    app.wait_for("PAUSED");
+    app.send(b"q");
+    app.wait_for("Quit");
+    app.send(b"y");
+    app.wait_for_exit();
+}

@@ -44,6 +44,9 @@ struct Key {
 pub struct Agenda {
     heap: BinaryHeap<Reverse<(Key, Due)>>,
     next_seq: u64,
+    /// Format 2: releases due at one instant in inject file order; format 1: in the order
+    /// they were planned.
+    file_order: bool,
 }
 
 /// How far a pass over the agenda may go.
@@ -57,13 +60,20 @@ pub enum Horizon {
 }
 
 impl Agenda {
+    pub fn new(file_order: bool) -> Self {
+        Agenda {
+            file_order,
+            ..Agenda::default()
+        }
+    }
+
     pub fn push(&mut self, at: Secs, due: Due) {
         let key = Key {
             at,
             phase: due.phase(),
             inject: match due {
-                Due::Fire(inject) | Due::Release(inject) => inject.0,
-                Due::Deadline(_) => 0,
+                Due::Fire(inject) | Due::Release(inject) if self.file_order => inject.0,
+                _ => 0,
             },
             seq: self.next_seq,
         };

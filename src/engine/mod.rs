@@ -10,11 +10,12 @@ mod agenda;
 mod command;
 mod draw;
 mod event;
+mod queries;
 mod replay;
 mod score;
 mod triggers;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,18 @@ impl Settings {
             speed: scenario.speed,
         }
     }
+}
+
+/// Which edition of the judging rules an exercise follows. A journal records the edition of the
+/// ttx that wrote it, and a replay must follow the same rules to rebuild the same exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rules {
+    /// Format 1: a response that names an item is matched only against that item; the releases
+    /// a trigger causes are queued behind those already due; simultaneous releases in the order
+    /// they were planned.
+    Format1,
+    /// Format 2 (the scenario-format spec's Precise rules 16–26).
+    Format2,
 }
 
 /// Where an inject stands.
@@ -230,19 +243,26 @@ pub struct Exercise {
     last_sender: Option<usize>,
     notes: Vec<Note>,
     agenda: Agenda,
-    /// Injects whose trigger fired and whose draw is still to be decided: a stack whose top is
-    /// drawn next, so each release is carried through (depth first) before its siblings.
-    fired: Vec<InjectIx>,
+    /// Injects whose trigger fired and whose draw is still to be decided, the next at the
+    /// front. Format 2 puts what an event fires at the front, so each release is carried
+    /// through (depth first) before its siblings; format 1 queued it at the back.
+    fired: VecDeque<InjectIx>,
     /// The injects fired by the event being applied, pushed onto `fired` in file order once
     /// the event is folded in.
     batch: Vec<InjectIx>,
     /// An inject scheduled with no delay: released right after its draw.
     releasing: Option<InjectIx>,
+    rules: Rules,
 }
 
 impl Exercise {
     pub fn new(scenario: Arc<Scenario>, settings: Settings) -> Self {
-        let mut agenda = Agenda::default();
+        Exercise::with_rules(scenario, settings, Rules::Format2)
+    }
+
+    /// An exercise judged by an earlier edition of the rules: to replay an old journal.
+    pub fn with_rules(scenario: Arc<Scenario>, settings: Settings, rules: Rules) -> Self {
+        let mut agenda = Agenda::new(rules == Rules::Format2);
         for (i, inject) in scenario.injects.iter().enumerate() {
             if let crate::scenario::Trigger::At(at) = inject.when {
                 agenda.push(at, Due::Fire(InjectIx(i)));
@@ -269,9 +289,10 @@ impl Exercise {
             last_sender: None,
             notes: Vec::new(),
             agenda,
-            fired: Vec::new(),
+            fired: VecDeque::new(),
             batch: Vec::new(),
             releasing: None,
+            rules,
             scenario,
         }
     }
@@ -607,6 +628,9 @@ impl Exercise {
                 });
             }
         }
+        if self.rules == Rules::Format1 && response.answers.is_some() {
+            return self.judge_named_format_1(response);
+        }
         let named = self.named_candidate(response.team, response.action, response.answers)?;
         Ok(
             match named.or_else(|| self.earliest_candidate(response.team, response.action)) {
@@ -615,6 +639,28 @@ impl Exercise {
                 None => Outcome::Unexpected,
             },
         )
+    }
+
+    /// Format 1: a response naming an item satisfies that item's expectation or nothing.
+    fn judge_named_format_1(&self, response: &Response) -> Result<Outcome, Refusal> {
+        let candidate = |ix: &ExpectationIx| {
+            let e = &self.expectations[ix.0];
+            e.done.is_none() && e.team == response.team && e.accepts(response.action)
+        };
+        let named = match response.answers {
+            Some(Answers::Inject(inject)) => {
+                self.by_inject[inject.0].iter().copied().find(candidate)
+            }
+            Some(Answers::Message(n)) => {
+                let message = self.message(n).ok_or(Refusal::UnknownMessage {
+                    n,
+                    sent: self.messages.len() as u64,
+                })?;
+                message.replies.iter().copied().find(candidate)
+            }
+            None => None,
+        };
+        Ok(named.map_or(Outcome::Unexpected, Outcome::Satisfied))
     }
 
     /// The named item's candidate for this team and action (Precise rule 22), or `None` when it
@@ -774,7 +820,7 @@ impl Exercise {
                 );
                 continue;
             }
-            if let Some(&inject) = self.fired.last() {
+            if let Some(&inject) = self.fired.front() {
                 let event = self.decide_fire(inject, self.now);
                 self.record(event, events);
                 continue;
@@ -890,7 +936,7 @@ impl Exercise {
                     fired_at: *at,
                     release_at: *release_at,
                 };
-                if release_at == at {
+                if release_at == at && self.rules == Rules::Format2 {
                     // No delay: carried through right after its draw (Precise rule 16).
                     self.releasing = Some(*inject);
                 } else {
@@ -1165,11 +1211,25 @@ impl Exercise {
             return;
         }
         let mut batch = std::mem::take(&mut self.batch);
-        batch.sort_unstable();
-        batch.dedup();
-        for inject in batch.into_iter().rev() {
-            if self.injects[inject.0] == InjectState::Waiting && !self.fired.contains(&inject) {
-                self.fired.push(inject);
+        let waiting = |exercise: &Self, inject: &InjectIx| {
+            exercise.injects[inject.0] == InjectState::Waiting && !exercise.fired.contains(inject)
+        };
+        match self.rules {
+            Rules::Format2 => {
+                batch.sort_unstable();
+                batch.dedup();
+                for inject in batch.into_iter().rev() {
+                    if waiting(self, &inject) {
+                        self.fired.push_front(inject);
+                    }
+                }
+            }
+            Rules::Format1 => {
+                for inject in batch {
+                    if waiting(self, &inject) {
+                        self.fired.push_back(inject);
+                    }
+                }
             }
         }
     }

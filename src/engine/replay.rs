@@ -268,7 +268,7 @@ impl Exercise {
                 )),
             };
         }
-        if let Some(&front) = self.fired.last() {
+        if let Some(&front) = self.fired.front() {
             return match event {
                 // A trigger's draw happens when it fires: now.
                 Event::Scheduled { inject, .. } | Event::Skipped { inject, .. }

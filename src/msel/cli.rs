@@ -1,13 +1,13 @@
 //! `ttx msel export` and `ttx msel import`: files in and out around [`super::import`] and
 //! [`super::export_csv`] / [`super::export_xlsx`].
 
-use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 
 use super::{ColumnMap, ImportOptions, MAX_FILE_BYTES, Source, export_csv, export_xlsx, import};
+use crate::files::{MAX_INPUT_BYTES, check_output, read_bounded, read_text, write_output};
 use crate::scenario::{load_scenario, parse_duration};
 
 #[derive(Subcommand)]
@@ -20,6 +20,9 @@ pub enum MselCommand {
         /// The MSEL to write: FILE.csv or FILE.xlsx.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// Replace the output if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// Read an MSEL (.csv, .xlsx, .ods or .json) into a commented RON scenario that validates;
     /// to stdout without -o.
@@ -29,6 +32,9 @@ pub enum MselCommand {
         /// The scenario to write (RON).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// Replace the output if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
         /// The tool that wrote the MSEL (default: recognised from the file).
         #[arg(long, value_enum, default_value_t = FromArg::Auto)]
         from: FromArg,
@@ -57,10 +63,15 @@ pub enum FromArg {
 /// problems are printed already. Either way the exit code is 1.
 pub fn run(command: MselCommand) -> Result<(), Option<String>> {
     match command {
-        MselCommand::Export { scenario, output } => export(&scenario, output.as_deref()),
+        MselCommand::Export {
+            scenario,
+            output,
+            force,
+        } => export(&scenario, output.as_deref(), force),
         MselCommand::Import {
             file,
             output,
+            force,
             from,
             map,
             within,
@@ -72,9 +83,14 @@ pub fn run(command: MselCommand) -> Result<(), Option<String>> {
                 .ok_or_else(|| {
                     format!("--within \"{within}\" is not a duration above 0, such as \"30m\"")
                 })?;
+            if let Some(output) = &output {
+                let mut inputs = vec![(file.as_path(), "the MSEL being read")];
+                inputs.extend(map.as_deref().map(|m| (m, "the map being read")));
+                check_output(output, &inputs, force).map_err(|e| e.to_string())?;
+            }
             let map = match map {
                 Some(path) => {
-                    let text = read_text(&path)?;
+                    let text = read_text(&path, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
                     Some(ColumnMap::parse(&path.display().to_string(), &text)?)
                 }
                 None => None,
@@ -91,20 +107,15 @@ pub fn run(command: MselCommand) -> Result<(), Option<String>> {
                 within,
                 sheet,
             };
-            import_file(&file, output.as_deref(), &options)
+            import_file(&file, output.as_deref(), force, &options)
         }
     }
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
-}
-
-fn write_out(output: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
+/// Writes to the output file (checked already) or, without one, to stdout.
+fn write_out(output: Option<&Path>, bytes: &[u8], force: bool) -> Result<(), String> {
     match output {
-        Some(path) => {
-            fs::write(path, bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))
-        }
+        Some(path) => write_output(path, bytes, force).map_err(|e| e.to_string()),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
@@ -115,9 +126,14 @@ fn write_out(output: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-fn export(scenario: &Path, output: Option<&Path>) -> Result<(), Option<String>> {
+fn export(scenario: &Path, output: Option<&Path>, force: bool) -> Result<(), Option<String>> {
+    if let Some(output) = output {
+        check_output(output, &[(scenario, "the scenario being read")], force)
+            .map_err(|e| e.to_string())?;
+    }
     let name = scenario.display().to_string();
-    let loaded = load_scenario(&name, &read_text(scenario)?).map_err(|diagnostics| {
+    let text = read_text(scenario, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
+    let loaded = load_scenario(&name, &text).map_err(|diagnostics| {
         diagnostics
             .iter()
             .map(ToString::to_string)
@@ -138,7 +154,7 @@ fn export(scenario: &Path, output: Option<&Path>) -> Result<(), Option<String>> 
             )));
         }
     };
-    write_out(output, &bytes)?;
+    write_out(output, &bytes, force)?;
     if let Some(path) = output {
         eprintln!(
             "wrote {}: {} injects, {} teams",
@@ -153,23 +169,16 @@ fn export(scenario: &Path, output: Option<&Path>) -> Result<(), Option<String>> 
 fn import_file(
     file: &Path,
     output: Option<&Path>,
+    force: bool,
     options: &ImportOptions,
 ) -> Result<(), Option<String>> {
     let name = file.display().to_string();
-    let size = fs::metadata(file)
-        .map_err(|e| format!("{name}: cannot read: {e}"))?
-        .len();
-    if size > MAX_FILE_BYTES as u64 {
-        return Err(Some(format!(
-            "{name}: the file has {size} bytes; an MSEL is read up to {MAX_FILE_BYTES} bytes"
-        )));
-    }
-    let bytes = fs::read(file).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let bytes = read_bounded(file, MAX_FILE_BYTES as u64).map_err(|e| e.to_string())?;
     let imported = import(&name, &bytes, options)?;
     for problem in &imported.problems {
         eprintln!("{}", problem.render(&name));
     }
-    write_out(output, imported.ron.as_bytes())?;
+    write_out(output, imported.ron.as_bytes(), force)?;
     let unread = imported
         .problems
         .iter()

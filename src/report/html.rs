@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::report::Report;
-use crate::report::people::{self, Table};
+use crate::report::people::{self, Item, Table};
 use crate::report::svg;
 use crate::scenario::Scenario;
 
@@ -128,7 +128,14 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     out.push_str("<h3>Observations: areas for improvement</h3>\n");
     list(&mut out, &aar.improvements);
     section(&mut out, "What was exchanged");
-    table(&mut out, &aar.exchanged, None);
+    if !aar.decisions.rows.is_empty() {
+        out.push_str("<h3>Decisions</h3>\n");
+        table(&mut out, &aar.decisions, Some(6));
+    }
+    out.push_str("<h3>Hotline messages</h3>\n");
+    items(&mut out, &aar.hotline);
+    out.push_str("<h3>Responses</h3>\n");
+    items(&mut out, &aar.responses);
     section(&mut out, "Timeline");
     out.push_str(&svg::timeline(report, scenario));
     table(&mut out, &aar.timeline, None);
@@ -183,6 +190,31 @@ fn table(out: &mut String, table: &Table, status: Option<usize>) {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table></div>\n");
+}
+
+/// Nested lists: each item, its details under it, then the items answering it.
+fn items(out: &mut String, list: &[Item]) {
+    if list.is_empty() {
+        out.push_str("<p>None.</p>\n");
+        return;
+    }
+    out.push_str("<ul>\n");
+    for item in list {
+        let _ = write!(out, "<li>{}", escape(&item.text));
+        if !item.details.is_empty() {
+            out.push_str("\n<ul class=\"details\">\n");
+            for detail in &item.details {
+                let _ = writeln!(out, "<li>{}</li>", escape(detail));
+            }
+            out.push_str("</ul>\n");
+        }
+        if !item.replies.is_empty() {
+            out.push('\n');
+            items(out, &item.replies);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ul>\n");
 }
 
 fn list(out: &mut String, items: &[String]) {

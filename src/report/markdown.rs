@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::report::Report;
-use crate::report::people::{self, Table};
+use crate::report::people::{self, Item, Table};
 use crate::scenario::Scenario;
 
 pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
@@ -61,7 +61,14 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     out.push_str("### Observations: areas for improvement\n\n");
     list(&mut out, &aar.improvements);
     out.push_str("## What was exchanged\n\n");
-    table(&mut out, &aar.exchanged);
+    if !aar.decisions.rows.is_empty() {
+        out.push_str("### Decisions\n\n");
+        table(&mut out, &aar.decisions);
+    }
+    out.push_str("### Hotline messages\n\n");
+    items(&mut out, &aar.hotline, 0);
+    out.push_str("### Responses\n\n");
+    items(&mut out, &aar.responses, 0);
     out.push_str("## Timeline\n\n");
     table(&mut out, &aar.timeline);
     out.push_str("## Appendix A: Improvement Plan\n\n");
@@ -96,6 +103,25 @@ fn table(out: &mut String, table: &Table) {
         out.push_str(&row(&mut cells.iter().map(|c| text(c))));
     }
     out.push('\n');
+}
+
+/// Nested lists: each item, its details indented under it, then the items answering it.
+fn items(out: &mut String, list: &[Item], depth: usize) {
+    if list.is_empty() && depth == 0 {
+        out.push_str("None.\n\n");
+        return;
+    }
+    let indent = "  ".repeat(depth);
+    for item in list {
+        let _ = writeln!(out, "{indent}- {}", text(&item.text));
+        for detail in &item.details {
+            let _ = writeln!(out, "{indent}  - {}", text(detail));
+        }
+        items(out, &item.replies, depth + 1);
+    }
+    if depth == 0 {
+        out.push('\n');
+    }
 }
 
 fn list(out: &mut String, items: &[String]) {

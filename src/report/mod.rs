@@ -29,13 +29,10 @@ pub struct Report {
     pub messages: Vec<MessageReport>,
     pub unexpected: Vec<UnexpectedReport>,
     pub notes: Vec<NoteReport>,
-    /// Every accepted response in the order made (format 2; see `Report::format_2`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responses: Option<Vec<ResponseReport>>,
-    /// Every response, whatever the format, for the people's renderings (not a JSON key: a
-    /// format-1 report keeps format 1's keys).
-    #[serde(skip)]
-    pub sent: Vec<ResponseReport>,
+    /// Every accepted response in the order made; a JSON key since format 2 (see
+    /// `Report::format_2`), always shown to people.
+    #[serde(skip_serializing_if = "Responses::not_in_json")]
+    pub responses: Responses,
     /// The exercise's metadata from the scenario (evaluation.md).
     pub exercise: ExerciseReport,
     /// Per objective, each team with scored critical tasks and then the joint row.
@@ -96,6 +93,25 @@ pub struct PlanItemReport {
     pub poc: Option<String>,
     pub start: Option<String>,
     pub completion: Option<String>,
+}
+
+/// The responses, and whether the JSON has them (format 1's report keeps its keys exactly).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Responses {
+    pub in_json: bool,
+    pub list: Vec<ResponseReport>,
+}
+
+impl Responses {
+    fn not_in_json(&self) -> bool {
+        !self.in_json
+    }
+}
+
+impl Serialize for Responses {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.list.serialize(serializer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -296,13 +312,15 @@ impl Report {
                 response: format_2.then_some(n),
             })
             .collect();
-        let sent: Vec<ResponseReport> = exercise
-            .responses()
-            .iter()
-            .enumerate()
-            .map(|(n, r)| response_report(exercise, n, r))
-            .collect();
-        let responses = format_2.then(|| sent.clone());
+        let responses = Responses {
+            in_json: format_2,
+            list: exercise
+                .responses()
+                .iter()
+                .enumerate()
+                .map(|(n, r)| response_report(exercise, n, r))
+                .collect(),
+        };
         let notes = exercise
             .notes()
             .iter()
@@ -323,7 +341,6 @@ impl Report {
             unexpected,
             notes,
             responses,
-            sent,
             exercise: exercise_report(scenario),
             ratings: ratings(exercise, debrief),
             improvement_plan: improvement_plan(exercise, debrief),

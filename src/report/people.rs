@@ -6,7 +6,9 @@ use time::OffsetDateTime;
 
 use crate::report::debrief::parse_wall;
 use crate::report::evaluation::Rating;
-use crate::report::{ExpectationReport, RatingReport, Report, TeamReport};
+use crate::report::{
+    ExpectationReport, MessageReport, RatingReport, Report, ResponseReport, TeamReport,
+};
 use crate::scenario::{Scenario, Secs, format_secs};
 
 pub(super) struct Table {
@@ -24,6 +26,13 @@ pub(super) struct TeamPart {
     pub score: String,
     pub objectives: Table,
     pub expectations: Table,
+}
+
+/// A line of a list, with lines of detail under it and the items that answer it.
+pub(super) struct Item {
+    pub text: String,
+    pub details: Vec<String>,
+    pub replies: Vec<Item>,
 }
 
 /// One objective's analysis: its ratings, critical tasks, strengths and areas for improvement.
@@ -56,7 +65,12 @@ pub(super) struct Aar {
     pub summary: Table,
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
-    pub exchanged: Table,
+    /// Every decision: who chose what, when, and how long it took.
+    pub decisions: Table,
+    /// The hotline messages with what they said, each followed by the messages answering it.
+    pub hotline: Vec<Item>,
+    /// Every response with its fields and note, and what it counted for.
+    pub responses: Vec<Item>,
     pub timeline: Table,
     pub plan: Table,
     pub participants: Table,
@@ -101,6 +115,171 @@ fn action_name(scenario: &Scenario, id: &str) -> String {
         Some(ix) => scenario.action(ix).name.clone(),
         None => id.to_string(),
     }
+}
+
+/// People's name first, the id second: "Aldera — National Cyber Agency (a)".
+fn team_label(scenario: &Scenario, id: &str) -> String {
+    format!("{} ({id})", team_name(scenario, id))
+}
+
+fn action_label(scenario: &Scenario, id: &str) -> String {
+    format!("{} ({id})", action_name(scenario, id))
+}
+
+fn inject_label(scenario: &Scenario, id: &str) -> String {
+    format!("“{}” ({id})", inject_title(scenario, id))
+}
+
+/// A response's fields as `name: text` lines, a blank one shown as such.
+fn field_lines(response: &ResponseReport) -> Vec<String> {
+    response
+        .fields
+        .iter()
+        .map(|(name, text)| match text.as_str() {
+            Some(text) if !text.trim().is_empty() => format!("{name}: {text}"),
+            _ => format!("{name}: (blank)"),
+        })
+        .collect()
+}
+
+fn decisions(report: &Report, scenario: &Scenario) -> Table {
+    let dash = || "—".to_string();
+    let rows = report
+        .teams
+        .iter()
+        .flat_map(|team| {
+            team.expectations.iter().filter_map(move |e| {
+                let choices = e.choices.as_ref()?;
+                let inject = e
+                    .inject
+                    .as_deref()
+                    .map_or_else(dash, |i| inject_label(scenario, i));
+                Some(vec![
+                    format!("{inject}: {}", e.id),
+                    team_label(scenario, &team.id),
+                    choices
+                        .iter()
+                        .map(|c| action_name(scenario, c))
+                        .collect::<Vec<_>>()
+                        .join(" / "),
+                    e.action
+                        .as_deref()
+                        .map_or_else(|| "not chosen".into(), |a| action_label(scenario, a)),
+                    e.done_at_s.map_or_else(dash, format_secs),
+                    e.latency_s.map_or_else(dash, format_secs),
+                    e.status.to_string(),
+                ])
+            })
+        })
+        .collect();
+    Table {
+        head: head(&[
+            "Decision",
+            "Team",
+            "Choices",
+            "Chosen",
+            "Decided at",
+            "Time taken",
+            "Status",
+        ]),
+        rows,
+    }
+}
+
+/// The messages, each followed by those that answer it (by `in_reply_to`).
+fn hotline(report: &Report, scenario: &Scenario) -> Vec<Item> {
+    fn item(m: &MessageReport, report: &Report, scenario: &Scenario) -> Item {
+        let to: Vec<String> = m.to.iter().map(|t| team_label(scenario, t)).collect();
+        let what = match &m.action {
+            Some(action) => action_label(scenario, action),
+            None => "free message".into(),
+        };
+        let mut details = Vec::new();
+        if let Some(text) = &m.text {
+            details.push(format!("“{text}”"));
+        }
+        if let Some(response) = m.response.and_then(|r| report.responses.list.get(r)) {
+            details.extend(field_lines(response));
+            if let Some(note) = &response.note {
+                details.push(format!("Note: {note}"));
+            }
+        }
+        let replies = report
+            .messages
+            .iter()
+            .filter(|r| r.in_reply_to.flatten() == Some(m.n) || answers(r, report) == Some(m.n))
+            .map(|r| item(r, report, scenario))
+            .collect();
+        Item {
+            text: format!(
+                "Message {} at {}, {} → {}: {what}",
+                m.n,
+                format_secs(m.sent_at_s),
+                team_label(scenario, &m.from),
+                to.join(", ")
+            ),
+            details,
+            replies,
+        }
+    }
+    /// The message a message answers: its `in_reply_to`, or for a format-1 report (which has
+    /// no such key) the message its response named.
+    fn answers(m: &MessageReport, report: &Report) -> Option<u64> {
+        if m.in_reply_to.is_some() {
+            return None;
+        }
+        report.responses.list.get(m.response?)?.message
+    }
+    report
+        .messages
+        .iter()
+        .filter(|m| m.in_reply_to.flatten().is_none() && answers(m, report).is_none())
+        .map(|m| item(m, report, scenario))
+        .collect()
+}
+
+fn responses(report: &Report, scenario: &Scenario) -> Vec<Item> {
+    report
+        .responses
+        .list
+        .iter()
+        .map(|r| {
+            let mut details = Vec::new();
+            match (&r.inject, r.message) {
+                (Some(inject), _) => {
+                    details.push(format!("Answers inject {}", inject_label(scenario, inject)));
+                }
+                (None, Some(n)) => details.push(format!("Answers message {n}")),
+                (None, None) => {}
+            }
+            details.extend(field_lines(r));
+            if let Some(note) = &r.note {
+                details.push(format!("Note: {note}"));
+            }
+            let ended = report.ended_at_s.is_some();
+            details.push(match (&r.satisfied, r.ahead) {
+                (Some(id), false) => format!("Counted for {id}"),
+                (Some(id), true) => {
+                    format!("Done ahead of time; counted for {id} when it was asked for")
+                }
+                (None, true) if ended => {
+                    "Done ahead of time; never asked for (an unexpected action, not scored)".into()
+                }
+                (None, true) => "Done ahead of time; will count when it is asked for".into(),
+                (None, false) => "Matched no expectation: an unexpected action, not scored".into(),
+            });
+            Item {
+                text: format!(
+                    "{} — {}: {}",
+                    format_secs(r.at_s),
+                    team_label(scenario, &r.team),
+                    action_label(scenario, &r.action)
+                ),
+                details,
+                replies: Vec::new(),
+            }
+        })
+        .collect()
 }
 
 pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
@@ -251,7 +430,9 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
         summary,
         strengths,
         improvements,
-        exchanged: exchanged(report, scenario),
+        decisions: decisions(report, scenario),
+        hotline: hotline(report, scenario),
+        responses: responses(report, scenario),
         timeline: timeline(report, scenario),
         plan: plan(report, scenario),
         participants: participants(report, scenario),
@@ -469,76 +650,6 @@ pub(super) fn task_name(e: &ExpectationReport, scenario: &Scenario) -> String {
     }
 }
 
-/// Every message, threaded: a reply follows what it answers, indented by "↳".
-fn exchanged(report: &Report, scenario: &Scenario) -> Table {
-    let parent = |m: &crate::report::MessageReport| -> Option<u64> {
-        m.in_reply_to.flatten().or_else(|| {
-            m.response
-                .and_then(|n| report.sent.get(n))
-                .and_then(|r| r.message)
-        })
-    };
-    let mut order: Vec<(usize, &crate::report::MessageReport)> = Vec::new();
-    fn visit<'a>(
-        report: &'a Report,
-        parent: &dyn Fn(&crate::report::MessageReport) -> Option<u64>,
-        of: Option<u64>,
-        depth: usize,
-        order: &mut Vec<(usize, &'a crate::report::MessageReport)>,
-    ) {
-        for m in &report.messages {
-            let p = parent(m).filter(|p| report.messages.iter().any(|o| o.n == *p));
-            if p == of && !order.iter().any(|(_, seen)| seen.n == m.n) && depth < 32 {
-                order.push((depth, m));
-                visit(report, parent, Some(m.n), depth + 1, order);
-            }
-        }
-    }
-    visit(report, &parent, None, 0, &mut order);
-    let rows = order
-        .into_iter()
-        .map(|(depth, m)| {
-            let what = match (&m.action, &m.text) {
-                (Some(action), _) => action_name(scenario, action),
-                (None, _) => "Free message".into(),
-            };
-            let content = match (&m.text, m.response) {
-                (Some(text), _) => text.clone(),
-                (None, Some(n)) => report
-                    .sent
-                    .get(n)
-                    .map(|r| {
-                        r.fields
-                            .iter()
-                            .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default()))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    })
-                    .unwrap_or_default(),
-                (None, None) => String::new(),
-            };
-            vec![
-                format!("{}{}", "↳ ".repeat(depth), m.n),
-                format_secs(m.sent_at_s),
-                format!(
-                    "{} → {}",
-                    team_name(scenario, &m.from),
-                    m.to.iter()
-                        .map(|t| team_name(scenario, t))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                what,
-                content,
-            ]
-        })
-        .collect();
-    Table {
-        head: head(&["No.", "Sent", "From → to", "What", "Content"]),
-        rows,
-    }
-}
-
 fn participants(report: &Report, scenario: &Scenario) -> Table {
     Table {
         head: head(&["Team", "Organisations"]),
@@ -588,7 +699,7 @@ fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
             .iter()
             .map(|e| {
                 vec![
-                    e.id.clone(),
+                    format!("{} ({})", e.title, e.id),
                     format_secs(e.released_at_s),
                     format_secs(e.due_at_s),
                     e.done_at_s.map_or_else(dash, format_secs),

@@ -5,6 +5,21 @@
 //! whole seconds with units from days down to seconds.
 
 use super::model::Secs;
+use crate::ron_file::{Errors, FromValue, Value};
+
+/// A duration as written in a file (`within: "15m"`), in whole seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Duration(pub Secs);
+
+impl FromValue for Duration {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        let text = String::from_value(value, field, errors)?;
+        parse_duration(&text)
+            .map(Duration)
+            .map_err(|e| errors.push(value.span(), format!("`{field}`: {e}")))
+            .ok()
+    }
+}
 
 const UNITS: [(char, Secs); 4] = [('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
 

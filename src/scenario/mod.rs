@@ -1,13 +1,13 @@
 //! Scenario files: the model, loading with positioned diagnostics, and validation.
 
-pub mod diagnostic;
+mod check;
 pub mod duration;
 pub mod load;
 pub mod model;
-pub mod read;
-pub mod ron_tree;
+pub mod raw;
+mod resolve;
 
-pub use diagnostic::Diagnostic;
+pub use crate::ron_file::Diagnostic;
 pub use duration::{format_secs, parse_duration};
-pub use load::load_scenario;
+pub use load::{Validated, load_scenario, validate_scenario};
 pub use model::*;

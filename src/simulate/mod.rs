@@ -30,9 +30,8 @@ pub use run::{SimulatedRun, simulate};
 pub use summary::Summary;
 use tally::{Layout, Tally};
 
-/// Runs folded by one task before it hands its tally on: enough to amortise the tally's
-/// creation, few enough to keep both cores busy to the end.
-const RUNS_PER_TASK: usize = 64;
+/// Slices of runs per core.
+const TASKS_PER_THREAD: usize = 4;
 /// The progress bar appears only once a simulation has taken this long.
 const PROGRESS_AFTER: Duration = Duration::from_millis(500);
 
@@ -48,7 +47,7 @@ pub struct SimulateArgs {
     /// The scenario file (RON); without it, the built-in scenario.
     pub scenario: Option<PathBuf>,
     /// How many runs to play.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub runs: u64,
     /// The simulated teams' profile (RON); without it, a built-in "typical team".
     #[arg(long)]
@@ -150,20 +149,21 @@ pub fn summarise(
 ) -> Summary {
     let layout = Layout::of(scenario);
     let bar = Progress::new(runs, progress);
-    // Rayon splits ranges of usize evenly; on 64-bit targets every u64 fits.
-    let count = usize::try_from(runs).unwrap_or(usize::MAX);
-    let tally = (0..count)
+    // A few contiguous slices of runs per core: each folds its runs into one tally, so only a
+    // handful of tallies are ever made and merged, and a slow slice is evened out by the others.
+    let tasks = (rayon::current_num_threads() * TASKS_PER_THREAD).clamp(1, 1024) as u64;
+    let slice = |task: u64| (u128::from(runs) * u128::from(task) / u128::from(tasks)) as u64;
+    let tally = (0..tasks)
         .into_par_iter()
-        .with_min_len(RUNS_PER_TASK)
-        .fold(
-            || Tally::new(scenario, &layout),
-            |mut tally, number| {
-                let run = simulate(scenario, profile, seed, number as u64, false);
+        .map(|task| {
+            let mut tally = Tally::new(scenario, &layout);
+            for number in slice(task)..slice(task + 1) {
+                let run = simulate(scenario, profile, seed, number, false);
                 tally.add(&layout, &run);
                 bar.tick();
-                tally
-            },
-        )
+            }
+            tally
+        })
         .reduce(|| Tally::new(scenario, &layout), Tally::merge);
     bar.finish();
     Summary::of(scenario, profile, &layout, &tally, seed)

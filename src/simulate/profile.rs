@@ -3,9 +3,11 @@
 //! loader's positioned diagnostics, then resolved against the scenario once, so that a run looks
 //! every behaviour up by team and action without a name in sight.
 
-use crate::scenario::diagnostic::{Diagnostic, SourceMap};
-use crate::scenario::read::{Errors, Fields, list_names, parse_file};
-use crate::scenario::ron_tree::{Kind, Value};
+use crate::ron_file::Presence::Optional;
+use crate::ron_file::{
+    Diagnostic, Errors, Fields, FromValue, Kind, Presence, SourceMap, Value, list_names, parse_file,
+};
+use crate::scenario::duration::Duration;
 use crate::scenario::{ActionIx, InjectIx, Scenario, Secs, TeamIx, Trigger, parse_duration};
 
 /// The standard normal distribution's 90th percentile, Φ⁻¹(0.9): a log-normal time whose median
@@ -156,8 +158,20 @@ impl Profile {
     }
 }
 
-const PROFILE_FIELDS: &[&str] = &["default", "teams", "actions", "decisions", "manual"];
-const BEHAVIOUR_FIELDS: &[&str] = &["respond", "median", "p90", "blank_field", "ahead"];
+const PROFILE_FIELDS: &[(&str, Presence)] = &[
+    ("default", Optional),
+    ("teams", Optional),
+    ("actions", Optional),
+    ("decisions", Optional),
+    ("manual", Optional),
+];
+const BEHAVIOUR_FIELDS: &[(&str, Presence)] = &[
+    ("respond", Optional),
+    ("median", Optional),
+    ("p90", Optional),
+    ("blank_field", Optional),
+    ("ahead", Optional),
+];
 
 /// Reads a profile file and checks its names against the scenario; `file` names the file in
 /// diagnostics, which are positioned like a scenario's.
@@ -182,9 +196,9 @@ fn read_profile(
     scenario: &Scenario,
     file: &str,
 ) -> Option<Profile> {
-    let f = errors.fields(tree, "Profile", "the profile", PROFILE_FIELDS, &[])?;
+    let f = errors.fields(tree, "Profile", "the profile", PROFILE_FIELDS)?;
     let default = f
-        .optional("default")
+        .get_optional("default")
         .map_or(Some(Layer::default()), |v| read_layer(errors, v));
     let teams = keyed(errors, &f, "teams", |errors, key, value| {
         let team = named(errors, key, "team", scenario.team_ix(&key.text), || {
@@ -217,7 +231,7 @@ fn read_profile(
             );
             return None;
         }
-        Some((inject, errors.duration(value, "manual")?))
+        Some((inject, Duration::from_value(value, "manual", errors)?.0))
     });
     Some(Profile::resolve(
         file.to_string(),
@@ -244,7 +258,7 @@ fn keyed<T>(
     field: &str,
     mut read: impl FnMut(&mut Errors, &Key, &Value) -> Option<T>,
 ) -> Option<Vec<T>> {
-    let Some(value) = f.optional(field) else {
+    let Some(value) = f.get_optional(field) else {
         return Some(Vec::new());
     };
     let Kind::Map(entries) = &value.kind else {
@@ -261,7 +275,7 @@ fn keyed<T>(
     let mut good = true;
     let mut seen: Vec<String> = Vec::new();
     for (key, value) in entries {
-        let Some(text) = errors.string(key, field) else {
+        let Some(text) = String::from_value(key, field, errors) else {
             good = false;
             continue;
         };
@@ -296,7 +310,7 @@ fn named<I>(
 }
 
 fn read_layer(errors: &mut Errors, value: &Value) -> Option<Layer> {
-    let f = errors.fields(value, "Behaviour", "a behaviour", BEHAVIOUR_FIELDS, &[])?;
+    let f = errors.fields(value, "Behaviour", "a behaviour", BEHAVIOUR_FIELDS)?;
     let respond = optional(errors, &f, "respond", probability);
     let blank_field = optional(errors, &f, "blank_field", probability);
     let ahead = optional(errors, &f, "ahead", probability);
@@ -352,14 +366,14 @@ fn optional<T>(
     name: &str,
     read: impl FnOnce(&mut Errors, &Value, &str) -> Option<T>,
 ) -> Option<Option<T>> {
-    match f.optional(name) {
+    match f.get_optional(name) {
         None => Some(None),
         Some(v) => read(errors, v, name).map(Some),
     }
 }
 
 fn probability(errors: &mut Errors, value: &Value, name: &str) -> Option<f64> {
-    let p = errors.number(value, name)?;
+    let p = f64::from_value(value, name, errors)?;
     if (0.0..=1.0).contains(&p) {
         Some(p)
     } else {
@@ -373,7 +387,7 @@ fn probability(errors: &mut Errors, value: &Value, name: &str) -> Option<f64> {
 
 /// `"50%"` (a share of the deadline) or a duration such as `"20m"`.
 fn time(errors: &mut Errors, value: &Value, name: &str) -> Option<Time> {
-    let text = errors.string(value, name)?;
+    let text = String::from_value(value, name, errors)?;
     let read = match text.trim().strip_suffix('%') {
         Some(number) => number
             .trim()
@@ -409,9 +423,19 @@ fn read_decision(
                 text: id.to_string(),
                 at: key.at,
             };
-            named(errors, &inject, "inject", scenario.inject_ix(id), || {
+            let found = named(errors, &inject, "inject", scenario.inject_ix(id), || {
                 list_names(scenario.injects.iter().map(|i| i.id.as_str()))
-            })
+            });
+            match found {
+                Some(ix) if decision_of(scenario, ix).is_none() => {
+                    errors.push(
+                        key.at,
+                        format!("inject `{id}` has no decision (`decide: [...]`)"),
+                    );
+                    None
+                }
+                found => found,
+            }
         }
         None => {
             errors.push(
@@ -438,7 +462,7 @@ fn read_decision(
     let mut weights = Vec::with_capacity(entries.len());
     let mut good = true;
     for (action, weight) in entries {
-        let action_ix = errors.string(action, "decisions").and_then(|id| {
+        let action_ix = String::from_value(action, "decisions", errors).and_then(|id| {
             let key = Key {
                 text: id,
                 at: action.at,
@@ -451,7 +475,7 @@ fn read_decision(
                 || list_names(scenario.actions.iter().map(|a| a.id.as_str())),
             )
         });
-        let weight = errors.number(weight, "decisions").and_then(|w| {
+        let weight = f64::from_value(weight, "decisions", errors).and_then(|w| {
             if w.is_finite() && w >= 0.0 {
                 Some(w)
             } else {
@@ -461,6 +485,21 @@ fn read_decision(
                 );
                 None
             }
+        });
+        let choices = inject.and_then(|i| decision_of(scenario, i)).unwrap_or(&[]);
+        let action_ix = action_ix.filter(|a| {
+            let known = inject.is_none() || choices.contains(a);
+            if !known {
+                errors.push_with(action.at, || {
+                    format!(
+                        "`{}` is not a choice of `{}` (choices: {})",
+                        scenario.action(*a).id,
+                        key.text,
+                        list_names(choices.iter().map(|c| scenario.action(*c).id.as_str()))
+                    )
+                });
+            }
+            known
         });
         match (action_ix, weight) {
             (Some(a), Some(w)) => weights.push((a, w)),
@@ -474,6 +513,16 @@ fn read_decision(
     Some((inject?, good.then_some(weights)?))
 }
 
+/// The choices of an inject's decision, if it has one.
+pub fn decision_of(scenario: &Scenario, inject: InjectIx) -> Option<&[ActionIx]> {
+    scenario
+        .inject(inject)
+        .expect
+        .iter()
+        .find(|e| e.is_decision())
+        .map(|e| e.choices())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,11 +531,14 @@ mod tests {
     const SCENARIO: &str = r#"Scenario(
     title: "t",
     teams: [(id: "us", name: "Us"), (id: "cn", name: "Cn")],
-    actions: [(id: "ack", name: "Ack"), (id: "rfa", name: "Rfa", fields: ["a", "b"])],
+    actions: [(id: "ack", name: "Ack"), (id: "rfa", name: "Rfa", fields: ["a", "b"]),
+              (id: "go", name: "Go"), (id: "stop", name: "Stop")],
     injects: [
         (id: "detect", when: At("0m"), to: ["us", "cn"], title: "t", body: "b",
          expect: [(action: "ack", within: "1h")]),
         (id: "press", when: Manual, to: ["us"], title: "t", body: "b"),
+        (id: "jit", when: At("1h"), to: ["us"], title: "t", body: "b",
+         expect: [(decide: ["go", "stop"], within: "1h")]),
     ],
 )"#;
 
@@ -563,12 +615,36 @@ mod tests {
                 "4:22: `median` and `p90` must both be shares (\"50%\") or both durations (\"20m\")",
                 "4:58: `p90` must not be shorter than `median`",
                 "5:17: `detect`: a decision is named `INJECT.decision`, such as `jit.decision`",
-                "5:41: unknown inject `nope` (known: detect, press)",
-                "5:59: unknown action `zzz` (known: ack, rfa)",
+                "5:41: unknown inject `nope` (known: detect, press, jit)",
+                "5:59: unknown action `zzz` (known: ack, rfa, go, stop)",
                 "5:66: a choice's weight is a number from 0 up, not -1",
                 "6:14: inject `detect` is not `Manual`: its trigger releases it, so `manual` cannot",
                 "7:5: unknown field `extra` in the profile (fields: default, teams, actions, decisions, manual)",
             ]
+        );
+    }
+
+    #[test]
+    fn decisions_name_an_inject_with_a_decision_and_its_choices() {
+        let source = r#"Profile(decisions: {
+    "jit.decision": {"go": 3, "ack": 1},
+    "press.decision": {"go": 1},
+    "jit.decision": {"go": 0},
+})"#;
+        assert_eq!(
+            errors(source),
+            vec![
+                "2:31: `ack` is not a choice of `jit.decision` (choices: go, stop)",
+                "3:5: inject `press` has no decision (`decide: [...]`)",
+                "4:5: `jit.decision` is given twice in `decisions`",
+            ]
+        );
+        let good = r#"Profile(decisions: {"jit.decision": {"go": 3, "stop": 1}})"#;
+        let scenario = scenario();
+        let profile = load_profile("p.ron", good, &scenario).unwrap();
+        assert_eq!(
+            profile.decisions[2],
+            vec![(ActionIx(2), 3.0), (ActionIx(3), 1.0)]
         );
     }
 

@@ -6,16 +6,19 @@
 //! script that `ttx run --script` plays to the same report.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
+use chacha20::ChaCha8Rng;
+use chacha20::rand_core::{Rng, SeedableRng};
+use rand_distr::weighted::WeightedIndex;
 use rand_distr::{Bernoulli, Distribution, LogNormal};
 
-use crate::engine::{Answers, Command, Event, Exercise, ExpectationIx, Response, Settings, Source};
-use crate::scenario::{Scenario, Secs};
-use crate::simulate::profile::Profile;
+use crate::engine::{
+    Answers, Command, Event, Exercise, Expectation, ExpectationIx, Response, Settings, Source,
+};
+use crate::scenario::{ActionIx, Scenario, Secs, TeamIx};
+use crate::simulate::profile::{Behaviour, Profile};
 
 /// What every simulated answer writes in a field it does not leave blank.
 const FIELD_TEXT: &str = "simulated";
@@ -51,23 +54,42 @@ struct Plans {
 }
 
 impl Plans {
-    fn push(&mut self, at: Secs, command: Command, answers: Option<ExpectationIx>) {
+    fn push(&mut self, at: Secs, command: Command, answers: Option<ExpectationIx>) -> u64 {
         let seq = self.commands.len() as u64;
         self.commands.push(Some((command, answers)));
         self.queue.push(Reverse((at, seq)));
+        seq
     }
 
-    fn next_at(&self) -> Option<Secs> {
+    /// A plan given up; it leaves the queue when it comes up.
+    fn cancel(&mut self, seq: u64) {
+        self.commands[seq as usize] = None;
+    }
+
+    /// Drops given-up plans from the front, so that the front is a step that will be taken.
+    fn prune(&mut self) {
+        while let Some(Reverse((_, seq))) = self.queue.peek() {
+            if self.commands[*seq as usize].is_some() {
+                break;
+            }
+            self.queue.pop();
+        }
+    }
+
+    fn next_at(&mut self) -> Option<Secs> {
+        self.prune();
         self.queue.peek().map(|Reverse((at, _))| *at)
     }
 
     fn pop(&mut self) -> Option<(Secs, Command, Option<ExpectationIx>)> {
+        self.prune();
         let Reverse((at, seq)) = self.queue.pop()?;
         let (command, answers) = self.commands[seq as usize].take()?;
         Some((at, command, answers))
     }
 
-    fn is_empty(&self) -> bool {
+    fn is_empty(&mut self) -> bool {
+        self.prune();
         self.queue.is_empty()
     }
 }
@@ -79,6 +101,8 @@ struct Room<'p> {
     /// Expectations seen so far (they are numbered in creation order).
     seen: usize,
     last_activity: Secs,
+    /// Planned `ahead` responses not yet taken, by team and action.
+    ahead: HashMap<(TeamIx, ActionIx), u64>,
 }
 
 /// Plays run `run` of a simulation seeded by `base`; `record` keeps the commands for a script.
@@ -104,7 +128,9 @@ pub fn simulate(
         },
         seen: 0,
         last_activity: 0,
+        ahead: HashMap::new(),
     };
+    room.plan_ahead(scenario);
     for (inject, at) in &profile.manual {
         room.plans.push(*at, Command::Release(*inject), None);
     }
@@ -174,13 +200,16 @@ impl Room<'_> {
     fn fork(&self) -> Self {
         Room {
             profile: self.profile,
-            rng: self.rng.clone(),
+            // `chacha20`'s generator is not `Clone` (a cipher's state is not copied by accident):
+            // its state is copied through the crate's own serialised form.
+            rng: ChaCha8Rng::deserialize_state(&self.rng.serialize_state()),
             plans: Plans {
                 queue: self.plans.queue.clone(),
                 commands: self.plans.commands.clone(),
             },
             seen: self.seen,
             last_activity: self.last_activity,
+            ahead: self.ahead.clone(),
         }
     }
 
@@ -217,34 +246,27 @@ impl Room<'_> {
             if e.done.is_some() || exercise.ended_at().is_some() {
                 continue;
             }
-            // A decision is answered with its first choice.
-            let Some(chosen) = e.action.or_else(|| e.choices.first().copied()) else {
+            // Asked now, a team that meant to act ahead answers as it answers anything asked.
+            for action in e.accepted() {
+                if let Some(seq) = self.ahead.remove(&(e.team, *action)) {
+                    self.plans.cancel(seq);
+                }
+            }
+            let Some(chosen) = self.choose(e) else {
                 continue;
             };
             let behaviour = *self.profile.behaviour(e.team, chosen);
             if !draw(&mut self.rng, behaviour.respond) {
                 continue;
             }
-            let within = e.due_at - e.released_at;
-            let latency = match behaviour.log_normal(within) {
-                // The parameters are finite by construction; a degenerate σ of 0 is a constant.
-                Some((mu, sigma)) => LogNormal::new(mu, sigma)
-                    .map_or(0.0, |d| d.sample(&mut self.rng))
-                    .round() as Secs,
-                None => 0,
+            let latency = self.latency(&behaviour, e.due_at - e.released_at);
+            // A decision requires every field of the action chosen.
+            let required: Vec<usize> = if e.is_decision() {
+                (0..scenario.action(chosen).fields.len()).collect()
+            } else {
+                e.required.clone()
             };
-            let action = scenario.action(chosen);
-            let fields = action
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(f, name)| {
-                    let blank =
-                        e.required.contains(&f) && draw(&mut self.rng, behaviour.blank_field);
-                    let text = if blank { "" } else { FIELD_TEXT };
-                    (name.clone(), text.to_string())
-                })
-                .collect();
+            let fields = self.fields(&scenario, chosen, &required, behaviour.blank_field);
             let answers = match e.source {
                 Source::Inject(inject, _) => Answers::Inject(inject),
                 Source::Message(n) => Answers::Message(n),
@@ -258,6 +280,105 @@ impl Room<'_> {
             };
             let at = e.released_at.saturating_add(latency).max(now);
             self.plans.push(at, Command::Respond(response), Some(ix));
+        }
+    }
+
+    /// The action a team takes for an expectation: the one expected, or a decision's choice
+    /// drawn by the profile's weights (equal by default).
+    fn choose(&mut self, e: &Expectation) -> Option<ActionIx> {
+        if !e.is_decision() {
+            return e.action;
+        }
+        let weights = match e.source {
+            Source::Inject(inject, _) => self.profile.decisions[inject.0].as_slice(),
+            Source::Message(_) => &[],
+        };
+        let weight_of = |choice: &ActionIx| {
+            if weights.is_empty() {
+                1.0
+            } else {
+                weights
+                    .iter()
+                    .find(|(a, _)| a == choice)
+                    .map_or(0.0, |(_, w)| *w)
+            }
+        };
+        let index = WeightedIndex::new(e.choices.iter().map(weight_of))
+            .ok()?
+            .sample(&mut self.rng);
+        e.choices.get(index).copied()
+    }
+
+    /// A response time in whole seconds, for an expectation that allows `within`.
+    fn latency(&mut self, behaviour: &Behaviour, within: Secs) -> Secs {
+        match behaviour.log_normal(within) {
+            // The parameters are finite by construction; a σ of 0 gives the median itself.
+            Some((mu, sigma)) => LogNormal::new(mu, sigma)
+                .map_or(0.0, |d| d.sample(&mut self.rng))
+                .round() as Secs,
+            None => 0,
+        }
+    }
+
+    /// Every field of the action, each of `required` left blank with probability `blank`.
+    fn fields(
+        &mut self,
+        scenario: &Scenario,
+        action: ActionIx,
+        required: &[usize],
+        blank: f64,
+    ) -> Vec<(String, String)> {
+        scenario
+            .action(action)
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, name)| {
+                let left_blank = required.contains(&f) && draw(&mut self.rng, blank);
+                let text = if left_blank { "" } else { FIELD_TEXT };
+                (name.clone(), text.to_string())
+            })
+            .collect()
+    }
+
+    /// At the start: each team, for each `ahead` action it is expected to take somewhere, may
+    /// decide to take it before it is asked, after its usual response time counted against the
+    /// first deadline for that action (a ready response then meets the expectation as soon as
+    /// it is created).
+    fn plan_ahead(&mut self, scenario: &Scenario) {
+        for (t, _) in scenario.teams.iter().enumerate() {
+            let team = TeamIx(t);
+            for (a, action) in scenario.actions.iter().enumerate() {
+                let action_ix = ActionIx(a);
+                if !action.ahead || !action.allows(team) {
+                    continue;
+                }
+                let first = scenario.injects.iter().find_map(|inject| {
+                    inject
+                        .expect
+                        .iter()
+                        .find(|x| x.action() == Some(action_ix) && x.by.contains(&team))
+                        .map(|x| (x.within, x.fields.clone()))
+                });
+                let Some((within, required)) = first else {
+                    continue;
+                };
+                let behaviour = *self.profile.behaviour(team, action_ix);
+                if !draw(&mut self.rng, behaviour.ahead) {
+                    continue;
+                }
+                let at = self.latency(&behaviour, within);
+                let fields = self.fields(scenario, action_ix, &required, behaviour.blank_field);
+                let response = Response {
+                    team,
+                    action: action_ix,
+                    fields,
+                    note: None,
+                    answers: None,
+                };
+                let seq = self.plans.push(at, Command::Respond(response), None);
+                self.ahead.insert((team, action_ix), seq);
+            }
         }
     }
 }

@@ -12,7 +12,8 @@ use crate::simulate::tally::{
 
 /// A contingency that fires in at least this share of the runs is flagged.
 const NEARLY_ALWAYS: f64 = 0.95;
-/// An expectation done on time in fewer than this share of its copies is flagged.
+/// An expectation answered in most of its copies but on time in fewer than this share of them
+/// is flagged.
 const RARELY_ON_TIME: f64 = 0.1;
 /// ... provided it exists in at least this share of the runs.
 const OFTEN_ENOUGH: f64 = 0.05;
@@ -161,6 +162,16 @@ fn score_summary(s: &ScoreTally) -> Option<ScoreSummary> {
     })
 }
 
+/// A time for reading: to the minute from an hour on, where seconds are noise (the JSON's
+/// figures keep them).
+pub fn rough(secs: Secs) -> String {
+    if secs >= 3600 {
+        format_secs(secs.saturating_add(30) / 60 * 60)
+    } else {
+        format_secs(secs)
+    }
+}
+
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
@@ -234,15 +245,20 @@ impl Summary {
                 let copies: u64 = t.statuses.iter().sum();
                 let on_time =
                     t.statuses[Tallied::Met as usize] + t.statuses[Tallied::Incomplete as usize];
-                let flag = if share(t.due_after_end, runs) > 0.5 {
+                // Only answers that come, but late, say the deadline is the problem; teams that
+                // do not answer at all say nothing about it.
+                let done = on_time + t.statuses[Tallied::Late as usize];
+                let not_due = share(t.statuses[Tallied::NotDue as usize], runs);
+                let flag = if not_due > 0.5 {
                     warnings.push(format!(
                         "`{}` is still running when the exercise ends in {} of runs: its deadline \
                          falls after the usual end, so it can only be not due",
                         row.id,
-                        percent(share(t.due_after_end, runs))
+                        percent(not_due)
                     ));
                     Some(FLAG_NOT_DUE)
                 } else if share(copies, runs) >= OFTEN_ENOUGH
+                    && share(done, copies) >= 0.5
                     && share(on_time, copies) < RARELY_ON_TIME
                 {
                     warnings.push(format!(
@@ -321,9 +337,9 @@ impl Summary {
             warnings.push(format!(
                 "the exercise's length varies by more than half its median: {} in one run of ten, \
                  {} at the median, {} in one run of ten at the other end",
-                format_secs(duration_s.p10),
-                format_secs(duration_s.p50),
-                format_secs(duration_s.p90)
+                rough(duration_s.p10),
+                rough(duration_s.p50),
+                rough(duration_s.p90)
             ));
         }
         let ran_out = share(runs - tally.cut_by_end, runs);
@@ -333,9 +349,9 @@ impl Summary {
                 warnings.push(format!(
                     "nothing happens after {} in nine runs of ten: the planned end at {} leaves \
                      {} with nothing to do",
-                    format_secs(last_activity_s.p90),
-                    format_secs(end),
-                    format_secs(idle)
+                    rough(last_activity_s.p90),
+                    rough(end),
+                    rough(idle)
                 ));
             }
         }

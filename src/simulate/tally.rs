@@ -149,8 +149,6 @@ pub struct RowTally {
     /// Copies by status, in `Tallied` order.
     pub statuses: [u64; 5],
     pub latency: Distribution,
-    /// Copies not done whose deadline had not passed when the exercise ended.
-    pub due_after_end: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -340,14 +338,14 @@ impl Tally {
                 Status::Met => Tallied::Met,
                 Status::Incomplete => Tallied::Incomplete,
                 Status::Late => Tallied::Late,
-                // Not done; `due_after_end` below counts those whose deadline was still to come.
-                Status::Missed | Status::NotDue | Status::Open | Status::Overdue => Tallied::Missed,
+                Status::NotDue => Tallied::NotDue,
+                // An ended exercise has no open or overdue copies; were it otherwise, not done
+                // by the end is missed.
+                Status::Missed | Status::Open | Status::Overdue => Tallied::Missed,
             };
             tally.statuses[status as usize] += 1;
-            if let Some(done) = &e.done {
-                tally.latency.record(done.at.saturating_sub(e.released_at));
-            } else if e.due_at > ended_at {
-                tally.due_after_end += 1;
+            if let Some(latency) = e.latency() {
+                tally.latency.record(latency);
             }
         }
         for (t, tally) in self.teams.iter_mut().enumerate() {
@@ -393,7 +391,6 @@ impl Tally {
                 *m += t;
             }
             mine.latency.merge(&theirs.latency);
-            mine.due_after_end += theirs.due_after_end;
         }
         for (mine, theirs) in self.teams.iter_mut().zip(&other.teams) {
             mine.score.merge(&theirs.score);

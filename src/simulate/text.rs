@@ -2,24 +2,19 @@
 
 use std::fmt::Write;
 
-use crate::scenario::{Scenario, Secs, format_secs};
-use crate::simulate::summary::{Percentiles, ScoreSummary, Summary};
+use crate::scenario::{Scenario, Secs};
+use crate::simulate::summary::{Percentiles, ScoreSummary, Summary, rough};
 
 fn percent(share: f64) -> String {
     format!("{:>3.0}%", share * 100.0)
 }
 
 fn spread(p: &Percentiles) -> String {
-    format!(
-        "{} / {} / {}",
-        format_secs(p.p10),
-        format_secs(p.p50),
-        format_secs(p.p90)
-    )
+    format!("{} / {} / {}", rough(p.p10), rough(p.p50), rough(p.p90))
 }
 
 fn latency(s: Option<Secs>) -> String {
-    s.map_or("-".to_string(), format_secs)
+    s.map_or("-".to_string(), rough)
 }
 
 fn score(s: &ScoreSummary) -> String {
@@ -60,7 +55,7 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
             let _ = writeln!(
                 out,
                 "  planned end {}: still busy at the end in {} of runs; last activity {}",
-                format_secs(end),
+                rough(end),
                 percent(summary.ends.by_end).trim(),
                 spread(&summary.last_activity_s)
             );

@@ -6,10 +6,12 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::app::{App, speed_str};
-use super::text::clock;
+use super::keymap::{Action, Context};
+use super::seat::Shown;
+use super::text::{clock, speed_str};
+use super::widgets::key_span;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
     let mut lines = vec![
@@ -50,12 +52,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             None => "when nothing more is due, or by hand".to_string(),
         }
     )));
-    start.push(Line::from(format!("Journal: {}", app.journal_location)));
+    start.push(Line::from(format!(
+        "Journal: {}",
+        app.session.journal_location()
+    )));
     start.push(Line::from(vec![
         Span::raw("Press "),
-        Span::styled(" space ", Style::new().reversed()),
+        key_span(Context::Briefing, Action::StartPause),
         Span::raw(" to start the clock, "),
-        Span::styled(" tab ", Style::new().reversed()),
+        key_span(Context::Briefing, Action::NextView),
         Span::raw(" to look at the console first."),
     ]));
     let [top, bottom] = area.layout(&Layout::vertical([
@@ -74,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.report.scroll, 0)),
+            .scroll((app.seat.report.scroll, 0)),
         area,
     );
 }

@@ -15,13 +15,13 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
-use super::app::App;
+use super::seat::Shown;
 use super::text::{clock, state, trigger};
-use super::ui::{countdown, urgency};
+use super::widgets::{countdown, urgency};
 use crate::engine::InjectState;
-use crate::scenario::{InjectIx, TeamIx, Trigger};
+use crate::scenario::{InjectIx, TeamIx};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let [status, middle, log] = area.layout(&Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(6),
@@ -31,32 +31,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Percentage(62),
         Constraint::Percentage(38),
     ]));
-    let next = next_inject(app);
+    let next = app.exercise().next_release();
     render_status(frame, status, app, next);
     render_events(frame, events, app, next);
     render_teams(frame, teams, app);
     render_log(frame, log, app);
 }
 
-/// The inject that will be released next by itself, if any.
-fn next_inject(app: &App) -> Option<(InjectIx, u64)> {
-    let exercise = app.exercise();
-    let scenario = exercise.scenario();
-    let mut best: Option<(InjectIx, u64)> = None;
-    for (i, s) in exercise.inject_states().iter().enumerate() {
-        let at = match (s, &scenario.injects[i].when) {
-            (InjectState::Scheduled { release_at, .. }, _) => *release_at,
-            (InjectState::Waiting, Trigger::At(at)) => *at,
-            _ => continue,
-        };
-        if best.is_none_or(|(_, b)| at < b) {
-            best = Some((InjectIx(i), at));
-        }
-    }
-    best
-}
-
-fn render_status(frame: &mut Frame, area: Rect, app: &App, next: Option<(InjectIx, u64)>) {
+fn render_status(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(InjectIx, u64)>) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
     let now = exercise.now();
@@ -85,14 +67,14 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App, next: Option<(InjectI
             exercise.responses().len(),
             exercise.messages().len(),
             exercise.notes().len(),
-            app.journal_location
+            app.session.journal_location()
         )),
     ];
     let block = Block::default().borders(Borders::TOP).title(" Clock ");
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn render_events(frame: &mut Frame, area: Rect, app: &App, next: Option<(InjectIx, u64)>) {
+fn render_events(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(InjectIx, u64)>) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
     let block = Block::default()
@@ -102,7 +84,7 @@ fn render_events(frame: &mut Frame, area: Rect, app: &App, next: Option<(InjectI
     frame.render_widget(block, area);
     let height = inner.height.saturating_sub(1).max(1) as usize;
     let count = scenario.injects.len();
-    let selected = app.console.selected.min(count.saturating_sub(1));
+    let selected = app.seat.console.selected.min(count.saturating_sub(1));
     // Pages of `height` rows: the selected row is always visible; only visible rows are built.
     let first = selected / height * height;
     let rows = (first..count.min(first + height)).map(|i| {
@@ -147,7 +129,7 @@ fn render_events(frame: &mut Frame, area: Rect, app: &App, next: Option<(InjectI
     frame.render_widget(table, inner);
 }
 
-fn render_teams(frame: &mut Frame, area: Rect, app: &App) {
+fn render_teams(frame: &mut Frame, area: Rect, app: &Shown) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
     let now = exercise.now() as i64;
@@ -158,34 +140,36 @@ fn render_teams(frame: &mut Frame, area: Rect, app: &App) {
         let team = TeamIx(t);
         let score = exercise.team_score(team);
         let title = format!(
-            " {} · score {:.0}% ({:.2}/{:.2}) ",
+            " {} · score {} ({:.2}/{:.2}) ",
             scenario.team(team).id,
-            score.value().unwrap_or(0.0) * 100.0,
+            // Nothing scored yet (open expectations are not): no percentage to show.
+            score
+                .value()
+                .map_or_else(|| "—".to_string(), |v| format!("{:.0}%", v * 100.0)),
             score.credit,
             score.weight
         );
         let block = Block::default().borders(Borders::ALL).title(title);
         let inner = block.inner(*team_area);
         frame.render_widget(block, *team_area);
-        let mut open: Vec<_> = exercise
-            .expectations()
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.team == team && e.done.is_none())
-            .collect();
-        open.sort_by_key(|(_, e)| e.due_at);
+        let open = exercise.open_expectations(team);
         let mut lines: Vec<Line> = open
             .iter()
             .take(inner.height as usize)
-            .map(|(ix, e)| {
+            .map(|ix| {
+                let e = exercise.expectation(*ix);
                 let left = e.due_at as i64 - now;
-                let id = exercise.expectation_id(crate::engine::ExpectationIx(*ix));
+                let id = exercise.expectation_id(*ix);
                 let id = id
                     .rsplit_once('@')
                     .map_or(id.clone(), |(a, _)| a.to_string());
+                let countdown = countdown(left);
+                let id_width = (inner.width as usize)
+                    .saturating_sub(countdown.chars().count() + 1)
+                    .max(8);
                 Line::from(vec![
-                    Span::raw(format!("{id:<22.22} ")),
-                    Span::styled(countdown(left), urgency(left, e.due_at - e.released_at)),
+                    Span::raw(format!("{} ", fit(&id, id_width))),
+                    Span::styled(countdown, urgency(left, e.due_at - e.released_at)),
                 ])
             })
             .collect();
@@ -195,14 +179,7 @@ fn render_teams(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::from(format!("… {more} more open").italic()));
         }
         if lines.is_empty() {
-            let done = exercise
-                .expectations()
-                .iter()
-                .enumerate()
-                .filter(|(ix, e)| {
-                    e.team == team && exercise.status(crate::engine::ExpectationIx(*ix)).is_done()
-                })
-                .count();
+            let done = exercise.done_count(team);
             lines.push(Line::from(
                 format!("nothing open · {done} done").fg(Color::DarkGray),
             ));
@@ -211,13 +188,20 @@ fn render_teams(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-fn render_log(frame: &mut Frame, area: Rect, app: &App) {
-    let block = Block::default().borders(Borders::ALL).title(" Log ");
+fn render_log(frame: &mut Frame, area: Rect, app: &Shown) {
+    let log = app.session.log();
+    let back = app.seat.console.log_back.min(log.len());
+    let title = if back == 0 {
+        " Log ".to_string()
+    } else {
+        format!(" Log ({back} lines back) ")
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let log = app.log();
-    let start = log.len().saturating_sub(inner.height as usize);
-    let lines: Vec<Line> = log[start..]
+    let end = log.len() - back;
+    let start = end.saturating_sub(inner.height as usize);
+    let lines: Vec<Line> = log[start..end]
         .iter()
         .map(|(at, text)| {
             Line::from(vec![
@@ -227,4 +211,14 @@ fn render_log(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `text` cut to `width` characters, with an ellipsis when cut, padded to `width`.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        format!("{text:<width$}")
+    } else {
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
 }

@@ -1,167 +1,61 @@
-//! Dialogs drawn over the screen: release by hand, observation, confirmations, the response
-//! form.
+//! Dialogs drawn over the screen: each form draws itself; here are the confirmations and the
+//! inject opened from the console.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use ratatui_textarea::TextArea;
 
-use super::app::{App, ConfirmKind, Dialog, NoteForm, ResponseDialog, ResponseForm, Stage};
-use super::text::{clock, short, state};
-use super::ui::{centred, popup};
-use crate::engine::{Answers, NoteKind, Source};
+use super::keymap::{Action, Context};
+use super::seat::{ConfirmKind, Dialog, Shown, Stage};
+use super::text::{clock, state, trigger};
+use super::widgets::{centred, key_span, popup};
 use crate::scenario::InjectIx;
 
-pub fn render(frame: &mut Frame, body: Rect, app: &App) {
-    match &app.dialog {
-        None => {}
-        Some(Dialog::Release { selected }) => release(frame, body, app, *selected),
-        Some(Dialog::Note(form)) => note(frame, body, app, form),
-        Some(Dialog::Confirm(kind)) => confirm(frame, body, app, *kind),
-        Some(Dialog::Respond(dialog)) => respond(frame, body, app, dialog),
-    }
-}
-
-fn release(frame: &mut Frame, body: Rect, app: &App, selected: usize) {
+pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let wanted = scenario.injects.len() as u16 + 5;
-    let area = centred(body, 76, wanted.min(body.height));
-    let inner = popup(frame, area, "Release an inject by hand, now", Color::Yellow);
-    let [list, help] = inner.layout(&Layout::vertical([
-        Constraint::Min(1),
-        Constraint::Length(2),
-    ]));
-    let height = list.height.max(1) as usize;
-    let first = selected / height * height;
-    let lines: Vec<Line> = (first..scenario.injects.len().min(first + height))
-        .map(|i| {
-            let inject = &scenario.injects[i];
-            let s = exercise.inject_state(InjectIx(i));
-            let released = matches!(s, crate::engine::InjectState::Released { .. });
-            let mut style = if released {
-                Style::new().fg(Color::DarkGray)
-            } else {
-                Style::new()
-            };
-            if i == selected {
-                style = style.add_modifier(Modifier::REVERSED);
+    match &app.seat.dialog {
+        None => {}
+        Some(Dialog::Release(picker)) => picker.render(frame, body, exercise),
+        Some(Dialog::Note(form)) => form.render(frame, body, scenario),
+        Some(Dialog::Confirm(kind)) => confirm(frame, body, app, *kind),
+        Some(Dialog::Inject(inject)) => inject_detail(frame, body, app, *inject),
+        Some(Dialog::Message(form)) => form.render(frame, body, exercise),
+        Some(Dialog::Seats) => seats(frame, body, app),
+        Some(Dialog::Respond(dialog)) => match &dialog.stage {
+            Stage::Pick(picker) => {
+                let actions = app.session.actions_for(dialog.team, &picker.filter());
+                let title = format!(
+                    "{} responds: choose an action",
+                    scenario.team(dialog.team).id
+                );
+                picker.render(frame, body, &title, scenario, &actions);
             }
-            Line::styled(
-                format!(
-                    "{:<14.14} {:<20.20} {}",
-                    inject.id,
-                    state(s, &inject.when),
-                    inject.title
-                ),
-                style,
-            )
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), list);
-    let notes = scenario
-        .injects
-        .get(selected)
-        .and_then(|i| i.notes.clone())
-        .map(|n| format!("Notes: {n}"))
-        .unwrap_or_else(|| {
-            format!(
-                "Releases at T+{}; ignores delay, jitter and chance.",
-                clock(exercise.now())
-            )
-        });
-    frame.render_widget(
-        Paragraph::new(notes).wrap(Wrap { trim: true }).italic(),
-        help,
-    );
-}
-
-fn field_line(label: &str, value: String, focused: bool) -> Line<'static> {
-    let label_style = if focused {
-        Style::new().fg(Color::Cyan).bold()
-    } else {
-        Style::new().bold()
-    };
-    Line::from(vec![
-        Span::styled(format!("{label:<12}"), label_style),
-        Span::raw(if focused {
-            format!("◀ {value} ▶")
-        } else {
-            format!("  {value}")
-        }),
-    ])
-}
-
-fn text_area(frame: &mut Frame, area: Rect, text: &TextArea<'static>, focused: bool) {
-    let mut text = text.clone();
-    if focused {
-        text.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
-        text.set_style(Style::new().bg(Color::Rgb(40, 40, 60)));
-    } else {
-        text.set_cursor_style(Style::new());
-        text.set_style(Style::new().bg(Color::Rgb(30, 30, 30)));
-    }
-    frame.render_widget(&text, area);
-}
-
-fn note(frame: &mut Frame, body: Rect, app: &App, form: &NoteForm) {
-    let scenario = app.exercise().scenario();
-    let area = centred(body, 70, 12);
-    let inner = popup(frame, area, "Add an observation", Color::Cyan);
-    let [kind, team, label, text, error] = inner.layout(&Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(2),
-        Constraint::Length(1),
-    ]));
-    let kind_text = match form.kind {
-        NoteKind::Strength => "strength",
-        NoteKind::Improvement => "area for improvement",
-    };
-    frame.render_widget(field_line("Kind", kind_text.into(), form.focus == 0), kind);
-    let team_text = form
-        .team
-        .map(|t| scenario.team(t).name.clone())
-        .unwrap_or_else(|| "everyone (no team)".into());
-    frame.render_widget(field_line("Team", team_text, form.focus == 1), team);
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            "Observation (enter saves, ctrl-j new line)",
-            if form.focus == 2 {
-                Style::new().fg(Color::Cyan).bold()
-            } else {
-                Style::new().bold()
-            },
-        )),
-        label,
-    );
-    text_area(frame, text, &form.text, form.focus == 2);
-    if let Some(e) = &form.error {
-        frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
+            Stage::Form(form) => form.render(frame, body, exercise),
+        },
     }
 }
 
-fn confirm(frame: &mut Frame, body: Rect, app: &App, kind: ConfirmKind) {
-    let exercise = app.exercise();
+fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: ConfirmKind) {
     let (title, lines) = match kind {
-        ConfirmKind::End => (
+        ConfirmKind::End(at) => (
             "End the exercise?",
             vec![
                 Line::from(format!(
-                    "End now, at T+{}? Everything due now happens first;",
-                    clock(exercise.now())
+                    "End now, at T+{}? Everything due by then happens first;",
+                    clock(at)
                 )),
-                Line::from("every expectation not done becomes missed. This cannot be undone."),
+                Line::from("an expectation past its deadline becomes missed; one still"),
+                Line::from("to come is not due, not scored. This cannot be undone."),
             ],
         ),
         ConfirmKind::Quit => (
             "Quit while the exercise runs?",
             vec![
                 Line::from("The exercise is not finished. Everything so far is in the journal:"),
-                Line::from(app.journal_location.clone()),
+                Line::from(app.session.journal_location().to_string()),
                 Line::from("`ttx resume` continues it later."),
             ],
         ),
@@ -171,244 +65,121 @@ fn confirm(frame: &mut Frame, body: Rect, app: &App, kind: ConfirmKind) {
     let mut lines = lines;
     lines.push(Line::from(""));
     lines.push(Line::from(vec![
-        Span::styled(" y ", Style::new().reversed()),
+        key_span(Context::Confirm, Action::Yes),
         Span::raw(" yes   "),
-        Span::styled(" n ", Style::new().reversed()),
+        key_span(Context::Confirm, Action::No),
         Span::raw(" no"),
     ]));
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn respond(frame: &mut Frame, body: Rect, app: &App, dialog: &ResponseDialog) {
-    let scenario = app.exercise().scenario();
-    let team = scenario.team(dialog.team);
-    match &dialog.stage {
-        Stage::Pick { filter, selected } => {
-            let actions = app.actions_for(dialog.team, filter.value());
-            let area = centred(body, 72, body.height);
-            let inner = popup(
-                frame,
-                area,
-                &format!("{} responds: choose an action", team.id),
-                Color::Cyan,
-            );
-            let [filter_area, list, description] = inner.layout(&Layout::vertical([
-                Constraint::Length(1),
-                Constraint::Min(1),
-                Constraint::Length(3),
-            ]));
-            frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    "Filter: ".bold(),
-                    Span::raw(filter.value().to_string()),
-                    Span::styled(" ", Style::new().reversed()),
-                ])),
-                filter_area,
-            );
-            let height = list.height.max(1) as usize;
-            let first = selected / height * height;
-            let lines: Vec<Line> = actions
-                .iter()
-                .enumerate()
-                .skip(first)
-                .take(height)
-                .map(|(i, a)| {
-                    let action = scenario.action(*a);
-                    let hotline = if action.message.is_some() { " ✉" } else { "" };
-                    let style = if i == *selected {
-                        Style::new().add_modifier(Modifier::REVERSED)
-                    } else {
-                        Style::new()
-                    };
-                    Line::styled(format!("{:<14} {}{hotline}", action.id, action.name), style)
-                })
-                .collect();
-            if lines.is_empty() {
-                frame.render_widget(
-                    Paragraph::new("No action matches the filter.".fg(Color::DarkGray)),
-                    list,
-                );
-            } else {
-                frame.render_widget(Paragraph::new(lines), list);
-            }
-            let text = actions
-                .get(*selected)
-                .map(|a| {
-                    let action = scenario.action(*a);
-                    let mut text = action.description.clone().unwrap_or_default();
-                    if !action.fields.is_empty() {
-                        text.push_str(&format!(" Fields: {}.", action.fields.join(", ")));
-                    }
-                    if action.message.is_some() {
-                        text.push_str(" ✉ sends a hotline message.");
-                    }
-                    text
-                })
-                .unwrap_or_default();
-            frame.render_widget(
-                Paragraph::new(text.trim().to_string())
-                    .wrap(Wrap { trim: true })
-                    .italic(),
-                description,
-            );
-        }
-        Stage::Form(form) => response_form(frame, body, app, dialog, form),
-    }
-}
-
-fn answers_text(app: &App, answers: Option<Answers>) -> String {
+/// Everything about one inject, for the facilitator: when, to whom, the text, the notes, and
+/// what is expected of whom.
+fn inject_detail(frame: &mut Frame, body: Rect, app: &Shown, ix: InjectIx) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    match answers {
-        None => "nothing in particular (the earliest due)".into(),
-        Some(Answers::Inject(i)) => format!("inject: {}", scenario.inject(i).title),
-        Some(Answers::Message(n)) => format!(
-            "hotline #{n} from {}",
-            exercise
-                .message(n)
-                .map(|m| scenario.team(m.from).id.as_str())
-                .unwrap_or("?")
-        ),
-    }
-}
-
-/// The required fields of the expectation this response would most likely satisfy.
-fn required_fields(app: &App, dialog: &ResponseDialog, form: &ResponseForm) -> Option<Vec<usize>> {
-    let exercise = app.exercise();
-    let answers = form.answers.get(form.answer).copied().flatten();
-    exercise
-        .expectations()
+    let inject = scenario.inject(ix);
+    let to: Vec<&str> = inject
+        .to
         .iter()
-        .filter(|e| e.team == dialog.team && e.accepts(form.action) && e.done.is_none())
-        .filter(|e| match (answers, e.source) {
-            (None, _) => true,
-            (Some(Answers::Inject(i)), Source::Inject(j, _)) => i == j,
-            (Some(Answers::Message(n)), Source::Message(m)) => n == m,
-            _ => false,
-        })
-        .min_by_key(|e| (e.due_at, e.released_at, e.source))
-        .map(|e| e.required.clone())
-}
-
-fn response_form(
-    frame: &mut Frame,
-    body: Rect,
-    app: &App,
-    dialog: &ResponseDialog,
-    form: &ResponseForm,
-) {
-    let exercise = app.exercise();
-    let scenario = exercise.scenario();
-    let action = scenario.action(form.action);
-    let required = required_fields(app, dialog, form);
-    let n = form.fields.len();
-    let heights: Vec<u16> = form
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            if form.focus == i + 1 {
-                (f.lines().len() as u16).clamp(1, 4)
-            } else {
-                1
-            }
-        })
+        .map(|t| scenario.team(*t).name.as_str())
         .collect();
-    let note_height = if form.focus == n + 1 {
-        (form.note.lines().len() as u16).clamp(1, 3)
-    } else {
-        1
-    };
-    let wanted = 2 + 2 + heights.iter().sum::<u16>() + note_height + 2 + 5;
-    let area = centred(body, 76, wanted.min(body.height));
+    let mut lines = vec![
+        Line::from(vec![
+            "Trigger: ".bold(),
+            Span::raw(trigger(scenario, &inject.when)),
+            "  State: ".bold(),
+            Span::raw(state(exercise.inject_state(ix), &inject.when)),
+        ]),
+        Line::from(vec!["To: ".bold(), Span::raw(to.join(", "))]),
+    ];
+    if let Some(from) = &inject.from {
+        lines.push(Line::from(vec!["From: ".bold(), Span::raw(from.clone())]));
+    }
+    if let Some(notes) = &inject.notes {
+        lines.push(Line::from(vec![
+            "Notes: ".bold().fg(Color::Yellow),
+            Span::raw(notes.clone()),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.extend(inject.body.lines().map(|l| Line::from(l.to_string())));
+    let expected = exercise.expectations_of_inject(ix);
+    if !expected.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from("Expected".bold()));
+        for &e in expected {
+            let expectation = exercise.expectation(e);
+            lines.push(Line::from(format!(
+                "  {} by T+{} — {}",
+                exercise.expectation_id(e),
+                clock(expectation.due_at),
+                exercise.status(e).as_str()
+            )));
+        }
+    }
+    let area = centred(
+        body,
+        body.width.saturating_sub(4).clamp(76, 110),
+        body.height,
+    );
     let inner = popup(
         frame,
         area,
-        &format!("{} · {}", scenario.team(dialog.team).id, action.name),
+        &format!("{} · {}", inject.id, inject.title),
         Color::Cyan,
     );
-    let mut constraints = vec![Constraint::Length(1), Constraint::Length(1)];
-    constraints.extend(heights.iter().map(|h| Constraint::Length(*h)));
-    constraints.push(Constraint::Length(note_height));
-    constraints.push(Constraint::Length(1));
-    constraints.push(Constraint::Length(1));
-    constraints.push(Constraint::Min(0));
-    let rows = Layout::vertical(constraints).split(inner);
-    frame.render_widget(
-        field_line(
-            "In reply to",
-            answers_text(app, form.answers.get(form.answer).copied().flatten()),
-            form.focus == 0,
-        ),
-        rows[0],
-    );
-    let hint = match &required {
-        None => "(no open expectation of this action: it will count as unexpected)",
-        Some(_) if action.fields.is_empty() => "",
-        Some(_) => "* required",
-    };
-    frame.render_widget(
-        Paragraph::new(Line::from(hint.fg(Color::DarkGray))),
-        rows[1],
-    );
-    for (i, (name, text)) in action.fields.iter().zip(&form.fields).enumerate() {
-        let is_required = required.as_ref().is_some_and(|r| r.contains(&i));
-        let focused = form.focus == i + 1;
-        let [label, value] = rows[i + 2].layout(&Layout::horizontal([
-            Constraint::Length(16),
-            Constraint::Min(1),
-        ]));
-        let label_text = format!("{name:.13}{}", if is_required { " *" } else { "" });
-        let style = if focused {
-            Style::new().fg(Color::Cyan).bold()
-        } else {
-            Style::new().bold()
-        };
-        frame.render_widget(Paragraph::new(Line::styled(label_text, style)), label);
-        text_area(frame, value, text, focused);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The facilitator's view of the server: where it listens, the host key to read out, each
+/// seat's join code, and who is connected (since when, idle for how long).
+fn seats(frame: &mut Frame, body: Rect, app: &Shown) {
+    let session = app.session;
+    let mut lines = Vec::new();
+    match session.serving() {
+        None => lines.push(Line::from(
+            "Not served: this is ttx run. `ttx serve` lets teams join over SSH.",
+        )),
+        Some(serving) => {
+            lines.push(Line::from(vec![
+                "Listening: ".bold(),
+                Span::raw(serving.address.clone()),
+            ]));
+            lines.push(Line::from(vec![
+                "Host key: ".bold(),
+                Span::raw(serving.fingerprint.clone()),
+            ]));
+            lines.push(Line::from(""));
+            lines.push(Line::from("Join codes (typed as the ssh password)".bold()));
+            if serving.codes.is_empty() {
+                lines.push(Line::from("  none: seats join with their keys"));
+            }
+            for (user, code) in &serving.codes {
+                lines.push(Line::from(format!("  {user:<14} {code}")));
+            }
+        }
     }
-    let [label, value] = rows[n + 2].layout(&Layout::horizontal([
-        Constraint::Length(16),
-        Constraint::Min(1),
-    ]));
-    let style = if form.focus == n + 1 {
-        Style::new().fg(Color::Cyan).bold()
-    } else {
-        Style::new().bold()
-    };
-    frame.render_widget(Paragraph::new(Line::styled("note", style)), label);
-    text_area(frame, value, &form.note, form.focus == n + 1);
-    let submit_style = if form.focus == form.submit_row() {
-        Style::new().fg(Color::Black).bg(Color::Green).bold()
-    } else {
-        Style::new().fg(Color::Green)
-    };
-    frame.render_widget(
-        Paragraph::new(Line::styled("[ Submit ]", submit_style)),
-        rows[n + 4],
-    );
-    let mut info = Vec::new();
-    if let Some(error) = &form.error {
-        info.push(Line::from(error.clone().fg(Color::Red)));
-    }
-    if let Some(message) = &action.message {
-        let reply = message
-            .reply
-            .as_ref()
-            .map(|r| {
-                format!(
-                    ", who must reply \"{}\" within {}",
-                    scenario.action(r.action).name,
-                    short(r.within)
-                )
-            })
-            .unwrap_or_default();
-        info.push(Line::from(
-            format!("✉ Sends a hotline message to the other teams{reply}.").italic(),
-        ));
-    }
-    info.push(Line::from(
-        "enter: next field · ctrl-s: submit · ctrl-j: new line · esc: back".fg(Color::DarkGray),
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        format!("Connected ({})", session.seats().len()).bold(),
     ));
-    frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), rows[n + 5]);
+    let wall = session.wall();
+    for seat in session.seats() {
+        lines.push(Line::from(format!(
+            "  {:<14} {:<16} {:<22} for {:<8} idle {}",
+            seat.user,
+            seat.role,
+            seat.address,
+            crate::text::short(wall.saturating_sub(seat.since).as_secs()),
+            crate::text::short(wall.saturating_sub(seat.last_key).as_secs()),
+        )));
+    }
+    let area = centred(
+        body,
+        body.width.saturating_sub(4).clamp(76, 110),
+        body.height,
+    );
+    let inner = popup(frame, area, "Seats", Color::Cyan);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

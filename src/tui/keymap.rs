@@ -25,6 +25,16 @@ pub enum Action {
     Respond,
     ToggleExpected,
     Export,
+    /// Let the teams see their results in the report.
+    ReleaseReport,
+    /// Open the selected inject from the console.
+    OpenInject,
+    LogBack,
+    LogForward,
+    /// A team writes a free hotline message.
+    OpenMessage,
+    /// The facilitator's list of seats, join codes and the host key.
+    ShowSeats,
     /// Dialogs.
     Confirm,
     Submit,
@@ -55,6 +65,9 @@ pub enum Context {
     ActionPicker,
     ResponseForm,
     RecordError,
+    InjectDetail,
+    MessageForm,
+    Seats,
 }
 
 impl Context {
@@ -72,6 +85,9 @@ impl Context {
             Context::ActionPicker => "Choose an action",
             Context::ResponseForm => "Response form",
             Context::RecordError => "Journal error",
+            Context::InjectDetail => "Inject",
+            Context::MessageForm => "Hotline message",
+            Context::Seats => "Seats",
         }
     }
 
@@ -79,7 +95,11 @@ impl Context {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Context::Note | Context::ActionPicker | Context::ResponseForm
+            Context::Note
+                | Context::ActionPicker
+                | Context::ResponseForm
+                | Context::ReleasePicker
+                | Context::MessageForm
         )
     }
 }
@@ -122,6 +142,7 @@ const GLOBAL: &[Binding] = &[
     b(K::Char('?'), A::Help, "help: every key", "help"),
     b(K::Esc, A::Back, "close, back", ""),
     b(K::Char('q'), A::Quit, "quit (asks while running)", "quit"),
+    b(K::Ctrl('c'), A::Quit, "quit, as q does", ""),
 ];
 
 const BRIEFING: &[Binding] = &[
@@ -158,8 +179,17 @@ const CONSOLE: &[Binding] = &[
         "end the exercise (asks first)",
         "end",
     ),
+    b(K::Enter, A::OpenInject, "open the selected inject", "open"),
     b(K::Down, A::Down, "next inject", ""),
     b(K::Up, A::Up, "previous inject", ""),
+    b(
+        K::Char('s'),
+        A::ShowSeats,
+        "seats, join codes, host key",
+        "",
+    ),
+    b(K::Char('['), A::LogBack, "scroll the log back", ""),
+    b(K::Char(']'), A::LogForward, "scroll the log forward", ""),
     b(K::PageDown, A::PageDown, "page down", ""),
     b(K::PageUp, A::PageUp, "page up", ""),
 ];
@@ -172,6 +202,12 @@ const TEAM: &[Binding] = &[
         "respond",
     ),
     b(K::Enter, A::Respond, "respond", ""),
+    b(
+        K::Char('m'),
+        A::OpenMessage,
+        "send a hotline message",
+        "message",
+    ),
     b(K::Down, A::Down, "next inbox item", ""),
     b(K::Up, A::Up, "previous inbox item", ""),
     b(K::PageDown, A::PageDown, "scroll the text down", ""),
@@ -187,6 +223,12 @@ const TEAM: &[Binding] = &[
 
 const REPORT: &[Binding] = &[
     b(K::Char('e'), A::Export, "export JSON + Markdown", "export"),
+    b(
+        K::Char('t'),
+        A::ReleaseReport,
+        "let the teams see their results",
+        "show teams",
+    ),
     b(
         K::Char('o'),
         A::OpenNote,
@@ -269,6 +311,29 @@ const RESPONSE_FORM: &[Binding] = &[
     b(K::Esc, A::Back, "back to the action list", "back"),
 ];
 
+const MESSAGE_FORM: &[Binding] = &[
+    b(K::Ctrl('s'), A::Submit, "send", "send"),
+    b(K::Enter, A::Confirm, "next field; send on the text", ""),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::NextField, "next field", ""),
+    b(K::Up, A::PrevField, "previous field", ""),
+    b(K::Left, A::Left, "change recipient or thread", ""),
+    b(K::Right, A::Right, "change recipient or thread", ""),
+    b(K::Ctrl('j'), A::Newline, "new line", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const SEATS: &[Binding] = &[
+    b(K::Esc, A::Back, "close", "close"),
+    b(K::Enter, A::Back, "close", ""),
+];
+
+const INJECT_DETAIL: &[Binding] = &[
+    b(K::Esc, A::Back, "close", "close"),
+    b(K::Enter, A::Back, "close", ""),
+];
+
 const RECORD_ERROR: &[Binding] = &[
     b(K::Enter, A::Retry, "try recording again", "retry"),
     b(K::Char('r'), A::Retry, "try recording again", ""),
@@ -277,6 +342,12 @@ const RECORD_ERROR: &[Binding] = &[
         A::Quit,
         "quit (the journal keeps what was written)",
         "quit",
+    ),
+    b(
+        K::Ctrl('c'),
+        A::Quit,
+        "quit (the journal keeps what was written)",
+        "",
     ),
 ];
 
@@ -294,6 +365,9 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::ActionPicker => ACTION_PICKER,
         Context::ResponseForm => RESPONSE_FORM,
         Context::RecordError => RECORD_ERROR,
+        Context::InjectDetail => INJECT_DETAIL,
+        Context::MessageForm => MESSAGE_FORM,
+        Context::Seats => SEATS,
     }
 }
 
@@ -323,6 +397,17 @@ pub fn lookup(context: Context, key: Key) -> Option<Action> {
     find(Context::Global)
 }
 
+/// The first key bound to `action` in `context` (or, on a screen, globally): what a hint on
+/// screen names.
+pub fn key_for(context: Context, action: Action) -> Option<Key> {
+    layers(context).into_iter().find_map(|layer| {
+        bindings(layer)
+            .iter()
+            .find(|binding| binding.action == action)
+            .map(|binding| binding.key)
+    })
+}
+
 /// The contexts whose keys apply in `context`, for the help overlay.
 pub fn layers(context: Context) -> Vec<Context> {
     if is_modal(context) {
@@ -333,14 +418,14 @@ pub fn layers(context: Context) -> Vec<Context> {
 }
 
 /// The footer line of a context: its main keys, then the global ones.
-pub fn footer(context: Context) -> Vec<(String, &'static str)> {
+pub fn footer(context: Context) -> Vec<(String, Action, &'static str)> {
     let mut seen: Vec<Action> = Vec::new();
     let mut items = Vec::new();
     for layer in layers(context) {
         for binding in bindings(layer) {
             if !binding.footer.is_empty() && !seen.contains(&binding.action) {
                 seen.push(binding.action);
-                items.push((binding.key.to_string(), binding.footer));
+                items.push((binding.key.to_string(), binding.action, binding.footer));
             }
         }
     }
@@ -392,6 +477,9 @@ mod tests {
             Context::ActionPicker,
             Context::ResponseForm,
             Context::RecordError,
+            Context::InjectDetail,
+            Context::MessageForm,
+            Context::Seats,
         ] {
             let keys: Vec<Key> = bindings(ctx).iter().map(|b| b.key).collect();
             for (i, key) in keys.iter().enumerate() {

@@ -8,56 +8,60 @@ pub mod app;
 mod briefing;
 mod console;
 mod dialogs;
+pub mod forms;
 mod journal;
 pub mod key;
 pub mod keymap;
 mod report;
+pub mod seat;
 mod team;
 #[doc(hidden)]
 pub mod testing;
 pub mod text;
 pub mod ui;
+pub mod widgets;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
 use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
 use crate::engine::{Event, Exercise};
+pub use crate::session::Recorder;
 pub use app::App;
 pub use key::Key;
 pub use keymap::Action;
 
-/// Where accepted commands' events go before the screen shows them (the journal, in the CLI).
-pub trait Recorder {
-    /// Writes `events` (already applied to `exercise`) durably; an error stops the clock.
-    fn record(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), String>;
-    /// Where the record is, for the screen (e.g. the journal's path).
-    fn location(&self) -> String;
-}
-
 enum Input {
     Key(Key),
     Resize,
+    /// A signal that ends the process: TERM, HUP, INT, QUIT.
+    Stop(i32),
+    /// SIGTSTP, from `kill` or the shell (in raw mode, Ctrl-Z arrives as a key instead).
+    Suspend,
 }
 
-/// Runs the app on the real terminal until the facilitator quits. The terminal is restored on
-/// return, on error and on panic. `history` is what the journal already holds (on resume), so
-/// the exercise log shows it.
+/// The signals that end ttx: the terminal is restored and the clock's time recorded first.
+const STOP_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
+
+/// Runs the app on the real terminal until the facilitator quits; whether the exercise ended.
+/// The terminal is restored on return, on error and on panic. `history` is what the journal
+/// already holds (on resume), so the exercise log shows it.
 pub fn run_live(
     exercise: Exercise,
     history: &[Event],
     recorder: Box<dyn Recorder>,
     report_dir: PathBuf,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<bool, Box<dyn std::error::Error>> {
     let mut app = App::new(exercise, recorder, report_dir);
-    app.log_events(history);
+    app.session.log_events(history);
     // Raw mode, the alternate screen, and a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
-    result
+    result.map(|()| app.exercise().ended_at().is_some())
 }
 
 fn event_loop(
@@ -65,6 +69,19 @@ fn event_loop(
     app: &mut App,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let (tx, rx) = mpsc::channel();
+    let mut signals = signal_hook::iterator::Signals::new(STOP_SIGNALS.iter().chain([&SIGTSTP]))?;
+    let signal_tx = tx.clone();
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            let input = match signal {
+                SIGTSTP => Input::Suspend,
+                other => Input::Stop(other),
+            };
+            if signal_tx.send(input).is_err() {
+                break;
+            }
+        }
+    });
     std::thread::spawn(move || {
         loop {
             let input = match term_event::read() {
@@ -97,11 +114,26 @@ fn event_loop(
             }
         };
         let redraw = match input {
+            Some(Input::Key(Key::Ctrl('z')) | Input::Suspend) => {
+                suspend(terminal, app, origin.elapsed())?;
+                true
+            }
             Some(Input::Key(key)) => {
                 app.handle_key(key, origin.elapsed());
                 true
             }
             Some(Input::Resize) => true,
+            Some(Input::Stop(signal)) => {
+                app.checkpoint_for_exit(origin.elapsed());
+                return Err(format!(
+                    "ttx stopped on signal {}; the journal {} holds the exercise up to now: continue \
+                     it with `ttx resume {}`",
+                    signal_name(signal),
+                    app.session.journal_location(),
+                    app.session.journal_location()
+                )
+                .into());
+            }
             None => app.tick(origin.elapsed()),
         };
         if app.should_quit() {
@@ -112,4 +144,38 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Ctrl-Z: pauses the clock (recorded), gives the terminal back to the shell and stops the
+/// process as SIGTSTP would; on `fg`, takes the terminal again and shows the clock paused.
+fn suspend(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    wall: std::time::Duration,
+) -> Result<(), Box<dyn std::error::Error>> {
+    app.pause_for_suspend(wall);
+    terminal.show_cursor()?;
+    ratatui::restore();
+    signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
+    // Continued. The terminal is taken again by hand: a new one would ask the terminal where
+    // its cursor is, and the answer would go to the thread that reads keys.
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::terminal::EnterAlternateScreen,
+        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+    )?;
+    // `Terminal::clear` would ask for the cursor too: a blank frame makes the next draw whole.
+    terminal.draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))?;
+    Ok(())
+}
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        SIGINT => "SIGINT",
+        SIGQUIT => "SIGQUIT",
+        _ => "a signal",
+    }
 }

@@ -7,16 +7,27 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::app::App;
+use super::keymap::{Action, Context};
+use super::seat::{Role, Shown};
 use super::text::{clock, short};
+use super::widgets::key_span;
 use crate::engine::NoteKind;
 use crate::report::Report;
 
 const BAR: usize = 30;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let exercise = app.exercise();
-    let report = Report::of(exercise);
+    let mut report = Report::of(exercise);
+    // A team seat sees its own results only: no other team's scores, actions or observations.
+    if let Role::Team(t) = app.seat.role {
+        let id = exercise.scenario().team(t).id.clone();
+        report.teams.retain(|r| r.id == id);
+        report
+            .notes
+            .retain(|n| n.team.as_deref() == Some(id.as_str()));
+        report.unexpected.retain(|u| u.team == id);
+    }
     let mut lines: Vec<Line> = Vec::new();
     let heading = |text: &str| Line::from(text.to_string().bold().fg(Color::Cyan));
     lines.push(Line::from(match report.ended_at_s {
@@ -26,11 +37,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             clock(exercise.now())
         ),
     }));
-    match (&app.report.exported[..], &app.report.export_error) {
+    match (&app.seat.report.exported[..], &app.seat.report.export_error) {
         (_, Some(error)) => lines.push(Line::from(error.clone().fg(Color::Red))),
+        ([], None) if !app.seat.role.allows(Action::Export) => {}
         ([], None) => lines.push(Line::from(vec![
             Span::raw("Press "),
-            Span::styled(" e ", Style::new().reversed()),
+            key_span(Context::Report, Action::Export),
             Span::raw(" to export the report (JSON + Markdown)."),
         ])),
         (paths, None) => {
@@ -53,8 +65,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<8}", team.id), Style::new().bold()),
             Span::raw(format!(
-                "{:>5.1}%  ({:.2} of {:.2})  ",
-                team.score.unwrap_or(0.0) * 100.0,
+                "{:>6}  ({:.2} of {:.2})  ",
+                team.score
+                    .map_or_else(|| "—".to_string(), |s| format!("{:.1}%", s * 100.0)),
                 team.credit,
                 team.weight
             )),
@@ -212,7 +225,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .scroll((app.report.scroll, 0)),
+            .scroll((app.seat.report.scroll, 0)),
         area,
     );
 }

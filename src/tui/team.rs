@@ -16,41 +16,66 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::app::{App, InboxKey};
+use super::keymap::{Action, Context};
+use super::seat::{InboxKey, Role, Shown};
 use super::text::clock;
-use super::ui::{countdown, urgency};
+use super::widgets::{self, countdown, hint, urgency};
 use crate::engine::Source;
 use crate::scenario::TeamIx;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
+pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let ui = &app.teams[team.0];
+    let ui = &app.seat.teams[team.0];
     let [title, main] = area.layout(&Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
     ]));
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(
-                format!(" {} ", scenario.team(team).name),
-                Style::new().bold().fg(Color::Cyan),
-            ),
-            Span::raw(format!("({})", scenario.team(team).id)),
-        ])),
-        title,
-    );
+    let mut heading = vec![
+        Span::styled(
+            format!(" {} ", scenario.team(team).name),
+            Style::new().bold().fg(Color::Cyan),
+        ),
+        Span::raw(format!("({})", scenario.team(team).id)),
+    ];
+    if exercise.ended_at().is_some() {
+        heading.push(Span::styled(
+            "  The exercise has ended.",
+            Style::new().bold().fg(Color::Magenta),
+        ));
+        if app.session.report_released() && matches!(app.seat.role, Role::Team(_)) {
+            heading.push(Span::raw(format!(
+                " Your results: {}",
+                widgets::key(Context::Team, Action::NextView)
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(heading)), title);
     let [inbox_area, right] = main.layout(&Layout::horizontal([
         Constraint::Length(30),
         Constraint::Min(0),
     ]));
-    let inbox = app.inbox(team);
+    let inbox: Vec<(InboxKey, u64)> = exercise
+        .inbox(team)
+        .into_iter()
+        .map(|(key, at)| (key.into(), at))
+        .collect();
     render_inbox(frame, inbox_area, app, team, &inbox);
 
     let owed = owed_lines(app, team);
-    let outcome = &ui.outcome;
+    let outcome = app.session.team_outcome(team);
     let owed_height = (owed.len() as u16 + 2).clamp(3, 8);
-    let outcome_height = if outcome.is_empty() { 0 } else { 5 };
+    // Room for every line of the outcome as wrapped, up to half the pane.
+    let inner_width = right.width.saturating_sub(2).max(1) as usize;
+    let wrapped: usize = outcome
+        .iter()
+        .map(|l| l.chars().count().div_ceil(inner_width).max(1))
+        .sum();
+    let outcome_height = if outcome.is_empty() {
+        0
+    } else {
+        (wrapped as u16 + 2).clamp(3, right.height / 2)
+    };
     let [detail, owed_area, outcome_area] = right.layout(&Layout::vertical([
         Constraint::Min(5),
         Constraint::Length(owed_height),
@@ -80,10 +105,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
     }
 }
 
-fn render_inbox(frame: &mut Frame, area: Rect, app: &App, team: TeamIx, inbox: &[(InboxKey, u64)]) {
+fn render_inbox(
+    frame: &mut Frame,
+    area: Rect,
+    app: &Shown,
+    team: TeamIx,
+    inbox: &[(InboxKey, u64)],
+) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let ui = &app.teams[team.0];
+    let ui = &app.seat.teams[team.0];
     let unread = inbox.iter().filter(|(k, _)| !ui.read.contains(k)).count();
     let block = Block::default()
         .borders(Borders::ALL)
@@ -114,13 +145,15 @@ fn render_inbox(frame: &mut Frame, area: Rect, app: &App, team: TeamIx, inbox: &
             let mark = if ui.read.contains(key) { " " } else { "●" };
             let title = match key {
                 InboxKey::Inject(inject) => scenario.inject(*inject).title.clone(),
-                InboxKey::Message(n) => {
-                    let m = exercise.message(*n);
-                    format!(
-                        "✉ #{n} from {}",
-                        m.map(|m| scenario.team(m.from).id.as_str()).unwrap_or("?")
-                    )
-                }
+                InboxKey::Message(n) => match exercise.message(*n) {
+                    Some(m) if m.from == team => {
+                        let to: Vec<&str> =
+                            m.to.iter().map(|t| scenario.team(*t).id.as_str()).collect();
+                        format!("→ #{n} to {}", to.join(", "))
+                    }
+                    Some(m) => format!("✉ #{n} from {}", scenario.team(m.from).id),
+                    None => format!("✉ #{n}"),
+                },
             };
             let clock = clock(*at);
             let text = format!("{mark} {} {title}", &clock[..5]);
@@ -137,10 +170,10 @@ fn render_inbox(frame: &mut Frame, area: Rect, app: &App, team: TeamIx, inbox: &
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
+fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let ui = &app.teams[team.0];
+    let ui = &app.seat.teams[team.0];
     let mut lines: Vec<Line> = Vec::new();
     let title = match ui.selected {
         None => {
@@ -184,7 +217,9 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                 }
             }
             lines.push(Line::from(""));
-            lines.push(Line::from("r: respond to this inject".fg(Color::DarkGray)));
+            lines.push(Line::from(
+                hint(Context::Team, Action::Respond, "respond to this inject").fg(Color::DarkGray),
+            ));
             format!(" {} ", spec.title)
         }
         Some(InboxKey::Message(n)) => match exercise.message(n) {
@@ -199,10 +234,36 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                     "From: ".bold(),
                     Span::raw(scenario.team(message.from).name.clone()),
                 ]));
+                let to: Vec<&str> = message
+                    .to
+                    .iter()
+                    .map(|t| scenario.team(*t).name.as_str())
+                    .collect();
+                lines.push(Line::from(vec!["To: ".bold(), Span::raw(to.join(", "))]));
                 lines.push(Line::from(vec![
                     "Sent: ".bold(),
                     Span::raw(format!("T+{}", clock(message.sent_at))),
                 ]));
+                // The thread: what it answers, and what answered it.
+                if let Some(earlier) = message.in_reply_to {
+                    lines.push(Line::from(vec![
+                        "In reply to: ".bold(),
+                        Span::raw(format!("#{earlier}")),
+                    ]));
+                }
+                let answers: Vec<String> = exercise
+                    .messages()
+                    .iter()
+                    .filter(|m| m.in_reply_to == Some(message.n))
+                    .filter(|m| m.from == team || m.to.contains(&team))
+                    .map(|m| format!("#{} from {}", m.n, scenario.team(m.from).id))
+                    .collect();
+                if !answers.is_empty() {
+                    lines.push(Line::from(vec![
+                        "Answered by: ".bold(),
+                        Span::raw(answers.join(", ")),
+                    ]));
+                }
                 lines.push(Line::from(""));
                 if let Some(text) = &message.text {
                     lines.push(Line::from(text.clone()));
@@ -252,7 +313,10 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
                     }
                 }
                 lines.push(Line::from(""));
-                lines.push(Line::from("r: reply to this message".fg(Color::DarkGray)));
+                lines.push(Line::from(
+                    hint(Context::Team, Action::Respond, "reply to this message")
+                        .fg(Color::DarkGray),
+                ));
                 format!(" Hotline #{} · {title} ", message.n)
             }
         },
@@ -268,25 +332,24 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, team: TeamIx) {
 
 /// The team's obligations that it knows of: replies owed to hotline messages, and, if the
 /// facilitator shows them, its open expected actions.
-fn owed_lines(app: &App, team: TeamIx) -> Vec<Line<'static>> {
+fn owed_lines(app: &Shown, team: TeamIx) -> Vec<Line<'static>> {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let show_expected = app.teams[team.0].show_expected;
+    let show_expected = app.seat.teams[team.0].show_expected;
     let now = exercise.now() as i64;
-    let mut open: Vec<(usize, &crate::engine::Expectation)> = exercise
-        .expectations()
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.team == team && e.done.is_none())
-        .filter(|(_, e)| show_expected || matches!(e.source, Source::Message(_)))
+    let open: Vec<crate::engine::ExpectationIx> = exercise
+        .open_expectations(team)
+        .into_iter()
+        .filter(|ix| {
+            show_expected || matches!(exercise.expectation(*ix).source, Source::Message(_))
+        })
         .collect();
-    open.sort_by_key(|(_, e)| e.due_at);
     if open.is_empty() {
         return vec![Line::from("Nothing owed.".fg(Color::DarkGray))];
     }
     open.into_iter()
-        .map(|(i, e)| {
-            let ix = crate::engine::ExpectationIx(i);
+        .map(|ix| {
+            let e = exercise.expectation(ix);
             let left = e.due_at as i64 - now;
             let what = match e.source {
                 Source::Message(n) => format!("reply to #{n}"),

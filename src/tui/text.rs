@@ -1,22 +1,9 @@
 //! Times and triggers as people read them.
 
 use crate::engine::InjectState;
-use crate::scenario::{Scenario, Secs, Trigger};
+use crate::scenario::{Scenario, Trigger};
 
-/// A scenario time as a clock: `01:23:45`.
-pub fn clock(secs: Secs) -> String {
-    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
-}
-
-/// A duration, short: `45s`, `4m12s`, `1h05m`, `2d03h`.
-pub fn short(secs: Secs) -> String {
-    match secs {
-        s if s < 60 => format!("{s}s"),
-        s if s < 3600 => format!("{}m{:02}s", s / 60, s % 60),
-        s if s < 86_400 => format!("{}h{:02}m", s / 3600, s / 60 % 60),
-        s => format!("{}d{:02}h", s / 86_400, s / 3600 % 24),
-    }
-}
+pub use crate::text::{clock, short, speed_str};
 
 /// An inject's trigger, briefly.
 pub fn trigger(scenario: &Scenario, when: &Trigger) -> String {
@@ -70,11 +57,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_read_briefly() {
-        assert_eq!(clock(5025), "01:23:45");
-        assert_eq!(short(45), "45s");
-        assert_eq!(short(252), "4m12s");
-        assert_eq!(short(3900), "1h05m");
-        assert_eq!(short(2 * 86_400 + 3 * 3600), "2d03h");
+    fn a_manual_inject_waits_for_the_facilitator() {
+        assert_eq!(state(InjectState::Waiting, &Trigger::Manual), "by hand");
     }
 }

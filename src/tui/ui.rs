@@ -11,23 +11,60 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, View, speed_str};
-use super::keymap::{self, Context};
-use super::text::clock;
+use super::app::App;
+use super::keymap::{self, Action};
+
+use super::seat::{ConfirmKind, Dialog, Shown, View};
+use super::text::{clock, speed_str};
+use super::widgets::{self, centred, popup};
 use super::{briefing, console, dialogs, report, team};
 
 /// The smallest terminal on which everything is usable.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Draws the local app: its one seat.
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_seat(
+        frame,
+        Shown {
+            session: &app.session,
+            seat: &app.seat,
+        },
+    );
+}
+
+/// Draws what one seat shows, whether on the local terminal or an SSH channel.
+pub fn draw_seat(frame: &mut Frame, app: Shown) {
+    draw_screen(frame, app);
+    make_visible(frame.buffer_mut());
+}
+
+/// The screen boundary: whatever a scenario's author or a team wrote, no cell sends a control
+/// character (an escape sequence that could retitle or repaint another seat's terminal) or a
+/// bidirectional control (which reorders what the facilitator reads) to a terminal; each is
+/// shown as a visible `�` instead.
+fn make_visible(buffer: &mut ratatui::buffer::Buffer) {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().contains(hidden) {
+            cell.set_symbol("\u{FFFD}");
+        }
+    }
+}
+
+fn draw_screen(frame: &mut Frame, app: Shown) {
+    let app = &app;
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area);
+        too_small(frame, area, app);
         return;
     }
     let [header, body, message, footer_area] = area.layout(&Layout::vertical([
@@ -37,43 +74,60 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Constraint::Length(1),
     ]));
     frame.render_widget(header_line(app), header);
-    match app.view {
+    match app.seat.view {
         View::Briefing => briefing::render(frame, body, app),
         View::Console => console::render(frame, body, app),
         View::Team(t) => team::render(frame, body, app, t),
         View::Report => report::render(frame, body, app),
     }
-    if let Some(flash) = app.flash() {
+    if let Some(flash) = &app.seat.flash {
         frame.render_widget(
             Paragraph::new(Line::from(flash.to_string()).fg(Color::Yellow)),
             message,
         );
     }
-    frame.render_widget(footer(app.context()), footer_area);
+    frame.render_widget(footer(app, footer_area.width), footer_area);
     dialogs::render(frame, body, app);
-    if app.help {
+    if app.seat.help {
         help(frame, body, app);
     }
-    if let Some(error) = &app.record_error {
-        record_error(frame, body, error, &app.journal_location);
+    if let Some(error) = app.session.record_error() {
+        record_error(frame, body, error, app.session.journal_location());
     }
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
-    let text = vec![
+/// Below the minimum size: what to do, and the one question that may be open (a quit or an end
+/// to confirm), so that no key leads to a dialog that cannot be seen.
+fn too_small(frame: &mut Frame, area: Rect, app: &Shown) {
+    let mut text = vec![
         Line::from("Terminal too small".bold()),
         Line::from(format!(
             "{}×{} here; ttx needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
             area.width, area.height
         )),
-        Line::from("Enlarge the window (the exercise goes on), or press q to quit."),
+        Line::from(format!(
+            "Enlarge the window (the exercise goes on), or press {} to quit.",
+            widgets::key(keymap::Context::Console, Action::Quit)
+        )),
     ];
+    if let Some(Dialog::Confirm(kind)) = &app.seat.dialog {
+        let question = match kind {
+            ConfirmKind::Quit => "Quit while the exercise runs?",
+            ConfirmKind::End(_) => "End the exercise now?",
+        };
+        text.push(Line::from(""));
+        text.push(Line::from(format!(
+            "{question} {}: yes · {}: no",
+            widgets::key(keymap::Context::Confirm, Action::Yes),
+            widgets::key(keymap::Context::Confirm, Action::No)
+        )));
+    }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
-fn header_line(app: &App) -> Line<'static> {
+fn header_line(app: &Shown) -> Line<'static> {
     let exercise = app.exercise();
-    let (state, color) = if app.record_error.is_some() {
+    let (state, color) = if app.session.record_error().is_some() {
         ("STOPPED: JOURNAL", Color::Red)
     } else if exercise.ended_at().is_some() {
         ("ENDED", Color::Magenta)
@@ -84,7 +138,7 @@ fn header_line(app: &App) -> Line<'static> {
     } else {
         ("NOT STARTED", Color::Cyan)
     };
-    let view = match app.view {
+    let view = match app.seat.view {
         View::Briefing => "Briefing".to_string(),
         View::Console => "Console".to_string(),
         View::Team(t) => format!("Team {}", exercise.scenario().team(t).id),
@@ -101,9 +155,33 @@ fn header_line(app: &App) -> Line<'static> {
     ])
 }
 
-fn footer(context: Context) -> Line<'static> {
+/// The main keys of what the seat shows now, from the keymap, less what its role may not do.
+/// When the line is too narrow, the screen's own last keys give way; the keys that work
+/// everywhere (the clock, views, help, quit) stay.
+fn footer(app: &Shown, width: u16) -> Line<'static> {
     let mut spans = Vec::new();
-    for (i, (key, help)) in keymap::footer(context).into_iter().enumerate() {
+    let context = app.seat.context(app.session);
+    let mut items: Vec<(String, Action, &str)> = keymap::footer(context)
+        .into_iter()
+        .filter(|(_, action, _)| app.seat.role.allows(*action))
+        .collect();
+    let wide = |items: &[(String, Action, &str)]| {
+        items
+            .iter()
+            .map(|(key, _, help)| key.chars().count() + help.chars().count() + 2)
+            .sum::<usize>()
+    };
+    while wide(&items) > width as usize {
+        let global = keymap::bindings(keymap::Context::Global);
+        let Some(last) = items
+            .iter()
+            .rposition(|(_, action, _)| !global.iter().any(|b| b.action == *action))
+        else {
+            break;
+        };
+        items.remove(last);
+    }
+    for (i, (key, _, help)) in items.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(" "));
         }
@@ -113,39 +191,18 @@ fn footer(context: Context) -> Line<'static> {
     Line::from(spans)
 }
 
-/// A centred rectangle of at most `width`×`height` inside `area`.
-pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
-}
-
-/// A bordered popup: clears what is under it and returns the inner area.
-pub fn popup(frame: &mut Frame, area: Rect, title: &str, color: Color) -> Rect {
-    frame.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::new().fg(color))
-        .title(Span::styled(format!(" {title} "), Style::new().bold()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    inner
-}
-
-fn help(frame: &mut Frame, body: Rect, app: &App) {
+fn help(frame: &mut Frame, body: Rect, app: &Shown) {
     // The help of the screen under the overlay.
-    let under = app.screen_context();
+    let under = app.seat.screen_context();
     let mut lines = Vec::new();
     for layer in keymap::layers(under) {
         lines.push(Line::from(layer.title().bold().underlined()));
         // Keys with the same help share a line: `+ =  faster`.
         let mut rows: Vec<(String, &str)> = Vec::new();
-        for binding in keymap::bindings(layer) {
+        for binding in keymap::bindings(layer)
+            .iter()
+            .filter(|b| app.seat.role.allows(b.action))
+        {
             let key = binding.key.to_string();
             match rows.iter_mut().find(|(_, help)| *help == binding.help) {
                 Some((keys, _)) => {
@@ -182,26 +239,4 @@ fn record_error(frame: &mut Frame, body: Rect, error: &str, location: &str) {
         Line::from("q quits (the journal keeps everything written before)."),
     ];
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
-}
-
-/// The style of a countdown: calm, then warmer as the deadline nears, red once passed.
-pub fn urgency(left: i64, allowed: u64) -> Style {
-    if left < 0 {
-        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
-    } else if (left as u64) * 5 <= allowed {
-        Style::new().fg(Color::LightRed)
-    } else if (left as u64) * 2 <= allowed {
-        Style::new().fg(Color::Yellow)
-    } else {
-        Style::new().fg(Color::Green)
-    }
-}
-
-/// `in 4m12s`, or `4m12s overdue`.
-pub fn countdown(left: i64) -> String {
-    if left < 0 {
-        format!("{} overdue", super::text::short(left.unsigned_abs()))
-    } else {
-        format!("in {}", super::text::short(left as u64))
-    }
 }

@@ -108,6 +108,22 @@ impl App {
         self.send(b"\x13"); // ctrl-s
     }
 
+    /// Sends a signal (`TERM`, `HUP`, `CONT`…) to the process.
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("a running process");
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+    }
+
+    /// Whether the terminal is as ttx found it: the main screen, the cursor shown.
+    pub fn terminal_restored(&self) -> bool {
+        let parser = self.parser.lock().expect("the parser");
+        !parser.screen().alternate_screen() && !parser.screen().hide_cursor()
+    }
+
     /// Kills the process without warning (SIGKILL), as a crash or a closed laptop would.
     pub fn kill(&mut self) {
         let pid = self.child.process_id().expect("a running process");

@@ -1,0 +1,14 @@
+//! RON files read with positions: the spanned reader, the typed layer over it, and diagnostics
+//! that show the offending line. Shared by the scenario and the script loaders.
+
+pub mod diagnostic;
+pub mod parse;
+pub mod typed;
+
+pub use diagnostic::{Diagnostic, Severity, SourceMap};
+pub use parse::{Field, Kind, Span, Value};
+pub(crate) use typed::record;
+pub use typed::{
+    Each, Errors, Fields, FromValue, Got, Positive, Presence, Share, Spanned, list_names,
+    parse_file, text_of,
+};

@@ -1,0 +1,180 @@
+//! A scenario file as written: each record declared once (`record!`), with the span of every
+//! value, before any reference is resolved. Reading the tree into these records checks shapes
+//! and single values (types, ranges, durations); `resolve` then turns names into indices.
+
+use super::duration::Duration;
+use crate::ron_file::{Each, Errors, FromValue, Kind, Positive, Share, Spanned, Value, record};
+
+/// A list of names as written, with the span of the list and of each name.
+pub type Names = Spanned<Vec<Spanned<String>>>;
+
+record! {
+    /// The whole file.
+    pub struct RawScenario as "Scenario", "the scenario" {
+        title: String = Required,
+        summary: String = Optional,
+        speed: Spanned<Positive> = Optional,
+        end: Spanned<Duration> = Optional,
+        seed: u64 = Optional,
+        late_credit: Share = Optional,
+        objectives: Each<RawObjective> = Optional,
+        teams: Spanned<Each<RawTeam>> = Required,
+        actions: Each<RawAction> = Optional,
+        injects: Spanned<Each<RawInject>> = Required,
+    }
+}
+
+record! {
+    pub struct RawObjective as "Objective", "an objective" {
+        id: Spanned<String> = Required,
+        name: String = Required,
+    }
+}
+
+record! {
+    pub struct RawTeam as "Team", "a team" {
+        id: Spanned<String> = Required,
+        name: String = Required,
+        summary: String = Optional,
+    }
+}
+
+record! {
+    pub struct RawAction as "Action", "an action" {
+        id: Spanned<String> = Required,
+        name: String = Required,
+        description: String = Optional,
+        teams: Names = Optional,
+        fields: Vec<Spanned<String>> = Optional,
+        message: RawMessage = Optional,
+        ahead: bool = Optional,
+    }
+}
+
+record! {
+    pub struct RawMessage as "Message", "a message" {
+        to: RawRecipients = Required,
+        reply: RawReply = Optional,
+    }
+}
+
+record! {
+    pub struct RawReply as "Reply", "a reply" {
+        action: Spanned<String> = Required,
+        within: Duration = Required,
+        weight: Positive = Optional,
+        objective: Spanned<String> = Optional,
+        fields: Vec<Spanned<String>> = Optional,
+    }
+}
+
+record! {
+    pub struct RawInject as "Inject", "an inject" {
+        id: Spanned<String> = Required,
+        when: Spanned<RawTrigger> = Required,
+        to: Names = Required,
+        title: String = Required,
+        body: String = Required,
+        from: String = Optional,
+        expect: Each<RawExpectation> = Optional,
+        delay: Duration = Optional,
+        jitter: Duration = Optional,
+        chance: Share = Optional,
+        notes: String = Optional,
+    }
+}
+
+record! {
+    pub struct RawExpectation as "Expectation", "an expectation" {
+        /// Exactly one of `action` and `decide` (checked when resolving).
+        action: Spanned<String> = Optional,
+        /// A decision's choices.
+        decide: Names = Optional,
+        within: Spanned<Duration> = Required,
+        by: Names = Optional,
+        fields: Names = Optional,
+        weight: Positive = Optional,
+        objective: Spanned<String> = Optional,
+    }
+}
+
+/// `message.to`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawRecipients {
+    Others,
+    Teams(Vec<Spanned<String>>),
+}
+
+impl FromValue for RawRecipients {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        match &value.kind {
+            Kind::Unit(n) if n == "Others" => Some(RawRecipients::Others),
+            Kind::Tuple {
+                name: Some(n),
+                items,
+            } if n == "Teams" && items.len() == 1 => {
+                Vec::from_value(&items[0], field, errors).map(RawRecipients::Teams)
+            }
+            other => {
+                let message = format!(
+                    "`{field}`: expected `Others` or `Teams([...])`, found {}",
+                    other.describe()
+                );
+                errors.push(value.span(), message);
+                None
+            }
+        }
+    }
+}
+
+/// An inject's `when`, with the names it waits on as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawTrigger {
+    At(Duration),
+    Released(Spanned<String>),
+    Met(Spanned<String>),
+    Missed(Spanned<String>),
+    Taken(Spanned<String>),
+    Manual,
+}
+
+impl FromValue for RawTrigger {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        const FORMS: &str = "`At(\"1h\")`, `Released(\"inject\")`, `Met(\"inject.action\")`, \
+                             `Missed(\"inject.action\")`, `Taken(\"action\")` or `Manual`";
+        match &value.kind {
+            Kind::Unit(n) if n == "Manual" => Some(RawTrigger::Manual),
+            Kind::Tuple {
+                name: Some(n),
+                items,
+            } if items.len() == 1 => {
+                let arg = &items[0];
+                let mut name = || Spanned::<String>::from_value(arg, field, errors);
+                match n.as_str() {
+                    "At" => Duration::from_value(arg, field, errors).map(RawTrigger::At),
+                    "Released" => name().map(RawTrigger::Released),
+                    "Met" => name().map(RawTrigger::Met),
+                    "Missed" => name().map(RawTrigger::Missed),
+                    "Taken" => name().map(RawTrigger::Taken),
+                    _ => {
+                        errors.push(
+                            value.span(),
+                            format!(
+                                "`{field}`: unknown trigger `{}`, expected {FORMS}",
+                                n.escape_debug()
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            other => {
+                errors.push(
+                    value.span(),
+                    format!("`{field}`: expected {FORMS}, found {}", other.describe()),
+                );
+                None
+            }
+        }
+    }
+}

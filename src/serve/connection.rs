@@ -1,0 +1,512 @@
+//! One SSH connection: who it is (the roster decides), its one interactive channel, and the
+//! seat drawn into it. Everything but an interactive session with a pseudo-terminal is refused.
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use russh::keys::PublicKey;
+use russh::server::{Auth, ChannelOpenHandle, Handle, Msg, Response, Session as SshSession};
+use russh::{Channel, ChannelId, Pty};
+use tokio::sync::Notify;
+
+use super::Shared;
+use super::input::{Decoder, ESC_TIMEOUT};
+use crate::session::SeatInfo;
+use crate::tui::seat::{Role, Seat, Shown};
+use crate::tui::ui;
+
+/// Alternate screen, hidden cursor, bracketed paste on; and their undoing.
+const SCREEN_ON: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?2004h\x1b[2J";
+const SCREEN_OFF: &[u8] = b"\x1b[?2004l\x1b[?25h\x1b[?1049l";
+
+/// Where ratatui writes a frame: the render task takes the bytes out after each draw.
+#[derive(Clone, Default)]
+struct FrameBytes(Arc<Mutex<Vec<u8>>>);
+
+impl FrameBytes {
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl std::io::Write for FrameBytes {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Listener {
+    pub shared: Arc<Shared>,
+}
+
+impl russh::server::Server for Listener {
+    type Handler = Connection;
+
+    fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
+        Connection {
+            shared: Arc::clone(&self.shared),
+            peer,
+            joined: None,
+            channel: None,
+            size: (80, 24),
+            pty: false,
+            seat: None,
+        }
+    }
+}
+
+/// A joined seat: its own UI state and key decoder, and a signal to redraw it alone.
+struct SeatLink {
+    id: u64,
+    state: Mutex<SeatState>,
+    redraw: Notify,
+}
+
+struct SeatState {
+    seat: Seat,
+    decoder: Decoder,
+    size: (u16, u16),
+}
+
+impl SeatLink {
+    fn lock(&self) -> MutexGuard<'_, SeatState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+pub struct Connection {
+    shared: Arc<Shared>,
+    peer: Option<SocketAddr>,
+    /// The roster's user and role, once authenticated.
+    joined: Option<(String, Role)>,
+    channel: Option<ChannelId>,
+    size: (u16, u16),
+    pty: bool,
+    seat: Option<Arc<SeatLink>>,
+}
+
+impl Connection {
+    fn address(&self) -> String {
+        self.peer
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "?".into())
+    }
+
+    fn blocked(&self) -> bool {
+        self.peer.is_some_and(|p| self.shared.is_blocked(p.ip()))
+    }
+
+    fn refuse(&self, user: &str) -> Auth {
+        if let Some(peer) = self.peer {
+            self.shared.failed(peer.ip());
+        }
+        let address = self.address();
+        self.shared.with_session(|s| s.seat_refused(user, &address));
+        Auth::reject()
+    }
+
+    fn check_code(&mut self, user: &str, code: &str) -> Auth {
+        if self.blocked() {
+            return Auth::reject();
+        }
+        match self.shared.roster.by_code(user, code) {
+            Some(seat) => {
+                self.joined = Some((seat.user.clone(), seat.role));
+                Auth::Accept
+            }
+            None => self.refuse(user),
+        }
+    }
+
+    /// Says `text` on the channel and closes it.
+    async fn close_with(&self, channel: ChannelId, session: &mut SshSession, text: &str) {
+        let _ = session.data(channel, format!("{text}\r\n").into_bytes());
+        let _ = session.exit_status_request(channel, 1);
+        let _ = session.eof(channel);
+        let _ = session.close(channel);
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if let Some(link) = &self.seat {
+            let id = link.id;
+            self.shared.with_session(|s| s.seat_left(id));
+        }
+    }
+}
+
+impl russh::server::Handler for Connection {
+    type Error = russh::Error;
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: russh::server::PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        // Not a failure yet: a client offers each of its keys in turn.
+        let known = !self.blocked() && self.shared.roster.by_key(user, offer.public_key).is_some();
+        Ok(if known { Auth::Accept } else { Auth::reject() })
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: russh::server::VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        let key: &PublicKey = key.public_key;
+        if self.blocked() {
+            return Ok(Auth::reject());
+        }
+        Ok(match self.shared.roster.by_key(user, key) {
+            Some(seat) => {
+                self.joined = Some((seat.user.clone(), seat.role));
+                Auth::Accept
+            }
+            None => self.refuse(user),
+        })
+    }
+
+    async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
+        Ok(self.check_code(user, password))
+    }
+
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        user: &str,
+        _submethods: &str,
+        response: Option<Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        let Some(mut response) = response else {
+            return Ok(Auth::Partial {
+                name: "ttx".into(),
+                instructions: "Type your team's join code.".into(),
+                prompts: vec![("Join code: ".into(), false)].into(),
+            });
+        };
+        let code = response
+            .next()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        Ok(self.check_code(user, &code))
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        // One screen per connection. The channel object itself is not kept: its messages
+        // arrive through this handler, and a kept, unread channel would stall the connection.
+        if self.channel.is_none() && self.joined.is_some() {
+            self.channel = Some(channel.id());
+            reply.accept().await;
+        }
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        _term: &str,
+        col_width: u32,
+        row_height: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(Pty, u32)],
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        self.pty = true;
+        self.size = (clamp(col_width), clamp(row_height));
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        let Some((user, role)) = self.joined.clone() else {
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
+        if !self.pty {
+            session.channel_success(channel)?;
+            self.close_with(
+                channel,
+                session,
+                "ttx needs an interactive terminal: ssh -t",
+            )
+            .await;
+            return Ok(());
+        }
+        let full = {
+            let s = self.shared.lock();
+            s.seats().len() >= self.shared.roster.max_seats
+        };
+        if full {
+            session.channel_success(channel)?;
+            self.close_with(
+                channel,
+                session,
+                "ttx: every seat is taken; try again later.",
+            )
+            .await;
+            return Ok(());
+        }
+        let id = self.shared.next_seat.fetch_add(1, Ordering::Relaxed);
+        let address = self.address();
+        let wall = self.shared.wall();
+        let seat = self.shared.with_session(|s| {
+            s.set_wall(wall);
+            s.seat_joined(SeatInfo {
+                id,
+                user: user.clone(),
+                role: role_name(role, s),
+                address,
+                since: s.wall(),
+                last_key: s.wall(),
+            });
+            Seat::new(role, s)
+        });
+        let link = Arc::new(SeatLink {
+            id,
+            state: Mutex::new(SeatState {
+                seat,
+                decoder: Decoder::default(),
+                size: self.size,
+            }),
+            redraw: Notify::new(),
+        });
+        self.seat = Some(Arc::clone(&link));
+        session.channel_success(channel)?;
+        tokio::spawn(render(
+            Arc::clone(&self.shared),
+            link,
+            session.handle(),
+            channel,
+        ));
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        _data: &[u8],
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)?;
+        self.close_with(channel, session, "ttx runs no commands: ssh -t USER@HOST")
+            .await;
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)?;
+        let _ = session.close(channel);
+        Ok(())
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single_connection: bool,
+        _x11_auth_protocol: &str,
+        _x11_auth_cookie: &str,
+        _x11_screen_number: u32,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)?;
+        Ok(())
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        _value: &str,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)?;
+        Ok(())
+    }
+
+    async fn window_change_request(
+        &mut self,
+        _channel: ChannelId,
+        col_width: u32,
+        row_height: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        self.size = (clamp(col_width), clamp(row_height));
+        if let Some(link) = &self.seat {
+            link.lock().size = self.size;
+            link.redraw.notify_one();
+        }
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        let Some(link) = self.seat.clone() else {
+            return Ok(());
+        };
+        let (keys, escape_pending) = {
+            let mut state = link.lock();
+            let keys = state.decoder.feed(data);
+            (keys, state.decoder.escape_pending())
+        };
+        press(&self.shared, &link, keys);
+        if escape_pending {
+            // A lone ESC is the escape key unless the rest of a sequence follows at once.
+            let shared = Arc::clone(&self.shared);
+            let link = Arc::clone(&link);
+            tokio::spawn(async move {
+                tokio::time::sleep(ESC_TIMEOUT).await;
+                let key = link.lock().decoder.flush_escape();
+                press(&shared, &link, key.into_iter().collect());
+            });
+        }
+        if link.lock().seat.should_quit() {
+            let goodbye = format!(
+                "{}You left the exercise; ssh again to rejoin.",
+                String::from_utf8_lossy(SCREEN_OFF)
+            );
+            self.close_with(channel, session, &goodbye).await;
+        }
+        Ok(())
+    }
+
+    async fn channel_eof(
+        &mut self,
+        channel: ChannelId,
+        session: &mut SshSession,
+    ) -> Result<(), Self::Error> {
+        let _ = session.close(channel);
+        Ok(())
+    }
+}
+
+/// Keys from one seat: each goes through the session, then the seat redraws (even when only
+/// its own state changed, such as a cursor in a form).
+fn press(shared: &Shared, link: &SeatLink, keys: Vec<crate::tui::Key>) {
+    if keys.is_empty() {
+        return;
+    }
+    let wall = shared.wall();
+    shared.with_session(|s| {
+        let mut state = link.lock();
+        for key in keys {
+            state.seat.handle_key(s, key, wall);
+        }
+        s.seat_key(link.id);
+    });
+    link.redraw.notify_one();
+}
+
+fn clamp(cells: u32) -> u16 {
+    cells.clamp(1, 1000) as u16
+}
+
+fn role_name(role: Role, session: &crate::session::Session) -> String {
+    match role {
+        Role::Team(t) => format!("team {}", session.exercise().scenario().team(t).id),
+        Role::Facilitator | Role::Local => "facilitator".into(),
+        Role::Observer => "observer".into(),
+    }
+}
+
+/// Draws the seat into its channel whenever the session or the seat changed. A frame is sent
+/// before the next is drawn, and changes that arrive meanwhile collapse into that next frame:
+/// a slow client gets the latest screen, never a queue.
+async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channel: ChannelId) {
+    let mut changes = shared.changes.subscribe();
+    let mut closing = shared.closing.subscribe();
+    let size = link.lock().size;
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(Rect::new(0, 0, size.0, size.1)),
+    };
+    let bytes = FrameBytes::default();
+    let Ok(mut terminal) = Terminal::with_options(CrosstermBackend::new(bytes.clone()), options)
+    else {
+        return;
+    };
+    // The size comes from the client's pty request and window changes, never from this
+    // process's own terminal.
+    let mut drawn_size = size;
+    if handle.data(channel, SCREEN_ON.to_vec()).await.is_err() {
+        return;
+    }
+    loop {
+        let frame = {
+            let session = shared.lock();
+            let mut state = link.lock();
+            if state.seat.should_quit() {
+                None
+            } else {
+                if state.size != drawn_size {
+                    drawn_size = state.size;
+                    let _ = terminal.resize(Rect::new(0, 0, drawn_size.0, drawn_size.1));
+                }
+                state.seat.sync(&session);
+                let shown = Shown {
+                    session: &session,
+                    seat: &state.seat,
+                };
+                let _ = terminal.draw(|f| ui::draw_seat(f, shown));
+                Some(bytes.take())
+            }
+        };
+        match frame {
+            None => {
+                let _ = handle.data(channel, SCREEN_OFF.to_vec()).await;
+                return;
+            }
+            Some(bytes) if !bytes.is_empty() => {
+                if handle.data(channel, bytes).await.is_err() {
+                    return;
+                }
+            }
+            Some(_) => {}
+        }
+        tokio::select! {
+            changed = changes.changed() => if changed.is_err() { return },
+            _ = link.redraw.notified() => {}
+            _ = closing.changed() => {
+                let why = closing.borrow().clone().unwrap_or_default();
+                let mut goodbye = SCREEN_OFF.to_vec();
+                goodbye.extend_from_slice(format!("ttx: {why}\r\n").as_bytes());
+                let _ = handle.data(channel, goodbye).await;
+                let _ = handle.exit_status_request(channel, 0).await;
+                let _ = handle.eof(channel).await;
+                let _ = handle.close(channel).await;
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! `ttx serve`: one exercise, served over SSH, a screen per seat.
+//!
+//! ```text
+//!  ssh us@host ─┐  bytes → Decoder → Key ─┐            ┌→ Seat(us) → ratatui → bytes → ssh us@host
+//!  ssh cn@host ─┤                         ├→ Session ──┤→ Seat(cn) → ...
+//!  local console┘   (one lock; commands,  ┘  version   └→ Seat(console) on this terminal
+//!                    journal, clock)          (watch)
+//! ```
+//!
+//! One `Session` behind a read-write lock owns the exercise, clock and journal; every seat's keys run
+//! through it, and after every change it publishes its version on a `watch` channel (latest value
+//! only). Each seat's render task wakes on a new version (or its own resize), draws its own view
+//! into a frame of bytes and sends it; while a slow client's frame is in flight, newer versions
+//! collapse into one, so it gets the latest screen, never a queue.
+
+mod connection;
+mod hostkey;
+pub mod input;
+mod local;
+pub mod roster;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
+
+use russh::keys::HashAlg;
+use russh::server::Server as _;
+use tokio::sync::watch;
+
+use crate::engine::{Event, Exercise};
+use crate::session::{Recorder, Session};
+use roster::Roster;
+
+/// After this many failed logins from one address within `FAILURE_WINDOW`, the address is
+/// refused for the rest of the window.
+const MAX_FAILURES: usize = 5;
+const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+pub struct Options {
+    pub listen: SocketAddr,
+    pub roster: Option<PathBuf>,
+    pub host_key: PathBuf,
+    pub headless: bool,
+}
+
+/// What every connection shares: the session, its change signal, the roster.
+pub struct Shared {
+    session: RwLock<Session>,
+    changes: watch::Sender<u64>,
+    /// Tells every seat to say goodbye and close.
+    closing: watch::Sender<Option<String>>,
+    origin: Instant,
+    roster: Roster,
+    failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    next_seat: AtomicU64,
+}
+
+impl Shared {
+    fn new(session: Session, roster: Roster) -> Self {
+        Shared {
+            changes: watch::Sender::new(session.version()),
+            closing: watch::Sender::new(None),
+            session: RwLock::new(session),
+            origin: Instant::now(),
+            roster,
+            failures: Mutex::new(HashMap::new()),
+            next_seat: AtomicU64::new(1),
+        }
+    }
+
+    /// The session, to read (many seats draw at once). A seat that panicked while holding it
+    /// leaves the exercise as the last command left it, which is consistent: go on with it.
+    fn lock(&self) -> RwLockReadGuard<'_, Session> {
+        self.session
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The session, to change: one seat at a time.
+    fn write(&self) -> RwLockWriteGuard<'_, Session> {
+        self.session
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn wall(&self) -> Duration {
+        self.origin.elapsed()
+    }
+
+    /// Runs `f` on the session and tells every seat if anything changed.
+    fn with_session<R>(&self, f: impl FnOnce(&mut Session) -> R) -> R {
+        let (result, version) = {
+            let mut session = self.write();
+            let result = f(&mut session);
+            (result, session.version())
+        };
+        self.changes.send_if_modified(|v| {
+            let changed = *v != version;
+            *v = version;
+            changed
+        });
+        result
+    }
+
+    /// Whether `address` has failed too often lately.
+    fn is_blocked(&self, address: IpAddr) -> bool {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let list = failures.entry(address).or_default();
+        list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+        list.len() >= MAX_FAILURES
+    }
+
+    fn failed(&self, address: IpAddr) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        failures.entry(address).or_default().push(Instant::now());
+    }
+}
+
+/// Serves `exercise` until the exercise ends (headless), the facilitator quits the local
+/// console, or the process is told to stop; whether the exercise ended. `history` is what the
+/// journal already holds.
+pub fn serve(
+    exercise: Exercise,
+    history: &[Event],
+    recorder: Box<dyn Recorder>,
+    report_dir: PathBuf,
+    options: Options,
+) -> Result<bool, String> {
+    let key = hostkey::load_or_create(&options.host_key)?;
+    let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
+    let scenario = Arc::clone(exercise.scenario());
+    let roster = match &options.roster {
+        Some(path) => {
+            let source = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            Roster::parse(&path.display().to_string(), &source, &scenario)
+                .map_err(|errors| errors.join("\n"))?
+        }
+        None => Roster::generated(&scenario, options.headless)?,
+    };
+    let mut session = Session::new(exercise, recorder, report_dir);
+    session.log_events(history);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let shared = Arc::new(Shared::new(session, roster));
+    let result = runtime.block_on(run(Arc::clone(&shared), key, fingerprint, options));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result.map(|()| shared.lock().exercise().ended_at().is_some())
+}
+
+async fn run(
+    shared: Arc<Shared>,
+    key: russh::keys::PrivateKey,
+    fingerprint: String,
+    options: Options,
+) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+    let config = Arc::new(russh::server::Config {
+        // An exercise may pause for longer than any idle timeout: keepalives find dead peers.
+        inactivity_timeout: None,
+        keepalive_interval: Some(Duration::from_secs(30)),
+        keepalive_max: 4,
+        auth_rejection_time: Duration::from_millis(500),
+        auth_rejection_time_initial: Some(Duration::ZERO),
+        max_auth_attempts: 6,
+        methods: russh::MethodSet::from(
+            &[
+                russh::MethodKind::PublicKey,
+                russh::MethodKind::Password,
+                russh::MethodKind::KeyboardInteractive,
+            ][..],
+        ),
+        keys: vec![key],
+        nodelay: true,
+        ..Default::default()
+    });
+    let intro = introduction(&shared, address, &fingerprint);
+    let codes = shared
+        .roster
+        .seats
+        .iter()
+        .filter_map(|seat| seat.code.clone().map(|code| (seat.user.clone(), code)))
+        .collect();
+    shared.with_session(|s| {
+        s.note_server(intro[0].clone());
+        s.note_server(intro[1].clone());
+        s.set_serving(crate::session::Serving {
+            address: address.to_string(),
+            fingerprint: fingerprint.clone(),
+            codes,
+        });
+    });
+    if options.headless {
+        for line in &intro {
+            println!("{line}");
+        }
+    }
+    let mut server = connection::Listener {
+        shared: Arc::clone(&shared),
+    };
+    let mut running = server.run_on_socket(config, &listener);
+    let stop = running.handle();
+    let ticker = tokio::spawn(tick(Arc::clone(&shared)));
+    let body = async {
+        if options.headless {
+            Ok(wait_for_end(&shared).await)
+        } else {
+            let console = Arc::clone(&shared);
+            let fingerprint = fingerprint.clone();
+            match tokio::task::spawn_blocking(move || local::run(console, address, &fingerprint))
+                .await
+            {
+                Ok(Ok(())) => Ok("the facilitator closed the exercise".to_string()),
+                Ok(Err(e)) => Err(e),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    };
+    let outcome = tokio::select! {
+        stopped = &mut running => Err(match stopped {
+            Ok(()) => "the server stopped".to_string(),
+            Err(e) => format!("the server stopped: {e}"),
+        }),
+        outcome = body => outcome,
+    };
+    ticker.abort();
+    let why = match &outcome {
+        Ok(why) | Err(why) => why.clone(),
+    };
+    finish(&shared, &stop, why).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), running).await;
+    outcome.map(|_| ())
+}
+
+/// Records a clock checkpoint, tells every seat why it is closing, and stops the server.
+async fn finish(shared: &Shared, stop: &russh::server::RunningServerHandle, why: String) {
+    shared.with_session(|s| s.checkpoint());
+    shared.closing.send_replace(Some(why.clone()));
+    // Let the seats' goodbyes go out before the connections close.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.shutdown(why);
+}
+
+/// What the facilitator needs to let people in: where, the host key, the join codes.
+fn introduction(shared: &Shared, address: SocketAddr, fingerprint: &str) -> Vec<String> {
+    let mut lines = vec![
+        format!("listening on {address}"),
+        format!("host key {fingerprint}"),
+    ];
+    for seat in &shared.roster.seats {
+        if let Some(code) = &seat.code {
+            lines.push(format!("join code for {}: {code}", seat.user));
+        }
+    }
+    lines
+}
+
+/// Ticks the shared clock while it runs; idle, it waits for a change (a start, a resume).
+async fn tick(shared: Arc<Shared>) {
+    let mut changes = shared.changes.subscribe();
+    loop {
+        let wait = {
+            let session = shared.lock();
+            session
+                .wants_ticks()
+                .then(|| session.next_tick_in(shared.wall()))
+        };
+        match wait {
+            Some(wait) => tokio::time::sleep(wait).await,
+            None => {
+                if changes.changed().await.is_err() {
+                    return;
+                }
+                continue;
+            }
+        }
+        let wall = shared.wall();
+        shared.with_session(|s| s.tick(wall));
+    }
+}
+
+/// Headless: runs until the exercise ends or the process is told to stop.
+async fn wait_for_end(shared: &Shared) -> String {
+    let mut changes = shared.changes.subscribe();
+    let ended = async {
+        loop {
+            if shared.lock().exercise().ended_at().is_some() {
+                // Give the seats a moment to show the end before they are closed.
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                return "the exercise has ended".to_string();
+            }
+            if changes.changed().await.is_err() {
+                return "the server stopped".to_string();
+            }
+        }
+    };
+    let signal = async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            match signal(SignalKind::terminate()) {
+                Ok(mut term) => {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        "the server was stopped; `ttx resume JOURNAL --serve` brings everyone back".to_string()
+    };
+    tokio::select! {
+        why = ended => why,
+        why = signal => why,
+    }
+}

@@ -1,0 +1,784 @@
+//! The session: one exercise, its clock and its journal. It is the only place where a command is
+//! executed, whichever seat asked for it (the local terminal, an SSH channel), and the only place
+//! where events are recorded. Nothing here knows about terminals: seats draw from it.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::engine::{
+    Command, Event, Exercise, ExpectationIx, NoteKind, Outcome, Response, Source, Status,
+};
+use crate::report::{Format, Report};
+use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
+use crate::text::{clock, short, speed_str};
+
+/// How often (wall time) a running clock's time is recorded when nothing else happens.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
+
+/// Speeds the facilitator steps through with `+` and `-`.
+pub const SPEEDS: &[f64] = &[
+    0.5, 1.0, 2.0, 4.0, 6.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0,
+];
+
+/// Where accepted commands' events go before any seat shows them (the journal, in the CLI).
+pub trait Recorder: Send + Sync {
+    /// Writes `events` (already applied to `exercise`) durably; an error stops the clock.
+    fn record(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), String>;
+    /// Where the record is, for the screen (e.g. the journal's path).
+    fn location(&self) -> String;
+}
+
+/// A connected remote seat, as the facilitator's seats panel lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeatInfo {
+    pub id: u64,
+    pub user: String,
+    pub role: String,
+    pub address: String,
+    /// Wall time of joining and of the last key, on the session's wall clock.
+    pub since: Duration,
+    pub last_key: Duration,
+}
+
+/// How to join a served exercise: shown only to the facilitator.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Serving {
+    pub address: String,
+    pub fingerprint: String,
+    /// (user, join code) of every seat that has one.
+    pub codes: Vec<(String, String)>,
+}
+
+pub struct Session {
+    exercise: Exercise,
+    recorder: Box<dyn Recorder>,
+    journal_location: String,
+    clock: Clock,
+    wall: Duration,
+    report_dir: PathBuf,
+    /// Wall time of the last clock checkpoint written to the journal.
+    last_checkpoint: Duration,
+    /// Recording failed: the clock is stopped and nothing goes on until it succeeds.
+    record_error: Option<String>,
+    pending: Vec<Event>,
+    log: Vec<(Secs, String)>,
+    /// Per team: what its last response did, in plain words (every seat of the team sees it).
+    outcomes: Vec<Vec<String>>,
+    /// The facilitator let the teams see the after-action report.
+    report_released: bool,
+    seats: Vec<SeatInfo>,
+    serving: Option<Serving>,
+    /// Counts every change a seat may show, so seats know when to redraw.
+    version: u64,
+}
+
+impl Session {
+    pub fn new(exercise: Exercise, recorder: Box<dyn Recorder>, report_dir: PathBuf) -> Self {
+        let clock = Clock::new(exercise.now(), exercise.speed());
+        let journal_location = recorder.location();
+        let outcomes = vec![Vec::new(); exercise.scenario().teams.len()];
+        let mut session = Session {
+            exercise,
+            recorder,
+            journal_location,
+            clock,
+            wall: Duration::ZERO,
+            report_dir,
+            last_checkpoint: Duration::ZERO,
+            record_error: None,
+            pending: Vec::new(),
+            log: Vec::new(),
+            outcomes,
+            report_released: false,
+            seats: Vec::new(),
+            serving: None,
+            version: 0,
+        };
+        if session.exercise.is_running() {
+            session.clock.run(Duration::ZERO);
+        }
+        session
+    }
+
+    pub fn exercise(&self) -> &Exercise {
+        &self.exercise
+    }
+    pub fn log(&self) -> &[(Secs, String)] {
+        &self.log
+    }
+    pub fn journal_location(&self) -> &str {
+        &self.journal_location
+    }
+    pub fn record_error(&self) -> Option<&str> {
+        self.record_error.as_deref()
+    }
+    pub fn team_outcome(&self, team: TeamIx) -> &[String] {
+        &self.outcomes[team.0]
+    }
+    pub fn report_released(&self) -> bool {
+        self.report_released
+    }
+    pub fn seats(&self) -> &[SeatInfo] {
+        &self.seats
+    }
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    pub fn wall(&self) -> Duration {
+        self.wall
+    }
+    pub fn report_dir(&self) -> &std::path::Path {
+        &self.report_dir
+    }
+
+    /// Something seats show changed outside a command (a seat joined, a key was pressed).
+    pub fn touch(&mut self) {
+        self.version += 1;
+    }
+
+    /// The wall clock moved on (a key, a tick); it never goes back.
+    pub fn set_wall(&mut self, wall: Duration) {
+        self.wall = self.wall.max(wall);
+    }
+
+    /// Whether the clock runs, so the event loop should tick.
+    pub fn wants_ticks(&self) -> bool {
+        self.clock.is_running() && self.exercise.ended_at().is_none() && self.record_error.is_none()
+    }
+
+    /// The wall time until the clock reaches the next scenario second (a tick is worth it
+    /// then), but never more than four ticks a second: the clock shows seconds.
+    pub fn next_tick_in(&self, wall: Duration) -> Duration {
+        let next = (self.clock.exact(wall).floor() as Secs).saturating_add(1);
+        self.clock
+            .wall_until(wall, next)
+            .unwrap_or(Duration::from_millis(250))
+            .clamp(Duration::from_millis(250), Duration::from_secs(1))
+    }
+
+    /// A clock tick at wall time `wall`; true when there is something new to draw.
+    pub fn tick(&mut self, wall: Duration) -> bool {
+        self.set_wall(wall);
+        if !self.wants_ticks() {
+            return false;
+        }
+        let before = (self.exercise.now(), self.log.len());
+        self.advance();
+        if self.wall.saturating_sub(self.last_checkpoint) >= CHECKPOINT_EVERY {
+            self.checkpoint();
+        }
+        let changed = before != (self.exercise.now(), self.log.len());
+        if changed {
+            self.version += 1;
+        }
+        changed
+    }
+
+    // ---- the clock ----
+
+    /// Starts, pauses or resumes the clock; says what it did.
+    pub fn start_pause(&mut self) -> Result<String, String> {
+        self.refuse_if_ended()?;
+        if !self.exercise.is_started() {
+            self.exec(Command::Start)?;
+            self.clock.run(self.wall);
+            Ok("Clock started.".into())
+        } else if self.exercise.is_running() {
+            self.exec(Command::Pause)?;
+            self.clock.pause(self.wall);
+            Ok("Paused. Press space to resume.".into())
+        } else {
+            self.exec(Command::Resume)?;
+            self.clock.run(self.wall);
+            Ok("Resumed.".into())
+        }
+    }
+
+    pub fn change_speed(&mut self, faster: bool) -> Result<String, String> {
+        self.refuse_if_ended()?;
+        let current = self.exercise.speed();
+        let next = if faster {
+            SPEEDS.iter().copied().find(|s| *s > current + 1e-9)
+        } else {
+            SPEEDS.iter().rev().copied().find(|s| *s < current - 1e-9)
+        };
+        let Some(speed) = next else {
+            return Err(format!("Speed stays ×{}: the limit.", speed_str(current)));
+        };
+        self.exec(Command::SetSpeed(speed))?;
+        self.clock.set_speed(self.wall, speed);
+        Ok(format!("Speed ×{}.", speed_str(speed)))
+    }
+
+    /// Jumps the clock to the next scheduled release or deadline, records the jump (so that a
+    /// resume reopens at the new time) and says what happened there.
+    pub fn jump_next(&mut self) -> Result<String, String> {
+        self.refuse_if_ended()?;
+        if !self.exercise.is_started() {
+            return Err("Start the clock first (space).".into());
+        }
+        let now = self.exercise.now();
+        let Some(next) = self.exercise.next_due_at() else {
+            return Err("Nothing is scheduled.".into());
+        };
+        // A deadline at `now` passes once time moves on.
+        let target = next.max(now.saturating_add(1));
+        let events = self.exec(Command::AdvanceTo(target))?;
+        self.clock.jump_to(self.wall, target);
+        if self.exercise.ended_at().is_none() {
+            self.exec(Command::Checkpoint)?;
+            self.last_checkpoint = self.wall;
+        }
+        let happened = self.happenings(&events);
+        Ok(if happened.is_empty() {
+            format!("Jumped to {}.", clock(target))
+        } else {
+            format!("Jumped to {}: {}.", clock(target), happened.join("; "))
+        })
+    }
+
+    /// Releases, deadlines passed and the end among `events`, as the log says them.
+    fn happenings(&self, events: &[Event]) -> Vec<String> {
+        let scenario = self.exercise.scenario();
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Released { inject, .. } => {
+                    Some(format!("released {}", scenario.inject(*inject).id))
+                }
+                Event::DeadlinePassed { expectation, .. } => Some(format!(
+                    "{} now overdue",
+                    self.exercise.expectation_id(*expectation)
+                )),
+                Event::Ended { .. } => Some("the exercise ended".into()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Records the clock's time if nothing else did, so a resume reopens where the room was.
+    pub fn checkpoint(&mut self) {
+        self.last_checkpoint = self.wall;
+        if self.exercise.ended_at().is_none() && self.record_error.is_none() {
+            // A failure to record is on screen and stops the clock.
+            let _ = self.exec(Command::Checkpoint);
+        }
+    }
+
+    /// Brings the engine to the clock's time. Every command goes through here first, so a
+    /// command right after a pause happens at the paused time.
+    fn advance(&mut self) {
+        if self.exercise.ended_at().is_some() || self.record_error.is_some() {
+            return;
+        }
+        let to = self.clock.now(self.wall);
+        if to > self.exercise.now()
+            && let Ok(events) = self.exercise.execute(Command::AdvanceTo(to))
+        {
+            // A failure is on screen and stops the clock; nothing more to do here.
+            let _ = self.record(events);
+        }
+    }
+
+    // ---- commands ----
+
+    /// Runs a command: the clock's time first, then the command, then the journal, all before
+    /// any seat shows anything. A refusal comes back as a sentence.
+    pub fn exec(&mut self, command: Command) -> Result<Vec<Event>, String> {
+        if let Some(error) = &self.record_error {
+            return Err(error.clone());
+        }
+        if !matches!(command, Command::AdvanceTo(_)) {
+            self.advance();
+            if self.record_error.is_some() {
+                return Err("The journal could not be written.".into());
+            }
+        }
+        self.version += 1;
+        match self.exercise.execute(command) {
+            Ok(events) => {
+                // A command whose events did not reach the journal has not happened for the
+                // room: the caller must not move the clock or say it was done.
+                self.record(events.clone())?;
+                Ok(events)
+            }
+            Err(refusal) => Err(capitalise(&refusal.to_string())),
+        }
+    }
+
+    /// Writes events to the journal. On failure the clock stops, the events wait for a retry,
+    /// and every command is refused until the journal takes them.
+    fn record(&mut self, events: Vec<Event>) -> Result<(), String> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        self.version += 1;
+        if let Err(error) = self.recorder.record(&self.exercise, &events) {
+            self.clock.pause(self.wall);
+            self.record_error = Some(error.clone());
+            self.pending = events;
+            return Err(error);
+        }
+        // The log shows what the journal holds: only now that it holds these.
+        self.log_events(&events);
+        if self.exercise.ended_at().is_some() {
+            self.clock.pause(self.wall);
+        }
+        Ok(())
+    }
+
+    /// Tries again to write what the journal refused; says what happens next.
+    pub fn retry_recording(&mut self) -> Result<String, String> {
+        let events = std::mem::take(&mut self.pending);
+        self.version += 1;
+        match self.recorder.record(&self.exercise, &events) {
+            Ok(()) => {
+                self.record_error = None;
+                self.log_events(&events);
+                // The command that failed to record has now happened: the clock takes its
+                // speed and time (a speed change, a jump), paused.
+                self.clock.set_speed(self.wall, self.exercise.speed());
+                self.clock.jump_to(self.wall, self.exercise.now());
+                if self.exercise.ended_at().is_some() {
+                    return Ok("Journal written. The exercise has ended.".into());
+                }
+                if self.exercise.is_running() {
+                    // The clock stopped when recording failed: say so in the journal too.
+                    let _ = self.exec(Command::Pause);
+                }
+                Ok("Journal written. Press space to resume.".into())
+            }
+            Err(error) => {
+                self.record_error = Some(error.clone());
+                self.pending = events;
+                Err(error)
+            }
+        }
+    }
+
+    pub fn release(&mut self, inject: InjectIx) -> Result<String, String> {
+        self.refuse_if_ended()?;
+        let id = self.exercise.scenario().inject(inject).id.clone();
+        if let crate::engine::InjectState::Released { at, .. } = self.exercise.inject_state(inject)
+        {
+            return Err(format!("{id} was already released at {}.", clock(at)));
+        }
+        self.exec(Command::Release(inject))?;
+        Ok(format!(
+            "Released {id} by hand at {}.",
+            clock(self.exercise.now())
+        ))
+    }
+
+    pub fn note(
+        &mut self,
+        team: Option<TeamIx>,
+        kind: NoteKind,
+        text: String,
+    ) -> Result<String, String> {
+        self.exec(Command::Note { team, kind, text })?;
+        Ok("Observation saved.".into())
+    }
+
+    /// A team's response; what it did is kept for every seat of the team.
+    pub fn respond(&mut self, response: Response) -> Result<String, String> {
+        self.refuse_if_ended()?;
+        let team = response.team;
+        let events = self.exec(Command::Respond(response))?;
+        self.outcomes[team.0] = self.describe(&events);
+        Ok("Response recorded.".into())
+    }
+
+    /// A free hotline message (`Command::Say`).
+    pub fn say(&mut self, command: Command) -> Result<String, String> {
+        self.refuse_if_ended()?;
+        let events = self.exec(command)?;
+        Ok(
+            match events.iter().find_map(|e| match e {
+                Event::Said { n, .. } => Some(*n),
+                _ => None,
+            }) {
+                Some(n) => format!("Hotline message #{n} sent."),
+                None => "Message sent.".into(),
+            },
+        )
+    }
+
+    /// Where the server listens and how to join, for the facilitator's seats panel.
+    pub fn set_serving(&mut self, serving: Serving) {
+        self.serving = Some(serving);
+        self.version += 1;
+    }
+
+    pub fn serving(&self) -> Option<&Serving> {
+        self.serving.as_ref()
+    }
+
+    /// Ends the exercise at the time the facilitator was shown (`at`), not at the time the
+    /// clock reached while the confirmation was open.
+    pub fn end(&mut self, at: Secs) -> Result<String, String> {
+        self.refuse_if_ended()?;
+        if self.clock.now(self.wall) > at {
+            self.clock.jump_to(self.wall, at.max(self.exercise.now()));
+        }
+        self.exec(Command::End)?;
+        Ok("Exercise ended. The after-action report:".into())
+    }
+
+    /// Lets the teams see the after-action report (their own results) from now on.
+    pub fn release_report(&mut self) -> Result<String, String> {
+        if self.report_released {
+            return Err("The teams already see the report.".into());
+        }
+        self.report_released = true;
+        self.version += 1;
+        Ok("The teams now see their results.".into())
+    }
+
+    fn refuse_if_ended(&self) -> Result<(), String> {
+        if self.exercise.ended_at().is_some() {
+            Err("The exercise has ended.".into())
+        } else {
+            Ok(())
+        }
+    }
+
+    // ---- seats ----
+
+    pub fn seat_joined(&mut self, info: SeatInfo) {
+        let line = format!(
+            "{} joined from {} as {}",
+            info.user, info.address, info.role
+        );
+        self.note_seat(line);
+        self.seats.push(info);
+    }
+
+    pub fn seat_left(&mut self, id: u64) {
+        if let Some(pos) = self.seats.iter().position(|s| s.id == id) {
+            let info = self.seats.remove(pos);
+            self.note_seat(format!("{} ({}) left", info.user, info.address));
+        }
+    }
+
+    pub fn seat_refused(&mut self, user: &str, address: &str) {
+        self.note_seat(format!("refused {user} from {address}"));
+    }
+
+    pub fn seat_key(&mut self, id: u64) {
+        let wall = self.wall;
+        if let Some(seat) = self.seats.iter_mut().find(|s| s.id == id) {
+            seat.last_key = wall;
+        }
+    }
+
+    /// A line about the server (where it listens, the host key) for the console's log.
+    pub fn note_server(&mut self, line: String) {
+        self.log.push((self.exercise.now(), line));
+        self.version += 1;
+    }
+
+    fn note_seat(&mut self, line: String) {
+        self.log
+            .push((self.exercise.now(), format!("seat: {line}")));
+        self.version += 1;
+    }
+
+    // ---- what the screens show ----
+
+    /// The actions a team may take whose id, name or description contain the filter, best
+    /// match first (the id itself, then an id that starts with it, contains it, then the name,
+    /// then the description), in catalogue order within each, so that typing an id and Enter
+    /// picks that action.
+    pub fn actions_for(&self, team: TeamIx, filter: &str) -> Vec<ActionIx> {
+        let filter = filter.to_lowercase();
+        let rank = |a: &crate::scenario::Action| {
+            let id = a.id.to_lowercase();
+            if filter.is_empty() || id == filter {
+                Some(0)
+            } else if id.starts_with(&filter) {
+                Some(1)
+            } else if id.contains(&filter) {
+                Some(2)
+            } else if a.name.to_lowercase().contains(&filter) {
+                Some(3)
+            } else if a
+                .description
+                .as_deref()
+                .is_some_and(|d| d.to_lowercase().contains(&filter))
+            {
+                Some(4)
+            } else {
+                None
+            }
+        };
+        let mut ranked: Vec<(u8, ActionIx)> = self
+            .exercise
+            .scenario()
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.allows(team))
+            .filter_map(|(i, a)| rank(a).map(|r| (r, ActionIx(i))))
+            .collect();
+        ranked.sort_by_key(|(r, _)| *r);
+        ranked.into_iter().map(|(_, ix)| ix).collect()
+    }
+
+    pub fn log_events(&mut self, events: &[Event]) {
+        for event in events {
+            if let Some(text) = self.narrate(event) {
+                self.log.push((event.at(), text));
+            }
+        }
+    }
+
+    /// One event as a line of the console's log; `None` for bookkeeping events.
+    fn narrate(&self, event: &Event) -> Option<String> {
+        let scenario = self.exercise.scenario();
+        let team = |t: TeamIx| scenario.team(t).id.clone();
+        Some(match event {
+            Event::Started { .. } => "clock started".to_string(),
+            Event::Paused { .. } => "paused".to_string(),
+            Event::Resumed { .. } => "resumed".to_string(),
+            Event::SpeedChanged { speed, .. } => format!("speed ×{}", speed_str(*speed)),
+            Event::Scheduled { .. } | Event::Clock { .. } => return None,
+            Event::Skipped { inject, .. } => {
+                format!("skipped {} (chance)", scenario.inject(*inject).id)
+            }
+            Event::Released {
+                inject, by_hand, ..
+            } => {
+                let inject = scenario.inject(*inject);
+                let to: Vec<String> = inject.to.iter().map(|t| team(*t)).collect();
+                format!(
+                    "released {}{} → {}",
+                    inject.id,
+                    if *by_hand { " by hand" } else { "" },
+                    to.join(", ")
+                )
+            }
+            Event::DeadlinePassed { expectation, .. } => {
+                format!("overdue {}", self.exercise.expectation_id(*expectation))
+            }
+            Event::Responded {
+                response, outcome, ..
+            } => {
+                let action = &scenario.action(response.action).id;
+                match outcome {
+                    Outcome::Satisfied(ix) => format!(
+                        "{} {action}: {} {}",
+                        team(response.team),
+                        self.exercise.status(*ix).as_str(),
+                        self.exercise.expectation_id(*ix)
+                    ),
+                    Outcome::Ready => {
+                        format!("{} {action}: ready (done ahead)", team(response.team))
+                    }
+                    Outcome::Unexpected => {
+                        format!("{} {action}: unexpected", team(response.team))
+                    }
+                }
+            }
+            Event::Said { n, from, to, .. } => {
+                let to: Vec<String> = to.iter().map(|t| team(*t)).collect();
+                format!(
+                    "hotline #{n} {} → {} (free message)",
+                    team(*from),
+                    to.join(", ")
+                )
+            }
+            Event::MessageSent { n, from, to, .. } => {
+                let to: Vec<String> = to.iter().map(|t| team(*t)).collect();
+                format!("hotline #{n} {} → {}", team(*from), to.join(", "))
+            }
+            Event::Noted { kind, team: t, .. } => format!(
+                "observation ({}){}",
+                match kind {
+                    NoteKind::Strength => "strength",
+                    NoteKind::Improvement => "improvement",
+                },
+                t.map(|t| format!(" on {}", team(t))).unwrap_or_default()
+            ),
+            Event::Ended { .. } => "exercise ended".to_string(),
+        })
+    }
+
+    /// What a response did, in plain words.
+    fn describe(&self, events: &[Event]) -> Vec<String> {
+        let scenario = self.exercise.scenario();
+        let mut lines = Vec::new();
+        for event in events {
+            match event {
+                Event::Responded {
+                    at,
+                    response,
+                    outcome,
+                } => {
+                    let action = &scenario.action(response.action).name;
+                    match outcome {
+                        Outcome::Satisfied(ix) => {
+                            lines.push(self.describe_done(*ix, *at, action));
+                        }
+                        Outcome::Ready => lines.push(format!(
+                            "\"{action}\" was done ahead of time: it will count when it is \
+                             asked for."
+                        )),
+                        Outcome::Unexpected => lines.push(format!(
+                            "\"{action}\" matched no expected action: it is kept as an \
+                             unexpected action (in the report, not scored)."
+                        )),
+                    }
+                }
+                Event::MessageSent { n, to, action, .. } => {
+                    let to: Vec<&str> =
+                        to.iter().map(|t| scenario.team(*t).name.as_str()).collect();
+                    let reply = scenario
+                        .action(*action)
+                        .message
+                        .as_ref()
+                        .and_then(|m| m.reply.as_ref())
+                        .map(|r| {
+                            format!(
+                                "; they owe \"{}\" within {}",
+                                scenario.action(r.action).name,
+                                short(r.within)
+                            )
+                        })
+                        .unwrap_or_default();
+                    lines.push(format!(
+                        "Hotline message #{n} delivered to {}{reply}.",
+                        to.join(", ")
+                    ));
+                }
+                Event::Released { inject, .. } => lines.push(format!(
+                    "It released \"{}\".",
+                    scenario.inject(*inject).title
+                )),
+                _ => {}
+            }
+        }
+        lines
+    }
+
+    fn describe_done(&self, ix: ExpectationIx, at: Secs, action: &str) -> String {
+        let scenario = self.exercise.scenario();
+        let e = self.exercise.expectation(ix);
+        let what = match e.source {
+            Source::Inject(inject, _) => format!("inject \"{}\"", scenario.inject(inject).title),
+            Source::Message(n) => format!("hotline message #{n}"),
+        };
+        let missing: Vec<&str> = match (&e.done, e.action) {
+            (Some(done), Some(action)) => {
+                let spec = scenario.action(action);
+                done.missing
+                    .iter()
+                    .map(|f| spec.fields[*f].as_str())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let blank = if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" Required fields left blank: {}.", missing.join(", "))
+        };
+        let timing = match self.exercise.status(ix) {
+            Status::Late if at <= e.due_at => "late: its deadline had already passed".into(),
+            Status::Late => format!("late by {}", short(at.saturating_sub(e.due_at))),
+            _ => format!("on time, {} to spare", short(e.due_at.saturating_sub(at))),
+        };
+        let status = self.exercise.status(ix).as_str();
+        format!(
+            "\"{action}\" satisfied {} (expected for {what}): {timing}, status {status}.{blank}",
+            self.exercise.expectation_id(ix)
+        )
+    }
+
+    // ---- the report ----
+
+    /// Writes the report as JSON and Markdown beside the journal's name; the paths written.
+    pub fn export(&self) -> Result<Vec<PathBuf>, String> {
+        let report = Report::of(&self.exercise);
+        let scenario = self.exercise.scenario();
+        // Named after the journal, so that each exercise keeps its own report.
+        let stem = std::path::Path::new(&self.journal_location)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| slug(&scenario.title));
+        let result = (|| -> std::io::Result<Vec<PathBuf>> {
+            std::fs::create_dir_all(&self.report_dir)?;
+            let mut written = Vec::new();
+            for (format, ext) in [(Format::Json, "json"), (Format::Markdown, "md")] {
+                let (path, mut file) = new_file(&self.report_dir, &format!("{stem}-report"), ext)?;
+                file.write_all(report.render(scenario, format).as_bytes())?;
+                written.push(path);
+            }
+            Ok(written)
+        })();
+        result.map_err(|error| {
+            format!(
+                "Could not write the report under {}: {error}",
+                self.report_dir.display()
+            )
+        })
+    }
+}
+
+/// A new file `STEM.EXT` in `dir`, or `STEM-2.EXT`, `STEM-3.EXT`… when that name is taken: an
+/// export never replaces an earlier one. Created exclusively, which never follows a symbolic
+/// link (a link planted under the name counts as taken), so nothing is written outside `dir`.
+fn new_file(dir: &Path, stem: &str, ext: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut n = 1;
+    loop {
+        let name = match n {
+            1 => format!("{stem}.{ext}"),
+            _ => format!("{stem}-{n}.{ext}"),
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn slug(title: &str) -> String {
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        "exercise".into()
+    } else {
+        slug
+    }
+}

@@ -1,0 +1,141 @@
+//! The observation form: the facilitator notes a strength or an area for improvement.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Stylize};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui_textarea::TextArea;
+
+use super::{text_area, text_of, type_into};
+use crate::engine::{Command, NoteKind};
+use crate::scenario::{Scenario, TeamIx};
+use crate::tui::key::Key;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::widgets::{self, centred, field_line, label_style, popup};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Kind,
+    Team,
+    Text,
+}
+
+pub struct NoteForm {
+    kind: NoteKind,
+    team: Option<TeamIx>,
+    text: TextArea<'static>,
+    focus: Focus,
+    error: Option<String>,
+}
+
+pub enum NoteDone {
+    Cancel,
+    Save(Command),
+}
+
+impl NoteForm {
+    pub fn new(team: Option<TeamIx>) -> Self {
+        NoteForm {
+            kind: NoteKind::Strength,
+            team,
+            text: text_area("What went well, or what to improve"),
+            focus: Focus::Text,
+            error: None,
+        }
+    }
+
+    pub fn update(&mut self, action: Action, teams: usize) -> Option<NoteDone> {
+        match action {
+            Action::Back => return Some(NoteDone::Cancel),
+            Action::NextField => self.focus = self.step(1),
+            Action::PrevField => self.focus = self.step(-1),
+            Action::Left | Action::Right if self.focus == Focus::Kind => self.toggle_kind(),
+            Action::Left | Action::Right if self.focus == Focus::Team => {
+                // None, team 0, team 1, ...
+                let position = self.team.map_or(0, |t| t.0 + 1);
+                let step = if action == Action::Right { 1 } else { teams };
+                let next = (position + step) % (teams + 1);
+                self.team = next.checked_sub(1).map(TeamIx);
+            }
+            Action::Left => type_into(&mut self.text, Key::Left),
+            Action::Right => type_into(&mut self.text, Key::Right),
+            Action::Newline => type_into(&mut self.text, Key::Enter),
+            Action::Input(key) if self.focus == Focus::Text => type_into(&mut self.text, key),
+            Action::Input(Key::Char(' ')) if self.focus == Focus::Kind => self.toggle_kind(),
+            Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
+            Action::Confirm | Action::Submit => {
+                let text = text_of(&self.text);
+                if text.trim().is_empty() {
+                    self.error = Some("Write the observation first.".into());
+                    return None;
+                }
+                return Some(NoteDone::Save(Command::Note {
+                    team: self.team,
+                    kind: self.kind,
+                    text,
+                }));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    pub fn refused(&mut self, reason: String) {
+        self.error = Some(reason);
+    }
+
+    fn toggle_kind(&mut self) {
+        self.kind = match self.kind {
+            NoteKind::Strength => NoteKind::Improvement,
+            NoteKind::Improvement => NoteKind::Strength,
+        };
+    }
+
+    fn step(&self, step: isize) -> Focus {
+        const ORDER: [Focus; 3] = [Focus::Kind, Focus::Team, Focus::Text];
+        let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        ORDER[(at + step).rem_euclid(3) as usize]
+    }
+
+    pub fn render(&self, frame: &mut Frame, body: Rect, scenario: &Scenario) {
+        let area = centred(body, 70, 12);
+        let inner = popup(frame, area, "Add an observation", Color::Cyan);
+        let [kind, team, label, text, error] = inner.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(2),
+            Constraint::Length(1),
+        ]));
+        let kind_text = match self.kind {
+            NoteKind::Strength => "strength",
+            NoteKind::Improvement => "area for improvement",
+        };
+        frame.render_widget(
+            field_line("Kind", kind_text.into(), self.focus == Focus::Kind),
+            kind,
+        );
+        let team_text = self
+            .team
+            .map(|t| scenario.team(t).name.clone())
+            .unwrap_or_else(|| "everyone (no team)".into());
+        frame.render_widget(
+            field_line("Team", team_text, self.focus == Focus::Team),
+            team,
+        );
+        let keys = format!(
+            "Observation ({} saves, {} new line)",
+            widgets::key(Context::Note, Action::Confirm),
+            widgets::key(Context::Note, Action::Newline)
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(keys, label_style(self.focus == Focus::Text))),
+            label,
+        );
+        widgets::text_area(frame, text, &self.text, self.focus == Focus::Text);
+        if let Some(e) = &self.error {
+            frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
+        }
+    }
+}

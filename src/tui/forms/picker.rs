@@ -1,0 +1,130 @@
+//! The action picker: a team chooses what to do, filtering the catalogue by typing.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui_textarea::TextArea;
+
+use super::{move_in, text_area, type_into_line};
+use crate::scenario::{ActionIx, Scenario};
+use crate::tui::keymap::Action;
+use crate::tui::widgets::{self, centred, popup};
+
+pub struct ActionPicker {
+    filter: TextArea<'static>,
+    selected: usize,
+}
+
+pub enum Picked {
+    Cancel,
+    Action(ActionIx),
+}
+
+impl Default for ActionPicker {
+    fn default() -> Self {
+        ActionPicker {
+            filter: text_area("type to filter"),
+            selected: 0,
+        }
+    }
+}
+
+impl ActionPicker {
+    pub fn filter(&self) -> String {
+        self.filter.lines().first().cloned().unwrap_or_default()
+    }
+
+    /// `actions`: what the filter matches now, best first.
+    pub fn update(&mut self, action: Action, actions: &[ActionIx]) -> Option<Picked> {
+        match action {
+            Action::Back => return Some(Picked::Cancel),
+            Action::Up => self.selected = move_in(self.selected, -1, actions.len()),
+            Action::Down => self.selected = move_in(self.selected, 1, actions.len()),
+            Action::Input(key) => {
+                let before = self.filter();
+                type_into_line(&mut self.filter, key);
+                if self.filter() != before {
+                    self.selected = 0;
+                }
+            }
+            Action::Confirm => return actions.get(self.selected).copied().map(Picked::Action),
+            _ => {}
+        }
+        None
+    }
+
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        body: Rect,
+        title: &str,
+        scenario: &Scenario,
+        actions: &[ActionIx],
+    ) {
+        let area = centred(
+            body,
+            body.width.saturating_sub(4).clamp(72, 100),
+            body.height,
+        );
+        let inner = popup(frame, area, title, Color::Cyan);
+        let [filter_area, list, description] = inner.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(3),
+        ]));
+        let [label, input] = filter_area.layout(&Layout::horizontal([
+            Constraint::Length(8),
+            Constraint::Min(1),
+        ]));
+        frame.render_widget(Paragraph::new("Filter: ".bold()), label);
+        widgets::text_area(frame, input, &self.filter, true);
+        let height = list.height.max(1) as usize;
+        let first = self.selected / height * height;
+        let lines: Vec<Line> = actions
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(i, a)| {
+                let action = scenario.action(*a);
+                let hotline = if action.message.is_some() { " ✉" } else { "" };
+                let style = if i == self.selected {
+                    Style::new().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::new()
+                };
+                Line::styled(format!("{:<14} {}{hotline}", action.id, action.name), style)
+            })
+            .collect();
+        if lines.is_empty() {
+            frame.render_widget(
+                Paragraph::new("No action matches the filter.".fg(Color::DarkGray)),
+                list,
+            );
+        } else {
+            frame.render_widget(Paragraph::new(lines), list);
+        }
+        let text = actions
+            .get(self.selected)
+            .map(|a| {
+                let action = scenario.action(*a);
+                let mut text = action.description.clone().unwrap_or_default();
+                if !action.fields.is_empty() {
+                    text.push_str(&format!(" Fields: {}.", action.fields.join(", ")));
+                }
+                if action.message.is_some() {
+                    text.push_str(" ✉ sends a hotline message.");
+                }
+                text
+            })
+            .unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(text.trim().to_string())
+                .wrap(Wrap { trim: true })
+                .italic(),
+            description,
+        );
+    }
+}

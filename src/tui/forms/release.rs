@@ -1,0 +1,188 @@
+//! Release by hand: the facilitator filters the injects by typing, sees what the selected one
+//! would send (recipients, body, notes) and releases it with enter.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui_textarea::TextArea;
+
+use super::{move_in, text_area, type_into_line};
+use crate::engine::{Exercise, InjectState};
+use crate::scenario::InjectIx;
+use crate::tui::keymap::Action;
+use crate::tui::text::{clock, state};
+use crate::tui::widgets::{self, centred, popup};
+
+pub struct ReleasePicker {
+    filter: TextArea<'static>,
+    /// The highlighted inject.
+    selected: InjectIx,
+}
+
+pub enum ReleaseDone {
+    Cancel,
+    Release(InjectIx),
+}
+
+impl ReleasePicker {
+    pub fn new(selected: InjectIx) -> Self {
+        ReleasePicker {
+            filter: text_area("type to filter by id or title"),
+            selected,
+        }
+    }
+
+    fn filter(&self) -> String {
+        self.filter.lines().first().cloned().unwrap_or_default()
+    }
+
+    /// The injects whose id or title contain the filter, in scenario order.
+    fn matching(&self, exercise: &Exercise) -> Vec<InjectIx> {
+        let filter = self.filter().to_lowercase();
+        exercise
+            .scenario()
+            .injects
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                filter.is_empty()
+                    || i.id.to_lowercase().contains(&filter)
+                    || i.title.to_lowercase().contains(&filter)
+            })
+            .map(|(i, _)| InjectIx(i))
+            .collect()
+    }
+
+    pub fn update(&mut self, action: Action, exercise: &Exercise) -> Option<ReleaseDone> {
+        let matching = self.matching(exercise);
+        let at = matching.iter().position(|i| *i == self.selected);
+        let step = match action {
+            Action::Back => return Some(ReleaseDone::Cancel),
+            Action::Confirm => {
+                return at.map(|_| ReleaseDone::Release(self.selected));
+            }
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -10,
+            Action::PageDown => 10,
+            Action::Input(key) => {
+                type_into_line(&mut self.filter, key);
+                let matching = self.matching(exercise);
+                if !matching.contains(&self.selected)
+                    && let Some(first) = matching.first()
+                {
+                    self.selected = *first;
+                }
+                return None;
+            }
+            _ => return None,
+        };
+        let next = move_in(
+            at.unwrap_or(0),
+            if at.is_some() { step } else { 0 },
+            matching.len(),
+        );
+        if let Some(inject) = matching.get(next) {
+            self.selected = *inject;
+        }
+        None
+    }
+
+    pub fn render(&self, frame: &mut Frame, body: Rect, exercise: &Exercise) {
+        let scenario = exercise.scenario();
+        let area = centred(
+            body,
+            body.width.saturating_sub(4).clamp(76, 110),
+            body.height,
+        );
+        let inner = popup(frame, area, "Release an inject by hand, now", Color::Yellow);
+        let [filter_area, list, preview] = inner.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Percentage(45),
+            Constraint::Min(4),
+        ]));
+        let [label, input] = filter_area.layout(&Layout::horizontal([
+            Constraint::Length(8),
+            Constraint::Min(1),
+        ]));
+        frame.render_widget(Paragraph::new("Filter: ".bold()), label);
+        widgets::text_area(frame, input, &self.filter, true);
+        let matching = self.matching(exercise);
+        let height = list.height.max(1) as usize;
+        let at = matching
+            .iter()
+            .position(|i| *i == self.selected)
+            .unwrap_or(0);
+        let first = at / height * height;
+        let lines: Vec<Line> = matching
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(n, ix)| {
+                let inject = scenario.inject(*ix);
+                let s = exercise.inject_state(*ix);
+                let mut style = if matches!(s, InjectState::Released { .. }) {
+                    Style::new().fg(Color::DarkGray)
+                } else {
+                    Style::new()
+                };
+                if n == at {
+                    style = style.add_modifier(Modifier::REVERSED);
+                }
+                Line::styled(
+                    format!(
+                        "{:<18} {:<20} {}",
+                        inject.id,
+                        state(s, &inject.when),
+                        inject.title
+                    ),
+                    style,
+                )
+            })
+            .collect();
+        if lines.is_empty() {
+            frame.render_widget(
+                Paragraph::new("No inject matches the filter.".fg(Color::DarkGray)),
+                list,
+            );
+        } else {
+            frame.render_widget(Paragraph::new(lines), list);
+        }
+        let mut text: Vec<Line> = Vec::new();
+        if matching.contains(&self.selected) {
+            let inject = scenario.inject(self.selected);
+            let to: Vec<&str> = inject
+                .to
+                .iter()
+                .map(|t| scenario.team(*t).name.as_str())
+                .collect();
+            text.push(Line::from(vec![
+                "To: ".bold(),
+                Span::raw(to.join(", ")),
+                Span::raw(format!(
+                    " · released now, at T+{}; ignores delay, jitter and chance",
+                    clock(exercise.now())
+                ))
+                .italic(),
+            ]));
+            if let Some(notes) = &inject.notes {
+                text.push(Line::from(vec![
+                    "Notes: ".bold().fg(Color::Yellow),
+                    Span::raw(notes.clone()),
+                ]));
+            }
+            for line in inject.body.lines() {
+                text.push(Line::from(line.to_string()));
+            }
+        }
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().borders(Borders::TOP).title(" Preview ")),
+            preview,
+        );
+    }
+}

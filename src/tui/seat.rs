@@ -1,0 +1,695 @@
+//! A seat: one person's screen on the shared session. It has a role (what it may see and do)
+//! and its own UI state (view, selection, scroll, dialog, half-typed forms); the exercise
+//! itself lives in the session. The local terminal is one seat that may switch to every view;
+//! a served seat has one fixed role.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::forms::message::{MessageDone, MessageForm};
+use super::forms::move_in;
+use super::forms::note::{NoteDone, NoteForm};
+use super::forms::picker::{ActionPicker, Picked};
+use super::forms::release::{ReleaseDone, ReleasePicker};
+use super::forms::response::{ResponseDone, ResponseForm};
+use super::key::Key;
+use super::keymap::{self, Action, Context};
+use crate::engine::{Answers, Command};
+use crate::scenario::{InjectIx, Secs, TeamIx};
+use crate::session::Session;
+
+/// Who sits at a seat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The local terminal of `ttx run`: every view, every key.
+    Local,
+    Facilitator,
+    /// The console, read-only.
+    Observer,
+    Team(TeamIx),
+}
+
+impl Role {
+    /// Runs the exercise: the clock, releases, observations, the end.
+    pub fn runs_exercise(self) -> bool {
+        matches!(self, Role::Local | Role::Facilitator)
+    }
+
+    /// Whether a seat of this role may ask for `action` at all.
+    pub fn allows(self, action: Action) -> bool {
+        let facilitating = matches!(
+            action,
+            Action::StartPause
+                | Action::Faster
+                | Action::Slower
+                | Action::JumpNext
+                | Action::OpenRelease
+                | Action::OpenNote
+                | Action::OpenEnd
+                | Action::ToggleExpected
+                | Action::Export
+                | Action::Retry
+                | Action::ReleaseReport
+                | Action::OpenInject
+                | Action::ShowSeats
+        );
+        match self {
+            Role::Local | Role::Facilitator => true,
+            Role::Observer => {
+                !facilitating && !matches!(action, Action::Respond | Action::OpenMessage)
+            }
+            Role::Team(_) => !facilitating,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Briefing,
+    Console,
+    Team(TeamIx),
+    Report,
+}
+
+/// An item of a team's inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InboxKey {
+    Inject(InjectIx),
+    Message(u64),
+}
+
+impl From<Answers> for InboxKey {
+    fn from(answers: Answers) -> Self {
+        match answers {
+            Answers::Inject(i) => InboxKey::Inject(i),
+            Answers::Message(n) => InboxKey::Message(n),
+        }
+    }
+}
+
+impl From<InboxKey> for Answers {
+    fn from(key: InboxKey) -> Self {
+        match key {
+            InboxKey::Inject(i) => Answers::Inject(i),
+            InboxKey::Message(n) => Answers::Message(n),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct TeamUi {
+    pub selected: Option<InboxKey>,
+    pub read: HashSet<InboxKey>,
+    pub scroll: u16,
+    /// The facilitator chose to show this team its expected actions.
+    pub show_expected: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct ConsoleUi {
+    /// The inject highlighted in the events list.
+    pub selected: usize,
+    /// How many lines the log is scrolled back from its end.
+    pub log_back: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct ReportUi {
+    pub scroll: u16,
+    pub exported: Vec<std::path::PathBuf>,
+    pub export_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmKind {
+    /// End the exercise at the time shown.
+    End(Secs),
+    Quit,
+}
+
+pub enum Stage {
+    Pick(Box<ActionPicker>),
+    Form(Box<ResponseForm>),
+}
+
+pub struct ResponseDialog {
+    pub team: TeamIx,
+    /// What the inbox had selected when the dialog opened.
+    pub answering: Option<Answers>,
+    pub stage: Stage,
+    /// The form left with esc: choosing its action again brings it back as it was.
+    pub draft: Option<Box<ResponseForm>>,
+}
+
+pub enum Dialog {
+    Release(Box<ReleasePicker>),
+    Note(Box<NoteForm>),
+    Confirm(ConfirmKind),
+    Respond(Box<ResponseDialog>),
+    /// An inject opened from the console: everything about it.
+    Inject(InjectIx),
+    Message(Box<MessageForm>),
+    /// Who is connected, the join codes, the host key.
+    Seats,
+}
+
+pub struct Seat {
+    pub role: Role,
+    pub view: View,
+    pub dialog: Option<Dialog>,
+    pub help: bool,
+    /// A one-line message for this seat (what a key did, or why it did nothing).
+    pub flash: Option<String>,
+    pub console: ConsoleUi,
+    pub teams: Vec<TeamUi>,
+    pub report: ReportUi,
+    /// A response form left with esc, per team, reopened by the next `r`.
+    drafts: Vec<Option<Box<ResponseDialog>>>,
+    /// The seat has shown the end of the exercise (and moved to the report, if it may).
+    saw_end: bool,
+    quit: bool,
+}
+
+impl Seat {
+    pub fn new(role: Role, session: &Session) -> Self {
+        let exercise = session.exercise();
+        let teams = exercise.scenario().teams.len();
+        let view = match role {
+            Role::Team(team) => View::Team(team),
+            _ if exercise.ended_at().is_some() => View::Report,
+            Role::Observer => View::Console,
+            _ if exercise.is_started() => View::Console,
+            _ => View::Briefing,
+        };
+        let mut seat = Seat {
+            role,
+            view,
+            dialog: None,
+            help: false,
+            flash: None,
+            console: ConsoleUi::default(),
+            teams: (0..teams).map(|_| TeamUi::default()).collect(),
+            report: ReportUi::default(),
+            drafts: (0..teams).map(|_| None).collect(),
+            saw_end: exercise.ended_at().is_some(),
+            quit: false,
+        };
+        seat.sync(session);
+        seat
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// A key pressed at wall time `wall`.
+    pub fn handle_key(&mut self, session: &mut Session, key: Key, wall: Duration) {
+        session.set_wall(wall);
+        if let Some(action) = keymap::lookup(self.context(session), key) {
+            self.update(session, action);
+        }
+    }
+
+    /// Where keys are read now.
+    pub fn context(&self, session: &Session) -> Context {
+        if session.record_error().is_some() {
+            return Context::RecordError;
+        }
+        if self.help {
+            return Context::Help;
+        }
+        self.screen_context()
+    }
+
+    /// The context of the screen itself: its open dialog, or its view (what the help overlay
+    /// explains).
+    pub fn screen_context(&self) -> Context {
+        match &self.dialog {
+            Some(Dialog::Release(_)) => Context::ReleasePicker,
+            Some(Dialog::Note(_)) => Context::Note,
+            Some(Dialog::Confirm(_)) => Context::Confirm,
+            Some(Dialog::Inject(_)) => Context::InjectDetail,
+            Some(Dialog::Message(_)) => Context::MessageForm,
+            Some(Dialog::Seats) => Context::Seats,
+            Some(Dialog::Respond(d)) => match d.stage {
+                Stage::Pick(_) => Context::ActionPicker,
+                Stage::Form(_) => Context::ResponseForm,
+            },
+            None => match self.view {
+                View::Briefing => Context::Briefing,
+                View::Console => Context::Console,
+                View::Team(_) => Context::Team,
+                View::Report => Context::Report,
+            },
+        }
+    }
+
+    pub fn update(&mut self, session: &mut Session, action: Action) {
+        let context = self.context(session);
+        if !matches!(action, Action::Input(_)) {
+            self.flash = None;
+        }
+        if !self.role.allows(action) {
+            self.flash = Some(match self.role {
+                Role::Observer => "An observer only watches.".into(),
+                _ => "Only the facilitator can do that.".into(),
+            });
+            return;
+        }
+        match context {
+            Context::RecordError => match action {
+                Action::Retry => self.report(session.retry_recording()),
+                Action::Quit => self.quit = true,
+                _ => {}
+            },
+            Context::Help => self.help = false,
+            Context::ReleasePicker => self.update_release(session, action),
+            Context::Note => self.update_note(session, action),
+            Context::Confirm => self.update_confirm(session, action),
+            Context::InjectDetail | Context::Seats => self.dialog = None,
+            Context::MessageForm => self.update_message(session, action),
+            Context::ActionPicker | Context::ResponseForm => self.update_respond(session, action),
+            Context::Briefing | Context::Console | Context::Team | Context::Report => {
+                self.update_screen(session, action)
+            }
+            Context::Global => {}
+        }
+        self.sync(session);
+    }
+
+    /// Shows what a session call said: its message, or why it refused.
+    fn report(&mut self, result: Result<String, String>) {
+        self.flash = Some(match result {
+            Ok(message) | Err(message) => message,
+        });
+    }
+
+    // ---- screens ----
+
+    fn update_screen(&mut self, session: &mut Session, action: Action) {
+        match action {
+            Action::StartPause => {
+                let result = session.start_pause();
+                if result.is_ok() && self.view == View::Briefing {
+                    self.view = View::Console;
+                }
+                self.report(result);
+            }
+            Action::NextView => self.view = self.cycle(session, 1),
+            Action::PrevView => self.view = self.cycle(session, -1),
+            Action::Help => self.help = true,
+            Action::Back
+                if !matches!(self.role, Role::Team(_))
+                    && matches!(self.view, View::Team(_) | View::Report) =>
+            {
+                self.view = View::Console;
+            }
+            Action::Quit => {
+                let exercise = session.exercise();
+                if self.role == Role::Local
+                    && exercise.is_started()
+                    && exercise.ended_at().is_none()
+                {
+                    self.dialog = Some(Dialog::Confirm(ConfirmKind::Quit));
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::Faster => self.report(session.change_speed(true)),
+            Action::Slower => self.report(session.change_speed(false)),
+            Action::JumpNext => self.report(session.jump_next()),
+            Action::OpenRelease => {
+                if session.exercise().ended_at().is_some() {
+                    self.flash = Some("The exercise has ended.".into());
+                    return;
+                }
+                let count = session.exercise().scenario().injects.len();
+                let selected = InjectIx(self.console.selected.min(count.saturating_sub(1)));
+                self.dialog = Some(Dialog::Release(Box::new(ReleasePicker::new(selected))));
+            }
+            Action::OpenNote => {
+                let team = match self.view {
+                    View::Team(team) => Some(team),
+                    _ => None,
+                };
+                self.dialog = Some(Dialog::Note(Box::new(NoteForm::new(team))));
+            }
+            Action::OpenEnd => {
+                if session.exercise().ended_at().is_some() {
+                    self.flash = Some("The exercise has ended.".into());
+                } else {
+                    let at = session.exercise().now();
+                    self.dialog = Some(Dialog::Confirm(ConfirmKind::End(at)));
+                }
+            }
+            Action::OpenInject if self.view == View::Console => {
+                let count = session.exercise().scenario().injects.len();
+                if count > 0 {
+                    self.dialog = Some(Dialog::Inject(InjectIx(
+                        self.console.selected.min(count - 1),
+                    )));
+                }
+            }
+            Action::LogBack | Action::LogForward => {
+                let step: isize = if action == Action::LogBack { 5 } else { -5 };
+                let most = session.log().len().saturating_sub(1);
+                self.console.log_back =
+                    (self.console.log_back as isize + step).clamp(0, most as isize) as usize;
+            }
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                self.navigate(session, action)
+            }
+            Action::Respond => self.open_respond(session),
+            Action::OpenMessage => self.open_message(session),
+            Action::ShowSeats => self.dialog = Some(Dialog::Seats),
+            Action::ToggleExpected => {
+                if let View::Team(team) = self.view {
+                    let ui = &mut self.teams[team.0];
+                    ui.show_expected = !ui.show_expected;
+                }
+            }
+            Action::Export => match session.export() {
+                Ok(paths) => {
+                    self.flash = Some(format!(
+                        "Report written: {}",
+                        paths
+                            .iter()
+                            .map(|p| p.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    self.report.exported = paths;
+                    self.report.export_error = None;
+                }
+                Err(message) => {
+                    self.flash = Some(message.clone());
+                    self.report.export_error = Some(message);
+                }
+            },
+            Action::ReleaseReport => self.report(session.release_report()),
+            _ => {}
+        }
+    }
+
+    /// The views this seat may switch between, in Tab order.
+    fn views(&self, session: &Session) -> Vec<View> {
+        let teams = session.exercise().scenario().teams.len();
+        match self.role {
+            Role::Team(team) => {
+                let mut views = vec![View::Team(team)];
+                if session.report_released() {
+                    views.push(View::Report);
+                }
+                views
+            }
+            Role::Observer => std::iter::once(View::Console)
+                .chain((0..teams).map(|t| View::Team(TeamIx(t))))
+                .collect(),
+            Role::Local | Role::Facilitator => std::iter::once(View::Console)
+                .chain((0..teams).map(|t| View::Team(TeamIx(t))))
+                .chain(std::iter::once(View::Report))
+                .collect(),
+        }
+    }
+
+    fn cycle(&self, session: &Session, step: isize) -> View {
+        let views = self.views(session);
+        if self.view == View::Briefing {
+            return View::Console;
+        }
+        let at = views.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
+        views[(at + step).rem_euclid(views.len() as isize) as usize]
+    }
+
+    fn navigate(&mut self, session: &Session, action: Action) {
+        let step: isize = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -10,
+            _ => 10,
+        };
+        match self.view {
+            View::Console => {
+                let count = session.exercise().scenario().injects.len();
+                self.console.selected = move_in(self.console.selected, step, count);
+            }
+            View::Team(team) => {
+                if matches!(action, Action::PageUp | Action::PageDown) {
+                    let ui = &mut self.teams[team.0];
+                    ui.scroll = if step < 0 {
+                        ui.scroll.saturating_sub(5)
+                    } else {
+                        ui.scroll.saturating_add(5).min(500)
+                    };
+                    return;
+                }
+                let inbox = session.exercise().inbox(team);
+                let ui = &mut self.teams[team.0];
+                let current = ui
+                    .selected
+                    .and_then(|key| inbox.iter().position(|(k, _)| InboxKey::from(*k) == key))
+                    .unwrap_or(0);
+                if let Some((key, _)) = inbox.get(move_in(current, step, inbox.len())) {
+                    let key = InboxKey::from(*key);
+                    if ui.selected != Some(key) {
+                        ui.scroll = 0;
+                    }
+                    ui.selected = Some(key);
+                }
+            }
+            View::Report | View::Briefing => {
+                let scroll = &mut self.report.scroll;
+                *scroll = if step < 0 {
+                    scroll.saturating_sub(step.unsigned_abs() as u16)
+                } else {
+                    scroll.saturating_add(step as u16).min(2000)
+                };
+            }
+        }
+    }
+
+    /// Keeps the seat consistent with the session after anything happened: a team view selects
+    /// and marks read the newest item when nothing is selected; the end of the exercise closes
+    /// dialogs and shows the report to those who may see it.
+    pub fn sync(&mut self, session: &Session) {
+        let exercise = session.exercise();
+        if exercise.ended_at().is_some() && !self.saw_end {
+            self.saw_end = true;
+            self.dialog = None;
+            if !matches!(self.role, Role::Team(_) | Role::Observer) {
+                self.view = View::Report;
+            }
+        }
+        if self.view == View::Report && !self.views(session).contains(&View::Report) {
+            self.view = self.views(session)[0];
+        }
+        if let View::Team(team) = self.view {
+            let newest = exercise
+                .inbox(team)
+                .first()
+                .map(|(key, _)| InboxKey::from(*key));
+            let ui = &mut self.teams[team.0];
+            if ui.selected.is_none() {
+                ui.selected = newest;
+            }
+            if let Some(key) = ui.selected {
+                ui.read.insert(key);
+            }
+        }
+    }
+
+    // ---- dialogs ----
+
+    fn update_release(&mut self, session: &mut Session, action: Action) {
+        let Some(Dialog::Release(picker)) = &mut self.dialog else {
+            return;
+        };
+        match picker.update(action, session.exercise()) {
+            None => {}
+            Some(ReleaseDone::Cancel) => self.dialog = None,
+            Some(ReleaseDone::Release(inject)) => {
+                let result = session.release(inject);
+                if result.is_ok() {
+                    self.console.selected = inject.0;
+                    self.dialog = None;
+                }
+                self.report(result);
+            }
+        }
+    }
+
+    fn update_note(&mut self, session: &mut Session, action: Action) {
+        let teams = session.exercise().scenario().teams.len();
+        let Some(Dialog::Note(form)) = &mut self.dialog else {
+            return;
+        };
+        match form.update(action, teams) {
+            None => {}
+            Some(NoteDone::Cancel) => self.dialog = None,
+            Some(NoteDone::Save(Command::Note { team, kind, text })) => {
+                match session.note(team, kind, text) {
+                    Ok(message) => {
+                        self.dialog = None;
+                        self.flash = Some(message);
+                    }
+                    Err(reason) => form.refused(reason),
+                }
+            }
+            Some(NoteDone::Save(_)) => {}
+        }
+    }
+
+    fn update_confirm(&mut self, session: &mut Session, action: Action) {
+        let Some(Dialog::Confirm(kind)) = self.dialog else {
+            return;
+        };
+        match action {
+            Action::Yes => {
+                self.dialog = None;
+                match kind {
+                    ConfirmKind::Quit => {
+                        session.checkpoint();
+                        self.quit = true;
+                    }
+                    ConfirmKind::End(at) => self.report(session.end(at)),
+                }
+            }
+            Action::No | Action::Back => self.dialog = None,
+            _ => {}
+        }
+    }
+
+    fn open_respond(&mut self, session: &Session) {
+        let View::Team(team) = self.view else {
+            return;
+        };
+        if session.exercise().ended_at().is_some() {
+            self.flash = Some("The exercise has ended.".into());
+            return;
+        }
+        if !session.exercise().is_started() {
+            self.flash = Some("The exercise has not started yet.".into());
+            return;
+        }
+        if let Some(draft) = self.drafts[team.0].take() {
+            self.dialog = Some(Dialog::Respond(draft));
+            return;
+        }
+        let answering = self.teams[team.0].selected.map(Answers::from);
+        self.dialog = Some(Dialog::Respond(Box::new(ResponseDialog {
+            team,
+            answering,
+            stage: Stage::Pick(Box::default()),
+            draft: None,
+        })));
+    }
+
+    fn open_message(&mut self, session: &Session) {
+        let View::Team(team) = self.view else {
+            return;
+        };
+        let exercise = session.exercise();
+        if exercise.ended_at().is_some() || !exercise.is_started() {
+            self.flash = Some("The hotline is open while the exercise runs.".into());
+            return;
+        }
+        let replying = match self.teams[team.0].selected {
+            Some(InboxKey::Message(n)) => Some(n),
+            _ => None,
+        };
+        self.dialog = Some(Dialog::Message(Box::new(MessageForm::new(
+            exercise, team, replying,
+        ))));
+    }
+
+    fn update_message(&mut self, session: &mut Session, action: Action) {
+        let teams = session.exercise().scenario().teams.len();
+        let Some(Dialog::Message(form)) = &mut self.dialog else {
+            return;
+        };
+        match form.update(action, teams) {
+            None => {}
+            Some(MessageDone::Cancel) => self.dialog = None,
+            Some(MessageDone::Send(command)) => match session.say(command) {
+                Ok(message) => {
+                    self.dialog = None;
+                    self.flash = Some(message);
+                }
+                Err(reason) => form.refused(reason),
+            },
+        }
+    }
+
+    fn update_respond(&mut self, session: &mut Session, action: Action) {
+        let Some(Dialog::Respond(dialog)) = &mut self.dialog else {
+            return;
+        };
+        let team = dialog.team;
+        match &mut dialog.stage {
+            Stage::Pick(picker) => {
+                let actions = session.actions_for(team, &picker.filter());
+                match picker.update(action, &actions) {
+                    None => {}
+                    Some(Picked::Cancel) => {
+                        if let Some(draft) = dialog.draft.take() {
+                            // Keep the half-typed form: the next `r` brings it back.
+                            dialog.stage = Stage::Form(draft);
+                            if let Some(Dialog::Respond(kept)) = self.dialog.take() {
+                                self.drafts[team.0] = Some(kept);
+                            }
+                            self.flash = Some(format!(
+                                "Draft kept: {} brings it back.",
+                                super::widgets::key(Context::Team, Action::Respond)
+                            ));
+                        } else {
+                            self.dialog = None;
+                        }
+                    }
+                    Some(Picked::Action(chosen)) => {
+                        let form = match dialog.draft.take() {
+                            Some(draft) if draft.action() == chosen => draft,
+                            _ => Box::new(ResponseForm::new(
+                                session.exercise(),
+                                team,
+                                chosen,
+                                dialog.answering,
+                            )),
+                        };
+                        dialog.stage = Stage::Form(form);
+                    }
+                }
+            }
+            Stage::Form(form) => match form.update(action, session.exercise()) {
+                None => {}
+                Some(ResponseDone::Back) => {
+                    let Stage::Form(form) =
+                        std::mem::replace(&mut dialog.stage, Stage::Pick(Box::default()))
+                    else {
+                        return;
+                    };
+                    dialog.draft = Some(form);
+                }
+                Some(ResponseDone::Submit(response)) => match session.respond(response) {
+                    Ok(message) => {
+                        self.dialog = None;
+                        self.flash = Some(message);
+                    }
+                    Err(reason) => form.refused(reason),
+                },
+            },
+        }
+    }
+}
+
+/// What a screen draws from: the shared session and one seat's own state.
+#[derive(Clone, Copy)]
+pub struct Shown<'a> {
+    pub session: &'a Session,
+    pub seat: &'a Seat,
+}
+
+impl<'a> Shown<'a> {
+    pub fn exercise(&self) -> &'a crate::engine::Exercise {
+        self.session.exercise()
+    }
+}

@@ -1,0 +1,112 @@
+//! Small drawing pieces every screen and dialog shares: popups, countdowns, labelled fields,
+//! text areas, key hints. A leaf: it imports no screen, and no screen imports `ui`.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear};
+use ratatui_textarea::TextArea;
+
+use super::keymap::{self, Action, Context};
+use super::text::short;
+
+/// A centred rectangle of at most `width`×`height` inside `area`.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// A bordered popup: clears what is under it and returns the inner area.
+pub fn popup(frame: &mut Frame, area: Rect, title: &str, color: Color) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::new().fg(color))
+        .title(Span::styled(format!(" {title} "), Style::new().bold()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// The style of a countdown: calm, then warmer as the deadline nears, red once passed.
+pub fn urgency(left: i64, allowed: u64) -> Style {
+    if left < 0 {
+        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+    } else if (left as u64) * 5 <= allowed {
+        Style::new().fg(Color::LightRed)
+    } else if (left as u64) * 2 <= allowed {
+        Style::new().fg(Color::Yellow)
+    } else {
+        Style::new().fg(Color::Green)
+    }
+}
+
+/// `in 4m12s`, or `4m12s overdue`.
+pub fn countdown(left: i64) -> String {
+    if left < 0 {
+        format!("{} overdue", short(left.unsigned_abs()))
+    } else {
+        format!("in {}", short(left as u64))
+    }
+}
+
+/// A one-line choice: `Kind        ◀ strength ▶` when focused.
+pub fn field_line(label: &str, value: String, focused: bool) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<12}"), label_style(focused)),
+        Span::raw(if focused {
+            format!("◀ {value} ▶")
+        } else {
+            format!("  {value}")
+        }),
+    ])
+}
+
+pub fn label_style(focused: bool) -> Style {
+    if focused {
+        Style::new().fg(Color::Cyan).bold()
+    } else {
+        Style::new().bold()
+    }
+}
+
+/// A text area, its cursor shown only when it has the focus.
+pub fn text_area(frame: &mut Frame, area: Rect, text: &TextArea<'static>, focused: bool) {
+    let mut text = text.clone();
+    if focused {
+        text.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
+        text.set_style(Style::new().bg(Color::Rgb(40, 40, 60)));
+    } else {
+        text.set_cursor_style(Style::new());
+        text.set_style(Style::new().bg(Color::Rgb(30, 30, 30)));
+    }
+    frame.render_widget(&text, area);
+}
+
+/// The key bound to `action` in `context`, as shown on screen (`r`, `ctrl-s`): taken from the
+/// keymap, so that no hint can drift from the bindings.
+pub fn key(context: Context, action: Action) -> String {
+    keymap::key_for(context, action)
+        .map(|k| k.to_string())
+        .unwrap_or_else(|| "?".into())
+}
+
+/// `r: respond to this inject`, the key from the keymap.
+pub fn hint(context: Context, action: Action, what: &str) -> String {
+    format!("{}: {what}", key(context, action))
+}
+
+/// A key in reverse video, as the footer shows keys.
+pub fn key_span(context: Context, action: Action) -> Span<'static> {
+    Span::styled(
+        format!(" {} ", key(context, action)),
+        Style::new().reversed(),
+    )
+}

@@ -1,0 +1,432 @@
+//! `ttx serve` driven by the real OpenSSH client, each client in its own pseudo-terminal: two
+//! teams and the facilitator at once, what each team's bytes hold and do not hold, the hotline
+//! between teams, two seats of one team, refused logins and commands, and a crash followed by
+//! `ttx resume --serve`.
+//!
+//! Skipped (with a message) only when `ssh` or `ssh-keygen` is not installed; CI installs them.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const SCENARIO: &str = include_str!("fixtures/phishing-example/scenario.ron");
+/// Only in soc's inject: no byte sent to cert may hold it.
+const SOC_SECRET: &str = "password-expiry";
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Whether the OpenSSH tools are here; if not, says so and the test returns.
+fn openssh() -> bool {
+    let here = have("ssh") && Command::new("ssh-keygen").arg("-?").output().is_ok();
+    if !here {
+        eprintln!("SKIPPED: `ssh` and `ssh-keygen` (OpenSSH client) are not installed");
+    }
+    here
+}
+
+/// A fresh ed25519 key pair; the public key's line.
+fn keygen(dir: &Path, name: &str) -> String {
+    let path = dir.join(name);
+    let status = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(status.success());
+    std::fs::read_to_string(dir.join(format!("{name}.pub")))
+        .expect("a public key")
+        .trim()
+        .to_string()
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    /// A scenario, keys for soc, cert and the facilitator, and a roster that also gives the
+    /// observer a join code.
+    fn new() -> Setup {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::write(dir.path().join("scenario.ron"), SCENARIO).expect("scenario written");
+        let soc = keygen(dir.path(), "soc");
+        let cert = keygen(dir.path(), "cert");
+        let facilitator = keygen(dir.path(), "facilitator");
+        keygen(dir.path(), "stranger");
+        let roster = format!(
+            "Roster(seats: [\n\
+             (user: \"soc\", role: Team(\"soc\"), keys: [{soc:?}]),\n\
+             (user: \"cert\", role: Team(\"cert\"), keys: [{cert:?}], code: \"lantern-salmon-prism-kayak\"),\n\
+             (user: \"facilitator\", role: Facilitator, keys: [{facilitator:?}]),\n\
+             (user: \"observer\", role: Observer, code: \"amber-tide-four-oasis\"),\n\
+             ])\n"
+        );
+        std::fs::write(dir.path().join("roster.ron"), roster).expect("roster written");
+        Setup { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `ttx serve` headless on a free loopback port; returns it and its address.
+    fn serve(&self, resume: bool) -> (Server, String) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ttx"));
+        if resume {
+            command.args(["resume", "j.jsonl", "--serve"]);
+        } else {
+            command.args(["serve", "scenario.ron", "--journal", "j.jsonl"]);
+        }
+        command
+            .args([
+                "--headless",
+                "--listen",
+                "127.0.0.1:0",
+                "--roster",
+                "roster.ron",
+            ])
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = command.spawn().expect("ttx serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines
+            .next()
+            .expect("ttx serve says where it listens")
+            .expect("a line");
+        let address = first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .to_string();
+        // Keep reading stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        (Server { child }, address)
+    }
+
+    fn ssh_args(&self, key: &str, user: &str, address: &str) -> Vec<String> {
+        let (host, port) = address.rsplit_once(':').expect("host:port");
+        let mut args: Vec<String> = [
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "ConnectTimeout=20",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if key.is_empty() {
+            args.extend(
+                [
+                    "-o",
+                    "PreferredAuthentications=password",
+                    "-o",
+                    "PubkeyAuthentication=no",
+                    "-o",
+                    "NumberOfPasswordPrompts=1",
+                ]
+                .iter()
+                .map(|s| s.to_string()),
+            );
+        } else {
+            args.extend(
+                [
+                    "-o",
+                    "IdentitiesOnly=yes",
+                    "-o",
+                    "BatchMode=yes",
+                    "-o",
+                    "PreferredAuthentications=publickey",
+                    "-i",
+                ]
+                .iter()
+                .map(|s| s.to_string()),
+            );
+            args.push(self.path(key).display().to_string());
+        }
+        args.extend(["-p".into(), port.into(), format!("{user}@{host}")]);
+        args
+    }
+
+    /// `ssh -tt` as `user` with `key` (or with a password typed later when `key` is empty).
+    fn join(&self, key: &str, user: &str, address: &str) -> Client {
+        let mut args = vec!["-tt".to_string()];
+        args.extend(self.ssh_args(key, user, address));
+        Client::start(&args)
+    }
+}
+
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// One `ssh` process in a 100×30 pseudo-terminal: every byte it received, and the screen.
+struct Client {
+    bytes: Arc<Mutex<Vec<u8>>>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Client {
+    fn start(args: &[String]) -> Client {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new("ssh");
+        command.args(args);
+        command.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(command).expect("ssh starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("a reader");
+        let writer = pty.master.take_writer().expect("a writer");
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(30).expect("rows"),
+            std::num::NonZeroU16::new(100).expect("columns"),
+            0,
+        )));
+        let (feed, store) = (Arc::clone(&parser), Arc::clone(&bytes));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                store.lock().expect("bytes").extend_from_slice(&buf[..n]);
+                feed.lock().expect("the parser").process(&buf[..n]);
+            }
+        });
+        Client {
+            bytes,
+            parser,
+            writer,
+            child,
+            _master: pty.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().expect("the parser").screen().contents()
+    }
+
+    /// Everything received so far, as text (escape sequences and all).
+    fn received(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.lock().expect("bytes")).into_owned()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "`{what}` never appeared; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("ssh takes input");
+        self.writer.flush().expect("ssh takes input");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    /// Waits for ssh to exit; its exit status.
+    fn exit(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("ssh's status") {
+                return status.exit_code();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "ssh did not exit; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn teams_play_at_their_own_seats_and_see_only_their_own() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (_server, address) = setup.serve(false);
+    let mut facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    let mut soc = setup.join("soc", "soc", &address);
+    let soc_again = setup.join("soc", "soc", &address);
+    let mut cert = setup.join("cert", "cert", &address);
+    soc.wait_for("Company SOC");
+    soc_again.wait_for("Company SOC");
+    cert.wait_for("National CERT");
+
+    facilitator.send(b" ");
+    facilitator.wait_for("RUNNING");
+    soc.wait_for(SOC_SECRET);
+    soc_again.wait_for(SOC_SECRET);
+    cert.wait_for("RUNNING");
+
+    // soc reports to the CERT over the hotline; both its seats see what the report did.
+    soc.send(b"r");
+    soc.wait_for("choose an action");
+    soc.send(b"report\r");
+    soc.wait_for("Submit");
+    soc.send(b"fake expiry mails");
+    soc.send(b"\t");
+    soc.send(b"evil.example");
+    soc.send(b"\x13");
+    soc.wait_for("Response recorded");
+    soc_again.wait_for("Hotline message #1 delivered");
+
+    // cert gets the message, never soc's inject.
+    cert.wait_for("#1 from soc");
+    cert.send(b"\x1b[A");
+    std::thread::sleep(Duration::from_millis(500));
+    let cert_bytes = cert.received();
+    // (The scenario's title, also "Phishing wave", is in every header: the inject's id and
+    // body are what must not arrive.)
+    for secret in [SOC_SECRET, "mail-wave", "Mail gateway"] {
+        assert!(!cert_bytes.contains(secret), "cert received `{secret}`");
+    }
+    assert!(!cert_bytes.contains("score"), "a team saw a score");
+
+    // The facilitator sees everything, including who joined.
+    let console = facilitator.wait_for("hotline #1 soc → cert");
+    assert!(console.contains("Events (MSEL)"), "{console}");
+
+    // A team cannot run the clock.
+    cert.send(b" ");
+    cert.wait_for("Only the facilitator");
+
+    // A free hotline message back, in reply to soc's report.
+    cert.send(b"m");
+    cert.wait_for("hotline message");
+    cert.send(b"thanks, we are on it");
+    cert.send(b"\x13");
+    cert.wait_for("Hotline message #2 sent");
+    soc.wait_for("#2 from cert");
+}
+
+#[test]
+fn wrong_keys_wrong_codes_and_commands_are_refused() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (_server, address) = setup.serve(false);
+
+    // A key not in the roster, and a roster key for another user.
+    for (key, user) in [("stranger", "soc"), ("soc", "cert"), ("soc", "nobody")] {
+        let mut client = setup.join(key, user, &address);
+        assert_ne!(client.exit(), 0, "{key} joined as {user}");
+        assert!(!client.screen().contains("Team"), "{}", client.screen());
+    }
+
+    // A wrong join code, then the right one.
+    let mut wrong = setup.join("", "observer", &address);
+    wrong.wait_for("assword");
+    wrong.send(b"amber-tide-four-ocean\r");
+    assert_ne!(wrong.exit(), 0);
+    assert!(wrong.screen().contains("denied"), "{}", wrong.screen());
+    let mut right = setup.join("", "observer", &address);
+    right.wait_for("assword");
+    right.send(b"amber-tide-four-oasis\r");
+    right.wait_for("Events (MSEL)");
+
+    // A command runs nothing, whoever asks.
+    let mut args = setup.ssh_args("soc", "soc", &address);
+    args.extend(["cat".to_string(), "/etc/passwd".to_string()]);
+    let output = Command::new("ssh")
+        .args(&args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("ssh runs");
+    assert!(!output.status.success());
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("root:"));
+}
+
+#[test]
+fn after_a_crash_resume_serve_brings_every_team_back() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (mut server, address) = setup.serve(false);
+    let mut facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    facilitator.send(b" ");
+    facilitator.wait_for("RUNNING");
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for(SOC_SECRET);
+    soc.send(b"r");
+    soc.wait_for("choose an action");
+    soc.send(b"report\r");
+    soc.wait_for("Submit");
+    soc.send(b"fake expiry mails\tevil.example\x13");
+    soc.wait_for("Response recorded");
+
+    server.kill();
+    soc.exit();
+    facilitator.exit();
+
+    let (_server, address) = setup.serve(true);
+    let mut soc = setup.join("soc", "soc", &address);
+    // Its report is there as a sent message (the newest item), its inject below it.
+    soc.wait_for("→ #1 to cert");
+    soc.wait_for("PAUSED");
+    soc.send(b"\x1b[B");
+    soc.wait_for(SOC_SECRET);
+    let cert = setup.join("cert", "cert", &address);
+    cert.wait_for("#1 from soc");
+    assert!(!cert.received().contains(SOC_SECRET));
+}
