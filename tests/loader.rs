@@ -148,7 +148,7 @@ fn unknown_and_missing_fields() {
         "title: \"Base\", titel: 1,",
         &[
             "2:20: unknown field `titel` in the scenario (fields: title, summary, speed, end, seed, late_credit, \
-           objectives, teams, actions, injects)",
+           exercise, ratings, objectives, teams, actions, injects)",
         ],
     );
     check(
@@ -339,7 +339,7 @@ fn team_and_inject_counts() {
         &[
             "14:14: no injects: a scenario needs at least one inject",
             "14:18: unknown field `old` in the scenario (fields: title, summary, speed, end, seed, late_credit, \
-             objectives, teams, actions, injects)",
+             exercise, ratings, objectives, teams, actions, injects)",
         ],
     );
 }
@@ -813,7 +813,70 @@ fn ron_as_ron_users_write_it() {
         ),
         vec![
             "2:31: unknown field `type` in the scenario (fields: title, summary, speed, end, seed, \
-             late_credit, objectives, teams, actions, injects)"
+             late_credit, exercise, ratings, objectives, teams, actions, injects)"
         ]
+    );
+}
+
+/// The after-action report's metadata (evaluation.md): all optional, all read.
+#[test]
+fn exercise_metadata_capabilities_and_organisations_are_read() {
+    let source = BASE
+        .replacen(
+            "    actions: [",
+            r#"    exercise: (sponsor: "Ministry of Justice", location: "Aldera City",
+               mission_areas: ["Prevention", "Response"], handling: "TLP:AMBER",
+               contact: "exdir@example.org"),
+    ratings: (performed: 0.95, major: 0.5),
+    actions: ["#,
+            1,
+        )
+        .replacen(
+            r#"(id: "us", name: "Us""#,
+            r#"(id: "us", name: "Us", organisations: ["DHS", "DOJ"]"#,
+            1,
+        );
+    let scenario = match load_scenario("s.ron", &source) {
+        Ok(scenario) => scenario,
+        Err(diagnostics) => panic!("{}", diagnostics[0]),
+    };
+    assert_eq!(
+        scenario.exercise.sponsor.as_deref(),
+        Some("Ministry of Justice")
+    );
+    assert_eq!(scenario.exercise.mission_areas, ["Prevention", "Response"]);
+    assert_eq!(scenario.exercise.handling.as_deref(), Some("TLP:AMBER"));
+    assert_eq!(scenario.exercise.scope, None);
+    assert_eq!(scenario.ratings.performed, 0.95);
+    assert_eq!(
+        scenario.ratings.some, 0.7,
+        "a threshold not given keeps its default"
+    );
+    assert_eq!(scenario.ratings.major, 0.5);
+    assert_eq!(scenario.teams[0].organisations, ["DHS", "DOJ"]);
+    assert!(scenario.teams[1].organisations.is_empty());
+
+    let with_capability = BASE.replacen(
+        r#"name: "Objective""#,
+        r#"name: "Objective", capability: "Operational Coordination", target: "Within 1h""#,
+        1,
+    );
+    let scenario = load_scenario("s.ron", &with_capability).expect("loads");
+    assert_eq!(
+        scenario.objectives[0].capability.as_deref(),
+        Some("Operational Coordination")
+    );
+    assert_eq!(scenario.objectives[0].target.as_deref(), Some("Within 1h"));
+
+    let typo = BASE.replacen(
+        "    actions: [",
+        "    exercise: (sponsr: \"x\"),\n    actions: [",
+        1,
+    );
+    let errors = load_scenario("s.ron", &typo).unwrap_err();
+    assert!(
+        errors[0].message.contains("unknown field `sponsr`"),
+        "{}",
+        errors[0]
     );
 }

@@ -17,6 +17,8 @@ record! {
         end: Spanned<Duration> = Optional,
         seed: u64 = Optional,
         late_credit: Share = Optional,
+        exercise: RawExercise = Optional,
+        ratings: RawRatings = Optional,
         objectives: Each<RawObjective> = Optional,
         teams: Spanned<Each<RawTeam>> = Required,
         actions: Each<RawAction> = Optional,
@@ -28,6 +30,29 @@ record! {
     pub struct RawObjective as "Objective", "an objective" {
         id: Spanned<String> = Required,
         name: String = Required,
+        capability: String = Optional,
+        target: String = Optional,
+    }
+}
+
+record! {
+    /// What the after-action report says about the exercise (evaluation.md).
+    pub struct RawExercise as "Exercise", "the exercise's description" {
+        sponsor: String = Optional,
+        location: String = Optional,
+        mission_areas: Vec<String> = Optional,
+        handling: String = Optional,
+        contact: String = Optional,
+        scope: String = Optional,
+    }
+}
+
+record! {
+    /// The thresholds of the suggested rating.
+    pub struct RawRatings as "Ratings", "the rating thresholds" {
+        performed: Share = Optional,
+        some: Share = Optional,
+        major: Share = Optional,
     }
 }
 
@@ -36,6 +61,7 @@ record! {
         id: Spanned<String> = Required,
         name: String = Required,
         summary: String = Optional,
+        organisations: Vec<String> = Optional,
     }
 }
 

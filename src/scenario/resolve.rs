@@ -152,15 +152,18 @@ impl Resolver<'_> {
             end: raw.end.given().map(|e| e.value.0),
             seed: raw.seed.clone().or(0),
             late_credit: raw.late_credit.clone().map(|s| s.0).or(0.5),
-            exercise: ExerciseInfo::default(),
-            ratings: RatingThresholds::default(),
+            exercise: raw.exercise.given().map(exercise_info).unwrap_or_default(),
+            ratings: raw
+                .ratings
+                .given()
+                .map_or_else(RatingThresholds::default, rating_thresholds),
             objectives: raw_objectives
                 .iter()
                 .map(|o| Objective {
                     id: id_of(o.map(|o| &o.id)),
                     name: o.map(|o| o.name.clone().or_default()).unwrap_or_default(),
-                    capability: None,
-                    target: None,
+                    capability: o.and_then(|o| o.capability.clone().into_given()),
+                    target: o.and_then(|o| o.target.clone().into_given()),
                 })
                 .collect(),
             teams: raw_teams
@@ -169,7 +172,9 @@ impl Resolver<'_> {
                     id: id_of(t.map(|t| &t.id)),
                     name: t.map(|t| t.name.clone().or_default()).unwrap_or_default(),
                     summary: t.and_then(|t| t.summary.clone().into_given()),
-                    organisations: Vec::new(),
+                    organisations: t
+                        .map(|t| t.organisations.clone().or_default())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             actions: Vec::new(),
@@ -901,5 +906,26 @@ fn split_team(name: &Spanned<String>) -> (Spanned<String>, Option<Spanned<String
             }),
         ),
         None => (name.clone(), None),
+    }
+}
+
+fn exercise_info(raw: &RawExercise) -> ExerciseInfo {
+    ExerciseInfo {
+        sponsor: raw.sponsor.clone().into_given(),
+        location: raw.location.clone().into_given(),
+        mission_areas: raw.mission_areas.clone().or_default(),
+        handling: raw.handling.clone().into_given(),
+        contact: raw.contact.clone().into_given(),
+        scope: raw.scope.clone().into_given(),
+    }
+}
+
+/// Thresholds not given keep their defaults.
+fn rating_thresholds(raw: &RawRatings) -> RatingThresholds {
+    let default = RatingThresholds::default();
+    RatingThresholds {
+        performed: raw.performed.clone().map(|s| s.0).or(default.performed),
+        some: raw.some.clone().map(|s| s.0).or(default.some),
+        major: raw.major.clone().map(|s| s.0).or(default.major),
     }
 }
