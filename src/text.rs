@@ -1,6 +1,7 @@
 //! Times, durations and speeds as people read them, for every screen and message.
 
 use crate::scenario::Secs;
+use unicode_width::UnicodeWidthChar;
 
 /// A scenario time as a clock: `01:23:45`.
 pub fn clock(secs: Secs) -> String {
@@ -26,9 +27,52 @@ pub fn speed_str(speed: f64) -> String {
     }
 }
 
+/// A scenario's prose with each tab expanded to the next stop of eight columns, line by line, as
+/// a terminal would: the screen's text library drops a tab, which glued the words on either side.
+pub fn expand_tabs(text: String) -> String {
+    if !text.contains('\t') {
+        return text;
+    }
+    let mut expanded = String::with_capacity(text.len() + 8);
+    let mut column = 0;
+    for c in text.chars() {
+        match c {
+            '\t' => {
+                let stop = 8 - column % 8;
+                expanded.extend(std::iter::repeat_n(' ', stop));
+                column += stop;
+            }
+            '\n' => {
+                expanded.push(c);
+                column = 0;
+            }
+            _ => {
+                expanded.push(c);
+                column += UnicodeWidthChar::width(c).unwrap_or(0);
+            }
+        }
+    }
+    expanded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tabs_expand_to_the_next_stop_of_eight_columns_on_each_line() {
+        assert_eq!(expand_tabs("a\tb".into()), "a       b");
+        assert_eq!(expand_tabs("12345678\tx".into()), "12345678        x");
+        assert_eq!(
+            expand_tabs("Name\tRole\nAna\tCISO".into()),
+            "Name    Role\nAna     CISO"
+        );
+        assert_eq!(
+            expand_tabs("\u{76f8}\u{8ac7}\tx".into()),
+            "\u{76f8}\u{8ac7}    x"
+        );
+        assert_eq!(expand_tabs("no tab".into()), "no tab");
+    }
 
     #[test]
     fn durations_read_briefly() {

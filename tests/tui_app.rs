@@ -544,3 +544,22 @@ fn no_control_or_bidi_character_reaches_the_terminal() {
     );
     assert!(terminal.backend().to_string().contains("evil"));
 }
+
+/// The terminal library drops a tab; the loader expands it so the words stay apart on screen.
+#[test]
+fn a_tab_in_a_scenarios_text_shows_as_spaces() {
+    let source = include_str!("fixtures/phishing-example/scenario.ron").replacen(
+        "title: \"",
+        "title: \"Drill\\t",
+        1,
+    );
+    let scenario = ttx::scenario::load_scenario("s.ron", &source).unwrap();
+    assert!(scenario.title.starts_with("Drill   "), "{}", scenario.title);
+    let recorder = MemoryRecorder::default();
+    let app = App::new(exercise(scenario), Box::new(recorder), tmp());
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|frame| ttx::tui::ui::draw(frame, &app))
+        .unwrap();
+    assert!(terminal.backend().to_string().contains("Drill   "));
+}

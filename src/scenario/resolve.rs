@@ -11,6 +11,7 @@ use super::load::MAX_TEAMS;
 use super::model::*;
 use super::raw::*;
 use crate::ron_file::{Errors, Got, SourceMap, Spanned, list_names};
+use crate::text::expand_tabs as prose;
 
 /// The ids of one list, for resolving references to it.
 pub struct Ids {
@@ -146,8 +147,8 @@ impl Resolver<'_> {
         };
 
         let mut scenario = Scenario {
-            title: raw.title.clone().or_default(),
-            summary: raw.summary.clone().into_given(),
+            title: prose(raw.title.clone().or_default()),
+            summary: raw.summary.clone().into_given().map(prose),
             speed: self.speed(&raw.speed),
             end: raw.end.given().map(|e| e.value.0),
             seed: raw.seed.clone().or(0),
@@ -161,7 +162,7 @@ impl Resolver<'_> {
                 .iter()
                 .map(|o| Objective {
                     id: id_of(o.map(|o| &o.id)),
-                    name: o.map(|o| o.name.clone().or_default()).unwrap_or_default(),
+                    name: prose(o.map(|o| o.name.clone().or_default()).unwrap_or_default()),
                     capability: o.and_then(|o| o.capability.clone().into_given()),
                     target: o.and_then(|o| o.target.clone().into_given()),
                 })
@@ -170,8 +171,8 @@ impl Resolver<'_> {
                 .iter()
                 .map(|t| Team {
                     id: id_of(t.map(|t| &t.id)),
-                    name: t.map(|t| t.name.clone().or_default()).unwrap_or_default(),
-                    summary: t.and_then(|t| t.summary.clone().into_given()),
+                    name: prose(t.map(|t| t.name.clone().or_default()).unwrap_or_default()),
+                    summary: t.and_then(|t| t.summary.clone().into_given()).map(prose),
                     organisations: t
                         .map(|t| t.organisations.clone().or_default())
                         .unwrap_or_default(),
@@ -370,8 +371,8 @@ impl Resolver<'_> {
         }
         let action = Action {
             id: id_of(Some(&raw.id)),
-            name: raw.name.clone().or_default(),
-            description: raw.description.clone().into_given(),
+            name: prose(raw.name.clone().or_default()),
+            description: raw.description.clone().into_given().map(prose),
             teams,
             fields,
             message,
@@ -516,14 +517,14 @@ impl Resolver<'_> {
             // Set once every inject is built, since a trigger may name a later one.
             when: Trigger::Manual,
             to: to.unwrap_or_default(),
-            title: raw.title.clone().or_default(),
-            body: raw.body.clone().or_default(),
-            from: raw.from.clone().into_given(),
+            title: prose(raw.title.clone().or_default()),
+            body: prose(raw.body.clone().or_default()),
+            from: raw.from.clone().into_given().map(prose),
             expect,
             delay: raw.delay.clone().or_default().0,
             jitter: raw.jitter.clone().or_default().0,
             chance: raw.chance.clone().map(|c| c.0).or(1.0),
-            notes: raw.notes.clone().into_given(),
+            notes: raw.notes.clone().into_given().map(prose),
         }
     }
 
