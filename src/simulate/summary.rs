@@ -195,6 +195,13 @@ impl Summary {
                     .to_string(),
             );
         }
+        if profile.is_scenario_own() {
+            notes.push(
+                "simulated with the scenario's own profile (its `profile` field); give another \
+                 with --profile"
+                    .to_string(),
+            );
+        }
         let zero = Percentiles {
             p10: 0,
             p50: 0,
