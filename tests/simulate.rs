@@ -434,7 +434,10 @@ fn the_built_in_scenario_is_simulated_by_default_as_text_and_html() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.starts_with("Cross-border breach: requests for assistance: 50 simulated runs"),
+        text.starts_with(
+            "Cross-border breach: requests for assistance: 50 simulated runs (seed 2025, \
+             profile the scenario's own)"
+        ),
         "{text}"
     );
     assert!(

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::scenario::{ExpectationRef, Scenario, Secs, Trigger, format_secs};
-use crate::simulate::profile::Profile;
+use crate::simulate::profile::{Profile, SCENARIO_OWN};
 use crate::simulate::tally::{
     Distribution, Layout, SCORE_SCALE, ScoreTally, Tallied, Tally, contingencies,
     scored_objectives, share,
@@ -393,6 +393,15 @@ impl Summary {
             warnings,
             notes,
             charts,
+        }
+    }
+
+    /// The profile as a person reads it: the JSON's name, except the scenario's own.
+    pub fn profile_label(&self) -> &str {
+        if self.profile == SCENARIO_OWN {
+            "the scenario's own"
+        } else {
+            &self.profile
         }
     }
 
