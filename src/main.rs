@@ -454,8 +454,14 @@ fn validate(paths: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
     let mut failed = false;
     for path in paths {
         let outcome = read(path).and_then(|source| {
-            ttx::scenario::validate_scenario(&path.display().to_string(), &source)
-                .map_err(|d| diagnostics(&d))
+            let file = path.display().to_string();
+            let validated =
+                ttx::scenario::validate_scenario(&file, &source).map_err(|d| diagnostics(&d))?;
+            // The scenario's own profile of simulated teams must fit it, as `ttx simulate`
+            // would refuse it.
+            ttx::simulate::scenario_profile(&file, &source, &validated.scenario)
+                .map_err(|d| diagnostics(&d))?;
+            Ok(validated)
         });
         match outcome {
             Ok(validated) => {

@@ -105,32 +105,46 @@ fn the_bare_command_still_defaults_to_the_cross_border_breach() {
 }
 
 #[test]
-fn every_rehearsal_profile_fits_its_exercise() {
-    // The profiles name each decision's choices and each manual inject: a profile that named
-    // one the scenario does not have would be refused with exit 1.
-    let rehearsed: Vec<_> = ttx::library::LIBRARY
+fn every_exercise_and_the_starter_rehearse_with_their_own_profile_without_a_warning() {
+    // Each exercise, and the starter `ttx new` writes, carries the profile it was rehearsed with
+    // (when the facilitator releases its manual injects): `ttx simulate` without --profile uses
+    // it, and the rehearsal finds no inject that never fires, no contingency that nearly always
+    // fires, no infeasible deadline.
+    let mut shipped: Vec<String> = ttx::library::LIBRARY
         .iter()
-        .filter(|entry| std::path::Path::new(&format!("profiles/{}.ron", entry.name)).exists())
+        .map(|entry| format!("scenarios/{}.ron", entry.name))
         .collect();
-    assert_eq!(
-        rehearsed.len(),
-        7,
-        "the seven exercises about cooperation have a profile"
-    );
-    for entry in rehearsed {
+    shipped.push("templates/starter.ron".to_string());
+    for path in &shipped {
         let output = ttx()
-            .args(["simulate", &format!("scenarios/{}.ron", entry.name)])
-            .args(["--profile", &format!("profiles/{}.ron", entry.name)])
-            .args(["--runs", "20", "--format", "json"])
+            .args(["simulate", path])
+            .args(["--runs", "200", "--format", "json"])
             .output()
             .unwrap();
         assert!(
             output.status.success(),
             "{}: {}",
-            entry.name,
+            path,
             String::from_utf8_lossy(&output.stderr)
         );
         let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(summary["runs"], 20, "{}", entry.name);
+        assert_eq!(summary["runs"], 200, "{}", path);
+        assert_eq!(summary["profile"], "scenario", "{}", path);
+        assert_eq!(summary["warnings"], serde_json::json!([]), "{}", path);
+        for inject in summary["injects"].as_array().unwrap() {
+            assert!(
+                inject["flag"].is_null(),
+                "{}: inject {} flagged {}",
+                path,
+                inject["id"],
+                inject["flag"]
+            );
+            assert!(
+                inject["released"].as_f64().unwrap() > 0.0,
+                "{}: inject {} never released",
+                path,
+                inject["id"]
+            );
+        }
     }
 }

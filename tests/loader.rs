@@ -148,7 +148,7 @@ fn unknown_and_missing_fields() {
         "title: \"Base\", titel: 1,",
         &[
             "2:20: unknown field `titel` in the scenario (fields: title, summary, speed, end, seed, late_credit, \
-           exercise, ratings, objectives, teams, actions, injects)",
+           exercise, ratings, objectives, teams, actions, injects, profile)",
         ],
     );
     check(
@@ -339,7 +339,7 @@ fn team_and_inject_counts() {
         &[
             "14:14: no injects: a scenario needs at least one inject",
             "14:18: unknown field `old` in the scenario (fields: title, summary, speed, end, seed, late_credit, \
-             exercise, ratings, objectives, teams, actions, injects)",
+             exercise, ratings, objectives, teams, actions, injects, profile)",
         ],
     );
 }
@@ -813,7 +813,7 @@ fn ron_as_ron_users_write_it() {
         ),
         vec![
             "2:31: unknown field `type` in the scenario (fields: title, summary, speed, end, seed, \
-             late_credit, exercise, ratings, objectives, teams, actions, injects)"
+             late_credit, exercise, ratings, objectives, teams, actions, injects, profile)"
         ]
     );
 }

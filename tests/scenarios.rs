@@ -113,12 +113,26 @@ fn each_library_exercise_has_what_a_realistic_exercise_needs() {
             injects.iter().filter(|i| i.notes.is_some()).count() >= 5,
             "{name}: facilitator notes"
         );
-        for objective in ["capability:", "target:"] {
+        for objective in &scenario.objectives {
             assert!(
-                source.matches(objective).count() >= scenario.objectives.len(),
-                "{name}: every objective keeps its {objective} (in a comment until the loader reads it)"
+                objective.capability.is_some() && objective.target.is_some(),
+                "{name}: objective {} has a core capability and a target",
+                objective.id
             );
         }
+        assert!(
+            scenario.teams.iter().all(|t| !t.organisations.is_empty()),
+            "{name}: every team names the organisations it stands for"
+        );
+        let exercise = &scenario.exercise;
+        assert!(
+            exercise.sponsor.is_some()
+                && exercise.location.is_some()
+                && !exercise.mission_areas.is_empty()
+                && exercise.handling.is_some()
+                && exercise.contact.is_some(),
+            "{name}: the exercise's sponsor, location, mission areas, handling and contact"
+        );
     }
 }
 

@@ -434,10 +434,16 @@ fn the_built_in_scenario_is_simulated_by_default_as_text_and_html() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.starts_with("Cross-border breach: requests for assistance: 50 simulated runs"),
+        text.starts_with(
+            "Cross-border breach: requests for assistance: 50 simulated runs (seed 2025, \
+             profile the scenario's own)"
+        ),
         "{text}"
     );
-    assert!(text.contains("built-in \"typical team\" profile"), "{text}");
+    assert!(
+        text.contains("simulated with the scenario's own profile"),
+        "the built-in scenario carries its rehearsal profile: {text}"
+    );
     let output = ttx()
         .args(["simulate", DRILL, "--runs", "50", "--format", "html"])
         .output()
@@ -450,4 +456,67 @@ fn the_built_in_scenario_is_simulated_by_default_as_text_and_html() {
         "duration, two teams' scores, releases"
     );
     assert!(!html.contains("src=") && !html.contains("href="));
+}
+
+/// The drill with a `profile` of its own, written to a file in `dir`.
+fn drill_with_own_profile(dir: &tempfile::TempDir, profile: &str) -> std::path::PathBuf {
+    let drill = fs::read_to_string(DRILL).unwrap();
+    let body = drill
+        .trim_end()
+        .strip_suffix(')')
+        .expect("the drill ends its Scenario");
+    let path = dir.path().join("drill.ron");
+    fs::write(&path, format!("{body}    profile: {profile},\n)\n")).unwrap();
+    path
+}
+
+#[test]
+fn a_scenarios_own_profile_is_used_unless_one_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = drill_with_own_profile(&dir, r#"Profile(manual: {"press": "1h"})"#);
+    let own = own.to_str().unwrap();
+    let json = simulate_json(&[own, "--runs", "50"]);
+    assert_eq!(json["profile"], "scenario");
+    let press = find(&json["injects"], "press");
+    assert_eq!(share(&press["released"]), 1.0);
+    assert_eq!(press["release_s"]["p50"], 3600);
+    assert!(
+        json["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("the scenario's own profile")),
+        "{}",
+        json["notes"]
+    );
+    // --profile replaces it entirely: EARLY releases the press at 4h.
+    let json = simulate_json(&[own, "--runs", "50", "--profile", EARLY]);
+    assert_eq!(json["profile"], EARLY);
+    assert_eq!(
+        find(&json["injects"], "press")["release_s"]["p50"],
+        4 * 3600
+    );
+}
+
+#[test]
+fn a_bad_own_profile_is_refused_at_its_line_in_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = drill_with_own_profile(&dir, r#"(teams: {"nobody": (respond: 1.0)})"#);
+    let line = fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("nobody"))
+        .unwrap()
+        + 1;
+    let expected = format!(
+        "{}:{line}:23: unknown team `nobody` (known: us, cn)",
+        path.display()
+    );
+    for command in [vec!["simulate", "--runs", "5"], vec!["validate"]] {
+        let output = ttx().args(&command).arg(&path).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&expected), "{command:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{command:?}");
+    }
 }

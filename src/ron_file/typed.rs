@@ -444,6 +444,14 @@ impl Errors {
     }
 }
 
+/// A value kept as written, for a reader outside the file's own format (a scenario's `profile`,
+/// read by `ttx simulate`).
+impl FromValue for Value {
+    fn from_value(value: &Value, _field: &str, _errors: &mut Errors) -> Option<Self> {
+        Some(value.clone())
+    }
+}
+
 impl FromValue for String {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         match &value.kind {

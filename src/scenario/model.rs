@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::ron_file::Value;
+
 /// Scenario time: whole seconds since the exercise started.
 pub type Secs = u64;
 
@@ -50,6 +52,9 @@ pub struct Scenario {
     pub teams: Vec<Team>,
     pub actions: Vec<Action>,
     pub injects: Vec<Inject>,
+    /// The scenario's own profile of simulated teams, as written (spans into the scenario's
+    /// source): `ttx simulate` reads it when no `--profile` is given; nothing else looks at it.
+    pub profile: Option<Value>,
     pub index: Index,
 }
 

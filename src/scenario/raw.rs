@@ -23,6 +23,8 @@ record! {
         teams: Spanned<Each<RawTeam>> = Required,
         actions: Each<RawAction> = Optional,
         injects: Spanned<Each<RawInject>> = Required,
+        /// The simulated teams' profile, read by `ttx simulate` (simulate.md).
+        profile: Value = Optional,
     }
 }
 

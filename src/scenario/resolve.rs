@@ -180,6 +180,7 @@ impl Resolver<'_> {
                 .collect(),
             actions: Vec::new(),
             injects: Vec::new(),
+            profile: raw.profile.clone().into_given(),
             index: Index::default(),
         };
         let (actions, actions_known): (Vec<Action>, Vec<bool>) =

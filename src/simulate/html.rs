@@ -49,7 +49,7 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
         "<h1>Simulation: {title}</h1><p>{} runs, seed {}, profile {}.</p>",
         summary.runs,
         summary.seed,
-        escape(&summary.profile)
+        escape(summary.profile_label())
     );
     let _ = writeln!(out, "<h2>Warnings</h2>");
     if summary.warnings.is_empty() {

@@ -25,7 +25,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::scenario::{Diagnostic, Scenario, load_scenario};
-pub use profile::{Profile, load_profile};
+pub use profile::{Profile, load_profile, scenario_profile};
 pub use run::{SimulatedRun, simulate};
 pub use summary::Summary;
 use tally::{Layout, Tally};
@@ -49,7 +49,8 @@ pub struct SimulateArgs {
     /// How many runs to play.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub runs: u64,
-    /// The simulated teams' profile (RON); without it, a built-in "typical team".
+    /// The simulated teams' profile (RON); without it, the scenario's own `profile`, else a
+    /// built-in "typical team".
     #[arg(long)]
     pub profile: Option<PathBuf>,
     /// The seed every run's own seed is derived from (default: the scenario's).
@@ -97,7 +98,9 @@ pub fn command(args: SimulateArgs, built_in: (&str, &str)) -> Result<(), Failure
             let file = path.display().to_string();
             load_profile(&file, &read(path)?, &scenario).map_err(|d| diagnostics(&d))?
         }
-        None => Profile::built_in(&scenario),
+        None => scenario_profile(&name, &source, &scenario)
+            .map_err(|d| diagnostics(&d))?
+            .unwrap_or_else(|| Profile::built_in(&scenario)),
     };
     let seed = args.seed.unwrap_or(scenario.seed);
     let text = match args.emit_script {

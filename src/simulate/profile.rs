@@ -17,6 +17,10 @@ const Z90: f64 = 1.281_551_565_544_600_4;
 /// What the built-in profile is called in summaries and in the JSON's `profile`.
 pub const BUILT_IN: &str = "built-in";
 
+/// What the scenario's own profile (its `profile:` field) is called in summaries and in the
+/// JSON's `profile`.
+pub const SCENARIO_OWN: &str = "scenario";
+
 /// A response time, as a share of the expectation's `within` or as a duration.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Time {
@@ -156,6 +160,10 @@ impl Profile {
     pub fn is_built_in(&self) -> bool {
         self.name == BUILT_IN
     }
+
+    pub fn is_scenario_own(&self) -> bool {
+        self.name == SCENARIO_OWN
+    }
 }
 
 const PROFILE_FIELDS: &[(&str, Presence)] = &[
@@ -187,6 +195,24 @@ pub fn load_profile(
     match profile {
         Some(profile) if errors.is_empty() => Ok(profile),
         _ => Err(errors.into_diagnostics(&map)),
+    }
+}
+
+/// The scenario's own profile (its `profile:` field), checked against it; `None` when it has
+/// none. `file` and `source` are the scenario's, so that diagnostics point into the scenario.
+pub fn scenario_profile(
+    file: &str,
+    source: &str,
+    scenario: &Scenario,
+) -> Result<Option<Profile>, Vec<Diagnostic>> {
+    let Some(tree) = &scenario.profile else {
+        return Ok(None);
+    };
+    let mut errors = Errors::default();
+    let profile = read_profile(&mut errors, tree, scenario, SCENARIO_OWN);
+    match profile {
+        Some(profile) if errors.is_empty() => Ok(Some(profile)),
+        _ => Err(errors.into_diagnostics(&SourceMap::new(file, source))),
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::scenario::{ExpectationRef, Scenario, Secs, Trigger, format_secs};
-use crate::simulate::profile::Profile;
+use crate::simulate::profile::{Profile, SCENARIO_OWN};
 use crate::simulate::tally::{
     Distribution, Layout, SCORE_SCALE, ScoreTally, Tallied, Tally, contingencies,
     scored_objectives, share,
@@ -192,6 +192,13 @@ impl Summary {
                 "simulated with the built-in \"typical team\" profile (answers 90% of what is \
                  asked, in half the time allowed at the median; 10% of required fields blank); \
                  give your own with --profile"
+                    .to_string(),
+            );
+        }
+        if profile.is_scenario_own() {
+            notes.push(
+                "simulated with the scenario's own profile (its `profile` field); give another \
+                 with --profile"
                     .to_string(),
             );
         }
@@ -386,6 +393,15 @@ impl Summary {
             warnings,
             notes,
             charts,
+        }
+    }
+
+    /// The profile as a person reads it: the JSON's name, except the scenario's own.
+    pub fn profile_label(&self) -> &str {
+        if self.profile == SCENARIO_OWN {
+            "the scenario's own"
+        } else {
+            &self.profile
         }
     }
 

@@ -30,7 +30,10 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
     let _ = writeln!(
         out,
         "{}: {} simulated runs (seed {}, profile {})",
-        scenario.title, summary.runs, summary.seed, summary.profile
+        scenario.title,
+        summary.runs,
+        summary.seed,
+        summary.profile_label()
     );
     out.push('\n');
     if summary.warnings.is_empty() {
