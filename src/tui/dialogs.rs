@@ -10,7 +10,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keymap::{Action, Context};
 use super::seat::{ConfirmKind, Dialog, Shown, Stage};
 use super::text::{clock, state, trigger};
-use super::widgets::{centred, key_span, popup};
+use super::widgets::{centred, key_span, popup, took};
+use crate::engine::{Exercise, ExpectationIx};
 use crate::scenario::InjectIx;
 
 pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
@@ -26,12 +27,14 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
         Some(Dialog::Seats) => seats(frame, body, app),
         Some(Dialog::Respond(dialog)) => match &dialog.stage {
             Stage::Pick(picker) => {
-                let actions = app.session.actions_for(dialog.team, &picker.filter());
-                let title = format!(
-                    "{} responds: choose an action",
-                    scenario.team(dialog.team).id
-                );
-                picker.render(frame, body, &title, scenario, &actions);
+                let actions = dialog.offered(app.session, &picker.filter());
+                let team = &scenario.team(dialog.team).id;
+                let title = if dialog.choices.is_empty() {
+                    format!("{team} responds: choose an action")
+                } else {
+                    format!("{team} decides: one of the options ◆, or another action")
+                };
+                picker.render(frame, body, &title, scenario, &actions, &dialog.choices);
             }
             Stage::Form(form) => form.render(frame, body, exercise),
         },
@@ -116,6 +119,9 @@ fn inject_detail(frame: &mut Frame, body: Rect, app: &Shown, ix: InjectIx) {
                 clock(expectation.due_at),
                 exercise.status(e).as_str()
             )));
+            if expectation.is_decision() {
+                lines.push(Line::from(format!("    {}", decision_text(exercise, e))));
+            }
         }
     }
     let area = centred(
@@ -130,6 +136,29 @@ fn inject_detail(frame: &mut Frame, body: Rect, app: &Shown, ix: InjectIx) {
         Color::Cyan,
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Who chose what, when, and how long the choice took; or the options still open.
+pub fn decision_text(exercise: &Exercise, ix: ExpectationIx) -> String {
+    let scenario = exercise.scenario();
+    let e = exercise.expectation(ix);
+    let team = &scenario.team(e.team).id;
+    match (&e.done, e.action) {
+        (Some(done), Some(chosen)) => format!(
+            "{team} chose {} at T+{}, {}",
+            scenario.action(chosen).name,
+            clock(done.at),
+            took(e)
+        ),
+        _ => {
+            let options: Vec<&str> = e
+                .choices
+                .iter()
+                .map(|a| scenario.action(*a).name.as_str())
+                .collect();
+            format!("{team} has not chosen: {}", options.join(" / "))
+        }
+    }
 }
 
 /// The facilitator's view of the server: where it listens, the host key to read out, each

@@ -10,6 +10,7 @@ use ratatui_textarea::TextArea;
 
 use super::keymap::{self, Action, Context};
 use super::text::short;
+use crate::engine::Expectation;
 
 /// A centred rectangle of at most `width`×`height` inside `area`.
 pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -54,6 +55,16 @@ pub fn countdown(left: i64) -> String {
         format!("{} overdue", short(left.unsigned_abs()))
     } else {
         format!("in {}", short(left as u64))
+    }
+}
+
+/// How long a done expectation took from its release: `after 4m12s`, or `ahead of time` for
+/// one satisfied by a response made before it was asked for.
+pub fn took(expectation: &Expectation) -> String {
+    match (&expectation.done, expectation.latency()) {
+        (Some(done), Some(took)) if !done.ahead => format!("after {}", short(took)),
+        (Some(_), _) => "ahead of time".to_string(),
+        (None, _) => "not done".to_string(),
     }
 }
 
