@@ -778,3 +778,69 @@ fn wide_characters_keep_borders_in_their_columns_at_80_by_24() {
     insta::assert_snapshot!("console_wide_characters", h.screen(80, 24));
     assert_borders_in_place(&h, &[0, 79], 4..=21);
 }
+
+#[test]
+fn what_matters_stays_visible_at_80_by_24() {
+    let mut h = Harness::of(decisions(), tmp());
+    // 11m40s: the decision (due at 11m) is overdue; Aldera acknowledges the breach.
+    h.press(' ').wait(700);
+    h.key(Key::Tab);
+    h.press('r')
+        .type_text("ack")
+        .key(Key::Enter)
+        .key(Key::Ctrl('s'));
+    let team = h.screen(80, 24);
+    insta::assert_snapshot!("team_overdue_80x24", team);
+    for text in [
+        "Decisions and replies owed",
+        "Decide now, 40s overdue",
+        "Your last response",
+        "? help q quit",
+    ] {
+        assert!(team.contains(text), "{text} missing:\n{team}");
+    }
+    h.key(Key::Esc);
+    let console = h.screen(80, 24);
+    for text in ["jit.decision     40s overdue", "? help q quit"] {
+        assert!(console.contains(text), "{text} missing:\n{console}");
+    }
+}
+
+/// A served team seat has one view: its footer and help offer no `tab` until the facilitator
+/// releases the report to the teams, which gives it a second view.
+#[test]
+fn a_served_team_seat_is_not_offered_views_it_does_not_have() {
+    use ttx::tui::seat::{Role, Seat, Shown};
+    let mut h = Harness::of(decisions(), tmp());
+    h.press(' ').wait(5);
+    let draw = |h: &Harness, seat: &Seat| {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|frame| {
+                ttx::tui::ui::draw_seat(
+                    frame,
+                    Shown {
+                        session: &h.app.session,
+                        seat,
+                    },
+                )
+            })
+            .unwrap();
+        terminal.backend().to_string()
+    };
+    let mut seat = Seat::new(Role::Team(ttx::scenario::TeamIx(1)), &h.app.session);
+    let screen = draw(&h, &seat);
+    let footer = screen.lines().last().unwrap();
+    assert!(!footer.contains("tab"), "{footer}");
+    assert!(footer.contains("? help q quit"), "{footer}");
+    seat.update(&mut h.app.session, ttx::tui::Action::Help);
+    assert!(!draw(&h, &seat).contains("next view"));
+    seat.update(&mut h.app.session, ttx::tui::Action::Back);
+
+    h.app.session.release_report().unwrap();
+    let screen = draw(&h, &seat);
+    assert!(
+        screen.lines().last().unwrap().contains("tab next view"),
+        "{screen}"
+    );
+}

@@ -386,7 +386,7 @@ fn decision_lines(app: &Shown, ix: crate::engine::ExpectationIx) -> Vec<Line<'st
                     exercise.status(ix).as_str()
                 )));
             } else {
-                first.push(Span::raw(format!("choose one by T+{} ", clock(e.due_at))));
+                first.push(Span::raw(format!("choose one by T+{} · ", clock(e.due_at))));
                 first.push(Span::styled(
                     countdown(left),
                     urgency(left, e.due_at - e.released_at),
