@@ -626,6 +626,15 @@ fn a_decision_is_shown_as_a_decision_and_its_choice_to_the_console() {
         detail.contains("b has not chosen: Propose a joint investigation team / Decline"),
         "{detail}"
     );
+    // The after-action screen lists the decisions too.
+    h.key(Key::Esc).key(Key::BackTab);
+    assert_eq!(h.app.view(), View::Report);
+    let report = h.screen(120, 60);
+    assert!(report.contains("Decisions"), "{report}");
+    assert!(
+        report.contains("jit.decision@a a chose Propose a joint investigation team at T+00:01:30"),
+        "{report}"
+    );
 }
 
 #[test]

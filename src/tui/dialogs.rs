@@ -10,8 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keymap::{Action, Context};
 use super::seat::{ConfirmKind, Dialog, Shown, Stage};
 use super::text::{clock, state, trigger};
-use super::widgets::{centred, key_span, popup, took};
-use crate::engine::{Exercise, ExpectationIx};
+use super::widgets::{centred, decision_text, key_span, popup};
 use crate::scenario::InjectIx;
 
 pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
@@ -136,29 +135,6 @@ fn inject_detail(frame: &mut Frame, body: Rect, app: &Shown, ix: InjectIx) {
         Color::Cyan,
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-/// Who chose what, when, and how long the choice took; or the options still open.
-pub fn decision_text(exercise: &Exercise, ix: ExpectationIx) -> String {
-    let scenario = exercise.scenario();
-    let e = exercise.expectation(ix);
-    let team = &scenario.team(e.team).id;
-    match (&e.done, e.action) {
-        (Some(done), Some(chosen)) => format!(
-            "{team} chose {} at T+{}, {}",
-            scenario.action(chosen).name,
-            clock(done.at),
-            took(e)
-        ),
-        _ => {
-            let options: Vec<&str> = e
-                .choices
-                .iter()
-                .map(|a| scenario.action(*a).name.as_str())
-                .collect();
-            format!("{team} has not chosen: {}", options.join(" / "))
-        }
-    }
 }
 
 /// The facilitator's view of the server: where it listens, the host key to read out, each
