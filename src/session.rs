@@ -568,6 +568,16 @@ impl Session {
             } => {
                 let action = &scenario.action(response.action).id;
                 match outcome {
+                    Outcome::Satisfied(ix) if self.exercise.expectation(*ix).is_decision() => {
+                        let e = self.exercise.expectation(*ix);
+                        format!(
+                            "{} chose {action} after {}: {} {}",
+                            team(response.team),
+                            short(e.latency().unwrap_or(0)),
+                            self.exercise.status(*ix).as_str(),
+                            self.exercise.expectation_id(*ix)
+                        )
+                    }
                     Outcome::Satisfied(ix) => format!(
                         "{} {action}: {} {}",
                         team(response.team),
@@ -691,9 +701,15 @@ impl Session {
             _ => format!("on time, {} to spare", short(e.due_at.saturating_sub(at))),
         };
         let status = self.exercise.status(ix).as_str();
+        let id = self.exercise.expectation_id(ix);
+        if e.is_decision() {
+            return format!(
+                "You chose \"{action}\": decision {id} (asked by {what}) made {timing}, \
+                 status {status}.{blank}"
+            );
+        }
         format!(
-            "\"{action}\" satisfied {} (expected for {what}): {timing}, status {status}.{blank}",
-            self.exercise.expectation_id(ix)
+            "\"{action}\" satisfied {id} (expected for {what}): {timing}, status {status}.{blank}"
         )
     }
 

@@ -23,8 +23,12 @@ struct Harness {
 
 impl Harness {
     fn new(report_dir: PathBuf) -> Self {
+        Harness::of(phishing(), report_dir)
+    }
+
+    fn of(scenario: ttx::scenario::Scenario, report_dir: PathBuf) -> Self {
         let recorder = MemoryRecorder::default();
-        let app = App::new(exercise(phishing()), Box::new(recorder.clone()), report_dir);
+        let app = App::new(exercise(scenario), Box::new(recorder.clone()), report_dir);
         Harness {
             app,
             recorder,
@@ -562,4 +566,309 @@ fn a_tab_in_a_scenarios_text_shows_as_spaces() {
         .draw(|frame| ttx::tui::ui::draw(frame, &app))
         .unwrap();
     assert!(terminal.backend().to_string().contains("Drill   "));
+}
+
+const DECISIONS: &str = include_str!("fixtures/decisions/scenario.ron");
+
+fn decisions() -> ttx::scenario::Scenario {
+    ttx::scenario::load_scenario("decisions.ron", DECISIONS).unwrap()
+}
+
+/// The text of an expectation's status in the report.
+fn status_of(app: &App, id: &str) -> String {
+    Report::of(app.exercise())
+        .teams
+        .iter()
+        .flat_map(|t| t.expectations.iter())
+        .find(|e| e.id == id)
+        .map(|e| e.status.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_decision_is_shown_as_a_decision_and_its_choice_to_the_console() {
+    let mut h = Harness::of(decisions(), tmp());
+    // The decision is released at 1m; Aldera looks at it half a minute later.
+    h.press(' ').wait(90);
+    h.key(Key::Tab);
+    assert!(matches!(h.app.view(), View::Team(t) if t.0 == 0));
+    let screen = h.screen(80, 24);
+    insta::assert_snapshot!("team_decision_open", screen);
+    assert!(
+        screen.contains("Decide within 9m30s: Propose a joint"),
+        "{screen}"
+    );
+    assert!(screen.contains("◆ Propose a joint investigation team"));
+    assert!(screen.contains("◆ Decline a joint investigation team"));
+    assert!(screen.contains("r: decide"));
+
+    // Choosing is responding to it: the options come first, marked.
+    h.press('r');
+    let picker = h.screen(80, 24);
+    insta::assert_snapshot!("decision_picker", picker);
+    assert!(picker.contains("a decides"), "{picker}");
+    h.key(Key::Enter);
+    let form = h.screen(80, 24);
+    insta::assert_snapshot!("decision_form", form);
+    assert!(form.contains("makes the decision jit.decision@a"), "{form}");
+    h.type_text("Joint team on the staging servers");
+    h.key(Key::Ctrl('s'));
+    assert_eq!(status_of(&h.app, "jit.decision@a"), "met");
+    insta::assert_snapshot!("team_decision_made", h.screen(80, 24));
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("you chose Propose a joint investigation team at T+00:01:30"),
+        "{screen}"
+    );
+    assert!(screen.contains("after 30s"), "{screen}");
+    assert!(!screen.contains("Decide within"), "{screen}");
+
+    // The console: who chose what, when, after how long; who has not chosen yet.
+    h.key(Key::Esc);
+    assert_eq!(h.app.view(), View::Console);
+    assert!(
+        h.app
+            .log()
+            .iter()
+            .any(|(_, line)| line == "a chose propose-jit after 30s: met jit.decision@a"),
+        "{:?}",
+        h.app.log()
+    );
+    h.key(Key::Down).key(Key::Enter);
+    let detail = h.screen(100, 30);
+    insta::assert_snapshot!("console_decision", detail);
+    assert!(
+        detail.contains("a chose Propose a joint investigation team at T+00:01:30, after 30s"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("b has not chosen: Propose a joint investigation team / Decline"),
+        "{detail}"
+    );
+    // The after-action screen lists the decisions too.
+    h.key(Key::Esc).key(Key::BackTab);
+    assert_eq!(h.app.view(), View::Report);
+    let report = h.screen(120, 60);
+    assert!(report.contains("Decisions"), "{report}");
+    assert!(
+        report.contains("jit.decision@a a chose Propose a joint investigation team at T+00:01:30"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_response_form_answers_the_selected_item_only_when_it_asks_for_the_action() {
+    let mut h = Harness::of(decisions(), tmp());
+    h.press(' ').wait(70);
+    h.key(Key::Tab);
+    // The newest item, the decision, is selected: it does not ask for an acknowledgement, so
+    // the answer goes to the earliest due acknowledgement, and the form says which.
+    h.press('r').type_text("ack").key(Key::Enter);
+    let form = h.screen(80, 24);
+    assert!(
+        form.contains("nothing in particular (the earliest due)"),
+        "{form}"
+    );
+    assert!(form.contains("will satisfy breach.ack@a"), "{form}");
+    h.key(Key::Ctrl('s'));
+    assert_eq!(status_of(&h.app, "breach.ack@a"), "met");
+    // The breach asks for a request for assistance: selected, it is the default.
+    h.key(Key::Down);
+    h.press('r').type_text("rfa").key(Key::Enter);
+    let form = h.screen(80, 24);
+    assert!(form.contains("inject: Personnel records stolen"), "{form}");
+    assert!(form.contains("will satisfy breach.rfa@a"), "{form}");
+    h.key(Key::Esc).key(Key::Esc);
+
+    // Brevia opens a case before anyone asks for one: it will count when asked for.
+    h.key(Key::Tab);
+    assert!(matches!(h.app.view(), View::Team(t) if t.0 == 1));
+    h.press('r').type_text("open-case").key(Key::Enter);
+    let form = h.screen(80, 24);
+    insta::assert_snapshot!("response_form_ahead", form);
+    assert!(form.contains("it will count when asked for"), "{form}");
+    h.key(Key::Ctrl('s'));
+    let outcome = h.app.team_outcome(ttx::scenario::TeamIx(1)).join(" ");
+    assert!(
+        outcome.contains("will count when it is asked for"),
+        "{outcome}"
+    );
+}
+
+#[test]
+fn free_hotline_messages_are_sent_received_and_threaded() {
+    let mut h = Harness::of(decisions(), tmp());
+    h.press(' ').wait(10);
+    h.key(Key::Tab).press('m');
+    insta::assert_snapshot!("message_form", h.screen(80, 24));
+    h.type_text("Servers in Brevia: 203.0.113.7")
+        .key(Key::Ctrl('s'));
+    let aldera = h.screen(80, 24);
+    assert!(aldera.contains("→ #1 to b"), "{aldera}");
+
+    // Brevia sees it, selected as the newest item, and answers it: in reply to #1 by default.
+    h.key(Key::Tab);
+    let brevia = h.screen(80, 24);
+    assert!(brevia.contains("✉ #1 from a"), "{brevia}");
+    assert!(
+        brevia.contains("Servers in Brevia: 203.0.113.7"),
+        "{brevia}"
+    );
+    h.press('m');
+    assert!(h.screen(80, 24).contains("#1 from a"));
+    h.type_text("Seen; we preserve them now.")
+        .key(Key::Ctrl('s'));
+    let brevia = h.screen(80, 24);
+    assert!(brevia.contains("→ #2 to a"), "{brevia}");
+    assert!(brevia.contains("Answered by: #2 from b"), "{brevia}");
+    assert_eq!(h.app.exercise().message(2).unwrap().in_reply_to, Some(1));
+
+    // Aldera gets the answer; its own first message shows the answer it got, and the answer
+    // shows what it answers.
+    h.key(Key::BackTab);
+    assert!(h.screen(80, 24).contains("✉ #2 from b"));
+    h.key(Key::Up);
+    let thread = h.screen(80, 24);
+    insta::assert_snapshot!("team_message_thread", thread);
+    assert!(thread.contains("Answered by: #2 from b"), "{thread}");
+    h.key(Key::Up);
+    let answer = h.screen(80, 24);
+    assert!(answer.contains("In reply to: #1"), "{answer}");
+    assert!(answer.contains("Seen; we preserve them now."), "{answer}");
+}
+
+/// Every row of the screen, read cell by cell as a terminal draws it (a wide character takes
+/// its cell and the next), ends exactly at the right edge, and the given columns hold a box
+/// border on the given rows: no emoji, flag, accent or CJK character shifts or breaks a border.
+fn assert_borders_in_place(h: &Harness, columns: &[u16], rows: std::ops::RangeInclusive<u16>) {
+    use unicode_width::UnicodeWidthStr;
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| ttx::tui::ui::draw(frame, &h.app))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    let buffer = terminal.backend().buffer();
+    for y in 0..24 {
+        let mut x = 0;
+        let mut drawn = Vec::new();
+        while x < 80 {
+            drawn.push(x);
+            x += buffer[(x, y)].symbol().width().max(1) as u16;
+        }
+        assert_eq!(x, 80, "row {y} runs past the edge\n{screen}");
+        if rows.contains(&y) {
+            for &column in columns {
+                let symbol = buffer[(column, y)].symbol();
+                assert!(
+                    drawn.contains(&column) && "│┌└┐┘├┤".contains(symbol) && !symbol.is_empty(),
+                    "no border at column {column}, row {y}: {symbol:?}\n{screen}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn wide_characters_keep_borders_in_their_columns_at_80_by_24() {
+    // A woman technologist (emoji joined with ZWJ), a flag, é as e + combining acute, CJK.
+    let wide = "Équipe 👩\u{200d}💻 🇫🇷 Re\u{301}seau 東京の警察庁と協力する";
+    let source = DECISIONS
+        .replace("A joint investigation team?", wide)
+        .replace("Each side must say", &format!("{wide}. Each side must say"))
+        .replace(
+            "Aldera — National Cyber Agency",
+            "Aldera 🇫🇷 国家网络局 👩\u{200d}💻",
+        )
+        .replace(
+            "Propose a joint investigation team",
+            "Proposer une e\u{301}quipe 共同捜査 👩\u{200d}💻",
+        );
+    let scenario = ttx::scenario::load_scenario("wide.ron", &source).unwrap();
+    let mut h = Harness::of(scenario, tmp());
+    h.press(' ').wait(70);
+    h.key(Key::Tab);
+    assert!(h.screen(80, 24).contains("東京"));
+    insta::assert_snapshot!("team_wide_characters", h.screen(80, 24));
+    // The team view: the inbox (columns 0 and 29) and the right-hand panes (30 and 79).
+    assert_borders_in_place(&h, &[0, 29, 30, 79], 3..=20);
+
+    // Typed text: a hotline message with the same characters.
+    h.press('m').type_text(wide);
+    assert!(h.screen(80, 24).contains("協力"));
+    // The message form's own borders.
+    assert_borders_in_place(&h, &[2, 77], 5..=16);
+    h.key(Key::Ctrl('s'));
+    assert_borders_in_place(&h, &[0, 29, 30, 79], 3..=20);
+
+    // The console, with the wide inject title in its table.
+    h.key(Key::Esc);
+    assert_eq!(h.app.view(), View::Console);
+    insta::assert_snapshot!("console_wide_characters", h.screen(80, 24));
+    assert_borders_in_place(&h, &[0, 79], 4..=21);
+}
+
+#[test]
+fn what_matters_stays_visible_at_80_by_24() {
+    let mut h = Harness::of(decisions(), tmp());
+    // 11m40s: the decision (due at 11m) is overdue; Aldera acknowledges the breach.
+    h.press(' ').wait(700);
+    h.key(Key::Tab);
+    h.press('r')
+        .type_text("ack")
+        .key(Key::Enter)
+        .key(Key::Ctrl('s'));
+    let team = h.screen(80, 24);
+    insta::assert_snapshot!("team_overdue_80x24", team);
+    for text in [
+        "Decisions and replies owed",
+        "Decide now, 40s overdue",
+        "Your last response",
+        "? help q quit",
+    ] {
+        assert!(team.contains(text), "{text} missing:\n{team}");
+    }
+    h.key(Key::Esc);
+    let console = h.screen(80, 24);
+    for text in ["jit.decision     40s overdue", "? help q quit"] {
+        assert!(console.contains(text), "{text} missing:\n{console}");
+    }
+}
+
+/// A served team seat has one view: its footer and help offer no `tab` until the facilitator
+/// releases the report to the teams, which gives it a second view.
+#[test]
+fn a_served_team_seat_is_not_offered_views_it_does_not_have() {
+    use ttx::tui::seat::{Role, Seat, Shown};
+    let mut h = Harness::of(decisions(), tmp());
+    h.press(' ').wait(5);
+    let draw = |h: &Harness, seat: &Seat| {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|frame| {
+                ttx::tui::ui::draw_seat(
+                    frame,
+                    Shown {
+                        session: &h.app.session,
+                        seat,
+                    },
+                )
+            })
+            .unwrap();
+        terminal.backend().to_string()
+    };
+    let mut seat = Seat::new(Role::Team(ttx::scenario::TeamIx(1)), &h.app.session);
+    let screen = draw(&h, &seat);
+    let footer = screen.lines().last().unwrap();
+    assert!(!footer.contains("tab"), "{footer}");
+    assert!(footer.contains("? help q quit"), "{footer}");
+    seat.update(&mut h.app.session, ttx::tui::Action::Help);
+    assert!(!draw(&h, &seat).contains("next view"));
+    seat.update(&mut h.app.session, ttx::tui::Action::Back);
+
+    h.app.session.release_report().unwrap();
+    let screen = draw(&h, &seat);
+    assert!(
+        screen.lines().last().unwrap().contains("tab next view"),
+        "{screen}"
+    );
 }

@@ -732,6 +732,18 @@ impl Exercise {
         Ok(named.or_else(|| self.earliest_candidate(team, action)))
     }
 
+    /// The fields (positions in the action's fields) a response of `action` must supply to
+    /// satisfy `ix` in full: the expectation's own, or for a decision every field of the action
+    /// chosen.
+    pub fn required_fields(&self, ix: ExpectationIx, action: ActionIx) -> Vec<usize> {
+        let e = &self.expectations[ix.0];
+        if e.is_decision() {
+            (0..self.scenario.action(action).fields.len()).collect()
+        } else {
+            e.required.clone()
+        }
+    }
+
     /// A team's expectations not yet done (open or overdue), in matching order: earliest
     /// deadline first.
     pub fn open_expectations(&self, team: TeamIx) -> Vec<ExpectationIx> {
@@ -1163,11 +1175,11 @@ impl Exercise {
     ) {
         let scenario = Arc::clone(&self.scenario);
         let action = scenario.action(response.action);
+        let required = self.required_fields(ix, response.action);
         let e = &mut self.expectations[ix.0];
         if e.is_decision() {
-            // A decision requires every field of the action chosen.
             e.action = Some(response.action);
-            e.required = (0..action.fields.len()).collect();
+            e.required = required;
         }
         let supplied = |field: usize| {
             response

@@ -44,6 +44,43 @@ impl Exercise {
             .count()
     }
 
+    /// Every decision (each team's copy of a `decide`), in release order, then inject order,
+    /// then team: what the console lists as who chose what, when.
+    pub fn decisions(&self) -> Vec<ExpectationIx> {
+        let mut list: Vec<ExpectationIx> = (0..self.expectations().len())
+            .map(ExpectationIx)
+            .filter(|ix| self.expectation(*ix).is_decision())
+            .collect();
+        list.sort_by_key(|ix| {
+            let e = self.expectation(*ix);
+            (e.released_at, e.source, e.team)
+        });
+        list
+    }
+
+    /// The team's decision on an inject it received, chosen or not (an inject has at most
+    /// one `decide`).
+    pub fn decision_of(&self, team: TeamIx, inject: InjectIx) -> Option<ExpectationIx> {
+        self.expectations_of_inject(inject)
+            .iter()
+            .copied()
+            .find(|ix| {
+                let e = self.expectation(*ix);
+                e.team == team && e.is_decision()
+            })
+    }
+
+    /// The team's decision still to be made that a response naming `answers` would make:
+    /// the choices a team is offered first when it responds to that item.
+    pub fn open_decision(&self, team: TeamIx, answers: Option<Answers>) -> Option<ExpectationIx> {
+        match answers {
+            Some(Answers::Inject(inject)) => self
+                .decision_of(team, inject)
+                .filter(|ix| self.expectation(*ix).done.is_none()),
+            _ => None,
+        }
+    }
+
     /// The inject that will be released next by itself, and when, if any.
     pub fn next_release(&self) -> Option<(InjectIx, Secs)> {
         let scenario = self.scenario();

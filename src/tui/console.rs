@@ -16,7 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 use super::seat::Shown;
-use super::text::{clock, state, trigger};
+use super::text::{clock, pad, state, trigger, width};
 use super::widgets::{countdown, urgency};
 use crate::engine::InjectState;
 use crate::scenario::{InjectIx, TeamIx};
@@ -115,14 +115,27 @@ fn render_events(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(Injec
         ])
         .style(style)
     });
+    // Widths shared out by hand: the inject id whole (up to a third of the table: it is what
+    // the facilitator reads out), ten columns of title, and trigger and status give way first.
+    let spare = inner.width.saturating_sub(5) as usize;
+    let id_width = scenario
+        .injects
+        .iter()
+        .map(|i| width(&i.id))
+        .max()
+        .unwrap_or(6)
+        .clamp(6, (inner.width / 3) as usize);
+    let rest = spare.saturating_sub(id_width + 10);
+    let trigger_width = (rest * 16 / 35).min(16);
+    let status_width = (rest - trigger_width).min(19);
     let table = Table::new(
         rows,
         [
             Constraint::Length(1),
-            Constraint::Length(14),
-            Constraint::Length(16),
-            Constraint::Length(19),
-            Constraint::Min(10),
+            Constraint::Length(id_width as u16),
+            Constraint::Length(trigger_width as u16),
+            Constraint::Length(status_width as u16),
+            Constraint::Fill(1),
         ],
     )
     .header(Row::new(vec!["", "inject", "trigger", "status", "title"]).bold());
@@ -165,10 +178,10 @@ fn render_teams(frame: &mut Frame, area: Rect, app: &Shown) {
                     .map_or(id.clone(), |(a, _)| a.to_string());
                 let countdown = countdown(left);
                 let id_width = (inner.width as usize)
-                    .saturating_sub(countdown.chars().count() + 1)
+                    .saturating_sub(width(&countdown) + 1)
                     .max(8);
                 Line::from(vec![
-                    Span::raw(format!("{} ", fit(&id, id_width))),
+                    Span::raw(format!("{} ", pad(&id, id_width))),
                     Span::styled(countdown, urgency(left, e.due_at - e.released_at)),
                 ])
             })
@@ -211,14 +224,4 @@ fn render_log(frame: &mut Frame, area: Rect, app: &Shown) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// `text` cut to `width` characters, with an ellipsis when cut, padded to `width`.
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        format!("{text:<width$}")
-    } else {
-        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
 }

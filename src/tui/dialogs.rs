@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keymap::{Action, Context};
 use super::seat::{ConfirmKind, Dialog, Shown, Stage};
 use super::text::{clock, state, trigger};
-use super::widgets::{centred, key_span, popup};
+use super::widgets::{centred, decision_text, key_span, popup};
 use crate::scenario::InjectIx;
 
 pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
@@ -26,12 +26,14 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
         Some(Dialog::Seats) => seats(frame, body, app),
         Some(Dialog::Respond(dialog)) => match &dialog.stage {
             Stage::Pick(picker) => {
-                let actions = app.session.actions_for(dialog.team, &picker.filter());
-                let title = format!(
-                    "{} responds: choose an action",
-                    scenario.team(dialog.team).id
-                );
-                picker.render(frame, body, &title, scenario, &actions);
+                let actions = dialog.offered(app.session, &picker.filter());
+                let team = &scenario.team(dialog.team).id;
+                let title = if dialog.choices.is_empty() {
+                    format!("{team} responds: choose an action")
+                } else {
+                    format!("{team} decides: one of the options ◆, or another action")
+                };
+                picker.render(frame, body, &title, scenario, &actions, &dialog.choices);
             }
             Stage::Form(form) => form.render(frame, body, exercise),
         },
@@ -116,6 +118,9 @@ fn inject_detail(frame: &mut Frame, body: Rect, app: &Shown, ix: InjectIx) {
                 clock(expectation.due_at),
                 exercise.status(e).as_str()
             )));
+            if expectation.is_decision() {
+                lines.push(Line::from(format!("    {}", decision_text(exercise, e))));
+            }
         }
     }
     let area = centred(

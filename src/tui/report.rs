@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::keymap::{Action, Context};
 use super::seat::{Role, Shown};
 use super::text::{clock, short};
-use super::widgets::key_span;
+use super::widgets::{decision_text, key_span};
 use crate::engine::NoteKind;
 use crate::report::Report;
 
@@ -136,6 +136,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         lines.push(Line::from("  none yet".fg(Color::DarkGray)));
     }
     lines.push(Line::from(""));
+
+    // Who chose what at each decision point, when, and how long it took.
+    let decisions: Vec<_> = exercise
+        .decisions()
+        .into_iter()
+        .filter(|ix| match app.seat.role {
+            Role::Team(t) => exercise.expectation(*ix).team == t,
+            _ => true,
+        })
+        .collect();
+    if !decisions.is_empty() {
+        lines.push(heading("Decisions"));
+        for ix in decisions {
+            lines.push(Line::from(format!(
+                "  {:<id_width$} {}",
+                exercise.expectation_id(ix),
+                decision_text(exercise, ix)
+            )));
+        }
+        lines.push(Line::from(""));
+    }
 
     lines.push(heading(
         "Latency against allowed time (│ marks the deadline)",

@@ -15,7 +15,7 @@ use super::forms::response::{ResponseDone, ResponseForm};
 use super::key::Key;
 use super::keymap::{self, Action, Context};
 use crate::engine::{Answers, Command};
-use crate::scenario::{InjectIx, Secs, TeamIx};
+use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::session::Session;
 
 /// Who sits at a seat.
@@ -136,9 +136,21 @@ pub struct ResponseDialog {
     pub team: TeamIx,
     /// What the inbox had selected when the dialog opened.
     pub answering: Option<Answers>,
+    /// The options of the decision that item asks of the team, offered first.
+    pub choices: Vec<ActionIx>,
     pub stage: Stage,
     /// The form left with esc: choosing its action again brings it back as it was.
     pub draft: Option<Box<ResponseForm>>,
+}
+
+impl ResponseDialog {
+    /// The actions the picker offers for `filter`, best match first, with the options of the
+    /// decision being answered before the rest.
+    pub fn offered(&self, session: &Session, filter: &str) -> Vec<ActionIx> {
+        let mut actions = session.actions_for(self.team, filter);
+        actions.sort_by_key(|a| !self.choices.contains(a));
+        actions
+    }
 }
 
 pub enum Dialog {
@@ -391,6 +403,14 @@ impl Seat {
         }
     }
 
+    /// Whether the seat has a use for `action` now: its role allows it, and switching views
+    /// needs more than one view (a served team seat has one until the report is released).
+    pub fn offers(&self, session: &Session, action: Action) -> bool {
+        self.role.allows(action)
+            && (!matches!(action, Action::NextView | Action::PrevView)
+                || self.views(session).len() > 1)
+    }
+
     /// The views this seat may switch between, in Tab order.
     fn views(&self, session: &Session) -> Vec<View> {
         let teams = session.exercise().scenario().teams.len();
@@ -575,10 +595,16 @@ impl Seat {
             self.dialog = Some(Dialog::Respond(draft));
             return;
         }
+        let exercise = session.exercise();
         let answering = self.teams[team.0].selected.map(Answers::from);
+        let choices = exercise
+            .open_decision(team, answering)
+            .map(|ix| exercise.expectation(ix).choices.clone())
+            .unwrap_or_default();
         self.dialog = Some(Dialog::Respond(Box::new(ResponseDialog {
             team,
             answering,
+            choices,
             stage: Stage::Pick(Box::default()),
             draft: None,
         })));
@@ -625,9 +651,12 @@ impl Seat {
             return;
         };
         let team = dialog.team;
+        let actions = match &dialog.stage {
+            Stage::Pick(picker) => dialog.offered(session, &picker.filter()),
+            Stage::Form(_) => Vec::new(),
+        };
         match &mut dialog.stage {
             Stage::Pick(picker) => {
-                let actions = session.actions_for(team, &picker.filter());
                 match picker.update(action, &actions) {
                     None => {}
                     Some(Picked::Cancel) => {

@@ -18,8 +18,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::keymap::{Action, Context};
 use super::seat::{InboxKey, Role, Shown};
-use super::text::clock;
-use super::widgets::{self, countdown, hint, urgency};
+use super::text::{clock, fit, pad, short, width as width_of};
+use super::widgets::{self, countdown, hint, took, urgency};
 use crate::engine::Source;
 use crate::scenario::TeamIx;
 
@@ -62,19 +62,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
         .collect();
     render_inbox(frame, inbox_area, app, team, &inbox);
 
-    let owed = owed_lines(app, team);
+    let owed = owed_lines(app, team, right.width.saturating_sub(2) as usize);
     let outcome = app.session.team_outcome(team);
     let owed_height = (owed.len() as u16 + 2).clamp(3, 8);
-    // Room for every line of the outcome as wrapped, up to half the pane.
-    let inner_width = right.width.saturating_sub(2).max(1) as usize;
-    let wrapped: usize = outcome
-        .iter()
-        .map(|l| l.chars().count().div_ceil(inner_width).max(1))
-        .sum();
+    // Room for every line of the outcome as wrapped, as long as the selected item keeps five
+    // rows: what the last response did is what the team looks at right after sending it.
+    let inner_width = right.width.saturating_sub(2).max(1);
+    let outcome_paragraph = Paragraph::new(
+        outcome
+            .iter()
+            .map(|l| Line::from(l.clone()))
+            .collect::<Vec<_>>(),
+    )
+    .wrap(Wrap { trim: true });
     let outcome_height = if outcome.is_empty() {
         0
     } else {
-        (wrapped as u16 + 2).clamp(3, right.height / 2)
+        let most = right.height.saturating_sub(owed_height + 5).max(3);
+        (outcome_paragraph.line_count(inner_width) as u16 + 2).clamp(3, most)
     };
     let [detail, owed_area, outcome_area] = right.layout(&Layout::vertical([
         Constraint::Min(5),
@@ -83,18 +88,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     ]));
     render_detail(frame, detail, app, team);
     let owed_title = if ui.show_expected {
-        " Owed: replies and expected actions (shown by the facilitator) "
+        " Owed, with expected actions "
     } else {
-        " Replies owed "
+        " Decisions and replies owed "
     };
     frame.render_widget(
         Paragraph::new(owed).block(Block::default().borders(Borders::ALL).title(owed_title)),
         owed_area,
     );
     if !outcome.is_empty() {
-        let lines: Vec<Line> = outcome.iter().map(|l| Line::from(l.clone())).collect();
         frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            outcome_paragraph.block(
                 Block::default()
                     .borders(Borders::ALL)
                     .border_style(Style::new().fg(Color::Green))
@@ -144,7 +148,18 @@ fn render_inbox(
         .map(|(i, (key, at))| {
             let mark = if ui.read.contains(key) { " " } else { "●" };
             let title = match key {
-                InboxKey::Inject(inject) => scenario.inject(*inject).title.clone(),
+                // A decision still to be made is marked as the options are in the picker.
+                InboxKey::Inject(inject) => {
+                    let title = &scenario.inject(*inject).title;
+                    if exercise
+                        .open_decision(team, Some(crate::engine::Answers::Inject(*inject)))
+                        .is_some()
+                    {
+                        format!("◆ {title}")
+                    } else {
+                        title.clone()
+                    }
+                }
                 InboxKey::Message(n) => match exercise.message(*n) {
                     Some(m) if m.from == team => {
                         let to: Vec<&str> =
@@ -216,9 +231,19 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                     }
                 }
             }
+            let decision = exercise.decision_of(team, inject);
+            if let Some(ix) = decision {
+                lines.push(Line::from(""));
+                lines.extend(decision_lines(app, ix));
+            }
             lines.push(Line::from(""));
+            let what = if decision.is_some_and(|ix| exercise.expectation(ix).done.is_none()) {
+                "decide (or respond otherwise)"
+            } else {
+                "respond to this inject"
+            };
             lines.push(Line::from(
-                hint(Context::Team, Action::Respond, "respond to this inject").fg(Color::DarkGray),
+                hint(Context::Team, Action::Respond, what).fg(Color::DarkGray),
             ));
             format!(" {} ", spec.title)
         }
@@ -313,10 +338,13 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                     }
                 }
                 lines.push(Line::from(""));
-                lines.push(Line::from(
+                // A team answers what it received; after its own message it can only write again.
+                let next = if message.from == team {
+                    hint(Context::Team, Action::OpenMessage, "send another message")
+                } else {
                     hint(Context::Team, Action::Respond, "reply to this message")
-                        .fg(Color::DarkGray),
-                ));
+                };
+                lines.push(Line::from(next.fg(Color::DarkGray)));
                 format!(" Hotline #{} · {title} ", message.n)
             }
         },
@@ -330,9 +358,55 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     );
 }
 
-/// The team's obligations that it knows of: replies owed to hotline messages, and, if the
-/// facilitator shows them, its open expected actions.
-fn owed_lines(app: &Shown, team: TeamIx) -> Vec<Line<'static>> {
+/// A decision as the team sees it: the options and the time left while it is to be made;
+/// once made, what was chosen, when, and after how long.
+fn decision_lines(app: &Shown, ix: crate::engine::ExpectationIx) -> Vec<Line<'static>> {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let e = exercise.expectation(ix);
+    let name = |a: crate::scenario::ActionIx| scenario.action(a).name.clone();
+    match (&e.done, e.action) {
+        (Some(done), Some(chosen)) => vec![Line::from(vec![
+            "Decision: ".bold(),
+            Span::raw("you chose "),
+            Span::styled(name(chosen), Style::new().bold().fg(Color::Green)),
+            Span::raw(format!(
+                " at T+{}, {} ({}).",
+                clock(done.at),
+                took(e),
+                exercise.status(ix).as_str()
+            )),
+        ])],
+        _ => {
+            let left = e.due_at as i64 - exercise.now() as i64;
+            let mut first = vec!["Decision: ".bold()];
+            if exercise.ended_at().is_some() {
+                first.push(Span::raw(format!(
+                    "not made ({}).",
+                    exercise.status(ix).as_str()
+                )));
+            } else {
+                first.push(Span::raw(format!("choose one by T+{} · ", clock(e.due_at))));
+                first.push(Span::styled(
+                    countdown(left),
+                    urgency(left, e.due_at - e.released_at),
+                ));
+            }
+            let mut lines = vec![Line::from(first)];
+            lines.extend(
+                e.choices
+                    .iter()
+                    .map(|a| Line::from(format!("  ◆ {}", name(*a)))),
+            );
+            lines
+        }
+    }
+}
+
+/// The team's obligations that it knows of: the decisions its injects ask of it, replies owed
+/// to hotline messages, and, if the facilitator shows them, its other open expected actions.
+/// The countdown comes first, so that a narrow pane cuts the words, never "overdue".
+fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
     let show_expected = app.seat.teams[team.0].show_expected;
@@ -341,7 +415,8 @@ fn owed_lines(app: &Shown, team: TeamIx) -> Vec<Line<'static>> {
         .open_expectations(team)
         .into_iter()
         .filter(|ix| {
-            show_expected || matches!(exercise.expectation(*ix).source, Source::Message(_))
+            let e = exercise.expectation(*ix);
+            show_expected || e.is_decision() || matches!(e.source, Source::Message(_))
         })
         .collect();
     if open.is_empty() {
@@ -351,16 +426,39 @@ fn owed_lines(app: &Shown, team: TeamIx) -> Vec<Line<'static>> {
         .map(|ix| {
             let e = exercise.expectation(ix);
             let left = e.due_at as i64 - now;
+            let style = urgency(left, e.due_at - e.released_at);
+            if e.is_decision() {
+                let names: Vec<&str> = e
+                    .choices
+                    .iter()
+                    .map(|a| scenario.action(*a).name.as_str())
+                    .collect();
+                let (lead, time) = if left < 0 {
+                    ("Decide now, ", countdown(left))
+                } else {
+                    ("Decide within ", short(left as u64))
+                };
+                let rest = format!(": {}", names.join(" / "));
+                let room = width.saturating_sub(width_of(lead) + width_of(&time));
+                return Line::from(vec![
+                    Span::raw(lead),
+                    Span::styled(time, style.bold()),
+                    Span::raw(fit(&rest, room)),
+                ]);
+            }
             let what = match e.source {
                 Source::Message(n) => format!("reply to #{n}"),
                 Source::Inject(inject, _) => scenario.inject(inject).id.clone(),
             };
+            let countdown = pad(&countdown(left), 15);
+            let room = width.saturating_sub(16);
             Line::from(vec![
-                Span::raw(format!(
-                    "{:<52.52} ",
-                    format!("{:.38} ({what})", exercise.expectation_title(ix))
+                Span::styled(countdown, style),
+                Span::raw(" "),
+                Span::raw(fit(
+                    &format!("{} ({what})", exercise.expectation_title(ix)),
+                    room,
                 )),
-                Span::styled(countdown(left), urgency(left, e.due_at - e.released_at)),
             ])
         })
         .collect()

@@ -163,7 +163,7 @@ fn footer(app: &Shown, width: u16) -> Line<'static> {
     let context = app.seat.context(app.session);
     let mut items: Vec<(String, Action, &str)> = keymap::footer(context)
         .into_iter()
-        .filter(|(_, action, _)| app.seat.role.allows(*action))
+        .filter(|(_, action, _)| app.seat.offers(app.session, *action))
         .collect();
     let wide = |items: &[(String, Action, &str)]| {
         items
@@ -201,7 +201,7 @@ fn help(frame: &mut Frame, body: Rect, app: &Shown) {
         let mut rows: Vec<(String, &str)> = Vec::new();
         for binding in keymap::bindings(layer)
             .iter()
-            .filter(|b| app.seat.role.allows(b.action))
+            .filter(|b| app.seat.offers(app.session, b.action))
         {
             let key = binding.key.to_string();
             match rows.iter_mut().find(|(_, help)| *help == binding.help) {

@@ -9,7 +9,9 @@ use ratatui::widgets::{Block, Borders, Clear};
 use ratatui_textarea::TextArea;
 
 use super::keymap::{self, Action, Context};
+use super::text::clock;
 use super::text::short;
+use crate::engine::{Exercise, Expectation, ExpectationIx};
 
 /// A centred rectangle of at most `width`×`height` inside `area`.
 pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -54,6 +56,16 @@ pub fn countdown(left: i64) -> String {
         format!("{} overdue", short(left.unsigned_abs()))
     } else {
         format!("in {}", short(left as u64))
+    }
+}
+
+/// How long a done expectation took from its release: `after 4m12s`, or `ahead of time` for
+/// one satisfied by a response made before it was asked for.
+pub fn took(expectation: &Expectation) -> String {
+    match (&expectation.done, expectation.latency()) {
+        (Some(done), Some(took)) if !done.ahead => format!("after {}", short(took)),
+        (Some(_), _) => "ahead of time".to_string(),
+        (None, _) => "not done".to_string(),
     }
 }
 
@@ -109,4 +121,27 @@ pub fn key_span(context: Context, action: Action) -> Span<'static> {
         format!(" {} ", key(context, action)),
         Style::new().reversed(),
     )
+}
+
+/// Who chose what, when, and how long the choice took; or the options still open.
+pub fn decision_text(exercise: &Exercise, ix: ExpectationIx) -> String {
+    let scenario = exercise.scenario();
+    let e = exercise.expectation(ix);
+    let team = &scenario.team(e.team).id;
+    match (&e.done, e.action) {
+        (Some(done), Some(chosen)) => format!(
+            "{team} chose {} at T+{}, {}",
+            scenario.action(chosen).name,
+            clock(done.at),
+            took(e)
+        ),
+        _ => {
+            let options: Vec<&str> = e
+                .choices
+                .iter()
+                .map(|a| scenario.action(*a).name.as_str())
+                .collect();
+            format!("{team} has not chosen: {}", options.join(" / "))
+        }
+    }
 }

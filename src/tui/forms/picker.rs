@@ -62,6 +62,7 @@ impl ActionPicker {
         title: &str,
         scenario: &Scenario,
         actions: &[ActionIx],
+        choices: &[ActionIx],
     ) {
         let area = centred(
             body,
@@ -95,7 +96,16 @@ impl ActionPicker {
                 } else {
                     Style::new()
                 };
-                Line::styled(format!("{:<14} {}{hotline}", action.id, action.name), style)
+                // The options of the decision being answered are marked, when there is one.
+                let mark = match (choices.is_empty(), choices.contains(a)) {
+                    (true, _) => "",
+                    (false, true) => "◆ ",
+                    (false, false) => "  ",
+                };
+                Line::styled(
+                    format!("{mark}{:<14} {}{hotline}", action.id, action.name),
+                    style,
+                )
             })
             .collect();
         if lines.is_empty() {

@@ -98,9 +98,13 @@ impl ReleasePicker {
             body.height,
         );
         let inner = popup(frame, area, "Release an inject by hand, now", Color::Yellow);
+        let matching = self.matching(exercise);
+        // The list takes the rows it needs, up to 45%; the preview the rest, so that the
+        // facilitator's notes are read in full before releasing.
+        let list_height = (matching.len().max(1) as u16).min(inner.height * 45 / 100);
         let [filter_area, list, preview] = inner.layout(&Layout::vertical([
             Constraint::Length(1),
-            Constraint::Percentage(45),
+            Constraint::Length(list_height),
             Constraint::Min(4),
         ]));
         let [label, input] = filter_area.layout(&Layout::horizontal([
@@ -109,7 +113,6 @@ impl ReleasePicker {
         ]));
         frame.render_widget(Paragraph::new("Filter: ".bold()), label);
         widgets::text_area(frame, input, &self.filter, true);
-        let matching = self.matching(exercise);
         let height = list.height.max(1) as usize;
         let at = matching
             .iter()

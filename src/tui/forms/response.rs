@@ -208,7 +208,7 @@ impl ResponseForm {
             .would_satisfy(self.team, self.action, self.answers())
             .ok()
             .flatten()
-            .map(|ix| exercise.expectation(ix).required.clone())
+            .map(|ix| exercise.required_fields(ix, self.action))
             .unwrap_or_default()
     }
 
@@ -277,18 +277,28 @@ impl ResponseForm {
             ),
             rows[0],
         );
+        // What the engine's dry run says the answer will do: satisfy which expectation, stand
+        // ready (an action done ahead of time), or count as unexpected.
         let hint = match satisfies {
-            None => "(no open expectation of this action: it will count as unexpected)".into(),
+            None if action.ahead => {
+                "nothing asks for this yet: done ahead, it will count when asked for".to_string()
+            }
+            None => "no open expectation of this action: it will count as unexpected".into(),
             Some(ix) => {
                 let required = if required.is_empty() {
                     ""
                 } else {
                     " · * required"
                 };
+                let e = exercise.expectation(ix);
+                let what = if e.is_decision() {
+                    format!("makes the decision {}", exercise.expectation_id(ix))
+                } else {
+                    format!("will satisfy {}", exercise.expectation_id(ix))
+                };
                 format!(
-                    "will satisfy {} (due T+{}){required}",
-                    exercise.expectation_id(ix),
-                    crate::tui::text::clock(exercise.expectation(ix).due_at)
+                    "{what} (due T+{}){required}",
+                    crate::tui::text::clock(e.due_at)
                 )
             }
         };
