@@ -783,15 +783,28 @@ fn a_journal_from_a_newer_ttx_is_refused() {
     }
 }
 
+/// An ended exercise reopens only for its debrief, on the after-action screen: without a
+/// terminal it says so and writes nothing; it is not served again.
 #[test]
-fn a_finished_exercise_is_not_resumed() {
+fn a_finished_exercise_resumes_only_for_its_debrief() {
     let dir = tempfile::tempdir().unwrap();
     let journal = tutorial_journal(dir.path());
     let before = fs::read(&journal).unwrap();
     let output = ttx().arg("resume").arg(&journal).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("finished exercise"),
+        stderr(&output).contains("interactive terminal"),
+        "{}",
+        stderr(&output)
+    );
+    let output = ttx()
+        .args(["resume", "--serve", "--headless"])
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("finished exercise") && stderr(&output).contains("debrief"),
         "{}",
         stderr(&output)
     );

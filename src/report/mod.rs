@@ -73,6 +73,17 @@ pub struct RatingReport {
     pub evidence: Option<String>,
     /// The objective's score over the scored critical tasks.
     pub score: Option<f64>,
+    /// The ratings given before the final one, oldest first (several evaluators may rate).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierRating>,
+}
+
+/// A rating given and then replaced by a later one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EarlierRating {
+    pub rating: Rating,
+    pub by: Option<String>,
+    pub at_wall: Option<String>,
 }
 
 /// An area for improvement and its corrective action (HSEEP's improvement plan matrix).
@@ -516,10 +527,27 @@ fn ratings(exercise: &Exercise, debrief: &Debrief) -> Vec<RatingReport> {
                 by: given.and_then(|g| g.rated.by.clone()),
                 evidence: suggestion.as_ref().map(|s| s.evidence.clone()),
                 score: suggestion.map(|s| s.score),
+                earlier: earlier_ratings(debrief, objective_id, team_id),
             });
         }
     }
     rows
+}
+
+/// Every rating of an objective and team but the last (the final one), in the order given.
+fn earlier_ratings(debrief: &Debrief, objective: &str, team: Option<&str>) -> Vec<EarlierRating> {
+    let mut given: Vec<EarlierRating> = debrief
+        .ratings
+        .iter()
+        .filter(|g| g.rated.objective == objective && g.rated.team.as_deref() == team)
+        .map(|g| EarlierRating {
+            rating: g.rated.rating,
+            by: g.rated.by.clone(),
+            at_wall: g.at_wall.map(format_wall),
+        })
+        .collect();
+    given.pop();
+    given
 }
 
 /// ttx's draft plan with the debrief's additions, edits and drops applied. An organisation

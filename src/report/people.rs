@@ -570,6 +570,17 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
                     line.push_str(&format!(", {}", human_date(at)));
                 }
             }
+            if !r.earlier.is_empty() {
+                let earlier: Vec<String> = r
+                    .earlier
+                    .iter()
+                    .map(|e| match &e.by {
+                        Some(by) => format!("{} by {by}", e.rating.code()),
+                        None => e.rating.code().to_string(),
+                    })
+                    .collect();
+                line.push_str(&format!(" (earlier: {})", earlier.join(", ")));
+            }
             if let Some(analysis) = &r.analysis {
                 line.push_str(&format!(". Analysis: {analysis}"));
             }
