@@ -159,7 +159,8 @@ impl RatingForm {
         ] = inner.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
-            Constraint::Length(3),
+            // HSEEP's longest definition (M) takes six lines at this width.
+            Constraint::Length(6),
             Constraint::Length(1),
             Constraint::Length(2),
             Constraint::Length(1),
