@@ -1046,6 +1046,9 @@ enum Kind {
     },
     Note {
         team: Option<String>,
+        /// Only when the observation names an objective: earlier journals have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        objective: Option<String>,
         kind: NoteKind,
         text: String,
     },
@@ -1209,11 +1212,13 @@ impl Record {
             },
             Event::Noted {
                 team: t,
+                objective,
                 kind,
                 text,
                 ..
             } => Kind::Note {
                 team: t.map(team),
+                objective: objective.map(|o| exercise.scenario().objective(o).id.clone()),
                 kind: *kind,
                 text: text.clone(),
             },
@@ -1350,11 +1355,21 @@ impl Record {
             },
             Kind::Note {
                 team: t,
+                objective,
                 kind,
                 text,
             } => Event::Noted {
                 at,
                 team: t.as_deref().map(team).transpose()?,
+                objective: match objective {
+                    Some(id) => Some(
+                        exercise
+                            .scenario()
+                            .objective_ix(id)
+                            .ok_or_else(|| format!("unknown objective `{id}`"))?,
+                    ),
+                    None => None,
+                },
                 kind: *kind,
                 text: text.clone(),
             },

@@ -420,13 +420,8 @@ impl Session {
         ))
     }
 
-    pub fn note(
-        &mut self,
-        team: Option<TeamIx>,
-        kind: NoteKind,
-        text: String,
-    ) -> Result<String, String> {
-        self.exec(Command::Note { team, kind, text })?;
+    pub fn note(&mut self, note: Command) -> Result<String, String> {
+        self.exec(note)?;
         Ok("Observation saved.".into())
     }
 

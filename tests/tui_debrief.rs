@@ -248,6 +248,19 @@ fn ratings_are_given_on_the_console_while_the_exercise_runs() {
     assert_eq!(h.debrief_events().len(), 1);
     assert!(h.app.exercise().ended_at().is_none());
     assert!(h.app.exercise().is_running());
+    // An observation from here is evidence for the selected objective, and shows under it.
+    h.press('o');
+    let form = h.screen(100, 30);
+    assert!(form.contains("Contain the phishing wave"), "{form}");
+    h.type_text("Nobody owns the mail gateway").key(Key::Enter);
+    let note = &h.app.exercise().notes()[0];
+    assert_eq!(
+        note.objective,
+        h.app.exercise().scenario().objective_ix("contain")
+    );
+    assert!(h.screen(100, 30).contains("Nobody owns the mail gateway"));
+    h.key(Key::Down);
+    assert!(!h.screen(100, 30).contains("Nobody owns the mail gateway"));
 }
 
 /// The in-app export (all three formats) is what `ttx report` gives from the journal later.
@@ -286,7 +299,9 @@ fn the_export_equals_the_report_of_the_journal() {
     keys.extend((1..ratings).map(|_| Key::Down));
     keys.push(Key::Enter);
     keys.extend("Short and sharp.".chars().map(Key::Char));
-    keys.extend([Key::Ctrl('s'), Key::Char('e')]);
+    keys.extend([Key::Ctrl('s'), Key::Up, Key::Char('o')]);
+    keys.extend("Escalated at once".chars().map(Key::Char));
+    keys.extend([Key::Enter, Key::Char('e')]);
     for k in keys {
         app.handle_key(k, wall);
     }
@@ -297,6 +312,9 @@ fn the_export_equals_the_report_of_the_journal() {
     assert_eq!(later, app.session.report());
     assert!(later.started_wall.is_some() && later.ended_wall.is_some());
     assert_eq!(later.executive_summary.as_deref(), Some("Short and sharp."));
+    // The observation keeps the objective it was given for.
+    assert_eq!(later.notes.len(), 1);
+    assert!(later.notes[0].objective.is_some(), "{:?}", later.notes);
     for (format, ext) in [
         (Format::Json, "json"),
         (Format::Markdown, "md"),

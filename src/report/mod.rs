@@ -244,6 +244,9 @@ pub struct ResponseReport {
 pub struct NoteReport {
     pub at_s: Secs,
     pub team: Option<String>,
+    /// The objective the observation is evidence for (only when it names one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
     pub kind: NoteKind,
     pub text: String,
 }
@@ -338,6 +341,7 @@ impl Report {
             .map(|n| NoteReport {
                 at_s: n.at,
                 team: n.team.map(team_id),
+                objective: n.objective.map(|o| scenario.objective(o).id.clone()),
                 kind: n.kind,
                 text: n.text.clone(),
             })

@@ -261,14 +261,15 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
             )),
         ]));
     }
-    // Observations are not tied to objectives: a team's rating shows that team's and those
-    // about everyone, the joint rating every one.
+    // A team's rating shows the observations about that team or everyone, the joint rating
+    // all of them; of those, the ones about this objective or about none.
     lines.push(Line::from(""));
     lines.push(Line::from("Observations".bold()));
     let notes: Vec<_> = exercise
         .notes()
         .iter()
         .filter(|n| team.is_none() || n.team == team || n.team.is_none())
+        .filter(|n| n.objective.is_none_or(|o| o == objective))
         .collect();
     if notes.is_empty() {
         lines.push(Line::from("  none".fg(Color::DarkGray)));

@@ -18,7 +18,7 @@ use super::forms::response::{ResponseDone, ResponseForm};
 use super::forms::summary::{SummaryDone, SummaryForm};
 use super::key::Key;
 use super::keymap::{self, Action, Context};
-use crate::engine::{Answers, Command};
+use crate::engine::Answers;
 use crate::report::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::scenario::{InjectIx, Secs, TeamIx};
 use crate::session::Session;
@@ -386,7 +386,7 @@ impl Seat {
                     View::Team(team) => Some(team),
                     _ => None,
                 };
-                self.dialog = Some(Dialog::Note(Box::new(NoteForm::new(team))));
+                self.dialog = Some(Dialog::Note(Box::new(NoteForm::new(team, None))));
             }
             Action::OpenEnd => {
                 if session.exercise().ended_at().is_some() {
@@ -642,6 +642,21 @@ impl Seat {
                 }
                 _ => self.flash = Some("Select an improvement-plan item to drop.".into()),
             },
+            Action::OpenNote => {
+                // About the selected rating's team and objective, as evidence for it.
+                let scenario = session.exercise().scenario();
+                let (team, objective) = match selected {
+                    Some(Entry::Rating(n)) => {
+                        let row = &report.ratings[n];
+                        (
+                            row.team.as_deref().and_then(|t| scenario.team_ix(t)),
+                            scenario.objective_ix(&row.objective),
+                        )
+                    }
+                    _ => (None, None),
+                };
+                self.dialog = Some(Dialog::Note(Box::new(NoteForm::new(team, objective))));
+            }
             Action::Export => self.export(session),
             other => self.update_screen(session, other),
         }
@@ -744,23 +759,19 @@ impl Seat {
     }
 
     fn update_note(&mut self, session: &mut Session, action: Action) {
-        let teams = session.exercise().scenario().teams.len();
         let Some(Dialog::Note(form)) = &mut self.dialog else {
             return;
         };
-        match form.update(action, teams) {
+        match form.update(action, session.exercise().scenario()) {
             None => {}
             Some(NoteDone::Cancel) => self.dialog = None,
-            Some(NoteDone::Save(Command::Note { team, kind, text })) => {
-                match session.note(team, kind, text) {
-                    Ok(message) => {
-                        self.dialog = None;
-                        self.flash = Some(message);
-                    }
-                    Err(reason) => form.refused(reason),
+            Some(NoteDone::Save(note)) => match session.note(note) {
+                Ok(message) => {
+                    self.dialog = None;
+                    self.flash = Some(message);
                 }
-            }
-            Some(NoteDone::Save(_)) => {}
+                Err(reason) => form.refused(reason),
+            },
         }
     }
 
