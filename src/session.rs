@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::engine::{
     Command, Event, Exercise, ExpectationIx, NoteKind, Outcome, Response, Source, Status,
 };
-use crate::report::debrief::{Debrief, DebriefEvent, PlanField};
+use crate::report::debrief::{Debrief, DebriefEvent, PlanEdited, PlanField, check_entry};
 use crate::report::{Format, Report};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::text::{clock, short, speed_str};
@@ -546,13 +546,11 @@ impl Session {
         changes: Vec<(PlanField, String)>,
     ) -> Result<String, String> {
         for (field, value) in &changes {
-            crate::report::debrief::check_entry(&DebriefEvent::PlanEdited(
-                crate::report::debrief::PlanEdited {
-                    item: item.to_string(),
-                    field: *field,
-                    value: value.clone(),
-                },
-            ))
+            check_entry(&DebriefEvent::PlanEdited(PlanEdited {
+                item: item.to_string(),
+                field: *field,
+                value: value.clone(),
+            }))
             .map_err(|m| capitalise(&m))?;
         }
         if changes.is_empty() {
@@ -560,13 +558,11 @@ impl Session {
         }
         let count = changes.len();
         for (field, value) in changes {
-            self.write_debrief(DebriefEvent::PlanEdited(
-                crate::report::debrief::PlanEdited {
-                    item: item.to_string(),
-                    field,
-                    value,
-                },
-            ))?;
+            self.write_debrief(DebriefEvent::PlanEdited(PlanEdited {
+                item: item.to_string(),
+                field,
+                value,
+            }))?;
         }
         Ok(format!(
             "Improvement item {item}: {count} field{} saved.",
