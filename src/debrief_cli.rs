@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use time::OffsetDateTime;
 
 use crate::journal::JournalWriter;
 use crate::report::Report;
@@ -130,15 +129,12 @@ fn record(journal: &Path, event: DebriefEvent) -> Result<(), String> {
     let (mut writer, loaded) = JournalWriter::resume(journal).map_err(|e| e.to_string())?;
     let mut debrief = loaded.debrief;
     debrief
-        .apply(
-            &loaded.exercise,
-            event.clone(),
-            Some(OffsetDateTime::now_utc()),
-        )
-        .map_err(|m| format!("{}: {m}", journal.display()))?;
-    writer
-        .append_debrief(&loaded.exercise, &event)
-        .map_err(|e| e.to_string())
+        .record(&loaded.exercise, event, |event| {
+            writer
+                .append_debrief(&loaded.exercise, event)
+                .map_err(|e| e.to_string())
+        })
+        .map_err(|m| format!("{}: {m}", journal.display()))
 }
 
 fn show(journal: &Path) -> Result<(), String> {

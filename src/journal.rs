@@ -410,8 +410,14 @@ impl JournalWriter {
     /// nothing of them stays in the journal: what reached the disk is cut off at once (or, if
     /// even that fails, before the next append and when the writer is dropped), so the journal
     /// holds exactly what the screen was told was recorded.
-    pub fn append(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), JournalError> {
-        let wall = self.wall_clock.map(|now| format_wall(now()));
+    /// Returns the wall-clock time the lines were stamped with (`None` without a wall clock).
+    pub fn append(
+        &mut self,
+        exercise: &Exercise,
+        events: &[Event],
+    ) -> Result<Option<OffsetDateTime>, JournalError> {
+        let at = self.wall_now();
+        let wall = at.map(format_wall);
         let records: Vec<Record> = events
             .iter()
             .map(|event| Record {
@@ -419,22 +425,33 @@ impl JournalWriter {
                 ..Record::of(event, exercise)
             })
             .collect();
-        self.write_records(&records)
+        self.write_records(&records)?;
+        Ok(at)
+    }
+
+    /// The wall-clock time a line written now is stamped with, to the second as written.
+    fn wall_now(&self) -> Option<OffsetDateTime> {
+        self.wall_clock.map(|now| {
+            let at = now();
+            at.replace_nanosecond(0).unwrap_or(at)
+        })
     }
 
     /// Records a debrief event (a rating, the summary, an improvement-plan edit) that
-    /// `Debrief::apply` has just accepted, then fsyncs.
+    /// `Debrief::apply` has just accepted, then fsyncs; returns its wall-clock stamp.
     pub fn append_debrief(
         &mut self,
         exercise: &Exercise,
         event: &DebriefEvent,
-    ) -> Result<(), JournalError> {
+    ) -> Result<Option<OffsetDateTime>, JournalError> {
+        let at = self.wall_now();
         let record = Record {
             at_s: exercise.now(),
-            wall: self.wall_clock.map(|now| format_wall(now())),
+            wall: at.map(format_wall),
             kind: Kind::of_debrief(event.clone()),
         };
-        self.write_records(&[record])
+        self.write_records(&[record])?;
+        Ok(at)
     }
 
     /// Writes no wall-clock time from now on: a scripted run on a virtual clock has none, so
@@ -1029,6 +1046,9 @@ enum Kind {
     },
     Note {
         team: Option<String>,
+        /// Only when the observation names an objective: earlier journals have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        objective: Option<String>,
         kind: NoteKind,
         text: String,
     },
@@ -1192,11 +1212,13 @@ impl Record {
             },
             Event::Noted {
                 team: t,
+                objective,
                 kind,
                 text,
                 ..
             } => Kind::Note {
                 team: t.map(team),
+                objective: objective.map(|o| exercise.scenario().objective(o).id.clone()),
                 kind: *kind,
                 text: text.clone(),
             },
@@ -1333,11 +1355,21 @@ impl Record {
             },
             Kind::Note {
                 team: t,
+                objective,
                 kind,
                 text,
             } => Event::Noted {
                 at,
                 team: t.as_deref().map(team).transpose()?,
+                objective: match objective {
+                    Some(id) => Some(
+                        exercise
+                            .scenario()
+                            .objective_ix(id)
+                            .ok_or_else(|| format!("unknown objective `{id}`"))?,
+                    ),
+                    None => None,
+                },
                 kind: *kind,
                 text: text.clone(),
             },

@@ -531,7 +531,13 @@ fn live(
     journal: Option<PathBuf>,
 ) -> Result<(), Failure> {
     let (exercise, writer, journal) = begin(scenario_path, source, speed, seed, journal, true)?;
-    open_app(exercise, &[], writer, &journal)
+    let started = Reopened {
+        exercise,
+        history: Vec::new(),
+        debrief: Default::default(),
+        writer,
+    };
+    open_app(started, &journal)
 }
 
 /// A new exercise and its journal; `on_terminal`: it will be drawn on this terminal, so there
@@ -590,24 +596,31 @@ fn require_terminal() -> Result<(), Failure> {
 }
 
 fn resume(journal: &Path) -> Result<(), Failure> {
-    let (exercise, history, writer) = reopen(journal, true)?;
-    open_app(exercise, &history, writer, journal)
+    let reopened = reopen(journal, true, true)?;
+    open_app(reopened, journal)
 }
 
-/// An interrupted exercise read back from its journal, paused, ready to go on.
-/// `on_terminal` as for `begin`.
-fn reopen(
-    journal: &Path,
-    on_terminal: bool,
-) -> Result<(Exercise, Vec<ttx::engine::Event>, JournalWriter), Failure> {
+/// An exercise read back from its journal: an interrupted one paused, ready to go on; an
+/// ended one (when `ended_too`) for its debrief on the after-action screen.
+struct Reopened {
+    exercise: Exercise,
+    history: Vec<ttx::engine::Event>,
+    debrief: ttx::report::debrief::Debrief,
+    writer: JournalWriter,
+}
+
+/// Reads a journal back to go on with it; `on_terminal` as for `begin`.
+fn reopen(journal: &Path, on_terminal: bool, ended_too: bool) -> Result<Reopened, Failure> {
     // Read under the writer's lock, so no other ttx can write between reading and appending.
     let (mut writer, loaded) = JournalWriter::resume(journal)?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }
-    if !loaded.interrupted {
+    if !loaded.interrupted && !ended_too {
         return Err(Failure::App(format!(
-            "{} is a finished exercise; see its report with: ttx report {}",
+            "{} is a finished exercise; see its report with: ttx report {}, or continue its \
+             debrief with: ttx resume {}",
+            journal.display(),
             journal.display(),
             journal.display()
         )));
@@ -616,27 +629,35 @@ fn reopen(
         require_terminal()?;
     }
     let (mut exercise, mut history) = (loaded.exercise, loaded.events);
-    // A crash between the lines of one command left it half recorded: finish it first.
-    let completed = exercise.complete_interrupted();
-    writer.append(&exercise, &completed)?;
-    history.extend(completed);
-    // The room was interrupted: reopen paused, and say so in the journal.
-    if exercise.is_running() {
-        let events = exercise.execute(EngineCommand::Pause)?;
-        writer.append(&exercise, &events)?;
-        history.extend(events);
+    if loaded.interrupted {
+        // A crash between the lines of one command left it half recorded: finish it first.
+        let completed = exercise.complete_interrupted();
+        writer.append(&exercise, &completed)?;
+        history.extend(completed);
+        // The room was interrupted: reopen paused, and say so in the journal.
+        if exercise.is_running() {
+            let events = exercise.execute(EngineCommand::Pause)?;
+            writer.append(&exercise, &events)?;
+            history.extend(events);
+        }
     }
-    Ok((exercise, history, writer))
+    Ok(Reopened {
+        exercise,
+        history,
+        debrief: loaded.debrief,
+        writer,
+    })
 }
 
-fn open_app(
-    exercise: Exercise,
-    history: &[ttx::engine::Event],
-    writer: JournalWriter,
-    journal: &Path,
-) -> Result<(), Failure> {
+fn open_app(reopened: Reopened, journal: &Path) -> Result<(), Failure> {
     let report_dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
-    let ended = ttx::tui::run_live(exercise, history, Box::new(writer), report_dir)
+    let Reopened {
+        exercise,
+        history,
+        debrief,
+        writer,
+    } = reopened;
+    let ended = ttx::tui::run_live(exercise, &history, debrief, Box::new(writer), report_dir)
         .map_err(|e| Failure::App(e.to_string()))?;
     after_quit(journal, ended);
     Ok(())
@@ -711,21 +732,27 @@ mod serve {
         };
         let on_terminal = !server.headless;
         let (exercise, writer, journal) = begin(&path, source, speed, seed, journal, on_terminal)?;
-        run(exercise, &[], writer, &journal, server)
+        let started = Reopened {
+            exercise,
+            history: Vec::new(),
+            debrief: Default::default(),
+            writer,
+        };
+        run(started, &journal, server)
     }
 
     pub fn resume(journal: &Path, server: ServerArgs) -> Result<(), Failure> {
-        let (exercise, history, writer) = reopen(journal, !server.headless)?;
-        run(exercise, &history, writer, journal, server)
+        let reopened = reopen(journal, !server.headless, false)?;
+        run(reopened, journal, server)
     }
 
-    fn run(
-        exercise: Exercise,
-        history: &[ttx::engine::Event],
-        writer: JournalWriter,
-        journal: &Path,
-        server: ServerArgs,
-    ) -> Result<(), Failure> {
+    fn run(reopened: Reopened, journal: &Path, server: ServerArgs) -> Result<(), Failure> {
+        let Reopened {
+            exercise,
+            history,
+            debrief,
+            writer,
+        } = reopened;
         let listen = server.listen.parse().map_err(|_| {
             Failure::Usage(format!(
                 "--listen takes an address and port such as 127.0.0.1:2222, not {}",
@@ -741,7 +768,7 @@ mod serve {
                 .unwrap_or_else(|| dir.join("ttx_host_ed25519")),
             headless: server.headless,
         };
-        let ended = ttx::serve::serve(exercise, history, Box::new(writer), dir, options)
+        let ended = ttx::serve::serve(exercise, &history, debrief, Box::new(writer), dir, options)
             .map_err(Failure::Input)?;
         if !ended {
             eprintln!("continue: ttx resume {} --serve", journal.display());

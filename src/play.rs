@@ -135,10 +135,20 @@ fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
         StepKind::Release { inject: id } => Command::Release(inject(id)?),
         StepKind::Note {
             team: team_id,
+            objective,
             kind,
             text,
         } => Command::Note {
             team: team_id.as_deref().map(team).transpose()?,
+            objective: match objective {
+                Some(id) => Some(scenario.objective_ix(id).ok_or_else(|| {
+                    format!(
+                        "unknown objective `{id}` (objectives: {})",
+                        ids(scenario.objectives.iter().map(|o| &o.id))
+                    )
+                })?),
+                None => None,
+            },
             kind: *kind,
             text: text.clone(),
         },

@@ -44,6 +44,8 @@ pub enum StepKind {
     },
     Note {
         team: Option<String>,
+        /// The objective the observation is evidence for.
+        objective: Option<String>,
         kind: NoteKind,
         text: String,
     },
@@ -91,6 +93,7 @@ record! {
     struct RawNote as "Note", "a `Note` step" {
         at: Spanned<Duration> = Required,
         team: String = Optional,
+        objective: String = Optional,
         kind: NoteKind = Required,
         text: String = Required,
     }
@@ -219,6 +222,7 @@ impl FromValue for ReadStep {
                 let step = RawNote::from_value(value, "", errors)?;
                 let kind = StepKind::Note {
                     team: optional(step.team)?,
+                    objective: optional(step.objective)?,
                     kind: step.kind.into_given()?,
                     text: step.text.into_given()?,
                 };
@@ -401,6 +405,7 @@ mod tests {
             script.steps[10].kind,
             StepKind::Note {
                 team: None,
+                objective: None,
                 kind: NoteKind::Improvement,
                 text: "The report to the CERT lacked indicators".into()
             }

@@ -10,9 +10,11 @@ use crate::clock::Clock;
 use crate::engine::{
     Command, Event, Exercise, ExpectationIx, NoteKind, Outcome, Response, Source, Status,
 };
+use crate::report::debrief::{Debrief, DebriefEvent, PlanEdited, PlanField, check_entry};
 use crate::report::{Format, Report};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::text::{clock, short, speed_str};
+use time::OffsetDateTime;
 
 /// How often (wall time) a running clock's time is recorded when nothing else happens.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
@@ -24,8 +26,19 @@ pub const SPEEDS: &[f64] = &[
 
 /// Where accepted commands' events go before any seat shows them (the journal, in the CLI).
 pub trait Recorder: Send + Sync {
-    /// Writes `events` (already applied to `exercise`) durably; an error stops the clock.
-    fn record(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), String>;
+    /// Writes `events` (already applied to `exercise`) durably; an error stops the clock. Returns
+    /// the wall-clock time the record carries, if it keeps one.
+    fn record(
+        &mut self,
+        exercise: &Exercise,
+        events: &[Event],
+    ) -> Result<Option<OffsetDateTime>, String>;
+    /// Writes a debrief event (a rating, the summary, a plan edit) durably, as `record` does.
+    fn record_debrief(
+        &mut self,
+        exercise: &Exercise,
+        event: &DebriefEvent,
+    ) -> Result<Option<OffsetDateTime>, String>;
     /// Where the record is, for the screen (e.g. the journal's path).
     fn location(&self) -> String;
 }
@@ -72,6 +85,9 @@ pub struct Session {
     serving: Option<Serving>,
     /// Counts every change a seat may show, so seats know when to redraw.
     version: u64,
+    /// The debrief written so far (ratings, summary, plan edits) and the journal's wall-clock
+    /// dates: with the exercise, all the after-action report is made of.
+    debrief: Debrief,
 }
 
 impl Session {
@@ -95,6 +111,7 @@ impl Session {
             seats: Vec::new(),
             serving: None,
             version: 0,
+            debrief: Debrief::default(),
         };
         if session.exercise.is_running() {
             session.clock.run(Duration::ZERO);
@@ -104,6 +121,21 @@ impl Session {
 
     pub fn exercise(&self) -> &Exercise {
         &self.exercise
+    }
+    pub fn debrief(&self) -> &Debrief {
+        &self.debrief
+    }
+
+    /// Goes on with the debrief a journal already holds (a resumed exercise).
+    pub fn with_debrief(mut self, debrief: Debrief) -> Self {
+        self.debrief = debrief;
+        self
+    }
+
+    /// The after-action report as it stands: the exercise with the debrief written so far, the
+    /// same as `ttx report` gives from the journal.
+    pub fn report(&self) -> Report {
+        Report::evaluated(&self.exercise, &self.debrief)
     }
     pub fn log(&self) -> &[(Secs, String)] {
         &self.log
@@ -315,18 +347,33 @@ impl Session {
             return Ok(());
         }
         self.version += 1;
-        if let Err(error) = self.recorder.record(&self.exercise, &events) {
-            self.clock.pause(self.wall);
-            self.record_error = Some(error.clone());
-            self.pending = events;
-            return Err(error);
-        }
+        let wall = match self.recorder.record(&self.exercise, &events) {
+            Ok(wall) => wall,
+            Err(error) => {
+                self.clock.pause(self.wall);
+                self.record_error = Some(error.clone());
+                self.pending = events;
+                return Err(error);
+            }
+        };
         // The log shows what the journal holds: only now that it holds these.
         self.log_events(&events);
+        self.note_dates(&events, wall);
         if self.exercise.ended_at().is_some() {
             self.clock.pause(self.wall);
         }
         Ok(())
+    }
+
+    /// The report's dates are the journal's: the wall-clock stamps of the start and the end.
+    fn note_dates(&mut self, events: &[Event], wall: Option<OffsetDateTime>) {
+        for event in events {
+            match event {
+                Event::Started { .. } => self.debrief.started_wall = wall,
+                Event::Ended { .. } => self.debrief.ended_wall = wall,
+                _ => {}
+            }
+        }
     }
 
     /// Tries again to write what the journal refused; says what happens next.
@@ -334,9 +381,10 @@ impl Session {
         let events = std::mem::take(&mut self.pending);
         self.version += 1;
         match self.recorder.record(&self.exercise, &events) {
-            Ok(()) => {
+            Ok(wall) => {
                 self.record_error = None;
                 self.log_events(&events);
+                self.note_dates(&events, wall);
                 // The command that failed to record has now happened: the clock takes its
                 // speed and time (a speed change, a jump), paused.
                 self.clock.set_speed(self.wall, self.exercise.speed());
@@ -372,13 +420,8 @@ impl Session {
         ))
     }
 
-    pub fn note(
-        &mut self,
-        team: Option<TeamIx>,
-        kind: NoteKind,
-        text: String,
-    ) -> Result<String, String> {
-        self.exec(Command::Note { team, kind, text })?;
+    pub fn note(&mut self, note: Command) -> Result<String, String> {
+        self.exec(note)?;
         Ok("Observation saved.".into())
     }
 
@@ -424,7 +467,7 @@ impl Session {
             self.clock.jump_to(self.wall, at.max(self.exercise.now()));
         }
         self.exec(Command::End)?;
-        Ok("Exercise ended. The after-action report:".into())
+        Ok("Exercise ended. The debrief: rate each objective, summarise, plan.".into())
     }
 
     /// Lets the teams see the after-action report (their own results) from now on.
@@ -443,6 +486,88 @@ impl Session {
         } else {
             Ok(())
         }
+    }
+
+    // ---- the debrief ----
+
+    /// Records a debrief event through the one path the CLI uses too (`Debrief::record`): it is
+    /// checked, in the journal (fsync) and only then kept and shown. Refused while the journal
+    /// is in error, so that nothing is written out of order.
+    pub fn write_debrief(&mut self, event: DebriefEvent) -> Result<String, String> {
+        if let Some(error) = &self.record_error {
+            return Err(error.clone());
+        }
+        let said = self.say_debrief(&event);
+        let recorder = &mut self.recorder;
+        let exercise = &self.exercise;
+        self.debrief
+            .record(exercise, event, |event| {
+                recorder.record_debrief(exercise, event)
+            })
+            .map_err(|m| capitalise(&m))?;
+        self.version += 1;
+        self.log.push((self.exercise.now(), said.clone()));
+        Ok(format!("{}.", capitalise(&said)))
+    }
+
+    /// A debrief event as the log says it.
+    fn say_debrief(&self, event: &DebriefEvent) -> String {
+        match event {
+            DebriefEvent::Rated(r) => format!(
+                "rated {} {} {}{}",
+                r.objective,
+                r.team.as_deref().unwrap_or("jointly"),
+                r.rating.code(),
+                r.by.as_deref()
+                    .map(|by| format!(" by {by}"))
+                    .unwrap_or_default()
+            ),
+            DebriefEvent::Summary(_) => "executive summary written".into(),
+            DebriefEvent::PlanAdded(a) => format!("improvement item {} added", a.item),
+            DebriefEvent::PlanEdited(e) => format!(
+                "improvement item {}: {} {}",
+                e.item,
+                e.field.label().to_lowercase(),
+                if e.value.trim().is_empty() {
+                    "cleared"
+                } else {
+                    "set"
+                }
+            ),
+            DebriefEvent::PlanDropped(d) => format!("improvement item {} dropped", d.item),
+        }
+    }
+
+    /// Sets the changed fields of an improvement-plan item, one event each, after checking
+    /// every value first, so a bad date writes nothing.
+    pub fn edit_plan_item(
+        &mut self,
+        item: &str,
+        changes: Vec<(PlanField, String)>,
+    ) -> Result<String, String> {
+        for (field, value) in &changes {
+            check_entry(&DebriefEvent::PlanEdited(PlanEdited {
+                item: item.to_string(),
+                field: *field,
+                value: value.clone(),
+            }))
+            .map_err(|m| capitalise(&m))?;
+        }
+        if changes.is_empty() {
+            return Ok("Nothing changed.".into());
+        }
+        let count = changes.len();
+        for (field, value) in changes {
+            self.write_debrief(DebriefEvent::PlanEdited(PlanEdited {
+                item: item.to_string(),
+                field,
+                value,
+            }))?;
+        }
+        Ok(format!(
+            "Improvement item {item}: {count} field{} saved.",
+            if count == 1 { "" } else { "s" }
+        ))
     }
 
     // ---- seats ----
@@ -715,9 +840,10 @@ impl Session {
 
     // ---- the report ----
 
-    /// Writes the report as JSON and Markdown beside the journal's name; the paths written.
+    /// Writes the report, with the debrief so far, as JSON, Markdown and HTML beside the
+    /// journal's name: what `ttx report JOURNAL` gives. The paths written.
     pub fn export(&self) -> Result<Vec<PathBuf>, String> {
-        let report = Report::of(&self.exercise);
+        let report = self.report();
         let scenario = self.exercise.scenario();
         // Named after the journal, so that each exercise keeps its own report.
         let stem = std::path::Path::new(&self.journal_location)
@@ -729,7 +855,11 @@ impl Session {
         let result = (|| -> std::io::Result<Vec<PathBuf>> {
             std::fs::create_dir_all(&self.report_dir)?;
             let mut written = Vec::new();
-            for (format, ext) in [(Format::Json, "json"), (Format::Markdown, "md")] {
+            for (format, ext) in [
+                (Format::Json, "json"),
+                (Format::Markdown, "md"),
+                (Format::Html, "html"),
+            ] {
                 let (path, mut file) = new_file(&self.report_dir, &format!("{stem}-report"), ext)?;
                 file.write_all(report.render(scenario, format).as_bytes())?;
                 written.push(path);

@@ -95,6 +95,7 @@ pub fn first_half() -> Vec<Command> {
         Command::Release(InjectIx(4)),
         Command::Note {
             team: Some(TeamIx(0)),
+            objective: None,
             kind: NoteKind::Strength,
             text: "Blocked the domain <fast> & well".into(),
         },
@@ -115,6 +116,7 @@ pub fn second_half() -> Vec<Command> {
         respond(1, 0, &[], None),
         Command::Note {
             team: None,
+            objective: None,
             kind: NoteKind::Improvement,
             text: "The report lacked indicators".into(),
         },

@@ -290,6 +290,19 @@ fn a_rejected_step_exits_1_and_names_it() {
     assert!(output.stdout.is_empty(), "no report for a failed play");
 }
 
+/// A script's observation may name the objective it is evidence for; the report says which.
+#[test]
+fn a_scripted_observation_keeps_its_objective() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = play_example(
+        dir.path(),
+        r#"Script(steps: [Note(at: "1m", kind: Strength, text: "Fast", objective: "contain")])"#,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["notes"][0]["objective"], "contain");
+}
+
 #[test]
 fn a_step_after_the_end_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
@@ -337,6 +350,10 @@ fn unknown_names_in_a_script_are_rejected() {
         (
             r#"Release(at: "1m", inject: "mail-wave")"#,
             "inject `mail-wave` is already released",
+        ),
+        (
+            r#"Note(at: "1m", kind: Strength, text: "x", objective: "speed")"#,
+            "unknown objective `speed` (objectives: contain, report)",
         ),
     ] {
         let output = play_example(dir.path(), &format!("Script(steps: [{step}])"));
@@ -783,15 +800,28 @@ fn a_journal_from_a_newer_ttx_is_refused() {
     }
 }
 
+/// An ended exercise reopens only for its debrief, on the after-action screen: without a
+/// terminal it says so and writes nothing; it is not served again.
 #[test]
-fn a_finished_exercise_is_not_resumed() {
+fn a_finished_exercise_resumes_only_for_its_debrief() {
     let dir = tempfile::tempdir().unwrap();
     let journal = tutorial_journal(dir.path());
     let before = fs::read(&journal).unwrap();
     let output = ttx().arg("resume").arg(&journal).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("finished exercise"),
+        stderr(&output).contains("interactive terminal"),
+        "{}",
+        stderr(&output)
+    );
+    let output = ttx()
+        .args(["resume", "--serve", "--headless"])
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("finished exercise") && stderr(&output).contains("debrief"),
         "{}",
         stderr(&output)
     );

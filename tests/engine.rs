@@ -600,6 +600,7 @@ fn refusals_change_nothing() {
     assert!(
         x.execute(Command::Note {
             team: None,
+            objective: None,
             kind: NoteKind::Strength,
             text: "hot wash".into()
         })
@@ -856,6 +857,7 @@ fn a_replay_refuses_events_moved_in_time() {
     late_note.push(Event::Noted {
         at: 4000,
         team: None,
+        objective: None,
         kind: NoteKind::Strength,
         text: "x".into(),
     });

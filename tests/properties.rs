@@ -151,6 +151,7 @@ fn command(scenario: &Scenario, step: &Step) -> Command {
         },
         Step::Note(team) => Command::Note {
             team: team.map(TeamIx),
+            objective: None,
             kind: NoteKind::Improvement,
             text: "seen".into(),
         },

@@ -157,3 +157,41 @@ fn a_killed_run_resumes_with_nothing_lost() {
     assert_eq!(resumed, uninterrupted);
     assert_eq!(resumed["teams"][0]["expectations"][0]["status"], "met");
 }
+
+/// `ttx resume` of an ended exercise opens the after-action screen for the debrief; a rating
+/// given there is in the journal, and `ttx report` shows it.
+#[test]
+fn an_ended_exercise_resumes_on_the_after_action_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("ended.jsonl");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/phishing-example/script.ron"
+    );
+    let played = std::process::Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["run", SCENARIO, "--script", script, "--journal"])
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert!(
+        played.status.success(),
+        "{}",
+        String::from_utf8_lossy(&played.stderr)
+    );
+    let before: Value = serde_json::from_slice(&ttx(&["report"], &journal).stdout).unwrap();
+    assert_eq!(before["ratings"][0]["rating"], Value::Null);
+    let suggested = before["ratings"][0]["suggested"].clone();
+    assert!(suggested.is_string(), "{before}");
+
+    let mut app = App::start(&["resume", journal.to_str().unwrap()], dir.path());
+    app.wait_for("After-action");
+    app.wait_for("Ratings (0 of");
+    app.send(b"a");
+    app.wait_for("Ratings (1 of");
+    app.send(b"q");
+    app.wait_for_exit();
+
+    let after: Value = serde_json::from_slice(&ttx(&["report"], &journal).stdout).unwrap();
+    assert_eq!(after["ratings"][0]["rating"], suggested);
+    assert_eq!(after["ratings"][0]["by"], "facilitator");
+}

@@ -56,7 +56,7 @@ struct Setup {
 
 impl Setup {
     /// A scenario, keys for soc, cert and the facilitator, and a roster that also gives the
-    /// observer a join code.
+    /// observer and an evaluator, anna, a join code.
     fn new() -> Setup {
         let dir = tempfile::tempdir().expect("a temporary directory");
         std::fs::write(dir.path().join("scenario.ron"), SCENARIO).expect("scenario written");
@@ -70,6 +70,7 @@ impl Setup {
              (user: \"cert\", role: Team(\"cert\"), keys: [{cert:?}], code: \"lantern-salmon-prism-kayak\"),\n\
              (user: \"facilitator\", role: Facilitator, keys: [{facilitator:?}]),\n\
              (user: \"observer\", role: Observer, code: \"amber-tide-four-oasis\"),\n\
+             (user: \"anna\", role: Evaluator, code: \"violin-tundra-lemon-orbit\"),\n\
              ])\n"
         );
         std::fs::write(dir.path().join("roster.ron"), roster).expect("roster written");
@@ -355,6 +356,40 @@ fn teams_play_at_their_own_seats_and_see_only_their_own() {
     cert.send(b"\x13");
     cert.wait_for("Hotline message #2 sent");
     soc.wait_for("#2 from cert");
+}
+
+/// An evaluator seat watches the console, cannot run the exercise, and rates on the
+/// evaluation screen under its own user; the rating is in the journal before the console
+/// shows it.
+#[test]
+fn an_evaluator_seat_rates_under_its_user() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (_server, address) = setup.serve(false);
+    let mut facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    facilitator.send(b" ");
+    facilitator.wait_for("RUNNING");
+    let mut anna = setup.join("", "anna", &address);
+    anna.wait_for("assword");
+    anna.send(b"violin-tundra-lemon-orbit\r");
+    anna.wait_for("Events (MSEL)");
+    anna.send(b"E");
+    anna.wait_for("An evaluator records observations and ratings only");
+    anna.send(b"v");
+    anna.wait_for("Ratings (0 of");
+    anna.send(b"\r");
+    anna.wait_for("Rate contain");
+    anna.send(b"\x13");
+    anna.wait_for("Rated contain jointly P by anna");
+    facilitator.wait_for("rated contain jointly P by anna");
+    let journal = std::fs::read_to_string(setup.path("j.jsonl")).expect("the journal");
+    assert!(
+        journal.contains(r#""event":"rated""#) && journal.contains(r#""by":"anna""#),
+        "{journal}"
+    );
 }
 
 #[test]

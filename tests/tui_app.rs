@@ -182,7 +182,10 @@ fn a_whole_exercise_with_synthetic_keys() {
         .key(Key::Tab)
         .key(Key::Right)
         .key(Key::Right);
-    h.key(Key::Tab).type_text("Slow to acknowledge the banks");
+    // Past the objective (none) to the text.
+    h.key(Key::Tab)
+        .key(Key::Tab)
+        .type_text("Slow to acknowledge the banks");
     insta::assert_snapshot!("observation", h.screen(80, 24));
     h.key(Key::Enter);
 
@@ -190,15 +193,18 @@ fn a_whole_exercise_with_synthetic_keys() {
     h.press('E');
     insta::assert_snapshot!("confirm_end", h.screen(80, 24));
     h.press('y');
+    assert_eq!(h.app.view(), View::Evaluation);
+    h.key(Key::Tab);
     assert_eq!(h.app.view(), View::Report);
     let end = h.now();
     insta::assert_snapshot!("report", h.screen(100, 60));
 
-    // Export: both files, their paths on screen.
+    // Export: the three files, their paths on screen.
     h.press('e');
     let json = dir.path().join("test-report.json");
     assert!(json.exists());
     assert!(dir.path().join("test-report.md").exists());
+    assert!(dir.path().join("test-report.html").exists());
     assert!(h.screen(120, 30).contains("test-report.json"));
     // A second export keeps the first; a link planted under the next name is not followed.
     let outside = tempfile::tempdir().unwrap();
@@ -432,6 +438,8 @@ fn everything_fits_at_80_by_24() {
     h.press(' ').wait(1300);
     insta::assert_snapshot!("console_80x24", h.screen(80, 24));
     h.press('E').press('y');
+    insta::assert_snapshot!("after_action_80x24", h.screen(80, 24));
+    h.key(Key::Tab);
     insta::assert_snapshot!("report_80x24", h.screen(80, 24));
 }
 

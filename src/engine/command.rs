@@ -2,7 +2,7 @@
 
 use crate::engine::NoteKind;
 use crate::engine::event::Response;
-use crate::scenario::{InjectIx, Secs, TeamIx};
+use crate::scenario::{InjectIx, ObjectiveIx, Secs, TeamIx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -25,6 +25,8 @@ pub enum Command {
     Release(InjectIx),
     Note {
         team: Option<TeamIx>,
+        /// The objective it is evidence for, if any (the evaluation screen shows it there).
+        objective: Option<ObjectiveIx>,
         kind: NoteKind,
         text: String,
     },

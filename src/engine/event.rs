@@ -1,7 +1,7 @@
 //! What happened: the engine's output, the journal's content, and the only way state changes.
 
 use crate::engine::NoteKind;
-use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
+use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Secs, TeamIx};
 
 /// A copy of an expectation for one team: its position in `Exercise::expectations`, in the order
 /// the copies were created (deterministic, so a replay gives the same numbers).
@@ -103,6 +103,7 @@ pub enum Event {
     Noted {
         at: Secs,
         team: Option<TeamIx>,
+        objective: Option<ObjectiveIx>,
         kind: NoteKind,
         text: String,
     },

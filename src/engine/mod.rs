@@ -206,6 +206,8 @@ pub struct Message {
 pub struct Note {
     pub at: Secs,
     pub team: Option<TeamIx>,
+    /// The objective the observation is evidence for.
+    pub objective: Option<ObjectiveIx>,
     pub kind: NoteKind,
     pub text: String,
 }
@@ -542,7 +544,12 @@ impl Exercise {
                 );
                 self.settle(Horizon::ReleasesAt(self.now), &mut events);
             }
-            Command::Note { team, kind, text } => {
+            Command::Note {
+                team,
+                objective,
+                kind,
+                text,
+            } => {
                 // Observations stay welcome after the end: the hot wash follows the exercise.
                 if text.trim().is_empty() {
                     return Err(Refusal::EmptyNote);
@@ -552,6 +559,7 @@ impl Exercise {
                     Event::Noted {
                         at,
                         team,
+                        objective,
                         kind,
                         text,
                     },
@@ -1080,11 +1088,13 @@ impl Exercise {
             Event::Noted {
                 at,
                 team,
+                objective,
                 kind,
                 text,
             } => self.notes.push(Note {
                 at: *at,
                 team: *team,
+                objective: *objective,
                 kind: *kind,
                 text: text.clone(),
             }),

@@ -221,6 +221,30 @@ impl Debrief {
         Ok(())
     }
 
+    /// Records an event: checks it against the exercise and what was written so far (and its
+    /// dates, see `check_entry`), has `write` put it durably in the journal (it returns the
+    /// wall-clock time it stamped), and only then keeps it. The one way a debrief event is
+    /// written, from the CLI or the after-action screen; a refusal or a failed write changes
+    /// nothing.
+    pub fn record(
+        &mut self,
+        exercise: &Exercise,
+        event: DebriefEvent,
+        write: impl FnOnce(&DebriefEvent) -> Result<Option<OffsetDateTime>, String>,
+    ) -> Result<(), String> {
+        check_entry(&event)?;
+        let mut next = self.clone();
+        next.apply(exercise, event.clone(), None)?;
+        let wall = write(&event)?;
+        if let DebriefEvent::Rated(_) = event
+            && let Some(given) = next.ratings.last_mut()
+        {
+            given.at_wall = wall;
+        }
+        *self = next;
+        Ok(())
+    }
+
     /// Whether an item (drafted or added, and not dropped) has this id.
     pub fn item_exists(&self, exercise: &Exercise, id: &str) -> bool {
         !self.dropped.iter().any(|d| d == id)
@@ -249,6 +273,32 @@ impl Debrief {
             .find(|e| e.item == item && e.field == field)
             .map(|e| e.value.as_str())
     }
+}
+
+/// What a person may write but the replay does not re-check (a journal written before the check
+/// still reads): a start or completion date is a calendar date, `YYYY-MM-DD`, or empty.
+pub fn check_entry(event: &DebriefEvent) -> Result<(), String> {
+    if let DebriefEvent::PlanEdited(edit) = event
+        && matches!(edit.field, PlanField::Start | PlanField::Completion)
+    {
+        check_date(edit.field, &edit.value)?;
+    }
+    Ok(())
+}
+
+/// A plan date: empty (cleared) or a real calendar date written `YYYY-MM-DD`.
+pub fn check_date(field: PlanField, value: &str) -> Result<(), String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value, &format).map(|_| ()).map_err(|_| {
+        format!(
+            "{} `{value}` is not a date: write YYYY-MM-DD, e.g. 2027-03-31",
+            field.label().to_lowercase()
+        )
+    })
 }
 
 /// A wall-clock time as the journal and the JSON report write it: RFC 3339, UTC, whole seconds.

@@ -235,7 +235,7 @@ pub fn draft_plan(exercise: &Exercise) -> Vec<DraftItem> {
         if note.kind == NoteKind::Improvement {
             items.push(DraftItem {
                 id: format!("note-{n}"),
-                objective: None,
+                objective: note.objective,
                 team: note.team,
                 evidence: vec![Evidence::Note(n)],
             });

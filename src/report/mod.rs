@@ -73,6 +73,17 @@ pub struct RatingReport {
     pub evidence: Option<String>,
     /// The objective's score over the scored critical tasks.
     pub score: Option<f64>,
+    /// The ratings given before the final one, oldest first (several evaluators may rate).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierRating>,
+}
+
+/// A rating given and then replaced by a later one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EarlierRating {
+    pub rating: Rating,
+    pub by: Option<String>,
+    pub at_wall: Option<String>,
 }
 
 /// An area for improvement and its corrective action (HSEEP's improvement plan matrix).
@@ -233,6 +244,9 @@ pub struct ResponseReport {
 pub struct NoteReport {
     pub at_s: Secs,
     pub team: Option<String>,
+    /// The objective the observation is evidence for (only when it names one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
     pub kind: NoteKind,
     pub text: String,
 }
@@ -327,6 +341,7 @@ impl Report {
             .map(|n| NoteReport {
                 at_s: n.at,
                 team: n.team.map(team_id),
+                objective: n.objective.map(|o| scenario.objective(o).id.clone()),
                 kind: n.kind,
                 text: n.text.clone(),
             })
@@ -516,10 +531,27 @@ fn ratings(exercise: &Exercise, debrief: &Debrief) -> Vec<RatingReport> {
                 by: given.and_then(|g| g.rated.by.clone()),
                 evidence: suggestion.as_ref().map(|s| s.evidence.clone()),
                 score: suggestion.map(|s| s.score),
+                earlier: earlier_ratings(debrief, objective_id, team_id),
             });
         }
     }
     rows
+}
+
+/// Every rating of an objective and team but the last (the final one), in the order given.
+fn earlier_ratings(debrief: &Debrief, objective: &str, team: Option<&str>) -> Vec<EarlierRating> {
+    let mut given: Vec<EarlierRating> = debrief
+        .ratings
+        .iter()
+        .filter(|g| g.rated.objective == objective && g.rated.team.as_deref() == team)
+        .map(|g| EarlierRating {
+            rating: g.rated.rating,
+            by: g.rated.by.clone(),
+            at_wall: g.at_wall.map(format_wall),
+        })
+        .collect();
+    given.pop();
+    given
 }
 
 /// ttx's draft plan with the debrief's additions, edits and drops applied. An organisation

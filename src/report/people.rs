@@ -570,6 +570,17 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
                     line.push_str(&format!(", {}", human_date(at)));
                 }
             }
+            if !r.earlier.is_empty() {
+                let earlier: Vec<String> = r
+                    .earlier
+                    .iter()
+                    .map(|e| match &e.by {
+                        Some(by) => format!("{} by {by}", e.rating.code()),
+                        None => e.rating.code().to_string(),
+                    })
+                    .collect();
+                line.push_str(&format!(" (earlier: {})", earlier.join(", ")));
+            }
             if let Some(analysis) = &r.analysis {
                 line.push_str(&format!(". Analysis: {analysis}"));
             }
@@ -595,6 +606,17 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
                 format_secs(e.due_at_s.saturating_sub(e.released_at_s))
             )
         })
+        // Observations of strengths given as evidence for this objective.
+        .chain(
+            report
+                .notes
+                .iter()
+                .filter(|n| {
+                    n.kind == crate::engine::NoteKind::Strength
+                        && n.objective.as_deref() == Some(id)
+                })
+                .map(|n| format!("Observed: {}", n.text.replace('\n', " "))),
+        )
         .collect();
     let improvements = report
         .improvement_plan

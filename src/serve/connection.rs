@@ -281,7 +281,10 @@ impl russh::server::Handler for Connection {
                 since: s.wall(),
                 last_key: s.wall(),
             });
-            Seat::new(role, s)
+            let mut seat = Seat::new(role, s);
+            // A rating from this seat names its user as the evaluator.
+            seat.evaluator = user.clone();
+            seat
         });
         let link = Arc::new(SeatLink {
             id,
@@ -438,6 +441,7 @@ fn role_name(role: Role, session: &crate::session::Session) -> String {
         Role::Team(t) => format!("team {}", session.exercise().scenario().team(t).id),
         Role::Facilitator | Role::Local => "facilitator".into(),
         Role::Observer => "observer".into(),
+        Role::Evaluator => "evaluator".into(),
     }
 }
 

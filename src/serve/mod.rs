@@ -126,6 +126,7 @@ impl Shared {
 pub fn serve(
     exercise: Exercise,
     history: &[Event],
+    debrief: crate::report::debrief::Debrief,
     recorder: Box<dyn Recorder>,
     report_dir: PathBuf,
     options: Options,
@@ -142,7 +143,7 @@ pub fn serve(
         }
         None => Roster::generated(&scenario, options.headless)?,
     };
-    let mut session = Session::new(exercise, recorder, report_dir);
+    let mut session = Session::new(exercise, recorder, report_dir).with_debrief(debrief);
     session.log_events(history);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -32,7 +32,8 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// A roster made for a run without one: a join code for each team and the observer, and
+    /// A roster made for a run without one: a join code for each team, the observer and the
+    /// evaluator, and
     /// for the facilitator too when there is no local console.
     pub fn generated(scenario: &Scenario, facilitator_seat: bool) -> Result<Roster, String> {
         let mut seats: Vec<RosterSeat> = scenario
@@ -59,6 +60,12 @@ impl Roster {
         seats.push(RosterSeat {
             user: "observer".into(),
             role: Role::Observer,
+            keys: Vec::new(),
+            code: Some(join_code()?),
+        });
+        seats.push(RosterSeat {
+            user: "evaluator".into(),
+            role: Role::Evaluator,
             keys: Vec::new(),
             code: Some(join_code()?),
         });
@@ -173,6 +180,7 @@ impl Roster {
                 Role::Team(t) => format!("Team({:?})", scenario.team(t).id),
                 Role::Facilitator | Role::Local => "Facilitator".into(),
                 Role::Observer => "Observer".into(),
+                Role::Evaluator => "Evaluator".into(),
             };
             let keys: Vec<String> = seat
                 .keys
@@ -216,6 +224,7 @@ fn read_seat(value: &Value, scenario: &Scenario) -> Result<RosterSeat, (usize, S
             ("user", Kind::Str(s)) if !s.is_empty() => user = Some(s.clone()),
             ("role", Kind::Unit(name)) if name == "Facilitator" => role = Some(Role::Facilitator),
             ("role", Kind::Unit(name)) if name == "Observer" => role = Some(Role::Observer),
+            ("role", Kind::Unit(name)) if name == "Evaluator" => role = Some(Role::Evaluator),
             (
                 "role",
                 Kind::Tuple {
@@ -238,7 +247,7 @@ fn read_seat(value: &Value, scenario: &Scenario) -> Result<RosterSeat, (usize, S
             ("role", _) => {
                 return Err((
                     v.at,
-                    "a role is `Team(\"id\")`, `Facilitator` or `Observer`".into(),
+                    "a role is `Team(\"id\")`, `Facilitator`, `Observer` or `Evaluator`".into(),
                 ));
             }
             ("keys", Kind::List(items)) => {
@@ -362,7 +371,13 @@ mod tests {
         let roster = Roster::generated(&scenario, true).unwrap();
         let text = roster.to_ron(&scenario);
         let read = Roster::parse("roster.ron", &text, &scenario).unwrap();
-        assert_eq!(read.seats.len(), scenario.teams.len() + 2);
+        // The teams, the facilitator, the observer and the evaluator.
+        assert_eq!(read.seats.len(), scenario.teams.len() + 3);
+        assert!(
+            read.seats
+                .iter()
+                .any(|s| s.user == "evaluator" && s.role == Role::Evaluator)
+        );
         let soc = &read.seats[0];
         let code = soc.code.clone().unwrap();
         assert!(read.by_code("soc", &code).is_some());

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::key::Key;
 use super::keymap::{Action, Context};
 use crate::engine::Exercise;
+use crate::report::debrief::Debrief;
 use crate::scenario::{ActionIx, Secs, TeamIx};
 use crate::session::{Recorder, Session};
 
@@ -20,7 +21,18 @@ pub struct App {
 
 impl App {
     pub fn new(exercise: Exercise, recorder: Box<dyn Recorder>, report_dir: PathBuf) -> Self {
-        let session = Session::new(exercise, recorder, report_dir);
+        App::resumed(exercise, Debrief::default(), recorder, report_dir)
+    }
+
+    /// An exercise read back from its journal, with the debrief the journal holds; an ended
+    /// one opens on the after-action screen.
+    pub fn resumed(
+        exercise: Exercise,
+        debrief: Debrief,
+        recorder: Box<dyn Recorder>,
+        report_dir: PathBuf,
+    ) -> Self {
+        let session = Session::new(exercise, recorder, report_dir).with_debrief(debrief);
         let seat = Seat::new(Role::Local, &session);
         App { session, seat }
     }

@@ -20,7 +20,10 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
         None => {}
         Some(Dialog::Release(picker)) => picker.render(frame, body, exercise),
         Some(Dialog::Note(form)) => form.render(frame, body, scenario),
-        Some(Dialog::Confirm(kind)) => confirm(frame, body, app, *kind),
+        Some(Dialog::Confirm(kind)) => confirm(frame, body, app, kind),
+        Some(Dialog::Rating(form)) => form.render(frame, body),
+        Some(Dialog::Summary(form)) => form.render(frame, body),
+        Some(Dialog::Plan(form)) => form.render(frame, body, scenario),
         Some(Dialog::Inject(inject)) => inject_detail(frame, body, app, *inject),
         Some(Dialog::Message(form)) => form.render(frame, body, exercise),
         Some(Dialog::Seats) => seats(frame, body, app),
@@ -40,17 +43,24 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
     }
 }
 
-fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: ConfirmKind) {
+fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: &ConfirmKind) {
     let (title, lines) = match kind {
         ConfirmKind::End(at) => (
             "End the exercise?",
             vec![
                 Line::from(format!(
                     "End now, at T+{}? Everything due by then happens first;",
-                    clock(at)
+                    clock(*at)
                 )),
                 Line::from("an expectation past its deadline becomes missed; one still"),
                 Line::from("to come is not due, not scored. This cannot be undone."),
+            ],
+        ),
+        ConfirmKind::DropItem(item) => (
+            "Drop the improvement item?",
+            vec![
+                Line::from(format!("Drop {item} from the improvement plan?")),
+                Line::from("The journal keeps the drop; the report no longer lists the item."),
             ],
         ),
         ConfirmKind::Quit => (

@@ -4,10 +4,25 @@
 use super::Recorder;
 use crate::engine::{Event, Exercise};
 use crate::journal::JournalWriter;
+use crate::report::debrief::DebriefEvent;
+use time::OffsetDateTime;
 
 impl Recorder for JournalWriter {
-    fn record(&mut self, exercise: &Exercise, events: &[Event]) -> Result<(), String> {
+    fn record(
+        &mut self,
+        exercise: &Exercise,
+        events: &[Event],
+    ) -> Result<Option<OffsetDateTime>, String> {
         self.append(exercise, events).map_err(|e| e.to_string())
+    }
+
+    fn record_debrief(
+        &mut self,
+        exercise: &Exercise,
+        event: &DebriefEvent,
+    ) -> Result<Option<OffsetDateTime>, String> {
+        self.append_debrief(exercise, event)
+            .map_err(|e| e.to_string())
     }
 
     fn location(&self) -> String {

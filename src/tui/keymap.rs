@@ -35,6 +35,16 @@ pub enum Action {
     OpenMessage,
     /// The facilitator's list of seats, join codes and the host key.
     ShowSeats,
+    /// Go to the evaluation screen (after the end, the after-action screen).
+    ShowEvaluation,
+    /// On the evaluation screen: rate, or edit the selected entry.
+    Edit,
+    /// Give the selected objective the rating ttx suggests.
+    Accept,
+    /// Add an area for improvement to the plan.
+    AddItem,
+    /// Drop the selected improvement-plan item (asks first).
+    DropItem,
     /// Dialogs.
     Confirm,
     Submit,
@@ -68,6 +78,10 @@ pub enum Context {
     InjectDetail,
     MessageForm,
     Seats,
+    Evaluation,
+    RatingForm,
+    SummaryForm,
+    PlanForm,
 }
 
 impl Context {
@@ -88,6 +102,10 @@ impl Context {
             Context::InjectDetail => "Inject",
             Context::MessageForm => "Hotline message",
             Context::Seats => "Seats",
+            Context::Evaluation => "Evaluation and after-action",
+            Context::RatingForm => "Rating",
+            Context::SummaryForm => "Executive summary",
+            Context::PlanForm => "Improvement plan item",
         }
     }
 
@@ -100,6 +118,9 @@ impl Context {
                 | Context::ResponseForm
                 | Context::ReleasePicker
                 | Context::MessageForm
+                | Context::RatingForm
+                | Context::SummaryForm
+                | Context::PlanForm
         )
     }
 }
@@ -135,7 +156,7 @@ const GLOBAL: &[Binding] = &[
     b(
         K::Tab,
         A::NextView,
-        "next view: console → teams → report",
+        "next view: console → teams → evaluation → report",
         "next view",
     ),
     b(K::BackTab, A::PrevView, "previous view", ""),
@@ -183,6 +204,12 @@ const CONSOLE: &[Binding] = &[
     b(K::Down, A::Down, "next inject", ""),
     b(K::Up, A::Up, "previous inject", ""),
     b(
+        K::Char('v'),
+        A::ShowEvaluation,
+        "evaluation: rate the objectives",
+        "evaluate",
+    ),
+    b(
         K::Char('s'),
         A::ShowSeats,
         "seats, join codes, host key",
@@ -222,7 +249,12 @@ const TEAM: &[Binding] = &[
 ];
 
 const REPORT: &[Binding] = &[
-    b(K::Char('e'), A::Export, "export JSON + Markdown", "export"),
+    b(
+        K::Char('e'),
+        A::Export,
+        "export JSON, Markdown and HTML",
+        "export",
+    ),
     b(
         K::Char('t'),
         A::ReleaseReport,
@@ -239,6 +271,76 @@ const REPORT: &[Binding] = &[
     b(K::Up, A::Up, "scroll up", ""),
     b(K::PageDown, A::PageDown, "page down", ""),
     b(K::PageUp, A::PageUp, "page up", ""),
+];
+
+const EVALUATION: &[Binding] = &[
+    b(
+        K::Enter,
+        A::Edit,
+        "rate, or edit the selected entry",
+        "rate/edit",
+    ),
+    b(
+        K::Char('a'),
+        A::Accept,
+        "accept the suggested rating",
+        "accept",
+    ),
+    b(
+        K::Char('n'),
+        A::AddItem,
+        "add an area for improvement",
+        "add item",
+    ),
+    b(
+        K::Char('d'),
+        A::DropItem,
+        "drop the selected plan item (asks)",
+        "drop",
+    ),
+    b(
+        K::Char('e'),
+        A::Export,
+        "export JSON, Markdown and HTML",
+        "export",
+    ),
+    b(K::Char('o'), A::OpenNote, "add an observation", ""),
+    b(K::Down, A::Down, "next entry", ""),
+    b(K::Up, A::Up, "previous entry", ""),
+    b(K::PageDown, A::PageDown, "scroll the details down", ""),
+    b(K::PageUp, A::PageUp, "scroll the details up", ""),
+];
+
+const RATING_FORM: &[Binding] = &[
+    b(K::Ctrl('s'), A::Submit, "save the rating", "save"),
+    b(K::Enter, A::Confirm, "next field; save on the analysis", ""),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::NextField, "next field", ""),
+    b(K::Up, A::PrevField, "previous field", ""),
+    b(K::Left, A::Left, "rating: P S M U", ""),
+    b(K::Right, A::Right, "rating: P S M U", ""),
+    b(K::Ctrl('j'), A::Newline, "new line in a text", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const SUMMARY_FORM: &[Binding] = &[
+    b(K::Ctrl('s'), A::Submit, "save the summary", "save"),
+    b(K::Enter, A::Newline, "new line", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const PLAN_FORM: &[Binding] = &[
+    b(K::Ctrl('s'), A::Submit, "save the item", "save"),
+    b(K::Enter, A::Confirm, "next field; save on the last", ""),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::NextField, "next field", ""),
+    b(K::Up, A::PrevField, "previous field", ""),
+    b(K::Left, A::Left, "change a choice", ""),
+    b(K::Right, A::Right, "change a choice", ""),
+    b(K::Ctrl('j'), A::Newline, "new line in a text", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 
 const HELP: &[Binding] = &[
@@ -368,6 +470,10 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::InjectDetail => INJECT_DETAIL,
         Context::MessageForm => MESSAGE_FORM,
         Context::Seats => SEATS,
+        Context::Evaluation => EVALUATION,
+        Context::RatingForm => RATING_FORM,
+        Context::SummaryForm => SUMMARY_FORM,
+        Context::PlanForm => PLAN_FORM,
     }
 }
 
@@ -375,7 +481,12 @@ pub fn bindings(context: Context) -> &'static [Binding] {
 fn is_modal(context: Context) -> bool {
     !matches!(
         context,
-        Context::Global | Context::Briefing | Context::Console | Context::Team | Context::Report
+        Context::Global
+            | Context::Briefing
+            | Context::Console
+            | Context::Team
+            | Context::Report
+            | Context::Evaluation
     )
 }
 
@@ -443,6 +554,7 @@ mod tests {
             Context::Console,
             Context::Team,
             Context::Report,
+            Context::Evaluation,
         ] {
             assert_eq!(lookup(ctx, Key::Char(' ')), Some(Action::StartPause));
             assert_eq!(lookup(ctx, Key::Tab), Some(Action::NextView));
@@ -480,6 +592,10 @@ mod tests {
             Context::InjectDetail,
             Context::MessageForm,
             Context::Seats,
+            Context::Evaluation,
+            Context::RatingForm,
+            Context::SummaryForm,
+            Context::PlanForm,
         ] {
             let keys: Vec<Key> = bindings(ctx).iter().map(|b| b.key).collect();
             for (i, key) in keys.iter().enumerate() {

@@ -8,6 +8,7 @@ pub mod app;
 mod briefing;
 mod console;
 mod dialogs;
+mod evaluation;
 pub mod forms;
 mod journal;
 pub mod key;
@@ -29,6 +30,7 @@ use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
 use crate::engine::{Event, Exercise};
+use crate::report::debrief::Debrief;
 pub use crate::session::Recorder;
 pub use app::App;
 pub use key::Key;
@@ -48,14 +50,15 @@ const STOP_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
 
 /// Runs the app on the real terminal until the facilitator quits; whether the exercise ended.
 /// The terminal is restored on return, on error and on panic. `history` is what the journal
-/// already holds (on resume), so the exercise log shows it.
+/// already holds (on resume), so the exercise log shows it, and `debrief` the debrief it holds.
 pub fn run_live(
     exercise: Exercise,
     history: &[Event],
+    debrief: Debrief,
     recorder: Box<dyn Recorder>,
     report_dir: PathBuf,
 ) -> Result<bool, Box<dyn std::error::Error>> {
-    let mut app = App::new(exercise, recorder, report_dir);
+    let mut app = App::resumed(exercise, debrief, recorder, report_dir);
     app.session.log_events(history);
     // Raw mode, the alternate screen, and a panic hook that restores the terminal first.
     let mut terminal = ratatui::try_init()?;

@@ -12,13 +12,12 @@ use super::seat::{Role, Shown};
 use super::text::{clock, short};
 use super::widgets::{decision_text, key_span};
 use crate::engine::NoteKind;
-use crate::report::Report;
 
 const BAR: usize = 30;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let exercise = app.exercise();
-    let mut report = Report::of(exercise);
+    let mut report = app.session.report();
     // A team seat sees its own results only: no other team's scores, actions or observations.
     if let Role::Team(t) = app.seat.role {
         let id = exercise.scenario().team(t).id.clone();
@@ -43,7 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         ([], None) => lines.push(Line::from(vec![
             Span::raw("Press "),
             key_span(Context::Report, Action::Export),
-            Span::raw(" to export the report (JSON + Markdown)."),
+            Span::raw(" to export the report (JSON, Markdown, HTML)."),
         ])),
         (paths, None) => {
             for path in paths {

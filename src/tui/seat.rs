@@ -6,15 +6,20 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use super::evaluation::{Entry, entries, writes_debrief};
 use super::forms::message::{MessageDone, MessageForm};
 use super::forms::move_in;
 use super::forms::note::{NoteDone, NoteForm};
 use super::forms::picker::{ActionPicker, Picked};
+use super::forms::plan::{PlanDone, PlanForm};
+use super::forms::rating::{RatingDone, RatingForm};
 use super::forms::release::{ReleaseDone, ReleasePicker};
 use super::forms::response::{ResponseDone, ResponseForm};
+use super::forms::summary::{SummaryDone, SummaryForm};
 use super::key::Key;
 use super::keymap::{self, Action, Context};
 use crate::engine::{Answers, Command};
+use crate::report::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::session::Session;
 
@@ -26,6 +31,8 @@ pub enum Role {
     Facilitator,
     /// The console, read-only.
     Observer,
+    /// The console read-only, and the evaluation screen: observations and ratings.
+    Evaluator,
     Team(TeamIx),
 }
 
@@ -53,12 +60,26 @@ impl Role {
                 | Action::OpenInject
                 | Action::ShowSeats
         );
+        // The debrief proper (the plan, the export) is the facilitator's.
+        let debriefing = matches!(action, Action::AddItem | Action::DropItem);
+        let evaluating = matches!(action, Action::Edit | Action::Accept);
         match self {
             Role::Local | Role::Facilitator => true,
             Role::Observer => {
-                !facilitating && !matches!(action, Action::Respond | Action::OpenMessage)
+                !facilitating
+                    && !evaluating
+                    && !debriefing
+                    && !matches!(
+                        action,
+                        Action::Respond | Action::OpenMessage | Action::ShowEvaluation
+                    )
             }
-            Role::Team(_) => !facilitating,
+            Role::Evaluator => {
+                (!facilitating || action == Action::OpenNote)
+                    && !debriefing
+                    && !matches!(action, Action::Respond | Action::OpenMessage)
+            }
+            Role::Team(_) => !facilitating && !evaluating && !debriefing,
         }
     }
 }
@@ -68,6 +89,8 @@ pub enum View {
     Briefing,
     Console,
     Team(TeamIx),
+    /// The evaluation screen; after the end, the after-action screen.
+    Evaluation,
     Report,
 }
 
@@ -114,17 +137,27 @@ pub struct ConsoleUi {
 }
 
 #[derive(Debug, Default)]
+pub struct EvaluationUi {
+    /// An index into the screen's entries.
+    pub selected: usize,
+    /// How far the details are scrolled.
+    pub scroll: u16,
+}
+
+#[derive(Debug, Default)]
 pub struct ReportUi {
     pub scroll: u16,
     pub exported: Vec<std::path::PathBuf>,
     pub export_error: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmKind {
     /// End the exercise at the time shown.
     End(Secs),
     Quit,
+    /// Drop this improvement-plan item.
+    DropItem(String),
 }
 
 pub enum Stage {
@@ -163,6 +196,9 @@ pub enum Dialog {
     Message(Box<MessageForm>),
     /// Who is connected, the join codes, the host key.
     Seats,
+    Rating(Box<RatingForm>),
+    Summary(Box<SummaryForm>),
+    Plan(Box<PlanForm>),
 }
 
 pub struct Seat {
@@ -174,7 +210,11 @@ pub struct Seat {
     pub flash: Option<String>,
     pub console: ConsoleUi,
     pub teams: Vec<TeamUi>,
+    pub evaluation: EvaluationUi,
     pub report: ReportUi,
+    /// Who rates from this seat, as the report names the evaluator: the seat's user, or
+    /// `facilitator` at the local console.
+    pub evaluator: String,
     /// A response form left with esc, per team, reopened by the next `r`.
     drafts: Vec<Option<Box<ResponseDialog>>>,
     /// The seat has shown the end of the exercise (and moved to the report, if it may).
@@ -188,8 +228,8 @@ impl Seat {
         let teams = exercise.scenario().teams.len();
         let view = match role {
             Role::Team(team) => View::Team(team),
-            _ if exercise.ended_at().is_some() => View::Report,
-            Role::Observer => View::Console,
+            Role::Local | Role::Facilitator if exercise.ended_at().is_some() => View::Evaluation,
+            Role::Observer | Role::Evaluator => View::Console,
             _ if exercise.is_started() => View::Console,
             _ => View::Briefing,
         };
@@ -201,7 +241,9 @@ impl Seat {
             flash: None,
             console: ConsoleUi::default(),
             teams: (0..teams).map(|_| TeamUi::default()).collect(),
+            evaluation: EvaluationUi::default(),
             report: ReportUi::default(),
+            evaluator: "facilitator".into(),
             drafts: (0..teams).map(|_| None).collect(),
             saw_end: exercise.ended_at().is_some(),
             quit: false,
@@ -243,6 +285,9 @@ impl Seat {
             Some(Dialog::Inject(_)) => Context::InjectDetail,
             Some(Dialog::Message(_)) => Context::MessageForm,
             Some(Dialog::Seats) => Context::Seats,
+            Some(Dialog::Rating(_)) => Context::RatingForm,
+            Some(Dialog::Summary(_)) => Context::SummaryForm,
+            Some(Dialog::Plan(_)) => Context::PlanForm,
             Some(Dialog::Respond(d)) => match d.stage {
                 Stage::Pick(_) => Context::ActionPicker,
                 Stage::Form(_) => Context::ResponseForm,
@@ -251,6 +296,7 @@ impl Seat {
                 View::Briefing => Context::Briefing,
                 View::Console => Context::Console,
                 View::Team(_) => Context::Team,
+                View::Evaluation => Context::Evaluation,
                 View::Report => Context::Report,
             },
         }
@@ -264,6 +310,7 @@ impl Seat {
         if !self.role.allows(action) {
             self.flash = Some(match self.role {
                 Role::Observer => "An observer only watches.".into(),
+                Role::Evaluator => "An evaluator records observations and ratings only.".into(),
                 _ => "Only the facilitator can do that.".into(),
             });
             return;
@@ -280,10 +327,14 @@ impl Seat {
             Context::Confirm => self.update_confirm(session, action),
             Context::InjectDetail | Context::Seats => self.dialog = None,
             Context::MessageForm => self.update_message(session, action),
+            Context::RatingForm => self.update_rating(session, action),
+            Context::SummaryForm => self.update_summary(session, action),
+            Context::PlanForm => self.update_plan(session, action),
             Context::ActionPicker | Context::ResponseForm => self.update_respond(session, action),
             Context::Briefing | Context::Console | Context::Team | Context::Report => {
                 self.update_screen(session, action)
             }
+            Context::Evaluation => self.update_evaluation(session, action),
             Context::Global => {}
         }
         self.sync(session);
@@ -310,9 +361,12 @@ impl Seat {
             Action::NextView => self.view = self.cycle(session, 1),
             Action::PrevView => self.view = self.cycle(session, -1),
             Action::Help => self.help = true,
+            Action::ShowEvaluation if self.views(session).contains(&View::Evaluation) => {
+                self.view = View::Evaluation;
+            }
             Action::Back
                 if !matches!(self.role, Role::Team(_))
-                    && matches!(self.view, View::Team(_) | View::Report) =>
+                    && matches!(self.view, View::Team(_) | View::Evaluation | View::Report) =>
             {
                 self.view = View::Console;
             }
@@ -344,7 +398,7 @@ impl Seat {
                     View::Team(team) => Some(team),
                     _ => None,
                 };
-                self.dialog = Some(Dialog::Note(Box::new(NoteForm::new(team))));
+                self.dialog = Some(Dialog::Note(Box::new(NoteForm::new(team, None))));
             }
             Action::OpenEnd => {
                 if session.exercise().ended_at().is_some() {
@@ -380,24 +434,7 @@ impl Seat {
                     ui.show_expected = !ui.show_expected;
                 }
             }
-            Action::Export => match session.export() {
-                Ok(paths) => {
-                    self.flash = Some(format!(
-                        "Report written: {}",
-                        paths
-                            .iter()
-                            .map(|p| p.display().to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                    self.report.exported = paths;
-                    self.report.export_error = None;
-                }
-                Err(message) => {
-                    self.flash = Some(message.clone());
-                    self.report.export_error = Some(message);
-                }
-            },
+            Action::Export => self.export(session),
             Action::ReleaseReport => self.report(session.release_report()),
             _ => {}
         }
@@ -409,6 +446,27 @@ impl Seat {
         self.role.allows(action)
             && (!matches!(action, Action::NextView | Action::PrevView)
                 || self.views(session).len() > 1)
+    }
+
+    fn export(&mut self, session: &Session) {
+        match session.export() {
+            Ok(paths) => {
+                self.flash = Some(format!(
+                    "Report written: {}",
+                    paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                self.report.exported = paths;
+                self.report.export_error = None;
+            }
+            Err(message) => {
+                self.flash = Some(message.clone());
+                self.report.export_error = Some(message);
+            }
+        }
     }
 
     /// The views this seat may switch between, in Tab order.
@@ -425,9 +483,13 @@ impl Seat {
             Role::Observer => std::iter::once(View::Console)
                 .chain((0..teams).map(|t| View::Team(TeamIx(t))))
                 .collect(),
+            Role::Evaluator => std::iter::once(View::Console)
+                .chain((0..teams).map(|t| View::Team(TeamIx(t))))
+                .chain(std::iter::once(View::Evaluation))
+                .collect(),
             Role::Local | Role::Facilitator => std::iter::once(View::Console)
                 .chain((0..teams).map(|t| View::Team(TeamIx(t))))
-                .chain(std::iter::once(View::Report))
+                .chain([View::Evaluation, View::Report])
                 .collect(),
         }
     }
@@ -477,6 +539,7 @@ impl Seat {
                     ui.selected = Some(key);
                 }
             }
+            View::Evaluation => {}
             View::Report | View::Briefing => {
                 let scroll = &mut self.report.scroll;
                 *scroll = if step < 0 {
@@ -496,11 +559,14 @@ impl Seat {
         if exercise.ended_at().is_some() && !self.saw_end {
             self.saw_end = true;
             self.dialog = None;
-            if !matches!(self.role, Role::Team(_) | Role::Observer) {
-                self.view = View::Report;
+            // The debrief begins: the after-action screen, where the ratings are given.
+            if self.role.runs_exercise() {
+                self.view = View::Evaluation;
             }
         }
-        if self.view == View::Report && !self.views(session).contains(&View::Report) {
+        if matches!(self.view, View::Report | View::Evaluation)
+            && !self.views(session).contains(&self.view)
+        {
             self.view = self.views(session)[0];
         }
         if let View::Team(team) = self.view {
@@ -515,6 +581,180 @@ impl Seat {
             if let Some(key) = ui.selected {
                 ui.read.insert(key);
             }
+        }
+    }
+
+    // ---- the evaluation and after-action screen ----
+
+    fn update_evaluation(&mut self, session: &mut Session, action: Action) {
+        let report = session.report();
+        let list = entries(&report, writes_debrief(self.role, session));
+        let ui = &mut self.evaluation;
+        ui.selected = ui.selected.min(list.len().saturating_sub(1));
+        let selected = list.get(ui.selected).copied();
+        match action {
+            Action::Up | Action::Down => {
+                let step = if action == Action::Up { -1 } else { 1 };
+                let next = move_in(ui.selected, step, list.len());
+                if next != ui.selected {
+                    ui.scroll = 0;
+                }
+                ui.selected = next;
+            }
+            Action::PageUp => ui.scroll = ui.scroll.saturating_sub(5),
+            Action::PageDown => ui.scroll = ui.scroll.saturating_add(5).min(500),
+            Action::Edit => match selected {
+                Some(Entry::Rating(n)) => {
+                    self.dialog = Some(Dialog::Rating(Box::new(RatingForm::new(
+                        &report.ratings[n],
+                    ))));
+                }
+                Some(Entry::Summary) => {
+                    self.dialog = Some(Dialog::Summary(Box::new(SummaryForm::new(
+                        report.executive_summary.as_deref(),
+                    ))));
+                }
+                Some(Entry::Item(n)) => {
+                    self.dialog = Some(Dialog::Plan(Box::new(PlanForm::edit(
+                        &report.improvement_plan[n],
+                    ))));
+                }
+                Some(Entry::AddItem) => self.update_evaluation(session, Action::AddItem),
+                _ => {}
+            },
+            Action::Accept => match selected {
+                Some(Entry::Rating(n)) => {
+                    let row = &report.ratings[n];
+                    match row.suggested {
+                        Some(rating) => {
+                            let event = DebriefEvent::Rated(Rated {
+                                objective: row.objective.clone(),
+                                team: row.team.clone(),
+                                rating,
+                                reason: None,
+                                // Accepting keeps the analysis already written.
+                                analysis: row.analysis.clone(),
+                                by: Some(self.evaluator.clone()),
+                            });
+                            self.report(session.write_debrief(event));
+                        }
+                        None => {
+                            self.flash = Some(format!(
+                                "No suggestion yet: nothing is scored. {} rates it.",
+                                super::widgets::key(Context::Evaluation, Action::Edit)
+                            ));
+                        }
+                    }
+                }
+                _ => self.flash = Some("Select a rating to accept its suggestion.".into()),
+            },
+            Action::AddItem => {
+                if writes_debrief(self.role, session) {
+                    self.dialog = Some(Dialog::Plan(Box::new(PlanForm::add())));
+                } else {
+                    self.flash = Some("The improvement plan is written after the end.".into());
+                }
+            }
+            Action::DropItem => match selected {
+                Some(Entry::Item(n)) => {
+                    let item = report.improvement_plan[n].id.clone();
+                    self.dialog = Some(Dialog::Confirm(ConfirmKind::DropItem(item)));
+                }
+                _ => self.flash = Some("Select an improvement-plan item to drop.".into()),
+            },
+            Action::OpenNote => {
+                // About the selected rating's team and objective, as evidence for it.
+                let scenario = session.exercise().scenario();
+                let (team, objective) = match selected {
+                    Some(Entry::Rating(n)) => {
+                        let row = &report.ratings[n];
+                        (
+                            row.team.as_deref().and_then(|t| scenario.team_ix(t)),
+                            scenario.objective_ix(&row.objective),
+                        )
+                    }
+                    _ => (None, None),
+                };
+                self.dialog = Some(Dialog::Note(Box::new(NoteForm::new(team, objective))));
+            }
+            Action::Export => self.export(session),
+            other => self.update_screen(session, other),
+        }
+    }
+
+    fn update_rating(&mut self, session: &mut Session, action: Action) {
+        let Some(Dialog::Rating(form)) = &mut self.dialog else {
+            return;
+        };
+        match form.update(action, &self.evaluator) {
+            None => {}
+            Some(RatingDone::Cancel) => self.dialog = None,
+            Some(RatingDone::Save(rated)) => {
+                match session.write_debrief(DebriefEvent::Rated(rated)) {
+                    Ok(message) => {
+                        self.dialog = None;
+                        self.flash = Some(message);
+                    }
+                    Err(reason) => form.refused(reason),
+                }
+            }
+        }
+    }
+
+    fn update_summary(&mut self, session: &mut Session, action: Action) {
+        let Some(Dialog::Summary(form)) = &mut self.dialog else {
+            return;
+        };
+        match form.update(action) {
+            None => {}
+            Some(SummaryDone::Cancel) => self.dialog = None,
+            Some(SummaryDone::Save(text)) => {
+                match session.write_debrief(DebriefEvent::Summary(Summary { text })) {
+                    Ok(message) => {
+                        self.dialog = None;
+                        self.flash = Some(message);
+                    }
+                    Err(reason) => form.refused(reason),
+                }
+            }
+        }
+    }
+
+    fn update_plan(&mut self, session: &mut Session, action: Action) {
+        let Some(Dialog::Plan(form)) = &mut self.dialog else {
+            return;
+        };
+        let result = match form.update(action, session.exercise().scenario()) {
+            None => return,
+            Some(PlanDone::Cancel) => {
+                self.dialog = None;
+                return;
+            }
+            Some(PlanDone::Edit { item, changes }) => session.edit_plan_item(&item, changes),
+            Some(PlanDone::Add {
+                objective,
+                team,
+                issue,
+                changes,
+            }) => {
+                let item = session.debrief().next_added_id();
+                session
+                    .write_debrief(DebriefEvent::PlanAdded(PlanAdded {
+                        item: item.clone(),
+                        objective,
+                        team,
+                        issue,
+                    }))
+                    .and_then(|_| session.edit_plan_item(&item, changes))
+                    .map(|_| format!("Improvement item {item} added."))
+            }
+        };
+        match result {
+            Ok(message) => {
+                self.dialog = None;
+                self.flash = Some(message);
+            }
+            Err(reason) => form.refused(reason),
         }
     }
 
@@ -539,30 +779,27 @@ impl Seat {
     }
 
     fn update_note(&mut self, session: &mut Session, action: Action) {
-        let teams = session.exercise().scenario().teams.len();
         let Some(Dialog::Note(form)) = &mut self.dialog else {
             return;
         };
-        match form.update(action, teams) {
+        match form.update(action, session.exercise().scenario()) {
             None => {}
             Some(NoteDone::Cancel) => self.dialog = None,
-            Some(NoteDone::Save(Command::Note { team, kind, text })) => {
-                match session.note(team, kind, text) {
-                    Ok(message) => {
-                        self.dialog = None;
-                        self.flash = Some(message);
-                    }
-                    Err(reason) => form.refused(reason),
+            Some(NoteDone::Save(note)) => match session.note(note) {
+                Ok(message) => {
+                    self.dialog = None;
+                    self.flash = Some(message);
                 }
-            }
-            Some(NoteDone::Save(_)) => {}
+                Err(reason) => form.refused(reason),
+            },
         }
     }
 
     fn update_confirm(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Confirm(kind)) = self.dialog else {
+        let Some(Dialog::Confirm(kind)) = &self.dialog else {
             return;
         };
+        let kind = kind.clone();
         match action {
             Action::Yes => {
                 self.dialog = None;
@@ -572,6 +809,9 @@ impl Seat {
                         self.quit = true;
                     }
                     ConfirmKind::End(at) => self.report(session.end(at)),
+                    ConfirmKind::DropItem(item) => self.report(
+                        session.write_debrief(DebriefEvent::PlanDropped(PlanDropped { item })),
+                    ),
                 }
             }
             Action::No | Action::Back => self.dialog = None,

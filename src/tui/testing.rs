@@ -4,7 +4,9 @@ use std::sync::{Arc, Mutex};
 
 use super::Recorder;
 use crate::engine::{Event, Exercise, Settings};
+use crate::report::debrief::DebriefEvent;
 use std::fmt::Write as _;
+use time::OffsetDateTime;
 
 use crate::scenario::{Scenario, load_scenario};
 
@@ -13,6 +15,7 @@ use crate::scenario::{Scenario, load_scenario};
 #[derive(Debug, Clone, Default)]
 pub struct MemoryRecorder {
     pub events: Arc<Mutex<Vec<Event>>>,
+    pub debrief: Arc<Mutex<Vec<DebriefEvent>>>,
     pub fail: Arc<Mutex<Option<String>>>,
 }
 
@@ -23,14 +26,32 @@ impl MemoryRecorder {
 }
 
 impl Recorder for MemoryRecorder {
-    fn record(&mut self, _exercise: &Exercise, events: &[Event]) -> Result<(), String> {
+    fn record(
+        &mut self,
+        _exercise: &Exercise,
+        events: &[Event],
+    ) -> Result<Option<OffsetDateTime>, String> {
         if let Some(error) = self.fail.lock().ok().and_then(|f| f.clone()) {
             return Err(error);
         }
         if let Ok(mut list) = self.events.lock() {
             list.extend_from_slice(events);
         }
-        Ok(())
+        Ok(None)
+    }
+
+    fn record_debrief(
+        &mut self,
+        _exercise: &Exercise,
+        event: &DebriefEvent,
+    ) -> Result<Option<OffsetDateTime>, String> {
+        if let Some(error) = self.fail.lock().ok().and_then(|f| f.clone()) {
+            return Err(error);
+        }
+        if let Ok(mut list) = self.debrief.lock() {
+            list.push(event.clone());
+        }
+        Ok(None)
     }
 
     fn location(&self) -> String {

@@ -21,7 +21,7 @@ use super::keymap::{self, Action};
 use super::seat::{ConfirmKind, Dialog, Shown, View};
 use super::text::{clock, speed_str};
 use super::widgets::{self, centred, popup};
-use super::{briefing, console, dialogs, report, team};
+use super::{briefing, console, dialogs, evaluation, report, team};
 
 /// The smallest terminal on which everything is usable.
 pub const MIN_WIDTH: u16 = 80;
@@ -78,6 +78,7 @@ fn draw_screen(frame: &mut Frame, app: Shown) {
         View::Briefing => briefing::render(frame, body, app),
         View::Console => console::render(frame, body, app),
         View::Team(t) => team::render(frame, body, app, t),
+        View::Evaluation => evaluation::render(frame, body, app),
         View::Report => report::render(frame, body, app),
     }
     if let Some(flash) = &app.seat.flash {
@@ -114,6 +115,7 @@ fn too_small(frame: &mut Frame, area: Rect, app: &Shown) {
         let question = match kind {
             ConfirmKind::Quit => "Quit while the exercise runs?",
             ConfirmKind::End(_) => "End the exercise now?",
+            ConfirmKind::DropItem(_) => "Drop the improvement item?",
         };
         text.push(Line::from(""));
         text.push(Line::from(format!(
@@ -142,6 +144,8 @@ fn header_line(app: &Shown) -> Line<'static> {
         View::Briefing => "Briefing".to_string(),
         View::Console => "Console".to_string(),
         View::Team(t) => format!("Team {}", exercise.scenario().team(t).id),
+        View::Evaluation if exercise.ended_at().is_some() => "After-action".to_string(),
+        View::Evaluation => "Evaluation".to_string(),
         View::Report => "Report".to_string(),
     };
     Line::from(vec![

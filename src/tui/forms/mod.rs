@@ -4,8 +4,11 @@
 pub mod message;
 pub mod note;
 pub mod picker;
+pub mod plan;
+pub mod rating;
 pub mod release;
 pub mod response;
+pub mod summary;
 
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;

@@ -1,4 +1,5 @@
-//! The observation form: the facilitator notes a strength or an area for improvement.
+//! The observation form: the facilitator (or an evaluator) notes a strength or an area for
+//! improvement, about a team or everyone, as evidence for an objective or none.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,7 +10,7 @@ use ratatui_textarea::TextArea;
 
 use super::{text_area, text_of, type_into};
 use crate::engine::{Command, NoteKind};
-use crate::scenario::{Scenario, TeamIx};
+use crate::scenario::{ObjectiveIx, Scenario, TeamIx};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -18,12 +19,14 @@ use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 pub enum Focus {
     Kind,
     Team,
+    Objective,
     Text,
 }
 
 pub struct NoteForm {
     kind: NoteKind,
     team: Option<TeamIx>,
+    objective: Option<ObjectiveIx>,
     text: TextArea<'static>,
     focus: Focus,
     error: Option<String>,
@@ -35,17 +38,19 @@ pub enum NoteDone {
 }
 
 impl NoteForm {
-    pub fn new(team: Option<TeamIx>) -> Self {
+    pub fn new(team: Option<TeamIx>, objective: Option<ObjectiveIx>) -> Self {
         NoteForm {
             kind: NoteKind::Strength,
             team,
+            objective,
             text: text_area("What went well, or what to improve"),
             focus: Focus::Text,
             error: None,
         }
     }
 
-    pub fn update(&mut self, action: Action, teams: usize) -> Option<NoteDone> {
+    pub fn update(&mut self, action: Action, scenario: &Scenario) -> Option<NoteDone> {
+        let teams = scenario.teams.len();
         match action {
             Action::Back => return Some(NoteDone::Cancel),
             Action::NextField => self.focus = self.step(1),
@@ -57,6 +62,14 @@ impl NoteForm {
                 let step = if action == Action::Right { 1 } else { teams };
                 let next = (position + step) % (teams + 1);
                 self.team = next.checked_sub(1).map(TeamIx);
+            }
+            Action::Left | Action::Right if self.focus == Focus::Objective => {
+                // None, objective 0, objective 1, ...
+                let count = scenario.objectives.len();
+                let position = self.objective.map_or(0, |o| o.0 + 1);
+                let step = if action == Action::Right { 1 } else { count };
+                let next = (position + step) % (count + 1);
+                self.objective = next.checked_sub(1).map(ObjectiveIx);
             }
             Action::Left => type_into(&mut self.text, Key::Left),
             Action::Right => type_into(&mut self.text, Key::Right),
@@ -72,6 +85,7 @@ impl NoteForm {
                 }
                 return Some(NoteDone::Save(Command::Note {
                     team: self.team,
+                    objective: self.objective,
                     kind: self.kind,
                     text,
                 }));
@@ -93,15 +107,16 @@ impl NoteForm {
     }
 
     fn step(&self, step: isize) -> Focus {
-        const ORDER: [Focus; 3] = [Focus::Kind, Focus::Team, Focus::Text];
+        const ORDER: [Focus; 4] = [Focus::Kind, Focus::Team, Focus::Objective, Focus::Text];
         let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
-        ORDER[(at + step).rem_euclid(3) as usize]
+        ORDER[(at + step).rem_euclid(ORDER.len() as isize) as usize]
     }
 
     pub fn render(&self, frame: &mut Frame, body: Rect, scenario: &Scenario) {
-        let area = centred(body, 70, 12);
+        let area = centred(body, 70, 13);
         let inner = popup(frame, area, "Add an observation", Color::Cyan);
-        let [kind, team, label, text, error] = inner.layout(&Layout::vertical([
+        let [kind, team, objective, label, text, error] = inner.layout(&Layout::vertical([
+            Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -123,6 +138,14 @@ impl NoteForm {
         frame.render_widget(
             field_line("Team", team_text, self.focus == Focus::Team),
             team,
+        );
+        let objective_text = self
+            .objective
+            .map(|o| scenario.objective(o).name.clone())
+            .unwrap_or_else(|| "none".into());
+        frame.render_widget(
+            field_line("Objective", objective_text, self.focus == Focus::Objective),
+            objective,
         );
         let keys = format!(
             "Observation ({} saves, {} new line)",

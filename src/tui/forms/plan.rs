@@ -1,0 +1,361 @@
+//! An improvement-plan item: the facilitator edits each field of a drafted item (or writes a
+//! new one): the issue, the corrective action, the capability element, who is responsible, the
+//! point of contact, and the start and completion dates.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui_textarea::TextArea;
+
+use super::{text_area, text_of, type_into, type_into_line};
+use crate::report::PlanItemReport;
+use crate::report::debrief::{CAPABILITY_ELEMENTS, PlanField, check_date};
+use crate::scenario::Scenario;
+use crate::tui::key::Key;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::widgets::{self, centred, field_line, label_style, popup};
+
+/// The text fields, in the form's order (the capability element is a choice between them).
+const TEXTS: [PlanField; 6] = [
+    PlanField::Issue,
+    PlanField::CorrectiveAction,
+    PlanField::Responsible,
+    PlanField::Poc,
+    PlanField::Start,
+    PlanField::Completion,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// Only when adding: what the new item is about.
+    Objective,
+    Team,
+    Text(usize),
+    Element,
+}
+
+pub struct PlanForm {
+    /// The item edited; `None`: a new one.
+    item: Option<String>,
+    /// When adding: the objective and team chosen, as indices into the scenario (`None`: none).
+    objective: Option<usize>,
+    team: Option<usize>,
+    texts: Vec<TextArea<'static>>,
+    /// The values as the form opened, to write only what changed.
+    before: Vec<String>,
+    /// An index into `CAPABILITY_ELEMENTS`; `None`: not chosen.
+    element: Option<usize>,
+    element_before: Option<usize>,
+    focus: Focus,
+    error: Option<String>,
+}
+
+pub enum PlanDone {
+    Cancel,
+    /// The changed fields of an existing item.
+    Edit {
+        item: String,
+        changes: Vec<(PlanField, String)>,
+    },
+    /// A new item and the fields given beyond its issue.
+    Add {
+        objective: Option<String>,
+        team: Option<String>,
+        issue: String,
+        changes: Vec<(PlanField, String)>,
+    },
+}
+
+impl PlanForm {
+    pub fn edit(item: &PlanItemReport) -> Self {
+        let value = |field: PlanField| -> String {
+            match field {
+                PlanField::Issue => item.issue.clone(),
+                PlanField::CorrectiveAction => item.corrective_action.clone().unwrap_or_default(),
+                PlanField::Responsible => item.responsible.clone().unwrap_or_default(),
+                PlanField::Poc => item.poc.clone().unwrap_or_default(),
+                PlanField::Start => item.start.clone().unwrap_or_default(),
+                PlanField::Completion => item.completion.clone().unwrap_or_default(),
+                PlanField::CapabilityElement => String::new(),
+            }
+        };
+        let element = item
+            .capability_element
+            .as_deref()
+            .and_then(|e| CAPABILITY_ELEMENTS.iter().position(|c| *c == e));
+        let before: Vec<String> = TEXTS.iter().map(|f| value(*f)).collect();
+        PlanForm {
+            item: Some(item.id.clone()),
+            objective: None,
+            team: None,
+            texts: TEXTS
+                .iter()
+                .zip(&before)
+                .map(|(f, v)| filled(*f, v))
+                .collect(),
+            before,
+            element,
+            element_before: element,
+            focus: Focus::Text(1),
+            error: None,
+        }
+    }
+
+    pub fn add() -> Self {
+        let before = vec![String::new(); TEXTS.len()];
+        PlanForm {
+            item: None,
+            objective: None,
+            team: None,
+            texts: TEXTS.iter().map(|f| filled(*f, "")).collect(),
+            before,
+            element: None,
+            element_before: None,
+            focus: Focus::Text(0),
+            error: None,
+        }
+    }
+
+    fn order(&self) -> Vec<Focus> {
+        let mut order = Vec::new();
+        if self.item.is_none() {
+            order.extend([Focus::Objective, Focus::Team]);
+        }
+        order.extend([Focus::Text(0), Focus::Text(1), Focus::Element]);
+        order.extend((2..TEXTS.len()).map(Focus::Text));
+        order
+    }
+
+    pub fn update(&mut self, action: Action, scenario: &Scenario) -> Option<PlanDone> {
+        let order = self.order();
+        let at = order.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let step = |n: isize| order[(at as isize + n).rem_euclid(order.len() as isize) as usize];
+        match (action, self.focus) {
+            (Action::Back, _) => return Some(PlanDone::Cancel),
+            (Action::NextField, _) => self.focus = step(1),
+            (Action::PrevField, _) => self.focus = step(-1),
+            (Action::Left | Action::Right, Focus::Objective) => {
+                self.objective = cycle(self.objective, scenario.objectives.len(), action);
+            }
+            (Action::Left | Action::Right, Focus::Team) => {
+                self.team = cycle(self.team, scenario.teams.len(), action);
+            }
+            (Action::Left | Action::Right, Focus::Element) => {
+                self.element = cycle(self.element, CAPABILITY_ELEMENTS.len(), action);
+            }
+            (Action::Left | Action::Right | Action::Newline | Action::Input(_), Focus::Text(n)) => {
+                let key = match action {
+                    Action::Left => Key::Left,
+                    Action::Right => Key::Right,
+                    Action::Newline => Key::Enter,
+                    Action::Input(key) => key,
+                    _ => return None,
+                };
+                if n < 2 {
+                    type_into(&mut self.texts[n], key);
+                } else {
+                    type_into_line(&mut self.texts[n], key);
+                }
+            }
+            (Action::Confirm, _) if at + 1 < order.len() => self.focus = step(1),
+            (Action::Confirm | Action::Submit, _) => return self.save(scenario),
+            _ => {}
+        }
+        None
+    }
+
+    fn save(&mut self, scenario: &Scenario) -> Option<PlanDone> {
+        // The dates: the fifth and sixth text fields.
+        for n in [4, 5] {
+            if let Err(message) = check_date(TEXTS[n], &text_of(&self.texts[n])) {
+                self.error = Some(crate::session::capitalise(&message));
+                self.focus = Focus::Text(n);
+                return None;
+            }
+        }
+        let start = text_of(&self.texts[4]);
+        let completion = text_of(&self.texts[5]);
+        // ISO dates compare as text.
+        if !start.trim().is_empty()
+            && !completion.trim().is_empty()
+            && completion.trim() < start.trim()
+        {
+            self.error = Some(format!(
+                "The completion date {} is before the start date {}.",
+                completion.trim(),
+                start.trim()
+            ));
+            self.focus = Focus::Text(5);
+            return None;
+        }
+        let issue = text_of(&self.texts[0]);
+        if issue.trim().is_empty() {
+            self.error = Some("Write the issue: what needs to improve.".into());
+            self.focus = Focus::Text(0);
+            return None;
+        }
+        let mut changes: Vec<(PlanField, String)> = TEXTS
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| self.item.is_some() || *n > 0)
+            .filter_map(|(n, field)| {
+                let value = text_of(&self.texts[n]).trim().to_string();
+                (value != self.before[n].trim()).then_some((*field, value))
+            })
+            .collect();
+        if self.element != self.element_before {
+            changes.push((
+                PlanField::CapabilityElement,
+                self.element
+                    .map_or(String::new(), |e| CAPABILITY_ELEMENTS[e].to_string()),
+            ));
+        }
+        Some(match &self.item {
+            Some(item) => PlanDone::Edit {
+                item: item.clone(),
+                changes,
+            },
+            None => PlanDone::Add {
+                objective: self.objective.map(|o| scenario.objectives[o].id.clone()),
+                team: self.team.map(|t| scenario.teams[t].id.clone()),
+                issue: issue.trim().to_string(),
+                changes,
+            },
+        })
+    }
+
+    pub fn refused(&mut self, reason: String) {
+        self.error = Some(reason);
+    }
+
+    pub fn render(&self, frame: &mut Frame, body: Rect, scenario: &Scenario) {
+        let adding = self.item.is_none();
+        let height = if adding { 17 } else { 15 };
+        let area = centred(body, 90, height);
+        let title = match &self.item {
+            Some(item) => format!("Improvement item {item}"),
+            None => "A new area for improvement".into(),
+        };
+        let inner = popup(frame, area, &title, Color::Cyan);
+        let mut rows = Vec::new();
+        if adding {
+            rows.extend([Constraint::Length(1), Constraint::Length(1)]);
+        }
+        rows.extend([
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ]);
+        let areas = Layout::vertical(rows).split(inner);
+        let mut areas = areas.iter().copied();
+        let mut next = || areas.next().unwrap_or_default();
+        if adding {
+            let objective = self
+                .objective
+                .map_or("none".to_string(), |o| scenario.objectives[o].id.clone());
+            frame.render_widget(
+                field_line("Objective", objective, self.focus == Focus::Objective),
+                next(),
+            );
+            let team = self
+                .team
+                .map_or("none".to_string(), |t| scenario.teams[t].id.clone());
+            frame.render_widget(field_line("Team", team, self.focus == Focus::Team), next());
+        }
+        for (n, field) in TEXTS.iter().enumerate().take(2) {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    field.label(),
+                    label_style(self.focus == Focus::Text(n)),
+                )),
+                next(),
+            );
+            widgets::text_area(frame, next(), &self.texts[n], self.focus == Focus::Text(n));
+        }
+        let element = self.element.map_or("not chosen".to_string(), |e| {
+            CAPABILITY_ELEMENTS[e].to_string()
+        });
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(
+                    format!("{:<34}", PlanField::CapabilityElement.label()),
+                    label_style(self.focus == Focus::Element),
+                ),
+                Span::raw(if self.focus == Focus::Element {
+                    format!("◀ {element} ▶")
+                } else {
+                    element
+                }),
+            ])),
+            next(),
+        );
+        for (n, field) in TEXTS.iter().enumerate().skip(2) {
+            let [label, text] = next().layout(&Layout::horizontal([
+                Constraint::Length(34),
+                Constraint::Min(10),
+            ]));
+            let hint = match field {
+                PlanField::Start | PlanField::Completion => " (YYYY-MM-DD)",
+                _ => "",
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    format!("{}{hint}", field.label()),
+                    label_style(self.focus == Focus::Text(n)),
+                )),
+                label,
+            );
+            widgets::text_area(frame, text, &self.texts[n], self.focus == Focus::Text(n));
+        }
+        let error_area = next();
+        let keys = next();
+        if let Some(e) = &self.error {
+            frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error_area);
+        }
+        frame.render_widget(
+            Paragraph::new(
+                format!(
+                    "{} saves · {} next field · {}/{} change a choice · {} cancels",
+                    widgets::key(Context::PlanForm, Action::Submit),
+                    widgets::key(Context::PlanForm, Action::NextField),
+                    widgets::key(Context::PlanForm, Action::Left),
+                    widgets::key(Context::PlanForm, Action::Right),
+                    widgets::key(Context::PlanForm, Action::Back)
+                )
+                .fg(Color::DarkGray),
+            ),
+            keys,
+        );
+    }
+}
+
+fn filled(field: PlanField, value: &str) -> TextArea<'static> {
+    let placeholder = match field {
+        PlanField::Issue => "What needs to improve, in plain words",
+        PlanField::CorrectiveAction => "What will be done about it",
+        PlanField::Responsible => "Organisation",
+        PlanField::Poc => "Name, e-mail",
+        PlanField::Start | PlanField::Completion => "YYYY-MM-DD",
+        PlanField::CapabilityElement => "",
+    };
+    let mut area = text_area(placeholder);
+    area.insert_str(value);
+    area
+}
+
+/// `None`, 0, 1, … `count - 1`, around, one step left or right.
+fn cycle(current: Option<usize>, count: usize, action: Action) -> Option<usize> {
+    let position = current.map_or(0, |c| c + 1);
+    let step = if action == Action::Right { 1 } else { count };
+    ((position + step) % (count + 1)).checked_sub(1)
+}

@@ -1,0 +1,222 @@
+//! The rating form: an evaluator confirms or overrides ttx's suggested rating of an objective
+//! (for one team, or jointly), with a reason when it differs, and writes the analysis.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Stylize};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui_textarea::TextArea;
+
+use super::{text_area, text_of, type_into};
+use crate::report::RatingReport;
+use crate::report::debrief::Rated;
+use crate::report::evaluation::Rating;
+use crate::tui::key::Key;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::widgets::{self, centred, field_line, label_style, popup};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Rating,
+    Reason,
+    Analysis,
+}
+
+const ORDER: [Focus; 3] = [Focus::Rating, Focus::Reason, Focus::Analysis];
+
+pub struct RatingForm {
+    objective: String,
+    team: Option<String>,
+    suggested: Option<Rating>,
+    rating: Rating,
+    reason: TextArea<'static>,
+    analysis: TextArea<'static>,
+    focus: Focus,
+    error: Option<String>,
+}
+
+pub enum RatingDone {
+    Cancel,
+    Save(Rated),
+}
+
+impl RatingForm {
+    /// Opens on the rating given last, else on the suggestion, with what was written before.
+    pub fn new(row: &RatingReport) -> Self {
+        let mut reason = text_area("Why the rating differs from the suggestion");
+        let mut analysis = text_area("How the objective was performed: strengths, what to improve");
+        if let Some(text) = &row.reason {
+            reason.insert_str(text);
+        }
+        if let Some(text) = &row.analysis {
+            analysis.insert_str(text);
+        }
+        RatingForm {
+            objective: row.objective.clone(),
+            team: row.team.clone(),
+            suggested: row.suggested,
+            rating: row.rating.or(row.suggested).unwrap_or(Rating::P),
+            reason,
+            analysis,
+            focus: Focus::Rating,
+            error: None,
+        }
+    }
+
+    pub fn update(&mut self, action: Action, by: &str) -> Option<RatingDone> {
+        match action {
+            Action::Back => return Some(RatingDone::Cancel),
+            Action::NextField => self.focus = self.step(1),
+            Action::PrevField => self.focus = self.step(-1),
+            Action::Left | Action::Right if self.focus == Focus::Rating => {
+                let at = Rating::ALL
+                    .iter()
+                    .position(|r| *r == self.rating)
+                    .unwrap_or(0);
+                let step = if action == Action::Right { 1 } else { 3 };
+                self.rating = Rating::ALL[(at + step) % 4];
+            }
+            Action::Input(Key::Char(c)) if self.focus == Focus::Rating => {
+                if let Some(rating) = Rating::parse(&c.to_string()) {
+                    self.rating = rating;
+                }
+            }
+            Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
+                let key = match action {
+                    Action::Left => Key::Left,
+                    Action::Right => Key::Right,
+                    Action::Newline => Key::Enter,
+                    Action::Input(key) => key,
+                    _ => return None,
+                };
+                match self.focus {
+                    Focus::Reason => type_into(&mut self.reason, key),
+                    Focus::Analysis => type_into(&mut self.analysis, key),
+                    Focus::Rating => {}
+                }
+            }
+            Action::Confirm if self.focus != Focus::Analysis => self.focus = self.step(1),
+            Action::Confirm | Action::Submit => return self.save(by),
+            _ => {}
+        }
+        None
+    }
+
+    fn save(&mut self, by: &str) -> Option<RatingDone> {
+        let reason = text_of(&self.reason);
+        if self.differs() && reason.trim().is_empty() {
+            self.error = Some(format!(
+                "{} differs from the suggested {}: write the reason.",
+                self.rating.code(),
+                self.suggested.map_or("", Rating::code)
+            ));
+            self.focus = Focus::Reason;
+            return None;
+        }
+        let analysis = text_of(&self.analysis);
+        let some = |text: String| Some(text).filter(|t| !t.trim().is_empty());
+        Some(RatingDone::Save(Rated {
+            objective: self.objective.clone(),
+            team: self.team.clone(),
+            rating: self.rating,
+            reason: some(reason),
+            analysis: some(analysis),
+            by: Some(by.to_string()),
+        }))
+    }
+
+    fn differs(&self) -> bool {
+        self.suggested.is_some_and(|s| s != self.rating)
+    }
+
+    pub fn refused(&mut self, reason: String) {
+        self.error = Some(reason);
+    }
+
+    fn step(&self, step: isize) -> Focus {
+        let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        ORDER[(at + step).rem_euclid(ORDER.len() as isize) as usize]
+    }
+
+    pub fn render(&self, frame: &mut Frame, body: Rect) {
+        let area = centred(body, 76, 20);
+        let title = format!(
+            "Rate {} · {}",
+            self.objective,
+            self.team.as_deref().unwrap_or("jointly")
+        );
+        let inner = popup(frame, area, &title, Color::Cyan);
+        let [
+            suggested,
+            rating,
+            definition,
+            reason_label,
+            reason,
+            label,
+            analysis,
+            error,
+        ] = inner.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            // HSEEP's longest definition (M) takes six lines at this width.
+            Constraint::Length(6),
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ]));
+        let suggestion = match self.suggested {
+            Some(s) => format!("Suggested by ttx: {} — {}", s.code(), s.name()),
+            None => "No suggestion: no critical task is scored yet.".into(),
+        };
+        frame.render_widget(Paragraph::new(suggestion.fg(Color::DarkGray)), suggested);
+        frame.render_widget(
+            field_line(
+                "Rating",
+                format!("{} — {}", self.rating.code(), self.rating.name()),
+                self.focus == Focus::Rating,
+            ),
+            rating,
+        );
+        frame.render_widget(
+            Paragraph::new(self.rating.definition().italic()).wrap(Wrap { trim: true }),
+            definition,
+        );
+        let needed = if self.differs() {
+            "Reason (required: the rating differs from the suggestion)"
+        } else {
+            "Reason (only when the rating differs)"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                needed,
+                label_style(self.focus == Focus::Reason),
+            )),
+            reason_label,
+        );
+        widgets::text_area(frame, reason, &self.reason, self.focus == Focus::Reason);
+        let keys = format!(
+            "Analysis ({} saves, {} new line)",
+            widgets::key(Context::RatingForm, Action::Submit),
+            widgets::key(Context::RatingForm, Action::Newline)
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                keys,
+                label_style(self.focus == Focus::Analysis),
+            )),
+            label,
+        );
+        widgets::text_area(
+            frame,
+            analysis,
+            &self.analysis,
+            self.focus == Focus::Analysis,
+        );
+        if let Some(e) = &self.error {
+            frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
+        }
+    }
+}

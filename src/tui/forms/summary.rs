@@ -1,0 +1,70 @@
+//! The executive summary of the after-action report: free text over several lines, replacing
+//! what was written before.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Stylize};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui_textarea::TextArea;
+
+use super::{text_area, text_of, type_into};
+use crate::tui::key::Key;
+use crate::tui::keymap::{Action, Context};
+use crate::tui::widgets::{self, centred, label_style, popup};
+
+pub struct SummaryForm {
+    text: TextArea<'static>,
+    error: Option<String>,
+}
+
+pub enum SummaryDone {
+    Cancel,
+    Save(String),
+}
+
+impl SummaryForm {
+    pub fn new(written: Option<&str>) -> Self {
+        let mut text = text_area("What happened, how the teams did, what matters most");
+        if let Some(written) = written {
+            text.insert_str(written);
+        }
+        SummaryForm { text, error: None }
+    }
+
+    pub fn update(&mut self, action: Action) -> Option<SummaryDone> {
+        match action {
+            Action::Back => return Some(SummaryDone::Cancel),
+            Action::Newline => type_into(&mut self.text, Key::Enter),
+            Action::Input(key) => type_into(&mut self.text, key),
+            Action::Submit => return Some(SummaryDone::Save(text_of(&self.text))),
+            _ => {}
+        }
+        None
+    }
+
+    pub fn refused(&mut self, reason: String) {
+        self.error = Some(reason);
+    }
+
+    pub fn render(&self, frame: &mut Frame, body: Rect) {
+        let area = centred(body, 90, body.height.saturating_sub(2).max(12));
+        let inner = popup(frame, area, "Executive summary", Color::Cyan);
+        let [label, text, error] = inner.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ]));
+        let keys = format!(
+            "The report's executive summary ({} saves, {} new line, {} cancels)",
+            widgets::key(Context::SummaryForm, Action::Submit),
+            widgets::key(Context::SummaryForm, Action::Newline),
+            widgets::key(Context::SummaryForm, Action::Back)
+        );
+        frame.render_widget(Paragraph::new(Line::styled(keys, label_style(true))), label);
+        widgets::text_area(frame, text, &self.text, true);
+        if let Some(e) = &self.error {
+            frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
+        }
+    }
+}
