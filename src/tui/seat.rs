@@ -18,7 +18,7 @@ use super::forms::response::{ResponseDone, ResponseForm};
 use super::forms::summary::{SummaryDone, SummaryForm};
 use super::key::Key;
 use super::keymap::{self, Action, Context};
-use crate::engine::{Answers, Command};
+use crate::engine::Answers;
 use crate::report::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::session::Session;
