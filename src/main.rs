@@ -584,16 +584,24 @@ fn require_terminal() -> Result<(), Failure> {
 }
 
 fn resume(journal: &Path) -> Result<(), Failure> {
-    let (exercise, history, writer) = reopen(journal, true)?;
+    let (exercise, history, _seats, writer) = reopen(journal, true)?;
     open_app(exercise, &history, writer, journal)
 }
 
-/// An interrupted exercise read back from its journal, paused, ready to go on.
-/// `on_terminal` as for `begin`.
+/// An interrupted exercise read back from its journal, paused, ready to go on, with its seat
+/// lines (`ttx serve`). `on_terminal` as for `begin`.
 fn reopen(
     journal: &Path,
     on_terminal: bool,
-) -> Result<(Exercise, Vec<ttx::engine::Event>, JournalWriter), Failure> {
+) -> Result<
+    (
+        Exercise,
+        Vec<ttx::engine::Event>,
+        Vec<ttx::report::seats::SeatRecord>,
+        JournalWriter,
+    ),
+    Failure,
+> {
     // Read under the writer's lock, so no other ttx can write between reading and appending.
     let (mut writer, loaded) = JournalWriter::resume(journal)?;
     for warning in &loaded.warnings {
@@ -620,7 +628,7 @@ fn reopen(
         writer.append(&exercise, &events)?;
         history.extend(events);
     }
-    Ok((exercise, history, writer))
+    Ok((exercise, history, loaded.debrief.seats, writer))
 }
 
 fn open_app(
@@ -705,17 +713,18 @@ mod serve {
         };
         let on_terminal = !server.headless;
         let (exercise, writer, journal) = begin(&path, source, speed, seed, journal, on_terminal)?;
-        run(exercise, &[], writer, &journal, server)
+        run(exercise, &[], Vec::new(), writer, &journal, server)
     }
 
     pub fn resume(journal: &Path, server: ServerArgs) -> Result<(), Failure> {
-        let (exercise, history, writer) = reopen(journal, !server.headless)?;
-        run(exercise, &history, writer, journal, server)
+        let (exercise, history, seats, writer) = reopen(journal, !server.headless)?;
+        run(exercise, &history, seats, writer, journal, server)
     }
 
     fn run(
         exercise: Exercise,
         history: &[ttx::engine::Event],
+        seats: Vec<ttx::report::seats::SeatRecord>,
         writer: JournalWriter,
         journal: &Path,
         server: ServerArgs,
@@ -735,7 +744,7 @@ mod serve {
                 .unwrap_or_else(|| dir.join("ttx_host_ed25519")),
             headless: server.headless,
         };
-        let ended = ttx::serve::serve(exercise, history, Box::new(writer), dir, options)
+        let ended = ttx::serve::serve(exercise, history, seats, Box::new(writer), dir, options)
             .map_err(Failure::Input)?;
         if !ended {
             eprintln!("continue: ttx resume {} --serve", journal.display());

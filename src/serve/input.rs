@@ -2,15 +2,17 @@
 //! UTF-8 text, bracketed paste, and the escape key alone (a lone ESC becomes a key only when no
 //! byte follows within a short time, since it also starts every escape sequence).
 //!
-//! The parsing itself is terminput's (a copy of crossterm's parser); this wrapper feeds it one
+//! The parsing itself is terminput's (a copy of crossterm's parser), and its key events become
+//! ours by the same mapping as the local terminal's (`tui::key::from_terminput`); this wrapper feeds it one
 //! byte at a time, drops sequences it cannot read (so they never swallow later keys) and caps a
 //! paste.
 
 use std::time::Duration;
 
-use terminput::{Event, KeyCode, KeyEventKind, KeyModifiers};
+use terminput::Event;
 
 use crate::tui::Key;
+use crate::tui::key::from_terminput;
 
 /// How long a lone ESC waits for the rest of a sequence before it counts as the escape key.
 pub const ESC_TIMEOUT: Duration = Duration::from_millis(30);
@@ -69,9 +71,7 @@ impl Decoder {
 
 fn keys_of(event: Event) -> Vec<Key> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            key_of(key.code, key.modifiers).into_iter().collect()
-        }
+        Event::Key(key) => from_terminput(&key).into_iter().collect(),
         // Pasted text is typed; line breaks become new lines where the field takes them.
         Event::Paste(text) => text
             .chars()
@@ -84,33 +84,6 @@ fn keys_of(event: Event) -> Vec<Key> {
             .collect(),
         _ => Vec::new(),
     }
-}
-
-fn key_of(code: KeyCode, modifiers: KeyModifiers) -> Option<Key> {
-    let ctrl = modifiers.contains(KeyModifiers::CTRL);
-    let alt = modifiers.contains(KeyModifiers::ALT);
-    let shift = modifiers.contains(KeyModifiers::SHIFT);
-    Some(match code {
-        KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
-        KeyCode::Char(c) if alt => Key::Alt(c),
-        KeyCode::Char(c) => Key::Char(c),
-        KeyCode::Enter => Key::Enter,
-        KeyCode::Esc => Key::Esc,
-        KeyCode::Tab if shift => Key::BackTab,
-        KeyCode::Tab => Key::Tab,
-        KeyCode::Backspace => Key::Backspace,
-        KeyCode::Delete => Key::Delete,
-        KeyCode::Up => Key::Up,
-        KeyCode::Down => Key::Down,
-        KeyCode::Left => Key::Left,
-        KeyCode::Right => Key::Right,
-        KeyCode::Home => Key::Home,
-        KeyCode::End => Key::End,
-        KeyCode::PageUp => Key::PageUp,
-        KeyCode::PageDown => Key::PageDown,
-        KeyCode::F(n) => Key::F(n),
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use super::Recorder;
 use crate::engine::{Event, Exercise, Settings};
+use crate::report::seats::SeatEvent;
 use std::fmt::Write as _;
 
 use crate::scenario::{Scenario, load_scenario};
@@ -14,6 +15,7 @@ use crate::scenario::{Scenario, load_scenario};
 pub struct MemoryRecorder {
     pub events: Arc<Mutex<Vec<Event>>>,
     pub fail: Arc<Mutex<Option<String>>>,
+    pub seats: Arc<Mutex<Vec<SeatEvent>>>,
 }
 
 impl MemoryRecorder {
@@ -31,6 +33,20 @@ impl Recorder for MemoryRecorder {
             list.extend_from_slice(events);
         }
         Ok(())
+    }
+
+    fn record_seat(
+        &mut self,
+        _exercise: &Exercise,
+        event: &SeatEvent,
+    ) -> Result<Option<time::OffsetDateTime>, String> {
+        if let Some(error) = self.fail.lock().ok().and_then(|f| f.clone()) {
+            return Err(error);
+        }
+        if let Ok(mut list) = self.seats.lock() {
+            list.push(event.clone());
+        }
+        Ok(None)
     }
 
     fn location(&self) -> String {
