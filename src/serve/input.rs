@@ -41,6 +41,12 @@ impl Decoder {
                 // Wait: the next byte may start a sequence.
                 continue;
             }
+            if is_mouse_report(&self.pending) {
+                // ttx never asks for the mouse; terminput's parser panics on some of these
+                // (a zero coordinate underflows), so they are dropped before it sees them.
+                self.pending.clear();
+                continue;
+            }
             match Event::parse_from(&self.pending) {
                 Ok(Some(event)) => {
                     self.pending.clear();
@@ -67,6 +73,14 @@ impl Decoder {
             None
         }
     }
+}
+
+/// A complete rxvt (`ESC [ b ; x ; y M`) or SGR (`ESC [ < b ; x ; y M`/`m`) mouse report.
+fn is_mouse_report(pending: &[u8]) -> bool {
+    matches!(
+        pending,
+        [0x1b, b'[', b'<', .., b'M' | b'm'] | [0x1b, b'[', b'0'..=b'9', .., b'M']
+    )
 }
 
 fn keys_of(event: Event) -> Vec<Key> {
@@ -152,5 +166,16 @@ mod tests {
             ]
         );
         assert_eq!(decode(b"\x1b[999;9zq"), vec![Key::Char('q')]);
+    }
+
+    /// Found by the `terminal_input` fuzz target: a mouse report with a zero coordinate made
+    /// terminput's parser panic (subtract with overflow).
+    #[test]
+    fn mouse_reports_are_dropped_without_a_panic() {
+        assert_eq!(
+            decode(b"2\x1b[79;0M+"),
+            vec![Key::Char('2'), Key::Char('+')]
+        );
+        assert_eq!(decode(b"\x1b[<0;0;0Mx\x1b[<0;0;0m"), vec![Key::Char('x')]);
     }
 }
