@@ -47,6 +47,12 @@
 //! - `clock`: scenario time reached `at_s` with nothing else happening; a live run writes one
 //!   now and then, so a resume reopens where the room was.
 //! - An exercise without an `ended` line was interrupted; `ttx resume` continues it.
+//! - `seat` (format 4): a seat of `ttx serve` joined, left, or was refused, at the exercise's
+//!   time then. It changes nothing in the exercise; the report lists the seats that joined.
+//!   `seat` numbers the connections of one run of the server (0 for a refusal), so that a
+//!   departure finds its join; `role` is absent for a refusal:
+//!   `{"at_s":600,"event":"seat","change":"joined","seat":3,"user":"soc","role":"team soc","address":"10.0.0.7:50022"}`.
+//!   A seat line earlier than the exercise's time at that point is refused.
 //!
 //! # The hash chain
 //!
@@ -117,13 +123,14 @@ use crate::report::debrief::{
     Debrief, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, Summary, format_wall,
     parse_wall,
 };
+use crate::report::seats::{SeatEvent, SeatRecord};
 use crate::scenario::{Scenario, Secs, TeamIx};
 
 /// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
 /// free messages (`said`) and responses that stand ready (`ready`); format 3 the wall clock
 /// (`wall`) and the debrief's lines (`rated`, `summary`, `plan_added`, `plan_edited`,
-/// `plan_dropped`).
-pub const FORMAT: u64 = 3;
+/// `plan_dropped`); format 4 the seat lines of `ttx serve` (`seat`).
+pub const FORMAT: u64 = 4;
 /// A journal larger than this is refused.
 pub const MAX_JOURNAL_BYTES: u64 = 512 * 1024 * 1024;
 /// A line longer than this (without its `\n`) is refused.
@@ -452,6 +459,24 @@ impl JournalWriter {
         };
         self.write_records(&[record])?;
         Ok(at)
+    }
+
+    /// Records a seat's join, departure or refusal (`ttx serve`), then fsyncs; the wall-clock
+    /// time written, if any.
+    pub fn append_seat(
+        &mut self,
+        exercise: &Exercise,
+        event: &SeatEvent,
+    ) -> Result<Option<OffsetDateTime>, JournalError> {
+        let now = self.wall_clock.map(|now| now());
+        let record = Record {
+            at_s: exercise.now(),
+            wall: now.map(format_wall),
+            kind: Kind::Seat(event.clone()),
+        };
+        self.write_records(&[record])?;
+        // The time as read back: whole seconds, as the line holds it.
+        Ok(now.and_then(|now| parse_wall(&format_wall(now)).ok()))
     }
 
     /// Writes no wall-clock time from now on: a scripted run on a virtual clock has none, so
@@ -867,6 +892,24 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                     Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
                     None => None,
                 };
+                if let Kind::Seat(event) = record.kind {
+                    if record.at_s < exercise.now() {
+                        return Err(line_error(
+                            number,
+                            format!(
+                                "a seat line at {}s, earlier than the exercise's time there ({}s)",
+                                record.at_s,
+                                exercise.now()
+                            ),
+                        ));
+                    }
+                    debrief.seats.push(SeatRecord {
+                        at_s: record.at_s,
+                        at_wall: wall,
+                        event,
+                    });
+                    continue;
+                }
                 if let Some(event) = record.kind.debrief() {
                     debrief
                         .apply(exercise, event, wall)
@@ -1059,6 +1102,7 @@ enum Kind {
     PlanAdded(PlanAdded),
     PlanEdited(PlanEdited),
     PlanDropped(PlanDropped),
+    Seat(SeatEvent),
 }
 
 impl Kind {
@@ -1382,6 +1426,7 @@ impl Record {
             | Kind::PlanDropped(_) => {
                 return Err("a debrief line is not an event of the exercise".into());
             }
+            Kind::Seat(_) => return Err("a seat line is not an event of the exercise".into()),
         })
     }
 }
@@ -1391,6 +1436,7 @@ mod tests {
     use super::*;
     use crate::engine::Command;
     use crate::report::Report;
+    use crate::report::seats::SeatChange;
     use crate::testing::{first_half, phishing, respond, second_half};
 
     use crate::testing::PHISHING as SOURCE;
@@ -1480,6 +1526,108 @@ mod tests {
 
     fn fixed_wall() -> OffsetDateTime {
         parse_wall("2026-11-28T09:00:00Z").unwrap()
+    }
+
+    fn seat(change: SeatChange, seat: u64, user: &str) -> SeatEvent {
+        SeatEvent {
+            change,
+            seat,
+            user: user.into(),
+            role: (change != SeatChange::Refused).then(|| format!("team {user}")),
+            address: "192.0.2.7:50022".into(),
+        }
+    }
+
+    /// Seat lines between the exercise's events come back in order with their times, change
+    /// nothing in the replay (the same events, the same report but for its seats), and survive
+    /// a resume that goes on writing.
+    #[test]
+    fn seat_lines_round_trip_and_change_nothing_in_the_exercise() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.jsonl");
+        let seated = dir.path().join("seated.jsonl");
+        write(&plain, whole_run());
+        let scenario = Arc::new(phishing());
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&seated, &header_for(&exercise))
+            .unwrap()
+            .with_wall_clock(fixed_wall);
+        let wall = writer
+            .append_seat(&exercise, &seat(SeatChange::Joined, 1, "soc"))
+            .unwrap();
+        assert_eq!(wall, Some(fixed_wall()));
+        play(&mut writer, &mut exercise, first_half());
+        let middle = exercise.now();
+        writer
+            .append_seat(&exercise, &SeatEvent::refused("cert", "192.0.2.9:4000"))
+            .unwrap();
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Left, 1, "soc"))
+            .unwrap();
+        drop(writer);
+        let (mut writer, _) = JournalWriter::resume(&seated).unwrap();
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Joined, 1, "cert"))
+            .unwrap();
+        play(&mut writer, &mut exercise, second_half());
+        drop(writer);
+
+        let loaded = read(&seated).unwrap();
+        let without = read(&plain).unwrap();
+        assert_eq!(loaded.events, without.events);
+        let changes: Vec<(Secs, SeatChange, &str)> = loaded
+            .debrief
+            .seats
+            .iter()
+            .map(|r| (r.at_s, r.event.change, r.event.user.as_str()))
+            .collect();
+        assert_eq!(
+            changes,
+            vec![
+                (0, SeatChange::Joined, "soc"),
+                (middle, SeatChange::Refused, "cert"),
+                (middle, SeatChange::Left, "soc"),
+                (middle, SeatChange::Joined, "cert"),
+            ]
+        );
+        let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
+        let plain_report = Report::evaluated(&without.exercise, &without.debrief);
+        assert_eq!(report.teams, plain_report.teams);
+        assert_eq!(report.ratings, plain_report.ratings);
+        assert_eq!(report.seats.len(), 2);
+        assert_eq!(report.seats[0].left_at_s, Some(middle));
+        assert_eq!(
+            report.seats[0].joined_wall.as_deref(),
+            Some("2026-11-28T09:00:00Z")
+        );
+        assert_eq!(report.seats[1].left_at_s, None);
+    }
+
+    /// A seat line dated before the exercise's time at its place was moved or forged.
+    #[test]
+    fn a_seat_line_earlier_than_the_exercise_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let scenario = Arc::new(phishing());
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&path, &header_for(&exercise))
+            .unwrap()
+            .without_wall_clock();
+        play(&mut writer, &mut exercise, first_half());
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Joined, 1, "soc"))
+            .unwrap();
+        drop(writer);
+        let last = std::fs::read_to_string(&path).unwrap().lines().count();
+        edit_line(&path, last, |line| {
+            let at = format!("\"at_s\":{},", exercise.now());
+            line.replace(&at, "\"at_s\":0,")
+        });
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(":{last}: a seat line at 0s, earlier than")),
+            "{error}"
+        );
     }
 
     /// Debrief events written after the end come back from the journal, in order, with the
@@ -1736,13 +1884,13 @@ mod tests {
         let path = dir.path().join("run.jsonl");
         write(&path, first_half());
         edit_line(&path, 1, |l| {
-            l.replace("\"ttx_journal\":3", "\"ttx_journal\":4")
+            l.replace("\"ttx_journal\":4", "\"ttx_journal\":5")
         });
         let error = read(&path).unwrap_err().to_string();
         assert_eq!(
             error,
             format!(
-                "{}: written by a newer ttx (format 4); this ttx reads format 3: read it with a newer ttx",
+                "{}: written by a newer ttx (format 5); this ttx reads format 4: read it with a newer ttx",
                 path.display()
             )
         );

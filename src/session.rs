@@ -6,15 +6,17 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use time::OffsetDateTime;
+
 use crate::clock::Clock;
 use crate::engine::{
     Command, Event, Exercise, ExpectationIx, NoteKind, Outcome, Response, Source, Status,
 };
 use crate::report::debrief::{Debrief, DebriefEvent, PlanEdited, PlanField, check_entry};
+use crate::report::seats::{SeatChange, SeatEvent, SeatRecord};
 use crate::report::{Format, Report};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::text::{clock, short, speed_str};
-use time::OffsetDateTime;
 
 /// How often (wall time) a running clock's time is recorded when nothing else happens.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
@@ -38,6 +40,12 @@ pub trait Recorder: Send + Sync {
         &mut self,
         exercise: &Exercise,
         event: &DebriefEvent,
+    ) -> Result<Option<OffsetDateTime>, String>;
+    /// Writes a seat's join, departure or refusal durably; the wall-clock time written, if any.
+    fn record_seat(
+        &mut self,
+        exercise: &Exercise,
+        event: &SeatEvent,
     ) -> Result<Option<OffsetDateTime>, String>;
     /// Where the record is, for the screen (e.g. the journal's path).
     fn location(&self) -> String;
@@ -82,6 +90,7 @@ pub struct Session {
     /// The facilitator let the teams see the after-action report.
     report_released: bool,
     seats: Vec<SeatInfo>,
+    /// Every seat line of the journal, earlier runs' included, for the report.
     serving: Option<Serving>,
     /// Counts every change a seat may show, so seats know when to redraw.
     version: u64,
@@ -572,12 +581,24 @@ impl Session {
 
     // ---- seats ----
 
+    /// The seat lines the journal holds: a resumed journal's, then this run's.
+    pub fn seat_records(&self) -> &[SeatRecord] {
+        &self.debrief.seats
+    }
+
     pub fn seat_joined(&mut self, info: SeatInfo) {
         let line = format!(
             "{} joined from {} as {}",
             info.user, info.address, info.role
         );
         self.note_seat(line);
+        self.record_seat(SeatEvent {
+            change: SeatChange::Joined,
+            seat: info.id,
+            user: info.user.clone(),
+            role: Some(info.role.clone()),
+            address: info.address.clone(),
+        });
         self.seats.push(info);
     }
 
@@ -585,11 +606,38 @@ impl Session {
         if let Some(pos) = self.seats.iter().position(|s| s.id == id) {
             let info = self.seats.remove(pos);
             self.note_seat(format!("{} ({}) left", info.user, info.address));
+            self.record_seat(SeatEvent {
+                change: SeatChange::Left,
+                seat: info.id,
+                user: info.user,
+                role: Some(info.role),
+                address: info.address,
+            });
         }
     }
 
     pub fn seat_refused(&mut self, user: &str, address: &str) {
-        self.note_seat(format!("refused {user} from {address}"));
+        let event = SeatEvent::refused(user, address);
+        self.note_seat(format!("refused {} from {address}", event.user));
+        self.record_seat(event);
+    }
+
+    /// Writes a seat line to the journal. It changes nothing in the exercise, so a journal that
+    /// refuses it stops nothing: the log says so. While the journal refuses the exercise's own
+    /// events, no seat line goes before them.
+    fn record_seat(&mut self, event: SeatEvent) {
+        if self.record_error.is_some() {
+            self.note_seat("not recorded: the journal is not being written".into());
+            return;
+        }
+        match self.recorder.record_seat(&self.exercise, &event) {
+            Ok(at_wall) => self.debrief.seats.push(SeatRecord {
+                at_s: self.exercise.now(),
+                at_wall,
+                event,
+            }),
+            Err(error) => self.note_seat(format!("not recorded in the journal: {error}")),
+        }
     }
 
     pub fn seat_key(&mut self, id: u64) {
@@ -926,5 +974,89 @@ fn slug(title: &str) -> String {
         "exercise".into()
     } else {
         slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::engine::Settings;
+    use crate::tui::testing::{MemoryRecorder, phishing};
+
+    fn session(recorder: &MemoryRecorder) -> Session {
+        let scenario = Arc::new(phishing());
+        let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        Session::new(
+            exercise,
+            Box::new(recorder.clone()),
+            PathBuf::from("reports"),
+        )
+    }
+
+    fn info(id: u64, user: &str) -> SeatInfo {
+        SeatInfo {
+            id,
+            user: user.into(),
+            role: format!("team {user}"),
+            address: "192.0.2.7:50022".into(),
+            since: Duration::ZERO,
+            last_key: Duration::ZERO,
+        }
+    }
+
+    /// A join, a refusal and a departure go to the recorder, and to the report's seats, without
+    /// a single event of the exercise.
+    #[test]
+    fn seats_are_recorded_beside_the_exercise() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        session.seat_joined(info(1, "soc"));
+        session.seat_refused("cert\u{1b}[2J", "192.0.2.9:4000");
+        session.seat_left(1);
+        let changes: Vec<(SeatChange, String)> = recorder
+            .seats
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|e| (e.change, e.user.clone()))
+            .collect();
+        assert_eq!(
+            changes,
+            vec![
+                (SeatChange::Joined, "soc".to_string()),
+                (SeatChange::Refused, "cert[2J".to_string()),
+                (SeatChange::Left, "soc".to_string()),
+            ]
+        );
+        assert!(recorder.events().is_empty());
+        assert_eq!(session.seat_records().len(), 3);
+        assert!(
+            session
+                .log()
+                .iter()
+                .any(|(_, l)| l == "seat: refused cert[2J from 192.0.2.9:4000")
+        );
+    }
+
+    /// A journal that refuses a seat line stops nothing: the seat joins and the log says what
+    /// was not recorded.
+    #[test]
+    fn a_seat_line_the_journal_refuses_is_said_in_the_log() {
+        let recorder = MemoryRecorder::default();
+        *recorder.fail.lock().unwrap() = Some("disk full".into());
+        let mut session = session(&recorder);
+        session.seat_joined(info(1, "soc"));
+        assert_eq!(session.seats().len(), 1);
+        assert!(session.seat_records().is_empty());
+        assert!(
+            session
+                .log()
+                .iter()
+                .any(|(_, l)| l == "seat: not recorded in the journal: disk full"),
+            "{:?}",
+            session.log()
+        );
     }
 }

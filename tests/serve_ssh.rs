@@ -1,7 +1,8 @@
 //! `ttx serve` driven by the real OpenSSH client, each client in its own pseudo-terminal: two
 //! teams and the facilitator at once, what each team's bytes hold and do not hold, the hotline
 //! between teams, two seats of one team, refused logins and commands, and a crash followed by
-//! `ttx resume --serve`.
+//! `ttx resume --serve`; the seat lines of the journal and the report; the facilitator's
+//! console stopped by a signal.
 //!
 //! Skipped (with a message) only when `ssh` or `ssh-keygen` is not installed; CI installs them.
 
@@ -12,6 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+mod common;
 
 const SCENARIO: &str = include_str!("fixtures/phishing-example/scenario.ron");
 /// Only in soc's inject: no byte sent to cert may hold it.
@@ -464,4 +467,137 @@ fn after_a_crash_resume_serve_brings_every_team_back() {
     let cert = setup.join("cert", "cert", &address);
     cert.wait_for("#1 from soc");
     assert!(!cert.received().contains(SOC_SECRET));
+}
+
+/// The journal's seat lines, as (change, user) in order.
+fn seat_lines(journal: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(journal)
+        .expect("the journal reads")
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["event"] == "seat")
+        .map(|line| {
+            (
+                line["change"].as_str().unwrap_or_default().to_string(),
+                line["user"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn joins_refusals_and_departures_are_seat_lines_and_the_report_lists_the_seats() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (mut server, address) = setup.serve(false);
+    let mut stranger = setup.join("stranger", "soc", &address);
+    assert_ne!(stranger.exit(), 0);
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+    soc.send(b"q");
+    soc.exit();
+    let cert = setup.join("cert", "cert", &address);
+    cert.wait_for("National CERT");
+    // Give the server a moment to see soc leave.
+    std::thread::sleep(Duration::from_millis(500));
+    server.kill();
+    let lines = seat_lines(&setup.path("j.jsonl"));
+    let pairs: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(change, user)| (change.as_str(), user.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("refused", "soc"),
+            ("joined", "soc"),
+            ("left", "soc"),
+            ("joined", "cert")
+        ]
+    );
+    let report = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["report", "j.jsonl", "--format", "md"])
+        .current_dir(setup.path(""))
+        .output()
+        .expect("ttx report runs");
+    let text = String::from_utf8_lossy(&report.stdout);
+    let appendix = text
+        .split("## Appendix B")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no Appendix B: {text}"));
+    assert!(appendix.contains("### Seats that joined"), "{appendix}");
+    assert!(
+        appendix.contains("| soc | team soc | 127.0.0.1:"),
+        "{appendix}"
+    );
+    assert!(
+        appendix.contains("| cert | team cert | 127.0.0.1:"),
+        "{appendix}"
+    );
+    assert!(appendix.contains("still connected"), "{appendix}");
+}
+
+#[test]
+fn a_signal_to_the_console_restores_it_records_the_clock_and_tells_every_seat() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+        let _ = std::fs::remove_file(setup.path("j.jsonl"));
+        let mut console = common::pty::App::start(
+            &[
+                "serve",
+                "scenario.ron",
+                "--journal",
+                "j.jsonl",
+                "--speed",
+                "60",
+                "--listen",
+                "127.0.0.1:0",
+                "--roster",
+                "roster.ron",
+            ],
+            setup.path("").as_path(),
+        );
+        let screen = console.wait_for("Serving on ");
+        let address = screen
+            .split("Serving on ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("the console says where it listens")
+            .to_string();
+        let soc = setup.join("soc", "soc", &address);
+        soc.wait_for("Company SOC");
+        console.send(b" ");
+        console.wait_for("RUNNING");
+        std::thread::sleep(Duration::from_millis(1500));
+        console.signal(signal);
+        soc.wait_for("the server was stopped");
+        let status = console.wait_for_status();
+        assert!(status.success(), "{signal}: {status:?}");
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(console.terminal_restored(), "{signal}: {}", console.text());
+        assert!(
+            console.text().contains("ttx resume j.jsonl --serve"),
+            "{signal}: {}",
+            console.text()
+        );
+        let journal = std::fs::read_to_string(setup.path("j.jsonl")).expect("the journal");
+        let clock = journal
+            .lines()
+            .rfind(|line| line.contains("\"event\":\"clock\""))
+            .unwrap_or_else(|| panic!("{signal}: no clock checkpoint: {journal}"));
+        assert!(!clock.contains("\"at_s\":0,"), "{signal}: {clock}");
+        assert_eq!(
+            seat_lines(&setup.path("j.jsonl")),
+            vec![
+                ("joined".to_string(), "soc".to_string()),
+                ("left".to_string(), "soc".to_string())
+            ],
+            "{signal}"
+        );
+    }
 }

@@ -118,7 +118,8 @@ pub struct GivenRating {
     pub at_wall: Option<OffsetDateTime>,
 }
 
-/// Everything written in the debrief so far, and the journal's wall-clock dates.
+/// Everything written in the debrief so far, the journal's wall-clock dates, and its seat
+/// lines (who joined a served exercise).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Debrief {
     /// When the exercise really started and ended; `None` for a journal that did not record
@@ -132,6 +133,8 @@ pub struct Debrief {
     /// Every edit in order; the last one of an item's field wins.
     pub edits: Vec<PlanEdited>,
     pub dropped: Vec<String>,
+    /// Every join, departure and refusal of `ttx serve`, in order (format 4).
+    pub seats: Vec<crate::report::seats::SeatRecord>,
 }
 
 impl Debrief {

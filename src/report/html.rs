@@ -143,6 +143,10 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     table(&mut out, &aar.plan, None);
     section(&mut out, "Appendix B: Exercise Participants");
     table(&mut out, &aar.participants, None);
+    if !aar.seats.rows.is_empty() {
+        out.push_str("<h3>Seats that joined</h3>\n");
+        table(&mut out, &aar.seats, None);
+    }
     section(&mut out, "Appendix C: Rating Definitions");
     table(&mut out, &aar.definitions, None);
     out.push_str("</body>\n</html>\n");

@@ -75,6 +75,10 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     table(&mut out, &aar.plan);
     out.push_str("## Appendix B: Exercise Participants\n\n");
     table(&mut out, &aar.participants);
+    if !aar.seats.rows.is_empty() {
+        out.push_str("### Seats that joined\n\n");
+        table(&mut out, &aar.seats);
+    }
     out.push_str("## Appendix C: Rating Definitions\n\n");
     table(&mut out, &aar.definitions);
     out.truncate(out.trim_end().len());

@@ -6,6 +6,7 @@ pub mod evaluation;
 mod html;
 mod markdown;
 mod people;
+pub mod seats;
 mod svg;
 
 use serde::Serialize;
@@ -43,6 +44,10 @@ pub struct Report {
     /// not record it.
     pub started_wall: Option<String>,
     pub ended_wall: Option<String>,
+    /// The seats of a served exercise that joined (format 4); absent when nobody joined over
+    /// SSH, so a report of `ttx run` keeps its keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seats: Vec<seats::SeatReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -362,6 +367,7 @@ impl Report {
             executive_summary: debrief.executive_summary.clone(),
             started_wall: debrief.started_wall.map(format_wall),
             ended_wall: debrief.ended_wall.map(format_wall),
+            seats: seats::attendance(&debrief.seats),
         }
     }
 

@@ -74,6 +74,8 @@ pub(super) struct Aar {
     pub timeline: Table,
     pub plan: Table,
     pub participants: Table,
+    /// The seats that joined a served exercise; no rows for `ttx run`.
+    pub seats: Table,
     pub definitions: Table,
 }
 
@@ -436,6 +438,7 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
         timeline: timeline(report, scenario),
         plan: plan(report, scenario),
         participants: participants(report, scenario),
+        seats: seats(report),
         definitions: Table {
             head: head(&[
                 "Code",
@@ -684,6 +687,33 @@ fn participants(report: &Report, scenario: &Scenario) -> Table {
                     .map(|ix| scenario.team(ix).organisations.join(", "))
                     .unwrap_or_default();
                 vec![format!("{} ({})", t.name, t.id), organisations]
+            })
+            .collect(),
+    }
+}
+
+/// Who joined over SSH, from when to when: scenario time, and the wall clock where recorded.
+fn seats(report: &Report) -> Table {
+    let when = |at_s: Secs, wall: &Option<String>| match wall {
+        Some(wall) => format!("{} ({wall})", format_secs(at_s)),
+        None => format_secs(at_s),
+    };
+    Table {
+        head: head(&["User", "Role", "Address", "From", "To"]),
+        rows: report
+            .seats
+            .iter()
+            .map(|s| {
+                vec![
+                    s.user.clone(),
+                    s.role.clone(),
+                    s.address.clone(),
+                    when(s.joined_at_s, &s.joined_wall),
+                    match s.left_at_s {
+                        Some(at_s) => when(at_s, &s.left_wall),
+                        None => "not recorded (still connected when the journal ends)".into(),
+                    },
+                ]
             })
             .collect(),
     }

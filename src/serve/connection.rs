@@ -59,6 +59,8 @@ impl russh::server::Server for Listener {
             shared: Arc::clone(&self.shared),
             peer,
             joined: None,
+            refused: None,
+            failure_counted: false,
             channel: None,
             size: (80, 24),
             pty: false,
@@ -91,6 +93,12 @@ pub struct Connection {
     peer: Option<SocketAddr>,
     /// The roster's user and role, once authenticated.
     joined: Option<(String, Role)>,
+    /// The user this connection last tried to join as and was refused: told to the log and
+    /// the journal once, when the connection ends without joining, however many keys or codes
+    /// it tried.
+    refused: Option<String>,
+    /// A wrong key or code already counted towards the address's lock-out.
+    failure_counted: bool,
     channel: Option<ChannelId>,
     size: (u16, u16),
     pty: bool,
@@ -108,12 +116,12 @@ impl Connection {
         self.peer.is_some_and(|p| self.shared.is_blocked(p.ip()))
     }
 
-    fn refuse(&self, user: &str) -> Auth {
+    fn refuse(&mut self, user: &str) -> Auth {
         if let Some(peer) = self.peer {
             self.shared.failed(peer.ip());
         }
-        let address = self.address();
-        self.shared.with_session(|s| s.seat_refused(user, &address));
+        self.refused = Some(user.to_string());
+        self.failure_counted = true;
         Auth::reject()
     }
 
@@ -144,6 +152,12 @@ impl Drop for Connection {
         if let Some(link) = &self.seat {
             let id = link.id;
             self.shared.with_session(|s| s.seat_left(id));
+        } else if let (None, Some(user)) = (&self.joined, &self.refused) {
+            if let (Some(peer), false) = (self.peer, self.failure_counted) {
+                self.shared.failed(peer.ip());
+            }
+            let address = self.address();
+            self.shared.with_session(|s| s.seat_refused(user, &address));
         }
     }
 }
@@ -156,8 +170,15 @@ impl russh::server::Handler for Connection {
         user: &str,
         offer: russh::server::PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        // Not a failure yet: a client offers each of its keys in turn.
-        let known = !self.blocked() && self.shared.roster.by_key(user, offer.public_key).is_some();
+        if self.blocked() {
+            return Ok(Auth::reject());
+        }
+        let known = self.shared.roster.by_key(user, offer.public_key).is_some();
+        if !known {
+            // Not a failure yet (a client offers each of its keys in turn), but a connection
+            // that never gets in with any of them was refused, and counts as one failure.
+            self.refused = Some(user.to_string());
+        }
         Ok(if known { Auth::Accept } else { Auth::reject() })
     }
 

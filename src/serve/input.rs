@@ -2,15 +2,17 @@
 //! UTF-8 text, bracketed paste, and the escape key alone (a lone ESC becomes a key only when no
 //! byte follows within a short time, since it also starts every escape sequence).
 //!
-//! The parsing itself is terminput's (a copy of crossterm's parser); this wrapper feeds it one
+//! The parsing itself is terminput's (a copy of crossterm's parser), and its key events become
+//! ours by the same mapping as the local terminal's (`tui::key::from_terminput`); this wrapper feeds it one
 //! byte at a time, drops sequences it cannot read (so they never swallow later keys) and caps a
 //! paste.
 
 use std::time::Duration;
 
-use terminput::{Event, KeyCode, KeyEventKind, KeyModifiers};
+use terminput::Event;
 
 use crate::tui::Key;
+use crate::tui::key::from_terminput;
 
 /// How long a lone ESC waits for the rest of a sequence before it counts as the escape key.
 pub const ESC_TIMEOUT: Duration = Duration::from_millis(30);
@@ -37,6 +39,12 @@ impl Decoder {
             self.pending.push(*byte);
             if self.pending == [0x1b] {
                 // Wait: the next byte may start a sequence.
+                continue;
+            }
+            if is_mouse_report(&self.pending) {
+                // ttx never asks for the mouse; terminput's parser panics on some of these
+                // (a zero coordinate underflows), so they are dropped before it sees them.
+                self.pending.clear();
                 continue;
             }
             match Event::parse_from(&self.pending) {
@@ -67,11 +75,17 @@ impl Decoder {
     }
 }
 
+/// A complete rxvt (`ESC [ b ; x ; y M`) or SGR (`ESC [ < b ; x ; y M`/`m`) mouse report.
+fn is_mouse_report(pending: &[u8]) -> bool {
+    matches!(
+        pending,
+        [0x1b, b'[', b'<', .., b'M' | b'm'] | [0x1b, b'[', b'0'..=b'9', .., b'M']
+    )
+}
+
 fn keys_of(event: Event) -> Vec<Key> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            key_of(key.code, key.modifiers).into_iter().collect()
-        }
+        Event::Key(key) => from_terminput(&key).into_iter().collect(),
         // Pasted text is typed; line breaks become new lines where the field takes them.
         Event::Paste(text) => text
             .chars()
@@ -84,33 +98,6 @@ fn keys_of(event: Event) -> Vec<Key> {
             .collect(),
         _ => Vec::new(),
     }
-}
-
-fn key_of(code: KeyCode, modifiers: KeyModifiers) -> Option<Key> {
-    let ctrl = modifiers.contains(KeyModifiers::CTRL);
-    let alt = modifiers.contains(KeyModifiers::ALT);
-    let shift = modifiers.contains(KeyModifiers::SHIFT);
-    Some(match code {
-        KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
-        KeyCode::Char(c) if alt => Key::Alt(c),
-        KeyCode::Char(c) => Key::Char(c),
-        KeyCode::Enter => Key::Enter,
-        KeyCode::Esc => Key::Esc,
-        KeyCode::Tab if shift => Key::BackTab,
-        KeyCode::Tab => Key::Tab,
-        KeyCode::Backspace => Key::Backspace,
-        KeyCode::Delete => Key::Delete,
-        KeyCode::Up => Key::Up,
-        KeyCode::Down => Key::Down,
-        KeyCode::Left => Key::Left,
-        KeyCode::Right => Key::Right,
-        KeyCode::Home => Key::Home,
-        KeyCode::End => Key::End,
-        KeyCode::PageUp => Key::PageUp,
-        KeyCode::PageDown => Key::PageDown,
-        KeyCode::F(n) => Key::F(n),
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -179,5 +166,16 @@ mod tests {
             ]
         );
         assert_eq!(decode(b"\x1b[999;9zq"), vec![Key::Char('q')]);
+    }
+
+    /// Found by the `terminal_input` fuzz target: a mouse report with a zero coordinate made
+    /// terminput's parser panic (subtract with overflow).
+    #[test]
+    fn mouse_reports_are_dropped_without_a_panic() {
+        assert_eq!(
+            decode(b"2\x1b[79;0M+"),
+            vec![Key::Char('2'), Key::Char('+')]
+        );
+        assert_eq!(decode(b"\x1b[<0;0;0Mx\x1b[<0;0;0m"), vec![Key::Char('x')]);
     }
 }

@@ -1,6 +1,7 @@
 //! The facilitator's console on the server's own terminal while `ttx serve` runs: the same
 //! seat and screens as `ttx run`, drawn from the shared session; it redraws when any seat
-//! changed something.
+//! changed something. A signal that ends the process (TERM, HUP, INT, QUIT) ends it as `ttx run`
+//! does: the terminal is restored, and the server then records the clock and tells every seat.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,41 +9,77 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
+use signal_hook::iterator::Signals;
 
 use super::Shared;
-use crate::tui::key;
 use crate::tui::seat::{Role, Seat, Shown};
 use crate::tui::ui;
+use crate::tui::{Key, STOP_SIGNALS, key, signal_name};
 
 /// How often the console looks for changes made by other seats.
 const POLL: Duration = Duration::from_millis(100);
 
-pub fn run(shared: Arc<Shared>, address: SocketAddr, fingerprint: &str) -> Result<(), String> {
+/// What came to the console: a key, a resize, or a signal to stop.
+enum Input {
+    Key(Key),
+    Resize,
+    Stop(i32),
+}
+
+/// How the console ended.
+pub enum Closed {
+    /// The facilitator quit.
+    Quit,
+    /// The process got a signal that ends it.
+    Signal(i32),
+}
+
+pub fn run(shared: Arc<Shared>, address: SocketAddr, fingerprint: &str) -> Result<Closed, String> {
     let mut seat = Seat::new(Role::Local, &shared.lock());
     seat.flash = Some(format!(
         "Serving on {address} · host key {fingerprint} · s: seats and join codes"
     ));
+    let signals =
+        Signals::new(STOP_SIGNALS).map_err(|e| format!("cannot watch for signals: {e}"))?;
+    let stop_watching = signals.handle();
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let result = event_loop(&mut terminal, &shared, &mut seat);
+    let result = event_loop(&mut terminal, &shared, &mut seat, signals);
     ratatui::restore();
-    result.map_err(|e| format!("terminal: {e}"))
+    stop_watching.close();
+    let closed = result.map_err(|e| format!("terminal: {e}"))?;
+    if let Closed::Signal(signal) = closed {
+        eprintln!("ttx serve stopped on {}", signal_name(signal));
+    }
+    Ok(closed)
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     shared: &Shared,
     seat: &mut Seat,
-) -> std::io::Result<()> {
+    mut signals: Signals,
+) -> std::io::Result<Closed> {
     let (tx, rx) = mpsc::channel();
+    let signal_tx = tx.clone();
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            if signal_tx.send(Input::Stop(signal)).is_err() {
+                break;
+            }
+        }
+    });
     std::thread::spawn(move || {
         loop {
-            let key = match term_event::read() {
-                Ok(TermEvent::Key(event)) => key::from_crossterm(&event),
-                Ok(TermEvent::Resize(..)) => None,
+            let input = match term_event::read() {
+                Ok(TermEvent::Key(event)) => match key::from_crossterm(&event) {
+                    Some(key) => Input::Key(key),
+                    None => continue,
+                },
+                Ok(TermEvent::Resize(..)) => Input::Resize,
                 Ok(_) => continue,
                 Err(_) => break,
             };
-            if tx.send(key).is_err() {
+            if tx.send(input).is_err() {
                 break;
             }
         }
@@ -67,18 +104,19 @@ fn event_loop(
         }
         redraw = false;
         match rx.recv_timeout(POLL) {
-            Ok(Some(key)) => {
+            Ok(Input::Key(key)) => {
                 let wall = shared.wall();
                 shared.with_session(|s| seat.handle_key(s, key, wall));
                 redraw = true;
             }
-            // A resize: draw again at the new size.
-            Ok(None) => redraw = true,
+            Ok(Input::Resize) => redraw = true,
+            // The server records the clock and tells the seats once the terminal is restored.
+            Ok(Input::Stop(signal)) => return Ok(Closed::Signal(signal)),
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => return Ok(Closed::Quit),
         }
         if seat.should_quit() {
-            return Ok(());
+            return Ok(Closed::Quit);
         }
     }
 }

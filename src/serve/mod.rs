@@ -121,8 +121,8 @@ impl Shared {
 }
 
 /// Serves `exercise` until the exercise ends (headless), the facilitator quits the local
-/// console, or the process is told to stop; whether the exercise ended. `history` is what the
-/// journal already holds.
+/// console, or the process is told to stop; whether the exercise ended. `history` and `seats`
+/// are what the journal already holds.
 pub fn serve(
     exercise: Exercise,
     history: &[Event],
@@ -138,8 +138,13 @@ pub fn serve(
         Some(path) => {
             let source = std::fs::read_to_string(path)
                 .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-            Roster::parse(&path.display().to_string(), &source, &scenario)
-                .map_err(|errors| errors.join("\n"))?
+            Roster::parse(&path.display().to_string(), &source, &scenario).map_err(|errors| {
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?
         }
         None => Roster::generated(&scenario, options.headless)?,
     };
@@ -223,7 +228,13 @@ async fn run(
             match tokio::task::spawn_blocking(move || local::run(console, address, &fingerprint))
                 .await
             {
-                Ok(Ok(())) => Ok("the facilitator closed the exercise".to_string()),
+                Ok(Ok(local::Closed::Quit)) => {
+                    Ok("the facilitator closed the exercise".to_string())
+                }
+                Ok(Ok(local::Closed::Signal(signal))) => Ok(format!(
+                    "the server was stopped ({}); `ttx resume JOURNAL --serve` brings everyone back",
+                    crate::tui::signal_name(signal)
+                )),
                 Ok(Err(e)) => Err(e),
                 Err(e) => Err(e.to_string()),
             }

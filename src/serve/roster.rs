@@ -9,13 +9,19 @@ use russh::keys::PublicKey;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::ron_file::SourceMap;
-use crate::ron_file::parse::{self as ron_tree, Kind, Value};
+use crate::ron_file::{
+    Diagnostic, Each, Errors, FromValue, Got, Kind, SourceMap, Spanned, Value, list_names,
+    parse_file, record,
+};
 use crate::scenario::{Scenario, TeamIx};
 use crate::tui::seat::Role;
 
 /// Connections beyond this many are refused, unless the roster says otherwise.
 pub const DEFAULT_MAX_SEATS: usize = 64;
+
+/// The shortest join code a roster may give: a code is typed as a password, so a short one is
+/// guessed.
+const MIN_CODE_CHARS: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct RosterSeat {
@@ -99,71 +105,17 @@ impl Roster {
         found
     }
 
-    /// Reads a roster file; every error names its line and column.
-    pub fn parse(file: &str, source: &str, scenario: &Scenario) -> Result<Roster, Vec<String>> {
+    /// Reads a roster file. Every mistake is reported, each with its line and column: unknown,
+    /// missing, repeated and mistyped fields, unknown teams, keys that do not parse.
+    pub fn parse(file: &str, source: &str, scenario: &Scenario) -> Result<Roster, Vec<Diagnostic>> {
         let map = SourceMap::new(file, source);
-        let error = |at: usize, message: String| {
-            let (line, col) = map.line_col(at);
-            format!("{file}:{line}:{col}: {message}")
-        };
-        let tree = ron_tree::parse(source).map_err(|e| vec![error(e.at, e.message)])?;
-        let mut errors = Vec::new();
-        let mut roster = Roster {
-            seats: Vec::new(),
-            max_seats: DEFAULT_MAX_SEATS,
-        };
-        let Kind::Struct { fields, .. } = &tree.kind else {
-            return Err(vec![error(
-                tree.at,
-                format!(
-                    "expected `Roster(seats: [...])`, found {}",
-                    tree.kind.describe()
-                ),
-            )]);
-        };
-        for field in fields {
-            match field.name.as_str() {
-                "seats" => match &field.value.kind {
-                    Kind::List(items) => {
-                        for item in items {
-                            match read_seat(item, scenario) {
-                                Ok(seat) => roster.seats.push(seat),
-                                Err((at, message)) => errors.push(error(at, message)),
-                            }
-                        }
-                    }
-                    other => errors.push(error(
-                        field.value.at,
-                        format!("`seats` is a list, found {}", other.describe()),
-                    )),
-                },
-                "max_seats" => match field.value.kind {
-                    Kind::Int(n) if n > 0 => roster.max_seats = n.min(10_000) as usize,
-                    _ => errors.push(error(
-                        field.value.at,
-                        "`max_seats` is a positive whole number".into(),
-                    )),
-                },
-                other => errors.push(error(
-                    field.at,
-                    format!("unknown field `{other}`: a roster has `seats` and `max_seats`"),
-                )),
-            }
-        }
-        let mut users: Vec<&str> = Vec::new();
-        for seat in &roster.seats {
-            if users.contains(&seat.user.as_str()) {
-                errors.push(format!(
-                    "{file}: user `{}` is listed twice; one entry per user, with all its keys",
-                    seat.user
-                ));
-            }
-            users.push(&seat.user);
-        }
-        if errors.is_empty() {
-            Ok(roster)
-        } else {
-            Err(errors)
+        let tree = parse_file(&map, source)?;
+        let mut errors = Errors::default();
+        let raw = RawRoster::from_value(&tree, "", &mut errors);
+        let roster = raw.and_then(|raw| resolve(&raw, scenario, &mut errors));
+        match roster {
+            Some(roster) if errors.is_empty() => Ok(roster),
+            _ => Err(errors.into_diagnostics(&map)),
         }
     }
 
@@ -204,95 +156,159 @@ impl Roster {
     }
 }
 
-fn read_seat(value: &Value, scenario: &Scenario) -> Result<RosterSeat, (usize, String)> {
-    let Kind::Struct { fields, .. } = &value.kind else {
-        return Err((
-            value.at,
-            format!(
-                "a seat is `(user: \"...\", role: ..., keys: [...], code: \"...\")`, found {}",
-                value.kind.describe()
-            ),
-        ));
-    };
-    let mut user = None;
-    let mut role = None;
-    let mut keys = Vec::new();
-    let mut code = None;
-    for field in fields {
-        let v = &field.value;
-        match (field.name.as_str(), &v.kind) {
-            ("user", Kind::Str(s)) if !s.is_empty() => user = Some(s.clone()),
-            ("role", Kind::Unit(name)) if name == "Facilitator" => role = Some(Role::Facilitator),
-            ("role", Kind::Unit(name)) if name == "Observer" => role = Some(Role::Observer),
-            ("role", Kind::Unit(name)) if name == "Evaluator" => role = Some(Role::Evaluator),
-            (
-                "role",
-                Kind::Tuple {
-                    name: Some(n),
-                    items,
-                },
-            ) if n == "Team" && items.len() == 1 => {
-                let Kind::Str(id) = &items[0].kind else {
-                    return Err((items[0].at, "a team is named by its id, a string".into()));
-                };
-                let Some(t) = scenario.teams.iter().position(|t| &t.id == id) else {
-                    let ids: Vec<&str> = scenario.teams.iter().map(|t| t.id.as_str()).collect();
-                    return Err((
-                        items[0].at,
-                        format!("no team `{id}` in the scenario (teams: {})", ids.join(", ")),
-                    ));
-                };
-                role = Some(Role::Team(TeamIx(t)));
+record! {
+    /// A roster file as written.
+    struct RawRoster as "Roster", "the roster" {
+        seats: Each<RawSeat> = Required,
+        max_seats: Spanned<u64> = Optional,
+    }
+}
+
+record! {
+    struct RawSeat as "Seat", "a seat" {
+        user: Spanned<String> = Required,
+        role: Spanned<RawRole> = Required,
+        keys: Vec<Spanned<String>> = Optional,
+        code: Spanned<String> = Optional,
+    }
+}
+
+/// A seat's `role` as written, its team named by id.
+#[derive(Debug, Clone, PartialEq)]
+enum RawRole {
+    Team(Spanned<String>),
+    Facilitator,
+    Observer,
+    Evaluator,
+}
+
+impl FromValue for RawRole {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        match &value.kind {
+            Kind::Unit(name) if name == "Facilitator" => Some(RawRole::Facilitator),
+            Kind::Unit(name) if name == "Observer" => Some(RawRole::Observer),
+            Kind::Unit(name) if name == "Evaluator" => Some(RawRole::Evaluator),
+            Kind::Tuple {
+                name: Some(name),
+                items,
+            } if name == "Team" && items.len() == 1 => {
+                Spanned::<String>::from_value(&items[0], field, errors).map(RawRole::Team)
             }
-            ("role", _) => {
-                return Err((
-                    v.at,
-                    "a role is `Team(\"id\")`, `Facilitator`, `Observer` or `Evaluator`".into(),
-                ));
-            }
-            ("keys", Kind::List(items)) => {
-                for item in items {
-                    let Kind::Str(text) = &item.kind else {
-                        return Err((item.at, "a key is a string".into()));
-                    };
-                    let key = PublicKey::from_openssh(text.trim()).map_err(|e| {
-                        (
-                            item.at,
-                            format!("not an OpenSSH public key (`ssh-ed25519 AAAA...`): {e}"),
-                        )
-                    })?;
-                    keys.push(key);
-                }
-            }
-            ("code", Kind::Str(s)) if s.trim().chars().count() >= 8 => {
-                code = Some(s.trim().to_string())
-            }
-            ("code", _) => {
-                return Err((
-                    v.at,
-                    "a join code is a string of at least 8 characters (ttx roster makes good ones)"
-                        .into(),
-                ));
-            }
-            (name @ ("user" | "keys"), _) => {
-                return Err((
-                    v.at,
-                    format!("`{name}` has the wrong type: {}", v.kind.describe()),
-                ));
-            }
-            (other, _) => {
-                return Err((
-                    field.at,
-                    format!("unknown field `{other}`: a seat has user, role, keys, code"),
-                ));
+            other => {
+                errors.push(
+                    value.span(),
+                    format!(
+                        "`{field}`: expected `Team(\"id\")`, `Facilitator`, `Observer` or `Evaluator`, found {}",
+                        other.describe()
+                    ),
+                );
+                None
             }
         }
     }
-    let user = user.ok_or((value.at, "a seat needs a `user`".to_string()))?;
-    let role = role.ok_or((value.at, format!("seat `{user}` needs a `role`")))?;
-    Ok(RosterSeat {
-        user,
-        role,
+}
+
+/// The roster the file describes, each remaining mistake reported: an unknown team, a key that
+/// does not parse, a short code, a user listed twice, `max_seats` of 0.
+fn resolve(raw: &RawRoster, scenario: &Scenario, errors: &mut Errors) -> Option<Roster> {
+    let mut roster = Roster {
+        seats: Vec::new(),
+        max_seats: DEFAULT_MAX_SEATS,
+    };
+    if let Got::Given(max) = &raw.max_seats {
+        if max.value == 0 {
+            errors.push(max.span, "`max_seats` must be at least 1");
+        } else {
+            roster.max_seats = usize::try_from(max.value).unwrap_or(usize::MAX).min(10_000);
+        }
+    }
+    let Got::Given(seats) = &raw.seats else {
+        return None;
+    };
+    for raw_seat in seats.readable() {
+        if let Some(seat) = resolve_seat(raw_seat, scenario, errors) {
+            if let Some(first) = roster.seats.iter().find(|s| s.user == seat.user) {
+                errors.push(
+                    raw_seat.user.given().map_or(raw_seat.span, |u| u.span),
+                    format!(
+                        "user `{}` is listed twice; one entry per user, with all its keys",
+                        first.user.escape_debug()
+                    ),
+                );
+                continue;
+            }
+            roster.seats.push(seat);
+        }
+    }
+    seats.complete().then_some(roster)
+}
+
+fn resolve_seat(raw: &RawSeat, scenario: &Scenario, errors: &mut Errors) -> Option<RosterSeat> {
+    let user = raw.user.given().and_then(|user| {
+        if user.value.is_empty() {
+            errors.push(
+                user.span,
+                "`user` must not be empty: it is the SSH user name",
+            );
+            None
+        } else {
+            Some(user.value.clone())
+        }
+    });
+    let role = raw.role.given().and_then(|role| match &role.value {
+        RawRole::Facilitator => Some(Role::Facilitator),
+        RawRole::Observer => Some(Role::Observer),
+        RawRole::Evaluator => Some(Role::Evaluator),
+        RawRole::Team(id) => match scenario.team_ix(&id.value) {
+            Some(t) => Some(Role::Team(t)),
+            None => {
+                errors.push_with(id.span, || {
+                    format!(
+                        "no team `{}` in the scenario (teams: {})",
+                        id.value.escape_debug(),
+                        list_names(scenario.teams.iter().map(|t| t.id.as_str()))
+                    )
+                });
+                None
+            }
+        },
+    });
+    let mut keys = Vec::new();
+    let mut keys_read = true;
+    for text in raw.keys.given().into_iter().flatten() {
+        match PublicKey::from_openssh(text.value.trim()) {
+            Ok(key) => keys.push(key),
+            Err(e) => {
+                keys_read = false;
+                errors.push(
+                    text.span,
+                    format!("not an OpenSSH public key (`ssh-ed25519 AAAA... name`): {e}"),
+                );
+            }
+        }
+    }
+    let code = raw.code.given().and_then(|code| {
+        let trimmed = code.value.trim();
+        if trimmed.chars().count() >= MIN_CODE_CHARS {
+            Some(trimmed.to_string())
+        } else {
+            errors.push(
+                code.span,
+                format!(
+                    "a join code has at least {MIN_CODE_CHARS} characters (ttx roster makes good \
+                     ones)"
+                ),
+            );
+            None
+        }
+    });
+    let code_read = raw.code.is_absent() || code.is_some();
+    if !(keys_read && code_read && !raw.keys.is_bad()) {
+        return None;
+    }
+    Some(RosterSeat {
+        user: user?,
+        role: role?,
         keys,
         code,
     })
@@ -385,15 +401,73 @@ mod tests {
         assert!(read.by_code("soc", "wrong-code-entirely").is_none());
     }
 
+    fn errors(source: &str) -> Vec<String> {
+        Roster::parse("r.ron", source, &scenario())
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
     #[test]
     fn errors_name_their_line() {
-        let errors = Roster::parse(
-            "r.ron",
-            "Roster(seats: [\n (user: \"x\", role: Team(\"nobody\")),\n])",
-            &scenario(),
-        )
-        .unwrap_err();
-        assert!(errors[0].starts_with("r.ron:2:"), "{errors:?}");
-        assert!(errors[0].contains("no team `nobody`"), "{errors:?}");
+        let errors = errors("Roster(seats: [\n (user: \"x\", role: Team(\"nobody\")),\n])");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("r.ron:2:25: no team `nobody`"),
+            "{errors:?}"
+        );
+    }
+
+    /// Every mistake of a bad roster is reported at once, each where it is written.
+    #[test]
+    fn a_bad_roster_reports_every_mistake_with_its_position() {
+        let source = "Roster(\n\
+            \x20   seats: [\n\
+            \x20       (user: \"soc\", role: Team(\"soc\"), colour: \"red\"),\n\
+            \x20       (role: Observer, code: \"amber-tide-four\"),\n\
+            \x20       (user: 7, role: Facilitator),\n\
+            \x20       (user: \"cert\", role: Boss, keys: [\"ssh-ed25519 nonsense\"], code: \"short\"),\n\
+            \x20       (user: \"soc\", role: Observer),\n\
+            \x20   ],\n\
+            \x20   max_seats: 0,\n\
+            \x20   theme: \"dark\",\n\
+            )\n";
+        let errors = errors(source);
+        let heads: Vec<&str> = errors.iter().map(|e| e.lines().next().unwrap()).collect();
+        let key = "r.ron:6:43: not an OpenSSH public key (`ssh-ed25519 AAAA... name`): ";
+        assert!(
+            heads.get(4).is_some_and(|h| h.starts_with(key)),
+            "{heads:#?}"
+        );
+        let others: Vec<&str> = heads
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| *n != 4)
+            .map(|(_, h)| *h)
+            .collect();
+        assert_eq!(
+            others,
+            vec![
+                "r.ron:3:42: unknown field `colour` in a seat (fields: user, role, keys, code)",
+                "r.ron:4:9: missing field `user` in a seat",
+                "r.ron:5:16: `user`: expected a string, found an integer",
+                "r.ron:6:30: `role`: expected `Team(\"id\")`, `Facilitator` or `Observer`, found `Boss`",
+                "r.ron:6:74: a join code has at least 8 characters (ttx roster makes good ones)",
+                "r.ron:7:16: user `soc` is listed twice; one entry per user, with all its keys",
+                "r.ron:9:16: `max_seats` must be at least 1",
+                "r.ron:10:5: unknown field `theme` in the roster (fields: seats, max_seats)",
+            ],
+            "{errors:#?}"
+        );
+        // Each is shown with its line and a caret under the value.
+        assert!(errors[0].contains("colour: \"red\"),\n"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn a_roster_without_seats_or_with_a_syntax_error_says_so() {
+        assert!(errors("Roster(max_seats: 4)")[0].contains("missing field `seats` in the roster"));
+        assert!(errors("Roster(seats: [(user: \"soc\"")[0].starts_with("r.ron:1:"));
+        assert!(errors("[1, 2]")[0].contains("expected the roster `Roster(...)`"));
     }
 }

@@ -1,11 +1,13 @@
 //! The journal as the app's recorder: every accepted command's events, synced to disk, before
 //! the screen shows them.
 
+use time::OffsetDateTime;
+
 use super::Recorder;
 use crate::engine::{Event, Exercise};
 use crate::journal::JournalWriter;
 use crate::report::debrief::DebriefEvent;
-use time::OffsetDateTime;
+use crate::report::seats::SeatEvent;
 
 impl Recorder for JournalWriter {
     fn record(
@@ -23,6 +25,14 @@ impl Recorder for JournalWriter {
     ) -> Result<Option<OffsetDateTime>, String> {
         self.append_debrief(exercise, event)
             .map_err(|e| e.to_string())
+    }
+
+    fn record_seat(
+        &mut self,
+        exercise: &Exercise,
+        event: &SeatEvent,
+    ) -> Result<Option<OffsetDateTime>, String> {
+        self.append_seat(exercise, event).map_err(|e| e.to_string())
     }
 
     fn location(&self) -> String {

@@ -51,23 +51,25 @@ impl fmt::Display for Key {
     }
 }
 
-/// Crossterm's key event as ours; `None` for keys we do not use (and key releases).
-pub fn from_crossterm(event: &ratatui::crossterm::event::KeyEvent) -> Option<Key> {
-    use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+/// A key event as ours; `None` for keys we do not use (and key releases). The one mapping of
+/// keys: bytes from an SSH channel are parsed into terminput's events, and the local
+/// terminal's crossterm events are converted to them.
+pub fn from_terminput(event: &terminput::KeyEvent) -> Option<Key> {
+    use terminput::{KeyCode, KeyEventKind, KeyModifiers};
     if event.kind == KeyEventKind::Release {
         return None;
     }
-    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let ctrl = event.modifiers.contains(KeyModifiers::CTRL);
     let alt = event.modifiers.contains(KeyModifiers::ALT);
+    let shift = event.modifiers.contains(KeyModifiers::SHIFT);
     Some(match event.code {
         KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
         KeyCode::Char(c) if alt => Key::Alt(c),
         KeyCode::Char(c) => Key::Char(c),
         KeyCode::Enter => Key::Enter,
         KeyCode::Esc => Key::Esc,
-        KeyCode::Tab if event.modifiers.contains(KeyModifiers::SHIFT) => Key::BackTab,
+        KeyCode::Tab if shift => Key::BackTab,
         KeyCode::Tab => Key::Tab,
-        KeyCode::BackTab => Key::BackTab,
         KeyCode::Backspace => Key::Backspace,
         KeyCode::Delete => Key::Delete,
         KeyCode::Up => Key::Up,
@@ -81,4 +83,41 @@ pub fn from_crossterm(event: &ratatui::crossterm::event::KeyEvent) -> Option<Key
         KeyCode::F(n) => Key::F(n),
         _ => return None,
     })
+}
+
+/// Crossterm's key event as ours, through terminput's event (see `from_terminput`).
+pub fn from_crossterm(event: &ratatui::crossterm::event::KeyEvent) -> Option<Key> {
+    terminput_crossterm::to_terminput_key(*event)
+        .ok()
+        .and_then(|event| from_terminput(&event))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+    /// The local terminal's keys come out as the same keys as the bytes of an SSH seat.
+    #[test]
+    fn crossterm_keys_map_as_the_serve_decoder_does() {
+        let key = |code, modifiers| from_crossterm(&KeyEvent::new(code, modifiers));
+        assert_eq!(
+            key(KeyCode::Char('S'), KeyModifiers::CONTROL),
+            Some(Key::Ctrl('s'))
+        );
+        assert_eq!(
+            key(KeyCode::Char('x'), KeyModifiers::ALT),
+            Some(Key::Alt('x'))
+        );
+        assert_eq!(
+            key(KeyCode::BackTab, KeyModifiers::SHIFT),
+            Some(Key::BackTab)
+        );
+        assert_eq!(key(KeyCode::Tab, KeyModifiers::SHIFT), Some(Key::BackTab));
+        assert_eq!(key(KeyCode::F(5), KeyModifiers::NONE), Some(Key::F(5)));
+        assert_eq!(key(KeyCode::Insert, KeyModifiers::NONE), None);
+        let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(from_crossterm(&release), None);
+    }
 }

@@ -46,7 +46,7 @@ enum Input {
 }
 
 /// The signals that end ttx: the terminal is restored and the clock's time recorded first.
-const STOP_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
+pub(crate) const STOP_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
 
 /// Runs the app on the real terminal until the facilitator quits; whether the exercise ended.
 /// The terminal is restored on return, on error and on panic. `history` is what the journal
@@ -173,7 +173,7 @@ fn suspend(
     Ok(())
 }
 
-fn signal_name(signal: i32) -> &'static str {
+pub(crate) fn signal_name(signal: i32) -> &'static str {
     match signal {
         SIGTERM => "SIGTERM",
         SIGHUP => "SIGHUP",

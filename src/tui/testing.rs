@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use super::Recorder;
 use crate::engine::{Event, Exercise, Settings};
 use crate::report::debrief::DebriefEvent;
+use crate::report::seats::SeatEvent;
 use std::fmt::Write as _;
 use time::OffsetDateTime;
 
@@ -17,6 +18,7 @@ pub struct MemoryRecorder {
     pub events: Arc<Mutex<Vec<Event>>>,
     pub debrief: Arc<Mutex<Vec<DebriefEvent>>>,
     pub fail: Arc<Mutex<Option<String>>>,
+    pub seats: Arc<Mutex<Vec<SeatEvent>>>,
 }
 
 impl MemoryRecorder {
@@ -49,6 +51,20 @@ impl Recorder for MemoryRecorder {
             return Err(error);
         }
         if let Ok(mut list) = self.debrief.lock() {
+            list.push(event.clone());
+        }
+        Ok(None)
+    }
+
+    fn record_seat(
+        &mut self,
+        _exercise: &Exercise,
+        event: &SeatEvent,
+    ) -> Result<Option<time::OffsetDateTime>, String> {
+        if let Some(error) = self.fail.lock().ok().and_then(|f| f.clone()) {
+            return Err(error);
+        }
+        if let Ok(mut list) = self.seats.lock() {
             list.push(event.clone());
         }
         Ok(None)
