@@ -452,7 +452,7 @@ mod tests {
                 "r.ron:3:42: unknown field `colour` in a seat (fields: user, role, keys, code)",
                 "r.ron:4:9: missing field `user` in a seat",
                 "r.ron:5:16: `user`: expected a string, found an integer",
-                "r.ron:6:30: `role`: expected `Team(\"id\")`, `Facilitator` or `Observer`, found `Boss`",
+                "r.ron:6:30: `role`: expected `Team(\"id\")`, `Facilitator`, `Observer` or `Evaluator`, found `Boss`",
                 "r.ron:6:74: a join code has at least 8 characters (ttx roster makes good ones)",
                 "r.ron:7:16: user `soc` is listed twice; one entry per user, with all its keys",
                 "r.ron:9:16: `max_seats` must be at least 1",
