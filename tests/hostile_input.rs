@@ -217,6 +217,17 @@ fn many_errors_on_one_long_line_stay_quick_and_small() {
 // ---- inputs the fuzzers found ----
 
 #[test]
+fn a_file_of_carriage_returns_is_refused_with_a_message() {
+    // The error's caret sat past the line's visible end (a lone `\r`): the underline's end was
+    // clamped with its minimum above its maximum, and that panicked (fuzz targets scenario and
+    // script, stop 16).
+    let scenario = scenario_errors("\r");
+    assert!(has(&scenario, "hostile.ron:1:"), "{scenario:?}");
+    let script = script_errors("\r\n\n\r");
+    assert!(has(&script, "hostile.ron:"), "{script:?}");
+}
+
+#[test]
 fn many_steps_on_one_long_line_load_quickly() {
     // Each step's line and column is looked up: without checkpoints that recounted the line.
     let step = "Release(at: \"1h\", inject: \"é\"),";

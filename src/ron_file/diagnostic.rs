@@ -181,7 +181,9 @@ impl<'a> SourceMap<'a> {
             .trim_end_matches('\r');
         // The underlined characters: from the column to the span's end, within the line.
         let line_end = start + whole.len();
-        let end = span.end.clamp(span.start, line_end);
+        // `min` then `max`, not `clamp`: a span that starts past the line's visible end (a lone
+        // `\r`) would give clamp a minimum above its maximum, and it panics.
+        let end = span.end.min(line_end).max(span.start);
         let underlined = if end > span.start && self.source.is_char_boundary(end) {
             self.line_col(end).1 - col
         } else {
