@@ -55,7 +55,13 @@ fn from_serial(serial: f64) -> Result<RowTime, String> {
 /// `09:30`, `9:30:15`, `9:30 AM`, `09h30`: seconds since midnight.
 fn clock(text: &str) -> Option<i64> {
     let text = text.trim();
-    let (text, meridiem) = match text.len().checked_sub(2).map(|i| text.split_at(i)) {
+    // The last two bytes are an AM/PM suffix only if they are whole characters: a multi-byte
+    // character there (found by the msel fuzz target) would make `split_at` panic.
+    let suffix_at = text
+        .len()
+        .checked_sub(2)
+        .filter(|&i| text.is_char_boundary(i));
+    let (text, meridiem) = match suffix_at.map(|i| text.split_at(i)) {
         Some((rest, m)) if m.eq_ignore_ascii_case("am") => (rest.trim_end(), Some(0)),
         Some((rest, m)) if m.eq_ignore_ascii_case("pm") => (rest.trim_end(), Some(12)),
         _ => (text, None),
@@ -281,6 +287,14 @@ pub fn resolve(times: &[Option<RowTime>]) -> (Vec<Option<i64>>, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clock_ending_in_a_multi_byte_character_is_not_a_time() {
+        // Found by the msel fuzz target: `8   \u{fefe}o` split inside the U+FEFE.
+        assert_eq!(clock("8   \u{fefe}o"), None);
+        assert_eq!(clock("9:30\u{e9}"), None);
+        assert_eq!(clock("9:30 pm"), Some(21 * 3600 + 30 * 60));
+    }
 
     fn text(t: &str) -> Cell {
         Cell::text(t)
