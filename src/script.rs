@@ -189,7 +189,7 @@ impl FromValue for ReadStep {
         let name = match &value.kind {
             Kind::Struct {
                 name: Some(name), ..
-            } => name.as_str(),
+            } => name.as_ref(),
             other => {
                 errors.push(
                     value.span(),

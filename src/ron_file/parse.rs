@@ -10,6 +10,8 @@
 //! escape of earlier versions. It never panics and bounds its nesting depth, string length and
 //! number of values, whatever the input.
 
+use std::borrow::Cow;
+
 use unicode_ident::{is_xid_continue, is_xid_start};
 
 /// How deep lists, maps and parentheses may nest; real files need fewer than ten levels.
@@ -43,61 +45,107 @@ impl From<std::ops::Range<usize>> for Span {
     }
 }
 
-/// A value, where it starts (`at`) and where it ends (`end`, exclusive) in the source.
+/// A value, where it starts (`at`) and where it ends (`end`, exclusive) in the source. Names and
+/// strings borrow from the source unless an escape had to be decoded: a 10,000-inject scenario
+/// would otherwise allocate (and free) some 300,000 small strings.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Value {
+pub struct Value<'s> {
     pub at: usize,
     pub end: usize,
-    pub kind: Kind,
+    pub kind: Kind<'s>,
 }
 
-impl Value {
+impl Value<'_> {
     pub fn span(&self) -> Span {
         Span {
             start: self.at,
             end: self.end,
         }
     }
+
+    /// The value with every name and string copied, to outlive the source it was read from.
+    pub fn into_owned(self) -> Value<'static> {
+        fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+            Cow::Owned(text.into_owned())
+        }
+        let kind = match self.kind {
+            Kind::Bool(b) => Kind::Bool(b),
+            Kind::Int(i) => Kind::Int(i),
+            Kind::Float(x) => Kind::Float(x),
+            Kind::Char(c) => Kind::Char(c),
+            Kind::Str(s) => Kind::Str(owned(s)),
+            Kind::Bytes(b) => Kind::Bytes(b),
+            Kind::List(items) => Kind::List(items.into_iter().map(Value::into_owned).collect()),
+            Kind::Map(entries) => Kind::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            ),
+            Kind::Struct { name, fields } => Kind::Struct {
+                name: name.map(owned),
+                fields: fields
+                    .into_iter()
+                    .map(|f| Field {
+                        name: owned(f.name),
+                        at: f.at,
+                        end: f.end,
+                        value: f.value.into_owned(),
+                    })
+                    .collect(),
+            },
+            Kind::Tuple { name, items } => Kind::Tuple {
+                name: name.map(owned),
+                items: items.into_iter().map(Value::into_owned).collect(),
+            },
+            Kind::Unit(name) => Kind::Unit(owned(name)),
+        };
+        Value {
+            at: self.at,
+            end: self.end,
+            kind,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub enum Kind<'s> {
     Bool(bool),
     /// Decimal, `0x`, `0o`, `0b` and `b'c'` integers, with or without a type suffix.
     Int(i128),
     /// Also `inf`, `NaN`, and integers too large for an `i128`, as the `ron` crate reads them.
     Float(f64),
     Char(char),
-    Str(String),
+    Str(Cow<'s, str>),
     /// `b"..."` and `br"..."`.
     Bytes(Vec<u8>),
-    List(Vec<Value>),
-    Map(Vec<(Value, Value)>),
+    List(Vec<Value<'s>>),
+    Map(Vec<(Value<'s>, Value<'s>)>),
     /// `Name(field: value, ...)` or `(field: value, ...)`; `()` is a struct without fields.
     Struct {
-        name: Option<String>,
-        fields: Vec<Field>,
+        name: Option<Cow<'s, str>>,
+        fields: Vec<Field<'s>>,
     },
     /// `Name(value, ...)` or `(value, ...)`: an enum variant with values, such as `At("0m")`.
     Tuple {
-        name: Option<String>,
-        items: Vec<Value>,
+        name: Option<Cow<'s, str>>,
+        items: Vec<Value<'s>>,
     },
     /// A bare identifier: a unit variant such as `Manual` or `None`.
-    Unit(String),
+    Unit(Cow<'s, str>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Field {
+pub struct Field<'s> {
     /// Without the `r#` of a raw identifier.
-    pub name: String,
+    pub name: Cow<'s, str>,
     /// Where the field's name starts and ends.
     pub at: usize,
     pub end: usize,
-    pub value: Value,
+    pub value: Value<'s>,
 }
 
-impl Field {
+impl Field<'_> {
     pub fn name_span(&self) -> Span {
         Span {
             start: self.at,
@@ -106,7 +154,7 @@ impl Field {
     }
 }
 
-impl Kind {
+impl Kind<'_> {
     /// What the value is, in the words of an error message ("found a string").
     pub fn describe(&self) -> String {
         match self {
@@ -135,7 +183,7 @@ pub struct SyntaxError {
 }
 
 /// Reads a whole RON document: optional `#![enable(...)]` headers, then one value.
-pub fn parse(source: &str) -> Result<Value, SyntaxError> {
+pub fn parse(source: &str) -> Result<Value<'_>, SyntaxError> {
     let mut p = Parser {
         src: source,
         pos: 0,
@@ -237,7 +285,7 @@ impl<'a> Parser<'a> {
         self.src.as_bytes().get(self.pos + ahead).copied()
     }
 
-    fn rest(&self) -> &str {
+    fn rest(&self) -> &'a str {
         self.src.get(self.pos..).unwrap_or_default()
     }
 
@@ -366,7 +414,7 @@ impl<'a> Parser<'a> {
         rest.starts_with("r\"") || rest.starts_with("r#\"") || rest.starts_with("r##")
     }
 
-    fn value(&mut self) -> Result<Value, SyntaxError> {
+    fn value(&mut self) -> Result<Value<'a>, SyntaxError> {
         self.skip_trivia()?;
         self.values += 1;
         if self.values > MAX_VALUES {
@@ -380,8 +428,7 @@ impl<'a> Parser<'a> {
             Some(b'\'') => Kind::Char(self.char_literal()?),
             Some(b'r') if self.at_raw_string(0) => {
                 self.pos += 1;
-                let text = self.raw_text(at)?;
-                Kind::Str(text.to_string())
+                Kind::Str(Cow::Borrowed(self.raw_text(at)?))
             }
             Some(b'b') if self.starts_with("b\"") => {
                 self.pos += 1;
@@ -411,9 +458,9 @@ impl<'a> Parser<'a> {
     }
 
     /// A value that starts with an identifier: `true`, `inf`, a unit variant or a named struct.
-    fn after_identifier(&mut self, name: String, raw: bool) -> Result<Kind, SyntaxError> {
+    fn after_identifier(&mut self, name: &'a str, raw: bool) -> Result<Kind<'a>, SyntaxError> {
         if !raw {
-            match name.as_str() {
+            match name {
                 "true" => return Ok(Kind::Bool(true)),
                 "false" => return Ok(Kind::Bool(false)),
                 "inf" | "inff32" | "inff64" => return Ok(Kind::Float(f64::INFINITY)),
@@ -423,15 +470,15 @@ impl<'a> Parser<'a> {
         }
         self.skip_trivia()?;
         if self.peek() == Some(b'(') {
-            self.parens(Some(name))
+            self.parens(Some(Cow::Borrowed(name)))
         } else {
-            Ok(Kind::Unit(name))
+            Ok(Kind::Unit(Cow::Borrowed(name)))
         }
     }
 
     /// An identifier, plain or raw (`r#type`), and whether it was raw; `None` (nothing consumed)
     /// when none starts here.
-    fn identifier(&mut self) -> Result<Option<(String, bool)>, SyntaxError> {
+    fn identifier(&mut self) -> Result<Option<(&'a str, bool)>, SyntaxError> {
         let rest = self.rest();
         if rest.starts_with("r#") && !self.at_raw_string(0) {
             let body = rest.get(2..).unwrap_or_default();
@@ -446,7 +493,7 @@ impl<'a> Parser<'a> {
                     message: "expected a raw identifier after `r#`, such as `r#type`".into(),
                 });
             }
-            let name = body.get(..len).unwrap_or_default().to_string();
+            let name = body.get(..len).unwrap_or_default();
             self.pos += 2 + len;
             return Ok(Some((name, true)));
         }
@@ -458,7 +505,7 @@ impl<'a> Parser<'a> {
                         .take_while(|c| is_ident_char(*c))
                         .map(char::len_utf8)
                         .sum::<usize>();
-                let name = rest.get(..len).unwrap_or_default().to_string();
+                let name = rest.get(..len).unwrap_or_default();
                 self.pos += len;
                 Ok(Some((name, false)))
             }
@@ -467,7 +514,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Values separated by commas (a trailing one allowed) up to `close`, which it consumes.
-    fn items(&mut self, close: u8) -> Result<Vec<Value>, SyntaxError> {
+    fn items(&mut self, close: u8) -> Result<Vec<Value<'a>>, SyntaxError> {
         let mut items = Vec::new();
         loop {
             self.skip_trivia()?;
@@ -492,7 +539,7 @@ impl<'a> Parser<'a> {
         Ok(items)
     }
 
-    fn list(&mut self) -> Result<Kind, SyntaxError> {
+    fn list(&mut self) -> Result<Kind<'a>, SyntaxError> {
         self.enter()?;
         self.pos += 1;
         let items = self.items(b']')?;
@@ -500,7 +547,7 @@ impl<'a> Parser<'a> {
         Ok(Kind::List(items))
     }
 
-    fn map(&mut self) -> Result<Kind, SyntaxError> {
+    fn map(&mut self) -> Result<Kind<'a>, SyntaxError> {
         self.enter()?;
         self.pos += 1;
         let mut entries = Vec::new();
@@ -529,7 +576,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After an optional name, at `(`: a struct when the first item is `ident:`, else a tuple.
-    fn parens(&mut self, name: Option<String>) -> Result<Kind, SyntaxError> {
+    fn parens(&mut self, name: Option<Cow<'a, str>>) -> Result<Kind<'a>, SyntaxError> {
         self.enter()?;
         self.pos += 1;
         self.skip_trivia()?;
@@ -556,7 +603,7 @@ impl<'a> Parser<'a> {
         Ok(is_field)
     }
 
-    fn struct_fields(&mut self, name: Option<String>) -> Result<Kind, SyntaxError> {
+    fn struct_fields(&mut self, name: Option<Cow<'a, str>>) -> Result<Kind<'a>, SyntaxError> {
         let mut fields = Vec::new();
         loop {
             self.skip_trivia()?;
@@ -575,7 +622,7 @@ impl<'a> Parser<'a> {
             self.expect(b':', &format!("`:` after field `{field}`"))?;
             let value = self.value()?;
             fields.push(Field {
-                name: field,
+                name: Cow::Borrowed(field),
                 at,
                 end,
                 value,
@@ -591,7 +638,7 @@ impl<'a> Parser<'a> {
         Ok(Kind::Struct { name, fields })
     }
 
-    fn tuple_items(&mut self, name: Option<String>) -> Result<Kind, SyntaxError> {
+    fn tuple_items(&mut self, name: Option<Cow<'a, str>>) -> Result<Kind<'a>, SyntaxError> {
         let items = self.items(b')')?;
         if items.is_empty() {
             return Ok(Kind::Struct {
@@ -619,7 +666,7 @@ impl<'a> Parser<'a> {
     /// A number as the `ron` crate reads it: an optional sign; `inf` or `NaN`; a `0x`, `0o` or
     /// `0b` integer; or decimal digits with `_` between them, a fraction and an exponent; then
     /// an optional type suffix (`u8`, `i64`, `f32`, ...).
-    fn number(&mut self) -> Result<Kind, SyntaxError> {
+    fn number(&mut self) -> Result<Kind<'a>, SyntaxError> {
         let start = self.pos;
         let negative = self.peek() == Some(b'-');
         let signed = matches!(self.peek(), Some(b'-' | b'+'));
@@ -771,7 +818,7 @@ impl<'a> Parser<'a> {
         digits_at: usize,
         radix: u32,
         negative: bool,
-    ) -> Result<Kind, SyntaxError> {
+    ) -> Result<Kind<'a>, SyntaxError> {
         self.pos = digits_at;
         if self.peek() == Some(b'_') {
             return Err(self.error("`_` may not start the digits of a number".into()));
@@ -934,14 +981,26 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    /// A quoted string: the source's own text when it holds no escape, else the decoded copy.
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         let start = self.pos;
+        let body = self.src.get(start + 1..).unwrap_or_default();
+        if let Some(len) = body.find(['"', '\\'])
+            && body.as_bytes().get(len) == Some(&b'"')
+            && len <= MAX_STRING_BYTES
+        {
+            self.pos += len + 2;
+            return Ok(Cow::Borrowed(body.get(..len).unwrap_or_default()));
+        }
         let bytes = self.quoted_bytes(false)?;
-        String::from_utf8(bytes).map_err(|_| SyntaxError {
-            at: start,
-            message: "a `\\x` escape above `\\x7F` in a string must be part of a UTF-8 character"
-                .into(),
-        })
+        String::from_utf8(bytes)
+            .map(Cow::Owned)
+            .map_err(|_| SyntaxError {
+                at: start,
+                message:
+                    "a `\\x` escape above `\\x7F` in a string must be part of a UTF-8 character"
+                        .into(),
+            })
     }
 
     fn byte_string(&mut self) -> Result<Vec<u8>, SyntaxError> {
@@ -1023,7 +1082,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After the `r` (or `br`) of a raw string: `"..."` or `#"..."#` (any number of `#`).
-    fn raw_text(&mut self, start: usize) -> Result<&str, SyntaxError> {
+    fn raw_text(&mut self, start: usize) -> Result<&'a str, SyntaxError> {
         let mut hashes = 0;
         while self.peek() == Some(b'#') {
             hashes += 1;
@@ -1054,7 +1113,7 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
 
-    fn kind(src: &str) -> Kind {
+    fn kind(src: &str) -> Kind<'_> {
         parse(src)
             .map(|v| v.kind)
             .unwrap_or_else(|e| panic!("{src}: {e:?}"))
@@ -1146,7 +1205,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            (fields[0].name.as_str(), fields[0].at, fields[0].end),
+            (fields[0].name.as_ref(), fields[0].at, fields[0].end),
             ("type", 1, 7)
         );
         assert_eq!(fields[1].name, "é");

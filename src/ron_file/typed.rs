@@ -50,7 +50,7 @@ pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
 /// Reads a file's text into the spanned tree: a file over the size limit or with a syntax error
 /// gets its one diagnostic. A UTF-8 byte-order mark at the start is skipped (editors on Windows
 /// write one); positions still count from the file's first byte.
-pub fn parse_file(map: &SourceMap, source: &str) -> Result<Value, Vec<Diagnostic>> {
+pub fn parse_file<'s>(map: &SourceMap, source: &'s str) -> Result<Value<'s>, Vec<Diagnostic>> {
     if source.len() > MAX_SOURCE_BYTES {
         let message = format!(
             "file too large: {} bytes, the limit is {} MiB",
@@ -67,8 +67,8 @@ pub fn parse_file(map: &SourceMap, source: &str) -> Result<Value, Vec<Diagnostic
 }
 
 /// Moves every span of a tree read after a byte-order mark to its place in the file.
-fn shift(mut value: Value, by: usize) -> Value {
-    fn walk(value: &mut Value, by: usize) {
+fn shift(mut value: Value<'_>, by: usize) -> Value<'_> {
+    fn walk(value: &mut Value<'_>, by: usize) {
         value.at += by;
         value.end += by;
         match &mut value.kind {
@@ -248,14 +248,14 @@ pub const MAX_ERRORS: usize = 100;
 pub struct Errors(pub Vec<(Span, String)>, pub usize);
 
 /// The fields of one record as written, checked against what the record allows.
-pub struct Fields<'v> {
-    fields: Vec<(&'v str, &'v Value)>,
+pub struct Fields<'v, 's> {
+    fields: Vec<(&'v str, &'v Value<'s>)>,
 }
 
-impl<'v> Fields<'v> {
+impl<'v, 's> Fields<'v, 's> {
     /// A field as written; `Some(x)` reads as `x` (RON's `implicit_some` is always on, and an
     /// explicit `Some` is accepted too).
-    pub fn get(&self, name: &str) -> Option<&'v Value> {
+    pub fn get(&self, name: &str) -> Option<&'v Value<'s>> {
         self.fields
             .iter()
             .find(|(n, _)| *n == name)
@@ -263,7 +263,7 @@ impl<'v> Fields<'v> {
     }
 
     /// An optional field as written: absent, or written `None`, is `None`.
-    pub fn get_optional(&self, name: &str) -> Option<&'v Value> {
+    pub fn get_optional(&self, name: &str) -> Option<&'v Value<'s>> {
         self.get(name)
             .filter(|v| !matches!(&v.kind, Kind::Unit(n) if n == "None"))
     }
@@ -290,7 +290,7 @@ impl<'v> Fields<'v> {
 }
 
 /// `Some(x)` is `x`.
-fn unwrap_some(value: &Value) -> &Value {
+fn unwrap_some<'v, 's>(value: &'v Value<'s>) -> &'v Value<'s> {
     match &value.kind {
         Kind::Tuple {
             name: Some(n),
@@ -384,13 +384,13 @@ impl Errors {
     /// The fields of a record written `Name(...)` or `(...)`: reports a wrong name, unknown or
     /// repeated fields (at the field) and missing required fields (at the record's opening).
     /// `what` names the record in messages ("an inject").
-    pub fn fields<'v>(
+    pub fn fields<'v, 's>(
         &mut self,
-        value: &'v Value,
+        value: &'v Value<'s>,
         name: &str,
         what: &str,
         table: &[(&str, Presence)],
-    ) -> Option<Fields<'v>> {
+    ) -> Option<Fields<'v, 's>> {
         let Kind::Struct {
             name: written,
             fields,
@@ -446,16 +446,16 @@ impl Errors {
 
 /// A value kept as written, for a reader outside the file's own format (a scenario's `profile`,
 /// read by `ttx simulate`).
-impl FromValue for Value {
+impl FromValue for Value<'static> {
     fn from_value(value: &Value, _field: &str, _errors: &mut Errors) -> Option<Self> {
-        Some(value.clone())
+        Some(value.clone().into_owned())
     }
 }
 
 impl FromValue for String {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         match &value.kind {
-            Kind::Str(s) => Some(s.clone()),
+            Kind::Str(s) => Some(s.to_string()),
             _ => {
                 errors.wrong_type(value, field, "a string");
                 None
@@ -531,7 +531,11 @@ impl<T: FromValue> FromValue for Each<T> {
     }
 }
 
-pub fn list<'v>(value: &'v Value, field: &str, errors: &mut Errors) -> Option<&'v [Value]> {
+pub fn list<'v, 's>(
+    value: &'v Value<'s>,
+    field: &str,
+    errors: &mut Errors,
+) -> Option<&'v [Value<'s>]> {
     match &value.kind {
         Kind::List(items) => Some(items),
         _ => {

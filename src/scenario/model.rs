@@ -54,7 +54,7 @@ pub struct Scenario {
     pub injects: Vec<Inject>,
     /// The scenario's own profile of simulated teams, as written (spans into the scenario's
     /// source): `ttx simulate` reads it when no `--profile` is given; nothing else looks at it.
-    pub profile: Option<Value>,
+    pub profile: Option<Value<'static>>,
     pub index: Index,
 }
 

@@ -24,7 +24,7 @@ record! {
         actions: Each<RawAction> = Optional,
         injects: Spanned<Each<RawInject>> = Required,
         /// The simulated teams' profile, read by `ttx simulate` (simulate.md).
-        profile: Value = Optional,
+        profile: Value<'static> = Optional,
     }
 }
 
@@ -178,7 +178,7 @@ impl FromValue for RawTrigger {
             } if items.len() == 1 => {
                 let arg = &items[0];
                 let mut name = || Spanned::<String>::from_value(arg, field, errors);
-                match n.as_str() {
+                match n.as_ref() {
                     "At" => Duration::from_value(arg, field, errors).map(RawTrigger::At),
                     "Released" => name().map(RawTrigger::Released),
                     "Met" => name().map(RawTrigger::Met),

@@ -59,7 +59,7 @@ fn shape(source: &str, value: &Value) -> Shape {
         Kind::Int(i) => Shape::Num(*i as f64),
         Kind::Float(x) => Shape::Num(*x),
         Kind::Char(c) => Shape::Char(*c),
-        Kind::Str(s) => Shape::Str(s.clone()),
+        Kind::Str(s) => Shape::Str(s.to_string()),
         Kind::Bytes(b) => Shape::Bytes(b.clone()),
         Kind::List(items) => Shape::Seq(items.iter().map(|v| shape(source, v)).collect()),
         Kind::Map(entries) => Shape::Map(
@@ -74,7 +74,7 @@ fn shape(source: &str, value: &Value) -> Shape {
         Kind::Struct { fields, .. } => Shape::Map(
             fields
                 .iter()
-                .map(|f| (Shape::Str(f.name.clone()), shape(source, &f.value)))
+                .map(|f| (Shape::Str(f.name.to_string()), shape(source, &f.value)))
                 .collect(),
         ),
         Kind::Tuple {
