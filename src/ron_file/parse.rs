@@ -619,7 +619,14 @@ impl<'a> Parser<'a> {
             };
             let end = self.pos;
             self.skip_trivia()?;
-            self.expect(b':', &format!("`:` after field `{field}`"))?;
+            if self.peek() != Some(b':') {
+                // The message names the field, so it is built only when needed.
+                return Err(self.error(format!(
+                    "expected `:` after field `{field}`, found {}",
+                    self.found()
+                )));
+            }
+            self.pos += 1;
             let value = self.value()?;
             fields.push(Field {
                 name: Cow::Borrowed(field),
