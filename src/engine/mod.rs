@@ -382,7 +382,9 @@ impl Exercise {
             Source::Inject(inject, k) => {
                 let inject = self.scenario.inject(inject);
                 let name = inject.expect[k].name(&self.scenario);
-                format!("{}.{name}@{team}", inject.id)
+                // Joined without the formatting machinery: ids are made for every line of a
+                // journal and every row of a report.
+                [inject.id.as_str(), ".", name, "@", team].concat()
             }
             Source::Message(n) => {
                 let action = e

@@ -2,10 +2,12 @@
 //! team and jointly) and the improvement plan's draft items. Pure: computed from the exercise as
 //! it stands, never stored; the evaluator's own ratings and edits are the debrief's.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Exercise, ExpectationIx, NoteKind, Status};
-use crate::scenario::{ObjectiveIx, TeamIx, format_secs};
+use crate::scenario::{ActionIx, ObjectiveIx, TeamIx, format_secs};
 
 /// HSEEP's four ratings of a core capability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,7 +151,16 @@ pub fn suggest(
 
 /// What went wrong with a task, in the evidence's short form; `None` when it was met (or is not
 /// scored).
+/// Whether a task fell short: missed, late or incomplete.
+fn falls_short(status: Status) -> bool {
+    matches!(status, Status::Missed | Status::Late | Status::Incomplete)
+}
+
 fn shortfall(exercise: &Exercise, ix: ExpectationIx) -> Option<String> {
+    let status = exercise.status(ix);
+    if !falls_short(status) {
+        return None;
+    }
     let e = exercise.expectation(ix);
     let id = exercise.expectation_id(ix);
     let missing = || -> Vec<String> {
@@ -162,7 +173,7 @@ fn shortfall(exercise: &Exercise, ix: ExpectationIx) -> Option<String> {
         }
     };
     let late_by = || e.done.as_ref().map_or(0, |d| d.at.saturating_sub(e.due_at));
-    match exercise.status(ix) {
+    match status {
         Status::Missed => Some(format!("{id} missed")),
         Status::Late => {
             let missing = missing();
@@ -207,27 +218,27 @@ pub fn draft_plan(exercise: &Exercise) -> Vec<DraftItem> {
         .chain(std::iter::once(None));
     for objective in objectives {
         for team in (0..scenario.teams.len()).map(TeamIx) {
+            // One item per action (decisions together) of this objective and team.
+            let mut item_of_action: HashMap<Option<ActionIx>, usize> = HashMap::new();
             for ix in exercise.expectations_of_team(team) {
                 let e = exercise.expectation(ix);
-                if e.objective != objective || shortfall(exercise, ix).is_none() {
+                if e.objective != objective || !falls_short(exercise.status(ix)) {
                     continue;
                 }
-                let action = match (e.is_decision(), e.action) {
-                    (false, Some(action)) => scenario.action(action).id.as_str(),
-                    _ => "decision",
-                };
-                let objective_id =
-                    objective.map_or("general", |o| scenario.objective(o).id.as_str());
-                let id = format!("{objective_id}/{action}@{}", scenario.team(team).id);
-                match items.iter_mut().find(|item| item.id == id) {
-                    Some(item) => item.evidence.push(Evidence::Task(ix)),
-                    None => items.push(DraftItem {
-                        id,
+                let action = e.action.filter(|_| !e.is_decision());
+                let n = *item_of_action.entry(action).or_insert_with(|| {
+                    let action_id = action.map_or("decision", |a| scenario.action(a).id.as_str());
+                    let objective_id =
+                        objective.map_or("general", |o| scenario.objective(o).id.as_str());
+                    items.push(DraftItem {
+                        id: format!("{objective_id}/{action_id}@{}", scenario.team(team).id),
                         objective,
                         team: Some(team),
-                        evidence: vec![Evidence::Task(ix)],
-                    }),
-                }
+                        evidence: Vec::new(),
+                    });
+                    items.len() - 1
+                });
+                items[n].evidence.push(Evidence::Task(ix));
             }
         }
     }
