@@ -118,17 +118,20 @@ pub fn suggest(
         .collect();
     let score = exercise.score_of(&tasks, |_| true).value()?;
     let thresholds = exercise.scenario().ratings;
-    let shortfalls: Vec<String> = tasks
-        .iter()
-        .filter_map(|ix| shortfall(exercise, *ix))
-        .collect();
+    let mut shortfalls = String::new();
+    let mut short = 0;
+    for &ix in &tasks {
+        let mark = shortfalls.len();
+        shortfalls.push_str("; ");
+        if push_shortfall(exercise, ix, &mut shortfalls) {
+            short += 1;
+        } else {
+            shortfalls.truncate(mark);
+        }
+    }
     let rating = if score >= thresholds.performed {
         // A shortfall costs the P however high the score.
-        if shortfalls.is_empty() {
-            Rating::P
-        } else {
-            Rating::S
-        }
+        if short == 0 { Rating::P } else { Rating::S }
     } else if score >= thresholds.some {
         Rating::S
     } else if score >= thresholds.major {
@@ -136,12 +139,8 @@ pub fn suggest(
     } else {
         Rating::U
     };
-    let met = tasks.len() - shortfalls.len();
-    let mut evidence = format!("{met} of {} tasks met", tasks.len());
-    for item in shortfalls {
-        evidence.push_str("; ");
-        evidence.push_str(&item);
-    }
+    let met = tasks.len() - short;
+    let evidence = format!("{met} of {} tasks met{shortfalls}", tasks.len());
     Some(Suggestion {
         rating,
         score,
@@ -156,36 +155,42 @@ fn falls_short(status: Status) -> bool {
     matches!(status, Status::Missed | Status::Late | Status::Incomplete)
 }
 
-fn shortfall(exercise: &Exercise, ix: ExpectationIx) -> Option<String> {
+/// Appends how a task fell short ("i3.rfa@red late by 10m, missing contact") to `out`; false,
+/// with nothing appended, when it did not. Every failing task's text goes into a rating's
+/// evidence and a plan item's issue: tens of thousands in a big exercise, so they are appended
+/// in place rather than formatted one by one.
+fn push_shortfall(exercise: &Exercise, ix: ExpectationIx, out: &mut String) -> bool {
     let status = exercise.status(ix);
-    if !falls_short(status) {
-        return None;
-    }
     let e = exercise.expectation(ix);
-    let id = exercise.expectation_id(ix);
-    let missing = || -> Vec<String> {
-        match (&e.done, e.action) {
-            (Some(done), Some(action)) => {
-                let fields = &exercise.scenario().action(action).fields;
-                done.missing.iter().map(|f| fields[*f].clone()).collect()
-            }
-            _ => Vec::new(),
-        }
+    let what = match status {
+        Status::Missed => " missed",
+        Status::Late => " late by ",
+        Status::Incomplete => " incomplete",
+        _ => return false,
     };
-    let late_by = || e.done.as_ref().map_or(0, |d| d.at.saturating_sub(e.due_at));
-    match status {
-        Status::Missed => Some(format!("{id} missed")),
-        Status::Late => {
-            let missing = missing();
-            let mut text = format!("{id} late by {}", format_secs(late_by()));
-            if !missing.is_empty() {
-                text.push_str(&format!(", missing {}", missing.join(", ")));
-            }
-            Some(text)
-        }
-        Status::Incomplete => Some(format!("{id} incomplete, missing {}", missing().join(", "))),
-        _ => None,
+    out.push_str(&exercise.expectation_id(ix));
+    out.push_str(what);
+    if status == Status::Late {
+        let late_by = e.done.as_ref().map_or(0, |d| d.at.saturating_sub(e.due_at));
+        out.push_str(&format_secs(late_by));
     }
+    let missing = match (&e.done, e.action) {
+        (Some(done), Some(_)) => done.missing.as_slice(),
+        _ => &[],
+    };
+    if status == Status::Incomplete || !missing.is_empty() {
+        out.push_str(", missing ");
+        let fields = e.action.map(|a| &exercise.scenario().action(a).fields);
+        for (n, field) in missing.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            if let Some(name) = fields.and_then(|f| f.get(*field)) {
+                out.push_str(name);
+            }
+        }
+    }
+    true
 }
 
 /// A piece of evidence behind an improvement-plan item.
@@ -216,11 +221,16 @@ pub fn draft_plan(exercise: &Exercise) -> Vec<DraftItem> {
     let objectives = (0..scenario.objectives.len())
         .map(|o| Some(ObjectiveIx(o)))
         .chain(std::iter::once(None));
+    let teams: Vec<(TeamIx, Vec<ExpectationIx>)> = (0..scenario.teams.len())
+        .map(TeamIx)
+        .map(|team| (team, exercise.expectations_of_team(team)))
+        .collect();
     for objective in objectives {
-        for team in (0..scenario.teams.len()).map(TeamIx) {
+        for (team, tasks) in &teams {
+            let team = *team;
             // One item per action (decisions together) of this objective and team.
             let mut item_of_action: HashMap<Option<ActionIx>, usize> = HashMap::new();
-            for ix in exercise.expectations_of_team(team) {
+            for &ix in tasks {
                 let e = exercise.expectation(ix);
                 if e.objective != objective || !falls_short(exercise.status(ix)) {
                     continue;
@@ -258,27 +268,31 @@ pub fn draft_plan(exercise: &Exercise) -> Vec<DraftItem> {
 /// The draft item's issue in plain words: what was expected and what went wrong, each time.
 pub fn draft_issue(exercise: &Exercise, item: &DraftItem) -> String {
     let scenario = exercise.scenario();
-    let mut parts = Vec::new();
-    for evidence in &item.evidence {
+    let mut issue = String::new();
+    for (n, evidence) in item.evidence.iter().enumerate() {
+        if n > 0 {
+            issue.push_str("; ");
+        }
         match *evidence {
             Evidence::Note(n) => {
                 if let Some(note) = exercise.notes().get(n) {
-                    parts.push(note.text.clone());
+                    issue.push_str(&note.text);
                 }
             }
             Evidence::Task(ix) => {
                 let e = exercise.expectation(ix);
-                let what = match (e.is_decision(), e.action) {
-                    (false, Some(action)) => scenario.action(action).name.clone(),
-                    _ => exercise.expectation_title(ix),
-                };
-                let problem = shortfall(exercise, ix).unwrap_or_default();
-                let team = scenario.team(e.team).name.as_str();
-                parts.push(format!("{what} ({team}): {problem}"));
+                match (e.is_decision(), e.action) {
+                    (false, Some(action)) => issue.push_str(&scenario.action(action).name),
+                    _ => issue.push_str(&exercise.expectation_title(ix)),
+                }
+                issue.push_str(" (");
+                issue.push_str(&scenario.team(e.team).name);
+                issue.push_str("): ");
+                push_shortfall(exercise, ix, &mut issue);
             }
         }
     }
-    parts.join("; ")
+    issue
 }
 
 #[cfg(test)]

@@ -535,8 +535,8 @@ fn ratings(exercise: &Exercise, debrief: &Debrief) -> Vec<RatingReport> {
                 analysis: given.and_then(|g| g.rated.analysis.clone()),
                 at_wall: given.and_then(|g| g.at_wall).map(format_wall),
                 by: given.and_then(|g| g.rated.by.clone()),
-                evidence: suggestion.as_ref().map(|s| s.evidence.clone()),
-                score: suggestion.map(|s| s.score),
+                score: suggestion.as_ref().map(|s| s.score),
+                evidence: suggestion.map(|s| s.evidence),
                 earlier: earlier_ratings(debrief, objective_id, team_id),
             });
         }
