@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use ttx::engine::{
-    Answers, Command, Event, Exercise, NoteKind, Outcome, Refusal, Response, Settings, Status,
+    Answers, Command, Event, Exercise, ExpectationIx, NoteKind, Outcome, Refusal, Response,
+    Settings, Status,
 };
 use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::report::Report;
@@ -263,6 +264,18 @@ proptest! {
                 prop_assert_eq!(e.done_at_s.is_some(), ["met", "incomplete", "late"].contains(&e.status));
             }
         }
+    }
+
+    #[test]
+    fn the_release_order_kept_is_the_sorted_order(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
+        let (exercise, _) = play(seed, end, &steps);
+        let mut sorted: Vec<ExpectationIx> =
+            (0..exercise.expectations().len()).map(ExpectationIx).collect();
+        sorted.sort_by_key(|ix| {
+            let e = exercise.expectation(*ix);
+            (e.released_at, e.source, e.team)
+        });
+        prop_assert_eq!(exercise.expectations_in_release_order(), sorted.as_slice());
     }
 
     #[test]

@@ -232,6 +232,9 @@ pub struct Exercise {
     /// The expectation copies of each inject, in creation order.
     by_inject: Vec<Vec<ExpectationIx>>,
     expectations: Vec<Expectation>,
+    /// Every copy in release order, then source, then team: the order of reports and lists,
+    /// kept as copies are made (almost always at the end) rather than sorted at each look.
+    in_release_order: Vec<ExpectationIx>,
     /// Each copy by its report id (`detect.ack@us`). An id names one copy: the loader refuses
     /// an inject that expects one action twice, and a team listed twice in `by`.
     by_id: HashMap<String, ExpectationIx>,
@@ -282,6 +285,7 @@ impl Exercise {
             ended_at: None,
             injects: vec![InjectState::Waiting; count],
             by_inject: vec![Vec::new(); count],
+            in_release_order: Vec::new(),
             expectations: Vec::new(),
             by_id: HashMap::new(),
             open: HashMap::new(),
@@ -418,15 +422,21 @@ impl Exercise {
     /// A team's expectations in report order: by release time, then inject order (and the order
     /// of `expect` within an inject), then message number.
     pub fn expectations_of_team(&self, team: TeamIx) -> Vec<ExpectationIx> {
-        let mut list: Vec<ExpectationIx> = (0..self.expectations.len())
-            .map(ExpectationIx)
+        self.in_release_order
+            .iter()
+            .copied()
             .filter(|ix| self.expectations[ix.0].team == team)
-            .collect();
-        list.sort_by_key(|ix| {
-            let e = &self.expectations[ix.0];
-            (e.released_at, e.source)
-        });
-        list
+            .collect()
+    }
+
+    /// Every expectation copy in release order, then source, then team.
+    pub fn expectations_in_release_order(&self) -> &[ExpectationIx] {
+        &self.in_release_order
+    }
+
+    fn release_order(&self, ix: ExpectationIx) -> (Secs, Source, TeamIx) {
+        let e = &self.expectations[ix.0];
+        (e.released_at, e.source, e.team)
     }
 
     // ---- commands ----
@@ -1155,6 +1165,11 @@ impl Exercise {
                 .insert(key);
         }
         self.expectations.push(expectation);
+        let order = self.release_order(ix);
+        let at = self
+            .in_release_order
+            .partition_point(|&other| self.release_order(other) < order);
+        self.in_release_order.insert(at, ix);
         let id = self.expectation_id(ix);
         let earlier = self.by_id.insert(id, ix);
         debug_assert!(earlier.is_none(), "two expectation copies share an id");

@@ -47,15 +47,11 @@ impl Exercise {
     /// Every decision (each team's copy of a `decide`), in release order, then inject order,
     /// then team: what the console lists as who chose what, when.
     pub fn decisions(&self) -> Vec<ExpectationIx> {
-        let mut list: Vec<ExpectationIx> = (0..self.expectations().len())
-            .map(ExpectationIx)
+        self.expectations_in_release_order()
+            .iter()
+            .copied()
             .filter(|ix| self.expectation(*ix).is_decision())
-            .collect();
-        list.sort_by_key(|ix| {
-            let e = self.expectation(*ix);
-            (e.released_at, e.source, e.team)
-        });
-        list
+            .collect()
     }
 
     /// The team's decision on an inject it received, chosen or not (an inject has at most
