@@ -1165,11 +1165,17 @@ impl Exercise {
                 .insert(key);
         }
         self.expectations.push(expectation);
+        // A copy is made when released, so it almost always goes at the end.
         let order = self.release_order(ix);
-        let at = self
-            .in_release_order
-            .partition_point(|&other| self.release_order(other) < order);
-        self.in_release_order.insert(at, ix);
+        match self.in_release_order.last() {
+            Some(&last) if self.release_order(last) > order => {
+                let at = self
+                    .in_release_order
+                    .partition_point(|&other| self.release_order(other) < order);
+                self.in_release_order.insert(at, ix);
+            }
+            _ => self.in_release_order.push(ix),
+        }
         let id = self.expectation_id(ix);
         let earlier = self.by_id.insert(id, ix);
         debug_assert!(earlier.is_none(), "two expectation copies share an id");
