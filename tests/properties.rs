@@ -279,6 +279,16 @@ proptest! {
     }
 
     #[test]
+    fn each_expectation_id_names_its_one_copy(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
+        let (exercise, _) = play(seed, end, &steps);
+        for ix in (0..exercise.expectations().len()).map(ExpectationIx) {
+            let id = exercise.expectation_id(ix);
+            prop_assert_eq!(exercise.expectation_by_id(&id), Some(ix), "{}", id);
+        }
+        prop_assert_eq!(exercise.expectation_by_id("nothing.ack@soc"), None);
+    }
+
+    #[test]
     fn format_2_rules_hold(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
         let (x, _) = play(seed, end, &steps);
         let ended = x.ended_at().expect("every play ends");

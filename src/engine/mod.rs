@@ -15,7 +15,9 @@ mod replay;
 mod score;
 mod triggers;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -235,9 +237,6 @@ pub struct Exercise {
     /// Every copy in release order, then source, then team: the order of reports and lists,
     /// kept as copies are made (almost always at the end) rather than sorted at each look.
     in_release_order: Vec<ExpectationIx>,
-    /// Each copy by its report id (`detect.ack@us`). An id names one copy: the loader refuses
-    /// an inject that expects one action twice, and a team listed twice in `by`.
-    by_id: HashMap<String, ExpectationIx>,
     /// Not-done expectations per team and action, in matching order.
     open: HashMap<(TeamIx, ActionIx), BTreeSet<MatchKey>>,
     responses: Vec<ResponseRecord>,
@@ -287,7 +286,6 @@ impl Exercise {
             by_inject: vec![Vec::new(); count],
             in_release_order: Vec::new(),
             expectations: Vec::new(),
-            by_id: HashMap::new(),
             open: HashMap::new(),
             responses: Vec::new(),
             ready: Vec::new(),
@@ -378,7 +376,8 @@ impl Exercise {
     }
 
     /// The report's id of an expectation copy: `detect.ack@us`, `msg-1.rfa-reply@cn`,
-    /// `jit.decision@us`.
+    /// `jit.decision@us`. An id names one copy: the loader refuses an inject that expects one
+    /// action twice, and a team listed twice in `by`.
     pub fn expectation_id(&self, ix: ExpectationIx) -> String {
         let e = &self.expectations[ix.0];
         let team = &self.scenario.team(e.team).id;
@@ -414,9 +413,29 @@ impl Exercise {
         }
     }
 
-    /// The copy that `expectation_id` names `id`.
+    /// The copy that `expectation_id` names `id`. An id starts with its source and a `.`
+    /// (`detect.` for an inject, `msg-3.` for a message); ids may hold `.` themselves, so each
+    /// `.` is tried as the end of the source, and the copies of a source that exists are
+    /// compared whole. Looked up only when a journal is read, so no map of every id is kept.
     pub fn expectation_by_id(&self, id: &str) -> Option<ExpectationIx> {
-        self.by_id.get(id).copied()
+        id.match_indices('.').find_map(|(dot, _)| {
+            let source = &id[..dot];
+            let from_inject = self
+                .scenario
+                .inject_ix(source)
+                .map(|inject| self.by_inject[inject.0].as_slice());
+            let from_message = source
+                .strip_prefix("msg-")
+                .and_then(|n| n.parse().ok())
+                .and_then(|n| self.message(n))
+                .map(|m| m.replies.as_slice());
+            from_inject
+                .into_iter()
+                .chain(from_message)
+                .flatten()
+                .copied()
+                .find(|&ix| self.expectation_id(ix) == id)
+        })
     }
 
     /// A team's expectations in report order: by release time, then inject order (and the order
@@ -1176,9 +1195,6 @@ impl Exercise {
             }
             _ => self.in_release_order.push(ix),
         }
-        let id = self.expectation_id(ix);
-        let earlier = self.by_id.insert(id, ix);
-        debug_assert!(earlier.is_none(), "two expectation copies share an id");
         ix
     }
 

@@ -1,7 +1,7 @@
 //! The triggers read backwards: for each inject, expectation and action, the injects that wait
 //! on it, so that firing a trigger costs its waiters, not a scan of every inject.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::scenario::{ActionIx, InjectIx, Scenario, TeamIx, Trigger};
 

@@ -1,7 +1,7 @@
 //! A scenario that passed validation. Every reference is an index that is known to be valid, so
 //! the engine never re-checks a name; the ids are kept for display and reports.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::ron_file::Value;
 

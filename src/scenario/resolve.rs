@@ -5,7 +5,7 @@
 //! skipped, so one mistake gives one error; whenever anything was reported the half-built model
 //! is discarded, so the placeholders used on error never escape.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::load::MAX_TEAMS;
 use super::model::*;
