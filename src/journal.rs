@@ -638,7 +638,7 @@ const CHAIN_SUFFIX_LEN: usize = CHAIN_KEY.len() + 64 + 2;
 /// previous line's digest (empty for the header) followed by the object as it was before the
 /// key was added. Returns the line and its digest.
 fn chained(prev: &str, mut json: Vec<u8>) -> (Vec<u8>, String) {
-    let digest = chain_digest(prev, &json);
+    let digest = chain_digest(prev, &[&json]);
     json.pop(); // the closing brace, put back after the digest
     json.extend_from_slice(CHAIN_KEY);
     json.extend_from_slice(digest.as_bytes());
@@ -646,25 +646,30 @@ fn chained(prev: &str, mut json: Vec<u8>) -> (Vec<u8>, String) {
     (json, digest)
 }
 
-fn chain_digest(prev: &str, json: &[u8]) -> String {
+/// The SHA-256, in hex, of the previous line's digest followed by the object, given in pieces.
+fn chain_digest(prev: &str, object: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(prev.as_bytes());
-    hasher.update(json);
+    object.iter().for_each(|piece| hasher.update(piece));
     hex(&hasher.finalize())
 }
 
-/// A line split into its object without the digest, and the digest, when it ends with one.
-fn split_chain(content: &[u8]) -> Option<(Vec<u8>, &str)> {
+/// A line split, when it ends with a digest, into its object before the digest's key (without
+/// the closing brace: the object is that and `}`) and the digest.
+fn split_chain(content: &[u8]) -> Option<(&[u8], &str)> {
     let at = content.len().checked_sub(CHAIN_SUFFIX_LEN)?;
-    let (body, suffix) = content.split_at(at);
+    let (open, suffix) = content.split_at(at);
     let digest = suffix.strip_prefix(CHAIN_KEY)?.strip_suffix(b"\"}")?;
     let digest = std::str::from_utf8(digest).ok()?;
-    if !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let mut object = body.to_vec();
-    object.push(b'}');
-    Some((object, digest))
+    digest
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit())
+        .then_some((open, digest))
+}
+
+/// Whether a line's digest is the one of its object after `prev`.
+fn chain_holds(prev: &str, open: &[u8], digest: &str) -> bool {
+    chain_digest(prev, &[open, b"}"]) == digest
 }
 
 fn lock(file: &File, path: &Path) -> Result<(), JournalError> {
@@ -841,8 +846,8 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                 // The header's own digest starts the chain; a header without one is from a ttx
                 // before the chain, whose lines are read without it.
                 chain = match split_chain(content) {
-                    Some((object, digest)) => {
-                        if chain_digest("", &object) != digest {
+                    Some((open, digest)) => {
+                        if !chain_holds("", open, digest) {
                             return Err(line_error(1, edited("the header")));
                         }
                         Some(digest.to_string())
@@ -860,13 +865,13 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                 state = Some((header, exercise));
             }
             Some((_, exercise)) => {
-                let object = match (&chain, split_chain(content)) {
-                    (Some(prev), Some((object, digest))) => {
-                        if chain_digest(prev, &object) != digest {
+                // The line is read whole: its `chain` key is not part of a record and is ignored.
+                match (&chain, split_chain(content)) {
+                    (Some(prev), Some((open, digest))) => {
+                        if !chain_holds(prev, open, digest) {
                             return Err(line_error(number, edited("the line")));
                         }
                         chain = Some(digest.to_string());
-                        object
                     }
                     (Some(_), None) => {
                         return Err(line_error(
@@ -884,9 +889,9 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                                 .into(),
                         ));
                     }
-                    (None, None) => content.to_vec(),
-                };
-                let record: Record = serde_json::from_slice(&object)
+                    (None, None) => {}
+                }
+                let record: Record = serde_json::from_slice(content)
                     .map_err(|e| line_error(number, json_message(&e)))?;
                 let wall = match &record.wall {
                     Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
@@ -1510,8 +1515,10 @@ mod tests {
         let mut prev = String::new();
         let mut out = String::new();
         for line in text.lines() {
-            let object = split_chain(line.as_bytes())
-                .map_or_else(|| line.as_bytes().to_vec(), |(object, _)| object);
+            let object = split_chain(line.as_bytes()).map_or_else(
+                || line.as_bytes().to_vec(),
+                |(open, _)| [open, b"}"].concat(),
+            );
             if object.starts_with(b"{") && object.ends_with(b"}") {
                 let (line, digest) = chained(&prev, object);
                 out.push_str(std::str::from_utf8(&line).unwrap());
@@ -2085,8 +2092,8 @@ mod tests {
         let unchained: Vec<String> = chained
             .lines()
             .map(|l| {
-                let (object, _) = split_chain(l.as_bytes()).unwrap();
-                String::from_utf8(object).unwrap()
+                let (open, _) = split_chain(l.as_bytes()).unwrap();
+                String::from_utf8([open, b"}"].concat()).unwrap()
             })
             .collect();
         // As a ttx before the chain wrote it.

@@ -434,8 +434,24 @@ impl Exercise {
                 .chain(from_message)
                 .flatten()
                 .copied()
-                .find(|&ix| self.expectation_id(ix) == id)
+                .find(|&ix| self.is_named(ix, id))
         })
+    }
+
+    /// Whether `expectation_id(ix)` is `id`, compared piece by piece: a journal is read line by
+    /// line, and an inject's id is not built for each of its copies on each line.
+    fn is_named(&self, ix: ExpectationIx, id: &str) -> bool {
+        let e = &self.expectations[ix.0];
+        let Source::Inject(inject, k) = e.source else {
+            return self.expectation_id(ix) == id;
+        };
+        let inject = self.scenario.inject(inject);
+        let team = self.scenario.team(e.team).id.as_str();
+        id.strip_prefix(inject.id.as_str())
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_prefix(inject.expect[k].name(&self.scenario)))
+            .and_then(|rest| rest.strip_prefix('@'))
+            == Some(team)
     }
 
     /// A team's expectations in report order: by release time, then inject order (and the order

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Compares two ttx binaries on the big exercise (10,000 injects, 20,000 responses): validate,
+# scripted play and report, run alternately (old, new, old, new, ...) so that a shared machine's
+# changing load falls on both alike. Prints the medians of CPU time, user-space cycles and
+# user-space instructions (perf stat); instructions barely move with the load, time does.
+#
+#   benches/compare.sh OLD_BINARY [NEW_BINARY] [RUNS]
+#
+# An old binary is built from a revision with, for example:
+#   git worktree add --detach ../ttx-old 724b0fc && (cd ../ttx-old && cargo build --release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+old=${1:?usage: benches/compare.sh OLD_BINARY [NEW_BINARY] [RUNS]}
+new=${2:-target/release/ttx}
+runs=${3:-11}
+command -v perf >/dev/null || { echo "compare.sh needs perf (linux-perf)" >&2; exit 2; }
+dir=target/big
+[ -f "$dir/big.ron" ] || cargo bench --quiet --bench core -- --write-big "$dir" >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Each binary reports on a journal it wrote itself: journal formats differ between versions.
+for side in old new; do
+  bin=${!side}
+  "$bin" run "$dir/big.ron" --script "$dir/big-script.ron" --journal "$work/$side.jsonl" >/dev/null
+done
+
+# One run under perf stat: "task-clock-ms cycles instructions".
+measure() {
+  perf stat -x, -e task-clock,cycles:u,instructions:u "$@" 2>&1 >/dev/null |
+    awk -F, '{ printf "%s ", $1 } END { print "" }'
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+for what in validate play report; do
+  for side in old new; do : >"$work/$what.$side"; done
+  for _ in $(seq "$runs"); do
+    for side in old new; do
+      bin=${!side}
+      case $what in
+        validate) measure "$bin" validate "$dir/big.ron" ;;
+        play)
+          rm -f "$work/play-$side.jsonl"
+          measure "$bin" run "$dir/big.ron" --script "$dir/big-script.ron" \
+            --journal "$work/play-$side.jsonl"
+          ;;
+        report) measure "$bin" report "$work/$side.jsonl" ;;
+      esac >>"$work/$what.$side"
+    done
+  done
+  for side in old new; do
+    f=$work/$what.$side
+    printf '%-8s %-3s  CPU %5.0f ms   cycles %6.0f M   instructions %6.0f M\n' "$what" "$side" \
+      "$(cut -d' ' -f1 "$f" | median)" \
+      "$(($(cut -d' ' -f2 "$f" | median) / 1000000))" \
+      "$(($(cut -d' ' -f3 "$f" | median) / 1000000))"
+  done
+done
