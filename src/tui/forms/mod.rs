@@ -14,6 +14,7 @@ use ratatui::style::Style;
 use ratatui_textarea::TextArea;
 
 use super::key::Key;
+use super::keymap::Action;
 
 /// An empty text area without the underlined cursor line.
 pub fn text_area(placeholder: &str) -> TextArea<'static> {
@@ -28,6 +29,18 @@ pub fn text_area(placeholder: &str) -> TextArea<'static> {
 /// The text of a text area, lines joined.
 pub fn text_of(area: &TextArea<'static>) -> String {
     area.lines().join("\n")
+}
+
+/// The key an action types into a text area: the arrows move in it, Enter breaks the line and
+/// other input is typed; `None` for actions that are not typing.
+pub fn typed_key(action: Action) -> Option<Key> {
+    match action {
+        Action::Left => Some(Key::Left),
+        Action::Right => Some(Key::Right),
+        Action::Newline => Some(Key::Enter),
+        Action::Input(key) => Some(key),
+        _ => None,
+    }
 }
 
 /// Types a key into a text area; keys a text area has no use for are ignored.

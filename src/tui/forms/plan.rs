@@ -9,11 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into, type_into_line};
+use super::{text_area, text_of, type_into, type_into_line, typed_key};
 use crate::report::PlanItemReport;
 use crate::report::debrief::{CAPABILITY_ELEMENTS, PlanField, check_date};
 use crate::scenario::Scenario;
-use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
@@ -146,13 +145,7 @@ impl PlanForm {
                 self.element = cycle(self.element, CAPABILITY_ELEMENTS.len(), action);
             }
             (Action::Left | Action::Right | Action::Newline | Action::Input(_), Focus::Text(n)) => {
-                let key = match action {
-                    Action::Left => Key::Left,
-                    Action::Right => Key::Right,
-                    Action::Newline => Key::Enter,
-                    Action::Input(key) => key,
-                    _ => return None,
-                };
+                let key = typed_key(action)?;
                 if n < 2 {
                     type_into(&mut self.texts[n], key);
                 } else {

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into};
+use super::{text_area, text_of, type_into, typed_key};
 use crate::report::RatingReport;
 use crate::report::debrief::Rated;
 use crate::report::evaluation::Rating;
@@ -83,13 +83,7 @@ impl RatingForm {
                 }
             }
             Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
-                let key = match action {
-                    Action::Left => Key::Left,
-                    Action::Right => Key::Right,
-                    Action::Newline => Key::Enter,
-                    Action::Input(key) => key,
-                    _ => return None,
-                };
+                let key = typed_key(action)?;
                 match self.focus {
                     Focus::Reason => type_into(&mut self.reason, key),
                     Focus::Analysis => type_into(&mut self.analysis, key),

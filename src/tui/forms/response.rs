@@ -8,10 +8,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into};
+use super::{text_area, text_of, type_into, typed_key};
 use crate::engine::{Answers, Exercise, Response, Source};
 use crate::scenario::{ActionIx, TeamIx};
-use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::text::short;
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -140,13 +139,7 @@ impl ResponseForm {
                 self.blank_confirmed = false;
             }
             Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
-                let key = match action {
-                    Action::Left => Key::Left,
-                    Action::Right => Key::Right,
-                    Action::Newline => Key::Enter,
-                    Action::Input(key) => key,
-                    _ => return None,
-                };
+                let key = typed_key(action)?;
                 if let Some(area) = self.focused_text() {
                     type_into(area, key);
                     self.blank_confirmed = false;
