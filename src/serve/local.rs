@@ -5,26 +5,15 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
-
-use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
-use signal_hook::iterator::Signals;
 
 use super::Shared;
 use crate::tui::seat::{Role, Seat, Shown};
-use crate::tui::ui;
-use crate::tui::{Key, STOP_SIGNALS, key, signal_name};
+use crate::tui::{Input, STOP_SIGNALS, signal_name, spawn_inputs, ui};
 
 /// How often the console looks for changes made by other seats.
 const POLL: Duration = Duration::from_millis(100);
-
-/// What came to the console: a key, a resize, or a signal to stop.
-enum Input {
-    Key(Key),
-    Resize,
-    Stop(i32),
-}
 
 /// How the console ended.
 pub enum Closed {
@@ -39,11 +28,11 @@ pub fn run(shared: Arc<Shared>, address: SocketAddr, fingerprint: &str) -> Resul
     seat.flash = Some(format!(
         "Serving on {address} · host key {fingerprint} · s: seats and join codes"
     ));
-    let signals =
-        Signals::new(STOP_SIGNALS).map_err(|e| format!("cannot watch for signals: {e}"))?;
-    let stop_watching = signals.handle();
+    // Not SIGTSTP: a suspended server would stop serving every other seat.
+    let (inputs, stop_watching) =
+        spawn_inputs(&STOP_SIGNALS).map_err(|e| format!("cannot watch for signals: {e}"))?;
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let result = event_loop(&mut terminal, &shared, &mut seat, signals);
+    let result = event_loop(&mut terminal, &shared, &mut seat, &inputs);
     ratatui::restore();
     stop_watching.close();
     let closed = result.map_err(|e| format!("terminal: {e}"))?;
@@ -57,33 +46,8 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     shared: &Shared,
     seat: &mut Seat,
-    mut signals: Signals,
+    inputs: &Receiver<Input>,
 ) -> std::io::Result<Closed> {
-    let (tx, rx) = mpsc::channel();
-    let signal_tx = tx.clone();
-    std::thread::spawn(move || {
-        for signal in signals.forever() {
-            if signal_tx.send(Input::Stop(signal)).is_err() {
-                break;
-            }
-        }
-    });
-    std::thread::spawn(move || {
-        loop {
-            let input = match term_event::read() {
-                Ok(TermEvent::Key(event)) => match key::from_crossterm(&event) {
-                    Some(key) => Input::Key(key),
-                    None => continue,
-                },
-                Ok(TermEvent::Resize(..)) => Input::Resize,
-                Ok(_) => continue,
-                Err(_) => break,
-            };
-            if tx.send(input).is_err() {
-                break;
-            }
-        }
-    });
     let mut drawn = u64::MAX;
     let mut redraw = true;
     loop {
@@ -103,13 +67,13 @@ fn event_loop(
             })?;
         }
         redraw = false;
-        match rx.recv_timeout(POLL) {
+        match inputs.recv_timeout(POLL) {
             Ok(Input::Key(key)) => {
                 let wall = shared.wall();
                 shared.with_session(|s| seat.handle_key(s, key, wall));
                 redraw = true;
             }
-            Ok(Input::Resize) => redraw = true,
+            Ok(Input::Resize | Input::Suspend) => redraw = true,
             // The server records the clock and tells the seats once the terminal is restored.
             Ok(Input::Stop(signal)) => return Ok(Closed::Signal(signal)),
             Err(RecvTimeoutError::Timeout) => {}

@@ -23,11 +23,12 @@ pub mod ui;
 pub mod widgets;
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Instant;
 
 use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+use signal_hook::iterator::{Handle, Signals};
 
 use crate::engine::{Event, Exercise};
 use crate::report::debrief::Debrief;
@@ -36,7 +37,8 @@ pub use app::App;
 pub use key::Key;
 pub use keymap::Action;
 
-enum Input {
+/// What comes to a terminal's event loop.
+pub(crate) enum Input {
     Key(Key),
     Resize,
     /// A signal that ends the process: TERM, HUP, INT, QUIT.
@@ -48,31 +50,13 @@ enum Input {
 /// The signals that end ttx: the terminal is restored and the clock's time recorded first.
 pub(crate) const STOP_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
 
-/// Runs the app on the real terminal until the facilitator quits; whether the exercise ended.
-/// The terminal is restored on return, on error and on panic. `history` is what the journal
-/// already holds (on resume), so the exercise log shows it, and `debrief` the debrief it holds.
-pub fn run_live(
-    exercise: Exercise,
-    history: &[Event],
-    debrief: Debrief,
-    recorder: Box<dyn Recorder>,
-    report_dir: PathBuf,
-) -> Result<bool, Box<dyn std::error::Error>> {
-    let mut app = App::resumed(exercise, debrief, recorder, report_dir);
-    app.session.log_events(history);
-    // Raw mode, the alternate screen, and a panic hook that restores the terminal first.
-    let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app);
-    ratatui::restore();
-    result.map(|()| app.exercise().ended_at().is_some())
-}
-
-fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    app: &mut App,
-) -> Result<(), Box<dyn std::error::Error>> {
+/// Starts the two threads that feed a terminal's event loop, `ttx run`'s and `ttx serve`'s
+/// console alike: one reads the terminal's keys and resizes, one watches `signals` (SIGTSTP
+/// comes as `Suspend`, the others as `Stop`). The handle stops the watcher.
+pub(crate) fn spawn_inputs(signals: &[i32]) -> std::io::Result<(Receiver<Input>, Handle)> {
     let (tx, rx) = mpsc::channel();
-    let mut signals = signal_hook::iterator::Signals::new(STOP_SIGNALS.iter().chain([&SIGTSTP]))?;
+    let mut signals = Signals::new(signals)?;
+    let handle = signals.handle();
     let signal_tx = tx.clone();
     std::thread::spawn(move || {
         for signal in signals.forever() {
@@ -101,6 +85,33 @@ fn event_loop(
             }
         }
     });
+    Ok((rx, handle))
+}
+
+/// Runs the app on the real terminal until the facilitator quits; whether the exercise ended.
+/// The terminal is restored on return, on error and on panic. `history` is what the journal
+/// already holds (on resume), so the exercise log shows it, and `debrief` the debrief it holds.
+pub fn run_live(
+    exercise: Exercise,
+    history: &[Event],
+    debrief: Debrief,
+    recorder: Box<dyn Recorder>,
+    report_dir: PathBuf,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    let mut app = App::resumed(exercise, debrief, recorder, report_dir);
+    app.session.log_events(history);
+    // Raw mode, the alternate screen, and a panic hook that restores the terminal first.
+    let mut terminal = ratatui::try_init()?;
+    let result = event_loop(&mut terminal, &mut app);
+    ratatui::restore();
+    result.map(|()| app.exercise().ended_at().is_some())
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (rx, _) = spawn_inputs(&[STOP_SIGNALS.as_slice(), &[SIGTSTP]].concat())?;
     let origin = Instant::now();
     terminal.draw(|frame| ui::draw(frame, app))?;
     loop {
