@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui_textarea::TextArea;
 
 use super::keymap::{self, Action, Context};
@@ -23,6 +23,19 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     }
+}
+
+/// A filtered list's lines, or `empty` in grey when nothing matches the filter.
+pub fn filtered_list(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, empty: &str) {
+    let list = if lines.is_empty() {
+        Paragraph::new(Line::styled(
+            empty.to_string(),
+            Style::new().fg(Color::DarkGray),
+        ))
+    } else {
+        Paragraph::new(lines)
+    };
+    frame.render_widget(list, area);
 }
 
 /// A bordered popup: clears what is under it and returns the inner area.

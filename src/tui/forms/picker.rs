@@ -10,7 +10,7 @@ use ratatui_textarea::TextArea;
 use super::{move_in, text_area, type_into_line};
 use crate::scenario::{ActionIx, Scenario};
 use crate::tui::keymap::Action;
-use crate::tui::widgets::{self, centred, popup};
+use crate::tui::widgets::{self, centred, filtered_list, popup};
 
 pub struct ActionPicker {
     filter: TextArea<'static>,
@@ -108,14 +108,7 @@ impl ActionPicker {
                 )
             })
             .collect();
-        if lines.is_empty() {
-            frame.render_widget(
-                Paragraph::new("No action matches the filter.".fg(Color::DarkGray)),
-                list,
-            );
-        } else {
-            frame.render_widget(Paragraph::new(lines), list);
-        }
+        filtered_list(frame, list, lines, "No action matches the filter.");
         let text = actions
             .get(self.selected)
             .map(|a| {

@@ -13,7 +13,7 @@ use crate::engine::{Exercise, InjectState};
 use crate::scenario::InjectIx;
 use crate::tui::keymap::Action;
 use crate::tui::text::{clock, state};
-use crate::tui::widgets::{self, centred, popup};
+use crate::tui::widgets::{self, centred, filtered_list, popup};
 
 pub struct ReleasePicker {
     filter: TextArea<'static>,
@@ -146,14 +146,7 @@ impl ReleasePicker {
                 )
             })
             .collect();
-        if lines.is_empty() {
-            frame.render_widget(
-                Paragraph::new("No inject matches the filter.".fg(Color::DarkGray)),
-                list,
-            );
-        } else {
-            frame.render_widget(Paragraph::new(lines), list);
-        }
+        filtered_list(frame, list, lines, "No inject matches the filter.");
         let mut text: Vec<Line> = Vec::new();
         if matching.contains(&self.selected) {
             let inject = scenario.inject(self.selected);
