@@ -84,6 +84,24 @@ pub enum Context {
     PlanForm,
 }
 
+impl Action {
+    /// Whether the action plays the exercise (the clock, injects, answers, the hotline): an
+    /// ended exercise does not offer it.
+    pub fn plays_the_exercise(self) -> bool {
+        matches!(
+            self,
+            Action::StartPause
+                | Action::Faster
+                | Action::Slower
+                | Action::JumpNext
+                | Action::OpenRelease
+                | Action::OpenEnd
+                | Action::Respond
+                | Action::OpenMessage
+        )
+    }
+}
+
 impl Context {
     pub fn title(self) -> &'static str {
         match self {

@@ -446,6 +446,7 @@ impl Seat {
         self.role.allows(action)
             && (!matches!(action, Action::NextView | Action::PrevView)
                 || self.views(session).len() > 1)
+            && !(action.plays_the_exercise() && session.exercise().ended_at().is_some())
     }
 
     fn export(&mut self, session: &Session) {
