@@ -22,6 +22,7 @@ pub enum DebriefCommand {
     },
     /// Rate an objective for a team, or jointly without --team (P, S, M or U).
     Rate {
+        /// The exercise's journal.
         journal: PathBuf,
         /// The objective's id.
         objective: String,
@@ -41,28 +42,44 @@ pub enum DebriefCommand {
         by: String,
     },
     /// Write the executive summary (replaces the earlier one).
-    Summary { journal: PathBuf, text: String },
+    Summary {
+        /// The exercise's journal.
+        journal: PathBuf,
+        /// The summary, in plain words.
+        text: String,
+    },
     /// Set one field of an improvement-plan item; an empty value clears it.
     Edit {
+        /// The exercise's journal.
         journal: PathBuf,
         /// The item's id (see `ttx debrief show`).
         item: String,
+        /// The field to set.
         #[arg(value_enum)]
         field: PlanField,
+        /// Its new value; empty clears it.
         value: String,
     },
     /// Add an area for improvement by hand.
     Add {
+        /// The exercise's journal.
         journal: PathBuf,
         /// The issue, in plain words.
         issue: String,
+        /// The objective it concerns, by id.
         #[arg(long)]
         objective: Option<String>,
+        /// The team it concerns, by id.
         #[arg(long)]
         team: Option<String>,
     },
     /// Drop an improvement-plan item.
-    Drop { journal: PathBuf, item: String },
+    Drop {
+        /// The exercise's journal.
+        journal: PathBuf,
+        /// The item's id (see `ttx debrief show`).
+        item: String,
+    },
 }
 
 /// Runs one debrief command; the error is the message for stderr.
