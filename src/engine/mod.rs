@@ -16,10 +16,9 @@ mod score;
 mod triggers;
 
 use std::collections::{BTreeSet, VecDeque};
-
-use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
 
 pub use command::{Command, Refusal};
