@@ -977,13 +977,28 @@ fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
         line: 1,
         message,
     };
-    let value: serde_json::Value = serde_json::from_slice(content).map_err(|e| {
-        line_error(format!(
-            "not a ttx journal header ({}); is this a ttx journal?",
-            json_message(&e)
-        ))
-    })?;
-    let version = value.get("ttx_journal").and_then(serde_json::Value::as_u64);
+    /// The format number alone, read first: a newer journal's header may not parse as ours.
+    #[derive(Deserialize)]
+    struct Format {
+        ttx_journal: Option<serde_json::Value>,
+    }
+    let is_object = content.trim_ascii_start().starts_with(b"{");
+    let format = match serde_json::from_slice::<Format>(content) {
+        Ok(format) if is_object => format,
+        // JSON, but not an object (serde reads a struct from a list too): no format number.
+        Ok(_) => Format { ttx_journal: None },
+        Err(e) if e.is_data() => Format { ttx_journal: None },
+        Err(e) => {
+            return Err(line_error(format!(
+                "not a ttx journal header ({}); is this a ttx journal?",
+                json_message(&e)
+            )));
+        }
+    };
+    let version = format
+        .ttx_journal
+        .as_ref()
+        .and_then(serde_json::Value::as_u64);
     match version {
         None => {
             return Err(line_error(
@@ -1000,8 +1015,8 @@ fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
         Some(0) => return Err(line_error("unknown journal format 0".into())),
         Some(_) => {}
     }
-    let header: Header = serde_json::from_value(value)
-        .map_err(|e| line_error(format!("a damaged journal header: {e}")))?;
+    let header: Header = serde_json::from_slice(content)
+        .map_err(|e| line_error(format!("a damaged journal header: {}", json_message(&e))))?;
     crate::clock::check_speed(header.speed)
         .map_err(|reason| line_error(format!("the header's {reason}")))?;
     Ok(header)

@@ -1172,9 +1172,15 @@ mod tests {
     #[test]
     fn reads_strings_and_comments() {
         // Text without escapes is the source's own; decoded text is a copy.
-        assert!(matches!(kind("\"plain\""), Kind::Str(Cow::Borrowed("plain"))));
+        assert!(matches!(
+            kind("\"plain\""),
+            Kind::Str(Cow::Borrowed("plain"))
+        ));
         assert!(matches!(kind("\"a\\tb\""), Kind::Str(Cow::Owned(s)) if s == "a\tb"));
-        assert!(matches!(kind("Manual"), Kind::Unit(Cow::Borrowed("Manual"))));
+        assert!(matches!(
+            kind("Manual"),
+            Kind::Unit(Cow::Borrowed("Manual"))
+        ));
         assert_eq!(kind(r#""a\n\t\"\\\u{e9}""#), Kind::Str("a\n\t\"\\é".into()));
         assert_eq!(kind(r###"r#"say "hi""#"###), Kind::Str("say \"hi\"".into()));
         assert_eq!(kind("r\"raw\\n\""), Kind::Str("raw\\n".into()));
