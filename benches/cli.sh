@@ -25,5 +25,9 @@ measure() {
 }
 
 measure validate "$bin" validate "$dir/big.ron"
-measure "scripted play" "$bin" run "$dir/big.ron" --script "$dir/big-script.ron"
+# Each play writes a new journal under ./exercises/: played in a scratch directory, removed after.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+measure "scripted play" env -C "$scratch" "$PWD/$bin" run "$PWD/$dir/big.ron" \
+  --script "$PWD/$dir/big-script.ron"
 measure report "$bin" report "$dir/big.jsonl"
