@@ -201,6 +201,27 @@ pub enum Dialog {
     Plan(Box<PlanForm>),
 }
 
+impl Dialog {
+    /// Shows why a save was refused in the dialog's form; the reason back when it has none.
+    fn refused(&mut self, reason: String) -> Option<String> {
+        match self {
+            Dialog::Note(form) => form.refused(reason),
+            Dialog::Message(form) => form.refused(reason),
+            Dialog::Rating(form) => form.refused(reason),
+            Dialog::Summary(form) => form.refused(reason),
+            Dialog::Plan(form) => form.refused(reason),
+            Dialog::Respond(dialog) => match &mut dialog.stage {
+                Stage::Form(form) => form.refused(reason),
+                Stage::Pick(_) => return Some(reason),
+            },
+            Dialog::Release(_) | Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats => {
+                return Some(reason);
+            }
+        }
+        None
+    }
+}
+
 pub struct Seat {
     pub role: Role,
     pub view: View,
@@ -687,38 +708,32 @@ impl Seat {
         let Some(Dialog::Rating(form)) = &mut self.dialog else {
             return;
         };
-        match form.update(action, &self.evaluator) {
-            None => {}
-            Some(RatingDone::Cancel) => self.dialog = None,
-            Some(RatingDone::Save(rated)) => {
-                match session.write_debrief(DebriefEvent::Rated(rated)) {
-                    Ok(message) => {
-                        self.dialog = None;
-                        self.flash = Some(message);
-                    }
-                    Err(reason) => form.refused(reason),
-                }
+        let result = match form.update(action, &self.evaluator) {
+            None => return,
+            Some(RatingDone::Cancel) => {
+                self.dialog = None;
+                return;
             }
-        }
+            Some(RatingDone::Save(rated)) => session.write_debrief(DebriefEvent::Rated(rated)),
+        };
+        self.close_or_refuse(result);
     }
 
     fn update_summary(&mut self, session: &mut Session, action: Action) {
         let Some(Dialog::Summary(form)) = &mut self.dialog else {
             return;
         };
-        match form.update(action) {
-            None => {}
-            Some(SummaryDone::Cancel) => self.dialog = None,
-            Some(SummaryDone::Save(text)) => {
-                match session.write_debrief(DebriefEvent::Summary(Summary { text })) {
-                    Ok(message) => {
-                        self.dialog = None;
-                        self.flash = Some(message);
-                    }
-                    Err(reason) => form.refused(reason),
-                }
+        let result = match form.update(action) {
+            None => return,
+            Some(SummaryDone::Cancel) => {
+                self.dialog = None;
+                return;
             }
-        }
+            Some(SummaryDone::Save(text)) => {
+                session.write_debrief(DebriefEvent::Summary(Summary { text }))
+            }
+        };
+        self.close_or_refuse(result);
     }
 
     fn update_plan(&mut self, session: &mut Session, action: Action) {
@@ -750,13 +765,7 @@ impl Seat {
                     .map(|_| format!("Improvement item {item} added."))
             }
         };
-        match result {
-            Ok(message) => {
-                self.dialog = None;
-                self.flash = Some(message);
-            }
-            Err(reason) => form.refused(reason),
-        }
+        self.close_or_refuse(result);
     }
 
     // ---- dialogs ----
@@ -783,16 +792,31 @@ impl Seat {
         let Some(Dialog::Note(form)) = &mut self.dialog else {
             return;
         };
-        match form.update(action, session.exercise().scenario()) {
-            None => {}
-            Some(NoteDone::Cancel) => self.dialog = None,
-            Some(NoteDone::Save(note)) => match session.note(note) {
-                Ok(message) => {
-                    self.dialog = None;
-                    self.flash = Some(message);
+        let result = match form.update(action, session.exercise().scenario()) {
+            None => return,
+            Some(NoteDone::Cancel) => {
+                self.dialog = None;
+                return;
+            }
+            Some(NoteDone::Save(note)) => session.note(note),
+        };
+        self.close_or_refuse(result);
+    }
+
+    /// What a form's save gave: done, the form closes and the seat shows what was done;
+    /// refused, the form stays open with the reason, its text as typed.
+    fn close_or_refuse(&mut self, result: Result<String, String>) {
+        match result {
+            Ok(message) => {
+                self.dialog = None;
+                self.flash = Some(message);
+            }
+            Err(reason) => {
+                // A dialog without a form has nowhere to show it: the seat's line does.
+                if let Some(reason) = self.dialog.as_mut().and_then(|d| d.refused(reason)) {
+                    self.flash = Some(reason);
                 }
-                Err(reason) => form.refused(reason),
-            },
+            }
         }
     }
 
@@ -874,17 +898,15 @@ impl Seat {
         let Some(Dialog::Message(form)) = &mut self.dialog else {
             return;
         };
-        match form.update(action, teams) {
-            None => {}
-            Some(MessageDone::Cancel) => self.dialog = None,
-            Some(MessageDone::Send(command)) => match session.say(command) {
-                Ok(message) => {
-                    self.dialog = None;
-                    self.flash = Some(message);
-                }
-                Err(reason) => form.refused(reason),
-            },
-        }
+        let result = match form.update(action, teams) {
+            None => return,
+            Some(MessageDone::Cancel) => {
+                self.dialog = None;
+                return;
+            }
+            Some(MessageDone::Send(command)) => session.say(command),
+        };
+        self.close_or_refuse(result);
     }
 
     fn update_respond(&mut self, session: &mut Session, action: Action) {
@@ -939,13 +961,10 @@ impl Seat {
                     };
                     dialog.draft = Some(form);
                 }
-                Some(ResponseDone::Submit(response)) => match session.respond(response) {
-                    Ok(message) => {
-                        self.dialog = None;
-                        self.flash = Some(message);
-                    }
-                    Err(reason) => form.refused(reason),
-                },
+                Some(ResponseDone::Submit(response)) => {
+                    let result = session.respond(response);
+                    self.close_or_refuse(result);
+                }
             },
         }
     }
