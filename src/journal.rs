@@ -980,13 +980,14 @@ fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
     /// The format number alone, read first: a newer journal's header may not parse as ours.
     #[derive(Deserialize)]
     struct Format {
-        ttx_journal: Option<serde_json::Value>,
+        ttx_journal: Option<u64>,
     }
     let is_object = content.trim_ascii_start().starts_with(b"{");
     let format = match serde_json::from_slice::<Format>(content) {
         Ok(format) if is_object => format,
         // JSON, but not an object (serde reads a struct from a list too): no format number.
         Ok(_) => Format { ttx_journal: None },
+        // A format number that is not a whole number is none either.
         Err(e) if e.is_data() => Format { ttx_journal: None },
         Err(e) => {
             return Err(line_error(format!(
@@ -995,11 +996,7 @@ fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
             )));
         }
     };
-    let version = format
-        .ttx_journal
-        .as_ref()
-        .and_then(serde_json::Value::as_u64);
-    match version {
+    match format.ttx_journal {
         None => {
             return Err(line_error(
                 "not a ttx journal header (no `ttx_journal` format number); is this a ttx journal?"
