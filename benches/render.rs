@@ -56,3 +56,31 @@ fn key_to_screen_10k_injects_160x48(bencher: divan::Bencher) {
             .expect("draw");
     });
 }
+
+/// A hotline message form holding `typed` characters on one line: a character typed and deleted,
+/// and the frame drawn. Target: the same cost whatever the text's length, up to the field's limit
+/// of 10,000 (a seat types on the loop that serves every seat, so a keystroke that grew with the
+/// text would stall them all).
+#[divan::bench(args = [100, 1_000, 4_000, 9_999])]
+fn keystroke_in_a_long_message_80x24(bencher: divan::Bencher, typed: usize) {
+    let mut exercise = exercise(ttx::tui::testing::phishing());
+    exercise.execute(Command::Start).expect("start");
+    let mut app = App::new(
+        exercise,
+        Box::new(MemoryRecorder::default()),
+        PathBuf::from("target/bench-reports"),
+    );
+    app.handle_key(Key::Tab, Duration::ZERO);
+    app.handle_key(Key::Char('m'), Duration::ZERO);
+    for _ in 0..typed {
+        app.handle_key(Key::Char('x'), Duration::ZERO);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    bencher.bench_local(|| {
+        app.handle_key(Key::Char('y'), Duration::ZERO);
+        app.handle_key(Key::Backspace, Duration::ZERO);
+        terminal
+            .draw(|frame| ttx::tui::ui::draw(frame, &app))
+            .expect("draw");
+    });
+}

@@ -73,6 +73,13 @@ impl Harness {
         self
     }
 
+    /// Text pasted whole, as a terminal's bracketed paste delivers it.
+    fn paste(&mut self, text: &str) -> &mut Self {
+        self.app.paste(text);
+        self.assert_recorded();
+        self
+    }
+
     /// Lets `secs` wall seconds pass, with a tick every quarter second.
     fn wait(&mut self, secs: u64) -> &mut Self {
         for _ in 0..secs * 4 {
@@ -879,4 +886,59 @@ fn a_served_team_seat_is_not_offered_views_it_does_not_have() {
         screen.lines().last().unwrap().contains("tab next view"),
         "{screen}"
     );
+}
+
+/// Found by a red team: a pasted request lost everything up to its first capital `M`, and a CR
+/// in it sent the form half-written. Pasted text goes whole into the field that has the focus,
+/// its line breaks as line breaks, and is never read as keys.
+#[test]
+fn pasted_text_arrives_whole_in_the_focused_field_and_never_as_keys() {
+    let mut h = Harness::of(decisions(), tmp());
+    h.press(' ').wait(10);
+    h.key(Key::Tab);
+
+    // Outside a form a paste does nothing: its letters are not keys (`r`, `m`, `q`…).
+    h.paste("rmq");
+    assert!(h.app.seat.dialog.is_none());
+    assert!(!h.app.should_quit());
+    assert!(h.screen(80, 24).contains("Open a form to paste into it."));
+
+    h.press('m').type_text("Update: ");
+    h.paste("Ransomware on the file server, Monday backups intact\r\nRestore\tfrom Monday");
+    h.key(Key::Ctrl('s'));
+    assert_eq!(
+        h.app.exercise().message(1).unwrap().text.as_deref(),
+        Some("Update: Ransomware on the file server, Monday backups intact\nRestore from Monday")
+    );
+}
+
+/// A text area holds at most `TEXT_LIMIT` characters, and says so as it nears them: a key past
+/// the limit types nothing, a paste that does not fit is refused whole with why.
+#[test]
+fn a_text_area_holds_at_most_its_limit_and_says_so() {
+    use ttx::tui::field::TEXT_LIMIT;
+    let mut h = Harness::of(decisions(), tmp());
+    h.press(' ').wait(10);
+    h.key(Key::Tab).press('m').type_text("0123456789");
+
+    h.paste(&"M".repeat(TEXT_LIMIT));
+    let refused = h.screen(100, 30);
+    assert!(refused.contains("Nothing was pasted"), "{refused}");
+    assert!(
+        refused.contains(&format!("room for {}", TEXT_LIMIT - 10)),
+        "{refused}"
+    );
+
+    h.paste(&"M".repeat(TEXT_LIMIT - 11)).type_text("yz");
+    let full = h.screen(100, 30);
+    assert!(
+        full.contains(&format!("{TEXT_LIMIT}/{TEXT_LIMIT}")),
+        "{full}"
+    );
+    // The end of the text, around the cursor, is what shows.
+    assert!(full.contains("MMMy"), "{full}");
+    h.key(Key::Ctrl('s'));
+    let sent = h.app.exercise().message(1).unwrap().text.clone().unwrap();
+    assert_eq!(sent.chars().count(), TEXT_LIMIT);
+    assert!(sent.ends_with("My"), "the z past the limit was typed");
 }

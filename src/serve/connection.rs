@@ -16,6 +16,7 @@ use tokio::sync::Notify;
 use super::Shared;
 use super::input::{Decoder, ESC_TIMEOUT};
 use crate::session::SeatInfo;
+use crate::tui::key::Typed;
 use crate::tui::seat::{Role, Seat, Shown};
 use crate::tui::ui;
 
@@ -400,12 +401,12 @@ impl russh::server::Handler for Connection {
         let Some(link) = self.seat.clone() else {
             return Ok(());
         };
-        let (keys, escape_pending) = {
+        let (typed, escape_pending) = {
             let mut state = link.lock();
-            let keys = state.decoder.feed(data);
-            (keys, state.decoder.escape_pending())
+            let typed = state.decoder.feed(data);
+            (typed, state.decoder.escape_pending())
         };
-        press(&self.shared, &link, keys);
+        press(&self.shared, &link, typed);
         if escape_pending {
             // A lone ESC is the escape key unless the rest of a sequence follows at once.
             let shared = Arc::clone(&self.shared);
@@ -436,17 +437,17 @@ impl russh::server::Handler for Connection {
     }
 }
 
-/// Keys from one seat: each goes through the session, then the seat redraws (even when only
-/// its own state changed, such as a cursor in a form).
-fn press(shared: &Shared, link: &SeatLink, keys: Vec<crate::tui::Key>) {
-    if keys.is_empty() {
+/// Keys and pastes from one seat: each goes through the session, then the seat redraws (even
+/// when only its own state changed, such as a cursor in a form).
+fn press(shared: &Shared, link: &SeatLink, typed: Vec<Typed>) {
+    if typed.is_empty() {
         return;
     }
     let wall = shared.wall();
     shared.with_session(|s| {
         let mut state = link.lock();
-        for key in keys {
-            state.seat.handle_key(s, key, wall);
+        for typed in typed {
+            state.seat.handle_typed(s, typed, wall);
         }
         s.seat_key(link.id);
     });

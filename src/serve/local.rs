@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use super::Shared;
 use crate::tui::seat::{Role, Seat, Shown};
-use crate::tui::{Input, STOP_SIGNALS, signal_name, spawn_inputs, ui};
+use crate::tui::{
+    Input, STOP_SIGNALS, init_terminal, restore_terminal, signal_name, spawn_inputs, ui,
+};
 
 /// How often the console looks for changes made by other seats.
 const POLL: Duration = Duration::from_millis(100);
@@ -31,9 +33,9 @@ pub fn run(shared: Arc<Shared>, address: SocketAddr, fingerprint: &str) -> Resul
     // Not SIGTSTP: a suspended server would stop serving every other seat.
     let (inputs, stop_watching) =
         spawn_inputs(&STOP_SIGNALS).map_err(|e| format!("cannot watch for signals: {e}"))?;
-    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut terminal = init_terminal().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let result = event_loop(&mut terminal, &shared, &mut seat, &inputs);
-    ratatui::restore();
+    restore_terminal();
     stop_watching.close();
     let closed = result.map_err(|e| format!("terminal: {e}"))?;
     if let Closed::Signal(signal) = closed {
@@ -71,6 +73,10 @@ fn event_loop(
             Ok(Input::Key(key)) => {
                 let wall = shared.wall();
                 shared.with_session(|s| seat.handle_key(s, key, wall));
+                redraw = true;
+            }
+            Ok(Input::Paste(text)) => {
+                shared.with_session(|s| seat.paste(s, &text));
                 redraw = true;
             }
             Ok(Input::Resize | Input::Suspend) => redraw = true,

@@ -100,6 +100,11 @@ impl App {
         self.seat.handle_key(&mut self.session, key, wall);
     }
 
+    /// Text pasted whole into the field that has the focus.
+    pub fn paste(&mut self, text: &str) {
+        self.seat.paste(&self.session, text);
+    }
+
     pub fn update(&mut self, action: Action) {
         self.seat.update(&mut self.session, action);
     }

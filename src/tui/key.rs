@@ -25,6 +25,17 @@ pub enum Key {
     F(u8),
 }
 
+/// What a person's input comes as: a key, or text pasted whole (bracketed paste), which goes into
+/// the field that has the focus as text and is never read as keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Typed {
+    Key(Key),
+    Paste(String),
+    /// A paste longer than a seat takes (`serve::input::MAX_PASTE`): nothing of it is kept, so
+    /// that none of it is typed as keys, and the seat says so.
+    OversizePaste,
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

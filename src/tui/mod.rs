@@ -9,6 +9,7 @@ mod briefing;
 mod console;
 mod dialogs;
 mod evaluation;
+pub mod field;
 pub mod forms;
 mod journal;
 pub mod key;
@@ -40,6 +41,8 @@ pub use keymap::Action;
 /// What comes to a terminal's event loop.
 pub(crate) enum Input {
     Key(Key),
+    /// Text pasted whole (bracketed paste).
+    Paste(String),
     Resize,
     /// A signal that ends the process: TERM, HUP, INT, QUIT.
     Stop(i32),
@@ -76,6 +79,7 @@ pub(crate) fn spawn_inputs(signals: &[i32]) -> std::io::Result<(Receiver<Input>,
                     Some(key) => Input::Key(key),
                     None => continue,
                 },
+                Ok(TermEvent::Paste(text)) => Input::Paste(text),
                 Ok(TermEvent::Resize(..)) => Input::Resize,
                 Ok(_) => continue,
                 Err(_) => break,
@@ -100,11 +104,38 @@ pub fn run_live(
 ) -> Result<bool, Box<dyn std::error::Error>> {
     let mut app = App::resumed(exercise, debrief, recorder, report_dir);
     app.session.log_events(history);
-    // Raw mode, the alternate screen, and a panic hook that restores the terminal first.
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = init_terminal()?;
     let result = event_loop(&mut terminal, &mut app);
-    ratatui::restore();
+    restore_terminal();
     result.map(|()| app.exercise().ended_at().is_some())
+}
+
+/// Raw mode, the alternate screen, bracketed paste (so that pasted text arrives whole, never as
+/// keys), and a panic hook that restores the terminal first.
+pub(crate) fn init_terminal() -> std::io::Result<ratatui::DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    let restore_first = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableBracketedPaste
+        );
+        restore_first(info);
+    }));
+    ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::event::EnableBracketedPaste
+    )?;
+    Ok(terminal)
+}
+
+/// Undoes `init_terminal`.
+pub(crate) fn restore_terminal() {
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::event::DisableBracketedPaste
+    );
+    ratatui::restore();
 }
 
 fn event_loop(
@@ -134,6 +165,10 @@ fn event_loop(
             }
             Some(Input::Key(key)) => {
                 app.handle_key(key, origin.elapsed());
+                true
+            }
+            Some(Input::Paste(text)) => {
+                app.paste(&text);
                 true
             }
             Some(Input::Resize) => true,
@@ -169,7 +204,7 @@ fn suspend(
 ) -> Result<(), Box<dyn std::error::Error>> {
     app.pause_for_suspend(wall);
     terminal.show_cursor()?;
-    ratatui::restore();
+    restore_terminal();
     signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
     // Continued. The terminal is taken again by hand: a new one would ask the terminal where
     // its cursor is, and the answer would go to the thread that reads keys.
@@ -177,6 +212,7 @@ fn suspend(
     ratatui::crossterm::execute!(
         std::io::stdout(),
         ratatui::crossterm::terminal::EnterAlternateScreen,
+        ratatui::crossterm::event::EnableBracketedPaste,
         ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
     )?;
     // `Terminal::clear` would ask for the cursor too: a blank frame makes the next draw whole.

@@ -16,7 +16,7 @@ use super::forms::rating::{RatingDone, RatingForm};
 use super::forms::release::{ReleaseDone, ReleasePicker};
 use super::forms::response::{ResponseDone, ResponseForm};
 use super::forms::summary::{SummaryDone, SummaryForm};
-use super::key::Key;
+use super::key::{Key, Typed};
 use super::keymap::{self, Action, Context};
 use crate::engine::Answers;
 use crate::report::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
@@ -283,6 +283,44 @@ impl Seat {
         if let Some(action) = keymap::lookup(self.context(session), key) {
             self.update(session, action);
         }
+    }
+
+    /// A person's input at wall time `wall`: a key, or pasted text.
+    pub fn handle_typed(&mut self, session: &mut Session, typed: Typed, wall: Duration) {
+        match typed {
+            Typed::Key(key) => self.handle_key(session, key, wall),
+            Typed::Paste(text) => self.paste(session, &text),
+            Typed::OversizePaste => {
+                self.flash = Some(format!(
+                    "Nothing was pasted: a paste may be at most {} KiB.",
+                    crate::serve::input::MAX_PASTE / 1024
+                ));
+            }
+        }
+    }
+
+    /// Pasted text goes whole into the text field that has the focus, never read as keys: where
+    /// no field takes it, the seat says so and nothing happens.
+    pub fn paste(&mut self, session: &Session, text: &str) {
+        let result = match &mut self.dialog {
+            _ if self.help || session.record_error().is_some() => {
+                Err(super::field::NO_FIELD_TO_PASTE_INTO.to_string())
+            }
+            Some(Dialog::Release(picker)) => picker.paste(text, session.exercise()),
+            Some(Dialog::Note(form)) => form.paste(text),
+            Some(Dialog::Message(form)) => form.paste(text),
+            Some(Dialog::Rating(form)) => form.paste(text),
+            Some(Dialog::Summary(form)) => form.paste(text),
+            Some(Dialog::Plan(form)) => form.paste(text),
+            Some(Dialog::Respond(dialog)) => match &mut dialog.stage {
+                Stage::Pick(picker) => picker.paste(text),
+                Stage::Form(form) => form.paste(text),
+            },
+            Some(Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats) | None => {
+                Err("Open a form to paste into it.".to_string())
+            }
+        };
+        self.flash = result.err();
     }
 
     /// Where keys are read now.

@@ -6,8 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{CursorMove, TextArea};
 
+use super::field::{TEXT_LIMIT, TextField};
 use super::keymap::{self, Action, Context};
 use super::text::clock;
 use super::text::short;
@@ -102,9 +103,11 @@ pub fn label_style(focused: bool) -> Style {
     }
 }
 
-/// A text area, its cursor shown only when it has the focus.
-pub fn text_area(frame: &mut Frame, area: Rect, text: &TextArea<'static>, focused: bool) {
-    let mut text = text.clone();
+/// A text field, its cursor shown only when it has the focus. Near its limit, its bottom right
+/// corner counts the characters against `TEXT_LIMIT`.
+pub fn text_area(frame: &mut Frame, area: Rect, field: &TextField, focused: bool) {
+    let count = field.chars();
+    let mut text = visible_part(field, area);
     if focused {
         text.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
         text.set_style(Style::new().bg(Color::Rgb(40, 40, 60)));
@@ -113,6 +116,48 @@ pub fn text_area(frame: &mut Frame, area: Rect, text: &TextArea<'static>, focuse
         text.set_style(Style::new().bg(Color::Rgb(30, 30, 30)));
     }
     frame.render_widget(&text, area);
+    if count * 10 >= TEXT_LIMIT * 9 {
+        let counter = format!(" {count}/{TEXT_LIMIT} ");
+        let style = if count >= TEXT_LIMIT {
+            Style::new().fg(Color::Black).bg(Color::Red)
+        } else {
+            Style::new().fg(Color::Black).bg(Color::Yellow)
+        };
+        let width = (counter.len() as u16).min(area.width);
+        let corner = Rect::new(
+            area.right() - width,
+            area.bottom().saturating_sub(1),
+            width,
+            1.min(area.height),
+        );
+        frame.render_widget(Span::styled(counter, style), corner);
+    }
+}
+
+/// What `area` can show of `field`, around its cursor, as a text area to draw: only that part,
+/// since the text area measures every character it holds, so that drawing costs the same
+/// however long the text is.
+fn visible_part(field: &TextField, area: Rect) -> TextArea<'static> {
+    let (height, width) = (
+        usize::from(area.height.max(1)),
+        usize::from(area.width.max(1)),
+    );
+    let lines = field.lines();
+    let (row, col) = field.cursor();
+    let top = (row + 1).saturating_sub(height);
+    let left = (col + 1).saturating_sub(width);
+    let shown: Vec<String> = lines[top..(top + height).min(lines.len())]
+        .iter()
+        .map(|line| line.chars().skip(left).take(width).collect())
+        .collect();
+    let mut part = TextArea::new(shown);
+    part.set_cursor_line_style(Style::default());
+    if !field.placeholder().is_empty() {
+        part.set_placeholder_text(field.placeholder());
+    }
+    // Both fit in u16: they are within the area.
+    part.move_cursor(CursorMove::Jump((row - top) as u16, (col - left) as u16));
+    part
 }
 
 /// The key bound to `action` in `context`, as shown on screen (`r`, `ctrl-s`): taken from the

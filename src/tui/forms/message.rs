@@ -6,11 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into};
 use crate::engine::{Command, Exercise};
 use crate::scenario::TeamIx;
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -29,7 +28,7 @@ pub struct MessageForm {
     /// The received messages it may answer, and the one chosen.
     received: Vec<u64>,
     in_reply_to: Option<u64>,
-    text: TextArea<'static>,
+    text: TextField,
     focus: Focus,
     error: Option<String>,
 }
@@ -52,7 +51,7 @@ impl MessageForm {
             to,
             received,
             in_reply_to,
-            text: text_area("What you want the other team to know"),
+            text: TextField::new("What you want the other team to know"),
             focus: Focus::Text,
             error: None,
         }
@@ -91,13 +90,13 @@ impl MessageForm {
                 };
                 self.in_reply_to = choices[(at + step) % choices.len()];
             }
-            Action::Left => type_into(&mut self.text, Key::Left),
-            Action::Right => type_into(&mut self.text, Key::Right),
-            Action::Newline => type_into(&mut self.text, Key::Enter),
-            Action::Input(key) if self.focus == Focus::Text => type_into(&mut self.text, key),
+            Action::Left => self.text.type_key(Key::Left),
+            Action::Right => self.text.type_key(Key::Right),
+            Action::Newline => self.text.type_key(Key::Enter),
+            Action::Input(key) if self.focus == Focus::Text => self.text.type_key(key),
             Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
             Action::Confirm | Action::Submit => {
-                let text = text_of(&self.text);
+                let text = self.text.text();
                 if text.trim().is_empty() {
                     self.error = Some("Write the message first.".into());
                     return None;
@@ -112,6 +111,14 @@ impl MessageForm {
             _ => {}
         }
         None
+    }
+
+    /// Pasted text, into the message when it has the focus.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        match self.focus {
+            Focus::Text => self.text.paste(text),
+            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
+        }
     }
 
     pub fn refused(&mut self, reason: String) {

@@ -6,11 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into};
 use crate::engine::{Command, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario, TeamIx};
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -27,7 +26,7 @@ pub struct NoteForm {
     kind: NoteKind,
     team: Option<TeamIx>,
     objective: Option<ObjectiveIx>,
-    text: TextArea<'static>,
+    text: TextField,
     focus: Focus,
     error: Option<String>,
 }
@@ -43,7 +42,7 @@ impl NoteForm {
             kind: NoteKind::Strength,
             team,
             objective,
-            text: text_area("What went well, or what to improve"),
+            text: TextField::new("What went well, or what to improve"),
             focus: Focus::Text,
             error: None,
         }
@@ -71,14 +70,14 @@ impl NoteForm {
                 let next = (position + step) % (count + 1);
                 self.objective = next.checked_sub(1).map(ObjectiveIx);
             }
-            Action::Left => type_into(&mut self.text, Key::Left),
-            Action::Right => type_into(&mut self.text, Key::Right),
-            Action::Newline => type_into(&mut self.text, Key::Enter),
-            Action::Input(key) if self.focus == Focus::Text => type_into(&mut self.text, key),
+            Action::Left => self.text.type_key(Key::Left),
+            Action::Right => self.text.type_key(Key::Right),
+            Action::Newline => self.text.type_key(Key::Enter),
+            Action::Input(key) if self.focus == Focus::Text => self.text.type_key(key),
             Action::Input(Key::Char(' ')) if self.focus == Focus::Kind => self.toggle_kind(),
             Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
             Action::Confirm | Action::Submit => {
-                let text = text_of(&self.text);
+                let text = self.text.text();
                 if text.trim().is_empty() {
                     self.error = Some("Write the observation first.".into());
                     return None;
@@ -93,6 +92,14 @@ impl NoteForm {
             _ => {}
         }
         None
+    }
+
+    /// Pasted text, into the observation when it has the focus.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        match self.focus {
+            Focus::Text => self.text.paste(text),
+            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
+        }
     }
 
     pub fn refused(&mut self, reason: String) {

@@ -5,15 +5,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
-use ratatui_textarea::TextArea;
 
-use super::{move_in, text_area, type_into_line};
+use super::move_in;
 use crate::scenario::{ActionIx, Scenario};
+use crate::tui::field::TextField;
 use crate::tui::keymap::Action;
 use crate::tui::widgets::{self, centred, filtered_list, popup};
 
 pub struct ActionPicker {
-    filter: TextArea<'static>,
+    filter: TextField,
     selected: usize,
 }
 
@@ -25,7 +25,7 @@ pub enum Picked {
 impl Default for ActionPicker {
     fn default() -> Self {
         ActionPicker {
-            filter: text_area("type to filter"),
+            filter: TextField::line("type to filter"),
             selected: 0,
         }
     }
@@ -36,6 +36,13 @@ impl ActionPicker {
         self.filter.lines().first().cloned().unwrap_or_default()
     }
 
+    /// Pasted text, into the filter.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        self.filter.paste(text)?;
+        self.selected = 0;
+        Ok(())
+    }
+
     /// `actions`: what the filter matches now, best first.
     pub fn update(&mut self, action: Action, actions: &[ActionIx]) -> Option<Picked> {
         match action {
@@ -44,7 +51,7 @@ impl ActionPicker {
             Action::Down => self.selected = move_in(self.selected, 1, actions.len()),
             Action::Input(key) => {
                 let before = self.filter();
-                type_into_line(&mut self.filter, key);
+                self.filter.type_key(key);
                 if self.filter() != before {
                     self.selected = 0;
                 }

@@ -7,12 +7,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into, type_into_line, typed_key};
+use super::typed_key;
 use crate::report::PlanItemReport;
 use crate::report::debrief::{CAPABILITY_ELEMENTS, PlanField, check_date};
 use crate::scenario::Scenario;
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
@@ -41,7 +41,7 @@ pub struct PlanForm {
     /// When adding: the objective and team chosen, as indices into the scenario (`None`: none).
     objective: Option<usize>,
     team: Option<usize>,
-    texts: Vec<TextArea<'static>>,
+    texts: Vec<TextField>,
     /// The values as the form opened, to write only what changed.
     before: Vec<String>,
     /// An index into `CAPABILITY_ELEMENTS`; `None`: not chosen.
@@ -146,11 +146,7 @@ impl PlanForm {
             }
             (Action::Left | Action::Right | Action::Newline | Action::Input(_), Focus::Text(n)) => {
                 let key = typed_key(action)?;
-                if n < 2 {
-                    type_into(&mut self.texts[n], key);
-                } else {
-                    type_into_line(&mut self.texts[n], key);
-                }
+                self.texts[n].type_key(key);
             }
             (Action::Confirm, _) if at + 1 < order.len() => self.focus = step(1),
             (Action::Confirm | Action::Submit, _) => return self.save(scenario),
@@ -162,14 +158,14 @@ impl PlanForm {
     fn save(&mut self, scenario: &Scenario) -> Option<PlanDone> {
         // The dates: the fifth and sixth text fields.
         for n in [4, 5] {
-            if let Err(message) = check_date(TEXTS[n], &text_of(&self.texts[n])) {
+            if let Err(message) = check_date(TEXTS[n], &self.texts[n].text()) {
                 self.error = Some(crate::session::capitalise(&message));
                 self.focus = Focus::Text(n);
                 return None;
             }
         }
-        let start = text_of(&self.texts[4]);
-        let completion = text_of(&self.texts[5]);
+        let start = self.texts[4].text();
+        let completion = self.texts[5].text();
         // ISO dates compare as text.
         if !start.trim().is_empty()
             && !completion.trim().is_empty()
@@ -183,7 +179,7 @@ impl PlanForm {
             self.focus = Focus::Text(5);
             return None;
         }
-        let issue = text_of(&self.texts[0]);
+        let issue = self.texts[0].text();
         if issue.trim().is_empty() {
             self.error = Some("Write the issue: what needs to improve.".into());
             self.focus = Focus::Text(0);
@@ -194,7 +190,7 @@ impl PlanForm {
             .enumerate()
             .filter(|(n, _)| self.item.is_some() || *n > 0)
             .filter_map(|(n, field)| {
-                let value = text_of(&self.texts[n]).trim().to_string();
+                let value = self.texts[n].text().trim().to_string();
                 (value != self.before[n].trim()).then_some((*field, value))
             })
             .collect();
@@ -217,6 +213,14 @@ impl PlanForm {
                 changes,
             },
         })
+    }
+
+    /// Pasted text, into the text field that has the focus.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        match self.focus {
+            Focus::Text(n) => self.texts[n].paste(text),
+            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
+        }
     }
 
     pub fn refused(&mut self, reason: String) {
@@ -332,7 +336,7 @@ impl PlanForm {
     }
 }
 
-fn filled(field: PlanField, value: &str) -> TextArea<'static> {
+fn filled(field: PlanField, value: &str) -> TextField {
     let placeholder = match field {
         PlanField::Issue => "What needs to improve, in plain words",
         PlanField::CorrectiveAction => "What will be done about it",
@@ -341,9 +345,12 @@ fn filled(field: PlanField, value: &str) -> TextArea<'static> {
         PlanField::Start | PlanField::Completion => "YYYY-MM-DD",
         PlanField::CapabilityElement => "",
     };
-    let mut area = text_area(placeholder);
-    area.insert_str(value);
-    area
+    // The issue and the corrective action take several lines; who and the dates, one.
+    let empty = match field {
+        PlanField::Issue | PlanField::CorrectiveAction => TextField::new(placeholder),
+        _ => TextField::line(placeholder),
+    };
+    empty.with_text(value)
 }
 
 /// `None`, 0, 1, … `count - 1`, around, one step left or right.

@@ -6,12 +6,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
-use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into, typed_key};
+use super::typed_key;
 use crate::report::RatingReport;
 use crate::report::debrief::Rated;
 use crate::report::evaluation::Rating;
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -30,8 +30,8 @@ pub struct RatingForm {
     team: Option<String>,
     suggested: Option<Rating>,
     rating: Rating,
-    reason: TextArea<'static>,
-    analysis: TextArea<'static>,
+    reason: TextField,
+    analysis: TextField,
     focus: Focus,
     error: Option<String>,
 }
@@ -44,14 +44,11 @@ pub enum RatingDone {
 impl RatingForm {
     /// Opens on the rating given last, else on the suggestion, with what was written before.
     pub fn new(row: &RatingReport) -> Self {
-        let mut reason = text_area("Why the rating differs from the suggestion");
-        let mut analysis = text_area("How the objective was performed: strengths, what to improve");
-        if let Some(text) = &row.reason {
-            reason.insert_str(text);
-        }
-        if let Some(text) = &row.analysis {
-            analysis.insert_str(text);
-        }
+        let reason = TextField::new("Why the rating differs from the suggestion")
+            .with_text(row.reason.as_deref().unwrap_or_default());
+        let analysis =
+            TextField::new("How the objective was performed: strengths, what to improve")
+                .with_text(row.analysis.as_deref().unwrap_or_default());
         RatingForm {
             objective: row.objective.clone(),
             team: row.team.clone(),
@@ -85,8 +82,8 @@ impl RatingForm {
             Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
                 let key = typed_key(action)?;
                 match self.focus {
-                    Focus::Reason => type_into(&mut self.reason, key),
-                    Focus::Analysis => type_into(&mut self.analysis, key),
+                    Focus::Reason => self.reason.type_key(key),
+                    Focus::Analysis => self.analysis.type_key(key),
                     Focus::Rating => {}
                 }
             }
@@ -98,7 +95,7 @@ impl RatingForm {
     }
 
     fn save(&mut self, by: &str) -> Option<RatingDone> {
-        let reason = text_of(&self.reason);
+        let reason = self.reason.text();
         if self.differs() && reason.trim().is_empty() {
             self.error = Some(format!(
                 "{} differs from the suggested {}: write the reason.",
@@ -108,7 +105,7 @@ impl RatingForm {
             self.focus = Focus::Reason;
             return None;
         }
-        let analysis = text_of(&self.analysis);
+        let analysis = self.analysis.text();
         let some = |text: String| Some(text).filter(|t| !t.trim().is_empty());
         Some(RatingDone::Save(Rated {
             objective: self.objective.clone(),
@@ -122,6 +119,15 @@ impl RatingForm {
 
     fn differs(&self) -> bool {
         self.suggested.is_some_and(|s| s != self.rating)
+    }
+
+    /// Pasted text, into the reason or the analysis, whichever has the focus.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        match self.focus {
+            Focus::Reason => self.reason.paste(text),
+            Focus::Analysis => self.analysis.paste(text),
+            Focus::Rating => Err(NO_FIELD_TO_PASTE_INTO.into()),
+        }
     }
 
     pub fn refused(&mut self, reason: String) {

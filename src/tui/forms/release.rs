@@ -6,17 +6,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui_textarea::TextArea;
 
-use super::{move_in, text_area, type_into_line};
+use super::move_in;
 use crate::engine::{Exercise, InjectState};
 use crate::scenario::InjectIx;
+use crate::tui::field::TextField;
 use crate::tui::keymap::Action;
 use crate::tui::text::{clock, state};
 use crate::tui::widgets::{self, centred, filtered_list, popup};
 
 pub struct ReleasePicker {
-    filter: TextArea<'static>,
+    filter: TextField,
     /// The highlighted inject.
     selected: InjectIx,
 }
@@ -29,7 +29,7 @@ pub enum ReleaseDone {
 impl ReleasePicker {
     pub fn new(selected: InjectIx) -> Self {
         ReleasePicker {
-            filter: text_area("type to filter by id or title"),
+            filter: TextField::line("type to filter by id or title"),
             selected,
         }
     }
@@ -55,6 +55,23 @@ impl ReleasePicker {
             .collect()
     }
 
+    /// Pasted text, into the filter.
+    pub fn paste(&mut self, text: &str, exercise: &Exercise) -> Result<(), String> {
+        self.filter.paste(text)?;
+        self.keep_a_match_selected(exercise);
+        Ok(())
+    }
+
+    /// The filter changed: the selection stays if it still matches, else moves to the first match.
+    fn keep_a_match_selected(&mut self, exercise: &Exercise) {
+        let matching = self.matching(exercise);
+        if !matching.contains(&self.selected)
+            && let Some(first) = matching.first()
+        {
+            self.selected = *first;
+        }
+    }
+
     pub fn update(&mut self, action: Action, exercise: &Exercise) -> Option<ReleaseDone> {
         let matching = self.matching(exercise);
         let at = matching.iter().position(|i| *i == self.selected);
@@ -68,13 +85,8 @@ impl ReleasePicker {
             Action::PageUp => -10,
             Action::PageDown => 10,
             Action::Input(key) => {
-                type_into_line(&mut self.filter, key);
-                let matching = self.matching(exercise);
-                if !matching.contains(&self.selected)
-                    && let Some(first) = matching.first()
-                {
-                    self.selected = *first;
-                }
+                self.filter.type_key(key);
+                self.keep_a_match_selected(exercise);
                 return None;
             }
             _ => return None,

@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
-use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into, typed_key};
+use super::typed_key;
 use crate::engine::{Answers, Exercise, Response, Source};
 use crate::scenario::{ActionIx, TeamIx};
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::text::short;
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -26,8 +26,8 @@ pub enum Focus {
 pub struct ResponseForm {
     team: TeamIx,
     action: ActionIx,
-    fields: Vec<TextArea<'static>>,
-    note: TextArea<'static>,
+    fields: Vec<TextField>,
+    note: TextField,
     /// The choices of what the response answers; `None`: the earliest due.
     answers: Vec<Option<Answers>>,
     answer: usize,
@@ -80,8 +80,8 @@ impl ResponseForm {
         ResponseForm {
             team,
             action,
-            fields: spec.fields.iter().map(|_| text_area("")).collect(),
-            note: text_area("optional"),
+            fields: spec.fields.iter().map(|_| TextField::new("")).collect(),
+            note: TextField::new("optional"),
             answers,
             answer,
             focus: if spec.fields.is_empty() {
@@ -111,7 +111,7 @@ impl ResponseForm {
         order[(at + step).rem_euclid(order.len() as isize) as usize]
     }
 
-    fn focused_text(&mut self) -> Option<&mut TextArea<'static>> {
+    fn focused_text(&mut self) -> Option<&mut TextField> {
         match self.focus {
             Focus::Field(i) => self.fields.get_mut(i),
             Focus::Note => Some(&mut self.note),
@@ -141,7 +141,7 @@ impl ResponseForm {
             Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
                 let key = typed_key(action)?;
                 if let Some(area) = self.focused_text() {
-                    type_into(area, key);
+                    area.type_key(key);
                     self.blank_confirmed = false;
                 }
             }
@@ -160,7 +160,7 @@ impl ResponseForm {
             .filter(|i| {
                 self.fields
                     .get(**i)
-                    .is_some_and(|f| text_of(f).trim().is_empty())
+                    .is_some_and(|f| f.text().trim().is_empty())
             })
             .map(|i| spec.fields[*i].as_str())
             .collect();
@@ -178,9 +178,9 @@ impl ResponseForm {
             .fields
             .iter()
             .zip(&self.fields)
-            .map(|(name, area)| (name.clone(), text_of(area)))
+            .map(|(name, area)| (name.clone(), area.text()))
             .collect();
-        let note = text_of(&self.note);
+        let note = self.note.text();
         Some(ResponseDone::Submit(Response {
             team: self.team,
             action: self.action,
@@ -188,6 +188,16 @@ impl ResponseForm {
             note: (!note.trim().is_empty()).then_some(note),
             answers: self.answers(),
         }))
+    }
+
+    /// Pasted text, into the field or note that has the focus.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        let area = self
+            .focused_text()
+            .ok_or_else(|| NO_FIELD_TO_PASTE_INTO.to_string())?;
+        area.paste(text)?;
+        self.blank_confirmed = false;
+        Ok(())
     }
 
     pub fn refused(&mut self, reason: String) {
@@ -231,7 +241,7 @@ impl ResponseForm {
         let n = self.fields.len();
         // A field shows everything typed (up to 6 lines), and two lines when it has the focus,
         // so there is room to see what comes next.
-        let height = |area: &TextArea<'static>, focused: bool| {
+        let height = |area: &TextField, focused: bool| {
             let lines = area.lines().len() as u16;
             if focused {
                 (lines + 1).clamp(2, 6)

@@ -6,15 +6,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use ratatui_textarea::TextArea;
 
-use super::{text_area, text_of, type_into};
+use crate::tui::field::TextField;
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, label_style, popup};
 
 pub struct SummaryForm {
-    text: TextArea<'static>,
+    text: TextField,
     error: Option<String>,
 }
 
@@ -25,22 +24,24 @@ pub enum SummaryDone {
 
 impl SummaryForm {
     pub fn new(written: Option<&str>) -> Self {
-        let mut text = text_area("What happened, how the teams did, what matters most");
-        if let Some(written) = written {
-            text.insert_str(written);
-        }
+        let text = TextField::new("What happened, how the teams did, what matters most")
+            .with_text(written.unwrap_or_default());
         SummaryForm { text, error: None }
     }
 
     pub fn update(&mut self, action: Action) -> Option<SummaryDone> {
         match action {
             Action::Back => return Some(SummaryDone::Cancel),
-            Action::Newline => type_into(&mut self.text, Key::Enter),
-            Action::Input(key) => type_into(&mut self.text, key),
-            Action::Submit => return Some(SummaryDone::Save(text_of(&self.text))),
+            Action::Newline => self.text.type_key(Key::Enter),
+            Action::Input(key) => self.text.type_key(key),
+            Action::Submit => return Some(SummaryDone::Save(self.text.text())),
             _ => {}
         }
         None
+    }
+
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        self.text.paste(text)
     }
 
     pub fn refused(&mut self, reason: String) {
