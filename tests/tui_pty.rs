@@ -138,3 +138,38 @@ fn ctrl_z_pauses_the_clock_until_continued() {
     app.send(b"y");
     app.wait_for_exit();
 }
+
+/// A terminal's bracketed paste reaches the field whole: a capital `M` and a line break in it
+/// are text, not a mouse report or Enter; ttx turns bracketed paste on and off with the screen.
+#[test]
+fn a_bracketed_paste_reaches_the_form_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("paste.jsonl");
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/phishing-example/scenario.ron"
+    );
+    let mut app = App::start(
+        &["run", scenario, "--journal", journal.to_str().unwrap()],
+        dir.path(),
+    );
+    app.wait_for("NOT STARTED");
+    assert!(app.bracketed_paste());
+    app.run_clock_on_first_team("Hundreds of staff");
+    app.send(b"m");
+    app.wait_for("What you want the other team to know");
+    app.send(b"\x1b[200~Ransomware on the file server,\r\nMonday backups intact\x1b[201~");
+    app.wait_for("Monday backups intact");
+    app.send(b"\x13"); // ctrl-s
+    app.wait_for("→ #1 to");
+    app.send(b"q");
+    app.wait_for("Quit while the exercise runs?");
+    app.send(b"y");
+    app.wait_for_exit();
+    assert!(!app.bracketed_paste() && app.terminal_restored());
+    let written = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        written.contains(r#"Ransomware on the file server,\nMonday backups intact"#),
+        "{written}"
+    );
+}

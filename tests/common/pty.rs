@@ -124,6 +124,15 @@ impl App {
         !parser.screen().alternate_screen() && !parser.screen().hide_cursor()
     }
 
+    /// Whether the terminal has bracketed paste on.
+    pub fn bracketed_paste(&self) -> bool {
+        self.parser
+            .lock()
+            .expect("the parser")
+            .screen()
+            .bracketed_paste()
+    }
+
     /// Kills the process without warning (SIGKILL), as a crash or a closed laptop would.
     pub fn kill(&mut self) {
         let pid = self.child.process_id().expect("a running process");
