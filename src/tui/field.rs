@@ -145,8 +145,7 @@ impl TextField {
         let length = text.chars().count();
         if length > room {
             return Err(format!(
-                "Nothing was pasted: the text has {length} characters and this field has room \
-                 for {room} more (it holds at most {TEXT_LIMIT})."
+                "Nothing was pasted: it has {length} characters; this field has room for {room} more."
             ));
         }
         self.insert(&text);
