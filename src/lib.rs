@@ -4,6 +4,7 @@ pub mod clock;
 pub mod debrief_cli;
 pub mod engine;
 pub mod files;
+pub mod host_key;
 pub mod journal;
 pub mod library;
 pub mod msel;

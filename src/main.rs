@@ -765,7 +765,7 @@ mod serve {
             roster: server.roster,
             host_key: server
                 .host_key
-                .unwrap_or_else(|| dir.join("ttx_host_ed25519")),
+                .unwrap_or_else(|| ttx::host_key::beside(journal)),
             headless: server.headless,
         };
         let ended = ttx::serve::serve(exercise, &history, debrief, Box::new(writer), dir, options)
