@@ -15,6 +15,7 @@ pub mod scenario;
 pub mod script;
 pub mod serve;
 pub mod session;
+pub mod signature;
 pub mod simulate;
 #[cfg(test)]
 mod testing;
