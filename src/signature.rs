@@ -140,6 +140,8 @@ pub fn check(journal: &[u8], signature: &[u8]) -> Verdict {
 
 /// Reads a journal and its signature and checks them.
 pub fn verdict_of(journal: &Path) -> Result<Verdict, ReadError> {
+    // The journal first: a journal that is not there is an error, not "not signed".
+    let bytes = read_bounded(journal, MAX_JOURNAL_BYTES)?;
     let signature = match read_bounded(&path_for(journal), MAX_SIGNATURE_BYTES) {
         Ok(signature) => signature,
         Err(ReadError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
@@ -152,7 +154,6 @@ pub fn verdict_of(journal: &Path) -> Result<Verdict, ReadError> {
         }
         Err(e) => return Err(e),
     };
-    let bytes = read_bounded(journal, MAX_JOURNAL_BYTES)?;
     Ok(check(&bytes, &signature))
 }
 
