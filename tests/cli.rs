@@ -441,7 +441,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn help_and_version_work_for_every_command() {
     ttx().arg("--version").assert().success();
-    for command in ["run", "resume", "report", "validate", "new"] {
+    for command in ["run", "resume", "report", "verify", "validate", "new"] {
         ttx().args([command, "--help"]).assert().success();
     }
 }
