@@ -82,8 +82,9 @@ pub enum DebriefCommand {
     },
 }
 
-/// Runs one debrief command; the error is the message for stderr.
-pub fn run(command: DebriefCommand) -> Result<(), String> {
+/// Runs one debrief command, signing the journal again with `host_key` (default: the one
+/// beside it) once the exercise has ended; the error is the message for stderr.
+pub fn run(command: DebriefCommand, host_key: Option<&Path>) -> Result<(), String> {
     let (journal, event) = match command {
         DebriefCommand::Show { journal } => return show(&journal),
         DebriefCommand::Rate {
@@ -139,11 +140,13 @@ pub fn run(command: DebriefCommand) -> Result<(), String> {
             (journal, DebriefEvent::PlanDropped(PlanDropped { item }))
         }
     };
-    record(&journal, event)
+    let key = host_key.map_or_else(|| crate::host_key::beside(&journal), Path::to_path_buf);
+    record(&journal, event, &key)
 }
 
-fn record(journal: &Path, event: DebriefEvent) -> Result<(), String> {
-    let (mut writer, loaded) = JournalWriter::resume(journal).map_err(|e| e.to_string())?;
+fn record(journal: &Path, event: DebriefEvent, key: &Path) -> Result<(), String> {
+    let (writer, loaded) = JournalWriter::resume(journal).map_err(|e| e.to_string())?;
+    let mut writer = writer.signing_with(crate::host_key::load_or_create(key)?);
     let mut debrief = loaded.debrief;
     debrief
         .record(&loaded.exercise, event, |event| {
@@ -151,7 +154,14 @@ fn record(journal: &Path, event: DebriefEvent) -> Result<(), String> {
                 .append_debrief(&loaded.exercise, event)
                 .map_err(|e| e.to_string())
         })
-        .map_err(|m| format!("{}: {m}", journal.display()))
+        .map_err(|m| format!("{}: {m}", journal.display()))?;
+    match writer.take_signing_failure() {
+        Some(why) => Err(format!(
+            "{}: the entry is recorded, but the journal is not signed: {why}",
+            journal.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 fn show(journal: &Path) -> Result<(), String> {

@@ -101,16 +101,22 @@
 //! one it wrote, with the length it left: a journal deleted, replaced, cut short or written by
 //! another program is an error, which stops the clock as a failed write does.
 //!
+//! Once the exercise has ended, a writer given a key (`signing_with`) signs the journal after
+//! every append: `JOURNAL.sig`, an OpenSSH signature of its bytes (see `signature`). A failure to
+//! sign is not a failure to write: the lines are recorded, the signature is removed rather than
+//! left to contradict them, and the caller is told (`take_signing_failure`).
+//!
 //! On resume, a cut-off last line is removed (only the bytes after the last `\n`, which were
 //! never part of the exercise), blank lines at the end are removed, and a last line that is
 //! complete but lost its `\n` gets one; the journal then reads cleanly again, and nothing
 //! before is rewritten.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use russh::keys::PrivateKey;
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -286,6 +292,10 @@ pub struct JournalWriter {
     torn: bool,
     /// Stamps each line with the wall-clock time (`None`: a scripted run on a virtual clock).
     wall_clock: Option<fn() -> OffsetDateTime>,
+    /// Signs the journal after every append once the exercise has ended.
+    signer: Option<PrivateKey>,
+    /// Why the last signing failed, until the caller takes it.
+    signing_failure: Option<String>,
     /// Test seam: the next write stops after this many bytes and fails, as on a full disk.
     #[cfg(test)]
     fail_after: Option<usize>,
@@ -309,7 +319,9 @@ impl JournalWriter {
                 dir: show(&dir),
             });
         }
+        // Read too: what is signed is read back through this handle (`seal`).
         let file = OpenOptions::new()
+            .read(true)
             .append(true)
             .create_new(true)
             .open(path)
@@ -342,6 +354,8 @@ impl JournalWriter {
             chain: Some(chain),
             torn: false,
             wall_clock: Some(OffsetDateTime::now_utc),
+            signer: None,
+            signing_failure: None,
             #[cfg(test)]
             fail_after: None,
         })
@@ -407,6 +421,8 @@ impl JournalWriter {
             chain,
             torn: false,
             wall_clock: Some(OffsetDateTime::now_utc),
+            signer: None,
+            signing_failure: None,
             #[cfg(test)]
             fail_after: None,
         };
@@ -433,6 +449,7 @@ impl JournalWriter {
             })
             .collect();
         self.write_records(&records)?;
+        self.seal(exercise);
         Ok(at)
     }
 
@@ -458,6 +475,7 @@ impl JournalWriter {
             kind: Kind::of_debrief(event.clone()),
         };
         self.write_records(&[record])?;
+        self.seal(exercise);
         Ok(at)
     }
 
@@ -475,6 +493,7 @@ impl JournalWriter {
             kind: Kind::Seat(event.clone()),
         };
         self.write_records(&[record])?;
+        self.seal(exercise);
         // The time as read back: whole seconds, as the line holds it.
         Ok(now.and_then(|now| parse_wall(&format_wall(now)).ok()))
     }
@@ -490,6 +509,57 @@ impl JournalWriter {
     pub fn with_wall_clock(mut self, now: fn() -> OffsetDateTime) -> Self {
         self.wall_clock = Some(now);
         self
+    }
+
+    /// Signs the journal with `key` after every append once the exercise has ended.
+    pub fn signing_with(mut self, key: PrivateKey) -> Self {
+        self.signer = Some(key);
+        self
+    }
+
+    /// Why the journal could not be signed after the last append that tried; once.
+    pub fn take_signing_failure(&mut self) -> Option<String> {
+        self.signing_failure.take()
+    }
+
+    /// Once the exercise has ended, signs the journal as it now stands. A failure leaves no
+    /// signature behind, since an earlier one would say the journal does not match, and is kept
+    /// for the caller: the lines themselves are recorded.
+    fn seal(&mut self, exercise: &Exercise) {
+        let Some(key) = &self.signer else {
+            return;
+        };
+        if exercise.ended_at().is_none() {
+            return;
+        }
+        let signed = self
+            .written()
+            .map_err(|e| format!("{}: cannot read it back to sign it: {e}", show(&self.path)))
+            .and_then(|bytes| crate::signature::write(&self.path, &bytes, key));
+        if let Err(mut why) = signed {
+            if let Err(e) = crate::signature::remove(&self.path) {
+                why.push_str(&format!(
+                    "; the earlier signature could not be removed: {e}"
+                ));
+            }
+            self.signing_failure = Some(why);
+        }
+    }
+
+    /// The journal's bytes as this writer left them, read through its own handle, so that what
+    /// is signed is what it wrote even if the name now points elsewhere.
+    fn written(&self) -> io::Result<Vec<u8>> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(0))?;
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        file.take(self.len).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 != self.len {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("it has {} bytes; ttx had written {}", bytes.len(), self.len),
+            ));
+        }
+        Ok(bytes)
     }
 
     fn write_records(&mut self, records: &[Record]) -> Result<(), JournalError> {
@@ -1555,6 +1625,69 @@ mod tests {
             role: (change != SeatChange::Refused).then(|| format!("team {user}")),
             address: "192.0.2.7:50022".into(),
         }
+    }
+
+    /// The journal is signed once the exercise has ended, and again after every line after the
+    /// end, so that the signature always covers the journal as it stands.
+    #[test]
+    fn an_ended_exercise_is_signed_after_every_line_and_not_before() {
+        use crate::signature::{Verdict, verdict_of};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("signed.jsonl");
+        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
+        let signed = Verdict::Signed(key.public_key().clone());
+        let (writer, mut exercise) = fresh(&path);
+        let mut writer = writer.signing_with(key);
+        play(&mut writer, &mut exercise, first_half());
+        assert_eq!(verdict_of(&path).unwrap(), Verdict::NotSigned);
+        play(&mut writer, &mut exercise, second_half());
+        assert!(exercise.ended_at().is_some());
+        assert_eq!(verdict_of(&path).unwrap(), signed);
+        let summary = DebriefEvent::Summary(Summary {
+            text: "Two teams, one wave.".into(),
+        });
+        writer.append_debrief(&exercise, &summary).unwrap();
+        assert_eq!(verdict_of(&path).unwrap(), signed);
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Left, 1, "soc"))
+            .unwrap();
+        assert_eq!(verdict_of(&path).unwrap(), signed);
+        assert_eq!(writer.take_signing_failure(), None);
+    }
+
+    /// Signing that fails is not a failed write: the line is recorded, the caller is told once,
+    /// and no signature of the journal's earlier state is left to say it does not match.
+    #[test]
+    fn a_journal_that_cannot_be_signed_is_recorded_and_keeps_no_stale_signature() {
+        use crate::signature::{Verdict, path_for, verdict_of};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("signed.jsonl");
+        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
+        let (writer, mut exercise) = fresh(&path);
+        let mut writer = writer.signing_with(key);
+        play(&mut writer, &mut exercise, whole_run());
+        assert!(matches!(verdict_of(&path).unwrap(), Verdict::Signed(_)));
+        // The signature's temporary name is taken by a directory: it cannot be written.
+        let mut temporary = path_for(&path).into_os_string();
+        temporary.push(".tmp");
+        std::fs::create_dir(&temporary).unwrap();
+        let summary = DebriefEvent::Summary(Summary {
+            text: "Two teams, one wave.".into(),
+        });
+        writer.append_debrief(&exercise, &summary).unwrap();
+        let why = writer.take_signing_failure().unwrap();
+        assert!(why.contains("signed.jsonl.sig: cannot write"), "{why}");
+        assert_eq!(writer.take_signing_failure(), None);
+        assert_eq!(verdict_of(&path).unwrap(), Verdict::NotSigned);
+        let loaded = read(&path).unwrap();
+        assert_eq!(
+            loaded.debrief.executive_summary.as_deref(),
+            Some("Two teams, one wave.")
+        );
+        // Once it can be written again, the next line signs the journal again.
+        std::fs::remove_dir(&temporary).unwrap();
+        writer.append_debrief(&exercise, &summary).unwrap();
+        assert!(matches!(verdict_of(&path).unwrap(), Verdict::Signed(_)));
     }
 
     /// Seat lines between the exercise's events come back in order with their times, change

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod debrief_cli;
 pub mod engine;
 pub mod files;
+pub mod host_key;
 pub mod journal;
 pub mod library;
 pub mod msel;
@@ -14,6 +15,7 @@ pub mod scenario;
 pub mod script;
 pub mod serve;
 pub mod session;
+pub mod signature;
 pub mod simulate;
 #[cfg(test)]
 mod testing;

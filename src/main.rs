@@ -86,6 +86,14 @@ enum Cmd {
         #[arg(long, requires = "output")]
         force: bool,
     },
+    /// Check a journal's signature (JOURNAL.sig) and print the fingerprint of the key that made it.
+    Verify {
+        /// The exercise's journal.
+        journal: PathBuf,
+        /// Require a signature by this key: an OpenSSH public key file, e.g. ttx_host_ed25519.pub.
+        #[arg(long, value_name = "PUBKEY_FILE")]
+        key: Option<PathBuf>,
+    },
     /// Check scenario files and print every error with its line.
     Validate {
         /// Scenario files (RON).
@@ -115,6 +123,10 @@ enum Cmd {
     /// The debrief at the console: rate objectives, write the executive summary, edit the
     /// improvement plan; each entry is added to the journal.
     Debrief {
+        /// The key that signs the journal again after the entry (default: ttx_host_ed25519
+        /// beside the journal), as `ttx serve --host-key` signed it.
+        #[arg(long, global = true, value_name = "FILE")]
+        host_key: Option<PathBuf>,
         #[command(subcommand)]
         command: ttx::debrief_cli::DebriefCommand,
     },
@@ -157,7 +169,8 @@ struct ServerArgs {
     /// Who may join as what (default: a join code per team, shown on the console).
     #[arg(long)]
     roster: Option<PathBuf>,
-    /// The server's host key, created the first time (default: beside the journal).
+    /// The server's host key, created the first time (default: ttx_host_ed25519 beside the
+    /// journal); it also signs the journal once the exercise has ended.
     #[arg(long)]
     host_key: Option<PathBuf>,
     /// No console here: print the address, fingerprint and codes, run until the exercise ends
@@ -235,8 +248,8 @@ fn main() -> ExitCode {
         Some(Cmd::Resume {
             journal,
             serve: false,
-            ..
-        }) => resume(&journal),
+            server,
+        }) => resume(&journal, server.host_key),
         Some(Cmd::Resume {
             journal,
             serve: true,
@@ -256,6 +269,7 @@ fn main() -> ExitCode {
             output,
             force,
         }) => report(&journal, format.into(), output.as_deref(), force),
+        Some(Cmd::Verify { journal, key }) => verify(&journal, key.as_deref()),
         Some(Cmd::Validate {
             scenarios,
             deny_warnings,
@@ -270,7 +284,9 @@ fn main() -> ExitCode {
             .map_err(|ttx::simulate::Failure(message)| Failure::Input(message)),
         Some(Cmd::Msel { command }) => ttx::msel::cli::run(command)
             .map_err(|message| message.map_or(Failure::Reported, Failure::Input)),
-        Some(Cmd::Debrief { command }) => ttx::debrief_cli::run(command).map_err(Failure::Input),
+        Some(Cmd::Debrief { host_key, command }) => {
+            ttx::debrief_cli::run(command, host_key.as_deref()).map_err(Failure::Input)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -387,7 +403,8 @@ fn play(
             settings,
         );
         // Headless play has no screen to keep in step: one write and one sync at the end.
-        let mut writer = JournalWriter::create(journal, &header)?.without_wall_clock();
+        let writer = JournalWriter::create(journal, &header)?.without_wall_clock();
+        let mut writer = signed_by(writer, &ttx::host_key::beside(journal))?;
         if let Err(error) = writer.append(&exercise, &events) {
             // Half a journal would look like an interrupted live exercise; the script can
             // always be played again.
@@ -401,8 +418,32 @@ fn play(
                  the disk has room"
             )));
         }
+        if let Some(why) = writer.take_signing_failure() {
+            // The run and its journal stand: the report is written, and the exit code says
+            // what is missing.
+            write_report(&Report::of(&exercise), &scenario, format, report)?;
+            return Err(Failure::App(format!(
+                "the exercise is recorded in {}, but not signed: {why}",
+                journal.display()
+            )));
+        }
     }
     write_report(&Report::of(&exercise), &scenario, format, report)
+}
+
+/// Gives a journal just created the key that signs it once the exercise has ended, loaded (or
+/// created) now so that a key that cannot be had stops the exercise before it starts. The
+/// journal holds nothing of the exercise yet: none is left behind then.
+fn signed_by(writer: JournalWriter, key: &Path) -> Result<JournalWriter, Failure> {
+    match ttx::host_key::load_or_create(key) {
+        Ok(key) => Ok(writer.signing_with(key)),
+        Err(message) => {
+            let journal = writer.path().to_path_buf();
+            drop(writer);
+            let _ = fs::remove_file(&journal);
+            Err(Failure::Input(message))
+        }
+    }
 }
 
 fn write_report(
@@ -442,12 +483,67 @@ fn report(
             journal.display()
         );
     }
+    let signature = ttx::signature::verdict_of(journal)?;
     write_report(
-        &Report::evaluated(&loaded.exercise, &loaded.debrief),
+        &Report::evaluated(&loaded.exercise, &loaded.debrief)
+            .with_signature(signature.for_report()),
         &loaded.scenario,
         format,
         output,
     )
+}
+
+/// `ttx verify`: ok (exit 0) with the signing key's fingerprint, for a person to compare with
+/// the one they expect; a journal not signed, a signature that does not match, or one by
+/// another key than `--key` is a bad input (exit 1).
+fn verify(journal: &Path, key: Option<&Path>) -> Result<(), Failure> {
+    use ttx::signature::{Verdict, fingerprint, path_for, verdict_of};
+    let required = key
+        .map(|path| {
+            let text = ttx::files::read_text(path, MAX_INPUT_BYTES)?;
+            russh::keys::PublicKey::from_openssh(text.trim())
+                .map(|key| (path, key))
+                .map_err(|e| {
+                    Failure::Input(format!(
+                        "{}: not an OpenSSH public key (such as ttx_host_ed25519.pub): {e}",
+                        path.display()
+                    ))
+                })
+        })
+        .transpose()?;
+    match verdict_of(journal)? {
+        Verdict::Signed(signer) => {
+            let signed_by = fingerprint(&signer);
+            match required {
+                Some((path, required)) if required.key_data() != signer.key_data() => {
+                    Err(Failure::Input(format!(
+                        "{}: signed by {signed_by}, not by the key in {} ({})",
+                        journal.display(),
+                        path.display(),
+                        fingerprint(&required)
+                    )))
+                }
+                Some((path, _)) => print(&format!(
+                    "ok: {} signed by {signed_by}, the key in {}\n",
+                    journal.display(),
+                    path.display()
+                )),
+                None => print(&format!(
+                    "ok: {} signed by {signed_by}\n",
+                    journal.display()
+                )),
+            }
+        }
+        Verdict::NotSigned => Err(Failure::Input(format!(
+            "{}: not signed (there is no {})",
+            journal.display(),
+            path_for(journal).display()
+        ))),
+        Verdict::DoesNotMatch(why) => Err(Failure::Input(format!(
+            "{}: signature does not match: {why}",
+            journal.display()
+        ))),
+    }
 }
 
 fn validate(paths: &[PathBuf], deny_warnings: bool) -> Result<(), Failure> {
@@ -530,7 +626,8 @@ fn live(
     seed: Option<u64>,
     journal: Option<PathBuf>,
 ) -> Result<(), Failure> {
-    let (exercise, writer, journal) = begin(scenario_path, source, speed, seed, journal, true)?;
+    let (exercise, writer, journal) =
+        begin(scenario_path, source, speed, seed, journal, None, true)?;
     let started = Reopened {
         exercise,
         history: Vec::new(),
@@ -540,14 +637,16 @@ fn live(
     open_app(started, &journal)
 }
 
-/// A new exercise and its journal; `on_terminal`: it will be drawn on this terminal, so there
-/// must be one (a headless server has none).
+/// A new exercise and its journal, signed once it ends with `host_key` (default: the one beside
+/// the journal); `on_terminal`: it will be drawn on this terminal, so there must be one (a
+/// headless server has none).
 fn begin(
     scenario_path: &Path,
     source: String,
     speed: Option<f64>,
     seed: Option<u64>,
     journal: Option<PathBuf>,
+    host_key: Option<PathBuf>,
     on_terminal: bool,
 ) -> Result<(Exercise, JournalWriter, PathBuf), Failure> {
     let scenario = Arc::new(scenario_from(scenario_path, &source)?);
@@ -578,6 +677,8 @@ fn begin(
         }
     };
     let journal = writer.path().to_path_buf();
+    let key = host_key.unwrap_or_else(|| ttx::host_key::beside(&journal));
+    let writer = signed_by(writer, &key)?;
     let exercise = Exercise::new(scenario, settings);
     Ok((exercise, writer, journal))
 }
@@ -595,8 +696,8 @@ fn require_terminal() -> Result<(), Failure> {
     }
 }
 
-fn resume(journal: &Path) -> Result<(), Failure> {
-    let reopened = reopen(journal, true, true)?;
+fn resume(journal: &Path, host_key: Option<PathBuf>) -> Result<(), Failure> {
+    let reopened = reopen(journal, host_key, true, true)?;
     open_app(reopened, journal)
 }
 
@@ -609,10 +710,16 @@ struct Reopened {
     writer: JournalWriter,
 }
 
-/// Reads a journal back to go on with it; `on_terminal` as for `begin`.
-fn reopen(journal: &Path, on_terminal: bool, ended_too: bool) -> Result<Reopened, Failure> {
+/// Reads a journal back to go on with it, signing it with `host_key` (default: the one beside
+/// it) once it has ended; `on_terminal` as for `begin`.
+fn reopen(
+    journal: &Path,
+    host_key: Option<PathBuf>,
+    on_terminal: bool,
+    ended_too: bool,
+) -> Result<Reopened, Failure> {
     // Read under the writer's lock, so no other ttx can write between reading and appending.
-    let (mut writer, loaded) = JournalWriter::resume(journal)?;
+    let (writer, loaded) = JournalWriter::resume(journal)?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }
@@ -628,6 +735,9 @@ fn reopen(journal: &Path, on_terminal: bool, ended_too: bool) -> Result<Reopened
     if on_terminal {
         require_terminal()?;
     }
+    let key = host_key.unwrap_or_else(|| ttx::host_key::beside(journal));
+    let mut writer =
+        writer.signing_with(ttx::host_key::load_or_create(&key).map_err(Failure::Input)?);
     let (mut exercise, mut history) = (loaded.exercise, loaded.events);
     if loaded.interrupted {
         // A crash between the lines of one command left it half recorded: finish it first.
@@ -731,7 +841,15 @@ mod serve {
             None => (PathBuf::from(BUILT_IN_NAME), BUILT_IN.to_string()),
         };
         let on_terminal = !server.headless;
-        let (exercise, writer, journal) = begin(&path, source, speed, seed, journal, on_terminal)?;
+        let (exercise, writer, journal) = begin(
+            &path,
+            source,
+            speed,
+            seed,
+            journal,
+            server.host_key.clone(),
+            on_terminal,
+        )?;
         let started = Reopened {
             exercise,
             history: Vec::new(),
@@ -742,7 +860,7 @@ mod serve {
     }
 
     pub fn resume(journal: &Path, server: ServerArgs) -> Result<(), Failure> {
-        let reopened = reopen(journal, !server.headless, false)?;
+        let reopened = reopen(journal, server.host_key.clone(), !server.headless, false)?;
         run(reopened, journal, server)
     }
 
@@ -765,7 +883,7 @@ mod serve {
             roster: server.roster,
             host_key: server
                 .host_key
-                .unwrap_or_else(|| dir.join("ttx_host_ed25519")),
+                .unwrap_or_else(|| ttx::host_key::beside(journal)),
             headless: server.headless,
         };
         let ended = ttx::serve::serve(exercise, &history, debrief, Box::new(writer), dir, options)

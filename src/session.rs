@@ -49,6 +49,11 @@ pub trait Recorder: Send + Sync {
     ) -> Result<Option<OffsetDateTime>, String>;
     /// Where the record is, for the screen (e.g. the journal's path).
     fn location(&self) -> String;
+    /// The journal file, where the record is one: its signature goes into the report.
+    fn journal(&self) -> Option<&Path>;
+    /// Why the record, though written, could not be signed the last time it tried (an ended
+    /// exercise's journal is signed after every line); once.
+    fn take_signing_failure(&mut self) -> Option<String>;
 }
 
 /// A connected remote seat, as the facilitator's seats panel lists it.
@@ -368,10 +373,22 @@ impl Session {
         // The log shows what the journal holds: only now that it holds these.
         self.log_events(&events);
         self.note_dates(&events, wall);
+        self.note_signing();
         if self.exercise.ended_at().is_some() {
             self.clock.pause(self.wall);
         }
         Ok(())
+    }
+
+    /// Says on the log why the journal could not be signed: the exercise is recorded, but
+    /// `ttx verify` and the report will say the journal is not signed.
+    fn note_signing(&mut self) {
+        if let Some(why) = self.recorder.take_signing_failure() {
+            self.log.push((
+                self.exercise.now(),
+                format!("the journal is recorded but not signed: {why}"),
+            ));
+        }
     }
 
     /// The report's dates are the journal's: the wall-clock stamps of the start and the end.
@@ -394,6 +411,7 @@ impl Session {
                 self.record_error = None;
                 self.log_events(&events);
                 self.note_dates(&events, wall);
+                self.note_signing();
                 // The command that failed to record has now happened: the clock takes its
                 // speed and time (a speed change, a jump), paused.
                 self.clock.set_speed(self.wall, self.exercise.speed());
@@ -516,6 +534,7 @@ impl Session {
             .map_err(|m| capitalise(&m))?;
         self.version += 1;
         self.log.push((self.exercise.now(), said.clone()));
+        self.note_signing();
         Ok(format!("{}.", capitalise(&said)))
     }
 
@@ -631,11 +650,14 @@ impl Session {
             return;
         }
         match self.recorder.record_seat(&self.exercise, &event) {
-            Ok(at_wall) => self.debrief.seats.push(SeatRecord {
-                at_s: self.exercise.now(),
-                at_wall,
-                event,
-            }),
+            Ok(at_wall) => {
+                self.debrief.seats.push(SeatRecord {
+                    at_s: self.exercise.now(),
+                    at_wall,
+                    event,
+                });
+                self.note_signing();
+            }
             Err(error) => self.note_seat(format!("not recorded in the journal: {error}")),
         }
     }
@@ -888,10 +910,16 @@ impl Session {
 
     // ---- the report ----
 
-    /// Writes the report, with the debrief so far, as JSON, Markdown and HTML beside the
-    /// journal's name: what `ttx report JOURNAL` gives. The paths written.
+    /// Writes the report, with the debrief so far and the journal's signature, as JSON,
+    /// Markdown and HTML beside the journal's name: what `ttx report JOURNAL` gives. The paths
+    /// written.
     pub fn export(&self) -> Result<Vec<PathBuf>, String> {
-        let report = self.report();
+        let mut report = self.report();
+        if let Some(journal) = self.recorder.journal() {
+            let signature = crate::signature::verdict_of(journal)
+                .map_err(|e| format!("Could not check the journal's signature: {e}"))?;
+            report = report.with_signature(signature.for_report());
+        }
         let scenario = self.exercise.scenario();
         // Named after the journal, so that each exercise keeps its own report.
         let stem = std::path::Path::new(&self.journal_location)

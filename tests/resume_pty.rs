@@ -154,6 +154,11 @@ fn a_killed_run_resumes_with_nothing_lost() {
         assert!(resumed[key].is_string(), "the live run records {key}");
         resumed[key] = Value::Null;
     }
+    // The live run signed its journal when it ended, with the key beside it; the scripted
+    // replay's own report has no journal to be signed.
+    let signature = resumed.as_object_mut().unwrap().remove("signature");
+    assert_eq!(signature.unwrap()["status"], "signed");
+    assert!(dir.path().join("ttx_host_ed25519.pub").exists());
     assert_eq!(resumed, uninterrupted);
     assert_eq!(resumed["teams"][0]["expectations"][0]["status"], "met");
 }
@@ -182,6 +187,7 @@ fn an_ended_exercise_resumes_on_the_after_action_screen() {
     assert_eq!(before["ratings"][0]["rating"], Value::Null);
     let suggested = before["ratings"][0]["suggested"].clone();
     assert!(suggested.is_string(), "{before}");
+    let signed_before = fs::read(dir.path().join("ended.jsonl.sig")).unwrap();
 
     let mut app = App::start(&["resume", journal.to_str().unwrap()], dir.path());
     app.wait_for("After-action");
@@ -194,4 +200,11 @@ fn an_ended_exercise_resumes_on_the_after_action_screen() {
     let after: Value = serde_json::from_slice(&ttx(&["report"], &journal).stdout).unwrap();
     assert_eq!(after["ratings"][0]["rating"], suggested);
     assert_eq!(after["ratings"][0]["by"], "facilitator");
+    // The rating signed the journal again, with the same key.
+    assert_eq!(after["signature"], before["signature"]);
+    assert_eq!(after["signature"]["status"], "signed");
+    assert_ne!(
+        fs::read(dir.path().join("ended.jsonl.sig")).unwrap(),
+        signed_before
+    );
 }

@@ -1,8 +1,8 @@
 //! `ttx serve` driven by the real OpenSSH client, each client in its own pseudo-terminal: two
 //! teams and the facilitator at once, what each team's bytes hold and do not hold, the hotline
 //! between teams, two seats of one team, refused logins and commands, and a crash followed by
-//! `ttx resume --serve`; the seat lines of the journal and the report; the facilitator's
-//! console stopped by a signal.
+//! `ttx resume --serve`; the seat lines of the journal and the report; the journal signed with
+//! the host key when the exercise ends; the facilitator's console stopped by a signal.
 //!
 //! Skipped (with a message) only when `ssh` or `ssh-keygen` is not installed; CI installs them.
 
@@ -467,6 +467,67 @@ fn after_a_crash_resume_serve_brings_every_team_back() {
     let cert = setup.join("cert", "cert", &address);
     cert.wait_for("#1 from soc");
     assert!(!cert.received().contains(SOC_SECRET));
+}
+
+/// When a served exercise ends, its journal is signed with the host key the seats' `ssh` was
+/// shown: OpenSSH checks the signature against the key it scanned from the server.
+#[test]
+fn a_served_exercise_is_signed_with_the_host_key_when_it_ends() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (mut server, address) = setup.serve(false);
+    let (host, port) = address.rsplit_once(':').expect("host:port");
+    let scanned = Command::new("ssh-keyscan")
+        .args(["-t", "ed25519", "-p", port, host])
+        .output()
+        .expect("ssh-keyscan runs");
+    let scanned = String::from_utf8_lossy(&scanned.stdout);
+    // `[127.0.0.1]:PORT ssh-ed25519 AAAA…`: the key without the host is an allowed signer.
+    let key = scanned
+        .lines()
+        .find(|line| !line.starts_with('#'))
+        .and_then(|line| line.split_once(' '))
+        .map(|(_, key)| key.to_string())
+        .unwrap_or_else(|| panic!("ssh-keyscan found no key: {scanned}"));
+    std::fs::write(setup.path("allowed_signers"), format!("ttx {key}\n")).expect("written");
+
+    let mut facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    facilitator.send(b" ");
+    facilitator.wait_for("RUNNING");
+    facilitator.send(b"E");
+    facilitator.wait_for("End the exercise");
+    facilitator.send(b"y");
+    // Headless, the server stops once the exercise has ended.
+    let start = Instant::now();
+    while server
+        .child
+        .try_wait()
+        .expect("the server's status")
+        .is_none()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the server did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let journal = std::fs::File::open(setup.path("j.jsonl")).expect("the journal");
+    let verified = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f", "allowed_signers", "-I", "ttx"])
+        .args(["-n", "ttx-journal", "-s", "j.jsonl.sig"])
+        .current_dir(setup.path(""))
+        .stdin(journal)
+        .output()
+        .expect("ssh-keygen runs");
+    assert!(
+        verified.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
 }
 
 /// The journal's seat lines, as (change, user) in order.

@@ -272,7 +272,10 @@ fn the_export_equals_the_report_of_the_journal() {
     let scenario = phishing();
     let settings = Settings::of(&scenario);
     let header = Header::new("scenario.ron", source, &scenario, settings);
-    let writer = JournalWriter::create(&path, &header).unwrap();
+    let key = ttx::host_key::load_or_create(&dir.path().join("key")).unwrap();
+    let writer = JournalWriter::create(&path, &header)
+        .unwrap()
+        .signing_with(key);
     let mut app = App::new(
         exercise(phishing()),
         Box::new(writer),
@@ -315,6 +318,11 @@ fn the_export_equals_the_report_of_the_journal() {
     // The observation keeps the objective it was given for.
     assert_eq!(later.notes.len(), 1);
     assert!(later.notes[0].objective.is_some(), "{:?}", later.notes);
+    // As `ttx report` gives it: with the journal's signature, made when the exercise ended
+    // and again after each debrief entry.
+    let signature = ttx::signature::verdict_of(&path).unwrap().for_report();
+    assert_eq!(signature.status, "signed");
+    let later = later.with_signature(signature);
     for (format, ext) in [
         (Format::Json, "json"),
         (Format::Markdown, "md"),
@@ -404,4 +412,47 @@ fn an_evaluator_rates_under_its_name_and_the_last_rating_is_final() {
     }
     assert!(!seen.contains(&View::Report), "{seen:?}");
     assert!(seen.contains(&View::Evaluation), "{seen:?}");
+}
+
+/// A journal that cannot be signed when the exercise ends is still the exercise's record: the
+/// console's log says it is not signed, and `ttx report` will say so too.
+#[test]
+fn a_journal_that_cannot_be_signed_says_so_on_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("phishing.jsonl");
+    let source = include_str!("fixtures/phishing-example/scenario.ron");
+    let scenario = phishing();
+    let header = Header::new("scenario.ron", source, &scenario, Settings::of(&scenario));
+    let key = ttx::host_key::load_or_create(&dir.path().join("key")).unwrap();
+    let writer = JournalWriter::create(&path, &header)
+        .unwrap()
+        .signing_with(key);
+    // The signature's temporary name is taken by a directory: it cannot be written.
+    std::fs::create_dir(dir.path().join("phishing.jsonl.sig.tmp")).unwrap();
+    let mut app = App::new(
+        exercise(phishing()),
+        Box::new(writer),
+        dir.path().to_path_buf(),
+    );
+    let wall = Duration::ZERO;
+    app.handle_key(Key::Char(' '), wall);
+    app.handle_key(Key::Char('E'), wall);
+    app.handle_key(Key::Char('y'), wall);
+    assert!(app.session.exercise().ended_at().is_some());
+    let said = app
+        .session
+        .log()
+        .iter()
+        .find(|(_, line)| line.starts_with("the journal is recorded but not signed: "))
+        .unwrap_or_else(|| panic!("{:?}", app.session.log()));
+    assert!(
+        said.1.contains("phishing.jsonl.sig: cannot write"),
+        "{said:?}"
+    );
+    let loaded = read_journal(&path).unwrap();
+    assert!(loaded.exercise.ended_at().is_some());
+    assert_eq!(
+        ttx::signature::verdict_of(&path).unwrap(),
+        ttx::signature::Verdict::NotSigned
+    );
 }

@@ -71,6 +71,9 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         "<header class=\"cover\">\n<h1>{title}</h1>\n<p>{}</p>",
         escape(&aar.dates)
     );
+    if let Some(signature) = &aar.signature {
+        let _ = writeln!(out, "<p class=\"signature\">{}</p>", escape(signature));
+    }
     if aar.draft {
         out.push_str("<p class=\"draft\">Draft: not every objective has been rated yet.</p>\n");
     }

@@ -14,6 +14,9 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     }
     let _ = writeln!(out, "# After-Action Report: {}\n", text(&aar.title));
     let _ = writeln!(out, "{}\n", text(&aar.dates));
+    if let Some(signature) = &aar.signature {
+        let _ = writeln!(out, "{}\n", text(signature));
+    }
     if aar.draft {
         out.push_str("**Draft:** not every objective has been rated yet.\n\n");
     }
@@ -180,6 +183,43 @@ mod tests {
         let markdown = to_markdown(&Report::of(&exercise), exercise.scenario());
         assert!(markdown.contains("| Outcome | Interrupted: the exercise did not end"));
         assert!(markdown.contains("| open |"), "{markdown}");
+    }
+
+    #[test]
+    fn the_cover_says_whether_the_journal_is_signed() {
+        use crate::report::SignatureReport;
+        let exercise = played();
+        let plain = to_markdown(&Report::of(&exercise), exercise.scenario());
+        // A report made without a journal says nothing of a signature.
+        assert!(!plain.contains("signed"), "{plain}");
+        for (signature, line) in [
+            (
+                SignatureReport::signed("SHA256:abc".into()),
+                "Journal signed by SHA256:abc.",
+            ),
+            (SignatureReport::not_signed(), "Journal not signed."),
+            (
+                SignatureReport::does_not_match(),
+                "Journal signature does not match: the journal is not what was signed.",
+            ),
+        ] {
+            let report = Report::of(&exercise).with_signature(signature.clone());
+            let markdown = to_markdown(&report, exercise.scenario());
+            let cover = markdown.split("## Exercise Overview").next().unwrap();
+            assert!(cover.contains(&format!("\n{line}\n")), "{cover}");
+            let html = crate::report::to_html(&report, exercise.scenario());
+            let cover = html.split("</header>").next().unwrap();
+            assert!(
+                cover.contains(&format!("<p class=\"signature\">{line}</p>\n")),
+                "{cover}"
+            );
+            let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+            assert_eq!(json["signature"]["status"], signature.status);
+            assert_eq!(
+                json["signature"]["fingerprint"],
+                serde_json::json!(signature.fingerprint)
+            );
+        }
     }
 
     #[test]

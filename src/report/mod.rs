@@ -48,6 +48,42 @@ pub struct Report {
     /// SSH, so a report of `ttx run` keeps its keys.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub seats: Vec<seats::SeatReport>,
+    /// The journal's signature as the command that read the journal found it; absent from a
+    /// report made without a journal file (a headless run's own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureReport>,
+}
+
+/// Whether the journal is signed (`JOURNAL.sig`), and by which key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignatureReport {
+    /// `signed`, `not_signed` or `does_not_match`.
+    pub status: &'static str,
+    /// The signing key's SHA-256 fingerprint as `ssh` prints it (`SHA256:…`); only when signed.
+    pub fingerprint: Option<String>,
+}
+
+impl SignatureReport {
+    pub fn signed(fingerprint: String) -> Self {
+        SignatureReport {
+            status: "signed",
+            fingerprint: Some(fingerprint),
+        }
+    }
+
+    pub fn not_signed() -> Self {
+        SignatureReport {
+            status: "not_signed",
+            fingerprint: None,
+        }
+    }
+
+    pub fn does_not_match() -> Self {
+        SignatureReport {
+            status: "does_not_match",
+            fingerprint: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -368,7 +404,14 @@ impl Report {
             started_wall: debrief.started_wall.map(format_wall),
             ended_wall: debrief.ended_wall.map(format_wall),
             seats: seats::attendance(&debrief.seats),
+            signature: None,
         }
+    }
+
+    /// The report with the journal's signature, as the caller found it beside the journal.
+    pub fn with_signature(mut self, signature: SignatureReport) -> Report {
+        self.signature = Some(signature);
+        self
     }
 
     /// A draft: some objective is not rated yet.

@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 use crate::report::debrief::parse_wall;
 use crate::report::evaluation::Rating;
 use crate::report::{
-    ExpectationReport, MessageReport, RatingReport, Report, ResponseReport, TeamReport,
+    ExpectationReport, MessageReport, RatingReport, Report, ResponseReport, SignatureReport,
+    TeamReport,
 };
 use crate::scenario::{Scenario, Secs, format_secs};
 
@@ -54,6 +55,8 @@ pub(super) struct Aar {
     pub draft: bool,
     /// The cover's dates line.
     pub dates: String,
+    /// The cover's line on the journal's signature, when the report was made from a journal.
+    pub signature: Option<String>,
     pub overview: Table,
     pub executive_summary: Option<String>,
     pub top_strengths: Vec<String>,
@@ -411,6 +414,7 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
         handling: info.handling.clone(),
         draft: report.is_draft(),
         dates,
+        signature: report.signature.as_ref().map(signature),
         overview: Table {
             head: head(&["", ""]),
             rows: overview,
@@ -489,6 +493,14 @@ fn dates(report: &Report) -> String {
     match scenario_time {
         Some(t) => format!("{wall_text}; {t}"),
         None => wall_text,
+    }
+}
+
+fn signature(signature: &SignatureReport) -> String {
+    match (signature.status, &signature.fingerprint) {
+        ("signed", Some(fingerprint)) => format!("Journal signed by {fingerprint}."),
+        ("not_signed", _) => "Journal not signed.".into(),
+        _ => "Journal signature does not match: the journal is not what was signed.".into(),
     }
 }
 

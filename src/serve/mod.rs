@@ -14,7 +14,6 @@
 //! collapse into one, so it gets the latest screen, never a queue.
 
 mod connection;
-mod hostkey;
 pub mod input;
 mod local;
 pub mod roster;
@@ -131,7 +130,7 @@ pub fn serve(
     report_dir: PathBuf,
     options: Options,
 ) -> Result<bool, String> {
-    let key = hostkey::load_or_create(&options.host_key)?;
+    let key = crate::host_key::load_or_create(&options.host_key)?;
     let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
     let scenario = Arc::clone(exercise.scenario());
     let roster = match &options.roster {

@@ -38,4 +38,12 @@ impl Recorder for JournalWriter {
     fn location(&self) -> String {
         self.path().display().to_string()
     }
+
+    fn journal(&self) -> Option<&std::path::Path> {
+        Some(self.path())
+    }
+
+    fn take_signing_failure(&mut self) -> Option<String> {
+        JournalWriter::take_signing_failure(self)
+    }
 }

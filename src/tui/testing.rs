@@ -73,6 +73,14 @@ impl Recorder for MemoryRecorder {
     fn location(&self) -> String {
         "exercises/test.jsonl".into()
     }
+
+    fn journal(&self) -> Option<&std::path::Path> {
+        None
+    }
+
+    fn take_signing_failure(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// The spec's worked example (`tests/fixtures/phishing-example/scenario.ron`).
