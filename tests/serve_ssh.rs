@@ -7,6 +7,7 @@
 //! Skipped (with a message) only when `ssh` or `ssh-keygen` is not installed; CI installs them.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -53,6 +54,17 @@ fn keygen(dir: &Path, name: &str) -> String {
         .to_string()
 }
 
+fn set_mode(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .expect("the roster's mode set");
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
 struct Setup {
     dir: tempfile::TempDir,
 }
@@ -61,6 +73,11 @@ impl Setup {
     /// A scenario, keys for soc, cert and the facilitator, and a roster that also gives the
     /// observer and an evaluator, anna, a join code.
     fn new() -> Setup {
+        Setup::with_roster_fields("")
+    }
+
+    /// As `new`, the roster's own fields (after its seats) being `fields`.
+    fn with_roster_fields(fields: &str) -> Setup {
         let dir = tempfile::tempdir().expect("a temporary directory");
         std::fs::write(dir.path().join("scenario.ron"), SCENARIO).expect("scenario written");
         let soc = keygen(dir.path(), "soc");
@@ -74,9 +91,12 @@ impl Setup {
              (user: \"facilitator\", role: Facilitator, keys: [{facilitator:?}]),\n\
              (user: \"observer\", role: Observer, code: \"amber-tide-four-oasis\"),\n\
              (user: \"anna\", role: Evaluator, code: \"violin-tundra-lemon-orbit\"),\n\
-             ])\n"
+             ],\n{fields})\n"
         );
-        std::fs::write(dir.path().join("roster.ron"), roster).expect("roster written");
+        let path = dir.path().join("roster.ron");
+        std::fs::write(&path, roster).expect("roster written");
+        // As a facilitator keeps a roster that holds join codes.
+        set_mode(&path, 0o600);
         Setup { dir }
     }
 
@@ -86,7 +106,23 @@ impl Setup {
 
     /// `ttx serve` headless on a free loopback port; returns it and its address.
     fn serve(&self, resume: bool) -> (Server, String) {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ttx"));
+        self.serve_with(resume, None)
+    }
+
+    /// `ttx serve` headless, allowed at most `descriptors` open files if given.
+    fn serve_with(&self, resume: bool, descriptors: Option<u32>) -> (Server, String) {
+        let mut command = match descriptors {
+            Some(limit) => {
+                let mut shell = Command::new("sh");
+                shell.args([
+                    "-c",
+                    &format!("ulimit -n {limit} && exec \"$0\" \"$@\""),
+                    env!("CARGO_BIN_EXE_ttx"),
+                ]);
+                shell
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_ttx")),
+        };
         if resume {
             command.args(["resume", "j.jsonl", "--serve"]);
         } else {
@@ -181,6 +217,13 @@ struct Server {
 }
 
 impl Server {
+    fn is_running(&mut self) -> bool {
+        self.child
+            .try_wait()
+            .expect("the server's status")
+            .is_none()
+    }
+
     fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -600,4 +643,140 @@ fn a_signal_to_the_console_restores_it_records_the_clock_and_tells_every_seat() 
             "{signal}"
         );
     }
+}
+
+/// A TCP connection to the server that never says a word.
+fn idle_connection(address: &str) -> TcpStream {
+    TcpStream::connect(address).expect("the server's port takes a TCP connection")
+}
+
+/// Reads what the server sends until it closes `stream`; whether it did before `deadline`.
+fn closed_before(stream: &mut TcpStream, deadline: Instant) -> bool {
+    let mut buf = [0u8; 256];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return false;
+        }
+        stream.set_read_timeout(Some(left)).expect("a read timeout");
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false;
+            }
+            // Reset: closed as well.
+            Err(_) => return true,
+        }
+    }
+}
+
+/// The server's first line (its SSH version), or nothing if it closes the connection first.
+fn greeting(stream: &mut TcpStream) -> Option<String> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read timeout");
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    loop {
+        match stream.read(&mut byte) {
+            Ok(1) if byte[0] == b'\n' => return Some(String::from_utf8_lossy(&line).into_owned()),
+            Ok(1) => line.push(byte[0]),
+            Ok(_) => return None,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                panic!("the server neither greeted nor closed the connection within 10 s")
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// More idle connections than the server has file descriptors for (it runs under `ulimit -n
+/// 64`): it keeps serving the seat already joined, closes each idle connection once its login
+/// grace time is over (2 s here), and then takes a new seat.
+#[test]
+fn a_flood_of_idle_connections_is_outlasted() {
+    if !openssh() {
+        return;
+    }
+    const FLOOD: usize = 150;
+    let setup = Setup::with_roster_fields("login_grace_s: 2");
+    let (mut server, address) = setup.serve_with(false, Some(64));
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+
+    let mut flood: Vec<TcpStream> = (0..FLOOD).map(|_| idle_connection(&address)).collect();
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(server.is_running(), "the flood stopped the server");
+    // The seat is served while the descriptors are all taken.
+    soc.send(b" ");
+    soc.wait_for("Only the facilitator");
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for (n, stream) in flood.iter_mut().enumerate() {
+        assert!(
+            closed_before(stream, deadline),
+            "idle connection {n} of {FLOOD} still open after 60 s"
+        );
+    }
+    assert!(server.is_running(), "the server stopped");
+    let cert = setup.join("cert", "cert", &address);
+    cert.wait_for("National CERT");
+    soc.send(b"m");
+    soc.wait_for("hotline message");
+}
+
+/// At most 100 connections may wait to log in: the next is closed before the server says a
+/// word, while a joined seat is served; once one of them leaves, a new connection is greeted.
+#[test]
+fn connections_waiting_to_log_in_are_capped() {
+    if !openssh() {
+        return;
+    }
+    const MAX_WAITING: usize = 100;
+    let setup = Setup::new();
+    let (mut server, address) = setup.serve(false);
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+
+    let mut waiting: Vec<TcpStream> = (0..MAX_WAITING)
+        .map(|n| {
+            let mut stream = idle_connection(&address);
+            let hello = greeting(&mut stream);
+            assert!(
+                hello.as_deref().is_some_and(|h| h.starts_with("SSH-2.0-")),
+                "connection {n} was not greeted: {hello:?}"
+            );
+            stream
+        })
+        .collect();
+    let mut one_too_many = idle_connection(&address);
+    assert_eq!(greeting(&mut one_too_many), None);
+    soc.send(b" ");
+    soc.wait_for("Only the facilitator");
+
+    drop(waiting.pop());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut stream = idle_connection(&address);
+        if greeting(&mut stream).is_some() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no new connection was greeted after one of the waiting left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(server.is_running());
 }

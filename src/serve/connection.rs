@@ -15,6 +15,7 @@ use tokio::sync::Notify;
 
 use super::Shared;
 use super::input::{Decoder, ESC_TIMEOUT};
+use super::listener::Waiting;
 use crate::session::SeatInfo;
 use crate::tui::seat::{Role, Seat, Shown};
 use crate::tui::ui;
@@ -47,28 +48,6 @@ impl std::io::Write for FrameBytes {
     }
 }
 
-pub struct Listener {
-    pub shared: Arc<Shared>,
-}
-
-impl russh::server::Server for Listener {
-    type Handler = Connection;
-
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
-        Connection {
-            shared: Arc::clone(&self.shared),
-            peer,
-            joined: None,
-            refused: None,
-            failure_counted: false,
-            channel: None,
-            size: (80, 24),
-            pty: false,
-            seat: None,
-        }
-    }
-}
-
 /// A joined seat: its own UI state and key decoder, and a signal to redraw it alone.
 struct SeatLink {
     id: u64,
@@ -90,7 +69,7 @@ impl SeatLink {
 
 pub struct Connection {
     shared: Arc<Shared>,
-    peer: Option<SocketAddr>,
+    peer: SocketAddr,
     /// The roster's user and role, once authenticated.
     joined: Option<(String, Role)>,
     /// The user this connection last tried to join as and was refused: told to the log and
@@ -103,23 +82,36 @@ pub struct Connection {
     size: (u16, u16),
     pty: bool,
     seat: Option<Arc<SeatLink>>,
+    /// Until the seat is shown: the connection's place among those waiting to log in.
+    waiting: Option<Waiting>,
 }
 
 impl Connection {
+    pub fn new(shared: Arc<Shared>, peer: SocketAddr, waiting: Waiting) -> Connection {
+        Connection {
+            shared,
+            peer,
+            joined: None,
+            refused: None,
+            failure_counted: false,
+            channel: None,
+            size: (80, 24),
+            pty: false,
+            seat: None,
+            waiting: Some(waiting),
+        }
+    }
+
     fn address(&self) -> String {
-        self.peer
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "?".into())
+        self.peer.to_string()
     }
 
     fn blocked(&self) -> bool {
-        self.peer.is_some_and(|p| self.shared.is_blocked(p.ip()))
+        self.shared.is_blocked(self.peer.ip())
     }
 
     fn refuse(&mut self, user: &str) -> Auth {
-        if let Some(peer) = self.peer {
-            self.shared.failed(peer.ip());
-        }
+        self.shared.failed(self.peer.ip());
         self.refused = Some(user.to_string());
         self.failure_counted = true;
         Auth::reject()
@@ -153,8 +145,8 @@ impl Drop for Connection {
             let id = link.id;
             self.shared.with_session(|s| s.seat_left(id));
         } else if let (None, Some(user)) = (&self.joined, &self.refused) {
-            if let (Some(peer), false) = (self.peer, self.failure_counted) {
-                self.shared.failed(peer.ip());
+            if !self.failure_counted {
+                self.shared.failed(self.peer.ip());
             }
             let address = self.address();
             self.shared.with_session(|s| s.seat_refused(user, &address));
@@ -317,6 +309,9 @@ impl russh::server::Handler for Connection {
             redraw: Notify::new(),
         });
         self.seat = Some(Arc::clone(&link));
+        if let Some(waiting) = self.waiting.take() {
+            waiting.seated();
+        }
         session.channel_success(channel)?;
         tokio::spawn(render(
             Arc::clone(&self.shared),

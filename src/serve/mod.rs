@@ -16,6 +16,7 @@
 mod connection;
 mod hostkey;
 pub mod input;
+mod listener;
 mod local;
 pub mod roster;
 
@@ -27,7 +28,6 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use russh::keys::HashAlg;
-use russh::server::Server as _;
 use tokio::sync::watch;
 
 use crate::engine::{Event, Exercise};
@@ -38,6 +38,9 @@ use roster::Roster;
 /// refused for the rest of the window.
 const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+/// A warning that an attack can repeat thousands of times a second is said at most this often.
+const WARN_EVERY: Duration = Duration::from_secs(60);
 
 pub struct Options {
     pub listen: SocketAddr,
@@ -56,6 +59,25 @@ pub struct Shared {
     roster: Roster,
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
     next_seat: AtomicU64,
+    turned_away: Rarely,
+    accept_failed: Rarely,
+}
+
+/// When a warning was last said in the console's log.
+#[derive(Default)]
+struct Rarely(Mutex<Option<Instant>>);
+
+impl Rarely {
+    /// Whether to say it now; if so, the next time is a minute away.
+    fn due(&self) -> bool {
+        let mut last = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let due = last.is_none_or(|t| now.duration_since(t) >= WARN_EVERY);
+        if due {
+            *last = Some(now);
+        }
+        due
+    }
 }
 
 impl Shared {
@@ -68,6 +90,15 @@ impl Shared {
             roster,
             failures: Mutex::new(HashMap::new()),
             next_seat: AtomicU64::new(1),
+            turned_away: Rarely::default(),
+            accept_failed: Rarely::default(),
+        }
+    }
+
+    /// Says a warning about the server in the console's log, unless it was said lately.
+    fn warn(&self, rarely: &Rarely, line: impl FnOnce() -> String) {
+        if rarely.due() {
+            self.with_session(|s| s.note_server(format!("server: {}", line())));
         }
     }
 
@@ -213,11 +244,13 @@ async fn run(
             println!("{line}");
         }
     }
-    let mut server = connection::Listener {
-        shared: Arc::clone(&shared),
-    };
-    let mut running = server.run_on_socket(config, &listener);
-    let stop = running.handle();
+    let (stop, stopping) = watch::channel(None);
+    let mut accepting = tokio::spawn(listener::accept(
+        listener,
+        Arc::clone(&shared),
+        config,
+        stopping,
+    ));
     let ticker = tokio::spawn(tick(Arc::clone(&shared)));
     let body = async {
         if options.headless {
@@ -240,8 +273,9 @@ async fn run(
             }
         }
     };
+    // Taking connections ends only when the server stops, or if its task panicked.
     let outcome = tokio::select! {
-        stopped = &mut running => Err(match stopped {
+        stopped = &mut accepting => Err(match stopped {
             Ok(()) => "the server stopped".to_string(),
             Err(e) => format!("the server stopped: {e}"),
         }),
@@ -252,17 +286,19 @@ async fn run(
         Ok(why) | Err(why) => why.clone(),
     };
     finish(&shared, &stop, why).await;
-    let _ = tokio::time::timeout(Duration::from_secs(2), running).await;
     outcome.map(|_| ())
 }
 
-/// Records a clock checkpoint, tells every seat why it is closing, and stops the server.
-async fn finish(shared: &Shared, stop: &russh::server::RunningServerHandle, why: String) {
+/// Records a clock checkpoint, tells every seat why it is closing, and stops the server: no
+/// more connections, and every one told to disconnect.
+async fn finish(shared: &Shared, stop: &watch::Sender<Option<String>>, why: String) {
     shared.with_session(|s| s.checkpoint());
     shared.closing.send_replace(Some(why.clone()));
     // Let the seats' goodbyes go out before the connections close.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    stop.shutdown(why);
+    stop.send_replace(Some(why));
+    // And the disconnections before the runtime stops.
+    tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
 /// What the facilitator needs to let people in: where, the host key, the join codes.

@@ -4,6 +4,7 @@
 //! compared in constant time (both sides hashed first, so that not even its length leaks).
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use russh::keys::PublicKey;
 use sha2::{Digest, Sha256};
@@ -18,6 +19,11 @@ use crate::tui::seat::Role;
 
 /// Connections beyond this many are refused, unless the roster says otherwise.
 pub const DEFAULT_MAX_SEATS: usize = 64;
+
+/// A connection that has not become a seat this long after it was taken is closed, unless the
+/// roster says otherwise: OpenSSH's `LoginGraceTime`.
+pub const DEFAULT_LOGIN_GRACE_S: u64 = 120;
+const MAX_LOGIN_GRACE_S: u64 = 3600;
 
 /// The shortest join code a roster may give: a code is typed as a password, so a short one is
 /// guessed.
@@ -35,6 +41,9 @@ pub struct RosterSeat {
 pub struct Roster {
     pub seats: Vec<RosterSeat>,
     pub max_seats: usize,
+    /// How long a connection may take from being taken to showing its seat: logging in,
+    /// typing a code, asking for the screen.
+    pub login_grace: Duration,
 }
 
 impl Roster {
@@ -78,6 +87,7 @@ impl Roster {
         Ok(Roster {
             seats,
             max_seats: DEFAULT_MAX_SEATS,
+            login_grace: Duration::from_secs(DEFAULT_LOGIN_GRACE_S),
         })
     }
 
@@ -151,7 +161,12 @@ impl Roster {
             }
             out.push_str("),\n");
         }
-        let _ = write!(out, "    ],\n    max_seats: {},\n)\n", self.max_seats);
+        let _ = write!(
+            out,
+            "    ],\n    max_seats: {},\n    login_grace_s: {},\n)\n",
+            self.max_seats,
+            self.login_grace.as_secs()
+        );
         out
     }
 }
@@ -161,6 +176,7 @@ record! {
     struct RawRoster as "Roster", "the roster" {
         seats: Each<RawSeat> = Required,
         max_seats: Spanned<u64> = Optional,
+        login_grace_s: Spanned<u64> = Optional,
     }
 }
 
@@ -209,12 +225,24 @@ impl FromValue for RawRole {
 }
 
 /// The roster the file describes, each remaining mistake reported: an unknown team, a key that
-/// does not parse, a short code, a user listed twice, `max_seats` of 0.
+/// does not parse, a short code, a user listed twice, `max_seats` of 0, a login grace time of 0
+/// or over an hour.
 fn resolve(raw: &RawRoster, scenario: &Scenario, errors: &mut Errors) -> Option<Roster> {
     let mut roster = Roster {
         seats: Vec::new(),
         max_seats: DEFAULT_MAX_SEATS,
+        login_grace: Duration::from_secs(DEFAULT_LOGIN_GRACE_S),
     };
+    if let Got::Given(grace) = &raw.login_grace_s {
+        if (1..=MAX_LOGIN_GRACE_S).contains(&grace.value) {
+            roster.login_grace = Duration::from_secs(grace.value);
+        } else {
+            errors.push(
+                grace.span,
+                format!("`login_grace_s` must be from 1 to {MAX_LOGIN_GRACE_S} (seconds)"),
+            );
+        }
+    }
     if let Got::Given(max) = &raw.max_seats {
         if max.value == 0 {
             errors.push(max.span, "`max_seats` must be at least 1");
@@ -456,12 +484,36 @@ mod tests {
                 "r.ron:6:74: a join code has at least 8 characters (ttx roster makes good ones)",
                 "r.ron:7:16: user `soc` is listed twice; one entry per user, with all its keys",
                 "r.ron:9:16: `max_seats` must be at least 1",
-                "r.ron:10:5: unknown field `theme` in the roster (fields: seats, max_seats)",
+                "r.ron:10:5: unknown field `theme` in the roster (fields: seats, max_seats, login_grace_s)",
             ],
             "{errors:#?}"
         );
         // Each is shown with its line and a caret under the value.
         assert!(errors[0].contains("colour: \"red\"),\n"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn the_login_grace_time_is_two_minutes_unless_the_roster_says_otherwise() {
+        let seats = "seats: [(user: \"soc\", role: Team(\"soc\"), code: \"amber-tide-four\")]";
+        let read = |fields: &str| {
+            Roster::parse("r.ron", &format!("Roster({seats}, {fields})"), &scenario())
+        };
+        assert_eq!(read("").unwrap().login_grace, Duration::from_secs(120));
+        assert_eq!(
+            read("login_grace_s: 5").unwrap().login_grace,
+            Duration::from_secs(5)
+        );
+        for wrong in ["login_grace_s: 0", "login_grace_s: 3601"] {
+            let errors: Vec<String> = read(wrong)
+                .unwrap_err()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert!(
+                errors[0].contains("`login_grace_s` must be from 1 to 3600 (seconds)"),
+                "{errors:?}"
+            );
+        }
     }
 
     #[test]
