@@ -780,3 +780,46 @@ fn connections_waiting_to_log_in_are_capped() {
     }
     assert!(server.is_running());
 }
+
+/// Five seats, at most two per user, one kept for each team, the facilitator and the
+/// evaluator: soc takes two, then neither soc nor the observer may take the seats kept for
+/// cert, the facilitator and anna, who still join; each refusal says which limit.
+#[test]
+fn seats_are_limited_per_user_and_kept_for_each_team_and_the_staff() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::with_roster_fields("max_seats: 5, max_seats_per_user: 2");
+    let (_server, address) = setup.serve(false);
+    let refused = |mut client: Client, why: &str| {
+        client.wait_for(why);
+        assert_ne!(client.exit(), 0);
+    };
+    let observer = |setup: &Setup| {
+        let mut observer = setup.join("", "observer", &address);
+        observer.wait_for("assword");
+        observer.send(b"amber-tide-four-oasis\r");
+        observer
+    };
+    let soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+    let soc_again = setup.join("soc", "soc", &address);
+    soc_again.wait_for("Company SOC");
+    refused(
+        setup.join("soc", "soc", &address),
+        "this user already holds 2 seats, the most one user may hold",
+    );
+    refused(
+        observer(&setup),
+        "the seats left are kept for the teams, facilitators and evaluators not here yet",
+    );
+    let cert = setup.join("cert", "cert", &address);
+    cert.wait_for("National CERT");
+    let facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    let mut anna = setup.join("", "anna", &address);
+    anna.wait_for("assword");
+    anna.send(b"violin-tundra-lemon-orbit\r");
+    anna.wait_for("Events (MSEL)");
+    refused(observer(&setup), "every seat is taken; try again later");
+}

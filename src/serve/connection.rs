@@ -16,6 +16,7 @@ use tokio::sync::Notify;
 use super::Shared;
 use super::input::{Decoder, ESC_TIMEOUT};
 use super::listener::Waiting;
+use super::roster::Full;
 use crate::session::SeatInfo;
 use crate::tui::seat::{Role, Seat, Shown};
 use crate::tui::ui;
@@ -267,24 +268,16 @@ impl russh::server::Handler for Connection {
             .await;
             return Ok(());
         }
-        let full = {
-            let s = self.shared.lock();
-            s.seats().len() >= self.shared.roster.max_seats
-        };
-        if full {
-            session.channel_success(channel)?;
-            self.close_with(
-                channel,
-                session,
-                "ttx: every seat is taken; try again later.",
-            )
-            .await;
-            return Ok(());
-        }
-        let id = self.shared.next_seat.fetch_add(1, Ordering::Relaxed);
         let address = self.address();
         let wall = self.shared.wall();
-        let seat = self.shared.with_session(|s| {
+        // Decided and taken under one lock, so two connections never both take the last seat.
+        let seat: Result<_, Full> = self.shared.with_session(|s| {
+            let admitted = {
+                let seated: Vec<&str> = s.seats().iter().map(|seat| seat.user.as_str()).collect();
+                self.shared.roster.admits(&user, &seated)
+            };
+            admitted?;
+            let id = self.shared.next_seat.fetch_add(1, Ordering::Relaxed);
             s.set_wall(wall);
             s.seat_joined(SeatInfo {
                 id,
@@ -297,8 +290,17 @@ impl russh::server::Handler for Connection {
             let mut seat = Seat::new(role, s);
             // A rating from this seat names its user as the evaluator.
             seat.evaluator = user.clone();
-            seat
+            Ok((id, seat))
         });
+        let (id, seat) = match seat {
+            Ok(seat) => seat,
+            Err(full) => {
+                session.channel_success(channel)?;
+                self.close_with(channel, session, &format!("ttx: {full}."))
+                    .await;
+                return Ok(());
+            }
+        };
         let link = Arc::new(SeatLink {
             id,
             state: Mutex::new(SeatState {
