@@ -150,7 +150,13 @@ impl Drop for Connection {
                 self.shared.failed(self.peer.ip());
             }
             let address = self.address();
-            self.shared.with_session(|s| s.seat_refused(user, &address));
+            let wall = self.shared.wall();
+            self.shared.with_session(|s| {
+                // Refusals are logged at most so many a minute: of the wall clock, which a
+                // paused exercise does not move.
+                s.set_wall(wall);
+                s.seat_refused(user, &address);
+            });
         }
     }
 }

@@ -292,7 +292,10 @@ async fn run(
 /// Records a clock checkpoint, tells every seat why it is closing, and stops the server: no
 /// more connections, and every one told to disconnect.
 async fn finish(shared: &Shared, stop: &watch::Sender<Option<String>>, why: String) {
-    shared.with_session(|s| s.checkpoint());
+    shared.with_session(|s| {
+        s.log_held_refusal();
+        s.checkpoint();
+    });
     shared.closing.send_replace(Some(why.clone()));
     // Let the seats' goodbyes go out before the connections close.
     tokio::time::sleep(Duration::from_millis(300)).await;
