@@ -242,7 +242,7 @@ struct Client {
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Client {
@@ -284,7 +284,7 @@ impl Client {
             parser,
             writer,
             child,
-            _master: pty.master,
+            master: pty.master,
         }
     }
 
@@ -309,6 +309,36 @@ impl Client {
                 "`{what}` never appeared; the screen:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Resizes its terminal; `ssh` tells the server.
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("the pseudo-terminal resizes");
+    }
+
+    /// Waits until nothing more arrives for `quiet`.
+    fn settle(&self, quiet: Duration) {
+        let start = Instant::now();
+        let mut seen = self.bytes.lock().expect("bytes").len();
+        let mut since = Instant::now();
+        while since.elapsed() < quiet {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the screen never settled"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+            let now = self.bytes.lock().expect("bytes").len();
+            if now != seen {
+                (seen, since) = (now, Instant::now());
+            }
         }
     }
 
@@ -822,4 +852,42 @@ fn seats_are_limited_per_user_and_kept_for_each_team_and_the_staff() {
     anna.send(b"violin-tundra-lemon-orbit\r");
     anna.wait_for("Events (MSEL)");
     refused(observer(&setup), "every seat is taken; try again later");
+}
+
+/// The server's resident memory, in bytes.
+#[cfg(target_os = "linux")]
+fn resident(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+        .expect("the server's /proc status");
+    let kb: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in kB");
+    kb * 1024
+}
+
+/// A client that asks for a 1000×1000 window gets a seat drawn at most 500×200: it costs the
+/// server less than 32 MB more (its screen buffers are at most 9.6 MB; 1000×1000 took 96).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_window_costs_a_bounded_screen() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (server, address) = setup.serve(false);
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+    soc.settle(Duration::from_millis(500));
+    let before = resident(&server);
+    soc.resize(1000, 1000);
+    soc.send(b"m");
+    soc.settle(Duration::from_millis(500));
+    let grown = resident(&server).saturating_sub(before);
+    assert!(
+        grown < 32 << 20,
+        "a 1000×1000 window cost the server {} MB",
+        grown >> 20
+    );
 }

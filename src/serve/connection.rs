@@ -21,6 +21,10 @@ use crate::session::SeatInfo;
 use crate::tui::seat::{Role, Seat, Shown};
 use crate::tui::ui;
 
+/// The largest screen a seat is drawn at (see `screen_size`).
+const MAX_COLUMNS: u16 = 500;
+const MAX_ROWS: u16 = 200;
+
 /// Alternate screen, hidden cursor, bracketed paste on; and their undoing.
 const SCREEN_ON: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?2004h\x1b[2J";
 const SCREEN_OFF: &[u8] = b"\x1b[?2004l\x1b[?25h\x1b[?1049l";
@@ -250,7 +254,7 @@ impl russh::server::Handler for Connection {
         session: &mut SshSession,
     ) -> Result<(), Self::Error> {
         self.pty = true;
-        self.size = (clamp(col_width), clamp(row_height));
+        self.size = screen_size(col_width, row_height);
         session.channel_success(channel)?;
         Ok(())
     }
@@ -386,7 +390,7 @@ impl russh::server::Handler for Connection {
         _pix_height: u32,
         _session: &mut SshSession,
     ) -> Result<(), Self::Error> {
-        self.size = (clamp(col_width), clamp(row_height));
+        self.size = screen_size(col_width, row_height);
         if let Some(link) = &self.seat {
             link.lock().size = self.size;
             link.redraw.notify_one();
@@ -456,8 +460,13 @@ fn press(shared: &Shared, link: &SeatLink, keys: Vec<crate::tui::Key>) {
     link.redraw.notify_one();
 }
 
-fn clamp(cells: u32) -> u16 {
-    cells.clamp(1, 1000) as u16
+/// The size a seat is drawn at: what the client asked for, up to what a real terminal has (a
+/// large display in a small font). It bounds the seat's memory: ratatui keeps two screen
+/// buffers of 48-byte cells, 2 × 500 × 200 × 48 bytes = 9.6 MB at most (a 1000×1000 window
+/// took 96 MB).
+fn screen_size(columns: u32, rows: u32) -> (u16, u16) {
+    let bound = |cells: u32, max: u16| cells.clamp(1, u32::from(max)) as u16;
+    (bound(columns, MAX_COLUMNS), bound(rows, MAX_ROWS))
 }
 
 fn role_name(role: Role, session: &crate::session::Session) -> String {
@@ -536,5 +545,20 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seat_is_drawn_at_most_500_columns_by_200_rows() {
+        assert_eq!(screen_size(100, 30), (100, 30));
+        assert_eq!(screen_size(1000, 1000), (500, 200));
+        assert_eq!(screen_size(u32::MAX, 30), (500, 30));
+        assert_eq!(screen_size(0, 0), (1, 1));
+        let cells = usize::from(MAX_COLUMNS) * usize::from(MAX_ROWS);
+        assert!(2 * cells * size_of::<ratatui::buffer::Cell>() <= 9_600_000);
     }
 }
