@@ -139,8 +139,18 @@ impl Setup {
             .current_dir(self.dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         let mut child = command.spawn().expect("ttx serve starts");
+        // Passed on as it comes, and kept for the test to read.
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let errors = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let kept = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in errors.map_while(Result::ok) {
+                eprintln!("{line}");
+                kept.lock().expect("stderr").push_str(&format!("{line}\n"));
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let first = lines
@@ -153,7 +163,7 @@ impl Setup {
             .to_string();
         // Keep reading stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        (Server { child }, address)
+        (Server { child, stderr }, address)
     }
 
     fn ssh_args(&self, key: &str, user: &str, address: &str) -> Vec<String> {
@@ -214,6 +224,7 @@ impl Setup {
 
 struct Server {
     child: Child,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -222,6 +233,22 @@ impl Server {
             .try_wait()
             .expect("the server's status")
             .is_none()
+    }
+
+    /// Waits until its stderr holds `what`; all of it.
+    fn wait_for_stderr(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let stderr = self.stderr.lock().expect("stderr").clone();
+            if stderr.contains(what) {
+                return stderr;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "`{what}` never came on stderr: {stderr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn kill(&mut self) {
@@ -889,5 +916,39 @@ fn a_huge_window_costs_a_bounded_screen() {
         grown < 32 << 20,
         "a 1000×1000 window cost the server {} MB",
         grown >> 20
+    );
+}
+
+/// `ttx roster -o` writes the join codes for its owner only, as the host key; `ttx serve`
+/// warns of a roster with codes that others may read, and of no other.
+#[cfg(unix)]
+#[test]
+fn join_codes_are_kept_from_other_users_of_the_machine() {
+    use std::os::unix::fs::PermissionsExt;
+    let setup = Setup::new();
+    let written = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["roster", "scenario.ron", "-o", "written.ron"])
+        .current_dir(setup.path(""))
+        .output()
+        .expect("ttx roster runs");
+    assert!(written.status.success(), "{written:?}");
+    let mode = std::fs::metadata(setup.path("written.ron"))
+        .expect("the roster written")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    let warning = "roster.ron holds join codes and other users of this machine may read it";
+    let (mut server, _) = setup.serve(false);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!server.stderr.lock().expect("stderr").contains(warning));
+    server.kill();
+    std::fs::remove_file(setup.path("j.jsonl")).expect("the journal removed");
+    set_mode(&setup.path("roster.ron"), 0o640);
+    let (server, _) = setup.serve(false);
+    let stderr = server.wait_for_stderr(warning);
+    assert!(
+        stderr.contains("(mode 0640): chmod 600 roster.ron"),
+        "{stderr}"
     );
 }

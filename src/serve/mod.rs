@@ -22,7 +22,7 @@ pub mod roster;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
@@ -179,8 +179,16 @@ pub fn serve(
         }
         None => Roster::generated(&scenario, options.headless)?,
     };
+    let exposed = options
+        .roster
+        .as_deref()
+        .and_then(|path| readable_by_others(path, &roster));
     let mut session = Session::new(exercise, recorder, report_dir).with_debrief(debrief);
     session.log_events(history);
+    if let Some(warning) = exposed {
+        eprintln!("ttx: {warning}");
+        session.note_server(warning);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -302,6 +310,27 @@ async fn finish(shared: &Shared, stop: &watch::Sender<Option<String>>, why: Stri
     stop.send_replace(Some(why));
     // And the disconnections before the runtime stops.
     tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+/// A warning if the roster file holds join codes that other users of this machine may read.
+#[cfg(unix)]
+fn readable_by_others(path: &Path, roster: &Roster) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let codes = roster.seats.iter().any(|seat| seat.code.is_some());
+    (codes && mode & 0o077 != 0).then(|| {
+        format!(
+            "warning: {} holds join codes and other users of this machine may read it (mode \
+             {mode:04o}): chmod 600 {}",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_: &Path, _: &Roster) -> Option<String> {
+    None
 }
 
 /// What the facilitator needs to let people in: where, the host key, the join codes.
