@@ -760,20 +760,23 @@ fn greeting(stream: &mut TcpStream) -> Option<String> {
 
 /// More idle connections than the server has file descriptors for (it runs under `ulimit -n
 /// 64`): it keeps serving the seat already joined, closes each idle connection once its login
-/// grace time is over (2 s here), and then takes a new seat.
+/// grace time is over (3 s here), and then takes a new seat.
 #[test]
 fn a_flood_of_idle_connections_is_outlasted() {
     if !openssh() {
         return;
     }
     const FLOOD: usize = 150;
-    let setup = Setup::with_roster_fields("login_grace_s: 2");
+    let setup = Setup::with_roster_fields("login_grace_s: 3");
     let (mut server, address) = setup.serve_with(false, Some(64));
     let mut soc = setup.join("soc", "soc", &address);
     soc.wait_for("Company SOC");
 
     let mut flood: Vec<TcpStream> = (0..FLOOD).map(|_| idle_connection(&address)).collect();
-    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        !closed_before(&mut flood[0], Instant::now() + Duration::from_secs(1)),
+        "an idle connection was closed before its grace time was over"
+    );
     assert!(server.is_running(), "the flood stopped the server");
     // The seat is served while the descriptors are all taken.
     soc.send(b" ");
