@@ -20,7 +20,7 @@ use super::connection::Connection;
 
 /// Connections waiting to become a seat (logging in, typing a code) beyond this many are
 /// closed as soon as they are taken: OpenSSH's `MaxStartups` ceiling.
-pub const MAX_WAITING: usize = 100;
+const MAX_WAITING: usize = 100;
 
 /// After a failed accept (no file descriptor left, the peer gone already), the wait before
 /// the next: the descriptors come back as waiting connections time out.
