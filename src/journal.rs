@@ -1624,6 +1624,7 @@ mod tests {
             user: user.into(),
             role: (change != SeatChange::Refused).then(|| format!("team {user}")),
             address: "192.0.2.7:50022".into(),
+            not_logged: 0,
         }
     }
 
@@ -1710,9 +1711,11 @@ mod tests {
         assert_eq!(wall, Some(fixed_wall()));
         play(&mut writer, &mut exercise, first_half());
         let middle = exercise.now();
-        writer
-            .append_seat(&exercise, &SeatEvent::refused("cert", "192.0.2.9:4000"))
-            .unwrap();
+        let refused = SeatEvent {
+            not_logged: 7,
+            ..SeatEvent::refused("cert", "192.0.2.9:4000")
+        };
+        writer.append_seat(&exercise, &refused).unwrap();
         writer
             .append_seat(&exercise, &seat(SeatChange::Left, 1, "soc"))
             .unwrap();
@@ -1742,6 +1745,13 @@ mod tests {
                 (middle, SeatChange::Joined, "cert"),
             ]
         );
+        let not_logged: Vec<u64> = loaded
+            .debrief
+            .seats
+            .iter()
+            .map(|r| r.event.not_logged)
+            .collect();
+        assert_eq!(not_logged, vec![0, 7, 0, 0]);
         let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
         let plain_report = Report::evaluated(&without.exercise, &without.debrief);
         assert_eq!(report.teams, plain_report.teams);

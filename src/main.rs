@@ -903,16 +903,17 @@ mod serve {
         match output {
             None => print(&text)?,
             Some(path) => {
-                let mut out = fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(path)
-                    .map_err(|e| {
-                        Failure::Input(format!(
-                            "{}: cannot create: {e} (ttx roster never overwrites a file)",
-                            path.display()
-                        ))
-                    })?;
+                let mut options = fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                // It holds the join codes: for its owner's eyes only, as the host key.
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut out = options.open(path).map_err(|e| {
+                    Failure::Input(format!(
+                        "{}: cannot create: {e} (ttx roster never overwrites a file)",
+                        path.display()
+                    ))
+                })?;
                 out.write_all(text.as_bytes()).map_err(|e| {
                     Failure::Input(format!("{}: cannot write: {e}", path.display()))
                 })?;

@@ -21,6 +21,11 @@ use crate::text::{clock, short, speed_str};
 /// How often (wall time) a running clock's time is recorded when nothing else happens.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
 
+/// At most this many refused logins a minute are logged and journaled one by one, so that
+/// refusals from many addresses cannot flood the journal; the rest are counted.
+const REFUSALS_LOGGED_PER_MINUTE: usize = 30;
+const REFUSAL_MINUTE: Duration = Duration::from_secs(60);
+
 /// Speeds the facilitator steps through with `+` and `-`.
 pub const SPEEDS: &[f64] = &[
     0.5, 1.0, 2.0, 4.0, 6.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0,
@@ -77,6 +82,16 @@ pub struct Serving {
     pub codes: Vec<(String, String)>,
 }
 
+/// The refused logins of the current minute.
+#[derive(Default)]
+struct Refusals {
+    /// When the minute began, on the session's wall clock.
+    since: Option<Duration>,
+    logged: usize,
+    /// The last refusal not logged, and how many before it were not.
+    held: Option<(SeatEvent, u64)>,
+}
+
 pub struct Session {
     exercise: Exercise,
     recorder: Box<dyn Recorder>,
@@ -95,6 +110,7 @@ pub struct Session {
     /// The facilitator let the teams see the after-action report.
     report_released: bool,
     seats: Vec<SeatInfo>,
+    refusals: Refusals,
     /// Every seat line of the journal, earlier runs' included, for the report.
     serving: Option<Serving>,
     /// Counts every change a seat may show, so seats know when to redraw.
@@ -123,6 +139,7 @@ impl Session {
             outcomes,
             report_released: false,
             seats: Vec::new(),
+            refusals: Refusals::default(),
             serving: None,
             version: 0,
             debrief: Debrief::default(),
@@ -617,6 +634,7 @@ impl Session {
             user: info.user.clone(),
             role: Some(info.role.clone()),
             address: info.address.clone(),
+            not_logged: 0,
         });
         self.seats.push(info);
     }
@@ -631,14 +649,51 @@ impl Session {
                 user: info.user,
                 role: Some(info.role),
                 address: info.address,
+                not_logged: 0,
             });
         }
     }
 
+    /// A login refused, logged and journaled unless this minute's refusals were logged
+    /// already: then it is counted, and the minute's last one is logged when the minute is
+    /// over (at the next refusal, or when the server stops), saying how many were not.
     pub fn seat_refused(&mut self, user: &str, address: &str) {
         let event = SeatEvent::refused(user, address);
-        self.note_seat(format!("refused {} from {address}", event.user));
-        self.record_seat(event);
+        let wall = self.wall;
+        if self
+            .refusals
+            .since
+            .is_none_or(|since| wall.saturating_sub(since) >= REFUSAL_MINUTE)
+        {
+            self.log_held_refusal();
+            self.refusals = Refusals {
+                since: Some(wall),
+                ..Refusals::default()
+            };
+        }
+        if self.refusals.logged < REFUSALS_LOGGED_PER_MINUTE {
+            self.refusals.logged += 1;
+            self.note_seat(format!("refused {} from {address}", event.user));
+            self.record_seat(event);
+        } else {
+            let before = self.refusals.held.take().map_or(0, |(_, n)| n + 1);
+            self.refusals.held = Some((event, before));
+        }
+    }
+
+    /// Logs the last refusal held back, with how many before it were not logged.
+    pub fn log_held_refusal(&mut self) {
+        if let Some((mut event, before)) = self.refusals.held.take() {
+            let mut line = format!("refused {} from {}", event.user, event.address);
+            if before > 0 {
+                line.push_str(&format!(
+                    "; {before} more refusals not logged in the last minute"
+                ));
+            }
+            event.not_logged = before;
+            self.note_seat(line);
+            self.record_seat(event);
+        }
     }
 
     /// Writes a seat line to the journal. It changes nothing in the exercise, so a journal that
@@ -1066,6 +1121,61 @@ mod tests {
                 .iter()
                 .any(|(_, l)| l == "seat: refused cert[2J from 192.0.2.9:4000")
         );
+    }
+
+    /// Refusals from many addresses: 30 a minute are logged and journaled one by one, the rest
+    /// counted; the minute's last is logged when the minute is over (at a later refusal, or
+    /// when the server stops), saying how many before it were not.
+    #[test]
+    fn refusals_are_logged_at_most_thirty_a_minute_then_summed_up() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        let refusals_logged = |session: &Session| {
+            session
+                .log()
+                .iter()
+                .filter(|(_, l)| l.starts_with("seat: refused"))
+                .count()
+        };
+        for n in 0..1000u64 {
+            session.set_wall(Duration::from_millis(n * 10));
+            session.seat_refused("soc", &format!("192.0.2.{}:4000", n % 250));
+        }
+        assert_eq!(recorder.seats.lock().unwrap().len(), 30);
+        assert_eq!(refusals_logged(&session), 30);
+
+        session.set_wall(Duration::from_secs(75));
+        session.seat_refused("cert", "198.51.100.1:5000");
+        let lines = |recorder: &MemoryRecorder| -> Vec<(String, String, u64)> {
+            recorder
+                .seats
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|e| (e.user.clone(), e.address.clone(), e.not_logged))
+                .collect()
+        };
+        assert_eq!(
+            lines(&recorder)[30..],
+            [
+                ("soc".into(), "192.0.2.249:4000".into(), 969),
+                ("cert".into(), "198.51.100.1:5000".into(), 0),
+            ]
+        );
+        assert!(session.log().iter().any(|(_, l)| l
+            == "seat: refused soc from 192.0.2.249:4000; 969 more refusals not logged in the last minute"));
+
+        // The new minute began with cert's: 29 more are logged, 11 held until the server stops.
+        for n in 0..40u64 {
+            session.seat_refused("observer", &format!("203.0.113.{n}:6000"));
+        }
+        assert_eq!(recorder.seats.lock().unwrap().len(), 32 + 29);
+        session.log_held_refusal();
+        assert_eq!(
+            lines(&recorder).last(),
+            Some(&("observer".into(), "203.0.113.39:6000".into(), 10))
+        );
+        assert_eq!(refusals_logged(&session), 62);
     }
 
     /// A journal that refuses a seat line stops nothing: the seat joins and the log says what

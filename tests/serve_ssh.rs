@@ -7,6 +7,7 @@
 //! Skipped (with a message) only when `ssh` or `ssh-keygen` is not installed; CI installs them.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -53,6 +54,17 @@ fn keygen(dir: &Path, name: &str) -> String {
         .to_string()
 }
 
+fn set_mode(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .expect("the roster's mode set");
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
 struct Setup {
     dir: tempfile::TempDir,
 }
@@ -61,6 +73,11 @@ impl Setup {
     /// A scenario, keys for soc, cert and the facilitator, and a roster that also gives the
     /// observer and an evaluator, anna, a join code.
     fn new() -> Setup {
+        Setup::with_roster_fields("")
+    }
+
+    /// As `new`, the roster's own fields (after its seats) being `fields`.
+    fn with_roster_fields(fields: &str) -> Setup {
         let dir = tempfile::tempdir().expect("a temporary directory");
         std::fs::write(dir.path().join("scenario.ron"), SCENARIO).expect("scenario written");
         let soc = keygen(dir.path(), "soc");
@@ -74,9 +91,12 @@ impl Setup {
              (user: \"facilitator\", role: Facilitator, keys: [{facilitator:?}]),\n\
              (user: \"observer\", role: Observer, code: \"amber-tide-four-oasis\"),\n\
              (user: \"anna\", role: Evaluator, code: \"violin-tundra-lemon-orbit\"),\n\
-             ])\n"
+             ],\n{fields})\n"
         );
-        std::fs::write(dir.path().join("roster.ron"), roster).expect("roster written");
+        let path = dir.path().join("roster.ron");
+        std::fs::write(&path, roster).expect("roster written");
+        // As a facilitator keeps a roster that holds join codes.
+        set_mode(&path, 0o600);
         Setup { dir }
     }
 
@@ -86,7 +106,23 @@ impl Setup {
 
     /// `ttx serve` headless on a free loopback port; returns it and its address.
     fn serve(&self, resume: bool) -> (Server, String) {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ttx"));
+        self.serve_with(resume, None)
+    }
+
+    /// `ttx serve` headless, allowed at most `descriptors` open files if given.
+    fn serve_with(&self, resume: bool, descriptors: Option<u32>) -> (Server, String) {
+        let mut command = match descriptors {
+            Some(limit) => {
+                let mut shell = Command::new("sh");
+                shell.args([
+                    "-c",
+                    &format!("ulimit -n {limit} && exec \"$0\" \"$@\""),
+                    env!("CARGO_BIN_EXE_ttx"),
+                ]);
+                shell
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_ttx")),
+        };
         if resume {
             command.args(["resume", "j.jsonl", "--serve"]);
         } else {
@@ -103,8 +139,18 @@ impl Setup {
             .current_dir(self.dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         let mut child = command.spawn().expect("ttx serve starts");
+        // Passed on as it comes, and kept for the test to read.
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let errors = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let kept = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in errors.map_while(Result::ok) {
+                eprintln!("{line}");
+                kept.lock().expect("stderr").push_str(&format!("{line}\n"));
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let first = lines
@@ -117,7 +163,7 @@ impl Setup {
             .to_string();
         // Keep reading stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        (Server { child }, address)
+        (Server { child, stderr }, address)
     }
 
     fn ssh_args(&self, key: &str, user: &str, address: &str) -> Vec<String> {
@@ -178,9 +224,33 @@ impl Setup {
 
 struct Server {
     child: Child,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
+    fn is_running(&mut self) -> bool {
+        self.child
+            .try_wait()
+            .expect("the server's status")
+            .is_none()
+    }
+
+    /// Waits until its stderr holds `what`; all of it.
+    fn wait_for_stderr(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let stderr = self.stderr.lock().expect("stderr").clone();
+            if stderr.contains(what) {
+                return stderr;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "`{what}` never came on stderr: {stderr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -199,7 +269,7 @@ struct Client {
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Client {
@@ -241,7 +311,7 @@ impl Client {
             parser,
             writer,
             child,
-            _master: pty.master,
+            master: pty.master,
         }
     }
 
@@ -266,6 +336,36 @@ impl Client {
                 "`{what}` never appeared; the screen:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Resizes its terminal; `ssh` tells the server.
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("the pseudo-terminal resizes");
+    }
+
+    /// Waits until nothing more arrives for `quiet`.
+    fn settle(&self, quiet: Duration) {
+        let start = Instant::now();
+        let mut seen = self.bytes.lock().expect("bytes").len();
+        let mut since = Instant::now();
+        while since.elapsed() < quiet {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the screen never settled"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+            let now = self.bytes.lock().expect("bytes").len();
+            if now != seen {
+                (seen, since) = (now, Instant::now());
+            }
         }
     }
 
@@ -661,4 +761,258 @@ fn a_signal_to_the_console_restores_it_records_the_clock_and_tells_every_seat() 
             "{signal}"
         );
     }
+}
+
+/// A TCP connection to the server that never says a word.
+fn idle_connection(address: &str) -> TcpStream {
+    TcpStream::connect(address).expect("the server's port takes a TCP connection")
+}
+
+/// Reads what the server sends until it closes `stream`; whether it did before `deadline`.
+fn closed_before(stream: &mut TcpStream, deadline: Instant) -> bool {
+    let mut buf = [0u8; 256];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return false;
+        }
+        stream.set_read_timeout(Some(left)).expect("a read timeout");
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false;
+            }
+            // Reset: closed as well.
+            Err(_) => return true,
+        }
+    }
+}
+
+/// The server's first line (its SSH version), or nothing if it closes the connection first.
+fn greeting(stream: &mut TcpStream) -> Option<String> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read timeout");
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    loop {
+        match stream.read(&mut byte) {
+            Ok(1) if byte[0] == b'\n' => return Some(String::from_utf8_lossy(&line).into_owned()),
+            Ok(1) => line.push(byte[0]),
+            Ok(_) => return None,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                panic!("the server neither greeted nor closed the connection within 10 s")
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// More idle connections than the server has file descriptors for (it runs under `ulimit -n
+/// 64`): it keeps serving the seat already joined, closes each idle connection once its login
+/// grace time is over (3 s here), and then takes a new seat.
+#[test]
+fn a_flood_of_idle_connections_is_outlasted() {
+    if !openssh() {
+        return;
+    }
+    const FLOOD: usize = 150;
+    let setup = Setup::with_roster_fields("login_grace_s: 3");
+    let (mut server, address) = setup.serve_with(false, Some(64));
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+
+    let mut flood: Vec<TcpStream> = (0..FLOOD).map(|_| idle_connection(&address)).collect();
+    assert!(
+        !closed_before(&mut flood[0], Instant::now() + Duration::from_secs(1)),
+        "an idle connection was closed before its grace time was over"
+    );
+    assert!(server.is_running(), "the flood stopped the server");
+    // The seat is served while the descriptors are all taken.
+    soc.send(b" ");
+    soc.wait_for("Only the facilitator");
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for (n, stream) in flood.iter_mut().enumerate() {
+        assert!(
+            closed_before(stream, deadline),
+            "idle connection {n} of {FLOOD} still open after 60 s"
+        );
+    }
+    assert!(server.is_running(), "the server stopped");
+    let cert = setup.join("cert", "cert", &address);
+    cert.wait_for("National CERT");
+    soc.send(b"m");
+    soc.wait_for("hotline message");
+}
+
+/// At most 100 connections may wait to log in: the next is closed before the server says a
+/// word, while a joined seat is served; once one of them leaves, a new connection is greeted.
+#[test]
+fn connections_waiting_to_log_in_are_capped() {
+    if !openssh() {
+        return;
+    }
+    const MAX_WAITING: usize = 100;
+    let setup = Setup::new();
+    let (mut server, address) = setup.serve(false);
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+
+    let mut waiting: Vec<TcpStream> = (0..MAX_WAITING)
+        .map(|n| {
+            let mut stream = idle_connection(&address);
+            let hello = greeting(&mut stream);
+            assert!(
+                hello.as_deref().is_some_and(|h| h.starts_with("SSH-2.0-")),
+                "connection {n} was not greeted: {hello:?}"
+            );
+            stream
+        })
+        .collect();
+    let mut one_too_many = idle_connection(&address);
+    assert_eq!(greeting(&mut one_too_many), None);
+    soc.send(b" ");
+    soc.wait_for("Only the facilitator");
+
+    drop(waiting.pop());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut stream = idle_connection(&address);
+        if greeting(&mut stream).is_some() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no new connection was greeted after one of the waiting left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(server.is_running());
+}
+
+/// Five seats, at most two per user, one kept for each team, the facilitator and the
+/// evaluator: soc takes two, then neither soc nor the observer may take the seats kept for
+/// cert, the facilitator and anna, who still join; each refusal says which limit.
+#[test]
+fn seats_are_limited_per_user_and_kept_for_each_team_and_the_staff() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::with_roster_fields("max_seats: 5, max_seats_per_user: 2");
+    let (_server, address) = setup.serve(false);
+    let refused = |mut client: Client, why: &str| {
+        client.wait_for(why);
+        assert_ne!(client.exit(), 0);
+    };
+    let observer = |setup: &Setup| {
+        let mut observer = setup.join("", "observer", &address);
+        observer.wait_for("assword");
+        observer.send(b"amber-tide-four-oasis\r");
+        observer
+    };
+    let soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+    let soc_again = setup.join("soc", "soc", &address);
+    soc_again.wait_for("Company SOC");
+    refused(
+        setup.join("soc", "soc", &address),
+        "this user already holds 2 seats, the most one user may hold",
+    );
+    refused(
+        observer(&setup),
+        "the seats left are kept for the teams, facilitators and evaluators not here yet",
+    );
+    let cert = setup.join("cert", "cert", &address);
+    cert.wait_for("National CERT");
+    let facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    let mut anna = setup.join("", "anna", &address);
+    anna.wait_for("assword");
+    anna.send(b"violin-tundra-lemon-orbit\r");
+    anna.wait_for("Events (MSEL)");
+    refused(observer(&setup), "every seat is taken; try again later");
+}
+
+/// The server's resident memory, in bytes.
+#[cfg(target_os = "linux")]
+fn resident(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+        .expect("the server's /proc status");
+    let kb: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in kB");
+    kb * 1024
+}
+
+/// A client that asks for a 1000×1000 window gets a seat drawn at most 500×200: it costs the
+/// server less than 32 MB more (its screen buffers are at most 9.6 MB; 1000×1000 took 96).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_window_costs_a_bounded_screen() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (server, address) = setup.serve(false);
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+    soc.settle(Duration::from_millis(500));
+    let before = resident(&server);
+    soc.resize(1000, 1000);
+    soc.send(b"m");
+    soc.settle(Duration::from_millis(500));
+    let grown = resident(&server).saturating_sub(before);
+    assert!(
+        grown < 32 << 20,
+        "a 1000×1000 window cost the server {} MB",
+        grown >> 20
+    );
+}
+
+/// `ttx roster -o` writes the join codes for its owner only, as the host key; `ttx serve`
+/// warns of a roster with codes that others may read, and of no other.
+#[cfg(unix)]
+#[test]
+fn join_codes_are_kept_from_other_users_of_the_machine() {
+    use std::os::unix::fs::PermissionsExt;
+    let setup = Setup::new();
+    let written = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["roster", "scenario.ron", "-o", "written.ron"])
+        .current_dir(setup.path(""))
+        .output()
+        .expect("ttx roster runs");
+    assert!(written.status.success(), "{written:?}");
+    let mode = std::fs::metadata(setup.path("written.ron"))
+        .expect("the roster written")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    let warning = "roster.ron holds join codes and other users of this machine may read it";
+    let (mut server, _) = setup.serve(false);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!server.stderr.lock().expect("stderr").contains(warning));
+    server.kill();
+    std::fs::remove_file(setup.path("j.jsonl")).expect("the journal removed");
+    set_mode(&setup.path("roster.ron"), 0o640);
+    let (server, _) = setup.serve(false);
+    let stderr = server.wait_for_stderr(warning);
+    assert!(
+        stderr.contains("(mode 0640): chmod 600 roster.ron"),
+        "{stderr}"
+    );
 }

@@ -31,6 +31,14 @@ pub struct SeatEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     pub address: String,
+    /// On a refusal: how many refusals before it, within a minute, were not logged one by one
+    /// (see `Session::seat_refused`). Journals before it have none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_logged: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl SeatEvent {
@@ -51,6 +59,7 @@ impl SeatEvent {
             user: shown,
             role: None,
             address: address.to_string(),
+            not_logged: 0,
         }
     }
 }
@@ -124,6 +133,7 @@ mod tests {
                 user: user.into(),
                 role: (change != SeatChange::Refused).then(|| format!("team {user}")),
                 address: "10.0.0.7:50022".into(),
+                not_logged: 0,
             },
         }
     }

@@ -15,10 +15,16 @@ use tokio::sync::Notify;
 
 use super::Shared;
 use super::input::{Decoder, ESC_TIMEOUT};
+use super::listener::Waiting;
+use super::roster::Full;
 use crate::session::SeatInfo;
 use crate::tui::key::Typed;
 use crate::tui::seat::{Role, Seat, Shown};
 use crate::tui::ui;
+
+/// The largest screen a seat is drawn at (see `screen_size`).
+const MAX_COLUMNS: u16 = 500;
+const MAX_ROWS: u16 = 200;
 
 /// Alternate screen, hidden cursor, bracketed paste on; and their undoing.
 const SCREEN_ON: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?2004h\x1b[2J";
@@ -48,28 +54,6 @@ impl std::io::Write for FrameBytes {
     }
 }
 
-pub struct Listener {
-    pub shared: Arc<Shared>,
-}
-
-impl russh::server::Server for Listener {
-    type Handler = Connection;
-
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
-        Connection {
-            shared: Arc::clone(&self.shared),
-            peer,
-            joined: None,
-            refused: None,
-            failure_counted: false,
-            channel: None,
-            size: (80, 24),
-            pty: false,
-            seat: None,
-        }
-    }
-}
-
 /// A joined seat: its own UI state and key decoder, and a signal to redraw it alone.
 struct SeatLink {
     id: u64,
@@ -91,7 +75,7 @@ impl SeatLink {
 
 pub struct Connection {
     shared: Arc<Shared>,
-    peer: Option<SocketAddr>,
+    peer: SocketAddr,
     /// The roster's user and role, once authenticated.
     joined: Option<(String, Role)>,
     /// The user this connection last tried to join as and was refused: told to the log and
@@ -104,23 +88,36 @@ pub struct Connection {
     size: (u16, u16),
     pty: bool,
     seat: Option<Arc<SeatLink>>,
+    /// Until the seat is shown: the connection's place among those waiting to log in.
+    waiting: Option<Waiting>,
 }
 
 impl Connection {
+    pub fn new(shared: Arc<Shared>, peer: SocketAddr, waiting: Waiting) -> Connection {
+        Connection {
+            shared,
+            peer,
+            joined: None,
+            refused: None,
+            failure_counted: false,
+            channel: None,
+            size: (80, 24),
+            pty: false,
+            seat: None,
+            waiting: Some(waiting),
+        }
+    }
+
     fn address(&self) -> String {
-        self.peer
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "?".into())
+        self.peer.to_string()
     }
 
     fn blocked(&self) -> bool {
-        self.peer.is_some_and(|p| self.shared.is_blocked(p.ip()))
+        self.shared.is_blocked(self.peer.ip())
     }
 
     fn refuse(&mut self, user: &str) -> Auth {
-        if let Some(peer) = self.peer {
-            self.shared.failed(peer.ip());
-        }
+        self.shared.failed(self.peer.ip());
         self.refused = Some(user.to_string());
         self.failure_counted = true;
         Auth::reject()
@@ -154,11 +151,17 @@ impl Drop for Connection {
             let id = link.id;
             self.shared.with_session(|s| s.seat_left(id));
         } else if let (None, Some(user)) = (&self.joined, &self.refused) {
-            if let (Some(peer), false) = (self.peer, self.failure_counted) {
-                self.shared.failed(peer.ip());
+            if !self.failure_counted {
+                self.shared.failed(self.peer.ip());
             }
             let address = self.address();
-            self.shared.with_session(|s| s.seat_refused(user, &address));
+            let wall = self.shared.wall();
+            self.shared.with_session(|s| {
+                // Refusals are logged at most so many a minute: of the wall clock, which a
+                // paused exercise does not move.
+                s.set_wall(wall);
+                s.seat_refused(user, &address);
+            });
         }
     }
 }
@@ -252,7 +255,7 @@ impl russh::server::Handler for Connection {
         session: &mut SshSession,
     ) -> Result<(), Self::Error> {
         self.pty = true;
-        self.size = (clamp(col_width), clamp(row_height));
+        self.size = screen_size(col_width, row_height);
         session.channel_success(channel)?;
         Ok(())
     }
@@ -276,24 +279,16 @@ impl russh::server::Handler for Connection {
             .await;
             return Ok(());
         }
-        let full = {
-            let s = self.shared.lock();
-            s.seats().len() >= self.shared.roster.max_seats
-        };
-        if full {
-            session.channel_success(channel)?;
-            self.close_with(
-                channel,
-                session,
-                "ttx: every seat is taken; try again later.",
-            )
-            .await;
-            return Ok(());
-        }
-        let id = self.shared.next_seat.fetch_add(1, Ordering::Relaxed);
         let address = self.address();
         let wall = self.shared.wall();
-        let seat = self.shared.with_session(|s| {
+        // Decided and taken under one lock, so two connections never both take the last seat.
+        let seat: Result<_, Full> = self.shared.with_session(|s| {
+            let admitted = {
+                let seated: Vec<&str> = s.seats().iter().map(|seat| seat.user.as_str()).collect();
+                self.shared.roster.admits(&user, &seated)
+            };
+            admitted?;
+            let id = self.shared.next_seat.fetch_add(1, Ordering::Relaxed);
             s.set_wall(wall);
             s.seat_joined(SeatInfo {
                 id,
@@ -306,8 +301,17 @@ impl russh::server::Handler for Connection {
             let mut seat = Seat::new(role, s);
             // A rating from this seat names its user as the evaluator.
             seat.evaluator = user.clone();
-            seat
+            Ok((id, seat))
         });
+        let (id, seat) = match seat {
+            Ok(seat) => seat,
+            Err(full) => {
+                session.channel_success(channel)?;
+                self.close_with(channel, session, &format!("ttx: {full}."))
+                    .await;
+                return Ok(());
+            }
+        };
         let link = Arc::new(SeatLink {
             id,
             state: Mutex::new(SeatState {
@@ -318,6 +322,9 @@ impl russh::server::Handler for Connection {
             redraw: Notify::new(),
         });
         self.seat = Some(Arc::clone(&link));
+        if let Some(waiting) = self.waiting.take() {
+            waiting.seated();
+        }
         session.channel_success(channel)?;
         tokio::spawn(render(
             Arc::clone(&self.shared),
@@ -384,7 +391,7 @@ impl russh::server::Handler for Connection {
         _pix_height: u32,
         _session: &mut SshSession,
     ) -> Result<(), Self::Error> {
-        self.size = (clamp(col_width), clamp(row_height));
+        self.size = screen_size(col_width, row_height);
         if let Some(link) = &self.seat {
             link.lock().size = self.size;
             link.redraw.notify_one();
@@ -454,8 +461,13 @@ fn press(shared: &Shared, link: &SeatLink, typed: Vec<Typed>) {
     link.redraw.notify_one();
 }
 
-fn clamp(cells: u32) -> u16 {
-    cells.clamp(1, 1000) as u16
+/// The size a seat is drawn at: what the client asked for, up to what a real terminal has (a
+/// large display in a small font). It bounds the seat's memory: ratatui keeps two screen
+/// buffers of 48-byte cells, 2 × 500 × 200 × 48 bytes = 9.6 MB at most (a 1000×1000 window
+/// took 96 MB).
+fn screen_size(columns: u32, rows: u32) -> (u16, u16) {
+    let bound = |cells: u32, max: u16| cells.clamp(1, u32::from(max)) as u16;
+    (bound(columns, MAX_COLUMNS), bound(rows, MAX_ROWS))
 }
 
 fn role_name(role: Role, session: &crate::session::Session) -> String {
@@ -534,5 +546,20 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seat_is_drawn_at_most_500_columns_by_200_rows() {
+        assert_eq!(screen_size(100, 30), (100, 30));
+        assert_eq!(screen_size(1000, 1000), (500, 200));
+        assert_eq!(screen_size(u32::MAX, 30), (500, 30));
+        assert_eq!(screen_size(0, 0), (1, 1));
+        let cells = usize::from(MAX_COLUMNS) * usize::from(MAX_ROWS);
+        assert!(2 * cells * size_of::<ratatui::buffer::Cell>() <= 9_600_000);
     }
 }

@@ -15,18 +15,18 @@
 
 mod connection;
 pub mod input;
+mod listener;
 mod local;
 pub mod roster;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use russh::keys::HashAlg;
-use russh::server::Server as _;
 use tokio::sync::watch;
 
 use crate::engine::{Event, Exercise};
@@ -37,6 +37,9 @@ use roster::Roster;
 /// refused for the rest of the window.
 const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+/// A warning that an attack can repeat thousands of times a second is said at most this often.
+const WARN_EVERY: Duration = Duration::from_secs(60);
 
 pub struct Options {
     pub listen: SocketAddr,
@@ -55,6 +58,25 @@ pub struct Shared {
     roster: Roster,
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
     next_seat: AtomicU64,
+    turned_away: Rarely,
+    accept_failed: Rarely,
+}
+
+/// When a warning was last said in the console's log.
+#[derive(Default)]
+struct Rarely(Mutex<Option<Instant>>);
+
+impl Rarely {
+    /// Whether to say it now; if so, the next time is a minute away.
+    fn due(&self) -> bool {
+        let mut last = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let due = last.is_none_or(|t| now.duration_since(t) >= WARN_EVERY);
+        if due {
+            *last = Some(now);
+        }
+        due
+    }
 }
 
 impl Shared {
@@ -67,6 +89,15 @@ impl Shared {
             roster,
             failures: Mutex::new(HashMap::new()),
             next_seat: AtomicU64::new(1),
+            turned_away: Rarely::default(),
+            accept_failed: Rarely::default(),
+        }
+    }
+
+    /// Says a warning about the server in the console's log, unless it was said lately.
+    fn warn(&self, rarely: &Rarely, line: impl FnOnce() -> String) {
+        if rarely.due() {
+            self.with_session(|s| s.note_server(format!("server: {}", line())));
         }
     }
 
@@ -147,8 +178,16 @@ pub fn serve(
         }
         None => Roster::generated(&scenario, options.headless)?,
     };
+    let exposed = options
+        .roster
+        .as_deref()
+        .and_then(|path| readable_by_others(path, &roster));
     let mut session = Session::new(exercise, recorder, report_dir).with_debrief(debrief);
     session.log_events(history);
+    if let Some(warning) = exposed {
+        eprintln!("ttx: {warning}");
+        session.note_server(warning);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -212,11 +251,13 @@ async fn run(
             println!("{line}");
         }
     }
-    let mut server = connection::Listener {
-        shared: Arc::clone(&shared),
-    };
-    let mut running = server.run_on_socket(config, &listener);
-    let stop = running.handle();
+    let (stop, stopping) = watch::channel(None);
+    let mut accepting = tokio::spawn(listener::accept(
+        listener,
+        Arc::clone(&shared),
+        config,
+        stopping,
+    ));
     let ticker = tokio::spawn(tick(Arc::clone(&shared)));
     let body = async {
         if options.headless {
@@ -239,8 +280,9 @@ async fn run(
             }
         }
     };
+    // Taking connections ends only when the server stops, or if its task panicked.
     let outcome = tokio::select! {
-        stopped = &mut running => Err(match stopped {
+        stopped = &mut accepting => Err(match stopped {
             Ok(()) => "the server stopped".to_string(),
             Err(e) => format!("the server stopped: {e}"),
         }),
@@ -251,17 +293,43 @@ async fn run(
         Ok(why) | Err(why) => why.clone(),
     };
     finish(&shared, &stop, why).await;
-    let _ = tokio::time::timeout(Duration::from_secs(2), running).await;
     outcome.map(|_| ())
 }
 
-/// Records a clock checkpoint, tells every seat why it is closing, and stops the server.
-async fn finish(shared: &Shared, stop: &russh::server::RunningServerHandle, why: String) {
-    shared.with_session(|s| s.checkpoint());
+/// Records a clock checkpoint, tells every seat why it is closing, and stops the server: no
+/// more connections, and every one told to disconnect.
+async fn finish(shared: &Shared, stop: &watch::Sender<Option<String>>, why: String) {
+    shared.with_session(|s| {
+        s.log_held_refusal();
+        s.checkpoint();
+    });
     shared.closing.send_replace(Some(why.clone()));
     // Let the seats' goodbyes go out before the connections close.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    stop.shutdown(why);
+    stop.send_replace(Some(why));
+    // And the disconnections before the runtime stops.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+/// A warning if the roster file holds join codes that other users of this machine may read.
+#[cfg(unix)]
+fn readable_by_others(path: &Path, roster: &Roster) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let codes = roster.seats.iter().any(|seat| seat.code.is_some());
+    (codes && mode & 0o077 != 0).then(|| {
+        format!(
+            "warning: {} holds join codes and other users of this machine may read it (mode \
+             {mode:04o}): chmod 600 {}",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_: &Path, _: &Roster) -> Option<String> {
+    None
 }
 
 /// What the facilitator needs to let people in: where, the host key, the join codes.

@@ -3,7 +3,8 @@
 //! A join code is five words from a list of 256 (40 bits), easy to read over the phone, and is
 //! compared in constant time (both sides hashed first, so that not even its length leaks).
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+use std::time::Duration;
 
 use russh::keys::PublicKey;
 use sha2::{Digest, Sha256};
@@ -16,8 +17,18 @@ use crate::ron_file::{
 use crate::scenario::{Scenario, TeamIx};
 use crate::tui::seat::Role;
 
-/// Connections beyond this many are refused, unless the roster says otherwise.
+/// Connections beyond this many are refused, unless the roster says otherwise (or has more
+/// teams, facilitators and evaluators, who each have a seat kept).
 pub const DEFAULT_MAX_SEATS: usize = 64;
+
+/// The most seats one roster user may hold at once, unless the roster says otherwise: enough
+/// for a team of 25 sharing its join code, not enough for one code to take every seat.
+pub const DEFAULT_MAX_SEATS_PER_USER: usize = 32;
+
+/// A connection that has not become a seat this long after it was taken is closed, unless the
+/// roster says otherwise: OpenSSH's `LoginGraceTime`.
+pub const DEFAULT_LOGIN_GRACE_S: u64 = 120;
+const MAX_LOGIN_GRACE_S: u64 = 3600;
 
 /// The shortest join code a roster may give: a code is typed as a password, so a short one is
 /// guessed.
@@ -31,10 +42,64 @@ pub struct RosterSeat {
     pub code: Option<String>,
 }
 
+impl RosterSeat {
+    /// Whom a seat is kept for when this seat's user joins: its team, or a facilitator or
+    /// evaluator user; nobody for an observer or a seat that cannot be joined.
+    fn kept_for(&self) -> Option<Keeper<'_>> {
+        if self.keys.is_empty() && self.code.is_none() {
+            return None;
+        }
+        match self.role {
+            Role::Team(t) => Some(Keeper::Team(t)),
+            Role::Facilitator | Role::Evaluator => Some(Keeper::Staff(&self.user)),
+            Role::Observer | Role::Local => None,
+        }
+    }
+}
+
+/// Whom a seat is kept for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keeper<'a> {
+    Team(TeamIx),
+    Staff(&'a str),
+}
+
+/// Why a user gets no seat now: said on the channel, which limit and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Full {
+    /// `max_seats` are taken.
+    Server,
+    /// The user holds `max_seats_per_user` seats already.
+    User(usize),
+    /// The seats left are kept for teams, facilitators and evaluators without one yet.
+    Reserved,
+}
+
+impl fmt::Display for Full {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Full::Server => write!(f, "every seat is taken; try again later"),
+            Full::User(n) => write!(
+                f,
+                "this user already holds {n} seats, the most one user may hold; leave one first"
+            ),
+            Full::Reserved => write!(
+                f,
+                "the seats left are kept for the teams, facilitators and evaluators not here yet; \
+                 try again later"
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Roster {
     pub seats: Vec<RosterSeat>,
     pub max_seats: usize,
+    pub max_seats_per_user: usize,
+    /// How long a connection may take from being taken to showing its seat: logging in,
+    /// typing a code, asking for the screen.
+    pub login_grace: Duration,
 }
 
 impl Roster {
@@ -75,10 +140,56 @@ impl Roster {
             keys: Vec::new(),
             code: Some(join_code()?),
         });
-        Ok(Roster {
+        let mut roster = Roster {
             seats,
             max_seats: DEFAULT_MAX_SEATS,
-        })
+            max_seats_per_user: DEFAULT_MAX_SEATS_PER_USER,
+            login_grace: Duration::from_secs(DEFAULT_LOGIN_GRACE_S),
+        };
+        roster.max_seats = roster.max_seats.max(roster.keepers().len());
+        Ok(roster)
+    }
+
+    /// Whether `user` may take one more seat while `seated` (each seat's user) are taken. A
+    /// seat is kept free for each team and each facilitator and evaluator user that holds none
+    /// yet, so that one team filling the server never locks out another or the staff; an
+    /// observer has none kept.
+    pub fn admits(&self, user: &str, seated: &[&str]) -> Result<(), Full> {
+        if seated.len() >= self.max_seats {
+            return Err(Full::Server);
+        }
+        if seated.iter().filter(|u| **u == user).count() >= self.max_seats_per_user {
+            return Err(Full::User(self.max_seats_per_user));
+        }
+        let own = self.seat(user).and_then(RosterSeat::kept_for);
+        let held: Vec<Keeper> = seated
+            .iter()
+            .filter_map(|u| self.seat(u).and_then(RosterSeat::kept_for))
+            .collect();
+        let kept = self
+            .keepers()
+            .into_iter()
+            .filter(|k| Some(*k) != own && !held.contains(k))
+            .count();
+        if self.max_seats - seated.len() - 1 < kept {
+            return Err(Full::Reserved);
+        }
+        Ok(())
+    }
+
+    fn seat(&self, user: &str) -> Option<&RosterSeat> {
+        self.seats.iter().find(|s| s.user == user)
+    }
+
+    /// Everyone a seat is kept for, once each.
+    fn keepers(&self) -> Vec<Keeper<'_>> {
+        let mut keepers: Vec<Keeper> = Vec::new();
+        for keeper in self.seats.iter().filter_map(RosterSeat::kept_for) {
+            if !keepers.contains(&keeper) {
+                keepers.push(keeper);
+            }
+        }
+        keepers
     }
 
     /// The seat `user` joins with `key`, if the roster lists that key for that user.
@@ -151,7 +262,13 @@ impl Roster {
             }
             out.push_str("),\n");
         }
-        let _ = write!(out, "    ],\n    max_seats: {},\n)\n", self.max_seats);
+        let _ = write!(
+            out,
+            "    ],\n    max_seats: {},\n    max_seats_per_user: {},\n    login_grace_s: {},\n)\n",
+            self.max_seats,
+            self.max_seats_per_user,
+            self.login_grace.as_secs()
+        );
         out
     }
 }
@@ -161,6 +278,8 @@ record! {
     struct RawRoster as "Roster", "the roster" {
         seats: Each<RawSeat> = Required,
         max_seats: Spanned<u64> = Optional,
+        max_seats_per_user: Spanned<u64> = Optional,
+        login_grace_s: Spanned<u64> = Optional,
     }
 }
 
@@ -209,12 +328,32 @@ impl FromValue for RawRole {
 }
 
 /// The roster the file describes, each remaining mistake reported: an unknown team, a key that
-/// does not parse, a short code, a user listed twice, `max_seats` of 0.
+/// does not parse, a short code, a user listed twice, `max_seats` of 0 or fewer than the seats
+/// kept, `max_seats_per_user` of 0, a login grace time of 0 or over an hour.
 fn resolve(raw: &RawRoster, scenario: &Scenario, errors: &mut Errors) -> Option<Roster> {
     let mut roster = Roster {
         seats: Vec::new(),
         max_seats: DEFAULT_MAX_SEATS,
+        max_seats_per_user: DEFAULT_MAX_SEATS_PER_USER,
+        login_grace: Duration::from_secs(DEFAULT_LOGIN_GRACE_S),
     };
+    if let Got::Given(max) = &raw.max_seats_per_user {
+        if max.value == 0 {
+            errors.push(max.span, "`max_seats_per_user` must be at least 1");
+        } else {
+            roster.max_seats_per_user = usize::try_from(max.value).unwrap_or(usize::MAX);
+        }
+    }
+    if let Got::Given(grace) = &raw.login_grace_s {
+        if (1..=MAX_LOGIN_GRACE_S).contains(&grace.value) {
+            roster.login_grace = Duration::from_secs(grace.value);
+        } else {
+            errors.push(
+                grace.span,
+                format!("`login_grace_s` must be from 1 to {MAX_LOGIN_GRACE_S} (seconds)"),
+            );
+        }
+    }
     if let Got::Given(max) = &raw.max_seats {
         if max.value == 0 {
             errors.push(max.span, "`max_seats` must be at least 1");
@@ -239,6 +378,17 @@ fn resolve(raw: &RawRoster, scenario: &Scenario, errors: &mut Errors) -> Option<
             }
             roster.seats.push(seat);
         }
+    }
+    let kept = roster.keepers().len();
+    match &raw.max_seats {
+        Got::Given(max) if max.value != 0 && roster.max_seats < kept => errors.push(
+            max.span,
+            format!(
+                "`max_seats` must be at least {kept}: a seat is kept for each team, facilitator \
+                 and evaluator"
+            ),
+        ),
+        _ => roster.max_seats = roster.max_seats.max(kept),
     }
     seats.complete().then_some(roster)
 }
@@ -456,12 +606,123 @@ mod tests {
                 "r.ron:6:74: a join code has at least 8 characters (ttx roster makes good ones)",
                 "r.ron:7:16: user `soc` is listed twice; one entry per user, with all its keys",
                 "r.ron:9:16: `max_seats` must be at least 1",
-                "r.ron:10:5: unknown field `theme` in the roster (fields: seats, max_seats)",
+                "r.ron:10:5: unknown field `theme` in the roster (fields: seats, max_seats, max_seats_per_user, login_grace_s)",
             ],
             "{errors:#?}"
         );
         // Each is shown with its line and a caret under the value.
         assert!(errors[0].contains("colour: \"red\"),\n"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn the_login_grace_time_is_two_minutes_unless_the_roster_says_otherwise() {
+        let seats = "seats: [(user: \"soc\", role: Team(\"soc\"), code: \"amber-tide-four\")]";
+        let read = |fields: &str| {
+            Roster::parse("r.ron", &format!("Roster({seats}, {fields})"), &scenario())
+        };
+        assert_eq!(read("").unwrap().login_grace, Duration::from_secs(120));
+        assert_eq!(
+            read("login_grace_s: 5").unwrap().login_grace,
+            Duration::from_secs(5)
+        );
+        for wrong in ["login_grace_s: 0", "login_grace_s: 3601"] {
+            let errors: Vec<String> = read(wrong)
+                .unwrap_err()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert!(
+                errors[0].contains("`login_grace_s` must be from 1 to 3600 (seconds)"),
+                "{errors:?}"
+            );
+        }
+    }
+
+    /// Two users of team soc, one of cert, a facilitator, an evaluator, an observer, and a
+    /// facilitator seat nobody can join; then the roster's own `fields`.
+    fn staffed(fields: &str) -> Roster {
+        let source = format!(
+            "Roster(seats: [\n\
+             (user: \"alice\", role: Team(\"soc\"), code: \"alice-code-1\"),\n\
+             (user: \"bob\", role: Team(\"soc\"), code: \"bob-code-12\"),\n\
+             (user: \"cert\", role: Team(\"cert\"), code: \"cert-code-1\"),\n\
+             (user: \"facilitator\", role: Facilitator, code: \"control-desk\"),\n\
+             (user: \"anna\", role: Evaluator, code: \"anna-code-1\"),\n\
+             (user: \"observer\", role: Observer, code: \"watch-code\"),\n\
+             (user: \"nobody\", role: Facilitator),\n\
+             ], {fields})"
+        );
+        Roster::parse("r.ron", &source, &scenario()).unwrap()
+    }
+
+    #[test]
+    fn one_user_holds_at_most_max_seats_per_user() {
+        assert_eq!(staffed("").max_seats_per_user, 32);
+        let roster = staffed("max_seats_per_user: 2");
+        assert_eq!(roster.admits("alice", &["alice"]), Ok(()));
+        assert_eq!(
+            roster.admits("alice", &["alice", "alice"]),
+            Err(Full::User(2))
+        );
+        // Another user of the same team is another user.
+        assert_eq!(roster.admits("bob", &["alice", "alice"]), Ok(()));
+    }
+
+    /// With 6 seats and 4 kept (soc, cert, the facilitator, anna; not the observer, not a seat
+    /// nobody can join), soc may take 3 and then only the others may join, each to their own.
+    #[test]
+    fn a_seat_is_kept_for_each_team_and_each_facilitator_and_evaluator() {
+        let roster = staffed("max_seats: 6");
+        let mut seated = vec!["alice", "alice"];
+        assert_eq!(roster.admits("bob", &seated), Ok(()));
+        seated.push("bob");
+        for other in ["alice", "bob", "observer"] {
+            assert_eq!(
+                roster.admits(other, &seated),
+                Err(Full::Reserved),
+                "{other}"
+            );
+        }
+        for keeper in ["cert", "facilitator", "anna"] {
+            assert_eq!(roster.admits(keeper, &seated), Ok(()), "{keeper}");
+        }
+        seated.extend(["cert", "facilitator"]);
+        assert_eq!(roster.admits("cert", &seated), Err(Full::Reserved));
+        assert_eq!(roster.admits("anna", &seated), Ok(()));
+        seated.push("anna");
+        assert_eq!(roster.admits("anna", &seated), Err(Full::Server));
+        assert_eq!(
+            Full::Reserved.to_string(),
+            "the seats left are kept for the teams, facilitators and evaluators not here yet; \
+             try again later"
+        );
+    }
+
+    /// A roster whose `max_seats` cannot keep a seat for each is refused; without `max_seats`,
+    /// there are enough.
+    #[test]
+    fn max_seats_covers_the_seats_kept() {
+        let source = "Roster(seats: [\n\
+             (user: \"soc\", role: Team(\"soc\"), code: \"soc-code-1\"),\n\
+             (user: \"cert\", role: Team(\"cert\"), code: \"cert-code-1\"),\n\
+             (user: \"anna\", role: Evaluator, code: \"anna-code-1\"),\n\
+             ], max_seats: 2, max_seats_per_user: 0)";
+        let errors: Vec<String> = Roster::parse("r.ron", source, &scenario())
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string().lines().next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            errors,
+            vec![
+                "r.ron:5:15: `max_seats` must be at least 3: a seat is kept for each team, \
+                 facilitator and evaluator",
+                "r.ron:5:38: `max_seats_per_user` must be at least 1",
+            ]
+        );
+        let generated = Roster::generated(&scenario(), true).unwrap();
+        assert_eq!(generated.max_seats, DEFAULT_MAX_SEATS);
+        assert_eq!(generated.max_seats_per_user, DEFAULT_MAX_SEATS_PER_USER);
     }
 
     #[test]
