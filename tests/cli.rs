@@ -662,6 +662,62 @@ fn an_output_never_replaces_an_input_a_journal_or_without_force_a_file() {
     );
 }
 
+/// The scenario a journal was played from is an input of its report: never replaced, even with
+/// --force, by its path, through a link, or as a copy elsewhere.
+#[test]
+fn a_report_never_replaces_the_scenario_its_journal_was_played_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("tutorial.ron");
+    fs::copy("scenarios/tutorial.ron", &scenario).unwrap();
+    let kept = fs::read(&scenario).unwrap();
+    let journal = dir.path().join("j.jsonl");
+    ttx()
+        .arg("run")
+        .arg(&scenario)
+        .args([
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
+        .arg(&journal)
+        .assert()
+        .success();
+    let link = dir.path().join("link.ron");
+    std::os::unix::fs::symlink(&scenario, &link).unwrap();
+    let moved = dir.path().join("moved");
+    fs::create_dir(&moved).unwrap();
+    let copy = moved.join("tutorial.ron");
+    fs::copy(&scenario, &copy).unwrap();
+    for output in [&scenario, &link, &copy] {
+        let result = ttx()
+            .arg("report")
+            .arg(&journal)
+            .arg("-o")
+            .arg(output)
+            .arg("--force")
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+        assert!(
+            stderr(&result).contains("is the scenario this journal was played from"),
+            "{}",
+            stderr(&result)
+        );
+        assert_eq!(fs::read(output).unwrap(), kept, "{}", output.display());
+    }
+    // Headless play: not through a link either.
+    let output = ttx()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--script", "tests/fixtures/tutorial/script.ron", "--report"])
+        .arg(&link)
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(fs::read(&scenario).unwrap(), kept);
+}
+
 #[test]
 fn a_journal_directory_is_not_taken_for_a_journal() {
     let dir = tempfile::tempdir().unwrap();
