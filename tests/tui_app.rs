@@ -528,25 +528,31 @@ fn while_the_journal_error_is_up_the_log_shows_only_what_the_journal_holds() {
     assert!(paused(&h), "{:?}", h.app.log());
 }
 
-/// A scenario's or a team's text never reaches a terminal as control sequences or as
-/// bidirectional controls that reorder what is read.
+/// A scenario's or a team's text never reaches a terminal as control sequences, as
+/// bidirectional controls that reorder what is read, or as line and paragraph separators (which
+/// a terminal may draw in no column at all); what replaces them keeps every border in place.
 #[test]
 fn no_control_or_bidi_character_reaches_the_terminal() {
-    let source = include_str!("fixtures/phishing-example/scenario.ron").replacen(
-        "title: \"",
-        "title: \"\\u{202E}evil\\u{1b}]0;pwned\\u{7} ",
-        1,
-    );
+    let source = include_str!("fixtures/phishing-example/scenario.ron")
+        .replacen(
+            "title: \"",
+            "title: \"\\u{202E}evil\\u{1b}]0;pwned\\u{7}\\u{9b}\\u{2066} ",
+            1,
+        )
+        .replacen(
+            "summary: \"A",
+            "summary: \"Line\\u{2028}and paragraph\\u{2029}separators: a",
+            1,
+        );
     let scenario = ttx::scenario::load_scenario("s.ron", &source).unwrap();
     assert!(scenario.title.contains('\u{202E}'), "{}", scenario.title);
-    let recorder = MemoryRecorder::default();
-    let app = App::new(exercise(scenario), Box::new(recorder), tmp());
+    let h = Harness::of(scenario, tmp());
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal
-        .draw(|frame| ttx::tui::ui::draw(frame, &app))
+        .draw(|frame| ttx::tui::ui::draw(frame, &h.app))
         .unwrap();
     let buffer = terminal.backend().buffer();
-    let hidden = |c: char| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c);
+    let hidden = |c: char| c.is_control() || ttx::ron_file::diagnostic::is_hidden_control(c);
     assert!(
         buffer
             .content()
@@ -554,7 +560,13 @@ fn no_control_or_bidi_character_reaches_the_terminal() {
             .all(|cell| !cell.symbol().contains(hidden)),
         "a control character in a cell"
     );
-    assert!(terminal.backend().to_string().contains("evil"));
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("evil"));
+    assert!(
+        screen.contains("Line\u{FFFD}and paragraph\u{FFFD}separators"),
+        "{screen}"
+    );
+    assert_borders_in_place(&h, &[0, 79], 2..=14);
 }
 
 /// The terminal library drops a tab; the loader expands it so the words stay apart on screen.

@@ -10,6 +10,7 @@
 //! ```
 
 use ratatui::Frame;
+use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
@@ -22,6 +23,7 @@ use super::seat::{ConfirmKind, Dialog, Shown, View};
 use super::text::{clock, speed_str};
 use super::widgets::{self, centred, popup};
 use super::{briefing, console, dialogs, evaluation, report, team};
+use crate::ron_file::diagnostic::is_hidden_control;
 
 /// The smallest terminal on which everything is usable.
 pub const MIN_WIDTH: u16 = 80;
@@ -44,18 +46,23 @@ pub fn draw_seat(frame: &mut Frame, app: Shown) {
     make_visible(frame.buffer_mut());
 }
 
-/// The screen boundary: whatever a scenario's author or a team wrote, no cell sends a control
-/// character (an escape sequence that could retitle or repaint another seat's terminal) or a
-/// bidirectional control (which reorders what the facilitator reads) to a terminal; each is
-/// shown as a visible `�` instead.
-fn make_visible(buffer: &mut ratatui::buffer::Buffer) {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
+/// The screen boundary: what every cell sends to a terminal.
+///
+/// Whatever a scenario's author or a team wrote, no cell sends a control character (an escape
+/// sequence that could retitle or repaint another seat's terminal), a bidirectional control
+/// (which reorders what the facilitator reads) or a line or paragraph separator; each is shown
+/// as a visible `�` instead. The terminal library places every cell at the column after the one
+/// before, so the replacement fills exactly the columns its cell was laid out in, a `�` to a
+/// column, and the cells after it stay in place. (The library leaves zero-width text, such as a
+/// bidirectional control on its own, out of the cells altogether.)
+fn make_visible(buffer: &mut Buffer) {
+    // A tab too, which moves a terminal's cursor to its next stop.
+    let hidden = |c: char| c.is_control() || is_hidden_control(c);
     for cell in buffer.content.iter_mut() {
-        if cell.symbol().contains(hidden) {
-            cell.set_symbol("\u{FFFD}");
+        let columns = usize::from(cell.cell_width());
+        let symbol = cell.symbol();
+        if symbol.contains(hidden) {
+            cell.set_symbol(&"\u{FFFD}".repeat(columns.max(1)));
         }
     }
 }
@@ -243,4 +250,36 @@ fn record_error(frame: &mut Frame, body: Rect, error: &str, location: &str) {
         Line::from("q quits (the journal keeps everything written before)."),
     ];
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_draws_in_the_columns_it_was_laid_out_in() {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 12, 1));
+        let cells = [
+            // A line separator (one column as laid out), a control in a wide cell, a zero-width
+            // bidirectional control, which the library would place at the next column.
+            (0, "\u{2028}"),
+            (1, "東\u{202e}"),
+            (3, "\u{202e}"),
+            // What every terminal draws as laid out is kept.
+            (8, "🇫🇷"),
+            (10, "e\u{301}"),
+        ];
+        for (x, symbol) in cells {
+            buffer[(x, 0)].set_symbol(symbol);
+        }
+        make_visible(&mut buffer);
+        let shown: Vec<&str> = cells
+            .iter()
+            .map(|(x, _)| buffer[(*x, 0)].symbol())
+            .collect();
+        assert_eq!(
+            shown,
+            ["\u{FFFD}", "\u{FFFD}\u{FFFD}", "\u{FFFD}", "🇫🇷", "e\u{301}"]
+        );
+    }
 }
