@@ -757,11 +757,12 @@ fn free_hotline_messages_are_sent_received_and_threaded() {
     assert!(answer.contains("Seen; we preserve them now."), "{answer}");
 }
 
-/// Every row of the screen, read cell by cell as a terminal draws it (a wide character takes
-/// its cell and the next), ends exactly at the right edge, and the given columns hold a box
-/// border on the given rows: no emoji, flag, accent or CJK character shifts or breaks a border.
+/// Every row of the screen, drawn cell by cell as a terminal draws it, ends exactly at the right
+/// edge, and the given columns hold a box border on the given rows: no emoji, flag, accent or CJK
+/// character shifts or breaks a border. The screen lays a wide character out in its cell and the
+/// next; a terminal that does not join emoji draws each character of a cell by its own width.
 fn assert_borders_in_place(h: &Harness, columns: &[u16], rows: std::ops::RangeInclusive<u16>) {
-    use unicode_width::UnicodeWidthStr;
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal
         .draw(|frame| ttx::tui::ui::draw(frame, &h.app))
@@ -769,23 +770,53 @@ fn assert_borders_in_place(h: &Harness, columns: &[u16], rows: std::ops::RangeIn
     let screen = terminal.backend().to_string();
     let buffer = terminal.backend().buffer();
     for y in 0..24 {
-        let mut x = 0;
-        let mut drawn = Vec::new();
+        // The cell laid out at `x` is drawn at the terminal's column `at`.
+        let (mut x, mut at) = (0, 0);
+        let mut drawn_in_place = Vec::new();
         while x < 80 {
-            drawn.push(x);
-            x += buffer[(x, y)].symbol().width().max(1) as u16;
+            let symbol = buffer[(x, y)].symbol();
+            if x == at {
+                drawn_in_place.push(x);
+            }
+            at += symbol
+                .chars()
+                .map(|c| c.width().unwrap_or(0) as u16)
+                .sum::<u16>()
+                .max(1);
+            x += symbol.width().max(1) as u16;
         }
-        assert_eq!(x, 80, "row {y} runs past the edge\n{screen}");
+        assert_eq!(at, 80, "row {y} runs past the edge\n{screen}");
         if rows.contains(&y) {
             for &column in columns {
                 let symbol = buffer[(column, y)].symbol();
                 assert!(
-                    drawn.contains(&column) && "│┌└┐┘├┤".contains(symbol) && !symbol.is_empty(),
+                    drawn_in_place.contains(&column)
+                        && "│┌└┐┘├┤".contains(symbol)
+                        && !symbol.is_empty(),
                     "no border at column {column}, row {y}: {symbol:?}\n{screen}"
                 );
             }
         }
     }
+}
+
+/// An emoji sequence joined with ZWJ is one picture in a terminal that joins it, and its
+/// pictures side by side in one that does not: the pane's right border stays in its column in
+/// both.
+#[test]
+fn emoji_joined_with_zwj_keep_the_right_border_in_its_column() {
+    let source = include_str!("fixtures/phishing-example/scenario.ron").replacen(
+        "summary: \"A credential-phishing",
+        "summary: \"👩\u{200d}💻 and 👨\u{200d}👩\u{200d}👧 at home: a credential-phishing",
+        1,
+    );
+    let scenario = ttx::scenario::load_scenario("s.ron", &source).unwrap();
+    assert!(scenario.summary.as_deref().unwrap().contains('\u{200d}'));
+    let h = Harness::of(scenario, tmp());
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("at home"), "{screen}");
+    // The briefing's pane, its summary on row 4.
+    assert_borders_in_place(&h, &[0, 79], 2..=14);
 }
 
 #[test]

@@ -15,6 +15,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthChar;
 
 use super::app::App;
 use super::keymap::{self, Action};
@@ -55,6 +56,12 @@ pub fn draw_seat(frame: &mut Frame, app: Shown) {
 /// before, so the replacement fills exactly the columns its cell was laid out in, a `�` to a
 /// column, and the cells after it stay in place. (The library leaves zero-width text, such as a
 /// bidirectional control on its own, out of the cells altogether.)
+///
+/// Nor does a cell draw wider than it was laid out. An emoji sequence joined with ZWJ (👩‍💻) is
+/// one picture two columns wide in a terminal that joins it, but its pictures side by side in
+/// one that does not, covering the cells after it up to the right border and past it. Such a
+/// cell keeps what fits when each character is drawn on its own: its first picture (an emoji
+/// with a skin tone too, which such a terminal draws as two pictures).
 fn make_visible(buffer: &mut Buffer) {
     // A tab too, which moves a terminal's cursor to its next stop.
     let hidden = |c: char| c.is_control() || is_hidden_control(c);
@@ -63,8 +70,32 @@ fn make_visible(buffer: &mut Buffer) {
         let symbol = cell.symbol();
         if symbol.contains(hidden) {
             cell.set_symbol(&"\u{FFFD}".repeat(columns.max(1)));
+        } else if drawn_alone(symbol) > columns {
+            let fitted = fitted_alone(symbol, columns);
+            cell.set_symbol(&fitted);
         }
     }
+}
+
+/// How many columns a terminal that joins nothing draws a text in: each character by its own
+/// width.
+fn drawn_alone(text: &str) -> usize {
+    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// The start of a text that such a terminal draws within `columns`, without a joiner left at its
+/// end to join it to what follows.
+fn fitted_alone(text: &str, columns: usize) -> String {
+    let mut fitted = String::new();
+    let mut drawn = 0;
+    for c in text.chars() {
+        drawn += c.width().unwrap_or(0);
+        if drawn > columns {
+            break;
+        }
+        fitted.push(c);
+    }
+    fitted.trim_end_matches('\u{200D}').to_string()
 }
 
 fn draw_screen(frame: &mut Frame, app: Shown) {
@@ -258,13 +289,18 @@ mod tests {
 
     #[test]
     fn every_cell_draws_in_the_columns_it_was_laid_out_in() {
-        let mut buffer = Buffer::empty(Rect::new(0, 0, 12, 1));
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 14, 1));
         let cells = [
             // A line separator (one column as laid out), a control in a wide cell, a zero-width
             // bidirectional control, which the library would place at the next column.
             (0, "\u{2028}"),
             (1, "東\u{202e}"),
             (3, "\u{202e}"),
+            // A woman technologist and a family, joined with ZWJ, and a thumb with a skin
+            // tone: their first picture.
+            (4, "👩\u{200d}💻"),
+            (6, "👨\u{200d}👩\u{200d}👧"),
+            (12, "👍🏽"),
             // What every terminal draws as laid out is kept.
             (8, "🇫🇷"),
             (10, "e\u{301}"),
@@ -279,7 +315,16 @@ mod tests {
             .collect();
         assert_eq!(
             shown,
-            ["\u{FFFD}", "\u{FFFD}\u{FFFD}", "\u{FFFD}", "🇫🇷", "e\u{301}"]
+            [
+                "\u{FFFD}",
+                "\u{FFFD}\u{FFFD}",
+                "\u{FFFD}",
+                "👩",
+                "👨",
+                "👍",
+                "🇫🇷",
+                "e\u{301}"
+            ]
         );
     }
 }
