@@ -119,6 +119,34 @@ pub fn check_output(
     Ok(())
 }
 
+/// Refuses an output that is an input known by its recorded path and its text (the scenario a
+/// journal was played from): the file at that path, or any file holding exactly that text, which
+/// is the input copied, moved or reached through a link where the recorded path, taken from
+/// another directory, does not lead.
+pub fn check_output_is_not(
+    output: &Path,
+    (input, text): (&Path, &[u8]),
+    what: &'static str,
+) -> Result<(), WriteError> {
+    if same_file(output, input) || holds(output, text) {
+        return Err(WriteError::IsInput {
+            path: show(output),
+            what,
+        });
+    }
+    Ok(())
+}
+
+/// Whether the file at `path` holds exactly `text`; it is read only when its size is the text's.
+fn holds(path: &Path, text: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == text.len() as u64 => {
+            read_bounded(path, text.len() as u64).is_ok_and(|bytes| bytes == text)
+        }
+        _ => false,
+    }
+}
+
 /// Writes an output checked with [`check_output`]: a new file, or with `force` over an existing
 /// one (a file that appeared since the check is still never replaced without `force`).
 pub fn write_output(output: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
@@ -220,5 +248,29 @@ mod tests {
         write_output(&existing, b"new", true).unwrap();
         assert_eq!(fs::read_to_string(&existing).unwrap(), "new");
         assert_eq!(fs::read_to_string(&input).unwrap(), "precious");
+    }
+
+    #[test]
+    fn an_output_is_never_an_input_known_by_its_recorded_path_or_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = dir.path().join("s.ron");
+        fs::write(&scenario, "Scenario()").unwrap();
+        let recorded = (scenario.as_path(), &b"Scenario()"[..]);
+        let refused = |output: &Path| {
+            matches!(
+                check_output_is_not(output, recorded, "the scenario"),
+                Err(WriteError::IsInput { .. })
+            )
+        };
+        assert!(refused(&scenario));
+        // A copy elsewhere: its text.
+        let copy = dir.path().join("copy.ron");
+        fs::write(&copy, "Scenario()").unwrap();
+        assert!(refused(&copy));
+        // Another file, even of the same size, and a new one are fine.
+        let other = dir.path().join("other.ron");
+        fs::write(&other, "Scenario[]").unwrap();
+        assert!(!refused(&other));
+        assert!(!refused(&dir.path().join("new.md")));
     }
 }

@@ -72,8 +72,10 @@
 //! it (replay still refuses what the rules and the seed could not have produced). Lines taken off
 //! the end look like an exercise interrupted there.
 //!
-//! A journal whose header has no `chain` was written by a ttx before the chain; it is read
-//! without it, and a resume continues it without it. A line with a `chain` under a header
+//! Every journal of format 3 or later has the chain: a header of such a format without its
+//! `chain` is refused (the chain was taken off, which would otherwise let any edit through). A
+//! journal of format 1 or 2 whose header has no `chain` was written by a ttx before the chain; it
+//! is read without it, and a resume continues it without it. A line with a `chain` under a header
 //! without one is refused (the header was edited).
 //!
 //! # Reading
@@ -136,6 +138,10 @@ use crate::scenario::{Scenario, Secs, TeamIx};
 /// (`wall`) and the debrief's lines (`rated`, `summary`, `plan_added`, `plan_edited`,
 /// `plan_dropped`); format 4 the seat lines of `ttx serve` (`seat`).
 pub const FORMAT: u64 = 4;
+/// The first format whose every journal has the hash chain: the chain came while ttx wrote
+/// formats 1 and 2, so a journal of those may lack it; every ttx that wrote format 3 or later
+/// wrote it.
+pub const CHAINED_FROM: u64 = 3;
 /// A journal larger than this is refused.
 pub const MAX_JOURNAL_BYTES: u64 = 512 * 1024 * 1024;
 /// A line longer than this (without its `\n`) is refused.
@@ -921,6 +927,17 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                             return Err(line_error(1, edited("the header")));
                         }
                         Some(digest.to_string())
+                    }
+                    None if header.ttx_journal >= CHAINED_FROM => {
+                        return Err(line_error(
+                            1,
+                            format!(
+                                "the header has no hash-chain digest (`chain`) though every \
+                                 journal of format {} has one on every line: the chain was \
+                                 taken off after the exercise",
+                                header.ttx_journal
+                            ),
+                        ));
                     }
                     None => None,
                 };
@@ -1898,29 +1915,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.jsonl");
         let (_, _) = write(&path, whole_run());
-        let header = std::fs::read_to_string(&path).unwrap();
-        let mut text: String = header.lines().next().unwrap().to_string();
-        text.push('\n');
-        // The journal without its chain: rebuild it line by line without the digests.
-        let unchained: Vec<String> = header
-            .lines()
-            .skip(1)
-            .map(|l| match l.rfind(",\"chain\":") {
-                Some(at) => format!("{}}}", &l[..at]),
-                None => l.to_string(),
-            })
-            .collect();
-        let head = match text.rfind(",\"chain\":") {
-            Some(at) => format!("{}}}\n", &text[..at]),
-            None => text,
-        };
-        let mut all = head + &unchained.join("\n") + "\n";
+        let mut all = std::fs::read_to_string(&path).unwrap();
         all.push_str(
             r#"{"at_s":14400,"event":"rated","objective":"contain","team":null,"rating":"U"}"#,
         );
         all.push('\n');
         let lines = all.lines().count();
-        std::fs::write(&path, all).unwrap();
+        // The chain recomputed: what refuses the line is the debrief's rule.
+        std::fs::write(&path, rechain(&all)).unwrap();
         let error = read(&path).unwrap_err().to_string();
         assert!(
             error.contains(&format!(":{lines}: rating U differs")),
@@ -2238,20 +2240,53 @@ mod tests {
         assert!(error.starts_with(&format!("{shown}:5: ")), "{error}");
     }
 
+    /// Each line of a journal without its `chain` key, as `sed 's/,"chain":"[0-9a-f]*"//'`
+    /// leaves it.
+    fn unchain(text: &str) -> Vec<String> {
+        text.lines()
+            .map(|l| {
+                let (open, _) = split_chain(l.as_bytes()).unwrap();
+                String::from_utf8([open, b"}"].concat()).unwrap()
+            })
+            .collect()
+    }
+
+    /// Taking the chain off a journal of a format that always has it, then editing it, would
+    /// otherwise read as a journal of a ttx before the chain, the edit accepted.
+    #[test]
+    fn a_chained_format_without_its_chain_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, whole_run());
+        let shown = path.display().to_string();
+        let unchained = unchain(&std::fs::read_to_string(&path).unwrap());
+        let edited: Vec<String> = unchained
+            .iter()
+            .map(|l| l.replace("Fake password mail", "Nothing to see"))
+            .collect();
+        assert_ne!(edited, unchained);
+        for lines in [&unchained, &edited] {
+            std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+            let error = read(&path).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!(
+                    "{shown}:1: the header has no hash-chain digest (`chain`) though every \
+                     journal of format 4 has one"
+                )),
+                "{error}"
+            );
+        }
+    }
+
     #[test]
     fn a_journal_without_the_chain_still_reads_but_not_half_of_one() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run.jsonl");
         let (_, events) = write(&path, first_half());
         let chained = std::fs::read_to_string(&path).unwrap();
-        let unchained: Vec<String> = chained
-            .lines()
-            .map(|l| {
-                let (open, _) = split_chain(l.as_bytes()).unwrap();
-                String::from_utf8([open, b"}"].concat()).unwrap()
-            })
-            .collect();
-        // As a ttx before the chain wrote it.
+        let mut unchained = unchain(&chained);
+        // As a ttx before the chain wrote it: format 2 at the latest.
+        unchained[0] = unchained[0].replacen("\"ttx_journal\":4", "\"ttx_journal\":2", 1);
         std::fs::write(&path, unchained.join("\n") + "\n").unwrap();
         let loaded = read(&path).unwrap();
         assert_eq!(loaded.events, events);

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ttx::engine::{Command as EngineCommand, Exercise, Refusal, Settings};
-use ttx::files::{MAX_INPUT_BYTES, ReadError, WriteError, check_output, write_output};
+use ttx::files::{
+    MAX_INPUT_BYTES, ReadError, WriteError, check_output, check_output_is_not, write_output,
+};
 use ttx::journal::{Header, JournalError, JournalWriter, read_journal};
 use ttx::play::StepError;
 use ttx::report::{Format, Report};
@@ -82,7 +84,8 @@ enum Cmd {
         /// Write to this file instead of stdout (never over an existing file without --force).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
-        /// With -o: replace an existing file (never the journal itself).
+        /// With -o: replace an existing file (never the journal, nor the scenario it was played
+        /// from).
         #[arg(long, requires = "output")]
         force: bool,
     },
@@ -474,6 +477,18 @@ fn report(
         )?;
     }
     let loaded = read_journal(journal)?;
+    if let Some(output) = output {
+        // Its path as the run was given it (from the directory it started in, most often this
+        // one), or its text wherever it now is.
+        check_output_is_not(
+            output.path,
+            (
+                Path::new(&loaded.header.scenario_file),
+                loaded.header.scenario_source.as_bytes(),
+            ),
+            "the scenario this journal was played from",
+        )?;
+    }
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }

@@ -692,6 +692,134 @@ fn an_output_never_replaces_an_input_a_journal_or_without_force_a_file() {
     );
 }
 
+/// The scenario a journal was played from is an input of its report: never replaced, even with
+/// --force, by its path, through a link, or as a copy elsewhere.
+#[test]
+fn a_report_never_replaces_the_scenario_its_journal_was_played_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("tutorial.ron");
+    fs::copy("scenarios/tutorial.ron", &scenario).unwrap();
+    let kept = fs::read(&scenario).unwrap();
+    let journal = dir.path().join("j.jsonl");
+    ttx()
+        .arg("run")
+        .arg(&scenario)
+        .args([
+            "--script",
+            "tests/fixtures/tutorial/script.ron",
+            "--journal",
+        ])
+        .arg(&journal)
+        .assert()
+        .success();
+    let link = dir.path().join("link.ron");
+    std::os::unix::fs::symlink(&scenario, &link).unwrap();
+    let moved = dir.path().join("moved");
+    fs::create_dir(&moved).unwrap();
+    let copy = moved.join("tutorial.ron");
+    fs::copy(&scenario, &copy).unwrap();
+    for output in [&scenario, &link, &copy] {
+        let result = ttx()
+            .arg("report")
+            .arg(&journal)
+            .arg("-o")
+            .arg(output)
+            .arg("--force")
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+        assert!(
+            stderr(&result).contains("is the scenario this journal was played from"),
+            "{}",
+            stderr(&result)
+        );
+        assert_eq!(fs::read(output).unwrap(), kept, "{}", output.display());
+    }
+    // Headless play: not through a link either.
+    let output = ttx()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--script", "tests/fixtures/tutorial/script.ron", "--report"])
+        .arg(&link)
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(fs::read(&scenario).unwrap(), kept);
+}
+
+/// A team's text reaches a report's reader, often a terminal, without a control character (a
+/// CSI, an escape sequence, a bell) or a bidirectional control (which reorders what is read):
+/// JSON writes each as its `\uXXXX` escape, Markdown and HTML show `\u{…}`.
+#[test]
+fn reports_show_control_and_bidi_characters_escaped() {
+    let hidden = [
+        '\u{1b}', '\u{7}', '\u{7f}', '\u{85}', '\u{9b}', '\u{61c}', '\u{200e}', '\u{200f}',
+        '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}',
+    ];
+    let written: String = hidden
+        .iter()
+        .map(|c| format!("\\u{{{:x}}}", *c as u32))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("script.ron");
+    let text = fs::read_to_string("tests/fixtures/tutorial/script.ron").unwrap();
+    let laptop = "Company laptop, left on the 08:12 train";
+    assert!(text.contains(laptop));
+    fs::write(
+        &script,
+        text.replace(laptop, &format!("Company laptop{written}]0;title")),
+    )
+    .unwrap();
+    let journal = dir.path().join("j.jsonl");
+    ttx()
+        .args(["run", "scenarios/tutorial.ron", "--script"])
+        .arg(&script)
+        .arg("--journal")
+        .arg(&journal)
+        .assert()
+        .success();
+    let raw: String = hidden.iter().collect();
+    assert!(
+        fs::read_to_string(&journal)
+            .unwrap()
+            .contains("Company laptop")
+    );
+    for (format, mark) in [
+        ("json", "\\u009b"),
+        ("md", "\\\\u{9b}"),
+        ("html", "\\u{9b}"),
+    ] {
+        let output = ttx()
+            .arg("report")
+            .arg(&journal)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let report = String::from_utf8(output.stdout).unwrap();
+        let shown: Vec<char> = report
+            .chars()
+            .filter(|c| hidden.contains(c) || (c.is_control() && *c != '\n'))
+            .collect();
+        assert!(shown.is_empty(), "{format}: {shown:?}");
+        assert!(report.contains(mark), "{format}: no {mark}\n{report}");
+        if format == "json" {
+            // The escapes read back as the text the team wrote.
+            fn holds(value: &Value, text: &str) -> bool {
+                match value {
+                    Value::String(s) => s.contains(text),
+                    Value::Array(items) => items.iter().any(|v| holds(v, text)),
+                    Value::Object(map) => map.values().any(|v| holds(v, text)),
+                    _ => false,
+                }
+            }
+            assert!(holds(&json(report.as_bytes()), &raw));
+        }
+    }
+}
+
 #[test]
 fn a_journal_directory_is_not_taken_for_a_journal() {
     let dir = tempfile::tempdir().unwrap();

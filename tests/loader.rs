@@ -464,6 +464,29 @@ fn optional_fields_accept_some_none_and_a_header() {
     assert_eq!((s.summary.as_deref(), s.end, s.seed), (Some("s"), None, 3));
 }
 
+/// `ron` reads `#![type = "…"]` at the top of a file (a name for other tools); so does ttx, and
+/// ignores it.
+#[test]
+fn a_type_attribute_at_the_top_is_accepted_and_ignored() {
+    let base = load_scenario("s.ron", BASE).unwrap();
+    for header in [
+        "#![type = \"Scenario\"]\n",
+        "#![type = \"ttx::Scenario\"]\n#![enable(implicit_some)]\n",
+        "// A scenario\n#![schema = \"scenario.schema.json\"]\n",
+    ] {
+        let source = format!("{header}{BASE}");
+        let scenario = load_scenario("s.ron", &source).unwrap_or_else(|d| {
+            panic!("{header:?}: {}", d[0]);
+        });
+        assert_eq!(scenario, base, "{header:?}");
+    }
+    let diagnostics = load_scenario("s.ron", &format!("#![type = 7]\n{BASE}")).unwrap_err();
+    assert_eq!(
+        diagnostics[0].message,
+        "expected a string after `type =`, found a number"
+    );
+}
+
 #[test]
 fn limits() {
     let huge = " ".repeat(16 * 1024 * 1024 + 1);

@@ -529,6 +529,31 @@ fn an_ods_sheet_imports() {
     assert_eq!(format!("{:?}", scenario.injects[1].when), "At(2700)");
 }
 
+/// One `"` left open would take every row after it into one cell, the import succeeding with
+/// one inject whose title is the rest of the file.
+#[test]
+fn an_unclosed_quote_is_refused_naming_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "msel.csv",
+        "Scenario time,To,Subject,Inject\n\
+         +0m,SOC,Alert,Body\n\
+         +5m,SOC,\"Phishing \"\"wave\"\", day one\",\"Across\ntwo lines\"\n\
+         +10m,SOC,\"Unclosed,Body\n\
+         +15m,SOC,Later,Body\n\
+         +20m,SOC,Last,Body\n",
+    );
+    let stderr = refused(&csv, &[]);
+    assert!(
+        stderr.contains(&format!(
+            "{}:4: a quoted cell opened in this row never closes",
+            csv.display()
+        )),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_sheet_of_too_many_rows_is_refused() {
     let dir = tempfile::tempdir().unwrap();

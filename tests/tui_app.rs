@@ -535,25 +535,31 @@ fn while_the_journal_error_is_up_the_log_shows_only_what_the_journal_holds() {
     assert!(paused(&h), "{:?}", h.app.log());
 }
 
-/// A scenario's or a team's text never reaches a terminal as control sequences or as
-/// bidirectional controls that reorder what is read.
+/// A scenario's or a team's text never reaches a terminal as control sequences, as
+/// bidirectional controls that reorder what is read, or as line and paragraph separators (which
+/// a terminal may draw in no column at all); what replaces them keeps every border in place.
 #[test]
 fn no_control_or_bidi_character_reaches_the_terminal() {
-    let source = include_str!("fixtures/phishing-example/scenario.ron").replacen(
-        "title: \"",
-        "title: \"\\u{202E}evil\\u{1b}]0;pwned\\u{7} ",
-        1,
-    );
+    let source = include_str!("fixtures/phishing-example/scenario.ron")
+        .replacen(
+            "title: \"",
+            "title: \"\\u{202E}evil\\u{1b}]0;pwned\\u{7}\\u{9b}\\u{2066} ",
+            1,
+        )
+        .replacen(
+            "summary: \"A",
+            "summary: \"Line\\u{2028}and paragraph\\u{2029}separators: a",
+            1,
+        );
     let scenario = ttx::scenario::load_scenario("s.ron", &source).unwrap();
     assert!(scenario.title.contains('\u{202E}'), "{}", scenario.title);
-    let recorder = MemoryRecorder::default();
-    let app = App::new(exercise(scenario), Box::new(recorder), tmp());
+    let h = Harness::of(scenario, tmp());
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal
-        .draw(|frame| ttx::tui::ui::draw(frame, &app))
+        .draw(|frame| ttx::tui::ui::draw(frame, &h.app))
         .unwrap();
     let buffer = terminal.backend().buffer();
-    let hidden = |c: char| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c);
+    let hidden = |c: char| c.is_control() || ttx::ron_file::diagnostic::is_hidden_control(c);
     assert!(
         buffer
             .content()
@@ -561,7 +567,13 @@ fn no_control_or_bidi_character_reaches_the_terminal() {
             .all(|cell| !cell.symbol().contains(hidden)),
         "a control character in a cell"
     );
-    assert!(terminal.backend().to_string().contains("evil"));
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("evil"));
+    assert!(
+        screen.contains("Line\u{FFFD}and paragraph\u{FFFD}separators"),
+        "{screen}"
+    );
+    assert_borders_in_place(&h, &[0, 79], 2..=14);
 }
 
 /// The terminal library drops a tab; the loader expands it so the words stay apart on screen.
@@ -752,11 +764,12 @@ fn free_hotline_messages_are_sent_received_and_threaded() {
     assert!(answer.contains("Seen; we preserve them now."), "{answer}");
 }
 
-/// Every row of the screen, read cell by cell as a terminal draws it (a wide character takes
-/// its cell and the next), ends exactly at the right edge, and the given columns hold a box
-/// border on the given rows: no emoji, flag, accent or CJK character shifts or breaks a border.
+/// Every row of the screen, drawn cell by cell as a terminal draws it, ends exactly at the right
+/// edge, and the given columns hold a box border on the given rows: no emoji, flag, accent or CJK
+/// character shifts or breaks a border. The screen lays a wide character out in its cell and the
+/// next; a terminal that does not join emoji draws each character of a cell by its own width.
 fn assert_borders_in_place(h: &Harness, columns: &[u16], rows: std::ops::RangeInclusive<u16>) {
-    use unicode_width::UnicodeWidthStr;
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal
         .draw(|frame| ttx::tui::ui::draw(frame, &h.app))
@@ -764,23 +777,53 @@ fn assert_borders_in_place(h: &Harness, columns: &[u16], rows: std::ops::RangeIn
     let screen = terminal.backend().to_string();
     let buffer = terminal.backend().buffer();
     for y in 0..24 {
-        let mut x = 0;
-        let mut drawn = Vec::new();
+        // The cell laid out at `x` is drawn at the terminal's column `at`.
+        let (mut x, mut at) = (0, 0);
+        let mut drawn_in_place = Vec::new();
         while x < 80 {
-            drawn.push(x);
-            x += buffer[(x, y)].symbol().width().max(1) as u16;
+            let symbol = buffer[(x, y)].symbol();
+            if x == at {
+                drawn_in_place.push(x);
+            }
+            at += symbol
+                .chars()
+                .map(|c| c.width().unwrap_or(0) as u16)
+                .sum::<u16>()
+                .max(1);
+            x += symbol.width().max(1) as u16;
         }
-        assert_eq!(x, 80, "row {y} runs past the edge\n{screen}");
+        assert_eq!(at, 80, "row {y} runs past the edge\n{screen}");
         if rows.contains(&y) {
             for &column in columns {
                 let symbol = buffer[(column, y)].symbol();
                 assert!(
-                    drawn.contains(&column) && "│┌└┐┘├┤".contains(symbol) && !symbol.is_empty(),
+                    drawn_in_place.contains(&column)
+                        && "│┌└┐┘├┤".contains(symbol)
+                        && !symbol.is_empty(),
                     "no border at column {column}, row {y}: {symbol:?}\n{screen}"
                 );
             }
         }
     }
+}
+
+/// An emoji sequence joined with ZWJ is one picture in a terminal that joins it, and its
+/// pictures side by side in one that does not: the pane's right border stays in its column in
+/// both.
+#[test]
+fn emoji_joined_with_zwj_keep_the_right_border_in_its_column() {
+    let source = include_str!("fixtures/phishing-example/scenario.ron").replacen(
+        "summary: \"A credential-phishing",
+        "summary: \"👩\u{200d}💻 and 👨\u{200d}👩\u{200d}👧 at home: a credential-phishing",
+        1,
+    );
+    let scenario = ttx::scenario::load_scenario("s.ron", &source).unwrap();
+    assert!(scenario.summary.as_deref().unwrap().contains('\u{200d}'));
+    let h = Harness::of(scenario, tmp());
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("at home"), "{screen}");
+    // The briefing's pane, its summary on row 4.
+    assert_borders_in_place(&h, &[0, 79], 2..=14);
 }
 
 #[test]

@@ -201,6 +201,15 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, String> {
     } else {
         b','
     };
+    // The `csv` crate ends a quoted cell that never closes at the end of the file: every row
+    // after its quote would be read as one cell's text.
+    if let Some(row) = unclosed_quote(bytes, delimiter) {
+        return Err(format!(
+            "{file}:{row}: a quoted cell opened in this row never closes: its `\"` runs to the end \
+             of the file and would take every row after it into one cell; close it (a `\"` inside \
+             a quoted cell is written `\"\"`)"
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -228,6 +237,38 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, String> {
         rows.push(Row { number, cells });
     }
     Ok(Table::from_rows(rows))
+}
+
+/// The row (numbered as the `csv` crate reads them: blank lines are not rows) of a quoted cell
+/// that is still open at the end of the file, read as the crate reads quotes: a `"` opens one
+/// only at a cell's start, `""` inside is a quote, and after the closing `"` the cell goes on
+/// unquoted to the next delimiter or line end.
+fn unclosed_quote(bytes: &[u8], delimiter: u8) -> Option<usize> {
+    let mut row = 0;
+    let (mut row_start, mut cell_start) = (true, true);
+    let (mut quoted, mut closed) = (false, false);
+    for &b in bytes {
+        if quoted {
+            if b == b'"' {
+                (quoted, closed) = (false, true);
+            }
+            continue;
+        }
+        if std::mem::take(&mut closed) && b == b'"' {
+            quoted = true;
+            continue;
+        }
+        if matches!(b, b'\n' | b'\r') {
+            (row_start, cell_start) = (true, true);
+            continue;
+        }
+        if std::mem::take(&mut row_start) {
+            row += 1;
+        }
+        quoted = cell_start && b == b'"';
+        cell_start = b == delimiter;
+    }
+    quoted.then_some(row)
 }
 
 fn json_cell(value: &Value) -> Cell {
@@ -559,6 +600,44 @@ mod tests {
     fn excel_serials_read_as_iso_dates_and_times() {
         assert_eq!(serial_text(0.0625), "01:30");
         assert_eq!(serial_text(45469.375), "2024-06-26 09:00");
+    }
+
+    #[test]
+    fn a_quote_left_open_names_its_row() {
+        for (csv, row) in [
+            (&b"To,Inject\nus,\"open\nus,b\n"[..], Some(2)),
+            (b"To,Inject\n\n\nus,b\n\"us,\"\"b\n", Some(3)),
+            (b"To;Inject\r\nus;\"a;\"\"\r\nus;b", Some(2)),
+            // Closed, across lines, doubled, or a `"` inside an unquoted cell: read as it is.
+            (b"To,Inject\nus,\"a\nb\"\nus,\"say \"\"hi\"\"\"\n", None),
+            (b"To,Inject\nus,5\" screen\nus,\"x\"y\"z\n", None),
+        ] {
+            let delimiter = if csv.contains(&b';') { b';' } else { b',' };
+            assert_eq!(
+                unclosed_quote(csv, delimiter),
+                row,
+                "{}",
+                csv.escape_ascii()
+            );
+            // The crate agrees: a row added at the end is one only when no quote is open.
+            let mut more = csv.to_vec();
+            more.extend_from_slice(&[b'\n', b'x', delimiter, b'y', b'\n']);
+            let last = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(more.as_slice())
+                .byte_records()
+                .last()
+                .unwrap()
+                .unwrap();
+            assert_eq!(last == vec!["x", "y"], row.is_none());
+        }
+        let error = read_csv("x.csv", b"To,Inject\nus,\"open\nus,b\n").unwrap_err();
+        assert!(
+            error.starts_with("x.csv:2: a quoted cell opened in this row never closes"),
+            "{error}"
+        );
     }
 
     #[test]

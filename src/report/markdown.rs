@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use crate::report::Report;
 use crate::report::people::{self, Item, Table};
+use crate::ron_file::diagnostic::{escaped, is_hidden_control};
 use crate::scenario::Scenario;
 
 pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
@@ -142,8 +143,9 @@ fn list(out: &mut String, items: &[String]) {
     out.push('\n');
 }
 
-/// Scenario text is untrusted: it must stay text in a table cell or a heading, never become
-/// markup, a link or raw HTML. Line breaks become spaces.
+/// Scenario and team text is untrusted: it must stay text in a table cell or a heading, never
+/// become markup, a link or raw HTML. Line breaks become spaces; any other control or
+/// bidirectional character is shown as its escape (`\u{202e}`, its backslash escaped).
 fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
@@ -153,7 +155,10 @@ fn text(raw: &str) -> String {
                 out.push(c);
             }
             '\r' | '\n' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            c if is_hidden_control(c) => {
+                out.push('\\');
+                out.push_str(&escaped(c));
+            }
             c => out.push(c),
         }
     }

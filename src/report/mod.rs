@@ -9,11 +9,14 @@ mod people;
 pub mod seats;
 mod svg;
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::engine::{Answers, Exercise, InjectState, NoteKind, Outcome, ResponseRecord, Source};
 use crate::report::debrief::{Debrief, PlanField, format_wall};
 use crate::report::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
+use crate::ron_file::diagnostic::is_hidden_control;
 use crate::scenario::{ObjectiveIx, Scenario, Secs, TeamIx};
 
 pub use html::to_html;
@@ -435,10 +438,32 @@ impl Report {
 
     pub fn to_json(&self) -> String {
         // Every field is a plain number, string or list: serialising cannot fail.
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut json = escape_hidden(serde_json::to_string_pretty(self).unwrap_or_default());
         json.push('\n');
         json
     }
+}
+
+/// JSON with every control and bidirectional character written as its `\uXXXX` escape: the same
+/// strings to a JSON reader, nothing a terminal acts on or that reorders what is read. serde_json
+/// escapes the C0 controls but writes DEL, the C1 controls (a CSI) and the bidirectional
+/// controls as they are. Each of those is outside ASCII's printable range and JSON's whitespace,
+/// so in serde_json's output it can only stand inside a string, where its escape means the same.
+fn escape_hidden(json: String) -> String {
+    let hidden = |c: char| c >= ' ' && is_hidden_control(c);
+    if !json.contains(hidden) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if hidden(c) {
+            // Each is in the Basic Multilingual Plane: four hex digits.
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn response_report(exercise: &Exercise, n: usize, r: &ResponseRecord) -> ResponseReport {

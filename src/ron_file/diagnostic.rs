@@ -65,10 +65,15 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// How a hidden control is shown: its escape, `\u{1b}`.
+pub fn escaped(c: char) -> String {
+    format!("\\u{{{:x}}}", c as u32)
+}
+
 /// Appends a character as shown; returns how many characters that took.
 fn push_shown(out: &mut String, c: char) -> usize {
     if is_hidden_control(c) {
-        let escaped = format!("\\u{{{:x}}}", c as u32);
+        let escaped = escaped(c);
         out.push_str(&escaped);
         escaped.chars().count()
     } else {

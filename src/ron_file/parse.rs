@@ -369,6 +369,8 @@ impl<'a> Parser<'a> {
     }
 
     /// `#![enable(implicit_some, ...)]`: accepted and ignored, the loader behaves as if enabled.
+    /// `#![type = "…"]` and `#![schema = "…"]`, which name what the file holds for other tools:
+    /// accepted and ignored, as `ron` does.
     fn header(&mut self) -> Result<(), SyntaxError> {
         for (byte, what) in [
             (b'#', "`#`"),
@@ -382,6 +384,24 @@ impl<'a> Parser<'a> {
             self.pos += 1;
         }
         self.skip_trivia()?;
+        let start = self.pos;
+        if let Some((name @ ("type" | "schema"), false)) = self.identifier()? {
+            self.skip_trivia()?;
+            if self.peek() == Some(b'=') {
+                self.pos += 1;
+                self.skip_trivia()?;
+                if self.peek() != Some(b'"') && !self.at_raw_string(0) {
+                    return Err(self.error(format!(
+                        "expected a string after `{name} =`, found {}",
+                        self.found()
+                    )));
+                }
+                self.value()?;
+                self.skip_trivia()?;
+                return self.expect(b']', "`]` closing `#![...]`");
+            }
+        }
+        self.pos = start;
         self.value()?;
         self.skip_trivia()?;
         self.expect(b']', "`]` closing `#![...]`")
@@ -1188,6 +1208,14 @@ mod tests {
         assert_eq!(
             kind("#![enable(implicit_some)]\n#![enable(unwrap_newtypes)] 2"),
             Kind::Int(2)
+        );
+        assert_eq!(
+            kind("#![type = \"Scenario\"]\n#![ schema = r#\"s.json\"# ] 2"),
+            Kind::Int(2)
+        );
+        assert_eq!(
+            err("#![type = Scenario] 2").message,
+            "expected a string after `type =`, found `Scenario`"
         );
     }
 

@@ -10,10 +10,12 @@
 //! ```
 
 use ratatui::Frame;
+use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthChar;
 
 use super::app::App;
 use super::keymap::{self, Action};
@@ -22,6 +24,7 @@ use super::seat::{ConfirmKind, Dialog, Shown, View};
 use super::text::{clock, speed_str};
 use super::widgets::{self, centred, popup};
 use super::{briefing, console, dialogs, evaluation, report, team};
+use crate::ron_file::diagnostic::is_hidden_control;
 
 /// The smallest terminal on which everything is usable.
 pub const MIN_WIDTH: u16 = 80;
@@ -44,20 +47,55 @@ pub fn draw_seat(frame: &mut Frame, app: Shown) {
     make_visible(frame.buffer_mut());
 }
 
-/// The screen boundary: whatever a scenario's author or a team wrote, no cell sends a control
-/// character (an escape sequence that could retitle or repaint another seat's terminal) or a
-/// bidirectional control (which reorders what the facilitator reads) to a terminal; each is
-/// shown as a visible `�` instead.
-fn make_visible(buffer: &mut ratatui::buffer::Buffer) {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
+/// The screen boundary: what every cell sends to a terminal.
+///
+/// Whatever a scenario's author or a team wrote, no cell sends a control character (an escape
+/// sequence that could retitle or repaint another seat's terminal), a bidirectional control
+/// (which reorders what the facilitator reads) or a line or paragraph separator; each is shown
+/// as a visible `�` instead. The terminal library places every cell at the column after the one
+/// before, so the replacement fills exactly the columns its cell was laid out in, a `�` to a
+/// column, and the cells after it stay in place. (The library leaves zero-width text, such as a
+/// bidirectional control on its own, out of the cells altogether.)
+///
+/// Nor does a cell draw wider than it was laid out. An emoji sequence joined with ZWJ (👩‍💻) is
+/// one picture two columns wide in a terminal that joins it, but its pictures side by side in
+/// one that does not, covering the cells after it up to the right border and past it. Such a
+/// cell keeps what fits when each character is drawn on its own: its first picture (an emoji
+/// with a skin tone too, which such a terminal draws as two pictures).
+fn make_visible(buffer: &mut Buffer) {
+    // A tab too, which moves a terminal's cursor to its next stop.
+    let hidden = |c: char| c.is_control() || is_hidden_control(c);
     for cell in buffer.content.iter_mut() {
-        if cell.symbol().contains(hidden) {
-            cell.set_symbol("\u{FFFD}");
+        let columns = usize::from(cell.cell_width());
+        let symbol = cell.symbol();
+        if symbol.contains(hidden) {
+            cell.set_symbol(&"\u{FFFD}".repeat(columns.max(1)));
+        } else if drawn_alone(symbol) > columns {
+            let fitted = fitted_alone(symbol, columns);
+            cell.set_symbol(&fitted);
         }
     }
+}
+
+/// How many columns a terminal that joins nothing draws a text in: each character by its own
+/// width.
+fn drawn_alone(text: &str) -> usize {
+    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// The start of a text that such a terminal draws within `columns`, without a joiner left at its
+/// end to join it to what follows.
+fn fitted_alone(text: &str, columns: usize) -> String {
+    let mut fitted = String::new();
+    let mut drawn = 0;
+    for c in text.chars() {
+        drawn += c.width().unwrap_or(0);
+        if drawn > columns {
+            break;
+        }
+        fitted.push(c);
+    }
+    fitted.trim_end_matches('\u{200D}').to_string()
 }
 
 fn draw_screen(frame: &mut Frame, app: Shown) {
@@ -243,4 +281,50 @@ fn record_error(frame: &mut Frame, body: Rect, error: &str, location: &str) {
         Line::from("q quits (the journal keeps everything written before)."),
     ];
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_draws_in_the_columns_it_was_laid_out_in() {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 14, 1));
+        let cells = [
+            // A line separator (one column as laid out), a control in a wide cell, a zero-width
+            // bidirectional control, which the library would place at the next column.
+            (0, "\u{2028}"),
+            (1, "東\u{202e}"),
+            (3, "\u{202e}"),
+            // A woman technologist and a family, joined with ZWJ, and a thumb with a skin
+            // tone: their first picture.
+            (4, "👩\u{200d}💻"),
+            (6, "👨\u{200d}👩\u{200d}👧"),
+            (12, "👍🏽"),
+            // What every terminal draws as laid out is kept.
+            (8, "🇫🇷"),
+            (10, "e\u{301}"),
+        ];
+        for (x, symbol) in cells {
+            buffer[(x, 0)].set_symbol(symbol);
+        }
+        make_visible(&mut buffer);
+        let shown: Vec<&str> = cells
+            .iter()
+            .map(|(x, _)| buffer[(*x, 0)].symbol())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "\u{FFFD}",
+                "\u{FFFD}\u{FFFD}",
+                "\u{FFFD}",
+                "👩",
+                "👨",
+                "👍",
+                "🇫🇷",
+                "e\u{301}"
+            ]
+        );
+    }
 }
