@@ -10,9 +10,6 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// The largest scenario or script file that is read at all.
-pub const MAX_INPUT_BYTES: u64 = 16 << 20;
-
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("{path}: cannot read: {source}")]
@@ -199,6 +196,7 @@ fn show(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::MAX_INPUT_BYTES;
 
     #[test]
     fn a_device_that_never_ends_is_refused_at_the_limit() {

@@ -126,6 +126,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Rules, Settings};
+use crate::limits::{MAX_JOURNAL_BYTES, MAX_LINE_BYTES};
 use crate::report::debrief::{
     Debrief, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, Summary, format_wall,
     parse_wall,
@@ -142,10 +143,6 @@ pub const FORMAT: u64 = 4;
 /// formats 1 and 2, so a journal of those may lack it; every ttx that wrote format 3 or later
 /// wrote it.
 pub const CHAINED_FROM: u64 = 3;
-/// A journal larger than this is refused.
-pub const MAX_JOURNAL_BYTES: u64 = 512 * 1024 * 1024;
-/// A line longer than this (without its `\n`) is refused.
-pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The journal's first line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

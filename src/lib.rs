@@ -7,6 +7,7 @@ pub mod files;
 pub mod host_key;
 pub mod journal;
 pub mod library;
+pub mod limits;
 pub mod msel;
 pub mod play;
 pub mod report;

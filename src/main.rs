@@ -10,10 +10,9 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ttx::engine::{Command as EngineCommand, Exercise, Refusal, Settings};
-use ttx::files::{
-    MAX_INPUT_BYTES, ReadError, WriteError, check_output, check_output_is_not, write_output,
-};
+use ttx::files::{ReadError, WriteError, check_output, check_output_is_not, write_output};
 use ttx::journal::{Header, JournalError, JournalWriter, read_journal};
+use ttx::limits::MAX_INPUT_BYTES;
 use ttx::play::StepError;
 use ttx::report::{Format, Report};
 use ttx::scenario::{Diagnostic, Scenario, load_scenario};

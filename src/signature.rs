@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use russh::keys::ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
 use crate::files::{ReadError, read_bounded};
-use crate::journal::MAX_JOURNAL_BYTES;
+use crate::limits::MAX_JOURNAL_BYTES;
 use crate::report::SignatureReport;
 
 /// The SSHSIG namespace: a signature made for something else (a git commit, a file signed with

@@ -363,7 +363,7 @@ fn tutorial_needing(needed: usize) -> String {
 
 #[test]
 fn a_scenario_is_accepted_only_if_its_journal_can_be_read_back() {
-    let limit = ttx::journal::MAX_LINE_BYTES;
+    let limit = ttx::limits::MAX_LINE_BYTES;
     let at_limit = tutorial_needing(limit);
     let scenario = load_scenario("t.ron", &at_limit).expect("at the limit: accepted");
     let header = ttx::journal::Header::new(

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 
 use super::{ColumnMap, ImportOptions, MAX_FILE_BYTES, Source, export_csv, export_xlsx, import};
-use crate::files::{MAX_INPUT_BYTES, check_output, read_bounded, read_text, write_output};
+use crate::files::{check_output, read_bounded, read_text, write_output};
+use crate::limits::MAX_INPUT_BYTES;
 use crate::scenario::{load_scenario, parse_duration};
 
 #[derive(Subcommand)]

@@ -112,18 +112,18 @@ fn json_escaped_len(text: &str) -> usize {
 }
 
 /// A run copies the scenario's source, escaped, into its journal's first line, which a journal
-/// reader refuses past `journal::MAX_LINE_BYTES`: a scenario that could not be resumed or
+/// reader refuses past `limits::MAX_LINE_BYTES`: a scenario that could not be resumed or
 /// reported is refused here, before any exercise starts (issue 12, item 1).
 fn journal_room(errors: &mut Errors, source: &str, title: &str) {
     let needed = json_escaped_len(source) + json_escaped_len(title) + JOURNAL_HEADER_ROOM;
-    if needed > crate::journal::MAX_LINE_BYTES {
+    if needed > crate::limits::MAX_LINE_BYTES {
         errors.push(
             0,
             format!(
                 "scenario too large for its journal: the journal's first line would take {needed} \
                  bytes with the source escaped, the limit is {} (16 MiB); control characters and \
                  line breaks count several bytes each",
-                crate::journal::MAX_LINE_BYTES
+                crate::limits::MAX_LINE_BYTES
             ),
         );
     }

@@ -83,7 +83,8 @@ fn diagnostics(diagnostics: &[Diagnostic]) -> Failure {
 
 /// A scenario or a profile, read with the same bound as every input (`files::read_text`).
 fn read(path: &Path) -> Result<String, Failure> {
-    crate::files::read_text(path, crate::files::MAX_INPUT_BYTES).map_err(|e| Failure(e.to_string()))
+    crate::files::read_text(path, crate::limits::MAX_INPUT_BYTES)
+        .map_err(|e| Failure(e.to_string()))
 }
 
 /// `ttx simulate`: `built_in` is the scenario used without a SCENARIO, as (name, source).
