@@ -6,12 +6,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
+use crate::debrief::evaluation::Rating;
+use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated, Summary};
 use crate::journal::JournalWriter;
 use crate::report::Report;
-use crate::report::debrief::{
-    DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated, Summary,
-};
-use crate::report::evaluation::Rating;
 
 #[derive(Subcommand)]
 pub enum DebriefCommand {

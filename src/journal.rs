@@ -125,13 +125,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Rules, Settings};
-use crate::limits::{MAX_JOURNAL_BYTES, MAX_LINE_BYTES};
-use crate::report::debrief::{
+use crate::debrief::{
     Debrief, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, Summary, format_wall,
     parse_wall,
 };
-use crate::report::seats::{SeatEvent, SeatRecord};
+use crate::debrief::{SeatEvent, SeatRecord};
+use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response, Rules, Settings};
+use crate::limits::{MAX_JOURNAL_BYTES, MAX_LINE_BYTES};
 use crate::scenario::{Scenario, Secs, TeamIx};
 
 /// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
@@ -1535,9 +1535,9 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::debrief::SeatChange;
     use crate::engine::Command;
     use crate::report::Report;
-    use crate::report::seats::SeatChange;
     use crate::testing::{first_half, phishing, respond, second_half};
 
     use crate::testing::PHISHING as SOURCE;
@@ -1810,8 +1810,8 @@ mod tests {
     /// wall-clock dates; the report of the replay is the report of the live record.
     #[test]
     fn the_debrief_replays_from_the_journal() {
-        use crate::report::debrief::PlanField;
-        use crate::report::evaluation::Rating;
+        use crate::debrief::PlanField;
+        use crate::debrief::evaluation::Rating;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("debrief.jsonl");
         let scenario = Arc::new(phishing());

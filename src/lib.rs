@@ -1,6 +1,7 @@
 //! ttx: a tabletop exercise simulator for the terminal.
 
 pub mod clock;
+pub mod debrief;
 pub mod debrief_cli;
 pub mod engine;
 pub mod files;

@@ -720,7 +720,7 @@ fn resume(journal: &Path, host_key: Option<PathBuf>) -> Result<(), Failure> {
 struct Reopened {
     exercise: Exercise,
     history: Vec<ttx::engine::Event>,
-    debrief: ttx::report::debrief::Debrief,
+    debrief: ttx::debrief::Debrief,
     writer: JournalWriter,
 }
 

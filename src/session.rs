@@ -9,11 +9,12 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::clock::Clock;
+use crate::debrief::{
+    Debrief, DebriefEvent, PlanEdited, PlanField, SeatChange, SeatEvent, SeatRecord, check_entry,
+};
 use crate::engine::{
     Command, Event, Exercise, ExpectationIx, NoteKind, Outcome, Response, Source, Status,
 };
-use crate::report::debrief::{Debrief, DebriefEvent, PlanEdited, PlanField, check_entry};
-use crate::report::seats::{SeatChange, SeatEvent, SeatRecord};
 use crate::report::{Format, Report};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::text::{clock, short, speed_str};

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ttx::debrief::evaluation::Rating;
+use ttx::debrief::{Debrief, DebriefEvent, PlanField};
 use ttx::engine::Settings;
 use ttx::journal::{Header, JournalWriter, read_journal};
-use ttx::report::debrief::{Debrief, DebriefEvent, PlanField};
-use ttx::report::evaluation::Rating;
 use ttx::report::{Format, Report};
 use ttx::session::Session;
 use ttx::tui::app::View;

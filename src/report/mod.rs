@@ -1,8 +1,6 @@
 //! The after-action report: its own serde types, built from an exercise and never mutating it.
 //! JSON keys are a contract (`cli.md`); Markdown and HTML render the same content for people.
 
-pub mod debrief;
-pub mod evaluation;
 mod html;
 mod markdown;
 mod people;
@@ -13,9 +11,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::debrief::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
+use crate::debrief::{Debrief, PlanField, format_wall};
 use crate::engine::{Answers, Exercise, InjectState, NoteKind, Outcome, ResponseRecord, Source};
-use crate::report::debrief::{Debrief, PlanField, format_wall};
-use crate::report::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
 use crate::ron_file::diagnostic::is_hidden_control;
 use crate::scenario::{ObjectiveIx, Scenario, Secs, TeamIx};
 

@@ -4,8 +4,8 @@
 
 use time::OffsetDateTime;
 
-use crate::report::debrief::parse_wall;
-use crate::report::evaluation::Rating;
+use crate::debrief::evaluation::Rating;
+use crate::debrief::parse_wall;
 use crate::report::{
     ExpectationReport, MessageReport, RatingReport, Report, ResponseReport, SignatureReport,
     TeamReport,

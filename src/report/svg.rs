@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::evaluation::Rating;
+use crate::debrief::evaluation::Rating;
 use crate::report::html::escape;
 use crate::report::people::task_name;
 use crate::report::{ExpectationReport, Report};

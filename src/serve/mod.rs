@@ -156,7 +156,7 @@ impl Shared {
 pub fn serve(
     exercise: Exercise,
     history: &[Event],
-    debrief: crate::report::debrief::Debrief,
+    debrief: crate::debrief::Debrief,
     recorder: Box<dyn Recorder>,
     report_dir: PathBuf,
     options: Options,

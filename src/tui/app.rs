@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::key::Key;
 use super::keymap::{Action, Context};
+use crate::debrief::Debrief;
 use crate::engine::Exercise;
-use crate::report::debrief::Debrief;
 use crate::scenario::{ActionIx, Secs, TeamIx};
 use crate::session::{Recorder, Session};
 

@@ -14,8 +14,8 @@ use super::keymap::{Action, Context};
 use super::seat::{Role, Shown};
 use super::text::{clock, short};
 use super::widgets::hint;
+use crate::debrief::evaluation::{Rating, critical_tasks};
 use crate::engine::NoteKind;
-use crate::report::evaluation::{Rating, critical_tasks};
 use crate::report::{PlanItemReport, RatingReport, Report};
 use crate::session::Session;
 
@@ -348,7 +348,7 @@ fn summary_detail(report: &Report) -> Vec<Line<'static>> {
 }
 
 fn item_detail(item: &PlanItemReport) -> Vec<Line<'static>> {
-    use crate::report::debrief::PlanField;
+    use crate::debrief::PlanField;
     let field = |field: PlanField, value: Option<&str>| {
         Line::from(vec![
             Span::styled(format!("{}: ", field.label()), Style::new().bold()),

@@ -4,10 +4,9 @@
 use time::OffsetDateTime;
 
 use super::Recorder;
+use crate::debrief::{DebriefEvent, SeatEvent};
 use crate::engine::{Event, Exercise};
 use crate::journal::JournalWriter;
-use crate::report::debrief::DebriefEvent;
-use crate::report::seats::SeatEvent;
 
 impl Recorder for JournalWriter {
     fn record(

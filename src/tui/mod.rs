@@ -31,8 +31,8 @@ use ratatui::crossterm::event::{self as term_event, Event as TermEvent};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 use signal_hook::iterator::{Handle, Signals};
 
+use crate::debrief::Debrief;
 use crate::engine::{Event, Exercise};
-use crate::report::debrief::Debrief;
 pub use crate::session::Recorder;
 pub use app::App;
 pub use key::Key;

@@ -18,8 +18,8 @@ use super::forms::response::{ResponseDone, ResponseForm};
 use super::forms::summary::{SummaryDone, SummaryForm};
 use super::key::{Key, Typed};
 use super::keymap::{self, Action, Context};
+use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::engine::Answers;
-use crate::report::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::session::Session;
 

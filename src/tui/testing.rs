@@ -3,9 +3,8 @@
 use std::sync::{Arc, Mutex};
 
 use super::Recorder;
+use crate::debrief::{DebriefEvent, SeatEvent};
 use crate::engine::{Event, Exercise, Settings};
-use crate::report::debrief::DebriefEvent;
-use crate::report::seats::SeatEvent;
 use std::fmt::Write as _;
 use time::OffsetDateTime;
 

@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::typed_key;
+use crate::debrief::{CAPABILITY_ELEMENTS, PlanField, check_date};
 use crate::report::PlanItemReport;
-use crate::report::debrief::{CAPABILITY_ELEMENTS, PlanField, check_date};
 use crate::scenario::Scenario;
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::keymap::{Action, Context};

@@ -8,9 +8,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::typed_key;
+use crate::debrief::Rated;
+use crate::debrief::evaluation::Rating;
 use crate::report::RatingReport;
-use crate::report::debrief::Rated;
-use crate::report::evaluation::Rating;
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};

@@ -1,115 +1,28 @@
 //! The debrief (HSEEP's hot wash): what evaluators write after, or during, the exercise —
 //! ratings with their analyses, the executive summary, and edits of the improvement plan — and
-//! the wall-clock dates the journal recorded. Each is a journal event; replaying them in order
-//! rebuilds this record, which never changes what happened in the exercise.
+//! the wall-clock dates and seat lines the journal recorded. Each is a journal event; replaying
+//! them in order rebuilds this record, which never changes what happened in the exercise.
+//!
+//! The journal writes and reads these records and the report presents them; this module knows
+//! neither. What it checks an entry against is the exercise and ttx's own evaluation of it
+//! (`evaluation`).
 
-use serde::{Deserialize, Serialize};
+pub mod evaluation;
+mod event;
+mod seats;
+mod wall;
+
 use time::OffsetDateTime;
 
 use crate::engine::Exercise;
-use crate::report::evaluation::{Rating, draft_plan, suggest};
+use evaluation::{draft_plan, suggest};
 
-/// A rating of an objective, for one team or (`team: None`) jointly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Rated {
-    pub objective: String,
-    pub team: Option<String>,
-    pub rating: Rating,
-    /// Why the rating differs from the suggestion (required then).
-    #[serde(default)]
-    pub reason: Option<String>,
-    #[serde(default)]
-    pub analysis: Option<String>,
-    /// The evaluator: the seat's user, or `facilitator` at the console.
-    #[serde(default)]
-    pub by: Option<String>,
-}
-
-/// The executive summary, replacing any earlier text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub text: String,
-}
-
-/// An area for improvement added by hand.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanAdded {
-    /// Its id, `added-N`, given by the writer (the next free number).
-    pub item: String,
-    pub objective: Option<String>,
-    pub team: Option<String>,
-    pub issue: String,
-}
-
-/// One field of an improvement-plan item set (an empty value clears it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanEdited {
-    pub item: String,
-    pub field: PlanField,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanDropped {
-    pub item: String,
-}
-
-/// The fields of an improvement-plan item a person edits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanField {
-    Issue,
-    CorrectiveAction,
-    CapabilityElement,
-    Responsible,
-    Poc,
-    Start,
-    Completion,
-}
-
-impl PlanField {
-    pub const ALL: [PlanField; 7] = [
-        PlanField::Issue,
-        PlanField::CorrectiveAction,
-        PlanField::CapabilityElement,
-        PlanField::Responsible,
-        PlanField::Poc,
-        PlanField::Start,
-        PlanField::Completion,
-    ];
-
-    /// People's name, as in HSEEP's improvement plan matrix.
-    pub fn label(self) -> &'static str {
-        match self {
-            PlanField::Issue => "Issue / area for improvement",
-            PlanField::CorrectiveAction => "Corrective action",
-            PlanField::CapabilityElement => "Capability element",
-            PlanField::Responsible => "Primary responsible organisation",
-            PlanField::Poc => "Point of contact",
-            PlanField::Start => "Start date",
-            PlanField::Completion => "Completion date",
-        }
-    }
-}
-
-/// HSEEP's capability elements, the only values of `capability_element`.
-pub const CAPABILITY_ELEMENTS: [&str; 5] = [
-    "Planning",
-    "Organization",
-    "Equipment",
-    "Training",
-    "Exercises",
-];
-
-/// One debrief event, as the journal records it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DebriefEvent {
-    Rated(Rated),
-    Summary(Summary),
-    PlanAdded(PlanAdded),
-    PlanEdited(PlanEdited),
-    PlanDropped(PlanDropped),
-}
+pub use event::{
+    CAPABILITY_ELEMENTS, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated,
+    Summary,
+};
+pub use seats::{MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord};
+pub use wall::{format_wall, parse_wall};
 
 /// A rating as given, with when (wall clock) it was given.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,7 +47,7 @@ pub struct Debrief {
     pub edits: Vec<PlanEdited>,
     pub dropped: Vec<String>,
     /// Every join, departure and refusal of `ttx serve`, in order (format 4).
-    pub seats: Vec<crate::report::seats::SeatRecord>,
+    pub seats: Vec<SeatRecord>,
 }
 
 impl Debrief {
@@ -304,26 +217,11 @@ pub fn check_date(field: PlanField, value: &str) -> Result<(), String> {
     })
 }
 
-/// A wall-clock time as the journal and the JSON report write it: RFC 3339, UTC, whole seconds.
-pub fn format_wall(at: OffsetDateTime) -> String {
-    let at = at
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(at);
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-/// Reads a wall-clock time written by `format_wall` (any RFC 3339 time is accepted).
-pub fn parse_wall(text: &str) -> Result<OffsetDateTime, String> {
-    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("`{text}` is not an RFC 3339 time: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::played;
+    use evaluation::Rating;
 
     fn rated(
         objective: &str,
@@ -408,10 +306,4 @@ mod tests {
         assert_eq!(debrief, Debrief::default());
     }
 
-    #[test]
-    fn wall_times_round_trip() {
-        let at = parse_wall("2026-11-28T22:13:29Z").unwrap();
-        assert_eq!(format_wall(at), "2026-11-28T22:13:29Z");
-        assert!(parse_wall("yesterday").is_err());
-    }
 }
