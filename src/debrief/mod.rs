@@ -306,4 +306,24 @@ mod tests {
         assert_eq!(debrief, Debrief::default());
     }
 
+    #[test]
+    fn a_plan_date_is_a_real_calendar_date() {
+        assert_eq!(check_date(PlanField::Start, "2024-02-29"), Ok(()));
+        assert_eq!(check_date(PlanField::Completion, "  "), Ok(()));
+        for impossible in [
+            "2024-02-30",
+            "2023-02-29",
+            "2027-04-31",
+            "2027-13-01",
+            "2027-3-31",
+            "31/03/2027",
+        ] {
+            assert_eq!(
+                check_date(PlanField::Start, impossible),
+                Err(format!(
+                    "start date `{impossible}` is not a date: write YYYY-MM-DD, e.g. 2027-03-31"
+                ))
+            );
+        }
+    }
 }
