@@ -1,0 +1,885 @@
+//! Reading a journal: every line checked and replayed (see the journal's module
+//! documentation for what is accepted and what is refused).
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::chain::{chain_holds, split_chain};
+use super::error::{JournalError, io_error, open_error, show};
+use super::record::{Kind, Record};
+use super::{CHAINED_FROM, FORMAT, Header, LoadedJournal, sha256_hex};
+use crate::debrief::{Debrief, SeatRecord, parse_wall};
+use crate::engine::{Event, Exercise, Rules};
+use crate::limits::{MAX_JOURNAL_BYTES, MAX_LINE_BYTES};
+use crate::scenario::Scenario;
+
+/// Reads and replays a journal (see `journal` for what is checked). It takes no lock: reading
+/// the journal of a running exercise is fine, and may end on a cut-off line.
+pub fn read_journal(path: &Path) -> Result<LoadedJournal, JournalError> {
+    if path.is_dir() {
+        return Err(JournalError::IsDirectory { path: show(path) });
+    }
+    let file = File::open(path).map_err(|source| open_error(path, source))?;
+    read_from(&file, path).map(|(loaded, _, _)| loaded)
+}
+
+/// Reads and replays a journal held in memory; `name` stands for its path in error messages.
+/// The same checks as `read_journal` (a fuzzing and testing entry point).
+pub fn read_journal_from(bytes: &[u8], name: &str) -> Result<LoadedJournal, JournalError> {
+    read_lines(bytes, bytes.len() as u64, Path::new(name)).map(|(loaded, _, _)| loaded)
+}
+
+/// How a journal ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tail {
+    /// With a `\n` (or empty).
+    Clean,
+    /// A complete last line without its `\n`.
+    NoNewline,
+    /// A last line cut off by a crash, ignored; `keep` bytes come before it.
+    CutOff { keep: u64, line: u64 },
+    /// Blank lines (whitespace only) after the last line, ignored; `keep` bytes come before.
+    Blank { keep: u64 },
+}
+
+/// A journal read back: the exercise, how the file ends, and the hash-chain digest of its last
+/// line (`None` for a journal without the chain).
+type ReadBack = (LoadedJournal, Tail, Option<String>);
+
+pub(super) fn read_from(file: &File, path: &Path) -> Result<ReadBack, JournalError> {
+    let size = crate::files::check_size(file, path, MAX_JOURNAL_BYTES).map_err(|e| match e {
+        crate::files::ReadError::Io { source, .. } => io_error(path, "read", source),
+        _ => JournalError::TooBig {
+            path: show(path),
+            size: file.metadata().map_or(0, |m| m.len()),
+        },
+    })?;
+    read_lines(file, size, path)
+}
+
+/// Reads and replays the journal's lines from `input`, which holds `size` bytes.
+fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, JournalError> {
+    let shown = show(path);
+    if size > MAX_JOURNAL_BYTES {
+        return Err(JournalError::TooBig { path: shown, size });
+    }
+    let line_error = |line: u64, message: String| JournalError::Line {
+        path: shown.clone(),
+        line,
+        message,
+    };
+    let mut reader = BufReader::new(input.take(MAX_JOURNAL_BYTES));
+    let mut buf = Vec::new();
+    let mut number = 0u64;
+    let mut offset = 0u64;
+    let mut tail = Tail::Clean;
+    let mut state: Option<(Header, Exercise)> = None;
+    // The digest of the last line read, in a journal that has the chain.
+    let mut chain: Option<String> = None;
+    // The first of the blank lines read since the last line with content, and where it starts.
+    let mut blank: Option<(u64, u64)> = None;
+    let mut events = Vec::new();
+    let mut warnings = Vec::new();
+    let mut debrief = Debrief::default();
+    loop {
+        buf.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES as u64 + 2)
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| io_error(path, "read", source))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        let terminated = buf.last() == Some(&b'\n');
+        let mut content = buf.as_slice();
+        if terminated {
+            content = &content[..content.len() - 1];
+        }
+        if number == 1 {
+            // A byte-order mark, as some editors write: not part of the header.
+            content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+        }
+        if content.len() > MAX_LINE_BYTES {
+            return Err(line_error(
+                number,
+                format!(
+                    "the line is longer than {MAX_LINE_BYTES} bytes (16 MiB); this is not a ttx journal, or it is damaged"
+                ),
+            ));
+        }
+        // Trailing whitespace (a `\r`, spaces an editor left) is not part of the line.
+        content = content.trim_ascii_end();
+        if state.is_some() && content.is_empty() {
+            blank.get_or_insert((number, offset));
+            offset += read as u64;
+            continue;
+        }
+        if let Some((line, _)) = blank {
+            return Err(line_error(
+                line,
+                "a blank line between events; a journal has one event on every line (was it edited?)"
+                    .into(),
+            ));
+        }
+        if !terminated {
+            if serde_json::from_slice::<serde::de::IgnoredAny>(content).is_err() {
+                if number == 1 {
+                    return Err(line_error(
+                        1,
+                        "the journal header was cut off (the exercise was interrupted as it was created); nothing to read".into(),
+                    ));
+                }
+                warnings.push(format!(
+                    "line {number} was cut off (the exercise was interrupted while writing); ignored"
+                ));
+                tail = Tail::CutOff {
+                    keep: offset,
+                    line: number,
+                };
+                break;
+            }
+            tail = Tail::NoNewline;
+        }
+        offset += read as u64;
+        match &mut state {
+            None => {
+                let header = parse_header(content, &shown)?;
+                // The header's own digest starts the chain; a header without one is from a ttx
+                // before the chain, whose lines are read without it.
+                chain = match split_chain(content) {
+                    Some((open, digest)) => {
+                        if !chain_holds("", open, digest) {
+                            return Err(line_error(1, edited("the header")));
+                        }
+                        Some(digest.to_string())
+                    }
+                    None if header.ttx_journal >= CHAINED_FROM => {
+                        return Err(line_error(
+                            1,
+                            format!(
+                                "the header has no hash-chain digest (`chain`) though every \
+                                 journal of format {} has one on every line: the chain was \
+                                 taken off after the exercise",
+                                header.ttx_journal
+                            ),
+                        ));
+                    }
+                    None => None,
+                };
+                let scenario = load_checked(&header, &shown)?;
+                // A journal is replayed by the rules of the ttx that wrote it.
+                let rules = if header.ttx_journal < 2 {
+                    Rules::Format1
+                } else {
+                    Rules::Format2
+                };
+                let exercise = Exercise::with_rules(Arc::new(scenario), header.settings(), rules);
+                state = Some((header, exercise));
+            }
+            Some((_, exercise)) => {
+                // The line is read whole: its `chain` key is not part of a record and is ignored.
+                match (&chain, split_chain(content)) {
+                    (Some(prev), Some((open, digest))) => {
+                        if !chain_holds(prev, open, digest) {
+                            return Err(line_error(number, edited("the line")));
+                        }
+                        chain = Some(digest.to_string());
+                    }
+                    (Some(_), None) => {
+                        return Err(line_error(
+                            number,
+                            "the line has no hash-chain digest (`chain`) though every line of \
+                             this journal has one: it was edited or added after the exercise"
+                                .into(),
+                        ));
+                    }
+                    (None, Some(_)) => {
+                        return Err(line_error(
+                            number,
+                            "the line has a hash-chain digest (`chain`) but the header has \
+                             none: the header was edited after the exercise"
+                                .into(),
+                        ));
+                    }
+                    (None, None) => {}
+                }
+                let record: Record = serde_json::from_slice(content)
+                    .map_err(|e| line_error(number, json_message(&e)))?;
+                let wall = match &record.wall {
+                    Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
+                    None => None,
+                };
+                if let Kind::Seat(event) = record.kind {
+                    if record.at_s < exercise.now() {
+                        return Err(line_error(
+                            number,
+                            format!(
+                                "a seat line at {}s, earlier than the exercise's time there ({}s)",
+                                record.at_s,
+                                exercise.now()
+                            ),
+                        ));
+                    }
+                    debrief.seats.push(SeatRecord {
+                        at_s: record.at_s,
+                        at_wall: wall,
+                        event,
+                    });
+                    continue;
+                }
+                if let Some(event) = record.kind.debrief() {
+                    debrief
+                        .apply(exercise, event, wall)
+                        .map_err(|m| line_error(number, m))?;
+                    continue;
+                }
+                let event = record
+                    .to_event(exercise)
+                    .map_err(|m| line_error(number, m))?;
+                exercise
+                    .apply_recorded(&event)
+                    .map_err(|e| line_error(number, e.0))?;
+                match event {
+                    Event::Started { .. } => debrief.started_wall = wall,
+                    Event::Ended { .. } => debrief.ended_wall = wall,
+                    _ => {}
+                }
+                events.push(event);
+            }
+        }
+    }
+    let Some((header, exercise)) = state else {
+        return Err(JournalError::Empty { path: shown });
+    };
+    if let (Some((_, keep)), Tail::Clean) = (blank, tail) {
+        tail = Tail::Blank { keep };
+    }
+    let loaded = LoadedJournal {
+        scenario: Arc::clone(exercise.scenario()),
+        interrupted: exercise.ended_at().is_none(),
+        header,
+        exercise,
+        events,
+        warnings,
+        debrief,
+    };
+    Ok((loaded, tail, chain))
+}
+
+fn edited(what: &str) -> String {
+    format!(
+        "{what} was changed after it was written: it does not match the journal's hash chain \
+         (each line carries a digest of the line before it and of itself)"
+    )
+}
+
+/// serde_json's message without its position inside the one-line object.
+fn json_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    };
+    format!("{text} (column {})", error.column())
+}
+
+fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
+    let line_error = |message: String| JournalError::Line {
+        path: path.to_string(),
+        line: 1,
+        message,
+    };
+    /// The format number alone, read first: a newer journal's header may not parse as ours.
+    #[derive(Deserialize)]
+    struct Format {
+        ttx_journal: Option<u64>,
+    }
+    let is_object = content.trim_ascii_start().starts_with(b"{");
+    let format = match serde_json::from_slice::<Format>(content) {
+        Ok(format) if is_object => format,
+        // JSON, but not an object (serde reads a struct from a list too): no format number.
+        Ok(_) => Format { ttx_journal: None },
+        // A format number that is not a whole number is none either.
+        Err(e) if e.is_data() => Format { ttx_journal: None },
+        Err(e) => {
+            return Err(line_error(format!(
+                "not a ttx journal header ({}); is this a ttx journal?",
+                json_message(&e)
+            )));
+        }
+    };
+    match format.ttx_journal {
+        None => {
+            return Err(line_error(
+                "not a ttx journal header (no `ttx_journal` format number); is this a ttx journal?"
+                    .into(),
+            ));
+        }
+        Some(found) if found > FORMAT => {
+            return Err(JournalError::NewerFormat {
+                path: path.to_string(),
+                found,
+            });
+        }
+        Some(0) => return Err(line_error("unknown journal format 0".into())),
+        Some(_) => {}
+    }
+    let header: Header = serde_json::from_slice(content)
+        .map_err(|e| line_error(format!("a damaged journal header: {}", json_message(&e))))?;
+    crate::clock::check_speed(header.speed)
+        .map_err(|reason| line_error(format!("the header's {reason}")))?;
+    Ok(header)
+}
+
+fn load_checked(header: &Header, path: &str) -> Result<Scenario, JournalError> {
+    let computed = sha256_hex(&header.scenario_source);
+    if !computed.eq_ignore_ascii_case(&header.scenario_sha256) {
+        return Err(JournalError::ShaMismatch {
+            path: path.to_string(),
+            recorded: header.scenario_sha256.clone(),
+            computed,
+        });
+    }
+    crate::scenario::load_scenario(&header.scenario_file, &header.scenario_source).map_err(
+        |diagnostics| JournalError::Scenario {
+            path: path.to_string(),
+            diagnostics: diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::OpenOptions;
+    use std::io::Write;
+
+    use super::*;
+    use crate::debrief::{
+        DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, SeatChange, Summary,
+    };
+    use crate::engine::{Command, Settings};
+    use crate::journal::JournalWriter;
+    use crate::journal::chain::CHAIN_SUFFIX_LEN;
+    use crate::journal::testing::*;
+    use crate::report::Report;
+    use crate::testing::{first_half, phishing, respond, second_half};
+
+    /// A seat line dated before the exercise's time at its place was moved or forged.
+    #[test]
+    fn a_seat_line_earlier_than_the_exercise_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let scenario = Arc::new(phishing());
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&path, &header_for(&exercise))
+            .unwrap()
+            .without_wall_clock();
+        play(&mut writer, &mut exercise, first_half());
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Joined, 1, "soc"))
+            .unwrap();
+        drop(writer);
+        let last = std::fs::read_to_string(&path).unwrap().lines().count();
+        edit_line(&path, last, |line| {
+            let at = format!("\"at_s\":{},", exercise.now());
+            line.replace(&at, "\"at_s\":0,")
+        });
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(":{last}: a seat line at 0s, earlier than")),
+            "{error}"
+        );
+    }
+
+    /// Debrief events written after the end come back from the journal, in order, with the
+    /// wall-clock dates; the report of the replay is the report of the live record.
+    #[test]
+    fn the_debrief_replays_from_the_journal() {
+        use crate::debrief::PlanField;
+        use crate::debrief::evaluation::Rating;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("debrief.jsonl");
+        let scenario = Arc::new(phishing());
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&path, &header_for(&exercise))
+            .unwrap()
+            .with_wall_clock(fixed_wall);
+        play(
+            &mut writer,
+            &mut exercise,
+            first_half().into_iter().chain(second_half()).collect(),
+        );
+        let rated = |objective: &str, team: Option<&str>, rating, reason: Option<&str>| {
+            DebriefEvent::Rated(Rated {
+                objective: objective.into(),
+                team: team.map(Into::into),
+                rating,
+                reason: reason.map(Into::into),
+                analysis: Some("Blocked late".into()),
+                by: Some("facilitator".into()),
+            })
+        };
+        let edit = |item: &str, field, value: &str| {
+            DebriefEvent::PlanEdited(PlanEdited {
+                item: item.into(),
+                field,
+                value: value.into(),
+            })
+        };
+        let events = [
+            rated("contain", Some("soc"), Rating::P, None),
+            rated("contain", None, Rating::S, Some("The block held")),
+            DebriefEvent::Summary(Summary {
+                text: "Two teams, one wave.".into(),
+            }),
+            edit(
+                "note-1",
+                PlanField::CorrectiveAction,
+                "Add indicators to the form",
+            ),
+            edit("note-1", PlanField::CapabilityElement, "planning"),
+            DebriefEvent::PlanAdded(PlanAdded {
+                item: "added-1".into(),
+                objective: Some("report".into()),
+                team: None,
+                issue: "No shared glossary".into(),
+            }),
+            DebriefEvent::PlanDropped(PlanDropped {
+                item: "report/report@soc".into(),
+            }),
+        ];
+        let mut live = Debrief::default();
+        for event in events {
+            live.apply(&exercise, event.clone(), Some(fixed_wall()))
+                .unwrap();
+            writer.append_debrief(&exercise, &event).unwrap();
+        }
+        drop(writer);
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.debrief.started_wall, Some(fixed_wall()));
+        assert_eq!(loaded.debrief.ended_wall, Some(fixed_wall()));
+        live.started_wall = Some(fixed_wall());
+        live.ended_wall = Some(fixed_wall());
+        assert_eq!(loaded.debrief, live);
+        let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
+        let joint = report
+            .ratings
+            .iter()
+            .find(|r| r.objective == "contain" && r.team.is_none())
+            .unwrap();
+        assert_eq!(joint.rating, Some(Rating::S));
+        assert_eq!(joint.reason.as_deref(), Some("The block held"));
+        assert_eq!(joint.at_wall.as_deref(), Some("2026-11-28T09:00:00Z"));
+        assert_eq!(
+            report.executive_summary.as_deref(),
+            Some("Two teams, one wave.")
+        );
+        let note = report
+            .improvement_plan
+            .iter()
+            .find(|i| i.id == "note-1")
+            .unwrap();
+        assert_eq!(note.capability_element.as_deref(), Some("Planning"));
+        assert!(report.improvement_plan.iter().any(|i| i.id == "added-1"));
+        assert!(
+            !report
+                .improvement_plan
+                .iter()
+                .any(|i| i.id == "report/report@soc")
+        );
+        assert_eq!(report.started_wall.as_deref(), Some("2026-11-28T09:00:00Z"));
+    }
+
+    /// A debrief line the exercise refuses (a rating against the evidence without a reason) is
+    /// an error naming its line, never skipped.
+    #[test]
+    fn a_refused_debrief_line_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.jsonl");
+        let (_, _) = write(&path, whole_run());
+        let mut all = std::fs::read_to_string(&path).unwrap();
+        all.push_str(
+            r#"{"at_s":14400,"event":"rated","objective":"contain","team":null,"rating":"U"}"#,
+        );
+        all.push('\n');
+        let lines = all.lines().count();
+        // The chain recomputed: what refuses the line is the debrief's rule.
+        std::fs::write(&path, rechain(&all)).unwrap();
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(":{lines}: rating U differs")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_journal_replays_to_the_same_exercise() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (exercise, events) = write(&path, whole_run());
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        assert_eq!(Report::of(&loaded.exercise), Report::of(&exercise));
+        assert!(loaded.warnings.is_empty());
+        assert!(!loaded.interrupted);
+        assert_eq!(loaded.header.seed, 7);
+        assert_eq!(loaded.header.scenario_sha256, sha256_hex(SOURCE));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for kind in [
+            "started",
+            "paused",
+            "resumed",
+            "speed",
+            "scheduled",
+            "skipped",
+            "released",
+            "deadline",
+            "response",
+            "message",
+            "note",
+            "ended",
+        ] {
+            let tag = format!("\"event\":\"{kind}\"");
+            assert!(text.contains(&tag), "no {kind} line in\n{text}");
+        }
+        // Fields keep the order given; lines start with their time and end with their digest.
+        assert!(text.contains(
+            r#"{"at_s":3600,"event":"response","team":"soc","action":"report","fields":{"summary":"Fake password mail","indicators":" "},"note":null,"answers":{"inject":"mail-wave"},"satisfies":"mail-wave.report@soc","chain":""#
+        ), "{text}");
+        assert!(text.contains(
+            r#"{"at_s":2100,"event":"deadline","expectation":"cert-heads-up.ack@cert","chain":""#
+        ));
+        assert!(text.lines().all(|l| split_chain(l.as_bytes()).is_some()));
+    }
+
+    #[test]
+    fn a_cut_off_last_line_is_ignored_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (exercise, events) = write(&path, first_half());
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(br#"{"at_s":3700,"event":"not"#).unwrap();
+        drop(file);
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        assert_eq!(Report::of(&loaded.exercise), Report::of(&exercise));
+        assert!(loaded.interrupted);
+        assert_eq!(
+            loaded.warnings,
+            vec![format!(
+                "line {lines} was cut off (the exercise was interrupted while writing); ignored"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_complete_last_line_without_its_newline_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (_, events) = write(&path, first_half());
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.trim_end()).unwrap();
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        assert!(loaded.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_line_names_its_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, whole_run());
+        let shown = path.display().to_string();
+
+        edit_line(&path, 4, |_| "{\"at_s\": 300, \"event\": ".into());
+        let error = read(&path).unwrap_err().to_string();
+        assert!(error.starts_with(&format!("{shown}:4: ")), "{error}");
+
+        write_fresh(&path);
+        edit_line(&path, 3, |l| l.replace("mail-wave", "mail-wav"));
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("{shown}:3: there is no inject `mail-wav`")),
+            "{error}"
+        );
+
+        write_fresh(&path);
+        edit_line(&path, 2, |l| l.replace("started", "begun"));
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("{shown}:2: unknown variant `begun`")),
+            "{error}"
+        );
+
+        // Consistent JSON that could not have happened: the clock started twice.
+        write_fresh(&path);
+        edit_line(&path, 3, |_| r#"{"at_s":0,"event":"started"}"#.into());
+        let error = read(&path).unwrap_err().to_string();
+        assert_eq!(error, format!("{shown}:3: the clock is started twice"));
+    }
+
+    #[test]
+    fn a_newer_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, first_half());
+        edit_line(&path, 1, |l| {
+            l.replace("\"ttx_journal\":4", "\"ttx_journal\":5")
+        });
+        let error = read(&path).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "{}: written by a newer ttx (format 5); this ttx reads format 4: read it with a newer ttx",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_scenario_that_does_not_match_its_hash_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, first_half());
+        // The embedded source changes; its recorded hash does not.
+        edit_line(&path, 1, |l| l.replace("National CERT", "National CERX"));
+        let error = read(&path).unwrap_err();
+        assert!(matches!(error, JournalError::ShaMismatch { .. }), "{error}");
+    }
+
+    #[test]
+    fn any_edit_of_a_finished_journal_is_named_by_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, whole_run());
+        let original = std::fs::read_to_string(&path).unwrap();
+        let count = original.lines().count();
+        let shown = path.display().to_string();
+        for number in 1..=count {
+            std::fs::write(&path, &original).unwrap();
+            // One digit of the line's own content changes (the header's seed, a line's time).
+            edit_raw(&path, number, |l| {
+                let end = l.len() - CHAIN_SUFFIX_LEN;
+                let at = match number {
+                    1 => l.find("\"seed\":").unwrap() + 7,
+                    _ => l[..end].find(|c: char| c.is_ascii_digit()).unwrap(),
+                };
+                let digit = l.as_bytes()[at];
+                let other = if digit == b'9' {
+                    '8'
+                } else {
+                    (digit + 1) as char
+                };
+                format!("{}{other}{}", &l[..at], &l[at + 1..])
+            });
+            let error = read(&path).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("{shown}:{number}: "))
+                    && error.contains("changed after it was written"),
+                "line {number}: {error}"
+            );
+        }
+        // A line taken out is named by the line that now stands in its place.
+        std::fs::write(&path, &original).unwrap();
+        let mut lines: Vec<&str> = original.lines().collect();
+        lines.remove(4);
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let error = read(&path).unwrap_err().to_string();
+        assert!(error.starts_with(&format!("{shown}:5: ")), "{error}");
+    }
+
+    /// Taking the chain off a journal of a format that always has it, then editing it, would
+    /// otherwise read as a journal of a ttx before the chain, the edit accepted.
+    #[test]
+    fn a_chained_format_without_its_chain_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, whole_run());
+        let shown = path.display().to_string();
+        let unchained = unchain(&std::fs::read_to_string(&path).unwrap());
+        let edited: Vec<String> = unchained
+            .iter()
+            .map(|l| l.replace("Fake password mail", "Nothing to see"))
+            .collect();
+        assert_ne!(edited, unchained);
+        for lines in [&unchained, &edited] {
+            std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+            let error = read(&path).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!(
+                    "{shown}:1: the header has no hash-chain digest (`chain`) though every \
+                     journal of format 4 has one"
+                )),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_trailing_whitespace_are_accepted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (_, events) = write(&path, first_half());
+        let text = std::fs::read_to_string(&path).unwrap();
+        // What an editor may leave: a BOM, spaces and `\r` at line ends, blank lines at the end.
+        let edited = format!(
+            "\u{feff}{}\n  \n\n",
+            text.lines()
+                .map(|l| format!("{l} \r"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        std::fs::write(&path, &edited).unwrap();
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        // A resume removes the blank lines at the end before it appends.
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        let mut exercise = loaded.exercise;
+        play(&mut writer, &mut exercise, vec![Command::End]);
+        drop(writer);
+        assert!(!read(&path).unwrap().interrupted);
+    }
+
+    #[test]
+    fn a_blank_line_between_events_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, first_half());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(3, "");
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let error = read(&path).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "{}:4: a blank line between events; a journal has one event on every line (was it edited?)",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_speed_out_of_bounds_is_refused_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, first_half());
+        edit_line(&path, 1, |l| l.replace("\"speed\":1.0", "\"speed\":1e-20"));
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(":1: the header's speed 1e-20 is out of range"),
+            "{error}"
+        );
+        write_fresh(&path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = text
+            .lines()
+            .position(|l| l.contains("\"speed\":2.5"))
+            .unwrap()
+            + 1;
+        edit_line(&path, line, |l| {
+            l.replace("\"speed\":2.5", "\"speed\":1e308")
+        });
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(":{line}: speed 1e308 is out of range")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn odd_files_are_errors_not_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("odd.jsonl");
+        let shown = path.display().to_string();
+        let cases: Vec<(&[u8], String)> = vec![
+            (b"", format!("{shown} is empty")),
+            (b"\n", format!("{shown}:1: not a ttx journal header")),
+            (
+                b"{\"ttx_jour",
+                format!("{shown}:1: the journal header was cut off"),
+            ),
+            (b"[1,2]\n", format!("{shown}:1: not a ttx journal header")),
+            (
+                b"{\"ttx_journal\":1}\n",
+                format!("{shown}:1: a damaged journal header"),
+            ),
+            (
+                b"\xff\xfe\n",
+                format!("{shown}:1: not a ttx journal header"),
+            ),
+        ];
+        for (bytes, start) in cases {
+            std::fs::write(&path, bytes).unwrap();
+            let error = read(&path).unwrap_err().to_string();
+            assert!(error.starts_with(&start), "{error:?} for {bytes:?}");
+        }
+    }
+
+    #[test]
+    fn the_real_loader_reads_the_embedded_scenario() {
+        let source = include_str!("../../tests/fixtures/phishing-example/scenario.ron");
+        let scenario = Arc::new(crate::scenario::load_scenario("scenario.ron", source).unwrap());
+        let settings = Settings::of(&scenario);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let header = Header::new("scenario.ron", source, &scenario, settings);
+        let mut writer = JournalWriter::create(&path, &header).unwrap();
+        let mut exercise = Exercise::new(scenario, settings);
+        let events = play(
+            &mut writer,
+            &mut exercise,
+            vec![
+                Command::Start,
+                Command::AdvanceTo(300),
+                respond(0, 0, &[], None),
+            ],
+        );
+        drop(writer);
+        let loaded = read_journal(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        assert!(loaded.interrupted);
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        let mut exercise = loaded.exercise;
+        play(&mut writer, &mut exercise, vec![Command::End]);
+        drop(writer);
+        assert!(!read_journal(&path).unwrap().interrupted);
+
+        // A source that no longer loads (edited along with its hash) names the scenario's line.
+        let broken = source.replacen("title:", "titel:", 1);
+        edit_line(&path, 1, |l| {
+            let mut header: Header = serde_json::from_str(l).unwrap();
+            header.scenario_sha256 = sha256_hex(&broken);
+            header.scenario_source = broken.clone();
+            serde_json::to_string(&header).unwrap()
+        });
+        let error = read_journal(&path).unwrap_err();
+        assert!(matches!(error, JournalError::Scenario { .. }), "{error}");
+        assert!(error.to_string().contains("scenario.ron:"), "{error}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_tail_reads_without_panicking(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("run.jsonl");
+            write(&path, first_half());
+            let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+            file.write_all(&tail).unwrap();
+            drop(file);
+            let _ = read(&path);
+        }
+    }
+}

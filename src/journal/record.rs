@@ -1,0 +1,416 @@
+//! The line format of events: what an event of the exercise, a debrief entry or a seat line
+//! is in the journal, with teams, injects, actions and expectations named by their ids, and back.
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, SeatEvent, Summary};
+use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response};
+use crate::scenario::{Secs, TeamIx};
+
+/// One event line: its time, then its kind and content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Record {
+    pub(super) at_s: Secs,
+    /// When it was written, by the wall clock (RFC 3339, UTC; format 3, absent in a scripted
+    /// run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) wall: Option<String>,
+    #[serde(flatten)]
+    pub(super) kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub(super) enum Kind {
+    Started,
+    Paused,
+    Resumed,
+    Speed {
+        speed: f64,
+    },
+    Scheduled {
+        inject: String,
+        chance_draw: f64,
+        jitter_s: Secs,
+        release_at_s: Secs,
+    },
+    Skipped {
+        inject: String,
+        chance_draw: f64,
+    },
+    Released {
+        inject: String,
+        by_hand: bool,
+    },
+    Deadline {
+        expectation: String,
+    },
+    Response {
+        team: String,
+        action: String,
+        fields: Fields,
+        note: Option<String>,
+        answers: Option<AnswersLine>,
+        satisfies: Option<String>,
+        /// Done ahead of time: it satisfied nothing and stands ready (format 2).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        ready: bool,
+    },
+    Said {
+        n: u64,
+        from: String,
+        to: Vec<String>,
+        text: String,
+        in_reply_to: Option<u64>,
+    },
+    Message {
+        n: u64,
+        from: String,
+        action: String,
+        to: Vec<String>,
+    },
+    Note {
+        team: Option<String>,
+        /// Only when the observation names an objective: earlier journals have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        objective: Option<String>,
+        kind: NoteKind,
+        text: String,
+    },
+    Ended,
+    Clock,
+    Rated(Rated),
+    Summary(Summary),
+    PlanAdded(PlanAdded),
+    PlanEdited(PlanEdited),
+    PlanDropped(PlanDropped),
+    Seat(SeatEvent),
+}
+
+impl Kind {
+    pub(super) fn of_debrief(event: DebriefEvent) -> Kind {
+        match event {
+            DebriefEvent::Rated(e) => Kind::Rated(e),
+            DebriefEvent::Summary(e) => Kind::Summary(e),
+            DebriefEvent::PlanAdded(e) => Kind::PlanAdded(e),
+            DebriefEvent::PlanEdited(e) => Kind::PlanEdited(e),
+            DebriefEvent::PlanDropped(e) => Kind::PlanDropped(e),
+        }
+    }
+
+    /// The debrief event this line records, if it is one.
+    pub(super) fn debrief(&self) -> Option<DebriefEvent> {
+        Some(match self {
+            Kind::Rated(e) => DebriefEvent::Rated(e.clone()),
+            Kind::Summary(e) => DebriefEvent::Summary(e.clone()),
+            Kind::PlanAdded(e) => DebriefEvent::PlanAdded(e.clone()),
+            Kind::PlanEdited(e) => DebriefEvent::PlanEdited(e.clone()),
+            Kind::PlanDropped(e) => DebriefEvent::PlanDropped(e.clone()),
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum AnswersLine {
+    Inject(String),
+    Message(u64),
+}
+
+/// A response's fields as a JSON object, in the order given; a name given twice is kept twice,
+/// so the replay refuses it as the engine did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Fields(Vec<(String, String)>);
+
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, text) in &self.0 {
+            map.serialize_entry(name, text)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of field names to texts")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry::<String, String>()? {
+                    fields.push(entry);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+impl Record {
+    pub(super) fn of(event: &Event, exercise: &Exercise) -> Record {
+        let scenario = exercise.scenario();
+        let team = |t: TeamIx| scenario.team(t).id.clone();
+        let inject = |i| scenario.inject(i).id.clone();
+        let action = |a| scenario.action(a).id.clone();
+        let kind = match event {
+            Event::Started { .. } => Kind::Started,
+            Event::Paused { .. } => Kind::Paused,
+            Event::Resumed { .. } => Kind::Resumed,
+            Event::SpeedChanged { speed, .. } => Kind::Speed { speed: *speed },
+            Event::Scheduled {
+                inject: i,
+                chance_draw,
+                jitter_s,
+                release_at,
+                ..
+            } => Kind::Scheduled {
+                inject: inject(*i),
+                chance_draw: *chance_draw,
+                jitter_s: *jitter_s,
+                release_at_s: *release_at,
+            },
+            Event::Skipped {
+                inject: i,
+                chance_draw,
+                ..
+            } => Kind::Skipped {
+                inject: inject(*i),
+                chance_draw: *chance_draw,
+            },
+            Event::Released {
+                inject: i, by_hand, ..
+            } => Kind::Released {
+                inject: inject(*i),
+                by_hand: *by_hand,
+            },
+            Event::DeadlinePassed { expectation, .. } => Kind::Deadline {
+                expectation: exercise.expectation_id(*expectation),
+            },
+            Event::Responded {
+                response, outcome, ..
+            } => Kind::Response {
+                team: team(response.team),
+                action: action(response.action),
+                fields: Fields(response.fields.clone()),
+                note: response.note.clone(),
+                answers: response.answers.map(|a| match a {
+                    Answers::Inject(i) => AnswersLine::Inject(inject(i)),
+                    Answers::Message(n) => AnswersLine::Message(n),
+                }),
+                satisfies: match outcome {
+                    Outcome::Satisfied(ix) => Some(exercise.expectation_id(*ix)),
+                    Outcome::Ready | Outcome::Unexpected => None,
+                },
+                ready: *outcome == Outcome::Ready,
+            },
+            Event::Said {
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+                ..
+            } => Kind::Said {
+                n: *n,
+                from: team(*from),
+                to: to.iter().map(|t| team(*t)).collect(),
+                text: text.clone(),
+                in_reply_to: *in_reply_to,
+            },
+            Event::MessageSent {
+                n,
+                from,
+                action: a,
+                to,
+                ..
+            } => Kind::Message {
+                n: *n,
+                from: team(*from),
+                action: action(*a),
+                to: to.iter().map(|t| team(*t)).collect(),
+            },
+            Event::Noted {
+                team: t,
+                objective,
+                kind,
+                text,
+                ..
+            } => Kind::Note {
+                team: t.map(team),
+                objective: objective.map(|o| exercise.scenario().objective(o).id.clone()),
+                kind: *kind,
+                text: text.clone(),
+            },
+            Event::Ended { .. } => Kind::Ended,
+            Event::Clock { .. } => Kind::Clock,
+        };
+        Record {
+            at_s: event.at(),
+            wall: None,
+            kind,
+        }
+    }
+
+    /// The event this line records, with its ids resolved against the scenario and the exercise
+    /// as replayed so far.
+    pub(super) fn to_event(&self, exercise: &Exercise) -> Result<Event, String> {
+        let scenario = exercise.scenario();
+        let at = self.at_s;
+        let team = |id: &str| {
+            scenario
+                .team_ix(id)
+                .ok_or_else(|| format!("there is no team `{id}` in the scenario"))
+        };
+        let inject = |id: &str| {
+            scenario
+                .inject_ix(id)
+                .ok_or_else(|| format!("there is no inject `{id}` in the scenario"))
+        };
+        let action = |id: &str| {
+            scenario
+                .action_ix(id)
+                .ok_or_else(|| format!("there is no action `{id}` in the scenario"))
+        };
+        let unknown_expectation =
+            |id: &str| format!("there is no expectation `{id}` at this point of the exercise");
+        Ok(match &self.kind {
+            Kind::Started => Event::Started { at },
+            Kind::Paused => Event::Paused { at },
+            Kind::Resumed => Event::Resumed { at },
+            Kind::Speed { speed } => Event::SpeedChanged {
+                at,
+                speed: crate::clock::check_speed(*speed)?,
+            },
+            Kind::Scheduled {
+                inject: i,
+                chance_draw,
+                jitter_s,
+                release_at_s,
+            } => Event::Scheduled {
+                at,
+                inject: inject(i)?,
+                chance_draw: *chance_draw,
+                jitter_s: *jitter_s,
+                release_at: *release_at_s,
+            },
+            Kind::Skipped {
+                inject: i,
+                chance_draw,
+            } => Event::Skipped {
+                at,
+                inject: inject(i)?,
+                chance_draw: *chance_draw,
+            },
+            Kind::Released { inject: i, by_hand } => Event::Released {
+                at,
+                inject: inject(i)?,
+                by_hand: *by_hand,
+            },
+            Kind::Deadline { expectation } => Event::DeadlinePassed {
+                at,
+                expectation: exercise
+                    .expectation_by_id(expectation)
+                    .ok_or_else(|| unknown_expectation(expectation))?,
+            },
+            Kind::Response {
+                team: t,
+                action: a,
+                fields,
+                note,
+                answers,
+                satisfies,
+                ready,
+            } => {
+                let outcome = match satisfies {
+                    None if *ready => Outcome::Ready,
+                    None => Outcome::Unexpected,
+                    Some(id) => Outcome::Satisfied(
+                        exercise
+                            .expectation_by_id(id)
+                            .ok_or_else(|| unknown_expectation(id))?,
+                    ),
+                };
+                Event::Responded {
+                    at,
+                    response: Response {
+                        team: team(t)?,
+                        action: action(a)?,
+                        fields: fields.0.clone(),
+                        note: note.clone(),
+                        answers: match answers {
+                            None => None,
+                            Some(AnswersLine::Inject(i)) => Some(Answers::Inject(inject(i)?)),
+                            Some(AnswersLine::Message(n)) => Some(Answers::Message(*n)),
+                        },
+                    },
+                    outcome,
+                }
+            }
+            Kind::Message {
+                n,
+                from,
+                action: a,
+                to,
+            } => Event::MessageSent {
+                at,
+                n: *n,
+                from: team(from)?,
+                action: action(a)?,
+                to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
+            },
+            Kind::Said {
+                n,
+                from,
+                to,
+                text,
+                in_reply_to,
+            } => Event::Said {
+                at,
+                n: *n,
+                from: team(from)?,
+                to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
+                text: text.clone(),
+                in_reply_to: *in_reply_to,
+            },
+            Kind::Note {
+                team: t,
+                objective,
+                kind,
+                text,
+            } => Event::Noted {
+                at,
+                team: t.as_deref().map(team).transpose()?,
+                objective: match objective {
+                    Some(id) => Some(
+                        exercise
+                            .scenario()
+                            .objective_ix(id)
+                            .ok_or_else(|| format!("unknown objective `{id}`"))?,
+                    ),
+                    None => None,
+                },
+                kind: *kind,
+                text: text.clone(),
+            },
+            Kind::Ended => Event::Ended { at },
+            Kind::Clock => Event::Clock { at },
+            Kind::Rated(_)
+            | Kind::Summary(_)
+            | Kind::PlanAdded(_)
+            | Kind::PlanEdited(_)
+            | Kind::PlanDropped(_) => {
+                return Err("a debrief line is not an event of the exercise".into());
+            }
+            Kind::Seat(_) => return Err("a seat line is not an event of the exercise".into()),
+        })
+    }
+}

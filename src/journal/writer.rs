@@ -1,0 +1,883 @@
+//! Writing a journal: created, never overwritten, locked for its writer's lifetime, appended
+//! to and synced line by line, repaired on resume, chained and, once the exercise has ended,
+//! signed (see the journal's module documentation).
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use russh::keys::PrivateKey;
+use time::OffsetDateTime;
+
+use super::chain::chained;
+use super::error::{JournalError, io_error, open_error, show};
+use super::reader::{Tail, read_from};
+use super::record::{Kind, Record};
+use super::{Header, LoadedJournal};
+use crate::debrief::{DebriefEvent, SeatEvent, format_wall, parse_wall};
+use crate::engine::{Event, Exercise};
+
+/// Appends events to a journal and holds its lock while it lives.
+#[derive(Debug)]
+pub struct JournalWriter {
+    /// Opened for append: every write lands at the end of the file whatever happened before, so
+    /// a write that failed half-way and was cut off never leaves a hole.
+    file: File,
+    path: PathBuf,
+    /// The journal's length as this writer left it: every byte before is a complete line. A
+    /// different length on disk means someone else cut or wrote the file.
+    len: u64,
+    /// The file as opened, to notice it deleted or replaced while the exercise runs.
+    identity: Identity,
+    /// The hash-chain digest of the last line written; `None` for a journal begun by a ttx
+    /// without the chain, which is continued without it.
+    chain: Option<String>,
+    /// A failed write could not be cut off at once: the next append, or dropping the writer,
+    /// cuts the journal back to `len` first.
+    torn: bool,
+    /// Stamps each line with the wall-clock time (`None`: a scripted run on a virtual clock).
+    wall_clock: Option<fn() -> OffsetDateTime>,
+    /// Signs the journal after every append once the exercise has ended.
+    signer: Option<PrivateKey>,
+    /// Why the last signing failed, until the caller takes it.
+    signing_failure: Option<String>,
+    /// Test seam: the next write stops after this many bytes and fails, as on a full disk.
+    #[cfg(test)]
+    fail_after: Option<usize>,
+}
+
+impl JournalWriter {
+    /// Creates a new journal and writes its header; refuses an existing file, a directory or a
+    /// missing directory.
+    pub fn create(path: &Path, header: &Header) -> Result<JournalWriter, JournalError> {
+        let shown = show(path);
+        if path.is_dir() {
+            return Err(JournalError::IsDirectory { path: shown });
+        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            return Err(JournalError::NoDirectory {
+                path: shown,
+                dir: show(&dir),
+            });
+        }
+        // Read too: what is signed is read back through this handle (`seal`).
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|source| match source.kind() {
+                io::ErrorKind::AlreadyExists => JournalError::Exists {
+                    path: shown.clone(),
+                },
+                _ => io_error(path, "create", source),
+            })?;
+        lock(&file, path)?;
+        let json = serde_json::to_vec(header).map_err(|e| io_error(path, "write", e.into()))?;
+        let (mut line, chain) = chained("", json);
+        line.push(b'\n');
+        let written = (&file)
+            .write_all(&line)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| sync_dir(&dir));
+        if let Err(source) = written {
+            // Nothing of the exercise is in it yet: leave no half-written header behind.
+            drop(file);
+            let _ = std::fs::remove_file(path);
+            return Err(io_error(path, "write", source));
+        }
+        let identity = Identity::of(&file).map_err(|source| io_error(path, "create", source))?;
+        Ok(JournalWriter {
+            file,
+            path: path.to_path_buf(),
+            len: line.len() as u64,
+            identity,
+            chain: Some(chain),
+            torn: false,
+            wall_clock: Some(OffsetDateTime::now_utc),
+            signer: None,
+            signing_failure: None,
+            #[cfg(test)]
+            fail_after: None,
+        })
+    }
+
+    /// Creates a new journal named `STEM.jsonl` in `dir`, or `STEM-2.jsonl`, `STEM-3.jsonl`…
+    /// when that exists: two exercises started in the same second each get their own.
+    pub fn create_unique(
+        dir: &Path,
+        stem: &str,
+        header: &Header,
+    ) -> Result<JournalWriter, JournalError> {
+        let mut last = None;
+        for n in 1..=1000 {
+            let name = match n {
+                1 => format!("{stem}.jsonl"),
+                _ => format!("{stem}-{n}.jsonl"),
+            };
+            match JournalWriter::create(&dir.join(name), header) {
+                Err(error @ JournalError::Exists { .. }) => last = Some(error),
+                other => return other,
+            }
+        }
+        Err(last.unwrap_or(JournalError::Exists { path: show(dir) }))
+    }
+
+    /// Reopens an interrupted exercise's journal to continue it: takes its lock, reads and
+    /// replays it, removes a cut-off last line (see `journal`), and returns the writer with the
+    /// exercise as the journal leaves it. Nothing already written is rewritten.
+    pub fn resume(path: &Path) -> Result<(JournalWriter, LoadedJournal), JournalError> {
+        if path.is_dir() {
+            return Err(JournalError::IsDirectory { path: show(path) });
+        }
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(|source| open_error(path, source))?;
+        lock(&file, path)?;
+        let (mut loaded, tail, chain) = read_from(&file, path)?;
+        let repaired = match tail {
+            Tail::Clean => Ok(()),
+            Tail::NoNewline => (&file).write_all(b"\n"),
+            Tail::CutOff { keep, line } => {
+                loaded.warnings = vec![format!(
+                    "line {line} was cut off (the exercise was interrupted while writing); removed it to continue"
+                )];
+                file.set_len(keep)
+            }
+            // Blank lines at the end would sit between lines once more are appended.
+            Tail::Blank { keep } => file.set_len(keep),
+        };
+        let repaired = repaired
+            .and_then(|()| file.sync_all())
+            .and_then(|()| Ok((file.metadata()?.len(), Identity::of(&file)?)));
+        let (len, identity) =
+            repaired.map_err(|source| io_error(path, "repair the end of", source))?;
+        let writer = JournalWriter {
+            file,
+            path: path.to_path_buf(),
+            len,
+            identity,
+            chain,
+            torn: false,
+            wall_clock: Some(OffsetDateTime::now_utc),
+            signer: None,
+            signing_failure: None,
+            #[cfg(test)]
+            fail_after: None,
+        };
+        Ok((writer, loaded))
+    }
+
+    /// Records events that `exercise.execute` has just applied, then fsyncs once. On failure
+    /// nothing of them stays in the journal: what reached the disk is cut off at once (or, if
+    /// even that fails, before the next append and when the writer is dropped), so the journal
+    /// holds exactly what the screen was told was recorded.
+    /// Returns the wall-clock time the lines were stamped with (`None` without a wall clock).
+    pub fn append(
+        &mut self,
+        exercise: &Exercise,
+        events: &[Event],
+    ) -> Result<Option<OffsetDateTime>, JournalError> {
+        let at = self.wall_now();
+        let wall = at.map(format_wall);
+        let records: Vec<Record> = events
+            .iter()
+            .map(|event| Record {
+                wall: wall.clone(),
+                ..Record::of(event, exercise)
+            })
+            .collect();
+        self.write_records(&records)?;
+        self.seal(exercise);
+        Ok(at)
+    }
+
+    /// The wall-clock time a line written now is stamped with, to the second as written.
+    fn wall_now(&self) -> Option<OffsetDateTime> {
+        self.wall_clock.map(|now| {
+            let at = now();
+            at.replace_nanosecond(0).unwrap_or(at)
+        })
+    }
+
+    /// Records a debrief event (a rating, the summary, an improvement-plan edit) that
+    /// `Debrief::apply` has just accepted, then fsyncs; returns its wall-clock stamp.
+    pub fn append_debrief(
+        &mut self,
+        exercise: &Exercise,
+        event: &DebriefEvent,
+    ) -> Result<Option<OffsetDateTime>, JournalError> {
+        let at = self.wall_now();
+        let record = Record {
+            at_s: exercise.now(),
+            wall: at.map(format_wall),
+            kind: Kind::of_debrief(event.clone()),
+        };
+        self.write_records(&[record])?;
+        self.seal(exercise);
+        Ok(at)
+    }
+
+    /// Records a seat's join, departure or refusal (`ttx serve`), then fsyncs; the wall-clock
+    /// time written, if any.
+    pub fn append_seat(
+        &mut self,
+        exercise: &Exercise,
+        event: &SeatEvent,
+    ) -> Result<Option<OffsetDateTime>, JournalError> {
+        let now = self.wall_clock.map(|now| now());
+        let record = Record {
+            at_s: exercise.now(),
+            wall: now.map(format_wall),
+            kind: Kind::Seat(event.clone()),
+        };
+        self.write_records(&[record])?;
+        self.seal(exercise);
+        // The time as read back: whole seconds, as the line holds it.
+        Ok(now.and_then(|now| parse_wall(&format_wall(now)).ok()))
+    }
+
+    /// Writes no wall-clock time from now on: a scripted run on a virtual clock has none, so
+    /// its journal's report is the run's report exactly.
+    pub fn without_wall_clock(mut self) -> Self {
+        self.wall_clock = None;
+        self
+    }
+
+    /// Takes the wall clock from `now` instead of the system's (for tests).
+    pub fn with_wall_clock(mut self, now: fn() -> OffsetDateTime) -> Self {
+        self.wall_clock = Some(now);
+        self
+    }
+
+    /// Signs the journal with `key` after every append once the exercise has ended.
+    pub fn signing_with(mut self, key: PrivateKey) -> Self {
+        self.signer = Some(key);
+        self
+    }
+
+    /// Why the journal could not be signed after the last append that tried; once.
+    pub fn take_signing_failure(&mut self) -> Option<String> {
+        self.signing_failure.take()
+    }
+
+    /// Once the exercise has ended, signs the journal as it now stands. A failure leaves no
+    /// signature behind, since an earlier one would say the journal does not match, and is kept
+    /// for the caller: the lines themselves are recorded.
+    fn seal(&mut self, exercise: &Exercise) {
+        let Some(key) = &self.signer else {
+            return;
+        };
+        if exercise.ended_at().is_none() {
+            return;
+        }
+        let signed = self
+            .written()
+            .map_err(|e| format!("{}: cannot read it back to sign it: {e}", show(&self.path)))
+            .and_then(|bytes| crate::signature::write(&self.path, &bytes, key));
+        if let Err(mut why) = signed {
+            if let Err(e) = crate::signature::remove(&self.path) {
+                why.push_str(&format!(
+                    "; the earlier signature could not be removed: {e}"
+                ));
+            }
+            self.signing_failure = Some(why);
+        }
+    }
+
+    /// The journal's bytes as this writer left them, read through its own handle, so that what
+    /// is signed is what it wrote even if the name now points elsewhere.
+    fn written(&self) -> io::Result<Vec<u8>> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(0))?;
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        file.take(self.len).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 != self.len {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("it has {} bytes; ttx had written {}", bytes.len(), self.len),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    fn write_records(&mut self, records: &[Record]) -> Result<(), JournalError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        if self.torn {
+            self.cut_back()
+                .map_err(|source| io_error(&self.path, "repair", source))?;
+        }
+        self.check_intact()?;
+        let mut buf = Vec::new();
+        let mut chain = self.chain.clone();
+        for record in records {
+            let json =
+                serde_json::to_vec(record).map_err(|e| io_error(&self.path, "write", e.into()))?;
+            match &chain {
+                Some(prev) => {
+                    let (line, next) = chained(prev, json);
+                    buf.extend_from_slice(&line);
+                    chain = Some(next);
+                }
+                None => buf.extend_from_slice(&json),
+            }
+            buf.push(b'\n');
+        }
+        if let Err(source) = self.write_through(&buf) {
+            // The caller keeps the events and may try again once the disk is fixed.
+            self.torn = self.cut_back().is_err();
+            return Err(io_error(&self.path, "write to", source));
+        }
+        self.len += buf.len() as u64;
+        self.chain = chain;
+        Ok(())
+    }
+
+    fn write_through(&mut self, buf: &[u8]) -> io::Result<()> {
+        #[cfg(test)]
+        if let Some(n) = self.fail_after.take() {
+            self.file.write_all(&buf[..n.min(buf.len())])?;
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "No space left on device (a test's full disk)",
+            ));
+        }
+        self.file.write_all(buf)?;
+        self.file.sync_data()
+    }
+
+    /// Cuts the journal back to its last recorded line.
+    fn cut_back(&mut self) -> io::Result<()> {
+        self.file.set_len(self.len)?;
+        self.file.sync_data()?;
+        self.torn = false;
+        Ok(())
+    }
+
+    /// Refuses to write to a journal that is no longer the one this writer wrote: deleted,
+    /// replaced by another file, cut short or written by someone else.
+    fn check_intact(&self) -> Result<(), JournalError> {
+        let changed = |what: String| JournalError::Changed {
+            path: show(&self.path),
+            what,
+        };
+        let meta = self
+            .file
+            .metadata()
+            .map_err(|source| io_error(&self.path, "check", source))?;
+        match std::fs::metadata(&self.path) {
+            Ok(other) if Identity::from_metadata(&other) != self.identity => {
+                return Err(changed("was replaced by another file".into()));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(changed("was deleted or moved away".into()));
+            }
+            _ if Identity::links(&meta) == Some(0) => {
+                return Err(changed("was deleted".into()));
+            }
+            _ => {}
+        }
+        match meta.len() {
+            len if len < self.len => Err(changed(format!(
+                "was cut short (it has {len} bytes; ttx had written {})",
+                self.len
+            ))),
+            len if len > self.len => Err(changed(format!(
+                "was written to by another program (it has {len} bytes; ttx had written {})",
+                self.len
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for JournalWriter {
+    fn drop(&mut self) {
+        if self.torn {
+            // Last chance to leave only recorded lines behind; nobody is left to tell.
+            let _ = self.cut_back();
+        }
+    }
+}
+
+/// Which file a journal is: device and inode where the system has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Identity(Option<(u64, u64)>);
+
+impl Identity {
+    fn of(file: &File) -> io::Result<Identity> {
+        Ok(Identity::from_metadata(&file.metadata()?))
+    }
+
+    #[cfg(unix)]
+    fn from_metadata(meta: &std::fs::Metadata) -> Identity {
+        use std::os::unix::fs::MetadataExt;
+        Identity(Some((meta.dev(), meta.ino())))
+    }
+
+    #[cfg(not(unix))]
+    fn from_metadata(_meta: &std::fs::Metadata) -> Identity {
+        Identity(None)
+    }
+
+    /// How many names the file has (0: deleted while open).
+    #[cfg(unix)]
+    fn links(meta: &std::fs::Metadata) -> Option<u64> {
+        use std::os::unix::fs::MetadataExt;
+        Some(meta.nlink())
+    }
+
+    #[cfg(not(unix))]
+    fn links(_meta: &std::fs::Metadata) -> Option<u64> {
+        None
+    }
+}
+
+fn lock(file: &File, path: &Path) -> Result<(), JournalError> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(TryLockError::WouldBlock) => Err(JournalError::InUse { path: show(path) }),
+        Err(TryLockError::Error(source)) => Err(io_error(path, "lock", source)),
+    }
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::debrief::{SeatChange, Summary};
+    use crate::engine::{Command, Settings};
+    use crate::journal::chain::CHAIN_SUFFIX_LEN;
+    use crate::journal::read_journal;
+    use crate::journal::testing::*;
+    use crate::report::Report;
+    use crate::scenario::Secs;
+    use crate::testing::{first_half, phishing, second_half};
+
+    /// The journal is signed once the exercise has ended, and again after every line after the
+    /// end, so that the signature always covers the journal as it stands.
+    #[test]
+    fn an_ended_exercise_is_signed_after_every_line_and_not_before() {
+        use crate::signature::{Verdict, verdict_of};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("signed.jsonl");
+        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
+        let signed = Verdict::Signed(key.public_key().clone());
+        let (writer, mut exercise) = fresh(&path);
+        let mut writer = writer.signing_with(key);
+        play(&mut writer, &mut exercise, first_half());
+        assert_eq!(verdict_of(&path).unwrap(), Verdict::NotSigned);
+        play(&mut writer, &mut exercise, second_half());
+        assert!(exercise.ended_at().is_some());
+        assert_eq!(verdict_of(&path).unwrap(), signed);
+        let summary = DebriefEvent::Summary(Summary {
+            text: "Two teams, one wave.".into(),
+        });
+        writer.append_debrief(&exercise, &summary).unwrap();
+        assert_eq!(verdict_of(&path).unwrap(), signed);
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Left, 1, "soc"))
+            .unwrap();
+        assert_eq!(verdict_of(&path).unwrap(), signed);
+        assert_eq!(writer.take_signing_failure(), None);
+    }
+
+    /// Signing that fails is not a failed write: the line is recorded, the caller is told once,
+    /// and no signature of the journal's earlier state is left to say it does not match.
+    #[test]
+    fn a_journal_that_cannot_be_signed_is_recorded_and_keeps_no_stale_signature() {
+        use crate::signature::{Verdict, path_for, verdict_of};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("signed.jsonl");
+        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
+        let (writer, mut exercise) = fresh(&path);
+        let mut writer = writer.signing_with(key);
+        play(&mut writer, &mut exercise, whole_run());
+        assert!(matches!(verdict_of(&path).unwrap(), Verdict::Signed(_)));
+        // The signature's temporary name is taken by a directory: it cannot be written.
+        let mut temporary = path_for(&path).into_os_string();
+        temporary.push(".tmp");
+        std::fs::create_dir(&temporary).unwrap();
+        let summary = DebriefEvent::Summary(Summary {
+            text: "Two teams, one wave.".into(),
+        });
+        writer.append_debrief(&exercise, &summary).unwrap();
+        let why = writer.take_signing_failure().unwrap();
+        assert!(why.contains("signed.jsonl.sig: cannot write"), "{why}");
+        assert_eq!(writer.take_signing_failure(), None);
+        assert_eq!(verdict_of(&path).unwrap(), Verdict::NotSigned);
+        let loaded = read(&path).unwrap();
+        assert_eq!(
+            loaded.debrief.executive_summary.as_deref(),
+            Some("Two teams, one wave.")
+        );
+        // Once it can be written again, the next line signs the journal again.
+        std::fs::remove_dir(&temporary).unwrap();
+        writer.append_debrief(&exercise, &summary).unwrap();
+        assert!(matches!(verdict_of(&path).unwrap(), Verdict::Signed(_)));
+    }
+
+    /// Seat lines between the exercise's events come back in order with their times, change
+    /// nothing in the replay (the same events, the same report but for its seats), and survive
+    /// a resume that goes on writing.
+    #[test]
+    fn seat_lines_round_trip_and_change_nothing_in_the_exercise() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.jsonl");
+        let seated = dir.path().join("seated.jsonl");
+        write(&plain, whole_run());
+        let scenario = Arc::new(phishing());
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&seated, &header_for(&exercise))
+            .unwrap()
+            .with_wall_clock(fixed_wall);
+        let wall = writer
+            .append_seat(&exercise, &seat(SeatChange::Joined, 1, "soc"))
+            .unwrap();
+        assert_eq!(wall, Some(fixed_wall()));
+        play(&mut writer, &mut exercise, first_half());
+        let middle = exercise.now();
+        let refused = SeatEvent {
+            not_logged: 7,
+            ..SeatEvent::refused("cert", "192.0.2.9:4000")
+        };
+        writer.append_seat(&exercise, &refused).unwrap();
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Left, 1, "soc"))
+            .unwrap();
+        drop(writer);
+        let (mut writer, _) = JournalWriter::resume(&seated).unwrap();
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Joined, 1, "cert"))
+            .unwrap();
+        play(&mut writer, &mut exercise, second_half());
+        drop(writer);
+
+        let loaded = read(&seated).unwrap();
+        let without = read(&plain).unwrap();
+        assert_eq!(loaded.events, without.events);
+        let changes: Vec<(Secs, SeatChange, &str)> = loaded
+            .debrief
+            .seats
+            .iter()
+            .map(|r| (r.at_s, r.event.change, r.event.user.as_str()))
+            .collect();
+        assert_eq!(
+            changes,
+            vec![
+                (0, SeatChange::Joined, "soc"),
+                (middle, SeatChange::Refused, "cert"),
+                (middle, SeatChange::Left, "soc"),
+                (middle, SeatChange::Joined, "cert"),
+            ]
+        );
+        let not_logged: Vec<u64> = loaded
+            .debrief
+            .seats
+            .iter()
+            .map(|r| r.event.not_logged)
+            .collect();
+        assert_eq!(not_logged, vec![0, 7, 0, 0]);
+        let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
+        let plain_report = Report::evaluated(&without.exercise, &without.debrief);
+        assert_eq!(report.teams, plain_report.teams);
+        assert_eq!(report.ratings, plain_report.ratings);
+        assert_eq!(report.seats.len(), 2);
+        assert_eq!(report.seats[0].left_at_s, Some(middle));
+        assert_eq!(
+            report.seats[0].joined_wall.as_deref(),
+            Some("2026-11-28T09:00:00Z")
+        );
+        assert_eq!(report.seats[1].left_at_s, None);
+    }
+
+    #[test]
+    fn a_journal_has_one_writer_and_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let scenario = Arc::new(phishing());
+        let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let writer = JournalWriter::create(&path, &header_for(&exercise)).unwrap();
+        let error = JournalWriter::resume(&path).unwrap_err();
+        assert!(matches!(error, JournalError::InUse { .. }), "{error}");
+        assert!(error.to_string().contains("in use by another ttx process"));
+        let error = JournalWriter::create(&path, &header_for(&exercise)).unwrap_err();
+        assert!(matches!(error, JournalError::Exists { .. }), "{error}");
+        drop(writer);
+        // The lock goes with the writer.
+        JournalWriter::resume(&path).unwrap();
+    }
+
+    /// The first half up to the response that sends a message (two lines in one write).
+    fn up_to_the_report(writer: &mut JournalWriter, exercise: &mut Exercise) -> Command {
+        let mut commands = first_half();
+        let report = commands.remove(9);
+        assert!(matches!(report, Command::Respond(_)));
+        play(writer, exercise, commands[..9].to_vec());
+        report
+    }
+
+    #[test]
+    fn a_full_disk_during_a_fresh_run_leaves_no_hole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (mut writer, mut exercise) = fresh(&path);
+        let report = up_to_the_report(&mut writer, &mut exercise);
+        let events = exercise.execute(report).unwrap();
+        // The disk fills up 30 bytes into the write: those bytes reach the file.
+        writer.fail_after = Some(30);
+        let error = writer.append(&exercise, &events).unwrap_err();
+        assert!(error.to_string().contains("No space left"), "{error}");
+        let after_failure = read(&path).unwrap();
+        assert!(
+            after_failure.warnings.is_empty(),
+            "{:?}",
+            after_failure.warnings
+        );
+        // Room again: the retry lands right after the last recorded line.
+        writer.append(&exercise, &events).unwrap();
+        play(&mut writer, &mut exercise, vec![Command::End]);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!bytes.contains(&0), "a hole of NUL bytes in the journal");
+        let loaded = read(&path).unwrap();
+        assert!(!loaded.interrupted);
+        assert_eq!(Report::of(&loaded.exercise), Report::of(&exercise));
+    }
+
+    #[test]
+    fn a_write_that_failed_is_not_in_the_journal_even_after_quitting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (mut writer, mut exercise) = fresh(&path);
+        let report = up_to_the_report(&mut writer, &mut exercise);
+        let recorded = read(&path).unwrap().events;
+        let events = exercise.execute(report).unwrap();
+        assert!(events.len() >= 2, "{events:?}");
+        let first_line = serde_json::to_vec(&Record::of(&events[0], &exercise))
+            .unwrap()
+            .len()
+            + CHAIN_SUFFIX_LEN
+            + 1;
+        // The response's whole line reaches the disk, then the disk is full.
+        writer.fail_after = Some(first_line + 5);
+        assert!(writer.append(&exercise, &events).is_err());
+        // The screen said the response failed; the facilitator quits.
+        drop(writer);
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, recorded, "the failed response was kept");
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    #[test]
+    fn a_journal_deleted_cut_or_replaced_while_running_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        type Damage = fn(&Path);
+        let damages: [(Damage, &str); 4] = [
+            (|p| std::fs::remove_file(p).unwrap(), "was deleted"),
+            (
+                |p| {
+                    let file = OpenOptions::new().write(true).open(p).unwrap();
+                    file.set_len(10).unwrap();
+                },
+                "was cut short",
+            ),
+            (
+                |p| {
+                    let mut file = OpenOptions::new().append(true).open(p).unwrap();
+                    file.write_all(b"{}\n").unwrap();
+                },
+                "was written to by another program",
+            ),
+            (
+                |p| {
+                    let other = p.with_extension("new");
+                    std::fs::write(&other, std::fs::read(p).unwrap()).unwrap();
+                    std::fs::rename(&other, p).unwrap();
+                },
+                "was replaced by another file",
+            ),
+        ];
+        for (damage, said) in damages {
+            let _ = std::fs::remove_file(&path);
+            let (mut writer, mut exercise) = fresh(&path);
+            play(&mut writer, &mut exercise, vec![Command::Start]);
+            damage(&path);
+            let events = exercise.execute(Command::Pause).unwrap();
+            let error = writer.append(&exercise, &events).unwrap_err();
+            assert!(matches!(error, JournalError::Changed { .. }), "{error}");
+            assert!(error.to_string().contains(said), "{error}");
+            assert!(error.to_string().contains("stopped the clock"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_journal_without_the_chain_still_reads_but_not_half_of_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let (_, events) = write(&path, first_half());
+        let chained = std::fs::read_to_string(&path).unwrap();
+        let mut unchained = unchain(&chained);
+        // As a ttx before the chain wrote it: format 2 at the latest.
+        unchained[0] = unchained[0].replacen("\"ttx_journal\":4", "\"ttx_journal\":2", 1);
+        std::fs::write(&path, unchained.join("\n") + "\n").unwrap();
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        // Resuming it continues without the chain, and it still reads.
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        assert!(writer.chain.is_none());
+        let mut exercise = loaded.exercise;
+        play(&mut writer, &mut exercise, vec![Command::End]);
+        drop(writer);
+        assert!(!read(&path).unwrap().interrupted);
+        assert!(!std::fs::read_to_string(&path).unwrap().contains("chain"));
+        // The chain taken off the header alone is an edit.
+        let mut lines: Vec<&str> = chained.lines().collect();
+        lines[0] = &unchained[0];
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(":2: the line has a hash-chain digest"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn journal_names_are_files_and_default_names_never_collide() {
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = Arc::new(phishing());
+        let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let header = header_for(&exercise);
+        let error = JournalWriter::create(dir.path(), &header).unwrap_err();
+        assert!(matches!(error, JournalError::IsDirectory { .. }), "{error}");
+        assert!(!error.to_string().contains("ttx resume"), "{error}");
+        let error = read_journal(dir.path()).unwrap_err();
+        assert!(matches!(error, JournalError::IsDirectory { .. }), "{error}");
+        let first = JournalWriter::create_unique(dir.path(), "run", &header).unwrap();
+        let second = JournalWriter::create_unique(dir.path(), "run", &header).unwrap();
+        assert_eq!(first.path(), dir.path().join("run.jsonl"));
+        assert_eq!(second.path(), dir.path().join("run-2.jsonl"));
+    }
+
+    #[test]
+    fn a_journal_needs_an_existing_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("run.jsonl");
+        let scenario = Arc::new(phishing());
+        let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let error = JournalWriter::create(&path, &header_for(&exercise)).unwrap_err();
+        assert!(matches!(error, JournalError::NoDirectory { .. }), "{error}");
+    }
+
+    #[test]
+    fn resuming_appends_after_removing_a_cut_off_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, first_half());
+        let before = std::fs::read(&path).unwrap();
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(br#"{"at_s":3700,"ev"#).unwrap();
+        drop(file);
+
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        assert!(loaded.interrupted);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].contains("removed it to continue"));
+        let mut exercise = loaded.exercise;
+        play(&mut writer, &mut exercise, second_half());
+        drop(writer);
+
+        let after = std::fs::read(&path).unwrap();
+        assert!(after.starts_with(&before), "earlier bytes were rewritten");
+        let again = read(&path).unwrap();
+        assert!(again.warnings.is_empty());
+        assert!(!again.interrupted);
+
+        // The same run without the interruption gives the same report.
+        let other = dir.path().join("straight.jsonl");
+        let (straight, _) = write(&other, whole_run());
+        assert_eq!(Report::of(&again.exercise), Report::of(&straight));
+    }
+
+    #[test]
+    fn resuming_terminates_a_complete_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        write(&path, first_half());
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.trim_end()).unwrap();
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        let mut exercise = loaded.exercise;
+        play(&mut writer, &mut exercise, second_half());
+        drop(writer);
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(after.starts_with(&text));
+        assert!(!read(&path).unwrap().interrupted);
+    }
+
+    /// A crash can stop the writer at any byte. Wherever the journal is cut after its header,
+    /// it reads back to the events before the cut, and a resume continues from there.
+    #[test]
+    fn a_journal_cut_at_any_byte_reads_back_and_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = dir.path().join("whole.jsonl");
+        let (_, events) = write(&whole, whole_run());
+        let bytes = std::fs::read(&whole).unwrap();
+        let header_end = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+        for end in header_end..=bytes.len() {
+            let cut = dir.path().join(format!("cut-{end}.jsonl"));
+            std::fs::write(&cut, &bytes[..end]).unwrap();
+            let loaded = read(&cut).unwrap_or_else(|e| panic!("cut at {end}: {e}"));
+            let complete = bytes[header_end..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            assert!(
+                loaded.events.len() >= complete && events.starts_with(&loaded.events),
+                "cut at {end}: read {} events",
+                loaded.events.len()
+            );
+            let (mut writer, resumed) =
+                JournalWriter::resume(&cut).unwrap_or_else(|e| panic!("cut at {end}: {e}"));
+            assert_eq!(resumed.events, loaded.events, "cut at {end}");
+            let mut exercise = resumed.exercise;
+            let rest = exercise.complete_interrupted();
+            writer.append(&exercise, &rest).unwrap();
+            if !exercise.is_started() {
+                play(&mut writer, &mut exercise, vec![Command::Start]);
+            }
+            if exercise.ended_at().is_none() {
+                play(&mut writer, &mut exercise, vec![Command::End]);
+            }
+            drop(writer);
+            let reread = read(&cut).unwrap_or_else(|e| panic!("cut at {end}, resumed: {e}"));
+            assert!(
+                reread.warnings.is_empty() && !reread.interrupted,
+                "cut at {end}"
+            );
+        }
+    }
+}
