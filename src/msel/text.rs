@@ -31,25 +31,6 @@ pub fn unescape_csv_cell(text: &str) -> &str {
     }
 }
 
-/// A RON string literal.
-pub fn ron_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -295,11 +276,6 @@ mod tests {
             assert_eq!(escape_csv_cell(text), text);
             assert_eq!(unescape_csv_cell(text), text);
         }
-    }
-
-    #[test]
-    fn ron_strings_escape_what_they_must() {
-        assert_eq!(ron_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u{1}\"");
     }
 
     #[test]
