@@ -1,47 +1,11 @@
 //! Which column of an MSEL plays which part: from the format's header names, or from a `--map`
 //! file for headers ttx does not know.
 
+use super::formats::Source;
+use super::openbas;
+use super::role::{Role, normalise};
 use super::table::{Table, column_index, column_letter};
-use super::{Source, blueprint, hseep, openbas, t3sf};
 use crate::ron_file::{Diagnostic, Errors, FromValue, Presence, SourceMap, Value, parse_file};
-
-/// The part a column plays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// The inject's id.
-    Id,
-    /// A row number (`#`): only orders the rows, which the file does already.
-    Number,
-    Time,
-    /// ttx's own trigger words (`after detect`).
-    Trigger,
-    From,
-    /// The receiving teams.
-    To,
-    Subject,
-    Body,
-    Expected,
-    Objective,
-    Notes,
-    /// T3SF's poll: `Pay the ransom | Don't pay it`.
-    Poll,
-    /// OpenBAS's expectation score.
-    Score,
-    /// OpenBAS's inject type (`Send a mail`): a title where the row has none.
-    Kind,
-}
-
-/// The header names a format gives each part, lower case, spaces collapsed.
-pub type Aliases = &'static [(Role, &'static [&'static str])];
-
-/// Lower case, runs of blanks as one space, trimmed: how headers are compared.
-pub fn normalise(header: &str) -> String {
-    header
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
 
 /// The fields of a `--map` file and the part each names, in the order a map's columns are given
 /// their parts.
@@ -135,15 +99,6 @@ impl Layout {
     }
 }
 
-fn aliases(source: Source) -> Aliases {
-    match source {
-        Source::Hseep => hseep::ALIASES,
-        Source::T3sf => t3sf::ALIASES,
-        Source::Openbas => openbas::ALIASES,
-        Source::Blueprint => blueprint::ALIASES,
-    }
-}
-
 /// The layout of a sheet read as `source`, a `--map` overriding the header names.
 pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<Layout, String> {
     let headerless = map.is_none() && source == Source::Openbas && openbas::headerless(table);
@@ -197,7 +152,8 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
     } else {
         for (c, header) in table.headers.iter().enumerate() {
             let header = normalise(header);
-            let role = aliases(source)
+            let role = source
+                .aliases()
                 .iter()
                 .find(|(_, names)| names.contains(&header.as_str()))
                 .map(|(role, _)| *role);
@@ -215,7 +171,8 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
     if layout.column(Role::To).is_none() {
         return Err(format!(
             "no column holds the receiving teams (expected one named {}); name it with --map",
-            aliases(source)
+            source
+                .aliases()
                 .iter()
                 .find(|(r, _)| *r == Role::To)
                 .map(|(_, names)| names.join(", "))

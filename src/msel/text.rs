@@ -1,6 +1,6 @@
-//! The words an MSEL cell holds for what RON writes as structure: `Name (id)`, triggers
-//! (`when detect.rfa is met, delay 5m`) and expected actions (`Acknowledge (ack); within: 5m`),
-//! both ways; and CSV injection's guard.
+//! The words an MSEL cell holds for what RON writes as structure: `Name (id)` and the ids made
+//! from names, triggers (`when detect.rfa is met, delay 5m`) and expected actions
+//! (`Acknowledge (ack); within: 5m`), both ways; and CSV injection's guard.
 
 use crate::scenario::{format_secs, parse_duration};
 
@@ -31,6 +31,33 @@ pub fn unescape_csv_cell(text: &str) -> &str {
     }
 }
 
+/// An id made from a name: `Information Security` → `information-security`; `None` when the name
+/// has no letter or digit to make one from.
+pub fn slug(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        // `Don't` → `dont`, not `don-t`.
+        if matches!(c, '\'' | '’') {
+            continue;
+        }
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() > 40 {
+            // Cut at the last whole word.
+            match out.rfind('-').filter(|at| *at >= 12) {
+                Some(at) => out.truncate(at),
+                None => out.truncate(40),
+            }
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    (!out.is_empty()).then_some(out)
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -40,7 +67,7 @@ fn valid_id(id: &str) -> bool {
 
 /// `Name (id)`, or just `Name` when the id is the one made from the name.
 pub fn named(name: &str, id: &str) -> String {
-    if super::slug(name).as_deref() == Some(id) {
+    if slug(name).as_deref() == Some(id) {
         name.to_string()
     } else {
         format!("{name} ({id})")
@@ -276,6 +303,22 @@ mod tests {
             assert_eq!(escape_csv_cell(text), text);
             assert_eq!(unescape_csv_cell(text), text);
         }
+    }
+
+    #[test]
+    fn slugs_keep_letters_and_digits() {
+        assert_eq!(
+            slug("Information Security").as_deref(),
+            Some("information-security")
+        );
+        assert_eq!(slug("PR/Comm").as_deref(), Some("pr-comm"));
+        assert_eq!(slug("  SOC — BASE4 ").as_deref(), Some("soc-base4"));
+        assert_eq!(slug("Don’t pay it").as_deref(), Some("dont-pay-it"));
+        assert_eq!(
+            slug("Isolate the historian from the plant network").as_deref(),
+            Some("isolate-the-historian-from-the-plant")
+        );
+        assert_eq!(slug("¿¡!"), None);
     }
 
     #[test]

@@ -4,10 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::book::Book;
+use super::columns::Layout;
 use super::draft::RowDraft;
-use super::table::{Book, Row, Table};
-use super::text::{ExpectText, TriggerText, TriggerWords, split_named};
-use super::{Problem, Source, slug};
+use super::formats::Source;
+use super::role::Role;
+use super::table::{Problem, Row, Table};
+use super::text::{ExpectText, TriggerText, TriggerWords, slug, split_named};
 use crate::ron_file::quoted;
 use crate::scenario::load::MAX_TEAMS;
 use crate::scenario::{Secs, format_secs, load_scenario, parse_duration};
@@ -467,12 +470,11 @@ fn title_from(body: &str) -> String {
 pub fn scenario(
     drafts: Vec<RowDraft>,
     book: &Book,
-    layout_names: &super::columns::Layout,
+    layout_names: &Layout,
     within: Secs,
     origin: &Origin,
     problems: &mut Vec<Problem>,
 ) -> Result<Written, String> {
-    use super::columns::Role;
     let column = |role: Role| layout_names.name(role);
     let mut resolver = Resolver {
         teams: book
