@@ -7,6 +7,7 @@ use std::io::{Cursor, Read as _};
 
 use calamine::{Data, DataRef, Ods, Reader, Xlsx};
 use serde_json::Value;
+use time::Duration;
 
 use super::blueprint;
 use super::formats::Source;
@@ -14,7 +15,7 @@ use super::table::{
     Cell, MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, Row, Table, column_letter, json_get,
 };
 use super::text::unescape_csv_cell;
-use super::times;
+use super::times::{LAST_SERIAL_DAY, SERIAL_EPOCH};
 
 /// The largest file read, in bytes: the same bound as a scenario file.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
@@ -317,7 +318,7 @@ fn number_text(value: f64) -> String {
 /// The text an Excel date or time shows, in ISO form: `2024-06-26 09:00` or `09:00`.
 fn serial_text(serial: f64) -> String {
     // Excel's dates end at 9999-12-31; anything else is shown as the number it is.
-    if !(0.0..=2_958_465.0).contains(&serial) {
+    if !(0.0..=LAST_SERIAL_DAY).contains(&serial) {
         return number_text(serial);
     }
     let minutes = (serial.fract() * 1440.0).round() as i64;
@@ -325,10 +326,18 @@ fn serial_text(serial: f64) -> String {
     if serial < 1.0 {
         return clock;
     }
-    // Excel's day 25569 is 1970-01-01.
-    let days = serial.trunc() as i64 - 25_569;
-    let (y, m, d) = times::civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {clock}")
+    match SERIAL_EPOCH
+        .date()
+        .checked_add(Duration::days(serial.trunc() as i64))
+    {
+        Some(date) => format!(
+            "{:04}-{:02}-{:02} {clock}",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        ),
+        None => number_text(serial),
+    }
 }
 
 fn data_ref_cell(value: &DataRef) -> Cell {
@@ -483,6 +492,9 @@ mod tests {
     fn excel_serials_read_as_iso_dates_and_times() {
         assert_eq!(serial_text(0.0625), "01:30");
         assert_eq!(serial_text(45469.375), "2024-06-26 09:00");
+        assert_eq!(serial_text(1.0), "1899-12-31 00:00");
+        assert_eq!(serial_text(2_958_465.0), "9999-12-31 00:00");
+        assert_eq!(serial_text(2_958_466.0), "2958466");
     }
 
     #[test]
