@@ -6,7 +6,7 @@ use ttx::msel::{ImportOptions, export, export_csv, export_xlsx, import};
 use ttx::scenario::{Scenario, load_scenario};
 
 fn ron(text: &str) -> String {
-    ttx::msel::text::ron_string(text)
+    ttx::ron_file::quoted(text)
 }
 
 #[derive(Debug, Clone)]

@@ -5,9 +5,9 @@
 
 use serde_json::Value;
 
-use super::columns::{Aliases, Role};
-use super::table::{Cell, Row, Table, json_get, json_list};
-use super::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS};
+use super::role::{Aliases, Role};
+use super::table::{Cell, MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, Row, Table, json_get, json_list};
+use super::text::slug;
 
 /// The column of a JSON MSEL that holds each event's delta seconds.
 pub const DELTA_SECONDS: &str = "DeltaSeconds";
@@ -83,7 +83,7 @@ pub fn table(file: &str, msel: &Value) -> Result<Table, String> {
         .filter_map(|team| {
             let short = json_get(team, "ShortName")?.as_str()?.trim().to_string();
             let name = json_get(team, "Name")?.as_str()?.trim().to_string();
-            let id = super::slug(&short)?;
+            let id = slug(&short)?;
             Some((short, format!("{name} ({id})")))
         })
         .collect();

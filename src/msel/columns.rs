@@ -1,100 +1,78 @@
 //! Which column of an MSEL plays which part: from the format's header names, or from a `--map`
 //! file for headers ttx does not know.
 
-use serde::Deserialize;
-
+use super::formats::Source;
+use super::openbas;
+use super::role::{Role, normalise};
 use super::table::{Table, column_index, column_letter};
-use super::{Source, blueprint, hseep, openbas, t3sf};
+use crate::ron_file::{Diagnostic, Errors, FromValue, Presence, SourceMap, Value, parse_file};
 
-/// The part a column plays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// The inject's id.
-    Id,
-    /// A row number (`#`): only orders the rows, which the file does already.
-    Number,
-    Time,
-    /// ttx's own trigger words (`after detect`).
-    Trigger,
-    From,
-    /// The receiving teams.
-    To,
-    Subject,
-    Body,
-    Expected,
-    Objective,
-    Notes,
-    /// T3SF's poll: `Pay the ransom | Don't pay it`.
-    Poll,
-    /// OpenBAS's expectation score.
-    Score,
-    /// OpenBAS's inject type (`Send a mail`): a title where the row has none.
-    Kind,
-}
-
-/// The header names a format gives each part, lower case, spaces collapsed.
-pub type Aliases = &'static [(Role, &'static [&'static str])];
-
-/// Lower case, runs of blanks as one space, trimmed: how headers are compared.
-pub fn normalise(header: &str) -> String {
-    header
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
+/// The fields of a `--map` file and the part each names, in the order a map's columns are given
+/// their parts.
+const MAP_FIELDS: &[(&str, Role)] = &[
+    ("id", Role::Id),
+    ("time", Role::Time),
+    ("trigger", Role::Trigger),
+    ("from", Role::From),
+    ("to", Role::To),
+    ("subject", Role::Subject),
+    ("body", Role::Body),
+    ("expected", Role::Expected),
+    ("objective", Role::Objective),
+    ("notes", Role::Notes),
+    ("poll", Role::Poll),
+    ("score", Role::Score),
+    ("type", Role::Kind),
+];
 
 /// A `--map` file: which column (by header name, or by letter such as `"C"`) holds what.
 ///
 /// ```ron
 /// (time: "When", to: "Audience", subject: "Headline", body: "Text")
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ColumnMap {
-    pub id: Option<String>,
-    pub time: Option<String>,
-    pub trigger: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub subject: Option<String>,
-    pub body: Option<String>,
-    pub expected: Option<String>,
-    pub objective: Option<String>,
-    pub notes: Option<String>,
-    pub poll: Option<String>,
-    pub score: Option<String>,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
+    /// Each part the file names, with its column, in the order of `MAP_FIELDS`.
+    columns: Vec<(Role, String)>,
 }
 
 impl ColumnMap {
+    /// Reads a map file through the scenario's RON reader: every mistake is reported at once,
+    /// as `FILE:LINE:COL: message` with the line shown.
     pub fn parse(file: &str, text: &str) -> Result<ColumnMap, String> {
-        ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-            .from_str(text)
-            .map_err(|e| format!("{file}:{e}"))
+        let render = |diagnostics: Vec<Diagnostic>| {
+            diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let source = SourceMap::new(file, text);
+        let tree = parse_file(&source, text).map_err(render)?;
+        let mut errors = Errors::default();
+        match ColumnMap::from_value(&tree, "", &mut errors) {
+            Some(map) if errors.is_empty() => Ok(map),
+            _ => Err(render(errors.into_diagnostics(&source))),
+        }
     }
+}
 
-    fn entries(&self) -> Vec<(Role, &str)> {
-        [
-            (Role::Id, &self.id),
-            (Role::Time, &self.time),
-            (Role::Trigger, &self.trigger),
-            (Role::From, &self.from),
-            (Role::To, &self.to),
-            (Role::Subject, &self.subject),
-            (Role::Body, &self.body),
-            (Role::Expected, &self.expected),
-            (Role::Objective, &self.objective),
-            (Role::Notes, &self.notes),
-            (Role::Poll, &self.poll),
-            (Role::Score, &self.score),
-            (Role::Kind, &self.kind),
-        ]
-        .into_iter()
-        .filter_map(|(role, column)| column.as_deref().map(|c| (role, c)))
-        .collect()
+/// `ColumnMap(...)` or `(...)`, every field an optional string.
+impl FromValue for ColumnMap {
+    fn from_value(value: &Value, _field: &str, errors: &mut Errors) -> Option<Self> {
+        let allowed: Vec<(&str, Presence)> = MAP_FIELDS
+            .iter()
+            .map(|(name, _)| (*name, Presence::Optional))
+            .collect();
+        let fields = errors.fields(value, "ColumnMap", "a column map", &allowed)?;
+        let columns = MAP_FIELDS
+            .iter()
+            .filter_map(|(name, role)| {
+                let column = fields.read::<String>(name, Presence::Optional, errors);
+                column.into_given().map(|column| (*role, column))
+            })
+            .collect();
+        Some(ColumnMap { columns })
     }
 }
 
@@ -118,15 +96,6 @@ impl Layout {
         self.column(role)
             .map(|c| self.names[c].clone())
             .unwrap_or_else(|| format!("{role:?}"))
-    }
-}
-
-fn aliases(source: Source) -> Aliases {
-    match source {
-        Source::Hseep => hseep::ALIASES,
-        Source::T3sf => t3sf::ALIASES,
-        Source::Openbas => openbas::ALIASES,
-        Source::Blueprint => blueprint::ALIASES,
     }
 }
 
@@ -161,7 +130,7 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
             }
         }
     } else if let Some(map) = map {
-        for (role, column) in map.entries() {
+        for (role, column) in &map.columns {
             let wanted = normalise(column);
             let found = table
                 .headers
@@ -169,7 +138,7 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
                 .position(|h| normalise(h) == wanted)
                 .or_else(|| column_index(column.trim()).filter(|c| *c < width));
             match found {
-                Some(c) => roles[c] = Some(role),
+                Some(c) => roles[c] = Some(*role),
                 None => {
                     return Err(format!(
                         "the map names a column \"{}\" that the sheet does not have; its \
@@ -183,7 +152,8 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
     } else {
         for (c, header) in table.headers.iter().enumerate() {
             let header = normalise(header);
-            let role = aliases(source)
+            let role = source
+                .aliases()
                 .iter()
                 .find(|(_, names)| names.contains(&header.as_str()))
                 .map(|(role, _)| *role);
@@ -201,7 +171,8 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
     if layout.column(Role::To).is_none() {
         return Err(format!(
             "no column holds the receiving teams (expected one named {}); name it with --map",
-            aliases(source)
+            source
+                .aliases()
                 .iter()
                 .find(|(r, _)| *r == Role::To)
                 .map(|(_, names)| names.join(", "))
@@ -218,9 +189,43 @@ mod tests {
 
     #[test]
     fn a_map_file_reads_with_or_without_some() {
-        let map = ColumnMap::parse("m.ron", "(time: \"When\", to: \"C\", type: \"Kind\")").unwrap();
-        assert_eq!(map.time.as_deref(), Some("When"));
-        assert_eq!(map.kind.as_deref(), Some("Kind"));
-        assert!(ColumnMap::parse("m.ron", "(tme: \"When\")").is_err());
+        for text in [
+            "(time: \"When\", to: \"C\", type: \"Kind\")",
+            "#![enable(implicit_some)]\nColumnMap(type: Some(\"Kind\"), to: \"C\", time: \"When\", id: None)",
+        ] {
+            let map = ColumnMap::parse("m.ron", text).unwrap();
+            assert_eq!(
+                map.columns,
+                [
+                    (Role::Time, "When".to_string()),
+                    (Role::To, "C".to_string()),
+                    (Role::Kind, "Kind".to_string()),
+                ],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_map_file_mistake_names_its_line_and_column() {
+        let error = ColumnMap::parse("m.ron", "(\n  tme: \"When\",\n  to: 3,\n)").unwrap_err();
+        assert!(
+            error.starts_with(
+                "m.ron:2:3: unknown field `tme` in a column map (fields: id, time, trigger, from, \
+                 to, subject, body, expected, objective, notes, poll, score, type)\n"
+            ),
+            "{error}"
+        );
+        assert!(
+            error.contains("\nm.ron:3:7: `to`: expected a string, found an integer\n"),
+            "{error}"
+        );
+        let error = ColumnMap::parse("m.ron", "(to: \"C\"").unwrap_err();
+        assert!(error.starts_with("m.ron:1:"), "{error}");
+        let error = ColumnMap::parse("m.ron", "Map(to: \"C\")").unwrap_err();
+        assert!(
+            error.starts_with("m.ron:1:1: expected a column map `ColumnMap(...)` or `(...)`"),
+            "{error}"
+        );
     }
 }

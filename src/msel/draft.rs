@@ -1,10 +1,10 @@
 //! One MSEL row as the parts of an inject, still in the MSEL's words (team names, action names,
 //! trigger words); [`super::write`] resolves them into a scenario.
 
-use super::Problem;
-use super::Source;
-use super::columns::{Layout, Role};
-use super::table::{Row, Table};
+use super::columns::Layout;
+use super::formats::Source;
+use super::role::Role;
+use super::table::{Problem, Row, Table};
 use super::text::{ExpectText, TriggerText};
 use super::times::{self, RowTime};
 
@@ -85,15 +85,6 @@ pub fn rows(
     (drafts, problems, notes)
 }
 
-fn time_of(source: Source, cell: &super::table::Cell) -> Result<RowTime, String> {
-    match source {
-        Source::Hseep => times::scenario_time(cell),
-        Source::T3sf => times::t3sf_date(cell),
-        Source::Openbas => times::openbas_timing(cell),
-        Source::Blueprint => times::blueprint_time(cell),
-    }
-}
-
 /// Recipients in one cell: one a line, or separated by `;` (and by `,` in Blueprint, whose
 /// `To Org` lists team short names).
 fn recipients(text: &str, source: Source) -> Vec<String> {
@@ -132,7 +123,7 @@ fn row_draft(
         match layout.roles.get(column).copied().flatten() {
             Some(Role::Id) => draft.id = Some(trimmed.to_string()),
             Some(Role::Number) => {}
-            Some(Role::Time) => match time_of(source, cell) {
+            Some(Role::Time) => match source.time(cell) {
                 Ok(t) => time = Some(t),
                 Err(e) => problem(e),
             },

@@ -1,7 +1,7 @@
 //! HSEEP's MSEL columns (the Homeland Security Exercise and Evaluation Program's template), which
 //! is also what `ttx msel export` writes.
 
-use super::columns::{Aliases, Role};
+use super::role::{Aliases, Role};
 
 pub const ALIASES: Aliases = &[
     (Role::Id, &["id", "inject id"]),

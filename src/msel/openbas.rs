@@ -4,7 +4,7 @@
 //! (B inject type, C timing, D team, E title, F message, G description, H expectation,
 //! I expectation description, J expectation score). Timings are `J+1 H+2 M-5` offsets or dates.
 
-use super::columns::{Aliases, Role, normalise};
+use super::role::{Aliases, Role, normalise};
 use super::table::Table;
 use super::times::openbas_timing;
 

@@ -3,7 +3,7 @@
 //! `Picture Name`, `Profile`, `Poll`. Its `Date` (`Monday 9:30 AM`) is the scenario's clock;
 //! `Real Time` is when T3SF last ran it and, like the pictures, is kept in the notes.
 
-use super::columns::{Aliases, Role};
+use super::role::{Aliases, Role};
 
 pub const ALIASES: Aliases = &[
     (Role::Number, &["#"]),
@@ -14,3 +14,9 @@ pub const ALIASES: Aliases = &[
     (Role::Body, &["script"]),
     (Role::Poll, &["poll"]),
 ];
+
+/// T3SF's own headers: the message in `Script`, the team in `Player`.
+pub fn recognises(headers: &[String]) -> bool {
+    let has = |name: &str| headers.iter().any(|h| h == name);
+    has("script") && has("player")
+}

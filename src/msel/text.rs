@@ -1,6 +1,6 @@
-//! The words an MSEL cell holds for what RON writes as structure: `Name (id)`, triggers
-//! (`when detect.rfa is met, delay 5m`) and expected actions (`Acknowledge (ack); within: 5m`),
-//! both ways; and CSV injection's guard.
+//! The words an MSEL cell holds for what RON writes as structure: `Name (id)` and the ids made
+//! from names, triggers (`when detect.rfa is met, delay 5m`) and expected actions
+//! (`Acknowledge (ack); within: 5m`), both ways; and CSV injection's guard.
 
 use crate::scenario::{format_secs, parse_duration};
 
@@ -31,23 +31,31 @@ pub fn unescape_csv_cell(text: &str) -> &str {
     }
 }
 
-/// A RON string literal.
-pub fn ron_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
+/// An id made from a name: `Information Security` → `information-security`; `None` when the name
+/// has no letter or digit to make one from.
+pub fn slug(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        // `Don't` → `dont`, not `don-t`.
+        if matches!(c, '\'' | '’') {
+            continue;
+        }
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() > 40 {
+            // Cut at the last whole word.
+            match out.rfind('-').filter(|at| *at >= 12) {
+                Some(at) => out.truncate(at),
+                None => out.truncate(40),
+            }
+            break;
         }
     }
-    out.push('"');
-    out
+    let out = out.trim_end_matches('-').to_string();
+    (!out.is_empty()).then_some(out)
 }
 
 fn valid_id(id: &str) -> bool {
@@ -59,7 +67,7 @@ fn valid_id(id: &str) -> bool {
 
 /// `Name (id)`, or just `Name` when the id is the one made from the name.
 pub fn named(name: &str, id: &str) -> String {
-    if super::slug(name).as_deref() == Some(id) {
+    if slug(name).as_deref() == Some(id) {
         name.to_string()
     } else {
         format!("{name} ({id})")
@@ -298,8 +306,19 @@ mod tests {
     }
 
     #[test]
-    fn ron_strings_escape_what_they_must() {
-        assert_eq!(ron_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u{1}\"");
+    fn slugs_keep_letters_and_digits() {
+        assert_eq!(
+            slug("Information Security").as_deref(),
+            Some("information-security")
+        );
+        assert_eq!(slug("PR/Comm").as_deref(), Some("pr-comm"));
+        assert_eq!(slug("  SOC — BASE4 ").as_deref(), Some("soc-base4"));
+        assert_eq!(slug("Don’t pay it").as_deref(), Some("dont-pay-it"));
+        assert_eq!(
+            slug("Isolate the historian from the plant network").as_deref(),
+            Some("isolate-the-historian-from-the-plant")
+        );
+        assert_eq!(slug("¿¡!"), None);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! The time formats of each tool's MSEL, read into scenario seconds.
 
+use time::macros::datetime;
+use time::{Date, Duration, Month, OffsetDateTime};
+
 use super::table::Cell;
 use crate::scenario::parse_duration;
 
@@ -15,40 +18,22 @@ pub enum RowTime {
     Weekday(u8, i64),
 }
 
-/// (year, month, day) of a count of days since 1970-01-01, by the civil calendar algorithm.
-pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-/// Days since 1970-01-01 of a civil date.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+/// Day 0 of a spreadsheet's serial dates (Excel's, which LibreOffice's follow): a serial date
+/// counts days from it, the time of day as the fraction.
+pub const SERIAL_EPOCH: OffsetDateTime = datetime!(1899-12-30 0:00 UTC);
+/// The serial of 9999-12-31, the last date a spreadsheet holds.
+pub const LAST_SERIAL_DAY: f64 = 2_958_465.0;
 
 /// An Excel serial date: days since 1899-12-30, the time of day as the fraction.
 fn from_serial(serial: f64) -> Result<RowTime, String> {
-    if !serial.is_finite() || !(0.0..=2_958_465.0).contains(&serial) {
+    if !serial.is_finite() || !(0.0..=LAST_SERIAL_DAY).contains(&serial) {
         return Err(format!("{serial} is not a date or time"));
     }
     let secs = (serial * 86_400.0).round() as i64;
     if serial < 1.0 {
         Ok(RowTime::Offset(secs))
     } else {
-        Ok(RowTime::Absolute(secs - 25_569 * 86_400))
+        Ok(RowTime::Absolute(SERIAL_EPOCH.unix_timestamp() + secs))
     }
 }
 
@@ -114,6 +99,17 @@ fn plausible(year: i64, month: i64, day: i64) -> bool {
     (1..=9999).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
+/// A date and a time of day as seconds since 1970-01-01. A day past the month's end (`31/06`)
+/// runs on into the next month, as a spreadsheet's `DATE` counts it.
+fn absolute(year: i64, month: i64, day: i64, secs: i64) -> Option<RowTime> {
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let first = Date::from_calendar_date(i32::try_from(year).ok()?, month, 1).ok()?;
+    let date = first.checked_add(Duration::days(day - 1))?;
+    Some(RowTime::Absolute(
+        date.midnight().assume_utc().unix_timestamp() + secs,
+    ))
+}
+
 /// `2024-06-26 09:00` (or with `T`): what ttx shows for a spreadsheet date.
 fn iso_date_time(text: &str) -> Option<RowTime> {
     let (date, time) = text.split_once([' ', 'T']).unwrap_or((text, "00:00"));
@@ -124,10 +120,7 @@ fn iso_date_time(text: &str) -> Option<RowTime> {
     if parts.next().is_some() || !plausible(year, month, day) {
         return None;
     }
-    let secs = clock(time.trim_end_matches('Z'))?;
-    Some(RowTime::Absolute(
-        days_from_civil(year, month, day) * 86_400 + secs,
-    ))
+    absolute(year, month, day, clock(time.trim_end_matches('Z'))?)
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -216,10 +209,7 @@ fn european_date_time(text: &str) -> Option<RowTime> {
     if parts.next().is_some() || !plausible(year, month, day) {
         return None;
     }
-    let secs = clock(time)?;
-    Some(RowTime::Absolute(
-        days_from_civil(year, month, day) * 86_400 + secs,
-    ))
+    absolute(year, month, day, clock(time)?)
 }
 
 /// Blueprint's delta seconds, or a date and time of its `Delivery Time`.
@@ -371,10 +361,27 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates_round_trip() {
-        for days in [-1, 0, 19_900, 60_000] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
+    fn dates_count_seconds_from_1970() {
+        for (t, secs) in [
+            ("1970-01-01", 0),
+            ("2024-06-26 09:00", 1_719_392_400),
+            ("2024-06-26T09:00Z", 1_719_392_400),
+            ("2024-02-29 00:00", 1_709_251_200 - 86_400),
+            ("0001-01-01 00:00", -62_135_596_800),
+            ("9999-12-31 23:59", 253_402_300_740),
+        ] {
+            assert_eq!(scenario_time(&text(t)), Ok(RowTime::Absolute(secs)), "{t}");
         }
+        assert_eq!(
+            openbas_timing(&text("26/06/2024 09h00")),
+            Ok(RowTime::Absolute(1_719_392_400))
+        );
+        let serial = Cell {
+            text: "2024-06-26 09:00".into(),
+            number: Some(45_469.375),
+            datetime: true,
+        };
+        assert_eq!(scenario_time(&serial), Ok(RowTime::Absolute(1_719_392_400)));
+        assert_eq!(SERIAL_EPOCH.unix_timestamp(), -2_209_161_600);
     }
 }

@@ -4,10 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::book::Book;
+use super::columns::Layout;
 use super::draft::RowDraft;
-use super::table::{Book, Row, Table};
-use super::text::{ExpectText, TriggerText, TriggerWords, ron_string, split_named};
-use super::{Problem, Source, slug};
+use super::formats::Source;
+use super::role::Role;
+use super::table::{Problem, Row, Table};
+use super::text::{ExpectText, TriggerText, TriggerWords, slug, split_named};
+use crate::ron_file::quoted;
 use crate::scenario::load::MAX_TEAMS;
 use crate::scenario::{Secs, format_secs, load_scenario, parse_duration};
 
@@ -330,7 +334,7 @@ fn message_ron(text: &str) -> Result<String, String> {
     let to = if to == "others" {
         "Others".to_string()
     } else {
-        let teams: Vec<String> = to.split(',').map(|t| ron_string(t.trim())).collect();
+        let teams: Vec<String> = to.split(',').map(|t| quoted(t.trim())).collect();
         format!("Teams([{}])", teams.join(", "))
     };
     let Some(reply) = parts.next() else {
@@ -348,8 +352,8 @@ fn message_ron(text: &str) -> Result<String, String> {
     let within = parse_duration(within.trim())?;
     let mut reply = format!(
         "action: {}, within: {}",
-        ron_string(action.trim()),
-        ron_string(&format_secs(within))
+        quoted(action.trim()),
+        quoted(&format_secs(within))
     );
     for part in parts {
         match part.split_once(':').map(|(k, v)| (k.trim(), v.trim())) {
@@ -363,7 +367,7 @@ fn message_ron(text: &str) -> Result<String, String> {
                     .map_err(|_| format!("weight \"{v}\" is not a number"))?;
                 reply.push_str(&format!(", weight: {weight:?}"));
             }
-            Some(("objective", v)) => reply.push_str(&format!(", objective: {}", ron_string(v))),
+            Some(("objective", v)) => reply.push_str(&format!(", objective: {}", quoted(v))),
             _ => {
                 return Err(format!(
                     "\"{}\": expected \"fields:\", \"weight:\" or \"objective:\"",
@@ -466,12 +470,11 @@ fn title_from(body: &str) -> String {
 pub fn scenario(
     drafts: Vec<RowDraft>,
     book: &Book,
-    layout_names: &super::columns::Layout,
+    layout_names: &Layout,
     within: Secs,
     origin: &Origin,
     problems: &mut Vec<Problem>,
 ) -> Result<Written, String> {
-    use super::columns::Role;
     let column = |role: Role| layout_names.name(role);
     let mut resolver = Resolver {
         teams: book
@@ -785,17 +788,17 @@ fn line_number(out: &str, counted: &mut (usize, usize)) -> usize {
 }
 
 fn ron_list(items: &[String]) -> String {
-    let items: Vec<String> = items.iter().map(|i| ron_string(i)).collect();
+    let items: Vec<String> = items.iter().map(|i| quoted(i)).collect();
     format!("[{}]", items.join(", "))
 }
 
 fn trigger_ron(trigger: &TriggerWords) -> String {
     match trigger {
-        TriggerWords::At(t) => format!("At({})", ron_string(&format_secs(*t))),
-        TriggerWords::After(id) => format!("Released({})", ron_string(id)),
-        TriggerWords::Met(x) => format!("Met({})", ron_string(x)),
-        TriggerWords::Missed(x) => format!("Missed({})", ron_string(x)),
-        TriggerWords::Taken(a) => format!("Taken({})", ron_string(a)),
+        TriggerWords::At(t) => format!("At({})", quoted(&format_secs(*t))),
+        TriggerWords::After(id) => format!("Released({})", quoted(id)),
+        TriggerWords::Met(x) => format!("Met({})", quoted(x)),
+        TriggerWords::Missed(x) => format!("Missed({})", quoted(x)),
+        TriggerWords::Taken(a) => format!("Taken({})", quoted(a)),
         TriggerWords::ByHand => "Manual".to_string(),
     }
 }
@@ -832,17 +835,13 @@ fn render(
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("Imported MSEL");
-    line(&mut out, &format!("    title: {},", ron_string(stem)));
+    line(&mut out, &format!("    title: {},", quoted(stem)));
     if !resolver.objectives.is_empty() {
         line(&mut out, "    objectives: [");
         for (id, name) in &resolver.objectives {
             line(
                 &mut out,
-                &format!(
-                    "        (id: {}, name: {}),",
-                    ron_string(id),
-                    ron_string(name)
-                ),
+                &format!("        (id: {}, name: {}),", quoted(id), quoted(name)),
             );
         }
         line(&mut out, "    ],");
@@ -852,14 +851,14 @@ fn render(
         let summary = team
             .summary
             .as_deref()
-            .map(|s| format!(", summary: {}", ron_string(s)))
+            .map(|s| format!(", summary: {}", quoted(s)))
             .unwrap_or_default();
         line(
             &mut out,
             &format!(
                 "        (id: {}, name: {}{summary}),",
-                ron_string(&team.id),
-                ron_string(&team.name)
+                quoted(&team.id),
+                quoted(&team.name)
             ),
         );
     }
@@ -867,11 +866,11 @@ fn render(
     line(&mut out, "    actions: [");
     for action in &resolver.actions {
         let mut fields = vec![
-            format!("id: {}", ron_string(&action.id)),
-            format!("name: {}", ron_string(&action.name)),
+            format!("id: {}", quoted(&action.id)),
+            format!("name: {}", quoted(&action.name)),
         ];
         if let Some(d) = &action.description {
-            fields.push(format!("description: {}", ron_string(d)));
+            fields.push(format!("description: {}", quoted(d)));
         }
         if let Some(teams) = &action.teams {
             fields.push(format!("teams: {}", ron_list(teams)));
@@ -897,13 +896,13 @@ fn render(
         let field = |out: &mut String, name: &str, value: String| {
             out.push_str(&format!("            {name}: {value},\n"));
         };
-        field(&mut out, "id", ron_string(&inject.id));
+        field(&mut out, "id", quoted(&inject.id));
         field(&mut out, "when", trigger_ron(&inject.trigger.trigger));
         field(&mut out, "to", ron_list(&inject.to));
-        field(&mut out, "title", ron_string(&inject.title));
-        field(&mut out, "body", ron_string(&inject.body));
+        field(&mut out, "title", quoted(&inject.title));
+        field(&mut out, "body", quoted(&inject.body));
         if let Some(from) = &inject.from {
-            field(&mut out, "from", ron_string(from));
+            field(&mut out, "from", quoted(from));
         }
         if !inject.expect.is_empty() {
             line(&mut out, "            expect: [");
@@ -911,9 +910,9 @@ fn render(
                 let mut parts = vec![if e.decision {
                     format!("decide: {}", ron_list(&e.actions))
                 } else {
-                    format!("action: {}", ron_string(&e.actions[0]))
+                    format!("action: {}", quoted(&e.actions[0]))
                 }];
-                parts.push(format!("within: {}", ron_string(&format_secs(e.within))));
+                parts.push(format!("within: {}", quoted(&format_secs(e.within))));
                 if let Some(by) = &e.by {
                     parts.push(format!("by: {}", ron_list(by)));
                 }
@@ -924,7 +923,7 @@ fn render(
                     parts.push(format!("weight: {w:?}"));
                 }
                 if let Some(o) = &e.objective {
-                    parts.push(format!("objective: {}", ron_string(o)));
+                    parts.push(format!("objective: {}", quoted(o)));
                 }
                 let todo = if e.guessed {
                     "  // TODO: check: the MSEL gives no time standard"
@@ -940,16 +939,16 @@ fn render(
         }
         let t = &inject.trigger;
         if t.delay > 0 {
-            field(&mut out, "delay", ron_string(&format_secs(t.delay)));
+            field(&mut out, "delay", quoted(&format_secs(t.delay)));
         }
         if t.jitter > 0 {
-            field(&mut out, "jitter", ron_string(&format_secs(t.jitter)));
+            field(&mut out, "jitter", quoted(&format_secs(t.jitter)));
         }
         if t.chance != 1.0 {
             field(&mut out, "chance", format!("{:?}", t.chance));
         }
         if let Some(notes) = &inject.notes {
-            field(&mut out, "notes", ron_string(notes));
+            field(&mut out, "notes", quoted(notes));
         }
         line(&mut out, "        ),");
         spans.push((start, line_number(&out, &mut counted)));

@@ -1,9 +1,11 @@
 //! RON files read with positions: the spanned reader, the typed layer over it, and diagnostics
-//! that show the offending line. Shared by the scenario and the script loaders.
+//! that show the offending line; and the literals of the RON that ttx writes. Shared by the
+//! scenario and the script loaders and by what writes scenarios and scripts.
 
 pub mod diagnostic;
 pub mod parse;
 pub mod typed;
+pub mod write;
 
 pub use diagnostic::{Diagnostic, Severity, SourceMap};
 pub use parse::{Field, Kind, Span, Value};
@@ -12,3 +14,4 @@ pub use typed::{
     Each, Errors, Fields, FromValue, Got, Positive, Presence, Share, Spanned, list_names,
     parse_file, text_of,
 };
+pub use write::quoted;

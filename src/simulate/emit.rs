@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::engine::{Answers, Command};
+use crate::ron_file::quoted;
 use crate::scenario::{Scenario, format_secs};
 use crate::simulate::run::SimulatedRun;
 
@@ -62,23 +63,5 @@ pub fn script(scenario: &Scenario, run: &SimulatedRun, number: u64, origin: &str
         }
     }
     out.push_str("    ],\n)\n");
-    out
-}
-
-/// A RON string literal.
-fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }

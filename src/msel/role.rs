@@ -1,0 +1,40 @@
+//! The parts a column of an MSEL can play, and how a format names the columns for each: the
+//! words every format file speaks.
+
+/// The part a column plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The inject's id.
+    Id,
+    /// A row number (`#`): only orders the rows, which the file does already.
+    Number,
+    Time,
+    /// ttx's own trigger words (`after detect`).
+    Trigger,
+    From,
+    /// The receiving teams.
+    To,
+    Subject,
+    Body,
+    Expected,
+    Objective,
+    Notes,
+    /// T3SF's poll: `Pay the ransom | Don't pay it`.
+    Poll,
+    /// OpenBAS's expectation score.
+    Score,
+    /// OpenBAS's inject type (`Send a mail`): a title where the row has none.
+    Kind,
+}
+
+/// The header names a format gives each part, lower case, spaces collapsed.
+pub type Aliases = &'static [(Role, &'static [&'static str])];
+
+/// Lower case, runs of blanks as one space, trimmed: how headers are compared.
+pub fn normalise(header: &str) -> String {
+    header
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
