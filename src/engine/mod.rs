@@ -397,21 +397,6 @@ impl Exercise {
         }
     }
 
-    /// What an expectation asks for, in people's words: the action's name, or for a decision
-    /// "Decide: A / B" (with the choice once made).
-    pub fn expectation_title(&self, ix: ExpectationIx) -> String {
-        let e = &self.expectations[ix.0];
-        let name = |a: ActionIx| self.scenario.action(a).name.as_str();
-        if !e.is_decision() {
-            return e.action.map_or_else(String::new, |a| name(a).to_string());
-        }
-        let choices: Vec<&str> = e.choices.iter().map(|a| name(*a)).collect();
-        match e.action {
-            Some(chosen) => format!("Decide: {} — chose {}", choices.join(" / "), name(chosen)),
-            None => format!("Decide: {}", choices.join(" / ")),
-        }
-    }
-
     /// The copy that `expectation_id` names `id`. An id starts with its source and a `.`
     /// (`detect.` for an inject, `msg-3.` for a message); ids may hold `.` themselves, so each
     /// `.` is tried as the end of the source, and the copies of a source that exists are
