@@ -1,7 +1,6 @@
 //! What someone wants the exercise to do, and why it may be refused.
 
-use crate::engine::NoteKind;
-use crate::engine::event::Response;
+use super::event::{NoteKind, Response};
 use crate::scenario::{InjectIx, ObjectiveIx, Secs, TeamIx};
 
 #[derive(Debug, Clone, PartialEq)]

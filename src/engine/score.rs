@@ -1,6 +1,7 @@
 //! Statuses, credit and scores: the spec's table, derived from the state, never stored.
 
-use crate::engine::{Exercise, Expectation, ExpectationIx};
+use super::event::ExpectationIx;
+use super::state::{Exercise, Expectation};
 use crate::scenario::{ObjectiveIx, TeamIx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,6 +85,14 @@ impl Exercise {
             Status::Missed => Some(0.0),
             Status::Open | Status::Overdue | Status::NotDue => None,
         }
+    }
+
+    /// How many of a team's expectations are done.
+    pub fn done_count(&self, team: TeamIx) -> usize {
+        (0..self.expectations().len())
+            .map(ExpectationIx)
+            .filter(|ix| self.expectation(*ix).team == team && self.status(*ix).is_done())
+            .count()
     }
 
     pub fn team_score(&self, team: TeamIx) -> Score {
