@@ -201,11 +201,7 @@ impl Exercise {
                 return Err(Refusal::UnknownField {
                     action: action.id.clone(),
                     field: field.clone(),
-                    known: if action.fields.is_empty() {
-                        "none".to_string()
-                    } else {
-                        action.fields.join(", ")
-                    },
+                    known: action.fields.clone(),
                 });
             }
             if response.fields[..i]
