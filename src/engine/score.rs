@@ -19,6 +19,8 @@ pub enum Status {
 }
 
 impl Status {
+    /// Its name in the scenario-format spec's table, which the report's JSON writes: a token
+    /// of the file formats, like an id, not a label worded for the screens.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Open => "open",
