@@ -581,10 +581,17 @@ fn refusals_change_nothing() {
             action: "preserve".into()
         })
     );
-    assert!(matches!(
-        respond(&mut x, "us", "rfa", &[("motive", "x")]),
-        Err(Refusal::UnknownField { .. })
-    ));
+    let unknown_field = |x: &mut Exercise, action: &str| {
+        respond(x, "us", action, &[("motive", "x")]).map_err(|refusal| refusal.to_string())
+    };
+    assert_eq!(
+        unknown_field(&mut x, "rfa"),
+        Err("action `rfa` has no field `motive` (its fields: summary, indicators, contact)".into())
+    );
+    assert_eq!(
+        unknown_field(&mut x, "ack"),
+        Err("action `ack` has no field `motive` (its fields: none)".into())
+    );
     assert!(matches!(
         respond(&mut x, "us", "rfa", &[("summary", "x"), ("summary", "y")]),
         Err(Refusal::FieldTwice { .. })

@@ -10,6 +10,7 @@ use ttx::engine::{Answers, Command, Exercise, Outcome, Refusal, Response, Settin
 use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::play::play;
 use ttx::report::Report;
+use ttx::report::words::expectation_title;
 use ttx::script::load_script;
 
 const SCENARIO: &str = include_str!("fixtures/example-2/scenario.ron");
@@ -333,10 +334,9 @@ fn a_decision_is_met_by_any_of_its_choices_and_records_the_choice() {
         x.scenario().action_ix("decline-jit")
     );
     assert!(
-        x.expectation_title(ix)
-            .contains("chose Decline a joint investigation team"),
+        expectation_title(&x, ix).contains("chose Decline a joint investigation team"),
         "{}",
-        x.expectation_title(ix)
+        expectation_title(&x, ix)
     );
 }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Exercise, ExpectationIx, NoteKind, Status};
+use crate::report::words::expectation_title;
 use crate::scenario::{ActionIx, ObjectiveIx, TeamIx, format_secs};
 
 /// HSEEP's four ratings of a core capability.
@@ -283,7 +284,7 @@ pub fn draft_issue(exercise: &Exercise, item: &DraftItem) -> String {
                 let e = exercise.expectation(ix);
                 match (e.is_decision(), e.action) {
                     (false, Some(action)) => issue.push_str(&scenario.action(action).name),
-                    _ => issue.push_str(&exercise.expectation_title(ix)),
+                    _ => issue.push_str(&expectation_title(exercise, ix)),
                 }
                 issue.push_str(" (");
                 issue.push_str(&scenario.team(e.team).name);

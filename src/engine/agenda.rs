@@ -8,7 +8,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::engine::event::ExpectationIx;
+use super::event::ExpectationIx;
 use crate::scenario::{InjectIx, Secs};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

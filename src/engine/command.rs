@@ -1,7 +1,6 @@
 //! What someone wants the exercise to do, and why it may be refused.
 
-use crate::engine::NoteKind;
-use crate::engine::event::Response;
+use super::event::{NoteKind, Response};
 use crate::scenario::{InjectIx, ObjectiveIx, Secs, TeamIx};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,11 +46,15 @@ pub enum Refusal {
     TimeGoesBack { now: Secs, to: Secs },
     #[error("team `{team}` may not take action `{action}`")]
     ActionNotAllowed { team: String, action: String },
-    #[error("action `{action}` has no field `{field}` (its fields: {known})")]
+    #[error(
+        "action `{action}` has no field `{field}` (its fields: {})",
+        listed(known)
+    )]
     UnknownField {
         action: String,
         field: String,
-        known: String,
+        /// The action's fields, in file order.
+        known: Vec<String>,
     },
     #[error("field `{field}` is given twice")]
     FieldTwice { field: String },
@@ -81,4 +84,13 @@ pub enum Refusal {
     BadSpeed(f64),
     #[error("an observation needs some text")]
     EmptyNote,
+}
+
+/// An action's fields as a refusal lists them.
+fn listed(fields: &[String]) -> String {
+    if fields.is_empty() {
+        "none".to_string()
+    } else {
+        fields.join(", ")
+    }
 }

@@ -1,6 +1,7 @@
 //! What happened: the engine's output, the journal's content, and the only way state changes.
 
-use crate::engine::NoteKind;
+use serde::{Deserialize, Serialize};
+
 use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Secs, TeamIx};
 
 /// A copy of an expectation for one team: its position in `Exercise::expectations`, in the order
@@ -36,6 +37,14 @@ pub enum Outcome {
     Ready,
     /// Matched no expectation: reported, not scored.
     Unexpected,
+}
+
+/// What a facilitator's observation is, in HSEEP's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteKind {
+    Strength,
+    Improvement,
 }
 
 #[derive(Debug, Clone, PartialEq)]

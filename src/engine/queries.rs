@@ -1,11 +1,106 @@
-//! Questions the screens ask the engine, so that no screen re-derives its rules: a team's inbox,
-//! what it has done, the next release. (The engine itself answers which expectations are open
-//! and which one a response would satisfy.)
+//! The questions the screens and reports ask the engine, so that none of them re-derives its
+//! rules: the ids of expectation copies, a team's expectations, inbox and decisions, what a
+//! response would satisfy, what comes next. Scores are asked of `score`.
 
-use super::{Answers, Exercise, ExpectationIx, InjectState};
-use crate::scenario::{InjectIx, Secs, TeamIx, Trigger};
+use super::command::Refusal;
+use super::event::{Answers, ExpectationIx};
+use super::state::{Exercise, InjectState, MatchKey, Message, Source};
+use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx, Trigger};
 
 impl Exercise {
+    /// The report's id of an expectation copy: `detect.ack@us`, `msg-1.rfa-reply@cn`,
+    /// `jit.decision@us`. An id names one copy: the loader refuses an inject that expects one
+    /// action twice, and a team listed twice in `by`.
+    pub fn expectation_id(&self, ix: ExpectationIx) -> String {
+        let e = &self.expectations[ix.0];
+        let team = &self.scenario.team(e.team).id;
+        match e.source {
+            Source::Inject(inject, k) => {
+                let inject = self.scenario.inject(inject);
+                let name = inject.expect[k].name(&self.scenario);
+                // Joined without the formatting machinery: ids are made for every line of a
+                // journal and every row of a report.
+                [inject.id.as_str(), ".", name, "@", team].concat()
+            }
+            Source::Message(n) => {
+                let action = e
+                    .action
+                    .map_or("?", |a| self.scenario.action(a).id.as_str());
+                format!("msg-{n}.{action}@{team}")
+            }
+        }
+    }
+
+    /// The copy that `expectation_id` names `id`. An id starts with its source and a `.`
+    /// (`detect.` for an inject, `msg-3.` for a message); ids may hold `.` themselves, so each
+    /// `.` is tried as the end of the source, and the copies of a source that exists are
+    /// compared whole. Looked up only when a journal is read, so no map of every id is kept.
+    pub fn expectation_by_id(&self, id: &str) -> Option<ExpectationIx> {
+        id.match_indices('.').find_map(|(dot, _)| {
+            let source = &id[..dot];
+            let from_inject = self
+                .scenario
+                .inject_ix(source)
+                .map(|inject| self.by_inject[inject.0].as_slice());
+            let from_message = source
+                .strip_prefix("msg-")
+                .and_then(|n| n.parse().ok())
+                .and_then(|n| self.message(n))
+                .map(|m| m.replies.as_slice());
+            from_inject
+                .into_iter()
+                .chain(from_message)
+                .flatten()
+                .copied()
+                .find(|&ix| self.is_named(ix, id))
+        })
+    }
+
+    /// Whether `expectation_id(ix)` is `id`, compared piece by piece: a journal is read line by
+    /// line, and an inject's id is not built for each of its copies on each line.
+    fn is_named(&self, ix: ExpectationIx, id: &str) -> bool {
+        let e = &self.expectations[ix.0];
+        let Source::Inject(inject, k) = e.source else {
+            return self.expectation_id(ix) == id;
+        };
+        let inject = self.scenario.inject(inject);
+        let team = self.scenario.team(e.team).id.as_str();
+        id.strip_prefix(inject.id.as_str())
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_prefix(inject.expect[k].name(&self.scenario)))
+            .and_then(|rest| rest.strip_prefix('@'))
+            == Some(team)
+    }
+
+    /// A team's expectations in report order: by release time, then inject order (and the order
+    /// of `expect` within an inject), then message number.
+    pub fn expectations_of_team(&self, team: TeamIx) -> Vec<ExpectationIx> {
+        self.in_release_order
+            .iter()
+            .copied()
+            .filter(|ix| self.expectations[ix.0].team == team)
+            .collect()
+    }
+
+    /// A team's expectations not yet done (open or overdue), in matching order: earliest
+    /// deadline first.
+    pub fn open_expectations(&self, team: TeamIx) -> Vec<ExpectationIx> {
+        let mut keys: Vec<MatchKey> = self
+            .open
+            .iter()
+            .filter(|((t, _), _)| *t == team)
+            .flat_map(|(_, set)| set.iter().copied())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter().map(|(.., ix)| ix).collect()
+    }
+
+    /// The messages a team has received, by number.
+    pub fn messages_to(&self, team: TeamIx) -> impl Iterator<Item = &Message> {
+        self.messages.iter().filter(move |m| m.to.contains(&team))
+    }
+
     /// What a team has received and sent, newest first: the injects released to it and the
     /// hotline messages sent to it or by it, each with its time. Nothing of another team's.
     pub fn inbox(&self, team: TeamIx) -> Vec<(Answers, Secs)> {
@@ -34,14 +129,6 @@ impl Exercise {
             std::cmp::Reverse((*at, order))
         });
         items
-    }
-
-    /// How many of a team's expectations are done.
-    pub fn done_count(&self, team: TeamIx) -> usize {
-        (0..self.expectations().len())
-            .map(ExpectationIx)
-            .filter(|ix| self.expectation(*ix).team == team && self.status(*ix).is_done())
-            .count()
     }
 
     /// Every decision (each team's copy of a `decide`), in release order, then inject order,
@@ -77,6 +164,44 @@ impl Exercise {
         }
     }
 
+    /// A dry run of matching: the expectation a response of `action` by `team`, naming
+    /// `answers`, would satisfy now; `Ok(None)` when it would stand ready or be unexpected, and
+    /// the refusal when the team may not take the action or may not name that item (fields are
+    /// not looked at). The screens ask this instead of copying the rule.
+    pub fn would_satisfy(
+        &self,
+        team: TeamIx,
+        action: ActionIx,
+        answers: Option<Answers>,
+    ) -> Result<Option<ExpectationIx>, Refusal> {
+        let spec = self.scenario.action(action);
+        if !spec.allows(team) {
+            return Err(Refusal::ActionNotAllowed {
+                team: self.scenario.team(team).id.clone(),
+                action: spec.id.clone(),
+            });
+        }
+        let named = self.named_candidate(team, action, answers)?;
+        Ok(named.or_else(|| self.earliest_candidate(team, action)))
+    }
+
+    /// The fields (positions in the action's fields) a response of `action` must supply to
+    /// satisfy `ix` in full: the expectation's own, or for a decision every field of the action
+    /// chosen.
+    pub fn required_fields(&self, ix: ExpectationIx, action: ActionIx) -> Vec<usize> {
+        self.expectations[ix.0].required_for(self.scenario.action(action))
+    }
+
+    /// Responses standing ready (done ahead of time, not yet used), in the order made.
+    pub fn ready_responses(&self) -> &[usize] {
+        &self.ready
+    }
+
+    /// The scenario time of the next release or deadline that will happen by itself.
+    pub fn next_due_at(&self) -> Option<Secs> {
+        self.agenda.peek().map(|(at, _)| at)
+    }
+
     /// The inject that will be released next by itself, and when, if any.
     pub fn next_release(&self) -> Option<(InjectIx, Secs)> {
         let scenario = self.scenario();
@@ -92,5 +217,18 @@ impl Exercise {
             }
         }
         best
+    }
+
+    /// Nothing automatic remains: no trigger to draw, no release or live deadline to come.
+    pub fn is_settled(&self) -> bool {
+        self.fired.is_empty() && self.releasing.is_none() && self.agenda.is_empty()
+    }
+
+    /// How many injects have been released.
+    pub fn released_count(&self) -> usize {
+        self.injects
+            .iter()
+            .filter(|s| matches!(s, InjectState::Released { .. }))
+            .count()
     }
 }

@@ -1,16 +1,138 @@
 //! Rebuilding an exercise from recorded events. A journal comes from disk and may have been
 //! damaged or edited, so each event is checked against the state before it is folded in.
 
+use std::fmt;
 use std::sync::Arc;
 
-use crate::engine::agenda::Due;
-use crate::engine::{Event, Exercise, InjectState, Outcome, Settings};
-use crate::scenario::Scenario;
+use super::agenda::Due;
+use super::command::Refusal;
+use super::draw::draw;
+use super::event::{Event, Outcome};
+use super::state::{Exercise, InjectState, Settings};
+use crate::scenario::{InjectIx, Scenario, Secs};
 
-/// A recorded event that does not fit the exercise as replayed so far.
+/// A recorded event that does not fit the exercise as replayed so far. Injects and expectations
+/// are named by their ids, as the journal names them.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct Inconsistency(pub String);
+pub enum Inconsistency {
+    #[error("time goes back from {from}s to {to}s")]
+    TimeGoesBack { from: Secs, to: Secs },
+    #[error("an event after the end of the exercise")]
+    AfterEnd,
+    #[error("an event at {at}s, after the planned end")]
+    AfterPlannedEnd { at: Secs },
+    #[error("a clock line that records no time passing")]
+    ClockStandsStill,
+    #[error("an event before the clock was started")]
+    BeforeStart,
+    #[error("the message of the response at {at}s is missing")]
+    MessageMissing { at: Secs },
+    #[error("the release of inject `{inject}`, scheduled with no delay, is missing")]
+    ReleaseMissing { inject: String },
+    #[error("the draw of inject `{inject}`, whose trigger fired, is missing")]
+    DrawMissing { inject: String },
+    #[error("a message that no response sent")]
+    MessageWithoutResponse,
+    #[error("an automatic event that the agenda does not hold next")]
+    NotNextOnAgenda,
+    #[error("{due} due at {due_at}s is missing before this event")]
+    DueMissing { due: Pending, due_at: Secs },
+    #[error("the exercise ends at {at}s before what is due at {due_at}s has happened")]
+    EndsBeforeDue { at: Secs, due_at: Secs },
+    #[error("no inject number {0}")]
+    NoSuchInject(usize),
+    #[error("inject `{inject}` fires twice")]
+    FiresTwice { inject: String },
+    #[error("the clock is started twice")]
+    StartedTwice,
+    #[error("a pause while the clock is stopped")]
+    PauseWhileStopped,
+    #[error("a resume while the clock is not paused")]
+    ResumeWhileNotPaused,
+    #[error("speed {0} is not a positive number")]
+    BadSpeed(f64),
+    #[error(
+        "inject `{inject}` has a draw that seed {seed} does not give (it gives chance {chance} \
+         and jitter {jitter_s} s): the draw or the header's seed was edited"
+    )]
+    DrawNotFromSeed {
+        inject: String,
+        seed: u64,
+        chance: f64,
+        jitter_s: Secs,
+    },
+    #[error(
+        "inject `{inject}` is scheduled with a draw or a time its chance, delay and jitter do \
+         not allow"
+    )]
+    ScheduleNotAllowed { inject: String },
+    #[error("inject `{inject}` is skipped with a draw its chance does not allow")]
+    SkipNotAllowed { inject: String },
+    #[error("inject `{inject}` is released twice")]
+    ReleasedTwice { inject: String },
+    #[error("inject `{inject}` is released at {at}s but was scheduled for {scheduled}s")]
+    ReleasedOffSchedule {
+        inject: String,
+        at: Secs,
+        scheduled: Secs,
+    },
+    #[error("inject `{inject}` is released without being scheduled")]
+    ReleasedUnscheduled { inject: String },
+    #[error("no expectation number {0}")]
+    NoSuchExpectation(usize),
+    #[error("a deadline of `{expectation}` that cannot pass at {at}s")]
+    DeadlineCannotPass { expectation: String, at: Secs },
+    /// A recorded response or hotline message that the rules refuse.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error("the journal says the response {recorded}, but the scenario's rules say it {judged}")]
+    JudgedOtherwise {
+        recorded: Judgement,
+        judged: Judgement,
+    },
+    #[error("message {n} does not follow from the response before it")]
+    MessageDoesNotFollow { n: u64 },
+    #[error("message {n} is numbered or addressed out of order")]
+    MessageOutOfOrder { n: u64 },
+    #[error("an observation with no text")]
+    EmptyNote,
+}
+
+/// How a response was judged, with the expectation it satisfied named by its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    Satisfies(String),
+    Ready,
+    Unexpected,
+}
+
+impl fmt::Display for Judgement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Judgement::Satisfies(id) => write!(f, "satisfies `{id}`"),
+            Judgement::Ready => f.write_str("stands ready (done ahead of time)"),
+            Judgement::Unexpected => f.write_str("is unexpected"),
+        }
+    }
+}
+
+/// What the agenda held next, named by the inject's or expectation copy's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Trigger(String),
+    Release(String),
+    Deadline(String),
+}
+
+impl fmt::Display for Pending {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pending::Trigger(inject) => write!(f, "the trigger of inject `{inject}`"),
+            Pending::Release(inject) => write!(f, "the release of inject `{inject}`"),
+            Pending::Deadline(id) => write!(f, "the deadline of `{id}`"),
+        }
+    }
+}
 
 impl Exercise {
     pub fn replay<'a>(
@@ -27,56 +149,57 @@ impl Exercise {
 
     /// Folds in a recorded event after checking that it could have happened here.
     pub fn apply_recorded(&mut self, event: &Event) -> Result<(), Inconsistency> {
-        self.check(event).map_err(Inconsistency)?;
+        self.check(event)?;
         self.apply(event);
         Ok(())
     }
 
-    fn check(&self, event: &Event) -> Result<(), String> {
+    fn check(&self, event: &Event) -> Result<(), Inconsistency> {
         let at = event.at();
         if at < self.now {
-            return Err(format!("time goes back from {}s to {at}s", self.now));
+            return Err(Inconsistency::TimeGoesBack {
+                from: self.now,
+                to: at,
+            });
         }
         if let Some(end) = self.ended_at {
             // Only observations follow the end, and at its time.
             if !matches!(event, Event::Noted { .. }) || at != end {
-                return Err("an event after the end of the exercise".into());
+                return Err(Inconsistency::AfterEnd);
             }
         }
         if self.settings.planned_end.is_some_and(|end| at > end) {
-            return Err(format!("an event at {at}s, after the planned end"));
+            return Err(Inconsistency::AfterPlannedEnd { at });
         }
         if matches!(event, Event::Clock { .. }) && at <= self.recorded_until {
-            return Err("a clock line that records no time passing".into());
+            return Err(Inconsistency::ClockStandsStill);
         }
         if !self.started && !matches!(event, Event::Started { .. }) {
-            return Err("an event before the clock was started".into());
+            return Err(Inconsistency::BeforeStart);
         }
         self.check_order(event)?;
-        let inject_state = |inject: crate::scenario::InjectIx| {
+        let inject_state = |inject: InjectIx| {
             self.injects
                 .get(inject.0)
                 .copied()
-                .ok_or_else(|| format!("no inject number {}", inject.0))
+                .ok_or(Inconsistency::NoSuchInject(inject.0))
         };
+        let inject_id = |inject: InjectIx| self.scenario.inject(inject).id.clone();
         if let Event::Scheduled { inject, .. } | Event::Skipped { inject, .. } = event
             && inject_state(*inject)? != InjectState::Waiting
         {
-            return Err(format!(
-                "inject `{}` fires twice",
-                self.scenario.inject(*inject).id
-            ));
+            return Err(Inconsistency::FiresTwice {
+                inject: inject_id(*inject),
+            });
         }
         match event {
-            Event::Started { .. } if self.started => Err("the clock is started twice".into()),
-            Event::Paused { .. } if !self.running => {
-                Err("a pause while the clock is stopped".into())
-            }
+            Event::Started { .. } if self.started => Err(Inconsistency::StartedTwice),
+            Event::Paused { .. } if !self.running => Err(Inconsistency::PauseWhileStopped),
             Event::Resumed { .. } if !self.started || self.running => {
-                Err("a resume while the clock is not paused".into())
+                Err(Inconsistency::ResumeWhileNotPaused)
             }
             Event::SpeedChanged { speed, .. } if !(speed.is_finite() && *speed > 0.0) => {
-                Err(format!("speed {speed} is not a positive number"))
+                Err(Inconsistency::BadSpeed(*speed))
             }
             Event::Scheduled {
                 inject,
@@ -93,11 +216,9 @@ impl Exercise {
                     || *jitter_s > spec.jitter
                     || *release_at != due
                 {
-                    return Err(format!(
-                        "inject `{}` is scheduled with a draw or a time its chance, delay and \
-                         jitter do not allow",
-                        spec.id
-                    ));
+                    return Err(Inconsistency::ScheduleNotAllowed {
+                        inject: spec.id.clone(),
+                    });
                 }
                 Ok(())
             }
@@ -109,64 +230,54 @@ impl Exercise {
                 self.check_draw(*inject, *chance_draw, None)?;
                 let spec = self.scenario.inject(*inject);
                 if !(0.0..1.0).contains(chance_draw) || *chance_draw < spec.chance {
-                    return Err(format!(
-                        "inject `{}` is skipped with a draw its chance does not allow",
-                        spec.id
-                    ));
+                    return Err(Inconsistency::SkipNotAllowed {
+                        inject: spec.id.clone(),
+                    });
                 }
                 Ok(())
             }
             Event::Released {
                 inject, by_hand, ..
             } => match inject_state(*inject)? {
-                InjectState::Released { .. } => Err(format!(
-                    "inject `{}` is released twice",
-                    self.scenario.inject(*inject).id
-                )),
+                InjectState::Released { .. } => Err(Inconsistency::ReleasedTwice {
+                    inject: inject_id(*inject),
+                }),
                 InjectState::Scheduled { release_at, .. } if !by_hand && release_at != at => {
-                    Err(format!(
-                        "inject `{}` is released at {at}s but was scheduled for {release_at}s",
-                        self.scenario.inject(*inject).id
-                    ))
+                    Err(Inconsistency::ReleasedOffSchedule {
+                        inject: inject_id(*inject),
+                        at,
+                        scheduled: release_at,
+                    })
                 }
-                InjectState::Waiting | InjectState::Skipped { .. } if !by_hand => Err(format!(
-                    "inject `{}` is released without being scheduled",
-                    self.scenario.inject(*inject).id
-                )),
+                InjectState::Waiting | InjectState::Skipped { .. } if !by_hand => {
+                    Err(Inconsistency::ReleasedUnscheduled {
+                        inject: inject_id(*inject),
+                    })
+                }
                 _ => Ok(()),
             },
             Event::DeadlinePassed { expectation, .. } => {
                 let e = self
                     .expectations
                     .get(expectation.0)
-                    .ok_or_else(|| format!("no expectation number {}", expectation.0))?;
+                    .ok_or(Inconsistency::NoSuchExpectation(expectation.0))?;
                 if e.done.is_some() || e.deadline_passed || e.due_at != at {
-                    return Err(format!(
-                        "a deadline of `{}` that cannot pass at {at}s",
-                        self.expectation_id(*expectation)
-                    ));
+                    return Err(Inconsistency::DeadlineCannotPass {
+                        expectation: self.expectation_id(*expectation),
+                        at,
+                    });
                 }
                 Ok(())
             }
             Event::Responded {
                 response, outcome, ..
             } => {
-                let judged = self
-                    .judge(response)
-                    .map_err(|refusal| refusal.to_string())?;
+                let judged = self.judge(response)?;
                 if judged != *outcome {
-                    let name = |o: &Outcome| match o {
-                        Outcome::Satisfied(ix) => {
-                            format!("satisfies `{}`", self.expectation_id(*ix))
-                        }
-                        Outcome::Ready => "stands ready (done ahead of time)".to_string(),
-                        Outcome::Unexpected => "is unexpected".to_string(),
-                    };
-                    return Err(format!(
-                        "the journal says the response {}, but the scenario's rules say it {}",
-                        name(outcome),
-                        name(&judged)
-                    ));
+                    return Err(Inconsistency::JudgedOtherwise {
+                        recorded: self.judgement(*outcome),
+                        judged: self.judgement(judged),
+                    });
                 }
                 Ok(())
             }
@@ -188,9 +299,7 @@ impl Exercise {
                     {
                         Ok(())
                     }
-                    _ => Err(format!(
-                        "message {n} does not follow from the response before it"
-                    )),
+                    _ => Err(Inconsistency::MessageDoesNotFollow { n: *n }),
                 }
             }
             Event::Said {
@@ -201,21 +310,17 @@ impl Exercise {
                 in_reply_to,
                 ..
             } => {
-                let expected = self
-                    .say(*from, Some(to.clone()), text.clone(), *in_reply_to)
-                    .map_err(|refusal| refusal.to_string())?;
+                let expected = self.say(*from, Some(to.clone()), text.clone(), *in_reply_to)?;
                 match expected {
                     Event::Said {
                         n: number,
                         to: sorted,
                         ..
                     } if number == *n && sorted == *to => Ok(()),
-                    _ => Err(format!("message {n} is numbered or addressed out of order")),
+                    _ => Err(Inconsistency::MessageOutOfOrder { n: *n }),
                 }
             }
-            Event::Noted { text, .. } if text.trim().is_empty() => {
-                Err("an observation with no text".into())
-            }
+            Event::Noted { text, .. } if text.trim().is_empty() => Err(Inconsistency::EmptyNote),
             _ => Ok(()),
         }
     }
@@ -224,18 +329,19 @@ impl Exercise {
     /// edited (a skipped inject made to fire) or whose header's seed was changed is refused.
     fn check_draw(
         &self,
-        inject: crate::scenario::InjectIx,
+        inject: InjectIx,
         chance_draw: f64,
-        jitter_s: Option<crate::scenario::Secs>,
-    ) -> Result<(), String> {
+        jitter_s: Option<Secs>,
+    ) -> Result<(), Inconsistency> {
         let spec = self.scenario.inject(inject);
-        let drawn = super::draw(self.settings.seed, inject, spec.jitter);
+        let drawn = draw(self.settings.seed, inject, spec.jitter);
         if chance_draw != drawn.chance || jitter_s.is_some_and(|j| j != drawn.jitter_s) {
-            return Err(format!(
-                "inject `{}` has a draw that seed {} does not give (it gives chance {} and \
-                 jitter {} s): the draw or the header's seed was edited",
-                spec.id, self.settings.seed, drawn.chance, drawn.jitter_s
-            ));
+            return Err(Inconsistency::DrawNotFromSeed {
+                inject: spec.id.clone(),
+                seed: self.settings.seed,
+                chance: drawn.chance,
+                jitter_s: drawn.jitter_s,
+            });
         }
         Ok(())
     }
@@ -244,15 +350,12 @@ impl Exercise {
     /// then the draws of the triggers that fired, then whatever the agenda holds before the
     /// event's time (and the releases at it). A journal that skips a deadline, invents a release
     /// or reorders an instant is refused here.
-    fn check_order(&self, event: &Event) -> Result<(), String> {
+    fn check_order(&self, event: &Event) -> Result<(), Inconsistency> {
         let at = event.at();
         if let Some(message) = self.unsent_message() {
             return match event {
                 Event::MessageSent { .. } if at == message.at() => Ok(()),
-                _ => Err(format!(
-                    "the message of the response at {}s is missing",
-                    message.at()
-                )),
+                _ => Err(Inconsistency::MessageMissing { at: message.at() }),
             };
         }
         if let Some(inject) = self.releasing {
@@ -262,10 +365,9 @@ impl Exercise {
                     by_hand: false,
                     ..
                 } if *released == inject && at == self.now => Ok(()),
-                _ => Err(format!(
-                    "the release of inject `{}`, scheduled with no delay, is missing",
-                    self.scenario.inject(inject).id
-                )),
+                _ => Err(Inconsistency::ReleaseMissing {
+                    inject: self.scenario.inject(inject).id.clone(),
+                }),
             };
         }
         if let Some(&front) = self.fired.front() {
@@ -276,10 +378,9 @@ impl Exercise {
                 {
                     Ok(())
                 }
-                _ => Err(format!(
-                    "the draw of inject `{}`, whose trigger fired, is missing",
-                    self.scenario.inject(front).id
-                )),
+                _ => Err(Inconsistency::DrawMissing {
+                    inject: self.scenario.inject(front).id.clone(),
+                }),
             };
         }
         let next = self.agenda.peek();
@@ -294,37 +395,217 @@ impl Exercise {
             } => Some(Due::Release(*inject)),
             Event::DeadlinePassed { expectation, .. } => Some(Due::Deadline(*expectation)),
             Event::MessageSent { .. } => {
-                return Err("a message that no response sent".into());
+                return Err(Inconsistency::MessageWithoutResponse);
             }
             _ => None,
         };
         match (automatic, next) {
             (Some(due), Some((t, top))) if t == at && top == due => Ok(()),
-            (Some(_), _) => Err("an automatic event that the agenda does not hold next".into()),
+            (Some(_), _) => Err(Inconsistency::NotNextOnAgenda),
             // The start is recorded first; what is due at it follows.
             (None, _) if matches!(event, Event::Started { .. }) => Ok(()),
-            (None, Some((t, top))) if t < at || (t == at && top.phase() == 0) => Err(format!(
-                "{} due at {t}s is missing before this event",
-                self.describe_due(top)
-            )),
-            (None, Some((t, _))) if t <= at && matches!(event, Event::Ended { .. }) => Err(
-                format!("the exercise ends at {at}s before what is due at {t}s has happened"),
-            ),
+            (None, Some((t, top))) if t < at || (t == at && top.phase() == 0) => {
+                Err(Inconsistency::DueMissing {
+                    due: self.pending(top),
+                    due_at: t,
+                })
+            }
+            (None, Some((t, _))) if t <= at && matches!(event, Event::Ended { .. }) => {
+                Err(Inconsistency::EndsBeforeDue { at, due_at: t })
+            }
             (None, _) => Ok(()),
         }
     }
 
-    fn describe_due(&self, due: Due) -> String {
+    fn pending(&self, due: Due) -> Pending {
+        let inject_id = |inject: InjectIx| self.scenario.inject(inject).id.clone();
         match due {
-            Due::Fire(inject) => format!(
-                "the trigger of inject `{}`",
-                self.scenario.inject(inject).id
+            Due::Fire(inject) => Pending::Trigger(inject_id(inject)),
+            Due::Release(inject) => Pending::Release(inject_id(inject)),
+            Due::Deadline(ix) => Pending::Deadline(self.expectation_id(ix)),
+        }
+    }
+
+    fn judgement(&self, outcome: Outcome) -> Judgement {
+        match outcome {
+            Outcome::Satisfied(ix) => Judgement::Satisfies(self.expectation_id(ix)),
+            Outcome::Ready => Judgement::Ready,
+            Outcome::Unexpected => Judgement::Unexpected,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages a damaged journal is refused with, word for word: the CLI prints them with
+    /// the journal's line number, and they were worded before the errors had variants.
+    #[test]
+    fn inconsistencies_read_as_before() {
+        let inject = || "coin".to_string();
+        let cases = [
+            (
+                Inconsistency::TimeGoesBack { from: 60, to: 30 },
+                "time goes back from 60s to 30s",
             ),
-            Due::Release(inject) => format!(
-                "the release of inject `{}`",
-                self.scenario.inject(inject).id
+            (
+                Inconsistency::AfterEnd,
+                "an event after the end of the exercise",
             ),
-            Due::Deadline(ix) => format!("the deadline of `{}`", self.expectation_id(ix)),
+            (
+                Inconsistency::AfterPlannedEnd { at: 7200 },
+                "an event at 7200s, after the planned end",
+            ),
+            (
+                Inconsistency::ClockStandsStill,
+                "a clock line that records no time passing",
+            ),
+            (
+                Inconsistency::BeforeStart,
+                "an event before the clock was started",
+            ),
+            (
+                Inconsistency::MessageMissing { at: 90 },
+                "the message of the response at 90s is missing",
+            ),
+            (
+                Inconsistency::ReleaseMissing { inject: inject() },
+                "the release of inject `coin`, scheduled with no delay, is missing",
+            ),
+            (
+                Inconsistency::DrawMissing { inject: inject() },
+                "the draw of inject `coin`, whose trigger fired, is missing",
+            ),
+            (
+                Inconsistency::MessageWithoutResponse,
+                "a message that no response sent",
+            ),
+            (
+                Inconsistency::NotNextOnAgenda,
+                "an automatic event that the agenda does not hold next",
+            ),
+            (
+                Inconsistency::DueMissing {
+                    due: Pending::Trigger(inject()),
+                    due_at: 60,
+                },
+                "the trigger of inject `coin` due at 60s is missing before this event",
+            ),
+            (
+                Inconsistency::DueMissing {
+                    due: Pending::Release(inject()),
+                    due_at: 60,
+                },
+                "the release of inject `coin` due at 60s is missing before this event",
+            ),
+            (
+                Inconsistency::DueMissing {
+                    due: Pending::Deadline("a.ack@us".into()),
+                    due_at: 600,
+                },
+                "the deadline of `a.ack@us` due at 600s is missing before this event",
+            ),
+            (
+                Inconsistency::EndsBeforeDue { at: 60, due_at: 60 },
+                "the exercise ends at 60s before what is due at 60s has happened",
+            ),
+            (Inconsistency::NoSuchInject(9), "no inject number 9"),
+            (
+                Inconsistency::FiresTwice { inject: inject() },
+                "inject `coin` fires twice",
+            ),
+            (Inconsistency::StartedTwice, "the clock is started twice"),
+            (
+                Inconsistency::PauseWhileStopped,
+                "a pause while the clock is stopped",
+            ),
+            (
+                Inconsistency::ResumeWhileNotPaused,
+                "a resume while the clock is not paused",
+            ),
+            (
+                Inconsistency::BadSpeed(-1.5),
+                "speed -1.5 is not a positive number",
+            ),
+            (
+                Inconsistency::DrawNotFromSeed {
+                    inject: inject(),
+                    seed: 7,
+                    chance: 0.75,
+                    jitter_s: 12,
+                },
+                "inject `coin` has a draw that seed 7 does not give (it gives chance 0.75 and \
+                 jitter 12 s): the draw or the header's seed was edited",
+            ),
+            (
+                Inconsistency::ScheduleNotAllowed { inject: inject() },
+                "inject `coin` is scheduled with a draw or a time its chance, delay and jitter \
+                 do not allow",
+            ),
+            (
+                Inconsistency::SkipNotAllowed { inject: inject() },
+                "inject `coin` is skipped with a draw its chance does not allow",
+            ),
+            (
+                Inconsistency::ReleasedTwice { inject: inject() },
+                "inject `coin` is released twice",
+            ),
+            (
+                Inconsistency::ReleasedOffSchedule {
+                    inject: inject(),
+                    at: 50,
+                    scheduled: 60,
+                },
+                "inject `coin` is released at 50s but was scheduled for 60s",
+            ),
+            (
+                Inconsistency::ReleasedUnscheduled { inject: inject() },
+                "inject `coin` is released without being scheduled",
+            ),
+            (
+                Inconsistency::NoSuchExpectation(4),
+                "no expectation number 4",
+            ),
+            (
+                Inconsistency::DeadlineCannotPass {
+                    expectation: "a.ack@us".into(),
+                    at: 30,
+                },
+                "a deadline of `a.ack@us` that cannot pass at 30s",
+            ),
+            (
+                Inconsistency::Refused(Refusal::EmptyMessage),
+                "a hotline message needs some text",
+            ),
+            (
+                Inconsistency::JudgedOtherwise {
+                    recorded: Judgement::Satisfies("a.ack@us".into()),
+                    judged: Judgement::Ready,
+                },
+                "the journal says the response satisfies `a.ack@us`, but the scenario's rules \
+                 say it stands ready (done ahead of time)",
+            ),
+            (
+                Inconsistency::JudgedOtherwise {
+                    recorded: Judgement::Unexpected,
+                    judged: Judgement::Satisfies("a.ack@us".into()),
+                },
+                "the journal says the response is unexpected, but the scenario's rules say it \
+                 satisfies `a.ack@us`",
+            ),
+            (
+                Inconsistency::MessageDoesNotFollow { n: 3 },
+                "message 3 does not follow from the response before it",
+            ),
+            (
+                Inconsistency::MessageOutOfOrder { n: 3 },
+                "message 3 is numbered or addressed out of order",
+            ),
+            (Inconsistency::EmptyNote, "an observation with no text"),
+        ];
+        for (inconsistency, message) in cases {
+            assert_eq!(inconsistency.to_string(), message);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Statuses, credit and scores: the spec's table, derived from the state, never stored.
 
-use crate::engine::{Exercise, Expectation, ExpectationIx};
+use super::event::ExpectationIx;
+use super::state::{Exercise, Expectation};
 use crate::scenario::{ObjectiveIx, TeamIx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,6 +19,8 @@ pub enum Status {
 }
 
 impl Status {
+    /// Its name in the scenario-format spec's table, which the report's JSON writes: a token
+    /// of the file formats, like an id, not a label worded for the screens.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Open => "open",
@@ -84,6 +87,14 @@ impl Exercise {
             Status::Missed => Some(0.0),
             Status::Open | Status::Overdue | Status::NotDue => None,
         }
+    }
+
+    /// How many of a team's expectations are done.
+    pub fn done_count(&self, team: TeamIx) -> usize {
+        (0..self.expectations().len())
+            .map(ExpectationIx)
+            .filter(|ix| self.expectation(*ix).team == team && self.status(*ix).is_done())
+            .count()
     }
 
     pub fn team_score(&self, team: TeamIx) -> Score {

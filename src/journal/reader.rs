@@ -243,7 +243,7 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                     .map_err(|m| line_error(number, m))?;
                 exercise
                     .apply_recorded(&event)
-                    .map_err(|e| line_error(number, e.0))?;
+                    .map_err(|e| line_error(number, e.to_string()))?;
                 match event {
                     Event::Started { .. } => debrief.started_wall = wall,
                     Event::Ended { .. } => debrief.ended_wall = wall,

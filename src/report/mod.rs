@@ -6,6 +6,7 @@ mod markdown;
 mod people;
 pub mod seats;
 mod svg;
+pub mod words;
 
 use std::fmt::Write as _;
 
@@ -540,7 +541,7 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
                 credit: exercise.credit(ix),
                 ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
                 response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
-                title: exercise.expectation_title(ix),
+                title: words::expectation_title(exercise, ix),
                 objective: e.objective.map(|o| scenario.objective(o).id.clone()),
             }
         })

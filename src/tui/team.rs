@@ -21,6 +21,7 @@ use super::seat::{InboxKey, Role, Shown};
 use super::text::{clock, fit, pad, short, width as width_of};
 use super::widgets::{self, countdown, hint, took, urgency};
 use crate::engine::Source;
+use crate::report::words::expectation_title;
 use crate::scenario::TeamIx;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
@@ -224,7 +225,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                     if e.team == team {
                         lines.push(Line::from(format!(
                             "  • {} by {} — {}",
-                            exercise.expectation_title(ix),
+                            expectation_title(exercise, ix),
                             clock(e.due_at),
                             exercise.status(ix).as_str()
                         )));
@@ -330,7 +331,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                         lines.push(Line::from(vec![
                             Span::raw(format!(
                                 "You owe \"{}\" by T+{}: ",
-                                exercise.expectation_title(ix),
+                                expectation_title(exercise, ix),
                                 clock(e.due_at)
                             )),
                             owed,
@@ -456,7 +457,7 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
                 Span::styled(countdown, style),
                 Span::raw(" "),
                 Span::raw(fit(
-                    &format!("{} ({what})", exercise.expectation_title(ix)),
+                    &format!("{} ({what})", expectation_title(exercise, ix)),
                     room,
                 )),
             ])

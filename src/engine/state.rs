@@ -1,0 +1,344 @@
+//! The exercise's state: the types a fold of events builds and the screens and reports read,
+//! and the exercise itself with the plain reads of its parts. Only the fold changes it.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
+
+use super::agenda::{Agenda, Due};
+use super::event::{ExpectationIx, NoteKind, Outcome, Response};
+use super::triggers::Waiters;
+use crate::scenario::{Action, ActionIx, InjectIx, ObjectiveIx, Scenario, Secs, TeamIx};
+
+/// The settings an exercise starts with; the journal's first line records them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    pub seed: u64,
+    /// The scenario time at which the exercise ends by itself; `None`: only by `End`/`RunOut`.
+    pub planned_end: Option<Secs>,
+    pub speed: f64,
+}
+
+impl Settings {
+    pub fn of(scenario: &Scenario) -> Self {
+        Settings {
+            seed: scenario.seed,
+            planned_end: scenario.end,
+            speed: scenario.speed,
+        }
+    }
+}
+
+/// Which edition of the judging rules an exercise follows. A journal records the edition of the
+/// ttx that wrote it, and a replay must follow the same rules to rebuild the same exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rules {
+    /// Format 1: a response that names an item is matched only against that item; the releases
+    /// a trigger causes are queued behind those already due; simultaneous releases in the order
+    /// they were planned.
+    Format1,
+    /// Format 2 (the scenario-format spec's Precise rules 16–26).
+    Format2,
+}
+
+/// Where an inject stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InjectState {
+    /// Its trigger has not fired (a `Manual` inject stays here until released by hand).
+    Waiting,
+    /// Its trigger fired and the chance draw passed; released at `release_at`.
+    Scheduled {
+        fired_at: Secs,
+        release_at: Secs,
+    },
+    Released {
+        at: Secs,
+        by_hand: bool,
+    },
+    /// Its trigger fired and the chance draw failed.
+    Skipped {
+        at: Secs,
+    },
+}
+
+/// Where an expectation copy comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    /// The inject and the position of the expectation in its `expect` list.
+    Inject(InjectIx, usize),
+    /// The reply a hotline message obliges, by message number.
+    Message(u64),
+}
+
+/// One team's copy of an expectation, created when its inject is released or message delivered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    pub source: Source,
+    pub team: TeamIx,
+    /// The action expected; for a decision, the action chosen (`None` until one is).
+    pub action: Option<ActionIx>,
+    /// A decision's choices in file order; empty for an expectation of one action.
+    pub choices: Vec<ActionIx>,
+    pub released_at: Secs,
+    pub due_at: Secs,
+    pub weight: f64,
+    pub objective: Option<ObjectiveIx>,
+    /// Positions in the action's fields, ascending; a decision's are those of the action chosen,
+    /// set when it is chosen.
+    pub required: Vec<usize>,
+    pub done: Option<Done>,
+    /// The deadline passed with it not done (it may still be done late).
+    pub deadline_passed: bool,
+}
+
+impl Expectation {
+    /// Whether a response of this action satisfies it.
+    pub fn accepts(&self, action: ActionIx) -> bool {
+        if self.choices.is_empty() {
+            self.action == Some(action)
+        } else {
+            self.choices.contains(&action)
+        }
+    }
+
+    pub fn is_decision(&self) -> bool {
+        !self.choices.is_empty()
+    }
+
+    /// The actions that satisfy it.
+    pub fn accepted(&self) -> &[ActionIx] {
+        if self.choices.is_empty() {
+            self.action.as_slice()
+        } else {
+            &self.choices
+        }
+    }
+
+    /// The fields (positions in the action's fields) a response of `action` must supply to
+    /// satisfy it in full: its own, or for a decision every field of the action chosen.
+    pub fn required_for(&self, action: &Action) -> Vec<usize> {
+        if self.is_decision() {
+            (0..action.fields.len()).collect()
+        } else {
+            self.required.clone()
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    /// When the response was made: before the release for one done ahead.
+    pub at: Secs,
+    /// Position in `Exercise::responses`.
+    pub response: usize,
+    /// Required fields left blank, as positions in the action's fields, ascending.
+    pub missing: Vec<usize>,
+    /// Satisfied by a response that stood ready (done ahead of time).
+    pub ahead: bool,
+}
+
+impl Expectation {
+    /// Done-time minus release time; 0 for a copy done ahead of time.
+    pub fn latency(&self) -> Option<Secs> {
+        self.done
+            .as_ref()
+            .map(|d| d.at.saturating_sub(self.released_at))
+    }
+}
+
+/// A response that was accepted, with how it was judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseRecord {
+    pub at: Secs,
+    pub response: Response,
+    /// How it was judged when it was made.
+    pub outcome: Outcome,
+    /// The expectation it satisfied, then or later (a ready response used by a release).
+    pub satisfied: Option<ExpectationIx>,
+}
+
+impl ResponseRecord {
+    /// It satisfied nothing when it was made and stood ready, used later or not.
+    pub fn ahead(&self) -> bool {
+        self.outcome == Outcome::Ready
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub n: u64,
+    pub from: TeamIx,
+    /// `None` for a free message.
+    pub action: Option<ActionIx>,
+    /// In scenario file order.
+    pub to: Vec<TeamIx>,
+    pub sent_at: Secs,
+    /// The response that sent it (its fields are the message's content); `None` for a free
+    /// message.
+    pub response: Option<usize>,
+    /// The reply expectations it created, one per receiving team.
+    pub replies: Vec<ExpectationIx>,
+    /// The message it answers.
+    pub in_reply_to: Option<u64>,
+    /// A free message's text.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub at: Secs,
+    pub team: Option<TeamIx>,
+    /// The objective the observation is evidence for.
+    pub objective: Option<ObjectiveIx>,
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    pub(super) scenario: Arc<Scenario>,
+    pub(super) settings: Settings,
+    pub(super) waiters: Waiters,
+    pub(super) now: Secs,
+    /// The time of the last event; `now` runs ahead of it while nothing happens.
+    pub(super) recorded_until: Secs,
+    pub(super) started: bool,
+    pub(super) running: bool,
+    pub(super) speed: f64,
+    pub(super) ended_at: Option<Secs>,
+    pub(super) injects: Vec<InjectState>,
+    /// The expectation copies of each inject, in creation order.
+    pub(super) by_inject: Vec<Vec<ExpectationIx>>,
+    pub(super) expectations: Vec<Expectation>,
+    /// Every copy in release order, then source, then team: the order of reports and lists,
+    /// kept as copies are made (almost always at the end) rather than sorted at each look.
+    pub(super) in_release_order: Vec<ExpectationIx>,
+    /// Not-done expectations per team and action, in matching order.
+    pub(super) open: HashMap<(TeamIx, ActionIx), BTreeSet<MatchKey>>,
+    pub(super) responses: Vec<ResponseRecord>,
+    /// Responses standing ready (done ahead of time), in the order made.
+    pub(super) ready: Vec<usize>,
+    pub(super) messages: Vec<Message>,
+    /// The last response that sent its message.
+    pub(super) last_sender: Option<usize>,
+    pub(super) notes: Vec<Note>,
+    pub(super) agenda: Agenda,
+    /// Injects whose trigger fired and whose draw is still to be decided, the next at the
+    /// front. Format 2 puts what an event fires at the front, so each release is carried
+    /// through (depth first) before its siblings; format 1 queued it at the back.
+    pub(super) fired: VecDeque<InjectIx>,
+    /// The injects fired by the event being applied, pushed onto `fired` in file order once
+    /// the event is folded in.
+    pub(super) batch: Vec<InjectIx>,
+    /// An inject scheduled with no delay: released right after its draw.
+    pub(super) releasing: Option<InjectIx>,
+    pub(super) rules: Rules,
+}
+
+impl Exercise {
+    pub fn new(scenario: Arc<Scenario>, settings: Settings) -> Self {
+        Exercise::with_rules(scenario, settings, Rules::Format2)
+    }
+
+    /// An exercise judged by an earlier edition of the rules: to replay an old journal.
+    pub fn with_rules(scenario: Arc<Scenario>, settings: Settings, rules: Rules) -> Self {
+        let mut agenda = Agenda::new(rules == Rules::Format2);
+        for (i, inject) in scenario.injects.iter().enumerate() {
+            if let crate::scenario::Trigger::At(at) = inject.when {
+                agenda.push(at, Due::Fire(InjectIx(i)));
+            }
+        }
+        let count = scenario.injects.len();
+        Exercise {
+            waiters: Waiters::of(&scenario),
+            settings,
+            now: 0,
+            recorded_until: 0,
+            started: false,
+            running: false,
+            speed: settings.speed,
+            ended_at: None,
+            injects: vec![InjectState::Waiting; count],
+            by_inject: vec![Vec::new(); count],
+            in_release_order: Vec::new(),
+            expectations: Vec::new(),
+            open: HashMap::new(),
+            responses: Vec::new(),
+            ready: Vec::new(),
+            messages: Vec::new(),
+            last_sender: None,
+            notes: Vec::new(),
+            agenda,
+            fired: VecDeque::new(),
+            batch: Vec::new(),
+            releasing: None,
+            rules,
+            scenario,
+        }
+    }
+
+    // ---- reading the state ----
+
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+    pub fn now(&self) -> Secs {
+        self.now
+    }
+    pub fn is_started(&self) -> bool {
+        self.started
+    }
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+    pub fn ended_at(&self) -> Option<Secs> {
+        self.ended_at
+    }
+    pub fn inject_state(&self, inject: InjectIx) -> InjectState {
+        self.injects[inject.0]
+    }
+    pub fn inject_states(&self) -> &[InjectState] {
+        &self.injects
+    }
+    pub fn expectations(&self) -> &[Expectation] {
+        &self.expectations
+    }
+    pub fn expectation(&self, ix: ExpectationIx) -> &Expectation {
+        &self.expectations[ix.0]
+    }
+    pub fn expectations_of_inject(&self, inject: InjectIx) -> &[ExpectationIx] {
+        &self.by_inject[inject.0]
+    }
+    pub fn responses(&self) -> &[ResponseRecord] {
+        &self.responses
+    }
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+    pub fn message(&self, n: u64) -> Option<&Message> {
+        n.checked_sub(1).and_then(|i| self.messages.get(i as usize))
+    }
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+
+    /// Every expectation copy in release order, then source, then team.
+    pub fn expectations_in_release_order(&self) -> &[ExpectationIx] {
+        &self.in_release_order
+    }
+}
+
+/// The order in which a response looks for an expectation to satisfy: earliest deadline, then
+/// earlier release, then inject order in the file (injects before messages), then message number.
+pub(super) type MatchKey = (Secs, Secs, Source, ExpectationIx);
+
+pub(super) fn match_key(e: &Expectation, ix: ExpectationIx) -> MatchKey {
+    (e.due_at, e.released_at, e.source, ix)
+}
