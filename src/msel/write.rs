@@ -8,7 +8,7 @@ use super::draft::RowDraft;
 use super::table::{Book, Row, Table};
 use super::text::{ExpectText, TriggerText, TriggerWords, ron_string, split_named};
 use super::{Problem, Source, slug};
-use crate::scenario::load::MAX_TEAMS;
+use crate::scenario::MAX_TEAMS;
 use crate::scenario::{Secs, format_secs, load_scenario, parse_duration};
 
 /// Where the scenario came from, for the comment at its top.
