@@ -5,6 +5,7 @@ pub mod debrief_cli;
 pub mod engine;
 pub mod files;
 pub mod host_key;
+pub mod html;
 pub mod journal;
 pub mod library;
 pub mod limits;

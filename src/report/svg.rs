@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::html::escape;
 use crate::report::evaluation::Rating;
-use crate::report::html::escape;
 use crate::report::people::task_name;
 use crate::report::{ExpectationReport, Report};
 use crate::scenario::{Scenario, Secs, format_secs};
