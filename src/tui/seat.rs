@@ -15,7 +15,7 @@ use super::forms::rating::{RatingDone, RatingForm};
 use super::forms::release::{ReleaseDone, ReleasePicker};
 use super::forms::response::{ResponseDone, ResponseForm};
 use super::forms::summary::{SummaryDone, SummaryForm};
-use super::key::{Key, Typed};
+use super::key::{Key, MAX_PASTE, Typed};
 use super::keymap::{self, Action, Context};
 use crate::engine::Answers;
 use crate::report::Report;
@@ -321,7 +321,7 @@ impl Seat {
             Typed::OversizePaste => {
                 self.flash = Some(format!(
                     "Nothing was pasted: a paste may be at most {} KiB.",
-                    crate::serve::input::MAX_PASTE / 1024
+                    MAX_PASTE / 1024
                 ));
             }
         }
