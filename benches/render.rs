@@ -10,7 +10,7 @@ use std::time::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ttx::engine::Command;
-use ttx::tui::testing::{MemoryRecorder, exercise, generated};
+use ttx::session::testing::{MemoryRecorder, exercise, generated};
 use ttx::tui::{App, Key};
 
 fn main() {
@@ -63,7 +63,7 @@ fn key_to_screen_10k_injects_160x48(bencher: divan::Bencher) {
 /// text would stall them all).
 #[divan::bench(args = [100, 1_000, 4_000, 9_999])]
 fn keystroke_in_a_long_message_80x24(bencher: divan::Bencher, typed: usize) {
-    let mut exercise = exercise(ttx::tui::testing::phishing());
+    let mut exercise = exercise(ttx::session::testing::phishing());
     exercise.execute(Command::Start).expect("start");
     let mut app = App::new(
         exercise,

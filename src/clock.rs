@@ -6,26 +6,8 @@
 
 use std::time::Duration;
 
-use crate::scenario::Secs;
-
-/// The slowest speed: a scenario second per 100 wall seconds. Slower, the wall time to the next
-/// second overflows what a timer can wait.
-pub const MIN_SPEED: f64 = 0.01;
-/// The fastest speed: an hour of scenario per wall second. Faster, nobody can follow the room.
-pub const MAX_SPEED: f64 = 3600.0;
-
-/// A speed from a scenario, a flag or a journal, refused outside `MIN_SPEED..=MAX_SPEED` with
-/// the reason.
-pub fn check_speed(speed: f64) -> Result<f64, String> {
-    if (MIN_SPEED..=MAX_SPEED).contains(&speed) {
-        Ok(speed)
-    } else {
-        Err(format!(
-            "speed {speed:?} is out of range: ttx runs from {MIN_SPEED} to {MAX_SPEED} scenario \
-             seconds per wall-clock second"
-        ))
-    }
-}
+pub use crate::limits::check_speed;
+use crate::secs::Secs;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Clock {

@@ -2,6 +2,9 @@
 //! executed, whichever seat asked for it (the local terminal, an SSH channel), and the only place
 //! where events are recorded. Nothing here knows about terminals: seats draw from it.
 
+#[doc(hidden)]
+pub mod testing;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -1065,9 +1068,9 @@ fn slug(title: &str) -> String {
 mod tests {
     use std::sync::Arc;
 
+    use super::testing::{MemoryRecorder, phishing};
     use super::*;
     use crate::engine::Settings;
-    use crate::tui::testing::{MemoryRecorder, phishing};
 
     fn session(recorder: &MemoryRecorder) -> Session {
         let scenario = Arc::new(phishing());

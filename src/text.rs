@@ -1,6 +1,6 @@
 //! Times, durations and speeds as people read them, for every screen and message.
 
-use crate::scenario::Secs;
+use crate::secs::Secs;
 use unicode_width::UnicodeWidthChar;
 
 /// A scenario time as a clock: `01:23:45`.

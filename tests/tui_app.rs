@@ -11,8 +11,8 @@ use ratatui::backend::TestBackend;
 use ttx::engine::{Event, Exercise, NoteKind, Outcome};
 use ttx::report::Report;
 use ttx::scenario::InjectIx;
+use ttx::session::testing::{MemoryRecorder, exercise, phishing};
 use ttx::tui::app::View;
-use ttx::tui::testing::{MemoryRecorder, exercise, phishing};
 use ttx::tui::{App, Key};
 
 struct Harness {

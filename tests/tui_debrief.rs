@@ -14,9 +14,9 @@ use ttx::engine::Settings;
 use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::report::{Format, Report};
 use ttx::session::Session;
+use ttx::session::testing::{MemoryRecorder, exercise, phishing};
 use ttx::tui::app::View;
 use ttx::tui::seat::{Role, Seat, Shown};
-use ttx::tui::testing::{MemoryRecorder, exercise, phishing};
 use ttx::tui::{App, Key};
 
 struct Harness {

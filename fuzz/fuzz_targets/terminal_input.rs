@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ttx::serve::input::{Decoder, MAX_PASTE};
-use ttx::tui::key::Typed;
+use ttx::serve::input::Decoder;
+use ttx::tui::key::{MAX_PASTE, Typed};
 
 fuzz_target!(|data: &[u8]| {
     // Each read is a length byte, then that many bytes (low 7 bits); the high bit says the

@@ -12,7 +12,7 @@ use super::role::Role;
 use super::table::{Problem, Row, Table};
 use super::text::{ExpectText, TriggerText, TriggerWords, slug, split_named};
 use crate::ron_file::quoted;
-use crate::scenario::load::MAX_TEAMS;
+use crate::scenario::MAX_TEAMS;
 use crate::scenario::{Secs, format_secs, load_scenario, parse_duration};
 
 /// Where the scenario came from, for the comment at its top.

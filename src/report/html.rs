@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
+use crate::html::escape;
 use crate::report::Report;
 use crate::report::people::{self, Item, Table};
 use crate::report::svg;
-use crate::ron_file::diagnostic::{escaped, is_hidden_control};
 use crate::scenario::Scenario;
 
 const STYLE: &str = "\
@@ -235,28 +235,6 @@ fn list(out: &mut String, items: &[String]) {
         let _ = writeln!(out, "<li>{}</li>", escape(item));
     }
     out.push_str("</ul>\n");
-}
-
-/// Scenario and team text is untrusted: text only, in element content and in attribute values.
-/// A control or bidirectional character is shown as its escape (`\u{202e}`), so that it neither
-/// reorders what a reader sees nor acts on a terminal the file is printed to; a line break or a
-/// tab stays (a carriage return becomes a space, as a browser shows it).
-pub(super) fn escape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            '\r' => out.push(' '),
-            c if is_hidden_control(c) => out.push_str(&escaped(c)),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

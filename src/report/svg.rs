@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::debrief::evaluation::Rating;
-use crate::report::html::escape;
+use crate::html::escape;
 use crate::report::people::task_name;
 use crate::report::{ExpectationReport, Report};
 use crate::scenario::{Scenario, Secs, format_secs};

@@ -13,7 +13,6 @@ use super::raw::RawScenario;
 use super::resolve::Resolver;
 use crate::ron_file::{Diagnostic, Errors, FromValue, Got, Kind, SourceMap, Value, parse_file};
 
-pub const MAX_TEAMS: usize = 8;
 pub const MAX_INJECTS: usize = 100_000;
 
 /// Room kept in a journal's first line for everything but the scenario's source and title

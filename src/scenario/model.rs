@@ -5,8 +5,10 @@ use foldhash::HashMap;
 
 use crate::ron_file::Value;
 
-/// Scenario time: whole seconds since the exercise started.
-pub type Secs = u64;
+pub use crate::secs::Secs;
+
+/// At most this many teams take part in an exercise.
+pub const MAX_TEAMS: usize = 8;
 
 macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {

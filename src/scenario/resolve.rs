@@ -7,7 +7,6 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::load::MAX_TEAMS;
 use super::model::*;
 use super::raw::*;
 use crate::ron_file::{Errors, Got, SourceMap, Spanned, list_names};
@@ -207,7 +206,7 @@ impl Resolver<'_> {
         let Got::Given(speed) = speed else {
             return 1.0;
         };
-        match crate::clock::check_speed(speed.value.0) {
+        match crate::limits::check_speed(speed.value.0) {
             Ok(speed) => speed,
             Err(reason) => {
                 self.errors.push(speed.span, format!("`speed`: {reason}"));

@@ -15,8 +15,8 @@ use tokio::sync::Notify;
 
 use super::Shared;
 use super::input::{Decoder, ESC_TIMEOUT};
-use super::listener::Waiting;
 use super::roster::Full;
+use super::waiting::Waiting;
 use crate::session::SeatInfo;
 use crate::tui::key::Typed;
 use crate::tui::seat::{Role, Seat, Shown};

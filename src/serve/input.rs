@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use terminput::Event;
 
-use crate::tui::key::{Typed, from_terminput};
+use crate::tui::key::{MAX_PASTE, Typed, from_terminput};
 
 /// How long a lone ESC waits for the rest of a sequence before it counts as the escape key.
 pub const ESC_TIMEOUT: Duration = Duration::from_millis(30);
@@ -21,10 +21,6 @@ pub const ESC_TIMEOUT: Duration = Duration::from_millis(30);
 /// The longest key sequence kept while waiting for its end. Real ones are under 20 bytes; a
 /// longer run is dropped, so that no client makes every byte re-read a growing buffer.
 const MAX_SEQUENCE: usize = 256;
-
-/// The longest paste a seat takes, in bytes: more than any field holds
-/// (`tui::forms::TEXT_LIMIT` characters). A longer paste is dropped whole and the seat says so.
-pub const MAX_PASTE: usize = 64 * 1024;
 
 const PASTE_START: &[u8] = b"\x1b[200~";
 const PASTE_END: &[u8] = b"\x1b[201~";

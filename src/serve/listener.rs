@@ -17,6 +17,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 
 use super::Shared;
 use super::connection::Connection;
+use super::waiting::Waiting;
 
 /// Connections waiting to become a seat (logging in, typing a code) beyond this many are
 /// closed as soon as they are taken: OpenSSH's `MaxStartups` ceiling.
@@ -25,20 +26,6 @@ const MAX_WAITING: usize = 100;
 /// After a failed accept (no file descriptor left, the peer gone already), the wait before
 /// the next: the descriptors come back as waiting connections time out.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
-
-/// What a connection holds until it is a seat: its place among the waiting, and the word to
-/// its watcher that it no longer needs the grace time.
-pub struct Waiting {
-    _place: OwnedSemaphorePermit,
-    seated: oneshot::Sender<()>,
-}
-
-impl Waiting {
-    /// The connection shows its seat: its place goes to the next, its grace time ends.
-    pub fn seated(self) {
-        let _ = self.seated.send(());
-    }
-}
 
 /// Takes connections until `stop` says why the server stops.
 pub async fn accept(
@@ -98,14 +85,7 @@ async fn serve(
     tokio::pin!(grace);
     let (seated, mut shown) = oneshot::channel();
     let (cut, cut_signal) = oneshot::channel();
-    let connection = Connection::new(
-        shared,
-        peer,
-        Waiting {
-            _place: place,
-            seated,
-        },
-    );
+    let connection = Connection::new(shared, peer, Waiting::new(place, seated));
     let socket = Cuttable {
         socket,
         cut: Cut::Possible(cut_signal),

@@ -18,6 +18,7 @@ pub mod input;
 mod listener;
 mod local;
 pub mod roster;
+mod waiting;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

@@ -513,7 +513,7 @@ mod tests {
     use super::*;
 
     fn scenario() -> Scenario {
-        crate::tui::testing::phishing()
+        crate::session::testing::phishing()
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::html::escape;
 use crate::scenario::{Scenario, Secs, format_secs};
 use crate::simulate::summary::{Bins, Summary};
 
@@ -14,21 +15,6 @@ text-align:right}td:first-child,th:first-child{text-align:left}.warn{color:#a30}
 .flag{color:#a30;font-size:.8rem}svg{max-width:100%;height:auto}\
 svg text{font-size:11px;fill:#333}.bar{fill:#4a7ab5}.range{stroke:#4a7ab5;stroke-width:3}\
 .median{fill:#123}.end{stroke:#a30;stroke-dasharray:4 3}";
-
-fn escape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)

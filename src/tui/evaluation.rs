@@ -11,41 +11,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::keymap::{Action, Context};
-use super::seat::{Role, Shown};
+use super::seat::{Entry, Role, Shown, entries, writes_debrief};
 use super::text::{clock, short};
 use super::widgets::hint;
 use crate::debrief::evaluation::{Rating, critical_tasks};
 use crate::engine::NoteKind;
 use crate::report::{PlanItemReport, RatingReport, Report};
 use crate::session::Session;
-
-/// One line of the list a seat can select.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Entry {
-    /// An index into the report's ratings.
-    Rating(usize),
-    Summary,
-    /// An index into the report's improvement plan.
-    Item(usize),
-    AddItem,
-}
-
-/// Whether a seat of this role writes the debrief proper (summary, plan): the facilitator,
-/// once the exercise has ended. Ratings are for every evaluator, at any time.
-pub fn writes_debrief(role: Role, session: &Session) -> bool {
-    role.runs_exercise() && session.exercise().ended_at().is_some()
-}
-
-/// What the seat may select, in the list's order.
-pub fn entries(report: &Report, debrief: bool) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = (0..report.ratings.len()).map(Entry::Rating).collect();
-    if debrief {
-        entries.push(Entry::Summary);
-        entries.extend((0..report.improvement_plan.len()).map(Entry::Item));
-        entries.push(Entry::AddItem);
-    }
-    entries
-}
 
 pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let session = app.session;

@@ -25,14 +25,18 @@ pub enum Key {
     F(u8),
 }
 
+/// The longest paste a seat takes, in bytes: more than any field holds
+/// (`tui::forms::TEXT_LIMIT` characters). A longer paste is dropped whole and the seat says so.
+pub const MAX_PASTE: usize = 64 * 1024;
+
 /// What a person's input comes as: a key, or text pasted whole (bracketed paste), which goes into
 /// the field that has the focus as text and is never read as keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Typed {
     Key(Key),
     Paste(String),
-    /// A paste longer than a seat takes (`serve::input::MAX_PASTE`): nothing of it is kept, so
-    /// that none of it is typed as keys, and the seat says so.
+    /// A paste longer than a seat takes (`MAX_PASTE`): nothing of it is kept, so that none of it
+    /// is typed as keys, and the seat says so.
     OversizePaste,
 }
 

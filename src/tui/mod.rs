@@ -17,8 +17,6 @@ pub mod keymap;
 mod report;
 pub mod seat;
 mod team;
-#[doc(hidden)]
-pub mod testing;
 pub mod text;
 pub mod ui;
 pub mod widgets;

@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::evaluation::{Entry, entries, writes_debrief};
 use super::forms::message::{MessageDone, MessageForm};
 use super::forms::move_in;
 use super::forms::note::{NoteDone, NoteForm};
@@ -16,10 +15,11 @@ use super::forms::rating::{RatingDone, RatingForm};
 use super::forms::release::{ReleaseDone, ReleasePicker};
 use super::forms::response::{ResponseDone, ResponseForm};
 use super::forms::summary::{SummaryDone, SummaryForm};
-use super::key::{Key, Typed};
+use super::key::{Key, MAX_PASTE, Typed};
 use super::keymap::{self, Action, Context};
 use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::engine::Answers;
+use crate::report::Report;
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::session::Session;
 
@@ -142,6 +142,34 @@ pub struct EvaluationUi {
     pub selected: usize,
     /// How far the details are scrolled.
     pub scroll: u16,
+}
+
+/// One line of the evaluation screen's list, which a seat selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// An index into the report's ratings.
+    Rating(usize),
+    Summary,
+    /// An index into the report's improvement plan.
+    Item(usize),
+    AddItem,
+}
+
+/// Whether a seat of this role writes the debrief proper (summary, plan): the facilitator,
+/// once the exercise has ended. Ratings are for every evaluator, at any time.
+pub fn writes_debrief(role: Role, session: &Session) -> bool {
+    role.runs_exercise() && session.exercise().ended_at().is_some()
+}
+
+/// What the seat may select, in the list's order.
+pub fn entries(report: &Report, debrief: bool) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = (0..report.ratings.len()).map(Entry::Rating).collect();
+    if debrief {
+        entries.push(Entry::Summary);
+        entries.extend((0..report.improvement_plan.len()).map(Entry::Item));
+        entries.push(Entry::AddItem);
+    }
+    entries
 }
 
 #[derive(Debug, Default)]
@@ -293,7 +321,7 @@ impl Seat {
             Typed::OversizePaste => {
                 self.flash = Some(format!(
                     "Nothing was pasted: a paste may be at most {} KiB.",
-                    crate::serve::input::MAX_PASTE / 1024
+                    MAX_PASTE / 1024
                 ));
             }
         }
