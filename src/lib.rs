@@ -25,3 +25,4 @@ pub mod simulate;
 mod testing;
 pub mod text;
 pub mod tui;
+pub mod words;

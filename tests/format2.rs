@@ -10,8 +10,8 @@ use ttx::engine::{Answers, Command, Exercise, Outcome, Refusal, Response, Settin
 use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::play::play;
 use ttx::report::Report;
-use ttx::report::words::expectation_title;
 use ttx::script::load_script;
+use ttx::words::expectation_title;
 
 const SCENARIO: &str = include_str!("fixtures/example-2/scenario.ron");
 const SCRIPT: &str = include_str!("fixtures/example-2/script.ron");

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Exercise, ExpectationIx, NoteKind, Status};
-use crate::report::words::expectation_title;
 use crate::scenario::{ActionIx, ObjectiveIx, TeamIx, format_secs};
+use crate::words::expectation_title;
 
 /// HSEEP's four ratings of a core capability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,6 @@ mod markdown;
 mod people;
 pub mod seats;
 mod svg;
-pub mod words;
 
 use std::fmt::Write as _;
 
@@ -541,7 +540,7 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
                 credit: exercise.credit(ix),
                 ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
                 response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
-                title: words::expectation_title(exercise, ix),
+                title: crate::words::expectation_title(exercise, ix),
                 objective: e.objective.map(|o| scenario.objective(o).id.clone()),
             }
         })

@@ -21,8 +21,8 @@ use super::seat::{InboxKey, Role, Shown};
 use super::text::{clock, fit, pad, short, width as width_of};
 use super::widgets::{self, countdown, hint, took, urgency};
 use crate::engine::Source;
-use crate::report::words::expectation_title;
 use crate::scenario::TeamIx;
+use crate::words::expectation_title;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     let exercise = app.exercise();
