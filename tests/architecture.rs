@@ -5,7 +5,8 @@
 //! literals left out; a name a module only re-exports counts as an import of the file that
 //! defines it. A module's root file (`mod.rs`, or `x.rs` beside `x/`) declares its submodules
 //! and shows their names: its imports of them are structure, not dependencies, so a submodule
-//! may use what its root defines.
+//! may use what its root defines. Imports inside a file's unit tests (`mod tests`) are left out:
+//! a test may build what it checks with a module above.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
