@@ -10,6 +10,7 @@ pub mod library;
 pub mod msel;
 pub mod play;
 pub mod report;
+pub mod role;
 pub mod ron_file;
 pub mod scenario;
 pub mod script;

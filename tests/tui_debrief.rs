@@ -13,9 +13,10 @@ use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::report::debrief::{Debrief, DebriefEvent, PlanField};
 use ttx::report::evaluation::Rating;
 use ttx::report::{Format, Report};
+use ttx::role::Role;
 use ttx::session::Session;
 use ttx::tui::app::View;
-use ttx::tui::seat::{Role, Seat, Shown};
+use ttx::tui::seat::{Seat, Shown};
 use ttx::tui::testing::{MemoryRecorder, exercise, phishing};
 use ttx::tui::{App, Key};
 

@@ -11,12 +11,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::keymap::{Action, Context};
-use super::seat::{Role, Shown};
+use super::seat::Shown;
 use super::text::{clock, short};
 use super::widgets::hint;
 use crate::engine::NoteKind;
 use crate::report::evaluation::{Rating, critical_tasks};
 use crate::report::{PlanItemReport, RatingReport, Report};
+use crate::role::{Request, Role};
 use crate::session::Session;
 
 /// One line of the list a seat can select.
@@ -33,7 +34,7 @@ pub enum Entry {
 /// Whether a seat of this role writes the debrief proper (summary, plan): the facilitator,
 /// once the exercise has ended. Ratings are for every evaluator, at any time.
 pub fn writes_debrief(role: Role, session: &Session) -> bool {
-    role.runs_exercise() && session.exercise().ended_at().is_some()
+    role.may(Request::Plan) && session.exercise().ended_at().is_some()
 }
 
 /// What the seat may select, in the list's order.
@@ -318,7 +319,7 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
         lines.push(Line::from(label("Analysis")));
         lines.extend(analysis.lines().map(|l| Line::from(format!("  {l}"))));
     }
-    if role.allows(Action::Edit) {
+    if role.may(Request::Rate) {
         lines.push(Line::from(""));
         let mut keys = hint(Context::Evaluation, Action::Edit, "rate");
         if r.suggested.is_some() {

@@ -8,10 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::keymap::{Action, Context};
-use super::seat::{Role, Shown};
+use super::seat::Shown;
 use super::text::{clock, short};
 use super::widgets::{decision_text, key_span};
 use crate::engine::NoteKind;
+use crate::role::{Request, Role};
 
 const BAR: usize = 30;
 
@@ -38,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     }));
     match (&app.seat.report.exported[..], &app.seat.report.export_error) {
         (_, Some(error)) => lines.push(Line::from(error.clone().fg(Color::Red))),
-        ([], None) if !app.seat.role.allows(Action::Export) => {}
+        ([], None) if !app.seat.role.may(Request::Export) => {}
         ([], None) => lines.push(Line::from(vec![
             Span::raw("Press "),
             key_span(Context::Report, Action::Export),

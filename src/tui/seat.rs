@@ -20,69 +20,9 @@ use super::key::{Key, Typed};
 use super::keymap::{self, Action, Context};
 use crate::engine::Answers;
 use crate::report::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
+use crate::role::{Request, Role};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
-use crate::session::Session;
-
-/// Who sits at a seat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// The local terminal of `ttx run`: every view, every key.
-    Local,
-    Facilitator,
-    /// The console, read-only.
-    Observer,
-    /// The console read-only, and the evaluation screen: observations and ratings.
-    Evaluator,
-    Team(TeamIx),
-}
-
-impl Role {
-    /// Runs the exercise: the clock, releases, observations, the end.
-    pub fn runs_exercise(self) -> bool {
-        matches!(self, Role::Local | Role::Facilitator)
-    }
-
-    /// Whether a seat of this role may ask for `action` at all.
-    pub fn allows(self, action: Action) -> bool {
-        let facilitating = matches!(
-            action,
-            Action::StartPause
-                | Action::Faster
-                | Action::Slower
-                | Action::JumpNext
-                | Action::OpenRelease
-                | Action::OpenNote
-                | Action::OpenEnd
-                | Action::ToggleExpected
-                | Action::Export
-                | Action::Retry
-                | Action::ReleaseReport
-                | Action::OpenInject
-                | Action::ShowSeats
-        );
-        // The debrief proper (the plan, the export) is the facilitator's.
-        let debriefing = matches!(action, Action::AddItem | Action::DropItem);
-        let evaluating = matches!(action, Action::Edit | Action::Accept);
-        match self {
-            Role::Local | Role::Facilitator => true,
-            Role::Observer => {
-                !facilitating
-                    && !evaluating
-                    && !debriefing
-                    && !matches!(
-                        action,
-                        Action::Respond | Action::OpenMessage | Action::ShowEvaluation
-                    )
-            }
-            Role::Evaluator => {
-                (!facilitating || action == Action::OpenNote)
-                    && !debriefing
-                    && !matches!(action, Action::Respond | Action::OpenMessage)
-            }
-            Role::Team(_) => !facilitating && !evaluating && !debriefing,
-        }
-    }
-}
+use crate::session::{Refused, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -366,17 +306,13 @@ impl Seat {
         if !matches!(action, Action::Input(_)) {
             self.flash = None;
         }
-        if !self.role.allows(action) {
-            self.flash = Some(match self.role {
-                Role::Observer => "An observer only watches.".into(),
-                Role::Evaluator => "An evaluator records observations and ratings only.".into(),
-                _ => "Only the facilitator can do that.".into(),
-            });
+        if !self.permits(action) {
+            self.flash = Some(self.role.refusal().into());
             return;
         }
         match context {
             Context::RecordError => match action {
-                Action::Retry => self.report(session.retry_recording()),
+                Action::Retry => self.report(session.retry_recording(self.role)),
                 Action::Quit => self.quit = true,
                 _ => {}
             },
@@ -399,10 +335,64 @@ impl Seat {
         self.sync(session);
     }
 
+    /// Whether this seat may use `action`: a key that asks the session for something is
+    /// offered as the session would answer (`Role::may`); the keys that only show something are
+    /// listed here, the facilitator's views among them. Every action is named, so a new one is
+    /// placed on purpose.
+    fn permits(&self, action: Action) -> bool {
+        let may = |request| self.role.may(request);
+        let for_some_team =
+            |request: fn(TeamIx) -> Request| (0..self.teams.len()).any(|t| may(request(TeamIx(t))));
+        match action {
+            Action::StartPause => may(Request::StartPause),
+            Action::Faster | Action::Slower => may(Request::Speed),
+            Action::JumpNext => may(Request::Jump),
+            Action::OpenRelease => may(Request::Release),
+            Action::OpenEnd => may(Request::End),
+            Action::OpenNote => may(Request::Note),
+            Action::Respond => for_some_team(Request::Respond),
+            Action::OpenMessage => for_some_team(Request::Message),
+            Action::Edit | Action::Accept => may(Request::Rate),
+            Action::AddItem | Action::DropItem => may(Request::Plan),
+            Action::ReleaseReport => may(Request::ReleaseReport),
+            Action::Export => may(Request::Export),
+            Action::Retry => may(Request::RetryRecording),
+            // An inject's whole text, the join codes, what a team is shown: the facilitator's.
+            Action::OpenInject | Action::ShowSeats | Action::ToggleExpected => {
+                self.role.runs_exercise()
+            }
+            Action::ShowEvaluation => {
+                matches!(self.role, Role::Local | Role::Facilitator | Role::Evaluator)
+            }
+            Action::NextView
+            | Action::PrevView
+            | Action::Help
+            | Action::Back
+            | Action::Quit
+            | Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::LogBack
+            | Action::LogForward
+            | Action::Confirm
+            | Action::Submit
+            | Action::NextField
+            | Action::PrevField
+            | Action::Left
+            | Action::Right
+            | Action::Newline
+            | Action::Yes
+            | Action::No
+            | Action::Input(_) => true,
+        }
+    }
+
     /// Shows what a session call said: its message, or why it refused.
-    fn report(&mut self, result: Result<String, String>) {
+    fn report(&mut self, result: Result<String, Refused>) {
         self.flash = Some(match result {
-            Ok(message) | Err(message) => message,
+            Ok(message) => message,
+            Err(refused) => refused.to_string(),
         });
     }
 
@@ -411,7 +401,7 @@ impl Seat {
     fn update_screen(&mut self, session: &mut Session, action: Action) {
         match action {
             Action::StartPause => {
-                let result = session.start_pause();
+                let result = session.start_pause(self.role);
                 if result.is_ok() && self.view == View::Briefing {
                     self.view = View::Console;
                 }
@@ -440,9 +430,9 @@ impl Seat {
                     self.quit = true;
                 }
             }
-            Action::Faster => self.report(session.change_speed(true)),
-            Action::Slower => self.report(session.change_speed(false)),
-            Action::JumpNext => self.report(session.jump_next()),
+            Action::Faster => self.report(session.change_speed(self.role, true)),
+            Action::Slower => self.report(session.change_speed(self.role, false)),
+            Action::JumpNext => self.report(session.jump_next(self.role)),
             Action::OpenRelease => {
                 if session.exercise().ended_at().is_some() {
                     self.flash = Some("The exercise has ended.".into());
@@ -494,7 +484,7 @@ impl Seat {
                 }
             }
             Action::Export => self.export(session),
-            Action::ReleaseReport => self.report(session.release_report()),
+            Action::ReleaseReport => self.report(session.release_report(self.role)),
             _ => {}
         }
     }
@@ -502,14 +492,14 @@ impl Seat {
     /// Whether the seat has a use for `action` now: its role allows it, and switching views
     /// needs more than one view (a served team seat has one until the report is released).
     pub fn offers(&self, session: &Session, action: Action) -> bool {
-        self.role.allows(action)
+        self.permits(action)
             && (!matches!(action, Action::NextView | Action::PrevView)
                 || self.views(session).len() > 1)
             && !(action.plays_the_exercise() && session.exercise().ended_at().is_some())
     }
 
     fn export(&mut self, session: &Session) {
-        match session.export() {
+        match session.export(self.role) {
             Ok(paths) => {
                 self.flash = Some(format!(
                     "Report written: {}",
@@ -522,7 +512,8 @@ impl Seat {
                 self.report.exported = paths;
                 self.report.export_error = None;
             }
-            Err(message) => {
+            Err(refused) => {
+                let message = refused.to_string();
                 self.flash = Some(message.clone());
                 self.report.export_error = Some(message);
             }
@@ -696,7 +687,7 @@ impl Seat {
                                 analysis: row.analysis.clone(),
                                 by: Some(self.evaluator.clone()),
                             });
-                            self.report(session.write_debrief(event));
+                            self.report(session.write_debrief(self.role, event));
                         }
                         None => {
                             self.flash = Some(format!(
@@ -752,7 +743,9 @@ impl Seat {
                 self.dialog = None;
                 return;
             }
-            Some(RatingDone::Save(rated)) => session.write_debrief(DebriefEvent::Rated(rated)),
+            Some(RatingDone::Save(rated)) => {
+                session.write_debrief(self.role, DebriefEvent::Rated(rated))
+            }
         };
         self.close_or_refuse(result);
     }
@@ -768,7 +761,7 @@ impl Seat {
                 return;
             }
             Some(SummaryDone::Save(text)) => {
-                session.write_debrief(DebriefEvent::Summary(Summary { text }))
+                session.write_debrief(self.role, DebriefEvent::Summary(Summary { text }))
             }
         };
         self.close_or_refuse(result);
@@ -784,7 +777,9 @@ impl Seat {
                 self.dialog = None;
                 return;
             }
-            Some(PlanDone::Edit { item, changes }) => session.edit_plan_item(&item, changes),
+            Some(PlanDone::Edit { item, changes }) => {
+                session.edit_plan_item(self.role, &item, changes)
+            }
             Some(PlanDone::Add {
                 objective,
                 team,
@@ -793,13 +788,16 @@ impl Seat {
             }) => {
                 let item = session.debrief().next_added_id();
                 session
-                    .write_debrief(DebriefEvent::PlanAdded(PlanAdded {
-                        item: item.clone(),
-                        objective,
-                        team,
-                        issue,
-                    }))
-                    .and_then(|_| session.edit_plan_item(&item, changes))
+                    .write_debrief(
+                        self.role,
+                        DebriefEvent::PlanAdded(PlanAdded {
+                            item: item.clone(),
+                            objective,
+                            team,
+                            issue,
+                        }),
+                    )
+                    .and_then(|_| session.edit_plan_item(self.role, &item, changes))
                     .map(|_| format!("Improvement item {item} added."))
             }
         };
@@ -816,7 +814,7 @@ impl Seat {
             None => {}
             Some(ReleaseDone::Cancel) => self.dialog = None,
             Some(ReleaseDone::Release(inject)) => {
-                let result = session.release(inject);
+                let result = session.release(self.role, inject);
                 if result.is_ok() {
                     self.console.selected = inject.0;
                     self.dialog = None;
@@ -836,20 +834,21 @@ impl Seat {
                 self.dialog = None;
                 return;
             }
-            Some(NoteDone::Save(note)) => session.note(note),
+            Some(NoteDone::Save(note)) => session.note(self.role, note),
         };
         self.close_or_refuse(result);
     }
 
     /// What a form's save gave: done, the form closes and the seat shows what was done;
     /// refused, the form stays open with the reason, its text as typed.
-    fn close_or_refuse(&mut self, result: Result<String, String>) {
+    fn close_or_refuse(&mut self, result: Result<String, Refused>) {
         match result {
             Ok(message) => {
                 self.dialog = None;
                 self.flash = Some(message);
             }
-            Err(reason) => {
+            Err(refused) => {
+                let reason = refused.to_string();
                 // A dialog without a form has nowhere to show it: the seat's line does.
                 if let Some(reason) = self.dialog.as_mut().and_then(|d| d.refused(reason)) {
                     self.flash = Some(reason);
@@ -871,10 +870,13 @@ impl Seat {
                         session.checkpoint();
                         self.quit = true;
                     }
-                    ConfirmKind::End(at) => self.report(session.end(at)),
-                    ConfirmKind::DropItem(item) => self.report(
-                        session.write_debrief(DebriefEvent::PlanDropped(PlanDropped { item })),
-                    ),
+                    ConfirmKind::End(at) => self.report(session.end(self.role, at)),
+                    ConfirmKind::DropItem(item) => {
+                        self.report(session.write_debrief(
+                            self.role,
+                            DebriefEvent::PlanDropped(PlanDropped { item }),
+                        ))
+                    }
                 }
             }
             Action::No | Action::Back => self.dialog = None,
@@ -942,7 +944,7 @@ impl Seat {
                 self.dialog = None;
                 return;
             }
-            Some(MessageDone::Send(command)) => session.say(command),
+            Some(MessageDone::Send(command)) => session.say(self.role, command),
         };
         self.close_or_refuse(result);
     }
@@ -1000,7 +1002,7 @@ impl Seat {
                     dialog.draft = Some(form);
                 }
                 Some(ResponseDone::Submit(response)) => {
-                    let result = session.respond(response);
+                    let result = session.respond(self.role, response);
                     self.close_or_refuse(result);
                 }
             },
