@@ -7,15 +7,15 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use super::evaluation::{Entry, entries, writes_debrief};
-use super::forms::message::{MessageDone, MessageForm};
-use super::forms::move_in;
-use super::forms::note::{NoteDone, NoteForm};
+use super::forms::message::MessageForm;
+use super::forms::note::NoteForm;
 use super::forms::picker::{ActionPicker, Picked};
-use super::forms::plan::{PlanDone, PlanForm};
-use super::forms::rating::{RatingDone, RatingForm};
-use super::forms::release::{ReleaseDone, ReleasePicker};
-use super::forms::response::{ResponseDone, ResponseForm};
-use super::forms::summary::{SummaryDone, SummaryForm};
+use super::forms::plan::PlanForm;
+use super::forms::rating::RatingForm;
+use super::forms::release::ReleasePicker;
+use super::forms::response::ResponseForm;
+use super::forms::summary::SummaryForm;
+use super::forms::{Ask, Done, Form, move_in};
 use super::key::{Key, Typed};
 use super::keymap::{self, Action, Context};
 use crate::engine::Answers;
@@ -142,23 +142,29 @@ pub enum Dialog {
 }
 
 impl Dialog {
+    /// The form the dialog shows now, if it is one.
+    fn form(&mut self) -> Option<&mut dyn Form> {
+        match self {
+            Dialog::Release(picker) => Some(picker.as_mut()),
+            Dialog::Note(form) => Some(form.as_mut()),
+            Dialog::Message(form) => Some(form.as_mut()),
+            Dialog::Rating(form) => Some(form.as_mut()),
+            Dialog::Summary(form) => Some(form.as_mut()),
+            Dialog::Plan(form) => Some(form.as_mut()),
+            Dialog::Respond(dialog) => match &mut dialog.stage {
+                Stage::Form(form) => Some(form.as_mut()),
+                Stage::Pick(_) => None,
+            },
+            Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats => None,
+        }
+    }
+
     /// Shows why a save was refused in the dialog's form; the reason back when it has none.
     fn refused(&mut self, reason: String) -> Option<String> {
-        match self {
-            Dialog::Note(form) => form.refused(reason),
-            Dialog::Message(form) => form.refused(reason),
-            Dialog::Rating(form) => form.refused(reason),
-            Dialog::Summary(form) => form.refused(reason),
-            Dialog::Plan(form) => form.refused(reason),
-            Dialog::Respond(dialog) => match &mut dialog.stage {
-                Stage::Form(form) => form.refused(reason),
-                Stage::Pick(_) => return Some(reason),
-            },
-            Dialog::Release(_) | Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats => {
-                return Some(reason);
-            }
+        match self.form() {
+            Some(form) => form.refused(reason),
+            None => Some(reason),
         }
-        None
     }
 }
 
@@ -242,23 +248,16 @@ impl Seat {
     /// Pasted text goes whole into the text field that has the focus, never read as keys: where
     /// no field takes it, the seat says so and nothing happens.
     pub fn paste(&mut self, session: &Session, text: &str) {
-        let result = match &mut self.dialog {
-            _ if self.help || session.record_error().is_some() => {
-                Err(super::field::NO_FIELD_TO_PASTE_INTO.to_string())
-            }
-            Some(Dialog::Release(picker)) => picker.paste(text, session.exercise()),
-            Some(Dialog::Note(form)) => form.paste(text),
-            Some(Dialog::Message(form)) => form.paste(text),
-            Some(Dialog::Rating(form)) => form.paste(text),
-            Some(Dialog::Summary(form)) => form.paste(text),
-            Some(Dialog::Plan(form)) => form.paste(text),
-            Some(Dialog::Respond(dialog)) => match &mut dialog.stage {
-                Stage::Pick(picker) => picker.paste(text),
-                Stage::Form(form) => form.paste(text),
-            },
-            Some(Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats) | None => {
-                Err("Open a form to paste into it.".to_string())
-            }
+        let result = if self.help || session.record_error().is_some() {
+            Err(super::field::NO_FIELD_TO_PASTE_INTO.to_string())
+        } else if let Some(Dialog::Respond(dialog)) = &mut self.dialog
+            && let Stage::Pick(picker) = &mut dialog.stage
+        {
+            picker.paste(text)
+        } else if let Some(form) = self.dialog.as_mut().and_then(Dialog::form) {
+            form.paste(text, session.exercise())
+        } else {
+            Err("Open a form to paste into it.".to_string())
         };
         self.flash = result.err();
     }
@@ -317,15 +316,16 @@ impl Seat {
                 _ => {}
             },
             Context::Help => self.help = false,
-            Context::ReleasePicker => self.update_release(session, action),
-            Context::Note => self.update_note(session, action),
+            Context::ReleasePicker
+            | Context::Note
+            | Context::MessageForm
+            | Context::RatingForm
+            | Context::SummaryForm
+            | Context::PlanForm
+            | Context::ResponseForm => self.update_form(session, action),
+            Context::ActionPicker => self.update_pick(session, action),
             Context::Confirm => self.update_confirm(session, action),
             Context::InjectDetail | Context::Seats => self.dialog = None,
-            Context::MessageForm => self.update_message(session, action),
-            Context::RatingForm => self.update_rating(session, action),
-            Context::SummaryForm => self.update_summary(session, action),
-            Context::PlanForm => self.update_plan(session, action),
-            Context::ActionPicker | Context::ResponseForm => self.update_respond(session, action),
             Context::Briefing | Context::Console | Context::Team | Context::Report => {
                 self.update_screen(session, action)
             }
@@ -658,6 +658,7 @@ impl Seat {
                 Some(Entry::Rating(n)) => {
                     self.dialog = Some(Dialog::Rating(Box::new(RatingForm::new(
                         &report.ratings[n],
+                        &self.evaluator,
                     ))));
                 }
                 Some(Entry::Summary) => {
@@ -733,63 +734,68 @@ impl Seat {
         }
     }
 
-    fn update_rating(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Rating(form)) = &mut self.dialog else {
+    // ---- dialogs ----
+
+    /// An open form takes the action: esc leaves it; what it asks for goes to the session, after
+    /// which it closes, or stays open with why it was refused, its text as typed.
+    fn update_form(&mut self, session: &mut Session, action: Action) {
+        let Some(form) = self.dialog.as_mut().and_then(Dialog::form) else {
             return;
         };
-        let result = match form.update(action, &self.evaluator) {
-            None => return,
-            Some(RatingDone::Cancel) => {
-                self.dialog = None;
-                return;
+        match form.update(action, session.exercise()) {
+            None => {}
+            Some(Done::Cancel) => self.leave_form(),
+            Some(Done::Ask(ask)) => {
+                let result = self.ask(session, ask);
+                self.close_or_refuse(result);
             }
-            Some(RatingDone::Save(rated)) => {
-                session.write_debrief(self.role, DebriefEvent::Rated(rated))
-            }
-        };
-        self.close_or_refuse(result);
+        }
     }
 
-    fn update_summary(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Summary(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action) {
-            None => return,
-            Some(SummaryDone::Cancel) => {
-                self.dialog = None;
-                return;
+    /// Esc in a form: the response form goes back to the action picker, which keeps it as a
+    /// draft; any other form closes.
+    fn leave_form(&mut self) {
+        match &mut self.dialog {
+            Some(Dialog::Respond(dialog)) => {
+                if let Stage::Form(form) =
+                    std::mem::replace(&mut dialog.stage, Stage::Pick(Box::default()))
+                {
+                    dialog.draft = Some(form);
+                }
             }
-            Some(SummaryDone::Save(text)) => {
-                session.write_debrief(self.role, DebriefEvent::Summary(Summary { text }))
-            }
-        };
-        self.close_or_refuse(result);
+            _ => self.dialog = None,
+        }
     }
 
-    fn update_plan(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Plan(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action, session.exercise().scenario()) {
-            None => return,
-            Some(PlanDone::Cancel) => {
-                self.dialog = None;
-                return;
+    /// Asks the session, as this seat's role, for what a form asked.
+    fn ask(&mut self, session: &mut Session, ask: Ask) -> Result<String, Refused> {
+        let role = self.role;
+        match ask {
+            Ask::Note(note) => session.note(role, note),
+            Ask::Say(message) => session.say(role, message),
+            Ask::Respond(response) => session.respond(role, response),
+            Ask::Release(inject) => {
+                let result = session.release(role, inject);
+                if result.is_ok() {
+                    self.console.selected = inject.0;
+                }
+                result
             }
-            Some(PlanDone::Edit { item, changes }) => {
-                session.edit_plan_item(self.role, &item, changes)
+            Ask::Rate(rated) => session.write_debrief(role, DebriefEvent::Rated(rated)),
+            Ask::Summarise(text) => {
+                session.write_debrief(role, DebriefEvent::Summary(Summary { text }))
             }
-            Some(PlanDone::Add {
+            Ask::EditItem { item, changes } => session.edit_plan_item(role, &item, changes),
+            Ask::AddItem {
                 objective,
                 team,
                 issue,
                 changes,
-            }) => {
+            } => {
                 let item = session.debrief().next_added_id();
                 session
                     .write_debrief(
-                        self.role,
+                        role,
                         DebriefEvent::PlanAdded(PlanAdded {
                             item: item.clone(),
                             objective,
@@ -797,46 +803,10 @@ impl Seat {
                             issue,
                         }),
                     )
-                    .and_then(|_| session.edit_plan_item(self.role, &item, changes))
+                    .and_then(|_| session.edit_plan_item(role, &item, changes))
                     .map(|_| format!("Improvement item {item} added."))
             }
-        };
-        self.close_or_refuse(result);
-    }
-
-    // ---- dialogs ----
-
-    fn update_release(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Release(picker)) = &mut self.dialog else {
-            return;
-        };
-        match picker.update(action, session.exercise()) {
-            None => {}
-            Some(ReleaseDone::Cancel) => self.dialog = None,
-            Some(ReleaseDone::Release(inject)) => {
-                let result = session.release(self.role, inject);
-                if result.is_ok() {
-                    self.console.selected = inject.0;
-                    self.dialog = None;
-                }
-                self.report(result);
-            }
         }
-    }
-
-    fn update_note(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Note(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action, session.exercise().scenario()) {
-            None => return,
-            Some(NoteDone::Cancel) => {
-                self.dialog = None;
-                return;
-            }
-            Some(NoteDone::Save(note)) => session.note(self.role, note),
-        };
-        self.close_or_refuse(result);
     }
 
     /// What a form's save gave: done, the form closes and the seat shows what was done;
@@ -933,79 +903,49 @@ impl Seat {
         ))));
     }
 
-    fn update_message(&mut self, session: &mut Session, action: Action) {
-        let teams = session.exercise().scenario().teams.len();
-        let Some(Dialog::Message(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action, teams) {
-            None => return,
-            Some(MessageDone::Cancel) => {
-                self.dialog = None;
-                return;
-            }
-            Some(MessageDone::Send(command)) => session.say(self.role, command),
-        };
-        self.close_or_refuse(result);
-    }
-
-    fn update_respond(&mut self, session: &mut Session, action: Action) {
+    /// The response dialog's action picker: choosing an action opens its form (the draft, if
+    /// it was for that action); esc keeps a draft for the next `r`, or closes.
+    fn update_pick(&mut self, session: &mut Session, action: Action) {
         let Some(Dialog::Respond(dialog)) = &mut self.dialog else {
             return;
         };
-        let team = dialog.team;
-        let actions = match &dialog.stage {
-            Stage::Pick(picker) => dialog.offered(session, &picker.filter()),
-            Stage::Form(_) => Vec::new(),
+        let Stage::Pick(picker) = &dialog.stage else {
+            return;
         };
-        match &mut dialog.stage {
-            Stage::Pick(picker) => {
-                match picker.update(action, &actions) {
-                    None => {}
-                    Some(Picked::Cancel) => {
-                        if let Some(draft) = dialog.draft.take() {
-                            // Keep the half-typed form: the next `r` brings it back.
-                            dialog.stage = Stage::Form(draft);
-                            if let Some(Dialog::Respond(kept)) = self.dialog.take() {
-                                self.drafts[team.0] = Some(kept);
-                            }
-                            self.flash = Some(format!(
-                                "Draft kept: {} brings it back.",
-                                super::widgets::key(Context::Team, Action::Respond)
-                            ));
-                        } else {
-                            self.dialog = None;
-                        }
+        let team = dialog.team;
+        let actions = dialog.offered(session, &picker.filter());
+        let Stage::Pick(picker) = &mut dialog.stage else {
+            return;
+        };
+        match picker.update(action, &actions) {
+            None => {}
+            Some(Picked::Cancel) => {
+                if let Some(draft) = dialog.draft.take() {
+                    // Keep the half-typed form: the next `r` brings it back.
+                    dialog.stage = Stage::Form(draft);
+                    if let Some(Dialog::Respond(kept)) = self.dialog.take() {
+                        self.drafts[team.0] = Some(kept);
                     }
-                    Some(Picked::Action(chosen)) => {
-                        let form = match dialog.draft.take() {
-                            Some(draft) if draft.action() == chosen => draft,
-                            _ => Box::new(ResponseForm::new(
-                                session.exercise(),
-                                team,
-                                chosen,
-                                dialog.answering,
-                            )),
-                        };
-                        dialog.stage = Stage::Form(form);
-                    }
+                    self.flash = Some(format!(
+                        "Draft kept: {} brings it back.",
+                        super::widgets::key(Context::Team, Action::Respond)
+                    ));
+                } else {
+                    self.dialog = None;
                 }
             }
-            Stage::Form(form) => match form.update(action, session.exercise()) {
-                None => {}
-                Some(ResponseDone::Back) => {
-                    let Stage::Form(form) =
-                        std::mem::replace(&mut dialog.stage, Stage::Pick(Box::default()))
-                    else {
-                        return;
-                    };
-                    dialog.draft = Some(form);
-                }
-                Some(ResponseDone::Submit(response)) => {
-                    let result = session.respond(self.role, response);
-                    self.close_or_refuse(result);
-                }
-            },
+            Some(Picked::Action(chosen)) => {
+                let form = match dialog.draft.take() {
+                    Some(draft) if draft.action() == chosen => draft,
+                    _ => Box::new(ResponseForm::new(
+                        session.exercise(),
+                        team,
+                        chosen,
+                        dialog.answering,
+                    )),
+                };
+                dialog.stage = Stage::Form(form);
+            }
         }
     }
 }
