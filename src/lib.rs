@@ -13,6 +13,7 @@ pub mod limits;
 pub mod msel;
 pub mod play;
 pub mod report;
+pub mod role;
 pub mod ron_file;
 pub mod scenario;
 pub mod script;

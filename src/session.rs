@@ -1,6 +1,8 @@
 //! The session: one exercise, its clock and its journal. It is the only place where a command is
 //! executed, whichever seat asked for it (the local terminal, an SSH channel), and the only place
-//! where events are recorded. Nothing here knows about terminals: seats draw from it.
+//! where events are recorded. Every entry point that changes anything takes the asking seat's
+//! role and first asks the allow-list (`Role::may`). Nothing here knows about terminals: seats
+//! draw from it.
 
 #[doc(hidden)]
 pub mod testing;
@@ -19,6 +21,7 @@ use crate::engine::{
     Command, Event, Exercise, ExpectationIx, NoteKind, Outcome, Response, Source, Status,
 };
 use crate::report::{Format, Report};
+use crate::role::{Request, Role};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 use crate::text::{clock, short, speed_str};
 
@@ -63,6 +66,49 @@ pub trait Recorder: Send + Sync {
     /// Why the record, though written, could not be signed the last time it tried (an ended
     /// exercise's journal is signed after every line); once.
     fn take_signing_failure(&mut self) -> Option<String>;
+}
+
+/// Why the session did not do what a seat asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// The asking seat's role may not ask for it (`Role::may`); nothing was tried.
+    #[error("{}", role.refusal())]
+    NotAllowed { role: Role, what: Request },
+    /// Asked by a role that may, and refused all the same (by the engine, the journal, the state
+    /// of the exercise), in a sentence for the seat.
+    #[error("{0}")]
+    Said(String),
+}
+
+impl From<String> for Refused {
+    fn from(sentence: String) -> Self {
+        Refused::Said(sentence)
+    }
+}
+
+/// What asking for an engine command is.
+fn request_of(command: &Command) -> Request {
+    match command {
+        Command::Start | Command::Pause | Command::Resume => Request::StartPause,
+        Command::SetSpeed(_) => Request::Speed,
+        Command::AdvanceTo(_) | Command::Checkpoint => Request::Jump,
+        Command::Release(_) => Request::Release,
+        Command::End | Command::RunOut => Request::End,
+        Command::Note { .. } => Request::Note,
+        Command::Respond(response) => Request::Respond(response.team),
+        Command::Say { team, .. } => Request::Message(*team),
+    }
+}
+
+/// What asking for a debrief event is.
+fn debrief_request(event: &DebriefEvent) -> Request {
+    match event {
+        DebriefEvent::Rated(_) => Request::Rate,
+        DebriefEvent::Summary(_) => Request::Summarise,
+        DebriefEvent::PlanAdded(_) | DebriefEvent::PlanEdited(_) | DebriefEvent::PlanDropped(_) => {
+            Request::Plan
+        }
+    }
 }
 
 /// A connected remote seat, as the facilitator's seats panel lists it.
@@ -243,27 +289,41 @@ impl Session {
         changed
     }
 
+    /// Whether `role` may ask for `request`: the one check every entry point makes first.
+    fn allow(role: Role, request: Request) -> Result<(), Refused> {
+        if role.may(request) {
+            Ok(())
+        } else {
+            Err(Refused::NotAllowed {
+                role,
+                what: request,
+            })
+        }
+    }
+
     // ---- the clock ----
 
     /// Starts, pauses or resumes the clock; says what it did.
-    pub fn start_pause(&mut self) -> Result<String, String> {
+    pub fn start_pause(&mut self, role: Role) -> Result<String, Refused> {
+        Self::allow(role, Request::StartPause)?;
         self.refuse_if_ended()?;
         if !self.exercise.is_started() {
-            self.exec(Command::Start)?;
+            self.run(Command::Start)?;
             self.clock.run(self.wall);
             Ok("Clock started.".into())
         } else if self.exercise.is_running() {
-            self.exec(Command::Pause)?;
+            self.run(Command::Pause)?;
             self.clock.pause(self.wall);
             Ok("Paused. Press space to resume.".into())
         } else {
-            self.exec(Command::Resume)?;
+            self.run(Command::Resume)?;
             self.clock.run(self.wall);
             Ok("Resumed.".into())
         }
     }
 
-    pub fn change_speed(&mut self, faster: bool) -> Result<String, String> {
+    pub fn change_speed(&mut self, role: Role, faster: bool) -> Result<String, Refused> {
+        Self::allow(role, Request::Speed)?;
         self.refuse_if_ended()?;
         let current = self.exercise.speed();
         let next = if faster {
@@ -272,30 +332,31 @@ impl Session {
             SPEEDS.iter().rev().copied().find(|s| *s < current - 1e-9)
         };
         let Some(speed) = next else {
-            return Err(format!("Speed stays ×{}: the limit.", speed_str(current)));
+            return Err(format!("Speed stays ×{}: the limit.", speed_str(current)).into());
         };
-        self.exec(Command::SetSpeed(speed))?;
+        self.run(Command::SetSpeed(speed))?;
         self.clock.set_speed(self.wall, speed);
         Ok(format!("Speed ×{}.", speed_str(speed)))
     }
 
     /// Jumps the clock to the next scheduled release or deadline, records the jump (so that a
     /// resume reopens at the new time) and says what happened there.
-    pub fn jump_next(&mut self) -> Result<String, String> {
+    pub fn jump_next(&mut self, role: Role) -> Result<String, Refused> {
+        Self::allow(role, Request::Jump)?;
         self.refuse_if_ended()?;
         if !self.exercise.is_started() {
-            return Err("Start the clock first (space).".into());
+            return Err(Refused::Said("Start the clock first (space).".into()));
         }
         let now = self.exercise.now();
         let Some(next) = self.exercise.next_due_at() else {
-            return Err("Nothing is scheduled.".into());
+            return Err(Refused::Said("Nothing is scheduled.".into()));
         };
         // A deadline at `now` passes once time moves on.
         let target = next.max(now.saturating_add(1));
-        let events = self.exec(Command::AdvanceTo(target))?;
+        let events = self.run(Command::AdvanceTo(target))?;
         self.clock.jump_to(self.wall, target);
         if self.exercise.ended_at().is_none() {
-            self.exec(Command::Checkpoint)?;
+            self.run(Command::Checkpoint)?;
             self.last_checkpoint = self.wall;
         }
         let happened = self.happenings(&events);
@@ -330,7 +391,7 @@ impl Session {
         self.last_checkpoint = self.wall;
         if self.exercise.ended_at().is_none() && self.record_error.is_none() {
             // A failure to record is on screen and stops the clock.
-            let _ = self.exec(Command::Checkpoint);
+            let _ = self.run(Command::Checkpoint);
         }
     }
 
@@ -351,9 +412,15 @@ impl Session {
 
     // ---- commands ----
 
+    /// Runs a command a seat of `role` asks for, if the role may: see `run`.
+    pub fn exec(&mut self, role: Role, command: Command) -> Result<Vec<Event>, Refused> {
+        Self::allow(role, request_of(&command))?;
+        Ok(self.run(command)?)
+    }
+
     /// Runs a command: the clock's time first, then the command, then the journal, all before
     /// any seat shows anything. A refusal comes back as a sentence.
-    pub fn exec(&mut self, command: Command) -> Result<Vec<Event>, String> {
+    fn run(&mut self, command: Command) -> Result<Vec<Event>, String> {
         if let Some(error) = &self.record_error {
             return Err(error.clone());
         }
@@ -424,7 +491,8 @@ impl Session {
     }
 
     /// Tries again to write what the journal refused; says what happens next.
-    pub fn retry_recording(&mut self) -> Result<String, String> {
+    pub fn retry_recording(&mut self, role: Role) -> Result<String, Refused> {
+        Self::allow(role, Request::RetryRecording)?;
         let events = std::mem::take(&mut self.pending);
         self.version += 1;
         match self.recorder.record(&self.exercise, &events) {
@@ -442,50 +510,54 @@ impl Session {
                 }
                 if self.exercise.is_running() {
                     // The clock stopped when recording failed: say so in the journal too.
-                    let _ = self.exec(Command::Pause);
+                    let _ = self.run(Command::Pause);
                 }
                 Ok("Journal written. Press space to resume.".into())
             }
             Err(error) => {
                 self.record_error = Some(error.clone());
                 self.pending = events;
-                Err(error)
+                Err(Refused::Said(error))
             }
         }
     }
 
-    pub fn release(&mut self, inject: InjectIx) -> Result<String, String> {
+    pub fn release(&mut self, role: Role, inject: InjectIx) -> Result<String, Refused> {
+        Self::allow(role, Request::Release)?;
         self.refuse_if_ended()?;
         let id = self.exercise.scenario().inject(inject).id.clone();
         if let crate::engine::InjectState::Released { at, .. } = self.exercise.inject_state(inject)
         {
-            return Err(format!("{id} was already released at {}.", clock(at)));
+            return Err(format!("{id} was already released at {}.", clock(at)).into());
         }
-        self.exec(Command::Release(inject))?;
+        self.run(Command::Release(inject))?;
         Ok(format!(
             "Released {id} by hand at {}.",
             clock(self.exercise.now())
         ))
     }
 
-    pub fn note(&mut self, note: Command) -> Result<String, String> {
-        self.exec(note)?;
+    /// An observation (`Command::Note`).
+    pub fn note(&mut self, role: Role, note: Command) -> Result<String, Refused> {
+        self.exec(role, note)?;
         Ok("Observation saved.".into())
     }
 
     /// A team's response; what it did is kept for every seat of the team.
-    pub fn respond(&mut self, response: Response) -> Result<String, String> {
+    pub fn respond(&mut self, role: Role, response: Response) -> Result<String, Refused> {
+        Self::allow(role, Request::Respond(response.team))?;
         self.refuse_if_ended()?;
         let team = response.team;
-        let events = self.exec(Command::Respond(response))?;
+        let events = self.run(Command::Respond(response))?;
         self.outcomes[team.0] = self.describe(&events);
         Ok("Response recorded.".into())
     }
 
     /// A free hotline message (`Command::Say`).
-    pub fn say(&mut self, command: Command) -> Result<String, String> {
+    pub fn say(&mut self, role: Role, command: Command) -> Result<String, Refused> {
+        Self::allow(role, request_of(&command))?;
         self.refuse_if_ended()?;
-        let events = self.exec(command)?;
+        let events = self.run(command)?;
         Ok(
             match events.iter().find_map(|e| match e {
                 Event::Said { n, .. } => Some(*n),
@@ -509,19 +581,21 @@ impl Session {
 
     /// Ends the exercise at the time the facilitator was shown (`at`), not at the time the
     /// clock reached while the confirmation was open.
-    pub fn end(&mut self, at: Secs) -> Result<String, String> {
+    pub fn end(&mut self, role: Role, at: Secs) -> Result<String, Refused> {
+        Self::allow(role, Request::End)?;
         self.refuse_if_ended()?;
         if self.clock.now(self.wall) > at {
             self.clock.jump_to(self.wall, at.max(self.exercise.now()));
         }
-        self.exec(Command::End)?;
+        self.run(Command::End)?;
         Ok("Exercise ended. The debrief: rate each objective, summarise, plan.".into())
     }
 
     /// Lets the teams see the after-action report (their own results) from now on.
-    pub fn release_report(&mut self) -> Result<String, String> {
+    pub fn release_report(&mut self, role: Role) -> Result<String, Refused> {
+        Self::allow(role, Request::ReleaseReport)?;
         if self.report_released {
-            return Err("The teams already see the report.".into());
+            return Err(Refused::Said("The teams already see the report.".into()));
         }
         self.report_released = true;
         self.version += 1;
@@ -541,9 +615,10 @@ impl Session {
     /// Records a debrief event through the one path the CLI uses too (`Debrief::record`): it is
     /// checked, in the journal (fsync) and only then kept and shown. Refused while the journal
     /// is in error, so that nothing is written out of order.
-    pub fn write_debrief(&mut self, event: DebriefEvent) -> Result<String, String> {
+    pub fn write_debrief(&mut self, role: Role, event: DebriefEvent) -> Result<String, Refused> {
+        Self::allow(role, debrief_request(&event))?;
         if let Some(error) = &self.record_error {
-            return Err(error.clone());
+            return Err(Refused::Said(error.clone()));
         }
         let said = self.say_debrief(&event);
         let recorder = &mut self.recorder;
@@ -591,9 +666,11 @@ impl Session {
     /// every value first, so a bad date writes nothing.
     pub fn edit_plan_item(
         &mut self,
+        role: Role,
         item: &str,
         changes: Vec<(PlanField, String)>,
-    ) -> Result<String, String> {
+    ) -> Result<String, Refused> {
+        Self::allow(role, Request::Plan)?;
         for (field, value) in &changes {
             check_entry(&DebriefEvent::PlanEdited(PlanEdited {
                 item: item.to_string(),
@@ -607,11 +684,14 @@ impl Session {
         }
         let count = changes.len();
         for (field, value) in changes {
-            self.write_debrief(DebriefEvent::PlanEdited(PlanEdited {
-                item: item.to_string(),
-                field,
-                value,
-            }))?;
+            self.write_debrief(
+                role,
+                DebriefEvent::PlanEdited(PlanEdited {
+                    item: item.to_string(),
+                    field,
+                    value,
+                }),
+            )?;
         }
         Ok(format!(
             "Improvement item {item}: {count} field{} saved.",
@@ -972,7 +1052,8 @@ impl Session {
     /// Writes the report, with the debrief so far and the journal's signature, as JSON,
     /// Markdown and HTML beside the journal's name: what `ttx report JOURNAL` gives. The paths
     /// written.
-    pub fn export(&self) -> Result<Vec<PathBuf>, String> {
+    pub fn export(&self, role: Role) -> Result<Vec<PathBuf>, Refused> {
+        Self::allow(role, Request::Export)?;
         let mut report = self.report();
         if let Some(journal) = self.recorder.journal() {
             let signature = crate::signature::verdict_of(journal)
@@ -1002,10 +1083,10 @@ impl Session {
             Ok(written)
         })();
         result.map_err(|error| {
-            format!(
+            Refused::Said(format!(
                 "Could not write the report under {}: {error}",
                 self.report_dir.display()
-            )
+            ))
         })
     }
 }
@@ -1080,6 +1161,194 @@ mod tests {
             Box::new(recorder.clone()),
             PathBuf::from("reports"),
         )
+    }
+
+    /// Every request a seat may make of the phishing exercise, in the columns of `ALLOWED`.
+    fn every_request() -> Vec<Request> {
+        let (soc, cert) = (TeamIx(0), TeamIx(1));
+        vec![
+            Request::StartPause,
+            Request::Speed,
+            Request::Jump,
+            Request::Release,
+            Request::End,
+            Request::Note,
+            Request::Respond(soc),
+            Request::Respond(cert),
+            Request::Message(soc),
+            Request::Message(cert),
+            Request::Rate,
+            Request::Summarise,
+            Request::Plan,
+            Request::ReleaseReport,
+            Request::Export,
+            Request::RetryRecording,
+        ]
+    }
+
+    /// Who may ask for what, written out: `y` allowed, `-` refused, one column per request of
+    /// `every_request`.
+    const ALLOWED: &[(Role, &str)] = &[
+        //                 start speed jump release end note respond(soc, cert) message(soc, cert)
+        //                 rate summarise plan release-report export retry
+        (Role::Local, "yyyyy y yy yy yyy yyy"),
+        (Role::Facilitator, "yyyyy y yy yy yyy yyy"),
+        (Role::Observer, "----- - -- -- --- ---"),
+        (Role::Evaluator, "----- y -- -- y-- ---"),
+        (Role::Team(TeamIx(0)), "----- - y- y- --- ---"),
+        (Role::Team(TeamIx(1)), "----- - -y -y --- ---"),
+    ];
+
+    /// Asks the session for `request` as `role` would, through the entry point a seat uses.
+    fn ask(session: &mut Session, role: Role, request: Request) -> Result<(), Refused> {
+        let now = session.exercise().now();
+        match request {
+            Request::StartPause => session.start_pause(role).map(drop),
+            Request::Speed => session.change_speed(role, true).map(drop),
+            Request::Jump => session.jump_next(role).map(drop),
+            Request::Release => session.release(role, InjectIx(5)).map(drop),
+            Request::End => session.end(role, now).map(drop),
+            Request::Note => session
+                .note(
+                    role,
+                    Command::Note {
+                        team: None,
+                        objective: None,
+                        kind: NoteKind::Strength,
+                        text: "calm under pressure".into(),
+                    },
+                )
+                .map(drop),
+            Request::Respond(team) => session
+                .respond(
+                    role,
+                    Response {
+                        team,
+                        action: ActionIx(0),
+                        fields: Vec::new(),
+                        note: None,
+                        answers: None,
+                    },
+                )
+                .map(drop),
+            Request::Message(team) => session
+                .say(
+                    role,
+                    Command::Say {
+                        team,
+                        to: None,
+                        text: "we see it too".into(),
+                        in_reply_to: None,
+                    },
+                )
+                .map(drop),
+            Request::Rate => session
+                .write_debrief(
+                    role,
+                    DebriefEvent::Rated(crate::debrief::Rated {
+                        objective: "contain".into(),
+                        team: None,
+                        rating: crate::debrief::evaluation::Rating::S,
+                        reason: Some("seen in the room".into()),
+                        analysis: None,
+                        by: None,
+                    }),
+                )
+                .map(drop),
+            Request::Summarise => session
+                .write_debrief(
+                    role,
+                    DebriefEvent::Summary(crate::debrief::Summary {
+                        text: "A calm room.".into(),
+                    }),
+                )
+                .map(drop),
+            Request::Plan => {
+                let item = session.debrief().next_added_id();
+                session
+                    .write_debrief(
+                        role,
+                        DebriefEvent::PlanAdded(crate::debrief::PlanAdded {
+                            item: item.clone(),
+                            objective: None,
+                            team: None,
+                            issue: "Escalation was slow".into(),
+                        }),
+                    )
+                    .and_then(|_| {
+                        session.edit_plan_item(
+                            role,
+                            &item,
+                            vec![(PlanField::Responsible, "The SOC lead".into())],
+                        )
+                    })
+                    .map(drop)
+            }
+            Request::ReleaseReport => session.release_report(role).map(drop),
+            Request::Export => session.export(role).map(drop),
+            Request::RetryRecording => session.retry_recording(role).map(drop),
+        }
+    }
+
+    /// What a refused request must leave as it was: the exercise, the debrief, the journal, the
+    /// log, what the seats are told changed.
+    fn state(
+        session: &Session,
+        recorder: &MemoryRecorder,
+    ) -> impl PartialEq + std::fmt::Debug + use<> {
+        (
+            session.report(),
+            session.version(),
+            session.log().to_vec(),
+            session.report_released(),
+            recorder.events(),
+            recorder.debrief.lock().unwrap().clone(),
+        )
+    }
+
+    /// Every role against every request, each on a running exercise of its own: the session does
+    /// what the allow-list allows and refuses the rest, with the sentence the seat shows, and a
+    /// refused request changes and records nothing.
+    #[test]
+    fn every_role_may_ask_for_what_the_allow_list_says_and_nothing_else() {
+        for (role, row) in ALLOWED {
+            let row: Vec<bool> = row
+                .chars()
+                .filter(|c| *c != ' ')
+                .map(|c| c == 'y')
+                .collect();
+            assert_eq!(row.len(), every_request().len(), "{role:?}'s row");
+            for (request, allowed) in every_request().into_iter().zip(row) {
+                assert_eq!(
+                    role.may(request),
+                    allowed,
+                    "{role:?} asking for {request:?}"
+                );
+                let recorder = MemoryRecorder::default();
+                let reports = tempfile::tempdir().unwrap();
+                let mut session = session(&recorder);
+                session.report_dir = reports.path().to_path_buf();
+                session.start_pause(Role::Local).unwrap();
+                session.set_wall(Duration::from_secs(60));
+                let before = state(&session, &recorder);
+                let result = ask(&mut session, *role, request);
+                if allowed {
+                    assert_eq!(result, Ok(()), "{role:?} asking for {request:?}");
+                } else {
+                    let refused = result.unwrap_err();
+                    assert_eq!(
+                        refused,
+                        Refused::NotAllowed {
+                            role: *role,
+                            what: request
+                        }
+                    );
+                    assert_eq!(refused.to_string(), role.refusal());
+                    assert_eq!(state(&session, &recorder), before, "{role:?} {request:?}");
+                    assert_eq!(std::fs::read_dir(reports.path()).unwrap().count(), 0);
+                }
+            }
+        }
     }
 
     fn info(id: u64, user: &str) -> SeatInfo {

@@ -49,8 +49,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "one exercise with its clock and journal; the debrief command",
-        &["session", "debrief_cli"],
+        "who may ask for what; one exercise with its clock and journal; the debrief command",
+        &["role", "session", "debrief_cli"],
     ),
     ("the terminal screens and seats", &["tui"]),
     ("the SSH server", &["serve"]),

@@ -17,38 +17,82 @@ const SCENARIO: &str = r#"Scenario(
     title: "Properties",
     late_credit: 0.3,
     objectives: [(id: "o1", name: "One"), (id: "o2", name: "Two")],
-    teams: [(id: "a", name: "A"), (id: "b", name: "B"), (id: "c", name: "C")],
+    teams: [(id: "alfa", name: "Team Alfa"), (id: "bravo", name: "Team Bravo"), (id: "charlie", name: "Team Charlie")],
     actions: [
         (id: "ack", name: "Ack"),
-        (id: "req", name: "Request", fields: ["x", "y", "z"], teams: ["a", "b"],
+        (id: "req", name: "Request", fields: ["x", "y", "z"], teams: ["alfa", "bravo"],
          message: (to: Others, reply: (action: "rep", within: "20m", weight: 1.5, objective: "o2", fields: ["f"]))),
-        (id: "rep", name: "Reply", fields: ["f", "g"], message: (to: Teams(["a"]))),
+        (id: "rep", name: "Reply", fields: ["f", "g"], message: (to: Teams(["alfa"]))),
         (id: "go", name: "Decide"),
         (id: "prep", name: "Prepare", ahead: true, fields: ["how"]),
         (id: "yes", name: "Yes"),
         (id: "no", name: "No", fields: ["why"]),
     ],
     injects: [
-        (id: "i0", when: At("0m"), to: ["a", "b"], title: "t", body: "b",
+        (id: "i0", when: At("0m"), to: ["alfa", "bravo"], title: "t", body: "b",
          expect: [(action: "ack", within: "10m", objective: "o1"), (action: "req", within: "30m", fields: ["x", "y"], weight: 2.0)]),
-        (id: "i1", when: Released("i0"), delay: "5m", jitter: "10m", to: ["c"], title: "t", body: "b",
+        (id: "i1", when: Released("i0"), delay: "5m", jitter: "10m", to: ["charlie"], title: "t", body: "b",
          expect: [(action: "ack", within: "5m", objective: "o2")]),
-        (id: "i2", when: Missed("i0.ack@a"), to: ["a"], title: "t", body: "b", expect: [(action: "ack", within: "15m")]),
-        (id: "i3", when: Met("i0.req"), chance: 0.5, to: ["b", "c"], title: "t", body: "b",
-         expect: [(action: "rep", within: "10m", by: ["c"], weight: 0.5)]),
-        (id: "i4", when: Taken("go@b"), jitter: "3m", to: ["a"], title: "t", body: "b", expect: [(action: "go", within: "2m")]),
-        (id: "i5", when: Manual, to: ["a", "b", "c"], title: "t", body: "b", expect: [(action: "ack", within: "1m", objective: "o1")]),
-        (id: "i6", when: At("1h"), chance: 0.7, to: ["b"], title: "t", body: "b", expect: [(action: "req", within: "10m")]),
-        (id: "i7", when: At("10m"), to: ["a"], title: "t", body: "b", expect: [(action: "ack", within: "0s")]),
-        (id: "i8", when: Missed("i7.ack"), to: ["b"], title: "t", body: "b", expect: [(action: "go", within: "0s")]),
-        (id: "i9", when: Released("i8"), to: ["c"], title: "t", body: "b", expect: [(action: "ack", within: "1m")]),
-        (id: "i10", when: At("20m"), to: ["a", "b"], title: "t", body: "b",
+        (id: "i2", when: Missed("i0.ack@alfa"), to: ["alfa"], title: "t", body: "b", expect: [(action: "ack", within: "15m")]),
+        (id: "i3", when: Met("i0.req"), chance: 0.5, to: ["bravo", "charlie"], title: "t", body: "b",
+         expect: [(action: "rep", within: "10m", by: ["charlie"], weight: 0.5)]),
+        (id: "i4", when: Taken("go@bravo"), jitter: "3m", to: ["alfa"], title: "t", body: "b", expect: [(action: "go", within: "2m")]),
+        (id: "i5", when: Manual, to: ["alfa", "bravo", "charlie"], title: "t", body: "b", expect: [(action: "ack", within: "1m", objective: "o1")]),
+        (id: "i6", when: At("1h"), chance: 0.7, to: ["bravo"], title: "t", body: "b", expect: [(action: "req", within: "10m")]),
+        (id: "i7", when: At("10m"), to: ["alfa"], title: "t", body: "b", expect: [(action: "ack", within: "0s")]),
+        (id: "i8", when: Missed("i7.ack"), to: ["bravo"], title: "t", body: "b", expect: [(action: "go", within: "0s")]),
+        (id: "i9", when: Released("i8"), to: ["charlie"], title: "t", body: "b", expect: [(action: "ack", within: "1m")]),
+        (id: "i10", when: At("20m"), to: ["alfa", "bravo"], title: "t", body: "b",
          expect: [(action: "prep", within: "10m", objective: "o1"), (decide: ["yes", "no", "go"], within: "15m", weight: 2.0)]),
-        (id: "i11", when: Taken("yes"), to: ["c"], title: "t", body: "b", expect: [(action: "prep", within: "5m")]),
-        (id: "i12", when: Met("i10.decision@b"), to: ["a"], title: "t", body: "b", expect: [(action: "prep", within: "30m")]),
-        (id: "i13", when: Missed("i10.prep"), delay: "1m", to: ["c"], title: "t", body: "b", expect: [(decide: ["yes", "no"], within: "2h")]),
+        (id: "i11", when: Taken("yes"), to: ["charlie"], title: "t", body: "b", expect: [(action: "prep", within: "5m")]),
+        (id: "i12", when: Met("i10.decision@bravo"), to: ["alfa"], title: "t", body: "b", expect: [(action: "prep", within: "30m")]),
+        (id: "i13", when: Missed("i10.prep"), delay: "1m", to: ["charlie"], title: "t", body: "b", expect: [(decide: ["yes", "no"], within: "2h")]),
     ],
 )"#;
+
+/// What `team`'s report must not hold: the ids and names of the other teams, but for those named
+/// on a message it sent or received (it saw them on its screen), the injects not sent to it, what
+/// other teams wrote (their responses, the messages it neither sent nor received) and every
+/// observation.
+fn forbidden_to(exercise: &Exercise, team: TeamIx) -> Vec<String> {
+    let scenario = exercise.scenario();
+    let named_to_it = |other: TeamIx| {
+        exercise.messages().iter().any(|m| {
+            let names = |t: TeamIx| m.from == t || m.to.contains(&t);
+            names(team) && names(other)
+        })
+    };
+    let mut forbidden = Vec::new();
+    for other in (0..scenario.teams.len()).map(TeamIx) {
+        if other != team && !named_to_it(other) {
+            forbidden.push(scenario.team(other).id.clone());
+            forbidden.push(scenario.team(other).name.clone());
+        }
+    }
+    for inject in scenario.injects.iter().filter(|i| !i.to.contains(&team)) {
+        forbidden.push(format!("\"{}\"", inject.id));
+        forbidden.push(format!("\"{}.", inject.id));
+    }
+    for record in exercise.responses() {
+        if record.response.team != team {
+            forbidden.extend(
+                record
+                    .response
+                    .fields
+                    .iter()
+                    .map(|(_, text)| text.clone())
+                    .filter(|t| !t.trim().is_empty()),
+            );
+        }
+    }
+    for message in exercise.messages() {
+        if message.from != team && !message.to.contains(&team) {
+            forbidden.extend(message.text.clone());
+        }
+    }
+    forbidden.extend(exercise.notes().iter().map(|n| n.text.clone()));
+    forbidden
+}
 
 fn scenario() -> Arc<Scenario> {
     Arc::new(load_scenario("properties.ron", SCENARIO).expect("the property scenario is valid"))
@@ -106,7 +150,9 @@ fn step() -> impl Strategy<Value = (u64, Step)> {
     (wait, step)
 }
 
-fn command(scenario: &Scenario, step: &Step) -> Command {
+/// The command of the `k`th step. What a team writes names the step and the team, so that a text
+/// found in a report says whose it is.
+fn command(scenario: &Scenario, step: &Step, k: usize) -> Command {
     match step {
         Step::Respond {
             team,
@@ -124,7 +170,12 @@ fn command(scenario: &Scenario, step: &Step) -> Command {
                     .iter()
                     .map(|(f, blank)| {
                         let name = names.get(*f).cloned().unwrap_or_else(|| "nope".into());
-                        (name, if *blank { " ".into() } else { "text".into() })
+                        let text = if *blank {
+                            " ".into()
+                        } else {
+                            format!("<response {k} of team {team}>")
+                        };
+                        (name, text)
                     })
                     .collect(),
                 note: None,
@@ -147,14 +198,14 @@ fn command(scenario: &Scenario, step: &Step) -> Command {
             to: to
                 .as_ref()
                 .map(|to| to.iter().map(|t| TeamIx(*t)).collect()),
-            text: "over".into(),
+            text: format!("<message {k} of team {team}>"),
             in_reply_to: *in_reply_to,
         },
         Step::Note(team) => Command::Note {
             team: team.map(TeamIx),
             objective: None,
             kind: NoteKind::Improvement,
-            text: "seen".into(),
+            text: format!("<observation {k}>"),
         },
         Step::Pause => Command::Pause,
         Step::Resume => Command::Resume,
@@ -177,7 +228,7 @@ fn play(seed: u64, planned_end: Option<u64>, steps: &[(u64, Step)]) -> (Exercise
         .execute(Command::Start)
         .expect("a new exercise starts");
     let mut now = 0;
-    for (wait, step) in steps {
+    for (k, (wait, step)) in steps.iter().enumerate() {
         if exercise.ended_at().is_some() {
             break;
         }
@@ -187,7 +238,7 @@ fn play(seed: u64, planned_end: Option<u64>, steps: &[(u64, Step)]) -> (Exercise
                 .execute(Command::AdvanceTo(now))
                 .expect("time moves forward until the end"),
         );
-        let command = command(&scenario, step);
+        let command = command(&scenario, step, k);
         // The dry run of matching agrees with the judgement, refusal included.
         let dry_run = match &command {
             Command::Respond(r) if exercise.ended_at().is_none() => {
@@ -339,6 +390,28 @@ proptest! {
         // Event → journal line → event is the identity.
         prop_assert_eq!(&loaded.events, &events);
         prop_assert_eq!(Report::of(&loaded.exercise), Report::of(&exercise));
+    }
+
+    #[test]
+    fn a_teams_report_holds_nothing_of_another_team(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
+        let (exercise, _) = play(seed, end, &steps);
+        let scenario = exercise.scenario();
+        let whole = Report::of(&exercise);
+        for team in (0..scenario.teams.len()).map(TeamIx) {
+            let view = Report::for_team(&exercise, team);
+            let json = view.to_json();
+            for forbidden in forbidden_to(&exercise, team) {
+                prop_assert!(!json.contains(&forbidden), "{} sees {}:\n{}", scenario.team(team).id, forbidden, json);
+            }
+            // Its scores are its own, as the whole report has them; nobody else's are there.
+            prop_assert_eq!(&view.teams, &vec![whole.teams[team.0].clone()]);
+            prop_assert!(view.ratings.is_empty() && view.notes.is_empty());
+            // And it misses nothing of its own.
+            let own = exercise.responses().iter().filter(|r| r.response.team == team).count();
+            prop_assert_eq!(view.responses.list.len(), own);
+            let talked = exercise.messages().iter().filter(|m| m.from == team || m.to.contains(&team)).count();
+            prop_assert_eq!(view.messages.len(), talked);
+        }
     }
 
     #[test]

@@ -896,7 +896,8 @@ fn what_matters_stays_visible_at_80_by_24() {
 /// releases the report to the teams, which gives it a second view.
 #[test]
 fn a_served_team_seat_is_not_offered_views_it_does_not_have() {
-    use ttx::tui::seat::{Role, Seat, Shown};
+    use ttx::role::Role;
+    use ttx::tui::seat::{Seat, Shown};
     let mut h = Harness::of(decisions(), tmp());
     h.press(' ').wait(5);
     let draw = |h: &Harness, seat: &Seat| {
@@ -923,7 +924,7 @@ fn a_served_team_seat_is_not_offered_views_it_does_not_have() {
     assert!(!draw(&h, &seat).contains("next view"));
     seat.update(&mut h.app.session, ttx::tui::Action::Back);
 
-    h.app.session.release_report().unwrap();
+    h.app.session.release_report(Role::Local).unwrap();
     let screen = draw(&h, &seat);
     assert!(
         screen.lines().last().unwrap().contains("tab next view"),

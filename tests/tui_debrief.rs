@@ -13,10 +13,11 @@ use ttx::debrief::{Debrief, DebriefEvent, PlanField};
 use ttx::engine::Settings;
 use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::report::{Format, Report};
+use ttx::role::Role;
 use ttx::session::Session;
 use ttx::session::testing::{MemoryRecorder, exercise, phishing};
 use ttx::tui::app::View;
-use ttx::tui::seat::{Role, Seat, Shown};
+use ttx::tui::seat::{Seat, Shown};
 use ttx::tui::{App, Key};
 
 struct Harness {

@@ -159,6 +159,14 @@ impl Responses {
     fn not_in_json(&self) -> bool {
         !self.in_json
     }
+
+    /// The response numbered `n` in the exercise (a team's report holds only its own).
+    pub fn numbered(&self, n: usize) -> Option<&ResponseReport> {
+        self.list
+            .binary_search_by_key(&n, |r| r.n)
+            .ok()
+            .map(|at| &self.list[at])
+    }
 }
 
 impl Serialize for Responses {
@@ -293,6 +301,28 @@ pub struct NoteReport {
     pub text: String,
 }
 
+/// Whose data a report is built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    /// Every team's: the report of the facilitator, the evaluators and `ttx report`.
+    Everyone,
+    /// One team's own, for that team's seats.
+    Team(TeamIx),
+}
+
+impl Audience {
+    fn sees(self, team: TeamIx) -> bool {
+        match self {
+            Audience::Everyone => true,
+            Audience::Team(own) => team == own,
+        }
+    }
+
+    fn sees_any(self, teams: &[TeamIx]) -> bool {
+        self == Audience::Everyone || teams.iter().any(|t| self.sees(*t))
+    }
+}
+
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -310,16 +340,54 @@ impl Report {
     /// The report with the debrief's ratings, summary, plan edits and wall-clock dates.
     pub fn evaluated(exercise: &Exercise, debrief: &Debrief) -> Report {
         let scenario = exercise.scenario();
+        let notes = exercise
+            .notes()
+            .iter()
+            .map(|n| NoteReport {
+                at_s: n.at,
+                team: n.team.map(|t| scenario.team(t).id.clone()),
+                objective: n.objective.map(|o| scenario.objective(o).id.clone()),
+                kind: n.kind,
+                text: n.text.clone(),
+            })
+            .collect();
+        Report {
+            notes,
+            ratings: ratings(exercise, debrief),
+            improvement_plan: improvement_plan(exercise, debrief),
+            executive_summary: debrief.executive_summary.clone(),
+            started_wall: debrief.started_wall.map(format_wall),
+            ended_wall: debrief.ended_wall.map(format_wall),
+            seats: seats::attendance(&debrief.seats),
+            ..Report::played(exercise, Audience::Everyone)
+        }
+    }
+
+    /// One team's report, for its seats once the facilitator lets the teams see their results:
+    /// built from that team's data alone (its scores and expectations, the injects sent to it,
+    /// the messages it sent or received, its responses and unexpected actions), so a section
+    /// added later holds no other team's data unless it is built from it. Observations,
+    /// ratings, the plan, the summary and the seats are the staff's: it has none. Responses
+    /// keep the exercise's numbers.
+    pub fn for_team(exercise: &Exercise, team: TeamIx) -> Report {
+        Report::played(exercise, Audience::Team(team))
+    }
+
+    /// What the exercise itself says, for `audience`; nothing of the debrief.
+    fn played(exercise: &Exercise, audience: Audience) -> Report {
+        let scenario = exercise.scenario();
         let team_id = |team: TeamIx| scenario.team(team).id.clone();
         let action_id = |action| scenario.action(action).id.clone();
         let teams = (0..scenario.teams.len())
             .map(TeamIx)
+            .filter(|team| audience.sees(*team))
             .map(|team| team_report(exercise, team))
             .collect();
         let injects = scenario
             .injects
             .iter()
             .zip(exercise.inject_states())
+            .filter(|(inject, _)| audience.sees_any(&inject.to))
             .map(|(inject, state)| InjectReport {
                 id: inject.id.clone(),
                 released_at_s: match state {
@@ -338,6 +406,7 @@ impl Report {
         let messages = exercise
             .messages()
             .iter()
+            .filter(|m| audience.sees(m.from) || audience.sees_any(&m.to))
             .map(|m| MessageReport {
                 n: m.n,
                 action: m.action.map(action_id),
@@ -350,10 +419,12 @@ impl Report {
             })
             .collect();
         let ended = exercise.ended_at().is_some();
+        let own = |r: &&ResponseRecord| audience.sees(r.response.team);
         let unexpected = exercise
             .responses()
             .iter()
             .enumerate()
+            .filter(|(_, r)| own(r))
             .filter(|(_, r)| match r.outcome {
                 Outcome::Unexpected => true,
                 // A ready response is unexpected only once the exercise has ended unused.
@@ -374,20 +445,10 @@ impl Report {
                 .responses()
                 .iter()
                 .enumerate()
+                .filter(|(_, r)| own(r))
                 .map(|(n, r)| response_report(exercise, n, r))
                 .collect(),
         };
-        let notes = exercise
-            .notes()
-            .iter()
-            .map(|n| NoteReport {
-                at_s: n.at,
-                team: n.team.map(team_id),
-                objective: n.objective.map(|o| scenario.objective(o).id.clone()),
-                kind: n.kind,
-                text: n.text.clone(),
-            })
-            .collect();
         Report {
             title: scenario.title.clone(),
             seed: exercise.settings().seed,
@@ -396,15 +457,15 @@ impl Report {
             injects,
             messages,
             unexpected,
-            notes,
+            notes: Vec::new(),
             responses,
             exercise: exercise_report(scenario),
-            ratings: ratings(exercise, debrief),
-            improvement_plan: improvement_plan(exercise, debrief),
-            executive_summary: debrief.executive_summary.clone(),
-            started_wall: debrief.started_wall.map(format_wall),
-            ended_wall: debrief.ended_wall.map(format_wall),
-            seats: seats::attendance(&debrief.seats),
+            ratings: Vec::new(),
+            improvement_plan: Vec::new(),
+            executive_summary: None,
+            started_wall: None,
+            ended_wall: None,
+            seats: Vec::new(),
             signature: None,
         }
     }

@@ -203,7 +203,7 @@ fn hotline(report: &Report, scenario: &Scenario) -> Vec<Item> {
         if let Some(text) = &m.text {
             details.push(format!("“{text}”"));
         }
-        if let Some(response) = m.response.and_then(|r| report.responses.list.get(r)) {
+        if let Some(response) = m.response.and_then(|r| report.responses.numbered(r)) {
             details.extend(field_lines(response));
             if let Some(note) = &response.note {
                 details.push(format!("Note: {note}"));
@@ -233,7 +233,7 @@ fn hotline(report: &Report, scenario: &Scenario) -> Vec<Item> {
         if m.in_reply_to.is_some() {
             return None;
         }
-        report.responses.list.get(m.response?)?.message
+        report.responses.numbered(m.response?)?.message
     }
     report
         .messages

@@ -17,9 +17,10 @@ use super::Shared;
 use super::input::{Decoder, ESC_TIMEOUT};
 use super::roster::Full;
 use super::waiting::Waiting;
+use crate::role::Role;
 use crate::session::SeatInfo;
 use crate::tui::key::Typed;
-use crate::tui::seat::{Role, Seat, Shown};
+use crate::tui::seat::{Seat, Shown};
 use crate::tui::ui;
 
 /// The largest screen a seat is drawn at (see `screen_size`).
@@ -293,7 +294,7 @@ impl russh::server::Handler for Connection {
             s.seat_joined(SeatInfo {
                 id,
                 user: user.clone(),
-                role: role_name(role, s),
+                role: role.name(s.exercise().scenario()),
                 address,
                 since: s.wall(),
                 last_key: s.wall(),
@@ -468,15 +469,6 @@ fn press(shared: &Shared, link: &SeatLink, typed: Vec<Typed>) {
 fn screen_size(columns: u32, rows: u32) -> (u16, u16) {
     let bound = |cells: u32, max: u16| cells.clamp(1, u32::from(max)) as u16;
     (bound(columns, MAX_COLUMNS), bound(rows, MAX_ROWS))
-}
-
-fn role_name(role: Role, session: &crate::session::Session) -> String {
-    match role {
-        Role::Team(t) => format!("team {}", session.exercise().scenario().team(t).id),
-        Role::Facilitator | Role::Local => "facilitator".into(),
-        Role::Observer => "observer".into(),
-        Role::Evaluator => "evaluator".into(),
-    }
 }
 
 /// Draws the seat into its channel whenever the session or the seat changed. A frame is sent

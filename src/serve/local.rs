@@ -9,7 +9,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use super::Shared;
-use crate::tui::seat::{Role, Seat, Shown};
+use crate::role::Role;
+use crate::tui::seat::{Seat, Shown};
 use crate::tui::{
     Input, STOP_SIGNALS, init_terminal, restore_terminal, signal_name, spawn_inputs, ui,
 };

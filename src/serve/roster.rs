@@ -10,12 +10,12 @@ use russh::keys::PublicKey;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::role::Role;
 use crate::ron_file::{
     Diagnostic, Each, Errors, FromValue, Got, Kind, SourceMap, Spanned, Value, list_names,
     parse_file, record,
 };
 use crate::scenario::{Scenario, TeamIx};
-use crate::tui::seat::Role;
 
 /// Connections beyond this many are refused, unless the roster says otherwise (or has more
 /// teams, facilitators and evaluators, who each have a seat kept).

@@ -9,10 +9,11 @@ use super::key::Key;
 use super::keymap::{Action, Context};
 use crate::debrief::Debrief;
 use crate::engine::Exercise;
+use crate::role::Role;
 use crate::scenario::{ActionIx, Secs, TeamIx};
 use crate::session::{Recorder, Session};
 
-pub use super::seat::{Role, Seat, View};
+pub use super::seat::{Seat, View};
 
 pub struct App {
     pub session: Session,
@@ -89,7 +90,8 @@ impl App {
     /// sees the clock, so a running clock is paused, and recorded as paused.
     pub fn pause_for_suspend(&mut self, wall: Duration) {
         self.session.set_wall(wall);
-        if self.session.exercise().is_running() && self.session.start_pause().is_ok() {
+        if self.session.exercise().is_running() && self.session.start_pause(self.seat.role).is_ok()
+        {
             self.seat.flash =
                 Some("Paused while ttx was suspended (Ctrl-Z). Press space to resume.".into());
         }

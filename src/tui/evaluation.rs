@@ -11,12 +11,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::keymap::{Action, Context};
-use super::seat::{Entry, Role, Shown, entries, writes_debrief};
+use super::seat::{Entry, Shown, entries, writes_debrief};
 use super::text::{clock, short};
 use super::widgets::hint;
 use crate::debrief::evaluation::{Rating, critical_tasks};
 use crate::engine::NoteKind;
 use crate::report::{PlanItemReport, RatingReport, Report};
+use crate::role::{Request, Role};
 use crate::session::Session;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
@@ -290,7 +291,7 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
         lines.push(Line::from(label("Analysis")));
         lines.extend(analysis.lines().map(|l| Line::from(format!("  {l}"))));
     }
-    if role.allows(Action::Edit) {
+    if role.may(Request::Rate) {
         lines.push(Line::from(""));
         let mut keys = hint(Context::Evaluation, Action::Edit, "rate");
         if r.suggested.is_some() {

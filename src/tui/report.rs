@@ -8,25 +8,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::keymap::{Action, Context};
-use super::seat::{Role, Shown};
+use super::seat::Shown;
 use super::text::{clock, short};
 use super::widgets::{decision_text, key_span};
 use crate::engine::NoteKind;
+use crate::report::Report;
+use crate::role::{Request, Role};
 
 const BAR: usize = 30;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let exercise = app.exercise();
-    let mut report = app.session.report();
-    // A team seat sees its own results only: no other team's scores, actions or observations.
-    if let Role::Team(t) = app.seat.role {
-        let id = exercise.scenario().team(t).id.clone();
-        report.teams.retain(|r| r.id == id);
-        report
-            .notes
-            .retain(|n| n.team.as_deref() == Some(id.as_str()));
-        report.unexpected.retain(|u| u.team == id);
-    }
+    // A team seat is drawn its own report, which holds no other team's data to leak.
+    let (report, team_view) = match app.seat.role {
+        Role::Team(t) => (Report::for_team(exercise, t), true),
+        _ => (app.session.report(), false),
+    };
     let mut lines: Vec<Line> = Vec::new();
     let heading = |text: &str| Line::from(text.to_string().bold().fg(Color::Cyan));
     lines.push(Line::from(match report.ended_at_s {
@@ -38,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     }));
     match (&app.seat.report.exported[..], &app.seat.report.export_error) {
         (_, Some(error)) => lines.push(Line::from(error.clone().fg(Color::Red))),
-        ([], None) if !app.seat.role.allows(Action::Export) => {}
+        ([], None) if !app.seat.role.may(Request::Export) => {}
         ([], None) => lines.push(Line::from(vec![
             Span::raw("Press "),
             key_span(Context::Report, Action::Export),
@@ -136,13 +133,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     }
     lines.push(Line::from(""));
 
-    // Who chose what at each decision point, when, and how long it took.
+    // Who chose what at each decision point, when, and how long it took: of the teams the
+    // report holds.
+    let scenario = exercise.scenario();
     let decisions: Vec<_> = exercise
         .decisions()
         .into_iter()
-        .filter(|ix| match app.seat.role {
-            Role::Team(t) => exercise.expectation(*ix).team == t,
-            _ => true,
+        .filter(|ix| {
+            let team = &scenario.team(exercise.expectation(*ix).team).id;
+            report.teams.iter().any(|t| &t.id == team)
         })
         .collect();
     if !decisions.is_empty() {
@@ -206,25 +205,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
             )),
         ]));
     }
-    lines.push(Line::from(""));
-
-    lines.push(heading("Observations"));
-    for (kind, title) in [
-        (NoteKind::Strength, "Strengths"),
-        (NoteKind::Improvement, "Areas for improvement"),
-    ] {
-        lines.push(Line::from(format!("  {title}").bold()));
-        let notes: Vec<_> = report.notes.iter().filter(|n| n.kind == kind).collect();
-        if notes.is_empty() {
-            lines.push(Line::from("    none".fg(Color::DarkGray)));
-        }
-        for note in notes {
-            lines.push(Line::from(format!(
-                "    T+{} [{}] {}",
-                clock(note.at_s),
-                note.team.as_deref().unwrap_or("all"),
-                note.text.replace('\n', " / ")
-            )));
+    // Observations are the staff's: a team's report has none to show.
+    if !team_view {
+        lines.push(Line::from(""));
+        lines.push(heading("Observations"));
+        for (kind, title) in [
+            (NoteKind::Strength, "Strengths"),
+            (NoteKind::Improvement, "Areas for improvement"),
+        ] {
+            lines.push(Line::from(format!("  {title}").bold()));
+            let notes: Vec<_> = report.notes.iter().filter(|n| n.kind == kind).collect();
+            if notes.is_empty() {
+                lines.push(Line::from("    none".fg(Color::DarkGray)));
+            }
+            for note in notes {
+                lines.push(Line::from(format!(
+                    "    T+{} [{}] {}",
+                    clock(note.at_s),
+                    note.team.as_deref().unwrap_or("all"),
+                    note.text.replace('\n', " / ")
+                )));
+            }
         }
     }
     if !report.unexpected.is_empty() {

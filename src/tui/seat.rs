@@ -6,83 +6,23 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::forms::message::{MessageDone, MessageForm};
-use super::forms::move_in;
-use super::forms::note::{NoteDone, NoteForm};
+use super::forms::message::MessageForm;
+use super::forms::note::NoteForm;
 use super::forms::picker::{ActionPicker, Picked};
-use super::forms::plan::{PlanDone, PlanForm};
-use super::forms::rating::{RatingDone, RatingForm};
-use super::forms::release::{ReleaseDone, ReleasePicker};
-use super::forms::response::{ResponseDone, ResponseForm};
-use super::forms::summary::{SummaryDone, SummaryForm};
+use super::forms::plan::PlanForm;
+use super::forms::rating::RatingForm;
+use super::forms::release::ReleasePicker;
+use super::forms::response::ResponseForm;
+use super::forms::summary::SummaryForm;
+use super::forms::{Ask, Done, Form, move_in};
 use super::key::{Key, MAX_PASTE, Typed};
 use super::keymap::{self, Action, Context};
 use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::engine::Answers;
 use crate::report::Report;
+use crate::role::{Request, Role};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
-use crate::session::Session;
-
-/// Who sits at a seat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// The local terminal of `ttx run`: every view, every key.
-    Local,
-    Facilitator,
-    /// The console, read-only.
-    Observer,
-    /// The console read-only, and the evaluation screen: observations and ratings.
-    Evaluator,
-    Team(TeamIx),
-}
-
-impl Role {
-    /// Runs the exercise: the clock, releases, observations, the end.
-    pub fn runs_exercise(self) -> bool {
-        matches!(self, Role::Local | Role::Facilitator)
-    }
-
-    /// Whether a seat of this role may ask for `action` at all.
-    pub fn allows(self, action: Action) -> bool {
-        let facilitating = matches!(
-            action,
-            Action::StartPause
-                | Action::Faster
-                | Action::Slower
-                | Action::JumpNext
-                | Action::OpenRelease
-                | Action::OpenNote
-                | Action::OpenEnd
-                | Action::ToggleExpected
-                | Action::Export
-                | Action::Retry
-                | Action::ReleaseReport
-                | Action::OpenInject
-                | Action::ShowSeats
-        );
-        // The debrief proper (the plan, the export) is the facilitator's.
-        let debriefing = matches!(action, Action::AddItem | Action::DropItem);
-        let evaluating = matches!(action, Action::Edit | Action::Accept);
-        match self {
-            Role::Local | Role::Facilitator => true,
-            Role::Observer => {
-                !facilitating
-                    && !evaluating
-                    && !debriefing
-                    && !matches!(
-                        action,
-                        Action::Respond | Action::OpenMessage | Action::ShowEvaluation
-                    )
-            }
-            Role::Evaluator => {
-                (!facilitating || action == Action::OpenNote)
-                    && !debriefing
-                    && !matches!(action, Action::Respond | Action::OpenMessage)
-            }
-            Role::Team(_) => !facilitating && !evaluating && !debriefing,
-        }
-    }
-}
+use crate::session::{Refused, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -158,7 +98,7 @@ pub enum Entry {
 /// Whether a seat of this role writes the debrief proper (summary, plan): the facilitator,
 /// once the exercise has ended. Ratings are for every evaluator, at any time.
 pub fn writes_debrief(role: Role, session: &Session) -> bool {
-    role.runs_exercise() && session.exercise().ended_at().is_some()
+    role.may(Request::Plan) && session.exercise().ended_at().is_some()
 }
 
 /// What the seat may select, in the list's order.
@@ -230,23 +170,29 @@ pub enum Dialog {
 }
 
 impl Dialog {
+    /// The form the dialog shows now, if it is one.
+    fn form(&mut self) -> Option<&mut dyn Form> {
+        match self {
+            Dialog::Release(picker) => Some(picker.as_mut()),
+            Dialog::Note(form) => Some(form.as_mut()),
+            Dialog::Message(form) => Some(form.as_mut()),
+            Dialog::Rating(form) => Some(form.as_mut()),
+            Dialog::Summary(form) => Some(form.as_mut()),
+            Dialog::Plan(form) => Some(form.as_mut()),
+            Dialog::Respond(dialog) => match &mut dialog.stage {
+                Stage::Form(form) => Some(form.as_mut()),
+                Stage::Pick(_) => None,
+            },
+            Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats => None,
+        }
+    }
+
     /// Shows why a save was refused in the dialog's form; the reason back when it has none.
     fn refused(&mut self, reason: String) -> Option<String> {
-        match self {
-            Dialog::Note(form) => form.refused(reason),
-            Dialog::Message(form) => form.refused(reason),
-            Dialog::Rating(form) => form.refused(reason),
-            Dialog::Summary(form) => form.refused(reason),
-            Dialog::Plan(form) => form.refused(reason),
-            Dialog::Respond(dialog) => match &mut dialog.stage {
-                Stage::Form(form) => form.refused(reason),
-                Stage::Pick(_) => return Some(reason),
-            },
-            Dialog::Release(_) | Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats => {
-                return Some(reason);
-            }
+        match self.form() {
+            Some(form) => form.refused(reason),
+            None => Some(reason),
         }
-        None
     }
 }
 
@@ -330,23 +276,16 @@ impl Seat {
     /// Pasted text goes whole into the text field that has the focus, never read as keys: where
     /// no field takes it, the seat says so and nothing happens.
     pub fn paste(&mut self, session: &Session, text: &str) {
-        let result = match &mut self.dialog {
-            _ if self.help || session.record_error().is_some() => {
-                Err(super::field::NO_FIELD_TO_PASTE_INTO.to_string())
-            }
-            Some(Dialog::Release(picker)) => picker.paste(text, session.exercise()),
-            Some(Dialog::Note(form)) => form.paste(text),
-            Some(Dialog::Message(form)) => form.paste(text),
-            Some(Dialog::Rating(form)) => form.paste(text),
-            Some(Dialog::Summary(form)) => form.paste(text),
-            Some(Dialog::Plan(form)) => form.paste(text),
-            Some(Dialog::Respond(dialog)) => match &mut dialog.stage {
-                Stage::Pick(picker) => picker.paste(text),
-                Stage::Form(form) => form.paste(text),
-            },
-            Some(Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats) | None => {
-                Err("Open a form to paste into it.".to_string())
-            }
+        let result = if self.help || session.record_error().is_some() {
+            Err(super::field::NO_FIELD_TO_PASTE_INTO.to_string())
+        } else if let Some(Dialog::Respond(dialog)) = &mut self.dialog
+            && let Stage::Pick(picker) = &mut dialog.stage
+        {
+            picker.paste(text)
+        } else if let Some(form) = self.dialog.as_mut().and_then(Dialog::form) {
+            form.paste(text, session.exercise())
+        } else {
+            Err("Open a form to paste into it.".to_string())
         };
         self.flash = result.err();
     }
@@ -394,30 +333,27 @@ impl Seat {
         if !matches!(action, Action::Input(_)) {
             self.flash = None;
         }
-        if !self.role.allows(action) {
-            self.flash = Some(match self.role {
-                Role::Observer => "An observer only watches.".into(),
-                Role::Evaluator => "An evaluator records observations and ratings only.".into(),
-                _ => "Only the facilitator can do that.".into(),
-            });
+        if !self.permits(action) {
+            self.flash = Some(self.role.refusal().into());
             return;
         }
         match context {
             Context::RecordError => match action {
-                Action::Retry => self.report(session.retry_recording()),
+                Action::Retry => self.report(session.retry_recording(self.role)),
                 Action::Quit => self.quit = true,
                 _ => {}
             },
             Context::Help => self.help = false,
-            Context::ReleasePicker => self.update_release(session, action),
-            Context::Note => self.update_note(session, action),
+            Context::ReleasePicker
+            | Context::Note
+            | Context::MessageForm
+            | Context::RatingForm
+            | Context::SummaryForm
+            | Context::PlanForm
+            | Context::ResponseForm => self.update_form(session, action),
+            Context::ActionPicker => self.update_pick(session, action),
             Context::Confirm => self.update_confirm(session, action),
             Context::InjectDetail | Context::Seats => self.dialog = None,
-            Context::MessageForm => self.update_message(session, action),
-            Context::RatingForm => self.update_rating(session, action),
-            Context::SummaryForm => self.update_summary(session, action),
-            Context::PlanForm => self.update_plan(session, action),
-            Context::ActionPicker | Context::ResponseForm => self.update_respond(session, action),
             Context::Briefing | Context::Console | Context::Team | Context::Report => {
                 self.update_screen(session, action)
             }
@@ -427,10 +363,64 @@ impl Seat {
         self.sync(session);
     }
 
+    /// Whether this seat may use `action`: a key that asks the session for something is
+    /// offered as the session would answer (`Role::may`); the keys that only show something are
+    /// listed here, the facilitator's views among them. Every action is named, so a new one is
+    /// placed on purpose.
+    fn permits(&self, action: Action) -> bool {
+        let may = |request| self.role.may(request);
+        let for_some_team =
+            |request: fn(TeamIx) -> Request| (0..self.teams.len()).any(|t| may(request(TeamIx(t))));
+        match action {
+            Action::StartPause => may(Request::StartPause),
+            Action::Faster | Action::Slower => may(Request::Speed),
+            Action::JumpNext => may(Request::Jump),
+            Action::OpenRelease => may(Request::Release),
+            Action::OpenEnd => may(Request::End),
+            Action::OpenNote => may(Request::Note),
+            Action::Respond => for_some_team(Request::Respond),
+            Action::OpenMessage => for_some_team(Request::Message),
+            Action::Edit | Action::Accept => may(Request::Rate),
+            Action::AddItem | Action::DropItem => may(Request::Plan),
+            Action::ReleaseReport => may(Request::ReleaseReport),
+            Action::Export => may(Request::Export),
+            Action::Retry => may(Request::RetryRecording),
+            // An inject's whole text, the join codes, what a team is shown: the facilitator's.
+            Action::OpenInject | Action::ShowSeats | Action::ToggleExpected => {
+                self.role.runs_exercise()
+            }
+            Action::ShowEvaluation => {
+                matches!(self.role, Role::Local | Role::Facilitator | Role::Evaluator)
+            }
+            Action::NextView
+            | Action::PrevView
+            | Action::Help
+            | Action::Back
+            | Action::Quit
+            | Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::LogBack
+            | Action::LogForward
+            | Action::Confirm
+            | Action::Submit
+            | Action::NextField
+            | Action::PrevField
+            | Action::Left
+            | Action::Right
+            | Action::Newline
+            | Action::Yes
+            | Action::No
+            | Action::Input(_) => true,
+        }
+    }
+
     /// Shows what a session call said: its message, or why it refused.
-    fn report(&mut self, result: Result<String, String>) {
+    fn report(&mut self, result: Result<String, Refused>) {
         self.flash = Some(match result {
-            Ok(message) | Err(message) => message,
+            Ok(message) => message,
+            Err(refused) => refused.to_string(),
         });
     }
 
@@ -439,7 +429,7 @@ impl Seat {
     fn update_screen(&mut self, session: &mut Session, action: Action) {
         match action {
             Action::StartPause => {
-                let result = session.start_pause();
+                let result = session.start_pause(self.role);
                 if result.is_ok() && self.view == View::Briefing {
                     self.view = View::Console;
                 }
@@ -468,9 +458,9 @@ impl Seat {
                     self.quit = true;
                 }
             }
-            Action::Faster => self.report(session.change_speed(true)),
-            Action::Slower => self.report(session.change_speed(false)),
-            Action::JumpNext => self.report(session.jump_next()),
+            Action::Faster => self.report(session.change_speed(self.role, true)),
+            Action::Slower => self.report(session.change_speed(self.role, false)),
+            Action::JumpNext => self.report(session.jump_next(self.role)),
             Action::OpenRelease => {
                 if session.exercise().ended_at().is_some() {
                     self.flash = Some("The exercise has ended.".into());
@@ -522,7 +512,7 @@ impl Seat {
                 }
             }
             Action::Export => self.export(session),
-            Action::ReleaseReport => self.report(session.release_report()),
+            Action::ReleaseReport => self.report(session.release_report(self.role)),
             _ => {}
         }
     }
@@ -530,14 +520,14 @@ impl Seat {
     /// Whether the seat has a use for `action` now: its role allows it, and switching views
     /// needs more than one view (a served team seat has one until the report is released).
     pub fn offers(&self, session: &Session, action: Action) -> bool {
-        self.role.allows(action)
+        self.permits(action)
             && (!matches!(action, Action::NextView | Action::PrevView)
                 || self.views(session).len() > 1)
             && !(action.plays_the_exercise() && session.exercise().ended_at().is_some())
     }
 
     fn export(&mut self, session: &Session) {
-        match session.export() {
+        match session.export(self.role) {
             Ok(paths) => {
                 self.flash = Some(format!(
                     "Report written: {}",
@@ -550,7 +540,8 @@ impl Seat {
                 self.report.exported = paths;
                 self.report.export_error = None;
             }
-            Err(message) => {
+            Err(refused) => {
+                let message = refused.to_string();
                 self.flash = Some(message.clone());
                 self.report.export_error = Some(message);
             }
@@ -695,6 +686,7 @@ impl Seat {
                 Some(Entry::Rating(n)) => {
                     self.dialog = Some(Dialog::Rating(Box::new(RatingForm::new(
                         &report.ratings[n],
+                        &self.evaluator,
                     ))));
                 }
                 Some(Entry::Summary) => {
@@ -724,7 +716,7 @@ impl Seat {
                                 analysis: row.analysis.clone(),
                                 by: Some(self.evaluator.clone()),
                             });
-                            self.report(session.write_debrief(event));
+                            self.report(session.write_debrief(self.role, event));
                         }
                         None => {
                             self.flash = Some(format!(
@@ -770,114 +762,91 @@ impl Seat {
         }
     }
 
-    fn update_rating(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Rating(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action, &self.evaluator) {
-            None => return,
-            Some(RatingDone::Cancel) => {
-                self.dialog = None;
-                return;
-            }
-            Some(RatingDone::Save(rated)) => session.write_debrief(DebriefEvent::Rated(rated)),
-        };
-        self.close_or_refuse(result);
-    }
-
-    fn update_summary(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Summary(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action) {
-            None => return,
-            Some(SummaryDone::Cancel) => {
-                self.dialog = None;
-                return;
-            }
-            Some(SummaryDone::Save(text)) => {
-                session.write_debrief(DebriefEvent::Summary(Summary { text }))
-            }
-        };
-        self.close_or_refuse(result);
-    }
-
-    fn update_plan(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Plan(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action, session.exercise().scenario()) {
-            None => return,
-            Some(PlanDone::Cancel) => {
-                self.dialog = None;
-                return;
-            }
-            Some(PlanDone::Edit { item, changes }) => session.edit_plan_item(&item, changes),
-            Some(PlanDone::Add {
-                objective,
-                team,
-                issue,
-                changes,
-            }) => {
-                let item = session.debrief().next_added_id();
-                session
-                    .write_debrief(DebriefEvent::PlanAdded(PlanAdded {
-                        item: item.clone(),
-                        objective,
-                        team,
-                        issue,
-                    }))
-                    .and_then(|_| session.edit_plan_item(&item, changes))
-                    .map(|_| format!("Improvement item {item} added."))
-            }
-        };
-        self.close_or_refuse(result);
-    }
-
     // ---- dialogs ----
 
-    fn update_release(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Release(picker)) = &mut self.dialog else {
+    /// An open form takes the action: esc leaves it; what it asks for goes to the session, after
+    /// which it closes, or stays open with why it was refused, its text as typed.
+    fn update_form(&mut self, session: &mut Session, action: Action) {
+        let Some(form) = self.dialog.as_mut().and_then(Dialog::form) else {
             return;
         };
-        match picker.update(action, session.exercise()) {
+        match form.update(action, session.exercise()) {
             None => {}
-            Some(ReleaseDone::Cancel) => self.dialog = None,
-            Some(ReleaseDone::Release(inject)) => {
-                let result = session.release(inject);
-                if result.is_ok() {
-                    self.console.selected = inject.0;
-                    self.dialog = None;
-                }
-                self.report(result);
+            Some(Done::Cancel) => self.leave_form(),
+            Some(Done::Ask(ask)) => {
+                let result = self.ask(session, ask);
+                self.close_or_refuse(result);
             }
         }
     }
 
-    fn update_note(&mut self, session: &mut Session, action: Action) {
-        let Some(Dialog::Note(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action, session.exercise().scenario()) {
-            None => return,
-            Some(NoteDone::Cancel) => {
-                self.dialog = None;
-                return;
+    /// Esc in a form: the response form goes back to the action picker, which keeps it as a
+    /// draft; any other form closes.
+    fn leave_form(&mut self) {
+        match &mut self.dialog {
+            Some(Dialog::Respond(dialog)) => {
+                if let Stage::Form(form) =
+                    std::mem::replace(&mut dialog.stage, Stage::Pick(Box::default()))
+                {
+                    dialog.draft = Some(form);
+                }
             }
-            Some(NoteDone::Save(note)) => session.note(note),
-        };
-        self.close_or_refuse(result);
+            _ => self.dialog = None,
+        }
+    }
+
+    /// Asks the session, as this seat's role, for what a form asked.
+    fn ask(&mut self, session: &mut Session, ask: Ask) -> Result<String, Refused> {
+        let role = self.role;
+        match ask {
+            Ask::Note(note) => session.note(role, note),
+            Ask::Say(message) => session.say(role, message),
+            Ask::Respond(response) => session.respond(role, response),
+            Ask::Release(inject) => {
+                let result = session.release(role, inject);
+                if result.is_ok() {
+                    self.console.selected = inject.0;
+                }
+                result
+            }
+            Ask::Rate(rated) => session.write_debrief(role, DebriefEvent::Rated(rated)),
+            Ask::Summarise(text) => {
+                session.write_debrief(role, DebriefEvent::Summary(Summary { text }))
+            }
+            Ask::EditItem { item, changes } => session.edit_plan_item(role, &item, changes),
+            Ask::AddItem {
+                objective,
+                team,
+                issue,
+                changes,
+            } => {
+                let item = session.debrief().next_added_id();
+                session
+                    .write_debrief(
+                        role,
+                        DebriefEvent::PlanAdded(PlanAdded {
+                            item: item.clone(),
+                            objective,
+                            team,
+                            issue,
+                        }),
+                    )
+                    .and_then(|_| session.edit_plan_item(role, &item, changes))
+                    .map(|_| format!("Improvement item {item} added."))
+            }
+        }
     }
 
     /// What a form's save gave: done, the form closes and the seat shows what was done;
     /// refused, the form stays open with the reason, its text as typed.
-    fn close_or_refuse(&mut self, result: Result<String, String>) {
+    fn close_or_refuse(&mut self, result: Result<String, Refused>) {
         match result {
             Ok(message) => {
                 self.dialog = None;
                 self.flash = Some(message);
             }
-            Err(reason) => {
+            Err(refused) => {
+                let reason = refused.to_string();
                 // A dialog without a form has nowhere to show it: the seat's line does.
                 if let Some(reason) = self.dialog.as_mut().and_then(|d| d.refused(reason)) {
                     self.flash = Some(reason);
@@ -899,10 +868,13 @@ impl Seat {
                         session.checkpoint();
                         self.quit = true;
                     }
-                    ConfirmKind::End(at) => self.report(session.end(at)),
-                    ConfirmKind::DropItem(item) => self.report(
-                        session.write_debrief(DebriefEvent::PlanDropped(PlanDropped { item })),
-                    ),
+                    ConfirmKind::End(at) => self.report(session.end(self.role, at)),
+                    ConfirmKind::DropItem(item) => {
+                        self.report(session.write_debrief(
+                            self.role,
+                            DebriefEvent::PlanDropped(PlanDropped { item }),
+                        ))
+                    }
                 }
             }
             Action::No | Action::Back => self.dialog = None,
@@ -959,79 +931,49 @@ impl Seat {
         ))));
     }
 
-    fn update_message(&mut self, session: &mut Session, action: Action) {
-        let teams = session.exercise().scenario().teams.len();
-        let Some(Dialog::Message(form)) = &mut self.dialog else {
-            return;
-        };
-        let result = match form.update(action, teams) {
-            None => return,
-            Some(MessageDone::Cancel) => {
-                self.dialog = None;
-                return;
-            }
-            Some(MessageDone::Send(command)) => session.say(command),
-        };
-        self.close_or_refuse(result);
-    }
-
-    fn update_respond(&mut self, session: &mut Session, action: Action) {
+    /// The response dialog's action picker: choosing an action opens its form (the draft, if
+    /// it was for that action); esc keeps a draft for the next `r`, or closes.
+    fn update_pick(&mut self, session: &mut Session, action: Action) {
         let Some(Dialog::Respond(dialog)) = &mut self.dialog else {
             return;
         };
-        let team = dialog.team;
-        let actions = match &dialog.stage {
-            Stage::Pick(picker) => dialog.offered(session, &picker.filter()),
-            Stage::Form(_) => Vec::new(),
+        let Stage::Pick(picker) = &dialog.stage else {
+            return;
         };
-        match &mut dialog.stage {
-            Stage::Pick(picker) => {
-                match picker.update(action, &actions) {
-                    None => {}
-                    Some(Picked::Cancel) => {
-                        if let Some(draft) = dialog.draft.take() {
-                            // Keep the half-typed form: the next `r` brings it back.
-                            dialog.stage = Stage::Form(draft);
-                            if let Some(Dialog::Respond(kept)) = self.dialog.take() {
-                                self.drafts[team.0] = Some(kept);
-                            }
-                            self.flash = Some(format!(
-                                "Draft kept: {} brings it back.",
-                                super::widgets::key(Context::Team, Action::Respond)
-                            ));
-                        } else {
-                            self.dialog = None;
-                        }
+        let team = dialog.team;
+        let actions = dialog.offered(session, &picker.filter());
+        let Stage::Pick(picker) = &mut dialog.stage else {
+            return;
+        };
+        match picker.update(action, &actions) {
+            None => {}
+            Some(Picked::Cancel) => {
+                if let Some(draft) = dialog.draft.take() {
+                    // Keep the half-typed form: the next `r` brings it back.
+                    dialog.stage = Stage::Form(draft);
+                    if let Some(Dialog::Respond(kept)) = self.dialog.take() {
+                        self.drafts[team.0] = Some(kept);
                     }
-                    Some(Picked::Action(chosen)) => {
-                        let form = match dialog.draft.take() {
-                            Some(draft) if draft.action() == chosen => draft,
-                            _ => Box::new(ResponseForm::new(
-                                session.exercise(),
-                                team,
-                                chosen,
-                                dialog.answering,
-                            )),
-                        };
-                        dialog.stage = Stage::Form(form);
-                    }
+                    self.flash = Some(format!(
+                        "Draft kept: {} brings it back.",
+                        super::widgets::key(Context::Team, Action::Respond)
+                    ));
+                } else {
+                    self.dialog = None;
                 }
             }
-            Stage::Form(form) => match form.update(action, session.exercise()) {
-                None => {}
-                Some(ResponseDone::Back) => {
-                    let Stage::Form(form) =
-                        std::mem::replace(&mut dialog.stage, Stage::Pick(Box::default()))
-                    else {
-                        return;
-                    };
-                    dialog.draft = Some(form);
-                }
-                Some(ResponseDone::Submit(response)) => {
-                    let result = session.respond(response);
-                    self.close_or_refuse(result);
-                }
-            },
+            Some(Picked::Action(chosen)) => {
+                let form = match dialog.draft.take() {
+                    Some(draft) if draft.action() == chosen => draft,
+                    _ => Box::new(ResponseForm::new(
+                        session.exercise(),
+                        team,
+                        chosen,
+                        dialog.answering,
+                    )),
+                };
+                dialog.stage = Stage::Form(form);
+            }
         }
     }
 }

@@ -17,10 +17,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::keymap::{Action, Context};
-use super::seat::{InboxKey, Role, Shown};
+use super::seat::{InboxKey, Shown};
 use super::text::{clock, fit, pad, short, width as width_of};
 use super::widgets::{self, countdown, hint, took, urgency};
 use crate::engine::Source;
+use crate::role::Role;
 use crate::scenario::TeamIx;
 use crate::words::expectation_title;
 

@@ -7,6 +7,7 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use super::{Ask, Done, Form};
 use crate::engine::{Command, Exercise};
 use crate::scenario::TeamIx;
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
@@ -33,11 +34,6 @@ pub struct MessageForm {
     error: Option<String>,
 }
 
-pub enum MessageDone {
-    Cancel,
-    Send(Command),
-}
-
 impl MessageForm {
     /// `replying`: the message the team had selected, answered by default.
     pub fn new(exercise: &Exercise, team: TeamIx, replying: Option<u64>) -> Self {
@@ -55,74 +51,6 @@ impl MessageForm {
             focus: Focus::Text,
             error: None,
         }
-    }
-
-    pub fn update(&mut self, action: Action, teams: usize) -> Option<MessageDone> {
-        match action {
-            Action::Back => return Some(MessageDone::Cancel),
-            Action::NextField => self.focus = self.step(1),
-            Action::PrevField => self.focus = self.step(-1),
-            Action::Left | Action::Right if self.focus == Focus::To => {
-                // Everyone else, then each other team.
-                let others: Vec<Option<TeamIx>> = std::iter::once(None)
-                    .chain((0..teams).map(TeamIx).filter(|t| *t != self.team).map(Some))
-                    .collect();
-                let at = others.iter().position(|t| *t == self.to).unwrap_or(0);
-                let step = if action == Action::Right {
-                    1
-                } else {
-                    others.len() - 1
-                };
-                self.to = others[(at + step) % others.len()];
-            }
-            Action::Left | Action::Right if self.focus == Focus::InReplyTo => {
-                let choices: Vec<Option<u64>> = std::iter::once(None)
-                    .chain(self.received.iter().copied().map(Some))
-                    .collect();
-                let at = choices
-                    .iter()
-                    .position(|c| *c == self.in_reply_to)
-                    .unwrap_or(0);
-                let step = if action == Action::Right {
-                    1
-                } else {
-                    choices.len() - 1
-                };
-                self.in_reply_to = choices[(at + step) % choices.len()];
-            }
-            Action::Left => self.text.type_key(Key::Left),
-            Action::Right => self.text.type_key(Key::Right),
-            Action::Newline => self.text.type_key(Key::Enter),
-            Action::Input(key) if self.focus == Focus::Text => self.text.type_key(key),
-            Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
-            Action::Confirm | Action::Submit => {
-                let text = self.text.text();
-                if text.trim().is_empty() {
-                    self.error = Some("Write the message first.".into());
-                    return None;
-                }
-                return Some(MessageDone::Send(Command::Say {
-                    team: self.team,
-                    to: self.to.map(|t| vec![t]),
-                    text,
-                    in_reply_to: self.in_reply_to,
-                }));
-            }
-            _ => {}
-        }
-        None
-    }
-
-    /// Pasted text, into the message when it has the focus.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
-        match self.focus {
-            Focus::Text => self.text.paste(text),
-            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
-        }
-    }
-
-    pub fn refused(&mut self, reason: String) {
-        self.error = Some(reason);
     }
 
     fn step(&self, step: isize) -> Focus {
@@ -174,5 +102,77 @@ impl MessageForm {
         if let Some(e) = &self.error {
             frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
         }
+    }
+}
+
+impl Form for MessageForm {
+    fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
+        let teams = exercise.scenario().teams.len();
+        match action {
+            Action::Back => return Some(Done::Cancel),
+            Action::NextField => self.focus = self.step(1),
+            Action::PrevField => self.focus = self.step(-1),
+            Action::Left | Action::Right if self.focus == Focus::To => {
+                // Everyone else, then each other team.
+                let others: Vec<Option<TeamIx>> = std::iter::once(None)
+                    .chain((0..teams).map(TeamIx).filter(|t| *t != self.team).map(Some))
+                    .collect();
+                let at = others.iter().position(|t| *t == self.to).unwrap_or(0);
+                let step = if action == Action::Right {
+                    1
+                } else {
+                    others.len() - 1
+                };
+                self.to = others[(at + step) % others.len()];
+            }
+            Action::Left | Action::Right if self.focus == Focus::InReplyTo => {
+                let choices: Vec<Option<u64>> = std::iter::once(None)
+                    .chain(self.received.iter().copied().map(Some))
+                    .collect();
+                let at = choices
+                    .iter()
+                    .position(|c| *c == self.in_reply_to)
+                    .unwrap_or(0);
+                let step = if action == Action::Right {
+                    1
+                } else {
+                    choices.len() - 1
+                };
+                self.in_reply_to = choices[(at + step) % choices.len()];
+            }
+            Action::Left => self.text.type_key(Key::Left),
+            Action::Right => self.text.type_key(Key::Right),
+            Action::Newline => self.text.type_key(Key::Enter),
+            Action::Input(key) if self.focus == Focus::Text => self.text.type_key(key),
+            Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
+            Action::Confirm | Action::Submit => {
+                let text = self.text.text();
+                if text.trim().is_empty() {
+                    self.error = Some("Write the message first.".into());
+                    return None;
+                }
+                return Some(Done::Ask(Ask::Say(Command::Say {
+                    team: self.team,
+                    to: self.to.map(|t| vec![t]),
+                    text,
+                    in_reply_to: self.in_reply_to,
+                })));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// Pasted text, into the message when it has the focus.
+    fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
+        match self.focus {
+            Focus::Text => self.text.paste(text),
+            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
+        }
+    }
+
+    fn refused(&mut self, reason: String) -> Option<String> {
+        self.error = Some(reason);
+        None
     }
 }

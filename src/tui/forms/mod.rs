@@ -1,5 +1,6 @@
 //! Forms as components: each owns its state and a `Focus`, takes actions in `update` and gives
-//! back what it wants done (a command, a cancel) or nothing, and draws itself in `render`.
+//! back what it wants done (a request to the session, a cancel) or nothing, and draws itself in
+//! `render`. A seat handles every open form alike, through `Form`.
 
 pub mod message;
 pub mod note;
@@ -12,6 +13,53 @@ pub mod summary;
 
 use super::key::Key;
 use super::keymap::Action;
+use crate::debrief::{PlanField, Rated};
+use crate::engine::{Command, Exercise, Response};
+use crate::scenario::InjectIx;
+
+/// A form of a seat's dialog: the seat hands it every action and pasted text, and asks the
+/// session for what it gives back once it is done.
+pub trait Form {
+    /// Takes an action; `None` while the form stays open.
+    fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done>;
+    /// Pasted text, into the field that has the focus.
+    fn paste(&mut self, text: &str, exercise: &Exercise) -> Result<(), String>;
+    /// Shows why what it asked for was refused, keeping what was typed; the reason back when
+    /// the form has nowhere to show it.
+    fn refused(&mut self, reason: String) -> Option<String>;
+}
+
+/// What a form is done with.
+pub enum Done {
+    /// Esc: leave the form.
+    Cancel,
+    /// Saved, sent or chosen: ask the session for this.
+    Ask(Ask),
+}
+
+/// What a form asks of the session.
+pub enum Ask {
+    /// An observation (`Command::Note`).
+    Note(Command),
+    /// A free hotline message (`Command::Say`).
+    Say(Command),
+    Respond(Response),
+    Release(InjectIx),
+    Rate(Rated),
+    Summarise(String),
+    /// The changed fields of an existing improvement-plan item.
+    EditItem {
+        item: String,
+        changes: Vec<(PlanField, String)>,
+    },
+    /// A new improvement-plan item and the fields given beyond its issue.
+    AddItem {
+        objective: Option<String>,
+        team: Option<String>,
+        issue: String,
+        changes: Vec<(PlanField, String)>,
+    },
+}
 
 /// The key an action types into a text area: the arrows move in it, Enter breaks the line and
 /// other input is typed; `None` for actions that are not typing.

@@ -7,7 +7,8 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::engine::{Command, NoteKind};
+use super::{Ask, Done, Form};
+use crate::engine::{Command, Exercise, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario, TeamIx};
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::key::Key;
@@ -31,11 +32,6 @@ pub struct NoteForm {
     error: Option<String>,
 }
 
-pub enum NoteDone {
-    Cancel,
-    Save(Command),
-}
-
 impl NoteForm {
     pub fn new(team: Option<TeamIx>, objective: Option<ObjectiveIx>) -> Self {
         NoteForm {
@@ -46,64 +42,6 @@ impl NoteForm {
             focus: Focus::Text,
             error: None,
         }
-    }
-
-    pub fn update(&mut self, action: Action, scenario: &Scenario) -> Option<NoteDone> {
-        let teams = scenario.teams.len();
-        match action {
-            Action::Back => return Some(NoteDone::Cancel),
-            Action::NextField => self.focus = self.step(1),
-            Action::PrevField => self.focus = self.step(-1),
-            Action::Left | Action::Right if self.focus == Focus::Kind => self.toggle_kind(),
-            Action::Left | Action::Right if self.focus == Focus::Team => {
-                // None, team 0, team 1, ...
-                let position = self.team.map_or(0, |t| t.0 + 1);
-                let step = if action == Action::Right { 1 } else { teams };
-                let next = (position + step) % (teams + 1);
-                self.team = next.checked_sub(1).map(TeamIx);
-            }
-            Action::Left | Action::Right if self.focus == Focus::Objective => {
-                // None, objective 0, objective 1, ...
-                let count = scenario.objectives.len();
-                let position = self.objective.map_or(0, |o| o.0 + 1);
-                let step = if action == Action::Right { 1 } else { count };
-                let next = (position + step) % (count + 1);
-                self.objective = next.checked_sub(1).map(ObjectiveIx);
-            }
-            Action::Left => self.text.type_key(Key::Left),
-            Action::Right => self.text.type_key(Key::Right),
-            Action::Newline => self.text.type_key(Key::Enter),
-            Action::Input(key) if self.focus == Focus::Text => self.text.type_key(key),
-            Action::Input(Key::Char(' ')) if self.focus == Focus::Kind => self.toggle_kind(),
-            Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
-            Action::Confirm | Action::Submit => {
-                let text = self.text.text();
-                if text.trim().is_empty() {
-                    self.error = Some("Write the observation first.".into());
-                    return None;
-                }
-                return Some(NoteDone::Save(Command::Note {
-                    team: self.team,
-                    objective: self.objective,
-                    kind: self.kind,
-                    text,
-                }));
-            }
-            _ => {}
-        }
-        None
-    }
-
-    /// Pasted text, into the observation when it has the focus.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
-        match self.focus {
-            Focus::Text => self.text.paste(text),
-            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
-        }
-    }
-
-    pub fn refused(&mut self, reason: String) {
-        self.error = Some(reason);
     }
 
     fn toggle_kind(&mut self) {
@@ -167,5 +105,67 @@ impl NoteForm {
         if let Some(e) = &self.error {
             frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
         }
+    }
+}
+
+impl Form for NoteForm {
+    fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
+        let scenario = exercise.scenario();
+        let teams = scenario.teams.len();
+        match action {
+            Action::Back => return Some(Done::Cancel),
+            Action::NextField => self.focus = self.step(1),
+            Action::PrevField => self.focus = self.step(-1),
+            Action::Left | Action::Right if self.focus == Focus::Kind => self.toggle_kind(),
+            Action::Left | Action::Right if self.focus == Focus::Team => {
+                // None, team 0, team 1, ...
+                let position = self.team.map_or(0, |t| t.0 + 1);
+                let step = if action == Action::Right { 1 } else { teams };
+                let next = (position + step) % (teams + 1);
+                self.team = next.checked_sub(1).map(TeamIx);
+            }
+            Action::Left | Action::Right if self.focus == Focus::Objective => {
+                // None, objective 0, objective 1, ...
+                let count = scenario.objectives.len();
+                let position = self.objective.map_or(0, |o| o.0 + 1);
+                let step = if action == Action::Right { 1 } else { count };
+                let next = (position + step) % (count + 1);
+                self.objective = next.checked_sub(1).map(ObjectiveIx);
+            }
+            Action::Left => self.text.type_key(Key::Left),
+            Action::Right => self.text.type_key(Key::Right),
+            Action::Newline => self.text.type_key(Key::Enter),
+            Action::Input(key) if self.focus == Focus::Text => self.text.type_key(key),
+            Action::Input(Key::Char(' ')) if self.focus == Focus::Kind => self.toggle_kind(),
+            Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
+            Action::Confirm | Action::Submit => {
+                let text = self.text.text();
+                if text.trim().is_empty() {
+                    self.error = Some("Write the observation first.".into());
+                    return None;
+                }
+                return Some(Done::Ask(Ask::Note(Command::Note {
+                    team: self.team,
+                    objective: self.objective,
+                    kind: self.kind,
+                    text,
+                })));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// Pasted text, into the observation when it has the focus.
+    fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
+        match self.focus {
+            Focus::Text => self.text.paste(text),
+            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
+        }
+    }
+
+    fn refused(&mut self, reason: String) -> Option<String> {
+        self.error = Some(reason);
+        None
     }
 }

@@ -8,8 +8,9 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::typed_key;
+use super::{Ask, Done, Form, typed_key};
 use crate::debrief::{CAPABILITY_ELEMENTS, PlanField, check_date};
+use crate::engine::Exercise;
 use crate::report::PlanItemReport;
 use crate::scenario::Scenario;
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
@@ -49,22 +50,6 @@ pub struct PlanForm {
     element_before: Option<usize>,
     focus: Focus,
     error: Option<String>,
-}
-
-pub enum PlanDone {
-    Cancel,
-    /// The changed fields of an existing item.
-    Edit {
-        item: String,
-        changes: Vec<(PlanField, String)>,
-    },
-    /// A new item and the fields given beyond its issue.
-    Add {
-        objective: Option<String>,
-        team: Option<String>,
-        issue: String,
-        changes: Vec<(PlanField, String)>,
-    },
 }
 
 impl PlanForm {
@@ -127,35 +112,7 @@ impl PlanForm {
         order
     }
 
-    pub fn update(&mut self, action: Action, scenario: &Scenario) -> Option<PlanDone> {
-        let order = self.order();
-        let at = order.iter().position(|f| *f == self.focus).unwrap_or(0);
-        let step = |n: isize| order[(at as isize + n).rem_euclid(order.len() as isize) as usize];
-        match (action, self.focus) {
-            (Action::Back, _) => return Some(PlanDone::Cancel),
-            (Action::NextField, _) => self.focus = step(1),
-            (Action::PrevField, _) => self.focus = step(-1),
-            (Action::Left | Action::Right, Focus::Objective) => {
-                self.objective = cycle(self.objective, scenario.objectives.len(), action);
-            }
-            (Action::Left | Action::Right, Focus::Team) => {
-                self.team = cycle(self.team, scenario.teams.len(), action);
-            }
-            (Action::Left | Action::Right, Focus::Element) => {
-                self.element = cycle(self.element, CAPABILITY_ELEMENTS.len(), action);
-            }
-            (Action::Left | Action::Right | Action::Newline | Action::Input(_), Focus::Text(n)) => {
-                let key = typed_key(action)?;
-                self.texts[n].type_key(key);
-            }
-            (Action::Confirm, _) if at + 1 < order.len() => self.focus = step(1),
-            (Action::Confirm | Action::Submit, _) => return self.save(scenario),
-            _ => {}
-        }
-        None
-    }
-
-    fn save(&mut self, scenario: &Scenario) -> Option<PlanDone> {
+    fn save(&mut self, scenario: &Scenario) -> Option<Done> {
         // The dates: the fifth and sixth text fields.
         for n in [4, 5] {
             if let Err(message) = check_date(TEXTS[n], &self.texts[n].text()) {
@@ -201,30 +158,18 @@ impl PlanForm {
                     .map_or(String::new(), |e| CAPABILITY_ELEMENTS[e].to_string()),
             ));
         }
-        Some(match &self.item {
-            Some(item) => PlanDone::Edit {
+        Some(Done::Ask(match &self.item {
+            Some(item) => Ask::EditItem {
                 item: item.clone(),
                 changes,
             },
-            None => PlanDone::Add {
+            None => Ask::AddItem {
                 objective: self.objective.map(|o| scenario.objectives[o].id.clone()),
                 team: self.team.map(|t| scenario.teams[t].id.clone()),
                 issue: issue.trim().to_string(),
                 changes,
             },
-        })
-    }
-
-    /// Pasted text, into the text field that has the focus.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
-        match self.focus {
-            Focus::Text(n) => self.texts[n].paste(text),
-            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
-        }
-    }
-
-    pub fn refused(&mut self, reason: String) {
-        self.error = Some(reason);
+        }))
     }
 
     pub fn render(&self, frame: &mut Frame, body: Rect, scenario: &Scenario) {
@@ -333,6 +278,50 @@ impl PlanForm {
             ),
             keys,
         );
+    }
+}
+
+impl Form for PlanForm {
+    fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
+        let scenario = exercise.scenario();
+        let order = self.order();
+        let at = order.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let step = |n: isize| order[(at as isize + n).rem_euclid(order.len() as isize) as usize];
+        match (action, self.focus) {
+            (Action::Back, _) => return Some(Done::Cancel),
+            (Action::NextField, _) => self.focus = step(1),
+            (Action::PrevField, _) => self.focus = step(-1),
+            (Action::Left | Action::Right, Focus::Objective) => {
+                self.objective = cycle(self.objective, scenario.objectives.len(), action);
+            }
+            (Action::Left | Action::Right, Focus::Team) => {
+                self.team = cycle(self.team, scenario.teams.len(), action);
+            }
+            (Action::Left | Action::Right, Focus::Element) => {
+                self.element = cycle(self.element, CAPABILITY_ELEMENTS.len(), action);
+            }
+            (Action::Left | Action::Right | Action::Newline | Action::Input(_), Focus::Text(n)) => {
+                let key = typed_key(action)?;
+                self.texts[n].type_key(key);
+            }
+            (Action::Confirm, _) if at + 1 < order.len() => self.focus = step(1),
+            (Action::Confirm | Action::Submit, _) => return self.save(scenario),
+            _ => {}
+        }
+        None
+    }
+
+    /// Pasted text, into the text field that has the focus.
+    fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
+        match self.focus {
+            Focus::Text(n) => self.texts[n].paste(text),
+            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
+        }
+    }
+
+    fn refused(&mut self, reason: String) -> Option<String> {
+        self.error = Some(reason);
+        None
     }
 }
 

@@ -7,9 +7,10 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::typed_key;
+use super::{Ask, Done, Form, typed_key};
 use crate::debrief::Rated;
 use crate::debrief::evaluation::Rating;
+use crate::engine::Exercise;
 use crate::report::RatingReport;
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
 use crate::tui::key::Key;
@@ -34,16 +35,13 @@ pub struct RatingForm {
     analysis: TextField,
     focus: Focus,
     error: Option<String>,
-}
-
-pub enum RatingDone {
-    Cancel,
-    Save(Rated),
+    by: String,
 }
 
 impl RatingForm {
-    /// Opens on the rating given last, else on the suggestion, with what was written before.
-    pub fn new(row: &RatingReport) -> Self {
+    /// Opens on the rating given last, else on the suggestion, with what was written before;
+    /// `by`: the evaluator, as the rating will name them.
+    pub fn new(row: &RatingReport, by: &str) -> Self {
         let reason = TextField::new("Why the rating differs from the suggestion")
             .with_text(row.reason.as_deref().unwrap_or_default());
         let analysis =
@@ -58,43 +56,11 @@ impl RatingForm {
             analysis,
             focus: Focus::Rating,
             error: None,
+            by: by.to_string(),
         }
     }
 
-    pub fn update(&mut self, action: Action, by: &str) -> Option<RatingDone> {
-        match action {
-            Action::Back => return Some(RatingDone::Cancel),
-            Action::NextField => self.focus = self.step(1),
-            Action::PrevField => self.focus = self.step(-1),
-            Action::Left | Action::Right if self.focus == Focus::Rating => {
-                let at = Rating::ALL
-                    .iter()
-                    .position(|r| *r == self.rating)
-                    .unwrap_or(0);
-                let step = if action == Action::Right { 1 } else { 3 };
-                self.rating = Rating::ALL[(at + step) % 4];
-            }
-            Action::Input(Key::Char(c)) if self.focus == Focus::Rating => {
-                if let Some(rating) = Rating::parse(&c.to_string()) {
-                    self.rating = rating;
-                }
-            }
-            Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
-                let key = typed_key(action)?;
-                match self.focus {
-                    Focus::Reason => self.reason.type_key(key),
-                    Focus::Analysis => self.analysis.type_key(key),
-                    Focus::Rating => {}
-                }
-            }
-            Action::Confirm if self.focus != Focus::Analysis => self.focus = self.step(1),
-            Action::Confirm | Action::Submit => return self.save(by),
-            _ => {}
-        }
-        None
-    }
-
-    fn save(&mut self, by: &str) -> Option<RatingDone> {
+    fn save(&mut self) -> Option<Done> {
         let reason = self.reason.text();
         if self.differs() && reason.trim().is_empty() {
             self.error = Some(format!(
@@ -107,31 +73,18 @@ impl RatingForm {
         }
         let analysis = self.analysis.text();
         let some = |text: String| Some(text).filter(|t| !t.trim().is_empty());
-        Some(RatingDone::Save(Rated {
+        Some(Done::Ask(Ask::Rate(Rated {
             objective: self.objective.clone(),
             team: self.team.clone(),
             rating: self.rating,
             reason: some(reason),
             analysis: some(analysis),
-            by: Some(by.to_string()),
-        }))
+            by: Some(self.by.clone()),
+        })))
     }
 
     fn differs(&self) -> bool {
         self.suggested.is_some_and(|s| s != self.rating)
-    }
-
-    /// Pasted text, into the reason or the analysis, whichever has the focus.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
-        match self.focus {
-            Focus::Reason => self.reason.paste(text),
-            Focus::Analysis => self.analysis.paste(text),
-            Focus::Rating => Err(NO_FIELD_TO_PASTE_INTO.into()),
-        }
-    }
-
-    pub fn refused(&mut self, reason: String) {
-        self.error = Some(reason);
     }
 
     fn step(&self, step: isize) -> Focus {
@@ -218,5 +171,54 @@ impl RatingForm {
         if let Some(e) = &self.error {
             frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
         }
+    }
+}
+
+impl Form for RatingForm {
+    fn update(&mut self, action: Action, _: &Exercise) -> Option<Done> {
+        match action {
+            Action::Back => return Some(Done::Cancel),
+            Action::NextField => self.focus = self.step(1),
+            Action::PrevField => self.focus = self.step(-1),
+            Action::Left | Action::Right if self.focus == Focus::Rating => {
+                let at = Rating::ALL
+                    .iter()
+                    .position(|r| *r == self.rating)
+                    .unwrap_or(0);
+                let step = if action == Action::Right { 1 } else { 3 };
+                self.rating = Rating::ALL[(at + step) % 4];
+            }
+            Action::Input(Key::Char(c)) if self.focus == Focus::Rating => {
+                if let Some(rating) = Rating::parse(&c.to_string()) {
+                    self.rating = rating;
+                }
+            }
+            Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
+                let key = typed_key(action)?;
+                match self.focus {
+                    Focus::Reason => self.reason.type_key(key),
+                    Focus::Analysis => self.analysis.type_key(key),
+                    Focus::Rating => {}
+                }
+            }
+            Action::Confirm if self.focus != Focus::Analysis => self.focus = self.step(1),
+            Action::Confirm | Action::Submit => return self.save(),
+            _ => {}
+        }
+        None
+    }
+
+    /// Pasted text, into the reason or the analysis, whichever has the focus.
+    fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
+        match self.focus {
+            Focus::Reason => self.reason.paste(text),
+            Focus::Analysis => self.analysis.paste(text),
+            Focus::Rating => Err(NO_FIELD_TO_PASTE_INTO.into()),
+        }
+    }
+
+    fn refused(&mut self, reason: String) -> Option<String> {
+        self.error = Some(reason);
+        None
     }
 }

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::move_in;
+use super::{Ask, Done, Form, move_in};
 use crate::engine::{Exercise, InjectState};
 use crate::scenario::InjectIx;
 use crate::tui::field::TextField;
@@ -19,11 +19,6 @@ pub struct ReleasePicker {
     filter: TextField,
     /// The highlighted inject.
     selected: InjectIx,
-}
-
-pub enum ReleaseDone {
-    Cancel,
-    Release(InjectIx),
 }
 
 impl ReleasePicker {
@@ -55,13 +50,6 @@ impl ReleasePicker {
             .collect()
     }
 
-    /// Pasted text, into the filter.
-    pub fn paste(&mut self, text: &str, exercise: &Exercise) -> Result<(), String> {
-        self.filter.paste(text)?;
-        self.keep_a_match_selected(exercise);
-        Ok(())
-    }
-
     /// The filter changed: the selection stays if it still matches, else moves to the first match.
     fn keep_a_match_selected(&mut self, exercise: &Exercise) {
         let matching = self.matching(exercise);
@@ -70,36 +58,6 @@ impl ReleasePicker {
         {
             self.selected = *first;
         }
-    }
-
-    pub fn update(&mut self, action: Action, exercise: &Exercise) -> Option<ReleaseDone> {
-        let matching = self.matching(exercise);
-        let at = matching.iter().position(|i| *i == self.selected);
-        let step = match action {
-            Action::Back => return Some(ReleaseDone::Cancel),
-            Action::Confirm => {
-                return at.map(|_| ReleaseDone::Release(self.selected));
-            }
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -10,
-            Action::PageDown => 10,
-            Action::Input(key) => {
-                self.filter.type_key(key);
-                self.keep_a_match_selected(exercise);
-                return None;
-            }
-            _ => return None,
-        };
-        let next = move_in(
-            at.unwrap_or(0),
-            if at.is_some() { step } else { 0 },
-            matching.len(),
-        );
-        if let Some(inject) = matching.get(next) {
-            self.selected = *inject;
-        }
-        None
     }
 
     pub fn render(&self, frame: &mut Frame, body: Rect, exercise: &Exercise) {
@@ -192,5 +150,49 @@ impl ReleasePicker {
                 .block(Block::default().borders(Borders::TOP).title(" Preview ")),
             preview,
         );
+    }
+}
+
+impl Form for ReleasePicker {
+    fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
+        let matching = self.matching(exercise);
+        let at = matching.iter().position(|i| *i == self.selected);
+        let step = match action {
+            Action::Back => return Some(Done::Cancel),
+            Action::Confirm => {
+                return at.map(|_| Done::Ask(Ask::Release(self.selected)));
+            }
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -10,
+            Action::PageDown => 10,
+            Action::Input(key) => {
+                self.filter.type_key(key);
+                self.keep_a_match_selected(exercise);
+                return None;
+            }
+            _ => return None,
+        };
+        let next = move_in(
+            at.unwrap_or(0),
+            if at.is_some() { step } else { 0 },
+            matching.len(),
+        );
+        if let Some(inject) = matching.get(next) {
+            self.selected = *inject;
+        }
+        None
+    }
+
+    /// Pasted text, into the filter.
+    fn paste(&mut self, text: &str, exercise: &Exercise) -> Result<(), String> {
+        self.filter.paste(text)?;
+        self.keep_a_match_selected(exercise);
+        Ok(())
+    }
+
+    /// A picker has no place for a reason: the seat's line shows it.
+    fn refused(&mut self, reason: String) -> Option<String> {
+        Some(reason)
     }
 }

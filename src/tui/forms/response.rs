@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::typed_key;
+use super::{Ask, Done, Form, typed_key};
 use crate::engine::{Answers, Exercise, Response, Source};
 use crate::scenario::{ActionIx, TeamIx};
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
@@ -35,11 +35,6 @@ pub struct ResponseForm {
     error: Option<String>,
     /// The team was told which required fields are blank; a second submit sends anyway.
     blank_confirmed: bool,
-}
-
-pub enum ResponseDone {
-    Back,
-    Submit(Response),
 }
 
 impl ResponseForm {
@@ -123,36 +118,7 @@ impl ResponseForm {
         self.answers.get(self.answer).copied().flatten()
     }
 
-    pub fn update(&mut self, action: Action, exercise: &Exercise) -> Option<ResponseDone> {
-        match action {
-            Action::Back => return Some(ResponseDone::Back),
-            Action::NextField => self.focus = self.step(1),
-            Action::PrevField => self.focus = self.step(-1),
-            Action::Left | Action::Right if self.focus == Focus::Answers => {
-                let count = self.answers.len();
-                let step = if action == Action::Right {
-                    1
-                } else {
-                    count - 1
-                };
-                self.answer = (self.answer + step) % count;
-                self.blank_confirmed = false;
-            }
-            Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
-                let key = typed_key(action)?;
-                if let Some(area) = self.focused_text() {
-                    area.type_key(key);
-                    self.blank_confirmed = false;
-                }
-            }
-            Action::Confirm if self.focus != Focus::Submit => self.focus = self.step(1),
-            Action::Confirm | Action::Submit => return self.submit(exercise),
-            _ => {}
-        }
-        None
-    }
-
-    fn submit(&mut self, exercise: &Exercise) -> Option<ResponseDone> {
+    fn submit(&mut self, exercise: &Exercise) -> Option<Done> {
         let spec = exercise.scenario().action(self.action);
         let blank: Vec<&str> = self
             .required(exercise)
@@ -181,27 +147,13 @@ impl ResponseForm {
             .map(|(name, area)| (name.clone(), area.text()))
             .collect();
         let note = self.note.text();
-        Some(ResponseDone::Submit(Response {
+        Some(Done::Ask(Ask::Respond(Response {
             team: self.team,
             action: self.action,
             fields,
             note: (!note.trim().is_empty()).then_some(note),
             answers: self.answers(),
-        }))
-    }
-
-    /// Pasted text, into the field or note that has the focus.
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
-        let area = self
-            .focused_text()
-            .ok_or_else(|| NO_FIELD_TO_PASTE_INTO.to_string())?;
-        area.paste(text)?;
-        self.blank_confirmed = false;
-        Ok(())
-    }
-
-    pub fn refused(&mut self, reason: String) {
-        self.error = Some(reason);
+        })))
     }
 
     /// The required fields of the expectation this response would satisfy (the engine says
@@ -380,6 +332,52 @@ impl ResponseForm {
             .fg(Color::DarkGray),
         ));
         frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), rows[n + 5]);
+    }
+}
+
+impl Form for ResponseForm {
+    fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
+        match action {
+            Action::Back => return Some(Done::Cancel),
+            Action::NextField => self.focus = self.step(1),
+            Action::PrevField => self.focus = self.step(-1),
+            Action::Left | Action::Right if self.focus == Focus::Answers => {
+                let count = self.answers.len();
+                let step = if action == Action::Right {
+                    1
+                } else {
+                    count - 1
+                };
+                self.answer = (self.answer + step) % count;
+                self.blank_confirmed = false;
+            }
+            Action::Left | Action::Right | Action::Newline | Action::Input(_) => {
+                let key = typed_key(action)?;
+                if let Some(area) = self.focused_text() {
+                    area.type_key(key);
+                    self.blank_confirmed = false;
+                }
+            }
+            Action::Confirm if self.focus != Focus::Submit => self.focus = self.step(1),
+            Action::Confirm | Action::Submit => return self.submit(exercise),
+            _ => {}
+        }
+        None
+    }
+
+    /// Pasted text, into the field or note that has the focus.
+    fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
+        let area = self
+            .focused_text()
+            .ok_or_else(|| NO_FIELD_TO_PASTE_INTO.to_string())?;
+        area.paste(text)?;
+        self.blank_confirmed = false;
+        Ok(())
+    }
+
+    fn refused(&mut self, reason: String) -> Option<String> {
+        self.error = Some(reason);
+        None
     }
 }
 

@@ -7,6 +7,8 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use super::{Ask, Done, Form};
+use crate::engine::Exercise;
 use crate::tui::field::TextField;
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
@@ -17,35 +19,11 @@ pub struct SummaryForm {
     error: Option<String>,
 }
 
-pub enum SummaryDone {
-    Cancel,
-    Save(String),
-}
-
 impl SummaryForm {
     pub fn new(written: Option<&str>) -> Self {
         let text = TextField::new("What happened, how the teams did, what matters most")
             .with_text(written.unwrap_or_default());
         SummaryForm { text, error: None }
-    }
-
-    pub fn update(&mut self, action: Action) -> Option<SummaryDone> {
-        match action {
-            Action::Back => return Some(SummaryDone::Cancel),
-            Action::Newline => self.text.type_key(Key::Enter),
-            Action::Input(key) => self.text.type_key(key),
-            Action::Submit => return Some(SummaryDone::Save(self.text.text())),
-            _ => {}
-        }
-        None
-    }
-
-    pub fn paste(&mut self, text: &str) -> Result<(), String> {
-        self.text.paste(text)
-    }
-
-    pub fn refused(&mut self, reason: String) {
-        self.error = Some(reason);
     }
 
     pub fn render(&self, frame: &mut Frame, body: Rect) {
@@ -67,5 +45,27 @@ impl SummaryForm {
         if let Some(e) = &self.error {
             frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
         }
+    }
+}
+
+impl Form for SummaryForm {
+    fn update(&mut self, action: Action, _: &Exercise) -> Option<Done> {
+        match action {
+            Action::Back => return Some(Done::Cancel),
+            Action::Newline => self.text.type_key(Key::Enter),
+            Action::Input(key) => self.text.type_key(key),
+            Action::Submit => return Some(Done::Ask(Ask::Summarise(self.text.text()))),
+            _ => {}
+        }
+        None
+    }
+
+    fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
+        self.text.paste(text)
+    }
+
+    fn refused(&mut self, reason: String) -> Option<String> {
+        self.error = Some(reason);
+        None
     }
 }
