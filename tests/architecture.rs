@@ -48,12 +48,14 @@ const LAYERS: &[(&str, &[&str])] = &[
             "library",
         ],
     ),
-    (
-        "one exercise with its clock and journal; the debrief command",
-        &["session", "debrief_cli"],
-    ),
+    ("one exercise with its clock and journal", &["session"]),
     ("the terminal screens and seats", &["tui"]),
     ("the SSH server", &["serve"]),
+    (
+        "the commands: each one's flags and its wiring of the library, their failures and \
+         their standard output",
+        &["cli"],
+    ),
     (
         "the crate's root, which declares the modules, and the command line",
         &["lib", "main"],
