@@ -1,8 +1,8 @@
 //! ttx: a tabletop exercise simulator for the terminal.
 
+pub mod cli;
 pub mod clock;
 pub mod debrief;
-pub mod debrief_cli;
 pub mod engine;
 pub mod files;
 pub mod host_key;

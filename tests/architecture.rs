@@ -49,11 +49,16 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "who may ask for what; one exercise with its clock and journal; the debrief command",
-        &["role", "session", "debrief_cli"],
+        "who may ask for what; one exercise with its clock and journal",
+        &["role", "session"],
     ),
     ("the terminal screens and seats", &["tui"]),
     ("the SSH server", &["serve"]),
+    (
+        "the commands: each one's flags and its wiring of the library, their failures and \
+         their standard output",
+        &["cli"],
+    ),
     (
         "the crate's root, which declares the modules, and the command line",
         &["lib", "main"],

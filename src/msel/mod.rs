@@ -11,12 +11,10 @@
 //! From the ground up: `table`, `role` and `text` are the words the other files use; `times`
 //! reads each tool's times; the format files (`hseep`, `t3sf`, `openbas`, `blueprint`) use only
 //! those; `formats` lists the formats, and no format file uses it; `book`, `columns`, `draft`
-//! and `write` read a file with them; this file and `cli` are the top. `export` needs `text`
-//! alone.
+//! and `write` read a file with them; this file is the top. `export` needs `text` alone.
 
 pub mod blueprint;
 pub mod book;
-pub mod cli;
 pub mod columns;
 pub mod draft;
 pub mod export;

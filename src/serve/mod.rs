@@ -47,6 +47,9 @@ pub struct Options {
     pub roster: Option<PathBuf>,
     pub host_key: PathBuf,
     pub headless: bool,
+    /// How a headless server prints its address, fingerprint and join codes: the command
+    /// line's standard output.
+    pub print: fn(&str) -> Result<(), String>,
 }
 
 /// What every connection shares: the session, its change signal, the roster.
@@ -248,9 +251,7 @@ async fn run(
         });
     });
     if options.headless {
-        for line in &intro {
-            println!("{line}");
-        }
+        (options.print)(&format!("{}\n", intro.join("\n")))?;
     }
     let (stop, stopping) = watch::channel(None);
     let mut accepting = tokio::spawn(listener::accept(

@@ -15,16 +15,14 @@ pub mod summary;
 pub mod tally;
 mod text;
 
-use std::fs;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::scenario::{Diagnostic, Scenario, load_scenario};
+use crate::scenario::Scenario;
 pub use profile::{Profile, load_profile, scenario_profile};
 pub use run::{SimulatedRun, simulate};
 pub use summary::Summary;
@@ -35,6 +33,7 @@ const TASKS_PER_THREAD: usize = 4;
 /// The progress bar appears only once a simulation has taken this long.
 const PROGRESS_AFTER: Duration = Duration::from_millis(500);
 
+/// How a summary is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     Text,
@@ -42,103 +41,12 @@ pub enum OutputFormat {
     Html,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct SimulateArgs {
-    /// The scenario file (RON); without it, the built-in scenario.
-    pub scenario: Option<PathBuf>,
-    /// How many runs to play.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub runs: u64,
-    /// The simulated teams' profile (RON); without it, the scenario's own `profile`, else a
-    /// built-in "typical team".
-    #[arg(long)]
-    pub profile: Option<PathBuf>,
-    /// The seed every run's own seed is derived from (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// How to write the summary.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
-    /// Write to this file instead of stdout.
-    #[arg(short = 'o', long = "output")]
-    pub output: Option<PathBuf>,
-    /// Instead of the summary, write run RUN (0 to runs - 1) as a script for `ttx run --script`.
-    #[arg(long, value_name = "RUN")]
-    pub emit_script: Option<u64>,
-}
-
-/// Why `ttx simulate` failed: a bad input, reported on stderr with exit code 1.
-#[derive(Debug)]
-pub struct Failure(pub String);
-
-fn diagnostics(diagnostics: &[Diagnostic]) -> Failure {
-    Failure(
-        diagnostics
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )
-}
-
-/// A scenario or a profile, read with the same bound as every input (`files::read_text`).
-fn read(path: &Path) -> Result<String, Failure> {
-    crate::files::read_text(path, crate::limits::MAX_INPUT_BYTES)
-        .map_err(|e| Failure(e.to_string()))
-}
-
-/// `ttx simulate`: `built_in` is the scenario used without a SCENARIO, as (name, source).
-pub fn command(args: SimulateArgs, built_in: (&str, &str)) -> Result<(), Failure> {
-    let (name, source) = match &args.scenario {
-        Some(path) => (path.display().to_string(), read(path)?),
-        None => (built_in.0.to_string(), built_in.1.to_string()),
-    };
-    let scenario = Arc::new(load_scenario(&name, &source).map_err(|d| diagnostics(&d))?);
-    let profile = match &args.profile {
-        Some(path) => {
-            let file = path.display().to_string();
-            load_profile(&file, &read(path)?, &scenario).map_err(|d| diagnostics(&d))?
-        }
-        None => scenario_profile(&name, &source, &scenario)
-            .map_err(|d| diagnostics(&d))?
-            .unwrap_or_else(|| Profile::built_in(&scenario)),
-    };
-    let seed = args.seed.unwrap_or(scenario.seed);
-    let text = match args.emit_script {
-        Some(number) => {
-            if number >= args.runs {
-                return Err(Failure(format!(
-                    "--emit-script {number}: runs are numbered from 0 to {} (--runs {})",
-                    args.runs.saturating_sub(1),
-                    args.runs
-                )));
-            }
-            let run = simulate(&scenario, &profile, seed, number, true);
-            let origin = format!(
-                "`ttx simulate {name} --seed {seed}` with profile {}",
-                profile.name
-            );
-            emit::script(&scenario, &run, number, &origin)
-        }
-        None => {
-            let summary = summarise(&scenario, &profile, seed, args.runs, true);
-            match args.format {
-                OutputFormat::Text => text::render(&summary, &scenario),
-                OutputFormat::Json => summary.to_json(),
-                OutputFormat::Html => html::render(&summary, &scenario),
-            }
-        }
-    };
-    match &args.output {
-        Some(path) => fs::write(path, text)
-            .map_err(|e| Failure(format!("{}: cannot write: {e}", path.display()))),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(|e| Failure(format!("cannot write to stdout: {e}")))
-        }
+/// Writes a summary of `scenario`'s simulation in `format`.
+pub fn render(summary: &Summary, scenario: &Scenario, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Text => text::render(summary, scenario),
+        OutputFormat::Json => summary.to_json(),
+        OutputFormat::Html => html::render(summary, scenario),
     }
 }
 

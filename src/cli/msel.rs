@@ -1,15 +1,23 @@
-//! `ttx msel export` and `ttx msel import`: files in and out around [`super::import`] and
-//! [`super::export_csv`] / [`super::export_xlsx`].
+//! `ttx msel export` and `ttx msel import`: files in and out around [`crate::msel::import`] and
+//! [`crate::msel::export_csv`] / [`crate::msel::export_xlsx`].
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 
-use super::{ColumnMap, ImportOptions, MAX_FILE_BYTES, Source, export_csv, export_xlsx, import};
-use crate::files::{check_output, read_bounded, read_text, write_output};
+use super::{Failure, diagnostics, out};
+use crate::files::{WriteError, check_output, read_bounded, read_text, write_output};
 use crate::limits::MAX_INPUT_BYTES;
+use crate::msel::{
+    ColumnMap, ImportOptions, MAX_FILE_BYTES, Source, export_csv, export_xlsx, import,
+};
 use crate::scenario::{load_scenario, parse_duration};
+
+#[derive(clap::Args)]
+pub struct MselArgs {
+    #[command(subcommand)]
+    command: MselCommand,
+}
 
 #[derive(Subcommand)]
 pub enum MselCommand {
@@ -60,10 +68,9 @@ pub enum FromArg {
     Blueprint,
 }
 
-/// Runs a `ttx msel` command. `Err(Some(message))`: a bad input, to print; `Err(None)`: the
-/// problems are printed already. Either way the exit code is 1.
-pub fn run(command: MselCommand) -> Result<(), Option<String>> {
-    match command {
+/// Runs a `ttx msel` command.
+pub fn run(args: MselArgs) -> Result<(), Failure> {
+    match args.command {
         MselCommand::Export {
             scenario,
             output,
@@ -82,17 +89,22 @@ pub fn run(command: MselCommand) -> Result<(), Option<String>> {
                 .ok()
                 .filter(|w| *w > 0)
                 .ok_or_else(|| {
-                    format!("--within \"{within}\" is not a duration above 0, such as \"30m\"")
+                    Failure::Input(format!(
+                        "--within \"{within}\" is not a duration above 0, such as \"30m\""
+                    ))
                 })?;
             if let Some(output) = &output {
                 let mut inputs = vec![(file.as_path(), "the MSEL being read")];
                 inputs.extend(map.as_deref().map(|m| (m, "the map being read")));
-                check_output(output, &inputs, force).map_err(|e| e.to_string())?;
+                check_output(output, &inputs, force).map_err(refused)?;
             }
             let map = match map {
                 Some(path) => {
-                    let text = read_text(&path, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
-                    Some(ColumnMap::parse(&path.display().to_string(), &text)?)
+                    let text = read_text(&path, MAX_INPUT_BYTES)?;
+                    Some(
+                        ColumnMap::parse(&path.display().to_string(), &text)
+                            .map_err(Failure::Input)?,
+                    )
                 }
                 None => None,
             };
@@ -113,43 +125,36 @@ pub fn run(command: MselCommand) -> Result<(), Option<String>> {
     }
 }
 
+/// An output refused before any work. Unlike `ttx report`'s, an output that is an input is a
+/// bad input here (exit code 1), as `ttx msel` has always answered it.
+fn refused(error: WriteError) -> Failure {
+    Failure::Input(error.to_string())
+}
+
 /// Writes to the output file (checked already) or, without one, to stdout.
-fn write_out(output: Option<&Path>, bytes: &[u8], force: bool) -> Result<(), String> {
+fn write_out(output: Option<&Path>, bytes: &[u8], force: bool) -> Result<(), Failure> {
     match output {
-        Some(path) => write_output(path, bytes, force).map_err(|e| e.to_string()),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(|e| format!("cannot write to stdout: {e}"))
-        }
+        Some(path) => Ok(write_output(path, bytes, force)?),
+        None => out::write(bytes),
     }
 }
 
-fn export(scenario: &Path, output: Option<&Path>, force: bool) -> Result<(), Option<String>> {
+fn export(scenario: &Path, output: Option<&Path>, force: bool) -> Result<(), Failure> {
     if let Some(output) = output {
-        check_output(output, &[(scenario, "the scenario being read")], force)
-            .map_err(|e| e.to_string())?;
+        check_output(output, &[(scenario, "the scenario being read")], force).map_err(refused)?;
     }
     let name = scenario.display().to_string();
-    let text = read_text(scenario, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
-    let loaded = load_scenario(&name, &text).map_err(|diagnostics| {
-        diagnostics
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-    })?;
+    let text = read_text(scenario, MAX_INPUT_BYTES)?;
+    let loaded = load_scenario(&name, &text).map_err(|d| diagnostics(&d))?;
     let extension = output
         .and_then(|o| o.extension())
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let bytes = match (output, extension.as_deref()) {
-        (None, _) | (Some(_), Some("csv")) => export_csv(&loaded)?,
-        (Some(_), Some("xlsx")) => export_xlsx(&loaded)?,
+        (None, _) | (Some(_), Some("csv")) => export_csv(&loaded).map_err(Failure::Input)?,
+        (Some(_), Some("xlsx")) => export_xlsx(&loaded).map_err(Failure::Input)?,
         (Some(path), _) => {
-            return Err(Some(format!(
+            return Err(Failure::Input(format!(
                 "{}: an MSEL is written as FILE.csv or FILE.xlsx",
                 path.display()
             )));
@@ -172,10 +177,10 @@ fn import_file(
     output: Option<&Path>,
     force: bool,
     options: &ImportOptions,
-) -> Result<(), Option<String>> {
+) -> Result<(), Failure> {
     let name = file.display().to_string();
-    let bytes = read_bounded(file, MAX_FILE_BYTES as u64).map_err(|e| e.to_string())?;
-    let imported = import(&name, &bytes, options)?;
+    let bytes = read_bounded(file, MAX_FILE_BYTES as u64)?;
+    let imported = import(&name, &bytes, options).map_err(Failure::Input)?;
     for problem in &imported.problems {
         eprintln!("{}", problem.render(&name));
     }
@@ -202,6 +207,7 @@ fn import_file(
     if imported.problems.is_empty() {
         Ok(())
     } else {
-        Err(None)
+        // The rows that could not be read are printed above.
+        Err(Failure::Reported)
     }
 }

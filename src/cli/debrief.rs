@@ -2,14 +2,26 @@
 //! the executive summary, edit, add or drop improvement-plan items — each checked against the
 //! exercise and appended to its journal as an event, so `ttx report` shows it.
 
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
+use super::{Failure, out};
 use crate::debrief::evaluation::Rating;
 use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated, Summary};
 use crate::journal::JournalWriter;
 use crate::report::Report;
+
+#[derive(clap::Args)]
+pub struct DebriefArgs {
+    /// The key that signs the journal again after the entry (default: ttx_host_ed25519
+    /// beside the journal), as `ttx serve --host-key` signed it.
+    #[arg(long, global = true, value_name = "FILE")]
+    host_key: Option<PathBuf>,
+    #[command(subcommand)]
+    command: DebriefCommand,
+}
 
 #[derive(Subcommand)]
 pub enum DebriefCommand {
@@ -80,10 +92,10 @@ pub enum DebriefCommand {
     },
 }
 
-/// Runs one debrief command, signing the journal again with `host_key` (default: the one
-/// beside it) once the exercise has ended; the error is the message for stderr.
-pub fn run(command: DebriefCommand, host_key: Option<&Path>) -> Result<(), String> {
-    let (journal, event) = match command {
+/// Runs one debrief command, signing the journal again with `--host-key` (default: the one
+/// beside it) once the exercise has ended.
+pub fn run(args: DebriefArgs) -> Result<(), Failure> {
+    let (journal, event) = match args.command {
         DebriefCommand::Show { journal } => return show(&journal),
         DebriefCommand::Rate {
             journal,
@@ -94,8 +106,9 @@ pub fn run(command: DebriefCommand, host_key: Option<&Path>) -> Result<(), Strin
             analysis,
             by,
         } => {
-            let rating = Rating::parse(&rating)
-                .ok_or_else(|| format!("rating `{rating}` is not one of P, S, M, U"))?;
+            let rating = Rating::parse(&rating).ok_or_else(|| {
+                Failure::Input(format!("rating `{rating}` is not one of P, S, M, U"))
+            })?;
             let event = DebriefEvent::Rated(Rated {
                 objective,
                 team,
@@ -124,7 +137,7 @@ pub fn run(command: DebriefCommand, host_key: Option<&Path>) -> Result<(), Strin
             objective,
             team,
         } => {
-            let loaded = crate::journal::read_journal(&journal).map_err(|e| e.to_string())?;
+            let loaded = crate::journal::read_journal(&journal)?;
             let item = loaded.debrief.next_added_id();
             let event = DebriefEvent::PlanAdded(PlanAdded {
                 item,
@@ -138,13 +151,16 @@ pub fn run(command: DebriefCommand, host_key: Option<&Path>) -> Result<(), Strin
             (journal, DebriefEvent::PlanDropped(PlanDropped { item }))
         }
     };
-    let key = host_key.map_or_else(|| crate::host_key::beside(&journal), Path::to_path_buf);
+    let key = args
+        .host_key
+        .unwrap_or_else(|| crate::host_key::beside(&journal));
     record(&journal, event, &key)
 }
 
-fn record(journal: &Path, event: DebriefEvent, key: &Path) -> Result<(), String> {
-    let (writer, loaded) = JournalWriter::resume(journal).map_err(|e| e.to_string())?;
-    let mut writer = writer.signing_with(crate::host_key::load_or_create(key)?);
+fn record(journal: &Path, event: DebriefEvent, key: &Path) -> Result<(), Failure> {
+    let (writer, loaded) = JournalWriter::resume(journal)?;
+    let mut writer =
+        writer.signing_with(crate::host_key::load_or_create(key).map_err(Failure::Input)?);
     let mut debrief = loaded.debrief;
     debrief
         .record(&loaded.exercise, event, |event| {
@@ -152,23 +168,25 @@ fn record(journal: &Path, event: DebriefEvent, key: &Path) -> Result<(), String>
                 .append_debrief(&loaded.exercise, event)
                 .map_err(|e| e.to_string())
         })
-        .map_err(|m| format!("{}: {m}", journal.display()))?;
+        .map_err(|m| Failure::Input(format!("{}: {m}", journal.display())))?;
     match writer.take_signing_failure() {
-        Some(why) => Err(format!(
+        Some(why) => Err(Failure::Input(format!(
             "{}: the entry is recorded, but the journal is not signed: {why}",
             journal.display()
-        )),
+        ))),
         None => Ok(()),
     }
 }
 
-fn show(journal: &Path) -> Result<(), String> {
-    let loaded = crate::journal::read_journal(journal).map_err(|e| e.to_string())?;
+fn show(journal: &Path) -> Result<(), Failure> {
+    let loaded = crate::journal::read_journal(journal)?;
     let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
     let code = |r: Option<Rating>| r.map_or("—", Rating::code);
-    println!("Ratings (objective, team, suggested, rating, evidence):");
+    let mut text = String::from("Ratings (objective, team, suggested, rating, evidence):\n");
+    // Writing to a String cannot fail.
     for r in &report.ratings {
-        println!(
+        let _ = writeln!(
+            text,
             "  {}  {}  suggested {}  rating {}  {}",
             r.objective,
             r.team.as_deref().unwrap_or("(jointly)"),
@@ -177,12 +195,12 @@ fn show(journal: &Path) -> Result<(), String> {
             r.evidence.as_deref().unwrap_or("")
         );
     }
-    println!("Improvement plan (id: issue):");
+    text.push_str("Improvement plan (id: issue):\n");
     for item in &report.improvement_plan {
-        println!("  {}: {}", item.id, item.issue);
+        let _ = writeln!(text, "  {}: {}", item.id, item.issue);
     }
     if report.is_draft() {
-        println!("Draft: some objectives are not rated yet.");
+        text.push_str("Draft: some objectives are not rated yet.\n");
     }
-    Ok(())
+    out::print(&text)
 }

@@ -1,0 +1,178 @@
+//! `ttx report` and `ttx verify`: an exercise's journal read back into its after-action report,
+//! and its signature checked.
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::{Failure, out};
+use crate::files::{check_output, check_output_is_not, write_output};
+use crate::journal::read_journal;
+use crate::limits::MAX_INPUT_BYTES;
+use crate::report::{Format, Report};
+use crate::scenario::Scenario;
+use crate::signature::{Verdict, fingerprint, path_for, verdict_of};
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// The exercise's journal (JSON Lines).
+    journal: PathBuf,
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    format: FormatArg,
+    /// Write to this file instead of stdout (never over an existing file without --force).
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    /// With -o: replace an existing file (never the journal, nor the scenario it was played
+    /// from).
+    #[arg(long, requires = "output")]
+    force: bool,
+}
+
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// The exercise's journal.
+    journal: PathBuf,
+    /// Require a signature by this key: an OpenSSH public key file, e.g. ttx_host_ed25519.pub.
+    #[arg(long, value_name = "PUBKEY_FILE")]
+    key: Option<PathBuf>,
+}
+
+/// A report's format on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Json,
+    Md,
+    Html,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Json => Format::Json,
+            FormatArg::Md => Format::Markdown,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+/// A file to write a report to, and whether it may replace an existing one.
+#[derive(Clone, Copy)]
+pub(super) struct Output<'a> {
+    pub path: &'a Path,
+    pub force: bool,
+}
+
+/// Writes a report to its file (checked already) or, without one, to stdout.
+pub(super) fn write_report(
+    report: &Report,
+    scenario: &Scenario,
+    format: FormatArg,
+    output: Option<Output>,
+) -> Result<(), Failure> {
+    let text = report.render(scenario, format.into());
+    match output {
+        Some(output) => Ok(write_output(output.path, text.as_bytes(), output.force)?),
+        None => out::print(&text),
+    }
+}
+
+/// `ttx report`.
+pub fn report(args: ReportArgs) -> Result<(), Failure> {
+    let journal = args.journal.as_path();
+    let output = args.output.as_deref().map(|path| Output {
+        path,
+        force: args.force,
+    });
+    if let Some(output) = output {
+        check_output(
+            output.path,
+            &[(journal, "the journal being read")],
+            output.force,
+        )?;
+    }
+    let loaded = read_journal(journal)?;
+    if let Some(output) = output {
+        // Its path as the run was given it (from the directory it started in, most often this
+        // one), or its text wherever it now is.
+        check_output_is_not(
+            output.path,
+            (
+                Path::new(&loaded.header.scenario_file),
+                loaded.header.scenario_source.as_bytes(),
+            ),
+            "the scenario this journal was played from",
+        )?;
+    }
+    for warning in &loaded.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if loaded.interrupted {
+        eprintln!(
+            "note: {} is an interrupted exercise; open and overdue expectations are shown as such",
+            journal.display()
+        );
+    }
+    let signature = verdict_of(journal)?;
+    write_report(
+        &Report::evaluated(&loaded.exercise, &loaded.debrief)
+            .with_signature(signature.for_report()),
+        &loaded.scenario,
+        args.format,
+        output,
+    )
+}
+
+/// `ttx verify`: ok (exit 0) with the signing key's fingerprint, for a person to compare with
+/// the one they expect; a journal not signed, a signature that does not match, or one by
+/// another key than `--key` is a bad input (exit 1).
+pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
+    let journal = args.journal.as_path();
+    let required = args
+        .key
+        .as_deref()
+        .map(|path| {
+            let text = crate::files::read_text(path, MAX_INPUT_BYTES)?;
+            russh::keys::PublicKey::from_openssh(text.trim())
+                .map(|key| (path, key))
+                .map_err(|e| {
+                    Failure::Input(format!(
+                        "{}: not an OpenSSH public key (such as ttx_host_ed25519.pub): {e}",
+                        path.display()
+                    ))
+                })
+        })
+        .transpose()?;
+    match verdict_of(journal)? {
+        Verdict::Signed(signer) => {
+            let signed_by = fingerprint(&signer);
+            match required {
+                Some((path, required)) if required.key_data() != signer.key_data() => {
+                    Err(Failure::Input(format!(
+                        "{}: signed by {signed_by}, not by the key in {} ({})",
+                        journal.display(),
+                        path.display(),
+                        fingerprint(&required)
+                    )))
+                }
+                Some((path, _)) => out::print(&format!(
+                    "ok: {} signed by {signed_by}, the key in {}\n",
+                    journal.display(),
+                    path.display()
+                )),
+                None => out::print(&format!(
+                    "ok: {} signed by {signed_by}\n",
+                    journal.display()
+                )),
+            }
+        }
+        Verdict::NotSigned => Err(Failure::Input(format!(
+            "{}: not signed (there is no {})",
+            journal.display(),
+            path_for(journal).display()
+        ))),
+        Verdict::DoesNotMatch(why) => Err(Failure::Input(format!(
+            "{}: signature does not match: {why}",
+            journal.display()
+        ))),
+    }
+}

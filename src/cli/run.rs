@@ -1,0 +1,199 @@
+//! `ttx run`, `ttx resume` and `ttx` alone: the terminal app on a new or reopened exercise, or
+//! headless play of a script.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::exercise::{self, Opened, Room};
+use super::report::{FormatArg, Output, write_report};
+use super::serve::ServerArgs;
+use super::{BUILT_IN, Failure, diagnostics, read, scenario_from};
+use crate::journal::{Header, JournalWriter};
+use crate::report::Report;
+use crate::script::load_script;
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// The scenario file (RON); without it, the built-in scenario.
+    scenario: Option<PathBuf>,
+    /// Scenario seconds per wall-clock second (overrides the scenario's speed).
+    #[arg(long)]
+    speed: Option<f64>,
+    /// Seed for jitter and chance (overrides the scenario's seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// The journal to write (default: a new file under ./exercises/).
+    #[arg(long)]
+    journal: Option<PathBuf>,
+    /// Play this script headless on a virtual clock and write the report.
+    #[arg(long)]
+    script: Option<PathBuf>,
+    /// With --script: write the report to this file instead of stdout (never over an existing
+    /// file without --force).
+    #[arg(long, requires = "script")]
+    report: Option<PathBuf>,
+    /// With --report: replace an existing file (never the scenario, the script or the journal).
+    #[arg(long, requires = "report")]
+    force: bool,
+    /// With --script: the report's format.
+    #[arg(long, value_enum, requires = "script")]
+    format: Option<FormatArg>,
+}
+
+#[derive(clap::Args)]
+pub struct ResumeArgs {
+    /// The journal of the interrupted exercise.
+    journal: PathBuf,
+    /// Serve it again over SSH, as `ttx serve` did.
+    #[arg(long)]
+    serve: bool,
+    #[command(flatten)]
+    server: ServerArgs,
+}
+
+/// `ttx` without a command: the terminal app on the built-in scenario.
+pub fn built_in() -> Result<(), Failure> {
+    live((Path::new(BUILT_IN.0), BUILT_IN.1), None, None, None)
+}
+
+/// `ttx run`.
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let (scenario_path, source) = match &args.scenario {
+        Some(path) => (path.clone(), read(path)?),
+        None => (PathBuf::from(BUILT_IN.0), BUILT_IN.1.to_string()),
+    };
+    match args.script {
+        Some(script) => {
+            if args.speed.is_some() || args.seed.is_some() {
+                return Err(Failure::Usage(
+                    "--speed and --seed are for the terminal app; a script sets its own seed"
+                        .into(),
+                ));
+            }
+            let output = args.report.as_deref().map(|path| Output {
+                path,
+                force: args.force,
+            });
+            play(
+                args.scenario.as_deref(),
+                &source,
+                &script,
+                args.journal.as_deref(),
+                output,
+                args.format.unwrap_or(FormatArg::Json),
+            )
+        }
+        None => live(
+            (&scenario_path, &source),
+            args.speed,
+            args.seed,
+            args.journal,
+        ),
+    }
+}
+
+/// `ttx resume`: the app, or the server with `--serve`, where the journal ends.
+pub fn resume(args: ResumeArgs) -> Result<(), Failure> {
+    if args.serve {
+        return super::serve::resume(&args.journal, args.server);
+    }
+    let opened = exercise::resume(&args.journal, args.server.host_key, Room::App)?;
+    open_app(opened)
+}
+
+/// `scenario_file` is `None` for the built-in scenario.
+fn play(
+    scenario_file: Option<&Path>,
+    source: &str,
+    script_path: &Path,
+    journal: Option<&Path>,
+    report: Option<Output>,
+    format: FormatArg,
+) -> Result<(), Failure> {
+    let scenario_path = scenario_file.unwrap_or(Path::new(BUILT_IN.0));
+    if let Some(output) = report {
+        // Before any work: a report that would replace an input or the journal is refused.
+        let mut inputs = vec![(script_path, "the script")];
+        inputs.extend(scenario_file.map(|path| (path, "the scenario")));
+        inputs.extend(journal.map(|path| (path, "the journal this run writes")));
+        crate::files::check_output(output.path, &inputs, output.force)?;
+    }
+    let scenario = Arc::new(scenario_from(scenario_path, source)?);
+    let script_file = script_path.display().to_string();
+    let script = load_script(&script_file, &read(script_path)?).map_err(|d| diagnostics(&d))?;
+    let (exercise, events) = crate::play::play(Arc::clone(&scenario), &script, &script_file)?;
+    if let Some(journal) = journal {
+        let settings = crate::play::settings_for(&scenario, &script);
+        let header = Header::new(
+            &scenario_path.display().to_string(),
+            source,
+            &scenario,
+            settings,
+        );
+        // Headless play has no screen to keep in step: one write and one sync at the end.
+        let writer = JournalWriter::create(journal, &header)?.without_wall_clock();
+        let mut writer = exercise::signed_by(writer, &crate::host_key::beside(journal))?;
+        if let Err(error) = writer.append(&exercise, &events) {
+            // Half a journal would look like an interrupted live exercise; the script can
+            // always be played again.
+            drop(writer);
+            let removed = match fs::remove_file(journal) {
+                Ok(()) => "removed the incomplete journal",
+                Err(_) => "the incomplete journal could not be removed: delete it",
+            };
+            return Err(Failure::App(format!(
+                "{error}\nthe headless run is not recorded: {removed}; play the script again once \
+                 the disk has room"
+            )));
+        }
+        if let Some(why) = writer.take_signing_failure() {
+            // The run and its journal stand: the report is written, and the exit code says
+            // what is missing.
+            write_report(&Report::of(&exercise), &scenario, format, report)?;
+            return Err(Failure::App(format!(
+                "the exercise is recorded in {}, but not signed: {why}",
+                journal.display()
+            )));
+        }
+    }
+    write_report(&Report::of(&exercise), &scenario, format, report)
+}
+
+/// The terminal app on a new exercise.
+fn live(
+    scenario: (&Path, &str),
+    speed: Option<f64>,
+    seed: Option<u64>,
+    journal: Option<PathBuf>,
+) -> Result<(), Failure> {
+    open_app(exercise::begin(
+        scenario,
+        speed,
+        seed,
+        journal,
+        None,
+        Room::App,
+    )?)
+}
+
+fn open_app(opened: Opened) -> Result<(), Failure> {
+    let Opened {
+        exercise,
+        history,
+        debrief,
+        writer,
+        journal,
+    } = opened;
+    let report_dir = journal.parent().map(Path::to_path_buf).unwrap_or_default();
+    let ended = crate::tui::run_live(exercise, &history, debrief, Box::new(writer), report_dir)
+        .map_err(|e| Failure::App(e.to_string()))?;
+    // Where the exercise is kept, and how to go on with it, on the shell after the app closed.
+    eprintln!("journal: {}", journal.display());
+    if ended {
+        eprintln!("report: ttx report {} --format md", journal.display());
+    } else {
+        eprintln!("continue: ttx resume {}", journal.display());
+    }
+    Ok(())
+}
