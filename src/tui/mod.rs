@@ -17,6 +17,7 @@ pub mod keymap;
 mod report;
 pub mod seat;
 mod team;
+#[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
 pub mod text;
