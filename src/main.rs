@@ -303,7 +303,7 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    // A byte-order mark is accepted and UTF-16 named (issue 10, item 13).
+    // A byte-order mark, as some editors write, is accepted; UTF-16 is named, not misread.
     let bytes = ttx::files::read_bounded(path, MAX_INPUT_BYTES)?;
     ttx::ron_file::text_of(bytes).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
 }
