@@ -1,5 +1,5 @@
 //! Speed and memory of the core on a big exercise: 10,000 injects, 2 teams, a script of 20,000
-//! responses. Targets (issue 2): validate < 300 ms, scripted play < 500 ms, report of the journal
+//! responses. Targets: validate < 300 ms, scripted play < 500 ms, report of the journal
 //! < 300 ms, peak memory < 100 MB.
 //!
 //! `cargo bench --bench core` measures in-process (divan, with its allocation profiler for the

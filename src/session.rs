@@ -5,6 +5,8 @@
 //! draw from it.
 
 #[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
 pub mod testing;
 
 use std::io::Write as _;

@@ -1041,7 +1041,7 @@ fn validate_prints_warnings_with_their_line_and_still_says_ok() {
     assert!(stderr(&denied).contains("1 warning(s), refused with --deny-warnings"));
 }
 
-/// Issue 10, item 13: a byte-order mark is accepted; UTF-16 is named.
+/// A byte-order mark is accepted; UTF-16 is named.
 #[test]
 fn validate_accepts_a_byte_order_mark_and_names_utf16() {
     let dir = tempfile::tempdir().unwrap();
@@ -1071,7 +1071,7 @@ fn validate_accepts_a_byte_order_mark_and_names_utf16() {
     );
 }
 
-/// Issue 10, item 12: a scenario's escape sequences never reach the terminal from `validate`.
+/// A scenario's escape sequences never reach the terminal from `validate`.
 #[test]
 fn validate_shows_control_characters_escaped() {
     let dir = tempfile::tempdir().unwrap();

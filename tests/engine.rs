@@ -391,7 +391,7 @@ fn late_with_missing_fields_lists_them_and_scales_credit() {
     .unwrap();
     x.execute(Command::End).unwrap();
     let e = &Report::of(&x).teams[0].expectations[0];
-    assert_eq!(e.status, "late");
+    assert_eq!(e.status, Status::Late);
     assert_eq!(e.missing_fields, vec!["indicators"]);
     assert_eq!(e.credit, Some(1.0 * 0.5 * 2.0 / 3.0));
     assert_eq!(e.latency_s, Some(900));

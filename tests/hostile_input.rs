@@ -221,8 +221,8 @@ fn many_errors_on_one_long_line_stay_quick_and_small() {
 #[test]
 fn a_file_of_carriage_returns_is_refused_with_a_message() {
     // The error's caret sat past the line's visible end (a lone `\r`): the underline's end was
-    // clamped with its minimum above its maximum, and that panicked (fuzz targets scenario and
-    // script, stop 16).
+    // clamped with its minimum above its maximum, and that panicked (found by the scenario and
+    // script fuzz targets).
     let scenario = scenario_errors("\r");
     assert!(has(&scenario, "hostile.ron:1:"), "{scenario:?}");
     let script = script_errors("\r\n\n\r");
@@ -285,7 +285,7 @@ fn a_file_of_millions_of_values_is_refused_before_it_grows() {
     );
 }
 
-// ---- trigger cycles (issue 10, item 11) ----
+// ---- trigger cycles ----
 
 /// `n` injects, each released by the next, the last by the first: one cycle of `n`.
 fn cycle_of(n: usize) -> String {
@@ -343,7 +343,7 @@ fn many_short_cycles_are_each_reported_once() {
     );
 }
 
-// ---- what a journal can hold (issue 12, item 1) ----
+// ---- what a journal can hold ----
 
 /// The tutorial with a comment of control characters (six bytes each once escaped in the
 /// journal's first line) and letters, so that the line would take exactly `needed` bytes.

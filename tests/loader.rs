@@ -407,7 +407,7 @@ fn trigger_references() {
     );
 }
 
-/// Each cycle is reported once, at the `when` of its first inject (issue 10, item 11).
+/// Each cycle is reported once, at the `when` of its first inject.
 #[test]
 fn trigger_cycles_are_reported_once_at_the_first_when() {
     check(
@@ -703,7 +703,7 @@ fn format_2_mistakes() {
     );
 }
 
-// ---- Warnings (issue 7, part 5) ----
+// ---- Warnings ----
 
 /// The warnings of a valid scenario, as `LINE:COL: message`.
 fn warnings(source: &str) -> Vec<String> {
@@ -771,7 +771,7 @@ fn validate_warns_of_what_can_never_happen_before_the_end() {
     );
 }
 
-/// Issue 12, item 8: text that is not what it seems.
+/// Text that is not what it seems.
 #[test]
 fn validate_warns_of_bidirectional_controls_once_per_line() {
     let source = BASE.replacen(
@@ -802,14 +802,14 @@ fn a_byte_order_mark_is_skipped_and_positions_still_count_from_the_file_start() 
     );
 }
 
-/// Issue 12, item 4: RON allows a string to continue on the next line after a backslash.
+/// RON allows a string to continue on the next line after a backslash.
 #[test]
 fn a_backslash_at_the_end_of_a_line_continues_a_string() {
     let source = BASE.replacen("title: \"Base\",", "title: \"Base \\\n        line\",", 1);
     assert_eq!(load_scenario("s.ron", &source).unwrap().title, "Base line");
 }
 
-/// Issue 7, part 4: what RON users write, in a scenario.
+/// What RON users write, in a scenario.
 #[test]
 fn ron_as_ron_users_write_it() {
     let source = BASE

@@ -309,10 +309,10 @@ proptest! {
             for e in &team.expectations {
                 match e.credit {
                     Some(credit) => prop_assert!(credit >= 0.0 && credit <= e.weight, "{} has credit {} of {}", e.id, credit, e.weight),
-                    None => prop_assert_eq!(e.status, "not_due"),
+                    None => prop_assert_eq!(e.status, Status::NotDue),
                 }
-                prop_assert!(!["open", "overdue"].contains(&e.status), "nothing stays open after the end");
-                prop_assert_eq!(e.done_at_s.is_some(), ["met", "incomplete", "late"].contains(&e.status));
+                prop_assert!(!matches!(e.status, Status::Open | Status::Overdue), "nothing stays open after the end");
+                prop_assert_eq!(e.done_at_s.is_some(), matches!(e.status, Status::Met | Status::Incomplete | Status::Late));
             }
         }
     }

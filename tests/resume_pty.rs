@@ -7,7 +7,6 @@ mod common;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
 
 use common::pty::App;
 use serde_json::Value;
@@ -84,7 +83,8 @@ fn a_killed_run_resumes_with_nothing_lost() {
     app.run_clock_on_first_team("Hundreds of staff");
     app.respond("ack");
     app.wait_for("satisfied mail-wave.ack@soc");
-    std::thread::sleep(Duration::from_millis(1500));
+    // The clock runs on past the answer before the crash.
+    app.wait_for_clock_past(app.clock_s());
     app.kill();
 
     let before = fs::read_to_string(&journal).unwrap();
@@ -106,13 +106,8 @@ fn a_killed_run_resumes_with_nothing_lost() {
     app.run_clock_on_first_team("Hundreds of staff");
     app.respond("block");
     app.wait_for("mail-wave.block@soc");
+    // Back from the team's view to the console.
     app.send(b"\x1b");
-    for _ in 0..4 {
-        if app.text().contains("Events (MSEL)") {
-            break;
-        }
-        app.send(b"\t");
-    }
     app.wait_for("Events (MSEL)");
     app.send(b"E");
     app.wait_for("End the exercise");

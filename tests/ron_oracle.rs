@@ -1,5 +1,5 @@
-//! The `ron` crate as an oracle for ttx's spanned RON reader (issue 7, part 4): every document
-//! that `ron` accepts, ttx accepts too (ranges such as `1..2` aside: no scenario can hold one),
+//! The `ron` crate as an oracle for ttx's spanned RON reader: every document that `ron`
+//! accepts, ttx accepts too (ranges such as `1..2` aside: no scenario can hold one),
 //! and both read it to the same shape. The corpus is RON's own examples and test inputs
 //! (tests/fixtures/ron/, with their origin), the shipped scenarios and scripts, and cuts of them.
 

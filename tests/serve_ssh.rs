@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -143,13 +144,15 @@ impl Setup {
         let mut child = command.spawn().expect("ttx serve starts");
         // Passed on as it comes, and kept for the test to read.
         let stderr = Arc::new(Mutex::new(String::new()));
+        let stderr_ended = Arc::new(AtomicBool::new(false));
         let errors = BufReader::new(child.stderr.take().expect("stderr")).lines();
-        let kept = Arc::clone(&stderr);
+        let (kept, ended) = (Arc::clone(&stderr), Arc::clone(&stderr_ended));
         std::thread::spawn(move || {
             for line in errors.map_while(Result::ok) {
                 eprintln!("{line}");
                 kept.lock().expect("stderr").push_str(&format!("{line}\n"));
             }
+            ended.store(true, Ordering::SeqCst);
         });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
@@ -163,7 +166,14 @@ impl Setup {
             .to_string();
         // Keep reading stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        (Server { child, stderr }, address)
+        (
+            Server {
+                child,
+                stderr,
+                stderr_ended,
+            },
+            address,
+        )
     }
 
     fn ssh_args(&self, key: &str, user: &str, address: &str) -> Vec<String> {
@@ -225,6 +235,8 @@ impl Setup {
 struct Server {
     child: Child,
     stderr: Arc<Mutex<String>>,
+    /// Set once its stderr is closed and all of it read.
+    stderr_ended: Arc<AtomicBool>,
 }
 
 impl Server {
@@ -255,6 +267,15 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+
+    /// Stops the server; all it wrote on stderr.
+    fn kill_and_read_stderr(&mut self) -> String {
+        self.kill();
+        common::wait_until("the server's stderr read to its end", || {
+            self.stderr_ended.load(Ordering::SeqCst)
+        });
+        self.stderr.lock().expect("stderr").clone()
+    }
 }
 
 impl Drop for Server {
@@ -267,6 +288,8 @@ impl Drop for Server {
 struct Client {
     bytes: Arc<Mutex<Vec<u8>>>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Set once the terminal is closed and every byte ssh wrote has been read.
+    output_ended: Arc<AtomicBool>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
@@ -296,6 +319,8 @@ impl Client {
             0,
         )));
         let (feed, store) = (Arc::clone(&parser), Arc::clone(&bytes));
+        let output_ended = Arc::new(AtomicBool::new(false));
+        let ended = Arc::clone(&output_ended);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -305,10 +330,12 @@ impl Client {
                 store.lock().expect("bytes").extend_from_slice(&buf[..n]);
                 feed.lock().expect("the parser").process(&buf[..n]);
             }
+            ended.store(true, Ordering::SeqCst);
         });
         Client {
             bytes,
             parser,
+            output_ended,
             writer,
             child,
             master: pty.master,
@@ -369,17 +396,21 @@ impl Client {
         }
     }
 
+    /// Types bytes. Wait for what they show before typing on where it matters: a lone esc
+    /// followed at once by a key reads as alt and that key.
     fn send(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).expect("ssh takes input");
         self.writer.flush().expect("ssh takes input");
-        std::thread::sleep(Duration::from_millis(200));
     }
 
-    /// Waits for ssh to exit; its exit status.
+    /// Waits for ssh to exit and for all it wrote to be read; its exit status.
     fn exit(&mut self) -> u32 {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("ssh's status") {
+                common::wait_until("ssh's output read to its end", || {
+                    self.output_ended.load(Ordering::SeqCst)
+                });
                 return status.exit_code();
             }
             assert!(
@@ -432,10 +463,12 @@ fn teams_play_at_their_own_seats_and_see_only_their_own() {
     soc.wait_for("Response recorded");
     soc_again.wait_for("Hotline message #1 delivered");
 
-    // cert gets the message, never soc's inject.
+    // cert gets the message, never soc's inject, whatever it selects. A team cannot run the
+    // clock: the refusal, drawn after the selection moved, shows all of that is here.
     cert.wait_for("#1 from soc");
     cert.send(b"\x1b[A");
-    std::thread::sleep(Duration::from_millis(500));
+    cert.send(b" ");
+    cert.wait_for("Only the facilitator");
     let cert_bytes = cert.received();
     // (The scenario's title, also "Phishing wave", is in every header: the inject's id and
     // body are what must not arrive.)
@@ -447,10 +480,6 @@ fn teams_play_at_their_own_seats_and_see_only_their_own() {
     // The facilitator sees everything, including who joined.
     let console = facilitator.wait_for("hotline #1 soc → cert");
     assert!(console.contains("Events (MSEL)"), "{console}");
-
-    // A team cannot run the clock.
-    cert.send(b" ");
-    cert.wait_for("Only the facilitator");
 
     // A free hotline message back, in reply to soc's report.
     cert.send(b"m");
@@ -661,8 +690,12 @@ fn joins_refusals_and_departures_are_seat_lines_and_the_report_lists_the_seats()
     soc.exit();
     let cert = setup.join("cert", "cert", &address);
     cert.wait_for("National CERT");
-    // Give the server a moment to see soc leave.
-    std::thread::sleep(Duration::from_millis(500));
+    let left = ("left".to_string(), "soc".to_string());
+    let joined = ("joined".to_string(), "cert".to_string());
+    common::wait_until("soc's departure and cert's arrival in the journal", || {
+        let lines = seat_lines(&setup.path("j.jsonl"));
+        lines.contains(&left) && lines.contains(&joined)
+    });
     server.kill();
     let lines = seat_lines(&setup.path("j.jsonl"));
     let pairs: Vec<(&str, &str)> = lines
@@ -734,12 +767,13 @@ fn a_signal_to_the_console_restores_it_records_the_clock_and_tells_every_seat() 
         soc.wait_for("Company SOC");
         console.send(b" ");
         console.wait_for("RUNNING");
-        std::thread::sleep(Duration::from_millis(1500));
+        // The clock has run: the time the signal records is past zero.
+        console.wait_for_clock_past(0);
         console.signal(signal);
         soc.wait_for("the server was stopped");
         let status = console.wait_for_status();
         assert!(status.success(), "{signal}: {status:?}");
-        std::thread::sleep(Duration::from_millis(200));
+        console.wait_for_output_end();
         assert!(console.terminal_restored(), "{signal}: {}", console.text());
         assert!(
             console.text().contains("ttx resume j.jsonl --serve"),
@@ -974,6 +1008,12 @@ fn a_huge_window_costs_a_bounded_screen() {
     let before = resident(&server);
     soc.resize(1000, 1000);
     soc.send(b"m");
+    // The answer to `m` (the hotline waits for the clock) drawn at the new size, beyond the
+    // 100×30 screen read here: in the bytes.
+    common::wait_until("the answer to m drawn", || {
+        soc.received()
+            .contains("The hotline is open while the exercise runs.")
+    });
     soc.settle(Duration::from_millis(500));
     let grown = resident(&server).saturating_sub(before);
     assert!(
@@ -1004,9 +1044,8 @@ fn join_codes_are_kept_from_other_users_of_the_machine() {
 
     let warning = "roster.ron holds join codes and other users of this machine may read it";
     let (mut server, _) = setup.serve(false);
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(!server.stderr.lock().expect("stderr").contains(warning));
-    server.kill();
+    // It warns before it listens; all it said by then is read once its stderr has ended.
+    assert!(!server.kill_and_read_stderr().contains(warning));
     std::fs::remove_file(setup.path("j.jsonl")).expect("the journal removed");
     set_mode(&setup.path("roster.ron"), 0o640);
     let (server, _) = setup.serve(false);

@@ -289,7 +289,7 @@ fn a_whole_exercise_with_synthetic_keys() {
         soc.expectations
             .iter()
             .find(|e| e.id == id)
-            .map(|e| e.status)
+            .map(|e| e.status.as_str())
             .unwrap()
     };
     assert_eq!(status("mail-wave.ack@soc"), "met");
@@ -298,7 +298,7 @@ fn a_whole_exercise_with_synthetic_keys() {
     assert_eq!(status("mail-wave.report@soc"), "met");
     let cert = &report.teams[1];
     assert_eq!(cert.expectations[0].id, "msg-1.advise@cert");
-    assert_eq!(cert.expectations[0].status, "met");
+    assert_eq!(cert.expectations[0].status.as_str(), "met");
     let exported: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     assert_eq!(exported["ended_at_s"], end);
@@ -608,7 +608,7 @@ fn status_of(app: &App, id: &str) -> String {
         .iter()
         .flat_map(|t| t.expectations.iter())
         .find(|e| e.id == id)
-        .map(|e| e.status.to_string())
+        .map(|e| e.status.as_str().to_string())
         .unwrap_or_default()
 }
 

@@ -72,11 +72,12 @@ fn a_signal_restores_the_terminal_and_records_the_clock() {
         app.wait_for("NOT STARTED");
         app.send(b" ");
         app.wait_for("RUNNING");
-        std::thread::sleep(std::time::Duration::from_millis(1500));
+        // The clock has run: the time the signal records is past zero.
+        app.wait_for_clock_past(0);
         app.signal(signal);
         let status = app.wait_for_status();
         assert_eq!(status.exit_code(), 1, "{signal}");
-        std::thread::sleep(std::time::Duration::from_millis(200));
+        app.wait_for_output_end();
         assert!(app.terminal_restored(), "{signal}: {}", app.text());
         assert!(
             app.text().contains("ttx resume"),
@@ -120,16 +121,17 @@ fn ctrl_z_pauses_the_clock_until_continued() {
     app.send(b" ");
     app.wait_for("RUNNING");
     app.send(b"\x1a");
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    assert!(
-        app.terminal_restored(),
-        "suspended with the terminal in raw mode"
-    );
+    app.wait_for_stopped();
+    // The pause is recorded and the terminal given back before the process stops; the last
+    // bytes it wrote may still be on their way to the screen.
     let lines = journal_lines(&journal);
     assert!(
         lines.last().unwrap().contains("\"event\":\"paused\""),
         "{lines:?}"
     );
+    common::wait_until("the terminal given back (suspended in raw mode?)", || {
+        app.terminal_restored()
+    });
     app.signal("CONT");
     app.wait_for("Paused while ttx was suspended");
     app.wait_for("PAUSED");

@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use crate::debrief::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
 use crate::debrief::{Debrief, PlanField, format_wall};
-use crate::engine::{Answers, Exercise, InjectState, NoteKind, Outcome, ResponseRecord, Source};
+use crate::engine::{
+    Answers, Exercise, InjectState, NoteKind, Outcome, ResponseRecord, Source, Status,
+};
 use crate::ron_file::diagnostic::is_hidden_control;
 use crate::scenario::{ObjectiveIx, Scenario, Secs, TeamIx};
 
@@ -175,6 +177,11 @@ impl Serialize for Responses {
     }
 }
 
+/// A status in JSON is its word (`"met"`, `"not_due"`): the key's values are the contract.
+fn status_word<S: serde::Serializer>(status: &Status, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(status.as_str())
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TeamReport {
     pub id: String,
@@ -208,7 +215,8 @@ pub struct ExpectationReport {
     pub due_at_s: Secs,
     pub done_at_s: Option<Secs>,
     pub latency_s: Option<Secs>,
-    pub status: &'static str,
+    #[serde(serialize_with = "status_word")]
+    pub status: Status,
     pub missing_fields: Vec<String>,
     pub weight: f64,
     /// `None` while not scored (open, overdue, not due).
@@ -588,7 +596,7 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
                 due_at_s: e.due_at,
                 done_at_s: done_at,
                 latency_s: e.latency(),
-                status: exercise.status(ix).as_str(),
+                status: exercise.status(ix),
                 missing_fields: match (&e.done, action) {
                     (Some(done), Some(action)) => done
                         .missing

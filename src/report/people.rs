@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use crate::debrief::evaluation::Rating;
 use crate::debrief::parse_wall;
+use crate::engine::Status;
 use crate::report::{
     ExpectationReport, MessageReport, RatingReport, Report, ResponseReport, SignatureReport,
     TeamReport,
@@ -172,7 +173,7 @@ fn decisions(report: &Report, scenario: &Scenario) -> Table {
                         .map_or_else(|| "not chosen".into(), |a| action_label(scenario, a)),
                     e.done_at_s.map_or_else(dash, format_secs),
                     e.latency_s.map_or_else(dash, format_secs),
-                    e.status.to_string(),
+                    e.status.as_str().to_string(),
                 ])
             })
         })
@@ -611,7 +612,7 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
         .collect();
     let strengths = tasks
         .iter()
-        .filter(|e| e.status == "met")
+        .filter(|e| e.status == Status::Met)
         .map(|e| {
             format!(
                 "{} ({}) met in {} against a standard of {}",
@@ -668,7 +669,7 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
                             e.latency_s.map_or_else(dash, format_secs),
                             format_secs(e.due_at_s.saturating_sub(e.released_at_s))
                         ),
-                        e.status.to_string(),
+                        e.status.as_str().to_string(),
                         e.missing_fields.join(", "),
                     ]
                 })
@@ -768,7 +769,7 @@ fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
                     format_secs(e.due_at_s),
                     e.done_at_s.map_or_else(dash, format_secs),
                     e.latency_s.map_or_else(dash, format_secs),
-                    e.status.to_string(),
+                    e.status.as_str().to_string(),
                     match e.credit {
                         Some(credit) => format!("{} / {}", number(credit), number(e.weight)),
                         None => format!("not scored / {}", number(e.weight)),

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::debrief::evaluation::Rating;
+use crate::engine::Status;
 use crate::html::escape;
 use crate::report::people::task_name;
 use crate::report::{ExpectationReport, Report};
@@ -127,14 +128,18 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
                 format_secs(e.due_at_s)
             );
             if let Some(done) = e.done_at_s {
-                let class = if e.status == "met" { "met" } else { "short" };
+                let class = if e.status == Status::Met {
+                    "met"
+                } else {
+                    "short"
+                };
                 let _ = write!(
                     out,
                     "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4.5\" class=\"{class}\"><title>{} {} at {}</title></circle>",
                     x(done),
                     y + 10.0,
                     escape(&e.id),
-                    e.status,
+                    e.status.as_str(),
                     format_secs(done)
                 );
             }
@@ -183,7 +188,7 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
         .teams
         .iter()
         .flat_map(|t| &t.expectations)
-        .filter(|e| e.objective.is_some() && e.status != "not_due")
+        .filter(|e| e.objective.is_some() && e.status != Status::NotDue)
         .collect();
     if tasks.is_empty() {
         return None;
@@ -217,10 +222,10 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
     for (i, e) in tasks.iter().enumerate() {
         let y = top + row * i as f64;
         let class = match e.status {
-            "met" => "met",
-            "missed" | "overdue" => "missed",
-            "open" => "open",
-            _ => "short",
+            Status::Met => "met",
+            Status::Missed | Status::Overdue => "missed",
+            Status::Open => "open",
+            Status::Incomplete | Status::Late | Status::NotDue => "short",
         };
         let label = format!("{} — {}", task_name(e, scenario), e.team);
         let _ = write!(
@@ -237,7 +242,7 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
             escape(&e.id),
             e.latency_s.map_or_else(|| "not done".into(), format_secs),
             format_secs(standard(e)),
-            e.status,
+            e.status.as_str(),
         );
         // The time standard's mark, drawn over the bar.
         let _ = write!(

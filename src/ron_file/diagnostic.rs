@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(d.width, 18);
     }
 
-    /// Issue 10, item 12: a file's escape sequences never reach the terminal from a diagnostic.
+    /// A file's escape sequences never reach the terminal from a diagnostic.
     #[test]
     fn control_characters_are_shown_escaped() {
         let source = "(title: \"x\", // \u{1b}]0;owned\u{7}\u{1b}[2K ok: fake \u{202e}txt\n)";

@@ -1219,7 +1219,7 @@ mod tests {
         );
     }
 
-    /// What the `ron` crate accepts and a scenario could hold (issue 7, part 4).
+    /// What the `ron` crate accepts and a scenario could hold.
     #[test]
     fn reads_the_ron_that_ron_users_write() {
         assert_eq!(kind("0x10"), Kind::Int(16));

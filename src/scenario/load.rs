@@ -112,7 +112,7 @@ fn json_escaped_len(text: &str) -> usize {
 
 /// A run copies the scenario's source, escaped, into its journal's first line, which a journal
 /// reader refuses past `limits::MAX_LINE_BYTES`: a scenario that could not be resumed or
-/// reported is refused here, before any exercise starts (issue 12, item 1).
+/// reported is refused here, before any exercise starts.
 fn journal_room(errors: &mut Errors, source: &str, title: &str) {
     let needed = json_escaped_len(source) + json_escaped_len(title) + JOURNAL_HEADER_ROOM;
     if needed > crate::limits::MAX_LINE_BYTES {

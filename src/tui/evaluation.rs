@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::keymap::{Action, Context};
 use super::seat::{Entry, Shown, entries, writes_debrief};
 use super::text::{clock, short};
-use super::widgets::hint;
+use super::widgets::{hint, status_style};
 use crate::debrief::evaluation::{Rating, critical_tasks};
 use crate::engine::NoteKind;
 use crate::report::{PlanItemReport, RatingReport, Report};
@@ -213,12 +213,6 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
     for ix in tasks {
         let e = exercise.expectation(ix);
         let status = exercise.status(ix);
-        let color = match status.as_str() {
-            "met" => Color::Green,
-            "incomplete" | "late" => Color::Yellow,
-            "missed" | "overdue" => Color::Red,
-            _ => Color::Reset,
-        };
         let done = e
             .done
             .as_ref()
@@ -226,7 +220,7 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
             .unwrap_or_else(|| "not done".into());
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", exercise.expectation_id(ix))),
-            Span::styled(status.as_str().replace('_', " "), Style::new().fg(color)),
+            Span::styled(status.as_str().replace('_', " "), status_style(status)),
             Span::raw(format!(
                 " · {done} ({} allowed, due T+{})",
                 short(e.due_at.saturating_sub(e.released_at)),

@@ -329,18 +329,41 @@ const EVALUATION: &[Binding] = &[
     b(K::PageUp, A::PageUp, "scroll the details up", ""),
 ];
 
-const RATING_FORM: &[Binding] = &[
-    b(K::Ctrl('s'), A::Submit, "save the rating", "save"),
-    b(K::Enter, A::Confirm, "next field; save on the analysis", ""),
-    b(K::Tab, A::NextField, "next field", "next field"),
-    b(K::BackTab, A::PrevField, "previous field", ""),
-    b(K::Down, A::NextField, "next field", ""),
-    b(K::Up, A::PrevField, "previous field", ""),
-    b(K::Left, A::Left, "rating: P S M U", ""),
-    b(K::Right, A::Right, "rating: P S M U", ""),
-    b(K::Ctrl('j'), A::Newline, "new line in a text", ""),
-    b(K::Esc, A::Back, "cancel", "cancel"),
-];
+/// The keys every form has, in the same order: its own two first (submit, and what enter does),
+/// then moving between fields, a choice's left and right, a new line in a text, and leaving;
+/// the last three in the form's own words.
+const fn form(
+    own: [Binding; 2],
+    choice: [&'static str; 2],
+    newline: &'static str,
+    leave: [&'static str; 2],
+) -> [Binding; 10] {
+    [
+        own[0],
+        own[1],
+        b(K::Tab, A::NextField, "next field", "next field"),
+        b(K::BackTab, A::PrevField, "previous field", ""),
+        b(K::Down, A::NextField, "next field", ""),
+        b(K::Up, A::PrevField, "previous field", ""),
+        b(K::Left, A::Left, choice[0], ""),
+        b(K::Right, A::Right, choice[1], ""),
+        b(K::Ctrl('j'), A::Newline, newline, ""),
+        b(K::Esc, A::Back, leave[0], leave[1]),
+    ]
+}
+
+/// Leaving a form drops what was typed.
+const CANCEL: [&str; 2] = ["cancel", "cancel"];
+
+const RATING_FORM: &[Binding] = &form(
+    [
+        b(K::Ctrl('s'), A::Submit, "save the rating", "save"),
+        b(K::Enter, A::Confirm, "next field; save on the analysis", ""),
+    ],
+    ["rating: P S M U"; 2],
+    "new line in a text",
+    CANCEL,
+);
 
 const SUMMARY_FORM: &[Binding] = &[
     b(K::Ctrl('s'), A::Submit, "save the summary", "save"),
@@ -348,18 +371,15 @@ const SUMMARY_FORM: &[Binding] = &[
     b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 
-const PLAN_FORM: &[Binding] = &[
-    b(K::Ctrl('s'), A::Submit, "save the item", "save"),
-    b(K::Enter, A::Confirm, "next field; save on the last", ""),
-    b(K::Tab, A::NextField, "next field", "next field"),
-    b(K::BackTab, A::PrevField, "previous field", ""),
-    b(K::Down, A::NextField, "next field", ""),
-    b(K::Up, A::PrevField, "previous field", ""),
-    b(K::Left, A::Left, "change a choice", ""),
-    b(K::Right, A::Right, "change a choice", ""),
-    b(K::Ctrl('j'), A::Newline, "new line in a text", ""),
-    b(K::Esc, A::Back, "cancel", "cancel"),
-];
+const PLAN_FORM: &[Binding] = &form(
+    [
+        b(K::Ctrl('s'), A::Submit, "save the item", "save"),
+        b(K::Enter, A::Confirm, "next field; save on the last", ""),
+    ],
+    ["change a choice"; 2],
+    "new line in a text",
+    CANCEL,
+);
 
 const HELP: &[Binding] = &[
     b(K::Esc, A::Back, "close help", "close"),
@@ -381,23 +401,20 @@ const RELEASE_PICKER: &[Binding] = &[
     b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 
-const NOTE: &[Binding] = &[
-    b(
-        K::Enter,
-        A::Confirm,
-        "next field; save on the text",
-        "next/save",
-    ),
-    b(K::Ctrl('s'), A::Submit, "save", "save"),
-    b(K::Tab, A::NextField, "next field", "next field"),
-    b(K::BackTab, A::PrevField, "previous field", ""),
-    b(K::Down, A::NextField, "next field", ""),
-    b(K::Up, A::PrevField, "previous field", ""),
-    b(K::Left, A::Left, "change kind or team", ""),
-    b(K::Right, A::Right, "change kind or team", ""),
-    b(K::Ctrl('j'), A::Newline, "new line in the text", ""),
-    b(K::Esc, A::Back, "cancel", "cancel"),
-];
+const NOTE: &[Binding] = &form(
+    [
+        b(
+            K::Enter,
+            A::Confirm,
+            "next field; save on the text",
+            "next/save",
+        ),
+        b(K::Ctrl('s'), A::Submit, "save", "save"),
+    ],
+    ["change kind or team"; 2],
+    "new line in the text",
+    CANCEL,
+);
 
 const CONFIRM: &[Binding] = &[
     b(K::Char('y'), A::Yes, "yes", "yes"),
@@ -413,36 +430,30 @@ const ACTION_PICKER: &[Binding] = &[
     b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 
-const RESPONSE_FORM: &[Binding] = &[
-    b(
-        K::Enter,
-        A::Confirm,
-        "next field; submit on [Submit]",
-        "next",
-    ),
-    b(K::Ctrl('s'), A::Submit, "submit", "submit"),
-    b(K::Tab, A::NextField, "next field", "next field"),
-    b(K::BackTab, A::PrevField, "previous field", ""),
-    b(K::Down, A::NextField, "next field", ""),
-    b(K::Up, A::PrevField, "previous field", ""),
-    b(K::Left, A::Left, "what it answers: previous", ""),
-    b(K::Right, A::Right, "what it answers: next", ""),
-    b(K::Ctrl('j'), A::Newline, "new line in a field", ""),
-    b(K::Esc, A::Back, "back to the action list", "back"),
-];
+const RESPONSE_FORM: &[Binding] = &form(
+    [
+        b(
+            K::Enter,
+            A::Confirm,
+            "next field; submit on [Submit]",
+            "next",
+        ),
+        b(K::Ctrl('s'), A::Submit, "submit", "submit"),
+    ],
+    ["what it answers: previous", "what it answers: next"],
+    "new line in a field",
+    ["back to the action list", "back"],
+);
 
-const MESSAGE_FORM: &[Binding] = &[
-    b(K::Ctrl('s'), A::Submit, "send", "send"),
-    b(K::Enter, A::Confirm, "next field; send on the text", ""),
-    b(K::Tab, A::NextField, "next field", "next field"),
-    b(K::BackTab, A::PrevField, "previous field", ""),
-    b(K::Down, A::NextField, "next field", ""),
-    b(K::Up, A::PrevField, "previous field", ""),
-    b(K::Left, A::Left, "change recipient or thread", ""),
-    b(K::Right, A::Right, "change recipient or thread", ""),
-    b(K::Ctrl('j'), A::Newline, "new line", ""),
-    b(K::Esc, A::Back, "cancel", "cancel"),
-];
+const MESSAGE_FORM: &[Binding] = &form(
+    [
+        b(K::Ctrl('s'), A::Submit, "send", "send"),
+        b(K::Enter, A::Confirm, "next field; send on the text", ""),
+    ],
+    ["change recipient or thread"; 2],
+    "new line",
+    CANCEL,
+);
 
 const SEATS: &[Binding] = &[
     b(K::Esc, A::Back, "close", "close"),

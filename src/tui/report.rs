@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::keymap::{Action, Context};
 use super::seat::Shown;
 use super::text::{clock, short};
-use super::widgets::{decision_text, key_span};
+use super::widgets::{decision_text, key_span, status_style};
 use crate::engine::NoteKind;
 use crate::report::Report;
 use crate::role::{Request, Role};
@@ -105,12 +105,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         .bold(),
     ));
     for e in &expectations {
-        let color = match e.status {
-            "met" => Color::Green,
-            "incomplete" | "late" => Color::Yellow,
-            "missed" | "overdue" => Color::Red,
-            _ => Color::Reset,
-        };
         lines.push(Line::from(vec![
             Span::raw(format!(
                 "  {:<id_width$.id_width$} {:>tw$} {:>tw$} {:>tw$} {:>7} ",
@@ -120,7 +114,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
                 e.done_at_s.map(time).unwrap_or_else(|| "—".into()),
                 e.latency_s.map(short).unwrap_or_else(|| "—".into()),
             )),
-            Span::styled(format!("{:<10}", e.status), Style::new().fg(color)),
+            Span::styled(format!("{:<10}", e.status.as_str()), status_style(e.status)),
             Span::raw(format!(
                 " {:>6} {}",
                 e.credit.map_or("—".into(), |c| format!("{c:.2}")),

@@ -65,7 +65,7 @@ pub fn draw_seat(frame: &mut Frame, app: Shown) {
 fn make_visible(buffer: &mut Buffer) {
     // A tab too, which moves a terminal's cursor to its next stop.
     let hidden = |c: char| c.is_control() || is_hidden_control(c);
-    for cell in buffer.content.iter_mut() {
+    for cell in &mut buffer.content {
         let columns = usize::from(cell.cell_width());
         let symbol = cell.symbol();
         if symbol.contains(hidden) {
@@ -121,7 +121,7 @@ fn draw_screen(frame: &mut Frame, app: Shown) {
     }
     if let Some(flash) = &app.seat.flash {
         frame.render_widget(
-            Paragraph::new(Line::from(flash.to_string()).fg(Color::Yellow)),
+            Paragraph::new(Line::from(flash.clone()).fg(Color::Yellow)),
             message,
         );
     }

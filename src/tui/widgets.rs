@@ -12,7 +12,7 @@ use super::field::{TEXT_LIMIT, TextField};
 use super::keymap::{self, Action, Context};
 use super::text::clock;
 use super::text::short;
-use crate::engine::{Exercise, Expectation, ExpectationIx};
+use crate::engine::{Exercise, Expectation, ExpectationIx, Status};
 
 /// A centred rectangle of at most `width`×`height` inside `area`.
 pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -62,6 +62,18 @@ pub fn urgency(left: i64, allowed: u64) -> Style {
     } else {
         Style::new().fg(Color::Green)
     }
+}
+
+/// The colour of an expectation's status, the same on every screen: done in full green, done
+/// short or late yellow, missed or overdue red.
+pub fn status_style(status: Status) -> Style {
+    let color = match status {
+        Status::Met => Color::Green,
+        Status::Incomplete | Status::Late => Color::Yellow,
+        Status::Missed | Status::Overdue => Color::Red,
+        Status::Open | Status::NotDue => Color::Reset,
+    };
+    Style::new().fg(color)
 }
 
 /// `in 4m12s`, or `4m12s overdue`.

@@ -3,8 +3,11 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use super::wait_until;
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
@@ -13,6 +16,8 @@ const COLS: u16 = 100;
 
 pub struct App {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Set once the terminal is closed and every byte the app wrote has been read.
+    output_ended: Arc<AtomicBool>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     // Kept open for the child's lifetime: dropping it hangs up the terminal.
@@ -44,6 +49,8 @@ impl App {
             0,
         )));
         let feed = Arc::clone(&parser);
+        let output_ended = Arc::new(AtomicBool::new(false));
+        let ended = Arc::clone(&output_ended);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -52,9 +59,11 @@ impl App {
                 }
                 feed.lock().expect("the parser").process(&buf[..n]);
             }
+            ended.store(true, Ordering::SeqCst);
         });
         App {
             parser,
+            output_ended,
             writer,
             child,
             _master: pty.master,
@@ -81,13 +90,33 @@ impl App {
         }
     }
 
-    /// Types bytes, then gives the app a moment to draw.
+    /// Types bytes. Wait for what they show before typing on where it matters: a lone esc
+    /// followed at once by a key reads as alt and that key.
     pub fn send(&mut self, bytes: &[u8]) {
         self.writer
             .write_all(bytes)
             .expect("the terminal takes input");
         self.writer.flush().expect("the terminal takes input");
-        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// The scenario time in the header's `T+hh:mm:ss`, in seconds.
+    pub fn clock_s(&self) -> u64 {
+        let text = self.text();
+        let header = text.lines().next().unwrap_or_default();
+        let clock = header
+            .split_once("T+")
+            .and_then(|(_, rest)| rest.get(..8))
+            .unwrap_or_else(|| panic!("no clock in the header: {header}"));
+        clock.split(':').fold(0, |secs, part| {
+            secs * 60 + part.parse::<u64>().expect("the clock's digits")
+        })
+    }
+
+    /// Waits for the header's clock to show a time after `secs`.
+    pub fn wait_for_clock_past(&self, secs: u64) {
+        wait_until(&format!("the clock past {secs} s"), || {
+            self.clock_s() > secs
+        });
     }
 
     /// Runs the clock, then opens the first team's view and waits for `inbox` to show there.
@@ -148,7 +177,7 @@ impl App {
     pub fn wait_for_exit(&mut self) {
         let status = self.wait_for_status();
         assert!(status.success(), "{status:?}; the screen:\n{}", self.text());
-        std::thread::sleep(Duration::from_millis(200));
+        self.wait_for_output_end();
         assert!(
             !self
                 .parser
@@ -158,6 +187,28 @@ impl App {
                 .alternate_screen(),
             "the terminal is left on the alternate screen"
         );
+    }
+
+    /// Waits until every byte the app wrote has been read: once it has quit, the screen is
+    /// the last one it left.
+    pub fn wait_for_output_end(&self) {
+        wait_until("the terminal's output ended", || {
+            self.output_ended.load(Ordering::SeqCst)
+        });
+    }
+
+    /// Waits for the process to be stopped (suspended by a signal).
+    pub fn wait_for_stopped(&self) {
+        let pid = self.child.process_id().expect("a running process");
+        wait_until("the process stopped", || {
+            let state = std::process::Command::new("ps")
+                .args(["-o", "stat=", "-p", &pid.to_string()])
+                .output()
+                .expect("ps runs");
+            String::from_utf8_lossy(&state.stdout)
+                .trim()
+                .starts_with('T')
+        });
     }
 
     /// Waits for the app to quit by itself, and returns how.
