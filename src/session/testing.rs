@@ -120,3 +120,13 @@ pub fn exercise(scenario: Scenario) -> Exercise {
     let settings = Settings::of(&scenario);
     Exercise::new(Arc::new(scenario), settings)
 }
+
+/// A session of the phishing example recording into `recorder`, its reports under `reports`.
+#[cfg(test)]
+pub(crate) fn session(recorder: &MemoryRecorder) -> super::Session {
+    super::Session::new(
+        exercise(phishing()),
+        Box::new(recorder.clone()),
+        std::path::PathBuf::from("reports"),
+    )
+}
