@@ -11,7 +11,7 @@ impl Session {
     pub fn release_report(&mut self, role: Role) -> Result<String, Refused> {
         Self::allow(role, Request::ReleaseReport)?;
         if self.report_released {
-            return Err(Refused::Said("The teams already see the report.".into()));
+            return Err(Refused::ReportAlreadyReleased);
         }
         self.report_released = true;
         self.version += 1;
@@ -24,16 +24,18 @@ impl Session {
     pub fn write_debrief(&mut self, role: Role, event: DebriefEvent) -> Result<String, Refused> {
         Self::allow(role, debrief_request(&event))?;
         if let Some(error) = &self.record_error {
-            return Err(Refused::Said(error.clone()));
+            return Err(error.clone().into());
         }
         let said = self.say_debrief(&event);
         let recorder = &mut self.recorder;
         let exercise = &self.exercise;
         self.debrief
             .record(exercise, event, |event| {
-                recorder.record_debrief(exercise, event)
+                recorder
+                    .record_debrief(exercise, event)
+                    .map_err(|error| error.to_string())
             })
-            .map_err(|m| capitalise(&m))?;
+            .map_err(Refused::Debrief)?;
         self.version += 1;
         self.log.push((self.exercise.now(), said.clone()));
         self.note_signing();
@@ -55,7 +57,7 @@ impl Session {
                 field: *field,
                 value: value.clone(),
             }))
-            .map_err(|m| capitalise(&m))?;
+            .map_err(Refused::Debrief)?;
         }
         if changes.is_empty() {
             return Ok("Nothing changed.".into());

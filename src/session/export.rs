@@ -16,7 +16,7 @@ impl Session {
         let mut report = self.report();
         if let Some(journal) = self.recorder.journal() {
             let signature = crate::signature::verdict_of(journal)
-                .map_err(|e| format!("Could not check the journal's signature: {e}"))?;
+                .map_err(|error| Refused::Signature(error.to_string()))?;
             report = report.with_signature(signature.for_report());
         }
         let scenario = self.exercise.scenario();
@@ -41,11 +41,9 @@ impl Session {
             }
             Ok(written)
         })();
-        result.map_err(|error| {
-            Refused::Said(format!(
-                "Could not write the report under {}: {error}",
-                self.report_dir.display()
-            ))
+        result.map_err(|error| Refused::Export {
+            dir: self.report_dir.display().to_string(),
+            reason: error.to_string(),
         })
     }
 }

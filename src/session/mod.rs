@@ -25,10 +25,11 @@ use time::OffsetDateTime;
 
 use crate::clock::Clock;
 use crate::debrief::{Debrief, DebriefEvent, SeatEvent};
-use crate::engine::{Event, Exercise};
+use crate::engine::{Event, Exercise, Refusal};
 use crate::report::Report;
 use crate::role::{Request, Role};
 use crate::scenario::Secs;
+use crate::text::{clock, speed_str};
 
 pub use crate::text::capitalise;
 use seats::Refusals;
@@ -42,19 +43,19 @@ pub trait Recorder: Send + Sync {
         &mut self,
         exercise: &Exercise,
         events: &[Event],
-    ) -> Result<Option<OffsetDateTime>, String>;
+    ) -> Result<Option<OffsetDateTime>, NotRecorded>;
     /// Writes a debrief event (a rating, the summary, a plan edit) durably, as `record` does.
     fn record_debrief(
         &mut self,
         exercise: &Exercise,
         event: &DebriefEvent,
-    ) -> Result<Option<OffsetDateTime>, String>;
+    ) -> Result<Option<OffsetDateTime>, NotRecorded>;
     /// Writes a seat's join, departure or refusal durably; the wall-clock time written, if any.
     fn record_seat(
         &mut self,
         exercise: &Exercise,
         event: &SeatEvent,
-    ) -> Result<Option<OffsetDateTime>, String>;
+    ) -> Result<Option<OffsetDateTime>, NotRecorded>;
     /// Where the record is, for the screen (e.g. the journal's path).
     fn location(&self) -> String;
     /// The journal file, where the record is one: its signature goes into the report.
@@ -64,22 +65,54 @@ pub trait Recorder: Send + Sync {
     fn take_signing_failure(&mut self) -> Option<String>;
 }
 
-/// Why the session did not do what a seat asked.
+/// Why a recorder did not write, as the seat and the log say it (the journal's own message).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotRecorded(pub String);
+
+/// Why the session did not do what a seat asked; each says it in the sentence the seat shows.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refused {
     /// The asking seat's role may not ask for it (`Role::may`); nothing was tried.
     #[error("{}", role.refusal())]
     NotAllowed { role: Role, what: Request },
-    /// Asked by a role that may, and refused all the same (by the engine, the journal, the state
-    /// of the exercise), in a sentence for the seat.
-    #[error("{0}")]
-    Said(String),
-}
-
-impl From<String> for Refused {
-    fn from(sentence: String) -> Self {
-        Refused::Said(sentence)
-    }
+    /// The exercise has ended: its clock and commands are over, its debrief is not.
+    #[error("The exercise has ended.")]
+    Ended,
+    /// The engine refused the command.
+    #[error("{}", capitalise(&.0.to_string()))]
+    Engine(Refusal),
+    /// The journal did not take the command's record, or still refuses an earlier one: the
+    /// clock is stopped until a retry succeeds.
+    #[error(transparent)]
+    NotRecorded(#[from] NotRecorded),
+    /// The clock's time up to the command could not be recorded, so the command was not tried.
+    #[error("The journal could not be written.")]
+    ClockNotRecorded,
+    /// No faster (or slower) speed than this one.
+    #[error("Speed stays ×{}: the limit.", speed_str(*.0))]
+    SpeedLimit(f64),
+    /// A jump before the clock was started.
+    #[error("Start the clock first (space).")]
+    NotStarted,
+    /// A jump with no release or deadline ahead.
+    #[error("Nothing is scheduled.")]
+    NothingScheduled,
+    /// The inject (its id) was released already, at that time.
+    #[error("{inject} was already released at {}.", clock(*at))]
+    AlreadyReleased { inject: String, at: Secs },
+    #[error("The teams already see the report.")]
+    ReportAlreadyReleased,
+    /// The debrief refused the entry (a bad date, an unknown item), or the journal did not take
+    /// it: the debrief's message.
+    #[error("{}", capitalise(.0))]
+    Debrief(String),
+    /// The journal's signature could not be read for the report.
+    #[error("Could not check the journal's signature: {0}")]
+    Signature(String),
+    /// The report's files could not be written under `dir`.
+    #[error("Could not write the report under {dir}: {reason}")]
+    Export { dir: String, reason: String },
 }
 
 pub struct Session {
@@ -92,7 +125,7 @@ pub struct Session {
     /// Wall time of the last clock checkpoint written to the journal.
     last_checkpoint: Duration,
     /// Recording failed: the clock is stopped and nothing goes on until it succeeds.
-    record_error: Option<String>,
+    record_error: Option<NotRecorded>,
     pending: Vec<Event>,
     log: Vec<(Secs, String)>,
     /// Per team: what its last response did, in plain words (every seat of the team sees it).
@@ -169,7 +202,7 @@ impl Session {
     }
 
     pub fn record_error(&self) -> Option<&str> {
-        self.record_error.as_deref()
+        self.record_error.as_ref().map(|error| error.0.as_str())
     }
 
     pub fn report_released(&self) -> bool {
@@ -400,5 +433,114 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// What each refusal is, as a seat meets it through the session, and the sentence the seat
+    /// shows for it.
+    #[test]
+    fn refusals_say_what_went_wrong_in_the_seats_words() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        let seat = Role::Local;
+        let refused = |result: Result<String, Refused>| {
+            let refused = result.unwrap_err();
+            let said = refused.to_string();
+            (refused, said)
+        };
+        let say = |text: &str| Command::Say {
+            team: TeamIx(0),
+            to: None,
+            text: text.into(),
+            in_reply_to: None,
+        };
+
+        assert_eq!(
+            refused(session.jump_next(seat)),
+            (Refused::NotStarted, "Start the clock first (space).".into())
+        );
+        session.start_pause(seat).unwrap();
+        session.change_speed(seat, false).unwrap();
+        assert_eq!(
+            refused(session.change_speed(seat, false)),
+            (
+                Refused::SpeedLimit(0.5),
+                "Speed stays ×0.5: the limit.".into()
+            )
+        );
+        session.release(seat, InjectIx(5)).unwrap();
+        let inject = session.exercise().scenario().inject(InjectIx(5)).id.clone();
+        assert_eq!(
+            refused(session.release(seat, InjectIx(5))),
+            (
+                Refused::AlreadyReleased {
+                    inject: inject.clone(),
+                    at: 0
+                },
+                format!("{inject} was already released at 00:00:00.")
+            )
+        );
+        assert_eq!(
+            refused(session.say(seat, say(" "))),
+            (
+                Refused::Engine(Refusal::EmptyMessage),
+                "A hotline message needs some text".into()
+            )
+        );
+        session.release_report(seat).unwrap();
+        assert_eq!(
+            refused(session.release_report(seat)),
+            (
+                Refused::ReportAlreadyReleased,
+                "The teams already see the report.".into()
+            )
+        );
+
+        // An hour on, injects are due: the clock's catching up is what the journal refuses.
+        *recorder.fail.lock().unwrap() = Some("disk full".into());
+        session.set_wall(Duration::from_secs(3600));
+        assert_eq!(
+            refused(session.say(seat, say("we see it too"))),
+            (
+                Refused::ClockNotRecorded,
+                "The journal could not be written.".into()
+            )
+        );
+        let not_recorded = (
+            Refused::NotRecorded(NotRecorded("disk full".into())),
+            "disk full".to_string(),
+        );
+        assert_eq!(
+            refused(session.say(seat, say("we see it too"))),
+            not_recorded
+        );
+        assert_eq!(refused(session.retry_recording(seat)), not_recorded);
+        *recorder.fail.lock().unwrap() = None;
+        session.retry_recording(seat).unwrap();
+
+        session.end(seat, session.exercise().now()).unwrap();
+        assert_eq!(
+            refused(session.start_pause(seat)),
+            (Refused::Ended, "The exercise has ended.".into())
+        );
+        let Err(Refused::Debrief(why)) = session.edit_plan_item(
+            seat,
+            "I-1",
+            vec![(PlanField::Completion, "next spring".into())],
+        ) else {
+            panic!("a plan date the debrief cannot read is refused");
+        };
+        assert!(why.starts_with(char::is_lowercase), "{why}");
+
+        let not_a_folder = tempfile::NamedTempFile::new().unwrap();
+        session.report_dir = not_a_folder.path().to_path_buf();
+        let refused = session.export(seat).unwrap_err();
+        assert!(matches!(refused, Refused::Export { .. }), "{refused:?}");
+        assert!(
+            refused.to_string().starts_with(&format!(
+                "Could not write the report under {}: ",
+                not_a_folder.path().display()
+            )),
+            "{refused}"
+        );
     }
 }

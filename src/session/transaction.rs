@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::{Refused, Session};
+use super::{NotRecorded, Refused, Session};
 use crate::engine::{Command, Event, Response};
 use crate::role::{Request, Role};
 use crate::scenario::{InjectIx, Secs};
-use crate::text::{capitalise, clock, speed_str};
+use crate::text::{clock, speed_str};
 
 /// How often (wall time) a running clock's time is recorded when nothing else happens.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
@@ -83,7 +83,7 @@ impl Session {
             SPEEDS.iter().rev().copied().find(|s| *s < current - 1e-9)
         };
         let Some(speed) = next else {
-            return Err(format!("Speed stays ×{}: the limit.", speed_str(current)).into());
+            return Err(Refused::SpeedLimit(current));
         };
         self.run(Command::SetSpeed(speed))?;
         self.clock.set_speed(self.wall, speed);
@@ -96,11 +96,11 @@ impl Session {
         Self::allow(role, Request::Jump)?;
         self.refuse_if_ended()?;
         if !self.exercise.is_started() {
-            return Err(Refused::Said("Start the clock first (space).".into()));
+            return Err(Refused::NotStarted);
         }
         let now = self.exercise.now();
         let Some(next) = self.exercise.next_due_at() else {
-            return Err(Refused::Said("Nothing is scheduled.".into()));
+            return Err(Refused::NothingScheduled);
         };
         // A deadline at `now` passes once time moves on.
         let target = next.max(now.saturating_add(1));
@@ -145,19 +145,19 @@ impl Session {
     /// Runs a command a seat of `role` asks for, if the role may: see `run`.
     pub fn exec(&mut self, role: Role, command: Command) -> Result<Vec<Event>, Refused> {
         Self::allow(role, request_of(&command))?;
-        Ok(self.run(command)?)
+        self.run(command)
     }
 
     /// Runs a command: the clock's time first, then the command, then the journal, all before
-    /// any seat shows anything. A refusal comes back as a sentence.
-    fn run(&mut self, command: Command) -> Result<Vec<Event>, String> {
+    /// any seat shows anything.
+    fn run(&mut self, command: Command) -> Result<Vec<Event>, Refused> {
         if let Some(error) = &self.record_error {
-            return Err(error.clone());
+            return Err(error.clone().into());
         }
         if !matches!(command, Command::AdvanceTo(_)) {
             self.advance();
             if self.record_error.is_some() {
-                return Err("The journal could not be written.".into());
+                return Err(Refused::ClockNotRecorded);
             }
         }
         self.version += 1;
@@ -168,13 +168,13 @@ impl Session {
                 self.record(events.clone())?;
                 Ok(events)
             }
-            Err(refusal) => Err(capitalise(&refusal.to_string())),
+            Err(refusal) => Err(Refused::Engine(refusal)),
         }
     }
 
     /// Writes events to the journal. On failure the clock stops, the events wait for a retry,
     /// and every command is refused until the journal takes them.
-    fn record(&mut self, events: Vec<Event>) -> Result<(), String> {
+    fn record(&mut self, events: Vec<Event>) -> Result<(), NotRecorded> {
         if events.is_empty() {
             return Ok(());
         }
@@ -236,7 +236,7 @@ impl Session {
             Err(error) => {
                 self.record_error = Some(error.clone());
                 self.pending = events;
-                Err(Refused::Said(error))
+                Err(error.into())
             }
         }
     }
@@ -247,7 +247,7 @@ impl Session {
         let id = self.exercise.scenario().inject(inject).id.clone();
         if let crate::engine::InjectState::Released { at, .. } = self.exercise.inject_state(inject)
         {
-            return Err(format!("{id} was already released at {}.", clock(at)).into());
+            return Err(Refused::AlreadyReleased { inject: id, at });
         }
         self.run(Command::Release(inject))?;
         Ok(format!(
@@ -300,9 +300,9 @@ impl Session {
         Ok("Exercise ended. The debrief: rate each objective, summarise, plan.".into())
     }
 
-    fn refuse_if_ended(&self) -> Result<(), String> {
+    fn refuse_if_ended(&self) -> Result<(), Refused> {
         if self.exercise.ended_at().is_some() {
-            Err("The exercise has ended.".into())
+            Err(Refused::Ended)
         } else {
             Ok(())
         }
