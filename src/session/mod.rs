@@ -217,7 +217,7 @@ impl Session {
         self.wall
     }
 
-    pub fn report_dir(&self) -> &std::path::Path {
+    pub fn report_dir(&self) -> &Path {
         &self.report_dir
     }
 
