@@ -1,4 +1,5 @@
-//! Times, durations and speeds as people read them, for every screen and message.
+//! Times, durations and speeds as people read them, and sentences begun with a capital, for every
+//! screen and message.
 
 use crate::secs::Secs;
 use unicode_width::UnicodeWidthChar;
@@ -53,6 +54,15 @@ pub fn expand_tabs(text: String) -> String {
         }
     }
     expanded
+}
+
+/// A message's first letter in capitals: `the exercise has ended` → `The exercise has ended`.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

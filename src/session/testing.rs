@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::Recorder;
+use super::{NotRecorded, Recorder};
 use crate::debrief::{DebriefEvent, SeatEvent};
 use crate::engine::{Event, Exercise, Settings};
 use std::fmt::Write as _;
@@ -31,9 +31,9 @@ impl Recorder for MemoryRecorder {
         &mut self,
         _exercise: &Exercise,
         events: &[Event],
-    ) -> Result<Option<OffsetDateTime>, String> {
+    ) -> Result<Option<OffsetDateTime>, NotRecorded> {
         if let Some(error) = self.fail.lock().ok().and_then(|f| f.clone()) {
-            return Err(error);
+            return Err(NotRecorded(error));
         }
         if let Ok(mut list) = self.events.lock() {
             list.extend_from_slice(events);
@@ -45,9 +45,9 @@ impl Recorder for MemoryRecorder {
         &mut self,
         _exercise: &Exercise,
         event: &DebriefEvent,
-    ) -> Result<Option<OffsetDateTime>, String> {
+    ) -> Result<Option<OffsetDateTime>, NotRecorded> {
         if let Some(error) = self.fail.lock().ok().and_then(|f| f.clone()) {
-            return Err(error);
+            return Err(NotRecorded(error));
         }
         if let Ok(mut list) = self.debrief.lock() {
             list.push(event.clone());
@@ -59,9 +59,9 @@ impl Recorder for MemoryRecorder {
         &mut self,
         _exercise: &Exercise,
         event: &SeatEvent,
-    ) -> Result<Option<time::OffsetDateTime>, String> {
+    ) -> Result<Option<OffsetDateTime>, NotRecorded> {
         if let Some(error) = self.fail.lock().ok().and_then(|f| f.clone()) {
-            return Err(error);
+            return Err(NotRecorded(error));
         }
         if let Ok(mut list) = self.seats.lock() {
             list.push(event.clone());
@@ -119,4 +119,14 @@ fn load(source: &str) -> Scenario {
 pub fn exercise(scenario: Scenario) -> Exercise {
     let settings = Settings::of(&scenario);
     Exercise::new(Arc::new(scenario), settings)
+}
+
+/// A session of the phishing example recording into `recorder`, its reports under `reports`.
+#[cfg(test)]
+pub(crate) fn session(recorder: &MemoryRecorder) -> super::Session {
+    super::Session::new(
+        exercise(phishing()),
+        Box::new(recorder.clone()),
+        std::path::PathBuf::from("reports"),
+    )
 }

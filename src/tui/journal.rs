@@ -7,31 +7,34 @@ use super::Recorder;
 use crate::debrief::{DebriefEvent, SeatEvent};
 use crate::engine::{Event, Exercise};
 use crate::journal::JournalWriter;
+use crate::session::NotRecorded;
 
 impl Recorder for JournalWriter {
     fn record(
         &mut self,
         exercise: &Exercise,
         events: &[Event],
-    ) -> Result<Option<OffsetDateTime>, String> {
-        self.append(exercise, events).map_err(|e| e.to_string())
+    ) -> Result<Option<OffsetDateTime>, NotRecorded> {
+        self.append(exercise, events)
+            .map_err(|e| NotRecorded(e.to_string()))
     }
 
     fn record_debrief(
         &mut self,
         exercise: &Exercise,
         event: &DebriefEvent,
-    ) -> Result<Option<OffsetDateTime>, String> {
+    ) -> Result<Option<OffsetDateTime>, NotRecorded> {
         self.append_debrief(exercise, event)
-            .map_err(|e| e.to_string())
+            .map_err(|e| NotRecorded(e.to_string()))
     }
 
     fn record_seat(
         &mut self,
         exercise: &Exercise,
         event: &SeatEvent,
-    ) -> Result<Option<OffsetDateTime>, String> {
-        self.append_seat(exercise, event).map_err(|e| e.to_string())
+    ) -> Result<Option<OffsetDateTime>, NotRecorded> {
+        self.append_seat(exercise, event)
+            .map_err(|e| NotRecorded(e.to_string()))
     }
 
     fn location(&self) -> String {

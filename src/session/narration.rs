@@ -1,0 +1,259 @@
+//! The console's log and the teams' outcome lines: what happened, in the words seats show.
+
+use super::Session;
+use crate::debrief::DebriefEvent;
+use crate::engine::{Event, ExpectationIx, NoteKind, Outcome, Source, Status};
+use crate::scenario::{Secs, TeamIx};
+use crate::text::{short, speed_str};
+
+impl Session {
+    /// What the team's last response did, in plain words.
+    pub fn team_outcome(&self, team: TeamIx) -> &[String] {
+        &self.outcomes[team.0]
+    }
+
+    /// Puts on the console's log what `events` did, bookkeeping left out.
+    pub fn log_events(&mut self, events: &[Event]) {
+        for event in events {
+            if let Some(text) = self.narrate(event) {
+                self.log.push((event.at(), text));
+            }
+        }
+    }
+
+    /// One event as a line of the console's log; `None` for bookkeeping events.
+    fn narrate(&self, event: &Event) -> Option<String> {
+        let scenario = self.exercise.scenario();
+        let team = |t: TeamIx| scenario.team(t).id.clone();
+        Some(match event {
+            Event::Started { .. } => "clock started".to_string(),
+            Event::Paused { .. } => "paused".to_string(),
+            Event::Resumed { .. } => "resumed".to_string(),
+            Event::SpeedChanged { speed, .. } => format!("speed ×{}", speed_str(*speed)),
+            Event::Scheduled { .. } | Event::Clock { .. } => return None,
+            Event::Skipped { inject, .. } => {
+                format!("skipped {} (chance)", scenario.inject(*inject).id)
+            }
+            Event::Released {
+                inject, by_hand, ..
+            } => {
+                let inject = scenario.inject(*inject);
+                let to: Vec<String> = inject.to.iter().map(|t| team(*t)).collect();
+                format!(
+                    "released {}{} → {}",
+                    inject.id,
+                    if *by_hand { " by hand" } else { "" },
+                    to.join(", ")
+                )
+            }
+            Event::DeadlinePassed { expectation, .. } => {
+                format!("overdue {}", self.exercise.expectation_id(*expectation))
+            }
+            Event::Responded {
+                response, outcome, ..
+            } => {
+                let action = &scenario.action(response.action).id;
+                match outcome {
+                    Outcome::Satisfied(ix) if self.exercise.expectation(*ix).is_decision() => {
+                        let e = self.exercise.expectation(*ix);
+                        format!(
+                            "{} chose {action} after {}: {} {}",
+                            team(response.team),
+                            short(e.latency().unwrap_or(0)),
+                            self.exercise.status(*ix).as_str(),
+                            self.exercise.expectation_id(*ix)
+                        )
+                    }
+                    Outcome::Satisfied(ix) => format!(
+                        "{} {action}: {} {}",
+                        team(response.team),
+                        self.exercise.status(*ix).as_str(),
+                        self.exercise.expectation_id(*ix)
+                    ),
+                    Outcome::Ready => {
+                        format!("{} {action}: ready (done ahead)", team(response.team))
+                    }
+                    Outcome::Unexpected => {
+                        format!("{} {action}: unexpected", team(response.team))
+                    }
+                }
+            }
+            Event::Said { n, from, to, .. } => {
+                let to: Vec<String> = to.iter().map(|t| team(*t)).collect();
+                format!(
+                    "hotline #{n} {} → {} (free message)",
+                    team(*from),
+                    to.join(", ")
+                )
+            }
+            Event::MessageSent { n, from, to, .. } => {
+                let to: Vec<String> = to.iter().map(|t| team(*t)).collect();
+                format!("hotline #{n} {} → {}", team(*from), to.join(", "))
+            }
+            Event::Noted { kind, team: t, .. } => format!(
+                "observation ({}){}",
+                match kind {
+                    NoteKind::Strength => "strength",
+                    NoteKind::Improvement => "improvement",
+                },
+                t.map(|t| format!(" on {}", team(t))).unwrap_or_default()
+            ),
+            Event::Ended { .. } => "exercise ended".to_string(),
+        })
+    }
+
+    /// What a response did, in plain words.
+    pub(super) fn describe(&self, events: &[Event]) -> Vec<String> {
+        let scenario = self.exercise.scenario();
+        let mut lines = Vec::new();
+        for event in events {
+            match event {
+                Event::Responded {
+                    at,
+                    response,
+                    outcome,
+                } => {
+                    let action = &scenario.action(response.action).name;
+                    match outcome {
+                        Outcome::Satisfied(ix) => {
+                            lines.push(self.describe_done(*ix, *at, action));
+                        }
+                        Outcome::Ready => lines.push(format!(
+                            "\"{action}\" was done ahead of time: it will count when it is \
+                             asked for."
+                        )),
+                        Outcome::Unexpected => lines.push(format!(
+                            "\"{action}\" matched no expected action: it is kept as an \
+                             unexpected action (in the report, not scored)."
+                        )),
+                    }
+                }
+                Event::MessageSent { n, to, action, .. } => {
+                    let to: Vec<&str> =
+                        to.iter().map(|t| scenario.team(*t).name.as_str()).collect();
+                    let reply = scenario
+                        .action(*action)
+                        .message
+                        .as_ref()
+                        .and_then(|m| m.reply.as_ref())
+                        .map(|r| {
+                            format!(
+                                "; they owe \"{}\" within {}",
+                                scenario.action(r.action).name,
+                                short(r.within)
+                            )
+                        })
+                        .unwrap_or_default();
+                    lines.push(format!(
+                        "Hotline message #{n} delivered to {}{reply}.",
+                        to.join(", ")
+                    ));
+                }
+                Event::Released { inject, .. } => lines.push(format!(
+                    "It released \"{}\".",
+                    scenario.inject(*inject).title
+                )),
+                _ => {}
+            }
+        }
+        lines
+    }
+
+    fn describe_done(&self, ix: ExpectationIx, at: Secs, action: &str) -> String {
+        let scenario = self.exercise.scenario();
+        let e = self.exercise.expectation(ix);
+        let what = match e.source {
+            Source::Inject(inject, _) => format!("inject \"{}\"", scenario.inject(inject).title),
+            Source::Message(n) => format!("hotline message #{n}"),
+        };
+        let missing: Vec<&str> = match (&e.done, e.action) {
+            (Some(done), Some(action)) => {
+                let spec = scenario.action(action);
+                done.missing
+                    .iter()
+                    .map(|f| spec.fields[*f].as_str())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let blank = if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" Required fields left blank: {}.", missing.join(", "))
+        };
+        let timing = match self.exercise.status(ix) {
+            Status::Late if at <= e.due_at => "late: its deadline had already passed".into(),
+            Status::Late => format!("late by {}", short(at.saturating_sub(e.due_at))),
+            _ => format!("on time, {} to spare", short(e.due_at.saturating_sub(at))),
+        };
+        let status = self.exercise.status(ix).as_str();
+        let id = self.exercise.expectation_id(ix);
+        if e.is_decision() {
+            return format!(
+                "You chose \"{action}\": decision {id} (asked by {what}) made {timing}, \
+                 status {status}.{blank}"
+            );
+        }
+        format!(
+            "\"{action}\" satisfied {id} (expected for {what}): {timing}, status {status}.{blank}"
+        )
+    }
+
+    /// Releases, deadlines passed and the end among `events`, as the log says them.
+    pub(super) fn happenings(&self, events: &[Event]) -> Vec<String> {
+        let scenario = self.exercise.scenario();
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Released { inject, .. } => {
+                    Some(format!("released {}", scenario.inject(*inject).id))
+                }
+                Event::DeadlinePassed { expectation, .. } => Some(format!(
+                    "{} now overdue",
+                    self.exercise.expectation_id(*expectation)
+                )),
+                Event::Ended { .. } => Some("the exercise ended".into()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Says on the log why the journal could not be signed: the exercise is recorded, but
+    /// `ttx verify` and the report will say the journal is not signed.
+    pub(super) fn note_signing(&mut self) {
+        if let Some(why) = self.recorder.take_signing_failure() {
+            self.log.push((
+                self.exercise.now(),
+                format!("the journal is recorded but not signed: {why}"),
+            ));
+        }
+    }
+
+    /// A debrief event as the log says it.
+    pub(super) fn say_debrief(&self, event: &DebriefEvent) -> String {
+        match event {
+            DebriefEvent::Rated(r) => format!(
+                "rated {} {} {}{}",
+                r.objective,
+                r.team.as_deref().unwrap_or("jointly"),
+                r.rating.code(),
+                r.by.as_deref()
+                    .map(|by| format!(" by {by}"))
+                    .unwrap_or_default()
+            ),
+            DebriefEvent::Summary(_) => "executive summary written".into(),
+            DebriefEvent::PlanAdded(a) => format!("improvement item {} added", a.item),
+            DebriefEvent::PlanEdited(e) => format!(
+                "improvement item {}: {} {}",
+                e.item,
+                e.field.label().to_lowercase(),
+                if e.value.trim().is_empty() {
+                    "cleared"
+                } else {
+                    "set"
+                }
+            ),
+            DebriefEvent::PlanDropped(d) => format!("improvement item {} dropped", d.item),
+        }
+    }
+}
