@@ -1,7 +1,7 @@
 //! The time formats of each tool's MSEL, read into scenario seconds.
 
 use time::macros::datetime;
-use time::{Date, Duration, Month, OffsetDateTime};
+use time::{Date, Month, OffsetDateTime};
 
 use super::table::Cell;
 use crate::scenario::parse_duration;
@@ -99,12 +99,17 @@ fn plausible(year: i64, month: i64, day: i64) -> bool {
     (1..=9999).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
-/// A date and a time of day as seconds since 1970-01-01. A day past the month's end (`31/06`)
-/// runs on into the next month, as a spreadsheet's `DATE` counts it.
+/// A date and a time of day as seconds since 1970-01-01; `None` for a date no calendar has
+/// (`31/06/2024`, `2024-02-30`): a slip in the sheet is refused with its cell, not moved into the
+/// next month.
 fn absolute(year: i64, month: i64, day: i64, secs: i64) -> Option<RowTime> {
     let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
-    let first = Date::from_calendar_date(i32::try_from(year).ok()?, month, 1).ok()?;
-    let date = first.checked_add(Duration::days(day - 1))?;
+    let date = Date::from_calendar_date(
+        i32::try_from(year).ok()?,
+        month,
+        u8::try_from(day).ok()?,
+    )
+    .ok()?;
     Some(RowTime::Absolute(
         date.midnight().assume_utc().unix_timestamp() + secs,
     ))
@@ -358,6 +363,14 @@ mod tests {
         assert_eq!(times[1], Some(0));
         assert!(openbas_timing(&text("01/01/99999999999999999 09h00")).is_err());
         assert!(scenario_time(&text("99999999999999-01-01 00:00")).is_err());
+    }
+
+    #[test]
+    fn a_date_no_calendar_has_is_not_a_time() {
+        for date in ["2024-02-30 09:00", "2023-02-29", "31/06/2024 09h00", "2024-04-31T10:00"] {
+            assert!(blueprint_time(&text(date)).is_err(), "{date}");
+        }
+        assert!(blueprint_time(&text("2024-02-29 09:00")).is_ok());
     }
 
     #[test]
