@@ -104,12 +104,8 @@ fn plausible(year: i64, month: i64, day: i64) -> bool {
 /// next month.
 fn absolute(year: i64, month: i64, day: i64, secs: i64) -> Option<RowTime> {
     let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
-    let date = Date::from_calendar_date(
-        i32::try_from(year).ok()?,
-        month,
-        u8::try_from(day).ok()?,
-    )
-    .ok()?;
+    let date =
+        Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()?;
     Some(RowTime::Absolute(
         date.midnight().assume_utc().unix_timestamp() + secs,
     ))
@@ -367,7 +363,12 @@ mod tests {
 
     #[test]
     fn a_date_no_calendar_has_is_not_a_time() {
-        for date in ["2024-02-30 09:00", "2023-02-29", "31/06/2024 09h00", "2024-04-31T10:00"] {
+        for date in [
+            "2024-02-30 09:00",
+            "2023-02-29",
+            "31/06/2024 09h00",
+            "2024-04-31T10:00",
+        ] {
             assert!(blueprint_time(&text(date)).is_err(), "{date}");
         }
         assert!(blueprint_time(&text("2024-02-29 09:00")).is_ok());
