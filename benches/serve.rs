@@ -1,12 +1,19 @@
-//! The serve benchmark of the spec: `ttx serve --headless` on loopback, N SSH clients on this
-//! machine (russh's client, one task each, each with a pty and a shell like `ssh -t`), each
-//! pressing a key a second; it reports the key-to-frame latency (from the key's bytes leaving
-//! the client to the first bytes of the frame that shows it), the server's CPU share and its
-//! memory per seat; then one hotline message from team soc fanned out to N/2 seats of team cert.
+//! The serve benchmark of the spec: `ttx serve --headless` on loopback, N SSH clients in this
+//! process (russh's client, one task each, each with a pty and a shell like `ssh -t`), the
+//! server in its own. The clock runs at the scenario's own speed; each seat opens the hotline
+//! message form and types one character a second, at its own phase of the second (seat i of N
+//! at i/N s), as a room does; the key-to-frame latency is from the key's bytes leaving the
+//! client to the frame that shows that character (not merely the next frame, which may be a
+//! clock tick's). It reports the median, p99 and max, the keys whose frame never came, the
+//! server's CPU share (from /proc/PID/stat) and its memory per seat (VmRSS after the seats
+//! joined, less the idle server's); then one hotline message from a seat of the first team
+//! fanned out to every seat of the other teams, timed to each.
 //!
-//! `cargo bench --bench serve`; `TTX_BENCH_SEATS` (default 50) and `TTX_BENCH_SECS` (default 60)
-//! change the load. The clients share the machine with the server, so the figures are upper
-//! bounds.
+//! `cargo bench --bench serve`. `TTX_BENCH_SEATS` (default 50), `TTX_BENCH_SECS` (default 60),
+//! `TTX_BENCH_SCENARIO` (default the built-in `scenarios/cross-border-breach.ron`, ×12);
+//! `TTX_BENCH_STRESS=1` makes every seat press in the same millisecond instead (a stress run,
+//! reported as such); `TTX_BENCH_BIN` serves with another `ttx` binary (an older build, to
+//! compare). The clients share the machine with the server, so the figures are upper bounds.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -60,9 +67,9 @@ async fn join(address: &str, user: &str, code: &str) -> Seat {
         _handle: handle,
         channel,
     };
-    // The first frame.
-    seat.next_frame(Duration::from_secs(30)).await;
-    seat.drain().await;
+    seat.next_frame(Duration::from_secs(30))
+        .await
+        .unwrap_or_else(|| panic!("{user} got no first frame"));
     seat
 }
 
@@ -79,20 +86,31 @@ impl Seat {
         }
     }
 
-    /// Reads whatever else arrives within 100 ms (the rest of a frame, a clock tick).
-    async fn drain(&mut self) {
-        while self.next_frame(Duration::from_millis(100)).await.is_some() {}
+    /// Waits until a frame holds `text`; how long since `start`, or nothing on timeout.
+    async fn until(&mut self, text: &str, start: Instant, within: Duration) -> Option<Duration> {
+        let deadline = start + within;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let bytes = self.next_frame(left).await?;
+            if String::from_utf8_lossy(&bytes).contains(text) {
+                return Some(start.elapsed());
+            }
+        }
     }
 
-    /// Presses `key` and times its frame.
-    async fn press(&mut self, key: &[u8]) -> Option<Duration> {
-        self.drain().await;
+    /// Types `key` and times the frame that shows `shown`.
+    async fn press(&mut self, key: &str, shown: &str) -> Option<Duration> {
         let start = Instant::now();
-        self.channel.data_bytes(key.to_vec()).await.ok()?;
-        self.next_frame(Duration::from_secs(5)).await?;
-        Some(start.elapsed())
+        self.channel
+            .data_bytes(key.as_bytes().to_vec())
+            .await
+            .ok()?;
+        self.until(shown, start, Duration::from_secs(5)).await
     }
 }
+
+/// Characters no scenario text holds, typed in turn: the frame that shows one is the key's.
+const MARKS: &str = "αβγδεζηθικλμνξοπρστυφχψωабвгдежзийклмнопрстуфхцчшщыэюя";
 
 /// utime + stime of a process, in clock ticks, and its resident memory in KiB.
 fn usage(pid: u32) -> (u64, u64) {
@@ -127,76 +145,178 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[at]
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A roster user: its name, join code and whether it is a team's.
+struct User {
+    name: String,
+    code: String,
+    team: bool,
+}
+
+/// A roster for `seats` team seats (and the facilitator and the fan-out's sender): `ttx
+/// roster`'s, with `max_seats` and the per-user limit raised to fit; its users.
+fn roster(ttx: &str, scenario: &str, seats: usize, dir: &std::path::Path) -> Vec<User> {
+    let out = Command::new(ttx)
+        .args(["roster", scenario])
+        .output()
+        .expect("ttx roster runs");
+    assert!(out.status.success(), "ttx roster failed");
+    let text = String::from_utf8(out.stdout).expect("a roster in UTF-8");
+    let field = |line: &str, name: &str| {
+        let (_, rest) = line.split_once(&format!("{name}: \""))?;
+        rest.split_once('"').map(|(value, _)| value.to_string())
+    };
+    let users: Vec<User> = text
+        .lines()
+        .filter_map(|line| {
+            Some(User {
+                name: field(line, "user")?,
+                code: field(line, "code")?,
+                team: line.contains("role: Team("),
+            })
+        })
+        .collect();
+    let teams = users.iter().filter(|u| u.team).count().max(1);
+    let text: String = text
+        .lines()
+        .map(|line| match line.trim().split_once(':') {
+            Some(("max_seats", _)) => format!("    max_seats: {},", seats + users.len() + 2),
+            Some(("max_seats_per_user", _)) => {
+                format!("    max_seats_per_user: {},", seats.div_ceil(teams) + 2)
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = dir.join("roster.ron");
+    std::fs::write(&path, text).expect("the roster written");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+    users
+}
+
 fn main() {
     let seats = env_or("TTX_BENCH_SEATS", 50) as usize;
     let secs = env_or("TTX_BENCH_SECS", 60);
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_ttx"))
-        .args(["serve", "--headless", "--listen", "127.0.0.1:0"])
-        .arg(concat!(
+    let stress = env_or("TTX_BENCH_STRESS", 0) != 0;
+    let scenario = std::env::var("TTX_BENCH_SCENARIO").unwrap_or_else(|_| {
+        concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/phishing-example/scenario.ron"
-        ))
-        .args(["--journal", "bench.jsonl"])
+            "/scenarios/cross-border-breach.ron"
+        )
+        .into()
+    });
+    let ttx = std::env::var("TTX_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_ttx").into());
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let users = roster(&ttx, &scenario, seats, dir.path());
+    let mut server = Command::new(&ttx)
+        .args(["serve", "--headless", "--listen", "127.0.0.1:0"])
+        .arg(&scenario)
+        .args(["--journal", "bench.jsonl", "--roster", "roster.ron"])
         .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("ttx serve starts");
     let pid = server.id();
+    // The address comes first, then the host key, then one line per join code: as many as
+    // the roster has, so read up to the host key and no further.
     let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
     let mut address = String::new();
-    let mut codes = std::collections::HashMap::new();
-    for line in lines.by_ref().take(6).map_while(Result::ok) {
+    for line in lines.by_ref().map_while(Result::ok) {
         if let Some(a) = line.strip_prefix("listening on ") {
             address = a.to_string();
-        } else if let Some(rest) = line.strip_prefix("join code for ")
-            && let Some((user, code)) = rest.split_once(": ")
-        {
-            codes.insert(user.to_string(), code.to_string());
+        } else if line.starts_with("host key ") {
+            break;
         }
     }
+    assert!(!address.is_empty(), "the server says where it listens");
     std::thread::spawn(move || for _ in lines {});
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime");
     runtime.block_on(async move {
-        let code = |user: &str| codes.get(user).cloned().expect("a join code");
+        let code = |name: &str| {
+            users
+                .iter()
+                .find(|u| u.name == name)
+                .map(|u| u.code.clone())
+                .expect("a join code")
+        };
+        let teams: Vec<&User> = users.iter().filter(|u| u.team).collect();
         let mut facilitator = join(&address, "facilitator", &code("facilitator")).await;
-        facilitator.press(b" ").await;
-        let (_, rss_before) = usage(pid);
+        facilitator.channel.data_bytes(b" ".to_vec()).await.ok();
+        facilitator.next_frame(Duration::from_secs(5)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (_, rss_idle) = usage(pid);
+
+        // Seat i joins as team i mod teams, a few at a time, and opens the message form.
+        let joining = Arc::new(tokio::sync::Semaphore::new(8));
+        let joins: Vec<_> = (0..seats)
+            .map(|i| {
+                let count = teams.len();
+                let team = teams[i % count];
+                let (address, user, code) = (address.clone(), team.name.clone(), team.code.clone());
+                let joining = Arc::clone(&joining);
+                tokio::spawn(async move {
+                    let _turn = joining.acquire().await.expect("the semaphore");
+                    let mut seat = join(&address, &user, &code).await;
+                    seat.press("m", "To")
+                        .await
+                        .unwrap_or_else(|| panic!("seat {i} could not open the message form"));
+                    (i % count, seat)
+                })
+            })
+            .collect();
         let mut clients = Vec::new();
-        for i in 0..seats {
-            let user = if i % 2 == 0 { "soc" } else { "cert" };
-            clients.push(join(&address, user, &code(user)).await);
+        for joined in joins {
+            clients.push(joined.await.expect("a seat joins"));
         }
-        let (cpu_before, rss_after) = usage(pid);
+        let (cpu_before, rss_seated) = usage(pid);
         let started = Instant::now();
-        // Every client presses a key a second: help on, help off.
+        let start = tokio::time::Instant::now() + Duration::from_millis(200);
         let tasks: Vec<_> = clients
             .into_iter()
-            .map(|mut seat| {
+            .enumerate()
+            .map(|(i, (team, mut seat))| {
+                let phase = if stress {
+                    Duration::ZERO
+                } else {
+                    Duration::from_secs(1) * i as u32 / seats as u32
+                };
                 tokio::spawn(async move {
                     let mut latencies = Vec::new();
-                    let start = tokio::time::Instant::now();
+                    let mut missed = 0;
+                    let mut marks = MARKS.chars().cycle();
                     for n in 0..secs {
-                        tokio::time::sleep_until(start + Duration::from_secs(n)).await;
-                        let key: &[u8] = if n % 2 == 0 { b"?" } else { b"q" };
-                        if let Some(latency) = seat.press(key).await {
-                            latencies.push(latency);
+                        tokio::time::sleep_until(start + Duration::from_secs(n) + phase).await;
+                        let mark = marks.next().unwrap_or('x').to_string();
+                        match seat.press(&mark, &mark).await {
+                            Some(latency) => latencies.push(latency),
+                            None => missed += 1,
                         }
                     }
-                    (seat, latencies)
+                    (team, seat, latencies, missed)
                 })
             })
             .collect();
         let mut latencies = Vec::new();
+        let mut missed = 0;
+        let mut starved = 0;
         let mut clients = Vec::new();
         for task in tasks {
-            let (seat, mut some) = task.await.expect("a client task");
+            let (team, seat, mut some, lost) = task.await.expect("a client task");
+            starved += usize::from(some.is_empty());
             latencies.append(&mut some);
-            clients.push(seat);
+            missed += lost;
+            clients.push((team, seat));
         }
         let wall = started.elapsed();
         let (cpu_after, _) = usage(pid);
@@ -204,56 +324,47 @@ fn main() {
         let ticks_per_sec = 100.0;
         let cpu = (cpu_after - cpu_before) as f64 / ticks_per_sec / wall.as_secs_f64() * 100.0;
         println!(
-            "serve: {seats} seats, {} keys in {:.0} s: key to frame median {:.2} ms, p99 {:.2} ms; \
+            "serve{}: {seats} seats, keys {}, {} keys in {:.0} s: key to frame median {:.2} ms, \
+             p99 {:.2} ms, max {:.2} ms; {missed} keys unanswered, {starved} seats starved; \
              server CPU {cpu:.1}% of a core; memory {:.0} KiB per seat",
+            if stress { " (stress)" } else { "" },
+            if stress {
+                "all in the same millisecond"
+            } else {
+                "spread over the second"
+            },
             latencies.len(),
             wall.as_secs_f64(),
-            percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
-            percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
-            (rss_after.saturating_sub(rss_before)) as f64 / seats as f64,
+            ms(percentile(&latencies, 0.5)),
+            ms(percentile(&latencies, 0.99)),
+            ms(latencies.last().copied().unwrap_or_default()),
+            (rss_seated.saturating_sub(rss_idle)) as f64 / seats as f64,
         );
 
-        // Fan-out: one free hotline message from a soc seat, timed to every cert seat.
-        let (mut socs, certs): (Vec<Seat>, Vec<Seat>) = {
-            let mut socs = Vec::new();
-            let mut certs = Vec::new();
-            for (i, seat) in clients.into_iter().enumerate() {
-                if i % 2 == 0 {
-                    socs.push(seat);
-                } else {
-                    certs.push(seat);
-                }
-            }
-            (socs, certs)
-        };
-        let Some(sender) = socs.first_mut() else {
-            return;
-        };
-        sender.press(b"m").await;
-        sender.press(b"fan-out test").await;
+        // Fan-out: one hotline message from a new seat of the first team to everyone else,
+        // timed to every seat of the other teams (their forms closed, their inbox shown).
+        let mut sender = join(&address, &teams[0].name, &teams[0].code).await;
+        sender.press("m", "To").await;
+        sender.press("fan-out test", "test").await;
         let mut waiting = Vec::new();
-        for mut seat in certs {
-            seat.drain().await;
-            waiting.push(seat);
+        for (team, seat) in clients {
+            if team != 0 {
+                seat.channel.data_bytes(b"\x1b".to_vec()).await.ok();
+                waiting.push(seat);
+            }
         }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let from = format!("from {}", teams[0].name);
         let start = Instant::now();
         sender.channel.data_bytes(b"\x13".to_vec()).await.ok();
         let arrivals: Vec<_> = waiting
             .into_iter()
             .map(|mut seat| {
-                tokio::spawn(async move {
-                    loop {
-                        match seat.next_frame(Duration::from_secs(10)).await {
-                            Some(bytes) if String::from_utf8_lossy(&bytes).contains("from soc") => {
-                                return Some(start.elapsed());
-                            }
-                            Some(_) => continue,
-                            None => return None,
-                        }
-                    }
-                })
+                let from = from.clone();
+                tokio::spawn(async move { seat.until(&from, start, Duration::from_secs(10)).await })
             })
             .collect();
+        let told = arrivals.len();
         let mut fan = Vec::new();
         for arrival in arrivals {
             if let Ok(Some(t)) = arrival.await {
@@ -262,10 +373,12 @@ fn main() {
         }
         fan.sort();
         println!(
-            "fan-out: one message to {} seats of another team: median {:.2} ms, p99 {:.2} ms",
+            "fan-out: one message to {told} seats of other teams, {} got it: median {:.2} ms, \
+             p99 {:.2} ms, max {:.2} ms",
             fan.len(),
-            percentile(&fan, 0.5).as_secs_f64() * 1000.0,
-            percentile(&fan, 0.99).as_secs_f64() * 1000.0,
+            ms(percentile(&fan, 0.5)),
+            ms(percentile(&fan, 0.99)),
+            ms(fan.last().copied().unwrap_or_default()),
         );
     });
     let _ = server.kill();
