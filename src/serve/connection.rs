@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -66,6 +67,8 @@ struct SeatState {
     seat: Seat,
     decoder: Decoder,
     size: (u16, u16),
+    /// A key or a resize since the last frame: the seat's own part of what it draws changed.
+    stale: bool,
 }
 
 impl SeatLink {
@@ -319,6 +322,7 @@ impl russh::server::Handler for Connection {
                 seat,
                 decoder: Decoder::default(),
                 size: self.size,
+                stale: true,
             }),
             redraw: Notify::new(),
         });
@@ -394,7 +398,10 @@ impl russh::server::Handler for Connection {
     ) -> Result<(), Self::Error> {
         self.size = screen_size(col_width, row_height);
         if let Some(link) = &self.seat {
-            link.lock().size = self.size;
+            let mut state = link.lock();
+            state.size = self.size;
+            state.stale = true;
+            drop(state);
             link.redraw.notify_one();
         }
         Ok(())
@@ -457,6 +464,7 @@ fn press(shared: &Shared, link: &SeatLink, typed: Vec<Typed>) {
         for typed in typed {
             state.seat.handle_typed(s, typed, wall);
         }
+        state.stale = true;
         s.seat_key(link.id);
     });
     link.redraw.notify_one();
@@ -473,7 +481,10 @@ fn screen_size(columns: u32, rows: u32) -> (u16, u16) {
 
 /// Draws the seat into its channel whenever the session or the seat changed. A frame is sent
 /// before the next is drawn, and changes that arrive meanwhile collapse into that next frame:
-/// a slow client gets the latest screen, never a queue.
+/// a slow client gets the latest screen, never a queue. A key, a resize or a change of content
+/// is drawn at once; the clock moving on is drawn at most once a second, at this seat's own
+/// moment of the second, so that the seats' clock frames are spread over the second instead of
+/// all queueing before a key.
 async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channel: ChannelId) {
     let mut changes = shared.changes.subscribe();
     let mut closing = shared.closing.subscribe();
@@ -492,10 +503,14 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     if handle.data(channel, SCREEN_ON.to_vec()).await.is_err() {
         return;
     }
+    let origin = tokio::time::Instant::from_std(shared.origin);
+    let phase = clock_phase(link.id);
     loop {
         let frame = {
             let session = shared.lock();
             let mut state = link.lock();
+            // Marked seen under the lock: a change published after it is drawn next time.
+            changes.borrow_and_update();
             if state.seat.should_quit() {
                 None
             } else {
@@ -504,40 +519,79 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
                     let _ = terminal.resize(Rect::new(0, 0, drawn_size.0, drawn_size.1));
                 }
                 state.seat.sync(&session);
+                state.stale = false;
                 let shown = Shown {
                     session: &session,
                     seat: &state.seat,
                 };
                 let _ = terminal.draw(|f| ui::draw_seat(f, shown));
-                Some(bytes.take())
+                Some((bytes.take(), session.versions()))
             }
         };
-        match frame {
+        let drawn = match frame {
             None => {
                 let _ = handle.data(channel, SCREEN_OFF.to_vec()).await;
                 return;
             }
-            Some(bytes) if !bytes.is_empty() => {
-                if handle.data(channel, bytes).await.is_err() {
+            Some((bytes, drawn)) => {
+                if !bytes.is_empty() && handle.data(channel, bytes).await.is_err() {
+                    return;
+                }
+                drawn
+            }
+        };
+        // Waits for a reason to draw: a new content at once, the clock at this seat's moment.
+        let mut clock_due = None;
+        loop {
+            let latest = *changes.borrow_and_update();
+            if latest.content != drawn.content {
+                break;
+            }
+            if latest.clock != drawn.clock && clock_due.is_none() {
+                clock_due = Some(next_moment(origin, phase));
+            }
+            let tick = async {
+                match clock_due {
+                    Some(due) => tokio::time::sleep_until(due).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                changed = changes.changed() => if changed.is_err() { return },
+                // A wake-up the last frame already answered draws nothing new.
+                _ = link.redraw.notified() => if link.lock().stale { break },
+                () = tick => break,
+                _ = closing.changed() => {
+                    let why = closing.borrow().clone().unwrap_or_default();
+                    let mut goodbye = SCREEN_OFF.to_vec();
+                    goodbye.extend_from_slice(format!("ttx: {why}\r\n").as_bytes());
+                    let _ = handle.data(channel, goodbye).await;
+                    let _ = handle.exit_status_request(channel, 0).await;
+                    let _ = handle.eof(channel).await;
+                    let _ = handle.close(channel).await;
                     return;
                 }
             }
-            Some(_) => {}
         }
-        tokio::select! {
-            changed = changes.changed() => if changed.is_err() { return },
-            _ = link.redraw.notified() => {}
-            _ = closing.changed() => {
-                let why = closing.borrow().clone().unwrap_or_default();
-                let mut goodbye = SCREEN_OFF.to_vec();
-                goodbye.extend_from_slice(format!("ttx: {why}\r\n").as_bytes());
-                let _ = handle.data(channel, goodbye).await;
-                let _ = handle.exit_status_request(channel, 0).await;
-                let _ = handle.eof(channel).await;
-                let _ = handle.close(channel).await;
-                return;
-            }
-        }
+    }
+}
+
+/// The moment of each second at which a seat redraws its clock: seat ids stepped by the golden
+/// ratio of a second, so that any number of seats, joined in any order, spread evenly.
+fn clock_phase(seat: u64) -> Duration {
+    const STEP_NS: u64 = 618_033_989;
+    Duration::from_nanos(seat.wrapping_mul(STEP_NS) % 1_000_000_000)
+}
+
+/// The next instant, from now, that is `phase` into a second counted from `origin`.
+fn next_moment(origin: tokio::time::Instant, phase: Duration) -> tokio::time::Instant {
+    let since = tokio::time::Instant::now().saturating_duration_since(origin);
+    let second = Duration::from_secs(since.as_secs());
+    let this = origin + second + phase;
+    if this > origin + since {
+        this
+    } else {
+        this + Duration::from_secs(1)
     }
 }
 
@@ -553,5 +607,20 @@ mod tests {
         assert_eq!(screen_size(0, 0), (1, 1));
         let cells = usize::from(MAX_COLUMNS) * usize::from(MAX_ROWS);
         assert!(2 * cells * size_of::<ratatui::buffer::Cell>() <= 9_600_000);
+    }
+
+    /// Seats redraw their clocks at moments spread over the second, however many join: any
+    /// ten seats in a row fall in at least nine different tenths of it.
+    #[test]
+    fn seats_redraw_their_clocks_at_moments_spread_over_the_second() {
+        for first in [1, 7, 100, 499] {
+            let mut tenths: Vec<u128> = (first..first + 10)
+                .map(|seat| clock_phase(seat).as_millis() / 100)
+                .collect();
+            tenths.sort_unstable();
+            tenths.dedup();
+            assert!(tenths.len() >= 9, "{first}: {tenths:?}");
+        }
+        assert!((1..1000).all(|seat| clock_phase(seat) < Duration::from_secs(1)));
     }
 }

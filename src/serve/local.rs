@@ -51,14 +51,14 @@ fn event_loop(
     seat: &mut Seat,
     inputs: &Receiver<Input>,
 ) -> std::io::Result<Closed> {
-    let mut drawn = u64::MAX;
+    let mut drawn = None;
     let mut redraw = true;
     loop {
-        let version = shared.lock().version();
-        if redraw || version != drawn {
+        let versions = Some(shared.lock().versions());
+        if redraw || versions != drawn {
             let session = shared.lock();
             seat.sync(&session);
-            drawn = session.version();
+            drawn = Some(session.versions());
             terminal.draw(|frame| {
                 ui::draw_seat(
                     frame,

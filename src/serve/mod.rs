@@ -8,10 +8,12 @@
 //! ```
 //!
 //! One `Session` behind a read-write lock owns the exercise, clock and journal; every seat's keys run
-//! through it, and after every change it publishes its version on a `watch` channel (latest value
-//! only). Each seat's render task wakes on a new version (or its own resize), draws its own view
-//! into a frame of bytes and sends it; while a slow client's frame is in flight, newer versions
-//! collapse into one, so it gets the latest screen, never a queue.
+//! through it, and after every change it publishes its versions on a `watch` channel (latest value
+//! only): the content's, and the clock's. Each seat's render task draws its own view into a frame
+//! of bytes and sends it on its own key or resize and on a new content at once, and on the clock
+//! moving on at most once a second, at its own moment of the second, so a key never waits behind
+//! every seat's clock; while a slow client's frame is in flight, newer versions collapse into one,
+//! so it gets the latest screen, never a queue.
 
 mod connection;
 pub mod input;
@@ -31,7 +33,7 @@ use russh::keys::HashAlg;
 use tokio::sync::watch;
 
 use crate::engine::{Event, Exercise};
-use crate::session::{Recorder, Session};
+use crate::session::{Recorder, Session, Versions};
 use roster::Roster;
 
 /// After this many failed logins from one address within `FAILURE_WINDOW`, the address is
@@ -55,7 +57,7 @@ pub struct Options {
 /// What every connection shares: the session, its change signal, the roster.
 pub struct Shared {
     session: RwLock<Session>,
-    changes: watch::Sender<u64>,
+    changes: watch::Sender<Versions>,
     /// Tells every seat to say goodbye and close.
     closing: watch::Sender<Option<String>>,
     origin: Instant,
@@ -86,7 +88,7 @@ impl Rarely {
 impl Shared {
     fn new(session: Session, roster: Roster) -> Self {
         Shared {
-            changes: watch::Sender::new(session.version()),
+            changes: watch::Sender::new(session.versions()),
             closing: watch::Sender::new(None),
             session: RwLock::new(session),
             origin: Instant::now(),
@@ -129,7 +131,7 @@ impl Shared {
         let (result, version) = {
             let mut session = self.write();
             let result = f(&mut session);
-            (result, session.version())
+            (result, session.versions())
         };
         self.changes.send_if_modified(|v| {
             let changed = *v != version;

@@ -116,6 +116,16 @@ pub enum Refused {
     Export { dir: String, reason: String },
 }
 
+/// How far the session has changed since it was made: a seat that drew at one `Versions` needs
+/// no new frame until they differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Versions {
+    /// Every change a seat may show but the clock's time.
+    pub content: u64,
+    /// The clock's time moving on.
+    pub clock: u64,
+}
+
 pub struct Session {
     exercise: Exercise,
     recorder: Box<dyn Recorder>,
@@ -137,8 +147,12 @@ pub struct Session {
     refusals: Refusals,
     /// How to join, once the server listens.
     serving: Option<Serving>,
-    /// Counts every change a seat may show, so seats know when to redraw.
+    /// Counts every change a seat may show but the clock's time moving on, so seats know when
+    /// to redraw at once.
     version: u64,
+    /// Counts the ticks that moved the clock's time: a seat may redraw for these at its own
+    /// pace, since a clock a moment late misleads nobody.
+    clock_moves: u64,
     /// The debrief written so far (ratings, summary, plan edits) and the journal's wall-clock
     /// dates: with the exercise, all the after-action report is made of.
     debrief: Debrief,
@@ -166,6 +180,7 @@ impl Session {
             refusals: Refusals::default(),
             serving: None,
             version: 0,
+            clock_moves: 0,
             debrief: Debrief::default(),
         };
         if session.exercise.is_running() {
@@ -212,6 +227,14 @@ impl Session {
 
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// What a seat draws from, in two counts: the content, and the clock's time.
+    pub fn versions(&self) -> Versions {
+        Versions {
+            content: self.version,
+            clock: self.clock_moves,
+        }
     }
 
     pub fn wall(&self) -> Duration {

@@ -43,15 +43,21 @@ impl Session {
             return false;
         }
         let before = (self.exercise.now(), self.log.len());
+        let version = self.version;
         self.advance();
+        // Events the clock brought (a release, a missed deadline) changed the content.
+        let happened = self.version != version;
         if self.wall.saturating_sub(self.last_checkpoint) >= CHECKPOINT_EVERY {
             self.checkpoint();
+            // A checkpoint is bookkeeping no seat shows, unless the journal refused it.
+            if !happened && self.record_error.is_none() {
+                self.version = version;
+            }
         }
-        let changed = before != (self.exercise.now(), self.log.len());
-        if changed {
-            self.version += 1;
+        if self.exercise.now() != before.0 {
+            self.clock_moves += 1;
         }
-        changed
+        before != (self.exercise.now(), self.log.len())
     }
 
     /// Starts, pauses or resumes the clock; says what it did.
@@ -320,5 +326,41 @@ fn request_of(command: &Command) -> Request {
         Command::Note { .. } => Request::Note,
         Command::Respond(response) => Request::Respond(response.team),
         Command::Say { team, .. } => Request::Message(*team),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::super::testing::{MemoryRecorder, session};
+    use crate::role::Role;
+
+    /// A tick that only moves the clock counts as the clock's, which seats may draw at their own
+    /// pace; a checkpoint shows nothing; what the clock brings (a release) is content, drawn at
+    /// once.
+    #[test]
+    fn a_tick_that_only_moves_the_clock_changes_the_clocks_version_alone() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        session.start_pause(Role::Local).unwrap();
+        let started = session.versions();
+
+        assert!(session.tick(Duration::from_secs(1)));
+        let moved = session.versions();
+        assert_eq!(moved.content, started.content);
+        assert_eq!(moved.clock, started.clock + 1);
+
+        let lines = recorder.events().len();
+        assert!(session.tick(Duration::from_secs(6)));
+        assert!(recorder.events().len() > lines, "a checkpoint was written");
+        assert_eq!(session.versions().content, started.content);
+
+        assert!(!session.tick(Duration::from_secs(6)));
+        assert_eq!(session.versions().clock, moved.clock + 1);
+
+        // cert-heads-up is released 20 minutes after the mail wave.
+        assert!(session.tick(Duration::from_secs(20 * 60)));
+        assert!(session.versions().content > started.content);
     }
 }
