@@ -76,7 +76,8 @@ pub fn summarise(
             }
             tally
         })
-        .reduce(|| Tally::new(scenario, &layout), Tally::merge);
+        .reduce_with(Tally::merge)
+        .unwrap_or_else(|| Tally::new(scenario, &layout));
     bar.finish();
     Summary::of(scenario, profile, &layout, &tally, seed)
 }
