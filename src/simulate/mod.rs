@@ -17,6 +17,7 @@ mod text;
 
 use std::io::IsTerminal;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -76,7 +77,8 @@ pub fn summarise(
             }
             tally
         })
-        .reduce(|| Tally::new(scenario, &layout), Tally::merge);
+        .reduce_with(Tally::merge)
+        .unwrap_or_else(|| Tally::new(scenario, &layout));
     bar.finish();
     Summary::of(scenario, profile, &layout, &tally, seed)
 }
@@ -85,6 +87,9 @@ pub fn summarise(
 struct Progress {
     bar: Option<ProgressBar>,
     started: Instant,
+    /// Kept apart from the bar: asking the bar whether it shows takes its lock, which every core
+    /// would queue for after every run.
+    shown: AtomicBool,
 }
 
 impl Progress {
@@ -101,13 +106,17 @@ impl Progress {
         Progress {
             bar,
             started: Instant::now(),
+            shown: AtomicBool::new(false),
         }
     }
 
     fn tick(&self) {
         if let Some(bar) = &self.bar {
             bar.inc(1);
-            if bar.is_hidden() && self.started.elapsed() > PROGRESS_AFTER {
+            if !self.shown.load(Ordering::Relaxed)
+                && self.started.elapsed() > PROGRESS_AFTER
+                && !self.shown.swap(true, Ordering::Relaxed)
+            {
                 bar.set_draw_target(ProgressDrawTarget::stderr());
             }
         }

@@ -6,7 +6,7 @@
 //! script that `ttx run --script` plays to the same report.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use chacha20::ChaCha8Rng;
@@ -95,14 +95,15 @@ impl Plans {
 }
 
 struct Room<'p> {
+    scenario: &'p Scenario,
     profile: &'p Profile,
     rng: ChaCha8Rng,
     plans: Plans,
     /// Expectations seen so far (they are numbered in creation order).
     seen: usize,
     last_activity: Secs,
-    /// Planned `ahead` responses not yet taken, by team and action.
-    ahead: HashMap<(TeamIx, ActionIx), u64>,
+    /// Planned `ahead` responses not yet taken, by team and action (`ahead_slot`).
+    ahead: Vec<Option<u64>>,
 }
 
 /// Plays run `run` of a simulation seeded by `base`; `record` keeps the commands for a script.
@@ -120,6 +121,7 @@ pub fn simulate(
     };
     let mut exercise = Exercise::new(Arc::clone(scenario), settings);
     let mut room = Room {
+        scenario,
         profile,
         rng,
         plans: Plans {
@@ -128,9 +130,9 @@ pub fn simulate(
         },
         seen: 0,
         last_activity: 0,
-        ahead: HashMap::new(),
+        ahead: vec![None; scenario.teams.len() * scenario.actions.len()],
     };
-    room.plan_ahead(scenario);
+    room.plan_ahead();
     for (inject, at) in &profile.manual {
         room.plans.push(*at, Command::Release(*inject), None);
     }
@@ -199,6 +201,7 @@ impl Room<'_> {
     /// A copy to try a step on: the same draws to come, the same plans.
     fn fork(&self) -> Self {
         Room {
+            scenario: self.scenario,
             profile: self.profile,
             // `chacha20`'s generator is not `Clone` (a cipher's state is not copied by accident):
             // its state is copied through the crate's own serialised form.
@@ -238,7 +241,6 @@ impl Room<'_> {
     /// Each new expectation: will the team answer it, when, and how completely?
     fn observe(&mut self, exercise: &Exercise) {
         let now = exercise.now();
-        let scenario = Arc::clone(exercise.scenario());
         while self.seen < exercise.expectations().len() {
             let ix = ExpectationIx(self.seen);
             self.seen += 1;
@@ -248,7 +250,8 @@ impl Room<'_> {
             }
             // Asked now, a team that meant to act ahead answers as it answers anything asked.
             for action in e.accepted() {
-                if let Some(seq) = self.ahead.remove(&(e.team, *action)) {
+                let slot = self.ahead_slot(e.team, *action);
+                if let Some(seq) = self.ahead[slot].take() {
                     self.plans.cancel(seq);
                 }
             }
@@ -261,12 +264,8 @@ impl Room<'_> {
             }
             let latency = self.latency(&behaviour, e.due_at - e.released_at);
             // A decision requires every field of the action chosen.
-            let required: Vec<usize> = if e.is_decision() {
-                (0..scenario.action(chosen).fields.len()).collect()
-            } else {
-                e.required.clone()
-            };
-            let fields = self.fields(&scenario, chosen, &required, behaviour.blank_field);
+            let required = (!e.is_decision()).then_some(e.required.as_slice());
+            let fields = self.fields(chosen, required, behaviour.blank_field);
             let answers = match e.source {
                 Source::Inject(inject, _) => Answers::Inject(inject),
                 Source::Message(n) => Answers::Message(n),
@@ -320,21 +319,22 @@ impl Room<'_> {
         }
     }
 
-    /// Every field of the action, each of `required` left blank with probability `blank`.
+    /// Every field of the action, each of `required` (all of them when `None`) left blank with
+    /// probability `blank`.
     fn fields(
         &mut self,
-        scenario: &Scenario,
         action: ActionIx,
-        required: &[usize],
+        required: Option<&[usize]>,
         blank: f64,
     ) -> Vec<(String, String)> {
-        scenario
+        self.scenario
             .action(action)
             .fields
             .iter()
             .enumerate()
             .map(|(f, name)| {
-                let left_blank = required.contains(&f) && draw(&mut self.rng, blank);
+                let left_blank =
+                    required.is_none_or(|r| r.contains(&f)) && draw(&mut self.rng, blank);
                 let text = if left_blank { "" } else { FIELD_TEXT };
                 (name.clone(), text.to_string())
             })
@@ -345,7 +345,8 @@ impl Room<'_> {
     /// decide to take it before it is asked, after its usual response time counted against the
     /// first deadline for that action (a ready response then meets the expectation as soon as
     /// it is created).
-    fn plan_ahead(&mut self, scenario: &Scenario) {
+    fn plan_ahead(&mut self) {
+        let scenario = self.scenario;
         for (t, _) in scenario.teams.iter().enumerate() {
             let team = TeamIx(t);
             for (a, action) in scenario.actions.iter().enumerate() {
@@ -368,7 +369,7 @@ impl Room<'_> {
                     continue;
                 }
                 let at = self.latency(&behaviour, within);
-                let fields = self.fields(scenario, action_ix, &required, behaviour.blank_field);
+                let fields = self.fields(action_ix, Some(&required), behaviour.blank_field);
                 let response = Response {
                     team,
                     action: action_ix,
@@ -377,9 +378,14 @@ impl Room<'_> {
                     answers: None,
                 };
                 let seq = self.plans.push(at, Command::Respond(response), None);
-                self.ahead.insert((team, action_ix), seq);
+                let slot = self.ahead_slot(team, action_ix);
+                self.ahead[slot] = Some(seq);
             }
         }
+    }
+
+    fn ahead_slot(&self, team: TeamIx, action: ActionIx) -> usize {
+        team.0 * self.scenario.actions.len() + action.0
     }
 }
 

@@ -3,11 +3,9 @@
 //! to the same result (integer counts and fixed-point sums only), so a parallel simulation gives
 //! the same figures as a sequential one.
 
-use std::collections::HashMap;
-
 use hdrhistogram::Histogram;
 
-use crate::engine::{Exercise, ExpectationIx, InjectState, Source, Status};
+use crate::engine::{Exercise, ExpectationIx, InjectState, Score, Source, Status};
 use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Scenario, TeamIx, Trigger};
 use crate::simulate::run::SimulatedRun;
 
@@ -54,8 +52,11 @@ impl Distribution {
     }
 
     fn merge(&mut self, other: &Distribution) {
-        // Both auto-resize, so adding cannot run out of range.
-        let _ = self.histogram.add(&other.histogram);
+        // Both auto-resize, so adding cannot run out of range. Adding walks every bucket of
+        // `other`, so an empty one is not added at all.
+        if other.count() > 0 {
+            let _ = self.histogram.add(&other.histogram);
+        }
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
     }
@@ -190,24 +191,39 @@ pub struct Row {
 }
 
 /// The rows of a scenario and how a run's expectation copies map onto them, computed once.
+/// The maps are tables indexed by position, looked up for every copy of every run.
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub rows: Vec<Row>,
-    of_inject: HashMap<(InjectIx, usize, TeamIx), usize>,
+    teams: usize,
+    /// Where each inject's expectations start in `of_inject` and `attached`, counted in
+    /// expectations; a copy's slot is `(first_expectation[inject] + k) * teams + team`.
+    first_expectation: Vec<usize>,
+    of_inject: Vec<Option<usize>>,
     /// Replies to messages sent by an answer to an inject expectation, by that expectation and
     /// the replying team.
-    attached: HashMap<(InjectIx, usize, TeamIx), usize>,
-    /// Replies to other messages, by the message's action and the replying team.
-    unattached: HashMap<(ActionIx, TeamIx), usize>,
+    attached: Vec<Option<usize>>,
+    /// Replies to other messages, by the message's action and the replying team
+    /// (`action * teams + team`).
+    unattached: Vec<Option<usize>>,
 }
 
 impl Layout {
     pub fn of(scenario: &Scenario) -> Layout {
+        let teams = scenario.teams.len();
+        let mut first_expectation = Vec::with_capacity(scenario.injects.len());
+        let mut expectations = 0;
+        for inject in &scenario.injects {
+            first_expectation.push(expectations);
+            expectations += inject.expect.len();
+        }
         let mut layout = Layout {
             rows: Vec::new(),
-            of_inject: HashMap::new(),
-            attached: HashMap::new(),
-            unattached: HashMap::new(),
+            teams,
+            first_expectation,
+            of_inject: vec![None; expectations * teams],
+            attached: vec![None; expectations * teams],
+            unattached: vec![None; scenario.actions.len() * teams],
         };
         let replies_to = |action: ActionIx, sender: TeamIx| -> Vec<TeamIx> {
             let spec = scenario.action(action).message.as_ref();
@@ -223,7 +239,8 @@ impl Layout {
                 for team in &expectation.by {
                     let row =
                         layout.push(format!("{name}@{}", scenario.team(*team).id), true, Some(i));
-                    layout.of_inject.insert((i, k, *team), row);
+                    let slot = layout.inject_slot(i, k, *team);
+                    layout.of_inject[slot] = Some(row);
                 }
                 for sender in &expectation.by {
                     let recipients = expectation
@@ -231,10 +248,10 @@ impl Layout {
                         .iter()
                         .flat_map(|action| replies_to(*action, *sender));
                     for recipient in recipients {
-                        if !layout.attached.contains_key(&(i, k, recipient)) {
+                        let slot = layout.inject_slot(i, k, recipient);
+                        if layout.attached[slot].is_none() {
                             let id = format!("reply:{name}@{}", scenario.team(recipient).id);
-                            let row = layout.push(id, false, Some(i));
-                            layout.attached.insert((i, k, recipient), row);
+                            layout.attached[slot] = Some(layout.push(id, false, Some(i)));
                         }
                     }
                 }
@@ -242,15 +259,15 @@ impl Layout {
         }
         for (a, action) in scenario.actions.iter().enumerate() {
             let a = ActionIx(a);
-            for sender in (0..scenario.teams.len()).map(TeamIx) {
+            for sender in (0..teams).map(TeamIx) {
                 if !action.allows(sender) {
                     continue;
                 }
                 for recipient in replies_to(a, sender) {
-                    if !layout.unattached.contains_key(&(a, recipient)) {
+                    let slot = a.0 * teams + recipient.0;
+                    if layout.unattached[slot].is_none() {
                         let id = format!("reply:{}@{}", action.id, scenario.team(recipient).id);
-                        let row = layout.push(id, false, None);
-                        layout.unattached.insert((a, recipient), row);
+                        layout.unattached[slot] = Some(layout.push(id, false, None));
                     }
                 }
             }
@@ -267,11 +284,15 @@ impl Layout {
         self.rows.len() - 1
     }
 
+    fn inject_slot(&self, inject: InjectIx, k: usize, team: TeamIx) -> usize {
+        (self.first_expectation[inject.0] + k) * self.teams + team.0
+    }
+
     /// The row an expectation copy of a finished run counts in.
     fn row_of(&self, exercise: &Exercise, ix: ExpectationIx) -> Option<usize> {
         let e = exercise.expectation(ix);
         match e.source {
-            Source::Inject(inject, k) => self.of_inject.get(&(inject, k, e.team)).copied(),
+            Source::Inject(inject, k) => self.of_inject[self.inject_slot(inject, k, e.team)],
             Source::Message(n) => {
                 let message = exercise.message(n)?;
                 let sender = exercise.responses().get(message.response?)?;
@@ -280,9 +301,9 @@ impl Layout {
                     .map(|answered| exercise.expectation(answered).source);
                 match answered {
                     Some(Source::Inject(inject, k)) => {
-                        self.attached.get(&(inject, k, e.team)).copied()
+                        self.attached[self.inject_slot(inject, k, e.team)]
                     }
-                    _ => self.unattached.get(&(message.action?, e.team)).copied(),
+                    _ => self.unattached[message.action?.0 * self.teams + e.team.0],
                 }
             }
         }
@@ -348,28 +369,38 @@ impl Tally {
                 tally.latency.record(latency);
             }
         }
+        // Every team's score and its objectives' in one pass over the copies in report order:
+        // each sum adds the same credits in the same order as the report's, so to the last bit.
+        let objectives = scenario.objectives.len();
+        let mut team_scores = vec![Score::default(); self.teams.len()];
+        let mut objective_scores = vec![ObjectiveScore::default(); self.teams.len() * objectives];
+        for &ix in exercise.expectations_in_release_order() {
+            let Some(credit) = exercise.credit(ix) else {
+                continue;
+            };
+            let e = exercise.expectation(ix);
+            add(&mut team_scores[e.team.0], credit, e.weight);
+            if let Some(objective) = e.objective {
+                let o = &mut objective_scores[e.team.0 * objectives + objective.0];
+                add(&mut o.score, credit, e.weight);
+                o.challenged |= matches!(
+                    exercise.status(ix),
+                    Status::Missed | Status::Late | Status::Incomplete
+                );
+            }
+        }
         for (t, tally) in self.teams.iter_mut().enumerate() {
-            let team = TeamIx(t);
-            let list = exercise.expectations_of_team(team);
-            let score = exercise.score_of(&list, |_| true);
-            if let Some(value) = score.value() {
+            if let Some(value) = team_scores[t].value() {
                 tally.score.record(value);
             }
-            for objective in exercise.objectives_of_team(team) {
-                let of = |e: &crate::engine::Expectation| e.objective == Some(objective);
-                let Some(score) = exercise.score_of(&list, of).value() else {
+            let of_team = &objective_scores[t * objectives..(t + 1) * objectives];
+            for (objective_tally, o) in tally.objectives.iter_mut().zip(of_team) {
+                // Nothing of it scored, or all of weight 0: not scored at all.
+                let Some(score) = o.score.value() else {
                     continue;
                 };
-                let challenged = list.iter().any(|ix| {
-                    of(exercise.expectation(*ix))
-                        && matches!(
-                            exercise.status(*ix),
-                            Status::Missed | Status::Late | Status::Incomplete
-                        )
-                });
-                let objective_tally = &mut tally.objectives[objective.0];
                 objective_tally.score.record(score);
-                objective_tally.ratings[rating(score, challenged)] += 1;
+                objective_tally.ratings[rating(score, o.challenged)] += 1;
             }
         }
         // The scenario is the same for every run; only its length matters here.
@@ -403,6 +434,20 @@ impl Tally {
         }
         self
     }
+}
+
+/// A team's score on one objective in one run, as it is summed.
+#[derive(Clone, Copy, Default)]
+struct ObjectiveScore {
+    score: Score,
+    /// One of its expectations was missed, late or incomplete.
+    challenged: bool,
+}
+
+/// A credit added to a score, as `Exercise::score_of` adds it.
+fn add(score: &mut Score, credit: f64, weight: f64) {
+    score.credit += credit;
+    score.weight += weight;
 }
 
 /// The suggested rating's position in P, S, M, U.
