@@ -2,7 +2,10 @@
 # Compares two ttx binaries on the big exercise (10,000 injects, 20,000 responses): validate,
 # scripted play and report, run alternately (old, new, old, new, ...) so that a shared machine's
 # changing load falls on both alike. Prints the medians of CPU time, user-space cycles and
-# user-space instructions (perf stat); instructions barely move with the load, time does.
+# user-space instructions (perf stat); instructions barely move with the load, time does. Where
+# perf cannot count instructions (no perf, or a machine without hardware counters, such as most
+# virtual machines), the medians of wall time, CPU time and peak resident memory
+# (/usr/bin/time) instead: take more runs then, as time moves with the load.
 #
 #   benches/compare.sh OLD_BINARY [NEW_BINARY] [RUNS]
 #
@@ -13,7 +16,13 @@ cd "$(dirname "$0")/.."
 old=${1:?usage: benches/compare.sh OLD_BINARY [NEW_BINARY] [RUNS]}
 new=${2:-target/release/ttx}
 runs=${3:-11}
-command -v perf >/dev/null || { echo "compare.sh needs perf (linux-perf)" >&2; exit 2; }
+if command -v perf >/dev/null && perf stat -x, -e instructions:u true 2>&1 >/dev/null |
+  grep -q '^[0-9]'; then
+  counter=perf
+else
+  counter=time
+  [ -x /usr/bin/time ] || { echo "compare.sh needs perf or /usr/bin/time" >&2; exit 2; }
+fi
 dir=target/big
 [ -f "$dir/big.ron" ] || cargo bench --quiet --bench core -- --write-big "$dir" >/dev/null
 work=$(mktemp -d)
@@ -24,10 +33,16 @@ for side in old new; do
   "$bin" run "$dir/big.ron" --script "$dir/big-script.ron" --journal "$work/$side.jsonl" >/dev/null
 done
 
-# One run under perf stat: "task-clock-ms cycles instructions".
+# One run: "task-clock-ms cycles instructions" under perf stat, or "wall-ms CPU-ms peak-KB"
+# under /usr/bin/time.
 measure() {
-  perf stat -x, -e task-clock,cycles:u,instructions:u "$@" 2>&1 >/dev/null |
-    awk -F, '{ printf "%s ", $1 } END { print "" }'
+  if [ "$counter" = perf ]; then
+    perf stat -x, -e task-clock,cycles:u,instructions:u "$@" 2>&1 >/dev/null |
+      awk -F, '{ printf "%s ", $1 } END { print "" }'
+  else
+    /usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >/dev/null 2>&1
+    awk '{ printf "%.0f %.0f %d\n", $1 * 1000, ($2 + $3) * 1000, $4 }' "$work/time"
+  fi
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -50,9 +65,16 @@ for what in validate play report; do
   done
   for side in old new; do
     f=$work/$what.$side
-    printf '%-8s %-3s  CPU %5.0f ms   cycles %6.0f M   instructions %6.0f M\n' "$what" "$side" \
-      "$(cut -d' ' -f1 "$f" | median)" \
-      "$(($(cut -d' ' -f2 "$f" | median) / 1000000))" \
-      "$(($(cut -d' ' -f3 "$f" | median) / 1000000))"
+    if [ "$counter" = perf ]; then
+      printf '%-8s %-3s  CPU %5.0f ms   cycles %6.0f M   instructions %6.0f M\n' "$what" "$side" \
+        "$(cut -d' ' -f1 "$f" | median)" \
+        "$(($(cut -d' ' -f2 "$f" | median) / 1000000))" \
+        "$(($(cut -d' ' -f3 "$f" | median) / 1000000))"
+    else
+      printf '%-8s %-3s  wall %5.0f ms   CPU %5.0f ms   peak RSS %6.1f MB\n' "$what" "$side" \
+        "$(cut -d' ' -f1 "$f" | median)" \
+        "$(cut -d' ' -f2 "$f" | median)" \
+        "$(cut -d' ' -f3 "$f" | median | awk '{ print $1 / 1024 }')"
+    fi
   done
 done

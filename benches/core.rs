@@ -3,8 +3,9 @@
 //! < 300 ms, peak memory < 100 MB.
 //!
 //! `cargo bench --bench core` measures in-process (divan, with its allocation profiler for the
-//! peak). `cargo bench --bench core -- --write-big DIR` writes the scenario and script to DIR for
-//! timing the binary end to end (see `benches/cli.sh`).
+//! peak). `cargo bench --bench core -- --write-big DIR [INJECTS]` writes the scenario and script
+//! to DIR for timing the binary end to end (see `benches/cli.sh`), with 10,000 injects or INJECTS
+//! (50,000 shows whether time and memory grow in line).
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ const INJECTS: usize = 10_000;
 
 /// A big, varied scenario: injects a minute apart to both teams, every fifth one chained to the
 /// one before it by `Released` with a delay, every tenth a contingency on a missed deadline.
-pub fn big_scenario() -> String {
+pub fn big_scenario(injects: usize) -> String {
     let mut s = String::from(
         r#"Scenario(
     title: "Big exercise",
@@ -38,7 +39,7 @@ pub fn big_scenario() -> String {
     injects: [
 "#,
     );
-    for i in 0..INJECTS {
+    for i in 0..injects {
         let when = if i % 10 == 9 {
             format!(r#"Missed("i{}.rfa@red")"#, i - 1)
         } else if i % 5 == 4 {
@@ -56,10 +57,10 @@ pub fn big_scenario() -> String {
     s
 }
 
-/// 20,000 responses: both teams acknowledge every inject, some late.
-pub fn big_script() -> String {
+/// Two responses an inject (20,000 at 10,000): both teams acknowledge every inject, some late.
+pub fn big_script(injects: usize) -> String {
     let mut s = String::from("Script(steps: [\n");
-    for i in 0..INJECTS {
+    for i in 0..injects {
         let at = i * 60 + if i % 7 == 0 { 2400 } else { 120 };
         let _ = writeln!(
             s,
@@ -79,9 +80,13 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(pos) = args.iter().position(|a| a == "--write-big") {
         let dir = std::path::PathBuf::from(args.get(pos + 1).map_or("target/big", String::as_str));
+        let injects = args
+            .get(pos + 2)
+            .map_or(INJECTS, |n| n.parse().expect("INJECTS is a whole number"));
         std::fs::create_dir_all(&dir).expect("create the output directory");
-        std::fs::write(dir.join("big.ron"), big_scenario()).expect("write big.ron");
-        std::fs::write(dir.join("big-script.ron"), big_script()).expect("write big-script.ron");
+        std::fs::write(dir.join("big.ron"), big_scenario(injects)).expect("write big.ron");
+        std::fs::write(dir.join("big-script.ron"), big_script(injects))
+            .expect("write big-script.ron");
         println!(
             "wrote {}/big.ron and {}/big-script.ron",
             dir.display(),
@@ -94,14 +99,14 @@ fn main() {
 
 #[divan::bench(sample_count = 10)]
 fn validate(bencher: Bencher) {
-    let source = big_scenario();
+    let source = big_scenario(INJECTS);
     bencher.bench(|| load_scenario("big.ron", black_box(&source)).is_ok());
 }
 
 #[divan::bench(sample_count = 10)]
 fn scripted_play(bencher: Bencher) {
-    let scenario = Arc::new(load_scenario("big.ron", &big_scenario()).expect("valid"));
-    let script_source = big_script();
+    let scenario = Arc::new(load_scenario("big.ron", &big_scenario(INJECTS)).expect("valid"));
+    let script_source = big_script(INJECTS);
     bencher.bench(|| {
         let script = load_script("big-script.ron", black_box(&script_source)).expect("valid");
         let (exercise, _) = play(Arc::clone(&scenario), &script, "big-script.ron").expect("plays");
@@ -111,8 +116,8 @@ fn scripted_play(bencher: Bencher) {
 
 #[divan::bench(sample_count = 10)]
 fn replay_and_report(bencher: Bencher) {
-    let scenario = Arc::new(load_scenario("big.ron", &big_scenario()).expect("valid"));
-    let script = load_script("big-script.ron", &big_script()).expect("valid");
+    let scenario = Arc::new(load_scenario("big.ron", &big_scenario(INJECTS)).expect("valid"));
+    let script = load_script("big-script.ron", &big_script(INJECTS)).expect("valid");
     let (exercise, events) = play(Arc::clone(&scenario), &script, "big-script.ron").expect("plays");
     let settings = settings_for(&scenario, &script);
     bencher.bench(|| {

@@ -147,6 +147,15 @@ fn holds(path: &Path, text: &[u8]) -> bool {
 /// Writes an output checked with [`check_output`]: a new file, or with `force` over an existing
 /// one (a file that appeared since the check is still never replaced without `force`).
 pub fn write_output(output: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
+    write_output_with(output, force, |file| file.write_all(bytes))
+}
+
+/// [`write_output`] of what `write` writes into the file as it goes.
+pub fn write_output_with(
+    output: &Path,
+    force: bool,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> Result<(), WriteError> {
     let mut options = OpenOptions::new();
     options.write(true);
     if force {
@@ -162,7 +171,7 @@ pub fn write_output(output: &Path, bytes: &[u8], force: bool) -> Result<(), Writ
         },
     };
     let mut file = options.open(output).map_err(io_error)?;
-    file.write_all(bytes).map_err(io_error)
+    write(&mut file).map_err(io_error)
 }
 
 /// Whether two paths name the same file: the same device and inode where both exist, else the

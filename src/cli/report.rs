@@ -1,12 +1,13 @@
 //! `ttx report` and `ttx verify`: an exercise's journal read back into its after-action report,
 //! and its signature checked.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
 use super::{Failure, out};
-use crate::files::{check_output, check_output_is_not, write_output};
+use crate::files::{check_output, check_output_is_not, write_output, write_output_with};
 use crate::journal::read_journal;
 use crate::limits::MAX_INPUT_BYTES;
 use crate::report::{Format, Report};
@@ -69,6 +70,15 @@ pub(super) fn write_report(
     format: FormatArg,
     output: Option<Output>,
 ) -> Result<(), Failure> {
+    // JSON is written as it serialises: a big exercise's report is never held whole.
+    if let FormatArg::Json = format {
+        return match output {
+            Some(output) => Ok(write_output_with(output.path, output.force, |file| {
+                report.write_json(file)
+            })?),
+            None => out::written(report.write_json(io::stdout().lock())),
+        };
+    }
     let text = report.render(scenario, format.into());
     match output {
         Some(output) => Ok(write_output(output.path, text.as_bytes(), output.force)?),

@@ -9,8 +9,10 @@ use super::exercise::{self, Opened, Room};
 use super::report::{FormatArg, Output, write_report};
 use super::serve::ServerArgs;
 use super::{BUILT_IN, Failure, diagnostics, read, scenario_from};
+use crate::engine::{Event, Exercise, Settings};
 use crate::journal::{Header, JournalWriter};
 use crate::report::Report;
+use crate::scenario::Scenario;
 use crate::script::load_script;
 
 #[derive(clap::Args)]
@@ -123,41 +125,69 @@ fn play(
     let script_file = script_path.display().to_string();
     let script = load_script(&script_file, &read(script_path)?).map_err(|d| diagnostics(&d))?;
     let (exercise, events) = crate::play::play(Arc::clone(&scenario), &script, &script_file)?;
-    if let Some(journal) = journal {
-        let settings = crate::play::settings_for(&scenario, &script);
-        let header = Header::new(
-            &scenario_path.display().to_string(),
-            source,
+    let settings = crate::play::settings_for(&scenario, &script);
+    // The report is built from the exercise alone: the memory of the script, and of the events
+    // once recorded, goes to it.
+    drop(script);
+    let unsigned = match journal {
+        Some(journal) => record(
+            journal,
+            (scenario_path, source),
             &scenario,
             settings,
-        );
-        // Headless play has no screen to keep in step: one write and one sync at the end.
-        let writer = JournalWriter::create(journal, &header)?.without_wall_clock();
-        let mut writer = exercise::signed_by(writer, &crate::host_key::beside(journal))?;
-        if let Err(error) = writer.append(&exercise, &events) {
-            // Half a journal would look like an interrupted live exercise; the script can
-            // always be played again.
-            drop(writer);
-            let removed = match fs::remove_file(journal) {
-                Ok(()) => "removed the incomplete journal",
-                Err(_) => "the incomplete journal could not be removed: delete it",
-            };
-            return Err(Failure::App(format!(
-                "{error}\nthe headless run is not recorded: {removed}; play the script again once \
-                 the disk has room"
-            )));
+            &exercise,
+            events,
+        )?
+        .map(|why| (journal, why)),
+        None => {
+            drop(events);
+            None
         }
-        if let Some(why) = writer.take_signing_failure() {
-            // The run and its journal stand: the report is written, and the exit code says
-            // what is missing.
-            write_report(&Report::of(&exercise), &scenario, format, report)?;
-            return Err(Failure::App(format!(
-                "the exercise is recorded in {}, but not signed: {why}",
-                journal.display()
-            )));
-        }
+    };
+    write_report(&Report::of(&exercise), &scenario, format, report)?;
+    match unsigned {
+        // The run and its journal stand: the report is written, and the exit code says what is
+        // missing.
+        Some((journal, why)) => Err(Failure::App(format!(
+            "the exercise is recorded in {}, but not signed: {why}",
+            journal.display()
+        ))),
+        None => Ok(()),
     }
-    write_report(&Report::of(&exercise), &scenario, format, report)
+}
+
+/// Writes a headless run's journal, signed beside it; why it could not be signed, if so.
+fn record(
+    journal: &Path,
+    (scenario_path, source): (&Path, &str),
+    scenario: &Scenario,
+    settings: Settings,
+    exercise: &Exercise,
+    events: Vec<Event>,
+) -> Result<Option<String>, Failure> {
+    let header = Header::new(
+        &scenario_path.display().to_string(),
+        source,
+        scenario,
+        settings,
+    );
+    // Headless play has no screen to keep in step: one write and one sync at the end.
+    let writer = JournalWriter::create(journal, &header)?.without_wall_clock();
+    let mut writer = exercise::signed_by(writer, &crate::host_key::beside(journal))?;
+    if let Err(error) = writer.append(exercise, &events) {
+        // Half a journal would look like an interrupted live exercise; the script can always be
+        // played again.
+        drop(writer);
+        let removed = match fs::remove_file(journal) {
+            Ok(()) => "removed the incomplete journal",
+            Err(_) => "the incomplete journal could not be removed: delete it",
+        };
+        return Err(Failure::App(format!(
+            "{error}\nthe headless run is not recorded: {removed}; play the script again once \
+             the disk has room"
+        )));
+    }
+    Ok(writer.take_signing_failure())
 }
 
 /// The terminal app on a new exercise.

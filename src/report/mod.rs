@@ -7,7 +7,7 @@ mod people;
 pub mod seats;
 mod svg;
 
-use std::fmt::Write as _;
+use std::io::{self, Write as _};
 
 use serde::Serialize;
 
@@ -504,33 +504,100 @@ impl Report {
     }
 
     pub fn to_json(&self) -> String {
-        // Every field is a plain number, string or list: serialising cannot fail.
-        let mut json = escape_hidden(serde_json::to_string_pretty(self).unwrap_or_default());
-        json.push('\n');
-        json
+        let mut json = Vec::new();
+        // Into memory, writing cannot fail; nor can serialising: every field is a plain number,
+        // string or list.
+        let _ = self.write_json(&mut json);
+        String::from_utf8(json).unwrap_or_default()
+    }
+
+    /// Writes the report as `to_json` gives it, as it serialises: a report of a big exercise
+    /// is never held whole in memory.
+    pub fn write_json(&self, out: impl io::Write) -> io::Result<()> {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, HiddenEscaped::new(out));
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")?;
+        out.into_inner()
+            .map_err(io::IntoInnerError::into_error)?
+            .finish()
     }
 }
 
-/// JSON with every control and bidirectional character written as its `\uXXXX` escape: the same
-/// strings to a JSON reader, nothing a terminal acts on or that reorders what is read. serde_json
-/// escapes the C0 controls but writes DEL, the C1 controls (a CSI) and the bidirectional
-/// controls as they are. Each of those is outside ASCII's printable range and JSON's whitespace,
-/// so in serde_json's output it can only stand inside a string, where its escape means the same.
-fn escape_hidden(json: String) -> String {
-    let hidden = |c: char| c >= ' ' && is_hidden_control(c);
-    if !json.contains(hidden) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if hidden(c) {
-            // Each is in the Basic Multilingual Plane: four hex digits.
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push(c);
+/// A writer of JSON that writes every control and bidirectional character as its `\uXXXX`
+/// escape: the same strings to a JSON reader, nothing a terminal acts on or that reorders what is
+/// read. serde_json escapes the C0 controls but writes DEL, the C1 controls (a CSI) and the
+/// bidirectional controls as they are. Each of those is outside ASCII's printable range and
+/// JSON's whitespace, so in serde_json's output it can only stand inside a string, where its
+/// escape means the same.
+struct HiddenEscaped<W> {
+    out: W,
+    /// The first bytes of a character that the last write cut.
+    cut: Vec<u8>,
+}
+
+impl<W: io::Write> HiddenEscaped<W> {
+    fn new(out: W) -> Self {
+        HiddenEscaped {
+            out,
+            cut: Vec::new(),
         }
     }
-    out
+
+    /// The end of the JSON: no character may be left cut.
+    fn finish(mut self) -> io::Result<()> {
+        if !self.cut.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the JSON ends inside a character",
+            ));
+        }
+        self.out.flush()
+    }
+
+    fn escaped(&mut self, text: &str) -> io::Result<()> {
+        // Printable ASCII and JSON's whitespace, nearly all of a report, go through unread.
+        if text.is_ascii() && !text.as_bytes().contains(&0x7F) {
+            return self.out.write_all(text.as_bytes());
+        }
+        let mut shown = 0;
+        for (at, c) in text.char_indices() {
+            if c >= ' ' && is_hidden_control(c) {
+                self.out.write_all(&text.as_bytes()[shown..at])?;
+                // Each is in the Basic Multilingual Plane: four hex digits.
+                write!(self.out, "\\u{:04x}", c as u32)?;
+                shown = at + c.len_utf8();
+            }
+        }
+        self.out.write_all(&text.as_bytes()[shown..])
+    }
+}
+
+impl<W: io::Write> io::Write for HiddenEscaped<W> {
+    fn write(&mut self, given: &[u8]) -> io::Result<usize> {
+        let mut joined = std::mem::take(&mut self.cut);
+        let bytes = if joined.is_empty() {
+            given
+        } else {
+            joined.extend_from_slice(given);
+            &joined
+        };
+        let whole = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            // A character cut at the end of the buffer: its start waits for the rest.
+            Err(e) if e.error_len().is_none() => {
+                let (whole, cut) = bytes.split_at(e.valid_up_to());
+                self.cut = cut.to_vec();
+                std::str::from_utf8(whole).map_err(io::Error::other)?
+            }
+            Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e)),
+        };
+        self.escaped(whole)?;
+        Ok(given.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 fn response_report(exercise: &Exercise, n: usize, r: &ResponseRecord) -> ResponseReport {
@@ -775,4 +842,34 @@ fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemRepor
             item
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A character cut between two writes is escaped, or kept, as a whole one.
+    #[test]
+    fn hidden_characters_are_escaped_across_cut_writes() {
+        let text = "a\u{202e}é\u{9b}\u{7f}\u{1f600}z";
+        for cut in 0..=text.len() {
+            let mut out = Vec::new();
+            let mut writer = HiddenEscaped::new(&mut out);
+            writer.write_all(&text.as_bytes()[..cut]).unwrap();
+            writer.write_all(&text.as_bytes()[cut..]).unwrap();
+            writer.finish().unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                "a\\u202eé\\u009b\\u007f\u{1f600}z",
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_ending_inside_a_character_is_refused() {
+        let mut writer = HiddenEscaped::new(Vec::new());
+        writer.write_all(&"é".as_bytes()[..1]).unwrap();
+        assert!(writer.finish().is_err());
+    }
 }

@@ -29,18 +29,33 @@ pub struct Validated {
 
 /// Reads and validates a scenario; `file` is only used to name the file in diagnostics.
 pub fn load_scenario(file: &str, source: &str) -> Result<Scenario, Vec<Diagnostic>> {
-    validate_scenario(file, source).map(|validated| validated.scenario)
+    load(file, source, Warnings::Skipped).map(|validated| validated.scenario)
 }
 
 /// Reads and validates a scenario, with its warnings.
 pub fn validate_scenario(file: &str, source: &str) -> Result<Validated, Vec<Diagnostic>> {
+    load(file, source, Warnings::Found)
+}
+
+/// Whether a load looks for what `validate` warns about, which nothing else shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Warnings {
+    Found,
+    Skipped,
+}
+
+fn load(file: &str, source: &str, warnings_wanted: Warnings) -> Result<Validated, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
     let tree = parse_file(&map, source)?;
     let mut errors = Errors::default();
     if too_many_injects(&mut errors, &tree) {
         return Err(errors.into_diagnostics(&map));
     }
-    let Some(raw) = RawScenario::from_value(&tree, "", &mut errors) else {
+    let raw = RawScenario::from_value(&tree, "", &mut errors);
+    // The records own what they read: the tree, several times the file's size, is freed before
+    // the model is built.
+    drop(tree);
+    let Some(raw) = raw else {
         return Err(errors.into_diagnostics(&map));
     };
     let mut resolver = Resolver {
@@ -65,13 +80,15 @@ pub fn validate_scenario(file: &str, source: &str) -> Result<Validated, Vec<Diag
         return Err(errors.into_diagnostics(&map));
     }
     let mut warnings = Errors::default();
-    check::warnings(
-        &mut warnings,
-        source,
-        &resolved.scenario,
-        &raw_injects,
-        &resolved.waits_on,
-    );
+    if warnings_wanted == Warnings::Found {
+        check::warnings(
+            &mut warnings,
+            source,
+            &resolved.scenario,
+            &raw_injects,
+            &resolved.waits_on,
+        );
+    }
     resolved.scenario.build_index();
     Ok(Validated {
         scenario: resolved.scenario,
