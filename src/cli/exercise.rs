@@ -15,6 +15,22 @@ use crate::debrief::Debrief;
 use crate::engine::{Command, Event, Exercise, Settings};
 use crate::journal::{Header, JournalWriter};
 
+/// What a new exercise is made of, as `ttx run` and `ttx serve` take it.
+#[derive(clap::Args)]
+pub struct NewExercise {
+    /// The scenario file (RON); without it, the built-in scenario.
+    pub scenario: Option<PathBuf>,
+    /// Scenario seconds per wall-clock second (overrides the scenario's speed).
+    #[arg(long)]
+    pub speed: Option<f64>,
+    /// Seed for jitter and chance (overrides the scenario's seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The journal to write (default: a new file under ./exercises/).
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+}
+
 /// Where an exercise is played, which says what opening it needs.
 #[derive(Clone, Copy)]
 pub(super) enum Room {

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::exercise::{self, Opened, Room};
+use super::exercise::{self, NewExercise, Opened, Room};
 use super::report::{FormatArg, Output, write_report};
 use super::serve::ServerArgs;
 use super::{BUILT_IN, Failure, diagnostics, read, scenario_from};
@@ -17,17 +17,8 @@ use crate::script::load_script;
 
 #[derive(clap::Args)]
 pub struct RunArgs {
-    /// The scenario file (RON); without it, the built-in scenario.
-    scenario: Option<PathBuf>,
-    /// Scenario seconds per wall-clock second (overrides the scenario's speed).
-    #[arg(long)]
-    speed: Option<f64>,
-    /// Seed for jitter and chance (overrides the scenario's seed).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// The journal to write (default: a new file under ./exercises/).
-    #[arg(long)]
-    journal: Option<PathBuf>,
+    #[command(flatten)]
+    exercise: NewExercise,
     /// Play this script headless on a virtual clock and write the report.
     #[arg(long)]
     script: Option<PathBuf>,
@@ -61,13 +52,13 @@ pub fn built_in() -> Result<(), Failure> {
 
 /// `ttx run`.
 pub fn run(args: RunArgs) -> Result<(), Failure> {
-    let (scenario_path, source) = match &args.scenario {
+    let (scenario_path, source) = match &args.exercise.scenario {
         Some(path) => (path.clone(), read(path)?),
         None => (PathBuf::from(BUILT_IN.0), BUILT_IN.1.to_string()),
     };
     match args.script {
         Some(script) => {
-            if args.speed.is_some() || args.seed.is_some() {
+            if args.exercise.speed.is_some() || args.exercise.seed.is_some() {
                 return Err(Failure::Usage(
                     "--speed and --seed are for the terminal app; a script sets its own seed"
                         .into(),
@@ -78,19 +69,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
                 force: args.force,
             });
             play(
-                args.scenario.as_deref(),
+                args.exercise.scenario.as_deref(),
                 &source,
                 &script,
-                args.journal.as_deref(),
+                args.exercise.journal.as_deref(),
                 output,
                 args.format.unwrap_or(FormatArg::Json),
             )
         }
         None => live(
             (&scenario_path, &source),
-            args.speed,
-            args.seed,
-            args.journal,
+            args.exercise.speed,
+            args.exercise.seed,
+            args.exercise.journal,
         ),
     }
 }

@@ -5,24 +5,15 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::exercise::{self, Opened, Room};
+use super::exercise::{self, NewExercise, Opened, Room};
 use super::{BUILT_IN, Failure, out, read, scenario_from};
 use crate::serve::Options;
 use crate::serve::roster::Roster;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
-    /// The scenario file (RON); the built-in scenario without it.
-    scenario: Option<PathBuf>,
-    /// Scenario seconds per wall-clock second (overrides the scenario's speed).
-    #[arg(long)]
-    speed: Option<f64>,
-    /// Seed for jitter and chance (overrides the scenario's seed).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// The journal to write (default: a new file under ./exercises/).
-    #[arg(long)]
-    journal: Option<PathBuf>,
+    #[command(flatten)]
+    exercise: NewExercise,
     #[command(flatten)]
     server: ServerArgs,
 }
@@ -57,7 +48,7 @@ pub struct RosterArgs {
 
 /// `ttx serve`: a new exercise, served.
 pub fn serve(args: ServeArgs) -> Result<(), Failure> {
-    let (path, source) = match args.scenario {
+    let (path, source) = match args.exercise.scenario {
         Some(path) => {
             let source = read(&path)?;
             (path, source)
@@ -66,9 +57,9 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
     };
     let opened = exercise::begin(
         (&path, &source),
-        args.speed,
-        args.seed,
-        args.journal,
+        args.exercise.speed,
+        args.exercise.seed,
+        args.exercise.journal,
         args.server.host_key.clone(),
         Room::Server {
             headless: args.server.headless,
