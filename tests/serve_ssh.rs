@@ -1055,3 +1055,83 @@ fn join_codes_are_kept_from_other_users_of_the_machine() {
         "{stderr}"
     );
 }
+
+/// Accepts any host key: the test's own server on loopback.
+struct Trusting;
+
+impl russh::client::Handler for Trusting {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+/// Found in review: a client (not OpenSSH, which never does) that asks for a shell twice on its
+/// channel was seated twice, and the first seat stayed in the server's seats for good, so
+/// repeating it filled the server. The second request is refused: one join, one departure.
+#[test]
+fn a_second_shell_request_on_a_channel_seats_no_one() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (_server, address) = setup.serve(false);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let config = Arc::new(russh::client::Config::default());
+        let mut handle = russh::client::connect(config, address.as_str(), Trusting)
+            .await
+            .expect("the server takes the connection");
+        let auth = handle
+            .authenticate_password("observer", "amber-tide-four-oasis")
+            .await
+            .expect("authentication runs");
+        assert!(auth.success(), "the observer could not join");
+        let mut channel = handle.channel_open_session().await.expect("a channel");
+        channel
+            .request_pty(false, "xterm-256color", 100, 30, 0, 0, &[])
+            .await
+            .expect("a pty");
+        channel.request_shell(true).await.expect("a shell");
+        channel
+            .request_shell(true)
+            .await
+            .expect("a second shell asked");
+        let mut answers = Vec::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while answers.len() < 2 {
+            match tokio::time::timeout_at(deadline, channel.wait()).await {
+                Ok(Some(russh::ChannelMsg::Success)) => answers.push(true),
+                Ok(Some(russh::ChannelMsg::Failure)) => answers.push(false),
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        assert_eq!(answers, [true, false], "the second shell was not refused");
+        handle
+            .disconnect(russh::Disconnect::ByApplication, "", "")
+            .await
+            .expect("a goodbye");
+    });
+    // The client's connection runs on this runtime: dropping it closes the socket.
+    drop(runtime);
+    let journal = setup.path("j.jsonl");
+    let start = Instant::now();
+    while seat_lines(&journal).len() < 2 && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let lines = seat_lines(&journal);
+    let observer: Vec<&str> = lines
+        .iter()
+        .filter(|(_, user)| user == "observer")
+        .map(|(change, _)| change.as_str())
+        .collect();
+    assert_eq!(observer, ["joined", "left"], "{lines:?}");
+}

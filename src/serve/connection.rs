@@ -273,6 +273,12 @@ impl russh::server::Handler for Connection {
             session.channel_failure(channel)?;
             return Ok(());
         };
+        // One seat per connection, on its one channel: a second shell request would seat the
+        // user again and leave the first seat behind when the connection ends.
+        if self.seat.is_some() || self.channel != Some(channel) {
+            session.channel_failure(channel)?;
+            return Ok(());
+        }
         if !self.pty {
             session.channel_success(channel)?;
             self.close_with(
