@@ -17,6 +17,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use russh::keys::ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+use sha2::Sha512;
 
 use crate::files::{ReadError, read_bounded};
 use crate::limits::MAX_JOURNAL_BYTES;
@@ -41,13 +42,12 @@ pub fn fingerprint(key: &PublicKey) -> String {
     key.fingerprint(HashAlg::Sha256).to_string()
 }
 
-/// Signs `bytes`, the journal as it stands, and writes the signature to `JOURNAL.sig`: to a
-/// temporary file beside it, synced, then renamed over it, so that a crash leaves the earlier
-/// signature or this one, never half of one.
-pub fn write(journal: &Path, bytes: &[u8], key: &PrivateKey) -> Result<(), String> {
+/// Signs the journal whose bytes `digest` has hashed (SHA-512, as `ssh-keygen -Y sign` hashes
+/// them) and writes the signature to `JOURNAL.sig`: to a temporary file beside it, synced, then
+/// renamed over it, so that a crash leaves the earlier signature or this one, never half of one.
+pub fn write(journal: &Path, digest: Sha512, key: &PrivateKey) -> Result<(), String> {
     let path = path_for(journal);
-    let armored = key
-        .sign(NAMESPACE, HashAlg::Sha512, bytes)
+    let armored = SshSig::sign_digest(key, NAMESPACE, digest)
         .and_then(|signature| signature.to_pem(LineEnding::LF))
         .map_err(|e| format!("{}: cannot sign: {e}", path.display()))?;
     let mut temporary = path.as_os_str().to_owned();
@@ -160,6 +160,7 @@ pub fn verdict_of(journal: &Path) -> Result<Verdict, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest;
 
     fn key() -> PrivateKey {
         PrivateKey::from(russh::keys::ssh_key::private::Ed25519Keypair::from_seed(
@@ -170,7 +171,7 @@ mod tests {
     fn signed(dir: &Path, bytes: &[u8]) -> PathBuf {
         let journal = dir.join("run.jsonl");
         fs::write(&journal, bytes).unwrap();
-        write(&journal, bytes, &key()).unwrap();
+        write(&journal, Sha512::new_with_prefix(bytes), &key()).unwrap();
         journal
     }
 
@@ -248,7 +249,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = signed(dir.path(), b"one\n");
         fs::write(&journal, b"one\ntwo\n").unwrap();
-        write(&journal, b"one\ntwo\n", &key()).unwrap();
+        write(&journal, Sha512::new_with_prefix(b"one\ntwo\n"), &key()).unwrap();
         assert!(matches!(verdict_of(&journal).unwrap(), Verdict::Signed(_)));
         remove(&journal).unwrap();
         remove(&journal).unwrap();

@@ -7,6 +7,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use russh::keys::PrivateKey;
+use sha2::{Digest, Sha512};
 use time::OffsetDateTime;
 
 use super::chain::chained;
@@ -39,6 +40,10 @@ pub struct JournalWriter {
     wall_clock: Option<fn() -> OffsetDateTime>,
     /// Signs the journal after every append once the exercise has ended.
     signer: Option<PrivateKey>,
+    /// SHA-512 of every byte this writer left in the journal (and of what it found there on
+    /// resuming): what is signed, so a byte changed on disk behind the writer's back, even
+    /// keeping the length, is never signed.
+    written: Sha512,
     /// Why the last signing failed, until the caller takes it.
     signing_failure: Option<String>,
     /// Test seam: the next write stops after this many bytes and fails, as on a full disk.
@@ -95,6 +100,7 @@ impl JournalWriter {
             file,
             path: path.to_path_buf(),
             len: line.len() as u64,
+            written: Sha512::new_with_prefix(&line),
             identity,
             chain: Some(chain),
             torn: false,
@@ -158,10 +164,12 @@ impl JournalWriter {
             .and_then(|()| Ok((file.metadata()?.len(), Identity::of(&file)?)));
         let (len, identity) =
             repaired.map_err(|source| io_error(path, "repair the end of", source))?;
+        let written = digest_of(&file, len).map_err(|source| io_error(path, "read", source))?;
         let writer = JournalWriter {
             file,
             path: path.to_path_buf(),
             len,
+            written,
             identity,
             chain,
             torn: false,
@@ -277,10 +285,7 @@ impl JournalWriter {
         if exercise.ended_at().is_none() {
             return;
         }
-        let signed = self
-            .written()
-            .map_err(|e| format!("{}: cannot read it back to sign it: {e}", show(&self.path)))
-            .and_then(|bytes| crate::signature::write(&self.path, &bytes, key));
+        let signed = crate::signature::write(&self.path, self.written.clone(), key);
         if let Err(mut why) = signed {
             if let Err(e) = crate::signature::remove(&self.path) {
                 why.push_str(&format!(
@@ -289,22 +294,6 @@ impl JournalWriter {
             }
             self.signing_failure = Some(why);
         }
-    }
-
-    /// The journal's bytes as this writer left them, read through its own handle, so that what
-    /// is signed is what it wrote even if the name now points elsewhere.
-    fn written(&self) -> io::Result<Vec<u8>> {
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(0))?;
-        let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
-        file.take(self.len).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 != self.len {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!("it has {} bytes; ttx had written {}", bytes.len(), self.len),
-            ));
-        }
-        Ok(bytes)
     }
 
     fn write_records(&mut self, records: &[Record]) -> Result<(), JournalError> {
@@ -337,6 +326,7 @@ impl JournalWriter {
             return Err(io_error(&self.path, "write to", source));
         }
         self.len += buf.len() as u64;
+        self.written.update(&buf);
         self.chain = chain;
         Ok(())
     }
@@ -463,6 +453,19 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// SHA-512 of a journal's first `len` bytes, read through the writer's own handle.
+fn digest_of(mut file: &File, len: u64) -> io::Result<Sha512> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut digest = Sha512::new();
+    let mut rest = file.take(len);
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        match rest.read(&mut buf)? {
+            0 => return Ok(digest),
+            n => digest.update(&buf[..n]),
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -503,6 +506,33 @@ mod tests {
             .unwrap();
         assert_eq!(verdict_of(&path).unwrap(), signed);
         assert_eq!(writer.take_signing_failure(), None);
+    }
+
+    /// Found in review: the writer signed what it read back from disk, so a line rewritten behind
+    /// its back at the same length (its chain recomputed) was signed as if ttx had written it.
+    /// What is signed is what the writer wrote: such a journal no longer matches its signature.
+    #[test]
+    fn bytes_changed_on_disk_behind_the_writer_are_never_signed() {
+        use crate::signature::{Verdict, verdict_of};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("signed.jsonl");
+        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
+        let (writer, mut exercise) = fresh(&path);
+        let mut writer = writer.signing_with(key);
+        play(&mut writer, &mut exercise, whole_run());
+        let original = std::fs::read(&path).unwrap();
+        let at = original.iter().position(|b| *b == b'0').unwrap();
+        let mut edited = original.clone();
+        edited[at] = b'1';
+        std::fs::write(&path, &edited).unwrap();
+        let summary = DebriefEvent::Summary(Summary {
+            text: "Two teams, one wave.".into(),
+        });
+        writer.append_debrief(&exercise, &summary).unwrap();
+        assert!(matches!(
+            verdict_of(&path).unwrap(),
+            Verdict::DoesNotMatch(_)
+        ));
     }
 
     /// Signing that fails is not a failed write: the line is recorded, the caller is told once,

@@ -225,10 +225,6 @@ impl Session {
         self.report_released
     }
 
-    pub fn version(&self) -> u64 {
-        self.version
-    }
-
     /// What a seat draws from, in two counts: the content, and the clock's time.
     pub fn versions(&self) -> Versions {
         Versions {
@@ -406,7 +402,7 @@ mod tests {
     ) -> impl PartialEq + std::fmt::Debug + use<> {
         (
             session.report(),
-            session.version(),
+            session.versions(),
             session.log().to_vec(),
             session.report_released(),
             recorder.events(),
