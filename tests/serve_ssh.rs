@@ -802,6 +802,24 @@ fn idle_connection(address: &str) -> TcpStream {
     TcpStream::connect(address).expect("the server's port takes a TCP connection")
 }
 
+/// An idle connection from loopback address `127.0.0.N`, as from another host.
+fn idle_connection_from(n: u8, address: &str) -> TcpStream {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("a runtime");
+    let stream = runtime
+        .block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(std::net::SocketAddr::from(([127, 0, 0, n], 0)))?;
+            let server: std::net::SocketAddr = address.parse().expect("the server's address");
+            socket.connect(server).await?.into_std()
+        })
+        .expect("the server's port takes a TCP connection");
+    stream.set_nonblocking(false).expect("a blocking stream");
+    stream
+}
+
 /// Reads what the server sends until it closes `stream`; whether it did before `deadline`.
 fn closed_before(stream: &mut TcpStream, deadline: Instant) -> bool {
     let mut buf = [0u8; 256];
@@ -904,9 +922,10 @@ fn connections_waiting_to_log_in_are_capped() {
     let mut soc = setup.join("soc", "soc", &address);
     soc.wait_for("Company SOC");
 
+    // From four addresses, 25 each: within each address's share.
     let mut waiting: Vec<TcpStream> = (0..MAX_WAITING)
         .map(|n| {
-            let mut stream = idle_connection(&address);
+            let mut stream = idle_connection_from(2 + (n % 4) as u8, &address);
             let hello = greeting(&mut stream);
             assert!(
                 hello.as_deref().is_some_and(|h| h.starts_with("SSH-2.0-")),
@@ -915,7 +934,7 @@ fn connections_waiting_to_log_in_are_capped() {
             stream
         })
         .collect();
-    let mut one_too_many = idle_connection(&address);
+    let mut one_too_many = idle_connection_from(6, &address);
     assert_eq!(greeting(&mut one_too_many), None);
     soc.send(b" ");
     soc.wait_for("Only the facilitator");
@@ -923,7 +942,7 @@ fn connections_waiting_to_log_in_are_capped() {
     drop(waiting.pop());
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let mut stream = idle_connection(&address);
+        let mut stream = idle_connection_from(6, &address);
         if greeting(&mut stream).is_some() {
             break;
         }
@@ -1134,4 +1153,44 @@ fn a_second_shell_request_on_a_channel_seats_no_one() {
         .map(|(change, _)| change.as_str())
         .collect();
     assert_eq!(observer, ["joined", "left"], "{lines:?}");
+}
+
+/// Found in review: one address could hold every place among those waiting to log in and shut
+/// everyone else out. An address holds at most its share (32); others still get in.
+#[test]
+fn one_address_holds_at_most_its_share_of_the_waiting_places() {
+    if !openssh() {
+        return;
+    }
+    const SHARE: usize = 32;
+    let setup = Setup::new();
+    let (mut server, address) = setup.serve(false);
+    let held: Vec<TcpStream> = (0..SHARE)
+        .map(|n| {
+            let mut stream = idle_connection_from(2, &address);
+            assert!(
+                greeting(&mut stream).is_some(),
+                "connection {n} was not greeted"
+            );
+            stream
+        })
+        .collect();
+    let mut over_the_share = idle_connection_from(2, &address);
+    assert_eq!(greeting(&mut over_the_share), None);
+    let mut another_address = idle_connection_from(3, &address);
+    assert!(greeting(&mut another_address).is_some());
+    drop(held);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut stream = idle_connection_from(2, &address);
+        if greeting(&mut stream).is_some() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the address got no place back after its connections left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(server.is_running());
 }

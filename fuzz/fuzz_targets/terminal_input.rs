@@ -23,9 +23,11 @@ fuzz_target!(|data: &[u8]| {
         reads.push(len);
         cut_typed.extend(cut.feed(read));
         whole.extend_from_slice(read);
-        if head & 0x80 != 0 {
-            timed_out |= cut.escape_pending();
-            cut_typed.extend(cut.flush_escape());
+        if head & 0x80 != 0
+            && let Some(escape) = cut.escape_pending()
+        {
+            timed_out = true;
+            cut_typed.extend(cut.flush_escape(escape));
         }
         rest = after;
     }

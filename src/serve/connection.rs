@@ -428,13 +428,13 @@ impl russh::server::Handler for Connection {
             (typed, state.decoder.escape_pending())
         };
         press(&self.shared, &link, typed);
-        if escape_pending {
+        if let Some(escape) = escape_pending {
             // A lone ESC is the escape key unless the rest of a sequence follows at once.
             let shared = Arc::clone(&self.shared);
             let link = Arc::clone(&link);
             tokio::spawn(async move {
                 tokio::time::sleep(ESC_TIMEOUT).await;
-                let key = link.lock().decoder.flush_escape();
+                let key = link.lock().decoder.flush_escape(escape);
                 press(&shared, &link, key.into_iter().collect());
             });
         }

@@ -31,6 +31,9 @@ pub struct Decoder {
     pending: Vec<u8>,
     /// A bracketed paste under way.
     paste: Option<Paste>,
+    /// How many lone ESCs have started waiting: the number of the one pending, so that a
+    /// timeout started for an earlier ESC never cuts a later sequence in two.
+    escapes: u64,
 }
 
 #[derive(Debug, Default)]
@@ -41,8 +44,8 @@ struct Paste {
 }
 
 impl Decoder {
-    /// What `bytes` type. A trailing lone ESC stays pending: call `flush_escape` when no byte
-    /// followed within `ESC_TIMEOUT`.
+    /// What `bytes` type. A trailing lone ESC stays pending: call `flush_escape` with its number
+    /// (`escape_pending`) when no byte followed within `ESC_TIMEOUT`.
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Typed> {
         let mut typed = Vec::new();
         for &byte in bytes {
@@ -56,6 +59,9 @@ impl Decoder {
                 self.pending.clear();
             }
             self.pending.push(byte);
+            if self.pending == [0x1b] {
+                self.escapes += 1;
+            }
             if self.pending == PASTE_START {
                 self.pending.clear();
                 self.paste = Some(Paste::default());
@@ -107,14 +113,15 @@ impl Decoder {
         None
     }
 
-    /// Whether a lone ESC waits for its timeout.
-    pub fn escape_pending(&self) -> bool {
-        self.paste.is_none() && self.pending == [0x1b]
+    /// The number of the lone ESC that waits for its timeout, if one does.
+    pub fn escape_pending(&self) -> Option<u64> {
+        (self.paste.is_none() && self.pending == [0x1b]).then_some(self.escapes)
     }
 
-    /// No byte followed a lone ESC in time: it is the escape key.
-    pub fn flush_escape(&mut self) -> Option<Typed> {
-        if self.escape_pending() {
+    /// No byte followed lone ESC number `escape` in time: it is the escape key. Nothing when that
+    /// ESC is gone (a sequence or another ESC came after it).
+    pub fn flush_escape(&mut self, escape: u64) -> Option<Typed> {
+        if self.escape_pending() == Some(escape) {
             self.pending.clear();
             Some(Typed::Key(crate::tui::Key::Esc))
         } else {
@@ -204,8 +211,8 @@ mod tests {
     fn a_lone_escape_waits_for_its_timeout() {
         let mut decoder = Decoder::default();
         assert_eq!(decoder.feed(b"\x1b"), vec![]);
-        assert!(decoder.escape_pending());
-        assert_eq!(decoder.flush_escape(), Some(Typed::Key(Key::Esc)));
+        let first = decoder.escape_pending().unwrap();
+        assert_eq!(decoder.flush_escape(first), Some(Typed::Key(Key::Esc)));
         // A sequence split after its ESC is still one key.
         assert_eq!(decoder.feed(b"\x1b"), vec![]);
         assert_eq!(decoder.feed(b"[D"), vec![Typed::Key(Key::Left)]);
@@ -213,6 +220,19 @@ mod tests {
             decoder.feed(b"\x1b\x1b[C"),
             [Key::Esc, Key::Right].map(Typed::Key)
         );
+    }
+
+    /// Found in review: each lone ESC starts its own timeout, and an earlier one's fired in the
+    /// middle of a later sequence (ESC, ESC 20 ms later, `[A` 15 ms after that: `[` and `A`
+    /// typed instead of ↑).
+    #[test]
+    fn an_earlier_escapes_timeout_leaves_a_later_sequence_whole() {
+        let mut decoder = Decoder::default();
+        assert_eq!(decoder.feed(b"\x1b"), vec![]);
+        let first = decoder.escape_pending().unwrap();
+        assert_eq!(decoder.feed(b"\x1b"), vec![Typed::Key(Key::Esc)]);
+        assert_eq!(decoder.flush_escape(first), None);
+        assert_eq!(decoder.feed(b"[A"), vec![Typed::Key(Key::Up)]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Taking connections from the open network: whoever connects gets a bounded share of the
 //! server until it shows a seat. At most `MAX_WAITING` connections may be waiting (not yet a
-//! seat) at once, each for at most the roster's login grace time; a failed accept (out of file
+//! seat) at once, at most `MAX_WAITING_PER_SOURCE` of them from one address, each for at most
+//! the roster's login grace time; a failed accept (out of file
 //! descriptors) is waited out, never the end of the server.
 
 use std::io;
@@ -17,7 +18,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 
 use super::Shared;
 use super::connection::Connection;
-use super::waiting::Waiting;
+use super::waiting::{MAX_WAITING_PER_SOURCE, SourcePlace, Sources, Waiting};
 
 /// Connections waiting to become a seat (logging in, typing a code) beyond this many are
 /// closed as soon as they are taken: OpenSSH's `MaxStartups` ceiling.
@@ -35,6 +36,7 @@ pub async fn accept(
     mut stop: watch::Receiver<Option<String>>,
 ) {
     let waiting = Arc::new(Semaphore::new(MAX_WAITING));
+    let sources = Sources::default();
     loop {
         let taken = tokio::select! {
             _ = stopping(&mut stop) => return,
@@ -51,12 +53,22 @@ pub async fn accept(
                     });
                     continue;
                 };
+                let Some(source) = sources.take(peer.ip()) else {
+                    shared.warn(&shared.turned_away, || {
+                        format!(
+                            "{MAX_WAITING_PER_SOURCE} connections from {} are waiting to log in: \
+                             new ones from there are closed at once",
+                            peer.ip()
+                        )
+                    });
+                    continue;
+                };
                 tokio::spawn(serve(
                     Arc::clone(&shared),
                     Arc::clone(&config),
                     socket,
                     peer,
-                    place,
+                    (place, source),
                     stop.clone(),
                 ));
             }
@@ -77,7 +89,7 @@ async fn serve(
     config: Arc<russh::server::Config>,
     socket: TcpStream,
     peer: SocketAddr,
-    place: OwnedSemaphorePermit,
+    (place, source): (OwnedSemaphorePermit, SourcePlace),
     mut stop: watch::Receiver<Option<String>>,
 ) {
     let _ = socket.set_nodelay(true);
@@ -85,7 +97,7 @@ async fn serve(
     tokio::pin!(grace);
     let (seated, mut shown) = oneshot::channel();
     let (cut, cut_signal) = oneshot::channel();
-    let connection = Connection::new(shared, peer, Waiting::new(place, seated));
+    let connection = Connection::new(shared, peer, Waiting::new(place, source, seated));
     let socket = Cuttable {
         socket,
         cut: Cut::Possible(cut_signal),
