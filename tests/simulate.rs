@@ -520,3 +520,31 @@ fn a_bad_own_profile_is_refused_at_its_line_in_the_scenario() {
         assert!(output.stdout.is_empty(), "{command:?}");
     }
 }
+
+/// Found in review: `-o` wrote over any file, the scenario being rehearsed included. It may
+/// rewrite an earlier output, as a rehearsal is run again, but never an input (exit 2).
+#[test]
+fn an_output_never_replaces_the_scenario_or_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.ron");
+    fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron"),
+        &scenario,
+    )
+    .unwrap();
+    let before = fs::read(&scenario).unwrap();
+    let s = scenario.to_str().unwrap();
+    ttx()
+        .args(["simulate", s, "--runs", "10", "-o", s])
+        .assert()
+        .code(2);
+    assert_eq!(fs::read(&scenario).unwrap(), before);
+    let output = dir.path().join("out.txt");
+    let o = output.to_str().unwrap();
+    for _ in 0..2 {
+        ttx()
+            .args(["simulate", s, "--runs", "10", "-o", o])
+            .assert()
+            .success();
+    }
+}

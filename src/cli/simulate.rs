@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{BUILT_IN, Failure, diagnostics, out};
-use crate::files::read_text;
+use crate::files::{check_output, read_text};
 use crate::limits::MAX_INPUT_BYTES;
 use crate::scenario::load_scenario;
 use crate::simulate::{
@@ -81,8 +81,19 @@ pub fn run(args: SimulateArgs) -> Result<(), Failure> {
         }
     };
     match &args.output {
-        Some(path) => fs::write(path, text)
-            .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display()))),
+        Some(path) => {
+            // Rewritten freely, as a rehearsal's output is; but never one of its inputs.
+            let inputs: Vec<(&std::path::Path, &'static str)> = [
+                args.scenario.as_deref().map(|p| (p, "the scenario")),
+                args.profile.as_deref().map(|p| (p, "the profile")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            check_output(path, &inputs, true)?;
+            fs::write(path, text)
+                .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))
+        }
         None => out::print(&text),
     }
 }
