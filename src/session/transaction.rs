@@ -57,7 +57,8 @@ impl Session {
         if self.exercise.now() != before.0 {
             self.clock_moves += 1;
         }
-        before != (self.exercise.now(), self.log.len())
+        // A refused checkpoint shows too (the journal-error screen), even when no second passed.
+        before != (self.exercise.now(), self.log.len()) || self.version != version
     }
 
     /// Starts, pauses or resumes the clock; says what it did.
@@ -335,6 +336,21 @@ mod tests {
 
     use super::super::testing::{MemoryRecorder, session};
     use crate::role::Role;
+
+    /// Found in review: at half speed a tick can fall where no scenario second passed; if its
+    /// checkpoint was refused, `ttx run` was not told to redraw, and the journal-error screen
+    /// waited for the next key.
+    #[test]
+    fn a_refused_checkpoint_asks_for_a_redraw_even_when_no_second_passed() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        session.start_pause(Role::Local).unwrap();
+        session.change_speed(Role::Local, false).unwrap();
+        assert!(session.tick(Duration::from_secs(4)));
+        *recorder.fail.lock().unwrap() = Some("disk full".into());
+        assert!(session.tick(Duration::from_secs(5)));
+        assert!(session.record_error().is_some());
+    }
 
     /// A tick that only moves the clock counts as the clock's, which seats may draw at their own
     /// pace; a checkpoint shows nothing; what the clock brings (a release) is content, drawn at
