@@ -72,6 +72,20 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// Hands everything `reader` gives to `take`, a piece at a time, so that a large file (a journal
+/// being hashed) is never held whole.
+pub fn read_in_pieces(mut reader: impl Read, mut take: impl FnMut(&[u8])) -> io::Result<()> {
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => take(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// The text of a UTF-8 file of at most `limit` bytes.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     String::from_utf8(read_bounded(path, limit)?).map_err(|source| ReadError::NotText {

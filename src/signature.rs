@@ -17,9 +17,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use russh::keys::ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
-use sha2::Sha512;
+use sha2::{Digest, Sha256, Sha512};
 
-use crate::files::{ReadError, read_bounded};
+use crate::files::{ReadError, check_size, read_bounded, read_in_pieces};
 use crate::limits::MAX_JOURNAL_BYTES;
 use crate::report::SignatureReport;
 
@@ -117,31 +117,55 @@ impl Verdict {
 
 /// Checks `signature`, the text of a `JOURNAL.sig`, against the journal's bytes.
 pub fn check(journal: &[u8], signature: &[u8]) -> Verdict {
+    match check_digest(signature, |alg| {
+        Ok::<_, std::convert::Infallible>(alg.digest(journal))
+    }) {
+        Ok(verdict) => verdict,
+        Err(never) => match never {},
+    }
+}
+
+/// Checks `signature` against the journal whose digest `digest` gives, by the hash the
+/// signature names, so that the journal need not be held whole.
+fn check_digest<E>(
+    signature: &[u8],
+    digest: impl FnOnce(HashAlg) -> Result<Vec<u8>, E>,
+) -> Result<Verdict, E> {
     let signature = match SshSig::from_pem(signature) {
         Ok(signature) => signature,
-        Err(e) => return Verdict::DoesNotMatch(format!("it is not an SSH signature ({e})")),
+        Err(e) => {
+            return Ok(Verdict::DoesNotMatch(format!(
+                "it is not an SSH signature ({e})"
+            )));
+        }
     };
     if signature.namespace() != NAMESPACE {
-        return Verdict::DoesNotMatch(format!(
+        return Ok(Verdict::DoesNotMatch(format!(
             "it was made for \"{}\", not for a ttx journal (\"{NAMESPACE}\")",
             signature.namespace()
-        ));
+        )));
     }
     let key = PublicKey::from(signature.public_key().clone());
-    match key.verify(NAMESPACE, journal, &signature) {
+    let prehash = digest(signature.hash_alg())?;
+    Ok(match key.verify_prehash(NAMESPACE, &prehash, &signature) {
         Ok(()) => Verdict::Signed(key),
         Err(_) => Verdict::DoesNotMatch(format!(
             "the journal is not what {} signed: it changed after it was signed, or the \
              signature is another journal's",
             fingerprint(&key)
         )),
-    }
+    })
 }
 
 /// Reads a journal and its signature and checks them.
 pub fn verdict_of(journal: &Path) -> Result<Verdict, ReadError> {
     // The journal first: a journal that is not there is an error, not "not signed".
-    let bytes = read_bounded(journal, MAX_JOURNAL_BYTES)?;
+    let read_error = |source| ReadError::Io {
+        path: journal.display().to_string(),
+        source,
+    };
+    let file = File::open(journal).map_err(read_error)?;
+    check_size(&file, journal, MAX_JOURNAL_BYTES)?;
     let signature = match read_bounded(&path_for(journal), MAX_SIGNATURE_BYTES) {
         Ok(signature) => signature,
         Err(ReadError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
@@ -154,13 +178,26 @@ pub fn verdict_of(journal: &Path) -> Result<Verdict, ReadError> {
         }
         Err(e) => return Err(e),
     };
-    Ok(check(&bytes, &signature))
+    // Hashed a piece at a time: a journal may be hundreds of megabytes.
+    check_digest(&signature, |alg| digest_in_pieces(&file, alg)).map_err(read_error)
+}
+
+/// A file's digest by `alg` (the SSHSIG hashes: SHA-256 and SHA-512), read a piece at a time.
+fn digest_in_pieces(file: &File, alg: HashAlg) -> io::Result<Vec<u8>> {
+    fn hashed<D: Digest>(file: &File) -> io::Result<Vec<u8>> {
+        let mut digest = D::new();
+        read_in_pieces(file, |piece| digest.update(piece))?;
+        Ok(digest.finalize().to_vec())
+    }
+    match alg {
+        HashAlg::Sha256 => hashed::<Sha256>(file),
+        _ => hashed::<Sha512>(file),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sha2::Digest;
 
     fn key() -> PrivateKey {
         PrivateKey::from(russh::keys::ssh_key::private::Ed25519Keypair::from_seed(

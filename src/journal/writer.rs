@@ -457,14 +457,8 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 fn digest_of(mut file: &File, len: u64) -> io::Result<Sha512> {
     file.seek(SeekFrom::Start(0))?;
     let mut digest = Sha512::new();
-    let mut rest = file.take(len);
-    let mut buf = vec![0; 64 * 1024];
-    loop {
-        match rest.read(&mut buf)? {
-            0 => return Ok(digest),
-            n => digest.update(&buf[..n]),
-        }
-    }
+    crate::files::read_in_pieces(file.take(len), |piece| digest.update(piece))?;
+    Ok(digest)
 }
 #[cfg(test)]
 mod tests {
