@@ -13,6 +13,7 @@ pub struct Waiters {
     released: HashMap<InjectIx, Vec<InjectIx>>,
     met: HashMap<(InjectIx, usize), Waiting>,
     missed: HashMap<(InjectIx, usize), Waiting>,
+    incomplete: HashMap<(InjectIx, usize), Waiting>,
     taken: HashMap<ActionIx, Waiting>,
 }
 
@@ -30,6 +31,11 @@ impl Waiters {
                     .push((waiter, on.team)),
                 Trigger::Missed(on) => waiters
                     .missed
+                    .entry((on.inject, on.expectation))
+                    .or_default()
+                    .push((waiter, on.team)),
+                Trigger::Incomplete(on) => waiters
+                    .incomplete
                     .entry((on.inject, on.expectation))
                     .or_default()
                     .push((waiter, on.team)),
@@ -55,6 +61,12 @@ impl Waiters {
 
     pub fn missed(&self, inject: InjectIx, k: usize, team: TeamIx) -> Vec<InjectIx> {
         for_team(self.missed.get(&(inject, k)), team)
+    }
+
+    /// Injects whose `Incomplete` fires when `team`'s copy of the inject's `k`-th expectation
+    /// first lacks a required field.
+    pub fn incomplete(&self, inject: InjectIx, k: usize, team: TeamIx) -> Vec<InjectIx> {
+        for_team(self.incomplete.get(&(inject, k)), team)
     }
 
     pub fn taken(&self, action: ActionIx, team: TeamIx) -> Vec<InjectIx> {

@@ -46,6 +46,7 @@ fn trigger_text(scenario: &Scenario, inject: &Inject) -> TriggerText {
         Trigger::Released(ix) => TriggerWords::After(scenario.inject(*ix).id.clone()),
         Trigger::Met(r) => TriggerWords::Met(expectation_name(scenario, r)),
         Trigger::Missed(r) => TriggerWords::Missed(expectation_name(scenario, r)),
+        Trigger::Incomplete(r) => TriggerWords::Incomplete(expectation_name(scenario, r)),
         Trigger::Taken { action, team } => TriggerWords::Taken(format!(
             "{}{}",
             scenario.action(*action).id,

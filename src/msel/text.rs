@@ -93,6 +93,7 @@ pub enum TriggerWords {
     After(String),
     Met(String),
     Missed(String),
+    Incomplete(String),
     Taken(String),
     ByHand,
 }
@@ -112,6 +113,7 @@ impl TriggerText {
             TriggerWords::After(id) => format!("after {id}"),
             TriggerWords::Met(x) => format!("when {x} is met"),
             TriggerWords::Missed(x) => format!("when {x} is missed"),
+            TriggerWords::Incomplete(x) => format!("when {x} is incomplete"),
             TriggerWords::Taken(a) => format!("when {a} is taken"),
             TriggerWords::ByHand => "by hand".to_string(),
         };
@@ -134,8 +136,8 @@ impl TriggerText {
         let expected = || {
             format!(
                 "\"{}\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when \
-                 INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when ACTION is \
-                 taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\"",
+                 INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when \
+                 INJECT.ACTION is incomplete\", \"when ACTION is taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\"",
                 text.escape_debug()
             )
         };
@@ -144,6 +146,7 @@ impl TriggerText {
             ["after", id] => TriggerWords::After(id.to_string()),
             ["when", x, "is", "met"] => TriggerWords::Met(x.to_string()),
             ["when", x, "is", "missed"] => TriggerWords::Missed(x.to_string()),
+            ["when", x, "is", "incomplete"] => TriggerWords::Incomplete(x.to_string()),
             ["when", a, "is", "taken"] => TriggerWords::Taken(a.to_string()),
             ["by", "hand"] => TriggerWords::ByHand,
             _ => return Err(expected()),

@@ -692,9 +692,10 @@ pub fn scenario(
 /// sheets stay, as they were listed).
 fn prune(resolver: &mut Resolver, injects: &[InjectOut]) {
     let named = |what: &str, of: &TriggerWords| match of {
-        TriggerWords::Taken(a) | TriggerWords::Met(a) | TriggerWords::Missed(a) => {
-            a.split(['@', '.']).any(|part| part == what)
-        }
+        TriggerWords::Taken(a)
+        | TriggerWords::Met(a)
+        | TriggerWords::Missed(a)
+        | TriggerWords::Incomplete(a) => a.split(['@', '.']).any(|part| part == what),
         _ => false,
     };
     resolver.teams.retain(|t| {
@@ -749,9 +750,13 @@ fn drop_waiting(
                 TriggerWords::After(id) if !ids.contains_key(id.as_str()) => Some(format!(
                     "waits on inject \"{id}\", which is not in the scenario"
                 )),
-                TriggerWords::Met(x) | TriggerWords::Missed(x) if !expectation_known(x) => Some(
-                    format!("waits on expectation \"{x}\", which is not in the scenario"),
-                ),
+                TriggerWords::Met(x) | TriggerWords::Missed(x) | TriggerWords::Incomplete(x)
+                    if !expectation_known(x) =>
+                {
+                    Some(format!(
+                        "waits on expectation \"{x}\", which is not in the scenario"
+                    ))
+                }
                 TriggerWords::Taken(a) => {
                     let (action, team) = match a.split_once('@') {
                         Some((a, t)) => (a, Some(t)),
@@ -798,6 +803,7 @@ fn trigger_ron(trigger: &TriggerWords) -> String {
         TriggerWords::After(id) => format!("Released({})", quoted(id)),
         TriggerWords::Met(x) => format!("Met({})", quoted(x)),
         TriggerWords::Missed(x) => format!("Missed({})", quoted(x)),
+        TriggerWords::Incomplete(x) => format!("Incomplete({})", quoted(x)),
         TriggerWords::Taken(a) => format!("Taken({})", quoted(a)),
         TriggerWords::ByHand => "Manual".to_string(),
     }

@@ -330,9 +330,9 @@ fn earliest_of(scenario: &Scenario, ix: usize, settled: &[Option<Earliest>]) -> 
         // A `Manual` inject is released by hand, at any time and without delay.
         Trigger::Manual => return Earliest::At(0),
         Trigger::At(t) => Earliest::At(*t),
-        Trigger::Released(target) | Trigger::Met(ExpectationRef { inject: target, .. }) => {
-            of(*target)
-        }
+        Trigger::Released(target)
+        | Trigger::Met(ExpectationRef { inject: target, .. })
+        | Trigger::Incomplete(ExpectationRef { inject: target, .. }) => of(*target),
         Trigger::Missed(reference) => match of(reference.inject) {
             Earliest::At(t) => {
                 let expectation = scenario

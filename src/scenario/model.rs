@@ -119,10 +119,48 @@ pub struct Action {
     pub teams: Option<Vec<TeamIx>>,
     /// The fields that may be supplied, in the order the file lists them.
     pub fields: Vec<String>,
+    /// The shape of each field (format 3), one per entry of `fields`, in the same order.
+    pub shapes: Vec<FieldShape>,
     pub message: Option<MessageSpec>,
     /// Taken before anyone asks for it, it still counts: it stands ready and satisfies the
     /// team's next expectation of it when that is created.
     pub ahead: bool,
+    /// `clarifies: D` (format 3): the receiving side's answer to an insufficient request; the
+    /// sender owes an amendment within `D` of the clarification's delivery.
+    pub clarifies: Option<Secs>,
+    /// Where the amendment's time standard comes from (only with `clarifies`).
+    pub basis: Option<String>,
+}
+
+/// What a field's text must look like to count (format 3). The default shape is format 2's:
+/// any text that is not blank.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FieldShape {
+    /// Shown under the field in the form, in the handbooks and in the MSEL export.
+    pub hint: Option<String>,
+    /// The texts allowed, compared after trimming, case-sensitive; empty: any text. Never
+    /// together with `min_words`.
+    pub choices: Vec<String>,
+    /// A text with fewer words (runs of non-whitespace) counts as not supplied; `None`: one.
+    pub min_words: Option<usize>,
+}
+
+impl FieldShape {
+    /// Whether `text` counts as supplied (rules 3, 32): not blank and, with `min_words`, at
+    /// least that many words.
+    pub fn is_supplied_by(&self, text: &str) -> bool {
+        match self.min_words {
+            Some(min) => text.split_whitespace().take(min).count() >= min,
+            None => !text.trim().is_empty(),
+        }
+    }
+
+    /// Whether a supplied text is allowed: a blank one always is (it is simply not supplied);
+    /// with `choices`, another text is refused (rule 32).
+    pub fn allows(&self, text: &str) -> bool {
+        let text = text.trim();
+        self.choices.is_empty() || text.is_empty() || self.choices.iter().any(|c| c == text)
+    }
 }
 
 impl Action {
@@ -134,6 +172,11 @@ impl Action {
 
     pub fn field_index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f == name)
+    }
+
+    /// The shape of the field at `position` in `fields`.
+    pub fn shape(&self, position: usize) -> &FieldShape {
+        &self.shapes[position]
     }
 }
 
@@ -160,6 +203,8 @@ pub struct ReplySpec {
     pub objective: Option<ObjectiveIx>,
     /// Required fields as positions in the reply action's `fields`, ascending; default all.
     pub fields: Vec<usize>,
+    /// Where the reply's time standard comes from (format 3), e.g. "ABCCA Art. 12".
+    pub basis: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +221,13 @@ pub struct Inject {
     /// Probability in 0..=1 that the inject fires at all.
     pub chance: f64,
     pub notes: Option<String>,
+    /// `unless` (format 3): the inject is skipped if this trigger has fired by the moment it
+    /// would be released. Never `At` or `Manual`.
+    pub unless: Option<Trigger>,
+    /// How it reaches the players (HSEEP's inject mode): "phone call", "e-mail".
+    pub method: Option<String>,
+    /// `ref`: its number in the MSEL the facilitators keep.
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +236,9 @@ pub enum Trigger {
     Released(InjectIx),
     Met(ExpectationRef),
     Missed(ExpectationRef),
+    /// Fires when that expectation is done with a required field not supplied, or a
+    /// clarification or judgement first makes it so (format 3).
+    Incomplete(ExpectationRef),
     Taken {
         action: ActionIx,
         team: Option<TeamIx>,
@@ -213,6 +268,8 @@ pub struct Expectation {
     pub fields: Vec<usize>,
     pub weight: f64,
     pub objective: Option<ObjectiveIx>,
+    /// Where the time standard comes from (format 3), e.g. "ABCCA Art. 12".
+    pub basis: Option<String>,
 }
 
 /// What satisfies an expectation.
@@ -336,6 +393,29 @@ impl Scenario {
                 .injects
                 .iter()
                 .any(|i| i.expect.iter().any(Expectation::is_decision))
+    }
+
+    /// Whether the file uses a rule of format 3: a field with a shape, a clarification, a basis,
+    /// an `Incomplete` trigger, `unless`, `method` or `ref`. Only then does the report carry
+    /// format 3's keys, so that a format 2 file keeps its report exactly.
+    pub fn uses_format_3(&self) -> bool {
+        let shaped = |a: &Action| a.shapes.iter().any(|s| *s != FieldShape::default());
+        let reply_basis = |a: &Action| {
+            a.message
+                .as_ref()
+                .and_then(|m| m.reply.as_ref())
+                .is_some_and(|r| r.basis.is_some())
+        };
+        self.actions
+            .iter()
+            .any(|a| shaped(a) || a.clarifies.is_some() || reply_basis(a))
+            || self.injects.iter().any(|i| {
+                i.unless.is_some()
+                    || i.method.is_some()
+                    || i.reference.is_some()
+                    || matches!(i.when, Trigger::Incomplete(_))
+                    || i.expect.iter().any(|e| e.basis.is_some())
+            })
     }
 
     /// The teams a message-action taken by `sender` reaches: never the sender itself.

@@ -363,6 +363,7 @@ impl Resolver<'_> {
                     .map(ObjectiveIx),
                 // Set by `reply_fields` once every action is built: the reply action may come later.
                 fields: Vec::new(),
+                basis: None,
             }),
         });
         if let Some(id) = raw.id.given().filter(|id| id.value == DECISION) {
@@ -374,9 +375,12 @@ impl Resolver<'_> {
             name: prose(raw.name.clone().or_default()),
             description: raw.description.clone().into_given().map(prose),
             teams,
+            shapes: vec![FieldShape::default(); fields.len()],
             fields,
             message,
             ahead: raw.ahead.clone().or(false),
+            clarifies: None,
+            basis: None,
         };
         (action, known)
     }
@@ -510,6 +514,7 @@ impl Resolver<'_> {
                 fields,
                 weight: e.weight.clone().map(|w| w.0).or(1.0),
                 objective,
+                basis: None,
             });
         }
         Inject {
@@ -525,6 +530,9 @@ impl Resolver<'_> {
             jitter: raw.jitter.clone().or_default().0,
             chance: raw.chance.clone().map(|c| c.0).or(1.0),
             notes: raw.notes.clone().into_given().map(prose),
+            unless: None,
+            method: None,
+            reference: None,
         }
     }
 
@@ -860,8 +868,11 @@ fn placeholder_action() -> Action {
         description: None,
         teams: None,
         fields: Vec::new(),
+        shapes: Vec::new(),
         message: None,
         ahead: false,
+        clarifies: None,
+        basis: None,
     }
 }
 
@@ -878,6 +889,9 @@ fn placeholder_inject() -> Inject {
         jitter: 0,
         chance: 1.0,
         notes: None,
+        unless: None,
+        method: None,
+        reference: None,
     }
 }
 

@@ -456,6 +456,10 @@ fn why_never(scenario: &Scenario, inject: usize, fired: bool) -> String {
             "it waits on `{}` being missed, which never happened",
             expectation_name(scenario, on)
         ),
+        Trigger::Incomplete(on) => format!(
+            "it waits on `{}` being done incomplete, which never happened",
+            expectation_name(scenario, on)
+        ),
         Trigger::Taken { action, team } => format!(
             "it waits on {} taking `{}`, and simulated teams only take what an inject or a \
              message asks of them",

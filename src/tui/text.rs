@@ -63,6 +63,7 @@ pub fn trigger(scenario: &Scenario, when: &Trigger) -> String {
         Trigger::Released(i) => format!("after {}", scenario.inject(*i).id),
         Trigger::Met(r) => format!("met {}", expectation(r)),
         Trigger::Missed(r) => format!("missed {}", expectation(r)),
+        Trigger::Incomplete(r) => format!("incomplete {}", expectation(r)),
         Trigger::Taken { action, team } => format!(
             "taken {}{}",
             scenario.action(*action).id,
