@@ -83,6 +83,7 @@ fn example_loads_into_the_expected_model() {
             weight: 1.0,
             objective: None,
             fields: vec![0],
+            basis: None,
         })
     );
     assert_eq!(s.action(s.action_ix("ack").unwrap()).teams, None);
@@ -610,6 +611,7 @@ fn format_2_fields_load_into_the_model() {
             weight: 2.0,
             objective: s.objective_ix("obj"),
             fields: vec![1],
+            basis: None,
         }
     );
 }
