@@ -294,7 +294,7 @@ fn bad_rows_are_reported_with_their_row_and_column() {
         ),
         format!("{f}:6:Expected action: action \"ack\" is expected twice of one inject"),
         format!(
-            "{f}:7:Trigger: \"whenever\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when ACTION is taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\""
+            "{f}:7:Trigger: \"whenever\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when INJECT.ACTION is incomplete\", \"when ACTION is taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\""
         ),
         format!("{f}:8:Trigger: waits on inject \"nowhere\", which is not in the scenario"),
         format!(
