@@ -112,6 +112,9 @@ fn t3sf_json_and_xlsx_import_with_polls_as_decisions() {
         let notes = scenario.injects[0].notes.as_deref().unwrap();
         assert!(notes.contains("Picture Name: S3_Bucket.png"), "{notes}");
         assert!(notes.contains("Profile: https://"), "{notes}");
+        // T3SF's `#` is the inject's ref.
+        assert_eq!(mit.reference.as_deref(), Some("4"));
+        assert!(!notes.contains("#:"), "{notes}");
     }
 }
 
@@ -137,6 +140,11 @@ fn openbas_test_files_import_and_report_the_rows_they_cannot_read() {
     );
     assert_eq!(scenario.injects[0].title, "Send an SMS");
     assert_eq!(scenario.injects[1].title, "subject");
+    // The inject type is how the inject reaches the players.
+    assert_eq!(scenario.injects[0].method.as_deref(), Some("Send an SMS"));
+    assert_eq!(scenario.injects[1].method.as_deref(), Some("Send a mail"));
+    let notes = scenario.injects[0].notes.as_deref().unwrap();
+    assert!(!notes.contains("inject type"), "{notes}");
     assert_eq!(scenario.injects[0].expect[0].weight, 1.0);
 
     let (code, _, scenario) = import(&fixture("openbas_test_file_3.xlsx"), &[]);
@@ -175,8 +183,10 @@ fn a_blueprint_json_msel_imports_with_delta_seconds_and_team_short_names() {
     assert_eq!(format!("{:?}", scenario.injects[2].when), "At(5400)");
     assert_eq!(scenario.injects[0].expect.len(), 2);
     assert_eq!(scenario.injects[0].expect[0].within, 3600);
+    // The control number is the inject's ref.
+    assert_eq!(scenario.injects[0].reference.as_deref(), Some("1.1"));
     let notes = scenario.injects[0].notes.as_deref().unwrap();
-    assert!(notes.contains("Control Number: 1.1"), "{notes}");
+    assert!(!notes.contains("Control Number"), "{notes}");
 }
 
 #[test]
@@ -220,8 +230,9 @@ fn export_writes_csv_to_stdout_with_formula_starts_quoted() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(
         text,
-        "#,Scenario time,Trigger,From,To,Subject,Inject,Expected action,Objective,Notes,Id\n\
-         1,'+1h30m,at +1h30m,,A,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
+        "#,Scenario time,Trigger,Unless,From,To,Method,Subject,Inject,Expected action,Objective,\
+         Notes,Id\n\
+         ,'+1h30m,at +1h30m,,,A,,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
          Ack; within: 5m,,,i\n"
     );
 }
@@ -290,11 +301,11 @@ fn bad_rows_are_reported_with_their_row_and_column() {
         ),
         format!("{f}:4:To: no receiving team: every inject goes to at least one team"),
         format!(
-            "{f}:5:Expected action: \"when:\" in an expected action: expected \"by:\", \"within:\", \"fields:\", \"weight:\" or \"objective:\""
+            "{f}:5:Expected action: \"when:\" in an expected action: expected \"by:\", \"within:\", \"fields:\", \"weight:\", \"objective:\" or \"basis:\""
         ),
         format!("{f}:6:Expected action: action \"ack\" is expected twice of one inject"),
         format!(
-            "{f}:7:Trigger: \"whenever\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when ACTION is taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\""
+            "{f}:7:Trigger: \"whenever\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when INJECT.ACTION is incomplete\", \"when ACTION is taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\""
         ),
         format!("{f}:8:Trigger: waits on inject \"nowhere\", which is not in the scenario"),
         format!(
@@ -512,6 +523,13 @@ fn a_plain_hseep_sheet_gets_its_actions_and_a_marked_default_time() {
     assert_eq!(format!("{:?}", scenario.injects[1].when), "At(5400)");
     assert_eq!(scenario.injects[0].title, "Phishing reported");
     assert_eq!(scenario.injects[0].notes.as_deref(), Some("Start here"));
+    // `Event #` is the inject's ref.
+    let refs: Vec<Option<&str>> = scenario
+        .injects
+        .iter()
+        .map(|i| i.reference.as_deref())
+        .collect();
+    assert_eq!(refs, [Some("1"), Some("2")]);
 }
 
 #[test]
@@ -615,4 +633,123 @@ fn import_writes_to_stdout_without_output() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(load_scenario("stdout", &text).is_ok());
+}
+
+/// Format 3's attributes, set on a scenario in code, land in their columns and side sheets.
+#[test]
+fn export_writes_format_3_in_its_columns() {
+    use ttx::scenario::{ExpectationRef, FieldShape, InjectIx, Trigger};
+    let mut scenario = load_scenario(
+        "f3.ron",
+        r#"Scenario(title: "T", teams: [(id: "us", name: "US"), (id: "cn", name: "CN")],
+        actions: [
+            (id: "rfa", name: "Request assistance", fields: ["summary", "indicators", "urgency"],
+             message: (to: Others, reply: (action: "reply", within: "12h"))),
+            (id: "reply", name: "Reply", fields: ["answer"]),
+            (id: "clarify", name: "Ask for clarification"),
+        ],
+        injects: [
+            (id: "detect", when: At("0m"), to: ["us"], title: "Detection", body: "b",
+             expect: [(action: "rfa", within: "1h")]),
+            (id: "refused", when: Manual, to: ["us"], title: "Refused", body: "b"),
+        ])"#,
+    )
+    .unwrap();
+    let rfa = ExpectationRef {
+        inject: InjectIx(0),
+        expectation: 0,
+        team: None,
+    };
+    scenario.injects[0].reference = Some("=101".into());
+    scenario.injects[0].method = Some("phone call".into());
+    scenario.injects[0].expect[0].basis = Some("ABCCA Art. 7; \"draft\"".into());
+    scenario.injects[1].when = Trigger::Incomplete(rfa);
+    scenario.injects[1].unless = Some(Trigger::Met(rfa));
+    scenario.actions[0].shapes[1] = FieldShape {
+        hint: Some("addresses, hashes\nand times".into()),
+        choices: Vec::new(),
+        min_words: Some(3),
+    };
+    scenario.actions[0].shapes[2].choices = vec!["routine".into(), "urgent".into()];
+    if let Some(reply) = scenario.actions[0]
+        .message
+        .as_mut()
+        .and_then(|m| m.reply.as_mut())
+    {
+        reply.basis = Some("ABCCA Art. 12".into());
+    }
+    scenario.actions[2].clarifies = Some(7200);
+    scenario.actions[2].basis = Some("ABCCA Art. 9".into());
+
+    let rows = ttx::msel::export::rows(&scenario);
+    let column = |name: &str| {
+        let c = ttx::msel::export::COLUMNS
+            .iter()
+            .position(|h| *h == name)
+            .unwrap();
+        rows.iter().map(|r| r[c].as_str()).collect::<Vec<_>>()
+    };
+    assert_eq!(column("#"), ["=101", ""]);
+    assert_eq!(column("Method"), ["phone call", ""]);
+    assert_eq!(
+        column("Trigger"),
+        ["at +0s", "when detect.rfa is incomplete"]
+    );
+    assert_eq!(column("Unless"), ["", "when detect.rfa is met"]);
+    assert_eq!(
+        column("Expected action"),
+        [
+            "Request assistance (rfa); within: 1h; fields: summary, indicators, urgency; \
+             basis: ABCCA Art. 7; \"draft\"",
+            ""
+        ]
+    );
+    let csv = String::from_utf8(ttx::msel::export_csv(&scenario).unwrap()).unwrap();
+    assert!(
+        csv.starts_with("#,Scenario time,Trigger,Unless,From,To,Method,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\n'=101,"),
+        "the ref is guarded like any cell: {csv}"
+    );
+
+    // The Actions sheet: shaped fields as records, the reply's basis, clarifies and its basis.
+    let xlsx = ttx::msel::export_xlsx(&scenario).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "f3.xlsx", xlsx);
+    let book = ttx::msel::book::read(&path.display().to_string(), &fs::read(&path).unwrap(), None)
+        .unwrap();
+    let actions = book.actions.unwrap();
+    assert_eq!(
+        actions.headers,
+        [
+            "Id",
+            "Name",
+            "Description",
+            "Teams",
+            "Fields",
+            "Message",
+            "Ahead",
+            "Clarifies",
+            "Basis"
+        ]
+    );
+    let cells = |row: usize| -> Vec<&str> {
+        actions.rows[row]
+            .cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect()
+    };
+    assert_eq!(
+        cells(0)[4],
+        "summary\n(name: \"indicators\", hint: \"addresses, hashes\\nand times\", min_words: 3)\n\
+         (name: \"urgency\", choices: [\"routine\", \"urgent\"])"
+    );
+    assert_eq!(
+        cells(0)[5],
+        "to: others; reply: reply within 12h; basis: ABCCA Art. 12"
+    );
+    assert_eq!(cells(2)[7..], ["2h", "ABCCA Art. 9"]);
 }
