@@ -424,12 +424,15 @@ fn a_map_names_the_columns_of_an_unknown_sheet() {
     let csv = write(
         dir.path(),
         "odd.csv",
-        "When,Audience,Headline,Text,Colour\n+10m,Blue team,Phish,Click here,red\n",
+        "When,Audience,Headline,Text,Colour,No,Via,Skip if\n\
+         +10m,Blue team,Phish,Click here,red,A-1,Text message,\n\
+         +20m,Blue team,Again,Click,,A-2,,after phish\n",
     );
     let map = write(
         dir.path(),
         "map.ron",
-        "(time: \"When\", to: \"Audience\", subject: \"Headline\", body: \"D\")",
+        "(time: \"When\", to: \"Audience\", subject: \"Headline\", body: \"D\", ref: \"No\", \
+         method: \"Via\", unless: \"Skip if\")",
     );
     let (code, stderr, scenario) = import(
         &csv.display().to_string(),
@@ -440,6 +443,12 @@ fn a_map_names_the_columns_of_an_unknown_sheet() {
     assert_eq!(scenario.injects[0].body, "Click here");
     assert_eq!(scenario.injects[0].notes.as_deref(), Some("Colour: red"));
     assert_eq!(format!("{:?}", scenario.injects[0].when), "At(600)");
+    assert_eq!(scenario.injects[0].reference.as_deref(), Some("A-1"));
+    assert_eq!(scenario.injects[0].method.as_deref(), Some("Text message"));
+    assert_eq!(
+        format!("{:?}", scenario.injects[1].unless),
+        "Some(Released(InjectIx(0)))"
+    );
 
     let bad = write(dir.path(), "bad.ron", "(tme: \"When\")");
     let stderr = refused(&csv, &["--map", &bad.display().to_string()]);
@@ -447,7 +456,7 @@ fn a_map_names_the_columns_of_an_unknown_sheet() {
     let missing = write(dir.path(), "missing.ron", "(to: \"Recipients\")");
     let stderr = refused(&csv, &["--map", &missing.display().to_string()]);
     assert!(
-        stderr.contains("the map names a column \"Recipients\" that the sheet does not have; its columns: When, Audience, Headline, Text, Colour"),
+        stderr.contains("the map names a column \"Recipients\" that the sheet does not have; its columns: When, Audience, Headline, Text, Colour, No, Via, Skip if"),
         "{stderr}"
     );
 }
@@ -752,4 +761,183 @@ fn export_writes_format_3_in_its_columns() {
         "to: others; reply: reply within 12h; basis: ABCCA Art. 12"
     );
     assert_eq!(cells(2)[7..], ["2h", "ABCCA Art. 9"]);
+}
+
+#[test]
+fn a_format_3_scenario_survives_export_and_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("format3.ron");
+    let original = load_scenario("f3", &fs::read_to_string(&file).unwrap()).unwrap();
+    for ext in ["csv", "xlsx"] {
+        let msel = dir.path().join(format!("msel.{ext}"));
+        ttx()
+            .args(["msel", "export", &file, "-o"])
+            .arg(&msel)
+            .assert()
+            .success();
+        let (code, stderr, back) = import(&msel.display().to_string(), &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stderr.contains("warning"), "{stderr}");
+        assert_eq!(
+            ttx::msel::export::rows(&back),
+            ttx::msel::export::rows(&original),
+            "{ext}"
+        );
+        if ext == "xlsx" {
+            assert_eq!(back.actions, original.actions);
+            assert_eq!(back.injects, original.injects);
+        }
+    }
+}
+
+/// A number or a method longer than a scenario takes is not cut: it goes to the notes, and
+/// the row is still written.
+#[test]
+fn long_event_numbers_and_methods_are_kept_in_the_notes_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_method = "Phone call from the regional duty officer, then e-mail";
+    let csv = write(
+        dir.path(),
+        "hseep.csv",
+        format!(
+            "Event #,Scenario Time,Inject Mode,To,Message\n\
+             INC-2024-000001-ALPHA,00:00,\"{long_method}\",IT,First\n\
+             7,00:10,Phone call,IT,Second\n"
+        ),
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let f = csv.display().to_string();
+    for line in [
+        format!(
+            "{f}:2:Event #: warning: \"INC-2024-000001-ALPHA\" has 21 characters, more than the \
+             16 of an inject's `ref`: kept in its notes instead\n"
+        ),
+        format!(
+            "{f}:2:Inject Mode: warning: \"{long_method}\" has 54 characters, more than the 40 \
+             of an inject's `method`: kept in its notes instead\n"
+        ),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    let first = &scenario.injects[0];
+    assert_eq!(
+        (first.reference.as_deref(), first.method.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        first.notes.as_deref(),
+        Some(format!("Event #: INC-2024-000001-ALPHA\nInject Mode: {long_method}").as_str())
+    );
+    let second = &scenario.injects[1];
+    assert_eq!(
+        (second.reference.as_deref(), second.method.as_deref()),
+        (Some("7"), Some("Phone call"))
+    );
+    // The written file says so at its top too.
+    let ron = String::from_utf8(
+        ttx()
+            .args(["msel", "import"])
+            .arg(&csv)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        ron.contains("// - Row 2, column Event #: \"INC-2024-000001-ALPHA\" has 21 characters"),
+        "{ron}"
+    );
+}
+
+#[test]
+fn unless_is_read_from_its_column_and_its_problems_name_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "msel.csv",
+        "Id,Scenario time,Trigger,Unless,To,Subject,Expected action\n\
+         detect,+0m,,,SOC,Alert,Request help (rfa); within: 1h; fields: summary\n\
+         refused,,when detect.rfa is incomplete,,SOC,Refused,\n\
+         press,+3h,,when detect.rfa is met,SOC,Press,\n\
+         timed,+4h,,at +1h,SOC,Timed,\n\
+         lost,+5h,,after nowhere,SOC,Lost,\n",
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = csv.display().to_string();
+    for line in [
+        format!(
+            "{f}:5:Unless: \"at +1h\" cannot be an `unless`: expected \"after INJECT\", \"when \
+             INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when INJECT.ACTION is \
+             incomplete\" or \"when ACTION is taken\", with no delay, jitter or chance\n"
+        ),
+        format!("{f}:6:Unless: waits on inject \"nowhere\", which is not in the scenario\n"),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    let ids: Vec<&str> = scenario.injects.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["detect", "refused", "press"]);
+    assert_eq!(
+        format!(
+            "{:?} {:?}",
+            scenario.injects[1].when, scenario.injects[2].unless
+        ),
+        "Incomplete(ExpectationRef { inject: InjectIx(0), expectation: 0, team: None }) \
+         Some(Met(ExpectationRef { inject: InjectIx(0), expectation: 0, team: None }))"
+    );
+}
+
+/// ttx's own `Actions` sheet, edited by hand: a mistake in a field's shape or a clarification
+/// is reported at its row, and the action is made from the expected actions instead.
+#[test]
+fn mistakes_on_the_actions_sheet_name_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("MSEL").unwrap();
+    for (c, cell) in ["To", "Subject", "Expected action"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *cell).unwrap();
+        let row = [
+            "SOC",
+            "Alert",
+            "Request help (rfa); within: 1h\nAsk (ask); within: 1h",
+        ][c];
+        sheet.write_string(1, c as u16, row).unwrap();
+    }
+    let sheet = workbook.add_worksheet().set_name("Actions").unwrap();
+    let rows = [
+        ["Id", "Name", "Fields", "Clarifies", "Basis"],
+        [
+            "rfa",
+            "Request help",
+            "summary\n(name: \"urgency\", choices: [\"now\"])",
+            "",
+            "",
+        ],
+        ["ask", "Ask", "", "", "ABCCA Art. 9"],
+        ["late", "Late", "", "soon", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    workbook.save(&path).unwrap();
+    let (code, stderr, scenario) = import(&path.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = path.display().to_string();
+    for line in [
+        format!(
+            "{f}:2:Fields (sheet Actions): field \"urgency\": `choices` needs two or more entries\n"
+        ),
+        format!("{f}:3:Basis (sheet Actions): a basis belongs to an action that clarifies\n"),
+        format!("{f}:4:Clarifies (sheet Actions): malformed duration \"soon\""),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    let ids: Vec<&str> = scenario.actions.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["rfa", "ask"]);
 }
