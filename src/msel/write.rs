@@ -352,7 +352,7 @@ fn listed_objectives(table: &Table, problems: &mut Vec<Problem>) -> Vec<(String,
 /// `basis` last: RON for `message`.
 fn message_ron(text: &str) -> Result<String, String> {
     let (text, basis) = match text.split_once("; basis:") {
-        Some((text, basis)) => (text, Some(from_one_line(basis)?)),
+        Some((text, basis)) => (text, Some(from_one_line(basis))),
         None => (text, None),
     };
     let mut parts = text.split(';').map(str::trim);
