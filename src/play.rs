@@ -58,14 +58,18 @@ pub fn play(
     // A fresh exercise always accepts Start; scripted journals then look like live ones.
     let _ = run(&mut exercise, Command::Start);
     for step in steps {
-        if let Some(ended) = exercise.ended_at() {
+        // Only a judgement follows the end (Precise rule 39): it is recorded at the end's time.
+        let judges = matches!(step.kind, StepKind::Judge { .. });
+        if exercise.ended_at().is_none() {
+            run(&mut exercise, Command::AdvanceTo(step.at))
+                .map_err(|r| fail(step, r.to_string()))?;
+        }
+        if let Some(ended) = exercise.ended_at()
+            && !judges
+        {
             return Err(fail(step, ended_already(ended)));
         }
-        run(&mut exercise, Command::AdvanceTo(step.at)).map_err(|r| fail(step, r.to_string()))?;
-        if let Some(ended) = exercise.ended_at() {
-            return Err(fail(step, ended_already(ended)));
-        }
-        let command = command_for(&scenario, step).map_err(|reason| fail(step, reason))?;
+        let command = command_for(&exercise, step).map_err(|reason| fail(step, reason))?;
         run(&mut exercise, command).map_err(|r| fail(step, r.to_string()))?;
     }
     if exercise.ended_at().is_none() {
@@ -86,11 +90,13 @@ fn step_name(kind: &StepKind) -> &'static str {
         StepKind::Note { .. } => "Note",
         StepKind::Say { .. } => "Say",
         StepKind::End => "End",
+        StepKind::Judge { .. } => "Judge",
     }
 }
 
 /// Resolves a step's names against the scenario.
-fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
+fn command_for(exercise: &Exercise, step: &Step) -> Result<Command, String> {
+    let scenario = exercise.scenario();
     let team = |id: &str| {
         scenario.team_ix(id).ok_or_else(|| {
             format!(
@@ -112,6 +118,7 @@ fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
             note,
             inject: answered_inject,
             message,
+            insufficient,
         } => {
             let action = scenario
                 .action_ix(action)
@@ -130,6 +137,7 @@ fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
                 fields: fields.clone(),
                 note: note.clone(),
                 answers,
+                insufficient: insufficient.clone(),
             })
         }
         StepKind::Release { inject: id } => Command::Release(inject(id)?),
@@ -167,6 +175,18 @@ fn command_for(scenario: &Scenario, step: &Step) -> Result<Command, String> {
             in_reply_to: *in_reply_to,
         },
         StepKind::End => Command::End,
+        StepKind::Judge {
+            expectation,
+            insufficient,
+            reason,
+        } => Command::Judge {
+            expectation: exercise.expectation_by_id(expectation).ok_or_else(|| {
+                format!("there is no expectation `{expectation}` at this point of the exercise")
+            })?,
+            insufficient: insufficient.clone(),
+            reason: reason.clone(),
+            by: "script".to_string(),
+        },
     })
 }
 

@@ -36,6 +36,10 @@ pub enum Request {
     Message(TeamIx),
     /// Rate an objective.
     Rate,
+    /// Find fields of a done expectation insufficient, or take that back.
+    Judge,
+    /// Make the report final.
+    Finalise,
     Summarise,
     /// Add, edit or drop an item of the improvement plan.
     Plan,
@@ -54,7 +58,7 @@ impl Role {
         match self {
             Role::Local | Role::Facilitator => true,
             Role::Observer => false,
-            Role::Evaluator => matches!(request, Request::Note | Request::Rate),
+            Role::Evaluator => matches!(request, Request::Note | Request::Rate | Request::Judge),
             Role::Team(own) => matches!(
                 request,
                 Request::Respond(team) | Request::Message(team) if team == own
@@ -66,7 +70,7 @@ impl Role {
     pub fn refusal(self) -> &'static str {
         match self {
             Role::Observer => "An observer only watches.",
-            Role::Evaluator => "An evaluator records observations and ratings only.",
+            Role::Evaluator => "An evaluator records observations, judgements and ratings only.",
             Role::Local | Role::Facilitator | Role::Team(_) => "Only the facilitator can do that.",
         }
     }

@@ -38,6 +38,8 @@ pub enum StepKind {
         inject: Option<String>,
         /// The message number it answers.
         message: Option<u64>,
+        /// A clarification's insufficient fields of the request it names.
+        insufficient: Vec<String>,
     },
     Release {
         inject: String,
@@ -59,9 +61,18 @@ pub enum StepKind {
         in_reply_to: Option<u64>,
     },
     End,
+    /// An evaluator's judgement of a done expectation; it may follow `End`.
+    Judge {
+        /// The expectation's full id: `INJECT.ACTION@TEAM`, `msg-N.ACTION@TEAM`.
+        expectation: String,
+        /// `[]` takes an earlier judgement back.
+        insufficient: Vec<String>,
+        reason: Option<String>,
+    },
 }
 
-const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`";
+const STEP_FORMS: &str =
+    "`Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, `Judge(...)` or `End(...)`";
 
 record! {
     struct RawScript as "Script", "the script" {
@@ -79,6 +90,16 @@ record! {
         note: String = Optional,
         inject: String = Optional,
         message: MessageNumber = Optional,
+        insufficient: Vec<String> = Optional,
+    }
+}
+
+record! {
+    struct RawJudge as "Judge", "a `Judge` step" {
+        at: Spanned<Duration> = Required,
+        expectation: String = Required,
+        insufficient: Vec<String> = Required,
+        reason: String = Optional,
     }
 }
 
@@ -146,10 +167,9 @@ fn read_script(errors: &mut Errors, map: &SourceMap, tree: &Value) -> Option<Scr
         errors.push(step.start, "a script has at most one `End`");
     }
     if let Some(end) = end {
-        for (_, step) in read
-            .iter()
-            .filter(|(_, step)| step.kind != StepKind::End && step.at.value > end)
-        {
+        for (_, step) in read.iter().filter(|(_, step)| {
+            !matches!(step.kind, StepKind::End | StepKind::Judge { .. }) && step.at.value > end
+        }) {
             let message = format!(
                 "step at {} comes after the script's `End` at {}",
                 format_secs(step.at.value),
@@ -208,6 +228,16 @@ impl FromValue for ReadStep {
                     note: optional(step.note)?,
                     inject: optional(step.inject)?,
                     message: optional(step.message)?.map(|m| m.0),
+                    insufficient: given_or(step.insufficient, Vec::new())?,
+                };
+                (step.at, kind)
+            }
+            "Judge" => {
+                let step = RawJudge::from_value(value, "", errors)?;
+                let kind = StepKind::Judge {
+                    expectation: step.expectation.into_given()?,
+                    insufficient: step.insufficient.into_given()?,
+                    reason: optional(step.reason)?,
                 };
                 (step.at, kind)
             }
@@ -393,6 +423,7 @@ mod tests {
                 note: None,
                 inject: Some("mail-wave".into()),
                 message: None,
+                insufficient: Vec::new(),
             }
         );
         assert_eq!(
@@ -448,15 +479,15 @@ mod tests {
             errors(source),
             vec![
                 format!("4:21: `at`: malformed duration \"5x\": {grammar}"),
-                "5:9: unknown step `Jump`: expected `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`".into(),
+                "5:9: unknown step `Jump`: expected `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, `Judge(...)` or `End(...)`".into(),
                 "6:30: `kind`: expected `Strength` or `Improvement`, found `Great`".into(),
                 "7:71: field `f` is given twice".into(),
                 "7:91: `message`: messages are numbered from 1".into(),
-                "7:94: unknown field `extra` in a `Respond` step (fields: at, team, action, fields, note, inject, message)"
+                "7:94: unknown field `extra` in a `Respond` step (fields: at, team, action, fields, note, inject, message, insufficient)"
                     .into(),
                 "8:9: missing field `inject` in a `Release` step".into(),
                 "10:9: a script has at most one `End`".into(),
-                "11:9: expected a step: `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)` or `End(...)`, found a string".into(),
+                "11:9: expected a step: `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, `Judge(...)` or `End(...)`, found a string".into(),
             ]
         );
     }

@@ -71,6 +71,7 @@ pub fn respond(
             .collect(),
         note: None,
         answers,
+        insufficient: Vec::new(),
     })
 }
 

@@ -72,6 +72,7 @@ fn respond_to(
             .collect(),
         note: None,
         answers,
+        insufficient: Vec::new(),
     }))
 }
 

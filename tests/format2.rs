@@ -208,6 +208,7 @@ fn response(x: &Exercise, team: &str, action: &str, answers: Option<Answers>) ->
         fields: Vec::new(),
         note: None,
         answers,
+        insufficient: Vec::new(),
     }
 }
 

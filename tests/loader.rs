@@ -181,7 +181,8 @@ fn wrong_types() {
         "when: Sometime",
         &[
             "15:29: `when`: expected `At(\"1h\")`, `Released(\"inject\")`, `Met(\"inject.action\")`, \
-           `Missed(\"inject.action\")`, `Taken(\"action\")` or `Manual`, found `Sometime`",
+           `Missed(\"inject.action\")`, `Incomplete(\"inject.action\")`, `Taken(\"action\")` or \
+           `Manual`, found `Sometime`",
         ],
     );
     check(
@@ -904,4 +905,501 @@ fn exercise_metadata_capabilities_and_organisations_are_read() {
         "{}",
         errors[0]
     );
+}
+
+// ---- Format 3: shaped fields, clarifications, basis, Incomplete, unless, method, ref ----
+
+const FORMAT_3: &str = r#"Scenario(
+    title: "Format 3",
+    teams: [(id: "a", name: "A"), (id: "b", name: "B")],
+    actions: [
+        (id: "go", name: "Go", fields: ["why"]),
+        (id: "stop", name: "Stop"),
+        (id: "rfa", name: "Request", teams: ["a"],
+         fields: [
+             "summary",
+             (name: "indicators", hint: "addresses, hashes and times in UTC", min_words: 3),
+             (name: "urgency", choices: ["routine", "urgent", "immediate"]),
+             (name: "contact", hint: "24/7 phone"),
+         ],
+         message: (to: Others, reply: (action: "reply", within: "24h", basis: "ABCCA Art. 12"))),
+        (id: "reply", name: "Reply", teams: ["b"], fields: ["findings"]),
+        (id: "clarify", name: "Ask for clarification", teams: ["b"], fields: ["missing"],
+         clarifies: "2h", basis: "ABCCA Art. 9"),
+    ],
+    injects: [
+        (id: "start", when: At("0m"), to: ["a"], title: "T", body: "B", method: "phone call", ref: "101",
+         expect: [(action: "rfa", within: "2h", basis: "SOP 4.2"),
+                  (decide: ["go", "stop"], within: "1h", basis: "SOP 5")]),
+        (id: "refused", when: Incomplete("start.rfa@a"), to: ["a"], title: "T", body: "B"),
+        (id: "undecided", when: Incomplete("start.decision"), to: ["a"], title: "T", body: "B"),
+        (id: "later", when: At("3h"), unless: Met("start.rfa"), to: ["a", "b"], title: "T", body: "B"),
+    ],
+)"#;
+
+fn format_3_errors_with(from: &str, to: &str) -> Vec<String> {
+    assert!(FORMAT_3.contains(from), "{from}");
+    match load_scenario("s.ron", &FORMAT_3.replacen(from, to, 1)) {
+        Ok(_) => vec![],
+        Err(diagnostics) => diagnostics
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect(),
+    }
+}
+
+#[test]
+fn format_3_loads_into_the_exact_model() {
+    let s = common::load("s.ron", FORMAT_3);
+    let action = |id| s.action_ix(id).unwrap();
+    let rfa = s.action(action("rfa"));
+    assert_eq!(rfa.fields, ["summary", "indicators", "urgency", "contact"]);
+    assert_eq!(
+        rfa.shapes,
+        vec![
+            FieldShape::default(),
+            FieldShape {
+                hint: Some("addresses, hashes and times in UTC".into()),
+                choices: vec![],
+                min_words: Some(3),
+            },
+            FieldShape {
+                hint: None,
+                choices: vec!["routine".into(), "urgent".into(), "immediate".into()],
+                min_words: None,
+            },
+            FieldShape {
+                hint: Some("24/7 phone".into()),
+                choices: vec![],
+                min_words: None,
+            },
+        ]
+    );
+    assert_eq!((rfa.clarifies, rfa.basis.as_deref()), (None, None));
+    assert_eq!(
+        rfa.message.as_ref().unwrap().reply,
+        Some(ReplySpec {
+            action: action("reply"),
+            within: 24 * 3600,
+            weight: 1.0,
+            objective: None,
+            fields: vec![0],
+            basis: Some("ABCCA Art. 12".into()),
+        })
+    );
+    assert_eq!(
+        *s.action(action("clarify")),
+        Action {
+            id: "clarify".into(),
+            name: "Ask for clarification".into(),
+            description: None,
+            teams: Some(vec![TeamIx(1)]),
+            fields: vec!["missing".into()],
+            shapes: vec![FieldShape::default()],
+            message: None,
+            ahead: false,
+            clarifies: Some(2 * 3600),
+            basis: Some("ABCCA Art. 9".into()),
+        }
+    );
+    // A format 2 action: one default shape per field, no clarification.
+    let go = s.action(action("go"));
+    assert_eq!(
+        (go.shapes.clone(), go.clarifies, go.basis.clone()),
+        (vec![FieldShape::default()], None, None)
+    );
+
+    let start = s.inject(InjectIx(0));
+    assert_eq!(
+        (
+            start.method.as_deref(),
+            start.reference.as_deref(),
+            &start.unless
+        ),
+        (Some("phone call"), Some("101"), &None)
+    );
+    assert_eq!(start.expect[0].basis.as_deref(), Some("SOP 4.2"));
+    assert_eq!(start.expect[0].fields, vec![0, 1, 2, 3]);
+    assert_eq!(start.expect[1].basis.as_deref(), Some("SOP 5"));
+    assert_eq!(
+        s.inject(InjectIx(1)).when,
+        Trigger::Incomplete(ExpectationRef {
+            inject: InjectIx(0),
+            expectation: 0,
+            team: Some(TeamIx(0)),
+        })
+    );
+    assert_eq!(
+        s.inject(InjectIx(2)).when,
+        Trigger::Incomplete(ExpectationRef {
+            inject: InjectIx(0),
+            expectation: 1,
+            team: None,
+        })
+    );
+    let later = s.inject(InjectIx(3));
+    assert_eq!(
+        (later.when.clone(), later.unless.clone()),
+        (
+            Trigger::At(3 * 3600),
+            Some(Trigger::Met(ExpectationRef {
+                inject: InjectIx(0),
+                expectation: 0,
+                team: None,
+            }))
+        )
+    );
+    assert_eq!(
+        (later.method.as_deref(), later.reference.as_deref()),
+        (None, None)
+    );
+    assert!(s.uses_format_3());
+}
+
+/// Each addition of format 3 alone makes a file use it; a format 2 file does not.
+#[test]
+fn uses_format_3_when_any_addition_is_written() {
+    assert!(!common::load("s.ron", FORMAT_2).uses_format_3());
+    assert!(!common::load("s.ron", BASE).uses_format_3());
+    assert!(!example().uses_format_3());
+    // A field written as a record with only its name is the plain field.
+    let named = BASE.replacen(
+        r#"fields: ["findings"]"#,
+        r#"fields: [(name: "findings")]"#,
+        1,
+    );
+    assert_eq!(common::load("s.ron", &named), common::load("s.ron", BASE));
+    let start = r#"(id: "start", when: At("0m"), to: ["us"], title: "T", body: "B","#;
+    for (from, to) in [
+        (
+            r#"fields: ["findings"]"#,
+            r#"fields: [(name: "findings", hint: "h")]"#,
+        ),
+        (
+            r#"(id: "ack", name: "Acknowledge")"#,
+            r#"(id: "ack", name: "Acknowledge", clarifies: "1h")"#,
+        ),
+        (
+            r#"within: "1h"))),"#,
+            r#"within: "1h", basis: "Art. 1"))),"#,
+        ),
+        (
+            r#"(action: "ack", within: "5m")"#,
+            r#"(action: "ack", within: "5m", basis: "b")"#,
+        ),
+        (start, &format!("{start} method: \"fax\",")),
+        (start, &format!("{start} ref: \"7\",")),
+        (start, &format!("{start} unless: Taken(\"ack\"),")),
+        (
+            r#"when: Met("start.ack")"#,
+            r#"when: Incomplete("start.rfa")"#,
+        ),
+    ] {
+        assert!(BASE.contains(from), "{from}");
+        let source = BASE.replacen(from, to, 1);
+        let scenario = load_scenario("s.ron", &source).unwrap_or_else(|d| panic!("{to}: {}", d[0]));
+        assert!(scenario.uses_format_3(), "{to}");
+    }
+}
+
+/// One replacement in FORMAT_3 and the errors it must give, in file order.
+type Mistake = (&'static str, &'static str, &'static [&'static str]);
+
+/// Format 3's load errors, in file order; their replacements do not overlap, so that they can
+/// also be made all at once.
+const FORMAT_3_MISTAKES: &[Mistake] = &[
+    (
+        r#"(id: "stop", name: "Stop"),"#,
+        r#"(id: "stop", name: "Stop", basis: "SOP 5"), (id: "ask", name: "Ask", clarifies: "two hours", basis: "x"),"#,
+        &[
+            "6:43: `basis` on an action is the time standard of the amendment that `clarifies` \
+             asks for, and this action has no `clarifies` (a reply's basis goes in its `reply`, \
+             an inject's in its expectation)",
+            // The `basis` of an action whose `clarifies` is unreadable is not reported again.
+            "6:89: `clarifies`: malformed duration \"two hours\": expected whole numbers with \
+             units d, h, m, s, largest first, each at most once, such as \"90s\", \"15m\", \
+             \"1h30m\", \"1h 30m\", \"2d\" or \"0m\"",
+        ],
+    ),
+    (
+        r#"(name: "indicators", hint: "addresses, hashes and times in UTC", min_words: 3)"#,
+        r#"(name: "summary", min_words: 3)"#,
+        &["10:21: field `summary` is listed twice"],
+    ),
+    (
+        r#"choices: ["routine", "urgent", "immediate"]"#,
+        r#"choices: ["routine"], min_words: 0"#,
+        &[
+            "11:41: `choices` lists the texts a field allows: at least two",
+            "11:65: `min_words` must be at least 1, found 0 (leave it out for any text)",
+            "11:65: a field has either `choices` or `min_words`, not both",
+        ],
+    ),
+    (
+        r#"(name: "contact", hint: "24/7 phone")"#,
+        r#"(name: "contact", hnt: "24/7 phone")"#,
+        &[
+            "12:32: unknown field `hnt` in a field of an action (fields: name, hint, choices, \
+             min_words)",
+        ],
+    ),
+    (
+        r#"clarifies: "2h", basis: "ABCCA Art. 9"),"#,
+        r#"clarifies: "2h", basis: "ABCCA Art. 9", ahead: true, message: (to: Others)),"#,
+        &[
+            "17:57: an action with `clarifies` cannot be done `ahead`: it answers a request the \
+             team has received",
+            "17:72: an action with `clarifies` takes no `message`: its message goes back to the \
+             sender of the request it clarifies",
+        ],
+    ),
+    (
+        r#"method: "phone call", ref: "101""#,
+        // Unicode characters are counted: 40 and 16 are allowed.
+        r#"method: "a phone call to the duty officer's mobile", ref: "ééééééééééééééééé""#,
+        &[
+            "20:81: `method` is 41 characters long, at most 40",
+            "20:131: `ref` is 17 characters long, at most 16",
+        ],
+    ),
+    (
+        r#"(action: "rfa", within: "2h", basis: "SOP 4.2")"#,
+        r#"(action: "rfa", within: "2h", basis: "SOP 4.2", fields: [])"#,
+        &["23:42: `start.rfa` has no required fields, so it is never incomplete"],
+    ),
+    (
+        r#"(id: "go", name: "Go", fields: ["why"])"#,
+        r#"(id: "go", name: "Go")"#,
+        &[
+            "24:44: `start.decision` is a decision none of whose choices has fields, so it is \
+             never incomplete",
+        ],
+    ),
+    (
+        r#"when: Incomplete("start.decision"), to: ["a"], title: "T", body: "B"),"#,
+        r#"when: Incomplete("start.decision"), to: ["a"], title: "T", body: "B"), (id: "chase", when: Incomplete("msg-2.reply@b"), to: ["b"], title: "T", body: "B"),"#,
+        &[
+            "24:129: a trigger cannot wait on a message's reply (`msg-2.reply@b`): messages are \
+             numbered as the exercise runs; wait on the inject or action that leads to it",
+        ],
+    ),
+    (
+        r#"unless: Met("start.rfa")"#,
+        r#"unless: At("1h")"#,
+        &[
+            "25:47: `unless` cannot be `At`: it takes a trigger that fires in play, `Released`, \
+             `Met`, `Missed`, `Incomplete` or `Taken`",
+        ],
+    ),
+];
+
+#[test]
+fn format_3_mistakes_each_at_its_line_and_all_at_once() {
+    let mut all = FORMAT_3.to_string();
+    let mut expected_all = Vec::new();
+    for (from, to, expected) in FORMAT_3_MISTAKES {
+        assert_eq!(
+            format_3_errors_with(from, to),
+            *expected,
+            "replacing {from:?} with {to:?}"
+        );
+        all = all.replacen(from, to, 1);
+        expected_all.extend_from_slice(expected);
+    }
+    let found: Vec<String> = load_scenario("s.ron", &all)
+        .unwrap_err()
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+        .collect();
+    assert_eq!(found, expected_all);
+}
+
+#[test]
+fn format_3_more_mistakes() {
+    let check = |from: &str, to: &str, expected: &[&str]| {
+        assert_eq!(
+            format_3_errors_with(from, to),
+            expected,
+            "replacing {from:?} with {to:?}"
+        );
+    };
+    let choices = r#"choices: ["routine", "urgent", "immediate"]"#;
+    check(
+        choices,
+        r#"choices: ["routine", "urgent", "routine", " immediate", " "]"#,
+        &[
+            "11:63: choice \"routine\" is listed twice in `choices`",
+            "11:74: choice \" immediate\" has blank space around it: a field's text is compared \
+             after trimming, so it could never match",
+            "11:88: a choice may not be blank: a blank text counts as not supplied",
+        ],
+    );
+    let contact = r#"(name: "contact", hint: "24/7 phone")"#;
+    check(
+        contact,
+        r#"(hint: "24/7 phone")"#,
+        &["12:14: missing field `name` in a field of an action"],
+    );
+    check(
+        contact,
+        "5",
+        &[
+            "12:14: `fields`: expected a field's name (\"summary\") or a field with a shape \
+             (`(name: \"urgency\", choices: [...])`), found an integer",
+        ],
+    );
+    // A field that could not be read may be the one an expectation names: no second error.
+    let source = FORMAT_3
+        .replacen(contact, r#"(hint: "24/7 phone")"#, 1)
+        .replacen(
+            r#"basis: "SOP 4.2")"#,
+            r#"basis: "SOP 4.2", fields: ["contact"])"#,
+            1,
+        );
+    let errors = load_scenario("s.ron", &source).unwrap_err();
+    assert_eq!(errors.len(), 1, "{}", errors[1]);
+    assert_eq!(
+        (errors[0].line, errors[0].message.as_str()),
+        (12, "missing field `name` in a field of an action")
+    );
+    let unless = r#"unless: Met("start.rfa")"#;
+    check(
+        unless,
+        "unless: Manual",
+        &[
+            "25:47: `unless` cannot be `Manual`: it takes a trigger that fires in play, \
+             `Released`, `Met`, `Missed`, `Incomplete` or `Taken`",
+        ],
+    );
+    check(
+        unless,
+        r#"unless: Met("startrfa")"#,
+        &[
+            "25:51: `unless`: expected \"INJECT.ACTION\" or \"INJECT.ACTION@TEAM\", found \
+             \"startrfa\"",
+        ],
+    );
+    check(
+        unless,
+        r#"unless: Incomplete("msg-1.reply@b")"#,
+        &[
+            "25:58: a trigger cannot wait on a message's reply (`msg-1.reply@b`): messages are \
+             numbered as the exercise runs; wait on the inject or action that leads to it",
+        ],
+    );
+    check(
+        unless,
+        r#"unless: Taken("reply@a")"#,
+        &["25:53: team `a` may not take action `reply` (its teams: b)"],
+    );
+    check(
+        unless,
+        "unless: Soon",
+        &[
+            "25:47: `unless`: expected `At(\"1h\")`, `Released(\"inject\")`, \
+             `Met(\"inject.action\")`, `Missed(\"inject.action\")`, \
+             `Incomplete(\"inject.action\")`, `Taken(\"action\")` or `Manual`, found `Soon`",
+        ],
+    );
+    check(
+        r#"Incomplete("start.rfa@a")"#,
+        r#"Incomplete("start.rfa@b")"#,
+        &["23:42: team `b` does not owe `start.rfa` (by: a)"],
+    );
+    // A decision with one choice that has fields can be incomplete.
+    check(
+        r#"(id: "stop", name: "Stop"),"#,
+        r#"(id: "stop", name: "Stop", fields: ["why"]),"#,
+        &[],
+    );
+}
+
+/// `Incomplete` waits like `Met`; `unless` is not a wait and forms no cycle.
+#[test]
+fn format_3_triggers_and_cycles() {
+    let start = r#"when: At("0m"), to: ["a"]"#;
+    assert_eq!(
+        format_3_errors_with(start, r#"when: Released("refused"), to: ["a"]"#),
+        ["20:29: injects wait on each other in a cycle: start → refused → start"]
+    );
+    assert_eq!(
+        format_3_errors_with(
+            start,
+            r#"when: At("0m"), unless: Released("refused"), to: ["a"]"#
+        ),
+        Vec::<String>::new()
+    );
+}
+
+const WARNED_3: &str = r#"Scenario(
+    title: "Warned",
+    end: "4h",
+    teams: [(id: "a", name: "A")],
+    actions: [(id: "ack", name: "Ack", fields: ["text"])],
+    injects: [
+        (id: "coin", when: At("10m"), chance: 0.0, to: ["a"], title: "T", body: "B",
+         expect: [(action: "ack", within: "10m")]),
+        (id: "late", when: At("2h"), to: ["a"], title: "T", body: "B",
+         expect: [(action: "ack", within: "3h")]),
+        (id: "after-coin", when: Incomplete("coin.ack"), to: ["a"], title: "T", body: "B"),
+        (id: "a1", when: At("1h"), unless: Met("coin.ack"), to: ["a"], title: "T", body: "B"),
+        (id: "a2", when: At("1h"), unless: Missed("late.ack"), to: ["a"], title: "T", body: "B"),
+        (id: "a3", when: At("1h"), unless: Released("a3"), to: ["a"], title: "T", body: "B"),
+        (id: "a4", when: At("1h"), jitter: "30m", unless: Released("late"), to: ["a"], title: "T", body: "B"),
+        (id: "a5", when: At("1h"), jitter: "1h", unless: Released("late"), to: ["a"], title: "T", body: "B"),
+        (id: "a6", when: Released("late"), unless: Taken("ack"), to: ["a"], title: "T", body: "B"),
+    ],
+)"#;
+
+/// `validate` warns of an `unless` that can never skip its inject, and of an `Incomplete`
+/// that waits on an inject never released.
+#[test]
+fn validate_warns_of_an_unless_that_never_fires() {
+    assert_eq!(
+        warnings(WARNED_3),
+        vec![
+            "10:43: the deadline of `late.ack` is 5h (released at 2h, within 3h), after the \
+             scenario's `end` (4h): it can only ever be `not_due`",
+            "11:34: inject `after-coin` can never be released: `coin` has `chance: 0` and is \
+             never released",
+            "12:44: the `unless` of inject `a1` can never fire: `coin` has `chance: 0` and is \
+             never released",
+            "13:44: the `unless` of inject `a2` can never fire: the deadline of `late.ack` is \
+             never before the scenario's `end` (4h), so it is never missed",
+            "14:44: the `unless` of inject `a3` waits on the inject itself: it cannot fire before \
+             the inject is released, so it never skips it",
+            "15:59: the `unless` of inject `a4` never skips it: its trigger fires at 2h at the \
+             earliest, after the inject's release (at 1h30m at the latest)",
+        ]
+    );
+    // Without an end, only what no time can change remains.
+    assert_eq!(
+        warnings(&WARNED_3.replacen("end: \"4h\",", "", 1)),
+        vec![
+            "11:34: inject `after-coin` can never be released: `coin` has `chance: 0` and is \
+             never released",
+            "12:44: the `unless` of inject `a1` can never fire: `coin` has `chance: 0` and is \
+             never released",
+            "13:44: the `unless` of inject `a2` never skips it: its trigger fires at 5h at the \
+             earliest, after the inject's release (at 1h at the latest)",
+            "14:44: the `unless` of inject `a3` waits on the inject itself: it cannot fire before \
+             the inject is released, so it never skips it",
+            "15:59: the `unless` of inject `a4` never skips it: its trigger fires at 2h at the \
+             earliest, after the inject's release (at 1h30m at the latest)",
+        ]
+    );
+}
+
+/// Every cut and every one-character deletion of a format 3 file: an error or a model, never a
+/// panic.
+#[test]
+fn damaged_format_3_files_never_panic() {
+    for source in [FORMAT_3, WARNED_3] {
+        for (cut, _) in source.char_indices() {
+            let _ = validate_scenario("s.ron", &source[..cut]);
+            let mut deleted = source.to_string();
+            deleted.remove(cut);
+            let _ = validate_scenario("s.ron", &deleted);
+        }
+    }
 }

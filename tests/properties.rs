@@ -186,6 +186,7 @@ fn command(scenario: &Scenario, step: &Step, k: usize) -> Command {
                         Answers::Message(n as u64)
                     }
                 }),
+                insufficient: Vec::new(),
             })
         }
         Step::Release(inject) => Command::Release(InjectIx(*inject)),

@@ -509,7 +509,7 @@ fn an_evaluator_seat_rates_under_its_user() {
     anna.send(b"violin-tundra-lemon-orbit\r");
     anna.wait_for("Events (MSEL)");
     anna.send(b"E");
-    anna.wait_for("An evaluator records observations and ratings only");
+    anna.wait_for("An evaluator records observations, judgements and ratings only");
     anna.send(b"v");
     anna.wait_for("Ratings (0 of");
     anna.send(b"\r");

@@ -60,6 +60,9 @@ impl Debrief {
         event: DebriefEvent,
         at_wall: Option<OffsetDateTime>,
     ) -> Result<(), String> {
+        if exercise.is_final() {
+            return Err("the report is final: nothing more is rated, summarised or planned".into());
+        }
         let scenario = exercise.scenario();
         let known_team = |team: &Option<String>| match team {
             Some(id) if scenario.team_ix(id).is_none() => Err(format!("unknown team `{id}`")),

@@ -102,9 +102,9 @@ impl Agenda {
     }
 
     /// Drops stale items from the top, so that `peek` shows what really comes next.
-    pub fn prune(&mut self, is_live: impl Fn(Due) -> bool) {
-        while let Some((_, due)) = self.peek() {
-            if is_live(due) {
+    pub fn prune(&mut self, is_live: impl Fn(Secs, Due) -> bool) {
+        while let Some((at, due)) = self.peek() {
+            if is_live(at, due) {
                 break;
             }
             self.heap.pop();

@@ -1,6 +1,6 @@
 //! What someone wants the exercise to do, and why it may be refused.
 
-use super::event::{NoteKind, Response};
+use super::event::{ExpectationIx, NoteKind, Response};
 use crate::scenario::{InjectIx, ObjectiveIx, Secs, TeamIx};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +31,18 @@ pub enum Command {
     },
     /// End now: everything due now happens first.
     End,
+    /// A facilitator or evaluator finds fields of a done expectation insufficient, with a
+    /// reason; `insufficient: []` takes their earlier judgement of it back. Allowed after the
+    /// end, until the report is final.
+    Judge {
+        expectation: ExpectationIx,
+        insufficient: Vec<String>,
+        reason: Option<String>,
+        /// Who judges: the seat's user, or `script`.
+        by: String,
+    },
+    /// Makes the report final: only after the end; nothing is judged or rated afterwards.
+    Finalise,
     /// End at the planned end, or once nothing automatic remains when there is none.
     RunOut,
     /// Record the current scenario time if nothing has been recorded at it yet.
@@ -84,6 +96,46 @@ pub enum Refusal {
     BadSpeed(f64),
     #[error("an observation needs some text")]
     EmptyNote,
+    #[error("field `{field}` must be one of {}, not \"{text}\"", quoted(choices))]
+    NotAChoice {
+        field: String,
+        text: String,
+        choices: Vec<String>,
+    },
+    #[error(
+        "only a clarification finds fields insufficient, and action `{action}` is not one (it \
+         has no `clarifies`)"
+    )]
+    NotAClarification { action: String },
+    #[error("a clarification must name the request it clarifies (a message number)")]
+    ClarificationNamesNoRequest,
+    #[error("message {n} is not a request that team `{team}` received (no reply is owed on it)")]
+    NotARequest { n: u64, team: String },
+    #[error("message {n} is not the latest version of its request: clarify message {latest}")]
+    NotLatestVersion { n: u64, latest: u64 },
+    #[error("message {n} has already been clarified; wait for its amendment")]
+    AlreadyClarified { n: u64 },
+    #[error("the request in message {n} has already been answered")]
+    ReplyAlreadyDone { n: u64 },
+    #[error("a clarification must name at least one insufficient field")]
+    NothingInsufficient,
+    #[error("`{expectation}` is not done yet: only a done expectation can be judged")]
+    JudgedNotDone { expectation: String },
+    #[error("a judgement that finds fields insufficient needs a reason")]
+    JudgementWithoutReason,
+    #[error("the report is final: nothing more can be judged or rated")]
+    Final,
+    #[error("the report can be made final only once the exercise has ended")]
+    NotEnded,
+}
+
+/// Texts as a refusal quotes them: "routine", "urgent".
+fn quoted(texts: &[String]) -> String {
+    texts
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An action's fields as a refusal lists them.

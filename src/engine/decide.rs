@@ -147,6 +147,29 @@ impl Exercise {
                     &mut events,
                 );
             }
+            Command::Judge {
+                expectation,
+                insufficient,
+                reason,
+                by,
+            } => {
+                let event = self.check_judgement(expectation, insufficient, reason, by)?;
+                self.record(event, &mut events);
+                if self.ended_at.is_none() {
+                    // The `Incomplete` it causes fires right after it (Precise rule 38).
+                    self.settle(Horizon::ReleasesAt(self.now), &mut events);
+                }
+            }
+            Command::Finalise => {
+                if self.ended_at.is_none() {
+                    return Err(Refusal::NotEnded);
+                }
+                if self.final_at.is_some() {
+                    return Err(Refusal::Final);
+                }
+                let at = self.now;
+                self.record(Event::Finalised { at }, &mut events);
+            }
             Command::End => {
                 self.refuse_if_ended()?;
                 self.settle(Horizon::Through(self.now), &mut events);
@@ -213,6 +236,8 @@ impl Exercise {
                 });
             }
         }
+        self.check_choices(response)?;
+        self.check_clarification(response)?;
         if self.rules == Rules::Format1 && response.answers.is_some() {
             return self.judge_named_format_1(response);
         }
@@ -359,14 +384,16 @@ impl Exercise {
             }
             if let Some(inject) = self.releasing {
                 let at = self.now;
-                self.record(
+                let event = if self.unless_has_fired(inject) {
+                    Event::SkippedUnless { at, inject }
+                } else {
                     Event::Released {
                         at,
                         inject,
                         by_hand: false,
-                    },
-                    events,
-                );
+                    }
+                };
+                self.record(event, events);
                 continue;
             }
             if let Some(&inject) = self.fired.front() {
@@ -377,21 +404,26 @@ impl Exercise {
             let Some((at, due)) = self.agenda.pop_within(horizon) else {
                 break;
             };
+
             let event = match due {
                 Due::Fire(inject) if self.injects[inject.0] == InjectState::Waiting => {
                     self.decide_fire(inject, at)
                 }
                 Due::Release(inject) => match self.injects[inject.0] {
                     InjectState::Scheduled { release_at, .. } if release_at == at => {
-                        Event::Released {
-                            at,
-                            inject,
-                            by_hand: false,
+                        if self.unless_has_fired(inject) {
+                            Event::SkippedUnless { at, inject }
+                        } else {
+                            Event::Released {
+                                at,
+                                inject,
+                                by_hand: false,
+                            }
                         }
                     }
                     _ => continue,
                 },
-                Due::Deadline(ix) if self.is_live_deadline(ix) => Event::DeadlinePassed {
+                Due::Deadline(ix) if self.is_live_deadline(ix, at) => Event::DeadlinePassed {
                     at,
                     expectation: ix,
                 },
@@ -401,24 +433,34 @@ impl Exercise {
         }
     }
 
-    /// The message the last response must send and has not sent yet.
+    /// The message the last response must send and has not sent yet: its action's message, a
+    /// clarification's back to the request's sender, an amendment's to the receiver that asked
+    /// for it.
     pub(super) fn unsent_message(&self) -> Option<Event> {
         let index = self.responses.len().checked_sub(1)?;
-        let last = &self.responses[index];
-        let spec = self
-            .scenario
-            .action(last.response.action)
-            .message
-            .as_ref()?;
         if self.last_sender == Some(index) {
             return None;
         }
+        let last = &self.responses[index];
+        let to = if let Some(clarified) = &last.clarifies {
+            vec![self.requests[self.thread_of_version(clarified.message, last.response.team)?].from]
+        } else {
+            let spec = self
+                .scenario
+                .action(last.response.action)
+                .message
+                .as_ref()?;
+            match self.amendment_thread(last) {
+                Some(thread) => vec![self.requests[thread].to],
+                None => self.scenario.recipients(spec, last.response.team),
+            }
+        };
         Some(Event::MessageSent {
             at: last.at,
             n: self.messages.len() as u64 + 1,
             from: last.response.team,
             action: last.response.action,
-            to: self.scenario.recipients(spec, last.response.team),
+            to,
         })
     }
 
@@ -454,8 +496,10 @@ impl Exercise {
         }
     }
 
-    fn is_live_deadline(&self, ix: ExpectationIx) -> bool {
+    /// Whether the deadline at `at` is still the expectation's: not done, not passed, not held,
+    /// and not moved by a clarification and amendment since it was planned.
+    fn is_live_deadline(&self, ix: ExpectationIx, at: Secs) -> bool {
         let e = &self.expectations[ix.0];
-        e.done.is_none() && !e.deadline_passed
+        e.done.is_none() && !e.deadline_passed && !e.held && e.due_at == at
     }
 }

@@ -26,6 +26,9 @@ pub struct Response {
     pub fields: Vec<(String, String)>,
     pub note: Option<String>,
     pub answers: Option<Answers>,
+    /// A clarification's findings (format 3): the fields of the request it names that it finds
+    /// insufficient. Empty for every response of an action without `clarifies`.
+    pub insufficient: Vec<String>,
 }
 
 /// How a response was judged.
@@ -77,6 +80,11 @@ pub enum Event {
         inject: InjectIx,
         chance_draw: f64,
     },
+    /// A scheduled inject was not released: its `unless` trigger had fired (format 3).
+    SkippedUnless {
+        at: Secs,
+        inject: InjectIx,
+    },
     Released {
         at: Secs,
         inject: InjectIx,
@@ -119,6 +127,21 @@ pub enum Event {
     Ended {
         at: Secs,
     },
+    /// A facilitator or evaluator found fields of a done expectation insufficient (format 3);
+    /// an empty list takes their earlier judgement of it back.
+    Judged {
+        at: Secs,
+        expectation: ExpectationIx,
+        /// Field names of the action that satisfied it.
+        insufficient: Vec<String>,
+        reason: Option<String>,
+        /// The seat's user, or `script`.
+        by: String,
+    },
+    /// The report was made final: no rating, judgement or plan edit follows.
+    Finalised {
+        at: Secs,
+    },
     /// Scenario time reached `at` with nothing else happening: a live run records it now and
     /// then, so that a resume reopens where the room was, not at the last eventful moment.
     Clock {
@@ -135,6 +158,7 @@ impl Event {
             | Event::SpeedChanged { at, .. }
             | Event::Scheduled { at, .. }
             | Event::Skipped { at, .. }
+            | Event::SkippedUnless { at, .. }
             | Event::Released { at, .. }
             | Event::DeadlinePassed { at, .. }
             | Event::Responded { at, .. }
@@ -142,6 +166,8 @@ impl Event {
             | Event::Said { at, .. }
             | Event::Noted { at, .. }
             | Event::Ended { at }
+            | Event::Judged { at, .. }
+            | Event::Finalised { at }
             | Event::Clock { at } => *at,
         }
     }

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use super::agenda::Due;
-use super::event::{Answers, Event, ExpectationIx, Outcome, Response};
+use super::event::{Answers, Event, ExpectationIx, Outcome};
 use super::state::{
-    Done, Exercise, Expectation, InjectState, Message, Note, ResponseRecord, Rules, Source,
-    match_key,
+    Done, Exercise, Expectation, InjectState, JudgementRecord, Message, Note, ResponseRecord,
+    Rules, SkipCause, Source, match_key,
 };
 use crate::scenario::{InjectIx, Secs, TeamIx};
 
@@ -45,7 +45,20 @@ impl Exercise {
             }
             Event::Skipped { at, inject, .. } => {
                 self.fired.retain(|i| i != inject);
-                self.injects[inject.0] = InjectState::Skipped { at: *at };
+                self.injects[inject.0] = InjectState::Skipped {
+                    at: *at,
+                    by: SkipCause::Chance,
+                };
+            }
+            Event::SkippedUnless { at, inject } => {
+                self.fired.retain(|i| i != inject);
+                if self.releasing == Some(*inject) {
+                    self.releasing = None;
+                }
+                self.injects[inject.0] = InjectState::Skipped {
+                    at: *at,
+                    by: SkipCause::Unless,
+                };
             }
             Event::Released {
                 at,
@@ -66,22 +79,25 @@ impl Exercise {
                 outcome,
             } => {
                 let index = self.responses.len();
-                let mut satisfied = None;
-                match outcome {
-                    Outcome::Satisfied(ix) => {
-                        satisfied = Some(*ix);
-                        self.satisfy(*ix, *at, index, response, false);
-                    }
-                    Outcome::Ready => self.ready.push(index),
-                    Outcome::Unexpected => {}
-                }
-                self.fire_all(self.waiters.taken(response.action, response.team));
+                // Listed before it is matched: judging what it satisfied reads it there.
                 self.responses.push(ResponseRecord {
                     at: *at,
                     response: response.clone(),
                     outcome: *outcome,
-                    satisfied,
+                    satisfied: None,
+                    findings: Vec::new(),
+                    clarifies: self.clarified(response),
                 });
+                match outcome {
+                    Outcome::Satisfied(ix) => {
+                        self.responses[index].satisfied = Some(*ix);
+                        self.satisfy(*ix, *at, index, false);
+                    }
+                    Outcome::Ready => self.ready.push(index),
+                    Outcome::Unexpected => {}
+                }
+                self.taken.insert((response.action, response.team));
+                self.fire_all(self.waiters.taken(response.action, response.team));
             }
             Event::Said {
                 at,
@@ -101,6 +117,26 @@ impl Exercise {
                 in_reply_to: *in_reply_to,
                 text: Some(text.clone()),
             }),
+            Event::MessageSent { at, n, .. }
+                if self.responses.last().is_some_and(|r| r.clarifies.is_some()) =>
+            {
+                let response = self.responses.len() - 1;
+                self.last_sender = Some(response);
+                self.send_clarification(*n, *at, response);
+            }
+            Event::MessageSent { at, n, .. }
+                if self
+                    .responses
+                    .last()
+                    .and_then(|r| self.amendment_thread(r))
+                    .is_some() =>
+            {
+                let response = self.responses.len() - 1;
+                self.last_sender = Some(response);
+                if let Some(thread) = self.amendment_thread(&self.responses[response]) {
+                    self.send_amendment(*n, *at, response, thread);
+                }
+            }
             Event::MessageSent {
                 at,
                 n,
@@ -153,14 +189,18 @@ impl Exercise {
                                 due_at: at.saturating_add(reply.within),
                                 weight: reply.weight,
                                 objective: reply.objective,
+                                basis: reply.basis.clone(),
                                 required: reply.fields.clone(),
                                 done: None,
                                 deadline_passed: false,
+                                held: false,
+                                incomplete_fired: false,
                             })
                         })
                         .collect(),
                     None => Vec::new(),
                 };
+                self.open_threads(*n, *from, &replies);
                 if let Some(message) = self.messages.last_mut() {
                     message.replies = replies;
                 }
@@ -182,11 +222,26 @@ impl Exercise {
                 self.ended_at = Some(*at);
                 self.running = false;
             }
+            Event::Judged {
+                at,
+                expectation,
+                insufficient,
+                reason,
+                by,
+            } => self.apply_judgement(JudgementRecord {
+                at: *at,
+                expectation: *expectation,
+                insufficient: insufficient.clone(),
+                reason: reason.clone(),
+                by: by.clone(),
+            }),
+            Event::Finalised { at } => self.final_at = Some(*at),
             Event::Clock { .. } => {}
         }
         self.push_fired();
         let (injects, expectations) = (&self.injects, &self.expectations);
-        self.agenda.prune(|due| is_live(injects, expectations, due));
+        self.agenda
+            .prune(|at, due| is_live(injects, expectations, at, due));
     }
 
     fn release(&mut self, inject: InjectIx, at: Secs, by_hand: bool) {
@@ -211,9 +266,12 @@ impl Exercise {
                     due_at: at.saturating_add(expectation.within),
                     weight: expectation.weight,
                     objective: expectation.objective,
+                    basis: expectation.basis.clone(),
                     required: expectation.fields.clone(),
                     done: None,
                     deadline_passed: false,
+                    held: false,
+                    incomplete_fired: false,
                 });
                 self.by_inject[inject.0].push(ix);
                 self.use_ready_response(ix);
@@ -222,7 +280,7 @@ impl Exercise {
         self.fire_all(self.waiters.released(inject));
     }
 
-    fn create_expectation(&mut self, expectation: Expectation) -> ExpectationIx {
+    pub(super) fn create_expectation(&mut self, expectation: Expectation) -> ExpectationIx {
         let ix = ExpectationIx(self.expectations.len());
         self.agenda.push(expectation.due_at, Due::Deadline(ix));
         let key = match_key(&expectation, ix);
@@ -259,38 +317,21 @@ impl Exercise {
         };
         let r = self.ready.remove(position);
         self.responses[r].satisfied = Some(ix);
-        let (at, response) = (self.responses[r].at, self.responses[r].response.clone());
-        self.satisfy(ix, at, r, &response, true);
+        let at = self.responses[r].at;
+        self.satisfy(ix, at, r, true);
     }
 
-    fn satisfy(
-        &mut self,
-        ix: ExpectationIx,
-        at: Secs,
-        response_index: usize,
-        response: &Response,
-        ahead: bool,
-    ) {
+    fn satisfy(&mut self, ix: ExpectationIx, at: Secs, response_index: usize, ahead: bool) {
         let scenario = Arc::clone(&self.scenario);
-        let action = scenario.action(response.action);
+        let record = &self.responses[response_index];
+        let action = scenario.action(record.response.action);
         let required = self.expectations[ix.0].required_for(action);
+        let missing = self.missing_fields(&required, action, record);
         let e = &mut self.expectations[ix.0];
         if e.is_decision() {
-            e.action = Some(response.action);
-            e.required = required;
+            e.action = Some(record.response.action);
         }
-        let supplied = |field: usize| {
-            response
-                .fields
-                .iter()
-                .any(|(name, text)| *name == action.fields[field] && !text.trim().is_empty())
-        };
-        let missing = e
-            .required
-            .iter()
-            .copied()
-            .filter(|f| !supplied(*f))
-            .collect();
+        e.required = required;
         e.done = Some(Done {
             at,
             response: response_index,
@@ -307,10 +348,11 @@ impl Exercise {
         if let Source::Inject(inject, k) = source {
             self.fire_all(self.waiters.met(inject, k, team));
         }
+        self.fire_incomplete(ix);
     }
 
     /// Notes the triggers that just fired; `push_fired` queues their draws.
-    fn fire_all(&mut self, injects: Vec<InjectIx>) {
+    pub(super) fn fire_all(&mut self, injects: Vec<InjectIx>) {
         self.batch.extend(injects);
     }
 
@@ -350,14 +392,15 @@ impl Exercise {
     }
 }
 
-/// Whether an agenda item still matters; stale ones are dropped as they come up.
-fn is_live(injects: &[InjectState], expectations: &[Expectation], due: Due) -> bool {
+/// Whether an agenda item still matters; stale ones are dropped as they come up. A deadline
+/// moved by a clarification and its amendment leaves its first item stale.
+fn is_live(injects: &[InjectState], expectations: &[Expectation], at: Secs, due: Due) -> bool {
     match due {
         Due::Fire(inject) => injects[inject.0] == InjectState::Waiting,
         Due::Release(inject) => matches!(injects[inject.0], InjectState::Scheduled { .. }),
         Due::Deadline(ix) => {
             let e = &expectations[ix.0];
-            e.done.is_none() && !e.deadline_passed
+            e.done.is_none() && !e.deadline_passed && !e.held && e.due_at == at
         }
     }
 }

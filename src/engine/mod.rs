@@ -16,6 +16,7 @@ mod event;
 mod fold;
 mod queries;
 mod replay;
+mod requests;
 mod score;
 mod state;
 mod triggers;
@@ -26,6 +27,6 @@ pub use event::{Answers, Event, ExpectationIx, NoteKind, Outcome, Response};
 pub use replay::{Inconsistency, Judgement, Pending};
 pub use score::{Score, Status};
 pub use state::{
-    Done, Exercise, Expectation, InjectState, Message, Note, ResponseRecord, Rules, Settings,
-    Source,
+    Clarified, Done, Exercise, Expectation, Finding, FoundBy, InjectState, JudgementRecord,
+    Message, Note, RequestThread, ResponseRecord, Rules, Settings, SkipCause, Source,
 };

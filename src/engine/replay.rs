@@ -96,6 +96,10 @@ pub enum Inconsistency {
     MessageOutOfOrder { n: u64 },
     #[error("an observation with no text")]
     EmptyNote,
+    #[error("inject `{inject}` is released although its `unless` had fired")]
+    ReleasedDespiteUnless { inject: String },
+    #[error("inject `{inject}` is skipped by its `unless`, which had not fired")]
+    UnlessNotFired { inject: String },
 }
 
 /// How a response was judged, with the expectation it satisfied named by its id.
@@ -163,8 +167,13 @@ impl Exercise {
             });
         }
         if let Some(end) = self.ended_at {
-            // Only observations follow the end, and at its time.
-            if !matches!(event, Event::Noted { .. }) || at != end {
+            // Only observations, judgements and the report made final follow the end, at its
+            // time.
+            let debrief = matches!(
+                event,
+                Event::Noted { .. } | Event::Judged { .. } | Event::Finalised { .. }
+            );
+            if !debrief || at != end {
                 return Err(Inconsistency::AfterEnd);
             }
         }
@@ -237,6 +246,47 @@ impl Exercise {
                 Ok(())
             }
             Event::Released {
+                inject,
+                by_hand: false,
+                ..
+            } if self.unless_has_fired(*inject) => Err(Inconsistency::ReleasedDespiteUnless {
+                inject: inject_id(*inject),
+            }),
+            Event::SkippedUnless { inject, .. } => match inject_state(*inject)? {
+                InjectState::Scheduled { release_at, .. }
+                    if release_at == at && self.unless_has_fired(*inject) =>
+                {
+                    Ok(())
+                }
+                _ => Err(Inconsistency::UnlessNotFired {
+                    inject: inject_id(*inject),
+                }),
+            },
+            Event::Judged {
+                expectation,
+                insufficient,
+                reason,
+                by,
+                ..
+            } => {
+                if expectation.0 >= self.expectations.len() {
+                    return Err(Inconsistency::NoSuchExpectation(expectation.0));
+                }
+                self.check_judgement(
+                    *expectation,
+                    insufficient.clone(),
+                    reason.clone(),
+                    by.clone(),
+                )?;
+                Ok(())
+            }
+            Event::Finalised { .. } if self.ended_at.is_none() => {
+                Err(Inconsistency::Refused(Refusal::NotEnded))
+            }
+            Event::Finalised { .. } if self.final_at.is_some() => {
+                Err(Inconsistency::Refused(Refusal::Final))
+            }
+            Event::Released {
                 inject, by_hand, ..
             } => match inject_state(*inject)? {
                 InjectState::Released { .. } => Err(Inconsistency::ReleasedTwice {
@@ -281,27 +331,10 @@ impl Exercise {
                 }
                 Ok(())
             }
-            Event::MessageSent {
-                n,
-                from,
-                action,
-                to,
-                ..
-            } => {
-                let last = self.responses.last().map(|r| &r.response);
-                let spec = self.scenario.action(*action).message.as_ref();
-                match (last, spec) {
-                    (Some(r), Some(spec))
-                        if r.team == *from
-                            && r.action == *action
-                            && *n == self.messages.len() as u64 + 1
-                            && *to == self.scenario.recipients(spec, *from) =>
-                    {
-                        Ok(())
-                    }
-                    _ => Err(Inconsistency::MessageDoesNotFollow { n: *n }),
-                }
-            }
+            Event::MessageSent { n, .. } => match self.unsent_message() {
+                Some(expected) if expected == *event => Ok(()),
+                _ => Err(Inconsistency::MessageDoesNotFollow { n: *n }),
+            },
             Event::Said {
                 n,
                 from,
@@ -364,6 +397,9 @@ impl Exercise {
                     inject: released,
                     by_hand: false,
                     ..
+                }
+                | Event::SkippedUnless {
+                    inject: released, ..
                 } if *released == inject && at == self.now => Ok(()),
                 _ => Err(Inconsistency::ReleaseMissing {
                     inject: self.scenario.inject(inject).id.clone(),
@@ -392,7 +428,8 @@ impl Exercise {
                 inject,
                 by_hand: false,
                 ..
-            } => Some(Due::Release(*inject)),
+            }
+            | Event::SkippedUnless { inject, .. } => Some(Due::Release(*inject)),
             Event::DeadlinePassed { expectation, .. } => Some(Due::Deadline(*expectation)),
             Event::MessageSent { .. } => {
                 return Err(Inconsistency::MessageWithoutResponse);

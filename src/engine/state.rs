@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::agenda::{Agenda, Due};
 use super::event::{ExpectationIx, NoteKind, Outcome, Response};
@@ -56,10 +56,20 @@ pub enum InjectState {
         at: Secs,
         by_hand: bool,
     },
-    /// Its trigger fired and the chance draw failed.
+    /// Its trigger fired and the chance draw failed, or its `unless` had fired by its release.
     Skipped {
         at: Secs,
+        by: SkipCause,
     },
+}
+
+/// Why an inject was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipCause {
+    /// Its chance draw failed when its trigger fired.
+    Chance,
+    /// Its `unless` trigger had fired by the moment it would have been released (format 3).
+    Unless,
 }
 
 /// Where an expectation copy comes from.
@@ -81,9 +91,17 @@ pub struct Expectation {
     /// A decision's choices in file order; empty for an expectation of one action.
     pub choices: Vec<ActionIx>,
     pub released_at: Secs,
+    /// The deadline; `Secs::MAX` while the expectation is held (see `held`).
     pub due_at: Secs,
     pub weight: f64,
     pub objective: Option<ObjectiveIx>,
+    /// Where its time standard comes from (format 3).
+    pub basis: Option<String>,
+    /// A reply on hold: the request it answers was clarified, and the reply's deadline runs
+    /// from the amendment (Precise rule 35). It has no deadline meanwhile.
+    pub held: bool,
+    /// Its `Incomplete` triggers have fired (at most once per copy, rule 40).
+    pub incomplete_fired: bool,
     /// Positions in the action's fields, ascending; a decision's are those of the action chosen,
     /// set when it is chosen.
     pub required: Vec<usize>,
@@ -93,6 +111,11 @@ pub struct Expectation {
 }
 
 impl Expectation {
+    /// Its deadline; `None` while it is held.
+    pub fn due(&self) -> Option<Secs> {
+        (!self.held).then_some(self.due_at)
+    }
+
     /// Whether a response of this action satisfies it.
     pub fn accepts(&self, action: ActionIx) -> bool {
         if self.choices.is_empty() {
@@ -132,7 +155,9 @@ pub struct Done {
     pub at: Secs,
     /// Position in `Exercise::responses`.
     pub response: usize,
-    /// Required fields left blank, as positions in the action's fields, ascending.
+    /// Required fields not supplied (blank, too few words, or found insufficient by a
+    /// clarification or judgement still in force), as positions in the action's fields,
+    /// ascending.
     pub missing: Vec<usize>,
     /// Satisfied by a response that stood ready (done ahead of time).
     pub ahead: bool,
@@ -156,6 +181,80 @@ pub struct ResponseRecord {
     pub outcome: Outcome,
     /// The expectation it satisfied, then or later (a ready response used by a release).
     pub satisfied: Option<ExpectationIx>,
+    /// The findings of insufficiency made on it and still in force, in the order made.
+    pub findings: Vec<Finding>,
+    /// What it clarifies, if it is a clarification (format 3).
+    pub clarifies: Option<Clarified>,
+}
+
+/// A field of a response found insufficient (format 3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Position in the response action's fields.
+    pub field: usize,
+    pub by: FoundBy,
+    /// The clarification's message; `None` for a judgement.
+    pub message: Option<u64>,
+    pub reason: Option<String>,
+    pub at: Secs,
+}
+
+/// Who found a field insufficient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FoundBy {
+    /// The receiving team, by a clarification.
+    Team(TeamIx),
+    /// A facilitator or evaluator, by a judgement.
+    Evaluator,
+}
+
+/// What a clarification clarified: a version of a request and the fields it found
+/// insufficient (positions in the request action's fields, in the order given).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clarified {
+    pub message: u64,
+    pub fields: Vec<usize>,
+}
+
+/// One receiver's thread of a request (Precise rule 33): the message that created the reply
+/// obligation, and its round trips of clarification and amendment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestThread {
+    /// The original request's number.
+    pub message: u64,
+    pub from: TeamIx,
+    /// The receiver.
+    pub to: TeamIx,
+    /// The receiver's reply expectation of the original request.
+    pub reply: ExpectationIx,
+    /// The clarifications' messages, in order.
+    pub clarifications: Vec<u64>,
+    /// The amendments' messages, in order.
+    pub amendments: Vec<u64>,
+    /// The amendment owed for the latest clarification, until it is made.
+    pub owed: Option<ExpectationIx>,
+}
+
+impl RequestThread {
+    /// The latest version: the original request or its latest amendment.
+    pub fn latest_version(&self) -> u64 {
+        self.amendments.last().copied().unwrap_or(self.message)
+    }
+
+    /// Whether the latest version has been clarified (versions are clarified in order, once).
+    pub fn latest_is_clarified(&self) -> bool {
+        self.clarifications.len() > self.amendments.len()
+    }
+}
+
+/// A `Judge` as given, take-backs included (the report's `judgements`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgementRecord {
+    pub at: Secs,
+    pub expectation: ExpectationIx,
+    pub insufficient: Vec<String>,
+    pub reason: Option<String>,
+    pub by: String,
 }
 
 impl ResponseRecord {
@@ -181,7 +280,7 @@ pub struct Message {
     pub replies: Vec<ExpectationIx>,
     /// The message it answers.
     pub in_reply_to: Option<u64>,
-    /// A free message's text.
+    /// A free message's text, or a clarification's note.
     pub text: Option<String>,
 }
 
@@ -223,6 +322,17 @@ pub struct Exercise {
     /// The last response that sent its message.
     pub(super) last_sender: Option<usize>,
     pub(super) notes: Vec<Note>,
+    /// Request threads, in the order their requests were sent, then receiver.
+    pub(super) requests: Vec<RequestThread>,
+    /// The thread of each version of a request (original or amendment), per receiver.
+    pub(super) versions: HashMap<(u64, TeamIx), usize>,
+    /// The thread of each clarification's message.
+    pub(super) clarification_threads: HashMap<u64, usize>,
+    pub(super) judgements: Vec<JudgementRecord>,
+    /// When the report was made final.
+    pub(super) final_at: Option<Secs>,
+    /// The actions each team has taken, for `unless: Taken(..)`.
+    pub(super) taken: HashSet<(ActionIx, TeamIx)>,
     pub(super) agenda: Agenda,
     /// Injects whose trigger fired and whose draw is still to be decided, the next at the
     /// front. Format 2 puts what an event fires at the front, so each release is carried
@@ -269,6 +379,12 @@ impl Exercise {
             messages: Vec::new(),
             last_sender: None,
             notes: Vec::new(),
+            requests: Vec::new(),
+            versions: HashMap::new(),
+            clarification_threads: HashMap::new(),
+            judgements: Vec::new(),
+            final_at: None,
+            taken: HashSet::new(),
             agenda,
             fired: VecDeque::new(),
             batch: Vec::new(),
@@ -328,6 +444,18 @@ impl Exercise {
     pub fn notes(&self) -> &[Note] {
         &self.notes
     }
+    /// Every request thread (one per request and receiver), in the order sent.
+    pub fn requests(&self) -> &[RequestThread] {
+        &self.requests
+    }
+    /// Every judgement in the order given, take-backs included.
+    pub fn judgements(&self) -> &[JudgementRecord] {
+        &self.judgements
+    }
+    /// Whether the report has been made final (nothing more is judged or rated).
+    pub fn is_final(&self) -> bool {
+        self.final_at.is_some()
+    }
 
     /// Every expectation copy in release order, then source, then team.
     pub fn expectations_in_release_order(&self) -> &[ExpectationIx] {
@@ -340,5 +468,7 @@ impl Exercise {
 pub(super) type MatchKey = (Secs, Secs, Source, ExpectationIx);
 
 pub(super) fn match_key(e: &Expectation, ix: ExpectationIx) -> MatchKey {
+    // A held expectation has `due_at` at the end of time: it sorts after every one with a
+    // deadline (Precise rule 35).
     (e.due_at, e.released_at, e.source, ix)
 }

@@ -53,6 +53,13 @@
 //!   departure finds its join; `role` is absent for a refusal:
 //!   `{"at_s":600,"event":"seat","change":"joined","seat":3,"user":"soc","role":"team soc","address":"10.0.0.7:50022"}`.
 //!   A seat line earlier than the exercise's time at that point is refused.
+//! - Format 5 (scenario format 3, the substance of a request): a clarification's `response`
+//!   carries `"insufficient": ["field", ...]`; `judged` records a judgement
+//!   (`{"at_s":7200,"event":"judged","expectation":"detect.rfa@us","insufficient":["indicators"],"reason":"no timestamps","by":"eva"}`,
+//!   an empty list taking the evaluator's earlier one back); `final` makes the report final,
+//!   after which no judgement, rating or plan edit is taken; `skipped_unless` records a
+//!   scheduled inject not released because its `unless` had fired. Judgements and `final`
+//!   may follow `ended`, at its time.
 //!
 //! # The hash chain
 //!
@@ -143,8 +150,10 @@ pub use writer::JournalWriter;
 /// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
 /// free messages (`said`) and responses that stand ready (`ready`); format 3 the wall clock
 /// (`wall`) and the debrief's lines (`rated`, `summary`, `plan_added`, `plan_edited`,
-/// `plan_dropped`); format 4 the seat lines of `ttx serve` (`seat`).
-pub const FORMAT: u64 = 4;
+/// `plan_dropped`); format 4 the seat lines of `ttx serve` (`seat`); format 5 the substance of
+/// a request (scenario format 3: `insufficient` on a clarification's `response`, `judged`,
+/// `final`, `skipped_unless`).
+pub const FORMAT: u64 = 5;
 /// The first format whose every journal has the hash chain: the chain came while ttx wrote
 /// formats 1 and 2, so a journal of those may lack it; every ttx that wrote format 3 or later
 /// wrote it.

@@ -634,13 +634,13 @@ mod tests {
         let path = dir.path().join("run.jsonl");
         write(&path, first_half());
         edit_line(&path, 1, |l| {
-            l.replace("\"ttx_journal\":4", "\"ttx_journal\":5")
+            l.replace("\"ttx_journal\":5", "\"ttx_journal\":6")
         });
         let error = read(&path).unwrap_err().to_string();
         assert_eq!(
             error,
             format!(
-                "{}: written by a newer ttx (format 5); this ttx reads format 4: read it with a newer ttx",
+                "{}: written by a newer ttx (format 6); this ttx reads format 5: read it with a newer ttx",
                 path.display()
             )
         );
@@ -718,7 +718,7 @@ mod tests {
             assert!(
                 error.starts_with(&format!(
                     "{shown}:1: the header has no hash-chain digest (`chain`) though every \
-                     journal of format 4 has one"
+                     journal of format 5 has one"
                 )),
                 "{error}"
             );

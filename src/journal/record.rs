@@ -40,6 +40,10 @@ pub(super) enum Kind {
         inject: String,
         chance_draw: f64,
     },
+    /// Format 5: a scheduled inject not released because its `unless` had fired.
+    SkippedUnless {
+        inject: String,
+    },
     Released {
         inject: String,
         by_hand: bool,
@@ -57,6 +61,9 @@ pub(super) enum Kind {
         /// Done ahead of time: it satisfied nothing and stands ready (format 2).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         ready: bool,
+        /// A clarification's insufficient fields (format 5).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        insufficient: Vec<String>,
     },
     Said {
         n: u64,
@@ -81,6 +88,15 @@ pub(super) enum Kind {
     },
     Ended,
     Clock,
+    /// Format 5: fields of a done expectation found insufficient by an evaluator.
+    Judged {
+        expectation: String,
+        insufficient: Vec<String>,
+        reason: Option<String>,
+        by: String,
+    },
+    /// Format 5: the report was made final.
+    Final,
     Rated(Rated),
     Summary(Summary),
     PlanAdded(PlanAdded),
@@ -186,6 +202,7 @@ impl Record {
                 inject: inject(*i),
                 chance_draw: *chance_draw,
             },
+            Event::SkippedUnless { inject: i, .. } => Kind::SkippedUnless { inject: inject(*i) },
             Event::Released {
                 inject: i, by_hand, ..
             } => Kind::Released {
@@ -211,6 +228,7 @@ impl Record {
                     Outcome::Ready | Outcome::Unexpected => None,
                 },
                 ready: *outcome == Outcome::Ready,
+                insufficient: response.insufficient.clone(),
             },
             Event::Said {
                 n,
@@ -252,6 +270,19 @@ impl Record {
             },
             Event::Ended { .. } => Kind::Ended,
             Event::Clock { .. } => Kind::Clock,
+            Event::Judged {
+                expectation,
+                insufficient,
+                reason,
+                by,
+                ..
+            } => Kind::Judged {
+                expectation: exercise.expectation_id(*expectation),
+                insufficient: insufficient.clone(),
+                reason: reason.clone(),
+                by: by.clone(),
+            },
+            Event::Finalised { .. } => Kind::Final,
         };
         Record {
             at_s: event.at(),
@@ -310,6 +341,10 @@ impl Record {
                 inject: inject(i)?,
                 chance_draw: *chance_draw,
             },
+            Kind::SkippedUnless { inject: i } => Event::SkippedUnless {
+                at,
+                inject: inject(i)?,
+            },
             Kind::Released { inject: i, by_hand } => Event::Released {
                 at,
                 inject: inject(i)?,
@@ -329,6 +364,7 @@ impl Record {
                 answers,
                 satisfies,
                 ready,
+                insufficient,
             } => {
                 let outcome = match satisfies {
                     None if *ready => Outcome::Ready,
@@ -351,6 +387,7 @@ impl Record {
                             Some(AnswersLine::Inject(i)) => Some(Answers::Inject(inject(i)?)),
                             Some(AnswersLine::Message(n)) => Some(Answers::Message(*n)),
                         },
+                        insufficient: insufficient.clone(),
                     },
                     outcome,
                 }
@@ -403,6 +440,21 @@ impl Record {
             },
             Kind::Ended => Event::Ended { at },
             Kind::Clock => Event::Clock { at },
+            Kind::Judged {
+                expectation,
+                insufficient,
+                reason,
+                by,
+            } => Event::Judged {
+                at,
+                expectation: exercise
+                    .expectation_by_id(expectation)
+                    .ok_or_else(|| unknown_expectation(expectation))?,
+                insufficient: insufficient.clone(),
+                reason: reason.clone(),
+                by: by.clone(),
+            },
+            Kind::Final => Event::Finalised { at },
             Kind::Rated(_)
             | Kind::Summary(_)
             | Kind::PlanAdded(_)

@@ -766,7 +766,7 @@ mod tests {
         let chained = std::fs::read_to_string(&path).unwrap();
         let mut unchained = unchain(&chained);
         // As a ttx before the chain wrote it: format 2 at the latest.
-        unchained[0] = unchained[0].replacen("\"ttx_journal\":4", "\"ttx_journal\":2", 1);
+        unchained[0] = unchained[0].replacen("\"ttx_journal\":5", "\"ttx_journal\":2", 1);
         std::fs::write(&path, unchained.join("\n") + "\n").unwrap();
         let loaded = read(&path).unwrap();
         assert_eq!(loaded.events, events);

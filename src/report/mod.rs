@@ -404,7 +404,7 @@ impl Report {
                 },
                 skipped: matches!(state, InjectState::Skipped { .. }),
                 skipped_at_s: match state {
-                    InjectState::Skipped { at } => Some(*at),
+                    InjectState::Skipped { at, .. } => Some(*at),
                     _ => None,
                 },
                 by_hand: matches!(state, InjectState::Released { by_hand: true, .. }),

@@ -214,7 +214,7 @@ macro_rules! record {
         impl $name {
             /// Every field the record allows, in the order the documentation lists them.
             pub const FIELDS: &'static [(&'static str, $crate::ron_file::Presence)] =
-                &[$( (stringify!($field), $crate::ron_file::Presence::$presence) ),*];
+                &[$( ($crate::ron_file::typed::key(stringify!($field)), $crate::ron_file::Presence::$presence) ),*];
         }
 
         impl $crate::ron_file::FromValue for $name {
@@ -227,7 +227,7 @@ macro_rules! record {
                 Some($name {
                     span: value.span(),
                     $( $field: fields.read(
-                        stringify!($field),
+                        $crate::ron_file::typed::key(stringify!($field)),
                         $crate::ron_file::Presence::$presence,
                         errors,
                     ), )*
@@ -237,6 +237,15 @@ macro_rules! record {
     };
 }
 pub(crate) use record;
+
+/// A record field's key in the file: a Rust keyword is declared as a raw identifier (`r#ref`),
+/// and written in the file without the `r#`.
+pub const fn key(field: &'static str) -> &'static str {
+    match field.as_bytes() {
+        [b'r', b'#', ..] => field.split_at(2).1,
+        _ => field,
+    }
+}
 
 /// At most this many errors are kept and shown: a hostile file with millions of mistakes must
 /// not take millions of messages' memory, nor time to render each with its line.

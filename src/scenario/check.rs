@@ -154,6 +154,7 @@ pub fn warnings(
     let end_text = || end.map(format_secs).unwrap_or_default();
     for (ix, (inject, raw)) in scenario.injects.iter().zip(raw_injects).enumerate() {
         let Some(raw) = raw else { continue };
+        unless_never_fires(warnings, scenario, InjectIx(ix), raw, &earliest);
         let Some(when) = raw.when.given() else {
             continue;
         };
@@ -161,14 +162,7 @@ pub fn warnings(
         let target_never = |target: InjectIx| {
             earliest[target.0] == Earliest::Never || never_drawn(scenario.inject(target))
         };
-        let released = |target: InjectIx| -> String {
-            let target = scenario.inject(target);
-            if never_drawn(target) {
-                format!("`{}` has `chance: 0` and is never released", target.id)
-            } else {
-                format!("`{}` is never released", target.id)
-            }
-        };
+        let released = |target: InjectIx| never_released(scenario.inject(target));
         match (&inject.when, earliest[ix], end) {
             (Trigger::At(t), _, Some(end)) if t.saturating_add(inject.delay) >= end => {
                 let message = format!(
@@ -192,9 +186,11 @@ pub fn warnings(
                     format!("inject `{}` can never be released: {why}", inject.id),
                 );
             }
-            (Trigger::Met(target) | Trigger::Missed(target), Earliest::Never, _)
-                if target_never(target.inject) =>
-            {
+            (
+                Trigger::Met(target) | Trigger::Missed(target) | Trigger::Incomplete(target),
+                Earliest::Never,
+                _,
+            ) if target_never(target.inject) => {
                 let why = released(target.inject);
                 warnings.push(
                     when.span,
@@ -234,6 +230,97 @@ pub fn warnings(
             }
             (_, Earliest::Never, None) => {}
         }
+    }
+}
+
+/// An inject's `unless` that can never skip it: its trigger never fires, waits on the inject
+/// itself (and so cannot fire before the release it would prevent), or fires only after an `At`
+/// inject's latest release.
+fn unless_never_fires(
+    warnings: &mut Errors,
+    scenario: &Scenario,
+    ix: InjectIx,
+    raw: &RawInject,
+    earliest: &[Earliest],
+) {
+    let inject = scenario.inject(ix);
+    let (Some(unless), Some(written)) = (&inject.unless, raw.unless.given()) else {
+        return;
+    };
+    let waits_on = match unless {
+        Trigger::Released(target) => Some(*target),
+        Trigger::Met(r) | Trigger::Missed(r) | Trigger::Incomplete(r) => Some(r.inject),
+        Trigger::At(_) | Trigger::Taken { .. } | Trigger::Manual => None,
+    };
+    if waits_on == Some(ix) {
+        let message = format!(
+            "the `unless` of inject `{}` waits on the inject itself: it cannot fire before the \
+             inject is released, so it never skips it",
+            inject.id
+        );
+        warnings.push(written.span, message);
+        return;
+    }
+    let end_text = || scenario.end.map(format_secs).unwrap_or_default();
+    let why = match fires(scenario, unless, |target| earliest.get(target.0).copied()) {
+        Earliest::At(t) => {
+            let Trigger::At(at) = inject.when else {
+                return;
+            };
+            let latest = at
+                .saturating_add(inject.delay)
+                .saturating_add(inject.jitter);
+            if t > latest {
+                let message = format!(
+                    "the `unless` of inject `{}` never skips it: its trigger fires at {} at the \
+                     earliest, after the inject's release (at {} at the latest)",
+                    inject.id,
+                    format_secs(t),
+                    format_secs(latest)
+                );
+                warnings.push(written.span, message);
+            }
+            return;
+        }
+        Earliest::Never => match unless {
+            Trigger::Released(target)
+            | Trigger::Met(ExpectationRef { inject: target, .. })
+            | Trigger::Missed(ExpectationRef { inject: target, .. })
+            | Trigger::Incomplete(ExpectationRef { inject: target, .. })
+                if earliest[target.0] == Earliest::Never
+                    || never_drawn(scenario.inject(*target)) =>
+            {
+                never_released(scenario.inject(*target))
+            }
+            Trigger::Missed(target) if scenario.end.is_some() => {
+                let owner = scenario.inject(target.inject);
+                format!(
+                    "the deadline of `{}.{}` is never before the scenario's `end` ({}), so it is \
+                     never missed",
+                    owner.id,
+                    owner.expect[target.expectation].name(scenario),
+                    end_text()
+                )
+            }
+            Trigger::Taken { action, team } if !may_be_taken(scenario, *action, *team) => {
+                format!("no team may take action `{}`", scenario.action(*action).id)
+            }
+            _ => format!("not before the scenario's `end` ({})", end_text()),
+        },
+    };
+    let message = format!(
+        "the `unless` of inject `{}` can never fire: {why}",
+        inject.id
+    );
+    warnings.push(written.span, message);
+}
+
+/// Why an inject that others wait on is never released.
+fn never_released(target: &Inject) -> String {
+    if never_drawn(target) {
+        format!("`{}` has `chance: 0` and is never released", target.id)
+    } else {
+        format!("`{}` is never released", target.id)
     }
 }
 
@@ -316,19 +403,32 @@ fn earliest_releases(scenario: &Scenario, waits_on: &[Option<usize>]) -> Vec<Ear
 /// One inject's earliest release, given those of the injects it waits on.
 fn earliest_of(scenario: &Scenario, ix: usize, settled: &[Option<Earliest>]) -> Earliest {
     let inject = &scenario.injects[ix];
+    // A `Manual` inject is released by hand, at any time and without delay.
+    if inject.when == Trigger::Manual {
+        return Earliest::At(0);
+    }
+    let released = |target: InjectIx| settled.get(target.0).copied().flatten();
+    match fires(scenario, &inject.when, released) {
+        Earliest::At(t) => before_end(scenario, t.saturating_add(inject.delay)),
+        Earliest::Never => Earliest::Never,
+    }
+}
+
+/// The earliest time a trigger can fire, given the earliest release of each inject it may wait
+/// on (`None`: not known, taken as never); `Never` when it cannot fire by `end`.
+fn fires(
+    scenario: &Scenario,
+    trigger: &Trigger,
+    released: impl Fn(InjectIx) -> Option<Earliest>,
+) -> Earliest {
     let of = |target: InjectIx| -> Earliest {
         if never_drawn(scenario.inject(target)) {
             return Earliest::Never;
         }
-        settled
-            .get(target.0)
-            .copied()
-            .flatten()
-            .unwrap_or(Earliest::Never)
+        released(target).unwrap_or(Earliest::Never)
     };
-    let fires = match &inject.when {
-        // A `Manual` inject is released by hand, at any time and without delay.
-        Trigger::Manual => return Earliest::At(0),
+    let fires = match trigger {
+        Trigger::Manual => Earliest::At(0),
         Trigger::At(t) => Earliest::At(*t),
         Trigger::Released(target)
         | Trigger::Met(ExpectationRef { inject: target, .. })
@@ -349,14 +449,16 @@ fn earliest_of(scenario: &Scenario, ix: usize, settled: &[Option<Earliest>]) -> 
         Trigger::Taken { .. } => Earliest::At(0),
     };
     match fires {
-        Earliest::At(t) => {
-            let released = t.saturating_add(inject.delay);
-            match scenario.end {
-                Some(end) if released > end => Earliest::Never,
-                _ => Earliest::At(released),
-            }
-        }
+        Earliest::At(t) => before_end(scenario, t),
         Earliest::Never => Earliest::Never,
+    }
+}
+
+/// `At(t)`, or `Never` when `t` is after the scenario's `end`.
+fn before_end(scenario: &Scenario, t: Secs) -> Earliest {
+    match scenario.end {
+        Some(end) if t > end => Earliest::Never,
+        _ => Earliest::At(t),
     }
 }
 

@@ -73,9 +73,61 @@ record! {
         name: String = Required,
         description: String = Optional,
         teams: Names = Optional,
-        fields: Vec<Spanned<String>> = Optional,
+        fields: Each<RawField> = Optional,
         message: RawMessage = Optional,
-        ahead: bool = Optional,
+        ahead: Spanned<bool> = Optional,
+        /// Format 3: the receiving side's answer to an insufficient request, and the time the
+        /// sender has to amend it.
+        clarifies: Duration = Optional,
+        /// Where the amendment's time standard comes from (only with `clarifies`).
+        basis: Spanned<String> = Optional,
+    }
+}
+
+/// An entry of an action's `fields`: a name, or (format 3) a record giving the field a shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawField {
+    Name(Spanned<String>),
+    Shaped(RawFieldShape),
+}
+
+impl RawField {
+    /// The field's name as written; `None` when a record has none (reported).
+    pub fn name(&self) -> Option<&Spanned<String>> {
+        match self {
+            RawField::Name(name) => Some(name),
+            RawField::Shaped(shape) => shape.name.given(),
+        }
+    }
+}
+
+record! {
+    /// `(name: "indicators", hint: "...", min_words: 3)` in an action's `fields`.
+    pub struct RawFieldShape as "Field", "a field of an action" {
+        name: Spanned<String> = Required,
+        hint: String = Optional,
+        choices: Names = Optional,
+        min_words: Spanned<u64> = Optional,
+    }
+}
+
+impl FromValue for RawField {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        match &value.kind {
+            Kind::Str(_) => Spanned::from_value(value, field, errors).map(RawField::Name),
+            Kind::Struct { .. } => {
+                RawFieldShape::from_value(value, field, errors).map(RawField::Shaped)
+            }
+            other => {
+                let message = format!(
+                    "`{field}`: expected a field's name (\"summary\") or a field with a shape \
+                     (`(name: \"urgency\", choices: [...])`), found {}",
+                    other.describe()
+                );
+                errors.push(value.span(), message);
+                None
+            }
+        }
     }
 }
 
@@ -93,6 +145,8 @@ record! {
         weight: Positive = Optional,
         objective: Spanned<String> = Optional,
         fields: Vec<Spanned<String>> = Optional,
+        /// Where the reply's time standard comes from (format 3).
+        basis: String = Optional,
     }
 }
 
@@ -109,6 +163,12 @@ record! {
         jitter: Duration = Optional,
         chance: Share = Optional,
         notes: String = Optional,
+        /// Format 3: the inject is skipped if this has fired by the moment it would be released.
+        unless: Spanned<RawTrigger> = Optional,
+        /// How it reaches the players (at most 40 characters).
+        method: Spanned<String> = Optional,
+        /// Its number in the facilitators' MSEL (at most 16 characters); `reference` in the model.
+        r#ref: Spanned<String> = Optional,
     }
 }
 
@@ -123,6 +183,8 @@ record! {
         fields: Names = Optional,
         weight: Positive = Optional,
         objective: Spanned<String> = Optional,
+        /// Where the time standard comes from (format 3).
+        basis: String = Optional,
     }
 }
 
@@ -162,6 +224,7 @@ pub enum RawTrigger {
     Released(Spanned<String>),
     Met(Spanned<String>),
     Missed(Spanned<String>),
+    Incomplete(Spanned<String>),
     Taken(Spanned<String>),
     Manual,
 }
@@ -169,7 +232,8 @@ pub enum RawTrigger {
 impl FromValue for RawTrigger {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         const FORMS: &str = "`At(\"1h\")`, `Released(\"inject\")`, `Met(\"inject.action\")`, \
-                             `Missed(\"inject.action\")`, `Taken(\"action\")` or `Manual`";
+                             `Missed(\"inject.action\")`, `Incomplete(\"inject.action\")`, \
+                             `Taken(\"action\")` or `Manual`";
         match &value.kind {
             Kind::Unit(n) if n == "Manual" => Some(RawTrigger::Manual),
             Kind::Tuple {
@@ -183,6 +247,7 @@ impl FromValue for RawTrigger {
                     "Released" => name().map(RawTrigger::Released),
                     "Met" => name().map(RawTrigger::Met),
                     "Missed" => name().map(RawTrigger::Missed),
+                    "Incomplete" => name().map(RawTrigger::Incomplete),
                     "Taken" => name().map(RawTrigger::Taken),
                     _ => {
                         errors.push(

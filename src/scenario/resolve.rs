@@ -9,7 +9,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use super::model::*;
 use super::raw::*;
-use crate::ron_file::{Errors, Got, SourceMap, Spanned, list_names};
+use crate::ron_file::{Each, Errors, Got, SourceMap, Spanned, list_names};
 use crate::text::expand_tabs as prose;
 
 /// The ids of one list, for resolving references to it.
@@ -40,6 +40,9 @@ pub struct Refs {
     pub actions: Ids,
     pub injects: Ids,
     pub objectives: Ids,
+    /// Per action: whether every entry of its `fields` could be read, so that a field name it
+    /// lacks can be reported (else the name may be the unreadable entry's).
+    pub fields_complete: Vec<bool>,
 }
 
 /// What resolving learnt beyond the model, for the checks that follow.
@@ -56,6 +59,11 @@ pub struct Resolver<'a> {
     pub errors: &'a mut Errors,
     pub map: &'a SourceMap<'a>,
 }
+
+/// The longest inject `method` (HSEEP's inject mode, "phone call") and `ref` (its number in the
+/// facilitators' MSEL), in Unicode characters.
+pub const MAX_METHOD_CHARS: usize = 40;
+pub const MAX_REF_CHARS: usize = 16;
 
 /// `msg-` and a number: the name of a hotline message, which an inject may not take, or its
 /// expectations' ids would be those of the message's replies.
@@ -143,6 +151,10 @@ impl Resolver<'_> {
                 injects_read,
                 raw_injects.iter().map(|i| i.and_then(|i| i.id.given())),
             ),
+            fields_complete: raw_actions
+                .iter()
+                .map(|a| a.is_some_and(fields_complete))
+                .collect(),
         };
 
         let mut scenario = Scenario {
@@ -191,7 +203,7 @@ impl Resolver<'_> {
             .map(|i| self.inject(*i, &refs, &scenario, &actions_known))
             .collect();
         let waits_on: Vec<Option<usize>> = (0..raw_injects.len())
-            .map(|ix| self.trigger(ix, &raw_injects, &mut scenario, &refs, &actions_known))
+            .map(|ix| self.triggers(ix, &raw_injects, &mut scenario, &refs, &actions_known))
             .collect();
         Some(Resolved {
             scenario,
@@ -329,16 +341,24 @@ impl Resolver<'_> {
             }
         };
         let mut fields: Vec<String> = Vec::new();
-        for field in raw.fields.given().into_iter().flatten() {
-            if fields.contains(&field.value) {
-                self.errors.push(
-                    field.span,
-                    format!("field `{}` is listed twice", field.value),
-                );
+        let mut shapes: Vec<FieldShape> = Vec::new();
+        for field in raw.fields.given().into_iter().flat_map(Each::readable) {
+            let Some(name) = field.name() else {
+                continue;
+            };
+            let shape = match field {
+                RawField::Name(_) => FieldShape::default(),
+                RawField::Shaped(shaped) => self.field_shape(shaped),
+            };
+            if fields.contains(&name.value) {
+                self.errors
+                    .push(name.span, format!("field `{}` is listed twice", name.value));
             } else {
-                fields.push(field.value.clone());
+                fields.push(name.value.clone());
+                shapes.push(shape);
             }
         }
+        self.clarifies(raw);
         let message = raw.message.given().map(|m| MessageSpec {
             to: match m.to.given() {
                 Some(RawRecipients::Teams(names)) => {
@@ -363,7 +383,7 @@ impl Resolver<'_> {
                     .map(ObjectiveIx),
                 // Set by `reply_fields` once every action is built: the reply action may come later.
                 fields: Vec::new(),
-                basis: None,
+                basis: r.basis.clone().into_given().map(prose),
             }),
         });
         if let Some(id) = raw.id.given().filter(|id| id.value == DECISION) {
@@ -375,14 +395,108 @@ impl Resolver<'_> {
             name: prose(raw.name.clone().or_default()),
             description: raw.description.clone().into_given().map(prose),
             teams,
-            shapes: vec![FieldShape::default(); fields.len()],
             fields,
+            shapes,
             message,
-            ahead: raw.ahead.clone().or(false),
-            clarifies: None,
-            basis: None,
+            ahead: raw.ahead.given().is_some_and(|a| a.value),
+            clarifies: raw.clarifies.given().map(|d| d.0),
+            basis: raw.basis.given().map(|b| prose(b.value.clone())),
         };
         (action, known)
+    }
+
+    /// A field's shape (format 3): `choices`, two or more distinct texts that a trimmed text can
+    /// equal, or `min_words`, at least 1; not both.
+    fn field_shape(&mut self, raw: &RawFieldShape) -> FieldShape {
+        let mut choices: Vec<String> = Vec::new();
+        if let Got::Given(list) = &raw.choices {
+            if list.value.len() < 2 {
+                self.errors.push(
+                    list.span,
+                    "`choices` lists the texts a field allows: at least two",
+                );
+            }
+            for choice in &list.value {
+                let text = &choice.value;
+                if choices.contains(text) {
+                    let message = format!(
+                        "choice \"{}\" is listed twice in `choices`",
+                        text.escape_debug()
+                    );
+                    self.errors.push(choice.span, message);
+                    continue;
+                }
+                if text.trim().is_empty() {
+                    self.errors.push(
+                        choice.span,
+                        "a choice may not be blank: a blank text counts as not supplied",
+                    );
+                } else if text.trim() != text {
+                    let message = format!(
+                        "choice \"{}\" has blank space around it: a field's text is compared \
+                         after trimming, so it could never match",
+                        text.escape_debug()
+                    );
+                    self.errors.push(choice.span, message);
+                }
+                choices.push(text.clone());
+            }
+        }
+        let min_words = raw.min_words.given().map(|min| {
+            if min.value == 0 {
+                self.errors.push(
+                    min.span,
+                    "`min_words` must be at least 1, found 0 (leave it out for any text)",
+                );
+            }
+            usize::try_from(min.value).unwrap_or(usize::MAX)
+        });
+        if let (Got::Given(_), Some(min)) = (&raw.choices, raw.min_words.given()) {
+            self.errors.push(
+                min.span,
+                "a field has either `choices` or `min_words`, not both",
+            );
+        }
+        FieldShape {
+            hint: raw.hint.clone().into_given().map(prose),
+            choices,
+            min_words,
+        }
+    }
+
+    /// An action with `clarifies` sends its own message, back to the request's sender, and
+    /// answers a request received, so it takes no `message` and is never done ahead; `basis` on
+    /// an action is the time standard of the amendment that `clarifies` asks for.
+    fn clarifies(&mut self, raw: &RawAction) {
+        match &raw.clarifies {
+            Got::Given(_) => {
+                if let Some(message) = raw.message.given() {
+                    self.errors.push(
+                        message.span.start,
+                        "an action with `clarifies` takes no `message`: its message goes back to \
+                         the sender of the request it clarifies",
+                    );
+                }
+                if let Some(ahead) = raw.ahead.given().filter(|a| a.value) {
+                    self.errors.push(
+                        ahead.span,
+                        "an action with `clarifies` cannot be done `ahead`: it answers a request \
+                         the team has received",
+                    );
+                }
+            }
+            Got::Absent => {
+                if let Some(basis) = raw.basis.given() {
+                    self.errors.push(
+                        basis.span,
+                        "`basis` on an action is the time standard of the amendment that \
+                         `clarifies` asks for, and this action has no `clarifies` (a reply's \
+                         basis goes in its `reply`, an inject's in its expectation)",
+                    );
+                }
+            }
+            Got::Bad => {}
+        }
     }
 
     /// The required fields of each reply: those given, each a field of the reply action, or all.
@@ -408,7 +522,11 @@ impl Resolver<'_> {
                 continue;
             };
             let fields = match &raw_reply.fields {
-                Got::Given(names) => self.field_positions(&actions[reply_action], names),
+                Got::Given(names) => self.field_positions(
+                    &actions[reply_action],
+                    refs.fields_complete[reply_action],
+                    names,
+                ),
                 Got::Absent => (0..actions[reply_action].fields.len()).collect(),
                 Got::Bad => Vec::new(),
             };
@@ -418,13 +536,19 @@ impl Resolver<'_> {
         }
     }
 
-    /// Field names as positions in the action's fields, ascending; each unknown one reported.
-    fn field_positions(&mut self, action: &Action, names: &[Spanned<String>]) -> Vec<usize> {
+    /// Field names as positions in the action's fields, ascending; each unknown one reported
+    /// when the action's `fields` could all be read (`complete`).
+    fn field_positions(
+        &mut self,
+        action: &Action,
+        complete: bool,
+        names: &[Spanned<String>],
+    ) -> Vec<usize> {
         let mut positions: Vec<usize> = names
             .iter()
             .filter_map(|name| {
                 let position = action.field_index(&name.value);
-                if position.is_none() {
+                if position.is_none() && complete {
                     let message = format!(
                         "action `{}` has no field `{}` (fields: {})",
                         action.id,
@@ -493,9 +617,11 @@ impl Resolver<'_> {
             };
             let by = self.by(e, to.as_deref(), &actions, refs, scenario, actions_known);
             let fields = match (&e.fields, &what) {
-                (Got::Given(names), Some(Expected::Action(ix))) => {
-                    self.field_positions(&scenario.actions[ix.0], &names.value)
-                }
+                (Got::Given(names), Some(Expected::Action(ix))) => self.field_positions(
+                    &scenario.actions[ix.0],
+                    refs.fields_complete[ix.0],
+                    &names.value,
+                ),
                 (Got::Absent, Some(Expected::Action(ix))) => {
                     (0..scenario.actions[ix.0].fields.len()).collect()
                 }
@@ -514,7 +640,7 @@ impl Resolver<'_> {
                 fields,
                 weight: e.weight.clone().map(|w| w.0).or(1.0),
                 objective,
-                basis: None,
+                basis: e.basis.clone().into_given().map(prose),
             });
         }
         Inject {
@@ -530,10 +656,22 @@ impl Resolver<'_> {
             jitter: raw.jitter.clone().or_default().0,
             chance: raw.chance.clone().map(|c| c.0).or(1.0),
             notes: raw.notes.clone().into_given().map(prose),
+            // Set with `when`.
             unless: None,
-            method: None,
-            reference: None,
+            method: self.short_text(&raw.method, "method", MAX_METHOD_CHARS),
+            reference: self.short_text(&raw.r#ref, "ref", MAX_REF_CHARS),
         }
+    }
+
+    /// A text of at most `max` Unicode characters (an inject's `method` and `ref`).
+    fn short_text(&mut self, text: &Got<Spanned<String>>, key: &str, max: usize) -> Option<String> {
+        let text = text.given()?;
+        let count = text.value.chars().count();
+        if count > max {
+            let message = format!("`{key}` is {count} characters long, at most {max}");
+            self.errors.push(text.span, message);
+        }
+        Some(prose(text.value.clone()))
     }
 
     /// An expectation names exactly one of `action` and `decide`: its `decide` as read (`Bad`
@@ -701,8 +839,9 @@ impl Resolver<'_> {
         }
     }
 
-    /// Resolves an inject's trigger into the model; returns the inject it waits on, if any.
-    fn trigger(
+    /// Resolves an inject's `when` and `unless` into the model; returns the inject its `when`
+    /// waits on, if any (`unless` is not a wait: it forms no cycle).
+    fn triggers(
         &mut self,
         ix: usize,
         raw_injects: &[Option<&RawInject>],
@@ -710,20 +849,62 @@ impl Resolver<'_> {
         refs: &Refs,
         actions_known: &[bool],
     ) -> Option<usize> {
-        let when = raw_injects[ix]?.when.given()?;
-        let (trigger, waits_on) = match &when.value {
+        let raw = raw_injects[ix]?;
+        if let Some(unless) = raw.unless.given() {
+            // Known before the exercise starts, these would decide nothing in play.
+            let known_ahead = match unless.value {
+                RawTrigger::At(_) => Some("At"),
+                RawTrigger::Manual => Some("Manual"),
+                _ => None,
+            };
+            scenario.injects[ix].unless = match known_ahead {
+                Some(form) => {
+                    let message = format!(
+                        "`unless` cannot be `{form}`: it takes a trigger that fires in play, \
+                         `Released`, `Met`, `Missed`, `Incomplete` or `Taken`"
+                    );
+                    self.errors.push(unless.span, message);
+                    None
+                }
+                None => self
+                    .trigger(unless, "unless", raw_injects, scenario, refs, actions_known)
+                    .map(|(trigger, _)| trigger),
+            };
+        }
+        let when = raw.when.given()?;
+        let (trigger, waits_on) =
+            self.trigger(when, "when", raw_injects, scenario, refs, actions_known)?;
+        scenario.injects[ix].when = trigger;
+        waits_on
+    }
+
+    /// One trigger (of `key`, `when` or `unless`) in the model, and the inject it waits on.
+    fn trigger(
+        &mut self,
+        written: &Spanned<RawTrigger>,
+        key: &str,
+        raw_injects: &[Option<&RawInject>],
+        scenario: &Scenario,
+        refs: &Refs,
+        actions_known: &[bool],
+    ) -> Option<(Trigger, Option<usize>)> {
+        Some(match &written.value {
             RawTrigger::At(secs) => (Trigger::At(secs.0), None),
             RawTrigger::Manual => (Trigger::Manual, None),
             RawTrigger::Released(name) => {
                 let target = self.resolve(&refs.injects, name)?;
                 (Trigger::Released(InjectIx(target)), Some(target))
             }
-            RawTrigger::Met(name) | RawTrigger::Missed(name) => {
-                let reference = self.expectation_ref(name, raw_injects, scenario, refs)?;
+            RawTrigger::Met(name) | RawTrigger::Missed(name) | RawTrigger::Incomplete(name) => {
+                let reference = self.expectation_ref(name, key, raw_injects, scenario, refs)?;
                 let target = reference.inject.0;
-                let trigger = match &when.value {
+                let trigger = match &written.value {
                     RawTrigger::Met(_) => Trigger::Met(reference),
-                    _ => Trigger::Missed(reference),
+                    RawTrigger::Missed(_) => Trigger::Missed(reference),
+                    _ => {
+                        self.incomplete_possible(name, reference, raw_injects, scenario, refs);
+                        Trigger::Incomplete(reference)
+                    }
                 };
                 (trigger, Some(target))
             }
@@ -756,15 +937,72 @@ impl Resolver<'_> {
                     None,
                 )
             }
-        };
-        scenario.injects[ix].when = trigger;
-        waits_on
+        })
     }
 
-    /// `INJECT.ACTION` or `INJECT.ACTION@TEAM` in a `Met` or `Missed` trigger.
+    /// `Incomplete` of an expectation with no required fields could never fire; a decision can
+    /// be incomplete when one of its choices has fields. Not reported where the expectation's
+    /// actions or fields had an error of their own.
+    fn incomplete_possible(
+        &mut self,
+        name: &Spanned<String>,
+        reference: ExpectationRef,
+        raw_injects: &[Option<&RawInject>],
+        scenario: &Scenario,
+        refs: &Refs,
+    ) {
+        let Some(raw) = raw_injects[reference.inject.0] else {
+            return;
+        };
+        let Some(e) = raw
+            .expect
+            .given()
+            .and_then(|e| e.readable().nth(reference.expectation))
+        else {
+            return;
+        };
+        let no_fields = |action: usize| {
+            refs.fields_complete[action] && scenario.actions[action].fields.is_empty()
+        };
+        let (what, never) = match (&e.action, &e.decide) {
+            (Got::Given(action), Got::Absent) => {
+                let never = refs
+                    .actions
+                    .get(&action.value)
+                    .is_some_and(|ix| match &e.fields {
+                        Got::Given(names) => names.value.is_empty(),
+                        Got::Absent => no_fields(ix),
+                        Got::Bad => false,
+                    });
+                ("has no required fields", never)
+            }
+            (Got::Absent, Got::Given(choices)) => {
+                let choices: Option<Vec<usize>> = choices
+                    .value
+                    .iter()
+                    .map(|c| refs.actions.get(&c.value))
+                    .collect();
+                let never = choices.is_some_and(|c| c.iter().all(|ix| no_fields(*ix)));
+                ("is a decision none of whose choices has fields", never)
+            }
+            _ => return,
+        };
+        if never {
+            let (expectation, _) = split_team(name);
+            let message = format!(
+                "`{}` {what}, so it is never incomplete",
+                expectation.value.escape_debug()
+            );
+            self.errors.push(name.span, message);
+        }
+    }
+
+    /// `INJECT.ACTION` or `INJECT.ACTION@TEAM` in a `Met`, `Missed` or `Incomplete` trigger
+    /// (of `key`, `when` or `unless`).
     fn expectation_ref(
         &mut self,
         name: &Spanned<String>,
+        key: &str,
         raw_injects: &[Option<&RawInject>],
         scenario: &Scenario,
         refs: &Refs,
@@ -776,7 +1014,7 @@ impl Resolver<'_> {
             .filter(|(i, a)| !i.is_empty() && !a.is_empty())
         else {
             let message = format!(
-                "`when`: expected \"INJECT.ACTION\" or \"INJECT.ACTION@TEAM\", found \"{}\"",
+                "`{key}`: expected \"INJECT.ACTION\" or \"INJECT.ACTION@TEAM\", found \"{}\"",
                 name.value.escape_debug()
             );
             self.errors.push(name.span, message);
@@ -851,6 +1089,18 @@ impl Resolver<'_> {
             expectation: position,
             team,
         })
+    }
+}
+
+/// Whether every entry of an action's `fields` could be read, a record's name included.
+fn fields_complete(raw: &RawAction) -> bool {
+    match &raw.fields {
+        Got::Absent => true,
+        Got::Bad => false,
+        Got::Given(fields) => fields
+            .0
+            .iter()
+            .all(|f| f.given().is_some_and(|f| f.name().is_some())),
     }
 }
 

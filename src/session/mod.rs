@@ -287,20 +287,52 @@ mod tests {
             Request::ReleaseReport,
             Request::Export,
             Request::RetryRecording,
+            Request::Judge,
+            Request::Finalise,
         ]
+    }
+
+    /// What a request needs to have happened first: a done expectation to judge, an ended
+    /// exercise to make final.
+    fn prepare(session: &mut Session, request: Request) {
+        match request {
+            Request::Judge => {
+                let exercise = session.exercise();
+                let open = exercise
+                    .expectations_in_release_order()
+                    .iter()
+                    .map(|ix| exercise.expectation(*ix))
+                    .find(|e| e.done.is_none() && e.action.is_some())
+                    .expect("the test exercise has an open expectation");
+                let response = Response {
+                    team: open.team,
+                    action: open.action.expect("found with an action"),
+                    fields: Vec::new(),
+                    note: None,
+                    answers: None,
+                    insufficient: Vec::new(),
+                };
+                session.respond(Role::Local, response).unwrap();
+            }
+            Request::Finalise => {
+                let now = session.exercise().now();
+                session.end(Role::Local, now).unwrap();
+            }
+            _ => {}
+        }
     }
 
     /// Who may ask for what, written out: `y` allowed, `-` refused, one column per request of
     /// `every_request`.
     const ALLOWED: &[(Role, &str)] = &[
         //                 start speed jump release end note respond(soc, cert) message(soc, cert)
-        //                 rate summarise plan release-report export retry
-        (Role::Local, "yyyyy y yy yy yyy yyy"),
-        (Role::Facilitator, "yyyyy y yy yy yyy yyy"),
-        (Role::Observer, "----- - -- -- --- ---"),
-        (Role::Evaluator, "----- y -- -- y-- ---"),
-        (Role::Team(TeamIx(0)), "----- - y- y- --- ---"),
-        (Role::Team(TeamIx(1)), "----- - -y -y --- ---"),
+        //                 rate summarise plan release-report export retry judge finalise
+        (Role::Local, "yyyyy y yy yy yyy yyy yy"),
+        (Role::Facilitator, "yyyyy y yy yy yyy yyy yy"),
+        (Role::Observer, "----- - -- -- --- --- --"),
+        (Role::Evaluator, "----- y -- -- y-- --- y-"),
+        (Role::Team(TeamIx(0)), "----- - y- y- --- --- --"),
+        (Role::Team(TeamIx(1)), "----- - -y -y --- --- --"),
     ];
 
     /// Asks the session for `request` as `role` would, through the entry point a seat uses.
@@ -332,6 +364,7 @@ mod tests {
                         fields: Vec::new(),
                         note: None,
                         answers: None,
+                        insufficient: Vec::new(),
                     },
                 )
                 .map(drop),
@@ -388,6 +421,24 @@ mod tests {
                     })
                     .map(drop)
             }
+            Request::Judge => session
+                .judge(
+                    role,
+                    Command::Judge {
+                        expectation: session
+                            .exercise()
+                            .expectations_in_release_order()
+                            .iter()
+                            .copied()
+                            .find(|ix| session.exercise().expectation(*ix).done.is_some())
+                            .expect("the test exercise has a done expectation"),
+                        insufficient: Vec::new(),
+                        reason: None,
+                        by: "eva".into(),
+                    },
+                )
+                .map(drop),
+            Request::Finalise => session.finalise(role).map(drop),
             Request::ReleaseReport => session.release_report(role).map(drop),
             Request::Export => session.export(role).map(drop),
             Request::RetryRecording => session.retry_recording(role).map(drop),
@@ -434,6 +485,7 @@ mod tests {
                 session.report_dir = reports.path().to_path_buf();
                 session.start_pause(Role::Local).unwrap();
                 session.set_wall(Duration::from_secs(60));
+                prepare(&mut session, request);
                 let before = state(&session, &recorder);
                 let result = ask(&mut session, *role, request);
                 if allowed {

@@ -34,6 +34,9 @@ impl Session {
             Event::Skipped { inject, .. } => {
                 format!("skipped {} (chance)", scenario.inject(*inject).id)
             }
+            Event::SkippedUnless { inject, .. } => {
+                format!("skipped {} (unless)", scenario.inject(*inject).id)
+            }
             Event::Released {
                 inject, by_hand, ..
             } => {
@@ -99,6 +102,23 @@ impl Session {
                 t.map(|t| format!(" on {}", team(t))).unwrap_or_default()
             ),
             Event::Ended { .. } => "exercise ended".to_string(),
+            Event::Judged {
+                expectation,
+                insufficient,
+                by,
+                ..
+            } => match insufficient.is_empty() {
+                true => format!(
+                    "judgement of {} taken back by {by}",
+                    self.exercise.expectation_id(*expectation)
+                ),
+                false => format!(
+                    "{} judged insufficient by {by}: {}",
+                    self.exercise.expectation_id(*expectation),
+                    insufficient.join(", ")
+                ),
+            },
+            Event::Finalised { .. } => "report made final".to_string(),
         })
     }
 

@@ -307,6 +307,26 @@ impl Session {
         Ok("Exercise ended. The debrief: rate each objective, summarise, plan.".into())
     }
 
+    /// A judgement of a done expectation (`Command::Judge`), during the exercise or in the
+    /// debrief, by the seat's user.
+    pub fn judge(&mut self, role: Role, judge: Command) -> Result<String, Refused> {
+        Self::allow(role, request_of(&judge))?;
+        let taken_back =
+            matches!(&judge, Command::Judge { insufficient, .. } if insufficient.is_empty());
+        self.run(judge)?;
+        Ok(match taken_back {
+            true => "Judgement taken back.".into(),
+            false => "Judgement recorded: the fields count as not supplied.".into(),
+        })
+    }
+
+    /// Makes the report final: nothing more is judged, rated or planned.
+    pub fn finalise(&mut self, role: Role) -> Result<String, Refused> {
+        Self::allow(role, Request::Finalise)?;
+        self.run(Command::Finalise)?;
+        Ok("The report is final.".into())
+    }
+
     fn refuse_if_ended(&self) -> Result<(), Refused> {
         if self.exercise.ended_at().is_some() {
             Err(Refused::Ended)
@@ -327,6 +347,8 @@ fn request_of(command: &Command) -> Request {
         Command::Note { .. } => Request::Note,
         Command::Respond(response) => Request::Respond(response.team),
         Command::Say { team, .. } => Request::Message(*team),
+        Command::Judge { .. } => Request::Judge,
+        Command::Finalise => Request::Finalise,
     }
 }
 

@@ -276,6 +276,7 @@ impl Room<'_> {
                 fields,
                 note: None,
                 answers: Some(answers),
+                insufficient: Vec::new(),
             };
             let at = e.released_at.saturating_add(latency).max(now);
             self.plans.push(at, Command::Respond(response), Some(ix));
@@ -376,6 +377,7 @@ impl Room<'_> {
                     fields,
                     note: None,
                     answers: None,
+                    insufficient: Vec::new(),
                 };
                 let seq = self.plans.push(at, Command::Respond(response), None);
                 let slot = self.ahead_slot(team, action_ix);

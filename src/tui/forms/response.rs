@@ -153,6 +153,7 @@ impl ResponseForm {
             fields,
             note: (!note.trim().is_empty()).then_some(note),
             answers: self.answers(),
+            insufficient: Vec::new(),
         })))
     }
 
