@@ -764,15 +764,20 @@ fn export_writes_format_3_in_its_columns() {
 }
 
 #[test]
-fn a_format_3_scenario_survives_export_and_import() {
+fn format_3_scenarios_survive_export_and_import() {
     let dir = tempfile::tempdir().unwrap();
-    let file = fixture("format3.ron");
-    let original = load_scenario("f3", &fs::read_to_string(&file).unwrap()).unwrap();
-    for ext in ["csv", "xlsx"] {
+    for (file, ext) in [
+        (fixture("format3.ron"), "csv"),
+        (fixture("format3.ron"), "xlsx"),
+        ("tests/fixtures/format-3/scenario.ron".to_string(), "csv"),
+        ("tests/fixtures/format-3/scenario.ron".to_string(), "xlsx"),
+    ] {
+        let original = load_scenario("f3", &fs::read_to_string(&file).unwrap()).unwrap();
         let msel = dir.path().join(format!("msel.{ext}"));
         ttx()
             .args(["msel", "export", &file, "-o"])
             .arg(&msel)
+            .arg("--force")
             .assert()
             .success();
         let (code, stderr, back) = import(&msel.display().to_string(), &[]);
@@ -781,11 +786,11 @@ fn a_format_3_scenario_survives_export_and_import() {
         assert_eq!(
             ttx::msel::export::rows(&back),
             ttx::msel::export::rows(&original),
-            "{ext}"
+            "{file} {ext}"
         );
         if ext == "xlsx" {
-            assert_eq!(back.actions, original.actions);
-            assert_eq!(back.injects, original.injects);
+            assert_eq!(back.actions, original.actions, "{file}");
+            assert_eq!(back.injects, original.injects, "{file}");
         }
     }
 }

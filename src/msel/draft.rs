@@ -7,11 +7,7 @@ use super::role::Role;
 use super::table::{Problem, Row, Table};
 use super::text::{ExpectText, TriggerText, TriggerWords};
 use super::times::{self, RowTime};
-
-/// The longest `ref` a scenario takes, in characters (scenario format 3).
-pub const MAX_REF_CHARS: usize = 16;
-/// The longest `method` a scenario takes, in characters (scenario format 3).
-pub const MAX_METHOD_CHARS: usize = 40;
+use crate::scenario::{MAX_METHOD_CHARS, MAX_REF_CHARS};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowDraft {
