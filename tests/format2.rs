@@ -384,8 +384,15 @@ fn an_early_request_for_assistance_counts_in_the_built_in_scenario() {
     let mut x = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
     x.execute(Command::Start).unwrap();
     x.execute(Command::AdvanceTo(3600)).unwrap();
-    let fields = ["summary", "indicators", "legal_basis", "contact", "urgency"]
-        .map(|f| (f.to_string(), "given".to_string()));
+    // Complete as format 3 judges it: indicators of at least three words, one of the urgencies.
+    let fields = [
+        ("summary", "Personnel records sent to Kestrel Hosting"),
+        ("indicators", "198.51.100.23 from 20:03 UTC"),
+        ("legal_basis", "ABCCA Art. 9"),
+        ("contact", "NCSA 24/7 desk, +99 20 555 0100"),
+        ("urgency", "urgent"),
+    ]
+    .map(|(f, text)| (f.to_string(), text.to_string()));
     let mut rfa = response(&x, "aldera", "rfa", None);
     rfa.fields = fields.to_vec();
     x.execute(Command::Respond(rfa)).unwrap();

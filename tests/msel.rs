@@ -201,7 +201,7 @@ fn export_to_csv_and_xlsx_then_import_gives_the_scenario_back() {
             .arg(&msel)
             .assert()
             .success()
-            .stderr(format!("wrote {}: 20 injects, 2 teams\n", msel.display()));
+            .stderr(format!("wrote {}: 21 injects, 2 teams\n", msel.display()));
         let (code, stderr, back) = import(&msel.display().to_string(), &[]);
         assert_eq!(code, 0, "{stderr}");
         assert_eq!(
