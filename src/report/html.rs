@@ -126,8 +126,13 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     if let Some(requests) = &aar.requests {
         out.push_str("<section>\n<h3>Requests and clarifications</h3>\n");
         let _ = writeln!(out, "<p>{}</p>", escape(&requests.summary));
-        for paragraph in &requests.paragraphs {
-            let _ = writeln!(out, "<p class=\"request\">{}</p>", escape(paragraph));
+        for (lead, body) in &requests.paragraphs {
+            let _ = writeln!(
+                out,
+                "<p class=\"request\"><strong>{}:</strong> {}</p>",
+                escape(lead),
+                escape(body)
+            );
         }
         out.push_str("</section>\n");
     }
@@ -277,8 +282,9 @@ mod tests {
         let html = to_html(&Report::of(&exercise), exercise.scenario());
         for text in [
             "<h3>Requests and clarifications</h3>",
-            "<p class=\"request\">Request 1, Send a request for assistance (rfa), from United \
-             States — FBI Cyber Division to China — Ministry of Public Security: first sent at \
+            "<p class=\"request\"><strong>Request 1, Send a request for assistance (rfa), from \
+             United States — FBI Cyber Division to China — Ministry of Public Security:</strong> \
+             first sent at \
              30m; clarified at 1h (message 2: legal_basis found insufficient — “Which article of \
              the treaty covers stored data?”), amended at 1h30m (message 4); clarified again at \
              2h (message 5: indicators found insufficient — “The annex did not arrive: put the \

@@ -56,8 +56,8 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     if let Some(requests) = &aar.requests {
         out.push_str("### Requests and clarifications\n\n");
         let _ = writeln!(out, "{}\n", text(&requests.summary));
-        for paragraph in &requests.paragraphs {
-            let _ = writeln!(out, "{}\n", text(paragraph));
+        for (lead, body) in &requests.paragraphs {
+            let _ = writeln!(out, "**{}:** {}\n", text(lead), text(body));
         }
     }
     if let Some(judgements) = &aar.judgements {
@@ -200,9 +200,9 @@ mod tests {
         let markdown = to_markdown(&Report::of(&exercise), exercise.scenario());
         for line in [
             "### Requests and clarifications\n\n3 requests, 3 clarified at least once; time lost \
-             to incomplete requests: 2h (not counting 2 never complete).\n\nRequest 1, Send a \
+             to incomplete requests: 2h (not counting 2 never complete).\n\n**Request 1, Send a \
              request for assistance (rfa), from United States — FBI Cyber Division to China — \
-             Ministry of Public Security: first sent at 30m; clarified at 1h (message 2: \
+             Ministry of Public Security:** first sent at 30m; clarified at 1h (message 2: \
              legal\\_basis found insufficient — “Which article of the treaty covers stored \
              data?”), amended at 1h30m (message 4);",
             "| Send a request for assistance (breach.rfa@us) | United States — FBI Cyber \

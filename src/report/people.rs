@@ -53,8 +53,9 @@ pub(super) struct ObjectivePart {
 pub(super) struct RequestsPart {
     /// How many requests, how many clarified, the time lost in all.
     pub summary: String,
-    /// One paragraph per request and receiver.
-    pub paragraphs: Vec<String>,
+    /// One paragraph per request and receiver: its lead ("Request 1, …, from … to …") and the
+    /// round trips.
+    pub paragraphs: Vec<(String, String)>,
 }
 
 pub(super) struct Aar {
@@ -1217,7 +1218,7 @@ fn requests(report: &Report, scenario: &Scenario) -> Option<RequestsPart> {
 /// "Request 1, Send a request for assistance (rfa), from … to …: first sent at 30m; clarified
 /// at 1h (message 2: legal_basis found insufficient — “…”), amended at 1h30m (message 4);
 /// …; complete at 2h30m; answered at 5h. Time lost to incomplete requests: 2h."
-fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) -> String {
+fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) -> (String, String) {
     let ended = report.ended_at_s.is_some();
     let reply = report
         .teams
@@ -1288,13 +1289,18 @@ fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) ->
         None if ended => "the request was never complete".into(),
         None => "the request is not complete yet".into(),
     };
-    format!(
-        "Request {}, {}, from {} to {}: {}. Time lost to incomplete requests: {lost}.",
-        r.message,
-        action_label(scenario, &r.action),
-        team_name(scenario, &r.from),
-        team_name(scenario, &r.to),
-        parts.join("; ")
+    (
+        format!(
+            "Request {}, {}, from {} to {}",
+            r.message,
+            action_label(scenario, &r.action),
+            team_name(scenario, &r.from),
+            team_name(scenario, &r.to),
+        ),
+        format!(
+            "{}. Time lost to incomplete requests: {lost}.",
+            parts.join("; ")
+        ),
     )
 }
 
@@ -1391,8 +1397,13 @@ pub(super) mod tests {
         let us = "United States — FBI Cyber Division";
         let cn = "China — Ministry of Public Security";
         let rfa = "Send a request for assistance (rfa)";
+        let paragraphs: Vec<String> = requests
+            .paragraphs
+            .iter()
+            .map(|(lead, body)| format!("{lead}: {body}"))
+            .collect();
         assert_eq!(
-            requests.paragraphs,
+            paragraphs,
             [
                 format!(
                     "Request 1, {rfa}, from {us} to {cn}: first sent at 30m; clarified at 1h \
@@ -1475,7 +1486,7 @@ pub(super) mod tests {
         let aar = build(&report, exercise.scenario());
         let held = task_row(&aar, "msg-6.rfa-reply@cn");
         assert_eq!(held[3], "on hold (request clarified, not amended yet)");
-        let request = aar.requests.expect("requests").paragraphs[2].clone();
+        let request = aar.requests.expect("requests").paragraphs[2].1.clone();
         assert!(
             request.ends_with(
                 "not amended yet; not complete yet; not answered: the reply is on hold. Time \
