@@ -12,8 +12,9 @@ use super::seat::Shown;
 use super::text::{clock, short};
 use super::widgets::{decision_text, key_span, status_style};
 use crate::engine::NoteKind;
-use crate::report::Report;
+use crate::report::{ExpectationReport, Report};
 use crate::role::{Request, Role};
+use crate::scenario::Secs;
 
 const BAR: usize = 30;
 
@@ -90,6 +91,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         }
     };
     let id_width = if narrow { id_width + 9 } else { id_width };
+    // A held reply (format 3) has no deadline: its `due_at_s` is `Secs::MAX`, never a time.
+    let deadline = |e: &ExpectationReport| (e.due_at_s != Secs::MAX).then_some(e.due_at_s);
     lines.push(heading("Expectations"));
     lines.push(Line::from(
         format!(
@@ -110,7 +113,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
                 "  {:<id_width$.id_width$} {:>tw$} {:>tw$} {:>tw$} {:>7} ",
                 e.id,
                 time(e.released_at_s),
-                time(e.due_at_s),
+                deadline(e).map_or_else(|| if narrow { "hold" } else { "on hold" }.into(), time),
                 e.done_at_s.map(time).unwrap_or_else(|| "—".into()),
                 e.latency_s.map(short).unwrap_or_else(|| "—".into()),
             )),
@@ -156,7 +159,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let scale = expectations
         .iter()
         .map(|e| {
-            let allowed = e.due_at_s - e.released_at_s;
+            let allowed = deadline(e).map_or(0, |due| due.saturating_sub(e.released_at_s));
             let latency = e
                 .latency_s
                 .unwrap_or_else(|| exercise.now().saturating_sub(e.released_at_s));
@@ -166,22 +169,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         .unwrap_or(1)
         .max(1);
     for e in &expectations {
-        let allowed = e.due_at_s - e.released_at_s;
+        let allowed = deadline(e).map(|due| due.saturating_sub(e.released_at_s));
         let (latency, done) = match e.latency_s {
             Some(l) => (l, true),
             None => (exercise.now().saturating_sub(e.released_at_s), false),
         };
         let cells = |secs: u64| ((secs as f64 / scale as f64) * BAR as f64).ceil() as usize;
         let filled = cells(latency).min(BAR);
-        let mark = cells(allowed).min(BAR);
+        let mark = allowed.map(|allowed| cells(allowed).min(BAR));
         let bar: String = (0..=BAR)
             .map(|i| match i {
-                i if i == mark => '│',
+                i if Some(i) == mark => '│',
                 i if i < filled => '█',
                 _ => '·',
             })
             .collect();
-        let color = if latency > allowed {
+        let color = if allowed.is_some_and(|allowed| latency > allowed) {
             Color::Red
         } else if done {
             Color::Green
@@ -192,10 +195,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
             Span::raw(format!("  {:<id_width$.id_width$} ", e.id)),
             Span::styled(bar, Style::new().fg(color)),
             Span::raw(format!(
-                " {}{} of {}",
+                " {}{} {}",
                 short(latency),
                 if done { "" } else { " (not done)" },
-                short(allowed)
+                allowed.map_or_else(|| "(on hold)".into(), |a| format!("of {}", short(a)))
             )),
         ]));
     }
