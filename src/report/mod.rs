@@ -558,7 +558,7 @@ impl Report {
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| own(r))
-                .map(|(n, r)| response_report(exercise, n, r))
+                .map(|(n, r)| response_report(exercise, n, r, format_3))
                 .collect(),
         };
         let requests = format_3.then(|| {
@@ -737,7 +737,14 @@ impl<W: io::Write> io::Write for HiddenEscaped<W> {
     }
 }
 
-fn response_report(exercise: &Exercise, n: usize, r: &ResponseRecord) -> ResponseReport {
+/// One response as the report lists it; `format_3`: whether the report carries format 3's keys
+/// (asked once per report: it looks at the whole scenario).
+fn response_report(
+    exercise: &Exercise,
+    n: usize,
+    r: &ResponseRecord,
+    format_3: bool,
+) -> ResponseReport {
     let scenario = exercise.scenario();
     let action = scenario.action(r.response.action);
     let mut fields = serde_json::Map::new();
@@ -763,7 +770,7 @@ fn response_report(exercise: &Exercise, n: usize, r: &ResponseRecord) -> Respons
         },
         satisfied: r.satisfied.map(|ix| exercise.expectation_id(ix)),
         ahead: r.ahead(),
-        insufficient: Report::format_3(exercise).then(|| {
+        insufficient: format_3.then(|| {
             r.findings
                 .iter()
                 .map(|f| FindingReport {
