@@ -238,7 +238,7 @@ fn the_response_form_shows_hints_pickers_and_word_counts() {
     // One word of three is not supplied: the request is incomplete.
     let outcome = h.app.team_outcome(US).join(" ");
     assert!(
-        outcome.contains("Required fields left blank: indicators"),
+        outcome.contains("Required fields not supplied: indicators (1 word, at least 3)."),
         "{outcome}"
     );
 }
@@ -345,12 +345,29 @@ fn the_sender_sees_what_is_missing_and_the_receiver_a_reply_on_hold() {
     let form = h.screen(100, 30);
     assert!(form.contains("hotline #2 from cn"), "{form}");
     assert!(form.contains("will satisfy msg-2.rfa@us"), "{form}");
-    h.fill_request(
-        "Personnel files copied to servers in China",
-        "203.0.113.7 at 02:14 UTC",
-        "MLAA Art. 3(2), stored data",
-    )
-    .key(Key::Ctrl('s'));
+    assert!(
+        form.contains("The amended request goes to cn only; their reply to #1 is then due"),
+        "{form}"
+    );
+    // It starts from the request as sent: only what is missing is to be put right.
+    assert!(form.contains("MLAA Art. 3"), "{form}");
+    assert!(
+        form.contains("◀ urgent ▶") || form.contains("  urgent"),
+        "{form}"
+    );
+    h.keys(Key::Tab, 2)
+        .key(Key::End)
+        .type_text("(2), stored data")
+        .key(Key::Ctrl('s'));
+    let sent = h.responses();
+    assert!(
+        sent.last().unwrap().fields.contains(&(
+            "legal_basis".to_string(),
+            "MLAA Art. 3(2), stored data".to_string()
+        )),
+        "{:?}",
+        sent.last()
+    );
     let amendment = h.app.exercise().messages().last().unwrap().n;
     assert_eq!(
         h.responses().last().unwrap().answers,
@@ -374,6 +391,14 @@ fn the_sender_sees_what_is_missing_and_the_receiver_a_reply_on_hold() {
         "{amended}"
     );
     assert!(!amended.contains("on hold"), "{amended}");
+    // Replying to the amendment answers the original request's reply.
+    h.press('r').type_text("rfa-reply").key(Key::Enter);
+    let form = h.screen(100, 30);
+    assert!(
+        form.contains(&format!("hotline #{amendment} from us")),
+        "{form}"
+    );
+    assert!(form.contains("will satisfy msg-1.rfa-reply@cn"), "{form}");
 }
 
 #[test]

@@ -221,7 +221,7 @@ impl Session {
             let reply = thread.reply;
             return match exercise.expectation(reply).due() {
                 Some(due) if exercise.expectation(reply).done.is_none() => format!(
-                    " (it amends #{}); their reply is due by {}",
+                    " (it amends #{}); their reply is due by T+{}",
                     thread.message,
                     crate::text::clock(due)
                 ),
@@ -251,20 +251,36 @@ impl Session {
             Source::Inject(inject, _) => format!("inject \"{}\"", scenario.inject(inject).title),
             Source::Message(n) => format!("hotline message #{n}"),
         };
-        let missing: Vec<&str> = match (&e.done, e.action) {
+        // Each field not supplied, with why when it is not blank: too few words.
+        let missing: Vec<(String, bool)> = match (&e.done, e.action) {
             (Some(done), Some(action)) => {
                 let spec = scenario.action(action);
+                let sent = &self.exercise.responses()[done.response].response.fields;
                 done.missing
                     .iter()
-                    .map(|f| spec.fields[*f].as_str())
+                    .map(|&f| {
+                        let name = &spec.fields[f];
+                        let text = sent.iter().find(|(n, _)| n == name).map(|(_, t)| t);
+                        match (text, spec.shape(f).min_words) {
+                            (Some(text), Some(min)) if !text.trim().is_empty() => {
+                                let words = text.split_whitespace().count();
+                                let s = if words == 1 { "" } else { "s" };
+                                (format!("{name} ({words} word{s}, at least {min})"), false)
+                            }
+                            _ => (name.clone(), true),
+                        }
+                    })
                     .collect()
             }
             _ => Vec::new(),
         };
+        let names: Vec<&str> = missing.iter().map(|(name, _)| name.as_str()).collect();
         let blank = if missing.is_empty() {
             String::new()
+        } else if missing.iter().all(|(_, blank)| *blank) {
+            format!(" Required fields left blank: {}.", names.join(", "))
         } else {
-            format!(" Required fields left blank: {}.", missing.join(", "))
+            format!(" Required fields not supplied: {}.", names.join(", "))
         };
         let timing = match self.exercise.status(ix) {
             Status::Late if at <= e.due_at => "late: its deadline had already passed".into(),

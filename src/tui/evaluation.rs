@@ -296,7 +296,7 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
         lines.push(Line::from(label("Analysis")));
         lines.extend(analysis.lines().map(|l| Line::from(format!("  {l}"))));
     }
-    if role.may(Request::Rate) {
+    if role.may(Request::Rate) && !exercise.is_final() {
         lines.push(Line::from(""));
         let mut keys = hint(Context::Evaluation, Action::Edit, "rate");
         if r.suggested.is_some() {
@@ -307,7 +307,7 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
                 "accept the suggestion",
             ));
         }
-        if role.may(Request::Judge) && !exercise.is_final() {
+        if role.may(Request::Judge) {
             keys.push_str(" · ");
             keys.push_str(&hint(
                 Context::Evaluation,

@@ -566,11 +566,16 @@ impl Seat {
             && self.offers_debrief(session, action)
     }
 
-    /// Judging ends when the report is final, which it can be made only after the end, once.
+    /// Judging, rating and planning end when the report is final, which it can be made only
+    /// after the end, once.
     fn offers_debrief(&self, session: &Session, action: Action) -> bool {
         let exercise = session.exercise();
         match action {
-            Action::OpenJudge => !exercise.is_final(),
+            Action::OpenJudge
+            | Action::Edit
+            | Action::Accept
+            | Action::AddItem
+            | Action::DropItem => !exercise.is_final(),
             Action::OpenFinalise => exercise.ended_at().is_some() && !exercise.is_final(),
             _ => true,
         }

@@ -286,7 +286,14 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                     .iter()
                     .filter(|m| m.in_reply_to == Some(message.n))
                     .filter(|m| m.from == team || m.to.contains(&team))
-                    .map(|m| format!("#{} from {}", m.n, scenario.team(m.from).id))
+                    .map(|m| {
+                        let what = if exercise.clarified_thread(m.n).is_some() {
+                            " (asks to clarify)"
+                        } else {
+                            ""
+                        };
+                        format!("#{} from {}{what}", m.n, scenario.team(m.from).id)
+                    })
                     .collect();
                 if !answers.is_empty() {
                     lines.push(Line::from(vec![
@@ -345,7 +352,12 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                 // A team answers what it received; after its own message it can only write again.
                 let next = if message.from == team {
                     hint(Context::Team, Action::OpenMessage, "send another message")
-                } else if clarified.is_some() {
+                } else if clarified.is_some()
+                    && message
+                        .replies
+                        .iter()
+                        .any(|ix| exercise.expectation(*ix).done.is_none())
+                {
                     hint(Context::Team, Action::Respond, "send the amended request")
                 } else {
                     hint(Context::Team, Action::Respond, "reply to this message")

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Ask, Done, Form, typed_key};
-use crate::engine::{Answers, Exercise, Response, Source};
+use crate::engine::{Answers, Exercise, ExpectationIx, Response, Source};
 use crate::scenario::{ActionIx, FieldShape, TeamIx};
 use crate::tui::field::{Choice, NO_FIELD_TO_PASTE_INTO, TextField, Ticks, words};
 use crate::tui::key::Key;
@@ -147,9 +147,7 @@ impl ResponseForm {
         let fits = answering.is_some()
             && exercise
                 .would_satisfy(team, action, answering)
-                .is_ok_and(|ix| {
-                    ix.is_some_and(|ix| named_by(exercise.expectation(ix).source, answering))
-                });
+                .is_ok_and(|ix| ix.is_some_and(|ix| named_by(exercise, team, ix, answering)));
         let answer = if fits {
             answers.iter().position(|c| *c == answering).unwrap_or(0)
         } else {
@@ -165,14 +163,30 @@ impl ResponseForm {
             None => Focus::Field(0),
         };
         let note = if clarifying.is_some() {
-            TextField::new("what is missing, in plain words")
+            TextField::new("which fields lack what, in plain words")
         } else {
             TextField::new("optional")
         };
+        let mut fields: Vec<Input> = spec.shapes.iter().map(Input::of).collect();
+        if fits && let Some(sent) = amending(exercise, action, answering) {
+            // An amendment starts from the version found insufficient, to be put right.
+            for (input, name) in fields.iter_mut().zip(&spec.fields) {
+                let Some((_, text)) = sent.iter().find(|(field, _)| field == name) else {
+                    continue;
+                };
+                match input {
+                    Input::Text(field) => *field = TextField::new("").with_text(text),
+                    // A text that is no choice was refused when it was sent: never here.
+                    Input::Choice(choice) => {
+                        let _ = choice.paste(text);
+                    }
+                }
+            }
+        }
         ResponseForm {
             team,
             action,
-            fields: spec.shapes.iter().map(Input::of).collect(),
+            fields,
             note,
             answers,
             answer,
@@ -654,7 +668,27 @@ impl ResponseForm {
         } else if let Some(error) = &self.error {
             info.push(Line::from(error.clone().fg(Color::Red)));
         }
-        if let Some(message) = &action.message {
+        // An amendment goes only to the receiver that asked for it, and obliges no new reply.
+        let amends = exercise
+            .would_satisfy(self.team, self.action, self.answers())
+            .ok()
+            .flatten()
+            .and_then(|ix| match exercise.expectation(ix).source {
+                Source::Message(m) => exercise.clarified_thread(m),
+                Source::Inject(..) => None,
+            });
+        if let Some(thread) = amends {
+            info.push(Line::from(
+                format!(
+                    "✉ The amended request goes to {} only; their reply to #{} is then due \
+                     within {} of it.",
+                    scenario.team(thread.to).id,
+                    thread.message,
+                    short(exercise.time_standard(thread.reply))
+                )
+                .italic(),
+            ));
+        } else if let Some(message) = &action.message {
             let reply = message
                 .reply
                 .as_ref()
@@ -821,11 +855,41 @@ impl Form for ResponseForm {
     }
 }
 
-/// Whether an expectation comes from the item a response names.
-fn named_by(source: Source, answers: Option<Answers>) -> bool {
-    match (answers, source) {
+/// The fields of the request version a clarification found insufficient, when a response of
+/// `action` naming that clarification is its amendment.
+fn amending(
+    exercise: &Exercise,
+    action: ActionIx,
+    answering: Option<Answers>,
+) -> Option<&[(String, String)]> {
+    let Some(Answers::Message(m)) = answering else {
+        return None;
+    };
+    exercise.clarified_thread(m)?;
+    let version = exercise.message(exercise.message(m)?.in_reply_to?)?;
+    if version.action != Some(action) {
+        return None;
+    }
+    let record = &exercise.responses()[version.response?];
+    Some(record.response.fields.as_slice())
+}
+
+/// Whether an expectation comes from the item a response names: the inject, the message, or
+/// a version of the request (its amendment) whose reply it is.
+fn named_by(
+    exercise: &Exercise,
+    team: TeamIx,
+    ix: ExpectationIx,
+    answers: Option<Answers>,
+) -> bool {
+    match (answers, exercise.expectation(ix).source) {
         (Some(Answers::Inject(i)), Source::Inject(j, _)) => i == j,
-        (Some(Answers::Message(n)), Source::Message(m)) => n == m,
+        (Some(Answers::Message(n)), Source::Message(m)) => {
+            n == m
+                || exercise
+                    .request_thread(n, team)
+                    .is_some_and(|t| t.message == m)
+        }
         _ => false,
     }
 }
