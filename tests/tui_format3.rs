@@ -601,3 +601,23 @@ fn an_evaluator_judges_but_does_not_make_the_report_final() {
     assert!(help.contains("judge a done expectation"), "{help}");
     assert!(!help.contains("make the report final"), "{help}");
 }
+
+#[test]
+fn a_reply_still_on_hold_at_the_end_is_not_due_and_has_no_deadline() {
+    let mut h = clarified();
+    h.key(Key::Esc).press('E').press('y').key(Key::BackTab);
+    assert_eq!(h.app.view(), View::Team(CN));
+    let team = h.screen(160, 40);
+    assert!(
+        team.contains("not due: the amended request never arrived"),
+        "{team}"
+    );
+    h.key(Key::Tab).key(Key::Tab);
+    assert_eq!(h.app.view(), View::Report);
+    let report = h.screen(160, 40);
+    assert!(
+        report.contains("msg-1.rfa-reply@cn 00:10:00     held        —       — not_due"),
+        "{report}"
+    );
+    assert!(report.contains("of no deadline (on hold)"), "{report}");
+}

@@ -12,7 +12,10 @@ use super::seat::Shown;
 use super::text::{clock, short};
 use super::widgets::{decision_text, key_span, status_style};
 use crate::engine::NoteKind;
-use crate::report::Report;
+use std::collections::HashSet;
+
+use crate::engine::ExpectationIx;
+use crate::report::{ExpectationReport, Report};
 use crate::role::{Request, Role};
 
 const BAR: usize = 30;
@@ -93,6 +96,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         }
     };
     let id_width = if narrow { id_width + 9 } else { id_width };
+    // Replies on hold have no deadline (their request waits for its amendment): few, by id.
+    let held: HashSet<String> = (0..exercise.expectations().len())
+        .map(ExpectationIx)
+        .filter(|ix| exercise.expectation(*ix).held)
+        .map(|ix| exercise.expectation_id(ix))
+        .collect();
+    let allowed = |e: &ExpectationReport| {
+        (!held.contains(&e.id)).then(|| e.due_at_s.saturating_sub(e.released_at_s))
+    };
     lines.push(heading("Expectations"));
     lines.push(Line::from(
         format!(
@@ -113,7 +125,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
                 "  {:<id_width$.id_width$} {:>tw$} {:>tw$} {:>tw$} {:>7} ",
                 e.id,
                 time(e.released_at_s),
-                time(e.due_at_s),
+                allowed(e).map_or_else(|| "held".into(), |_| time(e.due_at_s)),
                 e.done_at_s.map(time).unwrap_or_else(|| "—".into()),
                 e.latency_s.map(short).unwrap_or_else(|| "—".into()),
             )),
@@ -159,32 +171,31 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let scale = expectations
         .iter()
         .map(|e| {
-            let allowed = e.due_at_s - e.released_at_s;
             let latency = e
                 .latency_s
                 .unwrap_or_else(|| exercise.now().saturating_sub(e.released_at_s));
-            allowed.max(latency)
+            allowed(e).unwrap_or(0).max(latency)
         })
         .max()
         .unwrap_or(1)
         .max(1);
     for e in &expectations {
-        let allowed = e.due_at_s - e.released_at_s;
+        let allowed = allowed(e);
         let (latency, done) = match e.latency_s {
             Some(l) => (l, true),
             None => (exercise.now().saturating_sub(e.released_at_s), false),
         };
         let cells = |secs: u64| ((secs as f64 / scale as f64) * BAR as f64).ceil() as usize;
         let filled = cells(latency).min(BAR);
-        let mark = cells(allowed).min(BAR);
+        let mark = allowed.map(|allowed| cells(allowed).min(BAR));
         let bar: String = (0..=BAR)
             .map(|i| match i {
-                i if i == mark => '│',
+                i if Some(i) == mark => '│',
                 i if i < filled => '█',
                 _ => '·',
             })
             .collect();
-        let color = if latency > allowed {
+        let color = if allowed.is_some_and(|allowed| latency > allowed) {
             Color::Red
         } else if done {
             Color::Green
@@ -198,7 +209,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
                 " {}{} of {}",
                 short(latency),
                 if done { "" } else { " (not done)" },
-                short(allowed)
+                allowed.map_or_else(|| "no deadline (on hold)".into(), short)
             )),
         ]));
     }

@@ -560,7 +560,10 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
                     Source::Message(n) => format!("reply to #{n}"),
                     Source::Inject(inject, _) => scenario.inject(inject).id.clone(),
                 };
-                let lead = pad("on hold", 15);
+                let lead = match exercise.ended_at() {
+                    Some(_) => pad("not due", 15),
+                    None => pad("on hold", 15),
+                };
                 return Line::from(vec![
                     Span::styled(lead, Style::new().fg(Color::Cyan)),
                     Span::raw(" "),
