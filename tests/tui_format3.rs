@@ -621,3 +621,33 @@ fn a_reply_still_on_hold_at_the_end_is_not_due_and_has_no_deadline() {
     );
     assert!(report.contains("of no deadline (on hold)"), "{report}");
 }
+
+#[test]
+fn a_reply_made_while_on_hold_is_on_time_and_ends_the_hold() {
+    let mut h = clarified();
+    h.select("Hotline #1")
+        .press('r')
+        .type_text("rfa-reply")
+        .key(Key::Enter);
+    let form = h.screen(120, 30);
+    assert!(
+        form.contains("will satisfy msg-1.rfa-reply@cn (on hold: no deadline yet)"),
+        "{form}"
+    );
+    h.type_text("Servers seized")
+        .key(Key::Tab)
+        .type_text("MPS duty desk")
+        .key(Key::Ctrl('s'));
+    let outcome = h.app.team_outcome(CN).join(" ");
+    assert!(
+        outcome.contains("on time (its request waits for an amendment), status met"),
+        "{outcome}"
+    );
+    let screen = h.screen(160, 40);
+    assert!(
+        screen
+            .contains("You owe \"Reply to a request for assistance\": replied while on hold (met)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Nothing owed."), "{screen}");
+}

@@ -285,7 +285,10 @@ impl Session {
         let timing = match self.exercise.status(ix) {
             Status::Late if at <= e.due_at => "late: its deadline had already passed".into(),
             Status::Late => format!("late by {}", short(at.saturating_sub(e.due_at))),
-            _ => format!("on time, {} to spare", short(e.due_at.saturating_sub(at))),
+            _ => match e.due() {
+                Some(due) => format!("on time, {} to spare", short(due.saturating_sub(at))),
+                None => "on time (its request waits for an amendment)".into(),
+            },
         };
         let status = self.exercise.status(ix).as_str();
         let id = self.exercise.expectation_id(ix);

@@ -227,6 +227,7 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
             .unwrap_or_default();
         let due = match e.due() {
             Some(due) => format!(", due T+{}", clock(due)),
+            None if e.done.is_some() => ", done while on hold".into(),
             None => ", on hold: no deadline until the amended request".into(),
         };
         lines.push(Line::from(vec![

@@ -452,6 +452,13 @@ fn owed_line(app: &Shown, ix: ExpectationIx, amendment: bool) -> Line<'static> {
     };
     let standard = widgets::standard(exercise, ix);
     let Some(left) = widgets::left(exercise, ix) else {
+        if e.done.is_some() {
+            // Answered while its request waited for an amendment: on time, with no deadline.
+            return Line::from(format!(
+                "You owe {what}: replied while on hold ({})",
+                status.as_str()
+            ));
+        }
         let held = if exercise.ended_at().is_some() {
             "not due: the amended request never arrived".to_string()
         } else {

@@ -106,6 +106,9 @@ pub fn deadline(exercise: &Exercise, ix: ExpectationIx) -> String {
             Some(standard) => format!("T+{} ({standard})", clock(due)),
             None => format!("T+{}", clock(due)),
         },
+        None if exercise.expectation(ix).done.is_some() => {
+            "none: done while its request waited for an amendment".into()
+        }
         None => match standard {
             Some(standard) => format!("none: {ON_HOLD} (then {standard})"),
             None => format!("none: {ON_HOLD}"),
