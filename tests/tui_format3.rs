@@ -427,6 +427,11 @@ fn the_console_shows_ref_method_and_injects_skipped_by_unless() {
         "{detail}"
     );
     h.key(Key::Esc);
+    // Released by hand by its MSEL number too.
+    h.press('r').type_text("102");
+    let picker = h.screen(120, 40);
+    assert!(picker.contains("102 refused"), "{picker}");
+    h.key(Key::Esc);
     // The request was found incomplete: the praise at 4h is skipped by its `unless`.
     while h.app.exercise().now() < 4 * 3600 {
         h.press('n');
