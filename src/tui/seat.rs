@@ -480,7 +480,15 @@ impl Seat {
                 }
                 let count = session.exercise().scenario().injects.len();
                 let selected = InjectIx(self.console.selected.min(count.saturating_sub(1)));
-                self.dialog = Some(Dialog::Release(Box::new(ReleasePicker::new(selected))));
+                let refs = session
+                    .exercise()
+                    .scenario()
+                    .injects
+                    .iter()
+                    .any(|i| i.reference.is_some());
+                self.dialog = Some(Dialog::Release(Box::new(ReleasePicker::new(
+                    selected, refs,
+                ))));
             }
             Action::OpenNote => {
                 let team = match self.view {

@@ -22,9 +22,15 @@ pub struct ReleasePicker {
 }
 
 impl ReleasePicker {
-    pub fn new(selected: InjectIx) -> Self {
+    /// `refs`: the scenario numbers its injects as the MSEL does, and the filter finds them so.
+    pub fn new(selected: InjectIx, refs: bool) -> Self {
+        let placeholder = if refs {
+            "type to filter by id, title or ref"
+        } else {
+            "type to filter by id or title"
+        };
         ReleasePicker {
-            filter: TextField::line("type to filter by id, title or ref"),
+            filter: TextField::line(placeholder),
             selected,
         }
     }
