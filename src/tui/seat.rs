@@ -213,7 +213,7 @@ pub struct Seat {
     pub teams: Vec<TeamUi>,
     pub evaluation: EvaluationUi,
     pub report: ReportUi,
-    /// Who rates from this seat, as the report names the evaluator: the seat's user, or
+    /// Who rates and judges from this seat, as the report names them: the seat's user, or
     /// `facilitator` at the local console.
     pub evaluator: String,
     /// A response form left with esc, per team, reopened by the next `r`.
