@@ -436,3 +436,53 @@ fn the_worked_case_validates() {
     );
     assert!(out.contains("(7 injects, 2 teams)"), "{out}");
 }
+
+/// Rule 33: a reply naming an amendment satisfies the original request's reply, even when
+/// another request's reply, owed by the same team, has an earlier deadline (matching by the
+/// earliest deadline would pick that one).
+#[test]
+fn a_reply_naming_an_amendment_answers_the_original_request() {
+    const FIELDS: &str = r#"fields: {"summary": "Files copied", "indicators": "203.0.113.7 at 02:14 UTC",
+                 "legal_basis": "MLAA Art. 3", "urgency": "urgent"}"#;
+    let source = format!(
+        r#"Script(steps: [
+    Respond(at: "10m", team: "us", action: "rfa", inject: "breach", {FIELDS}),
+    Respond(at: "15m", team: "us", action: "rfa", {FIELDS}),
+    Respond(at: "20m", team: "cn", action: "clarify", message: 1, insufficient: ["summary"], note: "say which files"),
+    Respond(at: "40m", team: "us", action: "rfa", message: 3, {FIELDS}),
+    Respond(at: "50m", team: "cn", action: "rfa-reply", message: 4,
+        fields: {{"findings": "Seen on our side too", "contact": "+86 10 0000 0000"}}),
+    End(at: "1h"),
+])"#
+    );
+    let script = load_script("s.ron", &source).expect("the script loads");
+    let (exercise, _) = played_with(&script);
+    let report = report_json(&exercise);
+    let messages: Vec<(u64, String)> = report["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| {
+            (
+                m["n"].as_u64().unwrap(),
+                m["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (1, "rfa"),
+            (2, "rfa"),
+            (3, "clarify"),
+            (4, "rfa"),
+            (5, "rfa-reply")
+        ]
+        .map(|(n, a)| (n, a.to_string()))
+    );
+    let reply = numbered(&report["responses"], "4").expect("the reply");
+    assert_eq!(reply["satisfied"], "msg-1.rfa-reply@cn");
+    let cn = find(&report["teams"], "teams", "cn").expect("cn");
+    let other = find(&cn["expectations"], "expectations", "msg-2.rfa-reply@cn").expect("msg 2");
+    assert_eq!(other["done_at_s"], Value::Null);
+}

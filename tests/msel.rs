@@ -112,6 +112,9 @@ fn t3sf_json_and_xlsx_import_with_polls_as_decisions() {
         let notes = scenario.injects[0].notes.as_deref().unwrap();
         assert!(notes.contains("Picture Name: S3_Bucket.png"), "{notes}");
         assert!(notes.contains("Profile: https://"), "{notes}");
+        // T3SF's `#` is the inject's ref.
+        assert_eq!(mit.reference.as_deref(), Some("4"));
+        assert!(!notes.contains("#:"), "{notes}");
     }
 }
 
@@ -137,6 +140,11 @@ fn openbas_test_files_import_and_report_the_rows_they_cannot_read() {
     );
     assert_eq!(scenario.injects[0].title, "Send an SMS");
     assert_eq!(scenario.injects[1].title, "subject");
+    // The inject type is how the inject reaches the players.
+    assert_eq!(scenario.injects[0].method.as_deref(), Some("Send an SMS"));
+    assert_eq!(scenario.injects[1].method.as_deref(), Some("Send a mail"));
+    let notes = scenario.injects[0].notes.as_deref().unwrap();
+    assert!(!notes.contains("inject type"), "{notes}");
     assert_eq!(scenario.injects[0].expect[0].weight, 1.0);
 
     let (code, _, scenario) = import(&fixture("openbas_test_file_3.xlsx"), &[]);
@@ -175,8 +183,10 @@ fn a_blueprint_json_msel_imports_with_delta_seconds_and_team_short_names() {
     assert_eq!(format!("{:?}", scenario.injects[2].when), "At(5400)");
     assert_eq!(scenario.injects[0].expect.len(), 2);
     assert_eq!(scenario.injects[0].expect[0].within, 3600);
+    // The control number is the inject's ref.
+    assert_eq!(scenario.injects[0].reference.as_deref(), Some("1.1"));
     let notes = scenario.injects[0].notes.as_deref().unwrap();
-    assert!(notes.contains("Control Number: 1.1"), "{notes}");
+    assert!(!notes.contains("Control Number"), "{notes}");
 }
 
 #[test]
@@ -220,8 +230,9 @@ fn export_writes_csv_to_stdout_with_formula_starts_quoted() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(
         text,
-        "#,Scenario time,Trigger,From,To,Subject,Inject,Expected action,Objective,Notes,Id\n\
-         1,'+1h30m,at +1h30m,,A,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
+        "#,Scenario time,Trigger,Unless,From,To,Method,Subject,Inject,Expected action,Objective,\
+         Notes,Id\n\
+         ,'+1h30m,at +1h30m,,,A,,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
          Ack; within: 5m,,,i\n"
     );
 }
@@ -290,7 +301,7 @@ fn bad_rows_are_reported_with_their_row_and_column() {
         ),
         format!("{f}:4:To: no receiving team: every inject goes to at least one team"),
         format!(
-            "{f}:5:Expected action: \"when:\" in an expected action: expected \"by:\", \"within:\", \"fields:\", \"weight:\" or \"objective:\""
+            "{f}:5:Expected action: \"when:\" in an expected action: expected \"by:\", \"within:\", \"fields:\", \"weight:\", \"objective:\" or \"basis:\""
         ),
         format!("{f}:6:Expected action: action \"ack\" is expected twice of one inject"),
         format!(
@@ -413,12 +424,15 @@ fn a_map_names_the_columns_of_an_unknown_sheet() {
     let csv = write(
         dir.path(),
         "odd.csv",
-        "When,Audience,Headline,Text,Colour\n+10m,Blue team,Phish,Click here,red\n",
+        "When,Audience,Headline,Text,Colour,No,Via,Skip if\n\
+         +10m,Blue team,Phish,Click here,red,A-1,Text message,\n\
+         +20m,Blue team,Again,Click,,A-2,,after phish\n",
     );
     let map = write(
         dir.path(),
         "map.ron",
-        "(time: \"When\", to: \"Audience\", subject: \"Headline\", body: \"D\")",
+        "(time: \"When\", to: \"Audience\", subject: \"Headline\", body: \"D\", ref: \"No\", \
+         method: \"Via\", unless: \"Skip if\")",
     );
     let (code, stderr, scenario) = import(
         &csv.display().to_string(),
@@ -429,6 +443,12 @@ fn a_map_names_the_columns_of_an_unknown_sheet() {
     assert_eq!(scenario.injects[0].body, "Click here");
     assert_eq!(scenario.injects[0].notes.as_deref(), Some("Colour: red"));
     assert_eq!(format!("{:?}", scenario.injects[0].when), "At(600)");
+    assert_eq!(scenario.injects[0].reference.as_deref(), Some("A-1"));
+    assert_eq!(scenario.injects[0].method.as_deref(), Some("Text message"));
+    assert_eq!(
+        format!("{:?}", scenario.injects[1].unless),
+        "Some(Released(InjectIx(0)))"
+    );
 
     let bad = write(dir.path(), "bad.ron", "(tme: \"When\")");
     let stderr = refused(&csv, &["--map", &bad.display().to_string()]);
@@ -436,7 +456,7 @@ fn a_map_names_the_columns_of_an_unknown_sheet() {
     let missing = write(dir.path(), "missing.ron", "(to: \"Recipients\")");
     let stderr = refused(&csv, &["--map", &missing.display().to_string()]);
     assert!(
-        stderr.contains("the map names a column \"Recipients\" that the sheet does not have; its columns: When, Audience, Headline, Text, Colour"),
+        stderr.contains("the map names a column \"Recipients\" that the sheet does not have; its columns: When, Audience, Headline, Text, Colour, No, Via, Skip if"),
         "{stderr}"
     );
 }
@@ -512,6 +532,13 @@ fn a_plain_hseep_sheet_gets_its_actions_and_a_marked_default_time() {
     assert_eq!(format!("{:?}", scenario.injects[1].when), "At(5400)");
     assert_eq!(scenario.injects[0].title, "Phishing reported");
     assert_eq!(scenario.injects[0].notes.as_deref(), Some("Start here"));
+    // `Event #` is the inject's ref.
+    let refs: Vec<Option<&str>> = scenario
+        .injects
+        .iter()
+        .map(|i| i.reference.as_deref())
+        .collect();
+    assert_eq!(refs, [Some("1"), Some("2")]);
 }
 
 #[test]
@@ -615,4 +642,307 @@ fn import_writes_to_stdout_without_output() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(load_scenario("stdout", &text).is_ok());
+}
+
+/// Format 3's attributes, set on a scenario in code, land in their columns and side sheets.
+#[test]
+fn export_writes_format_3_in_its_columns() {
+    use ttx::scenario::{ExpectationRef, FieldShape, InjectIx, Trigger};
+    let mut scenario = load_scenario(
+        "f3.ron",
+        r#"Scenario(title: "T", teams: [(id: "us", name: "US"), (id: "cn", name: "CN")],
+        actions: [
+            (id: "rfa", name: "Request assistance", fields: ["summary", "indicators", "urgency"],
+             message: (to: Others, reply: (action: "reply", within: "12h"))),
+            (id: "reply", name: "Reply", fields: ["answer"]),
+            (id: "clarify", name: "Ask for clarification"),
+        ],
+        injects: [
+            (id: "detect", when: At("0m"), to: ["us"], title: "Detection", body: "b",
+             expect: [(action: "rfa", within: "1h")]),
+            (id: "refused", when: Manual, to: ["us"], title: "Refused", body: "b"),
+        ])"#,
+    )
+    .unwrap();
+    let rfa = ExpectationRef {
+        inject: InjectIx(0),
+        expectation: 0,
+        team: None,
+    };
+    scenario.injects[0].reference = Some("=101".into());
+    scenario.injects[0].method = Some("phone call".into());
+    scenario.injects[0].expect[0].basis = Some("ABCCA Art. 7; \"draft\"".into());
+    scenario.injects[1].when = Trigger::Incomplete(rfa);
+    scenario.injects[1].unless = Some(Trigger::Met(rfa));
+    scenario.actions[0].shapes[1] = FieldShape {
+        hint: Some("addresses, hashes\nand times".into()),
+        choices: Vec::new(),
+        min_words: Some(3),
+    };
+    scenario.actions[0].shapes[2].choices = vec!["routine".into(), "urgent".into()];
+    if let Some(reply) = scenario.actions[0]
+        .message
+        .as_mut()
+        .and_then(|m| m.reply.as_mut())
+    {
+        reply.basis = Some("ABCCA Art. 12".into());
+    }
+    scenario.actions[2].clarifies = Some(7200);
+    scenario.actions[2].basis = Some("ABCCA Art. 9".into());
+
+    let rows = ttx::msel::export::rows(&scenario);
+    let column = |name: &str| {
+        let c = ttx::msel::export::COLUMNS
+            .iter()
+            .position(|h| *h == name)
+            .unwrap();
+        rows.iter().map(|r| r[c].as_str()).collect::<Vec<_>>()
+    };
+    assert_eq!(column("#"), ["=101", ""]);
+    assert_eq!(column("Method"), ["phone call", ""]);
+    assert_eq!(
+        column("Trigger"),
+        ["at +0s", "when detect.rfa is incomplete"]
+    );
+    assert_eq!(column("Unless"), ["", "when detect.rfa is met"]);
+    assert_eq!(
+        column("Expected action"),
+        [
+            "Request assistance (rfa); within: 1h; fields: summary, indicators, urgency; \
+             basis: ABCCA Art. 7; \"draft\"",
+            ""
+        ]
+    );
+    let csv = String::from_utf8(ttx::msel::export_csv(&scenario).unwrap()).unwrap();
+    assert!(
+        csv.starts_with("#,Scenario time,Trigger,Unless,From,To,Method,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\n'=101,"),
+        "the ref is guarded like any cell: {csv}"
+    );
+
+    // The Actions sheet: shaped fields as records, the reply's basis, clarifies and its basis.
+    let xlsx = ttx::msel::export_xlsx(&scenario).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "f3.xlsx", xlsx);
+    let book = ttx::msel::book::read(&path.display().to_string(), &fs::read(&path).unwrap(), None)
+        .unwrap();
+    let actions = book.actions.unwrap();
+    assert_eq!(
+        actions.headers,
+        [
+            "Id",
+            "Name",
+            "Description",
+            "Teams",
+            "Fields",
+            "Message",
+            "Ahead",
+            "Clarifies",
+            "Basis"
+        ]
+    );
+    let cells = |row: usize| -> Vec<&str> {
+        actions.rows[row]
+            .cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect()
+    };
+    assert_eq!(
+        cells(0)[4],
+        "summary\n(name: \"indicators\", hint: \"addresses, hashes\\nand times\", min_words: 3)\n\
+         (name: \"urgency\", choices: [\"routine\", \"urgent\"])"
+    );
+    assert_eq!(
+        cells(0)[5],
+        "to: others; reply: reply within 12h; basis: ABCCA Art. 12"
+    );
+    assert_eq!(cells(2)[7..], ["2h", "ABCCA Art. 9"]);
+}
+
+#[test]
+fn format_3_scenarios_survive_export_and_import() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, ext) in [
+        (fixture("format3.ron"), "csv"),
+        (fixture("format3.ron"), "xlsx"),
+        ("tests/fixtures/format-3/scenario.ron".to_string(), "csv"),
+        ("tests/fixtures/format-3/scenario.ron".to_string(), "xlsx"),
+    ] {
+        let original = load_scenario("f3", &fs::read_to_string(&file).unwrap()).unwrap();
+        let msel = dir.path().join(format!("msel.{ext}"));
+        ttx()
+            .args(["msel", "export", &file, "-o"])
+            .arg(&msel)
+            .arg("--force")
+            .assert()
+            .success();
+        let (code, stderr, back) = import(&msel.display().to_string(), &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stderr.contains("warning"), "{stderr}");
+        assert_eq!(
+            ttx::msel::export::rows(&back),
+            ttx::msel::export::rows(&original),
+            "{file} {ext}"
+        );
+        if ext == "xlsx" {
+            assert_eq!(back.actions, original.actions, "{file}");
+            assert_eq!(back.injects, original.injects, "{file}");
+        }
+    }
+}
+
+/// A number or a method longer than a scenario takes is not cut: it goes to the notes, and
+/// the row is still written.
+#[test]
+fn long_event_numbers_and_methods_are_kept_in_the_notes_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_method = "Phone call from the regional duty officer, then e-mail";
+    let csv = write(
+        dir.path(),
+        "hseep.csv",
+        format!(
+            "Event #,Scenario Time,Inject Mode,To,Message\n\
+             INC-2024-000001-ALPHA,00:00,\"{long_method}\",IT,First\n\
+             7,00:10,Phone call,IT,Second\n"
+        ),
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let f = csv.display().to_string();
+    for line in [
+        format!(
+            "{f}:2:Event #: warning: \"INC-2024-000001-ALPHA\" has 21 characters, more than the \
+             16 of an inject's `ref`: kept in its notes instead\n"
+        ),
+        format!(
+            "{f}:2:Inject Mode: warning: \"{long_method}\" has 54 characters, more than the 40 \
+             of an inject's `method`: kept in its notes instead\n"
+        ),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    let first = &scenario.injects[0];
+    assert_eq!(
+        (first.reference.as_deref(), first.method.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        first.notes.as_deref(),
+        Some(format!("Event #: INC-2024-000001-ALPHA\nInject Mode: {long_method}").as_str())
+    );
+    let second = &scenario.injects[1];
+    assert_eq!(
+        (second.reference.as_deref(), second.method.as_deref()),
+        (Some("7"), Some("Phone call"))
+    );
+    // The written file says so at its top too.
+    let ron = String::from_utf8(
+        ttx()
+            .args(["msel", "import"])
+            .arg(&csv)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        ron.contains("// - Row 2, column Event #: \"INC-2024-000001-ALPHA\" has 21 characters"),
+        "{ron}"
+    );
+}
+
+#[test]
+fn unless_is_read_from_its_column_and_its_problems_name_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "msel.csv",
+        "Id,Scenario time,Trigger,Unless,To,Subject,Expected action\n\
+         detect,+0m,,,SOC,Alert,Request help (rfa); within: 1h; fields: summary\n\
+         refused,,when detect.rfa is incomplete,,SOC,Refused,\n\
+         press,+3h,,when detect.rfa is met,SOC,Press,\n\
+         timed,+4h,,at +1h,SOC,Timed,\n\
+         lost,+5h,,after nowhere,SOC,Lost,\n",
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = csv.display().to_string();
+    for line in [
+        format!(
+            "{f}:5:Unless: \"at +1h\" cannot be an `unless`: expected \"after INJECT\", \"when \
+             INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when INJECT.ACTION is \
+             incomplete\" or \"when ACTION is taken\", with no delay, jitter or chance\n"
+        ),
+        format!("{f}:6:Unless: waits on inject \"nowhere\", which is not in the scenario\n"),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    let ids: Vec<&str> = scenario.injects.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["detect", "refused", "press"]);
+    assert_eq!(
+        format!(
+            "{:?} {:?}",
+            scenario.injects[1].when, scenario.injects[2].unless
+        ),
+        "Incomplete(ExpectationRef { inject: InjectIx(0), expectation: 0, team: None }) \
+         Some(Met(ExpectationRef { inject: InjectIx(0), expectation: 0, team: None }))"
+    );
+}
+
+/// ttx's own `Actions` sheet, edited by hand: a mistake in a field's shape or a clarification
+/// is reported at its row, and the action is made from the expected actions instead.
+#[test]
+fn mistakes_on_the_actions_sheet_name_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("MSEL").unwrap();
+    for (c, cell) in ["To", "Subject", "Expected action"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *cell).unwrap();
+        let row = [
+            "SOC",
+            "Alert",
+            "Request help (rfa); within: 1h\nAsk (ask); within: 1h",
+        ][c];
+        sheet.write_string(1, c as u16, row).unwrap();
+    }
+    let sheet = workbook.add_worksheet().set_name("Actions").unwrap();
+    let rows = [
+        ["Id", "Name", "Fields", "Clarifies", "Basis"],
+        [
+            "rfa",
+            "Request help",
+            "summary\n(name: \"urgency\", choices: [\"now\"])",
+            "",
+            "",
+        ],
+        ["ask", "Ask", "", "", "ABCCA Art. 9"],
+        ["late", "Late", "", "soon", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    workbook.save(&path).unwrap();
+    let (code, stderr, scenario) = import(&path.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = path.display().to_string();
+    for line in [
+        format!(
+            "{f}:2:Fields (sheet Actions): field \"urgency\": `choices` needs two or more entries\n"
+        ),
+        format!("{f}:3:Basis (sheet Actions): a basis belongs to an action that clarifies\n"),
+        format!("{f}:4:Clarifies (sheet Actions): malformed duration \"soon\""),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    let ids: Vec<&str> = scenario.actions.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["rfa", "ask"]);
 }

@@ -1,5 +1,6 @@
 //! Random scenarios survive `msel export` → `msel import`, CSV and XLSX alike, with the same
-//! teams, injects, times, triggers, bodies, expectations and notes.
+//! teams, injects, times, triggers, bodies, expectations and notes; and format 3's attributes
+//! (`ref`, `method`, `unless`, `Incomplete`, `basis`, shaped fields, `clarifies`) with them.
 
 use proptest::prelude::*;
 use ttx::msel::{ImportOptions, export, export_csv, export_xlsx, import};
@@ -12,9 +13,32 @@ fn ron(text: &str) -> String {
 #[derive(Debug, Clone)]
 struct Plan {
     teams: Vec<(String, String, Option<String>)>,
-    actions: Vec<(String, String, Vec<String>)>,
+    actions: Vec<ActionPlan>,
     objectives: Vec<(String, String)>,
     injects: Vec<InjectPlan>,
+    /// The first action sends a message to every other team, whose reply (the second action)
+    /// has this basis.
+    reply: Option<Option<String>>,
+}
+
+#[derive(Debug, Clone)]
+struct ActionPlan {
+    id: String,
+    name: String,
+    fields: Vec<FieldPlan>,
+    /// `clarifies` (seconds) and its basis; only from the third action on, which no message
+    /// names.
+    clarifies: Option<(u64, Option<String>)>,
+}
+
+#[derive(Debug, Clone)]
+struct FieldPlan {
+    name: String,
+    hint: Option<String>,
+    /// 0: any text, 1: choices, 2: `min_words`.
+    shape: u8,
+    choices: Vec<String>,
+    min_words: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +55,12 @@ struct InjectPlan {
     notes: Option<String>,
     expect: Vec<(usize, u64, u8, bool, Option<usize>)>,
     decision: Option<(usize, usize, u64)>,
+    reference: Option<String>,
+    method: Option<String>,
+    /// 0: none; 1 after, 2 met, 3 missed, 4 incomplete, 5 taken: of what came before.
+    unless: u8,
+    /// The basis of each expectation, in turn (the decision's last).
+    bases: Vec<Option<String>>,
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -42,6 +72,21 @@ fn text() -> impl Strategy<Value = String> {
     "[A-Za-z=+@'\\-][a-zA-Z0-9 ,.;:'\"=+@()|é—\\-\n]{0,40}"
 }
 
+/// A field's hint, shape and choices.
+fn shape() -> impl Strategy<Value = (Option<String>, u8, Vec<String>, u64)> {
+    (
+        prop::option::of(text()),
+        0u8..3,
+        prop::collection::hash_set("[a-z]{1,6}( [a-z]{1,4})?", 2..=3),
+        1u64..5,
+    )
+        .prop_map(|(hint, shape, choices, min)| {
+            let mut choices: Vec<String> = choices.into_iter().collect();
+            choices.sort();
+            (hint, shape, choices, min)
+        })
+}
+
 fn plan() -> impl Strategy<Value = Plan> {
     let teams = prop::collection::vec((name(), any::<bool>(), prop::option::of(text())), 1..=4);
     let actions = prop::collection::vec(
@@ -49,13 +94,16 @@ fn plan() -> impl Strategy<Value = Plan> {
             name(),
             any::<bool>(),
             prop::sample::subsequence(vec!["summary", "contact", "ioc"], 0..=3),
+            prop::collection::vec(shape(), 3),
+            prop::option::of((1u64..100, prop::option::of(text()))),
         ),
         2..=4,
     );
+    let reply = prop::option::of(prop::option::of(text()));
     let objectives = prop::collection::vec(name(), 0..=2);
     let inject = (
         (
-            0u8..6,
+            0u8..7,
             0u64..100_000,
             0u64..3,
             0u64..3,
@@ -75,14 +123,21 @@ fn plan() -> impl Strategy<Value = Plan> {
             0..=3,
         ),
         prop::option::of((0usize..4, 0usize..4, 1u64..10_000)),
+        (
+            prop::option::of("[=+0-9A-Z\\-][0-9A-Za-z./\\-]{0,15}"),
+            prop::option::of("[=@A-Za-z][a-zA-Z0-9 ,.'\\-]{0,38}[a-z]"),
+            0u8..6,
+            prop::collection::vec(prop::option::of(text()), 4),
+        ),
     );
     (
         teams,
         actions,
         objectives,
         prop::collection::vec(inject, 1..=6),
+        reply,
     )
-        .prop_map(|(teams, actions, objectives, injects)| {
+        .prop_map(|(teams, actions, objectives, injects, reply)| {
             let mut seen = Vec::new();
             let mut team_ids = Vec::new();
             let teams = teams
@@ -106,13 +161,31 @@ fn plan() -> impl Strategy<Value = Plan> {
             let actions = actions
                 .into_iter()
                 .enumerate()
-                .map(|(i, (n, slugged, fields))| {
+                .map(|(i, (n, slugged, fields, shapes, clarifies))| {
                     let id = match ttx::msel::slug(&n) {
                         Some(s) if slugged && !ids.contains(&s) => s,
                         _ => format!("a{i}"),
                     };
                     ids.push(id.clone());
-                    (id, n, fields.into_iter().map(str::to_string).collect())
+                    let fields = fields
+                        .into_iter()
+                        .zip(shapes)
+                        .map(|(name, (hint, shape, choices, min_words))| FieldPlan {
+                            name: name.to_string(),
+                            hint,
+                            shape,
+                            choices,
+                            min_words,
+                        })
+                        .collect();
+                    ActionPlan {
+                        id,
+                        name: n,
+                        fields,
+                        clarifies: clarifies
+                            .filter(|_| i >= 2)
+                            .map(|(minutes, basis)| (minutes * 60, basis)),
+                    }
                 })
                 .collect();
             let objectives = objectives
@@ -130,6 +203,7 @@ fn plan() -> impl Strategy<Value = Plan> {
                         (from, notes),
                         expect,
                         decision,
+                        (reference, method, unless, bases),
                     )| {
                         InjectPlan {
                             when,
@@ -144,6 +218,10 @@ fn plan() -> impl Strategy<Value = Plan> {
                             notes,
                             expect,
                             decision,
+                            reference,
+                            method,
+                            unless,
+                            bases,
                         }
                     },
                 )
@@ -153,6 +231,7 @@ fn plan() -> impl Strategy<Value = Plan> {
                 actions,
                 objectives,
                 injects,
+                reply,
             }
         })
 }
@@ -164,8 +243,34 @@ fn list(items: &[String]) -> String {
     )
 }
 
-/// The plan as a valid scenario's RON: triggers only wait on earlier injects, the first inject
-/// goes to every team, each action is expected at most once an inject.
+/// A field as RON: its name, or its record with a hint and choices or `min_words`.
+fn field_text(field: &FieldPlan) -> String {
+    let mut parts = vec![format!("name: {}", ron(&field.name))];
+    if let Some(hint) = &field.hint {
+        parts.push(format!("hint: {}", ron(hint)));
+    }
+    match field.shape {
+        1 => parts.push(format!("choices: {}", list(&field.choices))),
+        2 => parts.push(format!("min_words: {}", field.min_words)),
+        _ => {}
+    }
+    if parts.len() == 1 {
+        ron(&field.name)
+    } else {
+        format!("({})", parts.join(", "))
+    }
+}
+
+fn basis(basis: &Option<String>) -> String {
+    basis
+        .as_ref()
+        .map(|b| format!(", basis: {}", ron(b)))
+        .unwrap_or_default()
+}
+
+/// The plan as a valid scenario's RON: triggers and `unless` only wait on earlier injects, the
+/// first inject goes to every team, each action is expected at most once an inject, and
+/// `Incomplete` names an action's expectation that requires fields.
 fn scenario_text(plan: &Plan) -> String {
     let mut out = String::from("Scenario(title: \"Round trip\",\n");
     if !plan.objectives.is_empty() {
@@ -184,17 +289,29 @@ fn scenario_text(plan: &Plan) -> String {
         out.push_str(&format!("(id: {}, name: {}{summary}),", ron(id), ron(name)));
     }
     out.push_str("],\nactions: [");
-    for (id, name, fields) in &plan.actions {
+    for (n, action) in plan.actions.iter().enumerate() {
+        let fields: Vec<String> = action.fields.iter().map(field_text).collect();
+        let mut more = String::new();
+        if let (0, Some(reply)) = (n, &plan.reply) {
+            more.push_str(&format!(
+                ", message: (to: Others, reply: (action: {}, within: \"1h\"{}))",
+                ron(&plan.actions[1].id),
+                basis(reply)
+            ));
+        }
+        if let Some((clarifies, b)) = &action.clarifies {
+            more.push_str(&format!(", clarifies: \"{clarifies}s\"{}", basis(b)));
+        }
         out.push_str(&format!(
-            "(id: {}, name: {}, fields: {}),",
-            ron(id),
-            ron(name),
-            list(fields)
+            "(id: {}, name: {}, fields: [{}]{more}),\n",
+            ron(&action.id),
+            ron(&action.name),
+            fields.join(", ")
         ));
     }
     out.push_str("],\ninjects: [\n");
-    // (inject id, its expectations' names)
-    let mut earlier: Vec<(String, Vec<String>)> = Vec::new();
+    // (inject id, its expectations' names, the first action it expects with required fields)
+    let mut earlier: Vec<(String, Vec<String>, Option<String>)> = Vec::new();
     for (n, inject) in plan.injects.iter().enumerate() {
         let id = format!("i{n}");
         let to: Vec<String> = plan
@@ -204,26 +321,52 @@ fn scenario_text(plan: &Plan) -> String {
             .filter(|(t, _)| n == 0 || inject.to[*t] || *t == 0)
             .map(|(_, (id, _, _))| id.clone())
             .collect();
-        let with_expectations: Vec<&(String, Vec<String>)> =
-            earlier.iter().filter(|(_, e)| !e.is_empty()).collect();
-        let when = match (inject.when, earlier.last(), with_expectations.first()) {
-            (_, None, _) | (0, _, _) => format!("At({})", ron(&format!("{}s", inject.at))),
-            (1, Some((prev, _)), _) => format!("Released({})", ron(prev)),
-            (2, _, Some((i, e))) => format!("Met({})", ron(&format!("{i}.{}", e[0]))),
-            (3, _, Some((i, e))) => format!("Missed({})", ron(&format!("{i}.{}", e[0]))),
-            (4, _, _) => format!("Taken({})", ron(&plan.actions[0].0)),
-            _ => "Manual".to_string(),
+        let prev = earlier.last().map(|(i, _, _)| i);
+        let expected = earlier
+            .iter()
+            .find(|(_, e, _)| !e.is_empty())
+            .map(|(i, e, _)| format!("{i}.{}", e[0]));
+        let incomplete = earlier
+            .iter()
+            .find_map(|(i, _, f)| f.as_ref().map(|a| format!("{i}.{a}")));
+        // What `when` and `unless` may wait on; `None` where there is nothing to wait on yet.
+        let wait = |kind: u8| match kind {
+            1 => prev.map(|p| format!("Released({})", ron(p))),
+            2 => expected.as_ref().map(|e| format!("Met({})", ron(e))),
+            3 => expected.as_ref().map(|e| format!("Missed({})", ron(e))),
+            4 => Some(format!("Taken({})", ron(&plan.actions[0].id))),
+            6 => incomplete
+                .as_ref()
+                .map(|e| format!("Incomplete({})", ron(e))),
+            _ => None,
+        };
+        let when = match (inject.when, prev) {
+            (_, None) | (0, _) => format!("At({})", ron(&format!("{}s", inject.at))),
+            (kind, _) => wait(kind).unwrap_or_else(|| "Manual".to_string()),
+        };
+        let unless = match inject.unless {
+            5 => wait(6),
+            kind => wait(kind),
         };
         let mut expect = Vec::new();
         let mut names = Vec::new();
         let mut used = Vec::new();
+        let mut first_with_fields = None;
         for (action, within, by, all_fields, objective) in &inject.expect {
             let action = action % plan.actions.len();
             if used.contains(&action) {
                 continue;
             }
             used.push(action);
-            let (action_id, _, fields) = &plan.actions[action];
+            let ActionPlan {
+                id: action_id,
+                fields,
+                ..
+            } = &plan.actions[action];
+            let fields: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+            if first_with_fields.is_none() && !fields.is_empty() {
+                first_with_fields = Some(action_id.clone());
+            }
             let mut parts = vec![
                 format!("action: {}", ron(action_id)),
                 format!("within: \"{within}s\""),
@@ -240,15 +383,20 @@ fn scenario_text(plan: &Plan) -> String {
             if let Some(o) = objective.filter(|o| *o < plan.objectives.len()) {
                 parts.push(format!("objective: {}", ron(&plan.objectives[o].0)));
             }
-            expect.push(format!("({})", parts.join(", ")));
+            expect.push(format!(
+                "({}{})",
+                parts.join(", "),
+                basis(&inject.bases[expect.len()])
+            ));
             names.push(action_id.clone());
         }
         if let Some((a, b, within)) = inject.decision {
             let (a, b) = (a % plan.actions.len(), b % plan.actions.len());
             if a != b && !used.contains(&a) && !used.contains(&b) {
                 expect.push(format!(
-                    "(decide: {}, within: \"{within}s\")",
-                    list(&[plan.actions[a].0.clone(), plan.actions[b].0.clone()])
+                    "(decide: {}, within: \"{within}s\"{})",
+                    list(&[plan.actions[a].id.clone(), plan.actions[b].id.clone()]),
+                    basis(&inject.bases[expect.len()])
                 ));
                 names.push("decision".to_string());
             }
@@ -270,8 +418,17 @@ fn scenario_text(plan: &Plan) -> String {
         if let Some(notes) = &inject.notes {
             out.push_str(&format!(", notes: {}", ron(notes)));
         }
+        if let Some(reference) = &inject.reference {
+            out.push_str(&format!(", ref: {}", ron(reference)));
+        }
+        if let Some(method) = &inject.method {
+            out.push_str(&format!(", method: {}", ron(method)));
+        }
+        if let Some(unless) = unless {
+            out.push_str(&format!(", unless: {unless}"));
+        }
         out.push_str("),\n");
-        earlier.push((id, names));
+        earlier.push((id, names, first_with_fields));
     }
     out.push_str("],\n)\n");
     out

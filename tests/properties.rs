@@ -12,7 +12,8 @@ use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::report::Report;
 use ttx::scenario::{ActionIx, InjectIx, Scenario, TeamIx, load_scenario};
 
-/// Every trigger kind, chance and jitter, a message with a reply, three teams.
+/// Every trigger kind, chance and jitter, a message with a reply, three teams; format 3's
+/// shaped fields, a clarification, bases, `Incomplete` and `unless`.
 const SCENARIO: &str = r#"Scenario(
     title: "Properties",
     late_credit: 0.3,
@@ -20,13 +21,14 @@ const SCENARIO: &str = r#"Scenario(
     teams: [(id: "alfa", name: "Team Alfa"), (id: "bravo", name: "Team Bravo"), (id: "charlie", name: "Team Charlie")],
     actions: [
         (id: "ack", name: "Ack"),
-        (id: "req", name: "Request", fields: ["x", "y", "z"], teams: ["alfa", "bravo"],
-         message: (to: Others, reply: (action: "rep", within: "20m", weight: 1.5, objective: "o2", fields: ["f"]))),
+        (id: "req", name: "Request", fields: [(name: "x", min_words: 2), (name: "y", choices: ["a", "b"]), "z"], teams: ["alfa", "bravo"],
+         message: (to: Others, reply: (action: "rep", within: "20m", weight: 1.5, objective: "o2", fields: ["f"], basis: "Art. 12"))),
         (id: "rep", name: "Reply", fields: ["f", "g"], message: (to: Teams(["alfa"]))),
         (id: "go", name: "Decide"),
         (id: "prep", name: "Prepare", ahead: true, fields: ["how"]),
         (id: "yes", name: "Yes"),
         (id: "no", name: "No", fields: ["why"]),
+        (id: "clar", name: "Clarify", clarifies: "15m", basis: "Art. 9"),
     ],
     injects: [
         (id: "i0", when: At("0m"), to: ["alfa", "bravo"], title: "t", body: "b",
@@ -47,6 +49,11 @@ const SCENARIO: &str = r#"Scenario(
         (id: "i11", when: Taken("yes"), to: ["charlie"], title: "t", body: "b", expect: [(action: "prep", within: "5m")]),
         (id: "i12", when: Met("i10.decision@bravo"), to: ["alfa"], title: "t", body: "b", expect: [(action: "prep", within: "30m")]),
         (id: "i13", when: Missed("i10.prep"), delay: "1m", to: ["charlie"], title: "t", body: "b", expect: [(decide: ["yes", "no"], within: "2h")]),
+        (id: "i14", when: Incomplete("i0.req"), to: ["charlie"], title: "t", body: "b", method: "phone call", ref: "14",
+         expect: [(action: "ack", within: "5m", basis: "SOP 1")]),
+        (id: "i15", when: At("30m"), unless: Taken("clar"), to: ["alfa"], title: "t", body: "b", expect: [(action: "ack", within: "5m")]),
+        (id: "i16", when: Released("i1"), unless: Incomplete("i0.req@bravo"), to: ["bravo"], title: "t", body: "b", expect: [(action: "req", within: "15m")]),
+        (id: "i17", when: Incomplete("i10.decision"), jitter: "2m", to: ["alfa"], title: "t", body: "b", expect: [(action: "clar", within: "30m")]),
     ],
 )"#;
 
@@ -81,7 +88,8 @@ fn forbidden_to(exercise: &Exercise, team: TeamIx) -> Vec<String> {
                     .fields
                     .iter()
                     .map(|(_, text)| text.clone())
-                    .filter(|t| !t.trim().is_empty()),
+                    // A choice is a word every team may write.
+                    .filter(|t| t.starts_with('<')),
             );
         }
     }
@@ -104,8 +112,18 @@ enum Step {
     Respond {
         team: usize,
         action: usize,
-        fields: Vec<(usize, bool)>,
+        /// Field, and its text: blank, one word, or several.
+        fields: Vec<(usize, u8)>,
         answers: Option<(bool, usize)>,
+        /// A clarification's fields of the request (3: a field no request has).
+        insufficient: Vec<usize>,
+    },
+    /// A judgement of the `n`th expectation (modulo their number), finding these fields of the
+    /// action that satisfied it insufficient (an empty list takes it back).
+    Judge {
+        expectation: usize,
+        fields: Vec<usize>,
+        reason: bool,
     },
     Release(usize),
     Say {
@@ -123,19 +141,54 @@ enum Step {
 fn step() -> impl Strategy<Value = (u64, Step)> {
     let respond = (
         0..3usize,
-        0..7usize,
-        prop::collection::vec((0..4usize, any::<bool>()), 0..4),
+        0..8usize,
+        prop::collection::vec((0..4usize, 0..3u8), 0..4),
         prop::option::of((any::<bool>(), 0..8usize)),
+        prop::collection::vec(0..4usize, 0..3),
     )
-        .prop_map(|(team, action, fields, answers)| Step::Respond {
-            team,
-            action,
+        .prop_map(
+            |(team, action, fields, answers, insufficient)| Step::Respond {
+                team,
+                action,
+                fields,
+                answers,
+                insufficient,
+            },
+        );
+    let judge = (
+        0..40usize,
+        prop::collection::vec(0..4usize, 0..3),
+        any::<bool>(),
+    )
+        .prop_map(|(expectation, fields, reason)| Step::Judge {
+            expectation,
             fields,
-            answers,
+            reason,
         });
+    // Requests and clarifications as people make them, so that round trips happen often.
+    let request =
+        (0..2usize, prop::collection::vec(1..3u8, 3)).prop_map(|(team, words)| Step::Respond {
+            team,
+            action: 1,
+            fields: words.into_iter().enumerate().collect(),
+            answers: None,
+            insufficient: Vec::new(),
+        });
+    let clarify = (0..3usize, 0..4usize, prop::collection::vec(0..3usize, 1..3)).prop_map(
+        |(team, n, insufficient)| Step::Respond {
+            team,
+            action: 7,
+            fields: Vec::new(),
+            answers: Some((false, n)),
+            insufficient,
+        },
+    );
     let step = prop_oneof![
         6 => respond,
-        1 => (0..14usize).prop_map(Step::Release),
+        2 => request,
+        2 => clarify,
+        2 => judge,
+        1 => (0..18usize).prop_map(Step::Release),
         1 => (0..3usize, prop::option::of(prop::collection::vec(0..3usize, 0..3)), prop::option::of(0..6u64))
             .prop_map(|(team, to, in_reply_to)| Step::Say { team, to, in_reply_to }),
         1 => prop::option::of(0..3usize).prop_map(Step::Note),
@@ -152,28 +205,48 @@ fn step() -> impl Strategy<Value = (u64, Step)> {
 
 /// The command of the `k`th step. What a team writes names the step and the team, so that a text
 /// found in a report says whose it is.
-fn command(scenario: &Scenario, step: &Step, k: usize) -> Command {
-    match step {
+fn command(exercise: &Exercise, step: &Step, k: usize) -> Option<Command> {
+    let scenario = exercise.scenario();
+    Some(match step {
         Step::Respond {
             team,
             action,
             fields,
             answers,
+            insufficient,
         } => {
             let action = ActionIx(*action);
-            let names = &scenario.action(action).fields;
+            let spec = scenario.action(action);
+            let request = &scenario.action(ActionIx(1)).fields;
+            // A clarification names a message, mostly one of the first few.
+            let answers = match (spec.clarifies, answers) {
+                (Some(_), Some((false, n))) => Some((false, n % 4 + 1)),
+                (Some(_), _) => Some((false, 1)),
+                (None, answers) => *answers,
+            };
             Command::Respond(Response {
                 team: TeamIx(*team),
                 action,
-                // Index 3 is a field no action has, to exercise the refusal.
+                // Index 3 is a field no action has, to exercise the refusal. A field with
+                // choices gets one of them when written in several words, and a text that is
+                // none of them in one word.
                 fields: fields
                     .iter()
-                    .map(|(f, blank)| {
-                        let name = names.get(*f).cloned().unwrap_or_else(|| "nope".into());
-                        let text = if *blank {
-                            " ".into()
-                        } else {
-                            format!("<response {k} of team {team}>")
+                    .filter(|_| spec.clarifies.is_none() || k % 5 == 0)
+                    .map(|(f, words)| {
+                        let name = spec
+                            .fields
+                            .get(*f)
+                            .cloned()
+                            .unwrap_or_else(|| "nope".into());
+                        let choices = spec.field_index(&name).map(|i| &spec.shape(i).choices);
+                        let text = match (words, choices) {
+                            (0, _) => " ".into(),
+                            (1, _) => format!("<response-{k}-of-team-{team}>"),
+                            (_, Some(choices)) if !choices.is_empty() => {
+                                choices[k % choices.len()].clone()
+                            }
+                            _ => format!("<response {k} of team {team}>"),
                         };
                         (name, text)
                     })
@@ -186,8 +259,40 @@ fn command(scenario: &Scenario, step: &Step, k: usize) -> Command {
                         Answers::Message(n as u64)
                     }
                 }),
-                insufficient: Vec::new(),
+                insufficient: insufficient
+                    .iter()
+                    .map(|f| request.get(*f).cloned().unwrap_or_else(|| "nope".into()))
+                    .collect(),
             })
+        }
+        Step::Judge {
+            expectation,
+            fields,
+            reason,
+        } => {
+            // Mostly a done expectation, as evaluators judge; now and then one not done.
+            let done: Vec<ExpectationIx> = (0..exercise.expectations().len())
+                .map(ExpectationIx)
+                .filter(|ix| expectation % 4 == 0 || exercise.expectation(*ix).done.is_some())
+                .collect();
+            if done.is_empty() {
+                return None;
+            }
+            let ix = done[expectation % done.len()];
+            let names = exercise
+                .expectation(ix)
+                .action
+                .map(|a| scenario.action(a).fields.clone())
+                .unwrap_or_default();
+            Command::Judge {
+                expectation: ix,
+                insufficient: fields
+                    .iter()
+                    .map(|f| names.get(*f).cloned().unwrap_or_else(|| "nope".into()))
+                    .collect(),
+                reason: reason.then(|| format!("<judgement {k}>")),
+                by: "eva".into(),
+            }
         }
         Step::Release(inject) => Command::Release(InjectIx(*inject)),
         Step::Say {
@@ -212,7 +317,7 @@ fn command(scenario: &Scenario, step: &Step, k: usize) -> Command {
         Step::Resume => Command::Resume,
         Step::Checkpoint => Command::Checkpoint,
         Step::End => Command::End,
-    }
+    })
 }
 
 /// Plays the steps, with the planned end given; returns the exercise and every event it
@@ -230,16 +335,29 @@ fn play(seed: u64, planned_end: Option<u64>, steps: &[(u64, Step)]) -> (Exercise
         .expect("a new exercise starts");
     let mut now = 0;
     for (k, (wait, step)) in steps.iter().enumerate() {
-        if exercise.ended_at().is_some() {
-            break;
+        // After the end only judgements are taken (Precise rule 39).
+        let judges = matches!(step, Step::Judge { .. });
+        if exercise.ended_at().is_some() && !judges {
+            continue;
         }
-        now += wait;
-        events.extend(
-            exercise
-                .execute(Command::AdvanceTo(now))
-                .expect("time moves forward until the end"),
-        );
-        let command = command(&scenario, step, k);
+        if exercise.ended_at().is_none() {
+            now += wait;
+            events.extend(
+                exercise
+                    .execute(Command::AdvanceTo(now))
+                    .expect("time moves forward until the end"),
+            );
+        }
+        let Some(command) = command(&exercise, step, k) else {
+            continue;
+        };
+        // Nothing changes when or by what an expectation was done: a clarification or a
+        // judgement changes what counts as supplied, never a response's time.
+        let done_before: Vec<Option<(u64, usize)>> = exercise
+            .expectations()
+            .iter()
+            .map(|e| e.done.as_ref().map(|d| (d.at, d.response)))
+            .collect();
         // The dry run of matching agrees with the judgement, refusal included.
         let dry_run = match &command {
             Command::Respond(r) if exercise.ended_at().is_none() => {
@@ -257,10 +375,19 @@ fn play(seed: u64, planned_end: Option<u64>, steps: &[(u64, Step)]) -> (Exercise
                     }),
                     _ => None,
                 }),
-                // The dry run does not look at fields.
-                Err(Refusal::UnknownField { .. } | Refusal::FieldTwice { .. }) => {
-                    Some(dry_run.clone())
-                }
+                // The dry run does not look at fields, nor at what a clarification names.
+                Err(
+                    Refusal::UnknownField { .. }
+                    | Refusal::FieldTwice { .. }
+                    | Refusal::NotAChoice { .. }
+                    | Refusal::NotAClarification { .. }
+                    | Refusal::ClarificationNamesNoRequest
+                    | Refusal::NotARequest { .. }
+                    | Refusal::NotLatestVersion { .. }
+                    | Refusal::AlreadyClarified { .. }
+                    | Refusal::ReplyAlreadyDone { .. }
+                    | Refusal::NothingInsufficient,
+                ) => Some(dry_run.clone()),
                 Err(refusal) => Some(Err(refusal.clone())),
             };
             assert_eq!(
@@ -268,6 +395,11 @@ fn play(seed: u64, planned_end: Option<u64>, steps: &[(u64, Step)]) -> (Exercise
                 Some(dry_run),
                 "would_satisfy disagrees with the judgement"
             );
+        }
+        for (e, before) in exercise.expectations().iter().zip(&done_before) {
+            if before.is_some() {
+                assert_eq!(&e.done.as_ref().map(|d| (d.at, d.response)), before);
+            }
         }
         if let Ok(more) = result {
             events.extend(more);
@@ -375,6 +507,37 @@ proptest! {
         let unused_ready = x.responses().iter().filter(|r| r.outcome == Outcome::Ready && r.satisfied.is_none()).count();
         prop_assert_eq!(unused_ready, x.ready_responses().len());
         prop_assert_eq!(report.unexpected.iter().filter(|u| u.ahead == Some(true)).count(), unused_ready);
+    }
+
+    #[test]
+    fn format_3_rules_hold(seed in any::<u64>(), end in prop::option::of(0..20_000u64), steps in prop::collection::vec(step(), 0..40)) {
+        let (x, events) = play(seed, end, &steps);
+        let scenario = x.scenario();
+        for thread in x.requests() {
+            // Round trips alternate: a clarification, then its amendment.
+            let (c, a) = (thread.clarifications.len(), thread.amendments.len());
+            prop_assert!(c == a || c == a + 1, "{} clarifications, {} amendments", c, a);
+            let reply = x.expectation(thread.reply);
+            if reply.held && reply.done.is_none() {
+                prop_assert!(thread.latest_is_clarified());
+                prop_assert_eq!(x.status(thread.reply), Status::NotDue);
+            }
+        }
+        for e in x.expectations() {
+            if let Some(done) = &e.done {
+                prop_assert!(done.missing.iter().all(|f| e.required.contains(f)));
+                let record = &x.responses()[done.response];
+                let fields = scenario.action(record.response.action).fields.len();
+                prop_assert!(record.findings.iter().all(|f| f.field < fields));
+            }
+        }
+        let judged = events.iter().filter(|e| matches!(e, Event::Judged { .. })).count();
+        prop_assert_eq!(x.judgements().len(), judged);
+        let report = Report::of(&x);
+        prop_assert!(!report.unexpected.iter().any(|u| u.action == "clar"), "a clarification is never unexpected");
+        for r in x.responses() {
+            prop_assert_eq!(r.clarifies.is_some(), scenario.action(r.response.action).clarifies.is_some());
+        }
     }
 
     #[test]

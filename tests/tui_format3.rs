@@ -621,10 +621,10 @@ fn a_reply_still_on_hold_at_the_end_is_not_due_and_has_no_deadline() {
     assert_eq!(h.app.view(), View::Report);
     let report = h.screen(160, 40);
     assert!(
-        report.contains("msg-1.rfa-reply@cn 00:10:00     held        —       — not_due"),
+        report.contains("msg-1.rfa-reply@cn 00:10:00  on hold        —       — not_due"),
         "{report}"
     );
-    assert!(report.contains("of no deadline (on hold)"), "{report}");
+    assert!(report.contains("20m00s (not done) (on hold)"), "{report}");
 }
 
 #[test]

@@ -184,6 +184,9 @@ fn import_file(
     for problem in &imported.problems {
         eprintln!("{}", problem.render(&name));
     }
+    for warning in &imported.warnings {
+        eprintln!("{}", warning.render_warning(&name));
+    }
     write_out(output, imported.ron.as_bytes(), force)?;
     let unread = imported
         .problems

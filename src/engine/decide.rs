@@ -309,7 +309,13 @@ impl Exercise {
                         n,
                     });
                 }
-                message.replies.iter().copied().find(candidate)
+                // An amendment owes no reply of its own: the original request's reply is a
+                // candidate of every version (Precise rule 33).
+                message.replies.iter().copied().find(candidate).or_else(|| {
+                    self.thread_of_version(n, team)
+                        .map(|t| self.requests[t].reply)
+                        .filter(candidate)
+                })
             }
         })
     }

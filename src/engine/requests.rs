@@ -95,10 +95,14 @@ impl Exercise {
         let done = self
             .expectations
             .get(expectation.0)
-            .and_then(|e| e.done.as_ref())
-            .ok_or_else(|| Refusal::JudgedNotDone {
-                expectation: self.expectation_id(expectation),
-            })?;
+            .map(|e| {
+                e.done.as_ref().ok_or_else(|| Refusal::JudgedNotDone {
+                    expectation: self.expectation_id(expectation),
+                })
+            })
+            .unwrap_or(Err(Refusal::JudgedNotDone {
+                expectation: format!("expectation number {}", expectation.0),
+            }))?;
         let action = self
             .scenario
             .action(self.responses[done.response].response.action);

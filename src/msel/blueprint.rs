@@ -13,7 +13,7 @@ use super::text::slug;
 pub const DELTA_SECONDS: &str = "DeltaSeconds";
 
 pub const ALIASES: Aliases = &[
-    (Role::Number, &["event number", "#"]),
+    (Role::Number, &["control number", "event number", "#"]),
     (
         Role::Time,
         &[
@@ -25,6 +25,7 @@ pub const ALIASES: Aliases = &[
     ),
     (Role::From, &["from org", "from"]),
     (Role::To, &["to org", "to"]),
+    (Role::Method, &["delivery method", "method"]),
     (Role::Subject, &["title", "name"]),
     (Role::Body, &["description", "message"]),
     (

@@ -11,8 +11,11 @@ use crate::ron_file::{Diagnostic, Errors, FromValue, Presence, SourceMap, Value,
 /// their parts.
 const MAP_FIELDS: &[(&str, Role)] = &[
     ("id", Role::Id),
+    ("ref", Role::Number),
     ("time", Role::Time),
     ("trigger", Role::Trigger),
+    ("unless", Role::Unless),
+    ("method", Role::Method),
     ("from", Role::From),
     ("to", Role::To),
     ("subject", Role::Subject),
@@ -211,8 +214,9 @@ mod tests {
         let error = ColumnMap::parse("m.ron", "(\n  tme: \"When\",\n  to: 3,\n)").unwrap_err();
         assert!(
             error.starts_with(
-                "m.ron:2:3: unknown field `tme` in a column map (fields: id, time, trigger, from, \
-                 to, subject, body, expected, objective, notes, poll, score, type)\n"
+                "m.ron:2:3: unknown field `tme` in a column map (fields: id, ref, time, trigger, \
+                 unless, method, from, to, subject, body, expected, objective, notes, poll, score, \
+                 type)\n"
             ),
             "{error}"
         );

@@ -5,8 +5,9 @@ use super::columns::Layout;
 use super::formats::Source;
 use super::role::Role;
 use super::table::{Problem, Row, Table};
-use super::text::{ExpectText, TriggerText};
+use super::text::{ExpectText, TriggerText, TriggerWords};
 use super::times::{self, RowTime};
+use crate::scenario::{MAX_METHOD_CHARS, MAX_REF_CHARS};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowDraft {
@@ -16,6 +17,10 @@ pub struct RowDraft {
     /// negative).
     pub time: Option<u64>,
     pub trigger: Option<TriggerText>,
+    pub unless: Option<TriggerWords>,
+    /// The event number, as `ref`.
+    pub reference: Option<String>,
+    pub method: Option<String>,
     /// Each receiving team as written: `Name` or `Name (id)`.
     pub to: Vec<String>,
     pub from: Option<String>,
@@ -29,6 +34,9 @@ pub struct RowDraft {
     /// The weight of every expectation that names none (OpenBAS's score / 100).
     pub weight: Option<f64>,
     pub notes: Vec<String>,
+    /// What was read but not as the MSEL meant it (a number too long for a `ref`, kept in the
+    /// notes instead): reported, while the row is still written.
+    pub warnings: Vec<Problem>,
 }
 
 /// Everything the rows say, and what could not be read. The third part is what the written file
@@ -120,9 +128,36 @@ fn row_draft(
         let mut problem = |message: String| problems.push(Problem::new(row.number, name, message));
         let text = cell.text.as_str();
         let trimmed = text.trim();
+        // A text longer than the scenario allows is kept in the notes, with a warning.
+        let mut bounded = |max: usize, what: &str| {
+            let length = trimmed.chars().count();
+            if length <= max {
+                return Some(trimmed.to_string());
+            }
+            draft.warnings.push(Problem::new(
+                row.number,
+                name,
+                format!(
+                    "\"{}\" has {length} characters, more than the {max} of an inject's `{what}`: \
+                     kept in its notes instead",
+                    trimmed.escape_debug()
+                ),
+            ));
+            kept_notes.push(format!("{name}: {trimmed}"));
+            None
+        };
         match layout.roles.get(column).copied().flatten() {
             Some(Role::Id) => draft.id = Some(trimmed.to_string()),
-            Some(Role::Number) => {}
+            Some(Role::Number) => draft.reference = bounded(MAX_REF_CHARS, "ref"),
+            Some(Role::Method) => {
+                if let Some(method) = bounded(MAX_METHOD_CHARS, "method") {
+                    draft.method = Some(method);
+                }
+            }
+            Some(Role::Unless) => match TriggerWords::parse_unless(trimmed) {
+                Ok(t) => draft.unless = Some(t),
+                Err(e) => problem(e),
+            },
             Some(Role::Time) => match source.time(cell) {
                 Ok(t) => time = Some(t),
                 Err(e) => problem(e),
@@ -175,7 +210,9 @@ fn row_draft(
                 )),
             },
             Some(Role::Kind) => {
-                kept_notes.push(format!("{name}: {trimmed}"));
+                if let Some(method) = bounded(MAX_METHOD_CHARS, "method") {
+                    draft.method.get_or_insert(method);
+                }
                 draft.title.get_or_insert_with(|| trimmed.to_string());
             }
             None => kept_notes.push(format!("{name}: {text}")),

@@ -3,16 +3,21 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::text::{ExpectText, TriggerText, TriggerWords, escape_csv_cell, named};
-use crate::scenario::{ExpectationRef, Inject, Recipients, Scenario, Trigger, format_secs};
+use super::text::{
+    ExpectText, FieldText, TriggerText, TriggerWords, escape_csv_cell, named, one_line,
+};
+use crate::scenario::{Action, ExpectationRef, Inject, Recipients, Scenario, Trigger, format_secs};
 
-/// The MSEL's columns, in order.
-pub const COLUMNS: [&str; 11] = [
+/// The MSEL's columns, in order: HSEEP's, with ttx's own `Trigger`, `Unless` and `Id`. `#` is
+/// the inject's `ref`, and `Method` its `method` (HSEEP's inject mode).
+pub const COLUMNS: [&str; 13] = [
     "#",
     "Scenario time",
     "Trigger",
+    "Unless",
     "From",
     "To",
+    "Method",
     "Subject",
     "Inject",
     "Expected action",
@@ -22,8 +27,8 @@ pub const COLUMNS: [&str; 11] = [
 ];
 
 /// Column widths in the XLSX, in characters.
-const WIDTHS: [f64; 11] = [
-    5.0, 12.0, 24.0, 20.0, 24.0, 32.0, 60.0, 48.0, 28.0, 36.0, 16.0,
+const WIDTHS: [f64; 13] = [
+    6.0, 12.0, 24.0, 24.0, 20.0, 24.0, 14.0, 32.0, 60.0, 48.0, 28.0, 36.0, 16.0,
 ];
 
 fn expectation_name(scenario: &Scenario, r: &ExpectationRef) -> String {
@@ -40,8 +45,8 @@ fn expectation_name(scenario: &Scenario, r: &ExpectationRef) -> String {
     format!("{}.{what}{team}", inject.id)
 }
 
-fn trigger_text(scenario: &Scenario, inject: &Inject) -> TriggerText {
-    let trigger = match &inject.when {
+fn trigger_words(scenario: &Scenario, trigger: &Trigger) -> TriggerWords {
+    match trigger {
         Trigger::At(t) => TriggerWords::At(*t),
         Trigger::Released(ix) => TriggerWords::After(scenario.inject(*ix).id.clone()),
         Trigger::Met(r) => TriggerWords::Met(expectation_name(scenario, r)),
@@ -54,9 +59,12 @@ fn trigger_text(scenario: &Scenario, inject: &Inject) -> TriggerText {
                 .unwrap_or_default()
         )),
         Trigger::Manual => TriggerWords::ByHand,
-    };
+    }
+}
+
+fn trigger_text(scenario: &Scenario, inject: &Inject) -> TriggerText {
     TriggerText {
-        trigger,
+        trigger: trigger_words(scenario, &inject.when),
         delay: inject.delay,
         jitter: inject.jitter,
         chance: inject.chance,
@@ -95,6 +103,7 @@ fn expected_lines(scenario: &Scenario, inject: &Inject) -> Vec<String> {
                 fields,
                 weight: (e.weight != 1.0).then_some(e.weight),
                 objective: e.objective.map(|o| scenario.objective(o).id.clone()),
+                basis: e.basis.clone(),
             }
             .render()
         })
@@ -117,12 +126,11 @@ fn objective_lines(scenario: &Scenario, inject: &Inject) -> Vec<String> {
 }
 
 /// One row per inject, in file order, as text cells under [`COLUMNS`].
-pub fn rows(scenario: &Scenario) -> Vec<[String; 11]> {
+pub fn rows(scenario: &Scenario) -> Vec<[String; 13]> {
     scenario
         .injects
         .iter()
-        .enumerate()
-        .map(|(n, inject)| {
+        .map(|inject| {
             let time = match inject.when {
                 Trigger::At(t) => format!("+{}", format_secs(t)),
                 _ => String::new(),
@@ -136,11 +144,17 @@ pub fn rows(scenario: &Scenario) -> Vec<[String; 11]> {
                 })
                 .collect();
             [
-                (n + 1).to_string(),
+                inject.reference.clone().unwrap_or_default(),
                 time,
                 trigger_text(scenario, inject).render(),
+                inject
+                    .unless
+                    .as_ref()
+                    .map(|u| trigger_words(scenario, u).render())
+                    .unwrap_or_default(),
                 inject.from.clone().unwrap_or_default(),
                 to.join("\n"),
+                inject.method.clone().unwrap_or_default(),
                 inject.title.clone(),
                 inject.body.clone(),
                 expected_lines(scenario, inject).join("\n"),
@@ -200,7 +214,29 @@ fn message_text(scenario: &Scenario, spec: &crate::scenario::MessageSpec) -> Str
     if let Some(o) = reply.objective {
         text.push_str(&format!("; objective: {}", scenario.objective(o).id));
     }
+    if let Some(basis) = &reply.basis {
+        text.push_str(&format!("; basis: {}", one_line(basis)));
+    }
     text
+}
+
+/// The action's fields, a line each, shaped ones as their record.
+fn fields_text(action: &Action) -> String {
+    action
+        .fields
+        .iter()
+        .zip(&action.shapes)
+        .map(|(name, shape)| {
+            FieldText {
+                name: name.clone(),
+                hint: shape.hint.clone(),
+                choices: shape.choices.clone(),
+                min_words: shape.min_words.map(|m| m as u64),
+            }
+            .render()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn write_sheet(
@@ -282,12 +318,14 @@ pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
                             .join(", ")
                     })
                     .unwrap_or_default(),
-                a.fields.join("\n"),
+                fields_text(a),
                 a.message
                     .as_ref()
                     .map(|m| message_text(scenario, m))
                     .unwrap_or_default(),
                 if a.ahead { "yes" } else { "" }.to_string(),
+                a.clarifies.map(format_secs).unwrap_or_default(),
+                a.basis.clone().unwrap_or_default(),
             ]
         })
         .collect();
@@ -305,8 +343,10 @@ pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
             "Fields",
             "Message",
             "Ahead",
+            "Clarifies",
+            "Basis",
         ],
-        &[16.0, 36.0, 48.0, 16.0, 24.0, 40.0, 8.0],
+        &[16.0, 36.0, 48.0, 16.0, 24.0, 40.0, 8.0, 10.0, 24.0],
         &actions,
     )
     .map_err(failed)?;

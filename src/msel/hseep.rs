@@ -15,6 +15,7 @@ pub const ALIASES: Aliases = &[
             "inject #",
             "inject number",
             "msel #",
+            "control number",
         ],
     ),
     (
@@ -28,6 +29,7 @@ pub const ALIASES: Aliases = &[
         ],
     ),
     (Role::Trigger, &["trigger"]),
+    (Role::Unless, &["unless"]),
     (Role::From, &["from", "sender", "originator"]),
     (
         Role::To,
@@ -39,6 +41,17 @@ pub const ALIASES: Aliases = &[
             "players",
             "responder",
             "audience",
+        ],
+    ),
+    (
+        Role::Method,
+        &[
+            "method",
+            "inject mode",
+            "inject method",
+            "mode",
+            "delivery method",
+            "delivery mode",
         ],
     ),
     (

@@ -61,12 +61,15 @@ impl Default for ImportOptions {
     }
 }
 
-/// An imported MSEL: the scenario's RON text (it loads), and the rows that could not be read.
+/// An imported MSEL: the scenario's RON text (it loads), the rows that could not be read, and
+/// what was read other than as the MSEL meant it.
 #[derive(Debug)]
 pub struct Imported {
     pub ron: String,
     pub source: Source,
     pub problems: Vec<Problem>,
+    /// Rows written with something kept in the notes instead (a number too long for a `ref`).
+    pub warnings: Vec<Problem>,
     pub injects: usize,
     pub teams: usize,
 }
@@ -103,6 +106,7 @@ pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Impor
         ron: written.ron,
         source,
         problems,
+        warnings: written.warnings,
         injects: written.injects,
         teams: written.teams,
     })

@@ -6,11 +6,15 @@
 pub enum Role {
     /// The inject's id.
     Id,
-    /// A row number (`#`): only orders the rows, which the file does already.
+    /// The event number (`#`, `Event #`, `Control Number`): the inject's `ref`.
     Number,
     Time,
     /// ttx's own trigger words (`after detect`).
     Trigger,
+    /// ttx's own `unless`, in trigger words (`when detect.rfa is met`).
+    Unless,
+    /// How the inject reaches the players: HSEEP's inject mode, OpenBAS's inject type.
+    Method,
     From,
     /// The receiving teams.
     To,
@@ -23,7 +27,7 @@ pub enum Role {
     Poll,
     /// OpenBAS's expectation score.
     Score,
-    /// OpenBAS's inject type (`Send a mail`): a title where the row has none.
+    /// OpenBAS's inject type (`Send a mail`): the method, and a title where the row has none.
     Kind,
 }
 

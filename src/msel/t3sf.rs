@@ -1,7 +1,8 @@
 //! T3SF's MSEL (Base4Security's Technical Tabletop Exercises Simulation Framework), JSON or
 //! XLSX: `#`, `Real Time`, `Date`, `Subject`, `From`, `Player`, `Script`, `Photo`,
 //! `Picture Name`, `Profile`, `Poll`. Its `Date` (`Monday 9:30 AM`) is the scenario's clock;
-//! `Real Time` is when T3SF last ran it and, like the pictures, is kept in the notes.
+//! `Real Time` is when T3SF last ran it and, like the pictures, is kept in the notes. `#` is the
+//! inject's `ref`; a `Platform` column, where a sheet has one, its `method`.
 
 use super::role::{Aliases, Role};
 
@@ -13,6 +14,7 @@ pub const ALIASES: Aliases = &[
     (Role::To, &["player"]),
     (Role::Body, &["script"]),
     (Role::Poll, &["poll"]),
+    (Role::Method, &["platform"]),
 ];
 
 /// T3SF's own headers: the message in `Script`, the team in `Player`.

@@ -103,6 +103,14 @@ impl Problem {
     pub fn render(&self, file: &str) -> String {
         format!("{file}:{}:{}: {}", self.row, self.column, self.message)
     }
+
+    /// As a warning: the row was still written.
+    pub fn render_warning(&self, file: &str) -> String {
+        format!(
+            "{file}:{}:{}: warning: {}",
+            self.row, self.column, self.message
+        )
+    }
 }
 
 /// `0` → `A`, `25` → `Z`, `26` → `AA`.

@@ -1,7 +1,9 @@
 //! The words an MSEL cell holds for what RON writes as structure: `Name (id)` and the ids made
-//! from names, triggers (`when detect.rfa is met, delay 5m`) and expected actions
-//! (`Acknowledge (ack); within: 5m`), both ways; and CSV injection's guard.
+//! from names, triggers (`when detect.rfa is met, delay 5m`), expected actions
+//! (`Acknowledge (ack); within: 5m; basis: ABCCA Art. 12`) and an action's shaped fields, both
+//! ways; and CSV injection's guard.
 
+use crate::ron_file::{Errors, FromValue, Kind, SourceMap, parse_file, quoted, record};
 use crate::scenario::{format_secs, parse_duration};
 
 /// A cell that a spreadsheet program would run as a formula starts with one of these (OWASP's
@@ -106,9 +108,9 @@ pub struct TriggerText {
     pub chance: f64,
 }
 
-impl TriggerText {
+impl TriggerWords {
     pub fn render(&self) -> String {
-        let mut out = match &self.trigger {
+        match self {
             TriggerWords::At(t) => format!("at +{}", format_secs(*t)),
             TriggerWords::After(id) => format!("after {id}"),
             TriggerWords::Met(x) => format!("when {x} is met"),
@@ -116,7 +118,33 @@ impl TriggerText {
             TriggerWords::Incomplete(x) => format!("when {x} is incomplete"),
             TriggerWords::Taken(a) => format!("when {a} is taken"),
             TriggerWords::ByHand => "by hand".to_string(),
+        }
+    }
+
+    /// An inject's `unless` (`when detect.rfa is met`): a trigger with no delay, jitter or
+    /// chance, and never a time or a hand release, which the scenario does not allow there.
+    pub fn parse_unless(text: &str) -> Result<TriggerWords, String> {
+        let refused = || {
+            format!(
+                "\"{}\" cannot be an `unless`: expected \"after INJECT\", \"when INJECT.ACTION is \
+                 met\", \"when INJECT.ACTION is missed\", \"when INJECT.ACTION is incomplete\" or \
+                 \"when ACTION is taken\", with no delay, jitter or chance",
+                text.escape_debug()
+            )
         };
+        let parsed = TriggerText::parse(text).map_err(|_| refused())?;
+        let plain = parsed.delay == 0 && parsed.jitter == 0 && parsed.chance == 1.0;
+        match parsed.trigger {
+            TriggerWords::At(_) | TriggerWords::ByHand => Err(refused()),
+            trigger if plain => Ok(trigger),
+            _ => Err(refused()),
+        }
+    }
+}
+
+impl TriggerText {
+    pub fn render(&self) -> String {
+        let mut out = self.trigger.render();
         if self.delay > 0 {
             out.push_str(&format!(", delay {}", format_secs(self.delay)));
         }
@@ -176,7 +204,8 @@ impl TriggerText {
 }
 
 /// One expected action of a cell: `Name (id); by: us, cn; within: 2h; fields: a, b;
-/// weight: 2; objective: coord`. Only the name is needed; what is left out takes its default.
+/// weight: 2; objective: coord; basis: ABCCA Art. 12`. Only the name is needed; what is left out
+/// takes its default. `basis` comes last and takes the rest of the line, whatever it holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExpectText {
     /// The action's name, or the choices of a decision.
@@ -188,7 +217,13 @@ pub struct ExpectText {
     pub fields: Option<Vec<String>>,
     pub weight: Option<f64>,
     pub objective: Option<String>,
+    /// Where the time standard comes from.
+    pub basis: Option<String>,
 }
+
+/// What may follow an expected action's name, for messages.
+const EXPECT_KEYS: &str =
+    "\"by:\", \"within:\", \"fields:\", \"weight:\", \"objective:\" or \"basis:\"";
 
 impl ExpectText {
     pub fn render(&self) -> String {
@@ -220,10 +255,17 @@ impl ExpectText {
         if let Some(objective) = &self.objective {
             out.push_str(&format!("; objective: {objective}"));
         }
+        if let Some(basis) = &self.basis {
+            out.push_str(&format!("; basis: {}", one_line(basis)));
+        }
         out
     }
 
     pub fn parse(line: &str) -> Result<ExpectText, String> {
+        let (line, basis) = match line.split_once("; basis:") {
+            Some((line, basis)) => (line, Some(from_one_line(basis))),
+            None => (line, None),
+        };
         let mut parts = line.split("; ");
         let head = parts.next().unwrap_or_default().trim();
         let (decision, head) = match head.strip_prefix("decide:") {
@@ -244,6 +286,7 @@ impl ExpectText {
                 })
                 .collect(),
             decision,
+            basis,
             ..ExpectText::default()
         };
         if out.names.iter().any(|(n, _)| n.is_empty()) {
@@ -258,8 +301,7 @@ impl ExpectText {
         for part in parts {
             let Some((key, value)) = part.split_once(':') else {
                 return Err(format!(
-                    "\"{}\" in an expected action: expected \"by:\", \"within:\", \"fields:\", \
-                     \"weight:\" or \"objective:\"",
+                    "\"{}\" in an expected action: expected {EXPECT_KEYS}",
                     part.escape_debug()
                 ));
             };
@@ -280,14 +322,161 @@ impl ExpectText {
                 "objective" => out.objective = Some(value.to_string()),
                 other => {
                     return Err(format!(
-                        "\"{}:\" in an expected action: expected \"by:\", \"within:\", \
-                         \"fields:\", \"weight:\" or \"objective:\"",
+                        "\"{}:\" in an expected action: expected {EXPECT_KEYS}",
                         other.escape_debug()
                     ));
                 }
             }
         }
         Ok(out)
+    }
+}
+
+/// A free text that must stay on one line of a cell, as it is when a reader would take it back
+/// unchanged (no line break, no spaces at either end, no leading `"`), else as a RON string
+/// (`"line one\nline two"`) that [`from_one_line`] reads back.
+pub fn one_line(text: &str) -> String {
+    let as_is = !text.is_empty()
+        && text.trim() == text
+        && !text.contains(['\n', '\r'])
+        && !text.starts_with('"');
+    if as_is {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
+}
+
+/// The reverse of [`one_line`]: a RON string is read as one; anything else, such as a text a
+/// person typed that merely starts with a quote (`"Joint SOP" §4`), is the trimmed text.
+pub fn from_one_line(text: &str) -> String {
+    let text = text.trim();
+    if text.starts_with('"') {
+        let map = SourceMap::new("cell", text);
+        if let Ok(Kind::Str(s)) = parse_file(&map, text).map(|v| v.kind) {
+            return s.into_owned();
+        }
+    }
+    text.to_string()
+}
+
+record! {
+    /// A shaped field as the `Actions` sheet writes it: the scenario file's own record.
+    struct RawField as "Field", "a field" {
+        name: String = Required,
+        hint: String = Optional,
+        choices: Vec<String> = Optional,
+        min_words: u64 = Optional,
+    }
+}
+
+/// One field of an action, a line of the `Actions` sheet's `Fields` cell: its name, or, when it
+/// has a shape (or a name that a line would not keep as it is), the record a scenario file
+/// writes for it: `(name: "indicators", hint: "addresses and times in UTC", min_words: 3)`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FieldText {
+    pub name: String,
+    pub hint: Option<String>,
+    pub choices: Vec<String>,
+    pub min_words: Option<u64>,
+}
+
+impl FieldText {
+    pub fn named(name: &str) -> FieldText {
+        FieldText {
+            name: name.to_string(),
+            ..FieldText::default()
+        }
+    }
+
+    fn is_plain(&self) -> bool {
+        self.hint.is_none() && self.choices.is_empty() && self.min_words.is_none()
+    }
+
+    /// The field as RON: its name quoted, or its record.
+    pub fn ron(&self) -> String {
+        if self.is_plain() {
+            quoted(&self.name)
+        } else {
+            self.record()
+        }
+    }
+
+    fn record(&self) -> String {
+        let mut parts = vec![format!("name: {}", quoted(&self.name))];
+        if let Some(hint) = &self.hint {
+            parts.push(format!("hint: {}", quoted(hint)));
+        }
+        if !self.choices.is_empty() {
+            let choices: Vec<String> = self.choices.iter().map(|c| quoted(c)).collect();
+            parts.push(format!("choices: [{}]", choices.join(", ")));
+        }
+        if let Some(min) = self.min_words {
+            parts.push(format!("min_words: {min}"));
+        }
+        format!("({})", parts.join(", "))
+    }
+
+    /// The field's line in a cell.
+    pub fn render(&self) -> String {
+        let kept = !self.name.starts_with('(') && one_line(&self.name) == self.name;
+        if self.is_plain() && kept {
+            self.name.clone()
+        } else {
+            self.record()
+        }
+    }
+
+    /// A line of a `Fields` cell, checked as the scenario's loader checks a field's shape.
+    pub fn parse(line: &str) -> Result<FieldText, String> {
+        let line = line.trim();
+        if !line.starts_with('(') {
+            return Ok(FieldText::named(line));
+        }
+        let map = SourceMap::new("cell", line);
+        let mut errors = Errors::default();
+        let read = parse_file(&map, line)
+            .map_err(|d| d.into_iter().map(|d| d.message).collect::<Vec<_>>())
+            .and_then(|tree| {
+                let raw = RawField::from_value(&tree, "", &mut errors);
+                match raw {
+                    Some(raw) if errors.is_empty() => Ok(raw),
+                    _ => Err(errors.0.iter().map(|(_, m)| m.clone()).collect()),
+                }
+            });
+        let raw = read.map_err(|messages| {
+            format!(
+                "\"{}\" is not a field: {}; a field is its name, or `(name: \"NAME\", hint: \
+                 \"TEXT\", choices: [\"A\", \"B\"], min_words: N)`",
+                line.escape_debug(),
+                messages.join("; ")
+            )
+        })?;
+        let choices_given = raw.choices.given().is_some();
+        let field = FieldText {
+            name: raw.name.or_default(),
+            hint: raw.hint.into_given(),
+            choices: raw.choices.or_default(),
+            min_words: raw.min_words.into_given(),
+        };
+        let problem = if choices_given && field.min_words.is_some() {
+            Some("`choices` and `min_words` cannot go together")
+        } else if choices_given && field.choices.len() < 2 {
+            Some("`choices` needs two or more entries")
+        } else if (1..field.choices.len()).any(|i| field.choices[..i].contains(&field.choices[i])) {
+            Some("`choices` lists an entry twice")
+        } else if field.min_words == Some(0) {
+            Some("`min_words` is at least 1")
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => Err(format!(
+                "field \"{}\": {problem}",
+                field.name.escape_debug()
+            )),
+            None => Ok(field),
+        }
     }
 }
 
@@ -346,11 +535,49 @@ mod tests {
             "when detect.rfa is met, delay 5m",
             "when detect.rfa@us is missed, jitter 10m, chance 0.5",
             "when pay-ransom is taken",
+            "when detect.rfa@us is incomplete, delay 1h",
             "by hand",
         ] {
             assert_eq!(TriggerText::parse(text).unwrap().render(), text);
         }
         assert!(TriggerText::parse("soon").is_err());
+    }
+
+    #[test]
+    fn unless_is_a_trigger_without_time_delay_or_chance() {
+        for text in [
+            "after detect",
+            "when detect.rfa is met",
+            "when detect.rfa@us is incomplete",
+            "when pay-ransom is taken",
+        ] {
+            assert_eq!(TriggerWords::parse_unless(text).unwrap().render(), text);
+        }
+        for text in ["at +1h", "by hand", "after detect, delay 5m", "whenever"] {
+            let error = TriggerWords::parse_unless(text).unwrap_err();
+            assert!(
+                error.starts_with(&format!("\"{text}\" cannot be an `unless`: expected")),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn free_text_keeps_to_one_line_and_comes_back_exactly() {
+        for text in [
+            "ABCCA Art. 12",
+            "a; b | c",
+            "two\nlines",
+            " padded ",
+            "\"quoted\" at the start",
+            "",
+        ] {
+            let line = one_line(text);
+            assert!(!line.contains('\n'), "{line}");
+            assert_eq!(from_one_line(&line), text);
+        }
+        assert_eq!(one_line("ABCCA Art. 12"), "ABCCA Art. 12");
+        assert_eq!(from_one_line(" \"Joint SOP\" §4 "), "\"Joint SOP\" §4");
     }
 
     #[test]
@@ -360,11 +587,78 @@ mod tests {
             "Send a request (rfa); by: us; within: 2h; fields: summary, contact; weight: 2; \
              objective: coord",
             "decide: Pay (pay-up) | Refuse; within: 1h",
+            "Send the reply (reply); within: 12h; basis: ABCCA Art. 12; or any; text",
+            "Send the reply (reply); within: 12h; basis: \"Art. 12\\nand 13\"",
         ] {
             assert_eq!(ExpectText::parse(text).unwrap().render(), text);
         }
+        let reply = ExpectText::parse("Reply; within: 1h; basis: Art. 9; fields: x").unwrap();
+        assert_eq!(reply.basis.as_deref(), Some("Art. 9; fields: x"));
+        assert_eq!(reply.fields, None);
         let plain = ExpectText::parse("Notify the CISO").unwrap();
         assert_eq!(plain.names, [("Notify the CISO".to_string(), None)]);
         assert_eq!(plain.within, None);
+    }
+
+    #[test]
+    fn fields_are_names_or_the_records_of_their_shapes() {
+        let shaped = FieldText {
+            name: "indicators".into(),
+            hint: Some("addresses, \"hashes\"\nand times".into()),
+            choices: Vec::new(),
+            min_words: Some(3),
+        };
+        let urgency = FieldText {
+            name: "urgency".into(),
+            choices: vec!["routine".into(), "urgent".into()],
+            ..FieldText::default()
+        };
+        for field in [
+            FieldText::named("summary"),
+            FieldText::named("(odd) name"),
+            FieldText::named(" spaced"),
+            shaped,
+            urgency,
+        ] {
+            let line = field.render();
+            assert!(!line.contains('\n'), "{line}");
+            assert_eq!(FieldText::parse(&line).unwrap(), field, "{line}");
+        }
+        assert_eq!(FieldText::named("summary").render(), "summary");
+        assert_eq!(
+            FieldText::parse("(name: \"u\", choices: [\"a\", \"b\"])")
+                .unwrap()
+                .ron(),
+            "(name: \"u\", choices: [\"a\", \"b\"])"
+        );
+        for (line, error) in [
+            (
+                "(name: \"u\", choices: [\"a\"])",
+                "field \"u\": `choices` needs two or more entries",
+            ),
+            (
+                "(name: \"u\", choices: [\"a\", \"a\"])",
+                "field \"u\": `choices` lists an entry twice",
+            ),
+            (
+                "(name: \"u\", min_words: 0)",
+                "field \"u\": `min_words` is at least 1",
+            ),
+            (
+                "(name: \"u\", choices: [\"a\", \"b\"], min_words: 2)",
+                "field \"u\": `choices` and `min_words` cannot go together",
+            ),
+            (
+                "(hint: \"h\")",
+                "\"(hint: \\\"h\\\")\" is not a field: missing field `name` in a field",
+            ),
+            (
+                "(name: \"u\", size: 2)",
+                "\"(name: \\\"u\\\", size: 2)\" is not a field: unknown field `size`",
+            ),
+        ] {
+            let found = FieldText::parse(line).unwrap_err();
+            assert!(found.starts_with(error), "{line}: {found}");
+        }
     }
 }

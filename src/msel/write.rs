@@ -10,7 +10,9 @@ use super::draft::RowDraft;
 use super::formats::Source;
 use super::role::Role;
 use super::table::{Problem, Row, Table};
-use super::text::{ExpectText, TriggerText, TriggerWords, slug, split_named};
+use super::text::{
+    ExpectText, FieldText, TriggerText, TriggerWords, from_one_line, slug, split_named,
+};
 use crate::ron_file::quoted;
 use crate::scenario::MAX_TEAMS;
 use crate::scenario::{Secs, format_secs, load_scenario, parse_duration};
@@ -26,6 +28,8 @@ pub struct Written {
     pub ron: String,
     pub injects: usize,
     pub teams: usize,
+    /// The warnings of the rows written.
+    pub warnings: Vec<Problem>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,12 +47,20 @@ struct ActionOut {
     name: String,
     description: Option<String>,
     teams: Option<Vec<String>>,
-    fields: Vec<String>,
+    fields: Vec<FieldText>,
     /// RON text of the `message` field.
     message: Option<String>,
     /// From the `Actions` sheet: its fields are as listed there, not gathered from expectations.
     listed: bool,
     ahead: bool,
+    clarifies: Option<Secs>,
+    basis: Option<String>,
+}
+
+impl ActionOut {
+    fn has_field(&self, name: &str) -> bool {
+        self.fields.iter().any(|f| f.name == name)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +75,7 @@ struct ExpectOut {
     fields: Option<Vec<String>>,
     weight: Option<f64>,
     objective: Option<String>,
+    basis: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,12 +83,24 @@ struct InjectOut {
     row: usize,
     id: String,
     trigger: TriggerText,
+    unless: Option<TriggerWords>,
+    reference: Option<String>,
+    method: Option<String>,
     to: Vec<String>,
     title: String,
     body: String,
     from: Option<String>,
     expect: Vec<ExpectOut>,
     notes: Option<String>,
+    warnings: Vec<Problem>,
+}
+
+impl InjectOut {
+    /// Its trigger, and its `unless`, with the column each comes from.
+    fn triggers(&self) -> impl Iterator<Item = (&TriggerWords, Role)> {
+        std::iter::once((&self.trigger.trigger, Role::Trigger))
+            .chain(self.unless.iter().map(|u| (u, Role::Unless)))
+    }
 }
 
 /// Finds a named thing from how the MSEL writes it: `Name (id)` by its id; a bare `Name` by the
@@ -172,6 +197,8 @@ impl Resolver {
             message: None,
             listed: false,
             ahead: false,
+            clarifies: None,
+            basis: None,
         });
         id
     }
@@ -209,16 +236,18 @@ impl Resolver {
                     continue;
                 };
                 for field in fields {
-                    if !action.fields.contains(field) {
+                    if !action.has_field(field) {
                         if action.listed {
+                            let names: Vec<&str> =
+                                action.fields.iter().map(|f| f.name.as_str()).collect();
                             return Err(format!(
                                 "action \"{}\" has no field \"{}\" (its fields: {})",
                                 action.id,
                                 field.escape_debug(),
-                                action.fields.join(", ")
+                                names.join(", ")
                             ));
                         }
-                        action.fields.push(field.clone());
+                        action.fields.push(FieldText::named(field));
                     }
                 }
             }
@@ -251,6 +280,7 @@ impl Resolver {
             fields: text.fields.clone(),
             weight: text.weight.or(default_weight),
             objective,
+            basis: text.basis.clone(),
         })
     }
 }
@@ -318,8 +348,13 @@ fn listed_objectives(table: &Table, problems: &mut Vec<Problem>) -> Vec<(String,
     objectives
 }
 
-/// `to: others` or `to: us, cn`, then `; reply: ACTION within 24h`: RON for `message`.
+/// `to: others` or `to: us, cn`, then `; reply: ACTION within 24h` and the reply's details, its
+/// `basis` last: RON for `message`.
 fn message_ron(text: &str) -> Result<String, String> {
+    let (text, basis) = match text.split_once("; basis:") {
+        Some((text, basis)) => (text, Some(from_one_line(basis))),
+        None => (text, None),
+    };
     let mut parts = text.split(';').map(str::trim);
     let to = parts
         .next()
@@ -338,6 +373,9 @@ fn message_ron(text: &str) -> Result<String, String> {
         format!("Teams([{}])", teams.join(", "))
     };
     let Some(reply) = parts.next() else {
+        if basis.is_some() {
+            return Err("a basis belongs to a reply: \"; reply: ACTION within 24h\" first".into());
+        }
         return Ok(format!("(to: {to})"));
     };
     let (action, within) = reply
@@ -370,11 +408,14 @@ fn message_ron(text: &str) -> Result<String, String> {
             Some(("objective", v)) => reply.push_str(&format!(", objective: {}", quoted(v))),
             _ => {
                 return Err(format!(
-                    "\"{}\": expected \"fields:\", \"weight:\" or \"objective:\"",
+                    "\"{}\": expected \"fields:\", \"weight:\", \"objective:\" or \"basis:\"",
                     part.escape_debug()
                 ));
             }
         }
+    }
+    if let Some(basis) = basis {
+        reply.push_str(&format!(", basis: {}", quoted(&basis)));
     }
     Ok(format!("(to: {to}, reply: ({reply}))"))
 }
@@ -411,16 +452,60 @@ fn listed_actions(table: &Table, problems: &mut Vec<Problem>) -> Vec<ActionOut> 
                     .collect::<Vec<_>>()
             })
         };
+        let fields: Result<Vec<FieldText>, String> = list("Fields", '\n')
+            .unwrap_or_default()
+            .iter()
+            .map(|line| FieldText::parse(line))
+            .collect();
+        let fields = match fields {
+            Ok(fields) => fields,
+            Err(e) => {
+                problems.push(Problem::new(row.number, "Fields (sheet Actions)", e));
+                continue;
+            }
+        };
+        let clarifies = match side_cell(table, row, "Clarifies").map(|d| parse_duration(d.trim())) {
+            Some(Ok(d)) => Some(d),
+            Some(Err(e)) => {
+                problems.push(Problem::new(row.number, "Clarifies (sheet Actions)", e));
+                continue;
+            }
+            None => None,
+        };
+        let ahead =
+            side_cell(table, row, "Ahead").is_some_and(|a| a.trim().eq_ignore_ascii_case("yes"));
+        let basis = side_cell(table, row, "Basis").map(str::to_string);
+        // What the loader would refuse of a clarification, said at this row.
+        let refused = if clarifies.is_none() {
+            basis
+                .as_ref()
+                .map(|_| ("Basis", "a basis belongs to an action that clarifies"))
+        } else if message.is_some() {
+            Some(("Message", "an action that clarifies sends no message"))
+        } else if ahead {
+            Some(("Ahead", "an action that clarifies cannot be taken ahead"))
+        } else {
+            None
+        };
+        if let Some((column, message)) = refused {
+            problems.push(Problem::new(
+                row.number,
+                format!("{column} (sheet Actions)"),
+                message,
+            ));
+            continue;
+        }
         actions.push(ActionOut {
             id: id.to_string(),
             name: name.to_string(),
             description: side_cell(table, row, "Description").map(str::to_string),
             teams: list("Teams", ','),
-            fields: list("Fields", '\n').unwrap_or_default(),
+            fields,
             message,
             listed: true,
-            ahead: side_cell(table, row, "Ahead")
-                .is_some_and(|a| a.trim().eq_ignore_ascii_case("yes")),
+            ahead,
+            clarifies,
+            basis,
         });
     }
     actions
@@ -589,24 +674,30 @@ pub fn scenario(
             row: draft.row,
             id,
             trigger,
+            unless: draft.unless.clone(),
+            reference: draft.reference.clone(),
+            method: draft.method.clone(),
             to,
             title,
             body,
             from: draft.from.clone(),
             expect,
             notes: (!notes.is_empty()).then(|| notes.join("\n")),
+            warnings: draft.warnings.clone(),
         });
     }
     // Actions that only a trigger names (`when pay-ransom is taken`) join the catalogue.
     for inject in &injects {
-        if let TriggerWords::Taken(what) = &inject.trigger.trigger {
-            let action = what.split('@').next().unwrap_or_default();
-            if !action.is_empty() && !resolver.actions.iter().any(|a| a.id == action) {
-                resolver.action(action, Some(action));
+        for (trigger, _) in inject.triggers() {
+            if let TriggerWords::Taken(what) = trigger {
+                let action = what.split('@').next().unwrap_or_default();
+                if !action.is_empty() && !resolver.actions.iter().any(|a| a.id == action) {
+                    resolver.action(action, Some(action));
+                }
             }
         }
     }
-    drop_waiting(&mut injects, &resolver, &column(Role::Trigger), problems);
+    drop_waiting(&mut injects, &resolver, &column, problems);
     prune(&mut resolver, &injects);
     let mut header_notes = origin.notes.clone();
     if polls > 0 {
@@ -632,7 +723,18 @@ pub fn scenario(
         if injects.is_empty() {
             break;
         }
-        let (ron, spans) = render(&resolver, &injects, origin, &header_notes);
+        // What was kept other than as the MSEL meant it, said where the reader starts.
+        let notes: Vec<String> = header_notes
+            .iter()
+            .cloned()
+            .chain(
+                injects
+                    .iter()
+                    .flat_map(|i| &i.warnings)
+                    .map(|w| format!("Row {}, column {}: {}.", w.row, w.column, w.message)),
+            )
+            .collect();
+        let (ron, spans) = render(&resolver, &injects, origin, &notes);
         let name = format!("{} (as imported)", origin.file);
         match load_scenario(&name, &ron) {
             Ok(scenario) => {
@@ -640,6 +742,7 @@ pub fn scenario(
                     ron,
                     injects: scenario.injects.len(),
                     teams: scenario.teams.len(),
+                    warnings: injects.into_iter().flat_map(|i| i.warnings).collect(),
                 });
             }
             Err(diagnostics) => {
@@ -656,13 +759,16 @@ pub fn scenario(
                         ));
                     };
                     let line = d.source_line.trim_start();
-                    let role = if line.starts_with("when") {
-                        Role::Trigger
-                    } else if line.starts_with("to") {
-                        Role::To
-                    } else {
-                        Role::Expected
-                    };
+                    let role = [
+                        ("when", Role::Trigger),
+                        ("unless", Role::Unless),
+                        ("to", Role::To),
+                        ("ref", Role::Number),
+                        ("method", Role::Method),
+                    ]
+                    .into_iter()
+                    .find(|(field, _)| line.starts_with(&format!("{field}:")))
+                    .map_or(Role::Expected, |(_, role)| role);
                     problems.push(Problem::new(injects[ix].row, column(role), d.message));
                     refused.insert(ix);
                 }
@@ -671,7 +777,7 @@ pub fn scenario(
                     ix += 1;
                     !refused.contains(&(ix - 1))
                 });
-                drop_waiting(&mut injects, &resolver, &column(Role::Trigger), problems);
+                drop_waiting(&mut injects, &resolver, &column, problems);
                 prune(&mut resolver, &injects);
                 if injects.is_empty() {
                     break;
@@ -698,28 +804,28 @@ fn prune(resolver: &mut Resolver, injects: &[InjectOut]) {
         | TriggerWords::Incomplete(a) => a.split(['@', '.']).any(|part| part == what),
         _ => false,
     };
+    let in_triggers = |what: &str, i: &InjectOut| i.triggers().any(|(t, _)| named(what, t));
     resolver.teams.retain(|t| {
         t.listed
             || injects
                 .iter()
-                .any(|i| i.to.contains(&t.id) || named(&t.id, &i.trigger.trigger))
+                .any(|i| i.to.contains(&t.id) || in_triggers(&t.id, i))
     });
     // Only the `Actions` sheet gives messages, so a reply action is always a listed one.
     resolver.actions.retain(|a| {
         a.listed
             || injects.iter().any(|i| {
-                i.expect.iter().any(|e| e.actions.contains(&a.id))
-                    || named(&a.id, &i.trigger.trigger)
+                i.expect.iter().any(|e| e.actions.contains(&a.id)) || in_triggers(&a.id, i)
             })
     });
 }
 
-/// Leaves out, until none is left, every inject whose trigger names an inject, expectation,
-/// action or team that is not in the scenario.
+/// Leaves out, until none is left, every inject whose trigger or `unless` names an inject,
+/// expectation, action or team that is not in the scenario.
 fn drop_waiting(
     injects: &mut Vec<InjectOut>,
     resolver: &Resolver,
-    column: &str,
+    column: &dyn Fn(Role) -> String,
     problems: &mut Vec<Problem>,
 ) {
     loop {
@@ -745,8 +851,12 @@ fn drop_waiting(
             }) && team_known(team)
         };
         let mut missing = Vec::new();
-        for (ix, inject) in injects.iter().enumerate() {
-            let problem = match &inject.trigger.trigger {
+        for (ix, (inject, (trigger, role))) in injects
+            .iter()
+            .enumerate()
+            .flat_map(|(ix, i)| i.triggers().map(move |t| (ix, (i, t))))
+        {
+            let problem = match trigger {
                 TriggerWords::After(id) if !ids.contains_key(id.as_str()) => Some(format!(
                     "waits on inject \"{id}\", which is not in the scenario"
                 )),
@@ -769,8 +879,10 @@ fn drop_waiting(
                 _ => None,
             };
             if let Some(problem) = problem {
-                problems.push(Problem::new(inject.row, column, problem));
-                missing.push(ix);
+                problems.push(Problem::new(inject.row, column(role), problem));
+                if !missing.contains(&ix) {
+                    missing.push(ix);
+                }
             }
         }
         if missing.is_empty() {
@@ -882,13 +994,20 @@ fn render(
             fields.push(format!("teams: {}", ron_list(teams)));
         }
         if !action.fields.is_empty() {
-            fields.push(format!("fields: {}", ron_list(&action.fields)));
+            let list: Vec<String> = action.fields.iter().map(FieldText::ron).collect();
+            fields.push(format!("fields: [{}]", list.join(", ")));
         }
         if let Some(m) = &action.message {
             fields.push(format!("message: {m}"));
         }
         if action.ahead {
             fields.push("ahead: true".to_string());
+        }
+        if let Some(d) = action.clarifies {
+            fields.push(format!("clarifies: {}", quoted(&format_secs(d))));
+        }
+        if let Some(basis) = &action.basis {
+            fields.push(format!("basis: {}", quoted(basis)));
         }
         line(&mut out, &format!("        ({}),", fields.join(", ")));
     }
@@ -903,8 +1022,17 @@ fn render(
             out.push_str(&format!("            {name}: {value},\n"));
         };
         field(&mut out, "id", quoted(&inject.id));
+        if let Some(reference) = &inject.reference {
+            field(&mut out, "ref", quoted(reference));
+        }
         field(&mut out, "when", trigger_ron(&inject.trigger.trigger));
+        if let Some(unless) = &inject.unless {
+            field(&mut out, "unless", trigger_ron(unless));
+        }
         field(&mut out, "to", ron_list(&inject.to));
+        if let Some(method) = &inject.method {
+            field(&mut out, "method", quoted(method));
+        }
         field(&mut out, "title", quoted(&inject.title));
         field(&mut out, "body", quoted(&inject.body));
         if let Some(from) = &inject.from {
@@ -930,6 +1058,9 @@ fn render(
                 }
                 if let Some(o) = &e.objective {
                     parts.push(format!("objective: {}", quoted(o)));
+                }
+                if let Some(basis) = &e.basis {
+                    parts.push(format!("basis: {}", quoted(basis)));
                 }
                 let todo = if e.guessed {
                     "  // TODO: check: the MSEL gives no time standard"

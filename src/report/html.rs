@@ -77,6 +77,12 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     }
     if aar.draft {
         out.push_str("<p class=\"draft\">Draft: not every objective has been rated yet.</p>\n");
+    } else if let Some(final_report) = &aar.final_report {
+        let _ = writeln!(
+            out,
+            "<p class=\"final\"><strong>Final:</strong> {}</p>",
+            escape(final_report)
+        );
     }
     out.push_str("</header>\n");
     section(&mut out, "Exercise Overview");
@@ -88,6 +94,7 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
                 let _ = writeln!(out, "<p>{}</p>", escape(paragraph));
             }
         }
+        None if aar.final_report.is_some() => out.push_str("<p>Not written.</p>\n"),
         None => out.push_str("<p>Not written yet.</p>\n"),
     }
     out.push_str("<h3>Major strengths</h3>\n");
@@ -115,6 +122,23 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         out.push_str("<h4>Areas for improvement</h4>\n");
         list(&mut out, &objective.improvements);
         out.push_str("</section>\n");
+    }
+    if let Some(requests) = &aar.requests {
+        out.push_str("<section>\n<h3>Requests and clarifications</h3>\n");
+        let _ = writeln!(out, "<p>{}</p>", escape(&requests.summary));
+        for (lead, body) in &requests.paragraphs {
+            let _ = writeln!(
+                out,
+                "<p class=\"request\"><strong>{}:</strong> {}</p>",
+                escape(lead),
+                escape(body)
+            );
+        }
+        out.push_str("</section>\n");
+    }
+    if let Some(judgements) = &aar.judgements {
+        out.push_str("<h3>Judgements</h3>\n");
+        table(&mut out, judgements, None);
     }
     out.push_str("<h3>Scores by team</h3>\n");
     table(&mut out, &aar.summary, None);
@@ -247,6 +271,52 @@ mod tests {
         let exercise = played();
         let html = to_html(&Report::of(&exercise), exercise.scenario());
         insta::assert_snapshot!(html);
+    }
+
+    /// Format 3's worked case in HTML: what the Markdown says, escaped, and charts that draw
+    /// no deadline for a held reply (its `due_at_s` is no time to draw).
+    #[test]
+    fn the_report_of_the_format_3_worked_case() {
+        use crate::report::people::tests::worked_case;
+        let exercise = worked_case(crate::scenario::Secs::MAX);
+        let html = to_html(&Report::of(&exercise), exercise.scenario());
+        for text in [
+            "<h3>Requests and clarifications</h3>",
+            "<p class=\"request\"><strong>Request 1, Send a request for assistance (rfa), from \
+             United States — FBI Cyber Division to China — Ministry of Public Security:</strong> \
+             first sent at \
+             30m; clarified at 1h (message 2: legal_basis found insufficient — “Which article of \
+             the treaty covers stored data?”), amended at 1h30m (message 4); clarified again at \
+             2h (message 5: indicators found insufficient — “The annex did not arrive: put the \
+             addresses and times in the request”), amended at 2h30m (message 7); complete at \
+             2h30m; answered at 5h. Time lost to incomplete requests: 2h.</p>",
+            "<td>4h30m / 6h (4h from the complete request), MLAA Art. 12</td>",
+            "<td>on hold (request clarified, never amended)</td>",
+            "<li>summary: Payroll database encrypted — found insufficient by China — Ministry of \
+             Public Security (message 8)</li>",
+            "<td>none: takes back the earlier judgement</td>",
+            "<td>Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks \
+             you</td>",
+            "<title>Inject breach (#101 · phone call) released at 0s</title>",
+        ] {
+            assert!(html.contains(text), "{text}\nnot in\n{html}");
+        }
+        // While the exercise runs, the held reply is an open critical task with no deadline.
+        let running = worked_case(3 * 3600);
+        let html = to_html(&Report::of(&running), running.scenario());
+        assert!(html.contains("<td>on hold (request clarified, not amended yet)</td>"));
+        assert!(
+            html.contains("not done against no deadline (on hold) (open)"),
+            "{html}"
+        );
+        for html in [&html, &to_html(&Report::of(&exercise), exercise.scenario())] {
+            // No coordinate or time computed from `Secs::MAX`: no run of a dozen digits.
+            let longest = html
+                .split(|c: char| !c.is_ascii_digit())
+                .map(str::len)
+                .max();
+            assert!(longest < Some(12), "{html}");
+        }
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     }
     if aar.draft {
         out.push_str("**Draft:** not every objective has been rated yet.\n\n");
+    } else if let Some(final_report) = &aar.final_report {
+        let _ = writeln!(out, "**Final:** {}\n", text(final_report));
     }
     out.push_str("## Exercise Overview\n\n");
     table(&mut out, &aar.overview);
@@ -30,6 +32,7 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
                 let _ = writeln!(out, "{}\n", text(paragraph));
             }
         }
+        None if aar.final_report.is_some() => out.push_str("Not written.\n\n"),
         None => out.push_str("Not written yet.\n\n"),
     }
     out.push_str("### Major strengths\n\n");
@@ -49,6 +52,17 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
         list(&mut out, &objective.strengths);
         out.push_str("**Areas for improvement**\n\n");
         list(&mut out, &objective.improvements);
+    }
+    if let Some(requests) = &aar.requests {
+        out.push_str("### Requests and clarifications\n\n");
+        let _ = writeln!(out, "{}\n", text(&requests.summary));
+        for (lead, body) in &requests.paragraphs {
+            let _ = writeln!(out, "**{}:** {}\n", text(lead), text(body));
+        }
+    }
+    if let Some(judgements) = &aar.judgements {
+        out.push_str("### Judgements\n\n");
+        table(&mut out, judgements);
     }
     out.push_str("### Scores by team\n\n");
     table(&mut out, &aar.summary);
@@ -175,6 +189,72 @@ mod tests {
         let exercise = played();
         let markdown = to_markdown(&Report::of(&exercise), exercise.scenario());
         insta::assert_snapshot!(markdown);
+    }
+
+    /// Format 3's worked case: the requests and their round trips, the basis of each critical
+    /// task, the fields found insufficient and by whom, the judgements, `ref`, `method` and an
+    /// inject skipped by `unless`.
+    #[test]
+    fn the_report_of_the_format_3_worked_case() {
+        let exercise = crate::report::people::tests::worked_case(crate::scenario::Secs::MAX);
+        let markdown = to_markdown(&Report::of(&exercise), exercise.scenario());
+        for line in [
+            "### Requests and clarifications\n\n3 requests, 3 clarified at least once; time lost \
+             to incomplete requests: 2h (not counting 2 never complete).\n\n**Request 1, Send a \
+             request for assistance (rfa), from United States — FBI Cyber Division to China — \
+             Ministry of Public Security:** first sent at 30m; clarified at 1h (message 2: \
+             legal\\_basis found insufficient — “Which article of the treaty covers stored \
+             data?”), amended at 1h30m (message 4);",
+            "| Send a request for assistance (breach.rfa@us) | United States — FBI Cyber \
+             Division | 0s | 2h | 30m | 30m / 2h, Playbook 4.1 | incomplete | legal\\_basis |",
+            "| 2h10m | on hold (request clarified, never amended) | — | — | not\\_due |",
+            "  - legal\\_basis: MLAA Art. 3 — found insufficient by the evaluator: Article 3 does \
+             not cover the data asked for\n",
+            "      - indicators: see annex — found insufficient by China — Ministry of Public \
+             Security (message 5)\n",
+            "### Judgements\n\n| At | Expectation | Found insufficient | Reason | By |\n",
+            "| 6h | Reply to a request for assistance (msg-1.rfa-reply@cn) | none: takes back the \
+             earlier judgement | The records came by courier | script |",
+            "| 0s | Inject breach (\\#101 · phone call) released to us: Personnel files stolen |",
+            "| 4h | Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks \
+             you |",
+        ] {
+            assert!(markdown.contains(line), "{line}\nnot in\n{markdown}");
+        }
+        assert!(markdown.contains("**Draft:**"));
+        insta::assert_snapshot!(markdown);
+    }
+
+    /// Made final in the debrief, the report says so on its cover and no longer "draft" (rule
+    /// 39), though an objective is not rated.
+    #[test]
+    fn a_final_report_says_so_on_its_cover() {
+        let mut exercise = crate::report::people::tests::worked_case(crate::scenario::Secs::MAX);
+        exercise
+            .execute(crate::engine::Command::Finalise)
+            .expect("an ended exercise is made final");
+        let report = Report::of(&exercise);
+        let markdown = to_markdown(&report, exercise.scenario());
+        let cover = markdown.split("## Exercise Overview").next().unwrap();
+        assert!(
+            cover.ends_with(
+                "**Final:** the debrief made this report final with some objectives not \
+                 rated.\n\n"
+            ),
+            "{cover}"
+        );
+        assert!(!markdown.contains("Draft"), "{markdown}");
+        assert!(markdown.contains("## Executive Summary\n\nNot written.\n"));
+        let html = crate::report::to_html(&report, exercise.scenario());
+        let cover = html.split("</header>").next().unwrap();
+        assert!(
+            cover.contains(
+                "<p class=\"final\"><strong>Final:</strong> the debrief made this report final \
+                 with some objectives not rated.</p>"
+            ),
+            "{cover}"
+        );
+        assert!(!html.contains("Draft"));
     }
 
     #[test]

@@ -14,7 +14,8 @@ use serde::Serialize;
 use crate::debrief::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
 use crate::debrief::{Debrief, PlanField, format_wall};
 use crate::engine::{
-    Answers, Exercise, InjectState, NoteKind, Outcome, ResponseRecord, Source, Status,
+    Answers, Exercise, FoundBy, InjectState, NoteKind, Outcome, RequestThread, ResponseRecord,
+    SkipCause, Source, Status,
 };
 use crate::ron_file::diagnostic::is_hidden_control;
 use crate::scenario::{ObjectiveIx, Scenario, Secs, TeamIx};
@@ -37,6 +38,17 @@ pub struct Report {
     /// `Report::format_2`), always shown to people.
     #[serde(skip_serializing_if = "Responses::not_in_json")]
     pub responses: Responses,
+    /// Each request and receiver with its round trips of clarification (format 3; see
+    /// `Report::format_3`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Vec<RequestReport>>,
+    /// Every judgement in the journal's order, take-backs included (format 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judgements: Option<Vec<JudgementReport>>,
+    /// The report was made final (`ttx debrief final`): not a JSON key of the exercise's
+    /// facts; people's reports stop saying "draft".
+    #[serde(skip)]
+    pub final_report: bool,
     /// The exercise's metadata from the scenario (evaluation.md).
     pub exercise: ExerciseReport,
     /// Per objective, each team with scored critical tasks and then the joint row.
@@ -177,6 +189,14 @@ impl Serialize for Responses {
     }
 }
 
+/// A held expectation's deadline is `null` (Precise rule 35).
+fn deadline<S: serde::Serializer>(due: &Secs, serializer: S) -> Result<S::Ok, S::Error> {
+    match *due {
+        Secs::MAX => serializer.serialize_none(),
+        due => serializer.serialize_some(&due),
+    }
+}
+
 /// A status in JSON is its word (`"met"`, `"not_due"`): the key's values are the contract.
 fn status_word<S: serde::Serializer>(status: &Status, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(status.as_str())
@@ -212,6 +232,8 @@ pub struct ExpectationReport {
     pub choices: Option<Vec<String>>,
     pub team: String,
     pub released_at_s: Secs,
+    /// `Secs::MAX` while held: written `null` (see `held`).
+    #[serde(serialize_with = "deadline")]
     pub due_at_s: Secs,
     pub done_at_s: Option<Secs>,
     pub latency_s: Option<Secs>,
@@ -227,6 +249,12 @@ pub struct ExpectationReport {
     /// The index in `responses` of the response that satisfied it (format 2).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<Option<usize>>,
+    /// Where its time standard comes from (format 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Option<String>>,
+    /// A reply on hold until the amended request arrives (format 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<bool>,
     /// People's name for what it asks (not a JSON key).
     #[serde(skip)]
     pub title: String,
@@ -241,6 +269,15 @@ pub struct InjectReport {
     pub released_at_s: Option<Secs>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub skipped: bool,
+    /// Why it was skipped, `chance` or `unless` (format 3, only when skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped_by: Option<&'static str>,
+    /// How it reaches the players (format 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<Option<String>>,
+    /// Its number in the facilitators' MSEL (format 3).
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Option<String>>,
     /// When its chance draw failed (for the timeline of the Markdown and HTML reports; not a JSON
     /// key).
     #[serde(skip)]
@@ -296,6 +333,62 @@ pub struct ResponseReport {
     pub message: Option<u64>,
     pub satisfied: Option<String>,
     pub ahead: bool,
+    /// The findings of insufficiency in force on it (format 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub insufficient: Option<Vec<FindingReport>>,
+    /// What a clarification clarifies (format 3, only on a clarification).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clarifies: Option<ClarifiesReport>,
+}
+
+/// A field of a response found insufficient.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingReport {
+    pub field: String,
+    /// The clarifying team's id, or `evaluator`.
+    pub by: String,
+    /// The clarification's message; `None` for a judgement.
+    pub message: Option<u64>,
+    pub reason: Option<String>,
+    pub at_s: Secs,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClarifiesReport {
+    pub message: u64,
+    pub fields: Vec<String>,
+}
+
+/// One receiver's thread of a request: its round trips until it was complete and answered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestReport {
+    pub message: u64,
+    pub from: String,
+    pub to: String,
+    pub clarifications: Vec<u64>,
+    pub amendments: Vec<u64>,
+    /// When the first version the receiver did not clarify was sent; `None` if none.
+    pub complete_at_s: Option<Secs>,
+    pub replied_at_s: Option<Secs>,
+    /// The request's action (not a JSON key: the AAR names it).
+    #[serde(skip)]
+    pub action: String,
+    /// When the request was first sent (not a JSON key).
+    #[serde(skip)]
+    pub sent_at_s: Secs,
+    /// When each clarification and amendment was sent, in the order of the round trips (not
+    /// a JSON key).
+    #[serde(skip)]
+    pub round_trips: Vec<(Secs, Option<Secs>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JudgementReport {
+    pub at_s: Secs,
+    pub expectation: String,
+    pub insufficient: Vec<String>,
+    pub reason: Option<String>,
+    pub by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -386,6 +479,7 @@ impl Report {
         let scenario = exercise.scenario();
         let team_id = |team: TeamIx| scenario.team(team).id.clone();
         let action_id = |action| scenario.action(action).id.clone();
+        let format_3 = Report::format_3(exercise);
         let teams = (0..scenario.teams.len())
             .map(TeamIx)
             .filter(|team| audience.sees(*team))
@@ -403,6 +497,15 @@ impl Report {
                     _ => None,
                 },
                 skipped: matches!(state, InjectState::Skipped { .. }),
+                skipped_by: match state {
+                    InjectState::Skipped { by, .. } if format_3 => Some(match by {
+                        SkipCause::Chance => "chance",
+                        SkipCause::Unless => "unless",
+                    }),
+                    _ => None,
+                },
+                method: format_3.then(|| inject.method.clone()),
+                reference: format_3.then(|| inject.reference.clone()),
                 skipped_at_s: match state {
                     InjectState::Skipped { at, .. } => Some(*at),
                     _ => None,
@@ -434,7 +537,8 @@ impl Report {
             .enumerate()
             .filter(|(_, r)| own(r))
             .filter(|(_, r)| match r.outcome {
-                Outcome::Unexpected => true,
+                // A clarification answers a request, even when no inject expected it.
+                Outcome::Unexpected => r.clarifies.is_none(),
                 // A ready response is unexpected only once the exercise has ended unused.
                 Outcome::Ready => ended && r.satisfied.is_none(),
                 Outcome::Satisfied(_) => false,
@@ -457,6 +561,28 @@ impl Report {
                 .map(|(n, r)| response_report(exercise, n, r))
                 .collect(),
         };
+        let requests = format_3.then(|| {
+            exercise
+                .requests()
+                .iter()
+                .filter(|t| audience.sees(t.from) || audience.sees(t.to))
+                .map(|t| request_report(exercise, t))
+                .collect()
+        });
+        let judgements = format_3.then(|| {
+            exercise
+                .judgements()
+                .iter()
+                .filter(|j| audience.sees(exercise.expectation(j.expectation).team))
+                .map(|j| JudgementReport {
+                    at_s: j.at,
+                    expectation: exercise.expectation_id(j.expectation),
+                    insufficient: j.insufficient.clone(),
+                    reason: j.reason.clone(),
+                    by: j.by.clone(),
+                })
+                .collect()
+        });
         Report {
             title: scenario.title.clone(),
             seed: exercise.settings().seed,
@@ -467,6 +593,9 @@ impl Report {
             unexpected,
             notes: Vec::new(),
             responses,
+            requests,
+            judgements,
+            final_report: exercise.is_final(),
             exercise: exercise_report(scenario),
             ratings: Vec::new(),
             improvement_plan: Vec::new(),
@@ -484,15 +613,23 @@ impl Report {
         self
     }
 
-    /// A draft: some objective is not rated yet.
+    /// A draft: not made final, and some objective is not rated yet.
     pub fn is_draft(&self) -> bool {
-        self.ratings.iter().any(|r| r.rating.is_none())
+        !self.final_report && self.ratings.iter().any(|r| r.rating.is_none())
     }
 
     /// Whether the report carries format 2's keys: when the scenario uses a rule of format 2 or
     /// a team sent a free message. A format-1 exercise's report keeps format 1's keys exactly.
     pub fn format_2(exercise: &Exercise) -> bool {
-        exercise.scenario().uses_format_2() || exercise.messages().iter().any(|m| m.text.is_some())
+        exercise.scenario().uses_format_2()
+            || exercise.messages().iter().any(|m| m.text.is_some())
+            || Report::format_3(exercise)
+    }
+
+    /// Whether the report carries format 3's keys: when the scenario uses a rule of format 3 or
+    /// the journal holds a judgement. A format 2 exercise's report keeps its keys exactly.
+    pub fn format_3(exercise: &Exercise) -> bool {
+        exercise.scenario().uses_format_3() || !exercise.judgements().is_empty()
     }
 
     pub fn render(&self, scenario: &Scenario, format: Format) -> String {
@@ -626,12 +763,72 @@ fn response_report(exercise: &Exercise, n: usize, r: &ResponseRecord) -> Respons
         },
         satisfied: r.satisfied.map(|ix| exercise.expectation_id(ix)),
         ahead: r.ahead(),
+        insufficient: Report::format_3(exercise).then(|| {
+            r.findings
+                .iter()
+                .map(|f| FindingReport {
+                    field: action.fields[f.field].clone(),
+                    by: match f.by {
+                        FoundBy::Team(team) => scenario.team(team).id.clone(),
+                        FoundBy::Evaluator => "evaluator".to_string(),
+                    },
+                    message: f.message,
+                    reason: f.reason.clone(),
+                    at_s: f.at,
+                })
+                .collect()
+        }),
+        clarifies: r.clarifies.as_ref().map(|c| {
+            let request = exercise
+                .message(c.message)
+                .and_then(|m| m.action)
+                .map(|a| scenario.action(a));
+            ClarifiesReport {
+                message: c.message,
+                fields: c
+                    .fields
+                    .iter()
+                    .filter_map(|f| request.map(|a| a.fields[*f].clone()))
+                    .collect(),
+            }
+        }),
+    }
+}
+
+fn request_report(exercise: &Exercise, thread: &RequestThread) -> RequestReport {
+    let scenario = exercise.scenario();
+    let sent_at = |n: u64| exercise.message(n).map_or(0, |m| m.sent_at);
+    let latest = thread.latest_version();
+    RequestReport {
+        message: thread.message,
+        from: scenario.team(thread.from).id.clone(),
+        to: scenario.team(thread.to).id.clone(),
+        clarifications: thread.clarifications.clone(),
+        amendments: thread.amendments.clone(),
+        complete_at_s: (!thread.latest_is_clarified()).then(|| sent_at(latest)),
+        replied_at_s: exercise
+            .expectation(thread.reply)
+            .done
+            .as_ref()
+            .map(|d| d.at),
+        action: exercise
+            .message(thread.message)
+            .and_then(|m| m.action)
+            .map_or_else(String::new, |a| scenario.action(a).id.clone()),
+        sent_at_s: sent_at(thread.message),
+        round_trips: thread
+            .clarifications
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (sent_at(*m), thread.amendments.get(i).map(|k| sent_at(*k))))
+            .collect(),
     }
 }
 
 fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
     let scenario = exercise.scenario();
     let format_2 = Report::format_2(exercise);
+    let format_3 = Report::format_3(exercise);
     // One sorted list serves the team's rows, its score and its objective scores.
     let list = exercise.expectations_of_team(team);
     let score = exercise.score_of(&list, |_| true);
@@ -676,6 +873,8 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
                 credit: exercise.credit(ix),
                 ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
                 response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
+                basis: format_3.then(|| e.basis.clone()),
+                held: format_3.then_some(e.held),
                 title: crate::words::expectation_title(exercise, ix),
                 objective: e.objective.map(|o| scenario.objective(o).id.clone()),
             }

@@ -8,10 +8,10 @@ use crate::debrief::evaluation::Rating;
 use crate::debrief::parse_wall;
 use crate::engine::Status;
 use crate::report::{
-    ExpectationReport, MessageReport, RatingReport, Report, ResponseReport, SignatureReport,
-    TeamReport,
+    ExpectationReport, FindingReport, InjectReport, MessageReport, PlanItemReport, RatingReport,
+    Report, RequestReport, ResponseReport, SignatureReport, TeamReport,
 };
-use crate::scenario::{Scenario, Secs, format_secs};
+use crate::scenario::{Scenario, Secs, Trigger, format_secs};
 
 pub(super) struct Table {
     pub head: Vec<String>,
@@ -49,11 +49,22 @@ pub(super) struct ObjectivePart {
     pub improvements: Vec<String>,
 }
 
+/// Each request's round trips of clarification until it was complete and answered (format 3).
+pub(super) struct RequestsPart {
+    /// How many requests, how many clarified, the time lost in all.
+    pub summary: String,
+    /// One paragraph per request and receiver: its lead ("Request 1, …, from … to …") and the
+    /// round trips.
+    pub paragraphs: Vec<(String, String)>,
+}
+
 pub(super) struct Aar {
     pub title: String,
     pub handling: Option<String>,
     /// Some rating is missing: the report says "draft" on its cover.
     pub draft: bool,
+    /// The report was made final: what its cover says instead of "draft".
+    pub final_report: Option<String>,
     /// The cover's dates line.
     pub dates: String,
     /// The cover's line on the journal's signature, when the report was made from a journal.
@@ -65,6 +76,10 @@ pub(super) struct Aar {
     /// Objective × capability × rating per team and jointly.
     pub matrix: Table,
     pub objectives: Vec<ObjectivePart>,
+    /// The requests and their clarifications (format 3 only).
+    pub requests: Option<RequestsPart>,
+    /// Every judgement of an evaluator, take-backs included (format 3 only).
+    pub judgements: Option<Table>,
     pub teams: Vec<TeamPart>,
     pub summary: Table,
     pub strengths: Vec<String>,
@@ -136,16 +151,64 @@ fn inject_label(scenario: &Scenario, id: &str) -> String {
     format!("“{}” ({id})", inject_title(scenario, id))
 }
 
-/// A response's fields as `name: text` lines, a blank one shown as such.
-fn field_lines(response: &ResponseReport) -> Vec<String> {
-    response
+/// A response's fields as `name: text` lines, a blank one shown as such, each field found
+/// insufficient marked with who found it (format 3).
+fn field_lines(response: &ResponseReport, scenario: &Scenario) -> Vec<String> {
+    let findings = response.insufficient.as_deref().unwrap_or_default();
+    let marked = |name: &str, mut line: String| {
+        for finding in findings.iter().filter(|f| f.field == name) {
+            line.push_str(" — found insufficient by ");
+            line.push_str(&found_by(finding, scenario));
+        }
+        line
+    };
+    let mut lines: Vec<String> = response
         .fields
         .iter()
-        .map(|(name, text)| match text.as_str() {
-            Some(text) if !text.trim().is_empty() => format!("{name}: {text}"),
-            _ => format!("{name}: (blank)"),
+        .map(|(name, text)| {
+            let line = match text.as_str() {
+                Some(text) if !text.trim().is_empty() => format!("{name}: {text}"),
+                _ => format!("{name}: (blank)"),
+            };
+            marked(name, line)
         })
-        .collect()
+        .collect();
+    // A field found insufficient that the response did not give at all still gets its line.
+    let mut absent: Vec<&str> = Vec::new();
+    for finding in findings {
+        let name = finding.field.as_str();
+        if !response.fields.contains_key(name) && !absent.contains(&name) {
+            absent.push(name);
+        }
+    }
+    lines.extend(
+        absent
+            .into_iter()
+            .map(|name| marked(name, format!("{name}: (not given)"))),
+    );
+    lines
+}
+
+/// Who found a field insufficient: "China — Ministry of Public Security (message 2)", "the
+/// evaluator: no timestamps".
+fn found_by(finding: &FindingReport, scenario: &Scenario) -> String {
+    match (&finding.message, &finding.reason) {
+        (None, Some(reason)) if finding.by == "evaluator" => format!("the evaluator: {reason}"),
+        (None, None) if finding.by == "evaluator" => "the evaluator".into(),
+        (Some(m), _) => format!("{} (message {m})", team_name(scenario, &finding.by)),
+        (None, _) => team_name(scenario, &finding.by),
+    }
+}
+
+/// What a clarifying response asked: "Asks for clarification of message 1: legal_basis found
+/// insufficient".
+fn clarifies_line(response: &ResponseReport) -> Option<String> {
+    let clarifies = response.clarifies.as_ref()?;
+    Some(format!(
+        "Asks for clarification of message {}: {} found insufficient",
+        clarifies.message,
+        clarifies.fields.join(", ")
+    ))
 }
 
 fn decisions(report: &Report, scenario: &Scenario) -> Table {
@@ -205,8 +268,14 @@ fn hotline(report: &Report, scenario: &Scenario) -> Vec<Item> {
             details.push(format!("“{text}”"));
         }
         if let Some(response) = m.response.and_then(|r| report.responses.numbered(r)) {
-            details.extend(field_lines(response));
-            if let Some(note) = &response.note {
+            details.extend(clarifies_line(response));
+            details.extend(field_lines(response, scenario));
+            // A clarification's message text is its note (rule 37): shown once.
+            if let Some(note) = response
+                .note
+                .as_ref()
+                .filter(|n| m.text.as_ref() != Some(*n))
+            {
                 details.push(format!("Note: {note}"));
             }
         }
@@ -258,12 +327,17 @@ fn responses(report: &Report, scenario: &Scenario) -> Vec<Item> {
                 (None, Some(n)) => details.push(format!("Answers message {n}")),
                 (None, None) => {}
             }
-            details.extend(field_lines(r));
+            details.extend(clarifies_line(r));
+            details.extend(field_lines(r, scenario));
             if let Some(note) = &r.note {
                 details.push(format!("Note: {note}"));
             }
             let ended = report.ended_at_s.is_some();
             details.push(match (&r.satisfied, r.ahead) {
+                // A clarification answers a request even when nothing expected it (rule 27).
+                (None, false) if r.clarifies.is_some() => {
+                    "A clarification that no inject asked for: not scored".into()
+                }
                 (Some(id), false) => format!("Counted for {id}"),
                 (Some(id), true) => {
                     format!("Done ahead of time; counted for {id} when it was asked for")
@@ -414,6 +488,13 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
         title: report.title.clone(),
         handling: info.handling.clone(),
         draft: report.is_draft(),
+        final_report: report.final_report.then(|| {
+            if report.ratings.iter().any(|r| r.rating.is_none()) {
+                "the debrief made this report final with some objectives not rated.".into()
+            } else {
+                "the debrief made this report final.".into()
+            }
+        }),
         dates,
         signature: report.signature.as_ref().map(signature),
         overview: Table {
@@ -429,10 +510,12 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
             .iter()
             .map(|o| objective_part(report, scenario, &o.id))
             .collect(),
+        requests: requests(report, scenario),
+        judgements: judgements(report, scenario),
         teams: report
             .teams
             .iter()
-            .map(|t| team_part(t, scenario))
+            .map(|t| team_part(report, t, scenario))
             .collect(),
         summary,
         strengths,
@@ -619,7 +702,7 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
                 task_name(e, scenario),
                 team_name(scenario, &e.team),
                 e.latency_s.map_or_else(dash, format_secs),
-                format_secs(e.due_at_s.saturating_sub(e.released_at_s))
+                standard(report, scenario, e)
             )
         })
         // Observations of strengths given as evidence for this objective.
@@ -638,7 +721,7 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
         .improvement_plan
         .iter()
         .filter(|item| item.objective.as_deref() == Some(id))
-        .map(|item| item.issue.clone())
+        .map(|item| with_references(report, item, item.issue.clone()))
         .collect();
     ObjectivePart {
         heading: objective_name(scenario, id),
@@ -662,12 +745,12 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
                         format!("{} ({})", task_name(e, scenario), e.id),
                         team_name(scenario, &e.team),
                         format_secs(e.released_at_s),
-                        format_secs(e.due_at_s),
+                        deadline_text(report, e),
                         e.done_at_s.map_or_else(dash, format_secs),
                         format!(
                             "{} / {}",
                             e.latency_s.map_or_else(dash, format_secs),
-                            format_secs(e.due_at_s.saturating_sub(e.released_at_s))
+                            standard(report, scenario, e)
                         ),
                         e.status.as_str().to_string(),
                         e.missing_fields.join(", "),
@@ -732,7 +815,7 @@ fn seats(report: &Report) -> Table {
     }
 }
 
-fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
+fn team_part(report: &Report, team: &TeamReport, scenario: &Scenario) -> TeamPart {
     let objectives = Table {
         head: head(&["Objective", "Score"]),
         rows: team
@@ -766,7 +849,7 @@ fn team_part(team: &TeamReport, scenario: &Scenario) -> TeamPart {
                 vec![
                     format!("{} ({})", e.title, e.id),
                     format_secs(e.released_at_s),
-                    format_secs(e.due_at_s),
+                    deadline_text(report, e),
                     e.done_at_s.map_or_else(dash, format_secs),
                     e.latency_s.map_or_else(dash, format_secs),
                     e.status.as_str().to_string(),
@@ -808,19 +891,21 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
                     .join(", ")
             })
             .unwrap_or_default();
+        let tag = inject_tag(inject);
         if let Some(at) = inject.released_at_s {
             let how = if inject.by_hand { " by hand" } else { "" };
             entries.push((
                 at,
-                format!("Inject {} released{how} to {to}: {title}", inject.id),
+                format!("Inject {}{tag} released{how} to {to}: {title}", inject.id),
             ));
         }
         if let Some(at) = inject.skipped_at_s {
             entries.push((
                 at,
                 format!(
-                    "Inject {} skipped (its chance did not come up): {title}",
-                    inject.id
+                    "Inject {}{tag} skipped ({}): {title}",
+                    inject.id,
+                    skip_reason(inject, scenario)
                 ),
             ));
         }
@@ -917,7 +1002,7 @@ fn plan(report: &Report, scenario: &Scenario) -> Table {
                     .unwrap_or_else(|| "General".into());
                 vec![
                     capability,
-                    format!("{} [{}]", item.issue, item.id),
+                    with_references(report, item, format!("{} [{}]", item.issue, item.id)),
                     text(&item.corrective_action),
                     text(&item.capability_element),
                     text(&item.responsible),
@@ -927,5 +1012,561 @@ fn plan(report: &Report, scenario: &Scenario) -> Table {
                 ]
             })
             .collect(),
+    }
+}
+
+/// A held reply has no deadline (Precise rule 35): `None` for it, and never a `Secs::MAX` to
+/// compute with.
+pub(super) fn deadline(e: &ExpectationReport) -> Option<Secs> {
+    (e.held != Some(true) && e.due_at_s != Secs::MAX).then_some(e.due_at_s)
+}
+
+/// A deadline as people read it, or why there is none.
+fn deadline_text(report: &Report, e: &ExpectationReport) -> String {
+    match deadline(e) {
+        Some(due) => format_secs(due),
+        None if report.ended_at_s.is_some() => "on hold (request clarified, never amended)".into(),
+        None => "on hold (request clarified, not amended yet)".into(),
+    }
+}
+
+/// The time standard the scenario gives an expectation: its inject's `within`, its request's
+/// reply `within`, or for an amendment its clarification's `clarifies`.
+fn within(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> Option<Secs> {
+    let team = scenario.team_ix(&e.team)?;
+    if let Some(inject) = &e.inject {
+        // `INJECT.NAME@TEAM`: the name is the action's id, or `decision`.
+        let name =
+            e.id.strip_prefix(inject.as_str())?
+                .strip_prefix('.')?
+                .rsplit_once('@')?
+                .0;
+        let inject = scenario.inject(scenario.inject_ix(inject)?);
+        return inject
+            .expect
+            .iter()
+            .find(|x| x.name(scenario) == name && x.by.contains(&team))
+            .map(|x| x.within);
+    }
+    let n = e.message?;
+    let message = report.messages.iter().find(|m| m.n == n)?;
+    let action = scenario.action(scenario.action_ix(message.action.as_deref()?)?);
+    action
+        .clarifies
+        .or_else(|| Some(action.message.as_ref()?.reply.as_ref()?.within))
+}
+
+/// The time allowed and where its standard comes from: "2h, Playbook 4.1". A reply whose
+/// request was clarified and then amended was allowed more than its standard, counted from the
+/// first delivery: "6h (4h from the complete request), MLAA Art. 12"; a held one has only its
+/// standard.
+fn standard(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
+    let within = within(report, scenario, e);
+    let mut text = match deadline(e) {
+        Some(due) => {
+            let allowed = due.saturating_sub(e.released_at_s);
+            match within {
+                Some(w) if w < allowed => format!(
+                    "{} ({} from the complete request)",
+                    format_secs(allowed),
+                    format_secs(w)
+                ),
+                _ => format_secs(allowed),
+            }
+        }
+        None => within.map_or_else(
+            || "—".into(),
+            |w| format!("{} from a complete request", format_secs(w)),
+        ),
+    };
+    if let Some(Some(basis)) = &e.basis {
+        text.push_str(", ");
+        text.push_str(basis);
+    }
+    text
+}
+
+/// An area for improvement with the bases of the critical tasks it is drawn from as its
+/// reference: "… (reference: Playbook 4.1)".
+fn with_references(report: &Report, item: &PlanItemReport, text: String) -> String {
+    let mut bases: Vec<&str> = Vec::new();
+    for id in item.evidence.iter().filter_map(|e| e.as_str()) {
+        let basis = report
+            .teams
+            .iter()
+            .flat_map(|t| &t.expectations)
+            .find(|e| e.id == id)
+            .and_then(|e| e.basis.as_ref()?.as_deref());
+        if let Some(basis) = basis
+            && !bases.contains(&basis)
+        {
+            bases.push(basis);
+        }
+    }
+    if bases.is_empty() {
+        text
+    } else {
+        format!("{text} (reference: {})", bases.join("; "))
+    }
+}
+
+/// An inject's MSEL number and method, when given: " (#101 · phone call)".
+pub(super) fn inject_tag(inject: &InjectReport) -> String {
+    let parts: Vec<String> = [
+        inject.reference.clone().flatten().map(|r| format!("#{r}")),
+        inject.method.clone().flatten(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(" · "))
+    }
+}
+
+/// Why an inject was skipped: its chance, or its `unless` with what had happened.
+fn skip_reason(inject: &InjectReport, scenario: &Scenario) -> String {
+    let unless = scenario
+        .inject_ix(&inject.id)
+        .and_then(|ix| scenario.inject(ix).unless.as_ref());
+    match (inject.skipped_by, unless) {
+        (Some("unless"), Some(trigger)) => format!("unless: {}", happened(trigger, scenario)),
+        (Some("unless"), None) => "unless".into(),
+        _ => "its chance did not come up".into(),
+    }
+}
+
+/// What an `unless` trigger says had happened: "breach.rfa was incomplete".
+fn happened(trigger: &Trigger, scenario: &Scenario) -> String {
+    let expectation = |r: &crate::scenario::ExpectationRef| {
+        let inject = scenario.inject(r.inject);
+        let name = inject
+            .expect
+            .get(r.expectation)
+            .map_or("?", |e| e.name(scenario));
+        let team = r
+            .team
+            .map(|t| format!("@{}", scenario.team(t).id))
+            .unwrap_or_default();
+        format!("{}.{name}{team}", inject.id)
+    };
+    match trigger {
+        Trigger::Released(i) => format!("{} had been released", scenario.inject(*i).id),
+        Trigger::Met(r) => format!("{} was met", expectation(r)),
+        Trigger::Missed(r) => format!("{} was missed", expectation(r)),
+        Trigger::Incomplete(r) => format!("{} was incomplete", expectation(r)),
+        Trigger::Taken { action, team } => {
+            let by = team
+                .map(|t| format!(" by {}", scenario.team(t).id))
+                .unwrap_or_default();
+            format!("{} had been taken{by}", scenario.action(*action).id)
+        }
+        // Never an `unless` (a load error), named plainly all the same.
+        Trigger::At(at) => format!("at {}", format_secs(*at)),
+        Trigger::Manual => "by hand".into(),
+    }
+}
+
+/// Each request with its round trips, and what the clarifications cost (format 3). Every
+/// request is listed, those complete as first sent too: the reader sees which went through.
+fn requests(report: &Report, scenario: &Scenario) -> Option<RequestsPart> {
+    let requests = report.requests.as_ref()?;
+    let clarified = requests
+        .iter()
+        .filter(|r| !r.clarifications.is_empty())
+        .count();
+    let lost: Secs = requests
+        .iter()
+        .filter_map(|r| r.complete_at_s.map(|c| c.saturating_sub(r.sent_at_s)))
+        .sum();
+    let never = requests
+        .iter()
+        .filter(|r| r.complete_at_s.is_none())
+        .count();
+    let mut summary = format!(
+        "{} {}, {clarified} clarified at least once; time lost to incomplete requests: {}",
+        requests.len(),
+        if requests.len() == 1 {
+            "request"
+        } else {
+            "requests"
+        },
+        format_secs(lost)
+    );
+    if never > 0 {
+        summary.push_str(&format!(
+            " (not counting {never} never complete{})",
+            if report.ended_at_s.is_some() {
+                ""
+            } else {
+                " yet"
+            }
+        ));
+    }
+    summary.push('.');
+    Some(RequestsPart {
+        summary,
+        paragraphs: requests
+            .iter()
+            .map(|r| request_paragraph(report, scenario, r))
+            .collect(),
+    })
+}
+
+/// "Request 1, Send a request for assistance (rfa), from … to …: first sent at 30m; clarified
+/// at 1h (message 2: legal_basis found insufficient — “…”), amended at 1h30m (message 4);
+/// …; complete at 2h30m; answered at 5h. Time lost to incomplete requests: 2h."
+fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) -> (String, String) {
+    let ended = report.ended_at_s.is_some();
+    let reply = report
+        .teams
+        .iter()
+        .flat_map(|t| &t.expectations)
+        .find(|e| e.message == Some(r.message) && e.team == r.to);
+    let mut parts = vec![format!("first sent at {}", format_secs(r.sent_at_s))];
+    for (round, (clarification, (asked_at, amended_at))) in
+        r.clarifications.iter().zip(&r.round_trips).enumerate()
+    {
+        let mut text = format!(
+            "clarified{} at {}",
+            if round == 0 { "" } else { " again" },
+            format_secs(*asked_at)
+        );
+        // Rule 34: a clarification after the reply's deadline holds nothing.
+        if reply.and_then(deadline).is_some_and(|due| *asked_at > due) {
+            text.push_str(", after the reply's deadline");
+        }
+        let response = report
+            .messages
+            .iter()
+            .find(|m| m.n == *clarification)
+            .and_then(|m| Some((m, report.responses.numbered(m.response?)?)));
+        let mut what = vec![format!("message {clarification}")];
+        if let Some((message, response)) = response {
+            if let Some(clarifies) = &response.clarifies {
+                what[0].push_str(&format!(
+                    ": {} found insufficient",
+                    clarifies.fields.join(", ")
+                ));
+            }
+            if let Some(note) = message.text.as_ref().or(response.note.as_ref()) {
+                what.push(format!("“{}”", note.trim()));
+            }
+        }
+        text.push_str(&format!(" ({})", what.join(" — ")));
+        match (r.amendments.get(round), amended_at) {
+            (Some(k), Some(at)) => {
+                text.push_str(&format!(", amended at {} (message {k})", format_secs(*at)));
+            }
+            _ if ended => text.push_str(", never amended"),
+            _ => text.push_str(", not amended yet"),
+        }
+        parts.push(text);
+    }
+    match r.complete_at_s {
+        Some(_) if r.clarifications.is_empty() => parts[0].push_str(", complete as sent"),
+        Some(at) => parts.push(format!("complete at {}", format_secs(at))),
+        None if ended => parts.push("never complete".into()),
+        None => parts.push("not complete yet".into()),
+    }
+    parts.push(match (r.replied_at_s, reply) {
+        (Some(at), Some(e)) if e.status != crate::engine::Status::Met => {
+            format!("answered at {} ({})", format_secs(at), e.status.as_str())
+        }
+        (Some(at), _) => format!("answered at {}", format_secs(at)),
+        (None, Some(e)) if deadline(e).is_none() && ended => {
+            "not answered: the reply stayed on hold to the end".into()
+        }
+        (None, Some(e)) if deadline(e).is_none() => "not answered: the reply is on hold".into(),
+        (None, _) if ended => "never answered".into(),
+        (None, _) => "not answered yet".into(),
+    });
+    let lost = match r.complete_at_s {
+        Some(at) if at > r.sent_at_s => format_secs(at - r.sent_at_s),
+        Some(_) => "none".into(),
+        None if ended => "the request was never complete".into(),
+        None => "the request is not complete yet".into(),
+    };
+    (
+        format!(
+            "Request {}, {}, from {} to {}",
+            r.message,
+            action_label(scenario, &r.action),
+            team_name(scenario, &r.from),
+            team_name(scenario, &r.to),
+        ),
+        format!(
+            "{}. Time lost to incomplete requests: {lost}.",
+            parts.join("; ")
+        ),
+    )
+}
+
+/// Every judgement in the journal's order; a take-back shown as such (format 3).
+fn judgements(report: &Report, scenario: &Scenario) -> Option<Table> {
+    let judgements = report.judgements.as_ref()?;
+    let task = |id: &str| {
+        report
+            .teams
+            .iter()
+            .flat_map(|t| &t.expectations)
+            .find(|e| e.id == id)
+            .map_or_else(
+                || id.to_string(),
+                |e| format!("{} ({id})", task_name(e, scenario)),
+            )
+    };
+    Some(Table {
+        head: head(&["At", "Expectation", "Found insufficient", "Reason", "By"]),
+        rows: judgements
+            .iter()
+            .map(|j| {
+                vec![
+                    format_secs(j.at_s),
+                    task(&j.expectation),
+                    if j.insufficient.is_empty() {
+                        "none: takes back the earlier judgement".into()
+                    } else {
+                        j.insufficient.join(", ")
+                    },
+                    j.reason.clone().unwrap_or_default(),
+                    j.by.clone(),
+                ]
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::engine::Exercise;
+
+    const SCENARIO: &str = include_str!("../../tests/fixtures/format-3/scenario.ron");
+    const SCRIPT: &str = include_str!("../../tests/fixtures/format-3/script.ron");
+
+    /// The worked case of format 3 (tests/fixtures/format-3) played by its script, as it
+    /// stood at `until` (`Secs::MAX`: to the end, with the judgement after it): a journal's
+    /// events up to then, replayed.
+    pub fn worked_case(until: Secs) -> Exercise {
+        fn shown<T>(diagnostics: Vec<crate::ron_file::diagnostic::Diagnostic>) -> T {
+            let shown: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+            panic!("{}", shown.join("\n"))
+        }
+        let scenario = Arc::new(
+            crate::scenario::load_scenario("scenario.ron", SCENARIO).unwrap_or_else(shown),
+        );
+        let script = crate::script::load_script("script.ron", SCRIPT).unwrap_or_else(shown);
+        let (exercise, events) = crate::play::play(Arc::clone(&scenario), &script, "script.ron")
+            .unwrap_or_else(|e| panic!("the script plays: {e}"));
+        if until == Secs::MAX {
+            return exercise;
+        }
+        let settings = crate::play::settings_for(&scenario, &script);
+        Exercise::replay(
+            scenario,
+            settings,
+            events.iter().filter(|e| e.at() <= until),
+        )
+        .unwrap_or_else(|e| panic!("the events replay: {e}"))
+    }
+
+    fn task_row<'a>(aar: &'a Aar, id: &str) -> &'a Vec<String> {
+        aar.objectives[0]
+            .tasks
+            .rows
+            .iter()
+            .find(|row| row[0].ends_with(&format!("({id})")))
+            .unwrap_or_else(|| panic!("no critical task {id}"))
+    }
+
+    #[test]
+    fn each_request_tells_its_round_trips_and_the_time_lost() {
+        let exercise = worked_case(Secs::MAX);
+        let aar = build(&Report::of(&exercise), exercise.scenario());
+        let requests = aar.requests.expect("a format 3 report has its requests");
+        assert_eq!(
+            requests.summary,
+            "3 requests, 3 clarified at least once; time lost to incomplete requests: 2h (not \
+             counting 2 never complete)."
+        );
+        let us = "United States — FBI Cyber Division";
+        let cn = "China — Ministry of Public Security";
+        let rfa = "Send a request for assistance (rfa)";
+        let paragraphs: Vec<String> = requests
+            .paragraphs
+            .iter()
+            .map(|(lead, body)| format!("{lead}: {body}"))
+            .collect();
+        assert_eq!(
+            paragraphs,
+            [
+                format!(
+                    "Request 1, {rfa}, from {us} to {cn}: first sent at 30m; clarified at 1h \
+                     (message 2: legal_basis found insufficient — “Which article of the treaty \
+                     covers stored data?”), amended at 1h30m (message 4); clarified again at 2h \
+                     (message 5: indicators found insufficient — “The annex did not arrive: put \
+                     the addresses and times in the request”), amended at 2h30m (message 7); \
+                     complete at 2h30m; answered at 5h. Time lost to incomplete requests: 2h."
+                ),
+                format!(
+                    "Request 3, {rfa}, from {cn} to {us}: first sent at 1h20m; clarified at \
+                     5h40m, after the reply's deadline (message 10: indicators found \
+                     insufficient — “One address and no times: which indicators?”), never \
+                     amended; never complete; answered at 6h20m (late). Time lost to incomplete \
+                     requests: the request was never complete."
+                ),
+                format!(
+                    "Request 6, {rfa}, from {us} to {cn}: first sent at 2h10m; clarified at 3h \
+                     (message 8: summary found insufficient — “Which systems, and since \
+                     when?”), never amended; never complete; not answered: the reply stayed on \
+                     hold to the end. Time lost to incomplete requests: the request was never \
+                     complete."
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn critical_tasks_and_their_areas_for_improvement_name_the_basis() {
+        let exercise = worked_case(Secs::MAX);
+        let aar = build(&Report::of(&exercise), exercise.scenario());
+        // Columns: task, team, released, deadline, done, latency / standard, status, missing.
+        assert_eq!(task_row(&aar, "breach.rfa@us")[5], "30m / 2h, Playbook 4.1");
+        assert_eq!(
+            task_row(&aar, "msg-3.rfa-reply@us")[5],
+            "5h / 4h, MLAA Art. 12"
+        );
+        // Held from 1h to 1h30m and from 2h to 2h30m: its deadline moved to 2h30m + 4h.
+        let moved = task_row(&aar, "msg-1.rfa-reply@cn");
+        assert_eq!(
+            (moved[3].as_str(), moved[5].as_str()),
+            (
+                "6h30m",
+                "4h30m / 6h (4h from the complete request), MLAA Art. 12"
+            )
+        );
+        let held = task_row(&aar, "msg-6.rfa-reply@cn");
+        assert_eq!(
+            (held[3].as_str(), held[5].as_str()),
+            (
+                "on hold (request clarified, never amended)",
+                "— / 4h from a complete request, MLAA Art. 12"
+            )
+        );
+        // No basis, no reference: the tasks of format 2 keep their look.
+        assert_eq!(task_row(&aar, "mirror.rfa@cn")[5], "20m / 1h");
+        assert_eq!(
+            aar.objectives[0].improvements,
+            [
+                "Send a request for assistance (United States — FBI Cyber Division): \
+                 breach.rfa@us incomplete, missing legal_basis (reference: Playbook 4.1)",
+                "Reply to a request for assistance (United States — FBI Cyber Division): \
+                 msg-3.rfa-reply@us late by 1h, missing contact (reference: MLAA Art. 12)",
+                "Send a request for assistance (China — Ministry of Public Security): \
+                 mirror.rfa@cn incomplete, missing legal_basis",
+            ]
+        );
+        // The amendments' basis is the clarify action's.
+        assert!(
+            aar.plan.rows[3][1].ends_with("[general/rfa@us] (reference: MLAA Art. 9)"),
+            "{:?}",
+            aar.plan.rows[3]
+        );
+    }
+
+    #[test]
+    fn a_reply_held_while_the_exercise_runs_waits_for_the_amendment() {
+        let exercise = worked_case(3 * 3600);
+        let report = Report::of(&exercise);
+        let aar = build(&report, exercise.scenario());
+        let held = task_row(&aar, "msg-6.rfa-reply@cn");
+        assert_eq!(held[3], "on hold (request clarified, not amended yet)");
+        let request = aar.requests.expect("requests").paragraphs[2].1.clone();
+        assert!(
+            request.ends_with(
+                "not amended yet; not complete yet; not answered: the reply is on hold. Time \
+                 lost to incomplete requests: the request is not complete yet."
+            ),
+            "{request}"
+        );
+        let team = aar.teams.iter().find(|t| t.heading.ends_with("(cn)"));
+        let row = team
+            .expect("cn")
+            .expectations
+            .rows
+            .iter()
+            .find(|row| row[0].ends_with("(msg-6.rfa-reply@cn)"))
+            .expect("the held reply");
+        assert_eq!(row[2], "on hold (request clarified, not amended yet)");
+    }
+
+    #[test]
+    fn what_was_sent_marks_the_fields_found_insufficient_and_by_whom() {
+        let exercise = worked_case(Secs::MAX);
+        let aar = build(&Report::of(&exercise), exercise.scenario());
+        // China's request of 1h20m (response 4): found insufficient by the US, then judged.
+        let mirror = &aar.responses[4];
+        assert!(mirror.text.starts_with("1h20m — China"), "{}", mirror.text);
+        assert!(
+            mirror.details.contains(
+                &"indicators: 198.51.100.23 — found insufficient by United States — FBI Cyber \
+              Division (message 10)"
+                    .to_string()
+            )
+        );
+        assert!(mirror.details.contains(
+            &"legal_basis: MLAA Art. 3 — found insufficient by the evaluator: Article 3 does not \
+              cover the data asked for"
+                .to_string()
+        ));
+        // A clarification says what it found and is no unexpected action (rule 27).
+        let clarification = &aar.responses[2];
+        assert_eq!(
+            clarification.details,
+            [
+                "Answers message 1",
+                "Asks for clarification of message 1: legal_basis found insufficient",
+                "Note: Which article of the treaty covers stored data?",
+                "A clarification that no inject asked for: not scored",
+            ]
+        );
+        // The reply's judgement was taken back: nothing marked on it.
+        let reply = &aar.responses[10];
+        assert!(
+            reply.details.iter().all(|d| !d.contains("insufficient")),
+            "{:?}",
+            reply.details
+        );
+        let judgements = aar.judgements.expect("judgements");
+        assert_eq!(
+            judgements.rows[1],
+            [
+                "6h",
+                "Reply to a request for assistance (msg-1.rfa-reply@cn)",
+                "none: takes back the earlier judgement",
+                "The records came by courier",
+                "script",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_timeline_shows_ref_and_method_and_why_an_inject_was_skipped() {
+        let exercise = worked_case(Secs::MAX);
+        let aar = build(&Report::of(&exercise), exercise.scenario());
+        let events: Vec<&str> = aar.timeline.rows.iter().map(|r| r[1].as_str()).collect();
+        for line in [
+            "Inject breach (#101 · phone call) released to us: Personnel files stolen",
+            "Inject refused (#102 · e-mail) released to us: The request is not enough",
+            "Inject mirror released to cn: A command server in Ohio",
+            "Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks you",
+        ] {
+            assert!(events.contains(&line), "{line} in {events:#?}");
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::debrief::evaluation::Rating;
 use crate::engine::Status;
 use crate::html::escape;
-use crate::report::people::task_name;
+use crate::report::people::{deadline, inject_tag, task_name};
 use crate::report::{ExpectationReport, Report};
 use crate::scenario::{Scenario, Secs, format_secs};
 
@@ -65,7 +65,7 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
                 .teams
                 .iter()
                 .flat_map(|t| &t.expectations)
-                .flat_map(|e| [Some(e.due_at_s), e.done_at_s])
+                .flat_map(|e| [deadline(e), e.done_at_s])
                 .flatten(),
         )
         .max()
@@ -112,21 +112,24 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
                     "<path d=\"M{:.1} {:.1}l5 -8h-10z\" class=\"inject\"><title>{} released at {}</title></path>",
                     cx,
                     cy + 4.0,
-                    escape(&format!("Inject {}", inject.id)),
+                    escape(&format!("Inject {}{}", inject.id, inject_tag(inject))),
                     format_secs(at)
                 );
             }
         }
         for e in &team.expectations {
-            let _ = write!(
-                out,
-                "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" class=\"deadline\"><title>{3} due {4}</title></line>",
-                x(e.due_at_s),
-                y - 7.0,
-                y + 7.0,
-                escape(&e.id),
-                format_secs(e.due_at_s)
-            );
+            // A held reply has no deadline to mark.
+            if let Some(due) = deadline(e) {
+                let _ = write!(
+                    out,
+                    "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" class=\"deadline\"><title>{3} due {4}</title></line>",
+                    x(due),
+                    y - 7.0,
+                    y + 7.0,
+                    escape(&e.id),
+                    format_secs(due)
+                );
+            }
             if let Some(done) = e.done_at_s {
                 let class = if e.status == Status::Met {
                     "met"
@@ -199,10 +202,12 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
             .or_else(|| end.map(|end| end.saturating_sub(e.released_at_s)))
             .unwrap_or(0)
     };
-    let standard = |e: &ExpectationReport| e.due_at_s.saturating_sub(e.released_at_s);
+    // A held reply has no deadline, so no time allowed to mark.
+    let standard =
+        |e: &ExpectationReport| deadline(e).map(|due| due.saturating_sub(e.released_at_s));
     let span = tasks
         .iter()
-        .map(|e| taken(e).max(standard(e)))
+        .map(|e| taken(e).max(standard(e).unwrap_or(0)))
         .max()
         .unwrap_or(0)
         .max(60);
@@ -241,17 +246,19 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
             row - 8.0,
             escape(&e.id),
             e.latency_s.map_or_else(|| "not done".into(), format_secs),
-            format_secs(standard(e)),
+            standard(e).map_or_else(|| "no deadline (on hold)".into(), format_secs),
             e.status.as_str(),
         );
         // The time standard's mark, drawn over the bar.
-        let _ = write!(
-            out,
-            "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" class=\"standard\"/>",
-            x(standard(e)),
-            y + 1.0,
-            y + row - 3.0
-        );
+        if let Some(standard) = standard(e) {
+            let _ = write!(
+                out,
+                "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" class=\"standard\"/>",
+                x(standard),
+                y + 1.0,
+                y + row - 3.0
+            );
+        }
     }
     out.push_str("</svg>");
     Some(out)

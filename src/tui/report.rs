@@ -12,11 +12,9 @@ use super::seat::Shown;
 use super::text::{clock, short};
 use super::widgets::{decision_text, key_span, status_style};
 use crate::engine::NoteKind;
-use std::collections::HashSet;
-
-use crate::engine::ExpectationIx;
 use crate::report::{ExpectationReport, Report};
 use crate::role::{Request, Role};
+use crate::scenario::Secs;
 
 const BAR: usize = 30;
 
@@ -96,15 +94,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         }
     };
     let id_width = if narrow { id_width + 9 } else { id_width };
-    // Replies on hold have no deadline (their request waits for its amendment): few, by id.
-    let held: HashSet<String> = (0..exercise.expectations().len())
-        .map(ExpectationIx)
-        .filter(|ix| exercise.expectation(*ix).held)
-        .map(|ix| exercise.expectation_id(ix))
-        .collect();
-    let allowed = |e: &ExpectationReport| {
-        (!held.contains(&e.id)).then(|| e.due_at_s.saturating_sub(e.released_at_s))
-    };
+    // A held reply (format 3) has no deadline: its `due_at_s` is `Secs::MAX`, never a time.
+    let deadline = |e: &ExpectationReport| (e.due_at_s != Secs::MAX).then_some(e.due_at_s);
     lines.push(heading("Expectations"));
     lines.push(Line::from(
         format!(
@@ -125,7 +116,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
                 "  {:<id_width$.id_width$} {:>tw$} {:>tw$} {:>tw$} {:>7} ",
                 e.id,
                 time(e.released_at_s),
-                allowed(e).map_or_else(|| "held".into(), |_| time(e.due_at_s)),
+                deadline(e).map_or_else(|| if narrow { "hold" } else { "on hold" }.into(), time),
                 e.done_at_s.map(time).unwrap_or_else(|| "—".into()),
                 e.latency_s.map(short).unwrap_or_else(|| "—".into()),
             )),
@@ -171,16 +162,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let scale = expectations
         .iter()
         .map(|e| {
+            let allowed = deadline(e).map_or(0, |due| due.saturating_sub(e.released_at_s));
             let latency = e
                 .latency_s
                 .unwrap_or_else(|| exercise.now().saturating_sub(e.released_at_s));
-            allowed(e).unwrap_or(0).max(latency)
+            allowed.max(latency)
         })
         .max()
         .unwrap_or(1)
         .max(1);
     for e in &expectations {
-        let allowed = allowed(e);
+        let allowed = deadline(e).map(|due| due.saturating_sub(e.released_at_s));
         let (latency, done) = match e.latency_s {
             Some(l) => (l, true),
             None => (exercise.now().saturating_sub(e.released_at_s), false),
@@ -206,10 +198,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
             Span::raw(format!("  {:<id_width$.id_width$} ", e.id)),
             Span::styled(bar, Style::new().fg(color)),
             Span::raw(format!(
-                " {}{} of {}",
+                " {}{} {}",
                 short(latency),
                 if done { "" } else { " (not done)" },
-                allowed.map_or_else(|| "no deadline (on hold)".into(), short)
+                allowed.map_or_else(|| "(on hold)".into(), |a| format!("of {}", short(a)))
             )),
         ]));
     }
