@@ -46,7 +46,8 @@ enum Cmd {
     /// A scenario as a Master Scenario Events List (CSV, XLSX), and MSELs into scenarios.
     Msel(cli::msel::MselArgs),
     /// The debrief at the console: rate objectives, write the executive summary, edit the
-    /// improvement plan; each entry is added to the journal.
+    /// improvement plan, judge what was sent, make the report final; each entry is added to the
+    /// journal.
     Debrief(cli::debrief::DebriefArgs),
 }
 

@@ -93,3 +93,245 @@ fn debrief_entries_reach_the_report() {
     assert!(markdown.contains("Dates unknown"));
     assert!(markdown.contains("## Appendix A: Improvement Plan"));
 }
+
+const FORMAT_3: &str = "tests/fixtures/format-3/scenario.ron";
+
+/// The worked case of format 3 played by its script into a journal under `dir`.
+fn format_3_journal(dir: &std::path::Path) -> String {
+    let journal = dir.join("f3.jsonl");
+    let journal = journal.to_str().unwrap().to_string();
+    ttx()
+        .args([
+            "run",
+            FORMAT_3,
+            "--script",
+            "tests/fixtures/format-3/script.ron",
+            "--journal",
+            &journal,
+        ])
+        .assert()
+        .success();
+    journal
+}
+
+/// The judgements the journal holds, as (expectation, fields, by, reason).
+fn judgements(journal: &str) -> Vec<(String, Vec<String>, String, Option<String>)> {
+    let loaded = ttx::journal::read_journal(std::path::Path::new(journal)).unwrap();
+    let exercise = &loaded.exercise;
+    exercise
+        .judgements()
+        .iter()
+        .map(|j| {
+            (
+                exercise.expectation_id(j.expectation),
+                j.insufficient.clone(),
+                j.by.clone(),
+                j.reason.clone(),
+            )
+        })
+        .collect()
+}
+
+/// What a refused debrief command says on stderr; it exits 1.
+fn refused(args: &[&str]) -> String {
+    let output = ttx().arg("debrief").args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{args:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn judge_and_final_replay_the_journal_and_append_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = format_3_journal(dir.path());
+    let journal = journal.as_str();
+    // The script judged three times already.
+    assert_eq!(judgements(journal).len(), 3);
+    ttx()
+        .args([
+            "debrief",
+            "judge",
+            journal,
+            "breach.rfa@us",
+            "--insufficient",
+            "urgency,summary",
+            "--reason",
+            "No times given",
+            "--by",
+            "anna",
+        ])
+        .assert()
+        .success();
+    let after = judgements(journal);
+    assert_eq!(
+        after[3],
+        (
+            "breach.rfa@us".into(),
+            vec!["urgency".into(), "summary".into()],
+            "anna".into(),
+            Some("No times given".into())
+        )
+    );
+    let loaded = ttx::journal::read_journal(std::path::Path::new(journal)).unwrap();
+    let ix = loaded.exercise.expectation_by_id("breach.rfa@us").unwrap();
+    let missing = &loaded
+        .exercise
+        .expectation(ix)
+        .done
+        .as_ref()
+        .unwrap()
+        .missing;
+    assert_eq!(
+        missing.len(),
+        3,
+        "legal_basis (clarified), summary, urgency"
+    );
+
+    // Mistakes are named, exit 1, and change nothing.
+    for (args, says) in [
+        (
+            vec!["judge", journal, "praise.ack@us", "--insufficient", "x"],
+            "no expectation `praise.ack@us`",
+        ),
+        (
+            vec![
+                "judge",
+                journal,
+                "breach.rfa@us",
+                "--insufficient",
+                "urgency",
+            ],
+            "needs a reason",
+        ),
+        (
+            vec![
+                "judge",
+                journal,
+                "breach.rfa@us",
+                "--insufficient",
+                "contact",
+                "--reason",
+                "r",
+            ],
+            "action `rfa` has no field `contact`",
+        ),
+        (
+            vec![
+                "judge",
+                journal,
+                "msg-8.rfa@us",
+                "--insufficient",
+                "summary",
+                "--reason",
+                "r",
+            ],
+            "`msg-8.rfa@us` is not done yet",
+        ),
+    ] {
+        let stderr = refused(&args);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(journal), "{stderr}");
+    }
+    assert_eq!(judgements(journal).len(), 4);
+
+    // No --insufficient: anna's judgement is taken back.
+    ttx()
+        .args(["debrief", "judge", journal, "breach.rfa@us", "--by", "anna"])
+        .assert()
+        .success();
+    assert!(judgements(journal)[4].1.is_empty());
+
+    let show = ttx().args(["debrief", "show", journal]).output().unwrap();
+    let show = String::from_utf8_lossy(&show.stdout);
+    assert!(
+        show.contains("T+08:00:00  breach.rfa@us  urgency,summary  by anna  No times given"),
+        "{show}"
+    );
+    assert!(
+        show.contains("breach.rfa@us  taken back  by anna"),
+        "{show}"
+    );
+    assert!(
+        show.contains("Draft: some objectives are not rated yet."),
+        "{show}"
+    );
+
+    ttx().args(["debrief", "final", journal]).assert().success();
+    let loaded = ttx::journal::read_journal(std::path::Path::new(journal)).unwrap();
+    assert!(loaded.exercise.is_final());
+    let show = ttx().args(["debrief", "show", journal]).output().unwrap();
+    assert!(String::from_utf8_lossy(&show.stdout).contains("Final: the report is final"));
+    // Signed again after each entry, as the other debrief commands sign.
+    ttx().args(["verify", journal]).assert().success();
+
+    // Final: nothing more is judged, rated or made final.
+    for args in [
+        vec!["final", journal],
+        vec![
+            "judge",
+            journal,
+            "breach.rfa@us",
+            "--insufficient",
+            "urgency",
+            "--reason",
+            "late",
+        ],
+    ] {
+        let stderr = refused(&args);
+        assert!(stderr.contains("the report is final"), "{stderr}");
+    }
+    let stderr = refused(&["rate", journal, "coord", "M"]);
+    assert!(stderr.contains("the report is final"), "{stderr}");
+}
+
+#[test]
+fn a_report_is_made_final_only_once_the_exercise_has_ended() {
+    use ttx::engine::{Command, Response, Settings};
+    use ttx::journal::{Header, JournalWriter};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("running.jsonl");
+    let source = std::fs::read_to_string(FORMAT_3).unwrap();
+    let scenario = ttx::scenario::load_scenario(FORMAT_3, &source).unwrap();
+    let settings = Settings::of(&scenario);
+    let header = Header::new(FORMAT_3, &source, &scenario, settings);
+    let mut writer = JournalWriter::create(&path, &header).unwrap();
+    let mut exercise = ttx::engine::Exercise::new(std::sync::Arc::new(scenario), settings);
+    let ack = Response {
+        team: ttx::scenario::TeamIx(0),
+        action: exercise.scenario().action_ix("ack").unwrap(),
+        fields: Vec::new(),
+        note: None,
+        answers: None,
+        insufficient: Vec::new(),
+    };
+    for command in [
+        Command::Start,
+        Command::AdvanceTo(60),
+        Command::Respond(ack),
+    ] {
+        let events = exercise.execute(command).unwrap();
+        writer.append(&exercise, &events).unwrap();
+    }
+    drop(writer);
+    let journal = path.to_str().unwrap();
+    let stderr = refused(&["final", journal]);
+    assert!(
+        stderr.contains("the report can be made final only once the exercise has ended"),
+        "{stderr}"
+    );
+    // A judgement is allowed while the exercise runs, if the action has fields to judge: an
+    // acknowledgement has none.
+    let stderr = refused(&[
+        "judge",
+        journal,
+        "breach.ack@us",
+        "--insufficient",
+        "summary",
+        "--reason",
+        "r",
+    ]);
+    assert!(
+        stderr.contains("action `ack` has no field `summary`"),
+        "{stderr}"
+    );
+}

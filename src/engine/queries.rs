@@ -4,7 +4,7 @@
 
 use super::command::Refusal;
 use super::event::{Answers, ExpectationIx};
-use super::state::{Exercise, InjectState, MatchKey, Message, Source};
+use super::state::{Exercise, InjectState, MatchKey, Message, RequestThread, Source};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx, Trigger};
 
 impl Exercise {
@@ -222,6 +222,51 @@ impl Exercise {
     /// Nothing automatic remains: no trigger to draw, no release or live deadline to come.
     pub fn is_settled(&self) -> bool {
         self.fired.is_empty() && self.releasing.is_none() && self.agenda.is_empty()
+    }
+
+    /// The requests a team may clarify now (Precise rules 27, 33): of each request it received,
+    /// the latest version, when that version is not clarified yet and the reply is not done; by
+    /// number. What the response form offers, so that it never offers what would be refused.
+    pub fn clarifiable(&self, team: TeamIx) -> Vec<u64> {
+        let mut versions: Vec<u64> = self
+            .requests
+            .iter()
+            .filter(|t| t.to == team && !t.latest_is_clarified())
+            .filter(|t| self.expectations[t.reply.0].done.is_none())
+            .map(RequestThread::latest_version)
+            .collect();
+        versions.sort_unstable();
+        versions
+    }
+
+    /// The receiver's thread of the request that message `n` is a version of (the original
+    /// request or an amendment), if it is one.
+    pub fn request_thread(&self, n: u64, receiver: TeamIx) -> Option<&RequestThread> {
+        self.thread_of_version(n, receiver)
+            .map(|t| &self.requests[t])
+    }
+
+    /// The thread whose version the clarification sent as message `m` clarified.
+    pub fn clarified_thread(&self, m: u64) -> Option<&RequestThread> {
+        self.clarification_threads
+            .get(&m)
+            .map(|&t| &self.requests[t])
+    }
+
+    /// The time an expectation allows, its time standard: a reply's `within`, which runs from
+    /// the amended request once its request was clarified (Precise rule 35), while the reply
+    /// keeps its first release; any other expectation's deadline minus its release.
+    pub fn time_standard(&self, ix: ExpectationIx) -> Secs {
+        let e = &self.expectations[ix.0];
+        let reply = match e.source {
+            Source::Message(n) => self
+                .message(n)
+                .and_then(|m| m.action)
+                .and_then(|a| self.scenario.action(a).message.as_ref())
+                .and_then(|m| m.reply.as_ref()),
+            Source::Inject(..) => None,
+        };
+        reply.map_or(e.due_at.saturating_sub(e.released_at), |reply| reply.within)
     }
 
     /// How many injects have been released.

@@ -2,8 +2,9 @@
 
 use super::Session;
 use crate::debrief::DebriefEvent;
+use crate::engine::{Answers, Response};
 use crate::engine::{Event, ExpectationIx, NoteKind, Outcome, Source, Status};
-use crate::scenario::{Secs, TeamIx};
+use crate::scenario::{ActionIx, Secs, TeamIx};
 use crate::text::{short, speed_str};
 
 impl Session {
@@ -76,9 +77,15 @@ impl Session {
                     Outcome::Ready => {
                         format!("{} {action}: ready (done ahead)", team(response.team))
                     }
-                    Outcome::Unexpected => {
-                        format!("{} {action}: unexpected", team(response.team))
-                    }
+                    // A clarification that satisfies nothing is not unexpected (ttx's choice).
+                    Outcome::Unexpected => match clarified(response) {
+                        Some(n) => format!(
+                            "{} {action}: clarifies #{n} ({} insufficient)",
+                            team(response.team),
+                            response.insufficient.join(", ")
+                        ),
+                        None => format!("{} {action}: unexpected", team(response.team)),
+                    },
                 }
             }
             Event::Said { n, from, to, .. } => {
@@ -126,6 +133,7 @@ impl Session {
     pub(super) fn describe(&self, events: &[Event]) -> Vec<String> {
         let scenario = self.exercise.scenario();
         let mut lines = Vec::new();
+        let mut team = None;
         for event in events {
             match event {
                 Event::Responded {
@@ -134,6 +142,7 @@ impl Session {
                     outcome,
                 } => {
                     let action = &scenario.action(response.action).name;
+                    team = Some(response.team);
                     match outcome {
                         Outcome::Satisfied(ix) => {
                             lines.push(self.describe_done(*ix, *at, action));
@@ -142,41 +151,97 @@ impl Session {
                             "\"{action}\" was done ahead of time: it will count when it is \
                              asked for."
                         )),
-                        Outcome::Unexpected => lines.push(format!(
-                            "\"{action}\" matched no expected action: it is kept as an \
-                             unexpected action (in the report, not scored)."
-                        )),
+                        Outcome::Unexpected => match clarified(response) {
+                            Some(n) => lines.push(format!(
+                                "You asked for clarification of #{n}: {} found insufficient.",
+                                response.insufficient.join(", ")
+                            )),
+                            None => lines.push(format!(
+                                "\"{action}\" matched no expected action: it is kept as an \
+                                 unexpected action (in the report, not scored)."
+                            )),
+                        },
                     }
                 }
                 Event::MessageSent { n, to, action, .. } => {
                     let to: Vec<&str> =
                         to.iter().map(|t| scenario.team(*t).name.as_str()).collect();
-                    let reply = scenario
-                        .action(*action)
-                        .message
-                        .as_ref()
-                        .and_then(|m| m.reply.as_ref())
-                        .map(|r| {
-                            format!(
-                                "; they owe \"{}\" within {}",
-                                scenario.action(r.action).name,
-                                short(r.within)
-                            )
-                        })
-                        .unwrap_or_default();
                     lines.push(format!(
-                        "Hotline message #{n} delivered to {}{reply}.",
-                        to.join(", ")
+                        "Hotline message #{n} delivered to {}{}.",
+                        to.join(", "),
+                        self.owed_on(*n, *action)
                     ));
                 }
-                Event::Released { inject, .. } => lines.push(format!(
-                    "It released \"{}\".",
-                    scenario.inject(*inject).title
-                )),
+                // Only what the team itself receives: another team's inject stays its own.
+                Event::Released { inject, .. }
+                    if team.is_some_and(|t| scenario.inject(*inject).to.contains(&t)) =>
+                {
+                    lines.push(format!(
+                        "It released \"{}\".",
+                        scenario.inject(*inject).title
+                    ))
+                }
                 _ => {}
             }
         }
         lines
+    }
+
+    /// What a message just sent obliges, as the sender is told: a request's reply, a
+    /// clarification's amendment, an amendment's reply now running again.
+    fn owed_on(&self, n: u64, action: ActionIx) -> String {
+        let exercise = &self.exercise;
+        let scenario = exercise.scenario();
+        let basis = |basis: &Option<String>| {
+            basis
+                .as_ref()
+                .map(|b| format!(" ({b})"))
+                .unwrap_or_default()
+        };
+        if let Some(thread) = exercise.clarified_thread(n) {
+            let spec = scenario.action(action);
+            let within = spec.clarifies.unwrap_or_default();
+            let reply = exercise.expectation(thread.reply);
+            let waits = if reply.held {
+                format!("; your reply to #{} waits for it", thread.message)
+            } else {
+                String::new()
+            };
+            return format!(
+                "; they owe an amendment within {}{}{waits}",
+                short(within),
+                basis(&spec.basis)
+            );
+        }
+        let to = exercise.message(n).and_then(|m| m.to.first().copied());
+        if let Some(thread) = to
+            .and_then(|to| exercise.request_thread(n, to))
+            .filter(|t| t.message != n)
+        {
+            let reply = thread.reply;
+            return match exercise.expectation(reply).due() {
+                Some(due) if exercise.expectation(reply).done.is_none() => format!(
+                    " (it amends #{}); their reply is due by T+{}",
+                    thread.message,
+                    crate::text::clock(due)
+                ),
+                _ => format!(" (it amends #{})", thread.message),
+            };
+        }
+        scenario
+            .action(action)
+            .message
+            .as_ref()
+            .and_then(|m| m.reply.as_ref())
+            .map(|r| {
+                format!(
+                    "; they owe \"{}\" within {}{}",
+                    scenario.action(r.action).name,
+                    short(r.within),
+                    basis(&r.basis)
+                )
+            })
+            .unwrap_or_default()
     }
 
     fn describe_done(&self, ix: ExpectationIx, at: Secs, action: &str) -> String {
@@ -186,25 +251,44 @@ impl Session {
             Source::Inject(inject, _) => format!("inject \"{}\"", scenario.inject(inject).title),
             Source::Message(n) => format!("hotline message #{n}"),
         };
-        let missing: Vec<&str> = match (&e.done, e.action) {
+        // Each field not supplied, with why when it is not blank: too few words.
+        let missing: Vec<(String, bool)> = match (&e.done, e.action) {
             (Some(done), Some(action)) => {
                 let spec = scenario.action(action);
+                let sent = &self.exercise.responses()[done.response].response.fields;
                 done.missing
                     .iter()
-                    .map(|f| spec.fields[*f].as_str())
+                    .map(|&f| {
+                        let name = &spec.fields[f];
+                        let text = sent.iter().find(|(n, _)| n == name).map(|(_, t)| t);
+                        match (text, spec.shape(f).min_words) {
+                            (Some(text), Some(min)) if !text.trim().is_empty() => {
+                                let words = text.split_whitespace().count();
+                                let s = if words == 1 { "" } else { "s" };
+                                (format!("{name} ({words} word{s}, at least {min})"), false)
+                            }
+                            _ => (name.clone(), true),
+                        }
+                    })
                     .collect()
             }
             _ => Vec::new(),
         };
+        let names: Vec<&str> = missing.iter().map(|(name, _)| name.as_str()).collect();
         let blank = if missing.is_empty() {
             String::new()
+        } else if missing.iter().all(|(_, blank)| *blank) {
+            format!(" Required fields left blank: {}.", names.join(", "))
         } else {
-            format!(" Required fields left blank: {}.", missing.join(", "))
+            format!(" Required fields not supplied: {}.", names.join(", "))
         };
         let timing = match self.exercise.status(ix) {
             Status::Late if at <= e.due_at => "late: its deadline had already passed".into(),
             Status::Late => format!("late by {}", short(at.saturating_sub(e.due_at))),
-            _ => format!("on time, {} to spare", short(e.due_at.saturating_sub(at))),
+            _ => match e.due() {
+                Some(due) => format!("on time, {} to spare", short(due.saturating_sub(at))),
+                None => "on time (its request waits for an amendment)".into(),
+            },
         };
         let status = self.exercise.status(ix).as_str();
         let id = self.exercise.expectation_id(ix);
@@ -275,5 +359,13 @@ impl Session {
             ),
             DebriefEvent::PlanDropped(d) => format!("improvement item {} dropped", d.item),
         }
+    }
+}
+
+/// The request version a clarification names, if the response is one.
+fn clarified(response: &Response) -> Option<u64> {
+    match response.answers {
+        Some(Answers::Message(n)) if !response.insufficient.is_empty() => Some(n),
+        _ => None,
     }
 }

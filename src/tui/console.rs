@@ -16,8 +16,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 use super::seat::Shown;
-use super::text::{clock, pad, state, trigger, width};
-use super::widgets::{countdown, urgency};
+use super::text::{clock, fit, pad, state, trigger, width};
+use super::widgets::{self, countdown, urgency};
 use crate::engine::InjectState;
 use crate::scenario::{InjectIx, TeamIx};
 
@@ -85,6 +85,14 @@ fn render_events(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(Injec
     let height = inner.height.saturating_sub(1).max(1) as usize;
     let count = scenario.injects.len();
     let selected = app.seat.console.selected.min(count.saturating_sub(1));
+    // The facilitators' MSEL numbers (`ref`), in a column of their own when there are any.
+    let refs = scenario
+        .injects
+        .iter()
+        .filter_map(|i| i.reference.as_deref())
+        .map(width)
+        .max()
+        .map_or(0, |w| w.max(3));
     // Pages of `height` rows: the selected row is always visible; only visible rows are built.
     let first = selected / height * height;
     let rows = (first..count.min(first + height)).map(|i| {
@@ -106,18 +114,26 @@ fn render_events(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(Injec
         } else {
             style
         };
-        Row::new(vec![
-            mark.to_string(),
+        // How the inject reaches the players follows its title (format 3's `method`).
+        let title = match &inject.method {
+            Some(method) => format!("{} · {method}", inject.title),
+            None => inject.title.clone(),
+        };
+        let mut cells = vec![mark.to_string()];
+        if refs > 0 {
+            cells.push(inject.reference.clone().unwrap_or_default());
+        }
+        cells.extend([
             inject.id.clone(),
             trigger(scenario, &inject.when),
             state(s, &inject.when),
-            inject.title.clone(),
-        ])
-        .style(style)
+            title,
+        ]);
+        Row::new(cells).style(style)
     });
     // Widths shared out by hand: the inject id whole (up to a third of the table: it is what
     // the facilitator reads out), ten columns of title, and trigger and status give way first.
-    let spare = inner.width.saturating_sub(5) as usize;
+    let spare = (inner.width as usize).saturating_sub(5 + if refs > 0 { refs + 1 } else { 0 });
     let id_width = scenario
         .injects
         .iter()
@@ -128,24 +144,26 @@ fn render_events(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(Injec
     let rest = spare.saturating_sub(id_width + 10);
     let trigger_width = (rest * 16 / 35).min(16);
     let status_width = (rest - trigger_width).min(19);
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(id_width as u16),
-            Constraint::Length(trigger_width as u16),
-            Constraint::Length(status_width as u16),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(Row::new(vec!["", "inject", "trigger", "status", "title"]).bold());
+    let mut widths = vec![Constraint::Length(1)];
+    let mut header = vec![""];
+    if refs > 0 {
+        widths.push(Constraint::Length(refs as u16));
+        header.push("ref");
+    }
+    widths.extend([
+        Constraint::Length(id_width as u16),
+        Constraint::Length(trigger_width as u16),
+        Constraint::Length(status_width as u16),
+        Constraint::Fill(1),
+    ]);
+    header.extend(["inject", "trigger", "status", "title"]);
+    let table = Table::new(rows, widths).header(Row::new(header).bold());
     frame.render_widget(table, inner);
 }
 
 fn render_teams(frame: &mut Frame, area: Rect, app: &Shown) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
-    let now = exercise.now() as i64;
     let teams = scenario.teams.len().max(1);
     let constraints = vec![Constraint::Ratio(1, teams as u32); teams];
     let areas = Layout::vertical(constraints).split(area);
@@ -170,19 +188,31 @@ fn render_teams(frame: &mut Frame, area: Rect, app: &Shown) {
             .iter()
             .take(inner.height as usize)
             .map(|ix| {
-                let e = exercise.expectation(*ix);
-                let left = e.due_at as i64 - now;
                 let id = exercise.expectation_id(*ix);
                 let id = id
                     .rsplit_once('@')
                     .map_or(id.clone(), |(a, _)| a.to_string());
-                let countdown = countdown(left);
-                let id_width = (inner.width as usize)
-                    .saturating_sub(width(&countdown) + 1)
+                // A reply on hold has no deadline: it waits for an amended request.
+                let (countdown, style) = match widgets::left(exercise, *ix) {
+                    Some(left) => (countdown(left), urgency(left, exercise.time_standard(*ix))),
+                    None => ("on hold".to_string(), Style::new().fg(Color::Cyan)),
+                };
+                // The basis follows the countdown as far as the id leaves room for it.
+                let standard = widgets::standard(exercise, *ix)
+                    .map(|s| format!(" · {s}"))
+                    .unwrap_or_default();
+                let columns = inner.width as usize;
+                let standard = fit(
+                    &standard,
+                    columns.saturating_sub(width(&id).min(16) + width(&countdown) + 1),
+                );
+                let id_width = columns
+                    .saturating_sub(width(&countdown) + width(&standard) + 1)
                     .max(8);
                 Line::from(vec![
                     Span::raw(format!("{} ", pad(&id, id_width))),
-                    Span::styled(countdown, urgency(left, e.due_at - e.released_at)),
+                    Span::styled(countdown, style),
+                    Span::styled(standard, Style::new().fg(Color::DarkGray)),
                 ])
             })
             .collect();

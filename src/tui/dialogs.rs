@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keymap::{Action, Context};
 use super::seat::{ConfirmKind, Dialog, Shown, Stage};
 use super::text::{clock, state, trigger};
-use super::widgets::{centred, decision_text, key_span, popup};
+use super::widgets::{centred, deadline, decision_text, key_span, popup};
 use crate::scenario::InjectIx;
 
 pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
@@ -24,6 +24,7 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
         Some(Dialog::Rating(form)) => form.render(frame, body),
         Some(Dialog::Summary(form)) => form.render(frame, body),
         Some(Dialog::Plan(form)) => form.render(frame, body, scenario),
+        Some(Dialog::Judge(form)) => form.render(frame, body, exercise),
         Some(Dialog::Inject(inject)) => inject_detail(frame, body, app, *inject),
         Some(Dialog::Message(form)) => form.render(frame, body, exercise),
         Some(Dialog::Seats) => seats(frame, body, app),
@@ -61,6 +62,14 @@ fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: &ConfirmKind) {
             vec![
                 Line::from(format!("Drop {item} from the improvement plan?")),
                 Line::from("The journal keeps the drop; the report no longer lists the item."),
+            ],
+        ),
+        ConfirmKind::Finalise => (
+            "Make the report final?",
+            vec![
+                Line::from("The report stops saying \"draft\". After this, nothing more is"),
+                Line::from("judged, rated, summarised or planned: the journal takes no more."),
+                Line::from("This cannot be undone."),
             ],
         ),
         ConfirmKind::Quit => (
@@ -105,6 +114,14 @@ fn inject_detail(frame: &mut Frame, body: Rect, app: &Shown, ix: InjectIx) {
         ]),
         Line::from(vec!["To: ".bold(), Span::raw(to.join(", "))]),
     ];
+    let msel: Vec<Span> = [("Ref: ", &inject.reference), ("Method: ", &inject.method)]
+        .into_iter()
+        .filter_map(|(label, value)| value.as_ref().map(|v| (label, v)))
+        .flat_map(|(label, value)| [label.bold(), Span::raw(format!("{value}  "))])
+        .collect();
+    if !msel.is_empty() {
+        lines.push(Line::from(msel));
+    }
     if let Some(from) = &inject.from {
         lines.push(Line::from(vec!["From: ".bold(), Span::raw(from.clone())]));
     }
@@ -123,9 +140,9 @@ fn inject_detail(frame: &mut Frame, body: Rect, app: &Shown, ix: InjectIx) {
         for &e in expected {
             let expectation = exercise.expectation(e);
             lines.push(Line::from(format!(
-                "  {} by T+{} — {}",
+                "  {} by {} — {}",
                 exercise.expectation_id(e),
-                clock(expectation.due_at),
+                deadline(exercise, e),
                 exercise.status(e).as_str()
             )));
             if expectation.is_decision() {

@@ -15,7 +15,7 @@ use super::seat::{Entry, Shown, entries, writes_debrief};
 use super::text::{clock, short};
 use super::widgets::{hint, status_style};
 use crate::debrief::evaluation::{Rating, critical_tasks};
-use crate::engine::NoteKind;
+use crate::engine::{Exercise, ExpectationIx, FoundBy, NoteKind};
 use crate::report::{PlanItemReport, RatingReport, Report};
 use crate::role::{Request, Role};
 use crate::session::Session;
@@ -141,7 +141,9 @@ fn render_list(
         }
         lines.push(line);
     }
-    let title = if app.exercise().ended_at().is_some() {
+    let title = if app.exercise().is_final() {
+        " After-action · final "
+    } else if app.exercise().ended_at().is_some() {
         " After-action "
     } else {
         " Evaluation "
@@ -218,15 +220,25 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
             .as_ref()
             .map(|d| format!("done in {}", short(d.at.saturating_sub(e.released_at))))
             .unwrap_or_else(|| "not done".into());
+        let basis = e
+            .basis
+            .as_ref()
+            .map(|b| format!(" · {b}"))
+            .unwrap_or_default();
+        let due = match e.due() {
+            Some(due) => format!(", due T+{}", clock(due)),
+            None if e.done.is_some() => ", done while on hold".into(),
+            None => ", on hold: no deadline until the amended request".into(),
+        };
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", exercise.expectation_id(ix))),
             Span::styled(status.as_str().replace('_', " "), status_style(status)),
             Span::raw(format!(
-                " · {done} ({} allowed, due T+{})",
-                short(e.due_at.saturating_sub(e.released_at)),
-                clock(e.due_at)
+                " · {done} ({} allowed{basis}{due})",
+                short(exercise.time_standard(ix)),
             )),
         ]));
+        lines.extend(findings(exercise, ix));
     }
     // A team's rating shows the observations about that team or everyone, the joint rating
     // all of them; of those, the ones about this objective or about none.
@@ -285,7 +297,7 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
         lines.push(Line::from(label("Analysis")));
         lines.extend(analysis.lines().map(|l| Line::from(format!("  {l}"))));
     }
-    if role.may(Request::Rate) {
+    if role.may(Request::Rate) && !exercise.is_final() {
         lines.push(Line::from(""));
         let mut keys = hint(Context::Evaluation, Action::Edit, "rate");
         if r.suggested.is_some() {
@@ -296,9 +308,50 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
                 "accept the suggestion",
             ));
         }
+        if role.may(Request::Judge) {
+            keys.push_str(" · ");
+            keys.push_str(&hint(
+                Context::Evaluation,
+                Action::OpenJudge,
+                "judge a critical task",
+            ));
+        }
         lines.push(Line::from(keys.fg(Color::DarkGray)));
     }
     lines
+}
+
+/// The fields of a done critical task found insufficient and still so: by the receiving team
+/// (a clarification) or by an evaluator (a judgement, with its reason).
+fn findings(exercise: &Exercise, ix: ExpectationIx) -> Vec<Line<'static>> {
+    let Some(done) = &exercise.expectation(ix).done else {
+        return Vec::new();
+    };
+    let record = &exercise.responses()[done.response];
+    let fields = &exercise.scenario().action(record.response.action).fields;
+    record
+        .findings
+        .iter()
+        .map(|f| {
+            let by = match f.by {
+                FoundBy::Team(t) => format!(
+                    "by {}{}",
+                    exercise.scenario().team(t).id,
+                    f.message.map(|m| format!(" in #{m}")).unwrap_or_default()
+                ),
+                FoundBy::Evaluator => "by an evaluator".to_string(),
+            };
+            let reason = f
+                .reason
+                .as_ref()
+                .map(|r| format!(": {}", r.replace('\n', " / ")))
+                .unwrap_or_default();
+            Line::from(
+                format!("      {} found insufficient {by}{reason}", fields[f.field])
+                    .fg(Color::Yellow),
+            )
+        })
+        .collect()
 }
 
 fn summary_detail(report: &Report) -> Vec<Line<'static>> {

@@ -273,6 +273,133 @@ impl TextField {
     }
 }
 
+/// A field whose text must be one of a few choices (a scenario field with `choices`): chosen
+/// with the arrows or by typing a choice's first letter, never typed, so that no other text can
+/// be sent. Nothing chosen is a blank field.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    options: Vec<String>,
+    chosen: Option<usize>,
+}
+
+impl Choice {
+    pub fn new(options: &[String]) -> Self {
+        Choice {
+            options: options.to_vec(),
+            chosen: None,
+        }
+    }
+
+    /// The choice made, or blank.
+    pub fn text(&self) -> &str {
+        self.chosen.map_or("", |i| self.options[i].as_str())
+    }
+
+    pub fn options(&self) -> &[String] {
+        &self.options
+    }
+
+    /// One step through nothing chosen, then each choice in order, and round again.
+    pub fn step(&mut self, step: isize) {
+        let places = self.options.len() as isize + 1;
+        let at = self.chosen.map_or(0, |i| i as isize + 1);
+        let next = (at + step).rem_euclid(places);
+        self.chosen = (next > 0).then(|| next as usize - 1);
+    }
+
+    /// Nothing chosen: the field is blank again.
+    pub fn clear(&mut self) {
+        self.chosen = None;
+    }
+
+    /// The next choice after the one made that starts with `c` (ignoring case), as a list box
+    /// takes a typed letter; false when none does.
+    pub fn choose_by_initial(&mut self, c: char) -> bool {
+        let starts = |option: &String| {
+            option
+                .chars()
+                .next()
+                .is_some_and(|first| first.to_lowercase().eq(c.to_lowercase()))
+        };
+        let count = self.options.len();
+        let from = self.chosen.map_or(0, |i| i + 1);
+        let found = (0..count)
+            .map(|k| (from + k) % count)
+            .find(|&i| starts(&self.options[i]));
+        if found.is_some() {
+            self.chosen = found;
+        }
+        found.is_some()
+    }
+
+    /// Pasted text chooses the choice it is (trimmed, as the engine compares); any other text
+    /// is refused with the choices named.
+    pub fn paste(&mut self, text: &str) -> Result<(), String> {
+        match self.options.iter().position(|o| o == text.trim()) {
+            Some(i) => {
+                self.chosen = Some(i);
+                Ok(())
+            }
+            None => Err(format!(
+                "Nothing was pasted: this field takes one of {} (← → choose).",
+                self.options.join(", ")
+            )),
+        }
+    }
+}
+
+/// Fields ticked in a list: those a clarification or a judgement finds insufficient.
+#[derive(Debug, Clone)]
+pub struct Ticks {
+    names: Vec<String>,
+    ticked: Vec<bool>,
+}
+
+impl Ticks {
+    /// The fields `names`, those in `ticked` already ticked.
+    pub fn new(names: &[String], ticked: &[String]) -> Self {
+        Ticks {
+            ticked: names.iter().map(|n| ticked.contains(n)).collect(),
+            names: names.to_vec(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn toggle(&mut self, i: usize) {
+        if let Some(tick) = self.ticked.get_mut(i) {
+            *tick = !*tick;
+        }
+    }
+
+    /// Each field with whether it is ticked, in the action's order.
+    pub fn items(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.names
+            .iter()
+            .map(String::as_str)
+            .zip(self.ticked.iter().copied())
+    }
+
+    /// The names ticked, in the action's order.
+    pub fn ticked(&self) -> Vec<String> {
+        self.items()
+            .filter(|(_, ticked)| *ticked)
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+}
+
+/// How many words a text has, as `min_words` counts them: runs of non-whitespace.
+pub fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,6 +471,37 @@ mod tests {
         field.type_key(Key::Char('y'));
         assert_eq!(field.text().chars().filter(|c| *c == 'y').count(), 1);
         assert_eq!(field.chars(), TEXT_LIMIT);
+    }
+
+    #[test]
+    fn a_choice_is_chosen_never_typed() {
+        let options = ["routine".to_string(), "urgent".into(), "immediate".into()];
+        let mut choice = Choice::new(&options);
+        assert_eq!(choice.text(), "");
+        choice.step(1);
+        assert_eq!(choice.text(), "routine");
+        choice.step(-2);
+        assert_eq!(choice.text(), "immediate");
+        choice.step(1);
+        assert_eq!(choice.text(), "", "round to nothing chosen");
+        assert!(choice.choose_by_initial('U'));
+        assert_eq!(choice.text(), "urgent");
+        assert!(!choice.choose_by_initial('x'));
+        assert_eq!(choice.text(), "urgent");
+        assert!(choice.paste("very urgent").is_err());
+        choice.paste(" routine ").unwrap();
+        assert_eq!(choice.text(), "routine");
+    }
+
+    #[test]
+    fn ticks_keep_the_actions_order() {
+        let names = ["summary".to_string(), "indicators".into(), "contact".into()];
+        let mut ticks = Ticks::new(&names, &["contact".to_string()]);
+        ticks.toggle(0);
+        assert_eq!(ticks.ticked(), ["summary", "contact"]);
+        ticks.toggle(2);
+        assert_eq!(ticks.ticked(), ["summary"]);
+        assert_eq!(words("  203.0.113.7\tat 02:14 "), 3);
     }
 
     fn key() -> impl Strategy<Value = Key> {

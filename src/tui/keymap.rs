@@ -45,6 +45,10 @@ pub enum Action {
     AddItem,
     /// Drop the selected improvement-plan item (asks first).
     DropItem,
+    /// Judge a done expectation: find fields insufficient, or take that back.
+    OpenJudge,
+    /// Make the report final (asks first).
+    OpenFinalise,
     /// Dialogs.
     Confirm,
     Submit,
@@ -82,6 +86,9 @@ pub enum Context {
     RatingForm,
     SummaryForm,
     PlanForm,
+    /// Choosing the expectation to judge.
+    JudgePicker,
+    JudgeForm,
 }
 
 impl Action {
@@ -124,6 +131,8 @@ impl Context {
             Context::RatingForm => "Rating",
             Context::SummaryForm => "Executive summary",
             Context::PlanForm => "Improvement plan item",
+            Context::JudgePicker => "Choose what to judge",
+            Context::JudgeForm => "Judgement",
         }
     }
 
@@ -139,6 +148,8 @@ impl Context {
                 | Context::RatingForm
                 | Context::SummaryForm
                 | Context::PlanForm
+                | Context::JudgePicker
+                | Context::JudgeForm
         )
     }
 }
@@ -233,6 +244,12 @@ const CONSOLE: &[Binding] = &[
         "seats, join codes, host key",
         "",
     ),
+    b(
+        K::Char('j'),
+        A::OpenJudge,
+        "judge a done expectation (fields insufficient)",
+        "judge",
+    ),
     b(K::Char('['), A::LogBack, "scroll the log back", ""),
     b(K::Char(']'), A::LogForward, "scroll the log forward", ""),
     b(K::PageDown, A::PageDown, "page down", ""),
@@ -321,6 +338,18 @@ const EVALUATION: &[Binding] = &[
         A::Export,
         "export JSON, Markdown and HTML",
         "export",
+    ),
+    b(
+        K::Char('j'),
+        A::OpenJudge,
+        "judge a done expectation (fields insufficient)",
+        "judge",
+    ),
+    b(
+        K::Char('F'),
+        A::OpenFinalise,
+        "make the report final (asks first)",
+        "final",
     ),
     b(K::Char('o'), A::OpenNote, "add an observation", ""),
     b(K::Down, A::Down, "next entry", ""),
@@ -440,7 +469,10 @@ const RESPONSE_FORM: &[Binding] = &form(
         ),
         b(K::Ctrl('s'), A::Submit, "submit", "submit"),
     ],
-    ["what it answers: previous", "what it answers: next"],
+    [
+        "previous: what it answers, a choice; tick or untick",
+        "next: what it answers, a choice; tick or untick",
+    ],
     "new line in a field",
     ["back to the action list", "back"],
 );
@@ -453,6 +485,30 @@ const MESSAGE_FORM: &[Binding] = &form(
     ["change recipient or thread"; 2],
     "new line",
     CANCEL,
+);
+
+const JUDGE_PICKER: &[Binding] = &[
+    b(
+        K::Enter,
+        A::Confirm,
+        "judge the selected expectation",
+        "choose",
+    ),
+    b(K::Down, A::Down, "next", ""),
+    b(K::Up, A::Up, "previous", ""),
+    b(K::PageDown, A::PageDown, "page down", ""),
+    b(K::PageUp, A::PageUp, "page up", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const JUDGE_FORM: &[Binding] = &form(
+    [
+        b(K::Ctrl('s'), A::Submit, "save the judgement", "save"),
+        b(K::Enter, A::Confirm, "next field; save on [Save]", ""),
+    ],
+    ["tick or untick the field (space too)"; 2],
+    "new line in the reason",
+    ["back to the list", "back"],
 );
 
 const SEATS: &[Binding] = &[
@@ -503,6 +559,8 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::RatingForm => RATING_FORM,
         Context::SummaryForm => SUMMARY_FORM,
         Context::PlanForm => PLAN_FORM,
+        Context::JudgePicker => JUDGE_PICKER,
+        Context::JudgeForm => JUDGE_FORM,
     }
 }
 
@@ -625,6 +683,8 @@ mod tests {
             Context::RatingForm,
             Context::SummaryForm,
             Context::PlanForm,
+            Context::JudgePicker,
+            Context::JudgeForm,
         ] {
             let keys: Vec<Key> = bindings(ctx).iter().map(|b| b.key).collect();
             for (i, key) in keys.iter().enumerate() {

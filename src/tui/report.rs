@@ -28,6 +28,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let mut lines: Vec<Line> = Vec::new();
     let heading = |text: &str| Line::from(text.to_string().bold().fg(Color::Cyan));
     lines.push(Line::from(match report.ended_at_s {
+        Some(at) if exercise.is_final() => {
+            format!("Ended at T+{}. The report is final.", clock(at))
+        }
         Some(at) => format!("Ended at T+{}.", clock(at)),
         None => format!(
             "Still running (T+{}): open and overdue are not final.",

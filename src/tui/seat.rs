@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use super::forms::judge::JudgeForm;
 use super::forms::message::MessageForm;
 use super::forms::note::NoteForm;
 use super::forms::picker::{ActionPicker, Picked};
@@ -17,8 +18,9 @@ use super::forms::summary::SummaryForm;
 use super::forms::{Ask, Done, Form, move_in};
 use super::key::{Key, MAX_PASTE, Typed};
 use super::keymap::{self, Action, Context};
+use crate::debrief::evaluation::critical_tasks;
 use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
-use crate::engine::Answers;
+use crate::engine::{Answers, ExpectationIx};
 use crate::report::Report;
 use crate::role::{Request, Role};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
@@ -126,6 +128,8 @@ pub enum ConfirmKind {
     Quit,
     /// Drop this improvement-plan item.
     DropItem(String),
+    /// Make the report final.
+    Finalise,
 }
 
 pub enum Stage {
@@ -167,6 +171,7 @@ pub enum Dialog {
     Rating(Box<RatingForm>),
     Summary(Box<SummaryForm>),
     Plan(Box<PlanForm>),
+    Judge(Box<JudgeForm>),
 }
 
 impl Dialog {
@@ -179,6 +184,7 @@ impl Dialog {
             Dialog::Rating(form) => Some(form.as_mut()),
             Dialog::Summary(form) => Some(form.as_mut()),
             Dialog::Plan(form) => Some(form.as_mut()),
+            Dialog::Judge(form) => Some(form.as_mut()),
             Dialog::Respond(dialog) => match &mut dialog.stage {
                 Stage::Form(form) => Some(form.as_mut()),
                 Stage::Pick(_) => None,
@@ -207,7 +213,7 @@ pub struct Seat {
     pub teams: Vec<TeamUi>,
     pub evaluation: EvaluationUi,
     pub report: ReportUi,
-    /// Who rates from this seat, as the report names the evaluator: the seat's user, or
+    /// Who rates and judges from this seat, as the report names them: the seat's user, or
     /// `facilitator` at the local console.
     pub evaluator: String,
     /// A response form left with esc, per team, reopened by the next `r`.
@@ -314,6 +320,8 @@ impl Seat {
             Some(Dialog::Rating(_)) => Context::RatingForm,
             Some(Dialog::Summary(_)) => Context::SummaryForm,
             Some(Dialog::Plan(_)) => Context::PlanForm,
+            Some(Dialog::Judge(form)) if form.picking() => Context::JudgePicker,
+            Some(Dialog::Judge(_)) => Context::JudgeForm,
             Some(Dialog::Respond(d)) => match d.stage {
                 Stage::Pick(_) => Context::ActionPicker,
                 Stage::Form(_) => Context::ResponseForm,
@@ -350,6 +358,8 @@ impl Seat {
             | Context::RatingForm
             | Context::SummaryForm
             | Context::PlanForm
+            | Context::JudgePicker
+            | Context::JudgeForm
             | Context::ResponseForm => self.update_form(session, action),
             Context::ActionPicker => self.update_pick(session, action),
             Context::Confirm => self.update_confirm(session, action),
@@ -382,6 +392,8 @@ impl Seat {
             Action::OpenMessage => for_some_team(Request::Message),
             Action::Edit | Action::Accept => may(Request::Rate),
             Action::AddItem | Action::DropItem => may(Request::Plan),
+            Action::OpenJudge => may(Request::Judge),
+            Action::OpenFinalise => may(Request::Finalise),
             Action::ReleaseReport => may(Request::ReleaseReport),
             Action::Export => may(Request::Export),
             Action::Retry => may(Request::RetryRecording),
@@ -468,7 +480,15 @@ impl Seat {
                 }
                 let count = session.exercise().scenario().injects.len();
                 let selected = InjectIx(self.console.selected.min(count.saturating_sub(1)));
-                self.dialog = Some(Dialog::Release(Box::new(ReleasePicker::new(selected))));
+                let refs = session
+                    .exercise()
+                    .scenario()
+                    .injects
+                    .iter()
+                    .any(|i| i.reference.is_some());
+                self.dialog = Some(Dialog::Release(Box::new(ReleasePicker::new(
+                    selected, refs,
+                ))));
             }
             Action::OpenNote => {
                 let team = match self.view {
@@ -513,8 +533,35 @@ impl Seat {
             }
             Action::Export => self.export(session),
             Action::ReleaseReport => self.report(session.release_report(self.role)),
+            Action::OpenJudge => {
+                // The selected inject's first done expectation comes first.
+                let exercise = session.exercise();
+                let inject = InjectIx(
+                    self.console
+                        .selected
+                        .min(exercise.scenario().injects.len().saturating_sub(1)),
+                );
+                let prefer = exercise
+                    .expectations_of_inject(inject)
+                    .iter()
+                    .copied()
+                    .find(|ix| exercise.expectation(*ix).done.is_some());
+                self.open_judge(session, prefer);
+            }
             _ => {}
         }
+    }
+
+    /// The judge dialog, `prefer` highlighted; refused at once once the report is final.
+    fn open_judge(&mut self, session: &Session, prefer: Option<ExpectationIx>) {
+        if session.exercise().is_final() {
+            self.flash = Some("The report is final: nothing more can be judged.".into());
+            return;
+        }
+        self.dialog = Some(Dialog::Judge(Box::new(JudgeForm::new(
+            &self.evaluator,
+            prefer,
+        ))));
     }
 
     /// Whether the seat has a use for `action` now: its role allows it, and switching views
@@ -524,6 +571,22 @@ impl Seat {
             && (!matches!(action, Action::NextView | Action::PrevView)
                 || self.views(session).len() > 1)
             && !(action.plays_the_exercise() && session.exercise().ended_at().is_some())
+            && self.offers_debrief(session, action)
+    }
+
+    /// Judging, rating and planning end when the report is final, which it can be made only
+    /// after the end, once.
+    fn offers_debrief(&self, session: &Session, action: Action) -> bool {
+        let exercise = session.exercise();
+        match action {
+            Action::OpenJudge
+            | Action::Edit
+            | Action::Accept
+            | Action::AddItem
+            | Action::DropItem => !exercise.is_final(),
+            Action::OpenFinalise => exercise.ended_at().is_some() && !exercise.is_final(),
+            _ => true,
+        }
     }
 
     fn export(&mut self, session: &Session) {
@@ -758,6 +821,35 @@ impl Seat {
                 self.dialog = Some(Dialog::Note(Box::new(NoteForm::new(team, objective))));
             }
             Action::Export => self.export(session),
+            Action::OpenJudge => {
+                // The selected rating's first done critical task comes first.
+                let exercise = session.exercise();
+                let scenario = exercise.scenario();
+                let prefer = match selected {
+                    Some(Entry::Rating(n)) => {
+                        let row = &report.ratings[n];
+                        scenario.objective_ix(&row.objective).and_then(|objective| {
+                            let team = row.team.as_deref().and_then(|t| scenario.team_ix(t));
+                            critical_tasks(exercise, objective, team)
+                                .into_iter()
+                                .find(|ix| exercise.expectation(*ix).done.is_some())
+                        })
+                    }
+                    _ => None,
+                };
+                self.open_judge(session, prefer);
+            }
+            Action::OpenFinalise => {
+                let exercise = session.exercise();
+                if exercise.is_final() {
+                    self.flash = Some("The report is already final.".into());
+                } else if exercise.ended_at().is_none() {
+                    self.flash =
+                        Some("The report can be made final once the exercise has ended.".into());
+                } else {
+                    self.dialog = Some(Dialog::Confirm(ConfirmKind::Finalise));
+                }
+            }
             other => self.update_screen(session, other),
         }
     }
@@ -809,6 +901,7 @@ impl Seat {
                 }
                 result
             }
+            Ask::Judge(judge) => session.judge(role, judge),
             Ask::Rate(rated) => session.write_debrief(role, DebriefEvent::Rated(rated)),
             Ask::Summarise(text) => {
                 session.write_debrief(role, DebriefEvent::Summary(Summary { text }))
@@ -869,6 +962,7 @@ impl Seat {
                         self.quit = true;
                     }
                     ConfirmKind::End(at) => self.report(session.end(self.role, at)),
+                    ConfirmKind::Finalise => self.report(session.finalise(self.role)),
                     ConfirmKind::DropItem(item) => {
                         self.report(session.write_debrief(
                             self.role,

@@ -19,8 +19,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::keymap::{Action, Context};
 use super::seat::{InboxKey, Shown};
 use super::text::{clock, fit, pad, short, width as width_of};
-use super::widgets::{self, countdown, hint, took, urgency};
-use crate::engine::Source;
+use super::widgets::{self, ON_HOLD, countdown, hint, took, urgency};
+use crate::engine::{Clarified, ExpectationIx, Source};
 use crate::role::Role;
 use crate::scenario::TeamIx;
 use crate::words::expectation_title;
@@ -224,8 +224,11 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                 for &ix in exercise.expectations_of_inject(inject) {
                     let e = exercise.expectation(ix);
                     if e.team == team {
+                        let standard = widgets::standard(exercise, ix)
+                            .map(|s| format!(" ({s})"))
+                            .unwrap_or_default();
                         lines.push(Line::from(format!(
-                            "  • {} by {} — {}",
+                            "  • {} by {}{standard} — {}",
                             expectation_title(exercise, ix),
                             clock(e.due_at),
                             exercise.status(ix).as_str()
@@ -283,7 +286,14 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                     .iter()
                     .filter(|m| m.in_reply_to == Some(message.n))
                     .filter(|m| m.from == team || m.to.contains(&team))
-                    .map(|m| format!("#{} from {}", m.n, scenario.team(m.from).id))
+                    .map(|m| {
+                        let what = if exercise.clarified_thread(m.n).is_some() {
+                            " (asks to clarify)"
+                        } else {
+                            ""
+                        };
+                        format!("#{} from {}{what}", m.n, scenario.team(m.from).id)
+                    })
                     .collect();
                 if !answers.is_empty() {
                     lines.push(Line::from(vec![
@@ -291,8 +301,13 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                         Span::raw(answers.join(", ")),
                     ]));
                 }
+                let clarified = message
+                    .response
+                    .and_then(|r| exercise.responses()[r].clarifies.as_ref());
+                lines.extend(request_lines(app, team, message.n, clarified));
                 lines.push(Line::from(""));
-                if let Some(text) = &message.text {
+                // A clarification's text is what is missing, shown with the fields above.
+                if let Some(text) = message.text.as_ref().filter(|_| clarified.is_none()) {
                     lines.push(Line::from(text.clone()));
                 }
                 for (name, text) in fields {
@@ -315,34 +330,35 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                         ]));
                     }
                 }
-                if let Some(note) = response.and_then(|r| r.note.as_ref()) {
+                if let Some(note) = response
+                    .and_then(|r| r.note.as_ref())
+                    .filter(|_| clarified.is_none())
+                {
                     lines.push(Line::from(vec!["Note: ".italic(), Span::raw(note.clone())]));
                 }
-                for &ix in &message.replies {
-                    let e = exercise.expectation(ix);
-                    if e.team == team {
+                // What the team owes on this message: the reply to a request, the amendment a
+                // clarification asks for; on an amendment, the reply to the request it amends.
+                let amended = exercise
+                    .request_thread(message.n, team)
+                    .filter(|t| t.to == team && t.message != message.n)
+                    .map(|t| t.reply);
+                for ix in message.replies.iter().copied().chain(amended) {
+                    if exercise.expectation(ix).team == team {
                         lines.push(Line::from(""));
-                        let left = e.due_at as i64 - exercise.now() as i64;
-                        let status = exercise.status(ix);
-                        let owed = if status.is_done() || e.done.is_some() {
-                            Span::raw(format!("replied ({})", status.as_str()))
-                        } else {
-                            Span::styled(countdown(left), urgency(left, e.due_at - e.released_at))
-                        };
-                        lines.push(Line::from(vec![
-                            Span::raw(format!(
-                                "You owe \"{}\" by T+{}: ",
-                                expectation_title(exercise, ix),
-                                clock(e.due_at)
-                            )),
-                            owed,
-                        ]));
+                        lines.push(owed_line(app, ix, clarified.is_some()));
                     }
                 }
                 lines.push(Line::from(""));
                 // A team answers what it received; after its own message it can only write again.
                 let next = if message.from == team {
                     hint(Context::Team, Action::OpenMessage, "send another message")
+                } else if clarified.is_some()
+                    && message
+                        .replies
+                        .iter()
+                        .any(|ix| exercise.expectation(*ix).done.is_none())
+                {
+                    hint(Context::Team, Action::Respond, "send the amended request")
                 } else {
                     hint(Context::Team, Action::Respond, "reply to this message")
                 };
@@ -358,6 +374,116 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
             .block(Block::default().borders(Borders::ALL).title(title)),
         area,
     );
+}
+
+/// What a message is in a request's thread: a clarification names the version it found
+/// insufficient, the fields and what is missing; an amendment names the request it amends.
+fn request_lines(
+    app: &Shown,
+    team: TeamIx,
+    n: u64,
+    clarified: Option<&Clarified>,
+) -> Vec<Line<'static>> {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let Some(message) = exercise.message(n) else {
+        return Vec::new();
+    };
+    if let Some(clarified) = clarified {
+        let request = exercise.message(clarified.message).and_then(|m| m.action);
+        let names: Vec<String> = request
+            .map(|a| {
+                let fields = &scenario.action(a).fields;
+                clarified
+                    .fields
+                    .iter()
+                    .map(|f| fields[*f].clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let name = request.map_or(String::new(), |a| format!(" ({})", scenario.action(a).name));
+        let mut lines = vec![
+            Line::from(vec![
+                "Asks to clarify: ".bold(),
+                Span::raw(format!("#{}{name}", clarified.message)),
+            ]),
+            Line::from(vec![
+                "Insufficient: ".bold(),
+                Span::styled(names.join(", "), Style::new().fg(Color::Yellow)),
+            ]),
+        ];
+        if let Some(text) = &message.text {
+            lines.push(Line::from(vec![
+                "What is missing: ".bold(),
+                Span::raw(text.replace('\n', " / ")),
+            ]));
+        }
+        return lines;
+    }
+    // An amendment goes to the one receiver that asked for it.
+    let receiver = message.to.first().copied().unwrap_or(team);
+    match exercise.request_thread(n, receiver) {
+        Some(thread) if thread.message != n => {
+            let asked = message
+                .in_reply_to
+                .map(|m| format!(", as asked in #{m}"))
+                .unwrap_or_default();
+            vec![Line::from(vec![
+                "Amends: ".bold(),
+                Span::raw(format!("request #{}{asked}", thread.message)),
+            ])]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// What the team owes on a message, with its deadline and time standard: the reply to a
+/// request (on hold while the request waits for its amendment), or the amendment a
+/// clarification asks for.
+fn owed_line(app: &Shown, ix: ExpectationIx, amendment: bool) -> Line<'static> {
+    let exercise = app.exercise();
+    let e = exercise.expectation(ix);
+    let status = exercise.status(ix);
+    let title = expectation_title(exercise, ix);
+    let what = if amendment {
+        format!("an amendment \"{title}\"")
+    } else {
+        format!("\"{title}\"")
+    };
+    let standard = widgets::standard(exercise, ix);
+    let Some(left) = widgets::left(exercise, ix) else {
+        if e.done.is_some() {
+            // Answered while its request waited for an amendment: on time, with no deadline.
+            return Line::from(format!(
+                "You owe {what}: replied while on hold ({})",
+                status.as_str()
+            ));
+        }
+        let held = if exercise.ended_at().is_some() {
+            "not due: the amended request never arrived".to_string()
+        } else {
+            let then = standard.map(|s| format!(" (then {s})")).unwrap_or_default();
+            format!("{ON_HOLD}{then}")
+        };
+        return Line::from(vec![
+            Span::raw(format!("You owe {what}: ")),
+            Span::styled(held, Style::new().fg(Color::Cyan)),
+        ]);
+    };
+    let owed = if status.is_done() || e.done.is_some() {
+        let done = if amendment { "amended" } else { "replied" };
+        Span::raw(format!("{done} ({})", status.as_str()))
+    } else {
+        Span::styled(countdown(left), urgency(left, exercise.time_standard(ix)))
+    };
+    let standard = standard.map(|s| format!(" ({s})")).unwrap_or_default();
+    Line::from(vec![
+        Span::raw(format!(
+            "You owe {what} by T+{}{standard}: ",
+            clock(e.due_at)
+        )),
+        owed,
+    ])
 }
 
 /// A decision as the team sees it: the options and the time left while it is to be made;
@@ -388,7 +514,13 @@ fn decision_lines(app: &Shown, ix: crate::engine::ExpectationIx) -> Vec<Line<'st
                     exercise.status(ix).as_str()
                 )));
             } else {
-                first.push(Span::raw(format!("choose one by T+{} · ", clock(e.due_at))));
+                let standard = widgets::standard(exercise, ix)
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                first.push(Span::raw(format!(
+                    "choose one by T+{}{standard} · ",
+                    clock(e.due_at)
+                )));
                 first.push(Span::styled(
                     countdown(left),
                     urgency(left, e.due_at - e.released_at),
@@ -412,7 +544,6 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
     let show_expected = app.seat.teams[team.0].show_expected;
-    let now = exercise.now() as i64;
     let open: Vec<crate::engine::ExpectationIx> = exercise
         .open_expectations(team)
         .into_iter()
@@ -427,8 +558,32 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
     open.into_iter()
         .map(|ix| {
             let e = exercise.expectation(ix);
-            let left = e.due_at as i64 - now;
-            let style = urgency(left, e.due_at - e.released_at);
+            let standard = widgets::standard(exercise, ix)
+                .map(|s| format!(" · {s}"))
+                .unwrap_or_default();
+            // A reply on hold has no deadline: it waits for the amended request.
+            let Some(left) = widgets::left(exercise, ix) else {
+                let what = match e.source {
+                    Source::Message(n) => format!("reply to #{n}"),
+                    Source::Inject(inject, _) => scenario.inject(inject).id.clone(),
+                };
+                let lead = match exercise.ended_at() {
+                    Some(_) => pad("not due", 15),
+                    None => pad("on hold", 15),
+                };
+                return Line::from(vec![
+                    Span::styled(lead, Style::new().fg(Color::Cyan)),
+                    Span::raw(" "),
+                    Span::raw(fit(
+                        &format!(
+                            "{} ({what} · waits for its amendment)",
+                            expectation_title(exercise, ix)
+                        ),
+                        width.saturating_sub(16),
+                    )),
+                ]);
+            };
+            let style = urgency(left, exercise.time_standard(ix));
             if e.is_decision() {
                 let names: Vec<&str> = e
                     .choices
@@ -440,7 +595,7 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
                 } else {
                     ("Decide within ", short(left as u64))
                 };
-                let rest = format!(": {}", names.join(" / "));
+                let rest = format!("{standard}: {}", names.join(" / "));
                 let room = width.saturating_sub(width_of(lead) + width_of(&time));
                 return Line::from(vec![
                     Span::raw(lead),
@@ -448,8 +603,15 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
                     Span::raw(fit(&rest, room)),
                 ]);
             }
+            // An amendment is owed on a clarification's message: it amends the version asked.
             let what = match e.source {
-                Source::Message(n) => format!("reply to #{n}"),
+                Source::Message(m) => match exercise.clarified_thread(m) {
+                    Some(_) => {
+                        let version = exercise.message(m).and_then(|c| c.in_reply_to);
+                        format!("amend #{} as asked in #{m}", version.unwrap_or(m))
+                    }
+                    None => format!("reply to #{m}"),
+                },
                 Source::Inject(inject, _) => scenario.inject(inject).id.clone(),
             };
             let countdown = pad(&countdown(left), 15);
@@ -458,7 +620,7 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
                 Span::styled(countdown, style),
                 Span::raw(" "),
                 Span::raw(fit(
-                    &format!("{} ({what})", expectation_title(exercise, ix)),
+                    &format!("{} ({what}{standard})", expectation_title(exercise, ix)),
                     room,
                 )),
             ])

@@ -3,7 +3,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use crate::engine::InjectState;
+use crate::engine::{InjectState, SkipCause};
 use crate::scenario::{Scenario, Trigger};
 
 pub use crate::text::{clock, short, speed_str};
@@ -87,7 +87,14 @@ pub fn state(state: InjectState, when: &Trigger) -> String {
         InjectState::Scheduled { release_at, .. } => format!("due {}", clock(release_at)),
         InjectState::Released { at, by_hand: false } => format!("released {}", clock(at)),
         InjectState::Released { at, by_hand: true } => format!("released {} ✋", clock(at)),
-        InjectState::Skipped { .. } => "skipped".to_string(),
+        InjectState::Skipped {
+            by: SkipCause::Chance,
+            ..
+        } => "skipped".to_string(),
+        InjectState::Skipped {
+            by: SkipCause::Unless,
+            ..
+        } => "skipped (unless)".to_string(),
     }
 }
 

@@ -154,6 +154,7 @@ fn too_small(frame: &mut Frame, area: Rect, app: &Shown) {
             ConfirmKind::Quit => "Quit while the exercise runs?",
             ConfirmKind::End(_) => "End the exercise now?",
             ConfirmKind::DropItem(_) => "Drop the improvement item?",
+            ConfirmKind::Finalise => "Make the report final?",
         };
         text.push(Line::from(""));
         text.push(Line::from(format!(

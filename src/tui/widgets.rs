@@ -76,6 +76,46 @@ pub fn status_style(status: Status) -> Style {
     Style::new().fg(color)
 }
 
+/// What a reply on hold shows instead of a deadline: the request it answers was clarified.
+pub const ON_HOLD: &str = "reply on hold until the amended request arrives";
+
+/// The time left until an expectation's deadline (negative once passed); `None` for a reply on
+/// hold, which has no deadline.
+pub fn left(exercise: &Exercise, ix: ExpectationIx) -> Option<i64> {
+    let due = exercise.expectation(ix).due()?;
+    Some(due as i64 - exercise.now() as i64)
+}
+
+/// An expectation's time standard and where it comes from, shown beside its deadline wherever
+/// one is shown: `within 1h00m · ABCCA Art. 12`. `None` without a basis: the deadline says
+/// enough then.
+pub fn standard(exercise: &Exercise, ix: ExpectationIx) -> Option<String> {
+    let basis = exercise.expectation(ix).basis.as_ref()?;
+    Some(format!(
+        "within {} · {basis}",
+        short(exercise.time_standard(ix))
+    ))
+}
+
+/// A deadline as a seat shows it: `T+02:00:00`, then ` (within 2h00m · Playbook 4.1)` when it
+/// has a basis; for a reply on hold, that it waits (and the standard it will run for).
+pub fn deadline(exercise: &Exercise, ix: ExpectationIx) -> String {
+    let standard = standard(exercise, ix);
+    match exercise.expectation(ix).due() {
+        Some(due) => match standard {
+            Some(standard) => format!("T+{} ({standard})", clock(due)),
+            None => format!("T+{}", clock(due)),
+        },
+        None if exercise.expectation(ix).done.is_some() => {
+            "none: done while its request waited for an amendment".into()
+        }
+        None => match standard {
+            Some(standard) => format!("none: {ON_HOLD} (then {standard})"),
+            None => format!("none: {ON_HOLD}"),
+        },
+    }
+}
+
 /// `in 4m12s`, or `4m12s overdue`.
 pub fn countdown(left: i64) -> String {
     if left < 0 {

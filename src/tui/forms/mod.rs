@@ -2,6 +2,7 @@
 //! back what it wants done (a request to the session, a cancel) or nothing, and draws itself in
 //! `render`. A seat handles every open form alike, through `Form`.
 
+pub mod judge;
 pub mod message;
 pub mod note;
 pub mod picker;
@@ -45,6 +46,8 @@ pub enum Ask {
     Say(Command),
     Respond(Response),
     Release(InjectIx),
+    /// A judgement of a done expectation (`Command::Judge`).
+    Judge(Command),
     Rate(Rated),
     Summarise(String),
     /// The changed fields of an existing improvement-plan item.

@@ -127,6 +127,12 @@ impl ActionPicker {
                 if action.message.is_some() {
                     text.push_str(" ✉ sends a hotline message.");
                 }
+                if action.clarifies.is_some() {
+                    text.push_str(
+                        " Asks the sender of a request you received for what it lacks; your \
+                         reply waits for the amended request.",
+                    );
+                }
                 text
             })
             .unwrap_or_default();

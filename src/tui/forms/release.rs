@@ -22,9 +22,15 @@ pub struct ReleasePicker {
 }
 
 impl ReleasePicker {
-    pub fn new(selected: InjectIx) -> Self {
+    /// `refs`: the scenario numbers its injects as the MSEL does, and the filter finds them so.
+    pub fn new(selected: InjectIx, refs: bool) -> Self {
+        let placeholder = if refs {
+            "type to filter by id, title or ref"
+        } else {
+            "type to filter by id or title"
+        };
         ReleasePicker {
-            filter: TextField::line("type to filter by id or title"),
+            filter: TextField::line(placeholder),
             selected,
         }
     }
@@ -33,7 +39,7 @@ impl ReleasePicker {
         self.filter.lines().first().cloned().unwrap_or_default()
     }
 
-    /// The injects whose id or title contain the filter, in scenario order.
+    /// The injects whose id, title or MSEL number (`ref`) contain the filter, in scenario order.
     fn matching(&self, exercise: &Exercise) -> Vec<InjectIx> {
         let filter = self.filter().to_lowercase();
         exercise
@@ -45,6 +51,9 @@ impl ReleasePicker {
                 filter.is_empty()
                     || i.id.to_lowercase().contains(&filter)
                     || i.title.to_lowercase().contains(&filter)
+                    || i.reference
+                        .as_ref()
+                        .is_some_and(|r| r.to_lowercase().contains(&filter))
             })
             .map(|(i, _)| InjectIx(i))
             .collect()
@@ -89,6 +98,14 @@ impl ReleasePicker {
             .position(|i| *i == self.selected)
             .unwrap_or(0);
         let first = at / height * height;
+        // The facilitators' MSEL numbers first, when the scenario has them.
+        let refs = scenario
+            .injects
+            .iter()
+            .filter_map(|i| i.reference.as_deref())
+            .map(|r| r.chars().count() + 1)
+            .max()
+            .unwrap_or(0);
         let lines: Vec<Line> = matching
             .iter()
             .enumerate()
@@ -105,9 +122,10 @@ impl ReleasePicker {
                 if n == at {
                     style = style.add_modifier(Modifier::REVERSED);
                 }
+                let reference = inject.reference.as_deref().unwrap_or("");
                 Line::styled(
                     format!(
-                        "{:<18} {:<20} {}",
+                        "{reference:<refs$}{:<18} {:<20} {}",
                         inject.id,
                         state(s, &inject.when),
                         inject.title
