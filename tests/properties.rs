@@ -232,7 +232,7 @@ fn command(exercise: &Exercise, step: &Step, k: usize) -> Option<Command> {
                 // none of them in one word.
                 fields: fields
                     .iter()
-                    .filter(|_| spec.clarifies.is_none() || k % 5 == 0)
+                    .filter(|_| spec.clarifies.is_none() || k.is_multiple_of(5))
                     .map(|(f, words)| {
                         let name = spec
                             .fields

@@ -164,7 +164,7 @@ pub fn run(args: DebriefArgs) -> Result<(), Failure> {
             objective,
             team,
         } => {
-            let loaded = crate::journal::read_journal(&journal)?;
+            let loaded = crate::journal::read_outcome(&journal)?;
             let item = loaded.debrief.next_added_id();
             let event = DebriefEvent::PlanAdded(PlanAdded {
                 item,
@@ -267,7 +267,7 @@ fn record(journal: &Path, event: DebriefEvent, key: &Path) -> Result<(), Failure
 }
 
 fn show(journal: &Path) -> Result<(), Failure> {
-    let loaded = crate::journal::read_journal(journal)?;
+    let loaded = crate::journal::read_outcome(journal)?;
     let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
     let code = |r: Option<Rating>| r.map_or("—", Rating::code);
     let mut text = String::from("Ratings (objective, team, suggested, rating, evidence):\n");

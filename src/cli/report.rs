@@ -8,7 +8,7 @@ use clap::ValueEnum;
 
 use super::{Failure, out};
 use crate::files::{check_output, check_output_is_not, write_output, write_output_with};
-use crate::journal::read_journal;
+use crate::journal::read_outcome;
 use crate::limits::MAX_INPUT_BYTES;
 use crate::report::{Format, Report};
 use crate::scenario::Scenario;
@@ -100,7 +100,7 @@ pub fn report(args: ReportArgs) -> Result<(), Failure> {
             output.force,
         )?;
     }
-    let loaded = read_journal(journal)?;
+    let loaded = read_outcome(journal)?;
     if let Some(output) = output {
         // Its path as the run was given it (from the directory it started in, most often this
         // one), or its text wherever it now is.

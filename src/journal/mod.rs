@@ -144,7 +144,7 @@ use crate::scenario::{Scenario, Secs};
 
 pub use chain::sha256_hex;
 pub use error::JournalError;
-pub use reader::{read_journal, read_journal_from};
+pub use reader::{read_journal, read_journal_from, read_outcome};
 pub use writer::JournalWriter;
 
 /// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
@@ -205,6 +205,8 @@ pub struct LoadedJournal {
     pub scenario: Arc<Scenario>,
     /// The exercise as the journal leaves it.
     pub exercise: Exercise,
+    /// Every event in order; empty when read by `read_outcome`, which replays them without
+    /// keeping them.
     pub events: Vec<Event>,
     /// Things a person should know, such as a cut-off last line.
     pub warnings: Vec<String>,

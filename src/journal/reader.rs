@@ -20,17 +20,36 @@ use crate::scenario::Scenario;
 /// Reads and replays a journal (see `journal` for what is checked). It takes no lock: reading
 /// the journal of a running exercise is fine, and may end on a cut-off line.
 pub fn read_journal(path: &Path) -> Result<LoadedJournal, JournalError> {
+    read_path(path, Keep::Events)
+}
+
+/// Reads and replays a journal as `read_journal` does, with the same checks, but keeps only
+/// what it leaves (the exercise, the debrief): `events` is empty. What a report needs, in the
+/// memory of the exercise alone.
+pub fn read_outcome(path: &Path) -> Result<LoadedJournal, JournalError> {
+    read_path(path, Keep::Outcome)
+}
+
+/// What a read keeps of the events it replays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    Events,
+    Outcome,
+}
+
+fn read_path(path: &Path, keep: Keep) -> Result<LoadedJournal, JournalError> {
     if path.is_dir() {
         return Err(JournalError::IsDirectory { path: show(path) });
     }
     let file = File::open(path).map_err(|source| open_error(path, source))?;
-    read_from(&file, path).map(|(loaded, _, _)| loaded)
+    read_from(&file, path, keep).map(|(loaded, _, _)| loaded)
 }
 
 /// Reads and replays a journal held in memory; `name` stands for its path in error messages.
 /// The same checks as `read_journal` (a fuzzing and testing entry point).
 pub fn read_journal_from(bytes: &[u8], name: &str) -> Result<LoadedJournal, JournalError> {
-    read_lines(bytes, bytes.len() as u64, Path::new(name)).map(|(loaded, _, _)| loaded)
+    read_lines(bytes, bytes.len() as u64, Path::new(name), Keep::Events)
+        .map(|(loaded, _, _)| loaded)
 }
 
 /// How a journal ends.
@@ -50,7 +69,7 @@ pub(super) enum Tail {
 /// line (`None` for a journal without the chain).
 type ReadBack = (LoadedJournal, Tail, Option<String>);
 
-pub(super) fn read_from(file: &File, path: &Path) -> Result<ReadBack, JournalError> {
+pub(super) fn read_from(file: &File, path: &Path, keep: Keep) -> Result<ReadBack, JournalError> {
     let size = crate::files::check_size(file, path, MAX_JOURNAL_BYTES).map_err(|e| match e {
         crate::files::ReadError::Io { source, .. } => io_error(path, "read", source),
         _ => JournalError::TooBig {
@@ -58,11 +77,16 @@ pub(super) fn read_from(file: &File, path: &Path) -> Result<ReadBack, JournalErr
             size: file.metadata().map_or(0, |m| m.len()),
         },
     })?;
-    read_lines(file, size, path)
+    read_lines(file, size, path, keep)
 }
 
 /// Reads and replays the journal's lines from `input`, which holds `size` bytes.
-fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, JournalError> {
+fn read_lines(
+    input: impl Read,
+    size: u64,
+    path: &Path,
+    keep: Keep,
+) -> Result<ReadBack, JournalError> {
     let shown = show(path);
     if size > MAX_JOURNAL_BYTES {
         return Err(JournalError::TooBig { path: shown, size });
@@ -249,7 +273,9 @@ fn read_lines(input: impl Read, size: u64, path: &Path) -> Result<ReadBack, Jour
                     Event::Ended { .. } => debrief.ended_wall = wall,
                     _ => {}
                 }
-                events.push(event);
+                if keep == Keep::Events {
+                    events.push(event);
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::chain::chained;
 use super::error::{JournalError, io_error, open_error, show};
-use super::reader::{Tail, read_from};
+use super::reader::{Keep, Tail, read_from};
 use super::record::{Kind, Record};
 use super::{Header, LoadedJournal};
 use crate::debrief::{DebriefEvent, SeatEvent, format_wall, parse_wall};
@@ -146,7 +146,7 @@ impl JournalWriter {
             .open(path)
             .map_err(|source| open_error(path, source))?;
         lock(&file, path)?;
-        let (mut loaded, tail, chain) = read_from(&file, path)?;
+        let (mut loaded, tail, chain) = read_from(&file, path, Keep::Events)?;
         let repaired = match tail {
             Tail::Clean => Ok(()),
             Tail::NoNewline => (&file).write_all(b"\n"),
