@@ -673,6 +673,17 @@ fn every_insufficient_request_is_clarified_and_the_summary_shows_the_time_lost()
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains("100%"), "{line}");
     assert!(text.contains("time lost p50 / p90"), "{text}");
+    // And the HTML page, as a table.
+    let output = ttx()
+        .args(["simulate", REQUESTS, "--runs", "50", "--format", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        html.contains("<h2>Requests and clarifications</h2>")
+            && html.contains("<td>rfa us → cn</td>"),
+        "{html}"
+    );
 }
 
 #[test]
