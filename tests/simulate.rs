@@ -1,6 +1,8 @@
 //! `ttx simulate` end to end: profiles at the extremes give the figures the rules require, a
 //! coin-toss inject comes out about half the time, any run opens as a script that plays to that
 //! run's report, the same seed gives the same summary, and bad input gets positioned errors.
+//! Format 3: shaped fields are filled as their shapes ask, insufficient requests are clarified
+//! and amended as the profile says, and the summary shows what that cost.
 
 use std::fs;
 use std::sync::Arc;
@@ -8,10 +10,12 @@ use std::sync::Arc;
 use assert_cmd::Command;
 use serde_json::Value;
 
+use ttx::engine::Command as Step;
 use ttx::play::play;
 use ttx::report::Report;
 use ttx::scenario::{Scenario, load_scenario};
 use ttx::script::load_script;
+use ttx::simulate::run::MAX_CLARIFICATIONS;
 use ttx::simulate::{Profile, emit, load_profile, simulate, summarise};
 
 const DRILL: &str = "tests/fixtures/simulate/drill.ron";
@@ -21,6 +25,16 @@ const BUILT_IN: &str = "scenarios/cross-border-breach.ron";
 const EXAMPLE_2: &str = "tests/fixtures/example-2/scenario.ron";
 const EARLY: &str = "tests/fixtures/simulate/early.ron";
 const SILENT: &str = "tests/fixtures/simulate/silent.ron";
+/// Format 3: a request with shaped fields to two teams, one of which may clarify; a planned end.
+const REQUESTS: &str = "tests/fixtures/simulate/requests.ron";
+/// Format 3's worked case: requests both ways, a clarify action either team may take, no end.
+const FORMAT_3: &str = "tests/fixtures/format-3/scenario.ron";
+/// Every request insufficient, every insufficient request clarified, soon enough never to fall
+/// after the end.
+const ALL_CLARIFIED: &str = r#"Profile(
+    default: (respond: 1.0, insufficient: 1.0, clarify: 1.0),
+    actions: {"clarify": (median: "10m", p90: "20m")},
+)"#;
 
 fn ttx() -> Command {
     Command::cargo_bin("ttx").expect("the ttx binary is built")
@@ -303,6 +317,13 @@ fn every_run_replays_as_its_emitted_script() {
     }
     let drill = scenario(DRILL);
     emitted_scripts_replay_exactly(DRILL, &profile(EARLY, &drill), 20);
+    // Format 3: clarifications (with their insufficient fields) and amendments replay too.
+    for path in [REQUESTS, FORMAT_3] {
+        let scenario = scenario(path);
+        emitted_scripts_replay_exactly(path, &Profile::built_in(&scenario), 60);
+        let all = load_profile("all.ron", ALL_CLARIFIED, &scenario).unwrap();
+        emitted_scripts_replay_exactly(path, &all, 20);
+    }
 }
 
 #[test]
@@ -358,27 +379,33 @@ fn emit_script_plays_with_ttx_run_to_that_runs_report() {
 
 #[test]
 fn the_same_seed_gives_the_same_summary() {
-    let args = [DRILL, "--runs", "700", "--seed", "42"];
-    let first = simulate_json(&args);
-    assert_eq!(first, simulate_json(&args));
-    assert_eq!(first["seed"], 42);
-    assert_ne!(
-        first,
-        simulate_json(&[DRILL, "--runs", "700", "--seed", "43"])
-    );
+    for path in [DRILL, REQUESTS] {
+        let args = [path, "--runs", "700", "--seed", "42"];
+        let first = simulate_json(&args);
+        assert_eq!(first, simulate_json(&args));
+        assert_eq!(first["seed"], 42);
+        assert_ne!(
+            first,
+            simulate_json(&[path, "--runs", "700", "--seed", "43"])
+        );
+        // Only a scenario with clarifications has their figures.
+        assert_eq!(first.get("requests").is_some(), path == REQUESTS, "{path}");
+    }
 }
 
 #[test]
 fn parallel_and_sequential_tallies_agree() {
-    let scenario = scenario(DRILL);
-    let profile = Profile::built_in(&scenario);
-    let parallel = summarise(&scenario, &profile, 8, 500, false);
-    let single = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap()
-        .install(|| summarise(&scenario, &profile, 8, 500, false));
-    assert_eq!(parallel.to_json(), single.to_json());
+    for path in [DRILL, REQUESTS] {
+        let scenario = scenario(path);
+        let profile = Profile::built_in(&scenario);
+        let parallel = summarise(&scenario, &profile, 8, 500, false);
+        let single = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| summarise(&scenario, &profile, 8, 500, false));
+        assert_eq!(parallel.to_json(), single.to_json(), "{path}");
+    }
 }
 
 #[test]
@@ -547,4 +574,217 @@ fn an_output_never_replaces_the_scenario_or_the_profile() {
             .assert()
             .success();
     }
+}
+
+/// The summary's figures for the requests of `action` from `from` to `to`.
+fn request<'v>(json: &'v Value, action: &str, from: &str, to: &str) -> &'v Value {
+    json["requests"]
+        .as_array()
+        .expect("a scenario with clarifications lists its requests")
+        .iter()
+        .find(|r| r["action"] == action && r["from"] == from && r["to"] == to)
+        .unwrap_or_else(|| panic!("requests of {action} from {from} to {to} are listed"))
+}
+
+fn ids(json: &Value) -> Vec<&str> {
+    json["expectations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn sufficient_requests_are_never_clarified() {
+    let dir = tempfile::tempdir().unwrap();
+    // Without insufficient requests nothing is clarified, however keen the receivers or careless
+    // the teams elsewhere (`blank_field` leaves other actions' fields blank, not requests').
+    let profiles = [
+        r#"Profile(default: (respond: 1.0, insufficient: 0.0, clarify: 0.0))"#,
+        r#"Profile(default: (respond: 1.0, insufficient: 0.0, clarify: 1.0, blank_field: 0.5))"#,
+    ];
+    for profile in profiles {
+        for path in [REQUESTS, FORMAT_3] {
+            let json = with_profile(&dir, profile, path, "200");
+            let requests = json["requests"].as_array().unwrap();
+            assert!(!requests.is_empty(), "{path}");
+            for r in requests {
+                assert_eq!(share(&r["clarified"]), 0.0, "{path}: {r}");
+                assert_eq!(r["time_lost_s"], Value::Null, "{path}: {r}");
+                assert_eq!(r["completed"], Value::Null, "{path}: {r}");
+            }
+            let amendments = ids(&json);
+            assert!(
+                !amendments.iter().any(|id| id.starts_with("amendment:")),
+                "{path}: {amendments:?}"
+            );
+        }
+        let json = with_profile(&dir, profile, REQUESTS, "50");
+        let check = find(&json["expectations"], "check.clarify@cn");
+        assert_eq!(share(&check["missed"]), 1.0, "{check}");
+    }
+}
+
+#[test]
+fn every_insufficient_request_is_clarified_and_the_summary_shows_the_time_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = with_profile(&dir, ALL_CLARIFIED, REQUESTS, "300");
+    let to_cn = request(&json, "rfa", "us", "cn");
+    assert_eq!(share(&to_cn["per_run"]), 2.0, "{to_cn}");
+    assert_eq!(share(&to_cn["clarified"]), 1.0, "{to_cn}");
+    let lost = &to_cn["time_lost_s"];
+    assert!(lost["p50"].as_u64().unwrap() > 0, "{to_cn}");
+    assert!(lost["p90"].as_u64() >= lost["p50"].as_u64(), "{to_cn}");
+    // Replies come only once the receivers have stopped asking: later than without a question.
+    let replied = to_cn["replied_s"]["clarified"]["p50"].as_u64().unwrap();
+    assert!(replied > lost["p50"].as_u64().unwrap(), "{to_cn}");
+    assert_eq!(to_cn["replied_s"]["not_clarified"], Value::Null, "{to_cn}");
+    // `eu` may not take `clarify`: it replies to whatever it gets.
+    let to_eu = request(&json, "rfa", "us", "eu");
+    assert_eq!(share(&to_eu["clarified"]), 0.0, "{to_eu}");
+    assert!(to_eu["replied_s"]["not_clarified"]["p50"].as_u64().unwrap() > 0);
+    // The clarifications meet the inject that expects one; the amendments have their row.
+    let check = find(&json["expectations"], "check.clarify@cn");
+    assert!(
+        share(&check["met"]) + share(&check["late"]) > 0.9,
+        "{check}"
+    );
+    assert!(ids(&json).contains(&"amendment:rfa@us"));
+    // Both ways in the worked case: every request is clarified.
+    let json = with_profile(&dir, ALL_CLARIFIED, FORMAT_3, "200");
+    for (from, to) in [("us", "cn"), ("cn", "us")] {
+        let r = request(&json, "rfa", from, to);
+        assert_eq!(share(&r["clarified"]), 1.0, "{r}");
+        assert!(r["time_lost_s"]["p50"].as_u64().unwrap() > 0, "{r}");
+    }
+    // The text summary says it too.
+    let path = dir.path().join("all.ron");
+    fs::write(&path, ALL_CLARIFIED).unwrap();
+    let output = ttx()
+        .args(["simulate", REQUESTS, "--runs", "100", "--profile"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("rfa us → cn"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("100%"), "{line}");
+    assert!(text.contains("time lost p50 / p90"), "{text}");
+    // And the HTML page, as a table.
+    let output = ttx()
+        .args(["simulate", REQUESTS, "--runs", "50", "--format", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        html.contains("<h2>Requests and clarifications</h2>")
+            && html.contains("<td>rfa us → cn</td>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_team_asks_about_a_request_a_few_times_then_replies() {
+    let scenario = scenario(FORMAT_3);
+    let profile = load_profile("all.ron", ALL_CLARIFIED, &scenario).unwrap();
+    let mut replied = 0;
+    for number in 0..50 {
+        let run = simulate(&scenario, &profile, 1, number, false);
+        for thread in run.exercise.requests() {
+            let asked = thread.clarifications.len();
+            assert!(asked <= MAX_CLARIFICATIONS, "run {number}: {thread:?}");
+            if run.exercise.expectation(thread.reply).done.is_some() {
+                assert_eq!(asked, MAX_CLARIFICATIONS, "run {number}: {thread:?}");
+                replied += 1;
+            }
+        }
+    }
+    assert!(replied > 0);
+}
+
+#[test]
+fn shaped_fields_are_filled_as_their_shapes_ask_and_no_response_is_refused() {
+    let (mut short, mut enough) = (0, 0);
+    for path in [REQUESTS, FORMAT_3] {
+        let scenario = scenario(path);
+        let profiles = [
+            Profile::built_in(&scenario),
+            load_profile("all.ron", ALL_CLARIFIED, &scenario).unwrap(),
+        ];
+        for profile in &profiles {
+            for number in 0..100 {
+                let run = simulate(&scenario, profile, 2, number, true);
+                let responses: Vec<_> = run
+                    .steps
+                    .iter()
+                    .filter_map(|(_, step)| match step {
+                        Step::Respond(response) => Some(response),
+                        _ => None,
+                    })
+                    .collect();
+                // Every response the room gave was taken: none was refused.
+                assert_eq!(
+                    responses.len(),
+                    run.exercise.responses().len(),
+                    "{path}, run {number}"
+                );
+                for response in responses {
+                    let action = scenario.action(response.action);
+                    for (name, text) in &response.fields {
+                        let shape = action.shape(action.field_index(name).unwrap());
+                        if !shape.choices.is_empty() {
+                            assert!(
+                                text.is_empty() || shape.choices.contains(text),
+                                "{path}, run {number}: {name} = {text:?}"
+                            );
+                        }
+                        if let (Some(min), false) = (shape.min_words, text.is_empty()) {
+                            let words = text.split_whitespace().count();
+                            // Supplied with enough words, or meant to be insufficient: one short.
+                            assert!(
+                                words == min || words + 1 == min,
+                                "{path}, run {number}: {name} = {text:?}"
+                            );
+                            short += usize::from(words < min);
+                            enough += usize::from(words == min);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(short > 0 && enough > 0, "{short} short, {enough} enough");
+}
+
+#[test]
+fn format_3_profile_keys_are_checked_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.ron");
+    fs::write(
+        &path,
+        "Profile(\n    default: (insufficient: 1.5),\n    actions: {\"rfa\": (clarify: \"often\")},\n)\n",
+    )
+    .unwrap();
+    let output = ttx()
+        .args(["simulate", REQUESTS, "--profile"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let file = path.display();
+    assert!(
+        stderr.contains(&format!(
+            "{file}:2:29: `insufficient`: a probability from 0 to 1, not 1.5"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{file}:3:32: `clarify`: expected a number")),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
 }

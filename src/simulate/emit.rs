@@ -45,6 +45,11 @@ pub fn script(scenario: &Scenario, run: &SimulatedRun, number: u64, origin: &str
                         .collect();
                     let _ = write!(out, ", fields: {{{}}}", fields.join(", "));
                 }
+                if !response.insufficient.is_empty() {
+                    let fields: Vec<String> =
+                        response.insufficient.iter().map(|f| quoted(f)).collect();
+                    let _ = write!(out, ", insufficient: [{}]", fields.join(", "));
+                }
                 if let Some(note) = &response.note {
                     let _ = write!(out, ", note: {}", quoted(note));
                 }

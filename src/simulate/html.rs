@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::html::escape;
 use crate::scenario::{Scenario, Secs, format_secs};
-use crate::simulate::summary::{Bins, Summary};
+use crate::simulate::summary::{Bins, Percentiles, RequestSummary, Summary};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;\
 padding:0 1rem;color:#222}h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}\
@@ -162,6 +162,9 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
         }
         let _ = writeln!(out, "</table>");
     }
+    if let Some(requests) = &summary.requests {
+        requests_table(&mut out, requests);
+    }
     out.push_str("</body></html>\n");
     out
 }
@@ -283,4 +286,39 @@ fn release_bars(out: &mut String, summary: &Summary, scenario: &Scenario) {
         );
     }
     let _ = writeln!(out, "</svg>");
+}
+
+/// Format 3: what clarifications cost each kind of request.
+fn requests_table(out: &mut String, requests: &[RequestSummary]) {
+    let _ = writeln!(
+        out,
+        "<h2>Requests and clarifications</h2><p>Clarified: share of the requests. Completed \
+         (amended until not clarified again) and held (the reply still waiting for an amendment at \
+         the end): shares of those clarified. Times run from the first version of the \
+         request.</p><table><tr><th>request</th><th>per run</th><th>clarified</th>\
+         <th>completed</th><th>held</th><th>time lost p50</th><th>time lost p90</th>\
+         <th>replied p50, clarified</th><th>replied p50, not clarified</th></tr>"
+    );
+    let at = |p: Option<Percentiles>, q: fn(&Percentiles) -> Secs| {
+        p.map_or("-".to_string(), |p| format_secs(q(&p)))
+    };
+    for r in requests {
+        let _ = writeln!(
+            out,
+            "<tr><td>{} {} → {}</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&r.action),
+            escape(&r.from),
+            escape(&r.to),
+            r.per_run,
+            percent(r.clarified),
+            r.completed.map_or("-".to_string(), percent),
+            r.held_at_end.map_or("-".to_string(), percent),
+            at(r.time_lost_s, |p| p.p50),
+            at(r.time_lost_s, |p| p.p90),
+            at(r.replied_s.clarified, |p| p.p50),
+            at(r.replied_s.not_clarified, |p| p.p50)
+        );
+    }
+    let _ = writeln!(out, "</table>");
 }

@@ -4,6 +4,11 @@
 //! to answer it; the clock then moves from one thing to the next (a planned answer, or whatever
 //! the engine has due). Every command given is kept, so that the run can be written out as a
 //! script that `ttx run --script` plays to the same report.
+//!
+//! In a scenario with format 3's substance (fields with `choices` or `min_words`, an action that
+//! `clarifies`), the teams also fill each field as its shape asks, send some requests
+//! insufficient, ask for clarification of some insufficient requests they receive instead of
+//! replying, and amend what they are asked to. A format 2 scenario does none of that work.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -12,16 +17,20 @@ use std::sync::Arc;
 use chacha20::ChaCha8Rng;
 use chacha20::rand_core::{Rng, SeedableRng};
 use rand_distr::weighted::WeightedIndex;
-use rand_distr::{Bernoulli, Distribution, LogNormal};
+use rand_distr::{Bernoulli, Distribution, LogNormal, Uniform};
 
 use crate::engine::{
     Answers, Command, Event, Exercise, Expectation, ExpectationIx, Response, Settings, Source,
 };
-use crate::scenario::{ActionIx, Scenario, Secs, TeamIx};
+use crate::scenario::{ActionIx, FieldShape, Scenario, Secs, TeamIx};
 use crate::simulate::profile::{Behaviour, Profile};
 
 /// What every simulated answer writes in a field it does not leave blank.
 const FIELD_TEXT: &str = "simulated";
+
+/// How many times a simulated team asks about one request before it replies with what it has:
+/// with every amendment insufficient, asking could otherwise go on for as long as the exercise.
+pub const MAX_CLARIFICATIONS: usize = 3;
 
 /// The seeds of run `run`: the engine's seed (jitter and chance, as `ttx run --seed` takes it)
 /// and the stream that the simulated teams draw from. Both come from one ChaCha8 stream per run,
@@ -104,6 +113,48 @@ struct Room<'p> {
     last_activity: Secs,
     /// Planned `ahead` responses not yet taken, by team and action (`ahead_slot`).
     ahead: Vec<Option<u64>>,
+    /// Format 3's work, when the scenario calls for it.
+    substance: Option<Substance>,
+}
+
+/// What a scenario with format 3's substance asks of the simulated teams beyond format 2: shaped
+/// fields, insufficient requests, clarifications and amendments. Absent for a format 2
+/// scenario, whose runs then draw exactly what they drew before format 3.
+#[derive(Clone)]
+struct Substance {
+    /// Per team: the `clarifies` action it asks with (the first in file order it may take);
+    /// empty when no team may ask.
+    clarify_with: Vec<Option<ActionIx>>,
+    /// Messages looked at for amendments so far (they are numbered in sending order).
+    seen_messages: usize,
+}
+
+impl Substance {
+    fn of(scenario: &Scenario) -> Option<Substance> {
+        let shaped = scenario.actions.iter().any(|a| {
+            a.shapes
+                .iter()
+                .any(|s| !s.choices.is_empty() || s.min_words.is_some())
+        });
+        let clarify_with: Vec<Option<ActionIx>> = (0..scenario.teams.len())
+            .map(|t| {
+                scenario
+                    .actions
+                    .iter()
+                    .position(|a| a.clarifies.is_some() && a.allows(TeamIx(t)))
+                    .map(ActionIx)
+            })
+            .collect();
+        let may_clarify = clarify_with.iter().any(Option::is_some);
+        (shaped || may_clarify).then(|| Substance {
+            clarify_with: if may_clarify {
+                clarify_with
+            } else {
+                Vec::new()
+            },
+            seen_messages: 0,
+        })
+    }
 }
 
 /// Plays run `run` of a simulation seeded by `base`; `record` keeps the commands for a script.
@@ -131,6 +182,7 @@ pub fn simulate(
         seen: 0,
         last_activity: 0,
         ahead: vec![None; scenario.teams.len() * scenario.actions.len()],
+        substance: Substance::of(scenario),
     };
     room.plan_ahead();
     for (inject, at) in &profile.manual {
@@ -213,6 +265,7 @@ impl Room<'_> {
             seen: self.seen,
             last_activity: self.last_activity,
             ahead: self.ahead.clone(),
+            substance: self.substance.clone(),
         }
     }
 
@@ -225,6 +278,7 @@ impl Room<'_> {
             self.note_activity(&events);
         }
         self.observe(exercise);
+        self.observe_amendments(exercise);
     }
 
     fn note_activity(&mut self, events: &[Event]) {
@@ -240,7 +294,6 @@ impl Room<'_> {
 
     /// Each new expectation: will the team answer it, when, and how completely?
     fn observe(&mut self, exercise: &Exercise) {
-        let now = exercise.now();
         while self.seen < exercise.expectations().len() {
             let ix = ExpectationIx(self.seen);
             self.seen += 1;
@@ -258,28 +311,183 @@ impl Room<'_> {
             let Some(chosen) = self.choose(e) else {
                 continue;
             };
+            // A clarification names a request: a team asks for one when a request it received
+            // is insufficient (`ask_for_clarification`), never merely because it is expected to.
+            if self.scenario.action(chosen).clarifies.is_some() {
+                continue;
+            }
             let behaviour = *self.profile.behaviour(e.team, chosen);
             if !draw(&mut self.rng, behaviour.respond) {
                 continue;
             }
-            let latency = self.latency(&behaviour, e.due_at - e.released_at);
-            // A decision requires every field of the action chosen.
-            let required = (!e.is_decision()).then_some(e.required.as_slice());
-            let fields = self.fields(chosen, required, behaviour.blank_field);
             let answers = match e.source {
                 Source::Inject(inject, _) => Answers::Inject(inject),
-                Source::Message(n) => Answers::Message(n),
+                Source::Message(n) => {
+                    if self.ask_for_clarification(exercise, n, ix, e.released_at, 0) {
+                        continue;
+                    }
+                    Answers::Message(n)
+                }
             };
-            let response = Response {
-                team: e.team,
-                action: chosen,
-                fields,
-                note: None,
-                answers: Some(answers),
-                insufficient: Vec::new(),
+            let within = e.due_at - e.released_at;
+            self.plan_answer(exercise, ix, chosen, answers, e.released_at, within);
+        }
+    }
+
+    /// Plans a team's answer to expectation `ix` with `chosen`, its response time counted from
+    /// `from` against `within`.
+    fn plan_answer(
+        &mut self,
+        exercise: &Exercise,
+        ix: ExpectationIx,
+        chosen: ActionIx,
+        answers: Answers,
+        from: Secs,
+        within: Secs,
+    ) {
+        let e = exercise.expectation(ix);
+        let behaviour = *self.profile.behaviour(e.team, chosen);
+        let latency = self.latency(&behaviour, within);
+        // A decision requires every field of the action chosen.
+        let required = (!e.is_decision()).then_some(e.required.as_slice());
+        let fields = self.fields(chosen, required, &behaviour);
+        let response = Response {
+            team: e.team,
+            action: chosen,
+            fields,
+            note: None,
+            answers: Some(answers),
+            insufficient: Vec::new(),
+        };
+        let at = from.saturating_add(latency).max(exercise.now());
+        self.plans.push(at, Command::Respond(response), Some(ix));
+    }
+
+    /// Format 3: the receiver of request version `version`, which owes `reply`, finds it
+    /// insufficient (a field of the request's action not supplied) and, by the profile's
+    /// `clarify`, asks what is missing instead of replying: the clarification is planned after
+    /// its response time for the `clarifies` action, counted from `delivered` against the
+    /// reply's `within`. False when it replies instead: the request is sufficient, the draw
+    /// says so, it has already asked `asked` times, or the scenario has no clarifications.
+    fn ask_for_clarification(
+        &mut self,
+        exercise: &Exercise,
+        version: u64,
+        reply: ExpectationIx,
+        delivered: Secs,
+        asked: usize,
+    ) -> bool {
+        let Some(substance) = &self.substance else {
+            return false;
+        };
+        if asked >= MAX_CLARIFICATIONS {
+            return false;
+        }
+        let receiver = exercise.expectation(reply).team;
+        let Some(Some(clarify)) = substance.clarify_with.get(receiver.0).copied() else {
+            return false;
+        };
+        let Some(message) = exercise.message(version) else {
+            return false;
+        };
+        let (Some(request), Some(sent_by)) = (message.action, message.response) else {
+            return false;
+        };
+        let spec = self.scenario.action(request);
+        let Some(within) = reply_within(self.scenario, request) else {
+            return false;
+        };
+        let Some(sent) = exercise.responses().get(sent_by) else {
+            return false;
+        };
+        let missing: Vec<String> = spec
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(f, name)| {
+                !sent
+                    .response
+                    .fields
+                    .iter()
+                    .any(|(given, text)| given == *name && spec.shape(*f).is_supplied_by(text))
+            })
+            .map(|(_, name)| name.clone())
+            .collect();
+        if missing.is_empty() {
+            return false;
+        }
+        if !draw(
+            &mut self.rng,
+            self.profile.behaviour(receiver, request).clarify,
+        ) {
+            return false;
+        }
+        let behaviour = *self.profile.behaviour(receiver, clarify);
+        let latency = self.latency(&behaviour, within);
+        let fields = self.fields(clarify, Some(&[]), &behaviour);
+        let response = Response {
+            team: receiver,
+            action: clarify,
+            fields,
+            note: None,
+            answers: Some(Answers::Message(version)),
+            insufficient: missing,
+        };
+        let at = delivered.saturating_add(latency).max(exercise.now());
+        self.plans.push(at, Command::Respond(response), Some(reply));
+        true
+    }
+
+    /// Format 3: each amendment sent since the last look is a new version of a request, which
+    /// its receiver clarifies again or replies to, its response time counted from the
+    /// amendment's delivery (when the held reply's deadline starts again).
+    fn observe_amendments(&mut self, exercise: &Exercise) {
+        let Some(substance) = &mut self.substance else {
+            return;
+        };
+        if substance.clarify_with.is_empty() {
+            return;
+        }
+        let messages = exercise.messages();
+        let new = &messages[substance.seen_messages.min(messages.len())..];
+        substance.seen_messages = messages.len();
+        if exercise.ended_at().is_some() {
+            return;
+        }
+        // Only an amendment answers a clarification with its request's action.
+        let amendments: Vec<(u64, Secs)> = new
+            .iter()
+            .filter(|m| {
+                m.in_reply_to.is_some() && m.action.is_some_and(|a| is_request(self.scenario, a))
+            })
+            .map(|m| (m.n, m.sent_at))
+            .collect();
+        for (k, sent_at) in amendments {
+            let Some(thread) = exercise
+                .requests()
+                .iter()
+                .find(|t| t.amendments.last() == Some(&k))
+            else {
+                continue;
             };
-            let at = e.released_at.saturating_add(latency).max(now);
-            self.plans.push(at, Command::Respond(response), Some(ix));
+            let (reply, original, asked) =
+                (thread.reply, thread.message, thread.clarifications.len());
+            let e = exercise.expectation(reply);
+            if e.done.is_some() || self.ask_for_clarification(exercise, k, reply, sent_at, asked) {
+                continue;
+            }
+            let (Some(chosen), Some(within)) = (
+                e.action,
+                exercise
+                    .message(original)
+                    .and_then(|m| m.action)
+                    .and_then(|request| reply_within(self.scenario, request)),
+            ) else {
+                continue;
+            };
+            // The reply names the original request: every version's reply is its reply.
+            let answers = Answers::Message(original);
+            self.plan_answer(exercise, reply, chosen, answers, sent_at, within);
         }
     }
 
@@ -321,25 +529,73 @@ impl Room<'_> {
     }
 
     /// Every field of the action, each of `required` (all of them when `None`) left blank with
-    /// probability `blank`.
+    /// the behaviour's `blank_field`. With format 3's substance, each field is filled as its
+    /// shape asks, and a request is sent insufficient by the behaviour's `insufficient`.
     fn fields(
         &mut self,
         action: ActionIx,
         required: Option<&[usize]>,
-        blank: f64,
+        behaviour: &Behaviour,
     ) -> Vec<(String, String)> {
+        if self.substance.is_some() {
+            return self.shaped_fields(action, required, behaviour);
+        }
         self.scenario
             .action(action)
             .fields
             .iter()
             .enumerate()
             .map(|(f, name)| {
-                let left_blank =
-                    required.is_none_or(|r| r.contains(&f)) && draw(&mut self.rng, blank);
+                let left_blank = required.is_none_or(|r| r.contains(&f))
+                    && draw(&mut self.rng, behaviour.blank_field);
                 let text = if left_blank { "" } else { FIELD_TEXT };
                 (name.clone(), text.to_string())
             })
             .collect()
+    }
+
+    /// Format 3's fields: a supplied field with `choices` holds one of them (never a text the
+    /// engine would refuse), one with `min_words` that many words. A request (or an amendment)
+    /// is sent insufficient by the behaviour's `insufficient` rather than by `blank_field`, so
+    /// that the share of insufficient requests is the profile's: then one of its required
+    /// fields, drawn at random, and each other one by `blank_field`, is not supplied (blank, or
+    /// one word short of its `min_words`). Other actions leave required fields blank by
+    /// `blank_field`, as in format 2.
+    fn shaped_fields(
+        &mut self,
+        action: ActionIx,
+        required: Option<&[usize]>,
+        behaviour: &Behaviour,
+    ) -> Vec<(String, String)> {
+        let spec = self.scenario.action(action);
+        let is_required = |f: usize| required.is_none_or(|r| r.contains(&f));
+        let mut fields: Vec<(String, String)> = Vec::with_capacity(spec.fields.len());
+        if is_request(self.scenario, action) {
+            for (f, name) in spec.fields.iter().enumerate() {
+                fields.push((name.clone(), supplied(spec.shape(f), &mut self.rng)));
+            }
+            let required: Vec<usize> = (0..fields.len()).filter(|&f| is_required(f)).collect();
+            if required.is_empty() || !draw(&mut self.rng, behaviour.insufficient) {
+                return fields;
+            }
+            let first = pick(&mut self.rng, &required).copied();
+            for f in required {
+                if Some(f) == first || draw(&mut self.rng, behaviour.blank_field) {
+                    fields[f].1 = short_of(spec.shape(f));
+                }
+            }
+            return fields;
+        }
+        for (f, name) in spec.fields.iter().enumerate() {
+            let left_blank = is_required(f) && draw(&mut self.rng, behaviour.blank_field);
+            let text = if left_blank {
+                String::new()
+            } else {
+                supplied(spec.shape(f), &mut self.rng)
+            };
+            fields.push((name.clone(), text));
+        }
+        fields
     }
 
     /// At the start: each team, for each `ahead` action it is expected to take somewhere, may
@@ -370,7 +626,7 @@ impl Room<'_> {
                     continue;
                 }
                 let at = self.latency(&behaviour, within);
-                let fields = self.fields(action_ix, Some(&required), behaviour.blank_field);
+                let fields = self.fields(action_ix, Some(&required), &behaviour);
                 let response = Response {
                     team,
                     action: action_ix,
@@ -400,4 +656,43 @@ fn draw(rng: &mut ChaCha8Rng, p: f64) -> bool {
     } else {
         Bernoulli::new(p).is_ok_and(|b| b.sample(rng))
     }
+}
+
+/// One of `items`, each as likely; `None` when there are none.
+fn pick<'i, T>(rng: &mut ChaCha8Rng, items: &'i [T]) -> Option<&'i T> {
+    let index = Uniform::new(0, items.len()).ok()?.sample(rng);
+    items.get(index)
+}
+
+/// What a simulated team writes in a field it supplies: one of its choices, at least its
+/// `min_words` words, or the plain text.
+fn supplied(shape: &FieldShape, rng: &mut ChaCha8Rng) -> String {
+    if let Some(choice) = pick(rng, &shape.choices) {
+        return choice.clone();
+    }
+    words(shape.min_words.unwrap_or(1))
+}
+
+/// A text that does not supply a field of this shape, without being refused: one word short
+/// of its `min_words`, else blank (a blank field is never refused, whatever its choices).
+fn short_of(shape: &FieldShape) -> String {
+    match shape.min_words {
+        Some(min) if min > 1 => words(min - 1),
+        _ => String::new(),
+    }
+}
+
+fn words(count: usize) -> String {
+    vec![FIELD_TEXT; count].join(" ")
+}
+
+/// Whether a response of `action` sends a request: a message that obliges a reply.
+fn is_request(scenario: &Scenario, action: ActionIx) -> bool {
+    reply_within(scenario, action).is_some()
+}
+
+/// The time a request of `action` allows for its reply; `None` when it is not a request.
+fn reply_within(scenario: &Scenario, action: ActionIx) -> Option<Secs> {
+    let spec = scenario.action(action).message.as_ref()?;
+    spec.reply.as_ref().map(|reply| reply.within)
 }

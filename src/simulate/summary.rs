@@ -36,6 +36,10 @@ pub struct Summary {
     pub injects: Vec<InjectSummary>,
     pub expectations: Vec<ExpectationSummary>,
     pub contingencies: Vec<ContingencySummary>,
+    /// Format 3: what clarifications cost each kind of request; absent when the scenario has no
+    /// clarifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Vec<RequestSummary>>,
     pub teams: Vec<TeamSummary>,
     pub warnings: Vec<String>,
     /// Facts worth knowing that are not mistakes (manual injects left out, the built-in profile).
@@ -110,6 +114,37 @@ pub struct ExpectationSummary {
 pub struct ContingencySummary {
     pub id: String,
     pub fired: f64,
+}
+
+/// Format 3: the requests of one action from one team to another, and what clarifying them
+/// cost. Shares of `clarified` are of the requests; `completed` and `held_at_end` of those
+/// clarified.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestSummary {
+    pub action: String,
+    pub from: String,
+    pub to: String,
+    /// How many such requests a run sends, on average (one per receiver).
+    pub per_run: f64,
+    /// The share of them clarified at least once.
+    pub clarified: f64,
+    /// The share of the clarified ones amended into a version the receiver did not clarify;
+    /// `None` when none was clarified.
+    pub completed: Option<f64>,
+    /// The share of the clarified ones whose reply is still on hold at the end (not due);
+    /// `None` when none was clarified.
+    pub held_at_end: Option<f64>,
+    /// From the first version to the complete one, over the clarified requests completed.
+    pub time_lost_s: Option<Percentiles>,
+    /// From the first version to the reply.
+    pub replied_s: Replied,
+}
+
+/// When replies came, from the first version of the request.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Replied {
+    pub clarified: Option<Percentiles>,
+    pub not_clarified: Option<Percentiles>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -188,12 +223,16 @@ impl Summary {
         let mut warnings = Vec::new();
         let mut notes = Vec::new();
         if profile.is_built_in() {
-            notes.push(
+            let requests = if layout.requests.is_empty() {
+                ""
+            } else {
+                "; 20% of requests sent insufficient, 80% of those clarified"
+            };
+            notes.push(format!(
                 "simulated with the built-in \"typical team\" profile (answers 90% of what is \
-                 asked, in half the time allowed at the median; 10% of required fields blank); \
-                 give your own with --profile"
-                    .to_string(),
-            );
+                 asked, in half the time allowed at the median; 10% of required fields \
+                 blank{requests}); give your own with --profile"
+            ));
         }
         if profile.is_scenario_own() {
             notes.push(
@@ -313,6 +352,28 @@ impl Summary {
                 }
             })
             .collect();
+        let requests = (!layout.requests.is_empty()).then(|| {
+            layout
+                .requests
+                .iter()
+                .zip(&tally.requests)
+                .filter(|(_, t)| t.sent > 0)
+                .map(|(kind, t)| RequestSummary {
+                    action: scenario.action(kind.action).id.clone(),
+                    from: scenario.team(kind.from).id.clone(),
+                    to: scenario.team(kind.to).id.clone(),
+                    per_run: share(t.sent, runs),
+                    clarified: share(t.clarified, t.sent),
+                    completed: (t.clarified > 0).then(|| share(t.completed, t.clarified)),
+                    held_at_end: (t.clarified > 0).then(|| share(t.held_at_end, t.clarified)),
+                    time_lost_s: percentiles(&t.time_lost),
+                    replied_s: Replied {
+                        clarified: percentiles(&t.replied_clarified),
+                        not_clarified: percentiles(&t.replied_not_clarified),
+                    },
+                })
+                .collect()
+        });
         let teams = scenario
             .teams
             .iter()
@@ -389,6 +450,7 @@ impl Summary {
             injects,
             expectations,
             contingencies,
+            requests,
             teams,
             warnings,
             notes,

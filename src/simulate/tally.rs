@@ -5,8 +5,8 @@
 
 use hdrhistogram::Histogram;
 
-use crate::engine::{Exercise, ExpectationIx, InjectState, Score, Source, Status};
-use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Scenario, TeamIx, Trigger};
+use crate::engine::{Exercise, ExpectationIx, InjectState, RequestThread, Score, Source, Status};
+use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Scenario, Secs, TeamIx, Trigger};
 use crate::simulate::run::SimulatedRun;
 
 /// Three significant figures: times to within 0.1 % (exact up to 2048 s), scores to 0.001.
@@ -159,6 +159,25 @@ pub struct ObjectiveTally {
     pub ratings: [u64; 4],
 }
 
+/// Format 3: one kind of request (its action, sender and receiver) and what clarifying it cost.
+#[derive(Debug, Clone, Default)]
+pub struct RequestTally {
+    /// Requests of this kind sent, one per receiver, over all runs.
+    pub sent: u64,
+    /// Those clarified at least once.
+    pub clarified: u64,
+    /// Clarified, then amended into a version the receiver did not clarify.
+    pub completed: u64,
+    /// Clarified, and the reply still on hold at the end: not amended, not due.
+    pub held_at_end: u64,
+    /// From the first version to the complete one, for the clarified requests completed.
+    pub time_lost: Distribution,
+    /// From the first version to the reply, for the clarified requests replied to.
+    pub replied_clarified: Distribution,
+    /// From the request to the reply, for the requests replied to without a clarification.
+    pub replied_not_clarified: Distribution,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct TeamTally {
     pub score: ScoreTally,
@@ -176,6 +195,8 @@ pub struct Tally {
     pub injects: Vec<InjectTally>,
     pub rows: Vec<RowTally>,
     pub teams: Vec<TeamTally>,
+    /// By kind of request, in `Layout::requests` order.
+    pub requests: Vec<RequestTally>,
 }
 
 /// An expectation row of the summary: one inject expectation's copy for one team, or the
@@ -206,6 +227,22 @@ pub struct Layout {
     /// Replies to other messages, by the message's action and the replying team
     /// (`action * teams + team`).
     unattached: Vec<Option<usize>>,
+    /// Format 3: amendments, by the request's action and the amending team
+    /// (`action * teams + team`); empty when the scenario has no clarifications.
+    amendments: Vec<Option<usize>>,
+    /// Format 3: the kinds of request whose clarifications are tallied, in the order of their
+    /// action, sender and receiver in the file; empty when the scenario has no clarifications.
+    pub requests: Vec<RequestKind>,
+    /// Each kind's position in `requests`, by `(action * teams + from) * teams + to`.
+    request_of: Vec<Option<usize>>,
+}
+
+/// A kind of request: the requests of one action from one team to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestKind {
+    pub action: ActionIx,
+    pub from: TeamIx,
+    pub to: TeamIx,
 }
 
 impl Layout {
@@ -224,6 +261,9 @@ impl Layout {
             of_inject: vec![None; expectations * teams],
             attached: vec![None; expectations * teams],
             unattached: vec![None; scenario.actions.len() * teams],
+            amendments: Vec::new(),
+            requests: Vec::new(),
+            request_of: Vec::new(),
         };
         let replies_to = |action: ActionIx, sender: TeamIx| -> Vec<TeamIx> {
             let spec = scenario.action(action).message.as_ref();
@@ -272,7 +312,42 @@ impl Layout {
                 }
             }
         }
+        if scenario.actions.iter().any(|a| a.clarifies.is_some()) {
+            layout.lay_out_clarifications(scenario, &replies_to);
+        }
         layout
+    }
+
+    /// Format 3: a row for each request action's amendments by each team that may send it, and
+    /// a kind of request for each sender and receiver.
+    fn lay_out_clarifications(
+        &mut self,
+        scenario: &Scenario,
+        replies_to: &dyn Fn(ActionIx, TeamIx) -> Vec<TeamIx>,
+    ) {
+        let teams = self.teams;
+        self.amendments = vec![None; scenario.actions.len() * teams];
+        self.request_of = vec![None; scenario.actions.len() * teams * teams];
+        for (a, action) in scenario.actions.iter().enumerate() {
+            let a = ActionIx(a);
+            for sender in (0..teams).map(TeamIx) {
+                let receivers = replies_to(a, sender);
+                if !action.allows(sender) || receivers.is_empty() {
+                    continue;
+                }
+                let id = format!("amendment:{}@{}", action.id, scenario.team(sender).id);
+                self.amendments[a.0 * teams + sender.0] = Some(self.push(id, false, None));
+                for to in receivers {
+                    self.request_of[(a.0 * teams + sender.0) * teams + to.0] =
+                        Some(self.requests.len());
+                    self.requests.push(RequestKind {
+                        action: a,
+                        from: sender,
+                        to,
+                    });
+                }
+            }
+        }
     }
 
     fn push(&mut self, id: String, always_listed: bool, inject: Option<InjectIx>) -> usize {
@@ -295,6 +370,13 @@ impl Layout {
             Source::Inject(inject, k) => self.of_inject[self.inject_slot(inject, k, e.team)],
             Source::Message(n) => {
                 let message = exercise.message(n)?;
+                if !self.amendments.is_empty() {
+                    let scenario = exercise.scenario();
+                    if scenario.action(message.action?).clarifies.is_some() {
+                        let slot = e.action?.0 * self.teams + e.team.0;
+                        return self.amendments[slot];
+                    }
+                }
                 let sender = exercise.responses().get(message.response?)?;
                 let answered = sender
                     .satisfied
@@ -326,6 +408,7 @@ impl Tally {
                 };
                 scenario.teams.len()
             ],
+            requests: vec![RequestTally::default(); layout.requests.len()],
         }
     }
 
@@ -403,8 +486,51 @@ impl Tally {
                 objective_tally.ratings[rating(score, o.challenged)] += 1;
             }
         }
+        if !layout.requests.is_empty() {
+            self.add_requests(layout, exercise);
+        }
         // The scenario is the same for every run; only its length matters here.
         debug_assert_eq!(self.injects.len(), scenario.injects.len());
+    }
+
+    /// Format 3: each request and receiver of the run, by its kind: whether it was clarified,
+    /// when it became complete, when it was replied to.
+    fn add_requests(&mut self, layout: &Layout, exercise: &Exercise) {
+        let teams = layout.teams;
+        for thread in exercise.requests() {
+            let Some(message) = exercise.message(thread.message) else {
+                continue;
+            };
+            let Some(action) = message.action else {
+                continue;
+            };
+            let slot = (action.0 * teams + thread.from.0) * teams + thread.to.0;
+            let Some(kind) = layout.request_of.get(slot).copied().flatten() else {
+                continue;
+            };
+            let tally = &mut self.requests[kind];
+            let sent = message.sent_at;
+            let reply = exercise.expectation(thread.reply);
+            let replied = reply.done.as_ref().map(|d| d.at.saturating_sub(sent));
+            tally.sent += 1;
+            if thread.clarifications.is_empty() {
+                if let Some(replied) = replied {
+                    tally.replied_not_clarified.record(replied);
+                }
+                continue;
+            }
+            tally.clarified += 1;
+            if let Some(complete) = complete_at(exercise, thread) {
+                tally.completed += 1;
+                tally.time_lost.record(complete.saturating_sub(sent));
+            }
+            if reply.held && reply.done.is_none() {
+                tally.held_at_end += 1;
+            }
+            if let Some(replied) = replied {
+                tally.replied_clarified.record(replied);
+            }
+        }
     }
 
     pub fn merge(mut self, other: Tally) -> Tally {
@@ -423,6 +549,16 @@ impl Tally {
             }
             mine.latency.merge(&theirs.latency);
         }
+        for (mine, theirs) in self.requests.iter_mut().zip(&other.requests) {
+            mine.sent += theirs.sent;
+            mine.clarified += theirs.clarified;
+            mine.completed += theirs.completed;
+            mine.held_at_end += theirs.held_at_end;
+            mine.time_lost.merge(&theirs.time_lost);
+            mine.replied_clarified.merge(&theirs.replied_clarified);
+            mine.replied_not_clarified
+                .merge(&theirs.replied_not_clarified);
+        }
         for (mine, theirs) in self.teams.iter_mut().zip(&other.teams) {
             mine.score.merge(&theirs.score);
             for (m, t) in mine.objectives.iter_mut().zip(&theirs.objectives) {
@@ -434,6 +570,17 @@ impl Tally {
         }
         self
     }
+}
+
+/// When a request became complete: when its first version that the receiver did not clarify
+/// was sent; `None` when every version sent was clarified.
+fn complete_at(exercise: &Exercise, thread: &RequestThread) -> Option<Secs> {
+    let clarified = thread.clarifications.len();
+    let version = match clarified.checked_sub(1) {
+        None => thread.message,
+        Some(last) => *thread.amendments.get(last)?,
+    };
+    exercise.message(version).map(|m| m.sent_at)
 }
 
 /// A team's score on one objective in one run, as it is summed.

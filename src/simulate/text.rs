@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::scenario::{Scenario, Secs};
-use crate::simulate::summary::{Percentiles, ScoreSummary, Summary, rough};
+use crate::simulate::summary::{Percentiles, RequestSummary, ScoreSummary, Summary, rough};
 
 fn percent(share: f64) -> String {
     format!("{:>3.0}%", share * 100.0)
@@ -131,6 +131,9 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
             );
         }
     }
+    if let Some(requests) = &summary.requests {
+        requests_section(&mut out, requests);
+    }
     out.push('\n');
     let _ = writeln!(out, "Teams");
     for team in &summary.teams {
@@ -157,4 +160,51 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
         }
     }
     out
+}
+
+/// Format 3: what clarifications cost each kind of request.
+fn requests_section(out: &mut String, requests: &[RequestSummary]) {
+    out.push('\n');
+    let names: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{} {} → {}", r.action, r.from, r.to))
+        .collect();
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let _ = writeln!(
+        out,
+        "Requests {:w$}  per run  clarified  completed  held  time lost p50 / p90  replied p50: clarified / not",
+        "",
+        w = width - 6
+    );
+    let median = |p: &Option<Percentiles>| p.map_or("-".to_string(), |p| rough(p.p50));
+    for (name, r) in names.iter().zip(requests) {
+        let lost = r.time_lost_s.map_or("-".to_string(), |p| {
+            format!("{} / {}", rough(p.p50), rough(p.p90))
+        });
+        let replied = format!(
+            "{} / {}",
+            median(&r.replied_s.clarified),
+            median(&r.replied_s.not_clarified)
+        );
+        let _ = writeln!(
+            out,
+            "  {name:w$}  {:>7.2}  {:>9}  {:>9}  {:>4}  {lost:>19}  {replied:>28}",
+            r.per_run,
+            percent(r.clarified),
+            r.completed.map_or("-".to_string(), percent),
+            r.held_at_end.map_or("-".to_string(), percent),
+            w = width
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  clarified: of the requests; completed (amended until not clarified again) and held (the \
+         reply\n  still waiting for an amendment at the end): of those clarified; times from the \
+         first version."
+    );
 }
