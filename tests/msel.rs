@@ -232,7 +232,7 @@ fn export_writes_csv_to_stdout_with_formula_starts_quoted() {
         text,
         "#,Scenario time,Trigger,Unless,From,To,Method,Subject,Inject,Expected action,Objective,\
          Notes,Id\n\
-         ,'+1h30m,at +1h30m,,,A,,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
+         ,1h30m,at +1h30m,,,A,,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
          Ack; within: 5m,,,i\n"
     );
 }
@@ -945,4 +945,41 @@ fn mistakes_on_the_actions_sheet_name_their_row() {
     }
     let ids: Vec<&str> = scenario.actions.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["rfa", "ask"]);
+}
+
+/// A CSV export opened in a spreadsheet program and saved as XLSX keeps the guard `'` as a
+/// character of each guarded cell: import takes it off there too (issue 23, item 1).
+#[test]
+fn a_csv_export_saved_as_a_spreadsheet_keeps_no_guard() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/ransomware.ron";
+    let mut original = load_scenario("s", &fs::read_to_string(scenario).unwrap()).unwrap();
+    // Cells a spreadsheet would run: a list in a body, a sum in a title, a mention in the notes.
+    original.injects[0].body = "- isolate the hosts\n- call the insurer".into();
+    original.injects[1].title = "=SUM(A1:A3) of the ransom".into();
+    original.injects[2].notes = Some("@legal: check".into());
+    original.injects[3].body = "'=already quoted".into();
+    let csv = ttx::msel::export_csv(&original).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_slice());
+    let path = dir.path().join("saved.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let mut guarded = 0;
+    for (r, record) in reader.records().enumerate() {
+        for (c, cell) in record.unwrap().iter().enumerate() {
+            guarded += usize::from(cell.starts_with('\''));
+            sheet.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    assert!(guarded > 0, "the ransomware scenario has cells to guard");
+    workbook.save(&path).unwrap();
+    let (code, stderr, back) = import(&path.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(back.injects.len(), original.injects.len());
+    assert_eq!(
+        ttx::msel::export::rows(&back),
+        ttx::msel::export::rows(&original)
+    );
 }

@@ -14,7 +14,7 @@ use super::formats::Source;
 use super::table::{
     Cell, MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, Row, Table, column_letter, json_get,
 };
-use super::text::unescape_csv_cell;
+use super::text::unguard;
 use super::times::{LAST_SERIAL_DAY, SERIAL_EPOCH};
 
 /// The largest file read, in bytes: the same bound as a scenario file.
@@ -146,7 +146,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, String> {
                     column_letter(column)
                 )
             })?;
-            cells.push(Cell::text(unescape_csv_cell(text)));
+            cells.push(Cell::text(unguard(text)));
         }
         check_bounds(file, number, 0)?;
         rows.push(Row { number, cells });
@@ -340,11 +340,14 @@ fn serial_text(serial: f64) -> String {
     }
 }
 
+/// A spreadsheet's cell as text. A text cell loses the guard `'` before a formula start that
+/// ttx's CSV export wrote, which a spreadsheet program keeps as a character when it opens the
+/// CSV and saves it as XLSX or ODS.
 fn data_ref_cell(value: &DataRef) -> Cell {
     match value {
         DataRef::Empty => Cell::default(),
-        DataRef::String(s) => Cell::text(s.as_str()),
-        DataRef::SharedString(s) => Cell::text(*s),
+        DataRef::String(s) => Cell::text(unguard(s)),
+        DataRef::SharedString(s) => Cell::text(unguard(s)),
         DataRef::Float(f) => number_cell(*f),
         DataRef::Int(i) => number_cell(*i as f64),
         DataRef::Bool(b) => Cell::text(b.to_string()),
@@ -357,7 +360,7 @@ fn data_ref_cell(value: &DataRef) -> Cell {
 fn data_cell(value: &Data) -> Cell {
     match value {
         Data::Empty => Cell::default(),
-        Data::String(s) => Cell::text(s.as_str()),
+        Data::String(s) => Cell::text(unguard(s)),
         Data::Float(f) => number_cell(*f),
         Data::Int(i) => number_cell(*i as f64),
         Data::Bool(b) => Cell::text(b.to_string()),

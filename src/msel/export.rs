@@ -4,7 +4,8 @@
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::text::{
-    ExpectText, FieldText, TriggerText, TriggerWords, escape_csv_cell, named, one_line,
+    ExpectText, FieldText, TriggerText, TriggerWords, escape_csv_cell, escape_xlsx_cell, named,
+    one_line,
 };
 use crate::scenario::{Action, ExpectationRef, Inject, Recipients, Scenario, Trigger, format_secs};
 
@@ -132,7 +133,8 @@ pub fn rows(scenario: &Scenario) -> Vec<[String; 13]> {
         .iter()
         .map(|inject| {
             let time = match inject.when {
-                Trigger::At(t) => format!("+{}", format_secs(t)),
+                // `1h30m`, not `+1h30m`: a cell that needs no guard against formulas.
+                Trigger::At(t) => format_secs(t),
                 _ => String::new(),
             };
             let to: Vec<String> = inject
@@ -256,7 +258,8 @@ fn write_sheet(
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if !cell.is_empty() {
-                sheet.write_string_with_format(r as u32 + 1, c as u16, cell, &wrap)?;
+                let cell = escape_xlsx_cell(cell);
+                sheet.write_string_with_format(r as u32 + 1, c as u16, &cell, &wrap)?;
             }
         }
     }

@@ -8,11 +8,13 @@ use crate::scenario::{format_secs, parse_duration};
 
 /// A cell that a spreadsheet program would run as a formula starts with one of these (OWASP's
 /// list: `=`, `+`, `-`, `@`, and tab and carriage return, which some programs skip first).
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 
-/// Leading `'`s, then a formula start: the form a guarded cell takes.
+/// Leading `'`s, then a formula start: the form a guarded cell takes. Blanks before `= + - @`
+/// do not disarm a formula in every program, so they count as a formula start too.
 fn guarded_form(text: &str) -> bool {
-    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+    let rest = text.trim_start_matches('\'');
+    rest.starts_with(['\t', '\r']) || rest.trim_start().starts_with(FORMULA_STARTS)
 }
 
 /// A CSV cell as written: one with a formula start (or already a `'` before one) gets a leading
@@ -25,8 +27,20 @@ pub fn escape_csv_cell(text: &str) -> String {
     }
 }
 
-/// The reverse of [`escape_csv_cell`]: one `'` before a formula start is dropped.
-pub fn unescape_csv_cell(text: &str) -> &str {
+/// An XLSX cell as written: always text, so never run, but a text that already starts with the
+/// guard before a formula start gets one more `'`, since import takes one off every such cell
+/// (a CSV saved as a spreadsheet keeps the guard as a character).
+pub fn escape_xlsx_cell(text: &str) -> String {
+    if text.starts_with('\'') && guarded_form(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The reverse of [`escape_csv_cell`] and [`escape_xlsx_cell`], for a cell of any spreadsheet:
+/// one `'` before a formula start is dropped.
+pub fn unguard(text: &str) -> &str {
     match text.strip_prefix('\'') {
         Some(rest) if guarded_form(rest) => rest,
         _ => text,
@@ -486,14 +500,29 @@ mod tests {
 
     #[test]
     fn formula_starts_get_a_quote_and_lose_it_again() {
-        for text in ["=1+1", "+1h30m", "-x", "@SUM(A1)", "'=x", "''+y", "\tz"] {
+        for text in [
+            "=1+1", "+1h30m", "-x", "@SUM(A1)", "'=x", "''+y", "\tz", "\rz", " =x", "  @x",
+            "\u{a0}-x",
+        ] {
             let written = escape_csv_cell(text);
             assert!(written.starts_with('\''), "{text}");
-            assert_eq!(unescape_csv_cell(&written), text);
+            assert_eq!(unguard(&written), text);
         }
-        for text in ["plain", "'quoted", "1+1"] {
+        for text in ["plain", "'quoted", "1+1", "1h30m", "a =b"] {
             assert_eq!(escape_csv_cell(text), text);
-            assert_eq!(unescape_csv_cell(text), text);
+            assert_eq!(unguard(text), text);
+        }
+    }
+
+    #[test]
+    fn an_xlsx_cell_is_guarded_only_where_import_would_take_a_quote_off() {
+        for text in ["=1+1", "+1h30m", "plain", "'quoted"] {
+            assert_eq!(escape_xlsx_cell(text), text);
+            assert_eq!(unguard(text), text);
+        }
+        for text in ["'=x", "''+y", "' -x"] {
+            assert_eq!(escape_xlsx_cell(text), format!("'{text}"));
+            assert_eq!(unguard(&escape_xlsx_cell(text)), text);
         }
     }
 
