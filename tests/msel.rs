@@ -88,17 +88,30 @@ fn t3sf_json_and_xlsx_import_with_polls_as_decisions() {
             ]
         );
         assert_eq!(scenario.teams[0].id, "information-security");
-        // Times count from the first row's `Monday 9:30 AM`.
+        // `Real Time` is when T3SF delivers each row: 07:29 PM to 07:35 PM, 6 minutes. `Date`
+        // is the in-game time shown, Monday 9:30 AM to 11:15 AM: 1h45m. Each row is at its
+        // real offset times 17.5, and the exercise plays at speed 17.5: in T3SF's 6 minutes
+        // (issue 23, item 2).
+        assert_eq!(scenario.speed, 17.5, "{file}");
         let at: Vec<String> = scenario
             .injects
             .iter()
             .map(|i| format!("{:?}", i.when))
             .collect();
         assert_eq!(at[0], "At(0)");
-        assert_eq!(at[1], "At(600)");
-        assert_eq!(at[4], "At(5400)");
+        assert_eq!(at[1], "At(1050)");
+        assert_eq!(at[3], "At(2100)");
+        assert_eq!(at[4], "At(3150)");
+        assert_eq!(at[11], "At(6300)");
+        assert_eq!(6300.0 / scenario.speed, 360.0);
         let mit = &scenario.injects[3];
         assert_eq!(mit.title, "MIT vs GPL");
+        // The in-game time is what the player reads first.
+        assert!(
+            mit.body.starts_with("Monday 10:00 AM — Hey folks!"),
+            "{}",
+            mit.body
+        );
         let Expected::Decision(choices) = &mit.expect[0].what else {
             panic!("the poll is a decision: {:?}", mit.expect)
         };
@@ -107,8 +120,9 @@ fn t3sf_json_and_xlsx_import_with_polls_as_decisions() {
             .map(|a| scenario.action(*a).id.as_str())
             .collect();
         assert_eq!(ids, ["mit", "gpl"]);
-        // The 30-minute default, since T3SF gives no time standard.
-        assert_eq!(mit.expect[0].within, 1800);
+        // A poll stays open until the next row's time, as in T3SF: 07:31 PM to 07:32 PM.
+        assert_eq!(mit.expect[0].within, 1050);
+        assert_eq!(scenario.injects[10].expect[0].within, 2100);
         let notes = scenario.injects[0].notes.as_deref().unwrap();
         assert!(notes.contains("Picture Name: S3_Bucket.png"), "{notes}");
         assert!(notes.contains("Profile: https://"), "{notes}");
@@ -297,7 +311,7 @@ fn bad_rows_are_reported_with_their_row_and_column() {
     let f = csv.display().to_string();
     let expected = [
         format!(
-            "{f}:3:Scenario time: \"soon\" is not a scenario time: expected \"+1h30m\", \"01:30\" or a date and time"
+            "{f}:3:Scenario time: \"soon\" is not a scenario time: expected \"1h30m\", \"+01:30\", a time of day such as \"09:15\" or \"0900\", or a date and time"
         ),
         format!("{f}:4:To: no receiving team: every inject goes to at least one team"),
         format!(
@@ -982,4 +996,83 @@ fn a_csv_export_saved_as_a_spreadsheet_keeps_no_guard() {
         ttx::msel::export::rows(&back),
         ttx::msel::export::rows(&original)
     );
+}
+
+/// HSEEP MSELs often give clock times: they are times of day, the earliest is the start, and
+/// one earlier than the time before it is on the next day; the written file says so (issue 23,
+/// item 5).
+#[test]
+fn clock_times_are_times_of_day_from_the_earliest() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "hseep.csv",
+        "Event #,Scenario Time,To,Message\n\
+         1,0900,IT,Start of day one\n\
+         2,09:15,IT,A quarter later\n\
+         3,10:00 AM,IT,An hour in\n\
+         4,2:30 PM,IT,The afternoon\n\
+         5,0830,IT,Next morning\n\
+         6,+1h,IT,An offset still counts from the start\n",
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let at: Vec<String> = scenario
+        .injects
+        .iter()
+        .map(|i| format!("{:?}", i.when))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "At(0)",
+            "At(900)",
+            "At(3600)",
+            "At(19800)",
+            "At(84600)",
+            "At(3600)"
+        ]
+    );
+    let ron = String::from_utf8(
+        ttx()
+            .args(["msel", "import"])
+            .arg(&csv)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        ron.contains(
+            "// - The column Scenario Time gives times of day: the earliest, 09:00, is the start \
+             (0s), and each time counts from it; one time of day earlier than the one before it \
+             was taken as the next day.\n"
+        ),
+        "{ron}"
+    );
+}
+
+/// A T3SF sheet without `Real Time` is played at the in-game times its `Date` shows.
+#[test]
+fn a_t3sf_sheet_without_real_time_plays_at_its_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "t3sf.csv",
+        "#,Date,Player,Subject,Script,Poll\n\
+         1,Monday 9:30 AM,Legal,First,Hello,\n\
+         2,Monday 10:00 AM,Legal,Vote,Which?,A | B\n\
+         3,Tuesday 9:00 AM,Legal,Next day,Later,\n",
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(scenario.speed, 1.0);
+    let at: Vec<String> = scenario
+        .injects
+        .iter()
+        .map(|i| format!("{:?}", i.when))
+        .collect();
+    assert_eq!(at, ["At(0)", "At(1800)", "At(84600)"]);
+    assert_eq!(scenario.injects[1].expect[0].within, 84600 - 1800);
+    assert_eq!(scenario.injects[1].body, "Monday 10:00 AM — Which?");
 }

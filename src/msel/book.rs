@@ -352,7 +352,8 @@ fn data_ref_cell(value: &DataRef) -> Cell {
         DataRef::Int(i) => number_cell(*i as f64),
         DataRef::Bool(b) => Cell::text(b.to_string()),
         DataRef::DateTime(dt) => datetime_cell(dt.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::text(s.as_str()),
+        DataRef::DurationIso(s) => duration_cell(s),
+        DataRef::DateTimeIso(s) => Cell::text(s.as_str()),
         DataRef::Error(e) => Cell::text(format!("#{e}")),
     }
 }
@@ -365,8 +366,28 @@ fn data_cell(value: &Data) -> Cell {
         Data::Int(i) => number_cell(*i as f64),
         Data::Bool(b) => Cell::text(b.to_string()),
         Data::DateTime(dt) => datetime_cell(dt.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s.as_str()),
+        Data::DurationIso(s) => duration_cell(s),
+        Data::DateTimeIso(s) => Cell::text(s.as_str()),
         Data::Error(e) => Cell::text(format!("#{e}")),
+    }
+}
+
+/// An ODS time cell (`PT09H15M00S`) as the spreadsheet time it is, like XLSX's: a fraction of
+/// a day. Any other duration is kept as its text.
+fn duration_cell(text: &str) -> Cell {
+    let seconds = text.strip_prefix("PT").and_then(|mut rest| {
+        let mut total = 0.0;
+        for (unit, secs) in [('H', 3600.0), ('M', 60.0), ('S', 1.0)] {
+            if let Some((number, after)) = rest.split_once(unit) {
+                total += number.parse::<f64>().ok()? * secs;
+                rest = after;
+            }
+        }
+        rest.is_empty().then_some(total)
+    });
+    match seconds {
+        Some(secs) if secs.is_finite() && secs < 86_400.0 => datetime_cell(secs / 86_400.0),
+        _ => Cell::text(text),
     }
 }
 
@@ -498,6 +519,15 @@ mod tests {
         assert_eq!(serial_text(1.0), "1899-12-31 00:00");
         assert_eq!(serial_text(2_958_465.0), "9999-12-31 00:00");
         assert_eq!(serial_text(2_958_466.0), "2958466");
+    }
+
+    #[test]
+    fn ods_times_read_as_spreadsheet_times() {
+        let cell = duration_cell("PT09H15M00S");
+        assert_eq!((cell.text.as_str(), cell.datetime), ("09:15", true));
+        assert_eq!(duration_cell("PT00H00M30.5S").number, Some(30.5 / 86_400.0));
+        assert_eq!(duration_cell("PT25H00M00S").text, "PT25H00M00S");
+        assert_eq!(duration_cell("P1D").text, "P1D");
     }
 
     #[test]

@@ -87,11 +87,17 @@ pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Impor
     };
     let layout = columns::layout(&book.main, source, options.map.as_ref())
         .map_err(|e| format!("{file}: {e}"))?;
-    let (drafts, mut problems, notes) = draft::rows(&book.main, &layout, source);
+    let draft::Drafts {
+        drafts,
+        mut problems,
+        notes,
+        speed,
+    } = draft::rows(&book.main, &layout, source);
     let origin = write::Origin {
         file,
         source,
         notes,
+        speed,
     };
     let written = write::scenario(
         drafts,

@@ -23,6 +23,9 @@ pub enum Role {
     Expected,
     Objective,
     Notes,
+    /// T3SF's `Date`: the in-game time shown to the player (`Monday 9:30 AM`), which the body
+    /// starts with; the time the inject is delivered is T3SF's `Real Time`, the `Time` column.
+    GameTime,
     /// T3SF's poll: `Pay the ransom | Don't pay it`.
     Poll,
     /// OpenBAS's expectation score.

@@ -22,6 +22,8 @@ pub struct Origin<'a> {
     pub file: &'a str,
     pub source: Source,
     pub notes: Vec<String>,
+    /// The scenario's speed, where the MSEL sets one.
+    pub speed: Option<f64>,
 }
 
 pub struct Written {
@@ -624,6 +626,7 @@ pub fn scenario(
             let poll = ExpectText {
                 names,
                 decision: true,
+                within: draft.poll_within,
                 ..ExpectText::default()
             };
             match resolver.expectation(&poll, &to, draft.weight) {
@@ -954,6 +957,9 @@ fn render(
         .and_then(|s| s.to_str())
         .unwrap_or("Imported MSEL");
     line(&mut out, &format!("    title: {},", quoted(stem)));
+    if let Some(speed) = origin.speed {
+        line(&mut out, &format!("    speed: {speed:?},"));
+    }
     if !resolver.objectives.is_empty() {
         line(&mut out, "    objectives: [");
         for (id, name) in &resolver.objectives {
