@@ -210,12 +210,20 @@ fn export_to_csv_and_xlsx_then_import_gives_the_scenario_back() {
     let original = load_scenario("s", &fs::read_to_string(scenario).unwrap()).unwrap();
     for ext in ["csv", "xlsx"] {
         let msel = dir.path().join(format!("msel.{ext}"));
-        ttx()
+        let output = ttx()
             .args(["msel", "export", scenario, "-o"])
             .arg(&msel)
-            .assert()
-            .success()
-            .stderr(format!("wrote {}: 20 injects, 2 teams\n", msel.display()));
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.ends_with(&format!("wrote {}: 20 injects, 2 teams\n", msel.display())),
+            "{stderr}"
+        );
+        // A CSV says what it cannot carry; an XLSX carries it all (issue 23, item 3).
+        let warned = stderr.contains("a CSV cannot carry the rest of the scenario");
+        assert_eq!(warned, ext == "csv", "{stderr}");
         let (code, stderr, back) = import(&msel.display().to_string(), &[]);
         assert_eq!(code, 0, "{stderr}");
         assert_eq!(
@@ -336,7 +344,7 @@ fn bad_rows_are_reported_with_their_row_and_column() {
         );
     }
     assert!(
-        stderr.ends_with("1 injects, 1 teams; 8 rows could not be read (above)\n"),
+        stderr.ends_with("1 inject, 1 team; 8 rows could not be read (above)\n"),
         "{stderr}"
     );
     assert_eq!(scenario.injects.len(), 1);
@@ -427,7 +435,9 @@ fn files_that_cannot_be_read_are_refused_with_a_reason() {
         .success();
     let stderr = refused(&xlsx, &["--sheet", "Nope"]);
     assert!(
-        stderr.contains("no sheet named \"Nope\"; its sheets: MSEL, Teams, Objectives, Actions"),
+        stderr.contains(
+            "no sheet named \"Nope\"; its sheets: MSEL, Exercise, Teams, Objectives, Actions"
+        ),
         "{stderr}"
     );
 }
@@ -1075,4 +1085,72 @@ fn a_t3sf_sheet_without_real_time_plays_at_its_dates() {
     assert_eq!(at, ["At(0)", "At(1800)", "At(84600)"]);
     assert_eq!(scenario.injects[1].expect[0].within, 84600 - 1800);
     assert_eq!(scenario.injects[1].body, "Monday 10:00 AM — Which?");
+}
+
+/// The CSV names what it loses, the exercise's handling marking among it (issue 23, item 3).
+#[test]
+fn a_csv_export_says_what_it_cannot_carry() {
+    let output = ttx()
+        .args(["msel", "export", "scenarios/bank-ddos.ron"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for line in [
+        "the CSV holds the MSEL's table; a CSV cannot carry the rest of the scenario (export to \
+         .xlsx to keep it whole):\n",
+        "  - the title \"",
+        "  - the exercise's sponsor, location, mission areas, contact, handling marking \
+         (TLP:AMBER) printed on the report\n",
+        "  - the objectives' capabilities and targets\n",
+        "  - the actions no inject expects (mitigation-confirm, cert-advice, provide-traffic): a \
+         team taking one in the CSV's scenario takes an unknown action\n",
+    ] {
+        assert!(stderr.contains(line), "missing {line}in\n{stderr}");
+    }
+}
+
+/// ttx's `Exercise` sheet, edited by hand: a value that cannot be read is reported at its row
+/// and left out, the rest is the scenario's.
+#[test]
+fn the_exercise_sheet_is_read_and_its_mistakes_name_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("MSEL").unwrap();
+    for (c, (header, cell)) in [("To", "SOC"), ("Subject", "Alert")].iter().enumerate() {
+        sheet.write_string(0, c as u16, *header).unwrap();
+        sheet.write_string(1, c as u16, *cell).unwrap();
+    }
+    let sheet = workbook.add_worksheet().set_name("Exercise").unwrap();
+    let rows = [
+        ["Field", "Value"],
+        ["Title", "Night drill"],
+        ["Speed", "fast"],
+        ["Handling", "TLP:AMBER"],
+        ["Late credit", "2"],
+        ["Ratings", "(performed: 0.8"],
+        ["Mission areas", "Response\nRecovery"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    workbook.save(&path).unwrap();
+    let (code, stderr, scenario) = import(&path.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = path.display().to_string();
+    for line in [
+        format!("{f}:3:Value (sheet Exercise): Speed: \"fast\" is not a number\n"),
+        format!("{f}:5:Value (sheet Exercise): `late_credit`"),
+        format!("{f}:6:Value (sheet Exercise): Ratings: "),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    assert_eq!(scenario.title, "Night drill");
+    assert_eq!(scenario.speed, 1.0);
+    assert_eq!(scenario.late_credit, 0.5);
+    assert_eq!(scenario.exercise.handling.as_deref(), Some("TLP:AMBER"));
+    assert_eq!(scenario.exercise.mission_areas, ["Response", "Recovery"]);
 }

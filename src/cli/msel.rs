@@ -9,7 +9,7 @@ use super::{Failure, diagnostics, out};
 use crate::files::{WriteError, check_output, read_bounded, read_text, write_output};
 use crate::limits::MAX_INPUT_BYTES;
 use crate::msel::{
-    ColumnMap, ImportOptions, MAX_FILE_BYTES, Source, export_csv, export_xlsx, import,
+    ColumnMap, ImportOptions, MAX_FILE_BYTES, Source, csv_losses, export_csv, export_xlsx, import,
 };
 use crate::scenario::{load_scenario, parse_duration};
 
@@ -125,6 +125,15 @@ pub fn run(args: MselArgs) -> Result<(), Failure> {
     }
 }
 
+/// `1 inject`, `2 injects`.
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// An output refused before any work. Unlike `ttx report`'s, an output that is an input is a
 /// bad input here (exit code 1), as `ttx msel` has always answered it.
 fn refused(error: WriteError) -> Failure {
@@ -161,12 +170,23 @@ fn export(scenario: &Path, output: Option<&Path>, force: bool) -> Result<(), Fai
         }
     };
     write_out(output, &bytes, force)?;
+    let csv = matches!((output, extension.as_deref()), (None, _) | (_, Some("csv")));
+    let whereto = output.map_or("the CSV".to_string(), |o| o.display().to_string());
+    if csv {
+        eprintln!(
+            "{whereto} holds the MSEL's table; a CSV cannot carry the rest of the scenario \
+             (export to .xlsx to keep it whole):"
+        );
+        for lost in csv_losses(&loaded) {
+            eprintln!("  - {lost}");
+        }
+    }
     if let Some(path) = output {
         eprintln!(
-            "wrote {}: {} injects, {} teams",
+            "wrote {}: {}, {}",
             path.display(),
-            loaded.injects.len(),
-            loaded.teams.len()
+            counted(loaded.injects.len(), "inject"),
+            counted(loaded.teams.len(), "team")
         );
     }
     Ok(())
@@ -196,10 +216,10 @@ fn import_file(
         .len();
     let whereto = output.map_or("the scenario".to_string(), |o| o.display().to_string());
     eprintln!(
-        "wrote {whereto} from {name} ({}): {} injects, {} teams{}",
+        "wrote {whereto} from {name} ({}): {}, {}{}",
         imported.source.name(),
-        imported.injects,
-        imported.teams,
+        counted(imported.injects, "inject"),
+        counted(imported.teams, "team"),
         if unread > 0 {
             let s = if unread == 1 { "" } else { "s" };
             format!("; {unread} row{s} could not be read (above)")

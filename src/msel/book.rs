@@ -29,7 +29,8 @@ pub struct Book {
     pub file: String,
     /// The MSEL itself.
     pub main: Table,
-    /// ttx's own XLSX export: the `Teams`, `Objectives` and `Actions` sheets.
+    /// ttx's own XLSX export: the `Exercise`, `Teams`, `Objectives` and `Actions` sheets.
+    pub exercise: Option<Table>,
     pub teams: Option<Table>,
     pub objectives: Option<Table>,
     pub actions: Option<Table>,
@@ -61,6 +62,7 @@ pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
     let book = |main, json_source| Book {
         file: file.to_string(),
         main,
+        exercise: None,
         teams: None,
         objectives: None,
         actions: None,
@@ -470,12 +472,14 @@ fn read_xlsx(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Stri
             None => Ok(None),
         }
     };
+    let exercise = side(super::exercise::SHEET)?;
     let teams = side("Teams")?;
     let objectives = side("Objectives")?;
     let actions = side("Actions")?;
     Ok(Book {
         file: file.to_string(),
         main: main_table,
+        exercise,
         teams,
         objectives,
         actions,
@@ -501,6 +505,7 @@ fn read_ods(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
     Ok(Book {
         file: file.to_string(),
         main: grid.table(),
+        exercise: None,
         teams: None,
         objectives: None,
         actions: None,

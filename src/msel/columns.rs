@@ -95,8 +95,14 @@ impl Layout {
         self.roles.iter().position(|r| *r == Some(role))
     }
 
+    /// The column of a part, as messages name it. A trigger made from a row's time (there is no
+    /// `Trigger` column) is the time column's.
     pub fn name(&self, role: Role) -> String {
-        self.column(role)
+        let column = match role {
+            Role::Trigger => self.column(role).or_else(|| self.column(Role::Time)),
+            _ => self.column(role),
+        };
+        column
             .map(|c| self.names[c].clone())
             .unwrap_or_else(|| format!("{role:?}"))
     }

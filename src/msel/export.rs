@@ -3,10 +3,12 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
+use super::exercise;
 use super::text::{
     ExpectText, FieldText, TriggerText, TriggerWords, escape_csv_cell, escape_xlsx_cell, named,
     one_line,
 };
+use crate::ron_file::quoted;
 use crate::scenario::{Action, ExpectationRef, Inject, Recipients, Scenario, Trigger, format_secs};
 
 /// The MSEL's columns, in order: HSEEP's, with ttx's own `Trigger`, `Unless` and `Id`. `#` is
@@ -266,14 +268,26 @@ fn write_sheet(
     Ok(())
 }
 
-/// The MSEL as an XLSX workbook: the `MSEL` sheet, then `Teams`, `Objectives` and `Actions`. Every cell is
-/// written as text, never as a formula.
+/// The MSEL as an XLSX workbook: the `MSEL` sheet, then `Exercise`, `Teams`, `Objectives` and
+/// `Actions`, which together carry the whole scenario. Every cell is written as text, never as
+/// a formula.
 pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
     let failed = |e: XlsxError| format!("cannot write the XLSX: {e}");
     let mut workbook = Workbook::new();
     let msel: Vec<Vec<String>> = rows(scenario).into_iter().map(Vec::from).collect();
     let sheet = workbook.add_worksheet().set_name("MSEL").map_err(failed)?;
     write_sheet(sheet, &COLUMNS, &WIDTHS, &msel).map_err(failed)?;
+    let sheet = workbook
+        .add_worksheet()
+        .set_name(exercise::SHEET)
+        .map_err(failed)?;
+    write_sheet(
+        sheet,
+        &exercise::HEADERS,
+        &[16.0, 80.0],
+        &exercise::rows(scenario),
+    )
+    .map_err(failed)?;
     let teams: Vec<Vec<String>> = scenario
         .teams
         .iter()
@@ -282,27 +296,41 @@ pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
                 t.id.clone(),
                 t.name.clone(),
                 t.summary.clone().unwrap_or_default(),
+                t.organisations.join("\n"),
             ]
         })
         .collect();
     let sheet = workbook.add_worksheet().set_name("Teams").map_err(failed)?;
     write_sheet(
         sheet,
-        &["Id", "Name", "Summary"],
-        &[16.0, 40.0, 60.0],
+        &["Id", "Name", "Summary", "Organisations"],
+        &[16.0, 40.0, 60.0, 40.0],
         &teams,
     )
     .map_err(failed)?;
     let objectives: Vec<Vec<String>> = scenario
         .objectives
         .iter()
-        .map(|o| vec![o.id.clone(), o.name.clone()])
+        .map(|o| {
+            vec![
+                o.id.clone(),
+                o.name.clone(),
+                o.capability.clone().unwrap_or_default(),
+                o.target.clone().unwrap_or_default(),
+            ]
+        })
         .collect();
     let sheet = workbook
         .add_worksheet()
         .set_name("Objectives")
         .map_err(failed)?;
-    write_sheet(sheet, &["Id", "Name"], &[16.0, 60.0], &objectives).map_err(failed)?;
+    write_sheet(
+        sheet,
+        &["Id", "Name", "Capability", "Target"],
+        &[16.0, 60.0, 32.0, 60.0],
+        &objectives,
+    )
+    .map_err(failed)?;
     let actions: Vec<Vec<String>> = scenario
         .actions
         .iter()
@@ -354,4 +382,167 @@ pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
     )
     .map_err(failed)?;
     workbook.save_to_buffer().map_err(failed)
+}
+
+/// What a CSV, one table, cannot carry of this scenario, one item each: said on stderr, so that
+/// no one takes the CSV for the whole scenario. Import makes the title from the file's name,
+/// the teams from the recipients, the actions from the expected actions.
+pub fn csv_losses(scenario: &Scenario) -> Vec<String> {
+    let mut lost = vec![format!("the title {}", quoted(&scenario.title))];
+    let mut say = |given: bool, what: String| {
+        if given {
+            lost.push(what);
+        }
+    };
+    say(scenario.summary.is_some(), "the summary".into());
+    say(
+        scenario.speed != 1.0,
+        format!("the speed ({})", scenario.speed),
+    );
+    if let Some(end) = scenario.end {
+        say(true, format!("the end ({})", format_secs(end)));
+    }
+    say(scenario.seed != 0, format!("the seed ({})", scenario.seed));
+    say(
+        scenario.late_credit != 0.5,
+        format!("the late credit ({})", scenario.late_credit),
+    );
+    let info = &scenario.exercise;
+    let metadata: Vec<String> = [
+        ("sponsor", info.sponsor.is_some()),
+        ("location", info.location.is_some()),
+        ("mission areas", !info.mission_areas.is_empty()),
+        ("contact", info.contact.is_some()),
+        ("scope", info.scope.is_some()),
+    ]
+    .iter()
+    .filter(|(_, given)| *given)
+    .map(|(what, _)| what.to_string())
+    .chain(
+        info.handling
+            .as_ref()
+            .map(|h| format!("handling marking ({h}) printed on the report")),
+    )
+    .collect();
+    say(
+        !metadata.is_empty(),
+        format!("the exercise's {}", metadata.join(", ")),
+    );
+    say(
+        scenario.ratings != Default::default(),
+        "the rating thresholds".into(),
+    );
+    say(scenario.profile.is_some(), "the rehearsal profile".into());
+    let named = |ids: Vec<&str>| ids.join(", ");
+    say(
+        scenario
+            .objectives
+            .iter()
+            .any(|o| o.capability.is_some() || o.target.is_some()),
+        "the objectives' capabilities and targets".into(),
+    );
+    let unnamed: Vec<&str> = scenario
+        .objectives
+        .iter()
+        .enumerate()
+        .filter(|(ix, _)| {
+            !scenario.injects.iter().any(|i| {
+                i.expect
+                    .iter()
+                    .any(|e| e.objective.is_some_and(|o| o.0 == *ix))
+            })
+        })
+        .map(|(_, o)| o.id.as_str())
+        .collect();
+    say(
+        !unnamed.is_empty(),
+        format!("the objectives no expectation names ({})", named(unnamed)),
+    );
+    say(
+        scenario
+            .teams
+            .iter()
+            .any(|t| t.summary.is_some() || !t.organisations.is_empty()),
+        "the teams' summaries and organisations".into(),
+    );
+    let silent: Vec<&str> = scenario
+        .teams
+        .iter()
+        .enumerate()
+        .filter(|(ix, _)| {
+            !scenario
+                .injects
+                .iter()
+                .any(|i| i.to.iter().any(|t| t.0 == *ix))
+        })
+        .map(|(_, t)| t.id.as_str())
+        .collect();
+    say(
+        !silent.is_empty(),
+        format!("the teams no inject goes to ({})", named(silent)),
+    );
+    let expected = |ix: usize| {
+        scenario.injects.iter().any(|i| {
+            i.expect
+                .iter()
+                .any(|e| e.choices().iter().any(|a| a.0 == ix))
+        })
+    };
+    let catalogue_only: Vec<&str> = scenario
+        .actions
+        .iter()
+        .enumerate()
+        .filter(|(ix, _)| !expected(*ix))
+        .map(|(_, a)| a.id.as_str())
+        .collect();
+    say(
+        !catalogue_only.is_empty(),
+        format!(
+            "the actions no inject expects ({}): a team taking one in the CSV's scenario takes \
+             an unknown action",
+            named(catalogue_only)
+        ),
+    );
+    let actions = &scenario.actions;
+    let unrequired = actions.iter().enumerate().any(|(ix, action)| {
+        (0..action.fields.len()).any(|field| {
+            !scenario.injects.iter().any(|i| {
+                i.expect
+                    .iter()
+                    .any(|e| e.action().is_some_and(|a| a.0 == ix) && e.fields.contains(&field))
+            })
+        })
+    });
+    let parts: Vec<&str> = [
+        ("fields no expectation requires", unrequired),
+        (
+            "descriptions",
+            actions.iter().any(|a| a.description.is_some()),
+        ),
+        ("team limits", actions.iter().any(|a| a.teams.is_some())),
+        (
+            "field shapes",
+            actions
+                .iter()
+                .any(|a| a.shapes.iter().any(|s| *s != Default::default())),
+        ),
+        (
+            "hotline messages and replies",
+            actions.iter().any(|a| a.message.is_some()),
+        ),
+        ("`ahead`", actions.iter().any(|a| a.ahead)),
+        (
+            "clarifications",
+            actions.iter().any(|a| a.clarifies.is_some()),
+        ),
+    ]
+    .iter()
+    .filter(|(_, given)| *given)
+    .map(|(what, _)| *what)
+    .collect();
+    say(
+        !parts.is_empty(),
+        format!("the actions' {}", parts.join(", ")),
+    );
+    lost
 }

@@ -11,12 +11,14 @@
 //! From the ground up: `table`, `role` and `text` are the words the other files use; `times`
 //! reads each tool's times; the format files (`hseep`, `t3sf`, `openbas`, `blueprint`) use only
 //! those; `formats` lists the formats, and no format file uses it; `book`, `columns`, `draft`
-//! and `write` read a file with them; this file is the top. `export` needs `text` alone.
+//! and `write` read a file with them; this file is the top. `exercise` reads and writes ttx's own
+//! `Exercise` sheet; `export` needs it and `text`.
 
 pub mod blueprint;
 pub mod book;
 pub mod columns;
 pub mod draft;
+pub mod exercise;
 pub mod export;
 pub mod formats;
 pub mod hseep;
@@ -32,7 +34,7 @@ use crate::scenario::Secs;
 
 pub use book::{MAX_FILE_BYTES, MAX_UNPACKED_BYTES};
 pub use columns::ColumnMap;
-pub use export::{export_csv, export_xlsx};
+pub use export::{csv_losses, export_csv, export_xlsx};
 pub use formats::Source;
 pub use table::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, Problem};
 pub use text::slug;

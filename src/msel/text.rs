@@ -3,7 +3,7 @@
 //! (`Acknowledge (ack); within: 5m; basis: ABCCA Art. 12`) and an action's shaped fields, both
 //! ways; and CSV injection's guard.
 
-use crate::ron_file::{Errors, FromValue, Kind, SourceMap, parse_file, quoted, record};
+use crate::ron_file::{Errors, FromValue, Kind, SourceMap, Value, parse_file, quoted, record};
 use crate::scenario::{format_secs, parse_duration};
 
 /// A cell that a spreadsheet program would run as a formula starts with one of these (OWASP's
@@ -374,6 +374,65 @@ pub fn from_one_line(text: &str) -> String {
     text.to_string()
 }
 
+/// A name as RON writes it: plain, or raw (`r#...`) where it is not an identifier.
+fn ron_name(name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        name.to_string()
+    } else {
+        format!("r#{name}")
+    }
+}
+
+/// A value read from a scenario (its rehearsal profile) as RON text that reads back as it.
+pub fn value_ron(value: &Value) -> String {
+    let list = |items: Vec<String>| items.join(", ");
+    match &value.kind {
+        Kind::Bool(b) => b.to_string(),
+        Kind::Int(i) => i.to_string(),
+        Kind::Float(f) => format!("{f:?}"),
+        Kind::Char(c) => match c {
+            '\'' => "'\\''".to_string(),
+            c => {
+                let text = quoted(&c.to_string());
+                format!("'{}'", &text[1..text.len() - 1].replace("\\\"", "\""))
+            }
+        },
+        Kind::Str(s) => quoted(s),
+        Kind::Bytes(bytes) => {
+            let text: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
+            format!("b\"{text}\"")
+        }
+        Kind::List(items) => format!("[{}]", list(items.iter().map(value_ron).collect())),
+        Kind::Map(entries) => format!(
+            "{{{}}}",
+            list(
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", value_ron(k), value_ron(v)))
+                    .collect()
+            )
+        ),
+        Kind::Struct { name, fields } => format!(
+            "{}({})",
+            name.as_deref().map(ron_name).unwrap_or_default(),
+            list(
+                fields
+                    .iter()
+                    .map(|f| format!("{}: {}", ron_name(&f.name), value_ron(&f.value)))
+                    .collect()
+            )
+        ),
+        Kind::Tuple { name, items } => format!(
+            "{}({})",
+            name.as_deref().map(ron_name).unwrap_or_default(),
+            list(items.iter().map(value_ron).collect())
+        ),
+        Kind::Unit(name) => ron_name(name),
+    }
+}
+
 record! {
     /// A shaped field as the `Actions` sheet writes it: the scenario file's own record.
     struct RawField as "Field", "a field" {
@@ -523,6 +582,22 @@ mod tests {
         for text in ["'=x", "''+y", "' -x"] {
             assert_eq!(escape_xlsx_cell(text), format!("'{text}"));
             assert_eq!(unguard(&escape_xlsx_cell(text)), text);
+        }
+    }
+
+    #[test]
+    fn values_read_back_as_written() {
+        for text in [
+            "Profile(decisions: {\"d.decision\": {\"a\": 0.7, \"b\": 0.3}}, manual: {\"x\": \"4h\"})",
+            "(a: [1, -2, 3.5, true], b: Some(\"t\\\"q\\n\"), c: None, r#type: 'x', d: '\\'', e: b\"\\xff\")",
+            "(f: inf, g: (1, \"two\"), h: {})",
+        ] {
+            let map = SourceMap::new("v", text);
+            let value = parse_file(&map, text).unwrap();
+            let written = value_ron(&value);
+            let map = SourceMap::new("w", &written);
+            let again = parse_file(&map, &written).unwrap();
+            assert_eq!(value_ron(&again), written, "{text}");
         }
     }
 
