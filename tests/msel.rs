@@ -403,7 +403,8 @@ fn files_that_cannot_be_read_are_refused_with_a_reason() {
         (write(d, "odd.csv", "Colour,Size\nred,big\n"), vec![], "the columns (\"Colour\", \"Size\") are not those of an HSEEP, T3SF, OpenBAS or Blueprint MSEL; name them with --map MAP.ron (see docs/msel.md) or choose a format with --from".into()),
         (write(d, "damaged.xlsx", b"PK\x03\x04 not really a zip"), vec![], "not a readable spreadsheet:".into()),
         (write(d, "damaged.ods", b"PK\x05\x06"), vec![], "not a readable spreadsheet:".into()),
-        (write(d, "latin1.csv", b"To,Inject\nS\xe9curit\xe9,x\n"), vec![], ":2:A: not UTF-8 text: save the CSV as UTF-8".into()),
+        (write(d, "latin1.csv", b"To,Inject\nS\xe9curit\xe9,x\n"), vec![], "latin1.csv:2:To: not UTF-8 text: save the CSV as UTF-8".into()),
+        (write(d, "header.csv", b"To,S\xe9curit\xe9\nus,x\n"), vec![], "header.csv:1:B: not UTF-8 text: save the CSV as UTF-8".into()),
         (write(d, "broken.json", "[{\"Player\": "), vec![], "not readable as JSON: EOF while parsing".into()),
         (write(d, "object.json", "{\"a\": 1}"), vec![], "a JSON MSEL is a list of injects (T3SF) or a Blueprint MSEL with \"ScenarioEvents\"".into()),
         (write(d, "entry.json", "[1]"), vec![], "entry 1 is not an object of column names and values".into()),
@@ -1153,4 +1154,50 @@ fn the_exercise_sheet_is_read_and_its_mistakes_name_their_row() {
     assert_eq!(scenario.late_credit, 0.5);
     assert_eq!(scenario.exercise.handling.as_deref(), Some("TLP:AMBER"));
     assert_eq!(scenario.exercise.mission_areas, ["Response", "Recovery"]);
+}
+
+/// Messages name the column as the sheet does, quote a text as written (an apostrophe is no
+/// `\'`), and find a poll's problem in the `Poll` column (issue 23, item 8); a date no calendar
+/// has is refused at its cell (item 6).
+#[test]
+fn messages_name_the_cell_and_quote_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let t3sf = write(
+        dir.path(),
+        "t3sf.csv",
+        "#,Real Time,Date,Player,Subject,Script,Poll\n\
+         1,09:00 AM,Monday 9:00 AM,Legal,Vote,Which?,Yes | yes\n\
+         2,09:05 AM,Monday 9:30 AM,Legal,Next,Body,\n",
+    );
+    let (code, stderr, _) = import(&t3sf.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = t3sf.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "{f}:2:Poll: action `yes` is listed twice in `decide`\n"
+        )),
+        "{stderr}"
+    );
+    let hseep = write(
+        dir.path(),
+        "hseep.csv",
+        "Scenario time,To,Subject\n\
+         2024-02-30 09:00,SOC,A\n\
+         o'clock,SOC,B\n\
+         2024-02-29 09:00,SOC,C\n",
+    );
+    let (code, stderr, scenario) = import(&hseep.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = hseep.display().to_string();
+    for line in [
+        format!(
+            "{f}:2:Scenario time: \"2024-02-30 09:00\": 2024-02-30 is no date: February 2024 \
+             has no day 30\n"
+        ),
+        format!("{f}:3:Scenario time: \"o'clock\" is not a scenario time: expected"),
+        "(HSEEP spreadsheet): 1 inject, 1 team; 2 rows could not be read (above)\n".to_string(),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    assert_eq!(scenario.injects[0].title, "C");
 }

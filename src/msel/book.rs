@@ -132,7 +132,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, String> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes);
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for (index, record) in reader.byte_records().enumerate() {
         let number = index + 1;
         let record = record.map_err(|e| format!("{file}:{number}: not readable as CSV: {e}"))?;
@@ -143,9 +143,16 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, String> {
                 return Err(too_long(file, number, column));
             }
             let text = std::str::from_utf8(field).map_err(|_| {
+                // Named by its header, as every other problem is, once the header is read.
+                let header = rows
+                    .iter()
+                    .find(|r| r.cells.iter().any(|c| !c.is_blank()))
+                    .and_then(|r| r.cells.get(column))
+                    .map(|c| c.text.trim())
+                    .filter(|h| !h.is_empty());
                 format!(
                     "{file}:{number}:{}: not UTF-8 text: save the CSV as UTF-8",
-                    column_letter(column)
+                    header.map_or_else(|| column_letter(column), str::to_string)
                 )
             })?;
             cells.push(Cell::text(unguard(text)));

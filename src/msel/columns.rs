@@ -150,9 +150,9 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
                 Some(c) => roles[c] = Some(*role),
                 None => {
                     return Err(format!(
-                        "the map names a column \"{}\" that the sheet does not have; its \
+                        "the map names a column {} that the sheet does not have; its \
                          columns: {}",
-                        column.escape_debug(),
+                        crate::ron_file::quoted(column),
                         names.join(", ")
                     ));
                 }

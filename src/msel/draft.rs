@@ -7,6 +7,7 @@ use super::role::Role;
 use super::table::{Problem, Row, Table};
 use super::text::{ExpectText, TriggerText, TriggerWords};
 use super::times::{self, RowTime};
+use crate::ron_file::quoted;
 use crate::scenario::{MAX_METHOD_CHARS, MAX_REF_CHARS};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -234,9 +235,9 @@ fn row_draft(
                 row.number,
                 name,
                 format!(
-                    "\"{}\" has {length} characters, more than the {max} of an inject's `{what}`: \
+                    "{} has {length} characters, more than the {max} of an inject's `{what}`: \
                      kept in its notes instead",
-                    trimmed.escape_debug()
+                    quoted(trimmed)
                 ),
             ));
             kept_notes.push(format!("{name}: {trimmed}"));
@@ -299,18 +300,15 @@ fn row_draft(
                     .collect();
                 if options.len() < 2 {
                     problem(format!(
-                        "a poll needs two or more options separated by `|`, not \"{}\"",
-                        trimmed.escape_debug()
+                        "a poll needs two or more options separated by `|`, not {}",
+                        quoted(trimmed)
                     ));
                 }
                 draft.poll = options;
             }
             Some(Role::Score) => match trimmed.parse::<f64>() {
                 Ok(score) if score.is_finite() && score > 0.0 => draft.weight = Some(score / 100.0),
-                _ => problem(format!(
-                    "score \"{}\" is not a number above 0",
-                    trimmed.escape_debug()
-                )),
+                _ => problem(format!("score {} is not a number above 0", quoted(trimmed))),
             },
             Some(Role::Kind) => {
                 if let Some(method) = bounded(MAX_METHOD_CHARS, "method") {

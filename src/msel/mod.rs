@@ -133,7 +133,7 @@ fn detect(book: &book::Book) -> Result<Source, String> {
             .headers
             .iter()
             .filter(|h| !h.trim().is_empty())
-            .map(|h| format!("\"{}\"", h.escape_debug()))
+            .map(|h| crate::ron_file::quoted(h))
             .collect::<Vec<_>>()
             .join(", ")
     ))

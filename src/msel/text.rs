@@ -140,10 +140,10 @@ impl TriggerWords {
     pub fn parse_unless(text: &str) -> Result<TriggerWords, String> {
         let refused = || {
             format!(
-                "\"{}\" cannot be an `unless`: expected \"after INJECT\", \"when INJECT.ACTION is \
+                "{} cannot be an `unless`: expected \"after INJECT\", \"when INJECT.ACTION is \
                  met\", \"when INJECT.ACTION is missed\", \"when INJECT.ACTION is incomplete\" or \
                  \"when ACTION is taken\", with no delay, jitter or chance",
-                text.escape_debug()
+                quoted(text)
             )
         };
         let parsed = TriggerText::parse(text).map_err(|_| refused())?;
@@ -177,10 +177,10 @@ impl TriggerText {
         let words: Vec<&str> = head.split_whitespace().collect();
         let expected = || {
             format!(
-                "\"{}\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when \
+                "{} is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when \
                  INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when \
                  INJECT.ACTION is incomplete\", \"when ACTION is taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\"",
-                text.escape_debug()
+                quoted(text)
             )
         };
         let trigger = match words.as_slice() {
@@ -304,7 +304,7 @@ impl ExpectText {
             ..ExpectText::default()
         };
         if out.names.iter().any(|(n, _)| n.is_empty()) {
-            return Err(format!("\"{}\" names no action", line.escape_debug()));
+            return Err(format!("{} names no action", quoted(line)));
         }
         let list = |v: &str| -> Vec<String> {
             v.split(',')
@@ -315,8 +315,8 @@ impl ExpectText {
         for part in parts {
             let Some((key, value)) = part.split_once(':') else {
                 return Err(format!(
-                    "\"{}\" in an expected action: expected {EXPECT_KEYS}",
-                    part.escape_debug()
+                    "{} in an expected action: expected {EXPECT_KEYS}",
+                    quoted(part)
                 ));
             };
             let value = value.trim();
@@ -336,8 +336,8 @@ impl ExpectText {
                 "objective" => out.objective = Some(value.to_string()),
                 other => {
                     return Err(format!(
-                        "\"{}:\" in an expected action: expected {EXPECT_KEYS}",
-                        other.escape_debug()
+                        "{} in an expected action: expected {EXPECT_KEYS}",
+                        quoted(&format!("{other}:"))
                     ));
                 }
             }
@@ -519,9 +519,9 @@ impl FieldText {
             });
         let raw = read.map_err(|messages| {
             format!(
-                "\"{}\" is not a field: {}; a field is its name, or `(name: \"NAME\", hint: \
+                "{} is not a field: {}; a field is its name, or `(name: \"NAME\", hint: \
                  \"TEXT\", choices: [\"A\", \"B\"], min_words: N)`",
-                line.escape_debug(),
+                quoted(line),
                 messages.join("; ")
             )
         })?;
@@ -544,10 +544,7 @@ impl FieldText {
             None
         };
         match problem {
-            Some(problem) => Err(format!(
-                "field \"{}\": {problem}",
-                field.name.escape_debug()
-            )),
+            Some(problem) => Err(format!("field {}: {problem}", quoted(&field.name))),
             None => Ok(field),
         }
     }

@@ -116,7 +116,7 @@ pub fn scenario_time(cell: &Cell) -> Result<RowTime, String> {
             .map_err(|_| format!("{} is too long", quoted(text)));
     }
     if let Some(time) = iso_date_time(text) {
-        return Ok(time);
+        return time.map_err(|e| format!("{}: {e}", quoted(text)));
     }
     Err(format!(
         "{} is not a scenario time: expected \"1h30m\", \"+01:30\", a time of day such as \
@@ -142,34 +142,47 @@ pub fn t3sf_real_time(cell: &Cell) -> Result<RowTime, String> {
         })
 }
 
-/// A date a spreadsheet can hold: years 1 to 9999, so that no sum of seconds overflows.
-fn plausible(year: i64, month: i64, day: i64) -> bool {
-    (1..=9999).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
-}
-
-/// A date and a time of day as seconds since 1970-01-01; `None` for a date no calendar has
-/// (`31/06/2024`, `2024-02-30`): a slip in the sheet is refused with its cell, not moved into the
-/// next month.
-fn absolute(year: i64, month: i64, day: i64, secs: i64) -> Option<RowTime> {
-    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
-    let date =
-        Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()?;
-    Some(RowTime::Absolute(
+/// A date and a time of day as seconds since 1970-01-01, the date checked by the calendar
+/// (`time`): a date no calendar has (`31/06/2024`, `2024-02-30`) is a slip in the sheet, refused
+/// with its cell rather than moved into the next month. Years run from 1 to 9999, as in a
+/// spreadsheet, so that no sum of seconds overflows.
+fn absolute(
+    date_text: &str,
+    year: i64,
+    month: i64,
+    day: i64,
+    secs: i64,
+) -> Result<RowTime, String> {
+    let no_such = |why: String| format!("{date_text} is no date: {why}");
+    if !(1..=9999).contains(&year) {
+        return Err(no_such("years run from 1 to 9999".into()));
+    }
+    let month = u8::try_from(month)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or_else(|| no_such("months run from 1 to 12".into()))?;
+    let day = u8::try_from(day).map_err(|_| no_such(format!("{month} has no day {day}")))?;
+    let date = Date::from_calendar_date(year as i32, month, day)
+        .map_err(|_| no_such(format!("{month} {year} has no day {day}")))?;
+    Ok(RowTime::Absolute(
         date.midnight().assume_utc().unix_timestamp() + secs,
     ))
 }
 
-/// `2024-06-26 09:00` (or with `T`): what ttx shows for a spreadsheet date.
-fn iso_date_time(text: &str) -> Option<RowTime> {
+/// Three numbers separated by `separator`, as a date's parts.
+fn date_parts(date: &str, separator: char) -> Option<[i64; 3]> {
+    let mut parts = date.split(separator).map(|p| p.parse::<i64>().ok());
+    let found = [parts.next()??, parts.next()??, parts.next()??];
+    parts.next().is_none().then_some(found)
+}
+
+/// `2024-06-26 09:00` (or with `T`): what ttx shows for a spreadsheet date. `None`: not a date
+/// and time at all; an error: a date the calendar does not have.
+fn iso_date_time(text: &str) -> Option<Result<RowTime, String>> {
     let (date, time) = text.split_once([' ', 'T']).unwrap_or((text, "00:00"));
-    let mut parts = date.split('-');
-    let year = parts.next()?.parse::<i64>().ok()?;
-    let month = parts.next()?.parse::<i64>().ok()?;
-    let day = parts.next()?.parse::<i64>().ok()?;
-    if parts.next().is_some() || !plausible(year, month, day) {
-        return None;
-    }
-    absolute(year, month, day, clock(time.trim_end_matches('Z'))?)
+    let [year, month, day] = date_parts(date, '-')?;
+    let secs = clock(time.trim_end_matches('Z'))?;
+    Some(absolute(date, year, month, day, secs))
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -209,7 +222,7 @@ pub fn openbas_timing(cell: &Cell) -> Result<RowTime, String> {
     }
     let text = cell.text.trim();
     if let Some(time) = european_date_time(text) {
-        return Ok(time);
+        return time.map_err(|e| format!("{}: {e}", quoted(text)));
     }
     let expected = || {
         format!(
@@ -248,17 +261,12 @@ pub fn openbas_timing(cell: &Cell) -> Result<RowTime, String> {
     }
 }
 
-/// `26/06/2024 09h00`, `26/06/2024 09:00`, `26/06/2024`.
-fn european_date_time(text: &str) -> Option<RowTime> {
+/// `26/06/2024 09h00`, `26/06/2024 09:00`, `26/06/2024`, as [`iso_date_time`].
+fn european_date_time(text: &str) -> Option<Result<RowTime, String>> {
     let (date, time) = text.split_once(' ').unwrap_or((text, "00:00"));
-    let mut parts = date.split('/');
-    let day = parts.next()?.parse::<i64>().ok()?;
-    let month = parts.next()?.parse::<i64>().ok()?;
-    let year = parts.next()?.parse::<i64>().ok()?;
-    if parts.next().is_some() || !plausible(year, month, day) {
-        return None;
-    }
-    absolute(year, month, day, clock(time)?)
+    let [day, month, year] = date_parts(date, '/')?;
+    let secs = clock(time)?;
+    Some(absolute(date, year, month, day, secs))
 }
 
 /// Blueprint's delta seconds, or a date and time of its `Delivery Time`.
@@ -270,14 +278,13 @@ pub fn blueprint_time(cell: &Cell) -> Result<RowTime, String> {
     if let Ok(secs) = text.parse::<i64>() {
         return Ok(RowTime::Offset(secs));
     }
-    iso_date_time(text)
-        .or_else(|| european_date_time(text))
-        .ok_or_else(|| {
-            format!(
-                "{} is not a Blueprint time: expected delta seconds or a date and time",
-                quoted(text)
-            )
-        })
+    match iso_date_time(text).or_else(|| european_date_time(text)) {
+        Some(time) => time.map_err(|e| format!("{}: {e}", quoted(text))),
+        None => Err(format!(
+            "{} is not a Blueprint time: expected delta seconds or a date and time",
+            quoted(text)
+        )),
+    }
 }
 
 /// Every row's time in seconds from the start, and what the reading changed.
@@ -501,6 +508,14 @@ mod tests {
             assert!(blueprint_time(&text(date)).is_err(), "{date}");
         }
         assert!(blueprint_time(&text("2024-02-29 09:00")).is_ok());
+        assert_eq!(
+            scenario_time(&text("2024-02-30 09:00")),
+            Err("\"2024-02-30 09:00\": 2024-02-30 is no date: February 2024 has no day 30".into())
+        );
+        assert_eq!(
+            openbas_timing(&text("31/06/2024 09h00")),
+            Err("\"31/06/2024 09h00\": 31/06/2024 is no date: June 2024 has no day 31".into())
+        );
     }
 
     #[test]

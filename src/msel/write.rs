@@ -170,8 +170,8 @@ impl Resolver {
         }
         if self.teams.len() >= MAX_TEAMS {
             return Err(format!(
-                "\"{}\" would be a team beyond the {MAX_TEAMS} that an exercise may have",
-                text.escape_debug()
+                "{} would be a team beyond the {MAX_TEAMS} that an exercise may have",
+                quoted(text)
             ));
         }
         let (name, given) = split_named(text);
@@ -261,9 +261,9 @@ impl Resolver {
                             let names: Vec<&str> =
                                 action.fields.iter().map(|f| f.name.as_str()).collect();
                             return Err(format!(
-                                "action \"{}\" has no field \"{}\" (its fields: {})",
+                                "action \"{}\" has no field {} (its fields: {})",
                                 action.id,
-                                field.escape_debug(),
+                                quoted(field),
                                 names.join(", ")
                             ));
                         }
@@ -282,8 +282,8 @@ impl Resolver {
                     .filter(|id| to.contains(id))
                     .ok_or_else(|| {
                         format!(
-                            "\"{}\" in by: is not one of the inject's receiving teams",
-                            team.escape_debug()
+                            "{} in by: is not one of the inject's receiving teams",
+                            quoted(team)
                         )
                     })?;
                 by.push(found);
@@ -397,8 +397,8 @@ fn message_ron(text: &str) -> Result<String, String> {
         .map(str::trim)
         .ok_or_else(|| {
             format!(
-                "\"{}\": expected \"to: others\" or \"to: TEAM, TEAM\"",
-                text.escape_debug()
+                "{}: expected \"to: others\" or \"to: TEAM, TEAM\"",
+                quoted(text)
             )
         })?;
     let to = if to == "others" {
@@ -416,12 +416,7 @@ fn message_ron(text: &str) -> Result<String, String> {
     let (action, within) = reply
         .strip_prefix("reply:")
         .and_then(|r| r.trim().split_once(" within "))
-        .ok_or_else(|| {
-            format!(
-                "\"{}\": expected \"reply: ACTION within 24h\"",
-                reply.escape_debug()
-            )
-        })?;
+        .ok_or_else(|| format!("{}: expected \"reply: ACTION within 24h\"", quoted(reply)))?;
     let within = parse_duration(within.trim())?;
     let mut reply = format!(
         "action: {}, within: {}",
@@ -443,8 +438,8 @@ fn message_ron(text: &str) -> Result<String, String> {
             Some(("objective", v)) => reply.push_str(&format!(", objective: {}", quoted(v))),
             _ => {
                 return Err(format!(
-                    "\"{}\": expected \"fields:\", \"weight:\", \"objective:\" or \"basis:\"",
-                    part.escape_debug()
+                    "{}: expected \"fields:\", \"weight:\", \"objective:\" or \"basis:\"",
+                    quoted(part)
                 ));
             }
         }
