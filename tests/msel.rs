@@ -191,7 +191,8 @@ fn a_blueprint_json_msel_imports_with_delta_seconds_and_team_short_names() {
         [
             ("ot", "Operational Technology"),
             ("it", "Information Technology"),
-            ("public-information-officer", "Public Information Officer")
+            // Named by its name rather than its short name, it is still the MSEL's team.
+            ("pio", "Public Information Officer")
         ]
     );
     assert_eq!(format!("{:?}", scenario.injects[2].when), "At(5400)");
@@ -752,8 +753,13 @@ fn export_writes_format_3_in_its_columns() {
     let xlsx = ttx::msel::export_xlsx(&scenario).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "f3.xlsx", xlsx);
-    let book = ttx::msel::book::read(&path.display().to_string(), &fs::read(&path).unwrap(), None)
-        .unwrap();
+    let book = ttx::msel::book::read(
+        &path.display().to_string(),
+        &fs::read(&path).unwrap(),
+        None,
+        None,
+    )
+    .unwrap();
     let actions = book.actions.unwrap();
     assert_eq!(
         actions.headers,
@@ -1200,4 +1206,96 @@ fn messages_name_the_cell_and_quote_as_written() {
         assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
     }
     assert_eq!(scenario.injects[0].title, "C");
+}
+
+/// A Blueprint file with several MSELs (its seed data's shape) gives the one chosen; `To` is
+/// resolved through the MSEL's teams; HTML is read as text; a contingency is released by hand
+/// and an expected action is expected of the inject before it (issue 23, item 7).
+#[test]
+fn blueprint_msels_are_chosen_and_read_as_they_mean() {
+    let file = fixture("blueprint_seed.json");
+    let stderr = refused(Path::new(&file), &[]);
+    assert!(
+        stderr.contains(
+            "blueprint_seed.json: the file holds 2 MSELs (\"Standard MSEL\", \"HSEEP\"): choose \
+             one with --msel NAME"
+        ),
+        "{stderr}"
+    );
+    let stderr = refused(Path::new(&file), &["--msel", "MITRE"]);
+    assert!(
+        stderr.contains("no MSEL named \"MITRE\"; its MSELs: \"Standard MSEL\", \"HSEEP\""),
+        "{stderr}"
+    );
+    let (code, stderr, scenario) = import(&file, &["--msel", "HSEEP"]);
+    assert_eq!(code, 0, "{stderr}");
+    let teams: Vec<(&str, &str)> = scenario
+        .teams
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.as_str()))
+        .collect();
+    assert_eq!(
+        teams,
+        [
+            ("eoc", "Emergency Operations Center"),
+            ("wtr", "Water Utility")
+        ]
+    );
+    assert_eq!(
+        scenario.injects.len(),
+        2,
+        "the expected action is no inject"
+    );
+    let first = &scenario.injects[0];
+    assert_eq!(first.id, "boil-water-advisory-rumours-calls");
+    assert_eq!(
+        first.body,
+        "Boil-water advisory rumours & calls.\n\n- Hospitals\n- Schools"
+    );
+    assert_eq!(first.method.as_deref(), Some("Phone call"));
+    // Row 2, an expected action at 30m, is the first inject's expectation of the EOC.
+    assert_eq!(first.expect.len(), 1);
+    assert_eq!(
+        scenario.action(first.expect[0].action().unwrap()).name,
+        "Issue a public statement"
+    );
+    assert_eq!(first.expect[0].within, 1800);
+    assert_eq!(first.expect[0].by, [scenario.team_ix("eoc").unwrap()]);
+    let contingency = &scenario.injects[1];
+    assert_eq!(format!("{:?}", contingency.when), "Manual");
+    assert!(
+        contingency
+            .notes
+            .as_deref()
+            .unwrap()
+            .contains("Planned at 1h: a contingency, released by hand."),
+        "{:?}",
+        contingency.notes
+    );
+}
+
+/// OpenBAS's own scenario export is named for what it is, with what to do instead.
+#[test]
+fn an_openbas_scenario_export_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = write(
+        dir.path(),
+        "scenario.json",
+        r#"{"export_version": 1, "scenario_information": {"scenario_name": "Drill"},
+            "scenario_injects": [], "scenario_teams": []}"#,
+    );
+    let stderr = refused(&json, &[]);
+    assert!(
+        stderr.contains("this is OpenBAS's own export of a scenario or simulation"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("and import that .xlsx or .csv; or import this file into OpenBAS itself"),
+        "{stderr}"
+    );
+    let stderr = refused(&json, &["--msel", "x"]);
+    assert!(
+        stderr.contains("--msel chooses an MSEL of a Blueprint JSON file"),
+        "{stderr}"
+    );
 }

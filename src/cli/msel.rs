@@ -56,6 +56,9 @@ pub enum MselCommand {
         /// The sheet to read from an XLSX or ODS file (default: the first).
         #[arg(long)]
         sheet: Option<String>,
+        /// The MSEL to read from a Blueprint JSON file that holds several.
+        #[arg(long)]
+        msel: Option<String>,
     },
 }
 
@@ -84,6 +87,7 @@ pub fn run(args: MselArgs) -> Result<(), Failure> {
             map,
             within,
             sheet,
+            msel,
         } => {
             let within = parse_duration(&within)
                 .ok()
@@ -119,6 +123,7 @@ pub fn run(args: MselArgs) -> Result<(), Failure> {
                 map,
                 within,
                 sheet,
+                msel,
             };
             import_file(&file, output.as_deref(), force, &options)
         }

@@ -38,8 +38,14 @@ pub struct Book {
     pub json_source: Option<Source>,
 }
 
-/// Reads a `.csv`, `.xlsx`, `.ods` or `.json` file (told apart by its extension).
-pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, String> {
+/// Reads a `.csv`, `.xlsx`, `.ods` or `.json` file (told apart by its extension); `sheet` picks a
+/// spreadsheet's sheet, `msel` one MSEL of a Blueprint file that holds several.
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+    msel: Option<&str>,
+) -> Result<Book, String> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(format!(
             "{file}: the file has {} bytes; an MSEL is read up to {MAX_FILE_BYTES} bytes",
@@ -68,6 +74,11 @@ pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
         actions: None,
         json_source,
     };
+    if msel.is_some() && extension != "json" {
+        return Err(format!(
+            "{file}: --msel chooses an MSEL of a Blueprint JSON file, not of a .{extension}"
+        ));
+    }
     match extension.as_str() {
         "csv" => {
             only_sheets("CSV")?;
@@ -75,7 +86,7 @@ pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
         }
         "json" => {
             only_sheets("JSON")?;
-            let (table, source) = read_json(file, bytes)?;
+            let (table, source) = read_json(file, bytes, msel)?;
             Ok(book(table, Some(source)))
         }
         "xlsx" | "xlsm" => read_xlsx(file, bytes, sheet),
@@ -208,7 +219,7 @@ fn json_cell(value: &Value) -> Cell {
         other => Cell::text(other.to_string()),
     }
 }
-fn read_json(file: &str, bytes: &[u8]) -> Result<(Table, Source), String> {
+fn read_json(file: &str, bytes: &[u8], msel: Option<&str>) -> Result<(Table, Source), String> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         format!(
             "{file}:{}:{}: not readable as JSON: {e}",
@@ -216,8 +227,26 @@ fn read_json(file: &str, bytes: &[u8]) -> Result<(Table, Source), String> {
             e.column()
         )
     })?;
-    if json_get(&value, "ScenarioEvents").is_some() {
-        return Ok((blueprint::table(file, &value)?, Source::Blueprint));
+    if json_get(&value, "ScenarioEvents").is_some() || json_get(&value, "Msels").is_some() {
+        return Ok((blueprint::table(file, &value, msel)?, Source::Blueprint));
+    }
+    if msel.is_some() {
+        return Err(format!(
+            "{file}: --msel chooses an MSEL of a Blueprint JSON file, and this is none"
+        ));
+    }
+    let openbas = ["scenario_information", "exercise_information"]
+        .iter()
+        .any(|key| value.get(key).is_some());
+    if openbas {
+        return Err(format!(
+            "{file}: this is OpenBAS's own export of a scenario or simulation (its \
+             `export_version`, `scenario_information` and injects with their contracts), not an \
+             MSEL. ttx reads what OpenBAS's spreadsheet import reads: list the injects in a sheet \
+             with a column each for the inject type, the timing (`J+0 H+1 M+30`), the team, the \
+             title and the message, and import that .xlsx or .csv; or import this file into \
+             OpenBAS itself"
+        ));
     }
     let Some(entries) = value.as_array() else {
         return Err(format!(

@@ -36,12 +36,35 @@ pub struct RowDraft {
     pub poll_within: Option<u64>,
     /// T3SF's `Date`, the in-game time shown to the player, as written.
     pub game_time: Option<String>,
+    /// HSEEP's and Blueprint's `Event Type`, as written.
+    pub event_type: Option<String>,
     /// The weight of every expectation that names none (OpenBAS's score / 100).
     pub weight: Option<f64>,
     pub notes: Vec<String>,
     /// What was read but not as the MSEL meant it (a number too long for a `ref`, kept in the
     /// notes instead): reported, while the row is still written.
     pub warnings: Vec<Problem>,
+}
+
+/// What a row is, by its event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Inject,
+    /// Held back, released by the controller when needed.
+    Contingency,
+    /// What the players are expected to do about the inject before it.
+    ExpectedAction,
+}
+
+impl RowDraft {
+    pub fn kind(&self) -> EventKind {
+        let kind = self.event_type.as_deref().map(str::to_lowercase);
+        match kind.as_deref() {
+            Some(k) if k.contains("contingency") => EventKind::Contingency,
+            Some(k) if k.contains("expected") => EventKind::ExpectedAction,
+            _ => EventKind::Inject,
+        }
+    }
 }
 
 /// Everything the rows say, and what could not be read.
@@ -259,6 +282,13 @@ fn row_draft(
                 Ok(t) => time = Some(t),
                 Err(e) => problem(e),
             },
+            Some(Role::EventType) => {
+                draft.event_type = Some(trimmed.to_string());
+                // Only a kind other than a plain inject is worth a note.
+                if !trimmed.eq_ignore_ascii_case("inject") {
+                    kept_notes.push(format!("{name}: {trimmed}"));
+                }
+            }
             Some(Role::GameTime) => match times::t3sf_date(cell) {
                 Ok(t) => {
                     game_time = Some(t);
@@ -327,7 +357,7 @@ fn row_draft(
     {
         draft.title = Some(subject);
     }
-    if draft.to.is_empty() {
+    if draft.to.is_empty() && draft.kind() != EventKind::ExpectedAction {
         problems.push(Problem::new(
             row.number,
             layout.name(Role::To),

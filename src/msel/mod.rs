@@ -50,6 +50,8 @@ pub struct ImportOptions {
     pub within: Secs,
     /// The sheet to read (default: the first).
     pub sheet: Option<String>,
+    /// The MSEL to read from a Blueprint file that holds several.
+    pub msel: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -59,6 +61,7 @@ impl Default for ImportOptions {
             map: None,
             within: 30 * 60,
             sheet: None,
+            msel: None,
         }
     }
 }
@@ -80,7 +83,12 @@ pub struct Imported {
 /// extension. An `Err` is a file that could not be read at all; rows that could not be read are
 /// in [`Imported::problems`], the others are in the scenario.
 pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Imported, String> {
-    let book = book::read(file, bytes, options.sheet.as_deref())?;
+    let book = book::read(
+        file,
+        bytes,
+        options.sheet.as_deref(),
+        options.msel.as_deref(),
+    )?;
     let source = match (options.from, &options.map) {
         (Some(source), _) => source,
         // A map names the columns itself; the times are then read as HSEEP's.

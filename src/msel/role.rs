@@ -28,6 +28,9 @@ pub enum Role {
     GameTime,
     /// T3SF's poll: `Pay the ransom | Don't pay it`.
     Poll,
+    /// The kind of row (HSEEP's and Blueprint's `Event Type`): an inject, a contingency inject
+    /// (held back, released by hand) or an expected action (of the inject before it).
+    EventType,
     /// OpenBAS's expectation score.
     Score,
     /// OpenBAS's inject type (`Send a mail`): the method, and a title where the row has none.

@@ -47,6 +47,98 @@ pub fn unguard(text: &str) -> &str {
     }
 }
 
+/// A cell that holds HTML (Blueprint's rich text): it starts with a tag.
+pub fn looks_like_html(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with('<')
+        && text[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
+        && text.contains('>')
+}
+
+/// HTML as the text a reader sees: paragraphs, line breaks and list items on lines of their
+/// own, every other tag left out, character references decoded.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find(['<', '&']) {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        if rest.starts_with('<') {
+            let Some(close) = rest.find('>') else {
+                out.push_str(rest);
+                rest = "";
+                break;
+            };
+            let tag = rest[1..close].trim().to_ascii_lowercase();
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let closing = tag.starts_with('/');
+            match name.as_str() {
+                "br" => out.push('\n'),
+                "li" if !closing => out.push_str("\n- "),
+                "p" | "div" | "li" | "ul" | "ol" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5"
+                | "h6" | "blockquote" | "pre" | "table" => out.push('\n'),
+                _ => {}
+            }
+            rest = &rest[close + 1..];
+        } else {
+            let end = rest[1..]
+                .find(|c: char| c == ';' || c.is_whitespace() || c == '&' || c == '<')
+                .map(|i| i + 1);
+            let entity = match end {
+                Some(end) if rest[end..].starts_with(';') => {
+                    let name = &rest[1..end];
+                    let decoded = match name {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        "nbsp" => Some(' '),
+                        _ => name
+                            .strip_prefix("#x")
+                            .or_else(|| name.strip_prefix("#X"))
+                            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                            .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                            .and_then(char::from_u32),
+                    };
+                    decoded.map(|c| (c, end + 1))
+                }
+                _ => None,
+            };
+            match entity {
+                Some((c, length)) => {
+                    out.push(c);
+                    rest = &rest[length..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    // Blank space as a reader sees it: no spaces at line ends, at most one empty line.
+    let mut text = String::new();
+    let mut blank = 0;
+    for line in out.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(if blank > 1 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        text.push_str(line.trim_start_matches(|c: char| c == ' '));
+    }
+    text
+}
+
 /// An id made from a name: `Information Security` → `information-security`; `None` when the name
 /// has no letter or digit to make one from.
 pub fn slug(name: &str) -> Option<String> {
@@ -596,6 +688,24 @@ mod tests {
             let again = parse_file(&map, &written).unwrap();
             assert_eq!(value_ron(&again), written, "{text}");
         }
+    }
+
+    #[test]
+    fn html_reads_as_the_text_it_shows() {
+        assert_eq!(
+            html_to_text(
+                "<p>Operators report <b>no</b> pressure &amp; flow.</p><p>Check:</p>\
+                 <ul><li>pumps</li><li>valves &lt;5&gt;</li></ul><p>&#8212; Ops&nbsp;desk</p>"
+            ),
+            "Operators report no pressure & flow.\nCheck:\n- pumps\n- valves <5>\n— Ops desk"
+        );
+        assert_eq!(
+            html_to_text("a<br/>b &unknown; c & d"),
+            "a\nb &unknown; c & d"
+        );
+        assert!(looks_like_html("<p>x</p>"));
+        assert!(!looks_like_html("<5 minutes"));
+        assert!(!looks_like_html("plain"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::book::Book;
 use super::columns::Layout;
-use super::draft::RowDraft;
+use super::draft::{EventKind, RowDraft};
 use super::exercise;
 use super::formats::Source;
 use super::role::Role;
@@ -617,7 +617,21 @@ pub fn scenario(
     let mut injects: Vec<InjectOut> = Vec::new();
     let mut taken_ids: HashSet<String> = HashSet::new();
     let mut polls = 0;
-    for draft in drafts {
+    for mut draft in drafts {
+        if draft.kind() == EventKind::ExpectedAction {
+            expected_action_row(&draft, &mut injects, &mut resolver, &column, problems);
+            continue;
+        }
+        if draft.kind() == EventKind::Contingency {
+            // Held back until the controller decides it is needed: released by hand.
+            let planned = draft.time.take().map(|t| {
+                format!(
+                    "Planned at {}: a contingency, released by hand.",
+                    format_secs(t)
+                )
+            });
+            draft.notes.extend(planned);
+        }
         let mut row_problems = Vec::new();
         let mut to = Vec::new();
         for team in &draft.to {
@@ -858,6 +872,66 @@ pub fn scenario(
         origin.file
     ));
     Err(lines.join("\n"))
+}
+
+/// A row whose event type is an expected action: what the players are expected to do about the
+/// inject before it, by the row's time. Its names are its expected actions, or its title.
+fn expected_action_row(
+    draft: &RowDraft,
+    injects: &mut [InjectOut],
+    resolver: &mut Resolver,
+    column: &dyn Fn(Role) -> String,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(inject) = injects.last_mut() else {
+        problems.push(Problem::new(
+            draft.row,
+            column(Role::EventType),
+            "an expected action with no inject before it to expect it of",
+        ));
+        return;
+    };
+    let texts: Vec<ExpectText> = if draft.expected.is_empty() {
+        let name = draft
+            .title
+            .clone()
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| title_from(draft.body.as_deref().unwrap_or_default()));
+        vec![ExpectText {
+            names: vec![(name, None)],
+            ..ExpectText::default()
+        }]
+    } else {
+        draft.expected.clone()
+    };
+    let since = match (&inject.trigger.trigger, draft.time) {
+        (TriggerWords::At(at), Some(time)) if time > *at => Some(time - at),
+        _ => None,
+    };
+    for mut text in texts {
+        text.within = text.within.or(since);
+        if text.by.is_empty() {
+            text.by = draft.to.clone();
+        }
+        let to = inject.to.clone();
+        match resolver.expectation(&text, &to, draft.weight) {
+            Ok(e) if inject.expect.iter().any(|other| other.actions == e.actions) => {
+                problems.push(Problem::new(
+                    draft.row,
+                    column(Role::Expected),
+                    format!(
+                        "action {} is already expected of the inject before it",
+                        quoted(&e.actions.join(", "))
+                    ),
+                ));
+            }
+            Ok(e) => inject.expect.push(ExpectOut {
+                by: e.by.filter(|by| *by != to),
+                ..e
+            }),
+            Err(e) => problems.push(Problem::new(draft.row, column(Role::Expected), e)),
+        }
+    }
 }
 
 /// Leaves out the teams and actions that only rows left out named (those of ttx's own side
