@@ -134,7 +134,7 @@ pub fn html_to_text(html: &str) -> String {
             text.push_str(if blank > 1 { "\n\n" } else { "\n" });
         }
         blank = 0;
-        text.push_str(line.trim_start_matches(|c: char| c == ' '));
+        text.push_str(line.trim_start_matches(' '));
     }
     text
 }
