@@ -546,3 +546,214 @@ pub fn csv_losses(scenario: &Scenario) -> Vec<String> {
     );
     lost
 }
+
+/// A scenario as T3SF's MSEL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct T3sfExport {
+    pub json: Vec<u8>,
+    /// One a recipient of each inject carried.
+    pub rows: usize,
+    /// The injects carried: those at a time.
+    pub injects: usize,
+    /// What T3SF cannot carry of this scenario, one item each, for stderr.
+    pub lost: Vec<String>,
+}
+
+/// When T3SF's `Real Time` of the first row is: any time of day serves, as T3SF counts only the
+/// minutes between rows.
+const T3SF_START: i64 = 9 * 3600;
+
+/// `07:31 PM`: a time of day as T3SF writes `Real Time`.
+fn t3sf_clock(secs: i64) -> String {
+    let minutes = secs.div_euclid(60).rem_euclid(24 * 60);
+    let (hours, minutes) = (minutes / 60, minutes % 60);
+    let meridiem = if hours < 12 { "AM" } else { "PM" };
+    let hours = match hours % 12 {
+        0 => 12,
+        h => h,
+    };
+    format!("{hours:02}:{minutes:02} {meridiem}")
+}
+
+/// `Monday 9:30 AM`: the in-game time as T3SF's `Date` shows it, Monday 9:00 AM being the start.
+fn t3sf_date(secs: u64) -> String {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let at = secs / 60 + (T3SF_START / 60) as u64;
+    let day = DAYS[(at / (24 * 60) % 7) as usize];
+    let clock = t3sf_clock((at % (24 * 60) * 60) as i64);
+    format!("{day} {}", clock.trim_start_matches('0'))
+}
+
+/// The `Date` an import from T3SF left at the start of the body (`Monday 9:30 AM — `), and the
+/// body after it.
+fn shown_date(body: &str) -> Option<(&str, &str)> {
+    let (date, rest) = body.split_once(" — ")?;
+    super::times::t3sf_date(&super::table::Cell::text(date))
+        .ok()
+        .map(|_| (date, rest))
+}
+
+/// A note line `Column: value` that an import from T3SF kept (`Photo: https://...`).
+fn kept_note<'n>(notes: Option<&'n str>, column: &str) -> &'n str {
+    notes
+        .into_iter()
+        .flat_map(str::lines)
+        .find_map(|line| line.strip_prefix(column)?.strip_prefix(": "))
+        .unwrap_or_default()
+}
+
+/// The scenario as T3SF's MSEL (JSON), which T3SF's own loader reads unchanged: one row per
+/// inject at a time and recipient, in time order, numbered from 1 (T3SF finds a poll's next row
+/// by its `#`). `Real Time` is the scenario time at the scenario's speed, from 09:00 AM; `Date`
+/// the in-game time shown (the one an import from T3SF kept at the body's start, else Monday
+/// 9:00 AM plus the scenario time); a decision is the `Poll`.
+pub fn export_t3sf(scenario: &Scenario) -> Result<T3sfExport, String> {
+    use serde_json::{Map, Value};
+    let mut said = Vec::new();
+    let mut timed: Vec<(u64, &Inject)> = Vec::new();
+    let mut untimed = Vec::new();
+    for inject in &scenario.injects {
+        match inject.when {
+            Trigger::At(t) => timed.push((t + inject.delay, inject)),
+            _ => untimed.push(inject.id.as_str()),
+        }
+    }
+    timed.sort_by_key(|(t, _)| *t);
+    if timed.is_empty() {
+        return Err(
+            "no inject is at a time: T3SF plays each row at its time, so it has nothing to play"
+                .into(),
+        );
+    }
+    if !untimed.is_empty() {
+        said.push(format!(
+            "left out, as T3SF plays each row at a time and has no triggers: {}",
+            untimed.join(", ")
+        ));
+    }
+    // T3SF waits whole minutes between rows.
+    let real_minutes = |t: u64| (t as f64 / scenario.speed / 60.0).round() as i64;
+    let mut rows: Vec<Map<String, Value>> = Vec::new();
+    let mut polls = Vec::new();
+    let mut unexpected = Vec::new();
+    for (t, inject) in &timed {
+        let (date, script) = match shown_date(&inject.body) {
+            Some((date, script)) => (date.to_string(), script.to_string()),
+            None => (t3sf_date(*t), inject.body.clone()),
+        };
+        let decision = inject.expect.iter().find(|e| e.is_decision());
+        let poll = decision
+            .map(|e| {
+                e.choices()
+                    .iter()
+                    .map(|a| scenario.action(*a).name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .unwrap_or_default();
+        if inject.expect.iter().any(|e| !e.is_decision()) {
+            unexpected.push(inject.id.as_str());
+        }
+        let notes = inject.notes.as_deref();
+        for team in &inject.to {
+            let mut row = Map::new();
+            row.insert("#".into(), Value::from(rows.len() + 1));
+            row.insert(
+                "Real Time".into(),
+                Value::from(t3sf_clock(T3SF_START + real_minutes(*t) * 60)),
+            );
+            row.insert("Date".into(), Value::from(date.clone()));
+            row.insert("Subject".into(), Value::from(inject.title.clone()));
+            row.insert(
+                "From".into(),
+                Value::from(inject.from.clone().unwrap_or_default()),
+            );
+            row.insert(
+                "Player".into(),
+                Value::from(scenario.team(*team).name.clone()),
+            );
+            row.insert("Script".into(), Value::from(script.clone()));
+            for column in ["Photo", "Picture Name", "Profile"] {
+                row.insert(column.into(), Value::from(kept_note(notes, column)));
+            }
+            row.insert("Poll".into(), Value::from(poll.clone()));
+            if let Some(e) = decision {
+                polls.push((rows.len(), *t, e.within));
+            }
+            rows.push(row);
+        }
+    }
+    if !unexpected.is_empty() {
+        said.push(format!(
+            "expected actions other than decisions, which T3SF has no place for: those of {}",
+            unexpected.join(", ")
+        ));
+    }
+    // T3SF times a poll by the row after it: the last row cannot be one.
+    if let Some(&(ix, t, within)) = polls.last().filter(|(ix, _, _)| *ix + 1 == rows.len()) {
+        let end = t + within;
+        let mut row = rows[ix].clone();
+        row.insert("#".into(), Value::from(rows.len() + 1));
+        row.insert(
+            "Real Time".into(),
+            Value::from(t3sf_clock(
+                T3SF_START + real_minutes(end).max(real_minutes(t) + 1) * 60,
+            )),
+        );
+        row.insert("Date".into(), Value::from(t3sf_date(end)));
+        row.insert("Subject".into(), Value::from("End of the exercise"));
+        row.insert("From".into(), Value::from(""));
+        row.insert("Script".into(), Value::from("The exercise is over."));
+        for column in ["Photo", "Picture Name", "Profile", "Poll"] {
+            row.insert(column.into(), Value::from(""));
+        }
+        rows.push(row);
+        said.push(format!(
+            "a last row \"End of the exercise\" at {}, since T3SF closes a poll at the next row's \
+             time",
+            format_secs(end)
+        ));
+    }
+    // T3SF reads only the minutes of `Real Time`: a wait of an hour or more it reads short.
+    let long: Vec<String> = rows
+        .windows(2)
+        .filter_map(|pair| {
+            let minutes = |row: &Map<String, Value>| {
+                let text = row["Real Time"].as_str().unwrap_or_default();
+                super::times::t3sf_real_time(&super::table::Cell::text(text))
+                    .ok()
+                    .and_then(|t| match t {
+                        super::times::RowTime::Clock(secs) => Some(secs / 60),
+                        _ => None,
+                    })
+            };
+            let gap = (minutes(&pair[1])? - minutes(&pair[0])?).rem_euclid(24 * 60);
+            (gap >= 60).then(|| format!("#{} ({} minutes)", pair[1]["#"], gap))
+        })
+        .collect();
+    if !long.is_empty() {
+        said.push(format!(
+            "T3SF reads only the minutes of `Real Time`, so it waits less than an hour where the \
+             wait is longer: before {}",
+            long.join(", ")
+        ));
+    }
+    let rows: Vec<Value> = rows.into_iter().map(Value::Object).collect();
+    let mut json =
+        serde_json::to_vec_pretty(&rows).map_err(|e| format!("cannot write the T3SF MSEL: {e}"))?;
+    json.push(b'\n');
+    Ok(T3sfExport {
+        json,
+        rows: rows.len(),
+        injects: timed.len(),
+        lost: said,
+    })
+}

@@ -12,7 +12,7 @@
 //! reads each tool's times; the format files (`hseep`, `t3sf`, `openbas`, `blueprint`) use only
 //! those; `formats` lists the formats, and no format file uses it; `book`, `columns`, `draft`
 //! and `write` read a file with them; this file is the top. `exercise` reads and writes ttx's own
-//! `Exercise` sheet; `export` needs it and `text`.
+//! `Exercise` sheet; `export` needs it, `text`, and `times` to check T3SF's times it writes.
 
 pub mod blueprint;
 pub mod book;
@@ -34,7 +34,7 @@ use crate::scenario::Secs;
 
 pub use book::{MAX_FILE_BYTES, MAX_UNPACKED_BYTES};
 pub use columns::ColumnMap;
-pub use export::{csv_losses, export_csv, export_xlsx};
+pub use export::{csv_losses, export_csv, export_t3sf, export_xlsx};
 pub use formats::Source;
 pub use table::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, Problem};
 pub use text::slug;
