@@ -1299,3 +1299,33 @@ fn an_openbas_scenario_export_is_named_for_what_it_is() {
         "{stderr}"
     );
 }
+
+/// The most common workflow: ttx's CSV opened in LibreOffice and saved as XLSX or ODS, then
+/// imported. The files are LibreOffice's own (tests/fixtures/msel/libreoffice/README.md says how
+/// they were made): the guard `'` that LibreOffice keeps as a character is taken off, and the
+/// cells it would have turned into other numbers or dates (`007`, `1.10`, `1/2`, `2024-06-01`)
+/// come back as written (issue 23, item 1).
+#[test]
+fn a_csv_saved_by_libreoffice_as_xlsx_or_ods_imports_as_it_was() {
+    let dir = "tests/fixtures/msel/libreoffice";
+    let original = load_scenario(
+        "scenario.ron",
+        &fs::read_to_string(format!("{dir}/scenario.ron")).unwrap(),
+    )
+    .unwrap();
+    let csv = ttx::msel::export_csv(&original).unwrap();
+    assert_eq!(
+        csv,
+        fs::read(format!("{dir}/scenario.csv")).unwrap(),
+        "the CSV LibreOffice opened is ttx's export of scenario.ron"
+    );
+    for file in ["scenario.csv", "scenario.xlsx", "scenario.ods"] {
+        let (code, stderr, back) = import(&format!("{dir}/{file}"), &[]);
+        assert_eq!(code, 0, "{file}: {stderr}");
+        assert_eq!(
+            ttx::msel::export::rows(&back),
+            ttx::msel::export::rows(&original),
+            "{file}"
+        );
+    }
+}

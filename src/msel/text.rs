@@ -10,11 +10,38 @@ use crate::scenario::{format_secs, parse_duration};
 /// list: `=`, `+`, `-`, `@`, and tab and carriage return, which some programs skip first).
 const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 
-/// Leading `'`s, then a formula start: the form a guarded cell takes. Blanks before `= + - @`
-/// do not disarm a formula in every program, so they count as a formula start too.
+/// Leading `'`s, then a formula start, or a text that a spreadsheet program would read as
+/// another number or a date: the form a guarded cell takes. Blanks before `= + - @` do not
+/// disarm a formula in every program, so they count as a formula start too.
 fn guarded_form(text: &str) -> bool {
     let rest = text.trim_start_matches('\'');
-    rest.starts_with(['\t', '\r']) || rest.trim_start().starts_with(FORMULA_STARTS)
+    rest.starts_with(['\t', '\r'])
+        || rest.trim_start().starts_with(FORMULA_STARTS)
+        || read_as_another_value(rest)
+}
+
+/// A text that LibreOffice or Excel, opening a CSV, turns into a number or date that does not
+/// show as the text again: `007` (7), `1.10` (1.1), `1,000`, `1/2` and `2024-06-01` (dates),
+/// `09:15` (a time), `20%`, `1e5`. Plain numbers such as `12` or `1.5` come back as they were.
+fn read_as_another_value(text: &str) -> bool {
+    let numeric = text.starts_with(|c: char| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".,:/- %eE".contains(c));
+    if !numeric {
+        return false;
+    }
+    let plain_whole =
+        text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0') || text == "0";
+    let plain_decimal = text.split_once('.').is_some_and(|(whole, fraction)| {
+        !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && (whole == "0" || !whole.starts_with('0'))
+            && !fraction.is_empty()
+            && fraction.bytes().all(|b| b.is_ascii_digit())
+            && !fraction.ends_with('0')
+    });
+    !(plain_whole || plain_decimal)
 }
 
 /// A CSV cell as written: one with a formula start (or already a `'` before one) gets a leading
@@ -656,9 +683,27 @@ mod tests {
             assert!(written.starts_with('\''), "{text}");
             assert_eq!(unguard(&written), text);
         }
-        for text in ["plain", "'quoted", "1+1", "1h30m", "a =b"] {
+        for text in [
+            "plain", "'quoted", "1+1", "1h30m", "a =b", "12", "1.5", "0", "0.25",
+        ] {
             assert_eq!(escape_csv_cell(text), text);
             assert_eq!(unguard(text), text);
+        }
+        // What a spreadsheet would turn into another number or a date is guarded too.
+        for text in [
+            "007",
+            "1.10",
+            "1,000",
+            "1/2",
+            "2024-06-01",
+            "09:15",
+            "20%",
+            "1e5",
+            "'007",
+        ] {
+            let written = escape_csv_cell(text);
+            assert_eq!(written, format!("'{text}"));
+            assert_eq!(unguard(&written), text);
         }
     }
 
@@ -697,7 +742,7 @@ mod tests {
                 "<p>Operators report <b>no</b> pressure &amp; flow.</p><p>Check:</p>\
                  <ul><li>pumps</li><li>valves &lt;5&gt;</li></ul><p>&#8212; Ops&nbsp;desk</p>"
             ),
-            "Operators report no pressure & flow.\nCheck:\n- pumps\n- valves <5>\n— Ops desk"
+            "Operators report no pressure & flow.\nCheck:\n\n- pumps\n- valves <5>\n\n— Ops desk"
         );
         assert_eq!(
             html_to_text("a<br/>b &unknown; c & d"),
