@@ -269,9 +269,26 @@ fn export_errors() {
         .assert()
         .code(1)
         .stderr(format!(
-            "{}: an MSEL is written as FILE.csv or FILE.xlsx\n",
+            "{}: an MSEL is written as FILE.csv or FILE.xlsx (or FILE.json with --to t3sf)\n",
             dir.path().join("msel.txt").display()
         ));
+    for (file, to, message) in [
+        ("msel.json", None, "an MSEL as JSON is T3SF's: add --to t3sf"),
+        ("msel.csv", Some("t3sf"), "T3SF's MSEL is written as FILE.json"),
+    ] {
+        let path = dir.path().join(file);
+        let mut command = ttx();
+        command
+            .args(["msel", "export", "scenarios/tutorial.ron", "-o"])
+            .arg(&path);
+        if let Some(to) = to {
+            command.args(["--to", to]);
+        }
+        command
+            .assert()
+            .code(1)
+            .stderr(format!("{}: {message}\n", path.display()));
+    }
     let missing = dir.path().join("none.ron");
     let stderr = String::from_utf8(
         ttx()
