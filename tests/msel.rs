@@ -273,8 +273,16 @@ fn export_errors() {
             dir.path().join("msel.txt").display()
         ));
     for (file, to, message) in [
-        ("msel.json", None, "an MSEL as JSON is T3SF's: add --to t3sf"),
-        ("msel.csv", Some("t3sf"), "T3SF's MSEL is written as FILE.json"),
+        (
+            "msel.json",
+            None,
+            "an MSEL as JSON is T3SF's: add --to t3sf",
+        ),
+        (
+            "msel.csv",
+            Some("t3sf"),
+            "T3SF's MSEL is written as FILE.json",
+        ),
     ] {
         let path = dir.path().join(file);
         let mut command = ttx();
