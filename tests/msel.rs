@@ -1354,3 +1354,69 @@ fn a_csv_saved_by_libreoffice_as_xlsx_or_ods_imports_as_it_was() {
         );
     }
 }
+
+/// The XLSX adds each time as OpenBAS's spreadsheet import reads it (`J+0 H+1 M+30`); import
+/// reads it where the scenario time is blank, and says so where the two disagree.
+#[test]
+fn the_xlsx_has_an_openbas_timing_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("msel.xlsx");
+    let original = load_scenario(
+        "s",
+        &fs::read_to_string("scenarios/cross-border-breach.ron").unwrap(),
+    )
+    .unwrap();
+    fs::write(&path, ttx::msel::export_xlsx(&original).unwrap()).unwrap();
+    let book = ttx::msel::book::read("msel.xlsx", &fs::read(&path).unwrap(), None, None).unwrap();
+    let column = book.main.headers.len() - 1;
+    assert_eq!(book.main.headers[column], "OpenBAS timing");
+    let timings: Vec<&str> = book
+        .main
+        .rows
+        .iter()
+        .map(|r| r.cells.get(column).map_or("", |c| c.text.as_str()))
+        .collect();
+    let expected: Vec<String> = original
+        .injects
+        .iter()
+        .map(|i| match i.when {
+            ttx::scenario::Trigger::At(t) => ttx::msel::export::openbas_timing(t),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(timings, expected);
+    assert_eq!(ttx::msel::export::openbas_timing(5400), "J+0 H+1 M+30");
+    assert_eq!(ttx::msel::export::openbas_timing(93_784), "J+1 H+2 M+3");
+
+    let edited = dir.path().join("edited.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let rows = [
+        ["Scenario time", "To", "Subject", "OpenBAS timing"],
+        ["", "SOC", "Timed by OpenBAS's column", "J+0 H+1 M+30"],
+        ["2h", "SOC", "Edited time", "J+0 H+1 M+30"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    workbook.save(&edited).unwrap();
+    let (code, stderr, scenario) = import(&edited.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let at: Vec<String> = scenario
+        .injects
+        .iter()
+        .map(|i| format!("{:?}", i.when))
+        .collect();
+    assert_eq!(at, ["At(5400)", "At(7200)"]);
+    assert!(
+        stderr.contains(
+            ":3:OpenBAS timing: warning: \"J+0 H+1 M+30\" is not the row's Scenario time, which \
+             is used\n"
+        ),
+        "{stderr}"
+    );
+}

@@ -282,6 +282,8 @@ fn row_draft(
                 Ok(t) => time = Some(t),
                 Err(e) => problem(e),
             },
+            // Read after the loop: a scenario time, where the row has one, comes first.
+            Some(Role::Timing) => {}
             Some(Role::EventType) => {
                 draft.event_type = Some(trimmed.to_string());
                 // Only a kind other than a plain inject is worth a note.
@@ -363,6 +365,29 @@ fn row_draft(
             layout.name(Role::To),
             "no receiving team: every inject goes to at least one team",
         ));
+    }
+    // ttx's XLSX writes each time twice, the second time for OpenBAS: that one is read only
+    // where the scenario time is blank, and one that says otherwise is a slip worth a word.
+    if let Some(cell) = layout.column(Role::Timing).and_then(|c| row.cell(c)) {
+        let name = &layout.names[layout.column(Role::Timing).unwrap_or_default()];
+        match (times::openbas_timing(cell), time) {
+            (Err(e), _) => problems.push(Problem::new(row.number, name, e)),
+            (Ok(timing), None) => time = Some(timing),
+            (Ok(RowTime::Offset(timing)), Some(RowTime::Offset(given)))
+                if timing != given - given.rem_euclid(60) =>
+            {
+                draft.warnings.push(Problem::new(
+                    row.number,
+                    name,
+                    format!(
+                        "{} is not the row's {}, which is used",
+                        quoted(cell.text.trim()),
+                        layout.name(Role::Time)
+                    ),
+                ));
+            }
+            _ => {}
+        }
     }
     // The in-game time stays what the players are shown first.
     if let Some(shown) = &draft.game_time {

@@ -29,6 +29,19 @@ pub const COLUMNS: [&str; 13] = [
     "Id",
 ];
 
+/// The XLSX's last column: each time as OpenBAS's spreadsheet import reads it.
+pub const OPENBAS_TIMING: &str = "OpenBAS timing";
+
+/// `J+0 H+1 M+30`: a scenario time as OpenBAS writes a timing, to the minute.
+pub fn openbas_timing(t: u64) -> String {
+    format!(
+        "J+{} H+{} M+{}",
+        t / 86_400,
+        t % 86_400 / 3600,
+        t % 3600 / 60
+    )
+}
+
 /// Column widths in the XLSX, in characters.
 const WIDTHS: [f64; 13] = [
     6.0, 12.0, 24.0, 24.0, 20.0, 24.0, 14.0, 32.0, 60.0, 48.0, 28.0, 36.0, 16.0,
@@ -274,9 +287,25 @@ fn write_sheet(
 pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
     let failed = |e: XlsxError| format!("cannot write the XLSX: {e}");
     let mut workbook = Workbook::new();
-    let msel: Vec<Vec<String>> = rows(scenario).into_iter().map(Vec::from).collect();
+    // The XLSX adds the time as OpenBAS's spreadsheet import reads it, after ttx's columns.
+    let msel: Vec<Vec<String>> = rows(scenario)
+        .into_iter()
+        .zip(&scenario.injects)
+        .map(|(row, inject)| {
+            let mut row = Vec::from(row);
+            row.push(match inject.when {
+                Trigger::At(t) => openbas_timing(t),
+                _ => String::new(),
+            });
+            row
+        })
+        .collect();
+    let mut headers = COLUMNS.to_vec();
+    headers.push(OPENBAS_TIMING);
+    let mut widths = WIDTHS.to_vec();
+    widths.push(16.0);
     let sheet = workbook.add_worksheet().set_name("MSEL").map_err(failed)?;
-    write_sheet(sheet, &COLUMNS, &WIDTHS, &msel).map_err(failed)?;
+    write_sheet(sheet, &headers, &widths, &msel).map_err(failed)?;
     let sheet = workbook
         .add_worksheet()
         .set_name(exercise::SHEET)
