@@ -1420,3 +1420,25 @@ fn the_xlsx_has_an_openbas_timing_column() {
         "{stderr}"
     );
 }
+
+/// The event number is never dropped, whatever the sheet calls it, nor how an inject is
+/// delivered (issue 23, item 4).
+#[test]
+fn event_numbers_and_inject_modes_are_kept_under_every_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for number in ["#", "Event #", "Event Number", "Control Number", "Inject #"] {
+        for mode in ["Inject Mode", "Method", "Delivery Method"] {
+            let csv = write(
+                dir.path(),
+                "hseep.csv",
+                format!("{number},Scenario Time,{mode},To,Message\nE-7,+0m,Phone call,IT,Hello\n"),
+            );
+            let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+            assert_eq!(code, 0, "{stderr}");
+            let inject = &scenario.injects[0];
+            assert_eq!(inject.reference.as_deref(), Some("E-7"), "{number}");
+            assert_eq!(inject.method.as_deref(), Some("Phone call"), "{mode}");
+            assert_eq!(inject.notes, None, "{number}, {mode}");
+        }
+    }
+}
