@@ -374,7 +374,7 @@ fn row_draft(
             (Err(e), _) => problems.push(Problem::new(row.number, name, e)),
             (Ok(timing), None) => time = Some(timing),
             (Ok(RowTime::Offset(timing)), Some(RowTime::Offset(given)))
-                if timing != given - given.rem_euclid(60) =>
+                if timing != given.saturating_sub(given.rem_euclid(60)) =>
             {
                 draft.warnings.push(Problem::new(
                     row.number,

@@ -651,7 +651,7 @@ pub fn export_t3sf(scenario: &Scenario) -> Result<T3sfExport, String> {
     let mut untimed = Vec::new();
     for inject in &scenario.injects {
         match inject.when {
-            Trigger::At(t) => timed.push((t + inject.delay, inject)),
+            Trigger::At(t) => timed.push((t.saturating_add(inject.delay), inject)),
             _ => untimed.push(inject.id.as_str()),
         }
     }
@@ -670,6 +670,7 @@ pub fn export_t3sf(scenario: &Scenario) -> Result<T3sfExport, String> {
     }
     // T3SF waits whole minutes between rows.
     let real_minutes = |t: u64| (t as f64 / scenario.speed / 60.0).round() as i64;
+    let real_clock = |t: u64| T3SF_START.saturating_add(real_minutes(t).saturating_mul(60));
     let mut rows: Vec<Map<String, Value>> = Vec::new();
     let mut polls = Vec::new();
     let mut unexpected = Vec::new();
@@ -695,10 +696,7 @@ pub fn export_t3sf(scenario: &Scenario) -> Result<T3sfExport, String> {
         for team in &inject.to {
             let mut row = Map::new();
             row.insert("#".into(), Value::from(rows.len() + 1));
-            row.insert(
-                "Real Time".into(),
-                Value::from(t3sf_clock(T3SF_START + real_minutes(*t) * 60)),
-            );
+            row.insert("Real Time".into(), Value::from(t3sf_clock(real_clock(*t))));
             row.insert("Date".into(), Value::from(date.clone()));
             row.insert("Subject".into(), Value::from(inject.title.clone()));
             row.insert(
@@ -728,13 +726,13 @@ pub fn export_t3sf(scenario: &Scenario) -> Result<T3sfExport, String> {
     }
     // T3SF times a poll by the row after it: the last row cannot be one.
     if let Some(&(ix, t, within)) = polls.last().filter(|(ix, _, _)| *ix + 1 == rows.len()) {
-        let end = t + within;
+        let end = t.saturating_add(within);
         let mut row = rows[ix].clone();
         row.insert("#".into(), Value::from(rows.len() + 1));
         row.insert(
             "Real Time".into(),
             Value::from(t3sf_clock(
-                T3SF_START + real_minutes(end).max(real_minutes(t) + 1) * 60,
+                real_clock(end).max(real_clock(t).saturating_add(60)),
             )),
         );
         row.insert("Date".into(), Value::from(t3sf_date(end)));
