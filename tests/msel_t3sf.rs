@@ -125,3 +125,65 @@ fn a_shipped_scenario_plays_in_t3sf() {
         "the ransom decision is a poll"
     );
 }
+
+/// What T3SF cannot carry is said on stderr; a poll in the last row gets a closing row after it,
+/// since T3SF times a poll by the row after it.
+#[test]
+fn the_t3sf_export_says_what_it_leaves_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.ron");
+    std::fs::write(
+        &scenario,
+        r#"Scenario(title: "T", teams: [(id: "a", name: "Alpha")],
+        actions: [(id: "ack", name: "Ack"), (id: "pay", name: "Pay"), (id: "no", name: "Refuse")],
+        injects: [
+            (id: "start", when: At("0m"), to: ["a"], title: "Start", body: "b",
+             expect: [(action: "ack", within: "5m")]),
+            (id: "later", when: Manual, to: ["a"], title: "Later", body: "b"),
+            (id: "vote", when: At("2h"), to: ["a"], title: "Vote", body: "b",
+             expect: [(decide: ["pay", "no"], within: "30m")]),
+        ])"#,
+    )
+    .unwrap();
+    let out = dir.path().join("t3sf.json");
+    let output = ttx()
+        .args(["msel", "export"])
+        .arg(&scenario)
+        .args(["--to", "t3sf", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for line in [
+        "  - left out, as T3SF plays each row at a time and has no triggers: later\n",
+        "  - expected actions other than decisions, which T3SF has no place for: those of start\n",
+        "  - a last row \"End of the exercise\" at 2h30m, since T3SF closes a poll at the next \
+         row's time\n",
+        "  - T3SF reads only the minutes of `Real Time`, so it waits less than an hour where the \
+         wait is longer: before #2 (120 minutes)\n",
+        "rows for T3SF, of 2 injects of the 3\n",
+    ] {
+        assert!(stderr.contains(line), "missing {line}in\n{stderr}");
+    }
+    let rows: Vec<Value> = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let cells: Vec<(&str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["Real Time"].as_str().unwrap(),
+                r["Date"].as_str().unwrap(),
+                r["Subject"].as_str().unwrap(),
+                r["Poll"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("09:00 AM", "Monday 9:00 AM", "Start", ""),
+            ("11:00 AM", "Monday 11:00 AM", "Vote", "Pay | Refuse"),
+            ("11:30 AM", "Monday 11:30 AM", "End of the exercise", ""),
+        ]
+    );
+}
