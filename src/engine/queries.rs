@@ -8,6 +8,23 @@ use super::state::{Exercise, InjectState, MatchKey, Message, RequestThread, Sour
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx, Trigger};
 
 impl Exercise {
+    /// Where an expectation's time standard comes from (format 3): its own `basis` in the
+    /// scenario, its reply's, or for an amendment the clarifying action's. Looked up, not kept
+    /// on every copy.
+    pub fn basis(&self, ix: ExpectationIx) -> Option<&str> {
+        let scenario = &self.scenario;
+        match self.expectations[ix.0].source {
+            Source::Inject(inject, k) => scenario.inject(inject).expect[k].basis.as_deref(),
+            Source::Message(n) => {
+                let action = scenario.action(self.message(n)?.action?);
+                match action.clarifies {
+                    Some(_) => action.basis.as_deref(),
+                    None => action.message.as_ref()?.reply.as_ref()?.basis.as_deref(),
+                }
+            }
+        }
+    }
+
     /// The report's id of an expectation copy: `detect.ack@us`, `msg-1.rfa-reply@cn`,
     /// `jit.decision@us`. An id names one copy: the loader refuses an inject that expects one
     /// action twice, and a team listed twice in `by`.

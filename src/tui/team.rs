@@ -301,9 +301,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
                         Span::raw(answers.join(", ")),
                     ]));
                 }
-                let clarified = message
-                    .response
-                    .and_then(|r| exercise.responses()[r].clarifies.as_ref());
+                let clarified = message.response.and_then(|r| exercise.clarification(r));
                 lines.extend(request_lines(app, team, message.n, clarified));
                 lines.push(Line::from(""));
                 // A clarification's text is what is missing, shown with the fields above.

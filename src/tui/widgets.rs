@@ -90,7 +90,7 @@ pub fn left(exercise: &Exercise, ix: ExpectationIx) -> Option<i64> {
 /// one is shown: `within 1h00m · ABCCA Art. 12`. `None` without a basis: the deadline says
 /// enough then.
 pub fn standard(exercise: &Exercise, ix: ExpectationIx) -> Option<String> {
-    let basis = exercise.expectation(ix).basis.as_ref()?;
+    let basis = exercise.basis(ix)?;
     Some(format!(
         "within {} · {basis}",
         short(exercise.time_standard(ix))

@@ -84,7 +84,7 @@ fn satisfied_by(
     let done = exercise.expectation(ix).done.as_ref()?;
     let record = &exercise.responses()[done.response];
     let action = exercise.scenario().action(record.response.action);
-    Some((action.fields.as_slice(), record.findings.as_slice()))
+    Some((action.fields.as_slice(), exercise.findings(done.response)))
 }
 
 /// What may be judged: every done expectation whose response had fields, in release order.
