@@ -464,3 +464,31 @@ fn ctrl_l_redraws_the_whole_screen_everywhere() {
     assert!(room.seats[ALDERA].take_redraw());
     assert_eq!(room.screen(ALDERA, 80, 24), form);
 }
+
+/// At its seat, Brevia selects Aldera's request and confirms its receipt: the form answers the
+/// request by default, so the confirmation goes back threaded under it.
+#[test]
+fn a_confirmation_taken_on_the_request_goes_back_in_reply_to_it() {
+    let mut room = Room::new();
+    room.session.start_pause(Role::Local).unwrap();
+    room.respond("aldera", "rfa", None, REQUEST);
+    room.select(BREVIA, "Hotline #1");
+    room.key(BREVIA, Key::Char('r'));
+    for c in "confirm-receipt".chars() {
+        room.key(BREVIA, Key::Char(c));
+    }
+    room.key(BREVIA, Key::Enter);
+    let form = room.screen(BREVIA, 200, 40);
+    assert!(form.contains("#1 from aldera"), "{form}");
+    for c in "Insp. T. Varo, +98 31 555 0142".chars() {
+        room.key(BREVIA, Key::Char(c));
+    }
+    room.key(BREVIA, Key::Ctrl('s'));
+    let confirmation = room.session.exercise().message(2).expect("sent");
+    assert_eq!(confirmation.in_reply_to, Some(1));
+    let aldera = room.screen(ALDERA, 200, 40);
+    assert!(
+        aldera.contains("↳ #2 from brevia · Confirm receipt"),
+        "{aldera}"
+    );
+}
