@@ -232,7 +232,7 @@ fn every_answer_to_a_request_reaches_the_requester_threaded_under_it() {
     let brevia = room.screen(BREVIA, 200, 40);
     assert_eq!(
         room.flash(BREVIA),
-        Some("aldera amended its request, as you asked in #3: #4 in the inbox.")
+        Some("aldera amended its request #1, as you asked in #3: #4 in the inbox.")
     );
     let items = inbox(&brevia);
     let request = items
@@ -243,10 +243,11 @@ fn every_answer_to_a_request_reaches_the_requester_threaded_under_it() {
     assert!(items[request + 2].contains("↳ #3 to aldera · asks to clarify #1"));
     assert!(items[request + 3].contains("↳ #4 from aldera · amends #1"));
 
+    // Brevia replies from the amendment (the form's default there): it answers request #1.
     room.respond(
         "brevia",
         "rfa-reply",
-        Some(Answers::Message(1)),
+        Some(Answers::Message(4)),
         &[("findings", "Servers preserved"), ("contact", "NPCCD 24/7")],
     );
     let aldera = room.screen(ALDERA, 200, 40);

@@ -828,25 +828,32 @@ impl Seat {
             if !m.to.contains(&team) || answered.from != team {
                 return None;
             }
-            let what = if answered.replies.is_empty() {
-                "message"
-            } else {
-                "request"
-            };
             let k = answered.n;
+            // The request a reply satisfied, which it may answer through an amendment.
+            let replied = m
+                .response
+                .and_then(|r| exercise.responses()[r].satisfied)
+                .and_then(|e| match exercise.expectation(e).source {
+                    Source::Message(request) if exercise.clarified_thread(request).is_none() => {
+                        Some(request)
+                    }
+                    _ => None,
+                })
+                .filter(|request| exercise.message(*request).is_some_and(|r| r.from == team));
+            let amended = exercise
+                .request_thread(m.n, team)
+                .filter(|t| t.message != m.n)
+                .map(|t| t.message);
             let verb = if exercise.clarified_thread(m.n).is_some() {
-                format!("asks to clarify your {what} #{k}")
-            } else if m.response.is_some_and(|r| {
-                exercise.responses()[r]
-                    .satisfied
-                    .is_some_and(|e| exercise.expectation(e).source == Source::Message(k))
-            }) && exercise.clarified_thread(k).is_none()
-            {
-                format!("replied to your {what} #{k}")
-            } else if exercise.clarified_thread(k).is_some() {
-                format!("amended its request, as you asked in #{k}")
+                format!("asks to clarify your request #{k}")
+            } else if let Some(request) = replied {
+                format!("replied to your request #{request}")
+            } else if let Some(request) = amended {
+                format!("amended its request #{request}, as you asked in #{k}")
+            } else if answered.replies.is_empty() {
+                format!("answered your message #{k}")
             } else {
-                format!("answered your {what} #{k}")
+                format!("answered your request #{k}")
             };
             Some(format!(
                 "{} {verb}: #{} in the inbox.",
