@@ -46,12 +46,13 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
 
 fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: &ConfirmKind) {
     let (title, lines) = match kind {
-        ConfirmKind::End(at) => (
+        ConfirmKind::End => (
             "End the exercise?",
             vec![
+                // The clock goes on while the question is open: the end is when it is answered.
                 Line::from(format!(
                     "End now, at T+{}? Everything due by then happens first;",
-                    clock(*at)
+                    clock(app.exercise().now())
                 )),
                 Line::from("an expectation past its deadline becomes missed; one still"),
                 Line::from("to come is not due, not scored. This cannot be undone."),

@@ -60,6 +60,8 @@ pub enum Action {
     Yes,
     No,
     Retry,
+    /// Draw the whole screen again (a terminal that kept stale characters).
+    Redraw,
     /// A key typed into the focused text field.
     Input(Key),
 }
@@ -193,10 +195,17 @@ const GLOBAL: &[Binding] = &[
     b(K::Esc, A::Back, "close, back", ""),
     b(K::Char('q'), A::Quit, "quit (asks while running)", "quit"),
     b(K::Ctrl('c'), A::Quit, "quit, as q does", ""),
+    b(K::Ctrl('l'), A::Redraw, "redraw the whole screen", ""),
 ];
 
 const BRIEFING: &[Binding] = &[
     b(K::Enter, A::NextView, "go to the console", ""),
+    b(
+        K::Char('s'),
+        A::ShowSeats,
+        "seats, join codes, host key",
+        "",
+    ),
     b(K::Down, A::Down, "scroll down", ""),
     b(K::Up, A::Up, "scroll up", ""),
 ];

@@ -143,11 +143,18 @@ impl ResponseForm {
                     .map(|(a, _)| Some(a)),
             )
             .collect();
-        // The selected item is the default only if it has a candidate for this action.
-        let fits = answering.is_some()
-            && exercise
-                .would_satisfy(team, action, answering)
-                .is_ok_and(|ix| ix.is_some_and(|ix| named_by(exercise, team, ix, answering)));
+        // The selected item is the default only if it has a candidate for this action, or if
+        // the action sends a message, which then goes in reply to the selected message
+        // (threaded under it) while it satisfies what it would anyway: a confirmation of a
+        // request names the request.
+        let replies = spec.message.is_some()
+            && matches!(answering, Some(Answers::Message(_)))
+            && answers.contains(&answering);
+        let fits = replies
+            || answering.is_some()
+                && exercise
+                    .would_satisfy(team, action, answering)
+                    .is_ok_and(|ix| ix.is_some_and(|ix| named_by(exercise, team, ix, answering)));
         let answer = if fits {
             answers.iter().position(|c| *c == answering).unwrap_or(0)
         } else {
