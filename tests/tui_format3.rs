@@ -205,10 +205,17 @@ fn the_response_form_shows_hints_pickers_and_word_counts() {
     assert!(form.contains("1 word, at least 3"), "{form}");
     h.key(Key::Tab).type_text("MLAA Art. 3").key(Key::Tab);
     // A picker: the arrows step through the choices, a letter picks one, other text is never
-    // typed into it.
+    // typed into it, and the form says what was not typed.
     h.key(Key::Right);
     assert!(h.screen(100, 30).contains("◀ routine ▶"));
-    h.type_text("xi");
+    h.press('x');
+    let form = h.screen(100, 30);
+    assert!(form.contains("◀ routine ▶"), "{form}");
+    assert!(
+        form.contains("\"x\" was not typed: nothing to choose here starts with it"),
+        "{form}"
+    );
+    h.key(Key::Backspace).press('i');
     let form = h.screen(100, 30);
     assert!(form.contains("◀ immediate ▶"), "{form}");
     h.press('u');
