@@ -68,7 +68,10 @@ fn item_name(app: &Shown, answering: Option<crate::engine::Answers>) -> String {
         None => "no item".into(),
         Some(crate::engine::Answers::Message(n)) => format!("#{n}"),
         Some(crate::engine::Answers::Inject(i)) => {
-            format!("\"{}\"", fit(&app.exercise().scenario().inject(i).title, 24))
+            format!(
+                "\"{}\"",
+                fit(&app.exercise().scenario().inject(i).title, 24)
+            )
         }
     }
 }

@@ -321,14 +321,21 @@ impl TextField {
             (true, _) => (self.row, here.len(), at - 1),
             (false, _) if at + 1 < here.len() => (self.row, here.len(), at + 1),
             (false, _) if self.row + 1 == self.lines.len() => return false,
-            (false, _) => (self.row + 1, wrap(&self.lines[self.row + 1], width).len(), 0),
+            (false, _) => (
+                self.row + 1,
+                wrap(&self.lines[self.row + 1], width).len(),
+                0,
+            ),
         };
         let (start, end) = wrap(&self.lines[line], width)[to];
         let text = &self.lines[line];
         // A row that a later one continues ends before its last character: the cursor after
         // it is the next row's start.
         let last = if to + 1 < rows {
-            text[..end].char_indices().next_back().map_or(start, |(i, _)| i)
+            text[..end]
+                .char_indices()
+                .next_back()
+                .map_or(start, |(i, _)| i)
         } else {
             end
         };
@@ -503,7 +510,9 @@ impl Seek {
                 Ok(i)
             }
             None => {
-                self.missed = std::mem::take(&mut self.typed);
+                // What was typed before did its work (it chose an entry); this did not.
+                self.typed.clear();
+                self.missed = c.to_string();
                 Err(self.missed.clone())
             }
         }
@@ -767,7 +776,10 @@ mod tests {
     }
 
     fn rows_of(line: &str, width: usize) -> Vec<&str> {
-        wrap(line, width).into_iter().map(|(s, e)| &line[s..e]).collect()
+        wrap(line, width)
+            .into_iter()
+            .map(|(s, e)| &line[s..e])
+            .collect()
     }
 
     #[test]
@@ -819,10 +831,17 @@ mod tests {
         // Rows: "one two ", "three", "four".
         assert_eq!(field.cursor(), (1, 4));
         assert!(field.vertical(-1));
-        assert_eq!(field.cursor(), (0, 12), "to the same column of the row above");
+        assert_eq!(
+            field.cursor(),
+            (0, 12),
+            "to the same column of the row above"
+        );
         assert!(field.vertical(-1));
         assert_eq!(field.cursor(), (0, 4));
-        assert!(!field.vertical(-1), "the first row: the form moves the focus");
+        assert!(
+            !field.vertical(-1),
+            "the first row: the form moves the focus"
+        );
         assert_eq!(field.cursor(), (0, 4));
         field.type_key(Key::End);
         field.type_key(Key::Home);
@@ -870,30 +889,50 @@ mod tests {
         assert_eq!(seek.type_char(2, 'r', &labels, 1), Ok(1));
         assert_eq!(seek.typed(2, 1), Some("tr"));
         assert!(seek.goes_on(2, 1));
-        assert_eq!(seek.type_char(2, 'x', &labels, 1), Err("trx".to_string()));
-        assert_eq!(seek.type_char(2, ' ', &labels, 1), Err("trx ".to_string()));
+        assert_eq!(seek.type_char(2, 'x', &labels, 1), Err("x".to_string()));
+        assert_eq!(seek.type_char(2, ' ', &labels, 1), Err("x ".to_string()));
         assert_eq!(
             seek.type_char(2, 'p', &labels, 1),
-            Err("trx p".to_string()),
+            Err("x p".to_string()),
             "once nothing matches, what follows is not typed either"
         );
         assert!(seek.backspace(2, 1) && seek.backspace(2, 1));
-        assert_eq!(seek.type_char(2, 'a', &labels, 1), Err("trxa".to_string()));
-        for _ in 0..4 {
+        assert_eq!(seek.type_char(2, 'a', &labels, 1), Err("xa".to_string()));
+        for _ in 0..2 {
             assert!(seek.backspace(2, 1));
         }
         assert!(!seek.backspace(2, 1), "nothing typed left");
         assert_eq!(seek.type_char(2, 'o', &labels, 1), Ok(2));
         // An arrow moved the selector: typing starts again.
         assert_eq!(seek.type_char(2, 'P', &labels, 3), Ok(3));
-        assert_eq!(seek.type_char(2, 'p', &labels, 3), Ok(3), "the only one with a p");
+        assert_eq!(
+            seek.type_char(2, 'p', &labels, 3),
+            Ok(3),
+            "the only one with a p"
+        );
         assert_eq!(seek.type_char(2, 'o', &labels, 3), Ok(2), "p, p, then o");
         let mut seek = Seek::default();
-        assert_eq!(seek.type_char(0, 'e', &labels, 0), Ok(2), "a word inside a label");
-        assert_eq!(seek.type_char(4, 'n', &labels, 2), Ok(0), "round to the start");
-        assert_eq!(seek.type_char(4, 'p', &labels, 0), Ok(3), "starts again from p");
+        assert_eq!(
+            seek.type_char(0, 'e', &labels, 0),
+            Ok(2),
+            "a word inside a label"
+        );
+        assert_eq!(
+            seek.type_char(4, 'n', &labels, 2),
+            Ok(0),
+            "round to the start"
+        );
+        assert_eq!(
+            seek.type_char(4, 'p', &labels, 0),
+            Ok(3),
+            "starts again from p"
+        );
         assert_eq!(seek.typed(4, 3), Some("p"));
-        assert_eq!(seek.type_char(1, 'o', &labels, 3), Ok(2), "another selector");
+        assert_eq!(
+            seek.type_char(1, 'o', &labels, 3),
+            Ok(2),
+            "another selector"
+        );
         assert_eq!(
             seek.type_char(5, 'z', &[], 0),
             Err("z".to_string()),

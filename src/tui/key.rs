@@ -142,8 +142,14 @@ mod tests {
         assert_eq!(key(KeyCode::Tab, KeyModifiers::SHIFT), Some(Key::BackTab));
         assert_eq!(key(KeyCode::F(5), KeyModifiers::NONE), Some(Key::F(5)));
         assert_eq!(key(KeyCode::Enter, KeyModifiers::ALT), Some(Key::AltEnter));
-        assert_eq!(key(KeyCode::Enter, KeyModifiers::SHIFT), Some(Key::AltEnter));
-        assert_eq!(key(KeyCode::Left, KeyModifiers::CONTROL), Some(Key::CtrlLeft));
+        assert_eq!(
+            key(KeyCode::Enter, KeyModifiers::SHIFT),
+            Some(Key::AltEnter)
+        );
+        assert_eq!(
+            key(KeyCode::Left, KeyModifiers::CONTROL),
+            Some(Key::CtrlLeft)
+        );
         assert_eq!(key(KeyCode::Right, KeyModifiers::ALT), Some(Key::CtrlRight));
         assert_eq!(key(KeyCode::Insert, KeyModifiers::NONE), None);
         let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);

@@ -85,7 +85,11 @@ impl Judging {
     /// A character typed on a tick or on [Save]: on a tick, it seeks the field to tick by its
     /// name; what matches nothing is said, never dropped unsaid.
     fn seek(&mut self, c: char) -> Result<(), String> {
-        let on = self.order().iter().position(|f| *f == self.focus).unwrap_or(0);
+        let on = self
+            .order()
+            .iter()
+            .position(|f| *f == self.focus)
+            .unwrap_or(0);
         let (names, at): (Vec<String>, usize) = match self.focus {
             Focus::Tick(i) => (self.ticks.items().map(|(n, _)| n.to_string()).collect(), i),
             _ => (Vec::new(), 0),

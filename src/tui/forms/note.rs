@@ -69,7 +69,12 @@ impl NoteForm {
             )),
             Focus::Team => Some((
                 std::iter::once("everyone (no team)".to_string())
-                    .chain(scenario.teams.iter().map(|t| format!("{} ({})", t.name, t.id)))
+                    .chain(
+                        scenario
+                            .teams
+                            .iter()
+                            .map(|t| format!("{} ({})", t.name, t.id)),
+                    )
                     .collect(),
                 self.team.map_or(0, |t| t.0 + 1),
             )),
@@ -173,9 +178,7 @@ impl Form for NoteForm {
                 let step = if action == Action::Right { 1 } else { -1 };
                 self.set_entry(step_entry(at, step, labels.len()));
             }
-            (Action::Input(Key::Char(' ')), Some((labels, at)))
-                if !self.seek.goes_on(on, at) =>
-            {
+            (Action::Input(Key::Char(' ')), Some((labels, at))) if !self.seek.goes_on(on, at) => {
                 self.set_entry(step_entry(at, 1, labels.len()));
             }
             (Action::Input(Key::Backspace), Some((_, at))) => {

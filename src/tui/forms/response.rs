@@ -13,9 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{Ask, Done, Form, typed_key};
 use crate::engine::{Answers, Exercise, ExpectationIx, Response, Source};
 use crate::scenario::{ActionIx, FieldShape, TeamIx};
-use crate::tui::field::{
-    Choice, NO_FIELD_TO_PASTE_INTO, Seek, TextField, Ticks, not_typed, words,
-};
+use crate::tui::field::{Choice, NO_FIELD_TO_PASTE_INTO, Seek, TextField, Ticks, not_typed, words};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::text::{clock, fit, short};
@@ -99,7 +97,10 @@ impl Clarifying {
         if count == 0 {
             return;
         }
-        self.choose(exercise, (self.chosen as isize + step).rem_euclid(count) as usize);
+        self.choose(
+            exercise,
+            (self.chosen as isize + step).rem_euclid(count) as usize,
+        );
     }
 
     fn choose(&mut self, exercise: &Exercise, chosen: usize) {
@@ -310,7 +311,11 @@ impl ResponseForm {
     /// when it matches nothing; space ticks or steps a choice, backspace clears one. `false`
     /// when the focus is a text.
     fn pick(&mut self, key: Key, exercise: &Exercise) -> bool {
-        let on = self.order().iter().position(|f| *f == self.focus).unwrap_or(0);
+        let on = self
+            .order()
+            .iter()
+            .position(|f| *f == self.focus)
+            .unwrap_or(0);
         let (labels, current) = match self.focus {
             Focus::Field(i) => match self.fields.get(i) {
                 Some(Input::Choice(choice)) => (choice.entries(), choice.entry()),
@@ -372,7 +377,9 @@ impl ResponseForm {
             }
             Err(typed) => {
                 let why = match self.focus {
-                    Focus::Submit => "[ Submit ] takes enter; tab or ↑ moves to a field to type in.",
+                    Focus::Submit => {
+                        "[ Submit ] takes enter; tab or ↑ moves to a field to type in."
+                    }
                     Focus::Tick(_) => "no field here starts with it (space ticks; tab moves on).",
                     _ => "nothing to choose here starts with it (← → choose; tab moves on).",
                 };
