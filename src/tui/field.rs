@@ -472,17 +472,10 @@ impl Seek {
         self.typed.push(c);
         let typed = self.typed.to_lowercase();
         let find = |typed: &str, from: usize| {
-            let starts = |label: &String| {
-                let label = label.to_lowercase();
-                label.starts_with(typed)
-                    || label
-                        .match_indices(|c: char| !c.is_alphanumeric())
-                        .any(|(i, sep)| label[i + sep.len()..].starts_with(typed))
-            };
             let count = labels.len().max(1);
             (0..labels.len())
                 .map(|k| (from + k) % count)
-                .find(|&i| starts(&labels[i]))
+                .find(|&i| matches(&labels[i].to_lowercase(), typed))
         };
         // A letter more keeps the entry while it still matches; a first letter moves on, and
         // so does the same letter again (`p`, `p`: the next entry with a p), as list boxes do.
@@ -527,10 +520,18 @@ impl Seek {
         self.missed.pop().is_some() || self.typed.pop().is_some()
     }
 
-    /// Whether typing on selector `on` at entry `current` goes on from before: a space then
-    /// belongs to what is typed, rather than stepping the selector.
-    pub fn goes_on(&self, on: usize, current: usize) -> bool {
-        self.on == Some((on, current)) && !(self.typed.is_empty() && self.missed.is_empty())
+    /// Whether a space typed on selector `on` at entry `current` belongs to what is being
+    /// typed there (text that matched nothing goes on; a label goes on with a space, as in
+    /// `area for`), rather than ticking or stepping the selector.
+    pub fn takes_space(&self, on: usize, current: usize, labels: &[String]) -> bool {
+        if self.on != Some((on, current)) {
+            return false;
+        }
+        if !self.missed.is_empty() {
+            return true;
+        }
+        let typed = format!("{} ", self.typed.to_lowercase());
+        !self.typed.is_empty() && labels.iter().any(|l| matches(&l.to_lowercase(), &typed))
     }
 
     /// What has been typed on selector `on` at entry `current` and still matches, to show
@@ -538,6 +539,14 @@ impl Seek {
     pub fn typed(&self, on: usize, current: usize) -> Option<&str> {
         (self.on == Some((on, current)) && !self.typed.is_empty()).then_some(self.typed.as_str())
     }
+}
+
+/// Whether `typed` starts `label` or one of its words (both in lower case).
+fn matches(label: &str, typed: &str) -> bool {
+    label.starts_with(typed)
+        || label
+            .match_indices(|c: char| !c.is_alphanumeric())
+            .any(|(i, sep)| label[i + sep.len()..].starts_with(typed))
 }
 
 /// What a form says when what was typed on a selector went nowhere: the text itself, so that
@@ -888,8 +897,23 @@ mod tests {
         assert_eq!(seek.type_char(2, 't', &labels, 0), Ok(1));
         assert_eq!(seek.type_char(2, 'r', &labels, 1), Ok(1));
         assert_eq!(seek.typed(2, 1), Some("tr"));
-        assert!(seek.goes_on(2, 1));
+        assert!(
+            !seek.takes_space(2, 1, &labels),
+            "no label goes on with `tr `"
+        );
+        let areas = ["strength".to_string(), "area for improvement".into()];
+        let mut kind = Seek::default();
+        let mut at = 0;
+        for c in "area".chars() {
+            at = kind.type_char(0, c, &areas, at).unwrap();
+        }
+        assert_eq!(at, 1);
+        assert!(kind.takes_space(0, 1, &areas), "`area for`");
         assert_eq!(seek.type_char(2, 'x', &labels, 1), Err("x".to_string()));
+        assert!(
+            seek.takes_space(2, 1, &labels),
+            "text that matched nothing goes on"
+        );
         assert_eq!(seek.type_char(2, ' ', &labels, 1), Err("x ".to_string()));
         assert_eq!(
             seek.type_char(2, 'p', &labels, 1),

@@ -1084,7 +1084,21 @@ impl Seat {
         };
         match picker.update(action, &actions) {
             None => {}
-            Some(Picked::Cancel) => self.dialog = None,
+            Some(Picked::Cancel) => {
+                self.dialog = None;
+                let kept = self.drafts.iter().filter(|d| d.team == team).count();
+                if kept > 0 {
+                    let drafts = if kept == 1 {
+                        "A draft is kept".to_string()
+                    } else {
+                        format!("{kept} drafts are kept")
+                    };
+                    self.flash = Some(format!(
+                        "{drafts}: {} lists the actions, [draft] marks what brings one back.",
+                        super::widgets::key(Context::Team, Action::Respond)
+                    ));
+                }
+            }
             Some(Picked::Action(chosen)) => {
                 let answering = dialog.answering;
                 let kept = self

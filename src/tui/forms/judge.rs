@@ -82,16 +82,25 @@ impl Judging {
         order[(at + step).rem_euclid(order.len() as isize) as usize]
     }
 
+    /// The names of the fields that may be ticked.
+    fn names(&self) -> Vec<String> {
+        self.ticks.items().map(|(n, _)| n.to_string()).collect()
+    }
+
     /// A character typed on a tick or on [Save]: on a tick, it seeks the field to tick by its
     /// name; what matches nothing is said, never dropped unsaid.
+    /// The focused field as typing numbers its selectors: the ticks are one list.
+    fn selector(&self) -> usize {
+        match self.focus {
+            Focus::Tick(_) => 0,
+            focus => self.order().iter().position(|f| *f == focus).unwrap_or(0),
+        }
+    }
+
     fn seek(&mut self, c: char) -> Result<(), String> {
-        let on = self
-            .order()
-            .iter()
-            .position(|f| *f == self.focus)
-            .unwrap_or(0);
+        let on = self.selector();
         let (names, at): (Vec<String>, usize) = match self.focus {
-            Focus::Tick(i) => (self.ticks.items().map(|(n, _)| n.to_string()).collect(), i),
+            Focus::Tick(i) => (self.names(), i),
             _ => (Vec::new(), 0),
         };
         match self.seek.type_char(on, c, &names, at) {
@@ -198,11 +207,7 @@ impl JudgeForm {
 
     fn update_judging(&mut self, action: Action) -> Option<Done> {
         let judging = self.judging.as_mut()?;
-        let on = judging
-            .order()
-            .iter()
-            .position(|f| *f == judging.focus)
-            .unwrap_or(0);
+        let on = judging.selector();
         let at = match judging.focus {
             Focus::Tick(i) => i,
             _ => 0,
@@ -221,7 +226,9 @@ impl JudgeForm {
                 }
             }
             (Action::Left | Action::Right, Focus::Tick(i)) => judging.ticks.toggle(i),
-            (Action::Input(Key::Char(' ')), Focus::Tick(i)) if !judging.seek.goes_on(on, at) => {
+            (Action::Input(Key::Char(' ')), Focus::Tick(i))
+                if !judging.seek.takes_space(on, at, &judging.names()) =>
+            {
                 judging.ticks.toggle(i);
             }
             (Action::Input(Key::Char(c)), Focus::Tick(_) | Focus::Save) => {

@@ -178,7 +178,9 @@ impl Form for NoteForm {
                 let step = if action == Action::Right { 1 } else { -1 };
                 self.set_entry(step_entry(at, step, labels.len()));
             }
-            (Action::Input(Key::Char(' ')), Some((labels, at))) if !self.seek.goes_on(on, at) => {
+            (Action::Input(Key::Char(' ')), Some((labels, at)))
+                if !self.seek.takes_space(on, at, &labels) =>
+            {
                 self.set_entry(step_entry(at, 1, labels.len()));
             }
             (Action::Input(Key::Backspace), Some((_, at))) => {

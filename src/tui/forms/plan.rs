@@ -373,7 +373,7 @@ impl Form for PlanForm {
                 self.set_entry(step_entry(entry, by, labels.len()));
             }
             (Action::Input(Key::Char(' ')), _, Some((labels, entry)))
-                if !self.seek.goes_on(at, entry) =>
+                if !self.seek.takes_space(at, entry, &labels) =>
             {
                 self.set_entry(step_entry(entry, 1, labels.len()));
             }

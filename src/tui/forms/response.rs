@@ -311,11 +311,12 @@ impl ResponseForm {
     /// when it matches nothing; space ticks or steps a choice, backspace clears one. `false`
     /// when the focus is a text.
     fn pick(&mut self, key: Key, exercise: &Exercise) -> bool {
-        let on = self
-            .order()
-            .iter()
-            .position(|f| *f == self.focus)
-            .unwrap_or(0);
+        // The ticks are one list, typed on as one selector.
+        let focus = match self.focus {
+            Focus::Tick(_) => Focus::Tick(0),
+            focus => focus,
+        };
+        let on = self.order().iter().position(|f| *f == focus).unwrap_or(0);
         let (labels, current) = match self.focus {
             Focus::Field(i) => match self.fields.get(i) {
                 Some(Input::Choice(choice)) => (choice.entries(), choice.entry()),
@@ -332,7 +333,7 @@ impl ResponseForm {
             Focus::Submit => (Vec::new(), 0),
         };
         let c = match key {
-            Key::Char(' ') if !self.seek.goes_on(on, current) => {
+            Key::Char(' ') if !self.seek.takes_space(on, current, &labels) => {
                 match self.focus {
                     Focus::Tick(i) => {
                         if let Some(c) = &mut self.clarifying {
