@@ -148,8 +148,21 @@ pub struct ResponseDialog {
     /// The options of the decision that item asks of the team, offered first.
     pub choices: Vec<ActionIx>,
     pub stage: Stage,
-    /// The form left with esc: choosing its action again brings it back as it was.
-    pub draft: Option<Box<ResponseForm>>,
+}
+
+/// A response form left with esc after something was put in it: it belongs to its team, its
+/// action and the inbox item selected when it was begun. `r` never reopens it by itself: the
+/// action picker marks its action, and choosing that action for that item brings it back.
+pub struct Draft {
+    pub team: TeamIx,
+    pub answering: Option<Answers>,
+    pub form: Box<ResponseForm>,
+}
+
+impl Draft {
+    fn is_for(&self, team: TeamIx, action: ActionIx, answering: Option<Answers>) -> bool {
+        self.team == team && self.form.action() == action && self.answering == answering
+    }
 }
 
 impl ResponseDialog {
@@ -220,8 +233,8 @@ pub struct Seat {
     /// Who rates and judges from this seat, as the report names them: the seat's user, or
     /// `facilitator` at the local console.
     pub evaluator: String,
-    /// A response form left with esc, per team, reopened by the next `r`.
-    drafts: Vec<Option<Box<ResponseDialog>>>,
+    /// Response forms left with esc (`Draft`).
+    drafts: Vec<Draft>,
     /// The last hotline message this seat has told its team about (`notice`).
     heard: u64,
     /// Ctrl-L asked for the whole screen to be drawn again, not just what changed.
@@ -253,7 +266,7 @@ impl Seat {
             evaluation: EvaluationUi::default(),
             report: ReportUi::default(),
             evaluator: "facilitator".into(),
-            drafts: (0..teams).map(|_| None).collect(),
+            drafts: Vec::new(),
             heard: exercise.messages().len() as u64,
             redraw: false,
             saw_end: exercise.ended_at().is_some(),
@@ -1005,7 +1018,7 @@ impl Seat {
         };
         match form.update(action, session.exercise()) {
             None => {}
-            Some(Done::Cancel) => self.leave_form(),
+            Some(Done::Cancel) => self.leave_form(session),
             Some(Done::Ask(ask)) => {
                 let result = self.ask(session, ask);
                 self.close_or_refuse(result);
@@ -1013,19 +1026,53 @@ impl Seat {
         }
     }
 
-    /// Esc in a form: the response form goes back to the action picker, which keeps it as a
-    /// draft; any other form closes.
-    fn leave_form(&mut self) {
+    /// Esc in a form: the response form goes back to the action picker, and what was put in
+    /// it is kept as a draft of its action for the item it answers; any other form closes.
+    fn leave_form(&mut self, session: &Session) {
         match &mut self.dialog {
             Some(Dialog::Respond(dialog)) => {
-                if let Stage::Form(form) =
+                let Stage::Form(form) =
                     std::mem::replace(&mut dialog.stage, Stage::Pick(Box::default()))
-                {
-                    dialog.draft = Some(form);
+                else {
+                    return;
+                };
+                if !form.edited() {
+                    return;
                 }
+                let (team, answering) = (dialog.team, dialog.answering);
+                let name = &session.exercise().scenario().action(form.action()).name;
+                self.flash = Some(format!(
+                    "Draft kept: choose \"{name}\" again, with this item selected, to go on with it."
+                ));
+                self.drafts
+                    .retain(|d| !d.is_for(team, form.action(), answering));
+                self.drafts.push(Draft {
+                    team,
+                    answering,
+                    form,
+                });
             }
             _ => self.dialog = None,
         }
+    }
+
+    /// What the action picker marks for `team`, answering `answering`: each action with a kept
+    /// draft, and whether that draft is for this item (chosen, it comes back) or for another
+    /// (named; it comes back from there).
+    pub fn draft_marks(
+        &self,
+        team: TeamIx,
+        answering: Option<Answers>,
+    ) -> Vec<(ActionIx, Option<Answers>)> {
+        let mut marks: Vec<(ActionIx, Option<Answers>)> = self
+            .drafts
+            .iter()
+            .filter(|d| d.team == team)
+            .map(|d| (d.form.action(), d.answering))
+            .collect();
+        // This item's draft first, so that it is the one an action's mark shows.
+        marks.sort_by_key(|(_, a)| *a != answering);
+        marks
     }
 
     /// Asks the session, as this seat's role, for what a form asked.
@@ -1129,10 +1176,6 @@ impl Seat {
             self.flash = Some("The exercise has not started yet.".into());
             return;
         }
-        if let Some(draft) = self.drafts[team.0].take() {
-            self.dialog = Some(Dialog::Respond(draft));
-            return;
-        }
         let exercise = session.exercise();
         let answering = self.teams[team.0].selected.map(Answers::from);
         let choices = exercise
@@ -1144,7 +1187,6 @@ impl Seat {
             answering,
             choices,
             stage: Stage::Pick(Box::default()),
-            draft: None,
         })));
     }
 
@@ -1166,8 +1208,9 @@ impl Seat {
         ))));
     }
 
-    /// The response dialog's action picker: choosing an action opens its form (the draft, if
-    /// it was for that action); esc keeps a draft for the next `r`, or closes.
+    /// The response dialog's action picker: choosing an action opens its form, or the draft
+    /// kept of it for the item being answered; esc closes, keeping every draft for when its
+    /// action is chosen again.
     fn update_pick(&mut self, session: &mut Session, action: Action) {
         let Some(Dialog::Respond(dialog)) = &mut self.dialog else {
             return;
@@ -1183,28 +1226,33 @@ impl Seat {
         match picker.update(action, &actions) {
             None => {}
             Some(Picked::Cancel) => {
-                if let Some(draft) = dialog.draft.take() {
-                    // Keep the half-typed form: the next `r` brings it back.
-                    dialog.stage = Stage::Form(draft);
-                    if let Some(Dialog::Respond(kept)) = self.dialog.take() {
-                        self.drafts[team.0] = Some(kept);
-                    }
+                self.dialog = None;
+                let kept = self.drafts.iter().filter(|d| d.team == team).count();
+                if kept > 0 {
+                    let drafts = if kept == 1 {
+                        "A draft is kept".to_string()
+                    } else {
+                        format!("{kept} drafts are kept")
+                    };
                     self.flash = Some(format!(
-                        "Draft kept: {} brings it back.",
+                        "{drafts}: {} lists the actions, [draft] marks what brings one back.",
                         super::widgets::key(Context::Team, Action::Respond)
                     ));
-                } else {
-                    self.dialog = None;
                 }
             }
             Some(Picked::Action(chosen)) => {
-                let form = match dialog.draft.take() {
-                    Some(draft) if draft.action() == chosen => draft,
-                    _ => Box::new(ResponseForm::new(
+                let answering = dialog.answering;
+                let kept = self
+                    .drafts
+                    .iter()
+                    .position(|d| d.is_for(team, chosen, answering));
+                let form = match kept {
+                    Some(at) => self.drafts.remove(at).form,
+                    None => Box::new(ResponseForm::new(
                         session.exercise(),
                         team,
                         chosen,
-                        dialog.answering,
+                        answering,
                     )),
                 };
                 dialog.stage = Stage::Form(form);
