@@ -1027,8 +1027,7 @@ fn validate_prints_warnings_with_their_line_and_still_says_ok() {
         "the trigger is underlined: {err}"
     );
     assert!(
-        String::from_utf8_lossy(&output.stdout)
-            .contains(&format!("ok: {name} (1 injects, 1 teams)"))
+        String::from_utf8_lossy(&output.stdout).contains(&format!("ok: {name} (1 inject, 1 team)"))
     );
 
     let denied = ttx()

@@ -88,17 +88,30 @@ fn t3sf_json_and_xlsx_import_with_polls_as_decisions() {
             ]
         );
         assert_eq!(scenario.teams[0].id, "information-security");
-        // Times count from the first row's `Monday 9:30 AM`.
+        // `Real Time` is when T3SF delivers each row: 07:29 PM to 07:35 PM, 6 minutes. `Date`
+        // is the in-game time shown, Monday 9:30 AM to 11:15 AM: 1h45m. Each row is at its
+        // real offset times 17.5, and the exercise plays at speed 17.5: in T3SF's 6 minutes
+        // (issue 23, item 2).
+        assert_eq!(scenario.speed, 17.5, "{file}");
         let at: Vec<String> = scenario
             .injects
             .iter()
             .map(|i| format!("{:?}", i.when))
             .collect();
         assert_eq!(at[0], "At(0)");
-        assert_eq!(at[1], "At(600)");
-        assert_eq!(at[4], "At(5400)");
+        assert_eq!(at[1], "At(1050)");
+        assert_eq!(at[3], "At(2100)");
+        assert_eq!(at[4], "At(3150)");
+        assert_eq!(at[11], "At(6300)");
+        assert_eq!(6300.0 / scenario.speed, 360.0);
         let mit = &scenario.injects[3];
         assert_eq!(mit.title, "MIT vs GPL");
+        // The in-game time is what the player reads first.
+        assert!(
+            mit.body.starts_with("Monday 10:00 AM — Hey folks!"),
+            "{}",
+            mit.body
+        );
         let Expected::Decision(choices) = &mit.expect[0].what else {
             panic!("the poll is a decision: {:?}", mit.expect)
         };
@@ -107,8 +120,9 @@ fn t3sf_json_and_xlsx_import_with_polls_as_decisions() {
             .map(|a| scenario.action(*a).id.as_str())
             .collect();
         assert_eq!(ids, ["mit", "gpl"]);
-        // The 30-minute default, since T3SF gives no time standard.
-        assert_eq!(mit.expect[0].within, 1800);
+        // A poll stays open until the next row's time, as in T3SF: 07:31 PM to 07:32 PM.
+        assert_eq!(mit.expect[0].within, 1050);
+        assert_eq!(scenario.injects[10].expect[0].within, 2100);
         let notes = scenario.injects[0].notes.as_deref().unwrap();
         assert!(notes.contains("Picture Name: S3_Bucket.png"), "{notes}");
         assert!(notes.contains("Profile: https://"), "{notes}");
@@ -177,7 +191,8 @@ fn a_blueprint_json_msel_imports_with_delta_seconds_and_team_short_names() {
         [
             ("ot", "Operational Technology"),
             ("it", "Information Technology"),
-            ("public-information-officer", "Public Information Officer")
+            // Named by its name rather than its short name, it is still the MSEL's team.
+            ("pio", "Public Information Officer")
         ]
     );
     assert_eq!(format!("{:?}", scenario.injects[2].when), "At(5400)");
@@ -196,12 +211,20 @@ fn export_to_csv_and_xlsx_then_import_gives_the_scenario_back() {
     let original = load_scenario("s", &fs::read_to_string(scenario).unwrap()).unwrap();
     for ext in ["csv", "xlsx"] {
         let msel = dir.path().join(format!("msel.{ext}"));
-        ttx()
+        let output = ttx()
             .args(["msel", "export", scenario, "-o"])
             .arg(&msel)
-            .assert()
-            .success()
-            .stderr(format!("wrote {}: 21 injects, 2 teams\n", msel.display()));
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.ends_with(&format!("wrote {}: 21 injects, 2 teams\n", msel.display())),
+            "{stderr}"
+        );
+        // A CSV says what it cannot carry; an XLSX carries it all (issue 23, item 3).
+        let warned = stderr.contains("a CSV cannot carry the rest of the scenario");
+        assert_eq!(warned, ext == "csv", "{stderr}");
         let (code, stderr, back) = import(&msel.display().to_string(), &[]);
         assert_eq!(code, 0, "{stderr}");
         assert_eq!(
@@ -232,7 +255,7 @@ fn export_writes_csv_to_stdout_with_formula_starts_quoted() {
         text,
         "#,Scenario time,Trigger,Unless,From,To,Method,Subject,Inject,Expected action,Objective,\
          Notes,Id\n\
-         ,'+1h30m,at +1h30m,,,A,,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
+         ,1h30m,at +1h30m,,,A,,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(1),\
          Ack; within: 5m,,,i\n"
     );
 }
@@ -246,9 +269,34 @@ fn export_errors() {
         .assert()
         .code(1)
         .stderr(format!(
-            "{}: an MSEL is written as FILE.csv or FILE.xlsx\n",
+            "{}: an MSEL is written as FILE.csv or FILE.xlsx (or FILE.json with --to t3sf)\n",
             dir.path().join("msel.txt").display()
         ));
+    for (file, to, message) in [
+        (
+            "msel.json",
+            None,
+            "an MSEL as JSON is T3SF's: add --to t3sf",
+        ),
+        (
+            "msel.csv",
+            Some("t3sf"),
+            "T3SF's MSEL is written as FILE.json",
+        ),
+    ] {
+        let path = dir.path().join(file);
+        let mut command = ttx();
+        command
+            .args(["msel", "export", "scenarios/tutorial.ron", "-o"])
+            .arg(&path);
+        if let Some(to) = to {
+            command.args(["--to", to]);
+        }
+        command
+            .assert()
+            .code(1)
+            .stderr(format!("{}: {message}\n", path.display()));
+    }
     let missing = dir.path().join("none.ron");
     let stderr = String::from_utf8(
         ttx()
@@ -297,7 +345,7 @@ fn bad_rows_are_reported_with_their_row_and_column() {
     let f = csv.display().to_string();
     let expected = [
         format!(
-            "{f}:3:Scenario time: \"soon\" is not a scenario time: expected \"+1h30m\", \"01:30\" or a date and time"
+            "{f}:3:Scenario time: \"soon\" is not a scenario time: expected \"1h30m\", \"+01:30\", a time of day such as \"09:15\" or \"0900\", or a date and time"
         ),
         format!("{f}:4:To: no receiving team: every inject goes to at least one team"),
         format!(
@@ -322,7 +370,7 @@ fn bad_rows_are_reported_with_their_row_and_column() {
         );
     }
     assert!(
-        stderr.ends_with("1 injects, 1 teams; 8 rows could not be read (above)\n"),
+        stderr.ends_with("1 inject, 1 team; 8 rows could not be read (above)\n"),
         "{stderr}"
     );
     assert_eq!(scenario.injects.len(), 1);
@@ -381,7 +429,8 @@ fn files_that_cannot_be_read_are_refused_with_a_reason() {
         (write(d, "odd.csv", "Colour,Size\nred,big\n"), vec![], "the columns (\"Colour\", \"Size\") are not those of an HSEEP, T3SF, OpenBAS or Blueprint MSEL; name them with --map MAP.ron (see docs/msel.md) or choose a format with --from".into()),
         (write(d, "damaged.xlsx", b"PK\x03\x04 not really a zip"), vec![], "not a readable spreadsheet:".into()),
         (write(d, "damaged.ods", b"PK\x05\x06"), vec![], "not a readable spreadsheet:".into()),
-        (write(d, "latin1.csv", b"To,Inject\nS\xe9curit\xe9,x\n"), vec![], ":2:A: not UTF-8 text: save the CSV as UTF-8".into()),
+        (write(d, "latin1.csv", b"To,Inject\nS\xe9curit\xe9,x\n"), vec![], "latin1.csv:2:To: not UTF-8 text: save the CSV as UTF-8".into()),
+        (write(d, "header.csv", b"To,S\xe9curit\xe9\nus,x\n"), vec![], "header.csv:1:B: not UTF-8 text: save the CSV as UTF-8".into()),
         (write(d, "broken.json", "[{\"Player\": "), vec![], "not readable as JSON: EOF while parsing".into()),
         (write(d, "object.json", "{\"a\": 1}"), vec![], "a JSON MSEL is a list of injects (T3SF) or a Blueprint MSEL with \"ScenarioEvents\"".into()),
         (write(d, "entry.json", "[1]"), vec![], "entry 1 is not an object of column names and values".into()),
@@ -413,7 +462,9 @@ fn files_that_cannot_be_read_are_refused_with_a_reason() {
         .success();
     let stderr = refused(&xlsx, &["--sheet", "Nope"]);
     assert!(
-        stderr.contains("no sheet named \"Nope\"; its sheets: MSEL, Teams, Objectives, Actions"),
+        stderr.contains(
+            "no sheet named \"Nope\"; its sheets: MSEL, Exercise, Teams, Objectives, Actions"
+        ),
         "{stderr}"
     );
 }
@@ -727,8 +778,13 @@ fn export_writes_format_3_in_its_columns() {
     let xlsx = ttx::msel::export_xlsx(&scenario).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "f3.xlsx", xlsx);
-    let book = ttx::msel::book::read(&path.display().to_string(), &fs::read(&path).unwrap(), None)
-        .unwrap();
+    let book = ttx::msel::book::read(
+        &path.display().to_string(),
+        &fs::read(&path).unwrap(),
+        None,
+        None,
+    )
+    .unwrap();
     let actions = book.actions.unwrap();
     assert_eq!(
         actions.headers,
@@ -945,4 +1001,444 @@ fn mistakes_on_the_actions_sheet_name_their_row() {
     }
     let ids: Vec<&str> = scenario.actions.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["rfa", "ask"]);
+}
+
+/// A CSV export opened in a spreadsheet program and saved as XLSX keeps the guard `'` as a
+/// character of each guarded cell: import takes it off there too (issue 23, item 1).
+#[test]
+fn a_csv_export_saved_as_a_spreadsheet_keeps_no_guard() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/ransomware.ron";
+    let mut original = load_scenario("s", &fs::read_to_string(scenario).unwrap()).unwrap();
+    // Cells a spreadsheet would run: a list in a body, a sum in a title, a mention in the notes.
+    original.injects[0].body = "- isolate the hosts\n- call the insurer".into();
+    original.injects[1].title = "=SUM(A1:A3) of the ransom".into();
+    original.injects[2].notes = Some("@legal: check".into());
+    original.injects[3].body = "'=already quoted".into();
+    let csv = ttx::msel::export_csv(&original).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_slice());
+    let path = dir.path().join("saved.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let mut guarded = 0;
+    for (r, record) in reader.records().enumerate() {
+        for (c, cell) in record.unwrap().iter().enumerate() {
+            guarded += usize::from(cell.starts_with('\''));
+            sheet.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    assert!(guarded > 0, "the ransomware scenario has cells to guard");
+    workbook.save(&path).unwrap();
+    let (code, stderr, back) = import(&path.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(back.injects.len(), original.injects.len());
+    assert_eq!(
+        ttx::msel::export::rows(&back),
+        ttx::msel::export::rows(&original)
+    );
+}
+
+/// HSEEP MSELs often give clock times: they are times of day, the earliest is the start, and
+/// one earlier than the time before it is on the next day; the written file says so (issue 23,
+/// item 5).
+#[test]
+fn clock_times_are_times_of_day_from_the_earliest() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "hseep.csv",
+        "Event #,Scenario Time,To,Message\n\
+         1,0900,IT,Start of day one\n\
+         2,09:15,IT,A quarter later\n\
+         3,10:00 AM,IT,An hour in\n\
+         4,2:30 PM,IT,The afternoon\n\
+         5,0830,IT,Next morning\n\
+         6,+1h,IT,An offset still counts from the start\n",
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let at: Vec<String> = scenario
+        .injects
+        .iter()
+        .map(|i| format!("{:?}", i.when))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "At(0)",
+            "At(900)",
+            "At(3600)",
+            "At(19800)",
+            "At(84600)",
+            "At(3600)"
+        ]
+    );
+    let ron = String::from_utf8(
+        ttx()
+            .args(["msel", "import"])
+            .arg(&csv)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        ron.contains(
+            "// - The column Scenario Time gives times of day: the earliest, 09:00, is the start \
+             (0s), and each time counts from it; one time of day earlier than the one before it \
+             was taken as the next day.\n"
+        ),
+        "{ron}"
+    );
+}
+
+/// A T3SF sheet without `Real Time` is played at the in-game times its `Date` shows.
+#[test]
+fn a_t3sf_sheet_without_real_time_plays_at_its_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "t3sf.csv",
+        "#,Date,Player,Subject,Script,Poll\n\
+         1,Monday 9:30 AM,Legal,First,Hello,\n\
+         2,Monday 10:00 AM,Legal,Vote,Which?,A | B\n\
+         3,Tuesday 9:00 AM,Legal,Next day,Later,\n",
+    );
+    let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(scenario.speed, 1.0);
+    let at: Vec<String> = scenario
+        .injects
+        .iter()
+        .map(|i| format!("{:?}", i.when))
+        .collect();
+    assert_eq!(at, ["At(0)", "At(1800)", "At(84600)"]);
+    assert_eq!(scenario.injects[1].expect[0].within, 84600 - 1800);
+    assert_eq!(scenario.injects[1].body, "Monday 10:00 AM — Which?");
+}
+
+/// The CSV names what it loses, the exercise's handling marking among it (issue 23, item 3).
+#[test]
+fn a_csv_export_says_what_it_cannot_carry() {
+    let output = ttx()
+        .args(["msel", "export", "scenarios/bank-ddos.ron"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for line in [
+        "the CSV holds the MSEL's table; a CSV cannot carry the rest of the scenario (export to \
+         .xlsx to keep it whole):\n",
+        "  - the title \"",
+        "  - the exercise's sponsor, location, mission areas, contact, handling marking \
+         (TLP:AMBER) printed on the report\n",
+        "  - the objectives' capabilities and targets\n",
+        "  - the actions no inject expects (mitigation-confirm, cert-advice, provide-traffic): a \
+         team taking one in the CSV's scenario takes an unknown action\n",
+    ] {
+        assert!(stderr.contains(line), "missing {line}in\n{stderr}");
+    }
+}
+
+/// ttx's `Exercise` sheet, edited by hand: a value that cannot be read is reported at its row
+/// and left out, the rest is the scenario's.
+#[test]
+fn the_exercise_sheet_is_read_and_its_mistakes_name_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("MSEL").unwrap();
+    for (c, (header, cell)) in [("To", "SOC"), ("Subject", "Alert")].iter().enumerate() {
+        sheet.write_string(0, c as u16, *header).unwrap();
+        sheet.write_string(1, c as u16, *cell).unwrap();
+    }
+    let sheet = workbook.add_worksheet().set_name("Exercise").unwrap();
+    let rows = [
+        ["Field", "Value"],
+        ["Title", "Night drill"],
+        ["Speed", "fast"],
+        ["Handling", "TLP:AMBER"],
+        ["Late credit", "2"],
+        ["Ratings", "(performed: 0.8"],
+        ["Mission areas", "Response\nRecovery"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    workbook.save(&path).unwrap();
+    let (code, stderr, scenario) = import(&path.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = path.display().to_string();
+    for line in [
+        format!("{f}:3:Value (sheet Exercise): Speed: \"fast\" is not a number\n"),
+        format!("{f}:5:Value (sheet Exercise): `late_credit`"),
+        format!("{f}:6:Value (sheet Exercise): Ratings: "),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    assert_eq!(scenario.title, "Night drill");
+    assert_eq!(scenario.speed, 1.0);
+    assert_eq!(scenario.late_credit, 0.5);
+    assert_eq!(scenario.exercise.handling.as_deref(), Some("TLP:AMBER"));
+    assert_eq!(scenario.exercise.mission_areas, ["Response", "Recovery"]);
+}
+
+/// Messages name the column as the sheet does, quote a text as written (an apostrophe is no
+/// `\'`), and find a poll's problem in the `Poll` column (issue 23, item 8); a date no calendar
+/// has is refused at its cell (item 6).
+#[test]
+fn messages_name_the_cell_and_quote_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let t3sf = write(
+        dir.path(),
+        "t3sf.csv",
+        "#,Real Time,Date,Player,Subject,Script,Poll\n\
+         1,09:00 AM,Monday 9:00 AM,Legal,Vote,Which?,Yes | yes\n\
+         2,09:05 AM,Monday 9:30 AM,Legal,Next,Body,\n",
+    );
+    let (code, stderr, _) = import(&t3sf.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = t3sf.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "{f}:2:Poll: action `yes` is listed twice in `decide`\n"
+        )),
+        "{stderr}"
+    );
+    let hseep = write(
+        dir.path(),
+        "hseep.csv",
+        "Scenario time,To,Subject\n\
+         2024-02-30 09:00,SOC,A\n\
+         o'clock,SOC,B\n\
+         2024-02-29 09:00,SOC,C\n",
+    );
+    let (code, stderr, scenario) = import(&hseep.display().to_string(), &[]);
+    assert_eq!(code, 1);
+    let f = hseep.display().to_string();
+    for line in [
+        format!(
+            "{f}:2:Scenario time: \"2024-02-30 09:00\": 2024-02-30 is no date: February 2024 \
+             has no day 30\n"
+        ),
+        format!("{f}:3:Scenario time: \"o'clock\" is not a scenario time: expected"),
+        "(HSEEP spreadsheet): 1 inject, 1 team; 2 rows could not be read (above)\n".to_string(),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    assert_eq!(scenario.injects[0].title, "C");
+}
+
+/// A Blueprint file with several MSELs (its seed data's shape) gives the one chosen; `To` is
+/// resolved through the MSEL's teams; HTML is read as text; a contingency is released by hand
+/// and an expected action is expected of the inject before it (issue 23, item 7).
+#[test]
+fn blueprint_msels_are_chosen_and_read_as_they_mean() {
+    let file = fixture("blueprint_seed.json");
+    let stderr = refused(Path::new(&file), &[]);
+    assert!(
+        stderr.contains(
+            "blueprint_seed.json: the file holds 2 MSELs (\"Standard MSEL\", \"HSEEP\"): choose \
+             one with --msel NAME"
+        ),
+        "{stderr}"
+    );
+    let stderr = refused(Path::new(&file), &["--msel", "MITRE"]);
+    assert!(
+        stderr.contains("no MSEL named \"MITRE\"; its MSELs: \"Standard MSEL\", \"HSEEP\""),
+        "{stderr}"
+    );
+    let (code, stderr, scenario) = import(&file, &["--msel", "HSEEP"]);
+    assert_eq!(code, 0, "{stderr}");
+    let teams: Vec<(&str, &str)> = scenario
+        .teams
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.as_str()))
+        .collect();
+    assert_eq!(
+        teams,
+        [
+            ("eoc", "Emergency Operations Center"),
+            ("wtr", "Water Utility")
+        ]
+    );
+    assert_eq!(
+        scenario.injects.len(),
+        2,
+        "the expected action is no inject"
+    );
+    let first = &scenario.injects[0];
+    assert_eq!(first.id, "boil-water-advisory-rumours-calls");
+    assert_eq!(
+        first.body,
+        "Boil-water advisory rumours & calls.\n\n- Hospitals\n- Schools"
+    );
+    assert_eq!(first.method.as_deref(), Some("Phone call"));
+    // Row 2, an expected action at 30m, is the first inject's expectation of the EOC.
+    assert_eq!(first.expect.len(), 1);
+    assert_eq!(
+        scenario.action(first.expect[0].action().unwrap()).name,
+        "Issue a public statement"
+    );
+    assert_eq!(first.expect[0].within, 1800);
+    assert_eq!(first.expect[0].by, [scenario.team_ix("eoc").unwrap()]);
+    let contingency = &scenario.injects[1];
+    assert_eq!(format!("{:?}", contingency.when), "Manual");
+    assert!(
+        contingency
+            .notes
+            .as_deref()
+            .unwrap()
+            .contains("Planned at 1h: a contingency, released by hand."),
+        "{:?}",
+        contingency.notes
+    );
+}
+
+/// OpenBAS's own scenario export is named for what it is, with what to do instead.
+#[test]
+fn an_openbas_scenario_export_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = write(
+        dir.path(),
+        "scenario.json",
+        r#"{"export_version": 1, "scenario_information": {"scenario_name": "Drill"},
+            "scenario_injects": [], "scenario_teams": []}"#,
+    );
+    let stderr = refused(&json, &[]);
+    assert!(
+        stderr.contains("this is OpenBAS's own export of a scenario or simulation"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("and import that .xlsx or .csv; or import this file into OpenBAS itself"),
+        "{stderr}"
+    );
+    let stderr = refused(&json, &["--msel", "x"]);
+    assert!(
+        stderr.contains("--msel chooses an MSEL of a Blueprint JSON file"),
+        "{stderr}"
+    );
+}
+
+/// The most common workflow: ttx's CSV opened in LibreOffice and saved as XLSX or ODS, then
+/// imported. The files are LibreOffice's own (tests/fixtures/msel/libreoffice/README.md says how
+/// they were made): the guard `'` that LibreOffice keeps as a character is taken off, and the
+/// cells it would have turned into other numbers or dates (`007`, `1.10`, `1/2`, `2024-06-01`)
+/// come back as written (issue 23, item 1).
+#[test]
+fn a_csv_saved_by_libreoffice_as_xlsx_or_ods_imports_as_it_was() {
+    let dir = "tests/fixtures/msel/libreoffice";
+    let original = load_scenario(
+        "scenario.ron",
+        &fs::read_to_string(format!("{dir}/scenario.ron")).unwrap(),
+    )
+    .unwrap();
+    let csv = ttx::msel::export_csv(&original).unwrap();
+    assert_eq!(
+        csv,
+        fs::read(format!("{dir}/scenario.csv")).unwrap(),
+        "the CSV LibreOffice opened is ttx's export of scenario.ron"
+    );
+    for file in ["scenario.csv", "scenario.xlsx", "scenario.ods"] {
+        let (code, stderr, back) = import(&format!("{dir}/{file}"), &[]);
+        assert_eq!(code, 0, "{file}: {stderr}");
+        assert_eq!(
+            ttx::msel::export::rows(&back),
+            ttx::msel::export::rows(&original),
+            "{file}"
+        );
+    }
+}
+
+/// The XLSX adds each time as OpenBAS's spreadsheet import reads it (`J+0 H+1 M+30`); import
+/// reads it where the scenario time is blank, and says so where the two disagree.
+#[test]
+fn the_xlsx_has_an_openbas_timing_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("msel.xlsx");
+    let original = load_scenario(
+        "s",
+        &fs::read_to_string("scenarios/cross-border-breach.ron").unwrap(),
+    )
+    .unwrap();
+    fs::write(&path, ttx::msel::export_xlsx(&original).unwrap()).unwrap();
+    let book = ttx::msel::book::read("msel.xlsx", &fs::read(&path).unwrap(), None, None).unwrap();
+    let column = book.main.headers.len() - 1;
+    assert_eq!(book.main.headers[column], "OpenBAS timing");
+    let timings: Vec<&str> = book
+        .main
+        .rows
+        .iter()
+        .map(|r| r.cells.get(column).map_or("", |c| c.text.as_str()))
+        .collect();
+    let expected: Vec<String> = original
+        .injects
+        .iter()
+        .map(|i| match i.when {
+            ttx::scenario::Trigger::At(t) => ttx::msel::export::openbas_timing(t),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(timings, expected);
+    assert_eq!(ttx::msel::export::openbas_timing(5400), "J+0 H+1 M+30");
+    assert_eq!(ttx::msel::export::openbas_timing(93_784), "J+1 H+2 M+3");
+
+    let edited = dir.path().join("edited.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let rows = [
+        ["Scenario time", "To", "Subject", "OpenBAS timing"],
+        ["", "SOC", "Timed by OpenBAS's column", "J+0 H+1 M+30"],
+        ["2h", "SOC", "Edited time", "J+0 H+1 M+30"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    workbook.save(&edited).unwrap();
+    let (code, stderr, scenario) = import(&edited.display().to_string(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let at: Vec<String> = scenario
+        .injects
+        .iter()
+        .map(|i| format!("{:?}", i.when))
+        .collect();
+    assert_eq!(at, ["At(5400)", "At(7200)"]);
+    assert!(
+        stderr.contains(
+            ":3:OpenBAS timing: warning: \"J+0 H+1 M+30\" is not the row's Scenario time, which \
+             is used\n"
+        ),
+        "{stderr}"
+    );
+}
+
+/// The event number is never dropped, whatever the sheet calls it, nor how an inject is
+/// delivered (issue 23, item 4).
+#[test]
+fn event_numbers_and_inject_modes_are_kept_under_every_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for number in ["#", "Event #", "Event Number", "Control Number", "Inject #"] {
+        for mode in ["Inject Mode", "Method", "Delivery Method"] {
+            let csv = write(
+                dir.path(),
+                "hseep.csv",
+                format!("{number},Scenario Time,{mode},To,Message\nE-7,+0m,Phone call,IT,Hello\n"),
+            );
+            let (code, stderr, scenario) = import(&csv.display().to_string(), &[]);
+            assert_eq!(code, 0, "{stderr}");
+            let inject = &scenario.injects[0];
+            assert_eq!(inject.reference.as_deref(), Some("E-7"), "{number}");
+            assert_eq!(inject.method.as_deref(), Some("Phone call"), "{mode}");
+            assert_eq!(inject.notes, None, "{number}, {mode}");
+        }
+    }
 }

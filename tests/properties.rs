@@ -528,15 +528,15 @@ proptest! {
                 prop_assert!(done.missing.iter().all(|f| e.required.contains(f)));
                 let record = &x.responses()[done.response];
                 let fields = scenario.action(record.response.action).fields.len();
-                prop_assert!(record.findings.iter().all(|f| f.field < fields));
+                prop_assert!(x.findings(done.response).iter().all(|f| f.field < fields));
             }
         }
         let judged = events.iter().filter(|e| matches!(e, Event::Judged { .. })).count();
         prop_assert_eq!(x.judgements().len(), judged);
         let report = Report::of(&x);
         prop_assert!(!report.unexpected.iter().any(|u| u.action == "clar"), "a clarification is never unexpected");
-        for r in x.responses() {
-            prop_assert_eq!(r.clarifies.is_some(), scenario.action(r.response.action).clarifies.is_some());
+        for (n, r) in x.responses().iter().enumerate() {
+            prop_assert_eq!(x.clarification(n).is_some(), scenario.action(r.response.action).clarifies.is_some());
         }
     }
 

@@ -9,7 +9,8 @@ use super::{Failure, diagnostics, out};
 use crate::files::{WriteError, check_output, read_bounded, read_text, write_output};
 use crate::limits::MAX_INPUT_BYTES;
 use crate::msel::{
-    ColumnMap, ImportOptions, MAX_FILE_BYTES, Source, export_csv, export_xlsx, import,
+    ColumnMap, ImportOptions, MAX_FILE_BYTES, Source, csv_losses, export_csv, export_t3sf,
+    export_xlsx, import,
 };
 use crate::scenario::{load_scenario, parse_duration};
 
@@ -21,14 +22,17 @@ pub struct MselArgs {
 
 #[derive(Subcommand)]
 pub enum MselCommand {
-    /// Write a scenario as an MSEL: CSV or XLSX by the output's extension; CSV on stdout
-    /// without -o.
+    /// Write a scenario as an MSEL: CSV or XLSX by the output's extension (CSV on stdout
+    /// without -o), or T3SF's JSON with --to t3sf.
     Export {
         /// The scenario file (RON).
         scenario: PathBuf,
-        /// The MSEL to write: FILE.csv or FILE.xlsx.
+        /// The MSEL to write: FILE.csv or FILE.xlsx, or FILE.json with --to t3sf.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// The tool the MSEL is for: ttx's own HSEEP columns (CSV or XLSX), or T3SF's JSON.
+        #[arg(long, value_enum, default_value_t = ToArg::Hseep)]
+        to: ToArg,
         /// Replace the output if it exists.
         #[arg(long, requires = "output")]
         force: bool,
@@ -56,7 +60,16 @@ pub enum MselCommand {
         /// The sheet to read from an XLSX or ODS file (default: the first).
         #[arg(long)]
         sheet: Option<String>,
+        /// The MSEL to read from a Blueprint JSON file that holds several.
+        #[arg(long)]
+        msel: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ToArg {
+    Hseep,
+    T3sf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -74,8 +87,9 @@ pub fn run(args: MselArgs) -> Result<(), Failure> {
         MselCommand::Export {
             scenario,
             output,
+            to,
             force,
-        } => export(&scenario, output.as_deref(), force),
+        } => export(&scenario, output.as_deref(), to, force),
         MselCommand::Import {
             file,
             output,
@@ -84,6 +98,7 @@ pub fn run(args: MselArgs) -> Result<(), Failure> {
             map,
             within,
             sheet,
+            msel,
         } => {
             let within = parse_duration(&within)
                 .ok()
@@ -119,9 +134,19 @@ pub fn run(args: MselArgs) -> Result<(), Failure> {
                 map,
                 within,
                 sheet,
+                msel,
             };
             import_file(&file, output.as_deref(), force, &options)
         }
+    }
+}
+
+/// `1 inject`, `2 injects`.
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 
@@ -139,7 +164,7 @@ fn write_out(output: Option<&Path>, bytes: &[u8], force: bool) -> Result<(), Fai
     }
 }
 
-fn export(scenario: &Path, output: Option<&Path>, force: bool) -> Result<(), Failure> {
+fn export(scenario: &Path, output: Option<&Path>, to: ToArg, force: bool) -> Result<(), Failure> {
     if let Some(output) = output {
         check_output(output, &[(scenario, "the scenario being read")], force).map_err(refused)?;
     }
@@ -150,24 +175,69 @@ fn export(scenario: &Path, output: Option<&Path>, force: bool) -> Result<(), Fai
         .and_then(|o| o.extension())
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let bytes = match (output, extension.as_deref()) {
-        (None, _) | (Some(_), Some("csv")) => export_csv(&loaded).map_err(Failure::Input)?,
-        (Some(_), Some("xlsx")) => export_xlsx(&loaded).map_err(Failure::Input)?,
-        (Some(path), _) => {
+    let mut lost = Vec::new();
+    let mut summary = format!(
+        "{}, {}",
+        counted(loaded.injects.len(), "inject"),
+        counted(loaded.teams.len(), "team")
+    );
+    let bytes = match (to, output, extension.as_deref()) {
+        (ToArg::T3sf, None, _) | (ToArg::T3sf, Some(_), Some("json")) => {
+            let t3sf = export_t3sf(&loaded).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+            lost = t3sf.lost;
+            summary = format!(
+                "{} for T3SF, of {} of the {}",
+                counted(t3sf.rows, "row"),
+                counted(t3sf.injects, "inject"),
+                loaded.injects.len()
+            );
+            t3sf.json
+        }
+        (ToArg::T3sf, Some(path), _) => {
             return Err(Failure::Input(format!(
-                "{}: an MSEL is written as FILE.csv or FILE.xlsx",
+                "{}: T3SF's MSEL is written as FILE.json",
+                path.display()
+            )));
+        }
+        (_, None, _) | (_, Some(_), Some("csv")) => export_csv(&loaded).map_err(Failure::Input)?,
+        (_, Some(_), Some("xlsx")) => export_xlsx(&loaded).map_err(Failure::Input)?,
+        (_, Some(path), Some("json")) => {
+            return Err(Failure::Input(format!(
+                "{}: an MSEL as JSON is T3SF's: add --to t3sf",
+                path.display()
+            )));
+        }
+        (_, Some(path), _) => {
+            return Err(Failure::Input(format!(
+                "{}: an MSEL is written as FILE.csv or FILE.xlsx (or FILE.json with --to t3sf)",
                 path.display()
             )));
         }
     };
     write_out(output, &bytes, force)?;
-    if let Some(path) = output {
+    if to == ToArg::T3sf {
+        let whereto = output.map_or("T3SF's MSEL".to_string(), |o| o.display().to_string());
+        if !lost.is_empty() {
+            eprintln!("{whereto} is T3SF's MSEL, which cannot carry all of the scenario:");
+        }
+        for lost in lost {
+            eprintln!("  - {lost}");
+        }
+    }
+    let csv = to == ToArg::Hseep
+        && matches!((output, extension.as_deref()), (None, _) | (_, Some("csv")));
+    let whereto = output.map_or("the CSV".to_string(), |o| o.display().to_string());
+    if csv {
         eprintln!(
-            "wrote {}: {} injects, {} teams",
-            path.display(),
-            loaded.injects.len(),
-            loaded.teams.len()
+            "{whereto} holds the MSEL's table; a CSV cannot carry the rest of the scenario \
+             (export to .xlsx to keep it whole):"
         );
+        for lost in csv_losses(&loaded) {
+            eprintln!("  - {lost}");
+        }
+    }
+    if let Some(path) = output {
+        eprintln!("wrote {}: {summary}", path.display());
     }
     Ok(())
 }
@@ -196,10 +266,10 @@ fn import_file(
         .len();
     let whereto = output.map_or("the scenario".to_string(), |o| o.display().to_string());
     eprintln!(
-        "wrote {whereto} from {name} ({}): {} injects, {} teams{}",
+        "wrote {whereto} from {name} ({}): {}, {}{}",
         imported.source.name(),
-        imported.injects,
-        imported.teams,
+        counted(imported.injects, "inject"),
+        counted(imported.teams, "team"),
         if unread > 0 {
             let s = if unread == 1 { "" } else { "s" };
             format!("; {unread} row{s} could not be read (above)")

@@ -482,7 +482,7 @@ impl Exercise {
             return None;
         }
         let last = &self.responses[index];
-        let to = if let Some(clarified) = &last.clarifies {
+        let to = if let Some(clarified) = self.clarifications.get(&index) {
             vec![self.requests[self.thread_of_version(clarified.message, last.response.team)?].from]
         } else {
             let spec = self

@@ -10,7 +10,7 @@ use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Secs, TeamIx};
 pub struct ExpectationIx(pub usize);
 
 /// What a response says it answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answers {
     Inject(InjectIx),
     /// A hotline message, by its number (from 1).

@@ -80,13 +80,14 @@ impl Exercise {
             } => {
                 let index = self.responses.len();
                 // Listed before it is matched: judging what it satisfied reads it there.
+                if let Some(clarified) = self.clarification_in(response) {
+                    self.clarifications.insert(index, clarified);
+                }
                 self.responses.push(ResponseRecord {
                     at: *at,
                     response: response.clone(),
                     outcome: *outcome,
                     satisfied: None,
-                    findings: Vec::new(),
-                    clarifies: self.clarified(response),
                 });
                 match outcome {
                     Outcome::Satisfied(ix) => {
@@ -118,7 +119,11 @@ impl Exercise {
                 text: Some(text.clone()),
             }),
             Event::MessageSent { at, n, .. }
-                if self.responses.last().is_some_and(|r| r.clarifies.is_some()) =>
+                if self
+                    .responses
+                    .len()
+                    .checked_sub(1)
+                    .is_some_and(|n| self.clarifications.contains_key(&n)) =>
             {
                 let response = self.responses.len() - 1;
                 self.last_sender = Some(response);
@@ -189,7 +194,6 @@ impl Exercise {
                                 due_at: at.saturating_add(reply.within),
                                 weight: reply.weight,
                                 objective: reply.objective,
-                                basis: reply.basis.clone(),
                                 required: reply.fields.clone(),
                                 done: None,
                                 deadline_passed: false,
@@ -268,7 +272,6 @@ impl Exercise {
                     due_at: at.saturating_add(expectation.within),
                     weight: expectation.weight,
                     objective: expectation.objective,
-                    basis: expectation.basis.clone(),
                     required: expectation.fields.clone(),
                     done: None,
                     deadline_passed: false,
@@ -328,7 +331,7 @@ impl Exercise {
         let record = &self.responses[response_index];
         let action = scenario.action(record.response.action);
         let required = self.expectations[ix.0].required_for(action);
-        let missing = self.missing_fields(&required, action, record);
+        let missing = self.missing_fields(&required, action, response_index);
         let e = &mut self.expectations[ix.0];
         if e.is_decision() {
             e.action = Some(record.response.action);

@@ -173,7 +173,7 @@ impl Exercise {
 
     /// What a clarification's response records: the version it clarifies and the fields, as
     /// positions in the request's action.
-    pub(super) fn clarified(&self, response: &Response) -> Option<Clarified> {
+    pub(super) fn clarification_in(&self, response: &Response) -> Option<Clarified> {
         let Some(Answers::Message(n)) = response.answers else {
             return None;
         };
@@ -209,7 +209,7 @@ impl Exercise {
         let record = &self.responses[response];
         let (clarifier, action) = (record.response.team, record.response.action);
         let note = record.response.note.clone();
-        let Some(clarified) = record.clarifies.clone() else {
+        let Some(clarified) = self.clarifications.get(&response).cloned() else {
             return;
         };
         let Some(t) = self.thread_of_version(clarified.message, clarifier) else {
@@ -217,8 +217,9 @@ impl Exercise {
         };
         // 1. The version's response loses the fields; what it satisfied is judged again.
         if let Some(version) = self.message(clarified.message).and_then(|v| v.response) {
-            self.responses[version]
-                .findings
+            self.findings
+                .entry(version)
+                .or_default()
                 .extend(clarified.fields.iter().map(|&field| Finding {
                     field,
                     by: FoundBy::Team(clarifier),
@@ -262,7 +263,6 @@ impl Exercise {
             due_at: at.saturating_add(spec.clarifies.unwrap_or_default()),
             weight: 1.0,
             objective: None,
-            basis: spec.basis.clone(),
             required: (0..request.fields.len()).collect(),
             done: None,
             deadline_passed: false,
@@ -323,7 +323,7 @@ impl Exercise {
             .scenario
             .action(self.responses[response].response.action);
         let fields = field_positions(action, &judgement.insufficient).unwrap_or_default();
-        let findings = &mut self.responses[response].findings;
+        let findings = self.findings.entry(response).or_default();
         findings.retain(|f| f.by != FoundBy::Evaluator);
         findings.extend(fields.into_iter().map(|field| Finding {
             field,
@@ -342,9 +342,14 @@ impl Exercise {
         &self,
         required: &[usize],
         action: &Action,
-        record: &ResponseRecord,
+        response: usize,
     ) -> Vec<usize> {
-        missing_of(required, action, &record.response, &record.findings)
+        missing_of(
+            required,
+            action,
+            &self.responses[response].response,
+            self.findings(response),
+        )
     }
 
     /// A done expectation judged again after a finding changed.
@@ -354,11 +359,7 @@ impl Exercise {
         };
         let action = Arc::clone(&self.scenario);
         let action = action.action(self.responses[response].response.action);
-        let missing = self.missing_fields(
-            &self.expectations[ix.0].required,
-            action,
-            &self.responses[response],
-        );
+        let missing = self.missing_fields(&self.expectations[ix.0].required, action, response);
         if let Some(done) = self.expectations[ix.0].done.as_mut() {
             done.missing = missing;
         }

@@ -95,8 +95,6 @@ pub struct Expectation {
     pub due_at: Secs,
     pub weight: f64,
     pub objective: Option<ObjectiveIx>,
-    /// Where its time standard comes from (format 3).
-    pub basis: Option<String>,
     /// A reply on hold: the request it answers was clarified, and the reply's deadline runs
     /// from the amendment (Precise rule 35). It has no deadline meanwhile.
     pub held: bool,
@@ -181,10 +179,6 @@ pub struct ResponseRecord {
     pub outcome: Outcome,
     /// The expectation it satisfied, then or later (a ready response used by a release).
     pub satisfied: Option<ExpectationIx>,
-    /// The findings of insufficiency made on it and still in force, in the order made.
-    pub findings: Vec<Finding>,
-    /// What it clarifies, if it is a clarification (format 3).
-    pub clarifies: Option<Clarified>,
 }
 
 /// A field of a response found insufficient (format 3).
@@ -331,6 +325,12 @@ pub struct Exercise {
     /// The thread of each clarification's message.
     pub(super) clarification_threads: HashMap<u64, usize>,
     pub(super) judgements: Vec<JudgementRecord>,
+    /// The findings of insufficiency in force on each response that has any, in the order made.
+    /// Kept beside the responses, not in them: few responses have findings, and a big
+    /// exercise holds many responses.
+    pub(super) findings: HashMap<usize, Vec<Finding>>,
+    /// What each clarification clarifies, by its response.
+    pub(super) clarifications: HashMap<usize, Clarified>,
     /// When the report was made final.
     pub(super) final_at: Option<Secs>,
     /// The actions each team has taken, for `unless: Taken(..)`.
@@ -385,6 +385,8 @@ impl Exercise {
             versions: HashMap::new(),
             clarification_threads: HashMap::new(),
             judgements: Vec::new(),
+            findings: HashMap::new(),
+            clarifications: HashMap::new(),
             final_at: None,
             taken: HashSet::new(),
             agenda,
@@ -453,6 +455,14 @@ impl Exercise {
     /// Every judgement in the order given, take-backs included.
     pub fn judgements(&self) -> &[JudgementRecord] {
         &self.judgements
+    }
+    /// The findings of insufficiency in force on the `n`th response, in the order made.
+    pub fn findings(&self, n: usize) -> &[Finding] {
+        self.findings.get(&n).map_or(&[], Vec::as_slice)
+    }
+    /// What the `n`th response clarifies, if it is a clarification.
+    pub fn clarification(&self, n: usize) -> Option<&Clarified> {
+        self.clarifications.get(&n)
     }
     /// Whether the report has been made final (nothing more is judged or rated).
     pub fn is_final(&self) -> bool {

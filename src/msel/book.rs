@@ -14,7 +14,7 @@ use super::formats::Source;
 use super::table::{
     Cell, MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, Row, Table, column_letter, json_get,
 };
-use super::text::unescape_csv_cell;
+use super::text::unguard;
 use super::times::{LAST_SERIAL_DAY, SERIAL_EPOCH};
 
 /// The largest file read, in bytes: the same bound as a scenario file.
@@ -29,7 +29,8 @@ pub struct Book {
     pub file: String,
     /// The MSEL itself.
     pub main: Table,
-    /// ttx's own XLSX export: the `Teams`, `Objectives` and `Actions` sheets.
+    /// ttx's own XLSX export: the `Exercise`, `Teams`, `Objectives` and `Actions` sheets.
+    pub exercise: Option<Table>,
     pub teams: Option<Table>,
     pub objectives: Option<Table>,
     pub actions: Option<Table>,
@@ -37,8 +38,14 @@ pub struct Book {
     pub json_source: Option<Source>,
 }
 
-/// Reads a `.csv`, `.xlsx`, `.ods` or `.json` file (told apart by its extension).
-pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, String> {
+/// Reads a `.csv`, `.xlsx`, `.ods` or `.json` file (told apart by its extension); `sheet` picks a
+/// spreadsheet's sheet, `msel` one MSEL of a Blueprint file that holds several.
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+    msel: Option<&str>,
+) -> Result<Book, String> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(format!(
             "{file}: the file has {} bytes; an MSEL is read up to {MAX_FILE_BYTES} bytes",
@@ -61,11 +68,17 @@ pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
     let book = |main, json_source| Book {
         file: file.to_string(),
         main,
+        exercise: None,
         teams: None,
         objectives: None,
         actions: None,
         json_source,
     };
+    if msel.is_some() && extension != "json" {
+        return Err(format!(
+            "{file}: --msel chooses an MSEL of a Blueprint JSON file, not of a .{extension}"
+        ));
+    }
     match extension.as_str() {
         "csv" => {
             only_sheets("CSV")?;
@@ -73,7 +86,7 @@ pub fn read(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
         }
         "json" => {
             only_sheets("JSON")?;
-            let (table, source) = read_json(file, bytes)?;
+            let (table, source) = read_json(file, bytes, msel)?;
             Ok(book(table, Some(source)))
         }
         "xlsx" | "xlsm" => read_xlsx(file, bytes, sheet),
@@ -130,7 +143,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, String> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes);
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for (index, record) in reader.byte_records().enumerate() {
         let number = index + 1;
         let record = record.map_err(|e| format!("{file}:{number}: not readable as CSV: {e}"))?;
@@ -141,12 +154,19 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, String> {
                 return Err(too_long(file, number, column));
             }
             let text = std::str::from_utf8(field).map_err(|_| {
+                // Named by its header, as every other problem is, once the header is read.
+                let header = rows
+                    .iter()
+                    .find(|r| r.cells.iter().any(|c| !c.is_blank()))
+                    .and_then(|r| r.cells.get(column))
+                    .map(|c| c.text.trim())
+                    .filter(|h| !h.is_empty());
                 format!(
                     "{file}:{number}:{}: not UTF-8 text: save the CSV as UTF-8",
-                    column_letter(column)
+                    header.map_or_else(|| column_letter(column), str::to_string)
                 )
             })?;
-            cells.push(Cell::text(unescape_csv_cell(text)));
+            cells.push(Cell::text(unguard(text)));
         }
         check_bounds(file, number, 0)?;
         rows.push(Row { number, cells });
@@ -199,7 +219,7 @@ fn json_cell(value: &Value) -> Cell {
         other => Cell::text(other.to_string()),
     }
 }
-fn read_json(file: &str, bytes: &[u8]) -> Result<(Table, Source), String> {
+fn read_json(file: &str, bytes: &[u8], msel: Option<&str>) -> Result<(Table, Source), String> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         format!(
             "{file}:{}:{}: not readable as JSON: {e}",
@@ -207,8 +227,26 @@ fn read_json(file: &str, bytes: &[u8]) -> Result<(Table, Source), String> {
             e.column()
         )
     })?;
-    if json_get(&value, "ScenarioEvents").is_some() {
-        return Ok((blueprint::table(file, &value)?, Source::Blueprint));
+    if json_get(&value, "ScenarioEvents").is_some() || json_get(&value, "Msels").is_some() {
+        return Ok((blueprint::table(file, &value, msel)?, Source::Blueprint));
+    }
+    if msel.is_some() {
+        return Err(format!(
+            "{file}: --msel chooses an MSEL of a Blueprint JSON file, and this is none"
+        ));
+    }
+    let openbas = ["scenario_information", "exercise_information"]
+        .iter()
+        .any(|key| value.get(key).is_some());
+    if openbas {
+        return Err(format!(
+            "{file}: this is OpenBAS's own export of a scenario or simulation (its \
+             `export_version`, `scenario_information` and injects with their contracts), not an \
+             MSEL. ttx reads what OpenBAS's spreadsheet import reads: list the injects in a sheet \
+             with a column each for the inject type, the timing (`J+0 H+1 M+30`), the team, the \
+             title and the message, and import that .xlsx or .csv; or import this file into \
+             OpenBAS itself"
+        ));
     }
     let Some(entries) = value.as_array() else {
         return Err(format!(
@@ -340,16 +378,20 @@ fn serial_text(serial: f64) -> String {
     }
 }
 
+/// A spreadsheet's cell as text. A text cell loses the guard `'` before a formula start that
+/// ttx's CSV export wrote, which a spreadsheet program keeps as a character when it opens the
+/// CSV and saves it as XLSX or ODS.
 fn data_ref_cell(value: &DataRef) -> Cell {
     match value {
         DataRef::Empty => Cell::default(),
-        DataRef::String(s) => Cell::text(s.as_str()),
-        DataRef::SharedString(s) => Cell::text(*s),
+        DataRef::String(s) => Cell::text(unguard(s)),
+        DataRef::SharedString(s) => Cell::text(unguard(s)),
         DataRef::Float(f) => number_cell(*f),
         DataRef::Int(i) => number_cell(*i as f64),
         DataRef::Bool(b) => Cell::text(b.to_string()),
         DataRef::DateTime(dt) => datetime_cell(dt.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::text(s.as_str()),
+        DataRef::DurationIso(s) => duration_cell(s),
+        DataRef::DateTimeIso(s) => Cell::text(s.as_str()),
         DataRef::Error(e) => Cell::text(format!("#{e}")),
     }
 }
@@ -357,13 +399,33 @@ fn data_ref_cell(value: &DataRef) -> Cell {
 fn data_cell(value: &Data) -> Cell {
     match value {
         Data::Empty => Cell::default(),
-        Data::String(s) => Cell::text(s.as_str()),
+        Data::String(s) => Cell::text(unguard(s)),
         Data::Float(f) => number_cell(*f),
         Data::Int(i) => number_cell(*i as f64),
         Data::Bool(b) => Cell::text(b.to_string()),
         Data::DateTime(dt) => datetime_cell(dt.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s.as_str()),
+        Data::DurationIso(s) => duration_cell(s),
+        Data::DateTimeIso(s) => Cell::text(s.as_str()),
         Data::Error(e) => Cell::text(format!("#{e}")),
+    }
+}
+
+/// An ODS time cell (`PT09H15M00S`) as the spreadsheet time it is, like XLSX's: a fraction of
+/// a day. Any other duration is kept as its text.
+fn duration_cell(text: &str) -> Cell {
+    let seconds = text.strip_prefix("PT").and_then(|mut rest| {
+        let mut total = 0.0;
+        for (unit, secs) in [('H', 3600.0), ('M', 60.0), ('S', 1.0)] {
+            if let Some((number, after)) = rest.split_once(unit) {
+                total += number.parse::<f64>().ok()? * secs;
+                rest = after;
+            }
+        }
+        rest.is_empty().then_some(total)
+    });
+    match seconds {
+        Some(secs) if secs.is_finite() && secs < 86_400.0 => datetime_cell(secs / 86_400.0),
+        _ => Cell::text(text),
     }
 }
 
@@ -446,12 +508,14 @@ fn read_xlsx(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Stri
             None => Ok(None),
         }
     };
+    let exercise = side(super::exercise::SHEET)?;
     let teams = side("Teams")?;
     let objectives = side("Objectives")?;
     let actions = side("Actions")?;
     Ok(Book {
         file: file.to_string(),
         main: main_table,
+        exercise,
         teams,
         objectives,
         actions,
@@ -477,6 +541,7 @@ fn read_ods(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
     Ok(Book {
         file: file.to_string(),
         main: grid.table(),
+        exercise: None,
         teams: None,
         objectives: None,
         actions: None,
@@ -495,6 +560,15 @@ mod tests {
         assert_eq!(serial_text(1.0), "1899-12-31 00:00");
         assert_eq!(serial_text(2_958_465.0), "9999-12-31 00:00");
         assert_eq!(serial_text(2_958_466.0), "2958466");
+    }
+
+    #[test]
+    fn ods_times_read_as_spreadsheet_times() {
+        let cell = duration_cell("PT09H15M00S");
+        assert_eq!((cell.text.as_str(), cell.datetime), ("09:15", true));
+        assert_eq!(duration_cell("PT00H00M30.5S").number, Some(30.5 / 86_400.0));
+        assert_eq!(duration_cell("PT25H00M00S").text, "PT25H00M00S");
+        assert_eq!(duration_cell("P1D").text, "P1D");
     }
 
     #[test]

@@ -95,8 +95,14 @@ impl Layout {
         self.roles.iter().position(|r| *r == Some(role))
     }
 
+    /// The column of a part, as messages name it. A trigger made from a row's time (there is no
+    /// `Trigger` column) is the time column's.
     pub fn name(&self, role: Role) -> String {
-        self.column(role)
+        let column = match role {
+            Role::Trigger => self.column(role).or_else(|| self.column(Role::Time)),
+            _ => self.column(role),
+        };
+        column
             .map(|c| self.names[c].clone())
             .unwrap_or_else(|| format!("{role:?}"))
     }
@@ -144,9 +150,9 @@ pub fn layout(table: &Table, source: Source, map: Option<&ColumnMap>) -> Result<
                 Some(c) => roles[c] = Some(*role),
                 None => {
                     return Err(format!(
-                        "the map names a column \"{}\" that the sheet does not have; its \
+                        "the map names a column {} that the sheet does not have; its \
                          columns: {}",
-                        column.escape_debug(),
+                        crate::ron_file::quoted(column),
                         names.join(", ")
                     ));
                 }

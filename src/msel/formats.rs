@@ -41,7 +41,7 @@ impl Source {
     pub fn time(self, cell: &Cell) -> Result<RowTime, String> {
         match self {
             Source::Hseep => times::scenario_time(cell),
-            Source::T3sf => times::t3sf_date(cell),
+            Source::T3sf => times::t3sf_real_time(cell),
             Source::Openbas => times::openbas_timing(cell),
             Source::Blueprint => times::blueprint_time(cell),
         }

@@ -29,6 +29,8 @@ pub const ALIASES: Aliases = &[
         ],
     ),
     (Role::Trigger, &["trigger"]),
+    (Role::Timing, &["openbas timing"]),
+    (Role::EventType, &["event type", "type of event"]),
     (Role::Unless, &["unless"]),
     (Role::From, &["from", "sender", "originator"]),
     (

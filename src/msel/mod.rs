@@ -11,12 +11,14 @@
 //! From the ground up: `table`, `role` and `text` are the words the other files use; `times`
 //! reads each tool's times; the format files (`hseep`, `t3sf`, `openbas`, `blueprint`) use only
 //! those; `formats` lists the formats, and no format file uses it; `book`, `columns`, `draft`
-//! and `write` read a file with them; this file is the top. `export` needs `text` alone.
+//! and `write` read a file with them; this file is the top. `exercise` reads and writes ttx's own
+//! `Exercise` sheet; `export` needs it, `text`, and `times` to check T3SF's times it writes.
 
 pub mod blueprint;
 pub mod book;
 pub mod columns;
 pub mod draft;
+pub mod exercise;
 pub mod export;
 pub mod formats;
 pub mod hseep;
@@ -32,7 +34,7 @@ use crate::scenario::Secs;
 
 pub use book::{MAX_FILE_BYTES, MAX_UNPACKED_BYTES};
 pub use columns::ColumnMap;
-pub use export::{export_csv, export_xlsx};
+pub use export::{csv_losses, export_csv, export_t3sf, export_xlsx};
 pub use formats::Source;
 pub use table::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, Problem};
 pub use text::slug;
@@ -48,6 +50,8 @@ pub struct ImportOptions {
     pub within: Secs,
     /// The sheet to read (default: the first).
     pub sheet: Option<String>,
+    /// The MSEL to read from a Blueprint file that holds several.
+    pub msel: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -57,6 +61,7 @@ impl Default for ImportOptions {
             map: None,
             within: 30 * 60,
             sheet: None,
+            msel: None,
         }
     }
 }
@@ -78,7 +83,12 @@ pub struct Imported {
 /// extension. An `Err` is a file that could not be read at all; rows that could not be read are
 /// in [`Imported::problems`], the others are in the scenario.
 pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Imported, String> {
-    let book = book::read(file, bytes, options.sheet.as_deref())?;
+    let book = book::read(
+        file,
+        bytes,
+        options.sheet.as_deref(),
+        options.msel.as_deref(),
+    )?;
     let source = match (options.from, &options.map) {
         (Some(source), _) => source,
         // A map names the columns itself; the times are then read as HSEEP's.
@@ -87,11 +97,17 @@ pub fn import(file: &str, bytes: &[u8], options: &ImportOptions) -> Result<Impor
     };
     let layout = columns::layout(&book.main, source, options.map.as_ref())
         .map_err(|e| format!("{file}: {e}"))?;
-    let (drafts, mut problems, notes) = draft::rows(&book.main, &layout, source);
+    let draft::Drafts {
+        drafts,
+        mut problems,
+        notes,
+        speed,
+    } = draft::rows(&book.main, &layout, source);
     let origin = write::Origin {
         file,
         source,
         notes,
+        speed,
     };
     let written = write::scenario(
         drafts,
@@ -125,7 +141,7 @@ fn detect(book: &book::Book) -> Result<Source, String> {
             .headers
             .iter()
             .filter(|h| !h.trim().is_empty())
-            .map(|h| format!("\"{}\"", h.escape_debug()))
+            .map(|h| crate::ron_file::quoted(h))
             .collect::<Vec<_>>()
             .join(", ")
     ))

@@ -23,8 +23,17 @@ pub enum Role {
     Expected,
     Objective,
     Notes,
+    /// T3SF's `Date`: the in-game time shown to the player (`Monday 9:30 AM`), which the body
+    /// starts with; the time the inject is delivered is T3SF's `Real Time`, the `Time` column.
+    GameTime,
+    /// The `OpenBAS timing` that ttx's XLSX adds (`J+0 H+1 M+30`): the time of a row without a
+    /// scenario time.
+    Timing,
     /// T3SF's poll: `Pay the ransom | Don't pay it`.
     Poll,
+    /// The kind of row (HSEEP's and Blueprint's `Event Type`): an inject, a contingency inject
+    /// (held back, released by hand) or an expected action (of the inject before it).
+    EventType,
     /// OpenBAS's expectation score.
     Score,
     /// OpenBAS's inject type (`Send a mail`): the method, and a title where the row has none.

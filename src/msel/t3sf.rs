@@ -1,14 +1,16 @@
 //! T3SF's MSEL (Base4Security's Technical Tabletop Exercises Simulation Framework), JSON or
 //! XLSX: `#`, `Real Time`, `Date`, `Subject`, `From`, `Player`, `Script`, `Photo`,
-//! `Picture Name`, `Profile`, `Poll`. Its `Date` (`Monday 9:30 AM`) is the scenario's clock;
-//! `Real Time` is when T3SF last ran it and, like the pictures, is kept in the notes. `#` is the
-//! inject's `ref`; a `Platform` column, where a sheet has one, its `method`.
+//! `Picture Name`, `Profile`, `Poll`. `Real Time` (`07:31 PM`) is when T3SF delivers the inject
+//! to the player, and `Date` (`Monday 9:30 AM`) the in-game time shown to them (T3SF's docs and
+//! its loader, `T3SF.ProcessIncidents`). `#` is the inject's `ref`; a `Platform` column, where a
+//! sheet has one, its `method`.
 
 use super::role::{Aliases, Role};
 
 pub const ALIASES: Aliases = &[
     (Role::Number, &["#"]),
-    (Role::Time, &["date"]),
+    (Role::Time, &["real time"]),
+    (Role::GameTime, &["date"]),
     (Role::Subject, &["subject"]),
     (Role::From, &["from"]),
     (Role::To, &["player"]),

@@ -3,16 +3,45 @@
 //! (`Acknowledge (ack); within: 5m; basis: ABCCA Art. 12`) and an action's shaped fields, both
 //! ways; and CSV injection's guard.
 
-use crate::ron_file::{Errors, FromValue, Kind, SourceMap, parse_file, quoted, record};
+use crate::ron_file::{Errors, FromValue, Kind, SourceMap, Value, parse_file, quoted, record};
 use crate::scenario::{format_secs, parse_duration};
 
 /// A cell that a spreadsheet program would run as a formula starts with one of these (OWASP's
 /// list: `=`, `+`, `-`, `@`, and tab and carriage return, which some programs skip first).
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 
-/// Leading `'`s, then a formula start: the form a guarded cell takes.
+/// Leading `'`s, then a formula start, or a text that a spreadsheet program would read as
+/// another number or a date: the form a guarded cell takes. Blanks before `= + - @` do not
+/// disarm a formula in every program, so they count as a formula start too.
 fn guarded_form(text: &str) -> bool {
-    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+    let rest = text.trim_start_matches('\'');
+    rest.starts_with(['\t', '\r'])
+        || rest.trim_start().starts_with(FORMULA_STARTS)
+        || read_as_another_value(rest)
+}
+
+/// A text that LibreOffice or Excel, opening a CSV, turns into a number or date that does not
+/// show as the text again: `007` (7), `1.10` (1.1), `1,000`, `1/2` and `2024-06-01` (dates),
+/// `09:15` (a time), `20%`, `1e5`. Plain numbers such as `12` or `1.5` come back as they were.
+fn read_as_another_value(text: &str) -> bool {
+    let numeric = text.starts_with(|c: char| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".,:/- %eE".contains(c));
+    if !numeric {
+        return false;
+    }
+    let plain_whole =
+        text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0') || text == "0";
+    let plain_decimal = text.split_once('.').is_some_and(|(whole, fraction)| {
+        !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && (whole == "0" || !whole.starts_with('0'))
+            && !fraction.is_empty()
+            && fraction.bytes().all(|b| b.is_ascii_digit())
+            && !fraction.ends_with('0')
+    });
+    !(plain_whole || plain_decimal)
 }
 
 /// A CSV cell as written: one with a formula start (or already a `'` before one) gets a leading
@@ -25,12 +54,116 @@ pub fn escape_csv_cell(text: &str) -> String {
     }
 }
 
-/// The reverse of [`escape_csv_cell`]: one `'` before a formula start is dropped.
-pub fn unescape_csv_cell(text: &str) -> &str {
+/// An XLSX cell as written: always text, so never run, but a text that already starts with the
+/// guard before a formula start gets one more `'`, since import takes one off every such cell
+/// (a CSV saved as a spreadsheet keeps the guard as a character).
+pub fn escape_xlsx_cell(text: &str) -> String {
+    if text.starts_with('\'') && guarded_form(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The reverse of [`escape_csv_cell`] and [`escape_xlsx_cell`], for a cell of any spreadsheet:
+/// one `'` before a formula start is dropped.
+pub fn unguard(text: &str) -> &str {
     match text.strip_prefix('\'') {
         Some(rest) if guarded_form(rest) => rest,
         _ => text,
     }
+}
+
+/// A cell that holds HTML (Blueprint's rich text): it starts with a tag.
+pub fn looks_like_html(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with('<')
+        && text[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
+        && text.contains('>')
+}
+
+/// HTML as the text a reader sees: paragraphs, line breaks and list items on lines of their
+/// own, every other tag left out, character references decoded.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find(['<', '&']) {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        if rest.starts_with('<') {
+            let Some(close) = rest.find('>') else {
+                out.push_str(rest);
+                rest = "";
+                break;
+            };
+            let tag = rest[1..close].trim().to_ascii_lowercase();
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let closing = tag.starts_with('/');
+            match name.as_str() {
+                "br" => out.push('\n'),
+                "li" if !closing => out.push_str("\n- "),
+                "p" | "div" | "li" | "ul" | "ol" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5"
+                | "h6" | "blockquote" | "pre" | "table" => out.push('\n'),
+                _ => {}
+            }
+            rest = &rest[close + 1..];
+        } else {
+            let end = rest[1..]
+                .find(|c: char| c == ';' || c.is_whitespace() || c == '&' || c == '<')
+                .map(|i| i + 1);
+            let entity = match end {
+                Some(end) if rest[end..].starts_with(';') => {
+                    let name = &rest[1..end];
+                    let decoded = match name {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        "nbsp" => Some(' '),
+                        _ => name
+                            .strip_prefix("#x")
+                            .or_else(|| name.strip_prefix("#X"))
+                            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                            .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                            .and_then(char::from_u32),
+                    };
+                    decoded.map(|c| (c, end + 1))
+                }
+                _ => None,
+            };
+            match entity {
+                Some((c, length)) => {
+                    out.push(c);
+                    rest = &rest[length..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    // Blank space as a reader sees it: no spaces at line ends, at most one empty line.
+    let mut text = String::new();
+    let mut blank = 0;
+    for line in out.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(if blank > 1 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        text.push_str(line.trim_start_matches(' '));
+    }
+    text
 }
 
 /// An id made from a name: `Information Security` → `information-security`; `None` when the name
@@ -126,10 +259,10 @@ impl TriggerWords {
     pub fn parse_unless(text: &str) -> Result<TriggerWords, String> {
         let refused = || {
             format!(
-                "\"{}\" cannot be an `unless`: expected \"after INJECT\", \"when INJECT.ACTION is \
+                "{} cannot be an `unless`: expected \"after INJECT\", \"when INJECT.ACTION is \
                  met\", \"when INJECT.ACTION is missed\", \"when INJECT.ACTION is incomplete\" or \
                  \"when ACTION is taken\", with no delay, jitter or chance",
-                text.escape_debug()
+                quoted(text)
             )
         };
         let parsed = TriggerText::parse(text).map_err(|_| refused())?;
@@ -163,10 +296,10 @@ impl TriggerText {
         let words: Vec<&str> = head.split_whitespace().collect();
         let expected = || {
             format!(
-                "\"{}\" is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when \
+                "{} is not a trigger: expected \"at +1h30m\", \"after INJECT\", \"when \
                  INJECT.ACTION is met\", \"when INJECT.ACTION is missed\", \"when \
                  INJECT.ACTION is incomplete\", \"when ACTION is taken\" or \"by hand\", then \", delay 5m\", \", jitter 5m\", \", chance 0.5\"",
-                text.escape_debug()
+                quoted(text)
             )
         };
         let trigger = match words.as_slice() {
@@ -290,7 +423,7 @@ impl ExpectText {
             ..ExpectText::default()
         };
         if out.names.iter().any(|(n, _)| n.is_empty()) {
-            return Err(format!("\"{}\" names no action", line.escape_debug()));
+            return Err(format!("{} names no action", quoted(line)));
         }
         let list = |v: &str| -> Vec<String> {
             v.split(',')
@@ -301,8 +434,8 @@ impl ExpectText {
         for part in parts {
             let Some((key, value)) = part.split_once(':') else {
                 return Err(format!(
-                    "\"{}\" in an expected action: expected {EXPECT_KEYS}",
-                    part.escape_debug()
+                    "{} in an expected action: expected {EXPECT_KEYS}",
+                    quoted(part)
                 ));
             };
             let value = value.trim();
@@ -322,8 +455,8 @@ impl ExpectText {
                 "objective" => out.objective = Some(value.to_string()),
                 other => {
                     return Err(format!(
-                        "\"{}:\" in an expected action: expected {EXPECT_KEYS}",
-                        other.escape_debug()
+                        "{} in an expected action: expected {EXPECT_KEYS}",
+                        quoted(&format!("{other}:"))
                     ));
                 }
             }
@@ -358,6 +491,65 @@ pub fn from_one_line(text: &str) -> String {
         }
     }
     text.to_string()
+}
+
+/// A name as RON writes it: plain, or raw (`r#...`) where it is not an identifier.
+fn ron_name(name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        name.to_string()
+    } else {
+        format!("r#{name}")
+    }
+}
+
+/// A value read from a scenario (its rehearsal profile) as RON text that reads back as it.
+pub fn value_ron(value: &Value) -> String {
+    let list = |items: Vec<String>| items.join(", ");
+    match &value.kind {
+        Kind::Bool(b) => b.to_string(),
+        Kind::Int(i) => i.to_string(),
+        Kind::Float(f) => format!("{f:?}"),
+        Kind::Char(c) => match c {
+            '\'' => "'\\''".to_string(),
+            c => {
+                let text = quoted(&c.to_string());
+                format!("'{}'", &text[1..text.len() - 1].replace("\\\"", "\""))
+            }
+        },
+        Kind::Str(s) => quoted(s),
+        Kind::Bytes(bytes) => {
+            let text: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
+            format!("b\"{text}\"")
+        }
+        Kind::List(items) => format!("[{}]", list(items.iter().map(value_ron).collect())),
+        Kind::Map(entries) => format!(
+            "{{{}}}",
+            list(
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", value_ron(k), value_ron(v)))
+                    .collect()
+            )
+        ),
+        Kind::Struct { name, fields } => format!(
+            "{}({})",
+            name.as_deref().map(ron_name).unwrap_or_default(),
+            list(
+                fields
+                    .iter()
+                    .map(|f| format!("{}: {}", ron_name(&f.name), value_ron(&f.value)))
+                    .collect()
+            )
+        ),
+        Kind::Tuple { name, items } => format!(
+            "{}({})",
+            name.as_deref().map(ron_name).unwrap_or_default(),
+            list(items.iter().map(value_ron).collect())
+        ),
+        Kind::Unit(name) => ron_name(name),
+    }
 }
 
 record! {
@@ -446,9 +638,9 @@ impl FieldText {
             });
         let raw = read.map_err(|messages| {
             format!(
-                "\"{}\" is not a field: {}; a field is its name, or `(name: \"NAME\", hint: \
+                "{} is not a field: {}; a field is its name, or `(name: \"NAME\", hint: \
                  \"TEXT\", choices: [\"A\", \"B\"], min_words: N)`",
-                line.escape_debug(),
+                quoted(line),
                 messages.join("; ")
             )
         })?;
@@ -471,10 +663,7 @@ impl FieldText {
             None
         };
         match problem {
-            Some(problem) => Err(format!(
-                "field \"{}\": {problem}",
-                field.name.escape_debug()
-            )),
+            Some(problem) => Err(format!("field {}: {problem}", quoted(&field.name))),
             None => Ok(field),
         }
     }
@@ -486,15 +675,82 @@ mod tests {
 
     #[test]
     fn formula_starts_get_a_quote_and_lose_it_again() {
-        for text in ["=1+1", "+1h30m", "-x", "@SUM(A1)", "'=x", "''+y", "\tz"] {
+        for text in [
+            "=1+1", "+1h30m", "-x", "@SUM(A1)", "'=x", "''+y", "\tz", "\rz", " =x", "  @x",
+            "\u{a0}-x",
+        ] {
             let written = escape_csv_cell(text);
             assert!(written.starts_with('\''), "{text}");
-            assert_eq!(unescape_csv_cell(&written), text);
+            assert_eq!(unguard(&written), text);
         }
-        for text in ["plain", "'quoted", "1+1"] {
+        for text in [
+            "plain", "'quoted", "1+1", "1h30m", "a =b", "12", "1.5", "0", "0.25",
+        ] {
             assert_eq!(escape_csv_cell(text), text);
-            assert_eq!(unescape_csv_cell(text), text);
+            assert_eq!(unguard(text), text);
         }
+        // What a spreadsheet would turn into another number or a date is guarded too.
+        for text in [
+            "007",
+            "1.10",
+            "1,000",
+            "1/2",
+            "2024-06-01",
+            "09:15",
+            "20%",
+            "1e5",
+            "'007",
+        ] {
+            let written = escape_csv_cell(text);
+            assert_eq!(written, format!("'{text}"));
+            assert_eq!(unguard(&written), text);
+        }
+    }
+
+    #[test]
+    fn an_xlsx_cell_is_guarded_only_where_import_would_take_a_quote_off() {
+        for text in ["=1+1", "+1h30m", "plain", "'quoted"] {
+            assert_eq!(escape_xlsx_cell(text), text);
+            assert_eq!(unguard(text), text);
+        }
+        for text in ["'=x", "''+y", "' -x"] {
+            assert_eq!(escape_xlsx_cell(text), format!("'{text}"));
+            assert_eq!(unguard(&escape_xlsx_cell(text)), text);
+        }
+    }
+
+    #[test]
+    fn values_read_back_as_written() {
+        for text in [
+            "Profile(decisions: {\"d.decision\": {\"a\": 0.7, \"b\": 0.3}}, manual: {\"x\": \"4h\"})",
+            "(a: [1, -2, 3.5, true], b: Some(\"t\\\"q\\n\"), c: None, r#type: 'x', d: '\\'', e: b\"\\xff\")",
+            "(f: inf, g: (1, \"two\"), h: {})",
+        ] {
+            let map = SourceMap::new("v", text);
+            let value = parse_file(&map, text).unwrap();
+            let written = value_ron(&value);
+            let map = SourceMap::new("w", &written);
+            let again = parse_file(&map, &written).unwrap();
+            assert_eq!(value_ron(&again), written, "{text}");
+        }
+    }
+
+    #[test]
+    fn html_reads_as_the_text_it_shows() {
+        assert_eq!(
+            html_to_text(
+                "<p>Operators report <b>no</b> pressure &amp; flow.</p><p>Check:</p>\
+                 <ul><li>pumps</li><li>valves &lt;5&gt;</li></ul><p>&#8212; Ops&nbsp;desk</p>"
+            ),
+            "Operators report no pressure & flow.\nCheck:\n\n- pumps\n- valves <5>\n\n— Ops desk"
+        );
+        assert_eq!(
+            html_to_text("a<br/>b &unknown; c & d"),
+            "a\nb &unknown; c & d"
+        );
+        assert!(looks_like_html("<p>x</p>"));
+        assert!(!looks_like_html("<5 minutes"));
+        assert!(!looks_like_html("plain"));
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::book::Book;
 use super::columns::Layout;
-use super::draft::RowDraft;
+use super::draft::{EventKind, RowDraft};
+use super::exercise;
 use super::formats::Source;
 use super::role::Role;
 use super::table::{Problem, Row, Table};
@@ -22,6 +23,8 @@ pub struct Origin<'a> {
     pub file: &'a str,
     pub source: Source,
     pub notes: Vec<String>,
+    /// The scenario's speed, where the MSEL sets one.
+    pub speed: Option<f64>,
 }
 
 pub struct Written {
@@ -37,8 +40,17 @@ struct TeamOut {
     id: String,
     name: String,
     summary: Option<String>,
+    organisations: Vec<String>,
     /// From the `Teams` sheet: kept even when no inject goes to it.
     listed: bool,
+}
+
+#[derive(Debug, Clone)]
+struct ObjectiveOut {
+    id: String,
+    name: String,
+    capability: Option<String>,
+    target: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +88,8 @@ struct ExpectOut {
     weight: Option<f64>,
     objective: Option<String>,
     basis: Option<String>,
+    /// Made from a T3SF poll: its problems are the `Poll` column's.
+    from_poll: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -145,7 +159,7 @@ fn id_from(given: Option<&str>, name: &str, fallback: &str) -> String {
 struct Resolver {
     teams: Vec<TeamOut>,
     actions: Vec<ActionOut>,
-    objectives: Vec<(String, String)>,
+    objectives: Vec<ObjectiveOut>,
     within: Secs,
 }
 
@@ -156,8 +170,8 @@ impl Resolver {
         }
         if self.teams.len() >= MAX_TEAMS {
             return Err(format!(
-                "\"{}\" would be a team beyond the {MAX_TEAMS} that an exercise may have",
-                text.escape_debug()
+                "{} would be a team beyond the {MAX_TEAMS} that an exercise may have",
+                quoted(text)
             ));
         }
         let (name, given) = split_named(text);
@@ -168,6 +182,7 @@ impl Resolver {
             id: id.clone(),
             name: name.to_string(),
             summary: None,
+            organisations: Vec::new(),
             listed: false,
         });
         Ok(id)
@@ -205,17 +220,22 @@ impl Resolver {
 
     fn objective(&mut self, text: &str) -> String {
         let (name, given) = split_named(text);
-        if let Some((id, _)) = self
+        if let Some(objective) = self
             .objectives
             .iter()
-            .find(|(id, n)| given == Some(id) || id == text.trim() || n == name)
+            .find(|o| given == Some(o.id.as_str()) || o.id == text.trim() || o.name == name)
         {
-            return id.clone();
+            return objective.id.clone();
         }
-        let taken = self.objectives.iter().map(|(id, _)| id.clone()).collect();
+        let taken = self.objectives.iter().map(|o| o.id.clone()).collect();
         let fallback = format!("objective-{}", self.objectives.len() + 1);
         let id = unique(&id_from(given, name, &fallback), &taken);
-        self.objectives.push((id.clone(), name.to_string()));
+        self.objectives.push(ObjectiveOut {
+            id: id.clone(),
+            name: name.to_string(),
+            capability: None,
+            target: None,
+        });
         id
     }
 
@@ -241,9 +261,9 @@ impl Resolver {
                             let names: Vec<&str> =
                                 action.fields.iter().map(|f| f.name.as_str()).collect();
                             return Err(format!(
-                                "action \"{}\" has no field \"{}\" (its fields: {})",
+                                "action \"{}\" has no field {} (its fields: {})",
                                 action.id,
-                                field.escape_debug(),
+                                quoted(field),
                                 names.join(", ")
                             ));
                         }
@@ -262,8 +282,8 @@ impl Resolver {
                     .filter(|id| to.contains(id))
                     .ok_or_else(|| {
                         format!(
-                            "\"{}\" in by: is not one of the inject's receiving teams",
-                            team.escape_debug()
+                            "{} in by: is not one of the inject's receiving teams",
+                            quoted(team)
                         )
                     })?;
                 by.push(found);
@@ -281,6 +301,7 @@ impl Resolver {
             weight: text.weight.or(default_weight),
             objective,
             basis: text.basis.clone(),
+            from_poll: false,
         })
     }
 }
@@ -321,6 +342,15 @@ fn listed_teams(table: &Table, problems: &mut Vec<Problem>) -> Vec<TeamOut> {
             id: id.to_string(),
             name: name.to_string(),
             summary: side_cell(table, row, "Summary").map(str::to_string),
+            organisations: side_cell(table, row, "Organisations")
+                .map(|o| {
+                    o.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
             listed: true,
         });
     }
@@ -328,15 +358,20 @@ fn listed_teams(table: &Table, problems: &mut Vec<Problem>) -> Vec<TeamOut> {
 }
 
 /// ttx's own `Objectives` sheet.
-fn listed_objectives(table: &Table, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
-    let mut objectives: Vec<(String, String)> = Vec::new();
+fn listed_objectives(table: &Table, problems: &mut Vec<Problem>) -> Vec<ObjectiveOut> {
+    let mut objectives: Vec<ObjectiveOut> = Vec::new();
     for row in &table.rows {
         match (
             side_cell(table, row, "Id").map(str::trim),
             side_cell(table, row, "Name"),
         ) {
-            (Some(id), Some(name)) if !objectives.iter().any(|(o, _)| o == id) => {
-                objectives.push((id.to_string(), name.to_string()));
+            (Some(id), Some(name)) if !objectives.iter().any(|o| o.id == id) => {
+                objectives.push(ObjectiveOut {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    capability: side_cell(table, row, "Capability").map(str::to_string),
+                    target: side_cell(table, row, "Target").map(str::to_string),
+                });
             }
             _ => problems.push(Problem::new(
                 row.number,
@@ -362,8 +397,8 @@ fn message_ron(text: &str) -> Result<String, String> {
         .map(str::trim)
         .ok_or_else(|| {
             format!(
-                "\"{}\": expected \"to: others\" or \"to: TEAM, TEAM\"",
-                text.escape_debug()
+                "{}: expected \"to: others\" or \"to: TEAM, TEAM\"",
+                quoted(text)
             )
         })?;
     let to = if to == "others" {
@@ -381,12 +416,7 @@ fn message_ron(text: &str) -> Result<String, String> {
     let (action, within) = reply
         .strip_prefix("reply:")
         .and_then(|r| r.trim().split_once(" within "))
-        .ok_or_else(|| {
-            format!(
-                "\"{}\": expected \"reply: ACTION within 24h\"",
-                reply.escape_debug()
-            )
-        })?;
+        .ok_or_else(|| format!("{}: expected \"reply: ACTION within 24h\"", quoted(reply)))?;
     let within = parse_duration(within.trim())?;
     let mut reply = format!(
         "action: {}, within: {}",
@@ -408,8 +438,8 @@ fn message_ron(text: &str) -> Result<String, String> {
             Some(("objective", v)) => reply.push_str(&format!(", objective: {}", quoted(v))),
             _ => {
                 return Err(format!(
-                    "\"{}\": expected \"fields:\", \"weight:\", \"objective:\" or \"basis:\"",
-                    part.escape_debug()
+                    "{}: expected \"fields:\", \"weight:\", \"objective:\" or \"basis:\"",
+                    quoted(part)
                 ));
             }
         }
@@ -561,6 +591,11 @@ pub fn scenario(
     problems: &mut Vec<Problem>,
 ) -> Result<Written, String> {
     let column = |role: Role| layout_names.name(role);
+    let mut exercise = book
+        .exercise
+        .as_ref()
+        .map(|t| exercise::read(t, problems))
+        .unwrap_or_default();
     let mut resolver = Resolver {
         teams: book
             .teams
@@ -582,7 +617,21 @@ pub fn scenario(
     let mut injects: Vec<InjectOut> = Vec::new();
     let mut taken_ids: HashSet<String> = HashSet::new();
     let mut polls = 0;
-    for draft in drafts {
+    for mut draft in drafts {
+        if draft.kind() == EventKind::ExpectedAction {
+            expected_action_row(&draft, &mut injects, &mut resolver, &column, problems);
+            continue;
+        }
+        if draft.kind() == EventKind::Contingency {
+            // Held back until the controller decides it is needed: released by hand.
+            let planned = draft.time.take().map(|t| {
+                format!(
+                    "Planned at {}: a contingency, released by hand.",
+                    format_secs(t)
+                )
+            });
+            draft.notes.extend(planned);
+        }
         let mut row_problems = Vec::new();
         let mut to = Vec::new();
         for team in &draft.to {
@@ -624,6 +673,7 @@ pub fn scenario(
             let poll = ExpectText {
                 names,
                 decision: true,
+                within: draft.poll_within,
                 ..ExpectText::default()
             };
             match resolver.expectation(&poll, &to, draft.weight) {
@@ -638,7 +688,10 @@ pub fn scenario(
                         ),
                     ));
                 }
-                Ok(e) => expect.push(e),
+                Ok(e) => expect.push(ExpectOut {
+                    from_poll: true,
+                    ..e
+                }),
                 Err(e) => row_problems.push(Problem::new(draft.row, column(Role::Poll), e)),
             }
         }
@@ -734,7 +787,8 @@ pub fn scenario(
                     .map(|w| format!("Row {}, column {}: {}.", w.row, w.column, w.message)),
             )
             .collect();
-        let (ron, spans) = render(&resolver, &injects, origin, &notes);
+        let rendered = render(&resolver, &injects, &exercise, origin, &notes);
+        let (ron, spans) = (rendered.ron, rendered.injects);
         let name = format!("{} (as imported)", origin.file);
         match load_scenario(&name, &ron) {
             Ok(scenario) => {
@@ -747,7 +801,19 @@ pub fn scenario(
             }
             Err(diagnostics) => {
                 let mut refused = HashSet::new();
+                let mut unread = HashSet::new();
                 for d in diagnostics {
+                    // A field of the `Exercise` sheet that the loader refuses is left out.
+                    if let Some((_, ix)) = rendered
+                        .exercise
+                        .iter()
+                        .find(|(lines, _)| lines.contains(&d.line))
+                    {
+                        let entry: &exercise::Entry = &exercise[*ix];
+                        problems.push(Problem::new(entry.row, exercise::VALUE_COLUMN, d.message));
+                        unread.insert(*ix);
+                        continue;
+                    }
                     let Some((ix, _)) = spans
                         .iter()
                         .enumerate()
@@ -768,10 +834,24 @@ pub fn scenario(
                     ]
                     .into_iter()
                     .find(|(field, _)| line.starts_with(&format!("{field}:")))
-                    .map_or(Role::Expected, |(_, role)| role);
+                    .map_or_else(
+                        || {
+                            if rendered.poll_lines.contains(&d.line) {
+                                Role::Poll
+                            } else {
+                                Role::Expected
+                            }
+                        },
+                        |(_, role)| role,
+                    );
                     problems.push(Problem::new(injects[ix].row, column(role), d.message));
                     refused.insert(ix);
                 }
+                let mut ix = 0;
+                exercise.retain(|_| {
+                    ix += 1;
+                    !unread.contains(&(ix - 1))
+                });
                 let mut ix = 0;
                 injects.retain(|_| {
                     ix += 1;
@@ -792,6 +872,66 @@ pub fn scenario(
         origin.file
     ));
     Err(lines.join("\n"))
+}
+
+/// A row whose event type is an expected action: what the players are expected to do about the
+/// inject before it, by the row's time. Its names are its expected actions, or its title.
+fn expected_action_row(
+    draft: &RowDraft,
+    injects: &mut [InjectOut],
+    resolver: &mut Resolver,
+    column: &dyn Fn(Role) -> String,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(inject) = injects.last_mut() else {
+        problems.push(Problem::new(
+            draft.row,
+            column(Role::EventType),
+            "an expected action with no inject before it to expect it of",
+        ));
+        return;
+    };
+    let texts: Vec<ExpectText> = if draft.expected.is_empty() {
+        let name = draft
+            .title
+            .clone()
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| title_from(draft.body.as_deref().unwrap_or_default()));
+        vec![ExpectText {
+            names: vec![(name, None)],
+            ..ExpectText::default()
+        }]
+    } else {
+        draft.expected.clone()
+    };
+    let since = match (&inject.trigger.trigger, draft.time) {
+        (TriggerWords::At(at), Some(time)) if time > *at => Some(time - at),
+        _ => None,
+    };
+    for mut text in texts {
+        text.within = text.within.or(since);
+        if text.by.is_empty() {
+            text.by = draft.to.clone();
+        }
+        let to = inject.to.clone();
+        match resolver.expectation(&text, &to, draft.weight) {
+            Ok(e) if inject.expect.iter().any(|other| other.actions == e.actions) => {
+                problems.push(Problem::new(
+                    draft.row,
+                    column(Role::Expected),
+                    format!(
+                        "action {} is already expected of the inject before it",
+                        quoted(&e.actions.join(", "))
+                    ),
+                ));
+            }
+            Ok(e) => inject.expect.push(ExpectOut {
+                by: e.by.filter(|by| *by != to),
+                ..e
+            }),
+            Err(e) => problems.push(Problem::new(draft.row, column(Role::Expected), e)),
+        }
+    }
 }
 
 /// Leaves out the teams and actions that only rows left out named (those of ttx's own side
@@ -922,13 +1062,28 @@ fn trigger_ron(trigger: &TriggerWords) -> String {
 }
 
 /// The RON text, and the lines (from, to) each inject takes.
+/// The RON written, and where its parts are, to name the cell of what the loader refuses.
+struct Rendered {
+    ron: String,
+    /// The lines (from, to) each inject takes.
+    injects: Vec<(usize, usize)>,
+    /// The lines of the `Exercise` sheet's fields, with each field's place in the list.
+    exercise: Vec<(std::ops::Range<usize>, usize)>,
+    /// The lines of expectations made from a T3SF poll.
+    poll_lines: HashSet<usize>,
+}
+
 fn render(
     resolver: &Resolver,
     injects: &[InjectOut],
+    exercise: &[exercise::Entry],
     origin: &Origin,
     header_notes: &[String],
-) -> (String, Vec<(usize, usize)>) {
+) -> Rendered {
     let mut out = String::new();
+    let mut counted = (0, 1);
+    let mut exercise_lines = Vec::new();
+    let mut poll_lines = HashSet::new();
     let line = |out: &mut String, text: &str| {
         out.push_str(text);
         out.push('\n');
@@ -949,28 +1104,64 @@ fn render(
         line(&mut out, &format!("// - {}", note.replace('\n', " ")));
     }
     line(&mut out, "Scenario(");
-    let stem = std::path::Path::new(origin.file)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("Imported MSEL");
-    line(&mut out, &format!("    title: {},", quoted(stem)));
+    let given = |key: &str| exercise.iter().any(|e| e.key == key);
+    if !given("title") {
+        let stem = std::path::Path::new(origin.file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("Imported MSEL");
+        line(&mut out, &format!("    title: {},", quoted(stem)));
+    }
+    if let (false, Some(speed)) = (given("speed"), origin.speed) {
+        line(&mut out, &format!("    speed: {speed:?},"));
+    }
+    let nested = exercise.iter().any(|e| e.in_exercise);
+    for in_exercise in [false, true] {
+        let indent = if in_exercise { "        " } else { "    " };
+        if in_exercise && nested {
+            line(&mut out, "    exercise: (");
+        }
+        for (ix, entry) in exercise.iter().enumerate() {
+            if entry.in_exercise == in_exercise {
+                let start = line_number(&out, &mut counted);
+                line(&mut out, &format!("{indent}{}: {},", entry.key, entry.ron));
+                exercise_lines.push((start..line_number(&out, &mut counted), ix));
+            }
+        }
+        if in_exercise && nested {
+            line(&mut out, "    ),");
+        }
+    }
     if !resolver.objectives.is_empty() {
         line(&mut out, "    objectives: [");
-        for (id, name) in &resolver.objectives {
-            line(
-                &mut out,
-                &format!("        (id: {}, name: {}),", quoted(id), quoted(name)),
-            );
+        for objective in &resolver.objectives {
+            let mut fields = vec![
+                format!("id: {}", quoted(&objective.id)),
+                format!("name: {}", quoted(&objective.name)),
+            ];
+            if let Some(c) = &objective.capability {
+                fields.push(format!("capability: {}", quoted(c)));
+            }
+            if let Some(t) = &objective.target {
+                fields.push(format!("target: {}", quoted(t)));
+            }
+            line(&mut out, &format!("        ({}),", fields.join(", ")));
         }
         line(&mut out, "    ],");
     }
     line(&mut out, "    teams: [");
     for team in &resolver.teams {
-        let summary = team
+        let mut summary = team
             .summary
             .as_deref()
             .map(|s| format!(", summary: {}", quoted(s)))
             .unwrap_or_default();
+        if !team.organisations.is_empty() {
+            summary.push_str(&format!(
+                ", organisations: {}",
+                ron_list(&team.organisations)
+            ));
+        }
         line(
             &mut out,
             &format!(
@@ -1014,7 +1205,6 @@ fn render(
     line(&mut out, "    ],");
     line(&mut out, "    injects: [");
     let mut spans = Vec::new();
-    let mut counted = (0, 1);
     for inject in injects {
         let start = line_number(&out, &mut counted);
         line(&mut out, &format!("        ( // row {}", inject.row));
@@ -1062,6 +1252,9 @@ fn render(
                 if let Some(basis) = &e.basis {
                     parts.push(format!("basis: {}", quoted(basis)));
                 }
+                if e.from_poll {
+                    poll_lines.insert(line_number(&out, &mut counted));
+                }
                 let todo = if e.guessed {
                     "  // TODO: check: the MSEL gives no time standard"
                 } else {
@@ -1092,5 +1285,10 @@ fn render(
     }
     line(&mut out, "    ],");
     line(&mut out, ")");
-    (out, spans)
+    Rendered {
+        ron: out,
+        injects: spans,
+        exercise: exercise_lines,
+        poll_lines,
+    }
 }

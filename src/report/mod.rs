@@ -559,9 +559,9 @@ impl Report {
             .iter()
             .enumerate()
             .filter(|(_, r)| own(r))
-            .filter(|(_, r)| match r.outcome {
+            .filter(|(n, r)| match r.outcome {
                 // A clarification answers a request, even when no inject expected it.
-                Outcome::Unexpected => r.clarifies.is_none(),
+                Outcome::Unexpected => exercise.clarification(*n).is_none(),
                 // A ready response is unexpected only once the exercise has ended unused.
                 Outcome::Ready => ended && r.satisfied.is_none(),
                 Outcome::Satisfied(_) => false,
@@ -797,7 +797,8 @@ fn response_report(
         satisfied: r.satisfied.map(|ix| exercise.expectation_id(ix)),
         ahead: r.ahead(),
         insufficient: format_3.then(|| {
-            r.findings
+            exercise
+                .findings(n)
                 .iter()
                 .map(|f| FindingReport {
                     field: action.fields[f.field].clone(),
@@ -811,7 +812,7 @@ fn response_report(
                 })
                 .collect()
         }),
-        clarifies: r.clarifies.as_ref().map(|c| {
+        clarifies: exercise.clarification(n).map(|c| {
             let request = exercise
                 .message(c.message)
                 .and_then(|m| m.action)
@@ -906,7 +907,7 @@ fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
                 credit: exercise.credit(ix),
                 ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
                 response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
-                basis: format_3.then(|| e.basis.clone()),
+                basis: format_3.then(|| exercise.basis(ix).map(str::to_string)),
                 held: format_3.then_some(e.held),
                 title: crate::words::expectation_title(exercise, ix),
                 objective: e.objective.map(|o| scenario.objective(o).id.clone()),

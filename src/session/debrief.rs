@@ -288,7 +288,7 @@ mod tests {
         );
         assert!(log.contains(&"cert answered question lessons"), "{log:?}");
 
-        session.end(Role::Local, session.exercise().now()).unwrap();
+        session.end(Role::Local).unwrap();
         assert_eq!(
             session.answer(Role::Team(CERT), CERT, lessons, "After".into()),
             Err(Refused::Ended)
@@ -313,7 +313,7 @@ mod tests {
             refusal(session.submit_feedback(Role::Team(SOC), rated(six.clone()))),
             "The feedback form is filled in once the exercise has ended"
         );
-        session.end(Role::Local, session.exercise().now()).unwrap();
+        session.end(Role::Local).unwrap();
         session
             .submit_feedback(Role::Team(SOC), rated(six.clone()))
             .unwrap();
@@ -386,7 +386,7 @@ mod tests {
             point(&mut session, Role::Local, NoteKind::Improvement),
             Err(Refused::Engine(Refusal::HotWashBeforeEnd))
         );
-        session.end(Role::Local, session.exercise().now()).unwrap();
+        session.end(Role::Local).unwrap();
         assert_eq!(
             point(&mut session, Role::Evaluator, NoteKind::Improvement),
             Ok("Hot-wash point saved.".into())

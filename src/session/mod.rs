@@ -33,7 +33,7 @@ use crate::scenario::{ModuleIx, Secs};
 use crate::text::{clock, speed_str};
 
 pub use crate::text::capitalise;
-use seats::Refusals;
+use seats::{ReadMarks, Refusals};
 pub use seats::{SeatInfo, Serving};
 
 /// Where accepted commands' events go before any seat shows them (the journal, in the CLI).
@@ -145,6 +145,8 @@ pub struct Session {
     report_released: bool,
     seats: Vec<SeatInfo>,
     refusals: Refusals,
+    /// What each seat's user has opened in each team's inbox, for as long as the session runs.
+    read: ReadMarks,
     /// How to join, once the server listens.
     serving: Option<Serving>,
     /// Counts every change a seat may show but the clock's time moving on, so seats know when
@@ -180,6 +182,7 @@ impl Session {
             report_released: false,
             seats: Vec::new(),
             refusals: Refusals::default(),
+            read: ReadMarks::default(),
             serving: None,
             version: 0,
             clock_moves: 0,
@@ -322,8 +325,7 @@ mod tests {
                 session.respond(Role::Local, response).unwrap();
             }
             Request::Finalise | Request::HotWash | Request::Feedback => {
-                let now = session.exercise().now();
-                session.end(Role::Local, now).unwrap();
+                session.end(Role::Local).unwrap();
             }
             _ => {}
         }
@@ -345,13 +347,12 @@ mod tests {
 
     /// Asks the session for `request` as `role` would, through the entry point a seat uses.
     fn ask(session: &mut Session, role: Role, request: Request) -> Result<(), Refused> {
-        let now = session.exercise().now();
         match request {
             Request::StartPause => session.start_pause(role).map(drop),
             Request::Speed => session.change_speed(role, true).map(drop),
             Request::Jump => session.jump_next(role).map(drop),
             Request::Release => session.release(role, InjectIx(5)).map(drop),
-            Request::End => session.end(role, now).map(drop),
+            Request::End => session.end(role).map(drop),
             Request::Note => session
                 .note(
                     role,
@@ -625,7 +626,7 @@ mod tests {
         *recorder.fail.lock().unwrap() = None;
         session.retry_recording(seat).unwrap();
 
-        session.end(seat, session.exercise().now()).unwrap();
+        session.end(seat).unwrap();
         assert_eq!(
             refused(session.start_pause(seat)),
             (Refused::Ended, "The exercise has ended.".into())

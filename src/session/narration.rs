@@ -391,3 +391,115 @@ fn clarified(response: &Response) -> Option<u64> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+
+    use super::super::testing::{MemoryRecorder, exercise};
+    use super::*;
+    use crate::role::Role;
+    use crate::scenario::{Scenario, load_scenario};
+
+    fn built_in() -> Scenario {
+        load_scenario(
+            "cross-border-breach.ron",
+            include_str!("../../scenarios/cross-border-breach.ron"),
+        )
+        .expect("the built-in scenario loads")
+    }
+
+    /// What a team must never read about: every inject sent only to other teams, by title and
+    /// by id.
+    fn not_for(scenario: &Scenario, team: TeamIx) -> Vec<String> {
+        scenario
+            .injects
+            .iter()
+            .filter(|inject| !inject.to.contains(&team))
+            .flat_map(|inject| [format!("\"{}\"", inject.title), format!("{}.", inject.id)])
+            .collect()
+    }
+
+    /// A response of `action` by `team`, naming `answers`, its fields filled as a team would
+    /// (a choice's first option, enough words for the rest).
+    fn response(
+        scenario: &Scenario,
+        team: TeamIx,
+        action: ActionIx,
+        answers: Option<Answers>,
+    ) -> Response {
+        let spec = scenario.action(action);
+        let fields = spec
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, name)| {
+                let text = match spec.shape(f).choices.first() {
+                    Some(choice) => choice.clone(),
+                    None => "a few words of substance".to_string(),
+                };
+                (name.clone(), text)
+            })
+            .collect();
+        let insufficient = match spec.clarifies {
+            Some(_) => vec!["summary".to_string()],
+            None => Vec::new(),
+        };
+        Response {
+            team,
+            action,
+            fields,
+            note: None,
+            answers,
+            insufficient,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whatever the teams do and whenever, every line a team is told about its response
+        /// names only what that team may see: never the title or id of an inject sent only to
+        /// another team (Aldera's request releases "Hotline: request for assistance from Aldera"
+        /// to Brevia, and Aldera must not hear of it).
+        #[test]
+        fn a_team_is_never_told_of_another_teams_injects(
+            steps in proptest::collection::vec((0usize..2, 0usize..64, 0u8..3, 0u64..4), 1..40)
+        ) {
+            let scenario = Arc::new(built_in());
+            let recorder = MemoryRecorder::default();
+            let mut session = Session::new(
+                exercise(Scenario::clone(&scenario)),
+                Box::new(recorder),
+                std::path::PathBuf::from("reports"),
+            );
+            session.start_pause(Role::Local).unwrap();
+            let mut wall = Duration::ZERO;
+            for (team, action, named, minutes) in steps {
+                let team = TeamIx(team);
+                wall += Duration::from_secs(minutes * 60);
+                session.tick(wall);
+                let actions = session.actions_for(team, "");
+                let action = actions[action % actions.len()];
+                let answers = match named {
+                    0 => None,
+                    1 => session.exercise().messages_to(team).last().map(|m| Answers::Message(m.n)),
+                    _ => session.exercise().inbox(team).first().map(|(item, _)| *item),
+                };
+                let asked = response(&scenario, team, action, answers);
+                if session.respond(Role::Team(team), asked).is_err() {
+                    continue;
+                }
+                let forbidden = not_for(&scenario, team);
+                for line in session.team_outcome(team) {
+                    for secret in &forbidden {
+                        prop_assert!(!line.contains(secret.as_str()), "{:?} was told {line:?}", team);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -300,14 +300,11 @@ impl Session {
         )
     }
 
-    /// Ends the exercise at the time the facilitator was shown (`at`), not at the time the
-    /// clock reached while the confirmation was open.
-    pub fn end(&mut self, role: Role, at: Secs) -> Result<String, Refused> {
+    /// Ends the exercise at the clock's time now: the instant the facilitator confirmed, which
+    /// the confirmation showed live.
+    pub fn end(&mut self, role: Role) -> Result<String, Refused> {
         Self::allow(role, Request::End)?;
         self.refuse_if_ended()?;
-        if self.clock.now(self.wall) > at {
-            self.clock.jump_to(self.wall, at.max(self.exercise.now()));
-        }
         self.run(Command::End)?;
         Ok("Exercise ended. The debrief: rate each objective, summarise, plan.".into())
     }

@@ -220,9 +220,8 @@ fn rating_detail(session: &Session, r: &RatingReport, role: Role) -> Vec<Line<'s
             .as_ref()
             .map(|d| format!("done in {}", short(d.at.saturating_sub(e.released_at))))
             .unwrap_or_else(|| "not done".into());
-        let basis = e
-            .basis
-            .as_ref()
+        let basis = exercise
+            .basis(ix)
             .map(|b| format!(" · {b}"))
             .unwrap_or_default();
         let due = match e.due() {
@@ -329,8 +328,8 @@ fn findings(exercise: &Exercise, ix: ExpectationIx) -> Vec<Line<'static>> {
     };
     let record = &exercise.responses()[done.response];
     let fields = &exercise.scenario().action(record.response.action).fields;
-    record
-        .findings
+    exercise
+        .findings(done.response)
         .iter()
         .map(|f| {
             let by = match f.by {
