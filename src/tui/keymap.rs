@@ -472,6 +472,12 @@ const EVALUATION: &[Binding] = &[
         "accept",
     ),
     b(
+        K::Char('h'),
+        A::OpenHotWash,
+        "hot wash: strengths and improvements per objective",
+        "hot wash",
+    ),
+    b(
         K::Char('n'),
         A::AddItem,
         "add an area for improvement",
@@ -500,12 +506,6 @@ const EVALUATION: &[Binding] = &[
         A::OpenFinalise,
         "make the report final (asks first)",
         "final",
-    ),
-    b(
-        K::Char('h'),
-        A::OpenHotWash,
-        "hot wash: strengths and improvements per objective",
-        "hot wash",
     ),
     b(K::Char('o'), A::OpenNote, "add an observation", ""),
     b(K::Down, A::Down, "next entry", ""),

@@ -907,6 +907,13 @@ impl Seat {
                 self.dialog = Some(Dialog::Feedback(Box::new(FeedbackForm::new(
                     exercise.scenario().feedback.len(),
                 ))));
+            } else if self.role.may(Request::HotWash) && !exercise.scenario().objectives.is_empty()
+            {
+                self.flash = Some(format!(
+                    "The exercise has ended. {}: the hot wash; {}: the feedback form, when ready.",
+                    super::widgets::key(Context::Evaluation, Action::OpenHotWash),
+                    super::widgets::key(Context::Global, Action::OpenFeedback)
+                ));
             } else if self.role.may(Request::Feedback) {
                 self.flash = Some(format!(
                     "The exercise has ended. {}: the Participant Feedback Form, when you are ready.",

@@ -108,7 +108,7 @@ impl HotWashForm {
         ]));
         frame.render_widget(
             Paragraph::new(points(exercise))
-                .wrap(Wrap { trim: true })
+                .wrap(Wrap { trim: false })
                 .block(Block::default().borders(Borders::BOTTOM)),
             list,
         );
