@@ -274,7 +274,7 @@ fn layout(frame: &mut Frame, area: Rect, app: &Shown, module: ModuleIx) -> Rect 
             Style::new().bold().fg(Color::Cyan),
         ),
         Span::raw(format!(
-            "· module {} of {} · {state} · {} {} other modules",
+            "· module {} of {} · {state} · {} {} modules",
             module.0 + 1,
             scenario.modules.len(),
             widgets::key(Context::Discussion, Action::ModulePrev),

@@ -901,20 +901,15 @@ impl Seat {
             if self.role.runs_exercise() {
                 self.view = View::Evaluation;
             }
-            // A participant is offered the feedback form at once; the staff, who lead the
-            // debrief first, are told where it is.
+            // A participant is offered the feedback form at once; an evaluator, who may have
+            // the hot wash to write first, is told where it is; the facilitator's footer shows
+            // it beside the debrief's keys.
             if matches!(self.role, Role::Team(_) | Role::Observer) {
+                self.flash = None;
                 self.dialog = Some(Dialog::Feedback(Box::new(FeedbackForm::new(
                     exercise.scenario().feedback.len(),
                 ))));
-            } else if self.role.may(Request::HotWash) && !exercise.scenario().objectives.is_empty()
-            {
-                self.flash = Some(format!(
-                    "The exercise has ended. {}: the hot wash; {}: the feedback form, when ready.",
-                    super::widgets::key(Context::Evaluation, Action::OpenHotWash),
-                    super::widgets::key(Context::Global, Action::OpenFeedback)
-                ));
-            } else if self.role.may(Request::Feedback) {
+            } else if !self.role.runs_exercise() && self.role.may(Request::Feedback) {
                 self.flash = Some(format!(
                     "The exercise has ended. {}: the Participant Feedback Form, when you are ready.",
                     super::widgets::key(Context::Global, Action::OpenFeedback)
