@@ -29,6 +29,12 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
         Some(Dialog::Inject(inject)) => inject_detail(frame, body, app, *inject),
         Some(Dialog::Message(form)) => form.render(frame, body, exercise),
         Some(Dialog::Seats) => seats(frame, body, app),
+        Some(Dialog::Answer(form)) => form.render(frame, body, exercise),
+        Some(Dialog::Answers(question)) => {
+            super::discussion::render_answers(frame, body, app, *question)
+        }
+        Some(Dialog::HotWash(form)) => form.render(frame, body, exercise),
+        Some(Dialog::Feedback(form)) => form.render(frame, body, exercise),
         Some(Dialog::Respond(dialog)) => match &dialog.stage {
             Stage::Pick(picker) => {
                 let actions = dialog.offered(app.session, &picker.filter());

@@ -5,6 +5,9 @@
 
 use std::time::Duration;
 
+use super::forms::answer::AnswerForm;
+use super::forms::feedback::FeedbackForm;
+use super::forms::hot_wash::HotWashForm;
 use super::forms::judge::JudgeForm;
 use super::forms::message::MessageForm;
 use super::forms::note::NoteForm;
@@ -22,7 +25,7 @@ use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::engine::{Answers, ExpectationIx, Source};
 use crate::report::Report;
 use crate::role::{Request, Role};
-use crate::scenario::{ActionIx, InjectIx, TeamIx};
+use crate::scenario::{ActionIx, InjectIx, ModuleIx, ObjectiveIx, QuestionIx, TeamIx};
 use crate::session::{Refused, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,11 @@ pub enum View {
     /// The evaluation screen; after the end, the after-action screen.
     Evaluation,
     Report,
+    /// A team's discussion: the module's narrative, its questions for the team and the team's
+    /// answers.
+    Discussion(TeamIx),
+    /// The console's module view: the module's questions and which teams answered.
+    Modules,
 }
 
 /// An item of a team's inbox.
@@ -72,6 +80,40 @@ pub struct TeamUi {
     pub scroll: u16,
     /// The facilitator chose to show this team its expected actions.
     pub show_expected: bool,
+    pub discussion: DiscussionUi,
+}
+
+/// Where a discussion screen is: the module shown, the selected question, the scroll.
+#[derive(Debug, Default)]
+pub struct DiscussionUi {
+    /// The module chosen with `[`/`]`; `None` follows the current one.
+    pub module: Option<ModuleIx>,
+    /// An index into the module's questions as the screen lists them.
+    pub selected: usize,
+    pub scroll: u16,
+}
+
+impl DiscussionUi {
+    /// The module shown: the one chosen, or the current one.
+    pub fn module(&self, session: &Session) -> Option<ModuleIx> {
+        self.module.or_else(|| session.current_module())
+    }
+}
+
+/// The questions a discussion screen lists for `module`: those addressed to `team`, or every
+/// question of it (the console's view).
+pub fn listed_questions(
+    session: &Session,
+    module: ModuleIx,
+    team: Option<TeamIx>,
+) -> Vec<QuestionIx> {
+    let scenario = session.exercise().scenario();
+    match team {
+        Some(team) => scenario.questions_for(module, team).collect(),
+        None => (0..scenario.module(module).questions.len())
+            .map(|question| QuestionIx { module, question })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +122,8 @@ pub struct ConsoleUi {
     pub selected: usize,
     /// How many lines the log is scrolled back from its end.
     pub log_back: usize,
+    /// The module view.
+    pub modules: DiscussionUi,
 }
 
 #[derive(Debug, Default)]
@@ -189,6 +233,11 @@ pub enum Dialog {
     Summary(Box<SummaryForm>),
     Plan(Box<PlanForm>),
     Judge(Box<JudgeForm>),
+    Answer(Box<AnswerForm>),
+    /// Every addressed team's answer to a question, read-only (the module view's).
+    Answers(QuestionIx),
+    HotWash(Box<HotWashForm>),
+    Feedback(Box<FeedbackForm>),
 }
 
 impl Dialog {
@@ -202,11 +251,14 @@ impl Dialog {
             Dialog::Summary(form) => Some(form.as_mut()),
             Dialog::Plan(form) => Some(form.as_mut()),
             Dialog::Judge(form) => Some(form.as_mut()),
+            Dialog::Answer(form) => Some(form.as_mut()),
+            Dialog::HotWash(form) => Some(form.as_mut()),
+            Dialog::Feedback(form) => Some(form.as_mut()),
             Dialog::Respond(dialog) => match &mut dialog.stage {
                 Stage::Form(form) => Some(form.as_mut()),
                 Stage::Pick(_) => None,
             },
-            Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats => None,
+            Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats | Dialog::Answers(_) => None,
         }
     }
 
@@ -408,6 +460,10 @@ impl Seat {
             Some(Dialog::Plan(_)) => Context::PlanForm,
             Some(Dialog::Judge(form)) if form.picking() => Context::JudgePicker,
             Some(Dialog::Judge(_)) => Context::JudgeForm,
+            Some(Dialog::Answer(_)) => Context::AnswerForm,
+            Some(Dialog::Answers(_)) => Context::Answers,
+            Some(Dialog::HotWash(_)) => Context::HotWashForm,
+            Some(Dialog::Feedback(_)) => Context::FeedbackForm,
             Some(Dialog::Respond(d)) => match d.stage {
                 Stage::Pick(_) => Context::ActionPicker,
                 Stage::Form(_) => Context::ResponseForm,
@@ -418,6 +474,8 @@ impl Seat {
                 View::Team(_) => Context::Team,
                 View::Evaluation => Context::Evaluation,
                 View::Report => Context::Report,
+                View::Discussion(_) => Context::Discussion,
+                View::Modules => Context::Modules,
             },
         }
     }
@@ -450,10 +508,14 @@ impl Seat {
             | Context::PlanForm
             | Context::JudgePicker
             | Context::JudgeForm
+            | Context::AnswerForm
+            | Context::HotWashForm
+            | Context::FeedbackForm
             | Context::ResponseForm => self.update_form(session, action),
             Context::ActionPicker => self.update_pick(session, action),
             Context::Confirm => self.update_confirm(session, action),
-            Context::InjectDetail | Context::Seats => self.dialog = None,
+            Context::InjectDetail | Context::Seats | Context::Answers => self.dialog = None,
+            Context::Discussion | Context::Modules => self.update_discussion(session, action),
             Context::Briefing | Context::Console | Context::Team | Context::Report => {
                 self.update_screen(session, action)
             }
@@ -487,6 +549,9 @@ impl Seat {
             Action::ReleaseReport => may(Request::ReleaseReport),
             Action::Export => may(Request::Export),
             Action::Retry => may(Request::RetryRecording),
+            Action::Answer => for_some_team(Request::Answer),
+            Action::OpenHotWash => may(Request::HotWash),
+            Action::OpenFeedback => may(Request::Feedback),
             // An inject's whole text, the join codes, what a team is shown: the facilitator's.
             Action::OpenInject | Action::ShowSeats | Action::ToggleExpected => {
                 self.role.runs_exercise()
@@ -515,6 +580,10 @@ impl Seat {
             | Action::Yes
             | Action::No
             | Action::Redraw
+            | Action::ShowDiscussion
+            | Action::ModulePrev
+            | Action::ModuleNext
+            | Action::OpenAnswers
             | Action::Input(_) => true,
         }
     }
@@ -626,6 +695,13 @@ impl Seat {
                 self.open_message(session)
             }
             Action::ShowSeats => self.dialog = Some(Dialog::Seats),
+            Action::ShowDiscussion => match self.view {
+                View::Team(team) => self.view = View::Discussion(team),
+                View::Console => self.view = View::Modules,
+                _ => {}
+            },
+            Action::OpenFeedback => self.open_feedback(session),
+            Action::OpenHotWash => self.open_hot_wash(session),
             Action::ToggleExpected => {
                 if let View::Team(team) = self.view {
                     let ui = &mut self.teams[team.0];
@@ -686,6 +762,13 @@ impl Seat {
             | Action::AddItem
             | Action::DropItem => !exercise.is_final(),
             Action::OpenFinalise => exercise.ended_at().is_some() && !exercise.is_final(),
+            Action::OpenHotWash => {
+                exercise.ended_at().is_some()
+                    && !exercise.is_final()
+                    && !exercise.scenario().objectives.is_empty()
+            }
+            Action::OpenFeedback => exercise.ended_at().is_some() && !exercise.is_final(),
+            Action::ShowDiscussion => !exercise.scenario().modules.is_empty(),
             _ => true,
         }
     }
@@ -718,6 +801,9 @@ impl Seat {
         match self.role {
             Role::Team(team) => {
                 let mut views = vec![View::Team(team)];
+                if !session.exercise().scenario().modules.is_empty() {
+                    views.push(View::Discussion(team));
+                }
                 if session.report_released() {
                     views.push(View::Report);
                 }
@@ -742,7 +828,13 @@ impl Seat {
         if self.view == View::Briefing {
             return View::Console;
         }
-        let at = views.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
+        // A discussion screen reached with its key stands in the cycle where its own view does.
+        let here = match self.view {
+            View::Discussion(team) if !views.contains(&self.view) => View::Team(team),
+            View::Modules => View::Console,
+            view => view,
+        };
+        let at = views.iter().position(|v| *v == here).unwrap_or(0) as isize;
         views[(at + step).rem_euclid(views.len() as isize) as usize]
     }
 
@@ -785,7 +877,7 @@ impl Seat {
                     ui.selected = Some(key);
                 }
             }
-            View::Evaluation => {}
+            View::Evaluation | View::Discussion(_) | View::Modules => {}
             View::Report | View::Briefing => {
                 let scroll = &mut self.report.scroll;
                 *scroll = if step < 0 {
@@ -808,6 +900,20 @@ impl Seat {
             // The debrief begins: the after-action screen, where the ratings are given.
             if self.role.runs_exercise() {
                 self.view = View::Evaluation;
+            }
+            // A participant is offered the feedback form at once; an evaluator, who may have
+            // the hot wash to write first, is told where it is; the facilitator's footer shows
+            // it beside the debrief's keys.
+            if matches!(self.role, Role::Team(_) | Role::Observer) {
+                self.flash = None;
+                self.dialog = Some(Dialog::Feedback(Box::new(FeedbackForm::new(
+                    exercise.scenario().feedback.len(),
+                ))));
+            } else if !self.role.runs_exercise() && self.role.may(Request::Feedback) {
+                self.flash = Some(format!(
+                    "The exercise has ended. {}: the Participant Feedback Form, when you are ready.",
+                    super::widgets::key(Context::Global, Action::OpenFeedback)
+                ));
             }
         }
         if matches!(self.view, View::Report | View::Evaluation)
@@ -1018,9 +1124,22 @@ impl Seat {
         };
         match form.update(action, session.exercise()) {
             None => {}
-            Some(Done::Cancel) => self.leave_form(session),
+            Some(Done::Cancel) => {
+                if matches!(self.dialog, Some(Dialog::Feedback(_))) {
+                    self.flash = Some(format!(
+                        "Feedback form skipped: {} opens it again.",
+                        super::widgets::key(Context::Global, Action::OpenFeedback)
+                    ));
+                }
+                self.leave_form(session)
+            }
             Some(Done::Ask(ask)) => {
                 let result = self.ask(session, ask);
+                // The hot wash stays open for the room's next point.
+                if let (Some(Dialog::HotWash(form)), Ok(message)) = (&mut self.dialog, &result) {
+                    form.saved(message.clone());
+                    return;
+                }
                 self.close_or_refuse(result);
             }
         }
@@ -1090,6 +1209,17 @@ impl Seat {
                 result
             }
             Ask::Judge(judge) => session.judge(role, judge),
+            Ask::Answer {
+                team,
+                question,
+                text,
+            } => session.answer(role, team, question, text),
+            Ask::HotWash {
+                objective,
+                kind,
+                text,
+            } => session.hot_wash(role, objective, kind, text),
+            Ask::Feedback(form) => session.submit_feedback(role, form),
             Ask::Rate(rated) => session.write_debrief(role, DebriefEvent::Rated(rated)),
             Ask::Summarise(text) => {
                 session.write_debrief(role, DebriefEvent::Summary(Summary { text }))
@@ -1205,6 +1335,145 @@ impl Seat {
         };
         self.dialog = Some(Dialog::Message(Box::new(MessageForm::new(
             exercise, team, replying,
+        ))));
+    }
+
+    /// The feedback form, after the end and until the report is final.
+    fn open_feedback(&mut self, session: &Session) {
+        let exercise = session.exercise();
+        if exercise.ended_at().is_none() {
+            self.flash = Some("The feedback form is offered once the exercise has ended.".into());
+        } else if exercise.is_final() {
+            self.flash = Some("The report is final: it takes no more feedback.".into());
+        } else {
+            self.dialog = Some(Dialog::Feedback(Box::new(FeedbackForm::new(
+                exercise.scenario().feedback.len(),
+            ))));
+        }
+    }
+
+    /// The hot wash, after the end and until the report is final; about the selected rating's
+    /// objective, or the first.
+    fn open_hot_wash(&mut self, session: &Session) {
+        let exercise = session.exercise();
+        let scenario = exercise.scenario();
+        if exercise.ended_at().is_none() {
+            self.flash = Some("The hot wash comes after the end.".into());
+            return;
+        }
+        if exercise.is_final() {
+            self.flash = Some("The report is final: the hot wash is closed.".into());
+            return;
+        }
+        if scenario.objectives.is_empty() {
+            self.flash = Some("The scenario has no objectives to hold a hot wash on.".into());
+            return;
+        }
+        let report = session.report();
+        let list = entries(&report, writes_debrief(self.role, session));
+        let objective = match list.get(self.evaluation.selected) {
+            Some(Entry::Rating(n)) => scenario.objective_ix(&report.ratings[*n].objective),
+            _ => None,
+        };
+        self.dialog = Some(Dialog::HotWash(Box::new(HotWashForm::new(
+            objective.unwrap_or(ObjectiveIx(0)),
+        ))));
+    }
+
+    /// A discussion screen: a team's (`View::Discussion`) or the console's module view.
+    fn update_discussion(&mut self, session: &mut Session, action: Action) {
+        let team = match self.view {
+            View::Discussion(team) => Some(team),
+            _ => None,
+        };
+        let modules = session.exercise().scenario().modules.len();
+        let current = session.current_module();
+        // A team sees the modules begun; the console, every one.
+        let last = match team {
+            Some(_) => current.map(|m| m.0),
+            None => modules.checked_sub(1),
+        };
+        let ui = match team {
+            Some(team) => &mut self.teams[team.0].discussion,
+            None => &mut self.console.modules,
+        };
+        let shown = ui.module.or(current);
+        match action {
+            Action::ModulePrev | Action::ModuleNext => {
+                let Some(last) = last else {
+                    self.flash = Some("No module has begun yet.".into());
+                    return;
+                };
+                let at = shown.map_or(0, |m| m.0 as isize);
+                let step = if action == Action::ModuleNext { 1 } else { -1 };
+                let next = (at + step).clamp(0, last as isize) as usize;
+                // Back at the current module, the screen follows the discussion again.
+                ui.module = (Some(ModuleIx(next)) != current).then_some(ModuleIx(next));
+                if Some(ModuleIx(next)) != shown {
+                    ui.selected = 0;
+                    ui.scroll = 0;
+                }
+            }
+            Action::Up | Action::Down => {
+                let count = shown.map_or(0, |m| listed_questions(session, m, team).len());
+                let step = if action == Action::Up { -1 } else { 1 };
+                ui.selected = move_in(ui.selected, step, count);
+            }
+            Action::PageUp => ui.scroll = ui.scroll.saturating_sub(5),
+            Action::PageDown => ui.scroll = ui.scroll.saturating_add(5).min(500),
+            Action::ShowDiscussion | Action::Back => {
+                self.view = match team {
+                    Some(team) => View::Team(team),
+                    None => View::Console,
+                };
+            }
+            Action::OpenAnswers => {
+                let question = shown
+                    .and_then(|m| listed_questions(session, m, None).get(ui.selected).copied());
+                if let Some(question) = question {
+                    self.dialog = Some(Dialog::Answers(question));
+                }
+            }
+            Action::Answer => {
+                let Some(team) = team else { return };
+                let question = shown.and_then(|m| {
+                    listed_questions(session, m, Some(team))
+                        .get(ui.selected)
+                        .copied()
+                });
+                self.open_answer(session, team, question);
+            }
+            other => self.update_screen(session, other),
+        }
+    }
+
+    /// The answer form for `question`, with the team's answer so far; refused at once where
+    /// the session would refuse it (after the end, a module not current).
+    fn open_answer(&mut self, session: &Session, team: TeamIx, question: Option<QuestionIx>) {
+        let exercise = session.exercise();
+        let scenario = exercise.scenario();
+        let Some(question) = question else {
+            self.flash = Some("No question here is for this team.".into());
+            return;
+        };
+        if exercise.ended_at().is_some() {
+            self.flash = Some("The exercise has ended: the answers stand.".into());
+            return;
+        }
+        if session.current_module() != Some(question.module) {
+            self.flash = Some(format!(
+                "{} is over: its answers stand. {} shows the current module.",
+                scenario.module(question.module).title,
+                super::widgets::key(Context::Discussion, Action::ModuleNext)
+            ));
+            return;
+        }
+        let given = session
+            .debrief()
+            .answer(&scenario.team(team).id, &scenario.question(question).id)
+            .map(|g| g.answer.text.as_str());
+        self.dialog = Some(Dialog::Answer(Box::new(AnswerForm::new(
+            team, question, given,
         ))));
     }
 

@@ -2,6 +2,9 @@
 //! back what it wants done (a request to the session, a cancel) or nothing, and draws itself in
 //! `render`. A seat handles every open form alike, through `Form`.
 
+pub mod answer;
+pub mod feedback;
+pub mod hot_wash;
 pub mod judge;
 pub mod message;
 pub mod note;
@@ -15,9 +18,9 @@ pub mod summary;
 use super::field::{Seek, not_typed};
 use super::key::Key;
 use super::keymap::Action;
-use crate::debrief::{PlanField, Rated};
-use crate::engine::{Command, Exercise, Response};
-use crate::scenario::InjectIx;
+use crate::debrief::{FeedbackForm, PlanField, Rated};
+use crate::engine::{Command, Exercise, NoteKind, Response};
+use crate::scenario::{InjectIx, ObjectiveIx, QuestionIx, TeamIx};
 
 /// A form of a seat's dialog: the seat hands it every action and pasted text, and asks the
 /// session for what it gives back once it is done.
@@ -51,6 +54,20 @@ pub enum Ask {
     Judge(Command),
     Rate(Rated),
     Summarise(String),
+    /// A team's answer to a discussion question (a revision when it had answered).
+    Answer {
+        team: TeamIx,
+        question: QuestionIx,
+        text: String,
+    },
+    /// A point of the hot wash.
+    HotWash {
+        objective: ObjectiveIx,
+        kind: NoteKind,
+        text: String,
+    },
+    /// A Participant Feedback Form.
+    Feedback(FeedbackForm),
     /// The changed fields of an existing improvement-plan item.
     EditItem {
         item: String,
