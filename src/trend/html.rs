@@ -12,14 +12,15 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:80rem;margi
 padding:.5rem 1rem 2rem;color:#222;line-height:1.4}h1{font-size:1.4rem;margin:.6rem 0}\
 h2{font-size:1.15rem;margin-top:1.8rem}h3{font-size:.95rem;margin:.1rem 0 .4rem;\
 overflow-wrap:anywhere}.muted{color:#666;font-size:.85rem}\
+.exercises{padding-left:1.2rem;overflow-wrap:anywhere}\
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,19rem),1fr));gap:.8rem}\
 .card{border:1px solid #d8d8d8;border-radius:6px;padding:.5rem .7rem;min-width:0}\
 .wrap{overflow-x:auto}table{border-collapse:collapse;font-size:.82rem;width:100%}\
 td,th{padding:.15rem .35rem;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}\
-td:first-child,th:first-child{text-align:left}.fields{font-size:.8rem;margin:.3rem 0 0}\
+td:first-child,th:first-child{text-align:left}td.na{text-align:center;color:#666}.fields{font-size:.8rem;margin:.3rem 0 0}\
 .suggest{font-size:.85rem;margin:.4rem 0 0;padding:.3rem .4rem;background:#f3f6fa;border-radius:4px}\
 .few{background:#fbf3e8}.better{color:#1a7f37}.worse{color:#b42318}\
-svg{width:100%;height:auto;display:block}svg text{font-size:10px;fill:#444}\
+svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#444}\
 .std{stroke:#b42318;stroke-dasharray:4 3}.axis{stroke:#999}.range{stroke:#2f5f98;stroke-width:3}\
 .med{fill:#123a66}.never{fill:#b42318}";
 
@@ -36,28 +37,27 @@ pub fn render(trend: &Trend) -> String {
     );
     let _ = writeln!(
         out,
-        "<p>{} exercise{}, lined up by {}.</p><div class=\"wrap\"><table><tr><th>#</th>\
-         <th>started</th><th>journal</th><th>signature</th></tr>",
+        "<p>{} exercise{}, lined up by {}.</p><ul class=\"exercises\">",
         trend.exercises.len(),
         if trend.exercises.len() == 1 { "" } else { "s" },
         trend.lined_up_by
     );
     for c in &trend.exercises {
         let started = match (&c.started, c.date_from) {
-            (Some(at), Some("command line")) => format!("{} (given)", escape(at)),
+            (Some(at), Some("command line")) => format!("{} (date given)", escape(at)),
             (Some(at), _) => escape(at),
-            (None, _) => "none recorded".to_string(),
+            (None, _) => "no start recorded".to_string(),
         };
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{started}</td><td>{}{}</td><td>{}</td></tr>",
+            "<li><b>#{}</b> {started} · <code>{}</code>{} · {}</li>",
             c.n,
             escape(&c.journal),
             if c.interrupted { " (interrupted)" } else { "" },
             c.signature.replace('_', " ")
         );
     }
-    let _ = writeln!(out, "</table></div>");
+    let _ = writeln!(out, "</ul>");
     for note in &trend.notes {
         let _ = writeln!(out, "<p class=\"muted\">{}</p>", escape(note));
     }
@@ -137,8 +137,8 @@ fn card(out: &mut String, row: &Row, labels: &[String]) {
     );
     for (label, cell) in labels.iter().zip(&row.exercises) {
         let figures = match cell {
-            None => "<td colspan=\"3\">not in this scenario</td>".to_string(),
-            Some(c) if c.owed == 0 => "<td colspan=\"3\">not owed</td>".to_string(),
+            None => "<td class=\"na\" colspan=\"3\">not in this scenario</td>".to_string(),
+            Some(c) if c.owed == 0 => "<td class=\"na\" colspan=\"3\">not owed</td>".to_string(),
             Some(c) => format!(
                 "<td>{}</td><td>{}</td><td>{}</td>",
                 on_time(c),
