@@ -103,6 +103,26 @@ fn cell_matches(cell: &Value, expected: &str) {
     }
 }
 
+/// A row of the small case as the README works it out: its cells ("1/2 20m 40m"), its
+/// direction, and the change of its second and third cells.
+struct Expected {
+    row: (&'static str, &'static str, &'static str),
+    cells: [&'static str; 3],
+    direction: Option<&'static str>,
+    changes: [Option<&'static str>; 2],
+}
+
+/// A suggestion of the small case as the README works it out.
+struct Suggested {
+    row: (&'static str, &'static str, &'static str),
+    kept: Option<&'static str>,
+    beyond: bool,
+    observations: u64,
+    never: u64,
+    too_few: bool,
+    written: &'static str,
+}
+
 fn hand_trend() -> Value {
     // Given out of order: lined up by date.
     trend_json(&[
@@ -132,103 +152,86 @@ fn the_small_case_gives_the_figures_worked_by_hand() {
     assert_eq!(trend["exercises"][0]["signature"], "not_signed");
     assert_eq!(trend["not_lined_up"], serde_json::json!([]));
 
-    // (section, name, team, cells, direction, changes of cells 2 and 3)
-    let rows: &[(&str, &str, &str, [&str; 3], Option<&str>, [Option<&str>; 2])] = &[
-        (
-            "clauses",
-            "Art. 1",
-            "north",
-            ["1/2 20m 40m", "2/2 15m 25m", "2/2 5m 10m"],
-            Some("better"),
-            [Some("better"), Some("same")],
-        ),
-        (
-            "clauses",
-            "Art. 1",
-            "south",
-            ["1/2 20m 45m", "2/2 10m 25m", "0/2 35m never"],
-            Some("worse"),
-            [Some("better"), Some("worse")],
-        ),
-        (
-            "clauses",
-            "Art. 2",
-            "south",
-            ["0/1 2h30m 2h30m", "1/1 1h 1h", "1/1 1h 1h"],
-            Some("better"),
-            [Some("better"), Some("same")],
-        ),
-        (
-            "clauses",
-            "Art. 3",
-            "north",
-            ["0/0", "1/1 30m 30m", "0/0"],
-            None,
-            [None, None],
-        ),
-        (
-            "kinds",
-            "alert.ack",
-            "north",
-            ["0/1 40m 40m", "1/1 25m 25m", "1/1 10m 10m"],
-            Some("better"),
-            [Some("better"), Some("same")],
-        ),
-        (
-            "kinds",
-            "alert.ack",
-            "south",
-            ["1/1 20m 20m", "1/1 10m 10m", "0/1 35m 35m"],
-            Some("worse"),
-            [Some("same"), Some("worse")],
-        ),
-        (
-            "kinds",
-            "ask.request",
-            "north",
-            ["1/1 50m 50m", "1/1 30m 30m", "1/1 20m 20m"],
-            Some("same"),
-            [Some("same"), Some("same")],
-        ),
-        (
-            "kinds",
-            "reply:request",
-            "south",
-            ["0/1 2h30m 2h30m", "1/1 1h 1h", "1/1 1h 1h"],
-            Some("better"),
-            [Some("better"), Some("same")],
-        ),
-        (
-            "kinds",
-            "update.ack",
-            "north",
-            ["1/1 20m 20m", "1/1 15m 15m", "1/1 5m 5m"],
-            Some("same"),
-            [Some("same"), Some("same")],
-        ),
-        (
-            "kinds",
-            "update.ack",
-            "south",
-            ["0/1 45m 45m", "1/1 25m 25m", "0/1 never never"],
-            Some("same"),
-            [Some("better"), Some("worse")],
-        ),
-        (
-            "kinds",
-            "amendment:request",
-            "north",
-            ["0/0", "1/1 30m 30m", "0/0"],
-            None,
-            [None, None],
-        ),
+    let rows = [
+        Expected {
+            row: ("clauses", "Art. 1", "north"),
+            cells: ["1/2 20m 40m", "2/2 15m 25m", "2/2 5m 10m"],
+            direction: Some("better"),
+            changes: [Some("better"), Some("same")],
+        },
+        Expected {
+            row: ("clauses", "Art. 1", "south"),
+            cells: ["1/2 20m 45m", "2/2 10m 25m", "0/2 35m never"],
+            direction: Some("worse"),
+            changes: [Some("better"), Some("worse")],
+        },
+        Expected {
+            row: ("clauses", "Art. 2", "south"),
+            cells: ["0/1 2h30m 2h30m", "1/1 1h 1h", "1/1 1h 1h"],
+            direction: Some("better"),
+            changes: [Some("better"), Some("same")],
+        },
+        Expected {
+            row: ("clauses", "Art. 3", "north"),
+            cells: ["0/0", "1/1 30m 30m", "0/0"],
+            direction: None,
+            changes: [None, None],
+        },
+        Expected {
+            row: ("kinds", "alert.ack", "north"),
+            cells: ["0/1 40m 40m", "1/1 25m 25m", "1/1 10m 10m"],
+            direction: Some("better"),
+            changes: [Some("better"), Some("same")],
+        },
+        Expected {
+            row: ("kinds", "alert.ack", "south"),
+            cells: ["1/1 20m 20m", "1/1 10m 10m", "0/1 35m 35m"],
+            direction: Some("worse"),
+            changes: [Some("same"), Some("worse")],
+        },
+        Expected {
+            row: ("kinds", "ask.request", "north"),
+            cells: ["1/1 50m 50m", "1/1 30m 30m", "1/1 20m 20m"],
+            direction: Some("same"),
+            changes: [Some("same"), Some("same")],
+        },
+        Expected {
+            row: ("kinds", "reply:request", "south"),
+            cells: ["0/1 2h30m 2h30m", "1/1 1h 1h", "1/1 1h 1h"],
+            direction: Some("better"),
+            changes: [Some("better"), Some("same")],
+        },
+        Expected {
+            row: ("kinds", "update.ack", "north"),
+            cells: ["1/1 20m 20m", "1/1 15m 15m", "1/1 5m 5m"],
+            direction: Some("same"),
+            changes: [Some("same"), Some("same")],
+        },
+        Expected {
+            row: ("kinds", "update.ack", "south"),
+            cells: ["0/1 45m 45m", "1/1 25m 25m", "0/1 never never"],
+            direction: Some("same"),
+            changes: [Some("better"), Some("worse")],
+        },
+        Expected {
+            row: ("kinds", "amendment:request", "north"),
+            cells: ["0/0", "1/1 30m 30m", "0/0"],
+            direction: None,
+            changes: [None, None],
+        },
     ];
-    for (section, name, team, cells, direction, changes) in rows {
+    for Expected {
+        row: (section, name, team),
+        cells,
+        direction,
+        changes,
+    } in rows
+    {
         let r = row(&trend, section, name, team);
         for (cell, expected) in r["exercises"].as_array().unwrap().iter().zip(cells) {
             cell_matches(cell, expected);
         }
-        assert_eq!(r["direction"].as_str(), *direction, "{name} {team}");
+        assert_eq!(r["direction"].as_str(), direction, "{name} {team}");
         for (i, change) in changes.iter().enumerate() {
             assert_eq!(
                 r["exercises"][i + 1]["change"].as_str(),
@@ -274,71 +277,79 @@ fn the_small_case_gives_the_figures_worked_by_hand() {
     );
     assert_eq!(request["exercises"][2]["fields"], serde_json::json!([]));
 
-    // The suggestions: (row, kept_90_s or null, beyond, observations, never, too few, written).
-    let suggestions: &[((&str, &str, &str), Option<&str>, bool, u64, u64, bool, &str)] = &[
-        (
-            ("clauses", "Art. 1", "north"),
-            Some("40m"),
-            false,
-            6,
-            0,
-            false,
-            "30m",
-        ),
-        (
-            ("clauses", "Art. 1", "south"),
-            None,
-            true,
-            6,
-            1,
-            false,
-            "30m",
-        ),
-        (
-            ("clauses", "Art. 2", "south"),
-            Some("2h30m"),
-            false,
-            3,
-            0,
-            true,
-            "2h",
-        ),
-        (
-            ("clauses", "Art. 3", "north"),
-            Some("30m"),
-            false,
-            1,
-            0,
-            true,
-            "1h",
-        ),
-        (
-            ("kinds", "alert.ack", "north"),
-            Some("40m"),
-            false,
-            3,
-            0,
-            true,
-            "30m",
-        ),
-        (
-            ("kinds", "update.ack", "south"),
-            None,
-            true,
-            3,
-            1,
-            true,
-            "30m",
-        ),
+    // The suggestions.
+    let suggestions = [
+        Suggested {
+            row: ("clauses", "Art. 1", "north"),
+            kept: Some("40m"),
+            beyond: false,
+            observations: 6,
+            never: 0,
+            too_few: false,
+            written: "30m",
+        },
+        Suggested {
+            row: ("clauses", "Art. 1", "south"),
+            kept: None,
+            beyond: true,
+            observations: 6,
+            never: 1,
+            too_few: false,
+            written: "30m",
+        },
+        Suggested {
+            row: ("clauses", "Art. 2", "south"),
+            kept: Some("2h30m"),
+            beyond: false,
+            observations: 3,
+            never: 0,
+            too_few: true,
+            written: "2h",
+        },
+        Suggested {
+            row: ("clauses", "Art. 3", "north"),
+            kept: Some("30m"),
+            beyond: false,
+            observations: 1,
+            never: 0,
+            too_few: true,
+            written: "1h",
+        },
+        Suggested {
+            row: ("kinds", "alert.ack", "north"),
+            kept: Some("40m"),
+            beyond: false,
+            observations: 3,
+            never: 0,
+            too_few: true,
+            written: "30m",
+        },
+        Suggested {
+            row: ("kinds", "update.ack", "south"),
+            kept: None,
+            beyond: true,
+            observations: 3,
+            never: 1,
+            too_few: true,
+            written: "30m",
+        },
     ];
-    for ((section, name, team), kept, beyond, observations, never, too_few, written) in suggestions
+    for Suggested {
+        row: (section, name, team),
+        kept,
+        beyond,
+        observations,
+        never,
+        too_few,
+        written,
+    } in suggestions
     {
         let s = &row(&trend, section, name, team)["suggestion"];
         assert_eq!(s["kept_90_s"].as_u64(), kept.map(secs), "{name} {team}");
-        assert_eq!(s["beyond"], *beyond, "{name} {team}");
-        assert_eq!(s["observations"], *observations, "{name} {team}");
-        assert_eq!(s["never"], *never, "{name} {team}");
-        assert_eq!(s["too_few"], *too_few, "{name} {team}");
+        assert_eq!(s["beyond"], beyond, "{name} {team}");
+        assert_eq!(s["observations"], observations, "{name} {team}");
+        assert_eq!(s["never"], never, "{name} {team}");
+        assert_eq!(s["too_few"], too_few, "{name} {team}");
         assert_eq!(s["written_s"], secs(written), "{name} {team}");
     }
     let says = |section, name, team| {
