@@ -480,6 +480,39 @@ fn a_recorded_start_lines_up_and_a_date_may_not_contradict_it() {
 }
 
 #[test]
+fn a_journal_of_real_served_play_lines_up_by_its_recorded_start() {
+    let served = hand("served/served.jsonl");
+    let trend = trend_json(&[
+        &served,
+        &format!("{}@2025-05-13", hand("2025.jsonl")),
+        &format!("{}@2023-05-10", hand("2023.jsonl")),
+    ]);
+    assert_eq!(trend["lined_up_by"], "wall-clock start");
+    let last = &trend["exercises"][2];
+    assert_eq!(last["journal"], served.as_str());
+    assert_eq!(last["started"], "2026-12-04T19:29:09Z");
+    assert_eq!(last["date_from"], "journal");
+    assert_eq!(last["signature"], "signed");
+    // Its figures, as its report has them (README.md).
+    cell_matches(
+        &row(&trend, "clauses", "Art. 1", "north")["exercises"][2],
+        "2/2 8m10s 12m9s",
+    );
+    cell_matches(
+        &row(&trend, "clauses", "Art. 1", "south")["exercises"][2],
+        "2/2 15m9s 22m9s",
+    );
+    cell_matches(
+        &row(&trend, "kinds", "reply:request", "south")["exercises"][2],
+        "1/1 35m 35m",
+    );
+    assert_eq!(
+        row(&trend, "clauses", "Art. 1", "south")["direction"],
+        "better"
+    );
+}
+
+#[test]
 fn a_scenario_changed_between_years_lines_up_where_ids_or_bases_match() {
     let trend = trend_json(&[
         &hand("2023.jsonl"),

@@ -243,3 +243,37 @@ pub fn check_related(editions: &[Edition]) -> Result<(), String> {
         described.join(" and ")
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_follows_the_last_at_unless_the_whole_name_is_a_file() {
+        let named = Named::parse("aar/2024.jsonl@2024-06-11").unwrap();
+        assert_eq!(named.path, PathBuf::from("aar/2024.jsonl"));
+        assert_eq!(
+            named.date,
+            Some(time::macros::datetime!(2024-06-11 00:00 UTC))
+        );
+        let named = Named::parse("a@b.jsonl@2024-06-11T09:30:00+02:00").unwrap();
+        assert_eq!(named.path, PathBuf::from("a@b.jsonl"));
+        assert_eq!(
+            named.date,
+            Some(time::macros::datetime!(2024-06-11 07:30 UTC))
+        );
+        assert_eq!(Named::parse("plain.jsonl").unwrap().date, None);
+        assert!(
+            Named::parse("x.jsonl@11/06/2024")
+                .unwrap_err()
+                .contains("`11/06/2024` is not a date")
+        );
+        let dir = std::env::temp_dir().join(format!("ttx-trend-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let odd = dir.join("exercise@2024-06-11");
+        std::fs::write(&odd, "").unwrap();
+        let named = Named::parse(odd.to_str().unwrap()).unwrap();
+        assert_eq!((named.path, named.date), (odd.clone(), None));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -610,3 +610,25 @@ pub fn shown(secs: Secs) -> String {
 pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_takes_the_ceiling_rank_and_puts_never_last() {
+        let values = vec![Some(40), None, Some(10), Some(20)];
+        assert_eq!(nearest_rank(values.clone(), 0.5), Some(Some(20)));
+        assert_eq!(nearest_rank(values.clone(), 0.75), Some(Some(40)));
+        assert_eq!(nearest_rank(values, 0.9), Some(None));
+        assert_eq!(nearest_rank(vec![Some(7)], 0.9), Some(Some(7)));
+        assert_eq!(nearest_rank(Vec::new(), 0.5), None);
+    }
+
+    #[test]
+    fn times_are_shown_to_the_minute_from_ten_minutes() {
+        assert_eq!(shown(490), "8m10s");
+        assert_eq!(shown(729), "12m");
+        assert_eq!(shown(2 * 3600 + 29 * 60 + 31), "2h30m");
+    }
+}
