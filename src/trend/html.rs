@@ -254,7 +254,9 @@ fn chart(out: &mut String, row: &Row, labels: &[String]) {
         .flat_map(|c| [c.latency.median_of_standard, c.latency.p90_of_standard])
         .flatten()
         .collect();
-    let top = shares.iter().copied().fold(1.5_f64, f64::max).min(CEILING) * 1.1;
+    // Room above the highest point, up to the next half standard.
+    let top =
+        (shares.iter().copied().fold(1.5_f64, f64::max).min(CEILING) * 1.1 * 2.0).ceil() / 2.0;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let y = |share: f64| TOP + plot_h * (1.0 - share.min(top) / top);
     let n = labels.len().max(1) as f64;

@@ -2,7 +2,7 @@
 //! and team, one column per exercise, with the direction of change and, asked for, the time
 //! each team kept in 90 % of cases. Its JSON is `ttx trend --format json`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -217,57 +217,41 @@ impl Trend {
             .map(|e| declared(e.exercise.scenario()))
             .collect();
 
-        let mut clauses: Vec<(String, String)> = Vec::new();
-        let mut kinds: Vec<(String, String)> = Vec::new();
-        // The latest exercise's order first: its scenario is the one the partners use now.
-        for list in observed.iter().rev() {
-            for o in list {
-                let kind = (o.kind.clone(), o.team.clone());
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
-                }
-                if let Some(basis) = &o.basis {
-                    let clause = (basis.clone(), o.team.clone());
-                    if !clauses.contains(&clause) {
-                        clauses.push(clause);
-                    }
-                }
-            }
-        }
+        let mut clauses = group(&observed, |o| {
+            o.basis.as_ref().map(|b| (b.clone(), o.team.clone()))
+        });
         // A clause's teams together, in the order the clauses first came (a stable sort).
-        let first_seen: Vec<String> = clauses.iter().map(|(b, _)| b.clone()).collect();
-        clauses.sort_by_key(|(b, _)| first_seen.iter().position(|f| f == b));
+        let first_seen: HashMap<String, usize> = clauses
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, ((b, _), _))| (b.clone(), i))
+            .collect();
+        clauses.sort_by_key(|((b, _), _)| first_seen[b]);
+        let kinds = group(&observed, |o| Some((o.kind.clone(), o.team.clone())));
 
         let clause_rows = clauses
-            .iter()
-            .map(|(basis, team)| {
-                let member = |o: &Observation| o.basis.as_ref() == Some(basis) && &o.team == team;
+            .into_iter()
+            .map(|((basis, team), members)| {
                 let mut kinds_of: Vec<String> = Vec::new();
-                for o in observed.iter().flatten().filter(|o| member(o)) {
+                for o in members.iter().flatten() {
                     if !kinds_of.contains(&o.kind) {
                         kinds_of.push(o.kind.clone());
                     }
                 }
-                row(
-                    Group::Clause {
-                        basis: basis.clone(),
-                        kinds: kinds_of,
-                    },
-                    team,
-                    &observed,
-                    |i| declared[i].bases.contains(basis),
-                    member,
-                    suggest,
-                    false,
-                )
+                let has = |i: usize| declared[i].bases.contains(&basis);
+                let group = Group::Clause {
+                    basis: basis.clone(),
+                    kinds: kinds_of,
+                };
+                row(group, team, &members, has, suggest, false)
             })
             .collect();
         let kind_rows = kinds
-            .iter()
-            .map(|(kind, team)| {
-                let member = |o: &Observation| &o.kind == kind && &o.team == team;
+            .into_iter()
+            .map(|((kind, team), members)| {
                 let mut bases: Vec<String> = Vec::new();
-                for o in observed.iter().flatten().filter(|o| member(o)) {
+                for o in members.iter().flatten() {
                     if let Some(basis) = &o.basis
                         && !bases.contains(basis)
                     {
@@ -275,18 +259,12 @@ impl Trend {
                     }
                 }
                 let id = format!("{kind}@{team}");
-                row(
-                    Group::Kind {
-                        kind: kind.clone(),
-                        bases,
-                    },
-                    team,
-                    &observed,
-                    |i| declared[i].ids.contains(&id),
-                    member,
-                    suggest,
-                    true,
-                )
+                let has = |i: usize| declared[i].ids.contains(&id);
+                let group = Group::Kind {
+                    kind: kind.clone(),
+                    bases,
+                };
+                row(group, team, &members, has, suggest, true)
             })
             .collect();
 
@@ -364,25 +342,49 @@ fn column(i: usize, edition: &Edition) -> Column {
     }
 }
 
-/// One row: its cells, their changes, its direction and suggestion. `has(i)`: exercise i's
-/// scenario has what the row lines up. `one_obligation`: a kind, whose suggestion is a time even
-/// when its standard changed between exercises.
+/// The observations of each row, keyed by `key` (`None`: in no row), per exercise in that
+/// exercise's order; rows in the order the latest exercise has them, then those only earlier
+/// ones have.
+type Rows<'o> = Vec<((String, String), Vec<Vec<&'o Observation>>)>;
+
+fn group<'o>(
+    observed: &'o [Vec<Observation>],
+    key: impl Fn(&Observation) -> Option<(String, String)>,
+) -> Rows<'o> {
+    let mut rows: Rows<'o> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    // The latest exercise's order first: its scenario is the one the partners use now.
+    for (i, list) in observed.iter().enumerate().rev() {
+        for o in list {
+            let Some(key) = key(o) else {
+                continue;
+            };
+            let at = *index.entry(key.clone()).or_insert_with(|| {
+                rows.push((key, vec![Vec::new(); observed.len()]));
+                rows.len() - 1
+            });
+            rows[at].1[i].push(o);
+        }
+    }
+    rows
+}
+
+/// One row: its cells, their changes, its direction and suggestion. `members`: its
+/// observations per exercise; `has(i)`: exercise i's scenario has what the row lines up.
+/// `one_obligation`: a kind, whose suggestion is a time even when its standard changed between
+/// exercises.
 fn row(
     group: Group,
-    team: &str,
-    observed: &[Vec<Observation>],
+    team: String,
+    members: &[Vec<&Observation>],
     has: impl Fn(usize) -> bool,
-    member: impl Fn(&Observation) -> bool,
     suggest: bool,
     one_obligation: bool,
 ) -> Row {
-    let mut cells: Vec<Option<Cell>> = observed
+    let mut cells: Vec<Option<Cell>> = members
         .iter()
         .enumerate()
-        .map(|(i, list)| {
-            let of_row: Vec<&Observation> = list.iter().filter(|o| member(o)).collect();
-            (has(i) || !of_row.is_empty()).then(|| cell(&of_row))
-        })
+        .map(|(i, of_row)| (has(i) || !of_row.is_empty()).then(|| cell(of_row)))
         .collect();
     let mut previous: Option<usize> = None;
     for i in 0..cells.len() {
@@ -407,13 +409,13 @@ fn row(
         _ => None,
     };
     let suggestion = suggest.then(|| {
-        let all: Vec<&Observation> = observed.iter().flatten().filter(|o| member(o)).collect();
+        let all: Vec<&Observation> = members.iter().flatten().copied().collect();
         let written = owing.last().and_then(|c| c.standard_s);
         suggestion(&all, written, one_obligation)
     });
     Row {
         group,
-        team: team.to_string(),
+        team,
         exercises: cells,
         direction,
         suggestion,
