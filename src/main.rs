@@ -52,6 +52,9 @@ enum Cmd {
     /// improvement plan, judge what was sent, make the report final; each entry is added to the
     /// journal.
     Debrief(cli::debrief::DebriefArgs),
+    /// Write a scenario's Situation Manual (--for participants) or Controller/Evaluator
+    /// Handbook (--for facilitators), as HTML or Markdown.
+    Handbook(cli::handbook::HandbookArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Some(Cmd::Scenarios) => cli::new::scenarios(),
         Some(Cmd::Msel(args)) => cli::msel::run(args),
         Some(Cmd::Debrief(args)) => cli::debrief::run(args),
+        Some(Cmd::Handbook(args)) => cli::handbook::run(args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

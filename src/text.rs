@@ -56,6 +56,16 @@ pub fn expand_tabs(text: String) -> String {
     expanded
 }
 
+/// A count with its noun, singular for one: `1 observation`, `3 observations`. For nouns whose
+/// plural adds an `s`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A message's first letter in capitals: `the exercise has ended` → `The exercise has ended`.
 pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();

@@ -46,6 +46,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "simulate",
             "msel",
             "library",
+            "handbook",
         ],
     ),
     (

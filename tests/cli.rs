@@ -945,7 +945,7 @@ fn a_journal_from_a_newer_ttx_is_refused() {
     let text =
         fs::read_to_string(&journal)
             .unwrap()
-            .replacen("\"ttx_journal\":5", "\"ttx_journal\":7", 1);
+            .replacen("\"ttx_journal\":6", "\"ttx_journal\":7", 1);
     fs::write(&journal, text).unwrap();
     for command in ["report", "resume"] {
         let output = ttx().arg(command).arg(&journal).output().unwrap();
@@ -1027,8 +1027,7 @@ fn validate_prints_warnings_with_their_line_and_still_says_ok() {
         "the trigger is underlined: {err}"
     );
     assert!(
-        String::from_utf8_lossy(&output.stdout)
-            .contains(&format!("ok: {name} (1 injects, 1 teams)"))
+        String::from_utf8_lossy(&output.stdout).contains(&format!("ok: {name} (1 inject, 1 team)"))
     );
 
     let denied = ttx()

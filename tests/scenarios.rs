@@ -124,6 +124,10 @@ fn each_library_exercise_has_what_a_realistic_exercise_needs() {
             scenario.teams.iter().all(|t| !t.organisations.is_empty()),
             "{name}: every team names the organisations it stands for"
         );
+        assert!(
+            scenario.modules.len() >= 2 && scenario.modules.iter().all(|m| !m.questions.is_empty()),
+            "{name}: modules of the discussion, each with its questions"
+        );
         let exercise = &scenario.exercise;
         assert!(
             exercise.sponsor.is_some()

@@ -488,6 +488,35 @@ fn teams_play_at_their_own_seats_and_see_only_their_own() {
     cert.send(b"\x13");
     cert.wait_for("Hotline message #2 sent");
     soc.wait_for("#2 from cert");
+
+    // cert's public warning releases soc's inject "The warning makes the news": what cert is
+    // told of its response names nothing of it, and no byte of it reaches cert.
+    cert.send(b"r");
+    cert.wait_for("choose an action");
+    cert.send(b"warn-public\r");
+    cert.wait_for("Submit");
+    cert.send(b"\x13");
+    cert.wait_for("Your last response");
+    soc.wait_for("The warning makes the");
+    cert.settle(Duration::from_millis(500));
+    let cert_bytes = cert.received();
+    for secret in [
+        "The warning makes the news",
+        "public-warning",
+        "Customers call",
+    ] {
+        assert!(!cert_bytes.contains(secret), "cert was told `{secret}`");
+    }
+
+    // Ctrl-L clears cert's screen and draws all of it again.
+    let clears = |bytes: &str| bytes.matches("\x1b[2J").count();
+    let before = clears(&cert.received());
+    cert.send(b"\x0c");
+    common::wait_until("cert's screen cleared and drawn again", || {
+        clears(&cert.received()) > before
+    });
+    cert.settle(Duration::from_millis(300));
+    assert!(cert.screen().contains("National CERT"), "{}", cert.screen());
 }
 
 /// An evaluator seat watches the console, cannot run the exercise, and rates on the
@@ -643,6 +672,10 @@ fn a_served_exercise_is_signed_with_the_host_key_when_it_ends() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // The facilitator is told where the journal is and how to report it; the seat, in its words,
+    // that the exercise has ended.
+    server.wait_for_stderr("report: ttx report j.jsonl");
+    facilitator.wait_for("ttx: the exercise has ended");
     let journal = std::fs::File::open(setup.path("j.jsonl")).expect("the journal");
     let verified = Command::new("ssh-keygen")
         .args(["-Y", "verify", "-f", "allowed_signers", "-I", "ttx"])
@@ -770,7 +803,9 @@ fn a_signal_to_the_console_restores_it_records_the_clock_and_tells_every_seat() 
         // The clock has run: the time the signal records is past zero.
         console.wait_for_clock_past(0);
         console.signal(signal);
-        soc.wait_for("the server was stopped");
+        // The team hears what happens to it, in its words: never the facilitator's command.
+        soc.wait_for("the facilitator is restarting the exercise; reconnect in a minute");
+        assert!(!soc.received().contains("ttx resume"), "{signal}");
         let status = console.wait_for_status();
         assert!(status.success(), "{signal}: {status:?}");
         console.wait_for_output_end();

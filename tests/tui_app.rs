@@ -642,7 +642,7 @@ fn a_decision_is_shown_as_a_decision_and_its_choice_to_the_console() {
     h.key(Key::Ctrl('s'));
     assert_eq!(status_of(&h.app, "jit.decision@a"), "met");
     insta::assert_snapshot!("team_decision_made", h.screen(80, 24));
-    let screen = h.screen(120, 40);
+    let screen = h.screen(150, 40);
     assert!(
         screen.contains("you chose Propose a joint investigation team at T+00:01:30"),
         "{screen}"
@@ -746,22 +746,22 @@ fn free_hotline_messages_are_sent_received_and_threaded() {
     h.type_text("Seen; we preserve them now.")
         .key(Key::Ctrl('s'));
     let brevia = h.screen(80, 24);
-    assert!(brevia.contains("→ #2 to a"), "{brevia}");
+    assert!(brevia.contains("↳ #2 to a"), "{brevia}");
     assert!(brevia.contains("Answered by: #2 from b"), "{brevia}");
     assert_eq!(h.app.exercise().message(2).unwrap().in_reply_to, Some(1));
 
-    // Aldera gets the answer; its own first message shows the answer it got, and the answer
-    // shows what it answers.
+    // Aldera gets the answer, threaded under its own first message: the answer shows what it
+    // answers, the first message the answer it got.
     h.key(Key::BackTab);
-    assert!(h.screen(80, 24).contains("✉ #2 from b"));
-    h.key(Key::Up);
-    let thread = h.screen(80, 24);
-    insta::assert_snapshot!("team_message_thread", thread);
-    assert!(thread.contains("Answered by: #2 from b"), "{thread}");
+    assert!(h.screen(80, 24).contains("↳ #2 from b"));
     h.key(Key::Up);
     let answer = h.screen(80, 24);
     assert!(answer.contains("In reply to: #1"), "{answer}");
     assert!(answer.contains("Seen; we preserve them now."), "{answer}");
+    h.key(Key::Up);
+    let thread = h.screen(80, 24);
+    insta::assert_snapshot!("team_message_thread", thread);
+    assert!(thread.contains("Answered by: #2 from b"), "{thread}");
 }
 
 /// Every row of the screen, drawn cell by cell as a terminal draws it, ends exactly at the right

@@ -5,6 +5,7 @@
 
 pub mod debrief;
 mod exercise;
+pub mod handbook;
 pub mod msel;
 pub mod new;
 pub mod out;

@@ -103,7 +103,11 @@ fn serve_opened(opened: Opened, server: ServerArgs) -> Result<(), Failure> {
     };
     let ended = crate::serve::serve(exercise, &history, debrief, Box::new(writer), dir, options)
         .map_err(Failure::Input)?;
-    if !ended {
+    // Where the exercise is kept, and what to do with it next, as `ttx run` says it.
+    eprintln!("journal: {}", journal.display());
+    if ended {
+        eprintln!("report: ttx report {} --format md", journal.display());
+    } else {
         eprintln!("continue: ttx resume {} --serve", journal.display());
     }
     Ok(())

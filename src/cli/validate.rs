@@ -43,10 +43,10 @@ pub fn run(args: ValidateArgs) -> Result<(), Failure> {
                     continue;
                 }
                 out::print(&format!(
-                    "ok: {} ({} injects, {} teams)\n",
+                    "ok: {} ({}, {})\n",
                     path.display(),
-                    validated.scenario.injects.len(),
-                    validated.scenario.teams.len()
+                    crate::text::count(validated.scenario.injects.len(), "inject"),
+                    crate::text::count(validated.scenario.teams.len(), "team")
                 ))?
             }
             Err(failure) => {

@@ -10,7 +10,7 @@ use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Secs, TeamIx};
 pub struct ExpectationIx(pub usize);
 
 /// What a response says it answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answers {
     Inject(InjectIx),
     /// A hotline message, by its number (from 1).
@@ -123,6 +123,8 @@ pub enum Event {
         objective: Option<ObjectiveIx>,
         kind: NoteKind,
         text: String,
+        /// Said in the hot wash after the end, about its objective (discussion.md).
+        hot_wash: bool,
     },
     Ended {
         at: Secs,

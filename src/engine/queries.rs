@@ -2,10 +2,22 @@
 //! rules: the ids of expectation copies, a team's expectations, inbox and decisions, what a
 //! response would satisfy, what comes next. Scores are asked of `score`.
 
+use std::collections::HashMap;
+
 use super::command::Refusal;
 use super::event::{Answers, ExpectationIx};
 use super::state::{Exercise, InjectState, MatchKey, Message, RequestThread, Source};
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx, Trigger};
+
+/// An item of a team's inbox in its place on the screen (`inbox_threads`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InboxItem {
+    pub item: Answers,
+    /// When it was released or sent.
+    pub at: Secs,
+    /// A message listed under the first message of its thread.
+    pub threaded: bool,
+}
 
 impl Exercise {
     /// Where an expectation's time standard comes from (format 3): its own `basis` in the
@@ -146,6 +158,73 @@ impl Exercise {
             std::cmp::Reverse((*at, order))
         });
         items
+    }
+
+    /// A team's inbox as its screen lists it: what `inbox` holds, with each hotline message
+    /// under the first message of its thread (the one it answers, or that one's, and so on),
+    /// so that a reply, a clarification, an amendment or a confirmation sits under the request
+    /// it answers. Injects and threads come newest first, a thread by its latest message;
+    /// within a thread, oldest first. A thread starts at the first message the team saw: a
+    /// reply to a message between other teams starts its own.
+    pub fn inbox_threads(&self, team: TeamIx) -> Vec<InboxItem> {
+        let seen = |m: &Message| m.to.contains(&team) || m.from == team;
+        let root = |m: &Message| {
+            let mut first = m;
+            while let Some(earlier) = first.in_reply_to.and_then(|k| self.message(k)) {
+                if !seen(earlier) {
+                    break;
+                }
+                first = earlier;
+            }
+            first.n
+        };
+        // Each group: its items in order, and what sorts it (the newest item's time and order).
+        let mut groups: Vec<(Vec<InboxItem>, (Secs, u64))> = Vec::new();
+        let mut thread_of: HashMap<u64, usize> = HashMap::new();
+        let mut items = self.inbox(team);
+        items.reverse();
+        for (item, at) in items {
+            let order = |n: u64| 1 << 40 | n;
+            match item {
+                Answers::Inject(i) => groups.push((
+                    vec![InboxItem {
+                        item,
+                        at,
+                        threaded: false,
+                    }],
+                    (at, i.0 as u64),
+                )),
+                Answers::Message(n) => {
+                    let Some(message) = self.message(n) else {
+                        continue;
+                    };
+                    let first = root(message);
+                    match thread_of.get(&first) {
+                        Some(&g) => {
+                            groups[g].0.push(InboxItem {
+                                item,
+                                at,
+                                threaded: true,
+                            });
+                            groups[g].1 = groups[g].1.max((at, order(n)));
+                        }
+                        None => {
+                            thread_of.insert(first, groups.len());
+                            groups.push((
+                                vec![InboxItem {
+                                    item,
+                                    at,
+                                    threaded: false,
+                                }],
+                                (at, order(n)),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        groups.sort_by_key(|(_, newest)| std::cmp::Reverse(*newest));
+        groups.into_iter().flat_map(|(items, _)| items).collect()
     }
 
     /// Every decision (each team's copy of a `decide`), in release order, then inject order,

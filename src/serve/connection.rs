@@ -525,7 +525,11 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
                     let _ = terminal.resize(Rect::new(0, 0, drawn_size.0, drawn_size.1));
                 }
                 state.seat.sync(&session);
+                state.seat.settle_reading(&session, shared.wall());
                 state.stale = false;
+                if state.seat.take_redraw() {
+                    redraw_whole(&mut terminal, &bytes);
+                }
                 let shown = Shown {
                     session: &session,
                     seat: &state.seat,
@@ -562,13 +566,27 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
                     None => std::future::pending().await,
                 }
             };
+            // The selected inbox item counts as opened after a moment shown: drawn then.
+            let reading_due = link.lock().seat.reading_due(shared.wall());
+            let reading = async {
+                match reading_due {
+                    Some(due) => tokio::time::sleep(due).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 changed = changes.changed() => if changed.is_err() { return },
                 // A wake-up the last frame already answered draws nothing new.
                 _ = link.redraw.notified() => if link.lock().stale { break },
                 () = tick => break,
+                () = reading => break,
                 _ = closing.changed() => {
-                    let why = closing.borrow().clone().unwrap_or_default();
+                    let role = link.lock().seat.role;
+                    let why = closing
+                        .borrow()
+                        .as_ref()
+                        .map(|goodbye| goodbye.to(role).to_string())
+                        .unwrap_or_default();
                     let mut goodbye = SCREEN_OFF.to_vec();
                     goodbye.extend_from_slice(format!("ttx: {why}\r\n").as_bytes());
                     let _ = handle.data(channel, goodbye).await;
@@ -580,6 +598,15 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
             }
         }
     }
+}
+
+/// Makes the next frame draw every cell (Ctrl-L): the client's screen is cleared, and the frame
+/// before it made blank, so that nothing the client shows is taken as already drawn. (Ratatui's
+/// own `clear` asks the terminal where its cursor is: here that terminal is the server's.)
+fn redraw_whole(terminal: &mut Terminal<CrosstermBackend<FrameBytes>>, bytes: &FrameBytes) {
+    let _ = terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()));
+    bytes.take();
+    let _ = std::io::Write::write_all(&mut bytes.clone(), b"\x1b[2J");
 }
 
 /// The moment of each second at which a seat redraws its clock: seat ids stepped by the golden

@@ -12,7 +12,8 @@ use super::Shared;
 use crate::role::Role;
 use crate::tui::seat::{Seat, Shown};
 use crate::tui::{
-    Input, STOP_SIGNALS, init_terminal, restore_terminal, signal_name, spawn_inputs, ui,
+    Input, STOP_SIGNALS, init_terminal, redraw_whole, restore_terminal, signal_name, spawn_inputs,
+    ui,
 };
 
 /// How often the console looks for changes made by other seats.
@@ -55,9 +56,16 @@ fn event_loop(
     let mut redraw = true;
     loop {
         let versions = Some(shared.lock().versions());
-        if redraw || versions != drawn {
+        // The selected inbox item counting as opened is drawn when it does.
+        let opened = seat.reading_due(shared.wall()).is_some_and(|d| d.is_zero());
+        if seat.take_redraw() {
+            redraw_whole(terminal)?;
+            redraw = true;
+        }
+        if redraw || opened || versions != drawn {
             let session = shared.lock();
             seat.sync(&session);
+            seat.settle_reading(&session, shared.wall());
             drawn = Some(session.versions());
             terminal.draw(|frame| {
                 ui::draw_seat(

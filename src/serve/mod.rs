@@ -59,13 +59,47 @@ pub struct Shared {
     session: RwLock<Session>,
     changes: watch::Sender<Versions>,
     /// Tells every seat to say goodbye and close.
-    closing: watch::Sender<Option<String>>,
+    closing: watch::Sender<Option<Goodbye>>,
     origin: Instant,
     roster: Roster,
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
     next_seat: AtomicU64,
     turned_away: Rarely,
     accept_failed: Rarely,
+}
+
+/// What a closing server says to each seat: the facilitator's seats are told why and what to
+/// type; the others, in participants' words, what happens to them, never a command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goodbye {
+    pub staff: String,
+    pub participants: String,
+}
+
+impl Goodbye {
+    /// The goodbyes for `why` (the facilitator's words), as the exercise stands: ended, or to be
+    /// resumed.
+    fn new(why: String, ended: bool) -> Goodbye {
+        let participants = if ended {
+            "the exercise has ended; thank you. The facilitator leads the debrief from here."
+        } else {
+            "the facilitator is restarting the exercise; reconnect in a minute with the same ssh \
+             command. Everything your team sent is kept."
+        };
+        Goodbye {
+            staff: why,
+            participants: participants.into(),
+        }
+    }
+
+    /// What a seat of `role` is told.
+    pub fn to(&self, role: crate::role::Role) -> &str {
+        if role.runs_exercise() {
+            &self.staff
+        } else {
+            &self.participants
+        }
+    }
 }
 
 /// When a warning was last said in the console's log.
@@ -303,11 +337,14 @@ async fn run(
 /// Records a clock checkpoint, tells every seat why it is closing, and stops the server: no
 /// more connections, and every one told to disconnect.
 async fn finish(shared: &Shared, stop: &watch::Sender<Option<String>>, why: String) {
-    shared.with_session(|s| {
+    let ended = shared.with_session(|s| {
         s.log_held_refusal();
         s.checkpoint();
+        s.exercise().ended_at().is_some()
     });
-    shared.closing.send_replace(Some(why.clone()));
+    shared
+        .closing
+        .send_replace(Some(Goodbye::new(why.clone(), ended)));
     // Let the seats' goodbyes go out before the connections close.
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.send_replace(Some(why));

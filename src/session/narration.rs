@@ -13,13 +13,32 @@ impl Session {
         &self.outcomes[team.0]
     }
 
-    /// Puts on the console's log what `events` did, bookkeeping left out.
+    /// Puts on the console's log what `events` did, bookkeeping left out, and each module of
+    /// the discussion as time reaches it.
     pub fn log_events(&mut self, events: &[Event]) {
         for event in events {
             if let Some(text) = self.narrate(event) {
                 self.log.push((event.at(), text));
             }
+            self.announce_module(event.at());
         }
+    }
+
+    /// Says on the log that a module begins, once, when the exercise's time first reaches it;
+    /// whether it did.
+    pub(super) fn announce_module(&mut self, at: Secs) -> bool {
+        let scenario = self.exercise.scenario();
+        let current = scenario.module_at(at);
+        if current == self.announced_module {
+            return false;
+        }
+        self.announced_module = current;
+        let Some(module) = current.map(|m| scenario.module(m)) else {
+            return false;
+        };
+        let text = format!("module {} begins: {}", module.id, module.title);
+        self.log.push((module.from, text));
+        true
     }
 
     /// One event as a line of the console's log; `None` for bookkeeping events.
@@ -358,6 +377,9 @@ impl Session {
                 }
             ),
             DebriefEvent::PlanDropped(d) => format!("improvement item {} dropped", d.item),
+            DebriefEvent::Answer(a) => format!("{} answered question {}", a.team, a.question),
+            // Anonymous: the log says a form came in, not whose.
+            DebriefEvent::Feedback(_) => "a feedback form submitted".into(),
         }
     }
 }
@@ -367,5 +389,117 @@ fn clarified(response: &Response) -> Option<u64> {
     match response.answers {
         Some(Answers::Message(n)) if !response.insufficient.is_empty() => Some(n),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+
+    use super::super::testing::{MemoryRecorder, exercise};
+    use super::*;
+    use crate::role::Role;
+    use crate::scenario::{Scenario, load_scenario};
+
+    fn built_in() -> Scenario {
+        load_scenario(
+            "cross-border-breach.ron",
+            include_str!("../../scenarios/cross-border-breach.ron"),
+        )
+        .expect("the built-in scenario loads")
+    }
+
+    /// What a team must never read about: every inject sent only to other teams, by title and
+    /// by id.
+    fn not_for(scenario: &Scenario, team: TeamIx) -> Vec<String> {
+        scenario
+            .injects
+            .iter()
+            .filter(|inject| !inject.to.contains(&team))
+            .flat_map(|inject| [format!("\"{}\"", inject.title), format!("{}.", inject.id)])
+            .collect()
+    }
+
+    /// A response of `action` by `team`, naming `answers`, its fields filled as a team would
+    /// (a choice's first option, enough words for the rest).
+    fn response(
+        scenario: &Scenario,
+        team: TeamIx,
+        action: ActionIx,
+        answers: Option<Answers>,
+    ) -> Response {
+        let spec = scenario.action(action);
+        let fields = spec
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, name)| {
+                let text = match spec.shape(f).choices.first() {
+                    Some(choice) => choice.clone(),
+                    None => "a few words of substance".to_string(),
+                };
+                (name.clone(), text)
+            })
+            .collect();
+        let insufficient = match spec.clarifies {
+            Some(_) => vec!["summary".to_string()],
+            None => Vec::new(),
+        };
+        Response {
+            team,
+            action,
+            fields,
+            note: None,
+            answers,
+            insufficient,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whatever the teams do and whenever, every line a team is told about its response
+        /// names only what that team may see: never the title or id of an inject sent only to
+        /// another team (Aldera's request releases "Hotline: request for assistance from Aldera"
+        /// to Brevia, and Aldera must not hear of it).
+        #[test]
+        fn a_team_is_never_told_of_another_teams_injects(
+            steps in proptest::collection::vec((0usize..2, 0usize..64, 0u8..3, 0u64..4), 1..40)
+        ) {
+            let scenario = Arc::new(built_in());
+            let recorder = MemoryRecorder::default();
+            let mut session = Session::new(
+                exercise(Scenario::clone(&scenario)),
+                Box::new(recorder),
+                std::path::PathBuf::from("reports"),
+            );
+            session.start_pause(Role::Local).unwrap();
+            let mut wall = Duration::ZERO;
+            for (team, action, named, minutes) in steps {
+                let team = TeamIx(team);
+                wall += Duration::from_secs(minutes * 60);
+                session.tick(wall);
+                let actions = session.actions_for(team, "");
+                let action = actions[action % actions.len()];
+                let answers = match named {
+                    0 => None,
+                    1 => session.exercise().messages_to(team).last().map(|m| Answers::Message(m.n)),
+                    _ => session.exercise().inbox(team).first().map(|(item, _)| *item),
+                };
+                let asked = response(&scenario, team, action, answers);
+                if session.respond(Role::Team(team), asked).is_err() {
+                    continue;
+                }
+                let forbidden = not_for(&scenario, team);
+                for line in session.team_outcome(team) {
+                    for secret in &forbidden {
+                        prop_assert!(!line.contains(secret.as_str()), "{:?} was told {line:?}", team);
+                    }
+                }
+            }
+        }
     }
 }

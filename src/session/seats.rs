@@ -1,10 +1,14 @@
 //! The seats connected to a served exercise: who joined, left or was refused, each recorded in
 //! the journal beside the exercise without changing it; and how to join, for the facilitator.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use super::Session;
 use crate::debrief::{SeatChange, SeatEvent, SeatRecord};
+use crate::engine::Answers;
+use crate::scenario::TeamIx;
 
 /// At most this many refused logins a minute are logged and journaled one by one, so that
 /// refusals from many addresses cannot flood the journal; the rest are counted.
@@ -42,7 +46,32 @@ pub(super) struct Refusals {
     held: Option<(SeatEvent, u64)>,
 }
 
+/// The inbox items each user has opened, per team. Opening is marked while a seat draws, under
+/// the session's read lock, and changes nothing in the exercise: hence a lock of its own. Kept
+/// for the session's life, so a seat that reconnects (or a second seat of the same user) finds
+/// the inbox as it was left; not journaled, so a resumed exercise starts with every item new.
+#[derive(Default)]
+pub(super) struct ReadMarks(Mutex<HashMap<String, HashSet<(TeamIx, Answers)>>>);
+
 impl Session {
+    /// Whether `user` has opened `item` of `team`'s inbox.
+    pub fn has_read(&self, user: &str, team: TeamIx, item: Answers) -> bool {
+        let marks = self.read.0.lock().unwrap_or_else(|p| p.into_inner());
+        marks
+            .get(user)
+            .is_some_and(|items| items.contains(&(team, item)))
+    }
+
+    /// `user` opened `item` of `team`'s inbox.
+    pub fn mark_read(&self, user: &str, team: TeamIx, item: Answers) {
+        let mut marks = self.read.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(items) = marks.get_mut(user) {
+            items.insert((team, item));
+        } else {
+            marks.insert(user.to_string(), HashSet::from([(team, item)]));
+        }
+    }
+
     pub fn seats(&self) -> &[SeatInfo] {
         &self.seats
     }

@@ -65,6 +65,19 @@ impl App {
     pub fn next_tick_in(&self, wall: Duration) -> Duration {
         self.session.next_tick_in(wall)
     }
+    /// How long the event loop may wait for a key at wall time `wall` before something is due:
+    /// the clock's next second while it runs, the selected inbox item's counting as opened.
+    pub fn wake_in(&self, wall: Duration) -> Option<Duration> {
+        let tick = self.wants_ticks().then(|| self.next_tick_in(wall));
+        match (tick, self.seat.reading_due(wall)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+    /// Whether the whole screen must be drawn again (Ctrl-L); asking clears it.
+    pub fn take_redraw(&mut self) -> bool {
+        self.seat.take_redraw()
+    }
     pub fn context(&self) -> Context {
         self.seat.context(&self.session)
     }
@@ -76,7 +89,9 @@ impl App {
     pub fn tick(&mut self, wall: Duration) -> bool {
         let changed = self.session.tick(wall);
         self.seat.sync(&self.session);
-        changed
+        let reading = self.seat.reading_due(wall).is_some();
+        self.seat.settle_reading(&self.session, wall);
+        changed || reading != self.seat.reading_due(wall).is_some()
     }
 
     /// The process was told to stop (a signal): the time the clock reached goes to the journal,

@@ -20,6 +20,7 @@ use super::text::{clock, fit, pad, state, trigger, width};
 use super::widgets::{self, countdown, urgency};
 use crate::engine::InjectState;
 use crate::scenario::{InjectIx, TeamIx};
+use crate::text::count;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let [status, middle, log] = area.layout(&Layout::vertical([
@@ -61,12 +62,12 @@ fn render_status(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(Injec
             Span::raw(format!("  {next_due}{next_inject}")),
         ]),
         Line::from(format!(
-            "Released {} of {} injects · {} responses · {} hotline messages · {} observations · journal {}",
+            "Released {} of {} · {} · {} · {} · journal {}",
             exercise.released_count(),
-            scenario.injects.len(),
-            exercise.responses().len(),
-            exercise.messages().len(),
-            exercise.notes().len(),
+            count(scenario.injects.len(), "inject"),
+            count(exercise.responses().len(), "response"),
+            count(exercise.messages().len(), "hotline message"),
+            count(exercise.notes().len(), "observation"),
             app.session.journal_location()
         )),
     ];

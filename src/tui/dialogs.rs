@@ -7,9 +7,10 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::forms::picker::Offer;
 use super::keymap::{Action, Context};
 use super::seat::{ConfirmKind, Dialog, Shown, Stage};
-use super::text::{clock, state, trigger};
+use super::text::{clock, fit, state, trigger};
 use super::widgets::{centred, deadline, decision_text, key_span, popup};
 use crate::scenario::InjectIx;
 
@@ -37,21 +38,53 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
                 } else {
                     format!("{team} decides: one of the options ◆, or another action")
                 };
-                picker.render(frame, body, &title, scenario, &actions, &dialog.choices);
+                let mut drafts: Vec<(crate::scenario::ActionIx, String)> = Vec::new();
+                for (action, answering) in app.seat.draft_marks(dialog.team, dialog.answering) {
+                    if drafts.iter().any(|(a, _)| *a == action) {
+                        continue;
+                    }
+                    let mark = if answering == dialog.answering {
+                        "draft".to_string()
+                    } else {
+                        format!("draft for {}", item_name(app, answering))
+                    };
+                    drafts.push((action, mark));
+                }
+                let offer = Offer {
+                    actions: &actions,
+                    choices: &dialog.choices,
+                    drafts: &drafts,
+                };
+                picker.render(frame, body, &title, scenario, offer);
             }
             Stage::Form(form) => form.render(frame, body, exercise),
         },
     }
 }
 
+/// An inbox item as a draft's mark names it: `#3`, an inject's title (cut short), or `no item`.
+fn item_name(app: &Shown, answering: Option<crate::engine::Answers>) -> String {
+    match answering {
+        None => "no item".into(),
+        Some(crate::engine::Answers::Message(n)) => format!("#{n}"),
+        Some(crate::engine::Answers::Inject(i)) => {
+            format!(
+                "\"{}\"",
+                fit(&app.exercise().scenario().inject(i).title, 24)
+            )
+        }
+    }
+}
+
 fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: &ConfirmKind) {
     let (title, lines) = match kind {
-        ConfirmKind::End(at) => (
+        ConfirmKind::End => (
             "End the exercise?",
             vec![
+                // The clock goes on while the question is open: the end is when it is answered.
                 Line::from(format!(
                     "End now, at T+{}? Everything due by then happens first;",
-                    clock(*at)
+                    clock(app.exercise().now())
                 )),
                 Line::from("an expectation past its deadline becomes missed; one still"),
                 Line::from("to come is not due, not scored. This cannot be undone."),

@@ -60,6 +60,8 @@ pub enum Action {
     Yes,
     No,
     Retry,
+    /// Draw the whole screen again (a terminal that kept stale characters).
+    Redraw,
     /// A key typed into the focused text field.
     Input(Key),
 }
@@ -193,10 +195,17 @@ const GLOBAL: &[Binding] = &[
     b(K::Esc, A::Back, "close, back", ""),
     b(K::Char('q'), A::Quit, "quit (asks while running)", "quit"),
     b(K::Ctrl('c'), A::Quit, "quit, as q does", ""),
+    b(K::Ctrl('l'), A::Redraw, "redraw the whole screen", ""),
 ];
 
 const BRIEFING: &[Binding] = &[
     b(K::Enter, A::NextView, "go to the console", ""),
+    b(
+        K::Char('s'),
+        A::ShowSeats,
+        "seats, join codes, host key",
+        "",
+    ),
     b(K::Down, A::Down, "scroll down", ""),
     b(K::Up, A::Up, "scroll up", ""),
 ];
@@ -359,24 +368,35 @@ const EVALUATION: &[Binding] = &[
 ];
 
 /// The keys every form has, in the same order: its own two first (submit, and what enter does),
-/// then moving between fields, a choice's left and right, a new line in a text, and leaving;
-/// the last three in the form's own words.
+/// then moving between fields (↑/↓ move by rows in a text first), a choice's left and right, a
+/// new line in a text, and leaving; the last three in the form's own words.
 const fn form(
     own: [Binding; 2],
     choice: [&'static str; 2],
     newline: &'static str,
     leave: [&'static str; 2],
-) -> [Binding; 10] {
+) -> [Binding; 11] {
     [
         own[0],
         own[1],
         b(K::Tab, A::NextField, "next field", "next field"),
         b(K::BackTab, A::PrevField, "previous field", ""),
-        b(K::Down, A::NextField, "next field", ""),
-        b(K::Up, A::PrevField, "previous field", ""),
+        b(
+            K::Down,
+            A::Down,
+            "next row of a text; from its last row, the next field",
+            "",
+        ),
+        b(
+            K::Up,
+            A::Up,
+            "previous row of a text; from its first row, the previous field",
+            "",
+        ),
         b(K::Left, A::Left, choice[0], ""),
         b(K::Right, A::Right, choice[1], ""),
         b(K::Ctrl('j'), A::Newline, newline, ""),
+        b(K::AltEnter, A::Newline, newline, ""),
         b(K::Esc, A::Back, leave[0], leave[1]),
     ]
 }
@@ -397,6 +417,7 @@ const RATING_FORM: &[Binding] = &form(
 const SUMMARY_FORM: &[Binding] = &[
     b(K::Ctrl('s'), A::Submit, "save the summary", "save"),
     b(K::Enter, A::Newline, "new line", ""),
+    b(K::AltEnter, A::Newline, "new line", ""),
     b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 

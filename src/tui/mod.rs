@@ -144,8 +144,8 @@ fn event_loop(
     let origin = Instant::now();
     terminal.draw(|frame| ui::draw(frame, app))?;
     loop {
-        let input = if app.wants_ticks() {
-            match rx.recv_timeout(app.next_tick_in(origin.elapsed())) {
+        let input = if let Some(wait) = app.wake_in(origin.elapsed()) {
+            match rx.recv_timeout(wait) {
                 Ok(input) => Some(input),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -186,11 +186,25 @@ fn event_loop(
         if app.should_quit() {
             break;
         }
+        if app.take_redraw() {
+            redraw_whole(terminal)?;
+        }
         if redraw {
             terminal.draw(|frame| ui::draw(frame, app))?;
         }
     }
     Ok(())
+}
+
+/// Ctrl-L: the terminal cleared, and a blank frame drawn, so that the next frame draws every
+/// cell. (`Terminal::clear` would ask the terminal where its cursor is, and the answer would go to
+/// the thread that reads keys.)
+pub(crate) fn redraw_whole(terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {
+    terminal.draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))?;
+    ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+    )
 }
 
 /// Ctrl-Z: pauses the clock (recorded), gives the terminal back to the shell and stops the

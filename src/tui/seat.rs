@@ -3,7 +3,6 @@
 //! itself lives in the session. The local terminal is one seat that may switch to every view;
 //! a served seat has one fixed role.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use super::forms::judge::JudgeForm;
@@ -20,10 +19,10 @@ use super::key::{Key, MAX_PASTE, Typed};
 use super::keymap::{self, Action, Context};
 use crate::debrief::evaluation::critical_tasks;
 use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
-use crate::engine::{Answers, ExpectationIx};
+use crate::engine::{Answers, ExpectationIx, Source};
 use crate::report::Report;
 use crate::role::{Request, Role};
-use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
+use crate::scenario::{ActionIx, InjectIx, TeamIx};
 use crate::session::{Refused, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,10 +60,15 @@ impl From<InboxKey> for Answers {
     }
 }
 
+/// How long an inbox item must stay shown to count as opened: passing over it with `↑`/`↓`
+/// leaves it new.
+pub const OPENED_AFTER: Duration = Duration::from_millis(1500);
+
 #[derive(Debug, Default)]
 pub struct TeamUi {
     pub selected: Option<InboxKey>,
-    pub read: HashSet<InboxKey>,
+    /// Since when (the session's wall clock) the selected item is shown and not yet marked read.
+    shown_since: Option<Duration>,
     pub scroll: u16,
     /// The facilitator chose to show this team its expected actions.
     pub show_expected: bool,
@@ -123,8 +127,8 @@ pub struct ReportUi {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmKind {
-    /// End the exercise at the time shown.
-    End(Secs),
+    /// End the exercise now (the time shown live).
+    End,
     Quit,
     /// Drop this improvement-plan item.
     DropItem(String),
@@ -144,8 +148,21 @@ pub struct ResponseDialog {
     /// The options of the decision that item asks of the team, offered first.
     pub choices: Vec<ActionIx>,
     pub stage: Stage,
-    /// The form left with esc: choosing its action again brings it back as it was.
-    pub draft: Option<Box<ResponseForm>>,
+}
+
+/// A response form left with esc after something was put in it: it belongs to its team, its
+/// action and the inbox item selected when it was begun. `r` never reopens it by itself: the
+/// action picker marks its action, and choosing that action for that item brings it back.
+pub struct Draft {
+    pub team: TeamIx,
+    pub answering: Option<Answers>,
+    pub form: Box<ResponseForm>,
+}
+
+impl Draft {
+    fn is_for(&self, team: TeamIx, action: ActionIx, answering: Option<Answers>) -> bool {
+        self.team == team && self.form.action() == action && self.answering == answering
+    }
 }
 
 impl ResponseDialog {
@@ -216,8 +233,12 @@ pub struct Seat {
     /// Who rates and judges from this seat, as the report names them: the seat's user, or
     /// `facilitator` at the local console.
     pub evaluator: String,
-    /// A response form left with esc, per team, reopened by the next `r`.
-    drafts: Vec<Option<Box<ResponseDialog>>>,
+    /// Response forms left with esc (`Draft`).
+    drafts: Vec<Draft>,
+    /// The last hotline message this seat has told its team about (`notice`).
+    heard: u64,
+    /// Ctrl-L asked for the whole screen to be drawn again, not just what changed.
+    redraw: bool,
     /// The seat has shown the end of the exercise (and moved to the report, if it may).
     saw_end: bool,
     quit: bool,
@@ -245,7 +266,9 @@ impl Seat {
             evaluation: EvaluationUi::default(),
             report: ReportUi::default(),
             evaluator: "facilitator".into(),
-            drafts: (0..teams).map(|_| None).collect(),
+            drafts: Vec::new(),
+            heard: exercise.messages().len() as u64,
+            redraw: false,
             saw_end: exercise.ended_at().is_some(),
             quit: false,
         };
@@ -257,12 +280,75 @@ impl Seat {
         self.quit
     }
 
-    /// A key pressed at wall time `wall`.
+    /// A key pressed at wall time `wall`. Ctrl-L redraws in every context, forms included.
     pub fn handle_key(&mut self, session: &mut Session, key: Key, wall: Duration) {
         session.set_wall(wall);
-        if let Some(action) = keymap::lookup(self.context(session), key) {
+        self.settle_reading(session, wall);
+        let action = if key == Key::Ctrl('l') {
+            Some(Action::Redraw)
+        } else {
+            keymap::lookup(self.context(session), key)
+        };
+        if let Some(action) = action {
             self.update(session, action);
         }
+    }
+
+    /// Whether the whole screen must be drawn again (Ctrl-L); asking clears it.
+    pub fn take_redraw(&mut self) -> bool {
+        std::mem::take(&mut self.redraw)
+    }
+
+    /// The user whose reading this seat marks: its user, or `facilitator` at the local console
+    /// (as it rates and judges).
+    fn reader(&self) -> &str {
+        &self.evaluator
+    }
+
+    /// Whether an item of `team`'s inbox is new to this seat's user: not opened yet, and not a
+    /// message the team sent itself.
+    pub fn is_new(&self, session: &Session, team: TeamIx, key: InboxKey) -> bool {
+        if let InboxKey::Message(n) = key
+            && session
+                .exercise()
+                .message(n)
+                .is_some_and(|m| m.from == team)
+        {
+            return false;
+        }
+        !session.has_read(self.reader(), team, key.into())
+    }
+
+    /// The selected item counts as opened once it has been shown for `OPENED_AFTER` at wall time
+    /// `wall`.
+    pub fn settle_reading(&mut self, session: &Session, wall: Duration) {
+        let View::Team(team) = self.view else {
+            return;
+        };
+        let ui = &self.teams[team.0];
+        if let (Some(_), Some(since)) = (ui.selected, ui.shown_since)
+            && wall.saturating_sub(since) >= OPENED_AFTER
+        {
+            self.open(session, team);
+        }
+    }
+
+    /// Marks the selected item of `team`'s inbox opened now.
+    fn open(&mut self, session: &Session, team: TeamIx) {
+        let ui = &mut self.teams[team.0];
+        ui.shown_since = None;
+        if let Some(key) = ui.selected {
+            session.mark_read(&self.evaluator, team, key.into());
+        }
+    }
+
+    /// How long from wall time `wall` until the selected item counts as opened, if it waits.
+    pub fn reading_due(&self, wall: Duration) -> Option<Duration> {
+        let View::Team(team) = self.view else {
+            return None;
+        };
+        let since = self.teams[team.0].shown_since?;
+        Some((since + OPENED_AFTER).saturating_sub(wall))
     }
 
     /// A person's input at wall time `wall`: a key, or pasted text.
@@ -337,6 +423,10 @@ impl Seat {
     }
 
     pub fn update(&mut self, session: &mut Session, action: Action) {
+        if action == Action::Redraw {
+            self.redraw = true;
+            return;
+        }
         let context = self.context(session);
         if !matches!(action, Action::Input(_)) {
             self.flash = None;
@@ -424,6 +514,7 @@ impl Seat {
             | Action::Newline
             | Action::Yes
             | Action::No
+            | Action::Redraw
             | Action::Input(_) => true,
         }
     }
@@ -501,8 +592,7 @@ impl Seat {
                 if session.exercise().ended_at().is_some() {
                     self.flash = Some("The exercise has ended.".into());
                 } else {
-                    let at = session.exercise().now();
-                    self.dialog = Some(Dialog::Confirm(ConfirmKind::End(at)));
+                    self.dialog = Some(Dialog::Confirm(ConfirmKind::End));
                 }
             }
             Action::OpenInject if self.view == View::Console => {
@@ -522,8 +612,19 @@ impl Seat {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
                 self.navigate(session, action)
             }
-            Action::Respond => self.open_respond(session),
-            Action::OpenMessage => self.open_message(session),
+            // Answering an item is reading it.
+            Action::Respond => {
+                if let View::Team(team) = self.view {
+                    self.open(session, team);
+                }
+                self.open_respond(session)
+            }
+            Action::OpenMessage => {
+                if let View::Team(team) = self.view {
+                    self.open(session, team);
+                }
+                self.open_message(session)
+            }
             Action::ShowSeats => self.dialog = Some(Dialog::Seats),
             Action::ToggleExpected => {
                 if let View::Team(team) = self.view {
@@ -659,6 +760,8 @@ impl Seat {
             }
             View::Team(team) => {
                 if matches!(action, Action::PageUp | Action::PageDown) {
+                    // Scrolling the text is reading it.
+                    self.open(session, team);
                     let ui = &mut self.teams[team.0];
                     ui.scroll = if step < 0 {
                         ui.scroll.saturating_sub(5)
@@ -667,16 +770,17 @@ impl Seat {
                     };
                     return;
                 }
-                let inbox = session.exercise().inbox(team);
+                let inbox = session.exercise().inbox_threads(team);
                 let ui = &mut self.teams[team.0];
                 let current = ui
                     .selected
-                    .and_then(|key| inbox.iter().position(|(k, _)| InboxKey::from(*k) == key))
+                    .and_then(|key| inbox.iter().position(|i| InboxKey::from(i.item) == key))
                     .unwrap_or(0);
-                if let Some((key, _)) = inbox.get(move_in(current, step, inbox.len())) {
-                    let key = InboxKey::from(*key);
+                if let Some(item) = inbox.get(move_in(current, step, inbox.len())) {
+                    let key = InboxKey::from(item.item);
                     if ui.selected != Some(key) {
                         ui.scroll = 0;
+                        ui.shown_since = Some(session.wall());
                     }
                     ui.selected = Some(key);
                 }
@@ -712,17 +816,67 @@ impl Seat {
             self.view = self.views(session)[0];
         }
         if let View::Team(team) = self.view {
-            let newest = exercise
-                .inbox(team)
-                .first()
-                .map(|(key, _)| InboxKey::from(*key));
+            // The newest item, shown when nothing is selected: it is opened once it has been
+            // shown for a moment, as if selected.
             let ui = &mut self.teams[team.0];
-            if ui.selected.is_none() {
-                ui.selected = newest;
+            if ui.selected.is_none()
+                && let Some(newest) = exercise.inbox(team).first()
+            {
+                ui.selected = Some(InboxKey::from(newest.0));
+                ui.shown_since = Some(session.wall());
             }
-            if let Some(key) = ui.selected {
-                ui.read.insert(key);
+            self.notice(session, team);
+        }
+    }
+
+    /// Tells the team when another team answers one of its messages (a reply, a confirmation,
+    /// a clarification, an amendment): `brevia replied to your request #1: #5 in the inbox.`
+    fn notice(&mut self, session: &Session, team: TeamIx) {
+        let exercise = session.exercise();
+        let scenario = exercise.scenario();
+        let messages = exercise.messages();
+        let unheard = messages.get(self.heard as usize..).unwrap_or_default();
+        let said = unheard.iter().rev().find_map(|m| {
+            let answered = exercise.message(m.in_reply_to?)?;
+            if !m.to.contains(&team) || answered.from != team {
+                return None;
             }
+            let k = answered.n;
+            // The request a reply satisfied, which it may answer through an amendment.
+            let replied = m
+                .response
+                .and_then(|r| exercise.responses()[r].satisfied)
+                .and_then(|e| match exercise.expectation(e).source {
+                    Source::Message(request) if exercise.clarified_thread(request).is_none() => {
+                        Some(request)
+                    }
+                    _ => None,
+                })
+                .filter(|request| exercise.message(*request).is_some_and(|r| r.from == team));
+            let amended = exercise
+                .request_thread(m.n, team)
+                .filter(|t| t.message != m.n)
+                .map(|t| t.message);
+            let verb = if exercise.clarified_thread(m.n).is_some() {
+                format!("asks to clarify your request #{k}")
+            } else if let Some(request) = replied {
+                format!("replied to your request #{request}")
+            } else if let Some(request) = amended {
+                format!("amended its request #{request}, as you asked in #{k}")
+            } else if answered.replies.is_empty() {
+                format!("answered your message #{k}")
+            } else {
+                format!("answered your request #{k}")
+            };
+            Some(format!(
+                "{} {verb}: #{} in the inbox.",
+                scenario.team(m.from).id,
+                m.n
+            ))
+        });
+        self.heard = messages.len() as u64;
+        if let Some(said) = said {
+            self.flash = Some(said);
         }
     }
 
@@ -864,7 +1018,7 @@ impl Seat {
         };
         match form.update(action, session.exercise()) {
             None => {}
-            Some(Done::Cancel) => self.leave_form(),
+            Some(Done::Cancel) => self.leave_form(session),
             Some(Done::Ask(ask)) => {
                 let result = self.ask(session, ask);
                 self.close_or_refuse(result);
@@ -872,19 +1026,53 @@ impl Seat {
         }
     }
 
-    /// Esc in a form: the response form goes back to the action picker, which keeps it as a
-    /// draft; any other form closes.
-    fn leave_form(&mut self) {
+    /// Esc in a form: the response form goes back to the action picker, and what was put in
+    /// it is kept as a draft of its action for the item it answers; any other form closes.
+    fn leave_form(&mut self, session: &Session) {
         match &mut self.dialog {
             Some(Dialog::Respond(dialog)) => {
-                if let Stage::Form(form) =
+                let Stage::Form(form) =
                     std::mem::replace(&mut dialog.stage, Stage::Pick(Box::default()))
-                {
-                    dialog.draft = Some(form);
+                else {
+                    return;
+                };
+                if !form.edited() {
+                    return;
                 }
+                let (team, answering) = (dialog.team, dialog.answering);
+                let name = &session.exercise().scenario().action(form.action()).name;
+                self.flash = Some(format!(
+                    "Draft kept: choose \"{name}\" again, with this item selected, to go on with it."
+                ));
+                self.drafts
+                    .retain(|d| !d.is_for(team, form.action(), answering));
+                self.drafts.push(Draft {
+                    team,
+                    answering,
+                    form,
+                });
             }
             _ => self.dialog = None,
         }
+    }
+
+    /// What the action picker marks for `team`, answering `answering`: each action with a kept
+    /// draft, and whether that draft is for this item (chosen, it comes back) or for another
+    /// (named; it comes back from there).
+    pub fn draft_marks(
+        &self,
+        team: TeamIx,
+        answering: Option<Answers>,
+    ) -> Vec<(ActionIx, Option<Answers>)> {
+        let mut marks: Vec<(ActionIx, Option<Answers>)> = self
+            .drafts
+            .iter()
+            .filter(|d| d.team == team)
+            .map(|d| (d.form.action(), d.answering))
+            .collect();
+        // This item's draft first, so that it is the one an action's mark shows.
+        marks.sort_by_key(|(_, a)| *a != answering);
+        marks
     }
 
     /// Asks the session, as this seat's role, for what a form asked.
@@ -961,7 +1149,7 @@ impl Seat {
                         session.checkpoint();
                         self.quit = true;
                     }
-                    ConfirmKind::End(at) => self.report(session.end(self.role, at)),
+                    ConfirmKind::End => self.report(session.end(self.role)),
                     ConfirmKind::Finalise => self.report(session.finalise(self.role)),
                     ConfirmKind::DropItem(item) => {
                         self.report(session.write_debrief(
@@ -988,10 +1176,6 @@ impl Seat {
             self.flash = Some("The exercise has not started yet.".into());
             return;
         }
-        if let Some(draft) = self.drafts[team.0].take() {
-            self.dialog = Some(Dialog::Respond(draft));
-            return;
-        }
         let exercise = session.exercise();
         let answering = self.teams[team.0].selected.map(Answers::from);
         let choices = exercise
@@ -1003,7 +1187,6 @@ impl Seat {
             answering,
             choices,
             stage: Stage::Pick(Box::default()),
-            draft: None,
         })));
     }
 
@@ -1025,8 +1208,9 @@ impl Seat {
         ))));
     }
 
-    /// The response dialog's action picker: choosing an action opens its form (the draft, if
-    /// it was for that action); esc keeps a draft for the next `r`, or closes.
+    /// The response dialog's action picker: choosing an action opens its form, or the draft
+    /// kept of it for the item being answered; esc closes, keeping every draft for when its
+    /// action is chosen again.
     fn update_pick(&mut self, session: &mut Session, action: Action) {
         let Some(Dialog::Respond(dialog)) = &mut self.dialog else {
             return;
@@ -1042,28 +1226,33 @@ impl Seat {
         match picker.update(action, &actions) {
             None => {}
             Some(Picked::Cancel) => {
-                if let Some(draft) = dialog.draft.take() {
-                    // Keep the half-typed form: the next `r` brings it back.
-                    dialog.stage = Stage::Form(draft);
-                    if let Some(Dialog::Respond(kept)) = self.dialog.take() {
-                        self.drafts[team.0] = Some(kept);
-                    }
+                self.dialog = None;
+                let kept = self.drafts.iter().filter(|d| d.team == team).count();
+                if kept > 0 {
+                    let drafts = if kept == 1 {
+                        "A draft is kept".to_string()
+                    } else {
+                        format!("{kept} drafts are kept")
+                    };
                     self.flash = Some(format!(
-                        "Draft kept: {} brings it back.",
+                        "{drafts}: {} lists the actions, [draft] marks what brings one back.",
                         super::widgets::key(Context::Team, Action::Respond)
                     ));
-                } else {
-                    self.dialog = None;
                 }
             }
             Some(Picked::Action(chosen)) => {
-                let form = match dialog.draft.take() {
-                    Some(draft) if draft.action() == chosen => draft,
-                    _ => Box::new(ResponseForm::new(
+                let answering = dialog.answering;
+                let kept = self
+                    .drafts
+                    .iter()
+                    .position(|d| d.is_for(team, chosen, answering));
+                let form = match kept {
+                    Some(at) => self.drafts.remove(at).form,
+                    None => Box::new(ResponseForm::new(
                         session.exercise(),
                         team,
                         chosen,
-                        dialog.answering,
+                        answering,
                     )),
                 };
                 dialog.stage = Stage::Form(form);

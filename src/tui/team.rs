@@ -20,7 +20,7 @@ use super::keymap::{Action, Context};
 use super::seat::{InboxKey, Shown};
 use super::text::{clock, fit, pad, short, width as width_of};
 use super::widgets::{self, ON_HOLD, countdown, hint, took, urgency};
-use crate::engine::{Clarified, ExpectationIx, Source};
+use crate::engine::{Clarified, ExpectationIx, InboxItem, Source};
 use crate::role::Role;
 use crate::scenario::TeamIx;
 use crate::words::expectation_title;
@@ -54,14 +54,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     }
     frame.render_widget(Paragraph::new(Line::from(heading)), title);
     let [inbox_area, right] = main.layout(&Layout::horizontal([
-        Constraint::Length(30),
+        Constraint::Length(inbox_width(main.width)),
         Constraint::Min(0),
     ]));
-    let inbox: Vec<(InboxKey, u64)> = exercise
-        .inbox(team)
-        .into_iter()
-        .map(|(key, at)| (key.into(), at))
-        .collect();
+    let inbox = exercise.inbox_threads(team);
     render_inbox(frame, inbox_area, app, team, &inbox);
 
     let owed = owed_lines(app, team, right.width.saturating_sub(2) as usize);
@@ -111,17 +107,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     }
 }
 
-fn render_inbox(
-    frame: &mut Frame,
-    area: Rect,
-    app: &Shown,
-    team: TeamIx,
-    inbox: &[(InboxKey, u64)],
-) {
+/// The inbox's width: 30 columns at 80, growing with the terminal to a third of it (titles and
+/// threads need the room), at most 64.
+pub fn inbox_width(columns: u16) -> u16 {
+    (columns / 3).clamp(30, 64)
+}
+
+fn render_inbox(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx, inbox: &[InboxItem]) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
     let ui = &app.seat.teams[team.0];
-    let unread = inbox.iter().filter(|(k, _)| !ui.read.contains(k)).count();
+    let is_new = |key: InboxKey| app.seat.is_new(app.session, team, key);
+    let unread = inbox.iter().filter(|i| is_new(i.item.into())).count();
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" Inbox ({} · {unread} new) ", inbox.len()));
@@ -139,7 +136,7 @@ fn render_inbox(
     let height = inner.height.max(1) as usize;
     let selected = ui
         .selected
-        .and_then(|key| inbox.iter().position(|(k, _)| *k == key))
+        .and_then(|key| inbox.iter().position(|i| InboxKey::from(i.item) == key))
         .unwrap_or(0);
     let first = selected / height * height;
     let lines: Vec<Line> = inbox
@@ -147,14 +144,16 @@ fn render_inbox(
         .enumerate()
         .skip(first)
         .take(height)
-        .map(|(i, (key, at))| {
-            let mark = if ui.read.contains(key) { " " } else { "●" };
+        .map(|(i, item)| {
+            let key = InboxKey::from(item.item);
+            let new = is_new(key);
+            let mark = if new { "●" } else { " " };
             let title = match key {
                 // A decision still to be made is marked as the options are in the picker.
                 InboxKey::Inject(inject) => {
-                    let title = &scenario.inject(*inject).title;
+                    let title = &scenario.inject(inject).title;
                     if exercise
-                        .open_decision(team, Some(crate::engine::Answers::Inject(*inject)))
+                        .open_decision(team, Some(crate::engine::Answers::Inject(inject)))
                         .is_some()
                     {
                         format!("◆ {title}")
@@ -162,20 +161,15 @@ fn render_inbox(
                         title.clone()
                     }
                 }
-                InboxKey::Message(n) => match exercise.message(*n) {
-                    Some(m) if m.from == team => {
-                        let to: Vec<&str> =
-                            m.to.iter().map(|t| scenario.team(*t).id.as_str()).collect();
-                        format!("→ #{n} to {}", to.join(", "))
-                    }
-                    Some(m) => format!("✉ #{n} from {}", scenario.team(m.from).id),
-                    None => format!("✉ #{n}"),
-                },
+                InboxKey::Message(n) => message_title(app, team, n, item.threaded),
             };
-            let clock = clock(*at);
-            let text = format!("{mark} {} {title}", &clock[..5]);
+            let clock = clock(item.at);
+            let text = fit(
+                &format!("{mark} {} {title}", &clock[..5]),
+                inner.width as usize,
+            );
             let mut style = Style::new();
-            if !ui.read.contains(key) {
+            if new {
                 style = style.bold();
             }
             if i == selected {
@@ -187,6 +181,55 @@ fn render_inbox(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// A hotline message as the inbox lists it: who sent it to whom, and what it is. The first
+/// message of a thread says what it is (`✉ #1 from a · Send a request`); a message under it says
+/// what it does to the thread (`↳ #3 from a · asks to clarify #1`, `↳ #5 from a · reply`).
+fn message_title(app: &Shown, team: TeamIx, n: u64, threaded: bool) -> String {
+    let exercise = app.exercise();
+    let scenario = exercise.scenario();
+    let Some(m) = exercise.message(n) else {
+        return format!("✉ #{n}");
+    };
+    let who = if m.from == team {
+        let to: Vec<&str> = m.to.iter().map(|t| scenario.team(*t).id.as_str()).collect();
+        format!("#{n} to {}", to.join(", "))
+    } else {
+        format!("#{n} from {}", scenario.team(m.from).id)
+    };
+    let action = m.action.map(|a| scenario.action(a).name.as_str());
+    let what = if let Some(thread) = exercise.clarified_thread(n) {
+        let version = m.in_reply_to.unwrap_or(thread.message);
+        format!("asks to clarify #{version}")
+    } else if let Some(thread) =
+        m.to.first()
+            .and_then(|to| exercise.request_thread(n, *to))
+            .filter(|t| t.message != n)
+    {
+        format!("amends #{}", thread.message)
+    } else if let Some(k) = replied_to(app, n) {
+        format!("reply to #{k}")
+    } else {
+        action.unwrap_or("message").to_string()
+    };
+    match (threaded, m.from == team) {
+        (true, _) => format!("↳ {who} · {what}"),
+        (false, true) => format!("→ {who} · {what}"),
+        (false, false) => format!("✉ {who} · {what}"),
+    }
+}
+
+/// The request message `n` is the reply to: the message whose reply expectation its response
+/// satisfied.
+pub fn replied_to(app: &Shown, n: u64) -> Option<u64> {
+    let exercise = app.exercise();
+    let response = exercise.message(n)?.response?;
+    let satisfied = exercise.responses()[response].satisfied?;
+    match exercise.expectation(satisfied).source {
+        Source::Message(k) if exercise.clarified_thread(k).is_none() => Some(k),
+        _ => None,
+    }
+}
+
 fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     let exercise = app.exercise();
     let scenario = exercise.scenario();
@@ -195,11 +238,15 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
     let title = match ui.selected {
         None => {
             lines.push(Line::from(if exercise.is_started() {
-                "Waiting for the first inject."
+                "Injects and hotline messages for your team appear in the inbox as they arrive."
             } else {
-                "The exercise has not started yet."
+                "The exercise has not started yet: the facilitator starts the clock."
             }));
-            " — ".to_string()
+            if exercise.is_started() {
+                " Waiting for the first inject ".to_string()
+            } else {
+                " Not started ".to_string()
+            }
         }
         Some(InboxKey::Inject(inject)) => {
             let spec = scenario.inject(inject);

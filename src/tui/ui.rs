@@ -152,7 +152,7 @@ fn too_small(frame: &mut Frame, area: Rect, app: &Shown) {
     if let Some(Dialog::Confirm(kind)) = &app.seat.dialog {
         let question = match kind {
             ConfirmKind::Quit => "Quit while the exercise runs?",
-            ConfirmKind::End(_) => "End the exercise now?",
+            ConfirmKind::End => "End the exercise now?",
             ConfirmKind::DropItem(_) => "Drop the improvement item?",
             ConfirmKind::Finalise => "Make the report final?",
         };

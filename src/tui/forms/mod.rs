@@ -12,6 +12,7 @@ pub mod release;
 pub mod response;
 pub mod summary;
 
+use super::field::{Seek, not_typed};
 use super::key::Key;
 use super::keymap::Action;
 use crate::debrief::{PlanField, Rated};
@@ -74,6 +75,29 @@ pub fn typed_key(action: Action) -> Option<Key> {
         Action::Input(key) => Some(key),
         _ => None,
     }
+}
+
+/// A character typed on selector `on` of a form (its place in the focus order), whose entries
+/// are `labels`, `current` selected: the entry to select, or what the form says, naming the text
+/// that went nowhere (`Seek`).
+pub fn seek_entry(
+    seek: &mut Seek,
+    on: usize,
+    c: char,
+    labels: &[String],
+    current: usize,
+) -> Result<usize, String> {
+    seek.type_char(on, c, labels, current).map_err(|typed| {
+        not_typed(
+            &typed,
+            "nothing to choose here starts with it (← → choose; tab moves on).",
+        )
+    })
+}
+
+/// The entry one step left (`step` -1) or right (1) of `current` among `count`, round.
+pub fn step_entry(current: usize, step: isize, count: usize) -> usize {
+    (current as isize + step).rem_euclid(count.max(1) as isize) as usize
 }
 
 pub fn move_in(current: usize, step: isize, count: usize) -> usize {
