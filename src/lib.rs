@@ -26,5 +26,6 @@ pub mod simulate;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod trend;
 pub mod tui;
 pub mod words;

@@ -39,6 +39,9 @@ enum Cmd {
     Validate(cli::validate::ValidateArgs),
     /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
     Simulate(cli::simulate::SimulateArgs),
+    /// Line up the journals of one agreement's exercises, year after year: per clause and kind
+    /// of expectation and team, the share met on time and the latencies against the standard.
+    Trend(cli::trend::TrendArgs),
     /// Write a commented starter scenario, or a copy of a library exercise (to stdout without FILE).
     New(cli::new::NewArgs),
     /// List the library of ready-made exercises (title, teams, length, themes).
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Some(Cmd::Verify(args)) => cli::report::verify(args),
         Some(Cmd::Validate(args)) => cli::validate::run(args),
         Some(Cmd::Simulate(args)) => cli::simulate::run(args),
+        Some(Cmd::Trend(args)) => cli::trend::run(args),
         Some(Cmd::New(args)) => cli::new::new(args),
         Some(Cmd::Scenarios) => cli::new::scenarios(),
         Some(Cmd::Msel(args)) => cli::msel::run(args),

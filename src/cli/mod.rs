@@ -13,6 +13,7 @@ pub mod report;
 pub mod run;
 pub mod serve;
 pub mod simulate;
+pub mod trend;
 pub mod validate;
 
 use std::path::Path;
