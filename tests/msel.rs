@@ -1132,7 +1132,7 @@ fn a_csv_export_says_what_it_cannot_carry() {
         "the CSV holds the MSEL's table; a CSV cannot carry the rest of the scenario (export to \
          .xlsx to keep it whole):\n",
         "  - the title \"",
-        "  - the exercise's sponsor, location, mission areas, contact, handling marking \
+        "  - the exercise's sponsor, location, mission areas, contact, scope, handling marking \
          (TLP:AMBER) printed on the report\n",
         "  - the objectives' capabilities and targets\n",
         "  - the actions no inject expects (mitigation-confirm, cert-advice, provide-traffic): a \
