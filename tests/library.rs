@@ -192,6 +192,23 @@ fn every_exercise_has_its_evaluation_fields_and_a_facilitator_page() {
                 team.id
             );
         }
+        // Format 3: every agreed reply time names where it comes from, and where requests go
+        // from one organisation to another the receiver may ask what is missing.
+        for action in &scenario.actions {
+            if let Some(reply) = action.message.as_ref().and_then(|m| m.reply.as_ref()) {
+                assert!(
+                    reply.basis.is_some(),
+                    "{name}: the reply to {} names its basis",
+                    action.id
+                );
+            }
+        }
+        let within_one_organisation = ["ransomware", "tutorial"];
+        assert_eq!(
+            scenario.actions.iter().any(|a| a.clarifies.is_some()),
+            !within_one_organisation.contains(&name),
+            "{name}: a request between organisations may be clarified"
+        );
         let page = format!("docs/scenarios/{name}.md");
         let text = fs::read_to_string(&page).unwrap_or_else(|e| panic!("{page}: {e}"));
         assert!(

@@ -1135,7 +1135,7 @@ fn a_csv_export_says_what_it_cannot_carry() {
         "  - the exercise's sponsor, location, mission areas, contact, scope, handling marking \
          (TLP:AMBER) printed on the report\n",
         "  - the objectives' capabilities and targets\n",
-        "  - the actions no inject expects (mitigation-confirm, cert-advice, provide-traffic): a \
+        "  - the actions no inject expects (mitigation-confirm, clarify, cert-advice, provide-traffic): a \
          team taking one in the CSV's scenario takes an unknown action\n",
     ] {
         assert!(stderr.contains(line), "missing {line}in\n{stderr}");
