@@ -237,7 +237,7 @@ fn validate_prints_ok_with_counts() {
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("ok: scenarios/tutorial.ron (5 injects, 2 teams)"),
+        stdout.contains("ok: scenarios/tutorial.ron (6 injects, 2 teams)"),
         "{stdout}"
     );
     assert!(

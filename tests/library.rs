@@ -1,5 +1,8 @@
 //! The scenario library from the command line: `ttx scenarios` lists it, `ttx new --from NAME`
-//! copies one exactly as shipped.
+//! copies one exactly as shipped; and every exercise, the three built-in ones included, has what
+//! its after-action report and its facilitator need, read through the loader.
+
+mod common;
 
 use std::fs;
 
@@ -146,5 +149,76 @@ fn every_exercise_and_the_starter_rehearse_with_their_own_profile_without_a_warn
                 inject["id"]
             );
         }
+    }
+}
+
+#[test]
+fn every_exercise_has_its_evaluation_fields_and_a_facilitator_page() {
+    // The after-action report prints the exercise block, each objective's core capability and
+    // target, and each team's organisations; `docs/scenarios/README.md` says every exercise has
+    // them, and a facilitator page.
+    for entry in &ttx::library::LIBRARY {
+        let name = entry.name;
+        let scenario = common::load(&format!("scenarios/{name}.ron"), entry.source);
+        let exercise = &scenario.exercise;
+        for (field, value) in [
+            ("sponsor", &exercise.sponsor),
+            ("location", &exercise.location),
+            ("handling", &exercise.handling),
+            ("contact", &exercise.contact),
+            ("scope", &exercise.scope),
+        ] {
+            assert!(
+                value.as_deref().is_some_and(|v| !v.trim().is_empty()),
+                "{name}: the exercise's {field}"
+            );
+        }
+        assert!(
+            !exercise.mission_areas.is_empty(),
+            "{name}: the exercise's mission areas"
+        );
+        assert!(!scenario.objectives.is_empty(), "{name}: objectives");
+        for objective in &scenario.objectives {
+            assert!(
+                objective.capability.is_some() && objective.target.is_some(),
+                "{name}: objective {} has a core capability and a target",
+                objective.id
+            );
+        }
+        for team in &scenario.teams {
+            assert!(
+                !team.organisations.is_empty(),
+                "{name}: team {} names the organisations it stands for",
+                team.id
+            );
+        }
+        // Format 3: every agreed reply time names where it comes from, and where requests go
+        // from one organisation to another the receiver may ask what is missing.
+        for action in &scenario.actions {
+            if let Some(reply) = action.message.as_ref().and_then(|m| m.reply.as_ref()) {
+                assert!(
+                    reply.basis.is_some(),
+                    "{name}: the reply to {} names its basis",
+                    action.id
+                );
+            }
+        }
+        let within_one_organisation = ["ransomware", "tutorial"];
+        assert_eq!(
+            scenario.actions.iter().any(|a| a.clarifies.is_some()),
+            !within_one_organisation.contains(&name),
+            "{name}: a request between organisations may be clarified"
+        );
+        let page = format!("docs/scenarios/{name}.md");
+        let text = fs::read_to_string(&page).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(
+            text.contains(&format!("`scenarios/{name}.ron`")),
+            "{page} is the page of {name}"
+        );
+        let index = fs::read_to_string("docs/scenarios/README.md").unwrap();
+        assert!(
+            index.contains(&format!("[note]({name}.md)")),
+            "the library's index links to {page}"
+        );
     }
 }

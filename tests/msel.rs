@@ -1133,12 +1133,12 @@ fn a_csv_export_says_what_it_cannot_carry() {
         "the CSV holds the MSEL's table; a CSV cannot carry the rest of the scenario (export to \
          .xlsx to keep it whole):\n",
         "  - the title \"",
-        "  - the exercise's sponsor, location, mission areas, contact, handling marking \
+        "  - the exercise's sponsor, location, mission areas, contact, scope, handling marking \
          (TLP:AMBER) printed on the report\n",
         "  - the discussion: 3 modules and 5 questions; a script that answers one fails on the \
          CSV's scenario\n",
         "  - the objectives' capabilities and targets\n",
-        "  - the actions no inject expects (mitigation-confirm, cert-advice, provide-traffic): a \
+        "  - the actions no inject expects (mitigation-confirm, clarify, cert-advice, provide-traffic): a \
          team taking one in the CSV's scenario takes an unknown action\n",
     ] {
         assert!(stderr.contains(line), "missing {line}in\n{stderr}");

@@ -32,8 +32,9 @@ fn the_ransomware_scenario_has_four_teams() {
 }
 
 #[test]
-fn the_tutorial_has_five_injects() {
-    assert_eq!(check("scenarios/tutorial.ron").0, 5);
+fn the_tutorial_has_six_injects() {
+    // Five triggers, and the second branch of its decision (both raise the GDPR question).
+    assert_eq!(check("scenarios/tutorial.ron").0, 6);
 }
 
 /// The library's exercises about cooperation between organisations, each with a script in
@@ -113,30 +114,13 @@ fn each_library_exercise_has_what_a_realistic_exercise_needs() {
             injects.iter().filter(|i| i.notes.is_some()).count() >= 5,
             "{name}: facilitator notes"
         );
-        for objective in &scenario.objectives {
-            assert!(
-                objective.capability.is_some() && objective.target.is_some(),
-                "{name}: objective {} has a core capability and a target",
-                objective.id
-            );
-        }
-        assert!(
-            scenario.teams.iter().all(|t| !t.organisations.is_empty()),
-            "{name}: every team names the organisations it stands for"
-        );
         assert!(
             scenario.modules.len() >= 2 && scenario.modules.iter().all(|m| !m.questions.is_empty()),
             "{name}: modules of the discussion, each with its questions"
         );
-        let exercise = &scenario.exercise;
-        assert!(
-            exercise.sponsor.is_some()
-                && exercise.location.is_some()
-                && !exercise.mission_areas.is_empty()
-                && exercise.handling.is_some()
-                && exercise.contact.is_some(),
-            "{name}: the exercise's sponsor, location, mission areas, handling and contact"
-        );
+        // The evaluation fields (exercise block, capabilities, targets, organisations) are
+        // checked for every exercise of the library, the built-in ones included, in
+        // tests/library.rs.
     }
 }
 
