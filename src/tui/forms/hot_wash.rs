@@ -9,11 +9,10 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Ask, Done, Form, seek_entry, step_entry};
+use super::{Ask, Done, Form, SelectorsAndText, TextFormKey, key_selectors_and_text, step_entry};
 use crate::engine::{Exercise, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario};
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
-use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
@@ -57,14 +56,6 @@ impl HotWashForm {
         self.text = TextField::new("A point said in the room");
         self.error = None;
         self.saved = Some(message);
-    }
-
-    fn on(&self) -> usize {
-        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
-    }
-
-    fn step(&self, step: isize) -> Focus {
-        ORDER[step_entry(self.on(), step, ORDER.len())]
     }
 
     fn entries(&self, scenario: &Scenario) -> Option<(Vec<String>, usize)> {
@@ -195,61 +186,50 @@ pub fn points(exercise: &Exercise) -> Vec<Line<'static>> {
     lines
 }
 
+impl SelectorsAndText for HotWashForm {
+    fn on(&self) -> usize {
+        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
+    }
+    fn on_text(&self) -> bool {
+        self.focus == Focus::Text
+    }
+    fn move_focus(&mut self, step: isize) {
+        self.focus = ORDER[step_entry(self.on(), step, ORDER.len())];
+    }
+    fn choose(&mut self, entry: usize, _: &Exercise) {
+        self.set_entry(entry);
+    }
+    fn text(&mut self) -> &mut TextField {
+        &mut self.text
+    }
+    fn seek(&mut self) -> &mut Seek {
+        &mut self.seek
+    }
+    fn notice(&mut self) -> &mut Option<String> {
+        &mut self.notice
+    }
+}
+
 impl Form for HotWashForm {
     fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
-        let scenario = exercise.scenario();
-        self.notice = None;
         self.saved = None;
-        let entries = self.entries(scenario);
-        let on = self.on();
-        match (action, entries) {
-            (Action::Back, _) => return Some(Done::Cancel),
-            (Action::NextField, _) => self.focus = self.step(1),
-            (Action::PrevField, _) => self.focus = self.step(-1),
-            (Action::Up | Action::Down, _) => {
-                let step = if action == Action::Down { 1 } else { -1 };
-                if self.focus != Focus::Text || !self.text.vertical(step) {
-                    self.focus = self.step(step);
-                }
-            }
-            (Action::Left | Action::Right, Some((labels, at))) => {
-                let step = if action == Action::Right { 1 } else { -1 };
-                self.set_entry(step_entry(at, step, labels.len()));
-            }
-            (Action::Input(Key::Char(' ')), Some((labels, at)))
-                if !self.seek.takes_space(on, at, &labels) =>
-            {
-                self.set_entry(step_entry(at, 1, labels.len()));
-            }
-            (Action::Input(Key::Backspace), Some((_, at))) => {
-                self.seek.backspace(on, at);
-            }
-            (Action::Input(Key::Char(c)), Some((labels, at))) => {
-                match seek_entry(&mut self.seek, on, c, &labels, at) {
-                    Ok(entry) => self.set_entry(entry),
-                    Err(notice) => self.notice = Some(notice),
-                }
-            }
-            (Action::Left, None) => self.text.type_key(Key::Left),
-            (Action::Right, None) => self.text.type_key(Key::Right),
-            (Action::Newline, None) => self.text.type_key(Key::Enter),
-            (Action::Input(key), None) => self.text.type_key(key),
-            (Action::Confirm, Some(_)) => self.focus = self.step(1),
-            (Action::Confirm | Action::Submit, _) => {
+        let entries = self.entries(exercise.scenario());
+        match key_selectors_and_text(self, action, entries, exercise) {
+            TextFormKey::Handled => None,
+            TextFormKey::Cancel => Some(Done::Cancel),
+            TextFormKey::Send => {
                 let text = self.text.text();
                 if text.trim().is_empty() {
                     self.error = Some("Write the point first.".into());
                     return None;
                 }
-                return Some(Done::Ask(Ask::HotWash {
+                Some(Done::Ask(Ask::HotWash {
                     objective: self.objective,
                     kind: self.kind,
                     text,
-                }));
+                }))
             }
-            _ => {}
         }
-        None
     }
 
     fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {

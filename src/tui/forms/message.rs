@@ -7,11 +7,10 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Ask, Done, Form, seek_entry, step_entry};
+use super::{Ask, Done, Form, SelectorsAndText, TextFormKey, key_selectors_and_text, step_entry};
 use crate::engine::{Command, Exercise};
 use crate::scenario::TeamIx;
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
-use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
@@ -59,15 +58,6 @@ impl MessageForm {
             seek: Seek::default(),
             notice: None,
         }
-    }
-
-    fn step(&self, step: isize) -> Focus {
-        ORDER[step_entry(self.on(), step, ORDER.len())]
-    }
-
-    /// The focused field's place in the form's order.
-    fn on(&self) -> usize {
-        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
     }
 
     /// Who the message may go to: every other team, or one of them.
@@ -175,60 +165,50 @@ impl MessageForm {
     }
 }
 
+impl SelectorsAndText for MessageForm {
+    fn on(&self) -> usize {
+        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
+    }
+    fn on_text(&self) -> bool {
+        self.focus == Focus::Text
+    }
+    fn move_focus(&mut self, step: isize) {
+        self.focus = ORDER[step_entry(self.on(), step, ORDER.len())];
+    }
+    fn choose(&mut self, entry: usize, exercise: &Exercise) {
+        self.set_entry(entry, exercise.scenario().teams.len());
+    }
+    fn text(&mut self) -> &mut TextField {
+        &mut self.text
+    }
+    fn seek(&mut self) -> &mut Seek {
+        &mut self.seek
+    }
+    fn notice(&mut self) -> &mut Option<String> {
+        &mut self.notice
+    }
+}
+
 impl Form for MessageForm {
     fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
-        let teams = exercise.scenario().teams.len();
-        self.notice = None;
-        let on = self.on();
-        match (action, self.entries(exercise)) {
-            (Action::Back, _) => return Some(Done::Cancel),
-            (Action::NextField, _) => self.focus = self.step(1),
-            (Action::PrevField, _) => self.focus = self.step(-1),
-            (Action::Up | Action::Down, _) => {
-                let step = if action == Action::Down { 1 } else { -1 };
-                if self.focus != Focus::Text || !self.text.vertical(step) {
-                    self.focus = self.step(step);
-                }
-            }
-            (Action::Left | Action::Right, Some((labels, at))) => {
-                let step = if action == Action::Right { 1 } else { -1 };
-                self.set_entry(step_entry(at, step, labels.len()), teams);
-            }
-            (Action::Input(Key::Char(' ')), Some((labels, at)))
-                if !self.seek.takes_space(on, at, &labels) =>
-            {
-                self.set_entry(step_entry(at, 1, labels.len()), teams);
-            }
-            (Action::Input(Key::Backspace), Some((_, at))) => {
-                self.seek.backspace(on, at);
-            }
-            (Action::Input(Key::Char(c)), Some((labels, at))) => {
-                match seek_entry(&mut self.seek, on, c, &labels, at) {
-                    Ok(entry) => self.set_entry(entry, teams),
-                    Err(notice) => self.notice = Some(notice),
-                }
-            }
-            (Action::Left, None) => self.text.type_key(Key::Left),
-            (Action::Right, None) => self.text.type_key(Key::Right),
-            (Action::Newline, None) => self.text.type_key(Key::Enter),
-            (Action::Input(key), None) => self.text.type_key(key),
-            (Action::Confirm, Some(_)) => self.focus = self.step(1),
-            (Action::Confirm | Action::Submit, _) => {
+        let entries = self.entries(exercise);
+        match key_selectors_and_text(self, action, entries, exercise) {
+            TextFormKey::Handled => None,
+            TextFormKey::Cancel => Some(Done::Cancel),
+            TextFormKey::Send => {
                 let text = self.text.text();
                 if text.trim().is_empty() {
                     self.error = Some("Write the message first.".into());
                     return None;
                 }
-                return Some(Done::Ask(Ask::Say(Command::Say {
+                Some(Done::Ask(Ask::Say(Command::Say {
                     team: self.team,
                     to: self.to.map(|t| vec![t]),
                     text,
                     in_reply_to: self.in_reply_to,
-                })));
+                })))
             }
-            _ => {}
         }
-        None
     }
 
     /// Pasted text, into the message when it has the focus.

@@ -15,7 +15,7 @@ pub mod release;
 pub mod response;
 pub mod summary;
 
-use super::field::{Seek, not_typed};
+use super::field::{Seek, TextField, not_typed};
 use super::key::Key;
 use super::keymap::Action;
 use crate::debrief::{FeedbackForm, PlanField, Rated};
@@ -110,6 +110,80 @@ pub fn seek_entry(
             "nothing to choose here starts with it (← → choose; tab moves on).",
         )
     })
+}
+
+/// A form of selectors above one free text (an observation, a hot-wash point, a hotline
+/// message): the parts its keys move, so that every such form answers them alike
+/// (`key_selectors_and_text`).
+pub trait SelectorsAndText {
+    /// The focused field's place in the form's order.
+    fn on(&self) -> usize;
+    fn on_text(&self) -> bool;
+    fn move_focus(&mut self, step: isize);
+    /// Selects entry `entry` of the focused selector.
+    fn choose(&mut self, entry: usize, exercise: &Exercise);
+    fn text(&mut self) -> &mut TextField;
+    fn seek(&mut self) -> &mut Seek;
+    /// What the form says about typing that went nowhere.
+    fn notice(&mut self) -> &mut Option<String>;
+}
+
+/// What a key did to a `SelectorsAndText` form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormKey {
+    Handled,
+    Cancel,
+    /// Send what is written (the form checks it).
+    Send,
+}
+
+/// One key in a `SelectorsAndText` form, whose focused selector has `entries` (the labels and
+/// the one selected; `None` on the text).
+pub fn key_selectors_and_text(
+    form: &mut impl SelectorsAndText,
+    action: Action,
+    entries: Option<(Vec<String>, usize)>,
+    exercise: &Exercise,
+) -> TextFormKey {
+    *form.notice() = None;
+    let on = form.on();
+    match (action, entries) {
+        (Action::Back, _) => return TextFormKey::Cancel,
+        (Action::NextField, _) => form.move_focus(1),
+        (Action::PrevField, _) => form.move_focus(-1),
+        (Action::Up | Action::Down, _) => {
+            let step = if action == Action::Down { 1 } else { -1 };
+            if !form.on_text() || !form.text().vertical(step) {
+                form.move_focus(step);
+            }
+        }
+        (Action::Left | Action::Right, Some((labels, at))) => {
+            let step = if action == Action::Right { 1 } else { -1 };
+            form.choose(step_entry(at, step, labels.len()), exercise);
+        }
+        (Action::Input(Key::Char(' ')), Some((labels, at)))
+            if !form.seek().takes_space(on, at, &labels) =>
+        {
+            form.choose(step_entry(at, 1, labels.len()), exercise);
+        }
+        (Action::Input(Key::Backspace), Some((_, at))) => {
+            form.seek().backspace(on, at);
+        }
+        (Action::Input(Key::Char(c)), Some((labels, at))) => {
+            match seek_entry(form.seek(), on, c, &labels, at) {
+                Ok(entry) => form.choose(entry, exercise),
+                Err(notice) => *form.notice() = Some(notice),
+            }
+        }
+        (Action::Left, None) => form.text().type_key(Key::Left),
+        (Action::Right, None) => form.text().type_key(Key::Right),
+        (Action::Newline, None) => form.text().type_key(Key::Enter),
+        (Action::Input(key), None) => form.text().type_key(key),
+        (Action::Confirm, Some(_)) => form.move_focus(1),
+        (Action::Confirm | Action::Submit, _) => return TextFormKey::Send,
+        _ => {}
+    }
+    TextFormKey::Handled
 }
 
 /// The entry one step left (`step` -1) or right (1) of `current` among `count`, round.

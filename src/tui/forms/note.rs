@@ -7,11 +7,10 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Ask, Done, Form, seek_entry, step_entry};
+use super::{Ask, Done, Form, SelectorsAndText, TextFormKey, key_selectors_and_text, step_entry};
 use crate::engine::{Command, Exercise, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario, TeamIx};
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
-use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
@@ -48,15 +47,6 @@ impl NoteForm {
             seek: Seek::default(),
             notice: None,
         }
-    }
-
-    fn step(&self, step: isize) -> Focus {
-        ORDER[step_entry(self.on(), step, ORDER.len())]
-    }
-
-    /// The focused field's place in the form's order.
-    fn on(&self) -> usize {
-        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
     }
 
     /// The focused selector's entries, as typing seeks them, and the one selected; `None` on
@@ -158,61 +148,50 @@ impl NoteForm {
 
 const ORDER: [Focus; 4] = [Focus::Kind, Focus::Team, Focus::Objective, Focus::Text];
 
+impl SelectorsAndText for NoteForm {
+    fn on(&self) -> usize {
+        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
+    }
+    fn on_text(&self) -> bool {
+        self.focus == Focus::Text
+    }
+    fn move_focus(&mut self, step: isize) {
+        self.focus = ORDER[step_entry(self.on(), step, ORDER.len())];
+    }
+    fn choose(&mut self, entry: usize, _: &Exercise) {
+        self.set_entry(entry);
+    }
+    fn text(&mut self) -> &mut TextField {
+        &mut self.text
+    }
+    fn seek(&mut self) -> &mut Seek {
+        &mut self.seek
+    }
+    fn notice(&mut self) -> &mut Option<String> {
+        &mut self.notice
+    }
+}
+
 impl Form for NoteForm {
     fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
-        let scenario = exercise.scenario();
-        self.notice = None;
-        let entries = self.entries(scenario);
-        let on = self.on();
-        match (action, entries) {
-            (Action::Back, _) => return Some(Done::Cancel),
-            (Action::NextField, _) => self.focus = self.step(1),
-            (Action::PrevField, _) => self.focus = self.step(-1),
-            (Action::Up | Action::Down, _) => {
-                let step = if action == Action::Down { 1 } else { -1 };
-                if self.focus != Focus::Text || !self.text.vertical(step) {
-                    self.focus = self.step(step);
-                }
-            }
-            (Action::Left | Action::Right, Some((labels, at))) => {
-                let step = if action == Action::Right { 1 } else { -1 };
-                self.set_entry(step_entry(at, step, labels.len()));
-            }
-            (Action::Input(Key::Char(' ')), Some((labels, at)))
-                if !self.seek.takes_space(on, at, &labels) =>
-            {
-                self.set_entry(step_entry(at, 1, labels.len()));
-            }
-            (Action::Input(Key::Backspace), Some((_, at))) => {
-                self.seek.backspace(on, at);
-            }
-            (Action::Input(Key::Char(c)), Some((labels, at))) => {
-                match seek_entry(&mut self.seek, on, c, &labels, at) {
-                    Ok(entry) => self.set_entry(entry),
-                    Err(notice) => self.notice = Some(notice),
-                }
-            }
-            (Action::Left, None) => self.text.type_key(Key::Left),
-            (Action::Right, None) => self.text.type_key(Key::Right),
-            (Action::Newline, None) => self.text.type_key(Key::Enter),
-            (Action::Input(key), None) => self.text.type_key(key),
-            (Action::Confirm, Some(_)) => self.focus = self.step(1),
-            (Action::Confirm | Action::Submit, _) => {
+        let entries = self.entries(exercise.scenario());
+        match key_selectors_and_text(self, action, entries, exercise) {
+            TextFormKey::Handled => None,
+            TextFormKey::Cancel => Some(Done::Cancel),
+            TextFormKey::Send => {
                 let text = self.text.text();
                 if text.trim().is_empty() {
                     self.error = Some("Write the observation first.".into());
                     return None;
                 }
-                return Some(Done::Ask(Ask::Note(Command::Note {
+                Some(Done::Ask(Ask::Note(Command::Note {
                     team: self.team,
                     objective: self.objective,
                     kind: self.kind,
                     text,
-                })));
+                })))
             }
-            _ => {}
         }
-        None
     }
 
     /// Pasted text, into the observation when it has the focus.
