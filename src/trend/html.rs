@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::table::{Cell, Group, Row, Trend, percent, shown};
+use super::table::{Cell, Group, Row, Trend, percent, percentile, shown};
 use crate::html::escape;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:80rem;margin:0 auto;\
@@ -142,8 +142,8 @@ fn card(out: &mut String, row: &Row, labels: &[String]) {
             Some(c) => format!(
                 "<td>{}</td><td>{}</td><td>{}</td>",
                 on_time(c),
-                latency(c, true),
-                latency(c, false)
+                percentile(c, true),
+                percentile(c, false)
             ),
         };
         let _ = writeln!(out, "<tr><td>{label}</td>{figures}</tr>");
@@ -208,30 +208,6 @@ fn on_time(c: &Cell) -> String {
         );
     }
     text
-}
-
-fn latency(c: &Cell, median: bool) -> String {
-    let (secs, share, never) = if median {
-        (
-            c.latency.median_s,
-            c.latency.median_of_standard,
-            c.latency.median_never,
-        )
-    } else {
-        (
-            c.latency.p90_s,
-            c.latency.p90_of_standard,
-            c.latency.p90_never,
-        )
-    };
-    if never {
-        return "never".to_string();
-    }
-    match (c.standard_s, secs, share) {
-        (Some(_), Some(secs), _) => shown(secs),
-        (None, _, Some(share)) => format!("{} of std", percent(share)),
-        _ => "-".to_string(),
-    }
 }
 
 /// The chart's size in its own units (it scales to the card's width).

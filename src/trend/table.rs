@@ -599,6 +599,32 @@ fn not_lined_up(declared: &[Declared]) -> Vec<NotLinedUp> {
     out
 }
 
+/// The median (`true`) or the p90: a time where the cell's expectations had one standard,
+/// else a share of each one's standard.
+pub fn percentile(c: &Cell, median: bool) -> String {
+    let (secs, share, never) = if median {
+        (
+            c.latency.median_s,
+            c.latency.median_of_standard,
+            c.latency.median_never,
+        )
+    } else {
+        (
+            c.latency.p90_s,
+            c.latency.p90_of_standard,
+            c.latency.p90_never,
+        )
+    };
+    if never {
+        return "never".to_string();
+    }
+    match (c.standard_s, secs, share) {
+        (Some(_), Some(secs), _) => shown(secs),
+        (None, _, Some(share)) => format!("{} of std", percent(share)),
+        _ => "-".to_string(),
+    }
+}
+
 /// A time as people read it in a trend: to the second under ten minutes, else to the minute.
 pub fn shown(secs: Secs) -> String {
     if secs < 600 {

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::table::{Cell, Column, Group, Row, Trend, percent, shown};
+use super::table::{Cell, Column, Group, Row, Trend, percent, percentile, shown};
 use crate::ron_file::diagnostic::{escaped, is_hidden_control};
 
 /// Scenario text shown as it is, but for a control or bidirectional character, which is shown
@@ -223,32 +223,6 @@ fn on_time(c: &Cell) -> String {
         text.push_str(change.arrow());
     }
     text
-}
-
-/// The median (`true`) or the p90: a time where the cell's expectations had one standard,
-/// else a share of each one's standard.
-fn percentile(c: &Cell, median: bool) -> String {
-    let (secs, share, never) = if median {
-        (
-            c.latency.median_s,
-            c.latency.median_of_standard,
-            c.latency.median_never,
-        )
-    } else {
-        (
-            c.latency.p90_s,
-            c.latency.p90_of_standard,
-            c.latency.p90_never,
-        )
-    };
-    if never {
-        return "never".to_string();
-    }
-    match (c.standard_s, secs, share) {
-        (Some(_), Some(secs), _) => shown(secs),
-        (None, _, Some(share)) => format!("{} of std", percent(share)),
-        _ => "-".to_string(),
-    }
 }
 
 fn fields(c: &Cell) -> String {
