@@ -9,7 +9,7 @@ use super::state::{
     Done, Exercise, Expectation, InjectState, JudgementRecord, Message, Note, ResponseRecord,
     Rules, SkipCause, Source, match_key,
 };
-use crate::scenario::{InjectIx, Secs, TeamIx};
+use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 
 impl Exercise {
     /// Folds one event into the state. Events from `execute` always fit; a journal's events are
@@ -118,97 +118,13 @@ impl Exercise {
                 in_reply_to: *in_reply_to,
                 text: Some(text.clone()),
             }),
-            Event::MessageSent { at, n, .. }
-                if self
-                    .responses
-                    .len()
-                    .checked_sub(1)
-                    .is_some_and(|n| self.clarifications.contains_key(&n)) =>
-            {
-                let response = self.responses.len() - 1;
-                self.last_sender = Some(response);
-                self.send_clarification(*n, *at, response);
-            }
-            Event::MessageSent { at, n, .. }
-                if self
-                    .responses
-                    .last()
-                    .and_then(|r| self.amendment_thread(r))
-                    .is_some() =>
-            {
-                let response = self.responses.len() - 1;
-                self.last_sender = Some(response);
-                if let Some(thread) = self.amendment_thread(&self.responses[response]) {
-                    self.send_amendment(*n, *at, response, thread);
-                }
-            }
             Event::MessageSent {
                 at,
                 n,
                 from,
                 action,
                 to,
-            } => {
-                let reply = self
-                    .scenario
-                    .action(*action)
-                    .message
-                    .as_ref()
-                    .and_then(|m| m.reply.clone());
-                let response = self.responses.len().saturating_sub(1);
-                self.last_sender = Some(response);
-                // Precise rule 20: the message named, else the message whose reply it satisfied.
-                let in_reply_to = self.responses.get(response).and_then(|r| {
-                    match (r.response.answers, r.satisfied) {
-                        (Some(Answers::Message(n)), _) => Some(n),
-                        (Some(Answers::Inject(_)), _) | (None, None) => None,
-                        (None, Some(ix)) => match self.expectations[ix.0].source {
-                            Source::Message(n) => Some(n),
-                            Source::Inject(..) => None,
-                        },
-                    }
-                });
-                // The message is listed before its replies are created: a ready response used
-                // by one of them looks the message up.
-                self.messages.push(Message {
-                    n: *n,
-                    from: *from,
-                    action: Some(*action),
-                    to: to.clone(),
-                    sent_at: *at,
-                    response: Some(response),
-                    replies: Vec::new(),
-                    in_reply_to,
-                    text: None,
-                });
-                let replies = match reply {
-                    Some(reply) => to
-                        .iter()
-                        .map(|team| {
-                            self.create_expectation(Expectation {
-                                source: Source::Message(*n),
-                                team: *team,
-                                action: Some(reply.action),
-                                choices: Vec::new(),
-                                released_at: *at,
-                                due_at: at.saturating_add(reply.within),
-                                weight: reply.weight,
-                                objective: reply.objective,
-                                required: reply.fields.clone(),
-                                done: None,
-                                deadline_passed: false,
-                                held: false,
-                                incomplete_fired: false,
-                            })
-                        })
-                        .collect(),
-                    None => Vec::new(),
-                };
-                self.open_threads(*n, *from, &replies);
-                if let Some(message) = self.messages.last_mut() {
-                    message.replies = replies;
-                }
-            }
+            } => self.send_message(*at, *n, *from, *action, to),
             Event::Noted {
                 at,
                 team,
@@ -248,6 +164,81 @@ impl Exercise {
         let (injects, expectations) = (&self.injects, &self.expectations);
         self.agenda
             .prune(|at, due| is_live(injects, expectations, at, due));
+    }
+
+    /// The last response's message is sent: a clarification's back to the request's sender, an
+    /// amendment's to the receiver that asked for it, any other with the replies it obliges.
+    fn send_message(&mut self, at: Secs, n: u64, from: TeamIx, action: ActionIx, to: &[TeamIx]) {
+        let response = self.responses.len().saturating_sub(1);
+        self.last_sender = Some(response);
+        if self.clarifications.contains_key(&response) {
+            return self.send_clarification(n, at, response);
+        }
+        if let Some(thread) = self
+            .responses
+            .get(response)
+            .and_then(|r| self.amendment_thread(r))
+        {
+            return self.send_amendment(n, at, response, thread);
+        }
+        let reply = self
+            .scenario
+            .action(action)
+            .message
+            .as_ref()
+            .and_then(|m| m.reply.clone());
+        // Precise rule 20: the message named, else the message whose reply it satisfied.
+        let in_reply_to =
+            self.responses
+                .get(response)
+                .and_then(|r| match (r.response.answers, r.satisfied) {
+                    (Some(Answers::Message(n)), _) => Some(n),
+                    (Some(Answers::Inject(_)), _) | (None, None) => None,
+                    (None, Some(ix)) => match self.expectations[ix.0].source {
+                        Source::Message(n) => Some(n),
+                        Source::Inject(..) => None,
+                    },
+                });
+        // The message is listed before its replies are created: a ready response used
+        // by one of them looks the message up.
+        self.messages.push(Message {
+            n,
+            from,
+            action: Some(action),
+            to: to.to_vec(),
+            sent_at: at,
+            response: Some(response),
+            replies: Vec::new(),
+            in_reply_to,
+            text: None,
+        });
+        let replies = match reply {
+            Some(reply) => to
+                .iter()
+                .map(|team| {
+                    self.create_expectation(Expectation {
+                        source: Source::Message(n),
+                        team: *team,
+                        action: Some(reply.action),
+                        choices: Vec::new(),
+                        released_at: at,
+                        due_at: at.saturating_add(reply.within),
+                        weight: reply.weight,
+                        objective: reply.objective,
+                        required: reply.fields.clone(),
+                        done: None,
+                        deadline_passed: false,
+                        held: false,
+                        incomplete_fired: false,
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        self.open_threads(n, from, &replies);
+        if let Some(message) = self.messages.last_mut() {
+            message.replies = replies;
+        }
     }
 
     fn release(&mut self, inject: InjectIx, at: Secs, by_hand: bool) {

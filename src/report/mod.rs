@@ -39,11 +39,11 @@ pub struct Report {
     pub unexpected: Vec<UnexpectedReport>,
     pub notes: Vec<NoteReport>,
     /// Every accepted response in the order made; a JSON key since format 2 (see
-    /// `Report::format_2`), always shown to people.
+    /// `Keys`), always shown to people.
     #[serde(skip_serializing_if = "Responses::not_in_json")]
     pub responses: Responses,
     /// Each request and receiver with its round trips of clarification (format 3; see
-    /// `Report::format_3`).
+    /// `Keys`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<RequestReport>>,
     /// Every judgement in the journal's order, take-backs included (format 3).
@@ -502,11 +502,12 @@ impl Report {
         let scenario = exercise.scenario();
         let team_id = |team: TeamIx| scenario.team(team).id.clone();
         let action_id = |action| scenario.action(action).id.clone();
-        let format_3 = Report::format_3(exercise);
+        let keys = Keys::of(exercise);
+        let Keys { format_2, format_3 } = keys;
         let teams = (0..scenario.teams.len())
             .map(TeamIx)
             .filter(|team| audience.sees(*team))
-            .map(|team| team_report(exercise, team))
+            .map(|team| team_report(exercise, team, keys))
             .collect();
         let injects = scenario
             .injects
@@ -536,7 +537,6 @@ impl Report {
                 by_hand: matches!(state, InjectState::Released { by_hand: true, .. }),
             })
             .collect();
-        let format_2 = Report::format_2(exercise);
         let messages = exercise
             .messages()
             .iter()
@@ -642,20 +642,6 @@ impl Report {
     /// A draft: not made final, and some objective is not rated yet.
     pub fn is_draft(&self) -> bool {
         !self.final_report && self.ratings.iter().any(|r| r.rating.is_none())
-    }
-
-    /// Whether the report carries format 2's keys: when the scenario uses a rule of format 2 or
-    /// a team sent a free message. A format-1 exercise's report keeps format 1's keys exactly.
-    pub fn format_2(exercise: &Exercise) -> bool {
-        exercise.scenario().uses_format_2()
-            || exercise.messages().iter().any(|m| m.text.is_some())
-            || Report::format_3(exercise)
-    }
-
-    /// Whether the report carries format 3's keys: when the scenario uses a rule of format 3 or
-    /// the journal holds a judgement. A format 2 exercise's report keeps its keys exactly.
-    pub fn format_3(exercise: &Exercise) -> bool {
-        exercise.scenario().uses_format_3() || !exercise.judgements().is_empty()
     }
 
     pub fn render(&self, scenario: &Scenario, format: Format) -> String {
@@ -859,10 +845,33 @@ fn request_report(exercise: &Exercise, thread: &RequestThread) -> RequestReport 
     }
 }
 
-fn team_report(exercise: &Exercise, team: TeamIx) -> TeamReport {
+/// Which formats' keys a report carries, decided once per report: each question looks at the
+/// whole scenario.
+#[derive(Debug, Clone, Copy)]
+struct Keys {
+    /// When the scenario uses a rule of format 2 or a team sent a free message (or format 3's
+    /// keys are carried): a format-1 exercise's report keeps format 1's keys exactly.
+    format_2: bool,
+    /// When the scenario uses a rule of format 3 or the journal holds a judgement: a format 2
+    /// exercise's report keeps its keys exactly.
+    format_3: bool,
+}
+
+impl Keys {
+    fn of(exercise: &Exercise) -> Keys {
+        let format_3 = exercise.scenario().uses_format_3() || !exercise.judgements().is_empty();
+        Keys {
+            format_2: format_3
+                || exercise.scenario().uses_format_2()
+                || exercise.messages().iter().any(|m| m.text.is_some()),
+            format_3,
+        }
+    }
+}
+
+fn team_report(exercise: &Exercise, team: TeamIx, keys: Keys) -> TeamReport {
     let scenario = exercise.scenario();
-    let format_2 = Report::format_2(exercise);
-    let format_3 = Report::format_3(exercise);
+    let Keys { format_2, format_3 } = keys;
     // One sorted list serves the team's rows, its score and its objective scores.
     let list = exercise.expectations_of_team(team);
     let score = exercise.score_of(&list, |_| true);
