@@ -204,14 +204,6 @@ impl Serialize for Responses {
     }
 }
 
-/// A held expectation's deadline is `null` (Precise rule 35).
-fn deadline<S: serde::Serializer>(due: &Secs, serializer: S) -> Result<S::Ok, S::Error> {
-    match *due {
-        Secs::MAX => serializer.serialize_none(),
-        due => serializer.serialize_some(&due),
-    }
-}
-
 /// A status in JSON is its word (`"met"`, `"not_due"`): the key's values are the contract.
 fn status_word<S: serde::Serializer>(status: &Status, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(status.as_str())
@@ -247,9 +239,8 @@ pub struct ExpectationReport {
     pub choices: Option<Vec<String>>,
     pub team: String,
     pub released_at_s: Secs,
-    /// `Secs::MAX` while held: written `null` (see `held`).
-    #[serde(serialize_with = "deadline")]
-    pub due_at_s: Secs,
+    /// `None` while held (Precise rule 35; see `held`).
+    pub due_at_s: Option<Secs>,
     pub done_at_s: Option<Secs>,
     pub latency_s: Option<Secs>,
     #[serde(serialize_with = "status_word")]
@@ -900,7 +891,7 @@ fn team_report(exercise: &Exercise, team: TeamIx, keys: Keys) -> TeamReport {
                 }),
                 team: scenario.team(team).id.clone(),
                 released_at_s: e.released_at,
-                due_at_s: e.due_at,
+                due_at_s: e.due(),
                 done_at_s: done_at,
                 latency_s: e.latency(),
                 status: exercise.status(ix),

@@ -1016,15 +1016,9 @@ fn plan(report: &Report, scenario: &Scenario) -> Table {
     }
 }
 
-/// A held reply has no deadline (Precise rule 35): `None` for it, and never a `Secs::MAX` to
-/// compute with.
-pub(super) fn deadline(e: &ExpectationReport) -> Option<Secs> {
-    (e.held != Some(true) && e.due_at_s != Secs::MAX).then_some(e.due_at_s)
-}
-
 /// A deadline as people read it, or why there is none.
 fn deadline_text(report: &Report, e: &ExpectationReport) -> String {
-    match deadline(e) {
+    match e.due_at_s {
         Some(due) => format_secs(due),
         None if report.ended_at_s.is_some() => "on hold (request clarified, never amended)".into(),
         None => "on hold (request clarified, not amended yet)".into(),
@@ -1063,7 +1057,7 @@ fn within(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> Option
 /// standard.
 fn standard(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
     let within = within(report, scenario, e);
-    let mut text = match deadline(e) {
+    let mut text = match e.due_at_s {
         Some(due) => {
             let allowed = due.saturating_sub(e.released_at_s);
             match within {
@@ -1236,7 +1230,10 @@ fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) ->
             format_secs(*asked_at)
         );
         // Rule 34: a clarification after the reply's deadline holds nothing.
-        if reply.and_then(deadline).is_some_and(|due| *asked_at > due) {
+        if reply
+            .and_then(|e| e.due_at_s)
+            .is_some_and(|due| *asked_at > due)
+        {
             text.push_str(", after the reply's deadline");
         }
         let response = report
@@ -1277,10 +1274,10 @@ fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) ->
             format!("answered at {} ({})", format_secs(at), e.status.as_str())
         }
         (Some(at), _) => format!("answered at {}", format_secs(at)),
-        (None, Some(e)) if deadline(e).is_none() && ended => {
+        (None, Some(e)) if e.due_at_s.is_none() && ended => {
             "not answered: the reply stayed on hold to the end".into()
         }
-        (None, Some(e)) if deadline(e).is_none() => "not answered: the reply is on hold".into(),
+        (None, Some(e)) if e.due_at_s.is_none() => "not answered: the reply is on hold".into(),
         (None, _) if ended => "never answered".into(),
         (None, _) => "not answered yet".into(),
     });

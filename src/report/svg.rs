@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::debrief::evaluation::Rating;
 use crate::engine::Status;
 use crate::html::escape;
-use crate::report::people::{deadline, inject_tag, task_name};
+use crate::report::people::{inject_tag, task_name};
 use crate::report::{ExpectationReport, Report};
 use crate::scenario::{Scenario, Secs, format_secs};
 
@@ -65,7 +65,7 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
                 .teams
                 .iter()
                 .flat_map(|t| &t.expectations)
-                .flat_map(|e| [deadline(e), e.done_at_s])
+                .flat_map(|e| [e.due_at_s, e.done_at_s])
                 .flatten(),
         )
         .max()
@@ -119,7 +119,7 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
         }
         for e in &team.expectations {
             // A held reply has no deadline to mark.
-            if let Some(due) = deadline(e) {
+            if let Some(due) = e.due_at_s {
                 let _ = write!(
                     out,
                     "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" class=\"deadline\"><title>{3} due {4}</title></line>",
@@ -204,7 +204,7 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
     };
     // A held reply has no deadline, so no time allowed to mark.
     let standard =
-        |e: &ExpectationReport| deadline(e).map(|due| due.saturating_sub(e.released_at_s));
+        |e: &ExpectationReport| e.due_at_s.map(|due| due.saturating_sub(e.released_at_s));
     let span = tasks
         .iter()
         .map(|e| taken(e).max(standard(e).unwrap_or(0)))

@@ -174,10 +174,10 @@ pub fn latency(exercise: &Exercise, ix: ExpectationIx) -> Secs {
         return 0;
     }
     let start = match e.due() {
-        Some(due) if due != Secs::MAX => due
+        Some(due) => due
             .saturating_sub(exercise.time_standard(ix))
             .max(e.released_at),
-        _ => e.released_at,
+        None => e.released_at,
     };
     done.at.saturating_sub(start)
 }

@@ -12,9 +12,8 @@ use super::seat::Shown;
 use super::text::{clock, short};
 use super::widgets::{decision_text, key_span, status_style};
 use crate::engine::NoteKind;
-use crate::report::{ExpectationReport, Report};
+use crate::report::Report;
 use crate::role::{Request, Role};
-use crate::scenario::Secs;
 
 const BAR: usize = 30;
 
@@ -94,8 +93,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         }
     };
     let id_width = if narrow { id_width + 9 } else { id_width };
-    // A held reply (format 3) has no deadline: its `due_at_s` is `Secs::MAX`, never a time.
-    let deadline = |e: &ExpectationReport| (e.due_at_s != Secs::MAX).then_some(e.due_at_s);
     lines.push(heading("Expectations"));
     lines.push(Line::from(
         format!(
@@ -116,7 +113,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
                 "  {:<id_width$.id_width$} {:>tw$} {:>tw$} {:>tw$} {:>7} ",
                 e.id,
                 time(e.released_at_s),
-                deadline(e).map_or_else(|| if narrow { "hold" } else { "on hold" }.into(), time),
+                e.due_at_s
+                    .map_or_else(|| if narrow { "hold" } else { "on hold" }.into(), time),
                 e.done_at_s.map(time).unwrap_or_else(|| "—".into()),
                 e.latency_s.map(short).unwrap_or_else(|| "—".into()),
             )),
@@ -162,7 +160,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let scale = expectations
         .iter()
         .map(|e| {
-            let allowed = deadline(e).map_or(0, |due| due.saturating_sub(e.released_at_s));
+            let allowed = e
+                .due_at_s
+                .map_or(0, |due| due.saturating_sub(e.released_at_s));
             let latency = e
                 .latency_s
                 .unwrap_or_else(|| exercise.now().saturating_sub(e.released_at_s));
@@ -172,7 +172,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
         .unwrap_or(1)
         .max(1);
     for e in &expectations {
-        let allowed = deadline(e).map(|due| due.saturating_sub(e.released_at_s));
+        let allowed = e.due_at_s.map(|due| due.saturating_sub(e.released_at_s));
         let (latency, done) = match e.latency_s {
             Some(l) => (l, true),
             None => (exercise.now().saturating_sub(e.released_at_s), false),
