@@ -9,7 +9,7 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Ask, Done, Form, SelectorsAndText, TextFormKey, key_selectors_and_text, step_entry};
+use super::{Ask, Done, Form, TextFormKey, key_selectors_and_text};
 use crate::engine::{Exercise, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario};
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
@@ -76,7 +76,7 @@ impl HotWashForm {
         }
     }
 
-    fn set_entry(&mut self, entry: usize) {
+    fn select(&mut self, entry: usize, _: &Exercise) {
         match self.focus {
             Focus::Objective => self.objective = ObjectiveIx(entry),
             Focus::Kind if entry == 0 => self.kind = NoteKind::Strength,
@@ -186,29 +186,7 @@ pub fn points(exercise: &Exercise) -> Vec<Line<'static>> {
     lines
 }
 
-impl SelectorsAndText for HotWashForm {
-    fn on(&self) -> usize {
-        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
-    }
-    fn on_text(&self) -> bool {
-        self.focus == Focus::Text
-    }
-    fn move_focus(&mut self, step: isize) {
-        self.focus = ORDER[step_entry(self.on(), step, ORDER.len())];
-    }
-    fn choose(&mut self, entry: usize, _: &Exercise) {
-        self.set_entry(entry);
-    }
-    fn text(&mut self) -> &mut TextField {
-        &mut self.text
-    }
-    fn seek(&mut self) -> &mut Seek {
-        &mut self.seek
-    }
-    fn notice(&mut self) -> &mut Option<String> {
-        &mut self.notice
-    }
-}
+selectors_and_text!(HotWashForm);
 
 impl Form for HotWashForm {
     fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {

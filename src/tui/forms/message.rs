@@ -7,7 +7,7 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Ask, Done, Form, SelectorsAndText, TextFormKey, key_selectors_and_text, step_entry};
+use super::{Ask, Done, Form, TextFormKey, key_selectors_and_text};
 use crate::engine::{Command, Exercise};
 use crate::scenario::TeamIx;
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
@@ -105,7 +105,8 @@ impl MessageForm {
         }
     }
 
-    fn set_entry(&mut self, entry: usize, teams: usize) {
+    fn select(&mut self, entry: usize, exercise: &Exercise) {
+        let teams = exercise.scenario().teams.len();
         match self.focus {
             Focus::To => self.to = self.recipients(teams).get(entry).copied().flatten(),
             Focus::InReplyTo => {
@@ -165,29 +166,7 @@ impl MessageForm {
     }
 }
 
-impl SelectorsAndText for MessageForm {
-    fn on(&self) -> usize {
-        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
-    }
-    fn on_text(&self) -> bool {
-        self.focus == Focus::Text
-    }
-    fn move_focus(&mut self, step: isize) {
-        self.focus = ORDER[step_entry(self.on(), step, ORDER.len())];
-    }
-    fn choose(&mut self, entry: usize, exercise: &Exercise) {
-        self.set_entry(entry, exercise.scenario().teams.len());
-    }
-    fn text(&mut self) -> &mut TextField {
-        &mut self.text
-    }
-    fn seek(&mut self) -> &mut Seek {
-        &mut self.seek
-    }
-    fn notice(&mut self) -> &mut Option<String> {
-        &mut self.notice
-    }
-}
+selectors_and_text!(MessageForm);
 
 impl Form for MessageForm {
     fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {

@@ -2,6 +2,37 @@
 //! back what it wants done (a request to the session, a cancel) or nothing, and draws itself in
 //! `render`. A seat handles every open form alike, through `Form`.
 
+/// Implements `SelectorsAndText` for a form whose fields are `focus` (a `Focus` among `ORDER`,
+/// the text being `Focus::Text`), `text`, `seek` and `notice`, and whose `select(entry,
+/// exercise)` sets the focused selector: what differs between such forms is only that.
+macro_rules! selectors_and_text {
+    ($form:ty) => {
+        impl $crate::tui::forms::SelectorsAndText for $form {
+            fn on(&self) -> usize {
+                ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
+            }
+            fn on_text(&self) -> bool {
+                self.focus == Focus::Text
+            }
+            fn move_focus(&mut self, step: isize) {
+                self.focus = ORDER[$crate::tui::forms::step_entry(self.on(), step, ORDER.len())];
+            }
+            fn choose(&mut self, entry: usize, exercise: &$crate::engine::Exercise) {
+                self.select(entry, exercise);
+            }
+            fn text(&mut self) -> &mut $crate::tui::field::TextField {
+                &mut self.text
+            }
+            fn seek(&mut self) -> &mut $crate::tui::field::Seek {
+                &mut self.seek
+            }
+            fn notice(&mut self) -> &mut Option<String> {
+                &mut self.notice
+            }
+        }
+    };
+}
+
 pub mod answer;
 pub mod feedback;
 pub mod hot_wash;

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Ask, Done, Form, SelectorsAndText, TextFormKey, key_selectors_and_text, step_entry};
+use super::{Ask, Done, Form, TextFormKey, key_selectors_and_text};
 use crate::engine::{Command, Exercise, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario, TeamIx};
 use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
@@ -83,7 +83,7 @@ impl NoteForm {
         }
     }
 
-    fn set_entry(&mut self, entry: usize) {
+    fn select(&mut self, entry: usize, _: &Exercise) {
         match self.focus {
             Focus::Kind if entry == 0 => self.kind = NoteKind::Strength,
             Focus::Kind => self.kind = NoteKind::Improvement,
@@ -148,29 +148,7 @@ impl NoteForm {
 
 const ORDER: [Focus; 4] = [Focus::Kind, Focus::Team, Focus::Objective, Focus::Text];
 
-impl SelectorsAndText for NoteForm {
-    fn on(&self) -> usize {
-        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
-    }
-    fn on_text(&self) -> bool {
-        self.focus == Focus::Text
-    }
-    fn move_focus(&mut self, step: isize) {
-        self.focus = ORDER[step_entry(self.on(), step, ORDER.len())];
-    }
-    fn choose(&mut self, entry: usize, _: &Exercise) {
-        self.set_entry(entry);
-    }
-    fn text(&mut self) -> &mut TextField {
-        &mut self.text
-    }
-    fn seek(&mut self) -> &mut Seek {
-        &mut self.seek
-    }
-    fn notice(&mut self) -> &mut Option<String> {
-        &mut self.notice
-    }
-}
+selectors_and_text!(NoteForm);
 
 impl Form for NoteForm {
     fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
