@@ -236,18 +236,9 @@ fn schedule_ron(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::msel::table::{Cell, Row};
 
     fn sheet(rows: &[[&str; 2]]) -> Table {
-        let mut all = vec![Row {
-            number: 1,
-            cells: HEADERS.iter().map(|h| Cell::text(*h)).collect(),
-        }];
-        all.extend(rows.iter().enumerate().map(|(i, r)| Row {
-            number: i + 2,
-            cells: r.iter().map(|c| Cell::text(*c)).collect(),
-        }));
-        Table::from_rows(all)
+        Table::of_texts(&HEADERS, rows)
     }
 
     #[test]

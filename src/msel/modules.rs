@@ -190,18 +190,9 @@ fn question(table: &Table, row: &Row, problems: &mut Vec<Problem>) -> Option<Que
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::msel::table::Cell;
 
     fn sheet(rows: &[[&str; 8]]) -> Table {
-        let mut all = vec![Row {
-            number: 1,
-            cells: HEADERS.iter().map(|h| Cell::text(*h)).collect(),
-        }];
-        all.extend(rows.iter().enumerate().map(|(i, r)| Row {
-            number: i + 2,
-            cells: r.iter().map(|c| Cell::text(*c)).collect(),
-        }));
-        Table::from_rows(all)
+        Table::of_texts(&HEADERS, rows)
     }
 
     #[test]

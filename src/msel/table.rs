@@ -78,6 +78,22 @@ impl Table {
             rows,
         }
     }
+
+    /// A sheet of texts under `headers`, numbered as a spreadsheet shows them (for tests).
+    #[cfg(test)]
+    pub fn of_texts<const N: usize>(headers: &[&str], rows: &[[&str; N]]) -> Table {
+        let header = std::iter::once(headers.to_vec());
+        let texts = header.chain(rows.iter().map(|r| r.to_vec()));
+        Table::from_rows(
+            texts
+                .enumerate()
+                .map(|(i, cells)| Row {
+                    number: i + 1,
+                    cells: cells.into_iter().map(Cell::text).collect(),
+                })
+                .collect(),
+        )
+    }
 }
 
 /// A side sheet's cell by header name, as written (ids are trimmed where they are used).
