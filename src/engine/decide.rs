@@ -423,16 +423,7 @@ impl Exercise {
                 continue;
             }
             if let Some(inject) = self.releasing {
-                let at = self.now;
-                let event = if self.unless_has_fired(inject) {
-                    Event::SkippedUnless { at, inject }
-                } else {
-                    Event::Released {
-                        at,
-                        inject,
-                        by_hand: false,
-                    }
-                };
+                let event = self.release_or_skip(inject, self.now);
                 self.record(event, events);
                 continue;
             }
@@ -451,15 +442,7 @@ impl Exercise {
                 }
                 Due::Release(inject) => match self.injects[inject.0] {
                     InjectState::Scheduled { release_at, .. } if release_at == at => {
-                        if self.unless_has_fired(inject) {
-                            Event::SkippedUnless { at, inject }
-                        } else {
-                            Event::Released {
-                                at,
-                                inject,
-                                by_hand: false,
-                            }
-                        }
+                        self.release_or_skip(inject, at)
                     }
                     _ => continue,
                 },
@@ -470,6 +453,20 @@ impl Exercise {
                 _ => continue,
             };
             self.record(event, events);
+        }
+    }
+
+    /// A scheduled inject's moment has come: it is released, unless its `unless` has fired
+    /// (Precise rule 41).
+    fn release_or_skip(&self, inject: InjectIx, at: Secs) -> Event {
+        if self.unless_has_fired(inject) {
+            Event::SkippedUnless { at, inject }
+        } else {
+            Event::Released {
+                at,
+                inject,
+                by_hand: false,
+            }
         }
     }
 

@@ -410,15 +410,10 @@ pub(super) fn missing_of(
     response: &Response,
     findings: &[Finding],
 ) -> Vec<usize> {
-    let supplied = |field: usize| {
-        response.fields.iter().any(|(name, text)| {
-            *name == action.fields[field] && action.shape(field).is_supplied_by(text)
-        })
-    };
     required
         .iter()
         .copied()
-        .filter(|&f| !supplied(f) || findings.iter().any(|x| x.field == f))
+        .filter(|&f| !action.supplies(&response.fields, f) || findings.iter().any(|x| x.field == f))
         .collect()
 }
 

@@ -245,6 +245,14 @@ impl Action {
     pub fn shape(&self, position: usize) -> &FieldShape {
         &self.shapes[position]
     }
+
+    /// Whether `given` (field name → text, as a response gives them) supplies the field at
+    /// `position`: given, with a text its shape counts (Precise rules 3, 32).
+    pub fn supplies(&self, given: &[(String, String)], position: usize) -> bool {
+        given.iter().any(|(name, text)| {
+            *name == self.fields[position] && self.shape(position).is_supplied_by(text)
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

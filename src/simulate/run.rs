@@ -404,13 +404,7 @@ impl Room<'_> {
             .fields
             .iter()
             .enumerate()
-            .filter(|(f, name)| {
-                !sent
-                    .response
-                    .fields
-                    .iter()
-                    .any(|(given, text)| given == *name && spec.shape(*f).is_supplied_by(text))
-            })
+            .filter(|(f, _)| !spec.supplies(&sent.response.fields, *f))
             .map(|(_, name)| name.clone())
             .collect();
         if missing.is_empty() {

@@ -345,17 +345,8 @@ fn measure(
         let Some(sent) = exercise.responses().get(response) else {
             continue;
         };
-        let not_supplied = spec
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(f, name)| {
-                !sent
-                    .response
-                    .fields
-                    .iter()
-                    .any(|(given, text)| given == *name && spec.shape(*f).is_supplied_by(text))
-            })
+        let not_supplied = (0..spec.fields.len())
+            .filter(|f| !spec.supplies(&sent.response.fields, *f))
             .count();
         let judged = exercise
             .findings(response)
