@@ -5,6 +5,7 @@ pub mod clock;
 pub mod debrief;
 pub mod engine;
 pub mod files;
+pub mod handbook;
 pub mod host_key;
 pub mod html;
 pub mod journal;
@@ -25,5 +26,6 @@ pub mod simulate;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod trend;
 pub mod tui;
 pub mod words;

@@ -39,6 +39,9 @@ enum Cmd {
     Validate(cli::validate::ValidateArgs),
     /// Rehearse a scenario: play it many times with simulated teams and sum up what happens.
     Simulate(cli::simulate::SimulateArgs),
+    /// Line up the journals of one agreement's exercises, year after year: per clause and kind
+    /// of expectation and team, the share met on time and the latencies against the standard.
+    Trend(cli::trend::TrendArgs),
     /// Write a commented starter scenario, or a copy of a library exercise (to stdout without FILE).
     New(cli::new::NewArgs),
     /// List the library of ready-made exercises (title, teams, length, themes).
@@ -49,6 +52,9 @@ enum Cmd {
     /// improvement plan, judge what was sent, make the report final; each entry is added to the
     /// journal.
     Debrief(cli::debrief::DebriefArgs),
+    /// Write a scenario's Situation Manual (--for participants) or Controller/Evaluator
+    /// Handbook (--for facilitators), as HTML or Markdown.
+    Handbook(cli::handbook::HandbookArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,10 +68,12 @@ fn main() -> ExitCode {
         Some(Cmd::Verify(args)) => cli::report::verify(args),
         Some(Cmd::Validate(args)) => cli::validate::run(args),
         Some(Cmd::Simulate(args)) => cli::simulate::run(args),
+        Some(Cmd::Trend(args)) => cli::trend::run(args),
         Some(Cmd::New(args)) => cli::new::new(args),
         Some(Cmd::Scenarios) => cli::new::scenarios(),
         Some(Cmd::Msel(args)) => cli::msel::run(args),
         Some(Cmd::Debrief(args)) => cli::debrief::run(args),
+        Some(Cmd::Handbook(args)) => cli::handbook::run(args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

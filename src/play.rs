@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::debrief::{Answer, Debrief, DebriefEvent};
 use crate::engine::{Answers, Command, Event, Exercise, Response, Settings};
+use crate::journal::Line;
 use crate::scenario::{Scenario, Secs, format_secs};
 use crate::script::{Script, Step, StepKind};
 
@@ -31,15 +33,46 @@ pub fn settings_for(scenario: &Scenario, script: &Script) -> Settings {
     }
 }
 
-/// Plays a script to the end of the exercise and returns it with every event, in order.
+/// A script played: the exercise, its journal's lines in order (events, and the answers given
+/// between them), and the debrief the answers make.
+#[derive(Debug, Clone)]
+pub struct Played {
+    pub exercise: Exercise,
+    pub lines: Vec<Line>,
+    pub debrief: Debrief,
+}
+
+/// Plays a script to the end of the exercise and returns it with every event, in order; the
+/// answers a script gives are checked as `play_script` checks them, and left out.
 pub fn play(
     scenario: Arc<Scenario>,
     script: &Script,
     script_file: &str,
 ) -> Result<(Exercise, Vec<Event>), StepError> {
+    let played = play_script(scenario, script, script_file)?;
+    let events = played
+        .lines
+        .into_iter()
+        .filter_map(|line| match line {
+            Line::Event(event) => Some(event),
+            Line::Debrief { .. } => None,
+        })
+        .collect();
+    Ok((played.exercise, events))
+}
+
+/// Plays a script to the end of the exercise: every event and every answer, in order. An
+/// answer is checked against the exercise then (`Debrief::apply_at`): an unknown question, a
+/// team it is not addressed to, blank text or a module not current stops the script.
+pub fn play_script(
+    scenario: Arc<Scenario>,
+    script: &Script,
+    script_file: &str,
+) -> Result<Played, StepError> {
     let settings = settings_for(&scenario, script);
     let mut exercise = Exercise::new(Arc::clone(&scenario), settings);
-    let mut events = Vec::new();
+    let mut lines = Vec::new();
+    let mut debrief = Debrief::default();
     let mut steps: Vec<&Step> = script.steps.iter().collect();
     // Stable: steps at the same time keep their file order.
     steps.sort_by_key(|step| step.at);
@@ -52,16 +85,18 @@ pub fn play(
         at: format_secs(step.at),
         reason,
     };
-    let mut run = |exercise: &mut Exercise, command: Command| {
-        exercise.execute(command).map(|e| events.extend(e))
+    let run = |lines: &mut Vec<Line>, exercise: &mut Exercise, command: Command| {
+        exercise
+            .execute(command)
+            .map(|e| lines.extend(e.into_iter().map(Line::Event)))
     };
     // A fresh exercise always accepts Start; scripted journals then look like live ones.
-    let _ = run(&mut exercise, Command::Start);
+    let _ = run(&mut lines, &mut exercise, Command::Start);
     for step in steps {
         // Only a judgement follows the end (Precise rule 39): it is recorded at the end's time.
         let judges = matches!(step.kind, StepKind::Judge { .. });
         if exercise.ended_at().is_none() {
-            run(&mut exercise, Command::AdvanceTo(step.at))
+            run(&mut lines, &mut exercise, Command::AdvanceTo(step.at))
                 .map_err(|r| fail(step, r.to_string()))?;
         }
         if let Some(ended) = exercise.ended_at()
@@ -69,14 +104,28 @@ pub fn play(
         {
             return Err(fail(step, ended_already(ended)));
         }
-        let command = command_for(&exercise, step).map_err(|reason| fail(step, reason))?;
-        run(&mut exercise, command).map_err(|r| fail(step, r.to_string()))?;
+        match act_for(&exercise, step).map_err(|reason| fail(step, reason))? {
+            Act::Command(command) => {
+                run(&mut lines, &mut exercise, command).map_err(|r| fail(step, r.to_string()))?;
+            }
+            Act::Debrief(event) => {
+                let at = exercise.now();
+                debrief
+                    .apply_at(&exercise, event.clone(), at, None)
+                    .map_err(|reason| fail(step, reason))?;
+                lines.push(Line::Debrief { at, event });
+            }
+        }
     }
     if exercise.ended_at().is_none() {
         // Cannot be refused: the exercise has not ended.
-        let _ = run(&mut exercise, Command::RunOut);
+        let _ = run(&mut lines, &mut exercise, Command::RunOut);
     }
-    Ok((exercise, events))
+    Ok(Played {
+        exercise,
+        lines,
+        debrief,
+    })
 }
 
 fn ended_already(ended: Secs) -> String {
@@ -91,11 +140,18 @@ fn step_name(kind: &StepKind) -> &'static str {
         StepKind::Say { .. } => "Say",
         StepKind::End => "End",
         StepKind::Judge { .. } => "Judge",
+        StepKind::Answer { .. } => "Answer",
     }
 }
 
+/// What a step does: a command of the exercise, or an entry of the debrief (an answer).
+enum Act {
+    Command(Command),
+    Debrief(DebriefEvent),
+}
+
 /// Resolves a step's names against the scenario.
-fn command_for(exercise: &Exercise, step: &Step) -> Result<Command, String> {
+fn act_for(exercise: &Exercise, step: &Step) -> Result<Act, String> {
     let scenario = exercise.scenario();
     let team = |id: &str| {
         scenario.team_ix(id).ok_or_else(|| {
@@ -110,7 +166,7 @@ fn command_for(exercise: &Exercise, step: &Step) -> Result<Command, String> {
             .inject_ix(id)
             .ok_or_else(|| format!("unknown inject `{id}`"))
     };
-    Ok(match &step.kind {
+    Ok(Act::Command(match &step.kind {
         StepKind::Respond {
             team: team_id,
             action,
@@ -175,6 +231,17 @@ fn command_for(exercise: &Exercise, step: &Step) -> Result<Command, String> {
             in_reply_to: *in_reply_to,
         },
         StepKind::End => Command::End,
+        StepKind::Answer {
+            team,
+            question,
+            text,
+        } => {
+            return Ok(Act::Debrief(DebriefEvent::Answer(Answer {
+                team: team.clone(),
+                question: question.clone(),
+                text: text.clone(),
+            })));
+        }
         StepKind::Judge {
             expectation,
             insufficient,
@@ -187,7 +254,7 @@ fn command_for(exercise: &Exercise, step: &Step) -> Result<Command, String> {
             reason: reason.clone(),
             by: "script".to_string(),
         },
-    })
+    }))
 }
 
 fn ids<'a>(ids: impl Iterator<Item = &'a String>) -> String {

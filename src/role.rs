@@ -30,6 +30,12 @@ pub enum Request {
     End,
     /// An observation.
     Note,
+    /// A point of the hot wash, after the end.
+    HotWash,
+    /// An answer to a discussion question on behalf of this team.
+    Answer(TeamIx),
+    /// A Participant Feedback Form, after the end.
+    Feedback,
     /// A response on behalf of this team.
     Respond(TeamIx),
     /// A hotline message from this team.
@@ -57,12 +63,23 @@ impl Role {
     pub fn may(self, request: Request) -> bool {
         match self {
             Role::Local | Role::Facilitator => true,
-            Role::Observer => false,
-            Role::Evaluator => matches!(request, Request::Note | Request::Rate | Request::Judge),
-            Role::Team(own) => matches!(
+            // Every served seat is offered the feedback form.
+            Role::Observer => matches!(request, Request::Feedback),
+            Role::Evaluator => matches!(
                 request,
-                Request::Respond(team) | Request::Message(team) if team == own
+                Request::Note
+                    | Request::Rate
+                    | Request::Judge
+                    | Request::HotWash
+                    | Request::Feedback
             ),
+            Role::Team(own) => match request {
+                Request::Respond(team) | Request::Message(team) | Request::Answer(team) => {
+                    team == own
+                }
+                Request::Feedback => true,
+                _ => false,
+            },
         }
     }
 

@@ -61,6 +61,12 @@ pub enum StepKind {
         in_reply_to: Option<u64>,
     },
     End,
+    /// A team's answer to a discussion question of the module current then (discussion.md).
+    Answer {
+        team: String,
+        question: String,
+        text: String,
+    },
     /// An evaluator's judgement of a done expectation; it may follow `End`.
     Judge {
         /// The expectation's full id: `INJECT.ACTION@TEAM`, `msg-N.ACTION@TEAM`.
@@ -71,8 +77,8 @@ pub enum StepKind {
     },
 }
 
-const STEP_FORMS: &str =
-    "`Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, `Judge(...)` or `End(...)`";
+const STEP_FORMS: &str = "`Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, \
+                          `Answer(...)`, `Judge(...)` or `End(...)`";
 
 record! {
     struct RawScript as "Script", "the script" {
@@ -127,6 +133,15 @@ record! {
         to: Vec<String> = Optional,
         text: String = Required,
         in_reply_to: MessageNumber = Optional,
+    }
+}
+
+record! {
+    struct RawAnswer as "Answer", "an `Answer` step" {
+        at: Spanned<Duration> = Required,
+        team: String = Required,
+        question: String = Required,
+        text: String = Required,
     }
 }
 
@@ -265,6 +280,15 @@ impl FromValue for ReadStep {
                     to: optional(step.to)?,
                     text: step.text.into_given()?,
                     in_reply_to: optional(step.in_reply_to)?.map(|m| m.0),
+                };
+                (step.at, kind)
+            }
+            "Answer" => {
+                let step = RawAnswer::from_value(value, "", errors)?;
+                let kind = StepKind::Answer {
+                    team: step.team.into_given()?,
+                    question: step.question.into_given()?,
+                    text: step.text.into_given()?,
                 };
                 (step.at, kind)
             }
@@ -479,7 +503,7 @@ mod tests {
             errors(source),
             vec![
                 format!("4:21: `at`: malformed duration \"5x\": {grammar}"),
-                "5:9: unknown step `Jump`: expected `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, `Judge(...)` or `End(...)`".into(),
+                "5:9: unknown step `Jump`: expected `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, `Answer(...)`, `Judge(...)` or `End(...)`".into(),
                 "6:30: `kind`: expected `Strength` or `Improvement`, found `Great`".into(),
                 "7:71: field `f` is given twice".into(),
                 "7:91: `message`: messages are numbered from 1".into(),
@@ -487,7 +511,7 @@ mod tests {
                     .into(),
                 "8:9: missing field `inject` in a `Release` step".into(),
                 "10:9: a script has at most one `End`".into(),
-                "11:9: expected a step: `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, `Judge(...)` or `End(...)`, found a string".into(),
+                "11:9: expected a step: `Respond(...)`, `Release(...)`, `Note(...)`, `Say(...)`, `Answer(...)`, `Judge(...)` or `End(...)`, found a string".into(),
             ]
         );
     }

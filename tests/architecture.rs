@@ -46,7 +46,13 @@ const LAYERS: &[(&str, &[&str])] = &[
             "simulate",
             "msel",
             "library",
+            "handbook",
         ],
+    ),
+    (
+        "across exercises: journals of one agreement lined up year after year, and a profile \
+         of simulated teams fitted to them",
+        &["trend"],
     ),
     (
         "who may ask for what; one exercise with its clock and journal",

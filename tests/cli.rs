@@ -945,7 +945,7 @@ fn a_journal_from_a_newer_ttx_is_refused() {
     let text =
         fs::read_to_string(&journal)
             .unwrap()
-            .replacen("\"ttx_journal\":5", "\"ttx_journal\":7", 1);
+            .replacen("\"ttx_journal\":6", "\"ttx_journal\":7", 1);
     fs::write(&journal, text).unwrap();
     for command in ["report", "resume"] {
         let output = ttx().arg(command).arg(&journal).output().unwrap();

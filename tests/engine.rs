@@ -868,6 +868,7 @@ fn a_replay_refuses_events_moved_in_time() {
         objective: None,
         kind: NoteKind::Strength,
         text: "x".into(),
+        hot_wash: false,
     });
     assert!(replays(&late_note).is_err());
 }

@@ -149,7 +149,7 @@ fn unknown_and_missing_fields() {
         "title: \"Base\", titel: 1,",
         &[
             "2:20: unknown field `titel` in the scenario (fields: title, summary, speed, end, seed, late_credit, \
-           exercise, ratings, objectives, teams, actions, injects, profile)",
+           exercise, ratings, objectives, teams, actions, injects, modules, feedback, profile)",
         ],
     );
     check(
@@ -341,7 +341,7 @@ fn team_and_inject_counts() {
         &[
             "14:14: no injects: a scenario needs at least one inject",
             "14:18: unknown field `old` in the scenario (fields: title, summary, speed, end, seed, late_credit, \
-             exercise, ratings, objectives, teams, actions, injects, profile)",
+             exercise, ratings, objectives, teams, actions, injects, modules, feedback, profile)",
         ],
     );
 }
@@ -839,7 +839,7 @@ fn ron_as_ron_users_write_it() {
         ),
         vec![
             "2:31: unknown field `type` in the scenario (fields: title, summary, speed, end, seed, \
-             late_credit, exercise, ratings, objectives, teams, actions, injects, profile)"
+             late_credit, exercise, ratings, objectives, teams, actions, injects, modules, feedback, profile)"
         ]
     );
 }
@@ -1402,4 +1402,186 @@ fn damaged_format_3_files_never_panic() {
             let _ = validate_scenario("s.ron", &deleted);
         }
     }
+}
+
+/// A scenario with modules and the exercise's handbook facts, for the discussion's tests.
+const DISCUSSION: &str = r#"Scenario(
+    title: "Discussion",
+    end: "6h",
+    exercise: (
+        threat: "A ransomware crew",
+        assumptions: ["The scenario is plausible", "Time runs faster than in reality"],
+        schedule: [(at: "09:00", item: "Briefing"), (at: "09:30", item: "Module 1")],
+    ),
+    objectives: [(id: "coord", name: "Coordinate")],
+    teams: [(id: "us", name: "Us"), (id: "cn", name: "China")],
+    injects: [(id: "start", when: At("0m"), to: ["us"], title: "T", body: "B")],
+    modules: [
+        (id: "first", title: "Module 1", from: "0m", narrative: "It begins.",
+         questions: [
+            (id: "who-calls", text: "Who calls?", to: ["us"], objective: "coord"),
+            (id: "what-first", text: "What first?"),
+         ]),
+        (id: "second", title: "Module 2", from: "2h", narrative: "It grows.",
+         questions: [(id: "later", text: "And now?", to: ["cn", "us"])]),
+    ],
+    feedback: ["The pace was right.", "I would come again."],
+)"#;
+
+/// Modules, questions, the feedback form and the exercise's threat, assumptions and schedule
+/// are read into the model; a question without `to` is for every team.
+#[test]
+fn modules_questions_and_the_feedback_form_are_read() {
+    let s = common::load("d.ron", DISCUSSION);
+    assert_eq!(s.modules.len(), 2);
+    let first = &s.modules[0];
+    assert_eq!(
+        (first.id.as_str(), first.title.as_str(), first.from),
+        ("first", "Module 1", 0)
+    );
+    assert_eq!(first.narrative, "It begins.");
+    assert_eq!(first.questions[0].to, vec![TeamIx(0)]);
+    assert_eq!(first.questions[0].objective, s.objective_ix("coord"));
+    assert_eq!(first.questions[1].to, vec![TeamIx(0), TeamIx(1)]);
+    assert_eq!(s.modules[1].questions[0].to, vec![TeamIx(1), TeamIx(0)]);
+    assert_eq!(s.modules[1].from, 7200);
+    let later = s.question_ix("later").unwrap();
+    assert_eq!(
+        later,
+        QuestionIx {
+            module: ModuleIx(1),
+            question: 0
+        }
+    );
+    assert_eq!(s.question(later).text, "And now?");
+    assert_eq!(s.module_at(0), Some(ModuleIx(0)));
+    assert_eq!(s.module_at(7199), Some(ModuleIx(0)));
+    assert_eq!(s.module_at(7200), Some(ModuleIx(1)));
+    assert_eq!(
+        s.questions_for(ModuleIx(0), TeamIx(1)).collect::<Vec<_>>(),
+        vec![QuestionIx {
+            module: ModuleIx(0),
+            question: 1
+        }]
+    );
+    assert_eq!(
+        s.feedback,
+        vec!["The pace was right.", "I would come again."]
+    );
+    assert_eq!(s.exercise.threat.as_deref(), Some("A ransomware crew"));
+    assert_eq!(s.exercise.assumptions.len(), 2);
+    assert_eq!(
+        s.exercise.schedule[1],
+        ScheduleLine {
+            at: "09:30".into(),
+            item: "Module 1".into()
+        }
+    );
+    // Without modules and feedback: no module is ever current, and HSEEP's six statements.
+    let plain = example();
+    assert!(plain.modules.is_empty());
+    assert_eq!(plain.module_at(3600), None);
+    assert_eq!(plain.feedback, HSEEP_FEEDBACK.to_vec());
+}
+
+/// A module that begins later than its first module is current from then; before the first
+/// begins, none is.
+#[test]
+fn no_module_is_current_before_the_first_begins() {
+    let s = common::load(
+        "d.ron",
+        &DISCUSSION.replacen("from: \"0m\"", "from: \"30m\"", 1),
+    );
+    assert_eq!(s.module_at(0), None);
+    assert_eq!(s.module_at(1800), Some(ModuleIx(0)));
+}
+
+/// Every mistake of the discussion's keys at its line, all at once: unknown teams and
+/// objectives, duplicate module and question ids, modules out of order or after `end`, bad
+/// durations, blank text, an empty `to` or `feedback`.
+#[test]
+fn every_mistake_of_the_modules_is_reported_at_its_line_at_once() {
+    let source = r#"Scenario(
+    title: "Discussion",
+    end: "6h",
+    objectives: [(id: "coord", name: "Coordinate")],
+    teams: [(id: "us", name: "Us"), (id: "cn", name: "China")],
+    injects: [(id: "start", when: At("0m"), to: ["us"], title: "T", body: "B")],
+    modules: [
+        (id: "first", title: "M1", from: "1h", narrative: "N",
+         questions: [(id: "q1", text: "Q?", to: ["ru"], objective: "speed"), (id: "q2", text: " ", to: [])]),
+        (id: "first", title: "M2", from: "1h", narrative: "N", questions: [(id: "q1", text: "Q?")]),
+        (id: "third", title: "M3", from: "7h", narrative: "N", questions: [(id: "q3", text: "Q?", to: ["us", "us"])]),
+        (id: "Fourth", title: "M4", from: "soon", narrative: "N"),
+        (id: "fifth", title: "M5", from: "30m", narrative: "N", questins: []),
+    ],
+    feedback: ["Good", " ", "Good"],
+)"#;
+    let errors: Vec<String> = match load_scenario("d.ron", source) {
+        Ok(_) => panic!("the mistakes are found"),
+        Err(ds) => ds
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect(),
+    };
+    assert_eq!(
+        errors,
+        vec![
+            "9:50: unknown team `ru` (teams: us, cn)",
+            "9:68: unknown objective `speed` (objectives: coord)",
+            "9:95: a discussion question needs its text, not blank text",
+            "9:104: `to` is empty: name the teams the question is for, or leave it out for every \
+             team",
+            "10:14: duplicate module id `first` (first defined at 8:14)",
+            "10:42: module `first` begins at 1h, not after module `first` (1h): modules are listed \
+             in the order they begin, each later than the one before",
+            "10:81: duplicate question id `q1` (first defined at 9:27)",
+            "11:42: module `third` begins at 7h, after the scenario's `end` (6h): it would never \
+             be current",
+            "11:110: team `us` is listed twice",
+            "12:14: module id \"Fourth\" may only contain a-z, 0-9, `-` and `_`",
+            "12:43: `from`: malformed duration \"soon\": expected whole numbers with units d, h, \
+             m, s, largest first, each at most once, such as \"90s\", \"15m\", \"1h30m\", \"1h \
+             30m\", \"2d\" or \"0m\"",
+            "13:42: module `fifth` begins at 30m, not after module `third` (7h): modules are \
+             listed in the order they begin, each later than the one before",
+            "13:65: unknown field `questins` in a module (fields: id, title, from, narrative, \
+             questions)",
+            "15:24: a feedback statement may not be blank",
+            "15:29: this feedback statement is listed twice",
+        ]
+    );
+}
+
+/// An empty `feedback` list, a blank schedule item and a question that is not a record.
+#[test]
+fn an_empty_feedback_form_and_a_blank_schedule_line_are_refused() {
+    let source = DISCUSSION
+        .replacen(
+            "feedback: [\"The pace was right.\", \"I would come again.\"]",
+            "feedback: []",
+            1,
+        )
+        .replacen("item: \"Briefing\"", "item: \"  \"", 1)
+        .replacen(
+            "(id: \"later\", text: \"And now?\", to: [\"cn\", \"us\"])",
+            "\"later\"",
+            1,
+        );
+    let errors: Vec<String> = match load_scenario("d.ron", &source) {
+        Ok(_) => panic!("the mistakes are found"),
+        Err(ds) => ds
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect(),
+    };
+    assert_eq!(
+        errors,
+        vec![
+            "7:20: a schedule line needs its `item`, not blank text",
+            "19:22: expected a discussion question `Question(...)`, found a string",
+            "21:15: `feedback` is empty: list the form's statements, or leave it out for HSEEP's \
+             six",
+        ]
+    );
 }

@@ -1119,7 +1119,8 @@ fn a_t3sf_sheet_without_real_time_plays_at_its_dates() {
     assert_eq!(scenario.injects[1].body, "Monday 10:00 AM — Which?");
 }
 
-/// The CSV names what it loses, the exercise's handling marking among it (issue 23, item 3).
+/// The CSV names what it loses, the exercise's handling marking and the discussion among it
+/// (issue 23, item 3).
 #[test]
 fn a_csv_export_says_what_it_cannot_carry() {
     let output = ttx()
@@ -1134,12 +1135,111 @@ fn a_csv_export_says_what_it_cannot_carry() {
         "  - the title \"",
         "  - the exercise's sponsor, location, mission areas, contact, scope, handling marking \
          (TLP:AMBER) printed on the report\n",
+        "  - the discussion: 3 modules and 5 questions; a script that answers one fails on the \
+         CSV's scenario\n",
         "  - the objectives' capabilities and targets\n",
         "  - the actions no inject expects (mitigation-confirm, clarify, cert-advice, provide-traffic): a \
          team taking one in the CSV's scenario takes an unknown action\n",
     ] {
         assert!(stderr.contains(line), "missing {line}in\n{stderr}");
     }
+}
+
+/// ttx's `Modules` sheet, edited by hand: what the loader refuses of a module or a question is
+/// reported at its row and that module or question is left out; the rest is the discussion, its
+/// teams and objectives found by id or name.
+#[test]
+fn the_modules_sheet_is_read_and_its_mistakes_name_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("MSEL").unwrap();
+    for (c, (header, cell)) in [
+        ("To", "SOC\nLegal"),
+        ("Subject", "Alert"),
+        ("Objective", "Detect"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *header).unwrap();
+        sheet.write_string(1, c as u16, *cell).unwrap();
+    }
+    let sheet = workbook.add_worksheet().set_name("Modules").unwrap();
+    let rows = [
+        [
+            "Module",
+            "Title",
+            "From",
+            "Narrative",
+            "Question",
+            "Text",
+            "To",
+            "Objective",
+        ],
+        [
+            "m1",
+            "Module 1",
+            "0m",
+            "It begins.",
+            "who",
+            "Who calls?",
+            "SOC",
+            "Detect",
+        ],
+        ["", "", "", "", "what", "What first?", "Nobody", ""],
+        ["", "", "", "", "how", "How?", "", ""],
+        ["m2", "Module 2", "soon", "", "lost", "Lost with m2", "", ""],
+        [
+            "m3",
+            "Module 3",
+            "2h",
+            "Later.",
+            "who",
+            "Asked twice",
+            "",
+            "",
+        ],
+        ["m4", "Module 4", "1h", "Too early.", "", "", "", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    workbook.save(&path).unwrap();
+    let (code, stderr, scenario) = import(&path.display().to_string(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let f = path.display().to_string();
+    for line in [
+        format!("{f}:3:To (sheet Modules): "),
+        format!("{f}:5:From (sheet Modules): "),
+        format!("{f}:6:Question (sheet Modules): "),
+        format!("{f}:7:From (sheet Modules): module `m4` begins at 1h, not after module `m3`"),
+    ] {
+        assert!(stderr.contains(&line), "missing {line}in\n{stderr}");
+    }
+    let modules: Vec<(&str, Vec<&str>)> = scenario
+        .modules
+        .iter()
+        .map(|m| {
+            (
+                m.id.as_str(),
+                m.questions.iter().map(|q| q.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(modules, [("m1", vec!["who", "how"]), ("m3", vec![])]);
+    let who = &scenario.modules[0].questions[0];
+    assert_eq!(who.to.len(), 1);
+    assert_eq!(scenario.team(who.to[0]).id, "soc");
+    assert_eq!(
+        who.objective.map(|o| scenario.objectives[o.0].id.as_str()),
+        Some("detect")
+    );
+    assert_eq!(scenario.modules[0].questions[1].to.len(), 2);
 }
 
 /// ttx's `Exercise` sheet, edited by hand: a value that cannot be read is reported at its row

@@ -1,8 +1,8 @@
 //! Random scenarios survive `msel export` → `msel import`, CSV and XLSX alike, with the same
 //! teams, injects, times, triggers, bodies, expectations and notes; and format 3's attributes
 //! (`ref`, `method`, `unless`, `Incomplete`, `basis`, shaped fields, `clarifies`) with them.
-//! XLSX gives the whole scenario back (its `Exercise` sheet carries the rest): a random script
-//! plays the same on both sides, to the same report.
+//! XLSX gives the whole scenario back (its `Exercise` sheet carries the rest, its `Modules`
+//! sheet the discussion): a random script plays the same on both sides, to the same report.
 
 use std::sync::Arc;
 
@@ -36,6 +36,12 @@ struct Extras {
     description: Option<String>,
     limited: bool,
     ahead: bool,
+    threat: Option<String>,
+    assumptions: Vec<String>,
+    /// The agenda's lines: a time of day and an item.
+    schedule: Vec<(String, String)>,
+    /// The feedback form's own statements; `None`: HSEEP's six.
+    feedback: Option<Vec<String>>,
 }
 
 fn extras() -> impl Strategy<Value = Extras> {
@@ -61,12 +67,19 @@ fn extras() -> impl Strategy<Value = Extras> {
             any::<bool>(),
             any::<bool>(),
         ),
+        (
+            prop::option::of(text()),
+            prop::collection::vec(name(), 0..=2),
+            prop::collection::vec(("[0-2][0-9]:[0-5][0-9]( AM)?", name()), 0..=3),
+            prop::option::of(prop::collection::hash_set(name(), 1..=3)),
+        ),
     )
         .prop_map(
             |(
                 (summary, speed, end, seed, late_credit),
                 (sponsor, handling, mission_areas, ratings),
                 (organisations, capability, target, description, limited, ahead),
+                (threat, assumptions, schedule, feedback),
             )| Extras {
                 summary,
                 speed,
@@ -83,6 +96,14 @@ fn extras() -> impl Strategy<Value = Extras> {
                 description,
                 limited,
                 ahead,
+                threat,
+                assumptions,
+                schedule,
+                feedback: feedback.map(|f| {
+                    let mut f: Vec<String> = f.into_iter().collect();
+                    f.sort();
+                    f
+                }),
             },
         )
 }
@@ -97,6 +118,25 @@ struct Plan {
     /// The first action sends a message to every other team, whose reply (the second action)
     /// has this basis.
     reply: Option<Option<String>>,
+    modules: Vec<ModulePlan>,
+}
+
+/// A module: it begins 10 minutes after the one before (the first at the start, so that none
+/// is after the end).
+#[derive(Debug, Clone)]
+struct ModulePlan {
+    title: String,
+    narrative: String,
+    questions: Vec<QuestionPlan>,
+}
+
+#[derive(Debug, Clone)]
+struct QuestionPlan {
+    text: String,
+    /// The teams it is for (of the first four); `None`: every team, by leaving `to` out.
+    to: Option<Vec<bool>>,
+    /// An objective, where the plan has one.
+    objective: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -215,105 +255,137 @@ fn plan() -> impl Strategy<Value = Plan> {
         prop::collection::vec(inject, 1..=6),
         reply,
         extras(),
+        prop::collection::vec(
+            (
+                name(),
+                text(),
+                prop::collection::vec(
+                    (
+                        text(),
+                        prop::option::of(prop::collection::vec(any::<bool>(), 4)),
+                        prop::option::of(0usize..2),
+                    ),
+                    0..=3,
+                ),
+            ),
+            0..=3,
+        ),
     )
-        .prop_map(|(teams, actions, objectives, injects, reply, extras)| {
-            let mut seen = Vec::new();
-            let mut team_ids = Vec::new();
-            let teams = teams
-                .into_iter()
-                .enumerate()
-                .filter(|(_, (n, _, _))| {
-                    let fresh = !seen.contains(n);
-                    seen.push(n.clone());
-                    fresh
-                })
-                .map(|(i, (n, slugged, summary))| {
-                    let id = match ttx::msel::slug(&n) {
-                        Some(s) if slugged && !team_ids.contains(&s) => s,
-                        _ => format!("t{i}"),
-                    };
-                    team_ids.push(id.clone());
-                    (id, n, summary)
-                })
-                .collect::<Vec<_>>();
-            let mut ids = Vec::new();
-            let actions = actions
-                .into_iter()
-                .enumerate()
-                .map(|(i, (n, slugged, fields, shapes, clarifies))| {
-                    let id = match ttx::msel::slug(&n) {
-                        Some(s) if slugged && !ids.contains(&s) => s,
-                        _ => format!("a{i}"),
-                    };
-                    ids.push(id.clone());
-                    let fields = fields
-                        .into_iter()
-                        .zip(shapes)
-                        .map(|(name, (hint, shape, choices, min_words))| FieldPlan {
-                            name: name.to_string(),
-                            hint,
-                            shape,
-                            choices,
-                            min_words,
-                        })
-                        .collect();
-                    ActionPlan {
-                        id,
-                        name: n,
-                        fields,
-                        clarifies: clarifies
-                            .filter(|_| i >= 2)
-                            .map(|(minutes, basis)| (minutes * 60, basis)),
-                    }
-                })
-                .collect();
-            let objectives = objectives
-                .into_iter()
-                .enumerate()
-                .map(|(i, n)| (format!("o{i}"), n))
-                .collect();
-            let injects = injects
-                .into_iter()
-                .map(
-                    |(
-                        (when, at, delay, jitter, chance),
-                        to,
-                        (title, body),
-                        (from, notes),
-                        expect,
-                        decision,
-                        (reference, method, unless, bases),
-                    )| {
-                        InjectPlan {
-                            when,
-                            at,
-                            delay: delay * 300,
-                            jitter: jitter * 60,
-                            chance,
+        .prop_map(
+            |(teams, actions, objectives, injects, reply, extras, modules)| {
+                let mut seen = Vec::new();
+                let mut team_ids = Vec::new();
+                let teams = teams
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, (n, _, _))| {
+                        let fresh = !seen.contains(n);
+                        seen.push(n.clone());
+                        fresh
+                    })
+                    .map(|(i, (n, slugged, summary))| {
+                        let id = match ttx::msel::slug(&n) {
+                            Some(s) if slugged && !team_ids.contains(&s) => s,
+                            _ => format!("t{i}"),
+                        };
+                        team_ids.push(id.clone());
+                        (id, n, summary)
+                    })
+                    .collect::<Vec<_>>();
+                let mut ids = Vec::new();
+                let actions = actions
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (n, slugged, fields, shapes, clarifies))| {
+                        let id = match ttx::msel::slug(&n) {
+                            Some(s) if slugged && !ids.contains(&s) => s,
+                            _ => format!("a{i}"),
+                        };
+                        ids.push(id.clone());
+                        let fields = fields
+                            .into_iter()
+                            .zip(shapes)
+                            .map(|(name, (hint, shape, choices, min_words))| FieldPlan {
+                                name: name.to_string(),
+                                hint,
+                                shape,
+                                choices,
+                                min_words,
+                            })
+                            .collect();
+                        ActionPlan {
+                            id,
+                            name: n,
+                            fields,
+                            clarifies: clarifies
+                                .filter(|_| i >= 2)
+                                .map(|(minutes, basis)| (minutes * 60, basis)),
+                        }
+                    })
+                    .collect();
+                let objectives = objectives
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, n)| (format!("o{i}"), n))
+                    .collect();
+                let injects = injects
+                    .into_iter()
+                    .map(
+                        |(
+                            (when, at, delay, jitter, chance),
                             to,
-                            title,
-                            body,
-                            from,
-                            notes,
+                            (title, body),
+                            (from, notes),
                             expect,
                             decision,
-                            reference,
-                            method,
-                            unless,
-                            bases,
-                        }
-                    },
-                )
-                .collect();
-            Plan {
-                extras,
-                teams,
-                actions,
-                objectives,
-                injects,
-                reply,
-            }
-        })
+                            (reference, method, unless, bases),
+                        )| {
+                            InjectPlan {
+                                when,
+                                at,
+                                delay: delay * 300,
+                                jitter: jitter * 60,
+                                chance,
+                                to,
+                                title,
+                                body,
+                                from,
+                                notes,
+                                expect,
+                                decision,
+                                reference,
+                                method,
+                                unless,
+                                bases,
+                            }
+                        },
+                    )
+                    .collect();
+                Plan {
+                    extras,
+                    teams,
+                    actions,
+                    objectives,
+                    injects,
+                    reply,
+                    modules: modules
+                        .into_iter()
+                        .map(|(title, narrative, questions)| ModulePlan {
+                            title,
+                            narrative,
+                            questions: questions
+                                .into_iter()
+                                .map(|(text, to, objective)| QuestionPlan {
+                                    text,
+                                    to,
+                                    objective,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                }
+            },
+        )
 }
 
 fn list(items: &[String]) -> String {
@@ -364,9 +436,20 @@ fn scenario_text(plan: &Plan) -> String {
     if let Some(end) = x.end {
         out.push_str(&format!("end: \"{end}s\",\n"));
     }
+    let schedule: Vec<String> = x
+        .schedule
+        .iter()
+        .map(|(at, item)| format!("(at: {}, item: {})", ron(at), ron(item)))
+        .collect();
     out.push_str(&format!(
-        "exercise: (mission_areas: {}{}{}),\n",
+        "exercise: (mission_areas: {}, assumptions: {}, schedule: [{}]{}{}{}),\n",
         list(&x.mission_areas),
+        list(&x.assumptions),
+        schedule.join(", "),
+        x.threat
+            .as_ref()
+            .map(|t| format!(", threat: {}", ron(t)))
+            .unwrap_or_default(),
         x.sponsor
             .as_ref()
             .map(|s| format!(", sponsor: {}", ron(s)))
@@ -378,6 +461,44 @@ fn scenario_text(plan: &Plan) -> String {
     ));
     if x.ratings {
         out.push_str("ratings: (performed: 0.8, some: 0.6, major: 0.3),\n");
+    }
+    if let Some(feedback) = &x.feedback {
+        out.push_str(&format!("feedback: {},\n", list(feedback)));
+    }
+    if !plan.modules.is_empty() {
+        out.push_str("modules: [\n");
+        for (m, module) in plan.modules.iter().enumerate() {
+            let questions: Vec<String> = module
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(q, question)| {
+                    let mut more = String::new();
+                    if let Some(to) = &question.to {
+                        let ids: Vec<String> = plan
+                            .teams
+                            .iter()
+                            .enumerate()
+                            .filter(|(t, _)| to[*t] || *t == 0)
+                            .map(|(_, (id, _, _))| id.clone())
+                            .collect();
+                        more.push_str(&format!(", to: {}", list(&ids)));
+                    }
+                    if let Some(o) = question.objective.filter(|o| *o < plan.objectives.len()) {
+                        more.push_str(&format!(", objective: {}", ron(&plan.objectives[o].0)));
+                    }
+                    format!("(id: \"q{m}-{q}\", text: {}{more})", ron(&question.text))
+                })
+                .collect();
+            out.push_str(&format!(
+                "(id: \"m{m}\", title: {}, from: \"{}m\", narrative: {}, questions: [{}]),\n",
+                ron(&module.title),
+                m * 10,
+                ron(&module.narrative),
+                questions.join(", ")
+            ));
+        }
+        out.push_str("],\n");
     }
     if !plan.objectives.is_empty() {
         out.push_str("objectives: [");

@@ -297,6 +297,13 @@ struct Client {
 
 impl Client {
     fn start(args: &[String]) -> Client {
+        let mut command = CommandBuilder::new("ssh");
+        command.args(args);
+        Client::spawn(command)
+    }
+
+    /// `command` in a 100×30 pseudo-terminal.
+    fn spawn(mut command: CommandBuilder) -> Client {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -305,8 +312,6 @@ impl Client {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new("ssh");
-        command.args(args);
         command.env("TERM", "xterm-256color");
         let child = pty.slave.spawn_command(command).expect("ssh starts");
         drop(pty.slave);
@@ -1228,4 +1233,128 @@ fn one_address_holds_at_most_its_share_of_the_waiting_places() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(server.is_running());
+}
+
+/// The discussion over real OpenSSH: two team seats answer the current module's questions from
+/// their discussion screens; after the end each is offered the Participant Feedback Form and
+/// fills it in; `ttx report` then holds the answers and the forms (anonymous: team and role).
+/// The server runs with its local console, in a terminal of its own: a headless server closes
+/// the seats once the exercise has ended.
+#[test]
+fn two_teams_answer_questions_and_fill_in_the_feedback_form() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let end = SCENARIO
+        .rfind(')')
+        .expect("the scenario's closing parenthesis");
+    let scenario = format!(
+        "{}{}{}",
+        &SCENARIO[..end],
+        ttx::session::testing::MODULES,
+        &SCENARIO[end..]
+    );
+    std::fs::write(setup.path("scenario.ron"), scenario).expect("scenario written");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut serve = CommandBuilder::new(env!("CARGO_BIN_EXE_ttx"));
+    serve.args(["serve", "scenario.ron", "--journal", "j.jsonl"]);
+    serve.args(["--listen", &address, "--roster", "roster.ron"]);
+    serve.cwd(setup.path(""));
+    let mut console = Client::spawn(serve);
+    console.wait_for("Briefing");
+    let mut soc = setup.join("soc", "soc", &address);
+    let mut cert = setup.join("cert", "cert", &address);
+    soc.wait_for("Company SOC");
+    cert.wait_for("National CERT");
+    console.send(b" ");
+    console.wait_for("RUNNING");
+
+    // Each team opens its discussion and answers a question of module 1.
+    soc.send(b"d");
+    soc.wait_for("Questions for soc (0 of 2 answered)");
+    soc.send(b"a");
+    soc.wait_for("soc answers who-tells");
+    soc.send(b"The shift lead calls the CERT.");
+    soc.send(b"\x13");
+    soc.wait_for("Answer to who-tells saved.");
+    soc.wait_for("Questions for soc (1 of 2 answered)");
+    cert.send(b"d");
+    cert.wait_for("Questions for cert (0 of 1 answered)");
+    cert.send(b"a");
+    cert.wait_for("cert answers first-need");
+    cert.send(b"Their indicators.");
+    cert.send(b"\x13");
+    cert.wait_for("Answer to first-need saved.");
+
+    // The facilitator ends the exercise: each team seat is offered the form.
+    console.send(b"E");
+    console.wait_for("End the exercise");
+    console.send(b"y");
+    console.wait_for("ENDED");
+    soc.wait_for("Participant Feedback Form");
+    cert.wait_for("Participant Feedback Form");
+    // The SOC rates the first two statements, goes to its first strength and writes one.
+    soc.send(b"45\t\t\t\t");
+    soc.send(b"Realistic injects");
+    soc.wait_for("Realistic injects");
+    soc.send(b"\x13");
+    soc.wait_for("your feedback is recorded");
+    cert.send(b"3");
+    cert.wait_for("3 neutral");
+    cert.send(b"\x13");
+    cert.wait_for("your feedback is recorded");
+
+    // The facilitator quits: the server stops and the journal is complete.
+    console.send(b"q");
+    assert_eq!(console.exit(), 0, "{}", console.screen());
+    let report = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["report", "j.jsonl", "--format", "json"])
+        .current_dir(setup.path(""))
+        .output()
+        .expect("ttx report runs");
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&report.stdout).expect("the report is JSON");
+    let questions = &report["modules"][0]["questions"];
+    assert_eq!(questions[0]["id"], "who-tells");
+    assert_eq!(questions[0]["answers"][0]["team"], "soc");
+    assert_eq!(
+        questions[0]["answers"][0]["text"],
+        "The shift lead calls the CERT."
+    );
+    assert_eq!(questions[1]["id"], "first-need");
+    let answers = questions[1]["answers"].as_array().expect("answers");
+    assert!(
+        answers
+            .iter()
+            .any(|a| a["team"] == "cert" && a["text"] == "Their indicators."),
+        "{answers:?}"
+    );
+    let forms = report["feedback"]["forms"].as_array().expect("forms");
+    assert_eq!(forms.len(), 2, "{forms:?}");
+    let soc_form = forms
+        .iter()
+        .find(|f| f["team"] == "soc")
+        .expect("soc's form");
+    assert_eq!(soc_form["role"], "team");
+    assert_eq!(soc_form["ratings"][0], 4);
+    assert_eq!(soc_form["ratings"][1], 5);
+    assert!(soc_form["ratings"][2].is_null());
+    assert_eq!(soc_form["strengths"][0], "Realistic injects");
+    let cert_form = forms
+        .iter()
+        .find(|f| f["team"] == "cert")
+        .expect("cert's form");
+    assert_eq!(cert_form["ratings"][0], 3);
+    // Anonymous: no user in a form.
+    assert!(!report["feedback"].to_string().contains("\"user\""));
 }

@@ -205,10 +205,17 @@ fn the_response_form_shows_hints_pickers_and_word_counts() {
     assert!(form.contains("1 word, at least 3"), "{form}");
     h.key(Key::Tab).type_text("MLAA Art. 3").key(Key::Tab);
     // A picker: the arrows step through the choices, a letter picks one, other text is never
-    // typed into it.
+    // typed into it, and the form says what was not typed.
     h.key(Key::Right);
     assert!(h.screen(100, 30).contains("◀ routine ▶"));
-    h.type_text("xi");
+    h.press('x');
+    let form = h.screen(100, 30);
+    assert!(form.contains("◀ routine ▶"), "{form}");
+    assert!(
+        form.contains("\"x\" was not typed: nothing to choose here starts with it"),
+        "{form}"
+    );
+    h.key(Key::Backspace).press('i');
     let form = h.screen(100, 30);
     assert!(form.contains("◀ immediate ▶"), "{form}");
     h.press('u');
@@ -655,4 +662,30 @@ fn a_reply_made_while_on_hold_is_on_time_and_ends_the_hold() {
         "{screen}"
     );
     assert!(screen.contains("Nothing owed."), "{screen}");
+}
+
+/// On the ticks of a clarification, a field's name typed goes to that field and space ticks
+/// it; what is missing wraps as it is typed, every word of it in sight.
+#[test]
+fn a_clarification_ticks_a_field_by_its_name_and_wraps_what_is_missing() {
+    let mut h = requested();
+    h.wait(1200);
+    h.team(CN).select("Hotline #1");
+    h.press('r').type_text("clarify").key(Key::Enter);
+    h.type_text("leg ");
+    let form = h.screen(100, 30);
+    assert!(form.contains("[x] legal_basis"), "{form}");
+    assert!(form.contains("[ ] indicators"), "{form}");
+    let missing = "Which article of the agreement covers the stored data, and who in your \
+                   service signs the order that the provider will need before it acts";
+    h.keys(Key::Tab, 2).type_text(missing);
+    let form = h.screen(100, 30);
+    for word in missing.split(' ') {
+        assert!(form.contains(word), "`{word}` is not on screen:\n{form}");
+    }
+    h.key(Key::Ctrl('s'));
+    let sent = h.responses();
+    let clarification = sent.last().unwrap();
+    assert_eq!(clarification.insufficient, ["legal_basis"]);
+    assert_eq!(clarification.note.as_deref(), Some(missing));
 }

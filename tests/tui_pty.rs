@@ -175,3 +175,94 @@ fn a_bracketed_paste_reaches_the_form_whole() {
         "{written}"
     );
 }
+
+fn phishing_app(dir: &std::path::Path, journal: &std::path::Path) -> App {
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/phishing-example/scenario.ron"
+    );
+    App::start(
+        &["run", scenario, "--journal", journal.to_str().unwrap()],
+        dir,
+    )
+}
+
+/// A form left with esc twice is kept as a draft of its action, and never takes over `r`: what
+/// is typed after `r` filters the actions, as it always does, and `ack` + enter opens
+/// Acknowledge, not the old form.
+#[test]
+fn a_kept_draft_never_takes_over_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("draft.jsonl");
+    let mut app = phishing_app(dir.path(), &journal);
+    app.wait_for("NOT STARTED");
+    app.run_clock_on_first_team("Hundreds of staff");
+    app.send(b"r");
+    app.wait_for("choose an action");
+    app.send(b"report\r");
+    app.wait_for("Submit");
+    app.send(b"Fake password-expiry mail");
+    app.wait_for("Fake password-expiry mail");
+    app.send(b"\x1b");
+    app.wait_for("choose an action");
+    app.send(b"\x1b");
+    common::wait_until("the picker closed", || {
+        !app.text().contains("choose an action")
+    });
+    app.send(b"r");
+    app.wait_for("[draft]");
+    app.send(b"ack\r");
+    let form = app.wait_for("soc · Acknowledge");
+    assert!(!form.contains("Fake password-expiry mail"), "{form}");
+    app.send(b"\x13"); // ctrl-s
+    app.wait_for("satisfied mail-wave.ack@soc");
+    // The draft comes back when its action is chosen.
+    app.send(b"r");
+    app.wait_for("choose an action");
+    app.send(b"report\r");
+    app.wait_for("Fake password-expiry mail");
+    app.send(b"\x1b");
+    app.wait_for("choose an action");
+    app.send(b"\x1b");
+    common::wait_until("the picker closed", || {
+        !app.text().contains("choose an action")
+    });
+    app.send(b"q");
+    app.wait_for("Quit while the exercise runs?");
+    app.send(b"y");
+    app.wait_for_exit();
+    let written = std::fs::read_to_string(&journal).unwrap();
+    assert!(!written.contains("Fake password"), "{written}");
+}
+
+/// In a text, ↑ moves a row up (what is typed lands there); from its first row, the field
+/// before; a letter typed on a selector that matches nothing is said, not dropped.
+#[test]
+fn up_moves_in_the_text_then_between_fields_and_selectors_say_what_they_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("focus.jsonl");
+    let mut app = phishing_app(dir.path(), &journal);
+    app.wait_for("NOT STARTED");
+    app.run_clock_on_first_team("Hundreds of staff");
+    app.send(b"m");
+    app.wait_for("What you want the other team to know");
+    app.send(b"line one\nline two"); // \n: ctrl-j, a new line
+    app.wait_for("line two");
+    app.send(b"\x1b[A (edited)");
+    app.wait_for("line one (edited)");
+    // Up from the first row: "In reply to"; up again: "To", where `z` matches nothing.
+    app.send(b"\x1b[A\x1b[A");
+    app.send(b"z");
+    app.wait_for("\"z\" was not typed");
+    app.send(b"\x1b[B\x1b[B\x13"); // down, down: the text again; ctrl-s sends
+    app.wait_for("→ #1 to");
+    app.send(b"q");
+    app.wait_for("Quit while the exercise runs?");
+    app.send(b"y");
+    app.wait_for_exit();
+    let written = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        written.contains(r#"line one (edited)\nline two"#),
+        "{written}"
+    );
+}

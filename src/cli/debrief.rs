@@ -1,7 +1,8 @@
 //! `ttx debrief`: the debrief at the console, one command per entry — rate an objective, write
 //! the executive summary, edit, add or drop improvement-plan items, judge a done expectation,
-//! make the report final — each checked against the exercise and appended to its journal as an
-//! event, so `ttx report` shows it.
+//! record a point of the hot wash, make the report final — each checked against the exercise
+//! and appended to its journal as an event, so `ttx report` shows it; and the discussion's
+//! answers and feedback forms, printed.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -11,9 +12,12 @@ use clap::Subcommand;
 use super::{Failure, out};
 use crate::debrief::evaluation::Rating;
 use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated, Summary};
-use crate::engine::{Command, Exercise};
+use crate::engine::{Command, Exercise, NoteKind};
 use crate::journal::JournalWriter;
-use crate::report::Report;
+use crate::report::{FeedbackReport, Report, distribution, mean};
+use crate::ron_file::diagnostic::escape_controls;
+use crate::ron_file::list_names;
+use crate::scenario::format_secs;
 
 #[derive(clap::Args)]
 pub struct DebriefArgs {
@@ -117,6 +121,37 @@ pub enum DebriefCommand {
         /// The exercise's journal.
         journal: PathBuf,
     },
+    /// Print every module's discussion questions with each addressed team's final answer.
+    Answers {
+        /// The exercise's journal.
+        journal: PathBuf,
+    },
+    /// Print the Participant Feedback Forms summed up: per statement the answers, mean and
+    /// distribution, then the strengths, areas for improvement and comments as written.
+    Feedback {
+        /// The exercise's journal.
+        journal: PathBuf,
+    },
+    /// Record a point of the hot wash about an objective (after the end): a strength or an
+    /// area for improvement said in the room; an improvement joins the improvement plan.
+    HotWash {
+        /// The exercise's journal.
+        journal: PathBuf,
+        /// The objective's id.
+        objective: String,
+        /// Strength or improvement.
+        #[arg(long, value_enum)]
+        kind: PointKind,
+        /// What was said, in plain words.
+        text: String,
+    },
+}
+
+/// What a point of the hot wash is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PointKind {
+    Strength,
+    Improvement,
 }
 
 /// Runs one debrief command, signing the journal again with `--host-key` (default: the one
@@ -124,6 +159,33 @@ pub enum DebriefCommand {
 pub fn run(args: DebriefArgs) -> Result<(), Failure> {
     let (journal, event) = match args.command {
         DebriefCommand::Show { journal } => return show(&journal),
+        DebriefCommand::Answers { journal } => return answers(&journal),
+        DebriefCommand::Feedback { journal } => return feedback(&journal),
+        DebriefCommand::HotWash {
+            journal,
+            objective,
+            kind,
+            text,
+        } => {
+            let key = key_of(args.host_key, &journal);
+            return execute(&journal, &key, |exercise| {
+                let scenario = exercise.scenario();
+                let objective = scenario.objective_ix(&objective).ok_or_else(|| {
+                    format!(
+                        "unknown objective `{objective}` (objectives: {})",
+                        list_names(scenario.objectives.iter().map(|o| o.id.as_str()))
+                    )
+                })?;
+                Ok(Command::HotWash {
+                    objective,
+                    kind: match kind {
+                        PointKind::Strength => NoteKind::Strength,
+                        PointKind::Improvement => NoteKind::Improvement,
+                    },
+                    text,
+                })
+            });
+        }
         DebriefCommand::Rate {
             journal,
             objective,
@@ -311,6 +373,125 @@ fn show(journal: &Path) -> Result<(), Failure> {
         text.push_str("Draft: some objectives are not rated yet.\n");
     } else {
         text.push_str("Not final yet: `ttx debrief final` makes it so.\n");
+    }
+    out::print(&text)
+}
+
+/// A participant's text for the terminal: each line indented, hidden controls shown escaped.
+fn indented(text: &str, indent: &str) -> String {
+    text.lines()
+        .map(|line| format!("{indent}{}\n", escape_controls(line)))
+        .collect()
+}
+
+/// Every module with its questions and each addressed team's final answer, and how many times
+/// it was revised.
+fn answers(journal: &Path) -> Result<(), Failure> {
+    let loaded = crate::journal::read_outcome(journal)?;
+    let scenario = &loaded.scenario;
+    if scenario.modules.is_empty() {
+        return out::print("The scenario has no modules: no discussion questions were asked.\n");
+    }
+    let mut text = String::new();
+    for module in &scenario.modules {
+        let begins = match module.from {
+            0 => "from the start".to_string(),
+            from => format!("from {}", format_secs(from)),
+        };
+        let _ = writeln!(
+            text,
+            "{} ({}, {begins})",
+            escape_controls(&module.title),
+            module.id
+        );
+        for question in &module.questions {
+            let _ = writeln!(
+                text,
+                "  {}: {}",
+                question.id,
+                escape_controls(&question.text)
+            );
+            for team in &question.to {
+                let team = &scenario.team(*team).id;
+                let versions = loaded
+                    .debrief
+                    .answers
+                    .iter()
+                    .filter(|g| g.answer.team == *team && g.answer.question == question.id)
+                    .count();
+                match loaded.debrief.answer(team, &question.id) {
+                    Some(given) => {
+                        let revised = match versions {
+                            1 => String::new(),
+                            n => format!(", {n} versions"),
+                        };
+                        let _ = writeln!(text, "    {team} at {}{revised}:", format_secs(given.at));
+                        text.push_str(&indented(&given.answer.text, "      "));
+                    }
+                    None => {
+                        let _ = writeln!(text, "    {team}: no answer");
+                    }
+                }
+            }
+        }
+    }
+    out::print(&text)
+}
+
+/// A participant's point as a bullet: its first line after "  - ", the rest under it.
+fn bullet(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut out = format!("  - {}\n", escape_controls(first));
+    out.push_str(&indented(&lines.collect::<Vec<_>>().join("\n"), "    "));
+    out
+}
+
+/// The feedback forms summed up: per statement, the answers, the mean and the distribution;
+/// then every strength, area for improvement and comment as written.
+fn feedback(journal: &Path) -> Result<(), Failure> {
+    let loaded = crate::journal::read_outcome(journal)?;
+    let summary = FeedbackReport {
+        statements: loaded.scenario.feedback.clone(),
+        forms: loaded.debrief.forms,
+    };
+    let forms = &summary.forms;
+    let mut text = format!(
+        "Participant Feedback: {} form{} (1 strongly disagree … 5 strongly agree)\n",
+        forms.len(),
+        if forms.len() == 1 { "" } else { "s" }
+    );
+    for (n, statement) in summary.statements.iter().enumerate() {
+        let counts = summary.counts(n);
+        let _ = writeln!(
+            text,
+            "  {}. {}\n     answers {}, mean {} ({})",
+            n + 1,
+            escape_controls(statement),
+            counts.iter().sum::<usize>(),
+            mean(&counts),
+            distribution(&counts)
+        );
+    }
+    let points = [
+        (
+            "Strengths",
+            forms.iter().flat_map(|f| &f.strengths).collect::<Vec<_>>(),
+        ),
+        (
+            "Areas for improvement",
+            forms.iter().flat_map(|f| &f.improvements).collect(),
+        ),
+        ("Comments", forms.iter().flat_map(|f| &f.comments).collect()),
+    ];
+    for (heading, said) in points {
+        let _ = writeln!(text, "{heading}:");
+        if said.is_empty() {
+            text.push_str("  none\n");
+        }
+        for point in said {
+            text.push_str(&bullet(point));
+        }
     }
     out::print(&text)
 }

@@ -5,6 +5,7 @@
 
 pub mod debrief;
 mod exercise;
+pub mod handbook;
 pub mod msel;
 pub mod new;
 pub mod out;
@@ -12,6 +13,7 @@ pub mod report;
 pub mod run;
 pub mod serve;
 pub mod simulate;
+pub mod trend;
 pub mod validate;
 
 use std::path::Path;

@@ -9,8 +9,8 @@ use super::exercise::{self, NewExercise, Opened, Room};
 use super::report::{FormatArg, Output, write_report};
 use super::serve::ServerArgs;
 use super::{BUILT_IN, Failure, diagnostics, read, scenario_from};
-use crate::engine::{Event, Exercise, Settings};
-use crate::journal::{Header, JournalWriter};
+use crate::engine::{Exercise, Settings};
+use crate::journal::{Header, JournalWriter, Line};
 use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::script::load_script;
@@ -115,7 +115,11 @@ fn play(
     let scenario = Arc::new(scenario_from(scenario_path, source)?);
     let script_file = script_path.display().to_string();
     let script = load_script(&script_file, &read(script_path)?).map_err(|d| diagnostics(&d))?;
-    let (exercise, events) = crate::play::play(Arc::clone(&scenario), &script, &script_file)?;
+    let crate::play::Played {
+        exercise,
+        lines,
+        debrief,
+    } = crate::play::play_script(Arc::clone(&scenario), &script, &script_file)?;
     let settings = crate::play::settings_for(&scenario, &script);
     // The report is built from the exercise alone: the memory of the script, and of the events
     // once recorded, goes to it.
@@ -127,15 +131,21 @@ fn play(
             &scenario,
             settings,
             &exercise,
-            events,
+            lines,
         )?
         .map(|why| (journal, why)),
         None => {
-            drop(events);
+            drop(lines);
             None
         }
     };
-    write_report(&Report::of(&exercise), &scenario, format, report)?;
+    // The answers the script gave are the debrief's: the report has them too.
+    write_report(
+        &Report::evaluated(&exercise, &debrief),
+        &scenario,
+        format,
+        report,
+    )?;
     match unsigned {
         // The run and its journal stand: the report is written, and the exit code says what is
         // missing.
@@ -154,7 +164,7 @@ fn record(
     scenario: &Scenario,
     settings: Settings,
     exercise: &Exercise,
-    events: Vec<Event>,
+    lines: Vec<Line>,
 ) -> Result<Option<String>, Failure> {
     let header = Header::new(
         &scenario_path.display().to_string(),
@@ -165,7 +175,7 @@ fn record(
     // Headless play has no screen to keep in step: one write and one sync at the end.
     let writer = JournalWriter::create(journal, &header)?.without_wall_clock();
     let mut writer = exercise::signed_by(writer, &crate::host_key::beside(journal))?;
-    if let Err(error) = writer.append(exercise, &events) {
+    if let Err(error) = writer.append_lines(exercise, &lines) {
         // Half a journal would look like an interrupted live exercise; the script can always be
         // played again.
         drop(writer);

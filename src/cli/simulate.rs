@@ -12,6 +12,8 @@ use crate::scenario::load_scenario;
 use crate::simulate::{
     OutputFormat, Profile, emit, load_profile, render, scenario_profile, simulate, summarise,
 };
+use crate::trend::Named;
+use crate::trend::fit::fit;
 
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
@@ -24,6 +26,12 @@ pub struct SimulateArgs {
     /// built-in "typical team".
     #[arg(long)]
     profile: Option<PathBuf>,
+    /// Simulated teams that behave as the teams of these journals did (matched by team and
+    /// action id): a profile measured instead of written. A date (JOURNAL@2025-06-01) is
+    /// accepted as by `ttx trend`, and not needed.
+    #[arg(long, value_name = "JOURNAL", num_args = 1.., conflicts_with = "profile",
+          value_parser = parse_named)]
+    profile_from: Vec<Named>,
     /// The seed every run's own seed is derived from (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
@@ -38,6 +46,10 @@ pub struct SimulateArgs {
     emit_script: Option<u64>,
 }
 
+fn parse_named(arg: &str) -> Result<Named, String> {
+    Named::parse(arg)
+}
+
 /// `ttx simulate`.
 pub fn run(args: SimulateArgs) -> Result<(), Failure> {
     let (name, source) = match &args.scenario {
@@ -49,6 +61,19 @@ pub fn run(args: SimulateArgs) -> Result<(), Failure> {
     };
     let scenario = Arc::new(load_scenario(&name, &source).map_err(|d| diagnostics(&d))?);
     let profile = match &args.profile {
+        None if !args.profile_from.is_empty() => {
+            let editions = super::trend::editions(&args.profile_from)?;
+            let name = format!(
+                "fitted from {} journal{}",
+                editions.len(),
+                if editions.len() == 1 { "" } else { "s" }
+            );
+            let fitted = fit(&editions, &scenario, name).map_err(Failure::Input)?;
+            for line in &fitted.measured {
+                eprintln!("measured: {line}");
+            }
+            fitted.profile
+        }
         Some(path) => {
             let file = path.display().to_string();
             load_profile(&file, &read_text(path, MAX_INPUT_BYTES)?, &scenario)
@@ -89,6 +114,11 @@ pub fn run(args: SimulateArgs) -> Result<(), Failure> {
             ]
             .into_iter()
             .flatten()
+            .chain(
+                args.profile_from
+                    .iter()
+                    .map(|n| (n.path.as_path(), "a journal being measured")),
+            )
             .collect();
             check_output(path, &inputs, true)?;
             fs::write(path, text)

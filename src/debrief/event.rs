@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::discussion::{Answer, Feedback};
 use super::evaluation::Rating;
 
 /// A rating of an objective, for one team or (`team: None`) jointly.
@@ -105,4 +106,8 @@ pub enum DebriefEvent {
     PlanAdded(PlanAdded),
     PlanEdited(PlanEdited),
     PlanDropped(PlanDropped),
+    /// A version of a team's answer to a discussion question (discussion.md).
+    Answer(Answer),
+    /// A Participant Feedback Form (discussion.md).
+    Feedback(Feedback),
 }

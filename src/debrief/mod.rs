@@ -1,12 +1,14 @@
 //! The debrief (HSEEP's hot wash): what evaluators write after, or during, the exercise —
-//! ratings with their analyses, the executive summary, and edits of the improvement plan — and
-//! the wall-clock dates and seat lines the journal recorded. Each is a journal event; replaying
+//! ratings with their analyses, the executive summary, and edits of the improvement plan —, the
+//! discussion's answers and feedback forms (`discussion`), and the wall-clock dates and seat
+//! lines the journal recorded. Each is a journal event; replaying
 //! them in order rebuilds this record, which never changes what happened in the exercise.
 //!
 //! The journal writes and reads these records and the report presents them; this module knows
 //! neither. What it checks an entry against is the exercise and ttx's own evaluation of it
 //! (`evaluation`).
 
+mod discussion;
 pub mod evaluation;
 mod event;
 mod seats;
@@ -15,7 +17,13 @@ mod wall;
 use time::OffsetDateTime;
 
 use crate::engine::Exercise;
+use crate::scenario::Secs;
 use evaluation::{draft_plan, suggest};
+
+pub use discussion::{
+    Answer, Feedback, FeedbackForm, FeedbackRole, GivenAnswer, MAX_POINTS, MAX_TEXT_CHARS,
+    check_answer, check_feedback,
+};
 
 pub use event::{
     CAPABILITY_ELEMENTS, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated,
@@ -48,16 +56,37 @@ pub struct Debrief {
     pub dropped: Vec<String>,
     /// Every join, departure and refusal of `ttx serve`, in order (format 4).
     pub seats: Vec<SeatRecord>,
+    /// The wall-clock time of each observation, in the order of `Exercise::notes` (`None`
+    /// where the journal has none): the hot wash's points are dated by it.
+    pub note_walls: Vec<Option<OffsetDateTime>>,
+    /// Every version of every answer, in the order given (format 6); the last of a team and
+    /// question is its answer.
+    pub answers: Vec<GivenAnswer>,
+    /// Every Participant Feedback Form submitted, in order (format 6).
+    pub forms: Vec<Feedback>,
 }
 
 impl Debrief {
-    /// Applies one event after checking it against the exercise: known objective, team and
-    /// item ids, a reason for a rating that differs from the suggestion, a capability element
-    /// of HSEEP's five. A refused event changes nothing.
+    /// Applies one event written at the exercise's time (`apply_at`).
     pub fn apply(
         &mut self,
         exercise: &Exercise,
         event: DebriefEvent,
+        at_wall: Option<OffsetDateTime>,
+    ) -> Result<(), String> {
+        self.apply_at(exercise, event, exercise.now(), at_wall)
+    }
+
+    /// Applies one event, written at scenario time `at`, after checking it against the
+    /// exercise: known objective, team and item ids, a reason for a rating that differs from the
+    /// suggestion, a capability element of HSEEP's five; an answer to a question of the module
+    /// current at `at`, a feedback form after the end (`discussion`). A refused event changes
+    /// nothing.
+    pub fn apply_at(
+        &mut self,
+        exercise: &Exercise,
+        event: DebriefEvent,
+        at: Secs,
         at_wall: Option<OffsetDateTime>,
     ) -> Result<(), String> {
         if exercise.is_final() {
@@ -136,6 +165,18 @@ impl Debrief {
                 }
                 self.dropped.push(drop.item);
             }
+            DebriefEvent::Answer(answer) => {
+                check_answer(exercise, &answer, at)?;
+                self.answers.push(GivenAnswer {
+                    answer,
+                    at,
+                    at_wall,
+                });
+            }
+            DebriefEvent::Feedback(form) => {
+                check_feedback(exercise, &form)?;
+                self.forms.push(form);
+            }
         }
         Ok(())
     }
@@ -155,10 +196,18 @@ impl Debrief {
         let mut next = self.clone();
         next.apply(exercise, event.clone(), None)?;
         let wall = write(&event)?;
-        if let DebriefEvent::Rated(_) = event
-            && let Some(given) = next.ratings.last_mut()
-        {
-            given.at_wall = wall;
+        match event {
+            DebriefEvent::Rated(_) => {
+                if let Some(given) = next.ratings.last_mut() {
+                    given.at_wall = wall;
+                }
+            }
+            DebriefEvent::Answer(_) => {
+                if let Some(given) = next.answers.last_mut() {
+                    given.at_wall = wall;
+                }
+            }
+            _ => {}
         }
         *self = next;
         Ok(())
@@ -182,6 +231,14 @@ impl Debrief {
             .iter()
             .rev()
             .find(|g| g.rated.objective == objective && g.rated.team.as_deref() == team)
+    }
+
+    /// A team's answer to a question: the last version it gave, if any.
+    pub fn answer(&self, team: &str, question: &str) -> Option<&GivenAnswer> {
+        self.answers
+            .iter()
+            .rev()
+            .find(|g| g.answer.team == team && g.answer.question == question)
     }
 
     /// The value a field of an item was last given, if edited; `Some("")` when cleared.

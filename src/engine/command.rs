@@ -29,6 +29,13 @@ pub enum Command {
         kind: NoteKind,
         text: String,
     },
+    /// A point of the hot wash (discussion.md): a strength or area for improvement said in the
+    /// room about an objective, after the end and until the report is final.
+    HotWash {
+        objective: ObjectiveIx,
+        kind: NoteKind,
+        text: String,
+    },
     /// End now: everything due now happens first.
     End,
     /// A facilitator or evaluator finds fields of a done expectation insufficient, with a
@@ -127,6 +134,8 @@ pub enum Refusal {
     Final,
     #[error("the report can be made final only once the exercise has ended")]
     NotEnded,
+    #[error("the hot wash follows the exercise: it opens once the exercise has ended")]
+    HotWashBeforeEnd,
 }
 
 /// Texts as a refusal quotes them: "routine", "urgent".

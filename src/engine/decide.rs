@@ -143,6 +143,26 @@ impl Exercise {
                         objective,
                         kind,
                         text,
+                        hot_wash: false,
+                    },
+                    &mut events,
+                );
+            }
+            Command::HotWash {
+                objective,
+                kind,
+                text,
+            } => {
+                self.check_hot_wash(&text)?;
+                let at = self.now;
+                self.record(
+                    Event::Noted {
+                        at,
+                        team: None,
+                        objective: Some(objective),
+                        kind,
+                        text,
+                        hot_wash: true,
                     },
                     &mut events,
                 );
@@ -195,6 +215,20 @@ impl Exercise {
             }
         }
         Ok(events)
+    }
+
+    /// A hot-wash point is said after the end, until the report is final, and has some text.
+    pub(super) fn check_hot_wash(&self, text: &str) -> Result<(), Refusal> {
+        if self.ended_at.is_none() {
+            return Err(Refusal::HotWashBeforeEnd);
+        }
+        if self.final_at.is_some() {
+            return Err(Refusal::Final);
+        }
+        if text.trim().is_empty() {
+            return Err(Refusal::EmptyNote);
+        }
+        Ok(())
     }
 
     fn refuse_if_ended(&self) -> Result<(), Refusal> {

@@ -123,6 +123,8 @@ pub enum Event {
         objective: Option<ObjectiveIx>,
         kind: NoteKind,
         text: String,
+        /// Said in the hot wash after the end, about its objective (discussion.md).
+        hot_wash: bool,
     },
     Ended {
         at: Secs,

@@ -215,12 +215,14 @@ impl Exercise {
                 objective,
                 kind,
                 text,
+                hot_wash,
             } => self.notes.push(Note {
                 at: *at,
                 team: *team,
                 objective: *objective,
                 kind: *kind,
                 text: text.clone(),
+                hot_wash: *hot_wash,
             }),
             Event::Ended { at } => {
                 self.ended_at = Some(*at);

@@ -96,6 +96,8 @@ pub enum Inconsistency {
     MessageOutOfOrder { n: u64 },
     #[error("an observation with no text")]
     EmptyNote,
+    #[error("a point of the hot wash that names no objective")]
+    HotWashWithoutObjective,
     #[error("inject `{inject}` is released although its `unless` had fired")]
     ReleasedDespiteUnless { inject: String },
     #[error("inject `{inject}` is skipped by its `unless`, which had not fired")]
@@ -353,6 +355,15 @@ impl Exercise {
                     _ => Err(Inconsistency::MessageOutOfOrder { n: *n }),
                 }
             }
+            Event::Noted {
+                hot_wash: true,
+                objective,
+                text,
+                ..
+            } => match objective {
+                None => Err(Inconsistency::HotWashWithoutObjective),
+                Some(_) => Ok(self.check_hot_wash(text)?),
+            },
             Event::Noted { text, .. } if text.trim().is_empty() => Err(Inconsistency::EmptyNote),
             _ => Ok(()),
         }
@@ -640,6 +651,10 @@ mod tests {
                 "message 3 is numbered or addressed out of order",
             ),
             (Inconsistency::EmptyNote, "an observation with no text"),
+            (
+                Inconsistency::HotWashWithoutObjective,
+                "a point of the hot wash that names no objective",
+            ),
         ];
         for (inconsistency, message) in cases {
             assert_eq!(inconsistency.to_string(), message);

@@ -286,6 +286,8 @@ pub struct Note {
     pub objective: Option<ObjectiveIx>,
     pub kind: NoteKind,
     pub text: String,
+    /// A point of the hot wash, said in the room after the end.
+    pub hot_wash: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -60,6 +60,14 @@
 //!   after which no judgement, rating or plan edit is taken; `skipped_unless` records a
 //!   scheduled inject not released because its `unless` had fired. Judgements and `final`
 //!   may follow `ended`, at its time.
+//! - Format 6 (the discussion, discussion.md): `answer` records a version of a team's answer to
+//!   a discussion question, while its module is current (the last version is the answer):
+//!   `{"at_s":7200,"event":"answer","team":"aldera","question":"who-calls","text":"…"}`;
+//!   `feedback` records a Participant Feedback Form after `ended`, anonymous (the seat's team and
+//!   role, never its user):
+//!   `{"at_s":14400,"event":"feedback","team":"aldera","role":"team","ratings":[5,4,null,3,5,4],"strengths":["…"],"improvements":[],"comments":null}`;
+//!   a `note` with `"hot_wash":true` is a point of the hot wash about its objective, after
+//!   `ended`. Answers and forms are the debrief's: they never reach the engine.
 //!
 //! # The hash chain
 //!
@@ -138,7 +146,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::debrief::Debrief;
+use crate::debrief::{Debrief, DebriefEvent};
 use crate::engine::{Event, Exercise, Settings};
 use crate::scenario::{Scenario, Secs};
 
@@ -147,13 +155,22 @@ pub use error::JournalError;
 pub use reader::{read_journal, read_journal_from, read_outcome};
 pub use writer::JournalWriter;
 
+/// A line of a journal as a headless run writes it: an event of the exercise, or a debrief
+/// entry made at scenario time `at` (a team's answer).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Line {
+    Event(Event),
+    Debrief { at: Secs, event: DebriefEvent },
+}
+
 /// The journal format this ttx writes; it reads this one and every earlier one. Format 2 added
 /// free messages (`said`) and responses that stand ready (`ready`); format 3 the wall clock
 /// (`wall`) and the debrief's lines (`rated`, `summary`, `plan_added`, `plan_edited`,
 /// `plan_dropped`); format 4 the seat lines of `ttx serve` (`seat`); format 5 the substance of
 /// a request (scenario format 3: `insufficient` on a clarification's `response`, `judged`,
-/// `final`, `skipped_unless`).
-pub const FORMAT: u64 = 5;
+/// `final`, `skipped_unless`); format 6 the discussion (`answer`, `feedback`, `hot_wash` on a
+/// `note`), lines an older ttx cannot read.
+pub const FORMAT: u64 = 6;
 /// The first format whose every journal has the hash chain: the chain came while ttx wrote
 /// formats 1 and 2, so a journal of those may lack it; every ttx that wrote format 3 or later
 /// wrote it.

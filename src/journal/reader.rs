@@ -258,7 +258,7 @@ fn read_lines(
                 }
                 if let Some(event) = record.kind.debrief() {
                     debrief
-                        .apply(exercise, event, wall)
+                        .apply_at(exercise, event, record.at_s, wall)
                         .map_err(|m| line_error(number, m))?;
                     continue;
                 }
@@ -271,6 +271,7 @@ fn read_lines(
                 match event {
                     Event::Started { .. } => debrief.started_wall = wall,
                     Event::Ended { .. } => debrief.ended_wall = wall,
+                    Event::Noted { .. } => debrief.note_walls.push(wall),
                     _ => {}
                 }
                 if keep == Keep::Events {
@@ -399,6 +400,126 @@ mod tests {
     use crate::report::Report;
     use crate::testing::{first_half, phishing, respond, second_half};
 
+    /// The discussion's lines (format 6) come back from the journal: every version of an
+    /// answer at its time, the feedback forms, the hot wash's points with their wall-clock
+    /// time; an answer line edited to a question whose module is not current, or a hot-wash
+    /// point moved before the end, is refused at its line even with the chain recomputed.
+    #[test]
+    fn the_discussion_replays_from_the_journal_and_is_checked() {
+        use crate::debrief::{Answer, Feedback, FeedbackForm, FeedbackRole};
+        use crate::engine::NoteKind;
+        let modules = r#"    modules: [
+        (id: "detect", title: "Module 1", from: "0m", narrative: "Mails arrive.",
+         questions: [(id: "who-tells", text: "Who tells the CERT?", to: ["soc"])]),
+        (id: "recover", title: "Module 2", from: "1h", narrative: "The wave ebbs.",
+         questions: [(id: "lessons", text: "What would you change?", objective: "contain")]),
+    ],
+)"#;
+        let end = SOURCE.rfind(')').unwrap();
+        let source = format!("{}{modules}", &SOURCE[..end]);
+        let scenario = Arc::new(crate::scenario::load_scenario("d.ron", &source).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("discussion.jsonl");
+        let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let header = Header::new("d.ron", &source, &scenario, exercise.settings());
+        let mut writer = JournalWriter::create(&path, &header)
+            .unwrap()
+            .with_wall_clock(fixed_wall);
+        let answer = |text: &str| {
+            DebriefEvent::Answer(Answer {
+                team: "soc".into(),
+                question: "who-tells".into(),
+                text: text.into(),
+            })
+        };
+        play(
+            &mut writer,
+            &mut exercise,
+            vec![Command::Start, Command::AdvanceTo(600)],
+        );
+        writer
+            .append_debrief(&exercise, &answer("The SOC lead"))
+            .unwrap();
+        writer
+            .append_debrief(&exercise, &answer("The SOC lead, by phone"))
+            .unwrap();
+        play(
+            &mut writer,
+            &mut exercise,
+            vec![Command::AdvanceTo(3 * 3600), Command::End],
+        );
+        let form = Feedback::of(
+            FeedbackForm {
+                ratings: vec![Some(4), None, Some(5), Some(3), Some(5), Some(4)],
+                strengths: vec!["Real injects".into()],
+                improvements: vec!["Shorter breaks".into()],
+                comments: Some("More please".into()),
+            },
+            Some("cert".into()),
+            FeedbackRole::Team,
+        );
+        writer
+            .append_debrief(&exercise, &DebriefEvent::Feedback(form.clone()))
+            .unwrap();
+        play(
+            &mut writer,
+            &mut exercise,
+            vec![Command::HotWash {
+                objective: scenario.objective_ix("contain").unwrap(),
+                kind: NoteKind::Improvement,
+                text: "Nobody owned the blocklist".into(),
+            }],
+        );
+        drop(writer);
+
+        let loaded = read(&path).unwrap();
+        let answers: Vec<(crate::scenario::Secs, &str)> = loaded
+            .debrief
+            .answers
+            .iter()
+            .map(|g| (g.at, g.answer.text.as_str()))
+            .collect();
+        assert_eq!(
+            answers,
+            vec![(600, "The SOC lead"), (600, "The SOC lead, by phone")]
+        );
+        assert_eq!(loaded.debrief.forms, vec![form]);
+        let note = loaded.exercise.notes().last().unwrap();
+        assert!(note.hot_wash);
+        assert_eq!(loaded.debrief.note_walls, vec![Some(fixed_wall())]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("\"event\":\"answer\",\"team\":\"soc\""),
+            "{text}"
+        );
+        assert!(text.contains("\"hot_wash\":true"), "{text}");
+        assert!(!text.contains("\"user\""), "a form is anonymous: {text}");
+
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .map(|n| n + 1)
+                .unwrap()
+        };
+        let shown = path.display().to_string();
+        let original = text.clone();
+        let answered = line_of("The SOC lead\"");
+        edit_line(&path, answered, |l| l.replace("who-tells", "lessons"));
+        assert_eq!(
+            read(&path).unwrap_err().to_string(),
+            format!(
+                "{shown}:{answered}: module `recover` is not yet current at 10m: it begins at 1h"
+            )
+        );
+        std::fs::write(&path, &original).unwrap();
+        let hot = line_of("hot_wash");
+        edit_line(&path, hot, |l| l.replace("\"objective\":\"contain\",", ""));
+        assert_eq!(
+            read(&path).unwrap_err().to_string(),
+            format!("{shown}:{hot}: a point of the hot wash that names no objective")
+        );
+    }
+
     /// A seat line dated before the exercise's time at its place was moved or forged.
     #[test]
     fn a_seat_line_earlier_than_the_exercise_is_refused() {
@@ -495,6 +616,8 @@ mod tests {
         assert_eq!(loaded.debrief.ended_wall, Some(fixed_wall()));
         live.started_wall = Some(fixed_wall());
         live.ended_wall = Some(fixed_wall());
+        // The observations' dates are the journal's too.
+        live.note_walls = vec![Some(fixed_wall()); loaded.exercise.notes().len()];
         assert_eq!(loaded.debrief, live);
         let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
         let joint = report
@@ -660,13 +783,13 @@ mod tests {
         let path = dir.path().join("run.jsonl");
         write(&path, first_half());
         edit_line(&path, 1, |l| {
-            l.replace("\"ttx_journal\":5", "\"ttx_journal\":6")
+            l.replace("\"ttx_journal\":6", "\"ttx_journal\":7")
         });
         let error = read(&path).unwrap_err().to_string();
         assert_eq!(
             error,
             format!(
-                "{}: written by a newer ttx (format 6); this ttx reads format 5: read it with a newer ttx",
+                "{}: written by a newer ttx (format 7); this ttx reads format 6: read it with a newer ttx",
                 path.display()
             )
         );
@@ -744,7 +867,7 @@ mod tests {
             assert!(
                 error.starts_with(&format!(
                     "{shown}:1: the header has no hash-chain digest (`chain`) though every \
-                     journal of format 5 has one"
+                     journal of format 6 has one"
                 )),
                 "{error}"
             );

@@ -5,7 +5,9 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, SeatEvent, Summary};
+use crate::debrief::{
+    Answer, DebriefEvent, Feedback, PlanAdded, PlanDropped, PlanEdited, Rated, SeatEvent, Summary,
+};
 use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response};
 use crate::scenario::{Secs, TeamIx};
 
@@ -85,6 +87,9 @@ pub(super) enum Kind {
         objective: Option<String>,
         kind: NoteKind,
         text: String,
+        /// A point of the hot wash (format 6).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        hot_wash: bool,
     },
     Ended,
     Clock,
@@ -102,6 +107,10 @@ pub(super) enum Kind {
     PlanAdded(PlanAdded),
     PlanEdited(PlanEdited),
     PlanDropped(PlanDropped),
+    /// Format 6: a version of a team's answer to a discussion question.
+    Answer(Answer),
+    /// Format 6: a Participant Feedback Form.
+    Feedback(Feedback),
     Seat(SeatEvent),
 }
 
@@ -113,6 +122,8 @@ impl Kind {
             DebriefEvent::PlanAdded(e) => Kind::PlanAdded(e),
             DebriefEvent::PlanEdited(e) => Kind::PlanEdited(e),
             DebriefEvent::PlanDropped(e) => Kind::PlanDropped(e),
+            DebriefEvent::Answer(e) => Kind::Answer(e),
+            DebriefEvent::Feedback(e) => Kind::Feedback(e),
         }
     }
 
@@ -124,6 +135,8 @@ impl Kind {
             Kind::PlanAdded(e) => DebriefEvent::PlanAdded(e.clone()),
             Kind::PlanEdited(e) => DebriefEvent::PlanEdited(e.clone()),
             Kind::PlanDropped(e) => DebriefEvent::PlanDropped(e.clone()),
+            Kind::Answer(e) => DebriefEvent::Answer(e.clone()),
+            Kind::Feedback(e) => DebriefEvent::Feedback(e.clone()),
             _ => return None,
         })
     }
@@ -261,12 +274,14 @@ impl Record {
                 objective,
                 kind,
                 text,
+                hot_wash,
                 ..
             } => Kind::Note {
                 team: t.map(team),
                 objective: objective.map(|o| exercise.scenario().objective(o).id.clone()),
                 kind: *kind,
                 text: text.clone(),
+                hot_wash: *hot_wash,
             },
             Event::Ended { .. } => Kind::Ended,
             Event::Clock { .. } => Kind::Clock,
@@ -423,6 +438,7 @@ impl Record {
                 objective,
                 kind,
                 text,
+                hot_wash,
             } => Event::Noted {
                 at,
                 team: t.as_deref().map(team).transpose()?,
@@ -437,6 +453,7 @@ impl Record {
                 },
                 kind: *kind,
                 text: text.clone(),
+                hot_wash: *hot_wash,
             },
             Kind::Ended => Event::Ended { at },
             Kind::Clock => Event::Clock { at },
@@ -459,7 +476,9 @@ impl Record {
             | Kind::Summary(_)
             | Kind::PlanAdded(_)
             | Kind::PlanEdited(_)
-            | Kind::PlanDropped(_) => {
+            | Kind::PlanDropped(_)
+            | Kind::Answer(_)
+            | Kind::Feedback(_) => {
                 return Err("a debrief line is not an event of the exercise".into());
             }
             Kind::Seat(_) => return Err("a seat line is not an event of the exercise".into()),

@@ -14,7 +14,7 @@ use super::chain::chained;
 use super::error::{JournalError, io_error, open_error, show};
 use super::reader::{Keep, Tail, read_from};
 use super::record::{Kind, Record};
-use super::{Header, LoadedJournal};
+use super::{Header, Line, LoadedJournal};
 use crate::debrief::{DebriefEvent, SeatEvent, format_wall, parse_wall};
 use crate::engine::{Event, Exercise};
 
@@ -204,6 +204,33 @@ impl JournalWriter {
         self.write_records(&records)?;
         self.seal(exercise);
         Ok(at)
+    }
+
+    /// Records a headless run's lines in their order (its events, and the answers given between
+    /// them at their own times), with one write and one fsync, as `append` does.
+    pub fn append_lines(
+        &mut self,
+        exercise: &Exercise,
+        lines: &[Line],
+    ) -> Result<(), JournalError> {
+        let wall = self.wall_now().map(format_wall);
+        let records: Vec<Record> = lines
+            .iter()
+            .map(|line| match line {
+                Line::Event(event) => Record {
+                    wall: wall.clone(),
+                    ..Record::of(event, exercise)
+                },
+                Line::Debrief { at, event } => Record {
+                    at_s: *at,
+                    wall: wall.clone(),
+                    kind: Kind::of_debrief(event.clone()),
+                },
+            })
+            .collect();
+        self.write_records(&records)?;
+        self.seal(exercise);
+        Ok(())
     }
 
     /// The wall-clock time a line written now is stamped with, to the second as written.
@@ -766,7 +793,7 @@ mod tests {
         let chained = std::fs::read_to_string(&path).unwrap();
         let mut unchained = unchain(&chained);
         // As a ttx before the chain wrote it: format 2 at the latest.
-        unchained[0] = unchained[0].replacen("\"ttx_journal\":5", "\"ttx_journal\":2", 1);
+        unchained[0] = unchained[0].replacen("\"ttx_journal\":6", "\"ttx_journal\":2", 1);
         std::fs::write(&path, unchained.join("\n") + "\n").unwrap();
         let loaded = read(&path).unwrap();
         assert_eq!(loaded.events, events);

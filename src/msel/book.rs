@@ -29,11 +29,13 @@ pub struct Book {
     pub file: String,
     /// The MSEL itself.
     pub main: Table,
-    /// ttx's own XLSX export: the `Exercise`, `Teams`, `Objectives` and `Actions` sheets.
+    /// ttx's own XLSX export: the `Exercise`, `Teams`, `Objectives`, `Actions` and `Modules`
+    /// sheets.
     pub exercise: Option<Table>,
     pub teams: Option<Table>,
     pub objectives: Option<Table>,
     pub actions: Option<Table>,
+    pub modules: Option<Table>,
     /// The format a JSON file's shape gives away.
     pub json_source: Option<Source>,
 }
@@ -72,6 +74,7 @@ pub fn read(
         teams: None,
         objectives: None,
         actions: None,
+        modules: None,
         json_source,
     };
     if msel.is_some() && extension != "json" {
@@ -512,6 +515,7 @@ fn read_xlsx(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Stri
     let teams = side("Teams")?;
     let objectives = side("Objectives")?;
     let actions = side("Actions")?;
+    let modules = side(super::modules::SHEET)?;
     Ok(Book {
         file: file.to_string(),
         main: main_table,
@@ -519,6 +523,7 @@ fn read_xlsx(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Stri
         teams,
         objectives,
         actions,
+        modules,
         json_source: None,
     })
 }
@@ -545,6 +550,7 @@ fn read_ods(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Book, Strin
         teams: None,
         objectives: None,
         actions: None,
+        modules: None,
         json_source: None,
     })
 }

@@ -1,12 +1,13 @@
-//! ttx's own `Exercise` sheet: what a scenario says besides its teams, objectives, actions and
-//! injects (title, summary, speed, end, seed, late credit, the after-action report's metadata,
-//! the rating thresholds and the rehearsal profile), one field a row, both ways. With it, an
-//! XLSX export imports back as the same scenario.
+//! ttx's own `Exercise` sheet: what a scenario says besides its teams, objectives, actions,
+//! injects and modules (title, summary, speed, end, seed, late credit, the after-action report's
+//! metadata, the handbooks' threat, assumptions and schedule, the rating thresholds, the feedback
+//! form's statements and the rehearsal profile), one field a row, both ways. With it, an XLSX
+//! export imports back as the same scenario.
 
 use super::table::{Problem, Table};
 use super::text::value_ron;
 use crate::ron_file::{SourceMap, parse_file, quoted};
-use crate::scenario::{Scenario, format_secs, parse_duration};
+use crate::scenario::{HSEEP_FEEDBACK, Scenario, format_secs, parse_duration};
 
 /// The sheet's name and its two columns.
 pub const SHEET: &str = "Exercise";
@@ -24,6 +25,8 @@ enum Form {
     Duration,
     /// One text a line.
     Lines,
+    /// One agenda line a line: `09:00 | Briefing`.
+    Schedule,
     /// RON, as a scenario file writes it.
     Ron,
 }
@@ -46,7 +49,7 @@ const fn field(label: &'static str, key: &'static str, in_exercise: bool, form: 
     }
 }
 
-const FIELDS: [Field; 14] = [
+const FIELDS: [Field; 18] = [
     field("Title", "title", false, Form::Text),
     field("Summary", "summary", false, Form::Text),
     field("Speed", "speed", false, Form::Number),
@@ -59,12 +62,17 @@ const FIELDS: [Field; 14] = [
     field("Handling", "handling", true, Form::Text),
     field("Contact", "contact", true, Form::Text),
     field("Scope", "scope", true, Form::Text),
+    field("Threat", "threat", true, Form::Text),
+    field("Assumptions", "assumptions", true, Form::Lines),
+    field("Schedule", "schedule", true, Form::Schedule),
     field("Ratings", "ratings", false, Form::Ron),
+    field("Feedback", "feedback", false, Form::Lines),
     field("Profile", "profile", false, Form::Ron),
 ];
 
 /// The sheet's rows for a scenario: every field, blank where the scenario has nothing, so that
-/// whoever edits the sheet sees what can be filled in.
+/// whoever edits the sheet sees what can be filled in. `Feedback` is blank where the scenario
+/// uses HSEEP's six statements, so that the sheet shows only a form of the scenario's own.
 pub fn rows(scenario: &Scenario) -> Vec<Vec<String>> {
     let info = &scenario.exercise;
     let text = |t: &Option<String>| t.clone().unwrap_or_default();
@@ -85,6 +93,16 @@ pub fn rows(scenario: &Scenario) -> Vec<Vec<String>> {
                 "handling" => text(&info.handling),
                 "contact" => text(&info.contact),
                 "scope" => text(&info.scope),
+                "threat" => text(&info.threat),
+                "assumptions" => info.assumptions.join("\n"),
+                "schedule" => info
+                    .schedule
+                    .iter()
+                    .map(|l| format!("{} | {}", l.at, l.item))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                "feedback" if scenario.feedback == HSEEP_FEEDBACK => String::new(),
+                "feedback" => scenario.feedback.join("\n"),
                 "ratings" => format!(
                     "(performed: {:?}, some: {:?}, major: {:?})",
                     ratings.performed, ratings.some, ratings.major
@@ -170,6 +188,7 @@ pub fn read(table: &Table, problems: &mut Vec<Problem>) -> Vec<Entry> {
                     .collect();
                 Ok(format!("[{}]", items.join(", ")))
             }
+            Form::Schedule => schedule_ron(text),
             // One value alone, so that no slip in it breaks the scenario around it.
             Form::Ron => {
                 let map = SourceMap::new("cell", trimmed);
@@ -192,6 +211,26 @@ pub fn read(table: &Table, problems: &mut Vec<Problem>) -> Vec<Entry> {
         }
     }
     entries
+}
+
+/// The agenda, one `TIME | ITEM` a line (the time is everything before the first `|`), as RON.
+fn schedule_ron(text: &str) -> Result<String, String> {
+    let mut lines = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let Some((at, item)) = line.split_once('|') else {
+            return Err(format!(
+                "Schedule: {} is not an agenda line: write its time, a `|` and what happens then \
+                 (`09:00 | Briefing`), one a line",
+                quoted(line)
+            ));
+        };
+        lines.push(format!(
+            "(at: {}, item: {})",
+            quoted(at.trim()),
+            quoted(item.trim())
+        ));
+    }
+    Ok(format!("[{}]", lines.join(", ")))
 }
 
 #[cfg(test)]
@@ -221,6 +260,11 @@ mod tests {
                 ["End", "2d"],
                 ["Seed", "-1"],
                 ["Mission areas", "Response\n\nRecovery"],
+                [
+                    "Schedule",
+                    "09:00 | Briefing\n\n10:30 AM | Module 1 | the first",
+                ],
+                ["Assumptions", "Lunch is late"],
                 ["Colour", "red"],
                 ["Title", "Again"],
                 ["Summary", ""],
@@ -235,6 +279,12 @@ mod tests {
                 ("speed", "12.0"),
                 ("end", "\"2d\""),
                 ("mission_areas", "[\"Response\", \"Recovery\"]"),
+                (
+                    "schedule",
+                    "[(at: \"09:00\", item: \"Briefing\"), (at: \"10:30 AM\", item: \
+                     \"Module 1 | the first\")]"
+                ),
+                ("assumptions", "[\"Lunch is late\"]"),
             ]
         );
         let messages: Vec<String> = problems.iter().map(|p| p.render("x.xlsx")).collect();
@@ -242,11 +292,20 @@ mod tests {
             messages,
             [
                 "x.xlsx:5:Value (sheet Exercise): Seed: \"-1\" is not a whole number from 0",
-                "x.xlsx:7:Field (sheet Exercise): \"Colour\" is not a field of the exercise; its \
+                "x.xlsx:9:Field (sheet Exercise): \"Colour\" is not a field of the exercise; its \
                  fields: Title, Summary, Speed, End, Seed, Late credit, Sponsor, Location, \
-                 Mission areas, Handling, Contact, Scope, Ratings, Profile",
-                "x.xlsx:8:Field (sheet Exercise): Title is given twice",
+                 Mission areas, Handling, Contact, Scope, Threat, Assumptions, Schedule, \
+                 Ratings, Feedback, Profile",
+                "x.xlsx:10:Field (sheet Exercise): Title is given twice",
             ]
+        );
+        assert_eq!(
+            schedule_ron("09:00 Briefing"),
+            Err(
+                "Schedule: \"09:00 Briefing\" is not an agenda line: write its time, a `|` and \
+                 what happens then (`09:00 | Briefing`), one a line"
+                    .to_string()
+            )
         );
     }
 }

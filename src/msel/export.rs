@@ -4,12 +4,16 @@
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::exercise;
+use super::modules;
 use super::text::{
     ExpectText, FieldText, TriggerText, TriggerWords, escape_csv_cell, escape_xlsx_cell, named,
     one_line,
 };
 use crate::ron_file::quoted;
-use crate::scenario::{Action, ExpectationRef, Inject, Recipients, Scenario, Trigger, format_secs};
+use crate::scenario::{
+    Action, ExpectationRef, HSEEP_FEEDBACK, Inject, Recipients, Scenario, Trigger, format_secs,
+};
+use crate::text::count;
 
 /// The MSEL's columns, in order: HSEEP's, with ttx's own `Trigger`, `Unless` and `Id`. `#` is
 /// the inject's `ref`, and `Method` its `method` (HSEEP's inject mode).
@@ -281,9 +285,9 @@ fn write_sheet(
     Ok(())
 }
 
-/// The MSEL as an XLSX workbook: the `MSEL` sheet, then `Exercise`, `Teams`, `Objectives` and
-/// `Actions`, which together carry the whole scenario. Every cell is written as text, never as
-/// a formula.
+/// The MSEL as an XLSX workbook: the `MSEL` sheet, then `Exercise`, `Teams`, `Objectives`,
+/// `Actions` and, for a scenario with a discussion, `Modules`, which together carry the whole
+/// scenario. Every cell is written as text, never as a formula.
 pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
     let failed = |e: XlsxError| format!("cannot write the XLSX: {e}");
     let mut workbook = Workbook::new();
@@ -410,6 +414,19 @@ pub fn export_xlsx(scenario: &Scenario) -> Result<Vec<u8>, String> {
         &actions,
     )
     .map_err(failed)?;
+    if !scenario.modules.is_empty() {
+        let sheet = workbook
+            .add_worksheet()
+            .set_name(modules::SHEET)
+            .map_err(failed)?;
+        write_sheet(
+            sheet,
+            &modules::HEADERS,
+            &modules::WIDTHS,
+            &modules::rows(scenario),
+        )
+        .map_err(failed)?;
+    }
     workbook.save_to_buffer().map_err(failed)
 }
 
@@ -443,6 +460,9 @@ pub fn csv_losses(scenario: &Scenario) -> Vec<String> {
         ("mission areas", !info.mission_areas.is_empty()),
         ("contact", info.contact.is_some()),
         ("scope", info.scope.is_some()),
+        ("threat", info.threat.is_some()),
+        ("assumptions", !info.assumptions.is_empty()),
+        ("schedule", !info.schedule.is_empty()),
     ]
     .iter()
     .filter(|(_, given)| *given)
@@ -462,6 +482,19 @@ pub fn csv_losses(scenario: &Scenario) -> Vec<String> {
         "the rating thresholds".into(),
     );
     say(scenario.profile.is_some(), "the rehearsal profile".into());
+    say(
+        scenario.feedback != HSEEP_FEEDBACK,
+        "the feedback form's own statements (the CSV's scenario asks HSEEP's six)".into(),
+    );
+    let questions: usize = scenario.modules.iter().map(|m| m.questions.len()).sum();
+    say(
+        !scenario.modules.is_empty(),
+        format!(
+            "the discussion: {} and {}; a script that answers one fails on the CSV's scenario",
+            count(scenario.modules.len(), "module"),
+            count(questions, "question")
+        ),
+    );
     let named = |ids: Vec<&str>| ids.join(", ");
     say(
         scenario

@@ -11,8 +11,9 @@
 //! From the ground up: `table`, `role` and `text` are the words the other files use; `times`
 //! reads each tool's times; the format files (`hseep`, `t3sf`, `openbas`, `blueprint`) use only
 //! those; `formats` lists the formats, and no format file uses it; `book`, `columns`, `draft`
-//! and `write` read a file with them; this file is the top. `exercise` reads and writes ttx's own
-//! `Exercise` sheet; `export` needs it, `text`, and `times` to check T3SF's times it writes.
+//! and `write` read a file with them; this file is the top. `exercise` and `modules` read and
+//! write ttx's own `Exercise` and `Modules` sheets; `export` needs them, `text`, and `times` to
+//! check T3SF's times it writes.
 
 pub mod blueprint;
 pub mod book;
@@ -22,6 +23,7 @@ pub mod exercise;
 pub mod export;
 pub mod formats;
 pub mod hseep;
+pub mod modules;
 pub mod openbas;
 pub mod role;
 pub mod t3sf;

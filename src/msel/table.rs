@@ -80,6 +80,15 @@ impl Table {
     }
 }
 
+/// A side sheet's cell by header name, as written (ids are trimmed where they are used).
+pub fn side_cell<'r>(table: &Table, row: &'r Row, header: &str) -> Option<&'r str> {
+    let column = table
+        .headers
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(header))?;
+    row.cell(column).map(|c| c.text.as_str())
+}
+
 /// One problem with one cell: `FILE:ROW:COLUMN: message` once the file is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

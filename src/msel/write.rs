@@ -9,8 +9,9 @@ use super::columns::Layout;
 use super::draft::{EventKind, RowDraft};
 use super::exercise;
 use super::formats::Source;
+use super::modules::{self, ModuleEntry};
 use super::role::Role;
-use super::table::{Problem, Row, Table};
+use super::table::{Problem, Table, side_cell};
 use super::text::{
     ExpectText, FieldText, TriggerText, TriggerWords, from_one_line, slug, split_named,
 };
@@ -306,15 +307,6 @@ impl Resolver {
     }
 }
 
-/// A side sheet's cell by header name, as written (ids are trimmed where they are used).
-fn side_cell<'r>(table: &Table, row: &'r Row, header: &str) -> Option<&'r str> {
-    let column = table
-        .headers
-        .iter()
-        .position(|h| h.trim().eq_ignore_ascii_case(header))?;
-    row.cell(column).map(|c| c.text.as_str())
-}
-
 /// ttx's own `Teams` sheet.
 fn listed_teams(table: &Table, problems: &mut Vec<Problem>) -> Vec<TeamOut> {
     let mut teams: Vec<TeamOut> = Vec::new();
@@ -596,6 +588,11 @@ pub fn scenario(
         .as_ref()
         .map(|t| exercise::read(t, problems))
         .unwrap_or_default();
+    let mut modules = book
+        .modules
+        .as_ref()
+        .map(|t| modules::read(t, problems))
+        .unwrap_or_default();
     let mut resolver = Resolver {
         teams: book
             .teams
@@ -772,7 +769,11 @@ pub fn scenario(
         ));
     }
     // The loader has the last word; an inject it refuses is left out, and its row reported.
-    for _ in 0..=injects.len() {
+    // Each attempt that fails leaves out at least one inject, field, module or question.
+    let parts = injects.len()
+        + exercise.len()
+        + modules.iter().map(|m| 1 + m.questions.len()).sum::<usize>();
+    for _ in 0..=parts {
         if injects.is_empty() {
             break;
         }
@@ -787,7 +788,7 @@ pub fn scenario(
                     .map(|w| format!("Row {}, column {}: {}.", w.row, w.column, w.message)),
             )
             .collect();
-        let rendered = render(&resolver, &injects, &exercise, origin, &notes);
+        let rendered = render(&resolver, &injects, &exercise, &modules, origin, &notes);
         let (ron, spans) = (rendered.ron, rendered.injects);
         let name = format!("{} (as imported)", origin.file);
         match load_scenario(&name, &ron) {
@@ -802,6 +803,7 @@ pub fn scenario(
             Err(diagnostics) => {
                 let mut refused = HashSet::new();
                 let mut unread = HashSet::new();
+                let (mut modules_refused, mut questions_refused) = (HashSet::new(), HashSet::new());
                 for d in diagnostics {
                     // A field of the `Exercise` sheet that the loader refuses is left out.
                     if let Some((_, ix)) = rendered
@@ -812,6 +814,20 @@ pub fn scenario(
                         let entry: &exercise::Entry = &exercise[*ix];
                         problems.push(Problem::new(entry.row, exercise::VALUE_COLUMN, d.message));
                         unread.insert(*ix);
+                        continue;
+                    }
+                    // A module or question the loader refuses is left out, its row reported.
+                    if let Some(at) = rendered.modules.get(&d.line) {
+                        let module = &modules[at.module];
+                        let row = match at.question {
+                            Some(q) => module.questions[q].row,
+                            None => module.row,
+                        };
+                        problems.push(Problem::new(row, modules::column(at.header), d.message));
+                        match at.question {
+                            Some(q) => questions_refused.insert((at.module, q)),
+                            None => modules_refused.insert(at.module),
+                        };
                         continue;
                     }
                     let Some((ix, _)) = spans
@@ -847,6 +863,18 @@ pub fn scenario(
                     problems.push(Problem::new(injects[ix].row, column(role), d.message));
                     refused.insert(ix);
                 }
+                for (m, module) in modules.iter_mut().enumerate() {
+                    let mut q = 0;
+                    module.questions.retain(|_| {
+                        q += 1;
+                        !questions_refused.contains(&(m, q - 1))
+                    });
+                }
+                let mut ix = 0;
+                modules.retain(|_| {
+                    ix += 1;
+                    !modules_refused.contains(&(ix - 1))
+                });
                 let mut ix = 0;
                 exercise.retain(|_| {
                     ix += 1;
@@ -1071,12 +1099,131 @@ struct Rendered {
     exercise: Vec<(std::ops::Range<usize>, usize)>,
     /// The lines of expectations made from a T3SF poll.
     poll_lines: HashSet<usize>,
+    /// The `Modules` sheet's lines: which module, question and column each comes from.
+    modules: HashMap<usize, ModuleLine>,
+}
+
+/// Where a line of `modules` comes from: a module, or one of its questions, and the column.
+struct ModuleLine {
+    module: usize,
+    question: Option<usize>,
+    header: &'static str,
+}
+
+/// A question's team or objective as an id, found by id or name; as written where none is
+/// found, for the loader to refuse at its row.
+fn named_id<'a, T>(
+    items: &'a [T],
+    text: &'a str,
+    id: impl Fn(&T) -> &str,
+    name: impl Fn(&T) -> &str,
+) -> &'a str {
+    items
+        .iter()
+        .find(|i| id(i) == text)
+        .or_else(|| items.iter().find(|i| name(i) == text))
+        .map_or(text, |i| id(i))
+}
+
+/// The modules as RON, each line recorded with where it comes from.
+fn render_modules(
+    out: &mut String,
+    counted: &mut (usize, usize),
+    resolver: &Resolver,
+    modules: &[ModuleEntry],
+) -> HashMap<usize, ModuleLine> {
+    let mut lines = HashMap::new();
+    let mut put = |out: &mut String, text: String, module, question, header| {
+        lines.insert(
+            line_number(out, counted),
+            ModuleLine {
+                module,
+                question,
+                header,
+            },
+        );
+        out.push_str(&text);
+        out.push('\n');
+    };
+    out.push_str("    modules: [\n");
+    for (m, module) in modules.iter().enumerate() {
+        put(
+            out,
+            format!("        ( // row {}", module.row),
+            m,
+            None,
+            "Module",
+        );
+        for (header, key, value) in [
+            ("Module", "id", &module.id),
+            ("Title", "title", &module.title),
+            ("From", "from", &module.from),
+            ("Narrative", "narrative", &module.narrative),
+        ] {
+            put(
+                out,
+                format!("            {key}: {},", quoted(value)),
+                m,
+                None,
+                header,
+            );
+        }
+        put(out, "            questions: [".into(), m, None, "Module");
+        for (q, question) in module.questions.iter().enumerate() {
+            let at = Some(q);
+            let indent = "                    ";
+            put(
+                out,
+                format!("                ( // row {}", question.row),
+                m,
+                at,
+                "Question",
+            );
+            put(
+                out,
+                format!("{indent}id: {},", quoted(&question.id)),
+                m,
+                at,
+                "Question",
+            );
+            put(
+                out,
+                format!("{indent}text: {},", quoted(&question.text)),
+                m,
+                at,
+                "Text",
+            );
+            if let Some(to) = &question.to {
+                let ids: Vec<String> = to
+                    .iter()
+                    .map(|t| named_id(&resolver.teams, t, |x| &x.id, |x| &x.name).to_string())
+                    .collect();
+                put(out, format!("{indent}to: {},", ron_list(&ids)), m, at, "To");
+            }
+            if let Some(objective) = &question.objective {
+                let id = named_id(&resolver.objectives, objective, |x| &x.id, |x| &x.name);
+                put(
+                    out,
+                    format!("{indent}objective: {},", quoted(id)),
+                    m,
+                    at,
+                    "Objective",
+                );
+            }
+            put(out, "                ),".into(), m, at, "Question");
+        }
+        put(out, "            ],".into(), m, None, "Module");
+        put(out, "        ),".into(), m, None, "Module");
+    }
+    out.push_str("    ],\n");
+    lines
 }
 
 fn render(
     resolver: &Resolver,
     injects: &[InjectOut],
     exercise: &[exercise::Entry],
+    modules: &[ModuleEntry],
     origin: &Origin,
     header_notes: &[String],
 ) -> Rendered {
@@ -1284,11 +1431,17 @@ fn render(
         spans.push((start, line_number(&out, &mut counted)));
     }
     line(&mut out, "    ],");
+    let module_lines = if modules.is_empty() {
+        HashMap::new()
+    } else {
+        render_modules(&mut out, &mut counted, resolver, modules)
+    };
     line(&mut out, ")");
     Rendered {
         ron: out,
         injects: spans,
         exercise: exercise_lines,
         poll_lines,
+        modules: module_lines,
     }
 }

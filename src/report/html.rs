@@ -5,11 +5,13 @@ use std::fmt::Write as _;
 
 use crate::html::escape;
 use crate::report::Report;
+use crate::report::discussion::{FeedbackPart, discussion_part, distribution_svg, feedback_part};
 use crate::report::people::{self, Item, Table};
 use crate::report::svg;
 use crate::scenario::Scenario;
 
-const STYLE: &str = "\
+/// The report's page style, print included; the handbooks share it.
+pub const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;margin:0 auto;\
 padding:1rem;color:#1a1a1a;line-height:1.45;font-size:15px}\
 h1{font-size:1.7rem;margin:.5rem 0}h2{border-bottom:2px solid #1f3b63;color:#1f3b63;\
@@ -164,6 +166,40 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     items(&mut out, &aar.hotline);
     out.push_str("<h3>Responses</h3>\n");
     items(&mut out, &aar.responses);
+    if let Some(discussion) = discussion_part(report, scenario) {
+        section(&mut out, "Discussion");
+        for module in &discussion.modules {
+            let _ = writeln!(out, "<section>\n<h3>{}</h3>", escape(&module.heading));
+            if !module.lead.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"lead\"><em>{}</em></p>",
+                    escape(&module.lead)
+                );
+            }
+            items(&mut out, &module.questions);
+            if !module.observations.is_empty() {
+                out.push_str("<h4>Observations while it was current</h4>\n");
+                list(&mut out, &module.observations);
+            }
+            out.push_str("</section>\n");
+        }
+        out.push_str("<h3>Hot wash</h3>\n");
+        if discussion.hot_wash.is_empty() {
+            out.push_str("<p>None recorded.</p>\n");
+        }
+        for part in &discussion.hot_wash {
+            let _ = writeln!(out, "<h4>{}</h4>", escape(&part.objective));
+            if !part.strengths.is_empty() {
+                out.push_str("<p>Strengths</p>\n");
+                list(&mut out, &part.strengths);
+            }
+            if !part.improvements.is_empty() {
+                out.push_str("<p>Areas for improvement</p>\n");
+                list(&mut out, &part.improvements);
+            }
+        }
+    }
     section(&mut out, "Timeline");
     out.push_str(&svg::timeline(report, scenario));
     table(&mut out, &aar.timeline, None);
@@ -177,6 +213,16 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     }
     section(&mut out, "Appendix C: Rating Definitions");
     table(&mut out, &aar.definitions, None);
+    if let Some(feedback) = feedback_part(report) {
+        section(&mut out, "Appendix D: Participant Feedback");
+        feedback_table(&mut out, &feedback);
+        out.push_str("<h3>Strengths</h3>\n");
+        list(&mut out, &feedback.strengths);
+        out.push_str("<h3>Areas for improvement</h3>\n");
+        list(&mut out, &feedback.improvements);
+        out.push_str("<h3>Comments</h3>\n");
+        list(&mut out, &feedback.comments);
+    }
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -215,6 +261,34 @@ fn table(out: &mut String, table: &Table, status: Option<usize>) {
         for (i, cell) in row.iter().enumerate() {
             if Some(i) == status {
                 let _ = write!(out, "<td class=\"{0}\">{0}</td>", escape(cell));
+            } else {
+                let _ = write!(out, "<td>{}</td>", escape(cell));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table></div>\n");
+}
+
+/// The feedback's statements with their counts and means, and a bar of the distribution each.
+fn feedback_table(out: &mut String, feedback: &FeedbackPart) {
+    let _ = writeln!(out, "<p>{}</p>", escape(&feedback.summary));
+    out.push_str("<div class=\"scroll\"><table class=\"feedback\">\n<thead>\n<tr>");
+    for head in &feedback.table.head {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(head));
+    }
+    out.push_str("</tr>\n</thead>\n<tbody>\n");
+    for (row, counts) in feedback.table.rows.iter().zip(&feedback.counts) {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            // The distribution's cell shows the bar, its counts under it.
+            if i + 1 == row.len() {
+                let _ = write!(
+                    out,
+                    "<td>{}<br><small>{}</small></td>",
+                    distribution_svg(counts),
+                    escape(cell)
+                );
             } else {
                 let _ = write!(out, "<td>{}</td>", escape(cell));
             }

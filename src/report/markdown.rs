@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::report::Report;
+use crate::report::discussion::{discussion_part, feedback_part};
 use crate::report::people::{self, Item, Table};
 use crate::ron_file::diagnostic::{escaped, is_hidden_control};
 use crate::scenario::Scenario;
@@ -87,6 +88,43 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     items(&mut out, &aar.hotline, 0);
     out.push_str("### Responses\n\n");
     items(&mut out, &aar.responses, 0);
+    if let Some(discussion) = discussion_part(report, scenario) {
+        out.push_str("## Discussion\n\n");
+        for module in &discussion.modules {
+            let _ = writeln!(out, "### {}\n", text(&module.heading));
+            if !module.lead.is_empty() {
+                let _ = writeln!(out, "*{}*\n", text(&module.lead));
+            }
+            items(&mut out, &module.questions, 0);
+            if !module.observations.is_empty() {
+                out.push_str("**Observations while it was current**\n\n");
+                list(&mut out, &module.observations);
+            }
+        }
+        out.push_str("### Hot wash\n\n");
+        if discussion.hot_wash.is_empty() {
+            out.push_str("None recorded.\n\n");
+        }
+        for part in &discussion.hot_wash {
+            let _ = writeln!(out, "**{}**\n", text(&part.objective));
+            list_or_skip(
+                &mut out,
+                &part
+                    .strengths
+                    .iter()
+                    .map(|s| format!("Strength: {s}"))
+                    .collect::<Vec<_>>(),
+            );
+            list_or_skip(
+                &mut out,
+                &part
+                    .improvements
+                    .iter()
+                    .map(|s| format!("Area for improvement: {s}"))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
     out.push_str("## Timeline\n\n");
     table(&mut out, &aar.timeline);
     out.push_str("## Appendix A: Improvement Plan\n\n");
@@ -99,6 +137,17 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     }
     out.push_str("## Appendix C: Rating Definitions\n\n");
     table(&mut out, &aar.definitions);
+    if let Some(feedback) = feedback_part(report) {
+        out.push_str("## Appendix D: Participant Feedback\n\n");
+        let _ = writeln!(out, "{}\n", text(&feedback.summary));
+        table(&mut out, &feedback.table);
+        out.push_str("### Strengths\n\n");
+        list(&mut out, &feedback.strengths);
+        out.push_str("### Areas for improvement\n\n");
+        list(&mut out, &feedback.improvements);
+        out.push_str("### Comments\n\n");
+        list(&mut out, &feedback.comments);
+    }
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -160,7 +209,7 @@ fn list(out: &mut String, items: &[String]) {
 /// Scenario and team text is untrusted: it must stay text in a table cell or a heading, never
 /// become markup, a link or raw HTML. Line breaks become spaces; any other control or
 /// bidirectional character is shown as its escape (`\u{202e}`, its backslash escaped).
-fn text(raw: &str) -> String {
+pub fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {

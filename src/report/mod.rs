@@ -1,6 +1,7 @@
 //! The after-action report: its own serde types, built from an exercise and never mutating it.
 //! JSON keys are a contract (`cli.md`); Markdown and HTML render the same content for people.
 
+mod discussion;
 mod html;
 mod markdown;
 mod people;
@@ -20,8 +21,11 @@ use crate::engine::{
 use crate::ron_file::diagnostic::is_hidden_control;
 use crate::scenario::{ObjectiveIx, Scenario, Secs, TeamIx};
 
-pub use html::to_html;
-pub use markdown::to_markdown;
+pub use discussion::{
+    AnswerReport, FeedbackReport, HotWashReport, ModuleReport, QuestionReport, distribution, mean,
+};
+pub use html::{STYLE as PAGE_STYLE, to_html};
+pub use markdown::{text as markdown_text, to_markdown};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -67,6 +71,17 @@ pub struct Report {
     /// report made without a journal file (a headless run's own).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<SignatureReport>,
+    /// The discussion's modules with each addressed team's final answer (discussion.md); the
+    /// three discussion keys are absent for an exercise without any discussion, so its report
+    /// keeps its keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modules: Option<Vec<ModuleReport>>,
+    /// The hot wash's points, in the order said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hot_wash: Option<Vec<HotWashReport>>,
+    /// The Participant Feedback Form's statements and every form submitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackReport>,
 }
 
 /// Whether the journal is signed (`JOURNAL.sig`), and by which key.
@@ -400,6 +415,9 @@ pub struct NoteReport {
     pub objective: Option<String>,
     pub kind: NoteKind,
     pub text: String,
+    /// A point of the hot wash (only when it is one).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hot_wash: bool,
 }
 
 /// Whose data a report is built from.
@@ -450,9 +468,14 @@ impl Report {
                 objective: n.objective.map(|o| scenario.objective(o).id.clone()),
                 kind: n.kind,
                 text: n.text.clone(),
+                hot_wash: n.hot_wash,
             })
             .collect();
+        let discussion = discussion::has_discussion(exercise, debrief);
         Report {
+            modules: discussion.then(|| discussion::modules(exercise, debrief)),
+            hot_wash: discussion.then(|| discussion::hot_wash(exercise, debrief)),
+            feedback: discussion.then(|| discussion::feedback(exercise, debrief)),
             notes,
             ratings: ratings(exercise, debrief),
             improvement_plan: improvement_plan(exercise, debrief),
@@ -604,6 +627,9 @@ impl Report {
             ended_wall: None,
             seats: Vec::new(),
             signature: None,
+            modules: None,
+            hot_wash: None,
+            feedback: None,
         }
     }
 

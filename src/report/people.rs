@@ -963,7 +963,8 @@ fn notes(report: &Report, scenario: &Scenario, kind: crate::engine::NoteKind) ->
     report
         .notes
         .iter()
-        .filter(|n| n.kind == kind)
+        // The hot wash's points are the Discussion's.
+        .filter(|n| n.kind == kind && !n.hot_wash)
         .map(|n| {
             let who = match &n.team {
                 Some(team) => team_name(scenario, team),

@@ -34,6 +34,17 @@ index_type!(
     /// An objective's position in `Scenario::objectives`.
     ObjectiveIx
 );
+index_type!(
+    /// A module's position in `Scenario::modules` (the order they begin).
+    ModuleIx
+);
+
+/// A discussion question: its module and its position in the module's `questions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QuestionIx {
+    pub module: ModuleIx,
+    pub question: usize,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -54,6 +65,10 @@ pub struct Scenario {
     pub teams: Vec<Team>,
     pub actions: Vec<Action>,
     pub injects: Vec<Inject>,
+    /// The discussion's modules, ordered by `from` (strictly increasing); may be empty.
+    pub modules: Vec<Module>,
+    /// The Participant Feedback Form's statements: the scenario's own, or HSEEP's six.
+    pub feedback: Vec<String>,
     /// The scenario's own profile of simulated teams, as written (spans into the scenario's
     /// source): `ttx simulate` reads it when no `--profile` is given; nothing else looks at it.
     pub profile: Option<Value<'static>>,
@@ -89,7 +104,59 @@ pub struct ExerciseInfo {
     pub handling: Option<String>,
     pub contact: Option<String>,
     pub scope: Option<String>,
+    /// The threat or hazard the exercise is about (the handbooks' overview).
+    pub threat: Option<String>,
+    /// The assumptions and artificialities the players accept (the handbooks).
+    pub assumptions: Vec<String>,
+    /// The day's agenda, printed as given.
+    pub schedule: Vec<ScheduleLine>,
 }
+
+/// A line of the day's agenda: a wall-clock time as written ("09:00") and what happens then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleLine {
+    pub at: String,
+    pub item: String,
+}
+
+/// A segment of the story (HSEEP's module): a narrative update and the questions each team
+/// discusses while it is current, from its `from` until the next module's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    pub id: String,
+    pub title: String,
+    /// The scenario time at which it begins.
+    pub from: Secs,
+    pub narrative: String,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    /// The teams it is addressed to, in file order (every team when the file gives none).
+    pub to: Vec<TeamIx>,
+    pub objective: Option<ObjectiveIx>,
+}
+
+impl Question {
+    pub fn is_for(&self, team: TeamIx) -> bool {
+        self.to.contains(&team)
+    }
+}
+
+/// The six statements of HSEEP's Participant Feedback Form, rated 1 (strongly disagree) to 5
+/// (strongly agree), used when a scenario gives no `feedback` of its own.
+pub const HSEEP_FEEDBACK: [&str; 6] = [
+    "The exercise was well structured and organised.",
+    "The exercise scenario was plausible and realistic.",
+    "The exercise documentation was a valuable aid.",
+    "Participation in the exercise was appropriate for someone in my role and with my experience.",
+    "The facilitator(s) were knowledgeable about the material.",
+    "After this exercise, I am better prepared to deal with the capabilities and threats \
+     addressed.",
+];
 
 /// A suggested rating is P at a score of at least `performed`, S at `some`, M at `major`, else
 /// U (HSEEP's four ratings; see the report's rating definitions).
@@ -326,6 +393,7 @@ pub struct Index {
     pub actions: HashMap<String, ActionIx>,
     pub injects: HashMap<String, InjectIx>,
     pub objectives: HashMap<String, ObjectiveIx>,
+    pub questions: HashMap<String, QuestionIx>,
 }
 
 impl Scenario {
@@ -347,6 +415,24 @@ impl Scenario {
             actions: map(&self.actions, |a| &a.id, ActionIx),
             injects: map(&self.injects, |i| &i.id, InjectIx),
             objectives: map(&self.objectives, |o| &o.id, ObjectiveIx),
+            questions: self
+                .modules
+                .iter()
+                .enumerate()
+                .flat_map(|(m, module)| {
+                    module
+                        .questions
+                        .iter()
+                        .enumerate()
+                        .map(move |(q, question)| {
+                            let ix = QuestionIx {
+                                module: ModuleIx(m),
+                                question: q,
+                            };
+                            (question.id.clone(), ix)
+                        })
+                })
+                .collect(),
         };
     }
 
@@ -374,6 +460,36 @@ impl Scenario {
     }
     pub fn objective(&self, ix: ObjectiveIx) -> &Objective {
         &self.objectives[ix.0]
+    }
+    pub fn question_ix(&self, id: &str) -> Option<QuestionIx> {
+        self.index.questions.get(id).copied()
+    }
+    pub fn module(&self, ix: ModuleIx) -> &Module {
+        &self.modules[ix.0]
+    }
+    pub fn question(&self, ix: QuestionIx) -> &Question {
+        &self.modules[ix.module.0].questions[ix.question]
+    }
+
+    /// The module current at scenario time `at`: the last one begun by then; `None` before the
+    /// first begins, or when there are none.
+    pub fn module_at(&self, at: Secs) -> Option<ModuleIx> {
+        let begun = self.modules.partition_point(|m| m.from <= at);
+        begun.checked_sub(1).map(ModuleIx)
+    }
+
+    /// The questions of a module addressed to `team`, in file order.
+    pub fn questions_for(
+        &self,
+        module: ModuleIx,
+        team: TeamIx,
+    ) -> impl Iterator<Item = QuestionIx> + '_ {
+        self.module(module)
+            .questions
+            .iter()
+            .enumerate()
+            .filter(move |(_, q)| q.is_for(team))
+            .map(move |(question, _)| QuestionIx { module, question })
     }
 
     /// Whether the file uses a rule of format 2: a decision, an action done ahead of time, or a

@@ -23,6 +23,10 @@ record! {
         teams: Spanned<Each<RawTeam>> = Required,
         actions: Each<RawAction> = Optional,
         injects: Spanned<Each<RawInject>> = Required,
+        /// The discussion's modules, in the order they begin (discussion.md).
+        modules: Spanned<Each<RawModule>> = Optional,
+        /// The Participant Feedback Form's statements, replacing HSEEP's six.
+        feedback: Spanned<Vec<Spanned<String>>> = Optional,
         /// The simulated teams' profile, read by `ttx simulate` (simulate.md).
         profile: Value<'static> = Optional,
     }
@@ -46,6 +50,42 @@ record! {
         handling: String = Optional,
         contact: String = Optional,
         scope: String = Optional,
+        /// The threat or hazard, for the handbooks' overview.
+        threat: String = Optional,
+        /// The assumptions and artificialities the players accept.
+        assumptions: Vec<String> = Optional,
+        /// The day's agenda, wall-clock lines printed as given.
+        schedule: Each<RawScheduleLine> = Optional,
+    }
+}
+
+record! {
+    /// `(at: "09:00", item: "Module 1")` in the exercise's `schedule`.
+    pub struct RawScheduleLine as "Schedule", "a line of the schedule" {
+        at: String = Required,
+        item: String = Required,
+    }
+}
+
+record! {
+    /// A segment of the story with its narrative update and discussion questions.
+    pub struct RawModule as "Module", "a module" {
+        id: Spanned<String> = Required,
+        title: String = Required,
+        /// The scenario time at which it begins.
+        from: Spanned<Duration> = Required,
+        narrative: String = Required,
+        questions: Each<RawQuestion> = Optional,
+    }
+}
+
+record! {
+    pub struct RawQuestion as "Question", "a discussion question" {
+        id: Spanned<String> = Required,
+        text: Spanned<String> = Required,
+        /// The teams it is addressed to; every team when absent.
+        to: Names = Optional,
+        objective: Spanned<String> = Optional,
     }
 }
 

@@ -164,7 +164,11 @@ impl Resolver<'_> {
             end: raw.end.given().map(|e| e.value.0),
             seed: raw.seed.clone().or(0),
             late_credit: raw.late_credit.clone().map(|s| s.0).or(0.5),
-            exercise: raw.exercise.given().map(exercise_info).unwrap_or_default(),
+            exercise: raw
+                .exercise
+                .given()
+                .map(|e| self.exercise_info(e))
+                .unwrap_or_default(),
             ratings: raw
                 .ratings
                 .given()
@@ -191,6 +195,8 @@ impl Resolver<'_> {
                 .collect(),
             actions: Vec::new(),
             injects: Vec::new(),
+            modules: Vec::new(),
+            feedback: self.feedback(&raw.feedback),
             profile: raw.profile.clone().into_given(),
             index: Index::default(),
         };
@@ -205,12 +211,207 @@ impl Resolver<'_> {
         let waits_on: Vec<Option<usize>> = (0..raw_injects.len())
             .map(|ix| self.triggers(ix, &raw_injects, &mut scenario, &refs, &actions_known))
             .collect();
+        scenario.modules = self.modules(&raw.modules, &refs, scenario.teams.len(), raw);
         Some(Resolved {
             scenario,
             refs,
             actions_known,
             waits_on,
         })
+    }
+
+    /// The exercise's description; a blank assumption or schedule line is refused (it would
+    /// print as an empty bullet in the handbooks).
+    fn exercise_info(&mut self, raw: &RawExercise) -> ExerciseInfo {
+        if let Got::Given(lines) = &raw.schedule {
+            for line in lines.readable() {
+                if line.item.given().is_some_and(|i| i.trim().is_empty()) {
+                    self.errors.push(
+                        line.span.start,
+                        "a schedule line needs its `item`, not blank text",
+                    );
+                }
+            }
+        }
+        ExerciseInfo {
+            sponsor: raw.sponsor.clone().into_given(),
+            location: raw.location.clone().into_given(),
+            mission_areas: raw.mission_areas.clone().or_default(),
+            handling: raw.handling.clone().into_given(),
+            contact: raw.contact.clone().into_given(),
+            scope: raw.scope.clone().into_given(),
+            threat: raw.threat.clone().into_given().map(prose),
+            assumptions: raw
+                .assumptions
+                .clone()
+                .or_default()
+                .into_iter()
+                .map(prose)
+                .filter(|a| !a.trim().is_empty())
+                .collect(),
+            schedule: raw
+                .schedule
+                .given()
+                .into_iter()
+                .flat_map(Each::readable)
+                .map(|line| ScheduleLine {
+                    at: line.at.clone().or_default(),
+                    item: prose(line.item.clone().or_default()),
+                })
+                .collect(),
+        }
+    }
+
+    /// The Participant Feedback Form's statements: the file's own (at least one, none blank or
+    /// listed twice), or HSEEP's six.
+    fn feedback(&mut self, raw: &Got<Spanned<Vec<Spanned<String>>>>) -> Vec<String> {
+        let Got::Given(list) = raw else {
+            return HSEEP_FEEDBACK.iter().map(|s| s.to_string()).collect();
+        };
+        if list.value.is_empty() {
+            self.errors.push(
+                list.span,
+                "`feedback` is empty: list the form's statements, or leave it out for HSEEP's six",
+            );
+        }
+        let mut statements: Vec<String> = Vec::with_capacity(list.value.len());
+        for statement in &list.value {
+            let text = prose(statement.value.clone());
+            if text.trim().is_empty() {
+                self.errors
+                    .push(statement.span, "a feedback statement may not be blank");
+            } else if statements.contains(&text) {
+                self.errors
+                    .push(statement.span, "this feedback statement is listed twice");
+            }
+            statements.push(text);
+        }
+        statements
+    }
+
+    /// The modules, each beginning strictly after the one before and not after `end`, with
+    /// their questions: ids unique (module ids among modules, question ids across the file),
+    /// teams and objectives known, text not blank.
+    fn modules(
+        &mut self,
+        raw: &Got<Spanned<Each<RawModule>>>,
+        refs: &Refs,
+        team_count: usize,
+        scenario: &RawScenario,
+    ) -> Vec<Module> {
+        let Got::Given(list) = raw else {
+            return Vec::new();
+        };
+        let raw_modules: Vec<Option<&RawModule>> = list.value.0.iter().map(Got::given).collect();
+        self.ids(
+            "module",
+            "modules",
+            list.value.complete(),
+            raw_modules.iter().map(|m| m.and_then(|m| m.id.given())),
+        );
+        let questions_read = raw_modules
+            .iter()
+            .all(|m| m.is_some_and(|m| !m.questions.is_bad()));
+        let raw_questions: Vec<Option<&RawQuestion>> = raw_modules
+            .iter()
+            .flatten()
+            .flat_map(|m| m.questions.given().into_iter().flat_map(|q| q.0.iter()))
+            .map(Got::given)
+            .collect();
+        self.ids(
+            "question",
+            "questions",
+            questions_read,
+            raw_questions.iter().map(|q| q.and_then(|q| q.id.given())),
+        );
+        let end = scenario.end.given();
+        let mut before: Option<(&str, Secs)> = None;
+        let mut modules = Vec::with_capacity(raw_modules.len());
+        for raw in raw_modules.into_iter().flatten() {
+            let id = id_of(Some(&raw.id));
+            let from = raw.from.given();
+            if let Some(from) = from {
+                if let Some((earlier, at)) = before.filter(|(_, at)| from.value.0 <= *at) {
+                    let message = format!(
+                        "module `{id}` begins at {}, not after module `{earlier}` ({}): modules \
+                         are listed in the order they begin, each later than the one before",
+                        super::duration::format_secs(from.value.0),
+                        super::duration::format_secs(at)
+                    );
+                    self.errors.push(from.span, message);
+                }
+                if let Some(end) = end.filter(|end| from.value.0 > end.value.0) {
+                    let message = format!(
+                        "module `{id}` begins at {}, after the scenario's `end` ({}): it would \
+                         never be current",
+                        super::duration::format_secs(from.value.0),
+                        super::duration::format_secs(end.value.0)
+                    );
+                    self.errors.push(from.span, message);
+                }
+            }
+            let questions = raw
+                .questions
+                .given()
+                .into_iter()
+                .flat_map(Each::readable)
+                .map(|q| self.question(q, refs, team_count))
+                .collect();
+            let module = Module {
+                id,
+                title: prose(raw.title.clone().or_default()),
+                from: from.map_or(0, |f| f.value.0),
+                narrative: prose(raw.narrative.clone().or_default()),
+                questions,
+            };
+            if let Some(from) = from {
+                before = Some((
+                    raw.id.given().map_or("?", |i| i.value.as_str()),
+                    from.value.0,
+                ));
+            }
+            modules.push(module);
+        }
+        modules
+    }
+
+    /// A discussion question: its teams (every team when `to` is absent) and objective.
+    fn question(&mut self, raw: &RawQuestion, refs: &Refs, team_count: usize) -> Question {
+        if let Some(text) = raw.text.given().filter(|t| t.value.trim().is_empty()) {
+            self.errors.push(
+                text.span,
+                "a discussion question needs its text, not blank text",
+            );
+        }
+        let to = match &raw.to {
+            Got::Given(names) => {
+                if names.value.is_empty() {
+                    self.errors.push(
+                        names.span,
+                        "`to` is empty: name the teams the question is for, or leave it out for \
+                         every team",
+                    );
+                }
+                self.resolve_teams(&refs.teams, &names.value)
+                    .unwrap_or_default()
+            }
+            _ => (0..team_count).map(TeamIx).collect(),
+        };
+        Question {
+            id: id_of(Some(&raw.id)),
+            text: prose(
+                raw.text
+                    .given()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_default(),
+            ),
+            to,
+            objective: raw
+                .objective
+                .given()
+                .and_then(|o| self.resolve(&refs.objectives, o))
+                .map(ObjectiveIx),
+        }
     }
 
     /// The scenario's speed; one the clock cannot run at is refused here, not when it starts.
@@ -1171,17 +1372,6 @@ fn split_team(name: &Spanned<String>) -> (Spanned<String>, Option<Spanned<String
             }),
         ),
         None => (name.clone(), None),
-    }
-}
-
-fn exercise_info(raw: &RawExercise) -> ExerciseInfo {
-    ExerciseInfo {
-        sponsor: raw.sponsor.clone().into_given(),
-        location: raw.location.clone().into_given(),
-        mission_areas: raw.mission_areas.clone().or_default(),
-        handling: raw.handling.clone().into_given(),
-        contact: raw.contact.clone().into_given(),
-        scope: raw.scope.clone().into_given(),
     }
 }
 

@@ -29,7 +29,7 @@ use crate::debrief::{Debrief, DebriefEvent, SeatEvent};
 use crate::engine::{Event, Exercise, Refusal};
 use crate::report::Report;
 use crate::role::{Request, Role};
-use crate::scenario::Secs;
+use crate::scenario::{ModuleIx, Secs};
 use crate::text::{clock, speed_str};
 
 pub use crate::text::capitalise;
@@ -158,6 +158,8 @@ pub struct Session {
     /// The debrief written so far (ratings, summary, plan edits) and the journal's wall-clock
     /// dates: with the exercise, all the after-action report is made of.
     debrief: Debrief,
+    /// The module of the discussion the log last said began.
+    announced_module: Option<ModuleIx>,
 }
 
 impl Session {
@@ -185,6 +187,7 @@ impl Session {
             version: 0,
             clock_moves: 0,
             debrief: Debrief::default(),
+            announced_module: None,
         };
         if session.exercise.is_running() {
             session.clock.run(Duration::ZERO);
@@ -264,11 +267,11 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{MemoryRecorder, session};
+    use super::testing::{MemoryRecorder, discussion, session, session_of};
     use super::*;
-    use crate::debrief::PlanField;
+    use crate::debrief::{FeedbackForm, PlanField};
     use crate::engine::{Command, NoteKind, Response};
-    use crate::scenario::{ActionIx, InjectIx, TeamIx};
+    use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, TeamIx};
 
     /// Every request a seat may make of the phishing exercise, in the columns of `ALLOWED`.
     fn every_request() -> Vec<Request> {
@@ -292,6 +295,10 @@ mod tests {
             Request::RetryRecording,
             Request::Judge,
             Request::Finalise,
+            Request::HotWash,
+            Request::Answer(soc),
+            Request::Answer(cert),
+            Request::Feedback,
         ]
     }
 
@@ -317,7 +324,7 @@ mod tests {
                 };
                 session.respond(Role::Local, response).unwrap();
             }
-            Request::Finalise => {
+            Request::Finalise | Request::HotWash | Request::Feedback => {
                 session.end(Role::Local).unwrap();
             }
             _ => {}
@@ -329,12 +336,13 @@ mod tests {
     const ALLOWED: &[(Role, &str)] = &[
         //                 start speed jump release end note respond(soc, cert) message(soc, cert)
         //                 rate summarise plan release-report export retry judge finalise
-        (Role::Local, "yyyyy y yy yy yyy yyy yy"),
-        (Role::Facilitator, "yyyyy y yy yy yyy yyy yy"),
-        (Role::Observer, "----- - -- -- --- --- --"),
-        (Role::Evaluator, "----- y -- -- y-- --- y-"),
-        (Role::Team(TeamIx(0)), "----- - y- y- --- --- --"),
-        (Role::Team(TeamIx(1)), "----- - -y -y --- --- --"),
+        //                 hot-wash answer(soc, cert) feedback
+        (Role::Local, "yyyyy y yy yy yyy yyy yy y yy y"),
+        (Role::Facilitator, "yyyyy y yy yy yyy yyy yy y yy y"),
+        (Role::Observer, "----- - -- -- --- --- -- - -- y"),
+        (Role::Evaluator, "----- y -- -- y-- --- y- y -- y"),
+        (Role::Team(TeamIx(0)), "----- - y- y- --- --- -- - y- y"),
+        (Role::Team(TeamIx(1)), "----- - -y -y --- --- -- - -y y"),
     ];
 
     /// Asks the session for `request` as `role` would, through the entry point a seat uses.
@@ -440,6 +448,34 @@ mod tests {
                 )
                 .map(drop),
             Request::Finalise => session.finalise(role).map(drop),
+            Request::HotWash => session
+                .hot_wash(
+                    role,
+                    ObjectiveIx(0),
+                    NoteKind::Strength,
+                    "The room kept calm".into(),
+                )
+                .map(drop),
+            Request::Answer(team) => {
+                let question = session.exercise().scenario().question_ix("first-need");
+                session
+                    .answer(
+                        role,
+                        team,
+                        question.expect("the test scenario asks it"),
+                        "Their logs".into(),
+                    )
+                    .map(drop)
+            }
+            Request::Feedback => session
+                .submit_feedback(
+                    role,
+                    FeedbackForm {
+                        ratings: vec![Some(4); 6],
+                        ..FeedbackForm::default()
+                    },
+                )
+                .map(drop),
             Request::ReleaseReport => session.release_report(role).map(drop),
             Request::Export => session.export(role).map(drop),
             Request::RetryRecording => session.retry_recording(role).map(drop),
@@ -482,7 +518,7 @@ mod tests {
                 );
                 let recorder = MemoryRecorder::default();
                 let reports = tempfile::tempdir().unwrap();
-                let mut session = session(&recorder);
+                let mut session = session_of(discussion(), &recorder);
                 session.report_dir = reports.path().to_path_buf();
                 session.start_pause(Role::Local).unwrap();
                 session.set_wall(Duration::from_secs(60));

@@ -13,13 +13,32 @@ impl Session {
         &self.outcomes[team.0]
     }
 
-    /// Puts on the console's log what `events` did, bookkeeping left out.
+    /// Puts on the console's log what `events` did, bookkeeping left out, and each module of
+    /// the discussion as time reaches it.
     pub fn log_events(&mut self, events: &[Event]) {
         for event in events {
             if let Some(text) = self.narrate(event) {
                 self.log.push((event.at(), text));
             }
+            self.announce_module(event.at());
         }
+    }
+
+    /// Says on the log that a module begins, once, when the exercise's time first reaches it;
+    /// whether it did.
+    pub(super) fn announce_module(&mut self, at: Secs) -> bool {
+        let scenario = self.exercise.scenario();
+        let current = scenario.module_at(at);
+        if current == self.announced_module {
+            return false;
+        }
+        self.announced_module = current;
+        let Some(module) = current.map(|m| scenario.module(m)) else {
+            return false;
+        };
+        let text = format!("module {} begins: {}", module.id, module.title);
+        self.log.push((module.from, text));
+        true
     }
 
     /// One event as a line of the console's log; `None` for bookkeeping events.
@@ -358,6 +377,9 @@ impl Session {
                 }
             ),
             DebriefEvent::PlanDropped(d) => format!("improvement item {} dropped", d.item),
+            DebriefEvent::Answer(a) => format!("{} answered question {}", a.team, a.question),
+            // Anonymous: the log says a form came in, not whose.
+            DebriefEvent::Feedback(_) => "a feedback form submitted".into(),
         }
     }
 }

@@ -121,11 +121,40 @@ pub fn exercise(scenario: Scenario) -> Exercise {
     Exercise::new(Arc::new(scenario), settings)
 }
 
+/// The discussion's modules added to the phishing example: `detect` from 0m (`who-tells`, for
+/// the SOC, under `report`; `first-need`, for both teams) and `recover` from 1h (`lessons`, for
+/// both, under `contain`).
+pub const MODULES: &str = r#"    modules: [
+        (id: "detect", title: "Module 1: Detection", from: "0m",
+         narrative: "Mails with a fake password-expiry link arrive.",
+         questions: [
+            (id: "who-tells", text: "Who tells the CERT, and how?", to: ["soc"], objective: "report"),
+            (id: "first-need", text: "What do you need from the other side first?"),
+         ]),
+        (id: "recover", title: "Module 2: Recovery", from: "1h",
+         narrative: "The wave ebbs; the press calls.",
+         questions: [(id: "lessons", text: "What would you change?", objective: "contain")]),
+    ],
+"#;
+
+/// The phishing example with the discussion's `MODULES`.
+pub fn discussion() -> Scenario {
+    let source = include_str!("../../tests/fixtures/phishing-example/scenario.ron");
+    let end = source.rfind(')').unwrap_or(source.len());
+    load(&format!("{}{MODULES}{}", &source[..end], &source[end..]))
+}
+
 /// A session of the phishing example recording into `recorder`, its reports under `reports`.
 #[cfg(test)]
 pub(crate) fn session(recorder: &MemoryRecorder) -> super::Session {
+    session_of(phishing(), recorder)
+}
+
+/// A session of `scenario` recording into `recorder`.
+#[cfg(test)]
+pub(crate) fn session_of(scenario: Scenario, recorder: &MemoryRecorder) -> super::Session {
     super::Session::new(
-        exercise(phishing()),
+        exercise(scenario),
         Box::new(recorder.clone()),
         std::path::PathBuf::from("reports"),
     )

@@ -136,7 +136,7 @@ impl Session {
 
     /// Brings the engine to the clock's time. Every command goes through here first, so a
     /// command right after a pause happens at the paused time.
-    fn advance(&mut self) {
+    pub(super) fn advance(&mut self) {
         if self.exercise.ended_at().is_some() || self.record_error.is_some() {
             return;
         }
@@ -146,6 +146,10 @@ impl Session {
         {
             // A failure is on screen and stops the clock; nothing more to do here.
             let _ = self.record(events);
+            // A module begins when the clock reaches it, whether or not anything happens then.
+            if self.exercise.is_started() && self.announce_module(self.exercise.now()) {
+                self.version += 1;
+            }
         }
     }
 
@@ -211,6 +215,7 @@ impl Session {
             match event {
                 Event::Started { .. } => self.debrief.started_wall = wall,
                 Event::Ended { .. } => self.debrief.ended_wall = wall,
+                Event::Noted { .. } => self.debrief.note_walls.push(wall),
                 _ => {}
             }
         }
@@ -324,7 +329,7 @@ impl Session {
         Ok("The report is final.".into())
     }
 
-    fn refuse_if_ended(&self) -> Result<(), Refused> {
+    pub(super) fn refuse_if_ended(&self) -> Result<(), Refused> {
         if self.exercise.ended_at().is_some() {
             Err(Refused::Ended)
         } else {
@@ -342,6 +347,7 @@ fn request_of(command: &Command) -> Request {
         Command::Release(_) => Request::Release,
         Command::End | Command::RunOut => Request::End,
         Command::Note { .. } => Request::Note,
+        Command::HotWash { .. } => Request::HotWash,
         Command::Respond(response) => Request::Respond(response.team),
         Command::Say { team, .. } => Request::Message(*team),
         Command::Judge { .. } => Request::Judge,

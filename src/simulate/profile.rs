@@ -17,7 +17,7 @@ use crate::scenario::{
 
 /// The standard normal distribution's 90th percentile, Φ⁻¹(0.9): a log-normal time whose median
 /// is m and whose 90th percentile is q has σ = ln(q / m) / Z90.
-const Z90: f64 = 1.281_551_565_544_600_4;
+pub const Z90: f64 = 1.281_551_565_544_600_4;
 
 /// What the built-in profile is called in summaries and in the JSON's `profile`.
 pub const BUILT_IN: &str = "built-in";
@@ -287,6 +287,33 @@ impl Profile {
             decisions: by_inject,
             manual,
         }
+    }
+
+    /// A profile measured rather than written (`ttx simulate --profile-from`): `behaviour`
+    /// gives each team's behaviour for each action whole, as measured in journals; decisions'
+    /// weights and `Manual` releases likewise.
+    pub fn measured(
+        name: String,
+        scenario: &Scenario,
+        behaviour: impl Fn(TeamIx, ActionIx) -> Behaviour,
+        decisions: Vec<(InjectIx, Vec<(ActionIx, f64)>)>,
+        manual: Vec<(InjectIx, Secs)>,
+    ) -> Profile {
+        let mut profile = Profile::resolve(
+            name,
+            scenario,
+            &Layer::default(),
+            &[],
+            &[],
+            decisions,
+            manual,
+        );
+        for (t, actions) in profile.behaviours.iter_mut().enumerate() {
+            for (a, slot) in actions.iter_mut().enumerate() {
+                *slot = behaviour(TeamIx(t), ActionIx(a));
+            }
+        }
+        profile
     }
 
     /// How `team` behaves when it is expected to take `action`.

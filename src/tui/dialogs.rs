@@ -7,9 +7,10 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::forms::picker::Offer;
 use super::keymap::{Action, Context};
 use super::seat::{ConfirmKind, Dialog, Shown, Stage};
-use super::text::{clock, state, trigger};
+use super::text::{clock, fit, state, trigger};
 use super::widgets::{centred, deadline, decision_text, key_span, popup};
 use crate::scenario::InjectIx;
 
@@ -28,6 +29,12 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
         Some(Dialog::Inject(inject)) => inject_detail(frame, body, app, *inject),
         Some(Dialog::Message(form)) => form.render(frame, body, exercise),
         Some(Dialog::Seats) => seats(frame, body, app),
+        Some(Dialog::Answer(form)) => form.render(frame, body, exercise),
+        Some(Dialog::Answers(question)) => {
+            super::discussion::render_answers(frame, body, app, *question)
+        }
+        Some(Dialog::HotWash(form)) => form.render(frame, body, exercise),
+        Some(Dialog::Feedback(form)) => form.render(frame, body, exercise),
         Some(Dialog::Respond(dialog)) => match &dialog.stage {
             Stage::Pick(picker) => {
                 let actions = dialog.offered(app.session, &picker.filter());
@@ -37,10 +44,41 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
                 } else {
                     format!("{team} decides: one of the options ◆, or another action")
                 };
-                picker.render(frame, body, &title, scenario, &actions, &dialog.choices);
+                let mut drafts: Vec<(crate::scenario::ActionIx, String)> = Vec::new();
+                for (action, answering) in app.seat.draft_marks(dialog.team, dialog.answering) {
+                    if drafts.iter().any(|(a, _)| *a == action) {
+                        continue;
+                    }
+                    let mark = if answering == dialog.answering {
+                        "draft".to_string()
+                    } else {
+                        format!("draft for {}", item_name(app, answering))
+                    };
+                    drafts.push((action, mark));
+                }
+                let offer = Offer {
+                    actions: &actions,
+                    choices: &dialog.choices,
+                    drafts: &drafts,
+                };
+                picker.render(frame, body, &title, scenario, offer);
             }
             Stage::Form(form) => form.render(frame, body, exercise),
         },
+    }
+}
+
+/// An inbox item as a draft's mark names it: `#3`, an inject's title (cut short), or `no item`.
+fn item_name(app: &Shown, answering: Option<crate::engine::Answers>) -> String {
+    match answering {
+        None => "no item".into(),
+        Some(crate::engine::Answers::Message(n)) => format!("#{n}"),
+        Some(crate::engine::Answers::Inject(i)) => {
+            format!(
+                "\"{}\"",
+                fit(&app.exercise().scenario().inject(i).title, 24)
+            )
+        }
     }
 }
 

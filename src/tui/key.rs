@@ -18,6 +18,11 @@ pub enum Key {
     Down,
     Left,
     Right,
+    /// Ctrl or alt with ← or →: a word to the left or right in a text.
+    CtrlLeft,
+    CtrlRight,
+    /// Alt or shift with enter, where the terminal tells it from enter: a line break in a text.
+    AltEnter,
     Home,
     End,
     PageUp,
@@ -57,6 +62,9 @@ impl fmt::Display for Key {
             Key::Down => write!(f, "↓"),
             Key::Left => write!(f, "←"),
             Key::Right => write!(f, "→"),
+            Key::CtrlLeft => write!(f, "ctrl-←"),
+            Key::CtrlRight => write!(f, "ctrl-→"),
+            Key::AltEnter => write!(f, "alt-enter"),
             Key::Home => write!(f, "home"),
             Key::End => write!(f, "end"),
             Key::PageUp => write!(f, "pgup"),
@@ -81,6 +89,7 @@ pub fn from_terminput(event: &terminput::KeyEvent) -> Option<Key> {
         KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
         KeyCode::Char(c) if alt => Key::Alt(c),
         KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Enter if alt || shift => Key::AltEnter,
         KeyCode::Enter => Key::Enter,
         KeyCode::Esc => Key::Esc,
         KeyCode::Tab if shift => Key::BackTab,
@@ -89,6 +98,8 @@ pub fn from_terminput(event: &terminput::KeyEvent) -> Option<Key> {
         KeyCode::Delete => Key::Delete,
         KeyCode::Up => Key::Up,
         KeyCode::Down => Key::Down,
+        KeyCode::Left if ctrl || alt => Key::CtrlLeft,
+        KeyCode::Right if ctrl || alt => Key::CtrlRight,
         KeyCode::Left => Key::Left,
         KeyCode::Right => Key::Right,
         KeyCode::Home => Key::Home,
@@ -130,6 +141,16 @@ mod tests {
         );
         assert_eq!(key(KeyCode::Tab, KeyModifiers::SHIFT), Some(Key::BackTab));
         assert_eq!(key(KeyCode::F(5), KeyModifiers::NONE), Some(Key::F(5)));
+        assert_eq!(key(KeyCode::Enter, KeyModifiers::ALT), Some(Key::AltEnter));
+        assert_eq!(
+            key(KeyCode::Enter, KeyModifiers::SHIFT),
+            Some(Key::AltEnter)
+        );
+        assert_eq!(
+            key(KeyCode::Left, KeyModifiers::CONTROL),
+            Some(Key::CtrlLeft)
+        );
+        assert_eq!(key(KeyCode::Right, KeyModifiers::ALT), Some(Key::CtrlRight));
         assert_eq!(key(KeyCode::Insert, KeyModifiers::NONE), None);
         let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;

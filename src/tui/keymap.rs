@@ -49,6 +49,20 @@ pub enum Action {
     OpenJudge,
     /// Make the report final (asks first).
     OpenFinalise,
+    /// The discussion: a team's questions of the module, or the console's module view; again,
+    /// back.
+    ShowDiscussion,
+    /// Answer the selected discussion question, or revise the answer.
+    Answer,
+    /// An earlier module's questions (read-only), or a later one already begun.
+    ModulePrev,
+    ModuleNext,
+    /// The console's module view: every addressed team's answer to the selected question.
+    OpenAnswers,
+    /// The hot wash's points per objective, and a new one.
+    OpenHotWash,
+    /// The Participant Feedback Form, after the end.
+    OpenFeedback,
     /// Dialogs.
     Confirm,
     Submit,
@@ -91,6 +105,15 @@ pub enum Context {
     /// Choosing the expectation to judge.
     JudgePicker,
     JudgeForm,
+    /// A team's discussion: the module's questions and its answers.
+    Discussion,
+    /// The console's module view.
+    Modules,
+    AnswerForm,
+    /// Every team's answer to a question, read-only.
+    Answers,
+    HotWashForm,
+    FeedbackForm,
 }
 
 impl Action {
@@ -107,6 +130,7 @@ impl Action {
                 | Action::OpenEnd
                 | Action::Respond
                 | Action::OpenMessage
+                | Action::Answer
         )
     }
 }
@@ -135,6 +159,12 @@ impl Context {
             Context::PlanForm => "Improvement plan item",
             Context::JudgePicker => "Choose what to judge",
             Context::JudgeForm => "Judgement",
+            Context::Discussion => "Discussion",
+            Context::Modules => "Module view",
+            Context::AnswerForm => "Answer",
+            Context::Answers => "Answers",
+            Context::HotWashForm => "Hot wash",
+            Context::FeedbackForm => "Participant Feedback Form",
         }
     }
 
@@ -152,6 +182,9 @@ impl Context {
                 | Context::PlanForm
                 | Context::JudgePicker
                 | Context::JudgeForm
+                | Context::AnswerForm
+                | Context::HotWashForm
+                | Context::FeedbackForm
         )
     }
 }
@@ -196,6 +229,12 @@ const GLOBAL: &[Binding] = &[
     b(K::Char('q'), A::Quit, "quit (asks while running)", "quit"),
     b(K::Ctrl('c'), A::Quit, "quit, as q does", ""),
     b(K::Ctrl('l'), A::Redraw, "redraw the whole screen", ""),
+    b(
+        K::Char('f'),
+        A::OpenFeedback,
+        "the Participant Feedback Form (after the end)",
+        "feedback",
+    ),
 ];
 
 const BRIEFING: &[Binding] = &[
@@ -259,6 +298,12 @@ const CONSOLE: &[Binding] = &[
         "judge a done expectation (fields insufficient)",
         "judge",
     ),
+    b(
+        K::Char('d'),
+        A::ShowDiscussion,
+        "module view: questions, who answered",
+        "modules",
+    ),
     b(K::Char('['), A::LogBack, "scroll the log back", ""),
     b(K::Char(']'), A::LogForward, "scroll the log forward", ""),
     b(K::PageDown, A::PageDown, "page down", ""),
@@ -290,7 +335,103 @@ const TEAM: &[Binding] = &[
         "show expected",
     ),
     b(K::Char('o'), A::OpenNote, "observation about this team", ""),
+    b(
+        K::Char('d'),
+        A::ShowDiscussion,
+        "discussion: the module's questions and answers",
+        "discussion",
+    ),
 ];
+
+const DISCUSSION: &[Binding] = &[
+    b(
+        K::Char('a'),
+        A::Answer,
+        "answer the selected question, or revise the answer",
+        "answer",
+    ),
+    b(K::Enter, A::Answer, "answer or revise", ""),
+    b(K::Down, A::Down, "next question", ""),
+    b(K::Up, A::Up, "previous question", ""),
+    b(
+        K::Char('['),
+        A::ModulePrev,
+        "earlier module (read-only)",
+        "earlier",
+    ),
+    b(K::Char(']'), A::ModuleNext, "later module", "later"),
+    b(K::PageDown, A::PageDown, "scroll down", ""),
+    b(K::PageUp, A::PageUp, "scroll up", ""),
+    b(
+        K::Char('d'),
+        A::ShowDiscussion,
+        "back to the inbox",
+        "inbox",
+    ),
+];
+
+const MODULES: &[Binding] = &[
+    b(
+        K::Enter,
+        A::OpenAnswers,
+        "the selected question's answers",
+        "answers",
+    ),
+    b(K::Down, A::Down, "next question", ""),
+    b(K::Up, A::Up, "previous question", ""),
+    b(K::Char('['), A::ModulePrev, "earlier module", "earlier"),
+    b(K::Char(']'), A::ModuleNext, "later module", "later"),
+    b(K::PageDown, A::PageDown, "scroll down", ""),
+    b(K::PageUp, A::PageUp, "scroll up", ""),
+    b(
+        K::Char('d'),
+        A::ShowDiscussion,
+        "back to the console",
+        "console",
+    ),
+];
+
+const ANSWER_FORM: &[Binding] = &[
+    b(K::Ctrl('s'), A::Submit, "save the answer", "save"),
+    b(K::Enter, A::Newline, "new line", ""),
+    b(K::AltEnter, A::Newline, "new line", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
+const ANSWERS: &[Binding] = &[
+    b(K::Esc, A::Back, "close", "close"),
+    b(K::Enter, A::Back, "close", ""),
+];
+
+const HOT_WASH_FORM: &[Binding] = &form(
+    [
+        b(
+            K::Enter,
+            A::Confirm,
+            "next field; save on the text",
+            "next/save",
+        ),
+        b(K::Ctrl('s'), A::Submit, "save the point", "save"),
+    ],
+    ["change objective or kind"; 2],
+    "new line in the text",
+    ["close", "close"],
+);
+
+const FEEDBACK_FORM: &[Binding] = &form(
+    [
+        b(K::Ctrl('s'), A::Submit, "submit the form", "submit"),
+        b(
+            K::Enter,
+            A::Confirm,
+            "next field; submit on the comments",
+            "",
+        ),
+    ],
+    ["rating: lower (or type 1-5, 0 to clear)", "rating: higher"],
+    "new line in the comments",
+    ["skip the form (f opens it again)", "skip"],
+);
 
 const REPORT: &[Binding] = &[
     b(
@@ -331,6 +472,12 @@ const EVALUATION: &[Binding] = &[
         "accept",
     ),
     b(
+        K::Char('h'),
+        A::OpenHotWash,
+        "hot wash: strengths and improvements per objective",
+        "hot wash",
+    ),
+    b(
         K::Char('n'),
         A::AddItem,
         "add an area for improvement",
@@ -368,24 +515,35 @@ const EVALUATION: &[Binding] = &[
 ];
 
 /// The keys every form has, in the same order: its own two first (submit, and what enter does),
-/// then moving between fields, a choice's left and right, a new line in a text, and leaving;
-/// the last three in the form's own words.
+/// then moving between fields (↑/↓ move by rows in a text first), a choice's left and right, a
+/// new line in a text, and leaving; the last three in the form's own words.
 const fn form(
     own: [Binding; 2],
     choice: [&'static str; 2],
     newline: &'static str,
     leave: [&'static str; 2],
-) -> [Binding; 10] {
+) -> [Binding; 11] {
     [
         own[0],
         own[1],
         b(K::Tab, A::NextField, "next field", "next field"),
         b(K::BackTab, A::PrevField, "previous field", ""),
-        b(K::Down, A::NextField, "next field", ""),
-        b(K::Up, A::PrevField, "previous field", ""),
+        b(
+            K::Down,
+            A::Down,
+            "next row of a text; from its last row, the next field",
+            "",
+        ),
+        b(
+            K::Up,
+            A::Up,
+            "previous row of a text; from its first row, the previous field",
+            "",
+        ),
         b(K::Left, A::Left, choice[0], ""),
         b(K::Right, A::Right, choice[1], ""),
         b(K::Ctrl('j'), A::Newline, newline, ""),
+        b(K::AltEnter, A::Newline, newline, ""),
         b(K::Esc, A::Back, leave[0], leave[1]),
     ]
 }
@@ -406,6 +564,7 @@ const RATING_FORM: &[Binding] = &form(
 const SUMMARY_FORM: &[Binding] = &[
     b(K::Ctrl('s'), A::Submit, "save the summary", "save"),
     b(K::Enter, A::Newline, "new line", ""),
+    b(K::AltEnter, A::Newline, "new line", ""),
     b(K::Esc, A::Back, "cancel", "cancel"),
 ];
 
@@ -570,6 +729,12 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::PlanForm => PLAN_FORM,
         Context::JudgePicker => JUDGE_PICKER,
         Context::JudgeForm => JUDGE_FORM,
+        Context::Discussion => DISCUSSION,
+        Context::Modules => MODULES,
+        Context::AnswerForm => ANSWER_FORM,
+        Context::Answers => ANSWERS,
+        Context::HotWashForm => HOT_WASH_FORM,
+        Context::FeedbackForm => FEEDBACK_FORM,
     }
 }
 
@@ -583,6 +748,8 @@ fn is_modal(context: Context) -> bool {
             | Context::Team
             | Context::Report
             | Context::Evaluation
+            | Context::Discussion
+            | Context::Modules
     )
 }
 
@@ -651,6 +818,8 @@ mod tests {
             Context::Team,
             Context::Report,
             Context::Evaluation,
+            Context::Discussion,
+            Context::Modules,
         ] {
             assert_eq!(lookup(ctx, Key::Char(' ')), Some(Action::StartPause));
             assert_eq!(lookup(ctx, Key::Tab), Some(Action::NextView));
@@ -694,6 +863,12 @@ mod tests {
             Context::PlanForm,
             Context::JudgePicker,
             Context::JudgeForm,
+            Context::Discussion,
+            Context::Modules,
+            Context::AnswerForm,
+            Context::Answers,
+            Context::HotWashForm,
+            Context::FeedbackForm,
         ] {
             let keys: Vec<Key> = bindings(ctx).iter().map(|b| b.key).collect();
             for (i, key) in keys.iter().enumerate() {

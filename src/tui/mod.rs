@@ -8,6 +8,7 @@ pub mod app;
 mod briefing;
 mod console;
 mod dialogs;
+mod discussion;
 mod evaluation;
 pub mod field;
 pub mod forms;

@@ -5,6 +5,9 @@
 
 use std::time::Duration;
 
+use super::forms::answer::AnswerForm;
+use super::forms::feedback::FeedbackForm;
+use super::forms::hot_wash::HotWashForm;
 use super::forms::judge::JudgeForm;
 use super::forms::message::MessageForm;
 use super::forms::note::NoteForm;
@@ -22,7 +25,7 @@ use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::engine::{Answers, ExpectationIx, Source};
 use crate::report::Report;
 use crate::role::{Request, Role};
-use crate::scenario::{ActionIx, InjectIx, TeamIx};
+use crate::scenario::{ActionIx, InjectIx, ModuleIx, ObjectiveIx, QuestionIx, TeamIx};
 use crate::session::{Refused, Session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,11 @@ pub enum View {
     /// The evaluation screen; after the end, the after-action screen.
     Evaluation,
     Report,
+    /// A team's discussion: the module's narrative, its questions for the team and the team's
+    /// answers.
+    Discussion(TeamIx),
+    /// The console's module view: the module's questions and which teams answered.
+    Modules,
 }
 
 /// An item of a team's inbox.
@@ -72,6 +80,40 @@ pub struct TeamUi {
     pub scroll: u16,
     /// The facilitator chose to show this team its expected actions.
     pub show_expected: bool,
+    pub discussion: DiscussionUi,
+}
+
+/// Where a discussion screen is: the module shown, the selected question, the scroll.
+#[derive(Debug, Default)]
+pub struct DiscussionUi {
+    /// The module chosen with `[`/`]`; `None` follows the current one.
+    pub module: Option<ModuleIx>,
+    /// An index into the module's questions as the screen lists them.
+    pub selected: usize,
+    pub scroll: u16,
+}
+
+impl DiscussionUi {
+    /// The module shown: the one chosen, or the current one.
+    pub fn module(&self, session: &Session) -> Option<ModuleIx> {
+        self.module.or_else(|| session.current_module())
+    }
+}
+
+/// The questions a discussion screen lists for `module`: those addressed to `team`, or every
+/// question of it (the console's view).
+pub fn listed_questions(
+    session: &Session,
+    module: ModuleIx,
+    team: Option<TeamIx>,
+) -> Vec<QuestionIx> {
+    let scenario = session.exercise().scenario();
+    match team {
+        Some(team) => scenario.questions_for(module, team).collect(),
+        None => (0..scenario.module(module).questions.len())
+            .map(|question| QuestionIx { module, question })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +122,8 @@ pub struct ConsoleUi {
     pub selected: usize,
     /// How many lines the log is scrolled back from its end.
     pub log_back: usize,
+    /// The module view.
+    pub modules: DiscussionUi,
 }
 
 #[derive(Debug, Default)]
@@ -148,8 +192,21 @@ pub struct ResponseDialog {
     /// The options of the decision that item asks of the team, offered first.
     pub choices: Vec<ActionIx>,
     pub stage: Stage,
-    /// The form left with esc: choosing its action again brings it back as it was.
-    pub draft: Option<Box<ResponseForm>>,
+}
+
+/// A response form left with esc after something was put in it: it belongs to its team, its
+/// action and the inbox item selected when it was begun. `r` never reopens it by itself: the
+/// action picker marks its action, and choosing that action for that item brings it back.
+pub struct Draft {
+    pub team: TeamIx,
+    pub answering: Option<Answers>,
+    pub form: Box<ResponseForm>,
+}
+
+impl Draft {
+    fn is_for(&self, team: TeamIx, action: ActionIx, answering: Option<Answers>) -> bool {
+        self.team == team && self.form.action() == action && self.answering == answering
+    }
 }
 
 impl ResponseDialog {
@@ -176,6 +233,11 @@ pub enum Dialog {
     Summary(Box<SummaryForm>),
     Plan(Box<PlanForm>),
     Judge(Box<JudgeForm>),
+    Answer(Box<AnswerForm>),
+    /// Every addressed team's answer to a question, read-only (the module view's).
+    Answers(QuestionIx),
+    HotWash(Box<HotWashForm>),
+    Feedback(Box<FeedbackForm>),
 }
 
 impl Dialog {
@@ -189,11 +251,14 @@ impl Dialog {
             Dialog::Summary(form) => Some(form.as_mut()),
             Dialog::Plan(form) => Some(form.as_mut()),
             Dialog::Judge(form) => Some(form.as_mut()),
+            Dialog::Answer(form) => Some(form.as_mut()),
+            Dialog::HotWash(form) => Some(form.as_mut()),
+            Dialog::Feedback(form) => Some(form.as_mut()),
             Dialog::Respond(dialog) => match &mut dialog.stage {
                 Stage::Form(form) => Some(form.as_mut()),
                 Stage::Pick(_) => None,
             },
-            Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats => None,
+            Dialog::Confirm(_) | Dialog::Inject(_) | Dialog::Seats | Dialog::Answers(_) => None,
         }
     }
 
@@ -220,8 +285,8 @@ pub struct Seat {
     /// Who rates and judges from this seat, as the report names them: the seat's user, or
     /// `facilitator` at the local console.
     pub evaluator: String,
-    /// A response form left with esc, per team, reopened by the next `r`.
-    drafts: Vec<Option<Box<ResponseDialog>>>,
+    /// Response forms left with esc (`Draft`).
+    drafts: Vec<Draft>,
     /// The last hotline message this seat has told its team about (`notice`).
     heard: u64,
     /// Ctrl-L asked for the whole screen to be drawn again, not just what changed.
@@ -253,7 +318,7 @@ impl Seat {
             evaluation: EvaluationUi::default(),
             report: ReportUi::default(),
             evaluator: "facilitator".into(),
-            drafts: (0..teams).map(|_| None).collect(),
+            drafts: Vec::new(),
             heard: exercise.messages().len() as u64,
             redraw: false,
             saw_end: exercise.ended_at().is_some(),
@@ -395,6 +460,10 @@ impl Seat {
             Some(Dialog::Plan(_)) => Context::PlanForm,
             Some(Dialog::Judge(form)) if form.picking() => Context::JudgePicker,
             Some(Dialog::Judge(_)) => Context::JudgeForm,
+            Some(Dialog::Answer(_)) => Context::AnswerForm,
+            Some(Dialog::Answers(_)) => Context::Answers,
+            Some(Dialog::HotWash(_)) => Context::HotWashForm,
+            Some(Dialog::Feedback(_)) => Context::FeedbackForm,
             Some(Dialog::Respond(d)) => match d.stage {
                 Stage::Pick(_) => Context::ActionPicker,
                 Stage::Form(_) => Context::ResponseForm,
@@ -405,6 +474,8 @@ impl Seat {
                 View::Team(_) => Context::Team,
                 View::Evaluation => Context::Evaluation,
                 View::Report => Context::Report,
+                View::Discussion(_) => Context::Discussion,
+                View::Modules => Context::Modules,
             },
         }
     }
@@ -437,10 +508,14 @@ impl Seat {
             | Context::PlanForm
             | Context::JudgePicker
             | Context::JudgeForm
+            | Context::AnswerForm
+            | Context::HotWashForm
+            | Context::FeedbackForm
             | Context::ResponseForm => self.update_form(session, action),
             Context::ActionPicker => self.update_pick(session, action),
             Context::Confirm => self.update_confirm(session, action),
-            Context::InjectDetail | Context::Seats => self.dialog = None,
+            Context::InjectDetail | Context::Seats | Context::Answers => self.dialog = None,
+            Context::Discussion | Context::Modules => self.update_discussion(session, action),
             Context::Briefing | Context::Console | Context::Team | Context::Report => {
                 self.update_screen(session, action)
             }
@@ -474,6 +549,9 @@ impl Seat {
             Action::ReleaseReport => may(Request::ReleaseReport),
             Action::Export => may(Request::Export),
             Action::Retry => may(Request::RetryRecording),
+            Action::Answer => for_some_team(Request::Answer),
+            Action::OpenHotWash => may(Request::HotWash),
+            Action::OpenFeedback => may(Request::Feedback),
             // An inject's whole text, the join codes, what a team is shown: the facilitator's.
             Action::OpenInject | Action::ShowSeats | Action::ToggleExpected => {
                 self.role.runs_exercise()
@@ -502,6 +580,10 @@ impl Seat {
             | Action::Yes
             | Action::No
             | Action::Redraw
+            | Action::ShowDiscussion
+            | Action::ModulePrev
+            | Action::ModuleNext
+            | Action::OpenAnswers
             | Action::Input(_) => true,
         }
     }
@@ -613,6 +695,13 @@ impl Seat {
                 self.open_message(session)
             }
             Action::ShowSeats => self.dialog = Some(Dialog::Seats),
+            Action::ShowDiscussion => match self.view {
+                View::Team(team) => self.view = View::Discussion(team),
+                View::Console => self.view = View::Modules,
+                _ => {}
+            },
+            Action::OpenFeedback => self.open_feedback(session),
+            Action::OpenHotWash => self.open_hot_wash(session),
             Action::ToggleExpected => {
                 if let View::Team(team) = self.view {
                     let ui = &mut self.teams[team.0];
@@ -673,6 +762,13 @@ impl Seat {
             | Action::AddItem
             | Action::DropItem => !exercise.is_final(),
             Action::OpenFinalise => exercise.ended_at().is_some() && !exercise.is_final(),
+            Action::OpenHotWash => {
+                exercise.ended_at().is_some()
+                    && !exercise.is_final()
+                    && !exercise.scenario().objectives.is_empty()
+            }
+            Action::OpenFeedback => exercise.ended_at().is_some() && !exercise.is_final(),
+            Action::ShowDiscussion => !exercise.scenario().modules.is_empty(),
             _ => true,
         }
     }
@@ -705,6 +801,9 @@ impl Seat {
         match self.role {
             Role::Team(team) => {
                 let mut views = vec![View::Team(team)];
+                if !session.exercise().scenario().modules.is_empty() {
+                    views.push(View::Discussion(team));
+                }
                 if session.report_released() {
                     views.push(View::Report);
                 }
@@ -729,7 +828,13 @@ impl Seat {
         if self.view == View::Briefing {
             return View::Console;
         }
-        let at = views.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
+        // A discussion screen reached with its key stands in the cycle where its own view does.
+        let here = match self.view {
+            View::Discussion(team) if !views.contains(&self.view) => View::Team(team),
+            View::Modules => View::Console,
+            view => view,
+        };
+        let at = views.iter().position(|v| *v == here).unwrap_or(0) as isize;
         views[(at + step).rem_euclid(views.len() as isize) as usize]
     }
 
@@ -772,7 +877,7 @@ impl Seat {
                     ui.selected = Some(key);
                 }
             }
-            View::Evaluation => {}
+            View::Evaluation | View::Discussion(_) | View::Modules => {}
             View::Report | View::Briefing => {
                 let scroll = &mut self.report.scroll;
                 *scroll = if step < 0 {
@@ -795,6 +900,20 @@ impl Seat {
             // The debrief begins: the after-action screen, where the ratings are given.
             if self.role.runs_exercise() {
                 self.view = View::Evaluation;
+            }
+            // A participant is offered the feedback form at once; an evaluator, who may have
+            // the hot wash to write first, is told where it is; the facilitator's footer shows
+            // it beside the debrief's keys.
+            if matches!(self.role, Role::Team(_) | Role::Observer) {
+                self.flash = None;
+                self.dialog = Some(Dialog::Feedback(Box::new(FeedbackForm::new(
+                    exercise.scenario().feedback.len(),
+                ))));
+            } else if !self.role.runs_exercise() && self.role.may(Request::Feedback) {
+                self.flash = Some(format!(
+                    "The exercise has ended. {}: the Participant Feedback Form, when you are ready.",
+                    super::widgets::key(Context::Global, Action::OpenFeedback)
+                ));
             }
         }
         if matches!(self.view, View::Report | View::Evaluation)
@@ -1005,27 +1124,74 @@ impl Seat {
         };
         match form.update(action, session.exercise()) {
             None => {}
-            Some(Done::Cancel) => self.leave_form(),
+            Some(Done::Cancel) => {
+                if matches!(self.dialog, Some(Dialog::Feedback(_))) {
+                    self.flash = Some(format!(
+                        "Feedback form skipped: {} opens it again.",
+                        super::widgets::key(Context::Global, Action::OpenFeedback)
+                    ));
+                }
+                self.leave_form(session)
+            }
             Some(Done::Ask(ask)) => {
                 let result = self.ask(session, ask);
+                // The hot wash stays open for the room's next point.
+                if let (Some(Dialog::HotWash(form)), Ok(message)) = (&mut self.dialog, &result) {
+                    form.saved(message.clone());
+                    return;
+                }
                 self.close_or_refuse(result);
             }
         }
     }
 
-    /// Esc in a form: the response form goes back to the action picker, which keeps it as a
-    /// draft; any other form closes.
-    fn leave_form(&mut self) {
+    /// Esc in a form: the response form goes back to the action picker, and what was put in
+    /// it is kept as a draft of its action for the item it answers; any other form closes.
+    fn leave_form(&mut self, session: &Session) {
         match &mut self.dialog {
             Some(Dialog::Respond(dialog)) => {
-                if let Stage::Form(form) =
+                let Stage::Form(form) =
                     std::mem::replace(&mut dialog.stage, Stage::Pick(Box::default()))
-                {
-                    dialog.draft = Some(form);
+                else {
+                    return;
+                };
+                if !form.edited() {
+                    return;
                 }
+                let (team, answering) = (dialog.team, dialog.answering);
+                let name = &session.exercise().scenario().action(form.action()).name;
+                self.flash = Some(format!(
+                    "Draft kept: choose \"{name}\" again, with this item selected, to go on with it."
+                ));
+                self.drafts
+                    .retain(|d| !d.is_for(team, form.action(), answering));
+                self.drafts.push(Draft {
+                    team,
+                    answering,
+                    form,
+                });
             }
             _ => self.dialog = None,
         }
+    }
+
+    /// What the action picker marks for `team`, answering `answering`: each action with a kept
+    /// draft, and whether that draft is for this item (chosen, it comes back) or for another
+    /// (named; it comes back from there).
+    pub fn draft_marks(
+        &self,
+        team: TeamIx,
+        answering: Option<Answers>,
+    ) -> Vec<(ActionIx, Option<Answers>)> {
+        let mut marks: Vec<(ActionIx, Option<Answers>)> = self
+            .drafts
+            .iter()
+            .filter(|d| d.team == team)
+            .map(|d| (d.form.action(), d.answering))
+            .collect();
+        // This item's draft first, so that it is the one an action's mark shows.
+        marks.sort_by_key(|(_, a)| *a != answering);
+        marks
     }
 
     /// Asks the session, as this seat's role, for what a form asked.
@@ -1043,6 +1209,17 @@ impl Seat {
                 result
             }
             Ask::Judge(judge) => session.judge(role, judge),
+            Ask::Answer {
+                team,
+                question,
+                text,
+            } => session.answer(role, team, question, text),
+            Ask::HotWash {
+                objective,
+                kind,
+                text,
+            } => session.hot_wash(role, objective, kind, text),
+            Ask::Feedback(form) => session.submit_feedback(role, form),
             Ask::Rate(rated) => session.write_debrief(role, DebriefEvent::Rated(rated)),
             Ask::Summarise(text) => {
                 session.write_debrief(role, DebriefEvent::Summary(Summary { text }))
@@ -1129,10 +1306,6 @@ impl Seat {
             self.flash = Some("The exercise has not started yet.".into());
             return;
         }
-        if let Some(draft) = self.drafts[team.0].take() {
-            self.dialog = Some(Dialog::Respond(draft));
-            return;
-        }
         let exercise = session.exercise();
         let answering = self.teams[team.0].selected.map(Answers::from);
         let choices = exercise
@@ -1144,7 +1317,6 @@ impl Seat {
             answering,
             choices,
             stage: Stage::Pick(Box::default()),
-            draft: None,
         })));
     }
 
@@ -1166,8 +1338,148 @@ impl Seat {
         ))));
     }
 
-    /// The response dialog's action picker: choosing an action opens its form (the draft, if
-    /// it was for that action); esc keeps a draft for the next `r`, or closes.
+    /// The feedback form, after the end and until the report is final.
+    fn open_feedback(&mut self, session: &Session) {
+        let exercise = session.exercise();
+        if exercise.ended_at().is_none() {
+            self.flash = Some("The feedback form is offered once the exercise has ended.".into());
+        } else if exercise.is_final() {
+            self.flash = Some("The report is final: it takes no more feedback.".into());
+        } else {
+            self.dialog = Some(Dialog::Feedback(Box::new(FeedbackForm::new(
+                exercise.scenario().feedback.len(),
+            ))));
+        }
+    }
+
+    /// The hot wash, after the end and until the report is final; about the selected rating's
+    /// objective, or the first.
+    fn open_hot_wash(&mut self, session: &Session) {
+        let exercise = session.exercise();
+        let scenario = exercise.scenario();
+        if exercise.ended_at().is_none() {
+            self.flash = Some("The hot wash comes after the end.".into());
+            return;
+        }
+        if exercise.is_final() {
+            self.flash = Some("The report is final: the hot wash is closed.".into());
+            return;
+        }
+        if scenario.objectives.is_empty() {
+            self.flash = Some("The scenario has no objectives to hold a hot wash on.".into());
+            return;
+        }
+        let report = session.report();
+        let list = entries(&report, writes_debrief(self.role, session));
+        let objective = match list.get(self.evaluation.selected) {
+            Some(Entry::Rating(n)) => scenario.objective_ix(&report.ratings[*n].objective),
+            _ => None,
+        };
+        self.dialog = Some(Dialog::HotWash(Box::new(HotWashForm::new(
+            objective.unwrap_or(ObjectiveIx(0)),
+        ))));
+    }
+
+    /// A discussion screen: a team's (`View::Discussion`) or the console's module view.
+    fn update_discussion(&mut self, session: &mut Session, action: Action) {
+        let team = match self.view {
+            View::Discussion(team) => Some(team),
+            _ => None,
+        };
+        let modules = session.exercise().scenario().modules.len();
+        let current = session.current_module();
+        // A team sees the modules begun; the console, every one.
+        let last = match team {
+            Some(_) => current.map(|m| m.0),
+            None => modules.checked_sub(1),
+        };
+        let ui = match team {
+            Some(team) => &mut self.teams[team.0].discussion,
+            None => &mut self.console.modules,
+        };
+        let shown = ui.module.or(current);
+        match action {
+            Action::ModulePrev | Action::ModuleNext => {
+                let Some(last) = last else {
+                    self.flash = Some("No module has begun yet.".into());
+                    return;
+                };
+                let at = shown.map_or(0, |m| m.0 as isize);
+                let step = if action == Action::ModuleNext { 1 } else { -1 };
+                let next = (at + step).clamp(0, last as isize) as usize;
+                // Back at the current module, the screen follows the discussion again.
+                ui.module = (Some(ModuleIx(next)) != current).then_some(ModuleIx(next));
+                if Some(ModuleIx(next)) != shown {
+                    ui.selected = 0;
+                    ui.scroll = 0;
+                }
+            }
+            Action::Up | Action::Down => {
+                let count = shown.map_or(0, |m| listed_questions(session, m, team).len());
+                let step = if action == Action::Up { -1 } else { 1 };
+                ui.selected = move_in(ui.selected, step, count);
+            }
+            Action::PageUp => ui.scroll = ui.scroll.saturating_sub(5),
+            Action::PageDown => ui.scroll = ui.scroll.saturating_add(5).min(500),
+            Action::ShowDiscussion | Action::Back => {
+                self.view = match team {
+                    Some(team) => View::Team(team),
+                    None => View::Console,
+                };
+            }
+            Action::OpenAnswers => {
+                let question = shown
+                    .and_then(|m| listed_questions(session, m, None).get(ui.selected).copied());
+                if let Some(question) = question {
+                    self.dialog = Some(Dialog::Answers(question));
+                }
+            }
+            Action::Answer => {
+                let Some(team) = team else { return };
+                let question = shown.and_then(|m| {
+                    listed_questions(session, m, Some(team))
+                        .get(ui.selected)
+                        .copied()
+                });
+                self.open_answer(session, team, question);
+            }
+            other => self.update_screen(session, other),
+        }
+    }
+
+    /// The answer form for `question`, with the team's answer so far; refused at once where
+    /// the session would refuse it (after the end, a module not current).
+    fn open_answer(&mut self, session: &Session, team: TeamIx, question: Option<QuestionIx>) {
+        let exercise = session.exercise();
+        let scenario = exercise.scenario();
+        let Some(question) = question else {
+            self.flash = Some("No question here is for this team.".into());
+            return;
+        };
+        if exercise.ended_at().is_some() {
+            self.flash = Some("The exercise has ended: the answers stand.".into());
+            return;
+        }
+        if session.current_module() != Some(question.module) {
+            self.flash = Some(format!(
+                "{} is over: its answers stand. {} shows the current module.",
+                scenario.module(question.module).title,
+                super::widgets::key(Context::Discussion, Action::ModuleNext)
+            ));
+            return;
+        }
+        let given = session
+            .debrief()
+            .answer(&scenario.team(team).id, &scenario.question(question).id)
+            .map(|g| g.answer.text.as_str());
+        self.dialog = Some(Dialog::Answer(Box::new(AnswerForm::new(
+            team, question, given,
+        ))));
+    }
+
+    /// The response dialog's action picker: choosing an action opens its form, or the draft
+    /// kept of it for the item being answered; esc closes, keeping every draft for when its
+    /// action is chosen again.
     fn update_pick(&mut self, session: &mut Session, action: Action) {
         let Some(Dialog::Respond(dialog)) = &mut self.dialog else {
             return;
@@ -1183,28 +1495,33 @@ impl Seat {
         match picker.update(action, &actions) {
             None => {}
             Some(Picked::Cancel) => {
-                if let Some(draft) = dialog.draft.take() {
-                    // Keep the half-typed form: the next `r` brings it back.
-                    dialog.stage = Stage::Form(draft);
-                    if let Some(Dialog::Respond(kept)) = self.dialog.take() {
-                        self.drafts[team.0] = Some(kept);
-                    }
+                self.dialog = None;
+                let kept = self.drafts.iter().filter(|d| d.team == team).count();
+                if kept > 0 {
+                    let drafts = if kept == 1 {
+                        "A draft is kept".to_string()
+                    } else {
+                        format!("{kept} drafts are kept")
+                    };
                     self.flash = Some(format!(
-                        "Draft kept: {} brings it back.",
+                        "{drafts}: {} lists the actions, [draft] marks what brings one back.",
                         super::widgets::key(Context::Team, Action::Respond)
                     ));
-                } else {
-                    self.dialog = None;
                 }
             }
             Some(Picked::Action(chosen)) => {
-                let form = match dialog.draft.take() {
-                    Some(draft) if draft.action() == chosen => draft,
-                    _ => Box::new(ResponseForm::new(
+                let answering = dialog.answering;
+                let kept = self
+                    .drafts
+                    .iter()
+                    .position(|d| d.is_for(team, chosen, answering));
+                let form = match kept {
+                    Some(at) => self.drafts.remove(at).form,
+                    None => Box::new(ResponseForm::new(
                         session.exercise(),
                         team,
                         chosen,
-                        dialog.answering,
+                        answering,
                     )),
                 };
                 dialog.stage = Stage::Form(form);

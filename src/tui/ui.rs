@@ -23,7 +23,7 @@ use super::keymap::{self, Action};
 use super::seat::{ConfirmKind, Dialog, Shown, View};
 use super::text::{clock, speed_str};
 use super::widgets::{self, centred, popup};
-use super::{briefing, console, dialogs, evaluation, report, team};
+use super::{briefing, console, dialogs, discussion, evaluation, report, team};
 use crate::ron_file::diagnostic::is_hidden_control;
 
 /// The smallest terminal on which everything is usable.
@@ -118,6 +118,8 @@ fn draw_screen(frame: &mut Frame, app: Shown) {
         View::Team(t) => team::render(frame, body, app, t),
         View::Evaluation => evaluation::render(frame, body, app),
         View::Report => report::render(frame, body, app),
+        View::Discussion(t) => discussion::render_team(frame, body, app, t),
+        View::Modules => discussion::render_modules(frame, body, app),
     }
     if let Some(flash) = &app.seat.flash {
         frame.render_widget(
@@ -186,6 +188,8 @@ fn header_line(app: &Shown) -> Line<'static> {
         View::Evaluation if exercise.ended_at().is_some() => "After-action".to_string(),
         View::Evaluation => "Evaluation".to_string(),
         View::Report => "Report".to_string(),
+        View::Discussion(t) => format!("Discussion {}", exercise.scenario().team(t).id),
+        View::Modules => "Modules".to_string(),
     };
     Line::from(vec![
         Span::styled(format!(" {view} "), Style::new().reversed()),

@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use ratatui_textarea::{CursorMove, TextArea};
 
 use super::field::{TEXT_LIMIT, TextField};
 use super::keymap::{self, Action, Context};
@@ -155,19 +154,47 @@ pub fn label_style(focused: bool) -> Style {
     }
 }
 
-/// A text field, its cursor shown only when it has the focus. Near its limit, its bottom right
-/// corner counts the characters against `TEXT_LIMIT`.
+/// A text field, its cursor shown only when it has the focus: its lines wrapped at word
+/// boundaries to the area's width, as many rows as the area has, scrolled to the cursor; `▲`/`▼` in the last column say that
+/// more is above or below. Near its limit, its bottom right corner counts the characters
+/// against `TEXT_LIMIT`.
 pub fn text_area(frame: &mut Frame, area: Rect, field: &TextField, focused: bool) {
-    let count = field.chars();
-    let mut text = visible_part(field, area);
-    if focused {
-        text.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
-        text.set_style(Style::new().bg(Color::Rgb(40, 40, 60)));
-    } else {
-        text.set_cursor_style(Style::new());
-        text.set_style(Style::new().bg(Color::Rgb(30, 30, 30)));
+    if area.is_empty() {
+        return;
     }
-    frame.render_widget(&text, area);
+    let background = if focused {
+        Style::new().bg(Color::Rgb(40, 40, 60))
+    } else {
+        Style::new().bg(Color::Rgb(30, 30, 30))
+    };
+    let (width, height) = (usize::from(area.width), usize::from(area.height));
+    let (lines, (row, column), more) = if field.chars() == 0 {
+        // After the cursor's cell: the placeholder is not text the cursor is in.
+        let hint = Line::styled(
+            format!(" {}", field.placeholder()),
+            Style::new().fg(Color::DarkGray),
+        );
+        (vec![hint], (0, 0), (false, false))
+    } else {
+        wrapped_part(field, width, height)
+    };
+    frame.render_widget(Paragraph::new(lines).style(background), area);
+    let buffer = frame.buffer_mut();
+    let marks = [(more.0, 0, "▲"), (more.1, area.height - 1, "▼")];
+    for (shown, y, mark) in marks {
+        if shown {
+            buffer[(area.right() - 1, area.y + y)]
+                .set_symbol(mark)
+                .set_style(Style::new().fg(Color::DarkGray));
+        }
+    }
+    if focused {
+        // A hanging space past the last column puts the cursor in it.
+        let x = area.x + (column as u16).min(area.width - 1);
+        let y = area.y + (row as u16).min(area.height - 1);
+        buffer[(x, y)].set_style(Style::new().add_modifier(Modifier::REVERSED));
+    }
+    let count = field.chars();
     if count * 10 >= TEXT_LIMIT * 9 {
         let counter = format!(" {count}/{TEXT_LIMIT} ");
         let style = if count >= TEXT_LIMIT {
@@ -186,30 +213,23 @@ pub fn text_area(frame: &mut Frame, area: Rect, field: &TextField, focused: bool
     }
 }
 
-/// What `area` can show of `field`, around its cursor, as a text area to draw: only that part,
-/// since the text area measures every character it holds, so that drawing costs the same
-/// however long the text is.
-fn visible_part(field: &TextField, area: Rect) -> TextArea<'static> {
-    let (height, width) = (
-        usize::from(area.height.max(1)),
-        usize::from(area.width.max(1)),
-    );
-    let lines = field.lines();
-    let (row, col) = field.cursor();
-    let top = (row + 1).saturating_sub(height);
-    let left = (col + 1).saturating_sub(width);
-    let shown: Vec<String> = lines[top..(top + height).min(lines.len())]
+/// The rows of `field` that `height` rows show, wrapped to `width`; the cursor's place among
+/// them; whether rows are hidden above and below.
+type Part = (Vec<Line<'static>>, (usize, usize), (bool, bool));
+
+fn wrapped_part(field: &TextField, width: usize, height: usize) -> Part {
+    let rows = field.rows(width);
+    let (row, column) = field.cursor_cell(&rows);
+    let top = field.shown(width, height, row, rows.len());
+    let lines = rows[top..(top + height).min(rows.len())]
         .iter()
-        .map(|line| line.chars().skip(left).take(width).collect())
+        .map(|r| Line::raw(field.lines()[r.line][r.start..r.end].to_string()))
         .collect();
-    let mut part = TextArea::new(shown);
-    part.set_cursor_line_style(Style::default());
-    if !field.placeholder().is_empty() {
-        part.set_placeholder_text(field.placeholder());
-    }
-    // Both fit in u16: they are within the area.
-    part.move_cursor(CursorMove::Jump((row - top) as u16, (col - left) as u16));
-    part
+    (
+        lines,
+        (row - top, column),
+        (top > 0, top + height < rows.len()),
+    )
 }
 
 /// The key bound to `action` in `context`, as shown on screen (`r`, `ctrl-s`): taken from the

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Ask, Done, Form, move_in, typed_key};
 use crate::engine::{Command, Exercise, ExpectationIx, FoundBy};
-use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField, Ticks};
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField, Ticks, not_typed};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::text::{clock, fit};
@@ -43,6 +43,8 @@ struct Judging {
     judged: bool,
     reason: TextField,
     focus: Focus,
+    /// What is typed on a tick (seeking the field to tick) or on [Save].
+    seek: Seek,
 }
 
 impl Judging {
@@ -64,14 +66,57 @@ impl Judging {
             judged: !standing.is_empty(),
             reason: TextField::new("why: required to find a field insufficient").with_text(reason),
             focus: Focus::Tick(0),
+            seek: Seek::default(),
         })
     }
 
-    fn step(&self, step: isize) -> Focus {
+    fn order(&self) -> Vec<Focus> {
         let mut order: Vec<Focus> = (0..self.ticks.len()).map(Focus::Tick).collect();
         order.extend([Focus::Reason, Focus::Save]);
+        order
+    }
+
+    fn step(&self, step: isize) -> Focus {
+        let order = self.order();
         let at = order.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
         order[(at + step).rem_euclid(order.len() as isize) as usize]
+    }
+
+    /// The names of the fields that may be ticked.
+    fn names(&self) -> Vec<String> {
+        self.ticks.items().map(|(n, _)| n.to_string()).collect()
+    }
+
+    /// A character typed on a tick or on [Save]: on a tick, it seeks the field to tick by its
+    /// name; what matches nothing is said, never dropped unsaid.
+    /// The focused field as typing numbers its selectors: the ticks are one list.
+    fn selector(&self) -> usize {
+        match self.focus {
+            Focus::Tick(_) => 0,
+            focus => self.order().iter().position(|f| *f == focus).unwrap_or(0),
+        }
+    }
+
+    fn seek(&mut self, c: char) -> Result<(), String> {
+        let on = self.selector();
+        let (names, at): (Vec<String>, usize) = match self.focus {
+            Focus::Tick(i) => (self.names(), i),
+            _ => (Vec::new(), 0),
+        };
+        match self.seek.type_char(on, c, &names, at) {
+            Ok(i) => {
+                self.focus = Focus::Tick(i);
+                Ok(())
+            }
+            Err(typed) if self.focus == Focus::Save => Err(not_typed(
+                &typed,
+                "[ Save ] takes enter; tab or ↑ moves to the reason to type in.",
+            )),
+            Err(typed) => Err(not_typed(
+                &typed,
+                "no field here starts with it (space ticks; tab moves to the reason).",
+            )),
+        }
     }
 }
 
@@ -162,6 +207,11 @@ impl JudgeForm {
 
     fn update_judging(&mut self, action: Action) -> Option<Done> {
         let judging = self.judging.as_mut()?;
+        let on = judging.selector();
+        let at = match judging.focus {
+            Focus::Tick(i) => i,
+            _ => 0,
+        };
         match (action, judging.focus) {
             (Action::Back, _) => {
                 self.judging = None;
@@ -169,8 +219,22 @@ impl JudgeForm {
             }
             (Action::NextField, _) => judging.focus = judging.step(1),
             (Action::PrevField, _) => judging.focus = judging.step(-1),
-            (Action::Left | Action::Right | Action::Input(Key::Char(' ')), Focus::Tick(i)) => {
+            (Action::Up | Action::Down, focus) => {
+                let step = if action == Action::Down { 1 } else { -1 };
+                if focus != Focus::Reason || !judging.reason.vertical(step) {
+                    judging.focus = judging.step(step);
+                }
+            }
+            (Action::Left | Action::Right, Focus::Tick(i)) => judging.ticks.toggle(i),
+            (Action::Input(Key::Char(' ')), Focus::Tick(i))
+                if !judging.seek.takes_space(on, at, &judging.names()) =>
+            {
                 judging.ticks.toggle(i);
+            }
+            (Action::Input(Key::Char(c)), Focus::Tick(_) | Focus::Save) => {
+                if let Err(notice) = judging.seek(c) {
+                    self.error = Some(notice);
+                }
             }
             (Action::Left | Action::Right | Action::Newline | Action::Input(_), Focus::Reason) => {
                 judging.reason.type_key(typed_key(action)?);
@@ -306,7 +370,9 @@ impl JudgeForm {
         top.push(Line::from(
             "Tick the fields found insufficient; they count as not supplied.".fg(Color::DarkGray),
         ));
-        let reason_height = (j.reason.lines().len() as u16 + 1).clamp(2, 5);
+        // The reason grows with what is typed, wrapped beside its label, up to 5 rows.
+        let reason_rows = j.reason.height(width.saturating_sub(8)).min(5) as u16;
+        let reason_height = (reason_rows + 1).clamp(2, 5);
         let [head, ticks, reason_row, _, save, info] = inner.layout(&Layout::vertical([
             Constraint::Length(top.len() as u16),
             Constraint::Length(j.ticks.len() as u16),

@@ -7,10 +7,10 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Ask, Done, Form};
+use super::{Ask, Done, Form, seek_entry, step_entry};
 use crate::engine::{Command, Exercise};
 use crate::scenario::TeamIx;
-use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -32,7 +32,13 @@ pub struct MessageForm {
     text: TextField,
     focus: Focus,
     error: Option<String>,
+    /// What is typed on the recipient or the thread, and what the form says when it matched
+    /// nothing.
+    seek: Seek,
+    notice: Option<String>,
 }
+
+const ORDER: [Focus; 3] = [Focus::To, Focus::InReplyTo, Focus::Text];
 
 impl MessageForm {
     /// `replying`: the message the team had selected, answered by default.
@@ -50,13 +56,75 @@ impl MessageForm {
             text: TextField::new("What you want the other team to know"),
             focus: Focus::Text,
             error: None,
+            seek: Seek::default(),
+            notice: None,
         }
     }
 
     fn step(&self, step: isize) -> Focus {
-        const ORDER: [Focus; 3] = [Focus::To, Focus::InReplyTo, Focus::Text];
-        let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
-        ORDER[(at + step).rem_euclid(3) as usize]
+        ORDER[step_entry(self.on(), step, ORDER.len())]
+    }
+
+    /// The focused field's place in the form's order.
+    fn on(&self) -> usize {
+        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
+    }
+
+    /// Who the message may go to: every other team, or one of them.
+    fn recipients(&self, teams: usize) -> Vec<Option<TeamIx>> {
+        std::iter::once(None)
+            .chain((0..teams).map(TeamIx).filter(|t| *t != self.team).map(Some))
+            .collect()
+    }
+
+    /// The focused selector's entries, as typing seeks them, and the one selected; `None` on
+    /// the text.
+    fn entries(&self, exercise: &Exercise) -> Option<(Vec<String>, usize)> {
+        let scenario = exercise.scenario();
+        match self.focus {
+            Focus::To => {
+                let to = self.recipients(scenario.teams.len());
+                let labels = to
+                    .iter()
+                    .map(|t| match t {
+                        None => "every other team".to_string(),
+                        Some(t) => {
+                            let team = scenario.team(*t);
+                            format!("{} ({})", team.name, team.id)
+                        }
+                    })
+                    .collect();
+                Some((labels, to.iter().position(|t| *t == self.to).unwrap_or(0)))
+            }
+            Focus::InReplyTo => {
+                let labels = std::iter::once("nothing (a new thread)".to_string())
+                    .chain(self.received.iter().map(|n| {
+                        let from = exercise
+                            .message(*n)
+                            .map_or("?", |m| scenario.team(m.from).id.as_str());
+                        format!("#{n} from {from}")
+                    }))
+                    .collect();
+                let at = self
+                    .in_reply_to
+                    .and_then(|n| self.received.iter().position(|r| *r == n))
+                    .map_or(0, |i| i + 1);
+                Some((labels, at))
+            }
+            Focus::Text => None,
+        }
+    }
+
+    fn set_entry(&mut self, entry: usize, teams: usize) {
+        match self.focus {
+            Focus::To => self.to = self.recipients(teams).get(entry).copied().flatten(),
+            Focus::InReplyTo => {
+                self.in_reply_to = entry
+                    .checked_sub(1)
+                    .and_then(|i| self.received.get(i).copied());
+            }
+            Focus::Text => {}
+        }
     }
 
     pub fn render(&self, frame: &mut Frame, body: Rect, exercise: &Exercise) {
@@ -99,7 +167,9 @@ impl MessageForm {
             label,
         );
         widgets::text_area(frame, text, &self.text, self.focus == Focus::Text);
-        if let Some(e) = &self.error {
+        if let Some(notice) = &self.notice {
+            frame.render_widget(Paragraph::new(notice.clone().fg(Color::Yellow)), error);
+        } else if let Some(e) = &self.error {
             frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
         }
     }
@@ -108,44 +178,42 @@ impl MessageForm {
 impl Form for MessageForm {
     fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
         let teams = exercise.scenario().teams.len();
-        match action {
-            Action::Back => return Some(Done::Cancel),
-            Action::NextField => self.focus = self.step(1),
-            Action::PrevField => self.focus = self.step(-1),
-            Action::Left | Action::Right if self.focus == Focus::To => {
-                // Everyone else, then each other team.
-                let others: Vec<Option<TeamIx>> = std::iter::once(None)
-                    .chain((0..teams).map(TeamIx).filter(|t| *t != self.team).map(Some))
-                    .collect();
-                let at = others.iter().position(|t| *t == self.to).unwrap_or(0);
-                let step = if action == Action::Right {
-                    1
-                } else {
-                    others.len() - 1
-                };
-                self.to = others[(at + step) % others.len()];
+        self.notice = None;
+        let on = self.on();
+        match (action, self.entries(exercise)) {
+            (Action::Back, _) => return Some(Done::Cancel),
+            (Action::NextField, _) => self.focus = self.step(1),
+            (Action::PrevField, _) => self.focus = self.step(-1),
+            (Action::Up | Action::Down, _) => {
+                let step = if action == Action::Down { 1 } else { -1 };
+                if self.focus != Focus::Text || !self.text.vertical(step) {
+                    self.focus = self.step(step);
+                }
             }
-            Action::Left | Action::Right if self.focus == Focus::InReplyTo => {
-                let choices: Vec<Option<u64>> = std::iter::once(None)
-                    .chain(self.received.iter().copied().map(Some))
-                    .collect();
-                let at = choices
-                    .iter()
-                    .position(|c| *c == self.in_reply_to)
-                    .unwrap_or(0);
-                let step = if action == Action::Right {
-                    1
-                } else {
-                    choices.len() - 1
-                };
-                self.in_reply_to = choices[(at + step) % choices.len()];
+            (Action::Left | Action::Right, Some((labels, at))) => {
+                let step = if action == Action::Right { 1 } else { -1 };
+                self.set_entry(step_entry(at, step, labels.len()), teams);
             }
-            Action::Left => self.text.type_key(Key::Left),
-            Action::Right => self.text.type_key(Key::Right),
-            Action::Newline => self.text.type_key(Key::Enter),
-            Action::Input(key) if self.focus == Focus::Text => self.text.type_key(key),
-            Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
-            Action::Confirm | Action::Submit => {
+            (Action::Input(Key::Char(' ')), Some((labels, at)))
+                if !self.seek.takes_space(on, at, &labels) =>
+            {
+                self.set_entry(step_entry(at, 1, labels.len()), teams);
+            }
+            (Action::Input(Key::Backspace), Some((_, at))) => {
+                self.seek.backspace(on, at);
+            }
+            (Action::Input(Key::Char(c)), Some((labels, at))) => {
+                match seek_entry(&mut self.seek, on, c, &labels, at) {
+                    Ok(entry) => self.set_entry(entry, teams),
+                    Err(notice) => self.notice = Some(notice),
+                }
+            }
+            (Action::Left, None) => self.text.type_key(Key::Left),
+            (Action::Right, None) => self.text.type_key(Key::Right),
+            (Action::Newline, None) => self.text.type_key(Key::Enter),
+            (Action::Input(key), None) => self.text.type_key(key),
+            (Action::Confirm, Some(_)) => self.focus = self.step(1),
+            (Action::Confirm | Action::Submit, _) => {
                 let text = self.text.text();
                 if text.trim().is_empty() {
                     self.error = Some("Write the message first.".into());

@@ -2,6 +2,9 @@
 //! back what it wants done (a request to the session, a cancel) or nothing, and draws itself in
 //! `render`. A seat handles every open form alike, through `Form`.
 
+pub mod answer;
+pub mod feedback;
+pub mod hot_wash;
 pub mod judge;
 pub mod message;
 pub mod note;
@@ -12,11 +15,12 @@ pub mod release;
 pub mod response;
 pub mod summary;
 
+use super::field::{Seek, not_typed};
 use super::key::Key;
 use super::keymap::Action;
-use crate::debrief::{PlanField, Rated};
-use crate::engine::{Command, Exercise, Response};
-use crate::scenario::InjectIx;
+use crate::debrief::{FeedbackForm, PlanField, Rated};
+use crate::engine::{Command, Exercise, NoteKind, Response};
+use crate::scenario::{InjectIx, ObjectiveIx, QuestionIx, TeamIx};
 
 /// A form of a seat's dialog: the seat hands it every action and pasted text, and asks the
 /// session for what it gives back once it is done.
@@ -50,6 +54,20 @@ pub enum Ask {
     Judge(Command),
     Rate(Rated),
     Summarise(String),
+    /// A team's answer to a discussion question (a revision when it had answered).
+    Answer {
+        team: TeamIx,
+        question: QuestionIx,
+        text: String,
+    },
+    /// A point of the hot wash.
+    HotWash {
+        objective: ObjectiveIx,
+        kind: NoteKind,
+        text: String,
+    },
+    /// A Participant Feedback Form.
+    Feedback(FeedbackForm),
     /// The changed fields of an existing improvement-plan item.
     EditItem {
         item: String,
@@ -74,6 +92,29 @@ pub fn typed_key(action: Action) -> Option<Key> {
         Action::Input(key) => Some(key),
         _ => None,
     }
+}
+
+/// A character typed on selector `on` of a form (its place in the focus order), whose entries
+/// are `labels`, `current` selected: the entry to select, or what the form says, naming the text
+/// that went nowhere (`Seek`).
+pub fn seek_entry(
+    seek: &mut Seek,
+    on: usize,
+    c: char,
+    labels: &[String],
+    current: usize,
+) -> Result<usize, String> {
+    seek.type_char(on, c, labels, current).map_err(|typed| {
+        not_typed(
+            &typed,
+            "nothing to choose here starts with it (← → choose; tab moves on).",
+        )
+    })
+}
+
+/// The entry one step left (`step` -1) or right (1) of `current` among `count`, round.
+pub fn step_entry(current: usize, step: isize, count: usize) -> usize {
+    (current as isize + step).rem_euclid(count.max(1) as isize) as usize
 }
 
 pub fn move_in(current: usize, step: isize, count: usize) -> usize {

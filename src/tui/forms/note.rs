@@ -7,10 +7,10 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Ask, Done, Form};
+use super::{Ask, Done, Form, seek_entry, step_entry};
 use crate::engine::{Command, Exercise, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario, TeamIx};
-use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -30,6 +30,10 @@ pub struct NoteForm {
     text: TextField,
     focus: Focus,
     error: Option<String>,
+    /// What is typed on the kind, the team or the objective, and what the form says when it
+    /// matched nothing.
+    seek: Seek,
+    notice: Option<String>,
 }
 
 impl NoteForm {
@@ -41,20 +45,62 @@ impl NoteForm {
             text: TextField::new("What went well, or what to improve"),
             focus: Focus::Text,
             error: None,
+            seek: Seek::default(),
+            notice: None,
         }
     }
 
-    fn toggle_kind(&mut self) {
-        self.kind = match self.kind {
-            NoteKind::Strength => NoteKind::Improvement,
-            NoteKind::Improvement => NoteKind::Strength,
-        };
+    fn step(&self, step: isize) -> Focus {
+        ORDER[step_entry(self.on(), step, ORDER.len())]
     }
 
-    fn step(&self, step: isize) -> Focus {
-        const ORDER: [Focus; 4] = [Focus::Kind, Focus::Team, Focus::Objective, Focus::Text];
-        let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
-        ORDER[(at + step).rem_euclid(ORDER.len() as isize) as usize]
+    /// The focused field's place in the form's order.
+    fn on(&self) -> usize {
+        ORDER.iter().position(|f| *f == self.focus).unwrap_or(0)
+    }
+
+    /// The focused selector's entries, as typing seeks them, and the one selected; `None` on
+    /// the text.
+    fn entries(&self, scenario: &Scenario) -> Option<(Vec<String>, usize)> {
+        match self.focus {
+            Focus::Kind => Some((
+                vec!["strength".into(), "area for improvement".into()],
+                usize::from(self.kind == NoteKind::Improvement),
+            )),
+            Focus::Team => Some((
+                std::iter::once("everyone (no team)".to_string())
+                    .chain(
+                        scenario
+                            .teams
+                            .iter()
+                            .map(|t| format!("{} ({})", t.name, t.id)),
+                    )
+                    .collect(),
+                self.team.map_or(0, |t| t.0 + 1),
+            )),
+            Focus::Objective => Some((
+                std::iter::once("none".to_string())
+                    .chain(
+                        scenario
+                            .objectives
+                            .iter()
+                            .map(|o| format!("{} ({})", o.name, o.id)),
+                    )
+                    .collect(),
+                self.objective.map_or(0, |o| o.0 + 1),
+            )),
+            Focus::Text => None,
+        }
+    }
+
+    fn set_entry(&mut self, entry: usize) {
+        match self.focus {
+            Focus::Kind if entry == 0 => self.kind = NoteKind::Strength,
+            Focus::Kind => self.kind = NoteKind::Improvement,
+            Focus::Team => self.team = entry.checked_sub(1).map(TeamIx),
+            Focus::Objective => self.objective = entry.checked_sub(1).map(ObjectiveIx),
+            Focus::Text => {}
+        }
     }
 
     pub fn render(&self, frame: &mut Frame, body: Rect, scenario: &Scenario) {
@@ -102,43 +148,56 @@ impl NoteForm {
             label,
         );
         widgets::text_area(frame, text, &self.text, self.focus == Focus::Text);
-        if let Some(e) = &self.error {
+        if let Some(notice) = &self.notice {
+            frame.render_widget(Paragraph::new(notice.clone().fg(Color::Yellow)), error);
+        } else if let Some(e) = &self.error {
             frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
         }
     }
 }
 
+const ORDER: [Focus; 4] = [Focus::Kind, Focus::Team, Focus::Objective, Focus::Text];
+
 impl Form for NoteForm {
     fn update(&mut self, action: Action, exercise: &Exercise) -> Option<Done> {
         let scenario = exercise.scenario();
-        let teams = scenario.teams.len();
-        match action {
-            Action::Back => return Some(Done::Cancel),
-            Action::NextField => self.focus = self.step(1),
-            Action::PrevField => self.focus = self.step(-1),
-            Action::Left | Action::Right if self.focus == Focus::Kind => self.toggle_kind(),
-            Action::Left | Action::Right if self.focus == Focus::Team => {
-                // None, team 0, team 1, ...
-                let position = self.team.map_or(0, |t| t.0 + 1);
-                let step = if action == Action::Right { 1 } else { teams };
-                let next = (position + step) % (teams + 1);
-                self.team = next.checked_sub(1).map(TeamIx);
+        self.notice = None;
+        let entries = self.entries(scenario);
+        let on = self.on();
+        match (action, entries) {
+            (Action::Back, _) => return Some(Done::Cancel),
+            (Action::NextField, _) => self.focus = self.step(1),
+            (Action::PrevField, _) => self.focus = self.step(-1),
+            (Action::Up | Action::Down, _) => {
+                let step = if action == Action::Down { 1 } else { -1 };
+                if self.focus != Focus::Text || !self.text.vertical(step) {
+                    self.focus = self.step(step);
+                }
             }
-            Action::Left | Action::Right if self.focus == Focus::Objective => {
-                // None, objective 0, objective 1, ...
-                let count = scenario.objectives.len();
-                let position = self.objective.map_or(0, |o| o.0 + 1);
-                let step = if action == Action::Right { 1 } else { count };
-                let next = (position + step) % (count + 1);
-                self.objective = next.checked_sub(1).map(ObjectiveIx);
+            (Action::Left | Action::Right, Some((labels, at))) => {
+                let step = if action == Action::Right { 1 } else { -1 };
+                self.set_entry(step_entry(at, step, labels.len()));
             }
-            Action::Left => self.text.type_key(Key::Left),
-            Action::Right => self.text.type_key(Key::Right),
-            Action::Newline => self.text.type_key(Key::Enter),
-            Action::Input(key) if self.focus == Focus::Text => self.text.type_key(key),
-            Action::Input(Key::Char(' ')) if self.focus == Focus::Kind => self.toggle_kind(),
-            Action::Confirm if self.focus != Focus::Text => self.focus = self.step(1),
-            Action::Confirm | Action::Submit => {
+            (Action::Input(Key::Char(' ')), Some((labels, at)))
+                if !self.seek.takes_space(on, at, &labels) =>
+            {
+                self.set_entry(step_entry(at, 1, labels.len()));
+            }
+            (Action::Input(Key::Backspace), Some((_, at))) => {
+                self.seek.backspace(on, at);
+            }
+            (Action::Input(Key::Char(c)), Some((labels, at))) => {
+                match seek_entry(&mut self.seek, on, c, &labels, at) {
+                    Ok(entry) => self.set_entry(entry),
+                    Err(notice) => self.notice = Some(notice),
+                }
+            }
+            (Action::Left, None) => self.text.type_key(Key::Left),
+            (Action::Right, None) => self.text.type_key(Key::Right),
+            (Action::Newline, None) => self.text.type_key(Key::Enter),
+            (Action::Input(key), None) => self.text.type_key(key),
+            (Action::Confirm, Some(_)) => self.focus = self.step(1),
+            (Action::Confirm | Action::Submit, _) => {
                 let text = self.text.text();
                 if text.trim().is_empty() {
                     self.error = Some("Write the observation first.".into());

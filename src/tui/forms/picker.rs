@@ -1,9 +1,10 @@
-//! The action picker: a team chooses what to do, filtering the catalogue by typing.
+//! The action picker: a team chooses what to do, filtering the catalogue by typing. An action
+//! with a kept draft is marked: choosing it for the item the draft answers brings it back.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::move_in;
@@ -15,6 +16,14 @@ use crate::tui::widgets::{self, centred, filtered_list, popup};
 pub struct ActionPicker {
     filter: TextField,
     selected: usize,
+}
+
+/// What the picker offers: the actions the filter matches, best first; the options of the
+/// decision being answered (marked `◆`); the actions with a kept draft, and their marks.
+pub struct Offer<'a> {
+    pub actions: &'a [ActionIx],
+    pub choices: &'a [ActionIx],
+    pub drafts: &'a [(ActionIx, String)],
 }
 
 pub enum Picked {
@@ -68,9 +77,13 @@ impl ActionPicker {
         body: Rect,
         title: &str,
         scenario: &Scenario,
-        actions: &[ActionIx],
-        choices: &[ActionIx],
+        offer: Offer,
     ) {
+        let Offer {
+            actions,
+            choices,
+            drafts,
+        } = offer;
         let area = centred(
             body,
             body.width.saturating_sub(4).clamp(72, 100),
@@ -109,10 +122,18 @@ impl ActionPicker {
                     (false, true) => "◆ ",
                     (false, false) => "  ",
                 };
-                Line::styled(
+                let mut line = Line::styled(
                     format!("{mark}{:<14} {}{hotline}", action.id, action.name),
                     style,
-                )
+                );
+                if let Some((_, draft)) = drafts.iter().find(|(d, _)| d == a) {
+                    line.push_span(Span::raw("  "));
+                    line.push_span(Span::styled(
+                        format!("[{draft}]"),
+                        Style::new().fg(Color::Black).bg(Color::Yellow),
+                    ));
+                }
+                line
             })
             .collect();
         filtered_list(frame, list, lines, "No action matches the filter.");
@@ -126,6 +147,16 @@ impl ActionPicker {
                 }
                 if action.message.is_some() {
                     text.push_str(" ✉ sends a hotline message.");
+                }
+                if let Some((_, draft)) = drafts.iter().find(|(d, _)| d == a) {
+                    text.push_str(&if draft == "draft" {
+                        " A draft of it is kept: enter goes on with it.".to_string()
+                    } else {
+                        format!(
+                            " A {draft} is kept: select that item in the inbox and choose this \
+                             action to go on with it; enter here starts a new one."
+                        )
+                    });
                 }
                 if action.clarifies.is_some() {
                     text.push_str(

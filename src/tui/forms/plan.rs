@@ -8,12 +8,13 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Ask, Done, Form, typed_key};
+use super::{Ask, Done, Form, seek_entry, step_entry, typed_key};
 use crate::debrief::{CAPABILITY_ELEMENTS, PlanField, check_date};
 use crate::engine::Exercise;
 use crate::report::PlanItemReport;
 use crate::scenario::Scenario;
-use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
+use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
@@ -50,6 +51,10 @@ pub struct PlanForm {
     element_before: Option<usize>,
     focus: Focus,
     error: Option<String>,
+    /// What is typed on the objective, the team or the capability element, and what the form
+    /// says when it matched nothing.
+    seek: Seek,
+    notice: Option<String>,
 }
 
 impl PlanForm {
@@ -84,6 +89,8 @@ impl PlanForm {
             element_before: element,
             focus: Focus::Text(1),
             error: None,
+            seek: Seek::default(),
+            notice: None,
         }
     }
 
@@ -99,6 +106,8 @@ impl PlanForm {
             element_before: None,
             focus: Focus::Text(0),
             error: None,
+            seek: Seek::default(),
+            notice: None,
         }
     }
 
@@ -110,6 +119,51 @@ impl PlanForm {
         order.extend([Focus::Text(0), Focus::Text(1), Focus::Element]);
         order.extend((2..TEXTS.len()).map(Focus::Text));
         order
+    }
+
+    /// The focused selector's entries, as typing seeks them, and the one selected; `None` on
+    /// a text.
+    fn entries(&self, scenario: &Scenario) -> Option<(Vec<String>, usize)> {
+        let entries = |none: &str, names: Vec<String>, at: Option<usize>| {
+            let labels = std::iter::once(none.to_string()).chain(names).collect();
+            Some((labels, at.map_or(0, |i| i + 1)))
+        };
+        match self.focus {
+            Focus::Objective => entries(
+                "none",
+                scenario
+                    .objectives
+                    .iter()
+                    .map(|o| format!("{} {}", o.id, o.name))
+                    .collect(),
+                self.objective,
+            ),
+            Focus::Team => entries(
+                "none",
+                scenario
+                    .teams
+                    .iter()
+                    .map(|t| format!("{} {}", t.id, t.name))
+                    .collect(),
+                self.team,
+            ),
+            Focus::Element => entries(
+                "not chosen",
+                CAPABILITY_ELEMENTS.iter().map(|e| e.to_string()).collect(),
+                self.element,
+            ),
+            Focus::Text(_) => None,
+        }
+    }
+
+    fn set_entry(&mut self, entry: usize) {
+        let chosen = entry.checked_sub(1);
+        match self.focus {
+            Focus::Objective => self.objective = chosen,
+            Focus::Team => self.team = chosen,
+            Focus::Element => self.element = chosen,
+            Focus::Text(_) => {}
+        }
     }
 
     fn save(&mut self, scenario: &Scenario) -> Option<Done> {
@@ -174,7 +228,17 @@ impl PlanForm {
 
     pub fn render(&self, frame: &mut Frame, body: Rect, scenario: &Scenario) {
         let adding = self.item.is_none();
-        let height = if adding { 17 } else { 15 };
+        // The issue and the corrective action grow with what is typed, up to 5 rows (then they
+        // scroll), a row more while typed into; the form grows with them.
+        let width = usize::from(body.width.min(90).saturating_sub(2));
+        let grown: Vec<u16> = (0..2)
+            .map(|n| {
+                let rows = self.texts[n].height(width).min(5) as u16;
+                let focused = u16::from(self.focus == Focus::Text(n));
+                (rows + focused).clamp(2, 5)
+            })
+            .collect();
+        let height = if adding { 13 } else { 11 } + grown.iter().sum::<u16>();
         let area = centred(body, 90, height);
         let title = match &self.item {
             Some(item) => format!("Improvement item {item}"),
@@ -187,9 +251,9 @@ impl PlanForm {
         }
         rows.extend([
             Constraint::Length(1),
-            Constraint::Length(2),
+            Constraint::Length(grown[0]),
             Constraint::Length(1),
-            Constraint::Length(2),
+            Constraint::Length(grown[1]),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -261,7 +325,9 @@ impl PlanForm {
         }
         let error_area = next();
         let keys = next();
-        if let Some(e) = &self.error {
+        if let Some(notice) = &self.notice {
+            frame.render_widget(Paragraph::new(notice.clone().fg(Color::Yellow)), error_area);
+        } else if let Some(e) = &self.error {
             frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error_area);
         }
         frame.render_widget(
@@ -287,25 +353,49 @@ impl Form for PlanForm {
         let order = self.order();
         let at = order.iter().position(|f| *f == self.focus).unwrap_or(0);
         let step = |n: isize| order[(at as isize + n).rem_euclid(order.len() as isize) as usize];
-        match (action, self.focus) {
-            (Action::Back, _) => return Some(Done::Cancel),
-            (Action::NextField, _) => self.focus = step(1),
-            (Action::PrevField, _) => self.focus = step(-1),
-            (Action::Left | Action::Right, Focus::Objective) => {
-                self.objective = cycle(self.objective, scenario.objectives.len(), action);
+        self.notice = None;
+        match (action, self.focus, self.entries(scenario)) {
+            (Action::Back, _, _) => return Some(Done::Cancel),
+            (Action::NextField, _, _) => self.focus = step(1),
+            (Action::PrevField, _, _) => self.focus = step(-1),
+            (Action::Up | Action::Down, focus, _) => {
+                let by = if action == Action::Down { 1 } else { -1 };
+                let moved = match focus {
+                    Focus::Text(n) => self.texts[n].vertical(by),
+                    _ => false,
+                };
+                if !moved {
+                    self.focus = step(by);
+                }
             }
-            (Action::Left | Action::Right, Focus::Team) => {
-                self.team = cycle(self.team, scenario.teams.len(), action);
+            (Action::Left | Action::Right, _, Some((labels, entry))) => {
+                let by = if action == Action::Right { 1 } else { -1 };
+                self.set_entry(step_entry(entry, by, labels.len()));
             }
-            (Action::Left | Action::Right, Focus::Element) => {
-                self.element = cycle(self.element, CAPABILITY_ELEMENTS.len(), action);
+            (Action::Input(Key::Char(' ')), _, Some((labels, entry)))
+                if !self.seek.takes_space(at, entry, &labels) =>
+            {
+                self.set_entry(step_entry(entry, 1, labels.len()));
             }
-            (Action::Left | Action::Right | Action::Newline | Action::Input(_), Focus::Text(n)) => {
+            (Action::Input(Key::Backspace), _, Some((_, entry))) => {
+                self.seek.backspace(at, entry);
+            }
+            (Action::Input(Key::Char(c)), _, Some((labels, entry))) => {
+                match seek_entry(&mut self.seek, at, c, &labels, entry) {
+                    Ok(entry) => self.set_entry(entry),
+                    Err(notice) => self.notice = Some(notice),
+                }
+            }
+            (
+                Action::Left | Action::Right | Action::Newline | Action::Input(_),
+                Focus::Text(n),
+                _,
+            ) => {
                 let key = typed_key(action)?;
                 self.texts[n].type_key(key);
             }
-            (Action::Confirm, _) if at + 1 < order.len() => self.focus = step(1),
-            (Action::Confirm | Action::Submit, _) => return self.save(scenario),
+            (Action::Confirm, _, _) if at + 1 < order.len() => self.focus = step(1),
+            (Action::Confirm | Action::Submit, _, _) => return self.save(scenario),
             _ => {}
         }
         None
@@ -340,11 +430,4 @@ fn filled(field: PlanField, value: &str) -> TextField {
         _ => TextField::line(placeholder),
     };
     empty.with_text(value)
-}
-
-/// `None`, 0, 1, … `count - 1`, around, one step left or right.
-fn cycle(current: Option<usize>, count: usize, action: Action) -> Option<usize> {
-    let position = current.map_or(0, |c| c + 1);
-    let step = if action == Action::Right { 1 } else { count };
-    ((position + step) % (count + 1)).checked_sub(1)
 }

@@ -12,7 +12,7 @@ use crate::debrief::Rated;
 use crate::debrief::evaluation::Rating;
 use crate::engine::Exercise;
 use crate::report::RatingReport;
-use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField};
+use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, TextField, not_typed};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
@@ -35,6 +35,8 @@ pub struct RatingForm {
     analysis: TextField,
     focus: Focus,
     error: Option<String>,
+    /// What the form says when a letter typed on the rating is none.
+    notice: Option<String>,
     by: String,
 }
 
@@ -56,6 +58,7 @@ impl RatingForm {
             analysis,
             focus: Focus::Rating,
             error: None,
+            notice: None,
             by: by.to_string(),
         }
     }
@@ -168,7 +171,9 @@ impl RatingForm {
             &self.analysis,
             self.focus == Focus::Analysis,
         );
-        if let Some(e) = &self.error {
+        if let Some(notice) = &self.notice {
+            frame.render_widget(Paragraph::new(notice.clone().fg(Color::Yellow)), error);
+        } else if let Some(e) = &self.error {
             frame.render_widget(Paragraph::new(e.clone().fg(Color::Red)), error);
         }
     }
@@ -176,10 +181,22 @@ impl RatingForm {
 
 impl Form for RatingForm {
     fn update(&mut self, action: Action, _: &Exercise) -> Option<Done> {
+        self.notice = None;
         match action {
             Action::Back => return Some(Done::Cancel),
             Action::NextField => self.focus = self.step(1),
             Action::PrevField => self.focus = self.step(-1),
+            Action::Up | Action::Down => {
+                let step = if action == Action::Down { 1 } else { -1 };
+                let moved = match self.focus {
+                    Focus::Reason => self.reason.vertical(step),
+                    Focus::Analysis => self.analysis.vertical(step),
+                    Focus::Rating => false,
+                };
+                if !moved {
+                    self.focus = self.step(step);
+                }
+            }
             Action::Left | Action::Right if self.focus == Focus::Rating => {
                 let at = Rating::ALL
                     .iter()
@@ -189,8 +206,14 @@ impl Form for RatingForm {
                 self.rating = Rating::ALL[(at + step) % 4];
             }
             Action::Input(Key::Char(c)) if self.focus == Focus::Rating => {
-                if let Some(rating) = Rating::parse(&c.to_string()) {
-                    self.rating = rating;
+                match Rating::parse(&c.to_string()) {
+                    Some(rating) => self.rating = rating,
+                    None => {
+                        self.notice = Some(not_typed(
+                            &c.to_string(),
+                            "a rating is P, S, M or U (← → choose; tab moves to the reason).",
+                        ))
+                    }
                 }
             }
             Action::Left | Action::Right | Action::Newline | Action::Input(_) => {

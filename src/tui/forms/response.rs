@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{Ask, Done, Form, typed_key};
 use crate::engine::{Answers, Exercise, ExpectationIx, Response, Source};
 use crate::scenario::{ActionIx, FieldShape, TeamIx};
-use crate::tui::field::{Choice, NO_FIELD_TO_PASTE_INTO, TextField, Ticks, words};
+use crate::tui::field::{Choice, NO_FIELD_TO_PASTE_INTO, Seek, TextField, Ticks, not_typed, words};
 use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::text::{clock, fit, short};
@@ -97,8 +97,17 @@ impl Clarifying {
         if count == 0 {
             return;
         }
-        self.chosen = (self.chosen as isize + step).rem_euclid(count) as usize;
-        self.ticks = Ticks::new(self.fields(exercise), &[]);
+        self.choose(
+            exercise,
+            (self.chosen as isize + step).rem_euclid(count) as usize,
+        );
+    }
+
+    fn choose(&mut self, exercise: &Exercise, chosen: usize) {
+        if chosen != self.chosen {
+            self.chosen = chosen;
+            self.ticks = Ticks::new(self.fields(exercise), &[]);
+        }
     }
 }
 
@@ -117,6 +126,12 @@ pub struct ResponseForm {
     /// Asked before sending, while fields are blank or short: `y` sends, any other key goes
     /// back to the form.
     question: Option<String>,
+    /// What is typed while a selector has the focus, and what the form says when it matched
+    /// nothing.
+    seek: Seek,
+    notice: Option<String>,
+    /// Something was typed, pasted, chosen or ticked: leaving the form keeps it as a draft.
+    edited: bool,
 }
 
 impl ResponseForm {
@@ -201,11 +216,20 @@ impl ResponseForm {
             focus,
             error: None,
             question: None,
+            seek: Seek::default(),
+            notice: None,
+            edited: false,
         }
     }
 
     pub fn action(&self) -> ActionIx {
         self.action
+    }
+
+    /// Whether the person has put anything in the form: only then is it worth keeping as a
+    /// draft when they leave it.
+    pub fn edited(&self) -> bool {
+        self.edited
     }
 
     fn order(&self) -> Vec<Focus> {
@@ -256,6 +280,12 @@ impl ResponseForm {
     /// Left or right: the focused picker, tick or choice of what it answers moves; `false` when
     /// the focus is on none of them (the arrow then moves in a text).
     fn choose(&mut self, step: isize, exercise: &Exercise) -> bool {
+        let chose = self.choose_by_step(step, exercise);
+        self.edited |= chose;
+        chose
+    }
+
+    fn choose_by_step(&mut self, step: isize, exercise: &Exercise) -> bool {
         match self.focus {
             Focus::Answers => {
                 match &mut self.clarifying {
@@ -283,29 +313,109 @@ impl ResponseForm {
         }
     }
 
-    /// A typed key where the focus is not a text: space ticks, a letter picks a choice,
-    /// backspace clears one; `false` when the focus is a text.
-    fn pick(&mut self, key: Key) -> bool {
-        if let Focus::Tick(i) = self.focus {
-            if key == Key::Char(' ')
-                && let Some(c) = &mut self.clarifying
-            {
-                c.ticks.toggle(i);
-            }
-            return true;
-        }
-        let Some(choice) = self.focused_choice() else {
-            return self.focus == Focus::Answers || self.focus == Focus::Submit;
+    /// A typed key where the focus is not a text, never dropped unsaid: a letter seeks the
+    /// selector's entry (a choice, what the response answers, the field to tick) and says so
+    /// when it matches nothing; space ticks or steps a choice, backspace clears one. `false`
+    /// when the focus is a text.
+    fn pick(&mut self, key: Key, exercise: &Exercise) -> bool {
+        // The ticks are one list, typed on as one selector.
+        let focus = match self.focus {
+            Focus::Tick(_) => Focus::Tick(0),
+            focus => focus,
         };
-        match key {
-            Key::Char(' ') => choice.step(1),
-            Key::Char(c) => {
-                choice.choose_by_initial(c);
+        let on = self.order().iter().position(|f| *f == focus).unwrap_or(0);
+        let (labels, current) = match self.focus {
+            Focus::Field(i) => match self.fields.get(i) {
+                Some(Input::Choice(choice)) => (choice.entries(), choice.entry()),
+                _ => return false,
+            },
+            Focus::Note => return false,
+            Focus::Answers => self.answer_labels(exercise),
+            Focus::Tick(i) => (
+                self.clarifying.as_ref().map_or(Vec::new(), |c| {
+                    c.ticks.items().map(|(name, _)| name.to_string()).collect()
+                }),
+                i,
+            ),
+            Focus::Submit => (Vec::new(), 0),
+        };
+        let c = match key {
+            Key::Char(' ') if !self.seek.takes_space(on, current, &labels) => {
+                match self.focus {
+                    Focus::Tick(i) => {
+                        if let Some(c) = &mut self.clarifying {
+                            c.ticks.toggle(i);
+                            self.edited = true;
+                        }
+                    }
+                    _ => {
+                        self.choose(1, exercise);
+                    }
+                }
+                return true;
             }
-            Key::Backspace | Key::Delete => choice.clear(),
-            _ => {}
+            Key::Backspace | Key::Delete => {
+                // What was typed to seek goes first; then the choice itself.
+                if !self.seek.backspace(on, current)
+                    && let Some(choice) = self.focused_choice()
+                {
+                    choice.clear();
+                }
+                return true;
+            }
+            Key::Char(c) => c,
+            _ => return true,
+        };
+        match self.seek.type_char(on, c, &labels, current) {
+            Ok(entry) => {
+                self.edited = true;
+                match self.focus {
+                    Focus::Field(_) => {
+                        if let Some(choice) = self.focused_choice() {
+                            choice.set_entry(entry);
+                        }
+                    }
+                    Focus::Answers => match &mut self.clarifying {
+                        Some(c) => c.choose(exercise, entry),
+                        None => self.answer = entry,
+                    },
+                    Focus::Tick(_) => self.focus = Focus::Tick(entry),
+                    Focus::Note | Focus::Submit => {}
+                }
+            }
+            Err(typed) => {
+                let why = match self.focus {
+                    Focus::Submit => {
+                        "[ Submit ] takes enter; tab or ↑ moves to a field to type in."
+                    }
+                    Focus::Tick(_) => "no field here starts with it (space ticks; tab moves on).",
+                    _ => "nothing to choose here starts with it (← → choose; tab moves on).",
+                };
+                self.notice = Some(not_typed(&typed, why));
+            }
         }
         true
+    }
+
+    /// What each entry of the "In reply to" (or "Clarifies") selector says, and the one
+    /// selected.
+    fn answer_labels(&self, exercise: &Exercise) -> (Vec<String>, usize) {
+        match &self.clarifying {
+            Some(c) => (
+                c.requests
+                    .iter()
+                    .map(|n| request_label(exercise, *n))
+                    .collect(),
+                c.chosen,
+            ),
+            None => (
+                self.answers
+                    .iter()
+                    .map(|a| answer_label(exercise, *a))
+                    .collect(),
+                self.answer,
+            ),
+        }
     }
 
     fn submit(&mut self, exercise: &Exercise) -> Option<Done> {
@@ -402,34 +512,18 @@ impl ResponseForm {
     }
 
     fn answers_text(&self, exercise: &Exercise) -> String {
-        let scenario = exercise.scenario();
-        let from = |n: u64| {
-            exercise
-                .message(n)
-                .map(|m| scenario.team(m.from).id.as_str())
-                .unwrap_or("?")
-        };
-        if let Some(c) = &self.clarifying {
-            return match c.request() {
+        match &self.clarifying {
+            Some(c) => match c.request() {
                 None => "no request to clarify".into(),
-                Some(n) => {
-                    let name = exercise
-                        .message(n)
-                        .and_then(|m| m.action)
-                        .map_or("", |a| scenario.action(a).name.as_str());
-                    let of = if c.requests.len() > 1 {
-                        format!(" ({} of {})", c.chosen + 1, c.requests.len())
-                    } else {
-                        String::new()
-                    };
-                    format!("#{n} from {}: {name}{of}", from(n))
-                }
-            };
-        }
-        match self.answers() {
-            None => "nothing in particular (the earliest due)".into(),
-            Some(Answers::Inject(i)) => format!("inject: {}", scenario.inject(i).title),
-            Some(Answers::Message(n)) => format!("hotline #{n} from {}", from(n)),
+                Some(n) if c.requests.len() > 1 => format!(
+                    "{} ({} of {})",
+                    request_label(exercise, n),
+                    c.chosen + 1,
+                    c.requests.len()
+                ),
+                Some(n) => request_label(exercise, n),
+            },
+            None => answer_label(exercise, self.answers()),
         }
     }
 
@@ -494,14 +588,31 @@ impl ResponseForm {
         let scenario = exercise.scenario();
         let action = scenario.action(self.action);
         let required = self.required(exercise);
-        // A field shows everything typed (up to 6 lines), and two lines when it has the focus,
-        // so there is room to see what comes next; a choice is one line.
+        let width = body.width.saturating_sub(4).clamp(76, 120).min(body.width);
+        let note_label = if self.clarifying.is_some() {
+            "what is missing"
+        } else {
+            "note"
+        };
+        let label_width = action
+            .fields
+            .iter()
+            .map(|f| f.chars().count() as u16 + 3)
+            .chain(std::iter::once(note_label.chars().count() as u16 + 1))
+            .max()
+            .unwrap_or(0)
+            .clamp(8, 24);
+        // The popup's borders and the labels take the rest.
+        let value_width = usize::from(width.saturating_sub(2 + label_width));
+        // A field shows everything typed as wrapped (up to 6 rows, then it scrolls), and a row
+        // more when it has the focus, so there is room to see what comes next; a choice is one
+        // row.
         let height = |area: &TextField, focused: bool| {
-            let lines = area.lines().len() as u16;
+            let rows = area.height(value_width).min(6) as u16;
             if focused {
-                (lines + 1).clamp(2, 6)
+                (rows + 1).clamp(2, 6)
             } else {
-                lines.clamp(1, 6)
+                rows.clamp(1, 6)
             }
         };
         let heights: Vec<u16> = self
@@ -521,7 +632,6 @@ impl ResponseForm {
         let note_height = height(&self.note, self.focus == Focus::Note);
         let hints = has_hint.iter().filter(|h| **h).count() as u16;
         let wanted = 2 + 2 + ticks + heights.iter().sum::<u16>() + hints + note_height + 2 + 5;
-        let width = body.width.saturating_sub(4).clamp(76, 120);
         let area = centred(body, width, wanted.min(body.height));
         let inner = popup(
             frame,
@@ -556,19 +666,6 @@ impl ResponseForm {
             Paragraph::new(Line::from(self.outcome_text(exercise).fg(Color::DarkGray))),
             rows[1],
         );
-        let note_label = if self.clarifying.is_some() {
-            "what is missing"
-        } else {
-            "note"
-        };
-        let label_width = action
-            .fields
-            .iter()
-            .map(|f| f.chars().count() as u16 + 3)
-            .chain(std::iter::once(note_label.chars().count() as u16 + 1))
-            .max()
-            .unwrap_or(0)
-            .clamp(8, 24);
         let columns = |row: Rect| {
             row.layout(&Layout::horizontal([
                 Constraint::Length(label_width),
@@ -579,6 +676,8 @@ impl ResponseForm {
             self.render_ticks(frame, &rows[2..2 + ticks as usize], c, exercise);
         }
         let first_field = 2 + ticks as usize;
+        // The fields' places in the focus order, as the form's typing numbers its selectors.
+        let first_on = 1 + ticks as usize;
         for (i, (name, input)) in action.fields.iter().zip(&self.fields).enumerate() {
             let focused = self.focus == Focus::Field(i);
             let [label, value] = columns(rows[first_field + i]);
@@ -595,7 +694,9 @@ impl ResponseForm {
             match input {
                 Input::Text(text) => widgets::text_area(frame, value, text, focused),
                 Input::Choice(choice) => {
-                    frame.render_widget(Paragraph::new(choice_line(choice, focused)), value)
+                    let on = first_on + i;
+                    let typed = self.seek.typed(on, choice.entry()).filter(|_| focused);
+                    frame.render_widget(Paragraph::new(choice_line(choice, focused, typed)), value)
                 }
             }
             if let Some(hint) = hint_of(action.shape(i)) {
@@ -672,6 +773,8 @@ impl ResponseForm {
         let mut info = Vec::new();
         if let Some(question) = &self.question {
             info.push(Line::from(question.clone().fg(Color::Yellow).bold()));
+        } else if let Some(notice) = &self.notice {
+            info.push(Line::from(notice.clone().fg(Color::Yellow)));
         } else if let Some(error) = &self.error {
             info.push(Line::from(error.clone().fg(Color::Red)));
         }
@@ -739,6 +842,33 @@ impl ResponseForm {
     }
 }
 
+/// What the team sent as message `n`, as a selector names it: `#1 from us: Send a request`.
+fn request_label(exercise: &Exercise, n: u64) -> String {
+    let scenario = exercise.scenario();
+    let Some(message) = exercise.message(n) else {
+        return format!("#{n}");
+    };
+    let name = message
+        .action
+        .map_or("", |a| scenario.action(a).name.as_str());
+    format!("#{n} from {}: {name}", scenario.team(message.from).id)
+}
+
+/// What a response answers, as the "In reply to" selector names it.
+fn answer_label(exercise: &Exercise, answers: Option<Answers>) -> String {
+    let scenario = exercise.scenario();
+    match answers {
+        None => "nothing in particular (the earliest due)".into(),
+        Some(Answers::Inject(i)) => format!("inject: {}", scenario.inject(i).title),
+        Some(Answers::Message(n)) => {
+            let from = exercise
+                .message(n)
+                .map_or("?", |m| scenario.team(m.from).id.as_str());
+            format!("hotline #{n} from {from}")
+        }
+    }
+}
+
 /// What the form says when the team has no request it may clarify.
 const NOTHING_TO_CLARIFY: &str = "no request to clarify: only the latest version of a request \
      you received, not answered and not clarified yet";
@@ -797,17 +927,24 @@ fn word_count(text: &str, min: usize) -> String {
     format!("{n} word{}, at least {min}", if n == 1 { "" } else { "s" })
 }
 
-/// A choice as its row shows it: `◀ urgent ▶` while focused.
-fn choice_line(choice: &Choice, focused: bool) -> Line<'static> {
+/// A choice as its row shows it: `◀ urgent ▶` while focused, with what was typed to find it.
+fn choice_line(choice: &Choice, focused: bool, typed: Option<&str>) -> Line<'static> {
     let text = match choice.text() {
         "" => Span::styled("— none chosen", Style::new().fg(Color::DarkGray)),
         text => Span::styled(text.to_string(), Style::new().bold()),
     };
-    if focused {
+    let mut line = if focused {
         Line::from(vec![Span::raw("◀ "), text, Span::raw(" ▶")])
     } else {
         Line::from(vec![Span::raw("  "), text])
+    };
+    if let Some(typed) = typed {
+        line.push_span(Span::styled(
+            format!("  typed: {typed}"),
+            Style::new().fg(Color::DarkGray),
+        ));
     }
+    line
 }
 
 impl Form for ResponseForm {
@@ -817,10 +954,17 @@ impl Form for ResponseForm {
             return matches!(action, Action::Input(Key::Char('y' | 'Y')))
                 .then(|| self.send(exercise));
         }
+        self.notice = None;
         match action {
             Action::Back => return Some(Done::Cancel),
             Action::NextField => self.focus = self.step(1),
             Action::PrevField => self.focus = self.step(-1),
+            Action::Up | Action::Down => {
+                let step = if action == Action::Down { 1 } else { -1 };
+                if !self.focused_text().is_some_and(|area| area.vertical(step)) {
+                    self.focus = self.step(step);
+                }
+            }
             Action::Left | Action::Right => {
                 let step = if action == Action::Right { 1 } else { -1 };
                 if !self.choose(step, exercise) {
@@ -830,11 +974,12 @@ impl Form for ResponseForm {
                     }
                 }
             }
-            Action::Input(key) if self.pick(key) => {}
+            Action::Input(key) if self.pick(key, exercise) => {}
             Action::Newline | Action::Input(_) => {
                 let key = typed_key(action)?;
                 if let Some(area) = self.focused_text() {
                     area.type_key(key);
+                    self.edited = true;
                 }
             }
             Action::Confirm if self.focus != Focus::Submit => self.focus = self.step(1),
@@ -848,12 +993,16 @@ impl Form for ResponseForm {
     fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
         self.question = None;
         if let Some(choice) = self.focused_choice() {
-            return choice.paste(text);
+            choice.paste(text)?;
+            self.edited = true;
+            return Ok(());
         }
         let area = self
             .focused_text()
             .ok_or_else(|| NO_FIELD_TO_PASTE_INTO.to_string())?;
-        area.paste(text)
+        area.paste(text)?;
+        self.edited = true;
+        Ok(())
     }
 
     fn refused(&mut self, reason: String) -> Option<String> {
