@@ -313,6 +313,8 @@ impl Profile {
                 *slot = behaviour(TeamIx(t), ActionIx(a));
             }
         }
+        // Every time is measured: none is the typical team's for its kind of action.
+        profile.uses_kinds = false;
         profile
     }
 
@@ -832,7 +834,10 @@ mod tests {
         assert!(profile.uses_kinds);
         let (us, order) = (TeamIx(0), scenario.action_ix("order").unwrap());
         assert_eq!(profile.behaviour(us, order).times, Formal.times());
-        assert_eq!(profile.behaviour(us, ActionIx(0)).times, Acknowledgement.times());
+        assert_eq!(
+            profile.behaviour(us, ActionIx(0)).times,
+            Acknowledgement.times()
+        );
         let own = load_profile(
             "p.ron",
             r#"Profile(default: (median: "50%", p90: "120%"))"#,
