@@ -241,7 +241,7 @@ fn validate_prints_ok_with_counts() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("ok: scenarios/cross-border-breach.ron (21 injects, 2 teams)"),
+        stdout.contains("ok: scenarios/cross-border-breach.ron (23 injects, 2 teams)"),
         "{stdout}"
     );
 }

@@ -107,21 +107,30 @@ fn the_bare_command_still_defaults_to_the_cross_border_breach() {
     );
 }
 
+/// A team of a library exercise may wait longer than this, in minutes of play, in half the
+/// rehearsal's runs only if its facilitator page says why ("Why `TEAM` waits").
+const IDLE_PLAY_MINUTES: f64 = 60.0;
+
 #[test]
 fn every_exercise_and_the_starter_rehearse_with_their_own_profile_without_a_warning() {
     // Each exercise, and the starter `ttx new` writes, carries the profile it was rehearsed with
     // (when the facilitator releases its manual injects): `ttx simulate` without --profile uses
-    // it, and the rehearsal finds no inject that never fires, no contingency that nearly always
-    // fires, no infeasible deadline.
-    let mut shipped: Vec<String> = ttx::library::LIBRARY
+    // it, and the rehearsal (1,000 runs, as its page reports it) finds no inject that never
+    // fires, no contingency that nearly always fires, no infeasible deadline, no objective that
+    // rests on a single critical task, and no team that waits more than an hour of play unless
+    // the page says why.
+    let mut shipped: Vec<(String, Option<String>)> = ttx::library::LIBRARY
         .iter()
-        .map(|entry| format!("scenarios/{}.ron", entry.name))
+        .map(|entry| {
+            let page = fs::read_to_string(format!("docs/scenarios/{}.md", entry.name)).unwrap();
+            (format!("scenarios/{}.ron", entry.name), Some(page))
+        })
         .collect();
-    shipped.push("templates/starter.ron".to_string());
-    for path in &shipped {
+    shipped.push(("templates/starter.ron".to_string(), None));
+    for (path, page) in &shipped {
         let output = ttx()
             .args(["simulate", path])
-            .args(["--runs", "200", "--format", "json"])
+            .args(["--runs", "1000", "--format", "json"])
             .output()
             .unwrap();
         assert!(
@@ -131,7 +140,18 @@ fn every_exercise_and_the_starter_rehearse_with_their_own_profile_without_a_warn
             String::from_utf8_lossy(&output.stderr)
         );
         let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(summary["runs"], 200, "{}", path);
+        assert_eq!(summary["runs"], 1000, "{}", path);
+        for team in summary["teams"].as_array().unwrap() {
+            let id = team["id"].as_str().unwrap();
+            let waits = team["idle_play_min"]["p50"].as_f64().unwrap();
+            let explained = page
+                .as_ref()
+                .is_some_and(|page| page.contains(&format!("Why `{id}` waits")));
+            assert!(
+                waits <= IDLE_PLAY_MINUTES || explained,
+                "{path}: team {id} has nothing to do for {waits} minutes of play in half the runs"
+            );
+        }
         assert_eq!(summary["profile"], "scenario", "{}", path);
         assert_eq!(summary["warnings"], serde_json::json!([]), "{}", path);
         for inject in summary["injects"].as_array().unwrap() {

@@ -219,7 +219,7 @@ fn export_to_csv_and_xlsx_then_import_gives_the_scenario_back() {
         assert!(output.status.success());
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(
-            stderr.ends_with(&format!("wrote {}: 21 injects, 2 teams\n", msel.display())),
+            stderr.ends_with(&format!("wrote {}: 23 injects, 2 teams\n", msel.display())),
             "{stderr}"
         );
         // A CSV says what it cannot carry; an XLSX carries it all (issue 23, item 3).

@@ -27,6 +27,9 @@ const EARLY: &str = "tests/fixtures/simulate/early.ron";
 const SILENT: &str = "tests/fixtures/simulate/silent.ron";
 /// Format 3: a request with shaped fields to two teams, one of which may clarify; a planned end.
 const REQUESTS: &str = "tests/fixtures/simulate/requests.ron";
+/// Both teams busy for the first minutes, then nothing until 5h, at speed 2; one objective with a
+/// single critical task; an action of each kind.
+const WORKLOAD: &str = "tests/fixtures/simulate/workload.ron";
 /// Format 3's worked case: requests both ways, a clarify action either team may take, no end.
 const FORMAT_3: &str = "tests/fixtures/format-3/scenario.ron";
 /// Every request insufficient, every insufficient request clarified, soon enough never to fall
@@ -477,10 +480,16 @@ fn the_built_in_scenario_is_simulated_by_default_as_text_and_html() {
         .unwrap();
     let html = String::from_utf8(output.stdout).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    // Self-contained: the charts are inline SVG, nothing is fetched.
+    // Self-contained: the charts are inline SVG, nothing is fetched. The drill always ends at
+    // its planned end: its duration is one figure, not a histogram of one full bar.
+    assert_eq!(
+        html.matches("<svg").count(),
+        3,
+        "two teams' scores and the releases"
+    );
     assert!(
-        html.matches("<svg").count() >= 4,
-        "duration, two teams' scores, releases"
+        html.contains("<h2>Duration</h2><p>12h of scenario time in every run;"),
+        "{html}"
     );
     assert!(!html.contains("src=") && !html.contains("href="));
 }
@@ -787,4 +796,142 @@ fn format_3_profile_keys_are_checked_at_their_line() {
         "{stderr}"
     );
     assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn the_typical_team_takes_minutes_to_acknowledge_and_hours_over_an_order() {
+    // The built-in profile times an answer by its kind of action, not by the deadline: an
+    // acknowledgement 5 minutes at the median, a step 20, a written message 30, a formal act
+    // (here an order to preserve data) 1h30m, whatever each allows.
+    let json = simulate_json(&[WORKLOAD, "--runs", "2000", "--seed", "3"]);
+    for (id, median) in [
+        ("start.ack@a", 300),
+        ("start.isolate@a", 1200),
+        ("start.report@a", 1800),
+        ("start.order@b", 5400),
+    ] {
+        let latency = find(&json["expectations"], id)["latency_p50_s"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            (latency - f64::from(median)).abs() < 0.1 * f64::from(median),
+            "{id}: {latency} s at the median, not about {median}"
+        );
+    }
+    let notes: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.starts_with(
+            "response times at the median where the profile gives none, by kind of action: \
+             acknowledgements 5m (p90 15m): ack; steps 20m (p90 1h): isolate; messages 30m \
+             (p90 1h30m): 1 action; formal acts 1h30m (p90 4h): order"
+        )),
+        "{notes:?}"
+    );
+    // A profile that gives its own times replaces the kinds, and says nothing of them.
+    let dir = tempfile::tempdir().unwrap();
+    let json = with_profile(
+        &dir,
+        r#"Profile(default: (median: "50%", p90: "120%"))"#,
+        WORKLOAD,
+        "200",
+    );
+    let notes = json["notes"].to_string();
+    assert!(!notes.contains("by kind of action"), "{notes}");
+}
+
+#[test]
+fn the_summary_says_how_long_each_team_waits_and_how_much_it_has_open_at_once() {
+    // Every answer one minute after its release: A has three things open from 0 to 1m, then
+    // nothing until `later` at 5h, 4h59m of scenario time, 149.5 minutes of play at speed 2.
+    let dir = tempfile::tempdir().unwrap();
+    let exact = r#"Profile(default: (respond: 1.0, median: "1m", p90: "1m", blank_field: 0.0))"#;
+    let json = with_profile(&dir, exact, WORKLOAD, "50");
+    let a = find(&json["teams"], "a");
+    assert_eq!(a["idle_s"]["p50"], 4 * 3600 + 59 * 60, "{a}");
+    assert_eq!(a["idle_from_s"]["p50"], 60, "{a}");
+    assert_eq!(share(&a["idle_play_min"]["p50"]), 149.5, "{a}");
+    assert_eq!(
+        (&a["open_peak"]["p50"], &a["open_peak"]["max"]),
+        (&Value::from(3), &Value::from(3)),
+        "{a}"
+    );
+    assert_eq!(find(&json["teams"], "b")["open_peak"]["max"], 2);
+    // A wait of more than an hour of play is a note, not a warning: a team may be meant to wait.
+    let notes = json["notes"].to_string();
+    assert!(
+        notes.contains("team `a` has nothing to do for 150 minutes of play (4h59m of scenario time, usually from about 1m)"),
+        "{notes}"
+    );
+    let warnings = json["warnings"].to_string();
+    assert!(!warnings.contains("team `a`"), "{warnings}");
+    // The text says it per team, under its score.
+    let path = dir.path().join("exact.ron");
+    fs::write(&path, exact).unwrap();
+    let output = ttx()
+        .args(["simulate", WORKLOAD, "--runs", "20", "--profile"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(
+            "    longest with nothing to do: 150 minutes of play at the median, 150 in one run \
+             of ten (4h59m of scenario time, from about 1m); most expectations open at once: 3 \
+             at the median, 3 in one run of ten, 3 at most\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_objective_that_rests_on_a_single_critical_task_is_a_warning() {
+    let json = simulate_json(&[WORKLOAD, "--runs", "100"]);
+    let warnings: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "objective `lone` rests on a single critical task in 100% of the runs where it is \
+             scored (start.order@b): its rating is all or nothing"
+        )),
+        "{warnings:?}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("`pair`")),
+        "two tasks are enough: {warnings:?}"
+    );
+    let lone = find(&json["objectives"], "lone");
+    assert_eq!(
+        (share(&lone["single"]), &lone["tasks"]["p50"]),
+        (1.0, &Value::from(1))
+    );
+}
+
+#[test]
+fn notes_are_apart_from_warnings_and_a_duration_that_never_varies_is_one_figure() {
+    let output = ttx()
+        .args(["simulate", WORKLOAD, "--runs", "50"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let warnings = text.find("\nWarnings:\n").expect("a warnings section");
+    let notes = text
+        .find("\n\nNotes:\n")
+        .expect("a notes section of its own");
+    assert!(warnings < notes, "{text}");
+    let between = &text[warnings..notes];
+    assert!(
+        between.lines().skip(2).all(|l| l.starts_with("  ! ")),
+        "only warnings under Warnings:\n{between}"
+    );
+    assert!(text.contains("\nDuration: 6h in every run\n"), "{text}");
+    assert!(!text.contains("Duration (p10 / p50 / p90)"), "{text}");
 }

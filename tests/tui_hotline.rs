@@ -430,7 +430,7 @@ fn the_briefing_wraps_with_a_hanging_indent_and_names_tab() {
         .unwrap();
     let console = room.screen(FACILITATOR, 160, 40);
     assert!(
-        console.contains("1 of 21 injects · 0 responses · 0 hotline messages · 1 observation ·"),
+        console.contains("1 of 23 injects · 0 responses · 0 hotline messages · 1 observation ·"),
         "{console}"
     );
 }

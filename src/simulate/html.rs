@@ -1,12 +1,13 @@
-//! The summary as one self-contained HTML page: the warnings, then charts drawn as inline SVG
-//! (each team's score and the duration as histograms, each inject's release share and time
-//! range as bars), then the tables. No script, no network.
+//! The summary as one self-contained HTML page: the warnings and the notes, then charts drawn as
+//! inline SVG (each team's score and the duration as histograms, or as one figure when it never
+//! varies; each inject's release share and time range as bars), then the tables. No script, no
+//! network.
 
 use std::fmt::Write;
 
 use crate::html::escape;
 use crate::scenario::{Scenario, Secs, format_secs};
-use crate::simulate::summary::{Bins, Percentiles, RequestSummary, Summary};
+use crate::simulate::summary::{Bins, Chart, Percentiles, RequestSummary, Summary, rough};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;\
 padding:0 1rem;color:#222}h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}\
@@ -48,7 +49,7 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
         let _ = writeln!(out, "</ul>");
     }
     if !summary.notes.is_empty() {
-        let _ = writeln!(out, "<ul>");
+        let _ = writeln!(out, "<h2>Notes</h2><ul>");
         for n in &summary.notes {
             let _ = writeln!(out, "<li>{}</li>", escape(n));
         }
@@ -56,16 +57,25 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
     }
 
     let d = &summary.duration_s;
-    let _ = writeln!(
-        out,
-        "<h2>Duration</h2><p>p10 {}, median {}, p90 {} of scenario time; still busy at the \
-         planned end in {} of runs.</p>",
-        format_secs(d.p10),
-        format_secs(d.p50),
-        format_secs(d.p90),
-        percent(summary.ends.by_end)
-    );
-    histogram(&mut out, &summary.charts.duration, format_secs);
+    let busy = percent(summary.ends.by_end);
+    if let Chart::Constant(secs) = summary.charts.duration {
+        let _ = writeln!(
+            out,
+            "<h2>Duration</h2><p>{} of scenario time in every run; still busy at the planned end \
+             in {busy} of runs.</p>",
+            format_secs(secs)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<h2>Duration</h2><p>p10 {}, median {}, p90 {} of scenario time; still busy at the \
+             planned end in {busy} of runs.</p>",
+            format_secs(d.p10),
+            format_secs(d.p50),
+            format_secs(d.p90),
+        );
+        chart(&mut out, &summary.charts.duration, format_secs);
+    }
 
     let _ = writeln!(out, "<h2>Scores</h2>");
     for (team, bins) in summary.teams.iter().zip(&summary.charts.team_scores) {
@@ -80,18 +90,39 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
             escape(name),
             escape(&team.id)
         );
-        match (&team.score, bins) {
-            (Some(s), Some(bins)) => {
+        match &team.score {
+            Some(s) => {
                 let _ = writeln!(
                     out,
                     "<p>mean {:.2}, p10 {:.2}, median {:.2}, p90 {:.2}</p>",
                     s.mean, s.p10, s.p50, s.p90
                 );
-                histogram(&mut out, bins, |v| format!("{:.2}", v as f64 / 1000.0));
+                chart(&mut out, bins, |v| format!("{:.2}", v as f64 / 1000.0));
             }
-            _ => {
+            None => {
                 let _ = writeln!(out, "<p>Nothing scored in any run.</p>");
             }
+        }
+        if let (Some(idle), Some(minutes), Some(from), Some(peak)) = (
+            &team.idle_s,
+            &team.idle_play_min,
+            &team.idle_from_s,
+            &team.open_peak,
+        ) {
+            let _ = writeln!(
+                out,
+                "<p>Longest stretch with nothing to do: {:.0} minutes of play ({} of scenario \
+                 time) at the median, {:.0} in one run of ten, usually from about {}. Most \
+                 expectations open at once: {} at the median, {} in one run of ten, {} at \
+                 most.</p>",
+                minutes.p50,
+                rough(idle.p50),
+                minutes.p90,
+                rough(from.p50),
+                peak.p50,
+                peak.p90,
+                peak.max
+            );
         }
         if !team.objectives.is_empty() {
             let _ = writeln!(
@@ -162,6 +193,25 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
         }
         let _ = writeln!(out, "</table>");
     }
+    if !summary.objectives.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2>Critical tasks per objective</h2><table><tr><th>objective</th>\
+             <th>tasks p10</th><th>p50</th><th>p90</th><th>runs with a single one</th></tr>"
+        );
+        for o in &summary.objectives {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&o.id),
+                o.tasks.p10,
+                o.tasks.p50,
+                o.tasks.p90,
+                percent(o.single)
+            );
+        }
+        let _ = writeln!(out, "</table>");
+    }
     if let Some(requests) = &summary.requests {
         requests_table(&mut out, requests);
     }
@@ -173,6 +223,22 @@ fn flag(flag: Option<&str>) -> String {
     flag.map_or(String::new(), |f| {
         format!(" <span class=\"flag\">{}</span>", escape(f))
     })
+}
+
+/// A histogram, or one figure for a value that never varies (twenty bars of which one is
+/// full say less than the number).
+fn chart(out: &mut String, chart: &Chart, label: impl Fn(u64) -> String) {
+    match chart {
+        Chart::Empty => {}
+        Chart::Constant(value) => {
+            let _ = writeln!(
+                out,
+                "<p>The same in every run: {}.</p>",
+                escape(&label(*value))
+            );
+        }
+        Chart::Bins(bins) => histogram(out, bins, label),
+    }
 }
 
 /// Bars of equal width, the tallest at full height, the range labelled below.

@@ -14,6 +14,7 @@ pub mod run;
 pub mod summary;
 pub mod tally;
 mod text;
+pub mod workload;
 
 use std::io::IsTerminal;
 use std::sync::Arc;

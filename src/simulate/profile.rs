@@ -2,13 +2,18 @@
 //! simulated facilitator releases `Manual` injects. Read from a RON file with the scenario
 //! loader's positioned diagnostics, then resolved against the scenario once, so that a run looks
 //! every behaviour up by team and action without a name in sight.
+//!
+//! The built-in "typical team" times its answers by what an action asks of it (`ActionKind`):
+//! an acknowledgement takes minutes, a court order hours, whatever the deadline allows.
 
 use crate::ron_file::Presence::Optional;
 use crate::ron_file::{
     Diagnostic, Errors, Fields, FromValue, Kind, Presence, SourceMap, Value, list_names, parse_file,
 };
 use crate::scenario::duration::Duration;
-use crate::scenario::{ActionIx, InjectIx, Scenario, Secs, TeamIx, Trigger, parse_duration};
+use crate::scenario::{
+    Action, ActionIx, InjectIx, Scenario, Secs, TeamIx, Trigger, parse_duration,
+};
 
 /// The standard normal distribution's 90th percentile, Φ⁻¹(0.9): a log-normal time whose median
 /// is m and whose 90th percentile is q has σ = ln(q / m) / Z90.
@@ -78,12 +83,13 @@ pub struct Behaviour {
 }
 
 impl Behaviour {
-    /// The built-in "typical team": answers nine times in ten, in half the time allowed at the
-    /// median, late one time in five or so; one request in five goes out missing something the
-    /// other side needs, which asks for it four times in five (the facilitator's guide says why).
+    /// The built-in "typical team": answers nine times in ten, in the time its kind of action
+    /// takes (`ActionKind`); one request in five goes out missing something the other side
+    /// needs, which asks for it four times in five (the facilitator's guide says why). Its
+    /// `times` here are those of a written message; `ActionKind::typical` gives each kind's.
     pub const TYPICAL: Behaviour = Behaviour {
         respond: 0.9,
-        times: (Time::Share(0.5), Time::Share(1.2)),
+        times: ActionKind::Message.times(),
         blank_field: 0.1,
         ahead: 0.2,
         insufficient: 0.2,
@@ -102,6 +108,114 @@ impl Behaviour {
     }
 }
 
+/// What an action asks of a team, which sets how long the typical team takes over it. Told from
+/// the action itself by a heuristic that the facilitator's guide documents (`of`); a profile
+/// that gives `median` and `p90` overrides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    /// Its name starts with "Acknowledge" or "Confirm": saying that something arrived and who
+    /// owns it.
+    Acknowledgement,
+    /// No fields and no message: an operational step (isolate, contain, wipe, fail over).
+    Step,
+    /// Fields to write or a message to send: a report, a request, a reply, a statement.
+    Message,
+    /// A legal or regulatory act: its name speaks of an order, a warrant, an arrest, a search,
+    /// a court, a prosecutor, records, an inquiry, a direction, or an authority, regulator,
+    /// supervisor, commissioner, inspectorate or central bank.
+    Formal,
+}
+
+/// Words of an action's name that make it a formal act (whole words, any case).
+const FORMAL_WORDS: &[&str] = &[
+    "order",
+    "orders",
+    "warrant",
+    "warrants",
+    "arrest",
+    "arrests",
+    "search",
+    "seize",
+    "court",
+    "judge",
+    "prosecutor",
+    "records",
+    "inquiry",
+    "direction",
+    "directions",
+    "authority",
+    "regulator",
+    "supervisor",
+    "supervisory",
+    "commissioner",
+    "inspectorate",
+];
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 4] = [
+        ActionKind::Acknowledgement,
+        ActionKind::Step,
+        ActionKind::Message,
+        ActionKind::Formal,
+    ];
+
+    /// The kind of `action`, in this order: a `clarifies` action is a message (saying what is
+    /// missing); a name that starts with "Acknowledge" or "Confirm" is an acknowledgement; one
+    /// with a formal word (or "central bank") is formal; an action with fields or a message is
+    /// a message; anything else is a step.
+    pub fn of(action: &Action) -> ActionKind {
+        let name = action.name.to_lowercase();
+        let words: Vec<&str> = name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if action.clarifies.is_some() {
+            ActionKind::Message
+        } else if matches!(words.first(), Some(&("acknowledge" | "confirm"))) || action.id == "ack"
+        {
+            ActionKind::Acknowledgement
+        } else if words.iter().any(|w| FORMAL_WORDS.contains(w)) || name.contains("central bank") {
+            ActionKind::Formal
+        } else if !action.fields.is_empty() || action.message.is_some() {
+            ActionKind::Message
+        } else {
+            ActionKind::Step
+        }
+    }
+
+    /// The typical team's response time for this kind, median and 90th percentile, in scenario
+    /// time: minutes to acknowledge, tens of minutes for a step or a message, hours for a
+    /// formal act.
+    pub const fn times(self) -> (Time, Time) {
+        const MINUTE: Secs = 60;
+        let (median, p90) = match self {
+            ActionKind::Acknowledgement => (5 * MINUTE, 15 * MINUTE),
+            ActionKind::Step => (20 * MINUTE, 60 * MINUTE),
+            ActionKind::Message => (30 * MINUTE, 90 * MINUTE),
+            ActionKind::Formal => (90 * MINUTE, 240 * MINUTE),
+        };
+        (Time::Duration(median), Time::Duration(p90))
+    }
+
+    /// The typical team's behaviour for an action of this kind.
+    pub fn typical(self) -> Behaviour {
+        Behaviour {
+            times: self.times(),
+            ..Behaviour::TYPICAL
+        }
+    }
+
+    /// As the summary and the guide say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionKind::Acknowledgement => "acknowledgement",
+            ActionKind::Step => "step",
+            ActionKind::Message => "message",
+            ActionKind::Formal => "formal act",
+        }
+    }
+}
+
 /// A profile resolved against one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
@@ -109,6 +223,9 @@ pub struct Profile {
     pub name: String,
     /// Per team, then per action.
     behaviours: Vec<Vec<Behaviour>>,
+    /// The profile gives no `median` and `p90` of its own for some team and action: there the
+    /// typical team's time for the action's kind applies.
+    pub uses_kinds: bool,
     /// Per inject: the weights of a decision's choices, as written (default: equal).
     pub decisions: Vec<Vec<(ActionIx, f64)>>,
     /// When the simulated facilitator releases `Manual` injects, in file order of the profile.
@@ -138,19 +255,23 @@ impl Profile {
         decisions: Vec<(InjectIx, Vec<(ActionIx, f64)>)>,
         manual: Vec<(InjectIx, Secs)>,
     ) -> Profile {
-        let base = default.over(&Behaviour::TYPICAL);
+        // Each action's kind sets its typical time; the profile's layers go over it.
+        let mut uses_kinds = false;
         let behaviours = (0..scenario.teams.len())
             .map(|t| {
-                let team = teams
-                    .iter()
-                    .find(|(ix, _)| ix.0 == t)
-                    .map_or(base, |(_, layer)| layer.over(&base));
+                let team = teams.iter().find(|(ix, _)| ix.0 == t).map(|(_, l)| l);
                 (0..scenario.actions.len())
                     .map(|a| {
-                        actions
+                        let action = actions.iter().find(|(ix, _)| ix.0 == a).map(|(_, l)| l);
+                        let typical = ActionKind::of(&scenario.actions[a]).typical();
+                        uses_kinds |= [Some(default), team, action]
                             .iter()
-                            .find(|(ix, _)| ix.0 == a)
-                            .map_or(team, |(_, layer)| layer.over(&team))
+                            .all(|layer| layer.is_none_or(|l| l.times.is_none()));
+                        let mut behaviour = default.over(&typical);
+                        for layer in [team, action].into_iter().flatten() {
+                            behaviour = layer.over(&behaviour);
+                        }
+                        behaviour
                     })
                     .collect()
             })
@@ -162,6 +283,7 @@ impl Profile {
         Profile {
             name,
             behaviours,
+            uses_kinds,
             decisions: by_inject,
             manual,
         }
@@ -191,6 +313,8 @@ impl Profile {
                 *slot = behaviour(TeamIx(t), ActionIx(a));
             }
         }
+        // Every time is measured: none is the typical team's for its kind of action.
+        profile.uses_kinds = false;
         profile
     }
 
@@ -662,6 +786,80 @@ mod tests {
         );
         assert_eq!(profile.manual, vec![(InjectIx(1), 30 * 3600)]);
         assert_eq!(profile.name, "p.ron");
+    }
+
+    #[test]
+    fn an_actions_kind_is_told_from_its_name_fields_and_message() {
+        let source = r#"Scenario(
+    title: "t",
+    teams: [(id: "us", name: "Us"), (id: "cn", name: "Cn")],
+    actions: [
+        (id: "ack", name: "Acknowledge receipt"),
+        (id: "confirm", name: "Confirm receipt of a request", fields: ["handled_by"],
+         message: (to: Others)),
+        (id: "isolate", name: "Isolate the hosts"),
+        (id: "rfa", name: "Send a request", fields: ["summary"],
+         message: (to: Others, reply: (action: "reply", within: "12h"))),
+        (id: "reply", name: "Reply", message: (to: Others)),
+        (id: "clarify", name: "Ask for clarification", clarifies: "2h"),
+        (id: "order", name: "Order a hosting provider to preserve data"),
+        (id: "notify", name: "Notify the Data Protection Authority", fields: ["nature"]),
+        (id: "bank", name: "Notify the Central Bank (major incident)"),
+        (id: "evidence", name: "Preserve logs and evidence"),
+        (id: "reorder", name: "Reorder the queue"),
+    ],
+    injects: [(id: "i", when: At("0m"), to: ["us"], title: "t", body: "b")],
+)"#;
+        let scenario = load_scenario("s.ron", source).unwrap();
+        let kinds: Vec<ActionKind> = scenario.actions.iter().map(ActionKind::of).collect();
+        use ActionKind::*;
+        assert_eq!(
+            kinds,
+            [
+                Acknowledgement,
+                Acknowledgement,
+                Step,
+                Message,
+                Message,
+                Message,
+                Formal,
+                Formal,
+                Formal,
+                Step,
+                Step
+            ]
+        );
+        // The built-in profile gives each its kind's times; a layer with times replaces them.
+        let profile = Profile::built_in(&scenario);
+        assert!(profile.uses_kinds);
+        let (us, order) = (TeamIx(0), scenario.action_ix("order").unwrap());
+        assert_eq!(profile.behaviour(us, order).times, Formal.times());
+        assert_eq!(
+            profile.behaviour(us, ActionIx(0)).times,
+            Acknowledgement.times()
+        );
+        let own = load_profile(
+            "p.ron",
+            r#"Profile(default: (median: "50%", p90: "120%"))"#,
+            &scenario,
+        )
+        .unwrap();
+        assert!(!own.uses_kinds);
+        assert_eq!(
+            own.behaviour(us, order).times,
+            (Time::Share(0.5), Time::Share(1.2))
+        );
+        let partly = load_profile(
+            "p.ron",
+            r#"Profile(actions: {"order": (median: "3h", p90: "6h")})"#,
+            &scenario,
+        )
+        .unwrap();
+        assert!(partly.uses_kinds);
+        assert_eq!(
+            partly.behaviour(us, order).times,
+            (Time::Duration(3 * 3600), Time::Duration(6 * 3600))
+        );
     }
 
     #[test]

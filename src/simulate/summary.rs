@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use crate::scenario::{ExpectationRef, Scenario, Secs, Trigger, format_secs};
-use crate::simulate::profile::{Profile, SCENARIO_OWN};
+use crate::simulate::profile::{ActionKind, Profile, SCENARIO_OWN, Time};
 use crate::simulate::tally::{
-    Distribution, Layout, SCORE_SCALE, ScoreTally, Tallied, Tally, contingencies,
+    Distribution, Layout, SCORE_SCALE, ScoreTally, Tallied, Tally, TeamTally, contingencies,
     scored_objectives, share,
 };
 
@@ -17,6 +17,12 @@ const NEARLY_ALWAYS: f64 = 0.95;
 const RARELY_ON_TIME: f64 = 0.1;
 /// ... provided it exists in at least this share of the runs.
 const OFTEN_ENOUGH: f64 = 0.05;
+/// A team with nothing to do for longer than this, in minutes of play, in half the runs or
+/// more, is noted: players who wait that long stop following the exercise.
+pub const IDLE_PLAY_MINUTES: f64 = 60.0;
+/// An objective scored from a single expectation in more than this share of the runs where it
+/// is scored is flagged: its rating is all or nothing.
+const MOSTLY: f64 = 0.5;
 
 pub const FLAG_NEVER_RELEASED: &str = "never released";
 pub const FLAG_MANUAL: &str = "manual, not in the profile";
@@ -36,6 +42,9 @@ pub struct Summary {
     pub injects: Vec<InjectSummary>,
     pub expectations: Vec<ExpectationSummary>,
     pub contingencies: Vec<ContingencySummary>,
+    /// Per objective scored in some run: how many critical tasks (scored expectations, all
+    /// teams together) it had.
+    pub objectives: Vec<ObjectiveTasks>,
     /// Format 3: what clarifications cost each kind of request; absent when the scenario has no
     /// clarifications.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,9 +62,30 @@ pub struct Summary {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Charts {
     /// Scenario seconds.
-    pub duration: Bins,
-    /// Per team, scores in thousandths; `None` for a team never scored.
-    pub team_scores: Vec<Option<Bins>>,
+    pub duration: Chart,
+    /// Per team, scores in thousandths.
+    pub team_scores: Vec<Chart>,
+}
+
+/// What a figure's chart shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Chart {
+    /// Nothing recorded.
+    #[default]
+    Empty,
+    /// The same value in every run: one figure, not a histogram of one bar.
+    Constant(u64),
+    Bins(Bins),
+}
+
+impl Chart {
+    fn of(d: &Distribution, low: u64, high: u64) -> Chart {
+        match (d.min(), d.max()) {
+            (Some(min), Some(max)) if min == max => Chart::Constant(min),
+            (Some(_), Some(_)) => Chart::Bins(bins(d, low, high)),
+            _ => Chart::Empty,
+        }
+    }
 }
 
 /// Counts in equal bins from `low` to `high`.
@@ -116,6 +146,16 @@ pub struct ContingencySummary {
     pub fired: f64,
 }
 
+/// An objective's critical tasks: its expectations scored in a run, over all teams.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveTasks {
+    pub id: String,
+    /// How many, p10 / p50 / p90 over the runs in which it was scored.
+    pub tasks: Percentiles,
+    /// The share of those runs in which it had a single one.
+    pub single: f64,
+}
+
 /// Format 3: the requests of one action from one team to another, and what clarifying them
 /// cost. Shares of `clarified` are of the requests; `completed` and `held_at_end` of those
 /// clarified.
@@ -152,6 +192,29 @@ pub struct TeamSummary {
     pub id: String,
     pub score: Option<ScoreSummary>,
     pub objectives: Vec<ObjectiveSummary>,
+    /// The longest stretch with nothing to do in a run (scenario seconds), p10 / p50 / p90.
+    pub idle_s: Option<Percentiles>,
+    /// The same in minutes of play at the scenario's speed.
+    pub idle_play_min: Option<PlayMinutes>,
+    /// When that stretch began.
+    pub idle_from_s: Option<Percentiles>,
+    /// The most expectations open at once in a run.
+    pub open_peak: Option<Peak>,
+}
+
+/// Minutes of play (wall-clock time at the scenario's speed), to a tenth.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PlayMinutes {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Peak {
+    pub p50: u64,
+    pub p90: u64,
+    pub max: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -230,7 +293,7 @@ impl Summary {
             };
             notes.push(format!(
                 "simulated with the built-in \"typical team\" profile (answers 90% of what is \
-                 asked, in half the time allowed at the median; 10% of required fields \
+                 asked, in the time its kind of action takes; 10% of required fields \
                  blank{requests}); give your own with --profile"
             ));
         }
@@ -240,6 +303,9 @@ impl Summary {
                  with --profile"
                     .to_string(),
             );
+        }
+        if profile.uses_kinds {
+            notes.push(kinds_note(scenario));
         }
         let zero = Percentiles {
             p10: 0,
@@ -374,6 +440,35 @@ impl Summary {
                 })
                 .collect()
         });
+        let objectives = scenario
+            .objectives
+            .iter()
+            .zip(&tally.objectives)
+            .filter_map(|(objective, t)| {
+                let scored = t.tasks.count();
+                let summary = ObjectiveTasks {
+                    id: objective.id.clone(),
+                    tasks: percentiles(&t.tasks)?,
+                    single: share(t.single, scored),
+                };
+                if summary.single > MOSTLY {
+                    warnings.push(format!(
+                        "objective `{}` rests on a single critical task in {} of the runs where it \
+                         is scored{}: its rating is all or nothing; give it another task, or fold \
+                         it into another objective",
+                        objective.id,
+                        percent(summary.single),
+                        tasks_named(scenario, layout, objective.id.as_str())
+                    ));
+                }
+                Some(summary)
+            })
+            .collect();
+        for (team, t) in scenario.teams.iter().zip(&tally.teams) {
+            if let Some(note) = idle_note(&team.id, t, scenario.speed) {
+                notes.push(note);
+            }
+        }
         let teams = scenario
             .teams
             .iter()
@@ -381,6 +476,20 @@ impl Summary {
             .map(|(team, t)| TeamSummary {
                 id: team.id.clone(),
                 score: score_summary(&t.score),
+                idle_s: percentiles(&t.idle),
+                idle_play_min: percentiles(&t.idle).map(|p| PlayMinutes {
+                    p10: play_minutes(p.p10, scenario.speed),
+                    p50: play_minutes(p.p50, scenario.speed),
+                    p90: play_minutes(p.p90, scenario.speed),
+                }),
+                idle_from_s: percentiles(&t.idle_from),
+                open_peak: percentiles(&t.peak_open).and_then(|p| {
+                    Some(Peak {
+                        p50: p.p50,
+                        p90: p.p90,
+                        max: t.peak_open.max()?,
+                    })
+                }),
                 objectives: scored_objectives(t)
                     .filter_map(|(objective, o)| {
                         let n = o.score.distribution.count();
@@ -425,16 +534,13 @@ impl Summary {
         }
         let charts = Charts {
             duration: match (tally.duration.min(), tally.duration.max()) {
-                (Some(low), Some(high)) => bins(&tally.duration, low, high),
-                _ => Bins::default(),
+                (Some(low), Some(high)) => Chart::of(&tally.duration, low, high),
+                _ => Chart::Empty,
             },
             team_scores: tally
                 .teams
                 .iter()
-                .map(|t| {
-                    let d = &t.score.distribution;
-                    (d.count() > 0).then(|| bins(d, 0, SCORE_SCALE as u64))
-                })
+                .map(|t| Chart::of(&t.score.distribution, 0, SCORE_SCALE as u64))
                 .collect(),
         };
         Summary {
@@ -450,6 +556,7 @@ impl Summary {
             injects,
             expectations,
             contingencies,
+            objectives,
             requests,
             teams,
             warnings,
@@ -473,6 +580,86 @@ impl Summary {
         json.push('\n');
         json
     }
+}
+
+/// Scenario seconds as minutes of play at `speed` (scenario seconds per wall-clock second), to
+/// a tenth.
+pub fn play_minutes(secs: Secs, speed: f64) -> f64 {
+    let minutes = secs as f64 / speed.max(f64::MIN_POSITIVE) / 60.0;
+    (minutes * 10.0).round() / 10.0
+}
+
+/// A team that waits longer than `IDLE_PLAY_MINUTES` of play in half the runs or more, said
+/// with when its wait usually begins.
+fn idle_note(team: &str, t: &TeamTally, speed: f64) -> Option<String> {
+    let idle = t.idle.quantile(0.5)?;
+    let minutes = play_minutes(idle, speed);
+    if minutes <= IDLE_PLAY_MINUTES {
+        return None;
+    }
+    let from = t.idle_from.quantile(0.5).map_or(String::new(), |from| {
+        format!(", usually from about {}", rough(from))
+    });
+    Some(format!(
+        "team `{team}` has nothing to do for {minutes:.0} minutes of play ({} of scenario time{from}) \
+         in half the runs: give it an inject in that stretch, seat it later, or say in the \
+         facilitator's notes why it waits",
+        rough(idle)
+    ))
+}
+
+/// The critical tasks an objective can have, as the summary names them: up to three rows.
+fn tasks_named(scenario: &Scenario, layout: &Layout, objective: &str) -> String {
+    let Some(ix) = scenario.objectives.iter().position(|o| o.id == objective) else {
+        return String::new();
+    };
+    let rows: Vec<&str> = layout
+        .rows
+        .iter()
+        .filter(|row| row.objective.is_some_and(|o| o.0 == ix))
+        .map(|row| row.id.as_str())
+        .collect();
+    match rows.as_slice() {
+        [] => String::new(),
+        rows if rows.len() <= 3 => format!(" ({})", rows.join(", ")),
+        rows => format!(" ({} and {} more)", rows[..3].join(", "), rows.len() - 3),
+    }
+}
+
+/// How the typical team times each kind of action, and which of the scenario's actions are of
+/// each kind (messages, the most common, by their number only).
+fn kinds_note(scenario: &Scenario) -> String {
+    let parts: Vec<String> = ActionKind::ALL
+        .iter()
+        .filter_map(|kind| {
+            let actions: Vec<&str> = scenario
+                .actions
+                .iter()
+                .filter(|a| ActionKind::of(a) == *kind)
+                .map(|a| a.id.as_str())
+                .collect();
+            if actions.is_empty() {
+                return None;
+            }
+            let times = match kind.times() {
+                (Time::Duration(median), Time::Duration(p90)) => {
+                    format!("{} (p90 {})", format_secs(median), format_secs(p90))
+                }
+                _ => String::new(),
+            };
+            let which = if *kind == ActionKind::Message {
+                let n = actions.len();
+                format!("{n} action{}", if n == 1 { "" } else { "s" })
+            } else {
+                actions.join(", ")
+            };
+            Some(format!("{}s {times}: {which}", kind.name()))
+        })
+        .collect();
+    format!(
+        "response times at the median where the profile gives none, by kind of action: {}",
+        parts.join("; ")
+    )
 }
 
 /// `INJECT.ACTION` or `INJECT.ACTION@TEAM`, as a trigger names it.

@@ -8,6 +8,7 @@ use hdrhistogram::Histogram;
 use crate::engine::{Exercise, ExpectationIx, InjectState, RequestThread, Score, Source, Status};
 use crate::scenario::{ActionIx, InjectIx, ObjectiveIx, Scenario, Secs, TeamIx, Trigger};
 use crate::simulate::run::SimulatedRun;
+use crate::simulate::workload;
 
 /// Three significant figures: times to within 0.1 % (exact up to 2048 s), scores to 0.001.
 const SIGNIFICANT_FIGURES: u8 = 3;
@@ -183,6 +184,21 @@ pub struct TeamTally {
     pub score: ScoreTally,
     /// By objective, in scenario order.
     pub objectives: Vec<ObjectiveTally>,
+    /// The longest stretch with nothing to do in each run (scenario seconds; `workload`).
+    pub idle: Distribution,
+    /// When that stretch began.
+    pub idle_from: Distribution,
+    /// The most expectations open at once in each run.
+    pub peak_open: Distribution,
+}
+
+/// An objective's critical tasks over all teams: how many of its expectations were scored in
+/// each run.
+#[derive(Debug, Clone, Default)]
+pub struct TasksTally {
+    pub tasks: Distribution,
+    /// Runs in which exactly one was scored: the objective's rating was all or nothing.
+    pub single: u64,
 }
 
 /// Everything kept of the runs.
@@ -195,6 +211,8 @@ pub struct Tally {
     pub injects: Vec<InjectTally>,
     pub rows: Vec<RowTally>,
     pub teams: Vec<TeamTally>,
+    /// By objective, in scenario order.
+    pub objectives: Vec<TasksTally>,
     /// By kind of request, in `Layout::requests` order.
     pub requests: Vec<RequestTally>,
 }
@@ -209,6 +227,8 @@ pub struct Row {
     pub always_listed: bool,
     /// The inject it belongs to, for inject expectations.
     pub inject: Option<InjectIx>,
+    /// The objective its copies count toward.
+    pub objective: Option<ObjectiveIx>,
 }
 
 /// The rows of a scenario and how a run's expectation copies map onto them, computed once.
@@ -272,26 +292,30 @@ impl Layout {
                 _ => Vec::new(),
             }
         };
+        let reply_objective = |action: ActionIx| {
+            let spec = scenario.action(action).message.as_ref()?;
+            spec.reply.as_ref()?.objective
+        };
         for (i, inject) in scenario.injects.iter().enumerate() {
             let i = InjectIx(i);
             for (k, expectation) in inject.expect.iter().enumerate() {
                 let name = format!("{}.{}", inject.id, expectation.name(scenario));
                 for team in &expectation.by {
-                    let row =
-                        layout.push(format!("{name}@{}", scenario.team(*team).id), true, Some(i));
+                    let id = format!("{name}@{}", scenario.team(*team).id);
+                    let row = layout.push(id, true, Some(i), expectation.objective);
                     let slot = layout.inject_slot(i, k, *team);
                     layout.of_inject[slot] = Some(row);
                 }
                 for sender in &expectation.by {
-                    let recipients = expectation
-                        .choices()
-                        .iter()
-                        .flat_map(|action| replies_to(*action, *sender));
-                    for recipient in recipients {
-                        let slot = layout.inject_slot(i, k, recipient);
-                        if layout.attached[slot].is_none() {
-                            let id = format!("reply:{name}@{}", scenario.team(recipient).id);
-                            layout.attached[slot] = Some(layout.push(id, false, Some(i)));
+                    for action in expectation.choices() {
+                        for recipient in replies_to(*action, *sender) {
+                            let slot = layout.inject_slot(i, k, recipient);
+                            if layout.attached[slot].is_none() {
+                                let id = format!("reply:{name}@{}", scenario.team(recipient).id);
+                                let objective = reply_objective(*action);
+                                layout.attached[slot] =
+                                    Some(layout.push(id, false, Some(i), objective));
+                            }
                         }
                     }
                 }
@@ -307,7 +331,8 @@ impl Layout {
                     let slot = a.0 * teams + recipient.0;
                     if layout.unattached[slot].is_none() {
                         let id = format!("reply:{}@{}", action.id, scenario.team(recipient).id);
-                        layout.unattached[slot] = Some(layout.push(id, false, None));
+                        layout.unattached[slot] =
+                            Some(layout.push(id, false, None, reply_objective(a)));
                     }
                 }
             }
@@ -336,7 +361,7 @@ impl Layout {
                     continue;
                 }
                 let id = format!("amendment:{}@{}", action.id, scenario.team(sender).id);
-                self.amendments[a.0 * teams + sender.0] = Some(self.push(id, false, None));
+                self.amendments[a.0 * teams + sender.0] = Some(self.push(id, false, None, None));
                 for to in receivers {
                     self.request_of[(a.0 * teams + sender.0) * teams + to.0] =
                         Some(self.requests.len());
@@ -350,11 +375,18 @@ impl Layout {
         }
     }
 
-    fn push(&mut self, id: String, always_listed: bool, inject: Option<InjectIx>) -> usize {
+    fn push(
+        &mut self,
+        id: String,
+        always_listed: bool,
+        inject: Option<InjectIx>,
+        objective: Option<ObjectiveIx>,
+    ) -> usize {
         self.rows.push(Row {
             id,
             always_listed,
             inject,
+            objective,
         });
         self.rows.len() - 1
     }
@@ -403,11 +435,12 @@ impl Tally {
             rows: vec![RowTally::default(); layout.rows.len()],
             teams: vec![
                 TeamTally {
-                    score: ScoreTally::default(),
                     objectives: vec![ObjectiveTally::default(); scenario.objectives.len()],
+                    ..TeamTally::default()
                 };
                 scenario.teams.len()
             ],
+            objectives: vec![TasksTally::default(); scenario.objectives.len()],
             requests: vec![RequestTally::default(); layout.requests.len()],
         }
     }
@@ -457,6 +490,7 @@ impl Tally {
         let objectives = scenario.objectives.len();
         let mut team_scores = vec![Score::default(); self.teams.len()];
         let mut objective_scores = vec![ObjectiveScore::default(); self.teams.len() * objectives];
+        let mut tasks = vec![0u64; objectives];
         for &ix in exercise.expectations_in_release_order() {
             let Some(credit) = exercise.credit(ix) else {
                 continue;
@@ -464,6 +498,7 @@ impl Tally {
             let e = exercise.expectation(ix);
             add(&mut team_scores[e.team.0], credit, e.weight);
             if let Some(objective) = e.objective {
+                tasks[objective.0] += 1;
                 let o = &mut objective_scores[e.team.0 * objectives + objective.0];
                 add(&mut o.score, credit, e.weight);
                 o.challenged |= matches!(
@@ -472,9 +507,21 @@ impl Tally {
                 );
             }
         }
+        for (tally, count) in self.objectives.iter_mut().zip(tasks) {
+            if count > 0 {
+                tally.tasks.record(count);
+                tally.single += u64::from(count == 1);
+            }
+        }
+        let workloads = workload::of_teams(exercise);
         for (t, tally) in self.teams.iter_mut().enumerate() {
             if let Some(value) = team_scores[t].value() {
                 tally.score.record(value);
+            }
+            if let Some(w) = workloads.get(t) {
+                tally.idle.record(w.longest_idle);
+                tally.idle_from.record(w.idle_from);
+                tally.peak_open.record(w.peak_open);
             }
             let of_team = &objective_scores[t * objectives..(t + 1) * objectives];
             for (objective_tally, o) in tally.objectives.iter_mut().zip(of_team) {
@@ -559,8 +606,15 @@ impl Tally {
             mine.replied_not_clarified
                 .merge(&theirs.replied_not_clarified);
         }
+        for (mine, theirs) in self.objectives.iter_mut().zip(&other.objectives) {
+            mine.tasks.merge(&theirs.tasks);
+            mine.single += theirs.single;
+        }
         for (mine, theirs) in self.teams.iter_mut().zip(&other.teams) {
             mine.score.merge(&theirs.score);
+            mine.idle.merge(&theirs.idle);
+            mine.idle_from.merge(&theirs.idle_from);
+            mine.peak_open.merge(&theirs.peak_open);
             for (m, t) in mine.objectives.iter_mut().zip(&theirs.objectives) {
                 m.score.merge(&t.score);
                 for (mr, tr) in m.ratings.iter_mut().zip(t.ratings) {

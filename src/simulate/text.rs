@@ -1,9 +1,12 @@
-//! The summary a facilitator reads in a terminal: the warnings first, then the figures.
+//! The summary a facilitator reads in a terminal: the warnings first, then the notes, then the
+//! figures.
 
 use std::fmt::Write;
 
 use crate::scenario::{Scenario, Secs};
-use crate::simulate::summary::{Percentiles, RequestSummary, ScoreSummary, Summary, rough};
+use crate::simulate::summary::{
+    Chart, Percentiles, RequestSummary, ScoreSummary, Summary, TeamSummary, rough,
+};
 
 fn percent(share: f64) -> String {
     format!("{:>3.0}%", share * 100.0)
@@ -44,15 +47,26 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
             let _ = writeln!(out, "  ! {warning}");
         }
     }
-    for note in &summary.notes {
-        let _ = writeln!(out, "  - {note}");
+    if !summary.notes.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "Notes:");
+        for note in &summary.notes {
+            let _ = writeln!(out, "  - {note}");
+        }
     }
     out.push('\n');
-    let _ = writeln!(
-        out,
-        "Duration (p10 / p50 / p90): {}",
-        spread(&summary.duration_s)
-    );
+    match summary.charts.duration {
+        Chart::Constant(secs) => {
+            let _ = writeln!(out, "Duration: {} in every run", rough(secs));
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "Duration (p10 / p50 / p90): {}",
+                spread(&summary.duration_s)
+            );
+        }
+    }
     match scenario.end {
         Some(end) => {
             let _ = writeln!(
@@ -145,6 +159,9 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
                 let _ = writeln!(out, "  {}: nothing scored", team.id);
             }
         }
+        if let Some(line) = workload(team) {
+            let _ = writeln!(out, "    {line}");
+        }
         for o in &team.objectives {
             let r = &o.ratings;
             let _ = writeln!(
@@ -160,6 +177,28 @@ pub fn render(summary: &Summary, scenario: &Scenario) -> String {
         }
     }
     out
+}
+
+/// A team's longest stretch with nothing to do and its most expectations open at once.
+fn workload(team: &TeamSummary) -> Option<String> {
+    let (idle, minutes, from, peak) = (
+        team.idle_s?,
+        team.idle_play_min?,
+        team.idle_from_s?,
+        team.open_peak?,
+    );
+    Some(format!(
+        "longest with nothing to do: {:.0} minutes of play at the median, {:.0} in one run of \
+         ten ({} of scenario time, from about {}); most expectations open at once: {} at the \
+         median, {} in one run of ten, {} at most",
+        minutes.p50,
+        minutes.p90,
+        rough(idle.p50),
+        rough(from.p50),
+        peak.p50,
+        peak.p90,
+        peak.max
+    ))
 }
 
 /// Format 3: what clarifications cost each kind of request.
