@@ -1,6 +1,7 @@
 //! `ttx debrief`: the debrief at the console, one command per entry — rate an objective, write
-//! the executive summary, edit, add or drop improvement-plan items, judge a done expectation,
-//! record a point of the hot wash, make the report final — each checked against the exercise
+//! the executive summary, enter the exercise's facts for the report's cover, edit, add or drop
+//! improvement-plan items, judge a done expectation, record a point of the hot wash, make the
+//! report final — each checked against the exercise
 //! and appended to its journal as an event, so `ttx report` shows it; and the discussion's
 //! answers and feedback forms, printed.
 
@@ -11,7 +12,10 @@ use clap::Subcommand;
 
 use super::{Failure, out};
 use crate::debrief::evaluation::Rating;
-use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated, Summary};
+use crate::debrief::{
+    DebriefEvent, ExerciseFact, FactEntered, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated,
+    Summary,
+};
 use crate::engine::{Command, Exercise, NoteKind};
 use crate::journal::JournalWriter;
 use crate::report::{FeedbackReport, Report, distribution, mean};
@@ -64,7 +68,29 @@ pub enum DebriefCommand {
         /// The summary, in plain words.
         text: String,
     },
-    /// Set one field of an improvement-plan item; an empty value clears it.
+    /// Enter the exercise's facts for the report's cover and overview, in place of the
+    /// scenario's (an empty value gives the scenario's back); without any, print them.
+    Exercise {
+        /// The exercise's journal.
+        journal: PathBuf,
+        /// Who sponsors the exercise.
+        #[arg(long)]
+        sponsor: Option<String>,
+        /// Where it takes place.
+        #[arg(long)]
+        location: Option<String>,
+        /// Its dates as people write them, e.g. "11-12 March 2027" (else the journal's).
+        #[arg(long)]
+        dates: Option<String>,
+        /// The handling marking printed on every page, e.g. TLP:AMBER.
+        #[arg(long)]
+        handling: Option<String>,
+        /// The exercise's point of contact.
+        #[arg(long)]
+        contact: Option<String>,
+    },
+    /// Set one field of an improvement-plan item (the capability element is one of Planning,
+    /// Organization, Equipment, Training, Exercises); an empty value clears it.
     Edit {
         /// The exercise's journal.
         journal: PathBuf,
@@ -159,6 +185,33 @@ pub enum PointKind {
 pub fn run(args: DebriefArgs) -> Result<(), Failure> {
     let (journal, event) = match args.command {
         DebriefCommand::Show { journal } => return show(&journal),
+        DebriefCommand::Exercise {
+            journal,
+            sponsor,
+            location,
+            dates,
+            handling,
+            contact,
+        } => {
+            let given = [
+                (ExerciseFact::Sponsor, sponsor),
+                (ExerciseFact::Location, location),
+                (ExerciseFact::Dates, dates),
+                (ExerciseFact::Handling, handling),
+                (ExerciseFact::Contact, contact),
+            ];
+            let events: Vec<DebriefEvent> = given
+                .into_iter()
+                .filter_map(|(fact, value)| {
+                    value.map(|value| DebriefEvent::Fact(FactEntered { fact, value }))
+                })
+                .collect();
+            if events.is_empty() {
+                return exercise_facts(&journal);
+            }
+            let key = key_of(args.host_key, &journal);
+            return record(&journal, events, &key);
+        }
         DebriefCommand::Answers { journal } => return answers(&journal),
         DebriefCommand::Feedback { journal } => return feedback(&journal),
         DebriefCommand::HotWash {
@@ -272,7 +325,7 @@ pub fn run(args: DebriefArgs) -> Result<(), Failure> {
         }
     };
     let key = key_of(args.host_key, &journal);
-    record(&journal, event, &key)
+    record(&journal, vec![event], &key)
 }
 
 /// The key that signs the journal: the one given, or the one beside the journal.
@@ -307,18 +360,22 @@ fn execute(
     }
 }
 
-fn record(journal: &Path, event: DebriefEvent, key: &Path) -> Result<(), Failure> {
+/// Records the events in order, each checked against what the ones before left; the first
+/// refused stops the rest (those before it are recorded).
+fn record(journal: &Path, events: Vec<DebriefEvent>, key: &Path) -> Result<(), Failure> {
     let (writer, loaded) = JournalWriter::resume(journal)?;
     let mut writer =
         writer.signing_with(crate::host_key::load_or_create(key).map_err(Failure::Input)?);
     let mut debrief = loaded.debrief;
-    debrief
-        .record(&loaded.exercise, event, |event| {
-            writer
-                .append_debrief(&loaded.exercise, event)
-                .map_err(|e| e.to_string())
-        })
-        .map_err(|m| Failure::Input(format!("{}: {m}", journal.display())))?;
+    for event in events {
+        debrief
+            .record(&loaded.exercise, event, |event| {
+                writer
+                    .append_debrief(&loaded.exercise, event)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(|m| Failure::Input(format!("{}: {m}", journal.display())))?;
+    }
     match writer.take_signing_failure() {
         Some(why) => Err(Failure::Input(format!(
             "{}: the entry is recorded, but the journal is not signed: {why}",
@@ -345,6 +402,7 @@ fn show(journal: &Path) -> Result<(), Failure> {
             r.evidence.as_deref().unwrap_or("")
         );
     }
+    text.push_str(&facts_text(&report, &loaded.debrief));
     text.push_str("Improvement plan (id: issue):\n");
     for item in &report.improvement_plan {
         let _ = writeln!(text, "  {}: {}", item.id, item.issue);
@@ -375,6 +433,27 @@ fn show(journal: &Path) -> Result<(), Failure> {
         text.push_str("Not final yet: `ttx debrief final` makes it so.\n");
     }
     out::print(&text)
+}
+
+/// The exercise's facts as the report gives them, each with where it comes from.
+fn facts_text(report: &Report, debrief: &crate::debrief::Debrief) -> String {
+    let mut text = String::from("Exercise facts (for the report's cover):\n");
+    for fact in ExerciseFact::ALL {
+        let shown = match (report.exercise.fact(fact), debrief.fact(fact)) {
+            (Some(value), Some(_)) => format!("{} (entered)", escape_controls(value)),
+            (Some(value), None) => format!("{} (from the scenario)", escape_controls(value)),
+            (None, _) if fact == ExerciseFact::Dates => "— (the journal's dates)".into(),
+            (None, _) => "—".into(),
+        };
+        let _ = writeln!(text, "  {:<18} {shown}", fact.label());
+    }
+    text
+}
+
+fn exercise_facts(journal: &Path) -> Result<(), Failure> {
+    let loaded = crate::journal::read_outcome(journal)?;
+    let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
+    out::print(&facts_text(&report, &loaded.debrief))
 }
 
 /// A participant's text for the terminal: each line indented, hidden controls shown escaped.

@@ -1,5 +1,5 @@
-//! The debrief's entries as the journal records them: a rating, the executive summary, and the
-//! edits of the improvement plan.
+//! The debrief's entries as the journal records them: a rating, the executive summary, the
+//! edits of the improvement plan, and the exercise's facts the scenario did not give.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +56,8 @@ pub struct PlanDropped {
 #[serde(rename_all = "snake_case")]
 pub enum PlanField {
     Issue,
+    /// Why the shortfall happened (HSEEP's root cause analysis), in the facilitator's words.
+    RootCause,
     CorrectiveAction,
     CapabilityElement,
     Responsible,
@@ -65,8 +67,9 @@ pub enum PlanField {
 }
 
 impl PlanField {
-    pub const ALL: [PlanField; 7] = [
+    pub const ALL: [PlanField; 8] = [
         PlanField::Issue,
+        PlanField::RootCause,
         PlanField::CorrectiveAction,
         PlanField::CapabilityElement,
         PlanField::Responsible,
@@ -79,6 +82,7 @@ impl PlanField {
     pub fn label(self) -> &'static str {
         match self {
             PlanField::Issue => "Issue / area for improvement",
+            PlanField::RootCause => "Root cause",
             PlanField::CorrectiveAction => "Corrective action",
             PlanField::CapabilityElement => "Capability element",
             PlanField::Responsible => "Primary responsible organisation",
@@ -98,6 +102,72 @@ pub const CAPABILITY_ELEMENTS: [&str; 5] = [
     "Exercises",
 ];
 
+/// A line of guidance for each of HSEEP's capability elements, in `CAPABILITY_ELEMENTS`'
+/// order: what a corrective action of that element changes.
+pub const CAPABILITY_ELEMENT_GUIDANCE: [&str; 5] = [
+    "plans, policies, procedures, agreements and the information they rest on",
+    "who does it: teams, leadership, structure, staffing and qualifications",
+    "the equipment, systems, supplies and facilities needed to do it",
+    "teaching people the plans, procedures and tools they are to use",
+    "exercising it again (or a review) to show that it now holds",
+];
+
+/// `CAPABILITY_ELEMENTS` with their guidance, one a line, for a message that lists them.
+pub fn capability_elements_explained() -> String {
+    CAPABILITY_ELEMENTS
+        .iter()
+        .zip(CAPABILITY_ELEMENT_GUIDANCE)
+        .map(|(element, guidance)| format!("  {element:<12} {guidance}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The facts about the exercise that the report's cover and overview give (evaluation.md's
+/// `exercise` block), which the debrief may enter where the scenario lacks them or is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseFact {
+    Sponsor,
+    Location,
+    /// The dates as people write them ("11–12 March 2027"); the scenario has none.
+    Dates,
+    /// The handling marking printed on every page ("TLP:AMBER").
+    Handling,
+    Contact,
+}
+
+impl ExerciseFact {
+    pub const ALL: [ExerciseFact; 5] = [
+        ExerciseFact::Sponsor,
+        ExerciseFact::Location,
+        ExerciseFact::Dates,
+        ExerciseFact::Handling,
+        ExerciseFact::Contact,
+    ];
+
+    /// People's name, as the report's overview has it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExerciseFact::Sponsor => "Sponsor",
+            ExerciseFact::Location => "Location",
+            ExerciseFact::Dates => "Exercise dates",
+            ExerciseFact::Handling => "Handling marking",
+            ExerciseFact::Contact => "Point of contact",
+        }
+    }
+}
+
+/// A fact about the exercise entered in the debrief: it replaces the scenario's (or fills
+/// it in); an empty value takes the entry back, so the scenario's stands again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactEntered {
+    pub fact: ExerciseFact,
+    pub value: String,
+}
+
+/// The longest fact, in characters: a line of the cover, not a text.
+pub const MAX_FACT_CHARS: usize = 300;
+
 /// One debrief event, as the journal records it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DebriefEvent {
@@ -110,4 +180,6 @@ pub enum DebriefEvent {
     Answer(Answer),
     /// A Participant Feedback Form (discussion.md).
     Feedback(Feedback),
+    /// A fact about the exercise for the report's cover and overview.
+    Fact(FactEntered),
 }

@@ -26,8 +26,9 @@ pub use discussion::{
 };
 
 pub use event::{
-    CAPABILITY_ELEMENTS, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated,
-    Summary,
+    CAPABILITY_ELEMENT_GUIDANCE, CAPABILITY_ELEMENTS, DebriefEvent, ExerciseFact, FactEntered,
+    MAX_FACT_CHARS, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated, Summary,
+    capability_elements_explained,
 };
 pub use seats::{MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord};
 pub use wall::{format_wall, parse_wall};
@@ -64,6 +65,8 @@ pub struct Debrief {
     pub answers: Vec<GivenAnswer>,
     /// Every Participant Feedback Form submitted, in order (format 6).
     pub forms: Vec<Feedback>,
+    /// Every fact about the exercise entered, in order; the last of a fact wins.
+    pub facts: Vec<FactEntered>,
 }
 
 impl Debrief {
@@ -150,9 +153,9 @@ impl Debrief {
                         .find(|e| e.eq_ignore_ascii_case(edit.value.trim()))
                         .ok_or_else(|| {
                             format!(
-                                "capability element `{}` is not one of {}",
+                                "capability element `{}` is not one of HSEEP's five:\n{}",
                                 edit.value,
-                                CAPABILITY_ELEMENTS.join(", ")
+                                capability_elements_explained()
                             )
                         })?;
                     edit.value = (*element).to_string();
@@ -177,8 +180,22 @@ impl Debrief {
                 check_feedback(exercise, &form)?;
                 self.forms.push(form);
             }
+            DebriefEvent::Fact(entered) => {
+                check_fact(&entered)?;
+                self.facts.push(entered);
+            }
         }
         Ok(())
+    }
+
+    /// A fact about the exercise as entered in the debrief, if it was and not taken back.
+    pub fn fact(&self, fact: ExerciseFact) -> Option<&str> {
+        self.facts
+            .iter()
+            .rev()
+            .find(|f| f.fact == fact)
+            .map(|f| f.value.trim())
+            .filter(|v| !v.is_empty())
     }
 
     /// Records an event: checks it against the exercise and what was written so far (and its
@@ -258,6 +275,24 @@ pub fn check_entry(event: &DebriefEvent) -> Result<(), String> {
         && matches!(edit.field, PlanField::Start | PlanField::Completion)
     {
         check_date(edit.field, &edit.value)?;
+    }
+    Ok(())
+}
+
+/// A fact is a line of the report's cover: no line break or other control character, at most
+/// `MAX_FACT_CHARS` characters.
+fn check_fact(entered: &FactEntered) -> Result<(), String> {
+    let what = entered.fact.label().to_lowercase();
+    if entered.value.chars().any(char::is_control) {
+        return Err(format!(
+            "the {what} is one line: no line break or other control character"
+        ));
+    }
+    let chars = entered.value.chars().count();
+    if chars > MAX_FACT_CHARS {
+        return Err(format!(
+            "the {what} is {chars} characters long, at most {MAX_FACT_CHARS}"
+        ));
     }
     Ok(())
 }
@@ -364,6 +399,80 @@ mod tests {
             );
         }
         assert_eq!(debrief, Debrief::default());
+    }
+
+    fn fact(fact: ExerciseFact, value: &str) -> DebriefEvent {
+        DebriefEvent::Fact(FactEntered {
+            fact,
+            value: value.into(),
+        })
+    }
+
+    #[test]
+    fn the_last_fact_entered_wins_and_an_empty_one_takes_it_back() {
+        let exercise = played();
+        let mut debrief = Debrief::default();
+        for (kind, value) in [
+            (ExerciseFact::Sponsor, "Ministry of Justice"),
+            (ExerciseFact::Dates, "11 March 2027"),
+            (ExerciseFact::Sponsor, "  Ministry of the Interior "),
+            (ExerciseFact::Dates, " "),
+        ] {
+            debrief.apply(&exercise, fact(kind, value), None).unwrap();
+        }
+        assert_eq!(
+            debrief.fact(ExerciseFact::Sponsor),
+            Some("Ministry of the Interior")
+        );
+        assert_eq!(debrief.fact(ExerciseFact::Dates), None);
+        assert_eq!(debrief.fact(ExerciseFact::Handling), None);
+    }
+
+    #[test]
+    fn a_fact_is_one_line_of_bounded_length() {
+        let exercise = played();
+        let mut debrief = Debrief::default();
+        let long = "x".repeat(MAX_FACT_CHARS + 1);
+        let cases = [
+            ("TLP:AMBER\nTLP:RED", "the handling marking is one line"),
+            (
+                long.as_str(),
+                "the handling marking is 301 characters long, at most 300",
+            ),
+        ];
+        for (value, said) in cases {
+            let error = debrief
+                .apply(&exercise, fact(ExerciseFact::Handling, value), None)
+                .unwrap_err();
+            assert!(error.starts_with(said), "{error}");
+        }
+        assert_eq!(debrief, Debrief::default());
+    }
+
+    #[test]
+    fn a_capability_element_not_of_the_five_is_refused_with_the_five_explained() {
+        let exercise = played();
+        let error = Debrief::default()
+            .apply(
+                &exercise,
+                DebriefEvent::PlanEdited(PlanEdited {
+                    item: "note-1".into(),
+                    field: PlanField::CapabilityElement,
+                    value: "Luck".into(),
+                }),
+                None,
+            )
+            .unwrap_err();
+        assert!(
+            error.starts_with("capability element `Luck` is not one of HSEEP's five:\n"),
+            "{error}"
+        );
+        for (element, guidance) in CAPABILITY_ELEMENTS.iter().zip(CAPABILITY_ELEMENT_GUIDANCE) {
+            assert!(
+                error.contains(&format!("{element:<12} {guidance}")),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::debrief::{
-    Answer, DebriefEvent, Feedback, PlanAdded, PlanDropped, PlanEdited, Rated, SeatEvent, Summary,
+    Answer, DebriefEvent, FactEntered, Feedback, PlanAdded, PlanDropped, PlanEdited, Rated,
+    SeatEvent, Summary,
 };
 use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response};
 use crate::scenario::{Secs, TeamIx};
@@ -111,6 +112,8 @@ pub(super) enum Kind {
     Answer(Answer),
     /// Format 6: a Participant Feedback Form.
     Feedback(Feedback),
+    /// A fact about the exercise entered in the debrief (format 6, added later).
+    Fact(FactEntered),
     Seat(SeatEvent),
 }
 
@@ -124,6 +127,7 @@ impl Kind {
             DebriefEvent::PlanDropped(e) => Kind::PlanDropped(e),
             DebriefEvent::Answer(e) => Kind::Answer(e),
             DebriefEvent::Feedback(e) => Kind::Feedback(e),
+            DebriefEvent::Fact(e) => Kind::Fact(e),
         }
     }
 
@@ -137,6 +141,7 @@ impl Kind {
             Kind::PlanDropped(e) => DebriefEvent::PlanDropped(e.clone()),
             Kind::Answer(e) => DebriefEvent::Answer(e.clone()),
             Kind::Feedback(e) => DebriefEvent::Feedback(e.clone()),
+            Kind::Fact(e) => DebriefEvent::Fact(e.clone()),
             _ => return None,
         })
     }
@@ -478,7 +483,8 @@ impl Record {
             | Kind::PlanEdited(_)
             | Kind::PlanDropped(_)
             | Kind::Answer(_)
-            | Kind::Feedback(_) => {
+            | Kind::Feedback(_)
+            | Kind::Fact(_) => {
                 return Err("a debrief line is not an event of the exercise".into());
             }
             Kind::Seat(_) => return Err("a seat line is not an event of the exercise".into()),

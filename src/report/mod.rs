@@ -13,7 +13,7 @@ use std::io::{self, Write as _};
 use serde::Serialize;
 
 use crate::debrief::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
-use crate::debrief::{Debrief, PlanField, format_wall};
+use crate::debrief::{Debrief, ExerciseFact, PlanField, format_wall};
 use crate::engine::{
     Answers, Exercise, FoundBy, InjectState, NoteKind, Outcome, RequestThread, ResponseRecord,
     SkipCause, Source, Status,
@@ -53,7 +53,8 @@ pub struct Report {
     /// facts; people's reports stop saying "draft".
     #[serde(skip)]
     pub final_report: bool,
-    /// The exercise's metadata from the scenario (evaluation.md).
+    /// The exercise's metadata from the scenario (evaluation.md), with the facts entered in
+    /// the debrief in place of the scenario's.
     pub exercise: ExerciseReport,
     /// Per objective, each team with scored critical tasks and then the joint row.
     pub ratings: Vec<RatingReport>,
@@ -124,6 +125,42 @@ pub struct ExerciseReport {
     pub handling: Option<String>,
     pub contact: Option<String>,
     pub scope: Option<String>,
+    /// The exercise's dates as entered in the debrief ("11–12 March 2027"); the scenario has
+    /// none, and `started_wall`/`ended_wall` are what the journal recorded.
+    pub dates: Option<String>,
+}
+
+impl ExerciseReport {
+    /// The scenario's facts with those entered in the debrief in their place.
+    fn entered(mut self, debrief: &Debrief) -> Self {
+        for fact in ExerciseFact::ALL {
+            if let Some(value) = debrief.fact(fact) {
+                *self.fact_mut(fact) = Some(value.to_string());
+            }
+        }
+        self
+    }
+
+    /// A fact of the cover as the report gives it.
+    pub fn fact(&self, fact: ExerciseFact) -> Option<&str> {
+        match fact {
+            ExerciseFact::Sponsor => self.sponsor.as_deref(),
+            ExerciseFact::Location => self.location.as_deref(),
+            ExerciseFact::Dates => self.dates.as_deref(),
+            ExerciseFact::Handling => self.handling.as_deref(),
+            ExerciseFact::Contact => self.contact.as_deref(),
+        }
+    }
+
+    fn fact_mut(&mut self, fact: ExerciseFact) -> &mut Option<String> {
+        match fact {
+            ExerciseFact::Sponsor => &mut self.sponsor,
+            ExerciseFact::Location => &mut self.location,
+            ExerciseFact::Dates => &mut self.dates,
+            ExerciseFact::Handling => &mut self.handling,
+            ExerciseFact::Contact => &mut self.contact,
+        }
+    }
 }
 
 /// An objective's rating for a team (`team: None`: jointly): ttx's suggestion and the
@@ -169,6 +206,8 @@ pub struct PlanItemReport {
     pub issue: String,
     /// Expectation ids (strings) and indices in `notes` (numbers).
     pub evidence: Vec<serde_json::Value>,
+    /// Why it happened, as the debrief found it.
+    pub root_cause: Option<String>,
     pub corrective_action: Option<String>,
     pub capability_element: Option<String>,
     pub responsible: Option<String>,
@@ -474,6 +513,7 @@ impl Report {
             started_wall: debrief.started_wall.map(format_wall),
             ended_wall: debrief.ended_wall.map(format_wall),
             seats: seats::attendance(&debrief.seats),
+            exercise: exercise_report(scenario).entered(debrief),
             ..Report::played(exercise, Audience::Everyone)
         }
     }
@@ -943,6 +983,7 @@ fn exercise_report(scenario: &Scenario) -> ExerciseReport {
         handling: info.handling.clone(),
         contact: info.contact.clone(),
         scope: info.scope.clone(),
+        dates: None,
     }
 }
 
@@ -1032,6 +1073,7 @@ fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemRepor
             id: item.id,
             objective,
             team,
+            root_cause: None,
             corrective_action: None,
             capability_element: None,
             poc: None,
@@ -1047,6 +1089,7 @@ fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemRepor
         team: a.team.clone(),
         issue: a.issue.clone(),
         evidence: Vec::new(),
+        root_cause: None,
         corrective_action: None,
         capability_element: None,
         poc: None,
@@ -1064,6 +1107,7 @@ fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemRepor
                 let value = Some(value.to_string()).filter(|v| !v.trim().is_empty());
                 match field {
                     PlanField::Issue => item.issue = value.unwrap_or_default(),
+                    PlanField::RootCause => item.root_cause = value,
                     PlanField::CorrectiveAction => item.corrective_action = value,
                     PlanField::CapabilityElement => item.capability_element = value,
                     PlanField::Responsible => item.responsible = value,

@@ -370,12 +370,15 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
             .to_string(),
     };
     let info = &report.exercise;
-    let dates = dates(report);
+    let (dates, recorded) = cover_dates(report);
     let mut overview = vec![
         vec!["Exercise name".into(), report.title.clone()],
         vec!["Exercise dates".into(), dates.clone()],
         vec!["Outcome".into(), outcome],
     ];
+    if let Some(recorded) = recorded {
+        overview.insert(2, vec!["Recorded by the journal".into(), recorded]);
+    }
     let optional = [
         ("Scope", info.scope.clone()),
         (
@@ -580,6 +583,18 @@ fn dates(report: &Report) -> String {
     }
 }
 
+/// The cover's dates: as entered in the debrief, people's words, else what the journal
+/// recorded; with both, what the journal recorded too, for the overview.
+fn cover_dates(report: &Report) -> (String, Option<String>) {
+    match &report.exercise.dates {
+        Some(entered) => (
+            entered.clone(),
+            report.started_wall.is_some().then(|| dates(report)),
+        ),
+        None => (dates(report), None),
+    }
+}
+
 fn signature(signature: &SignatureReport) -> String {
     match (signature.status, &signature.fingerprint) {
         ("signed", Some(fingerprint)) => format!("Journal signed by {fingerprint}."),
@@ -721,7 +736,7 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
         .improvement_plan
         .iter()
         .filter(|item| item.objective.as_deref() == Some(id))
-        .map(|item| with_references(report, item, item.issue.clone()))
+        .map(|item| with_root_cause(item, with_references(report, item, item.issue.clone())))
         .collect();
     ObjectivePart {
         heading: objective_name(scenario, id),
@@ -1003,7 +1018,10 @@ fn plan(report: &Report, scenario: &Scenario) -> Table {
                     .unwrap_or_else(|| "General".into());
                 vec![
                     capability,
-                    with_references(report, item, format!("{} [{}]", item.issue, item.id)),
+                    with_root_cause(
+                        item,
+                        with_references(report, item, format!("{} [{}]", item.issue, item.id)),
+                    ),
                     text(&item.corrective_action),
                     text(&item.capability_element),
                     text(&item.responsible),
@@ -1102,6 +1120,14 @@ fn with_references(report: &Report, item: &PlanItemReport, text: String) -> Stri
         text
     } else {
         format!("{text} (reference: {})", bases.join("; "))
+    }
+}
+
+/// An area for improvement with the root cause the debrief found: "…. Root cause: …".
+fn with_root_cause(item: &PlanItemReport, text: String) -> String {
+    match &item.root_cause {
+        Some(cause) => format!("{text}. Root cause: {}", cause.replace('\n', " ")),
+        None => text,
     }
 }
 

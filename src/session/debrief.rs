@@ -4,7 +4,8 @@
 
 use super::{Refused, Session};
 use crate::debrief::{
-    Answer, DebriefEvent, Feedback, FeedbackForm, FeedbackRole, PlanEdited, PlanField, check_entry,
+    Answer, DebriefEvent, ExerciseFact, FactEntered, Feedback, FeedbackForm, FeedbackRole,
+    PlanEdited, PlanField, check_entry,
 };
 use crate::engine::{Command, NoteKind};
 use crate::role::{Request, Role};
@@ -172,6 +173,25 @@ impl Session {
             if count == 1 { "" } else { "s" }
         ))
     }
+
+    /// Enters the exercise's facts that changed, one event each (an empty value gives the
+    /// scenario's back); the first refused stops the rest.
+    pub fn enter_facts(
+        &mut self,
+        role: Role,
+        changes: Vec<(ExerciseFact, String)>,
+    ) -> Result<String, Refused> {
+        if changes.is_empty() {
+            return Ok("Nothing changed.".into());
+        }
+        let count = changes.len();
+        for (fact, value) in changes {
+            self.write_debrief(role, DebriefEvent::Fact(FactEntered { fact, value }))?;
+        }
+        Ok(format!(
+            "The exercise's facts: {count} saved for the report's cover."
+        ))
+    }
 }
 
 /// What asking for a debrief event is; an answer for a team the scenario does not have is
@@ -179,7 +199,7 @@ impl Session {
 fn debrief_request(scenario: &Scenario, event: &DebriefEvent) -> Result<Request, Refused> {
     Ok(match event {
         DebriefEvent::Rated(_) => Request::Rate,
-        DebriefEvent::Summary(_) => Request::Summarise,
+        DebriefEvent::Summary(_) | DebriefEvent::Fact(_) => Request::Summarise,
         DebriefEvent::PlanAdded(_) | DebriefEvent::PlanEdited(_) | DebriefEvent::PlanDropped(_) => {
             Request::Plan
         }

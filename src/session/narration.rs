@@ -380,6 +380,15 @@ impl Session {
             DebriefEvent::Answer(a) => format!("{} answered question {}", a.team, a.question),
             // Anonymous: the log says a form came in, not whose.
             DebriefEvent::Feedback(_) => "a feedback form submitted".into(),
+            DebriefEvent::Fact(f) => format!(
+                "{} {}",
+                f.fact.label().to_lowercase(),
+                if f.value.trim().is_empty() {
+                    "taken back to the scenario's"
+                } else {
+                    "entered"
+                }
+            ),
         }
     }
 }

@@ -25,6 +25,7 @@ pub fn render(frame: &mut Frame, body: Rect, app: &Shown) {
         Some(Dialog::Rating(form)) => form.render(frame, body),
         Some(Dialog::Summary(form)) => form.render(frame, body),
         Some(Dialog::Plan(form)) => form.render(frame, body, scenario),
+        Some(Dialog::Facts(form)) => form.render(frame, body),
         Some(Dialog::Judge(form)) => form.render(frame, body, exercise),
         Some(Dialog::Inject(inject)) => inject_detail(frame, body, app, *inject),
         Some(Dialog::Message(form)) => form.render(frame, body, exercise),

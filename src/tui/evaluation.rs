@@ -1,6 +1,7 @@
 //! The evaluation screen; after the end, the after-action screen. On the left, what there is
 //! to write: each objective's rating per team and jointly, then (after the end, for the
-//! facilitator) the executive summary and the improvement plan's items; on the right, the
+//! facilitator) the executive summary, the exercise's facts for the report's cover, and the
+//! improvement plan's items; on the right, the
 //! selected entry with its evidence: the suggestion, the critical tasks, the observations, what
 //! was written.
 
@@ -14,6 +15,7 @@ use super::keymap::{Action, Context};
 use super::seat::{Entry, Shown, entries, writes_debrief};
 use super::text::{clock, short};
 use super::widgets::{hint, status_style};
+use crate::debrief::ExerciseFact;
 use crate::debrief::evaluation::{Rating, critical_tasks};
 use crate::engine::{Exercise, ExpectationIx, FoundBy, NoteKind};
 use crate::report::{PlanItemReport, RatingReport, Report};
@@ -39,6 +41,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &Shown) {
     let lines = match entries.get(selected) {
         Some(Entry::Rating(n)) => rating_detail(session, &report.ratings[*n], app.seat.role),
         Some(Entry::Summary) => summary_detail(&report),
+        Some(Entry::Facts) => facts_detail(session, &report),
         Some(Entry::Item(n)) => item_detail(&report.improvement_plan[*n]),
         Some(Entry::AddItem) => vec![Line::from(hint(
             Context::Evaluation,
@@ -114,6 +117,18 @@ fn render_list(
                     "not written yet"
                 };
                 Line::styled(format!("{mark}{state}"), style)
+            }
+            Entry::Facts => {
+                lines.push(Line::from(""));
+                lines.push(heading("Exercise facts (cover)"));
+                let given = facts(app.session, report)
+                    .iter()
+                    .filter(|(_, value, _)| value.is_some())
+                    .count();
+                Line::styled(
+                    format!("{mark}{given} of {} given", ExerciseFact::ALL.len()),
+                    style,
+                )
             }
             Entry::Item(n) => {
                 if *n == 0 {
@@ -366,6 +381,61 @@ fn summary_detail(report: &Report) -> Vec<Line<'static>> {
     lines
 }
 
+/// Each fact of the report's cover: its value as the report gives it, and where it comes from.
+fn facts(session: &Session, report: &Report) -> Vec<(ExerciseFact, Option<String>, &'static str)> {
+    let debrief = session.debrief();
+    ExerciseFact::ALL
+        .into_iter()
+        .map(|fact| {
+            let value = report.exercise.fact(fact);
+            let source = match (debrief.fact(fact), value) {
+                (Some(_), _) => "entered",
+                (None, Some(_)) => "from the scenario",
+                (None, None) => "",
+            };
+            (fact, value.map(str::to_string), source)
+        })
+        .collect()
+}
+
+fn facts_detail(session: &Session, report: &Report) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::from("The exercise's facts".bold()),
+        Line::from(
+            "The report's cover and overview give them; what is entered here replaces the \
+             scenario's."
+                .fg(Color::DarkGray),
+        ),
+        Line::from(""),
+    ];
+    for (fact, value, source) in facts(session, report) {
+        let mut spans = vec![Span::styled(
+            format!("{}: ", fact.label()),
+            Style::new().bold(),
+        )];
+        match value {
+            Some(value) => {
+                spans.push(Span::raw(value));
+                spans.push(Span::styled(
+                    format!(" ({source})"),
+                    Style::new().fg(Color::DarkGray),
+                ));
+            }
+            None if fact == ExerciseFact::Dates => spans.push(Span::styled(
+                "— the journal's dates",
+                Style::new().fg(Color::DarkGray),
+            )),
+            None => spans.push(Span::styled("—", Style::new().fg(Color::Yellow))),
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        hint(Context::Evaluation, Action::Edit, "enter them").fg(Color::DarkGray),
+    ));
+    lines
+}
+
 fn item_detail(item: &PlanItemReport) -> Vec<Line<'static>> {
     use crate::debrief::PlanField;
     let field = |field: PlanField, value: Option<&str>| {
@@ -390,6 +460,7 @@ fn item_detail(item: &PlanItemReport) -> Vec<Line<'static>> {
     lines.push(Line::from(""));
     lines.push(field(PlanField::Issue, Some(&item.issue)));
     for (f, value) in [
+        (PlanField::RootCause, &item.root_cause),
         (PlanField::CorrectiveAction, &item.corrective_action),
         (PlanField::CapabilityElement, &item.capability_element),
         (PlanField::Responsible, &item.responsible),

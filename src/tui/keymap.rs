@@ -102,6 +102,8 @@ pub enum Context {
     RatingForm,
     SummaryForm,
     PlanForm,
+    /// The exercise's facts for the report's cover.
+    FactsForm,
     /// Choosing the expectation to judge.
     JudgePicker,
     JudgeForm,
@@ -157,6 +159,7 @@ impl Context {
             Context::RatingForm => "Rating",
             Context::SummaryForm => "Executive summary",
             Context::PlanForm => "Improvement plan item",
+            Context::FactsForm => "The exercise's facts",
             Context::JudgePicker => "Choose what to judge",
             Context::JudgeForm => "Judgement",
             Context::Discussion => "Discussion",
@@ -180,6 +183,7 @@ impl Context {
                 | Context::RatingForm
                 | Context::SummaryForm
                 | Context::PlanForm
+                | Context::FactsForm
                 | Context::JudgePicker
                 | Context::JudgeForm
                 | Context::AnswerForm
@@ -578,6 +582,16 @@ const PLAN_FORM: &[Binding] = &form(
     CANCEL,
 );
 
+const FACTS_FORM: &[Binding] = &[
+    b(K::Ctrl('s'), A::Submit, "save the facts", "save"),
+    b(K::Enter, A::Confirm, "next field; save on the last", ""),
+    b(K::Tab, A::NextField, "next field", "next field"),
+    b(K::BackTab, A::PrevField, "previous field", ""),
+    b(K::Down, A::Down, "next field", ""),
+    b(K::Up, A::Up, "previous field", ""),
+    b(K::Esc, A::Back, "cancel", "cancel"),
+];
+
 const HELP: &[Binding] = &[
     b(K::Esc, A::Back, "close help", "close"),
     b(K::Char('?'), A::Back, "close help", ""),
@@ -727,6 +741,7 @@ pub fn bindings(context: Context) -> &'static [Binding] {
         Context::RatingForm => RATING_FORM,
         Context::SummaryForm => SUMMARY_FORM,
         Context::PlanForm => PLAN_FORM,
+        Context::FactsForm => FACTS_FORM,
         Context::JudgePicker => JUDGE_PICKER,
         Context::JudgeForm => JUDGE_FORM,
         Context::Discussion => DISCUSSION,
@@ -861,6 +876,7 @@ mod tests {
             Context::RatingForm,
             Context::SummaryForm,
             Context::PlanForm,
+            Context::FactsForm,
             Context::JudgePicker,
             Context::JudgeForm,
             Context::Discussion,

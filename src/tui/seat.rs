@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use super::forms::answer::AnswerForm;
+use super::forms::facts::FactsForm;
 use super::forms::feedback::FeedbackForm;
 use super::forms::hot_wash::HotWashForm;
 use super::forms::judge::JudgeForm;
@@ -140,6 +141,8 @@ pub enum Entry {
     /// An index into the report's ratings.
     Rating(usize),
     Summary,
+    /// The exercise's facts for the report's cover.
+    Facts,
     /// An index into the report's improvement plan.
     Item(usize),
     AddItem,
@@ -155,7 +158,7 @@ pub fn writes_debrief(role: Role, session: &Session) -> bool {
 pub fn entries(report: &Report, debrief: bool) -> Vec<Entry> {
     let mut entries: Vec<Entry> = (0..report.ratings.len()).map(Entry::Rating).collect();
     if debrief {
-        entries.push(Entry::Summary);
+        entries.extend([Entry::Summary, Entry::Facts]);
         entries.extend((0..report.improvement_plan.len()).map(Entry::Item));
         entries.push(Entry::AddItem);
     }
@@ -232,6 +235,7 @@ pub enum Dialog {
     Rating(Box<RatingForm>),
     Summary(Box<SummaryForm>),
     Plan(Box<PlanForm>),
+    Facts(Box<FactsForm>),
     Judge(Box<JudgeForm>),
     Answer(Box<AnswerForm>),
     /// Every addressed team's answer to a question, read-only (the module view's).
@@ -250,6 +254,7 @@ impl Dialog {
             Dialog::Rating(form) => Some(form.as_mut()),
             Dialog::Summary(form) => Some(form.as_mut()),
             Dialog::Plan(form) => Some(form.as_mut()),
+            Dialog::Facts(form) => Some(form.as_mut()),
             Dialog::Judge(form) => Some(form.as_mut()),
             Dialog::Answer(form) => Some(form.as_mut()),
             Dialog::HotWash(form) => Some(form.as_mut()),
@@ -458,6 +463,7 @@ impl Seat {
             Some(Dialog::Rating(_)) => Context::RatingForm,
             Some(Dialog::Summary(_)) => Context::SummaryForm,
             Some(Dialog::Plan(_)) => Context::PlanForm,
+            Some(Dialog::Facts(_)) => Context::FactsForm,
             Some(Dialog::Judge(form)) if form.picking() => Context::JudgePicker,
             Some(Dialog::Judge(_)) => Context::JudgeForm,
             Some(Dialog::Answer(_)) => Context::AnswerForm,
@@ -506,6 +512,7 @@ impl Seat {
             | Context::RatingForm
             | Context::SummaryForm
             | Context::PlanForm
+            | Context::FactsForm
             | Context::JudgePicker
             | Context::JudgeForm
             | Context::AnswerForm
@@ -1017,6 +1024,12 @@ impl Seat {
                         report.executive_summary.as_deref(),
                     ))));
                 }
+                Some(Entry::Facts) => {
+                    self.dialog = Some(Dialog::Facts(Box::new(FactsForm::new(
+                        session.exercise().scenario(),
+                        session.debrief(),
+                    ))));
+                }
                 Some(Entry::Item(n)) => {
                     self.dialog = Some(Dialog::Plan(Box::new(PlanForm::edit(
                         &report.improvement_plan[n],
@@ -1224,6 +1237,7 @@ impl Seat {
             Ask::Summarise(text) => {
                 session.write_debrief(role, DebriefEvent::Summary(Summary { text }))
             }
+            Ask::Facts(changes) => session.enter_facts(role, changes),
             Ask::EditItem { item, changes } => session.edit_plan_item(role, &item, changes),
             Ask::AddItem {
                 objective,

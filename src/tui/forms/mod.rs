@@ -34,6 +34,7 @@ macro_rules! selectors_and_text {
 }
 
 pub mod answer;
+pub mod facts;
 pub mod feedback;
 pub mod hot_wash;
 pub mod judge;
@@ -49,7 +50,7 @@ pub mod summary;
 use super::field::{Seek, TextField, not_typed};
 use super::key::Key;
 use super::keymap::Action;
-use crate::debrief::{FeedbackForm, PlanField, Rated};
+use crate::debrief::{ExerciseFact, FeedbackForm, PlanField, Rated};
 use crate::engine::{Command, Exercise, NoteKind, Response};
 use crate::scenario::{InjectIx, ObjectiveIx, QuestionIx, TeamIx};
 
@@ -85,6 +86,8 @@ pub enum Ask {
     Judge(Command),
     Rate(Rated),
     Summarise(String),
+    /// The exercise's facts that changed, each with its new entry (empty: the scenario's).
+    Facts(Vec<(ExerciseFact, String)>),
     /// A team's answer to a discussion question (a revision when it had answered).
     Answer {
         team: TeamIx,

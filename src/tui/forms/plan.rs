@@ -1,6 +1,7 @@
 //! An improvement-plan item: the facilitator edits each field of a drafted item (or writes a
-//! new one): the issue, the corrective action, the capability element, who is responsible, the
-//! point of contact, and the start and completion dates.
+//! new one): the issue, its root cause, the corrective action, the capability element (one of
+//! HSEEP's five, each with its line of guidance), who is responsible, the point of contact, and
+//! the start and completion dates.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Ask, Done, Form, seek_entry, step_entry, typed_key};
-use crate::debrief::{CAPABILITY_ELEMENTS, PlanField, check_date};
+use crate::debrief::{CAPABILITY_ELEMENT_GUIDANCE, CAPABILITY_ELEMENTS, PlanField, check_date};
 use crate::engine::Exercise;
 use crate::report::PlanItemReport;
 use crate::scenario::Scenario;
@@ -19,14 +20,18 @@ use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
 /// The text fields, in the form's order (the capability element is a choice between them).
-const TEXTS: [PlanField; 6] = [
+/// The first `GROWN` take several lines; the last two are the dates.
+const TEXTS: [PlanField; 7] = [
     PlanField::Issue,
+    PlanField::RootCause,
     PlanField::CorrectiveAction,
     PlanField::Responsible,
     PlanField::Poc,
     PlanField::Start,
     PlanField::Completion,
 ];
+const GROWN: usize = 3;
+const DATES: [usize; 2] = [TEXTS.len() - 2, TEXTS.len() - 1];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -62,6 +67,7 @@ impl PlanForm {
         let value = |field: PlanField| -> String {
             match field {
                 PlanField::Issue => item.issue.clone(),
+                PlanField::RootCause => item.root_cause.clone().unwrap_or_default(),
                 PlanField::CorrectiveAction => item.corrective_action.clone().unwrap_or_default(),
                 PlanField::Responsible => item.responsible.clone().unwrap_or_default(),
                 PlanField::Poc => item.poc.clone().unwrap_or_default(),
@@ -116,8 +122,9 @@ impl PlanForm {
         if self.item.is_none() {
             order.extend([Focus::Objective, Focus::Team]);
         }
-        order.extend([Focus::Text(0), Focus::Text(1), Focus::Element]);
-        order.extend((2..TEXTS.len()).map(Focus::Text));
+        order.extend((0..GROWN).map(Focus::Text));
+        order.push(Focus::Element);
+        order.extend((GROWN..TEXTS.len()).map(Focus::Text));
         order
     }
 
@@ -167,16 +174,15 @@ impl PlanForm {
     }
 
     fn save(&mut self, scenario: &Scenario) -> Option<Done> {
-        // The dates: the fifth and sixth text fields.
-        for n in [4, 5] {
+        for n in DATES {
             if let Err(message) = check_date(TEXTS[n], &self.texts[n].text()) {
                 self.error = Some(crate::session::capitalise(&message));
                 self.focus = Focus::Text(n);
                 return None;
             }
         }
-        let start = self.texts[4].text();
-        let completion = self.texts[5].text();
+        let start = self.texts[DATES[0]].text();
+        let completion = self.texts[DATES[1]].text();
         // ISO dates compare as text.
         if !start.trim().is_empty()
             && !completion.trim().is_empty()
@@ -187,7 +193,7 @@ impl PlanForm {
                 completion.trim(),
                 start.trim()
             ));
-            self.focus = Focus::Text(5);
+            self.focus = Focus::Text(DATES[1]);
             return None;
         }
         let issue = self.texts[0].text();
@@ -228,17 +234,23 @@ impl PlanForm {
 
     pub fn render(&self, frame: &mut Frame, body: Rect, scenario: &Scenario) {
         let adding = self.item.is_none();
-        // The issue and the corrective action grow with what is typed, up to 5 rows (then they
-        // scroll), a row more while typed into; the form grows with them.
+        // The issue, the root cause and the corrective action grow with what is typed, up to
+        // 5 rows (then they scroll; the root cause 3), a row more while typed into; the form
+        // grows with them.
         let width = usize::from(body.width.min(90).saturating_sub(2));
-        let grown: Vec<u16> = (0..2)
+        let grown: Vec<u16> = (0..GROWN)
             .map(|n| {
-                let rows = self.texts[n].height(width).min(5) as u16;
+                let most = if TEXTS[n] == PlanField::RootCause {
+                    3
+                } else {
+                    5
+                };
+                let rows = self.texts[n].height(width).min(most) as u16;
                 let focused = u16::from(self.focus == Focus::Text(n));
-                (rows + focused).clamp(2, 5)
+                (rows + focused).clamp(2, most as u16)
             })
             .collect();
-        let height = if adding { 13 } else { 11 } + grown.iter().sum::<u16>();
+        let height = if adding { 15 } else { 13 } + grown.iter().sum::<u16>();
         let area = centred(body, 90, height);
         let title = match &self.item {
             Some(item) => format!("Improvement item {item}"),
@@ -249,11 +261,11 @@ impl PlanForm {
         if adding {
             rows.extend([Constraint::Length(1), Constraint::Length(1)]);
         }
+        for rows_of_text in &grown {
+            rows.extend([Constraint::Length(1), Constraint::Length(*rows_of_text)]);
+        }
         rows.extend([
             Constraint::Length(1),
-            Constraint::Length(grown[0]),
-            Constraint::Length(1),
-            Constraint::Length(grown[1]),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -278,7 +290,7 @@ impl PlanForm {
                 .map_or("none".to_string(), |t| scenario.teams[t].id.clone());
             frame.render_widget(field_line("Team", team, self.focus == Focus::Team), next());
         }
-        for (n, field) in TEXTS.iter().enumerate().take(2) {
+        for (n, field) in TEXTS.iter().enumerate().take(GROWN) {
             frame.render_widget(
                 Paragraph::new(Line::styled(
                     field.label(),
@@ -305,7 +317,11 @@ impl PlanForm {
             ])),
             next(),
         );
-        for (n, field) in TEXTS.iter().enumerate().skip(2) {
+        frame.render_widget(
+            Paragraph::new(element_guidance(self.element).fg(Color::DarkGray)),
+            next(),
+        );
+        for (n, field) in TEXTS.iter().enumerate().skip(GROWN) {
             let [label, text] = next().layout(&Layout::horizontal([
                 Constraint::Length(34),
                 Constraint::Min(10),
@@ -418,6 +434,7 @@ impl Form for PlanForm {
 fn filled(field: PlanField, value: &str) -> TextField {
     let placeholder = match field {
         PlanField::Issue => "What needs to improve, in plain words",
+        PlanField::RootCause => "Why it happened: the cause behind the shortfall",
         PlanField::CorrectiveAction => "What will be done about it",
         PlanField::Responsible => "Organisation",
         PlanField::Poc => "Name, e-mail",
@@ -426,8 +443,22 @@ fn filled(field: PlanField, value: &str) -> TextField {
     };
     // The issue and the corrective action take several lines; who and the dates, one.
     let empty = match field {
-        PlanField::Issue | PlanField::CorrectiveAction => TextField::new(placeholder),
+        PlanField::Issue | PlanField::RootCause | PlanField::CorrectiveAction => {
+            TextField::new(placeholder)
+        }
         _ => TextField::line(placeholder),
     };
     empty.with_text(value)
+}
+
+/// The line under the capability element: what the chosen one covers, or, before a choice, the
+/// five to choose from.
+fn element_guidance(element: Option<usize>) -> String {
+    match element {
+        Some(e) => format!(
+            "  {}: {}",
+            CAPABILITY_ELEMENTS[e], CAPABILITY_ELEMENT_GUIDANCE[e]
+        ),
+        None => format!("  HSEEP's five: {}", CAPABILITY_ELEMENTS.join(", ")),
+    }
 }
