@@ -94,6 +94,180 @@ fn debrief_entries_reach_the_report() {
     assert!(markdown.contains("## Appendix A: Improvement Plan"));
 }
 
+/// The phishing example played by its script into a journal under `dir`.
+fn phishing_journal(dir: &std::path::Path) -> String {
+    let journal = dir.join("j.jsonl");
+    let journal = journal.to_str().unwrap().to_string();
+    ttx()
+        .args([
+            "run",
+            "tests/fixtures/phishing-example/scenario.ron",
+            "--script",
+            "tests/fixtures/phishing-example/script.ron",
+            "--journal",
+            &journal,
+        ])
+        .assert()
+        .success();
+    journal
+}
+
+fn report_of(journal: &str, format: &str) -> String {
+    let output = ttx()
+        .args(["report", journal, "--format", format])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The exercise's facts the scenario lacks are entered with `ttx debrief exercise`, journaled,
+/// and reach the report's JSON, cover and overview; a root cause reaches the area for
+/// improvement and the plan.
+#[test]
+fn exercise_facts_and_root_causes_reach_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = phishing_journal(dir.path());
+    let journal = journal.as_str();
+    let printed = ttx()
+        .args(["debrief", "exercise", journal])
+        .output()
+        .unwrap();
+    assert!(printed.status.success());
+    let printed = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        printed.contains("Exercise dates     — (the journal's dates)"),
+        "{printed}"
+    );
+    ttx()
+        .args([
+            "debrief",
+            "exercise",
+            journal,
+            "--sponsor",
+            "Ministry of Justice",
+            "--location",
+            "Aldera City",
+            "--dates",
+            "11–12 March 2027",
+            "--handling",
+            "TLP:AMBER",
+            "--contact",
+            "Jo Smith, jo@example.org",
+        ])
+        .assert()
+        .success();
+    // A later entry replaces the earlier one; an empty one gives the scenario's back.
+    ttx()
+        .args(["debrief", "exercise", journal, "--location", "Brevia Port"])
+        .assert()
+        .success();
+    ttx()
+        .args(["debrief", "exercise", journal, "--contact", ""])
+        .assert()
+        .success();
+    let said = refused(&["exercise", journal, "--handling", "TLP:AMBER\nTLP:RED"]);
+    assert_eq!(
+        said,
+        format!(
+            "{journal}: the handling marking is one line: no line break or other control \
+             character\n"
+        )
+    );
+    ttx()
+        .args([
+            "debrief",
+            "edit",
+            journal,
+            "contain/block@soc",
+            "root-cause",
+            "Nobody owns the mail gateway's blocklist",
+        ])
+        .assert()
+        .success();
+    let lines = std::fs::read_to_string(journal).unwrap();
+    assert_eq!(lines.matches(r#""event":"fact""#).count(), 7, "{lines}");
+
+    let report: Value = serde_json::from_str(&report_of(journal, "json")).unwrap();
+    let exercise = &report["exercise"];
+    assert_eq!(exercise["sponsor"], "Ministry of Justice");
+    assert_eq!(exercise["location"], "Brevia Port");
+    assert_eq!(exercise["dates"], "11–12 March 2027");
+    assert_eq!(exercise["handling"], "TLP:AMBER");
+    assert!(exercise["contact"].is_null());
+    let plan = report["improvement_plan"].as_array().unwrap();
+    let item = plan
+        .iter()
+        .find(|i| i["id"] == "contain/block@soc")
+        .unwrap();
+    assert_eq!(
+        item["root_cause"],
+        "Nobody owns the mail gateway's blocklist"
+    );
+    assert!(
+        plan.iter()
+            .filter(|i| i["id"] != item["id"])
+            .all(|i| i["root_cause"].is_null())
+    );
+
+    let markdown = report_of(journal, "md");
+    let cover: Vec<&str> = markdown.lines().take(6).collect();
+    assert!(cover.contains(&"**TLP:AMBER**"), "{cover:?}");
+    assert!(cover.contains(&"11–12 March 2027"), "{cover:?}");
+    assert!(
+        markdown.contains("| Sponsor | Ministry of Justice |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| Location | Brevia Port |"),
+        "{markdown}"
+    );
+    assert!(
+        !markdown.contains("Point of contact | Jo Smith"),
+        "{markdown}"
+    );
+    let cause = "Root cause: Nobody owns the mail gateway's blocklist";
+    // In the objective's areas for improvement and in the plan's matrix.
+    assert_eq!(markdown.matches(cause).count(), 2, "{markdown}");
+    let html = report_of(journal, "html");
+    assert!(html.contains("11–12 March 2027"));
+    assert!(html.contains("Ministry of Justice"));
+    assert_eq!(html.matches(&ttx::html::escape(cause)).count(), 2, "{html}");
+
+    let shown = ttx().args(["debrief", "show", journal]).output().unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("Sponsor            Ministry of Justice (entered)"),
+        "{shown}"
+    );
+}
+
+/// A capability element not of HSEEP's five is refused on the command line, with the five
+/// and what each covers.
+#[test]
+fn a_capability_element_not_of_the_five_is_refused_listing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = phishing_journal(dir.path());
+    let said = refused(&["edit", &journal, "note-1", "capability-element", "Luck"]);
+    assert!(
+        said.starts_with(&format!(
+            "{journal}: capability element `Luck` is not one of HSEEP's five:\n  Planning     plans, policies"
+        )),
+        "{said}"
+    );
+    for element in ["Organization", "Equipment", "Training", "Exercises"] {
+        assert!(said.contains(&format!("\n  {element:<12} ")), "{said}");
+    }
+    let report: Value = serde_json::from_str(&report_of(&journal, "json")).unwrap();
+    assert!(
+        report["improvement_plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["capability_element"].is_null())
+    );
+}
+
 const FORMAT_3: &str = "tests/fixtures/format-3/scenario.ron";
 
 /// The worked case of format 3 played by its script into a journal under `dir`.

@@ -68,6 +68,14 @@
 //!   `{"at_s":14400,"event":"feedback","team":"aldera","role":"team","ratings":[5,4,null,3,5,4],"strengths":["…"],"improvements":[],"comments":null}`;
 //!   a `note` with `"hot_wash":true` is a point of the hot wash about its objective, after
 //!   `ended`. Answers and forms are the debrief's: they never reach the engine.
+//! - Added to format 6 later, without a new format number (debrief lines change nothing in the
+//!   replay of the exercise, and are appended to journals of any format; a ttx without them
+//!   refuses such a line at its number, naming the unknown `fact` or `root_cause`): `fact`
+//!   records a fact about the exercise for the report's cover, entered in the debrief in place
+//!   of the scenario's (an empty `value` takes the entry back):
+//!   `{"at_s":14400,"event":"fact","fact":"handling","value":"TLP:AMBER"}`, `fact` one of
+//!   `sponsor`, `location`, `dates`, `handling`, `contact`, the value one line of at most 300
+//!   characters; a `plan_edited` line's `field` may be `root_cause`.
 //!
 //! # The hash chain
 //!

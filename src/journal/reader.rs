@@ -391,7 +391,8 @@ mod tests {
 
     use super::*;
     use crate::debrief::{
-        DebriefEvent, PlanAdded, PlanDropped, PlanEdited, Rated, SeatChange, Summary,
+        DebriefEvent, ExerciseFact, FactEntered, PlanAdded, PlanDropped, PlanEdited, Rated,
+        SeatChange, Summary,
     };
     use crate::engine::{Command, Settings};
     use crate::journal::JournalWriter;
@@ -594,6 +595,15 @@ mod tests {
                 "Add indicators to the form",
             ),
             edit("note-1", PlanField::CapabilityElement, "planning"),
+            edit("note-1", PlanField::RootCause, "No one owns the form"),
+            DebriefEvent::Fact(FactEntered {
+                fact: ExerciseFact::Sponsor,
+                value: "Ministry of Justice".into(),
+            }),
+            DebriefEvent::Fact(FactEntered {
+                fact: ExerciseFact::Handling,
+                value: "TLP:AMBER".into(),
+            }),
             DebriefEvent::PlanAdded(PlanAdded {
                 item: "added-1".into(),
                 objective: Some("report".into()),
@@ -638,6 +648,18 @@ mod tests {
             .find(|i| i.id == "note-1")
             .unwrap();
         assert_eq!(note.capability_element.as_deref(), Some("Planning"));
+        assert_eq!(note.root_cause.as_deref(), Some("No one owns the form"));
+        assert_eq!(
+            report.exercise.sponsor.as_deref(),
+            Some("Ministry of Justice")
+        );
+        assert_eq!(report.exercise.handling.as_deref(), Some("TLP:AMBER"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains(r#""event":"fact","fact":"handling","value":"TLP:AMBER","chain""#),
+            "{text}"
+        );
+        assert!(text.contains(r#""field":"root_cause""#), "{text}");
         assert!(report.improvement_plan.iter().any(|i| i.id == "added-1"));
         assert!(
             !report
@@ -646,6 +668,45 @@ mod tests {
                 .any(|i| i.id == "report/report@soc")
         );
         assert_eq!(report.started_wall.as_deref(), Some("2026-11-28T09:00:00Z"));
+    }
+
+    /// A fact line is checked on replay as when it was entered: one edited to hold a line
+    /// break, or to name a fact there is not, is refused at its line.
+    #[test]
+    fn a_fact_line_is_checked_on_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("facts.jsonl");
+        let (_, _) = write(&path, whole_run());
+        let mut all = std::fs::read_to_string(&path).unwrap();
+        let good = r#"{"at_s":14400,"event":"fact","fact":"dates","value":"11 March 2027"}"#;
+        all.push_str(good);
+        all.push('\n');
+        let lines = all.lines().count();
+        std::fs::write(&path, rechain(&all)).unwrap();
+        let loaded = read(&path).unwrap();
+        assert_eq!(
+            loaded.debrief.fact(ExerciseFact::Dates),
+            Some("11 March 2027")
+        );
+        let shown = path.display().to_string();
+        for (edit, said) in [
+            (
+                ("11 March 2027", "11 March\\n2027"),
+                "the exercise dates is one line: no line break or other control character",
+            ),
+            (
+                ("\"dates\"", "\"weather\""),
+                "unknown variant `weather`, expected one of `sponsor`, `location`, `dates`, \
+                 `handling`, `contact`",
+            ),
+        ] {
+            std::fs::write(&path, rechain(&all.replace(edit.0, edit.1))).unwrap();
+            let error = read(&path).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("{shown}:{lines}: {said}")),
+                "{error}"
+            );
+        }
     }
 
     /// A debrief line the exercise refuses (a rating against the evidence without a reason) is
@@ -1016,6 +1077,52 @@ mod tests {
         let error = read_journal(&path).unwrap_err();
         assert!(matches!(error, JournalError::Scenario { .. }), "{error}");
         assert!(error.to_string().contains("scenario.ron:"), "{error}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+        /// Any facts entered, in any order, come back from the journal as written, and the
+        /// report gives the last entry of each (trimmed), or the scenario's where it was taken
+        /// back.
+        #[test]
+        fn entered_facts_round_trip_through_the_journal(
+            entries in proptest::collection::vec(
+                (0..ExerciseFact::ALL.len(), "[^\\p{Cc}]{0,40}"),
+                0..8,
+            )
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("facts.jsonl");
+            let scenario = Arc::new(phishing());
+            let mut exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+            let mut writer = JournalWriter::create(&path, &header_for(&exercise))
+                .unwrap()
+                .without_wall_clock();
+            play(&mut writer, &mut exercise, whole_run());
+            let entered: Vec<FactEntered> = entries
+                .into_iter()
+                .map(|(n, value)| FactEntered { fact: ExerciseFact::ALL[n], value })
+                .collect();
+            for fact in &entered {
+                writer
+                    .append_debrief(&exercise, &DebriefEvent::Fact(fact.clone()))
+                    .unwrap();
+            }
+            drop(writer);
+            let loaded = read(&path).unwrap();
+            proptest::prop_assert_eq!(&loaded.debrief.facts, &entered);
+            let report = Report::evaluated(&loaded.exercise, &loaded.debrief);
+            for fact in ExerciseFact::ALL {
+                let last = entered
+                    .iter()
+                    .rev()
+                    .find(|f| f.fact == fact)
+                    .map(|f| f.value.trim())
+                    .filter(|v| !v.is_empty());
+                // The phishing scenario gives no `exercise` block: nothing falls back.
+                proptest::prop_assert_eq!(report.exercise.fact(fact), last);
+            }
+        }
     }
 
     proptest::proptest! {
