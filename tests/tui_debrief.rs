@@ -9,7 +9,7 @@ use std::time::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ttx::debrief::evaluation::Rating;
-use ttx::debrief::{Debrief, DebriefEvent, PlanField};
+use ttx::debrief::{Debrief, DebriefEvent, ExerciseFact, PlanField};
 use ttx::engine::Settings;
 use ttx::journal::{Header, JournalWriter, read_journal};
 use ttx::report::{Format, Report};
@@ -157,13 +157,65 @@ fn the_after_action_screen_writes_the_whole_debrief() {
         Some("The SOC missed its deadlines.\nThe CERT was never told.")
     );
 
-    // The first improvement item: corrective action, element, a bad date refused clearly.
+    // The exercise's facts for the cover: what the scenario lacks, entered; a field left
+    // empty keeps the scenario's.
+    h.select(ratings + 1);
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("Exercise facts (cover)"), "{screen}");
+    assert!(screen.contains("0 of 5 given"), "{screen}");
+    h.key(Key::Enter);
+    insta::assert_snapshot!("facts_form", h.screen(100, 30));
+    h.type_text("Ministry of Justice")
+        .key(Key::Tab)
+        .key(Key::Tab)
+        .type_text("11 March 2027")
+        .key(Key::Tab)
+        .type_text("TLP:AMBER")
+        .key(Key::Ctrl('s'));
+    let facts: Vec<(ExerciseFact, String)> = h
+        .debrief_events()
+        .iter()
+        .filter_map(|e| match e {
+            DebriefEvent::Fact(f) => Some((f.fact, f.value.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        facts,
+        vec![
+            (ExerciseFact::Sponsor, "Ministry of Justice".into()),
+            (ExerciseFact::Dates, "11 March 2027".into()),
+            (ExerciseFact::Handling, "TLP:AMBER".into()),
+        ]
+    );
+    let exercise = h.app.session.report().exercise;
+    assert_eq!(exercise.dates.as_deref(), Some("11 March 2027"));
+    assert_eq!(exercise.handling.as_deref(), Some("TLP:AMBER"));
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("3 of 5 given"), "{screen}");
+    assert!(
+        screen.contains("Sponsor: Ministry of Justice (entered)"),
+        "{screen}"
+    );
+    let written = h.debrief_events().len();
+
+    // The first improvement item: its root cause, the corrective action, the capability
+    // element chosen among HSEEP's five with its guidance, a bad date refused clearly.
     let item = h.app.session.report().improvement_plan[0].id.clone();
-    h.select(ratings + 1).key(Key::Enter);
-    h.type_text("Train the SOC on the blocking runbook")
+    h.select(ratings + 2).key(Key::Enter);
+    h.type_text("Nobody owns the blocking runbook")
         .key(Key::Tab)
-        .key(Key::Right)
-        .key(Key::Tab)
+        .type_text("Train the SOC on the blocking runbook")
+        .key(Key::Tab);
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("HSEEP's five: Planning, Organization"), "{screen}");
+    h.key(Key::Right);
+    insta::assert_snapshot!("plan_form_element", h.screen(80, 24));
+    assert!(
+        h.screen(80, 24)
+            .contains("  Planning: plans, policies, procedures, agreements: what is written down"),
+    );
+    h.key(Key::Tab)
         .key(Key::Tab)
         .type_text("Jo Smith, jo@example.org")
         .key(Key::Tab)
@@ -172,8 +224,11 @@ fn the_after_action_screen_writes_the_whole_debrief() {
     let screen = h.screen(80, 24);
     insta::assert_snapshot!("plan_form_bad_date", screen);
     assert!(screen.contains("is not a date"), "{screen}");
-    let written = h.debrief_events().len();
-    assert_eq!(written, 3, "nothing of the refused item was written");
+    assert_eq!(
+        h.debrief_events().len(),
+        written,
+        "nothing of the refused item was written"
+    );
     for _ in 0.."2027-02-30".len() {
         h.key(Key::Backspace);
     }
@@ -188,6 +243,10 @@ fn the_after_action_screen_writes_the_whole_debrief() {
         Some("Train the SOC on the blocking runbook")
     );
     assert_eq!(edited.capability_element.as_deref(), Some("Planning"));
+    assert_eq!(
+        edited.root_cause.as_deref(),
+        Some("Nobody owns the blocking runbook")
+    );
     assert_eq!(edited.poc.as_deref(), Some("Jo Smith, jo@example.org"));
     assert_eq!(edited.start.as_deref(), Some("2027-02-01"));
     assert_eq!(edited.completion.as_deref(), Some("2027-06-30"));
@@ -201,7 +260,7 @@ fn the_after_action_screen_writes_the_whole_debrief() {
         plan.iter()
             .any(|i| i.id == "added-1" && i.issue == "The hotline numbers were out of date")
     );
-    h.select(ratings + 1).press('d');
+    h.select(ratings + 2).press('d');
     assert!(h.screen(80, 24).contains("Drop the improvement item?"));
     h.press('y');
     assert!(

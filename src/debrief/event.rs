@@ -105,11 +105,11 @@ pub const CAPABILITY_ELEMENTS: [&str; 5] = [
 /// A line of guidance for each of HSEEP's capability elements, in `CAPABILITY_ELEMENTS`'
 /// order: what a corrective action of that element changes.
 pub const CAPABILITY_ELEMENT_GUIDANCE: [&str; 5] = [
-    "plans, policies, procedures, agreements and the information they rest on",
-    "who does it: teams, leadership, structure, staffing and qualifications",
-    "the equipment, systems, supplies and facilities needed to do it",
-    "teaching people the plans, procedures and tools they are to use",
-    "exercising it again (or a review) to show that it now holds",
+    "plans, policies, procedures, agreements: what is written down",
+    "who does it: teams, leadership, staffing, qualifications",
+    "the equipment, systems, supplies and facilities needed",
+    "teaching people the plans, procedures and tools they use",
+    "exercising it again, or a review, to show it now holds",
 ];
 
 /// `CAPABILITY_ELEMENTS` with their guidance, one a line, for a message that lists them.
