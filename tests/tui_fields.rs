@@ -346,14 +346,21 @@ fn typing_on_a_message_recipient_or_a_plan_choice_seeks_it() {
     while h.app.view() != View::Evaluation {
         h.key(Key::Tab);
     }
-    // A new plan item: issue, corrective action, then the capability element.
+    // A new plan item: issue, root cause, corrective action, then the capability element.
     h.press('n')
         .type_text("Slow report")
+        .key(Key::Tab)
+        .type_text("Nobody drilled it")
         .key(Key::Tab)
         .type_text("Drill it");
     h.key(Key::Tab).type_text("tra");
     let form = h.screen(100, 30);
     assert!(form.contains("◀ Training ▶"), "{form}");
+    // What the chosen element covers, under it.
+    assert!(
+        form.contains("Training: teaching people the plans, procedures and tools they use"),
+        "{form}"
+    );
     h.type_text("x");
     assert!(h.screen(100, 30).contains("\"x\" was not typed"));
 }
