@@ -1143,6 +1143,46 @@ mod tests {
         }
     }
 
+    /// Dates entered in the debrief are the cover's; what the journal recorded stays in the
+    /// overview, under its own name.
+    #[test]
+    fn entered_dates_take_the_cover_and_the_journal_keeps_its_row() {
+        use crate::debrief::{DebriefEvent, FactEntered, parse_wall};
+        let exercise = crate::testing::played();
+        let mut debrief = Debrief {
+            started_wall: parse_wall("2026-11-28T09:00:00Z").ok(),
+            ended_wall: parse_wall("2026-11-28T13:00:00Z").ok(),
+            ..Debrief::default()
+        };
+        let recorded = "28 November 2026, 09:00 UTC to 28 November 2026, 13:00 UTC";
+        let markdown = |debrief: &Debrief| {
+            Report::evaluated(&exercise, debrief).render(exercise.scenario(), Format::Markdown)
+        };
+        let before = markdown(&debrief);
+        assert!(!before.contains("Recorded by the journal"), "{before}");
+        debrief
+            .apply(
+                &exercise,
+                DebriefEvent::Fact(FactEntered {
+                    fact: ExerciseFact::Dates,
+                    value: "28–29 November 2026".into(),
+                }),
+                None,
+            )
+            .unwrap();
+        let after = markdown(&debrief);
+        let cover: Vec<&str> = after.lines().take(4).collect();
+        assert!(cover.contains(&"28–29 November 2026"), "{cover:?}");
+        assert!(
+            after.contains("| Exercise dates | 28–29 November 2026 |"),
+            "{after}"
+        );
+        assert!(
+            after.contains(&format!("| Recorded by the journal | {recorded}")),
+            "{after}"
+        );
+    }
+
     #[test]
     fn json_ending_inside_a_character_is_refused() {
         let mut writer = HiddenEscaped::new(Vec::new());
