@@ -208,7 +208,10 @@ fn the_after_action_screen_writes_the_whole_debrief() {
         .type_text("Train the SOC on the blocking runbook")
         .key(Key::Tab);
     let screen = h.screen(80, 24);
-    assert!(screen.contains("HSEEP's five: Planning, Organization"), "{screen}");
+    assert!(
+        screen.contains("HSEEP's five: Planning, Organization"),
+        "{screen}"
+    );
     h.key(Key::Right);
     insta::assert_snapshot!("plan_form_element", h.screen(80, 24));
     assert!(

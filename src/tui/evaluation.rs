@@ -431,7 +431,7 @@ fn facts_detail(session: &Session, report: &Report) -> Vec<Line<'static>> {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(
-        hint(Context::Evaluation, Action::Edit, "enter them").fg(Color::DarkGray),
+        hint(Context::Evaluation, Action::Edit, "fill them in").fg(Color::DarkGray),
     ));
     lines
 }
