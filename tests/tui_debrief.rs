@@ -253,6 +253,15 @@ fn the_after_action_screen_writes_the_whole_debrief() {
     assert_eq!(edited.poc.as_deref(), Some("Jo Smith, jo@example.org"));
     assert_eq!(edited.start.as_deref(), Some("2027-02-01"));
     assert_eq!(edited.completion.as_deref(), Some("2027-06-30"));
+    let details = h.screen(130, 40);
+    assert!(
+        details.contains("Root cause: Nobody owns the blocking runbook"),
+        "{details}"
+    );
+    assert!(
+        details.contains("  plans, policies, procedures, agreements: what is written down"),
+        "{details}"
+    );
 
     // A new item, then the drafted one dropped (asked first).
     h.press('n')

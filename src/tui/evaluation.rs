@@ -15,8 +15,8 @@ use super::keymap::{Action, Context};
 use super::seat::{Entry, Shown, entries, writes_debrief};
 use super::text::{clock, short};
 use super::widgets::{hint, status_style};
-use crate::debrief::ExerciseFact;
 use crate::debrief::evaluation::{Rating, critical_tasks};
+use crate::debrief::{CAPABILITY_ELEMENT_GUIDANCE, CAPABILITY_ELEMENTS, ExerciseFact};
 use crate::engine::{Exercise, ExpectationIx, FoundBy, NoteKind};
 use crate::report::{PlanItemReport, RatingReport, Report};
 use crate::role::{Request, Role};
@@ -469,6 +469,14 @@ fn item_detail(item: &PlanItemReport) -> Vec<Line<'static>> {
         (PlanField::Completion, &item.completion),
     ] {
         lines.push(field(f, value.as_deref()));
+        // What the chosen element covers, as the form said when it was chosen.
+        let guidance = value.as_deref().and_then(|chosen| {
+            let at = CAPABILITY_ELEMENTS.iter().position(|e| *e == chosen)?;
+            Some(CAPABILITY_ELEMENT_GUIDANCE[at])
+        });
+        if let (PlanField::CapabilityElement, Some(guidance)) = (f, guidance) {
+            lines.push(Line::from(format!("  {guidance}").fg(Color::DarkGray)));
+        }
     }
     if !item.evidence.is_empty() {
         let evidence: Vec<String> = item
