@@ -29,7 +29,9 @@ pub use event::{
     CAPABILITY_ELEMENTS, DebriefEvent, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated,
     Summary,
 };
-pub use seats::{MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord};
+pub use seats::{
+    Connection, MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord, connections, lost_with_the_server,
+};
 pub use wall::{format_wall, parse_wall};
 
 /// A rating as given, with when (wall clock) it was given.
@@ -56,6 +58,9 @@ pub struct Debrief {
     pub dropped: Vec<String>,
     /// Every join, departure and refusal of `ttx serve`, in order (format 4).
     pub seats: Vec<SeatRecord>,
+    /// The wall-clock time of the journal's last line that has one: the last moment the
+    /// journal knew of, which for a crashed server is when its connections were lost.
+    pub last_wall: Option<OffsetDateTime>,
     /// The wall-clock time of each observation, in the order of `Exercise::notes` (`None`
     /// where the journal has none): the hot wash's points are dated by it.
     pub note_walls: Vec<Option<OffsetDateTime>>,

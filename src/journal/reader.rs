@@ -238,6 +238,9 @@ fn read_lines(
                     Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
                     None => None,
                 };
+                if wall.is_some() {
+                    debrief.last_wall = wall;
+                }
                 if let Kind::Seat(event) = record.kind {
                     if record.at_s < exercise.now() {
                         return Err(line_error(

@@ -267,15 +267,27 @@ impl JournalWriter {
         event: &SeatEvent,
     ) -> Result<Option<OffsetDateTime>, JournalError> {
         let now = self.wall_clock.map(|now| now());
+        self.append_seat_at(exercise, event, now)?;
+        // The time as read back: whole seconds, as the line holds it.
+        Ok(now.and_then(|now| parse_wall(&format_wall(now)).ok()))
+    }
+
+    /// Records a seat line dated `wall` rather than now: the departures of connections lost
+    /// with a crashed server, written on resume, at the last moment the journal knew of.
+    pub fn append_seat_at(
+        &mut self,
+        exercise: &Exercise,
+        event: &SeatEvent,
+        wall: Option<OffsetDateTime>,
+    ) -> Result<(), JournalError> {
         let record = Record {
             at_s: exercise.now(),
-            wall: now.map(format_wall),
+            wall: wall.map(format_wall),
             kind: Kind::Seat(event.clone()),
         };
         self.write_records(&[record])?;
         self.seal(exercise);
-        // The time as read back: whole seconds, as the line holds it.
-        Ok(now.and_then(|now| parse_wall(&format_wall(now)).ok()))
+        Ok(())
     }
 
     /// Writes no wall-clock time from now on: a scripted run on a virtual clock has none, so
