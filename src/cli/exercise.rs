@@ -139,10 +139,10 @@ pub(super) fn resume(
     // Whoever was connected when the server stopped without a goodbye was disconnected then:
     // said first, at the journal's last moment, before the resume writes anything.
     for event in crate::debrief::lost_with_the_server(&debrief.seats) {
-        writer.append_seat_at(&exercise, &event, debrief.last_wall)?;
+        writer.append_seat_at(&exercise, &event, loaded.last_wall)?;
         debrief.seats.push(crate::debrief::SeatRecord {
             at_s: exercise.now(),
-            at_wall: debrief.last_wall,
+            at_wall: loaded.last_wall,
             event,
         });
     }

@@ -58,9 +58,6 @@ pub struct Debrief {
     pub dropped: Vec<String>,
     /// Every join, departure and refusal of `ttx serve`, in order (format 4).
     pub seats: Vec<SeatRecord>,
-    /// The wall-clock time of the journal's last line that has one: the last moment the
-    /// journal knew of, which for a crashed server is when its connections were lost.
-    pub last_wall: Option<OffsetDateTime>,
     /// The wall-clock time of each observation, in the order of `Exercise::notes` (`None`
     /// where the journal has none): the hot wash's points are dated by it.
     pub note_walls: Vec<Option<OffsetDateTime>>,

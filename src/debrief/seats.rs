@@ -146,4 +146,44 @@ mod tests {
         assert_eq!(event.user.chars().count(), MAX_USER_CHARS + 1);
         assert!(event.user.ends_with('…'));
     }
+
+    fn record(at_s: Secs, change: SeatChange, seat: u64, user: &str) -> SeatRecord {
+        SeatRecord {
+            at_s,
+            at_wall: None,
+            event: SeatEvent {
+                change,
+                seat,
+                user: user.into(),
+                role: Some(format!("team {user}")),
+                address: "192.0.2.7:50022".into(),
+                name: (change == SeatChange::Joined).then(|| format!("{user} lead")),
+                lost: false,
+                not_logged: 0,
+            },
+        }
+    }
+
+    /// The connections a journal leaves open are the ones lost with the server: each gets a
+    /// departure of its own number, user, role and address, marked lost.
+    #[test]
+    fn the_connections_left_open_are_lost_with_the_server() {
+        let lost = lost_with_the_server(&[
+            record(0, SeatChange::Joined, 1, "soc"),
+            record(5, SeatChange::Joined, 2, "cert"),
+            record(9, SeatChange::Left, 1, "soc"),
+            record(12, SeatChange::Joined, 3, "soc"),
+        ]);
+        let lost: Vec<(u64, &str, bool, SeatChange, Option<&str>)> = lost
+            .iter()
+            .map(|e| (e.seat, e.user.as_str(), e.lost, e.change, e.name.as_deref()))
+            .collect();
+        assert_eq!(
+            lost,
+            vec![
+                (2, "cert", true, SeatChange::Left, None),
+                (3, "soc", true, SeatChange::Left, None)
+            ]
+        );
+    }
 }

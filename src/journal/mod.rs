@@ -145,6 +145,7 @@ mod writer;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use crate::debrief::{Debrief, DebriefEvent};
 use crate::engine::{Event, Exercise, Settings};
@@ -232,4 +233,7 @@ pub struct LoadedJournal {
     /// The debrief written so far and the wall-clock dates (empty for a format-1 or -2
     /// journal).
     pub debrief: Debrief,
+    /// The wall-clock time of the last line that has one: the last moment the journal knew
+    /// of, which for a crashed server is when its connections were lost.
+    pub last_wall: Option<OffsetDateTime>,
 }

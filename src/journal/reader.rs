@@ -109,6 +109,7 @@ fn read_lines(
     let mut events = Vec::new();
     let mut warnings = Vec::new();
     let mut debrief = Debrief::default();
+    let mut last_wall = None;
     loop {
         buf.clear();
         let read = (&mut reader)
@@ -239,7 +240,7 @@ fn read_lines(
                     None => None,
                 };
                 if wall.is_some() {
-                    debrief.last_wall = wall;
+                    last_wall = wall;
                 }
                 if let Kind::Seat(event) = record.kind {
                     if record.at_s < exercise.now() {
@@ -297,6 +298,7 @@ fn read_lines(
         events,
         warnings,
         debrief,
+        last_wall,
     };
     Ok((loaded, tail, chain))
 }

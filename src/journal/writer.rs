@@ -603,6 +603,35 @@ mod tests {
         assert!(matches!(verdict_of(&path).unwrap(), Verdict::Signed(_)));
     }
 
+    /// A join's roster name and a departure lost with a crashed server, dated the journal's
+    /// last moment rather than when it was written, read back as written.
+    #[test]
+    fn a_named_join_and_a_lost_departure_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("seated.jsonl");
+        let (writer, exercise) = fresh(&path);
+        let mut writer = writer.with_wall_clock(fixed_wall);
+        let joined = SeatEvent {
+            name: Some("Dana Reyes".into()),
+            ..seat(SeatChange::Joined, 1, "soc")
+        };
+        writer.append_seat(&exercise, &joined).unwrap();
+        drop(writer);
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        assert_eq!(loaded.last_wall, Some(fixed_wall()));
+        let lost = crate::debrief::lost_with_the_server(&loaded.debrief.seats);
+        assert_eq!(lost.len(), 1);
+        writer
+            .append_seat_at(&exercise, &lost[0], loaded.last_wall)
+            .unwrap();
+        drop(writer);
+        let seats = read(&path).unwrap().debrief.seats;
+        assert_eq!(seats[0].event, joined);
+        assert_eq!(seats[1].event, lost[0]);
+        assert!(seats[1].event.lost);
+        assert_eq!(seats[1].at_wall, Some(fixed_wall()));
+    }
+
     /// Seat lines between the exercise's events come back in order with their times, change
     /// nothing in the replay (the same events, the same report but for its seats), and survive
     /// a resume that goes on writing.
