@@ -1445,7 +1445,10 @@ fn after_a_crash_and_resume_appendix_b_lists_each_person_once() {
     let seats = json["seats"].as_array().expect("seats");
     assert_eq!(seats.len(), 3, "{seats:?}");
     assert_eq!(
-        seats.iter().map(|s| s["lost"].as_bool()).collect::<Vec<_>>(),
+        seats
+            .iter()
+            .map(|s| s["lost"].as_bool())
+            .collect::<Vec<_>>(),
         vec![Some(true), Some(true), Some(false)]
     );
     let people = json["people"].as_array().expect("people");

@@ -30,7 +30,8 @@ pub use event::{
     Summary,
 };
 pub use seats::{
-    Connection, MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord, connections, lost_with_the_server,
+    Connection, MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord, connections,
+    lost_with_the_server,
 };
 pub use wall::{format_wall, parse_wall};
 

@@ -795,7 +795,15 @@ fn seats(report: &Report) -> Table {
         None => format_secs(at_s),
     };
     Table {
-        head: head(&["Name", "User", "Role", "Address", "From", "To", "Connections"]),
+        head: head(&[
+            "Name",
+            "User",
+            "Role",
+            "Address",
+            "From",
+            "To",
+            "Connections",
+        ]),
         rows: report
             .people
             .iter()

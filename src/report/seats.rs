@@ -189,7 +189,10 @@ mod tests {
             line(200, SeatChange::Left, 1, "soc"),
         ]);
         assert_eq!(
-            seats.iter().map(|s| (s.left_at_s, s.lost)).collect::<Vec<_>>(),
+            seats
+                .iter()
+                .map(|s| (s.left_at_s, s.lost))
+                .collect::<Vec<_>>(),
             vec![
                 (Some(90), true),
                 (Some(90), true),
@@ -198,7 +201,9 @@ mod tests {
             ]
         );
         let people = people(&seats);
-        let rows: Vec<(Option<&str>, &str, &str, Secs, Option<Secs>, usize)> = people
+        // Name, user, host, from, to, connections.
+        type Row<'a> = (Option<&'a str>, &'a str, &'a str, Secs, Option<Secs>, usize);
+        let rows: Vec<Row> = people
             .iter()
             .map(|p| {
                 (

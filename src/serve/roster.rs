@@ -481,7 +481,7 @@ fn resolve_seat(raw: &RawSeat, scenario: &Scenario, errors: &mut Errors) -> Opti
         },
         None => None,
     };
-    if !(keys_read && code_read && !raw.keys.is_bad() && !raw.name.is_bad()) {
+    if !keys_read || !code_read || raw.keys.is_bad() || raw.name.is_bad() {
         return None;
     }
     Some(RosterSeat {
@@ -611,7 +611,10 @@ mod tests {
         let scenario = scenario();
         let roster = Roster::generated(&scenario, true).unwrap();
         let text = roster.to_ron(&scenario);
-        assert!(text.contains("(user: \"soc\", name: \"\", role: Team(\"soc\")"), "{text}");
+        assert!(
+            text.contains("(user: \"soc\", name: \"\", role: Team(\"soc\")"),
+            "{text}"
+        );
         let named = text.replacen("name: \"\"", "name: \" Dana Reyes, SOC lead \"", 1);
         let read = Roster::parse("roster.ron", &named, &scenario).unwrap();
         assert_eq!(read.name_of("soc"), Some("Dana Reyes, SOC lead"));
@@ -639,7 +642,9 @@ mod tests {
         );
         assert_eq!(
             heads(&format!("{:?}", "x".repeat(121))),
-            vec!["r.ron:3:23: `name` has at most 120 characters: it names the person in the report"]
+            vec![
+                "r.ron:3:23: `name` has at most 120 characters: it names the person in the report"
+            ]
         );
         assert_eq!(
             heads("7"),
