@@ -205,8 +205,8 @@ impl Shared {
 }
 
 /// Serves `exercise` until the facilitator quits (the local console, or headless a facilitator
-/// seat after the end), or the process is told to stop; whether the exercise ended. `history` and `seats`
-/// are what the journal already holds.
+/// seat after the end), or the process is told to stop; whether the exercise ended. `history`
+/// and `seats` are what the journal already holds.
 pub fn serve(
     exercise: Exercise,
     history: &[Event],
@@ -313,7 +313,7 @@ async fn run(
     let ticker = tokio::spawn(tick(Arc::clone(&shared)));
     let body = async {
         if options.headless {
-            Ok(wait_for_end(&shared).await)
+            Ok(wait_for_close(&shared).await)
         } else {
             let console = Arc::clone(&shared);
             let fingerprint = fingerprint.clone();
@@ -428,7 +428,7 @@ async fn tick(shared: Arc<Shared>) {
 /// Headless: runs until the process is told to stop, or a facilitator seat quits after the
 /// end. The end itself closes nothing: the seats then fill in the Participant Feedback Form and
 /// the debrief goes on, as on the console, until the facilitator closes it.
-async fn wait_for_end(shared: &Shared) -> String {
+async fn wait_for_close(shared: &Shared) -> String {
     let closed = async {
         shared.facilitator_quit.notified().await;
         "the facilitator closed the exercise".to_string()
