@@ -1,8 +1,9 @@
 //! `ttx serve` driven by the real OpenSSH client, each client in its own pseudo-terminal: two
 //! teams and the facilitator at once, what each team's bytes hold and do not hold, the hotline
 //! between teams, two seats of one team, refused logins and commands, and a crash followed by
-//! `ttx resume --serve`; the seat lines of the journal and the report; the journal signed with
-//! the host key when the exercise ends; the facilitator's console stopped by a signal.
+//! `ttx resume --serve`; the seat lines of the journal and the report, each person once across a
+//! crash; the journal signed with the host key when the exercise ends; the feedback form after
+//! the end on a headless server; the facilitator's console stopped by a signal.
 //!
 //! Skipped (with a message) only when `ssh` or `ssh-keygen` is not installed; CI installs them.
 
@@ -663,7 +664,9 @@ fn a_served_exercise_is_signed_with_the_host_key_when_it_ends() {
     facilitator.send(b"E");
     facilitator.wait_for("End the exercise");
     facilitator.send(b"y");
-    // Headless, the server stops once the exercise has ended.
+    facilitator.wait_for("ENDED");
+    // Headless, the server stops when the facilitator quits after the end.
+    facilitator.send(b"q");
     let start = Instant::now();
     while server
         .child
@@ -680,7 +683,7 @@ fn a_served_exercise_is_signed_with_the_host_key_when_it_ends() {
     // The facilitator is told where the journal is and how to report it; the seat, in its words,
     // that the exercise has ended.
     server.wait_for_stderr("report: ttx report j.jsonl");
-    facilitator.wait_for("ttx: the exercise has ended");
+    facilitator.wait_for("You closed the exercise");
     let journal = std::fs::File::open(setup.path("j.jsonl")).expect("the journal");
     let verified = Command::new("ssh-keygen")
         .args(["-Y", "verify", "-f", "allowed_signers", "-I", "ttx"])
@@ -759,13 +762,13 @@ fn joins_refusals_and_departures_are_seat_lines_and_the_report_lists_the_seats()
         .split("## Appendix B")
         .nth(1)
         .unwrap_or_else(|| panic!("no Appendix B: {text}"));
-    assert!(appendix.contains("### Seats that joined"), "{appendix}");
+    assert!(appendix.contains("### People who joined"), "{appendix}");
     assert!(
-        appendix.contains("| soc | team soc | 127.0.0.1:"),
+        appendix.contains("| — | soc | team soc | 127.0.0.1 |"),
         "{appendix}"
     );
     assert!(
-        appendix.contains("| cert | team cert | 127.0.0.1:"),
+        appendix.contains("| — | cert | team cert | 127.0.0.1 |"),
         "{appendix}"
     );
     assert!(appendix.contains("still connected"), "{appendix}");
@@ -1357,4 +1360,166 @@ fn two_teams_answer_questions_and_fill_in_the_feedback_form() {
     assert_eq!(cert_form["ratings"][0], 3);
     // Anonymous: no user in a form.
     assert!(!report["feedback"].to_string().contains("\"user\""));
+}
+
+/// Waits until `server` has exited.
+fn wait_for_exit(server: &mut Server) {
+    common::wait_until("the server stops", || !server.is_running());
+}
+
+/// A crash and `ttx resume --serve`: the connections that died with the server end at the
+/// crash, and Appendix B lists each person once, by the name the roster gives.
+#[test]
+fn after_a_crash_and_resume_appendix_b_lists_each_person_once() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let roster = std::fs::read_to_string(setup.path("roster.ron")).expect("the roster");
+    let named = roster.replacen(
+        "(user: \"soc\", ",
+        "(user: \"soc\", name: \"Dana Reyes, SOC lead\", ",
+        1,
+    );
+    std::fs::write(setup.path("roster.ron"), named).expect("roster written");
+    let (mut server, address) = setup.serve(false);
+    let mut facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    facilitator.send(b" ");
+    facilitator.wait_for("RUNNING");
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for(SOC_SECRET);
+    let joined = ("joined".to_string(), "soc".to_string());
+    common::wait_until("soc's join in the journal", || {
+        seat_lines(&setup.path("j.jsonl")).contains(&joined)
+    });
+    server.kill();
+    soc.exit();
+    facilitator.exit();
+    let crashed = std::fs::read_to_string(setup.path("j.jsonl")).expect("the journal");
+    let last: serde_json::Value =
+        serde_json::from_str(crashed.lines().last().expect("a last line")).expect("JSON");
+
+    let (mut server, address) = setup.serve(true);
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("PAUSED");
+    soc.send(b"q");
+    soc.exit();
+    let journal = std::fs::read_to_string(setup.path("j.jsonl")).expect("the journal");
+    common::wait_until("soc's second departure in the journal", || {
+        seat_lines(&setup.path("j.jsonl"))
+            .iter()
+            .filter(|line| line.0 == "left")
+            .count()
+            == 3
+    });
+    server.kill();
+    // The resume wrote the two lost departures first, at the crash: the journal's last moment.
+    let lost: Vec<serde_json::Value> = journal[crashed.len()..]
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON"))
+        .take_while(|line: &serde_json::Value| line["event"] == "seat")
+        .collect();
+    assert_eq!(lost.len(), 2, "{journal}");
+    for line in &lost {
+        assert_eq!(line["change"], "left");
+        assert_eq!(line["lost"], true);
+        assert_eq!(line["at_s"], last["at_s"]);
+        assert_eq!(line["wall"], last["wall"]);
+    }
+    assert!(
+        journal.contains(r#""user":"soc","role":"team soc","address":"#)
+            && journal.contains(r#""name":"Dana Reyes, SOC lead""#),
+        "the join carries the roster's name: {journal}"
+    );
+
+    let report = |format: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_ttx"))
+            .args(["report", "j.jsonl", "--format", format])
+            .current_dir(setup.path(""))
+            .output()
+            .expect("ttx report runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let json: serde_json::Value = serde_json::from_str(&report("json")).expect("JSON");
+    let seats = json["seats"].as_array().expect("seats");
+    assert_eq!(seats.len(), 3, "{seats:?}");
+    assert_eq!(
+        seats
+            .iter()
+            .map(|s| s["lost"].as_bool())
+            .collect::<Vec<_>>(),
+        vec![Some(true), Some(true), Some(false)]
+    );
+    let people = json["people"].as_array().expect("people");
+    assert_eq!(people.len(), 2, "{people:?}");
+    assert_eq!(people[0]["user"], "facilitator");
+    assert_eq!(people[0]["left_at_s"], last["at_s"]);
+    assert_eq!(people[1]["name"], "Dana Reyes, SOC lead");
+    assert_eq!(people[1]["connections"], 2);
+    assert_eq!(people[1]["host"], "127.0.0.1");
+    assert!(people[1]["left_at_s"].is_u64(), "{people:?}");
+
+    let text = report("md");
+    let appendix = text
+        .split("## Appendix B")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no Appendix B: {text}"));
+    assert!(
+        appendix.contains("| Dana Reyes, SOC lead | soc | team soc | 127.0.0.1 |"),
+        "{appendix}"
+    );
+    assert!(!appendix.contains("still connected"), "{appendix}");
+}
+
+/// Headless, the end closes no seat: a team seat fills in the feedback form after it, and the
+/// server stops when the facilitator's seat quits.
+#[test]
+fn a_headless_server_keeps_the_seats_after_the_end_for_the_feedback_form() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (mut server, address) = setup.serve(false);
+    let mut facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    let mut soc = setup.join("soc", "soc", &address);
+    soc.wait_for("Company SOC");
+    facilitator.send(b" ");
+    facilitator.wait_for("RUNNING");
+    facilitator.send(b"E");
+    facilitator.wait_for("End the exercise");
+    facilitator.send(b"y");
+    facilitator.wait_for("ENDED");
+    soc.wait_for("Participant Feedback Form");
+    // Longer than anyone could answer in before: the seats stay.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(server.is_running());
+    soc.send(b"4");
+    soc.wait_for("4 agree");
+    soc.send(b"\x13");
+    soc.wait_for("your feedback is recorded");
+
+    facilitator.send(b"q");
+    wait_for_exit(&mut server);
+    server.wait_for_stderr("report: ttx report j.jsonl");
+    facilitator.wait_for("You closed the exercise");
+    soc.wait_for("ttx: the exercise has ended; thank you.");
+    let output = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["report", "j.jsonl", "--format", "json"])
+        .current_dir(setup.path(""))
+        .output()
+        .expect("ttx report runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let forms = report["feedback"]["forms"].as_array().expect("forms");
+    assert_eq!(forms.len(), 1, "{forms:?}");
+    assert_eq!(forms[0]["team"], "soc");
+    assert_eq!(forms[0]["ratings"][0], 4);
+    let text = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["report", "j.jsonl", "--format", "md"])
+        .current_dir(setup.path(""))
+        .output()
+        .expect("ttx report runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Participant Feedback"), "{text}");
 }

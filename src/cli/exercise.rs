@@ -135,7 +135,17 @@ pub(super) fn resume(
     let key = host_key.unwrap_or_else(|| crate::host_key::beside(journal));
     let mut writer =
         writer.signing_with(crate::host_key::load_or_create(&key).map_err(Failure::Input)?);
-    let (mut exercise, mut history) = (loaded.exercise, loaded.events);
+    let (mut exercise, mut history, mut debrief) = (loaded.exercise, loaded.events, loaded.debrief);
+    // Whoever was connected when the server stopped without a goodbye was disconnected then:
+    // said first, at the journal's last moment, before the resume writes anything.
+    for event in crate::debrief::lost_with_the_server(&debrief.seats) {
+        writer.append_seat_at(&exercise, &event, loaded.last_wall)?;
+        debrief.seats.push(crate::debrief::SeatRecord {
+            at_s: exercise.now(),
+            at_wall: loaded.last_wall,
+            event,
+        });
+    }
     if loaded.interrupted {
         // A crash between the lines of one command left it half recorded: finish it first.
         let completed = exercise.complete_interrupted();
@@ -151,7 +161,7 @@ pub(super) fn resume(
     Ok(Opened {
         exercise,
         history,
-        debrief: loaded.debrief,
+        debrief,
         writer,
         journal: journal.to_path_buf(),
     })

@@ -31,8 +31,8 @@ pub struct ServerArgs {
     /// journal); it also signs the journal once the exercise has ended.
     #[arg(long)]
     pub(super) host_key: Option<PathBuf>,
-    /// No console here: print the address, fingerprint and codes, run until the exercise ends
-    /// or SIGINT/SIGTERM.
+    /// No console here: print the address, fingerprint and codes, and run, after the end too
+    /// (for the feedback forms), until a facilitator seat quits after the end or SIGINT/SIGTERM.
     #[arg(long)]
     headless: bool,
 }

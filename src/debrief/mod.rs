@@ -30,7 +30,10 @@ pub use event::{
     MAX_FACT_CHARS, PlanAdded, PlanDropped, PlanEdited, PlanField, Rated, Summary,
     capability_elements_explained,
 };
-pub use seats::{MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord};
+pub use seats::{
+    Connection, MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord, connections,
+    lost_with_the_server,
+};
 pub use wall::{format_wall, parse_wall};
 
 /// A rating as given, with when (wall clock) it was given.

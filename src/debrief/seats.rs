@@ -29,6 +29,14 @@ pub struct SeatEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     pub address: String,
+    /// On a join: who holds the seat, as the roster names them; absent where it gives no name
+    /// (and in journals before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// On a departure: the connection died with a server that stopped without saying goodbye
+    /// (a crash); written when the journal is resumed, at the journal's last moment before it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lost: bool,
     /// On a refusal: how many refusals before it, within a minute, were not logged one by one
     /// (see `Session::seat_refused`). Journals before it have none.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -57,6 +65,8 @@ impl SeatEvent {
             user: shown,
             role: None,
             address: address.to_string(),
+            name: None,
+            lost: false,
             not_logged: 0,
         }
     }
@@ -68,6 +78,57 @@ pub struct SeatRecord {
     pub at_s: Secs,
     pub at_wall: Option<OffsetDateTime>,
     pub event: SeatEvent,
+}
+
+/// One connection that became a seat: its join and, where the journal has it, its departure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Connection<'a> {
+    pub joined: &'a SeatRecord,
+    pub left: Option<&'a SeatRecord>,
+}
+
+/// The connections that joined, in the order they joined, each with its departure. A departure
+/// finds its join by the connection's number; numbers start again when a crashed server is
+/// resumed, so a new join under a number takes it over, and the old one stays without end (in
+/// journals from before `lost` departures).
+pub fn connections(records: &[SeatRecord]) -> Vec<Connection<'_>> {
+    let mut connections: Vec<Connection> = Vec::new();
+    let mut open: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for record in records {
+        match record.event.change {
+            SeatChange::Joined => {
+                open.insert(record.event.seat, connections.len());
+                connections.push(Connection {
+                    joined: record,
+                    left: None,
+                });
+            }
+            SeatChange::Left => {
+                if let Some(ix) = open.remove(&record.event.seat) {
+                    connections[ix].left = Some(record);
+                }
+            }
+            SeatChange::Refused => {}
+        }
+    }
+    connections
+}
+
+/// The departures of the connections a journal leaves open, for a server that stopped without
+/// saying goodbye: whoever was connected then was disconnected then. Written when the journal
+/// is resumed, since only then is it sure that the server is gone (the resume holds the
+/// journal's lock).
+pub fn lost_with_the_server(records: &[SeatRecord]) -> Vec<SeatEvent> {
+    connections(records)
+        .iter()
+        .filter(|c| c.left.is_none())
+        .map(|c| SeatEvent {
+            change: SeatChange::Left,
+            name: None,
+            lost: true,
+            ..c.joined.event.clone()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -84,5 +145,45 @@ mod tests {
         );
         assert_eq!(event.user.chars().count(), MAX_USER_CHARS + 1);
         assert!(event.user.ends_with('…'));
+    }
+
+    fn record(at_s: Secs, change: SeatChange, seat: u64, user: &str) -> SeatRecord {
+        SeatRecord {
+            at_s,
+            at_wall: None,
+            event: SeatEvent {
+                change,
+                seat,
+                user: user.into(),
+                role: Some(format!("team {user}")),
+                address: "192.0.2.7:50022".into(),
+                name: (change == SeatChange::Joined).then(|| format!("{user} lead")),
+                lost: false,
+                not_logged: 0,
+            },
+        }
+    }
+
+    /// The connections a journal leaves open are the ones lost with the server: each gets a
+    /// departure of its own number, user, role and address, marked lost.
+    #[test]
+    fn the_connections_left_open_are_lost_with_the_server() {
+        let lost = lost_with_the_server(&[
+            record(0, SeatChange::Joined, 1, "soc"),
+            record(5, SeatChange::Joined, 2, "cert"),
+            record(9, SeatChange::Left, 1, "soc"),
+            record(12, SeatChange::Joined, 3, "soc"),
+        ]);
+        let lost: Vec<(u64, &str, bool, SeatChange, Option<&str>)> = lost
+            .iter()
+            .map(|e| (e.seat, e.user.as_str(), e.lost, e.change, e.name.as_deref()))
+            .collect();
+        assert_eq!(
+            lost,
+            vec![
+                (2, "cert", true, SeatChange::Left, None),
+                (3, "soc", true, SeatChange::Left, None)
+            ]
+        );
     }
 }

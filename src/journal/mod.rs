@@ -52,6 +52,10 @@
 //!   `seat` numbers the connections of one run of the server (0 for a refusal), so that a
 //!   departure finds its join; `role` is absent for a refusal:
 //!   `{"at_s":600,"event":"seat","change":"joined","seat":3,"user":"soc","role":"team soc","address":"10.0.0.7:50022"}`.
+//!   A join carries `"name"` where the roster names the seat's holder. A departure with
+//!   `"lost":true` is a connection that died with a server that stopped without a goodbye: a
+//!   resume writes it before anything else, at the journal's last `at_s` and `wall` (when the
+//!   server was last known alive). Readers before these keys ignore them.
 //!   A seat line earlier than the exercise's time at that point is refused.
 //! - Format 5 (scenario format 3, the substance of a request): a clarification's `response`
 //!   carries `"insufficient": ["field", ...]`; `judged` records a judgement
@@ -153,6 +157,7 @@ mod writer;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use crate::debrief::{Debrief, DebriefEvent};
 use crate::engine::{Event, Exercise, Settings};
@@ -240,4 +245,7 @@ pub struct LoadedJournal {
     /// The debrief written so far and the wall-clock dates (empty for a format-1 or -2
     /// journal).
     pub debrief: Debrief,
+    /// The wall-clock time of the last line that has one: the last moment the journal knew
+    /// of, which for a crashed server is when its connections were lost.
+    pub last_wall: Option<OffsetDateTime>,
 }

@@ -109,6 +109,7 @@ fn read_lines(
     let mut events = Vec::new();
     let mut warnings = Vec::new();
     let mut debrief = Debrief::default();
+    let mut last_wall = None;
     loop {
         buf.clear();
         let read = (&mut reader)
@@ -238,6 +239,9 @@ fn read_lines(
                     Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
                     None => None,
                 };
+                if wall.is_some() {
+                    last_wall = wall;
+                }
                 if let Kind::Seat(event) = record.kind {
                     if record.at_s < exercise.now() {
                         return Err(line_error(
@@ -294,6 +298,7 @@ fn read_lines(
         events,
         warnings,
         debrief,
+        last_wall,
     };
     Ok((loaded, tail, chain))
 }

@@ -110,6 +110,8 @@ pub(super) fn seat(change: SeatChange, seat: u64, user: &str) -> SeatEvent {
         user: user.into(),
         role: (change != SeatChange::Refused).then(|| format!("team {user}")),
         address: "192.0.2.7:50022".into(),
+        name: None,
+        lost: false,
         not_logged: 0,
     }
 }

@@ -267,15 +267,27 @@ impl JournalWriter {
         event: &SeatEvent,
     ) -> Result<Option<OffsetDateTime>, JournalError> {
         let now = self.wall_clock.map(|now| now());
+        self.append_seat_at(exercise, event, now)?;
+        // The time as read back: whole seconds, as the line holds it.
+        Ok(now.and_then(|now| parse_wall(&format_wall(now)).ok()))
+    }
+
+    /// Records a seat line dated `wall` rather than now: the departures of connections lost
+    /// with a crashed server, written on resume, at the last moment the journal knew of.
+    pub fn append_seat_at(
+        &mut self,
+        exercise: &Exercise,
+        event: &SeatEvent,
+        wall: Option<OffsetDateTime>,
+    ) -> Result<(), JournalError> {
         let record = Record {
             at_s: exercise.now(),
-            wall: now.map(format_wall),
+            wall: wall.map(format_wall),
             kind: Kind::Seat(event.clone()),
         };
         self.write_records(&[record])?;
         self.seal(exercise);
-        // The time as read back: whole seconds, as the line holds it.
-        Ok(now.and_then(|now| parse_wall(&format_wall(now)).ok()))
+        Ok(())
     }
 
     /// Writes no wall-clock time from now on: a scripted run on a virtual clock has none, so
@@ -589,6 +601,35 @@ mod tests {
         std::fs::remove_dir(&temporary).unwrap();
         writer.append_debrief(&exercise, &summary).unwrap();
         assert!(matches!(verdict_of(&path).unwrap(), Verdict::Signed(_)));
+    }
+
+    /// A join's roster name and a departure lost with a crashed server, dated the journal's
+    /// last moment rather than when it was written, read back as written.
+    #[test]
+    fn a_named_join_and_a_lost_departure_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("seated.jsonl");
+        let (writer, exercise) = fresh(&path);
+        let mut writer = writer.with_wall_clock(fixed_wall);
+        let joined = SeatEvent {
+            name: Some("Dana Reyes".into()),
+            ..seat(SeatChange::Joined, 1, "soc")
+        };
+        writer.append_seat(&exercise, &joined).unwrap();
+        drop(writer);
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        assert_eq!(loaded.last_wall, Some(fixed_wall()));
+        let lost = crate::debrief::lost_with_the_server(&loaded.debrief.seats);
+        assert_eq!(lost.len(), 1);
+        writer
+            .append_seat_at(&exercise, &lost[0], loaded.last_wall)
+            .unwrap();
+        drop(writer);
+        let seats = read(&path).unwrap().debrief.seats;
+        assert_eq!(seats[0].event, joined);
+        assert_eq!(seats[1].event, lost[0]);
+        assert!(seats[1].event.lost);
+        assert_eq!(seats[1].at_wall, Some(fixed_wall()));
     }
 
     /// Seat lines between the exercise's events come back in order with their times, change

@@ -208,7 +208,7 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     section(&mut out, "Appendix B: Exercise Participants");
     table(&mut out, &aar.participants, None);
     if !aar.seats.rows.is_empty() {
-        out.push_str("<h3>Seats that joined</h3>\n");
+        out.push_str("<h3>People who joined</h3>\n");
         table(&mut out, &aar.seats, None);
     }
     section(&mut out, "Appendix C: Rating Definitions");

@@ -132,7 +132,7 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     out.push_str("## Appendix B: Exercise Participants\n\n");
     table(&mut out, &aar.participants);
     if !aar.seats.rows.is_empty() {
-        out.push_str("### Seats that joined\n\n");
+        out.push_str("### People who joined\n\n");
         table(&mut out, &aar.seats);
     }
     out.push_str("## Appendix C: Rating Definitions\n\n");

@@ -68,6 +68,11 @@ pub struct Report {
     /// SSH, so a report of `ttx run` keeps its keys.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub seats: Vec<seats::SeatReport>,
+    /// The people behind those seats, once each (Appendix B): a roster user from one host,
+    /// with their roster name, from their first join to their last departure; absent with
+    /// `seats`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<seats::PersonReport>,
     /// The journal's signature as the command that read the journal found it; absent from a
     /// report made without a journal file (a headless run's own).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -502,6 +507,7 @@ impl Report {
             })
             .collect();
         let discussion = discussion::has_discussion(exercise, debrief);
+        let seats = seats::attendance(&debrief.seats);
         Report {
             modules: discussion.then(|| discussion::modules(exercise, debrief)),
             hot_wash: discussion.then(|| discussion::hot_wash(exercise, debrief)),
@@ -512,7 +518,8 @@ impl Report {
             executive_summary: debrief.executive_summary.clone(),
             started_wall: debrief.started_wall.map(format_wall),
             ended_wall: debrief.ended_wall.map(format_wall),
-            seats: seats::attendance(&debrief.seats),
+            people: seats::people(&seats),
+            seats,
             exercise: exercise_report(scenario).entered(debrief),
             ..Report::played(exercise, Audience::Everyone)
         }
@@ -657,6 +664,7 @@ impl Report {
             started_wall: None,
             ended_wall: None,
             seats: Vec::new(),
+            people: Vec::new(),
             signature: None,
             modules: None,
             hot_wash: None,

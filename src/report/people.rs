@@ -93,7 +93,7 @@ pub(super) struct Aar {
     pub timeline: Table,
     pub plan: Table,
     pub participants: Table,
-    /// The seats that joined a served exercise; no rows for `ttx run`.
+    /// The people who held the seats of a served exercise, once each; no rows for `ttx run`.
     pub seats: Table,
     pub definitions: Table,
 }
@@ -810,20 +810,30 @@ fn seats(report: &Report) -> Table {
         None => format_secs(at_s),
     };
     Table {
-        head: head(&["User", "Role", "Address", "From", "To"]),
+        head: head(&[
+            "Name",
+            "User",
+            "Role",
+            "Address",
+            "From",
+            "To",
+            "Connections",
+        ]),
         rows: report
-            .seats
+            .people
             .iter()
-            .map(|s| {
+            .map(|p| {
                 vec![
-                    s.user.clone(),
-                    s.role.clone(),
-                    s.address.clone(),
-                    when(s.joined_at_s, &s.joined_wall),
-                    match s.left_at_s {
-                        Some(at_s) => when(at_s, &s.left_wall),
-                        None => "not recorded (still connected when the journal ends)".into(),
+                    p.name.clone().unwrap_or_else(|| "—".into()),
+                    p.user.clone(),
+                    p.role.clone(),
+                    p.host.clone(),
+                    when(p.joined_at_s, &p.joined_wall),
+                    match p.left_at_s {
+                        Some(at_s) => when(at_s, &p.left_wall),
+                        None => "still connected when the journal ends".into(),
                     },
+                    p.connections.to_string(),
                 ]
             })
             .collect(),

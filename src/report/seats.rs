@@ -1,62 +1,121 @@
-//! Who held which seat of a served exercise: the report lists the seats that joined, from when to
-//! when (Appendix B), from the journal's seat lines (`debrief::SeatRecord`).
+//! Who held which seat of a served exercise, from the journal's seat lines
+//! (`debrief::SeatRecord`): every connection that joined, from when to when (JSON `seats`), and
+//! the people they were, once each (JSON `people`, the report's Appendix B).
 
 use serde::Serialize;
 
-use crate::debrief::{SeatChange, SeatRecord, format_wall};
+use crate::debrief::{SeatRecord, connections, format_wall};
 use crate::scenario::Secs;
 
-/// A seat that joined, in the report.
+/// A connection that joined, in the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SeatReport {
     pub user: String,
+    /// Who held it, as the roster named them; `null` where it gave no name.
+    pub name: Option<String>,
     pub role: String,
     pub address: String,
     pub joined_at_s: Secs,
     pub joined_wall: Option<String>,
-    /// `None`: the journal has no departure, because the server stopped without saying goodbye
-    /// (a crash) or the exercise is still being served.
+    /// `None`: the journal has no departure, because the exercise is still being served (or
+    /// the server stopped without a goodbye and the journal was not resumed since).
     pub left_at_s: Option<Secs>,
     pub left_wall: Option<String>,
+    /// The connection died with a server that stopped without a goodbye: it ends at the last
+    /// moment the journal knew of before the resume.
+    pub lost: bool,
 }
 
-/// The seats that joined, in the order they joined, each with its departure.
+/// One person, in the report: the connections of one roster user from one machine (the same
+/// name, role and host), however often they reconnected or the server was resumed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonReport {
+    pub name: Option<String>,
+    pub user: String,
+    pub role: String,
+    /// The host the connections came from, without the port each connection had.
+    pub host: String,
+    /// The first join.
+    pub joined_at_s: Secs,
+    pub joined_wall: Option<String>,
+    /// The last departure; `None` while one of the connections has none.
+    pub left_at_s: Option<Secs>,
+    pub left_wall: Option<String>,
+    pub connections: usize,
+}
+
+/// The connections that joined, in the order they joined, each with its departure.
 pub fn attendance(records: &[SeatRecord]) -> Vec<SeatReport> {
-    let mut seats: Vec<SeatReport> = Vec::new();
-    // The open seat of each connection number. Numbers start again when a crashed server is
-    // resumed: a new join under a number takes it over, and the old seat stays without end.
-    let mut open: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    for record in records {
-        let event = &record.event;
-        match event.change {
-            SeatChange::Joined => {
-                open.insert(event.seat, seats.len());
-                seats.push(SeatReport {
-                    user: event.user.clone(),
-                    role: event.role.clone().unwrap_or_default(),
-                    address: event.address.clone(),
-                    joined_at_s: record.at_s,
-                    joined_wall: record.at_wall.map(format_wall),
-                    left_at_s: None,
-                    left_wall: None,
-                });
+    connections(records)
+        .iter()
+        .map(|c| {
+            let join = c.joined;
+            SeatReport {
+                user: join.event.user.clone(),
+                name: join.event.name.clone(),
+                role: join.event.role.clone().unwrap_or_default(),
+                address: join.event.address.clone(),
+                joined_at_s: join.at_s,
+                joined_wall: join.at_wall.map(format_wall),
+                left_at_s: c.left.map(|l| l.at_s),
+                left_wall: c.left.and_then(|l| l.at_wall).map(format_wall),
+                lost: c.left.is_some_and(|l| l.event.lost),
             }
-            SeatChange::Left => {
-                if let Some(ix) = open.remove(&event.seat) {
-                    seats[ix].left_at_s = Some(record.at_s);
-                    seats[ix].left_wall = record.at_wall.map(format_wall);
-                }
+        })
+        .collect()
+}
+
+/// The people behind `seats`, in the order they first joined.
+pub fn people(seats: &[SeatReport]) -> Vec<PersonReport> {
+    let mut people: Vec<PersonReport> = Vec::new();
+    for seat in seats {
+        let host = host(&seat.address);
+        let same = |p: &PersonReport| {
+            p.name == seat.name && p.user == seat.user && p.role == seat.role && p.host == host
+        };
+        let Some(person) = people.iter_mut().find(|p| same(p)) else {
+            people.push(PersonReport {
+                name: seat.name.clone(),
+                user: seat.user.clone(),
+                role: seat.role.clone(),
+                host: host.to_string(),
+                joined_at_s: seat.joined_at_s,
+                joined_wall: seat.joined_wall.clone(),
+                left_at_s: seat.left_at_s,
+                left_wall: seat.left_wall.clone(),
+                connections: 1,
+            });
+            continue;
+        };
+        person.connections += 1;
+        // Seat lines come in the journal's order, so a later departure is a later time.
+        match (person.left_at_s, seat.left_at_s) {
+            (Some(_), Some(at_s)) => {
+                person.left_at_s = Some(at_s);
+                person.left_wall = seat.left_wall.clone();
             }
-            SeatChange::Refused => {}
+            (Some(_), None) => {
+                person.left_at_s = None;
+                person.left_wall = None;
+            }
+            (None, _) => {}
         }
     }
-    seats
+    people
+}
+
+/// `10.0.0.7` of `10.0.0.7:50022`, `::1` of `[::1]:50022`.
+fn host(address: &str) -> &str {
+    let host = address.rsplit_once(':').map_or(address, |(host, _)| host);
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::debrief::SeatEvent;
+    use crate::debrief::{SeatChange, SeatEvent};
 
     fn line(at_s: Secs, change: SeatChange, seat: u64, user: &str) -> SeatRecord {
         SeatRecord {
@@ -68,6 +127,8 @@ mod tests {
                 user: user.into(),
                 role: (change != SeatChange::Refused).then(|| format!("team {user}")),
                 address: "10.0.0.7:50022".into(),
+                name: None,
+                lost: false,
                 not_logged: 0,
             },
         }
@@ -97,5 +158,84 @@ mod tests {
             ]
         );
         assert_eq!(seats[1].role, "team cert");
+    }
+
+    /// A crash and a resume: the connections that died with the server end at the crash (the
+    /// `lost` departures the resume wrote), and each person is one row, from their first join
+    /// to their last departure, named as the roster names them.
+    #[test]
+    fn people_are_listed_once_across_a_crash_and_resume() {
+        let named = |mut record: SeatRecord, name: &str| {
+            record.event.name = Some(name.into());
+            record
+        };
+        let lost = |mut record: SeatRecord| {
+            record.event.lost = true;
+            record
+        };
+        let mut cert_elsewhere = line(20, SeatChange::Joined, 2, "cert");
+        cert_elsewhere.event.address = "[2001:db8::5]:41000".into();
+        let mut cert_lost = line(90, SeatChange::Left, 2, "cert");
+        cert_lost.event.address = "[2001:db8::5]:41000".into();
+        let seats = attendance(&[
+            named(line(0, SeatChange::Joined, 1, "soc"), "Dana Reyes"),
+            cert_elsewhere,
+            line(30, SeatChange::Joined, 3, "observer"),
+            line(40, SeatChange::Left, 3, "observer"),
+            // The server crashed at 90 s; the resume wrote the departures it lost.
+            lost(line(90, SeatChange::Left, 1, "soc")),
+            lost(cert_lost),
+            named(line(95, SeatChange::Joined, 1, "soc"), "Dana Reyes"),
+            line(200, SeatChange::Left, 1, "soc"),
+        ]);
+        assert_eq!(
+            seats
+                .iter()
+                .map(|s| (s.left_at_s, s.lost))
+                .collect::<Vec<_>>(),
+            vec![
+                (Some(90), true),
+                (Some(90), true),
+                (Some(40), false),
+                (Some(200), false)
+            ]
+        );
+        let people = people(&seats);
+        // Name, user, host, from, to, connections.
+        type Row<'a> = (Option<&'a str>, &'a str, &'a str, Secs, Option<Secs>, usize);
+        let rows: Vec<Row> = people
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_deref(),
+                    p.user.as_str(),
+                    p.host.as_str(),
+                    p.joined_at_s,
+                    p.left_at_s,
+                    p.connections,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (Some("Dana Reyes"), "soc", "10.0.0.7", 0, Some(200), 2),
+                (None, "cert", "2001:db8::5", 20, Some(90), 1),
+                (None, "observer", "10.0.0.7", 30, Some(40), 1),
+            ]
+        );
+    }
+
+    /// A person with a connection still open has no end yet, even if an earlier one ended.
+    #[test]
+    fn a_person_still_connected_has_no_end() {
+        let seats = attendance(&[
+            line(0, SeatChange::Joined, 1, "soc"),
+            line(10, SeatChange::Left, 1, "soc"),
+            line(20, SeatChange::Joined, 2, "soc"),
+        ]);
+        let people = people(&seats);
+        assert_eq!(people.len(), 1);
+        assert_eq!((people[0].left_at_s, people[0].connections), (None, 2));
     }
 }

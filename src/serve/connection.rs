@@ -305,6 +305,7 @@ impl russh::server::Handler for Connection {
                 user: user.clone(),
                 role: role.name(s.exercise().scenario()),
                 address,
+                name: self.shared.roster.name_of(&user).map(str::to_string),
                 since: s.wall(),
                 last_key: s.wall(),
             });
@@ -438,12 +439,25 @@ impl russh::server::Handler for Connection {
                 press(&shared, &link, key.into_iter().collect());
             });
         }
-        if link.lock().seat.should_quit() {
+        let quit = {
+            let state = link.lock();
+            state.seat.should_quit().then_some(state.seat.role)
+        };
+        if let Some(role) = quit {
+            let closes = self.shared.quit_closes(role);
             let goodbye = format!(
-                "{}You left the exercise; ssh again to rejoin.",
-                String::from_utf8_lossy(SCREEN_OFF)
+                "{}{}",
+                String::from_utf8_lossy(SCREEN_OFF),
+                if closes {
+                    "You closed the exercise: every seat is told, and the server stops."
+                } else {
+                    "You left the exercise; ssh again to rejoin."
+                }
             );
             self.close_with(channel, session, &goodbye).await;
+            if closes {
+                self.shared.facilitator_quit.notify_one();
+            }
         }
         Ok(())
     }

@@ -60,6 +60,10 @@ pub struct Shared {
     changes: watch::Sender<Versions>,
     /// Tells every seat to say goodbye and close.
     closing: watch::Sender<Option<Goodbye>>,
+    /// Headless, a facilitator seat that quits after the end closes the server, as `q` on the
+    /// console does; with a console, the console does.
+    headless: bool,
+    facilitator_quit: tokio::sync::Notify,
     origin: Instant,
     roster: Roster,
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
@@ -120,10 +124,12 @@ impl Rarely {
 }
 
 impl Shared {
-    fn new(session: Session, roster: Roster) -> Self {
+    fn new(session: Session, roster: Roster, headless: bool) -> Self {
         Shared {
             changes: watch::Sender::new(session.versions()),
             closing: watch::Sender::new(None),
+            headless,
+            facilitator_quit: tokio::sync::Notify::new(),
             session: RwLock::new(session),
             origin: Instant::now(),
             roster,
@@ -184,15 +190,23 @@ impl Shared {
         list.len() >= MAX_FAILURES
     }
 
+    /// Whether a seat of `role` quitting now closes the server: a facilitator's, after the
+    /// end, on a headless server.
+    fn quit_closes(&self, role: crate::role::Role) -> bool {
+        self.headless
+            && role == crate::role::Role::Facilitator
+            && self.lock().exercise().ended_at().is_some()
+    }
+
     fn failed(&self, address: IpAddr) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         failures.entry(address).or_default().push(Instant::now());
     }
 }
 
-/// Serves `exercise` until the exercise ends (headless), the facilitator quits the local
-/// console, or the process is told to stop; whether the exercise ended. `history` and `seats`
-/// are what the journal already holds.
+/// Serves `exercise` until the facilitator quits (the local console, or headless a facilitator
+/// seat after the end), or the process is told to stop; whether the exercise ended. `history`
+/// and `seats` are what the journal already holds.
 pub fn serve(
     exercise: Exercise,
     history: &[Event],
@@ -233,7 +247,7 @@ pub fn serve(
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
-    let shared = Arc::new(Shared::new(session, roster));
+    let shared = Arc::new(Shared::new(session, roster, options.headless));
     let result = runtime.block_on(run(Arc::clone(&shared), key, fingerprint, options));
     runtime.shutdown_timeout(Duration::from_secs(1));
     result.map(|()| shared.lock().exercise().ended_at().is_some())
@@ -299,7 +313,7 @@ async fn run(
     let ticker = tokio::spawn(tick(Arc::clone(&shared)));
     let body = async {
         if options.headless {
-            Ok(wait_for_end(&shared).await)
+            Ok(wait_for_close(&shared).await)
         } else {
             let console = Arc::clone(&shared);
             let fingerprint = fingerprint.clone();
@@ -411,20 +425,13 @@ async fn tick(shared: Arc<Shared>) {
     }
 }
 
-/// Headless: runs until the exercise ends or the process is told to stop.
-async fn wait_for_end(shared: &Shared) -> String {
-    let mut changes = shared.changes.subscribe();
-    let ended = async {
-        loop {
-            if shared.lock().exercise().ended_at().is_some() {
-                // Give the seats a moment to show the end before they are closed.
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                return "the exercise has ended".to_string();
-            }
-            if changes.changed().await.is_err() {
-                return "the server stopped".to_string();
-            }
-        }
+/// Headless: runs until the process is told to stop, or a facilitator seat quits after the
+/// end. The end itself closes nothing: the seats then fill in the Participant Feedback Form and
+/// the debrief goes on, as on the console, until the facilitator closes it.
+async fn wait_for_close(shared: &Shared) -> String {
+    let closed = async {
+        shared.facilitator_quit.notified().await;
+        "the facilitator closed the exercise".to_string()
     };
     let signal = async {
         #[cfg(unix)]
@@ -446,10 +453,14 @@ async fn wait_for_end(shared: &Shared) -> String {
         {
             let _ = tokio::signal::ctrl_c().await;
         }
-        "the server was stopped; `ttx resume JOURNAL --serve` brings everyone back".to_string()
+        if shared.lock().exercise().ended_at().is_some() {
+            "the server was stopped; the exercise had ended".to_string()
+        } else {
+            "the server was stopped; `ttx resume JOURNAL --serve` brings everyone back".to_string()
+        }
     };
     tokio::select! {
-        why = ended => why,
+        why = closed => why,
         why = signal => why,
     }
 }

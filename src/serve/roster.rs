@@ -34,9 +34,15 @@ const MAX_LOGIN_GRACE_S: u64 = 3600;
 /// guessed.
 const MIN_CODE_CHARS: usize = 8;
 
+/// The longest `name` a roster seat may give: a person's name and function, on one line.
+const MAX_NAME_CHARS: usize = 120;
+
 #[derive(Debug, Clone)]
 pub struct RosterSeat {
     pub user: String,
+    /// Who holds this seat, as the report's Appendix B names them ("Dana Reyes, CERT duty
+    /// officer"); `None` where the roster gives none.
+    pub name: Option<String>,
     pub role: Role,
     pub keys: Vec<PublicKey>,
     pub code: Option<String>,
@@ -114,6 +120,7 @@ impl Roster {
             .map(|(t, team)| {
                 Ok(RosterSeat {
                     user: team.id.clone(),
+                    name: None,
                     role: Role::Team(TeamIx(t)),
                     keys: Vec::new(),
                     code: Some(join_code()?),
@@ -123,6 +130,7 @@ impl Roster {
         if facilitator_seat {
             seats.push(RosterSeat {
                 user: "facilitator".into(),
+                name: None,
                 role: Role::Facilitator,
                 keys: Vec::new(),
                 code: Some(join_code()?),
@@ -130,12 +138,14 @@ impl Roster {
         }
         seats.push(RosterSeat {
             user: "observer".into(),
+            name: None,
             role: Role::Observer,
             keys: Vec::new(),
             code: Some(join_code()?),
         });
         seats.push(RosterSeat {
             user: "evaluator".into(),
+            name: None,
             role: Role::Evaluator,
             keys: Vec::new(),
             code: Some(join_code()?),
@@ -179,6 +189,11 @@ impl Roster {
 
     fn seat(&self, user: &str) -> Option<&RosterSeat> {
         self.seats.iter().find(|s| s.user == user)
+    }
+
+    /// The name the roster gives `user`'s seat, if any.
+    pub fn name_of(&self, user: &str) -> Option<&str> {
+        self.seat(user).and_then(|s| s.name.as_deref())
     }
 
     /// Everyone a seat is kept for, once each.
@@ -235,7 +250,8 @@ impl Roster {
         let mut out = String::from(
             "// Who may join `ttx serve`: each seat joins with one of its public keys\n\
              // (`ssh-ed25519 AAAA... name`) or its join code typed as the password.\n\
-             // A seat with neither keys nor code cannot be joined.\n\
+             // A seat with neither keys nor code cannot be joined. `name` (optional) is who\n\
+             // holds the seat, as the report's list of participants names them.\n\
              Roster(\n    seats: [\n",
         );
         for seat in &self.seats {
@@ -253,8 +269,9 @@ impl Roster {
                 .collect();
             let _ = write!(
                 out,
-                "        (user: {:?}, role: {role}, keys: [{}]",
+                "        (user: {:?}, name: {:?}, role: {role}, keys: [{}]",
                 seat.user,
+                seat.name.as_deref().unwrap_or_default(),
                 keys.join(", ")
             );
             if let Some(code) = &seat.code {
@@ -286,6 +303,7 @@ record! {
 record! {
     struct RawSeat as "Seat", "a seat" {
         user: Spanned<String> = Required,
+        name: Spanned<String> = Optional,
         role: Spanned<RawRole> = Required,
         keys: Vec<Spanned<String>> = Optional,
         code: Spanned<String> = Optional,
@@ -453,15 +471,42 @@ fn resolve_seat(raw: &RawSeat, scenario: &Scenario, errors: &mut Errors) -> Opti
         }
     });
     let code_read = raw.code.is_absent() || code.is_some();
-    if !(keys_read && code_read && !raw.keys.is_bad()) {
+    let name = match raw.name.given() {
+        Some(name) => match person_name(&name.value) {
+            Ok(name) => name,
+            Err(message) => {
+                errors.push(name.span, message);
+                return None;
+            }
+        },
+        None => None,
+    };
+    if !keys_read || !code_read || raw.keys.is_bad() || raw.name.is_bad() {
         return None;
     }
     Some(RosterSeat {
         user: user?,
+        name,
         role: role?,
         keys,
         code,
     })
+}
+
+/// A seat's `name` as written: trimmed, none when blank (as `ttx roster` writes it, for the
+/// facilitator to fill in); refused with control characters, which would reach every screen
+/// and report that shows it, or over `MAX_NAME_CHARS`.
+fn person_name(written: &str) -> Result<Option<String>, String> {
+    let name = written.trim();
+    if name.chars().any(char::is_control) {
+        return Err("`name` must not hold control characters (a tab, a line break)".into());
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "`name` has at most {MAX_NAME_CHARS} characters: it names the person in the report"
+        ));
+    }
+    Ok((!name.is_empty()).then(|| name.to_string()))
 }
 
 /// A fresh join code: five words of a 256-word list, 40 bits from the system's generator.
@@ -559,6 +604,54 @@ mod tests {
             .collect()
     }
 
+    /// A seat's `name` is who holds it, for the report; `ttx roster` writes it blank for the
+    /// facilitator to fill in, and blank is no name.
+    #[test]
+    fn a_seat_names_its_person_and_a_blank_name_is_none() {
+        let scenario = scenario();
+        let roster = Roster::generated(&scenario, true).unwrap();
+        let text = roster.to_ron(&scenario);
+        assert!(
+            text.contains("(user: \"soc\", name: \"\", role: Team(\"soc\")"),
+            "{text}"
+        );
+        let named = text.replacen("name: \"\"", "name: \" Dana Reyes, SOC lead \"", 1);
+        let read = Roster::parse("roster.ron", &named, &scenario).unwrap();
+        assert_eq!(read.name_of("soc"), Some("Dana Reyes, SOC lead"));
+        assert_eq!(read.name_of("cert"), None);
+        let again = Roster::parse("roster.ron", &read.to_ron(&scenario), &scenario).unwrap();
+        assert_eq!(again.name_of("soc"), Some("Dana Reyes, SOC lead"));
+    }
+
+    #[test]
+    fn a_bad_name_is_refused_where_it_is_written() {
+        let seat = |name: &str| {
+            format!(
+                "Roster(seats: [\n (user: \"soc\", role: Team(\"soc\"), code: \"amber-tide-four\"),\n (user: \"cert\", name: {name}, role: Team(\"cert\"), code: \"amber-tide-five\"),\n])"
+            )
+        };
+        let heads = |name: &str| -> Vec<String> {
+            errors(&seat(name))
+                .iter()
+                .map(|e| e.lines().next().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(
+            heads("\"Ana\\u{1b}[2J\""),
+            vec!["r.ron:3:23: `name` must not hold control characters (a tab, a line break)"]
+        );
+        assert_eq!(
+            heads(&format!("{:?}", "x".repeat(121))),
+            vec![
+                "r.ron:3:23: `name` has at most 120 characters: it names the person in the report"
+            ]
+        );
+        assert_eq!(
+            heads("7"),
+            vec!["r.ron:3:23: `name`: expected a string, found an integer"]
+        );
+    }
+
     #[test]
     fn errors_name_their_line() {
         let errors = errors("Roster(seats: [\n (user: \"x\", role: Team(\"nobody\")),\n])");
@@ -599,7 +692,7 @@ mod tests {
         assert_eq!(
             others,
             vec![
-                "r.ron:3:42: unknown field `colour` in a seat (fields: user, role, keys, code)",
+                "r.ron:3:42: unknown field `colour` in a seat (fields: user, name, role, keys, code)",
                 "r.ron:4:9: missing field `user` in a seat",
                 "r.ron:5:16: `user`: expected a string, found an integer",
                 "r.ron:6:30: `role`: expected `Team(\"id\")`, `Facilitator`, `Observer` or `Evaluator`, found `Boss`",

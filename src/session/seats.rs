@@ -22,6 +22,8 @@ pub struct SeatInfo {
     pub user: String,
     pub role: String,
     pub address: String,
+    /// Who holds the seat, as the roster names them.
+    pub name: Option<String>,
     /// Wall time of joining and of the last key, on the session's wall clock.
     pub since: Duration,
     pub last_key: Duration,
@@ -88,6 +90,8 @@ impl Session {
             user: info.user.clone(),
             role: Some(info.role.clone()),
             address: info.address.clone(),
+            name: info.name.clone(),
+            lost: false,
             not_logged: 0,
         });
         self.seats.push(info);
@@ -103,6 +107,8 @@ impl Session {
                 user: info.user,
                 role: Some(info.role),
                 address: info.address,
+                name: None,
+                lost: false,
                 not_logged: 0,
             });
         }
@@ -212,6 +218,7 @@ mod tests {
             user: user.into(),
             role: format!("team {user}"),
             address: "192.0.2.7:50022".into(),
+            name: None,
             since: Duration::ZERO,
             last_key: Duration::ZERO,
         }
