@@ -107,8 +107,9 @@ fn the_bare_command_still_defaults_to_the_cross_border_breach() {
     );
 }
 
-/// A team of a library exercise may wait longer than this, in minutes of play, in half the
-/// rehearsal's runs only if its facilitator page says why ("Why `TEAM` waits").
+/// A team of a library exercise may wait longer than this, in minutes of play, in one run of
+/// the rehearsal in ten (and so in half of them) only if its facilitator page says why
+/// ("Why `TEAM` waits").
 const IDLE_PLAY_MINUTES: f64 = 60.0;
 
 #[test]
@@ -143,13 +144,14 @@ fn every_exercise_and_the_starter_rehearse_with_their_own_profile_without_a_warn
         assert_eq!(summary["runs"], 1000, "{}", path);
         for team in summary["teams"].as_array().unwrap() {
             let id = team["id"].as_str().unwrap();
-            let waits = team["idle_play_min"]["p50"].as_f64().unwrap();
+            // The page gives the median and one run in ten: a long wait in either is explained.
+            let waits = team["idle_play_min"]["p90"].as_f64().unwrap();
             let explained = page
                 .as_ref()
                 .is_some_and(|page| page.contains(&format!("Why `{id}` waits")));
             assert!(
                 waits <= IDLE_PLAY_MINUTES || explained,
-                "{path}: team {id} has nothing to do for {waits} minutes of play in half the runs"
+                "{path}: team {id} has nothing to do for {waits} minutes of play in one run in ten"
             );
         }
         assert_eq!(summary["profile"], "scenario", "{}", path);
