@@ -107,8 +107,9 @@ fn the_bare_command_still_defaults_to_the_cross_border_breach() {
     );
 }
 
-/// A team of a library exercise may wait longer than this, in minutes of play, in half the
-/// rehearsal's runs only if its facilitator page says why ("Why `TEAM` waits").
+/// A team of a library exercise may wait longer than this, in minutes of play, in one run of
+/// the rehearsal in ten (and so in half of them) only if its facilitator page says why
+/// ("Why `TEAM` waits").
 const IDLE_PLAY_MINUTES: f64 = 60.0;
 
 #[test]
@@ -143,13 +144,14 @@ fn every_exercise_and_the_starter_rehearse_with_their_own_profile_without_a_warn
         assert_eq!(summary["runs"], 1000, "{}", path);
         for team in summary["teams"].as_array().unwrap() {
             let id = team["id"].as_str().unwrap();
-            let waits = team["idle_play_min"]["p50"].as_f64().unwrap();
+            // The page gives the median and one run in ten: a long wait in either is explained.
+            let waits = team["idle_play_min"]["p90"].as_f64().unwrap();
             let explained = page
                 .as_ref()
                 .is_some_and(|page| page.contains(&format!("Why `{id}` waits")));
             assert!(
                 waits <= IDLE_PLAY_MINUTES || explained,
-                "{path}: team {id} has nothing to do for {waits} minutes of play in half the runs"
+                "{path}: team {id} has nothing to do for {waits} minutes of play in one run in ten"
             );
         }
         assert_eq!(summary["profile"], "scenario", "{}", path);
@@ -173,10 +175,10 @@ fn every_exercise_and_the_starter_rehearse_with_their_own_profile_without_a_warn
 }
 
 #[test]
-fn every_exercise_has_its_evaluation_fields_and_a_facilitator_page() {
+fn every_exercise_has_its_evaluation_fields_its_discussion_and_a_facilitator_page() {
     // The after-action report prints the exercise block, each objective's core capability and
-    // target, and each team's organisations; `docs/scenarios/README.md` says every exercise has
-    // them, and a facilitator page.
+    // target, each team's organisations and the discussion's modules; `docs/scenarios/README.md`
+    // says every exercise has them, and a facilitator page that lists its modules.
     for entry in &ttx::library::LIBRARY {
         let name = entry.name;
         let scenario = common::load(&format!("scenarios/{name}.ron"), entry.source);
@@ -223,6 +225,40 @@ fn every_exercise_has_its_evaluation_fields_and_a_facilitator_page() {
                 );
             }
         }
+        // The discussion (docs/discussion.md): the questions live in the file, as modules, so that
+        // every seat shows them and the report and the handbooks print them; each bears on an
+        // objective, and every team has something to discuss.
+        assert!(
+            scenario.modules.len() >= 2,
+            "{name}: modules of the discussion, not {}",
+            scenario.modules.len()
+        );
+        for module in &scenario.modules {
+            assert!(
+                !module.questions.is_empty(),
+                "{name}: module {} has its questions",
+                module.id
+            );
+            for question in &module.questions {
+                assert!(
+                    question.objective.is_some(),
+                    "{name}: question {} bears on an objective",
+                    question.id
+                );
+            }
+        }
+        for team in &scenario.teams {
+            let ix = scenario.team_ix(&team.id).unwrap();
+            assert!(
+                scenario
+                    .modules
+                    .iter()
+                    .flat_map(|m| &m.questions)
+                    .any(|q| q.is_for(ix)),
+                "{name}: team {} is asked a discussion question",
+                team.id
+            );
+        }
         let within_one_organisation = ["ransomware", "tutorial"];
         assert_eq!(
             scenario.actions.iter().any(|a| a.clarifies.is_some()),
@@ -235,6 +271,13 @@ fn every_exercise_has_its_evaluation_fields_and_a_facilitator_page() {
             text.contains(&format!("`scenarios/{name}.ron`")),
             "{page} is the page of {name}"
         );
+        for module in &scenario.modules {
+            assert!(
+                text.contains(&module.title),
+                "{page} lists the module {}",
+                module.title
+            );
+        }
         let index = fs::read_to_string("docs/scenarios/README.md").unwrap();
         assert!(
             index.contains(&format!("[note]({name}.md)")),
