@@ -119,6 +119,10 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         list(&mut out, &objective.ratings);
         out.push_str("<h4>Critical tasks</h4>\n");
         table(&mut out, &objective.tasks, Some(6));
+        if !objective.decisions.is_empty() {
+            out.push_str("<h4>Decisions</h4>\n");
+            list(&mut out, &objective.decisions);
+        }
         out.push_str("<h4>Strengths</h4>\n");
         list(&mut out, &objective.strengths);
         out.push_str("<h4>Areas for improvement</h4>\n");
@@ -203,6 +207,10 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     section(&mut out, "Timeline");
     out.push_str(&svg::timeline(report, scenario));
     table(&mut out, &aar.timeline, None);
+    section(&mut out, "Conclusion");
+    for paragraph in &aar.conclusion {
+        let _ = writeln!(out, "<p>{}</p>", escape(paragraph));
+    }
     section(&mut out, "Appendix A: Improvement Plan");
     table(&mut out, &aar.plan, None);
     section(&mut out, "Appendix B: Exercise Participants");
@@ -213,9 +221,10 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     }
     section(&mut out, "Appendix C: Rating Definitions");
     table(&mut out, &aar.definitions, None);
-    if let Some(feedback) = feedback_part(report) {
+    let feedback = feedback_part(report);
+    if let Some(feedback) = &feedback {
         section(&mut out, "Appendix D: Participant Feedback");
-        feedback_table(&mut out, &feedback);
+        feedback_table(&mut out, feedback);
         out.push_str("<h3>Strengths</h3>\n");
         list(&mut out, &feedback.strengths);
         out.push_str("<h3>Areas for improvement</h3>\n");
@@ -223,6 +232,12 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         out.push_str("<h3>Comments</h3>\n");
         list(&mut out, &feedback.comments);
     }
+    section(&mut out, &people::technical_heading(feedback.is_some()));
+    out.push_str("<div class=\"technical\">\n");
+    table(&mut out, &aar.technical, None);
+    out.push_str("<h3>Improvement plan items by id</h3>\n");
+    table(&mut out, &aar.plan_ids, None);
+    out.push_str("</div>\n");
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -260,7 +275,13 @@ fn table(out: &mut String, table: &Table, status: Option<usize>) {
         out.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
             if Some(i) == status {
-                let _ = write!(out, "<td class=\"{0}\">{0}</td>", escape(cell));
+                // "not yet due" is the class `not-yet-due`.
+                let _ = write!(
+                    out,
+                    "<td class=\"{}\">{}</td>",
+                    escape(&cell.replace(' ', "-")),
+                    escape(cell)
+                );
             } else {
                 let _ = write!(out, "<td>{}</td>", escape(cell));
             }

@@ -49,6 +49,10 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
         list(&mut out, &objective.ratings);
         out.push_str("**Critical tasks**\n\n");
         table(&mut out, &objective.tasks);
+        if !objective.decisions.is_empty() {
+            out.push_str("**Decisions**\n\n");
+            list(&mut out, &objective.decisions);
+        }
         out.push_str("**Strengths**\n\n");
         list(&mut out, &objective.strengths);
         out.push_str("**Areas for improvement**\n\n");
@@ -127,6 +131,10 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     }
     out.push_str("## Timeline\n\n");
     table(&mut out, &aar.timeline);
+    out.push_str("## Conclusion\n\n");
+    for paragraph in &aar.conclusion {
+        let _ = writeln!(out, "{}\n", text(paragraph));
+    }
     out.push_str("## Appendix A: Improvement Plan\n\n");
     table(&mut out, &aar.plan);
     out.push_str("## Appendix B: Exercise Participants\n\n");
@@ -137,7 +145,8 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     }
     out.push_str("## Appendix C: Rating Definitions\n\n");
     table(&mut out, &aar.definitions);
-    if let Some(feedback) = feedback_part(report) {
+    let feedback = feedback_part(report);
+    if let Some(feedback) = &feedback {
         out.push_str("## Appendix D: Participant Feedback\n\n");
         let _ = writeln!(out, "{}\n", text(&feedback.summary));
         table(&mut out, &feedback.table);
@@ -148,6 +157,14 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
         out.push_str("### Comments\n\n");
         list(&mut out, &feedback.comments);
     }
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        people::technical_heading(feedback.is_some())
+    );
+    table(&mut out, &aar.technical);
+    out.push_str("### Improvement plan items by id\n\n");
+    table(&mut out, &aar.plan_ids);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
