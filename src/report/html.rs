@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::html::escape;
+use crate::html::{escape, marking_style};
 use crate::report::Report;
 use crate::report::discussion::{FeedbackPart, discussion_part, distribution_svg, feedback_part};
 use crate::report::people::{self, Item, Table};
@@ -20,8 +20,10 @@ padding-bottom:.2rem;margin-top:2rem}h3{color:#1f3b63}\
 .draft{border:2px solid #a00;color:#a00;padding:.4rem .6rem;font-weight:bold;display:inline-block}\
 .cover{border-bottom:3px solid #1f3b63;padding-bottom:1rem}\
 .scroll{overflow-x:auto;margin:0 0 1.2rem}\
-table{border-collapse:collapse;width:100%}\
-th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top}\
+table{border-collapse:collapse;width:100%;max-width:100%}\
+th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top;\
+overflow-wrap:break-word}\
+table.fixed{table-layout:fixed}\
 thead th{background:#e8edf4}table.overview th{width:14rem;background:#f4f6f9}\
 td.missed,td.overdue{color:#a00;font-weight:bold}td.late,td.incomplete{color:#a60}\
 td.met{color:#070}\
@@ -29,6 +31,7 @@ svg.chart{width:100%;height:auto;max-width:900px;display:block;margin:.5rem 0 1r
 font-size:12px}\
 svg .grid{stroke:#ddd}svg .tick{fill:#555;text-anchor:middle;font-size:11px}\
 svg .lane{stroke:#999}svg .label{text-anchor:end;fill:#222}\
+svg .team{font-weight:bold;fill:#1f3b63}\
 svg .head{text-anchor:middle;font-weight:bold;fill:#222}\
 svg .cell{text-anchor:middle;font-weight:bold;fill:#111}\
 svg .inject{fill:#1f5fbf}svg .deadline{stroke:#c00;stroke-width:2}\
@@ -37,37 +40,33 @@ svg .open{fill:#9aa}svg .unexpected{fill:#888}svg .standard{stroke:#000;stroke-w
 svg .legend text{fill:#333}\
 svg .r-p{fill:#4caf50}svg .r-s{fill:#c5e1a5}svg .r-m{fill:#ffb74d}svg .r-u{fill:#e57373}\
 svg .r-none{fill:#eee}svg .suggested{fill-opacity:.35}\
-.print-marking{display:none}\
 @media (max-width:40rem){body{font-size:14px;padding:.5rem}\
 table.overview th{width:auto}}\
 @media print{body{max-width:none;font-size:10.5pt;padding:0}\
-@page{margin:18mm 14mm}\
-.print-marking{display:block;position:fixed;left:0;right:0;text-align:center;\
-font-weight:bold;color:#8a4b00;font-size:9pt}\
-.print-marking.top{top:-12mm}.print-marking.bottom{bottom:-12mm}\
+@page{margin:18mm 14mm}p.marking{display:none}\
+@page wide{size:A4 landscape}.wide{page:wide}\
 h2{break-before:page}h2,h3{break-after:avoid}\
 tr,svg.chart,li{break-inside:avoid}thead{display:table-header-group}\
-.scroll{overflow:visible}a{color:inherit}}";
+.scroll{overflow:visible}table{font-size:9.5pt}a{color:inherit}}";
 
 pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     let aar = people::build(report, scenario);
     let mut out = String::new();
     let title = escape(&format!("After-Action Report: {}", aar.title));
+    let margins = aar
+        .handling
+        .as_deref()
+        .map(marking_style)
+        .unwrap_or_default();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+         <title>{title}</title>\n<style>{STYLE}{margins}</style>\n</head>\n<body>\n"
     );
     if let Some(handling) = &aar.handling {
-        // Fixed in print: the browser repeats it at the top and bottom of every page.
-        let marking = escape(handling);
-        let _ = writeln!(
-            out,
-            "<div class=\"print-marking top\">{marking}</div>\n\
-             <div class=\"print-marking bottom\">{marking}</div>\n\
-             <p class=\"marking\">{marking}</p>"
-        );
+        // On screen; in print the page margins carry it.
+        let _ = writeln!(out, "<p class=\"marking\">{}</p>", escape(handling));
     }
     let _ = writeln!(
         out,
@@ -211,8 +210,12 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     for paragraph in &aar.conclusion {
         let _ = writeln!(out, "<p>{}</p>", escape(paragraph));
     }
+    // HSEEP's matrix has eight columns: printed on a landscape page, with fixed widths, so
+    // that none is squeezed to a letter or pushed off the page.
+    out.push_str("<div class=\"wide\">\n");
     section(&mut out, "Appendix A: Improvement Plan");
-    table(&mut out, &aar.plan, None);
+    columns(&mut out, &aar.plan, &[12, 21, 16, 10, 13, 10, 9, 9]);
+    out.push_str("</div>\n");
     section(&mut out, "Appendix B: Exercise Participants");
     table(&mut out, &aar.participants, None);
     if !aar.seats.rows.is_empty() {
@@ -260,13 +263,33 @@ fn overview(out: &mut String, table: &Table) {
     out.push_str("</tbody>\n</table>\n");
 }
 
+/// A table whose columns have fixed shares of the width (percent), text wrapping inside them.
+fn columns(out: &mut String, table: &Table, widths: &[u8]) {
+    if table.rows.is_empty() {
+        out.push_str("<p>None.</p>\n");
+        return;
+    }
+    out.push_str("<div class=\"scroll\"><table class=\"fixed\">\n<colgroup>");
+    for width in widths {
+        let _ = write!(out, "<col style=\"width:{width}%\">");
+    }
+    out.push_str("</colgroup>\n");
+    rows(out, table, None);
+}
+
 /// A table; `status` is the column whose text also names the cell's class.
 fn table(out: &mut String, table: &Table, status: Option<usize>) {
     if table.rows.is_empty() {
         out.push_str("<p>None.</p>\n");
         return;
     }
-    out.push_str("<div class=\"scroll\"><table>\n<thead>\n<tr>");
+    out.push_str("<div class=\"scroll\"><table>\n");
+    rows(out, table, status);
+}
+
+/// A table's head and body, and its end.
+fn rows(out: &mut String, table: &Table, status: Option<usize>) {
+    out.push_str("<thead>\n<tr>");
     for head in &table.head {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(head.as_str()));
     }
