@@ -262,17 +262,16 @@ pub(super) fn discussion_part(report: &Report, scenario: &Scenario) -> Option<Di
                         .as_deref()
                         .map(|o| format!(" (objective: {})", objective_name(scenario, o)))
                         .unwrap_or_default();
-                    let details = q
-                        .to
-                        .iter()
-                        .map(|team| {
-                            let name = team_name(scenario, team);
-                            match q.answers.iter().find(|a| a.team == *team) {
-                                Some(a) => format!("{name} ({}): {}", duration(a.at_s), a.text),
-                                None => format!("{name}: no answer"),
-                            }
-                        })
-                        .collect();
+                    let details =
+                        q.to.iter()
+                            .map(|team| {
+                                let name = team_name(scenario, team);
+                                match q.answers.iter().find(|a| a.team == *team) {
+                                    Some(a) => format!("{name} ({}): {}", duration(a.at_s), a.text),
+                                    None => format!("{name}: no answer"),
+                                }
+                            })
+                            .collect();
                     Item {
                         text: format!("{}{objective}", q.text),
                         details,

@@ -403,19 +403,19 @@ mod tests {
             "<p class=\"request\"><strong>Request 1, Send a request for assistance (rfa), from \
              United States — FBI Cyber Division to China — Ministry of Public Security:</strong> \
              first sent at \
-             30m; clarified at 1h (message 2: legal_basis found insufficient — “Which article of \
-             the treaty covers stored data?”), amended at 1h30m (message 4); clarified again at \
-             2h (message 5: indicators found insufficient — “The annex did not arrive: put the \
-             addresses and times in the request”), amended at 2h30m (message 7); complete at \
-             2h30m; answered at 5h. Time lost to incomplete requests: 2h.</p>",
-            "<td>4h30m / 6h (4h from the complete request), MLAA Art. 12</td>",
+             30 min; clarified at 1 h (message 2: legal_basis found insufficient — “Which article of \
+             the treaty covers stored data?”), amended at 1 h 30 min (message 4); clarified again at \
+             2 h (message 5: indicators found insufficient — “The annex did not arrive: put the \
+             addresses and times in the request”), amended at 2 h 30 min (message 7); complete at \
+             2 h 30 min; answered at 5 h. Time lost to incomplete requests: 2 h.</p>",
+            "<td>4 h 30 min / 6 h (4 h from the complete request), MLAA Art. 12</td>",
             "<td>on hold (request clarified, never amended)</td>",
             "<li>summary: Payroll database encrypted — found insufficient by China — Ministry of \
              Public Security (message 8)</li>",
             "<td>none: takes back the earlier judgement</td>",
             "<td>Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks \
              you</td>",
-            "<title>Inject breach (#101 · phone call) released at 0s</title>",
+            "<title>Inject breach (#101 · phone call) released at 0 min</title>",
         ] {
             assert!(html.contains(text), "{text}\nnot in\n{html}");
         }

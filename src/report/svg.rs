@@ -53,7 +53,10 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
 /// A label of several lines, its lines centred on `middle`.
 fn label(out: &mut String, x: f64, middle: f64, lines: &[String], class: &str) {
     let first = middle + 4.0 - LINE * (lines.len() as f64 - 1.0) / 2.0;
-    let _ = write!(out, "<text x=\"{x:.1}\" y=\"{first:.1}\" class=\"{class}\">");
+    let _ = write!(
+        out,
+        "<text x=\"{x:.1}\" y=\"{first:.1}\" class=\"{class}\">"
+    );
     for (n, line) in lines.iter().enumerate() {
         let dy = if n == 0 { 0.0 } else { LINE };
         let _ = write!(
