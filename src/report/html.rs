@@ -437,6 +437,61 @@ mod tests {
         }
     }
 
+    /// Issue 22: charts whose labels are whole, a latency scale on which a 15-minute and a
+    /// 12-hour standard both read, tables that wrap rather than run off the printed page, and
+    /// the marking in the page margins.
+    #[test]
+    fn charts_and_print_of_the_built_in_exercise() {
+        let exercise = crate::report::people::tests::played_case(
+            include_str!("../../scenarios/cross-border-breach.ron"),
+            include_str!("../../tests/fixtures/cross-border-breach/script.ron"),
+        );
+        let html = to_html(&Report::of(&exercise), exercise.scenario());
+        let latency = html
+            .split("aria-label=\"Latency of each critical task")
+            .nth(1)
+            .and_then(|chart| chart.split("</svg>").next())
+            .expect("a latency chart");
+        for tick in ["1 min", "15 min", "1 h", "12 h", "24 h", "2 d"] {
+            assert!(
+                latency.contains(&format!("class=\"tick\">{tick}</text>")),
+                "{tick} in {latency}"
+            );
+        }
+        assert!(latency.contains("logarithmic scale"));
+        // No label is cut: every word of the longest team name is drawn, and no ellipsis.
+        assert!(!html.contains('…'), "{html}");
+        for word in "Aldera — National Cyber Security Agency &amp; Federal Police Cybercrime Unit"
+            .split(' ')
+        {
+            assert!(
+                latency.contains(&format!(">{word} "))
+                    || latency.contains(&format!(" {word}<"))
+                    || latency.contains(&format!(" {word} "))
+                    || latency.contains(&format!(">{word}<")),
+                "{word}"
+            );
+        }
+        assert!(html.contains("<tspan x=\"250.0\" dy=\"14\">sides of the border</tspan>"));
+        // Cells wrap; the plan's eight columns have fixed widths on a landscape page.
+        for rule in [
+            "overflow-wrap:break-word",
+            "table.fixed{table-layout:fixed}",
+            "@page wide{size:A4 landscape}.wide{page:wide}",
+            "@page{@top-center{content:\"TLP:AMBER\"",
+        ] {
+            assert!(html.contains(rule), "{rule}");
+        }
+        assert!(html.contains(
+            "<div class=\"wide\">\n<h2>Appendix A: Improvement Plan</h2>\n<div \
+             class=\"scroll\"><table class=\"fixed\">\n<colgroup><col style=\"width:12%\">"
+        ));
+        // The marking is no element fixed over the text.
+        assert!(!html.contains("position:fixed"));
+        assert!(html.contains("<h2>Conclusion</h2>"));
+        assert!(html.contains("<h2>Appendix D: Technical Details</h2>"));
+    }
+
     #[test]
     fn scenario_text_is_escaped() {
         let mut scenario = phishing();

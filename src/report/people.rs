@@ -368,12 +368,25 @@ fn evidence_words(report: &Report, scenario: &Scenario, r: &RatingReport) -> Opt
         })
         .collect();
     let met = tasks.iter().filter(|e| e.status == Status::Met).count();
-    let mut text = format!(
-        "{} of {} critical {} done on time and complete",
-        count_words(met),
-        count_words(tasks.len()),
-        if tasks.len() == 1 { "task" } else { "tasks" }
-    );
+    let n = tasks.len();
+    let mut text = match (met, n) {
+        (1, 1) => "the critical task done on time and complete".to_string(),
+        (0, 1) => "the critical task not done on time and complete".to_string(),
+        (0, 2) => "neither critical task done on time and complete".to_string(),
+        (0, _) => format!(
+            "none of the {} critical tasks done on time and complete",
+            count_words(n)
+        ),
+        (met, n) if met == n => format!(
+            "all {} critical tasks done on time and complete",
+            count_words(n)
+        ),
+        (met, n) => format!(
+            "{} of {} critical tasks done on time and complete",
+            count_words(met),
+            count_words(n)
+        ),
+    };
     for e in tasks.iter().filter(|e| e.status != Status::Met) {
         text.push_str("; ");
         text.push_str(&task_name(e, scenario));
