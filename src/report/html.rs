@@ -40,7 +40,7 @@ svg .open{fill:#9aa}svg .unexpected{fill:#888}svg .standard{stroke:#000;stroke-w
 svg .legend text{fill:#333}\
 svg .r-p{fill:#4caf50}svg .r-s{fill:#c5e1a5}svg .r-m{fill:#ffb74d}svg .r-u{fill:#e57373}\
 svg .r-none{fill:#eee}svg .suggested{fill-opacity:.35}\
-@media (max-width:40rem){body{font-size:14px;padding:.5rem}\
+@media (max-width:40rem){body{font-size:14px;padding:.5rem}svg.chart{min-width:40rem}\
 table.overview th{width:auto}}\
 @media print{body{max-width:none;font-size:10.5pt;padding:0}\
 @page{margin:18mm 14mm}p.marking{display:none}\
@@ -103,11 +103,11 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     out.push_str("<h3>Primary areas for improvement</h3>\n");
     list(&mut out, &aar.top_improvements);
     section(&mut out, "Analysis of Core Capabilities");
-    out.push_str(&svg::ratings(report, scenario));
+    chart(&mut out, &svg::ratings(report, scenario));
     table(&mut out, &aar.matrix, None);
-    if let Some(chart) = svg::latencies(report, scenario) {
+    if let Some(latencies) = svg::latencies(report, scenario) {
         out.push_str("<h3>Critical tasks: latency against the time standard</h3>\n");
-        out.push_str(&chart);
+        chart(&mut out, &latencies);
     }
     for objective in &aar.objectives {
         let _ = writeln!(out, "<section>\n<h3>{}</h3>", escape(&objective.heading));
@@ -204,7 +204,7 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         }
     }
     section(&mut out, "Timeline");
-    out.push_str(&svg::timeline(report, scenario));
+    chart(&mut out, &svg::timeline(report, scenario));
     table(&mut out, &aar.timeline, None);
     section(&mut out, "Conclusion");
     for paragraph in &aar.conclusion {
@@ -243,6 +243,13 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     out.push_str("</div>\n");
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// A chart, scrolled sideways on a phone rather than shrunk past reading.
+fn chart(out: &mut String, svg: &str) {
+    out.push_str("<div class=\"scroll\">");
+    out.push_str(svg);
+    out.push_str("</div>\n");
 }
 
 fn section(out: &mut String, heading: &str) {
