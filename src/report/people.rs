@@ -324,7 +324,7 @@ fn findings(
                         "{name}: done by {} in {}, against a time standard of {}",
                         and_list(&teams),
                         latency_text(report, scenario, e),
-                        standard(report, scenario, e)
+                        standard_words(report, scenario, e)
                     ),
                 },
                 _ => {
@@ -344,7 +344,7 @@ fn findings(
                          in {} against {}",
                         and_list(&teams),
                         latency_text(report, scenario, slowest),
-                        standard(report, scenario, slowest)
+                        standard_words(report, scenario, slowest)
                     )
                 }
             };
@@ -1565,8 +1565,28 @@ fn within(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> Option
 /// first delivery: "6h (4h from the complete request), MLAA Art. 12"; a held one has only its
 /// standard.
 fn standard(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
+    let mut text = allowed(report, scenario, e);
+    if let Some(Some(basis)) = &e.basis {
+        text.push_str(", ");
+        text.push_str(basis);
+    }
+    text
+}
+
+/// The time standard in a sentence, its basis in brackets: "4 h (ABCCA Art. 9)".
+fn standard_words(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
+    let allowed = allowed(report, scenario, e);
+    match &e.basis {
+        Some(Some(basis)) if allowed.contains('(') => format!("{allowed}, {basis}"),
+        Some(Some(basis)) => format!("{allowed} ({basis})"),
+        _ => allowed,
+    }
+}
+
+/// The time a task was allowed, from its standard and its request's clarifications.
+fn allowed(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
     let within = within(report, scenario, e);
-    let mut text = match e.due_at_s {
+    match e.due_at_s {
         Some(due) => {
             let allowed = due.saturating_sub(e.released_at_s);
             match within {
@@ -1582,12 +1602,7 @@ fn standard(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> Stri
             || "—".into(),
             |w| format!("{} from a complete request", duration(w)),
         ),
-    };
-    if let Some(Some(basis)) = &e.basis {
-        text.push_str(", ");
-        text.push_str(basis);
     }
-    text
 }
 
 /// An area for improvement with the bases of the critical tasks it is drawn from as its
