@@ -420,8 +420,7 @@ mod tests {
             "<li>summary: Payroll database encrypted — found insufficient by China — Ministry of \
              Public Security (message 8)</li>",
             "<td>none: takes back the earlier judgement</td>",
-            "<td>Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks \
-             you</td>",
+            "<td>Inject “The minister thanks you” skipped (unless: breach.rfa was incomplete)</td>",
             "<title>Inject breach (#101 · phone call) released at 0 min</title>",
         ] {
             assert!(html.contains(text), "{text}\nnot in\n{html}");

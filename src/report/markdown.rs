@@ -281,9 +281,9 @@ mod tests {
             "### Judgements\n\n| At | Expectation | Found insufficient | Reason | By |\n",
             "| 6 h | Reply to a request for assistance (msg-1.rfa-reply@cn) | none: takes back the \
              earlier judgement | The records came by courier | script |",
-            "| 0 min | Inject breach (\\#101 · phone call) released to us: Personnel files stolen |",
-            "| 4 h | Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks \
-             you |",
+            "| 0 min | Inject “Personnel files stolen” (\\#101 · phone call) released to United \
+             States — FBI Cyber Division |",
+            "| 4 h | Inject “The minister thanks you” skipped (unless: breach.rfa was incomplete) |",
         ] {
             assert!(markdown.contains(line), "{line}\nnot in\n{markdown}");
         }

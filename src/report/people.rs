@@ -1395,9 +1395,8 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
                     .inject(ix)
                     .to
                     .iter()
-                    .map(|t| scenario.team(*t).id.clone())
+                    .map(|t| scenario.team(*t).name.clone())
                     .collect::<Vec<_>>()
-                    .join(", ")
             })
             .unwrap_or_default();
         let tag = inject_tag(inject);
@@ -1405,15 +1404,14 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
             let how = if inject.by_hand { " by hand" } else { "" };
             entries.push((
                 at,
-                format!("Inject {}{tag} released{how} to {to}: {title}", inject.id),
+                format!("Inject “{title}”{tag} released{how} to {}", and_list(&to)),
             ));
         }
         if let Some(at) = inject.skipped_at_s {
             entries.push((
                 at,
                 format!(
-                    "Inject {}{tag} skipped ({}): {title}",
-                    inject.id,
+                    "Inject “{title}”{tag} skipped ({})",
                     skip_reason(inject, scenario)
                 ),
             ));
@@ -1421,17 +1419,18 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
     }
     for m in &report.messages {
         let what = match (&m.action, &m.text) {
-            (Some(action), _) => format!("{} ({action})", action_name(scenario, action)),
+            (Some(action), _) => action_name(scenario, action),
             (None, Some(text)) => format!("free message “{text}”"),
             (None, None) => "free message".into(),
         };
+        let to: Vec<String> = m.to.iter().map(|t| team_name(scenario, t)).collect();
         entries.push((
             m.sent_at_s,
             format!(
-                "Message {}: {what} from {} → {}",
+                "Message {}: {what} from {} to {}",
                 m.n,
-                m.from,
-                m.to.join(", ")
+                team_name(scenario, &m.from),
+                and_list(&to)
             ),
         ));
     }
@@ -1439,10 +1438,9 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
         entries.push((
             u.at_s,
             format!(
-                "Unexpected action by {}: {} ({})",
-                u.team,
-                action_name(scenario, &u.action),
-                u.action
+                "Unexpected action by {}: {}",
+                team_name(scenario, &u.team),
+                action_name(scenario, &u.action)
             ),
         ));
     }
@@ -1451,7 +1449,10 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
             crate::engine::NoteKind::Strength => "Strength",
             crate::engine::NoteKind::Improvement => "Area for improvement",
         };
-        let who = n.team.as_deref().unwrap_or("all teams");
+        let who = n
+            .team
+            .as_deref()
+            .map_or_else(|| "all teams".into(), |t| team_name(scenario, t));
         entries.push((n.at_s, format!("{kind} ({who}): {}", n.text)));
     }
     // Stable: at equal times, releases come before what answers them.
@@ -2133,10 +2134,12 @@ pub(super) mod tests {
         let aar = build(&Report::of(&exercise), exercise.scenario());
         let events: Vec<&str> = aar.timeline.rows.iter().map(|r| r[1].as_str()).collect();
         for line in [
-            "Inject breach (#101 · phone call) released to us: Personnel files stolen",
-            "Inject refused (#102 · e-mail) released to us: The request is not enough",
-            "Inject mirror released to cn: A command server in Ohio",
-            "Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks you",
+            "Inject “Personnel files stolen” (#101 · phone call) released to United States — \
+             FBI Cyber Division",
+            "Inject “The request is not enough” (#102 · e-mail) released to United States — FBI \
+             Cyber Division",
+            "Inject “A command server in Ohio” released to China — Ministry of Public Security",
+            "Inject “The minister thanks you” skipped (unless: breach.rfa was incomplete)",
         ] {
             assert!(events.contains(&line), "{line} in {events:#?}");
         }
