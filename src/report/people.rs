@@ -174,10 +174,19 @@ fn count_words(n: usize) -> String {
 
 /// Names joined as people list them: "a", "a and b", "a, b and c".
 fn and_list(names: &[String]) -> String {
+    joined(names, "and")
+}
+
+/// Choices joined as people list them: "a or b", "a, b or c".
+fn or_list(names: &[String]) -> String {
+    joined(names, "or")
+}
+
+fn joined(names: &[String], conjunction: &str) -> String {
     match names.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
     }
 }
 
@@ -429,7 +438,7 @@ fn decision_line(report: &Report, scenario: &Scenario, e: &ExpectationReport) ->
         let all: Vec<String> = choices.iter().map(quoted).collect();
         return Some(format!(
             "{team} did not choose between {} ({}).",
-            and_list(&all).replace(" and ", " or "),
+            or_list(&all),
             status_words(e.status)
         ));
     };
@@ -440,10 +449,7 @@ fn decision_line(report: &Report, scenario: &Scenario, e: &ExpectationReport) ->
         .collect();
     let mut line = format!("{team} chose {}", quoted(chosen));
     if !others.is_empty() {
-        line.push_str(&format!(
-            " over {}",
-            and_list(&others).replace(" and ", " or ")
-        ));
+        line.push_str(&format!(" over {}", or_list(&others)));
     }
     if let (Some(done), Some(latency)) = (e.done_at_s, e.latency_s) {
         line.push_str(&format!(
