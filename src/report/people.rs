@@ -686,15 +686,25 @@ fn responses(report: &Report, scenario: &Scenario) -> Vec<Item> {
                 details.push(format!("Note: {note}"));
             }
             let ended = report.ended_at_s.is_some();
+            // The task by its name and what asked for it, its id in brackets.
+            let task = |id: &String| match expectation(report, id) {
+                Some(e) => format!(
+                    "“{}”, asked by {} ({id})",
+                    task_name(e, scenario),
+                    occasion(scenario, e)
+                ),
+                None => id.clone(),
+            };
             details.push(match (&r.satisfied, r.ahead) {
                 // A clarification answers a request even when nothing expected it (rule 27).
                 (None, false) if r.clarifies.is_some() => {
                     "A clarification that no inject asked for: not scored".into()
                 }
-                (Some(id), false) => format!("Counted for {id}"),
-                (Some(id), true) => {
-                    format!("Done ahead of time; counted for {id} when it was asked for")
-                }
+                (Some(id), false) => format!("Counted for {}", task(id)),
+                (Some(id), true) => format!(
+                    "Done ahead of time; counted for {} when it was asked for",
+                    task(id)
+                ),
                 (None, true) if ended => {
                     "Done ahead of time; never asked for (an unexpected action, not scored)".into()
                 }
