@@ -25,9 +25,41 @@ pub fn escape(raw: &str) -> String {
     out
 }
 
+/// Text as a CSS string's content: anything but letters, digits and plain punctuation as its
+/// escape, so a marking can neither end the string nor the style element.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | ':' | ',' | '/') {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:X} ", c as u32));
+        }
+    }
+    out
+}
+
+/// The handling marking printed in the top and bottom margin of every page (CSS page-margin
+/// boxes, which never overlap the text), for the report and the handbooks alike.
+pub fn marking_style(marking: &str) -> String {
+    let content = css_string(marking);
+    let boxed =
+        format!("{{content:\"{content}\";color:#8a4b00;font:bold 9pt system-ui,sans-serif}}");
+    format!("@page{{@top-center{boxed}@bottom-center{boxed}}}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A marking is the scenario's text: in the page's style it stays inside its CSS string.
+    #[test]
+    fn a_marking_cannot_leave_its_css_string() {
+        assert_eq!(
+            css_string("TLP:RED \"x\" </style>\\"),
+            "TLP:RED \\22 x\\22  \\3C /style\\3E \\5C "
+        );
+    }
 
     #[test]
     fn markup_quotes_and_hidden_characters_are_escaped_and_line_breaks_kept() {

@@ -153,11 +153,17 @@ fn report_of_the_journal_is_the_report_of_the_run() {
 }
 
 /// A report of a journal without what only a journal has: its signature (the finished run
-/// signed it), on the cover and in the JSON.
+/// signed it), on the cover, in the technical appendix and in the JSON.
 fn without_signature(format: &str, report: &str) -> String {
-    let signed = |line: &str| {
-        line.starts_with("Journal signed by SHA256:")
-            || line.starts_with("<p class=\"signature\">Journal signed by SHA256:")
+    let cover = |line: &str| {
+        line == "Journal signed (see the technical appendix for the signing key)."
+            || line
+                == "<p class=\"signature\">Journal signed (see the technical appendix for the \
+                    signing key).</p>"
+    };
+    let fact = |line: &str| {
+        line.starts_with("| Journal signature | signed by the key SHA256:")
+            || line.starts_with("<tr><td>Journal signature</td><td>signed by the key SHA256:")
     };
     match format {
         "json" => {
@@ -173,16 +179,24 @@ fn without_signature(format: &str, report: &str) -> String {
             text.push('\n');
             text
         }
-        "md" => report.replacen(
-            &format!("{}\n\n", report.lines().find(|l| signed(l)).unwrap()),
-            "",
-            1,
-        ),
-        _ => report.replacen(
-            &format!("{}\n", report.lines().find(|l| signed(l)).unwrap()),
-            "",
-            1,
-        ),
+        _ => {
+            assert_eq!(report.lines().filter(|l| cover(l)).count(), 1, "{report}");
+            assert_eq!(report.lines().filter(|l| fact(l)).count(), 1, "{report}");
+            let mut kept = String::new();
+            let mut lines = report.lines().peekable();
+            while let Some(line) = lines.next() {
+                if cover(line) {
+                    // The Markdown cover's line is a paragraph: its blank line goes too.
+                    if format == "md" {
+                        lines.next_if(|next| next.is_empty());
+                    }
+                } else if !fact(line) {
+                    kept.push_str(line);
+                    kept.push('\n');
+                }
+            }
+            kept
+        }
     }
 }
 

@@ -150,10 +150,10 @@ fn the_report_has_the_discussion_and_the_participant_feedback() {
     for text in [
         "### Module 1: Detection and first contact (from the start)",
         "*The hospital calls the police at dawn.*",
-        "  - Aldera — National Police (40m): The duty officer, under the agreement's Article 7; \
+        "  - Aldera — National Police (40 min): The duty officer, under the agreement's Article 7; \
          the head of unit is told at once.",
         "  - Aldera — National Police: no answer",
-        "### Module 2: The records for sale (from 2h)",
+        "### Module 2: The records for sale (from 2 h)",
         "### Hot wash",
         "- Area for improvement: Nobody knew who signs the request",
         "## Appendix D: Participant Feedback",
@@ -172,7 +172,7 @@ fn the_report_has_the_discussion_and_the_participant_feedback() {
         "<h2>Appendix D: Participant Feedback</h2>",
         "<svg class=\"bar\" viewBox=\"0 0 160 14\"",
         "<title>1: 0, 2: 0, 3: 1, 4: 0, 5: 1</title>",
-        "<li>Borvia — Cyber Agency (2h30m): Only with a court order; the prosecutor asks for \
+        "<li>Borvia — Cyber Agency (2 h 30 min): Only with a court order; the prosecutor asks for \
          it.</li>",
     ] {
         assert!(html.contains(text), "{text}\nnot in the HTML");

@@ -80,6 +80,24 @@ fn report_says(journal: &Path) -> (String, String, Value) {
         .find(|line| line.starts_with("<p class=\"signature\">"))
         .unwrap_or_else(|| panic!("no signature line on the cover: {html}"))
         .to_string();
+    // The fingerprint is in the technical appendix, the cover says only whether it is signed.
+    let fact = |report: &str, starts: &str| {
+        report
+            .lines()
+            .find(|line| line.starts_with(starts))
+            .map(str::to_string)
+    };
+    let cover = match fact(&markdown, "| Journal signature | signed by the key ") {
+        Some(fact) => format!("{cover}\n{fact}"),
+        None => cover,
+    };
+    let html_cover = match fact(
+        &html,
+        "<tr><td>Journal signature</td><td>signed by the key ",
+    ) {
+        Some(fact) => format!("{html_cover}\n{fact}"),
+        None => html_cover,
+    };
     let json: Value = serde_json::from_str(&report("json")).unwrap();
     (cover, html_cover, json["signature"].clone())
 }
@@ -122,10 +140,19 @@ fn a_finished_run_is_signed_and_verify_names_the_key() {
     assert!(out.contains(&fingerprint), "{out}");
 
     let (markdown, html, json) = report_says(&journal);
-    assert_eq!(markdown, format!("Journal signed by {fingerprint}."));
+    assert_eq!(
+        markdown,
+        format!(
+            "Journal signed (see the technical appendix for the signing key).\n| Journal \
+             signature | signed by the key {fingerprint} |"
+        )
+    );
     assert_eq!(
         html,
-        format!("<p class=\"signature\">Journal signed by {fingerprint}.</p>")
+        format!(
+            "<p class=\"signature\">Journal signed (see the technical appendix for the signing \
+             key).</p>\n<tr><td>Journal signature</td><td>signed by the key {fingerprint}</td></tr>"
+        )
     );
     assert_eq!(
         json,
@@ -307,7 +334,8 @@ fn a_debrief_entry_signs_the_journal_again() {
     assert_eq!(
         markdown,
         format!(
-            "Journal signed by {}.",
+            "Journal signed (see the technical appendix for the signing key).\n| Journal \
+             signature | signed by the key {} |",
             fingerprint(&dir.path().join("keys").join("host.pub"))
         )
     );

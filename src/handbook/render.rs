@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{Block, Document};
-use crate::html::escape;
+use crate::html::{escape, marking_style};
 use crate::report::{PAGE_STYLE, markdown_text as text};
 
 /// What the handbook's page adds to the report's style: the cover, and the blanks of a form.
@@ -16,30 +16,8 @@ margin:0}.blank{margin:.6rem 0}.blank .line{border-bottom:1px solid #777;height:
 table.facts th{width:14rem;background:#f4f6f9}\
 td,th{overflow-wrap:break-word}\
 @media (max-width:40rem){table.facts th{width:auto}}\
-@media print{.blank{break-inside:avoid}p.marking{display:none}h4{break-after:avoid}\
+@media print{.blank{break-inside:avoid}h4{break-after:avoid}\
 .forms h3~h3{break-before:page}}";
-
-/// Text as a CSS string's content: anything but letters, digits and plain punctuation as its
-/// escape, so a marking can neither end the string nor the style element.
-fn css_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | ':' | ',' | '/') {
-            out.push(c);
-        } else {
-            out.push_str(&format!("\\{:X} ", c as u32));
-        }
-    }
-    out
-}
-
-/// The marking printed in the top and bottom margin of every page.
-fn marking_style(marking: &str) -> String {
-    let content = css_string(marking);
-    let boxed =
-        format!("{{content:\"{content}\";color:#8a4b00;font:bold 9pt system-ui,sans-serif}}");
-    format!("@page{{@top-center{boxed}@bottom-center{boxed}}}")
-}
 
 pub fn to_markdown(document: &Document) -> String {
     let mut out = String::new();
@@ -210,19 +188,5 @@ fn html_block(out: &mut String, block: &Block) {
             }
             out.push_str("</div>\n");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A marking is the scenario's text: in the page's style it stays inside its CSS string.
-    #[test]
-    fn a_marking_cannot_leave_its_css_string() {
-        assert_eq!(
-            css_string("TLP:RED \"x\" </style>\\"),
-            "TLP:RED \\22 x\\22  \\3C /style\\3E \\5C "
-        );
     }
 }

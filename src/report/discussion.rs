@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::debrief::{Debrief, Feedback, format_wall};
 use crate::engine::{Exercise, NoteKind};
-use crate::report::people::{Item, Table};
+use crate::report::people::{Item, Table, duration};
 use crate::report::{NoteReport, Report};
-use crate::scenario::{Scenario, Secs, format_secs};
+use crate::scenario::{Scenario, Secs};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModuleReport {
@@ -243,7 +243,7 @@ fn observation(scenario: &Scenario, note: &NoteReport) -> String {
         .as_deref()
         .map(|t| format!(" ({})", team_name(scenario, t)))
         .unwrap_or_default();
-    format!("{} — {kind}{who}: {}", format_secs(note.at_s), note.text)
+    format!("{} — {kind}{who}: {}", duration(note.at_s), note.text)
 }
 
 pub(super) fn discussion_part(report: &Report, scenario: &Scenario) -> Option<DiscussionPart> {
@@ -262,17 +262,16 @@ pub(super) fn discussion_part(report: &Report, scenario: &Scenario) -> Option<Di
                         .as_deref()
                         .map(|o| format!(" (objective: {})", objective_name(scenario, o)))
                         .unwrap_or_default();
-                    let details = q
-                        .to
-                        .iter()
-                        .map(|team| {
-                            let name = team_name(scenario, team);
-                            match q.answers.iter().find(|a| a.team == *team) {
-                                Some(a) => format!("{name} ({}): {}", format_secs(a.at_s), a.text),
-                                None => format!("{name}: no answer"),
-                            }
-                        })
-                        .collect();
+                    let details =
+                        q.to.iter()
+                            .map(|team| {
+                                let name = team_name(scenario, team);
+                                match q.answers.iter().find(|a| a.team == *team) {
+                                    Some(a) => format!("{name} ({}): {}", duration(a.at_s), a.text),
+                                    None => format!("{name}: no answer"),
+                                }
+                            })
+                            .collect();
                     Item {
                         text: format!("{}{objective}", q.text),
                         details,
@@ -283,7 +282,7 @@ pub(super) fn discussion_part(report: &Report, scenario: &Scenario) -> Option<Di
             let until = modules.get(n + 1).map(|m| m.from_s);
             let begins = match module.from_s {
                 0 => "from the start".to_string(),
-                from => format!("from {}", format_secs(from)),
+                from => format!("from {}", duration(from)),
             };
             ModulePart {
                 heading: format!("{} ({begins})", module.title),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::html::escape;
+use crate::html::{escape, marking_style};
 use crate::report::Report;
 use crate::report::discussion::{FeedbackPart, discussion_part, distribution_svg, feedback_part};
 use crate::report::people::{self, Item, Table};
@@ -20,8 +20,10 @@ padding-bottom:.2rem;margin-top:2rem}h3{color:#1f3b63}\
 .draft{border:2px solid #a00;color:#a00;padding:.4rem .6rem;font-weight:bold;display:inline-block}\
 .cover{border-bottom:3px solid #1f3b63;padding-bottom:1rem}\
 .scroll{overflow-x:auto;margin:0 0 1.2rem}\
-table{border-collapse:collapse;width:100%}\
-th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top}\
+table{border-collapse:collapse;width:100%;max-width:100%}\
+th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top;\
+overflow-wrap:break-word}\
+table.fixed{table-layout:fixed}\
 thead th{background:#e8edf4}table.overview th{width:14rem;background:#f4f6f9}\
 td.missed,td.overdue{color:#a00;font-weight:bold}td.late,td.incomplete{color:#a60}\
 td.met{color:#070}\
@@ -29,6 +31,7 @@ svg.chart{width:100%;height:auto;max-width:900px;display:block;margin:.5rem 0 1r
 font-size:12px}\
 svg .grid{stroke:#ddd}svg .tick{fill:#555;text-anchor:middle;font-size:11px}\
 svg .lane{stroke:#999}svg .label{text-anchor:end;fill:#222}\
+svg .team{font-weight:bold;fill:#1f3b63}\
 svg .head{text-anchor:middle;font-weight:bold;fill:#222}\
 svg .cell{text-anchor:middle;font-weight:bold;fill:#111}\
 svg .inject{fill:#1f5fbf}svg .deadline{stroke:#c00;stroke-width:2}\
@@ -37,37 +40,33 @@ svg .open{fill:#9aa}svg .unexpected{fill:#888}svg .standard{stroke:#000;stroke-w
 svg .legend text{fill:#333}\
 svg .r-p{fill:#4caf50}svg .r-s{fill:#c5e1a5}svg .r-m{fill:#ffb74d}svg .r-u{fill:#e57373}\
 svg .r-none{fill:#eee}svg .suggested{fill-opacity:.35}\
-.print-marking{display:none}\
-@media (max-width:40rem){body{font-size:14px;padding:.5rem}\
+@media (max-width:40rem){body{font-size:14px;padding:.5rem}svg.chart{min-width:40rem}\
 table.overview th{width:auto}}\
 @media print{body{max-width:none;font-size:10.5pt;padding:0}\
-@page{margin:18mm 14mm}\
-.print-marking{display:block;position:fixed;left:0;right:0;text-align:center;\
-font-weight:bold;color:#8a4b00;font-size:9pt}\
-.print-marking.top{top:-12mm}.print-marking.bottom{bottom:-12mm}\
+@page{margin:18mm 14mm}p.marking{display:none}\
+@page wide{size:A4 landscape}.wide{page:wide}\
 h2{break-before:page}h2,h3{break-after:avoid}\
 tr,svg.chart,li{break-inside:avoid}thead{display:table-header-group}\
-.scroll{overflow:visible}a{color:inherit}}";
+.scroll{overflow:visible}table{font-size:9.5pt}a{color:inherit}}";
 
 pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     let aar = people::build(report, scenario);
     let mut out = String::new();
     let title = escape(&format!("After-Action Report: {}", aar.title));
+    let margins = aar
+        .handling
+        .as_deref()
+        .map(marking_style)
+        .unwrap_or_default();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+         <title>{title}</title>\n<style>{STYLE}{margins}</style>\n</head>\n<body>\n"
     );
     if let Some(handling) = &aar.handling {
-        // Fixed in print: the browser repeats it at the top and bottom of every page.
-        let marking = escape(handling);
-        let _ = writeln!(
-            out,
-            "<div class=\"print-marking top\">{marking}</div>\n\
-             <div class=\"print-marking bottom\">{marking}</div>\n\
-             <p class=\"marking\">{marking}</p>"
-        );
+        // On screen; in print the page margins carry it.
+        let _ = writeln!(out, "<p class=\"marking\">{}</p>", escape(handling));
     }
     let _ = writeln!(
         out,
@@ -104,11 +103,11 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     out.push_str("<h3>Primary areas for improvement</h3>\n");
     list(&mut out, &aar.top_improvements);
     section(&mut out, "Analysis of Core Capabilities");
-    out.push_str(&svg::ratings(report, scenario));
+    chart(&mut out, &svg::ratings(report, scenario));
     table(&mut out, &aar.matrix, None);
-    if let Some(chart) = svg::latencies(report, scenario) {
+    if let Some(latencies) = svg::latencies(report, scenario) {
         out.push_str("<h3>Critical tasks: latency against the time standard</h3>\n");
-        out.push_str(&chart);
+        chart(&mut out, &latencies);
     }
     for objective in &aar.objectives {
         let _ = writeln!(out, "<section>\n<h3>{}</h3>", escape(&objective.heading));
@@ -119,6 +118,10 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         list(&mut out, &objective.ratings);
         out.push_str("<h4>Critical tasks</h4>\n");
         table(&mut out, &objective.tasks, Some(6));
+        if !objective.decisions.is_empty() {
+            out.push_str("<h4>Decisions</h4>\n");
+            list(&mut out, &objective.decisions);
+        }
         out.push_str("<h4>Strengths</h4>\n");
         list(&mut out, &objective.strengths);
         out.push_str("<h4>Areas for improvement</h4>\n");
@@ -201,10 +204,18 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         }
     }
     section(&mut out, "Timeline");
-    out.push_str(&svg::timeline(report, scenario));
+    chart(&mut out, &svg::timeline(report, scenario));
     table(&mut out, &aar.timeline, None);
+    section(&mut out, "Conclusion");
+    for paragraph in &aar.conclusion {
+        let _ = writeln!(out, "<p>{}</p>", escape(paragraph));
+    }
+    // HSEEP's matrix has eight columns: printed on a landscape page, with fixed widths, so
+    // that none is squeezed to a letter or pushed off the page.
+    out.push_str("<div class=\"wide\">\n");
     section(&mut out, "Appendix A: Improvement Plan");
-    table(&mut out, &aar.plan, None);
+    columns(&mut out, &aar.plan, &[12, 21, 16, 10, 13, 10, 9, 9]);
+    out.push_str("</div>\n");
     section(&mut out, "Appendix B: Exercise Participants");
     table(&mut out, &aar.participants, None);
     if !aar.seats.rows.is_empty() {
@@ -213,9 +224,10 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     }
     section(&mut out, "Appendix C: Rating Definitions");
     table(&mut out, &aar.definitions, None);
-    if let Some(feedback) = feedback_part(report) {
+    let feedback = feedback_part(report);
+    if let Some(feedback) = &feedback {
         section(&mut out, "Appendix D: Participant Feedback");
-        feedback_table(&mut out, &feedback);
+        feedback_table(&mut out, feedback);
         out.push_str("<h3>Strengths</h3>\n");
         list(&mut out, &feedback.strengths);
         out.push_str("<h3>Areas for improvement</h3>\n");
@@ -223,8 +235,21 @@ pub fn to_html(report: &Report, scenario: &Scenario) -> String {
         out.push_str("<h3>Comments</h3>\n");
         list(&mut out, &feedback.comments);
     }
+    section(&mut out, &people::technical_heading(feedback.is_some()));
+    out.push_str("<div class=\"technical\">\n");
+    table(&mut out, &aar.technical, None);
+    out.push_str("<h3>Improvement plan items by id</h3>\n");
+    table(&mut out, &aar.plan_ids, None);
+    out.push_str("</div>\n");
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// A chart, scrolled sideways on a phone rather than shrunk past reading.
+fn chart(out: &mut String, svg: &str) {
+    out.push_str("<div class=\"scroll\">");
+    out.push_str(svg);
+    out.push_str("</div>\n");
 }
 
 fn section(out: &mut String, heading: &str) {
@@ -245,13 +270,33 @@ fn overview(out: &mut String, table: &Table) {
     out.push_str("</tbody>\n</table>\n");
 }
 
+/// A table whose columns have fixed shares of the width (percent), text wrapping inside them.
+fn columns(out: &mut String, table: &Table, widths: &[u8]) {
+    if table.rows.is_empty() {
+        out.push_str("<p>None.</p>\n");
+        return;
+    }
+    out.push_str("<div class=\"scroll\"><table class=\"fixed\">\n<colgroup>");
+    for width in widths {
+        let _ = write!(out, "<col style=\"width:{width}%\">");
+    }
+    out.push_str("</colgroup>\n");
+    rows(out, table, None);
+}
+
 /// A table; `status` is the column whose text also names the cell's class.
 fn table(out: &mut String, table: &Table, status: Option<usize>) {
     if table.rows.is_empty() {
         out.push_str("<p>None.</p>\n");
         return;
     }
-    out.push_str("<div class=\"scroll\"><table>\n<thead>\n<tr>");
+    out.push_str("<div class=\"scroll\"><table>\n");
+    rows(out, table, status);
+}
+
+/// A table's head and body, and its end.
+fn rows(out: &mut String, table: &Table, status: Option<usize>) {
+    out.push_str("<thead>\n<tr>");
     for head in &table.head {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(head.as_str()));
     }
@@ -260,7 +305,13 @@ fn table(out: &mut String, table: &Table, status: Option<usize>) {
         out.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
             if Some(i) == status {
-                let _ = write!(out, "<td class=\"{0}\">{0}</td>", escape(cell));
+                // "not yet due" is the class `not-yet-due`.
+                let _ = write!(
+                    out,
+                    "<td class=\"{}\">{}</td>",
+                    escape(&cell.replace(' ', "-")),
+                    escape(cell)
+                );
             } else {
                 let _ = write!(out, "<td>{}</td>", escape(cell));
             }
@@ -359,19 +410,18 @@ mod tests {
             "<p class=\"request\"><strong>Request 1, Send a request for assistance (rfa), from \
              United States — FBI Cyber Division to China — Ministry of Public Security:</strong> \
              first sent at \
-             30m; clarified at 1h (message 2: legal_basis found insufficient — “Which article of \
-             the treaty covers stored data?”), amended at 1h30m (message 4); clarified again at \
-             2h (message 5: indicators found insufficient — “The annex did not arrive: put the \
-             addresses and times in the request”), amended at 2h30m (message 7); complete at \
-             2h30m; answered at 5h. Time lost to incomplete requests: 2h.</p>",
-            "<td>4h30m / 6h (4h from the complete request), MLAA Art. 12</td>",
+             30 min; clarified at 1 h (message 2: legal_basis found insufficient — “Which article of \
+             the treaty covers stored data?”), amended at 1 h 30 min (message 4); clarified again at \
+             2 h (message 5: indicators found insufficient — “The annex did not arrive: put the \
+             addresses and times in the request”), amended at 2 h 30 min (message 7); complete at \
+             2 h 30 min; answered at 5 h. Time lost to incomplete requests: 2 h.</p>",
+            "<td>4 h 30 min / 6 h (4 h from the complete request), MLAA Art. 12</td>",
             "<td>on hold (request clarified, never amended)</td>",
             "<li>summary: Payroll database encrypted — found insufficient by China — Ministry of \
              Public Security (message 8)</li>",
             "<td>none: takes back the earlier judgement</td>",
-            "<td>Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks \
-             you</td>",
-            "<title>Inject breach (#101 · phone call) released at 0s</title>",
+            "<td>Inject “The minister thanks you” skipped (unless: breach.rfa was incomplete)</td>",
+            "<title>Inject breach (#101 · phone call) released at 0 min</title>",
         ] {
             assert!(html.contains(text), "{text}\nnot in\n{html}");
         }
@@ -391,6 +441,61 @@ mod tests {
                 .max();
             assert!(longest < Some(12), "{html}");
         }
+    }
+
+    /// Issue 22: charts whose labels are whole, a latency scale on which a 15-minute and a
+    /// 12-hour standard both read, tables that wrap rather than run off the printed page, and
+    /// the marking in the page margins.
+    #[test]
+    fn charts_and_print_of_the_built_in_exercise() {
+        let exercise = crate::report::people::tests::played_case(
+            include_str!("../../scenarios/cross-border-breach.ron"),
+            include_str!("../../tests/fixtures/cross-border-breach/script.ron"),
+        );
+        let html = to_html(&Report::of(&exercise), exercise.scenario());
+        let latency = html
+            .split("aria-label=\"Latency of each critical task")
+            .nth(1)
+            .and_then(|chart| chart.split("</svg>").next())
+            .expect("a latency chart");
+        for tick in ["1 min", "15 min", "1 h", "12 h", "24 h", "2 d"] {
+            assert!(
+                latency.contains(&format!("class=\"tick\">{tick}</text>")),
+                "{tick} in {latency}"
+            );
+        }
+        assert!(latency.contains("logarithmic scale"));
+        // No label is cut: every word of the longest team name is drawn, and no ellipsis.
+        assert!(!html.contains('…'), "{html}");
+        for word in "Aldera — National Cyber Security Agency &amp; Federal Police Cybercrime Unit"
+            .split(' ')
+        {
+            assert!(
+                latency.contains(&format!(">{word} "))
+                    || latency.contains(&format!(" {word}<"))
+                    || latency.contains(&format!(" {word} "))
+                    || latency.contains(&format!(">{word}<")),
+                "{word}"
+            );
+        }
+        assert!(html.contains("<tspan x=\"250.0\" dy=\"14\">sides of the border</tspan>"));
+        // Cells wrap; the plan's eight columns have fixed widths on a landscape page.
+        for rule in [
+            "overflow-wrap:break-word",
+            "table.fixed{table-layout:fixed}",
+            "@page wide{size:A4 landscape}.wide{page:wide}",
+            "@page{@top-center{content:\"TLP:AMBER\"",
+        ] {
+            assert!(html.contains(rule), "{rule}");
+        }
+        assert!(html.contains(
+            "<div class=\"wide\">\n<h2>Appendix A: Improvement Plan</h2>\n<div \
+             class=\"scroll\"><table class=\"fixed\">\n<colgroup><col style=\"width:12%\">"
+        ));
+        // The marking is no element fixed over the text.
+        assert!(!html.contains("position:fixed"));
+        assert!(html.contains("<h2>Conclusion</h2>"));
+        assert!(html.contains("<h2>Appendix D: Technical Details</h2>"));
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
         list(&mut out, &objective.ratings);
         out.push_str("**Critical tasks**\n\n");
         table(&mut out, &objective.tasks);
+        if !objective.decisions.is_empty() {
+            out.push_str("**Decisions**\n\n");
+            list(&mut out, &objective.decisions);
+        }
         out.push_str("**Strengths**\n\n");
         list(&mut out, &objective.strengths);
         out.push_str("**Areas for improvement**\n\n");
@@ -127,6 +131,10 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     }
     out.push_str("## Timeline\n\n");
     table(&mut out, &aar.timeline);
+    out.push_str("## Conclusion\n\n");
+    for paragraph in &aar.conclusion {
+        let _ = writeln!(out, "{}\n", text(paragraph));
+    }
     out.push_str("## Appendix A: Improvement Plan\n\n");
     table(&mut out, &aar.plan);
     out.push_str("## Appendix B: Exercise Participants\n\n");
@@ -137,7 +145,8 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
     }
     out.push_str("## Appendix C: Rating Definitions\n\n");
     table(&mut out, &aar.definitions);
-    if let Some(feedback) = feedback_part(report) {
+    let feedback = feedback_part(report);
+    if let Some(feedback) = &feedback {
         out.push_str("## Appendix D: Participant Feedback\n\n");
         let _ = writeln!(out, "{}\n", text(&feedback.summary));
         table(&mut out, &feedback.table);
@@ -148,6 +157,14 @@ pub fn to_markdown(report: &Report, scenario: &Scenario) -> String {
         out.push_str("### Comments\n\n");
         list(&mut out, &feedback.comments);
     }
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        people::technical_heading(feedback.is_some())
+    );
+    table(&mut out, &aar.technical);
+    out.push_str("### Improvement plan items by id\n\n");
+    table(&mut out, &aar.plan_ids);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -249,29 +266,197 @@ mod tests {
         let markdown = to_markdown(&Report::of(&exercise), exercise.scenario());
         for line in [
             "### Requests and clarifications\n\n3 requests, 3 clarified at least once; time lost \
-             to incomplete requests: 2h (not counting 2 never complete).\n\n**Request 1, Send a \
+             to incomplete requests: 2 h (not counting 2 never complete).\n\n**Request 1, Send a \
              request for assistance (rfa), from United States — FBI Cyber Division to China — \
-             Ministry of Public Security:** first sent at 30m; clarified at 1h (message 2: \
+             Ministry of Public Security:** first sent at 30 min; clarified at 1 h (message 2: \
              legal\\_basis found insufficient — “Which article of the treaty covers stored \
-             data?”), amended at 1h30m (message 4);",
+             data?”), amended at 1 h 30 min (message 4);",
             "| Send a request for assistance (breach.rfa@us) | United States — FBI Cyber \
-             Division | 0s | 2h | 30m | 30m / 2h, Playbook 4.1 | incomplete | legal\\_basis |",
-            "| 2h10m | on hold (request clarified, never amended) | — | — | not\\_due |",
+             Division | 0 min | 2 h | 30 min | 30 min / 2 h, Playbook 4.1 | incomplete | legal\\_basis |",
+            "| 2 h 10 min | on hold (request clarified, never amended) | — | — | not yet due |",
             "  - legal\\_basis: MLAA Art. 3 — found insufficient by the evaluator: Article 3 does \
              not cover the data asked for\n",
             "      - indicators: see annex — found insufficient by China — Ministry of Public \
              Security (message 5)\n",
             "### Judgements\n\n| At | Expectation | Found insufficient | Reason | By |\n",
-            "| 6h | Reply to a request for assistance (msg-1.rfa-reply@cn) | none: takes back the \
+            "| 6 h | Reply to a request for assistance (msg-1.rfa-reply@cn) | none: takes back the \
              earlier judgement | The records came by courier | script |",
-            "| 0s | Inject breach (\\#101 · phone call) released to us: Personnel files stolen |",
-            "| 4h | Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks \
-             you |",
+            "| 0 min | Inject “Personnel files stolen” (\\#101 · phone call) released to United \
+             States — FBI Cyber Division |",
+            "| 4 h | Inject “The minister thanks you” skipped (unless: breach.rfa was incomplete) |",
         ] {
             assert!(markdown.contains(line), "{line}\nnot in\n{markdown}");
         }
         assert!(markdown.contains("**Draft:**"));
         insta::assert_snapshot!(markdown);
+    }
+
+    /// The built-in scenario played by its fixture script, debriefed a little: the report an
+    /// official reads.
+    fn built_in() -> (Report, std::sync::Arc<crate::scenario::Scenario>) {
+        let exercise = crate::report::people::tests::played_case(
+            include_str!("../../scenarios/cross-border-breach.ron"),
+            include_str!("../../tests/fixtures/cross-border-breach/script.ron"),
+        );
+        let report = Report::of(&exercise).with_signature(crate::report::SignatureReport::signed(
+            "SHA256:OrFYjbfLyjQ4ZhBDN7qDU7YPQ9tFNkXAkWQSCf3mmMs".into(),
+        ));
+        (report, std::sync::Arc::clone(exercise.scenario()))
+    }
+
+    /// The text of a section: from its heading to the next heading of its level or above.
+    fn section<'a>(markdown: &'a str, heading: &str) -> &'a str {
+        let start = markdown
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading} in\n{markdown}"));
+        let rest = &markdown[start + heading.len()..];
+        let level = heading.split(' ').next().unwrap_or("##");
+        let end = rest
+            .match_indices('\n')
+            .map(|(at, _)| at + 1)
+            .find(|at| {
+                rest[*at..].starts_with('#')
+                    && rest[*at..]
+                        .split(' ')
+                        .next()
+                        .is_some_and(|h| h.len() <= level.len())
+            })
+            .unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    /// Issue 22: no internal id where officials read (the executive summary, the areas for
+    /// improvement, the plan), the machine's facts in the technical appendix only.
+    #[test]
+    fn the_summary_the_areas_for_improvement_and_the_plan_name_no_id() {
+        let (report, scenario) = built_in();
+        let markdown = to_markdown(&report, &scenario);
+        let ids: Vec<&str> = report
+            .teams
+            .iter()
+            .flat_map(|t| &t.expectations)
+            .map(|e| e.id.as_str())
+            .chain(report.improvement_plan.iter().map(|i| i.id.as_str()))
+            .collect();
+        let mut read = vec![
+            section(&markdown, "## Executive Summary"),
+            section(&markdown, "## Appendix A: Improvement Plan"),
+        ];
+        read.extend(
+            markdown
+                .split("**Areas for improvement**")
+                .skip(1)
+                .map(|part| part.split("\n###").next().unwrap_or_default()),
+        );
+        assert_eq!(read.len(), 7, "five objectives' areas for improvement");
+        for text in read {
+            assert!(!text.contains('@'), "{text}");
+            for id in &ids {
+                assert!(!text.contains(&text_of(id)), "{id} in {text}");
+            }
+        }
+        assert!(markdown.contains(
+            "- Contain the intrusion (Aldera — National Cyber Security Agency \\& Federal Police \
+             Cybercrime Unit): late by 30 min\n"
+        ));
+        // Each area for improvement names its reference, where its task has a basis.
+        assert!(markdown.contains(
+            "Confirm receipt of a request (ABCCA hotline) (Brevia — National CERT \\& National \
+             Police Cyber Crime Division): late by 15 min (reference: ABCCA Art. 12(2))"
+        ));
+        // The plan's ids, for `ttx debrief edit`, are in the technical appendix.
+        let technical = section(&markdown, "## Appendix D: Technical Details");
+        assert!(technical.contains(
+            "| general/notify-dpa@aldera | Notify the Data Protection \
+             Authority (Aldera"
+        ));
+        // The seed and the signature's fingerprint there too, not in the overview or the cover.
+        assert!(technical.contains("| Seed | 2025 "), "{technical}");
+        assert!(technical.contains("| Journal signature | signed by the key SHA256:OrFY"));
+        let overview = markdown
+            .split("## Executive Summary")
+            .next()
+            .unwrap_or_default();
+        assert!(
+            !overview.contains("Seed") && !overview.contains("2025"),
+            "{overview}"
+        );
+        assert!(!overview.contains("SHA256"), "{overview}");
+    }
+
+    fn text_of(id: &str) -> String {
+        text(id)
+    }
+
+    /// Issue 22: durations as people write them, strengths as findings, decisions with their
+    /// rationale, and a conclusion.
+    #[test]
+    fn the_report_reads_as_people_write() {
+        let (report, scenario) = built_in();
+        let markdown = to_markdown(&report, &scenario);
+        // No duration in the engine's short form (`1d2h`, `30m`, `0s`) anywhere.
+        // The scenario's own text may write `72h`: only ttx's words are checked.
+        let markdown = markdown.replace("(the Act allows 72h)", "");
+        let short_form = markdown
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .find(|word| {
+                let unit = word.trim_start_matches(|c: char| c.is_ascii_digit());
+                unit.len() < word.len()
+                    && !unit.is_empty()
+                    && unit.chars().all(|c| "dhms".contains(c))
+                    && word.chars().next().is_some_and(|c| c.is_ascii_digit())
+            });
+        assert_eq!(short_form, None);
+        // Hours up to two days, as people count the hours of an exercise.
+        assert!(markdown.contains(
+            "| Acknowledge receipt (request-refused.ack@brevia) | 27 h 10 min | 28 h 10 min | \
+             27 h 40 min | 30 min | met | 1 / 1 |  |"
+        ));
+        for line in [
+            "| Contain the intrusion (soc-alert.contain@aldera) | Aldera — National Cyber \
+             Security Agency \\& Federal Police Cybercrime Unit | 0 min | 2 h | 2 h 30 min | 2 h \
+             30 min / 2 h | late |  |",
+            // A strength is a finding, not a count.
+            "- Open a criminal case with the prosecutor: both done within their time standards \
+             by Aldera — National Cyber Security Agency \\& Federal Police Cybercrime Unit and \
+             Brevia — National CERT \\& National Police Cyber Crime Division, the slowest in 3 h \
+             30 min against 4 h\n",
+            // The decision and the fields that give its rationale.
+            "- Brevia — National CERT \\& National Police Cyber Crime Division chose “Propose a \
+             joint investigation team” over “Take the criminal servers down now” at 19 h, 1 h \
+             after it was asked (met). Rationale — scope: Unauthorised access, data theft, money \
+             laundering; duration: 6 months.",
+            "## Conclusion\n\nThe exercise evaluated five objectives. Five are not rated yet.\n\n\
+             Of 23 critical tasks, 16 were done on time and complete; three late, two incomplete \
+             and two missed.\n\nThe improvement plan (Appendix A) carries eleven areas for \
+             improvement forward; none has a corrective action and a responsible organisation \
+             yet.\n",
+        ] {
+            assert!(markdown.contains(line), "{line}\nnot in\n{markdown}");
+        }
+        assert!(!markdown.contains(" of 1 tasks met"), "{markdown}");
+    }
+
+    /// Done ahead of time is said as such, and a status in words: format 2's worked example.
+    #[test]
+    fn done_ahead_and_not_yet_due_are_said_in_words() {
+        let exercise = crate::report::people::tests::played_case(
+            include_str!("../../tests/fixtures/example-2/scenario.ron"),
+            include_str!("../../tests/fixtures/example-2/script.ron"),
+        );
+        let markdown = to_markdown(&Report::of(&exercise), exercise.scenario());
+        for line in [
+            "| Preserve evidence (servers.preserve@b) | 1 h | 3 h | 20 min | done 40 min before it \
+             was asked | met | 1 / 1 |  |",
+            "| Acknowledge (late-news.ack@a) | 8 h | 12 h | — | — | not yet due | not scored / 1 \
+             |  |",
+            "- Open a criminal case: Brevia — National Police Cyber Unit, done 10 min before it \
+             was asked\n",
+        ] {
+            assert!(markdown.contains(line), "{line}\nnot in\n{markdown}");
+        }
+        assert!(!markdown.contains("not\\_due"), "{markdown}");
+        assert!(!markdown.contains("latency 0"), "{markdown}");
     }
 
     /// Made final in the debrief, the report says so on its cover and no longer "draft" (rule
@@ -329,7 +514,7 @@ mod tests {
         for (signature, line) in [
             (
                 SignatureReport::signed("SHA256:abc".into()),
-                "Journal signed by SHA256:abc.",
+                "Journal signed (see the technical appendix for the signing key).",
             ),
             (SignatureReport::not_signed(), "Journal not signed."),
             (

@@ -219,6 +219,10 @@ pub struct PlanItemReport {
     pub poc: Option<String>,
     pub start: Option<String>,
     pub completion: Option<String>,
+    /// The issue is ttx's draft (not a JSON key): the AAR words it again from its evidence,
+    /// with people's names and no ids. An issue people wrote or edited is shown as written.
+    #[serde(skip)]
+    pub drafted: bool,
 }
 
 /// The responses, and whether the JSON has them (format 1's report keeps its keys exactly).
@@ -1087,6 +1091,7 @@ fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemRepor
             poc: None,
             start: None,
             completion: None,
+            drafted: true,
         }
     });
     let added = debrief.added.iter().map(|a| PlanItemReport {
@@ -1103,6 +1108,7 @@ fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemRepor
         poc: None,
         start: None,
         completion: None,
+        drafted: false,
     });
     drafted
         .chain(added)
@@ -1114,7 +1120,10 @@ fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemRepor
                 };
                 let value = Some(value.to_string()).filter(|v| !v.trim().is_empty());
                 match field {
-                    PlanField::Issue => item.issue = value.unwrap_or_default(),
+                    PlanField::Issue => {
+                        item.issue = value.unwrap_or_default();
+                        item.drafted = false;
+                    }
                     PlanField::RootCause => item.root_cause = value,
                     PlanField::CorrectiveAction => item.corrective_action = value,
                     PlanField::CapabilityElement => item.capability_element = value,

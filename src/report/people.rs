@@ -11,7 +11,7 @@ use crate::report::{
     ExpectationReport, FindingReport, InjectReport, MessageReport, PlanItemReport, RatingReport,
     Report, RequestReport, ResponseReport, SignatureReport, TeamReport,
 };
-use crate::scenario::{Scenario, Secs, Trigger, format_secs};
+use crate::scenario::{Scenario, Secs, Trigger};
 
 pub(super) struct Table {
     pub head: Vec<String>,
@@ -45,6 +45,8 @@ pub(super) struct ObjectivePart {
     /// One line per rating row: who, the rating, the suggestion and its evidence, the analysis.
     pub ratings: Vec<String>,
     pub tasks: Table,
+    /// Each decision among its critical tasks: who chose what, when, and the rationale given.
+    pub decisions: Vec<String>,
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
 }
@@ -91,11 +93,17 @@ pub(super) struct Aar {
     /// Every response with its fields and note, and what it counted for.
     pub responses: Vec<Item>,
     pub timeline: Table,
+    /// HSEEP's Conclusion: what was evaluated, how it went, what the plan takes forward.
+    pub conclusion: Vec<String>,
     pub plan: Table,
     pub participants: Table,
     /// The people who held the seats of a served exercise, once each; no rows for `ttx run`.
     pub seats: Table,
     pub definitions: Table,
+    /// The machine's facts (seed, scenario clock, journal signature) and the improvement
+    /// plan's ids, for whoever checks or edits the record; never in the body.
+    pub technical: Table,
+    pub plan_ids: Table,
 }
 
 /// A share as a percentage: `81.3%`, `100%`; "not scored" for none.
@@ -115,6 +123,349 @@ pub(super) fn number(value: f64) -> String {
     } else {
         text.into()
     }
+}
+
+/// A duration, or a time on the scenario clock, as people write it (docs/facilitator-guide.md):
+/// seconds only under a minute (`40 s`), then minutes rounded to the nearest (`45 min`, `1 h`,
+/// `26 h 15 min`), and from two days on days too (`3 d 4 h 10 min`).
+pub(super) fn duration(secs: Secs) -> String {
+    match secs {
+        0 => return "0 min".into(),
+        1..60 => return format!("{secs} s"),
+        _ => {}
+    }
+    let minutes = secs.saturating_add(30) / 60;
+    let (days, hours) = if minutes >= 48 * 60 {
+        (minutes / (24 * 60), minutes % (24 * 60) / 60)
+    } else {
+        (0, minutes / 60)
+    };
+    [(days, "d"), (hours, "h"), (minutes % 60, "min")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n} {unit}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A status in words: "not yet due", where the JSON has `not_due`.
+pub(super) fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::NotDue => "not yet due",
+        other => other.as_str(),
+    }
+}
+
+/// A field's name in words: `chain_of_custody` is "chain of custody".
+fn field_words(name: &str) -> String {
+    name.replace(['_', '-'], " ")
+}
+
+/// A count as a word up to twelve ("four"), as a number beyond.
+fn count_words(n: usize) -> String {
+    const WORDS: [&str; 13] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_string())
+}
+
+/// Names joined as people list them: "a", "a and b", "a, b and c".
+fn and_list(names: &[String]) -> String {
+    joined(names, "and")
+}
+
+/// Choices joined as people list them: "a or b", "a, b or c".
+fn or_list(names: &[String]) -> String {
+    joined(names, "or")
+}
+
+fn joined(names: &[String], conjunction: &str) -> String {
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
+    }
+}
+
+/// How long before it was asked for a task done ahead of time was done: "sent 1 h 37 min
+/// before it was asked" (a message), "done … before it was asked" (any other action).
+fn ahead_text(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> Option<String> {
+    if e.ahead != Some(true) {
+        return None;
+    }
+    let response = report.responses.numbered(e.response.flatten()?)?;
+    let verb = match scenario.action_ix(&response.action) {
+        Some(ix) if scenario.action(ix).message.is_some() => "sent",
+        _ => "done",
+    };
+    Some(format!(
+        "{verb} {} before it was asked",
+        duration(e.released_at_s.saturating_sub(response.at_s))
+    ))
+}
+
+/// A task's latency as people read it: how long it took, or how long ahead it was done.
+fn latency_text(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
+    ahead_text(report, scenario, e)
+        .unwrap_or_else(|| e.latency_s.map_or_else(|| "—".into(), duration))
+}
+
+/// How a task fell short, in words: "missed", "late by 30 min", "incomplete, without contact".
+fn shortfall(e: &ExpectationReport) -> String {
+    let mut text = match (e.status, e.done_at_s, e.due_at_s) {
+        (Status::Late, Some(done), Some(due)) => {
+            format!("late by {}", duration(done.saturating_sub(due)))
+        }
+        (status, _, _) => status_words(status).to_string(),
+    };
+    if !e.missing_fields.is_empty() {
+        let missing: Vec<String> = e.missing_fields.iter().map(|f| field_words(f)).collect();
+        text.push_str(", without ");
+        text.push_str(&and_list(&missing));
+    }
+    text
+}
+
+/// What asked for a task: its inject's title, or the message it answers.
+fn occasion(scenario: &Scenario, e: &ExpectationReport) -> String {
+    match (&e.inject, e.message) {
+        (Some(inject), _) => format!("“{}”", inject_title(scenario, inject)),
+        (None, Some(n)) => format!("message {n}"),
+        (None, None) => e.title.clone(),
+    }
+}
+
+fn expectation<'a>(report: &'a Report, id: &str) -> Option<&'a ExpectationReport> {
+    report
+        .teams
+        .iter()
+        .flat_map(|t| &t.expectations)
+        .find(|e| e.id == id)
+}
+
+/// An area for improvement in people's words, with its reference: the issue as people wrote
+/// it, or ttx's draft worded again from its evidence ("Contain the intrusion (Aldera): late by
+/// 30 min"), without the ids the draft names its tasks by.
+fn issue_words(report: &Report, scenario: &Scenario, item: &PlanItemReport) -> String {
+    if !item.drafted {
+        return with_references(report, item, item.issue.clone());
+    }
+    let tasks: Vec<&ExpectationReport> = item
+        .evidence
+        .iter()
+        .filter_map(|e| expectation(report, e.as_str()?))
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(first) = tasks.first() {
+        let shortfalls: Vec<String> = tasks
+            .iter()
+            .map(|e| {
+                if tasks.len() > 1 {
+                    format!("{} ({})", shortfall(e), occasion(scenario, e))
+                } else {
+                    shortfall(e)
+                }
+            })
+            .collect();
+        parts.push(format!(
+            "{} ({}): {}",
+            task_name(first, scenario),
+            team_name(scenario, &first.team),
+            shortfalls.join("; ")
+        ));
+    }
+    parts.extend(
+        item.evidence
+            .iter()
+            .filter_map(|e| report.notes.get(usize::try_from(e.as_u64()?).ok()?))
+            .map(|n| n.text.replace('\n', " ")),
+    );
+    let text = if parts.is_empty() {
+        item.issue.clone()
+    } else {
+        parts.join("; ")
+    };
+    with_references(report, item, text)
+}
+
+/// The strengths among an objective's critical tasks as findings, one per task name, with how
+/// many tasks each covers: "Acknowledge receipt: all four done within their time standards by
+/// Aldera and Brevia, the slowest in 30 min against 1 h".
+fn findings(
+    report: &Report,
+    scenario: &Scenario,
+    tasks: &[&ExpectationReport],
+) -> Vec<(usize, String)> {
+    let mut names: Vec<String> = Vec::new();
+    for e in tasks {
+        let name = task_name(e, scenario);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let group: Vec<&&ExpectationReport> = tasks
+                .iter()
+                .filter(|e| task_name(e, scenario) == name)
+                .collect();
+            let met: Vec<&&ExpectationReport> = group
+                .iter()
+                .copied()
+                .filter(|e| e.status == Status::Met)
+                .collect();
+            let mut teams: Vec<String> = Vec::new();
+            for e in &met {
+                let team = team_name(scenario, &e.team);
+                if !teams.contains(&team) {
+                    teams.push(team);
+                }
+            }
+            let text = match met.as_slice() {
+                [] => return None,
+                [e] => match ahead_text(report, scenario, e) {
+                    Some(ahead) => format!("{name}: {}, {ahead}", and_list(&teams)),
+                    None => format!(
+                        "{name}: done by {} in {}, against a time standard of {}",
+                        and_list(&teams),
+                        latency_text(report, scenario, e),
+                        standard_words(report, scenario, e)
+                    ),
+                },
+                _ => {
+                    let slowest = met
+                        .iter()
+                        .max_by_key(|e| e.latency_s)
+                        .expect("two or more tasks met");
+                    let how_many = if met.len() == group.len() && met.len() == 2 {
+                        "both".to_string()
+                    } else if met.len() == group.len() {
+                        format!("all {}", count_words(met.len()))
+                    } else {
+                        format!("{} of {}", count_words(met.len()), count_words(group.len()))
+                    };
+                    format!(
+                        "{name}: {how_many} done within their time standards by {}, the slowest \
+                         in {} against {}",
+                        and_list(&teams),
+                        latency_text(report, scenario, slowest),
+                        standard_words(report, scenario, slowest)
+                    )
+                }
+            };
+            Some((met.len(), text))
+        })
+        .collect()
+}
+
+/// A rating's evidence in words: how many critical tasks were done on time and complete, and
+/// how each other one fell short, named as people name them.
+fn evidence_words(report: &Report, scenario: &Scenario, r: &RatingReport) -> Option<String> {
+    r.evidence.as_ref()?;
+    let tasks: Vec<&ExpectationReport> = report
+        .teams
+        .iter()
+        .flat_map(|t| &t.expectations)
+        .filter(|e| {
+            e.objective.as_deref() == Some(r.objective.as_str())
+                && r.team.as_ref().is_none_or(|team| *team == e.team)
+                && e.status.is_scored()
+        })
+        .collect();
+    let met = tasks.iter().filter(|e| e.status == Status::Met).count();
+    let n = tasks.len();
+    let mut text = match (met, n) {
+        (1, 1) => "the critical task done on time and complete".to_string(),
+        (0, 1) => "the critical task not done on time and complete".to_string(),
+        (0, 2) => "neither critical task done on time and complete".to_string(),
+        (0, _) => format!(
+            "none of the {} critical tasks done on time and complete",
+            count_words(n)
+        ),
+        (met, n) if met == n => format!(
+            "all {} critical tasks done on time and complete",
+            count_words(n)
+        ),
+        (met, n) => format!(
+            "{} of {} critical tasks done on time and complete",
+            count_words(met),
+            count_words(n)
+        ),
+    };
+    for e in tasks.iter().filter(|e| e.status != Status::Met) {
+        text.push_str("; ");
+        text.push_str(&task_name(e, scenario));
+        if r.team.is_none() {
+            text.push_str(&format!(" ({})", team_name(scenario, &e.team)));
+        }
+        text.push(' ');
+        text.push_str(&shortfall(e));
+    }
+    Some(text)
+}
+
+/// What a decision's response said for the choice: its fields and note, "scope: …; duration: …".
+fn rationale(report: &Report, e: &ExpectationReport) -> String {
+    let Some(response) = e
+        .response
+        .flatten()
+        .and_then(|n| report.responses.numbered(n))
+    else {
+        return String::new();
+    };
+    let mut parts: Vec<String> = response
+        .fields
+        .iter()
+        .filter_map(|(name, text)| {
+            let text = text.as_str()?.trim();
+            (!text.is_empty()).then(|| format!("{}: {text}", field_words(name)))
+        })
+        .collect();
+    parts.extend(response.note.as_ref().map(|n| format!("note: {n}")));
+    parts.join("; ")
+}
+
+/// A decision as the analysis tells it: who chose what over what, when, and why.
+fn decision_line(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> Option<String> {
+    let choices = e.choices.as_ref()?;
+    let team = team_name(scenario, &e.team);
+    let quoted = |id: &String| format!("“{}”", action_name(scenario, id));
+    let Some(chosen) = &e.action else {
+        let all: Vec<String> = choices.iter().map(quoted).collect();
+        return Some(format!(
+            "{team} did not choose between {} ({}).",
+            or_list(&all),
+            status_words(e.status)
+        ));
+    };
+    let others: Vec<String> = choices
+        .iter()
+        .filter(|c| *c != chosen)
+        .map(quoted)
+        .collect();
+    let mut line = format!("{team} chose {}", quoted(chosen));
+    if !others.is_empty() {
+        line.push_str(&format!(" over {}", or_list(&others)));
+    }
+    if let (Some(done), Some(latency)) = (e.done_at_s, e.latency_s) {
+        line.push_str(&format!(
+            " at {}, {} after it was asked",
+            duration(done),
+            duration(latency)
+        ));
+    }
+    line.push_str(&format!(" ({})", status_words(e.status)));
+    let why = rationale(report, e);
+    if why.is_empty() {
+        line.push_str("; no rationale recorded.");
+    } else {
+        line.push_str(&format!(". Rationale — {why}."));
+    }
+    Some(line)
 }
 
 fn team_name(scenario: &Scenario, id: &str) -> String {
@@ -219,13 +570,13 @@ fn decisions(report: &Report, scenario: &Scenario) -> Table {
         .flat_map(|team| {
             team.expectations.iter().filter_map(move |e| {
                 let choices = e.choices.as_ref()?;
-                let inject = e
-                    .inject
-                    .as_deref()
-                    .map_or_else(dash, |i| inject_label(scenario, i));
+                let inject = e.inject.as_deref().map_or_else(
+                    || e.title.clone(),
+                    |i| format!("“{}”", inject_title(scenario, i)),
+                );
                 Some(vec![
-                    format!("{inject}: {}", e.id),
-                    team_label(scenario, &team.id),
+                    inject,
+                    team_name(scenario, &team.id),
                     choices
                         .iter()
                         .map(|c| action_name(scenario, c))
@@ -234,9 +585,10 @@ fn decisions(report: &Report, scenario: &Scenario) -> Table {
                     e.action
                         .as_deref()
                         .map_or_else(|| "not chosen".into(), |a| action_label(scenario, a)),
-                    e.done_at_s.map_or_else(dash, format_secs),
-                    e.latency_s.map_or_else(dash, format_secs),
-                    e.status.as_str().to_string(),
+                    e.done_at_s.map_or_else(dash, duration),
+                    latency_text(report, scenario, e),
+                    status_words(e.status).to_string(),
+                    rationale(report, e),
                 ])
             })
         })
@@ -250,6 +602,7 @@ fn decisions(report: &Report, scenario: &Scenario) -> Table {
             "Decided at",
             "Time taken",
             "Status",
+            "Rationale",
         ]),
         rows,
     }
@@ -289,7 +642,7 @@ fn hotline(report: &Report, scenario: &Scenario) -> Vec<Item> {
             text: format!(
                 "Message {} at {}, {} → {}: {what}",
                 m.n,
-                format_secs(m.sent_at_s),
+                duration(m.sent_at_s),
                 team_label(scenario, &m.from),
                 to.join(", ")
             ),
@@ -333,15 +686,25 @@ fn responses(report: &Report, scenario: &Scenario) -> Vec<Item> {
                 details.push(format!("Note: {note}"));
             }
             let ended = report.ended_at_s.is_some();
+            // The task by its name and what asked for it, its id in brackets.
+            let task = |id: &String| match expectation(report, id) {
+                Some(e) => format!(
+                    "“{}”, asked by {} ({id})",
+                    task_name(e, scenario),
+                    occasion(scenario, e)
+                ),
+                None => id.clone(),
+            };
             details.push(match (&r.satisfied, r.ahead) {
                 // A clarification answers a request even when nothing expected it (rule 27).
                 (None, false) if r.clarifies.is_some() => {
                     "A clarification that no inject asked for: not scored".into()
                 }
-                (Some(id), false) => format!("Counted for {id}"),
-                (Some(id), true) => {
-                    format!("Done ahead of time; counted for {id} when it was asked for")
-                }
+                (Some(id), false) => format!("Counted for {}", task(id)),
+                (Some(id), true) => format!(
+                    "Done ahead of time; counted for {} when it was asked for",
+                    task(id)
+                ),
                 (None, true) if ended => {
                     "Done ahead of time; never asked for (an unexpected action, not scored)".into()
                 }
@@ -351,7 +714,7 @@ fn responses(report: &Report, scenario: &Scenario) -> Vec<Item> {
             Item {
                 text: format!(
                     "{} — {}: {}",
-                    format_secs(r.at_s),
+                    duration(r.at_s),
                     team_label(scenario, &r.team),
                     action_label(scenario, &r.action)
                 ),
@@ -364,7 +727,7 @@ fn responses(report: &Report, scenario: &Scenario) -> Vec<Item> {
 
 pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
     let outcome = match report.ended_at_s {
-        Some(at) => format!("Ended at {} scenario time", format_secs(at)),
+        Some(at) => format!("Ended after {} of scenario time", duration(at)),
         None => "Interrupted: the exercise did not end; expectations are shown as they stood \
                  (open, overdue)"
             .to_string(),
@@ -447,7 +810,6 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
             report.injects.len()
         ),
     ]);
-    overview.push(vec!["Seed".into(), report.seed.to_string()]);
     let summary = Table {
         head: head(&["Team", "Score", "Credit", "Weight"]),
         rows: report
@@ -465,27 +827,26 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
     };
     let strengths = notes(report, scenario, crate::engine::NoteKind::Strength);
     let improvements = notes(report, scenario, crate::engine::NoteKind::Improvement);
+    // Observed strengths first, then the findings that cover the most critical tasks.
     let mut top_strengths: Vec<String> = report
         .notes
         .iter()
         .filter(|n| n.kind == crate::engine::NoteKind::Strength)
-        .map(|n| n.text.clone())
+        .map(|n| n.text.replace('\n', " "))
         .collect();
-    for r in &report.ratings {
-        if r.team.is_none() && r.rating.or(r.suggested) == Some(Rating::P) {
-            top_strengths.push(format!(
-                "{}: {}",
-                objective_name(scenario, &r.objective),
-                r.evidence.clone().unwrap_or_default()
-            ));
-        }
-    }
+    let mut found: Vec<(usize, String)> = scenario
+        .objectives
+        .iter()
+        .flat_map(|o| findings(report, scenario, &critical_tasks(report, &o.id)))
+        .collect();
+    found.sort_by_key(|(covers, _)| std::cmp::Reverse(*covers));
+    top_strengths.extend(found.into_iter().map(|(_, text)| text));
     top_strengths.truncate(3);
     let top_improvements = report
         .improvement_plan
         .iter()
         .take(3)
-        .map(|item| item.issue.clone())
+        .map(|item| issue_words(report, scenario, item))
         .collect();
     Aar {
         title: report.title.clone(),
@@ -527,6 +888,7 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
         hotline: hotline(report, scenario),
         responses: responses(report, scenario),
         timeline: timeline(report, scenario),
+        conclusion: conclusion(report, scenario),
         plan: plan(report, scenario),
         participants: participants(report, scenario),
         seats: seats(report),
@@ -541,6 +903,177 @@ pub(super) fn build(report: &Report, scenario: &Scenario) -> Aar {
                 .map(|r| vec![r.code().into(), r.name().into(), r.definition().into()])
                 .collect(),
         },
+        technical: technical(report),
+        plan_ids: Table {
+            head: head(&["Id (for ttx debrief edit)", "Area for improvement"]),
+            rows: report
+                .improvement_plan
+                .iter()
+                .map(|item| vec![item.id.clone(), issue_words(report, scenario, item)])
+                .collect(),
+        },
+    }
+}
+
+/// The technical appendix's heading: the last appendix, after the feedback's where there is one.
+pub(super) fn technical_heading(with_feedback: bool) -> String {
+    let letter = if with_feedback { 'E' } else { 'D' };
+    format!("Appendix {letter}: Technical Details")
+}
+
+/// The critical tasks of an objective, every team's.
+fn critical_tasks<'a>(report: &'a Report, objective: &str) -> Vec<&'a ExpectationReport> {
+    report
+        .teams
+        .iter()
+        .flat_map(|t| &t.expectations)
+        .filter(|e| e.objective.as_deref() == Some(objective))
+        .collect()
+}
+
+/// The machine's facts, out of the body: what replays the exercise and what proves its record.
+fn technical(report: &Report) -> Table {
+    let mut rows = vec![vec![
+        "Seed".to_string(),
+        format!(
+            "{} (replaying the journal with it gives the same exercise)",
+            report.seed
+        ),
+    ]];
+    if let Some(at) = report.ended_at_s {
+        rows.push(vec![
+            "Scenario time at the end".into(),
+            format!("{} ({at} s)", duration(at)),
+        ]);
+    }
+    for (name, wall) in [
+        ("Started (wall clock, UTC)", &report.started_wall),
+        ("Ended (wall clock, UTC)", &report.ended_wall),
+    ] {
+        if let Some(wall) = wall {
+            rows.push(vec![name.into(), wall.clone()]);
+        }
+    }
+    if let Some(signature) = &report.signature {
+        rows.push(vec![
+            "Journal signature".into(),
+            match (signature.status, &signature.fingerprint) {
+                ("signed", Some(fingerprint)) => format!("signed by the key {fingerprint}"),
+                ("not_signed", _) => "not signed".into(),
+                _ => "does not match: the journal is not what was signed".into(),
+            },
+        ]);
+    }
+    Table {
+        head: head(&["Fact", "Value"]),
+        rows,
+    }
+}
+
+/// HSEEP's Conclusion, from the record: the objectives and how they were rated, the critical
+/// tasks and how they went, and what the improvement plan carries forward.
+fn conclusion(report: &Report, scenario: &Scenario) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    let joint: Vec<&RatingReport> = report.ratings.iter().filter(|r| r.team.is_none()).collect();
+    if !joint.is_empty() {
+        let rated: Vec<String> = Rating::ALL
+            .iter()
+            .filter_map(|rating| {
+                let n = joint.iter().filter(|r| r.rating == Some(*rating)).count();
+                (n > 0).then(|| format!("{} {}", count_words(n), rating.name().to_lowercase()))
+            })
+            .collect();
+        let unrated = joint.iter().filter(|r| r.rating.is_none()).count();
+        let mut text = format!(
+            "The exercise evaluated {} {}.",
+            count_words(joint.len()),
+            if joint.len() == 1 {
+                "objective"
+            } else {
+                "objectives"
+            }
+        );
+        if !rated.is_empty() {
+            text.push_str(&format!(" Jointly rated: {}.", and_list(&rated)));
+        }
+        if unrated > 0 {
+            text.push_str(&format!(
+                " {} not rated yet.",
+                if unrated == 1 {
+                    "One is".to_string()
+                } else {
+                    format!("{} are", capitalised(&count_words(unrated)))
+                }
+            ));
+        }
+        paragraphs.push(text);
+    }
+    let tasks: Vec<&ExpectationReport> = scenario
+        .objectives
+        .iter()
+        .flat_map(|o| critical_tasks(report, &o.id))
+        .filter(|e| e.status.is_scored())
+        .collect();
+    if !tasks.is_empty() {
+        let of = |status: Status| tasks.iter().filter(|e| e.status == status).count();
+        let mut text = format!(
+            "Of {} critical tasks, {} {} done on time and complete",
+            count_words(tasks.len()),
+            count_words(of(Status::Met)),
+            if of(Status::Met) == 1 { "was" } else { "were" }
+        );
+        let short: Vec<String> = [
+            (Status::Late, "late"),
+            (Status::Incomplete, "incomplete"),
+            (Status::Missed, "missed"),
+        ]
+        .into_iter()
+        .filter(|(status, _)| of(*status) > 0)
+        .map(|(status, word)| format!("{} {word}", count_words(of(status))))
+        .collect();
+        if !short.is_empty() {
+            text.push_str(&format!("; {}", and_list(&short)));
+        }
+        text.push('.');
+        paragraphs.push(text);
+    }
+    let plan = &report.improvement_plan;
+    paragraphs.push(if plan.is_empty() {
+        "No area for improvement was recorded.".into()
+    } else {
+        let owned = plan
+            .iter()
+            .filter(|i| i.corrective_action.is_some() && i.responsible.is_some())
+            .count();
+        let items = if plan.len() == 1 {
+            "area for improvement"
+        } else {
+            "areas for improvement"
+        };
+        let owned = match owned {
+            0 => "none has a corrective action and a responsible organisation yet".to_string(),
+            n if n == plan.len() => {
+                "each has a corrective action and a responsible organisation".to_string()
+            }
+            1 => "one has a corrective action and a responsible organisation".to_string(),
+            n => format!(
+                "{} have a corrective action and a responsible organisation",
+                count_words(n)
+            ),
+        };
+        format!(
+            "The improvement plan (Appendix A) carries {} {items} forward; {owned}.",
+            count_words(plan.len())
+        )
+    });
+    paragraphs
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -561,7 +1094,7 @@ fn human_date(at: OffsetDateTime) -> String {
 fn dates(report: &Report) -> String {
     let scenario_time = report
         .ended_at_s
-        .map(|at| format!("{} of scenario time", format_secs(at)));
+        .map(|at| format!("{} of scenario time", duration(at)));
     let started = report.started_wall.as_deref().and_then(wall);
     let ended = report.ended_wall.as_deref().and_then(wall);
     let wall_text = match (started, ended) {
@@ -571,7 +1104,7 @@ fn dates(report: &Report) -> String {
                 "{} to {} ({} wall clock)",
                 human_date(s),
                 human_date(e),
-                format_secs(Secs::try_from(secs).unwrap_or(0))
+                duration(Secs::try_from(secs).unwrap_or(0))
             )
         }
         (Some(s), None) => format!("Started {} (not ended)", human_date(s)),
@@ -597,7 +1130,9 @@ fn cover_dates(report: &Report) -> (String, Option<String>) {
 
 fn signature(signature: &SignatureReport) -> String {
     match (signature.status, &signature.fingerprint) {
-        ("signed", Some(fingerprint)) => format!("Journal signed by {fingerprint}."),
+        ("signed", Some(_)) => {
+            "Journal signed (see the technical appendix for the signing key).".into()
+        }
         ("not_signed", _) => "Journal not signed.".into(),
         _ => "Journal signature does not match: the journal is not what was signed.".into(),
     }
@@ -672,7 +1207,7 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
         .filter(|r| r.objective == id)
         .map(|r| {
             let mut line = format!("{}: {}", who(r, scenario), rating_cell(r));
-            if let Some(evidence) = &r.evidence {
+            if let Some(evidence) = evidence_words(report, scenario, r) {
                 line.push_str(&format!(" — evidence: {evidence}"));
             }
             if let Some(reason) = &r.reason {
@@ -702,24 +1237,10 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
         })
         .collect();
     let dash = || "—".to_string();
-    let tasks: Vec<&ExpectationReport> = report
-        .teams
-        .iter()
-        .flat_map(|t| &t.expectations)
-        .filter(|e| e.objective.as_deref() == Some(id))
-        .collect();
-    let strengths = tasks
-        .iter()
-        .filter(|e| e.status == Status::Met)
-        .map(|e| {
-            format!(
-                "{} ({}) met in {} against a standard of {}",
-                task_name(e, scenario),
-                team_name(scenario, &e.team),
-                e.latency_s.map_or_else(dash, format_secs),
-                standard(report, scenario, e)
-            )
-        })
+    let tasks = critical_tasks(report, id);
+    let strengths = findings(report, scenario, &tasks)
+        .into_iter()
+        .map(|(_, text)| text)
         // Observations of strengths given as evidence for this objective.
         .chain(
             report
@@ -736,7 +1257,7 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
         .improvement_plan
         .iter()
         .filter(|item| item.objective.as_deref() == Some(id))
-        .map(|item| with_root_cause(item, with_references(report, item, item.issue.clone())))
+        .map(|item| with_root_cause(item, issue_words(report, scenario, item)))
         .collect();
     ObjectivePart {
         heading: objective_name(scenario, id),
@@ -759,20 +1280,24 @@ fn objective_part(report: &Report, scenario: &Scenario, id: &str) -> ObjectivePa
                     vec![
                         format!("{} ({})", task_name(e, scenario), e.id),
                         team_name(scenario, &e.team),
-                        format_secs(e.released_at_s),
+                        duration(e.released_at_s),
                         deadline_text(report, e),
-                        e.done_at_s.map_or_else(dash, format_secs),
+                        e.done_at_s.map_or_else(dash, duration),
                         format!(
                             "{} / {}",
-                            e.latency_s.map_or_else(dash, format_secs),
+                            latency_text(report, scenario, e),
                             standard(report, scenario, e)
                         ),
-                        e.status.as_str().to_string(),
+                        status_words(e.status).to_string(),
                         e.missing_fields.join(", "),
                     ]
                 })
                 .collect(),
         },
+        decisions: tasks
+            .iter()
+            .filter_map(|e| decision_line(report, scenario, e))
+            .collect(),
         strengths,
         improvements,
     }
@@ -806,8 +1331,8 @@ fn participants(report: &Report, scenario: &Scenario) -> Table {
 /// Who joined over SSH, from when to when: scenario time, and the wall clock where recorded.
 fn seats(report: &Report) -> Table {
     let when = |at_s: Secs, wall: &Option<String>| match wall {
-        Some(wall) => format!("{} ({wall})", format_secs(at_s)),
-        None => format_secs(at_s),
+        Some(wall) => format!("{} ({wall})", duration(at_s)),
+        None => duration(at_s),
     };
     Table {
         head: head(&[
@@ -873,11 +1398,11 @@ fn team_part(report: &Report, team: &TeamReport, scenario: &Scenario) -> TeamPar
             .map(|e| {
                 vec![
                     format!("{} ({})", e.title, e.id),
-                    format_secs(e.released_at_s),
+                    duration(e.released_at_s),
                     deadline_text(report, e),
-                    e.done_at_s.map_or_else(dash, format_secs),
-                    e.latency_s.map_or_else(dash, format_secs),
-                    e.status.as_str().to_string(),
+                    e.done_at_s.map_or_else(dash, duration),
+                    latency_text(report, scenario, e),
+                    status_words(e.status).to_string(),
                     match e.credit {
                         Some(credit) => format!("{} / {}", number(credit), number(e.weight)),
                         None => format!("not scored / {}", number(e.weight)),
@@ -911,9 +1436,8 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
                     .inject(ix)
                     .to
                     .iter()
-                    .map(|t| scenario.team(*t).id.clone())
+                    .map(|t| scenario.team(*t).name.clone())
                     .collect::<Vec<_>>()
-                    .join(", ")
             })
             .unwrap_or_default();
         let tag = inject_tag(inject);
@@ -921,15 +1445,14 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
             let how = if inject.by_hand { " by hand" } else { "" };
             entries.push((
                 at,
-                format!("Inject {}{tag} released{how} to {to}: {title}", inject.id),
+                format!("Inject “{title}”{tag} released{how} to {}", and_list(&to)),
             ));
         }
         if let Some(at) = inject.skipped_at_s {
             entries.push((
                 at,
                 format!(
-                    "Inject {}{tag} skipped ({}): {title}",
-                    inject.id,
+                    "Inject “{title}”{tag} skipped ({})",
                     skip_reason(inject, scenario)
                 ),
             ));
@@ -937,17 +1460,18 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
     }
     for m in &report.messages {
         let what = match (&m.action, &m.text) {
-            (Some(action), _) => format!("{} ({action})", action_name(scenario, action)),
+            (Some(action), _) => action_name(scenario, action),
             (None, Some(text)) => format!("free message “{text}”"),
             (None, None) => "free message".into(),
         };
+        let to: Vec<String> = m.to.iter().map(|t| team_name(scenario, t)).collect();
         entries.push((
             m.sent_at_s,
             format!(
-                "Message {}: {what} from {} → {}",
+                "Message {}: {what} from {} to {}",
                 m.n,
-                m.from,
-                m.to.join(", ")
+                team_name(scenario, &m.from),
+                and_list(&to)
             ),
         ));
     }
@@ -955,10 +1479,9 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
         entries.push((
             u.at_s,
             format!(
-                "Unexpected action by {}: {} ({})",
-                u.team,
-                action_name(scenario, &u.action),
-                u.action
+                "Unexpected action by {}: {}",
+                team_name(scenario, &u.team),
+                action_name(scenario, &u.action)
             ),
         ));
     }
@@ -967,7 +1490,10 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
             crate::engine::NoteKind::Strength => "Strength",
             crate::engine::NoteKind::Improvement => "Area for improvement",
         };
-        let who = n.team.as_deref().unwrap_or("all teams");
+        let who = n
+            .team
+            .as_deref()
+            .map_or_else(|| "all teams".into(), |t| team_name(scenario, t));
         entries.push((n.at_s, format!("{kind} ({who}): {}", n.text)));
     }
     // Stable: at equal times, releases come before what answers them.
@@ -979,7 +1505,7 @@ fn timeline(report: &Report, scenario: &Scenario) -> Table {
         head: head(&["Time", "Event"]),
         rows: entries
             .into_iter()
-            .map(|(at, text)| vec![format_secs(at), text])
+            .map(|(at, text)| vec![duration(at), text])
             .collect(),
     }
 }
@@ -995,7 +1521,7 @@ fn notes(report: &Report, scenario: &Scenario, kind: crate::engine::NoteKind) ->
                 Some(team) => team_name(scenario, team),
                 None => "All teams".into(),
             };
-            format!("{} — {who}: {}", format_secs(n.at_s), n.text)
+            format!("{} — {who}: {}", duration(n.at_s), n.text)
         })
         .collect()
 }
@@ -1028,10 +1554,7 @@ fn plan(report: &Report, scenario: &Scenario) -> Table {
                     .unwrap_or_else(|| "General".into());
                 vec![
                     capability,
-                    with_root_cause(
-                        item,
-                        with_references(report, item, format!("{} [{}]", item.issue, item.id)),
-                    ),
+                    with_root_cause(item, issue_words(report, scenario, item)),
                     text(&item.corrective_action),
                     text(&item.capability_element),
                     text(&item.responsible),
@@ -1047,7 +1570,7 @@ fn plan(report: &Report, scenario: &Scenario) -> Table {
 /// A deadline as people read it, or why there is none.
 fn deadline_text(report: &Report, e: &ExpectationReport) -> String {
     match e.due_at_s {
-        Some(due) => format_secs(due),
+        Some(due) => duration(due),
         None if report.ended_at_s.is_some() => "on hold (request clarified, never amended)".into(),
         None => "on hold (request clarified, not amended yet)".into(),
     }
@@ -1084,29 +1607,44 @@ fn within(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> Option
 /// first delivery: "6h (4h from the complete request), MLAA Art. 12"; a held one has only its
 /// standard.
 fn standard(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
-    let within = within(report, scenario, e);
-    let mut text = match e.due_at_s {
-        Some(due) => {
-            let allowed = due.saturating_sub(e.released_at_s);
-            match within {
-                Some(w) if w < allowed => format!(
-                    "{} ({} from the complete request)",
-                    format_secs(allowed),
-                    format_secs(w)
-                ),
-                _ => format_secs(allowed),
-            }
-        }
-        None => within.map_or_else(
-            || "—".into(),
-            |w| format!("{} from a complete request", format_secs(w)),
-        ),
-    };
+    let mut text = allowed(report, scenario, e);
     if let Some(Some(basis)) = &e.basis {
         text.push_str(", ");
         text.push_str(basis);
     }
     text
+}
+
+/// The time standard in a sentence, its basis in brackets: "4 h (ABCCA Art. 9)".
+fn standard_words(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
+    let allowed = allowed(report, scenario, e);
+    match &e.basis {
+        Some(Some(basis)) if allowed.contains('(') => format!("{allowed}, {basis}"),
+        Some(Some(basis)) => format!("{allowed} ({basis})"),
+        _ => allowed,
+    }
+}
+
+/// The time a task was allowed, from its standard and its request's clarifications.
+fn allowed(report: &Report, scenario: &Scenario, e: &ExpectationReport) -> String {
+    let within = within(report, scenario, e);
+    match e.due_at_s {
+        Some(due) => {
+            let allowed = due.saturating_sub(e.released_at_s);
+            match within {
+                Some(w) if w < allowed => format!(
+                    "{} ({} from the complete request)",
+                    duration(allowed),
+                    duration(w)
+                ),
+                _ => duration(allowed),
+            }
+        }
+        None => within.map_or_else(
+            || "—".into(),
+            |w| format!("{} from a complete request", duration(w)),
+        ),
+    }
 }
 
 /// An area for improvement with the bases of the critical tasks it is drawn from as its
@@ -1195,7 +1733,7 @@ fn happened(trigger: &Trigger, scenario: &Scenario) -> String {
             format!("{} had been taken{by}", scenario.action(*action).id)
         }
         // Never an `unless` (a load error), named plainly all the same.
-        Trigger::At(at) => format!("at {}", format_secs(*at)),
+        Trigger::At(at) => format!("at {}", duration(*at)),
         Trigger::Manual => "by hand".into(),
     }
 }
@@ -1224,7 +1762,7 @@ fn requests(report: &Report, scenario: &Scenario) -> Option<RequestsPart> {
         } else {
             "requests"
         },
-        format_secs(lost)
+        duration(lost)
     );
     if never > 0 {
         summary.push_str(&format!(
@@ -1256,14 +1794,14 @@ fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) ->
         .iter()
         .flat_map(|t| &t.expectations)
         .find(|e| e.message == Some(r.message) && e.team == r.to);
-    let mut parts = vec![format!("first sent at {}", format_secs(r.sent_at_s))];
+    let mut parts = vec![format!("first sent at {}", duration(r.sent_at_s))];
     for (round, (clarification, (asked_at, amended_at))) in
         r.clarifications.iter().zip(&r.round_trips).enumerate()
     {
         let mut text = format!(
             "clarified{} at {}",
             if round == 0 { "" } else { " again" },
-            format_secs(*asked_at)
+            duration(*asked_at)
         );
         // Rule 34: a clarification after the reply's deadline holds nothing.
         if reply
@@ -1292,7 +1830,7 @@ fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) ->
         text.push_str(&format!(" ({})", what.join(" — ")));
         match (r.amendments.get(round), amended_at) {
             (Some(k), Some(at)) => {
-                text.push_str(&format!(", amended at {} (message {k})", format_secs(*at)));
+                text.push_str(&format!(", amended at {} (message {k})", duration(*at)));
             }
             _ if ended => text.push_str(", never amended"),
             _ => text.push_str(", not amended yet"),
@@ -1301,15 +1839,15 @@ fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) ->
     }
     match r.complete_at_s {
         Some(_) if r.clarifications.is_empty() => parts[0].push_str(", complete as sent"),
-        Some(at) => parts.push(format!("complete at {}", format_secs(at))),
+        Some(at) => parts.push(format!("complete at {}", duration(at))),
         None if ended => parts.push("never complete".into()),
         None => parts.push("not complete yet".into()),
     }
     parts.push(match (r.replied_at_s, reply) {
         (Some(at), Some(e)) if e.status != crate::engine::Status::Met => {
-            format!("answered at {} ({})", format_secs(at), e.status.as_str())
+            format!("answered at {} ({})", duration(at), status_words(e.status))
         }
-        (Some(at), _) => format!("answered at {}", format_secs(at)),
+        (Some(at), _) => format!("answered at {}", duration(at)),
         (None, Some(e)) if e.due_at_s.is_none() && ended => {
             "not answered: the reply stayed on hold to the end".into()
         }
@@ -1318,7 +1856,7 @@ fn request_paragraph(report: &Report, scenario: &Scenario, r: &RequestReport) ->
         (None, _) => "not answered yet".into(),
     });
     let lost = match r.complete_at_s {
-        Some(at) if at > r.sent_at_s => format_secs(at - r.sent_at_s),
+        Some(at) if at > r.sent_at_s => duration(at - r.sent_at_s),
         Some(_) => "none".into(),
         None if ended => "the request was never complete".into(),
         None => "the request is not complete yet".into(),
@@ -1358,7 +1896,7 @@ fn judgements(report: &Report, scenario: &Scenario) -> Option<Table> {
             .iter()
             .map(|j| {
                 vec![
-                    format_secs(j.at_s),
+                    duration(j.at_s),
                     task(&j.expectation),
                     if j.insufficient.is_empty() {
                         "none: takes back the earlier judgement".into()
@@ -1395,18 +1933,59 @@ pub(super) mod tests {
             crate::scenario::load_scenario("scenario.ron", SCENARIO).unwrap_or_else(shown),
         );
         let script = crate::script::load_script("script.ron", SCRIPT).unwrap_or_else(shown);
-        let (exercise, events) = crate::play::play(Arc::clone(&scenario), &script, "script.ron")
+        played_until(scenario, &script, until)
+    }
+
+    /// A scenario played by a script to its end.
+    pub fn played_case(scenario: &str, script: &str) -> Exercise {
+        fn shown<T>(diagnostics: Vec<crate::ron_file::diagnostic::Diagnostic>) -> T {
+            let shown: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+            panic!("{}", shown.join("\n"))
+        }
+        let scenario = Arc::new(
+            crate::scenario::load_scenario("scenario.ron", scenario).unwrap_or_else(shown),
+        );
+        let script = crate::script::load_script("script.ron", script).unwrap_or_else(shown);
+        played_until(scenario, &script, Secs::MAX)
+    }
+
+    fn played_until(
+        scenario: Arc<Scenario>,
+        script: &crate::script::Script,
+        until: Secs,
+    ) -> Exercise {
+        let (exercise, events) = crate::play::play(Arc::clone(&scenario), script, "script.ron")
             .unwrap_or_else(|e| panic!("the script plays: {e}"));
         if until == Secs::MAX {
             return exercise;
         }
-        let settings = crate::play::settings_for(&scenario, &script);
+        let settings = crate::play::settings_for(&scenario, script);
         Exercise::replay(
             scenario,
             settings,
             events.iter().filter(|e| e.at() <= until),
         )
         .unwrap_or_else(|e| panic!("the events replay: {e}"))
+    }
+
+    #[test]
+    fn durations_are_written_as_people_write_them() {
+        for (secs, text) in [
+            (0, "0 min"),
+            (40, "40 s"),
+            (45 * 60, "45 min"),
+            (3600, "1 h"),
+            (5820, "1 h 37 min"),
+            // 1d2h14m58s: to the nearest minute, in hours below two days.
+            (94498, "26 h 15 min"),
+            (2 * 86400, "2 d"),
+            (2 * 86400 + 3 * 3600, "2 d 3 h"),
+            (3 * 86400 + 4 * 3600 + 600, "3 d 4 h 10 min"),
+        ] {
+            assert_eq!(duration(secs), text, "{secs} s");
+        }
+        assert_eq!(status_words(Status::NotDue), "not yet due");
+        assert_eq!(status_words(Status::Met), "met");
     }
 
     fn task_row<'a>(aar: &'a Aar, id: &str) -> &'a Vec<String> {
@@ -1425,7 +2004,7 @@ pub(super) mod tests {
         let requests = aar.requests.expect("a format 3 report has its requests");
         assert_eq!(
             requests.summary,
-            "3 requests, 3 clarified at least once; time lost to incomplete requests: 2h (not \
+            "3 requests, 3 clarified at least once; time lost to incomplete requests: 2 h (not \
              counting 2 never complete)."
         );
         let us = "United States — FBI Cyber Division";
@@ -1440,22 +2019,22 @@ pub(super) mod tests {
             paragraphs,
             [
                 format!(
-                    "Request 1, {rfa}, from {us} to {cn}: first sent at 30m; clarified at 1h \
+                    "Request 1, {rfa}, from {us} to {cn}: first sent at 30 min; clarified at 1 h \
                      (message 2: legal_basis found insufficient — “Which article of the treaty \
-                     covers stored data?”), amended at 1h30m (message 4); clarified again at 2h \
+                     covers stored data?”), amended at 1 h 30 min (message 4); clarified again at 2 h \
                      (message 5: indicators found insufficient — “The annex did not arrive: put \
-                     the addresses and times in the request”), amended at 2h30m (message 7); \
-                     complete at 2h30m; answered at 5h. Time lost to incomplete requests: 2h."
+                     the addresses and times in the request”), amended at 2 h 30 min (message 7); \
+                     complete at 2 h 30 min; answered at 5 h. Time lost to incomplete requests: 2 h."
                 ),
                 format!(
-                    "Request 3, {rfa}, from {cn} to {us}: first sent at 1h20m; clarified at \
-                     5h40m, after the reply's deadline (message 10: indicators found \
+                    "Request 3, {rfa}, from {cn} to {us}: first sent at 1 h 20 min; clarified at \
+                     5 h 40 min, after the reply's deadline (message 10: indicators found \
                      insufficient — “One address and no times: which indicators?”), never \
-                     amended; never complete; answered at 6h20m (late). Time lost to incomplete \
+                     amended; never complete; answered at 6 h 20 min (late). Time lost to incomplete \
                      requests: the request was never complete."
                 ),
                 format!(
-                    "Request 6, {rfa}, from {us} to {cn}: first sent at 2h10m; clarified at 3h \
+                    "Request 6, {rfa}, from {us} to {cn}: first sent at 2 h 10 min; clarified at 3 h \
                      (message 8: summary found insufficient — “Which systems, and since \
                      when?”), never amended; never complete; not answered: the reply stayed on \
                      hold to the end. Time lost to incomplete requests: the request was never \
@@ -1470,18 +2049,21 @@ pub(super) mod tests {
         let exercise = worked_case(Secs::MAX);
         let aar = build(&Report::of(&exercise), exercise.scenario());
         // Columns: task, team, released, deadline, done, latency / standard, status, missing.
-        assert_eq!(task_row(&aar, "breach.rfa@us")[5], "30m / 2h, Playbook 4.1");
+        assert_eq!(
+            task_row(&aar, "breach.rfa@us")[5],
+            "30 min / 2 h, Playbook 4.1"
+        );
         assert_eq!(
             task_row(&aar, "msg-3.rfa-reply@us")[5],
-            "5h / 4h, MLAA Art. 12"
+            "5 h / 4 h, MLAA Art. 12"
         );
-        // Held from 1h to 1h30m and from 2h to 2h30m: its deadline moved to 2h30m + 4h.
+        // Held from 1 h to 1 h 30 min and from 2 h to 2 h 30 min: its deadline moved to 2 h 30 min + 4 h.
         let moved = task_row(&aar, "msg-1.rfa-reply@cn");
         assert_eq!(
             (moved[3].as_str(), moved[5].as_str()),
             (
-                "6h30m",
-                "4h30m / 6h (4h from the complete request), MLAA Art. 12"
+                "6 h 30 min",
+                "4 h 30 min / 6 h (4 h from the complete request), MLAA Art. 12"
             )
         );
         let held = task_row(&aar, "msg-6.rfa-reply@cn");
@@ -1489,28 +2071,30 @@ pub(super) mod tests {
             (held[3].as_str(), held[5].as_str()),
             (
                 "on hold (request clarified, never amended)",
-                "— / 4h from a complete request, MLAA Art. 12"
+                "— / 4 h from a complete request, MLAA Art. 12"
             )
         );
         // No basis, no reference: the tasks of format 2 keep their look.
-        assert_eq!(task_row(&aar, "mirror.rfa@cn")[5], "20m / 1h");
+        assert_eq!(task_row(&aar, "mirror.rfa@cn")[5], "20 min / 1 h");
         assert_eq!(
             aar.objectives[0].improvements,
             [
                 "Send a request for assistance (United States — FBI Cyber Division): \
-                 breach.rfa@us incomplete, missing legal_basis (reference: Playbook 4.1)",
-                "Reply to a request for assistance (United States — FBI Cyber Division): \
-                 msg-3.rfa-reply@us late by 1h, missing contact (reference: MLAA Art. 12)",
+                 incomplete, without legal basis (reference: Playbook 4.1)",
+                "Reply to a request for assistance (United States — FBI Cyber Division): late \
+                 by 1 h, without contact (reference: MLAA Art. 12)",
                 "Send a request for assistance (China — Ministry of Public Security): \
-                 mirror.rfa@cn incomplete, missing legal_basis",
+                 incomplete, without legal basis",
             ]
         );
         // The amendments' basis is the clarify action's.
+        let amendments = &aar.plan.rows[3][1];
         assert!(
-            aar.plan.rows[3][1].ends_with("[general/rfa@us] (reference: MLAA Art. 9)"),
-            "{:?}",
-            aar.plan.rows[3]
+            amendments.ends_with("(reference: MLAA Art. 9)") && !amendments.contains('@'),
+            "{amendments}"
         );
+        // The plan's ids, for `ttx debrief edit`, are in the technical appendix only.
+        assert_eq!(aar.plan_ids.rows[3][0], "general/rfa@us");
     }
 
     #[test]
@@ -1543,9 +2127,13 @@ pub(super) mod tests {
     fn what_was_sent_marks_the_fields_found_insufficient_and_by_whom() {
         let exercise = worked_case(Secs::MAX);
         let aar = build(&Report::of(&exercise), exercise.scenario());
-        // China's request of 1h20m (response 4): found insufficient by the US, then judged.
+        // China's request of 1 h 20 min (response 4): found insufficient by the US, then judged.
         let mirror = &aar.responses[4];
-        assert!(mirror.text.starts_with("1h20m — China"), "{}", mirror.text);
+        assert!(
+            mirror.text.starts_with("1 h 20 min — China"),
+            "{}",
+            mirror.text
+        );
         assert!(
             mirror.details.contains(
                 &"indicators: 198.51.100.23 — found insufficient by United States — FBI Cyber \
@@ -1580,7 +2168,7 @@ pub(super) mod tests {
         assert_eq!(
             judgements.rows[1],
             [
-                "6h",
+                "6 h",
                 "Reply to a request for assistance (msg-1.rfa-reply@cn)",
                 "none: takes back the earlier judgement",
                 "The records came by courier",
@@ -1595,10 +2183,12 @@ pub(super) mod tests {
         let aar = build(&Report::of(&exercise), exercise.scenario());
         let events: Vec<&str> = aar.timeline.rows.iter().map(|r| r[1].as_str()).collect();
         for line in [
-            "Inject breach (#101 · phone call) released to us: Personnel files stolen",
-            "Inject refused (#102 · e-mail) released to us: The request is not enough",
-            "Inject mirror released to cn: A command server in Ohio",
-            "Inject praise skipped (unless: breach.rfa was incomplete): The minister thanks you",
+            "Inject “Personnel files stolen” (#101 · phone call) released to United States — \
+             FBI Cyber Division",
+            "Inject “The request is not enough” (#102 · e-mail) released to United States — FBI \
+             Cyber Division",
+            "Inject “A command server in Ohio” released to China — Ministry of Public Security",
+            "Inject “The minister thanks you” skipped (unless: breach.rfa was incomplete)",
         ] {
             assert!(events.contains(&line), "{line} in {events:#?}");
         }

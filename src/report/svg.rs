@@ -7,22 +7,65 @@ use std::fmt::Write as _;
 use crate::debrief::evaluation::Rating;
 use crate::engine::Status;
 use crate::html::escape;
-use crate::report::people::{inject_tag, task_name};
+use crate::report::people::{duration, inject_tag, status_words, task_name};
 use crate::report::{ExpectationReport, Report};
-use crate::scenario::{Scenario, Secs, format_secs};
+use crate::scenario::{Scenario, Secs};
 
 const WIDTH: f64 = 900.0;
-const LABEL: f64 = 230.0;
-const PLOT: f64 = WIDTH - LABEL - 20.0;
+const LABEL: f64 = 260.0;
+const PLOT: f64 = WIDTH - LABEL - 30.0;
+/// The distance between the lines of a label.
+const LINE: f64 = 14.0;
+/// How many characters of a 12px label fit in the label column.
+const LABEL_CHARS: usize = 38;
 
-/// A label cut to fit its column.
-fn short(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-        format!("{cut}…")
+/// A label cut into lines of at most `max` characters at spaces, a longer word split: a label
+/// is wrapped, never cut short.
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > max {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(word.drain(..max).collect());
+        }
+        let word: String = word.into_iter().collect();
+        if word.is_empty() {
+            continue;
+        }
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
     }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A label of several lines, its lines centred on `middle`.
+fn label(out: &mut String, x: f64, middle: f64, lines: &[String], class: &str) {
+    let first = middle + 4.0 - LINE * (lines.len() as f64 - 1.0) / 2.0;
+    let _ = write!(
+        out,
+        "<text x=\"{x:.1}\" y=\"{first:.1}\" class=\"{class}\">"
+    );
+    for (n, line) in lines.iter().enumerate() {
+        let dy = if n == 0 { 0.0 } else { LINE };
+        let _ = write!(
+            out,
+            "<tspan x=\"{x:.1}\" dy=\"{dy:.0}\">{}</tspan>",
+            escape(line)
+        );
+    }
+    out.push_str("</text>");
 }
 
 /// Tick spacing for a span: about six ticks on round scenario times.
@@ -47,7 +90,7 @@ fn axis(out: &mut String, span: Secs, top: f64, bottom: f64) {
              <text x=\"{0:.1}\" y=\"{1:.1}\" class=\"tick\">{2}</text>",
             x(at),
             bottom + 14.0,
-            format_secs(at)
+            duration(at)
         );
         at += step;
     }
@@ -71,7 +114,16 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
         .max()
         .unwrap_or(0)
         .max(60);
-    let lane = 44.0;
+    let names: Vec<Vec<String>> = report
+        .teams
+        .iter()
+        .map(|t| wrap(&t.name, LABEL_CHARS))
+        .collect();
+    // Every lane tall enough for the longest team name.
+    let lane = names
+        .iter()
+        .map(|n| LINE * n.len() as f64 + 12.0)
+        .fold(44.0, f64::max);
     let top = 10.0;
     let height = top + lane * report.teams.len() as f64 + 50.0;
     let x = |at: Secs| LABEL + PLOT * at as f64 / span as f64;
@@ -87,13 +139,10 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
         let y = top + lane * row as f64 + lane / 2.0;
         let _ = write!(
             out,
-            "<line x1=\"{LABEL}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" class=\"lane\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{}</text>",
+            "<line x1=\"{LABEL}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" class=\"lane\"/>",
             LABEL + PLOT,
-            LABEL - 8.0,
-            y + 4.0,
-            escape(&short(&team.name, 26))
         );
+        label(&mut out, LABEL - 8.0, y, &names[row], "label");
         for inject in &report.injects {
             let Some(at) = inject.released_at_s else {
                 continue;
@@ -113,7 +162,7 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
                     cx,
                     cy + 4.0,
                     escape(&format!("Inject {}{}", inject.id, inject_tag(inject))),
-                    format_secs(at)
+                    duration(at)
                 );
             }
         }
@@ -127,7 +176,7 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
                     y - 7.0,
                     y + 7.0,
                     escape(&e.id),
-                    format_secs(due)
+                    duration(due)
                 );
             }
             if let Some(done) = e.done_at_s {
@@ -142,8 +191,8 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
                     x(done),
                     y + 10.0,
                     escape(&e.id),
-                    e.status.as_str(),
-                    format_secs(done)
+                    status_words(e.status),
+                    duration(done)
                 );
             }
         }
@@ -154,7 +203,7 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
                 x(u.at_s),
                 y + 10.0,
                 escape(&u.action),
-                format_secs(u.at_s)
+                duration(u.at_s)
             );
         }
     }
@@ -184,16 +233,30 @@ pub(super) fn timeline(report: &Report, scenario: &Scenario) -> String {
     out
 }
 
-/// Each critical task's latency (bar) against its time standard (the black mark); a task not
-/// done is drawn red to the end of the exercise. `None` without critical tasks.
+/// The ticks of the latency chart's scale: round durations from a minute to a week, so that a
+/// 15-minute and a 12-hour standard are both read off it.
+const LATENCY_TICKS: [Secs; 12] = [
+    60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400, 172800, 345600, 604800,
+];
+
+/// Each critical task's latency (bar) against its time standard (the black mark), on a
+/// logarithmic scale from a minute, one block of rows per team; a task not done is drawn red to
+/// the end of the exercise. `None` without critical tasks.
 pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> {
-    let tasks: Vec<&ExpectationReport> = report
+    let teams: Vec<(String, Vec<&ExpectationReport>)> = report
         .teams
         .iter()
-        .flat_map(|t| &t.expectations)
-        .filter(|e| e.objective.is_some() && e.status != Status::NotDue)
+        .map(|t| {
+            let tasks = t
+                .expectations
+                .iter()
+                .filter(|e| e.objective.is_some() && e.status != Status::NotDue)
+                .collect();
+            (t.name.clone(), tasks)
+        })
+        .filter(|(_, tasks): &(String, Vec<&ExpectationReport>)| !tasks.is_empty())
         .collect();
-    if tasks.is_empty() {
+    if teams.is_empty() {
         return None;
     }
     let end = report.ended_at_s;
@@ -205,17 +268,35 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
     // A held reply has no deadline, so no time allowed to mark.
     let standard =
         |e: &ExpectationReport| e.due_at_s.map(|due| due.saturating_sub(e.released_at_s));
-    let span = tasks
+    let longest = teams
         .iter()
+        .flat_map(|(_, tasks)| tasks)
         .map(|e| taken(e).max(standard(e).unwrap_or(0)))
         .max()
-        .unwrap_or(0)
-        .max(60);
-    let row = 24.0;
+        .unwrap_or(0);
+    // The scale ends at the first tick past the longest time (a week at most, then beyond).
+    let last = LATENCY_TICKS
+        .into_iter()
+        .find(|t| *t >= longest)
+        .unwrap_or(longest)
+        .max(3600);
+    let span = (last as f64 / 60.0).ln();
+    let x = |at: Secs| LABEL + PLOT * ((at.max(60) as f64 / 60.0).ln() / span).min(1.0);
+    // Rows: a heading per team, then a row per task tall enough for its wrapped name.
+    let mut rows: Vec<(Option<&ExpectationReport>, Vec<String>, f64)> = Vec::new();
+    for (name, tasks) in &teams {
+        let lines = wrap(name, 70);
+        let height = LINE * lines.len() as f64 + 10.0;
+        rows.push((None, lines, height));
+        for e in tasks {
+            let lines = wrap(&task_name(e, scenario), LABEL_CHARS);
+            let height = (LINE * lines.len() as f64 + 8.0).max(24.0);
+            rows.push((Some(e), lines, height));
+        }
+    }
     let top = 6.0;
-    let bottom = top + row * tasks.len() as f64;
-    let height = bottom + 26.0;
-    let x = |at: Secs| LABEL + PLOT * at as f64 / span as f64;
+    let bottom = top + rows.iter().map(|(_, _, h)| h).sum::<f64>();
+    let height = bottom + 30.0;
     let mut out = String::new();
     let _ = write!(
         out,
@@ -223,31 +304,48 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
          aria-label=\"Latency of each critical task against its time standard\">\
          <title>Latency of each critical task against its time standard</title>"
     );
-    axis(&mut out, span, top, bottom);
-    for (i, e) in tasks.iter().enumerate() {
-        let y = top + row * i as f64;
+    for tick in LATENCY_TICKS.into_iter().filter(|t| *t <= last) {
+        let _ = write!(
+            out,
+            "<line x1=\"{0:.1}\" y1=\"{top:.1}\" x2=\"{0:.1}\" y2=\"{bottom:.1}\" class=\"grid\"/>\
+             <text x=\"{0:.1}\" y=\"{1:.1}\" class=\"tick\">{2}</text>",
+            x(tick),
+            bottom + 14.0,
+            duration(tick)
+        );
+    }
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" class=\"tick\">time taken (logarithmic scale); the black \
+         mark is the time standard</text>",
+        LABEL + PLOT / 2.0,
+        bottom + 28.0
+    );
+    let mut y = top;
+    for (task, lines, row) in &rows {
+        let Some(e) = task else {
+            label(&mut out, 4.0, y + row / 2.0, lines, "team");
+            y += row;
+            continue;
+        };
         let class = match e.status {
             Status::Met => "met",
             Status::Missed | Status::Overdue => "missed",
             Status::Open => "open",
             Status::Incomplete | Status::Late | Status::NotDue => "short",
         };
-        let label = format!("{} — {}", task_name(e, scenario), e.team);
+        label(&mut out, LABEL - 8.0, y + row / 2.0, lines, "label");
+        let bar = (row - 8.0).min(16.0);
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{}</text>\
-             <rect x=\"{LABEL}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" class=\"{class}\">\
+            "<rect x=\"{LABEL}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar:.1}\" class=\"{class}\">\
              <title>{}: {} against {} ({})</title></rect>",
-            LABEL - 8.0,
-            y + row * 0.65,
-            escape(&short(&label, 32)),
-            y + 3.0,
-            (x(taken(e)) - LABEL).max(1.0),
-            row - 8.0,
+            y + (row - bar) / 2.0,
+            (x(taken(e)) - LABEL).max(2.0),
             escape(&e.id),
-            e.latency_s.map_or_else(|| "not done".into(), format_secs),
-            standard(e).map_or_else(|| "no deadline (on hold)".into(), format_secs),
-            e.status.as_str(),
+            e.latency_s.map_or_else(|| "not done".into(), duration),
+            standard(e).map_or_else(|| "no deadline (on hold)".into(), duration),
+            status_words(e.status),
         );
         // The time standard's mark, drawn over the bar.
         if let Some(standard) = standard(e) {
@@ -255,10 +353,11 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
                 out,
                 "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" class=\"standard\"/>",
                 x(standard),
-                y + 1.0,
-                y + row - 3.0
+                y + (row - bar) / 2.0 - 3.0,
+                y + (row + bar) / 2.0 + 3.0
             );
         }
+        y += row;
     }
     out.push_str("</svg>");
     Some(out)
@@ -274,8 +373,24 @@ pub(super) fn ratings(report: &Report, scenario: &Scenario) -> String {
         .collect();
     columns.push((None, "Jointly"));
     let cell_w = ((WIDTH - 260.0) / columns.len() as f64).min(160.0);
-    let row = 34.0;
-    let top = 34.0;
+    // Headings and objectives wrapped whole: the rows and the heading grow to hold them.
+    let heads: Vec<Vec<String>> = columns
+        .iter()
+        .map(|(_, name)| wrap(name, ((cell_w - 8.0) / 7.0) as usize))
+        .collect();
+    let objectives: Vec<Vec<String>> = scenario
+        .objectives
+        .iter()
+        .map(|o| wrap(&o.name, LABEL_CHARS - 2))
+        .collect();
+    let row = objectives
+        .iter()
+        .map(|lines| LINE * lines.len() as f64 + 8.0)
+        .fold(34.0, f64::max);
+    let top = heads
+        .iter()
+        .map(|lines| LINE * lines.len() as f64 + 12.0)
+        .fold(34.0, f64::max);
     let height = top + row * scenario.objectives.len() as f64 + 6.0;
     let mut out = String::new();
     let _ = write!(
@@ -283,22 +398,18 @@ pub(super) fn ratings(report: &Report, scenario: &Scenario) -> String {
         "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height:.0}\" role=\"img\" \
          aria-label=\"Ratings matrix\"><title>Ratings matrix</title>"
     );
-    for (c, (_, name)) in columns.iter().enumerate() {
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"22\" class=\"head\">{}</text>",
+    for (c, lines) in heads.iter().enumerate() {
+        label(
+            &mut out,
             260.0 + cell_w * c as f64 + cell_w / 2.0,
-            escape(&short(name, (cell_w / 8.0) as usize))
+            top / 2.0,
+            lines,
+            "head",
         );
     }
     for (r, objective) in scenario.objectives.iter().enumerate() {
         let y = top + row * r as f64;
-        let _ = write!(
-            out,
-            "<text x=\"250\" y=\"{:.1}\" class=\"label\">{}</text>",
-            y + row / 2.0 + 4.0,
-            escape(&short(&objective.name, 34))
-        );
+        label(&mut out, 250.0, y + row / 2.0, &objectives[r], "label");
         for (c, (team, _)) in columns.iter().enumerate() {
             let found = report
                 .ratings
