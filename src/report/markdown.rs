@@ -365,7 +365,7 @@ mod tests {
              Police Cyber Crime Division): late by 15 min (reference: ABCCA Art. 12(2))"
         ));
         // The plan's ids, for `ttx debrief edit`, are in the technical appendix.
-        let technical = section(&markdown, "## Appendix D: Technical Details");
+        let technical = section(&markdown, "## Appendix E: Technical Details");
         assert!(technical.contains(
             "| general/notify-dpa@aldera | Notify the Data Protection \
              Authority (Aldera"
