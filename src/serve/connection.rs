@@ -470,7 +470,8 @@ fn screen_size(columns: u32, rows: u32) -> (u16, u16) {
     (bound(columns, MAX_COLUMNS), bound(rows, MAX_ROWS))
 }
 
-/// Draws the seat into its channel whenever the session or the seat changed. A frame is sent
+/// Draws the seat into its channel whenever the session or the seat changed (a team's seat not
+/// for a change only the staff's views show, such as another seat joining). A frame is sent
 /// before the next is drawn, and changes that arrive meanwhile collapse into that next frame:
 /// a slow client gets the latest screen, never a queue. A key, a resize or a change of content
 /// is drawn at once; the clock moving on is drawn at most once a second, at this seat's own
@@ -495,6 +496,8 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     }
     let origin = tokio::time::Instant::from_std(shared.origin);
     let phase = clock_phase(link.id);
+    // A team's views show none of what only the staff sees (the log, the seats panel).
+    let sees_staff = !matches!(link.lock().seat.role, Role::Team(_));
     loop {
         let frame = {
             let session = shared.lock();
@@ -538,7 +541,7 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
         let mut clock_due = None;
         loop {
             let latest = *changes.borrow_and_update();
-            if latest.content != drawn.content {
+            if latest.content != drawn.content || (sees_staff && latest.staff != drawn.staff) {
                 break;
             }
             if latest.clock != drawn.clock && clock_due.is_none() {
