@@ -284,7 +284,13 @@ pub fn decision_text(exercise: &Exercise, ix: ExpectationIx) -> String {
 /// `Wrap { trim: false }` draws, from rows wrapped once per text and width. Wrapping is the
 /// dearest part of a frame, and when a message arrives every seat of a team draws the same item
 /// at the same width. The pane is drawn on a blank area, as every screen draws its panes.
-pub fn wrapped(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, scroll: u16, block: Block) {
+pub fn wrapped(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+    block: Block,
+) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {
