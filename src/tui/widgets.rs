@@ -361,3 +361,70 @@ fn wrapped_text(lines: &[Line<'static>], width: u16) -> Option<Arc<WrappedText>>
     kept.push(Arc::clone(&text));
     Some(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Stylize;
+
+    use super::*;
+
+    /// What `Paragraph` draws in a bordered pane, wrapped and scrolled.
+    fn paragraph(lines: &[Line<'static>], scroll: u16, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|f| {
+                f.render_widget(
+                    Paragraph::new(lines.to_vec())
+                        .wrap(Wrap { trim: false })
+                        .scroll((scroll, 0))
+                        .block(Block::default().borders(Borders::ALL).title(" Item ")),
+                    f.area(),
+                );
+            })
+            .unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    fn drawn_wrapped(lines: &[Line<'static>], scroll: u16, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|f| {
+                let block = Block::default().borders(Borders::ALL).title(" Item ");
+                wrapped(f, f.area(), lines.to_vec(), scroll, block);
+            })
+            .unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    /// The pane drawn from the kept rows is the one `Paragraph` draws, cell for cell, at every
+    /// width and scroll, the first time and from the cache; a text too long to keep too.
+    #[test]
+    fn wrapped_text_is_drawn_as_paragraph_draws_it() {
+        let lines = vec![
+            Line::from(vec!["From: ".bold(), Span::raw("Aldera NCSA")]),
+            Line::from(""),
+            Line::from(
+                "A long paragraph of words that wraps over several rows of the pane, with a verylongwordthatmustbebrokenacrosstherows and 漢字の幅 in it.",
+            ),
+            Line::from("  indented, then 👩‍💻 and tabs\tin text").fg(Color::DarkGray),
+        ];
+        let long: Vec<Line<'static>> = (0..2_000).map(|n| Line::from(format!("row {n}"))).collect();
+        for (width, height) in [(20, 8), (41, 12), (100, 30)] {
+            for scroll in [0, 1, 3, 40] {
+                for _ in 0..2 {
+                    assert_eq!(
+                        drawn_wrapped(&lines, scroll, width, height),
+                        paragraph(&lines, scroll, width, height),
+                        "{width}×{height}, scrolled {scroll}"
+                    );
+                }
+                assert_eq!(
+                    drawn_wrapped(&long, scroll, width, height),
+                    paragraph(&long, scroll, width, height)
+                );
+            }
+        }
+    }
+}
