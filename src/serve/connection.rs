@@ -32,28 +32,13 @@ const MAX_ROWS: u16 = 200;
 const SCREEN_ON: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?2004h\x1b[2J";
 const SCREEN_OFF: &[u8] = b"\x1b[?2004l\x1b[?25h\x1b[?1049l";
 
-/// Where ratatui writes a frame: the render task takes the bytes out after each draw.
-#[derive(Clone, Default)]
-struct FrameBytes(Arc<Mutex<Vec<u8>>>);
+/// The terminal a seat is drawn on: ratatui writes each frame's bytes into the backend's own
+/// buffer, which the render task empties after each draw (no lock on each of a frame's writes).
+type SeatTerminal = Terminal<CrosstermBackend<Vec<u8>>>;
 
-impl FrameBytes {
-    fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-}
-
-impl std::io::Write for FrameBytes {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// The bytes drawn since they were last taken.
+fn take_bytes(terminal: &mut SeatTerminal) -> Vec<u8> {
+    std::mem::take(terminal.backend_mut().writer_mut())
 }
 
 /// A joined seat: its own UI state and key decoder, and a signal to redraw it alone.
@@ -499,7 +484,8 @@ fn screen_size(columns: u32, rows: u32) -> (u16, u16) {
     (bound(columns, MAX_COLUMNS), bound(rows, MAX_ROWS))
 }
 
-/// Draws the seat into its channel whenever the session or the seat changed. A frame is sent
+/// Draws the seat into its channel whenever the session or the seat changed (a team's seat not
+/// for a change only the staff's views show, such as another seat joining). A frame is sent
 /// before the next is drawn, and changes that arrive meanwhile collapse into that next frame:
 /// a slow client gets the latest screen, never a queue. A key, a resize or a change of content
 /// is drawn at once; the clock moving on is drawn at most once a second, at this seat's own
@@ -512,8 +498,7 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     let options = TerminalOptions {
         viewport: Viewport::Fixed(Rect::new(0, 0, size.0, size.1)),
     };
-    let bytes = FrameBytes::default();
-    let Ok(mut terminal) = Terminal::with_options(CrosstermBackend::new(bytes.clone()), options)
+    let Ok(mut terminal) = Terminal::with_options(CrosstermBackend::new(Vec::new()), options)
     else {
         return;
     };
@@ -525,6 +510,8 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     }
     let origin = tokio::time::Instant::from_std(shared.origin);
     let phase = clock_phase(link.id);
+    // A team's views show none of what only the staff sees (the log, the seats panel).
+    let sees_staff = !matches!(link.lock().seat.role, Role::Team(_));
     loop {
         let frame = {
             let session = shared.lock();
@@ -542,14 +529,14 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
                 state.seat.settle_reading(&session, shared.wall());
                 state.stale = false;
                 if state.seat.take_redraw() {
-                    redraw_whole(&mut terminal, &bytes);
+                    redraw_whole(&mut terminal);
                 }
                 let shown = Shown {
                     session: &session,
                     seat: &state.seat,
                 };
                 let _ = terminal.draw(|f| ui::draw_seat(f, shown));
-                Some((bytes.take(), session.versions()))
+                Some((take_bytes(&mut terminal), session.versions()))
             }
         };
         let drawn = match frame {
@@ -568,7 +555,7 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
         let mut clock_due = None;
         loop {
             let latest = *changes.borrow_and_update();
-            if latest.content != drawn.content {
+            if latest.content != drawn.content || (sees_staff && latest.staff != drawn.staff) {
                 break;
             }
             if latest.clock != drawn.clock && clock_due.is_none() {
@@ -617,10 +604,9 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
 /// Makes the next frame draw every cell (Ctrl-L): the client's screen is cleared, and the frame
 /// before it made blank, so that nothing the client shows is taken as already drawn. (Ratatui's
 /// own `clear` asks the terminal where its cursor is: here that terminal is the server's.)
-fn redraw_whole(terminal: &mut Terminal<CrosstermBackend<FrameBytes>>, bytes: &FrameBytes) {
+fn redraw_whole(terminal: &mut SeatTerminal) {
     let _ = terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()));
-    bytes.take();
-    let _ = std::io::Write::write_all(&mut bytes.clone(), b"\x1b[2J");
+    *terminal.backend_mut().writer_mut() = b"\x1b[2J".to_vec();
 }
 
 /// The moment of each second at which a seat redraws its clock: seat ids stepped by the golden

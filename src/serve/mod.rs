@@ -7,13 +7,14 @@
 //!                    journal, clock)          (watch)
 //! ```
 //!
-//! One `Session` behind a read-write lock owns the exercise, clock and journal; every seat's keys run
-//! through it, and after every change it publishes its versions on a `watch` channel (latest value
-//! only): the content's, and the clock's. Each seat's render task draws its own view into a frame
-//! of bytes and sends it on its own key or resize and on a new content at once, and on the clock
-//! moving on at most once a second, at its own moment of the second, so a key never waits behind
-//! every seat's clock; while a slow client's frame is in flight, newer versions collapse into one,
-//! so it gets the latest screen, never a queue.
+//! One `Session` behind a read-write lock owns the exercise, clock and journal; every seat's keys
+//! run through it, and after every change it publishes its versions on a `watch` channel (latest
+//! value only): the content's, the staff's (what only the facilitator's views show: the log, the
+//! seats; a team's seat does not redraw for it), and the clock's. Each seat's render task draws
+//! its own view into a frame of bytes and sends it on its own key or resize and on a new content
+//! at once, and on the clock moving on at most once a second, at its own moment of the second,
+//! so a key never waits behind every seat's clock; while a slow client's frame is in flight,
+//! newer versions collapse into one, so it gets the latest screen, never a queue.
 
 mod connection;
 pub mod input;

@@ -120,8 +120,12 @@ pub enum Refused {
 /// no new frame until they differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Versions {
-    /// Every change a seat may show but the clock's time.
+    /// Every change a team's seat may show but the clock's time.
     pub content: u64,
+    /// Changes only the facilitator's views show: the log's lines about the server and the
+    /// seats, the connected seats. A team's seat never redraws for them, so that a room of
+    /// hundreds joining redraws the console at each join, not every seat.
+    pub staff: u64,
     /// The clock's time moving on.
     pub clock: u64,
 }
@@ -152,6 +156,8 @@ pub struct Session {
     /// Counts every change a seat may show but the clock's time moving on, so seats know when
     /// to redraw at once.
     version: u64,
+    /// Counts the changes only the facilitator's views show (see `Versions::staff`).
+    staff_version: u64,
     /// Counts the ticks that moved the clock's time: a seat may redraw for these at its own
     /// pace, since a clock a moment late misleads nobody.
     clock_moves: u64,
@@ -185,6 +191,7 @@ impl Session {
             read: ReadMarks::default(),
             serving: None,
             version: 0,
+            staff_version: 0,
             clock_moves: 0,
             debrief: Debrief::default(),
             announced_module: None,
@@ -235,6 +242,7 @@ impl Session {
     pub fn versions(&self) -> Versions {
         Versions {
             content: self.version,
+            staff: self.staff_version,
             clock: self.clock_moves,
         }
     }

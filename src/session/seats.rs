@@ -187,19 +187,20 @@ impl Session {
     /// A line about the server (where it listens, the host key) for the console's log.
     pub fn note_server(&mut self, line: String) {
         self.log.push((self.exercise.now(), line));
-        self.version += 1;
+        self.staff_version += 1;
     }
 
+    /// A line about a seat for the console's log: only the facilitator's views change.
     fn note_seat(&mut self, line: String) {
         self.log
             .push((self.exercise.now(), format!("seat: {line}")));
-        self.version += 1;
+        self.staff_version += 1;
     }
 
     /// Where the server listens and how to join, for the facilitator's seats panel.
     pub fn set_serving(&mut self, serving: Serving) {
         self.serving = Some(serving);
-        self.version += 1;
+        self.staff_version += 1;
     }
 
     pub fn serving(&self) -> Option<&Serving> {
@@ -222,6 +223,22 @@ mod tests {
             since: Duration::ZERO,
             last_key: Duration::ZERO,
         }
+    }
+
+    /// Seats joining, refused and leaving change only what the staff's views show (the log, the
+    /// seats panel): no team's seat redraws for them.
+    #[test]
+    fn seats_coming_and_going_change_the_staffs_version_alone() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        let before = session.versions();
+        session.seat_joined(info(1, "soc"));
+        session.seat_refused("cert", "192.0.2.9:4000");
+        session.seat_left(1);
+        let after = session.versions();
+        assert_eq!(after.content, before.content);
+        assert_eq!(after.staff, before.staff + 3);
+        assert_eq!(session.log().len(), 3);
     }
 
     /// A join, a refusal and a departure go to the recorder, and to the report's seats, without

@@ -87,13 +87,7 @@ fn render_events(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(Injec
     let count = scenario.injects.len();
     let selected = app.seat.console.selected.min(count.saturating_sub(1));
     // The facilitators' MSEL numbers (`ref`), in a column of their own when there are any.
-    let refs = scenario
-        .injects
-        .iter()
-        .filter_map(|i| i.reference.as_deref())
-        .map(width)
-        .max()
-        .map_or(0, |w| w.max(3));
+    let refs = app.seat.console.widest_ref.map_or(0, |w| w.max(3));
     // Pages of `height` rows: the selected row is always visible; only visible rows are built.
     let first = selected / height * height;
     let rows = (first..count.min(first + height)).map(|i| {
@@ -135,12 +129,10 @@ fn render_events(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(Injec
     // Widths shared out by hand: the inject id whole (up to a third of the table: it is what
     // the facilitator reads out), ten columns of title, and trigger and status give way first.
     let spare = (inner.width as usize).saturating_sub(5 + if refs > 0 { refs + 1 } else { 0 });
-    let id_width = scenario
-        .injects
-        .iter()
-        .map(|i| width(&i.id))
-        .max()
-        .unwrap_or(6)
+    let id_width = app
+        .seat
+        .console
+        .widest_id
         .clamp(6, (inner.width / 3) as usize);
     let rest = spare.saturating_sub(id_width + 10);
     let trigger_width = (rest * 16 / 35).min(16);

@@ -21,6 +21,7 @@ use super::forms::summary::SummaryForm;
 use super::forms::{Ask, Done, Form, move_in};
 use super::key::{Key, MAX_PASTE, Typed};
 use super::keymap::{self, Action, Context};
+use super::text::width;
 use crate::debrief::evaluation::critical_tasks;
 use crate::debrief::{DebriefEvent, PlanAdded, PlanDropped, Rated, Summary};
 use crate::engine::{Answers, ExpectationIx, Source};
@@ -125,6 +126,10 @@ pub struct ConsoleUi {
     pub log_back: usize,
     /// The module view.
     pub modules: DiscussionUi,
+    /// The widest inject id and MSEL number (none without any) of the scenario, in columns:
+    /// measured once, since a seat's scenario never changes, not over every inject each frame.
+    pub widest_id: usize,
+    pub widest_ref: Option<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -304,7 +309,8 @@ pub struct Seat {
 impl Seat {
     pub fn new(role: Role, session: &Session) -> Self {
         let exercise = session.exercise();
-        let teams = exercise.scenario().teams.len();
+        let scenario = exercise.scenario();
+        let teams = scenario.teams.len();
         let view = match role {
             Role::Team(team) => View::Team(team),
             Role::Local | Role::Facilitator if exercise.ended_at().is_some() => View::Evaluation,
@@ -318,7 +324,19 @@ impl Seat {
             dialog: None,
             help: false,
             flash: None,
-            console: ConsoleUi::default(),
+            console: ConsoleUi {
+                widest_id: scenario
+                    .injects
+                    .iter()
+                    .map(|i| width(&i.id))
+                    .max()
+                    .unwrap_or(0),
+                widest_ref: (scenario.injects.iter())
+                    .filter_map(|i| i.reference.as_deref())
+                    .map(width)
+                    .max(),
+                ..ConsoleUi::default()
+            },
             teams: (0..teams).map(|_| TeamUi::default()).collect(),
             evaluation: EvaluationUi::default(),
             report: ReportUi::default(),

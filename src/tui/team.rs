@@ -412,12 +412,12 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &Shown, team: TeamIx) {
             }
         },
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((ui.scroll, 0))
-            .block(Block::default().borders(Borders::ALL).title(title)),
+    widgets::wrapped(
+        frame,
         area,
+        lines,
+        ui.scroll,
+        Block::default().borders(Borders::ALL).title(title),
     );
 }
 

@@ -66,8 +66,12 @@ fn make_visible(buffer: &mut Buffer) {
     // A tab too, which moves a terminal's cursor to its next stop.
     let hidden = |c: char| c.is_control() || is_hidden_control(c);
     for cell in &mut buffer.content {
-        let columns = usize::from(cell.cell_width());
         let symbol = cell.symbol();
+        // Most cells hold one printable ASCII character, already safe and one column wide.
+        if let [b' '..=b'~'] = symbol.as_bytes() {
+            continue;
+        }
+        let columns = usize::from(cell.cell_width());
         if symbol.contains(hidden) {
             cell.set_symbol(&"\u{FFFD}".repeat(columns.max(1)));
         } else if drawn_alone(symbol) > columns {

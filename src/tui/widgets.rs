@@ -1,11 +1,15 @@
 //! Small drawing pieces every screen and dialog shares: popups, countdowns, labelled fields,
 //! text areas, key hints. A leaf: it imports no screen, and no screen imports `ui`.
 
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex};
+
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::field::{TEXT_LIMIT, TextField};
 use super::keymap::{self, Action, Context};
@@ -272,6 +276,155 @@ pub fn decision_text(exercise: &Exercise, ix: ExpectationIx) -> String {
                 .map(|a| scenario.action(*a).name.as_str())
                 .collect();
             format!("{team} has not chosen: {}", options.join(" / "))
+        }
+    }
+}
+
+/// Word-wrapped text in a bordered pane, scrolled down `scroll` rows: what `Paragraph` with
+/// `Wrap { trim: false }` draws, from rows wrapped once per text and width. Wrapping is the
+/// dearest part of a frame, and when a message arrives every seat of a team draws the same item
+/// at the same width. The pane is drawn on a blank area, as every screen draws its panes.
+pub fn wrapped(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+    block: Block,
+) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.is_empty() {
+        return;
+    }
+    let Some(text) = wrapped_text(&lines, inner.width) else {
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            inner,
+        );
+        return;
+    };
+    let buffer = frame.buffer_mut();
+    let width = usize::from(inner.width);
+    let rows = usize::from(scroll)..usize::from(text.rows.area.height);
+    for (row, y) in rows.zip(inner.top()..inner.bottom()) {
+        let from = row * width;
+        let to = buffer.index_of(inner.x, y);
+        buffer.content[to..to + width].clone_from_slice(&text.rows.content[from..from + width]);
+    }
+}
+
+/// Wrapped texts kept: a few per team and terminal width, each of at most `WRAPPED_CELLS`
+/// cells (a longer text is wrapped on every frame), so that they stay under 12 MB.
+const WRAPPED_KEPT: usize = 16;
+const WRAPPED_CELLS: usize = 16_384;
+
+/// A text as `Paragraph` wraps it at a width: every row, drawn.
+struct WrappedText {
+    hash: u64,
+    width: u16,
+    lines: Vec<Line<'static>>,
+    rows: Buffer,
+}
+
+/// The texts wrapped lately, shared by every seat; the oldest first.
+static WRAPPED: Mutex<Vec<Arc<WrappedText>>> = Mutex::new(Vec::new());
+
+/// `lines` wrapped at `width`, from the texts kept or wrapped now; none if too large to keep.
+fn wrapped_text(lines: &[Line<'static>], width: u16) -> Option<Arc<WrappedText>> {
+    let hash = foldhash::quality::FixedState::default().hash_one((width, lines));
+    {
+        let kept = WRAPPED.lock().unwrap_or_else(|p| p.into_inner());
+        let same = |w: &&Arc<WrappedText>| w.hash == hash && w.width == width && w.lines == lines;
+        if let Some(text) = kept.iter().find(same) {
+            return Some(Arc::clone(text));
+        }
+    }
+    let paragraph = Paragraph::new(lines.to_vec()).wrap(Wrap { trim: false });
+    let height = paragraph.line_count(width);
+    if height * usize::from(width) > WRAPPED_CELLS {
+        return None;
+    }
+    let mut rows = Buffer::empty(Rect::new(0, 0, width, height as u16));
+    paragraph.render(rows.area, &mut rows);
+    let text = Arc::new(WrappedText {
+        hash,
+        width,
+        lines: lines.to_vec(),
+        rows,
+    });
+    let mut kept = WRAPPED.lock().unwrap_or_else(|p| p.into_inner());
+    if kept.len() >= WRAPPED_KEPT {
+        kept.remove(0);
+    }
+    kept.push(Arc::clone(&text));
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Stylize;
+
+    use super::*;
+
+    /// What `Paragraph` draws in a bordered pane, wrapped and scrolled.
+    fn paragraph(lines: &[Line<'static>], scroll: u16, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|f| {
+                f.render_widget(
+                    Paragraph::new(lines.to_vec())
+                        .wrap(Wrap { trim: false })
+                        .scroll((scroll, 0))
+                        .block(Block::default().borders(Borders::ALL).title(" Item ")),
+                    f.area(),
+                );
+            })
+            .unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    fn drawn_wrapped(lines: &[Line<'static>], scroll: u16, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|f| {
+                let block = Block::default().borders(Borders::ALL).title(" Item ");
+                wrapped(f, f.area(), lines.to_vec(), scroll, block);
+            })
+            .unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    /// The pane drawn from the kept rows is the one `Paragraph` draws, cell for cell, at every
+    /// width and scroll, the first time and from the cache; a text too long to keep too.
+    #[test]
+    fn wrapped_text_is_drawn_as_paragraph_draws_it() {
+        let lines = vec![
+            Line::from(vec!["From: ".bold(), Span::raw("Aldera NCSA")]),
+            Line::from(""),
+            Line::from(
+                "A long paragraph of words that wraps over several rows of the pane, with a verylongwordthatmustbebrokenacrosstherows and 漢字の幅 in it.",
+            ),
+            Line::from("  indented, then 👩‍💻 and tabs\tin text").fg(Color::DarkGray),
+        ];
+        let long: Vec<Line<'static>> = (0..2_000).map(|n| Line::from(format!("row {n}"))).collect();
+        for (width, height) in [(20, 8), (41, 12), (100, 30)] {
+            for scroll in [0, 1, 3, 40] {
+                for _ in 0..2 {
+                    assert_eq!(
+                        drawn_wrapped(&lines, scroll, width, height),
+                        paragraph(&lines, scroll, width, height),
+                        "{width}×{height}, scrolled {scroll}"
+                    );
+                }
+                assert_eq!(
+                    drawn_wrapped(&long, scroll, width, height),
+                    paragraph(&long, scroll, width, height)
+                );
+            }
         }
     }
 }
