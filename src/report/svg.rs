@@ -22,6 +22,8 @@ const LABEL_CHARS: usize = 38;
 /// A label cut into lines of at most `max` characters at spaces, a longer word split: a label
 /// is wrapped, never cut short.
 fn wrap(text: &str, max: usize) -> Vec<String> {
+    // A word is split into pieces of at least one character, however narrow the column.
+    let max = max.max(1);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -448,5 +450,21 @@ fn rating_class(rating: Rating, given: bool) -> String {
         format!("r-{code}")
     } else {
         format!("r-{code} suggested")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn a_label_is_wrapped_at_spaces_and_a_long_word_split_never_lost() {
+        assert_eq!(
+            wrap("Aldera National Cyber Agency", 12),
+            ["Aldera", "National", "Cyber Agency"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        // However narrow the column, every character is drawn and the wrapping ends.
+        assert_eq!(wrap("ab c", 0), ["a", "b", "c"]);
     }
 }

@@ -291,6 +291,8 @@ pub fn wrapped(
     scroll: u16,
     block: Block,
 ) {
+    // Clipped to the frame, as `Paragraph` clips its area, so the rows copied stay inside it.
+    let area = area.intersection(frame.area());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {
@@ -315,7 +317,7 @@ pub fn wrapped(
     }
 }
 
-/// Wrapped texts kept: a few per team and terminal width, each of at most `WRAPPED_CELLS`
+/// Wrapped texts kept: the 16 (text, width) pairs drawn last, each of at most `WRAPPED_CELLS`
 /// cells (a longer text is wrapped on every frame), so that they stay under 12 MB.
 const WRAPPED_KEPT: usize = 16;
 const WRAPPED_CELLS: usize = 16_384;
@@ -328,17 +330,20 @@ struct WrappedText {
     rows: Buffer,
 }
 
-/// The texts wrapped lately, shared by every seat; the oldest first.
+/// The texts wrapped lately, shared by every seat; the one drawn longest ago first.
 static WRAPPED: Mutex<Vec<Arc<WrappedText>>> = Mutex::new(Vec::new());
 
 /// `lines` wrapped at `width`, from the texts kept or wrapped now; none if too large to keep.
 fn wrapped_text(lines: &[Line<'static>], width: u16) -> Option<Arc<WrappedText>> {
     let hash = foldhash::quality::FixedState::default().hash_one((width, lines));
     {
-        let kept = WRAPPED.lock().unwrap_or_else(|p| p.into_inner());
-        let same = |w: &&Arc<WrappedText>| w.hash == hash && w.width == width && w.lines == lines;
-        if let Some(text) = kept.iter().find(same) {
-            return Some(Arc::clone(text));
+        let mut kept = WRAPPED.lock().unwrap_or_else(|p| p.into_inner());
+        let same = |w: &Arc<WrappedText>| w.hash == hash && w.width == width && w.lines == lines;
+        if let Some(at) = kept.iter().position(same) {
+            // Drawn again: the last to be dropped, so the items seats are reading stay kept.
+            let text = kept.remove(at);
+            kept.push(Arc::clone(&text));
+            return Some(text);
         }
     }
     let paragraph = Paragraph::new(lines.to_vec()).wrap(Wrap { trim: false });
@@ -426,5 +431,39 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A pane that reaches past the frame (a layout larger than the terminal) is clipped to
+    /// it, as `Paragraph` clips, instead of writing past the frame's rows.
+    #[test]
+    fn a_wrapped_pane_larger_than_the_frame_is_clipped() {
+        let lines = vec![Line::from(
+            "words that wrap over the rows of a pane ".repeat(8),
+        )];
+        let mut terminal = Terminal::new(TestBackend::new(30, 10)).unwrap();
+        terminal
+            .draw(|f| {
+                let past = Rect::new(5, 2, 60, 30);
+                wrapped(
+                    f,
+                    past,
+                    lines.clone(),
+                    0,
+                    Block::default().borders(Borders::ALL),
+                );
+            })
+            .unwrap();
+        let mut expected = Terminal::new(TestBackend::new(30, 10)).unwrap();
+        expected
+            .draw(|f| {
+                f.render_widget(
+                    Paragraph::new(lines.clone())
+                        .wrap(Wrap { trim: false })
+                        .block(Block::default().borders(Borders::ALL)),
+                    Rect::new(5, 2, 60, 30),
+                );
+            })
+            .unwrap();
+        assert_eq!(terminal.backend().buffer(), expected.backend().buffer());
     }
 }
