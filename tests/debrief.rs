@@ -166,7 +166,15 @@ fn exercise_facts_and_root_causes_reach_the_report() {
         .args(["debrief", "exercise", journal, "--contact", ""])
         .assert()
         .success();
-    let said = refused(&["exercise", journal, "--handling", "TLP:AMBER\nTLP:RED"]);
+    // One fact refused writes none of those given with it.
+    let said = refused(&[
+        "exercise",
+        journal,
+        "--sponsor",
+        "Port Authority",
+        "--handling",
+        "TLP:AMBER\nTLP:RED",
+    ]);
     assert_eq!(
         said,
         format!(
@@ -174,6 +182,8 @@ fn exercise_facts_and_root_causes_reach_the_report() {
              character\n"
         )
     );
+    let shown = ttx().args(["debrief", "show", journal]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&shown.stdout).contains("Port Authority"));
     ttx()
         .args([
             "debrief",

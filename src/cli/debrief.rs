@@ -360,13 +360,16 @@ fn execute(
     }
 }
 
-/// Records the events in order, each checked against what the ones before left; the first
-/// refused stops the rest (those before it are recorded).
+/// Records the events in order, each checked against what the ones before left; if one is
+/// refused, none is written.
 fn record(journal: &Path, events: Vec<DebriefEvent>, key: &Path) -> Result<(), Failure> {
     let (writer, loaded) = JournalWriter::resume(journal)?;
+    let mut debrief = loaded.debrief;
+    debrief
+        .check_all(&loaded.exercise, &events)
+        .map_err(|m| Failure::Input(format!("{}: {m}", journal.display())))?;
     let mut writer =
         writer.signing_with(crate::host_key::load_or_create(key).map_err(Failure::Input)?);
-    let mut debrief = loaded.debrief;
     for event in events {
         debrief
             .record(&loaded.exercise, event, |event| {

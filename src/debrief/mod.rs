@@ -206,6 +206,17 @@ impl Debrief {
     /// wall-clock time it stamped), and only then keeps it. The one way a debrief event is
     /// written, from the CLI or the after-action screen; a refusal or a failed write changes
     /// nothing.
+    /// Whether `events`, recorded in turn, would all be kept: the check made before writing
+    /// an entry of several events, so that a refused one writes none of them.
+    pub fn check_all(&self, exercise: &Exercise, events: &[DebriefEvent]) -> Result<(), String> {
+        let mut next = self.clone();
+        for event in events {
+            check_entry(event)?;
+            next.apply(exercise, event.clone(), None)?;
+        }
+        Ok(())
+    }
+
     pub fn record(
         &mut self,
         exercise: &Exercise,

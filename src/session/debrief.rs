@@ -5,7 +5,7 @@
 use super::{Refused, Session};
 use crate::debrief::{
     Answer, DebriefEvent, ExerciseFact, FactEntered, Feedback, FeedbackForm, FeedbackRole,
-    PlanEdited, PlanField, check_entry,
+    PlanEdited, PlanField,
 };
 use crate::engine::{Command, NoteKind};
 use crate::role::{Request, Role};
@@ -146,14 +146,19 @@ impl Session {
         changes: Vec<(PlanField, String)>,
     ) -> Result<String, Refused> {
         Self::allow(role, Request::Plan)?;
-        for (field, value) in &changes {
-            check_entry(&DebriefEvent::PlanEdited(PlanEdited {
-                item: item.to_string(),
-                field: *field,
-                value: value.clone(),
-            }))
+        let events: Vec<DebriefEvent> = changes
+            .iter()
+            .map(|(field, value)| {
+                DebriefEvent::PlanEdited(PlanEdited {
+                    item: item.to_string(),
+                    field: *field,
+                    value: value.clone(),
+                })
+            })
+            .collect();
+        self.debrief
+            .check_all(&self.exercise, &events)
             .map_err(Refused::Debrief)?;
-        }
         if changes.is_empty() {
             return Ok("Nothing changed.".into());
         }
@@ -175,7 +180,7 @@ impl Session {
     }
 
     /// Enters the exercise's facts that changed, one event each (an empty value gives the
-    /// scenario's back); the first refused stops the rest.
+    /// scenario's back), after checking every one first, so a bad value writes none.
     pub fn enter_facts(
         &mut self,
         role: Role,
@@ -185,8 +190,15 @@ impl Session {
             return Ok("Nothing changed.".into());
         }
         let count = changes.len();
-        for (fact, value) in changes {
-            self.write_debrief(role, DebriefEvent::Fact(FactEntered { fact, value }))?;
+        let events: Vec<DebriefEvent> = changes
+            .into_iter()
+            .map(|(fact, value)| DebriefEvent::Fact(FactEntered { fact, value }))
+            .collect();
+        self.debrief
+            .check_all(&self.exercise, &events)
+            .map_err(Refused::Debrief)?;
+        for event in events {
+            self.write_debrief(role, event)?;
         }
         Ok(format!(
             "The exercise's facts: {count} saved for the report's cover."
