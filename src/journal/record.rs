@@ -1,10 +1,13 @@
 //! The line format of events: what an event of the exercise, a debrief entry or a seat line
 //! is in the journal, with teams, injects, actions and expectations named by their ids, and back.
 
+use std::borrow::Cow;
+
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::error::json_message;
 use crate::debrief::{
     Answer, DebriefEvent, Feedback, PlanAdded, PlanDropped, PlanEdited, Rated, SeatEvent, Summary,
 };
@@ -12,94 +15,40 @@ use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response};
 use crate::scenario::{Secs, TeamIx};
 
 /// One event line: its time, then its kind and content.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(super) struct Record {
     pub(super) at_s: Secs,
     /// When it was written, by the wall clock (RFC 3339, UTC; format 3, absent in a scripted
     /// run).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) wall: Option<String>,
     #[serde(flatten)]
     pub(super) kind: Kind,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A line's kind (its `event` key) and the content that kind has. Written by serde's derive;
+/// read by `Record::read`, one arm a kind, each reading its own struct.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub(super) enum Kind {
     Started,
     Paused,
     Resumed,
-    Speed {
-        speed: f64,
-    },
-    Scheduled {
-        inject: String,
-        chance_draw: f64,
-        jitter_s: Secs,
-        release_at_s: Secs,
-    },
-    Skipped {
-        inject: String,
-        chance_draw: f64,
-    },
+    Speed(SpeedLine),
+    Scheduled(ScheduledLine),
+    Skipped(SkippedLine),
     /// Format 5: a scheduled inject not released because its `unless` had fired.
-    SkippedUnless {
-        inject: String,
-    },
-    Released {
-        inject: String,
-        by_hand: bool,
-    },
-    Deadline {
-        expectation: String,
-    },
-    Response {
-        team: String,
-        action: String,
-        fields: Fields,
-        note: Option<String>,
-        answers: Option<AnswersLine>,
-        satisfies: Option<String>,
-        /// Done ahead of time: it satisfied nothing and stands ready (format 2).
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        ready: bool,
-        /// A clarification's insufficient fields (format 5).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        insufficient: Vec<String>,
-    },
-    Said {
-        n: u64,
-        from: String,
-        to: Vec<String>,
-        text: String,
-        in_reply_to: Option<u64>,
-    },
-    Message {
-        n: u64,
-        from: String,
-        action: String,
-        to: Vec<String>,
-    },
-    Note {
-        team: Option<String>,
-        /// Only when the observation names an objective: earlier journals have none.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        objective: Option<String>,
-        kind: NoteKind,
-        text: String,
-        /// A point of the hot wash (format 6).
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        hot_wash: bool,
-    },
+    SkippedUnless(SkippedUnlessLine),
+    Released(ReleasedLine),
+    Deadline(DeadlineLine),
+    Response(ResponseLine),
+    Said(SaidLine),
+    Message(MessageLine),
+    Note(NoteLine),
     Ended,
     Clock,
     /// Format 5: fields of a done expectation found insufficient by an evaluator.
-    Judged {
-        expectation: String,
-        insufficient: Vec<String>,
-        reason: Option<String>,
-        by: String,
-    },
+    Judged(JudgedLine),
     /// Format 5: the report was made final.
     Final,
     Rated(Rated),
@@ -112,6 +61,95 @@ pub(super) enum Kind {
     /// Format 6: a Participant Feedback Form.
     Feedback(Feedback),
     Seat(SeatEvent),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SpeedLine {
+    pub(super) speed: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct ScheduledLine {
+    pub(super) inject: String,
+    pub(super) chance_draw: f64,
+    pub(super) jitter_s: Secs,
+    pub(super) release_at_s: Secs,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SkippedLine {
+    pub(super) inject: String,
+    pub(super) chance_draw: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SkippedUnlessLine {
+    pub(super) inject: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct ReleasedLine {
+    pub(super) inject: String,
+    pub(super) by_hand: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct DeadlineLine {
+    pub(super) expectation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct ResponseLine {
+    pub(super) team: String,
+    pub(super) action: String,
+    pub(super) fields: Fields,
+    pub(super) note: Option<String>,
+    pub(super) answers: Option<AnswersLine>,
+    pub(super) satisfies: Option<String>,
+    /// Done ahead of time: it satisfied nothing and stands ready (format 2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) ready: bool,
+    /// A clarification's insufficient fields (format 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) insufficient: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SaidLine {
+    pub(super) n: u64,
+    pub(super) from: String,
+    pub(super) to: Vec<String>,
+    pub(super) text: String,
+    pub(super) in_reply_to: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct MessageLine {
+    pub(super) n: u64,
+    pub(super) from: String,
+    pub(super) action: String,
+    pub(super) to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct NoteLine {
+    pub(super) team: Option<String>,
+    /// Only when the observation names an objective: earlier journals have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) objective: Option<String>,
+    pub(super) kind: NoteKind,
+    pub(super) text: String,
+    /// A point of the hot wash (format 6).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) hot_wash: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct JudgedLine {
+    pub(super) expectation: String,
+    pub(super) insufficient: Vec<String>,
+    pub(super) reason: Option<String>,
+    pub(super) by: String,
 }
 
 impl Kind {
@@ -185,6 +223,58 @@ impl<'de> Deserialize<'de> for Fields {
 }
 
 impl Record {
+    /// Reads an event line: first its time, wall clock and kind, skipping the rest, then the
+    /// kind's own struct from the same line (which skips the keys it does not know). Two plain
+    /// passes over the line: serde's flattened, tagged enum buffered every line twice, a third
+    /// of reading a journal. A message says what is wrong, with the column where serde says.
+    pub(super) fn read(line: &[u8]) -> Result<Record, String> {
+        #[derive(Deserialize)]
+        struct Head<'a> {
+            at_s: Secs,
+            #[serde(default)]
+            wall: Option<String>,
+            #[serde(borrow)]
+            event: Cow<'a, str>,
+        }
+        fn content<'a, T: Deserialize<'a>>(line: &'a [u8]) -> Result<T, String> {
+            serde_json::from_slice(line).map_err(|e| json_message(&e))
+        }
+        let head: Head = content(line)?;
+        let kind = match &*head.event {
+            "started" => Kind::Started,
+            "paused" => Kind::Paused,
+            "resumed" => Kind::Resumed,
+            "speed" => Kind::Speed(content(line)?),
+            "scheduled" => Kind::Scheduled(content(line)?),
+            "skipped" => Kind::Skipped(content(line)?),
+            "skipped_unless" => Kind::SkippedUnless(content(line)?),
+            "released" => Kind::Released(content(line)?),
+            "deadline" => Kind::Deadline(content(line)?),
+            "response" => Kind::Response(content(line)?),
+            "said" => Kind::Said(content(line)?),
+            "message" => Kind::Message(content(line)?),
+            "note" => Kind::Note(content(line)?),
+            "ended" => Kind::Ended,
+            "clock" => Kind::Clock,
+            "judged" => Kind::Judged(content(line)?),
+            "final" => Kind::Final,
+            "rated" => Kind::Rated(content(line)?),
+            "summary" => Kind::Summary(content(line)?),
+            "plan_added" => Kind::PlanAdded(content(line)?),
+            "plan_edited" => Kind::PlanEdited(content(line)?),
+            "plan_dropped" => Kind::PlanDropped(content(line)?),
+            "answer" => Kind::Answer(content(line)?),
+            "feedback" => Kind::Feedback(content(line)?),
+            "seat" => Kind::Seat(content(line)?),
+            other => return Err(format!("unknown event `{other}`")),
+        };
+        Ok(Record {
+            at_s: head.at_s,
+            wall: head.wall,
+            kind,
+        })
+    }
+
     pub(super) fn of(event: &Event, exercise: &Exercise) -> Record {
         let scenario = exercise.scenario();
         let team = |t: TeamIx| scenario.team(t).id.clone();
@@ -194,40 +284,42 @@ impl Record {
             Event::Started { .. } => Kind::Started,
             Event::Paused { .. } => Kind::Paused,
             Event::Resumed { .. } => Kind::Resumed,
-            Event::SpeedChanged { speed, .. } => Kind::Speed { speed: *speed },
+            Event::SpeedChanged { speed, .. } => Kind::Speed(SpeedLine { speed: *speed }),
             Event::Scheduled {
                 inject: i,
                 chance_draw,
                 jitter_s,
                 release_at,
                 ..
-            } => Kind::Scheduled {
+            } => Kind::Scheduled(ScheduledLine {
                 inject: inject(*i),
                 chance_draw: *chance_draw,
                 jitter_s: *jitter_s,
                 release_at_s: *release_at,
-            },
+            }),
             Event::Skipped {
                 inject: i,
                 chance_draw,
                 ..
-            } => Kind::Skipped {
+            } => Kind::Skipped(SkippedLine {
                 inject: inject(*i),
                 chance_draw: *chance_draw,
-            },
-            Event::SkippedUnless { inject: i, .. } => Kind::SkippedUnless { inject: inject(*i) },
+            }),
+            Event::SkippedUnless { inject: i, .. } => {
+                Kind::SkippedUnless(SkippedUnlessLine { inject: inject(*i) })
+            }
             Event::Released {
                 inject: i, by_hand, ..
-            } => Kind::Released {
+            } => Kind::Released(ReleasedLine {
                 inject: inject(*i),
                 by_hand: *by_hand,
-            },
-            Event::DeadlinePassed { expectation, .. } => Kind::Deadline {
+            }),
+            Event::DeadlinePassed { expectation, .. } => Kind::Deadline(DeadlineLine {
                 expectation: exercise.expectation_id(*expectation),
-            },
+            }),
             Event::Responded {
                 response, outcome, ..
-            } => Kind::Response {
+            } => Kind::Response(ResponseLine {
                 team: team(response.team),
                 action: action(response.action),
                 fields: Fields(response.fields.clone()),
@@ -242,7 +334,7 @@ impl Record {
                 },
                 ready: *outcome == Outcome::Ready,
                 insufficient: response.insufficient.clone(),
-            },
+            }),
             Event::Said {
                 n,
                 from,
@@ -250,25 +342,25 @@ impl Record {
                 text,
                 in_reply_to,
                 ..
-            } => Kind::Said {
+            } => Kind::Said(SaidLine {
                 n: *n,
                 from: team(*from),
                 to: to.iter().map(|t| team(*t)).collect(),
                 text: text.clone(),
                 in_reply_to: *in_reply_to,
-            },
+            }),
             Event::MessageSent {
                 n,
                 from,
                 action: a,
                 to,
                 ..
-            } => Kind::Message {
+            } => Kind::Message(MessageLine {
                 n: *n,
                 from: team(*from),
                 action: action(*a),
                 to: to.iter().map(|t| team(*t)).collect(),
-            },
+            }),
             Event::Noted {
                 team: t,
                 objective,
@@ -276,13 +368,13 @@ impl Record {
                 text,
                 hot_wash,
                 ..
-            } => Kind::Note {
+            } => Kind::Note(NoteLine {
                 team: t.map(team),
                 objective: objective.map(|o| exercise.scenario().objective(o).id.clone()),
                 kind: *kind,
                 text: text.clone(),
                 hot_wash: *hot_wash,
-            },
+            }),
             Event::Ended { .. } => Kind::Ended,
             Event::Clock { .. } => Kind::Clock,
             Event::Judged {
@@ -291,12 +383,12 @@ impl Record {
                 reason,
                 by,
                 ..
-            } => Kind::Judged {
+            } => Kind::Judged(JudgedLine {
                 expectation: exercise.expectation_id(*expectation),
                 insufficient: insufficient.clone(),
                 reason: reason.clone(),
                 by: by.clone(),
-            },
+            }),
             Event::Finalised { .. } => Kind::Final,
         };
         Record {
@@ -332,46 +424,46 @@ impl Record {
             Kind::Started => Event::Started { at },
             Kind::Paused => Event::Paused { at },
             Kind::Resumed => Event::Resumed { at },
-            Kind::Speed { speed } => Event::SpeedChanged {
+            Kind::Speed(SpeedLine { speed }) => Event::SpeedChanged {
                 at,
                 speed: crate::clock::check_speed(*speed)?,
             },
-            Kind::Scheduled {
+            Kind::Scheduled(ScheduledLine {
                 inject: i,
                 chance_draw,
                 jitter_s,
                 release_at_s,
-            } => Event::Scheduled {
+            }) => Event::Scheduled {
                 at,
                 inject: inject(i)?,
                 chance_draw: *chance_draw,
                 jitter_s: *jitter_s,
                 release_at: *release_at_s,
             },
-            Kind::Skipped {
+            Kind::Skipped(SkippedLine {
                 inject: i,
                 chance_draw,
-            } => Event::Skipped {
+            }) => Event::Skipped {
                 at,
                 inject: inject(i)?,
                 chance_draw: *chance_draw,
             },
-            Kind::SkippedUnless { inject: i } => Event::SkippedUnless {
+            Kind::SkippedUnless(SkippedUnlessLine { inject: i }) => Event::SkippedUnless {
                 at,
                 inject: inject(i)?,
             },
-            Kind::Released { inject: i, by_hand } => Event::Released {
+            Kind::Released(ReleasedLine { inject: i, by_hand }) => Event::Released {
                 at,
                 inject: inject(i)?,
                 by_hand: *by_hand,
             },
-            Kind::Deadline { expectation } => Event::DeadlinePassed {
+            Kind::Deadline(DeadlineLine { expectation }) => Event::DeadlinePassed {
                 at,
                 expectation: exercise
                     .expectation_by_id(expectation)
                     .ok_or_else(|| unknown_expectation(expectation))?,
             },
-            Kind::Response {
+            Kind::Response(ResponseLine {
                 team: t,
                 action: a,
                 fields,
@@ -380,7 +472,7 @@ impl Record {
                 satisfies,
                 ready,
                 insufficient,
-            } => {
+            }) => {
                 let outcome = match satisfies {
                     None if *ready => Outcome::Ready,
                     None => Outcome::Unexpected,
@@ -407,25 +499,25 @@ impl Record {
                     outcome,
                 }
             }
-            Kind::Message {
+            Kind::Message(MessageLine {
                 n,
                 from,
                 action: a,
                 to,
-            } => Event::MessageSent {
+            }) => Event::MessageSent {
                 at,
                 n: *n,
                 from: team(from)?,
                 action: action(a)?,
                 to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
             },
-            Kind::Said {
+            Kind::Said(SaidLine {
                 n,
                 from,
                 to,
                 text,
                 in_reply_to,
-            } => Event::Said {
+            }) => Event::Said {
                 at,
                 n: *n,
                 from: team(from)?,
@@ -433,13 +525,13 @@ impl Record {
                 text: text.clone(),
                 in_reply_to: *in_reply_to,
             },
-            Kind::Note {
+            Kind::Note(NoteLine {
                 team: t,
                 objective,
                 kind,
                 text,
                 hot_wash,
-            } => Event::Noted {
+            }) => Event::Noted {
                 at,
                 team: t.as_deref().map(team).transpose()?,
                 objective: match objective {
@@ -457,12 +549,12 @@ impl Record {
             },
             Kind::Ended => Event::Ended { at },
             Kind::Clock => Event::Clock { at },
-            Kind::Judged {
+            Kind::Judged(JudgedLine {
                 expectation,
                 insufficient,
                 reason,
                 by,
-            } => Event::Judged {
+            }) => Event::Judged {
                 at,
                 expectation: exercise
                     .expectation_by_id(expectation)
