@@ -239,6 +239,10 @@ impl Record {
         fn content<'a, T: Deserialize<'a>>(line: &'a [u8]) -> Result<T, String> {
             serde_json::from_slice(line).map_err(|e| json_message(&e))
         }
+        // serde reads a struct from a list too; a line is an object.
+        if !line.trim_ascii_start().starts_with(b"{") {
+            return Err("not a JSON object; every line of a journal is one".into());
+        }
         let head: Head = content(line)?;
         let kind = match &*head.event {
             "started" => Kind::Started,
@@ -575,5 +579,47 @@ impl Record {
             }
             Kind::Seat(_) => return Err("a seat line is not an event of the exercise".into()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_reads_whatever_the_order_of_its_keys() {
+        let speed = Record {
+            at_s: 5,
+            wall: None,
+            kind: Kind::Speed(SpeedLine { speed: 2.5 }),
+        };
+        assert_eq!(
+            Record::read(br#"{"at_s":5,"event":"speed","speed":2.5,"chain":"ab"}"#),
+            Ok(speed.clone())
+        );
+        assert_eq!(
+            Record::read(br#"{"speed":2.5,"event":"speed","at_s":5}"#),
+            Ok(speed)
+        );
+    }
+
+    #[test]
+    fn what_is_wrong_with_a_line_is_said() {
+        let error = |line: &[u8]| Record::read(line).unwrap_err();
+        assert_eq!(
+            error(br#"{"at_s":5,"event":"begun"}"#),
+            "unknown event `begun`"
+        );
+        assert!(
+            error(br#"{"at_s":5,"event":"speed"}"#).starts_with("missing field `speed`"),
+            "{}",
+            error(br#"{"at_s":5,"event":"speed"}"#)
+        );
+        assert!(error(br#"{"event":"started"}"#).starts_with("missing field `at_s`"));
+        // serde would read the head's fields from a list's items.
+        assert_eq!(
+            error(br#"[5,null,"started"]"#),
+            "not a JSON object; every line of a journal is one"
+        );
     }
 }
