@@ -9,6 +9,9 @@
 #
 #   benches/compare.sh OLD_BINARY [NEW_BINARY] [RUNS]
 #
+# TTX_BIG=DIR takes the exercise from DIR instead of target/big (for another size:
+# `cargo bench --bench core -- --write-big DIR 50000`).
+#
 # An old binary is built from a revision with, for example:
 #   git worktree add --detach ../ttx-old 724b0fc && (cd ../ttx-old && cargo build --release)
 set -euo pipefail
@@ -23,7 +26,7 @@ else
   counter=time
   [ -x /usr/bin/time ] || { echo "compare.sh needs perf or /usr/bin/time" >&2; exit 2; }
 fi
-dir=target/big
+dir=${TTX_BIG:-target/big}
 [ -f "$dir/big.ron" ] || cargo bench --quiet --bench core -- --write-big "$dir" >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

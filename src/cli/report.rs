@@ -100,7 +100,17 @@ pub fn report(args: ReportArgs) -> Result<(), Failure> {
             output.force,
         )?;
     }
-    let loaded = read_outcome(journal)?;
+    // The signature is checked on the other core while the journal is replayed: hashing the
+    // whole journal again is a seventh of a report's work.
+    let (loaded, signature) = std::thread::scope(|scope| {
+        let signature = scope.spawn(|| verdict_of(journal));
+        let loaded = read_outcome(journal);
+        let signature = signature
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (loaded, signature)
+    });
+    let loaded = loaded?;
     if let Some(output) = output {
         // Its path as the run was given it (from the directory it started in, most often this
         // one), or its text wherever it now is.
@@ -122,7 +132,7 @@ pub fn report(args: ReportArgs) -> Result<(), Failure> {
             journal.display()
         );
     }
-    let signature = verdict_of(journal)?;
+    let signature = signature?;
     write_report(
         &Report::evaluated(&loaded.exercise, &loaded.debrief)
             .with_signature(signature.for_report()),

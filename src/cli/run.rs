@@ -172,7 +172,7 @@ fn record(
         scenario,
         settings,
     );
-    // Headless play has no screen to keep in step: one write and one sync at the end.
+    // Headless play has no screen to keep in step: one sync at the end.
     let writer = JournalWriter::create(journal, &header)?.without_wall_clock();
     let mut writer = exercise::signed_by(writer, &crate::host_key::beside(journal))?;
     if let Err(error) = writer.append_lines(exercise, &lines) {

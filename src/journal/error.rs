@@ -83,3 +83,13 @@ pub(super) fn open_error(path: &Path, source: io::Error) -> JournalError {
         _ => io_error(path, "open", source),
     }
 }
+
+/// serde_json's message without its position inside the one-line object.
+pub(super) fn json_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    };
+    format!("{text} (column {})", error.column())
+}

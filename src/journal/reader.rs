@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::chain::{chain_holds, split_chain};
-use super::error::{JournalError, io_error, open_error, show};
+use super::error::{JournalError, io_error, json_message, open_error, show};
 use super::record::{Kind, Record};
 use super::{CHAINED_FROM, FORMAT, Header, LoadedJournal, sha256_hex};
 use crate::debrief::{Debrief, SeatRecord, parse_wall};
@@ -233,8 +233,7 @@ fn read_lines(
                     }
                     (None, None) => {}
                 }
-                let record: Record = serde_json::from_slice(content)
-                    .map_err(|e| line_error(number, json_message(&e)))?;
+                let record = Record::read(content).map_err(|m| line_error(number, m))?;
                 let wall = match &record.wall {
                     Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
                     None => None,
@@ -308,16 +307,6 @@ fn edited(what: &str) -> String {
         "{what} was changed after it was written: it does not match the journal's hash chain \
          (each line carries a digest of the line before it and of itself)"
     )
-}
-
-/// serde_json's message without its position inside the one-line object.
-fn json_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(at) => text[..at].to_string(),
-        None => text,
-    };
-    format!("{text} (column {})", error.column())
 }
 
 fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
@@ -832,7 +821,7 @@ mod tests {
         edit_line(&path, 2, |l| l.replace("started", "begun"));
         let error = read(&path).unwrap_err().to_string();
         assert!(
-            error.starts_with(&format!("{shown}:2: unknown variant `begun`")),
+            error.starts_with(&format!("{shown}:2: unknown event `begun`")),
             "{error}"
         );
 

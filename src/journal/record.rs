@@ -1,10 +1,14 @@
 //! The line format of events: what an event of the exercise, a debrief entry or a seat line
 //! is in the journal, with teams, injects, actions and expectations named by their ids, and back.
 
-use serde::de::{MapAccess, Visitor};
+use std::borrow::Cow;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Error as _, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::error::json_message;
 use crate::debrief::{
     Answer, DebriefEvent, FactEntered, Feedback, PlanAdded, PlanDropped, PlanEdited, Rated,
     SeatEvent, Summary,
@@ -13,94 +17,40 @@ use crate::engine::{Answers, Event, Exercise, NoteKind, Outcome, Response};
 use crate::scenario::{Secs, TeamIx};
 
 /// One event line: its time, then its kind and content.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(super) struct Record {
     pub(super) at_s: Secs,
     /// When it was written, by the wall clock (RFC 3339, UTC; format 3, absent in a scripted
     /// run).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) wall: Option<String>,
     #[serde(flatten)]
     pub(super) kind: Kind,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A line's kind (its `event` key) and the content that kind has. Written by serde's derive;
+/// read by `Kind::read`, one arm a kind, each reading its own struct.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub(super) enum Kind {
     Started,
     Paused,
     Resumed,
-    Speed {
-        speed: f64,
-    },
-    Scheduled {
-        inject: String,
-        chance_draw: f64,
-        jitter_s: Secs,
-        release_at_s: Secs,
-    },
-    Skipped {
-        inject: String,
-        chance_draw: f64,
-    },
+    Speed(SpeedLine),
+    Scheduled(ScheduledLine),
+    Skipped(SkippedLine),
     /// Format 5: a scheduled inject not released because its `unless` had fired.
-    SkippedUnless {
-        inject: String,
-    },
-    Released {
-        inject: String,
-        by_hand: bool,
-    },
-    Deadline {
-        expectation: String,
-    },
-    Response {
-        team: String,
-        action: String,
-        fields: Fields,
-        note: Option<String>,
-        answers: Option<AnswersLine>,
-        satisfies: Option<String>,
-        /// Done ahead of time: it satisfied nothing and stands ready (format 2).
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        ready: bool,
-        /// A clarification's insufficient fields (format 5).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        insufficient: Vec<String>,
-    },
-    Said {
-        n: u64,
-        from: String,
-        to: Vec<String>,
-        text: String,
-        in_reply_to: Option<u64>,
-    },
-    Message {
-        n: u64,
-        from: String,
-        action: String,
-        to: Vec<String>,
-    },
-    Note {
-        team: Option<String>,
-        /// Only when the observation names an objective: earlier journals have none.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        objective: Option<String>,
-        kind: NoteKind,
-        text: String,
-        /// A point of the hot wash (format 6).
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        hot_wash: bool,
-    },
+    SkippedUnless(SkippedUnlessLine),
+    Released(ReleasedLine),
+    Deadline(DeadlineLine),
+    Response(ResponseLine),
+    Said(SaidLine),
+    Message(MessageLine),
+    Note(NoteLine),
     Ended,
     Clock,
     /// Format 5: fields of a done expectation found insufficient by an evaluator.
-    Judged {
-        expectation: String,
-        insufficient: Vec<String>,
-        reason: Option<String>,
-        by: String,
-    },
+    Judged(JudgedLine),
     /// Format 5: the report was made final.
     Final,
     Rated(Rated),
@@ -117,7 +67,166 @@ pub(super) enum Kind {
     Seat(SeatEvent),
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SpeedLine {
+    pub(super) speed: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct ScheduledLine {
+    pub(super) inject: String,
+    pub(super) chance_draw: f64,
+    pub(super) jitter_s: Secs,
+    pub(super) release_at_s: Secs,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SkippedLine {
+    pub(super) inject: String,
+    pub(super) chance_draw: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SkippedUnlessLine {
+    pub(super) inject: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct ReleasedLine {
+    pub(super) inject: String,
+    pub(super) by_hand: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct DeadlineLine {
+    pub(super) expectation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct ResponseLine {
+    pub(super) team: String,
+    pub(super) action: String,
+    pub(super) fields: Fields,
+    pub(super) note: Option<String>,
+    pub(super) answers: Option<AnswersLine>,
+    pub(super) satisfies: Option<String>,
+    /// Done ahead of time: it satisfied nothing and stands ready (format 2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) ready: bool,
+    /// A clarification's insufficient fields (format 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) insufficient: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SaidLine {
+    pub(super) n: u64,
+    pub(super) from: String,
+    pub(super) to: Vec<String>,
+    pub(super) text: String,
+    pub(super) in_reply_to: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct MessageLine {
+    pub(super) n: u64,
+    pub(super) from: String,
+    pub(super) action: String,
+    pub(super) to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct NoteLine {
+    pub(super) team: Option<String>,
+    /// Only when the observation names an objective: earlier journals have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) objective: Option<String>,
+    pub(super) kind: NoteKind,
+    pub(super) text: String,
+    /// A point of the hot wash (format 6).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) hot_wash: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct JudgedLine {
+    pub(super) expectation: String,
+    pub(super) insufficient: Vec<String>,
+    pub(super) reason: Option<String>,
+    pub(super) by: String,
+}
+
+/// A line read in one pass when its time (and wall clock) come before its kind; `None` when
+/// they do not, for a second reading.
+struct InOrder;
+
+impl<'de> Visitor<'de> for InOrder {
+    type Value = Option<Record>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a journal line")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Record>, A::Error> {
+        let mut at_s = None;
+        let mut wall = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match &*key {
+                "at_s" if at_s.is_none() => at_s = Some(map.next_value()?),
+                "wall" if wall.is_none() => wall = map.next_value()?,
+                "event" if at_s.is_some() => {
+                    let event: Cow<'de, str> = map.next_value()?;
+                    let kind = Kind::read(&event, MapAccessDeserializer::new(map))?;
+                    return Ok(at_s.map(|at_s| Record { at_s, wall, kind }));
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    break;
+                }
+            }
+        }
+        // Not in ttx's order: the rest is skipped, and the line read again.
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
 impl Kind {
+    /// The kind of line `event` names, with its own fields from `rest`: one arm a kind.
+    fn read<'de, D: Deserializer<'de>>(event: &str, rest: D) -> Result<Kind, D::Error> {
+        fn none<'de, D: Deserializer<'de>>(kind: Kind, rest: D) -> Result<Kind, D::Error> {
+            IgnoredAny::deserialize(rest).map(|_| kind)
+        }
+        Ok(match event {
+            "started" => none(Kind::Started, rest)?,
+            "paused" => none(Kind::Paused, rest)?,
+            "resumed" => none(Kind::Resumed, rest)?,
+            "speed" => Kind::Speed(Deserialize::deserialize(rest)?),
+            "scheduled" => Kind::Scheduled(Deserialize::deserialize(rest)?),
+            "skipped" => Kind::Skipped(Deserialize::deserialize(rest)?),
+            "skipped_unless" => Kind::SkippedUnless(Deserialize::deserialize(rest)?),
+            "released" => Kind::Released(Deserialize::deserialize(rest)?),
+            "deadline" => Kind::Deadline(Deserialize::deserialize(rest)?),
+            "response" => Kind::Response(Deserialize::deserialize(rest)?),
+            "said" => Kind::Said(Deserialize::deserialize(rest)?),
+            "message" => Kind::Message(Deserialize::deserialize(rest)?),
+            "note" => Kind::Note(Deserialize::deserialize(rest)?),
+            "ended" => none(Kind::Ended, rest)?,
+            "clock" => none(Kind::Clock, rest)?,
+            "judged" => Kind::Judged(Deserialize::deserialize(rest)?),
+            "final" => none(Kind::Final, rest)?,
+            "rated" => Kind::Rated(Deserialize::deserialize(rest)?),
+            "summary" => Kind::Summary(Deserialize::deserialize(rest)?),
+            "plan_added" => Kind::PlanAdded(Deserialize::deserialize(rest)?),
+            "plan_edited" => Kind::PlanEdited(Deserialize::deserialize(rest)?),
+            "plan_dropped" => Kind::PlanDropped(Deserialize::deserialize(rest)?),
+            "answer" => Kind::Answer(Deserialize::deserialize(rest)?),
+            "feedback" => Kind::Feedback(Deserialize::deserialize(rest)?),
+            "seat" => Kind::Seat(Deserialize::deserialize(rest)?),
+            other => return Err(D::Error::custom(format_args!("unknown event `{other}`"))),
+        })
+    }
+
     pub(super) fn of_debrief(event: DebriefEvent) -> Kind {
         match event {
             DebriefEvent::Rated(e) => Kind::Rated(e),
@@ -190,6 +299,46 @@ impl<'de> Deserialize<'de> for Fields {
 }
 
 impl Record {
+    /// Reads an event line. As ttx writes them, its time and wall clock come first, then its
+    /// kind, then the kind's own fields: then the line is read in one pass, the rest of the
+    /// object going to the kind's struct (which ignores keys not its own, a `wall` after the
+    /// kind among them, which ttx never writes). Otherwise it is read in two: its time, wall
+    /// clock and kind, skipping the rest, then the kind's struct from the same line. serde's
+    /// flattened, tagged enum buffered every line twice instead. A message says what is wrong,
+    /// with the column where serde says.
+    pub(super) fn read(line: &[u8]) -> Result<Record, String> {
+        // serde reads a struct from a list too; a line is an object.
+        if !line.trim_ascii_start().starts_with(b"{") {
+            return Err("not a JSON object; every line of a journal is one".into());
+        }
+        let mut one_pass = serde_json::Deserializer::from_slice(line);
+        if let Some(record) = one_pass
+            .deserialize_map(InOrder)
+            .and_then(|record| one_pass.end().map(|()| record))
+            .map_err(|e| json_message(&e))?
+        {
+            return Ok(record);
+        }
+        #[derive(Deserialize)]
+        struct Head<'a> {
+            at_s: Secs,
+            #[serde(default)]
+            wall: Option<String>,
+            #[serde(borrow)]
+            event: Cow<'a, str>,
+        }
+        let head: Head = serde_json::from_slice(line).map_err(|e| json_message(&e))?;
+        let mut content = serde_json::Deserializer::from_slice(line);
+        let kind = Kind::read(&head.event, &mut content)
+            .and_then(|kind| content.end().map(|()| kind))
+            .map_err(|e| json_message(&e))?;
+        Ok(Record {
+            at_s: head.at_s,
+            wall: head.wall,
+            kind,
+        })
+    }
+
     pub(super) fn of(event: &Event, exercise: &Exercise) -> Record {
         let scenario = exercise.scenario();
         let team = |t: TeamIx| scenario.team(t).id.clone();
@@ -199,40 +348,42 @@ impl Record {
             Event::Started { .. } => Kind::Started,
             Event::Paused { .. } => Kind::Paused,
             Event::Resumed { .. } => Kind::Resumed,
-            Event::SpeedChanged { speed, .. } => Kind::Speed { speed: *speed },
+            Event::SpeedChanged { speed, .. } => Kind::Speed(SpeedLine { speed: *speed }),
             Event::Scheduled {
                 inject: i,
                 chance_draw,
                 jitter_s,
                 release_at,
                 ..
-            } => Kind::Scheduled {
+            } => Kind::Scheduled(ScheduledLine {
                 inject: inject(*i),
                 chance_draw: *chance_draw,
                 jitter_s: *jitter_s,
                 release_at_s: *release_at,
-            },
+            }),
             Event::Skipped {
                 inject: i,
                 chance_draw,
                 ..
-            } => Kind::Skipped {
+            } => Kind::Skipped(SkippedLine {
                 inject: inject(*i),
                 chance_draw: *chance_draw,
-            },
-            Event::SkippedUnless { inject: i, .. } => Kind::SkippedUnless { inject: inject(*i) },
+            }),
+            Event::SkippedUnless { inject: i, .. } => {
+                Kind::SkippedUnless(SkippedUnlessLine { inject: inject(*i) })
+            }
             Event::Released {
                 inject: i, by_hand, ..
-            } => Kind::Released {
+            } => Kind::Released(ReleasedLine {
                 inject: inject(*i),
                 by_hand: *by_hand,
-            },
-            Event::DeadlinePassed { expectation, .. } => Kind::Deadline {
+            }),
+            Event::DeadlinePassed { expectation, .. } => Kind::Deadline(DeadlineLine {
                 expectation: exercise.expectation_id(*expectation),
-            },
+            }),
             Event::Responded {
                 response, outcome, ..
-            } => Kind::Response {
+            } => Kind::Response(ResponseLine {
                 team: team(response.team),
                 action: action(response.action),
                 fields: Fields(response.fields.clone()),
@@ -247,7 +398,7 @@ impl Record {
                 },
                 ready: *outcome == Outcome::Ready,
                 insufficient: response.insufficient.clone(),
-            },
+            }),
             Event::Said {
                 n,
                 from,
@@ -255,25 +406,25 @@ impl Record {
                 text,
                 in_reply_to,
                 ..
-            } => Kind::Said {
+            } => Kind::Said(SaidLine {
                 n: *n,
                 from: team(*from),
                 to: to.iter().map(|t| team(*t)).collect(),
                 text: text.clone(),
                 in_reply_to: *in_reply_to,
-            },
+            }),
             Event::MessageSent {
                 n,
                 from,
                 action: a,
                 to,
                 ..
-            } => Kind::Message {
+            } => Kind::Message(MessageLine {
                 n: *n,
                 from: team(*from),
                 action: action(*a),
                 to: to.iter().map(|t| team(*t)).collect(),
-            },
+            }),
             Event::Noted {
                 team: t,
                 objective,
@@ -281,13 +432,13 @@ impl Record {
                 text,
                 hot_wash,
                 ..
-            } => Kind::Note {
+            } => Kind::Note(NoteLine {
                 team: t.map(team),
                 objective: objective.map(|o| exercise.scenario().objective(o).id.clone()),
                 kind: *kind,
                 text: text.clone(),
                 hot_wash: *hot_wash,
-            },
+            }),
             Event::Ended { .. } => Kind::Ended,
             Event::Clock { .. } => Kind::Clock,
             Event::Judged {
@@ -296,12 +447,12 @@ impl Record {
                 reason,
                 by,
                 ..
-            } => Kind::Judged {
+            } => Kind::Judged(JudgedLine {
                 expectation: exercise.expectation_id(*expectation),
                 insufficient: insufficient.clone(),
                 reason: reason.clone(),
                 by: by.clone(),
-            },
+            }),
             Event::Finalised { .. } => Kind::Final,
         };
         Record {
@@ -337,46 +488,46 @@ impl Record {
             Kind::Started => Event::Started { at },
             Kind::Paused => Event::Paused { at },
             Kind::Resumed => Event::Resumed { at },
-            Kind::Speed { speed } => Event::SpeedChanged {
+            Kind::Speed(SpeedLine { speed }) => Event::SpeedChanged {
                 at,
                 speed: crate::clock::check_speed(*speed)?,
             },
-            Kind::Scheduled {
+            Kind::Scheduled(ScheduledLine {
                 inject: i,
                 chance_draw,
                 jitter_s,
                 release_at_s,
-            } => Event::Scheduled {
+            }) => Event::Scheduled {
                 at,
                 inject: inject(i)?,
                 chance_draw: *chance_draw,
                 jitter_s: *jitter_s,
                 release_at: *release_at_s,
             },
-            Kind::Skipped {
+            Kind::Skipped(SkippedLine {
                 inject: i,
                 chance_draw,
-            } => Event::Skipped {
+            }) => Event::Skipped {
                 at,
                 inject: inject(i)?,
                 chance_draw: *chance_draw,
             },
-            Kind::SkippedUnless { inject: i } => Event::SkippedUnless {
+            Kind::SkippedUnless(SkippedUnlessLine { inject: i }) => Event::SkippedUnless {
                 at,
                 inject: inject(i)?,
             },
-            Kind::Released { inject: i, by_hand } => Event::Released {
+            Kind::Released(ReleasedLine { inject: i, by_hand }) => Event::Released {
                 at,
                 inject: inject(i)?,
                 by_hand: *by_hand,
             },
-            Kind::Deadline { expectation } => Event::DeadlinePassed {
+            Kind::Deadline(DeadlineLine { expectation }) => Event::DeadlinePassed {
                 at,
                 expectation: exercise
                     .expectation_by_id(expectation)
                     .ok_or_else(|| unknown_expectation(expectation))?,
             },
-            Kind::Response {
+            Kind::Response(ResponseLine {
                 team: t,
                 action: a,
                 fields,
@@ -385,7 +536,7 @@ impl Record {
                 satisfies,
                 ready,
                 insufficient,
-            } => {
+            }) => {
                 let outcome = match satisfies {
                     None if *ready => Outcome::Ready,
                     None => Outcome::Unexpected,
@@ -412,25 +563,25 @@ impl Record {
                     outcome,
                 }
             }
-            Kind::Message {
+            Kind::Message(MessageLine {
                 n,
                 from,
                 action: a,
                 to,
-            } => Event::MessageSent {
+            }) => Event::MessageSent {
                 at,
                 n: *n,
                 from: team(from)?,
                 action: action(a)?,
                 to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
             },
-            Kind::Said {
+            Kind::Said(SaidLine {
                 n,
                 from,
                 to,
                 text,
                 in_reply_to,
-            } => Event::Said {
+            }) => Event::Said {
                 at,
                 n: *n,
                 from: team(from)?,
@@ -438,13 +589,13 @@ impl Record {
                 text: text.clone(),
                 in_reply_to: *in_reply_to,
             },
-            Kind::Note {
+            Kind::Note(NoteLine {
                 team: t,
                 objective,
                 kind,
                 text,
                 hot_wash,
-            } => Event::Noted {
+            }) => Event::Noted {
                 at,
                 team: t.as_deref().map(team).transpose()?,
                 objective: match objective {
@@ -462,12 +613,12 @@ impl Record {
             },
             Kind::Ended => Event::Ended { at },
             Kind::Clock => Event::Clock { at },
-            Kind::Judged {
+            Kind::Judged(JudgedLine {
                 expectation,
                 insufficient,
                 reason,
                 by,
-            } => Event::Judged {
+            }) => Event::Judged {
                 at,
                 expectation: exercise
                     .expectation_by_id(expectation)
@@ -489,5 +640,48 @@ impl Record {
             }
             Kind::Seat(_) => return Err("a seat line is not an event of the exercise".into()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_reads_whatever_the_order_of_its_keys() {
+        let speed = Record {
+            at_s: 5,
+            wall: None,
+            kind: Kind::Speed(SpeedLine { speed: 2.5 }),
+        };
+        assert_eq!(
+            Record::read(br#"{"at_s":5,"event":"speed","speed":2.5,"chain":"ab"}"#),
+            Ok(speed.clone())
+        );
+        assert_eq!(
+            Record::read(br#"{"speed":2.5,"event":"speed","at_s":5}"#),
+            Ok(speed)
+        );
+    }
+
+    #[test]
+    fn what_is_wrong_with_a_line_is_said() {
+        let error = |line: &[u8]| Record::read(line).unwrap_err();
+        assert!(
+            error(br#"{"at_s":5,"event":"begun"}"#).starts_with("unknown event `begun`"),
+            "{}",
+            error(br#"{"at_s":5,"event":"begun"}"#)
+        );
+        assert!(
+            error(br#"{"at_s":5,"event":"speed"}"#).starts_with("missing field `speed`"),
+            "{}",
+            error(br#"{"at_s":5,"event":"speed"}"#)
+        );
+        assert!(error(br#"{"event":"started"}"#).starts_with("missing field `at_s`"));
+        // serde would read the head's fields from a list's items.
+        assert_eq!(
+            error(br#"[5,null,"started"]"#),
+            "not a JSON object; every line of a journal is one"
+        );
     }
 }

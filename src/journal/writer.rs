@@ -4,6 +4,7 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::iter::Peekable;
 use std::path::{Path, PathBuf};
 
 use russh::keys::PrivateKey;
@@ -17,6 +18,10 @@ use super::record::{Kind, Record};
 use super::{Header, Line, LoadedJournal};
 use crate::debrief::{DebriefEvent, SeatEvent, format_wall, parse_wall};
 use crate::engine::{Event, Exercise};
+
+/// A headless run appends its whole journal at once: it goes to the file in pieces of about this
+/// many bytes, synced once at the end, so that it is never held whole in memory.
+const PIECE_BYTES: usize = 1 << 20;
 
 /// Appends events to a journal and holds its lock while it lives.
 #[derive(Debug)]
@@ -194,41 +199,35 @@ impl JournalWriter {
     ) -> Result<Option<OffsetDateTime>, JournalError> {
         let at = self.wall_now();
         let wall = at.map(format_wall);
-        let records: Vec<Record> = events
-            .iter()
-            .map(|event| Record {
-                wall: wall.clone(),
-                ..Record::of(event, exercise)
-            })
-            .collect();
-        self.write_records(&records)?;
+        self.write_records(events.iter().map(|event| Record {
+            wall: wall.clone(),
+            ..Record::of(event, exercise)
+        }))?;
         self.seal(exercise);
         Ok(at)
     }
 
     /// Records a headless run's lines in their order (its events, and the answers given between
-    /// them at their own times), with one write and one fsync, as `append` does.
+    /// them at their own times), with one fsync, as `append` does.
     pub fn append_lines(
         &mut self,
         exercise: &Exercise,
         lines: &[Line],
     ) -> Result<(), JournalError> {
         let wall = self.wall_now().map(format_wall);
-        let records: Vec<Record> = lines
-            .iter()
-            .map(|line| match line {
-                Line::Event(event) => Record {
-                    wall: wall.clone(),
-                    ..Record::of(event, exercise)
-                },
-                Line::Debrief { at, event } => Record {
-                    at_s: *at,
-                    wall: wall.clone(),
-                    kind: Kind::of_debrief(event.clone()),
-                },
-            })
-            .collect();
-        self.write_records(&records)?;
+        // Each line is made as it is written: a headless run's journal is never held whole.
+        let records = lines.iter().map(|line| match line {
+            Line::Event(event) => Record {
+                wall: wall.clone(),
+                ..Record::of(event, exercise)
+            },
+            Line::Debrief { at, event } => Record {
+                at_s: *at,
+                wall: wall.clone(),
+                kind: Kind::of_debrief(event.clone()),
+            },
+        });
+        self.write_records(records)?;
         self.seal(exercise);
         Ok(())
     }
@@ -254,7 +253,7 @@ impl JournalWriter {
             wall: at.map(format_wall),
             kind: Kind::of_debrief(event.clone()),
         };
-        self.write_records(&[record])?;
+        self.write_records([record])?;
         self.seal(exercise);
         Ok(at)
     }
@@ -285,7 +284,7 @@ impl JournalWriter {
             wall: wall.map(format_wall),
             kind: Kind::Seat(event.clone()),
         };
-        self.write_records(&[record])?;
+        self.write_records([record])?;
         self.seal(exercise);
         Ok(())
     }
@@ -335,8 +334,14 @@ impl JournalWriter {
         }
     }
 
-    fn write_records(&mut self, records: &[Record]) -> Result<(), JournalError> {
-        if records.is_empty() {
+    /// Writes the records' lines and syncs once. On failure, what reached the file is cut off
+    /// and the writer stays as it was.
+    fn write_records(
+        &mut self,
+        records: impl IntoIterator<Item = Record>,
+    ) -> Result<(), JournalError> {
+        let mut records = records.into_iter().peekable();
+        if records.peek().is_none() {
             return Ok(());
         }
         if self.torn {
@@ -344,43 +349,69 @@ impl JournalWriter {
                 .map_err(|source| io_error(&self.path, "repair", source))?;
         }
         self.check_intact()?;
-        let mut buf = Vec::new();
         let mut chain = self.chain.clone();
-        for record in records {
-            let json =
-                serde_json::to_vec(record).map_err(|e| io_error(&self.path, "write", e.into()))?;
-            match &chain {
-                Some(prev) => {
-                    let (line, next) = chained(prev, json);
-                    buf.extend_from_slice(&line);
-                    chain = Some(next);
-                }
-                None => buf.extend_from_slice(&json),
+        let mut written = self.written.clone();
+        match self.write_pieces(records, &mut chain, &mut written) {
+            Ok(len) => {
+                self.len += len;
+                self.written = written;
+                self.chain = chain;
+                Ok(())
             }
-            buf.push(b'\n');
+            Err(error) => {
+                // The caller keeps the events and may try again once the disk is fixed.
+                self.torn = self.cut_back().is_err();
+                Err(error)
+            }
         }
-        if let Err(source) = self.write_through(&buf) {
-            // The caller keeps the events and may try again once the disk is fixed.
-            self.torn = self.cut_back().is_err();
-            return Err(io_error(&self.path, "write to", source));
-        }
-        self.len += buf.len() as u64;
-        self.written.update(&buf);
-        self.chain = chain;
-        Ok(())
     }
 
-    fn write_through(&mut self, buf: &[u8]) -> io::Result<()> {
+    /// Writes the records' lines, chained after `chain` and hashed into `written`, in pieces
+    /// of about `PIECE_BYTES`, then syncs; the number of bytes written.
+    fn write_pieces(
+        &mut self,
+        mut records: Peekable<impl Iterator<Item = Record>>,
+        chain: &mut Option<String>,
+        written: &mut Sha512,
+    ) -> Result<u64, JournalError> {
+        let mut piece = Vec::new();
+        let mut len = 0;
+        while let Some(record) = records.next() {
+            let json =
+                serde_json::to_vec(&record).map_err(|e| io_error(&self.path, "write", e.into()))?;
+            match chain {
+                Some(prev) => {
+                    let (line, next) = chained(prev, json);
+                    piece.extend_from_slice(&line);
+                    *prev = next;
+                }
+                None => piece.extend_from_slice(&json),
+            }
+            piece.push(b'\n');
+            if piece.len() >= PIECE_BYTES || records.peek().is_none() {
+                self.write_piece(&piece)
+                    .map_err(|source| io_error(&self.path, "write to", source))?;
+                written.update(&piece);
+                len += piece.len() as u64;
+                piece.clear();
+            }
+        }
+        self.file
+            .sync_data()
+            .map_err(|source| io_error(&self.path, "write to", source))?;
+        Ok(len)
+    }
+
+    fn write_piece(&mut self, piece: &[u8]) -> io::Result<()> {
         #[cfg(test)]
         if let Some(n) = self.fail_after.take() {
-            self.file.write_all(&buf[..n.min(buf.len())])?;
+            self.file.write_all(&piece[..n.min(piece.len())])?;
             return Err(io::Error::new(
                 io::ErrorKind::StorageFull,
                 "No space left on device (a test's full disk)",
             ));
         }
-        self.file.write_all(buf)?;
-        self.file.sync_data()
+        self.file.write_all(piece)
     }
 
     /// Cuts the journal back to its last recorded line.
