@@ -222,6 +222,7 @@ impl Kind {
             "plan_dropped" => Kind::PlanDropped(Deserialize::deserialize(rest)?),
             "answer" => Kind::Answer(Deserialize::deserialize(rest)?),
             "feedback" => Kind::Feedback(Deserialize::deserialize(rest)?),
+            "fact" => Kind::Fact(Deserialize::deserialize(rest)?),
             "seat" => Kind::Seat(Deserialize::deserialize(rest)?),
             other => return Err(D::Error::custom(format_args!("unknown event `{other}`"))),
         })
