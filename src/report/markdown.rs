@@ -223,12 +223,35 @@ fn list(out: &mut String, items: &[String]) {
     out.push('\n');
 }
 
-/// Scenario and team text is untrusted: it must stay text in a table cell or a heading, never
-/// become markup, a link or raw HTML. Line breaks become spaces; any other control or
-/// bidirectional character is shown as its escape (`\u{202e}`, its backslash escaped).
+/// Scenario and team text is untrusted: it must stay text in a table cell, a heading or a
+/// paragraph, never become markup, a link's markup or raw HTML (a bare address stays the
+/// address it is: GitHub links it). Line breaks become spaces; what would open a list, a rule
+/// or a heading underline at the start of a paragraph ("1. March", "- ", "===") is escaped;
+/// any other control or bidirectional character is shown as its escape (`\u{202e}`, its
+/// backslash escaped).
 pub fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
+    let leading = raw.len() - raw.trim_start().len();
+    let digits = raw[leading..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .count();
+    let mut after_marker = raw[leading + digits..].chars();
+    let marker = after_marker.next();
+    let then_space = after_marker.next().is_none_or(char::is_whitespace);
+    let rule = raw.trim().chars().all(|c| matches!(c, '-' | '=' | ' '));
+    let block_marker = match marker {
+        Some('.' | ')') if digits > 0 && then_space => Some(leading + digits),
+        Some('-' | '+') if digits == 0 && then_space => Some(leading),
+        Some('-' | '=') if digits == 0 && rule => Some(leading),
+        _ => None,
+    };
+    for (at, c) in raw.char_indices() {
+        if Some(at) == block_marker {
+            out.push('\\');
+            out.push(c);
+            continue;
+        }
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '&' | '~' => {
                 out.push('\\');
@@ -249,6 +272,25 @@ pub fn text(raw: &str) -> String {
 mod tests {
     use super::*;
     use crate::testing::{phishing, played};
+
+    /// Text entered by people (a date, a contact) stays a paragraph's text: it opens no list,
+    /// rule or heading underline.
+    #[test]
+    fn what_would_open_a_block_at_the_start_of_a_paragraph_is_escaped() {
+        for (raw, escaped) in [
+            ("1. March 2027", "1\\. March 2027"),
+            ("  12) twelve", "  12\\) twelve"),
+            ("- a dash", "\\- a dash"),
+            ("+ plus", "\\+ plus"),
+            ("---", "\\---"),
+            ("===", "\\==="),
+            ("10.5 GB sent", "10.5 GB sent"),
+            ("-5 degrees", "-5 degrees"),
+            ("11–12 March 2027", "11–12 March 2027"),
+        ] {
+            assert_eq!(text(raw), escaped, "{raw}");
+        }
+    }
 
     #[test]
     fn the_report_of_a_small_exercise() {

@@ -1674,7 +1674,11 @@ fn with_references(report: &Report, item: &PlanItemReport, text: String) -> Stri
 /// An area for improvement with the root cause the debrief found: "…. Root cause: …".
 fn with_root_cause(item: &PlanItemReport, text: String) -> String {
     match &item.root_cause {
-        Some(cause) => format!("{text}. Root cause: {}", cause.replace('\n', " ")),
+        Some(cause) => format!(
+            "{}. Root cause: {}",
+            text.trim_end().trim_end_matches('.'),
+            cause.replace('\n', " ")
+        ),
         None => text,
     }
 }
