@@ -293,10 +293,10 @@ fn the_handbooks_for_participants_and_facilitators() {
         "| Module 1: Detection and first contact | 0m |",
         "Send a request for assistance. Fields: summary; indicators (addresses and times in \
          UTC; at least 2 words); urgency (one of: routine, urgent). Sends a hotline message to \
-         Borvia — Cyber Agency; each receiver replies with “Reply to a request” within 4h \
+         Borvia — Cyber Agency; each receiver replies with “Reply to a request” within 4 h \
          (basis: Agreement Art. 7).",
         "- When Aldera — National Police sends “Send a request for assistance”, reply with \
-         “Reply to a request” within 4h (basis: Agreement Art. 7).",
+         “Reply to a request” within 4 h (basis: Agreement Art. 7).",
         "- Aldera — National Police: ssh aldera@HOST -p PORT",
         "## Participant Feedback Form",
         "| The exercise scenario was plausible and realistic. | ☐ | ☐ | ☐ | ☐ | ☐ |",
@@ -328,7 +328,7 @@ fn the_handbooks_for_participants_and_facilitators() {
         "| **Released** | at 0m |",
         "| **Method** | phone call |",
         "Forty thousand patient records were copied overnight.",
-        "- Aldera — National Police: Send a request for assistance within 2h (basis: Playbook \
+        "- Aldera — National Police: Send a request for assistance within 2 h (basis: Playbook \
          3.2); fields required: summary, indicators, urgency; objective: Exchange complete \
          requests within the agreed times",
         "### \\#2 The minister asks why Borvia has not been asked (contingency)",
@@ -338,7 +338,7 @@ fn the_handbooks_for_participants_and_facilitators() {
         "Only if the request is late.",
         "### Exercise Evaluation Guide: Exchange complete requests within the agreed times",
         "| **Target** | Each request answered within 4h |",
-        "| Reply to a request — in reply to “Send a request for assistance” | each receiver | 4h \
+        "| Reply to a request — in reply to “Send a request for assistance” | each receiver | 4 h \
          | Agreement Art. 7 |",
         "| Discuss: Who in your organisation decides to call the other country, and on what \
          authority? (Module 1: Detection and first contact) | Aldera — National Police | while \

@@ -8,8 +8,8 @@ use super::{Block, Section, paragraphs};
 use crate::debrief::evaluation::Rating;
 use crate::scenario::{
     Expectation, ExpectationRef, Expected, Inject, InjectIx, ObjectiveIx, Scenario, Trigger,
-    format_secs,
 };
+use crate::words::duration;
 
 pub(super) fn sections(scenario: &Scenario) -> Vec<Section> {
     vec![msel(scenario), evaluation_guides(scenario)]
@@ -97,11 +97,11 @@ fn when_text(scenario: &Scenario, inject: &Inject) -> (String, bool) {
         (trigger, 0) => trigger_text(scenario, trigger),
         (trigger, delay) => {
             let (text, contingency) = trigger_text(scenario, trigger);
-            (format!("{} {text}", format_secs(delay)), contingency)
+            (format!("{} {text}", duration(delay)), contingency)
         }
     };
     if inject.jitter > 0 {
-        text.push_str(&format!(", up to {} later", format_secs(inject.jitter)));
+        text.push_str(&format!(", up to {} later", duration(inject.jitter)));
     }
     if inject.chance < 1.0 && inject.when != Trigger::Manual {
         text.push_str(&format!(
@@ -127,7 +127,7 @@ fn expected_text(scenario: &Scenario, expectation: &Expectation) -> String {
         "{}: {} within {}{}",
         by.join(", "),
         expected_name(scenario, expectation),
-        format_secs(expectation.within),
+        duration(expectation.within),
         basis(expectation.basis.as_deref())
     );
     if let Expected::Action(action) = expectation.what {
@@ -249,7 +249,7 @@ fn critical_tasks(scenario: &Scenario, objective: ObjectiveIx) -> Vec<Vec<String
                     inject_name(scenario, InjectIx(ix))
                 ),
                 by.join(", "),
-                format_secs(e.within),
+                duration(e.within),
                 e.basis.clone().unwrap_or_default(),
             ]);
         }
@@ -270,7 +270,7 @@ fn critical_tasks(scenario: &Scenario, objective: ObjectiveIx) -> Vec<Vec<String
                 action.name
             ),
             "each receiver".into(),
-            format_secs(reply.within),
+            duration(reply.within),
             reply.basis.clone().unwrap_or_default(),
         ]);
     }

@@ -7,6 +7,7 @@ use super::{Audience, Block, Section, paragraphs};
 use crate::ron_file::list_names;
 use crate::scenario::{Action, Scenario, TeamIx, format_secs};
 use crate::text::speed_str;
+use crate::words::duration;
 
 pub(super) fn sections(scenario: &Scenario, audience: Audience) -> Vec<Section> {
     vec![
@@ -187,7 +188,7 @@ fn structure(scenario: &Scenario) -> Vec<Block> {
     let mut blocks = Vec::new();
     let end = scenario
         .end
-        .map(|end| format!(" It ends at {} of scenario time.", format_secs(end)))
+        .map(|end| format!(" It ends at {} of scenario time.", duration(end)))
         .unwrap_or_default();
     match scenario.modules.len() {
         0 => blocks.push(Block::Paragraph(format!(
@@ -308,7 +309,7 @@ fn action_text(scenario: &Scenario, action: &Action, team: TeamIx) -> String {
             text.push_str(&format!(
                 "; each receiver replies with “{}” within {}{}",
                 scenario.action(reply.action).name,
-                format_secs(reply.within),
+                duration(reply.within),
                 basis(reply.basis.as_deref())
             ));
         }
@@ -317,7 +318,7 @@ fn action_text(scenario: &Scenario, action: &Action, team: TeamIx) -> String {
         text.push_str(&format!(
             ". Answers a request found insufficient, naming the fields; the sender amends it \
              within {}{}",
-            format_secs(within),
+            duration(within),
             basis(action.basis.as_deref())
         ));
     }
@@ -362,7 +363,7 @@ fn replies_owed(scenario: &Scenario, team: TeamIx) -> Vec<String> {
             list_names(senders),
             action.name,
             scenario.action(reply.action).name,
-            format_secs(reply.within),
+            duration(reply.within),
             basis(reply.basis.as_deref())
         ));
     }

@@ -125,28 +125,7 @@ pub(super) fn number(value: f64) -> String {
     }
 }
 
-/// A duration, or a time on the scenario clock, as people write it (docs/facilitator-guide.md):
-/// seconds only under a minute (`40 s`), then minutes rounded to the nearest (`45 min`, `1 h`,
-/// `26 h 15 min`), and from two days on days too (`3 d 4 h 10 min`).
-pub(super) fn duration(secs: Secs) -> String {
-    match secs {
-        0 => return "0 min".into(),
-        1..60 => return format!("{secs} s"),
-        _ => {}
-    }
-    let minutes = secs.saturating_add(30) / 60;
-    let (days, hours) = if minutes >= 48 * 60 {
-        (minutes / (24 * 60), minutes % (24 * 60) / 60)
-    } else {
-        (0, minutes / 60)
-    };
-    [(days, "d"), (hours, "h"), (minutes % 60, "min")]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n} {unit}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub(super) use crate::words::duration;
 
 /// A status in words: "not yet due", where the JSON has `not_due`.
 pub(super) fn status_words(status: Status) -> &'static str {
