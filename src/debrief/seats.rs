@@ -85,11 +85,15 @@ pub struct SeatRecord {
 pub struct Connection<'a> {
     pub joined: &'a SeatRecord,
     pub left: Option<&'a SeatRecord>,
+    /// No departure, and a later join took over its number: it was open when a server stopped
+    /// without a goodbye, in a journal from before `lost` departures, so it ended then, at a
+    /// time the journal does not know. It is not still connected.
+    pub displaced: bool,
 }
 
 /// The connections that joined, in the order they joined, each with its departure. A departure
 /// finds its join by the connection's number; numbers start again when a crashed server is
-/// resumed, so a new join under a number takes it over, and the old one stays without end (in
+/// resumed, so a new join under a number takes it over, and the old one is `displaced` (in
 /// journals from before `lost` departures).
 pub fn connections(records: &[SeatRecord]) -> Vec<Connection<'_>> {
     let mut connections: Vec<Connection> = Vec::new();
@@ -97,10 +101,13 @@ pub fn connections(records: &[SeatRecord]) -> Vec<Connection<'_>> {
     for record in records {
         match record.event.change {
             SeatChange::Joined => {
-                open.insert(record.event.seat, connections.len());
+                if let Some(ix) = open.insert(record.event.seat, connections.len()) {
+                    connections[ix].displaced = true;
+                }
                 connections.push(Connection {
                     joined: record,
                     left: None,
+                    displaced: false,
                 });
             }
             SeatChange::Left => {
@@ -117,11 +124,12 @@ pub fn connections(records: &[SeatRecord]) -> Vec<Connection<'_>> {
 /// The departures of the connections a journal leaves open, for a server that stopped without
 /// saying goodbye: whoever was connected then was disconnected then. Written when the journal
 /// is resumed, since only then is it sure that the server is gone (the resume holds the
-/// journal's lock).
+/// journal's lock). A displaced connection gets none: its number now belongs to a later join,
+/// which such a departure would close.
 pub fn lost_with_the_server(records: &[SeatRecord]) -> Vec<SeatEvent> {
     connections(records)
         .iter()
-        .filter(|c| c.left.is_none())
+        .filter(|c| c.left.is_none() && !c.displaced)
         .map(|c| SeatEvent {
             change: SeatChange::Left,
             name: None,
@@ -185,5 +193,25 @@ mod tests {
                 (3, "soc", true, SeatChange::Left, None)
             ]
         );
+    }
+
+    /// An older journal (before `lost` departures): soc's connection 1 was open at a crash, and
+    /// after the resume cert joined as 1 again. Only cert is open; soc's connection ended at the
+    /// crash, and a lost departure for it would close cert's connection instead.
+    #[test]
+    fn a_connection_displaced_by_a_reused_number_is_not_lost_again() {
+        let records = [
+            record(0, SeatChange::Joined, 1, "soc"),
+            // Crash; resumed by a ttx that wrote no lost departures.
+            record(50, SeatChange::Joined, 1, "cert"),
+        ];
+        let open: Vec<(&str, bool, bool)> = connections(&records)
+            .iter()
+            .map(|c| (c.joined.event.user.as_str(), c.left.is_some(), c.displaced))
+            .collect();
+        assert_eq!(open, vec![("soc", false, true), ("cert", false, false)]);
+        let lost = lost_with_the_server(&records);
+        let lost: Vec<(u64, &str)> = lost.iter().map(|e| (e.seat, e.user.as_str())).collect();
+        assert_eq!(lost, vec![(1, "cert")]);
     }
 }
