@@ -245,7 +245,12 @@ pub struct LoadedJournal {
     /// The debrief written so far and the wall-clock dates (empty for a format-1 or -2
     /// journal).
     pub debrief: Debrief,
-    /// The wall-clock time of the last line that has one: the last moment the journal knew
-    /// of, which for a crashed server is when its connections were lost.
+    /// The scenario time of the last exercise-event or seat line: the last moment a server was
+    /// serving it, which for a crashed server is when its connections were lost. It may be later
+    /// than the exercise's time, checkpointed only every few seconds, since seat lines carry the
+    /// live clock. Debrief lines do not count (`ttx debrief` may write them days later).
+    pub last_at_s: Secs,
+    /// The wall-clock time of the last exercise-event or seat line that has one, for the same
+    /// moment.
     pub last_wall: Option<OffsetDateTime>,
 }

@@ -16,6 +16,7 @@ use crate::debrief::{Debrief, SeatRecord, parse_wall};
 use crate::engine::{Event, Exercise, Rules};
 use crate::limits::{MAX_JOURNAL_BYTES, MAX_LINE_BYTES};
 use crate::scenario::Scenario;
+use crate::scenario::Secs;
 
 /// Reads and replays a journal (see `journal` for what is checked). It takes no lock: reading
 /// the journal of a running exercise is fine, and may end on a cut-off line.
@@ -109,6 +110,10 @@ fn read_lines(
     let mut events = Vec::new();
     let mut warnings = Vec::new();
     let mut debrief = Debrief::default();
+    // The last exercise-event or seat line: the last moment a server was serving, which for
+    // one that crashed is when its connections were lost. Debrief lines do not count: `ttx
+    // debrief` may write them to an interrupted journal long after.
+    let mut last_at_s: Secs = 0;
     let mut last_wall = None;
     loop {
         buf.clear();
@@ -239,9 +244,6 @@ fn read_lines(
                     Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
                     None => None,
                 };
-                if wall.is_some() {
-                    last_wall = wall;
-                }
                 if let Kind::Seat(event) = record.kind {
                     if record.at_s < exercise.now() {
                         return Err(line_error(
@@ -252,6 +254,10 @@ fn read_lines(
                                 exercise.now()
                             ),
                         ));
+                    }
+                    last_at_s = last_at_s.max(record.at_s);
+                    if wall.is_some() {
+                        last_wall = wall;
                     }
                     debrief.seats.push(SeatRecord {
                         at_s: record.at_s,
@@ -272,6 +278,10 @@ fn read_lines(
                 exercise
                     .apply_recorded(&event)
                     .map_err(|e| line_error(number, e.to_string()))?;
+                last_at_s = last_at_s.max(record.at_s);
+                if wall.is_some() {
+                    last_wall = wall;
+                }
                 match event {
                     Event::Started { .. } => debrief.started_wall = wall,
                     Event::Ended { .. } => debrief.ended_wall = wall,
@@ -298,6 +308,7 @@ fn read_lines(
         events,
         warnings,
         debrief,
+        last_at_s,
         last_wall,
     };
     Ok((loaded, tail, chain))
