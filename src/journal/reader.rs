@@ -255,6 +255,7 @@ fn read_lines(
                             ),
                         ));
                     }
+                    event.check().map_err(|m| line_error(number, m))?;
                     last_at_s = last_at_s.max(record.at_s);
                     if wall.is_some() {
                         last_wall = wall;
@@ -408,7 +409,7 @@ mod tests {
     use super::*;
     use crate::debrief::{
         DebriefEvent, ExerciseFact, FactEntered, PlanAdded, PlanDropped, PlanEdited, Rated,
-        SeatChange, Summary,
+        SeatChange, SeatEvent, Summary,
     };
     use crate::engine::{Command, Settings};
     use crate::journal::JournalWriter;
@@ -534,6 +535,32 @@ mod tests {
         assert_eq!(
             read(&path).unwrap_err().to_string(),
             format!("{shown}:{hot}: a point of the hot wash that names no objective")
+        );
+    }
+
+    /// Found in review: a seat line's name, user and address were not checked when read, while
+    /// a fact line's were. A name edited to hold a terminal escape is refused with its line.
+    #[test]
+    fn a_seat_line_with_a_control_character_is_refused_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let scenario = Arc::new(phishing());
+        let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&path, &header_for(&exercise))
+            .unwrap()
+            .without_wall_clock();
+        let joined = SeatEvent {
+            name: Some("Ana\u{1b}]0;owned\u{7}".into()),
+            ..seat(SeatChange::Joined, 1, "soc")
+        };
+        writer.append_seat(&exercise, &joined).unwrap();
+        drop(writer);
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.ends_with(
+                ":2: a seat line's `name` must not hold control characters (a tab, a line break)"
+            ),
+            "{error}"
         );
     }
 
