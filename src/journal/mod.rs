@@ -67,8 +67,8 @@
 //! - Format 6 (the discussion, discussion.md): `answer` records a version of a team's answer to
 //!   a discussion question, while its module is current (the last version is the answer):
 //!   `{"at_s":7200,"event":"answer","team":"aldera","question":"who-calls","text":"…"}`;
-//!   `feedback` records a Participant Feedback Form after `ended`, with no name (the seat's team and
-//!   role, never its user):
+//!   `feedback` records a Participant Feedback Form after `ended`, with no name (the seat's team
+//!   and role, never its user):
 //!   `{"at_s":14400,"event":"feedback","team":"aldera","role":"team","ratings":[5,4,null,3,5,4],"strengths":["…"],"improvements":[],"comments":null}`;
 //!   a `note` with `"hot_wash":true` is a point of the hot wash about its objective, after
 //!   `ended`. Answers and forms are the debrief's: they never reach the engine.

@@ -129,7 +129,7 @@ pub fn people(seats: &[SeatReport]) -> Vec<PersonReport> {
             let last = held
                 .iter()
                 .filter_map(|s| s.left_at_s.map(|at_s| (at_s, &s.left_wall)))
-                .max_by(|a, b| a.cmp(b));
+                .max();
             let unknown_after = |end: Option<Secs>| {
                 held.iter()
                     .any(|s| s.end_unknown && end.is_none_or(|end| s.joined_at_s > end))
