@@ -130,6 +130,8 @@ pub fn people(seats: &[SeatReport]) -> Vec<PersonReport> {
                 .iter()
                 .filter_map(|s| s.left_at_s.map(|at_s| (at_s, &s.left_wall)))
                 .max();
+            // A displaced connection joined after the latest known departure ended later, when
+            // is unknown: so does the person.
             let unknown_after = |end: Option<Secs>| {
                 held.iter()
                     .any(|s| s.end_unknown && end.is_none_or(|end| s.joined_at_s > end))
