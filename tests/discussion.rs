@@ -157,7 +157,7 @@ fn the_report_has_the_discussion_and_the_participant_feedback() {
         "### Hot wash",
         "- Area for improvement: Nobody knew who signs the request",
         "## Appendix D: Participant Feedback",
-        "2 forms were submitted, anonymous",
+        "2 forms were submitted, with no names",
         "| The exercise was well structured and organised. | 2 | 4.0 | 1: 0 · 2: 0 · 3: 1 · 4: 0 · 5: 1 |",
         "| Participation in the exercise was appropriate for someone in my role and with my \
          experience. | 0 | — |",

@@ -2,7 +2,7 @@
 //! modules: a team seat answers and revises the current module's questions (earlier modules
 //! read-only); the console's module view shows who answered and opens the answers; the hot wash
 //! on the after-action screen; the Participant Feedback Form offered on every seat after the end,
-//! skippable, recorded anonymously.
+//! skippable, recorded with no name.
 
 use std::time::Duration;
 

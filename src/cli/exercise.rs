@@ -137,11 +137,13 @@ pub(super) fn resume(
         writer.signing_with(crate::host_key::load_or_create(&key).map_err(Failure::Input)?);
     let (mut exercise, mut history, mut debrief) = (loaded.exercise, loaded.events, loaded.debrief);
     // Whoever was connected when the server stopped without a goodbye was disconnected then:
-    // said first, at the journal's last moment, before the resume writes anything.
+    // said first, at the journal's last moment, before the resume writes anything. Seat lines
+    // carry the live clock, ahead of the last checkpoint: never before the last of them.
+    let lost_at_s = loaded.last_at_s.max(exercise.now());
     for event in crate::debrief::lost_with_the_server(&debrief.seats) {
-        writer.append_seat_at(&exercise, &event, loaded.last_wall)?;
+        writer.append_seat_at(&exercise, &event, lost_at_s, loaded.last_wall)?;
         debrief.seats.push(crate::debrief::SeatRecord {
-            at_s: exercise.now(),
+            at_s: lost_at_s,
             at_wall: loaded.last_wall,
             event,
         });

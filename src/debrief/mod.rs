@@ -32,7 +32,7 @@ pub use event::{
 };
 pub use seats::{
     Connection, MAX_USER_CHARS, SeatChange, SeatEvent, SeatRecord, connections,
-    lost_with_the_server,
+    lost_with_the_server, person_name, seat_user,
 };
 pub use wall::{format_wall, parse_wall};
 

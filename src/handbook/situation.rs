@@ -102,8 +102,8 @@ const RULES: [&str; 6] = [
      keeps the time.",
     "Each team acts and answers from its own seat; what it does, sends and answers is recorded \
      in the exercise's journal and feeds the after-action report.",
-    "The feedback form at the end is anonymous: it records the seat's team and role, never the \
-     person.",
+    "The feedback form at the end records the seat's team and role, not the person's name; but \
+     the report lists who held each team's seats, so a team of one person can be traced.",
 ];
 
 fn general(scenario: &Scenario, audience: Audience) -> Section {
@@ -443,7 +443,7 @@ fn feedback_form(scenario: &Scenario) -> Section {
         blocks: vec![
             Block::Paragraph(
                 "After the exercise ends, every seat is offered this form on screen; a person \
-                 may skip it. It is anonymous. Part 1: rate each statement from 1 (strongly \
+                 may skip it. It carries the seat's team and role, no name. Part 1: rate each statement from 1 (strongly \
                  disagree) to 5 (strongly agree)."
                     .into(),
             ),

@@ -67,8 +67,8 @@
 //! - Format 6 (the discussion, discussion.md): `answer` records a version of a team's answer to
 //!   a discussion question, while its module is current (the last version is the answer):
 //!   `{"at_s":7200,"event":"answer","team":"aldera","question":"who-calls","text":"…"}`;
-//!   `feedback` records a Participant Feedback Form after `ended`, anonymous (the seat's team and
-//!   role, never its user):
+//!   `feedback` records a Participant Feedback Form after `ended`, with no name (the seat's team
+//!   and role, never its user):
 //!   `{"at_s":14400,"event":"feedback","team":"aldera","role":"team","ratings":[5,4,null,3,5,4],"strengths":["…"],"improvements":[],"comments":null}`;
 //!   a `note` with `"hot_wash":true` is a point of the hot wash about its objective, after
 //!   `ended`. Answers and forms are the debrief's: they never reach the engine.
@@ -245,7 +245,12 @@ pub struct LoadedJournal {
     /// The debrief written so far and the wall-clock dates (empty for a format-1 or -2
     /// journal).
     pub debrief: Debrief,
-    /// The wall-clock time of the last line that has one: the last moment the journal knew
-    /// of, which for a crashed server is when its connections were lost.
+    /// The scenario time of the last exercise-event or seat line: the last moment a server was
+    /// serving it, which for a crashed server is when its connections were lost. It may be later
+    /// than the exercise's time, checkpointed only every few seconds, since seat lines carry the
+    /// live clock. Debrief lines do not count (`ttx debrief` may write them days later).
+    pub last_at_s: Secs,
+    /// The wall-clock time of the last exercise-event or seat line that has one, for the same
+    /// moment.
     pub last_wall: Option<OffsetDateTime>,
 }

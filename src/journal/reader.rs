@@ -16,6 +16,7 @@ use crate::debrief::{Debrief, SeatRecord, parse_wall};
 use crate::engine::{Event, Exercise, Rules};
 use crate::limits::{MAX_JOURNAL_BYTES, MAX_LINE_BYTES};
 use crate::scenario::Scenario;
+use crate::scenario::Secs;
 
 /// Reads and replays a journal (see `journal` for what is checked). It takes no lock: reading
 /// the journal of a running exercise is fine, and may end on a cut-off line.
@@ -109,6 +110,10 @@ fn read_lines(
     let mut events = Vec::new();
     let mut warnings = Vec::new();
     let mut debrief = Debrief::default();
+    // The last exercise-event or seat line: the last moment a server was serving, which for
+    // one that crashed is when its connections were lost. Debrief lines do not count: `ttx
+    // debrief` may write them to an interrupted journal long after.
+    let mut last_at_s: Secs = 0;
     let mut last_wall = None;
     loop {
         buf.clear();
@@ -238,9 +243,6 @@ fn read_lines(
                     Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
                     None => None,
                 };
-                if wall.is_some() {
-                    last_wall = wall;
-                }
                 if let Kind::Seat(event) = record.kind {
                     if record.at_s < exercise.now() {
                         return Err(line_error(
@@ -251,6 +253,11 @@ fn read_lines(
                                 exercise.now()
                             ),
                         ));
+                    }
+                    event.check().map_err(|m| line_error(number, m))?;
+                    last_at_s = last_at_s.max(record.at_s);
+                    if wall.is_some() {
+                        last_wall = wall;
                     }
                     debrief.seats.push(SeatRecord {
                         at_s: record.at_s,
@@ -271,6 +278,10 @@ fn read_lines(
                 exercise
                     .apply_recorded(&event)
                     .map_err(|e| line_error(number, e.to_string()))?;
+                last_at_s = last_at_s.max(record.at_s);
+                if wall.is_some() {
+                    last_wall = wall;
+                }
                 match event {
                     Event::Started { .. } => debrief.started_wall = wall,
                     Event::Ended { .. } => debrief.ended_wall = wall,
@@ -297,6 +308,7 @@ fn read_lines(
         events,
         warnings,
         debrief,
+        last_at_s,
         last_wall,
     };
     Ok((loaded, tail, chain))
@@ -386,7 +398,7 @@ mod tests {
     use super::*;
     use crate::debrief::{
         DebriefEvent, ExerciseFact, FactEntered, PlanAdded, PlanDropped, PlanEdited, Rated,
-        SeatChange, Summary,
+        SeatChange, SeatEvent, Summary,
     };
     use crate::engine::{Command, Settings};
     use crate::journal::JournalWriter;
@@ -512,6 +524,32 @@ mod tests {
         assert_eq!(
             read(&path).unwrap_err().to_string(),
             format!("{shown}:{hot}: a point of the hot wash that names no objective")
+        );
+    }
+
+    /// Found in review: a seat line's name, user and address were not checked when read, while
+    /// a fact line's were. A name edited to hold a terminal escape is refused with its line.
+    #[test]
+    fn a_seat_line_with_a_control_character_is_refused_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let scenario = Arc::new(phishing());
+        let exercise = Exercise::new(Arc::clone(&scenario), Settings::of(&scenario));
+        let mut writer = JournalWriter::create(&path, &header_for(&exercise))
+            .unwrap()
+            .without_wall_clock();
+        let joined = SeatEvent {
+            name: Some("Ana\u{1b}]0;owned\u{7}".into()),
+            ..seat(SeatChange::Joined, 1, "soc")
+        };
+        writer.append_seat(&exercise, &joined).unwrap();
+        drop(writer);
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.ends_with(
+                ":2: a seat line's `name` must not hold control characters (a tab, a line break)"
+            ),
+            "{error}"
         );
     }
 

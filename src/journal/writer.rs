@@ -18,6 +18,7 @@ use super::record::{Kind, Record};
 use super::{Header, Line, LoadedJournal};
 use crate::debrief::{DebriefEvent, SeatEvent, format_wall, parse_wall};
 use crate::engine::{Event, Exercise};
+use crate::scenario::Secs;
 
 /// A headless run appends its whole journal at once: it goes to the file in pieces of about this
 /// many bytes, synced once at the end, so that it is never held whole in memory.
@@ -266,21 +267,23 @@ impl JournalWriter {
         event: &SeatEvent,
     ) -> Result<Option<OffsetDateTime>, JournalError> {
         let now = self.wall_clock.map(|now| now());
-        self.append_seat_at(exercise, event, now)?;
+        self.append_seat_at(exercise, event, exercise.now(), now)?;
         // The time as read back: whole seconds, as the line holds it.
         Ok(now.and_then(|now| parse_wall(&format_wall(now)).ok()))
     }
 
-    /// Records a seat line dated `wall` rather than now: the departures of connections lost
-    /// with a crashed server, written on resume, at the last moment the journal knew of.
+    /// Records a seat line dated `at_s` and `wall` rather than now: the departures of
+    /// connections lost with a crashed server, written on resume, at the last moment the journal
+    /// knew of. Never before the exercise's time, which a reader would refuse.
     pub fn append_seat_at(
         &mut self,
         exercise: &Exercise,
         event: &SeatEvent,
+        at_s: Secs,
         wall: Option<OffsetDateTime>,
     ) -> Result<(), JournalError> {
         let record = Record {
-            at_s: exercise.now(),
+            at_s: at_s.max(exercise.now()),
             wall: wall.map(format_wall),
             kind: Kind::Seat(event.clone()),
         };
@@ -653,7 +656,7 @@ mod tests {
         let lost = crate::debrief::lost_with_the_server(&loaded.debrief.seats);
         assert_eq!(lost.len(), 1);
         writer
-            .append_seat_at(&exercise, &lost[0], loaded.last_wall)
+            .append_seat_at(&exercise, &lost[0], loaded.last_at_s, loaded.last_wall)
             .unwrap();
         drop(writer);
         let seats = read(&path).unwrap().debrief.seats;
@@ -661,6 +664,62 @@ mod tests {
         assert_eq!(seats[1].event, lost[0]);
         assert!(seats[1].event.lost);
         assert_eq!(seats[1].at_wall, Some(fixed_wall()));
+    }
+
+    /// Found in review: a lost departure was dated the exercise's last checkpoint, before a join
+    /// on the live clock it closes, and took the wall time of a debrief line written the next
+    /// morning. It is dated the last exercise-event or seat line, and read back.
+    #[test]
+    fn a_lost_departure_is_dated_the_last_seat_or_event_line() {
+        fn next_morning() -> OffsetDateTime {
+            parse_wall("2026-11-29T08:30:00Z").unwrap()
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crashed.jsonl");
+        let (writer, mut exercise) = fresh(&path);
+        let mut writer = writer.with_wall_clock(fixed_wall);
+        play(&mut writer, &mut exercise, vec![Command::Start]);
+        // The live clock runs ahead of the last checkpoint written.
+        exercise.execute(Command::AdvanceTo(240)).unwrap();
+        writer
+            .append_seat(&exercise, &seat(SeatChange::Joined, 1, "soc"))
+            .unwrap();
+        drop(writer);
+        // The server crashed; the next morning someone writes the debrief first.
+        let (writer, loaded) = JournalWriter::resume(&path).unwrap();
+        let mut writer = writer.with_wall_clock(next_morning);
+        let summary = DebriefEvent::Summary(Summary {
+            text: "Cut short.".into(),
+        });
+        writer.append_debrief(&loaded.exercise, &summary).unwrap();
+        drop(writer);
+        let (mut writer, loaded) = JournalWriter::resume(&path).unwrap();
+        assert_eq!(
+            (loaded.last_at_s, loaded.last_wall),
+            (240, Some(fixed_wall()))
+        );
+        let lost = crate::debrief::lost_with_the_server(&loaded.debrief.seats);
+        writer
+            .append_seat_at(
+                &loaded.exercise,
+                &lost[0],
+                loaded.last_at_s,
+                loaded.last_wall,
+            )
+            .unwrap();
+        drop(writer);
+        let seats = read(&path).unwrap().debrief.seats;
+        let dated: Vec<(Secs, Option<OffsetDateTime>, bool)> = seats
+            .iter()
+            .map(|s| (s.at_s, s.at_wall, s.event.lost))
+            .collect();
+        assert_eq!(
+            dated,
+            vec![
+                (240, Some(fixed_wall()), false),
+                (240, Some(fixed_wall()), true)
+            ]
+        );
     }
 
     /// Seat lines between the exercise's events come back in order with their times, change

@@ -342,7 +342,7 @@ pub(super) fn feedback_part(report: &Report) -> Option<FeedbackPart> {
     let summary = match feedback.forms.len() {
         0 => "No feedback form was submitted.".to_string(),
         n => format!(
-            "{n} form{} submitted, anonymous; each statement rated from 1 (strongly disagree) \
+            "{n} form{} submitted, with no names; each statement rated from 1 (strongly disagree) \
              to 5 (strongly agree).",
             if n == 1 { " was" } else { "s were" }
         ),

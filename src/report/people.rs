@@ -1327,14 +1327,21 @@ fn seats(report: &Report) -> Table {
             .people
             .iter()
             .map(|p| {
+                let name = match (&p.name, p.shared_seat) {
+                    (Some(name), false) => name.clone(),
+                    // The user joined from several hosts: whoever this was, it was that seat.
+                    (Some(name), true) => format!("{name} (shared seat)"),
+                    (None, _) => "—".into(),
+                };
                 vec![
-                    p.name.clone().unwrap_or_else(|| "—".into()),
+                    name,
                     p.user.clone(),
                     p.role.clone(),
                     p.host.clone(),
                     when(p.joined_at_s, &p.joined_wall),
                     match p.left_at_s {
                         Some(at_s) => when(at_s, &p.left_wall),
+                        None if p.end_unknown => "unknown (lost with a crashed server)".into(),
                         None => "still connected when the journal ends".into(),
                     },
                     p.connections.to_string(),

@@ -10,6 +10,7 @@ use russh::keys::PublicKey;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::debrief::{person_name, seat_user};
 use crate::role::Role;
 use crate::ron_file::{
     Diagnostic, Each, Errors, FromValue, Got, Kind, SourceMap, Spanned, Value, list_names,
@@ -33,9 +34,6 @@ const MAX_LOGIN_GRACE_S: u64 = 3600;
 /// The shortest join code a roster may give: a code is typed as a password, so a short one is
 /// guessed.
 const MIN_CODE_CHARS: usize = 8;
-
-/// The longest `name` a roster seat may give: a person's name and function, on one line.
-const MAX_NAME_CHARS: usize = 120;
 
 #[derive(Debug, Clone)]
 pub struct RosterSeat {
@@ -419,6 +417,9 @@ fn resolve_seat(raw: &RawSeat, scenario: &Scenario, errors: &mut Errors) -> Opti
                 "`user` must not be empty: it is the SSH user name",
             );
             None
+        } else if let Err(message) = seat_user(&user.value) {
+            errors.push(user.span, message);
+            None
         } else {
             Some(user.value.clone())
         }
@@ -491,22 +492,6 @@ fn resolve_seat(raw: &RawSeat, scenario: &Scenario, errors: &mut Errors) -> Opti
         keys,
         code,
     })
-}
-
-/// A seat's `name` as written: trimmed, none when blank (as `ttx roster` writes it, for the
-/// facilitator to fill in); refused with control characters, which would reach every screen
-/// and report that shows it, or over `MAX_NAME_CHARS`.
-fn person_name(written: &str) -> Result<Option<String>, String> {
-    let name = written.trim();
-    if name.chars().any(char::is_control) {
-        return Err("`name` must not hold control characters (a tab, a line break)".into());
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!(
-            "`name` has at most {MAX_NAME_CHARS} characters: it names the person in the report"
-        ));
-    }
-    Ok((!name.is_empty()).then(|| name.to_string()))
 }
 
 /// A fresh join code: five words of a 256-word list, 40 bits from the system's generator.
@@ -650,6 +635,29 @@ mod tests {
             heads("7"),
             vec!["r.ron:3:23: `name`: expected a string, found an integer"]
         );
+    }
+
+    /// A roster user reaches every seat line and report as written: one line, bounded, as the
+    /// journal's reader requires of a seat line.
+    #[test]
+    fn a_user_with_a_control_character_or_too_long_is_refused() {
+        for (user, message) in [
+            (
+                "\"so\\tc\"".to_string(),
+                "`user` must not hold control characters",
+            ),
+            (
+                format!("{:?}", "x".repeat(65)),
+                "`user` has at most 64 characters",
+            ),
+        ] {
+            let errors = errors(&format!(
+                "Roster(seats: [\n (user: {user}, role: Team(\"soc\"), code: \"amber-tide-four\"),\n])"
+            ));
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(errors[0].starts_with("r.ron:2:"), "{errors:?}");
+            assert!(errors[0].contains(message), "{errors:?}");
+        }
     }
 
     #[test]

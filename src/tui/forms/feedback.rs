@@ -1,7 +1,8 @@
 //! HSEEP's Participant Feedback Form, offered on every seat after the end: part 1 rates each
 //! statement from 1 (strongly disagree) to 5 (strongly agree) or leaves it unrated; part 2 asks
 //! for up to three strengths and three areas for improvement; part 3 for comments. A person may
-//! skip it; the form is anonymous (the seat adds its team and role, never the user).
+//! skip it; the form carries no name (the seat adds its team and role, never the user), though
+//! a team of one is known from the report's Appendix B.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -128,7 +129,7 @@ impl FeedbackForm {
             Paragraph::new(Line::from(vec![
                 Span::styled("Part 1", Style::new().bold()),
                 Span::raw(format!(
-                    ": 1 {} … 5 {}; ← → or 1-5 rate, 0 clears. Anonymous; {} skips.",
+                    ": 1 {} … 5 {}; ← → or 1-5 rate, 0 clears. No names; {} skips.",
                     SCALE[0],
                     SCALE[4],
                     widgets::key(Context::FeedbackForm, Action::Back)
