@@ -171,7 +171,6 @@ impl Session {
                 return Err(Refused::ClockNotRecorded);
             }
         }
-        self.version += 1;
         match self.exercise.execute(command) {
             Ok(events) => {
                 // A command whose events did not reach the journal has not happened for the
@@ -375,6 +374,20 @@ mod tests {
         *recorder.fail.lock().unwrap() = Some("disk full".into());
         assert!(session.tick(Duration::from_secs(5)));
         assert!(session.record_error().is_some());
+    }
+
+    /// A command the engine refuses changes nothing any seat shows: no seat redraws for it (with
+    /// hundreds of seats, each refusal redrew them all). Only the seat that asked says why.
+    #[test]
+    fn a_command_the_engine_refuses_changes_no_version() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        session.start_pause(Role::Local).unwrap();
+        let before = session.versions();
+        assert!(session.finalise(Role::Local).is_err(), "not ended yet");
+        let after = session.versions();
+        assert_eq!(after.content, before.content);
+        assert_eq!(after.staff, before.staff);
     }
 
     /// A tick that only moves the clock counts as the clock's, which seats may draw at their own
