@@ -1,5 +1,5 @@
-//! Escaping text for the HTML pages ttx writes (the after-action report, the simulation
-//! summary), one escaper for all of them.
+//! What the HTML pages ttx writes (the after-action report, the handbooks, the simulation
+//! summary, the trend) share: one escaper, and one page start.
 
 use crate::ron_file::diagnostic::{escaped, is_hidden_control};
 
@@ -46,6 +46,23 @@ pub fn marking_style(marking: &str) -> String {
     let boxed =
         format!("{{content:\"{content}\";color:#8a4b00;font:bold 9pt system-ui,sans-serif}}");
     format!("@page{{@top-center{boxed}@bottom-center{boxed}}}")
+}
+
+/// The start of a page, up to and with its `<body>`: the title (escaped here), the page's
+/// style, and a handling marking's print margins and its line on screen where one is given.
+pub fn page_start(title: &str, style: &str, marking: Option<&str>) -> String {
+    let margins = marking.map(marking_style).unwrap_or_default();
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{style}{margins}</style>\n</head>\n<body>\n",
+        escape(title)
+    );
+    if let Some(marking) = marking {
+        // On screen; in print the page margins carry it.
+        out.push_str(&format!("<p class=\"marking\">{}</p>\n", escape(marking)));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{Block, Document};
-use crate::html::{escape, marking_style};
+use crate::html::{escape, page_start};
 use crate::report::{PAGE_STYLE, markdown_text as text};
 
 /// What the handbook's page adds to the report's style: the cover, and the blanks of a form.
@@ -89,23 +89,11 @@ fn markdown_block(out: &mut String, block: &Block) {
 }
 
 pub fn to_html(document: &Document) -> String {
-    let mut out = String::new();
-    let title = escape(&format!("{}: {}", document.kind, document.title));
-    let margins = document
-        .marking
-        .as_deref()
-        .map(marking_style)
-        .unwrap_or_default();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{PAGE_STYLE}{STYLE}{margins}</style>\n</head>\n<body>\n"
+    let mut out = page_start(
+        &format!("{}: {}", document.kind, document.title),
+        &[PAGE_STYLE, STYLE].concat(),
+        document.marking.as_deref(),
     );
-    if let Some(marking) = &document.marking {
-        // On screen; in print the page margins carry it.
-        let _ = writeln!(out, "<p class=\"marking\">{}</p>", escape(marking));
-    }
     let _ = writeln!(
         out,
         "<header class=\"cover\">\n<p class=\"kind\">{}</p>\n<h1>{}</h1>",

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::html::{escape, marking_style};
+use crate::html::{escape, page_start};
 use crate::report::Report;
 use crate::report::discussion::{FeedbackPart, discussion_part, distribution_svg, feedback_part};
 use crate::report::people::{self, Item, Table};
@@ -51,23 +51,9 @@ tr,svg.chart,li{break-inside:avoid}thead{display:table-header-group}\
 
 pub fn to_html(report: &Report, scenario: &Scenario) -> String {
     let aar = people::build(report, scenario);
-    let mut out = String::new();
-    let title = escape(&format!("After-Action Report: {}", aar.title));
-    let margins = aar
-        .handling
-        .as_deref()
-        .map(marking_style)
-        .unwrap_or_default();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{STYLE}{margins}</style>\n</head>\n<body>\n"
-    );
-    if let Some(handling) = &aar.handling {
-        // On screen; in print the page margins carry it.
-        let _ = writeln!(out, "<p class=\"marking\">{}</p>", escape(handling));
-    }
+    let title = format!("After-Action Report: {}", aar.title);
+    let mut out = page_start(&title, STYLE, aar.handling.as_deref());
+    let title = escape(&title);
     let _ = writeln!(
         out,
         "<header class=\"cover\">\n<h1>{title}</h1>\n<p>{}</p>",

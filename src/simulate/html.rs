@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::html::escape;
+use crate::html::{escape, page_start};
 use crate::scenario::{Scenario, Secs, format_secs};
 use crate::simulate::summary::{Bins, Chart, Percentiles, RequestSummary, Summary, rough};
 
@@ -22,15 +22,9 @@ fn percent(share: f64) -> String {
 }
 
 pub fn render(summary: &Summary, scenario: &Scenario) -> String {
-    let mut out = String::new();
+    let mut out = page_start(&format!("Simulation: {}", scenario.title), STYLE, None);
     let title = escape(&scenario.title);
     // Writing to a String cannot fail.
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Simulation: {title}</title><style>{STYLE}</style></head><body>\n"
-    );
     let _ = writeln!(
         out,
         "<h1>Simulation: {title}</h1><p>{} runs, seed {}, profile {}.</p>",

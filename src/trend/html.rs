@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::table::{Cell, Group, Row, Trend, percent, percentile, shown};
-use crate::html::escape;
+use crate::html::{escape, page_start};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:80rem;margin:0 auto;\
 padding:.5rem 1rem 2rem;color:#222;line-height:1.4}h1{font-size:1.4rem;margin:.6rem 0}\
@@ -25,16 +25,10 @@ svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#444}\
 .med{fill:#123a66}.never{fill:#b42318}";
 
 pub fn render(trend: &Trend) -> String {
-    let mut out = String::new();
+    let mut out = page_start(&format!("Trend: {}", trend.title), STYLE, None);
     let title = escape(&trend.title);
     // Writing to a String cannot fail.
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Trend: {title}</title><style>{STYLE}</style></head><body>\n\
-         <h1>Trend: {title}</h1>\n"
-    );
+    let _ = writeln!(out, "<h1>Trend: {title}</h1>");
     let _ = writeln!(
         out,
         "<p>{} exercise{}, lined up by {}.</p><ul class=\"exercises\">",
