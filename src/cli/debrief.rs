@@ -442,11 +442,10 @@ fn show(journal: &Path) -> Result<(), Failure> {
 fn facts_text(report: &Report, debrief: &crate::debrief::Debrief) -> String {
     let mut text = String::from("Exercise facts (for the report's cover):\n");
     for fact in ExerciseFact::ALL {
-        let shown = match (report.exercise.fact(fact), debrief.fact(fact)) {
-            (Some(value), Some(_)) => format!("{} (entered)", escape_controls(value)),
-            (Some(value), None) => format!("{} (from the scenario)", escape_controls(value)),
-            (None, _) if fact == ExerciseFact::Dates => "— (the journal's dates)".into(),
-            (None, _) => "—".into(),
+        let shown = match report.exercise.fact_and_source(fact, debrief) {
+            Some((value, source)) => format!("{} ({source})", escape_controls(value)),
+            None if fact == ExerciseFact::Dates => "— (the journal's dates)".into(),
+            None => "—".into(),
         };
         let _ = writeln!(text, "  {:<18} {shown}", fact.label());
     }

@@ -136,6 +136,34 @@ pub struct ExerciseReport {
 }
 
 impl ExerciseReport {
+    /// The exercise's facts as the scenario gives them, before the debrief enters any.
+    pub fn of_scenario(scenario: &Scenario) -> ExerciseReport {
+        let info = &scenario.exercise;
+        ExerciseReport {
+            sponsor: info.sponsor.clone(),
+            location: info.location.clone(),
+            mission_areas: info.mission_areas.clone(),
+            handling: info.handling.clone(),
+            contact: info.contact.clone(),
+            scope: info.scope.clone(),
+            dates: None,
+        }
+    }
+
+    /// A fact as the report gives it, with where it comes from: "entered" in the debrief, or
+    /// "from the scenario"; `None` where neither gives it.
+    pub fn fact_and_source(
+        &self,
+        fact: ExerciseFact,
+        debrief: &Debrief,
+    ) -> Option<(&str, &'static str)> {
+        let source = match debrief.fact(fact) {
+            Some(_) => "entered",
+            None => "from the scenario",
+        };
+        self.fact(fact).map(|value| (value, source))
+    }
+
     /// The scenario's facts with those entered in the debrief in their place.
     fn entered(mut self, debrief: &Debrief) -> Self {
         for fact in ExerciseFact::ALL {
@@ -524,7 +552,7 @@ impl Report {
             ended_wall: debrief.ended_wall.map(format_wall),
             people: seats::people(&seats),
             seats,
-            exercise: exercise_report(scenario).entered(debrief),
+            exercise: ExerciseReport::of_scenario(scenario).entered(debrief),
             ..Report::played(exercise, Audience::Everyone)
         }
     }
@@ -661,7 +689,7 @@ impl Report {
             requests,
             judgements,
             final_report: exercise.is_final(),
-            exercise: exercise_report(scenario),
+            exercise: ExerciseReport::of_scenario(scenario),
             ratings: Vec::new(),
             improvement_plan: Vec::new(),
             executive_summary: None,
@@ -983,19 +1011,6 @@ fn team_report(exercise: &Exercise, team: TeamIx, keys: Keys) -> TeamReport {
             })
             .collect(),
         expectations,
-    }
-}
-
-fn exercise_report(scenario: &Scenario) -> ExerciseReport {
-    let info = &scenario.exercise;
-    ExerciseReport {
-        sponsor: info.sponsor.clone(),
-        location: info.location.clone(),
-        mission_areas: info.mission_areas.clone(),
-        handling: info.handling.clone(),
-        contact: info.contact.clone(),
-        scope: info.scope.clone(),
-        dates: None,
     }
 }
 

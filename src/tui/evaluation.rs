@@ -123,7 +123,7 @@ fn render_list(
                 lines.push(heading("Exercise facts (cover)"));
                 let given = facts(app.session, report)
                     .iter()
-                    .filter(|(_, value, _)| value.is_some())
+                    .filter(|(_, given)| given.is_some())
                     .count();
                 Line::styled(
                     format!("{mark}{given} of {} given", ExerciseFact::ALL.len()),
@@ -382,18 +382,17 @@ fn summary_detail(report: &Report) -> Vec<Line<'static>> {
 }
 
 /// Each fact of the report's cover: its value as the report gives it, and where it comes from.
-fn facts(session: &Session, report: &Report) -> Vec<(ExerciseFact, Option<String>, &'static str)> {
-    let debrief = session.debrief();
+fn facts<'a>(
+    session: &Session,
+    report: &'a Report,
+) -> Vec<(ExerciseFact, Option<(&'a str, &'static str)>)> {
     ExerciseFact::ALL
         .into_iter()
         .map(|fact| {
-            let value = report.exercise.fact(fact);
-            let source = match (debrief.fact(fact), value) {
-                (Some(_), _) => "entered",
-                (None, Some(_)) => "from the scenario",
-                (None, None) => "",
-            };
-            (fact, value.map(str::to_string), source)
+            (
+                fact,
+                report.exercise.fact_and_source(fact, session.debrief()),
+            )
         })
         .collect()
 }
@@ -408,14 +407,14 @@ fn facts_detail(session: &Session, report: &Report) -> Vec<Line<'static>> {
         ),
         Line::from(""),
     ];
-    for (fact, value, source) in facts(session, report) {
+    for (fact, given) in facts(session, report) {
         let mut spans = vec![Span::styled(
             format!("{}: ", fact.label()),
             Style::new().bold(),
         )];
-        match value {
-            Some(value) => {
-                spans.push(Span::raw(value));
+        match given {
+            Some((value, source)) => {
+                spans.push(Span::raw(value.to_string()));
                 spans.push(Span::styled(
                     format!(" ({source})"),
                     Style::new().fg(Color::DarkGray),

@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::{Ask, Done, Form, typed_key};
 use crate::debrief::{Debrief, ExerciseFact};
 use crate::engine::Exercise;
+use crate::report::ExerciseReport;
 use crate::scenario::Scenario;
 use crate::tui::field::TextField;
 use crate::tui::keymap::{Action, Context};
@@ -31,11 +32,12 @@ impl FactsForm {
             .iter()
             .map(|f| debrief.fact(*f).unwrap_or_default().to_string())
             .collect();
+        let from_scenario = ExerciseReport::of_scenario(scenario);
         let texts = ExerciseFact::ALL
             .iter()
             .zip(&before)
             .map(|(fact, entered)| {
-                TextField::line(&placeholder(scenario, *fact)).with_text(entered)
+                TextField::line(&placeholder(&from_scenario, *fact)).with_text(entered)
             })
             .collect();
         FactsForm {
@@ -135,16 +137,8 @@ impl Form for FactsForm {
 }
 
 /// What an empty field stands for: the scenario's value, or that there is none.
-fn placeholder(scenario: &Scenario, fact: ExerciseFact) -> String {
-    let info = &scenario.exercise;
-    let given = match fact {
-        ExerciseFact::Sponsor => info.sponsor.as_deref(),
-        ExerciseFact::Location => info.location.as_deref(),
-        ExerciseFact::Dates => None,
-        ExerciseFact::Handling => info.handling.as_deref(),
-        ExerciseFact::Contact => info.contact.as_deref(),
-    };
-    match (given, fact) {
+fn placeholder(from_scenario: &ExerciseReport, fact: ExerciseFact) -> String {
+    match (from_scenario.fact(fact), fact) {
         (Some(value), _) => value.to_string(),
         (None, ExerciseFact::Dates) => "e.g. 11–12 March 2027 (else the journal's dates)".into(),
         (None, ExerciseFact::Handling) => "e.g. TLP:AMBER (none in the scenario)".into(),
