@@ -8,7 +8,7 @@
 //! every inject released to the team, every message it receives and every response it makes is
 //! a moment of activity that ends a quiet stretch.
 
-use crate::engine::{Exercise, InjectState};
+use crate::engine::{Exercise, Expectation, InjectState};
 use crate::scenario::{Secs, TeamIx};
 
 /// One team's workload in one run.
@@ -29,13 +29,7 @@ pub fn of_teams(exercise: &Exercise) -> Vec<Workload> {
     // Per team: the stretches it is occupied (a moment is a stretch of no length).
     let mut busy: Vec<Vec<(Secs, Secs)>> = vec![Vec::new(); scenario.teams.len()];
     for e in exercise.expectations() {
-        let from = e.released_at;
-        let until = match &e.done {
-            Some(done) => done.at.max(from),
-            None if e.held => from,
-            None => e.due_at.min(end).max(from),
-        };
-        busy[e.team.0].push((from, until));
+        busy[e.team.0].push((e.released_at, open_until(e, end)));
     }
     for (i, state) in exercise.inject_states().iter().enumerate() {
         if let InjectState::Released { at, .. } = state {
@@ -85,17 +79,24 @@ fn workload(
     }
 }
 
+/// Until when an expectation keeps its team occupied: until it was done, until its deadline
+/// (or the end) if never done, not at all while a clarification holds it; never before its
+/// release.
+fn open_until(e: &Expectation, end: Secs) -> Secs {
+    let until = match &e.done {
+        Some(done) => done.at,
+        None if e.held => e.released_at,
+        None => e.due_at.min(end),
+    };
+    until.max(e.released_at)
+}
+
 /// The most of the team's expectations open at one moment. At one instant, those that close
 /// go before those that open: a reply made as the next request arrives was not open with it.
 fn peak_open(team: TeamIx, exercise: &Exercise, end: Secs) -> u64 {
     let mut changes: Vec<(Secs, i64)> = Vec::new();
     for e in exercise.expectations().iter().filter(|e| e.team == team) {
-        let from = e.released_at;
-        let until = match &e.done {
-            Some(done) => done.at,
-            None if e.held => from,
-            None => e.due_at.min(end),
-        };
+        let (from, until) = (e.released_at, open_until(e, end));
         if until > from {
             changes.push((from, 1));
             changes.push((until, -1));
