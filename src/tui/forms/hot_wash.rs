@@ -9,10 +9,10 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Ask, Done, Form, TextFormKey, key_selectors_and_text};
+use super::{Ask, Done, Form, SelectorsAndText, TextFormKey, key_selectors_and_text};
 use crate::engine::{Exercise, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario};
-use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
+use crate::tui::field::{Seek, TextField};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
@@ -211,10 +211,7 @@ impl Form for HotWashForm {
     }
 
     fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
-        match self.focus {
-            Focus::Text => self.text.paste(text),
-            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
-        }
+        self.paste_into_text(text)
     }
 
     fn refused(&mut self, reason: String) -> Option<String> {

@@ -47,7 +47,7 @@ pub mod release;
 pub mod response;
 pub mod summary;
 
-use super::field::{Seek, TextField, not_typed};
+use super::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField, not_typed};
 use super::key::Key;
 use super::keymap::Action;
 use crate::debrief::{ExerciseFact, FeedbackForm, PlanField, Rated};
@@ -160,6 +160,15 @@ pub trait SelectorsAndText {
     fn seek(&mut self) -> &mut Seek;
     /// What the form says about typing that went nowhere.
     fn notice(&mut self) -> &mut Option<String>;
+
+    /// Pasted text, into the text when it has the focus; a selector takes none.
+    fn paste_into_text(&mut self, text: &str) -> Result<(), String> {
+        if self.on_text() {
+            self.text().paste(text)
+        } else {
+            Err(NO_FIELD_TO_PASTE_INTO.into())
+        }
+    }
 }
 
 /// What a key did to a `SelectorsAndText` form.

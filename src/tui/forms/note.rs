@@ -7,10 +7,10 @@ use ratatui::style::{Color, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{Ask, Done, Form, TextFormKey, key_selectors_and_text};
+use super::{Ask, Done, Form, SelectorsAndText, TextFormKey, key_selectors_and_text};
 use crate::engine::{Command, Exercise, NoteKind};
 use crate::scenario::{ObjectiveIx, Scenario, TeamIx};
-use crate::tui::field::{NO_FIELD_TO_PASTE_INTO, Seek, TextField};
+use crate::tui::field::{Seek, TextField};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, field_line, label_style, popup};
 
@@ -174,10 +174,7 @@ impl Form for NoteForm {
 
     /// Pasted text, into the observation when it has the focus.
     fn paste(&mut self, text: &str, _: &Exercise) -> Result<(), String> {
-        match self.focus {
-            Focus::Text => self.text.paste(text),
-            _ => Err(NO_FIELD_TO_PASTE_INTO.into()),
-        }
+        self.paste_into_text(text)
     }
 
     fn refused(&mut self, reason: String) -> Option<String> {
