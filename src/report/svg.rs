@@ -81,19 +81,22 @@ fn tick_step(span: Secs) -> Secs {
         .unwrap_or(86400 * (span / (86400 * 8) + 1))
 }
 
+/// A vertical grid line at `x` from `top` to `bottom`, labelled under the plot.
+fn grid_line(out: &mut String, x: f64, top: f64, bottom: f64, label: &str) {
+    let _ = write!(
+        out,
+        "<line x1=\"{x:.1}\" y1=\"{top:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" class=\"grid\"/>\
+         <text x=\"{x:.1}\" y=\"{:.1}\" class=\"tick\">{label}</text>",
+        bottom + 14.0
+    );
+}
+
 fn axis(out: &mut String, span: Secs, top: f64, bottom: f64) {
     let x = |at: Secs| LABEL + PLOT * at as f64 / span as f64;
     let step = tick_step(span);
     let mut at = 0;
     while at <= span {
-        let _ = write!(
-            out,
-            "<line x1=\"{0:.1}\" y1=\"{top:.1}\" x2=\"{0:.1}\" y2=\"{bottom:.1}\" class=\"grid\"/>\
-             <text x=\"{0:.1}\" y=\"{1:.1}\" class=\"tick\">{2}</text>",
-            x(at),
-            bottom + 14.0,
-            duration(at)
-        );
+        grid_line(out, x(at), top, bottom, &duration(at));
         at += step;
     }
 }
@@ -307,14 +310,7 @@ pub(super) fn latencies(report: &Report, scenario: &Scenario) -> Option<String> 
          <title>Latency of each critical task against its time standard</title>"
     );
     for tick in LATENCY_TICKS.into_iter().filter(|t| *t <= last) {
-        let _ = write!(
-            out,
-            "<line x1=\"{0:.1}\" y1=\"{top:.1}\" x2=\"{0:.1}\" y2=\"{bottom:.1}\" class=\"grid\"/>\
-             <text x=\"{0:.1}\" y=\"{1:.1}\" class=\"tick\">{2}</text>",
-            x(tick),
-            bottom + 14.0,
-            duration(tick)
-        );
+        grid_line(&mut out, x(tick), top, bottom, &duration(tick));
     }
     let _ = write!(
         out,
