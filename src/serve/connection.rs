@@ -15,11 +15,12 @@ use russh::{Channel, ChannelId, Pty};
 use tokio::sync::Notify;
 
 use super::Shared;
+use super::frames::{Frames, Moment};
 use super::input::{Decoder, ESC_TIMEOUT};
 use super::roster::Full;
 use super::waiting::Waiting;
 use crate::role::Role;
-use crate::session::SeatInfo;
+use crate::session::{SeatInfo, Session};
 use crate::tui::key::Typed;
 use crate::tui::seat::{Seat, Shown};
 use crate::tui::ui;
@@ -512,6 +513,8 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     let phase = clock_phase(link.id);
     // A team's views show none of what only the staff sees (the log, the seats panel).
     let sees_staff = !matches!(link.lock().seat.role, Role::Team(_));
+    // The kept frame the client's screen shows (see `frames`), if it is one.
+    let mut on_screen = None;
     loop {
         let frame = {
             let session = shared.lock();
@@ -524,19 +527,24 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
                 if state.size != drawn_size {
                     drawn_size = state.size;
                     let _ = terminal.resize(Rect::new(0, 0, drawn_size.0, drawn_size.1));
+                    on_screen = None;
                 }
                 state.seat.sync(&session);
                 state.seat.settle_reading(&session, shared.wall());
                 state.stale = false;
                 if state.seat.take_redraw() {
                     redraw_whole(&mut terminal);
+                    on_screen = None;
                 }
-                let shown = Shown {
-                    session: &session,
-                    seat: &state.seat,
-                };
-                let _ = terminal.draw(|f| ui::draw_seat(f, shown));
-                Some((take_bytes(&mut terminal), session.versions()))
+                let (bytes, drawn) = draw_frame(
+                    &mut terminal,
+                    &shared.frames,
+                    &session,
+                    &mut state.seat,
+                    on_screen,
+                );
+                on_screen = drawn;
+                Some((bytes, session.versions()))
             }
         };
         let drawn = match frame {
@@ -601,6 +609,47 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     }
 }
 
+/// Draws `seat` as `session` stands into `terminal`, whose client shows kept frame
+/// `on_screen`: the frame a seat equal to this one drew at this moment, if one did, else a new
+/// one, kept for the others. The bytes for the client, and the frame's id if it is kept.
+fn draw_frame(
+    terminal: &mut SeatTerminal,
+    frames: &Frames,
+    session: &Session,
+    seat: &mut Seat,
+    on_screen: Option<u64>,
+) -> (Vec<u8>, Option<u64>) {
+    let moment = Moment::of(session);
+    let area = terminal.current_buffer_mut().area;
+    if let Some((id, buffer)) = frames.take(moment, seat, area) {
+        (terminal.current_buffer_mut().content).clone_from(&buffer.content);
+        if let Some(bytes) = on_screen.and_then(|from| frames.bytes(from, id)) {
+            terminal.swap_buffers();
+            return (bytes.to_vec(), Some(id));
+        }
+        let _ = terminal.apply_buffer_with_cursor(None);
+        let bytes = take_bytes(terminal);
+        if let Some(from) = on_screen {
+            frames.keep_bytes(from, id, &bytes);
+        }
+        return (bytes, Some(id));
+    }
+    let before = seat.clone();
+    let shown = Shown {
+        session,
+        seat: &*seat,
+    };
+    let id = match terminal.draw(|f| ui::draw_seat(f, shown)) {
+        Ok(done) => Some(frames.keep(moment, before, seat, done.buffer)),
+        Err(_) => None,
+    };
+    let bytes = take_bytes(terminal);
+    if let (Some(from), Some(to)) = (on_screen, id) {
+        frames.keep_bytes(from, to, &bytes);
+    }
+    (bytes, id)
+}
+
 /// Makes the next frame draw every cell (Ctrl-L): the client's screen is cleared, and the frame
 /// before it made blank, so that nothing the client shows is taken as already drawn. (Ratatui's
 /// own `clear` asks the terminal where its cursor is: here that terminal is the server's.)
@@ -631,6 +680,212 @@ fn next_moment(origin: tokio::time::Instant, phase: Duration) -> tokio::time::In
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::TeamIx;
+    use crate::session::testing::{MemoryRecorder, session};
+    use crate::tui::key::Key;
+    use proptest::prelude::*;
+
+    fn terminal(columns: u16, rows: u16) -> SeatTerminal {
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, columns, rows)),
+        };
+        Terminal::with_options(CrosstermBackend::new(Vec::new()), options).expect("a terminal")
+    }
+
+    /// A seat drawn as the server draws it (sharing frames with the other seats), and its twin
+    /// in a twin session, drawn alone, as every seat was before frames were shared.
+    struct Twins {
+        seat: Seat,
+        terminal: SeatTerminal,
+        on_screen: Option<u64>,
+        twin: Seat,
+        twin_terminal: SeatTerminal,
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Key(usize, Key),
+        /// The wall clock moves on by this many milliseconds, and the session ticks.
+        Tick(u64),
+        Draw(usize),
+    }
+
+    const KEYS: [Key; 14] = [
+        Key::Down,
+        Key::Up,
+        Key::Enter,
+        Key::Esc,
+        Key::Tab,
+        Key::Backspace,
+        Key::Char('m'),
+        Key::Char('r'),
+        Key::Char('x'),
+        Key::Char('1'),
+        Key::Char('n'),
+        Key::Char('?'),
+        Key::Char(' '),
+        Key::Ctrl('l'),
+    ];
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            3 => (0..4usize, prop::sample::select(KEYS.to_vec())).prop_map(|(i, k)| Step::Key(i, k)),
+            1 => (1..120_000u64).prop_map(Step::Tick),
+            4 => (0..4usize).prop_map(Step::Draw),
+        ]
+    }
+
+    /// Two seats of one team's user with the message form open draw one frame: the second takes
+    /// it, and with it the text field's view as drawing it left the first. Another team's seat
+    /// at the same moment draws its own.
+    #[test]
+    fn seats_that_show_the_same_share_one_frame_and_no_other_team_takes_it() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        session
+            .start_pause(Role::Facilitator)
+            .expect("the clock starts");
+        let wall = Duration::from_secs(1);
+        let mut seats: Vec<Seat> = [0, 0, 1]
+            .into_iter()
+            .map(|team| {
+                let mut seat = Seat::new(Role::Team(TeamIx(team)), &session);
+                seat.evaluator = format!("team-{team}");
+                for key in [Key::Char('m'), Key::Char('x')] {
+                    seat.handle_typed(&mut session, Typed::Key(key), wall);
+                }
+                seat.sync(&session);
+                seat
+            })
+            .collect();
+        let frames = Frames::default();
+        let mut drawn = Vec::new();
+        for seat in &mut seats {
+            let mut terminal = terminal(100, 30);
+            let before = seat.clone();
+            let (bytes, id) = draw_frame(&mut terminal, &frames, &session, seat, None);
+            assert!(
+                *seat != before,
+                "drawing the form sets its text field's view"
+            );
+            drawn.push((bytes, id.expect("kept")));
+        }
+        assert_eq!(drawn[0], drawn[1]);
+        assert!(seats[0] == seats[1]);
+        assert_ne!(drawn[2].1, drawn[0].1);
+        assert_ne!(drawn[2].0, drawn[0].0);
+    }
+
+    /// A seat whose screen shows a kept frame is sent the bytes another seat was sent for the
+    /// same change, without a diff of its own; after any other change it draws anew.
+    #[test]
+    fn the_change_from_one_kept_frame_to_the_next_is_worked_out_once() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        session
+            .start_pause(Role::Facilitator)
+            .expect("the clock starts");
+        let frames = Frames::default();
+        let mut seats: Vec<(Seat, SeatTerminal)> = (0..2)
+            .map(|_| {
+                (
+                    Seat::new(Role::Team(TeamIx(0)), &session),
+                    terminal(100, 30),
+                )
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for (seat, terminal) in &mut seats {
+            seat.sync(&session);
+            ids.push(draw_frame(terminal, &frames, &session, seat, None).1);
+        }
+        assert_eq!(ids[0], ids[1]);
+        session.tick(Duration::from_secs(120));
+        let mut next = Vec::new();
+        for (seat, terminal) in &mut seats {
+            seat.sync(&session);
+            next.push(draw_frame(terminal, &frames, &session, seat, ids[0]));
+        }
+        assert_eq!(next[0], next[1]);
+        assert_ne!(next[0].1, ids[0]);
+        assert!(
+            frames
+                .bytes(ids[0].expect("kept"), next[0].1.expect("kept"))
+                .is_some()
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Whatever the seats do, a seat that takes frames other seats kept is sent exactly the
+        /// bytes it would have drawn alone, and is left in the same state: two seats of one
+        /// team's user share, another team's seat and the facilitator's never show theirs.
+        #[test]
+        fn a_seat_sent_a_kept_frame_sees_what_it_would_have_drawn(
+            steps in prop::collection::vec(step(), 1..40),
+        ) {
+            let recorder = MemoryRecorder::default();
+            let (mut shared, mut alone) = (session(&recorder), session(&recorder));
+            let roles = [Role::Team(TeamIx(0)), Role::Team(TeamIx(0)), Role::Team(TeamIx(1)), Role::Facilitator];
+            for session in [&mut shared, &mut alone] {
+                session.start_pause(Role::Facilitator).expect("the clock starts");
+            }
+            let mut seats: Vec<Twins> = roles
+                .iter()
+                .map(|&role| {
+                    let mut seat = Seat::new(role, &shared);
+                    let mut twin = Seat::new(role, &alone);
+                    if let Role::Team(team) = role {
+                        seat.evaluator = format!("team-{}", team.0);
+                        twin.evaluator = seat.evaluator.clone();
+                    }
+                    Twins { seat, terminal: terminal(100, 30), on_screen: None, twin, twin_terminal: terminal(100, 30) }
+                })
+                .collect();
+            let frames = Frames::default();
+            let mut wall = Duration::ZERO;
+            for step in steps {
+                match step {
+                    Step::Key(i, key) => {
+                        let seat = &mut seats[i];
+                        seat.seat.handle_typed(&mut shared, Typed::Key(key), wall);
+                        seat.twin.handle_typed(&mut alone, Typed::Key(key), wall);
+                    }
+                    Step::Tick(ms) => {
+                        wall += Duration::from_millis(ms);
+                        shared.tick(wall);
+                        alone.tick(wall);
+                    }
+                    Step::Draw(i) => {
+                        let seat = &mut seats[i];
+                        for (s, session) in [(&mut seat.seat, &shared), (&mut seat.twin, &alone)] {
+                            s.sync(session);
+                            s.settle_reading(session, wall);
+                        }
+                        if seat.seat.take_redraw() {
+                            redraw_whole(&mut seat.terminal);
+                            seat.on_screen = None;
+                        }
+                        if seat.twin.take_redraw() {
+                            redraw_whole(&mut seat.twin_terminal);
+                        }
+                        let (bytes, drawn) =
+                            draw_frame(&mut seat.terminal, &frames, &shared, &mut seat.seat, seat.on_screen);
+                        seat.on_screen = drawn;
+                        let shown = Shown { session: &alone, seat: &seat.twin };
+                        seat.twin_terminal.draw(|f| ui::draw_seat(f, shown)).expect("drawn");
+                        let alone_bytes = take_bytes(&mut seat.twin_terminal);
+                        prop_assert_eq!(
+                            String::from_utf8_lossy(&bytes),
+                            String::from_utf8_lossy(&alone_bytes)
+                        );
+                        prop_assert!(seat.seat == seat.twin, "the seat's state moved apart");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_seat_is_drawn_at_most_500_columns_by_200_rows() {

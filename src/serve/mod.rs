@@ -17,6 +17,7 @@
 //! newer versions collapse into one, so it gets the latest screen, never a queue.
 
 mod connection;
+mod frames;
 pub mod input;
 mod listener;
 mod local;
@@ -71,6 +72,8 @@ pub struct Shared {
     next_seat: AtomicU64,
     turned_away: Rarely,
     accept_failed: Rarely,
+    /// Frames drawn at the session's latest moment, for seats that show the same.
+    frames: frames::Frames,
 }
 
 /// What a closing server says to each seat: the facilitator's seats are told why and what to
@@ -137,6 +140,7 @@ impl Shared {
             failures: Mutex::new(HashMap::new()),
             next_seat: AtomicU64::new(1),
             turned_away: Rarely::default(),
+            frames: frames::Frames::default(),
             accept_failed: Rarely::default(),
         }
     }

@@ -26,7 +26,7 @@ pub enum Lines {
     Many,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TextField {
     /// Never empty: an empty field is one empty line.
     lines: Vec<String>,
@@ -439,7 +439,7 @@ pub fn wrap(line: &str, width: usize) -> Vec<(usize, usize)> {
 /// letters typed on one selector add up (`tr`, `tra`…) and select the next entry with a word
 /// that starts with them; once they match nothing, what follows is added to what was not
 /// typed, until an arrow or another field starts again.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Seek {
     typed: String,
     /// What was typed since it stopped matching.
@@ -558,7 +558,7 @@ pub fn not_typed(typed: &str, why: &str) -> String {
 /// A field whose text must be one of a few choices (a scenario field with `choices`): chosen
 /// with the arrows or by typing a choice's first letter, never typed, so that no other text can
 /// be sent. Nothing chosen is a blank field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     options: Vec<String>,
     chosen: Option<usize>,
@@ -628,7 +628,7 @@ impl Choice {
 }
 
 /// Fields ticked in a list: those a clarification or a judgement finds insufficient.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ticks {
     names: Vec<String>,
     ticked: Vec<bool>,

@@ -74,7 +74,7 @@ impl From<InboxKey> for Answers {
 /// leaves it new.
 pub const OPENED_AFTER: Duration = Duration::from_millis(1500);
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct TeamUi {
     pub selected: Option<InboxKey>,
     /// Since when (the session's wall clock) the selected item is shown and not yet marked read.
@@ -86,7 +86,7 @@ pub struct TeamUi {
 }
 
 /// Where a discussion screen is: the module shown, the selected question, the scroll.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct DiscussionUi {
     /// The module chosen with `[`/`]`; `None` follows the current one.
     pub module: Option<ModuleIx>,
@@ -118,7 +118,7 @@ pub fn listed_questions(
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct ConsoleUi {
     /// The inject highlighted in the events list.
     pub selected: usize,
@@ -132,7 +132,7 @@ pub struct ConsoleUi {
     pub widest_ref: Option<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct EvaluationUi {
     /// An index into the screen's entries.
     pub selected: usize,
@@ -170,7 +170,7 @@ pub fn entries(report: &Report, debrief: bool) -> Vec<Entry> {
     entries
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct ReportUi {
     pub scroll: u16,
     pub exported: Vec<std::path::PathBuf>,
@@ -188,11 +188,13 @@ pub enum ConfirmKind {
     Finalise,
 }
 
+#[derive(Clone, PartialEq)]
 pub enum Stage {
     Pick(Box<ActionPicker>),
     Form(Box<ResponseForm>),
 }
 
+#[derive(Clone, PartialEq)]
 pub struct ResponseDialog {
     pub team: TeamIx,
     /// What the inbox had selected when the dialog opened.
@@ -205,6 +207,7 @@ pub struct ResponseDialog {
 /// A response form left with esc after something was put in it: it belongs to its team, its
 /// action and the inbox item selected when it was begun. `r` never reopens it by itself: the
 /// action picker marks its action, and choosing that action for that item brings it back.
+#[derive(Clone, PartialEq)]
 pub struct Draft {
     pub team: TeamIx,
     pub answering: Option<Answers>,
@@ -227,6 +230,7 @@ impl ResponseDialog {
     }
 }
 
+#[derive(Clone, PartialEq)]
 pub enum Dialog {
     Release(Box<ReleasePicker>),
     Note(Box<NoteForm>),
@@ -281,6 +285,7 @@ impl Dialog {
     }
 }
 
+#[derive(Clone, PartialEq)]
 pub struct Seat {
     pub role: Role,
     pub view: View,

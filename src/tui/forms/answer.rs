@@ -16,6 +16,7 @@ use crate::tui::key::Key;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, label_style, popup};
 
+#[derive(Clone, PartialEq)]
 pub struct AnswerForm {
     team: TeamIx,
     question: QuestionIx,

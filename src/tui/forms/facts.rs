@@ -17,6 +17,7 @@ use crate::tui::field::TextField;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::widgets::{self, centred, label_style, popup};
 
+#[derive(Clone, PartialEq)]
 pub struct FactsForm {
     /// One per `ExerciseFact::ALL`.
     texts: Vec<TextField>,

@@ -36,6 +36,7 @@ const SCALE: [&str; 5] = [
     "strongly agree",
 ];
 
+#[derive(Clone, PartialEq)]
 pub struct FeedbackForm {
     ratings: Vec<Option<u8>>,
     strengths: Vec<TextField>,

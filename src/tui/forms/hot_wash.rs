@@ -25,6 +25,7 @@ enum Focus {
 
 const ORDER: [Focus; 3] = [Focus::Objective, Focus::Kind, Focus::Text];
 
+#[derive(Clone, PartialEq)]
 pub struct HotWashForm {
     objective: ObjectiveIx,
     kind: NoteKind,

@@ -24,6 +24,7 @@ enum Focus {
     Save,
 }
 
+#[derive(Clone, PartialEq)]
 pub struct JudgeForm {
     /// Who judges, as the report names them: the seat's user, or `facilitator`.
     by: String,
@@ -35,6 +36,7 @@ pub struct JudgeForm {
     error: Option<String>,
 }
 
+#[derive(Clone, PartialEq)]
 struct Judging {
     expectation: ExpectationIx,
     /// The fields of the action that satisfied it.

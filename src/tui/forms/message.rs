@@ -21,6 +21,7 @@ pub enum Focus {
     Text,
 }
 
+#[derive(Clone, PartialEq)]
 pub struct MessageForm {
     team: TeamIx,
     /// `None`: every other team.

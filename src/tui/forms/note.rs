@@ -22,6 +22,7 @@ pub enum Focus {
     Text,
 }
 
+#[derive(Clone, PartialEq)]
 pub struct NoteForm {
     kind: NoteKind,
     team: Option<TeamIx>,

@@ -13,6 +13,7 @@ use crate::tui::field::TextField;
 use crate::tui::keymap::Action;
 use crate::tui::widgets::{self, centred, filtered_list, popup};
 
+#[derive(Clone, PartialEq)]
 pub struct ActionPicker {
     filter: TextField,
     selected: usize,

@@ -42,6 +42,7 @@ pub enum Focus {
     Element,
 }
 
+#[derive(Clone, PartialEq)]
 pub struct PlanForm {
     /// The item edited; `None`: a new one.
     item: Option<String>,

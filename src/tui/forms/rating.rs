@@ -26,6 +26,7 @@ pub enum Focus {
 
 const ORDER: [Focus; 3] = [Focus::Rating, Focus::Reason, Focus::Analysis];
 
+#[derive(Clone, PartialEq)]
 pub struct RatingForm {
     objective: String,
     team: Option<String>,

@@ -15,6 +15,7 @@ use crate::tui::keymap::Action;
 use crate::tui::text::{clock, state};
 use crate::tui::widgets::{self, centred, filtered_list, popup};
 
+#[derive(Clone, PartialEq)]
 pub struct ReleasePicker {
     filter: TextField,
     /// The highlighted inject.

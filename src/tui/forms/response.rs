@@ -30,6 +30,7 @@ pub enum Focus {
 }
 
 /// A field as the person fills it in: typed, or chosen among the field's `choices`.
+#[derive(Clone, PartialEq)]
 enum Input {
     Text(TextField),
     Choice(Choice),
@@ -54,6 +55,7 @@ impl Input {
 
 /// What a clarification names: one of the requests the team may clarify now, and the fields of
 /// that request found insufficient.
+#[derive(Clone, PartialEq)]
 struct Clarifying {
     /// The versions of requests the team may clarify, by number (`Exercise::clarifiable`).
     requests: Vec<u64>,
@@ -111,6 +113,7 @@ impl Clarifying {
     }
 }
 
+#[derive(Clone, PartialEq)]
 pub struct ResponseForm {
     team: TeamIx,
     action: ActionIx,
