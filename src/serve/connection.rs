@@ -619,7 +619,7 @@ fn draw_frame(
     seat: &mut Seat,
     on_screen: Option<u64>,
 ) -> (Vec<u8>, Option<u64>) {
-    let moment = Moment::of(session);
+    let moment = Moment::of(session, seat);
     let area = terminal.current_buffer_mut().area;
     if let Some((id, buffer)) = frames.take(moment, seat, area) {
         (terminal.current_buffer_mut().content).clone_from(&buffer.content);
@@ -704,13 +704,15 @@ mod tests {
 
     #[derive(Debug, Clone)]
     enum Step {
-        Key(usize, Key),
+        /// Seat i's key, this many milliseconds after the step before.
+        Key(usize, Key, u64),
         /// The wall clock moves on by this many milliseconds, and the session ticks.
         Tick(u64),
         Draw(usize),
     }
 
-    const KEYS: [Key; 14] = [
+    const KEYS: [Key; 15] = [
+        Key::Char('s'),
         Key::Down,
         Key::Up,
         Key::Enter,
@@ -729,7 +731,8 @@ mod tests {
 
     fn step() -> impl Strategy<Value = Step> {
         prop_oneof![
-            3 => (0..4usize, prop::sample::select(KEYS.to_vec())).prop_map(|(i, k)| Step::Key(i, k)),
+            3 => (0..4usize, prop::sample::select(KEYS.to_vec()), 0..5_000u64)
+                .prop_map(|(i, k, ms)| Step::Key(i, k, ms)),
             1 => (1..120_000u64).prop_map(Step::Tick),
             4 => (0..4usize).prop_map(Step::Draw),
         ]
@@ -816,7 +819,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
+        #![proptest_config(ProptestConfig::with_cases(96))]
 
         /// Whatever the seats do, a seat that takes frames other seats kept is sent exactly the
         /// bytes it would have drawn alone, and is left in the same state: two seats of one
@@ -830,6 +833,16 @@ mod tests {
             let roles = [Role::Team(TeamIx(0)), Role::Team(TeamIx(0)), Role::Team(TeamIx(1)), Role::Facilitator];
             for session in [&mut shared, &mut alone] {
                 session.start_pause(Role::Facilitator).expect("the clock starts");
+                // Shown with how long it has been connected, from the wall clock.
+                session.seat_joined(SeatInfo {
+                    id: 1,
+                    user: "team-0".into(),
+                    role: "team soc".into(),
+                    address: "192.0.2.1".into(),
+                    name: None,
+                    since: Duration::ZERO,
+                    last_key: Duration::ZERO,
+                });
             }
             let mut seats: Vec<Twins> = roles
                 .iter()
@@ -847,7 +860,8 @@ mod tests {
             let mut wall = Duration::ZERO;
             for step in steps {
                 match step {
-                    Step::Key(i, key) => {
+                    Step::Key(i, key, ms) => {
+                        wall += Duration::from_millis(ms);
                         let seat = &mut seats[i];
                         seat.seat.handle_typed(&mut shared, Typed::Key(key), wall);
                         seat.twin.handle_typed(&mut alone, Typed::Key(key), wall);

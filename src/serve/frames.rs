@@ -8,8 +8,8 @@
 //! the other. Equality is of the whole seat (its role, its team, its user, every form and
 //! draft), so a seat never receives what another role or team would see.
 //!
-//! Only the latest moment of the session is kept: any change of content, clock, wall time or
-//! read marks empties the shelf. It is bounded (`MAX_CELLS`), so a room of seats that all differ
+//! Only the latest moment of the session is kept: any change of content, clock or read marks
+//! (or of the wall clock, to a seat that shows it) empties the shelf. It is bounded (`MAX_CELLS`), so a room of seats that all differ
 //! costs each seat a look at a few entries and a copy of its own frame.
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,15 +31,18 @@ const MAX_CHANGES: usize = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Moment {
     versions: Versions,
-    wall: Duration,
+    /// The wall clock, for a seat that shows it: every key moves it, so the others leave it out
+    /// and share frames between keys.
+    wall: Option<Duration>,
     read_marks: u64,
 }
 
 impl Moment {
-    pub(super) fn of(session: &Session) -> Moment {
+    /// The moment at which `seat` draws from `session`.
+    pub(super) fn of(session: &Session, seat: &Seat) -> Moment {
         Moment {
             versions: session.versions(),
-            wall: session.wall(),
+            wall: seat.shows_wall().then(|| session.wall()),
             read_marks: session.read_marks(),
         }
     }

@@ -236,6 +236,7 @@ fn seats(frame: &mut Frame, body: Rect, app: &Shown) {
     lines.push(Line::from(
         format!("Connected ({})", session.seats().len()).bold(),
     ));
+    // The one screen drawn from the wall clock (`Seat::shows_wall`).
     let wall = session.wall();
     for seat in session.seats() {
         lines.push(Line::from(format!(

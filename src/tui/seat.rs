@@ -374,6 +374,12 @@ impl Seat {
         }
     }
 
+    /// Whether what the seat shows depends on the session's wall clock: the seats dialog's "for"
+    /// and "idle" are the only text drawn from it.
+    pub fn shows_wall(&self) -> bool {
+        matches!(self.dialog, Some(Dialog::Seats))
+    }
+
     /// Whether the whole screen must be drawn again (Ctrl-L); asking clears it.
     pub fn take_redraw(&mut self) -> bool {
         std::mem::take(&mut self.redraw)
