@@ -6,7 +6,8 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use russh::keys::PublicKey;
@@ -495,17 +496,10 @@ fn screen_size(columns: u32, rows: u32) -> (u16, u16) {
 async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channel: ChannelId) {
     let mut changes = shared.changes.subscribe();
     let mut closing = shared.closing.subscribe();
-    let size = link.lock().size;
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(Rect::new(0, 0, size.0, size.1)),
-    };
-    let Ok(mut terminal) = Terminal::with_options(CrosstermBackend::new(Vec::new()), options)
-    else {
+    let mut drawn_size = link.lock().size;
+    let Some(mut screen) = Screen::new(drawn_size) else {
         return;
     };
-    // The size comes from the client's pty request and window changes, never from this
-    // process's own terminal.
-    let mut drawn_size = size;
     if handle.data(channel, SCREEN_ON.to_vec()).await.is_err() {
         return;
     }
@@ -513,8 +507,6 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     let phase = clock_phase(link.id);
     // A team's views show none of what only the staff sees (the log, the seats panel).
     let sees_staff = !matches!(link.lock().seat.role, Role::Team(_));
-    // The kept frame the client's screen shows (see `frames`), if it is one.
-    let mut on_screen = None;
     loop {
         let frame = {
             let session = shared.lock();
@@ -526,24 +518,15 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
             } else {
                 if state.size != drawn_size {
                     drawn_size = state.size;
-                    let _ = terminal.resize(Rect::new(0, 0, drawn_size.0, drawn_size.1));
-                    on_screen = None;
+                    screen.resize(drawn_size);
                 }
                 state.seat.sync(&session);
                 state.seat.settle_reading(&session, shared.wall());
                 state.stale = false;
                 if state.seat.take_redraw() {
-                    redraw_whole(&mut terminal);
-                    on_screen = None;
+                    screen.redraw_whole();
                 }
-                let (bytes, drawn) = draw_frame(
-                    &mut terminal,
-                    &shared.frames,
-                    &session,
-                    &mut state.seat,
-                    on_screen,
-                );
-                on_screen = drawn;
+                let bytes = screen.draw(&shared.frames, &session, &mut state.seat);
                 Some((bytes, session.versions()))
             }
         };
@@ -609,53 +592,112 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     }
 }
 
-/// Draws `seat` as `session` stands into `terminal`, whose client shows kept frame
-/// `on_screen`: the frame a seat equal to this one drew at this moment, if one did, else a new
-/// one, kept for the others. The bytes for the client, and the frame's id if it is kept.
-fn draw_frame(
-    terminal: &mut SeatTerminal,
-    frames: &Frames,
-    session: &Session,
-    seat: &mut Seat,
-    on_screen: Option<u64>,
-) -> (Vec<u8>, Option<u64>) {
-    let moment = Moment::of(session, seat);
-    let area = terminal.current_buffer_mut().area;
-    if let Some((id, buffer)) = frames.take(moment, seat, area) {
-        (terminal.current_buffer_mut().content).clone_from(&buffer.content);
-        if let Some(bytes) = on_screen.and_then(|from| frames.bytes(from, id)) {
-            terminal.swap_buffers();
-            return (bytes.to_vec(), Some(id));
-        }
-        let _ = terminal.apply_buffer_with_cursor(None);
-        let bytes = take_bytes(terminal);
-        if let Some(from) = on_screen {
-            frames.keep_bytes(from, id, &bytes);
-        }
-        return (bytes, Some(id));
-    }
-    let before = seat.clone();
-    let shown = Shown {
-        session,
-        seat: &*seat,
-    };
-    let id = match terminal.draw(|f| ui::draw_seat(f, shown)) {
-        Ok(done) => Some(frames.keep(moment, before, seat, done.buffer)),
-        Err(_) => None,
-    };
-    let bytes = take_bytes(terminal);
-    if let (Some(from), Some(to)) = (on_screen, id) {
-        frames.keep_bytes(from, to, &bytes);
-    }
-    (bytes, id)
+/// Empties the buffer ratatui would diff a frame against: a seat diffs against `Screen::shown`,
+/// so it holds one canvas to draw on, not two.
+fn drop_back_buffer(terminal: &mut SeatTerminal) {
+    *terminal.current_buffer_mut() = Buffer::default();
+    terminal.swap_buffers();
 }
 
-/// Makes the next frame draw every cell (Ctrl-L): the client's screen is cleared, and the frame
-/// before it made blank, so that nothing the client shows is taken as already drawn. (Ratatui's
-/// own `clear` asks the terminal where its cursor is: here that terminal is the server's.)
-fn redraw_whole(terminal: &mut SeatTerminal) {
-    let _ = terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()));
-    *terminal.backend_mut().writer_mut() = b"\x1b[2J".to_vec();
+/// What a seat's client shows, and the terminal its frames are drawn on.
+struct Screen {
+    /// Its buffer is where a new frame is drawn; its backend collects the bytes for the client.
+    terminal: SeatTerminal,
+    /// The frame the client's screen shows: shared with the other seats when it was kept.
+    shown: Arc<Buffer>,
+    /// Its id, when it was kept (see `frames`).
+    kept: Option<u64>,
+}
+
+impl Screen {
+    /// A blank screen of `size` (columns, rows).
+    fn new(size: (u16, u16)) -> Option<Screen> {
+        let area = Rect::new(0, 0, size.0, size.1);
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(area),
+        };
+        // The size comes from the client's pty request and window changes, never from this
+        // process's own terminal.
+        let mut terminal =
+            Terminal::with_options(CrosstermBackend::new(Vec::new()), options).ok()?;
+        drop_back_buffer(&mut terminal);
+        Some(Screen {
+            terminal,
+            shown: Arc::new(Buffer::empty(area)),
+            kept: None,
+        })
+    }
+
+    fn area(&self) -> Rect {
+        self.shown.area
+    }
+
+    /// The client's window changed size: everything is drawn again.
+    fn resize(&mut self, size: (u16, u16)) {
+        let area = Rect::new(0, 0, size.0, size.1);
+        let _ = self.terminal.resize(area);
+        drop_back_buffer(&mut self.terminal);
+        self.shown = Arc::new(Buffer::empty(area));
+        self.kept = None;
+    }
+
+    /// Makes the next frame draw every cell (Ctrl-L): the client's screen is cleared, and taken
+    /// as blank, so that nothing it shows is taken as already drawn. (Ratatui's own `clear` asks
+    /// the terminal where its cursor is: here that terminal is the server's.)
+    fn redraw_whole(&mut self) {
+        self.shown = Arc::new(Buffer::empty(self.area()));
+        self.kept = None;
+        *self.terminal.backend_mut().writer_mut() = b"\x1b[2J".to_vec();
+    }
+
+    /// Draws `seat` as `session` stands: the frame a seat equal to this one drew at this moment,
+    /// if one did, else a new one, kept for the others. The bytes that bring the client's
+    /// screen to it.
+    fn draw(&mut self, frames: &Frames, session: &Session, seat: &mut Seat) -> Vec<u8> {
+        let moment = Moment::of(session, seat);
+        let area = self.area();
+        let (id, next) = match frames.take(moment, seat, area) {
+            Some(kept) => kept,
+            None => {
+                let before = seat.clone();
+                let drawn = Arc::new(self.draw_anew(session, seat));
+                (frames.keep(moment, before, seat, &drawn), drawn)
+            }
+        };
+        let bytes = match self.kept.and_then(|from| frames.bytes(from, id)) {
+            Some(bytes) => bytes.to_vec(),
+            None => {
+                let backend = self.terminal.backend_mut();
+                let _ = backend.draw(self.shown.diff_iter(&next));
+                let _ = backend.hide_cursor();
+                let bytes = take_bytes(&mut self.terminal);
+                if let Some(from) = self.kept {
+                    frames.keep_bytes(from, id, &bytes);
+                }
+                bytes
+            }
+        };
+        let before = std::mem::replace(&mut self.shown, next);
+        self.kept = Some(id);
+        // The frame it replaced, unless another seat still shows it, is the next one drawn on.
+        if let Ok(mut spare) = Arc::try_unwrap(before) {
+            spare.reset();
+            *self.terminal.current_buffer_mut() = spare;
+        }
+        bytes
+    }
+
+    /// A frame drawn from `seat` itself, and the bytes before it (a resize's) still in the
+    /// backend.
+    fn draw_anew(&mut self, session: &Session, seat: &Seat) -> Buffer {
+        let area = self.area();
+        let canvas = self.terminal.current_buffer_mut();
+        if canvas.area != area {
+            *canvas = Buffer::empty(area);
+        }
+        ui::draw_seat(&mut self.terminal.get_frame(), Shown { session, seat });
+        std::mem::take(self.terminal.current_buffer_mut())
+    }
 }
 
 /// The moment of each second at which a seat redraws its clock: seat ids stepped by the golden
@@ -692,12 +734,17 @@ mod tests {
         Terminal::with_options(CrosstermBackend::new(Vec::new()), options).expect("a terminal")
     }
 
+    /// Ctrl-L on a terminal drawn alone: a blank frame, taken as shown, and the screen cleared.
+    fn redraw_whole_alone(terminal: &mut SeatTerminal) {
+        let _ = terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()));
+        *terminal.backend_mut().writer_mut() = b"\x1b[2J".to_vec();
+    }
+
     /// A seat drawn as the server draws it (sharing frames with the other seats), and its twin
     /// in a twin session, drawn alone, as every seat was before frames were shared.
     struct Twins {
         seat: Seat,
-        terminal: SeatTerminal,
-        on_screen: Option<u64>,
+        screen: Screen,
         twin: Seat,
         twin_terminal: SeatTerminal,
     }
@@ -709,6 +756,8 @@ mod tests {
         /// The wall clock moves on by this many milliseconds, and the session ticks.
         Tick(u64),
         Draw(usize),
+        /// Seat i's window is now this many columns by rows.
+        Resize(usize, u16, u16),
     }
 
     const KEYS: [Key; 15] = [
@@ -735,6 +784,7 @@ mod tests {
                 .prop_map(|(i, k, ms)| Step::Key(i, k, ms)),
             1 => (1..120_000u64).prop_map(Step::Tick),
             4 => (0..4usize).prop_map(Step::Draw),
+            1 => (0..4usize, 80..140u16, 24..50u16).prop_map(|(i, c, r)| Step::Resize(i, c, r)),
         ]
     }
 
@@ -764,14 +814,14 @@ mod tests {
         let frames = Frames::default();
         let mut drawn = Vec::new();
         for seat in &mut seats {
-            let mut terminal = terminal(100, 30);
+            let mut screen = Screen::new((100, 30)).expect("a screen");
             let before = seat.clone();
-            let (bytes, id) = draw_frame(&mut terminal, &frames, &session, seat, None);
+            let bytes = screen.draw(&frames, &session, seat);
             assert!(
                 *seat != before,
                 "drawing the form sets its text field's view"
             );
-            drawn.push((bytes, id.expect("kept")));
+            drawn.push((bytes, screen.kept.expect("kept")));
         }
         assert_eq!(drawn[0], drawn[1]);
         assert!(seats[0] == seats[1]);
@@ -789,33 +839,31 @@ mod tests {
             .start_pause(Role::Facilitator)
             .expect("the clock starts");
         let frames = Frames::default();
-        let mut seats: Vec<(Seat, SeatTerminal)> = (0..2)
+        let mut seats: Vec<(Seat, Screen)> = (0..2)
             .map(|_| {
-                (
-                    Seat::new(Role::Team(TeamIx(0)), &session),
-                    terminal(100, 30),
-                )
+                let seat = Seat::new(Role::Team(TeamIx(0)), &session);
+                (seat, Screen::new((100, 30)).expect("a screen"))
             })
             .collect();
-        let mut ids = Vec::new();
-        for (seat, terminal) in &mut seats {
+        let mut first = Vec::new();
+        for (seat, screen) in &mut seats {
             seat.sync(&session);
-            ids.push(draw_frame(terminal, &frames, &session, seat, None).1);
+            screen.draw(&frames, &session, seat);
+            first.push(screen.kept.expect("kept"));
         }
-        assert_eq!(ids[0], ids[1]);
+        assert_eq!(first[0], first[1]);
         session.tick(Duration::from_secs(120));
         let mut next = Vec::new();
-        for (seat, terminal) in &mut seats {
+        for (seat, screen) in &mut seats {
             seat.sync(&session);
-            next.push(draw_frame(terminal, &frames, &session, seat, ids[0]));
+            let bytes = screen.draw(&frames, &session, seat);
+            next.push((bytes, screen.kept.expect("kept")));
         }
         assert_eq!(next[0], next[1]);
-        assert_ne!(next[0].1, ids[0]);
-        assert!(
-            frames
-                .bytes(ids[0].expect("kept"), next[0].1.expect("kept"))
-                .is_some()
-        );
+        assert_ne!(next[0].1, first[0]);
+        assert!(frames.bytes(first[0], next[0].1).is_some());
+        // Both screens show the one frame kept, not copies of it.
+        assert!(Arc::ptr_eq(&seats[0].1.shown, &seats[1].1.shown));
     }
 
     proptest! {
@@ -853,7 +901,7 @@ mod tests {
                         seat.evaluator = format!("team-{}", team.0);
                         twin.evaluator = seat.evaluator.clone();
                     }
-                    Twins { seat, terminal: terminal(100, 30), on_screen: None, twin, twin_terminal: terminal(100, 30) }
+                    Twins { seat, screen: Screen::new((100, 30)).expect("a screen"), twin, twin_terminal: terminal(100, 30) }
                 })
                 .collect();
             let frames = Frames::default();
@@ -871,6 +919,11 @@ mod tests {
                         shared.tick(wall);
                         alone.tick(wall);
                     }
+                    Step::Resize(i, columns, rows) => {
+                        let seat = &mut seats[i];
+                        seat.screen.resize((columns, rows));
+                        let _ = seat.twin_terminal.resize(Rect::new(0, 0, columns, rows));
+                    }
                     Step::Draw(i) => {
                         let seat = &mut seats[i];
                         for (s, session) in [(&mut seat.seat, &shared), (&mut seat.twin, &alone)] {
@@ -878,15 +931,12 @@ mod tests {
                             s.settle_reading(session, wall);
                         }
                         if seat.seat.take_redraw() {
-                            redraw_whole(&mut seat.terminal);
-                            seat.on_screen = None;
+                            seat.screen.redraw_whole();
                         }
                         if seat.twin.take_redraw() {
-                            redraw_whole(&mut seat.twin_terminal);
+                            redraw_whole_alone(&mut seat.twin_terminal);
                         }
-                        let (bytes, drawn) =
-                            draw_frame(&mut seat.terminal, &frames, &shared, &mut seat.seat, seat.on_screen);
-                        seat.on_screen = drawn;
+                        let bytes = seat.screen.draw(&frames, &shared, &mut seat.seat);
                         let shown = Shown { session: &alone, seat: &seat.twin };
                         seat.twin_terminal.draw(|f| ui::draw_seat(f, shown)).expect("drawn");
                         let alone_bytes = take_bytes(&mut seat.twin_terminal);

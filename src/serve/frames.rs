@@ -109,7 +109,13 @@ impl Frames {
     }
 
     /// Keeps a frame drawn at `moment` from `before`; its id.
-    pub(super) fn keep(&self, moment: Moment, before: Seat, after: &Seat, buffer: &Buffer) -> u64 {
+    pub(super) fn keep(
+        &self,
+        moment: Moment,
+        before: Seat,
+        after: &Seat,
+        buffer: &Arc<Buffer>,
+    ) -> u64 {
         let mut shelf = self.lock();
         let shelf = shelf.at(moment);
         shelf.next_id += 1;
@@ -124,7 +130,7 @@ impl Frames {
                 id,
                 before,
                 after: after.clone(),
-                buffer: Arc::new(buffer.clone()),
+                buffer: Arc::clone(buffer),
             });
         }
         id
