@@ -664,19 +664,21 @@ impl Screen {
                 (frames.keep(moment, before, seat, &drawn), drawn)
             }
         };
-        let bytes = match self.kept.and_then(|from| frames.bytes(from, id)) {
-            Some(bytes) => bytes.to_vec(),
+        // After whatever the backend holds already (a resize's clearing).
+        let mut bytes = take_bytes(&mut self.terminal);
+        match self.kept.and_then(|from| frames.bytes(from, id)) {
+            Some(change) => bytes.extend_from_slice(&change),
             None => {
                 let backend = self.terminal.backend_mut();
                 let _ = backend.draw(self.shown.diff_iter(&next));
                 let _ = backend.hide_cursor();
-                let bytes = take_bytes(&mut self.terminal);
+                let change = take_bytes(&mut self.terminal);
                 if let Some(from) = self.kept {
-                    frames.keep_bytes(from, id, &bytes);
+                    frames.keep_bytes(from, id, &change);
                 }
-                bytes
+                bytes.extend_from_slice(&change);
             }
-        };
+        }
         let before = std::mem::replace(&mut self.shown, next);
         self.kept = Some(id);
         // The frame it replaced, unless another seat still shows it, is the next one drawn on.
@@ -687,8 +689,7 @@ impl Screen {
         bytes
     }
 
-    /// A frame drawn from `seat` itself, and the bytes before it (a resize's) still in the
-    /// backend.
+    /// A frame drawn from `seat` itself, on the terminal's canvas.
     fn draw_anew(&mut self, session: &Session, seat: &Seat) -> Buffer {
         let area = self.area();
         let canvas = self.terminal.current_buffer_mut();
