@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compares two ttx binaries on the big exercise (10,000 injects, 20,000 responses): validate,
-# scripted play and report, run alternately (old, new, old, new, ...) so that a shared machine's
+# scripted play and report, run alternately (old, new, floor, old, new, floor, ...) so that a shared machine's
 # changing load falls on both alike. Prints the medians of CPU time, user-space cycles and
 # user-space instructions (perf stat); instructions barely move with the load, time does. Where
 # perf cannot count instructions (no perf, or a machine without hardware counters, such as most
@@ -11,6 +11,12 @@
 #
 # TTX_BIG=DIR takes the exercise from DIR instead of target/big (for another size:
 # `cargo bench --bench core -- --write-big DIR 50000`).
+#
+# Each round also runs the RON floor (examples/ron_floor.rs: the same scenario parsed into the
+# `ron` crate's untyped tree, nothing more), alternating with the two builds, and every figure is
+# followed by its ratio to the floor's: issue 24 sets ttx's goals as such ratios. FLOOR=BINARY
+# takes another build of it; by default it is built here (`cargo build --release --example
+# ron_floor`).
 #
 # An old binary is built from a revision with, for example:
 #   git worktree add --detach ../ttx-old 724b0fc && (cd ../ttx-old && cargo build --release)
@@ -28,6 +34,11 @@ else
 fi
 dir=${TTX_BIG:-target/big}
 [ -f "$dir/big.ron" ] || cargo bench --quiet --bench core -- --write-big "$dir" >/dev/null
+floor=${FLOOR:-}
+if [ -z "$floor" ]; then
+  cargo build --quiet --release --example ron_floor
+  floor=target/release/examples/ron_floor
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Each binary reports on a journal it wrote itself: journal formats differ between versions.
@@ -50,6 +61,8 @@ measure() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
+# The floor's runs, pooled over the three commands' rounds.
+: >"$work/floor"
 for what in validate play report; do
   for side in old new; do : >"$work/$what.$side"; done
   for _ in $(seq "$runs"); do
@@ -65,19 +78,34 @@ for what in validate play report; do
         report) measure "$bin" report "$work/$side.jsonl" ;;
       esac >>"$work/$what.$side"
     done
+    measure "$floor" "$dir/big.ron" >>"$work/floor"
   done
+done
+
+# The medians of one file's runs: "first second third".
+medians() {
+  echo "$(cut -d' ' -f1 "$1" | median) $(cut -d' ' -f2 "$1" | median) $(cut -d' ' -f3 "$1" | median)"
+}
+read -r floor1 floor2 floor3 <<<"$(medians "$work/floor")"
+if [ "$counter" = perf ]; then
+  printf '%-12s  CPU %5.0f ms   cycles %6.0f M   instructions %6.0f M\n' floor "$floor1" \
+    "$((floor2 / 1000000))" "$((floor3 / 1000000))"
+else
+  printf '%-12s  wall %5.0f ms   CPU %5.0f ms   peak RSS %6.1f MB\n' floor "$floor1" "$floor2" \
+    "$(awk -v m="$floor3" 'BEGIN { print m / 1024 }')"
+fi
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+for what in validate play report; do
   for side in old new; do
-    f=$work/$what.$side
+    read -r m1 m2 m3 <<<"$(medians "$work/$what.$side")"
     if [ "$counter" = perf ]; then
-      printf '%-8s %-3s  CPU %5.0f ms   cycles %6.0f M   instructions %6.0f M\n' "$what" "$side" \
-        "$(cut -d' ' -f1 "$f" | median)" \
-        "$(($(cut -d' ' -f2 "$f" | median) / 1000000))" \
-        "$(($(cut -d' ' -f3 "$f" | median) / 1000000))"
+      printf '%-8s %-3s  CPU %5.0f ms   cycles %6.0f M   instructions %6.0f M   floor: CPU %s×, instructions %s×\n' \
+        "$what" "$side" "$m1" "$((m2 / 1000000))" "$((m3 / 1000000))" \
+        "$(ratio "$m1" "$floor1")" "$(ratio "$m3" "$floor3")"
     else
-      printf '%-8s %-3s  wall %5.0f ms   CPU %5.0f ms   peak RSS %6.1f MB\n' "$what" "$side" \
-        "$(cut -d' ' -f1 "$f" | median)" \
-        "$(cut -d' ' -f2 "$f" | median)" \
-        "$(cut -d' ' -f3 "$f" | median | awk '{ print $1 / 1024 }')"
+      printf '%-8s %-3s  wall %5.0f ms   CPU %5.0f ms   peak RSS %6.1f MB   floor: CPU %s×, peak RSS %s×\n' \
+        "$what" "$side" "$m1" "$m2" "$(awk -v m="$m3" 'BEGIN { print m / 1024 }')" \
+        "$(ratio "$m2" "$floor2")" "$(ratio "$m3" "$floor3")"
     fi
   done
 done
