@@ -66,6 +66,9 @@ pub(super) enum Tail {
     Blank { keep: u64 },
 }
 
+/// What the line buffer keeps between lines: more than any event's line takes.
+const EVENT_LINE_ROOM: usize = 64 * 1024;
+
 /// A journal read back: the exercise, how the file ends, and the hash-chain digest of its last
 /// line (`None` for a journal without the chain).
 type ReadBack = (LoadedJournal, Tail, Option<String>);
@@ -117,6 +120,9 @@ fn read_lines(
     let mut last_wall = None;
     loop {
         buf.clear();
+        // The header holds the whole scenario: the megabytes its line took are not kept for
+        // the events' lines, which are short.
+        buf.shrink_to(EVENT_LINE_ROOM);
         let read = (&mut reader)
             .take(MAX_LINE_BYTES as u64 + 2)
             .read_until(b'\n', &mut buf)
@@ -294,9 +300,10 @@ fn read_lines(
             }
         }
     }
-    let Some((header, exercise)) = state else {
+    let Some((header, mut exercise)) = state else {
         return Err(JournalError::Empty { path: shown });
     };
+    exercise.shrink_to_fit();
     if let (Some((_, keep)), Tail::Clean) = (blank, tail) {
         tail = Tail::Blank { keep };
     }

@@ -579,34 +579,35 @@ impl Report {
             .filter(|team| audience.sees(*team))
             .map(|team| team_report(exercise, team, keys))
             .collect();
-        let injects = scenario
-            .injects
-            .iter()
-            .zip(exercise.inject_states())
-            .filter(|(inject, _)| audience.sees_any(&inject.to))
-            .map(|(inject, state)| InjectReport {
-                id: inject.id.clone(),
-                released_at_s: match state {
-                    InjectState::Released { at, .. } => Some(*at),
-                    _ => None,
-                },
-                skipped: matches!(state, InjectState::Skipped { .. }),
-                skipped_by: match state {
-                    InjectState::Skipped { by, .. } if format_3 => Some(match by {
-                        SkipCause::Chance => "chance",
-                        SkipCause::Unless => "unless",
-                    }),
-                    _ => None,
-                },
-                method: format_3.then(|| inject.method.clone()),
-                reference: format_3.then(|| inject.reference.clone()),
-                skipped_at_s: match state {
-                    InjectState::Skipped { at, .. } => Some(*at),
-                    _ => None,
-                },
-                by_hand: matches!(state, InjectState::Released { by_hand: true, .. }),
-            })
-            .collect();
+        let injects = listed(
+            scenario
+                .injects
+                .iter()
+                .zip(exercise.inject_states())
+                .filter(|(inject, _)| audience.sees_any(&inject.to))
+                .map(|(inject, state)| InjectReport {
+                    id: inject.id.clone(),
+                    released_at_s: match state {
+                        InjectState::Released { at, .. } => Some(*at),
+                        _ => None,
+                    },
+                    skipped: matches!(state, InjectState::Skipped { .. }),
+                    skipped_by: match state {
+                        InjectState::Skipped { by, .. } if format_3 => Some(match by {
+                            SkipCause::Chance => "chance",
+                            SkipCause::Unless => "unless",
+                        }),
+                        _ => None,
+                    },
+                    method: format_3.then(|| inject.method.clone()),
+                    reference: format_3.then(|| inject.reference.clone()),
+                    skipped_at_s: match state {
+                        InjectState::Skipped { at, .. } => Some(*at),
+                        _ => None,
+                    },
+                    by_hand: matches!(state, InjectState::Released { by_hand: true, .. }),
+                }),
+        );
         let messages = exercise
             .messages()
             .iter()
@@ -646,13 +647,14 @@ impl Report {
             .collect();
         let responses = Responses {
             in_json: format_2,
-            list: exercise
-                .responses()
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| own(r))
-                .map(|(n, r)| response_report(exercise, n, r, format_3))
-                .collect(),
+            list: listed(
+                exercise
+                    .responses()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| own(r))
+                    .map(|(n, r)| response_report(exercise, n, r, format_3)),
+            ),
         };
         let requests = format_3.then(|| {
             exercise
@@ -938,6 +940,17 @@ impl Keys {
             format_3,
         }
     }
+}
+
+/// A long list of the report, filtered by audience: allocated once for all it may hold, and
+/// trimmed when it holds fewer (a team's report). Collected by doubling, a big exercise's
+/// responses took half again their size.
+fn listed<T>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let (least, most) = items.size_hint();
+    let mut list = Vec::with_capacity(most.unwrap_or(least));
+    list.extend(items);
+    list.shrink_to_fit();
+    list
 }
 
 fn team_report(exercise: &Exercise, team: TeamIx, keys: Keys) -> TeamReport {
