@@ -798,10 +798,6 @@ impl<W: io::Write> HiddenEscaped<W> {
     }
 
     fn escaped(&mut self, text: &str) -> io::Result<()> {
-        // Printable ASCII and JSON's whitespace, nearly all of a report, go through unread.
-        if text.is_ascii() && !text.as_bytes().contains(&0x7F) {
-            return self.out.write_all(text.as_bytes());
-        }
         let mut shown = 0;
         for (at, c) in text.char_indices() {
             if c >= ' ' && is_hidden_control(c) {
@@ -817,6 +813,12 @@ impl<W: io::Write> HiddenEscaped<W> {
 
 impl<W: io::Write> io::Write for HiddenEscaped<W> {
     fn write(&mut self, given: &[u8]) -> io::Result<usize> {
+        // Printable ASCII and JSON's whitespace, nearly all of a report, go through in one look:
+        // no character to escape, none cut, nothing to check as UTF-8.
+        if self.cut.is_empty() && given.is_ascii() && !given.contains(&0x7F) {
+            self.out.write_all(given)?;
+            return Ok(given.len());
+        }
         let mut joined = std::mem::take(&mut self.cut);
         let bytes = if joined.is_empty() {
             given
