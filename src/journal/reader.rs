@@ -66,9 +66,6 @@ pub(super) enum Tail {
     Blank { keep: u64 },
 }
 
-/// What the line buffer keeps between lines: more than any event's line takes.
-const EVENT_LINE_ROOM: usize = 64 * 1024;
-
 /// A journal read back: the exercise, how the file ends, and the hash-chain digest of its last
 /// line (`None` for a journal without the chain).
 type ReadBack = (LoadedJournal, Tail, Option<String>);
@@ -120,9 +117,6 @@ fn read_lines(
     let mut last_wall = None;
     loop {
         buf.clear();
-        // The header holds the whole scenario: the megabytes its line took are not kept for
-        // the events' lines, which are short.
-        buf.shrink_to(EVENT_LINE_ROOM);
         let read = (&mut reader)
             .take(MAX_LINE_BYTES as u64 + 2)
             .read_until(b'\n', &mut buf)
@@ -207,6 +201,9 @@ fn read_lines(
                     }
                     None => None,
                 };
+                // The header's line, the whole scenario escaped, is not held while the
+                // scenario loads (the peak of reading a big journal): the header has it.
+                buf = Vec::new();
                 let scenario = load_checked(&header, &shown)?;
                 // A journal is replayed by the rules of the ttx that wrote it.
                 let rules = if header.ttx_journal < 2 {
