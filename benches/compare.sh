@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Compares two ttx binaries on the big exercise (10,000 injects, 20,000 responses): validate,
-# scripted play and report, run alternately (old, new, floor, old, new, floor, ...) so that a shared machine's
-# changing load falls on both alike. Prints the medians of CPU time, user-space cycles and
-# user-space instructions (perf stat); instructions barely move with the load, time does. Where
-# perf cannot count instructions (no perf, or a machine without hardware counters, such as most
-# virtual machines), the medians of wall time, CPU time and peak resident memory
-# (/usr/bin/time) instead: take more runs then, as time moves with the load.
+# scripted play and report, run alternately (old, new, floor, old, new, floor, ...) so that a shared
+# machine's changing load falls on all alike. Prints the medians of CPU time, user-space cycles and
+# user-space instructions (perf stat); instructions barely move with the load, time does. Where perf
+# cannot count instructions (no perf, or a machine without hardware counters, such as most virtual
+# machines), the medians of wall time and CPU time (bash's `time`, to the millisecond) and peak
+# resident memory (/usr/bin/time) instead: take more runs then, as time moves with the load.
 #
 #   benches/compare.sh OLD_BINARY [NEW_BINARY] [RUNS]
 #
@@ -54,8 +54,13 @@ measure() {
     perf stat -x, -e task-clock,cycles:u,instructions:u "$@" 2>&1 >/dev/null |
       awk -F, '{ printf "%s ", $1 } END { print "" }'
   else
-    /usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >/dev/null 2>&1
-    awk '{ printf "%.0f %.0f %d\n", $1 * 1000, ($2 + $3) * 1000, $4 }' "$work/time"
+    # /usr/bin/time gives the peak RSS but times to 10 ms only, a seventh of the floor: bash's
+    # `time` around it gives wall and CPU time (the command's, with /usr/bin/time's own
+    # millisecond) to the millisecond.
+    local TIMEFORMAT='%3R %3U %3S'
+    { time /usr/bin/time -o "$work/rss" -f "%M" "$@" >/dev/null 2>&1; } 2>"$work/time"
+    awk -v rss="$(cat "$work/rss")" \
+      '{ printf "%.0f %.0f %d\n", $1 * 1000, ($2 + $3) * 1000, rss }' "$work/time"
   fi
 }
 
