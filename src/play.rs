@@ -121,6 +121,7 @@ pub fn play_script(
         // Cannot be refused: the exercise has not ended.
         let _ = run(&mut lines, &mut exercise, Command::RunOut);
     }
+    exercise.shrink_to_fit();
     Ok(Played {
         exercise,
         lines,

@@ -486,3 +486,29 @@ fn a_reply_naming_an_amendment_answers_the_original_request() {
     let other = find(&cn["expectations"], "expectations", "msg-2.rfa-reply@cn").expect("msg 2");
     assert_eq!(other["done_at_s"], Value::Null);
 }
+
+/// `ttx report` writes its JSON streamed, the expectations and responses made as they are
+/// written: byte for byte the report built whole, with format 3's keys (the worked case) and
+/// with format 1's (the phishing exercise, whose responses are no JSON key).
+#[test]
+fn the_streamed_json_report_is_the_built_one() {
+    let (worked_case, _) = played_with(&script());
+    let phishing = read_journal(std::path::Path::new(
+        "tests/fixtures/format-1-journal/phishing.jsonl",
+    ))
+    .expect("the format-1 journal reads");
+    let no_debrief = ttx::debrief::Debrief::default();
+    for (exercise, debrief) in [
+        (&worked_case, &no_debrief),
+        (&phishing.exercise, &phishing.debrief),
+    ] {
+        let mut streamed = Vec::new();
+        Report::streamed(exercise, debrief)
+            .write_json(&mut streamed)
+            .expect("written to memory");
+        assert_eq!(
+            String::from_utf8(streamed).expect("UTF-8"),
+            Report::evaluated(exercise, debrief).to_json()
+        );
+    }
+}

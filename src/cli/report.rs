@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use super::{Failure, out};
+use crate::debrief::Debrief;
+use crate::engine::Exercise;
 use crate::files::{check_output, check_output_is_not, write_output, write_output_with};
 use crate::journal::read_outcome;
 use crate::limits::MAX_INPUT_BYTES;
-use crate::report::{Format, Report};
-use crate::scenario::Scenario;
+use crate::report::{Format, Report, SignatureReport};
 use crate::signature::{Verdict, fingerprint, path_for, verdict_of};
 
 #[derive(clap::Args)]
@@ -63,15 +64,19 @@ pub(super) struct Output<'a> {
     pub force: bool,
 }
 
-/// Writes a report to its file (checked already) or, without one, to stdout.
+/// Writes an exercise's report, with the journal's signature as found (none for a headless
+/// run's own report), to its file (checked already) or, without one, to stdout.
 pub(super) fn write_report(
-    report: &Report,
-    scenario: &Scenario,
+    (exercise, debrief): (&Exercise, &Debrief),
+    signature: Option<SignatureReport>,
     format: FormatArg,
     output: Option<Output>,
 ) -> Result<(), Failure> {
-    // JSON is written as it serialises: a big exercise's report is never held whole.
+    // JSON is written as it serialises, its expectations and responses made one at a time: a
+    // big exercise's report is never held whole.
     if let FormatArg::Json = format {
+        let mut report = Report::streamed(exercise, debrief);
+        report.signature = signature;
         return match output {
             Some(output) => Ok(write_output_with(output.path, output.force, |file| {
                 report.write_json(file)
@@ -79,7 +84,9 @@ pub(super) fn write_report(
             None => out::written(report.write_json(io::stdout().lock())),
         };
     }
-    let text = report.render(scenario, format.into());
+    let mut report = Report::evaluated(exercise, debrief);
+    report.signature = signature;
+    let text = report.render(exercise.scenario(), format.into());
     match output {
         Some(output) => Ok(write_output(output.path, text.as_bytes(), output.force)?),
         None => out::print(&text),
@@ -134,9 +141,8 @@ pub fn report(args: ReportArgs) -> Result<(), Failure> {
     }
     let signature = signature?;
     write_report(
-        &Report::evaluated(&loaded.exercise, &loaded.debrief)
-            .with_signature(signature.for_report()),
-        &loaded.scenario,
+        (&loaded.exercise, &loaded.debrief),
+        Some(signature.for_report()),
         args.format,
         output,
     )

@@ -11,7 +11,6 @@ use super::serve::ServerArgs;
 use super::{BUILT_IN, Failure, diagnostics, read, scenario_from};
 use crate::engine::{Exercise, Settings};
 use crate::journal::{Header, JournalWriter, Line};
-use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::script::load_script;
 
@@ -140,12 +139,7 @@ fn play(
         }
     };
     // The answers the script gave are the debrief's: the report has them too.
-    write_report(
-        &Report::evaluated(&exercise, &debrief),
-        &scenario,
-        format,
-        report,
-    )?;
+    write_report((&exercise, &debrief), None, format, report)?;
     match unsigned {
         // The run and its journal stand: the report is written, and the exit code says what is
         // missing.

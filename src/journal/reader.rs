@@ -201,6 +201,9 @@ fn read_lines(
                     }
                     None => None,
                 };
+                // The header's line, the whole scenario escaped, is not held while the
+                // scenario loads (the peak of reading a big journal): the header has it.
+                buf = Vec::new();
                 let scenario = load_checked(&header, &shown)?;
                 // A journal is replayed by the rules of the ttx that wrote it.
                 let rules = if header.ttx_journal < 2 {
@@ -294,9 +297,10 @@ fn read_lines(
             }
         }
     }
-    let Some((header, exercise)) = state else {
+    let Some((header, mut exercise)) = state else {
         return Err(JournalError::Empty { path: shown });
     };
+    exercise.shrink_to_fit();
     if let (Some((_, keep)), Tail::Clean) = (blank, tail) {
         tail = Tail::Blank { keep };
     }
@@ -333,6 +337,17 @@ fn parse_header(content: &[u8], path: &str) -> Result<Header, JournalError> {
         ttx_journal: Option<u64>,
     }
     let is_object = content.trim_ascii_start().starts_with(b"{");
+    // A header of a format this ttx reads is read whole at once; any other is read again for
+    // its format number alone, to say why it is refused. The header holds the whole scenario:
+    // reading it twice was a tenth of reading a 10,000-inject journal's header.
+    if is_object
+        && let Ok(header) = serde_json::from_slice::<Header>(content)
+        && (1..=FORMAT).contains(&header.ttx_journal)
+    {
+        crate::clock::check_speed(header.speed)
+            .map_err(|reason| line_error(format!("the header's {reason}")))?;
+        return Ok(header);
+    }
     let format = match serde_json::from_slice::<Format>(content) {
         Ok(format) if is_object => format,
         // JSON, but not an object (serde reads a struct from a list too): no format number.

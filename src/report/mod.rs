@@ -15,8 +15,8 @@ use serde::Serialize;
 use crate::debrief::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
 use crate::debrief::{Debrief, ExerciseFact, PlanField, format_wall};
 use crate::engine::{
-    Answers, Exercise, FoundBy, InjectState, NoteKind, Outcome, RequestThread, ResponseRecord,
-    SkipCause, Source, Status,
+    Answers, Exercise, ExpectationIx, FoundBy, InjectState, NoteKind, Outcome, RequestThread,
+    ResponseRecord, SkipCause, Source, Status,
 };
 use crate::ron_file::diagnostic::is_hidden_control;
 use crate::scenario::{ObjectiveIx, Scenario, Secs, TeamIx};
@@ -27,13 +27,17 @@ pub use discussion::{
 pub use html::{STYLE as PAGE_STYLE, to_html};
 pub use markdown::{text as markdown_text, to_markdown};
 
+/// `E` and `R` hold the two longest lists, each team's expectations and the responses: built
+/// (`Vec`) in every report but the JSON that `write_json` streams, where they are rows made one
+/// at a time as they are written (`ExpectationRows`, `ResponseRows`): a big exercise's report
+/// is then never held whole.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
+pub struct Report<E = Vec<ExpectationReport>, R = Vec<ResponseReport>> {
     pub title: String,
     pub seed: u64,
     /// `None` for an interrupted exercise.
     pub ended_at_s: Option<Secs>,
-    pub teams: Vec<TeamReport>,
+    pub teams: Vec<TeamReport<E>>,
     pub injects: Vec<InjectReport>,
     pub messages: Vec<MessageReport>,
     pub unexpected: Vec<UnexpectedReport>,
@@ -41,7 +45,7 @@ pub struct Report {
     /// Every accepted response in the order made; a JSON key since format 2 (see
     /// `Keys`), always shown to people.
     #[serde(skip_serializing_if = "Responses::not_in_json")]
-    pub responses: Responses,
+    pub responses: Responses<R>,
     /// Each request and receiver with its round trips of clarification (format 3; see
     /// `Keys`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -255,16 +259,18 @@ pub struct PlanItemReport {
 
 /// The responses, and whether the JSON has them (format 1's report keeps its keys exactly).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Responses {
+pub struct Responses<L = Vec<ResponseReport>> {
     pub in_json: bool,
-    pub list: Vec<ResponseReport>,
+    pub list: L,
 }
 
-impl Responses {
+impl<L> Responses<L> {
     fn not_in_json(&self) -> bool {
         !self.in_json
     }
+}
 
+impl Responses {
     /// The response numbered `n` in the exercise (a team's report holds only its own).
     pub fn numbered(&self, n: usize) -> Option<&ResponseReport> {
         self.list
@@ -274,7 +280,7 @@ impl Responses {
     }
 }
 
-impl Serialize for Responses {
+impl<L: Serialize> Serialize for Responses<L> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.list.serialize(serializer)
     }
@@ -286,7 +292,7 @@ fn status_word<S: serde::Serializer>(status: &Status, serializer: S) -> Result<S
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TeamReport {
+pub struct TeamReport<E = Vec<ExpectationReport>> {
     pub id: String,
     pub name: String,
     /// `None` with no scored expectation.
@@ -294,7 +300,7 @@ pub struct TeamReport {
     pub credit: f64,
     pub weight: f64,
     pub objectives: Vec<ObjectiveScore>,
-    pub expectations: Vec<ExpectationReport>,
+    pub expectations: E,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -525,36 +531,7 @@ impl Report {
 
     /// The report with the debrief's ratings, summary, plan edits and wall-clock dates.
     pub fn evaluated(exercise: &Exercise, debrief: &Debrief) -> Report {
-        let scenario = exercise.scenario();
-        let notes = exercise
-            .notes()
-            .iter()
-            .map(|n| NoteReport {
-                at_s: n.at,
-                team: n.team.map(|t| scenario.team(t).id.clone()),
-                objective: n.objective.map(|o| scenario.objective(o).id.clone()),
-                kind: n.kind,
-                text: n.text.clone(),
-                hot_wash: n.hot_wash,
-            })
-            .collect();
-        let discussion = discussion::has_discussion(exercise, debrief);
-        let seats = seats::attendance(&debrief.seats);
-        Report {
-            modules: discussion.then(|| discussion::modules(exercise, debrief)),
-            hot_wash: discussion.then(|| discussion::hot_wash(exercise, debrief)),
-            feedback: discussion.then(|| discussion::feedback(exercise, debrief)),
-            notes,
-            ratings: ratings(exercise, debrief),
-            improvement_plan: improvement_plan(exercise, debrief),
-            executive_summary: debrief.executive_summary.clone(),
-            started_wall: debrief.started_wall.map(format_wall),
-            ended_wall: debrief.ended_wall.map(format_wall),
-            people: seats::people(&seats),
-            seats,
-            exercise: ExerciseReport::of_scenario(scenario).entered(debrief),
-            ..Report::played(exercise, Audience::Everyone)
-        }
+        evaluated_with(exercise, debrief, &Built)
     }
 
     /// One team's report, for its seats once the facilitator lets the teams see their results:
@@ -564,22 +541,74 @@ impl Report {
     /// ratings, the plan, the summary and the seats are the staff's: it has none. Responses
     /// keep the exercise's numbers.
     pub fn for_team(exercise: &Exercise, team: TeamIx) -> Report {
-        Report::played(exercise, Audience::Team(team))
+        played(exercise, Audience::Team(team), &Built)
     }
+}
 
-    /// What the exercise itself says, for `audience`; nothing of the debrief.
-    fn played(exercise: &Exercise, audience: Audience) -> Report {
-        let scenario = exercise.scenario();
-        let team_id = |team: TeamIx| scenario.team(team).id.clone();
-        let action_id = |action| scenario.action(action).id.clone();
-        let keys = Keys::of(exercise);
-        let Keys { format_2, format_3 } = keys;
-        let teams = (0..scenario.teams.len())
-            .map(TeamIx)
-            .filter(|team| audience.sees(*team))
-            .map(|team| team_report(exercise, team, keys))
-            .collect();
-        let injects = scenario
+impl<'e> Report<ExpectationRows<'e>, ResponseRows<'e>> {
+    /// `Report::evaluated` for `write_json` alone: the expectations and responses are made one
+    /// at a time as they are written, and freed once written.
+    pub fn streamed(exercise: &'e Exercise, debrief: &Debrief) -> Self {
+        evaluated_with(exercise, debrief, &Streamed)
+    }
+}
+
+/// `Report::evaluated`, its longest lists held as `rows` holds them.
+fn evaluated_with<'e, M: Rows<'e>>(
+    exercise: &'e Exercise,
+    debrief: &Debrief,
+    rows: &M,
+) -> Report<M::Expectations, M::Responses> {
+    let scenario = exercise.scenario();
+    let notes = exercise
+        .notes()
+        .iter()
+        .map(|n| NoteReport {
+            at_s: n.at,
+            team: n.team.map(|t| scenario.team(t).id.clone()),
+            objective: n.objective.map(|o| scenario.objective(o).id.clone()),
+            kind: n.kind,
+            text: n.text.clone(),
+            hot_wash: n.hot_wash,
+        })
+        .collect();
+    let discussion = discussion::has_discussion(exercise, debrief);
+    let seats = seats::attendance(&debrief.seats);
+    Report {
+        modules: discussion.then(|| discussion::modules(exercise, debrief)),
+        hot_wash: discussion.then(|| discussion::hot_wash(exercise, debrief)),
+        feedback: discussion.then(|| discussion::feedback(exercise, debrief)),
+        notes,
+        ratings: ratings(exercise, debrief),
+        improvement_plan: improvement_plan(exercise, debrief),
+        executive_summary: debrief.executive_summary.clone(),
+        started_wall: debrief.started_wall.map(format_wall),
+        ended_wall: debrief.ended_wall.map(format_wall),
+        people: seats::people(&seats),
+        seats,
+        exercise: ExerciseReport::of_scenario(scenario).entered(debrief),
+        ..played(exercise, Audience::Everyone, rows)
+    }
+}
+
+/// What the exercise itself says, for `audience`; nothing of the debrief.
+fn played<'e, M: Rows<'e>>(
+    exercise: &'e Exercise,
+    audience: Audience,
+    rows: &M,
+) -> Report<M::Expectations, M::Responses> {
+    let scenario = exercise.scenario();
+    let team_id = |team: TeamIx| scenario.team(team).id.clone();
+    let action_id = |action| scenario.action(action).id.clone();
+    let keys = Keys::of(exercise);
+    let Keys { format_2, format_3 } = keys;
+    let teams = (0..scenario.teams.len())
+        .map(TeamIx)
+        .filter(|team| audience.sees(*team))
+        .map(|team| team_report(exercise, team, keys, rows))
+        .collect();
+    let injects = listed(
+        scenario
             .injects
             .iter()
             .zip(exercise.inject_states())
@@ -605,111 +634,103 @@ impl Report {
                     _ => None,
                 },
                 by_hand: matches!(state, InjectState::Released { by_hand: true, .. }),
-            })
-            .collect();
-        let messages = exercise
-            .messages()
+            }),
+    );
+    let messages = exercise
+        .messages()
+        .iter()
+        .filter(|m| audience.sees(m.from) || audience.sees_any(&m.to))
+        .map(|m| MessageReport {
+            n: m.n,
+            action: m.action.map(action_id),
+            from: team_id(m.from),
+            to: m.to.iter().map(|t| team_id(*t)).collect(),
+            sent_at_s: m.sent_at,
+            in_reply_to: format_2.then_some(m.in_reply_to),
+            text: m.text.clone(),
+            response: m.response,
+        })
+        .collect();
+    let ended = exercise.ended_at().is_some();
+    let unexpected = responses_seen(exercise, audience)
+        .filter(|(n, r)| match r.outcome {
+            // A clarification answers a request, even when no inject expected it.
+            Outcome::Unexpected => exercise.clarification(*n).is_none(),
+            // A ready response is unexpected only once the exercise has ended unused.
+            Outcome::Ready => ended && r.satisfied.is_none(),
+            Outcome::Satisfied(_) => false,
+        })
+        .map(|(n, r)| UnexpectedReport {
+            team: team_id(r.response.team),
+            action: action_id(r.response.action),
+            at_s: r.at,
+            ahead: format_2.then_some(r.ahead()),
+            response: format_2.then_some(n),
+        })
+        .collect();
+    let responses = Responses {
+        in_json: format_2,
+        list: rows.responses(exercise, audience, format_3),
+    };
+    let requests = format_3.then(|| {
+        exercise
+            .requests()
             .iter()
-            .filter(|m| audience.sees(m.from) || audience.sees_any(&m.to))
-            .map(|m| MessageReport {
-                n: m.n,
-                action: m.action.map(action_id),
-                from: team_id(m.from),
-                to: m.to.iter().map(|t| team_id(*t)).collect(),
-                sent_at_s: m.sent_at,
-                in_reply_to: format_2.then_some(m.in_reply_to),
-                text: m.text.clone(),
-                response: m.response,
-            })
-            .collect();
-        let ended = exercise.ended_at().is_some();
-        let own = |r: &&ResponseRecord| audience.sees(r.response.team);
-        let unexpected = exercise
-            .responses()
+            .filter(|t| audience.sees(t.from) || audience.sees(t.to))
+            .map(|t| request_report(exercise, t))
+            .collect()
+    });
+    let judgements = format_3.then(|| {
+        exercise
+            .judgements()
             .iter()
-            .enumerate()
-            .filter(|(_, r)| own(r))
-            .filter(|(n, r)| match r.outcome {
-                // A clarification answers a request, even when no inject expected it.
-                Outcome::Unexpected => exercise.clarification(*n).is_none(),
-                // A ready response is unexpected only once the exercise has ended unused.
-                Outcome::Ready => ended && r.satisfied.is_none(),
-                Outcome::Satisfied(_) => false,
+            .filter(|j| audience.sees(exercise.expectation(j.expectation).team))
+            .map(|j| JudgementReport {
+                at_s: j.at,
+                expectation: exercise.expectation_id(j.expectation),
+                insufficient: j.insufficient.clone(),
+                reason: j.reason.clone(),
+                by: j.by.clone(),
             })
-            .map(|(n, r)| UnexpectedReport {
-                team: team_id(r.response.team),
-                action: action_id(r.response.action),
-                at_s: r.at,
-                ahead: format_2.then_some(r.ahead()),
-                response: format_2.then_some(n),
-            })
-            .collect();
-        let responses = Responses {
-            in_json: format_2,
-            list: exercise
-                .responses()
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| own(r))
-                .map(|(n, r)| response_report(exercise, n, r, format_3))
-                .collect(),
-        };
-        let requests = format_3.then(|| {
-            exercise
-                .requests()
-                .iter()
-                .filter(|t| audience.sees(t.from) || audience.sees(t.to))
-                .map(|t| request_report(exercise, t))
-                .collect()
-        });
-        let judgements = format_3.then(|| {
-            exercise
-                .judgements()
-                .iter()
-                .filter(|j| audience.sees(exercise.expectation(j.expectation).team))
-                .map(|j| JudgementReport {
-                    at_s: j.at,
-                    expectation: exercise.expectation_id(j.expectation),
-                    insufficient: j.insufficient.clone(),
-                    reason: j.reason.clone(),
-                    by: j.by.clone(),
-                })
-                .collect()
-        });
-        Report {
-            title: scenario.title.clone(),
-            seed: exercise.settings().seed,
-            ended_at_s: exercise.ended_at(),
-            teams,
-            injects,
-            messages,
-            unexpected,
-            notes: Vec::new(),
-            responses,
-            requests,
-            judgements,
-            final_report: exercise.is_final(),
-            exercise: ExerciseReport::of_scenario(scenario),
-            ratings: Vec::new(),
-            improvement_plan: Vec::new(),
-            executive_summary: None,
-            started_wall: None,
-            ended_wall: None,
-            seats: Vec::new(),
-            people: Vec::new(),
-            signature: None,
-            modules: None,
-            hot_wash: None,
-            feedback: None,
-        }
+            .collect()
+    });
+    Report {
+        title: scenario.title.clone(),
+        seed: exercise.settings().seed,
+        ended_at_s: exercise.ended_at(),
+        teams,
+        injects,
+        messages,
+        unexpected,
+        notes: Vec::new(),
+        responses,
+        requests,
+        judgements,
+        final_report: exercise.is_final(),
+        exercise: ExerciseReport::of_scenario(scenario),
+        ratings: Vec::new(),
+        improvement_plan: Vec::new(),
+        executive_summary: None,
+        started_wall: None,
+        ended_wall: None,
+        seats: Vec::new(),
+        people: Vec::new(),
+        signature: None,
+        modules: None,
+        hot_wash: None,
+        feedback: None,
     }
+}
 
+impl<E, R> Report<E, R> {
     /// The report with the journal's signature, as the caller found it beside the journal.
-    pub fn with_signature(mut self, signature: SignatureReport) -> Report {
+    pub fn with_signature(mut self, signature: SignatureReport) -> Self {
         self.signature = Some(signature);
         self
     }
+}
 
+impl Report {
     /// A draft: not made final, and some objective is not rated yet.
     pub fn is_draft(&self) -> bool {
         !self.final_report && self.ratings.iter().any(|r| r.rating.is_none())
@@ -730,16 +751,107 @@ impl Report {
         let _ = self.write_json(&mut json);
         String::from_utf8(json).unwrap_or_default()
     }
+}
 
+impl<E: Serialize, R: Serialize> Report<E, R> {
     /// Writes the report as `to_json` gives it, as it serialises: a report of a big exercise
-    /// is never held whole in memory.
+    /// is never held whole in memory (wholly so for a `Report::streamed`).
     pub fn write_json(&self, out: impl io::Write) -> io::Result<()> {
         let mut out = io::BufWriter::with_capacity(64 * 1024, HiddenEscaped::new(out));
-        serde_json::to_writer_pretty(&mut out, self)?;
+        self.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut out,
+            Indented::default(),
+        ))?;
         out.write_all(b"\n")?;
         out.into_inner()
             .map_err(io::IntoInnerError::into_error)?
             .finish()
+    }
+}
+
+/// serde_json's `PrettyFormatter` with its two spaces, writing each line break and the
+/// indentation after it in one write instead of one write per level: the same bytes, and a
+/// tenth fewer instructions to write a big exercise's report.
+#[derive(Default)]
+struct Indented {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    /// A comma (after the first value), a line break, and the indentation of `self.depth`.
+    fn next_line<W: ?Sized + io::Write>(&self, writer: &mut W, comma: bool) -> io::Result<()> {
+        /// `,\n` and the spaces of 32 levels.
+        const LINE: &[u8; 66] =
+            b",\n                                                                ";
+        let from = usize::from(!comma);
+        match LINE.get(from..2 + 2 * self.depth) {
+            Some(line) => writer.write_all(line),
+            None => {
+                writer.write_all(&LINE[from..2])?;
+                (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+            }
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.next_line(writer, false)?;
+        }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.next_line(writer, !first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.next_line(writer, false)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.next_line(writer, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -775,10 +887,6 @@ impl<W: io::Write> HiddenEscaped<W> {
     }
 
     fn escaped(&mut self, text: &str) -> io::Result<()> {
-        // Printable ASCII and JSON's whitespace, nearly all of a report, go through unread.
-        if text.is_ascii() && !text.as_bytes().contains(&0x7F) {
-            return self.out.write_all(text.as_bytes());
-        }
         let mut shown = 0;
         for (at, c) in text.char_indices() {
             if c >= ' ' && is_hidden_control(c) {
@@ -794,6 +902,12 @@ impl<W: io::Write> HiddenEscaped<W> {
 
 impl<W: io::Write> io::Write for HiddenEscaped<W> {
     fn write(&mut self, given: &[u8]) -> io::Result<usize> {
+        // Printable ASCII and JSON's whitespace, nearly all of a report, go through in one look:
+        // no character to escape, none cut, nothing to check as UTF-8.
+        if self.cut.is_empty() && given.is_ascii() && !given.contains(&0x7F) {
+            self.out.write_all(given)?;
+            return Ok(given.len());
+        }
         let mut joined = std::mem::take(&mut self.cut);
         let bytes = if joined.is_empty() {
             given
@@ -940,60 +1054,27 @@ impl Keys {
     }
 }
 
-fn team_report(exercise: &Exercise, team: TeamIx, keys: Keys) -> TeamReport {
+/// A long list of the report, filtered by audience: allocated once for all it may hold, and
+/// trimmed when it holds fewer (a team's report). Collected by doubling, a big exercise's
+/// responses took half again their size.
+fn listed<T>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let (least, most) = items.size_hint();
+    let mut list = Vec::with_capacity(most.unwrap_or(least));
+    list.extend(items);
+    list.shrink_to_fit();
+    list
+}
+
+fn team_report<'e, M: Rows<'e>>(
+    exercise: &'e Exercise,
+    team: TeamIx,
+    keys: Keys,
+    rows: &M,
+) -> TeamReport<M::Expectations> {
     let scenario = exercise.scenario();
-    let Keys { format_2, format_3 } = keys;
     // One sorted list serves the team's rows, its score and its objective scores.
     let list = exercise.expectations_of_team(team);
     let score = exercise.score_of(&list, |_| true);
-    let expectations = list
-        .iter()
-        .map(|&ix| {
-            let e = exercise.expectation(ix);
-            let action = e.action.map(|a| scenario.action(a));
-            let done_at = e.done.as_ref().map(|d| d.at);
-            ExpectationReport {
-                id: exercise.expectation_id(ix),
-                inject: match e.source {
-                    Source::Inject(inject, _) => Some(scenario.inject(inject).id.clone()),
-                    Source::Message(_) => None,
-                },
-                message: match e.source {
-                    Source::Inject(..) => None,
-                    Source::Message(n) => Some(n),
-                },
-                action: action.map(|a| a.id.clone()),
-                choices: e.is_decision().then(|| {
-                    e.choices
-                        .iter()
-                        .map(|a| scenario.action(*a).id.clone())
-                        .collect()
-                }),
-                team: scenario.team(team).id.clone(),
-                released_at_s: e.released_at,
-                due_at_s: e.due(),
-                done_at_s: done_at,
-                latency_s: e.latency(),
-                status: exercise.status(ix),
-                missing_fields: match (&e.done, action) {
-                    (Some(done), Some(action)) => done
-                        .missing
-                        .iter()
-                        .map(|f| action.fields[*f].clone())
-                        .collect(),
-                    _ => Vec::new(),
-                },
-                weight: e.weight,
-                credit: exercise.credit(ix),
-                ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
-                response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
-                basis: format_3.then(|| exercise.basis(ix).map(str::to_string)),
-                held: format_3.then_some(e.held),
-                title: crate::words::expectation_title(exercise, ix),
-                objective: e.objective.map(|o| scenario.objective(o).id.clone()),
-            }
-        })
-        .collect();
     TeamReport {
         id: scenario.team(team).id.clone(),
         name: scenario.team(team).name.clone(),
@@ -1010,7 +1091,210 @@ fn team_report(exercise: &Exercise, team: TeamIx, keys: Keys) -> TeamReport {
                     .value(),
             })
             .collect(),
-        expectations,
+        expectations: rows.expectations(exercise, team, keys, list),
+    }
+}
+
+/// What of an expectation's row is made: all of it, or only its JSON keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    All,
+    Json,
+}
+
+fn expectation_report(
+    exercise: &Exercise,
+    team: TeamIx,
+    ix: ExpectationIx,
+    keys: Keys,
+    detail: Detail,
+) -> ExpectationReport {
+    let scenario = exercise.scenario();
+    let Keys { format_2, format_3 } = keys;
+    let e = exercise.expectation(ix);
+    let action = e.action.map(|a| scenario.action(a));
+    let done_at = e.done.as_ref().map(|d| d.at);
+    let all = detail == Detail::All;
+    ExpectationReport {
+        id: exercise.expectation_id(ix),
+        inject: match e.source {
+            Source::Inject(inject, _) => Some(scenario.inject(inject).id.clone()),
+            Source::Message(_) => None,
+        },
+        message: match e.source {
+            Source::Inject(..) => None,
+            Source::Message(n) => Some(n),
+        },
+        action: action.map(|a| a.id.clone()),
+        choices: e.is_decision().then(|| {
+            e.choices
+                .iter()
+                .map(|a| scenario.action(*a).id.clone())
+                .collect()
+        }),
+        team: scenario.team(team).id.clone(),
+        released_at_s: e.released_at,
+        due_at_s: e.due(),
+        done_at_s: done_at,
+        latency_s: e.latency(),
+        status: exercise.status(ix),
+        missing_fields: match (&e.done, action) {
+            (Some(done), Some(action)) => done
+                .missing
+                .iter()
+                .map(|f| action.fields[*f].clone())
+                .collect(),
+            _ => Vec::new(),
+        },
+        weight: e.weight,
+        credit: exercise.credit(ix),
+        ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
+        response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
+        basis: format_3.then(|| exercise.basis(ix).map(str::to_string)),
+        held: format_3.then_some(e.held),
+        title: if all {
+            crate::words::expectation_title(exercise, ix)
+        } else {
+            String::new()
+        },
+        objective: e
+            .objective
+            .filter(|_| all)
+            .map(|o| scenario.objective(o).id.clone()),
+    }
+}
+
+/// The responses `audience` sees, with their numbers in the exercise.
+fn responses_seen(
+    exercise: &Exercise,
+    audience: Audience,
+) -> impl Iterator<Item = (usize, &ResponseRecord)> {
+    exercise
+        .responses()
+        .iter()
+        .enumerate()
+        .filter(move |(_, r)| audience.sees(r.response.team))
+}
+
+/// How a report holds its two longest lists (see `Report`).
+trait Rows<'e> {
+    type Expectations;
+    type Responses;
+    /// A team's expectations, `list` in the report's order.
+    fn expectations(
+        &self,
+        exercise: &'e Exercise,
+        team: TeamIx,
+        keys: Keys,
+        list: Vec<ExpectationIx>,
+    ) -> Self::Expectations;
+    fn responses(
+        &self,
+        exercise: &'e Exercise,
+        audience: Audience,
+        format_3: bool,
+    ) -> Self::Responses;
+}
+
+/// Every row built, for the reports people read and for the app.
+struct Built;
+
+impl<'e> Rows<'e> for Built {
+    type Expectations = Vec<ExpectationReport>;
+    type Responses = Vec<ResponseReport>;
+
+    fn expectations(
+        &self,
+        exercise: &'e Exercise,
+        team: TeamIx,
+        keys: Keys,
+        list: Vec<ExpectationIx>,
+    ) -> Vec<ExpectationReport> {
+        list.iter()
+            .map(|&ix| expectation_report(exercise, team, ix, keys, Detail::All))
+            .collect()
+    }
+
+    fn responses(
+        &self,
+        exercise: &'e Exercise,
+        audience: Audience,
+        format_3: bool,
+    ) -> Vec<ResponseReport> {
+        listed(
+            responses_seen(exercise, audience)
+                .map(|(n, r)| response_report(exercise, n, r, format_3)),
+        )
+    }
+}
+
+/// Rows made one at a time as the JSON is written (`Report::streamed`).
+struct Streamed;
+
+impl<'e> Rows<'e> for Streamed {
+    type Expectations = ExpectationRows<'e>;
+    type Responses = ResponseRows<'e>;
+
+    fn expectations(
+        &self,
+        exercise: &'e Exercise,
+        team: TeamIx,
+        keys: Keys,
+        list: Vec<ExpectationIx>,
+    ) -> ExpectationRows<'e> {
+        ExpectationRows {
+            exercise,
+            team,
+            keys,
+            list,
+        }
+    }
+
+    fn responses(
+        &self,
+        exercise: &'e Exercise,
+        audience: Audience,
+        format_3: bool,
+    ) -> ResponseRows<'e> {
+        ResponseRows {
+            exercise,
+            audience,
+            format_3,
+        }
+    }
+}
+
+/// A team's expectations in a streamed report: each row is made as it is written.
+pub struct ExpectationRows<'e> {
+    exercise: &'e Exercise,
+    team: TeamIx,
+    keys: Keys,
+    list: Vec<ExpectationIx>,
+}
+
+impl Serialize for ExpectationRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.list.iter().map(|&ix| {
+                expectation_report(self.exercise, self.team, ix, self.keys, Detail::Json)
+            }),
+        )
+    }
+}
+
+/// The responses in a streamed report: each row is made as it is written.
+pub struct ResponseRows<'e> {
+    exercise: &'e Exercise,
+    audience: Audience,
+    format_3: bool,
+}
+
+impl Serialize for ResponseRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            responses_seen(self.exercise, self.audience)
+                .map(|(n, r)| response_report(self.exercise, n, r, self.format_3)),
+        )
     }
 }
 
@@ -1156,6 +1440,26 @@ fn improvement_plan(exercise: &Exercise, debrief: &Debrief) -> Vec<PlanItemRepor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Indented` writes what serde_json's pretty printer writes, deeper than its 32 levels of
+    /// spaces too.
+    #[test]
+    fn indented_json_is_serde_json_pretty() {
+        let mut deep = serde_json::json!({"a": [1, {"b": []}, {}], "c": "d", "e": {}});
+        for level in 0..40 {
+            deep = serde_json::json!({"x": [deep, level, []], "y": {"z": null}});
+        }
+        let mut ours = Vec::new();
+        deep.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut ours,
+            Indented::default(),
+        ))
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string_pretty(&deep).unwrap()
+        );
+    }
 
     /// A character cut between two writes is escaped, or kept, as a whole one.
     #[test]

@@ -2,6 +2,7 @@
 //! stable in tests and pipes.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use super::parse::Span;
 
@@ -114,6 +115,13 @@ impl fmt::Display for Diagnostic {
 pub struct SourceMap<'a> {
     file: &'a str,
     source: &'a str,
+    /// Made at the first position asked for: a file without a mistake needs none (a tenth of
+    /// loading a big journal's scenario went to it).
+    index: OnceLock<LineIndex>,
+}
+
+/// Where the lines of a file start, and how many characters come before its checkpoints.
+struct LineIndex {
     /// Byte offset where each line starts.
     line_starts: Vec<usize>,
     /// The number of characters before each multiple of `CHECKPOINT_BYTES`, so that a column is
@@ -121,8 +129,8 @@ pub struct SourceMap<'a> {
     chars_before: Vec<usize>,
 }
 
-impl<'a> SourceMap<'a> {
-    pub fn new(file: &'a str, source: &'a str) -> Self {
+impl LineIndex {
+    fn of(source: &str) -> LineIndex {
         let line_starts = std::iter::once(0)
             .chain(source.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -133,30 +141,44 @@ impl<'a> SourceMap<'a> {
             count += count_chars(chunk);
         }
         chars_before.push(count);
-        SourceMap {
-            file,
-            source,
+        LineIndex {
             line_starts,
             chars_before,
         }
+    }
+}
+
+impl<'a> SourceMap<'a> {
+    pub fn new(file: &'a str, source: &'a str) -> Self {
+        SourceMap {
+            file,
+            source,
+            index: OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::of(self.source))
     }
 
     /// The number of characters in `source[..at]`, for `at` on a char boundary.
     fn chars_to(&self, at: usize) -> usize {
         let checkpoint = at / CHECKPOINT_BYTES;
         let from = checkpoint * CHECKPOINT_BYTES;
-        self.chars_before.get(checkpoint).copied().unwrap_or(0)
+        self.index()
+            .chars_before
+            .get(checkpoint)
+            .copied()
+            .unwrap_or(0)
             + self.source.as_bytes().get(from..at).map_or(0, count_chars)
     }
 
     /// The 1-based line and column of a byte offset (clamped to the source).
     pub fn line_col(&self, at: usize) -> (usize, usize) {
         let at = at.min(self.source.len());
-        let line = self
-            .line_starts
-            .partition_point(|start| *start <= at)
-            .max(1);
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let line_starts = &self.index().line_starts;
+        let line = line_starts.partition_point(|start| *start <= at).max(1);
+        let start = line_starts.get(line - 1).copied().unwrap_or(0);
         let col = if self.source.is_char_boundary(at) && self.source.is_char_boundary(start) {
             self.chars_to(at) - self.chars_to(start) + 1
         } else {
@@ -177,7 +199,7 @@ impl<'a> SourceMap<'a> {
 
     fn at_span(&self, span: Span, message: String, severity: Severity) -> Diagnostic {
         let (line, col) = self.line_col(span.start);
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let start = self.index().line_starts.get(line - 1).copied().unwrap_or(0);
         let text = self.source.get(start..).unwrap_or_default();
         let whole = text
             .split('\n')
