@@ -728,6 +728,15 @@ mod tests {
     use crate::tui::key::Key;
     use proptest::prelude::*;
 
+    /// The phishing example, its clock started.
+    fn started(recorder: &MemoryRecorder) -> Session {
+        let mut session = session(recorder);
+        session
+            .start_pause(Role::Facilitator)
+            .expect("the clock starts");
+        session
+    }
+
     fn terminal(columns: u16, rows: u16) -> SeatTerminal {
         let options = TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, columns, rows)),
@@ -795,10 +804,7 @@ mod tests {
     #[test]
     fn seats_that_show_the_same_share_one_frame_and_no_other_team_takes_it() {
         let recorder = MemoryRecorder::default();
-        let mut session = session(&recorder);
-        session
-            .start_pause(Role::Facilitator)
-            .expect("the clock starts");
+        let mut session = started(&recorder);
         let wall = Duration::from_secs(1);
         let mut seats: Vec<Seat> = [0, 0, 1]
             .into_iter()
@@ -835,10 +841,7 @@ mod tests {
     #[test]
     fn the_change_from_one_kept_frame_to_the_next_is_worked_out_once() {
         let recorder = MemoryRecorder::default();
-        let mut session = session(&recorder);
-        session
-            .start_pause(Role::Facilitator)
-            .expect("the clock starts");
+        let mut session = started(&recorder);
         let frames = Frames::default();
         let mut seats: Vec<(Seat, Screen)> = (0..2)
             .map(|_| {
@@ -878,10 +881,9 @@ mod tests {
             steps in prop::collection::vec(step(), 1..40),
         ) {
             let recorder = MemoryRecorder::default();
-            let (mut shared, mut alone) = (session(&recorder), session(&recorder));
+            let (mut shared, mut alone) = (started(&recorder), started(&recorder));
             let roles = [Role::Team(TeamIx(0)), Role::Team(TeamIx(0)), Role::Team(TeamIx(1)), Role::Facilitator];
             for session in [&mut shared, &mut alone] {
-                session.start_pause(Role::Facilitator).expect("the clock starts");
                 // Shown with how long it has been connected, from the wall clock.
                 session.seat_joined(SeatInfo {
                     id: 1,
