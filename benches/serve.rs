@@ -390,8 +390,8 @@ fn main() {
             ms(percentile(&fan, 0.5)),
             ms(percentile(&fan, 0.99)),
             ms(fan.last().copied().unwrap_or_default()),
-            tick_ms(server_after - server_before),
-            tick_ms(clients_after - clients_before),
+            tick_ms(server_after.saturating_sub(server_before)),
+            tick_ms(clients_after.saturating_sub(clients_before)),
         );
         drop(senders);
     });

@@ -478,9 +478,9 @@ fn press(shared: &Shared, link: &SeatLink, typed: Vec<Typed>) {
 }
 
 /// The size a seat is drawn at: what the client asked for, up to what a real terminal has (a
-/// large display in a small font). It bounds the seat's memory: ratatui keeps two screen
-/// buffers of 48-byte cells, 2 × 500 × 200 × 48 bytes = 9.6 MB at most (a 1000×1000 window
-/// took 96 MB).
+/// large display in a small font). It bounds the seat's memory: a seat holds two screens of
+/// 48-byte cells (the frame it draws on and the one its client shows), 2 × 500 × 200 × 48 bytes
+/// = 9.6 MB at most (a 1000×1000 window took 96 MB).
 fn screen_size(columns: u32, rows: u32) -> (u16, u16) {
     let bound = |cells: u32, max: u16| cells.clamp(1, u32::from(max)) as u16;
     (bound(columns, MAX_COLUMNS), bound(rows, MAX_ROWS))
@@ -605,7 +605,7 @@ struct Screen {
     terminal: SeatTerminal,
     /// The frame the client's screen shows: shared with the other seats when it was kept.
     shown: Arc<Buffer>,
-    /// Its id, when it was kept (see `frames`).
+    /// Its id, when it was kept for other seats (see `frames`).
     kept: Option<u64>,
 }
 
@@ -656,31 +656,36 @@ impl Screen {
     fn draw(&mut self, frames: &Frames, session: &Session, seat: &mut Seat) -> Vec<u8> {
         let moment = Moment::of(session, seat);
         let area = self.area();
-        let (id, next) = match frames.take(moment, seat, area) {
-            Some(kept) => kept,
+        let (id, next) = match moment.and_then(|moment| frames.take(moment, seat, area)) {
+            Some((id, kept)) => (Some(id), kept),
             None => {
-                let before = seat.clone();
+                let before = moment.map(|moment| (moment, seat.clone()));
                 let drawn = Arc::new(self.draw_anew(session, seat));
-                (frames.keep(moment, before, seat, &drawn), drawn)
+                let id =
+                    before.and_then(|(moment, before)| frames.keep(moment, before, seat, &drawn));
+                (id, drawn)
             }
         };
         // After whatever the backend holds already (a resize's clearing).
         let mut bytes = take_bytes(&mut self.terminal);
-        match self.kept.and_then(|from| frames.bytes(from, id)) {
+        let shared = self.kept.zip(id);
+        match shared.and_then(|(from, to)| frames.bytes(from, to)) {
             Some(change) => bytes.extend_from_slice(&change),
             None => {
                 let backend = self.terminal.backend_mut();
                 let _ = backend.draw(self.shown.diff_iter(&next));
+                // Nothing a seat draws places the cursor (a text field draws its own): hidden,
+                // as ratatui's own `draw` does for a frame that sets none.
                 let _ = backend.hide_cursor();
                 let change = take_bytes(&mut self.terminal);
-                if let Some(from) = self.kept {
-                    frames.keep_bytes(from, id, &change);
+                if let Some((from, to)) = shared {
+                    frames.keep_bytes(from, to, &change);
                 }
                 bytes.extend_from_slice(&change);
             }
         }
         let before = std::mem::replace(&mut self.shown, next);
-        self.kept = Some(id);
+        self.kept = id;
         // The frame it replaced, unless another seat still shows it, is the next one drawn on.
         if let Ok(mut spare) = Arc::try_unwrap(before) {
             spare.reset();
@@ -763,6 +768,8 @@ mod tests {
     enum Step {
         /// Seat i's key, this many milliseconds after the step before.
         Key(usize, Key, u64),
+        /// Text pasted on seat i.
+        Paste(usize, String),
         /// The wall clock moves on by this many milliseconds, and the session ticks.
         Tick(u64),
         Draw(usize),
@@ -788,13 +795,18 @@ mod tests {
         Key::Ctrl('l'),
     ];
 
+    /// The seats the property drives: two of one team's user, one of the other team, two of the
+    /// facilitator.
+    const SEATS: usize = 5;
+
     fn step() -> impl Strategy<Value = Step> {
         prop_oneof![
-            3 => (0..4usize, prop::sample::select(KEYS.to_vec()), 0..5_000u64)
+            3 => (0..SEATS, prop::sample::select(KEYS.to_vec()), 0..5_000u64)
                 .prop_map(|(i, k, ms)| Step::Key(i, k, ms)),
+            1 => (0..SEATS, "[a-z ]{0,12}").prop_map(|(i, text)| Step::Paste(i, text)),
             1 => (1..120_000u64).prop_map(Step::Tick),
-            4 => (0..4usize).prop_map(Step::Draw),
-            1 => (0..4usize, 80..140u16, 24..50u16).prop_map(|(i, c, r)| Step::Resize(i, c, r)),
+            4 => (0..SEATS).prop_map(Step::Draw),
+            1 => (0..SEATS, 1..140u16, 1..50u16).prop_map(|(i, c, r)| Step::Resize(i, c, r)),
         ]
     }
 
@@ -875,14 +887,21 @@ mod tests {
 
         /// Whatever the seats do, a seat that takes frames other seats kept is sent exactly the
         /// bytes it would have drawn alone, and is left in the same state: two seats of one
-        /// team's user share, another team's seat and the facilitator's never show theirs.
+        /// team's user share, as do the facilitator's two; another team's seat never shows
+        /// theirs; a seats dialog, whose idle times move with every key, is always its own.
         #[test]
         fn a_seat_sent_a_kept_frame_sees_what_it_would_have_drawn(
             steps in prop::collection::vec(step(), 1..40),
         ) {
             let recorder = MemoryRecorder::default();
             let (mut shared, mut alone) = (started(&recorder), started(&recorder));
-            let roles = [Role::Team(TeamIx(0)), Role::Team(TeamIx(0)), Role::Team(TeamIx(1)), Role::Facilitator];
+            let roles = [
+                Role::Team(TeamIx(0)),
+                Role::Team(TeamIx(0)),
+                Role::Team(TeamIx(1)),
+                Role::Facilitator,
+                Role::Facilitator,
+            ];
             for session in [&mut shared, &mut alone] {
                 // Shown with how long it has been connected, from the wall clock.
                 session.seat_joined(SeatInfo {
@@ -916,6 +935,16 @@ mod tests {
                         let seat = &mut seats[i];
                         seat.seat.handle_typed(&mut shared, Typed::Key(key), wall);
                         seat.twin.handle_typed(&mut alone, Typed::Key(key), wall);
+                        // Its idle time starts again, as the server marks each key.
+                        shared.seat_key(1);
+                        alone.seat_key(1);
+                    }
+                    Step::Paste(i, text) => {
+                        let seat = &mut seats[i];
+                        seat.seat.handle_typed(&mut shared, Typed::Paste(text.clone()), wall);
+                        seat.twin.handle_typed(&mut alone, Typed::Paste(text), wall);
+                        shared.seat_key(1);
+                        alone.seat_key(1);
                     }
                     Step::Tick(ms) => {
                         wall += Duration::from_millis(ms);

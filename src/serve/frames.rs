@@ -8,12 +8,12 @@
 //! the other. Equality is of the whole seat (its role, its team, its user, every form and
 //! draft), so a seat never receives what another role or team would see.
 //!
-//! Only the latest moment of the session is kept: any change of content, clock or read marks
-//! (or of the wall clock, to a seat that shows it) empties the shelf. It is bounded (`MAX_CELLS`), so a room of seats that all differ
-//! costs each seat a look at a few entries and a copy of its own frame.
+//! The shelf is bounded: at most `MAX_FRAMES` frames and `MAX_CELLS` cells (a small window
+//! counts as a whole screen), and `MAX_CHANGES` byte strings of at most `MAX_CHANGE_BYTES` in
+//! all; the oldest go first. A frame kept at another moment is never taken, and soon pushed out.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -21,40 +21,54 @@ use ratatui::layout::Rect;
 use crate::session::{Session, Versions};
 use crate::tui::seat::Seat;
 
-/// The cells the shelf holds at most, over all its frames: eight 160×48 screens, ~3 MB.
+/// The frames kept at most: each holds two copies of the seat state it was drawn from.
+const MAX_FRAMES: usize = 16;
+/// The cells the kept frames hold at most, over all of them: eight 160×48 screens, ~3 MB.
 const MAX_CELLS: usize = 8 * 160 * 48;
-/// The changes from frame to frame kept at most.
+/// What a frame counts at least against `MAX_CELLS`: an 80×24 screen.
+const MIN_CELLS: usize = 80 * 24;
+/// The changes from frame to frame kept at most, and their bytes in all.
 const MAX_CHANGES: usize = 32;
+const MAX_CHANGE_BYTES: usize = 1 << 20;
 
-/// The session as a frame is drawn from it: two frames drawn at one moment from equal seats
-/// are equal.
+/// The session as a seat's frame is drawn from it: two frames drawn at one moment from equal
+/// seats are equal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Moment {
     versions: Versions,
-    /// The wall clock, for a seat that shows it: every key moves it, so the others leave it out
-    /// and share frames between keys.
-    wall: Option<Duration>,
-    read_marks: u64,
+    /// How many inbox items the seat's user has opened: its "new" marks.
+    read_marks: usize,
 }
 
 impl Moment {
-    /// The moment at which `seat` draws from `session`.
-    pub(super) fn of(session: &Session, seat: &Seat) -> Moment {
-        Moment {
-            versions: session.versions(),
-            wall: seat.shows_wall().then(|| session.wall()),
-            read_marks: session.read_marks(),
+    /// The moment at which `seat` draws from `session`, if its frame may be shared: a seat that
+    /// shows the wall clock (the seats dialog: how long each seat has been connected and idle)
+    /// shows what moves with every key and every second, and draws alone.
+    pub(super) fn of(session: &Session, seat: &Seat) -> Option<Moment> {
+        if seat.shows_wall() {
+            return None;
         }
+        Some(Moment {
+            versions: session.versions(),
+            read_marks: session.read_marks(seat.reader()),
+        })
     }
 }
 
 /// A frame kept for others: the seat as it was before drawing it, and after (drawing may move a
 /// text field's view), and the cells drawn.
 struct Kept {
+    moment: Moment,
     id: u64,
     before: Seat,
     after: Seat,
     buffer: Arc<Buffer>,
+}
+
+impl Kept {
+    fn cells(&self) -> usize {
+        self.buffer.content.len().max(MIN_CELLS)
+    }
 }
 
 /// The bytes that turn kept frame `from` into kept frame `to` on a client's screen.
@@ -66,22 +80,11 @@ struct Change {
 
 #[derive(Default)]
 struct Shelf {
-    moment: Option<Moment>,
-    frames: Vec<Kept>,
-    changes: Vec<Change>,
+    frames: VecDeque<Kept>,
+    cells: usize,
+    changes: VecDeque<Change>,
+    change_bytes: usize,
     next_id: u64,
-}
-
-impl Shelf {
-    /// Forgets what another moment drew.
-    fn at(&mut self, moment: Moment) -> &mut Shelf {
-        if self.moment != Some(moment) {
-            self.moment = Some(moment);
-            self.frames.clear();
-            self.changes.clear();
-        }
-        self
-    }
 }
 
 #[derive(Default)]
@@ -100,40 +103,45 @@ impl Frames {
         seat: &mut Seat,
         area: Rect,
     ) -> Option<(u64, Arc<Buffer>)> {
-        let mut shelf = self.lock();
-        let shelf = shelf.at(moment);
-        let kept =
-            (shelf.frames.iter()).find(|kept| kept.buffer.area == area && kept.before == *seat)?;
+        let shelf = self.lock();
+        let kept = (shelf.frames.iter()).find(|kept| {
+            kept.moment == moment && kept.buffer.area == area && kept.before == *seat
+        })?;
         seat.clone_from(&kept.after);
         Some((kept.id, Arc::clone(&kept.buffer)))
     }
 
-    /// Keeps a frame drawn at `moment` from `before`; its id.
+    /// Keeps a frame drawn at `moment` from `before`, leaving the seat `after`: its id, unless
+    /// it is too big to keep.
     pub(super) fn keep(
         &self,
         moment: Moment,
         before: Seat,
         after: &Seat,
         buffer: &Arc<Buffer>,
-    ) -> u64 {
+    ) -> Option<u64> {
         let mut shelf = self.lock();
-        let shelf = shelf.at(moment);
-        shelf.next_id += 1;
-        let id = shelf.next_id;
-        let cells = buffer.content.len();
-        if cells <= MAX_CELLS {
-            let mut held: usize = shelf.frames.iter().map(|k| k.buffer.content.len()).sum();
-            while held + cells > MAX_CELLS && !shelf.frames.is_empty() {
-                held -= shelf.frames.remove(0).buffer.content.len();
-            }
-            shelf.frames.push(Kept {
-                id,
-                before,
-                after: after.clone(),
-                buffer: Arc::clone(buffer),
-            });
+        let kept = Kept {
+            moment,
+            id: shelf.next_id + 1,
+            before,
+            after: after.clone(),
+            buffer: Arc::clone(buffer),
+        };
+        let cells = kept.cells();
+        if cells > MAX_CELLS {
+            return None;
         }
-        id
+        while shelf.frames.len() >= MAX_FRAMES || shelf.cells + cells > MAX_CELLS {
+            let Some(old) = shelf.frames.pop_front() else {
+                break;
+            };
+            shelf.cells -= old.cells();
+        }
+        shelf.next_id = kept.id;
+        shelf.cells += cells;
+        shelf.frames.push_back(kept);
+        Some(shelf.next_id)
     }
 
     /// The bytes kept for turning frame `from` into frame `to`.
@@ -144,16 +152,92 @@ impl Frames {
             .map(|change| Arc::clone(&change.bytes))
     }
 
-    /// Keeps the bytes that turned frame `from` into frame `to` (drawn at the shelf's moment).
+    /// Keeps the bytes that turned kept frame `from` into kept frame `to`.
     pub(super) fn keep_bytes(&self, from: u64, to: u64, bytes: &[u8]) {
-        let mut shelf = self.lock();
-        if shelf.changes.len() >= MAX_CHANGES {
-            shelf.changes.remove(0);
+        if bytes.len() > MAX_CHANGE_BYTES {
+            return;
         }
-        shelf.changes.push(Change {
+        let mut shelf = self.lock();
+        while shelf.changes.len() >= MAX_CHANGES
+            || shelf.change_bytes + bytes.len() > MAX_CHANGE_BYTES
+        {
+            let Some(old) = shelf.changes.pop_front() else {
+                break;
+            };
+            shelf.change_bytes -= old.bytes.len();
+        }
+        shelf.change_bytes += bytes.len();
+        shelf.changes.push_back(Change {
             from,
             to,
             bytes: bytes.into(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::role::Role;
+    use crate::scenario::TeamIx;
+    use crate::session::testing::{MemoryRecorder, session};
+
+    /// However many frames seats keep, and however small their windows, the shelf holds at most
+    /// `MAX_FRAMES` of them, the newest.
+    #[test]
+    fn the_shelf_keeps_at_most_its_bound_of_frames_the_newest() {
+        let recorder = MemoryRecorder::default();
+        let session = session(&recorder);
+        let mut seat = Seat::new(Role::Team(TeamIx(0)), &session);
+        let moment = Moment::of(&session, &seat).expect("a team's seat shares");
+        let frames = Frames::default();
+        let mut ids = Vec::new();
+        for n in 0..1000 {
+            seat.flash = Some(format!("state {n}"));
+            let buffer = Arc::new(Buffer::empty(Rect::new(0, 0, 1, 1)));
+            ids.push(
+                frames
+                    .keep(moment, seat.clone(), &seat, &buffer)
+                    .expect("kept"),
+            );
+        }
+        let shelf = frames.lock();
+        assert_eq!(shelf.frames.len(), MAX_FRAMES);
+        assert_eq!(shelf.cells, MAX_FRAMES * MIN_CELLS);
+        assert_eq!(shelf.frames.back().map(|k| k.id), ids.last().copied());
+        drop(shelf);
+        let area = Rect::new(0, 0, 1, 1);
+        assert!(frames.take(moment, &mut seat, area).is_some());
+        seat.flash = Some("state 0".into());
+        assert!(frames.take(moment, &mut seat, area).is_none());
+    }
+
+    /// The seats dialog shows idle times that move with any seat's key, which no moment counts:
+    /// a seat showing it never shares its frame.
+    #[test]
+    fn a_seat_showing_the_seats_dialog_draws_alone() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        let mut seat = Seat::new(Role::Facilitator, &session);
+        assert!(Moment::of(&session, &seat).is_some());
+        let key = crate::tui::key::Typed::Key(crate::tui::key::Key::Char('s'));
+        seat.handle_typed(&mut session, key, std::time::Duration::ZERO);
+        assert!(seat.shows_wall());
+        assert_eq!(Moment::of(&session, &seat), None);
+    }
+
+    /// A frame bigger than the whole shelf is drawn, sent and not kept.
+    #[test]
+    fn a_frame_bigger_than_the_shelf_is_not_kept() {
+        let recorder = MemoryRecorder::default();
+        let session = session(&recorder);
+        let seat = Seat::new(Role::Team(TeamIx(0)), &session);
+        let moment = Moment::of(&session, &seat).expect("a team's seat shares");
+        let huge = Arc::new(Buffer::empty(Rect::new(0, 0, 500, 200)));
+        const { assert!(MAX_CELLS < 500 * 200) };
+        assert_eq!(
+            Frames::default().keep(moment, seat.clone(), &seat, &huge),
+            None
+        );
     }
 }

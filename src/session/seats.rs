@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::Session;
@@ -53,11 +52,9 @@ pub(super) struct Refusals {
 /// the session's read lock, and changes nothing in the exercise: hence a lock of its own. Kept
 /// for the session's life, so a seat that reconnects (or a second seat of the same user) finds
 /// the inbox as it was left; not journaled, so a resumed exercise starts with every item new.
-/// Counted too: a frame drawn before a mark may show the item new, one drawn after it not.
 #[derive(Default)]
 pub(super) struct ReadMarks {
     marks: Mutex<HashMap<String, HashSet<(TeamIx, Answers)>>>,
-    made: AtomicU64,
 }
 
 impl Session {
@@ -72,22 +69,18 @@ impl Session {
     /// `user` opened `item` of `team`'s inbox.
     pub fn mark_read(&self, user: &str, team: TeamIx, item: Answers) {
         let mut marks = self.read.marks.lock().unwrap_or_else(|p| p.into_inner());
-        let new = match marks.get_mut(user) {
-            Some(items) => items.insert((team, item)),
-            None => {
-                marks.insert(user.to_string(), HashSet::from([(team, item)]));
-                true
-            }
-        };
-        if new {
-            self.read.made.fetch_add(1, Ordering::Relaxed);
+        if let Some(items) = marks.get_mut(user) {
+            items.insert((team, item));
+        } else {
+            marks.insert(user.to_string(), HashSet::from([(team, item)]));
         }
     }
 
-    /// How many times an item was newly opened: what a seat draws changes with it, though no
-    /// version does.
-    pub fn read_marks(&self) -> u64 {
-        self.read.made.load(Ordering::Relaxed)
+    /// How many inbox items `user` has opened: a mark is never taken back, so what `user`'s
+    /// seats show as new changes exactly when this count does, though no version moves.
+    pub fn read_marks(&self, user: &str) -> usize {
+        let marks = self.read.marks.lock().unwrap_or_else(|p| p.into_inner());
+        marks.get(user).map_or(0, HashSet::len)
     }
 
     pub fn seats(&self) -> &[SeatInfo] {

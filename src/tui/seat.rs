@@ -387,7 +387,7 @@ impl Seat {
 
     /// The user whose reading this seat marks: its user, or `facilitator` at the local console
     /// (as it rates and judges).
-    fn reader(&self) -> &str {
+    pub fn reader(&self) -> &str {
         &self.evaluator
     }
 
