@@ -52,7 +52,7 @@ pub struct JournalWriter {
     written: Sha512,
     /// Why the last signing failed, until the caller takes it.
     signing_failure: Option<String>,
-    /// Test seam: the next write stops after this many bytes and fails, as on a full disk.
+    /// Test seam: the writes stop after this many more bytes and fail, as on a full disk.
     #[cfg(test)]
     fail_after: Option<usize>,
 }
@@ -382,6 +382,7 @@ impl JournalWriter {
             // core while the next ones are made: a headless run's whole journal, a tenth of
             // its time on one core. One piece at most waits for the hasher.
             let mut hasher = None;
+            let mut hash_here = false;
             let mut piece = Vec::new();
             let mut len = 0;
             while let Some(record) = records.next() {
@@ -401,33 +402,42 @@ impl JournalWriter {
                     self.write_piece(&piece)
                         .map_err(|source| io_error(&self.path, "write to", source))?;
                     len += piece.len() as u64;
-                    if last && hasher.is_none() {
-                        written.update(&piece);
-                    } else {
-                        let (pieces, _) = hasher.get_or_insert_with(|| {
-                            let (pieces, to_hash) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
-                            let mut digest = written.clone();
-                            let hashing = scope.spawn(move || {
-                                for piece in to_hash {
-                                    digest.update(&piece);
-                                }
-                                digest
-                            });
-                            (pieces, hashing)
+                    if hasher.is_none() && !(last || hash_here) {
+                        let (pieces, to_hash) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+                        let mut digest = written.clone();
+                        let hashing = std::thread::Builder::new().spawn_scoped(scope, move || {
+                            for piece in to_hash {
+                                digest.update(&piece);
+                            }
+                            digest
                         });
-                        // The hasher only stops when the pieces do: it is there to receive.
-                        let room = piece.capacity();
-                        let _ =
-                            pieces.send(std::mem::replace(&mut piece, Vec::with_capacity(room)));
+                        match hashing {
+                            Ok(hashing) => hasher = Some((pieces, hashing)),
+                            // No thread to be had (a process limit): hashed here, as one
+                            // piece is.
+                            Err(_) => hash_here = true,
+                        }
+                    }
+                    match &hasher {
+                        Some((pieces, _)) => {
+                            // A hasher that stopped receiving is found when it is joined.
+                            let room = piece.capacity();
+                            let _ = pieces
+                                .send(std::mem::replace(&mut piece, Vec::with_capacity(room)));
+                        }
+                        None => written.update(&piece),
                     }
                     piece.clear();
                 }
             }
             if let Some((pieces, hashing)) = hasher {
                 drop(pieces);
-                *written = hashing
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                // Without the digest the journal cannot be signed: the lines are taken back
+                // like any that failed to be written.
+                *written = hashing.join().map_err(|_| {
+                    let stopped = io::Error::other("the signature's hashing stopped");
+                    io_error(&self.path, "write to", stopped)
+                })?;
             }
             self.file
                 .sync_data()
@@ -439,7 +449,11 @@ impl JournalWriter {
     fn write_piece(&mut self, piece: &[u8]) -> io::Result<()> {
         #[cfg(test)]
         if let Some(n) = self.fail_after.take() {
-            self.file.write_all(&piece[..n.min(piece.len())])?;
+            if piece.len() < n {
+                self.fail_after = Some(n - piece.len());
+                return self.file.write_all(piece);
+            }
+            self.file.write_all(&piece[..n])?;
             return Err(io::Error::new(
                 io::ErrorKind::StorageFull,
                 "No space left on device (a test's full disk)",
@@ -632,6 +646,42 @@ mod tests {
         assert!(std::fs::metadata(&path).unwrap().len() > 3 * PIECE_BYTES as u64);
         assert_eq!(verdict_of(&path).unwrap(), signed);
         assert_eq!(writer.take_signing_failure(), None);
+        assert!(read_journal(&path).is_ok());
+    }
+
+    /// The disk fills up in the second piece, while the first is being hashed on another thread:
+    /// the append fails whole, the journal is cut back to its last recorded line, and once there
+    /// is room again the same lines are written, signed as if nothing had failed.
+    #[test]
+    fn a_full_disk_in_a_later_piece_takes_the_whole_append_back() {
+        use crate::signature::{Verdict, verdict_of};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.jsonl");
+        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
+        let (writer, mut exercise) = fresh(&path);
+        let mut writer = writer.signing_with(key.clone());
+        play(&mut writer, &mut exercise, first_half());
+        play(&mut writer, &mut exercise, second_half());
+        let before = std::fs::read(&path).unwrap();
+        let at = exercise.now();
+        let lines: Vec<Line> = (0..40)
+            .map(|n| Line::Debrief {
+                at,
+                event: DebriefEvent::Summary(Summary {
+                    text: format!("{n} ").repeat(40_000),
+                }),
+            })
+            .collect();
+        writer.fail_after = Some(PIECE_BYTES + PIECE_BYTES / 2);
+        let error = writer.append_lines(&exercise, &lines).unwrap_err();
+        assert!(error.to_string().contains("No space left"), "{error}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        writer.append_lines(&exercise, &lines).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() > 3 * PIECE_BYTES as u64);
+        assert_eq!(
+            verdict_of(&path).unwrap(),
+            Verdict::Signed(key.public_key().clone())
+        );
         assert!(read_journal(&path).is_ok());
     }
 
