@@ -363,18 +363,25 @@ fn main() {
         let (clients_before, _) = usage(std::process::id());
         let start = Instant::now();
         sender.channel.data_bytes(b"\x13".to_vec()).await.ok();
+        // Each seat comes back with its time: a seat that left once it had the message would
+        // be timed too, as the seats after it drew.
         let arrivals: Vec<_> = waiting
             .into_iter()
             .map(|mut seat| {
                 let from = from.clone();
-                tokio::spawn(async move { seat.until(&from, start, Duration::from_secs(10)).await })
+                tokio::spawn(async move {
+                    let arrived = seat.until(&from, start, Duration::from_secs(10)).await;
+                    (arrived, seat)
+                })
             })
             .collect();
         let told = arrivals.len();
         let mut fan = Vec::new();
+        let mut receivers = Vec::new();
         for arrival in arrivals {
-            if let Ok(Some(t)) = arrival.await {
-                fan.push(t);
+            if let Ok((arrived, seat)) = arrival.await {
+                fan.extend(arrived);
+                receivers.push(seat);
             }
         }
         let (server_after, _) = usage(pid);
@@ -393,7 +400,7 @@ fn main() {
             tick_ms(server_after.saturating_sub(server_before)),
             tick_ms(clients_after.saturating_sub(clients_before)),
         );
-        drop(senders);
+        drop((senders, receivers));
     });
     let _ = server.kill();
     let _ = server.wait();

@@ -775,6 +775,8 @@ mod tests {
         Draw(usize),
         /// Seat i's window is now this many columns by rows.
         Resize(usize, u16, u16),
+        /// Another seat joins: a line in the facilitator's log and seats panel.
+        Join,
     }
 
     const KEYS: [Key; 15] = [
@@ -807,6 +809,7 @@ mod tests {
             1 => (1..120_000u64).prop_map(Step::Tick),
             4 => (0..SEATS).prop_map(Step::Draw),
             1 => (0..SEATS, 1..140u16, 1..50u16).prop_map(|(i, c, r)| Step::Resize(i, c, r)),
+            1 => Just(Step::Join),
         ]
     }
 
@@ -928,6 +931,7 @@ mod tests {
                 .collect();
             let frames = Frames::default();
             let mut wall = Duration::ZERO;
+            let mut joined = 1;
             for step in steps {
                 match step {
                     Step::Key(i, key, ms) => {
@@ -950,6 +954,20 @@ mod tests {
                         wall += Duration::from_millis(ms);
                         shared.tick(wall);
                         alone.tick(wall);
+                    }
+                    Step::Join => {
+                        joined += 1;
+                        for session in [&mut shared, &mut alone] {
+                            session.seat_joined(SeatInfo {
+                                id: joined,
+                                user: "team-1".into(),
+                                role: "team cert".into(),
+                                address: "192.0.2.2".into(),
+                                name: None,
+                                since: wall,
+                                last_key: wall,
+                            });
+                        }
                     }
                     Step::Resize(i, columns, rows) => {
                         let seat = &mut seats[i];

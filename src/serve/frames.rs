@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use crate::role::Role;
 use crate::session::{Session, Versions};
 use crate::tui::seat::Seat;
 
@@ -48,8 +49,14 @@ impl Moment {
         if seat.shows_wall() {
             return None;
         }
+        let mut versions = session.versions();
+        // A team's seat shows nothing only the staff sees (the log, the seats): seats joining
+        // and leaving while a message fans out must not stop the team's seats sharing.
+        if let Role::Team(_) = seat.role {
+            versions.staff = 0;
+        }
         Some(Moment {
-            versions: session.versions(),
+            versions,
             read_marks: session.read_marks(seat.reader()),
         })
     }
@@ -178,7 +185,6 @@ impl Frames {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::role::Role;
     use crate::scenario::TeamIx;
     use crate::session::testing::{MemoryRecorder, session};
 
