@@ -620,6 +620,18 @@ mod tests {
         assert_eq!(writer.take_signing_failure(), None);
     }
 
+    /// Forty executive summaries of about 120 KB each: debrief lines that take several pieces.
+    fn summaries_over_several_pieces(at: Secs) -> Vec<Line> {
+        (0..40)
+            .map(|n| Line::Debrief {
+                at,
+                event: DebriefEvent::Summary(Summary {
+                    text: format!("{n} ").repeat(40_000),
+                }),
+            })
+            .collect()
+    }
+
     /// Lines taking several pieces are hashed for the signature on another thread as they are
     /// written: the signature covers every byte, in order, as when hashed on one.
     #[test]
@@ -633,15 +645,7 @@ mod tests {
         let mut writer = writer.signing_with(key);
         play(&mut writer, &mut exercise, first_half());
         play(&mut writer, &mut exercise, second_half());
-        let at = exercise.now();
-        let lines: Vec<Line> = (0..40)
-            .map(|n| Line::Debrief {
-                at,
-                event: DebriefEvent::Summary(Summary {
-                    text: format!("{n} ").repeat(40_000),
-                }),
-            })
-            .collect();
+        let lines = summaries_over_several_pieces(exercise.now());
         writer.append_lines(&exercise, &lines).unwrap();
         assert!(std::fs::metadata(&path).unwrap().len() > 3 * PIECE_BYTES as u64);
         assert_eq!(verdict_of(&path).unwrap(), signed);
@@ -663,15 +667,7 @@ mod tests {
         play(&mut writer, &mut exercise, first_half());
         play(&mut writer, &mut exercise, second_half());
         let before = std::fs::read(&path).unwrap();
-        let at = exercise.now();
-        let lines: Vec<Line> = (0..40)
-            .map(|n| Line::Debrief {
-                at,
-                event: DebriefEvent::Summary(Summary {
-                    text: format!("{n} ").repeat(40_000),
-                }),
-            })
-            .collect();
+        let lines = summaries_over_several_pieces(exercise.now());
         writer.fail_after = Some(PIECE_BYTES + PIECE_BYTES / 2);
         let error = writer.append_lines(&exercise, &lines).unwrap_err();
         assert!(error.to_string().contains("No space left"), "{error}");
