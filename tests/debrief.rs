@@ -11,19 +11,7 @@ fn ttx() -> Command {
 #[test]
 fn debrief_entries_reach_the_report() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("j.jsonl");
-    let journal = journal.to_str().unwrap();
-    ttx()
-        .args([
-            "run",
-            "tests/fixtures/phishing-example/scenario.ron",
-            "--script",
-            "tests/fixtures/phishing-example/script.ron",
-            "--journal",
-            journal,
-        ])
-        .assert()
-        .success();
+    let journal = &phishing_journal(dir.path());
     // The suggestion for `contain` is M (blocked 10 minutes late): P needs a reason.
     let refused = ttx()
         .args(["debrief", "rate", journal, "contain", "P"])
