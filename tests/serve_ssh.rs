@@ -226,6 +226,15 @@ impl Setup {
     }
 
     /// `ssh -tt` as `user` with `key` (or with a password typed later when `key` is empty).
+    /// The facilitator's seat, joined, with the exercise's clock started.
+    fn facilitator_running(&self, address: &str) -> Client {
+        let mut facilitator = self.join("facilitator", "facilitator", address);
+        facilitator.wait_for("Briefing");
+        facilitator.send(b" ");
+        facilitator.wait_for("RUNNING");
+        facilitator
+    }
+
     fn join(&self, key: &str, user: &str, address: &str) -> Client {
         let mut args = vec!["-tt".to_string()];
         args.extend(self.ssh_args(key, user, address));
@@ -535,10 +544,7 @@ fn an_evaluator_seat_rates_under_its_user() {
     }
     let setup = Setup::new();
     let (_server, address) = setup.serve(false);
-    let mut facilitator = setup.join("facilitator", "facilitator", &address);
-    facilitator.wait_for("Briefing");
-    facilitator.send(b" ");
-    facilitator.wait_for("RUNNING");
+    let facilitator = setup.facilitator_running(&address);
     let mut anna = setup.join("", "anna", &address);
     anna.wait_for("assword");
     anna.send(b"violin-tundra-lemon-orbit\r");
@@ -604,10 +610,7 @@ fn after_a_crash_resume_serve_brings_every_team_back() {
     }
     let setup = Setup::new();
     let (mut server, address) = setup.serve(false);
-    let mut facilitator = setup.join("facilitator", "facilitator", &address);
-    facilitator.wait_for("Briefing");
-    facilitator.send(b" ");
-    facilitator.wait_for("RUNNING");
+    let mut facilitator = setup.facilitator_running(&address);
     let mut soc = setup.join("soc", "soc", &address);
     soc.wait_for(SOC_SECRET);
     soc.send(b"r");
@@ -657,10 +660,7 @@ fn a_served_exercise_is_signed_with_the_host_key_when_it_ends() {
         .unwrap_or_else(|| panic!("ssh-keyscan found no key: {scanned}"));
     std::fs::write(setup.path("allowed_signers"), format!("ttx {key}\n")).expect("written");
 
-    let mut facilitator = setup.join("facilitator", "facilitator", &address);
-    facilitator.wait_for("Briefing");
-    facilitator.send(b" ");
-    facilitator.wait_for("RUNNING");
+    let mut facilitator = setup.facilitator_running(&address);
     facilitator.send(b"E");
     facilitator.wait_for("End the exercise");
     facilitator.send(b"y");
@@ -1383,10 +1383,7 @@ fn after_a_crash_and_resume_appendix_b_lists_each_person_once() {
     );
     std::fs::write(setup.path("roster.ron"), named).expect("roster written");
     let (mut server, address) = setup.serve(false);
-    let mut facilitator = setup.join("facilitator", "facilitator", &address);
-    facilitator.wait_for("Briefing");
-    facilitator.send(b" ");
-    facilitator.wait_for("RUNNING");
+    let mut facilitator = setup.facilitator_running(&address);
     let mut soc = setup.join("soc", "soc", &address);
     soc.wait_for(SOC_SECRET);
     let joined = ("joined".to_string(), "soc".to_string());
