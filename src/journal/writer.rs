@@ -599,10 +599,7 @@ mod tests {
         use crate::signature::{Verdict, verdict_of};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("signed.jsonl");
-        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
-        let signed = Verdict::Signed(key.public_key().clone());
-        let (writer, mut exercise) = fresh(&path);
-        let mut writer = writer.signing_with(key);
+        let (mut writer, mut exercise, signed) = signing(dir.path(), &path);
         play(&mut writer, &mut exercise, first_half());
         assert_eq!(verdict_of(&path).unwrap(), Verdict::NotSigned);
         play(&mut writer, &mut exercise, second_half());
@@ -618,6 +615,15 @@ mod tests {
             .unwrap();
         assert_eq!(verdict_of(&path).unwrap(), signed);
         assert_eq!(writer.take_signing_failure(), None);
+    }
+
+    /// A fresh journal at `path` whose writer signs with a new key kept in `dir`, and the
+    /// verdict of a journal that key signed.
+    fn signing(dir: &Path, path: &Path) -> (JournalWriter, Exercise, crate::signature::Verdict) {
+        let key = crate::host_key::load_or_create(&dir.join("key")).unwrap();
+        let signed = crate::signature::Verdict::Signed(key.public_key().clone());
+        let (writer, exercise) = fresh(path);
+        (writer.signing_with(key), exercise, signed)
     }
 
     /// Forty executive summaries of about 120 KB each: debrief lines that take several pieces.
@@ -636,13 +642,10 @@ mod tests {
     /// written: the signature covers every byte, in order, as when hashed on one.
     #[test]
     fn a_journal_written_in_several_pieces_is_signed_whole() {
-        use crate::signature::{Verdict, verdict_of};
+        use crate::signature::verdict_of;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("long.jsonl");
-        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
-        let signed = Verdict::Signed(key.public_key().clone());
-        let (writer, mut exercise) = fresh(&path);
-        let mut writer = writer.signing_with(key);
+        let (mut writer, mut exercise, signed) = signing(dir.path(), &path);
         play(&mut writer, &mut exercise, first_half());
         play(&mut writer, &mut exercise, second_half());
         let lines = summaries_over_several_pieces(exercise.now());
@@ -658,12 +661,10 @@ mod tests {
     /// is room again the same lines are written, signed as if nothing had failed.
     #[test]
     fn a_full_disk_in_a_later_piece_takes_the_whole_append_back() {
-        use crate::signature::{Verdict, verdict_of};
+        use crate::signature::verdict_of;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("long.jsonl");
-        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
-        let (writer, mut exercise) = fresh(&path);
-        let mut writer = writer.signing_with(key.clone());
+        let (mut writer, mut exercise, signed) = signing(dir.path(), &path);
         play(&mut writer, &mut exercise, first_half());
         play(&mut writer, &mut exercise, second_half());
         let before = std::fs::read(&path).unwrap();
@@ -674,10 +675,7 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), before);
         writer.append_lines(&exercise, &lines).unwrap();
         assert!(std::fs::metadata(&path).unwrap().len() > 3 * PIECE_BYTES as u64);
-        assert_eq!(
-            verdict_of(&path).unwrap(),
-            Verdict::Signed(key.public_key().clone())
-        );
+        assert_eq!(verdict_of(&path).unwrap(), signed);
         assert!(read_journal(&path).is_ok());
     }
 
@@ -689,9 +687,7 @@ mod tests {
         use crate::signature::{Verdict, verdict_of};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("signed.jsonl");
-        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
-        let (writer, mut exercise) = fresh(&path);
-        let mut writer = writer.signing_with(key);
+        let (mut writer, mut exercise, _) = signing(dir.path(), &path);
         play(&mut writer, &mut exercise, whole_run());
         let original = std::fs::read(&path).unwrap();
         let at = original.iter().position(|b| *b == b'0').unwrap();
@@ -715,9 +711,7 @@ mod tests {
         use crate::signature::{Verdict, path_for, verdict_of};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("signed.jsonl");
-        let key = crate::host_key::load_or_create(&dir.path().join("key")).unwrap();
-        let (writer, mut exercise) = fresh(&path);
-        let mut writer = writer.signing_with(key);
+        let (mut writer, mut exercise, _) = signing(dir.path(), &path);
         play(&mut writer, &mut exercise, whole_run());
         assert!(matches!(verdict_of(&path).unwrap(), Verdict::Signed(_)));
         // The signature's temporary name is taken by a directory: it cannot be written.
