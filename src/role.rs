@@ -92,6 +92,12 @@ impl Role {
         }
     }
 
+    /// Sees what only the staff sees (the log's lines about the server and the seats, the seats
+    /// panel): every role but a team's. A team's seat neither redraws for it nor draws it.
+    pub fn sees_staff(self) -> bool {
+        !matches!(self, Role::Team(_))
+    }
+
     /// Runs the exercise: the clock, releases, observations, the end.
     pub fn runs_exercise(self) -> bool {
         matches!(self, Role::Local | Role::Facilitator)

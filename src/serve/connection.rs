@@ -505,8 +505,7 @@ async fn render(shared: Arc<Shared>, link: Arc<SeatLink>, handle: Handle, channe
     }
     let origin = tokio::time::Instant::from_std(shared.origin);
     let phase = clock_phase(link.id);
-    // A team's views show none of what only the staff sees (the log, the seats panel).
-    let sees_staff = !matches!(link.lock().seat.role, Role::Team(_));
+    let sees_staff = link.lock().seat.role.sees_staff();
     loop {
         let frame = {
             let session = shared.lock();
@@ -684,10 +683,10 @@ impl Screen {
                 bytes.extend_from_slice(&change);
             }
         }
-        let before = std::mem::replace(&mut self.shown, next);
+        let replaced = std::mem::replace(&mut self.shown, next);
         self.kept = id;
         // The frame it replaced, unless another seat still shows it, is the next one drawn on.
-        if let Ok(mut spare) = Arc::try_unwrap(before) {
+        if let Ok(mut spare) = Arc::try_unwrap(replaced) {
             spare.reset();
             *self.terminal.current_buffer_mut() = spare;
         }

@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::role::Role;
 use crate::session::{Session, Versions};
 use crate::tui::seat::Seat;
 
@@ -50,9 +49,9 @@ impl Moment {
             return None;
         }
         let mut versions = session.versions();
-        // A team's seat shows nothing only the staff sees (the log, the seats): seats joining
-        // and leaving while a message fans out must not stop the team's seats sharing.
-        if let Role::Team(_) = seat.role {
+        // Seats joining and leaving while a message fans out must not stop a team's seats
+        // sharing: they draw nothing of the staff's.
+        if !seat.role.sees_staff() {
             versions.staff = 0;
         }
         Some(Moment {
@@ -185,6 +184,7 @@ impl Frames {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::role::Role;
     use crate::scenario::TeamIx;
     use crate::session::testing::{MemoryRecorder, session};
 
