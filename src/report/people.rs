@@ -1915,19 +1915,17 @@ pub(super) mod tests {
     /// stood at `until` (`Secs::MAX`: to the end, with the judgement after it): a journal's
     /// events up to then, replayed.
     pub fn worked_case(until: Secs) -> Exercise {
-        fn shown<T>(diagnostics: Vec<crate::ron_file::diagnostic::Diagnostic>) -> T {
-            let shown: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
-            panic!("{}", shown.join("\n"))
-        }
-        let scenario = Arc::new(
-            crate::scenario::load_scenario("scenario.ron", SCENARIO).unwrap_or_else(shown),
-        );
-        let script = crate::script::load_script("script.ron", SCRIPT).unwrap_or_else(shown);
-        played_until(scenario, &script, until)
+        played_sources_until(SCENARIO, SCRIPT, until)
     }
 
     /// A scenario played by a script to its end.
     pub fn played_case(scenario: &str, script: &str) -> Exercise {
+        played_sources_until(scenario, script, Secs::MAX)
+    }
+
+    /// A scenario's and a script's text loaded, and played to `until`; a mistake in either
+    /// panics with its diagnostics.
+    fn played_sources_until(scenario: &str, script: &str, until: Secs) -> Exercise {
         fn shown<T>(diagnostics: Vec<crate::ron_file::diagnostic::Diagnostic>) -> T {
             let shown: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
             panic!("{}", shown.join("\n"))
@@ -1936,7 +1934,7 @@ pub(super) mod tests {
             crate::scenario::load_scenario("scenario.ron", scenario).unwrap_or_else(shown),
         );
         let script = crate::script::load_script("script.ron", script).unwrap_or_else(shown);
-        played_until(scenario, &script, Secs::MAX)
+        played_until(scenario, &script, until)
     }
 
     fn played_until(
