@@ -216,12 +216,14 @@ fn read_lines(
             }
             Some((_, exercise)) => {
                 // The line is read whole: its `chain` key is not part of a record and is ignored.
-                match (&chain, split_chain(content)) {
+                match (&mut chain, split_chain(content)) {
                     (Some(prev), Some((open, digest))) => {
                         if !chain_holds(prev, open, digest) {
                             return Err(line_error(number, edited("the line")));
                         }
-                        chain = Some(digest.to_string());
+                        // The previous digest's text is written over, not made anew.
+                        prev.clear();
+                        prev.push_str(digest);
                     }
                     (Some(_), None) => {
                         return Err(line_error(
