@@ -2,7 +2,7 @@
 //! documentation for what is accepted and what is refused).
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Take};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -92,218 +92,141 @@ fn read_lines(
     if size > MAX_JOURNAL_BYTES {
         return Err(JournalError::TooBig { path: shown, size });
     }
-    let line_error = |line: u64, message: String| JournalError::Line {
-        path: shown.clone(),
-        line,
-        message,
+    let mut lines = Lines::new(input, &shown);
+    let Some((_, content)) = lines.next()? else {
+        return Err(JournalError::Empty { path: shown });
     };
-    let mut reader = BufReader::new(input.take(MAX_JOURNAL_BYTES));
-    let mut buf = Vec::new();
-    let mut number = 0u64;
-    let mut offset = 0u64;
-    let mut tail = Tail::Clean;
-    let mut state: Option<(Header, Exercise)> = None;
-    // The digest of the last line read, in a journal that has the chain.
-    let mut chain: Option<String> = None;
-    // The first of the blank lines read since the last line with content, and where it starts.
-    let mut blank: Option<(u64, u64)> = None;
-    let mut events = Vec::new();
-    let mut warnings = Vec::new();
+    let header = parse_header(content, &shown)?;
+    // The header's own digest starts the chain; a header without one is from a ttx before the
+    // chain, whose lines are read without it.
+    let chain = match split_chain(content) {
+        Some((open, digest)) => {
+            if !chain_holds("", open, digest) {
+                return Err(line_error(&shown, 1, edited("the header")));
+            }
+            Some(digest.to_string())
+        }
+        None if header.ttx_journal >= CHAINED_FROM => {
+            return Err(line_error(
+                &shown,
+                1,
+                format!(
+                    "the header has no hash-chain digest (`chain`) though every journal of \
+                     format {} has one on every line: the chain was taken off after the exercise",
+                    header.ttx_journal
+                ),
+            ));
+        }
+        None => None,
+    };
+    // The header's line, the whole scenario escaped, is not held while the scenario loads (the
+    // peak of reading a big journal): the header has it.
+    lines.buf = Vec::new();
+    let scenario = load_checked(&header, &shown)?;
+    // A journal is replayed by the rules of the ttx that wrote it.
+    let rules = if header.ttx_journal < 2 {
+        Rules::Format1
+    } else {
+        Rules::Format2
+    };
+    let mut exercise = Exercise::with_rules(Arc::new(scenario), header.settings(), rules);
+    let mut replayed = Vec::new();
     let mut debrief = Debrief::default();
     // The last exercise-event or seat line: the last moment a server was serving, which for
     // one that crashed is when its connections were lost. Debrief lines do not count: `ttx
     // debrief` may write them to an interrupted journal long after.
     let mut last_at_s: Secs = 0;
     let mut last_wall = None;
-    loop {
-        buf.clear();
-        let read = (&mut reader)
-            .take(MAX_LINE_BYTES as u64 + 2)
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| io_error(path, "read", source))?;
-        if read == 0 {
-            break;
+    let mut chain = chain;
+    while let Some((number, content)) = lines.next()? {
+        // The line is read whole: its `chain` key is not part of a record and is ignored.
+        match (&mut chain, split_chain(content)) {
+            (Some(prev), Some((open, digest))) => {
+                if !chain_holds(prev, open, digest) {
+                    return Err(line_error(&shown, number, edited("the line")));
+                }
+                // The previous digest's text is written over, not made anew.
+                prev.clear();
+                prev.push_str(digest);
+            }
+            (Some(_), None) => {
+                return Err(line_error(
+                    &shown,
+                    number,
+                    "the line has no hash-chain digest (`chain`) though every line of this \
+                     journal has one: it was edited or added after the exercise"
+                        .into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(line_error(
+                    &shown,
+                    number,
+                    "the line has a hash-chain digest (`chain`) but the header has none: the \
+                     header was edited after the exercise"
+                        .into(),
+                ));
+            }
+            (None, None) => {}
         }
-        number += 1;
-        let terminated = buf.last() == Some(&b'\n');
-        let mut content = buf.as_slice();
-        if terminated {
-            content = &content[..content.len() - 1];
-        }
-        if number == 1 {
-            // A byte-order mark, as some editors write: not part of the header.
-            content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
-        }
-        if content.len() > MAX_LINE_BYTES {
-            return Err(line_error(
-                number,
-                format!(
-                    "the line is longer than {MAX_LINE_BYTES} bytes (16 MiB); this is not a ttx journal, or it is damaged"
-                ),
-            ));
-        }
-        // Trailing whitespace (a `\r`, spaces an editor left) is not part of the line.
-        content = content.trim_ascii_end();
-        if state.is_some() && content.is_empty() {
-            blank.get_or_insert((number, offset));
-            offset += read as u64;
+        let record = Record::read(content).map_err(|m| line_error(&shown, number, m))?;
+        let wall = match &record.wall {
+            Some(text) => Some(parse_wall(text).map_err(|m| line_error(&shown, number, m))?),
+            None => None,
+        };
+        if let Kind::Seat(event) = record.kind {
+            if record.at_s < exercise.now() {
+                return Err(line_error(
+                    &shown,
+                    number,
+                    format!(
+                        "a seat line at {}s, earlier than the exercise's time there ({}s)",
+                        record.at_s,
+                        exercise.now()
+                    ),
+                ));
+            }
+            event.check().map_err(|m| line_error(&shown, number, m))?;
+            last_at_s = last_at_s.max(record.at_s);
+            if wall.is_some() {
+                last_wall = wall;
+            }
+            debrief.seats.push(SeatRecord {
+                at_s: record.at_s,
+                at_wall: wall,
+                event,
+            });
             continue;
         }
-        if let Some((line, _)) = blank {
-            return Err(line_error(
-                line,
-                "a blank line between events; a journal has one event on every line (was it edited?)"
-                    .into(),
-            ));
+        if let Some(event) = record.kind.debrief() {
+            debrief
+                .apply_at(&exercise, event, record.at_s, wall)
+                .map_err(|m| line_error(&shown, number, m))?;
+            continue;
         }
-        if !terminated {
-            if serde_json::from_slice::<serde::de::IgnoredAny>(content).is_err() {
-                if number == 1 {
-                    return Err(line_error(
-                        1,
-                        "the journal header was cut off (the exercise was interrupted as it was created); nothing to read".into(),
-                    ));
-                }
-                warnings.push(format!(
-                    "line {number} was cut off (the exercise was interrupted while writing); ignored"
-                ));
-                tail = Tail::CutOff {
-                    keep: offset,
-                    line: number,
-                };
-                break;
-            }
-            tail = Tail::NoNewline;
+        let event = record
+            .to_event(&exercise)
+            .map_err(|m| line_error(&shown, number, m))?;
+        exercise
+            .apply_recorded(&event)
+            .map_err(|e| line_error(&shown, number, e.to_string()))?;
+        last_at_s = last_at_s.max(record.at_s);
+        if wall.is_some() {
+            last_wall = wall;
         }
-        offset += read as u64;
-        match &mut state {
-            None => {
-                let header = parse_header(content, &shown)?;
-                // The header's own digest starts the chain; a header without one is from a ttx
-                // before the chain, whose lines are read without it.
-                chain = match split_chain(content) {
-                    Some((open, digest)) => {
-                        if !chain_holds("", open, digest) {
-                            return Err(line_error(1, edited("the header")));
-                        }
-                        Some(digest.to_string())
-                    }
-                    None if header.ttx_journal >= CHAINED_FROM => {
-                        return Err(line_error(
-                            1,
-                            format!(
-                                "the header has no hash-chain digest (`chain`) though every \
-                                 journal of format {} has one on every line: the chain was \
-                                 taken off after the exercise",
-                                header.ttx_journal
-                            ),
-                        ));
-                    }
-                    None => None,
-                };
-                // The header's line, the whole scenario escaped, is not held while the
-                // scenario loads (the peak of reading a big journal): the header has it.
-                buf = Vec::new();
-                let scenario = load_checked(&header, &shown)?;
-                // A journal is replayed by the rules of the ttx that wrote it.
-                let rules = if header.ttx_journal < 2 {
-                    Rules::Format1
-                } else {
-                    Rules::Format2
-                };
-                let exercise = Exercise::with_rules(Arc::new(scenario), header.settings(), rules);
-                state = Some((header, exercise));
-            }
-            Some((_, exercise)) => {
-                // The line is read whole: its `chain` key is not part of a record and is ignored.
-                match (&mut chain, split_chain(content)) {
-                    (Some(prev), Some((open, digest))) => {
-                        if !chain_holds(prev, open, digest) {
-                            return Err(line_error(number, edited("the line")));
-                        }
-                        // The previous digest's text is written over, not made anew.
-                        prev.clear();
-                        prev.push_str(digest);
-                    }
-                    (Some(_), None) => {
-                        return Err(line_error(
-                            number,
-                            "the line has no hash-chain digest (`chain`) though every line of \
-                             this journal has one: it was edited or added after the exercise"
-                                .into(),
-                        ));
-                    }
-                    (None, Some(_)) => {
-                        return Err(line_error(
-                            number,
-                            "the line has a hash-chain digest (`chain`) but the header has \
-                             none: the header was edited after the exercise"
-                                .into(),
-                        ));
-                    }
-                    (None, None) => {}
-                }
-                let record = Record::read(content).map_err(|m| line_error(number, m))?;
-                let wall = match &record.wall {
-                    Some(text) => Some(parse_wall(text).map_err(|m| line_error(number, m))?),
-                    None => None,
-                };
-                if let Kind::Seat(event) = record.kind {
-                    if record.at_s < exercise.now() {
-                        return Err(line_error(
-                            number,
-                            format!(
-                                "a seat line at {}s, earlier than the exercise's time there ({}s)",
-                                record.at_s,
-                                exercise.now()
-                            ),
-                        ));
-                    }
-                    event.check().map_err(|m| line_error(number, m))?;
-                    last_at_s = last_at_s.max(record.at_s);
-                    if wall.is_some() {
-                        last_wall = wall;
-                    }
-                    debrief.seats.push(SeatRecord {
-                        at_s: record.at_s,
-                        at_wall: wall,
-                        event,
-                    });
-                    continue;
-                }
-                if let Some(event) = record.kind.debrief() {
-                    debrief
-                        .apply_at(exercise, event, record.at_s, wall)
-                        .map_err(|m| line_error(number, m))?;
-                    continue;
-                }
-                let event = record
-                    .to_event(exercise)
-                    .map_err(|m| line_error(number, m))?;
-                exercise
-                    .apply_recorded(&event)
-                    .map_err(|e| line_error(number, e.to_string()))?;
-                last_at_s = last_at_s.max(record.at_s);
-                if wall.is_some() {
-                    last_wall = wall;
-                }
-                match event {
-                    Event::Started { .. } => debrief.started_wall = wall,
-                    Event::Ended { .. } => debrief.ended_wall = wall,
-                    Event::Noted { .. } => debrief.note_walls.push(wall),
-                    _ => {}
-                }
-                if keep == Keep::Events {
-                    events.push(event);
-                }
-            }
+        match event {
+            Event::Started { .. } => debrief.started_wall = wall,
+            Event::Ended { .. } => debrief.ended_wall = wall,
+            Event::Noted { .. } => debrief.note_walls.push(wall),
+            _ => {}
+        }
+        if keep == Keep::Events {
+            replayed.push(event);
         }
     }
-    let Some((header, mut exercise)) = state else {
-        return Err(JournalError::Empty { path: shown });
-    };
     exercise.shrink_to_fit();
-    if let (Some((_, keep)), Tail::Clean) = (blank, tail) {
+    let mut tail = lines.tail;
+    if let (Some((_, keep)), Tail::Clean) = (lines.blank, tail) {
         tail = Tail::Blank { keep };
     }
     let loaded = LoadedJournal {
@@ -311,13 +234,127 @@ fn read_lines(
         interrupted: exercise.ended_at().is_none(),
         header,
         exercise,
-        events,
-        warnings,
+        events: replayed,
+        warnings: lines.warnings,
         debrief,
         last_at_s,
         last_wall,
     };
     Ok((loaded, tail, chain))
+}
+
+/// A journal's lines, read one at a time: numbered, without their `\n` or trailing whitespace,
+/// blank lines after the header set aside (an error if another line follows them), a last line
+/// cut off by a crash ignored with a warning.
+struct Lines<'p, R> {
+    reader: BufReader<Take<R>>,
+    buf: Vec<u8>,
+    path: &'p str,
+    /// The number of the last line read.
+    number: u64,
+    /// Where the line after the last one read starts.
+    offset: u64,
+    tail: Tail,
+    /// The first of the blank lines read since the last line with content, and where it starts.
+    blank: Option<(u64, u64)>,
+    warnings: Vec<String>,
+}
+
+impl<'p, R: Read> Lines<'p, R> {
+    fn new(input: R, path: &'p str) -> Self {
+        Lines {
+            reader: BufReader::new(input.take(MAX_JOURNAL_BYTES)),
+            buf: Vec::new(),
+            path,
+            number: 0,
+            offset: 0,
+            tail: Tail::Clean,
+            blank: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The next line with content and its number, or `None` at the end.
+    fn next(&mut self) -> Result<Option<(u64, &[u8])>, JournalError> {
+        loop {
+            self.buf.clear();
+            let read = (&mut self.reader)
+                .take(MAX_LINE_BYTES as u64 + 2)
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|source| io_error(Path::new(self.path), "read", source))?;
+            if read == 0 {
+                return Ok(None);
+            }
+            self.number += 1;
+            let number = self.number;
+            let terminated = self.buf.last() == Some(&b'\n');
+            let mut content = self.buf.as_slice();
+            if terminated {
+                content = &content[..content.len() - 1];
+            }
+            if number == 1 {
+                // A byte-order mark, as some editors write: not part of the header.
+                content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+            }
+            if content.len() > MAX_LINE_BYTES {
+                return Err(line_error(
+                    self.path,
+                    number,
+                    format!(
+                        "the line is longer than {MAX_LINE_BYTES} bytes (16 MiB); this is not a ttx journal, or it is damaged"
+                    ),
+                ));
+            }
+            // Trailing whitespace (a `\r`, spaces an editor left) is not part of the line.
+            content = content.trim_ascii_end();
+            if number > 1 && content.is_empty() {
+                self.blank.get_or_insert((number, self.offset));
+                self.offset += read as u64;
+                continue;
+            }
+            if let Some((line, _)) = self.blank {
+                return Err(line_error(
+ self.path,
+                    line,
+                    "a blank line between events; a journal has one event on every line (was it edited?)"
+                        .into(),
+                ));
+            }
+            if !terminated {
+                if serde_json::from_slice::<serde::de::IgnoredAny>(content).is_err() {
+                    if number == 1 {
+                        return Err(line_error(
+ self.path,
+                            1,
+                            "the journal header was cut off (the exercise was interrupted as it was created); nothing to read".into(),
+                        ));
+                    }
+                    self.warnings.push(format!(
+                        "line {number} was cut off (the exercise was interrupted while writing); ignored"
+                    ));
+                    self.tail = Tail::CutOff {
+                        keep: self.offset,
+                        line: number,
+                    };
+                    return Ok(None);
+                }
+                self.tail = Tail::NoNewline;
+            }
+            self.offset += read as u64;
+            // Borrowed again, whole, for the borrow checker: `content` is a part of it.
+            let start = content.as_ptr() as usize - self.buf.as_ptr() as usize;
+            let len = content.len();
+            return Ok(Some((number, &self.buf[start..start + len])));
+        }
+    }
+}
+
+fn line_error(path: &str, line: u64, message: String) -> JournalError {
+    JournalError::Line {
+        path: path.to_string(),
+        line,
+        message,
+    }
 }
 
 fn edited(what: &str) -> String {
