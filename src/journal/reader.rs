@@ -204,13 +204,14 @@ fn read_lines(
                 .map_err(|m| line_error(&shown, number, m))?;
             continue;
         }
+        let at_s = record.at_s;
         let event = record
-            .to_event(&exercise)
+            .into_event(&exercise)
             .map_err(|m| line_error(&shown, number, m))?;
         exercise
             .apply_recorded(&event)
             .map_err(|e| line_error(&shown, number, e.to_string()))?;
-        last_at_s = last_at_s.max(record.at_s);
+        last_at_s = last_at_s.max(at_s);
         if wall.is_some() {
             last_wall = wall;
         }

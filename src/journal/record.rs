@@ -18,39 +18,39 @@ use crate::scenario::{Secs, TeamIx};
 
 /// One event line: its time, then its kind and content.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(super) struct Record {
+pub(super) struct Record<'a> {
     pub(super) at_s: Secs,
     /// When it was written, by the wall clock (RFC 3339, UTC; format 3, absent in a scripted
     /// run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) wall: Option<String>,
     #[serde(flatten)]
-    pub(super) kind: Kind,
+    pub(super) kind: Kind<'a>,
 }
 
 /// A line's kind (its `event` key) and the content that kind has. Written by serde's derive;
 /// read by `Kind::read`, one arm a kind, each reading its own struct.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
-pub(super) enum Kind {
+pub(super) enum Kind<'a> {
     Started,
     Paused,
     Resumed,
     Speed(SpeedLine),
-    Scheduled(ScheduledLine),
-    Skipped(SkippedLine),
+    Scheduled(ScheduledLine<'a>),
+    Skipped(SkippedLine<'a>),
     /// Format 5: a scheduled inject not released because its `unless` had fired.
-    SkippedUnless(SkippedUnlessLine),
-    Released(ReleasedLine),
-    Deadline(DeadlineLine),
-    Response(ResponseLine),
-    Said(SaidLine),
-    Message(MessageLine),
-    Note(NoteLine),
+    SkippedUnless(SkippedUnlessLine<'a>),
+    Released(ReleasedLine<'a>),
+    Deadline(DeadlineLine<'a>),
+    Response(ResponseLine<'a>),
+    Said(SaidLine<'a>),
+    Message(MessageLine<'a>),
+    Note(NoteLine<'a>),
     Ended,
     Clock,
     /// Format 5: fields of a done expectation found insufficient by an evaluator.
-    Judged(JudgedLine),
+    Judged(JudgedLine<'a>),
     /// Format 5: the report was made final.
     Final,
     Rated(Rated),
@@ -73,43 +73,52 @@ pub(super) struct SpeedLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct ScheduledLine {
-    pub(super) inject: String,
+pub(super) struct ScheduledLine<'a> {
+    #[serde(borrow)]
+    pub(super) inject: Id<'a>,
     pub(super) chance_draw: f64,
     pub(super) jitter_s: Secs,
     pub(super) release_at_s: Secs,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct SkippedLine {
-    pub(super) inject: String,
+pub(super) struct SkippedLine<'a> {
+    #[serde(borrow)]
+    pub(super) inject: Id<'a>,
     pub(super) chance_draw: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct SkippedUnlessLine {
-    pub(super) inject: String,
+pub(super) struct SkippedUnlessLine<'a> {
+    #[serde(borrow)]
+    pub(super) inject: Id<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct ReleasedLine {
-    pub(super) inject: String,
+pub(super) struct ReleasedLine<'a> {
+    #[serde(borrow)]
+    pub(super) inject: Id<'a>,
     pub(super) by_hand: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct DeadlineLine {
-    pub(super) expectation: String,
+pub(super) struct DeadlineLine<'a> {
+    #[serde(borrow)]
+    pub(super) expectation: Id<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct ResponseLine {
-    pub(super) team: String,
-    pub(super) action: String,
+pub(super) struct ResponseLine<'a> {
+    #[serde(borrow)]
+    pub(super) team: Id<'a>,
+    #[serde(borrow)]
+    pub(super) action: Id<'a>,
     pub(super) fields: Fields,
     pub(super) note: Option<String>,
-    pub(super) answers: Option<AnswersLine>,
-    pub(super) satisfies: Option<String>,
+    #[serde(borrow)]
+    pub(super) answers: Option<AnswersLine<'a>>,
+    #[serde(borrow)]
+    pub(super) satisfies: Option<Id<'a>>,
     /// Done ahead of time: it satisfied nothing and stands ready (format 2).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) ready: bool,
@@ -119,28 +128,35 @@ pub(super) struct ResponseLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct SaidLine {
+pub(super) struct SaidLine<'a> {
     pub(super) n: u64,
-    pub(super) from: String,
-    pub(super) to: Vec<String>,
+    #[serde(borrow)]
+    pub(super) from: Id<'a>,
+    #[serde(borrow)]
+    pub(super) to: Vec<Id<'a>>,
     pub(super) text: String,
     pub(super) in_reply_to: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct MessageLine {
+pub(super) struct MessageLine<'a> {
     pub(super) n: u64,
-    pub(super) from: String,
-    pub(super) action: String,
-    pub(super) to: Vec<String>,
+    #[serde(borrow)]
+    pub(super) from: Id<'a>,
+    #[serde(borrow)]
+    pub(super) action: Id<'a>,
+    #[serde(borrow)]
+    pub(super) to: Vec<Id<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct NoteLine {
-    pub(super) team: Option<String>,
+pub(super) struct NoteLine<'a> {
+    #[serde(borrow)]
+    pub(super) team: Option<Id<'a>>,
     /// Only when the observation names an objective: earlier journals have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(super) objective: Option<String>,
+    #[serde(borrow)]
+    pub(super) objective: Option<Id<'a>>,
     pub(super) kind: NoteKind,
     pub(super) text: String,
     /// A point of the hot wash (format 6).
@@ -149,11 +165,65 @@ pub(super) struct NoteLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct JudgedLine {
-    pub(super) expectation: String,
+pub(super) struct JudgedLine<'a> {
+    #[serde(borrow)]
+    pub(super) expectation: Id<'a>,
     pub(super) insufficient: Vec<String>,
     pub(super) reason: Option<String>,
     pub(super) by: String,
+}
+
+/// An id as a line names it (a team, inject, action, objective or expectation): borrowed from
+/// the line when it holds no escapes, as ids almost never do, so that reading a journal makes no
+/// copy of every id on every line; and borrowed from the scenario when a line is written.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Id<'a>(Cow<'a, str>);
+
+impl<'a> Id<'a> {
+    fn of(id: &'a str) -> Self {
+        Id(Cow::Borrowed(id))
+    }
+}
+
+impl From<String> for Id<'_> {
+    fn from(id: String) -> Self {
+        Id(Cow::Owned(id))
+    }
+}
+
+impl std::ops::Deref for Id<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Id<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = Id<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, id: &'de str) -> Result<Id<'de>, E> {
+                Ok(Id::of(id))
+            }
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<Id<'de>, E> {
+                Ok(Id::from(id.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, id: String) -> Result<Id<'de>, E> {
+                Ok(Id::from(id))
+            }
+        }
+        deserializer.deserialize_str(IdVisitor)
+    }
 }
 
 /// A line read in one pass when its time (and wall clock) come before its kind; `None` when
@@ -161,13 +231,13 @@ pub(super) struct JudgedLine {
 struct InOrder;
 
 impl<'de> Visitor<'de> for InOrder {
-    type Value = Option<Record>;
+    type Value = Option<Record<'de>>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a journal line")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Record>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Record<'de>>, A::Error> {
         let mut at_s = None;
         let mut wall = None;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
@@ -191,10 +261,10 @@ impl<'de> Visitor<'de> for InOrder {
     }
 }
 
-impl Kind {
+impl<'a> Kind<'a> {
     /// The kind of line `event` names, with its own fields from `rest`: one arm a kind.
-    fn read<'de, D: Deserializer<'de>>(event: &str, rest: D) -> Result<Kind, D::Error> {
-        fn none<'de, D: Deserializer<'de>>(kind: Kind, rest: D) -> Result<Kind, D::Error> {
+    fn read<D: Deserializer<'a>>(event: &str, rest: D) -> Result<Kind<'a>, D::Error> {
+        fn none<'a, D: Deserializer<'a>>(kind: Kind<'a>, rest: D) -> Result<Kind<'a>, D::Error> {
             IgnoredAny::deserialize(rest).map(|_| kind)
         }
         Ok(match event {
@@ -228,7 +298,7 @@ impl Kind {
         })
     }
 
-    pub(super) fn of_debrief(event: DebriefEvent) -> Kind {
+    pub(super) fn of_debrief(event: DebriefEvent) -> Kind<'a> {
         match event {
             DebriefEvent::Rated(e) => Kind::Rated(e),
             DebriefEvent::Summary(e) => Kind::Summary(e),
@@ -259,8 +329,9 @@ impl Kind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub(super) enum AnswersLine {
-    Inject(String),
+pub(super) enum AnswersLine<'a> {
+    #[serde(borrow)]
+    Inject(Id<'a>),
     Message(u64),
 }
 
@@ -299,7 +370,7 @@ impl<'de> Deserialize<'de> for Fields {
     }
 }
 
-impl Record {
+impl<'a> Record<'a> {
     /// Reads an event line. As ttx writes them, its time and wall clock come first, then its
     /// kind, then the kind's own fields: then the line is read in one pass, the rest of the
     /// object going to the kind's struct (which ignores keys not its own, a `wall` after the
@@ -307,7 +378,7 @@ impl Record {
     /// clock and kind, skipping the rest, then the kind's struct from the same line. serde's
     /// flattened, tagged enum buffered every line twice instead. A message says what is wrong,
     /// with the column where serde says.
-    pub(super) fn read(line: &[u8]) -> Result<Record, String> {
+    pub(super) fn read(line: &'a [u8]) -> Result<Record<'a>, String> {
         // serde reads a struct from a list too; a line is an object.
         if !line.trim_ascii_start().starts_with(b"{") {
             return Err("not a JSON object; every line of a journal is one".into());
@@ -340,11 +411,11 @@ impl Record {
         })
     }
 
-    pub(super) fn of(event: &Event, exercise: &Exercise) -> Record {
+    pub(super) fn of(event: &Event, exercise: &'a Exercise) -> Record<'a> {
         let scenario = exercise.scenario();
-        let team = |t: TeamIx| scenario.team(t).id.clone();
-        let inject = |i| scenario.inject(i).id.clone();
-        let action = |a| scenario.action(a).id.clone();
+        let team = |t: TeamIx| Id::of(&scenario.team(t).id);
+        let inject = |i| Id::of(&scenario.inject(i).id);
+        let action = |a| Id::of(&scenario.action(a).id);
         let kind = match event {
             Event::Started { .. } => Kind::Started,
             Event::Paused { .. } => Kind::Paused,
@@ -380,7 +451,7 @@ impl Record {
                 by_hand: *by_hand,
             }),
             Event::DeadlinePassed { expectation, .. } => Kind::Deadline(DeadlineLine {
-                expectation: exercise.expectation_id(*expectation),
+                expectation: exercise.expectation_id(*expectation).into(),
             }),
             Event::Responded {
                 response, outcome, ..
@@ -394,7 +465,7 @@ impl Record {
                     Answers::Message(n) => AnswersLine::Message(n),
                 }),
                 satisfies: match outcome {
-                    Outcome::Satisfied(ix) => Some(exercise.expectation_id(*ix)),
+                    Outcome::Satisfied(ix) => Some(exercise.expectation_id(*ix).into()),
                     Outcome::Ready | Outcome::Unexpected => None,
                 },
                 ready: *outcome == Outcome::Ready,
@@ -435,7 +506,7 @@ impl Record {
                 ..
             } => Kind::Note(NoteLine {
                 team: t.map(team),
-                objective: objective.map(|o| exercise.scenario().objective(o).id.clone()),
+                objective: objective.map(|o| Id::of(&scenario.objective(o).id)),
                 kind: *kind,
                 text: text.clone(),
                 hot_wash: *hot_wash,
@@ -449,7 +520,7 @@ impl Record {
                 by,
                 ..
             } => Kind::Judged(JudgedLine {
-                expectation: exercise.expectation_id(*expectation),
+                expectation: exercise.expectation_id(*expectation).into(),
                 insufficient: insufficient.clone(),
                 reason: reason.clone(),
                 by: by.clone(),
@@ -465,7 +536,7 @@ impl Record {
 
     /// The event this line records, with its ids resolved against the scenario and the exercise
     /// as replayed so far.
-    pub(super) fn to_event(&self, exercise: &Exercise) -> Result<Event, String> {
+    pub(super) fn into_event(self, exercise: &Exercise) -> Result<Event, String> {
         let scenario = exercise.scenario();
         let at = self.at_s;
         let team = |id: &str| {
@@ -485,13 +556,13 @@ impl Record {
         };
         let unknown_expectation =
             |id: &str| format!("there is no expectation `{id}` at this point of the exercise");
-        Ok(match &self.kind {
+        Ok(match self.kind {
             Kind::Started => Event::Started { at },
             Kind::Paused => Event::Paused { at },
             Kind::Resumed => Event::Resumed { at },
             Kind::Speed(SpeedLine { speed }) => Event::SpeedChanged {
                 at,
-                speed: crate::clock::check_speed(*speed)?,
+                speed: crate::clock::check_speed(speed)?,
             },
             Kind::Scheduled(ScheduledLine {
                 inject: i,
@@ -500,33 +571,33 @@ impl Record {
                 release_at_s,
             }) => Event::Scheduled {
                 at,
-                inject: inject(i)?,
-                chance_draw: *chance_draw,
-                jitter_s: *jitter_s,
-                release_at: *release_at_s,
+                inject: inject(&i)?,
+                chance_draw,
+                jitter_s,
+                release_at: release_at_s,
             },
             Kind::Skipped(SkippedLine {
                 inject: i,
                 chance_draw,
             }) => Event::Skipped {
                 at,
-                inject: inject(i)?,
-                chance_draw: *chance_draw,
+                inject: inject(&i)?,
+                chance_draw,
             },
             Kind::SkippedUnless(SkippedUnlessLine { inject: i }) => Event::SkippedUnless {
                 at,
-                inject: inject(i)?,
+                inject: inject(&i)?,
             },
             Kind::Released(ReleasedLine { inject: i, by_hand }) => Event::Released {
                 at,
-                inject: inject(i)?,
-                by_hand: *by_hand,
+                inject: inject(&i)?,
+                by_hand,
             },
             Kind::Deadline(DeadlineLine { expectation }) => Event::DeadlinePassed {
                 at,
                 expectation: exercise
-                    .expectation_by_id(expectation)
-                    .ok_or_else(|| unknown_expectation(expectation))?,
+                    .expectation_by_id(&expectation)
+                    .ok_or_else(|| unknown_expectation(&expectation))?,
             },
             Kind::Response(ResponseLine {
                 team: t,
@@ -539,27 +610,27 @@ impl Record {
                 insufficient,
             }) => {
                 let outcome = match satisfies {
-                    None if *ready => Outcome::Ready,
+                    None if ready => Outcome::Ready,
                     None => Outcome::Unexpected,
                     Some(id) => Outcome::Satisfied(
                         exercise
-                            .expectation_by_id(id)
-                            .ok_or_else(|| unknown_expectation(id))?,
+                            .expectation_by_id(&id)
+                            .ok_or_else(|| unknown_expectation(&id))?,
                     ),
                 };
                 Event::Responded {
                     at,
                     response: Response {
-                        team: team(t)?,
-                        action: action(a)?,
-                        fields: fields.0.clone(),
-                        note: note.clone(),
+                        team: team(&t)?,
+                        action: action(&a)?,
+                        fields: fields.0,
+                        note,
                         answers: match answers {
                             None => None,
-                            Some(AnswersLine::Inject(i)) => Some(Answers::Inject(inject(i)?)),
-                            Some(AnswersLine::Message(n)) => Some(Answers::Message(*n)),
+                            Some(AnswersLine::Inject(i)) => Some(Answers::Inject(inject(&i)?)),
+                            Some(AnswersLine::Message(n)) => Some(Answers::Message(n)),
                         },
-                        insufficient: insufficient.clone(),
+                        insufficient,
                     },
                     outcome,
                 }
@@ -571,9 +642,9 @@ impl Record {
                 to,
             }) => Event::MessageSent {
                 at,
-                n: *n,
-                from: team(from)?,
-                action: action(a)?,
+                n,
+                from: team(&from)?,
+                action: action(&a)?,
                 to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
             },
             Kind::Said(SaidLine {
@@ -584,11 +655,11 @@ impl Record {
                 in_reply_to,
             }) => Event::Said {
                 at,
-                n: *n,
-                from: team(from)?,
+                n,
+                from: team(&from)?,
                 to: to.iter().map(|t| team(t)).collect::<Result<_, _>>()?,
-                text: text.clone(),
-                in_reply_to: *in_reply_to,
+                text,
+                in_reply_to,
             },
             Kind::Note(NoteLine {
                 team: t,
@@ -603,14 +674,14 @@ impl Record {
                     Some(id) => Some(
                         exercise
                             .scenario()
-                            .objective_ix(id)
-                            .ok_or_else(|| format!("unknown objective `{id}`"))?,
+                            .objective_ix(&id)
+                            .ok_or_else(|| format!("unknown objective `{}`", &*id))?,
                     ),
                     None => None,
                 },
-                kind: *kind,
-                text: text.clone(),
-                hot_wash: *hot_wash,
+                kind,
+                text,
+                hot_wash,
             },
             Kind::Ended => Event::Ended { at },
             Kind::Clock => Event::Clock { at },
@@ -622,11 +693,11 @@ impl Record {
             }) => Event::Judged {
                 at,
                 expectation: exercise
-                    .expectation_by_id(expectation)
-                    .ok_or_else(|| unknown_expectation(expectation))?,
-                insufficient: insufficient.clone(),
-                reason: reason.clone(),
-                by: by.clone(),
+                    .expectation_by_id(&expectation)
+                    .ok_or_else(|| unknown_expectation(&expectation))?,
+                insufficient,
+                reason,
+                by,
             },
             Kind::Final => Event::Finalised { at },
             Kind::Rated(_)
@@ -663,6 +734,24 @@ mod tests {
             Record::read(br#"{"speed":2.5,"event":"speed","at_s":5}"#),
             Ok(speed)
         );
+    }
+
+    /// Ids are borrowed from the line; one written with an escape (no ttx writes one, an editor
+    /// might) is read all the same.
+    #[test]
+    fn an_id_with_an_escape_reads_as_without() {
+        let plain = Record::read(br#"{"at_s":5,"event":"released","inject":"i0","by_hand":false}"#);
+        let escaped =
+            Record::read(br#"{"at_s":5,"event":"released","inject":"i\u0030","by_hand":false}"#);
+        assert_eq!(escaped, plain);
+        let Ok(Record {
+            kind: Kind::Released(ReleasedLine { inject, .. }),
+            ..
+        }) = escaped
+        else {
+            panic!("{escaped:?}")
+        };
+        assert_eq!(&*inject, "i0");
     }
 
     #[test]

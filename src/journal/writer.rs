@@ -339,9 +339,9 @@ impl JournalWriter {
 
     /// Writes the records' lines and syncs once. On failure, what reached the file is cut off
     /// and the writer stays as it was.
-    fn write_records(
+    fn write_records<'r>(
         &mut self,
-        records: impl IntoIterator<Item = Record>,
+        records: impl IntoIterator<Item = Record<'r>>,
     ) -> Result<(), JournalError> {
         let mut records = records.into_iter().peekable();
         if records.peek().is_none() {
@@ -371,9 +371,9 @@ impl JournalWriter {
 
     /// Writes the records' lines, chained after `chain` and hashed into `written`, in pieces
     /// of about `PIECE_BYTES`, then syncs; the number of bytes written.
-    fn write_pieces(
+    fn write_pieces<'r>(
         &mut self,
-        mut records: Peekable<impl Iterator<Item = Record>>,
+        mut records: Peekable<impl Iterator<Item = Record<'r>>>,
         chain: &mut Option<String>,
         written: &mut Sha512,
     ) -> Result<u64, JournalError> {
