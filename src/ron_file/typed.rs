@@ -224,9 +224,13 @@ macro_rules! record {
                 errors: &mut $crate::ron_file::Errors,
             ) -> Option<Self> {
                 let fields = errors.fields(value, $ron_name, $what, Self::FIELDS)?;
+                // The struct's fields are read in the table's order, so each takes the next
+                // slot: no field is looked up by name.
+                let mut slots = fields.in_order();
                 Some($name {
                     span: value.span(),
-                    $( $field: fields.read(
+                    $( $field: $crate::ron_file::typed::read_slot(
+                        slots.next().flatten(),
                         $crate::ron_file::typed::key(stringify!($field)),
                         $crate::ron_file::Presence::$presence,
                         errors,
@@ -256,19 +260,19 @@ pub const MAX_ERRORS: usize = 100;
 #[derive(Debug, Default)]
 pub struct Errors(pub Vec<(Span, String)>, pub usize);
 
-/// The fields of one record as written, checked against what the record allows.
+/// The fields of one record as written, checked against what the record allows: the value
+/// written for each field of the table, in the table's order (`None` when not written).
 pub struct Fields<'v, 's> {
-    fields: Vec<(&'v str, &'v Value<'s>)>,
+    table: &'v [(&'v str, Presence)],
+    slots: Vec<Option<&'v Value<'s>>>,
 }
 
 impl<'v, 's> Fields<'v, 's> {
     /// A field as written; `Some(x)` reads as `x` (RON's `implicit_some` is always on, and an
     /// explicit `Some` is accepted too).
     pub fn get(&self, name: &str) -> Option<&'v Value<'s>> {
-        self.fields
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| unwrap_some(v))
+        let slot = self.table.iter().position(|(n, _)| *n == name)?;
+        self.slots.get(slot).copied().flatten().map(unwrap_some)
     }
 
     /// An optional field as written: absent, or written `None`, is `None`.
@@ -285,16 +289,33 @@ impl<'v, 's> Fields<'v, 's> {
         presence: Presence,
         errors: &mut Errors,
     ) -> Got<T> {
-        let value = self.get(name).filter(|v| {
-            presence == Presence::Required || !matches!(&v.kind, Kind::Unit(n) if n == "None")
-        });
-        match value {
-            None => Got::Absent,
-            Some(value) => match T::from_value(value, name, errors) {
-                Some(read) => Got::Given(read),
-                None => Got::Bad,
-            },
-        }
+        let slot = self.table.iter().position(|(n, _)| *n == name);
+        let value = slot.and_then(|slot| self.slots.get(slot).copied().flatten());
+        read_slot(value, name, presence, errors)
+    }
+
+    /// The value written for each field of the table, in the table's order.
+    pub fn in_order(self) -> impl Iterator<Item = Option<&'v Value<'s>>> {
+        self.slots.into_iter()
+    }
+}
+
+/// Reads the value written for a field (`None`: not written), as `Fields::read` does.
+pub fn read_slot<T: FromValue>(
+    value: Option<&Value>,
+    name: &str,
+    presence: Presence,
+    errors: &mut Errors,
+) -> Got<T> {
+    let value = value.map(unwrap_some).filter(|v| {
+        presence == Presence::Required || !matches!(&v.kind, Kind::Unit(n) if n == "None")
+    });
+    match value {
+        None => Got::Absent,
+        Some(value) => match T::from_value(value, name, errors) {
+            Some(read) => Got::Given(read),
+            None => Got::Bad,
+        },
     }
 }
 
@@ -398,7 +419,7 @@ impl Errors {
         value: &'v Value<'s>,
         name: &str,
         what: &str,
-        table: &[(&str, Presence)],
+        table: &'v [(&'v str, Presence)],
     ) -> Option<Fields<'v, 's>> {
         let Kind::Struct {
             name: written,
@@ -423,33 +444,46 @@ impl Errors {
                 ),
             );
         }
-        let mut seen: Vec<(&str, &Value)> = Vec::with_capacity(fields.len());
+        let mut slots: Vec<Option<&'v Value<'s>>> = vec![None; table.len()];
+        // Fields are mostly written in the table's order: the search for each starts after the
+        // one found before, so it usually ends at its first comparison.
+        let mut next = 0;
         for field in fields {
-            if !table.iter().any(|(n, _)| *n == field.name) {
-                let allowed: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-                self.push(
-                    field.name_span(),
-                    format!(
-                        "unknown field `{}` in {what} (fields: {})",
-                        field.name.escape_debug(),
-                        allowed.join(", ")
-                    ),
-                );
-            } else if seen.iter().any(|(n, _)| *n == field.name) {
-                self.push(
-                    field.name_span(),
-                    format!("field `{}` is given twice", field.name),
-                );
-            } else {
-                seen.push((&field.name, &field.value));
+            let found = (next..table.len())
+                .chain(0..next)
+                .find(|&slot| table.get(slot).is_some_and(|(n, _)| *n == field.name));
+            match found {
+                None => {
+                    let allowed: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+                    self.push(
+                        field.name_span(),
+                        format!(
+                            "unknown field `{}` in {what} (fields: {})",
+                            field.name.escape_debug(),
+                            allowed.join(", ")
+                        ),
+                    );
+                }
+                Some(slot) if slots.get(slot).is_some_and(Option::is_some) => {
+                    self.push(
+                        field.name_span(),
+                        format!("field `{}` is given twice", field.name),
+                    );
+                }
+                Some(slot) => {
+                    if let Some(empty) = slots.get_mut(slot) {
+                        *empty = Some(&field.value);
+                    }
+                    next = slot + 1;
+                }
             }
         }
-        for (missing, _) in table.iter().filter(|(n, presence)| {
-            *presence == Presence::Required && !seen.iter().any(|(s, _)| s == n)
-        }) {
-            self.push(value.at, format!("missing field `{missing}` in {what}"));
+        for ((missing, presence), slot) in table.iter().zip(&slots) {
+            if *presence == Presence::Required && slot.is_none() {
+                self.push(value.at, format!("missing field `{missing}` in {what}"));
+            }
         }
-        Some(Fields { fields: seen })
+        Some(Fields { table, slots })
     }
 }
 
