@@ -6,7 +6,7 @@
 //! depends on it and one mistake gives one error.
 
 use super::diagnostic::{Diagnostic, Severity, SourceMap};
-use super::parse::{Kind, Span, Value};
+use super::parse::{Arena, Kind, Span, Value};
 
 /// The largest scenario or script file that is read at all.
 pub const MAX_SOURCE_BYTES: usize = 16 << 20;
@@ -47,10 +47,14 @@ pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
     }
 }
 
-/// Reads a file's text into the spanned tree: a file over the size limit or with a syntax error
-/// gets its one diagnostic. A UTF-8 byte-order mark at the start is skipped (editors on Windows
-/// write one); positions still count from the file's first byte.
-pub fn parse_file<'s>(map: &SourceMap, source: &'s str) -> Result<Value<'s>, Vec<Diagnostic>> {
+/// Reads a file's text into the spanned tree, kept in `arena`: a file over the size limit or with
+/// a syntax error gets its one diagnostic. A UTF-8 byte-order mark at the start is skipped
+/// (editors on Windows write one); positions still count from the file's first byte.
+pub fn parse_file<'s>(
+    map: &SourceMap,
+    source: &'s str,
+    arena: &'s Arena,
+) -> Result<Value<'s>, Vec<Diagnostic>> {
     if source.len() > MAX_SOURCE_BYTES {
         let message = format!(
             "file too large: {} bytes, the limit is {} MiB",
@@ -61,36 +65,8 @@ pub fn parse_file<'s>(map: &SourceMap, source: &'s str) -> Result<Value<'s>, Vec
     }
     let bom = if source.starts_with('\u{FEFF}') { 3 } else { 0 };
     let text = source.get(bom..).unwrap_or_default();
-    super::parse::parse(text)
-        .map(|tree| shift(tree, bom))
+    super::parse::parse_at(text, bom, arena)
         .map_err(|e| vec![map.diagnostic(e.at + bom, e.message)])
-}
-
-/// Moves every span of a tree read after a byte-order mark to its place in the file.
-fn shift(mut value: Value<'_>, by: usize) -> Value<'_> {
-    fn walk(value: &mut Value<'_>, by: usize) {
-        value.at += by;
-        value.end += by;
-        match &mut value.kind {
-            Kind::List(items) | Kind::Tuple { items, .. } => {
-                items.iter_mut().for_each(|v| walk(v, by))
-            }
-            Kind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-                walk(k, by);
-                walk(v, by);
-            }),
-            Kind::Struct { fields, .. } => fields.iter_mut().for_each(|f| {
-                f.at += by;
-                f.end += by;
-                walk(&mut f.value, by);
-            }),
-            _ => {}
-        }
-    }
-    if by > 0 {
-        walk(&mut value, by);
-    }
-    value
 }
 
 /// A value read from the file with the span where it was written.
@@ -278,7 +254,7 @@ impl<'v, 's> Fields<'v, 's> {
     /// An optional field as written: absent, or written `None`, is `None`.
     pub fn get_optional(&self, name: &str) -> Option<&'v Value<'s>> {
         self.get(name)
-            .filter(|v| !matches!(&v.kind, Kind::Unit(n) if n == "None"))
+            .filter(|v| !matches!(&v.kind, Kind::Unit(n) if *n == "None"))
     }
 
     /// Reads a field: an optional field written `None` is absent, while a required one written
@@ -308,7 +284,7 @@ pub fn read_slot<T: FromValue>(
     errors: &mut Errors,
 ) -> Got<T> {
     let value = value.map(unwrap_some).filter(|v| {
-        presence == Presence::Required || !matches!(&v.kind, Kind::Unit(n) if n == "None")
+        presence == Presence::Required || !matches!(&v.kind, Kind::Unit(n) if *n == "None")
     });
     match value {
         None => Got::Absent,
@@ -325,7 +301,7 @@ fn unwrap_some<'v, 's>(value: &'v Value<'s>) -> &'v Value<'s> {
         Kind::Tuple {
             name: Some(n),
             items,
-        } if n == "Some" && items.len() == 1 => &items[0],
+        } if *n == "Some" && items.len() == 1 => &items[0],
         _ => value,
     }
 }
@@ -448,7 +424,7 @@ impl Errors {
         // Fields are mostly written in the table's order: the search for each starts after the
         // one found before, so it usually ends at its first comparison.
         let mut next = 0;
-        for field in fields {
+        for field in fields.iter() {
             let found = (next..table.len())
                 .chain(0..next)
                 .find(|&slot| table.get(slot).is_some_and(|(n, _)| *n == field.name));
@@ -487,11 +463,11 @@ impl Errors {
     }
 }
 
-/// A value kept as written, for a reader outside the file's own format (a scenario's `profile`,
-/// read by `ttx simulate`).
-impl FromValue for Value<'static> {
+/// Any value, by where it is written: for a reader outside the file's own format, which reads
+/// it again from the text there (a scenario's `profile`, read by `ttx simulate`).
+impl FromValue for Span {
     fn from_value(value: &Value, _field: &str, _errors: &mut Errors) -> Option<Self> {
-        Some(value.clone().into_owned())
+        Some(value.span())
     }
 }
 
@@ -695,7 +671,8 @@ mod tests {
     }
 
     fn read(src: &str) -> (Option<Probe>, Vec<(usize, String)>) {
-        let value = parse(src).unwrap();
+        let arena = Arena::new();
+        let value = parse(src, &arena).unwrap();
         let mut errors = Errors::default();
         let probe = Probe::from_value(&value, "", &mut errors);
         let found = errors.0.into_iter().map(|(s, m)| (s.start, m)).collect();

@@ -11,7 +11,9 @@ use super::check;
 use super::model::Scenario;
 use super::raw::RawScenario;
 use super::resolve::Resolver;
-use crate::ron_file::{Diagnostic, Errors, FromValue, Got, Kind, SourceMap, Value, parse_file};
+use crate::ron_file::{
+    Arena, Diagnostic, Errors, FromValue, Got, Kind, SourceMap, Value, parse_file,
+};
 
 pub const MAX_INJECTS: usize = 100_000;
 
@@ -46,7 +48,8 @@ enum Warnings {
 
 fn load(file: &str, source: &str, warnings_wanted: Warnings) -> Result<Validated, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    let tree = parse_file(&map, source)?;
+    let arena = Arena::new();
+    let tree = parse_file(&map, source, &arena)?;
     let mut errors = Errors::default();
     if too_many_injects(&mut errors, &tree) {
         return Err(errors.into_diagnostics(&map));
@@ -54,7 +57,7 @@ fn load(file: &str, source: &str, warnings_wanted: Warnings) -> Result<Validated
     let raw = RawScenario::from_value(&tree, "", &mut errors);
     // The records own what they read: the tree, several times the file's size, is freed before
     // the model is built.
-    drop(tree);
+    drop(arena);
     let Some(raw) = raw else {
         return Err(errors.into_diagnostics(&map));
     };
