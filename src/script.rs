@@ -229,7 +229,7 @@ impl FromValue for ReadStep {
         let name = match &value.kind {
             Kind::Struct {
                 name: Some(name), ..
-            } => name.as_ref(),
+            } => *name,
             other => {
                 errors.push(
                     value.span(),
@@ -390,7 +390,7 @@ impl FromValue for ResponseFields {
         };
         let mut fields: Vec<(String, String)> = Vec::with_capacity(entries.len());
         let mut readable = true;
-        for (key, text) in entries.iter() {
+        for (key, text) in *entries {
             let (Some(name), Some(text)) = (
                 String::from_value(key, field, errors),
                 String::from_value(text, field, errors),

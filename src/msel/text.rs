@@ -542,7 +542,7 @@ pub fn value_ron(value: &Value) -> String {
             list(
                 fields
                     .iter()
-                    .map(|f| format!("{}: {}", ron_name(&f.name), value_ron(&f.value)))
+                    .map(|f| format!("{}: {}", ron_name(f.name), value_ron(&f.value)))
                     .collect()
             )
         ),

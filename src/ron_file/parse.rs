@@ -1195,7 +1195,7 @@ mod tests {
         let Kind::Struct { name, fields } = v.kind else {
             panic!()
         };
-        assert_eq!(name.as_deref(), Some("Scenario"));
+        assert_eq!(name, Some("Scenario"));
         assert_eq!(fields[0].name, "title");
         assert_eq!((fields[0].at, fields[0].end), (12, 17));
         assert_eq!((fields[0].value.at, fields[0].value.end), (19, 22));
@@ -1204,12 +1204,12 @@ mod tests {
 
     #[test]
     fn reads_variants_lists_maps() {
-        assert_eq!(kind("Manual"), Kind::Unit("Manual".into()));
+        assert_eq!(kind("Manual"), Kind::Unit("Manual"));
         let Kind::Tuple { name, items } = kind("At(\"0m\")") else {
             panic!()
         };
-        assert_eq!(name.as_deref(), Some("At"));
-        assert_eq!(items[0].kind, Kind::Str("0m".into()));
+        assert_eq!(name, Some("At"));
+        assert_eq!(items[0].kind, Kind::Str("0m"));
         let Kind::List(items) = kind("[1, 2,]") else {
             panic!()
         };
@@ -1217,7 +1217,7 @@ mod tests {
         let Kind::Map(entries) = kind("{\"k\": \"v\", }") else {
             panic!()
         };
-        assert_eq!(entries[0].1.kind, Kind::Str("v".into()));
+        assert_eq!(entries[0].1.kind, Kind::Str("v"));
         assert_eq!(kind("true"), Kind::Bool(true));
         assert_eq!(kind("-7"), Kind::Int(-7));
         assert_eq!(kind("1e3"), Kind::Float(1000.0));
@@ -1232,9 +1232,9 @@ mod tests {
         assert!(matches!(kind("\"a\\tb\""), Kind::Str(s) if s == "a\tb"));
         let src = "Manual";
         assert!(matches!(kind(src), Kind::Unit(s) if std::ptr::eq(s, src)));
-        assert_eq!(kind(r#""a\n\t\"\\\u{e9}""#), Kind::Str("a\n\t\"\\é".into()));
-        assert_eq!(kind(r###"r#"say "hi""#"###), Kind::Str("say \"hi\"".into()));
-        assert_eq!(kind("r\"raw\\n\""), Kind::Str("raw\\n".into()));
+        assert_eq!(kind(r#""a\n\t\"\\\u{e9}""#), Kind::Str("a\n\t\"\\é"));
+        assert_eq!(kind(r###"r#"say "hi""#"###), Kind::Str("say \"hi\""));
+        assert_eq!(kind("r\"raw\\n\""), Kind::Str("raw\\n"));
         assert_eq!(kind("/* a /* nested */ comment */ 1 // end"), Kind::Int(1));
         assert_eq!(
             kind("#![enable(implicit_some)]\n#![enable(unwrap_newtypes)] 2"),
@@ -1272,11 +1272,11 @@ mod tests {
         assert_eq!(kind("b'a'"), Kind::Int(97));
         assert_eq!(kind(r#"b"x\xff""#), Kind::Bytes(&[b'x', 0xff]));
         assert_eq!(kind(r##"br#"a"b"#"##), Kind::Bytes(b"a\"b"));
-        assert_eq!(kind(r#""\x41""#), Kind::Str("A".into()));
-        assert_eq!(kind(r#""\xc3\xa9""#), Kind::Str("é".into()));
-        assert_eq!(kind("\"one \\\n    two\""), Kind::Str("one two".into()));
-        assert_eq!(kind("\"a\\\r\n b\""), Kind::Str("ab".into()));
-        assert_eq!(kind("r#type"), Kind::Unit("type".into()));
+        assert_eq!(kind(r#""\x41""#), Kind::Str("A"));
+        assert_eq!(kind(r#""\xc3\xa9""#), Kind::Str("é"));
+        assert_eq!(kind("\"one \\\n    two\""), Kind::Str("one two"));
+        assert_eq!(kind("\"a\\\r\n b\""), Kind::Str("ab"));
+        assert_eq!(kind("r#type"), Kind::Unit("type"));
         let Kind::Struct { fields, .. } = kind("(r#type: 1, é: 2)") else {
             panic!()
         };

@@ -424,7 +424,7 @@ impl Errors {
         // Fields are mostly written in the table's order: the search for each starts after the
         // one found before, so it usually ends at its first comparison.
         let mut next = 0;
-        for field in fields.iter() {
+        for field in *fields {
             let found = (next..table.len())
                 .chain(0..next)
                 .find(|&slot| table.get(slot).is_some_and(|(n, _)| *n == field.name));

@@ -285,7 +285,7 @@ impl FromValue for RawTrigger {
             } if items.len() == 1 => {
                 let arg = &items[0];
                 let mut name = || Spanned::<String>::from_value(arg, field, errors);
-                match n.as_ref() {
+                match *n {
                     "At" => Duration::from_value(arg, field, errors).map(RawTrigger::At),
                     "Released" => name().map(RawTrigger::Released),
                     "Met" => name().map(RawTrigger::Met),

@@ -476,7 +476,7 @@ fn keyed<T>(
     let mut read_all = Vec::with_capacity(entries.len());
     let mut good = true;
     let mut seen: Vec<String> = Vec::new();
-    for (key, value) in entries.iter() {
+    for (key, value) in *entries {
         let Some(text) = String::from_value(key, field, errors) else {
             good = false;
             continue;
@@ -667,7 +667,7 @@ fn read_decision(
     };
     let mut weights = Vec::with_capacity(entries.len());
     let mut good = true;
-    for (action, weight) in entries.iter() {
+    for (action, weight) in *entries {
         let action_ix = String::from_value(action, "decisions", errors).and_then(|id| {
             let key = Key {
                 text: id,

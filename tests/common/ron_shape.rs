@@ -71,8 +71,8 @@ fn shape(source: &str, value: &Value) -> Shape {
                 .collect(),
         ),
         // `()` exactly is the unit; `( )` and `Name()` are empty tuples, as in `ron`.
-        Kind::Struct { fields, .. } if fields.is_empty() && written == "()" => Shape::Unit,
-        Kind::Struct { fields, .. } if fields.is_empty() => Shape::Seq(Vec::new()),
+        Kind::Struct { fields: [], .. } if written == "()" => Shape::Unit,
+        Kind::Struct { fields: [], .. } => Shape::Seq(Vec::new()),
         Kind::Struct { fields, .. } => Shape::Map(
             fields
                 .iter()
