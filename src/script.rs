@@ -155,7 +155,7 @@ record! {
 /// Reads a script; `file` is only used to name the file in diagnostics.
 pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    let arena = Arena::new();
+    let arena = Arena::for_text(source.len());
     let tree = parse_file(&map, source, &arena)?;
     let mut errors = Errors::default();
     let script = read_script(&mut errors, &map, &tree);

@@ -48,7 +48,7 @@ enum Warnings {
 
 fn load(file: &str, source: &str, warnings_wanted: Warnings) -> Result<Validated, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    let arena = Arena::new();
+    let arena = Arena::for_text(source.len());
     let tree = parse_file(&map, source, &arena)?;
     let mut errors = Errors::default();
     if too_many_injects(&mut errors, &tree) {
