@@ -3,7 +3,8 @@
 
 use crate::engine::NoteKind;
 use crate::ron_file::{
-    Diagnostic, Each, Errors, FromValue, Got, Kind, SourceMap, Spanned, Value, parse_file, record,
+    Arena, Diagnostic, Each, Errors, FromValue, Got, Kind, SourceMap, Spanned, Value, parse_file,
+    record,
 };
 use crate::scenario::duration::Duration;
 use crate::scenario::{Secs, format_secs};
@@ -154,7 +155,8 @@ record! {
 /// Reads a script; `file` is only used to name the file in diagnostics.
 pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    let tree = parse_file(&map, source)?;
+    let arena = Arena::for_text(source.len());
+    let tree = parse_file(&map, source, &arena)?;
     let mut errors = Errors::default();
     let script = read_script(&mut errors, &map, &tree);
     match script {
@@ -227,7 +229,7 @@ impl FromValue for ReadStep {
         let name = match &value.kind {
             Kind::Struct {
                 name: Some(name), ..
-            } => name.as_ref(),
+            } => *name,
             other => {
                 errors.push(
                     value.span(),
@@ -354,8 +356,8 @@ impl FromValue for MessageNumber {
 impl FromValue for NoteKind {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         match &value.kind {
-            Kind::Unit(n) if n == "Strength" => Some(NoteKind::Strength),
-            Kind::Unit(n) if n == "Improvement" => Some(NoteKind::Improvement),
+            Kind::Unit(n) if *n == "Strength" => Some(NoteKind::Strength),
+            Kind::Unit(n) if *n == "Improvement" => Some(NoteKind::Improvement),
             other => {
                 errors.push(
                     value.span(),
@@ -388,7 +390,7 @@ impl FromValue for ResponseFields {
         };
         let mut fields: Vec<(String, String)> = Vec::with_capacity(entries.len());
         let mut readable = true;
-        for (key, text) in entries {
+        for (key, text) in *entries {
             let (Some(name), Some(text)) = (
                 String::from_value(key, field, errors),
                 String::from_value(text, field, errors),

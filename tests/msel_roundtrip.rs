@@ -798,9 +798,12 @@ proptest! {
 }
 
 /// The scenario as a comparable whole: its rehearsal profile as the RON it reads as (the
-/// value read keeps its places in the file it came from).
+/// value kept keeps its place in the file it came from).
 fn whole(scenario: &Scenario) -> (Scenario, Option<String>) {
-    let profile = scenario.profile.as_ref().map(ttx::msel::text::value_ron);
+    let arena = ttx::ron_file::Arena::new();
+    let profile = scenario.profile.as_ref().map(|written| {
+        ttx::msel::text::value_ron(&written.read(&arena).expect("read once, reads again"))
+    });
     let mut scenario = scenario.clone();
     scenario.profile = None;
     (scenario, profile)

@@ -17,7 +17,7 @@ fn compare(source: &str) -> bool {
         (Some(_), None) if !source.contains("..") => {
             panic!(
                 "ron accepts, ttx refuses {source:?}: {:?}",
-                ttx::ron_file::parse::parse(source).err()
+                ttx::ron_file::parse::parse(source, &ttx::ron_file::Arena::new()).err()
             )
         }
         _ => {}

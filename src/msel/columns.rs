@@ -5,7 +5,9 @@ use super::formats::Source;
 use super::openbas;
 use super::role::{Role, normalise};
 use super::table::{Table, column_index, column_letter};
-use crate::ron_file::{Diagnostic, Errors, FromValue, Presence, SourceMap, Value, parse_file};
+use crate::ron_file::{
+    Arena, Diagnostic, Errors, FromValue, Presence, SourceMap, Value, parse_file,
+};
 
 /// The fields of a `--map` file and the part each names, in the order a map's columns are given
 /// their parts.
@@ -51,7 +53,8 @@ impl ColumnMap {
                 .join("\n")
         };
         let source = SourceMap::new(file, text);
-        let tree = parse_file(&source, text).map_err(render)?;
+        let arena = Arena::new();
+        let tree = parse_file(&source, text, &arena).map_err(render)?;
         let mut errors = Errors::default();
         match ColumnMap::from_value(&tree, "", &mut errors) {
             Some(map) if errors.is_empty() => Ok(map),

@@ -6,7 +6,7 @@
 
 use super::table::{Problem, Table};
 use super::text::value_ron;
-use crate::ron_file::{SourceMap, parse_file, quoted};
+use crate::ron_file::{Arena, SourceMap, parse_file, quoted};
 use crate::scenario::{HSEEP_FEEDBACK, Scenario, format_secs, parse_duration};
 
 /// The sheet's name and its two columns.
@@ -107,7 +107,11 @@ pub fn rows(scenario: &Scenario) -> Vec<Vec<String>> {
                     "(performed: {:?}, some: {:?}, major: {:?})",
                     ratings.performed, ratings.some, ratings.major
                 ),
-                _ => scenario.profile.as_ref().map(value_ron).unwrap_or_default(),
+                _ => scenario
+                    .profile
+                    .as_ref()
+                    .and_then(|written| written.read(&Arena::new()).ok().map(|v| value_ron(&v)))
+                    .unwrap_or_default(),
             };
             vec![f.label.to_string(), value]
         })
@@ -192,7 +196,7 @@ pub fn read(table: &Table, problems: &mut Vec<Problem>) -> Vec<Entry> {
             // One value alone, so that no slip in it breaks the scenario around it.
             Form::Ron => {
                 let map = SourceMap::new("cell", trimmed);
-                parse_file(&map, trimmed)
+                parse_file(&map, trimmed, &Arena::new())
                     .map(|_| trimmed.to_string())
                     .map_err(|d| {
                         let messages: Vec<String> = d.into_iter().map(|d| d.message).collect();

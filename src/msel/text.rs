@@ -3,7 +3,9 @@
 //! (`Acknowledge (ack); within: 5m; basis: ABCCA Art. 12`) and an action's shaped fields, both
 //! ways; and CSV injection's guard.
 
-use crate::ron_file::{Errors, FromValue, Kind, SourceMap, Value, parse_file, quoted, record};
+use crate::ron_file::{
+    Arena, Errors, FromValue, Kind, SourceMap, Value, parse_file, quoted, record,
+};
 use crate::scenario::{format_secs, parse_duration};
 
 /// A cell that a spreadsheet program would run as a formula starts with one of these (OWASP's
@@ -486,8 +488,9 @@ pub fn from_one_line(text: &str) -> String {
     let text = text.trim();
     if text.starts_with('"') {
         let map = SourceMap::new("cell", text);
-        if let Ok(Kind::Str(s)) = parse_file(&map, text).map(|v| v.kind) {
-            return s.into_owned();
+        let arena = Arena::new();
+        if let Ok(Kind::Str(s)) = parse_file(&map, text, &arena).map(|v| v.kind) {
+            return s.to_string();
         }
     }
     text.to_string()
@@ -539,7 +542,7 @@ pub fn value_ron(value: &Value) -> String {
             list(
                 fields
                     .iter()
-                    .map(|f| format!("{}: {}", ron_name(&f.name), value_ron(&f.value)))
+                    .map(|f| format!("{}: {}", ron_name(f.name), value_ron(&f.value)))
                     .collect()
             )
         ),
@@ -627,7 +630,8 @@ impl FieldText {
         }
         let map = SourceMap::new("cell", line);
         let mut errors = Errors::default();
-        let read = parse_file(&map, line)
+        let arena = Arena::new();
+        let read = parse_file(&map, line, &arena)
             .map_err(|d| d.into_iter().map(|d| d.message).collect::<Vec<_>>())
             .and_then(|tree| {
                 let raw = RawField::from_value(&tree, "", &mut errors);
@@ -727,10 +731,11 @@ mod tests {
             "(f: inf, g: (1, \"two\"), h: {})",
         ] {
             let map = SourceMap::new("v", text);
-            let value = parse_file(&map, text).unwrap();
+            let arena = Arena::new();
+            let value = parse_file(&map, text, &arena).unwrap();
             let written = value_ron(&value);
             let map = SourceMap::new("w", &written);
-            let again = parse_file(&map, &written).unwrap();
+            let again = parse_file(&map, &written, &arena).unwrap();
             assert_eq!(value_ron(&again), written, "{text}");
         }
     }

@@ -157,6 +157,11 @@ impl<'a> SourceMap<'a> {
         }
     }
 
+    /// The file's text.
+    pub fn source(&self) -> &'a str {
+        self.source
+    }
+
     fn index(&self) -> &LineIndex {
         self.index.get_or_init(|| LineIndex::of(self.source))
     }

@@ -8,7 +8,7 @@ pub mod typed;
 pub mod write;
 
 pub use diagnostic::{Diagnostic, Severity, SourceMap};
-pub use parse::{Field, Kind, Span, Value};
+pub use parse::{Arena, Field, Kind, Span, Value, Written};
 pub(crate) use typed::record;
 pub use typed::{
     Each, Errors, Fields, FromValue, Got, Positive, Presence, Share, Spanned, list_names,

@@ -9,9 +9,12 @@
 //! in a string, which continues the string on the next line as in Rust, and the 4-digit `\uXXXX`
 //! escape of earlier versions. It never panics and bounds its nesting depth, string length and
 //! number of values, whatever the input.
+//!
+//! The tree lives in an `Arena`: its nodes and the few strings decoded from escapes are
+//! bump-allocated there, and freed all at once with the arena, with no drop per node. At 10,000
+//! injects the tree is some 100,000 vectors, and freeing them one by one took a tenth of loading.
 
-use std::borrow::Cow;
-
+use bumpalo::Bump;
 use unicode_ident::{is_xid_continue, is_xid_start};
 
 /// How deep lists, maps and parentheses may nest; real files need fewer than ten levels.
@@ -45,10 +48,37 @@ impl From<std::ops::Range<usize>> for Span {
     }
 }
 
+/// Where a file's tree is kept while it is read: created by the caller of `parse` (or
+/// `typed::parse_file`), which the tree borrows, and dropped with everything in it at once.
+#[derive(Debug, Default)]
+pub struct Arena(Bump);
+
+impl Arena {
+    pub fn new() -> Arena {
+        Arena::default()
+    }
+
+    /// An arena for the tree of a text `len` bytes long. A large file's tree goes in one chunk
+    /// reserved above 32 MiB, of which only the pages written are taken: glibc serves a large
+    /// allocation with a mapping of its own, and when such a mapping of up to 32 MiB is freed
+    /// it raises the size from which it does so to that mapping's, so that the large buffers of
+    /// whatever follows would land in the heap and stay resident (at 10,000 injects, the peak
+    /// of `ttx run` grew from 49 to 57 MB). A small text's tree fits in the heap as it is.
+    pub fn for_text(len: usize) -> Arena {
+        const SMALL_TEXT: usize = 16 << 10;
+        const ABOVE_THE_CEILING: usize = 33 << 20;
+        if len <= SMALL_TEXT {
+            Arena::new()
+        } else {
+            Arena(Bump::with_capacity(ABOVE_THE_CEILING))
+        }
+    }
+}
+
 /// A value, where it starts (`at`) and where it ends (`end`, exclusive) in the source. Names and
-/// strings borrow from the source unless an escape had to be decoded: a 10,000-inject scenario
-/// would otherwise allocate (and free) some 300,000 small strings.
-#[derive(Debug, Clone, PartialEq)]
+/// strings borrow from the source unless an escape had to be decoded (then from the arena): a
+/// 10,000-inject scenario would otherwise allocate (and free) some 300,000 small strings.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Value<'s> {
     pub at: usize,
     pub end: usize,
@@ -62,53 +92,9 @@ impl Value<'_> {
             end: self.end,
         }
     }
-
-    /// The value with every name and string copied, to outlive the source it was read from.
-    pub fn into_owned(self) -> Value<'static> {
-        fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
-            Cow::Owned(text.into_owned())
-        }
-        let kind = match self.kind {
-            Kind::Bool(b) => Kind::Bool(b),
-            Kind::Int(i) => Kind::Int(i),
-            Kind::Float(x) => Kind::Float(x),
-            Kind::Char(c) => Kind::Char(c),
-            Kind::Str(s) => Kind::Str(owned(s)),
-            Kind::Bytes(b) => Kind::Bytes(b),
-            Kind::List(items) => Kind::List(items.into_iter().map(Value::into_owned).collect()),
-            Kind::Map(entries) => Kind::Map(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect(),
-            ),
-            Kind::Struct { name, fields } => Kind::Struct {
-                name: name.map(owned),
-                fields: fields
-                    .into_iter()
-                    .map(|f| Field {
-                        name: owned(f.name),
-                        at: f.at,
-                        end: f.end,
-                        value: f.value.into_owned(),
-                    })
-                    .collect(),
-            },
-            Kind::Tuple { name, items } => Kind::Tuple {
-                name: name.map(owned),
-                items: items.into_iter().map(Value::into_owned).collect(),
-            },
-            Kind::Unit(name) => Kind::Unit(owned(name)),
-        };
-        Value {
-            at: self.at,
-            end: self.end,
-            kind,
-        }
-    }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind<'s> {
     Bool(bool),
     /// Decimal, `0x`, `0o`, `0b` and `b'c'` integers, with or without a type suffix.
@@ -116,29 +102,55 @@ pub enum Kind<'s> {
     /// Also `inf`, `NaN`, and integers too large for an `i128`, as the `ron` crate reads them.
     Float(f64),
     Char(char),
-    Str(Cow<'s, str>),
+    Str(&'s str),
     /// `b"..."` and `br"..."`.
-    Bytes(Vec<u8>),
-    List(Vec<Value<'s>>),
-    Map(Vec<(Value<'s>, Value<'s>)>),
+    Bytes(&'s [u8]),
+    List(&'s [Value<'s>]),
+    Map(&'s [(Value<'s>, Value<'s>)]),
     /// `Name(field: value, ...)` or `(field: value, ...)`; `()` is a struct without fields.
     Struct {
-        name: Option<Cow<'s, str>>,
-        fields: Vec<Field<'s>>,
+        name: Option<&'s str>,
+        fields: &'s [Field<'s>],
     },
     /// `Name(value, ...)` or `(value, ...)`: an enum variant with values, such as `At("0m")`.
     Tuple {
-        name: Option<Cow<'s, str>>,
-        items: Vec<Value<'s>>,
+        name: Option<&'s str>,
+        items: &'s [Value<'s>],
     },
     /// A bare identifier: a unit variant such as `Manual` or `None`.
-    Unit(Cow<'s, str>),
+    Unit(&'s str),
 }
 
+/// A value kept as written, to be read again once its file's tree is gone (a scenario's
+/// rehearsal profile, which `ttx simulate` reads): its text, and where that starts in the file.
 #[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub text: String,
+    pub at: usize,
+}
+
+impl Written {
+    /// The value written at `span` of `source`.
+    pub fn of(source: &str, span: Span) -> Written {
+        Written {
+            text: source
+                .get(span.start..span.end)
+                .unwrap_or_default()
+                .to_string(),
+            at: span.start,
+        }
+    }
+
+    /// The value again, in `arena`, its spans where they were in the file.
+    pub fn read<'a>(&'a self, arena: &'a Arena) -> Result<Value<'a>, SyntaxError> {
+        parse_at(&self.text, self.at, arena)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Field<'s> {
     /// Without the `r#` of a raw identifier.
-    pub name: Cow<'s, str>,
+    pub name: &'s str,
     /// Where the field's name starts and ends.
     pub at: usize,
     pub end: usize,
@@ -182,10 +194,24 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Reads a whole RON document: optional `#![enable(...)]` headers, then one value.
-pub fn parse(source: &str) -> Result<Value<'_>, SyntaxError> {
+/// Reads a whole RON document: optional `#![enable(...)]` headers, then one value. The tree
+/// borrows the source and lives in `arena`.
+pub fn parse<'a>(source: &'a str, arena: &'a Arena) -> Result<Value<'a>, SyntaxError> {
+    parse_at(source, 0, arena)
+}
+
+/// Reads a document that starts `offset` bytes into its file (after a byte-order mark, or a
+/// value kept as written): the tree's spans are the file's, a syntax error's position the
+/// text's.
+pub fn parse_at<'a>(
+    source: &'a str,
+    offset: usize,
+    arena: &'a Arena,
+) -> Result<Value<'a>, SyntaxError> {
     let mut p = Parser {
         src: source,
+        offset,
+        arena: &arena.0,
         pos: 0,
         depth: 0,
         values: 0,
@@ -208,13 +234,15 @@ pub fn parse(source: &str) -> Result<Value<'_>, SyntaxError> {
 
 struct Parser<'a> {
     src: &'a str,
+    /// Added to every span of the tree.
+    offset: usize,
+    arena: &'a Bump,
     pos: usize,
     depth: usize,
     values: usize,
     /// The items, fields and entries of the lists, structs and maps being read, innermost
-    /// last: each is moved into a vector of its exact length once its closing bracket is read.
-    /// Grown by pushing, the tree's vectors held up to twice their length (a third of its
-    /// memory at 10,000 injects) and were copied at every doubling.
+    /// last: each is moved into the arena, at its exact length, once its closing bracket is
+    /// read.
     pending_items: Vec<Value<'a>>,
     pending_fields: Vec<Field<'a>>,
     pending_entries: Vec<(Value<'a>, Value<'a>)>,
@@ -458,15 +486,16 @@ impl<'a> Parser<'a> {
             Some(b'\'') => Kind::Char(self.char_literal()?),
             Some(b'r') if self.at_raw_string(0) => {
                 self.pos += 1;
-                Kind::Str(Cow::Borrowed(self.raw_text(at)?))
+                Kind::Str(self.raw_text(at)?)
             }
             Some(b'b') if self.starts_with("b\"") => {
                 self.pos += 1;
-                Kind::Bytes(self.byte_string()?)
+                let bytes = self.byte_string()?;
+                Kind::Bytes(self.arena.alloc_slice_copy(&bytes))
             }
             Some(b'b') if self.at_raw_string(1) => {
                 self.pos += 2;
-                Kind::Bytes(self.raw_text(at)?.as_bytes().to_vec())
+                Kind::Bytes(self.raw_text(at)?.as_bytes())
             }
             Some(b'b') if self.starts_with("b'") => Kind::Int(self.byte_literal()?.into()),
             Some(b'[') => self.list()?,
@@ -481,8 +510,8 @@ impl<'a> Parser<'a> {
             },
         };
         Ok(Value {
-            at,
-            end: self.pos,
+            at: at + self.offset,
+            end: self.pos + self.offset,
             kind,
         })
     }
@@ -500,9 +529,9 @@ impl<'a> Parser<'a> {
         }
         self.skip_trivia()?;
         if self.peek() == Some(b'(') {
-            self.parens(Some(Cow::Borrowed(name)))
+            self.parens(Some(name))
         } else {
-            Ok(Kind::Unit(Cow::Borrowed(name)))
+            Ok(Kind::Unit(name))
         }
     }
 
@@ -544,7 +573,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Values separated by commas (a trailing one allowed) up to `close`, which it consumes.
-    fn items(&mut self, close: u8) -> Result<Vec<Value<'a>>, SyntaxError> {
+    fn items(&mut self, close: u8) -> Result<&'a [Value<'a>], SyntaxError> {
         let first = self.pending_items.len();
         loop {
             self.skip_trivia()?;
@@ -567,7 +596,9 @@ impl<'a> Parser<'a> {
             }
         }
         self.pos += 1;
-        Ok(self.pending_items.drain(first..).collect())
+        Ok(self
+            .arena
+            .alloc_slice_fill_iter(self.pending_items.drain(first..)))
     }
 
     fn list(&mut self) -> Result<Kind<'a>, SyntaxError> {
@@ -603,11 +634,13 @@ impl<'a> Parser<'a> {
         }
         self.pos += 1;
         self.depth -= 1;
-        Ok(Kind::Map(self.pending_entries.drain(first..).collect()))
+        Ok(Kind::Map(self.arena.alloc_slice_fill_iter(
+            self.pending_entries.drain(first..),
+        )))
     }
 
     /// After an optional name, at `(`: a struct when the first item is `ident:`, else a tuple.
-    fn parens(&mut self, name: Option<Cow<'a, str>>) -> Result<Kind<'a>, SyntaxError> {
+    fn parens(&mut self, name: Option<&'a str>) -> Result<Kind<'a>, SyntaxError> {
         self.enter()?;
         self.pos += 1;
         self.skip_trivia()?;
@@ -634,7 +667,7 @@ impl<'a> Parser<'a> {
         Ok(is_field)
     }
 
-    fn struct_fields(&mut self, name: Option<Cow<'a, str>>) -> Result<Kind<'a>, SyntaxError> {
+    fn struct_fields(&mut self, name: Option<&'a str>) -> Result<Kind<'a>, SyntaxError> {
         let first = self.pending_fields.len();
         loop {
             self.skip_trivia()?;
@@ -660,9 +693,9 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             let value = self.value()?;
             self.pending_fields.push(Field {
-                name: Cow::Borrowed(field),
-                at,
-                end,
+                name: field,
+                at: at + self.offset,
+                end: end + self.offset,
                 value,
             });
             self.skip_trivia()?;
@@ -675,17 +708,16 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         Ok(Kind::Struct {
             name,
-            fields: self.pending_fields.drain(first..).collect(),
+            fields: self
+                .arena
+                .alloc_slice_fill_iter(self.pending_fields.drain(first..)),
         })
     }
 
-    fn tuple_items(&mut self, name: Option<Cow<'a, str>>) -> Result<Kind<'a>, SyntaxError> {
+    fn tuple_items(&mut self, name: Option<&'a str>) -> Result<Kind<'a>, SyntaxError> {
         let items = self.items(b')')?;
         if items.is_empty() {
-            return Ok(Kind::Struct {
-                name,
-                fields: Vec::new(),
-            });
+            return Ok(Kind::Struct { name, fields: &[] });
         }
         Ok(Kind::Tuple { name, items })
     }
@@ -1023,7 +1055,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A quoted string: the source's own text when it holds no escape, else the decoded copy.
-    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
+    fn string(&mut self) -> Result<&'a str, SyntaxError> {
         let start = self.pos;
         let body = self.src.get(start + 1..).unwrap_or_default();
         if let Some(len) = body.find(['"', '\\'])
@@ -1031,11 +1063,11 @@ impl<'a> Parser<'a> {
             && len <= MAX_STRING_BYTES
         {
             self.pos += len + 2;
-            return Ok(Cow::Borrowed(body.get(..len).unwrap_or_default()));
+            return Ok(body.get(..len).unwrap_or_default());
         }
         let bytes = self.quoted_bytes(false)?;
         String::from_utf8(bytes)
-            .map(Cow::Owned)
+            .map(|text| &*self.arena.alloc_str(&text))
             .map_err(|_| SyntaxError {
                 at: start,
                 message:
@@ -1154,6 +1186,11 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
 
+    /// Parses into an arena left to live as long as the test.
+    fn parse(src: &str) -> Result<Value<'_>, SyntaxError> {
+        super::parse(src, Box::leak(Box::new(Arena::new())))
+    }
+
     fn kind(src: &str) -> Kind<'_> {
         parse(src)
             .map(|v| v.kind)
@@ -1174,7 +1211,7 @@ mod tests {
         let Kind::Struct { name, fields } = v.kind else {
             panic!()
         };
-        assert_eq!(name.as_deref(), Some("Scenario"));
+        assert_eq!(name, Some("Scenario"));
         assert_eq!(fields[0].name, "title");
         assert_eq!((fields[0].at, fields[0].end), (12, 17));
         assert_eq!((fields[0].value.at, fields[0].value.end), (19, 22));
@@ -1183,12 +1220,12 @@ mod tests {
 
     #[test]
     fn reads_variants_lists_maps() {
-        assert_eq!(kind("Manual"), Kind::Unit("Manual".into()));
+        assert_eq!(kind("Manual"), Kind::Unit("Manual"));
         let Kind::Tuple { name, items } = kind("At(\"0m\")") else {
             panic!()
         };
-        assert_eq!(name.as_deref(), Some("At"));
-        assert_eq!(items[0].kind, Kind::Str("0m".into()));
+        assert_eq!(name, Some("At"));
+        assert_eq!(items[0].kind, Kind::Str("0m"));
         let Kind::List(items) = kind("[1, 2,]") else {
             panic!()
         };
@@ -1196,7 +1233,7 @@ mod tests {
         let Kind::Map(entries) = kind("{\"k\": \"v\", }") else {
             panic!()
         };
-        assert_eq!(entries[0].1.kind, Kind::Str("v".into()));
+        assert_eq!(entries[0].1.kind, Kind::Str("v"));
         assert_eq!(kind("true"), Kind::Bool(true));
         assert_eq!(kind("-7"), Kind::Int(-7));
         assert_eq!(kind("1e3"), Kind::Float(1000.0));
@@ -1206,18 +1243,14 @@ mod tests {
     #[test]
     fn reads_strings_and_comments() {
         // Text without escapes is the source's own; decoded text is a copy.
-        assert!(matches!(
-            kind("\"plain\""),
-            Kind::Str(Cow::Borrowed("plain"))
-        ));
-        assert!(matches!(kind("\"a\\tb\""), Kind::Str(Cow::Owned(s)) if s == "a\tb"));
-        assert!(matches!(
-            kind("Manual"),
-            Kind::Unit(Cow::Borrowed("Manual"))
-        ));
-        assert_eq!(kind(r#""a\n\t\"\\\u{e9}""#), Kind::Str("a\n\t\"\\é".into()));
-        assert_eq!(kind(r###"r#"say "hi""#"###), Kind::Str("say \"hi\"".into()));
-        assert_eq!(kind("r\"raw\\n\""), Kind::Str("raw\\n".into()));
+        let src = "\"plain\"";
+        assert!(matches!(kind(src), Kind::Str(s) if std::ptr::eq(s, &src[1..6])));
+        assert!(matches!(kind("\"a\\tb\""), Kind::Str(s) if s == "a\tb"));
+        let src = "Manual";
+        assert!(matches!(kind(src), Kind::Unit(s) if std::ptr::eq(s, src)));
+        assert_eq!(kind(r#""a\n\t\"\\\u{e9}""#), Kind::Str("a\n\t\"\\é"));
+        assert_eq!(kind(r###"r#"say "hi""#"###), Kind::Str("say \"hi\""));
+        assert_eq!(kind("r\"raw\\n\""), Kind::Str("raw\\n"));
         assert_eq!(kind("/* a /* nested */ comment */ 1 // end"), Kind::Int(1));
         assert_eq!(
             kind("#![enable(implicit_some)]\n#![enable(unwrap_newtypes)] 2"),
@@ -1253,18 +1286,18 @@ mod tests {
         assert_eq!(kind(r"'\''"), Kind::Char('\''));
         assert_eq!(kind(r"'\x41'"), Kind::Char('A'));
         assert_eq!(kind("b'a'"), Kind::Int(97));
-        assert_eq!(kind(r#"b"x\xff""#), Kind::Bytes(vec![b'x', 0xff]));
-        assert_eq!(kind(r##"br#"a"b"#"##), Kind::Bytes(b"a\"b".to_vec()));
-        assert_eq!(kind(r#""\x41""#), Kind::Str("A".into()));
-        assert_eq!(kind(r#""\xc3\xa9""#), Kind::Str("é".into()));
-        assert_eq!(kind("\"one \\\n    two\""), Kind::Str("one two".into()));
-        assert_eq!(kind("\"a\\\r\n b\""), Kind::Str("ab".into()));
-        assert_eq!(kind("r#type"), Kind::Unit("type".into()));
+        assert_eq!(kind(r#"b"x\xff""#), Kind::Bytes(&[b'x', 0xff]));
+        assert_eq!(kind(r##"br#"a"b"#"##), Kind::Bytes(b"a\"b"));
+        assert_eq!(kind(r#""\x41""#), Kind::Str("A"));
+        assert_eq!(kind(r#""\xc3\xa9""#), Kind::Str("é"));
+        assert_eq!(kind("\"one \\\n    two\""), Kind::Str("one two"));
+        assert_eq!(kind("\"a\\\r\n b\""), Kind::Str("ab"));
+        assert_eq!(kind("r#type"), Kind::Unit("type"));
         let Kind::Struct { fields, .. } = kind("(r#type: 1, é: 2)") else {
             panic!()
         };
         assert_eq!(
-            (fields[0].name.as_ref(), fields[0].at, fields[0].end),
+            (fields[0].name, fields[0].at, fields[0].end),
             ("type", 1, 7)
         );
         assert_eq!(fields[1].name, "é");
@@ -1303,6 +1336,18 @@ mod tests {
         assert!(err("0b12").message.contains("not a digit in base 2"));
         assert!(err("r#").message.contains("raw identifier"));
         assert!(err("\"\\xc3\"").message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn a_value_kept_as_written_reads_again_where_it_was() {
+        let src = "Scenario(title: \"x\", profile: Profile(teams: {\"red\": (respond: 0.5)}))";
+        let Kind::Struct { fields, .. } = kind(src) else {
+            panic!()
+        };
+        let profile = fields[1].value;
+        let written = Written::of(src, profile.span());
+        assert_eq!(written.read(&Arena::new()), Ok(profile));
+        assert_eq!(written.at, src.find("Profile").unwrap());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! depends on it and one mistake gives one error.
 
 use super::diagnostic::{Diagnostic, Severity, SourceMap};
-use super::parse::{Kind, Span, Value};
+use super::parse::{Arena, Kind, Span, Value};
 
 /// The largest scenario or script file that is read at all.
 pub const MAX_SOURCE_BYTES: usize = 16 << 20;
@@ -47,10 +47,14 @@ pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
     }
 }
 
-/// Reads a file's text into the spanned tree: a file over the size limit or with a syntax error
-/// gets its one diagnostic. A UTF-8 byte-order mark at the start is skipped (editors on Windows
-/// write one); positions still count from the file's first byte.
-pub fn parse_file<'s>(map: &SourceMap, source: &'s str) -> Result<Value<'s>, Vec<Diagnostic>> {
+/// Reads a file's text into the spanned tree, kept in `arena`: a file over the size limit or with
+/// a syntax error gets its one diagnostic. A UTF-8 byte-order mark at the start is skipped
+/// (editors on Windows write one); positions still count from the file's first byte.
+pub fn parse_file<'s>(
+    map: &SourceMap,
+    source: &'s str,
+    arena: &'s Arena,
+) -> Result<Value<'s>, Vec<Diagnostic>> {
     if source.len() > MAX_SOURCE_BYTES {
         let message = format!(
             "file too large: {} bytes, the limit is {} MiB",
@@ -61,36 +65,8 @@ pub fn parse_file<'s>(map: &SourceMap, source: &'s str) -> Result<Value<'s>, Vec
     }
     let bom = if source.starts_with('\u{FEFF}') { 3 } else { 0 };
     let text = source.get(bom..).unwrap_or_default();
-    super::parse::parse(text)
-        .map(|tree| shift(tree, bom))
+    super::parse::parse_at(text, bom, arena)
         .map_err(|e| vec![map.diagnostic(e.at + bom, e.message)])
-}
-
-/// Moves every span of a tree read after a byte-order mark to its place in the file.
-fn shift(mut value: Value<'_>, by: usize) -> Value<'_> {
-    fn walk(value: &mut Value<'_>, by: usize) {
-        value.at += by;
-        value.end += by;
-        match &mut value.kind {
-            Kind::List(items) | Kind::Tuple { items, .. } => {
-                items.iter_mut().for_each(|v| walk(v, by))
-            }
-            Kind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-                walk(k, by);
-                walk(v, by);
-            }),
-            Kind::Struct { fields, .. } => fields.iter_mut().for_each(|f| {
-                f.at += by;
-                f.end += by;
-                walk(&mut f.value, by);
-            }),
-            _ => {}
-        }
-    }
-    if by > 0 {
-        walk(&mut value, by);
-    }
-    value
 }
 
 /// A value read from the file with the span where it was written.
@@ -224,9 +200,13 @@ macro_rules! record {
                 errors: &mut $crate::ron_file::Errors,
             ) -> Option<Self> {
                 let fields = errors.fields(value, $ron_name, $what, Self::FIELDS)?;
+                // The struct's fields are read in the table's order, so each takes the next
+                // slot: no field is looked up by name.
+                let mut slots = fields.in_order();
                 Some($name {
                     span: value.span(),
-                    $( $field: fields.read(
+                    $( $field: $crate::ron_file::typed::read_slot(
+                        slots.next().flatten(),
                         $crate::ron_file::typed::key(stringify!($field)),
                         $crate::ron_file::Presence::$presence,
                         errors,
@@ -256,25 +236,25 @@ pub const MAX_ERRORS: usize = 100;
 #[derive(Debug, Default)]
 pub struct Errors(pub Vec<(Span, String)>, pub usize);
 
-/// The fields of one record as written, checked against what the record allows.
+/// The fields of one record as written, checked against what the record allows: the value
+/// written for each field of the table, in the table's order (`None` when not written).
 pub struct Fields<'v, 's> {
-    fields: Vec<(&'v str, &'v Value<'s>)>,
+    table: &'v [(&'v str, Presence)],
+    slots: Vec<Option<&'v Value<'s>>>,
 }
 
 impl<'v, 's> Fields<'v, 's> {
     /// A field as written; `Some(x)` reads as `x` (RON's `implicit_some` is always on, and an
     /// explicit `Some` is accepted too).
     pub fn get(&self, name: &str) -> Option<&'v Value<'s>> {
-        self.fields
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| unwrap_some(v))
+        let slot = self.table.iter().position(|(n, _)| *n == name)?;
+        self.slots.get(slot).copied().flatten().map(unwrap_some)
     }
 
     /// An optional field as written: absent, or written `None`, is `None`.
     pub fn get_optional(&self, name: &str) -> Option<&'v Value<'s>> {
         self.get(name)
-            .filter(|v| !matches!(&v.kind, Kind::Unit(n) if n == "None"))
+            .filter(|v| !matches!(&v.kind, Kind::Unit(n) if *n == "None"))
     }
 
     /// Reads a field: an optional field written `None` is absent, while a required one written
@@ -285,16 +265,33 @@ impl<'v, 's> Fields<'v, 's> {
         presence: Presence,
         errors: &mut Errors,
     ) -> Got<T> {
-        let value = self.get(name).filter(|v| {
-            presence == Presence::Required || !matches!(&v.kind, Kind::Unit(n) if n == "None")
-        });
-        match value {
-            None => Got::Absent,
-            Some(value) => match T::from_value(value, name, errors) {
-                Some(read) => Got::Given(read),
-                None => Got::Bad,
-            },
-        }
+        let slot = self.table.iter().position(|(n, _)| *n == name);
+        let value = slot.and_then(|slot| self.slots.get(slot).copied().flatten());
+        read_slot(value, name, presence, errors)
+    }
+
+    /// The value written for each field of the table, in the table's order.
+    pub fn in_order(self) -> impl Iterator<Item = Option<&'v Value<'s>>> {
+        self.slots.into_iter()
+    }
+}
+
+/// Reads the value written for a field (`None`: not written), as `Fields::read` does.
+pub fn read_slot<T: FromValue>(
+    value: Option<&Value>,
+    name: &str,
+    presence: Presence,
+    errors: &mut Errors,
+) -> Got<T> {
+    let value = value.map(unwrap_some).filter(|v| {
+        presence == Presence::Required || !matches!(&v.kind, Kind::Unit(n) if *n == "None")
+    });
+    match value {
+        None => Got::Absent,
+        Some(value) => match T::from_value(value, name, errors) {
+            Some(read) => Got::Given(read),
+            None => Got::Bad,
+        },
     }
 }
 
@@ -304,7 +301,7 @@ fn unwrap_some<'v, 's>(value: &'v Value<'s>) -> &'v Value<'s> {
         Kind::Tuple {
             name: Some(n),
             items,
-        } if n == "Some" && items.len() == 1 => &items[0],
+        } if *n == "Some" && items.len() == 1 => &items[0],
         _ => value,
     }
 }
@@ -398,7 +395,7 @@ impl Errors {
         value: &'v Value<'s>,
         name: &str,
         what: &str,
-        table: &[(&str, Presence)],
+        table: &'v [(&'v str, Presence)],
     ) -> Option<Fields<'v, 's>> {
         let Kind::Struct {
             name: written,
@@ -423,41 +420,54 @@ impl Errors {
                 ),
             );
         }
-        let mut seen: Vec<(&str, &Value)> = Vec::with_capacity(fields.len());
-        for field in fields {
-            if !table.iter().any(|(n, _)| *n == field.name) {
-                let allowed: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-                self.push(
-                    field.name_span(),
-                    format!(
-                        "unknown field `{}` in {what} (fields: {})",
-                        field.name.escape_debug(),
-                        allowed.join(", ")
-                    ),
-                );
-            } else if seen.iter().any(|(n, _)| *n == field.name) {
-                self.push(
-                    field.name_span(),
-                    format!("field `{}` is given twice", field.name),
-                );
-            } else {
-                seen.push((&field.name, &field.value));
+        let mut slots: Vec<Option<&'v Value<'s>>> = vec![None; table.len()];
+        // Fields are mostly written in the table's order: the search for each starts after the
+        // one found before, so it usually ends at its first comparison.
+        let mut next = 0;
+        for field in *fields {
+            let found = (next..table.len())
+                .chain(0..next)
+                .find(|&slot| table.get(slot).is_some_and(|(n, _)| *n == field.name));
+            match found {
+                None => {
+                    let allowed: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+                    self.push(
+                        field.name_span(),
+                        format!(
+                            "unknown field `{}` in {what} (fields: {})",
+                            field.name.escape_debug(),
+                            allowed.join(", ")
+                        ),
+                    );
+                }
+                Some(slot) if slots.get(slot).is_some_and(Option::is_some) => {
+                    self.push(
+                        field.name_span(),
+                        format!("field `{}` is given twice", field.name),
+                    );
+                }
+                Some(slot) => {
+                    if let Some(empty) = slots.get_mut(slot) {
+                        *empty = Some(&field.value);
+                    }
+                    next = slot + 1;
+                }
             }
         }
-        for (missing, _) in table.iter().filter(|(n, presence)| {
-            *presence == Presence::Required && !seen.iter().any(|(s, _)| s == n)
-        }) {
-            self.push(value.at, format!("missing field `{missing}` in {what}"));
+        for ((missing, presence), slot) in table.iter().zip(&slots) {
+            if *presence == Presence::Required && slot.is_none() {
+                self.push(value.at, format!("missing field `{missing}` in {what}"));
+            }
         }
-        Some(Fields { fields: seen })
+        Some(Fields { table, slots })
     }
 }
 
-/// A value kept as written, for a reader outside the file's own format (a scenario's `profile`,
-/// read by `ttx simulate`).
-impl FromValue for Value<'static> {
+/// Any value, by where it is written: for a reader outside the file's own format, which reads
+/// it again from the text there (a scenario's `profile`, read by `ttx simulate`).
+impl FromValue for Span {
     fn from_value(value: &Value, _field: &str, _errors: &mut Errors) -> Option<Self> {
-        Some(value.clone().into_owned())
+        Some(value.span())
     }
 }
 
@@ -661,7 +671,8 @@ mod tests {
     }
 
     fn read(src: &str) -> (Option<Probe>, Vec<(usize, String)>) {
-        let value = parse(src).unwrap();
+        let arena = Arena::new();
+        let value = parse(src, &arena).unwrap();
         let mut errors = Errors::default();
         let probe = Probe::from_value(&value, "", &mut errors);
         let found = errors.0.into_iter().map(|(s, m)| (s.start, m)).collect();

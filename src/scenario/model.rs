@@ -3,7 +3,7 @@
 
 use foldhash::HashMap;
 
-use crate::ron_file::Value;
+use crate::ron_file::Written;
 
 pub use crate::secs::Secs;
 
@@ -69,9 +69,10 @@ pub struct Scenario {
     pub modules: Vec<Module>,
     /// The Participant Feedback Form's statements: the scenario's own, or HSEEP's six.
     pub feedback: Vec<String>,
-    /// The scenario's own profile of simulated teams, as written (spans into the scenario's
-    /// source): `ttx simulate` reads it when no `--profile` is given; nothing else looks at it.
-    pub profile: Option<Value<'static>>,
+    /// The scenario's own profile of simulated teams, as written (with where it starts in the
+    /// scenario's source): `ttx simulate` reads it when no `--profile` is given; nothing else
+    /// looks at it.
+    pub profile: Option<Written>,
     pub index: Index,
 }
 

@@ -3,7 +3,9 @@
 //! and single values (types, ranges, durations); `resolve` then turns names into indices.
 
 use super::duration::Duration;
-use crate::ron_file::{Each, Errors, FromValue, Kind, Positive, Share, Spanned, Value, record};
+use crate::ron_file::{
+    Each, Errors, FromValue, Kind, Positive, Share, Span, Spanned, Value, record,
+};
 
 /// A list of names as written, with the span of the list and of each name.
 pub type Names = Spanned<Vec<Spanned<String>>>;
@@ -27,8 +29,9 @@ record! {
         modules: Spanned<Each<RawModule>> = Optional,
         /// The Participant Feedback Form's statements, replacing HSEEP's six.
         feedback: Spanned<Vec<Spanned<String>>> = Optional,
-        /// The simulated teams' profile, read by `ttx simulate` (simulate.md).
-        profile: Value<'static> = Optional,
+        /// The simulated teams' profile, read by `ttx simulate` (simulate.md): kept as written,
+        /// its text copied from the source once the tree is gone.
+        profile: Span = Optional,
     }
 }
 
@@ -238,11 +241,11 @@ pub enum RawRecipients {
 impl FromValue for RawRecipients {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         match &value.kind {
-            Kind::Unit(n) if n == "Others" => Some(RawRecipients::Others),
+            Kind::Unit(n) if *n == "Others" => Some(RawRecipients::Others),
             Kind::Tuple {
                 name: Some(n),
                 items,
-            } if n == "Teams" && items.len() == 1 => {
+            } if *n == "Teams" && items.len() == 1 => {
                 Vec::from_value(&items[0], field, errors).map(RawRecipients::Teams)
             }
             other => {
@@ -275,14 +278,14 @@ impl FromValue for RawTrigger {
                              `Missed(\"inject.action\")`, `Incomplete(\"inject.action\")`, \
                              `Taken(\"action\")` or `Manual`";
         match &value.kind {
-            Kind::Unit(n) if n == "Manual" => Some(RawTrigger::Manual),
+            Kind::Unit(n) if *n == "Manual" => Some(RawTrigger::Manual),
             Kind::Tuple {
                 name: Some(n),
                 items,
             } if items.len() == 1 => {
                 let arg = &items[0];
                 let mut name = || Spanned::<String>::from_value(arg, field, errors);
-                match n.as_ref() {
+                match *n {
                     "At" => Duration::from_value(arg, field, errors).map(RawTrigger::At),
                     "Released" => name().map(RawTrigger::Released),
                     "Met" => name().map(RawTrigger::Met),

@@ -9,7 +9,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use super::model::*;
 use super::raw::*;
-use crate::ron_file::{Each, Errors, Got, SourceMap, Spanned, list_names};
+use crate::ron_file::{Each, Errors, Got, SourceMap, Spanned, Written, list_names};
 use crate::text::expand_tabs as prose;
 
 /// The ids of one list, for resolving references to it.
@@ -197,7 +197,10 @@ impl Resolver<'_> {
             injects: Vec::new(),
             modules: Vec::new(),
             feedback: self.feedback(&raw.feedback),
-            profile: raw.profile.clone().into_given(),
+            profile: raw
+                .profile
+                .given()
+                .map(|span| Written::of(self.map.source(), *span)),
             index: Index::default(),
         };
         let (actions, actions_known): (Vec<Action>, Vec<bool>) =

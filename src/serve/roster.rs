@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use crate::debrief::{person_name, seat_user};
 use crate::role::Role;
 use crate::ron_file::{
-    Diagnostic, Each, Errors, FromValue, Got, Kind, SourceMap, Spanned, Value, list_names,
+    Arena, Diagnostic, Each, Errors, FromValue, Got, Kind, SourceMap, Spanned, Value, list_names,
     parse_file, record,
 };
 use crate::scenario::{Scenario, TeamIx};
@@ -233,7 +233,8 @@ impl Roster {
     /// missing, repeated and mistyped fields, unknown teams, keys that do not parse.
     pub fn parse(file: &str, source: &str, scenario: &Scenario) -> Result<Roster, Vec<Diagnostic>> {
         let map = SourceMap::new(file, source);
-        let tree = parse_file(&map, source)?;
+        let arena = Arena::new();
+        let tree = parse_file(&map, source, &arena)?;
         let mut errors = Errors::default();
         let raw = RawRoster::from_value(&tree, "", &mut errors);
         let roster = raw.and_then(|raw| resolve(&raw, scenario, &mut errors));
@@ -320,13 +321,13 @@ enum RawRole {
 impl FromValue for RawRole {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         match &value.kind {
-            Kind::Unit(name) if name == "Facilitator" => Some(RawRole::Facilitator),
-            Kind::Unit(name) if name == "Observer" => Some(RawRole::Observer),
-            Kind::Unit(name) if name == "Evaluator" => Some(RawRole::Evaluator),
+            Kind::Unit(name) if *name == "Facilitator" => Some(RawRole::Facilitator),
+            Kind::Unit(name) if *name == "Observer" => Some(RawRole::Observer),
+            Kind::Unit(name) if *name == "Evaluator" => Some(RawRole::Evaluator),
             Kind::Tuple {
                 name: Some(name),
                 items,
-            } if name == "Team" && items.len() == 1 => {
+            } if *name == "Team" && items.len() == 1 => {
                 Spanned::<String>::from_value(&items[0], field, errors).map(RawRole::Team)
             }
             other => {

@@ -8,7 +8,8 @@
 
 use crate::ron_file::Presence::Optional;
 use crate::ron_file::{
-    Diagnostic, Errors, Fields, FromValue, Kind, Presence, SourceMap, Value, list_names, parse_file,
+    Arena, Diagnostic, Errors, Fields, FromValue, Kind, Presence, SourceMap, Value, list_names,
+    parse_file,
 };
 use crate::scenario::duration::Duration;
 use crate::scenario::{
@@ -357,7 +358,8 @@ pub fn load_profile(
     scenario: &Scenario,
 ) -> Result<Profile, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    let tree = parse_file(&map, source)?;
+    let arena = Arena::new();
+    let tree = parse_file(&map, source, &arena)?;
     let mut errors = Errors::default();
     let profile = read_profile(&mut errors, &tree, scenario, file);
     match profile {
@@ -373,14 +375,20 @@ pub fn scenario_profile(
     source: &str,
     scenario: &Scenario,
 ) -> Result<Option<Profile>, Vec<Diagnostic>> {
-    let Some(tree) = &scenario.profile else {
+    let Some(written) = &scenario.profile else {
         return Ok(None);
     };
+    let map = SourceMap::new(file, source);
+    let arena = Arena::new();
+    // It was read once with the scenario, so it reads again.
+    let tree = written
+        .read(&arena)
+        .map_err(|e| vec![map.diagnostic(written.at + e.at, e.message)])?;
     let mut errors = Errors::default();
-    let profile = read_profile(&mut errors, tree, scenario, SCENARIO_OWN);
+    let profile = read_profile(&mut errors, &tree, scenario, SCENARIO_OWN);
     match profile {
         Some(profile) if errors.is_empty() => Ok(Some(profile)),
-        _ => Err(errors.into_diagnostics(&SourceMap::new(file, source))),
+        _ => Err(errors.into_diagnostics(&map)),
     }
 }
 
@@ -468,7 +476,7 @@ fn keyed<T>(
     let mut read_all = Vec::with_capacity(entries.len());
     let mut good = true;
     let mut seen: Vec<String> = Vec::new();
-    for (key, value) in entries {
+    for (key, value) in *entries {
         let Some(text) = String::from_value(key, field, errors) else {
             good = false;
             continue;
@@ -659,7 +667,7 @@ fn read_decision(
     };
     let mut weights = Vec::with_capacity(entries.len());
     let mut good = true;
-    for (action, weight) in entries {
+    for (action, weight) in *entries {
         let action_ix = String::from_value(action, "decisions", errors).and_then(|id| {
             let key = Key {
                 text: id,

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use ttx::ron_file::parse::{Kind, Value, parse};
+use ttx::ron_file::parse::{Arena, Kind, Value, parse};
 
 /// What `deserialize_any` sees: names of structs and variants are not part of it (as in `ron`).
 #[derive(Debug, Clone)]
@@ -43,7 +43,9 @@ impl PartialEq for Shape {
 
 /// The shape of a document read by ttx's reader; `None` when it refuses the document.
 pub fn ours(source: &str) -> Option<Shape> {
-    parse(source).ok().map(|value| shape(source, &value))
+    parse(source, &Arena::new())
+        .ok()
+        .map(|value| shape(source, &value))
 }
 
 /// The shape of a document read by the `ron` crate; `None` when it refuses the document.
@@ -60,7 +62,7 @@ fn shape(source: &str, value: &Value) -> Shape {
         Kind::Float(x) => Shape::Num(*x),
         Kind::Char(c) => Shape::Char(*c),
         Kind::Str(s) => Shape::Str(s.to_string()),
-        Kind::Bytes(b) => Shape::Bytes(b.clone()),
+        Kind::Bytes(b) => Shape::Bytes(b.to_vec()),
         Kind::List(items) => Shape::Seq(items.iter().map(|v| shape(source, v)).collect()),
         Kind::Map(entries) => Shape::Map(
             entries
@@ -69,8 +71,8 @@ fn shape(source: &str, value: &Value) -> Shape {
                 .collect(),
         ),
         // `()` exactly is the unit; `( )` and `Name()` are empty tuples, as in `ron`.
-        Kind::Struct { fields, .. } if fields.is_empty() && written == "()" => Shape::Unit,
-        Kind::Struct { fields, .. } if fields.is_empty() => Shape::Seq(Vec::new()),
+        Kind::Struct { fields: [], .. } if written == "()" => Shape::Unit,
+        Kind::Struct { fields: [], .. } => Shape::Seq(Vec::new()),
         Kind::Struct { fields, .. } => Shape::Map(
             fields
                 .iter()
@@ -80,11 +82,11 @@ fn shape(source: &str, value: &Value) -> Shape {
         Kind::Tuple {
             name: Some(name),
             items,
-        } if name == "Some" && !raw_name && items.len() == 1 => {
+        } if *name == "Some" && !raw_name && items.len() == 1 => {
             Shape::Some(Box::new(shape(source, &items[0])))
         }
         Kind::Tuple { items, .. } => Shape::Seq(items.iter().map(|v| shape(source, v)).collect()),
-        Kind::Unit(name) if name == "None" && !raw_name => Shape::None,
+        Kind::Unit(name) if *name == "None" && !raw_name => Shape::None,
         Kind::Unit(_) => Shape::Unit,
     }
 }
