@@ -4,7 +4,9 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Take};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use time::OffsetDateTime;
 
 use serde::Deserialize;
 
@@ -83,7 +85,7 @@ pub(super) fn read_from(file: &File, path: &Path, keep: Keep) -> Result<ReadBack
 
 /// Reads and replays the journal's lines from `input`, which holds `size` bytes.
 fn read_lines(
-    input: impl Read,
+    input: impl Read + Send,
     size: u64,
     path: &Path,
     keep: Keep,
@@ -122,109 +124,80 @@ fn read_lines(
     // The header's line, the whole scenario escaped, is not held while the scenario loads (the
     // peak of reading a big journal): the header has it.
     lines.buf = Vec::new();
-    let scenario = load_checked(&header, &shown)?;
-    // A journal is replayed by the rules of the ttx that wrote it.
-    let rules = if header.ttx_journal < 2 {
-        Rules::Format1
-    } else {
-        Rules::Format2
-    };
-    let mut exercise = Exercise::with_rules(Arc::new(scenario), header.settings(), rules);
-    let mut replayed = Vec::new();
-    let mut debrief = Debrief::default();
-    // The last exercise-event or seat line: the last moment a server was serving, which for
-    // one that crashed is when its connections were lost. Debrief lines do not count: `ttx
-    // debrief` may write them to an interrupted journal long after.
-    let mut last_at_s: Secs = 0;
-    let mut last_wall = None;
-    let mut chain = chain;
-    while let Some((number, content)) = lines.next()? {
-        // The line is read whole: its `chain` key is not part of a record and is ignored.
-        match (&mut chain, split_chain(content)) {
-            (Some(prev), Some((open, digest))) => {
-                if !chain_holds(prev, open, digest) {
-                    return Err(line_error(&shown, number, edited("the line")));
+    let framer = Mutex::new(Framer {
+        lines,
+        chain,
+        done: false,
+    });
+    // The event lines are framed and their chain checked on the other core, while this one
+    // loads the scenario and replays the lines framed before: checking the chain is a tenth of
+    // reading a journal. At most `BATCHES_AHEAD` batches of lines wait, so a big journal is never
+    // held whole.
+    let replayed = std::thread::scope(|scope| {
+        let (batches, framed) = std::sync::mpsc::sync_channel::<LineBatch>(BATCHES_AHEAD);
+        // Batches replayed go back to be filled again.
+        let (spares, spare) = std::sync::mpsc::channel::<LineBatch>();
+        let framing = {
+            let framer = &framer;
+            std::thread::Builder::new().spawn_scoped(scope, move || {
+                let mut framer = framer.lock().expect("held by this thread only");
+                loop {
+                    let mut batch = spare.try_recv().unwrap_or_default();
+                    let more = framer.fill(&mut batch);
+                    // A send fails when the replay stopped at an error.
+                    if batches.send(batch).is_err() || !more {
+                        return;
+                    }
                 }
-                // The previous digest's text is written over, not made anew.
-                prev.clear();
-                prev.push_str(digest);
-            }
-            (Some(_), None) => {
-                return Err(line_error(
-                    &shown,
-                    number,
-                    "the line has no hash-chain digest (`chain`) though every line of this \
-                     journal has one: it was edited or added after the exercise"
-                        .into(),
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(line_error(
-                    &shown,
-                    number,
-                    "the line has a hash-chain digest (`chain`) but the header has none: the \
-                     header was edited after the exercise"
-                        .into(),
-                ));
-            }
-            (None, None) => {}
-        }
-        let record = Record::read(content).map_err(|m| line_error(&shown, number, m))?;
-        let wall = match &record.wall {
-            Some(text) => Some(parse_wall(text).map_err(|m| line_error(&shown, number, m))?),
-            None => None,
+            })
         };
-        if let Kind::Seat(event) = record.kind {
-            if record.at_s < exercise.now() {
-                return Err(line_error(
-                    &shown,
-                    number,
-                    format!(
-                        "a seat line at {}s, earlier than the exercise's time there ({}s)",
-                        record.at_s,
-                        exercise.now()
-                    ),
-                ));
+        let scenario = load_checked(&header, &shown)?;
+        // A journal is replayed by the rules of the ttx that wrote it.
+        let rules = if header.ttx_journal < 2 {
+            Rules::Format1
+        } else {
+            Rules::Format2
+        };
+        let mut replay = Replay {
+            exercise: Exercise::with_rules(Arc::new(scenario), header.settings(), rules),
+            events: Vec::new(),
+            debrief: Debrief::default(),
+            last_at_s: 0,
+            last_wall: None,
+            keep,
+            shown: &shown,
+        };
+        match framing {
+            Ok(_) => {
+                for mut batch in framed {
+                    replay.batch(&mut batch)?;
+                    let _ = spares.send(batch);
+                }
             }
-            event.check().map_err(|m| line_error(&shown, number, m))?;
-            last_at_s = last_at_s.max(record.at_s);
-            if wall.is_some() {
-                last_wall = wall;
+            // No thread to be had (a process limit): framed here, a batch at a time.
+            Err(_) => {
+                let mut framer = framer.lock().expect("not poisoned");
+                let mut batch = LineBatch::default();
+                loop {
+                    let more = framer.fill(&mut batch);
+                    replay.batch(&mut batch)?;
+                    if !more {
+                        break;
+                    }
+                }
             }
-            debrief.seats.push(SeatRecord {
-                at_s: record.at_s,
-                at_wall: wall,
-                event,
-            });
-            continue;
         }
-        if let Some(event) = record.kind.debrief() {
-            debrief
-                .apply_at(&exercise, event, record.at_s, wall)
-                .map_err(|m| line_error(&shown, number, m))?;
-            continue;
-        }
-        let at_s = record.at_s;
-        let event = record
-            .into_event(&exercise)
-            .map_err(|m| line_error(&shown, number, m))?;
-        exercise
-            .apply_recorded(&event)
-            .map_err(|e| line_error(&shown, number, e.to_string()))?;
-        last_at_s = last_at_s.max(at_s);
-        if wall.is_some() {
-            last_wall = wall;
-        }
-        match event {
-            Event::Started { .. } => debrief.started_wall = wall,
-            Event::Ended { .. } => debrief.ended_wall = wall,
-            Event::Noted { .. } => debrief.note_walls.push(wall),
-            _ => {}
-        }
-        if keep == Keep::Events {
-            replayed.push(event);
-        }
-    }
+        Ok(replay)
+    });
+    let Framer { lines, chain, .. } = framer.into_inner().expect("not poisoned");
+    let Replay {
+        mut exercise,
+        events,
+        debrief,
+        last_at_s,
+        last_wall,
+        ..
+    } = replayed?;
     exercise.shrink_to_fit();
     let mut tail = lines.tail;
     if let (Some((_, keep)), Tail::Clean) = (lines.blank, tail) {
@@ -235,13 +208,200 @@ fn read_lines(
         interrupted: exercise.ended_at().is_none(),
         header,
         exercise,
-        events: replayed,
+        events,
         warnings: lines.warnings,
         debrief,
         last_at_s,
         last_wall,
     };
     Ok((loaded, tail, chain))
+}
+
+/// How many bytes of lines a batch holds (a line more), and how many batches may wait.
+const BATCH_BYTES: usize = 64 << 10;
+const BATCHES_AHEAD: usize = 8;
+
+/// Event lines framed and their chain checked, one after the other, and, when the framing
+/// stopped at a line it refused, why.
+#[derive(Default)]
+struct LineBatch {
+    /// The number of the first line.
+    first: u64,
+    bytes: Vec<u8>,
+    /// Where each line ends in `bytes`.
+    ends: Vec<usize>,
+    refused: Option<JournalError>,
+}
+
+impl LineBatch {
+    /// Each line's number and text, in order.
+    fn lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        (self.first..)
+            .zip(starts.zip(&self.ends))
+            .map(|(number, (start, &end))| (number, &self.bytes[start..end]))
+    }
+}
+
+/// The event lines after the header, framed and their chain checked.
+struct Framer<'p, R> {
+    lines: Lines<'p, R>,
+    /// The digest of the last line framed, the header's at first; none in a journal without the
+    /// chain.
+    chain: Option<String>,
+    /// A line was refused, or the lines ended.
+    done: bool,
+}
+
+impl<R: Read> Framer<'_, R> {
+    /// Fills `batch` afresh with the next lines; false when no more will come.
+    fn fill(&mut self, batch: &mut LineBatch) -> bool {
+        batch.bytes.clear();
+        batch.ends.clear();
+        batch.refused = None;
+        while !self.done && batch.bytes.len() < BATCH_BYTES {
+            match self.frame() {
+                Ok(Some((number, content))) => {
+                    if batch.ends.is_empty() {
+                        batch.first = number;
+                    }
+                    batch.bytes.extend_from_slice(content);
+                    batch.ends.push(batch.bytes.len());
+                }
+                Ok(None) => self.done = true,
+                Err(refused) => {
+                    batch.refused = Some(refused);
+                    self.done = true;
+                }
+            }
+        }
+        !self.done
+    }
+
+    /// The next line, its chain checked.
+    fn frame(&mut self) -> Result<Option<(u64, &[u8])>, JournalError> {
+        let Framer { lines, chain, .. } = self;
+        let shown = lines.path;
+        let Some((number, content)) = lines.next()? else {
+            return Ok(None);
+        };
+        // The line is read whole: its `chain` key is not part of a record and is ignored.
+        match (chain, split_chain(content)) {
+            (Some(prev), Some((open, digest))) => {
+                if !chain_holds(prev, open, digest) {
+                    return Err(line_error(shown, number, edited("the line")));
+                }
+                // The previous digest's text is written over, not made anew.
+                prev.clear();
+                prev.push_str(digest);
+            }
+            (Some(_), None) => {
+                return Err(line_error(
+                    shown,
+                    number,
+                    "the line has no hash-chain digest (`chain`) though every line of this \
+                     journal has one: it was edited or added after the exercise"
+                        .into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(line_error(
+                    shown,
+                    number,
+                    "the line has a hash-chain digest (`chain`) but the header has none: the \
+                     header was edited after the exercise"
+                        .into(),
+                ));
+            }
+            (None, None) => {}
+        }
+        Ok(Some((number, content)))
+    }
+}
+
+/// A journal's event lines replayed so far.
+struct Replay<'p> {
+    exercise: Exercise,
+    events: Vec<Event>,
+    debrief: Debrief,
+    /// The last exercise-event or seat line: the last moment a server was serving, which for
+    /// one that crashed is when its connections were lost. Debrief lines do not count: `ttx
+    /// debrief` may write them to an interrupted journal long after.
+    last_at_s: Secs,
+    last_wall: Option<OffsetDateTime>,
+    keep: Keep,
+    shown: &'p str,
+}
+
+impl Replay<'_> {
+    /// Replays a batch's lines, then refuses the line it was refused at, if any.
+    fn batch(&mut self, batch: &mut LineBatch) -> Result<(), JournalError> {
+        for (number, content) in batch.lines() {
+            self.line(number, content)?;
+        }
+        batch.refused.take().map_or(Ok(()), Err)
+    }
+
+    fn line(&mut self, number: u64, content: &[u8]) -> Result<(), JournalError> {
+        let record = Record::read(content).map_err(|m| line_error(self.shown, number, m))?;
+        let wall = match &record.wall {
+            Some(text) => Some(parse_wall(text).map_err(|m| line_error(self.shown, number, m))?),
+            None => None,
+        };
+        if let Kind::Seat(event) = record.kind {
+            if record.at_s < self.exercise.now() {
+                return Err(line_error(
+                    self.shown,
+                    number,
+                    format!(
+                        "a seat line at {}s, earlier than the exercise's time there ({}s)",
+                        record.at_s,
+                        self.exercise.now()
+                    ),
+                ));
+            }
+            event
+                .check()
+                .map_err(|m| line_error(self.shown, number, m))?;
+            self.last_at_s = self.last_at_s.max(record.at_s);
+            if wall.is_some() {
+                self.last_wall = wall;
+            }
+            self.debrief.seats.push(SeatRecord {
+                at_s: record.at_s,
+                at_wall: wall,
+                event,
+            });
+            return Ok(());
+        }
+        if let Some(event) = record.kind.debrief() {
+            self.debrief
+                .apply_at(&self.exercise, event, record.at_s, wall)
+                .map_err(|m| line_error(self.shown, number, m))?;
+            return Ok(());
+        }
+        let at_s = record.at_s;
+        let event = record
+            .into_event(&self.exercise)
+            .map_err(|m| line_error(self.shown, number, m))?;
+        self.exercise
+            .apply_recorded(&event)
+            .map_err(|e| line_error(self.shown, number, e.to_string()))?;
+        self.last_at_s = self.last_at_s.max(at_s);
+        if wall.is_some() {
+            self.last_wall = wall;
+        }
+        match event {
+            Event::Started { .. } => self.debrief.started_wall = wall,
+            Event::Ended { .. } => self.debrief.ended_wall = wall,
+            Event::Noted { .. } => self.debrief.note_walls.push(wall),
+            _ => {}
+        }
+        if self.keep == Keep::Events {
+            self.events.push(event);
+        }
+        Ok(())
+    }
 }
 
 /// A journal's lines, read one at a time: numbered, without their `\n` or trailing whitespace,
@@ -455,7 +615,7 @@ mod tests {
         DebriefEvent, ExerciseFact, FactEntered, PlanAdded, PlanDropped, PlanEdited, Rated,
         SeatChange, SeatEvent, Summary,
     };
-    use crate::engine::{Command, Settings};
+    use crate::engine::{Command, NoteKind, Settings};
     use crate::journal::JournalWriter;
     use crate::journal::chain::CHAIN_SUFFIX_LEN;
     use crate::journal::testing::*;
@@ -952,6 +1112,63 @@ mod tests {
         edit_line(&path, 1, |l| l.replace("National CERT", "National CERX"));
         let error = read(&path).unwrap_err();
         assert!(matches!(error, JournalError::ShaMismatch { .. }), "{error}");
+    }
+
+    /// A journal of many batches of lines (framed on another core while the replay runs) reads
+    /// as one: an edit in a late batch is named by its line, and an error in an early line comes
+    /// before a broken chain in a later one, as when each line was checked in turn.
+    #[test]
+    fn a_long_journal_reads_across_its_batches_in_line_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.jsonl");
+        let mut commands = first_half();
+        let notes = 4 * BATCH_BYTES / 1000;
+        commands.extend((0..notes).map(|n| Command::Note {
+            team: None,
+            objective: None,
+            kind: NoteKind::Strength,
+            text: format!("{n:04} {}", "x".repeat(1000)),
+        }));
+        commands.extend(second_half());
+        let (_, events) = write(&path, commands);
+        let loaded = read(&path).unwrap();
+        assert_eq!(loaded.events, events);
+        let original = std::fs::read_to_string(&path).unwrap();
+        assert!(original.len() > 4 * BATCH_BYTES);
+        let count = original.lines().count();
+        let shown = path.display().to_string();
+        let late = count - 2;
+        let break_chain = |l: &str| l.replacen("\"at_s\":", "\"at_s\": ", 1);
+        edit_raw(&path, late, break_chain);
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("{shown}:{late}: "))
+                && error.contains("changed after it was written"),
+            "{error}"
+        );
+        // An early line the replay refuses, its chain recomputed; then the late line broken.
+        std::fs::write(&path, &original).unwrap();
+        edit_line(&path, 3, |l| {
+            l.replacen("\"event\":\"", "\"event\":\"un", 1)
+        });
+        edit_raw(&path, late, break_chain);
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("{shown}:3: unknown event")),
+            "{error}"
+        );
+        // The same within the batch the broken line ends.
+        std::fs::write(&path, &original).unwrap();
+        let before = late - 2;
+        edit_line(&path, before, |l| {
+            l.replacen("\"event\":\"", "\"event\":\"un", 1)
+        });
+        edit_raw(&path, late, break_chain);
+        let error = read(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("{shown}:{before}: unknown event")),
+            "{error}"
+        );
     }
 
     #[test]
