@@ -57,10 +57,10 @@ pub(super) fn split_chain(content: &[u8]) -> Option<(&[u8], &str)> {
     let hex = digest
         .iter()
         .fold(true, |hex, b| hex & b.is_ascii_hexdigit());
-    // Hex digits are ASCII, so the digest is UTF-8 once they are all digits.
-    hex.then(|| std::str::from_utf8(digest).ok())
-        .flatten()
-        .map(|digest| (open, digest))
+    if !hex {
+        return None;
+    }
+    Some((open, std::str::from_utf8(digest).ok()?))
 }
 
 /// Whether a line's digest is the one of its object after `prev`.
