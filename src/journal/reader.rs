@@ -137,9 +137,9 @@ fn read_lines(
         let (batches, framed) = std::sync::mpsc::sync_channel::<LineBatch>(BATCHES_AHEAD);
         // Batches replayed go back to be filled again.
         let (spares, spare) = std::sync::mpsc::channel::<LineBatch>();
-        let framing = {
+        let framer_thread = {
             let framer = &framer;
-            std::thread::Builder::new().spawn_scoped(scope, move || {
+            move || {
                 let mut framer = framer.lock().expect("held by this thread only");
                 loop {
                     let mut batch = spare.try_recv().unwrap_or_default();
@@ -149,7 +149,14 @@ fn read_lines(
                         return;
                     }
                 }
-            })
+            }
+        };
+        let framing = if frames_here() {
+            None
+        } else {
+            std::thread::Builder::new()
+                .spawn_scoped(scope, framer_thread)
+                .ok()
         };
         let scenario = load_checked(&header, &shown)?;
         // A journal is replayed by the rules of the ttx that wrote it.
@@ -168,7 +175,7 @@ fn read_lines(
             shown: &shown,
         };
         match framing {
-            Ok(_) => {
+            Some(_) => {
                 for mut batch in framed {
                     replay.batch(&mut batch)?;
                     // A batch that held a line far longer than most is not kept for another.
@@ -178,7 +185,7 @@ fn read_lines(
                 }
             }
             // No thread to be had (a process limit): framed here, a batch at a time.
-            Err(_) => {
+            None => {
                 let mut framer = framer.lock().expect("not poisoned");
                 let mut batch = LineBatch::default();
                 loop {
@@ -218,6 +225,20 @@ fn read_lines(
         last_wall,
     };
     Ok((loaded, tail, chain))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Set by a test to frame on the calling thread, as when no thread can be had.
+    static FRAMES_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the event lines are framed on the calling thread: only when a test asks.
+fn frames_here() -> bool {
+    #[cfg(test)]
+    return FRAMES_HERE.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
 }
 
 /// How many bytes of lines a batch holds (a line more), and how many batches may wait: more
@@ -1123,6 +1144,17 @@ mod tests {
     /// before a broken chain in a later one, as when each line was checked in turn.
     #[test]
     fn a_long_journal_reads_across_its_batches_in_line_order() {
+        a_long_journal_reads_in_line_order();
+    }
+
+    /// The same when no thread can be had and the lines are framed on the calling thread.
+    #[test]
+    fn framed_on_the_calling_thread_a_long_journal_reads_the_same() {
+        FRAMES_HERE.with(|here| here.set(true));
+        a_long_journal_reads_in_line_order();
+    }
+
+    fn a_long_journal_reads_in_line_order() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run.jsonl");
         let mut commands = first_half();
