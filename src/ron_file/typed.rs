@@ -247,8 +247,13 @@ impl<'v, 's> Fields<'v, 's> {
     /// A field as written; `Some(x)` reads as `x` (RON's `implicit_some` is always on, and an
     /// explicit `Some` is accepted too).
     pub fn get(&self, name: &str) -> Option<&'v Value<'s>> {
+        self.written(name).map(unwrap_some)
+    }
+
+    /// The value written for the field `name` of the table, as it was written.
+    fn written(&self, name: &str) -> Option<&'v Value<'s>> {
         let slot = self.table.iter().position(|(n, _)| *n == name)?;
-        self.slots.get(slot).copied().flatten().map(unwrap_some)
+        self.slots.get(slot).copied().flatten()
     }
 
     /// An optional field as written: absent, or written `None`, is `None`.
@@ -265,9 +270,7 @@ impl<'v, 's> Fields<'v, 's> {
         presence: Presence,
         errors: &mut Errors,
     ) -> Got<T> {
-        let slot = self.table.iter().position(|(n, _)| *n == name);
-        let value = slot.and_then(|slot| self.slots.get(slot).copied().flatten());
-        read_slot(value, name, presence, errors)
+        read_slot(self.written(name), name, presence, errors)
     }
 
     /// The value written for each field of the table, in the table's order.
