@@ -626,6 +626,16 @@ mod tests {
         (writer.signing_with(key), exercise, signed)
     }
 
+    /// A signing writer (as `signing`) that has written the whole run, so its journal is signed.
+    fn signed_whole_run(
+        dir: &Path,
+        path: &Path,
+    ) -> (JournalWriter, Exercise, crate::signature::Verdict) {
+        let (mut writer, mut exercise, signed) = signing(dir, path);
+        play(&mut writer, &mut exercise, whole_run());
+        (writer, exercise, signed)
+    }
+
     /// Forty executive summaries of about 120 KB each: debrief lines that take several pieces.
     fn summaries_over_several_pieces(at: Secs) -> Vec<Line> {
         (0..40)
@@ -645,9 +655,7 @@ mod tests {
         use crate::signature::verdict_of;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("long.jsonl");
-        let (mut writer, mut exercise, signed) = signing(dir.path(), &path);
-        play(&mut writer, &mut exercise, first_half());
-        play(&mut writer, &mut exercise, second_half());
+        let (mut writer, exercise, signed) = signed_whole_run(dir.path(), &path);
         let lines = summaries_over_several_pieces(exercise.now());
         writer.append_lines(&exercise, &lines).unwrap();
         assert!(std::fs::metadata(&path).unwrap().len() > 3 * PIECE_BYTES as u64);
@@ -664,9 +672,7 @@ mod tests {
         use crate::signature::verdict_of;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("long.jsonl");
-        let (mut writer, mut exercise, signed) = signing(dir.path(), &path);
-        play(&mut writer, &mut exercise, first_half());
-        play(&mut writer, &mut exercise, second_half());
+        let (mut writer, exercise, signed) = signed_whole_run(dir.path(), &path);
         let before = std::fs::read(&path).unwrap();
         let lines = summaries_over_several_pieces(exercise.now());
         writer.fail_after = Some(PIECE_BYTES + PIECE_BYTES / 2);
@@ -687,8 +693,7 @@ mod tests {
         use crate::signature::{Verdict, verdict_of};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("signed.jsonl");
-        let (mut writer, mut exercise, _) = signing(dir.path(), &path);
-        play(&mut writer, &mut exercise, whole_run());
+        let (mut writer, exercise, _) = signed_whole_run(dir.path(), &path);
         let original = std::fs::read(&path).unwrap();
         let at = original.iter().position(|b| *b == b'0').unwrap();
         let mut edited = original.clone();
@@ -711,8 +716,7 @@ mod tests {
         use crate::signature::{Verdict, path_for, verdict_of};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("signed.jsonl");
-        let (mut writer, mut exercise, _) = signing(dir.path(), &path);
-        play(&mut writer, &mut exercise, whole_run());
+        let (mut writer, exercise, _) = signed_whole_run(dir.path(), &path);
         assert!(matches!(verdict_of(&path).unwrap(), Verdict::Signed(_)));
         // The signature's temporary name is taken by a directory: it cannot be written.
         let mut temporary = path_for(&path).into_os_string();
