@@ -8,7 +8,7 @@ use std::iter::Peekable;
 use std::path::{Path, PathBuf};
 
 use russh::keys::PrivateKey;
-use sha2::{Digest, Sha512};
+use sha2::Digest;
 use time::OffsetDateTime;
 
 use super::chain::chained;
@@ -19,6 +19,7 @@ use super::{Header, Line, LoadedJournal};
 use crate::debrief::{DebriefEvent, SeatEvent, format_wall, parse_wall};
 use crate::engine::{Event, Exercise};
 use crate::scenario::Secs;
+use crate::signature::JournalDigest;
 
 /// A headless run appends its whole journal at once: it goes to the file in pieces of about this
 /// many bytes, synced once at the end, so that it is never held whole in memory.
@@ -46,10 +47,10 @@ pub struct JournalWriter {
     wall_clock: Option<fn() -> OffsetDateTime>,
     /// Signs the journal after every append once the exercise has ended.
     signer: Option<PrivateKey>,
-    /// SHA-512 of every byte this writer left in the journal (and of what it found there on
+    /// The digest of every byte this writer left in the journal (and of what it found there on
     /// resuming): what is signed, so a byte changed on disk behind the writer's back, even
     /// keeping the length, is never signed.
-    written: Sha512,
+    written: JournalDigest,
     /// Why the last signing failed, until the caller takes it.
     signing_failure: Option<String>,
     /// Test seam: the writes stop after this many more bytes and fail, as on a full disk.
@@ -106,7 +107,7 @@ impl JournalWriter {
             file,
             path: path.to_path_buf(),
             len: line.len() as u64,
-            written: Sha512::new_with_prefix(&line),
+            written: JournalDigest::new_with_prefix(&line),
             identity,
             chain: Some(chain),
             torn: false,
@@ -375,7 +376,7 @@ impl JournalWriter {
         &mut self,
         mut records: Peekable<impl Iterator<Item = Record<'r>>>,
         chain: &mut Option<String>,
-        written: &mut Sha512,
+        written: &mut JournalDigest,
     ) -> Result<u64, JournalError> {
         std::thread::scope(|scope| {
             // Once a second piece follows, the pieces are hashed for the signature on another
@@ -571,10 +572,10 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// SHA-512 of a journal's first `len` bytes, read through the writer's own handle.
-fn digest_of(mut file: &File, len: u64) -> io::Result<Sha512> {
+/// The digest of a journal's first `len` bytes, read through the writer's own handle.
+fn digest_of(mut file: &File, len: u64) -> io::Result<JournalDigest> {
     file.seek(SeekFrom::Start(0))?;
-    let mut digest = Sha512::new();
+    let mut digest = JournalDigest::new();
     crate::files::read_in_pieces(file.take(len), |piece| digest.update(piece))?;
     Ok(digest)
 }
