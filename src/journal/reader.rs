@@ -246,6 +246,9 @@ fn frames_here() -> bool {
 const BATCH_BYTES: usize = 64 << 10;
 const BATCHES_AHEAD: usize = 2;
 
+/// How many bytes of the journal one read asks for.
+const READ_BYTES: usize = 64 << 10;
+
 /// Event lines framed and their chain checked, one after the other, and, when the framing
 /// stopped at a line it refused, why.
 #[derive(Default)]
@@ -449,7 +452,9 @@ struct Lines<'p, R> {
 impl<'p, R: Read> Lines<'p, R> {
     fn new(input: R, path: &'p str) -> Self {
         Lines {
-            reader: BufReader::new(input.take(MAX_JOURNAL_BYTES)),
+            // Read 64 KiB at a time, as the batches are made: with the default 8 KiB, a
+            // 10,000-inject journal took 1,400 reads.
+            reader: BufReader::with_capacity(READ_BYTES, input.take(MAX_JOURNAL_BYTES)),
             buf: Vec::new(),
             path,
             number: 0,
