@@ -65,7 +65,8 @@ fn load(file: &str, source: &str, warnings_wanted: Warnings) -> Result<Validated
         errors: &mut errors,
         map: &map,
     };
-    let Some(mut resolved) = resolver.scenario(&raw) else {
+    let mut raw = raw;
+    let Some(mut resolved) = resolver.scenario(&mut raw) else {
         return Err(errors.into_diagnostics(&map));
     };
     let raw_actions: Vec<_> = match &raw.actions {

@@ -5,7 +5,10 @@
 //! skipped, so one mistake gives one error; whenever anything was reported the half-built model
 //! is discarded, so the placeholders used on error never escape.
 
+use std::rc::Rc;
+
 use foldhash::{HashMap, HashMapExt};
+use smallvec::SmallVec;
 
 use super::model::*;
 use super::raw::*;
@@ -17,8 +20,9 @@ pub struct Ids {
     /// "team", "action", ...
     what: &'static str,
     plural: &'static str,
-    map: HashMap<String, usize>,
-    order: Vec<String>,
+    /// One copy of each id, shared by the map and the order (an allocation per id, not two).
+    map: HashMap<Rc<str>, usize>,
+    order: Vec<Rc<str>>,
     /// False when some item's id could not be read: an unknown reference may name that item, so
     /// it is not reported (the item's own error is).
     complete: bool,
@@ -30,7 +34,7 @@ impl Ids {
     }
 
     fn known(&self) -> String {
-        list_names(self.order.iter().map(String::as_str))
+        list_names(self.order.iter().map(|id| &**id))
     }
 }
 
@@ -89,8 +93,9 @@ fn items<T>(list: &Got<crate::ron_file::Each<T>>) -> (Vec<Option<&T>>, bool) {
 }
 
 impl Resolver<'_> {
-    /// The model of a scenario whose records were read, or `None` when it cannot be built.
-    pub fn scenario(&mut self, raw: &RawScenario) -> Option<Resolved> {
+    /// The model of a scenario whose records were read, or `None` when it cannot be built. The
+    /// injects' texts are moved out of `raw` into the model (nothing reads them after).
+    pub fn scenario(&mut self, raw: &mut RawScenario) -> Option<Resolved> {
         let teams_list = raw.teams.given();
         let injects_list = raw.injects.given();
         let (raw_objectives, objectives_read) = items(&raw.objectives);
@@ -207,10 +212,20 @@ impl Resolver<'_> {
             raw_actions.iter().map(|a| self.action(*a, &refs)).unzip();
         scenario.actions = actions;
         self.reply_fields(&mut scenario.actions, &raw_actions, &refs);
-        scenario.injects = raw_injects
-            .iter()
-            .map(|i| self.inject(*i, &refs, &scenario, &actions_known))
-            .collect();
+        scenario.injects = match &mut raw.injects {
+            Got::Given(list) => list
+                .value
+                .0
+                .iter_mut()
+                .map(|i| self.inject(i.given_mut(), &refs, &scenario, &actions_known))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let raw_injects: Vec<Option<&RawInject>> = raw
+            .injects
+            .given()
+            .map(|l| l.value.0.iter().map(Got::given).collect())
+            .unwrap_or_default();
         let waits_on: Vec<Option<usize>> = (0..raw_injects.len())
             .map(|ix| self.triggers(ix, &raw_injects, &mut scenario, &refs, &actions_known))
             .collect();
@@ -463,8 +478,8 @@ impl Resolver<'_> {
                 self.errors.push(id.span, message);
                 // A reference may mean this item under a corrected id: no second error for it.
                 ids.complete = false;
-                ids.map.entry(id.value.clone()).or_insert(ix);
-            } else if let Some(first) = ids.map.get(&id.value) {
+                ids.map.entry(Rc::from(id.value.as_str())).or_insert(ix);
+            } else if let Some(first) = ids.map.get(id.value.as_str()) {
                 let first_at = items.get(*first).copied().flatten().map_or(0, |f| f.at());
                 let map = self.map;
                 self.errors.push_with(id.span, || {
@@ -485,8 +500,9 @@ impl Resolver<'_> {
                         ),
                     );
                 }
-                ids.map.insert(id.value.clone(), ix);
-                ids.order.push(id.value.clone());
+                let id = Rc::from(id.value.as_str());
+                ids.order.push(Rc::clone(&id));
+                ids.map.insert(id, ix);
             }
         }
         ids
@@ -771,7 +787,7 @@ impl Resolver<'_> {
 
     fn inject(
         &mut self,
-        raw: Option<&RawInject>,
+        raw: Option<&mut RawInject>,
         refs: &Refs,
         scenario: &Scenario,
         actions_known: &[bool],
@@ -789,7 +805,7 @@ impl Resolver<'_> {
             self.resolve_teams(&refs.teams, &to.value)
         });
         let inject_id = raw.id.given().map(|s| s.value.as_str()).unwrap_or("?");
-        let written: Vec<&RawExpectation> = raw
+        let written: Expectations = raw
             .expect
             .given()
             .map(|e| e.readable().collect())
@@ -799,7 +815,7 @@ impl Resolver<'_> {
             let decide = self.action_or_decide(e);
             let (what, actions) = match decide {
                 Got::Given(choices) => self.decision(inject_id, &written, n, choices, refs),
-                Got::Bad => (None, Vec::new()),
+                Got::Bad => (None, Chosen::new()),
                 Got::Absent => {
                     let action = e.action.given().and_then(|a| {
                         if written[..n].iter().any(|earlier| {
@@ -848,34 +864,40 @@ impl Resolver<'_> {
             });
         }
         Inject {
-            id: id_of(Some(&raw.id)),
+            id: moved(&mut raw.id).map(|id| id.value).unwrap_or_default(),
             // Set once every inject is built, since a trigger may name a later one.
             when: Trigger::Manual,
             to: to.unwrap_or_default(),
-            title: prose(raw.title.clone().or_default()),
-            body: prose(raw.body.clone().or_default()),
-            from: raw.from.clone().into_given().map(prose),
+            title: prose(moved(&mut raw.title).unwrap_or_default()),
+            body: prose(moved(&mut raw.body).unwrap_or_default()),
+            from: moved(&mut raw.from).map(prose),
             expect,
             delay: raw.delay.clone().or_default().0,
             jitter: raw.jitter.clone().or_default().0,
             chance: raw.chance.clone().map(|c| c.0).or(1.0),
-            notes: raw.notes.clone().into_given().map(prose),
+            notes: moved(&mut raw.notes).map(prose),
             // Set with `when`.
             unless: None,
-            method: self.short_text(&raw.method, "method", MAX_METHOD_CHARS),
-            reference: self.short_text(&raw.r#ref, "ref", MAX_REF_CHARS),
+            method: self.short_text(&mut raw.method, "method", MAX_METHOD_CHARS),
+            reference: self.short_text(&mut raw.r#ref, "ref", MAX_REF_CHARS),
         }
     }
 
-    /// A text of at most `max` Unicode characters (an inject's `method` and `ref`).
-    fn short_text(&mut self, text: &Got<Spanned<String>>, key: &str, max: usize) -> Option<String> {
-        let text = text.given()?;
+    /// A text of at most `max` Unicode characters (an inject's `method` and `ref`), moved out of
+    /// the record.
+    fn short_text(
+        &mut self,
+        text: &mut Got<Spanned<String>>,
+        key: &str,
+        max: usize,
+    ) -> Option<String> {
+        let text = moved(text)?;
         let count = text.value.chars().count();
         if count > max {
             let message = format!("`{key}` is {count} characters long, at most {max}");
             self.errors.push(text.span, message);
         }
-        Some(prose(text.value.clone()))
+        Some(prose(text.value))
     }
 
     /// An expectation names exactly one of `action` and `decide`: its `decide` as read (`Bad`
@@ -927,7 +949,7 @@ impl Resolver<'_> {
         n: usize,
         choices: &'r Names,
         refs: &Refs,
-    ) -> (Option<Expected>, Vec<(ActionIx, &'r Spanned<String>)>) {
+    ) -> (Option<Expected>, Chosen<'r>) {
         if written[..n]
             .iter()
             .any(|earlier| earlier.action.is_absent() && earlier.decide.given().is_some())
@@ -937,7 +959,7 @@ impl Resolver<'_> {
             );
             self.errors.push(choices.span.start, message);
         }
-        let mut resolved: Vec<(ActionIx, &Spanned<String>)> = Vec::new();
+        let mut resolved = Chosen::new();
         let mut all_known = true;
         for (k, choice) in choices.value.iter().enumerate() {
             if choices.value[..k].iter().any(|c| c.value == choice.value) {
@@ -977,7 +999,7 @@ impl Resolver<'_> {
         scenario: &Scenario,
         actions_known: &[bool],
     ) -> Vec<TeamIx> {
-        let known: Vec<(&Action, &Spanned<String>)> = actions
+        let known: SmallVec<[(&Action, &Spanned<String>); 4]> = actions
             .iter()
             .filter(|(ix, _)| actions_known[ix.0])
             .map(|(ix, name)| (&scenario.actions[ix.0], *name))
@@ -1241,7 +1263,7 @@ impl Resolver<'_> {
             },
         )?;
         let raw = raw_injects[inject]?;
-        let written: Vec<&RawExpectation> = raw
+        let written: Expectations = raw
             .expect
             .given()
             .map(|e| e.readable().collect())
@@ -1306,6 +1328,19 @@ fn fields_complete(raw: &RawAction) -> bool {
             .iter()
             .all(|f| f.given().is_some_and(|f| f.name().is_some())),
     }
+}
+
+/// An inject's expectations as written, those that could be read: kept inline for a few, as
+/// most injects have (one allocation fewer per inject).
+type Expectations<'r> = SmallVec<[&'r RawExpectation; 4]>;
+
+/// The actions an expectation names (its action, or its decision's choices), resolved, with
+/// their names as written.
+type Chosen<'r> = SmallVec<[(ActionIx, &'r Spanned<String>); 4]>;
+
+/// A record's text, moved into the model: it is read once, so not copied.
+fn moved<T>(text: &mut Got<T>) -> Option<T> {
+    std::mem::replace(text, Got::Absent).into_given()
 }
 
 /// The id of a record, or an empty placeholder when it could not be read.
