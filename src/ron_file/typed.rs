@@ -321,19 +321,28 @@ fn unwrap_some<'v, 's>(value: &'v Value<'s>) -> &'v Value<'s> {
     }
 }
 
+/// How many names `list_names` shows before eliding the rest.
+pub const SHOWN_NAMES: usize = 12;
+
 /// Lists names for an error message, eliding the middle of a long list.
 pub fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    const SHOWN: usize = 12;
     let mut names = names.into_iter();
-    let shown: Vec<&str> = names.by_ref().take(SHOWN).collect();
-    let rest = names.count();
+    let shown: Vec<&str> = names.by_ref().take(SHOWN_NAMES).collect();
+    let total = shown.len() + names.count();
+    list_first_names(shown, total)
+}
+
+/// Lists a list of `total` names as `list_names` does, given only its first `SHOWN_NAMES`: a
+/// long list need not be kept whole for the message.
+pub fn list_first_names<'a>(shown: impl IntoIterator<Item = &'a str>, total: usize) -> String {
+    let shown: Vec<&str> = shown.into_iter().take(SHOWN_NAMES).collect();
     if shown.is_empty() {
         return "none".into();
     }
-    if rest == 0 {
+    if total <= shown.len() {
         return shown.join(", ");
     }
-    format!("{}, ... ({} in all)", shown.join(", "), SHOWN + rest)
+    format!("{}, ... ({total} in all)", shown.join(", "))
 }
 
 impl Errors {
@@ -744,5 +753,10 @@ mod tests {
         let text = list_names(names.iter().map(String::as_str));
         assert!(text.ends_with("11, ... (20 in all)"), "{text}");
         assert_eq!(list_names([]), "none");
+        // Given only the names shown and the count, the same text.
+        let first = names.iter().take(SHOWN_NAMES).map(String::as_str);
+        assert_eq!(list_first_names(first, 20), text);
+        assert_eq!(list_first_names(["a", "b"], 2), list_names(["a", "b"]));
+        assert_eq!(list_first_names([], 0), "none");
     }
 }

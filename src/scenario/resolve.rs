@@ -5,14 +5,14 @@
 //! skipped, so one mistake gives one error; whenever anything was reported the half-built model
 //! is discarded, so the placeholders used on error never escape.
 
-use std::rc::Rc;
-
 use foldhash::{HashMap, HashMapExt};
 use smallvec::SmallVec;
 
 use super::model::*;
 use super::raw::*;
-use crate::ron_file::{Each, Errors, Got, SourceMap, Spanned, Written, list_names};
+use crate::ron_file::{
+    Each, Errors, Got, SHOWN_NAMES, SourceMap, Spanned, Written, list_first_names, list_names,
+};
 use crate::text::expand_tabs as prose;
 
 /// The ids of one list, for resolving references to it.
@@ -20,9 +20,13 @@ pub struct Ids {
     /// "team", "action", ...
     what: &'static str,
     plural: &'static str,
-    /// One copy of each id, shared by the map and the order (an allocation per id, not two).
-    map: HashMap<Rc<str>, usize>,
-    order: Vec<Rc<str>>,
+    /// Each id, with the position of its first item: once the scenario has loaded, the model's
+    /// lookup by id (`Refs::into_index`), so each id is copied once.
+    map: HashMap<String, usize>,
+    /// The first valid ids, in order, and how many valid ids there are: what an unknown
+    /// reference's message lists.
+    shown: Vec<String>,
+    valid: usize,
     /// False when some item's id could not be read: an unknown reference may name that item, so
     /// it is not reported (the item's own error is).
     complete: bool,
@@ -34,7 +38,7 @@ impl Ids {
     }
 
     fn known(&self) -> String {
-        list_names(self.order.iter().map(|id| &**id))
+        list_first_names(self.shown.iter().map(String::as_str), self.valid)
     }
 }
 
@@ -47,6 +51,24 @@ pub struct Refs {
     /// Per action: whether every entry of its `fields` could be read, so that a field name it
     /// lacks can be reported (else the name may be the unreadable entry's).
     pub fields_complete: Vec<bool>,
+}
+
+impl Refs {
+    /// The model's lookups by id, once the scenario has loaded without error (every id valid and
+    /// listed once, so each list's map holds exactly its ids): the maps are reused, not built
+    /// again with a second copy of every id.
+    pub fn into_index(self, scenario: &Scenario) -> Index {
+        fn index<I>(ids: Ids, ix: impl Fn(usize) -> I) -> HashMap<String, I> {
+            ids.map.into_iter().map(|(id, i)| (id, ix(i))).collect()
+        }
+        Index {
+            teams: index(self.teams, TeamIx),
+            actions: index(self.actions, ActionIx),
+            injects: index(self.injects, InjectIx),
+            objectives: index(self.objectives, ObjectiveIx),
+            questions: scenario.question_index(),
+        }
+    }
 }
 
 /// What resolving learnt beyond the model, for the checks that follow.
@@ -457,8 +479,9 @@ impl Resolver<'_> {
         let mut ids = Ids {
             what,
             plural,
-            map: HashMap::new(),
-            order: Vec::new(),
+            map: HashMap::with_capacity(items.len()),
+            shown: Vec::new(),
+            valid: 0,
             complete: list_read,
         };
         for (ix, id) in items.iter().enumerate() {
@@ -478,7 +501,7 @@ impl Resolver<'_> {
                 self.errors.push(id.span, message);
                 // A reference may mean this item under a corrected id: no second error for it.
                 ids.complete = false;
-                ids.map.entry(Rc::from(id.value.as_str())).or_insert(ix);
+                ids.map.entry(id.value.clone()).or_insert(ix);
             } else if let Some(first) = ids.map.get(id.value.as_str()) {
                 let first_at = items.get(*first).copied().flatten().map_or(0, |f| f.at());
                 let map = self.map;
@@ -500,9 +523,11 @@ impl Resolver<'_> {
                         ),
                     );
                 }
-                let id = Rc::from(id.value.as_str());
-                ids.order.push(Rc::clone(&id));
-                ids.map.insert(id, ix);
+                if ids.shown.len() < SHOWN_NAMES {
+                    ids.shown.push(id.value.clone());
+                }
+                ids.valid += 1;
+                ids.map.insert(id.value.clone(), ix);
             }
         }
         ids
