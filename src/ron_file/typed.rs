@@ -7,6 +7,7 @@
 
 use super::diagnostic::{Diagnostic, Severity, SourceMap};
 use super::parse::{Arena, Kind, Span, Value};
+use compact_str::CompactString;
 use smallvec::{SmallVec, smallvec};
 
 /// The largest scenario or script file that is read at all.
@@ -499,6 +500,19 @@ impl FromValue for String {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         match &value.kind {
             Kind::Str(s) => Some(s.to_string()),
+            _ => {
+                errors.wrong_type(value, field, "a string");
+                None
+            }
+        }
+    }
+}
+
+/// A short text (an id, a reference) read without an allocation when it fits inline.
+impl FromValue for CompactString {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        match &value.kind {
+            Kind::Str(s) => Some(CompactString::from(*s)),
             _ => {
                 errors.wrong_type(value, field, "a string");
                 None

@@ -473,7 +473,7 @@ impl Resolver<'_> {
         what: &'static str,
         plural: &'static str,
         list_read: bool,
-        items: impl Iterator<Item = Option<&'r Spanned<String>>>,
+        items: impl Iterator<Item = Option<&'r Name>>,
     ) -> Ids {
         let items: Vec<_> = items.collect();
         let mut ids = Ids {
@@ -501,7 +501,7 @@ impl Resolver<'_> {
                 self.errors.push(id.span, message);
                 // A reference may mean this item under a corrected id: no second error for it.
                 ids.complete = false;
-                ids.map.entry(id.value.clone()).or_insert(ix);
+                ids.map.entry(id.value.to_string()).or_insert(ix);
             } else if let Some(first) = ids.map.get(id.value.as_str()) {
                 let first_at = items.get(*first).copied().flatten().map_or(0, |f| f.at());
                 let map = self.map;
@@ -524,17 +524,17 @@ impl Resolver<'_> {
                     );
                 }
                 if ids.shown.len() < SHOWN_NAMES {
-                    ids.shown.push(id.value.clone());
+                    ids.shown.push(id.value.to_string());
                 }
                 ids.valid += 1;
-                ids.map.insert(id.value.clone(), ix);
+                ids.map.insert(id.value.to_string(), ix);
             }
         }
         ids
     }
 
     /// Resolves a reference; an unknown one is reported unless the list itself had an unreadable id.
-    fn resolve(&mut self, ids: &Ids, name: &Spanned<String>) -> Option<usize> {
+    fn resolve(&mut self, ids: &Ids, name: &Name) -> Option<usize> {
         let found = ids.get(&name.value);
         if found.is_none() && ids.complete {
             self.errors.push_with(name.span, || {
@@ -551,7 +551,7 @@ impl Resolver<'_> {
     }
 
     /// Resolves a list of team references, reporting a team listed twice; `None` if any is unknown.
-    fn resolve_teams(&mut self, ids: &Ids, names: &[Spanned<String>]) -> Option<Vec<TeamIx>> {
+    fn resolve_teams(&mut self, ids: &Ids, names: &[Name]) -> Option<Vec<TeamIx>> {
         let mut teams = Vec::with_capacity(names.len());
         let mut all_known = true;
         for name in names {
@@ -595,11 +595,11 @@ impl Resolver<'_> {
                 RawField::Name(_) => FieldShape::default(),
                 RawField::Shaped(shaped) => self.field_shape(shaped),
             };
-            if fields.contains(&name.value) {
+            if fields.iter().any(|f| *f == name.value) {
                 self.errors
                     .push(name.span, format!("field `{}` is listed twice", name.value));
             } else {
-                fields.push(name.value.clone());
+                fields.push(name.value.to_string());
                 shapes.push(shape);
             }
         }
@@ -663,7 +663,7 @@ impl Resolver<'_> {
             }
             for choice in &list.value {
                 let text = &choice.value;
-                if choices.contains(text) {
+                if choices.iter().any(|c| c == text) {
                     let message = format!(
                         "choice \"{}\" is listed twice in `choices`",
                         text.escape_debug()
@@ -684,7 +684,7 @@ impl Resolver<'_> {
                     );
                     self.errors.push(choice.span, message);
                 }
-                choices.push(text.clone());
+                choices.push(text.to_string());
             }
         }
         let min_words = raw.min_words.given().map(|min| {
@@ -787,7 +787,7 @@ impl Resolver<'_> {
         &mut self,
         action: &Action,
         complete: bool,
-        names: &[Spanned<String>],
+        names: &[Name],
     ) -> Vec<usize> {
         let mut positions: Vec<usize> = names
             .iter()
@@ -889,7 +889,7 @@ impl Resolver<'_> {
             });
         }
         Inject {
-            id: moved(&mut raw.id).map(|id| id.value).unwrap_or_default(),
+            id: id_of(Some(&raw.id)),
             // Set once every inject is built, since a trigger may name a later one.
             when: Trigger::Manual,
             to: to.unwrap_or_default(),
@@ -1019,12 +1019,12 @@ impl Resolver<'_> {
         &mut self,
         e: &RawExpectation,
         to: Option<&[TeamIx]>,
-        actions: &[(ActionIx, &Spanned<String>)],
+        actions: &[(ActionIx, &Name)],
         refs: &Refs,
         scenario: &Scenario,
         actions_known: &[bool],
     ) -> Vec<TeamIx> {
-        let known: SmallVec<[(&Action, &Spanned<String>); 4]> = actions
+        let known: SmallVec<[(&Action, &Name); 4]> = actions
             .iter()
             .filter(|(ix, _)| actions_known[ix.0])
             .map(|(ix, name)| (&scenario.actions[ix.0], *name))
@@ -1196,7 +1196,7 @@ impl Resolver<'_> {
     /// actions or fields had an error of their own.
     fn incomplete_possible(
         &mut self,
-        name: &Spanned<String>,
+        name: &Name,
         reference: ExpectationRef,
         raw_injects: &[Option<&RawInject>],
         scenario: &Scenario,
@@ -1252,7 +1252,7 @@ impl Resolver<'_> {
     /// (of `key`, `when` or `unless`).
     fn expectation_ref(
         &mut self,
-        name: &Spanned<String>,
+        name: &Name,
         key: &str,
         raw_injects: &[Option<&RawInject>],
         scenario: &Scenario,
@@ -1283,7 +1283,7 @@ impl Resolver<'_> {
         let inject = self.resolve(
             &refs.injects,
             &Spanned {
-                value: inject_name.to_string(),
+                value: inject_name.into(),
                 span: name.span,
             },
         )?;
@@ -1361,7 +1361,7 @@ type Expectations<'r> = SmallVec<[&'r RawExpectation; 4]>;
 
 /// The actions an expectation names (its action, or its decision's choices), resolved, with
 /// their names as written.
-type Chosen<'r> = SmallVec<[(ActionIx, &'r Spanned<String>); 4]>;
+type Chosen<'r> = SmallVec<[(ActionIx, &'r Name); 4]>;
 
 /// A record's text, moved into the model: it is read once, so not copied.
 fn moved<T>(text: &mut Got<T>) -> Option<T> {
@@ -1369,9 +1369,9 @@ fn moved<T>(text: &mut Got<T>) -> Option<T> {
 }
 
 /// The id of a record, or an empty placeholder when it could not be read.
-fn id_of(id: Option<&Got<Spanned<String>>>) -> String {
+fn id_of(id: Option<&Got<Name>>) -> String {
     id.and_then(Got::given)
-        .map(|s| s.value.clone())
+        .map(|s| s.value.to_string())
         .unwrap_or_default()
 }
 
@@ -1422,15 +1422,15 @@ pub fn team_names(scenario: &Scenario, action: &Action) -> String {
 }
 
 /// `NAME@TEAM` into `NAME` and `TEAM`, each keeping the span of the whole string.
-fn split_team(name: &Spanned<String>) -> (Spanned<String>, Option<Spanned<String>>) {
+fn split_team(name: &Name) -> (Name, Option<Name>) {
     match name.value.split_once('@') {
         Some((head, team)) => (
             Spanned {
-                value: head.to_string(),
+                value: head.into(),
                 span: name.span,
             },
             Some(Spanned {
-                value: team.to_string(),
+                value: team.into(),
                 span: name.span,
             }),
         ),
