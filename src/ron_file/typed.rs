@@ -104,13 +104,6 @@ impl<T> Got<T> {
         }
     }
 
-    pub fn given_mut(&mut self) -> Option<&mut T> {
-        match self {
-            Got::Given(value) => Some(value),
-            _ => None,
-        }
-    }
-
     pub fn into_given(self) -> Option<T> {
         match self {
             Got::Given(value) => Some(value),

@@ -65,8 +65,7 @@ fn load(file: &str, source: &str, warnings_wanted: Warnings) -> Result<Validated
         errors: &mut errors,
         map: &map,
     };
-    let mut raw = raw;
-    let Some(mut resolved) = resolver.scenario(&mut raw) else {
+    let Some(mut resolved) = resolver.scenario(&raw) else {
         return Err(errors.into_diagnostics(&map));
     };
     let raw_actions: Vec<_> = match &raw.actions {

@@ -115,9 +115,8 @@ fn items<T>(list: &Got<crate::ron_file::Each<T>>) -> (Vec<Option<&T>>, bool) {
 }
 
 impl Resolver<'_> {
-    /// The model of a scenario whose records were read, or `None` when it cannot be built. The
-    /// injects' texts are moved out of `raw` into the model (nothing reads them after).
-    pub fn scenario(&mut self, raw: &mut RawScenario) -> Option<Resolved> {
+    /// The model of a scenario whose records were read, or `None` when it cannot be built.
+    pub fn scenario(&mut self, raw: &RawScenario) -> Option<Resolved> {
         let teams_list = raw.teams.given();
         let injects_list = raw.injects.given();
         let (raw_objectives, objectives_read) = items(&raw.objectives);
@@ -234,20 +233,10 @@ impl Resolver<'_> {
             raw_actions.iter().map(|a| self.action(*a, &refs)).unzip();
         scenario.actions = actions;
         self.reply_fields(&mut scenario.actions, &raw_actions, &refs);
-        scenario.injects = match &mut raw.injects {
-            Got::Given(list) => list
-                .value
-                .0
-                .iter_mut()
-                .map(|i| self.inject(i.given_mut(), &refs, &scenario, &actions_known))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let raw_injects: Vec<Option<&RawInject>> = raw
-            .injects
-            .given()
-            .map(|l| l.value.0.iter().map(Got::given).collect())
-            .unwrap_or_default();
+        scenario.injects = raw_injects
+            .iter()
+            .map(|i| self.inject(*i, &refs, &scenario, &actions_known))
+            .collect();
         let waits_on: Vec<Option<usize>> = (0..raw_injects.len())
             .map(|ix| self.triggers(ix, &raw_injects, &mut scenario, &refs, &actions_known))
             .collect();
@@ -812,7 +801,7 @@ impl Resolver<'_> {
 
     fn inject(
         &mut self,
-        raw: Option<&mut RawInject>,
+        raw: Option<&RawInject>,
         refs: &Refs,
         scenario: &Scenario,
         actions_known: &[bool],
@@ -893,36 +882,30 @@ impl Resolver<'_> {
             // Set once every inject is built, since a trigger may name a later one.
             when: Trigger::Manual,
             to: to.unwrap_or_default(),
-            title: prose(moved(&mut raw.title).unwrap_or_default()),
-            body: prose(moved(&mut raw.body).unwrap_or_default()),
-            from: moved(&mut raw.from).map(prose),
+            title: prose(raw.title.clone().or_default()),
+            body: prose(raw.body.clone().or_default()),
+            from: raw.from.clone().into_given().map(prose),
             expect,
             delay: raw.delay.clone().or_default().0,
             jitter: raw.jitter.clone().or_default().0,
             chance: raw.chance.clone().map(|c| c.0).or(1.0),
-            notes: moved(&mut raw.notes).map(prose),
+            notes: raw.notes.clone().into_given().map(prose),
             // Set with `when`.
             unless: None,
-            method: self.short_text(&mut raw.method, "method", MAX_METHOD_CHARS),
-            reference: self.short_text(&mut raw.r#ref, "ref", MAX_REF_CHARS),
+            method: self.short_text(&raw.method, "method", MAX_METHOD_CHARS),
+            reference: self.short_text(&raw.r#ref, "ref", MAX_REF_CHARS),
         }
     }
 
-    /// A text of at most `max` Unicode characters (an inject's `method` and `ref`), moved out of
-    /// the record.
-    fn short_text(
-        &mut self,
-        text: &mut Got<Spanned<String>>,
-        key: &str,
-        max: usize,
-    ) -> Option<String> {
-        let text = moved(text)?;
+    /// A text of at most `max` Unicode characters (an inject's `method` and `ref`).
+    fn short_text(&mut self, text: &Got<Spanned<String>>, key: &str, max: usize) -> Option<String> {
+        let text = text.given()?;
         let count = text.value.chars().count();
         if count > max {
             let message = format!("`{key}` is {count} characters long, at most {max}");
             self.errors.push(text.span, message);
         }
-        Some(prose(text.value))
+        Some(prose(text.value.clone()))
     }
 
     /// An expectation names exactly one of `action` and `decide`: its `decide` as read (`Bad`
@@ -1362,11 +1345,6 @@ type Expectations<'r> = SmallVec<[&'r RawExpectation; 4]>;
 /// The actions an expectation names (its action, or its decision's choices), resolved, with
 /// their names as written.
 type Chosen<'r> = SmallVec<[(ActionIx, &'r Name); 4]>;
-
-/// A record's text, moved into the model: it is read once, so not copied.
-fn moved<T>(text: &mut Got<T>) -> Option<T> {
-    std::mem::replace(text, Got::Absent).into_given()
-}
 
 /// The id of a record, or an empty placeholder when it could not be read.
 fn id_of(id: Option<&Got<Name>>) -> String {
