@@ -772,12 +772,7 @@ impl Resolver<'_> {
 
     /// Field names as positions in the action's fields, ascending; each unknown one reported
     /// when the action's `fields` could all be read (`complete`).
-    fn field_positions(
-        &mut self,
-        action: &Action,
-        complete: bool,
-        names: &[Name],
-    ) -> Vec<usize> {
+    fn field_positions(&mut self, action: &Action, complete: bool, names: &[Name]) -> Vec<usize> {
         let mut positions: Vec<usize> = names
             .iter()
             .filter_map(|name| {
