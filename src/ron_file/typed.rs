@@ -527,11 +527,17 @@ impl<T: FromValue> FromValue for Spanned<T> {
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         let items = list(value, field, errors)?;
-        let read: Vec<Option<T>> = items
-            .iter()
-            .map(|item| T::from_value(item, field, errors))
-            .collect();
-        read.into_iter().collect()
+        // Every item is read, so that each mistake is reported, into the list kept if all were
+        // readable: one pass, with no list of `Option`s between.
+        let mut read = Vec::with_capacity(items.len());
+        let mut complete = true;
+        for item in items {
+            match T::from_value(item, field, errors) {
+                Some(item) => read.push(item),
+                None => complete = false,
+            }
+        }
+        complete.then_some(read)
     }
 }
 
