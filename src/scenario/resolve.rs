@@ -5,6 +5,7 @@
 //! skipped, so one mistake gives one error; whenever anything was reported the half-built model
 //! is discarded, so the placeholders used on error never escape.
 
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt};
 use smallvec::SmallVec;
 
@@ -490,7 +491,7 @@ impl Resolver<'_> {
                 self.errors.push(id.span, message);
                 // A reference may mean this item under a corrected id: no second error for it.
                 ids.complete = false;
-                ids.map.entry(id.value.to_string()).or_insert(ix);
+                ids.map.entry(owned(&id.value)).or_insert(ix);
             } else if let Some(first) = ids.map.get(id.value.as_str()) {
                 let first_at = items.get(*first).copied().flatten().map_or(0, |f| f.at());
                 let map = self.map;
@@ -513,10 +514,10 @@ impl Resolver<'_> {
                     );
                 }
                 if ids.shown.len() < SHOWN_NAMES {
-                    ids.shown.push(id.value.to_string());
+                    ids.shown.push(owned(&id.value));
                 }
                 ids.valid += 1;
-                ids.map.insert(id.value.to_string(), ix);
+                ids.map.insert(owned(&id.value), ix);
             }
         }
         ids
@@ -588,7 +589,7 @@ impl Resolver<'_> {
                 self.errors
                     .push(name.span, format!("field `{}` is listed twice", name.value));
             } else {
-                fields.push(name.value.to_string());
+                fields.push(owned(&name.value));
                 shapes.push(shape);
             }
         }
@@ -673,7 +674,7 @@ impl Resolver<'_> {
                     );
                     self.errors.push(choice.span, message);
                 }
-                choices.push(text.to_string());
+                choices.push(owned(text));
             }
         }
         let min_words = raw.min_words.given().map(|min| {
@@ -1341,10 +1342,16 @@ type Expectations<'r> = SmallVec<[&'r RawExpectation; 4]>;
 /// their names as written.
 type Chosen<'r> = SmallVec<[(ActionIx, &'r Name); 4]>;
 
+/// A name as a `String`, copied directly: `to_string` would go through `Display`, at several
+/// times the cost.
+fn owned(name: &CompactString) -> String {
+    String::from(name.as_str())
+}
+
 /// The id of a record, or an empty placeholder when it could not be read.
 fn id_of(id: Option<&Got<Name>>) -> String {
     id.and_then(Got::given)
-        .map(|s| s.value.to_string())
+        .map(|s| owned(&s.value))
         .unwrap_or_default()
 }
 
