@@ -11,7 +11,7 @@ pub use diagnostic::{Diagnostic, Severity, SourceMap};
 pub use parse::{Arena, Field, Kind, Span, Value, Written};
 pub(crate) use typed::record;
 pub use typed::{
-    Each, Errors, Fields, FromValue, Got, Positive, Presence, Share, Spanned, list_names,
-    parse_file, text_of,
+    Each, Errors, Fields, FromValue, Got, Positive, Presence, SHOWN_NAMES, Share, Spanned,
+    list_first_names, list_names, parse_file, text_of,
 };
 pub use write::quoted;

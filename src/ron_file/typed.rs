@@ -7,6 +7,8 @@
 
 use super::diagnostic::{Diagnostic, Severity, SourceMap};
 use super::parse::{Arena, Kind, Span, Value};
+use compact_str::CompactString;
+use smallvec::{SmallVec, smallvec};
 
 /// The largest scenario or script file that is read at all.
 pub const MAX_SOURCE_BYTES: usize = 16 << 20;
@@ -240,8 +242,12 @@ pub struct Errors(pub Vec<(Span, String)>, pub usize);
 /// written for each field of the table, in the table's order (`None` when not written).
 pub struct Fields<'v, 's> {
     table: &'v [(&'v str, Presence)],
-    slots: Vec<Option<&'v Value<'s>>>,
+    slots: Slots<'v, 's>,
 }
+
+/// Kept inline up to the longest record's table (a scenario's 15 fields): reading a record then
+/// takes no allocation, where a `Vec` took one per inject and per expectation.
+type Slots<'v, 's> = SmallVec<[Option<&'v Value<'s>>; 16]>;
 
 impl<'v, 's> Fields<'v, 's> {
     /// A field as written; `Some(x)` reads as `x` (RON's `implicit_some` is always on, and an
@@ -309,19 +315,28 @@ fn unwrap_some<'v, 's>(value: &'v Value<'s>) -> &'v Value<'s> {
     }
 }
 
+/// How many names `list_names` shows before eliding the rest.
+pub const SHOWN_NAMES: usize = 12;
+
 /// Lists names for an error message, eliding the middle of a long list.
 pub fn list_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    const SHOWN: usize = 12;
     let mut names = names.into_iter();
-    let shown: Vec<&str> = names.by_ref().take(SHOWN).collect();
-    let rest = names.count();
+    let shown: Vec<&str> = names.by_ref().take(SHOWN_NAMES).collect();
+    let total = shown.len() + names.count();
+    list_first_names(shown, total)
+}
+
+/// Lists a list of `total` names as `list_names` does, given only its first `SHOWN_NAMES`: a
+/// long list need not be kept whole for the message.
+pub fn list_first_names<'a>(shown: impl IntoIterator<Item = &'a str>, total: usize) -> String {
+    let shown: Vec<&str> = shown.into_iter().take(SHOWN_NAMES).collect();
     if shown.is_empty() {
         return "none".into();
     }
-    if rest == 0 {
+    if total <= shown.len() {
         return shown.join(", ");
     }
-    format!("{}, ... ({} in all)", shown.join(", "), SHOWN + rest)
+    format!("{}, ... ({total} in all)", shown.join(", "))
 }
 
 impl Errors {
@@ -423,7 +438,7 @@ impl Errors {
                 ),
             );
         }
-        let mut slots: Vec<Option<&'v Value<'s>>> = vec![None; table.len()];
+        let mut slots: Slots<'v, 's> = smallvec![None; table.len()];
         // Fields are mostly written in the table's order: the search for each starts after the
         // one found before, so it usually ends at its first comparison.
         let mut next = 0;
@@ -486,6 +501,19 @@ impl FromValue for String {
     }
 }
 
+/// A short text (an id, a reference) read without an allocation when it fits inline.
+impl FromValue for CompactString {
+    fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
+        match &value.kind {
+            Kind::Str(s) => Some(CompactString::from(*s)),
+            _ => {
+                errors.wrong_type(value, field, "a string");
+                None
+            }
+        }
+    }
+}
+
 impl<T: FromValue> FromValue for Spanned<T> {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         T::from_value(value, field, errors).map(|read| Spanned {
@@ -499,11 +527,17 @@ impl<T: FromValue> FromValue for Spanned<T> {
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         let items = list(value, field, errors)?;
-        let read: Vec<Option<T>> = items
-            .iter()
-            .map(|item| T::from_value(item, field, errors))
-            .collect();
-        read.into_iter().collect()
+        // Every item is read, so that each mistake is reported, into the list kept if all were
+        // readable: one pass, with no list of `Option`s between.
+        let mut read = Vec::with_capacity(items.len());
+        let mut complete = true;
+        for item in items {
+            match T::from_value(item, field, errors) {
+                Some(item) => read.push(item),
+                None => complete = false,
+            }
+        }
+        complete.then_some(read)
     }
 }
 
@@ -732,5 +766,10 @@ mod tests {
         let text = list_names(names.iter().map(String::as_str));
         assert!(text.ends_with("11, ... (20 in all)"), "{text}");
         assert_eq!(list_names([]), "none");
+        // Given only the names shown and the count, the same text.
+        let first = names.iter().take(SHOWN_NAMES).map(String::as_str);
+        assert_eq!(list_first_names(first, 20), text);
+        assert_eq!(list_first_names(["a", "b"], 2), list_names(["a", "b"]));
+        assert_eq!(list_first_names([], 0), "none");
     }
 }

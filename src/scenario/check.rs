@@ -466,8 +466,9 @@ fn before_end(scenario: &Scenario, t: Secs) -> Earliest {
 /// sees is not what the file says; ttx shows them escaped, and `validate` warns, once per line.
 fn bidi_controls(warnings: &mut Errors, source: &str) {
     // Every bidirectional control is encoded from a 0xD8 or a 0xE2 byte: most files have
-    // neither, and a byte scan is much cheaper than decoding every character.
-    if !source.bytes().any(|b| b == 0xD8 || b == 0xE2) {
+    // neither, and a vectorised byte search is much cheaper than decoding every character (a
+    // byte-at-a-time scan took a sixteenth of validating a big scenario).
+    if memchr::memchr2(0xD8, 0xE2, source.as_bytes()).is_none() {
         return;
     }
     let mut line = 0;

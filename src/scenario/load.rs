@@ -92,7 +92,7 @@ fn load(file: &str, source: &str, warnings_wanted: Warnings) -> Result<Validated
             &resolved.waits_on,
         );
     }
-    resolved.scenario.build_index();
+    resolved.scenario.index = resolved.refs.into_index(&resolved.scenario);
     Ok(Validated {
         scenario: resolved.scenario,
         warnings: warnings.into_warnings(&map),
@@ -161,6 +161,52 @@ fn journal_room(errors: &mut Errors, source: &str, title: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::model::{ActionIx, InjectIx, ObjectiveIx, TeamIx};
+
+    /// The index is the resolver's id lists, reused: it must find every item at its position,
+    /// and hold nothing else.
+    #[test]
+    fn the_index_finds_every_item_by_its_id() {
+        let source = include_str!("../../tests/fixtures/discussion/scenario.ron");
+        let scenario = load_scenario("scenario.ron", source).unwrap();
+        for (ix, team) in scenario.teams.iter().enumerate() {
+            assert_eq!(scenario.team_ix(&team.id), Some(TeamIx(ix)));
+        }
+        for (ix, action) in scenario.actions.iter().enumerate() {
+            assert_eq!(scenario.action_ix(&action.id), Some(ActionIx(ix)));
+        }
+        for (ix, inject) in scenario.injects.iter().enumerate() {
+            assert_eq!(scenario.inject_ix(&inject.id), Some(InjectIx(ix)));
+        }
+        for (ix, objective) in scenario.objectives.iter().enumerate() {
+            assert_eq!(scenario.objective_ix(&objective.id), Some(ObjectiveIx(ix)));
+        }
+        let questions: usize = scenario.modules.iter().map(|m| m.questions.len()).sum();
+        for module in &scenario.modules {
+            for question in &module.questions {
+                let ix = scenario.question_ix(&question.id).unwrap();
+                assert_eq!(scenario.question(ix).id, question.id);
+            }
+        }
+        let index = &scenario.index;
+        assert!(!scenario.objectives.is_empty() && questions > 0);
+        assert_eq!(
+            [
+                index.teams.len(),
+                index.actions.len(),
+                index.injects.len(),
+                index.objectives.len(),
+                index.questions.len()
+            ],
+            [
+                scenario.teams.len(),
+                scenario.actions.len(),
+                scenario.injects.len(),
+                scenario.objectives.len(),
+                questions
+            ]
+        );
+    }
 
     #[test]
     fn escaped_length_counts_as_json_does() {

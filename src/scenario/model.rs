@@ -406,43 +406,26 @@ pub struct Index {
 }
 
 impl Scenario {
-    /// Builds the id lookups; the loader calls it once the lists are final.
-    pub fn build_index(&mut self) {
-        fn map<T, I>(
-            items: &[T],
-            id: impl Fn(&T) -> &str,
-            ix: impl Fn(usize) -> I,
-        ) -> HashMap<String, I> {
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (id(item).to_string(), ix(i)))
-                .collect()
-        }
-        self.index = Index {
-            teams: map(&self.teams, |t| &t.id, TeamIx),
-            actions: map(&self.actions, |a| &a.id, ActionIx),
-            injects: map(&self.injects, |i| &i.id, InjectIx),
-            objectives: map(&self.objectives, |o| &o.id, ObjectiveIx),
-            questions: self
-                .modules
-                .iter()
-                .enumerate()
-                .flat_map(|(m, module)| {
-                    module
-                        .questions
-                        .iter()
-                        .enumerate()
-                        .map(move |(q, question)| {
-                            let ix = QuestionIx {
-                                module: ModuleIx(m),
-                                question: q,
-                            };
-                            (question.id.clone(), ix)
-                        })
-                })
-                .collect(),
-        };
+    /// The lookup of the discussion's questions by id, for the index the loader builds once the
+    /// lists are final.
+    pub fn question_index(&self) -> HashMap<String, QuestionIx> {
+        self.modules
+            .iter()
+            .enumerate()
+            .flat_map(|(m, module)| {
+                module
+                    .questions
+                    .iter()
+                    .enumerate()
+                    .map(move |(q, question)| {
+                        let ix = QuestionIx {
+                            module: ModuleIx(m),
+                            question: q,
+                        };
+                        (question.id.clone(), ix)
+                    })
+            })
+            .collect()
     }
 
     pub fn team_ix(&self, id: &str) -> Option<TeamIx> {

@@ -2,13 +2,19 @@
 //! value, before any reference is resolved. Reading the tree into these records checks shapes
 //! and single values (types, ranges, durations); `resolve` then turns names into indices.
 
+use compact_str::CompactString;
+
 use super::duration::Duration;
 use crate::ron_file::{
     Each, Errors, FromValue, Kind, Positive, Share, Span, Spanned, Value, record,
 };
 
+/// An id or a reference as written, with its span: short, so kept inline (up to 24 bytes)
+/// rather than allocated; most are only looked up, and never reach the model.
+pub type Name = Spanned<CompactString>;
+
 /// A list of names as written, with the span of the list and of each name.
-pub type Names = Spanned<Vec<Spanned<String>>>;
+pub type Names = Spanned<Vec<Name>>;
 
 record! {
     /// The whole file.
@@ -37,7 +43,7 @@ record! {
 
 record! {
     pub struct RawObjective as "Objective", "an objective" {
-        id: Spanned<String> = Required,
+        id: Name = Required,
         name: String = Required,
         capability: String = Optional,
         target: String = Optional,
@@ -73,7 +79,7 @@ record! {
 record! {
     /// A segment of the story with its narrative update and discussion questions.
     pub struct RawModule as "Module", "a module" {
-        id: Spanned<String> = Required,
+        id: Name = Required,
         title: String = Required,
         /// The scenario time at which it begins.
         from: Spanned<Duration> = Required,
@@ -84,11 +90,11 @@ record! {
 
 record! {
     pub struct RawQuestion as "Question", "a discussion question" {
-        id: Spanned<String> = Required,
+        id: Name = Required,
         text: Spanned<String> = Required,
         /// The teams it is addressed to; every team when absent.
         to: Names = Optional,
-        objective: Spanned<String> = Optional,
+        objective: Name = Optional,
     }
 }
 
@@ -103,7 +109,7 @@ record! {
 
 record! {
     pub struct RawTeam as "Team", "a team" {
-        id: Spanned<String> = Required,
+        id: Name = Required,
         name: String = Required,
         summary: String = Optional,
         organisations: Vec<String> = Optional,
@@ -112,7 +118,7 @@ record! {
 
 record! {
     pub struct RawAction as "Action", "an action" {
-        id: Spanned<String> = Required,
+        id: Name = Required,
         name: String = Required,
         description: String = Optional,
         teams: Names = Optional,
@@ -130,13 +136,13 @@ record! {
 /// An entry of an action's `fields`: a name, or (format 3) a record giving the field a shape.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawField {
-    Name(Spanned<String>),
+    Name(Name),
     Shaped(RawFieldShape),
 }
 
 impl RawField {
     /// The field's name as written; `None` when a record has none (reported).
-    pub fn name(&self) -> Option<&Spanned<String>> {
+    pub fn name(&self) -> Option<&Name> {
         match self {
             RawField::Name(name) => Some(name),
             RawField::Shaped(shape) => shape.name.given(),
@@ -147,7 +153,7 @@ impl RawField {
 record! {
     /// `(name: "indicators", hint: "...", min_words: 3)` in an action's `fields`.
     pub struct RawFieldShape as "Field", "a field of an action" {
-        name: Spanned<String> = Required,
+        name: Name = Required,
         hint: String = Optional,
         choices: Names = Optional,
         min_words: Spanned<u64> = Optional,
@@ -183,11 +189,11 @@ record! {
 
 record! {
     pub struct RawReply as "Reply", "a reply" {
-        action: Spanned<String> = Required,
+        action: Name = Required,
         within: Duration = Required,
         weight: Positive = Optional,
-        objective: Spanned<String> = Optional,
-        fields: Vec<Spanned<String>> = Optional,
+        objective: Name = Optional,
+        fields: Vec<Name> = Optional,
         /// Where the reply's time standard comes from (format 3).
         basis: String = Optional,
     }
@@ -195,7 +201,7 @@ record! {
 
 record! {
     pub struct RawInject as "Inject", "an inject" {
-        id: Spanned<String> = Required,
+        id: Name = Required,
         when: Spanned<RawTrigger> = Required,
         to: Names = Required,
         title: String = Required,
@@ -218,14 +224,14 @@ record! {
 record! {
     pub struct RawExpectation as "Expectation", "an expectation" {
         /// Exactly one of `action` and `decide` (checked when resolving).
-        action: Spanned<String> = Optional,
+        action: Name = Optional,
         /// A decision's choices.
         decide: Names = Optional,
         within: Spanned<Duration> = Required,
         by: Names = Optional,
         fields: Names = Optional,
         weight: Positive = Optional,
-        objective: Spanned<String> = Optional,
+        objective: Name = Optional,
         /// Where the time standard comes from (format 3).
         basis: String = Optional,
     }
@@ -235,7 +241,7 @@ record! {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawRecipients {
     Others,
-    Teams(Vec<Spanned<String>>),
+    Teams(Vec<Name>),
 }
 
 impl FromValue for RawRecipients {
@@ -264,11 +270,11 @@ impl FromValue for RawRecipients {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawTrigger {
     At(Duration),
-    Released(Spanned<String>),
-    Met(Spanned<String>),
-    Missed(Spanned<String>),
-    Incomplete(Spanned<String>),
-    Taken(Spanned<String>),
+    Released(Name),
+    Met(Name),
+    Missed(Name),
+    Incomplete(Name),
+    Taken(Name),
     Manual,
 }
 
@@ -284,7 +290,7 @@ impl FromValue for RawTrigger {
                 items,
             } if items.len() == 1 => {
                 let arg = &items[0];
-                let mut name = || Spanned::<String>::from_value(arg, field, errors);
+                let mut name = || Name::from_value(arg, field, errors);
                 match *n {
                     "At" => Duration::from_value(arg, field, errors).map(RawTrigger::At),
                     "Released" => name().map(RawTrigger::Released),

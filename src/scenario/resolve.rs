@@ -5,11 +5,15 @@
 //! skipped, so one mistake gives one error; whenever anything was reported the half-built model
 //! is discarded, so the placeholders used on error never escape.
 
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt};
+use smallvec::SmallVec;
 
 use super::model::*;
 use super::raw::*;
-use crate::ron_file::{Each, Errors, Got, SourceMap, Spanned, Written, list_names};
+use crate::ron_file::{
+    Each, Errors, Got, SHOWN_NAMES, SourceMap, Spanned, Written, list_first_names, list_names,
+};
 use crate::text::expand_tabs as prose;
 
 /// The ids of one list, for resolving references to it.
@@ -17,8 +21,13 @@ pub struct Ids {
     /// "team", "action", ...
     what: &'static str,
     plural: &'static str,
+    /// Each id, with the position of its first item: once the scenario has loaded, the model's
+    /// lookup by id (`Refs::into_index`), so each id is copied once.
     map: HashMap<String, usize>,
-    order: Vec<String>,
+    /// The first valid ids, in order, and how many valid ids there are: what an unknown
+    /// reference's message lists.
+    shown: Vec<String>,
+    valid: usize,
     /// False when some item's id could not be read: an unknown reference may name that item, so
     /// it is not reported (the item's own error is).
     complete: bool,
@@ -30,7 +39,7 @@ impl Ids {
     }
 
     fn known(&self) -> String {
-        list_names(self.order.iter().map(String::as_str))
+        list_first_names(self.shown.iter().map(String::as_str), self.valid)
     }
 }
 
@@ -43,6 +52,24 @@ pub struct Refs {
     /// Per action: whether every entry of its `fields` could be read, so that a field name it
     /// lacks can be reported (else the name may be the unreadable entry's).
     pub fields_complete: Vec<bool>,
+}
+
+impl Refs {
+    /// The model's lookups by id, once the scenario has loaded without error (every id valid and
+    /// listed once, so each list's map holds exactly its ids): the maps are reused, not built
+    /// again with a second copy of every id.
+    pub fn into_index(self, scenario: &Scenario) -> Index {
+        fn index<I>(ids: Ids, ix: impl Fn(usize) -> I) -> HashMap<String, I> {
+            ids.map.into_iter().map(|(id, i)| (id, ix(i))).collect()
+        }
+        Index {
+            teams: index(self.teams, TeamIx),
+            actions: index(self.actions, ActionIx),
+            injects: index(self.injects, InjectIx),
+            objectives: index(self.objectives, ObjectiveIx),
+            questions: scenario.question_index(),
+        }
+    }
 }
 
 /// What resolving learnt beyond the model, for the checks that follow.
@@ -436,14 +463,15 @@ impl Resolver<'_> {
         what: &'static str,
         plural: &'static str,
         list_read: bool,
-        items: impl Iterator<Item = Option<&'r Spanned<String>>>,
+        items: impl Iterator<Item = Option<&'r Name>>,
     ) -> Ids {
         let items: Vec<_> = items.collect();
         let mut ids = Ids {
             what,
             plural,
-            map: HashMap::new(),
-            order: Vec::new(),
+            map: HashMap::with_capacity(items.len()),
+            shown: Vec::new(),
+            valid: 0,
             complete: list_read,
         };
         for (ix, id) in items.iter().enumerate() {
@@ -463,8 +491,8 @@ impl Resolver<'_> {
                 self.errors.push(id.span, message);
                 // A reference may mean this item under a corrected id: no second error for it.
                 ids.complete = false;
-                ids.map.entry(id.value.clone()).or_insert(ix);
-            } else if let Some(first) = ids.map.get(&id.value) {
+                ids.map.entry(owned(&id.value)).or_insert(ix);
+            } else if let Some(first) = ids.map.get(id.value.as_str()) {
                 let first_at = items.get(*first).copied().flatten().map_or(0, |f| f.at());
                 let map = self.map;
                 self.errors.push_with(id.span, || {
@@ -485,15 +513,18 @@ impl Resolver<'_> {
                         ),
                     );
                 }
-                ids.map.insert(id.value.clone(), ix);
-                ids.order.push(id.value.clone());
+                if ids.shown.len() < SHOWN_NAMES {
+                    ids.shown.push(owned(&id.value));
+                }
+                ids.valid += 1;
+                ids.map.insert(owned(&id.value), ix);
             }
         }
         ids
     }
 
     /// Resolves a reference; an unknown one is reported unless the list itself had an unreadable id.
-    fn resolve(&mut self, ids: &Ids, name: &Spanned<String>) -> Option<usize> {
+    fn resolve(&mut self, ids: &Ids, name: &Name) -> Option<usize> {
         let found = ids.get(&name.value);
         if found.is_none() && ids.complete {
             self.errors.push_with(name.span, || {
@@ -510,7 +541,7 @@ impl Resolver<'_> {
     }
 
     /// Resolves a list of team references, reporting a team listed twice; `None` if any is unknown.
-    fn resolve_teams(&mut self, ids: &Ids, names: &[Spanned<String>]) -> Option<Vec<TeamIx>> {
+    fn resolve_teams(&mut self, ids: &Ids, names: &[Name]) -> Option<Vec<TeamIx>> {
         let mut teams = Vec::with_capacity(names.len());
         let mut all_known = true;
         for name in names {
@@ -554,11 +585,11 @@ impl Resolver<'_> {
                 RawField::Name(_) => FieldShape::default(),
                 RawField::Shaped(shaped) => self.field_shape(shaped),
             };
-            if fields.contains(&name.value) {
+            if fields.iter().any(|f| *f == name.value) {
                 self.errors
                     .push(name.span, format!("field `{}` is listed twice", name.value));
             } else {
-                fields.push(name.value.clone());
+                fields.push(owned(&name.value));
                 shapes.push(shape);
             }
         }
@@ -622,7 +653,7 @@ impl Resolver<'_> {
             }
             for choice in &list.value {
                 let text = &choice.value;
-                if choices.contains(text) {
+                if choices.iter().any(|c| c == text) {
                     let message = format!(
                         "choice \"{}\" is listed twice in `choices`",
                         text.escape_debug()
@@ -643,7 +674,7 @@ impl Resolver<'_> {
                     );
                     self.errors.push(choice.span, message);
                 }
-                choices.push(text.clone());
+                choices.push(owned(text));
             }
         }
         let min_words = raw.min_words.given().map(|min| {
@@ -742,12 +773,7 @@ impl Resolver<'_> {
 
     /// Field names as positions in the action's fields, ascending; each unknown one reported
     /// when the action's `fields` could all be read (`complete`).
-    fn field_positions(
-        &mut self,
-        action: &Action,
-        complete: bool,
-        names: &[Spanned<String>],
-    ) -> Vec<usize> {
+    fn field_positions(&mut self, action: &Action, complete: bool, names: &[Name]) -> Vec<usize> {
         let mut positions: Vec<usize> = names
             .iter()
             .filter_map(|name| {
@@ -789,7 +815,7 @@ impl Resolver<'_> {
             self.resolve_teams(&refs.teams, &to.value)
         });
         let inject_id = raw.id.given().map(|s| s.value.as_str()).unwrap_or("?");
-        let written: Vec<&RawExpectation> = raw
+        let written: Expectations = raw
             .expect
             .given()
             .map(|e| e.readable().collect())
@@ -799,7 +825,7 @@ impl Resolver<'_> {
             let decide = self.action_or_decide(e);
             let (what, actions) = match decide {
                 Got::Given(choices) => self.decision(inject_id, &written, n, choices, refs),
-                Got::Bad => (None, Vec::new()),
+                Got::Bad => (None, Chosen::new()),
                 Got::Absent => {
                     let action = e.action.given().and_then(|a| {
                         if written[..n].iter().any(|earlier| {
@@ -927,7 +953,7 @@ impl Resolver<'_> {
         n: usize,
         choices: &'r Names,
         refs: &Refs,
-    ) -> (Option<Expected>, Vec<(ActionIx, &'r Spanned<String>)>) {
+    ) -> (Option<Expected>, Chosen<'r>) {
         if written[..n]
             .iter()
             .any(|earlier| earlier.action.is_absent() && earlier.decide.given().is_some())
@@ -937,7 +963,7 @@ impl Resolver<'_> {
             );
             self.errors.push(choices.span.start, message);
         }
-        let mut resolved: Vec<(ActionIx, &Spanned<String>)> = Vec::new();
+        let mut resolved = Chosen::new();
         let mut all_known = true;
         for (k, choice) in choices.value.iter().enumerate() {
             if choices.value[..k].iter().any(|c| c.value == choice.value) {
@@ -972,12 +998,12 @@ impl Resolver<'_> {
         &mut self,
         e: &RawExpectation,
         to: Option<&[TeamIx]>,
-        actions: &[(ActionIx, &Spanned<String>)],
+        actions: &[(ActionIx, &Name)],
         refs: &Refs,
         scenario: &Scenario,
         actions_known: &[bool],
     ) -> Vec<TeamIx> {
-        let known: Vec<(&Action, &Spanned<String>)> = actions
+        let known: SmallVec<[(&Action, &Name); 4]> = actions
             .iter()
             .filter(|(ix, _)| actions_known[ix.0])
             .map(|(ix, name)| (&scenario.actions[ix.0], *name))
@@ -1149,7 +1175,7 @@ impl Resolver<'_> {
     /// actions or fields had an error of their own.
     fn incomplete_possible(
         &mut self,
-        name: &Spanned<String>,
+        name: &Name,
         reference: ExpectationRef,
         raw_injects: &[Option<&RawInject>],
         scenario: &Scenario,
@@ -1205,7 +1231,7 @@ impl Resolver<'_> {
     /// (of `key`, `when` or `unless`).
     fn expectation_ref(
         &mut self,
-        name: &Spanned<String>,
+        name: &Name,
         key: &str,
         raw_injects: &[Option<&RawInject>],
         scenario: &Scenario,
@@ -1236,12 +1262,12 @@ impl Resolver<'_> {
         let inject = self.resolve(
             &refs.injects,
             &Spanned {
-                value: inject_name.to_string(),
+                value: inject_name.into(),
                 span: name.span,
             },
         )?;
         let raw = raw_injects[inject]?;
-        let written: Vec<&RawExpectation> = raw
+        let written: Expectations = raw
             .expect
             .given()
             .map(|e| e.readable().collect())
@@ -1308,10 +1334,24 @@ fn fields_complete(raw: &RawAction) -> bool {
     }
 }
 
+/// An inject's expectations as written, those that could be read: kept inline for a few, as
+/// most injects have (one allocation fewer per inject).
+type Expectations<'r> = SmallVec<[&'r RawExpectation; 4]>;
+
+/// The actions an expectation names (its action, or its decision's choices), resolved, with
+/// their names as written.
+type Chosen<'r> = SmallVec<[(ActionIx, &'r Name); 4]>;
+
+/// A name as a `String`, copied directly: `to_string` would go through `Display`, at several
+/// times the cost.
+fn owned(name: &CompactString) -> String {
+    String::from(name.as_str())
+}
+
 /// The id of a record, or an empty placeholder when it could not be read.
-fn id_of(id: Option<&Got<Spanned<String>>>) -> String {
+fn id_of(id: Option<&Got<Name>>) -> String {
     id.and_then(Got::given)
-        .map(|s| s.value.clone())
+        .map(|s| owned(&s.value))
         .unwrap_or_default()
 }
 
@@ -1362,15 +1402,15 @@ pub fn team_names(scenario: &Scenario, action: &Action) -> String {
 }
 
 /// `NAME@TEAM` into `NAME` and `TEAM`, each keeping the span of the whole string.
-fn split_team(name: &Spanned<String>) -> (Spanned<String>, Option<Spanned<String>>) {
+fn split_team(name: &Name) -> (Name, Option<Name>) {
     match name.value.split_once('@') {
         Some((head, team)) => (
             Spanned {
-                value: head.to_string(),
+                value: head.into(),
                 span: name.span,
             },
             Some(Spanned {
-                value: team.to_string(),
+                value: team.into(),
                 span: name.span,
             }),
         ),
