@@ -19,6 +19,50 @@ pub struct InboxItem {
     pub threaded: bool,
 }
 
+/// An expectation copy's id (`expectation_id`) as its parts: `SOURCE.EXPECTED@TEAM`, the
+/// source an inject's id or `msg-N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpectationName<'e> {
+    source: NameSource<'e>,
+    /// The action's id, or `decision`.
+    expected: &'e str,
+    team: &'e str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameSource<'e> {
+    Inject(&'e str),
+    /// A message's number.
+    Message(u64),
+}
+
+impl ExpectationName<'_> {
+    /// The id's length in bytes.
+    fn len(&self) -> usize {
+        let source = match self.source {
+            NameSource::Inject(inject) => inject.len(),
+            NameSource::Message(n) => {
+                "msg-".len() + n.checked_ilog10().map_or(1, |d| d as usize + 1)
+            }
+        };
+        source + 1 + self.expected.len() + 1 + self.team.len()
+    }
+}
+
+/// Written piece by piece: ids are made for every line of a journal and every row of a report.
+impl std::fmt::Display for ExpectationName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.source {
+            NameSource::Inject(inject) => f.write_str(inject)?,
+            NameSource::Message(n) => write!(f, "msg-{n}")?,
+        }
+        f.write_str(".")?;
+        f.write_str(self.expected)?;
+        f.write_str("@")?;
+        f.write_str(self.team)
+    }
+}
+
 impl Exercise {
     /// Where an expectation's time standard comes from (format 3): its own `basis` in the
     /// scenario, its reply's, or for an amendment the clarifying action's. Looked up, not kept
@@ -41,22 +85,36 @@ impl Exercise {
     /// `jit.decision@us`. An id names one copy: the loader refuses an inject that expects one
     /// action twice, and a team listed twice in `by`.
     pub fn expectation_id(&self, ix: ExpectationIx) -> String {
+        use std::fmt::Write as _;
+        let name = self.expectation_name(ix);
+        // Allocated once, at its length: `format!` grows its String as it goes.
+        let mut id = String::with_capacity(name.len());
+        // Writing to a String cannot fail.
+        let _ = write!(id, "{name}");
+        id
+    }
+
+    /// `expectation_id` in its parts, for a caller that writes the id where it goes (a report's
+    /// row, a rating's evidence) rather than holding a `String` of its own.
+    pub fn expectation_name(&self, ix: ExpectationIx) -> ExpectationName<'_> {
         let e = &self.expectations[ix.0];
-        let team = &self.scenario.team(e.team).id;
+        let team = self.scenario.team(e.team).id.as_str();
         match e.source {
             Source::Inject(inject, k) => {
                 let inject = self.scenario.inject(inject);
-                let name = inject.expect[k].name(&self.scenario);
-                // Joined without the formatting machinery: ids are made for every line of a
-                // journal and every row of a report.
-                [inject.id.as_str(), ".", name, "@", team].concat()
+                ExpectationName {
+                    source: NameSource::Inject(&inject.id),
+                    expected: inject.expect[k].name(&self.scenario),
+                    team,
+                }
             }
-            Source::Message(n) => {
-                let action = e
+            Source::Message(n) => ExpectationName {
+                source: NameSource::Message(n),
+                expected: e
                     .action
-                    .map_or("?", |a| self.scenario.action(a).id.as_str());
-                format!("msg-{n}.{action}@{team}")
-            }
+                    .map_or("?", |a| self.scenario.action(a).id.as_str()),
+                team,
+            },
         }
     }
 
