@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use super::command::Refusal;
 use super::event::{Answers, ExpectationIx};
-use super::state::{Exercise, InjectState, MatchKey, Message, RequestThread, Source};
-use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx, Trigger};
+use super::state::{Exercise, Expectation, InjectState, MatchKey, Message, RequestThread, Source};
+use crate::scenario::{ActionIx, DECISION, InjectIx, Secs, TeamIx, Trigger};
 
 /// An item of a team's inbox in its place on the screen (`inbox_threads`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,14 +100,11 @@ impl Exercise {
         let e = &self.expectations[ix.0];
         let team = self.scenario.team(e.team).id.as_str();
         match e.source {
-            Source::Inject(inject, k) => {
-                let inject = self.scenario.inject(inject);
-                ExpectationName {
-                    source: NameSource::Inject(&inject.id),
-                    expected: inject.expect[k].name(&self.scenario),
-                    team,
-                }
-            }
+            Source::Inject(inject, _) => ExpectationName {
+                source: NameSource::Inject(&self.scenario.inject(inject).id),
+                expected: self.expected_name(e),
+                team,
+            },
             Source::Message(n) => ExpectationName {
                 source: NameSource::Message(n),
                 expected: e
@@ -115,6 +112,17 @@ impl Exercise {
                     .map_or("?", |a| self.scenario.action(a).id.as_str()),
                 team,
             },
+        }
+    }
+
+    /// The second part of an inject's copy's id, as its `expect` entry's `name` gives it, read
+    /// from the copy itself: the inject's `expect` list is one more look far away in memory, and
+    /// ids are made for every line of a journal and every row of a report. A copy of a decision
+    /// has its choices; any other, the one action expected.
+    fn expected_name(&self, e: &Expectation) -> &str {
+        match (e.is_decision(), e.action) {
+            (false, Some(action)) => &self.scenario.action(action).id,
+            _ => DECISION,
         }
     }
 
@@ -147,14 +155,14 @@ impl Exercise {
     /// line, and an inject's id is not built for each of its copies on each line.
     fn is_named(&self, ix: ExpectationIx, id: &str) -> bool {
         let e = &self.expectations[ix.0];
-        let Source::Inject(inject, k) = e.source else {
+        let Source::Inject(inject, _) = e.source else {
             return self.expectation_id(ix) == id;
         };
         let inject = self.scenario.inject(inject);
         let team = self.scenario.team(e.team).id.as_str();
         id.strip_prefix(inject.id.as_str())
             .and_then(|rest| rest.strip_prefix('.'))
-            .and_then(|rest| rest.strip_prefix(inject.expect[k].name(&self.scenario)))
+            .and_then(|rest| rest.strip_prefix(self.expected_name(e)))
             .and_then(|rest| rest.strip_prefix('@'))
             == Some(team)
     }
