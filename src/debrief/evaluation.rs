@@ -3,6 +3,7 @@
 //! it stands, never stored; the evaluator's own ratings and edits are the debrief's.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -169,7 +170,8 @@ fn push_shortfall(exercise: &Exercise, ix: ExpectationIx, out: &mut String) -> b
         Status::Incomplete => " incomplete",
         _ => return false,
     };
-    out.push_str(&exercise.expectation_id(ix));
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{}", exercise.expectation_name(ix));
     out.push_str(what);
     if status == Status::Late {
         let late_by = e.done.as_ref().map_or(0, |d| d.at.saturating_sub(e.due_at));

@@ -42,6 +42,12 @@ struct Key {
 
 #[derive(Debug, Clone, Default)]
 pub struct Agenda {
+    /// The `At` triggers, planned all at once at the start, in the order they come due, taken
+    /// from `next_planned` on. Kept out of the heap, most of a big exercise's items: every pop
+    /// sifts through the heap, and a heap of thousands of items no longer fits the cache.
+    planned: Vec<(Key, Due)>,
+    next_planned: usize,
+    /// Everything planned as the exercise goes (releases, deadlines).
     heap: BinaryHeap<Reverse<(Key, Due)>>,
     next_seq: u64,
     /// Format 2: releases due at one instant in inject file order; format 1: in the order
@@ -60,14 +66,25 @@ pub enum Horizon {
 }
 
 impl Agenda {
-    pub fn new(file_order: bool) -> Self {
-        Agenda {
+    /// An agenda with `fires`, the `At` triggers, planned.
+    pub fn new(file_order: bool, fires: impl IntoIterator<Item = (Secs, InjectIx)>) -> Self {
+        let mut agenda = Agenda {
             file_order,
             ..Agenda::default()
-        }
+        };
+        agenda.planned = fires
+            .into_iter()
+            .map(|(at, inject)| {
+                let due = Due::Fire(inject);
+                (agenda.key(at, due), due)
+            })
+            .collect();
+        agenda.planned.sort_unstable();
+        agenda
     }
 
-    pub fn push(&mut self, at: Secs, due: Due) {
+    /// The next item's place, the order it is planned in breaking ties.
+    fn key(&mut self, at: Secs, due: Due) -> Key {
         let key = Key {
             at,
             phase: due.phase(),
@@ -78,11 +95,39 @@ impl Agenda {
             seq: self.next_seq,
         };
         self.next_seq += 1;
+        key
+    }
+
+    pub fn push(&mut self, at: Secs, due: Due) {
+        let key = self.key(at, due);
         self.heap.push(Reverse((key, due)));
     }
 
+    /// The first item: the first planned or the top of the heap, whichever comes first; `true`
+    /// when it is the planned one.
+    fn first(&self) -> Option<(&(Key, Due), bool)> {
+        let planned = self.planned.get(self.next_planned);
+        let heap = self.heap.peek().map(|Reverse(item)| item);
+        match (planned, heap) {
+            (Some(planned), Some(heap)) if heap < planned => Some((heap, false)),
+            (Some(planned), _) => Some((planned, true)),
+            (None, heap) => heap.map(|item| (item, false)),
+        }
+    }
+
     pub fn peek(&self) -> Option<(Secs, Due)> {
-        self.heap.peek().map(|Reverse((key, due))| (key.at, *due))
+        self.first().map(|((key, due), _)| (key.at, *due))
+    }
+
+    /// Takes the first item off the agenda.
+    fn pop(&mut self) {
+        match self.first() {
+            Some((_, true)) => self.next_planned += 1,
+            Some((_, false)) => {
+                self.heap.pop();
+            }
+            None => {}
+        }
     }
 
     /// The next item within the horizon, taken off the agenda.
@@ -94,7 +139,7 @@ impl Agenda {
             Horizon::Everything => true,
         };
         if within {
-            self.heap.pop();
+            self.pop();
             Some((at, due))
         } else {
             None
@@ -107,11 +152,11 @@ impl Agenda {
             if is_live(at, due) {
                 break;
             }
-            self.heap.pop();
+            self.pop();
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.next_planned == self.planned.len() && self.heap.is_empty()
     }
 }

@@ -287,17 +287,20 @@ impl Exercise {
                 .insert(key);
         }
         self.expectations.push(expectation);
-        // A copy is made when released, so it almost always goes at the end.
+        // A copy is made when released, so it almost always goes at the end, or among the last
+        // ones (released at the same instant, later in the file): its place is looked for back
+        // from the end, in steps that double, and then in the stretch found. A search of the
+        // whole list went through copies far apart in memory.
         let order = self.release_order(ix);
-        match self.in_release_order.last() {
-            Some(&last) if self.release_order(last) > order => {
-                let at = self
-                    .in_release_order
-                    .partition_point(|&other| self.release_order(other) < order);
-                self.in_release_order.insert(at, ix);
-            }
-            _ => self.in_release_order.push(ix),
+        let list = &self.in_release_order;
+        let mut from = list.len();
+        let mut step = 1;
+        while from > 0 && self.release_order(list[from - 1]) > order {
+            from = from.saturating_sub(step);
+            step *= 2;
         }
+        let at = from + list[from..].partition_point(|&other| self.release_order(other) < order);
+        self.in_release_order.insert(at, ix);
         ix
     }
 

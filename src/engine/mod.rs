@@ -24,7 +24,7 @@ mod triggers;
 pub use command::{Command, Refusal};
 pub use draw::{Draw, draw};
 pub use event::{Answers, Event, ExpectationIx, NoteKind, Outcome, Response};
-pub use queries::InboxItem;
+pub use queries::{ExpectationName, InboxItem};
 pub use replay::{Inconsistency, Judgement, Pending};
 pub use score::{Score, Status};
 pub use state::{

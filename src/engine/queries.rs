@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use super::command::Refusal;
 use super::event::{Answers, ExpectationIx};
-use super::state::{Exercise, InjectState, MatchKey, Message, RequestThread, Source};
-use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx, Trigger};
+use super::state::{Exercise, Expectation, InjectState, MatchKey, Message, RequestThread, Source};
+use crate::scenario::{ActionIx, DECISION, InjectIx, Secs, TeamIx, Trigger};
 
 /// An item of a team's inbox in its place on the screen (`inbox_threads`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +17,50 @@ pub struct InboxItem {
     pub at: Secs,
     /// A message listed under the first message of its thread.
     pub threaded: bool,
+}
+
+/// An expectation copy's id (`expectation_id`) as its parts: `SOURCE.EXPECTED@TEAM`, the
+/// source an inject's id or `msg-N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpectationName<'e> {
+    source: NameSource<'e>,
+    /// The action's id, or `decision`.
+    expected: &'e str,
+    team: &'e str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameSource<'e> {
+    Inject(&'e str),
+    /// A message's number.
+    Message(u64),
+}
+
+impl ExpectationName<'_> {
+    /// The id's length in bytes.
+    fn len(&self) -> usize {
+        let source = match self.source {
+            NameSource::Inject(inject) => inject.len(),
+            NameSource::Message(n) => {
+                "msg-".len() + n.checked_ilog10().map_or(1, |d| d as usize + 1)
+            }
+        };
+        source + 1 + self.expected.len() + 1 + self.team.len()
+    }
+}
+
+/// Written piece by piece: ids are made for every line of a journal and every row of a report.
+impl std::fmt::Display for ExpectationName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.source {
+            NameSource::Inject(inject) => f.write_str(inject)?,
+            NameSource::Message(n) => write!(f, "msg-{n}")?,
+        }
+        f.write_str(".")?;
+        f.write_str(self.expected)?;
+        f.write_str("@")?;
+        f.write_str(self.team)
+    }
 }
 
 impl Exercise {
@@ -41,22 +85,44 @@ impl Exercise {
     /// `jit.decision@us`. An id names one copy: the loader refuses an inject that expects one
     /// action twice, and a team listed twice in `by`.
     pub fn expectation_id(&self, ix: ExpectationIx) -> String {
+        use std::fmt::Write as _;
+        let name = self.expectation_name(ix);
+        // Allocated once, at its length: `format!` grows its String as it goes.
+        let mut id = String::with_capacity(name.len());
+        // Writing to a String cannot fail.
+        let _ = write!(id, "{name}");
+        id
+    }
+
+    /// `expectation_id` in its parts, for a caller that writes the id where it goes (a report's
+    /// row, a rating's evidence) rather than holding a `String` of its own.
+    pub fn expectation_name(&self, ix: ExpectationIx) -> ExpectationName<'_> {
         let e = &self.expectations[ix.0];
-        let team = &self.scenario.team(e.team).id;
+        let team = self.scenario.team(e.team).id.as_str();
         match e.source {
-            Source::Inject(inject, k) => {
-                let inject = self.scenario.inject(inject);
-                let name = inject.expect[k].name(&self.scenario);
-                // Joined without the formatting machinery: ids are made for every line of a
-                // journal and every row of a report.
-                [inject.id.as_str(), ".", name, "@", team].concat()
-            }
-            Source::Message(n) => {
-                let action = e
+            Source::Inject(inject, _) => ExpectationName {
+                source: NameSource::Inject(&self.scenario.inject(inject).id),
+                expected: self.expected_name(e),
+                team,
+            },
+            Source::Message(n) => ExpectationName {
+                source: NameSource::Message(n),
+                expected: e
                     .action
-                    .map_or("?", |a| self.scenario.action(a).id.as_str());
-                format!("msg-{n}.{action}@{team}")
-            }
+                    .map_or("?", |a| self.scenario.action(a).id.as_str()),
+                team,
+            },
+        }
+    }
+
+    /// The second part of an inject's copy's id, as its `expect` entry's `name` gives it, read
+    /// from the copy itself: the inject's `expect` list is one more look far away in memory, and
+    /// ids are made for every line of a journal and every row of a report. A copy of a decision
+    /// has its choices; any other, the one action expected.
+    fn expected_name(&self, e: &Expectation) -> &str {
+        match (e.is_decision(), e.action) {
+            (false, Some(action)) => &self.scenario.action(action).id,
+            _ => DECISION,
         }
     }
 
@@ -89,14 +155,14 @@ impl Exercise {
     /// line, and an inject's id is not built for each of its copies on each line.
     fn is_named(&self, ix: ExpectationIx, id: &str) -> bool {
         let e = &self.expectations[ix.0];
-        let Source::Inject(inject, k) = e.source else {
+        let Source::Inject(inject, _) = e.source else {
             return self.expectation_id(ix) == id;
         };
         let inject = self.scenario.inject(inject);
         let team = self.scenario.team(e.team).id.as_str();
         id.strip_prefix(inject.id.as_str())
             .and_then(|rest| rest.strip_prefix('.'))
-            .and_then(|rest| rest.strip_prefix(inject.expect[k].name(&self.scenario)))
+            .and_then(|rest| rest.strip_prefix(self.expected_name(e)))
             .and_then(|rest| rest.strip_prefix('@'))
             == Some(team)
     }

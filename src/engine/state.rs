@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use super::agenda::{Agenda, Due};
+use super::agenda::Agenda;
 use super::event::{ExpectationIx, NoteKind, Outcome, Response};
 use super::triggers::Waiters;
 use crate::scenario::{Action, ActionIx, InjectIx, ObjectiveIx, Scenario, Secs, TeamIx};
@@ -355,12 +355,17 @@ impl Exercise {
 
     /// An exercise judged by an earlier edition of the rules: to replay an old journal.
     pub fn with_rules(scenario: Arc<Scenario>, settings: Settings, rules: Rules) -> Self {
-        let mut agenda = Agenda::new(rules == Rules::Format2);
-        for (i, inject) in scenario.injects.iter().enumerate() {
-            if let crate::scenario::Trigger::At(at) = inject.when {
-                agenda.push(at, Due::Fire(InjectIx(i)));
-            }
-        }
+        let agenda = Agenda::new(
+            rules == Rules::Format2,
+            scenario
+                .injects
+                .iter()
+                .enumerate()
+                .filter_map(|(i, inject)| match inject.when {
+                    crate::scenario::Trigger::At(at) => Some((at, InjectIx(i))),
+                    _ => None,
+                }),
+        );
         let count = scenario.injects.len();
         // Each inject released makes a copy of each of its expectations per team expected:
         // room for them all from the start, as a big exercise's copies are its longest list

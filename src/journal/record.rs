@@ -173,9 +173,10 @@ pub(super) struct JudgedLine<'a> {
     pub(super) by: String,
 }
 
-/// An id as a line names it (a team, inject, action, objective or expectation): borrowed from
-/// the line when it holds no escapes, as ids almost never do, so that reading a journal makes no
-/// copy of every id on every line; and borrowed from the scenario when a line is written.
+/// An id as a line names it (a team, inject, action, objective or expectation), or a line's key
+/// or kind: borrowed from the line when it holds no escapes, as they almost never do, so that
+/// reading a journal makes no copy of every id on every line; and borrowed from the scenario
+/// when a line is written.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Id<'a>(Cow<'a, str>);
 
@@ -240,12 +241,14 @@ impl<'de> Visitor<'de> for InOrder {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Record<'de>>, A::Error> {
         let mut at_s = None;
         let mut wall = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        // Keys and the kind are borrowed from the line as ids are: serde's `Cow` would copy
+        // each into a `String`.
+        while let Some(key) = map.next_key::<Id<'de>>()? {
             match &*key {
                 "at_s" if at_s.is_none() => at_s = Some(map.next_value()?),
                 "wall" if wall.is_none() => wall = map.next_value()?,
                 "event" if at_s.is_some() => {
-                    let event: Cow<'de, str> = map.next_value()?;
+                    let event: Id<'de> = map.next_value()?;
                     let kind = Kind::read(&event, MapAccessDeserializer::new(map))?;
                     return Ok(at_s.map(|at_s| Record { at_s, wall, kind }));
                 }

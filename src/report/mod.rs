@@ -8,6 +8,7 @@ mod people;
 pub mod seats;
 mod svg;
 
+use std::fmt::Write as _;
 use std::io::{self, Write as _};
 
 use serde::Serialize;
@@ -15,8 +16,8 @@ use serde::Serialize;
 use crate::debrief::evaluation::{Evidence, Rating, draft_issue, draft_plan, suggest};
 use crate::debrief::{Debrief, ExerciseFact, PlanField, format_wall};
 use crate::engine::{
-    Answers, Exercise, ExpectationIx, FoundBy, InjectState, NoteKind, Outcome, RequestThread,
-    ResponseRecord, SkipCause, Source, Status,
+    Answers, Exercise, ExpectationIx, ExpectationName, FoundBy, InjectState, NoteKind, Outcome,
+    RequestThread, ResponseRecord, SkipCause, Source, Status,
 };
 use crate::ron_file::diagnostic::is_hidden_control;
 use crate::scenario::{ObjectiveIx, Scenario, Secs, TeamIx};
@@ -309,17 +310,20 @@ pub struct ObjectiveScore {
     pub score: Option<f64>,
 }
 
+/// `T` is how it holds the ids of the scenario's things and `I` its own id: owned in the reports
+/// people read and in the app; borrowed from the exercise in a streamed report, whose id is
+/// written where it goes (`ExpectationName`), so that tens of thousands of rows allocate nothing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExpectationReport {
-    pub id: String,
-    pub inject: Option<String>,
+pub struct ExpectationReport<T = String, I = String> {
+    pub id: I,
+    pub inject: Option<T>,
     pub message: Option<u64>,
     /// The action expected; for a decision, the action chosen (`None` until chosen).
-    pub action: Option<String>,
+    pub action: Option<T>,
     /// A decision's choices.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub choices: Option<Vec<String>>,
-    pub team: String,
+    pub choices: Option<Vec<T>>,
+    pub team: T,
     pub released_at_s: Secs,
     /// `None` while held (Precise rule 35; see `held`).
     pub due_at_s: Option<Secs>,
@@ -327,7 +331,7 @@ pub struct ExpectationReport {
     pub latency_s: Option<Secs>,
     #[serde(serialize_with = "status_word")]
     pub status: Status,
-    pub missing_fields: Vec<String>,
+    pub missing_fields: Vec<T>,
     pub weight: f64,
     /// `None` while not scored (open, overdue, not due).
     pub credit: Option<f64>,
@@ -339,7 +343,7 @@ pub struct ExpectationReport {
     pub response: Option<Option<usize>>,
     /// Where its time standard comes from (format 3).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub basis: Option<Option<String>>,
+    pub basis: Option<Option<T>>,
     /// A reply on hold until the amended request arrives (format 3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub held: Option<bool>,
@@ -1106,37 +1110,40 @@ enum Detail {
     Json,
 }
 
-fn expectation_report(
-    exercise: &Exercise,
+/// An expectation's row, with `id` as its id.
+fn expectation_report<'e, T: From<&'e str>, I>(
+    exercise: &'e Exercise,
     team: TeamIx,
     ix: ExpectationIx,
     keys: Keys,
     detail: Detail,
-) -> ExpectationReport {
+    id: I,
+) -> ExpectationReport<T, I> {
     let scenario = exercise.scenario();
+    let text = |id: &'e String| T::from(id.as_str());
     let Keys { format_2, format_3 } = keys;
     let e = exercise.expectation(ix);
     let action = e.action.map(|a| scenario.action(a));
     let done_at = e.done.as_ref().map(|d| d.at);
     let all = detail == Detail::All;
     ExpectationReport {
-        id: exercise.expectation_id(ix),
+        id,
         inject: match e.source {
-            Source::Inject(inject, _) => Some(scenario.inject(inject).id.clone()),
+            Source::Inject(inject, _) => Some(text(&scenario.inject(inject).id)),
             Source::Message(_) => None,
         },
         message: match e.source {
             Source::Inject(..) => None,
             Source::Message(n) => Some(n),
         },
-        action: action.map(|a| a.id.clone()),
+        action: action.map(|a| text(&a.id)),
         choices: e.is_decision().then(|| {
             e.choices
                 .iter()
-                .map(|a| scenario.action(*a).id.clone())
+                .map(|a| text(&scenario.action(*a).id))
                 .collect()
         }),
-        team: scenario.team(team).id.clone(),
+        team: text(&scenario.team(team).id),
         released_at_s: e.released_at,
         due_at_s: e.due(),
         done_at_s: done_at,
@@ -1146,7 +1153,7 @@ fn expectation_report(
             (Some(done), Some(action)) => done
                 .missing
                 .iter()
-                .map(|f| action.fields[*f].clone())
+                .map(|f| text(&action.fields[*f]))
                 .collect(),
             _ => Vec::new(),
         },
@@ -1154,7 +1161,7 @@ fn expectation_report(
         credit: exercise.credit(ix),
         ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
         response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
-        basis: format_3.then(|| exercise.basis(ix).map(str::to_string)),
+        basis: format_3.then(|| exercise.basis(ix).map(T::from)),
         held: format_3.then_some(e.held),
         title: if all {
             crate::words::expectation_title(exercise, ix)
@@ -1215,7 +1222,10 @@ impl<'e> Rows<'e> for Built {
         list: Vec<ExpectationIx>,
     ) -> Vec<ExpectationReport> {
         list.iter()
-            .map(|&ix| expectation_report(exercise, team, ix, keys, Detail::All))
+            .map(|&ix| {
+                let id = exercise.expectation_id(ix);
+                expectation_report(exercise, team, ix, keys, Detail::All, id)
+            })
             .collect()
     }
 
@@ -1278,11 +1288,58 @@ pub struct ExpectationRows<'e> {
 
 impl Serialize for ExpectationRows<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.list.iter().map(|&ix| {
-                expectation_report(self.exercise, self.team, ix, self.keys, Detail::Json)
-            }),
-        )
+        let exercise = self.exercise;
+        serializer.collect_seq(self.list.iter().map(|&ix| {
+            let id = exercise.expectation_name(ix);
+            expectation_report::<&str, _>(exercise, self.team, ix, self.keys, Detail::Json, id)
+        }))
+    }
+}
+
+/// An expectation's id as a JSON string, put together on the stack: serde_json's `collect_str`
+/// escapes and writes each of its pieces on its own, at twice the cost. An id too long for
+/// the stack's room (none a scenario would hold) is written in its pieces.
+impl Serialize for ExpectationName<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut id = ShortText::default();
+        match write!(id, "{self}") {
+            Ok(()) => serializer.serialize_str(id.as_str().map_err(serde::ser::Error::custom)?),
+            Err(_) => serializer.collect_str(self),
+        }
+    }
+}
+
+/// Text of up to 64 bytes, written in place.
+struct ShortText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Default for ShortText {
+    fn default() -> Self {
+        ShortText {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl ShortText {
+    /// Whole strings were written, so it is UTF-8.
+    fn as_str(&self) -> Result<&str, std::str::Utf8Error> {
+        std::str::from_utf8(&self.bytes[..self.len])
+    }
+}
+
+impl std::fmt::Write for ShortText {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let end = self.len + text.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
