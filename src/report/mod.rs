@@ -1296,50 +1296,14 @@ impl Serialize for ExpectationRows<'_> {
     }
 }
 
-/// An expectation's id as a JSON string, put together on the stack: serde_json's `collect_str`
-/// escapes and writes each of its pieces on its own, at twice the cost. An id too long for
-/// the stack's room (none a scenario would hold) is written in its pieces.
+/// An expectation's id as a JSON string, put together inline (`CompactString`, as the loader
+/// keeps ids): serde_json's `collect_str` escapes and writes each of its pieces on its own, at
+/// twice the cost.
 impl Serialize for ExpectationName<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut id = ShortText::default();
-        match write!(id, "{self}") {
-            Ok(()) => serializer.serialize_str(id.as_str().map_err(serde::ser::Error::custom)?),
-            Err(_) => serializer.collect_str(self),
-        }
-    }
-}
-
-/// Text of up to 64 bytes, written in place.
-struct ShortText {
-    bytes: [u8; 64],
-    len: usize,
-}
-
-impl Default for ShortText {
-    fn default() -> Self {
-        ShortText {
-            bytes: [0; 64],
-            len: 0,
-        }
-    }
-}
-
-impl ShortText {
-    /// Whole strings were written, so it is UTF-8.
-    fn as_str(&self) -> Result<&str, std::str::Utf8Error> {
-        std::str::from_utf8(&self.bytes[..self.len])
-    }
-}
-
-impl std::fmt::Write for ShortText {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        let end = self.len + text.len();
-        self.bytes
-            .get_mut(self.len..end)
-            .ok_or(std::fmt::Error)?
-            .copy_from_slice(text.as_bytes());
-        self.len = end;
-        Ok(())
+        let mut id = compact_str::CompactString::default();
+        write!(id, "{self}").map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&id)
     }
 }
 
