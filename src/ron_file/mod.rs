@@ -12,6 +12,6 @@ pub use parse::{Arena, Field, Kind, Span, Value, Written};
 pub(crate) use typed::record;
 pub use typed::{
     Each, Errors, Fields, FromValue, Got, Positive, Presence, SHOWN_NAMES, Share, Spanned,
-    list_first_names, list_names, parse_file, text_of,
+    list_first_names, list_names, parse_file, string, text_of,
 };
 pub use write::quoted;

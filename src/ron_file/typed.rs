@@ -491,26 +491,14 @@ impl FromValue for Span {
 
 impl FromValue for String {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
-        match &value.kind {
-            Kind::Str(s) => Some(s.to_string()),
-            _ => {
-                errors.wrong_type(value, field, "a string");
-                None
-            }
-        }
+        string(value, field, errors).map(str::to_string)
     }
 }
 
 /// A short text (an id, a reference) read without an allocation when it fits inline.
 impl FromValue for CompactString {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
-        match &value.kind {
-            Kind::Str(s) => Some(CompactString::from(*s)),
-            _ => {
-                errors.wrong_type(value, field, "a string");
-                None
-            }
-        }
+        string(value, field, errors).map(CompactString::from)
     }
 }
 
@@ -584,6 +572,18 @@ impl<T: FromValue> FromValue for Each<T> {
                 })
                 .collect(),
         ))
+    }
+}
+
+/// A string value's text, as the tree holds it: borrowed from the file, or from the arena where
+/// an escape was decoded.
+pub fn string<'s>(value: &Value<'s>, field: &str, errors: &mut Errors) -> Option<&'s str> {
+    match value.kind {
+        Kind::Str(s) => Some(s),
+        _ => {
+            errors.wrong_type(value, field, "a string");
+            None
+        }
     }
 }
 

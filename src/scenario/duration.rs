@@ -5,7 +5,7 @@
 //! whole seconds with units from days down to seconds.
 
 use super::model::Secs;
-use crate::ron_file::{Errors, FromValue, Kind, Value};
+use crate::ron_file::{Errors, FromValue, Value, string};
 
 /// A duration as written in a file (`within: "15m"`), in whole seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -14,11 +14,7 @@ pub struct Duration(pub Secs);
 impl FromValue for Duration {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         // Parsed where the tree holds it: a duration's text is not kept.
-        let Kind::Str(text) = value.kind else {
-            errors.wrong_type(value, field, "a string");
-            return None;
-        };
-        parse_duration(text)
+        parse_duration(string(value, field, errors)?)
             .map(Duration)
             .map_err(|e| errors.push(value.span(), format!("`{field}`: {e}")))
             .ok()
