@@ -316,7 +316,7 @@ impl FromValue for ReadStep {
                 span: at.span,
             },
             kind,
-            start: value.at,
+            start: value.at(),
         })
     }
 }

@@ -512,7 +512,7 @@ pub fn value_ron(value: &Value) -> String {
     let list = |items: Vec<String>| items.join(", ");
     match &value.kind {
         Kind::Bool(b) => b.to_string(),
-        Kind::Int(i) => i.to_string(),
+        Kind::Int(i) => i.get().to_string(),
         Kind::Float(f) => format!("{f:?}"),
         Kind::Char(c) => match c {
             '\'' => "'\\''".to_string(),

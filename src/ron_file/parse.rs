@@ -78,19 +78,79 @@ impl Arena {
 /// A value, where it starts (`at`) and where it ends (`end`, exclusive) in the source. Names and
 /// strings borrow from the source unless an escape had to be decoded (then from the arena): a
 /// 10,000-inject scenario would otherwise allocate (and free) some 300,000 small strings.
+///
+/// A tree is some seven times its text's size, and every page of it is faulted in and cleared
+/// once, so its nodes are kept small: positions as `u32` (a text is at most 16 MiB), and an
+/// integer in an `Integer`, which needs no 16-byte alignment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Value<'s> {
-    pub at: usize,
-    pub end: usize,
+    at: u32,
+    end: u32,
     pub kind: Kind<'s>,
 }
 
-impl Value<'_> {
+impl<'s> Value<'s> {
+    pub fn new(span: Span, kind: Kind<'s>) -> Value<'s> {
+        Value {
+            at: position(span.start),
+            end: position(span.end),
+            kind,
+        }
+    }
+
+    /// Where the value starts in its file.
+    pub fn at(&self) -> usize {
+        self.at as usize
+    }
+
+    /// Where the value ends in its file (exclusive).
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
     pub fn span(&self) -> Span {
         Span {
-            start: self.at,
-            end: self.end,
+            start: self.at(),
+            end: self.end(),
         }
+    }
+}
+
+/// A position in a text the reader accepts: at most `MAX_TEXT_BYTES`, so it fits.
+fn position(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// The longest text the reader takes; its positions are kept in `u32`s.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
+
+/// An integer as written, up to an `i128`, kept in two 8-byte halves: an `i128` would double
+/// the alignment, and so the size, of every value of the tree.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Integer {
+    high: i64,
+    low: u64,
+}
+
+impl Integer {
+    pub fn get(self) -> i128 {
+        (i128::from(self.high) << 64) | i128::from(self.low)
+    }
+}
+
+impl From<i128> for Integer {
+    fn from(n: i128) -> Integer {
+        Integer {
+            // Truncations meant: the two halves of the number's bits.
+            high: (n >> 64) as i64,
+            low: n as u64,
+        }
+    }
+}
+
+impl std::fmt::Debug for Integer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
     }
 }
 
@@ -98,7 +158,7 @@ impl Value<'_> {
 pub enum Kind<'s> {
     Bool(bool),
     /// Decimal, `0x`, `0o`, `0b` and `b'c'` integers, with or without a type suffix.
-    Int(i128),
+    Int(Integer),
     /// Also `inf`, `NaN`, and integers too large for an `i128`, as the `ron` crate reads them.
     Float(f64),
     Char(char),
@@ -152,16 +212,25 @@ pub struct Field<'s> {
     /// Without the `r#` of a raw identifier.
     pub name: &'s str,
     /// Where the field's name starts and ends.
-    pub at: usize,
-    pub end: usize,
+    at: u32,
+    end: u32,
     pub value: Value<'s>,
 }
 
-impl Field<'_> {
+impl<'s> Field<'s> {
+    pub fn new(name: &'s str, name_span: Span, value: Value<'s>) -> Field<'s> {
+        Field {
+            name,
+            at: position(name_span.start),
+            end: position(name_span.end),
+            value,
+        }
+    }
+
     pub fn name_span(&self) -> Span {
         Span {
-            start: self.at,
-            end: self.end,
+            start: self.at as usize,
+            end: self.end as usize,
         }
     }
 }
@@ -208,6 +277,12 @@ pub fn parse_at<'a>(
     offset: usize,
     arena: &'a Arena,
 ) -> Result<Value<'a>, SyntaxError> {
+    if offset.saturating_add(source.len()) > MAX_TEXT_BYTES {
+        return Err(SyntaxError {
+            at: 0,
+            message: format!("text too large: the limit is {MAX_TEXT_BYTES} bytes"),
+        });
+    }
     let mut p = Parser {
         src: source,
         offset,
@@ -497,7 +572,9 @@ impl<'a> Parser<'a> {
                 self.pos += 2;
                 Kind::Bytes(self.raw_text(at)?.as_bytes())
             }
-            Some(b'b') if self.starts_with("b'") => Kind::Int(self.byte_literal()?.into()),
+            Some(b'b') if self.starts_with("b'") => {
+                Kind::Int(i128::from(self.byte_literal()?).into())
+            }
             Some(b'[') => self.list()?,
             Some(b'{') => self.map()?,
             Some(b'(') => self.parens(None)?,
@@ -509,11 +586,10 @@ impl<'a> Parser<'a> {
                 }
             },
         };
-        Ok(Value {
-            at: at + self.offset,
-            end: self.pos + self.offset,
+        Ok(Value::new(
+            Span::from(at + self.offset..self.pos + self.offset),
             kind,
-        })
+        ))
     }
 
     /// A value that starts with an identifier: `true`, `inf`, a unit variant or a named struct.
@@ -692,12 +768,11 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             let value = self.value()?;
-            self.pending_fields.push(Field {
-                name: field,
-                at: at + self.offset,
-                end: end + self.offset,
+            self.pending_fields.push(Field::new(
+                field,
+                Span::from(at + self.offset..end + self.offset),
                 value,
-            });
+            ));
             self.skip_trivia()?;
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -832,10 +907,10 @@ impl<'a> Parser<'a> {
                 }
                 match (digits.parse::<i128>(), limits) {
                     (Ok(n), Some((_, low, high))) if (*low..=*high).contains(&n) => {
-                        Ok(Kind::Int(n))
+                        Ok(Kind::Int(n.into()))
                     }
                     (_, Some(_)) => Err(self.out_of_range(start)),
-                    (Ok(n), None) => Ok(Kind::Int(n)),
+                    (Ok(n), None) => Ok(Kind::Int(n.into())),
                     // Past an i128, as past a u64 in the `ron` crate: a float.
                     (Err(_), None) => digits
                         .parse::<f64>()
@@ -938,7 +1013,7 @@ impl<'a> Parser<'a> {
             Some((_, low, high)) if !(*low..=*high).contains(&value) => {
                 Err(self.out_of_range(start))
             }
-            _ => Ok(Kind::Int(value)),
+            _ => Ok(Kind::Int(value.into())),
         }
     }
 
@@ -1197,11 +1272,42 @@ mod tests {
             .unwrap_or_else(|e| panic!("{src}: {e:?}"))
     }
 
+    fn int(n: i128) -> Kind<'static> {
+        Kind::Int(n.into())
+    }
+
     fn err(src: &str) -> SyntaxError {
         match parse(src) {
             Err(e) => e,
             Ok(v) => panic!("{src} parsed: {v:?}"),
         }
+    }
+
+    #[test]
+    fn integers_keep_their_value_across_the_whole_range() {
+        for n in [
+            0,
+            -1,
+            1,
+            i128::from(i64::MIN),
+            i128::from(u64::MAX),
+            i128::MIN,
+            i128::MAX,
+        ] {
+            assert_eq!(Integer::from(n).get(), n);
+        }
+        assert_eq!(
+            kind("-170141183460469231731687303715884105728"),
+            int(i128::MIN)
+        );
+        assert_eq!(kind("18446744073709551615"), int(i128::from(u64::MAX)));
+    }
+
+    /// A tree is several times its text's size: a node that grows costs every load.
+    #[test]
+    fn nodes_stay_small() {
+        assert!(std::mem::size_of::<Value>() <= 48);
+        assert!(std::mem::size_of::<Field>() <= 72);
     }
 
     #[test]
@@ -1235,7 +1341,7 @@ mod tests {
         };
         assert_eq!(entries[0].1.kind, Kind::Str("v"));
         assert_eq!(kind("true"), Kind::Bool(true));
-        assert_eq!(kind("-7"), Kind::Int(-7));
+        assert_eq!(kind("-7"), int(-7));
         assert_eq!(kind("1e3"), Kind::Float(1000.0));
         assert!(matches!(kind("()"), Kind::Struct { name: None, fields } if fields.is_empty()));
     }
@@ -1251,14 +1357,14 @@ mod tests {
         assert_eq!(kind(r#""a\n\t\"\\\u{e9}""#), Kind::Str("a\n\t\"\\é"));
         assert_eq!(kind(r###"r#"say "hi""#"###), Kind::Str("say \"hi\""));
         assert_eq!(kind("r\"raw\\n\""), Kind::Str("raw\\n"));
-        assert_eq!(kind("/* a /* nested */ comment */ 1 // end"), Kind::Int(1));
+        assert_eq!(kind("/* a /* nested */ comment */ 1 // end"), int(1));
         assert_eq!(
             kind("#![enable(implicit_some)]\n#![enable(unwrap_newtypes)] 2"),
-            Kind::Int(2)
+            int(2)
         );
         assert_eq!(
             kind("#![type = \"Scenario\"]\n#![ schema = r#\"s.json\"# ] 2"),
-            Kind::Int(2)
+            int(2)
         );
         assert_eq!(
             err("#![type = Scenario] 2").message,
@@ -1269,12 +1375,12 @@ mod tests {
     /// What the `ron` crate accepts and a scenario could hold.
     #[test]
     fn reads_the_ron_that_ron_users_write() {
-        assert_eq!(kind("0x10"), Kind::Int(16));
-        assert_eq!(kind("-0x10"), Kind::Int(-16));
-        assert_eq!(kind("0o17"), Kind::Int(15));
-        assert_eq!(kind("0b1_01"), Kind::Int(5));
-        assert_eq!(kind("1u8"), Kind::Int(1));
-        assert_eq!(kind("1_000i64"), Kind::Int(1000));
+        assert_eq!(kind("0x10"), int(16));
+        assert_eq!(kind("-0x10"), int(-16));
+        assert_eq!(kind("0o17"), int(15));
+        assert_eq!(kind("0b1_01"), int(5));
+        assert_eq!(kind("1u8"), int(1));
+        assert_eq!(kind("1_000i64"), int(1000));
         assert_eq!(kind("2.5f64"), Kind::Float(2.5));
         assert_eq!(kind("0.1f32"), Kind::Float(f64::from(0.1f32)));
         assert_eq!(kind("1e400"), Kind::Float(f64::INFINITY));
@@ -1285,7 +1391,7 @@ mod tests {
         assert_eq!(kind("'c'"), Kind::Char('c'));
         assert_eq!(kind(r"'\''"), Kind::Char('\''));
         assert_eq!(kind(r"'\x41'"), Kind::Char('A'));
-        assert_eq!(kind("b'a'"), Kind::Int(97));
+        assert_eq!(kind("b'a'"), int(97));
         assert_eq!(kind(r#"b"x\xff""#), Kind::Bytes(&[b'x', 0xff]));
         assert_eq!(kind(r##"br#"a"b"#"##), Kind::Bytes(b"a\"b"));
         assert_eq!(kind(r#""\x41""#), Kind::Str("A"));
@@ -1301,7 +1407,7 @@ mod tests {
             ("type", 1, 7)
         );
         assert_eq!(fields[1].name, "é");
-        assert_eq!(kind("\u{2028}1\u{200E}"), Kind::Int(1));
+        assert_eq!(kind("\u{2028}1\u{200E}"), int(1));
         assert_eq!(
             kind("99999999999999999999999999999999999999999"),
             Kind::Float(1e41)

@@ -431,7 +431,7 @@ impl Errors {
         };
         if let Some(written) = written.as_deref().filter(|w| *w != name) {
             self.push(
-                value.at,
+                value.at(),
                 format!(
                     "expected {what} `{name}(...)` or `(...)`, found `{}(...)`",
                     written.escape_debug()
@@ -474,7 +474,7 @@ impl Errors {
         }
         for ((missing, presence), slot) in table.iter().zip(&slots) {
             if *presence == Presence::Required && slot.is_none() {
-                self.push(value.at, format!("missing field `{missing}` in {what}"));
+                self.push(value.at(), format!("missing field `{missing}` in {what}"));
             }
         }
         Some(Fields { table, slots })
@@ -613,7 +613,7 @@ impl FromValue for f64 {
                 );
                 None
             }
-            Kind::Int(i) => Some(i as f64),
+            Kind::Int(i) => Some(i.get() as f64),
             _ => {
                 errors.wrong_type(value, field, "a number");
                 None
@@ -625,14 +625,15 @@ impl FromValue for f64 {
 impl FromValue for u64 {
     fn from_value(value: &Value, field: &str, errors: &mut Errors) -> Option<Self> {
         match value.kind {
-            Kind::Int(i) => match u64::try_from(i) {
+            Kind::Int(i) => match u64::try_from(i.get()) {
                 Ok(n) => Some(n),
                 Err(_) => {
                     errors.push(
                         value.span(),
                         format!(
-                            "`{field}`: expected a whole number from 0 to {}, found {i}",
-                            u64::MAX
+                            "`{field}`: expected a whole number from 0 to {}, found {}",
+                            u64::MAX,
+                            i.get()
                         ),
                     );
                     None

@@ -112,7 +112,7 @@ fn too_many_injects(errors: &mut Errors, tree: &Value) -> bool {
                 "too many injects: {}, the limit is {MAX_INJECTS}",
                 items.len()
             );
-            errors.push(injects.map_or(0, |f| f.value.at), message);
+            errors.push(injects.map_or(0, |f| f.value.at()), message);
             true
         }
         _ => false,

@@ -465,7 +465,7 @@ fn keyed<T>(
     };
     let Kind::Map(entries) = &value.kind else {
         errors.push(
-            value.at,
+            value.at(),
             format!(
                 "`{field}`: expected a map `{{\"id\": ...}}`, found {}",
                 value.kind.describe()
@@ -482,12 +482,12 @@ fn keyed<T>(
             continue;
         };
         if seen.contains(&text) {
-            errors.push(key.at, format!("`{text}` is given twice in `{field}`"));
+            errors.push(key.at(), format!("`{text}` is given twice in `{field}`"));
             good = false;
             continue;
         }
         seen.push(text.clone());
-        match read(errors, &Key { text, at: key.at }, value) {
+        match read(errors, &Key { text, at: key.at() }, value) {
             Some(item) => read_all.push(item),
             None => good = false,
         }
@@ -525,7 +525,7 @@ fn read_layer(errors: &mut Errors, value: &Value) -> Option<Layer> {
         (Some(median), Some(p90)) => Some(check_times(errors, value, median, p90)?),
         (Some(_), None) | (None, Some(_)) => {
             errors.push(
-                value.at,
+                value.at(),
                 "give `median` and `p90` together: they shape one response time",
             );
             return None;
@@ -552,14 +552,14 @@ fn check_times(
         (Time::Duration(m), Time::Duration(q)) => m <= q,
         _ => {
             errors.push(
-                value.at,
+                value.at(),
                 "`median` and `p90` must both be shares (\"50%\") or both durations (\"20m\")",
             );
             return None;
         }
     };
     if !ordered {
-        errors.push(value.at, "`p90` must not be shorter than `median`");
+        errors.push(value.at(), "`p90` must not be shorter than `median`");
         return None;
     }
     Some((median, p90))
@@ -584,7 +584,7 @@ fn probability(errors: &mut Errors, value: &Value, name: &str) -> Option<f64> {
         Some(p)
     } else {
         errors.push(
-            value.at,
+            value.at(),
             format!("`{name}`: a probability from 0 to 1, not {p}"),
         );
         None
@@ -605,7 +605,7 @@ fn time(errors: &mut Errors, value: &Value, name: &str) -> Option<Time> {
     };
     if read.is_none() {
         errors.push(
-            value.at,
+            value.at(),
             format!(
                 "`{name}`: expected a share of the deadline such as \"50%\" or a duration such \
                  as \"20m\", found \"{}\"",
@@ -656,7 +656,7 @@ fn read_decision(
     };
     let Kind::Map(entries) = &value.kind else {
         errors.push(
-            value.at,
+            value.at(),
             format!(
                 "expected the weights of the choices, such as {{\"propose-jit\": 0.7, \
                  \"decline-jit\": 0.3}}, found {}",
@@ -671,7 +671,7 @@ fn read_decision(
         let action_ix = String::from_value(action, "decisions", errors).and_then(|id| {
             let key = Key {
                 text: id,
-                at: action.at,
+                at: action.at(),
             };
             named(
                 errors,
@@ -686,7 +686,7 @@ fn read_decision(
                 Some(w)
             } else {
                 errors.push(
-                    weight.at,
+                    weight.at(),
                     format!("a choice's weight is a number from 0 up, not {w}"),
                 );
                 None
@@ -696,7 +696,7 @@ fn read_decision(
         let action_ix = action_ix.filter(|a| {
             let known = inject.is_none() || choices.contains(a);
             if !known {
-                errors.push_with(action.at, || {
+                errors.push_with(action.at(), || {
                     format!(
                         "`{}` is not a choice of `{}` (choices: {})",
                         scenario.action(*a).id,
@@ -713,7 +713,7 @@ fn read_decision(
         }
     }
     if good && weights.iter().all(|(_, w)| *w == 0.0) {
-        errors.push(value.at, "at least one choice needs a weight above 0");
+        errors.push(value.at(), "at least one choice needs a weight above 0");
         good = false;
     }
     Some((inject?, good.then_some(weights)?))

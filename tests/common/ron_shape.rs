@@ -54,11 +54,11 @@ pub fn theirs(source: &str) -> Option<Shape> {
 }
 
 fn shape(source: &str, value: &Value) -> Shape {
-    let written = source.get(value.at..value.end).unwrap_or_default();
+    let written = source.get(value.at()..value.end()).unwrap_or_default();
     let raw_name = written.starts_with("r#");
     match &value.kind {
         Kind::Bool(b) => Shape::Bool(*b),
-        Kind::Int(i) => Shape::Num(*i as f64),
+        Kind::Int(i) => Shape::Num(i.get() as f64),
         Kind::Float(x) => Shape::Num(*x),
         Kind::Char(c) => Shape::Char(*c),
         Kind::Str(s) => Shape::Str(s.to_string()),
