@@ -154,9 +154,18 @@ record! {
 
 /// Reads a script; `file` is only used to name the file in diagnostics.
 pub fn load_script(file: &str, source: &str) -> Result<Script, Vec<Diagnostic>> {
+    load_script_in(file, source, &mut Arena::for_text(source.len()))
+}
+
+/// The same, its tree read into `arena` (one that held the scenario's: its pages are already
+/// written).
+pub fn load_script_in(
+    file: &str,
+    source: &str,
+    arena: &mut Arena,
+) -> Result<Script, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    let arena = Arena::for_text(source.len());
-    let tree = parse_file(&map, source, &arena)?;
+    let tree = parse_file(&map, source, arena)?;
     let mut errors = Errors::default();
     let script = read_script(&mut errors, &map, &tree);
     match script {

@@ -8,11 +8,13 @@ use std::sync::Arc;
 use super::exercise::{self, NewExercise, Opened, Room};
 use super::report::{FormatArg, Output, write_report};
 use super::serve::ServerArgs;
-use super::{BUILT_IN, Failure, diagnostics, read, scenario_from};
+use super::{BUILT_IN, Failure, diagnostics, read};
 use crate::engine::{Exercise, Settings};
 use crate::journal::{Header, JournalWriter, Line};
+use crate::ron_file::Arena;
 use crate::scenario::Scenario;
-use crate::script::load_script;
+use crate::scenario::load_scenario_in;
+use crate::script::load_script_in;
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -111,9 +113,15 @@ fn play(
         inputs.extend(journal.map(|path| (path, "the journal this run writes")));
         crate::files::check_output(output.path, &inputs, output.force)?;
     }
-    let scenario = Arc::new(scenario_from(scenario_path, source)?);
+    // One arena for both trees: the script's is read into the pages the scenario's tree took.
+    let mut arena = Arena::for_text(source.len());
+    let scenario = load_scenario_in(&scenario_path.display().to_string(), source, &mut arena)
+        .map_err(|d| diagnostics(&d))?;
+    let scenario = Arc::new(scenario);
     let script_file = script_path.display().to_string();
-    let script = load_script(&script_file, &read(script_path)?).map_err(|d| diagnostics(&d))?;
+    let script = load_script_in(&script_file, &read(script_path)?, &mut arena)
+        .map_err(|d| diagnostics(&d))?;
+    drop(arena);
     let crate::play::Played {
         exercise,
         lines,

@@ -31,12 +31,22 @@ pub struct Validated {
 
 /// Reads and validates a scenario; `file` is only used to name the file in diagnostics.
 pub fn load_scenario(file: &str, source: &str) -> Result<Scenario, Vec<Diagnostic>> {
-    load(file, source, Warnings::Skipped).map(|validated| validated.scenario)
+    load(file, source, Warnings::Skipped, None).map(|validated| validated.scenario)
+}
+
+/// The same, its tree read into `arena`, which is cleared (not freed) once the tree is read:
+/// for a caller that reads another file next into the same arena.
+pub fn load_scenario_in(
+    file: &str,
+    source: &str,
+    arena: &mut Arena,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    load(file, source, Warnings::Skipped, Some(arena)).map(|validated| validated.scenario)
 }
 
 /// Reads and validates a scenario, with its warnings.
 pub fn validate_scenario(file: &str, source: &str) -> Result<Validated, Vec<Diagnostic>> {
-    load(file, source, Warnings::Found)
+    load(file, source, Warnings::Found, None)
 }
 
 /// Whether a load looks for what `validate` warns about, which nothing else shows.
@@ -46,18 +56,28 @@ enum Warnings {
     Skipped,
 }
 
-fn load(file: &str, source: &str, warnings_wanted: Warnings) -> Result<Validated, Vec<Diagnostic>> {
+fn load(
+    file: &str,
+    source: &str,
+    warnings_wanted: Warnings,
+    lent: Option<&mut Arena>,
+) -> Result<Validated, Vec<Diagnostic>> {
     let map = SourceMap::new(file, source);
-    let arena = Arena::for_text(source.len());
-    let tree = parse_file(&map, source, &arena)?;
+    let mut own = None;
+    let arena = match lent {
+        Some(arena) => arena,
+        None => own.insert(Arena::for_text(source.len())),
+    };
+    let tree = parse_file(&map, source, arena)?;
     let mut errors = Errors::default();
     if too_many_injects(&mut errors, &tree) {
         return Err(errors.into_diagnostics(&map));
     }
     let raw = RawScenario::from_value(&tree, "", &mut errors);
     // The records own what they read: the tree, several times the file's size, is freed before
-    // the model is built.
-    drop(arena);
+    // the model is built (a lent arena's pages are kept for its next file).
+    arena.clear();
+    drop(own);
     let Some(raw) = raw else {
         return Err(errors.into_diagnostics(&map));
     };

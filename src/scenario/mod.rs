@@ -9,6 +9,6 @@ mod resolve;
 
 pub use crate::ron_file::Diagnostic;
 pub use duration::{format_secs, parse_duration};
-pub use load::{Validated, load_scenario, validate_scenario};
+pub use load::{Validated, load_scenario, load_scenario_in, validate_scenario};
 pub use model::*;
 pub use resolve::{MAX_METHOD_CHARS, MAX_REF_CHARS};
