@@ -203,7 +203,7 @@ impl<'a> SourceMap<'a> {
     }
 
     fn at_span(&self, span: Span, message: String, severity: Severity) -> Diagnostic {
-        let (line, col) = self.line_col(span.start);
+        let (line, col) = self.line_col(span.start());
         let start = self.index().line_starts.get(line - 1).copied().unwrap_or(0);
         let text = self.source.get(start..).unwrap_or_default();
         let whole = text
@@ -215,8 +215,8 @@ impl<'a> SourceMap<'a> {
         let line_end = start + whole.len();
         // `min` then `max`, not `clamp`: a span that starts past the line's visible end (a lone
         // `\r`) would give clamp a minimum above its maximum, and it panics.
-        let end = span.end.min(line_end).max(span.start);
-        let underlined = if end > span.start && self.source.is_char_boundary(end) {
+        let end = span.end().min(line_end).max(span.start());
+        let underlined = if end > span.start() && self.source.is_char_boundary(end) {
             self.line_col(end).1 - col
         } else {
             1
@@ -240,7 +240,7 @@ impl<'a> SourceMap<'a> {
         mut found: Vec<(Span, String)>,
         severity: Severity,
     ) -> Vec<Diagnostic> {
-        found.sort_by_key(|(span, _)| span.start);
+        found.sort_by_key(|(span, _)| span.start());
         found
             .into_iter()
             .map(|(span, message)| self.at_span(span, message, severity))

@@ -26,24 +26,47 @@ pub const MAX_STRING_BYTES: usize = 1 << 20;
 pub const MAX_VALUES: usize = 3_000_000;
 
 /// A stretch of the source, in bytes: `start..end`. A point (`start == end`) is shown with one
-/// caret, a stretch is underlined.
+/// caret, a stretch is underlined. Kept in `u32`s, since a text the reader takes is at most
+/// `MAX_TEXT_BYTES`: a tree and the records read from it hold a span per value, and every page
+/// they take is faulted in and cleared once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
+
+impl Span {
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+}
+
+/// A position in a text the reader accepts: at most `MAX_TEXT_BYTES`, so it fits.
+fn position(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// The longest text the reader takes; its positions are kept in `u32`s.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
 
 impl From<usize> for Span {
     fn from(at: usize) -> Span {
-        Span { start: at, end: at }
+        Span {
+            start: position(at),
+            end: position(at),
+        }
     }
 }
 
 impl From<std::ops::Range<usize>> for Span {
     fn from(range: std::ops::Range<usize>) -> Span {
         Span {
-            start: range.start,
-            end: range.end,
+            start: position(range.start),
+            end: position(range.end),
         }
     }
 }
@@ -87,49 +110,33 @@ impl Arena {
 /// 10,000-inject scenario would otherwise allocate (and free) some 300,000 small strings.
 ///
 /// A tree is some seven times its text's size, and every page of it is faulted in and cleared
-/// once, so its nodes are kept small: positions as `u32` (a text is at most 16 MiB), and an
-/// integer in an `Integer`, which needs no 16-byte alignment.
+/// once, so its nodes are kept small: positions as `u32`s (see `Span`), and an integer in an
+/// `Integer`, which needs no 16-byte alignment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Value<'s> {
-    at: u32,
-    end: u32,
+    span: Span,
     pub kind: Kind<'s>,
 }
 
 impl<'s> Value<'s> {
     pub fn new(span: Span, kind: Kind<'s>) -> Value<'s> {
-        Value {
-            at: position(span.start),
-            end: position(span.end),
-            kind,
-        }
+        Value { span, kind }
     }
 
     /// Where the value starts in its file.
     pub fn at(&self) -> usize {
-        self.at as usize
+        self.span.start()
     }
 
     /// Where the value ends in its file (exclusive).
     pub fn end(&self) -> usize {
-        self.end as usize
+        self.span.end()
     }
 
     pub fn span(&self) -> Span {
-        Span {
-            start: self.at(),
-            end: self.end(),
-        }
+        self.span
     }
 }
-
-/// A position in a text the reader accepts: at most `MAX_TEXT_BYTES`, so it fits.
-fn position(at: usize) -> u32 {
-    u32::try_from(at).unwrap_or(u32::MAX)
-}
-
-/// The longest text the reader takes; its positions are kept in `u32`s.
-pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
 
 /// An integer as written, up to an `i128`, kept in two 8-byte halves: an `i128` would double
 /// the alignment, and so the size, of every value of the tree.
@@ -201,10 +208,10 @@ impl Written {
     pub fn of(source: &str, span: Span) -> Written {
         Written {
             text: source
-                .get(span.start..span.end)
+                .get(span.start()..span.end())
                 .unwrap_or_default()
                 .to_string(),
-            at: span.start,
+            at: span.start(),
         }
     }
 
@@ -219,8 +226,7 @@ pub struct Field<'s> {
     /// Without the `r#` of a raw identifier.
     pub name: &'s str,
     /// Where the field's name starts and ends.
-    at: u32,
-    end: u32,
+    name_span: Span,
     pub value: Value<'s>,
 }
 
@@ -228,17 +234,13 @@ impl<'s> Field<'s> {
     pub fn new(name: &'s str, name_span: Span, value: Value<'s>) -> Field<'s> {
         Field {
             name,
-            at: position(name_span.start),
-            end: position(name_span.end),
+            name_span,
             value,
         }
     }
 
     pub fn name_span(&self) -> Span {
-        Span {
-            start: self.at as usize,
-            end: self.end as usize,
-        }
+        self.name_span
     }
 }
 
@@ -1320,14 +1322,14 @@ mod tests {
     #[test]
     fn reads_named_struct_with_spans() {
         let v = parse("Scenario(\n  title: \"x\", // comment\n  n: -1.5,\n)").unwrap();
-        assert_eq!((v.at, v.end), (0, 47));
+        assert_eq!(v.span(), Span::from(0..47));
         let Kind::Struct { name, fields } = v.kind else {
             panic!()
         };
         assert_eq!(name, Some("Scenario"));
         assert_eq!(fields[0].name, "title");
-        assert_eq!((fields[0].at, fields[0].end), (12, 17));
-        assert_eq!((fields[0].value.at, fields[0].value.end), (19, 22));
+        assert_eq!(fields[0].name_span(), Span::from(12..17));
+        assert_eq!(fields[0].value.span(), Span::from(19..22));
         assert_eq!(fields[1].value.kind, Kind::Float(-1.5));
     }
 
@@ -1410,8 +1412,8 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            (fields[0].name, fields[0].at, fields[0].end),
-            ("type", 1, 7)
+            (fields[0].name, fields[0].name_span()),
+            ("type", Span::from(1..7))
         );
         assert_eq!(fields[1].name, "é");
         assert_eq!(kind("\u{2028}1\u{200E}"), int(1));

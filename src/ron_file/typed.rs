@@ -81,7 +81,7 @@ pub struct Spanned<T> {
 impl<T> Spanned<T> {
     /// Where the value starts.
     pub fn at(&self) -> usize {
-        self.span.start
+        self.span.start()
     }
 }
 
@@ -379,7 +379,11 @@ impl Errors {
 
     fn into_severity(self, map: &SourceMap, severity: Severity) -> Vec<Diagnostic> {
         let Errors(found, dropped) = self;
-        let last = found.iter().map(|(span, _)| span.start).max().unwrap_or(0);
+        let last = found
+            .iter()
+            .map(|(span, _)| span.start())
+            .max()
+            .unwrap_or(0);
         let mut diagnostics = map.diagnostics(found, severity);
         if dropped > 0 {
             let what = match severity {
@@ -713,7 +717,7 @@ mod tests {
         let value = parse(src, &arena).unwrap();
         let mut errors = Errors::default();
         let probe = Probe::from_value(&value, "", &mut errors);
-        let found = errors.0.into_iter().map(|(s, m)| (s.start, m)).collect();
+        let found = errors.0.into_iter().map(|(s, m)| (s.start(), m)).collect();
         (probe, found)
     }
 
@@ -758,7 +762,7 @@ mod tests {
             (probe.a, probe.b, probe.c),
             (Got::Bad, Got::Absent, Got::Bad)
         );
-        assert_eq!(probe.span, Span { start: 0, end: 30 });
+        assert_eq!(probe.span, Span::from(0..30));
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl Resolver<'_> {
         }
         if let Some(extra) = teams_list.and_then(|l| l.value.0.get(MAX_TEAMS)) {
             let at = match extra {
-                Got::Given(team) => team.span.start,
+                Got::Given(team) => team.span.start(),
                 _ => teams_list.map_or(0, |l| l.at()),
             };
             let message = format!(
@@ -257,7 +257,7 @@ impl Resolver<'_> {
             for line in lines.readable() {
                 if line.item.given().is_some_and(|i| i.trim().is_empty()) {
                     self.errors.push(
-                        line.span.start,
+                        line.span.start(),
                         "a schedule line needs its `item`, not blank text",
                     );
                 }
@@ -707,7 +707,7 @@ impl Resolver<'_> {
             Got::Given(_) => {
                 if let Some(message) = raw.message.given() {
                     self.errors.push(
-                        message.span.start,
+                        message.span.start(),
                         "an action with `clarifies` takes no `message`: its message goes back to \
                          the sender of the request it clarifies",
                     );
@@ -911,13 +911,13 @@ impl Resolver<'_> {
         let decide = match (&e.action, &e.decide) {
             (Got::Absent, Got::Absent) => {
                 self.errors.push(
-                    e.span.start,
+                    e.span.start(),
                     "missing field `action` in an expectation (or `decide` for a decision)",
                 );
                 return Got::Bad;
             }
             (Got::Given(_) | Got::Bad, Got::Given(_) | Got::Bad) => {
-                let at = e.action.given().map_or(e.span.start, |a| a.span.start);
+                let at = e.action.given().map_or(e.span.start(), |a| a.span.start());
                 self.errors.push(
                     at,
                     "an expectation has either `action` or `decide`, not both",
@@ -931,7 +931,7 @@ impl Resolver<'_> {
         };
         if let Got::Given(fields) = &e.fields {
             self.errors.push(
-                fields.span.start,
+                fields.span.start(),
                 "a decision takes no `fields`: the required fields are all fields of the action chosen",
             );
         }
@@ -961,7 +961,7 @@ impl Resolver<'_> {
             let message = format!(
                 "inject `{inject_id}` already has a decision: at most one `decide` per inject"
             );
-            self.errors.push(choices.span.start, message);
+            self.errors.push(choices.span.start(), message);
         }
         let mut resolved = Chosen::new();
         let mut all_known = true;
