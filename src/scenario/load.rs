@@ -66,7 +66,7 @@ fn load(
     let mut own = None;
     let arena = match lent {
         Some(arena) => arena,
-        None => own.insert(Arena::for_text(source.len())),
+        None => own.insert(Arena::new()),
     };
     let tree = parse_file(&map, source, arena)?;
     let mut errors = Errors::default();
