@@ -180,16 +180,13 @@ fn read_script(errors: &mut Errors, map: &SourceMap, tree: &Value) -> Option<Scr
     let Got::Given(steps) = raw.steps else {
         return None;
     };
-    // Each step read, numbered in file order; room for them all at once, since a big script's
-    // steps grown by doubling were copied at each step.
-    let mut read: Vec<(usize, ReadStep)> = Vec::with_capacity(steps.0.len());
-    read.extend(
-        steps
-            .0
-            .into_iter()
-            .enumerate()
-            .filter_map(|(n, step)| step.into_given().map(|step| (n + 1, step))),
-    );
+    // Each step read, numbered in file order.
+    let read: Vec<(usize, ReadStep)> = steps
+        .0
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, step)| step.into_given().map(|step| (n + 1, step)))
+        .collect();
     let mut ends = read.iter().filter(|(_, step)| step.kind == StepKind::End);
     let end = ends.next().map(|(_, step)| step.at.value);
     for (_, step) in ends {
