@@ -195,14 +195,6 @@ impl Shared {
         list.len() >= MAX_FAILURES
     }
 
-    /// Whether a seat of `role` quitting now closes the server: a facilitator's, after the
-    /// end, on a headless server.
-    fn quit_closes(&self, role: crate::role::Role) -> bool {
-        self.headless
-            && role == crate::role::Role::Facilitator
-            && self.lock().exercise().ended_at().is_some()
-    }
-
     fn failed(&self, address: IpAddr) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         failures.entry(address).or_default().push(Instant::now());
