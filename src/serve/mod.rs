@@ -63,7 +63,7 @@ pub struct Shared {
     /// Tells every seat to say goodbye and close.
     closing: watch::Sender<Option<Goodbye>>,
     /// Headless, a facilitator seat that quits after the end closes the server, as `q` on the
-    /// console does; with a console, the console does.
+    /// console does; with a console, the console does. Each seat is told (`Seat::quit_closes`).
     headless: bool,
     facilitator_quit: tokio::sync::Notify,
     origin: Instant,
