@@ -114,6 +114,8 @@ fn a_killed_run_resumes_with_nothing_lost() {
     app.send(b"y");
     app.wait_for("After-action");
     app.send(b"q");
+    app.wait_for("Close the exercise?");
+    app.send(b"y");
     app.wait_for_exit();
 
     let after = fs::read_to_string(&journal).unwrap();
@@ -190,6 +192,8 @@ fn an_ended_exercise_resumes_on_the_after_action_screen() {
     app.send(b"a");
     app.wait_for("Ratings (1 of");
     app.send(b"q");
+    app.wait_for("Close the exercise?");
+    app.send(b"y");
     app.wait_for_exit();
 
     let after: Value = serde_json::from_slice(&ttx(&["report"], &journal).stdout).unwrap();

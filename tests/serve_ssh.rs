@@ -665,8 +665,10 @@ fn a_served_exercise_is_signed_with_the_host_key_when_it_ends() {
     facilitator.wait_for("End the exercise");
     facilitator.send(b"y");
     facilitator.wait_for("ENDED");
-    // Headless, the server stops when the facilitator quits after the end.
+    // Headless, the server stops when the facilitator quits after the end, once they say so.
     facilitator.send(b"q");
+    facilitator.wait_for("Every seat is disconnected and the server stops");
+    facilitator.send(b"y");
     let start = Instant::now();
     while server
         .child
@@ -1314,6 +1316,8 @@ fn two_teams_answer_questions_and_fill_in_the_feedback_form() {
 
     // The facilitator quits: the server stops and the journal is complete.
     console.send(b"q");
+    console.wait_for("Every seat is disconnected and the server stops");
+    console.send(b"y");
     assert_eq!(console.exit(), 0, "{}", console.screen());
     let report = Command::new(env!("CARGO_BIN_EXE_ttx"))
         .args(["report", "j.jsonl", "--format", "json"])
@@ -1497,7 +1501,17 @@ fn a_headless_server_keeps_the_seats_after_the_end_for_the_feedback_form() {
     soc.send(b"\x13");
     soc.wait_for("your feedback is recorded");
 
+    // A stray `q` asks first, and `n` keeps the exercise open for every seat.
     facilitator.send(b"q");
+    facilitator.wait_for("Close the exercise?");
+    facilitator.send(b"n");
+    common::wait_until("the dialog closed", || {
+        !facilitator.screen().contains("Close the exercise?")
+    });
+    assert!(server.is_running());
+    facilitator.send(b"q");
+    facilitator.wait_for("Close the exercise?");
+    facilitator.send(b"y");
     wait_for_exit(&mut server);
     server.wait_for_stderr("report: ttx report j.jsonl");
     facilitator.wait_for("You closed the exercise");

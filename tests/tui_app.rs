@@ -303,8 +303,14 @@ fn a_whole_exercise_with_synthetic_keys() {
         serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     assert_eq!(exported["ended_at_s"], end);
 
-    // Quitting after the end asks nothing.
+    // Quitting after the end asks too: the hot wash and the forms may still be under way.
     h.press('q');
+    assert!(!h.app.should_quit());
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Close the exercise?"), "{screen}");
+    h.press('n');
+    assert!(!h.app.should_quit());
+    h.press('q').press('y');
     assert!(h.app.should_quit());
 }
 

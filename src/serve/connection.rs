@@ -299,6 +299,7 @@ impl russh::server::Handler for Connection {
             let mut seat = Seat::new(role, s);
             // A rating from this seat names its user as the evaluator.
             seat.evaluator = user.clone();
+            seat.headless = self.shared.headless;
             Ok((id, seat))
         });
         let (id, seat) = match seat {
@@ -426,12 +427,14 @@ impl russh::server::Handler for Connection {
                 press(&shared, &link, key.into_iter().collect());
             });
         }
+        // The seat decides whether its quit closes the server, the rule its `q` asked by.
+        // Session before seat, in the order `press` takes them.
         let quit = {
+            let session = self.shared.lock();
             let state = link.lock();
-            state.seat.should_quit().then_some(state.seat.role)
+            (state.seat.should_quit()).then(|| state.seat.quit_closes(session.exercise()))
         };
-        if let Some(role) = quit {
-            let closes = self.shared.quit_closes(role);
+        if let Some(closes) = quit {
             let goodbye = format!(
                 "{}{}",
                 String::from_utf8_lossy(SCREEN_OFF),

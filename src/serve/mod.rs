@@ -63,7 +63,7 @@ pub struct Shared {
     /// Tells every seat to say goodbye and close.
     closing: watch::Sender<Option<Goodbye>>,
     /// Headless, a facilitator seat that quits after the end closes the server, as `q` on the
-    /// console does; with a console, the console does.
+    /// console does; with a console, the console does. Each seat is told (`Seat::quit_closes`).
     headless: bool,
     facilitator_quit: tokio::sync::Notify,
     origin: Instant,
@@ -193,14 +193,6 @@ impl Shared {
         let list = failures.entry(address).or_default();
         list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
         list.len() >= MAX_FAILURES
-    }
-
-    /// Whether a seat of `role` quitting now closes the server: a facilitator's, after the
-    /// end, on a headless server.
-    fn quit_closes(&self, role: crate::role::Role) -> bool {
-        self.headless
-            && role == crate::role::Role::Facilitator
-            && self.lock().exercise().ended_at().is_some()
     }
 
     fn failed(&self, address: IpAddr) {

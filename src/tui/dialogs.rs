@@ -112,6 +112,19 @@ fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: &ConfirmKind) {
                 Line::from("This cannot be undone."),
             ],
         ),
+        ConfirmKind::Close => ("Close the exercise?", {
+            let mut lines = Vec::new();
+            // Only a served exercise has seats to take down; `ttx run` just closes.
+            if app.session.serving().is_some() {
+                lines.push(Line::from(
+                    "Every seat is disconnected and the server stops; a hot wash or",
+                ));
+                lines.push(Line::from("feedback form not yet submitted is lost."));
+            }
+            lines.push(Line::from("Everything recorded is in the journal:"));
+            lines.push(Line::from(app.session.journal_location().to_string()));
+            lines
+        }),
         ConfirmKind::Quit => (
             "Quit while the exercise runs?",
             vec![

@@ -181,7 +181,10 @@ pub struct ReportUi {
 pub enum ConfirmKind {
     /// End the exercise now (the time shown live).
     End,
+    /// Quit the local console while the exercise runs.
     Quit,
+    /// Close the exercise after its end: every seat goes with it (`Seat::quit_closes`).
+    Close,
     /// Drop this improvement-plan item.
     DropItem(String),
     /// Make the report final.
@@ -300,6 +303,8 @@ pub struct Seat {
     /// Who rates and judges from this seat, as the report names them: the seat's user, or
     /// `facilitator` at the local console.
     pub evaluator: String,
+    /// The seat is on a headless server, where the facilitator's seat stands in for the console.
+    pub headless: bool,
     /// Response forms left with esc (`Draft`).
     drafts: Vec<Draft>,
     /// The last hotline message this seat has told its team about (`notice`).
@@ -346,6 +351,7 @@ impl Seat {
             evaluation: EvaluationUi::default(),
             report: ReportUi::default(),
             evaluator: "facilitator".into(),
+            headless: false,
             drafts: Vec::new(),
             heard: exercise.messages().len() as u64,
             redraw: false,
@@ -358,6 +364,18 @@ impl Seat {
 
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+
+    /// Whether this seat quitting now closes the exercise for every seat: the local console's
+    /// always does; a facilitator seat's does after the end on a headless server, which has no
+    /// console; any other seat only leaves. The server acts on this, and `q` asks first when it
+    /// holds once the exercise has started.
+    pub fn quit_closes(&self, exercise: &crate::engine::Exercise) -> bool {
+        match self.role {
+            Role::Local => true,
+            Role::Facilitator => self.headless && exercise.ended_at().is_some(),
+            _ => false,
+        }
     }
 
     /// A key pressed at wall time `wall`. Ctrl-L redraws in every context, forms included.
@@ -657,14 +675,16 @@ impl Seat {
             }
             Action::Quit => {
                 let exercise = session.exercise();
-                if self.role == Role::Local
-                    && exercise.is_started()
-                    && exercise.ended_at().is_none()
-                {
-                    self.dialog = Some(Dialog::Confirm(ConfirmKind::Quit));
-                } else {
-                    self.quit = true;
-                }
+                self.dialog = match (self.quit_closes(exercise), exercise.ended_at()) {
+                    (true, Some(_)) => Some(Dialog::Confirm(ConfirmKind::Close)),
+                    (true, None) if exercise.is_started() => {
+                        Some(Dialog::Confirm(ConfirmKind::Quit))
+                    }
+                    _ => {
+                        self.quit = true;
+                        None
+                    }
+                };
             }
             Action::Faster => self.report(session.change_speed(self.role, true)),
             Action::Slower => self.report(session.change_speed(self.role, false)),
@@ -1318,7 +1338,7 @@ impl Seat {
             Action::Yes => {
                 self.dialog = None;
                 match kind {
-                    ConfirmKind::Quit => {
+                    ConfirmKind::Quit | ConfirmKind::Close => {
                         session.checkpoint();
                         self.quit = true;
                     }
@@ -1583,5 +1603,130 @@ pub struct Shown<'a> {
 impl<'a> Shown<'a> {
     pub fn exercise(&self) -> &'a crate::engine::Exercise {
         self.session.exercise()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::testing::{MemoryRecorder, session};
+    use ratatui::{Terminal, backend::TestBackend};
+
+    fn press(seat: &mut Seat, session: &mut Session, c: char) {
+        seat.handle_key(session, Key::Char(c), Duration::ZERO);
+    }
+
+    fn screen(seat: &Seat, session: &Session) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
+        terminal
+            .draw(|frame| super::super::ui::draw_seat(frame, Shown { session, seat }))
+            .expect("drawn");
+        terminal.backend().to_string()
+    }
+
+    /// A served session: the dialog says what closing does to the other seats.
+    fn served(recorder: &MemoryRecorder) -> Session {
+        let mut session = session(recorder);
+        session.set_serving(crate::session::Serving::default());
+        session
+    }
+
+    fn headless_facilitator(session: &Session) -> Seat {
+        let mut seat = Seat::new(Role::Facilitator, session);
+        seat.headless = true;
+        seat
+    }
+
+    /// Headless, the facilitator's seat after the end stands in for the console: `q` would close
+    /// the exercise for every seat, so it asks; `n` keeps the seat, `y` closes.
+    #[test]
+    fn a_headless_facilitator_seat_asks_before_closing_after_the_end() {
+        let recorder = MemoryRecorder::default();
+        let mut session = served(&recorder);
+        session.start_pause(Role::Facilitator).expect("started");
+        session.end(Role::Facilitator).expect("ended");
+        let mut seat = headless_facilitator(&session);
+        assert!(seat.quit_closes(session.exercise()));
+        press(&mut seat, &mut session, 'q');
+        assert!(!seat.should_quit());
+        let shown = screen(&seat, &session);
+        assert!(shown.contains("Close the exercise?"), "{shown}");
+        assert!(
+            shown.contains("Every seat is disconnected and the server stops"),
+            "{shown}"
+        );
+        press(&mut seat, &mut session, 'n');
+        assert!(!seat.should_quit());
+        assert!(seat.dialog.is_none());
+        press(&mut seat, &mut session, 'q');
+        press(&mut seat, &mut session, 'y');
+        assert!(seat.should_quit());
+    }
+
+    /// Before the end a facilitator seat only leaves, headless or not: `q` quits at once.
+    #[test]
+    fn a_facilitator_seat_leaves_at_once_before_the_end() {
+        let recorder = MemoryRecorder::default();
+        let mut session = served(&recorder);
+        session.start_pause(Role::Facilitator).expect("started");
+        let mut seat = headless_facilitator(&session);
+        assert!(!seat.quit_closes(session.exercise()));
+        press(&mut seat, &mut session, 'q');
+        assert!(seat.should_quit());
+        assert!(seat.dialog.is_none());
+    }
+
+    /// With a console, a facilitator seat, a team seat or an observer only ever leaves.
+    #[test]
+    fn other_seats_leave_at_once_after_the_end() {
+        let recorder = MemoryRecorder::default();
+        let mut session = served(&recorder);
+        session.start_pause(Role::Facilitator).expect("started");
+        session.end(Role::Facilitator).expect("ended");
+        for role in [
+            Role::Facilitator,
+            Role::Team(crate::scenario::TeamIx(0)),
+            Role::Observer,
+        ] {
+            let mut seat = Seat::new(role, &session);
+            assert!(!seat.quit_closes(session.exercise()), "{role:?}");
+            press(&mut seat, &mut session, 'q');
+            assert!(seat.should_quit(), "{role:?}");
+        }
+    }
+
+    /// The local console's `q` closes the exercise: before the start at once, after it (and
+    /// after the end) once asked.
+    #[test]
+    fn the_console_asks_before_closing_once_started() {
+        let recorder = MemoryRecorder::default();
+        let mut session = session(&recorder);
+        let mut seat = Seat::new(Role::Local, &session);
+        press(&mut seat, &mut session, 'q');
+        assert!(seat.should_quit());
+
+        let mut seat = Seat::new(Role::Local, &session);
+        session.start_pause(Role::Local).expect("started");
+        press(&mut seat, &mut session, 'q');
+        assert!(matches!(
+            seat.dialog,
+            Some(Dialog::Confirm(ConfirmKind::Quit))
+        ));
+        press(&mut seat, &mut session, 'n');
+        session.end(Role::Local).expect("ended");
+        // As a seat does before it draws, which is before the next key.
+        seat.sync(&session);
+        press(&mut seat, &mut session, 'q');
+        assert!(matches!(
+            seat.dialog,
+            Some(Dialog::Confirm(ConfirmKind::Close))
+        ));
+        assert!(!seat.should_quit());
+        // Not served: nothing is said of other seats.
+        let shown = screen(&seat, &session);
+        assert!(shown.contains("Close the exercise?"), "{shown}");
+        assert!(!shown.contains("Every seat"), "{shown}");
+        press(&mut seat, &mut session, 'y');
+        assert!(seat.should_quit());
     }
 }

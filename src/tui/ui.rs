@@ -158,6 +158,7 @@ fn too_small(frame: &mut Frame, area: Rect, app: &Shown) {
     if let Some(Dialog::Confirm(kind)) = &app.seat.dialog {
         let question = match kind {
             ConfirmKind::Quit => "Quit while the exercise runs?",
+            ConfirmKind::Close => "Close the exercise?",
             ConfirmKind::End => "End the exercise now?",
             ConfirmKind::DropItem(_) => "Drop the improvement item?",
             ConfirmKind::Finalise => "Make the report final?",
