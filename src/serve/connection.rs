@@ -427,13 +427,15 @@ impl russh::server::Handler for Connection {
                 press(&shared, &link, key.into_iter().collect());
             });
         }
-        // The seat decides whether its quit closes the server, the rule its `q` asked by.
-        // Session before seat, in the order `press` takes them.
-        let quit = {
+        // The seat decides whether its quit closes the server, the rule its `q` asked by. The
+        // session is locked only for a seat that quits (every key of every seat passes here),
+        // and before the seat, in the order `press` takes them.
+        let quitting = link.lock().seat.should_quit();
+        let quit = quitting.then(|| {
             let session = self.shared.lock();
             let state = link.lock();
-            (state.seat.should_quit()).then(|| state.seat.quit_closes(session.exercise()))
-        };
+            state.seat.quit_closes(session.exercise())
+        });
         if let Some(closes) = quit {
             let goodbye = format!(
                 "{}{}",
