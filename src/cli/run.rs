@@ -12,8 +12,7 @@ use super::{BUILT_IN, Failure, diagnostics, read};
 use crate::engine::{Exercise, Settings};
 use crate::journal::{Header, JournalWriter, Line};
 use crate::ron_file::Arena;
-use crate::scenario::Scenario;
-use crate::scenario::load_scenario_in;
+use crate::scenario::{Scenario, load_scenario_in};
 use crate::script::load_script_in;
 
 #[derive(clap::Args)]
