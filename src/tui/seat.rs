@@ -1631,6 +1631,14 @@ mod tests {
         session
     }
 
+    /// A served session whose exercise has started and ended.
+    fn served_and_ended(recorder: &MemoryRecorder) -> Session {
+        let mut session = served(recorder);
+        session.start_pause(Role::Facilitator).expect("started");
+        session.end(Role::Facilitator).expect("ended");
+        session
+    }
+
     fn headless_facilitator(session: &Session) -> Seat {
         let mut seat = Seat::new(Role::Facilitator, session);
         seat.headless = true;
@@ -1642,9 +1650,7 @@ mod tests {
     #[test]
     fn a_headless_facilitator_seat_asks_before_closing_after_the_end() {
         let recorder = MemoryRecorder::default();
-        let mut session = served(&recorder);
-        session.start_pause(Role::Facilitator).expect("started");
-        session.end(Role::Facilitator).expect("ended");
+        let mut session = served_and_ended(&recorder);
         let mut seat = headless_facilitator(&session);
         assert!(seat.quit_closes(session.exercise()));
         press(&mut seat, &mut session, 'q');
@@ -1680,9 +1686,7 @@ mod tests {
     #[test]
     fn other_seats_leave_at_once_after_the_end() {
         let recorder = MemoryRecorder::default();
-        let mut session = served(&recorder);
-        session.start_pause(Role::Facilitator).expect("started");
-        session.end(Role::Facilitator).expect("ended");
+        let mut session = served_and_ended(&recorder);
         for role in [
             Role::Facilitator,
             Role::Team(crate::scenario::TeamIx(0)),
