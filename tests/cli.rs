@@ -957,6 +957,42 @@ fn headless_play_on_a_full_disk_says_so_and_leaves_no_half_journal() {
     assert!(output.stdout.is_empty(), "a report of an unrecorded run");
 }
 
+/// A headless run makes its report beside the journal while the journal is written; a report
+/// that does not fit there (`ulimit -f` below the HTML report's size, above the journal's) is
+/// made again straight to stdout, the same bytes.
+#[cfg(unix)]
+#[test]
+fn headless_report_without_room_beside_the_journal_is_still_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let play = |journal: &Path, limit: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; {limit} exec \"$0\" run scenarios/tutorial.ron \
+                 --script tests/fixtures/tutorial/script.ron --journal \"$1\" --format html"
+            ))
+            .arg(env!("CARGO_BIN_EXE_ttx"))
+            .arg(journal)
+            .output()
+            .unwrap()
+    };
+    let whole = play(&dir.path().join("whole.jsonl"), "");
+    assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
+    let journal_len = fs::metadata(dir.path().join("whole.jsonl")).unwrap().len() as usize;
+    assert!(
+        whole.stdout.len() > journal_len + 1024,
+        "the HTML report ({} bytes) must outgrow the journal ({journal_len} bytes)",
+        whole.stdout.len()
+    );
+    // Room for the journal, not for the report, in the shell's 512-byte blocks.
+    let blocks = journal_len / 512 + 2;
+    let journal = dir.path().join("limited.jsonl");
+    let limited = play(&journal, &format!("ulimit -f {blocks};"));
+    assert_eq!(limited.status.code(), Some(0), "{}", stderr(&limited));
+    assert!(journal.exists());
+    assert_eq!(limited.stdout, whole.stdout);
+}
+
 #[test]
 fn a_journal_from_a_newer_ttx_is_refused() {
     let dir = tempfile::tempdir().unwrap();

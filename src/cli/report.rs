@@ -1,7 +1,8 @@
 //! `ttx report` and `ttx verify`: an exercise's journal read back into its after-action report,
 //! and its signature checked.
 
-use std::io;
+use std::fs::File;
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -90,6 +91,38 @@ pub(super) fn write_report(
     match output {
         Some(output) => Ok(write_output(output.path, text.as_bytes(), output.force)?),
         None => out::print(&text),
+    }
+}
+
+/// An exercise's report written, as `write_report` would write it, into an unnamed file in
+/// `dir`, and rewound: `ttx run --script` makes it on the other core while the journal is
+/// written, and copies it out only once the journal stands (a run that could not be recorded
+/// leaves no report). A file rather than memory: a big exercise's report is never held whole.
+pub(super) fn spool_report(
+    (exercise, debrief): (&Exercise, &Debrief),
+    format: FormatArg,
+    dir: &Path,
+) -> io::Result<File> {
+    let mut spool = tempfile::tempfile_in(dir)?;
+    match format {
+        FormatArg::Json => Report::streamed(exercise, debrief).write_json(&mut spool)?,
+        _ => spool.write_all(
+            Report::evaluated(exercise, debrief)
+                .render(exercise.scenario(), format.into())
+                .as_bytes(),
+        )?,
+    }
+    spool.rewind()?;
+    Ok(spool)
+}
+
+/// Copies a report made by `spool_report` to its file (checked already) or to stdout.
+pub(super) fn write_spooled(mut spool: File, output: Option<Output>) -> Result<(), Failure> {
+    match output {
+        Some(output) => Ok(write_output_with(output.path, output.force, |file| {
+            io::copy(&mut spool, file).map(drop)
+        })?),
+        None => out::written(io::copy(&mut spool, &mut io::stdout().lock()).map(drop)),
     }
 }
 

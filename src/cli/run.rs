@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::exercise::{self, NewExercise, Opened, Room};
-use super::report::{FormatArg, Output, write_report};
+use super::report::{FormatArg, Output, spool_report, write_report, write_spooled};
 use super::serve::ServerArgs;
 use super::{BUILT_IN, Failure, diagnostics, read};
 use crate::engine::{Exercise, Settings};
@@ -130,23 +130,40 @@ fn play(
     // The report is built from the exercise alone: the memory of the script, and of the events
     // once recorded, goes to it.
     drop(script);
-    let unsigned = match journal {
-        Some(journal) => record(
+    let Some(journal) = journal else {
+        drop(lines);
+        // The answers the script gave are the debrief's: the report has them too.
+        return write_report((&exercise, &debrief), None, format, report);
+    };
+    // The report is made on the other core while the journal is written (each is a fifth of a
+    // big run), and copied out only once the journal stands: a run that could not be recorded
+    // leaves no report.
+    let dir = match journal.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let (recorded, spooled) = std::thread::scope(|scope| {
+        let spooled = scope.spawn(|| spool_report((&exercise, &debrief), format, dir));
+        let recorded = record(
             journal,
             (scenario_path, source),
             &scenario,
             settings,
             &exercise,
             lines,
-        )?
-        .map(|why| (journal, why)),
-        None => {
-            drop(lines);
-            None
-        }
-    };
-    // The answers the script gave are the debrief's: the report has them too.
-    write_report((&exercise, &debrief), None, format, report)?;
+        );
+        let spooled = spooled
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (recorded, spooled)
+    });
+    let unsigned = recorded?.map(|why| (journal, why));
+    match spooled {
+        Ok(spool) => write_spooled(spool, report)?,
+        // No room or no right for the spool beside the journal: the report is made again,
+        // straight to where it goes, and says so if that fails too.
+        Err(_) => write_report((&exercise, &debrief), None, format, report)?,
+    }
     match unsigned {
         // The run and its journal stand: the report is written, and the exit code says what is
         // missing.
