@@ -70,7 +70,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             });
             play(
                 args.exercise.scenario.as_deref(),
-                &source,
+                source,
                 &script,
                 args.exercise.journal.as_deref(),
                 output,
@@ -95,10 +95,11 @@ pub fn resume(args: ResumeArgs) -> Result<(), Failure> {
     open_app(opened)
 }
 
-/// `scenario_file` is `None` for the built-in scenario.
+/// `scenario_file` is `None` for the built-in scenario; `source` is its text, kept for the
+/// journal's header.
 fn play(
     scenario_file: Option<&Path>,
-    source: &str,
+    source: String,
     script_path: &Path,
     journal: Option<&Path>,
     report: Option<Output>,
@@ -114,7 +115,7 @@ fn play(
     }
     // One arena for both trees: the script's is read into the pages the scenario's tree took.
     let mut arena = Arena::for_text(source.len());
-    let scenario = load_scenario_in(&scenario_path.display().to_string(), source, &mut arena)
+    let scenario = load_scenario_in(&scenario_path.display().to_string(), &source, &mut arena)
         .map_err(|d| diagnostics(&d))?;
     let scenario = Arc::new(scenario);
     let script_file = script_path.display().to_string();
@@ -143,16 +144,18 @@ fn play(
         _ => Path::new("."),
     };
     let (recorded, spooled) = std::thread::scope(|scope| {
-        let spooled = scope.spawn(|| spool_report((&exercise, &debrief), format, dir));
-        let recorded = record(
-            journal,
-            (scenario_path, source),
-            &scenario,
-            settings,
-            &exercise,
-            lines,
-        );
-        let spooled = spooled
+        let recorded = scope.spawn(|| {
+            record(
+                journal,
+                (scenario_path, source),
+                &scenario,
+                settings,
+                &exercise,
+                lines,
+            )
+        });
+        let spooled = spool_report((&exercise, &debrief), format, dir);
+        let recorded = recorded
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (recorded, spooled)
@@ -178,7 +181,7 @@ fn play(
 /// Writes a headless run's journal, signed beside it; why it could not be signed, if so.
 fn record(
     journal: &Path,
-    (scenario_path, source): (&Path, &str),
+    (scenario_path, source): (&Path, String),
     scenario: &Scenario,
     settings: Settings,
     exercise: &Exercise,

@@ -29,12 +29,19 @@ pub(super) const CHAIN_SUFFIX_LEN: usize = CHAIN_KEY.len() + 64 + 2;
 /// previous line's digest (empty for the header) followed by the object as it was before the
 /// key was added. Returns the line and its digest.
 pub(super) fn chained(prev: &str, mut json: Vec<u8>) -> (Vec<u8>, String) {
-    let digest = hex_text(chain_digest(prev, &[&json]));
-    json.pop(); // the closing brace, put back after the digest
-    json.extend_from_slice(CHAIN_KEY);
-    json.extend_from_slice(digest.as_bytes());
-    json.extend_from_slice(b"\"}");
+    let digest = chain_at(prev, &mut json, 0);
     (json, digest)
+}
+
+/// [`chained`] in place: the object is `buf[start..]`, made there (a journal's lines are
+/// serialised straight into the piece they are written in). Returns its digest.
+pub(super) fn chain_at(prev: &str, buf: &mut Vec<u8>, start: usize) -> String {
+    let digest = chain_digest(prev, &[&buf[start..]]);
+    buf.pop(); // the closing brace, put back after the digest
+    buf.extend_from_slice(CHAIN_KEY);
+    buf.extend_from_slice(&digest);
+    buf.extend_from_slice(b"\"}");
+    hex_text(digest)
 }
 
 /// The SHA-256, in hex, of the previous line's digest followed by the object, given in pieces.

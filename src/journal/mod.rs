@@ -206,13 +206,21 @@ pub struct Header {
 }
 
 impl Header {
-    pub fn new(scenario_file: &str, source: &str, scenario: &Scenario, settings: Settings) -> Self {
+    /// `source` is taken as given where it is a `String` (a headless run's, no longer needed),
+    /// copied where it is borrowed.
+    pub fn new(
+        scenario_file: &str,
+        source: impl Into<String>,
+        scenario: &Scenario,
+        settings: Settings,
+    ) -> Self {
+        let source = source.into();
         Header {
             ttx_journal: FORMAT,
             title: scenario.title.clone(),
             scenario_file: scenario_file.to_string(),
-            scenario_sha256: sha256_hex(source),
-            scenario_source: source.to_string(),
+            scenario_sha256: sha256_hex(&source),
+            scenario_source: source,
             seed: settings.seed,
             speed: settings.speed,
             planned_end_s: settings.planned_end,

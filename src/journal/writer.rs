@@ -11,7 +11,7 @@ use russh::keys::PrivateKey;
 use sha2::Digest;
 use time::OffsetDateTime;
 
-use super::chain::chained;
+use super::chain::{chain_at, chained};
 use super::error::{JournalError, io_error, open_error, show};
 use super::reader::{Keep, Tail, read_from};
 use super::record::{Kind, Record};
@@ -387,15 +387,11 @@ impl JournalWriter {
             let mut piece = Vec::new();
             let mut len = 0;
             while let Some(record) = records.next() {
-                let json = serde_json::to_vec(&record)
+                let start = piece.len();
+                serde_json::to_writer(&mut piece, &record)
                     .map_err(|e| io_error(&self.path, "write", e.into()))?;
-                match chain {
-                    Some(prev) => {
-                        let (line, next) = chained(prev, json);
-                        piece.extend_from_slice(&line);
-                        *prev = next;
-                    }
-                    None => piece.extend_from_slice(&json),
+                if let Some(prev) = chain {
+                    *prev = chain_at(prev, &mut piece, start);
                 }
                 piece.push(b'\n');
                 let last = records.peek().is_none();
