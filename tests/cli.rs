@@ -148,6 +148,10 @@ fn report_of_the_journal_is_the_report_of_the_run() {
                 without_signature(format, &String::from_utf8_lossy(&from_journal.stdout)),
                 "{scenario} as {format}"
             );
+            if format == "json" {
+                // Made beside the journal while it was written, then copied out: the same.
+                assert_eq!(run.stdout, from_run.stdout, "{scenario} with its journal");
+            }
         }
     }
 }
