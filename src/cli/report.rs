@@ -95,8 +95,8 @@ pub(super) fn write_report(
 }
 
 /// An exercise's report written, as `write_report` would write it, into an unnamed file in
-/// `dir`, and rewound: `ttx run --script` makes it on the other core while the journal is
-/// written, and copies it out only once the journal stands (a run that could not be recorded
+/// `dir`, and rewound: `ttx run --script` makes it while its journal is written on another
+/// core, and copies it out only once the journal stands (a run that could not be recorded
 /// leaves no report). A file rather than memory: a big exercise's report is never held whole.
 pub(super) fn spool_report(
     (exercise, debrief): (&Exercise, &Debrief),

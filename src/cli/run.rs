@@ -136,9 +136,9 @@ fn play(
         // The answers the script gave are the debrief's: the report has them too.
         return write_report((&exercise, &debrief), None, format, report);
     };
-    // The report is made on the other core while the journal is written (each is a fifth of a
-    // big run), and copied out only once the journal stands: a run that could not be recorded
-    // leaves no report.
+    // The journal is written on another core while the report is made here (each is a fifth of
+    // a big run), and the report is copied out only once the journal stands: a run that could
+    // not be recorded leaves no report.
     let dir = match journal.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
