@@ -1017,13 +1017,12 @@ fn a_journal_from_a_newer_ttx_is_refused() {
     }
 }
 
-/// An ended exercise reopens only for its debrief, on the after-action screen: without a
-/// terminal it says so and writes nothing; it is not served again.
+/// An ended exercise reopens for its debrief, on the after-action screen: without a terminal
+/// it says so and writes nothing. Once its report is final, it is not served again.
 #[test]
 fn a_finished_exercise_resumes_only_for_its_debrief() {
     let dir = tempfile::tempdir().unwrap();
     let journal = tutorial_journal(dir.path());
-    let before = fs::read(&journal).unwrap();
     let output = ttx().arg("resume").arg(&journal).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
@@ -1031,6 +1030,12 @@ fn a_finished_exercise_resumes_only_for_its_debrief() {
         "{}",
         stderr(&output)
     );
+    ttx()
+        .args(["debrief", "final"])
+        .arg(&journal)
+        .assert()
+        .success();
+    let before = fs::read(&journal).unwrap();
     let output = ttx()
         .args(["resume", "--serve", "--headless"])
         .arg(&journal)
@@ -1038,7 +1043,7 @@ fn a_finished_exercise_resumes_only_for_its_debrief() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("finished exercise") && stderr(&output).contains("debrief"),
+        stderr(&output).contains("finished exercise whose report is final"),
         "{}",
         stderr(&output)
     );

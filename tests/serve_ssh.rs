@@ -1534,3 +1534,88 @@ fn a_headless_server_keeps_the_seats_after_the_end_for_the_feedback_form() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Participant Feedback"), "{text}");
 }
+
+/// A server that crashes while the seats fill in the feedback form is served again by
+/// `ttx resume --serve`: a seat that rejoins is offered the form, and what was given before the
+/// crash is kept.
+#[test]
+fn after_a_crash_in_the_feedback_window_resume_serve_offers_the_form_again() {
+    if !openssh() {
+        return;
+    }
+    let setup = Setup::new();
+    let (mut server, address) = setup.serve(false);
+    let mut facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("Briefing");
+    let mut soc = setup.join("soc", "soc", &address);
+    let mut cert = setup.join("cert", "cert", &address);
+    soc.wait_for("Company SOC");
+    cert.wait_for("National CERT");
+    facilitator.send(b" ");
+    facilitator.wait_for("RUNNING");
+    facilitator.send(b"E");
+    facilitator.wait_for("End the exercise");
+    facilitator.send(b"y");
+    facilitator.wait_for("ENDED");
+    soc.wait_for("Participant Feedback Form");
+    soc.send(b"4");
+    soc.wait_for("4 agree");
+    soc.send(b"\x13");
+    soc.wait_for("your feedback is recorded");
+    cert.wait_for("Participant Feedback Form");
+
+    server.kill();
+    soc.exit();
+    cert.exit();
+    facilitator.exit();
+
+    let (mut server, address) = setup.serve(true);
+    let mut cert = setup.join("cert", "cert", &address);
+    cert.wait_for("Participant Feedback Form");
+    cert.send(b"2");
+    cert.wait_for("2 disagree");
+    cert.send(b"\x13");
+    cert.wait_for("your feedback is recorded");
+    let mut facilitator = setup.join("facilitator", "facilitator", &address);
+    facilitator.wait_for("ENDED");
+    facilitator.send(b"q");
+    facilitator.wait_for("Close the exercise?");
+    facilitator.send(b"y");
+    wait_for_exit(&mut server);
+    server.wait_for_stderr("report: ttx report j.jsonl");
+    let output = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["report", "j.jsonl", "--format", "json"])
+        .current_dir(setup.path(""))
+        .output()
+        .expect("ttx report runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let forms = report["feedback"]["forms"].as_array().expect("forms");
+    assert_eq!(forms.len(), 2, "{forms:?}");
+    assert!(
+        forms
+            .iter()
+            .any(|f| f["team"] == "soc" && f["ratings"][0] == 4),
+        "{forms:?}"
+    );
+    assert!(
+        forms
+            .iter()
+            .any(|f| f["team"] == "cert" && f["ratings"][0] == 2),
+        "{forms:?}"
+    );
+    let verified = Command::new(env!("CARGO_BIN_EXE_ttx"))
+        .args(["verify", "j.jsonl"])
+        .current_dir(setup.path(""))
+        .output()
+        .expect("ttx verify runs");
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+}

@@ -37,7 +37,8 @@ pub(super) enum Room {
     /// The terminal app, on this terminal; an ended exercise opens for its debrief.
     App,
     /// The SSH server, with its console on this terminal unless headless; an ended exercise is
-    /// not served again.
+    /// served again for what follows the end (a server that stopped during the hot wash or the
+    /// feedback form) until its report is final.
     Server { headless: bool },
 }
 
@@ -120,11 +121,10 @@ pub(super) fn resume(
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }
-    if !loaded.interrupted && matches!(room, Room::Server { .. }) {
+    if loaded.exercise.is_final() && matches!(room, Room::Server { .. }) {
+        // Served again, it would offer a hot wash and a feedback form it can no longer take.
         return Err(Failure::App(format!(
-            "{} is a finished exercise; see its report with: ttx report {}, or continue its \
-             debrief with: ttx resume {}",
-            journal.display(),
+            "{} is a finished exercise whose report is final; see it with: ttx report {}",
             journal.display(),
             journal.display()
         )));

@@ -355,7 +355,10 @@ impl Seat {
             drafts: Vec::new(),
             heard: exercise.messages().len() as u64,
             redraw: false,
-            saw_end: exercise.ended_at().is_some(),
+            // A seat that joins an ended exercise (a reconnection, a server resumed during the
+            // feedback form) is shown the end as if it had seen it happen: discussion.md offers
+            // every served seat the form after the end.
+            saw_end: false,
             quit: false,
         };
         seat.sync(session);
@@ -960,12 +963,14 @@ impl Seat {
             // A participant is offered the feedback form at once; an evaluator, who may have
             // the hot wash to write first, is told where it is; the facilitator's footer shows
             // it beside the debrief's keys.
-            if matches!(self.role, Role::Team(_) | Role::Observer) {
+            // Not once the report is final (a seat joining then): it takes no more feedback.
+            let feedback = !exercise.is_final();
+            if feedback && matches!(self.role, Role::Team(_) | Role::Observer) {
                 self.flash = None;
                 self.dialog = Some(Dialog::Feedback(Box::new(FeedbackForm::new(
                     exercise.scenario().feedback.len(),
                 ))));
-            } else if !self.role.runs_exercise() && self.role.may(Request::Feedback) {
+            } else if feedback && !self.role.runs_exercise() && self.role.may(Request::Feedback) {
                 self.flash = Some(format!(
                     "The exercise has ended. {}: the Participant Feedback Form, when you are ready.",
                     super::widgets::key(Context::Global, Action::OpenFeedback)
@@ -1682,7 +1687,8 @@ mod tests {
         assert!(seat.dialog.is_none());
     }
 
-    /// With a console, a facilitator seat, a team seat or an observer only ever leaves.
+    /// With a console, a facilitator seat, a team seat or an observer only ever leaves (a
+    /// participant once the feedback form it is offered is skipped).
     #[test]
     fn other_seats_leave_at_once_after_the_end() {
         let recorder = MemoryRecorder::default();
@@ -1694,9 +1700,29 @@ mod tests {
         ] {
             let mut seat = Seat::new(role, &session);
             assert!(!seat.quit_closes(session.exercise()), "{role:?}");
+            seat.handle_key(&mut session, Key::Esc, Duration::ZERO);
             press(&mut seat, &mut session, 'q');
             assert!(seat.should_quit(), "{role:?}");
         }
+    }
+
+    /// A participant's seat that joins after the end (a reconnection, a server resumed during
+    /// the feedback form) is offered the form as one that saw the end is; once the report is
+    /// final, it is not.
+    #[test]
+    fn a_seat_joining_after_the_end_is_offered_the_feedback_form() {
+        let recorder = MemoryRecorder::default();
+        let mut session = served_and_ended(&recorder);
+        for role in [Role::Team(crate::scenario::TeamIx(0)), Role::Observer] {
+            let seat = Seat::new(role, &session);
+            assert!(matches!(seat.dialog, Some(Dialog::Feedback(_))), "{role:?}");
+        }
+        let facilitator = Seat::new(Role::Facilitator, &session);
+        assert!(facilitator.dialog.is_none());
+        assert!(matches!(facilitator.view, View::Evaluation));
+        session.finalise(Role::Facilitator).expect("made final");
+        let seat = Seat::new(Role::Team(crate::scenario::TeamIx(0)), &session);
+        assert!(seat.dialog.is_none());
     }
 
     /// The local console's `q` closes the exercise: before the start at once, after it (and
