@@ -106,6 +106,51 @@ impl Setup {
         self.dir.path().join(name)
     }
 
+    /// A headless server whose exercise a facilitator seat started and ended, with the SOC's
+    /// seat joined before and offered the feedback form: the server, the facilitator, the SOC.
+    fn headless_and_ended(&self) -> (Server, String, Client, Client) {
+        let (server, address) = self.serve(false);
+        let mut facilitator = self.join("facilitator", "facilitator", &address);
+        facilitator.wait_for("Briefing");
+        let soc = self.join("soc", "soc", &address);
+        soc.wait_for("Company SOC");
+        facilitator.send(b" ");
+        facilitator.wait_for("RUNNING");
+        facilitator.end_exercise();
+        soc.wait_for("Participant Feedback Form");
+        (server, address, facilitator, soc)
+    }
+
+    /// What `ttx ARGS`, run in the setup's directory, prints; it must succeed.
+    fn ttx_ok(&self, args: &[&str]) -> Vec<u8> {
+        let output = Command::new(env!("CARGO_BIN_EXE_ttx"))
+            .args(args)
+            .current_dir(self.path(""))
+            .output()
+            .expect("ttx runs");
+        assert!(
+            output.status.success(),
+            "ttx {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
+    /// The JSON report of the journal `j.jsonl`.
+    fn report_json(&self) -> serde_json::Value {
+        let report = self.ttx_ok(&["report", "j.jsonl", "--format", "json"]);
+        serde_json::from_slice(&report).expect("the report is JSON")
+    }
+
+    /// The feedback forms in the report of the journal `j.jsonl`.
+    fn feedback_forms(&self) -> Vec<serde_json::Value> {
+        let report = self.report_json();
+        report["feedback"]["forms"]
+            .as_array()
+            .expect("forms")
+            .clone()
+    }
+
     /// `ttx serve` headless on a free loopback port; returns it and its address.
     fn serve(&self, resume: bool) -> (Server, String) {
         self.serve_with(resume, None)
@@ -413,6 +458,22 @@ impl Client {
 
     /// Types bytes. Wait for what they show before typing on where it matters: a lone esc
     /// followed at once by a key reads as alt and that key.
+    /// Rates the feedback form's first statement (`rating`, shown as `shown`) and sends it.
+    fn send_feedback(&mut self, rating: &[u8], shown: &str) {
+        self.send(rating);
+        self.wait_for(shown);
+        self.send(b"\x13");
+        self.wait_for("your feedback is recorded");
+    }
+
+    /// Ends the exercise from a seat that runs it (`E`, then `y` to the question).
+    fn end_exercise(&mut self) {
+        self.send(b"E");
+        self.wait_for("End the exercise");
+        self.send(b"y");
+        self.wait_for("ENDED");
+    }
+
     fn send(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).expect("ssh takes input");
         self.writer.flush().expect("ssh takes input");
@@ -661,10 +722,7 @@ fn a_served_exercise_is_signed_with_the_host_key_when_it_ends() {
     std::fs::write(setup.path("allowed_signers"), format!("ttx {key}\n")).expect("written");
 
     let mut facilitator = setup.facilitator_running(&address);
-    facilitator.send(b"E");
-    facilitator.wait_for("End the exercise");
-    facilitator.send(b"y");
-    facilitator.wait_for("ENDED");
+    facilitator.end_exercise();
     // Headless, the server stops when the facilitator quits after the end, once they say so.
     facilitator.send(b"q");
     facilitator.wait_for("Every seat is disconnected and the server stops");
@@ -1297,10 +1355,7 @@ fn two_teams_answer_questions_and_fill_in_the_feedback_form() {
     cert.wait_for("Answer to first-need saved.");
 
     // The facilitator ends the exercise: each team seat is offered the form.
-    console.send(b"E");
-    console.wait_for("End the exercise");
-    console.send(b"y");
-    console.wait_for("ENDED");
+    console.end_exercise();
     soc.wait_for("Participant Feedback Form");
     cert.wait_for("Participant Feedback Form");
     // The SOC rates the first two statements, goes to its first strength and writes one.
@@ -1309,28 +1364,14 @@ fn two_teams_answer_questions_and_fill_in_the_feedback_form() {
     soc.wait_for("Realistic injects");
     soc.send(b"\x13");
     soc.wait_for("your feedback is recorded");
-    cert.send(b"3");
-    cert.wait_for("3 neutral");
-    cert.send(b"\x13");
-    cert.wait_for("your feedback is recorded");
+    cert.send_feedback(b"3", "3 neutral");
 
     // The facilitator quits: the server stops and the journal is complete.
     console.send(b"q");
     console.wait_for("Every seat is disconnected and the server stops");
     console.send(b"y");
     assert_eq!(console.exit(), 0, "{}", console.screen());
-    let report = Command::new(env!("CARGO_BIN_EXE_ttx"))
-        .args(["report", "j.jsonl", "--format", "json"])
-        .current_dir(setup.path(""))
-        .output()
-        .expect("ttx report runs");
-    assert!(
-        report.status.success(),
-        "{}",
-        String::from_utf8_lossy(&report.stderr)
-    );
-    let report: serde_json::Value =
-        serde_json::from_slice(&report.stdout).expect("the report is JSON");
+    let report = setup.report_json();
     let questions = &report["modules"][0]["questions"];
     assert_eq!(questions[0]["id"], "who-tells");
     assert_eq!(questions[0]["answers"][0]["team"], "soc");
@@ -1481,25 +1522,11 @@ fn a_headless_server_keeps_the_seats_after_the_end_for_the_feedback_form() {
         return;
     }
     let setup = Setup::new();
-    let (mut server, address) = setup.serve(false);
-    let mut facilitator = setup.join("facilitator", "facilitator", &address);
-    facilitator.wait_for("Briefing");
-    let mut soc = setup.join("soc", "soc", &address);
-    soc.wait_for("Company SOC");
-    facilitator.send(b" ");
-    facilitator.wait_for("RUNNING");
-    facilitator.send(b"E");
-    facilitator.wait_for("End the exercise");
-    facilitator.send(b"y");
-    facilitator.wait_for("ENDED");
-    soc.wait_for("Participant Feedback Form");
+    let (mut server, _, mut facilitator, mut soc) = setup.headless_and_ended();
     // Longer than anyone could answer in before: the seats stay.
     std::thread::sleep(Duration::from_secs(3));
     assert!(server.is_running());
-    soc.send(b"4");
-    soc.wait_for("4 agree");
-    soc.send(b"\x13");
-    soc.wait_for("your feedback is recorded");
+    soc.send_feedback(b"4", "4 agree");
 
     // A stray `q` asks first, and `n` keeps the exercise open for every seat.
     facilitator.send(b"q");
@@ -1516,13 +1543,7 @@ fn a_headless_server_keeps_the_seats_after_the_end_for_the_feedback_form() {
     server.wait_for_stderr("report: ttx report j.jsonl");
     facilitator.wait_for("You closed the exercise");
     soc.wait_for("ttx: the exercise has ended; thank you.");
-    let output = Command::new(env!("CARGO_BIN_EXE_ttx"))
-        .args(["report", "j.jsonl", "--format", "json"])
-        .current_dir(setup.path(""))
-        .output()
-        .expect("ttx report runs");
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let forms = report["feedback"]["forms"].as_array().expect("forms");
+    let forms = setup.feedback_forms();
     assert_eq!(forms.len(), 1, "{forms:?}");
     assert_eq!(forms[0]["team"], "soc");
     assert_eq!(forms[0]["ratings"][0], 4);
@@ -1544,38 +1565,17 @@ fn after_a_crash_in_the_feedback_window_resume_serve_offers_the_form_again() {
         return;
     }
     let setup = Setup::new();
-    let (mut server, address) = setup.serve(false);
-    let mut facilitator = setup.join("facilitator", "facilitator", &address);
-    facilitator.wait_for("Briefing");
-    let mut soc = setup.join("soc", "soc", &address);
-    let mut cert = setup.join("cert", "cert", &address);
-    soc.wait_for("Company SOC");
-    cert.wait_for("National CERT");
-    facilitator.send(b" ");
-    facilitator.wait_for("RUNNING");
-    facilitator.send(b"E");
-    facilitator.wait_for("End the exercise");
-    facilitator.send(b"y");
-    facilitator.wait_for("ENDED");
-    soc.wait_for("Participant Feedback Form");
-    soc.send(b"4");
-    soc.wait_for("4 agree");
-    soc.send(b"\x13");
-    soc.wait_for("your feedback is recorded");
-    cert.wait_for("Participant Feedback Form");
+    let (mut server, _, mut facilitator, mut soc) = setup.headless_and_ended();
+    soc.send_feedback(b"4", "4 agree");
 
     server.kill();
     soc.exit();
-    cert.exit();
     facilitator.exit();
 
     let (mut server, address) = setup.serve(true);
     let mut cert = setup.join("cert", "cert", &address);
     cert.wait_for("Participant Feedback Form");
-    cert.send(b"2");
-    cert.wait_for("2 disagree");
-    cert.send(b"\x13");
-    cert.wait_for("your feedback is recorded");
+    cert.send_feedback(b"2", "2 disagree");
     let mut facilitator = setup.join("facilitator", "facilitator", &address);
     facilitator.wait_for("ENDED");
     facilitator.send(b"q");
@@ -1583,18 +1583,7 @@ fn after_a_crash_in_the_feedback_window_resume_serve_offers_the_form_again() {
     facilitator.send(b"y");
     wait_for_exit(&mut server);
     server.wait_for_stderr("report: ttx report j.jsonl");
-    let output = Command::new(env!("CARGO_BIN_EXE_ttx"))
-        .args(["report", "j.jsonl", "--format", "json"])
-        .current_dir(setup.path(""))
-        .output()
-        .expect("ttx report runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let forms = report["feedback"]["forms"].as_array().expect("forms");
+    let forms = setup.feedback_forms();
     assert_eq!(forms.len(), 2, "{forms:?}");
     assert!(
         forms
@@ -1608,14 +1597,5 @@ fn after_a_crash_in_the_feedback_window_resume_serve_offers_the_form_again() {
             .any(|f| f["team"] == "cert" && f["ratings"][0] == 2),
         "{forms:?}"
     );
-    let verified = Command::new(env!("CARGO_BIN_EXE_ttx"))
-        .args(["verify", "j.jsonl"])
-        .current_dir(setup.path(""))
-        .output()
-        .expect("ttx verify runs");
-    assert!(
-        verified.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verified.stderr)
-    );
+    setup.ttx_ok(&["verify", "j.jsonl"]);
 }
