@@ -202,14 +202,18 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The directory a file is in: its parent, or `.` for a bare file name.
+pub fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// The path with its directory made absolute and free of links.
 fn resolved(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    Some(fs::canonicalize(dir).ok()?.join(name))
+    Some(fs::canonicalize(directory_of(path)).ok()?.join(name))
 }
 
 fn show(path: &Path) -> String {

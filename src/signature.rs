@@ -85,11 +85,7 @@ fn replace(temporary: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(temporary);
     }
     written?;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    File::open(dir)?.sync_all()
+    File::open(crate::files::directory_of(path))?.sync_all()
 }
 
 /// Removes a journal's signature, which no longer says anything true of it; nothing there is

@@ -10,7 +10,7 @@ use clap::ValueEnum;
 use super::{Failure, out};
 use crate::debrief::Debrief;
 use crate::engine::Exercise;
-use crate::files::{check_output, check_output_is_not, write_output, write_output_with};
+use crate::files::{check_output, check_output_is_not, write_output_with};
 use crate::journal::read_outcome;
 use crate::limits::MAX_INPUT_BYTES;
 use crate::report::{Format, Report, SignatureReport};
@@ -68,29 +68,16 @@ pub(super) struct Output<'a> {
 /// Writes an exercise's report, with the journal's signature as found (none for a headless
 /// run's own report), to its file (checked already) or, without one, to stdout.
 pub(super) fn write_report(
-    (exercise, debrief): (&Exercise, &Debrief),
+    report: (&Exercise, &Debrief),
     signature: Option<SignatureReport>,
     format: FormatArg,
     output: Option<Output>,
 ) -> Result<(), Failure> {
-    // JSON is written as it serialises, its expectations and responses made one at a time: a
-    // big exercise's report is never held whole.
-    if let FormatArg::Json = format {
-        let mut report = Report::streamed(exercise, debrief);
-        report.signature = signature;
-        return match output {
-            Some(output) => Ok(write_output_with(output.path, output.force, |file| {
-                report.write_json(file)
-            })?),
-            None => out::written(report.write_json(io::stdout().lock())),
-        };
-    }
-    let mut report = Report::evaluated(exercise, debrief);
-    report.signature = signature;
-    let text = report.render(exercise.scenario(), format.into());
     match output {
-        Some(output) => Ok(write_output(output.path, text.as_bytes(), output.force)?),
-        None => out::print(&text),
+        Some(output) => Ok(write_output_with(output.path, output.force, |file| {
+            report_into(report, signature, format, file)
+        })?),
+        None => out::written(report_into(report, signature, format, io::stdout().lock())),
     }
 }
 
@@ -99,21 +86,32 @@ pub(super) fn write_report(
 /// core, and copies it out only once the journal stands (a run that could not be recorded
 /// leaves no report). A file rather than memory: a big exercise's report is never held whole.
 pub(super) fn spool_report(
-    (exercise, debrief): (&Exercise, &Debrief),
+    report: (&Exercise, &Debrief),
     format: FormatArg,
     dir: &Path,
 ) -> io::Result<File> {
     let mut spool = tempfile::tempfile_in(dir)?;
-    match format {
-        FormatArg::Json => Report::streamed(exercise, debrief).write_json(&mut spool)?,
-        _ => spool.write_all(
-            Report::evaluated(exercise, debrief)
-                .render(exercise.scenario(), format.into())
-                .as_bytes(),
-        )?,
-    }
+    report_into(report, None, format, &mut spool)?;
     spool.rewind()?;
     Ok(spool)
+}
+
+/// An exercise's report in `format`, written into `out`. JSON is written as it serialises, its
+/// expectations and responses made one at a time: a big exercise's report is never held whole.
+fn report_into(
+    (exercise, debrief): (&Exercise, &Debrief),
+    signature: Option<SignatureReport>,
+    format: FormatArg,
+    mut out: impl Write,
+) -> io::Result<()> {
+    if let FormatArg::Json = format {
+        let mut report = Report::streamed(exercise, debrief);
+        report.signature = signature;
+        return report.write_json(out);
+    }
+    let mut report = Report::evaluated(exercise, debrief);
+    report.signature = signature;
+    out.write_all(report.render(exercise.scenario(), format.into()).as_bytes())
 }
 
 /// Copies a report made by `spool_report` to its file (checked already) or to stdout.

@@ -10,6 +10,7 @@ use super::report::{FormatArg, Output, spool_report, write_report, write_spooled
 use super::serve::ServerArgs;
 use super::{BUILT_IN, Failure, diagnostics, read};
 use crate::engine::{Exercise, Settings};
+use crate::files::directory_of;
 use crate::journal::{Header, JournalWriter, Line};
 use crate::ron_file::Arena;
 use crate::scenario::{Scenario, load_scenario_in};
@@ -139,10 +140,6 @@ fn play(
     // The journal is written on another core while the report is made here (each is a fifth of
     // a big run), and the report is copied out only once the journal stands: a run that could
     // not be recorded leaves no report.
-    let dir = match journal.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
     let (recorded, spooled) = std::thread::scope(|scope| {
         let recorded = scope.spawn(|| {
             record(
@@ -154,7 +151,7 @@ fn play(
                 lines,
             )
         });
-        let spooled = spool_report((&exercise, &debrief), format, dir);
+        let spooled = spool_report((&exercise, &debrief), format, directory_of(journal));
         let recorded = recorded
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

@@ -66,14 +66,11 @@ impl JournalWriter {
         if path.is_dir() {
             return Err(JournalError::IsDirectory { path: shown });
         }
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = crate::files::directory_of(path);
         if !dir.is_dir() {
             return Err(JournalError::NoDirectory {
                 path: shown,
-                dir: show(&dir),
+                dir: show(dir),
             });
         }
         // Read too: what is signed is read back through this handle (`seal`).
@@ -95,7 +92,7 @@ impl JournalWriter {
         let written = (&file)
             .write_all(&line)
             .and_then(|()| file.sync_all())
-            .and_then(|()| sync_dir(&dir));
+            .and_then(|()| sync_dir(dir));
         if let Err(source) = written {
             // Nothing of the exercise is in it yet: leave no half-written header behind.
             drop(file);
