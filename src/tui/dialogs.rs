@@ -84,35 +84,26 @@ fn item_name(app: &Shown, answering: Option<crate::engine::Answers>) -> String {
 }
 
 fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: &ConfirmKind) {
-    let (title, lines) = match kind {
-        ConfirmKind::End => (
-            "End the exercise?",
-            vec![
-                // The clock goes on while the question is open: the end is when it is answered.
-                Line::from(format!(
-                    "End now, at T+{}? Everything due by then happens first;",
-                    clock(app.exercise().now())
-                )),
-                Line::from("an expectation past its deadline becomes missed; one still"),
-                Line::from("to come is not due, not scored. This cannot be undone."),
-            ],
-        ),
-        ConfirmKind::DropItem(item) => (
-            "Drop the improvement item?",
-            vec![
-                Line::from(format!("Drop {item} from the improvement plan?")),
-                Line::from("The journal keeps the drop; the report no longer lists the item."),
-            ],
-        ),
-        ConfirmKind::Finalise => (
-            "Make the report final?",
-            vec![
-                Line::from("The report stops saying \"draft\". After this, nothing more is"),
-                Line::from("judged, rated, summarised or planned: the journal takes no more."),
-                Line::from("This cannot be undone."),
-            ],
-        ),
-        ConfirmKind::Close => ("Close the exercise?", {
+    let mut lines = match kind {
+        ConfirmKind::End => vec![
+            // The clock goes on while the question is open: the end is when it is answered.
+            Line::from(format!(
+                "End now, at T+{}? Everything due by then happens first;",
+                clock(app.exercise().now())
+            )),
+            Line::from("an expectation past its deadline becomes missed; one still"),
+            Line::from("to come is not due, not scored. This cannot be undone."),
+        ],
+        ConfirmKind::DropItem(item) => vec![
+            Line::from(format!("Drop {item} from the improvement plan?")),
+            Line::from("The journal keeps the drop; the report no longer lists the item."),
+        ],
+        ConfirmKind::Finalise => vec![
+            Line::from("The report stops saying \"draft\". After this, nothing more is"),
+            Line::from("judged, rated, summarised or planned: the journal takes no more."),
+            Line::from("This cannot be undone."),
+        ],
+        ConfirmKind::Close => {
             let mut lines = Vec::new();
             // Only a served exercise has seats to take down; `ttx run` just closes.
             if app.session.serving().is_some() {
@@ -124,19 +115,15 @@ fn confirm(frame: &mut Frame, body: Rect, app: &Shown, kind: &ConfirmKind) {
             lines.push(Line::from("Everything recorded is in the journal:"));
             lines.push(Line::from(app.session.journal_location().to_string()));
             lines
-        }),
-        ConfirmKind::Quit => (
-            "Quit while the exercise runs?",
-            vec![
-                Line::from("The exercise is not finished. Everything so far is in the journal:"),
-                Line::from(app.session.journal_location().to_string()),
-                Line::from("`ttx resume` continues it later."),
-            ],
-        ),
+        }
+        ConfirmKind::Quit => vec![
+            Line::from("The exercise is not finished. Everything so far is in the journal:"),
+            Line::from(app.session.journal_location().to_string()),
+            Line::from("`ttx resume` continues it later."),
+        ],
     };
     let area = centred(body, 72, lines.len() as u16 + 4);
-    let inner = popup(frame, area, title, Color::Red);
-    let mut lines = lines;
+    let inner = popup(frame, area, kind.question(), Color::Red);
     lines.push(Line::from(""));
     lines.push(Line::from(vec![
         key_span(Context::Confirm, Action::Yes),

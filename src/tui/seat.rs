@@ -191,6 +191,20 @@ pub enum ConfirmKind {
     Finalise,
 }
 
+impl ConfirmKind {
+    /// The question asked: the dialog's title, and the line a screen too small for the dialog
+    /// shows instead.
+    pub fn question(&self) -> &'static str {
+        match self {
+            ConfirmKind::End => "End the exercise?",
+            ConfirmKind::Quit => "Quit while the exercise runs?",
+            ConfirmKind::Close => "Close the exercise?",
+            ConfirmKind::DropItem(_) => "Drop the improvement item?",
+            ConfirmKind::Finalise => "Make the report final?",
+        }
+    }
+}
+
 #[derive(Clone, PartialEq)]
 pub enum Stage {
     Pick(Box<ActionPicker>),

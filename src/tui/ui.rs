@@ -20,7 +20,7 @@ use unicode_width::UnicodeWidthChar;
 use super::app::App;
 use super::keymap::{self, Action};
 
-use super::seat::{ConfirmKind, Dialog, Shown, View};
+use super::seat::{Dialog, Shown, View};
 use super::text::{clock, speed_str};
 use super::widgets::{self, centred, popup};
 use super::{briefing, console, dialogs, discussion, evaluation, report, team};
@@ -156,13 +156,7 @@ fn too_small(frame: &mut Frame, area: Rect, app: &Shown) {
         )),
     ];
     if let Some(Dialog::Confirm(kind)) = &app.seat.dialog {
-        let question = match kind {
-            ConfirmKind::Quit => "Quit while the exercise runs?",
-            ConfirmKind::Close => "Close the exercise?",
-            ConfirmKind::End => "End the exercise now?",
-            ConfirmKind::DropItem(_) => "Drop the improvement item?",
-            ConfirmKind::Finalise => "Make the report final?",
-        };
+        let question = kind.question();
         text.push(Line::from(""));
         text.push(Line::from(format!(
             "{question} {}: yes · {}: no",
