@@ -724,7 +724,7 @@ fn script(scenario: &Scenario, steps: &[(u64, usize, usize, bool)]) -> Script {
             .nth(*action);
         let kind = match (release, manual) {
             (true, Some(inject)) => StepKind::Release {
-                inject: inject.id.clone(),
+                inject: inject.id.as_str().to_owned(),
             },
             _ => {
                 // A clarification names the request it answers: left to the tests of format 3.

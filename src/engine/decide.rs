@@ -111,7 +111,7 @@ impl Exercise {
                 self.refuse_if_ended()?;
                 if let InjectState::Released { .. } = self.injects[inject.0] {
                     return Err(Refusal::AlreadyReleased {
-                        inject: self.scenario.inject(inject).id.clone(),
+                        inject: self.scenario.inject(inject).id.as_str().to_owned(),
                     });
                 }
                 let at = self.now;
@@ -327,7 +327,7 @@ impl Exercise {
                 if !received {
                     return Err(Refusal::InjectNotReceived {
                         team: self.scenario.team(team).id.clone(),
-                        inject: self.scenario.inject(inject).id.clone(),
+                        inject: self.scenario.inject(inject).id.as_str().to_owned(),
                     });
                 }
                 self.by_inject[inject.0].iter().copied().find(candidate)

@@ -195,7 +195,7 @@ impl Exercise {
                 .copied()
                 .ok_or(Inconsistency::NoSuchInject(inject.0))
         };
-        let inject_id = |inject: InjectIx| self.scenario.inject(inject).id.clone();
+        let inject_id = |inject: InjectIx| self.scenario.inject(inject).id.as_str().to_owned();
         if let Event::Scheduled { inject, .. } | Event::Skipped { inject, .. } = event
             && inject_state(*inject)? != InjectState::Waiting
         {
@@ -228,7 +228,7 @@ impl Exercise {
                     || *release_at != due
                 {
                     return Err(Inconsistency::ScheduleNotAllowed {
-                        inject: spec.id.clone(),
+                        inject: spec.id.as_str().to_owned(),
                     });
                 }
                 Ok(())
@@ -242,7 +242,7 @@ impl Exercise {
                 let spec = self.scenario.inject(*inject);
                 if !(0.0..1.0).contains(chance_draw) || *chance_draw < spec.chance {
                     return Err(Inconsistency::SkipNotAllowed {
-                        inject: spec.id.clone(),
+                        inject: spec.id.as_str().to_owned(),
                     });
                 }
                 Ok(())
@@ -381,7 +381,7 @@ impl Exercise {
         let drawn = draw(self.settings.seed, inject, spec.jitter);
         if chance_draw != drawn.chance || jitter_s.is_some_and(|j| j != drawn.jitter_s) {
             return Err(Inconsistency::DrawNotFromSeed {
-                inject: spec.id.clone(),
+                inject: spec.id.as_str().to_owned(),
                 seed: self.settings.seed,
                 chance: drawn.chance,
                 jitter_s: drawn.jitter_s,
@@ -413,7 +413,7 @@ impl Exercise {
                     inject: released, ..
                 } if *released == inject && at == self.now => Ok(()),
                 _ => Err(Inconsistency::ReleaseMissing {
-                    inject: self.scenario.inject(inject).id.clone(),
+                    inject: self.scenario.inject(inject).id.as_str().to_owned(),
                 }),
             };
         }
@@ -426,7 +426,7 @@ impl Exercise {
                     Ok(())
                 }
                 _ => Err(Inconsistency::DrawMissing {
-                    inject: self.scenario.inject(front).id.clone(),
+                    inject: self.scenario.inject(front).id.as_str().to_owned(),
                 }),
             };
         }
@@ -466,7 +466,7 @@ impl Exercise {
     }
 
     fn pending(&self, due: Due) -> Pending {
-        let inject_id = |inject: InjectIx| self.scenario.inject(inject).id.clone();
+        let inject_id = |inject: InjectIx| self.scenario.inject(inject).id.as_str().to_owned();
         match due {
             Due::Fire(inject) => Pending::Trigger(inject_id(inject)),
             Due::Release(inject) => Pending::Release(inject_id(inject)),

@@ -180,7 +180,7 @@ fn msel(scenario: &Scenario) -> Section {
         if let Some(method) = &inject.method {
             facts.push(("Method".into(), method.clone()));
         }
-        facts.push(("Id".into(), inject.id.clone()));
+        facts.push(("Id".into(), inject.id.as_str().to_owned()));
         blocks.push(Block::Facts(facts));
         blocks.extend(paragraphs(&inject.body));
         if !inject.expect.is_empty() {

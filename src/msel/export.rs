@@ -68,7 +68,7 @@ fn expectation_name(scenario: &Scenario, r: &ExpectationRef) -> String {
 fn trigger_words(scenario: &Scenario, trigger: &Trigger) -> TriggerWords {
     match trigger {
         Trigger::At(t) => TriggerWords::At(*t),
-        Trigger::Released(ix) => TriggerWords::After(scenario.inject(*ix).id.clone()),
+        Trigger::Released(ix) => TriggerWords::After(scenario.inject(*ix).id.as_str().to_owned()),
         Trigger::Met(r) => TriggerWords::Met(expectation_name(scenario, r)),
         Trigger::Missed(r) => TriggerWords::Missed(expectation_name(scenario, r)),
         Trigger::Incomplete(r) => TriggerWords::Incomplete(expectation_name(scenario, r)),
@@ -181,7 +181,7 @@ pub fn rows(scenario: &Scenario) -> Vec<[String; 13]> {
                 expected_lines(scenario, inject).join("\n"),
                 objective_lines(scenario, inject).join("\n"),
                 inject.notes.clone().unwrap_or_default(),
-                inject.id.clone(),
+                inject.id.as_str().to_owned(),
             ]
         })
         .collect()

@@ -618,7 +618,7 @@ fn played<'e, M: Rows<'e>>(
             .zip(exercise.inject_states())
             .filter(|(inject, _)| audience.sees_any(&inject.to))
             .map(|(inject, state)| InjectReport {
-                id: inject.id.clone(),
+                id: inject.id.as_str().to_owned(),
                 released_at_s: match state {
                     InjectState::Released { at, .. } => Some(*at),
                     _ => None,
@@ -966,7 +966,7 @@ fn response_report(
         fields,
         note: r.response.note.clone(),
         inject: match r.response.answers {
-            Some(Answers::Inject(inject)) => Some(scenario.inject(inject).id.clone()),
+            Some(Answers::Inject(inject)) => Some(scenario.inject(inject).id.as_str().to_owned()),
             _ => None,
         },
         message: match r.response.answers {
@@ -1120,7 +1120,7 @@ fn expectation_report<'e, T: From<&'e str>, I>(
     id: I,
 ) -> ExpectationReport<T, I> {
     let scenario = exercise.scenario();
-    let text = |id: &'e String| T::from(id.as_str());
+    let text = |id: &'e str| T::from(id);
     let Keys { format_2, format_3 } = keys;
     let e = exercise.expectation(ix);
     let action = e.action.map(|a| scenario.action(a));

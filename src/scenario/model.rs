@@ -1,6 +1,7 @@
 //! A scenario that passed validation. Every reference is an index that is known to be valid, so
 //! the engine never re-checks a name; the ids are kept for display and reports.
 
+use compact_str::CompactString;
 use foldhash::HashMap;
 
 use crate::ron_file::Written;
@@ -285,7 +286,7 @@ pub struct ReplySpec {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inject {
-    pub id: String,
+    pub id: CompactString,
     pub when: Trigger,
     pub to: Vec<TeamIx>,
     pub title: String,
@@ -398,10 +399,10 @@ impl Expectation {
 /// Lookups by id, and the reverse edges of the triggers, built once at load.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Index {
-    pub teams: HashMap<String, TeamIx>,
-    pub actions: HashMap<String, ActionIx>,
-    pub injects: HashMap<String, InjectIx>,
-    pub objectives: HashMap<String, ObjectiveIx>,
+    pub teams: HashMap<CompactString, TeamIx>,
+    pub actions: HashMap<CompactString, ActionIx>,
+    pub injects: HashMap<CompactString, InjectIx>,
+    pub objectives: HashMap<CompactString, ObjectiveIx>,
     pub questions: HashMap<String, QuestionIx>,
 }
 

@@ -23,7 +23,7 @@ pub struct Ids {
     plural: &'static str,
     /// Each id, with the position of its first item: once the scenario has loaded, the model's
     /// lookup by id (`Refs::into_index`), so each id is copied once.
-    map: HashMap<String, usize>,
+    map: HashMap<CompactString, usize>,
     /// The first valid ids, in order, and how many valid ids there are: what an unknown
     /// reference's message lists.
     shown: Vec<String>,
@@ -59,7 +59,7 @@ impl Refs {
     /// listed once, so each list's map holds exactly its ids): the maps are reused, not built
     /// again with a second copy of every id.
     pub fn into_index(self, scenario: &Scenario) -> Index {
-        fn index<I>(ids: Ids, ix: impl Fn(usize) -> I) -> HashMap<String, I> {
+        fn index<I>(ids: Ids, ix: impl Fn(usize) -> I) -> HashMap<CompactString, I> {
             ids.map.into_iter().map(|(id, i)| (id, ix(i))).collect()
         }
         Index {
@@ -491,7 +491,7 @@ impl Resolver<'_> {
                 self.errors.push(id.span, message);
                 // A reference may mean this item under a corrected id: no second error for it.
                 ids.complete = false;
-                ids.map.entry(owned(&id.value)).or_insert(ix);
+                ids.map.entry(id.value.clone()).or_insert(ix);
             } else if let Some(first) = ids.map.get(id.value.as_str()) {
                 let first_at = items.get(*first).copied().flatten().map_or(0, |f| f.at());
                 let map = self.map;
@@ -517,7 +517,7 @@ impl Resolver<'_> {
                     ids.shown.push(owned(&id.value));
                 }
                 ids.valid += 1;
-                ids.map.insert(owned(&id.value), ix);
+                ids.map.insert(id.value.clone(), ix);
             }
         }
         ids
@@ -874,7 +874,11 @@ impl Resolver<'_> {
             });
         }
         Inject {
-            id: id_of(Some(&raw.id)),
+            id: raw
+                .id
+                .given()
+                .map(|id| id.value.clone())
+                .unwrap_or_default(),
             // Set once every inject is built, since a trigger may name a later one.
             when: Trigger::Manual,
             to: to.unwrap_or_default(),
@@ -1372,7 +1376,7 @@ fn placeholder_action() -> Action {
 
 fn placeholder_inject() -> Inject {
     Inject {
-        id: String::new(),
+        id: CompactString::default(),
         when: Trigger::Manual,
         to: Vec::new(),
         title: String::new(),

@@ -255,7 +255,13 @@ impl Session {
     pub fn release(&mut self, role: Role, inject: InjectIx) -> Result<String, Refused> {
         Self::allow(role, Request::Release)?;
         self.refuse_if_ended()?;
-        let id = self.exercise.scenario().inject(inject).id.clone();
+        let id = self
+            .exercise
+            .scenario()
+            .inject(inject)
+            .id
+            .as_str()
+            .to_owned();
         if let crate::engine::InjectState::Released { at, .. } = self.exercise.inject_state(inject)
         {
             return Err(Refused::AlreadyReleased { inject: id, at });

@@ -340,7 +340,7 @@ impl Summary {
                     ));
                 }
                 InjectSummary {
-                    id: inject.id.clone(),
+                    id: inject.id.as_str().to_owned(),
                     released: share(t.released, runs),
                     release_s: percentiles(&t.release_at),
                     flag,
@@ -413,7 +413,7 @@ impl Summary {
                     ));
                 }
                 ContingencySummary {
-                    id: inject.id.clone(),
+                    id: inject.id.as_str().to_owned(),
                     fired,
                 }
             })

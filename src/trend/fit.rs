@@ -287,7 +287,10 @@ fn measure(
                 && let (Source::Inject(inject, _), Some(chosen)) = (e.source, e.action)
             {
                 *decisions
-                    .entry((scenario.inject(inject).id.clone(), action_id(chosen)))
+                    .entry((
+                        scenario.inject(inject).id.as_str().to_owned(),
+                        action_id(chosen),
+                    ))
                     .or_default() += 1.0;
             }
         }
@@ -433,7 +436,10 @@ fn measure(
         if let (InjectState::Released { at, by_hand: true }, Trigger::Manual) =
             (state, &inject.when)
         {
-            manual.entry(inject.id.clone()).or_default().push(*at);
+            manual
+                .entry(inject.id.as_str().to_owned())
+                .or_default()
+                .push(*at);
         }
     }
 }

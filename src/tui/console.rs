@@ -119,7 +119,7 @@ fn render_events(frame: &mut Frame, area: Rect, app: &Shown, next: Option<(Injec
             cells.push(inject.reference.clone().unwrap_or_default());
         }
         cells.extend([
-            inject.id.clone(),
+            inject.id.as_str().to_owned(),
             trigger(scenario, &inject.when),
             state(s, &inject.when),
             title,

@@ -610,7 +610,7 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
             let Some(left) = widgets::left(exercise, ix) else {
                 let what = match e.source {
                     Source::Message(n) => format!("reply to #{n}"),
-                    Source::Inject(inject, _) => scenario.inject(inject).id.clone(),
+                    Source::Inject(inject, _) => scenario.inject(inject).id.as_str().to_owned(),
                 };
                 let lead = match exercise.ended_at() {
                     Some(_) => pad("not due", 15),
@@ -657,7 +657,7 @@ fn owed_lines(app: &Shown, team: TeamIx, width: usize) -> Vec<Line<'static>> {
                     }
                     None => format!("reply to #{m}"),
                 },
-                Source::Inject(inject, _) => scenario.inject(inject).id.clone(),
+                Source::Inject(inject, _) => scenario.inject(inject).id.as_str().to_owned(),
             };
             let countdown = pad(&countdown(left), 15);
             let room = width.saturating_sub(16);
