@@ -2,6 +2,7 @@
 //! headless play of a script.
 
 use std::fs;
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -128,6 +129,9 @@ fn play(
         lines,
         debrief,
     } = crate::play::play_script(Arc::clone(&scenario), &script, &script_file)?;
+    // Left for the process's exit to take back, as in `ttx report`: freeing them one by one is
+    // work no one waits for.
+    let (exercise, debrief) = (ManuallyDrop::new(exercise), ManuallyDrop::new(debrief));
     let settings = crate::play::settings_for(&scenario, &script);
     // The report is built from the exercise alone: the memory of the script, and of the events
     // once recorded, goes to it.

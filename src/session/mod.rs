@@ -585,7 +585,13 @@ mod tests {
             )
         );
         session.release(seat, InjectIx(5)).unwrap();
-        let inject = session.exercise().scenario().inject(InjectIx(5)).id.as_str().to_owned();
+        let inject = session
+            .exercise()
+            .scenario()
+            .inject(InjectIx(5))
+            .id
+            .as_str()
+            .to_owned();
         assert_eq!(
             refused(session.release(seat, InjectIx(5))),
             (
