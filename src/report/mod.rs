@@ -1082,21 +1082,18 @@ fn team_report<'e, M: Rows<'e>>(
     let scenario = exercise.scenario();
     // One sorted list serves the team's rows, its score and its objective scores.
     let list = exercise.expectations_of_team(team);
-    let score = exercise.score_of(&list, |_| true);
+    let (score, objectives) = exercise.team_scores(&list);
     TeamReport {
         id: scenario.team(team).id.clone(),
         name: scenario.team(team).name.clone(),
         score: score.value(),
         credit: score.credit,
         weight: score.weight,
-        objectives: exercise
-            .objectives_of_team(team)
+        objectives: objectives
             .into_iter()
-            .map(|objective| ObjectiveScore {
+            .map(|(objective, score)| ObjectiveScore {
                 id: scenario.objective(objective).id.clone(),
-                score: exercise
-                    .score_of(&list, |e| e.objective == Some(objective))
-                    .value(),
+                score: score.value(),
             })
             .collect(),
         expectations: rows.expectations(exercise, team, keys, list),
