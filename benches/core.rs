@@ -79,10 +79,18 @@ pub fn big_script(injects: usize) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(pos) = args.iter().position(|a| a == "--write-big") {
-        let dir = std::path::PathBuf::from(args.get(pos + 1).map_or("target/big", String::as_str));
-        let injects = args
-            .get(pos + 2)
-            .map_or(INJECTS, |n| n.parse().expect("INJECTS is a whole number"));
+        // Cargo adds `--bench` after the bench's own arguments: DIR and INJECTS are the words
+        // after `--write-big` that are not flags.
+        let mut words = args[pos + 1..].iter().filter(|a| !a.starts_with("--"));
+        let dir = std::path::PathBuf::from(words.next().map_or("target/big", String::as_str));
+        let injects = match words.next().map(|n| n.parse()) {
+            None => INJECTS,
+            Some(Ok(n)) => n,
+            Some(Err(_)) => {
+                eprintln!("usage: --write-big [DIR [INJECTS]]: INJECTS is a whole number");
+                std::process::exit(2);
+            }
+        };
         std::fs::create_dir_all(&dir).expect("create the output directory");
         std::fs::write(dir.join("big.ron"), big_scenario(injects)).expect("write big.ron");
         std::fs::write(dir.join("big-script.ron"), big_script(injects))
