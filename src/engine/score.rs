@@ -122,9 +122,8 @@ impl Exercise {
             };
             let e = self.expectation(ix);
             team = team.with(credit, e.weight);
-            if let Some(objective) = e.objective.and_then(|o| objectives.get_mut(o.0)) {
-                let score = objective.get_or_insert_default();
-                *score = score.with(credit, e.weight);
+            if let Some(score) = e.objective.and_then(|o| objectives.get_mut(o.0)) {
+                *score = Some(score.unwrap_or_default().with(credit, e.weight));
             }
         }
         let objectives = objectives

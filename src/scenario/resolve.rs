@@ -874,11 +874,7 @@ impl Resolver<'_> {
             });
         }
         Inject {
-            id: raw
-                .id
-                .given()
-                .map(|id| id.value.clone())
-                .unwrap_or_default(),
+            id: id_of(Some(&raw.id)),
             // Set once every inject is built, since a trigger may name a later one.
             when: Trigger::Manual,
             to: to.unwrap_or_default(),
@@ -1352,10 +1348,12 @@ fn owned(name: &CompactString) -> String {
     String::from(name.as_str())
 }
 
-/// The id of a record, or an empty placeholder when it could not be read.
-fn id_of(id: Option<&Got<Name>>) -> String {
+/// The id of a record, or an empty placeholder when it could not be read: a `String`, or a
+/// `CompactString` where the model keeps it inline (an inject's). Copied from the text directly:
+/// `to_string` would go through `Display`.
+fn id_of<T: for<'s> From<&'s str> + Default>(id: Option<&Got<Name>>) -> T {
     id.and_then(Got::given)
-        .map(|s| owned(&s.value))
+        .map(|s| T::from(s.value.as_str()))
         .unwrap_or_default()
 }
 
