@@ -121,13 +121,18 @@ impl Setup {
         (server, address, facilitator, soc)
     }
 
-    /// What `ttx ARGS`, run in the setup's directory, prints; it must succeed.
-    fn ttx_ok(&self, args: &[&str]) -> Vec<u8> {
-        let output = Command::new(env!("CARGO_BIN_EXE_ttx"))
+    /// `ttx ARGS`, run in the setup's directory, to its end.
+    fn ttx(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_ttx"))
             .args(args)
             .current_dir(self.path(""))
             .output()
-            .expect("ttx runs");
+            .expect("ttx runs")
+    }
+
+    /// What `ttx ARGS`, run in the setup's directory, prints; it must succeed.
+    fn ttx_ok(&self, args: &[&str]) -> Vec<u8> {
+        let output = self.ttx(args);
         assert!(
             output.status.success(),
             "ttx {args:?}: {}",
@@ -812,11 +817,7 @@ fn joins_refusals_and_departures_are_seat_lines_and_the_report_lists_the_seats()
             ("joined", "cert")
         ]
     );
-    let report = Command::new(env!("CARGO_BIN_EXE_ttx"))
-        .args(["report", "j.jsonl", "--format", "md"])
-        .current_dir(setup.path(""))
-        .output()
-        .expect("ttx report runs");
+    let report = setup.ttx(&["report", "j.jsonl", "--format", "md"]);
     let text = String::from_utf8_lossy(&report.stdout);
     let appendix = text
         .split("## Appendix B")
@@ -1152,11 +1153,7 @@ fn a_huge_window_costs_a_bounded_screen() {
 fn join_codes_are_kept_from_other_users_of_the_machine() {
     use std::os::unix::fs::PermissionsExt;
     let setup = Setup::new();
-    let written = Command::new(env!("CARGO_BIN_EXE_ttx"))
-        .args(["roster", "scenario.ron", "-o", "written.ron"])
-        .current_dir(setup.path(""))
-        .output()
-        .expect("ttx roster runs");
+    let written = setup.ttx(&["roster", "scenario.ron", "-o", "written.ron"]);
     assert!(written.status.success(), "{written:?}");
     let mode = std::fs::metadata(setup.path("written.ron"))
         .expect("the roster written")
@@ -1476,11 +1473,7 @@ fn after_a_crash_and_resume_appendix_b_lists_each_person_once() {
     );
 
     let report = |format: &str| {
-        let output = Command::new(env!("CARGO_BIN_EXE_ttx"))
-            .args(["report", "j.jsonl", "--format", format])
-            .current_dir(setup.path(""))
-            .output()
-            .expect("ttx report runs");
+        let output = setup.ttx(&["report", "j.jsonl", "--format", format]);
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let json: serde_json::Value = serde_json::from_str(&report("json")).expect("JSON");
@@ -1547,11 +1540,7 @@ fn a_headless_server_keeps_the_seats_after_the_end_for_the_feedback_form() {
     assert_eq!(forms.len(), 1, "{forms:?}");
     assert_eq!(forms[0]["team"], "soc");
     assert_eq!(forms[0]["ratings"][0], 4);
-    let text = Command::new(env!("CARGO_BIN_EXE_ttx"))
-        .args(["report", "j.jsonl", "--format", "md"])
-        .current_dir(setup.path(""))
-        .output()
-        .expect("ttx report runs");
+    let text = setup.ttx(&["report", "j.jsonl", "--format", "md"]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Participant Feedback"), "{text}");
 }
