@@ -70,7 +70,7 @@ impl Exercise {
                 e.deadline_passed = true;
                 let (source, team) = (e.source, e.team);
                 if let Source::Inject(inject, k) = source {
-                    self.fire_all(self.waiters.missed(inject, k, team));
+                    self.batch.extend(self.waiters.missed(inject, k, team));
                 }
             }
             Event::Responded {
@@ -98,7 +98,8 @@ impl Exercise {
                     Outcome::Unexpected => {}
                 }
                 self.taken.insert((response.action, response.team));
-                self.fire_all(self.waiters.taken(response.action, response.team));
+                self.batch
+                    .extend(self.waiters.taken(response.action, response.team));
             }
             Event::Said {
                 at,
@@ -273,7 +274,7 @@ impl Exercise {
                 self.use_ready_response(ix);
             }
         }
-        self.fire_all(self.waiters.released(inject));
+        self.batch.extend(self.waiters.released(inject));
     }
 
     pub(super) fn create_expectation(&mut self, expectation: Expectation) -> ExpectationIx {
@@ -345,14 +346,9 @@ impl Exercise {
             }
         }
         if let Source::Inject(inject, k) = source {
-            self.fire_all(self.waiters.met(inject, k, team));
+            self.batch.extend(self.waiters.met(inject, k, team));
         }
         self.fire_incomplete(ix);
-    }
-
-    /// Notes the triggers that just fired; `push_fired` queues their draws.
-    pub(super) fn fire_all(&mut self, injects: Vec<InjectIx>) {
-        self.batch.extend(injects);
     }
 
     /// Queues the draws of the triggers one event fired, for injects still waiting on them:

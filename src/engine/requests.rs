@@ -377,8 +377,7 @@ impl Exercise {
         let (source, team) = (e.source, e.team);
         self.expectations[ix.0].incomplete_fired = true;
         if let Source::Inject(inject, k) = source {
-            let waiting = self.waiters.incomplete(inject, k, team);
-            self.fire_all(waiting);
+            self.batch.extend(self.waiters.incomplete(inject, k, team));
         }
     }
 
