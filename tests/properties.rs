@@ -460,6 +460,14 @@ proptest! {
             (e.released_at, e.source, e.team)
         });
         prop_assert_eq!(exercise.expectations_in_release_order(), sorted.as_slice());
+        for team in (0..exercise.scenario().teams.len()).map(TeamIx) {
+            let of_team: Vec<ExpectationIx> = sorted
+                .iter()
+                .copied()
+                .filter(|ix| exercise.expectation(*ix).team == team)
+                .collect();
+            prop_assert_eq!(exercise.expectations_of_team(team), of_team.as_slice());
+        }
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn critical_tasks(
     };
     teams
         .into_iter()
-        .flat_map(|t| exercise.expectations_of_team(t))
+        .flat_map(|t| exercise.expectations_of_team(t).iter().copied())
         .filter(|ix| exercise.expectation(*ix).objective == Some(objective))
         .collect()
 }
@@ -224,7 +224,7 @@ pub fn draft_plan(exercise: &Exercise) -> Vec<DraftItem> {
     let objectives = (0..scenario.objectives.len())
         .map(|o| Some(ObjectiveIx(o)))
         .chain(std::iter::once(None));
-    let teams: Vec<(TeamIx, Vec<ExpectationIx>)> = (0..scenario.teams.len())
+    let teams: Vec<(TeamIx, &[ExpectationIx])> = (0..scenario.teams.len())
         .map(TeamIx)
         .map(|team| (team, exercise.expectations_of_team(team)))
         .collect();
@@ -233,7 +233,7 @@ pub fn draft_plan(exercise: &Exercise) -> Vec<DraftItem> {
             let team = *team;
             // One item per action (decisions together) of this objective and team.
             let mut item_of_action: HashMap<Option<ActionIx>, usize> = HashMap::new();
-            for &ix in tasks {
+            for &ix in *tasks {
                 let e = exercise.expectation(ix);
                 if e.objective != objective || !falls_short(exercise.status(ix)) {
                     continue;

@@ -287,22 +287,29 @@ impl Exercise {
                 .or_default()
                 .insert(key);
         }
+        let team = expectation.team;
         self.expectations.push(expectation);
-        // A copy is made when released, so it almost always goes at the end, or among the last
-        // ones (released at the same instant, later in the file): its place is looked for back
-        // from the end, in steps that double, and then in the stretch found. A search of the
-        // whole list went through copies far apart in memory.
+        let at = self.release_place(&self.in_release_order, ix);
+        self.in_release_order.insert(at, ix);
+        let at = self.release_place(&self.of_team[team.0], ix);
+        self.of_team[team.0].insert(at, ix);
+        ix
+    }
+
+    /// Where copy `ix` goes in `list`, a list of copies in release order. A copy is made when
+    /// released, so it almost always goes at the end, or among the last ones (released at the
+    /// same instant, later in the file): its place is looked for back from the end, in steps
+    /// that double, and then in the stretch found. A search of the whole list went through
+    /// copies far apart in memory.
+    fn release_place(&self, list: &[ExpectationIx], ix: ExpectationIx) -> usize {
         let order = self.release_order(ix);
-        let list = &self.in_release_order;
         let mut from = list.len();
         let mut step = 1;
         while from > 0 && self.release_order(list[from - 1]) > order {
             from = from.saturating_sub(step);
             step *= 2;
         }
-        let at = from + list[from..].partition_point(|&other| self.release_order(other) < order);
-        self.in_release_order.insert(at, ix);
-        ix
+        from + list[from..].partition_point(|&other| self.release_order(other) < order)
     }
 
     /// Done ahead of time: the team's earliest ready response for a copy just created

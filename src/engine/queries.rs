@@ -169,12 +169,8 @@ impl Exercise {
 
     /// A team's expectations in report order: by release time, then inject order (and the order
     /// of `expect` within an inject), then message number.
-    pub fn expectations_of_team(&self, team: TeamIx) -> Vec<ExpectationIx> {
-        self.in_release_order
-            .iter()
-            .copied()
-            .filter(|ix| self.expectations[ix.0].team == team)
-            .collect()
+    pub fn expectations_of_team(&self, team: TeamIx) -> &[ExpectationIx] {
+        self.of_team.get(team.0).map_or(&[], Vec::as_slice)
     }
 
     /// A team's expectations not yet done (open or overdue), in matching order: earliest

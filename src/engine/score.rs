@@ -106,7 +106,7 @@ impl Exercise {
     }
 
     pub fn team_score(&self, team: TeamIx) -> Score {
-        self.score_of(&self.expectations_of_team(team), |_| true)
+        self.score_of(self.expectations_of_team(team), |_| true)
     }
 
     /// The score of a team's expectations, `list` in report order (`expectations_of_team`), and

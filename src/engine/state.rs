@@ -309,6 +309,9 @@ pub struct Exercise {
     /// Every copy in release order, then source, then team: the order of reports and lists,
     /// kept as copies are made (almost always at the end) rather than sorted at each look.
     pub(super) in_release_order: Vec<ExpectationIx>,
+    /// Each team's copies in the same order: a report walks them team by team, several times,
+    /// and picking a team's out of every copy went through all of them each time.
+    pub(super) of_team: Vec<Vec<ExpectationIx>>,
     /// Not-done expectations per team and action, in matching order.
     pub(super) open: HashMap<(TeamIx, ActionIx), BTreeSet<MatchKey>>,
     pub(super) responses: Vec<ResponseRecord>,
@@ -370,12 +373,16 @@ impl Exercise {
         // Each inject released makes a copy of each of its expectations per team expected:
         // room for them all from the start, as a big exercise's copies are its longest list
         // (grown by doubling, it held up to twice their size, copied at each step).
-        let copies = scenario
+        let mut copies_of_team = vec![0; scenario.teams.len()];
+        for team in scenario
             .injects
             .iter()
             .flat_map(|inject| &inject.expect)
-            .map(|expectation| expectation.by.len())
-            .sum();
+            .flat_map(|expectation| &expectation.by)
+        {
+            copies_of_team[team.0] += 1;
+        }
+        let copies = copies_of_team.iter().sum();
         Exercise {
             waiters: Waiters::of(&scenario),
             settings,
@@ -388,6 +395,7 @@ impl Exercise {
             injects: vec![InjectState::Waiting; count],
             by_inject: vec![Vec::new(); count],
             in_release_order: Vec::with_capacity(copies),
+            of_team: copies_of_team.into_iter().map(Vec::with_capacity).collect(),
             expectations: Vec::with_capacity(copies),
             open: HashMap::new(),
             responses: Vec::new(),
@@ -445,6 +453,7 @@ impl Exercise {
     pub fn shrink_to_fit(&mut self) {
         self.expectations.shrink_to_fit();
         self.in_release_order.shrink_to_fit();
+        self.of_team.iter_mut().for_each(Vec::shrink_to_fit);
         self.responses.shrink_to_fit();
         self.messages.shrink_to_fit();
         self.notes.shrink_to_fit();

@@ -1082,7 +1082,7 @@ fn team_report<'e, M: Rows<'e>>(
     let scenario = exercise.scenario();
     // One sorted list serves the team's rows, its score and its objective scores.
     let list = exercise.expectations_of_team(team);
-    let (score, objectives) = exercise.team_scores(&list);
+    let (score, objectives) = exercise.team_scores(list);
     TeamReport {
         id: scenario.team(team).id.clone(),
         name: scenario.team(team).name.clone(),
@@ -1194,7 +1194,7 @@ trait Rows<'e> {
         exercise: &'e Exercise,
         team: TeamIx,
         keys: Keys,
-        list: Vec<ExpectationIx>,
+        list: &'e [ExpectationIx],
     ) -> Self::Expectations;
     fn responses(
         &self,
@@ -1216,7 +1216,7 @@ impl<'e> Rows<'e> for Built {
         exercise: &'e Exercise,
         team: TeamIx,
         keys: Keys,
-        list: Vec<ExpectationIx>,
+        list: &'e [ExpectationIx],
     ) -> Vec<ExpectationReport> {
         list.iter()
             .map(|&ix| {
@@ -1251,7 +1251,7 @@ impl<'e> Rows<'e> for Streamed {
         exercise: &'e Exercise,
         team: TeamIx,
         keys: Keys,
-        list: Vec<ExpectationIx>,
+        list: &'e [ExpectationIx],
     ) -> ExpectationRows<'e> {
         ExpectationRows {
             exercise,
@@ -1280,7 +1280,7 @@ pub struct ExpectationRows<'e> {
     exercise: &'e Exercise,
     team: TeamIx,
     keys: Keys,
-    list: Vec<ExpectationIx>,
+    list: &'e [ExpectationIx],
 }
 
 impl Serialize for ExpectationRows<'_> {
