@@ -52,7 +52,7 @@ pub struct Score {
 
 impl Score {
     /// This score with one more expectation's credit and weight.
-    fn with(self, credit: f64, weight: f64) -> Score {
+    pub fn with(self, credit: f64, weight: f64) -> Score {
         Score {
             credit: self.credit + credit,
             weight: self.weight + weight,
@@ -86,9 +86,16 @@ impl Exercise {
     /// The credit an expectation earned: `None` while it is not scored (open, overdue,
     /// not due), 0 when missed.
     pub fn credit(&self, ix: ExpectationIx) -> Option<f64> {
+        self.credit_at(ix, self.status(ix))
+    }
+
+    /// `credit`, for an expectation whose status the caller has at hand: a report looks at
+    /// each of tens of thousands of expectations several times, and its status took a cache
+    /// miss or two each time.
+    pub fn credit_at(&self, ix: ExpectationIx, status: Status) -> Option<f64> {
         let e = self.expectation(ix);
         let w = e.weight;
-        match self.status(ix) {
+        match status {
             Status::Met => Some(w),
             Status::Incomplete => Some(w * supplied(e) / required(e)),
             Status::Late => Some(w * self.scenario().late_credit * supplied(e) / required(e)),

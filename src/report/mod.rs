@@ -1123,6 +1123,7 @@ fn expectation_report<'e, T: From<&'e str>, I>(
     let action = e.action.map(|a| scenario.action(a));
     let done_at = e.done.as_ref().map(|d| d.at);
     let all = detail == Detail::All;
+    let status = exercise.status(ix);
     ExpectationReport {
         id,
         inject: match e.source {
@@ -1145,7 +1146,7 @@ fn expectation_report<'e, T: From<&'e str>, I>(
         due_at_s: e.due(),
         done_at_s: done_at,
         latency_s: e.latency(),
-        status: exercise.status(ix),
+        status,
         missing_fields: match (&e.done, action) {
             (Some(done), Some(action)) => done
                 .missing
@@ -1155,7 +1156,7 @@ fn expectation_report<'e, T: From<&'e str>, I>(
             _ => Vec::new(),
         },
         weight: e.weight,
-        credit: exercise.credit(ix),
+        credit: exercise.credit_at(ix, status),
         ahead: format_2.then(|| e.done.as_ref().is_some_and(|d| d.ahead)),
         response: format_2.then(|| e.done.as_ref().map(|d| d.response)),
         basis: format_3.then(|| exercise.basis(ix).map(T::from)),
