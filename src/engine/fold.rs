@@ -9,6 +9,7 @@ use super::state::{
     Done, Exercise, Expectation, InjectState, JudgementRecord, Message, Note, ResponseRecord,
     Rules, SkipCause, Source, match_key,
 };
+use super::triggers::On;
 use crate::scenario::{ActionIx, InjectIx, Secs, TeamIx};
 
 impl Exercise {
@@ -70,7 +71,8 @@ impl Exercise {
                 e.deadline_passed = true;
                 let (source, team) = (e.source, e.team);
                 if let Source::Inject(inject, k) = source {
-                    self.batch.extend(self.waiters.missed(inject, k, team));
+                    self.batch
+                        .extend(self.waiters.on_expectation(On::Missed, inject, k, team));
                 }
             }
             Event::Responded {
@@ -353,7 +355,8 @@ impl Exercise {
             }
         }
         if let Source::Inject(inject, k) = source {
-            self.batch.extend(self.waiters.met(inject, k, team));
+            self.batch
+                .extend(self.waiters.on_expectation(On::Met, inject, k, team));
         }
         self.fire_incomplete(ix);
     }

@@ -12,6 +12,7 @@ use super::state::{
     Clarified, Exercise, Expectation, Finding, FoundBy, InjectState, JudgementRecord, Message,
     RequestThread, ResponseRecord, Source, match_key,
 };
+use super::triggers::On;
 use crate::scenario::{Action, ActionIx, ExpectationRef, InjectIx, Secs, TeamIx, Trigger};
 
 impl Exercise {
@@ -377,7 +378,8 @@ impl Exercise {
         let (source, team) = (e.source, e.team);
         self.expectations[ix.0].incomplete_fired = true;
         if let Source::Inject(inject, k) = source {
-            self.batch.extend(self.waiters.incomplete(inject, k, team));
+            self.batch
+                .extend(self.waiters.on_expectation(On::Incomplete, inject, k, team));
         }
     }
 

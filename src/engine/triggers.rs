@@ -10,7 +10,7 @@ use crate::scenario::{ActionIx, ExpectationRef, InjectIx, Scenario, TeamIx, Trig
 
 /// What an inject's trigger waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum On {
+pub enum On {
     Released,
     Met,
     Missed,
@@ -118,35 +118,17 @@ impl Waiters {
         self.on_inject.waiting(inject.0, On::Released, 0, None)
     }
 
-    /// Injects whose `Met` fires when `team`'s copy of the inject's `k`-th expectation is done.
-    pub fn met(
+    /// Injects whose `Met`, `Missed` or `Incomplete` trigger (`on`) fires for `team`'s copy of
+    /// the inject's `k`-th expectation: when it is done, when its deadline passes, when it first
+    /// lacks a required field.
+    pub fn on_expectation(
         &self,
+        on: On,
         inject: InjectIx,
         k: usize,
         team: TeamIx,
     ) -> impl Iterator<Item = InjectIx> + '_ {
-        self.on_inject.waiting(inject.0, On::Met, k, Some(team))
-    }
-
-    pub fn missed(
-        &self,
-        inject: InjectIx,
-        k: usize,
-        team: TeamIx,
-    ) -> impl Iterator<Item = InjectIx> + '_ {
-        self.on_inject.waiting(inject.0, On::Missed, k, Some(team))
-    }
-
-    /// Injects whose `Incomplete` fires when `team`'s copy of the inject's `k`-th expectation
-    /// first lacks a required field.
-    pub fn incomplete(
-        &self,
-        inject: InjectIx,
-        k: usize,
-        team: TeamIx,
-    ) -> impl Iterator<Item = InjectIx> + '_ {
-        self.on_inject
-            .waiting(inject.0, On::Incomplete, k, Some(team))
+        self.on_inject.waiting(inject.0, on, k, Some(team))
     }
 
     pub fn taken(&self, action: ActionIx, team: TeamIx) -> impl Iterator<Item = InjectIx> + '_ {
@@ -173,16 +155,25 @@ mod tests {
         assert_eq!(found(&mut waiters.released(ix("press"))), []);
         // `Met("mail-wave.block")`: the second expectation, any team's copy.
         assert_eq!(
-            found(&mut waiters.met(ix("mail-wave"), 1, soc)),
+            found(&mut waiters.on_expectation(On::Met, ix("mail-wave"), 1, soc)),
             [ix("takedown-request")]
         );
         assert_eq!(
-            found(&mut waiters.met(ix("mail-wave"), 1, cert)),
+            found(&mut waiters.on_expectation(On::Met, ix("mail-wave"), 1, cert)),
             [ix("takedown-request")]
         );
-        assert_eq!(found(&mut waiters.met(ix("mail-wave"), 0, soc)), []);
-        assert_eq!(found(&mut waiters.missed(ix("mail-wave"), 1, soc)), []);
-        assert_eq!(found(&mut waiters.incomplete(ix("mail-wave"), 2, soc)), []);
+        assert_eq!(
+            found(&mut waiters.on_expectation(On::Met, ix("mail-wave"), 0, soc)),
+            []
+        );
+        assert_eq!(
+            found(&mut waiters.on_expectation(On::Missed, ix("mail-wave"), 1, soc)),
+            []
+        );
+        assert_eq!(
+            found(&mut waiters.on_expectation(On::Incomplete, ix("mail-wave"), 2, soc)),
+            []
+        );
         assert_eq!(found(&mut waiters.taken(ActionIx(0), soc)), []);
     }
 
