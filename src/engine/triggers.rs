@@ -30,7 +30,7 @@ struct Waiter {
 
 /// Waiters grouped by a dense key: those of key `k` are `waiters[starts[k]..starts[k + 1]]`,
 /// in file order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Grouped {
     starts: Vec<usize>,
     waiters: Vec<Waiter>,
@@ -75,7 +75,7 @@ impl Grouped {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Waiters {
     /// Keyed by the inject waited on.
     on_inject: Grouped,
