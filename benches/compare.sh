@@ -4,8 +4,9 @@
 # machine's changing load falls on all alike. Prints the medians of CPU time, user-space cycles and
 # user-space instructions (perf stat); instructions barely move with the load, time does. Where perf
 # cannot count instructions (no perf, or a machine without hardware counters, such as most virtual
-# machines), the medians of wall time and CPU time (bash's `time`, to the millisecond) and peak
-# resident memory (/usr/bin/time) instead: take more runs then, as time moves with the load.
+# machines), the medians of wall time and CPU time (bash's `time`, to the millisecond), peak
+# resident memory and page faults (/usr/bin/time) instead: take more runs then, as time moves with
+# the load; page faults do not.
 #
 #   benches/compare.sh OLD_BINARY [NEW_BINARY] [RUNS]
 #
@@ -58,9 +59,10 @@ measure() {
     # `time` around it gives wall and CPU time (the command's, with /usr/bin/time's own
     # millisecond) to the millisecond.
     local TIMEFORMAT='%3R %3U %3S'
-    { time /usr/bin/time -o "$work/rss" -f "%M" "$@" >/dev/null 2>&1; } 2>"$work/time"
-    awk -v rss="$(cat "$work/rss")" \
-      '{ printf "%.0f %.0f %d\n", $1 * 1000, ($2 + $3) * 1000, rss }' "$work/time"
+    { time /usr/bin/time -o "$work/rss" -f "%M %R" "$@" >/dev/null 2>&1; } 2>"$work/time"
+    read -r rss faults <"$work/rss"
+    awk -v rss="$rss" -v faults="$faults" \
+      '{ printf "%.0f %.0f %d %d\n", $1 * 1000, ($2 + $3) * 1000, rss, faults }' "$work/time"
   fi
 }
 
@@ -87,30 +89,32 @@ for what in validate play report; do
   done
 done
 
-# The medians of one file's runs: "first second third".
+# The medians of one file's runs: "first second third fourth" (no fourth under perf).
 medians() {
-  echo "$(cut -d' ' -f1 "$1" | median) $(cut -d' ' -f2 "$1" | median) $(cut -d' ' -f3 "$1" | median)"
+  local fields
+  fields=$(head -1 "$1" | wc -w)
+  for f in $(seq "$fields"); do cut -d' ' -f"$f" "$1" | median; done | paste -sd' '
 }
-read -r floor1 floor2 floor3 <<<"$(medians "$work/floor")"
+read -r floor1 floor2 floor3 floor4 <<<"$(medians "$work/floor")"
 if [ "$counter" = perf ]; then
   printf '%-12s  CPU %5.0f ms   cycles %6.0f M   instructions %6.0f M\n' floor "$floor1" \
     "$((floor2 / 1000000))" "$((floor3 / 1000000))"
 else
-  printf '%-12s  wall %5.0f ms   CPU %5.0f ms   peak RSS %6.1f MB\n' floor "$floor1" "$floor2" \
-    "$(awk -v m="$floor3" 'BEGIN { print m / 1024 }')"
+  printf '%-12s  wall %5.0f ms   CPU %5.0f ms   peak RSS %6.1f MB   page faults %6d\n' floor \
+    "$floor1" "$floor2" "$(awk -v m="$floor3" 'BEGIN { print m / 1024 }')" "$floor4"
 fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 for what in validate play report; do
   for side in old new; do
-    read -r m1 m2 m3 <<<"$(medians "$work/$what.$side")"
+    read -r m1 m2 m3 m4 <<<"$(medians "$work/$what.$side")"
     if [ "$counter" = perf ]; then
       printf '%-8s %-3s  CPU %5.0f ms   cycles %6.0f M   instructions %6.0f M   floor: CPU %s×, instructions %s×\n' \
         "$what" "$side" "$m1" "$((m2 / 1000000))" "$((m3 / 1000000))" \
         "$(ratio "$m1" "$floor1")" "$(ratio "$m3" "$floor3")"
     else
-      printf '%-8s %-3s  wall %5.0f ms   CPU %5.0f ms   peak RSS %6.1f MB   floor: CPU %s×, peak RSS %s×\n' \
-        "$what" "$side" "$m1" "$m2" "$(awk -v m="$m3" 'BEGIN { print m / 1024 }')" \
-        "$(ratio "$m2" "$floor2")" "$(ratio "$m3" "$floor3")"
+      printf '%-8s %-3s  wall %5.0f ms   CPU %5.0f ms   peak RSS %6.1f MB   page faults %6d   floor: CPU %s×, peak RSS %s×, page faults %s×\n' \
+        "$what" "$side" "$m1" "$m2" "$(awk -v m="$m3" 'BEGIN { print m / 1024 }')" "$m4" \
+        "$(ratio "$m2" "$floor2")" "$(ratio "$m3" "$floor3")" "$(ratio "$m4" "$floor4")"
     fi
   done
 done
