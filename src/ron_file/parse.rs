@@ -81,9 +81,9 @@ impl Arena {
     /// reused by what the caller builds next (a scenario's model, a journal's replay) without
     /// new page faults, as long as glibc served them from its heap: it does so for a chunk
     /// below its mmap threshold, which it raises to the size of the largest mapping freed so
-    /// far (up to 32 MiB). A report's scenario is read after the journal's first line, several
-    /// MiB, was freed: at 10,000 injects this arena took 2,000 of report's 11,100 page faults
-    /// off, against one chunk mapped of its own.
+    /// far (up to 32 MiB), or as `ttx report` raises it before it reads anything: at 10,000
+    /// injects this arena took 2,000 of report's 11,100 page faults off, against one chunk
+    /// mapped of its own.
     pub fn new() -> Arena {
         Arena::default()
     }
