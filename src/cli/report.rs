@@ -125,7 +125,7 @@ fn report_into(
 /// injects that made report's page faults grow faster than its work. One block of 30 MiB,
 /// mapped and freed untouched, raises the threshold first. Measured against the build before:
 /// page faults 50,370 to 39,150 and 5% less CPU at 50,000 injects, 8,920 to 7,590 and 1% at
-/// 10,000, where the peak grows by 4 MB (still the RON floor's). Elsewhere than glibc, a block
+/// 10,000, where the peak grows by 3 MB (to the RON floor's). Elsewhere than glibc, a block
 /// reserved and freed, nothing more.
 fn keep_big_blocks_in_the_heap() {
     const THRESHOLD: usize = 30 << 20;

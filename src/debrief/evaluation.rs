@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Exercise, ExpectationIx, NoteKind, Score, Status};
+use crate::engine::{Exercise, ExpectationIx, NoteKind, Status};
 use crate::scenario::{ActionIx, ObjectiveIx, TeamIx, format_secs};
 use crate::words::expectation_title;
 
@@ -114,29 +114,23 @@ pub fn suggest(
     objective: ObjectiveIx,
     team: Option<TeamIx>,
 ) -> Option<Suggestion> {
-    // One pass over the tasks, each one's status worked out once: summed in the tasks' order,
-    // the score is `score_of`'s to the last bit.
-    let mut score = Score::default();
-    let mut scored = 0;
+    let tasks: Vec<ExpectationIx> = critical_tasks(exercise, objective, team)
+        .into_iter()
+        .filter(|ix| exercise.status(*ix).is_scored())
+        .collect();
+    let score = exercise.score_of(&tasks, |_| true).value()?;
+    let thresholds = exercise.scenario().ratings;
     let mut shortfalls = String::new();
     let mut short = 0;
-    for ix in critical_tasks(exercise, objective, team) {
-        let status = exercise.status(ix);
-        let Some(credit) = exercise.credit_at(ix, status) else {
-            continue;
-        };
-        score = score.with(credit, exercise.expectation(ix).weight);
-        scored += 1;
+    for &ix in &tasks {
         let mark = shortfalls.len();
         shortfalls.push_str("; ");
-        if push_shortfall(exercise, ix, status, &mut shortfalls) {
+        if push_shortfall(exercise, ix, &mut shortfalls) {
             short += 1;
         } else {
             shortfalls.truncate(mark);
         }
     }
-    let score = score.value()?;
-    let thresholds = exercise.scenario().ratings;
     let rating = if score >= thresholds.performed {
         // A shortfall costs the P however high the score.
         if short == 0 { Rating::P } else { Rating::S }
@@ -147,8 +141,8 @@ pub fn suggest(
     } else {
         Rating::U
     };
-    let met = scored - short;
-    let evidence = format!("{met} of {scored} tasks met{shortfalls}");
+    let met = tasks.len() - short;
+    let evidence = format!("{met} of {} tasks met{shortfalls}", tasks.len());
     Some(Suggestion {
         rating,
         score,
@@ -167,12 +161,8 @@ fn falls_short(status: Status) -> bool {
 /// with nothing appended, when it did not. Every failing task's text goes into a rating's
 /// evidence and a plan item's issue: tens of thousands in a big exercise, so they are appended
 /// in place rather than formatted one by one.
-fn push_shortfall(
-    exercise: &Exercise,
-    ix: ExpectationIx,
-    status: Status,
-    out: &mut String,
-) -> bool {
+fn push_shortfall(exercise: &Exercise, ix: ExpectationIx, out: &mut String) -> bool {
+    let status = exercise.status(ix);
     let e = exercise.expectation(ix);
     let what = match status {
         Status::Missed => " missed",
@@ -301,7 +291,7 @@ pub fn draft_issue(exercise: &Exercise, item: &DraftItem) -> String {
                 issue.push_str(" (");
                 issue.push_str(&scenario.team(e.team).name);
                 issue.push_str("): ");
-                push_shortfall(exercise, ix, exercise.status(ix), &mut issue);
+                push_shortfall(exercise, ix, &mut issue);
             }
         }
     }

@@ -52,7 +52,7 @@ pub struct Score {
 
 impl Score {
     /// This score with one more expectation's credit and weight.
-    pub fn with(self, credit: f64, weight: f64) -> Score {
+    fn with(self, credit: f64, weight: f64) -> Score {
         Score {
             credit: self.credit + credit,
             weight: self.weight + weight,
@@ -89,9 +89,8 @@ impl Exercise {
         self.credit_at(ix, self.status(ix))
     }
 
-    /// `credit`, for an expectation whose status the caller has at hand: a report looks at
-    /// each of tens of thousands of expectations several times, and its status took a cache
-    /// miss or two each time.
+    /// `credit`, for an expectation whose status the caller has at hand: a report row shows
+    /// both, and working the status out takes a cache miss or two in a big exercise.
     pub fn credit_at(&self, ix: ExpectationIx, status: Status) -> Option<f64> {
         let e = self.expectation(ix);
         let w = e.weight;
